@@ -1,0 +1,19 @@
+package io.descent.gradient.opencl;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.OpenClOptions;
+import io.descent.loss.Loss;
+
+/** PLACEHOLDER: replaced by the OpenCL implementation. */
+public final class OpenClBackend {
+  private OpenClBackend() {}
+
+  /** Opens the backend. */
+  public static GradientBackend open(Dataset data, Standardization standardization, Loss loss,
+      OpenClOptions options) {
+    throw new BackendUnavailableException("opencl backend not built yet");
+  }
+}

@@ -1,0 +1,73 @@
+package io.descent.loss;
+
+/**
+ * The per-row losses of linear and logistic regression, and the one place their conventions are
+ * stated.
+ *
+ * <p>With parameters {@code theta = (b, w)}, standardized features {@code z_i} and margin
+ * {@code m_i = b + w . z_i}, the objective over n rows is
+ *
+ * <ul>
+ *   <li>LINEAR: {@code J = (1/(2n)) sum_i (y_i - m_i)^2 + (lambda/2) ||w||^2}
+ *   <li>LOGISTIC: {@code J = (1/n) sum_i [log(1 + e^{m_i}) - y_i m_i] + (lambda/2) ||w||^2},
+ *       with {@code y_i} in {0, 1}
+ * </ul>
+ *
+ * The intercept b is never penalized. Gradients are always {@code dJ/dtheta} (so a descent step
+ * subtracts them): {@code dJ/db = (1/n) sum r_i} and {@code dJ/dw = (1/n) sum r_i z_i + lambda w},
+ * where the residual {@code r_i = dL/dm} is {@code m_i - y_i} (LINEAR) or
+ * {@code sigmoid(m_i) - y_i} (LOGISTIC). These match {@code datasets/reference.json}.
+ */
+public enum Loss {
+  /** Squared error, {@code L(m, y) = (y - m)^2 / 2}. */
+  LINEAR {
+    @Override
+    public double value(double m, double y) {
+      double r = m - y;
+      return 0.5 * r * r;
+    }
+
+    @Override
+    public double residual(double m, double y) {
+      return m - y;
+    }
+  },
+
+  /** Log loss, {@code L(m, y) = log(1 + e^m) - y m}, computed without overflow for any m. */
+  LOGISTIC {
+    @Override
+    public double value(double m, double y) {
+      return softplus(m) - y * m;
+    }
+
+    @Override
+    public double residual(double m, double y) {
+      return sigmoid(m) - y;
+    }
+  };
+
+  /** The loss of one row with margin m and target y. */
+  public abstract double value(double m, double y);
+
+  /** {@code dL/dm} at margin m and target y: the residual that multiplies z in the gradient. */
+  public abstract double residual(double m, double y);
+
+  /** {@code log(1 + e^m)} without overflow: {@code max(m, 0) + log1p(e^{-|m|})}. */
+  public static double softplus(double m) {
+    return Math.max(m, 0.0) + Math.log1p(Math.exp(-Math.abs(m)));
+  }
+
+  /** {@code 1 / (1 + e^{-m})} without overflow for large |m|. */
+  public static double sigmoid(double m) {
+    if (m >= 0) {
+      return 1.0 / (1.0 + Math.exp(-m));
+    }
+    double e = Math.exp(m);
+    return e / (1.0 + e);
+  }
+
+  /** The name used on the command line and in model files: "linear" or "logistic". */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
