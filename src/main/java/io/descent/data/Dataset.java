@@ -27,7 +27,8 @@ public final class Dataset {
   /**
    * @param source where the data came from (a file name), used in messages
    * @param featureNames one name per feature column
-   * @param targetName the target column's name
+   * @param targetName the target column's name, or null when the data was read without a target
+   *     (for prediction); y is then all NaN
    * @param x row-major features, {@code rows * featureNames.size()} values
    * @param y one target per row
    * @param labels for a binary target, which original labels map to 0 and 1; null for regression
@@ -36,7 +37,7 @@ public final class Dataset {
       BinaryLabels labels) {
     this.source = Objects.requireNonNull(source, "source");
     this.featureNames = List.copyOf(featureNames);
-    this.targetName = Objects.requireNonNull(targetName, "targetName");
+    this.targetName = targetName;
     this.x = Objects.requireNonNull(x, "x");
     this.y = Objects.requireNonNull(y, "y");
     this.rows = y.length;
@@ -68,7 +69,7 @@ public final class Dataset {
     return featureNames;
   }
 
-  /** The target column's name. */
+  /** The target column's name, or null when the data was read without one. */
   public String targetName() {
     return targetName;
   }
