@@ -1,0 +1,194 @@
+package io.descent.model;
+
+import io.descent.data.BinaryLabels;
+import io.descent.data.Dataset;
+import io.descent.loss.Loss;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Regression and classification metrics, with every sum in float64 with Neumaier compensation.
+ *
+ * <p>Classification metrics are computed from margins rather than probabilities: the log loss
+ * {@code log(1 + e^m) - y m} is then exact for any margin (a probability that rounds to 0 or 1
+ * would need clipping, which is what makes scikit-learn's {@code log_loss} differ for confident
+ * wrong predictions), and the ROC AUC sees the margins' full resolution, whereas distinct large
+ * margins can round to the same probability and tie.
+ */
+public final class Metrics {
+  private Metrics() {}
+
+  /**
+   * The metrics of a model on a dataset with targets: {@link RegressionMetrics} for a linear
+   * model, {@link ClassificationMetrics} for a logistic one.
+   *
+   * @throws IllegalArgumentException if the dataset has no target, its features differ from the
+   *     model's, it has no rows, or its class labels differ from the model's
+   */
+  public static ModelMetrics evaluate(LinearModel model, Dataset data) {
+    if (data.targetName() == null) {
+      throw new IllegalArgumentException(data.source() + " has no target column, so the model"
+          + " cannot be evaluated on it (expected \"" + model.targetName() + "\")");
+    }
+    if (model.loss() == Loss.LINEAR) {
+      return regression(data.y(), model.predict(data));
+    }
+    Optional<BinaryLabels> ml = model.labels();
+    Optional<BinaryLabels> dl = data.labels();
+    if (ml.isPresent() && dl.isPresent() && !ml.get().equals(dl.get())) {
+      throw new IllegalArgumentException(data.source() + " codes its target as "
+          + dl.get().negative() + " = 0, " + dl.get().positive() + " = 1 but the model uses "
+          + ml.get().negative() + " = 0, " + ml.get().positive() + " = 1");
+    }
+    return classification(data.y(), model.margins(data));
+  }
+
+  /**
+   * MSE, RMSE and R2 of predictions against targets.
+   *
+   * @param y the targets, all finite
+   * @param predictions one per target
+   * @throws IllegalArgumentException if the lengths differ, there are no rows, or a target is not
+   *     finite
+   */
+  public static RegressionMetrics regression(double[] y, double[] predictions) {
+    int n = checkLengths(y, predictions);
+    CompensatedSum sy = new CompensatedSum();
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(y[i])) {
+        throw new IllegalArgumentException("target of row " + i + " is not finite: " + y[i]);
+      }
+      sy.add(y[i]);
+    }
+    double mean = sy.value() / n;
+    CompensatedSum res = new CompensatedSum();
+    CompensatedSum tot = new CompensatedSum();
+    for (int i = 0; i < n; i++) {
+      double r = y[i] - predictions[i];
+      double c = y[i] - mean;
+      res.add(r * r);
+      tot.add(c * c);
+    }
+    double ssRes = res.value();
+    double ssTot = tot.value();
+    double mse = ssRes / n;
+    double r2 = ssTot > 0 ? 1 - ssRes / ssTot : Double.NaN;
+    return new RegressionMetrics(n, mse, Math.sqrt(mse), r2);
+  }
+
+  /**
+   * Mean log loss, accuracy at threshold 0.5 and ROC AUC of margins against 0/1 targets.
+   *
+   * @param y the targets, each 0 or 1
+   * @param margins {@code m_i = b + w . z_i}, one per target, none NaN
+   * @throws IllegalArgumentException if the lengths differ, there are no rows, a target is not 0
+   *     or 1, or a margin is NaN
+   */
+  public static ClassificationMetrics classification(double[] y, double[] margins) {
+    int n = checkLengths(y, margins);
+    checkBinary(y);
+    CompensatedSum loss = new CompensatedSum();
+    int correct = 0;
+    int positives = 0;
+    for (int i = 0; i < n; i++) {
+      double m = margins[i];
+      if (Double.isNaN(m)) {
+        throw new IllegalArgumentException("margin of row " + i + " is NaN");
+      }
+      // softplus(m) - y m, written per class so that no large terms cancel.
+      boolean positive = y[i] == 1;
+      loss.add(positive ? Loss.softplus(-m) : Loss.softplus(m));
+      if ((LinearModel.classOf(m) == 1) == positive) {
+        correct++;
+      }
+      if (positive) {
+        positives++;
+      }
+    }
+    return new ClassificationMetrics(n, positives, loss.value() / n, (double) correct / n,
+        rocAuc(y, margins));
+  }
+
+  /**
+   * The area under the ROC curve of scores against 0/1 targets: the Mann-Whitney statistic
+   * {@code U / (P N)}, where U counts the (positive, negative) pairs in which the positive scores
+   * higher, a tie counting one half. This is the rank formula with tied scores given their average
+   * rank, and the same as the trapezoidal area under the ROC curve.
+   *
+   * <p>Counts are kept as exact integers (twice U), so the result is correctly rounded.
+   *
+   * @param y the targets, each 0 or 1
+   * @param scores any increasing function of P(y = 1) (margins or probabilities), none NaN
+   * @return the AUC in [0, 1], or NaN when all targets are of one class
+   * @throws IllegalArgumentException if the lengths differ, there are no rows, a target is not 0
+   *     or 1, or a score is NaN
+   */
+  public static double rocAuc(double[] y, double[] scores) {
+    int n = checkLengths(y, scores);
+    checkBinary(y);
+    int p = 0;
+    for (int i = 0; i < n; i++) {
+      if (Double.isNaN(scores[i])) {
+        throw new IllegalArgumentException("score of row " + i + " is NaN");
+      }
+      if (y[i] == 1) {
+        p++;
+      }
+    }
+    if (p == 0 || p == n) {
+      return Double.NaN;
+    }
+    double[] pos = new double[p];
+    double[] neg = new double[n - p];
+    for (int i = 0, a = 0, b = 0; i < n; i++) {
+      // + 0.0 turns -0.0 into 0.0: Arrays.sort would otherwise order them as distinct.
+      if (y[i] == 1) {
+        pos[a++] = scores[i] + 0.0;
+      } else {
+        neg[b++] = scores[i] + 0.0;
+      }
+    }
+    Arrays.sort(pos);
+    Arrays.sort(neg);
+    long twiceU = 0;
+    int below = 0;
+    int equal = 0;
+    for (int i = 0; i < p; ) {
+      double s = pos[i];
+      int k = 0;
+      while (i < p && pos[i] == s) {
+        i++;
+        k++;
+      }
+      below += equal;
+      equal = 0;
+      while (below < neg.length && neg[below] < s) {
+        below++;
+      }
+      while (below + equal < neg.length && neg[below + equal] == s) {
+        equal++;
+      }
+      twiceU += (long) k * (2L * below + equal);
+    }
+    return twiceU / (2.0 * p * (n - p));
+  }
+
+  private static int checkLengths(double[] y, double[] other) {
+    if (y.length != other.length) {
+      throw new IllegalArgumentException("targets and predictions differ in length: " + y.length
+          + " vs " + other.length);
+    }
+    if (y.length == 0) {
+      throw new IllegalArgumentException("no rows to evaluate");
+    }
+    return y.length;
+  }
+
+  private static void checkBinary(double[] y) {
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] != 0 && y[i] != 1) {
+        throw new IllegalArgumentException("target of row " + i + " must be 0 or 1, got " + y[i]);
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * A fitted model and what is done with it: predictions, metrics, and the model file.
+ *
+ * <ul>
+ *   <li>{@link io.descent.model.LinearModel}: the immutable fitted model. It keeps the parameters
+ *       the optimizer produced in standardized space, {@code theta = (b, w)}, and derives the
+ *       equivalent intercept and weights on the original features.
+ *   <li>{@link io.descent.model.Metrics}: MSE, RMSE and R2 for regression; mean log loss, accuracy
+ *       and ROC AUC for classification, all from float64 compensated sums.
+ *   <li>{@link io.descent.model.ModelFile}: the JSON model file (format {@code descent-model},
+ *       version 1) with {@link io.descent.model.TrainingInfo}, written atomically and validated on
+ *       reading ({@link io.descent.model.ModelFormatException}).
+ *   <li>{@link io.descent.model.PredictionWriter}: predictions as CSV, written atomically.
+ * </ul>
+ *
+ * <p>Every file this package writes goes to a temporary file in the destination's directory first
+ * and is then moved into place, so a failure never leaves a half-written file and never touches
+ * an existing one.
+ */
+package io.descent.model;
