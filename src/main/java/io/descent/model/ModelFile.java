@@ -1,0 +1,501 @@
+package io.descent.model;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.data.BinaryLabels;
+import io.descent.data.Standardization;
+import io.descent.loss.Loss;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A model and how it was trained, as the JSON model file ({@code "format": "descent-model"},
+ * version {@value #FORMAT_VERSION}).
+ *
+ * <p>The file holds the loss, the target and its labels, the feature names, the standardization,
+ * the parameters both in original space ({@code intercept}, {@code coef}: usable with no
+ * standardization at all) and in standardized space ({@code standardizedIntercept},
+ * {@code standardizedCoef}: what the optimizer produced), and the {@link TrainingInfo}:
+ *
+ * <pre>{@code
+ * {
+ *   "format": "descent-model",
+ *   "formatVersion": 1,
+ *   "loss": "logistic",
+ *   "target": "spam",
+ *   "labels": {"negative": "0", "positive": "1"},
+ *   "features": ["make", "address", ...],
+ *   "standardization": {"mean": [...], "scale": [...]},
+ *   "intercept": -1.72, "coef": [...],
+ *   "standardizedIntercept": -0.91, "standardizedCoef": [...],
+ *   "training": {"objective": 0.2714, "stopReason": "GRADIENT_TOLERANCE", ...}
+ * }
+ * }</pre>
+ *
+ * <p>Doubles are written with {@link Double#toString}, so reading gives back the very same bits.
+ * In {@code training}, a non-finite double is written as {@code null} and read as NaN;
+ * {@code training} itself is {@code null} for a model that was not produced by training.
+ *
+ * <p>Reading checks everything and fails with a {@link ModelFormatException} whose one-line
+ * message names the file and the field. The standardized parameters are authoritative; the
+ * original-space ones are redundant and must agree with them (to 1e-9 relative), so a file edited
+ * by hand in one place only is rejected rather than silently half-applied. Unknown fields are
+ * ignored, so version 1 can gain optional fields without breaking older readers.
+ *
+ * @param model the fitted model
+ * @param training how it was trained, or null when it was not produced by training
+ */
+public record ModelFile(LinearModel model, TrainingInfo training) {
+  /** The value of the {@code format} field. */
+  public static final String FORMAT = "descent-model";
+
+  /** The format version this build writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final double CONSISTENCY_TOLERANCE = 1e-9;
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  /** Checks the model is present. */
+  public ModelFile {
+    Objects.requireNonNull(model, "model");
+  }
+
+  /**
+   * Writes the file atomically: to a temporary file in the same directory, then moved over
+   * {@code path}. On failure the temporary file is deleted and an existing {@code path} is left
+   * untouched.
+   *
+   * @throws IOException if the file cannot be written or moved into place
+   */
+  public void write(Path path) throws IOException {
+    String json = toJson();
+    AtomicFile.write(path, out -> out.write(json));
+  }
+
+  /** The file's JSON text, pretty-printed, ending with a newline. */
+  public String toJson() {
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    try {
+      return MAPPER.writer(printer).writeValueAsString(toTree()) + "\n";
+    } catch (JsonProcessingException e) {
+      // A tree of strings, numbers and booleans always serializes.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ObjectNode toTree() {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("formatVersion", FORMAT_VERSION);
+    root.put("loss", model.loss().label());
+    root.put("target", model.targetName());
+    if (model.labels().isPresent()) {
+      ObjectNode labels = root.putObject("labels");
+      labels.put("negative", model.labels().get().negative());
+      labels.put("positive", model.labels().get().positive());
+    } else {
+      root.putNull("labels");
+    }
+    ArrayNode features = root.putArray("features");
+    model.featureNames().forEach(features::add);
+    ObjectNode standardization = root.putObject("standardization");
+    putArray(standardization, "mean", model.standardization().mean());
+    putArray(standardization, "scale", model.standardization().scale());
+    root.put("intercept", model.intercept());
+    putArray(root, "coef", model.coef());
+    root.put("standardizedIntercept", model.standardizedIntercept());
+    putArray(root, "standardizedCoef", model.standardizedCoef());
+    if (training == null) {
+      root.putNull("training");
+    } else {
+      root.set("training", trainingTree(training));
+    }
+    return root;
+  }
+
+  private static ObjectNode trainingTree(TrainingInfo t) {
+    ObjectNode node = MAPPER.createObjectNode();
+    putNullable(node, "objective", t.objective());
+    node.put("stopReason", t.stopReason());
+    node.put("iterations", t.iterations());
+    node.put("epochs", t.epochs());
+    node.put("backend", t.backend());
+    node.put("device", t.device());
+    node.put("precision", t.precision());
+    node.put("optimizer", t.optimizer());
+    node.put("l2", t.l2());
+    node.put("standardized", t.standardized());
+    node.put("seed", t.seed());
+    putNullable(node, "elapsedSeconds", t.elapsedSeconds());
+    putNullable(node, "verification", t.verification());
+    node.put("rows", t.rows());
+    ObjectNode hyper = node.putObject("hyperparameters");
+    t.hyperparameters().forEach((k, v) -> {
+      if (v instanceof String s) {
+        hyper.put(k, s);
+      } else if (v instanceof Boolean b) {
+        hyper.put(k, b);
+      } else if (v instanceof Long l) {
+        hyper.put(k, l);
+      } else {
+        hyper.put(k, (Double) v);
+      }
+    });
+    return node;
+  }
+
+  private static void putArray(ObjectNode node, String name, double[] values) {
+    ArrayNode array = node.putArray(name);
+    for (double v : values) {
+      array.add(v);
+    }
+  }
+
+  private static void putNullable(ObjectNode node, String name, double v) {
+    if (Double.isFinite(v)) {
+      node.put(name, v);
+    } else {
+      node.putNull(name);
+    }
+  }
+
+  /**
+   * Reads and validates a model file.
+   *
+   * @throws ModelFormatException if the file is not a valid model file of this version
+   * @throws IOException if the file cannot be read
+   */
+  public static ModelFile read(Path path) throws IOException {
+    return parse(Files.readAllBytes(path), path.toString());
+  }
+
+  /**
+   * Parses and validates a model file's JSON text.
+   *
+   * @param json the text
+   * @param source the name used in error messages (a file name)
+   * @throws ModelFormatException if the text is not a valid model file of this version
+   */
+  public static ModelFile parse(String json, String source) {
+    return parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), source);
+  }
+
+  private static ModelFile parse(byte[] json, String source) {
+    JsonNode root;
+    try (JsonParser parser = MAPPER.createParser(json)) {
+      root = MAPPER.readTree(parser);
+      if (root != null && parser.nextToken() != null) {
+        JsonLocation at = parser.currentTokenLocation();
+        throw new ModelFormatException(source + ": not valid JSON at line " + at.getLineNr()
+            + ", column " + at.getColumnNr() + ": more content after the end of the object");
+      }
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new ModelFormatException(source + ": not valid JSON" + where + ": "
+          + e.getOriginalMessage().replaceAll("\\s+", " "), e);
+    } catch (IOException e) {
+      throw new ModelFormatException(source + ": cannot be parsed: " + e.getMessage(), e);
+    }
+    return new FileReader(source).read(root);
+  }
+
+  /** Reading state: the source name every message starts with. */
+  private static final class FileReader {
+    private final String source;
+
+    FileReader(String source) {
+      this.source = source;
+    }
+
+    ModelFile read(JsonNode root) {
+      if (root == null || !root.isObject()) {
+        throw fail("expected a JSON object, found " + (root == null || root.isMissingNode()
+            ? "nothing" : describe(root)));
+      }
+      if (!root.has("format")) {
+        throw fail("missing field \"format\" (not a Descent model file?)");
+      }
+      String format = text(root, "format", "format");
+      if (!FORMAT.equals(format)) {
+        throw fail("field \"format\" is \"" + format + "\", expected \"" + FORMAT + "\"");
+      }
+      long version = integer(root, "formatVersion", "formatVersion");
+      if (version > FORMAT_VERSION) {
+        throw new ModelFormatException("model file " + source + " has format version " + version
+            + "; this Descent reads version " + FORMAT_VERSION);
+      }
+      if (version < FORMAT_VERSION) {
+        throw fail("field \"formatVersion\" is " + version + ", expected " + FORMAT_VERSION);
+      }
+      Loss loss = loss(text(root, "loss", "loss"));
+      String target = text(root, "target", "target");
+      BinaryLabels labels = labels(root, loss);
+      List<String> features = strings(root, "features");
+      int d = features.size();
+      JsonNode std = object(root, "standardization", "standardization");
+      double[] mean = numbers(std, "mean", "standardization.mean", d);
+      double[] scale = numbers(std, "scale", "standardization.scale", d);
+      for (int j = 0; j < d; j++) {
+        if (!(scale[j] > 0)) {
+          throw fail("field \"standardization.scale[" + j + "]\" must be > 0, got " + scale[j]);
+        }
+      }
+      double[] theta = new double[d + 1];
+      theta[0] = number(root, "standardizedIntercept", "standardizedIntercept");
+      System.arraycopy(numbers(root, "standardizedCoef", "standardizedCoef", d), 0, theta, 1, d);
+      double intercept = number(root, "intercept", "intercept");
+      double[] coef = numbers(root, "coef", "coef", d);
+      LinearModel model;
+      try {
+        model = LinearModel.of(loss, features, target, labels, new Standardization(mean, scale),
+            theta);
+      } catch (IllegalArgumentException e) {
+        throw fail(e.getMessage());
+      }
+      checkConsistent(model, intercept, coef);
+      TrainingInfo training = null;
+      JsonNode t = root.get("training");
+      if (t != null && !t.isNull()) {
+        training = training(object(root, "training", "training"));
+      }
+      return new ModelFile(model, training);
+    }
+
+    /** The original-space parameters in the file must be those the standardized ones imply. */
+    private void checkConsistent(LinearModel model, double intercept, double[] coef) {
+      double[] implied = model.coef();
+      double[] w = model.standardizedCoef();
+      Standardization s = model.standardization();
+      double size = Math.abs(model.standardizedIntercept());
+      for (int j = 0; j < coef.length; j++) {
+        if (Math.abs(coef[j] - implied[j]) > CONSISTENCY_TOLERANCE * Math.abs(implied[j])) {
+          throw fail("field \"coef[" + j + "]\" is " + coef[j] + " but standardizedCoef and"
+              + " standardization give " + implied[j]);
+        }
+        size += Math.abs(w[j] * s.mean(j) / s.scale(j));
+      }
+      // The intercept is a sum of terms that may cancel: judge it against their magnitude.
+      if (Math.abs(intercept - model.intercept()) > CONSISTENCY_TOLERANCE * size) {
+        throw fail("field \"intercept\" is " + intercept + " but standardizedIntercept,"
+            + " standardizedCoef and standardization give " + model.intercept());
+      }
+    }
+
+    private TrainingInfo training(JsonNode t) {
+      String p = "training.";
+      double objective = nullableNumber(t, "objective", p + "objective");
+      String stopReason = text(t, "stopReason", p + "stopReason");
+      long iterations = integer(t, "iterations", p + "iterations");
+      long epochs = integer(t, "epochs", p + "epochs");
+      String backend = text(t, "backend", p + "backend");
+      String device = text(t, "device", p + "device");
+      String precision = text(t, "precision", p + "precision");
+      String optimizer = text(t, "optimizer", p + "optimizer");
+      double l2 = number(t, "l2", p + "l2");
+      boolean standardized = bool(t, "standardized", p + "standardized");
+      long seed = integer(t, "seed", p + "seed");
+      double elapsed = nullableNumber(t, "elapsedSeconds", p + "elapsedSeconds");
+      double verification = nullableNumber(t, "verification", p + "verification");
+      long rows = integer(t, "rows", p + "rows");
+      Map<String, Object> hyper = new LinkedHashMap<>();
+      JsonNode h = t.get("hyperparameters");
+      if (h != null && !h.isNull()) {
+        if (!h.isObject()) {
+          throw fail("field \"training.hyperparameters\" must be an object, got " + describe(h));
+        }
+        for (Map.Entry<String, JsonNode> e : h.properties()) {
+          hyper.put(e.getKey(), hyperparameter(e.getValue(),
+              p + "hyperparameters." + e.getKey()));
+        }
+      }
+      try {
+        return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
+            precision, optimizer, l2, standardized, seed, elapsed, verification, rows, hyper);
+      } catch (IllegalArgumentException e) {
+        throw fail("field \"training\": " + e.getMessage());
+      }
+    }
+
+    private Object hyperparameter(JsonNode v, String path) {
+      if (v.isTextual()) {
+        return v.textValue();
+      }
+      if (v.isBoolean()) {
+        return v.booleanValue();
+      }
+      if (v.isIntegralNumber() && v.canConvertToLong()) {
+        return v.longValue();
+      }
+      if (v.isFloatingPointNumber()) {
+        return finite(v.doubleValue(), path);
+      }
+      throw fail("field \"" + path + "\" must be a string, boolean or number, got " + describe(v));
+    }
+
+    private Loss loss(String label) {
+      for (Loss l : Loss.values()) {
+        if (l.label().equals(label)) {
+          return l;
+        }
+      }
+      throw fail("field \"loss\" must be \"linear\" or \"logistic\", got \"" + label + "\"");
+    }
+
+    private BinaryLabels labels(JsonNode root, Loss loss) {
+      JsonNode node = root.get("labels");
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (loss != Loss.LOGISTIC) {
+        throw fail("field \"labels\" must be null for a " + loss.label() + " model");
+      }
+      JsonNode l = object(root, "labels", "labels");
+      String negative = text(l, "negative", "labels.negative");
+      String positive = text(l, "positive", "labels.positive");
+      if (negative.equals(positive)) {
+        throw fail("field \"labels\": negative and positive are both \"" + negative + "\"");
+      }
+      return new BinaryLabels(negative, positive);
+    }
+
+    private JsonNode required(JsonNode parent, String name, String path) {
+      JsonNode node = parent.get(name);
+      if (node == null) {
+        throw fail("missing field \"" + path + "\"");
+      }
+      return node;
+    }
+
+    private JsonNode object(JsonNode parent, String name, String path) {
+      JsonNode node = required(parent, name, path);
+      if (!node.isObject()) {
+        throw fail("field \"" + path + "\" must be an object, got " + describe(node));
+      }
+      return node;
+    }
+
+    private String text(JsonNode parent, String name, String path) {
+      JsonNode node = required(parent, name, path);
+      if (!node.isTextual()) {
+        throw fail("field \"" + path + "\" must be a string, got " + describe(node));
+      }
+      return node.textValue();
+    }
+
+    private boolean bool(JsonNode parent, String name, String path) {
+      JsonNode node = required(parent, name, path);
+      if (!node.isBoolean()) {
+        throw fail("field \"" + path + "\" must be true or false, got " + describe(node));
+      }
+      return node.booleanValue();
+    }
+
+    private long integer(JsonNode parent, String name, String path) {
+      JsonNode node = required(parent, name, path);
+      if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+        throw fail("field \"" + path + "\" must be an integer, got " + describe(node));
+      }
+      return node.longValue();
+    }
+
+    private double number(JsonNode parent, String name, String path) {
+      return element(required(parent, name, path), path);
+    }
+
+    private double nullableNumber(JsonNode parent, String name, String path) {
+      JsonNode node = required(parent, name, path);
+      return node.isNull() ? Double.NaN : element(node, path);
+    }
+
+    private double element(JsonNode node, String path) {
+      if (!node.isNumber()) {
+        throw fail("field \"" + path + "\" must be a finite number, got " + describe(node));
+      }
+      return finite(node.doubleValue(), path);
+    }
+
+    private double finite(double v, String path) {
+      if (!Double.isFinite(v)) {
+        // A literal too large for a double parses as infinity.
+        throw fail("field \"" + path + "\" must be a finite number, got " + v);
+      }
+      return v;
+    }
+
+    private double[] numbers(JsonNode parent, String name, String path, int length) {
+      JsonNode node = required(parent, name, path);
+      if (!node.isArray()) {
+        throw fail("field \"" + path + "\" must be an array of numbers, got " + describe(node));
+      }
+      if (node.size() != length) {
+        throw fail("field \"" + path + "\" has " + node.size()
+            + (node.size() == 1 ? " number" : " numbers") + " but there "
+            + (length == 1 ? "is 1 feature" : "are " + length + " features"));
+      }
+      double[] v = new double[length];
+      for (int j = 0; j < length; j++) {
+        v[j] = element(node.get(j), path + "[" + j + "]");
+      }
+      return v;
+    }
+
+    private List<String> strings(JsonNode parent, String name) {
+      JsonNode node = required(parent, name, name);
+      if (!node.isArray()) {
+        throw fail("field \"" + name + "\" must be an array of strings, got " + describe(node));
+      }
+      List<String> out = new ArrayList<>(node.size());
+      for (int j = 0; j < node.size(); j++) {
+        JsonNode e = node.get(j);
+        if (!e.isTextual()) {
+          throw fail("field \"" + name + "[" + j + "]\" must be a string, got " + describe(e));
+        }
+        out.add(e.textValue());
+      }
+      return out;
+    }
+
+    private static String describe(JsonNode node) {
+      JsonNodeType type = node.getNodeType();
+      switch (type) {
+        case NULL:
+          return "null";
+        case OBJECT:
+          return "an object";
+        case ARRAY:
+          return "an array";
+        case STRING:
+          String s = node.textValue();
+          return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+        default:
+          return node.toString();
+      }
+    }
+
+    private ModelFormatException fail(String what) {
+      return new ModelFormatException(source + ": " + what.replaceAll("[\\r\\n]+", " "));
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.descent.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a model was trained, as stored in the model file: enough to reproduce the run (seed,
+ * optimizer and its hyperparameters, backend) and to judge it (final objective, why it stopped,
+ * how far the fast gradient strayed from the reference).
+ *
+ * <p>Doubles that are not finite (an objective that diverged, a verification never run) are
+ * written to the model file as JSON {@code null} and read back as NaN.
+ *
+ * @param objective the final full objective (loss plus L2 term) over the training rows; NaN if
+ *     unknown
+ * @param stopReason why training stopped, e.g. {@code GRADIENT_TOLERANCE}
+ * @param iterations parameter updates made, {@code >= 0}
+ * @param epochs passes over the data for mini-batch training; 0 for full-batch
+ * @param backend the gradient backend that actually ran ("opencl", "nd4j", "reference")
+ * @param device the device it ran on, as the backend names it
+ * @param precision the arithmetic of the data pass, "float32" or "float64"
+ * @param optimizer the update rule with every hyperparameter (its {@code toString()})
+ * @param l2 the L2 penalty lambda, finite and {@code >= 0}
+ * @param standardized whether features were standardized (false: identity standardization)
+ * @param seed the seed of every random choice in the run
+ * @param elapsedSeconds wall time of the fit; NaN if unknown
+ * @param verification the largest relative gradient error {@code ||g - g_ref|| / ||g_ref||} seen
+ *     against the reference backend; NaN if never verified
+ * @param rows number of training rows, {@code >= 0}
+ * @param hyperparameters further settings by name (learning rate, batch size, ...), in insertion
+ *     order; values are String, Boolean, Long or finite Double (other integer and float types are
+ *     widened)
+ */
+public record TrainingInfo(double objective, String stopReason, long iterations, long epochs,
+    String backend, String device, String precision, String optimizer, double l2,
+    boolean standardized, long seed, double elapsedSeconds, double verification, long rows,
+    Map<String, Object> hyperparameters) {
+
+  /** Checks the counts and lambda, and copies the hyperparameters into an unmodifiable map. */
+  public TrainingInfo {
+    Objects.requireNonNull(stopReason, "stopReason");
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(optimizer, "optimizer");
+    requireNonNegative("iterations", iterations);
+    requireNonNegative("epochs", epochs);
+    requireNonNegative("rows", rows);
+    if (!(l2 >= 0) || !Double.isFinite(l2)) {
+      throw new IllegalArgumentException("l2 must be finite and >= 0, got " + l2);
+    }
+    if (elapsedSeconds < 0) {
+      throw new IllegalArgumentException("elapsedSeconds must be >= 0 or NaN, got "
+          + elapsedSeconds);
+    }
+    if (verification < 0) {
+      throw new IllegalArgumentException("verification must be >= 0 or NaN, got " + verification);
+    }
+    Map<String, Object> copy = new LinkedHashMap<>();
+    if (hyperparameters != null) {
+      hyperparameters.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "hyperparameter name"),
+          normalize(k, v)));
+    }
+    hyperparameters = Collections.unmodifiableMap(copy);
+  }
+
+  /** Whether a verification figure was recorded. */
+  public boolean verified() {
+    return !Double.isNaN(verification);
+  }
+
+  private static void requireNonNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+    }
+  }
+
+  private static Object normalize(String name, Object v) {
+    if (v instanceof String || v instanceof Boolean || v instanceof Long) {
+      return v;
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      if (!Double.isFinite(d)) {
+        throw new IllegalArgumentException("hyperparameter \"" + name + "\" must be finite, got "
+            + d);
+      }
+      return d;
+    }
+    throw new IllegalArgumentException("hyperparameter \"" + name + "\" must be a String, Boolean,"
+        + " integer or finite floating-point number, got "
+        + (v == null ? "null" : v.getClass().getSimpleName()));
+  }
+}

@@ -1,0 +1,72 @@
+package io.descent.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Failures in the middle of a write: the destination must be as it was, with no debris. */
+class AtomicFileTest {
+  @TempDir
+  Path dir;
+
+  private List<String> listing() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aFailureHalfWayLeavesTheOldFile() throws IOException {
+    Path path = dir.resolve("out.csv");
+    Files.writeString(path, "old content\n");
+    IOException boom = new IOException("disk full");
+    IOException e = assertThrows(IOException.class, () -> AtomicFile.write(path, out -> {
+      for (int i = 0; i < 100_000; i++) {
+        out.write("a line that is long enough to need several buffer flushes\n");
+      }
+      throw boom;
+    }));
+    assertSame(boom, e);
+    assertEquals("old content\n", Files.readString(path));
+    assertEquals(List.of("out.csv"), listing());
+  }
+
+  @Test
+  void anUncheckedFailureAlsoCleansUp() throws IOException {
+    Path path = dir.resolve("new.csv");
+    assertThrows(UncheckedIOException.class, () -> AtomicFile.write(path, out -> {
+      out.write("partial");
+      throw new UncheckedIOException(new IOException("lost"));
+    }));
+    assertEquals(List.of(), listing());
+  }
+
+  @Test
+  void aSuccessfulWriteReplacesTheFile() throws IOException {
+    Path path = dir.resolve("out.csv");
+    Files.writeString(path, "old");
+    AtomicFile.write(path, out -> out.write("new ü\n"));
+    assertEquals("new ü\n", Files.readString(path));
+    assertEquals(List.of("out.csv"), listing());
+  }
+
+  @Test
+  void aRelativePathIsWrittenInTheWorkingDirectoryTree() throws IOException {
+    Path relative = Path.of("target", "atomic-file-test.txt");
+    try {
+      AtomicFile.write(relative, out -> out.write("x"));
+      assertEquals("x", Files.readString(relative));
+    } finally {
+      Files.deleteIfExists(relative);
+    }
+  }
+}

@@ -1,0 +1,413 @@
+package io.descent.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.data.BinaryLabels;
+import io.descent.data.Standardization;
+import io.descent.loss.Loss;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  /** A model whose parameters and standardization hold awkward doubles. */
+  static LinearModel awkwardModel(Loss loss, BinaryLabels labels, long seed) {
+    Random rnd = new Random(seed);
+    double[] special = {0.1, 1.0 / 3, -0.0, Double.MIN_VALUE, 1e-300, 123456789.12345679,
+        Math.PI * 1e15, -2.5e-17, 4.9e-324, 1.7976931348623157e308 / 1e300};
+    int d = special.length + 5;
+    List<String> names = new ArrayList<>();
+    double[] mean = new double[d];
+    double[] scale = new double[d];
+    double[] theta = new double[d + 1];
+    for (int j = 0; j < d; j++) {
+      names.add("feature " + j + (j == 3 ? " \"quoted\", comma" : "") + (j == 4 ? " é" : ""));
+      mean[j] = j == 2 ? -0.0 : rnd.nextGaussian() * Math.pow(10, rnd.nextInt(9) - 4);
+      scale[j] = Math.exp(rnd.nextGaussian() * 4);
+    }
+    theta[0] = rnd.nextGaussian();
+    for (int j = 0; j < d; j++) {
+      theta[j + 1] = j < special.length ? special[j] : rnd.nextGaussian();
+    }
+    return LinearModel.of(loss, names, "target", labels, new Standardization(mean, scale), theta);
+  }
+
+  static TrainingInfo info(double verification) {
+    Map<String, Object> hyper = new LinkedHashMap<>();
+    hyper.put("learningRate", 0.1);
+    hyper.put("batchSize", 256);
+    hyper.put("schedule", "constant");
+    hyper.put("nesterov", true);
+    return new TrainingInfo(0.27141814863314234, "GRADIENT_TOLERANCE", 1234, 0, "opencl",
+        "NVIDIA H100", "float32", "Adam[learningRate=0.1, beta1=0.9, beta2=0.999, epsilon=1e-08]",
+        0.01, true, 42L, 3.25, verification, 4601, hyper);
+  }
+
+  private static void assertBitExact(LinearModel expected, LinearModel actual) {
+    double[] e = expected.theta();
+    double[] a = actual.theta();
+    assertEquals(e.length, a.length);
+    for (int j = 0; j < e.length; j++) {
+      assertEquals(Double.doubleToRawLongBits(e[j]), Double.doubleToRawLongBits(a[j]),
+          "theta[" + j + "]: " + e[j] + " read back as " + a[j]);
+    }
+    assertArrayEquals(expected.standardization().mean(), actual.standardization().mean(), 0);
+    assertArrayEquals(expected.standardization().scale(), actual.standardization().scale(), 0);
+    assertEquals(Double.doubleToRawLongBits(expected.intercept()),
+        Double.doubleToRawLongBits(actual.intercept()));
+    assertEquals(expected, actual);
+  }
+
+  // ---- round trip ----
+
+  @Test
+  void roundTripIsBitExact() throws IOException {
+    for (long seed = 1; seed <= 5; seed++) {
+      for (Loss loss : Loss.values()) {
+        BinaryLabels labels = loss == Loss.LOGISTIC ? new BinaryLabels("no", "yes") : null;
+        LinearModel model = awkwardModel(loss, labels, seed);
+        ModelFile file = new ModelFile(model, info(3.5e-7));
+        Path path = dir.resolve("model-" + seed + "-" + loss.label() + ".json");
+        file.write(path);
+        ModelFile back = ModelFile.read(path);
+        assertBitExact(model, back.model());
+        assertEquals(file.training(), back.training());
+        assertEquals(file, back);
+      }
+    }
+  }
+
+  @Test
+  void referenceOptimaRoundTrip() throws IOException {
+    LinearModel model = TestData.referenceModel("spambase", "full", "logistic_l2_lambda_1e-2",
+        Loss.LOGISTIC);
+    Path path = dir.resolve("spambase.json");
+    new ModelFile(model, null).write(path);
+    ModelFile back = ModelFile.read(path);
+    assertBitExact(model, back.model());
+    assertNull(back.training());
+    JsonNode f = TestData.reference().get("spambase").get("full").get("logistic_l2_lambda_1e-2");
+    assertArrayEquals(TestData.doubles(f.get("coef")), back.model().standardizedCoef(), 0);
+  }
+
+  @Test
+  void nonFiniteTrainingFiguresAreWrittenAsNullAndReadAsNaN() throws IOException {
+    TrainingInfo diverged = new TrainingInfo(Double.POSITIVE_INFINITY, "DIVERGED", 17, 2,
+        "reference", "Java (host CPU)", "float64", "GradientDescent[learningRate=10.0]", 0, false,
+        -9L, Double.NaN, Double.NaN, 100, Map.of());
+    ModelFile file = new ModelFile(awkwardModel(Loss.LINEAR, null, 9), diverged);
+    JsonNode training = JSON.readTree(file.toJson()).get("training");
+    assertTrue(training.get("objective").isNull());
+    assertTrue(training.get("elapsedSeconds").isNull());
+    assertTrue(training.get("verification").isNull());
+    TrainingInfo back = ModelFile.parse(file.toJson(), "m.json").training();
+    assertTrue(Double.isNaN(back.objective()));
+    assertTrue(Double.isNaN(back.verification()));
+    assertFalse(back.verified());
+    assertEquals(-9L, back.seed());
+    assertEquals("DIVERGED", back.stopReason());
+  }
+
+  @Test
+  void jsonHasTheDocumentedLayout() throws IOException {
+    LinearModel model = TestData.referenceModel("diabetes", "full", "ols", Loss.LINEAR);
+    ModelFile file = new ModelFile(model, info(Double.NaN));
+    String text = file.toJson();
+    assertTrue(text.endsWith("}\n"));
+    assertTrue(text.contains("\"format\": \"descent-model\""), text);
+    JsonNode root = JSON.readTree(text);
+    List<String> keys = new ArrayList<>();
+    root.fieldNames().forEachRemaining(keys::add);
+    assertEquals(List.of("format", "formatVersion", "loss", "target", "labels", "features",
+        "standardization", "intercept", "coef", "standardizedIntercept", "standardizedCoef",
+        "training"), keys);
+    assertEquals(1, root.get("formatVersion").intValue());
+    assertEquals("linear", root.get("loss").textValue());
+    assertEquals("progression", root.get("target").textValue());
+    assertTrue(root.get("labels").isNull());
+    assertEquals("bmi", root.get("features").get(2).textValue());
+    assertEquals(model.intercept(), root.get("intercept").doubleValue(), 0);
+    assertArrayEquals(model.coef(), TestData.doubles(root.get("coef")), 0);
+    assertEquals(152.13348416289594, root.get("standardizedIntercept").doubleValue(), 0);
+    assertArrayEquals(model.standardization().scale(),
+        TestData.doubles(root.get("standardization").get("scale")), 0);
+    JsonNode t = root.get("training");
+    assertTrue(t.get("verification").isNull());
+    assertEquals(42, t.get("seed").longValue());
+    assertEquals(0.1, t.get("hyperparameters").get("learningRate").doubleValue());
+    assertEquals(256, t.get("hyperparameters").get("batchSize").longValue());
+    assertEquals("opencl", t.get("backend").textValue());
+
+    // The original-space parameters give the same predictions with no standardization at all.
+    TestData.Table table = TestData.csv("diabetes");
+    double m = root.get("intercept").doubleValue();
+    for (int j = 0; j < model.features(); j++) {
+      m += root.get("coef").get(j).doubleValue() * table.x()[0][j];
+    }
+    assertEquals(model.margin(table.x()[0]), m, 1e-12 * Math.abs(m));
+  }
+
+  @Test
+  void logisticLabelsAreWritten() throws IOException {
+    LinearModel model = LinearModel.of(Loss.LOGISTIC, List.of("a"), "y",
+        new BinaryLabels("ham", "spam"), Standardization.identity(1), new double[] {0, 1});
+    JsonNode labels = JSON.readTree(new ModelFile(model, null).toJson()).get("labels");
+    assertEquals("ham", labels.get("negative").textValue());
+    assertEquals("spam", labels.get("positive").textValue());
+  }
+
+  // ---- atomic writing ----
+
+  private List<String> listing(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void writingLeavesNoTemporaryFileAndReplacesAnExistingOne() throws IOException {
+    Path path = dir.resolve("model.json");
+    Files.writeString(path, "old");
+    ModelFile file = new ModelFile(awkwardModel(Loss.LINEAR, null, 3), info(1e-7));
+    file.write(path);
+    assertEquals(List.of("model.json"), listing(dir));
+    assertEquals(file.toJson(), Files.readString(path));
+    file.write(path);
+    assertEquals(List.of("model.json"), listing(dir));
+  }
+
+  @Test
+  void aFailedMoveLeavesTheDestinationAndNoTemporaryFile() throws IOException {
+    // The destination is a non-empty directory: the rename fails after the content was written.
+    Path path = dir.resolve("model.json");
+    Files.createDirectory(path);
+    Files.writeString(path.resolve("keep.txt"), "keep");
+    ModelFile file = new ModelFile(awkwardModel(Loss.LINEAR, null, 3), null);
+    assertThrows(IOException.class, () -> file.write(path));
+    assertEquals(List.of("model.json"), listing(dir));
+    assertEquals("keep", Files.readString(path.resolve("keep.txt")));
+  }
+
+  @Test
+  void writingIntoAMissingDirectoryFailsCleanly() {
+    Path path = dir.resolve("no-such-dir").resolve("model.json");
+    ModelFile file = new ModelFile(awkwardModel(Loss.LINEAR, null, 3), null);
+    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> file.write(path));
+    assertEquals(path.toString(), e.getFile());
+  }
+
+  @Test
+  void writingIntoAReadOnlyDirectoryFailsAndLeavesItUntouched() throws IOException {
+    Path ro = dir.resolve("ro");
+    Files.createDirectory(ro);
+    Path path = ro.resolve("model.json");
+    Files.writeString(path, "old");
+    Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      // root ignores permissions, so only a non-root user can see this failure.
+      assumeTrue(!Files.isWritable(ro), "the directory is writable anyway (running as root?)");
+      ModelFile file = new ModelFile(awkwardModel(Loss.LINEAR, null, 3), null);
+      assertThrows(AccessDeniedException.class, () -> file.write(path));
+      assertEquals(List.of("model.json"), listing(ro));
+      assertEquals("old", Files.readString(path));
+    } finally {
+      Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  // ---- reading bad files ----
+
+  private static String validJson() {
+    return new ModelFile(LinearModel.of(Loss.LOGISTIC, List.of("a", "b"), "y",
+        BinaryLabels.zeroOne(), new Standardization(new double[] {1, 10}, new double[] {2, 5}),
+        new double[] {0.5, 2, -1}), info(1e-7)).toJson();
+  }
+
+  /** The valid file with one edit applied to its tree. */
+  private static String edited(Consumer<ObjectNode> edit) {
+    try {
+      ObjectNode root = (ObjectNode) JSON.readTree(validJson());
+      edit.accept(root);
+      return JSON.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void assertRejected(String json, String message) {
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> ModelFile.parse(json, "m.json"));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void theValidFileParses() {
+    assertEquals(2, ModelFile.parse(validJson(), "m.json").model().features());
+  }
+
+  @Test
+  void truncatedJsonIsRejected() throws IOException {
+    Path path = dir.resolve("cut.json");
+    String json = validJson();
+    Files.writeString(path, json.substring(0, json.length() / 2));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
+    assertTrue(e.getMessage().startsWith(path + ": not valid JSON at line "), e.getMessage());
+    assertTrue(e.getMessage().contains("end-of-input"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void notAModelFileIsRejected() {
+    assertRejected("", "m.json: expected a JSON object, found nothing");
+    assertRejected("[1, 2]", "m.json: expected a JSON object, found an array");
+    assertRejected("{\"a\": 1}", "m.json: missing field \"format\" (not a Descent model file?)");
+    assertRejected(edited(r -> r.put("format", "onnx")),
+        "m.json: field \"format\" is \"onnx\", expected \"descent-model\"");
+    String json = validJson();
+    int lines = json.split("\n").length;
+    assertRejected(json + "{}", "m.json: not valid JSON at line " + (lines + 1)
+        + ", column 1: more content after the end of the object");
+  }
+
+  @Test
+  void aFutureVersionIsRejectedClearly() throws IOException {
+    Path path = dir.resolve("future.json");
+    Files.writeString(path, edited(r -> r.put("formatVersion", 2)));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
+    assertEquals("model file " + path + " has format version 2; this Descent reads version 1",
+        e.getMessage());
+    assertRejected(edited(r -> r.put("formatVersion", 0)),
+        "m.json: field \"formatVersion\" is 0, expected 1");
+    assertRejected(edited(r -> r.put("formatVersion", "1")),
+        "m.json: field \"formatVersion\" must be an integer, got \"1\"");
+    assertRejected(edited(r -> r.remove("formatVersion")),
+        "m.json: missing field \"formatVersion\"");
+  }
+
+  @Test
+  void missingFieldsAreNamed() {
+    for (String field : List.of("loss", "target", "features", "standardization", "intercept",
+        "coef", "standardizedIntercept", "standardizedCoef")) {
+      assertRejected(edited(r -> r.remove(field)), "m.json: missing field \"" + field + "\"");
+    }
+    assertRejected(edited(r -> ((ObjectNode) r.get("standardization")).remove("scale")),
+        "m.json: missing field \"standardization.scale\"");
+    assertRejected(edited(r -> ((ObjectNode) r.get("training")).remove("seed")),
+        "m.json: missing field \"training.seed\"");
+    assertRejected(edited(r -> ((ObjectNode) r.get("labels")).remove("positive")),
+        "m.json: missing field \"labels.positive\"");
+    // Optional: training, labels, hyperparameters.
+    ModelFile.parse(edited(r -> r.remove("training")), "m.json");
+    ModelFile.parse(edited(r -> r.remove("labels")), "m.json");
+    ModelFile.parse(edited(r -> ((ObjectNode) r.get("training")).remove("hyperparameters")),
+        "m.json");
+  }
+
+  @Test
+  void nonFiniteNumbersAreRejected() {
+    String json = validJson();
+    String coef = JSON.valueToTree(List.of(1.0, -0.2)).toString();
+    assertTrue(json.replace(" ", "").contains("\"coef\":" + coef), json);
+    String huge = json.replaceFirst("\"coef\": \\[ 1.0, ", "\"coef\": [ 1e999, ");
+    assertRejected(huge, "m.json: field \"coef[0]\" must be a finite number, got Infinity");
+    assertRejected(edited(r -> ((ArrayNode) r.get("standardizedCoef")).set(1, (JsonNode) null)),
+        "m.json: field \"standardizedCoef[1]\" must be a finite number, got null");
+    assertRejected(edited(r -> ((ArrayNode) r.get("standardization").get("mean")).set(0, "NaN")),
+        "m.json: field \"standardization.mean[0]\" must be a finite number, got \"NaN\"");
+    assertRejected(edited(r -> r.putNull("standardizedIntercept")),
+        "m.json: field \"standardizedIntercept\" must be a finite number, got null");
+    assertRejected(json.replaceFirst("\"l2\": 0.01", "\"l2\": -1e400"),
+        "m.json: field \"training.l2\" must be a finite number, got -Infinity");
+    // NaN is not JSON at all.
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.parse(
+        json.replaceFirst("\"standardizedIntercept\": 0.5", "\"standardizedIntercept\": NaN"),
+        "m.json"));
+    assertTrue(e.getMessage().startsWith("m.json: not valid JSON at line"), e.getMessage());
+  }
+
+  @Test
+  void mismatchedLengthsAreRejected() {
+    assertRejected(edited(r -> ((ArrayNode) r.get("standardization").get("scale")).remove(1)),
+        "m.json: field \"standardization.scale\" has 1 number but there are 2 features");
+    assertRejected(edited(r -> ((ArrayNode) r.get("standardizedCoef")).add(3.0)),
+        "m.json: field \"standardizedCoef\" has 3 numbers but there are 2 features");
+    assertRejected(edited(r -> ((ArrayNode) r.get("features")).remove(1)),
+        "m.json: field \"standardization.mean\" has 2 numbers but there is 1 feature");
+    assertRejected(edited(r -> ((ArrayNode) r.get("coef")).removeAll()),
+        "m.json: field \"coef\" has 0 numbers but there are 2 features");
+  }
+
+  @Test
+  void wrongValuesAreRejected() {
+    assertRejected(edited(r -> r.put("loss", "poisson")),
+        "m.json: field \"loss\" must be \"linear\" or \"logistic\", got \"poisson\"");
+    assertRejected(edited(r -> r.put("loss", "linear")),
+        "m.json: field \"labels\" must be null for a linear model");
+    assertRejected(edited(r -> ((ObjectNode) r.get("labels")).put("positive", "0")),
+        "m.json: field \"labels\": negative and positive are both \"0\"");
+    assertRejected(edited(r -> ((ArrayNode) r.get("standardization").get("scale")).set(0, 0.0)),
+        "m.json: field \"standardization.scale[0]\" must be > 0, got 0.0");
+    assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, "a")),
+        "m.json: feature name \"a\" appears twice");
+    assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, 7)),
+        "m.json: field \"features[1]\" must be a string, got 7");
+    assertRejected(edited(r -> r.put("target", 3)),
+        "m.json: field \"target\" must be a string, got 3");
+    assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("iterations", 2.5)),
+        "m.json: field \"training.iterations\" must be an integer, got 2.5");
+    assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("iterations", -1)),
+        "m.json: field \"training\": iterations must be >= 0, got -1");
+    assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("standardized", "yes")),
+        "m.json: field \"training.standardized\" must be true or false, got \"yes\"");
+    assertRejected(edited(r -> ((ObjectNode) r.get("training").get("hyperparameters"))
+        .putArray("momentum")),
+        "m.json: field \"training.hyperparameters.momentum\" must be a string, boolean or number,"
+            + " got an array");
+    assertRejected(validJson().replaceFirst("\"loss\"", "\"target\": \"z\", \"loss\""),
+        "m.json: not valid JSON at line 5, column 11: Duplicate field 'target'");
+  }
+
+  @Test
+  void originalSpaceParametersMustAgreeWithTheStandardizedOnes() {
+    assertRejected(edited(r -> ((ArrayNode) r.get("coef")).set(1, 0.5)),
+        "m.json: field \"coef[1]\" is 0.5 but standardizedCoef and standardization give -0.2");
+    assertRejected(edited(r -> r.put("intercept", 1.6)),
+        "m.json: field \"intercept\" is 1.6 but standardizedIntercept, standardizedCoef and"
+            + " standardization give 1.5");
+    // Within 1e-9 relative is fine (another writer may round differently).
+    ModelFile.parse(edited(r -> ((ArrayNode) r.get("coef")).set(1, -0.2 * (1 + 1e-12))),
+        "m.json");
+  }
+
+  @Test
+  void unknownFieldsAreIgnored() {
+    ModelFile.parse(edited(r -> r.put("comment", "tuned by hand")), "m.json");
+  }
+}
