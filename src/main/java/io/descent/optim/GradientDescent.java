@@ -1,0 +1,125 @@
+package io.descent.optim;
+
+/**
+ * Steepest descent, {@code x <- x - a grad f(x)}, with a backtracking (Armijo) line search.
+ *
+ * <p>Each iteration first tries twice the step accepted in the previous iteration (the first
+ * iteration tries {@link #initialStep()}) and halves it until the sufficient-decrease condition
+ * {@code f(x - a g) - f(x) <= -c1 a ||g||^2} holds, with {@code c1 = }{@value #C1}. Trying a
+ * longer step each time lets the step follow the local curvature up as well as down, so a
+ * poor initial step costs a few halvings once instead of slowing every later iteration (Nocedal
+ * &amp; Wright, Numerical Optimization, 2nd ed., Algorithm 3.1 and §3.5).
+ *
+ * <p>The condition is tested on the difference {@code f(x - a g) - f(x)}, so an accepted step
+ * strictly lowers the computed value. When {@value #MAX_HALVINGS} halvings do not find one (the
+ * gradient is at the function's noise floor, or does not match the function), the iteration
+ * reports {@code lineSearchFailed} and keeps the current point.
+ *
+ * <p>Immutable; configure with {@link #withInitialStep}.
+ */
+public final class GradientDescent implements FullBatchOptimizer {
+  /** The sufficient-decrease constant of the Armijo condition. */
+  public static final double C1 = 1e-4;
+  /** The factor a rejected trial step is multiplied by. */
+  public static final double SHRINK = 0.5;
+  /** The factor the previous accepted step is multiplied by to give the next first trial. */
+  public static final double GROW = 2.0;
+  /** Halvings tried before an iteration gives up. */
+  public static final int MAX_HALVINGS = 60;
+  /** The default first trial step, suited to standardized features. */
+  public static final double DEFAULT_INITIAL_STEP = 1.0;
+
+  private final double initialStep;
+
+  /** Gradient descent with the default initial step {@value #DEFAULT_INITIAL_STEP}. */
+  public GradientDescent() {
+    this(DEFAULT_INITIAL_STEP);
+  }
+
+  /**
+   * @param initialStep the first trial step of the first iteration; finite and &gt; 0
+   */
+  public GradientDescent(double initialStep) {
+    if (!(initialStep > 0) || !Double.isFinite(initialStep)) {
+      throw new IllegalArgumentException("initialStep must be finite and > 0, got " + initialStep);
+    }
+    this.initialStep = initialStep;
+  }
+
+  /** The first trial step of the first iteration. */
+  public double initialStep() {
+    return initialStep;
+  }
+
+  /** A copy with another initial step. */
+  public GradientDescent withInitialStep(double step) {
+    return new GradientDescent(step);
+  }
+
+  /** "gd". */
+  @Override
+  public String name() {
+    return OptimizerKind.GD.label();
+  }
+
+  @Override
+  public Run start(DifferentiableFunction f, double[] x0) {
+    return new GdRun(f, Vectors.start(f, x0), initialStep);
+  }
+
+  @Override
+  public String toString() {
+    return "GradientDescent[initialStep=" + initialStep + ", c1=" + C1 + ", shrink=" + SHRINK
+        + ", grow=" + GROW + ", maxHalvings=" + MAX_HALVINGS + "]";
+  }
+
+  private static final class GdRun implements Run {
+    private final DifferentiableFunction f;
+    private Point current;
+    private double nextTrial;
+    private int evaluations = 1;
+
+    GdRun(DifferentiableFunction f, Point start, double initialStep) {
+      this.f = f;
+      this.current = start;
+      this.nextTrial = initialStep;
+    }
+
+    @Override
+    public Point current() {
+      return current;
+    }
+
+    @Override
+    public int evaluations() {
+      return evaluations;
+    }
+
+    @Override
+    public Iteration iterate() {
+      double[] g = current.gradient();
+      double gg = Vectors.dot(g, g);
+      if (gg == 0) {
+        // At a stationary point there is no descent direction to search along.
+        return new Iteration(current, 0, 0, true);
+      }
+      double[] d = Vectors.negate(g);
+      double a = nextTrial;
+      int spent = 0;
+      for (int k = 0; k <= MAX_HALVINGS; k++) {
+        Point p = Vectors.evaluate(f, Vectors.step(current.x(), a, d));
+        spent++;
+        if (Double.isFinite(p.value()) && p.value() - current.value() <= -C1 * a * gg
+            && Vectors.allFinite(p.gradient())) {
+          current = p;
+          evaluations += spent;
+          nextTrial = Math.min(GROW * a, Double.MAX_VALUE);
+          return new Iteration(p, a, spent, false);
+        }
+        a *= SHRINK;
+      }
+      evaluations += spent;
+      return new Iteration(current, 0, spent, true);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.descent.optim;
+
+/**
+ * Limited-memory BFGS (Nocedal &amp; Wright, Numerical Optimization, 2nd ed., Algorithms 7.4 and
+ * 7.5) with a strong Wolfe line search: the default full-batch optimizer.
+ *
+ * <p>Each iteration computes the direction {@code d = -H g} by the two-loop recursion over the
+ * last {@link #memory()} pairs {@code s = x_{k+1} - x_k}, {@code y = g_{k+1} - g_k}, with the
+ * initial matrix {@code H0 = (s'y / y'y) I} from the newest pair (their eq. 7.20), and searches
+ * along it for a step satisfying the strong Wolfe conditions with {@code c1 = }{@value #C1},
+ * {@code c2 = }{@value #C2}, trying the unit step first.
+ *
+ * <p>Safeguards, for ill-conditioned problems and inexact gradients:
+ *
+ * <ul>
+ *   <li>a pair is stored only when {@code s'y > }{@value #CURVATURE_EPSILON}{@code ||s|| ||y||},
+ *       which keeps H positive definite and well defined (the Wolfe conditions guarantee
+ *       {@code s'y > 0} in exact arithmetic, rounding does not);
+ *   <li>when d is not a descent direction ({@code g'd >= 0}, or not finite), the memory is
+ *       cleared and the iteration uses steepest descent;
+ *   <li>when the line search along a quasi-Newton direction fails, the memory is cleared and the
+ *       same iteration retries along steepest descent; only when that fails too does the iteration
+ *       report {@code lineSearchFailed}, keeping the current point.
+ * </ul>
+ *
+ * <p>A steepest-descent step (the first iteration, or after a reset) first tries a step of unit
+ * length, or the unit step if the gradient is shorter than 1. Near the minimizer of an exact
+ * objective the line search accepts approximate Wolfe steps (see {@code StrongWolfeLineSearch}),
+ * so the gradient can be driven to rounding level rather than stopping where value differences
+ * reach it.
+ *
+ * <p>Immutable; configure with {@link #withMemory}.
+ */
+public final class Lbfgs implements FullBatchOptimizer {
+  /** The sufficient-decrease constant of the Wolfe conditions. */
+  public static final double C1 = 1e-4;
+  /** The curvature constant of the strong Wolfe conditions. */
+  public static final double C2 = 0.9;
+  /** The default number of stored correction pairs. */
+  public static final int DEFAULT_MEMORY = 10;
+  /** The bound on the cosine between s and y below which a pair is not stored. */
+  public static final double CURVATURE_EPSILON = 1e-10;
+  /** Function evaluations one line search may spend. */
+  public static final int MAX_LINE_SEARCH_EVALUATIONS = 40;
+
+  private final int memory;
+  private final StrongWolfeLineSearch lineSearch;
+
+  /** L-BFGS with the default memory of {@value #DEFAULT_MEMORY} pairs. */
+  public Lbfgs() {
+    this(DEFAULT_MEMORY);
+  }
+
+  /**
+   * @param memory the number of correction pairs kept, &gt;= 1
+   */
+  public Lbfgs(int memory) {
+    if (memory < 1) {
+      throw new IllegalArgumentException("memory must be >= 1, got " + memory);
+    }
+    this.memory = memory;
+    this.lineSearch = new StrongWolfeLineSearch(C1, C2, MAX_LINE_SEARCH_EVALUATIONS);
+  }
+
+  /** The number of correction pairs kept. */
+  public int memory() {
+    return memory;
+  }
+
+  /** A copy with another memory. */
+  public Lbfgs withMemory(int pairs) {
+    return new Lbfgs(pairs);
+  }
+
+  /** "lbfgs". */
+  @Override
+  public String name() {
+    return OptimizerKind.LBFGS.label();
+  }
+
+  @Override
+  public Run start(DifferentiableFunction f, double[] x0) {
+    return new LbfgsRun(f, Vectors.start(f, x0));
+  }
+
+  @Override
+  public String toString() {
+    return "Lbfgs[memory=" + memory + ", c1=" + C1 + ", c2=" + C2 + ", curvatureEpsilon="
+        + CURVATURE_EPSILON + ", maxLineSearchEvaluations=" + MAX_LINE_SEARCH_EVALUATIONS + "]";
+  }
+
+  private final class LbfgsRun implements Run {
+    private final DifferentiableFunction f;
+    private final double[][] s;
+    private final double[][] y;
+    private final double[] rho;
+    private final double[] alpha;
+    /** Stored pairs, and the slot of the newest one (a ring buffer). */
+    private int count;
+    private int newest = -1;
+    private Point current;
+    private int evaluations = 1;
+
+    LbfgsRun(DifferentiableFunction f, Point start) {
+      this.f = f;
+      this.current = start;
+      this.s = new double[memory][];
+      this.y = new double[memory][];
+      this.rho = new double[memory];
+      this.alpha = new double[memory];
+    }
+
+    @Override
+    public Point current() {
+      return current;
+    }
+
+    @Override
+    public int evaluations() {
+      return evaluations;
+    }
+
+    @Override
+    public Iteration iterate() {
+      double[] g = current.gradient();
+      if (Vectors.dot(g, g) == 0) {
+        return new Iteration(current, 0, 0, true);
+      }
+      int spent = 0;
+      StrongWolfeLineSearch.Outcome o = null;
+      if (count > 0) {
+        double[] d = direction(g);
+        if (Vectors.allFinite(d) && Vectors.dot(g, d) < 0) {
+          o = lineSearch.search(f, current, d, 1.0);
+          spent += o.evaluations();
+        }
+        if (o == null || o.failed()) {
+          count = 0;
+        }
+      }
+      if (o == null || o.failed()) {
+        double[] d = Vectors.negate(g);
+        o = lineSearch.search(f, current, d, Math.min(1.0, 1.0 / Vectors.norm(g)));
+        spent += o.evaluations();
+      }
+      evaluations += spent;
+      if (o.failed()) {
+        return new Iteration(current, 0, spent, true);
+      }
+      remember(current, o.point());
+      current = o.point();
+      return new Iteration(current, o.step(), spent, false);
+    }
+
+    /** {@code -H g} by the two-loop recursion (N&amp;W Algorithm 7.4). */
+    private double[] direction(double[] g) {
+      double[] q = g.clone();
+      int slot = newest;
+      for (int k = 0; k < count; k++) {
+        alpha[slot] = rho[slot] * Vectors.dot(s[slot], q);
+        axpy(-alpha[slot], y[slot], q);
+        slot = (slot - 1 + memory) % memory;
+      }
+      double gamma = 1.0 / (rho[newest] * Vectors.dot(y[newest], y[newest]));
+      for (int i = 0; i < q.length; i++) {
+        q[i] *= gamma;
+      }
+      slot = (newest - count + 1 + memory) % memory;
+      for (int k = 0; k < count; k++) {
+        double beta = rho[slot] * Vectors.dot(y[slot], q);
+        axpy(alpha[slot] - beta, s[slot], q);
+        slot = (slot + 1) % memory;
+      }
+      for (int i = 0; i < q.length; i++) {
+        q[i] = -q[i];
+      }
+      return q;
+    }
+
+    private void remember(Point from, Point to) {
+      int n = from.x().length;
+      double[] sk = new double[n];
+      double[] yk = new double[n];
+      for (int i = 0; i < n; i++) {
+        sk[i] = to.x()[i] - from.x()[i];
+        yk[i] = to.gradient()[i] - from.gradient()[i];
+      }
+      double sy = Vectors.dot(sk, yk);
+      if (!(sy > CURVATURE_EPSILON * Vectors.norm(sk) * Vectors.norm(yk))
+          || !Double.isFinite(sy)) {
+        return;
+      }
+      newest = (newest + 1) % memory;
+      s[newest] = sk;
+      y[newest] = yk;
+      rho[newest] = 1.0 / sy;
+      count = Math.min(count + 1, memory);
+    }
+
+    private void axpy(double a, double[] x, double[] target) {
+      for (int i = 0; i < target.length; i++) {
+        target[i] += a * x[i];
+      }
+    }
+  }
+}

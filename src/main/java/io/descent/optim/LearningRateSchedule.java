@@ -1,0 +1,143 @@
+package io.descent.optim;
+
+/**
+ * The learning rate of each mini-batch step, as a function of the base rate and the position in
+ * training.
+ *
+ * <p>The trainer calls {@link #rate} before every {@link UpdateRule#update}, with the epoch
+ * (0-based: 0 during the first pass over the data) and the step (0-based: the number of updates
+ * made before this one, over all epochs). A schedule is stateless and immutable. The four
+ * implementations are records whose {@code toString()} shows every parameter; build them with
+ * the static factories or by {@link ScheduleKind}.
+ */
+public interface LearningRateSchedule {
+  /**
+   * The learning rate of one step.
+   *
+   * @param base the base learning rate, finite and &gt; 0
+   * @param epoch the 0-based epoch of the step
+   * @param step the 0-based index of the step over the whole fit
+   * @return the rate, &gt; 0 (it may underflow towards 0 for long exponential decays)
+   */
+  double rate(double base, int epoch, long step);
+
+  /** The short name used on the command line, such as "step". */
+  String name();
+
+  /** The base rate throughout. */
+  static LearningRateSchedule constant() {
+    return new Constant();
+  }
+
+  /** See {@link StepDecay}. */
+  static LearningRateSchedule step(int everyEpochs, double factor) {
+    return new StepDecay(everyEpochs, factor);
+  }
+
+  /** See {@link ExponentialDecay}. */
+  static LearningRateSchedule exponential(double gamma) {
+    return new ExponentialDecay(gamma);
+  }
+
+  /** See {@link InverseSqrtDecay}. */
+  static LearningRateSchedule inverseSqrt(long decaySteps) {
+    return new InverseSqrtDecay(decaySteps);
+  }
+
+  /** The base rate at every step. */
+  record Constant() implements LearningRateSchedule {
+    @Override
+    public double rate(double base, int epoch, long step) {
+      return base;
+    }
+
+    /** "constant". */
+    @Override
+    public String name() {
+      return ScheduleKind.CONSTANT.label();
+    }
+  }
+
+  /**
+   * Multiplies the rate by {@code factor} every {@code everyEpochs} epochs:
+   * {@code base * factor^floor(epoch / everyEpochs)} (PyTorch's {@code StepLR}).
+   *
+   * @param everyEpochs epochs between drops, &gt;= 1
+   * @param factor the multiplier at each drop, in (0, 1]
+   */
+  record StepDecay(int everyEpochs, double factor) implements LearningRateSchedule {
+    /** Checks the parameters. */
+    public StepDecay {
+      if (everyEpochs < 1) {
+        throw new IllegalArgumentException("everyEpochs must be >= 1, got " + everyEpochs);
+      }
+      if (!(factor > 0 && factor <= 1)) {
+        throw new IllegalArgumentException("factor must be in (0, 1], got " + factor);
+      }
+    }
+
+    @Override
+    public double rate(double base, int epoch, long step) {
+      return base * Math.pow(factor, epoch / everyEpochs);
+    }
+
+    /** "step". */
+    @Override
+    public String name() {
+      return ScheduleKind.STEP.label();
+    }
+  }
+
+  /**
+   * {@code base * gamma^epoch}, a smooth decay by {@code gamma} per epoch.
+   *
+   * @param gamma the per-epoch factor, in (0, 1]
+   */
+  record ExponentialDecay(double gamma) implements LearningRateSchedule {
+    /** Checks the parameter. */
+    public ExponentialDecay {
+      if (!(gamma > 0 && gamma <= 1)) {
+        throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+      }
+    }
+
+    @Override
+    public double rate(double base, int epoch, long step) {
+      return base * Math.pow(gamma, epoch);
+    }
+
+    /** "exponential". */
+    @Override
+    public String name() {
+      return ScheduleKind.EXPONENTIAL.label();
+    }
+  }
+
+  /**
+   * {@code base / sqrt(1 + step / decaySteps)}: constant at first, then decaying like
+   * {@code 1/sqrt(t)}, the rate for which SGD's averaged iterates converge at the optimal
+   * {@code O(1/sqrt(t))} on convex problems (Nemirovski, Juditsky, Lan &amp; Shapiro, SIAM J.
+   * Optim. 19(4), 2009), while the last iterate still settles since the rates sum to infinity.
+   *
+   * @param decaySteps the step count over which the rate falls to {@code base / sqrt(2)}, &gt;= 1
+   */
+  record InverseSqrtDecay(long decaySteps) implements LearningRateSchedule {
+    /** Checks the parameter. */
+    public InverseSqrtDecay {
+      if (decaySteps < 1) {
+        throw new IllegalArgumentException("decaySteps must be >= 1, got " + decaySteps);
+      }
+    }
+
+    @Override
+    public double rate(double base, int epoch, long step) {
+      return base / Math.sqrt(1.0 + (double) step / decaySteps);
+    }
+
+    /** "invsqrt". */
+    @Override
+    public String name() {
+      return ScheduleKind.INVSQRT.label();
+    }
+  }
+}

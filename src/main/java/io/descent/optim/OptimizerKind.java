@@ -1,0 +1,133 @@
+package io.descent.optim;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The optimizers by their command-line names, with factories that build them from optional
+ * {@link Hyperparameters}.
+ *
+ * <p>Full-batch kinds ({@link #isFullBatch()}) build a {@link FullBatchOptimizer}; the others
+ * build a mini-batch {@link UpdateRule}.
+ */
+public enum OptimizerKind {
+  /** {@link Lbfgs}, the default; takes memory. */
+  LBFGS("lbfgs", true, "memory"),
+  /** {@link GradientDescent}; takes initialStep. */
+  GD("gd", true, "initialStep"),
+  /** {@link Sgd}; takes no hyperparameter. */
+  SGD("sgd", false),
+  /** {@link Momentum}; takes momentum. */
+  MOMENTUM("momentum", false, "momentum"),
+  /** {@link Nesterov}; takes momentum. */
+  NESTEROV("nesterov", false, "momentum"),
+  /** {@link AdaGrad}; takes epsilon. */
+  ADAGRAD("adagrad", false, "epsilon"),
+  /** {@link RmsProp}; takes rho and epsilon. */
+  RMSPROP("rmsprop", false, "rho", "epsilon"),
+  /** {@link Adam}; takes beta1, beta2 and epsilon. */
+  ADAM("adam", false, "beta1", "beta2", "epsilon");
+
+  private final String label;
+  private final boolean fullBatch;
+  private final List<String> takes;
+
+  OptimizerKind(String label, boolean fullBatch, String... takes) {
+    this.label = label;
+    this.fullBatch = fullBatch;
+    this.takes = List.of(takes);
+  }
+
+  /** The command-line name: "lbfgs", "gd", "sgd", "momentum", ... */
+  public String label() {
+    return label;
+  }
+
+  /** True for optimizers that use the whole dataset per iteration (L-BFGS, GD). */
+  public boolean isFullBatch() {
+    return fullBatch;
+  }
+
+  /** The names of the {@link Hyperparameters} fields this optimizer takes. */
+  public List<String> hyperparameters() {
+    return takes;
+  }
+
+  /**
+   * The kind with the given label, ignoring case.
+   *
+   * @throws IllegalArgumentException naming the valid labels when there is none
+   */
+  public static OptimizerKind fromLabel(String label) {
+    for (OptimizerKind k : values()) {
+      if (k.label.equalsIgnoreCase(label.trim())) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("unknown optimizer \"" + label + "\", expected one of "
+        + Arrays.stream(values()).map(OptimizerKind::label).collect(Collectors.joining(", ")));
+  }
+
+  /**
+   * Builds the full-batch optimizer of this kind.
+   *
+   * @param h hyperparameters, null fields meaning defaults
+   * @throws IllegalStateException when this kind is a mini-batch rule
+   * @throws IllegalArgumentException when h sets a field this kind does not take, or a value is
+   *     out of range
+   */
+  public FullBatchOptimizer fullBatch(Hyperparameters h) {
+    if (!fullBatch) {
+      throw new IllegalStateException(label + " is a mini-batch rule; use updateRule()");
+    }
+    checkApplies(h);
+    return switch (this) {
+      case LBFGS -> h.memory() == null ? new Lbfgs() : new Lbfgs(h.memory());
+      case GD -> h.initialStep() == null ? new GradientDescent()
+          : new GradientDescent(h.initialStep());
+      default -> throw new AssertionError(this);
+    };
+  }
+
+  /**
+   * Builds the mini-batch update rule of this kind.
+   *
+   * @param h hyperparameters, null fields meaning defaults
+   * @throws IllegalStateException when this kind is a full-batch optimizer
+   * @throws IllegalArgumentException when h sets a field this kind does not take, or a value is
+   *     out of range
+   */
+  public UpdateRule updateRule(Hyperparameters h) {
+    if (fullBatch) {
+      throw new IllegalStateException(label + " is a full-batch optimizer; use fullBatch()");
+    }
+    checkApplies(h);
+    return switch (this) {
+      case SGD -> new Sgd();
+      case MOMENTUM -> new Momentum(or(h.momentum(), Momentum.DEFAULT_MOMENTUM));
+      case NESTEROV -> new Nesterov(or(h.momentum(), Nesterov.DEFAULT_MOMENTUM));
+      case ADAGRAD -> new AdaGrad(or(h.epsilon(), AdaGrad.DEFAULT_EPSILON));
+      case RMSPROP -> new RmsProp(or(h.rho(), RmsProp.DEFAULT_RHO),
+          or(h.epsilon(), RmsProp.DEFAULT_EPSILON));
+      case ADAM -> new Adam(or(h.beta1(), Adam.DEFAULT_BETA1), or(h.beta2(), Adam.DEFAULT_BETA2),
+          or(h.epsilon(), Adam.DEFAULT_EPSILON));
+      default -> throw new AssertionError(this);
+    };
+  }
+
+  private void checkApplies(Hyperparameters h) {
+    java.util.Objects.requireNonNull(h, "hyperparameters");
+    for (String name : h.given()) {
+      if (!takes.contains(name)) {
+        throw new IllegalArgumentException(name + " does not apply to " + label + " ("
+            + (takes.isEmpty() ? "it takes no hyperparameters" : "it takes "
+                + String.join(", ", takes)) + ")");
+      }
+    }
+  }
+
+  private static double or(Double value, double fallback) {
+    return value == null ? fallback : value;
+  }
+}

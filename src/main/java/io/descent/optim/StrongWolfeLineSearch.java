@@ -1,0 +1,266 @@
+package io.descent.optim;
+
+/**
+ * A line search for a step satisfying the strong Wolfe conditions, by bracketing and zoom
+ * (Nocedal &amp; Wright, Numerical Optimization, 2nd ed., Algorithms 3.5 and 3.6), with safeguarded
+ * cubic interpolation (their eq. 3.59).
+ *
+ * <p>With {@code phi(a) = f(x + a d)} and {@code phi'(0) < 0}, a step a is accepted when
+ *
+ * <ul>
+ *   <li>sufficient decrease: {@code phi(a) - phi(0) <= c1 a phi'(0)}, tested as a difference so
+ *       that it demands a strict decrease of the computed value, and
+ *   <li>strong curvature: {@code |phi'(a)| <= c2 |phi'(0)|}.
+ * </ul>
+ *
+ * <p>Near a minimizer the decrease a step can make falls to the rounding noise of the computed
+ * value, and sufficient decrease can no longer be decided from values. There the search also
+ * accepts a step that meets the strong curvature condition, does not raise the value, and lowers
+ * it by at most a relative {@value #APPROXIMATE_TOLERANCE}: the approximate Wolfe conditions of
+ * Hager and Zhang (SIAM J. Optim. 16(1), 2005), which for a smooth function imply sufficient
+ * decrease up to rounding, here without their allowance for a small increase. This is what lets
+ * L-BFGS polish an exact objective to full float64 accuracy in the gradient.
+ *
+ * <p>Two trial values within a relative {@value #ROUNDING} of each other are treated as equal
+ * when the bracket is updated: in place of N&amp;W's "the new trial is no lower", the sign of the
+ * slope decides which end the trial replaces, so the zoom still converges when the minimizer is
+ * sharper than the values can resolve.
+ *
+ * <p>Non-finite values count as steps that went too far. When the evaluation budget runs out, the
+ * lowest trial point that met sufficient decrease is returned if there is one; otherwise the
+ * search fails and the caller keeps its point.
+ */
+final class StrongWolfeLineSearch {
+  /** The relative value change below which the approximate Wolfe test applies. */
+  static final double APPROXIMATE_TOLERANCE = 1e-10;
+  /** Relative value differences treated as rounding when comparing two trial steps. */
+  static final double ROUNDING = 1e-14;
+
+  /** How the search ended. */
+  enum Acceptance {
+    /** Both strong Wolfe conditions hold at the returned step. */
+    STRONG_WOLFE,
+    /** Curvature holds and the value did not rise, within rounding of phi(0). */
+    APPROXIMATE_WOLFE,
+    /** Only sufficient decrease holds (the budget ran out before curvature was met). */
+    SUFFICIENT_DECREASE,
+    /** No acceptable step: the returned point is the starting point. */
+    FAILED
+  }
+
+  /**
+   * The result of one search.
+   *
+   * @param point the accepted point, or the starting point when the search failed
+   * @param step the accepted step length a, 0 on failure
+   * @param evaluations evaluations of f spent
+   * @param acceptance which test the step passed
+   */
+  record Outcome(Point point, double step, int evaluations, Acceptance acceptance) {
+    boolean failed() {
+      return acceptance == Acceptance.FAILED;
+    }
+  }
+
+  private static final double EXTRAPOLATION = 4.0;
+  private static final double SAFEGUARD = 0.1;
+
+  private final double c1;
+  private final double c2;
+  private final int maxEvaluations;
+
+  StrongWolfeLineSearch(double c1, double c2, int maxEvaluations) {
+    if (!(c1 > 0 && c1 < c2 && c2 < 1)) {
+      throw new IllegalArgumentException("need 0 < c1 < c2 < 1, got c1=" + c1 + ", c2=" + c2);
+    }
+    if (maxEvaluations < 1) {
+      throw new IllegalArgumentException("maxEvaluations must be >= 1, got " + maxEvaluations);
+    }
+    this.c1 = c1;
+    this.c2 = c2;
+    this.maxEvaluations = maxEvaluations;
+  }
+
+  double c1() {
+    return c1;
+  }
+
+  double c2() {
+    return c2;
+  }
+
+  /** A trial step with its point and directional derivative. */
+  private record Trial(double a, Point point, double phi, double dphi) {}
+
+  /**
+   * Searches along d from start, first trying step a0.
+   *
+   * @param d a descent direction: {@code start.gradient() . d < 0}
+   */
+  Outcome search(DifferentiableFunction f, Point start, double[] d, double a0) {
+    double dphi0 = Vectors.dot(start.gradient(), d);
+    if (!(dphi0 < 0)) {
+      throw new IllegalArgumentException("not a descent direction: phi'(0) = " + dphi0);
+    }
+    if (!(a0 > 0) || !Double.isFinite(a0)) {
+      throw new IllegalArgumentException("initial step must be finite and > 0, got " + a0);
+    }
+    Search s = new Search(f, start, d, dphi0);
+    return s.run(a0);
+  }
+
+  /** The state of one search. */
+  private final class Search {
+    private final DifferentiableFunction f;
+    private final Point start;
+    private final double[] d;
+    private final double phi0;
+    private final double dphi0;
+    private int evaluations;
+    /** The lowest trial that met sufficient decrease, for the fallback. */
+    private Trial best;
+
+    Search(DifferentiableFunction f, Point start, double[] d, double dphi0) {
+      this.f = f;
+      this.start = start;
+      this.d = d;
+      this.phi0 = start.value();
+      this.dphi0 = dphi0;
+    }
+
+    Outcome run(double a0) {
+      Trial prev = new Trial(0, start, phi0, dphi0);
+      double a = a0;
+      boolean first = true;
+      while (evaluations < maxEvaluations) {
+        Trial t = evaluate(a);
+        if (!sufficientDecrease(t) || (!first && higher(t.phi, prev.phi))) {
+          Outcome o = acceptable(t);
+          return o != null ? o : zoom(prev, t);
+        }
+        if (Math.abs(t.dphi) <= -c2 * dphi0) {
+          return outcome(t, Acceptance.STRONG_WOLFE);
+        }
+        if (t.dphi >= 0) {
+          return zoom(t, prev);
+        }
+        prev = t;
+        first = false;
+        a *= EXTRAPOLATION;
+        if (!Double.isFinite(a)) {
+          break;
+        }
+      }
+      return fallback();
+    }
+
+    /**
+     * Algorithm 3.6: lo satisfies sufficient decrease with the lowest value so far, and
+     * {@code phi'(lo) (hi - lo) < 0}, so a strong Wolfe step lies between them.
+     */
+    private Outcome zoom(Trial lo, Trial hi) {
+      while (evaluations < maxEvaluations) {
+        double width = Math.abs(hi.a - lo.a);
+        if (width <= 4 * Math.ulp(Math.max(lo.a, hi.a))) {
+          break;
+        }
+        double a = interpolate(lo, hi);
+        Trial t = evaluate(a);
+        if (!sufficientDecrease(t) || higher(t.phi, lo.phi)) {
+          Outcome o = acceptable(t);
+          if (o != null) {
+            return o;
+          }
+          hi = t;
+        } else {
+          if (Math.abs(t.dphi) <= -c2 * dphi0) {
+            return outcome(t, Acceptance.STRONG_WOLFE);
+          }
+          if (t.dphi * (hi.a - lo.a) >= 0) {
+            hi = lo;
+          }
+          lo = t;
+        }
+      }
+      return fallback();
+    }
+
+    /**
+     * Whether a trial that the bracketing logic would discard as too high can be accepted all
+     * the same: it meets strong curvature and either sufficient decrease (a Wolfe point that is
+     * merely no lower than the bracket's low end) or the approximate Wolfe test. Null if not.
+     */
+    private Outcome acceptable(Trial t) {
+      if (!(Math.abs(t.dphi) <= -c2 * dphi0)) {
+        return null;
+      }
+      if (sufficientDecrease(t)) {
+        return outcome(t, Acceptance.STRONG_WOLFE);
+      }
+      if (Double.isFinite(t.phi) && t.phi <= phi0
+          && phi0 - t.phi <= APPROXIMATE_TOLERANCE * Math.abs(phi0)) {
+        return outcome(t, Acceptance.APPROXIMATE_WOLFE);
+      }
+      return null;
+    }
+
+    private Outcome fallback() {
+      if (best != null) {
+        return outcome(best, Acceptance.SUFFICIENT_DECREASE);
+      }
+      return new Outcome(start, 0, evaluations, Acceptance.FAILED);
+    }
+
+    private Outcome outcome(Trial t, Acceptance acceptance) {
+      return new Outcome(t.point, t.a, evaluations, acceptance);
+    }
+
+    /**
+     * Whether a value is above another by more than rounding. Within rounding, values cannot
+     * order two trials, and the zoom is steered by the sign of the slope instead.
+     */
+    private boolean higher(double phi, double than) {
+      return phi - than > ROUNDING * Math.abs(than);
+    }
+
+    private boolean sufficientDecrease(Trial t) {
+      return Double.isFinite(t.phi) && t.phi - phi0 <= c1 * t.a * dphi0
+          && Double.isFinite(t.dphi);
+    }
+
+    private Trial evaluate(double a) {
+      Point p = Vectors.evaluate(f, Vectors.step(start.x(), a, d));
+      evaluations++;
+      double dphi = Vectors.dot(p.gradient(), d);
+      Trial t = new Trial(a, p, p.value(), dphi);
+      if (sufficientDecrease(t) && (best == null || t.phi < best.phi)) {
+        best = t;
+      }
+      return t;
+    }
+
+    /**
+     * The minimizer of the cubic through both ends' values and slopes (N&amp;W eq. 3.59), kept at
+     * least a tenth of the interval away from either end; bisection when the cubic is unusable
+     * (a non-finite end, or no real minimizer).
+     */
+    private double interpolate(Trial lo, Trial hi) {
+      double left = Math.min(lo.a, hi.a);
+      double right = Math.max(lo.a, hi.a);
+      double margin = SAFEGUARD * (right - left);
+      double a = Double.NaN;
+      if (Double.isFinite(hi.phi) && Double.isFinite(hi.dphi)) {
+        double d1 = lo.dphi + hi.dphi - 3 * (lo.phi - hi.phi) / (lo.a - hi.a);
+        double disc = d1 * d1 - lo.dphi * hi.dphi;
+        if (disc >= 0) {
+          double d2 = Math.copySign(Math.sqrt(disc), hi.a - lo.a);
+          a = hi.a - (hi.a - lo.a) * (hi.dphi + d2 - d1) / (hi.dphi - lo.dphi + 2 * d2);
+        }
+      }
+      if (!Double.isFinite(a)) {
+        return 0.5 * (left + right);
+      }
+      return Math.min(Math.max(a, left + margin), right - margin);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.descent.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Exponential decay against the schedule contract. */
+class ExponentialDecayTest extends LearningRateScheduleContractTest {
+  @Override
+  protected LearningRateSchedule schedule() {
+    return LearningRateSchedule.exponential(0.95);
+  }
+
+  @Test
+  void multipliesByGammaEachEpoch() {
+    LearningRateSchedule s = schedule();
+    assertEquals(2 * 0.95 * 0.95 * 0.95, s.rate(2, 3, 12345), 1e-15);
+    assertEquals(s.rate(2, 3, 0), s.rate(2, 3, 99));
+    assertEquals("ExponentialDecay[gamma=0.95]", s.toString());
+  }
+
+  @Test
+  void parameterIsChecked() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LearningRateSchedule.exponential(1.01));
+    assertEquals("gamma must be in (0, 1], got 1.01", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.exponential(0));
+  }
+}

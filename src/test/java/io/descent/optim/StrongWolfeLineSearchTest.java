@@ -1,0 +1,173 @@
+package io.descent.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.optim.StrongWolfeLineSearch.Acceptance;
+import io.descent.optim.StrongWolfeLineSearch.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The line search on the six test functions of Moré &amp; Thuente ("Line search algorithms with
+ * guaranteed sufficient decrease", ACM TOMS 20(3), 1994, section 5), from their four initial
+ * steps, with the conditions of each accepted step checked independently.
+ */
+class StrongWolfeLineSearchTest {
+  /** A function of one variable with its derivative. */
+  record Phi(String name, DoubleUnaryOperator value, DoubleUnaryOperator slope) {
+    DifferentiableFunction asFunction(AtomicInteger calls) {
+      return x -> {
+        calls.incrementAndGet();
+        return new Point(x, value.applyAsDouble(x[0]), new double[] {slope.applyAsDouble(x[0])});
+      };
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<Phi> moreThuente() {
+    List<Phi> list = new ArrayList<>();
+    double b1 = 2;
+    list.add(new Phi("MT1 -a/(a^2+2)", a -> -a / (a * a + b1),
+        a -> (a * a - b1) / ((a * a + b1) * (a * a + b1))));
+    double b2 = 0.004;
+    list.add(new Phi("MT2 (a+b)^5-2(a+b)^4", a -> Math.pow(a + b2, 5) - 2 * Math.pow(a + b2, 4),
+        a -> 5 * Math.pow(a + b2, 4) - 8 * Math.pow(a + b2, 3)));
+    double b3 = 0.01;
+    double l = 39;
+    list.add(new Phi("MT3 wiggly", a -> {
+      double base = a <= 1 - b3 ? 1 - a : a >= 1 + b3 ? a - 1 : (a - 1) * (a - 1) / (2 * b3)
+          + b3 / 2;
+      return base + 2 * (1 - b3) / (l * Math.PI) * Math.sin(l * Math.PI * a / 2);
+    }, a -> {
+      double base = a <= 1 - b3 ? -1 : a >= 1 + b3 ? 1 : (a - 1) / b3;
+      return base + (1 - b3) * Math.cos(l * Math.PI * a / 2);
+    }));
+    double[][] yanai = {{0.001, 0.001}, {0.01, 0.001}, {0.001, 0.01}};
+    for (int k = 0; k < 3; k++) {
+      double p = yanai[k][0];
+      double q = yanai[k][1];
+      double gp = Math.sqrt(1 + p * p) - p;
+      double gq = Math.sqrt(1 + q * q) - q;
+      list.add(new Phi("MT" + (4 + k) + " Yanai(" + p + ", " + q + ")",
+          a -> gp * Math.sqrt((1 - a) * (1 - a) + q * q) + gq * Math.sqrt(a * a + p * p),
+          a -> gp * (a - 1) / Math.sqrt((1 - a) * (1 - a) + q * q)
+              + gq * a / Math.sqrt(a * a + p * p)));
+    }
+    return list;
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> cases = new ArrayList<>();
+    double[][] constants = {{Lbfgs.C1, Lbfgs.C2}, {1e-3, 0.1}, {1e-4, 1e-2}};
+    for (Phi phi : moreThuente()) {
+      for (double[] c : constants) {
+        for (double a0 : new double[] {1e-3, 1e-1, 1e1, 1e3}) {
+          cases.add(Arguments.of(phi, c[0], c[1], a0));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}, c1={1}, c2={2}, a0={3}")
+  @MethodSource("cases")
+  void findsAStrongWolfeStep(Phi phi, double c1, double c2, double a0) {
+    AtomicInteger calls = new AtomicInteger();
+    DifferentiableFunction f = phi.asFunction(calls);
+    Point start = f.evaluate(new double[] {0});
+    calls.set(0);
+    Outcome o = new StrongWolfeLineSearch(c1, c2, 40).search(f, start, new double[] {1}, a0);
+    assertEquals(Acceptance.STRONG_WOLFE, o.acceptance(), "after " + o.evaluations());
+    assertEquals(calls.get(), o.evaluations());
+    double a = o.step();
+    double phi0 = phi.value().applyAsDouble(0);
+    double dphi0 = phi.slope().applyAsDouble(0);
+    assertEquals(a, o.point().x()[0], 0.0);
+    assertTrue(phi.value().applyAsDouble(a) <= phi0 + c1 * a * dphi0,
+        "sufficient decrease fails at a=" + a);
+    assertTrue(Math.abs(phi.slope().applyAsDouble(a)) <= c2 * Math.abs(dphi0),
+        "curvature fails at a=" + a + ": phi'=" + phi.slope().applyAsDouble(a));
+  }
+
+  private static Point at(DifferentiableFunction f, double a) {
+    return f.evaluate(new double[] {a});
+  }
+
+  @Test
+  void nonFiniteValuesAreTreatedAsTooFar() {
+    // (a - 1)^2, undefined beyond a = 2; the first trial at 1000 lands in the undefined part.
+    DifferentiableFunction f = x -> x[0] < 2
+        ? new Point(x, (x[0] - 1) * (x[0] - 1), new double[] {2 * (x[0] - 1)})
+        : new Point(x, Double.NaN, new double[] {Double.NaN});
+    Outcome o = new StrongWolfeLineSearch(1e-4, 0.1, 40).search(f, at(f, 0), new double[] {1},
+        1000);
+    assertEquals(Acceptance.STRONG_WOLFE, o.acceptance());
+    assertTrue(Math.abs(o.step() - 1) <= 0.1, "step " + o.step());
+  }
+
+  @Test
+  void aGradientThatLiesFailsWithTheStartingPoint() {
+    // The slope claims descent, but the value rises in that direction.
+    DifferentiableFunction f = x -> new Point(x, x[0], new double[] {-1});
+    Point start = at(f, 0);
+    Outcome o = new StrongWolfeLineSearch(1e-4, 0.9, 25).search(f, start, new double[] {1}, 1);
+    assertEquals(Acceptance.FAILED, o.acceptance());
+    assertTrue(o.failed());
+    assertSame(start, o.point());
+    assertEquals(0, o.step());
+    assertTrue(o.evaluations() <= 25, "evaluations " + o.evaluations());
+  }
+
+  @Test
+  void budgetExhaustedReturnsTheBestSufficientDecreaseStep() {
+    // (a - 10)^2 from a = 1 with c2 = 0.1: a = 1 decreases enough but is far too short, and a
+    // budget of one evaluation leaves no room to extrapolate.
+    DifferentiableFunction f =
+        x -> new Point(x, (x[0] - 10) * (x[0] - 10), new double[] {2 * (x[0] - 10)});
+    Outcome o = new StrongWolfeLineSearch(1e-4, 0.1, 1).search(f, at(f, 0), new double[] {1}, 1);
+    assertEquals(Acceptance.SUFFICIENT_DECREASE, o.acceptance());
+    assertEquals(1, o.step());
+    assertEquals(1, o.evaluations());
+  }
+
+  @Test
+  void atTheRoundingFloorAcceptsAnApproximateWolfeStep() {
+    // 1 + (a - 1)^2 * 1e-20: from a = 0 the value can fall by only 1e-20, below one ulp of 1,
+    // so sufficient decrease cannot be seen in values; the slope says a = 1 is the minimizer.
+    DifferentiableFunction f = x -> new Point(x, 1 + 1e-20 * (x[0] - 1) * (x[0] - 1),
+        new double[] {2e-20 * (x[0] - 1)});
+    Outcome o = new StrongWolfeLineSearch(1e-4, 0.9, 40).search(f, at(f, 0), new double[] {1}, 1);
+    assertEquals(Acceptance.APPROXIMATE_WOLFE, o.acceptance());
+    assertEquals(1, o.step());
+  }
+
+  @Test
+  void checksItsArguments() {
+    assertThrows(IllegalArgumentException.class, () -> new StrongWolfeLineSearch(0.5, 0.1, 10));
+    assertThrows(IllegalArgumentException.class, () -> new StrongWolfeLineSearch(0, 0.9, 10));
+    assertThrows(IllegalArgumentException.class, () -> new StrongWolfeLineSearch(1e-4, 1, 10));
+    assertThrows(IllegalArgumentException.class, () -> new StrongWolfeLineSearch(1e-4, 0.9, 0));
+    DifferentiableFunction f = x -> new Point(x, x[0] * x[0], new double[] {2 * x[0]});
+    StrongWolfeLineSearch ls = new StrongWolfeLineSearch(1e-4, 0.9, 10);
+    // From a = 1 the slope is +2: direction +1 is uphill.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ls.search(f, at(f, 1), new double[] {1}, 1));
+    assertTrue(e.getMessage().contains("not a descent direction"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> ls.search(f, at(f, 1), new double[] {-1}, 0));
+  }
+}
