@@ -35,7 +35,8 @@ final class DecimalParser {
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22
   };
 
-  // The last scan: trimmed bounds, sign, up to 19 significant digits and the power of ten.
+  // The last scan: trimmed bounds, sign, up to 18 significant digits (a long cannot overflow)
+  // and the power of ten.
   private int start;
   private int end;
   private boolean negative;
@@ -126,7 +127,7 @@ final class DecimalParser {
     while (i < e && s[i] >= '0' && s[i] <= '9') {
       any = true;
       int d = s[i++] - '0';
-      if (digits < 19) {
+      if (digits < 18) {
         if (m != 0 || d != 0) {
           m = m * 10 + d;
           digits++;
@@ -141,7 +142,7 @@ final class DecimalParser {
       while (i < e && s[i] >= '0' && s[i] <= '9') {
         any = true;
         int d = s[i++] - '0';
-        if (digits < 19) {
+        if (digits < 18) {
           if (m != 0 || d != 0) {
             m = m * 10 + d;
             digits++;
