@@ -311,6 +311,14 @@ class CsvReaderTest {
   }
 
   @Test
+  void aQuoteInsideAnUnquotedFieldIsText() throws IOException {
+    // Only a quote at the start of a field opens quoting; the row count must agree.
+    Path file = write("q.csv", "id,x,y\n5\" tall,1,2\nsay \"\"hi,3,4\n");
+    Dataset d = read(file, Options.numericTarget("y").withFeatures(List.of("x")));
+    assertArrayEquals(new float[] {1, 3}, d.x());
+  }
+
+  @Test
   void lineBreaksInsideQuotesAdvanceTheLineNumber() throws IOException {
     String text = "note,x,y\n"
         + "\"two\nlines\",1,2\n"
