@@ -166,23 +166,52 @@ final class CsvTokenizer {
       fieldLength = 0;
       return readQuoted(column);
     }
+    if (c < 0) {
+      return END_OF_FILE;
+    }
+    pos--;
+    // The common case: scan the buffer for the field's end, then copy the run in one go.
     while (true) {
-      if (c == delimiter) {
-        return DELIMITER;
-      } else if (c == '\n') {
+      int p = pos;
+      int end = lim;
+      char[] b = buf;
+      char sep = delimiter;
+      while (p < end) {
+        char ch = b[p];
+        if (ch == sep || ch == '\n' || ch == '\r') {
+          break;
+        }
+        p++;
+      }
+      if (p > pos) {
+        empty = false;
+        appendRun(pos, p);
+      }
+      pos = p;
+      if (p < end) {
+        char ch = b[pos++];
+        if (ch == sep) {
+          return DELIMITER;
+        }
         line++;
+        if (ch == '\r') {
+          afterCarriageReturn();
+        }
         return END_OF_LINE;
-      } else if (c == '\r') {
-        line++;
-        afterCarriageReturn();
-        return END_OF_LINE;
-      } else if (c < 0) {
+      }
+      if (!fill()) {
         return END_OF_FILE;
       }
-      empty = false;
-      append((char) c);
-      c = next();
     }
+  }
+
+  private void appendRun(int from, int to) {
+    int n = to - from;
+    if (fieldLength + n > field.length) {
+      field = java.util.Arrays.copyOf(field, Math.max(field.length * 2, fieldLength + n));
+    }
+    System.arraycopy(buf, from, field, fieldLength, n);
+    fieldLength += n;
   }
 
   private int readQuoted(int column) throws IOException {

@@ -13,7 +13,9 @@ package io.descent.data;
  * target type holds exactly and the power of ten is also exact in that type (m &lt;= 2^24 and
  * |e| &lt;= 10 for float, m &lt; 2^53 and |e| &lt;= 22 for double), {@code m * 10^e} or
  * {@code m / 10^-e} is one IEEE operation on exact operands, hence correctly rounded: the same
- * value the JDK computes (Clinger's fast path). Other inputs go to the JDK.
+ * value the JDK computes (Clinger's fast path). A float with more digits is rounded from a nearby
+ * double unless that double is close to a point halfway between two floats (see {@link
+ * #nearFloatMidpoint}). Other inputs go to the JDK.
  */
 final class DecimalParser {
   /** Parsed: the value is in {@link #floatValue()} or {@link #doubleValue()}. */
@@ -68,14 +70,42 @@ final class DecimalParser {
       v = 0f;
     } else if (!truncated && mantissa <= (1L << 24) && exponent >= -10 && exponent <= 10) {
       v = exponent >= 0 ? mantissa * FLOAT_POW10[exponent] : mantissa / FLOAT_POW10[-exponent];
+    } else if (exponent >= -22 && exponent <= 22 && !nearFloatMidpoint(viaDouble())) {
+      v = (float) viaDouble();
     } else {
       v = Math.abs(Float.parseFloat(new String(s, start, end - start)));
-      if (Float.isInfinite(v)) {
-        return OUT_OF_RANGE;
-      }
+    }
+    if (Float.isInfinite(v)) {
+      return OUT_OF_RANGE;
     }
     floatValue = negative ? -v : v;
     return OK;
+  }
+
+  /**
+   * The digits as a double: at most two roundings ({@code (double) mantissa}, then the exact power
+   * of ten), so within 2.2 units in the last place of the exact decimal (truncated digits beyond
+   * the 18th add under 0.1 more).
+   */
+  private double viaDouble() {
+    return exponent >= 0 ? (double) mantissa * DOUBLE_POW10[exponent]
+        : (double) mantissa / DOUBLE_POW10[-exponent];
+  }
+
+  /**
+   * Whether rounding {@code d} to float might differ from rounding the exact decimal: when d is
+   * within 8 units in its last place of a point halfway between two floats, or in the float
+   * subnormal range where floats have fewer bits. Elsewhere the decimal and d lie strictly on the
+   * same side of every halfway point, so {@code (float) d} is the correctly rounded float (the
+   * answer to long decimals such as pandas' 17-digit output, which otherwise need the JDK's slow
+   * path).
+   */
+  private static boolean nearFloatMidpoint(double d) {
+    long bits = Double.doubleToRawLongBits(d);
+    int biasedExponent = (int) (bits >>> 52) & 0x7ff;
+    // A double has 29 more fraction bits than a float; halfway is 1 followed by 28 zeros.
+    long low = bits & ((1L << 29) - 1);
+    return biasedExponent < 1023 - 126 || Math.abs(low - (1L << 28)) <= 8;
   }
 
   /** Parses {@code s[from, to)} as a double; returns {@link #OK} or the reason it is not one. */

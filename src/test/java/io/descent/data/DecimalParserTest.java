@@ -85,6 +85,27 @@ class DecimalParserTest {
   }
 
   @Test
+  void decimalsAtAndNearHalfwayBetweenFloats() {
+    // Long decimals are rounded to float through a double; next to a halfway point that could
+    // round twice, so these must take the exact path.
+    SplittableRandom r = new SplittableRandom(13);
+    for (int i = 0; i < 20_000; i++) {
+      float f = Float.intBitsToFloat(r.nextInt(0x00800000, 0x7f7fffff));
+      java.math.BigDecimal half = new java.math.BigDecimal(f)
+          .add(new java.math.BigDecimal(Math.nextUp(f))).divide(java.math.BigDecimal.valueOf(2));
+      java.math.BigDecimal tiny = half.ulp().multiply(java.math.BigDecimal.TEN);
+      for (java.math.BigDecimal m : new java.math.BigDecimal[] {half, half.add(tiny),
+          half.subtract(tiny)}) {
+        assertSameAsJdk(m.toString());
+        for (int digits = 9; digits <= 20; digits++) {
+          assertSameAsJdk(m.round(new java.math.MathContext(digits)).toString());
+        }
+      }
+      assertSameAsJdk(Double.toString(half.doubleValue()));
+    }
+  }
+
+  @Test
   void edgesOfTheRanges() {
     for (String s : new String[] {"3.4028235e38", "3.4028236e38", "3.40282356e38",
         "3.40282357e38", "1.4e-45", "7e-46", "1e-46", "1.7976931348623157e308", "1.8e308",
