@@ -1,0 +1,654 @@
+package io.descent.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads a CSV file with a header row into a {@link Dataset}, streaming.
+ *
+ * <p>Usage: {@code new CsvReader(CsvReader.Options.binaryTarget("spam")).read(path)}.
+ *
+ * <p><b>Memory.</b> The text is never held in memory: it is parsed field by field from a buffered
+ * reader straight into the float array. For a file, a first pass counts the rows by scanning
+ * bytes (fast, and the operating system caches the file for the second pass), so the feature
+ * array is allocated once at its exact size: peak memory is about {@code rows * features * 4}
+ * bytes plus buffers. A {@link Reader} cannot be read twice, so {@link #read(Reader, String)}
+ * collects rows in chunks of about 4 MB and copies them into the final array at the end, which
+ * briefly needs twice the memory.
+ *
+ * <p><b>Format.</b> RFC 4180: fields separated by the delimiter, quoted fields may contain
+ * delimiters, line breaks and doubled quotes ({@code ""}). Also accepted: LF, CRLF or CR line
+ * ends, a UTF-8 byte-order mark, spaces around numbers and quoted fields, empty lines at the end
+ * of the file. The text must be UTF-8 (ASCII is). Header names are stripped of surrounding
+ * spaces.
+ *
+ * <p><b>Numbers.</b> Features are float32 with the rounding of {@link Float#parseFloat}, the
+ * target float64 as {@link Double#parseDouble}; the accepted grammar is plain decimals with an
+ * optional exponent. Hexadecimal, NaN, infinities and values beyond the type's range (1e39 for a
+ * feature, 1e400 for the target) are errors; there are no missing values.
+ *
+ * <p><b>Errors.</b> Every problem with the input is a {@link DataFormatException} naming the
+ * file, line and column, thrown at the first problem found.
+ *
+ * <p>A reader is immutable and can be shared between threads; each call reads independently.
+ */
+public final class CsvReader {
+  /** The largest array the JVM reliably allocates. */
+  static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+  private static final int DEFAULT_CHUNK_FLOATS = 1 << 20;
+  private static final int NAMES_SHOWN = 10;
+  private static final int VALUE_SHOWN = 40;
+
+  /** What the target column holds, which decides how its values are read. */
+  public enum TargetKind {
+    /** Any finite number: the target of linear regression. */
+    NUMERIC,
+    /**
+     * Two classes, encoded 0 and 1: the target of logistic regression. The column may hold 0 and
+     * 1 (also written 0.0 and 1.0), true and false (any case), or two other labels with
+     * {@link Options#positiveLabel()} saying which one is 1.
+     */
+    BINARY
+  }
+
+  /**
+   * How to read a file: which column is the target, which are features, the delimiter.
+   *
+   * <p>Start from {@link #noTarget()}, {@link #numericTarget(String)} or {@link
+   * #binaryTarget(String)} and refine with the {@code with...} methods; each returns a new
+   * options object.
+   *
+   * @param target the target column: a header name, or a 0-based column index written in digits
+   *     (used as an index only when no column has that name); null to read without a target, as
+   *     for prediction (the dataset's y is then all NaN)
+   * @param features the feature columns by header name, in the order the dataset should have
+   *     them (any order, any subset of the file's columns); null for every column except the
+   *     target, in file order
+   * @param delimiter the field separator, e.g. {@code ','}, {@code ';'} or {@code '\t'}
+   * @param targetKind how the target is read
+   * @param positiveLabel for a BINARY target, the label read as 1 (the other is 0); null when the
+   *     labels are 0/1 or true/false
+   */
+  public record Options(String target, List<String> features, char delimiter,
+      TargetKind targetKind, String positiveLabel) {
+    /** Checks every field; see the parameters for the rules. */
+    public Options {
+      if (target != null && target.isBlank()) {
+        throw new IllegalArgumentException("target must be a column name or index, got \""
+            + target + "\"");
+      }
+      if (features != null) {
+        Set<String> seen = new HashSet<>();
+        for (String f : features) {
+          if (f == null || f.isBlank()) {
+            throw new IllegalArgumentException("features must be column names, got " + features);
+          }
+          if (!seen.add(f)) {
+            throw new IllegalArgumentException("features lists \"" + f + "\" twice");
+          }
+        }
+        features = List.copyOf(features);
+      }
+      if (delimiter >= 0x80 || delimiter == '"' || delimiter == ' ' || delimiter == '\r'
+          || delimiter == '\n' || Character.isLetterOrDigit(delimiter) || delimiter == '.'
+          || delimiter == '+' || delimiter == '-' || (delimiter < ' ' && delimiter != '\t')) {
+        throw new IllegalArgumentException("delimiter must be one ASCII character other than a"
+            + " quote, space, line break, letter, digit, '.', '+' or '-', got '" + delimiter + "'");
+      }
+      Objects.requireNonNull(targetKind, "targetKind");
+      if (positiveLabel != null) {
+        if (targetKind != TargetKind.BINARY) {
+          throw new IllegalArgumentException("positiveLabel \"" + positiveLabel
+              + "\" needs a BINARY target, got " + targetKind);
+        }
+        if (positiveLabel.isBlank()) {
+          throw new IllegalArgumentException("positiveLabel must not be blank");
+        }
+      }
+    }
+
+    /** No target (prediction input), all columns are features, comma-separated. */
+    public static Options noTarget() {
+      return new Options(null, null, ',', TargetKind.NUMERIC, null);
+    }
+
+    /** A numeric target (linear regression), all other columns are features. */
+    public static Options numericTarget(String target) {
+      return new Options(Objects.requireNonNull(target, "target"), null, ',', TargetKind.NUMERIC,
+          null);
+    }
+
+    /** A binary target labelled 0/1 or true/false (logistic regression). */
+    public static Options binaryTarget(String target) {
+      return new Options(Objects.requireNonNull(target, "target"), null, ',', TargetKind.BINARY,
+          null);
+    }
+
+    /** A binary target whose label {@code positiveLabel} is read as 1, the other as 0. */
+    public static Options binaryTarget(String target, String positiveLabel) {
+      return new Options(Objects.requireNonNull(target, "target"), null, ',', TargetKind.BINARY,
+          Objects.requireNonNull(positiveLabel, "positiveLabel"));
+    }
+
+    /** The same, with another target column (name or index). */
+    public Options withTarget(String target) {
+      return new Options(Objects.requireNonNull(target, "target"), features, delimiter,
+          targetKind, positiveLabel);
+    }
+
+    /** The same, read without a target (for prediction). */
+    public Options withoutTarget() {
+      return new Options(null, features, delimiter, targetKind, positiveLabel);
+    }
+
+    /** The same, with these feature columns in this order; null for all but the target. */
+    public Options withFeatures(List<String> features) {
+      return new Options(target, features, delimiter, targetKind, positiveLabel);
+    }
+
+    /** The same, with another delimiter. */
+    public Options withDelimiter(char delimiter) {
+      return new Options(target, features, delimiter, targetKind, positiveLabel);
+    }
+
+    /** The same, with another target kind (a positive label needs BINARY). */
+    public Options withTargetKind(TargetKind targetKind) {
+      return new Options(target, features, delimiter, targetKind, positiveLabel);
+    }
+
+    /** The same, with this label of a BINARY target read as 1; null for 0/1 or true/false. */
+    public Options withPositiveLabel(String positiveLabel) {
+      return new Options(target, features, delimiter, targetKind, positiveLabel);
+    }
+  }
+
+  private final Options options;
+  private final int chunkFloats;
+
+  /** A reader with these options. */
+  public CsvReader(Options options) {
+    this(options, DEFAULT_CHUNK_FLOATS);
+  }
+
+  /** For tests: a small chunk exercises the chunked path of {@link #read(Reader, String)}. */
+  CsvReader(Options options, int chunkFloats) {
+    this.options = Objects.requireNonNull(options, "options");
+    if (chunkFloats <= 0) {
+      throw new IllegalArgumentException("chunkFloats must be > 0, got " + chunkFloats);
+    }
+    this.chunkFloats = chunkFloats;
+  }
+
+  /** The options this reader applies. */
+  public Options options() {
+    return options;
+  }
+
+  /**
+   * Reads a UTF-8 CSV file. Messages name the file as {@code file.toString()} prints it.
+   *
+   * @throws DataFormatException for any problem with the content
+   * @throws IOException when the file cannot be read
+   */
+  public Dataset read(Path file) throws IOException {
+    String name = file.toString();
+    long records;
+    try (InputStream in = Files.newInputStream(file)) {
+      records = CsvRowCounter.countRecords(in, options.delimiter());
+    }
+    try (Reader in = new InputStreamReader(Files.newInputStream(file), utf8())) {
+      return new Parse(in, name, Math.max(0, records - 1)).run();
+    }
+  }
+
+  /**
+   * Reads CSV text from a reader, which is not closed. Rows are collected in chunks and copied
+   * once at the end, so this needs about twice the memory of the features at its peak; prefer
+   * {@link #read(Path)} for large files.
+   *
+   * @param source the name to use in messages and as {@link Dataset#source()}
+   * @throws DataFormatException for any problem with the content
+   * @throws IOException when reading fails
+   */
+  public Dataset read(Reader reader, String source) throws IOException {
+    return new Parse(Objects.requireNonNull(reader, "reader"),
+        Objects.requireNonNull(source, "source"), -1).run();
+  }
+
+  private static CharsetDecoder utf8() {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  @Override
+  public String toString() {
+    return "CsvReader[" + options + "]";
+  }
+
+  /** One reading: the state of a single call. */
+  private final class Parse {
+    private final String file;
+    private final long expectedRows;
+    private final CsvTokenizer tok;
+    private final DecimalParser numbers = new DecimalParser();
+    private List<String> header;
+    private int targetColumn = -1;
+    private int[] featureOf;
+    private Rows rows;
+
+    // Binary target: the distinct labels seen (at most two), where each first appeared, and a
+    // cache from spelling to label index.
+    private final List<String> labels = new ArrayList<>(2);
+    private final long[] labelLine = new long[2];
+    private final Map<String, Integer> spellings = new HashMap<>();
+
+    Parse(Reader in, String file, long expectedRows) {
+      this.file = file;
+      this.expectedRows = expectedRows;
+      this.tok = new CsvTokenizer(in, file, options.delimiter());
+    }
+
+    Dataset run() throws IOException {
+      readHeader();
+      List<String> featureNames = resolveColumns();
+      int d = featureNames.size();
+      if (expectedRows >= 0 && expectedRows * Math.max(1, d) > MAX_ARRAY) {
+        throw tooMany(0, expectedRows, d);
+      }
+      rows = new Rows(d, expectedRows, chunkFloats);
+      int n = readRows();
+      double[] y = rows.y(n);
+      BinaryLabels binary = null;
+      if (targetColumn < 0) {
+        Arrays.fill(y, Double.NaN);
+      } else if (options.targetKind() == TargetKind.BINARY) {
+        binary = encodeLabels(y);
+      }
+      String targetName = targetColumn < 0 ? null : header.get(targetColumn);
+      return new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
+    }
+
+    private void readHeader() throws IOException {
+      header = new ArrayList<>();
+      Map<String, Integer> columnOf = new HashMap<>();
+      int term;
+      do {
+        int column = header.size() + 1;
+        term = tok.readField(column);
+        if (column == 1 && tok.empty() && term != CsvTokenizer.DELIMITER) {
+          throw new DataFormatException(file, 1, 0, term == CsvTokenizer.END_OF_FILE
+              ? "the file is empty; expected a header row"
+              : "the first line is empty; expected a header row");
+        }
+        String name = tok.fieldText().strip();
+        Integer previous = name.isEmpty() ? null : columnOf.putIfAbsent(name, column);
+        if (previous != null) {
+          throw new DataFormatException(file, 1, column, "column name \"" + name
+              + "\" appears twice in the header, in columns " + previous + " and " + column);
+        }
+        header.add(name);
+      } while (term == CsvTokenizer.DELIMITER);
+    }
+
+    /** Finds the target and feature columns; returns the feature names in dataset order. */
+    private List<String> resolveColumns() {
+      Map<String, Integer> index = new HashMap<>();
+      for (int c = 0; c < header.size(); c++) {
+        if (!header.get(c).isEmpty()) {
+          index.put(header.get(c), c);
+        }
+      }
+      String target = options.target();
+      if (target != null) {
+        Integer c = index.get(target);
+        if (c == null && target.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+          if (target.length() > 9 || Integer.parseInt(target) >= header.size()) {
+            throw new DataFormatException(file, 1, 0, "target column index " + target
+                + " is out of range: the header has " + header.size() + " columns (0 to "
+                + (header.size() - 1) + ")");
+          }
+          c = Integer.parseInt(target);
+        }
+        if (c == null) {
+          throw new DataFormatException(file, 1, 0, "no column \"" + target
+              + "\" for the target; " + columnList());
+        }
+        targetColumn = c;
+      }
+      featureOf = new int[header.size()];
+      Arrays.fill(featureOf, -1);
+      List<String> names = new ArrayList<>();
+      if (options.features() == null) {
+        for (int c = 0; c < header.size(); c++) {
+          if (c == targetColumn) {
+            continue;
+          }
+          if (header.get(c).isEmpty()) {
+            throw new DataFormatException(file, 1, c + 1, "column " + (c + 1)
+                + " has no name in the header: name it, or list the features to use");
+          }
+          featureOf[c] = names.size();
+          names.add(header.get(c));
+        }
+      } else {
+        for (String f : options.features()) {
+          Integer c = index.get(f);
+          if (c == null) {
+            throw new DataFormatException(file, 1, 0, "no column \"" + f + "\" for a feature; "
+                + columnList());
+          }
+          if (c == targetColumn) {
+            throw new DataFormatException(file, 1, c + 1, "column \"" + f
+                + "\" is both the target and a feature");
+          }
+          featureOf[c] = names.size();
+          names.add(f);
+        }
+      }
+      return names;
+    }
+
+    private String columnList() {
+      StringBuilder sb = new StringBuilder("the columns are ");
+      int shown = Math.min(header.size(), NAMES_SHOWN);
+      for (int c = 0; c < shown; c++) {
+        sb.append(c > 0 ? ", " : "").append('"').append(header.get(c)).append('"');
+      }
+      if (shown < header.size()) {
+        sb.append(", ... (").append(header.size()).append(" in all)");
+      }
+      return sb.toString();
+    }
+
+    /** Reads every data row; returns the number of rows. */
+    private int readRows() throws IOException {
+      int columns = header.size();
+      long emptyLine = 0;
+      int row = 0;
+      while (true) {
+        long recordLine = tok.line();
+        int term = tok.readField(1);
+        if (tok.empty() && term != CsvTokenizer.DELIMITER) {
+          if (term == CsvTokenizer.END_OF_FILE) {
+            break;
+          }
+          // An empty line is fine at the end of the file only.
+          if (emptyLine == 0) {
+            emptyLine = recordLine;
+          }
+          continue;
+        }
+        if (emptyLine != 0) {
+          throw new DataFormatException(file, emptyLine, 0, "empty line; expected " + columns
+              + " fields as in the header");
+        }
+        if ((row + 1L) * Math.max(1, rows.features) > MAX_ARRAY) {
+          throw tooMany(recordLine, row + 1L, rows.features);
+        }
+        if (expectedRows >= 0 && row >= expectedRows) {
+          throw changed(recordLine);
+        }
+        rows.start(row);
+        int c = 0;
+        while (true) {
+          if (c < columns) {
+            field(row, c);
+          }
+          if (term != CsvTokenizer.DELIMITER) {
+            break;
+          }
+          c++;
+          term = tok.readField(c + 1);
+        }
+        if (c + 1 != columns) {
+          throw new DataFormatException(file, recordLine, 0, "expected " + columns
+              + " fields as in the header, found " + (c + 1));
+        }
+        row++;
+        if (term == CsvTokenizer.END_OF_FILE) {
+          break;
+        }
+      }
+      if (row == 0) {
+        throw new DataFormatException(file, 1, 0, "the file has a header but no data rows");
+      }
+      if (expectedRows >= 0 && row != expectedRows) {
+        throw changed(tok.line());
+      }
+      return row;
+    }
+
+    private DataFormatException changed(long line) {
+      return new DataFormatException(file, line, 0,
+          "the file changed while it was being read (row count differs between passes)");
+    }
+
+    private DataFormatException tooMany(long line, long n, int d) {
+      return new DataFormatException(file, line, 0, n + " rows x " + d + " features are more"
+          + " values than one Java array holds (" + MAX_ARRAY + ")");
+    }
+
+    private void field(int row, int c) {
+      int j = featureOf[c];
+      if (j >= 0) {
+        int status = numbers.parseFloat(tok.fieldChars(), 0, tok.fieldLength());
+        if (status != DecimalParser.OK) {
+          throw valueError(status, c, "float32 (largest 3.4028235e38)");
+        }
+        rows.x[rows.base + j] = numbers.floatValue();
+      } else if (c == targetColumn) {
+        if (options.targetKind() == TargetKind.NUMERIC) {
+          int status = numbers.parseDouble(tok.fieldChars(), 0, tok.fieldLength());
+          if (status != DecimalParser.OK) {
+            throw valueError(status, c, "float64 (largest 1.7976931348623157e308)");
+          }
+          rows.y[row] = numbers.doubleValue();
+        } else {
+          rows.y[row] = label(c);
+        }
+      }
+    }
+
+    private DataFormatException valueError(int status, int c, String type) {
+      String value = shown(tok.fieldText().strip());
+      String where = " in " + columnName(c);
+      String what = switch (status) {
+        case DecimalParser.EMPTY -> "missing value" + where;
+        case DecimalParser.NOT_FINITE -> value + " is not a finite number" + where;
+        case DecimalParser.OUT_OF_RANGE -> value + " is out of range for " + type + where;
+        default -> value + " is not a number" + where;
+      };
+      return new DataFormatException(file, tok.fieldLine(), c + 1, what);
+    }
+
+    private String columnName(int c) {
+      return header.get(c).isEmpty() ? "column " + (c + 1) : "column \"" + header.get(c) + "\"";
+    }
+
+    /** The index (0 or 1, in order of appearance) of the binary label in the current field. */
+    private int label(int c) {
+      String spelling = tok.fieldText().strip();
+      Integer known = spellings.get(spelling);
+      if (known != null) {
+        return known;
+      }
+      int status = numbers.parseDouble(tok.fieldChars(), 0, tok.fieldLength());
+      if (status == DecimalParser.EMPTY || status == DecimalParser.NOT_FINITE
+          || status == DecimalParser.OUT_OF_RANGE) {
+        throw valueError(status, c, "float64 (largest 1.7976931348623157e308)");
+      }
+      String key = labelKey(spelling);
+      int index = labels.indexOf(key);
+      if (index < 0) {
+        if (labels.size() == 2) {
+          throw new DataFormatException(file, tok.fieldLine(), c + 1, "target \""
+              + header.get(targetColumn) + "\" has more than two labels: \"" + labels.get(0)
+              + "\", \"" + labels.get(1) + "\", " + shown(key));
+        }
+        index = labels.size();
+        labels.add(key);
+        labelLine[index] = tok.fieldLine();
+      }
+      if (spellings.size() < 64) {
+        spellings.put(spelling, index);
+      }
+      return index;
+    }
+
+    /** Turns label indices in y into 0/1 and says which label is which. */
+    private BinaryLabels encodeLabels(double[] y) {
+      String name = header.get(targetColumn);
+      int column = targetColumn + 1;
+      List<String> universe = null;
+      if (List.of("0", "1").containsAll(labels)) {
+        universe = List.of("0", "1");
+      } else if (List.of("false", "true").containsAll(labels)) {
+        universe = List.of("false", "true");
+      }
+      String negative;
+      String positive;
+      if (options.positiveLabel() != null) {
+        String p = labelKey(options.positiveLabel().strip());
+        if (universe != null && universe.contains(p)) {
+          positive = p;
+          negative = universe.get(0).equals(p) ? universe.get(1) : universe.get(0);
+        } else if (labels.contains(p) && labels.size() == 2) {
+          positive = p;
+          negative = labels.get(0).equals(p) ? labels.get(1) : labels.get(0);
+        } else if (labels.contains(p)) {
+          throw new DataFormatException(file, labelLine[0], column, "target \"" + name
+              + "\" has only one label, \"" + p + "\": both classes are needed");
+        } else {
+          throw new DataFormatException(file, 1, column, "positive label \""
+              + options.positiveLabel() + "\" is not among the labels of target \"" + name
+              + "\": " + labelList());
+        }
+      } else if (universe != null) {
+        negative = universe.get(0);
+        positive = universe.get(1);
+      } else if (labels.size() == 2) {
+        throw new DataFormatException(file, labelLine[1], column, "target \"" + name
+            + "\" has two labels " + labelList() + ": say which is positive with --positive-label");
+      } else {
+        throw new DataFormatException(file, labelLine[0], column, "target \"" + name
+            + "\" has only one label, \"" + labels.get(0)
+            + "\", which is neither 0/1 nor true/false");
+      }
+      if (labels.get(0).equals(positive)) {
+        for (int i = 0; i < y.length; i++) {
+          y[i] = 1 - y[i];
+        }
+      } else if (labels.size() == 1) {
+        Arrays.fill(y, 0.0);
+      }
+      return new BinaryLabels(negative, positive);
+    }
+
+    private String labelList() {
+      return labels.size() == 1 ? "\"" + labels.get(0) + "\""
+          : "\"" + labels.get(0) + "\" and \"" + labels.get(1) + "\"";
+    }
+
+    /**
+     * One spelling per label: numbers in canonical form (so 1, 1.0 and 1e0 are one label), true
+     * and false in lower case, other text as written.
+     */
+    private String labelKey(String spelling) {
+      char[] chars = spelling.toCharArray();
+      if (numbers.parseDouble(chars, 0, chars.length) == DecimalParser.OK) {
+        double v = numbers.doubleValue() + 0.0; // -0 becomes 0
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+            : Double.toString(v);
+      }
+      if (spelling.equalsIgnoreCase("true") || spelling.equalsIgnoreCase("false")) {
+        return spelling.toLowerCase(java.util.Locale.ROOT);
+      }
+      return spelling;
+    }
+  }
+
+  private static String shown(String value) {
+    return "\"" + (value.length() <= VALUE_SHOWN ? value : value.substring(0, VALUE_SHOWN) + "...")
+        + "\"";
+  }
+
+  /**
+   * Row storage: the exact array when the row count is known, else chunks copied at the end.
+   * {@link #start} points {@code x} and {@code base} at the row being filled.
+   */
+  private static final class Rows {
+    final int features;
+    private final float[] exact;
+    private final List<float[]> chunks;
+    private final int chunkRows;
+    float[] x;
+    int base;
+    double[] y;
+
+    Rows(int features, long expectedRows, int chunkFloats) {
+      this.features = features;
+      if (expectedRows >= 0) {
+        exact = new float[Math.toIntExact(expectedRows * features)];
+        chunks = null;
+        chunkRows = 0;
+        y = new double[Math.toIntExact(expectedRows)];
+      } else {
+        exact = null;
+        chunks = new ArrayList<>();
+        chunkRows = Math.max(1, chunkFloats / Math.max(1, features));
+        y = new double[1024];
+      }
+      x = exact;
+    }
+
+    void start(int row) {
+      if (exact != null) {
+        base = row * features;
+        return;
+      }
+      int chunk = row / chunkRows;
+      if (chunk == chunks.size()) {
+        chunks.add(new float[chunkRows * features]);
+      }
+      x = chunks.get(chunk);
+      base = (row - chunk * chunkRows) * features;
+      if (row == y.length) {
+        y = Arrays.copyOf(y, (int) Math.min(MAX_ARRAY, 2L * y.length));
+      }
+    }
+
+    float[] x(int rows) {
+      if (exact != null) {
+        return exact;
+      }
+      float[] all = new float[Math.multiplyExact(rows, features)];
+      int perChunk = chunkRows * features;
+      for (int k = 0; k < chunks.size(); k++) {
+        int offset = k * perChunk;
+        System.arraycopy(chunks.get(k), 0, all, offset, Math.min(perChunk, all.length - offset));
+        chunks.set(k, null);
+      }
+      return all;
+    }
+
+    double[] y(int rows) {
+      return y.length == rows ? y : Arrays.copyOf(y, rows);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Data in: CSV files to {@link io.descent.data.Dataset}s, standardization, splits and row orders.
+ *
+ * <p>{@link io.descent.data.CsvReader} reads a CSV file with a header into a float32 row-major
+ * {@link io.descent.data.Dataset}, streaming, and reports every problem in the input as a {@link
+ * io.descent.data.DataFormatException} whose message is {@code FILE:LINE:COLUMN: what is wrong}.
+ * {@link io.descent.data.Standardization} centres and scales features; {@link
+ * io.descent.data.Split} divides rows into training and held-out sets, seeded or from index
+ * files; {@link io.descent.data.Shuffle} gives the seeded row order of each epoch.
+ *
+ * <p>Everything here is deterministic for a given seed, and nothing prints.
+ */
+package io.descent.data;

@@ -1,0 +1,219 @@
+package io.descent.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.descent.data.CsvReader.Options;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per kind of bad input, each on its file in {@code src/test/resources/bad}, asserting the
+ * whole message and the exception's fields.
+ */
+class CsvReaderErrorsTest {
+  private static final Options NUMERIC_Y = Options.numericTarget("y");
+  private static final Options BINARY_SPECIES = Options.binaryTarget("species");
+
+  static Path bad(String name) {
+    try {
+      return Path.of(CsvReaderErrorsTest.class.getResource("/bad/" + name).toURI());
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Reads the file, expects a DataFormatException, checks its message and its fields. */
+  private static void assertError(String name, Options options, int line, int column,
+      String detail) {
+    Path file = bad(name);
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> new CsvReader(options).read(file));
+    assertEquals(file + ":" + line + ":" + column + ": " + detail, e.getMessage());
+    assertEquals(file.toString(), e.file());
+    assertEquals(line, e.line());
+    assertEquals(column, e.column());
+    assertEquals(detail, e.detail());
+  }
+
+  @Test
+  void raggedRowSaysExpectedAndFoundFieldCounts() {
+    assertError("ragged.csv", NUMERIC_Y, 3, 0, "expected 3 fields as in the header, found 2");
+  }
+
+  @Test
+  void localeCommaMakesARaggedRow() {
+    assertError("locale_comma.csv", NUMERIC_Y, 3, 0,
+        "expected 3 fields as in the header, found 4");
+  }
+
+  @Test
+  void nonNumericValue() {
+    assertError("not_a_number.csv", NUMERIC_Y, 3, 2, "\"abc\" is not a number in column \"bmi\"");
+  }
+
+  @Test
+  void hexadecimalIsNotANumber() {
+    assertError("hex.csv", NUMERIC_Y, 3, 2, "\"0x10\" is not a number in column \"b\"");
+  }
+
+  @Test
+  void missingValue() {
+    assertError("missing_value.csv", NUMERIC_Y, 3, 2, "missing value in column \"bmi\"");
+  }
+
+  @Test
+  void emptyFile() {
+    assertError("empty.csv", NUMERIC_Y, 1, 0, "the file is empty; expected a header row");
+  }
+
+  @Test
+  void emptyFirstLine() {
+    assertError("empty_header.csv", NUMERIC_Y, 1, 0,
+        "the first line is empty; expected a header row");
+  }
+
+  @Test
+  void headerOnly() {
+    assertError("header_only.csv", NUMERIC_Y, 1, 0, "the file has a header but no data rows");
+  }
+
+  @Test
+  void emptyLineBeforeMoreData() {
+    assertError("empty_line.csv", NUMERIC_Y, 3, 0,
+        "empty line; expected 3 fields as in the header");
+  }
+
+  @Test
+  void unknownTargetListsTheColumns() {
+    assertError("unknown_column.csv", Options.numericTarget("nope"), 1, 0,
+        "no column \"nope\" for the target; the columns are \"a\", \"b\", \"y\"");
+  }
+
+  @Test
+  void unknownFeatureListsTheColumns() {
+    assertError("unknown_column.csv", NUMERIC_Y.withFeatures(List.of("a", "c")), 1, 0,
+        "no column \"c\" for a feature; the columns are \"a\", \"b\", \"y\"");
+  }
+
+  @Test
+  void unknownColumnListIsTruncatedWhenLong() throws Exception {
+    Path spambase = CsvReaderTest.dataset("spambase.csv");
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> new CsvReader(Options.binaryTarget("spamm")).read(spambase));
+    assertEquals(spambase + ":1:0: no column \"spamm\" for the target; the columns are \"make\","
+        + " \"address\", \"all\", \"num3d\", \"our\", \"over\", \"remove\", \"internet\", \"order\","
+        + " \"mail\", ... (58 in all)", e.getMessage());
+  }
+
+  @Test
+  void targetIndexOutOfRange() {
+    assertError("unknown_column.csv", Options.numericTarget("7"), 1, 0,
+        "target column index 7 is out of range: the header has 3 columns (0 to 2)");
+  }
+
+  @Test
+  void targetListedAmongFeatures() {
+    assertError("unknown_column.csv", NUMERIC_Y.withFeatures(List.of("a", "y")), 1, 3,
+        "column \"y\" is both the target and a feature");
+  }
+
+  @Test
+  void duplicateColumnName() {
+    assertError("duplicate_column.csv", NUMERIC_Y, 1, 3,
+        "column name \"a\" appears twice in the header, in columns 1 and 3");
+  }
+
+  @Test
+  void unnamedColumnUsedAsFeature() {
+    assertError("unnamed_column.csv", NUMERIC_Y, 1, 1,
+        "column 1 has no name in the header: name it, or list the features to use");
+  }
+
+  @Test
+  void moreThanTwoLabelsListsTheFirstThree() {
+    assertError("three_labels.csv", BINARY_SPECIES, 4, 3,
+        "target \"species\" has more than two labels: \"setosa\", \"versicolor\", \"virginica\"");
+  }
+
+  @Test
+  void moreThanTwoLabelsWithAPositiveLabel() {
+    assertError("three_labels.csv", Options.binaryTarget("species", "setosa"), 4, 3,
+        "target \"species\" has more than two labels: \"setosa\", \"versicolor\", \"virginica\"");
+  }
+
+  @Test
+  void twoNumericLabelsOtherThanZeroOne() {
+    assertError("unknown_column.csv", Options.binaryTarget("a"), 3, 1,
+        "target \"a\" has two labels \"1\" and \"4\": say which is positive with"
+            + " --positive-label");
+  }
+
+  @Test
+  void twoStringLabelsWithoutPositiveLabel() {
+    assertError("two_labels.csv", BINARY_SPECIES, 3, 3, "target \"species\" has two labels"
+        + " \"setosa\" and \"virginica\": say which is positive with --positive-label");
+  }
+
+  @Test
+  void positiveLabelNotAmongTheLabels() {
+    assertError("two_labels.csv", Options.binaryTarget("species", "versicolor"), 1, 3,
+        "positive label \"versicolor\" is not among the labels of target \"species\":"
+            + " \"setosa\" and \"virginica\"");
+  }
+
+  @Test
+  void singleUnrecognisableLabel() {
+    assertError("one_label.csv", BINARY_SPECIES, 2, 3, "target \"species\" has only one label,"
+        + " \"setosa\", which is neither 0/1 nor true/false");
+  }
+
+  @Test
+  void singleLabelThatIsThePositiveOne() {
+    assertError("one_label.csv", Options.binaryTarget("species", "setosa"), 2, 3,
+        "target \"species\" has only one label, \"setosa\": both classes are needed");
+  }
+
+  @Test
+  void nanText() {
+    assertError("nan.csv", NUMERIC_Y, 3, 2, "\"NaN\" is not a finite number in column \"b\"");
+  }
+
+  @Test
+  void infinityText() {
+    assertError("infinity.csv", NUMERIC_Y, 3, 3,
+        "\"-Infinity\" is not a finite number in column \"y\"");
+  }
+
+  @Test
+  void featureBeyondFloat32() {
+    assertError("overflow.csv", NUMERIC_Y, 3, 2,
+        "\"1e39\" is out of range for float32 (largest 3.4028235e38) in column \"b\"");
+  }
+
+  @Test
+  void targetBeyondFloat64() {
+    assertError("overflow_target.csv", NUMERIC_Y, 3, 3, "\"1e400\" is out of range for float64"
+        + " (largest 1.7976931348623157e308) in column \"y\"");
+  }
+
+  @Test
+  void unterminatedQuotePointsAtItsStart() {
+    assertError("unterminated_quote.csv", NUMERIC_Y, 2, 2,
+        "unterminated quote: the quoted field that starts here runs to the end of the file");
+  }
+
+  @Test
+  void textAfterClosingQuote() {
+    assertError("after_quote.csv", NUMERIC_Y, 2, 2, "unexpected 'x' after the closing quote"
+        + " (a quote inside a quoted field is written \"\")");
+  }
+
+  @Test
+  void notUtf8() {
+    assertError("not_utf8.csv", NUMERIC_Y, 1, 0,
+        "the file is not UTF-8 text (bad bytes on this line or soon after)");
+  }
+}
