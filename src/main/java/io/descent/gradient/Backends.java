@@ -56,6 +56,15 @@ public final class Backends {
     return open(kind, data, standardization, loss, openCl);
   }
 
+  /**
+   * The OpenCL devices of every platform, in the order {@code --device N} counts them.
+   *
+   * @throws BackendUnavailableException when there is no OpenCL runtime or platform
+   */
+  public static List<DeviceDescription> openClDevices() {
+    return OpenClBackend.devices();
+  }
+
   /** Opens one backend kind, or throws {@link BackendUnavailableException} saying why not. */
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Loss loss, OpenClOptions openCl) {

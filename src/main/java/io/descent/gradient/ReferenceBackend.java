@@ -59,6 +59,16 @@ public final class ReferenceBackend implements GradientBackend {
 
   @Override
   public Evaluation evaluate(double[] theta, Batch batch) {
+    return evaluate(theta, batch, null);
+  }
+
+  /**
+   * Like {@link #evaluate(double[], Batch)}, and also fills {@code magnitude} with
+   * {@code (1/|B|) sum_i |r_i| |z_ij|} per entry (|r_i| for the intercept): the scale of the
+   * summed terms, which bounds the rounding error any summation order can make. Near an optimum
+   * the gradient tends to 0 while this scale does not, so errors are judged against it there.
+   */
+  public Evaluation evaluate(double[] theta, Batch batch, double[] magnitude) {
     int d = data.features();
     if (theta.length != d + 1) {
       throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
@@ -93,6 +103,18 @@ public final class ReferenceBackend implements GradientBackend {
       add(gs, gc, 0, r);
       for (int j = 0; j < d; j++) {
         add(gs, gc, j + 1, r * z[j]);
+      }
+      if (magnitude != null) {
+        double ar = Math.abs(r);
+        magnitude[0] += ar;
+        for (int j = 0; j < d; j++) {
+          magnitude[j + 1] += ar * Math.abs(z[j]);
+        }
+      }
+    }
+    if (magnitude != null) {
+      for (int j = 0; j <= d; j++) {
+        magnitude[j] /= size;
       }
     }
     double[] g = new double[d + 1];

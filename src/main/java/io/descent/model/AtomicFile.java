@@ -21,10 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * system, so the rename is atomic), is forced to disk, and is then moved over the destination.
  * On any failure the temporary file is deleted and the destination is left as it was.
  */
-final class AtomicFile {
+public final class AtomicFile {
   /** Produces the content of a file. */
   @FunctionalInterface
-  interface Content {
+  public interface Content {
     /** Writes the whole content; the writer is buffered and need not be flushed or closed. */
     void writeTo(Writer out) throws IOException;
   }
@@ -37,7 +37,7 @@ final class AtomicFile {
    * @throws NoSuchFileException if the target's directory does not exist
    * @throws IOException if writing or moving fails; the target is then unchanged
    */
-  static void write(Path target, Content content) throws IOException {
+  public static void write(Path target, Content content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new NoSuchFileException(target.toString(), null, "directory does not exist");

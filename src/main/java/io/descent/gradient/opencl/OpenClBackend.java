@@ -16,4 +16,9 @@ public final class OpenClBackend {
       OpenClOptions options) {
     throw new BackendUnavailableException("opencl backend not built yet");
   }
+
+  /** Lists devices. */
+  public static java.util.List<io.descent.gradient.DeviceDescription> devices() {
+    throw new BackendUnavailableException("opencl backend not built yet");
+  }
 }

@@ -1,0 +1,389 @@
+package io.descent;
+
+import io.descent.data.Dataset;
+import io.descent.gradient.OpenClOptions;
+import io.descent.loss.Loss;
+import io.descent.model.LinearModel;
+import io.descent.optim.FullBatchOptimizer;
+import io.descent.optim.Hyperparameters;
+import io.descent.optim.LearningRateSchedule;
+import io.descent.optim.OptimizerKind;
+import io.descent.optim.ScheduleKind;
+import io.descent.optim.UpdateRule;
+import io.descent.train.FitResult;
+import io.descent.train.StopReason;
+import io.descent.train.Trainer;
+import io.descent.train.TrainingConfig;
+import io.descent.train.TrainingListener;
+import java.util.Objects;
+
+/**
+ * The library's entry point: configure a fit fluently, then run it.
+ *
+ * <pre>{@code
+ * Dataset data = new CsvReader(CsvReader.Options.binaryTarget("spam")).read(Path.of("spam.csv"));
+ * LinearModel model = Descent.logistic().l2(0.01).fit(data);
+ * }</pre>
+ *
+ * <p>Every setting has a default (L-BFGS, standardized features, {@code --backend auto}, seed
+ * 42); a null passed for an optional setting means "the default". A {@code Descent} is a mutable
+ * builder: configure it on one thread. Each {@link #fit} runs a fresh {@link Trainer}, so one
+ * configured builder may be used for several fits in sequence.
+ */
+public final class Descent {
+  /** Default cap on full-batch iterations. */
+  public static final int DEFAULT_MAX_ITERATIONS = 1000;
+  /** Default cap on mini-batch epochs. */
+  public static final int DEFAULT_MAX_EPOCHS = 100;
+  /** Default rows per mini-batch. */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+  /** Default gradient tolerance: max |g| <= 1e-8 * max(1, |J|). */
+  public static final double DEFAULT_TOLERANCE = 1e-8;
+  /** Default relative objective change for full batch (twice in a row). */
+  public static final double DEFAULT_FULL_BATCH_OBJECTIVE_TOLERANCE = 1e-12;
+  /** Default relative objective change per epoch for mini-batch. */
+  public static final double DEFAULT_MINI_BATCH_OBJECTIVE_TOLERANCE = 1e-6;
+  /** Default seed. */
+  public static final long DEFAULT_SEED = 42;
+
+  private final Loss loss;
+  private double l2;
+  private boolean standardize = true;
+  private String backend = "auto";
+  private OpenClOptions openCl = OpenClOptions.defaults();
+  private String optimizer = OptimizerKind.LBFGS.label();
+  private Double learningRate;
+  private String schedule = ScheduleKind.CONSTANT.label();
+  private Double decay;
+  private Integer decayInterval;
+  private Double momentum;
+  private Double beta1;
+  private Double beta2;
+  private Double rho;
+  private Double epsilon;
+  private Integer memory;
+  private Integer batchSize;
+  private Integer maxIterations;
+  private Integer maxEpochs;
+  private Double tolerance;
+  private Double objectiveTolerance;
+  private double validationFraction;
+  private int patience = 10;
+  private int verifyEvery;
+  private long seed = DEFAULT_SEED;
+  private Trainer running;
+
+  private Descent(Loss loss) {
+    this.loss = Objects.requireNonNull(loss, "loss");
+  }
+
+  /** Least-squares linear regression. */
+  public static Descent linear() {
+    return new Descent(Loss.LINEAR);
+  }
+
+  /** Logistic regression on a 0/1 target. */
+  public static Descent logistic() {
+    return new Descent(Loss.LOGISTIC);
+  }
+
+  /** The L2 penalty lambda in {@code (lambda/2)||w||^2}; the intercept is not penalized. */
+  public Descent l2(double lambda) {
+    this.l2 = lambda;
+    return this;
+  }
+
+  /** Whether to standardize features (default true). */
+  public Descent standardize(boolean on) {
+    this.standardize = on;
+    return this;
+  }
+
+  /** auto (default), opencl, nd4j or reference. */
+  public Descent backend(String name) {
+    this.backend = name == null ? "auto" : name;
+    return this;
+  }
+
+  /** OpenCL device, kernel layout and precision. */
+  public Descent openCl(OpenClOptions options) {
+    this.openCl = options == null ? OpenClOptions.defaults() : options;
+    return this;
+  }
+
+  /** lbfgs (default), gd, sgd, momentum, nesterov, adagrad, rmsprop or adam. */
+  public Descent optimizer(String name) {
+    this.optimizer = name == null ? OptimizerKind.LBFGS.label() : name;
+    return this;
+  }
+
+  /** The base learning rate of a mini-batch rule, or gd's first trial step. */
+  public Descent learningRate(Double rate) {
+    this.learningRate = rate;
+    return this;
+  }
+
+  /** constant (default), step, exponential or invsqrt. */
+  public Descent schedule(String name) {
+    this.schedule = name == null ? ScheduleKind.CONSTANT.label() : name;
+    return this;
+  }
+
+  /** The schedule's factor: step drop factor or exponential gamma. */
+  public Descent decay(Double factor) {
+    this.decay = factor;
+    return this;
+  }
+
+  /** The schedule's interval: epochs between step drops, or invsqrt decay steps. */
+  public Descent decayInterval(Integer interval) {
+    this.decayInterval = interval;
+    return this;
+  }
+
+  /** Momentum coefficient for momentum and nesterov. */
+  public Descent momentum(Double mu) {
+    this.momentum = mu;
+    return this;
+  }
+
+  /** Adam's beta1. */
+  public Descent beta1(Double b) {
+    this.beta1 = b;
+    return this;
+  }
+
+  /** Adam's beta2. */
+  public Descent beta2(Double b) {
+    this.beta2 = b;
+    return this;
+  }
+
+  /** RMSProp's decay rho. */
+  public Descent rho(Double r) {
+    this.rho = r;
+    return this;
+  }
+
+  /** AdaGrad/RMSProp/Adam epsilon. */
+  public Descent epsilon(Double e) {
+    this.epsilon = e;
+    return this;
+  }
+
+  /** L-BFGS memory (correction pairs). */
+  public Descent memory(Integer m) {
+    this.memory = m;
+    return this;
+  }
+
+  /** Rows per mini-batch (mini-batch optimizers only). */
+  public Descent batchSize(Integer rows) {
+    this.batchSize = rows;
+    return this;
+  }
+
+  /** Cap on full-batch iterations. */
+  public Descent maxIterations(Integer n) {
+    this.maxIterations = n;
+    return this;
+  }
+
+  /** Cap on mini-batch epochs. */
+  public Descent maxEpochs(Integer n) {
+    this.maxEpochs = n;
+    return this;
+  }
+
+  /** Gradient tolerance: stop when max |g| <= tol * max(1, |J|). */
+  public Descent tolerance(Double tol) {
+    this.tolerance = tol;
+    return this;
+  }
+
+  /** Relative objective-change tolerance. */
+  public Descent objectiveTolerance(Double tol) {
+    this.objectiveTolerance = tol;
+    return this;
+  }
+
+  /** Fraction of rows held out for early stopping (0 = none). */
+  public Descent validationFraction(double fraction) {
+    this.validationFraction = fraction;
+    return this;
+  }
+
+  /** Epochs (iterations) without validation improvement before stopping. */
+  public Descent patience(int n) {
+    this.patience = n;
+    return this;
+  }
+
+  /** Verify the gradient against the float64 reference every N steps (0 = never). */
+  public Descent verifyEvery(int n) {
+    this.verifyEvery = n;
+    return this;
+  }
+
+  /** The seed behind the validation split and mini-batch shuffles. */
+  public Descent seed(long s) {
+    this.seed = s;
+    return this;
+  }
+
+  /**
+   * The configuration these settings make, with defaults filled in.
+   *
+   * @throws IllegalArgumentException naming the setting and the rule when one is invalid
+   */
+  public TrainingConfig config() {
+    return config(1.0);
+  }
+
+  /**
+   * The configuration for this data: as {@link #config()}, except that the default learning
+   * rate of AdaGrad, RMSProp and Adam on a linear target is multiplied by the target's standard
+   * deviation. Those rules move each parameter by about one learning rate per step whatever the
+   * gradient's size, so their paper defaults assume parameters of order 1; a regression target
+   * in the hundreds needs proportionally larger steps. An explicit learning rate is used as is.
+   */
+  public TrainingConfig config(Dataset data) {
+    double scale = 1.0;
+    if (loss == Loss.LINEAR && learningRate == null) {
+      OptimizerKind kind = OptimizerKind.fromLabel(optimizer);
+      if (kind == OptimizerKind.ADAGRAD || kind == OptimizerKind.RMSPROP
+          || kind == OptimizerKind.ADAM) {
+        scale = targetStandardDeviation(data.y());
+      }
+    }
+    return config(scale);
+  }
+
+  private static double targetStandardDeviation(double[] y) {
+    double mean = 0;
+    for (double v : y) {
+      mean += v;
+    }
+    mean /= Math.max(1, y.length);
+    double ss = 0;
+    for (double v : y) {
+      ss += (v - mean) * (v - mean);
+    }
+    double sd = Math.sqrt(ss / Math.max(1, y.length));
+    return sd > 0 && Double.isFinite(sd) ? sd : 1.0;
+  }
+
+  private TrainingConfig config(double defaultRateScale) {
+    OptimizerKind kind = OptimizerKind.fromLabel(optimizer);
+    FullBatchOptimizer fullBatch = null;
+    UpdateRule rule = null;
+    LearningRateSchedule rate = null;
+    double base = 0;
+    if (kind.isFullBatch()) {
+      if (batchSize != null) {
+        throw new IllegalArgumentException("batch size applies to mini-batch optimizers (sgd,"
+            + " momentum, nesterov, adagrad, rmsprop, adam), not " + kind.label());
+      }
+      Hyperparameters h = Hyperparameters.defaults().withMemory(memory)
+          .withInitialStep(kind == OptimizerKind.GD ? learningRate : null);
+      if (kind == OptimizerKind.LBFGS && learningRate != null) {
+        throw new IllegalArgumentException("learning rate does not apply to lbfgs (its line"
+            + " search picks each step)");
+      }
+      requireUnused(kind, "momentum", momentum, "beta1", beta1, "beta2", beta2, "rho", rho,
+          "epsilon", epsilon);
+      fullBatch = kind.fullBatch(h);
+    } else {
+      Hyperparameters h = Hyperparameters.defaults().withMemory(memory).withMomentum(momentum)
+          .withRho(rho).withBeta1(beta1).withBeta2(beta2).withEpsilon(epsilon);
+      rule = kind.updateRule(h);
+      rate = ScheduleKind.fromLabel(schedule).create(decay, decayInterval);
+      base = learningRate != null ? learningRate
+          : rule.defaultLearningRate() * defaultRateScale;
+    }
+    boolean full = kind.isFullBatch();
+    return new TrainingConfig(loss, l2, standardize, backend, openCl, fullBatch, rule, rate, base,
+        full ? 0 : or(batchSize, DEFAULT_BATCH_SIZE),
+        or(maxIterations, DEFAULT_MAX_ITERATIONS), or(maxEpochs, DEFAULT_MAX_EPOCHS),
+        tolerance != null ? tolerance : DEFAULT_TOLERANCE,
+        objectiveTolerance != null ? objectiveTolerance
+            : full ? DEFAULT_FULL_BATCH_OBJECTIVE_TOLERANCE
+                : DEFAULT_MINI_BATCH_OBJECTIVE_TOLERANCE,
+        validationFraction, patience, verifyEvery, seed);
+  }
+
+  private static void requireUnused(OptimizerKind kind, Object... namesAndValues) {
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (namesAndValues[i + 1] != null) {
+        throw new IllegalArgumentException(namesAndValues[i] + " does not apply to "
+            + kind.label());
+      }
+    }
+  }
+
+  private static int or(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+
+  /**
+   * Trains and returns the whole result: model, stop reason, history, backend, timings.
+   *
+   * @throws io.descent.gradient.BackendUnavailableException when the chosen backend cannot run
+   * @throws io.descent.train.VerificationException when verification finds a gradient out of
+   *     tolerance
+   */
+  public FitResult train(Dataset data, TrainingListener listener) {
+    TrainingConfig config = config(data);
+    Trainer trainer = new Trainer();
+    synchronized (this) {
+      running = trainer;
+    }
+    try {
+      return trainer.fit(data, config, listener == null ? TrainingListener.NONE : listener);
+    } finally {
+      synchronized (this) {
+        running = null;
+      }
+    }
+  }
+
+  /** Asks a {@link #train} running on another thread to stop after its current step. */
+  public void requestStop() {
+    synchronized (this) {
+      if (running != null) {
+        running.requestStop();
+      }
+    }
+  }
+
+  /**
+   * Trains and returns the model.
+   *
+   * @throws TrainingFailedException when training diverged or the problem has no finite optimum
+   *     (separable classes without L2); a fit that hit its iteration cap is returned
+   */
+  public LinearModel fit(Dataset data) {
+    FitResult result = train(data, TrainingListener.NONE);
+    if (result.stopReason() == StopReason.DIVERGED
+        || result.stopReason() == StopReason.SEPARABLE) {
+      throw new TrainingFailedException(result);
+    }
+    return result.model();
+  }
+
+  /** Training ended without a usable model; the result says why. */
+  public static final class TrainingFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient FitResult result;
+
+    TrainingFailedException(FitResult result) {
+      super(result.message());
+      this.result = result;
+    }
+
+    /** The result of the failed fit. */
+    public FitResult result() {
+      return result;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.descent.cli;
+
+import io.descent.data.BinaryLabels;
+import io.descent.data.CsvReader;
+import io.descent.data.Dataset;
+import io.descent.loss.Loss;
+import io.descent.model.AtomicFile;
+import io.descent.train.FitResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** What the commands share: reading data, naming losses, printing summaries. */
+final class CliSupport {
+  private CliSupport() {}
+
+  static Loss loss(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "linear" -> Loss.LINEAR;
+      case "logistic" -> Loss.LOGISTIC;
+      default -> throw new Main.UsageException("--model must be linear or logistic, got \"" + name
+          + "\"");
+    };
+  }
+
+  /**
+   * Reads the CSV named by the options.
+   *
+   * @param features the feature columns by name, or null for the options' --features (or all)
+   * @param labels for a logistic model read for evaluation: the model's labels, so that the
+   *     target is coded the same way as in training; null otherwise
+   */
+  static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
+      BinaryLabels labels) throws IOException {
+    CsvReader.Options o = CsvReader.Options.noTarget().withDelimiter(options.delimiterChar());
+    if (withTarget) {
+      o = o.withTarget(options.target).withTargetKind(loss == Loss.LOGISTIC
+          ? CsvReader.TargetKind.BINARY : CsvReader.TargetKind.NUMERIC);
+      String positive = options.positiveLabel;
+      if (positive == null && labels != null && !isDefault(labels)) {
+        positive = labels.positive();
+      }
+      if (positive != null) {
+        o = o.withPositiveLabel(positive);
+      }
+    }
+    List<String> f = features != null ? features : options.features;
+    if (f != null) {
+      o = o.withFeatures(f);
+    }
+    return new CsvReader(o).read(options.data);
+  }
+
+  /** Reads training data: target required, features from --features. */
+  static Dataset read(DataOptions options, Loss loss, boolean withTarget) throws IOException {
+    return read(options, loss, withTarget, null, null);
+  }
+
+  private static boolean isDefault(BinaryLabels labels) {
+    return labels.equals(BinaryLabels.zeroOne())
+        || labels.equals(new BinaryLabels("false", "true"));
+  }
+
+  static boolean isTerminal() {
+    return System.console() != null;
+  }
+
+  static void writeAtomically(Path file, AtomicFile.Content content) throws IOException {
+    AtomicFile.write(file, content);
+  }
+
+  static void printSummary(PrintWriter out, FitResult r) {
+    out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());
+    out.printf(Locale.ROOT, "optimizer: %s%n", r.optimizer());
+    out.printf(Locale.ROOT, "result: %s after %d %s (%d evaluations) in %.3f s%n",
+        r.message(), r.epochs() > 0 ? r.epochs() : r.iterations(),
+        r.epochs() > 0 ? "epochs" : "iterations", r.evaluations(), r.elapsedSeconds());
+    out.printf(Locale.ROOT, "objective: %.17g (float64 reference), gradient norm %.3e, %d rows,"
+        + " backend %s%n", r.objective(), r.gradientNorm(), r.trainingRows(),
+        r.backend().kind().label());
+    if (!Double.isNaN(r.verification())) {
+      out.printf(Locale.ROOT, "verification: largest gradient error %.3e against the float64"
+          + " reference%n", r.verification());
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,39 @@
+package io.descent.cli;
+
+import io.descent.data.CsvReader;
+import io.descent.data.Dataset;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options that say which CSV file to read and how: shared by every data command. */
+final class DataOptions {
+  @Option(names = "--data", required = true, paramLabel = "FILE",
+      description = "CSV file with a header row.")
+  Path data;
+
+  @Option(names = "--target", paramLabel = "COLUMN",
+      description = "Target column: a header name or a 0-based index.")
+  String target;
+
+  @Option(names = "--features", split = ",", paramLabel = "NAME",
+      description = "Feature columns to use, comma-separated (default: all but the target).")
+  List<String> features;
+
+  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+      description = "Field delimiter (default: ${DEFAULT-VALUE}); \\t for tab.")
+  String delimiter;
+
+  @Option(names = "--positive-label", paramLabel = "LABEL",
+      description = "For a logistic target with two string labels: the one that means 1.")
+  String positiveLabel;
+
+  char delimiterChar() {
+    String d = delimiter.equals("\\t") || delimiter.equalsIgnoreCase("tab") ? "\t" : delimiter;
+    if (d.length() != 1) {
+      throw new Main.UsageException("--delimiter must be one character, got \"" + delimiter
+          + "\"");
+    }
+    return d.charAt(0);
+  }
+}

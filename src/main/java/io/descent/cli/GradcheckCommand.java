@@ -1,0 +1,109 @@
+package io.descent.cli;
+
+import io.descent.data.Dataset;
+import io.descent.gradient.BackendKind;
+import io.descent.loss.Loss;
+import io.descent.train.GradientCheck;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code descent gradcheck}: every backend's gradient against the reference, and the reference
+ * against finite differences. */
+@Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Check gradients on a dataset: the float64 reference against central finite"
+        + " differences (tolerance 1e-6), and each other backend against the reference (its"
+        + " documented tolerance), at zero, two random points and near the optimum. Exits 1 if"
+        + " any check fails.")
+final class GradcheckCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--model", required = true, paramLabel = "KIND",
+      description = "linear or logistic.")
+  String model;
+
+  @Option(names = "--l2", defaultValue = "0", paramLabel = "LAMBDA",
+      description = "L2 penalty used to find the optimum (default: ${DEFAULT-VALUE}).")
+  double l2;
+
+  @Option(names = "--no-standardize", description = "Check on the raw features.")
+  boolean noStandardize;
+
+  @Option(names = "--backend", defaultValue = "all", paramLabel = "NAME",
+      description = "all (default: every backend this machine has, skipping unavailable ones"
+          + " with the reason), opencl, nd4j or reference.")
+  String backend;
+
+  @Option(names = "--device", paramLabel = "N|NAME", description = "OpenCL device.")
+  String device;
+
+  @Option(names = "--kernel-layout", defaultValue = "auto", paramLabel = "LAYOUT",
+      description = "OpenCL kernel layout: auto, cpu or gpu.")
+  String layout;
+
+  @Option(names = "--precision", defaultValue = "float", paramLabel = "P",
+      description = "OpenCL precision: float or double.")
+  String precision;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+      description = "Seed of the random points (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Loss loss = CliSupport.loss(model);
+    if (data.target == null) {
+      throw new Main.UsageException("gradcheck needs --target");
+    }
+    List<BackendKind> kinds;
+    boolean required = !backend.equalsIgnoreCase("all");
+    if (required) {
+      try {
+        kinds = List.of(BackendKind.valueOf(backend.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--backend must be all, opencl, nd4j or reference, got \""
+            + backend + "\"");
+      }
+    } else {
+      kinds = List.of(BackendKind.OPENCL, BackendKind.ND4J);
+    }
+    var openCl = new io.descent.gradient.OpenClOptions(device, layout, precision);
+    Dataset dataset = CliSupport.read(data, loss, true);
+    List<GradientCheck.Row> rows = GradientCheck.run(dataset, loss, l2, !noStandardize, kinds,
+        required, openCl, seed, line -> {
+          err.println(line);
+          err.flush();
+        });
+    out.printf(Locale.ROOT, "%-13s %-55s %11s %11s %11s %9s  %s%n", "point", "checked",
+        "rel.error", "scaled.err", "loss.err", "tolerance", "result");
+    boolean ok = true;
+    for (GradientCheck.Row r : rows) {
+      out.printf(Locale.ROOT, "%-13s %-55s %11.3e %11s %11s %9.1e  %s%n", r.point(), r.checked(),
+          r.relativeError(), fmt(r.scaledError()), fmt(r.lossError()), r.tolerance(),
+          r.passed() ? "ok" : "FAIL");
+      ok &= r.passed();
+    }
+    out.println(ok ? "gradcheck passed" : "gradcheck FAILED");
+    out.flush();
+    return ok ? Main.OK : Main.FAILURE;
+  }
+
+  private static String fmt(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v);
+  }
+}

@@ -1,0 +1,115 @@
+package io.descent.cli;
+
+import io.descent.data.DataFormatException;
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.model.ModelFormatException;
+import io.descent.train.VerificationException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code descent} command. Exit codes: 0 success, 1 a runtime failure (training diverged,
+ * verification failed, a backend could not run), 2 bad input or usage. Every error is one line
+ * on stderr; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "descent", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Linear and logistic regression by gradient methods, with OpenCL, ND4J and an"
+        + " exact float64 reference.",
+    subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
+        GradcheckCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  /** Exit code for success. */
+  public static final int OK = 0;
+  /** Exit code for a runtime failure. */
+  public static final int FAILURE = 1;
+  /** Exit code for bad input or usage. */
+  public static final int BAD_INPUT = 2;
+
+  private Main() {}
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    System.exit(code);
+  }
+
+  /** Runs the command line with the given streams and returns the exit code (for tests). */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("descent: " + ex.getMessage());
+      CommandLine sub = ex.getCommandLine();
+      err.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help' for usage.");
+      err.flush();
+      return BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, sub, parsed) -> {
+      boolean verbose = sub.getParseResult() != null && sub.getParseResult().hasMatchedOption("--verbose");
+      int code = exitCode(ex);
+      err.println("descent: " + oneLine(ex));
+      if (verbose) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return code;
+    });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static int exitCode(Throwable ex) {
+    if (ex instanceof DataFormatException || ex instanceof ModelFormatException
+        || ex instanceof IllegalArgumentException || ex instanceof NoSuchFileException
+        || ex instanceof UsageException) {
+      return BAD_INPUT;
+    }
+    if (ex instanceof UncheckedIOException u && u.getCause() instanceof NoSuchFileException) {
+      return BAD_INPUT;
+    }
+    if (ex instanceof BackendUnavailableException || ex instanceof VerificationException) {
+      return FAILURE;
+    }
+    return FAILURE;
+  }
+
+  static String oneLine(Throwable ex) {
+    if (ex instanceof NoSuchFileException n) {
+      return n.getFile() + ": no such file";
+    }
+    if (ex instanceof UncheckedIOException u && u.getCause() instanceof NoSuchFileException n) {
+      return n.getFile() + ": no such file";
+    }
+    String m = ex.getMessage();
+    if (m == null || m.isBlank()) {
+      m = ex.getClass().getSimpleName();
+    }
+    return m.replace('\n', ' ');
+  }
+
+  /** Bad usage found after parsing (conflicting options); exit code 2. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"descent " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.descent.cli;
+
+import io.descent.data.Dataset;
+import io.descent.model.LinearModel;
+import io.descent.model.ModelFile;
+import io.descent.model.PredictionWriter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code descent predict}: applies a model file to a CSV file, matching columns by name. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Predict with a trained model. Input columns are matched to the model's"
+        + " features by header name (any order; extra columns are ignored). Writes one row per"
+        + " input row: 'prediction' (linear), or 'probability,class' (logistic).")
+final class PredictCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE.json",
+      description = "Model file written by 'descent train'.")
+  Path modelFile;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE",
+      description = "CSV file with a header row holding the model's feature columns.")
+  Path data;
+
+  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+      description = "Field delimiter (default: ${DEFAULT-VALUE}).")
+  String delimiter;
+
+  @Option(names = "--out", paramLabel = "FILE.csv",
+      description = "Write predictions here (default: standard output).")
+  Path out;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    LinearModel model = ModelFile.read(modelFile).model();
+    DataOptions options = new DataOptions();
+    options.data = data;
+    options.delimiter = delimiter;
+    Dataset dataset = CliSupport.read(options, model.loss(), false, model.featureNames(), null);
+    if (out != null) {
+      PredictionWriter.write(out, model, dataset);
+    } else {
+      PrintWriter w = spec.commandLine().getOut();
+      PredictionWriter.write(w, model, dataset);
+      w.flush();
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,192 @@
+package io.descent.cli;
+
+import io.descent.Descent;
+import io.descent.data.Dataset;
+import io.descent.loss.Loss;
+import io.descent.model.ModelFile;
+import io.descent.train.FitResult;
+import io.descent.train.StopReason;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code descent train}: fits a model on a CSV file and writes it as JSON. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train a linear or logistic regression model on a CSV file.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--model", required = true, paramLabel = "KIND",
+      description = "linear or logistic.")
+  String model;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
+  Path out;
+
+  @Option(names = "--l2", defaultValue = "0", paramLabel = "LAMBDA",
+      description = "L2 penalty (lambda/2)||w||^2 on the weights, not the intercept (default:"
+          + " ${DEFAULT-VALUE}).")
+  double l2;
+
+  @Option(names = "--no-standardize", negatable = false,
+      description = "Train on the raw features (default: standardize to mean 0, std 1).")
+  boolean noStandardize;
+
+  @Mixin
+  BackendOptions backend;
+
+  @Option(names = "--optimizer", defaultValue = "lbfgs", paramLabel = "NAME",
+      description = "lbfgs, gd (full batch), or sgd, momentum, nesterov, adagrad, rmsprop, adam"
+          + " (mini-batch) (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--learning-rate", paramLabel = "RATE",
+      description = "Base learning rate of a mini-batch optimizer (default: per optimizer), or"
+          + " the first trial step of gd.")
+  Double learningRate;
+
+  @Option(names = "--schedule", defaultValue = "constant", paramLabel = "NAME",
+      description = "Learning-rate schedule: constant, step, exponential or invsqrt (default:"
+          + " ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--decay", paramLabel = "FACTOR",
+      description = "Schedule factor: the step schedule's drop factor (default 0.5) or the"
+          + " exponential schedule's gamma per epoch (default 0.95).")
+  Double decay;
+
+  @Option(names = "--decay-interval", paramLabel = "N",
+      description = "Schedule interval: epochs between the step schedule's drops (default 10),"
+          + " or the invsqrt schedule's steps, rate = base / sqrt(1 + step / N) (default 1000).")
+  Integer decayInterval;
+
+  @Option(names = "--momentum", paramLabel = "MU",
+      description = "Momentum coefficient of momentum and nesterov (default 0.9).")
+  Double momentum;
+
+  @Option(names = "--beta1", paramLabel = "B1", description = "Adam beta1 (default 0.9).")
+  Double beta1;
+
+  @Option(names = "--beta2", paramLabel = "B2", description = "Adam beta2 (default 0.999).")
+  Double beta2;
+
+  @Option(names = "--rho", paramLabel = "RHO", description = "RMSProp decay (default 0.9).")
+  Double rho;
+
+  @Option(names = "--epsilon", paramLabel = "EPS",
+      description = "AdaGrad/RMSProp/Adam epsilon (default 1e-8).")
+  Double epsilon;
+
+  @Option(names = "--memory", paramLabel = "M",
+      description = "L-BFGS memory: correction pairs kept (default 10).")
+  Integer memory;
+
+  @Option(names = "--batch-size", paramLabel = "ROWS",
+      description = "Rows per mini-batch for mini-batch optimizers (default 32).")
+  Integer batchSize;
+
+  @Option(names = "--max-iterations", paramLabel = "N",
+      description = "Cap on full-batch iterations (default 1000).")
+  Integer maxIterations;
+
+  @Option(names = "--max-epochs", paramLabel = "N",
+      description = "Cap on mini-batch epochs (default 100).")
+  Integer maxEpochs;
+
+  @Option(names = "--tolerance", paramLabel = "TOL",
+      description = "Stop when max |gradient| <= TOL * max(1, |objective|) (default 1e-8).")
+  Double tolerance;
+
+  @Option(names = "--objective-tolerance", paramLabel = "TOL",
+      description = "Stop when the objective's relative change is <= TOL (default 1e-12 per"
+          + " iteration twice in a row for full batch, 1e-6 per epoch for mini-batch).")
+  Double objectiveTolerance;
+
+  @Option(names = "--validation-fraction", defaultValue = "0", paramLabel = "F",
+      description = "Hold out this fraction of rows and stop early when their loss stops"
+          + " improving (default: ${DEFAULT-VALUE}, no early stopping).")
+  double validationFraction;
+
+  @Option(names = "--patience", defaultValue = "10", paramLabel = "N",
+      description = "Epochs (or iterations) without validation improvement before stopping"
+          + " (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--verify-every", defaultValue = "0", paramLabel = "N",
+      description = "Recompute the gradient with the float64 reference every N steps and fail"
+          + " if the error passes the backend's tolerance (default: ${DEFAULT-VALUE}, never).")
+  int verifyEvery;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+      description = "Seed for the validation split and mini-batch shuffles (default:"
+          + " ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--history", paramLabel = "FILE.csv",
+      description = "Write iteration, objective, gradient norm, step size and elapsed time.")
+  Path history;
+
+  @Option(names = "--quiet", description = "No progress bar and no summary.")
+  boolean quiet;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Loss loss = CliSupport.loss(model);
+    if (data.target == null) {
+      throw new Main.UsageException("train needs --target");
+    }
+    Descent descent = (loss == Loss.LOGISTIC ? Descent.logistic() : Descent.linear())
+        .l2(l2).standardize(!noStandardize)
+        .backend(backend.backend).openCl(backend.openCl())
+        .optimizer(optimizer).learningRate(learningRate).schedule(schedule).decay(decay)
+        .decayInterval(decayInterval).momentum(momentum).beta1(beta1).beta2(beta2).rho(rho)
+        .epsilon(epsilon).memory(memory).batchSize(batchSize).maxIterations(maxIterations)
+        .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
+        .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
+        .seed(seed);
+    descent.config(); // checks every hyperparameter before the data is read
+    Dataset dataset = CliSupport.read(data, loss, true);
+    ProgressListener listener = new ProgressListener(err, !quiet && CliSupport.isTerminal(),
+        history);
+    if (!quiet) {
+      out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
+          dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
+      out.flush();
+    }
+    FitResult result = descent.train(dataset, listener);
+    listener.writeHistory();
+    if (!quiet) {
+      CliSupport.printSummary(out, result);
+    }
+    if (result.stopReason() == StopReason.DIVERGED || result.stopReason() == StopReason.SEPARABLE
+        || result.stopReason() == StopReason.INTERRUPTED) {
+      err.println("descent: " + result.message() + (this.out == null ? "" : "; no model written"));
+      return Main.FAILURE;
+    }
+    if (!result.converged()) {
+      err.println("descent: warning: " + result.message());
+    }
+    if (this.out != null) {
+      new ModelFile(result.model(), result.trainingInfo()).write(this.out);
+      if (!quiet) {
+        out.println("model written to " + this.out);
+      }
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,48 @@
+package io.descent.train;
+
+import io.descent.gradient.BackendInfo;
+import io.descent.model.LinearModel;
+import io.descent.model.TrainingInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a fit.
+ *
+ * @param model the fitted model (for DIVERGED, the last finite parameters)
+ * @param stopReason why training stopped
+ * @param message a sentence for the user: the stop reason, with advice where it failed
+ * @param iterations full-batch iterations, or mini-batch update steps
+ * @param epochs epochs (0 for full batch)
+ * @param evaluations loss-and-gradient evaluations by the backend
+ * @param backend what computed the gradients
+ * @param optimizer the optimizer with its hyperparameters
+ * @param objective the final full training objective, recomputed by the float64 reference
+ * @param gradientNorm the Euclidean norm of the final full gradient (reference)
+ * @param elapsedSeconds wall time of the fit, data loading excluded
+ * @param verification the largest verification error seen, NaN when never verified
+ * @param seed the seed used
+ * @param trainingRows rows the model was fitted on (validation rows excluded)
+ * @param history one entry per iteration or epoch
+ * @param l2 the L2 penalty lambda
+ * @param standardized whether features were standardized
+ * @param hyperparameters every setting of the run by name, for the model file
+ */
+public record FitResult(LinearModel model, StopReason stopReason, String message, int iterations,
+    int epochs, long evaluations, BackendInfo backend, String optimizer, double objective,
+    double gradientNorm, double elapsedSeconds, double verification, long seed,
+    int trainingRows, List<Progress> history, double l2, boolean standardized,
+    Map<String, Object> hyperparameters) {
+
+  /** What the model file records about this run. */
+  public TrainingInfo trainingInfo() {
+    return new TrainingInfo(objective, stopReason.label(), iterations, epochs,
+        backend.kind().label(), backend.device(), backend.precision(), optimizer, l2,
+        standardized, seed, elapsedSeconds, verification, trainingRows, hyperparameters);
+  }
+
+  /** True when the model solves the problem (see {@link StopReason#converged()}). */
+  public boolean converged() {
+    return stopReason.converged();
+  }
+}

@@ -1,0 +1,162 @@
+package io.descent.train;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.Backends;
+import io.descent.gradient.Batch;
+import io.descent.gradient.Evaluation;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.OpenClOptions;
+import io.descent.gradient.ReferenceBackend;
+import io.descent.loss.Loss;
+import io.descent.loss.Objective;
+import io.descent.optim.FullBatchOptimizer;
+import io.descent.optim.Lbfgs;
+import io.descent.optim.Point;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Checks gradients: the reference against central finite differences, and every other backend
+ * against the reference, at several points: zero, two random points, and a point near the
+ * optimum (the L-BFGS solution of the reference, slightly perturbed, where the gradient is small
+ * and errors show most).
+ *
+ * <p>Tolerances: the reference must match central differences to {@link #FINITE_DIFFERENCES}
+ * (relative, {@code ||fd - g|| / ||g||}); a backend must match the reference to its own
+ * {@link GradientBackend#tolerance()}, measured as in {@link Verifier} (error against the scale
+ * of the summed terms), and its loss to the same relative bound.
+ */
+public final class GradientCheck {
+  /** The bound on the reference's relative disagreement with central finite differences. */
+  public static final double FINITE_DIFFERENCES = 1e-6;
+
+  private GradientCheck() {}
+
+  /**
+   * One comparison.
+   *
+   * @param point which point: zero, random-1, random-2, near-optimum
+   * @param checked what was checked: "reference vs finite differences" or a backend summary
+   * @param relativeError {@code ||g - g_ref|| / ||g_ref||}
+   * @param scaledError the error against the scale of the summed terms (see {@link Verifier});
+   *     NaN for the finite-difference check
+   * @param lossError relative loss error; NaN for the finite-difference check
+   * @param tolerance the bound that applies
+   * @param passed whether the check passed
+   */
+  public record Row(String point, String checked, double relativeError, double scaledError,
+      double lossError, double tolerance, boolean passed) {}
+
+  /**
+   * Runs the check.
+   *
+   * @param kinds the backends to compare with the reference (the reference itself is always
+   *     checked against finite differences); an unavailable one is reported through {@code log}
+   *     and skipped, unless {@code required}
+   * @param required when true, an unavailable backend throws instead of being skipped
+   */
+  public static List<Row> run(Dataset data, Loss loss, double l2, boolean standardize,
+      List<BackendKind> kinds, boolean required, OpenClOptions openCl, long seed,
+      Consumer<String> log) {
+    Standardization s = standardize ? Standardization.fit(data)
+        : Standardization.identity(data.features());
+    ReferenceBackend reference = new ReferenceBackend(data, s, loss);
+    Map<String, double[]> points = points(reference, new Objective(loss, l2), data.features(),
+        seed);
+    Batch all = Batch.all(data.rows());
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, double[]> p : points.entrySet()) {
+      double[] theta = p.getValue();
+      double[] g = reference.evaluate(theta, all).gradient();
+      double[] fd = new double[theta.length];
+      for (int j = 0; j < theta.length; j++) {
+        double h = 1e-5 * Math.max(1, Math.abs(theta[j]));
+        double[] plus = theta.clone();
+        double[] minus = theta.clone();
+        plus[j] += h;
+        minus[j] -= h;
+        fd[j] = (reference.evaluate(plus, all).loss() - reference.evaluate(minus, all).loss())
+            / (plus[j] - minus[j]);
+      }
+      double err = relative(fd, g);
+      rows.add(new Row(p.getKey(), "reference vs finite differences", err, Double.NaN,
+          Double.NaN, FINITE_DIFFERENCES, err <= FINITE_DIFFERENCES));
+    }
+    for (BackendKind kind : kinds) {
+      if (kind == BackendKind.REFERENCE) {
+        continue;
+      }
+      GradientBackend backend;
+      try {
+        backend = Backends.open(kind, data, s, loss, openCl);
+      } catch (BackendUnavailableException e) {
+        if (required) {
+          throw e;
+        }
+        log.accept("skipped " + kind.label() + ": " + e.getMessage());
+        continue;
+      }
+      try (backend) {
+        Verifier verifier = new Verifier(data, s, loss, backend.tolerance());
+        for (Map.Entry<String, double[]> p : points.entrySet()) {
+          Evaluation e = backend.evaluate(p.getValue(), all);
+          Verifier.Check c = verifier.compare(p.getValue(), all, e);
+          boolean ok = c.error() <= backend.tolerance() && c.lossError() <= backend.tolerance();
+          rows.add(new Row(p.getKey(), backend.info().summary(), c.relativeError(), c.error(),
+              c.lossError(), backend.tolerance(), ok));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static Map<String, double[]> points(ReferenceBackend reference, Objective objective,
+      int d, long seed) {
+    Random random = new Random(seed);
+    Map<String, double[]> points = new LinkedHashMap<>();
+    points.put("zero", new double[d + 1]);
+    for (int k = 1; k <= 2; k++) {
+      double[] t = new double[d + 1];
+      for (int j = 0; j <= d; j++) {
+        t[j] = random.nextGaussian() / Math.sqrt(d + 1.0);
+      }
+      points.put("random-" + k, t);
+    }
+    Batch all = Batch.all(reference.rows());
+    FullBatchOptimizer lbfgs = new Lbfgs();
+    var run = lbfgs.start(x -> {
+      Evaluation e = reference.evaluate(x, all);
+      double[] g = e.gradient().clone();
+      objective.addPenaltyGradient(x, g);
+      return new Point(x.clone(), e.loss() + objective.penalty(x), g);
+    }, new double[d + 1]);
+    for (int i = 0; i < 200; i++) {
+      if (run.iterate().lineSearchFailed()) {
+        break;
+      }
+    }
+    double[] near = run.current().x().clone();
+    for (int j = 0; j <= d; j++) {
+      near[j] += 1e-3 * random.nextGaussian() * Math.max(1, Math.abs(near[j]));
+    }
+    points.put("near-optimum", near);
+    return points;
+  }
+
+  private static double relative(double[] a, double[] b) {
+    double num = 0;
+    double den = 0;
+    for (int j = 0; j < a.length; j++) {
+      num += (a[j] - b[j]) * (a[j] - b[j]);
+      den += b[j] * b[j];
+    }
+    return Math.sqrt(num) / Math.max(Math.sqrt(den), Double.MIN_NORMAL);
+  }
+}

@@ -1,0 +1,15 @@
+package io.descent.train;
+
+/**
+ * One row of training history: after each iteration (full-batch) or epoch (mini-batch).
+ *
+ * @param iteration iterations (full-batch) or update steps (mini-batch) so far
+ * @param epoch epochs so far (0 for full-batch)
+ * @param objective the full training objective (data loss + penalty)
+ * @param gradientNorm the Euclidean norm of the full gradient
+ * @param stepSize the accepted line-search step, or the learning rate
+ * @param elapsedSeconds since training started
+ * @param validationLoss the mean loss on the validation rows, NaN without a validation split
+ */
+public record Progress(int iteration, int epoch, double objective, double gradientNorm,
+    double stepSize, double elapsedSeconds, double validationLoss) {}

@@ -1,0 +1,444 @@
+package io.descent.train;
+
+import io.descent.data.Dataset;
+import io.descent.data.Shuffle;
+import io.descent.data.Split;
+import io.descent.data.Standardization;
+import io.descent.gradient.Backends;
+import io.descent.gradient.Batch;
+import io.descent.gradient.Evaluation;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.ReferenceBackend;
+import io.descent.loss.Loss;
+import io.descent.loss.Objective;
+import io.descent.model.LinearModel;
+import io.descent.optim.DifferentiableFunction;
+import io.descent.optim.FullBatchOptimizer;
+import io.descent.optim.Iteration;
+import io.descent.optim.Point;
+import io.descent.optim.UpdateRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The training loop: opens a backend on the data, drives the optimizer, applies the stopping
+ * rules, verifies gradients against the reference when asked, and builds the model.
+ *
+ * <p>Stopping rules, checked after every iteration (full batch) or epoch (mini-batch): gradient
+ * norm, relative objective change (twice in a row for full batch), the backend's precision
+ * limit (the line search finds no decrease), the iteration/epoch cap, early stopping on a
+ * validation split, divergence (NaN/Inf, or an objective that grows for {@value #GROWTH_LIMIT}
+ * epochs in a row above its starting value), and separability: for unpenalized logistic
+ * regression a mean loss below {@code ln(2)/n} proves every row is classified correctly, so the
+ * classes are separable and no finite optimum exists.
+ *
+ * <p>A trainer can be stopped from another thread ({@link #requestStop()}); the loop ends after
+ * the current step with {@link StopReason#INTERRUPTED} and the best parameters so far.
+ */
+public final class Trainer {
+  private static final int GROWTH_LIMIT = 5;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+  /** Asks a running {@link #fit} to stop after its current step; safe from any thread. */
+  public void requestStop() {
+    stopRequested.set(true);
+  }
+
+  /**
+   * Fits a model.
+   *
+   * @throws io.descent.gradient.BackendUnavailableException when the chosen backend cannot run
+   * @throws VerificationException when {@code verifyEvery} finds a gradient out of tolerance
+   */
+  public FitResult fit(Dataset data, TrainingConfig config, TrainingListener listener) {
+    long start = System.nanoTime();
+    if (data.rows() == 0) {
+      throw new IllegalArgumentException(data.source() + ": no rows to train on");
+    }
+    Dataset train = data;
+    Dataset validation = null;
+    if (config.validationFraction() > 0) {
+      Split split = Split.shuffled(data.rows(), config.validationFraction(), config.seed());
+      if (split.train().length == 0 || split.test().length == 0) {
+        throw new IllegalArgumentException("validation fraction " + config.validationFraction()
+            + " leaves an empty training or validation set on " + data.rows() + " rows");
+      }
+      train = data.rows(split.train());
+      validation = data.rows(split.test());
+    }
+    Standardization standardization = config.standardize() ? Standardization.fit(train)
+        : Standardization.identity(train.features());
+    try (GradientBackend backend = Backends.open(config.backend(), train, standardization,
+        config.loss(), config.openCl(), listener::message);
+        GradientBackend validationBackend = validation == null ? null
+            : Backends.open(backend.info().kind(), validation, standardization, config.loss(),
+                config.openCl())) {
+      Loop loop = new Loop(config, backend, validationBackend, train, standardization, listener,
+          start);
+      listener.started(backend.info(), config.optimizerDescription(),
+          config.isFullBatch() ? config.maxIterations() : config.maxEpochs());
+      if (config.isFullBatch()) {
+        loop.runFullBatch();
+      } else {
+        loop.runMiniBatch();
+      }
+      FitResult result = loop.result();
+      listener.finished(result);
+      return result;
+    }
+  }
+
+  /** The state of one fit. */
+  private final class Loop {
+    private final TrainingConfig config;
+    private final GradientBackend backend;
+    private final GradientBackend validationBackend;
+    private final Dataset train;
+    private final Standardization standardization;
+    private final TrainingListener listener;
+    private final long start;
+    private final Objective objective;
+    private final Verifier verifier;
+    private final int rows;
+    private final List<Progress> history = new ArrayList<>();
+    private long evaluations;
+    private int iterations;
+    private int epochs;
+    private double[] theta;
+    private StopReason stopReason;
+    private String message;
+    // Early stopping state.
+    private double bestValidation = Double.POSITIVE_INFINITY;
+    private double[] bestTheta;
+    private int sinceBest;
+
+    Loop(TrainingConfig config, GradientBackend backend, GradientBackend validationBackend,
+        Dataset train, Standardization standardization, TrainingListener listener, long start) {
+      this.config = config;
+      this.backend = backend;
+      this.validationBackend = validationBackend;
+      this.train = train;
+      this.standardization = standardization;
+      this.listener = listener;
+      this.start = start;
+      this.objective = new Objective(config.loss(), config.l2());
+      this.rows = train.rows();
+      this.verifier = config.verifyEvery() > 0
+          ? new Verifier(train, standardization, config.loss(), backend.tolerance()) : null;
+      this.theta = new double[train.features() + 1];
+      theta[0] = initialIntercept(config.loss(), train.y());
+    }
+
+    private double seconds() {
+      return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Full data term plus penalty, with its gradient. */
+    private Point full(double[] x) {
+      Evaluation e = backend.evaluate(x, Batch.all(rows));
+      evaluations++;
+      double[] g = e.gradient().clone();
+      objective.addPenaltyGradient(x, g);
+      return new Point(x.clone(), e.loss() + objective.penalty(x), g);
+    }
+
+    void runFullBatch() {
+      FullBatchOptimizer optimizer = config.fullBatch();
+      DifferentiableFunction f = this::full;
+      var run = optimizer.start(f, theta);
+      Point p = run.current();
+      theta = p.x().clone();
+      if (!Double.isFinite(p.value())) {
+        stop(StopReason.DIVERGED, "the objective is " + p.value() + " at the start: check the"
+            + " data for extreme values, and keep standardization on");
+        return;
+      }
+      record(p, 0, 0);
+      double previous = p.value();
+      int smallChanges = 0;
+      while (true) {
+        if (gradientConverged(p)) {
+          stop(StopReason.GRADIENT_TOLERANCE, null);
+          return;
+        }
+        if (stopRequested.get()) {
+          stop(StopReason.INTERRUPTED, "interrupted at iteration " + iterations);
+          return;
+        }
+        if (iterations >= config.maxIterations()) {
+          stop(StopReason.MAX_ITERATIONS, "stopped at the cap of " + config.maxIterations()
+              + " iterations before converging: raise --max-iterations");
+          return;
+        }
+        if (verifier != null && iterations % config.verifyEvery() == 0) {
+          Evaluation fresh = backend.evaluate(theta, Batch.all(rows));
+          evaluations++;
+          verifier.verify(iterations, theta, Batch.all(rows), fresh);
+        }
+        Iteration it = run.iterate();
+        iterations++;
+        p = it.point();
+        if (!Double.isFinite(p.value())) {
+          stop(StopReason.DIVERGED, "the objective became " + p.value() + " at iteration "
+              + iterations + ": keep standardization on, or add --l2");
+          return;
+        }
+        theta = p.x().clone();
+        record(p, it.stepSize(), 0);
+        if (separable(p.value())) {
+          return;
+        }
+        if (validationStop()) {
+          return;
+        }
+        if (it.lineSearchFailed()) {
+          stop(StopReason.PRECISION_LIMIT, null);
+          return;
+        }
+        double change = Math.abs(previous - p.value());
+        smallChanges = change <= config.objectiveTolerance()
+            * Math.max(Math.abs(p.value()), 1e-300) ? smallChanges + 1 : 0;
+        if (smallChanges >= 2) {
+          stop(StopReason.OBJECTIVE_TOLERANCE, null);
+          return;
+        }
+        previous = p.value();
+      }
+    }
+
+    void runMiniBatch() {
+      UpdateRule rule = config.updateRule();
+      rule.reset(theta.length);
+      Shuffle shuffle = new Shuffle(rows, config.seed());
+      Point p = full(theta);
+      if (!Double.isFinite(p.value())) {
+        stop(StopReason.DIVERGED, "the objective is " + p.value() + " at the start: check the"
+            + " data for extreme values, and keep standardization on");
+        return;
+      }
+      record(p, 0, 0);
+      double initial = p.value();
+      double previous = p.value();
+      int growing = 0;
+      double rate = 0;
+      double[] lastFinite = theta.clone();
+      while (true) {
+        if (gradientConverged(p)) {
+          stop(StopReason.GRADIENT_TOLERANCE, null);
+          return;
+        }
+        if (stopRequested.get()) {
+          stop(StopReason.INTERRUPTED, "interrupted at epoch " + epochs);
+          return;
+        }
+        if (epochs >= config.maxEpochs()) {
+          stop(StopReason.MAX_ITERATIONS, "stopped at the cap of " + config.maxEpochs()
+              + " epochs before converging: raise --max-epochs or the learning rate");
+          return;
+        }
+        int[] order = shuffle.nextEpoch();
+        for (int from = 0; from < rows; from += config.batchSize()) {
+          Batch batch = new Batch(order, from, Math.min(rows, from + config.batchSize()));
+          Evaluation e = backend.evaluate(theta, batch);
+          evaluations++;
+          if (verifier != null && iterations % config.verifyEvery() == 0) {
+            verifier.verify(iterations, theta, batch, e);
+          }
+          double[] g = e.gradient().clone();
+          objective.addPenaltyGradient(theta, g);
+          rate = config.schedule().rate(config.learningRate(), epochs, iterations);
+          rule.update(theta, g, rate);
+          iterations++;
+          if (stopRequested.get()) {
+            break;
+          }
+        }
+        epochs++;
+        if (!allFinite(theta)) {
+          theta = lastFinite;
+          stop(StopReason.DIVERGED, divergenceAdvice("the parameters became NaN/Inf", rate));
+          return;
+        }
+        p = full(theta);
+        if (!Double.isFinite(p.value())) {
+          theta = lastFinite;
+          stop(StopReason.DIVERGED, divergenceAdvice("the objective became " + p.value(), rate));
+          return;
+        }
+        lastFinite = theta.clone();
+        record(p, rate, epochs);
+        growing = p.value() > previous ? growing + 1 : 0;
+        if (growing >= GROWTH_LIMIT && p.value() > initial) {
+          stop(StopReason.DIVERGED, divergenceAdvice("the objective grew for " + growing
+              + " epochs in a row", rate));
+          return;
+        }
+        if (separable(p.value())) {
+          return;
+        }
+        if (validationStop()) {
+          return;
+        }
+        if (Math.abs(previous - p.value())
+            <= config.objectiveTolerance() * Math.max(Math.abs(p.value()), 1e-300)) {
+          stop(StopReason.OBJECTIVE_TOLERANCE, null);
+          return;
+        }
+        previous = p.value();
+      }
+    }
+
+    private String divergenceAdvice(String what, double rate) {
+      return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g),"
+          + " keep standardization on, or add --l2", what, epochs, rate);
+    }
+
+    private boolean gradientConverged(Point p) {
+      double inf = 0;
+      for (double v : p.gradient()) {
+        inf = Math.max(inf, Math.abs(v));
+      }
+      return inf <= config.gradientTolerance() * Math.max(1.0, Math.abs(p.value()));
+    }
+
+    /**
+     * Mean log loss below ln(2)/n means every row's loss is below ln 2, so every row is on the
+     * right side of the hyperplane: the classes are separable and the loss can be driven to 0.
+     * The reference confirms it in float64 before anything is reported.
+     */
+    private boolean separable(double value) {
+      if (config.loss() != Loss.LOGISTIC || config.l2() > 0 || value >= Math.log(2) / rows) {
+        return false;
+      }
+      double exact = new ReferenceBackend(train, standardization, config.loss())
+          .evaluate(theta, Batch.all(rows)).loss();
+      if (exact >= Math.log(2) / rows) {
+        return false;
+      }
+      stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable (every training"
+          + " row is classified correctly and the loss keeps falling towards 0 as the weights"
+          + " grow); add --l2, e.g. --l2 0.01");
+      return true;
+    }
+
+    /** Early stopping: true (and stopped) when validation loss has not improved for patience. */
+    private boolean validationStop() {
+      if (validationBackend == null) {
+        return false;
+      }
+      double v = history.get(history.size() - 1).validationLoss();
+      if (v < bestValidation * (1 - 1e-12)) {
+        bestValidation = v;
+        bestTheta = theta.clone();
+        sinceBest = 0;
+        return false;
+      }
+      sinceBest++;
+      if (sinceBest >= config.patience()) {
+        theta = bestTheta;
+        stop(StopReason.EARLY_STOPPING, String.format(Locale.ROOT, "stopped early: validation"
+            + " loss %.6g has not improved for %d %s; keeping the best model", bestValidation,
+            sinceBest, config.isFullBatch() ? "iterations" : "epochs"));
+        return true;
+      }
+      return false;
+    }
+
+    private void record(Point p, double step, int epoch) {
+      double validationLoss = Double.NaN;
+      if (validationBackend != null) {
+        validationLoss = validationBackend.evaluate(p.x(), Batch.all(validationBackend.rows()))
+            .loss();
+        if (bestTheta == null) {
+          bestTheta = p.x().clone();
+          bestValidation = validationLoss;
+        }
+      }
+      Progress progress = new Progress(iterations, epoch, p.value(), norm(p.gradient()), step,
+          seconds(), validationLoss);
+      history.add(progress);
+      listener.progress(progress);
+    }
+
+    private void stop(StopReason reason, String detail) {
+      this.stopReason = reason;
+      this.message = detail != null ? detail : reason.description();
+    }
+
+    private Map<String, Object> hyperparameters() {
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("loss", config.loss().label());
+      h.put("l2", config.l2());
+      h.put("layout", backend.info().layout());
+      if (config.isFullBatch()) {
+        h.put("maxIterations", config.maxIterations());
+      } else {
+        h.put("learningRate", config.learningRate());
+        h.put("schedule", config.schedule().toString());
+        h.put("batchSize", config.batchSize());
+        h.put("maxEpochs", config.maxEpochs());
+      }
+      h.put("gradientTolerance", config.gradientTolerance());
+      h.put("objectiveTolerance", config.objectiveTolerance());
+      h.put("validationFraction", config.validationFraction());
+      h.put("patience", config.patience());
+      h.put("verifyEvery", config.verifyEvery());
+      return h;
+    }
+
+    FitResult result() {
+      // The reported objective comes from the float64 reference, whatever backend trained.
+      ReferenceBackend reference = new ReferenceBackend(train, standardization, config.loss());
+      Evaluation e = reference.evaluate(theta, Batch.all(rows));
+      double[] g = e.gradient().clone();
+      objective.addPenaltyGradient(theta, g);
+      double finalObjective = e.loss() + objective.penalty(theta);
+      LinearModel model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
+          train.labels().orElse(null), standardization, theta);
+      double verification = verifier == null ? Double.NaN : verifier.largestError();
+      return new FitResult(model, stopReason, message, iterations, epochs, evaluations,
+          backend.info(), config.optimizerDescription(), finalObjective, norm(g), seconds(),
+          verification, config.seed(), rows, List.copyOf(history), config.l2(),
+          config.standardize(), hyperparameters());
+    }
+  }
+
+  /**
+   * The intercept of the constant model: mean(y) for least squares, logit(mean(y)) for log loss.
+   * Starting there removes the largest component of the error before the first step, which
+   * matters most for rules whose steps do not scale with the gradient (AdaGrad, RMSProp, Adam).
+   */
+  static double initialIntercept(Loss loss, double[] y) {
+    double sum = 0;
+    for (double v : y) {
+      sum += v;
+    }
+    double mean = sum / y.length;
+    if (loss == Loss.LINEAR) {
+      return mean;
+    }
+    double p = Math.min(Math.max(mean, 1e-6), 1 - 1e-6);
+    return Math.log(p / (1 - p));
+  }
+
+  private static double norm(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x * x;
+    }
+    return Math.sqrt(s);
+  }
+
+  private static boolean allFinite(double[] v) {
+    for (double x : v) {
+      if (!Double.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

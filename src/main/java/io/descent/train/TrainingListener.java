@@ -1,0 +1,31 @@
+package io.descent.train;
+
+import io.descent.gradient.BackendInfo;
+
+/**
+ * Receives what happens during training; nothing below the CLI prints, listeners report.
+ * Call order: {@link #message} any time, {@link #started} once, {@link #progress} after each
+ * iteration or epoch, {@link #finished} once (not called when training throws).
+ */
+public interface TrainingListener {
+  /** A listener that ignores everything. */
+  TrainingListener NONE = new TrainingListener() {};
+
+  /** A one-line notice: a skipped backend, a warning. */
+  default void message(String line) {}
+
+  /**
+   * Training begins.
+   *
+   * @param backend what computes the gradients
+   * @param optimizer the optimizer with its hyperparameters
+   * @param limit the iteration (full-batch) or epoch (mini-batch) cap, for progress display
+   */
+  default void started(BackendInfo backend, String optimizer, int limit) {}
+
+  /** After each iteration (full-batch) or epoch (mini-batch). */
+  default void progress(Progress p) {}
+
+  /** Training ended normally (whatever the stop reason). */
+  default void finished(FitResult result) {}
+}

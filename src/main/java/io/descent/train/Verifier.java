@@ -1,0 +1,94 @@
+package io.descent.train;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.Batch;
+import io.descent.gradient.Evaluation;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.ReferenceBackend;
+import io.descent.loss.Loss;
+
+/**
+ * Recomputes a backend's gradient with the {@link ReferenceBackend} and measures the error.
+ *
+ * <p>The error is {@code ||g - g_ref|| / ||g_abs||}, where {@code g_abs} is the gradient of the
+ * absolute terms, {@code (1/|B|) sum_i |r_i| |z_i|}. Away from an optimum this is the usual
+ * relative error up to a modest factor; near an optimum, where {@code g_ref -> 0} and the plain
+ * relative error of any floating-point sum grows without bound, it stays meaningful: it is the
+ * quantity that rounding-error analysis bounds. A value above the backend's
+ * {@link GradientBackend#tolerance()} fails with a {@link VerificationException}.
+ */
+public final class Verifier {
+  private final ReferenceBackend reference;
+  private final double tolerance;
+  private double largest;
+  private int checks;
+
+  /**
+   * @param data the same rows the backend holds
+   * @param standardization the same standardization
+   * @param loss the same loss
+   * @param tolerance the bound to enforce
+   */
+  public Verifier(Dataset data, Standardization standardization, Loss loss, double tolerance) {
+    this.reference = new ReferenceBackend(data, standardization, loss);
+    this.tolerance = tolerance;
+  }
+
+  /** The result of one comparison: the scaled error above, and the plain relative error. */
+  public record Check(double error, double relativeError, double lossError, Evaluation reference) {}
+
+  /** Compares without enforcing the tolerance. */
+  public Check compare(double[] theta, Batch batch, Evaluation fast) {
+    double[] magnitude = new double[theta.length];
+    Evaluation ref = reference.evaluate(theta, batch, magnitude);
+    double diff = 0;
+    double refNorm = 0;
+    double magNorm = 0;
+    for (int j = 0; j < theta.length; j++) {
+      double e = fast.gradient()[j] - ref.gradient()[j];
+      diff += e * e;
+      refNorm += ref.gradient()[j] * ref.gradient()[j];
+      magNorm += magnitude[j] * magnitude[j];
+    }
+    diff = Math.sqrt(diff);
+    double scaled = diff / Math.max(Math.sqrt(magNorm), Double.MIN_NORMAL);
+    double relative = diff / Math.max(Math.sqrt(refNorm), Double.MIN_NORMAL);
+    double lossError = Math.abs(fast.loss() - ref.loss()) / Math.max(Math.abs(ref.loss()),
+        Double.MIN_NORMAL);
+    if (!Double.isFinite(fast.loss()) && !Double.isFinite(ref.loss())) {
+      lossError = 0;
+    }
+    return new Check(scaled, relative, lossError, ref);
+  }
+
+  /**
+   * Compares and enforces the tolerance on the gradient and the loss.
+   *
+   * @param step the iteration or step number, named in the error
+   * @throws VerificationException when either error is above the tolerance
+   */
+  public Check verify(int step, double[] theta, Batch batch, Evaluation fast) {
+    Check c = compare(theta, batch, fast);
+    checks++;
+    largest = Math.max(largest, Math.max(c.error(), c.lossError()));
+    if (!(c.error() <= tolerance) || !(c.lossError() <= tolerance)) {
+      throw new VerificationException(String.format(java.util.Locale.ROOT,
+          "verification failed at step %d: gradient error %.3e (relative %.3e), loss error %.3e;"
+              + " the backend's tolerance is %.1e (backend loss %.17g, reference %.17g)",
+          step, c.error(), c.relativeError(), c.lossError(), tolerance, fast.loss(),
+          c.reference().loss()));
+    }
+    return c;
+  }
+
+  /** The largest error seen so far (NaN when nothing was checked). */
+  public double largestError() {
+    return checks == 0 ? Double.NaN : largest;
+  }
+
+  /** How many comparisons {@link #verify} made. */
+  public int checks() {
+    return checks;
+  }
+}
