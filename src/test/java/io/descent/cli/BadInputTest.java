@@ -1,0 +1,93 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * One test per kind of bad input: {@code descent train} prints one line
+ * {@code FILE:LINE:COLUMN: what is wrong}, exits 2, and writes no model.
+ */
+class BadInputTest {
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      ragged.csv           | --target y                     | 3:0: expected 3 fields as in the header, found 2
+      locale_comma.csv     | --target y                     | 3:0: expected 3 fields as in the header, found 4
+      not_a_number.csv     | --target y                     | 3:2: "abc" is not a number in column "bmi"
+      hex.csv              | --target y                     | 3:2: "0x10" is not a number in column "b"
+      missing_value.csv    | --target y                     | 3:2: missing value in column "bmi"
+      empty.csv            | --target y                     | 1:0: the file is empty; expected a header row
+      header_only.csv      | --target y                     | 1:0: the file has a header but no data rows
+      unknown_column.csv   | --target nope                  | 1:0: no column "nope" for the target; the columns are "a", "b", "y"
+      unknown_column.csv   | --target y --features a,c      | 1:0: no column "c" for a feature; the columns are "a", "b", "y"
+      duplicate_column.csv | --target y                     | 1:3: column name "a" appears twice in the header, in columns 1 and 3
+      three_labels.csv     | --target species --model logistic | 4:3: target "species" has more than two labels: "setosa", "versicolor", "virginica"
+      two_labels.csv       | --target species --model logistic | 3:3: target "species" has two labels "setosa" and "virginica": say which is positive with --positive-label
+      nan.csv              | --target y                     | 3:2: "NaN" is not a finite number in column "b"
+      infinity.csv         | --target y                     | 3:3: "-Infinity" is not a finite number in column "y"
+      overflow.csv         | --target y                     | 3:2: "1e39" is out of range for float32 (largest 3.4028235e38) in column "b"
+      overflow_target.csv  | --target y                     | 3:3: "1e400" is out of range for float64 (largest 1.7976931348623157e308) in column "y"
+      unterminated_quote.csv | --target y                   | 2:2: unterminated quote: the quoted field that starts here runs to the end of the file
+      """)
+  void badInputIsOneLineAndExitCode2(String file, String options, String message)
+      throws Exception {
+    Path csv = Path.of("src/test/resources/bad", file);
+    Path out = dir.resolve("model.json");
+    List<String> args = new ArrayList<>(List.of("train", "--data", csv.toString(), "--out",
+        out.toString(), "--backend", "reference", "--quiet"));
+    args.addAll(Arrays.asList(options.trim().split("\\s+")));
+    if (!args.contains("--model")) {
+      args.addAll(List.of("--model", "linear"));
+    }
+    Cli r = Cli.run(args.toArray(String[]::new));
+    assertEquals(2, r.code(), r.err());
+    assertEquals("descent: " + csv + ":" + message, r.err().strip());
+    assertFalse(Files.exists(out), "no model is written for bad input");
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count(), "no temporary file left behind");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      --model quadratic                                   | --model must be linear or logistic, got "quadratic"
+      --model linear --l2 -1                              | l2 must be finite and >= 0, got -1.0
+      --model linear --optimizer newton                   | unknown optimizer "newton"
+      --model linear --batch-size 8                       | batch size applies to mini-batch optimizers
+      --model linear --optimizer adam --memory 5          | memory does not apply to adam
+      --model linear --backend gpu                        | unknown backend "gpu"
+      """)
+  void badUsageIsExitCode2(String options, String message) {
+    List<String> args = new ArrayList<>(List.of("train", "--data", "datasets/mtcars.csv",
+        "--target", "mpg", "--quiet"));
+    args.addAll(Arrays.asList(options.trim().split("\\s+")));
+    Cli r = Cli.run(args.toArray(String[]::new));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      train --data nope.csv --target y --model linear | nope.csv: no such file
+      train --data datasets/mtcars.csv --model linear | train needs --target
+      train --target y                                | Missing required options
+      """)
+  void missingThingsAreExitCode2(String command, String message) {
+    Cli r = Cli.run(command.trim().split("\\s+"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+  }
+}
