@@ -21,7 +21,7 @@ import java.nio.charset.CharacterCodingException;
  * must agree on where records end.
  */
 final class CsvTokenizer {
-  /** {@link #readField} result: a delimiter followed the field, more fields follow in the record. */
+  /** {@link #readField} result: a delimiter followed the field; more of the record follows. */
   static final int DELIMITER = 0;
   /** {@link #readField} result: a line break followed the field, it was the record's last. */
   static final int END_OF_LINE = 1;

@@ -15,9 +15,13 @@ package io.descent.data;
 public final class DataFormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The file as the user named it. */
   private final String file;
+  /** The 1-based line, or 0. */
   private final long line;
+  /** The 1-based column, or 0. */
   private final int column;
+  /** The message without its location. */
   private final String detail;
 
   /**

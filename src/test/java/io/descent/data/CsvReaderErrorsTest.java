@@ -103,9 +103,9 @@ class CsvReaderErrorsTest {
     Path spambase = CsvReaderTest.dataset("spambase.csv");
     DataFormatException e = assertThrows(DataFormatException.class,
         () -> new CsvReader(Options.binaryTarget("spamm")).read(spambase));
-    assertEquals(spambase + ":1:0: no column \"spamm\" for the target; the columns are \"make\","
-        + " \"address\", \"all\", \"num3d\", \"our\", \"over\", \"remove\", \"internet\", \"order\","
-        + " \"mail\", ... (58 in all)", e.getMessage());
+    assertEquals(spambase + ":1:0: no column \"spamm\" for the target; the columns are"
+        + " \"make\", \"address\", \"all\", \"num3d\", \"our\", \"over\", \"remove\","
+        + " \"internet\", \"order\", \"mail\", ... (58 in all)", e.getMessage());
   }
 
   @Test
