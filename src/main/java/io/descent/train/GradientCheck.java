@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * Checks gradients: the reference against central finite differences, and every other backend
  * against the reference, at several points: zero, two random points, and a point near the
  * optimum (the L-BFGS solution of the reference, slightly perturbed, where the gradient is small
- * and errors show most).
+ * and errors show most; for unpenalized logistic regression, which may have no optimum, the
+ * solution with lambda = {@value #NEAR_OPTIMUM_L2}).
  *
  * <p>Tolerances: the reference must match central differences to {@link #FINITE_DIFFERENCES}
  * (relative, {@code ||fd - g|| / ||g||}); a backend must match the reference to its own
@@ -36,6 +37,9 @@ import java.util.function.Consumer;
 public final class GradientCheck {
   /** The bound on the reference's relative disagreement with central finite differences. */
   public static final double FINITE_DIFFERENCES = 1e-6;
+
+  /** The penalty that defines "near the optimum" for unpenalized logistic regression. */
+  public static final double NEAR_OPTIMUM_L2 = 1e-3;
 
   private GradientCheck() {}
 
@@ -68,8 +72,11 @@ public final class GradientCheck {
     Standardization s = standardize ? Standardization.fit(data)
         : Standardization.identity(data.features());
     ReferenceBackend reference = new ReferenceBackend(data, s, loss);
-    Map<String, double[]> points = points(reference, new Objective(loss, l2), data.features(),
-        seed);
+    // Unpenalized logistic regression may have no optimum (separable classes): the weights
+    // would grow without bound. The near-optimum point then comes from a small L2 penalty.
+    double l2ForOptimum = loss == Loss.LOGISTIC && l2 == 0 ? NEAR_OPTIMUM_L2 : l2;
+    Map<String, double[]> points = points(reference, new Objective(loss, l2ForOptimum),
+        data.features(), seed);
     Batch all = Batch.all(data.rows());
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, double[]> p : points.entrySet()) {

@@ -1,0 +1,125 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's tour, end to end through the command line on real datasets. */
+class TrainPredictEvaluateTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void logisticTrainPredictEvaluate() throws Exception {
+    Path model = dir.resolve("spam.json");
+    Path history = dir.resolve("history.csv");
+    Cli train = Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam",
+        "--model", "logistic", "--l2", "0.01", "--backend", "reference", "--out",
+        model.toString(), "--history", history.toString(), "--verify-every", "5");
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("backend: reference"), train.out());
+    assertTrue(train.out().contains("model written to"), train.out());
+
+    JsonNode json = new ObjectMapper().readTree(model.toFile());
+    JsonNode training = json.get("training");
+    assertEquals("reference", training.get("backend").asText());
+    assertEquals(42, training.get("seed").asLong());
+    double objective = training.get("objective").asDouble();
+    assertEquals(0.2714181486331423, objective, 0.2714181486331423 * 1e-6);
+    assertTrue(training.get("iterations").asInt() > 0);
+    assertTrue(training.has("verification"));
+    assertTrue(training.get("optimizer").asText().startsWith("Lbfgs"));
+    assertEquals("gradient_tolerance", training.get("stopReason").asText().replace(
+        "objective_tolerance", "gradient_tolerance").replace("precision_limit",
+            "gradient_tolerance"));
+
+    List<String> h = Files.readAllLines(history);
+    assertTrue(h.get(0).startsWith("iteration,epoch,objective,gradient_norm,step_size,"
+        + "elapsed_seconds"), h.get(0));
+    assertEquals(training.get("iterations").asInt() + 2, h.size());
+
+    Path predictions = dir.resolve("predictions.csv");
+    Cli predict = Cli.run("predict", "--model", model.toString(), "--data",
+        "datasets/spambase.csv", "--out", predictions.toString());
+    assertEquals(0, predict.code(), predict.err());
+    List<String> p = Files.readAllLines(predictions);
+    assertEquals("probability,class", p.get(0));
+    assertEquals(4602, p.size());
+
+    Cli evaluate = Cli.run("evaluate", "--model", model.toString(), "--data",
+        "datasets/spambase.csv");
+    assertEquals(0, evaluate.code(), evaluate.err());
+    // Training metrics of the exact optimum in reference.json: accuracy 0.9180612910236905.
+    assertTrue(evaluate.out().contains("accuracy: 0.918061291"), evaluate.out());
+    assertTrue(evaluate.out().contains("roc_auc: 0.969"), evaluate.out());
+  }
+
+  @Test
+  void predictMatchesColumnsByName() throws Exception {
+    Path model = dir.resolve("mtcars.json");
+    assertEquals(0, Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg",
+        "--model", "linear", "--backend", "reference", "--features", "wt,hp", "--quiet",
+        "--out", model.toString()).code());
+    Path shuffled = dir.resolve("cars.csv");
+    Files.writeString(shuffled, "hp,name,wt\n110,Mazda RX4,2.62\n93,Datsun 710,2.32\n");
+    Cli r = Cli.run("predict", "--model", model.toString(), "--data", shuffled.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    assertEquals("prediction", lines.get(0));
+    assertEquals(3, lines.size());
+    // Fitted by least squares: mpg = 37.22727 - 3.87783 wt - 0.03177 hp (R: lm(mpg ~ wt + hp)).
+    assertEquals(37.22727 - 3.87783 * 2.62 - 0.03177 * 110, Double.parseDouble(lines.get(1)),
+        1e-3);
+
+    Path missing = dir.resolve("missing.csv");
+    Files.writeString(missing, "hp,name\n110,Mazda RX4\n");
+    Cli bad = Cli.run("predict", "--model", model.toString(), "--data", missing.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("no column \"wt\""), bad.err());
+  }
+
+  @Test
+  void linearEvaluateOnTheHeldOutRows() throws Exception {
+    Path model = dir.resolve("diabetes.json");
+    assertEquals(0, Cli.run("train", "--data", "datasets/diabetes.csv", "--target",
+        "progression", "--model", "linear", "--backend", "reference", "--quiet", "--out",
+        model.toString()).code());
+    Cli r = Cli.run("evaluate", "--model", model.toString(), "--data", "datasets/diabetes.csv");
+    assertEquals(0, r.code(), r.err());
+    // reference.json diabetes.full.ols.train: mse 2859.69634758675, r2 0.5177484222203499.
+    assertTrue(r.out().contains("mse: 2859.69"), r.out());
+    assertTrue(r.out().contains("r2: 0.51774"), r.out());
+  }
+
+  @Test
+  void gradcheckPassesOnShippedDatasets() {
+    for (String[] d : new String[][] {{"diabetes", "progression", "linear"},
+        {"mtcars", "mpg", "linear"}, {"spambase", "spam", "logistic"},
+        {"breast_cancer_wdbc", "malignant", "logistic"},
+        {"breast_cancer_wisconsin_original", "malignant", "logistic"}}) {
+      Cli r = Cli.run("gradcheck", "--data", "datasets/" + d[0] + ".csv", "--target", d[1],
+          "--model", d[2]);
+      assertEquals(0, r.code(), d[0] + ":\n" + r.out() + r.err());
+      assertTrue(r.out().contains("gradcheck passed"), r.out());
+      assertTrue(r.out().contains("reference vs finite differences"), r.out());
+    }
+  }
+
+  @Test
+  void separableDataExitsOneWithAdviceAndNoModel() {
+    Path model = dir.resolve("wdbc.json");
+    Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
+        "malignant", "--model", "logistic", "--backend", "reference", "--out", model.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("no finite optimum: the classes are separable"), r.err());
+    assertTrue(r.err().contains("add --l2"), r.err());
+    assertTrue(!Files.exists(model));
+  }
+}
