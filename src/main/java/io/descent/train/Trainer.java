@@ -109,6 +109,7 @@ public final class Trainer {
     private int iterations;
     private int epochs;
     private double[] theta;
+    private double initialObjective = Double.POSITIVE_INFINITY;
     private StopReason stopReason;
     private String message;
     // Early stopping state.
@@ -157,6 +158,7 @@ public final class Trainer {
             + " data for extreme values, and keep standardization on");
         return;
       }
+      initialObjective = Math.abs(p.value());
       record(p, 0, 0);
       double previous = p.value();
       int smallChanges = 0;
@@ -220,6 +222,7 @@ public final class Trainer {
             + " data for extreme values, and keep standardization on");
         return;
       }
+      initialObjective = Math.abs(p.value());
       record(p, 0, 0);
       double initial = p.value();
       double previous = p.value();
@@ -302,7 +305,10 @@ public final class Trainer {
       for (double v : p.gradient()) {
         inf = Math.max(inf, Math.abs(v));
       }
-      return inf <= config.gradientTolerance() * Math.max(1.0, Math.abs(p.value()));
+      // Scaled by the objective, but never by more than the starting objective: an objective
+      // blowing up must not loosen the test.
+      return inf <= config.gradientTolerance()
+          * Math.max(1.0, Math.min(Math.abs(p.value()), initialObjective));
     }
 
     /**
