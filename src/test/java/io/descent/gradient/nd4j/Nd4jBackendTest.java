@@ -84,7 +84,8 @@ class Nd4jBackendTest extends GradientBackendContractTest {
     assertEquals(1024, Nd4jBackend.chunkRows(64));
     assertEquals(512, Nd4jBackend.chunkRows(100));
     assertEquals(64, Nd4jBackend.chunkRows(1000));
-    assertEquals(1, Nd4jBackend.chunkRows(100_000));
+    assertEquals(32, Nd4jBackend.chunkRows(2048));
+    assertEquals(32, Nd4jBackend.chunkRows(100_000));
   }
 
   /** Many chunks, batches that start and end inside chunks, and shuffled rows. */
@@ -106,9 +107,12 @@ class Nd4jBackendTest extends GradientBackendContractTest {
     }
   }
 
-  /** Chunks go to workers round-robin, but every chunk's sums are the same and added in order. */
+  /**
+   * Workers claim chunks in whatever order they get to them, but every chunk's sums are the same
+   * whoever computed them, and they are added in chunk order.
+   */
   @Test
-  void resultsDoNotDependOnTheWorkerCount() {
+  void resultsDoNotDependOnTheWorkersOrTheirTiming() {
     Dataset data = randomData(9000, 11, Loss.LOGISTIC, 35);
     Standardization s = Standardization.fit(data);
     double[] theta = theta(11, 36);
@@ -119,9 +123,11 @@ class Nd4jBackendTest extends GradientBackendContractTest {
         Nd4jBackend three = Nd4jBackend.open(data, s, Loss.LOGISTIC, 3)) {
       for (Batch batch : batches) {
         Evaluation a = one.evaluate(theta, batch);
-        Evaluation b = three.evaluate(theta, batch);
-        assertEquals(a.loss(), b.loss(), 0.0);
-        assertArrayEquals(a.gradient(), b.gradient(), 0.0);
+        for (int repeat = 0; repeat < 5; repeat++) {
+          Evaluation b = three.evaluate(theta, batch);
+          assertEquals(a.loss(), b.loss(), 0.0);
+          assertArrayEquals(a.gradient(), b.gradient(), 0.0);
+        }
       }
     }
   }
