@@ -37,7 +37,9 @@ public enum Loss {
   LOGISTIC {
     @Override
     public double value(double m, double y) {
-      return softplus(m) - y * m;
+      // max(m, 0) - y m first: for a confident right answer (m = 40, y = 1) the two large terms
+      // cancel exactly and the tiny log1p term survives, where softplus(m) - y m would give 0.
+      return (Math.max(m, 0.0) - y * m) + Math.log1p(Math.exp(-Math.abs(m)));
     }
 
     @Override

@@ -1,0 +1,47 @@
+package io.descent.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The per-row losses at the extremes, where naive formulas overflow or cancel. */
+class LossTest {
+  @Test
+  void logisticLossOfAConfidentRightAnswerIsTinyNotZero() {
+    assertEquals(Math.exp(-40), Loss.LOGISTIC.value(40, 1), 1e-30);
+    assertEquals(Math.exp(-40), Loss.LOGISTIC.value(-40, 0), 1e-30);
+  }
+
+  @Test
+  void logisticLossOfAConfidentWrongAnswerIsTheMarginNotInfinity() {
+    assertEquals(1000, Loss.LOGISTIC.value(1000, 0), 1e-12);
+    assertEquals(1000, Loss.LOGISTIC.value(-1000, 1), 1e-12);
+    assertEquals(1.0, Loss.LOGISTIC.residual(1000, 0), 0.0);
+    assertEquals(-1.0, Loss.LOGISTIC.residual(-1000, 1), 0.0);
+  }
+
+  @Test
+  void logisticLossAtZeroIsLog2() {
+    assertEquals(Math.log(2), Loss.LOGISTIC.value(0, 0), 1e-16);
+    assertEquals(Math.log(2), Loss.LOGISTIC.value(0, 1), 1e-16);
+    assertEquals(0.5, Loss.LOGISTIC.residual(0, 0), 0.0);
+  }
+
+  @Test
+  void linearLossIsHalfTheSquaredError() {
+    assertEquals(4.5, Loss.LINEAR.value(1, 4), 0.0);
+    assertEquals(-3.0, Loss.LINEAR.residual(1, 4), 0.0);
+  }
+
+  @Test
+  void penaltyLeavesTheInterceptAlone() {
+    Objective o = new Objective(Loss.LINEAR, 0.5);
+    double[] theta = {10, 1, -2};
+    assertEquals(0.25 * 5, o.penalty(theta), 0.0);
+    double[] g = new double[3];
+    o.addPenaltyGradient(theta, g);
+    assertEquals(0.0, g[0], 0.0);
+    assertEquals(0.5, g[1], 0.0);
+    assertEquals(-1.0, g[2], 0.0);
+  }
+}
