@@ -136,6 +136,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Write iteration, objective, gradient norm, step size and elapsed time.")
   Path history;
 
+  @Option(names = "--checkpoint", paramLabel = "FILE.json",
+      description = "On Ctrl-C, write the best model so far here (atomically) before exiting.")
+  Path checkpoint;
+
   @Option(names = "--quiet", description = "No progress bar and no summary.")
   boolean quiet;
 
@@ -168,13 +172,27 @@ final class TrainCommand implements Callable<Integer> {
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
       out.flush();
     }
-    FitResult result = descent.train(dataset, listener);
+    FitResult result;
+    try (Interrupts interrupts = Interrupts.install(descent::requestStop)) {
+      result = descent.train(dataset, listener);
+    }
     listener.writeHistory();
     if (!quiet) {
       CliSupport.printSummary(out, result);
     }
-    if (result.stopReason() == StopReason.DIVERGED || result.stopReason() == StopReason.SEPARABLE
-        || result.stopReason() == StopReason.INTERRUPTED) {
+    if (result.stopReason() == StopReason.INTERRUPTED) {
+      err.println("descent: " + result.message());
+      if (checkpoint != null) {
+        new ModelFile(result.model(), result.trainingInfo()).write(checkpoint);
+        err.println("descent: checkpoint written to " + checkpoint);
+      }
+      if (this.out != null) {
+        err.println("descent: " + this.out + " not written");
+      }
+      return Interrupts.EXIT_CODE;
+    }
+    if (result.stopReason() == StopReason.DIVERGED
+        || result.stopReason() == StopReason.SEPARABLE) {
       err.println("descent: " + result.message() + (this.out == null ? "" : "; no model written"));
       return Main.FAILURE;
     }

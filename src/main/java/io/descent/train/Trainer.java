@@ -168,7 +168,8 @@ public final class Trainer {
           return;
         }
         if (stopRequested.get()) {
-          stop(StopReason.INTERRUPTED, "interrupted at iteration " + iterations);
+          stop(StopReason.INTERRUPTED, String.format(Locale.ROOT, "interrupted at iteration %d"
+              + " (objective %.10g)", iterations, p.value()));
           return;
         }
         if (iterations >= config.maxIterations()) {
@@ -229,13 +230,18 @@ public final class Trainer {
       int growing = 0;
       double rate = 0;
       double[] lastFinite = theta.clone();
+      double[] best = theta.clone();
+      double bestObjective = p.value();
       while (true) {
         if (gradientConverged(p)) {
           stop(StopReason.GRADIENT_TOLERANCE, null);
           return;
         }
         if (stopRequested.get()) {
-          stop(StopReason.INTERRUPTED, "interrupted at epoch " + epochs);
+          theta = best;
+          stop(StopReason.INTERRUPTED, String.format(Locale.ROOT, "interrupted at epoch %d, step"
+              + " %d; the best model so far has objective %.10g", epochs, iterations,
+              bestObjective));
           return;
         }
         if (epochs >= config.maxEpochs()) {
@@ -273,6 +279,10 @@ public final class Trainer {
           return;
         }
         lastFinite = theta.clone();
+        if (p.value() < bestObjective) {
+          bestObjective = p.value();
+          best = theta.clone();
+        }
         record(p, rate, epochs);
         growing = p.value() > previous ? growing + 1 : 0;
         if (growing >= GROWTH_LIMIT && p.value() > initial) {
