@@ -271,6 +271,9 @@ public final class CsvReader {
       if (expectedRows >= 0 && expectedRows * Math.max(1, d) > MAX_ARRAY) {
         throw tooMany(0, expectedRows, d);
       }
+      if (expectedRows >= 0) {
+        requireHeap(expectedRows, d);
+      }
       rows = new Rows(d, expectedRows, chunkFloats);
       int n = readRows();
       double[] y = rows.y(n);
@@ -282,6 +285,24 @@ public final class CsvReader {
       }
       String targetName = targetColumn < 0 ? null : header.get(targetColumn);
       return new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
+    }
+
+    /** Fails early when the heap cannot hold the dataset (checked after one collection). */
+    private void requireHeap(long n, int d) {
+      long needed = n * d * Float.BYTES + n * Double.BYTES;
+      if (needed <= available()) {
+        return;
+      }
+      System.gc();
+      long available = available();
+      if (needed > available) {
+        throw new InsufficientMemoryException(file, n, d, needed, available);
+      }
+    }
+
+    private static long available() {
+      Runtime rt = Runtime.getRuntime();
+      return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
     private void readHeader() throws IOException {

@@ -3,7 +3,6 @@ package io.descent.data;
 import io.descent.loss.Loss;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -19,8 +18,9 @@ import java.util.SplittableRandom;
  * are Bernoulli(sigmoid(m)).
  *
  * <p>Everything comes from one {@link SplittableRandom} seeded by the caller and values are
- * written with a fixed format ({@code %.7g}, root locale), so the same arguments give
- * byte-identical files on any platform and JVM.
+ * written with 7 significant digits by a formatter that uses only IEEE arithmetic (see
+ * {@link #appendDecimal}), so the same arguments give byte-identical files on any platform and
+ * JVM.
  */
 public final class SyntheticData {
   /** The generating model's intercept. */
@@ -101,17 +101,79 @@ public final class SyntheticData {
           u = CORRELATION * u + innovation * r.nextGaussian();
         }
         m += weights[j] * u;
-        line.append(format(offset(j) + scale(j) * u)).append(',');
+        appendDecimal(line, offset(j) + scale(j) * u);
+        line.append(',');
       }
       double y = loss == Loss.LINEAR ? m + NOISE * r.nextGaussian()
           : (r.nextDouble() < Loss.sigmoid(m) ? 1 : 0);
-      line.append(loss == Loss.LINEAR ? format(y) : Integer.toString((int) y)).append('\n');
+      if (loss == Loss.LINEAR) {
+        appendDecimal(line, y);
+      } else {
+        line.append((int) y);
+      }
+      line.append('\n');
       out.append(line);
     }
   }
 
-  private static String format(double v) {
-    return String.format(Locale.ROOT, "%.7g", v);
+  private static final double[] POWERS = new double[23];
+
+  static {
+    POWERS[0] = 1;
+    for (int k = 1; k < POWERS.length; k++) {
+      POWERS[k] = POWERS[k - 1] * 10; // exact up to 1e22
+    }
+  }
+
+  /**
+   * Appends v with 7 significant digits: plain notation for exponents -5 to 6, otherwise
+   * {@code d.ddddddE±x}. Only exact powers of ten and IEEE arithmetic are used, so the text is
+   * the same on every JVM (unlike {@code Double.toString}, whose output changed in JDK 19), and
+   * it is an order of magnitude faster than {@code String.format}.
+   */
+  static void appendDecimal(StringBuilder out, double v) {
+    if (v == 0 || !Double.isFinite(v)) {
+      out.append(v == 0 ? "0" : Double.toString(v));
+      return;
+    }
+    if (v < 0) {
+      out.append('-');
+      v = -v;
+    }
+    int e = (int) Math.floor(Math.log10(v));
+    long m = Math.round(scaleBy(v, 6 - e));
+    if (m >= 10_000_000L) {
+      e++;
+      m = Math.round(scaleBy(v, 6 - e));
+    } else if (m < 1_000_000L) {
+      e--;
+      m = Math.round(scaleBy(v, 6 - e));
+    }
+    String digits = Long.toString(m);
+    if (e >= 0 && e <= 6) {
+      out.append(digits, 0, e + 1).append('.').append(digits, e + 1, 7);
+    } else if (e < 0 && e >= -5) {
+      out.append("0.");
+      for (int k = -1; k > e; k--) {
+        out.append('0');
+      }
+      out.append(digits);
+    } else {
+      out.append(digits.charAt(0)).append('.').append(digits, 1, 7).append('E').append(e);
+    }
+  }
+
+  /** v * 10^k using exact powers of ten (|k| <= 22 per step). */
+  private static double scaleBy(double v, int k) {
+    while (k > 22) {
+      v *= POWERS[22];
+      k -= 22;
+    }
+    while (k < -22) {
+      v /= POWERS[22];
+      k += 22;
+    }
+    return k >= 0 ? v * POWERS[k] : v / POWERS[-k];
   }
 
   @Override
