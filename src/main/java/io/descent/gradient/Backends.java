@@ -65,6 +65,17 @@ public final class Backends {
     return OpenClBackend.devices();
   }
 
+  /**
+   * Measures the read bandwidth of the OpenCL device chosen by {@code options} on a
+   * {@code rows x features} float32 buffer, in the layout the options choose.
+   *
+   * @throws BackendUnavailableException when there is no such device
+   */
+  public static ReadBandwidth openClReadBandwidth(OpenClOptions options, int rows, int features,
+      int warmup, int repeats) {
+    return OpenClBackend.readBandwidth(options, rows, features, warmup, repeats);
+  }
+
   /** Opens one backend kind, or throws {@link BackendUnavailableException} saying why not. */
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Loss loss, OpenClOptions openCl) {

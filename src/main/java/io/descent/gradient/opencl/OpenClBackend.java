@@ -17,6 +17,12 @@ public final class OpenClBackend {
     throw new BackendUnavailableException("opencl backend not built yet");
   }
 
+  /** Measures read bandwidth. */
+  public static io.descent.gradient.ReadBandwidth readBandwidth(OpenClOptions options, int rows,
+      int features, int warmup, int repeats) {
+    throw new BackendUnavailableException("opencl backend not built yet");
+  }
+
   /** Lists devices. */
   public static java.util.List<io.descent.gradient.DeviceDescription> devices() {
     throw new BackendUnavailableException("opencl backend not built yet");
