@@ -3,10 +3,8 @@ package io.descent.cli;
 import io.descent.data.Dataset;
 import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
-import io.descent.model.ModelFile;
 import io.descent.model.ModelMetrics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,21 +22,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE.json",
-      description = "Model file written by 'descent train'.")
-  Path modelFile;
-
-  @Option(names = "--data", required = true, paramLabel = "FILE",
-      description = "CSV file with the model's feature columns and the target.")
-  Path data;
+  @Mixin
+  ModelInputOptions input;
 
   @Option(names = "--target", paramLabel = "COLUMN",
       description = "Target column (default: the model's target name).")
   String target;
-
-  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
-      description = "Field delimiter (default: ${DEFAULT-VALUE}).")
-  String delimiter;
 
   @Option(names = "--positive-label", paramLabel = "LABEL",
       description = "The label that means 1 (default: the model's).")
@@ -49,17 +38,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LinearModel model = ModelFile.read(modelFile).model();
-    DataOptions options = new DataOptions();
-    options.data = data;
-    options.delimiter = delimiter;
-    options.target = target != null ? target : model.targetName();
-    options.positiveLabel = positiveLabel;
-    if (options.target == null) {
+    LinearModel model = input.readModel();
+    String column = target != null ? target : model.targetName();
+    if (column == null) {
       throw new Main.UsageException("the model names no target column: give --target");
     }
-    Dataset dataset = CliSupport.read(options, model.loss(), true, model.featureNames(),
-        model.labels().orElse(null));
+    Dataset dataset = input.readData(model, column, positiveLabel);
     ModelMetrics metrics = Metrics.evaluate(model, dataset);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "rows: %d%n", metrics.rows());

@@ -2,7 +2,6 @@ package io.descent.cli;
 
 import io.descent.data.Dataset;
 import io.descent.model.LinearModel;
-import io.descent.model.ModelFile;
 import io.descent.model.PredictionWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,17 +21,8 @@ final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE.json",
-      description = "Model file written by 'descent train'.")
-  Path modelFile;
-
-  @Option(names = "--data", required = true, paramLabel = "FILE",
-      description = "CSV file with a header row holding the model's feature columns.")
-  Path data;
-
-  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
-      description = "Field delimiter (default: ${DEFAULT-VALUE}).")
-  String delimiter;
+  @Mixin
+  ModelInputOptions input;
 
   @Option(names = "--out", paramLabel = "FILE.csv",
       description = "Write predictions here (default: standard output).")
@@ -43,11 +33,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LinearModel model = ModelFile.read(modelFile).model();
-    DataOptions options = new DataOptions();
-    options.data = data;
-    options.delimiter = delimiter;
-    Dataset dataset = CliSupport.read(options, model.loss(), false, model.featureNames(), null);
+    LinearModel model = input.readModel();
+    Dataset dataset = input.readData(model, null, null);
     if (out != null) {
       PredictionWriter.write(out, model, dataset);
     } else {

@@ -1,0 +1,44 @@
+package io.descent.cli;
+
+import io.descent.data.Dataset;
+import io.descent.model.LinearModel;
+import io.descent.model.ModelFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** A model file and the CSV to apply it to: shared by {@code predict} and {@code evaluate}. */
+final class ModelInputOptions {
+  @Option(names = "--model", required = true, paramLabel = "FILE.json",
+      description = "Model file written by 'descent train'.")
+  Path modelFile;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE",
+      description = "CSV file with a header row holding the model's feature columns (matched"
+          + " by name, in any order).")
+  Path data;
+
+  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+      description = "Field delimiter (default: ${DEFAULT-VALUE}).")
+  String delimiter;
+
+  LinearModel readModel() throws IOException {
+    return ModelFile.read(modelFile).model();
+  }
+
+  /**
+   * Reads the data's columns named by the model's features.
+   *
+   * @param target the target column, or null to read without one
+   * @param positiveLabel the label that means 1, or null for the model's
+   */
+  Dataset readData(LinearModel model, String target, String positiveLabel) throws IOException {
+    DataOptions options = new DataOptions();
+    options.data = data;
+    options.delimiter = delimiter;
+    options.target = target;
+    options.positiveLabel = positiveLabel;
+    return CliSupport.read(options, model.loss(), target != null, model.featureNames(),
+        model.labels().orElse(null));
+  }
+}
