@@ -4,10 +4,13 @@ import io.descent.data.Dataset;
 import io.descent.data.Shuffle;
 import io.descent.data.Split;
 import io.descent.data.Standardization;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.OpenClOptions;
 import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.loss.Objective;
@@ -42,6 +45,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Trainer {
   private static final int GROWTH_LIMIT = 5;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final BackendOpener opener;
+
+  /** Opens one kind of backend on data; {@link Backends#open(BackendKind, Dataset,
+   * Standardization, Loss, OpenClOptions)} in production, a wrapper in fault-injection tests. */
+  @FunctionalInterface
+  public interface BackendOpener {
+    /** Opens the backend, or throws {@link BackendUnavailableException} saying why not. */
+    GradientBackend open(BackendKind kind, Dataset data, Standardization standardization,
+        Loss loss, OpenClOptions openCl);
+  }
+
+  /** A trainer that opens backends with {@link Backends}. */
+  public Trainer() {
+    this(Backends::open);
+  }
+
+  /** A trainer that opens backends with the given opener. */
+  public Trainer(BackendOpener opener) {
+    this.opener = java.util.Objects.requireNonNull(opener, "opener");
+  }
 
   /** Asks a running {@link #fit} to stop after its current step; safe from any thread. */
   public void requestStop() {
@@ -72,23 +95,61 @@ public final class Trainer {
     }
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
-    try (GradientBackend backend = Backends.open(config.backend(), train, standardization,
-        config.loss(), config.openCl(), listener::message);
-        GradientBackend validationBackend = validation == null ? null
-            : Backends.open(backend.info().kind(), validation, standardization, config.loss(),
-                config.openCl())) {
-      Loop loop = new Loop(config, backend, validationBackend, train, standardization, listener,
-          start);
-      listener.started(backend.info(), config.optimizerDescription(),
-          config.isFullBatch() ? config.maxIterations() : config.maxEpochs());
-      if (config.isFullBatch()) {
-        loop.runFullBatch();
-      } else {
-        loop.runMiniBatch();
+    List<BackendKind> candidates = candidates(config.backend());
+    for (int k = 0; k < candidates.size(); k++) {
+      BackendKind kind = candidates.get(k);
+      boolean last = k == candidates.size() - 1;
+      GradientBackend backend;
+      try {
+        backend = opener.open(kind, train, standardization, config.loss(), config.openCl());
+      } catch (BackendUnavailableException e) {
+        if (candidates.size() == 1) {
+          throw e;
+        }
+        listener.message("skipped " + kind.label() + ": " + e.getMessage());
+        if (last) {
+          throw new BackendUnavailableException("no backend could run; the last, "
+              + kind.label() + ": " + e.getMessage(), e);
+        }
+        continue;
       }
-      FitResult result = loop.result();
-      listener.finished(result);
-      return result;
+      try (backend;
+          GradientBackend validationBackend = validation == null ? null
+              : opener.open(kind, validation, standardization, config.loss(), config.openCl())) {
+        Loop loop = new Loop(config, backend, validationBackend, train, standardization,
+            listener, start, k > 0 && candidates.size() > 1);
+        listener.started(backend.info(), config.optimizerDescription(),
+            config.isFullBatch() ? config.maxIterations() : config.maxEpochs());
+        if (config.isFullBatch()) {
+          loop.runFullBatch();
+        } else {
+          loop.runMiniBatch();
+        }
+        FitResult result = loop.result();
+        listener.finished(result);
+        return result;
+      } catch (BackendFailureException e) {
+        if (last || candidates.size() == 1) {
+          throw e;
+        }
+        listener.message(kind.label() + " failed during training (" + e.getCause().getMessage()
+            + "); falling back to " + candidates.get(k + 1).label()
+            + " and starting again; its result will be verified against the reference");
+      }
+    }
+    throw new AssertionError("unreachable");
+  }
+
+  /** auto: OpenCL, then ND4J, then the reference; otherwise the one named. */
+  private static List<BackendKind> candidates(String choice) {
+    if (choice.equalsIgnoreCase("auto")) {
+      return List.of(BackendKind.OPENCL, BackendKind.ND4J, BackendKind.REFERENCE);
+    }
+    try {
+      return List.of(BackendKind.valueOf(choice.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown backend \"" + choice
+          + "\": expected auto, opencl, nd4j or reference");
     }
   }
 
@@ -103,6 +164,7 @@ public final class Trainer {
     private final long start;
     private final Objective objective;
     private final Verifier verifier;
+    private final boolean fallback;
     private final int rows;
     private final List<Progress> history = new ArrayList<>();
     private long evaluations;
@@ -118,7 +180,9 @@ public final class Trainer {
     private int sinceBest;
 
     Loop(TrainingConfig config, GradientBackend backend, GradientBackend validationBackend,
-        Dataset train, Standardization standardization, TrainingListener listener, long start) {
+        Dataset train, Standardization standardization, TrainingListener listener, long start,
+        boolean fallback) {
+      this.fallback = fallback;
       this.config = config;
       this.backend = backend;
       this.validationBackend = validationBackend;
@@ -128,7 +192,7 @@ public final class Trainer {
       this.start = start;
       this.objective = new Objective(config.loss(), config.l2());
       this.rows = train.rows();
-      this.verifier = config.verifyEvery() > 0
+      this.verifier = config.verifyEvery() > 0 || fallback
           ? new Verifier(train, standardization, config.loss(), backend.tolerance()) : null;
       this.theta = new double[train.features() + 1];
       theta[0] = initialIntercept(config.loss(), train.y());
@@ -138,9 +202,20 @@ public final class Trainer {
       return (System.nanoTime() - start) / 1e9;
     }
 
+    /** The backend's evaluation; a failure inside the backend becomes a BackendFailure. */
+    private Evaluation evaluate(double[] x, Batch batch) {
+      try {
+        return backend.evaluate(x, batch);
+      } catch (IllegalArgumentException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new BackendFailureException(backend.info(), e);
+      }
+    }
+
     /** Full data term plus penalty, with its gradient. */
     private Point full(double[] x) {
-      Evaluation e = backend.evaluate(x, Batch.all(rows));
+      Evaluation e = evaluate(x, Batch.all(rows));
       evaluations++;
       double[] g = e.gradient().clone();
       objective.addPenaltyGradient(x, g);
@@ -177,8 +252,8 @@ public final class Trainer {
               + " iterations before converging: raise --max-iterations");
           return;
         }
-        if (verifier != null && iterations % config.verifyEvery() == 0) {
-          Evaluation fresh = backend.evaluate(theta, Batch.all(rows));
+        if (config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0) {
+          Evaluation fresh = evaluate(theta, Batch.all(rows));
           evaluations++;
           verifier.verify(iterations, theta, Batch.all(rows), fresh);
         }
@@ -252,9 +327,9 @@ public final class Trainer {
         int[] order = shuffle.nextEpoch();
         for (int from = 0; from < rows; from += config.batchSize()) {
           Batch batch = new Batch(order, from, Math.min(rows, from + config.batchSize()));
-          Evaluation e = backend.evaluate(theta, batch);
+          Evaluation e = evaluate(theta, batch);
           evaluations++;
-          if (verifier != null && iterations % config.verifyEvery() == 0) {
+          if (config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0) {
             verifier.verify(iterations, theta, batch, e);
           }
           double[] g = e.gradient().clone();
@@ -407,6 +482,10 @@ public final class Trainer {
     }
 
     FitResult result() {
+      if (fallback) {
+        // A fallback backend's result is checked at the final point, whatever --verify-every.
+        verifier.verify(iterations, theta, Batch.all(rows), evaluate(theta, Batch.all(rows)));
+      }
       // The reported objective comes from the float64 reference, whatever backend trained.
       ReferenceBackend reference = new ReferenceBackend(train, standardization, config.loss());
       Evaluation e = reference.evaluate(theta, Batch.all(rows));

@@ -1,0 +1,121 @@
+package io.descent.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.Descent;
+import io.descent.data.Dataset;
+import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.Backends;
+import io.descent.gradient.Batch;
+import io.descent.gradient.Evaluation;
+import io.descent.gradient.GradientBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backend that fails mid-run (a device that disappears): with auto, training falls back to the
+ * next backend, logs it, and verifies the result; with an explicit backend, a clear error.
+ */
+class BackendFaultTest {
+  /** A real backend that throws from its fourth evaluation on, like a device that went away. */
+  static final class Disappearing implements GradientBackend {
+    private final GradientBackend real;
+    private final AtomicInteger calls = new AtomicInteger();
+
+    Disappearing(GradientBackend real) {
+      this.real = real;
+    }
+
+    @Override
+    public BackendInfo info() {
+      return real.info();
+    }
+
+    @Override
+    public int rows() {
+      return real.rows();
+    }
+
+    @Override
+    public int features() {
+      return real.features();
+    }
+
+    @Override
+    public Evaluation evaluate(double[] theta, Batch batch) {
+      if (calls.incrementAndGet() > 3) {
+        throw new IllegalStateException("device lost");
+      }
+      return real.evaluate(theta, batch);
+    }
+
+    @Override
+    public double tolerance() {
+      return real.tolerance();
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
+  }
+
+  private static Dataset spambase() {
+    for (ReferenceProblems.Problem p : ReferenceProblems.all()) {
+      if (p.dataset().equals("spambase") && p.split().equals("full")) {
+        return p.load();
+      }
+    }
+    throw new AssertionError();
+  }
+
+  /** Makes the first backend that opens disappear; later ones are real. */
+  private static Trainer.BackendOpener firstDisappears(List<BackendKind> failed) {
+    return (kind, data, s, loss, openCl) -> {
+      GradientBackend real = Backends.open(kind, data, s, loss, openCl);
+      if (failed.isEmpty()) {
+        failed.add(kind);
+        return new Disappearing(real);
+      }
+      return real;
+    };
+  }
+
+  @Test
+  void autoFallsBackAndVerifies() {
+    Dataset data = spambase();
+    List<BackendKind> failed = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    TrainingConfig config = Descent.logistic().l2(0.01).config(data);
+    FitResult r = new Trainer(firstDisappears(failed)).fit(data, config, new TrainingListener() {
+      @Override
+      public void message(String line) {
+        messages.add(line);
+      }
+    });
+    assertEquals(1, failed.size());
+    assertNotEquals(failed.get(0), r.backend().kind());
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith(failed.get(0).label()
+        + " failed during training (device lost); falling back to")), messages.toString());
+    assertTrue(r.converged(), r.message());
+    assertTrue(r.verification() <= Math.max(1e-5, 0), "verified: " + r.verification());
+    assertEquals(0.2714181486331423, r.objective(), 0.2714181486331423 * 1e-6);
+  }
+
+  @Test
+  void anExplicitBackendFailsClearly() {
+    Dataset data = spambase();
+    TrainingConfig config = Descent.logistic().l2(0.01).backend("nd4j").config(data);
+    BackendFailureException e = assertThrows(BackendFailureException.class,
+        () -> new Trainer(firstDisappears(new ArrayList<>())).fit(data, config,
+            TrainingListener.NONE));
+    assertTrue(e.getMessage().startsWith("nd4j ("), e.getMessage());
+    assertTrue(e.getMessage().endsWith("failed during training: device lost"), e.getMessage());
+  }
+}
