@@ -9,6 +9,11 @@ package io.descent.data;
  * spanning lines advances the count). Columns are 1-based field positions, not character
  * offsets, and 0 when the problem is not about one field (a ragged row, an empty file).
  *
+ * <p>The message stays on one line whatever the file holds: a line break, tab or other control
+ * character in the detail (a quoted value or column name spanning lines, a NUL byte) is shown as
+ * an escape: {@code \n}, {@code \r}, {@code \t}, or a backslash, {@code u} and four hex digits
+ * (<code>&#92;u0000</code> for NUL).
+ *
  * <p>It is unchecked because bad input is not something a caller can recover from by retrying;
  * the command line maps it to exit status 2.
  */
@@ -28,14 +33,42 @@ public final class DataFormatException extends RuntimeException {
    * @param file the file as the user named it (printed as given)
    * @param line the 1-based line, or 0 when not applicable
    * @param column the 1-based column (field position), or 0 when not applicable
-   * @param detail what is wrong, without the location prefix
+   * @param detail what is wrong, without the location prefix; control characters in it are
+   *     escaped (see the class comment)
    */
   public DataFormatException(String file, long line, int column, String detail) {
-    super(file + ":" + line + ":" + column + ": " + detail);
+    super(file + ":" + line + ":" + column + ": " + oneLine(detail));
     this.file = file;
     this.line = line;
     this.column = column;
-    this.detail = detail;
+    this.detail = oneLine(detail);
+  }
+
+  /** The detail with each character that would break or garble the line written as an escape. */
+  private static String oneLine(String detail) {
+    StringBuilder sb = null;
+    for (int i = 0; i < detail.length(); i++) {
+      char c = detail.charAt(i);
+      boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+      if (control && sb == null) {
+        sb = new StringBuilder(detail.length() + 16).append(detail, 0, i);
+      }
+      if (sb == null) {
+        continue;
+      }
+      if (!control) {
+        sb.append(c);
+      } else if (c == '\n') {
+        sb.append("\\n");
+      } else if (c == '\r') {
+        sb.append("\\r");
+      } else if (c == '\t') {
+        sb.append("\\t");
+      } else {
+        sb.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return sb == null ? detail : sb.toString();
   }
 
   /** The file as the user named it. */
@@ -53,7 +86,7 @@ public final class DataFormatException extends RuntimeException {
     return column;
   }
 
-  /** What is wrong, without the {@code FILE:LINE:COLUMN: } prefix. */
+  /** What is wrong, without the {@code FILE:LINE:COLUMN: } prefix (control characters escaped). */
   public String detail() {
     return detail;
   }
