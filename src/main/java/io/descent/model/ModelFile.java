@@ -17,6 +17,7 @@ import io.descent.data.Standardization;
 import io.descent.loss.Loss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -241,12 +242,17 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       if (!FORMAT.equals(format)) {
         throw fail("field \"format\" is \"" + format + "\", expected \"" + FORMAT + "\"");
       }
-      long version = integer(root, "formatVersion", "formatVersion");
-      if (version > FORMAT_VERSION) {
+      // Read as a BigInteger: a version too large for a long is still a future version.
+      JsonNode versionNode = required(root, "formatVersion", "formatVersion");
+      if (!versionNode.isIntegralNumber()) {
+        throw fail("field \"formatVersion\" must be an integer, got " + describe(versionNode));
+      }
+      BigInteger version = versionNode.bigIntegerValue();
+      if (version.compareTo(BigInteger.valueOf(FORMAT_VERSION)) > 0) {
         throw new ModelFormatException("model file " + source + " has format version " + version
             + "; this Descent reads version " + FORMAT_VERSION);
       }
-      if (version < FORMAT_VERSION) {
+      if (version.compareTo(BigInteger.valueOf(FORMAT_VERSION)) < 0) {
         throw fail("field \"formatVersion\" is " + version + ", expected " + FORMAT_VERSION);
       }
       Loss loss = loss(text(root, "loss", "loss"));
@@ -414,8 +420,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
     private long integer(JsonNode parent, String name, String path) {
       JsonNode node = required(parent, name, path);
-      if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      if (!node.isIntegralNumber()) {
         throw fail("field \"" + path + "\" must be an integer, got " + describe(node));
+      }
+      if (!node.canConvertToLong()) {
+        throw fail("field \"" + path + "\" must be an integer from " + Long.MIN_VALUE + " to "
+            + Long.MAX_VALUE + ", got " + describe(node));
       }
       return node.longValue();
     }

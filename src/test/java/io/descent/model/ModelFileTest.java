@@ -303,6 +303,17 @@ class ModelFileTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
     assertEquals("model file " + path + " has format version 2; this Descent reads version 1",
         e.getMessage());
+    // Beyond a long it is still a version number, and still from the future.
+    Files.writeString(path, validJson().replaceFirst("\"formatVersion\": 1",
+        "\"formatVersion\": 99999999999999999999"));
+    e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
+    assertEquals("model file " + path + " has format version 99999999999999999999; this Descent"
+        + " reads version 1", e.getMessage());
+    assertRejected(validJson().replaceFirst("\"formatVersion\": 1",
+        "\"formatVersion\": -99999999999999999999"),
+        "m.json: field \"formatVersion\" is -99999999999999999999, expected 1");
+    assertRejected(edited(r -> r.put("formatVersion", 1.0)),
+        "m.json: field \"formatVersion\" must be an integer, got 1.0");
     assertRejected(edited(r -> r.put("formatVersion", 0)),
         "m.json: field \"formatVersion\" is 0, expected 1");
     assertRejected(edited(r -> r.put("formatVersion", "1")),
@@ -382,6 +393,9 @@ class ModelFileTest {
         "m.json: field \"target\" must be a string, got 3");
     assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("iterations", 2.5)),
         "m.json: field \"training.iterations\" must be an integer, got 2.5");
+    assertRejected(validJson().replaceFirst("\"seed\": 42", "\"seed\": 9223372036854775808"),
+        "m.json: field \"training.seed\" must be an integer from -9223372036854775808 to"
+            + " 9223372036854775807, got 9223372036854775808");
     assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("iterations", -1)),
         "m.json: field \"training\": iterations must be >= 0, got -1");
     assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("standardized", "yes")),
