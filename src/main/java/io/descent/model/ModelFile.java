@@ -505,7 +505,7 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     }
 
     private ModelFormatException fail(String what) {
-      return new ModelFormatException(source + ": " + what.replaceAll("[\\r\\n]+", " "));
+      return new ModelFormatException(source + ": " + what);
     }
   }
 }

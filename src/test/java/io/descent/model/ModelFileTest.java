@@ -421,6 +421,16 @@ class ModelFileTest {
   }
 
   @Test
+  void controlCharactersInTheFileAreEscapedToKeepTheMessageOneLine() {
+    assertRejected(edited(r -> r.put("format", "a\u0000b\nc\u2028d")),
+        "m.json: field \"format\" is \"a\\u0000b\\nc\\u2028d\", expected \"descent-model\"");
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> ModelFile.parse("y\b", "m.json"));
+    assertTrue(e.getMessage().startsWith("m.json: not valid JSON at line 1, column 1:"
+        + " Unrecognized token 'y\\u0008'"), e.getMessage());
+  }
+
+  @Test
   void unknownFieldsAreIgnored() {
     ModelFile.parse(edited(r -> r.put("comment", "tuned by hand")), "m.json");
   }
