@@ -55,7 +55,8 @@ import java.util.Objects;
  * {@code training} itself is {@code null} for a model that was not produced by training.
  *
  * <p>Reading checks everything and fails with a {@link ModelFormatException} whose one-line
- * message names the file and the field. The standardized parameters are authoritative; the
+ * message names the file and the field. Feature and target names must not be blank, since data
+ * columns are matched to them by name. The standardized parameters are authoritative; the
  * original-space ones are redundant and must agree with them (to 1e-9 relative), so a file edited
  * by hand in one place only is rejected rather than silently half-applied. Unknown fields are
  * ignored, so version 1 can gain optional fields without breaking older readers.
@@ -256,9 +257,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
         throw fail("field \"formatVersion\" is " + version + ", expected " + FORMAT_VERSION);
       }
       Loss loss = loss(text(root, "loss", "loss"));
-      String target = text(root, "target", "target");
+      String target = columnName(text(root, "target", "target"), "target");
       BinaryLabels labels = labels(root, loss);
       List<String> features = strings(root, "features");
+      for (int j = 0; j < features.size(); j++) {
+        columnName(features.get(j), "features[" + j + "]");
+      }
       int d = features.size();
       JsonNode std = object(root, "standardization", "standardization");
       double[] mean = numbers(std, "mean", "standardization.mean", d);
@@ -469,6 +473,18 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
         v[j] = element(node.get(j), path + "[" + j + "]");
       }
       return v;
+    }
+
+    /**
+     * A name that data columns are matched by: blank names cannot match a CSV column (a blank
+     * header is an unnamed column, and the reader takes no blank names), so they would only fail
+     * later, at prediction, without naming this file.
+     */
+    private String columnName(String name, String path) {
+      if (name.isBlank()) {
+        throw fail("field \"" + path + "\" must be a column name, got \"" + name + "\"");
+      }
+      return name;
     }
 
     private List<String> strings(JsonNode parent, String name) {

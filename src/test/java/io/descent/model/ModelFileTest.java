@@ -387,6 +387,11 @@ class ModelFileTest {
         "m.json: field \"standardization.scale[0]\" must be > 0, got 0.0");
     assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, "a")),
         "m.json: feature name \"a\" appears twice");
+    // Columns are matched by name: a blank one would only fail at prediction, without the file.
+    assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, "")),
+        "m.json: field \"features[1]\" must be a column name, got \"\"");
+    assertRejected(edited(r -> r.put("target", " \t")),
+        "m.json: field \"target\" must be a column name, got \" \\t\"");
     assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, 7)),
         "m.json: field \"features[1]\" must be a string, got 7");
     assertRejected(edited(r -> r.put("target", 3)),
