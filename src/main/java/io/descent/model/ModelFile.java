@@ -514,7 +514,10 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
           return "an array";
         case STRING:
           String s = node.textValue();
-          return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+          // Cut between characters, not inside a surrogate pair.
+          int cut = s.length() <= 40 ? s.length() : Character.isHighSurrogate(s.charAt(39)) ? 39
+              : 40;
+          return "\"" + s.substring(0, cut) + (cut < s.length() ? "..." : "") + "\"";
         default:
           return node.toString();
       }

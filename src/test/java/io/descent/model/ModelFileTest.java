@@ -433,6 +433,11 @@ class ModelFileTest {
         () -> ModelFile.parse("y\b", "m.json"));
     assertTrue(e.getMessage().startsWith("m.json: not valid JSON at line 1, column 1:"
         + " Unrecognized token 'y\\u0008'"), e.getMessage());
+    assertRejected(edited(r -> r.put("loss", "\uFEFFlinear\u00a0")),
+        "m.json: field \"loss\" must be \"linear\" or \"logistic\", got \"\\ufefflinear\\u00a0\"");
+    // A long string is cut between characters, not inside a surrogate pair.
+    assertRejected(edited(r -> r.put("formatVersion", "x".repeat(39) + "\uD83D\uDE00")),
+        "m.json: field \"formatVersion\" must be an integer, got \"" + "x".repeat(39) + "...\"");
   }
 
   @Test
