@@ -242,8 +242,8 @@ class CsvReaderFuzzTest {
     assertTrue(e.column() >= 0 && e.column() <= fields + 1,
         "column " + e.column() + " outside 0.." + (fields + 1) + ": " + message
             + "\n  input: " + input);
-    assertTrue(message.chars().noneMatch(c -> Character.isISOControl(c) || c == '\u2028'
-        || c == '\u2029'), "message not one clean line: " + Escape.text(message));
+    assertTrue(Escape.visibleLine(message), "message not one line of visible characters: "
+        + Escape.text(message));
     assertEquals(0, e.getSuppressed().length, message);
     assertEquals(null, e.getCause(), message);
     return e;
@@ -314,6 +314,11 @@ class CsvReaderFuzzTest {
 
     String describe() {
       return Escape.text(text) + " with " + options;
+    }
+
+    @Override
+    public String toString() {
+      return describe();
     }
   }
 
@@ -611,6 +616,11 @@ class CsvReaderFuzzTest {
     long seed() {
       return original.seed();
     }
+
+    @Override
+    public String toString() {
+      return original + " edited by " + mutations + ": " + Escape.bytes(bytes());
+    }
   }
 
   @Provide
@@ -630,6 +640,11 @@ class CsvReaderFuzzTest {
 
     String describe() {
       return Escape.text(text) + " with " + options;
+    }
+
+    @Override
+    public String toString() {
+      return describe();
     }
   }
 

@@ -33,6 +33,19 @@ public final class Escape {
     return sb.toString();
   }
 
+  /**
+   * Whether a message is one line of characters that show: no control character, line or
+   * paragraph separator, invisible format character, space other than U+0020, or lone surrogate.
+   */
+  public static boolean visibleLine(String message) {
+    return message.codePoints().noneMatch(c -> {
+      int type = Character.getType(c);
+      return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+          || (type == Character.SPACE_SEPARATOR && c != ' ');
+    });
+  }
+
   /** A string, escaped as its UTF-8 bytes are. */
   public static String text(String s) {
     return bytes(s.getBytes(StandardCharsets.UTF_8));

@@ -216,8 +216,8 @@ class ModelFileFuzzTest {
       assertTrue(m.startsWith(name + ": ") || m.startsWith("model file " + name + " has format"
           + " version "), "the message does not name the file: " + m);
       assertTrue(m.length() > name.length() + 2, m);
-      assertTrue(m.chars().noneMatch(c -> Character.isISOControl(c) || c == '\u2028'
-          || c == '\u2029'), "message not one clean line: " + Escape.text(m));
+      assertTrue(Escape.visibleLine(m), "message not one line of visible characters: "
+        + Escape.text(m));
       assertEquals(0, t.getSuppressed().length, m);
       return null;
     }
