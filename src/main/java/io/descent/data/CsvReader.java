@@ -605,8 +605,13 @@ public final class CsvReader {
   }
 
   private static String shown(String value) {
-    return "\"" + (value.length() <= VALUE_SHOWN ? value : value.substring(0, VALUE_SHOWN) + "...")
-        + "\"";
+    if (value.length() <= VALUE_SHOWN) {
+      return "\"" + value + "\"";
+    }
+    // Cut between characters, not inside a surrogate pair.
+    int cut = Character.isHighSurrogate(value.charAt(VALUE_SHOWN - 1)) ? VALUE_SHOWN - 1
+        : VALUE_SHOWN;
+    return "\"" + value.substring(0, cut) + "...\"";
   }
 
   /**

@@ -29,6 +29,9 @@ final class DecimalParser {
   /** A valid number beyond the type's range: it would round to infinity. */
   static final int OUT_OF_RANGE = 4;
 
+  /** Where a written exponent saturates: more than any number of digits a field can hold. */
+  private static final long MAX_EXPONENT = 10_000_000_000L;
+
   private static final float[] FLOAT_POW10 = {
     1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f
   };
@@ -196,12 +199,15 @@ final class DecimalParser {
       if (i == e || s[i] < '0' || s[i] > '9') {
         return NOT_A_NUMBER;
       }
-      int x = 0;
+      long x = 0;
       while (i < e && s[i] >= '0' && s[i] <= '9') {
-        // Saturate: beyond this every decimal over- or underflows, and the JDK decides which.
-        x = Math.min(x * 10 + (s[i++] - '0'), 1_000_000);
+        // Saturate above any shift the digits can make (a field has under 2^31 of them), so that
+        // a saturated exponent still dominates the sum: the decimal then over- or underflows, or
+        // (with as many zeros as the exponent is large) the JDK path finds its value.
+        x = Math.min(x * 10 + (s[i++] - '0'), MAX_EXPONENT);
       }
-      exp += expNegative ? -x : x;
+      exp = (int) Math.max(-Integer.MAX_VALUE,
+          Math.min(Integer.MAX_VALUE, exp + (expNegative ? -x : x)));
     }
     if (i != e) {
       return notANumber(s, start, end);

@@ -17,6 +17,7 @@ import io.descent.data.Standardization;
 import io.descent.loss.Loss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,8 @@ import java.util.Objects;
  * {@code training} itself is {@code null} for a model that was not produced by training.
  *
  * <p>Reading checks everything and fails with a {@link ModelFormatException} whose one-line
- * message names the file and the field. The standardized parameters are authoritative; the
+ * message names the file and the field. Feature and target names must not be blank, since data
+ * columns are matched to them by name. The standardized parameters are authoritative; the
  * original-space ones are redundant and must agree with them (to 1e-9 relative), so a file edited
  * by hand in one place only is rejected rather than silently half-applied. Unknown fields are
  * ignored, so version 1 can gain optional fields without breaking older readers.
@@ -241,18 +243,26 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       if (!FORMAT.equals(format)) {
         throw fail("field \"format\" is \"" + format + "\", expected \"" + FORMAT + "\"");
       }
-      long version = integer(root, "formatVersion", "formatVersion");
-      if (version > FORMAT_VERSION) {
+      // Read as a BigInteger: a version too large for a long is still a future version.
+      JsonNode versionNode = required(root, "formatVersion", "formatVersion");
+      if (!versionNode.isIntegralNumber()) {
+        throw fail("field \"formatVersion\" must be an integer, got " + describe(versionNode));
+      }
+      BigInteger version = versionNode.bigIntegerValue();
+      if (version.compareTo(BigInteger.valueOf(FORMAT_VERSION)) > 0) {
         throw new ModelFormatException("model file " + source + " has format version " + version
             + "; this Descent reads version " + FORMAT_VERSION);
       }
-      if (version < FORMAT_VERSION) {
+      if (version.compareTo(BigInteger.valueOf(FORMAT_VERSION)) < 0) {
         throw fail("field \"formatVersion\" is " + version + ", expected " + FORMAT_VERSION);
       }
       Loss loss = loss(text(root, "loss", "loss"));
-      String target = text(root, "target", "target");
+      String target = columnName(text(root, "target", "target"), "target");
       BinaryLabels labels = labels(root, loss);
       List<String> features = strings(root, "features");
+      for (int j = 0; j < features.size(); j++) {
+        columnName(features.get(j), "features[" + j + "]");
+      }
       int d = features.size();
       JsonNode std = object(root, "standardization", "standardization");
       double[] mean = numbers(std, "mean", "standardization.mean", d);
@@ -414,8 +424,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
     private long integer(JsonNode parent, String name, String path) {
       JsonNode node = required(parent, name, path);
-      if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      if (!node.isIntegralNumber()) {
         throw fail("field \"" + path + "\" must be an integer, got " + describe(node));
+      }
+      if (!node.canConvertToLong()) {
+        throw fail("field \"" + path + "\" must be an integer from " + Long.MIN_VALUE + " to "
+            + Long.MAX_VALUE + ", got " + describe(node));
       }
       return node.longValue();
     }
@@ -461,6 +475,18 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       return v;
     }
 
+    /**
+     * A name that data columns are matched by: blank names cannot match a CSV column (a blank
+     * header is an unnamed column, and the reader takes no blank names), so they would only fail
+     * later, at prediction, without naming this file.
+     */
+    private String columnName(String name, String path) {
+      if (name.isBlank()) {
+        throw fail("field \"" + path + "\" must be a column name, got \"" + name + "\"");
+      }
+      return name;
+    }
+
     private List<String> strings(JsonNode parent, String name) {
       JsonNode node = required(parent, name, name);
       if (!node.isArray()) {
@@ -488,14 +514,17 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
           return "an array";
         case STRING:
           String s = node.textValue();
-          return "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+          // Cut between characters, not inside a surrogate pair.
+          int cut = s.length() <= 40 ? s.length() : Character.isHighSurrogate(s.charAt(39)) ? 39
+              : 40;
+          return "\"" + s.substring(0, cut) + (cut < s.length() ? "..." : "") + "\"";
         default:
           return node.toString();
       }
     }
 
     private ModelFormatException fail(String what) {
-      return new ModelFormatException(source + ": " + what.replaceAll("[\\r\\n]+", " "));
+      return new ModelFormatException(source + ": " + what);
     }
   }
 }

@@ -40,6 +40,7 @@ class BadInputTest {
       overflow.csv         | --target y                     | 3:2: "1e39" is out of range for float32 (largest 3.4028235e38) in column "b"
       overflow_target.csv  | --target y                     | 3:3: "1e400" is out of range for float64 (largest 1.7976931348623157e308) in column "y"
       unterminated_quote.csv | --target y                   | 2:2: unterminated quote: the quoted field that starts here runs to the end of the file
+      line_break_in_value.csv | --target y                  | 3:1: "1\\r\\n2" is not a number in column "a\\nb"
       """)
   void badInputIsOneLineAndExitCode2(String file, String options, String message)
       throws Exception {

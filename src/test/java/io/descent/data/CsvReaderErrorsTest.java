@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.descent.data.CsvReader.Options;
+import java.io.StringReader;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -215,5 +216,38 @@ class CsvReaderErrorsTest {
   void notUtf8() {
     assertError("not_utf8.csv", NUMERIC_Y, 1, 0,
         "the file is not UTF-8 text (bad bytes on this line or soon after)");
+  }
+
+  @Test
+  void lineBreaksInAValueOrColumnNameAreEscapedToKeepTheMessageOneLine() {
+    assertError("line_break_in_value.csv", NUMERIC_Y, 3, 1,
+        "\"1\\r\\n2\" is not a number in column \"a\\nb\"");
+  }
+
+  @Test
+  void nulAndTabInAValueAreEscaped() {
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> new CsvReader(NUMERIC_Y).read(new StringReader("a,y\n1\u0000\t2,3\n"), "nul.csv"));
+    assertEquals("nul.csv:2:1: \"1\\u0000\\t2\" is not a number in column \"a\"", e.getMessage());
+  }
+
+  @Test
+  void invisibleCharactersAreEscapedSoTheMessageExplainsItself() {
+    // A byte-order mark inside the file, a no-break space: "1" is not a number would baffle.
+    for (String[] c : new String[][] {{"\uFEFF1", "\\ufeff1"}, {"\u00a01", "\\u00a01"},
+        {"1\u200b", "1\\u200b"}}) {
+      DataFormatException e = assertThrows(DataFormatException.class, () -> new CsvReader(
+          NUMERIC_Y).read(new StringReader("a,y\n" + c[0] + ",3\n"), "f.csv"));
+      assertEquals("f.csv:2:1: \"" + c[1] + "\" is not a number in column \"a\"", e.getMessage());
+    }
+  }
+
+  @Test
+  void aLongValueIsCutBetweenCharactersNotInsideOne() {
+    String value = "x".repeat(39) + "\uD83D\uDE00" + "yy";
+    DataFormatException e = assertThrows(DataFormatException.class, () -> new CsvReader(
+        NUMERIC_Y).read(new StringReader("a,y\n" + value + ",3\n"), "f.csv"));
+    assertEquals("f.csv:2:1: \"" + "x".repeat(39) + "...\" is not a number in column \"a\"",
+        e.getMessage());
   }
 }

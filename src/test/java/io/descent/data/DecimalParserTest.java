@@ -18,22 +18,27 @@ class DecimalParserTest {
   }
 
   private void assertSameAsJdk(String s) {
+    assertSameAsJdk(s, s);
+  }
+
+  /** The same, with a shorter label for the failure message. */
+  private void assertSameAsJdk(String s, String label) {
     float f = Float.parseFloat(s);
     double d = Double.parseDouble(s);
     int fs = parseFloat(s);
     if (Float.isInfinite(f)) {
-      assertEquals(DecimalParser.OUT_OF_RANGE, fs, s);
+      assertEquals(DecimalParser.OUT_OF_RANGE, fs, label);
     } else {
-      assertEquals(DecimalParser.OK, fs, s);
-      assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(parser.floatValue()), s);
+      assertEquals(DecimalParser.OK, fs, label);
+      assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(parser.floatValue()), label);
     }
     int ds = parseDouble(s);
     if (Double.isInfinite(d)) {
-      assertEquals(DecimalParser.OUT_OF_RANGE, ds, s);
+      assertEquals(DecimalParser.OUT_OF_RANGE, ds, label);
     } else {
-      assertEquals(DecimalParser.OK, ds, s);
+      assertEquals(DecimalParser.OK, ds, label);
       assertEquals(Double.doubleToRawLongBits(d), Double.doubleToRawLongBits(parser.doubleValue()),
-          s);
+          label);
     }
   }
 
@@ -113,6 +118,18 @@ class DecimalParserTest {
         "0.000000000000000000000000000000001", "1" + "0".repeat(40), "0e999999", "-0.0"}) {
       assertSameAsJdk(s);
       assertSameAsJdk("-" + s.replace("-", ""));
+    }
+  }
+
+  @Test
+  void aLargeExponentOffsetByAsManyZerosIsExact() {
+    // A written exponent beyond a million once saturated before the digits' own shift was added,
+    // so 0.(1000005 zeros)1e1000010 read as 1e-6 instead of 1e4.
+    String zeros = "0".repeat(1_000_005);
+    for (String s : new String[] {"0." + zeros + "1e1000010", "1" + zeros + "e-1000010",
+        "0." + zeros + "1e1000005", "1" + zeros + "e-1000000", "0." + zeros + "1e99999999999",
+        "1" + zeros + "e-99999999999"}) {
+      assertSameAsJdk(s, s.substring(0, 5) + "..." + s.substring(s.length() - 15));
     }
   }
 

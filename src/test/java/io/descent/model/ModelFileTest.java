@@ -303,6 +303,17 @@ class ModelFileTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
     assertEquals("model file " + path + " has format version 2; this Descent reads version 1",
         e.getMessage());
+    // Beyond a long it is still a version number, and still from the future.
+    Files.writeString(path, validJson().replaceFirst("\"formatVersion\": 1",
+        "\"formatVersion\": 99999999999999999999"));
+    e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
+    assertEquals("model file " + path + " has format version 99999999999999999999; this Descent"
+        + " reads version 1", e.getMessage());
+    assertRejected(validJson().replaceFirst("\"formatVersion\": 1",
+        "\"formatVersion\": -99999999999999999999"),
+        "m.json: field \"formatVersion\" is -99999999999999999999, expected 1");
+    assertRejected(edited(r -> r.put("formatVersion", 1.0)),
+        "m.json: field \"formatVersion\" must be an integer, got 1.0");
     assertRejected(edited(r -> r.put("formatVersion", 0)),
         "m.json: field \"formatVersion\" is 0, expected 1");
     assertRejected(edited(r -> r.put("formatVersion", "1")),
@@ -376,12 +387,20 @@ class ModelFileTest {
         "m.json: field \"standardization.scale[0]\" must be > 0, got 0.0");
     assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, "a")),
         "m.json: feature name \"a\" appears twice");
+    // Columns are matched by name: a blank one would only fail at prediction, without the file.
+    assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, "")),
+        "m.json: field \"features[1]\" must be a column name, got \"\"");
+    assertRejected(edited(r -> r.put("target", " \t")),
+        "m.json: field \"target\" must be a column name, got \" \\t\"");
     assertRejected(edited(r -> ((ArrayNode) r.get("features")).set(1, 7)),
         "m.json: field \"features[1]\" must be a string, got 7");
     assertRejected(edited(r -> r.put("target", 3)),
         "m.json: field \"target\" must be a string, got 3");
     assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("iterations", 2.5)),
         "m.json: field \"training.iterations\" must be an integer, got 2.5");
+    assertRejected(validJson().replaceFirst("\"seed\": 42", "\"seed\": 9223372036854775808"),
+        "m.json: field \"training.seed\" must be an integer from -9223372036854775808 to"
+            + " 9223372036854775807, got 9223372036854775808");
     assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("iterations", -1)),
         "m.json: field \"training\": iterations must be >= 0, got -1");
     assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("standardized", "yes")),
@@ -404,6 +423,21 @@ class ModelFileTest {
     // Within 1e-9 relative is fine (another writer may round differently).
     ModelFile.parse(edited(r -> ((ArrayNode) r.get("coef")).set(1, -0.2 * (1 + 1e-12))),
         "m.json");
+  }
+
+  @Test
+  void controlCharactersInTheFileAreEscapedToKeepTheMessageOneLine() {
+    assertRejected(edited(r -> r.put("format", "a\u0000b\nc\u2028d")),
+        "m.json: field \"format\" is \"a\\u0000b\\nc\\u2028d\", expected \"descent-model\"");
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> ModelFile.parse("y\b", "m.json"));
+    assertTrue(e.getMessage().startsWith("m.json: not valid JSON at line 1, column 1:"
+        + " Unrecognized token 'y\\u0008'"), e.getMessage());
+    assertRejected(edited(r -> r.put("loss", "\uFEFFlinear\u00a0")),
+        "m.json: field \"loss\" must be \"linear\" or \"logistic\", got \"\\ufefflinear\\u00a0\"");
+    // A long string is cut between characters, not inside a surrogate pair.
+    assertRejected(edited(r -> r.put("formatVersion", "x".repeat(39) + "\uD83D\uDE00")),
+        "m.json: field \"formatVersion\" must be an integer, got \"" + "x".repeat(39) + "...\"");
   }
 
   @Test
