@@ -5,55 +5,40 @@ import io.descent.data.Standardization;
 import io.descent.gradient.nd4j.Nd4jBackend;
 import io.descent.gradient.opencl.OpenClBackend;
 import io.descent.loss.Loss;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /**
  * Opens a gradient backend by name: {@code auto}, {@code opencl}, {@code nd4j} or
  * {@code reference}.
  *
  * <p>An explicit choice fails with {@link BackendUnavailableException} when it cannot run.
- * {@code auto} tries OpenCL, then ND4J, then the reference, and reports one line per skipped
- * backend with its reason: never a silent fallback.
+ * {@code auto} means {@link #AUTO_ORDER}: the trainer tries each in turn and reports one line per
+ * skipped backend with its reason, never a silent fallback.
  */
 public final class Backends {
   private Backends() {}
 
+  /** The order {@code --backend auto} tries: OpenCL, then ND4J, then the reference. */
+  public static final List<BackendKind> AUTO_ORDER =
+      List.of(BackendKind.OPENCL, BackendKind.ND4J, BackendKind.REFERENCE);
+
   /**
-   * Opens the backend named by {@code choice} on the data.
+   * The backends a choice stands for: {@link #AUTO_ORDER} for {@code auto}, otherwise the one
+   * named.
    *
-   * @param choice auto, opencl, nd4j or reference
-   * @param log receives one line per backend skipped by auto ("skipped opencl: ...")
-   * @throws BackendUnavailableException when an explicit choice cannot run
-   * @throws IllegalArgumentException for an unknown choice
+   * @throws IllegalArgumentException for an unknown name
    */
-  public static GradientBackend open(String choice, Dataset data, Standardization standardization,
-      Loss loss, OpenClOptions openCl, Consumer<String> log) {
-    String c = choice.toLowerCase(Locale.ROOT);
-    if (c.equals("auto")) {
-      List<BackendKind> order = List.of(BackendKind.OPENCL, BackendKind.ND4J, BackendKind.REFERENCE);
-      List<String> reasons = new ArrayList<>();
-      for (BackendKind kind : order) {
-        try {
-          return open(kind, data, standardization, loss, openCl);
-        } catch (BackendUnavailableException e) {
-          String line = "skipped " + kind.label() + ": " + e.getMessage();
-          reasons.add(line);
-          log.accept(line);
-        }
-      }
-      throw new BackendUnavailableException("no backend could run: " + String.join("; ", reasons));
+  public static List<BackendKind> candidates(String choice) {
+    if (choice.equalsIgnoreCase("auto")) {
+      return AUTO_ORDER;
     }
-    BackendKind kind;
     try {
-      kind = BackendKind.valueOf(c.toUpperCase(Locale.ROOT));
+      return List.of(BackendKind.valueOf(choice.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown backend \"" + choice
           + "\": expected auto, opencl, nd4j or reference");
     }
-    return open(kind, data, standardization, loss, openCl);
   }
 
   /**

@@ -95,7 +95,7 @@ public final class Trainer {
     }
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
-    List<BackendKind> candidates = candidates(config.backend());
+    List<BackendKind> candidates = Backends.candidates(config.backend());
     for (int k = 0; k < candidates.size(); k++) {
       BackendKind kind = candidates.get(k);
       boolean last = k == candidates.size() - 1;
@@ -138,19 +138,6 @@ public final class Trainer {
       }
     }
     throw new AssertionError("unreachable");
-  }
-
-  /** auto: OpenCL, then ND4J, then the reference; otherwise the one named. */
-  private static List<BackendKind> candidates(String choice) {
-    if (choice.equalsIgnoreCase("auto")) {
-      return List.of(BackendKind.OPENCL, BackendKind.ND4J, BackendKind.REFERENCE);
-    }
-    try {
-      return List.of(BackendKind.valueOf(choice.toUpperCase(Locale.ROOT)));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown backend \"" + choice
-          + "\": expected auto, opencl, nd4j or reference");
-    }
   }
 
   /** The state of one fit. */
