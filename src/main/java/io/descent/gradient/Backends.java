@@ -3,6 +3,7 @@ package io.descent.gradient;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.nd4j.Nd4jBackend;
+import io.descent.gradient.opencl.KernelBenchmark;
 import io.descent.gradient.opencl.OpenClBackend;
 import io.descent.loss.Loss;
 import java.util.List;
@@ -58,7 +59,8 @@ public final class Backends {
    */
   public static ReadBandwidth openClReadBandwidth(OpenClOptions options, int rows, int features,
       int warmup, int repeats) {
-    return OpenClBackend.readBandwidth(options, rows, features, warmup, repeats);
+    var t = KernelBenchmark.measureReadBandwidth(options, rows, features, warmup, repeats);
+    return new ReadBandwidth(t.device(), t.layout(), t.bytes(), t.repeats(), t.medianSeconds());
   }
 
   /** Opens one backend kind, or throws {@link BackendUnavailableException} saying why not. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.descent.Descent;
 import io.descent.data.Dataset;
+import io.descent.gradient.opencl.OpenClAvailability;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +28,11 @@ class ConcurrencyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reference", "nd4j"})
+  @ValueSource(strings = {"reference", "nd4j", "opencl"})
   void parallelFitsEqualFitsAlone(String backend) throws Exception {
+    if (backend.equals("opencl")) {
+      OpenClAvailability.require();
+    }
     Dataset spam = load("spambase");
     Dataset diabetes = load("diabetes");
     FitResult spamAlone = Descent.logistic().l2(0.01).backend(backend).train(spam, null);

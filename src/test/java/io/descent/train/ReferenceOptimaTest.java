@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.descent.Descent;
 import io.descent.data.Dataset;
 import io.descent.gradient.BackendKind;
+import io.descent.gradient.opencl.OpenClAvailability;
 import io.descent.loss.Loss;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +18,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Acceptance: with its defaults, training reaches every exact optimum of reference.json to 1e-6
- * relative, on every backend of issue 2 (reference and ND4J), and reports separability where
- * there is no optimum.
+ * relative, on every backend (reference, ND4J, OpenCL), and reports separability where there is
+ * no optimum.
  */
 class ReferenceOptimaTest {
   static Stream<Arguments> problemsWithOptimum() {
     List<Arguments> args = new ArrayList<>();
     for (ReferenceProblems.Problem p : ReferenceProblems.all()) {
       if (!p.separable()) {
-        for (BackendKind b : List.of(BackendKind.REFERENCE, BackendKind.ND4J)) {
+        for (BackendKind b : List.of(BackendKind.REFERENCE, BackendKind.ND4J,
+            BackendKind.OPENCL)) {
           args.add(Arguments.of(p, b));
         }
       }
@@ -36,6 +38,9 @@ class ReferenceOptimaTest {
   @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("problemsWithOptimum")
   void defaultsReachTheExactOptimum(ReferenceProblems.Problem problem, BackendKind backend) {
+    if (backend == BackendKind.OPENCL) {
+      OpenClAvailability.require();
+    }
     Dataset data = problem.load();
     Descent descent = problem.loss() == Loss.LOGISTIC ? Descent.logistic() : Descent.linear();
     FitResult r = descent.l2(problem.l2()).backend(backend.label()).train(data, null);
