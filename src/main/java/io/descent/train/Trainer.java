@@ -153,6 +153,8 @@ public final class Trainer {
     private final Verifier verifier;
     private final boolean fallback;
     private final int rows;
+    private GradientBackend polish;
+    private int polishFrom;
     private final List<Progress> history = new ArrayList<>();
     private long evaluations;
     private int iterations;
@@ -189,14 +191,44 @@ public final class Trainer {
       return (System.nanoTime() - start) / 1e9;
     }
 
+    /**
+     * Switches to float64 for the rest of a full-batch fit, when float32 arithmetic can make no
+     * further progress before the gradient tolerance: the same OpenCL device in double precision
+     * where it has fp64, otherwise the reference. Float32 rounds the weights themselves to about
+     * 7 digits, so on an ill-conditioned problem (spambase unpenalized, condition number ~6.5e4)
+     * the line search stalls with the objective still 1e-5 above the optimum; a few float64
+     * iterations finish the job (iterative refinement). Returns false when the backend is
+     * float64 already.
+     */
+    private boolean startPolish() {
+      if (!"float32".equals(backend.info().precision())) {
+        return false;
+      }
+      if (backend.info().kind() == BackendKind.OPENCL) {
+        try {
+          polish = opener.open(BackendKind.OPENCL, train, standardization, config.loss(),
+              new OpenClOptions(config.openCl().device(), backend.info().layout(), "double"));
+        } catch (BackendUnavailableException e) {
+          listener.message("float64 polish on opencl unavailable (" + e.getMessage()
+              + "); using the reference");
+        }
+      }
+      if (polish == null) {
+        polish = new ReferenceBackend(train, standardization, config.loss());
+      }
+      polishFrom = iterations;
+      return true;
+    }
+
     /** The backend's evaluation; a failure inside the backend becomes a BackendFailure. */
     private Evaluation evaluate(double[] x, Batch batch) {
+      GradientBackend active = polish != null ? polish : backend;
       try {
-        return backend.evaluate(x, batch);
+        return active.evaluate(x, batch);
       } catch (IllegalArgumentException e) {
         throw e;
       } catch (RuntimeException e) {
-        throw new BackendFailureException(backend.info(), e);
+        throw new BackendFailureException(active.info(), e);
       }
     }
 
@@ -261,6 +293,14 @@ public final class Trainer {
           return;
         }
         if (it.lineSearchFailed()) {
+          if (polish == null && !gradientConverged(p) && startPolish()) {
+            // The optimizer starts afresh (new curvature memory) on the float64 function.
+            run = optimizer.start(f, theta);
+            p = run.current();
+            previous = p.value();
+            smallChanges = 0;
+            continue;
+          }
           stop(StopReason.PRECISION_LIMIT, null);
           return;
         }
@@ -465,10 +505,29 @@ public final class Trainer {
       h.put("validationFraction", config.validationFraction());
       h.put("patience", config.patience());
       h.put("verifyEvery", config.verifyEvery());
+      if (polish != null) {
+        h.put("polish", polish.info().summary());
+        h.put("polishIterations", iterations - polishFrom);
+      }
       return h;
     }
 
     FitResult result() {
+      try {
+        return buildResult();
+      } finally {
+        if (polish != null) {
+          polish.close();
+        }
+      }
+    }
+
+    private FitResult buildResult() {
+      if (polish != null) {
+        message += String.format(Locale.ROOT, "; the last %d iterations ran in float64 on %s,"
+            + " where float32 could make no further progress", iterations - polishFrom,
+            polish.info().summary());
+      }
       if (fallback) {
         // A fallback backend's result is checked at the final point, whatever --verify-every.
         verifier.verify(iterations, theta, Batch.all(rows), evaluate(theta, Batch.all(rows)));
