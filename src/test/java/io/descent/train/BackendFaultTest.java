@@ -13,6 +13,7 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.opencl.OpenClBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,6 +90,7 @@ class BackendFaultTest {
 
   @Test
   void autoFallsBackAndVerifies() {
+    int live = OpenClBackend.liveObjects();
     Dataset data = spambase();
     List<BackendKind> failed = new ArrayList<>();
     List<String> messages = new ArrayList<>();
@@ -106,6 +108,7 @@ class BackendFaultTest {
     assertTrue(r.converged(), r.message());
     assertTrue(r.verification() <= Math.max(1e-5, 0), "verified: " + r.verification());
     assertEquals(0.2714181486331423, r.objective(), 0.2714181486331423 * 1e-6);
+    assertEquals(live, OpenClBackend.liveObjects(), "the failed backend was closed");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -28,6 +29,12 @@ import org.jocl.cl_program;
 final class ClContext implements AutoCloseable {
   /** Prepended to every program: precision, losses, Kahan step. */
   static final String COMMON = "common.cl";
+
+  /**
+   * OpenCL objects created through any context and not yet released (contexts, queues,
+   * programs, kernels, buffers): tests check it returns to where it was, so nothing leaks.
+   */
+  static final AtomicInteger LIVE = new AtomicInteger();
 
   final ClDevice device;
   final cl_context context;
@@ -49,6 +56,7 @@ final class ClContext implements AutoCloseable {
       c = CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null);
       this.queue = CL.clCreateCommandQueue(c, device.id(), 0, null);
       this.context = c;
+      LIVE.addAndGet(2);
     } catch (CLException e) {
       if (c != null) {
         CL.clReleaseContext(c);
@@ -73,11 +81,13 @@ final class ClContext implements AutoCloseable {
     }
     String[] sources = {source(COMMON), source(file)};
     cl_program program = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
+    LIVE.incrementAndGet();
     try {
       CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
     } catch (CLException e) {
       String log = buildLog(program);
       CL.clReleaseProgram(program);
+      LIVE.decrementAndGet();
       throw new KernelBuildException(file, device.name(), options, log, e);
     }
     programs.put(key, program);
@@ -93,6 +103,7 @@ final class ClContext implements AutoCloseable {
       return cached;
     }
     cl_kernel kernel = CL.clCreateKernel(program, name, null);
+    LIVE.incrementAndGet();
     kernels.put(key, kernel);
     return kernel;
   }
@@ -106,6 +117,7 @@ final class ClContext implements AutoCloseable {
     checkOpen();
     try {
       cl_mem mem = CL.clCreateBuffer(context, flags, Math.max(bytes, 1), null, null);
+      LIVE.incrementAndGet();
       buffers.add(mem);
       return mem;
     } catch (CLException e) {
@@ -118,6 +130,7 @@ final class ClContext implements AutoCloseable {
   void release(cl_mem mem) {
     if (mem != null && buffers.remove(mem)) {
       CL.clReleaseMemObject(mem);
+      LIVE.decrementAndGet();
     }
   }
 
@@ -197,6 +210,7 @@ final class ClContext implements AutoCloseable {
   private static RuntimeException attempt(RuntimeException first, Runnable release) {
     try {
       release.run();
+      LIVE.decrementAndGet();
       return first;
     } catch (CLException e) {
       return first != null ? first : new IllegalStateException("releasing an OpenCL object failed: "

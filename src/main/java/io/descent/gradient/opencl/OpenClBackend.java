@@ -175,6 +175,15 @@ public final class OpenClBackend implements GradientBackend {
   }
 
   /**
+   * OpenCL objects (contexts, queues, programs, kernels, buffers) this process has created and
+   * not yet released. After every backend is closed it is back where it started: tests use it
+   * to prove nothing leaks, on success and on every failure path.
+   */
+  public static int liveObjects() {
+    return ClContext.LIVE.get();
+  }
+
+  /**
    * The OpenCL devices of this machine, every platform's in order; a device's
    * {@link DeviceDescription#index()} is what {@code --device} accepts.
    *
