@@ -2,18 +2,678 @@ package io.descent.gradient.opencl;
 
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
+import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.Batch;
+import io.descent.gradient.DeviceDescription;
+import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
 
-/** PLACEHOLDER: replaced by the OpenCL implementation. */
-public final class OpenClBackend {
-  private OpenClBackend() {}
+/**
+ * Loss and gradient computed by OpenCL kernels on any OpenCL device: a GPU, or a CPU through a
+ * driver such as PoCL.
+ *
+ * <p><b>Data.</b> The dataset is uploaded once, when the backend opens, and stays on the device:
+ * each {@link #evaluate} sends only theta up and brings only the per-work-group partial sums
+ * down. In float precision the host uploads the standardized values {@code z = (x - mean) /
+ * scale}, computed in float64 and rounded to float32 once, slab by slab (so host memory is not
+ * doubled). Standardizing in the kernel in float32 instead would round the mean to float32 and
+ * cancel digits for columns whose mean is large against their spread (a year column loses about
+ * five digits), and it would cost an extra operation per value. In double precision the raw
+ * float32 data is uploaded and the kernel subtracts the means in float64, with {@code 1/scale}
+ * folded into theta and into the finished gradient on the host: that path then reproduces the
+ * float64 {@link io.descent.gradient.ReferenceBackend} to about 1e-15, where rounding z to float32
+ * would have capped it near 1e-8. For squared error in float precision the targets are uploaded
+ * minus their mean, and the same shift is taken off the intercept at each evaluation:
+ * {@code m - y} is unchanged, but float32 then rounds {@code y - mean} and the shifted margin
+ * relative to the targets' spread rather than their size (a target of 100000 +- 10 would
+ * otherwise lose the residual's last four digits). Data larger than the device's largest buffer
+ * ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}) is split into chunks of rows, one buffer each; data
+ * larger than its global memory is refused with both sizes in the message.
+ *
+ * <p><b>Kernels.</b> One fused pass over the rows per evaluation (margin, residual, loss and
+ * gradient together), in one of two layouts: {@code cpu} (each work-item streams one contiguous
+ * block of rows with vector loads, {@code kernels/gradient_cpu.cl}) or {@code gpu} (coalesced
+ * rows and a local-memory tree, {@code kernels/gradient_gpu.cl}); {@code auto} picks {@code cpu}
+ * for CPU devices and {@code gpu} otherwise. Each kernel file's banner explains its algorithm.
+ * Partial sums are finished on the host in float64 in a fixed order, with no atomics, so the same
+ * input on the same device gives bit-identical results.
+ *
+ * <p><b>Mini-batches.</b> A contiguous batch needs nothing extra. A shuffled batch
+ * ({@link Batch#order()} non-null) uses a device-side index buffer, uploaded once per new order
+ * array (recognized by identity), so the data is never re-uploaded.
+ *
+ * <p>Not thread-safe. Close it (try-with-resources) to release the device memory; evaluating
+ * after {@link #close()} throws {@link IllegalStateException}.
+ */
+public final class OpenClBackend implements GradientBackend {
+  /** Float32 relative error bound against the reference (see {@link #tolerance()}). */
+  static final double FLOAT_TOLERANCE = 1e-6;
+  /** Float64 relative error bound against the reference. */
+  static final double DOUBLE_TOLERANCE = 1e-12;
 
-  /** Opens the backend. */
-  public static GradientBackend open(Dataset data, Standardization standardization, Loss loss,
+  private static final String CPU_FILE = "gradient_cpu.cl";
+  private static final String GPU_FILE = "gradient_gpu.cl";
+  /** Floats per upload slab when the host standardizes while uploading (16 MiB). */
+  private static final int SLAB_FLOATS = 1 << 22;
+
+  /** The three kernels and how their partial rows look. */
+  private enum Kind {
+    CPU("gradient_cpu", true),
+    GPU_NARROW("gradient_gpu_narrow", false),
+    GPU_WIDE("gradient_gpu_wide", true);
+
+    final String kernelName;
+    /** Whether a partial row holds sums and Kahan compensations (2p values) or just sums (p). */
+    final boolean compensated;
+
+    Kind(String kernelName, boolean compensated) {
+      this.kernelName = kernelName;
+      this.compensated = compensated;
+    }
+  }
+
+  /** Rows firstRow .. firstRow + rows of the data, in their own device buffers. */
+  private record Chunk(int firstRow, int rows, cl_mem x, cl_mem y) {}
+
+  /** One chunk's part of a shuffled order: local row numbers, and their positions in the order
+   * (null when there is one chunk: positions are then 0, 1, 2, ...). */
+  private record OrderPart(cl_mem index, int[] positions) {}
+
+  private final ClContext cl;
+  private final ClDevice device;
+  private final BackendInfo info;
+  private final Tuning tuning;
+  private final Kind kind;
+  private final cl_kernel kernel;
+  private final boolean doublePrecision;
+  private final int realBytes;
+  private final int rows;
+  private final int features;
+  private final int chunkRows;
+  private final List<Chunk> chunks = new ArrayList<>();
+  private final cl_mem theta;
+  private final cl_mem center;
+  private final cl_mem partial;
+  private final cl_mem noIndex;
+  private final ByteBuffer thetaHost;
+  private final ByteBuffer partialHost;
+  /** Double precision: 1/scale per feature, folded into theta and the gradient; else null. */
+  private final double[] invScale;
+  /** Subtracted from every target on upload and from the intercept per evaluation (LINEAR). */
+  private final double targetShift;
+  private final int localSize;
+  private final long localBytes;
+
+  private int[] order;
+  private OrderPart[] orderParts;
+  private boolean closed;
+
+  /**
+   * Opens the backend on a device chosen by {@code options}, uploads the data and builds the
+   * kernel.
+   *
+   * @param data the dataset; its rows are uploaded now and not read again
+   * @param standardization applied to every feature (the identity to train on raw values)
+   * @param loss the per-row loss
+   * @param options device, layout and precision
+   * @return the open backend, its data on the device
+   * @throws BackendUnavailableException with a one-line reason when it cannot run here: no
+   *     OpenCL runtime or platform, no matching device, float64 asked on a device without
+   *     {@code cl_khr_fp64}, data larger than the device's memory, or a kernel that does not
+   *     build ({@link KernelBuildException}, with the build log)
+   */
+  public static OpenClBackend open(Dataset data, Standardization standardization, Loss loss,
       OpenClOptions options) {
-    throw new BackendUnavailableException("opencl backend not built yet");
+    return open(data, standardization, loss, options, Tuning.defaults());
+  }
+
+  /** As {@link #open(Dataset, Standardization, Loss, OpenClOptions)}, with explicit tuning. */
+  static OpenClBackend open(Dataset data, Standardization standardization, Loss loss,
+      OpenClOptions options, Tuning tuning) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(standardization, "standardization");
+    Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(options, "options");
+    if (standardization.features() != data.features()) {
+      throw new IllegalArgumentException("standardization has " + standardization.features()
+          + " features, data has " + data.features());
+    }
+    ClDevice device = select(Cl.devices(), options.device());
+    boolean fp64 = options.precision().equals("double");
+    requirePrecision(device.description(), fp64);
+    String layout = options.layout().equals("auto")
+        ? (device.description().type() == DeviceDescription.Type.CPU ? "cpu" : "gpu")
+        : options.layout();
+    return new OpenClBackend(data, standardization, loss, device, layout, fp64, tuning);
+  }
+
+  /** Refuses float64 on a device without {@code cl_khr_fp64}. */
+  static void requirePrecision(DeviceDescription device, boolean fp64) {
+    if (fp64 && !device.fp64()) {
+      throw new BackendUnavailableException("device " + device.name()
+          + " has no cl_khr_fp64: use --precision float");
+    }
+  }
+
+  /**
+   * The OpenCL devices of this machine, every platform's in order; a device's
+   * {@link DeviceDescription#index()} is what {@code --device} accepts.
+   *
+   * @return the devices, empty when no OpenCL platform is installed
+   * @throws BackendUnavailableException when the OpenCL runtime itself cannot be loaded
+   */
+  public static List<DeviceDescription> devices() {
+    return Cl.devices().stream().map(ClDevice::description).toList();
+  }
+
+  /**
+   * The device {@code choice} names: null or blank for the first GPU (else the first device), a
+   * number for that index, otherwise the first device whose name contains it, ignoring case.
+   */
+  static ClDevice select(List<ClDevice> all, String choice) {
+    if (all.isEmpty()) {
+      throw new BackendUnavailableException("no OpenCL platform found");
+    }
+    if (choice == null || choice.isBlank()) {
+      return all.stream()
+          .filter(d -> d.description().type() == DeviceDescription.Type.GPU)
+          .findFirst().orElse(all.get(0));
+    }
+    String c = choice.trim();
+    if (c.matches("\\d+")) {
+      int index = Integer.parseInt(c);
+      if (index < all.size()) {
+        return all.get(index);
+      }
+      throw new BackendUnavailableException("no OpenCL device " + c + "; available: "
+          + available(all));
+    }
+    String needle = c.toLowerCase(Locale.ROOT);
+    return all.stream()
+        .filter(d -> d.name().toLowerCase(Locale.ROOT).contains(needle))
+        .findFirst()
+        .orElseThrow(() -> new BackendUnavailableException("no OpenCL device matches \"" + c
+            + "\"; available: " + available(all)));
+  }
+
+  private static String available(List<ClDevice> all) {
+    return all.stream()
+        .map(d -> d.description().index() + ": " + d.name() + " ("
+            + d.description().type().label() + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  private OpenClBackend(Dataset data, Standardization standardization, Loss loss,
+      ClDevice device, String layout, boolean doublePrecision, Tuning tuning) {
+    this.device = device;
+    this.tuning = tuning;
+    this.doublePrecision = doublePrecision;
+    this.realBytes = doublePrecision ? Sizeof.cl_double : Sizeof.cl_float;
+    this.rows = data.rows();
+    this.features = data.features();
+    this.info = new BackendInfo(BackendKind.OPENCL, device.name(),
+        doublePrecision ? "float64" : "float32", layout);
+    this.targetShift = loss == Loss.LINEAR && !doublePrecision ? mean(data.y()) : 0;
+    DeviceDescription desc = device.description();
+    int d = features;
+    int p = d + 2;
+
+    // Kernel and launch shape.
+    int wgs = (int) Math.min(tuning.workGroupSize(), Long.highestOneBit(
+        Math.max(1, device.maxWorkGroupSize())));
+    String defines = "-DPRECISION=" + (doublePrecision ? 64 : 32)
+        + " -DLOSS=" + (loss == Loss.LOGISTIC ? 1 : 0)
+        + " -DCENTER=" + (doublePrecision ? 1 : 0);
+    if (layout.equals("cpu")) {
+      kind = Kind.CPU;
+      localSize = 1;
+      localBytes = 0;
+      defines += " -DVW=" + tuning.vectorWidth() + " -DRB=" + tuning.rowsPerBlock();
+    } else {
+      long narrowBytes = (long) p * wgs * realBytes;
+      if (d <= tuning.narrowMaxFeatures() && narrowBytes <= device.localMemoryBytes() / 2) {
+        kind = Kind.GPU_NARROW;
+        localBytes = narrowBytes;
+      } else {
+        kind = Kind.GPU_WIDE;
+        // Enough work-items to cover a row, not many more: the rest would idle.
+        wgs = Math.min(wgs, Math.max(32, Integer.highestOneBit(Math.max(1, d - 1)) << 1));
+        localBytes = (long) tuning.rowsPerTile() * wgs * realBytes;
+      }
+      localSize = wgs;
+      defines += " -DWGS=" + wgs + " -DRT=" + tuning.rowsPerTile();
+    }
+
+    // Chunks: each x and y buffer within the device's (or the forced) largest allocation.
+    long maxAlloc = tuning.maxChunkBytes() > 0
+        ? Math.min(tuning.maxChunkBytes(), desc.maxAllocationBytes()) : desc.maxAllocationBytes();
+    long rowBytes = Math.max(4L * d, realBytes);
+    if (rowBytes > maxAlloc) {
+      throw new BackendUnavailableException("one row of " + d + " features needs "
+          + Cl.bytes(rowBytes) + " but the largest buffer on " + device.name() + " is "
+          + Cl.bytes(maxAlloc));
+    }
+    this.chunkRows = (int) Math.max(1, Math.min(Math.max(rows, 1), maxAlloc / rowBytes));
+    int chunkCount = (rows + chunkRows - 1) / chunkRows;
+    long slots = 0;
+    for (int c = 0; c < chunkCount; c++) {
+      slots += maxSlots(Math.min(chunkRows, rows - c * chunkRows), wgs);
+    }
+    int stride = kind.compensated ? 2 * p : p;
+    long partialBytes = Math.max(1, slots) * stride * realBytes;
+    // Features, targets, room for a shuffled order's row index, partial sums, theta and means.
+    long needed = 4L * rows * d + (long) realBytes * rows + 4L * rows + partialBytes
+        + (long) realBytes * (2L * d + 1);
+    long global = tuning.globalMemoryBytes() > 0 ? tuning.globalMemoryBytes()
+        : desc.globalMemoryBytes();
+    if (needed > global) {
+      throw new BackendUnavailableException("the data needs " + Cl.bytes(needed)
+          + " of device memory (" + rows + " rows x " + d + " features) but " + device.name()
+          + " has " + Cl.bytes(global));
+    }
+    if (partialBytes > Integer.MAX_VALUE) {
+      throw new BackendUnavailableException("the partial sums would need "
+          + Cl.bytes(partialBytes) + ", more than one host buffer holds");
+    }
+
+    if (!tuning.extraDefines().isEmpty()) {
+      defines += " " + tuning.extraDefines();
+    }
+    ClContext context = new ClContext(device);
+    this.cl = context;
+    try {
+      this.kernel = context.kernel(context.program(
+          kind == Kind.CPU ? CPU_FILE : GPU_FILE, defines), kind.kernelName);
+      this.theta = context.buffer(CL.CL_MEM_READ_ONLY, (long) (d + 1) * realBytes, "theta");
+      this.center = context.buffer(CL.CL_MEM_READ_ONLY, (long) Math.max(d, 1) * realBytes,
+          "feature means");
+      this.noIndex = context.buffer(CL.CL_MEM_READ_ONLY, Sizeof.cl_int, "row index");
+      this.partial = context.buffer(CL.CL_MEM_READ_WRITE, partialBytes, "partial sums");
+      this.thetaHost = ByteBuffer.allocateDirect((d + 1) * realBytes)
+          .order(ByteOrder.nativeOrder());
+      this.partialHost = ByteBuffer.allocateDirect((int) partialBytes)
+          .order(ByteOrder.nativeOrder());
+      if (doublePrecision) {
+        double[] scale = standardization.scale();
+        invScale = new double[d];
+        for (int j = 0; j < d; j++) {
+          invScale[j] = 1.0 / scale[j];
+        }
+        if (d > 0) {
+          context.write(center, 0, (long) d * realBytes, Pointer.to(standardization.mean()));
+        }
+      } else {
+        invScale = null;
+      }
+      upload(data, standardization);
+      setFixedArguments();
+    } catch (CLException e) {
+      context.close();
+      throw new BackendUnavailableException("setting up OpenCL on " + device.name()
+          + " failed: " + Cl.status(e), e);
+    } catch (RuntimeException | Error e) {
+      context.close();
+      throw e;
+    }
+  }
+
+  /** The most partial rows one launch over {@code count} rows writes. */
+  private int maxSlots(int count, int wgs) {
+    int cu = Math.max(1, device.description().computeUnits());
+    return switch (kind) {
+      case CPU -> (int) Math.max(1, Math.min((long) tuning.itemsPerComputeUnit() * cu,
+          ((long) count + tuning.rowsPerBlock() - 1) / tuning.rowsPerBlock()));
+      case GPU_NARROW -> (int) Math.max(1,
+          ((long) count + (long) wgs * tuning.rowsPerItem() - 1) / ((long) wgs
+              * tuning.rowsPerItem()));
+      case GPU_WIDE -> (int) Math.max(1, Math.min((long) tuning.wideGroupsPerComputeUnit() * cu,
+          ((long) count + tuning.rowsPerTile() - 1) / tuning.rowsPerTile()));
+    };
+  }
+
+  /** Creates the chunks' buffers and fills them, standardizing on the way in float precision. */
+  private void upload(Dataset data, Standardization standardization) {
+    int d = features;
+    float[] x = data.x();
+    double[] y = data.y();
+    boolean raw = doublePrecision || standardization.isIdentity();
+    double[] mean = standardization.mean();
+    double[] inv = new double[d];
+    for (int j = 0; j < d; j++) {
+      inv[j] = 1.0 / standardization.scale(j);
+    }
+    int slabRows = Math.max(1, Math.min(chunkRows, SLAB_FLOATS / Math.max(d, 1)));
+    FloatBuffer xSlab = raw ? null : ByteBuffer.allocateDirect(slabRows * d * 4)
+        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer ySlab = doublePrecision ? null : ByteBuffer.allocateDirect(slabRows * 4)
+        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    for (int first = 0; first < rows; first += chunkRows) {
+      int count = Math.min(chunkRows, rows - first);
+      String what = "rows " + first + ".." + (first + count);
+      cl_mem xm = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * count * d, "the features of " + what);
+      cl_mem ym = cl.buffer(CL.CL_MEM_READ_ONLY, (long) realBytes * count,
+          "the targets of " + what);
+      chunks.add(new Chunk(first, count, xm, ym));
+      if (raw) {
+        cl.write(xm, 0, 4L * count * d, Pointer.to(x).withByteOffset(4L * first * d));
+      }
+      if (doublePrecision) {
+        cl.write(ym, 0, 8L * count, Pointer.to(y).withByteOffset(8L * first));
+        if (raw) {
+          continue;
+        }
+      }
+      for (int s = 0; s < count; s += slabRows) {
+        int k = Math.min(slabRows, count - s);
+        int row0 = first + s;
+        if (!raw) {
+          xSlab.clear();
+          for (int i = row0; i < row0 + k; i++) {
+            int base = i * d;
+            for (int j = 0; j < d; j++) {
+              xSlab.put((float) ((x[base + j] - mean[j]) * inv[j]));
+            }
+          }
+          xSlab.flip();
+          cl.write(xm, 4L * s * d, 4L * k * d, Pointer.to(xSlab));
+        }
+        if (!doublePrecision) {
+          ySlab.clear();
+          for (int i = row0; i < row0 + k; i++) {
+            ySlab.put((float) (y[i] - targetShift));
+          }
+          ySlab.flip();
+          cl.write(ym, 4L * s, 4L * k, Pointer.to(ySlab));
+        }
+      }
+    }
+  }
+
+  private static double mean(double[] values) {
+    double s = 0;
+    for (double v : values) {
+      s += v;
+    }
+    return values.length == 0 ? 0 : s / values.length;
+  }
+
+  /** Arguments that never change: d, theta, the means, the partial buffer, local memory. */
+  private void setFixedArguments() {
+    CL.clSetKernelArg(kernel, 6, Sizeof.cl_int, Pointer.to(new int[] {features}));
+    CL.clSetKernelArg(kernel, 7, Sizeof.cl_mem, Pointer.to(theta));
+    CL.clSetKernelArg(kernel, 8, Sizeof.cl_mem, Pointer.to(center));
+    CL.clSetKernelArg(kernel, 9, Sizeof.cl_mem, Pointer.to(partial));
+    if (kind != Kind.CPU) {
+      CL.clSetKernelArg(kernel, 11, localBytes, null);
+    }
+  }
+
+  @Override
+  public BackendInfo info() {
+    return info;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public int features() {
+    return features;
+  }
+
+  /**
+   * {@code 1e-6} in float32, {@code 1e-12} in float64, on {@code ||g - g_ref|| / ||g_ref||} and
+   * on the relative loss error.
+   *
+   * <p>Float32: each value of z carries one float32 rounding (2^-24 relative), each margin a
+   * float32 dot product, and each row block's sum of RB rows (or a GPU work-item's short run of
+   * rows) the usual float32 error; beyond that the sums are Kahan-compensated or tree-shaped and
+   * finished in float64, so the error does not grow with n. Measured on PoCL: at most 1.0e-7 over
+   * the contract test's shapes, 1M x 8 and 200k x 64 random data and spambase, both losses and
+   * both layouts; the bound leaves a factor of ten. Float64: the data is float32 exactly as the
+   * reference sees it and all arithmetic is float64, so only the summation order separates the
+   * two (measured at most 1.2e-15).
+   *
+   * <p>Like every relative bound, this one is meaningful only while {@code ||g_ref||} is not
+   * tiny next to the summands: at an exact optimum the gradient is zero and the relative error
+   * of any float32 sum is unbounded.
+   */
+  @Override
+  public double tolerance() {
+    return doublePrecision ? DOUBLE_TOLERANCE : FLOAT_TOLERANCE;
+  }
+
+  @Override
+  public Evaluation evaluate(double[] thetaValues, Batch batch) {
+    if (closed) {
+      throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
+    }
+    int d = features;
+    if (thetaValues.length != d + 1) {
+      throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
+          + thetaValues.length);
+    }
+    if (batch.contiguous() && batch.to() > rows) {
+      throw new IllegalArgumentException("batch ends at " + batch.to() + " but data has "
+          + rows + " rows");
+    }
+    try {
+      return run(thetaValues, batch);
+    } catch (CLException e) {
+      drain();
+      throw Cl.error("evaluating " + kind.kernelName, device.name(), e);
+    } catch (BackendUnavailableException e) {
+      // An index buffer for a new order could not be allocated.
+      drain();
+      int status = e.getCause() instanceof CLException c ? c.getStatus() : 0;
+      throw new OpenClException(e.getMessage(), status, e);
+    }
+  }
+
+  /** Waits for anything still queued (theta's write reads thetaHost) after a failed call. */
+  private void drain() {
+    try {
+      CL.clFinish(cl.queue);
+    } catch (CLException ignored) {
+      // The original failure is the one worth reporting.
+    }
+  }
+
+  private Evaluation run(double[] thetaValues, Batch batch) {
+    int d = features;
+    int p = d + 2;
+    thetaHost.clear();
+    if (doublePrecision) {
+      thetaHost.putDouble(thetaValues[0] - targetShift);
+      for (int j = 0; j < d; j++) {
+        thetaHost.putDouble(thetaValues[j + 1] * invScale[j]);
+      }
+    } else {
+      thetaHost.putFloat((float) (thetaValues[0] - targetShift));
+      for (int j = 1; j <= d; j++) {
+        thetaHost.putFloat((float) thetaValues[j]);
+      }
+    }
+    thetaHost.flip();
+    CL.clEnqueueWriteBuffer(cl.queue, theta, false, 0, (long) (d + 1) * realBytes,
+        Pointer.to(thetaHost), 0, null, null);
+
+    int slot = 0;
+    if (batch.contiguous()) {
+      for (Chunk c : chunks) {
+        int from = Math.max(batch.from(), c.firstRow);
+        int to = Math.min(batch.to(), c.firstRow + c.rows);
+        if (from < to) {
+          slot += launch(c, null, from - c.firstRow, to - from, slot);
+        }
+      }
+    } else {
+      useOrder(batch.order());
+      for (int k = 0; k < chunks.size(); k++) {
+        OrderPart part = orderParts[k];
+        int from = part.positions == null ? batch.from() : lowerBound(part.positions, batch.from());
+        int to = part.positions == null ? batch.to() : lowerBound(part.positions, batch.to());
+        if (from < to) {
+          slot += launch(chunks.get(k), part.index, from, to - from, slot);
+        }
+      }
+    }
+
+    int stride = kind.compensated ? 2 * p : p;
+    long bytes = (long) slot * stride * realBytes;
+    partialHost.clear();
+    CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, bytes, Pointer.to(partialHost), 0, null,
+        null);
+    // Finish in float64, slot by slot in launch order: a fixed order, so fixed bits.
+    double[] total = new double[p];
+    if (doublePrecision) {
+      DoubleBuffer v = partialHost.asDoubleBuffer();
+      for (int s = 0; s < slot; s++) {
+        int base = s * stride;
+        for (int j = 0; j < p; j++) {
+          total[j] += kind.compensated ? v.get(base + j) - v.get(base + p + j) : v.get(base + j);
+        }
+      }
+    } else {
+      FloatBuffer v = partialHost.asFloatBuffer();
+      for (int s = 0; s < slot; s++) {
+        int base = s * stride;
+        for (int j = 0; j < p; j++) {
+          total[j] += kind.compensated
+              ? (double) v.get(base + j) - (double) v.get(base + p + j) : v.get(base + j);
+        }
+      }
+    }
+    double size = batch.size();
+    double[] gradient = new double[d + 1];
+    gradient[0] = total[1] / size;
+    for (int j = 0; j < d; j++) {
+      gradient[j + 1] = doublePrecision ? total[j + 2] * invScale[j] / size : total[j + 2] / size;
+    }
+    return new Evaluation(total[0] / size, gradient);
+  }
+
+  /** Enqueues the kernel over {@code count} rows of one chunk; returns the partial rows used. */
+  private int launch(Chunk chunk, cl_mem index, int first, int count, int slot0) {
+    int slots = maxSlots(count, localSize);
+    CL.clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(chunk.x));
+    CL.clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(chunk.y));
+    CL.clSetKernelArg(kernel, 2, Sizeof.cl_mem, Pointer.to(index == null ? noIndex : index));
+    CL.clSetKernelArg(kernel, 3, Sizeof.cl_int, Pointer.to(new int[] {index == null ? 0 : 1}));
+    CL.clSetKernelArg(kernel, 4, Sizeof.cl_int, Pointer.to(new int[] {first}));
+    CL.clSetKernelArg(kernel, 5, Sizeof.cl_int, Pointer.to(new int[] {count}));
+    CL.clSetKernelArg(kernel, 10, Sizeof.cl_int, Pointer.to(new int[] {slot0}));
+    long global = (long) slots * localSize;
+    CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {global},
+        new long[] {localSize}, 0, null, null);
+    return slots;
+  }
+
+  /** Puts a shuffled order on the device, split by chunk, unless it is the one already there. */
+  private void useOrder(int[] newOrder) {
+    if (newOrder == order) {
+      return;
+    }
+    for (int v : newOrder) {
+      if (v < 0 || v >= rows) {
+        throw new IllegalArgumentException("batch order holds row " + v + ", outside 0.."
+            + (rows - 1));
+      }
+    }
+    releaseOrder();
+    OrderPart[] parts = new OrderPart[chunks.size()];
+    if (chunks.size() == 1) {
+      cl_mem index = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * newOrder.length, "a batch order");
+      cl.write(index, 0, 4L * newOrder.length, Pointer.to(newOrder));
+      parts[0] = new OrderPart(index, null);
+    } else {
+      int[] counts = new int[chunks.size()];
+      for (int v : newOrder) {
+        counts[v / chunkRows]++;
+      }
+      int[][] local = new int[chunks.size()][];
+      int[][] positions = new int[chunks.size()][];
+      for (int k = 0; k < counts.length; k++) {
+        local[k] = new int[counts[k]];
+        positions[k] = new int[counts[k]];
+      }
+      int[] fill = new int[chunks.size()];
+      for (int pos = 0; pos < newOrder.length; pos++) {
+        int k = newOrder[pos] / chunkRows;
+        local[k][fill[k]] = newOrder[pos] - k * chunkRows;
+        positions[k][fill[k]++] = pos;
+      }
+      for (int k = 0; k < parts.length; k++) {
+        cl_mem index = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * counts[k], "a batch order");
+        if (counts[k] > 0) {
+          cl.write(index, 0, 4L * counts[k], Pointer.to(local[k]));
+        }
+        parts[k] = new OrderPart(index, positions[k]);
+      }
+    }
+    orderParts = parts;
+    order = newOrder;
+  }
+
+  private void releaseOrder() {
+    if (orderParts != null) {
+      for (int k = orderParts.length - 1; k >= 0; k--) {
+        if (orderParts[k] != null) {
+          cl.release(orderParts[k].index);
+        }
+      }
+    }
+    orderParts = null;
+    order = null;
+  }
+
+  /** The first index of a sorted array whose value is >= key. */
+  private static int lowerBound(int[] sorted, int key) {
+    int i = Arrays.binarySearch(sorted, key);
+    return i >= 0 ? i : -i - 1;
+  }
+
+  /** The kernel this backend runs ("gradient_cpu", "gradient_gpu_narrow", ...), for reports. */
+  String kernelName() {
+    return kind.kernelName;
+  }
+
+  /** Number of device buffers the features are split into. */
+  int chunkCount() {
+    return chunks.size();
+  }
+
+  /** Releases the device buffers, kernel, program, queue and context; safe to call again. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    order = null;
+    orderParts = null;
+    cl.close();
   }
 }

@@ -1,0 +1,83 @@
+/*
+ * common.cl: the definitions every Descent kernel shares. The host prepends this file to each
+ * program's source, so the kernel files below never repeat it.
+ *
+ * Defines (all given by the host with -D; the defaults here make the file compile on its own):
+ *
+ *   PRECISION  32 (float) or 64 (double, needs cl_khr_fp64): the arithmetic type REAL of the
+ *              margins, residuals, losses and every accumulator. The data itself is always
+ *              float32 on the device; theta arrives in REAL.
+ *   LOSS       0 = squared error, 1 = logistic. A define rather than an argument so the fused row
+ *              loop carries no branch on it.
+ *   CENTER     0 = the host uploaded standardized values z; 1 = the data is raw float32 and the
+ *              kernel subtracts the feature means (in REAL) before use. The float64 path uses 1
+ *              so that it reproduces the float64 reference to ~1e-15 instead of being capped at
+ *              ~1e-8 by rounding z to float32; the host folds 1/scale into theta and into the
+ *              finished gradient, so the kernel never multiplies by it.
+ */
+#ifndef PRECISION
+#define PRECISION 32
+#endif
+#ifndef LOSS
+#define LOSS 1
+#endif
+#ifndef CENTER
+#define CENTER 0
+#endif
+
+#if PRECISION == 64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#define REAL double
+#else
+#define REAL float
+#endif
+
+/* Inlining that survives PoCL's -Dinline= (it defines the keyword away); the kernels rely on it
+ * to specialize a helper called with constant arguments. */
+#if defined(__clang__)
+#define ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Token pasting through one level of expansion, so CAT(REAL, 8) gives float8 or double8. */
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+
+/*
+ * The residual r = dL/dm and the loss L of margin M and target Y, all of type T (REAL or a REAL
+ * vector: the ternary selects per component on vectors).
+ *   squared error: r = m - y,           L = r^2 / 2
+ *   logistic:      r = sigmoid(m) - y,  L = max(m, 0) - y m + log1p(e^-|m|)
+ * One exp serves both, and neither overflows for any |m|: sigmoid is 1/(1+e) for m >= 0 and
+ * e/(1+e) below, with e = e^-|m| <= 1.
+ */
+#if LOSS == 1
+#define RESIDUAL_AND_LOSS(T, M, Y, R, L)                       \
+  do {                                                         \
+    T e_ = exp(-fabs(M));                                      \
+    T p_ = (T)(1) / ((T)(1) + e_);                             \
+    (R) = (((M) >= (T)(0)) ? p_ : e_ * p_) - (Y);              \
+    (L) = fmax((M), (T)(0)) - (Y) * (M) + log1p(e_);           \
+  } while (0)
+#else
+#define RESIDUAL_AND_LOSS(T, M, Y, R, L)                       \
+  do {                                                         \
+    (R) = (M) - (Y);                                           \
+    (L) = (REAL)(0.5) * (R) * (R);                             \
+  } while (0)
+#endif
+
+/*
+ * Kahan summation into slot j of (s, c) in global memory: s holds the running sum, c the
+ * negated low-order part it lost, so the true total is s - c. Used once per block of rows, it
+ * keeps a long per-work-item sum as accurate as a tree (the error no longer grows with the
+ * number of rows). OpenCL compilers do not reassociate floating point unless asked
+ * (-cl-fast-relaxed-math), which the host never passes.
+ */
+inline void kahan_add(__global REAL* s, __global REAL* c, int j, REAL v) {
+  REAL y = v - c[j];
+  REAL t = s[j] + y;
+  c[j] = (t - s[j]) - y;
+  s[j] = t;
+}

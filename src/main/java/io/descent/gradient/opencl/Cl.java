@@ -1,0 +1,167 @@
+package io.descent.gradient.opencl;
+
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.DeviceDescription;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_device_id;
+import org.jocl.cl_platform_id;
+
+/**
+ * The thin layer over JOCL's static API: loading the native library once, listing devices,
+ * reading device properties, and turning {@link CLException}s into messages that say which call
+ * failed and why.
+ */
+final class Cl {
+  private static boolean loaded;
+  private static String loadFailure;
+
+  private Cl() {}
+
+  /**
+   * Loads JOCL's native library and enables exceptions, once.
+   *
+   * @throws BackendUnavailableException when the native library cannot be loaded
+   */
+  static synchronized void load() {
+    if (loaded) {
+      return;
+    }
+    if (loadFailure != null) {
+      throw new BackendUnavailableException(loadFailure);
+    }
+    try {
+      CL.setExceptionsEnabled(true);
+      loaded = true;
+    } catch (LinkageError e) {
+      // UnsatisfiedLinkError on the first try, NoClassDefFoundError on later ones.
+      loadFailure = "the OpenCL runtime could not be loaded (" + e.getClass().getSimpleName()
+          + ": " + e.getMessage() + ")";
+      throw new BackendUnavailableException(loadFailure, e);
+    }
+  }
+
+  /** Every device of every platform, in platform order: the list {@code --device} indexes. */
+  static List<ClDevice> devices() {
+    load();
+    int[] count = new int[1];
+    try {
+      CL.clGetPlatformIDs(0, null, count);
+    } catch (CLException e) {
+      // CL_PLATFORM_NOT_FOUND_KHR from the ICD loader: no platform is installed.
+      return List.of();
+    }
+    cl_platform_id[] platforms = new cl_platform_id[count[0]];
+    CL.clGetPlatformIDs(platforms.length, platforms, null);
+    List<ClDevice> devices = new ArrayList<>();
+    for (cl_platform_id platform : platforms) {
+      String platformName = platformString(platform, CL.CL_PLATFORM_NAME);
+      int[] n = new int[1];
+      try {
+        CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, 0, null, n);
+      } catch (CLException e) {
+        continue; // CL_DEVICE_NOT_FOUND: a platform without devices
+      }
+      cl_device_id[] ids = new cl_device_id[n[0]];
+      CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, ids.length, ids, null);
+      for (cl_device_id id : ids) {
+        devices.add(describe(devices.size(), platform, platformName, id));
+      }
+    }
+    return List.copyOf(devices);
+  }
+
+  private static ClDevice describe(int index, cl_platform_id platform, String platformName,
+      cl_device_id id) {
+    long typeBits = deviceLong(id, CL.CL_DEVICE_TYPE);
+    DeviceDescription.Type type;
+    if ((typeBits & CL.CL_DEVICE_TYPE_GPU) != 0) {
+      type = DeviceDescription.Type.GPU;
+    } else if ((typeBits & CL.CL_DEVICE_TYPE_CPU) != 0) {
+      type = DeviceDescription.Type.CPU;
+    } else if ((typeBits & CL.CL_DEVICE_TYPE_ACCELERATOR) != 0) {
+      type = DeviceDescription.Type.ACCELERATOR;
+    } else {
+      type = DeviceDescription.Type.OTHER;
+    }
+    String extensions = deviceString(id, CL.CL_DEVICE_EXTENSIONS);
+    boolean fp64 = (" " + extensions + " ").contains(" cl_khr_fp64 ");
+    DeviceDescription description = new DeviceDescription(index, platformName,
+        deviceString(id, CL.CL_DEVICE_NAME), type, deviceInt(id, CL.CL_DEVICE_MAX_COMPUTE_UNITS),
+        deviceLong(id, CL.CL_DEVICE_GLOBAL_MEM_SIZE),
+        deviceLong(id, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE), fp64);
+    return new ClDevice(platform, id, description, deviceLong(id, CL.CL_DEVICE_LOCAL_MEM_SIZE),
+        deviceSize(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE));
+  }
+
+  static String platformString(cl_platform_id platform, int param) {
+    long[] size = new long[1];
+    CL.clGetPlatformInfo(platform, param, 0, null, size);
+    byte[] buffer = new byte[(int) size[0]];
+    CL.clGetPlatformInfo(platform, param, buffer.length, Pointer.to(buffer), null);
+    return text(buffer);
+  }
+
+  static String deviceString(cl_device_id device, int param) {
+    long[] size = new long[1];
+    CL.clGetDeviceInfo(device, param, 0, null, size);
+    byte[] buffer = new byte[(int) size[0]];
+    CL.clGetDeviceInfo(device, param, buffer.length, Pointer.to(buffer), null);
+    return text(buffer);
+  }
+
+  static long deviceLong(cl_device_id device, int param) {
+    long[] value = new long[1];
+    CL.clGetDeviceInfo(device, param, Sizeof.cl_ulong, Pointer.to(value), null);
+    return value[0];
+  }
+
+  static long deviceSize(cl_device_id device, int param) {
+    long[] value = new long[1];
+    CL.clGetDeviceInfo(device, param, Sizeof.size_t, Pointer.to(value), null);
+    return Sizeof.size_t == 4 ? value[0] & 0xffffffffL : value[0];
+  }
+
+  static int deviceInt(cl_device_id device, int param) {
+    int[] value = new int[1];
+    CL.clGetDeviceInfo(device, param, Sizeof.cl_uint, Pointer.to(value), null);
+    return value[0];
+  }
+
+  /** A C string from an info query, without its terminating NUL or padding. */
+  private static String text(byte[] buffer) {
+    int end = 0;
+    while (end < buffer.length && buffer[end] != 0) {
+      end++;
+    }
+    return new String(buffer, 0, end, StandardCharsets.UTF_8).trim();
+  }
+
+  /** The symbolic name of an OpenCL status code, e.g. CL_OUT_OF_RESOURCES. */
+  static String status(CLException e) {
+    String name = CL.stringFor_errorCode(e.getStatus());
+    return name == null || name.startsWith("INVALID") ? "status " + e.getStatus() : name;
+  }
+
+  /** Wraps a failed call as an {@link OpenClException} naming the step, the device and status. */
+  static OpenClException error(String step, String device, CLException e) {
+    return new OpenClException(step + " failed on " + device + ": " + status(e), e.getStatus(), e);
+  }
+
+  /** Bytes as a short human figure ("256.0 MiB"), for messages. */
+  static String bytes(long bytes) {
+    if (bytes >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+    }
+    if (bytes >= 1L << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+    }
+    return bytes + " bytes";
+  }
+}

@@ -1,0 +1,207 @@
+package io.descent.gradient.opencl;
+
+import io.descent.gradient.BackendUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+/**
+ * One device's context and in-order queue, with the programs built on it (cached by source and
+ * build options, so each is compiled once per context), their kernels, and the buffers made
+ * through it. {@link #close()} releases them all in reverse order of creation (buffers, kernels,
+ * programs, queue, context) and may be called more than once.
+ */
+final class ClContext implements AutoCloseable {
+  /** Prepended to every program: precision, losses, Kahan step. */
+  static final String COMMON = "common.cl";
+
+  final ClDevice device;
+  final cl_context context;
+  final cl_command_queue queue;
+  private final Map<String, cl_program> programs = new LinkedHashMap<>();
+  private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
+  private final List<cl_mem> buffers = new ArrayList<>();
+  private boolean closed;
+
+  /**
+   * Creates the context and queue.
+   *
+   * @throws BackendUnavailableException when the driver refuses
+   */
+  ClContext(ClDevice device) {
+    this.device = device;
+    cl_context c = null;
+    try {
+      c = CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null);
+      this.queue = CL.clCreateCommandQueue(c, device.id(), 0, null);
+      this.context = c;
+    } catch (CLException e) {
+      if (c != null) {
+        CL.clReleaseContext(c);
+      }
+      throw new BackendUnavailableException("could not create an OpenCL context on "
+          + device.name() + ": " + Cl.status(e), e);
+    }
+  }
+
+  /**
+   * The program built from {@link #COMMON} followed by {@code file}, with {@code options}; built
+   * on first use and cached for the life of this context.
+   *
+   * @throws KernelBuildException with the build log when it does not compile
+   */
+  cl_program program(String file, String options) {
+    checkOpen();
+    String key = file + "|" + options;
+    cl_program cached = programs.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    String[] sources = {source(COMMON), source(file)};
+    cl_program program = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
+    try {
+      CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
+    } catch (CLException e) {
+      String log = buildLog(program);
+      CL.clReleaseProgram(program);
+      throw new KernelBuildException(file, device.name(), options, log, e);
+    }
+    programs.put(key, program);
+    return program;
+  }
+
+  /** The kernel {@code name} of a program made by {@link #program}, created once. */
+  cl_kernel kernel(cl_program program, String name) {
+    checkOpen();
+    String key = System.identityHashCode(program) + "|" + program + "|" + name;
+    cl_kernel cached = kernels.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    cl_kernel kernel = CL.clCreateKernel(program, name, null);
+    kernels.put(key, kernel);
+    return kernel;
+  }
+
+  /**
+   * A device buffer of {@code bytes} bytes (at least one), owned by this context.
+   *
+   * @throws BackendUnavailableException when the device cannot allocate it
+   */
+  cl_mem buffer(long flags, long bytes, String what) {
+    checkOpen();
+    try {
+      cl_mem mem = CL.clCreateBuffer(context, flags, Math.max(bytes, 1), null, null);
+      buffers.add(mem);
+      return mem;
+    } catch (CLException e) {
+      throw new BackendUnavailableException("could not allocate " + Cl.bytes(bytes) + " for "
+          + what + " on " + device.name() + ": " + Cl.status(e), e);
+    }
+  }
+
+  /** Releases one buffer made by {@link #buffer} before the context closes. */
+  void release(cl_mem mem) {
+    if (mem != null && buffers.remove(mem)) {
+      CL.clReleaseMemObject(mem);
+    }
+  }
+
+  /** Blocking write of {@code bytes} bytes from host memory at {@code offset} of a buffer. */
+  void write(cl_mem mem, long offset, long bytes, Pointer from) {
+    CL.clEnqueueWriteBuffer(queue, mem, true, offset, bytes, from, 0, null, null);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the OpenCL context on " + device.name() + " is closed");
+    }
+  }
+
+  /** The compiler's output for a program built here (warnings, if any). */
+  String buildLog(cl_program program) {
+    try {
+      long[] size = new long[1];
+      CL.clGetProgramBuildInfo(program, device.id(), CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
+      byte[] log = new byte[(int) size[0]];
+      CL.clGetProgramBuildInfo(program, device.id(), CL.CL_PROGRAM_BUILD_LOG, log.length,
+          Pointer.to(log), null);
+      int end = log.length;
+      while (end > 0 && log[end - 1] == 0) {
+        end--;
+      }
+      return new String(log, 0, end, StandardCharsets.UTF_8);
+    } catch (CLException e) {
+      return "(no build log: " + Cl.status(e) + ")";
+    }
+  }
+
+  /** The text of {@code /kernels/NAME} from the classpath (the jar packs kernels/ there). */
+  static String source(String name) {
+    String path = "/kernels/" + name;
+    try (InputStream in = ClContext.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("kernel source " + path + " is not on the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read kernel source " + path, e);
+    }
+  }
+
+  /** Releases buffers, kernels, programs, the queue and the context, newest first; idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    RuntimeException first = null;
+    for (int i = buffers.size() - 1; i >= 0; i--) {
+      cl_mem m = buffers.get(i);
+      first = attempt(first, () -> CL.clReleaseMemObject(m));
+    }
+    buffers.clear();
+    List<cl_kernel> ks = new ArrayList<>(kernels.values());
+    for (int i = ks.size() - 1; i >= 0; i--) {
+      cl_kernel k = ks.get(i);
+      first = attempt(first, () -> CL.clReleaseKernel(k));
+    }
+    kernels.clear();
+    List<cl_program> ps = new ArrayList<>(programs.values());
+    for (int i = ps.size() - 1; i >= 0; i--) {
+      cl_program p = ps.get(i);
+      first = attempt(first, () -> CL.clReleaseProgram(p));
+    }
+    programs.clear();
+    first = attempt(first, () -> CL.clReleaseCommandQueue(queue));
+    first = attempt(first, () -> CL.clReleaseContext(context));
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static RuntimeException attempt(RuntimeException first, Runnable release) {
+    try {
+      release.run();
+      return first;
+    } catch (CLException e) {
+      return first != null ? first : new IllegalStateException("releasing an OpenCL object failed: "
+          + Cl.status(e), e);
+    }
+  }
+}
