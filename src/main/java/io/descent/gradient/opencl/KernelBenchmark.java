@@ -1,0 +1,340 @@
+package io.descent.gradient.opencl;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.Batch;
+import io.descent.gradient.DeviceDescription;
+import io.descent.gradient.OpenClOptions;
+import io.descent.loss.Loss;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+/**
+ * How close the fused gradient kernel comes to the device's memory bandwidth.
+ *
+ * <p>On each device it measures (a) a plain read kernel ({@code kernels/read_bandwidth.cl}, the
+ * same layout as the gradient: contiguous blocks per work-item on CPUs, coalesced with a tree on
+ * GPUs) over an n x d float32 buffer, and (b) one logistic loss + gradient evaluation of
+ * {@link OpenClBackend} over the same n x d data, both timed as median wall time over repeats
+ * after warm-up, each run ending with the read-back of its results. The two are interleaved
+ * (one (a), one (b), ...) so that a change in machine load affects both alike. It prints both
+ * rates in GB/s ({@code n * d * 4} bytes per run) and the ratio (b)/(a), the fraction of the
+ * achievable read bandwidth the gradient reaches, both from the two medians and as the median of
+ * the ratios of adjacent pairs (steadier on a shared machine).
+ *
+ * <p>How the CPU layout's defaults were found (PoCL 3.1 on a 2-core AMD EPYC, 1,000,000 x 64,
+ * logistic; ratios are paired medians): the first kernel read each block column-wise (one
+ * vector of each of its rows in turn) and reached 0.52 to 0.58, and only with at least four
+ * work-items per compute unit: with two or four work-groups in all, PoCL apparently ran them on
+ * one thread and the rate halved to 10 GB/s. 16-wide vectors gave about a quarter more; software prefetch two blocks
+ * ahead ({@code __builtin_prefetch}: PoCL's {@code prefetch()} does nothing) reached 0.75 to
+ * 0.85 but stalled on full fill buffers. Reading each block row after row, in address order,
+ * was the decisive change: 0.90 to 0.94 with no software prefetch at all, which then only
+ * hurt and was removed. Single-threaded ({@code POCL_MAX_PTHREAD_COUNT=1}, where the kernel is
+ * compute-bound), a transposing reduction of the block's margins, a copy of the block code for
+ * full contiguous blocks (one vector load of y, no clamps or masks) and two FMA chains per sum
+ * took it from 20.5 to 22.8 GB/s; 16 rows per block beat 8 by about 5 percent with 8-wide
+ * vectors (each exp and log1p then serves 16 rows), while 16 x 16 spilled registers; compiling
+ * d in as a constant gained 4 to 5 percent, not worth a program per d. Prefetch in the read
+ * kernel did not make it faster, so the baseline stays a plain read. On this shared machine the
+ * read bandwidth itself moves between about 20 and 58 GB/s with the host's load; at the top of
+ * that range the evaluation becomes compute-bound near 40 GB/s and the ratio falls to about 0.7.
+ *
+ * <p>Usage: {@code java -cp "target/classes:target/lib/*"
+ * io.descent.gradient.opencl.KernelBenchmark [--device D] [--layout auto|cpu|gpu] [--rows N]
+ * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--vw W] [--rb B]
+ * [--items I] [--define NAME=VALUE]...} (defaults: every device, auto layout, 1,000,000 x 64,
+ * logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items override the CPU layout's
+ * tunables and --define any kernel tunable, for tuning).
+ */
+public final class KernelBenchmark {
+  private KernelBenchmark() {}
+
+  /**
+   * The read bandwidth (a) of one device: a kernel that only sums {@code rows * features}
+   * float32 values in the given layout's access pattern.
+   *
+   * @param options the device and layout (precision is ignored: the data is float32)
+   * @param rows rows of the buffer
+   * @param features features per row
+   * @param warmup untimed runs first (the first run also builds the kernel)
+   * @param repeats timed runs; the median is reported
+   * @return the median rate over the timed runs
+   * @throws io.descent.gradient.BackendUnavailableException when the device cannot run it
+   */
+  public static Throughput measureReadBandwidth(OpenClOptions options, int rows, int features,
+      int warmup, int repeats) {
+    float[] x = pattern(rows, features);
+    ClDevice device = OpenClBackend.select(Cl.devices(), options.device());
+    try (ReadProbe probe = new ReadProbe(device, layout(device, options), x, Tuning.defaults())) {
+      for (int k = 0; k < warmup; k++) {
+        probe.run();
+      }
+      double[] t = new double[repeats];
+      for (int k = 0; k < repeats; k++) {
+        t[k] = probe.run();
+      }
+      return new Throughput(device.name(), "read", probe.layout, 4L * rows * features, repeats,
+          median(t));
+    }
+  }
+
+  /**
+   * The read bandwidth (a) and one logistic evaluation (b) on the same random
+   * {@code rows x features} data, interleaved.
+   *
+   * @param options the device and layout; precision applies to (b)
+   * @param rows rows of the data
+   * @param features features per row
+   * @param warmup untimed (a, b) pairs first
+   * @param repeats timed (a, b) pairs
+   * @return the two rates, and the median over the pairs of time(a) / time(b)
+   */
+  public static Comparison compare(OpenClOptions options, int rows, int features, int warmup,
+      int repeats) {
+    return compare(options, Loss.LOGISTIC, rows, features, warmup, repeats, Tuning.defaults());
+  }
+
+  /**
+   * The outcome of {@link #compare}.
+   *
+   * @param read (a), the read kernel
+   * @param evaluation (b), one loss + gradient evaluation
+   * @param pairedRatio the median over the timed pairs of {@code time(a) / time(b)}: (b)/(a)
+   *     measured on adjacent runs, so that a change in machine load during the measurement
+   *     moves both sides together
+   */
+  public record Comparison(Throughput read, Throughput evaluation, double pairedRatio) {
+    /** (b)/(a) from the two medians. */
+    public double ratio() {
+      return evaluation.gigabytesPerSecond() / read.gigabytesPerSecond();
+    }
+  }
+
+  static Comparison compare(OpenClOptions options, Loss loss, int rows, int features,
+      int warmup, int repeats, Tuning tuning) {
+    Dataset data = logisticData(rows, features, 20260101L);
+    ClDevice device = OpenClBackend.select(Cl.devices(), options.device());
+    String layout = layout(device, options);
+    OpenClOptions exact = new OpenClOptions(String.valueOf(device.description().index()), layout,
+        options.precision());
+    double[] theta = new double[features + 1];
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int j = 0; j <= features; j++) {
+      theta[j] = rnd.nextGaussian() / Math.sqrt(features);
+    }
+    Batch all = Batch.all(rows);
+    try (ReadProbe probe = new ReadProbe(device, layout, data.x(), tuning);
+        OpenClBackend backend = OpenClBackend.open(data, Standardization.fit(data),
+            loss, exact, tuning)) {
+      for (int k = 0; k < warmup; k++) {
+        probe.run();
+        backend.evaluate(theta, all);
+      }
+      double[] read = new double[repeats];
+      double[] eval = new double[repeats];
+      for (int k = 0; k < repeats; k++) {
+        read[k] = probe.run();
+        long t0 = System.nanoTime();
+        backend.evaluate(theta, all);
+        eval[k] = (System.nanoTime() - t0) * 1e-9;
+      }
+      long bytes = 4L * rows * features;
+      double[] ratios = new double[repeats];
+      for (int k = 0; k < repeats; k++) {
+        ratios[k] = read[k] / eval[k];
+      }
+      return new Comparison(
+          new Throughput(device.name(), "read", layout, bytes, repeats, median(read)),
+          new Throughput(device.name(), loss.label() + " evaluation (" + backend.kernelName()
+              + ", " + backend.info().precision() + ")", layout, bytes, repeats, median(eval)),
+          median(ratios));
+    }
+  }
+
+  /**
+   * Runs {@link #compare} on each device (or the one named) and prints the figures.
+   *
+   * @param args the options in the class comment
+   */
+  public static void main(String[] args) {
+    String deviceChoice = null;
+    String layout = "auto";
+    int rows = 1_000_000;
+    int features = 64;
+    int warmup = 5;
+    int repeats = 21;
+    Tuning tuning = Tuning.defaults();
+    Loss loss = Loss.LOGISTIC;
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--device" -> deviceChoice = value;
+        case "--layout" -> layout = value;
+        case "--loss" -> loss = Loss.valueOf(value.toUpperCase(Locale.ROOT));
+        case "--rows" -> rows = Integer.parseInt(value);
+        case "--features" -> features = Integer.parseInt(value);
+        case "--warmup" -> warmup = Integer.parseInt(value);
+        case "--repeats" -> repeats = Integer.parseInt(value);
+        case "--vw" -> tuning = tuning.withCpu(Integer.parseInt(value), tuning.rowsPerBlock(),
+            tuning.itemsPerComputeUnit());
+        case "--rb" -> tuning = tuning.withCpu(tuning.vectorWidth(), Integer.parseInt(value),
+            tuning.itemsPerComputeUnit());
+        case "--items" -> tuning = tuning.withCpu(tuning.vectorWidth(), tuning.rowsPerBlock(),
+            Integer.parseInt(value));
+        case "--define" -> tuning = tuning.withDefines("-D" + value);
+        default -> {
+          System.err.println("unknown option " + args[i]);
+          System.exit(2);
+        }
+      }
+      i++;
+    }
+    List<DeviceDescription> devices = OpenClBackend.devices();
+    if (devices.isEmpty()) {
+      System.err.println("no OpenCL platform found");
+      System.exit(1);
+    }
+    List<String> choices = new ArrayList<>();
+    if (deviceChoice != null) {
+      choices.add(deviceChoice);
+    } else {
+      devices.forEach(d -> choices.add(String.valueOf(d.index())));
+    }
+    System.out.printf(Locale.ROOT, "%d x %d float32 (%.0f MB), %d warm-up + %d timed runs, %s%n",
+        rows, features, 4.0 * rows * features / 1e6, warmup, repeats, tuning);
+    for (String choice : choices) {
+      OpenClOptions options = new OpenClOptions(choice, layout, "float");
+      Comparison r = compare(options, loss, rows, features, warmup, repeats, tuning);
+      System.out.println(r.read().device());
+      System.out.println("  (a) " + r.read().summary());
+      System.out.println("  (b) " + r.evaluation().summary());
+      System.out.printf(Locale.ROOT, "  (b)/(a) = %.3f from the medians, %.3f median of the %d"
+          + " adjacent pairs%n", r.ratio(), r.pairedRatio(), repeats);
+    }
+  }
+
+  private static String layout(ClDevice device, OpenClOptions options) {
+    return options.layout().equals("auto")
+        ? (device.description().type() == DeviceDescription.Type.CPU ? "cpu" : "gpu")
+        : options.layout();
+  }
+
+  /** Any values will do for a read; these are cheap to make. */
+  private static float[] pattern(int rows, int features) {
+    float[] x = new float[Math.multiplyExact(rows, features)];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i % 1021) * 0.001f;
+    }
+    return x;
+  }
+
+  /** Gaussian features on mixed scales and labels drawn from a logistic model. */
+  static Dataset logisticData(int rows, int features, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double[] w = new double[features];
+    for (int j = 0; j < features; j++) {
+      w[j] = rnd.nextGaussian() / Math.sqrt(features);
+    }
+    float[] x = new float[Math.multiplyExact(rows, features)];
+    double[] y = new double[rows];
+    for (int i = 0; i < rows; i++) {
+      double m = 0;
+      for (int j = 0; j < features; j++) {
+        double z = rnd.nextGaussian();
+        x[i * features + j] = (float) (z * (1 + j % 5) + j % 3);
+        m += w[j] * z;
+      }
+      y[i] = rnd.nextDouble() < 1 / (1 + Math.exp(-m)) ? 1 : 0;
+    }
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < features; j++) {
+      names.add("x" + j);
+    }
+    return new Dataset("synthetic", names, "y", x, y, null);
+  }
+
+  private static double median(double[] t) {
+    double[] s = t.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+  }
+
+  /** The read kernel with its buffers, on its own context. */
+  static final class ReadProbe implements AutoCloseable {
+    final String layout;
+    private final ClContext cl;
+    private final cl_kernel kernel;
+    private final int slots;
+    private final long global;
+    private final long local;
+    private final float[] partialHost;
+    private final cl_mem partial;
+
+    ReadProbe(ClDevice device, String layout, float[] x, Tuning tuning) {
+      this.layout = layout;
+      long bytes = 4L * x.length;
+      if (bytes > device.description().maxAllocationBytes()) {
+        throw new IllegalArgumentException("the read buffer (" + Cl.bytes(bytes)
+            + ") exceeds the largest buffer on " + device.name());
+      }
+      int cu = Math.max(1, device.description().computeUnits());
+      int wgs = (int) Math.min(tuning.workGroupSize(),
+          Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
+      ClContext context = new ClContext(device);
+      this.cl = context;
+      try {
+        cl_mem data = context.buffer(CL.CL_MEM_READ_ONLY, bytes, "the read buffer");
+        context.write(data, 0, bytes, Pointer.to(x));
+        String defines = "-DVW=" + tuning.vectorWidth() + " -DWGS=" + wgs + " "
+            + tuning.extraDefines();
+        boolean cpu = layout.equals("cpu");
+        kernel = context.kernel(context.program("read_bandwidth.cl", defines),
+            cpu ? "read_cpu" : "read_gpu");
+        if (cpu) {
+          slots = tuning.itemsPerComputeUnit() * cu;
+          local = 1;
+          global = slots;
+        } else {
+          slots = (int) Math.max(1, Math.min(cu * 64L, x.length / ((long) wgs * 16)));
+          local = wgs;
+          global = (long) slots * wgs;
+        }
+        partialHost = new float[slots];
+        partial = context.buffer(CL.CL_MEM_WRITE_ONLY, 4L * slots, "partial sums");
+        CL.clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(data));
+        CL.clSetKernelArg(kernel, 1, Sizeof.cl_int, Pointer.to(new int[] {x.length}));
+        CL.clSetKernelArg(kernel, 2, Sizeof.cl_mem, Pointer.to(partial));
+        if (!cpu) {
+          CL.clSetKernelArg(kernel, 3, 4L * wgs, null);
+        }
+      } catch (RuntimeException e) {
+        context.close();
+        throw e;
+      }
+    }
+
+    /** One timed run: launch, then read the partial sums back. */
+    double run() {
+      long t0 = System.nanoTime();
+      CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {global},
+          new long[] {local}, 0, null, null);
+      CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 4L * slots, Pointer.to(partialHost), 0,
+          null, null);
+      return (System.nanoTime() - t0) * 1e-9;
+    }
+
+    @Override
+    public void close() {
+      cl.close();
+    }
+  }
+}
