@@ -51,7 +51,8 @@ public abstract class GradientBackendContractTest {
     return new Dataset("random", names, "y", x, y, null);
   }
 
-  static double[] randomTheta(int d, long seed) {
+  /** Random theta of length d + 1 with entries of size about 1/sqrt(d + 1). */
+  public static double[] randomTheta(int d, long seed) {
     Random rnd = new Random(seed);
     double[] t = new double[d + 1];
     for (int j = 0; j <= d; j++) {

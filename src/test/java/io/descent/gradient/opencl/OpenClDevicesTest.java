@@ -1,0 +1,189 @@
+package io.descent.gradient.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.Backends;
+import io.descent.gradient.DeviceDescription;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.GradientBackendContractTest;
+import io.descent.gradient.OpenClOptions;
+import io.descent.loss.Loss;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Device listing and choice, and the reasons the backend gives when it cannot run. */
+class OpenClDevicesTest {
+
+  @BeforeEach
+  void requireOpenCl() {
+    OpenClAvailability.require();
+  }
+
+  private static Dataset small() {
+    return GradientBackendContractTest.randomData(20, 3, Loss.LINEAR, 1);
+  }
+
+  @Test
+  void devicesAreListedInIndexOrderWithTheirProperties() {
+    List<DeviceDescription> devices = OpenClBackend.devices();
+    assertFalse(devices.isEmpty());
+    for (int i = 0; i < devices.size(); i++) {
+      DeviceDescription d = devices.get(i);
+      assertEquals(i, d.index());
+      assertFalse(d.name().isBlank());
+      assertFalse(d.platform().isBlank());
+      assertTrue(d.computeUnits() > 0, d.summary());
+      assertTrue(d.maxAllocationBytes() > 0 && d.maxAllocationBytes() <= d.globalMemoryBytes(),
+          d.summary());
+      assertTrue(d.summary().startsWith(i + ": " + d.name()), d.summary());
+    }
+  }
+
+  @Test
+  void aDeviceIsChosenByIndexOrByNameIgnoringCase() {
+    List<ClDevice> all = Cl.devices();
+    ClDevice last = all.get(all.size() - 1);
+    assertSame(last, OpenClBackend.select(all, String.valueOf(all.size() - 1)));
+    String part = last.name().substring(0, Math.min(6, last.name().length()));
+    assertEquals(last.name().toLowerCase(Locale.ROOT).indexOf(part.toLowerCase(Locale.ROOT)) >= 0,
+        true);
+    ClDevice byName = OpenClBackend.select(all, part.toUpperCase(Locale.ROOT));
+    assertTrue(byName.name().toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT)));
+  }
+
+  @Test
+  void theDefaultPrefersAGpu() {
+    List<ClDevice> all = Cl.devices();
+    ClDevice chosen = OpenClBackend.select(all, null);
+    boolean anyGpu = all.stream()
+        .anyMatch(d -> d.description().type() == DeviceDescription.Type.GPU);
+    assertEquals(anyGpu ? DeviceDescription.Type.GPU : all.get(0).description().type(),
+        chosen.description().type());
+  }
+
+  @Test
+  void anUnknownDeviceListsTheAvailableOnes() {
+    List<ClDevice> all = Cl.devices();
+    BackendUnavailableException byName = assertThrows(BackendUnavailableException.class,
+        () -> OpenClBackend.open(small(), Standardization.fit(small()), Loss.LINEAR,
+            new OpenClOptions("no-such-device-xyz", "auto", "float")));
+    assertTrue(byName.getMessage().contains("no-such-device-xyz"), byName.getMessage());
+    assertTrue(byName.getMessage().contains(all.get(0).name()), byName.getMessage());
+    BackendUnavailableException byIndex = assertThrows(BackendUnavailableException.class,
+        () -> OpenClBackend.select(all, String.valueOf(all.size())));
+    assertTrue(byIndex.getMessage().contains("available: 0: "), byIndex.getMessage());
+    assertFalse(byIndex.getMessage().contains("\n"));
+  }
+
+  @Test
+  void withoutPlatformsTheReasonSaysSo() {
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> OpenClBackend.select(new ArrayList<>(), null));
+    assertEquals("no OpenCL platform found", e.getMessage());
+  }
+
+  @Test
+  void doublePrecisionNeedsFp64() {
+    DeviceDescription without = new DeviceDescription(0, "Some platform", "Some GPU",
+        DeviceDescription.Type.GPU, 4, 1L << 30, 1L << 28, false);
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> OpenClBackend.requirePrecision(without, true));
+    assertEquals("device Some GPU has no cl_khr_fp64: use --precision float", e.getMessage());
+    OpenClBackend.requirePrecision(without, false);
+  }
+
+  @Test
+  void dataLargerThanDeviceMemoryIsRefusedWithBothSizes() {
+    Dataset data = GradientBackendContractTest.randomData(10_000, 50, Loss.LINEAR, 2);
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> OpenClBackend.open(data, Standardization.fit(data), Loss.LINEAR,
+            OpenClOptions.defaults(), Tuning.defaults().withGlobalMemoryBytes(1 << 20)));
+    // 10,000 x 50 x 4 bytes of features alone is 1.9 MiB; the device is said to have 1 MiB.
+    assertTrue(e.getMessage().matches("the data needs (1\\.9|2\\.0) MiB of device memory "
+        + "\\(10000 rows x 50 features\\) but .+ has 1\\.0 MiB"), e.getMessage());
+  }
+
+  @Test
+  void autoLayoutFollowsTheDeviceType() {
+    for (ClDevice device : Cl.devices()) {
+      String index = String.valueOf(device.description().index());
+      try (GradientBackend b = OpenClBackend.open(small(), Standardization.fit(small()),
+          Loss.LINEAR, new OpenClOptions(index, "auto", "float"))) {
+        assertEquals(device.description().type() == DeviceDescription.Type.CPU ? "cpu" : "gpu",
+            b.info().layout());
+        assertEquals(device.name(), b.info().device());
+      }
+    }
+  }
+
+  @Test
+  void backendsOpensOpenClByName() {
+    try (GradientBackend b = Backends.open("opencl", small(), Standardization.fit(small()),
+        Loss.LINEAR, null, line -> { })) {
+      assertEquals(BackendKind.OPENCL, b.info().kind());
+    }
+  }
+
+  @Test
+  void aKernelThatDoesNotBuildCarriesItsBuildLog() {
+    try (ClContext context = new ClContext(OpenClBackend.select(Cl.devices(), null))) {
+      KernelBuildException e = assertThrows(KernelBuildException.class,
+          () -> context.program("broken_for_test.cl", "-DPRECISION=32"));
+      assertTrue(e.buildLog().contains("this_is_not_declared"), e.buildLog());
+      assertTrue(e.getMessage().startsWith("kernel broken_for_test.cl failed to build on "),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+      assertEquals("-DPRECISION=32", e.options());
+    }
+  }
+
+  @Test
+  void programsAreBuiltOncePerContextAndOptions() {
+    try (ClContext context = new ClContext(OpenClBackend.select(Cl.devices(), null))) {
+      assertSame(context.program("read_bandwidth.cl", "-DVW=8"),
+          context.program("read_bandwidth.cl", "-DVW=8"));
+      assertFalse(context.program("read_bandwidth.cl", "-DVW=8")
+          == context.program("read_bandwidth.cl", "-DVW=4"));
+    }
+  }
+
+  /** Compiler warnings would reach the user's terminal (PoCL prints them), so there are none. */
+  @Test
+  void everyKernelBuildsWithoutWarnings() {
+    for (ClDevice device : Cl.devices()) {
+      try (ClContext context = new ClContext(device)) {
+        for (int precision : device.description().fp64() ? new int[] {32, 64} : new int[] {32}) {
+          for (int loss = 0; loss <= 1; loss++) {
+            String common = "-DPRECISION=" + precision + " -DLOSS=" + loss + " -DCENTER="
+                + (precision == 64 ? 1 : 0);
+            for (String file : List.of("gradient_cpu.cl", "gradient_gpu.cl")) {
+              String log = context.buildLog(context.program(file, common));
+              assertFalse(log.contains("warning"), file + " " + common + ":\n" + log);
+            }
+          }
+        }
+        String log = context.buildLog(context.program("read_bandwidth.cl", ""));
+        assertFalse(log.contains("warning"), "read_bandwidth.cl:\n" + log);
+      }
+    }
+  }
+
+  @Test
+  void readBandwidthIsMeasured() {
+    Throughput t = KernelBenchmark.measureReadBandwidth(OpenClOptions.defaults(), 20_000, 16, 1,
+        3);
+    assertEquals(20_000L * 16 * 4, t.bytes());
+    assertTrue(t.medianSeconds() > 0 && t.gigabytesPerSecond() > 0, t.summary());
+  }
+}
