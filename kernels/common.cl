@@ -11,7 +11,7 @@
  *              loop carries no branch on it.
  *   CENTER     0 = the host uploaded standardized values z; 1 = the data is raw float32 and the
  *              kernel subtracts the feature means (in REAL) before use. The float64 path uses 1
- *              so that it reproduces the float64 reference to ~1e-13 instead of being capped at
+ *              so that it reproduces the float64 reference to ~1e-15 instead of being capped at
  *              ~1e-8 by rounding z to float32; the host folds 1/scale into theta and into the
  *              finished gradient, so the kernel never multiplies by it.
  */
@@ -30,6 +30,14 @@
 #define REAL double
 #else
 #define REAL float
+#endif
+
+/* Inlining that survives PoCL's -Dinline= (it defines the keyword away); the kernels rely on it
+ * to specialize a helper called with constant arguments. */
+#if defined(__clang__)
+#define ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define ALWAYS_INLINE inline
 #endif
 
 /* Token pasting through one level of expansion, so CAT(REAL, 8) gives float8 or double8. */

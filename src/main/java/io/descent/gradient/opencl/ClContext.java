@@ -145,7 +145,8 @@ final class ClContext implements AutoCloseable {
     }
   }
 
-  private String buildLog(cl_program program) {
+  /** The compiler's output for a program built here (warnings, if any). */
+  String buildLog(cl_program program) {
     try {
       long[] size = new long[1];
       CL.clGetProgramBuildInfo(program, device.id(), CL.CL_PROGRAM_BUILD_LOG, 0, null, size);

@@ -30,6 +30,24 @@ import org.jocl.cl_mem;
  * achievable read bandwidth the gradient reaches, both from the two medians and as the median of
  * the ratios of adjacent pairs (steadier on a shared machine).
  *
+ * <p>How the CPU layout's defaults were found (PoCL 3.1 on a 2-core AMD EPYC, 1,000,000 x 64,
+ * logistic; ratios are paired medians): the first kernel read each block column-wise (one
+ * vector of each of its rows in turn) and reached 0.52 to 0.58, and only with at least four
+ * work-items per compute unit: with two or four work-groups in all, PoCL apparently ran them on
+ * one thread and the rate halved to 10 GB/s. 16-wide vectors gave about a quarter more; software prefetch two blocks
+ * ahead ({@code __builtin_prefetch}: PoCL's {@code prefetch()} does nothing) reached 0.75 to
+ * 0.85 but stalled on full fill buffers. Reading each block row after row, in address order,
+ * was the decisive change: 0.90 to 0.94 with no software prefetch at all, which then only
+ * hurt and was removed. Single-threaded ({@code POCL_MAX_PTHREAD_COUNT=1}, where the kernel is
+ * compute-bound), a transposing reduction of the block's margins, a copy of the block code for
+ * full contiguous blocks (one vector load of y, no clamps or masks) and two FMA chains per sum
+ * took it from 20.5 to 22.8 GB/s; 16 rows per block beat 8 by about 5 percent with 8-wide
+ * vectors (each exp and log1p then serves 16 rows), while 16 x 16 spilled registers; compiling
+ * d in as a constant gained 4 to 5 percent, not worth a program per d. Prefetch in the read
+ * kernel did not make it faster, so the baseline stays a plain read. On this shared machine the
+ * read bandwidth itself moves between about 20 and 58 GB/s with the host's load; at the top of
+ * that range the evaluation becomes compute-bound near 40 GB/s and the ratio falls to about 0.7.
+ *
  * <p>Usage: {@code java -cp "target/classes:target/lib/*"
  * io.descent.gradient.opencl.KernelBenchmark [--device D] [--layout auto|cpu|gpu] [--rows N]
  * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--vw W] [--rb B]
@@ -49,6 +67,7 @@ public final class KernelBenchmark {
    * @param features features per row
    * @param warmup untimed runs first (the first run also builds the kernel)
    * @param repeats timed runs; the median is reported
+   * @return the median rate over the timed runs
    * @throws io.descent.gradient.BackendUnavailableException when the device cannot run it
    */
   public static Throughput measureReadBandwidth(OpenClOptions options, int rows, int features,
@@ -141,7 +160,11 @@ public final class KernelBenchmark {
     }
   }
 
-  /** Runs {@link #compare} on each device (or the one named) and prints the figures. */
+  /**
+   * Runs {@link #compare} on each device (or the one named) and prints the figures.
+   *
+   * @param args the options in the class comment
+   */
   public static void main(String[] args) {
     String deviceChoice = null;
     String layout = "auto";

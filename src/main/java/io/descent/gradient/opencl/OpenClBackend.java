@@ -41,14 +41,14 @@ import org.jocl.cl_mem;
  * five digits), and it would cost an extra operation per value. In double precision the raw
  * float32 data is uploaded and the kernel subtracts the means in float64, with {@code 1/scale}
  * folded into theta and into the finished gradient on the host: that path then reproduces the
- * float64 {@link io.descent.gradient.ReferenceBackend} to about 1e-13, where rounding z to float32
- * would have capped it near 1e-8. Data larger than the device's largest buffer
+ * float64 {@link io.descent.gradient.ReferenceBackend} to about 1e-15, where rounding z to float32
+ * would have capped it near 1e-8. For squared error in float precision the targets are uploaded
+ * minus their mean, and the same shift is taken off the intercept at each evaluation:
+ * {@code m - y} is unchanged, but float32 then rounds {@code y - mean} and the shifted margin
+ * relative to the targets' spread rather than their size (a target of 100000 +- 10 would
+ * otherwise lose the residual's last four digits). Data larger than the device's largest buffer
  * ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}) is split into chunks of rows, one buffer each; data
- * larger than its global memory is refused with both sizes in the message. For squared error
- * in float precision the targets are uploaded minus their mean, and the same shift is taken off the intercept at
- * each evaluation: {@code m - y} is unchanged, but float32 rounds {@code y - mean} and the
- * shifted margin relative to the targets' spread rather than their size (a target of 100000 +-
- * 10 would otherwise lose the residual's last four digits).
+ * larger than its global memory is refused with both sizes in the message.
  *
  * <p><b>Kernels.</b> One fused pass over the rows per evaluation (margin, residual, loss and
  * gradient together), in one of two layouts: {@code cpu} (each work-item streams one contiguous
@@ -136,6 +136,7 @@ public final class OpenClBackend implements GradientBackend {
    * @param standardization applied to every feature (the identity to train on raw values)
    * @param loss the per-row loss
    * @param options device, layout and precision
+   * @return the open backend, its data on the device
    * @throws BackendUnavailableException with a one-line reason when it cannot run here: no
    *     OpenCL runtime or platform, no matching device, float64 asked on a device without
    *     {@code cl_khr_fp64}, data larger than the device's memory, or a kernel that does not
@@ -289,7 +290,8 @@ public final class OpenClBackend implements GradientBackend {
     }
     int stride = kind.compensated ? 2 * p : p;
     long partialBytes = Math.max(1, slots) * stride * realBytes;
-    long needed = 4L * rows * d + (long) realBytes * rows + partialBytes
+    // Features, targets, room for a shuffled order's row index, partial sums, theta and means.
+    long needed = 4L * rows * d + (long) realBytes * rows + 4L * rows + partialBytes
         + (long) realBytes * (2L * d + 1);
     long global = tuning.globalMemoryBytes() > 0 ? tuning.globalMemoryBytes()
         : desc.globalMemoryBytes();
@@ -326,7 +328,9 @@ public final class OpenClBackend implements GradientBackend {
         for (int j = 0; j < d; j++) {
           invScale[j] = 1.0 / scale[j];
         }
-        context.write(center, 0, (long) d * realBytes, Pointer.to(standardization.mean()));
+        if (d > 0) {
+          context.write(center, 0, (long) d * realBytes, Pointer.to(standardization.mean()));
+        }
       } else {
         invScale = null;
       }
@@ -487,7 +491,22 @@ public final class OpenClBackend implements GradientBackend {
     try {
       return run(thetaValues, batch);
     } catch (CLException e) {
+      drain();
       throw Cl.error("evaluating " + kind.kernelName, device.name(), e);
+    } catch (BackendUnavailableException e) {
+      // An index buffer for a new order could not be allocated.
+      drain();
+      int status = e.getCause() instanceof CLException c ? c.getStatus() : 0;
+      throw new OpenClException(e.getMessage(), status, e);
+    }
+  }
+
+  /** Waits for anything still queued (theta's write reads thetaHost) after a failed call. */
+  private void drain() {
+    try {
+      CL.clFinish(cl.queue);
+    } catch (CLException ignored) {
+      // The original failure is the one worth reporting.
     }
   }
 

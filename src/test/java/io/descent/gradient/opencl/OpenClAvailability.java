@@ -11,23 +11,34 @@ import org.junit.jupiter.api.Assumptions;
  * silently there.
  */
 public final class OpenClAvailability {
+  /** Why OpenCL cannot run here, or "" when it can; looked up once. */
+  private static String reason;
+  private static boolean told;
+
   private OpenClAvailability() {}
 
-  /** Returns when an OpenCL device exists; otherwise skips, or fails under DESCENT_REQUIRE_OPENCL=1. */
-  public static void require() {
-    String reason;
-    try {
-      if (!OpenClBackend.devices().isEmpty()) {
-        return;
+  /** Returns when a device exists; otherwise skips the test, or fails it where required. */
+  public static synchronized void require() {
+    if (reason == null) {
+      try {
+        reason = OpenClBackend.devices().isEmpty() ? "no OpenCL platform found" : "";
+      } catch (BackendUnavailableException e) {
+        reason = e.getMessage();
       }
-      reason = "no OpenCL platform found";
-    } catch (BackendUnavailableException e) {
-      reason = e.getMessage();
+    }
+    if (reason.isEmpty()) {
+      return;
     }
     if ("1".equals(System.getenv("DESCENT_REQUIRE_OPENCL"))) {
       fail("OpenCL is required here (DESCENT_REQUIRE_OPENCL=1) but unavailable: " + reason);
     }
-    Assumptions.abort("OpenCL tests skipped: " + reason
-        + " (set DESCENT_REQUIRE_OPENCL=1 to make this a failure)");
+    String message = "OpenCL tests skipped: " + reason
+        + " (set DESCENT_REQUIRE_OPENCL=1 to make this a failure)";
+    if (!told) {
+      // Surefire's summary counts skips but does not show why; say it once on the console.
+      System.err.println(message);
+      told = true;
+    }
+    Assumptions.abort(message);
   }
 }

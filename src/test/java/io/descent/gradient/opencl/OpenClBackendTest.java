@@ -20,7 +20,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,8 +42,8 @@ abstract class OpenClBackendTest extends GradientBackendContractTest {
     return Tuning.defaults();
   }
 
-  @BeforeAll
-  static void requireOpenCl() {
+  @BeforeEach
+  void requireOpenCl() {
     OpenClAvailability.require();
   }
 

@@ -19,14 +19,14 @@ import io.descent.loss.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Device listing and choice, and the reasons the backend gives when it cannot run. */
 class OpenClDevicesTest {
 
-  @BeforeAll
-  static void requireOpenCl() {
+  @BeforeEach
+  void requireOpenCl() {
     OpenClAvailability.require();
   }
 
@@ -155,6 +155,27 @@ class OpenClDevicesTest {
           context.program("read_bandwidth.cl", "-DVW=8"));
       assertFalse(context.program("read_bandwidth.cl", "-DVW=8")
           == context.program("read_bandwidth.cl", "-DVW=4"));
+    }
+  }
+
+  /** Compiler warnings would reach the user's terminal (PoCL prints them), so there are none. */
+  @Test
+  void everyKernelBuildsWithoutWarnings() {
+    for (ClDevice device : Cl.devices()) {
+      try (ClContext context = new ClContext(device)) {
+        for (int precision : device.description().fp64() ? new int[] {32, 64} : new int[] {32}) {
+          for (int loss = 0; loss <= 1; loss++) {
+            String common = "-DPRECISION=" + precision + " -DLOSS=" + loss + " -DCENTER="
+                + (precision == 64 ? 1 : 0);
+            for (String file : List.of("gradient_cpu.cl", "gradient_gpu.cl")) {
+              String log = context.buildLog(context.program(file, common));
+              assertFalse(log.contains("warning"), file + " " + common + ":\n" + log);
+            }
+          }
+        }
+        String log = context.buildLog(context.program("read_bandwidth.cl", ""));
+        assertFalse(log.contains("warning"), "read_bandwidth.cl:\n" + log);
+      }
     }
   }
 
