@@ -34,9 +34,9 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>{@code Backends.open} is timed on its own: the one-time copy or upload;
- *   <li>{@code warmup} evaluations of the full batch are run and discarded; the first is
- *       compared with the float64 reference's at the same point ({@link
- *       EvaluationRow#gradientError()});
+ *   <li>{@code warmup} evaluations of the full batch are run and discarded, and more until 0.2 s
+ *       have passed (so that small sizes are timed in compiled code); the first is compared
+ *       with the float64 reference's at the same point ({@link EvaluationRow#gradientError()});
  *   <li>{@code repeats} evaluations are timed one by one with {@link System#nanoTime()}: median,
  *       min and max.
  * </ol>
@@ -68,6 +68,14 @@ public final class BackendBenchmark {
   private static final int INIT_ROWS = 256;
   /** Its features. */
   private static final int INIT_FEATURES = 4;
+
+  /**
+   * Warm-up (when asked for) lasts at least this long, so that small sizes are timed in compiled
+   * code rather than while the JIT is still at work (seen: 8 ms medians for 1.3 ms evaluations).
+   */
+  static final long MIN_WARMUP_NANOS = 200_000_000L;
+  /** The most warm-up runs the time floor adds. */
+  static final int MAX_WARMUP_RUNS = 100_000;
 
   /** Evaluation results kept alive so the JIT cannot drop an evaluation. */
   private static volatile double sink;
@@ -113,10 +121,10 @@ public final class BackendBenchmark {
   }
 
   /**
-   * Opens the target once on a tiny dataset and evaluates once, untimed, so that what a process
-   * does only once (loading native libraries, creating a runtime, compiling the Java code) is
-   * not counted in the first size's open time. Records the time taken; a target that cannot
-   * open comes back unavailable, with the reason.
+   * Opens the target once on a tiny dataset and evaluates it for a moment, so that what a
+   * process does only once (loading native libraries, creating a runtime, compiling the Java
+   * code) is not counted in the first size's open or evaluation times. Records the time taken; a
+   * target that cannot open comes back unavailable, with the reason.
    */
   private static BenchTarget initialize(BenchTarget t, long seed,
       Map<String, Double> initialization) {
@@ -127,7 +135,12 @@ public final class BackendBenchmark {
     long t0 = System.nanoTime();
     try (GradientBackend backend = Backends.open(t.kind(), tiny, Standardization.fit(tiny),
         Loss.LOGISTIC, t.openCl())) {
-      sink = backend.evaluate(evaluationPoint(INIT_FEATURES, seed), Batch.all(INIT_ROWS)).loss();
+      double[] theta = evaluationPoint(INIT_FEATURES, seed);
+      Batch all = Batch.all(INIT_ROWS);
+      for (int k = 0; k < MAX_WARMUP_RUNS && (k == 0
+          || System.nanoTime() - t0 < MIN_WARMUP_NANOS); k++) {
+        sink = backend.evaluate(theta, all).loss();
+      }
     } catch (BackendUnavailableException e) {
       return t.withUnavailable(oneLine(e));
     } catch (RuntimeException | LinkageError e) {
@@ -215,7 +228,9 @@ public final class BackendBenchmark {
       info = backend.info();
       Batch all = Batch.all(n);
       double error = Double.NaN;
-      for (int k = 0; k < config.warmup(); k++) {
+      long warmStart = System.nanoTime();
+      for (int k = 0; k < config.warmup() || (config.warmup() > 0 && k < MAX_WARMUP_RUNS
+          && System.nanoTime() - warmStart < MIN_WARMUP_NANOS); k++) {
         Evaluation e = backend.evaluate(theta, all);
         if (k == 0) {
           error = relativeError(e.gradient(), reference.gradient());

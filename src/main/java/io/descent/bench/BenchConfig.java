@@ -17,7 +17,8 @@ import java.util.Set;
  * @param backends the backend kinds to measure; OPENCL means every OpenCL device
  * @param openClDevice null for every OpenCL device, or only the one with this index (as listed
  *     by {@code descent devices}) or whose name contains this text (ignoring case)
- * @param warmup evaluations run and discarded before timing, >= 0
+ * @param warmup evaluations run and discarded before timing, >= 0; when > 0, warm-up also lasts
+ *     at least 0.2 s (see {@link BackendBenchmark})
  * @param repeats timed evaluations, >= 1
  * @param seed the seed of the generated data and of the point theta evaluated at
  * @param fit the end-to-end problem, or null for none

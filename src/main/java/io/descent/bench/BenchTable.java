@@ -33,10 +33,13 @@ public final class BenchTable {
       b.append('\n');
     }
     b.append(String.format(Locale.ROOT, "Per evaluation of loss and gradient over all rows:"
-        + " median, min and max of %d timed runs after %d warm-up runs. open: the one-time"
-        + " copy/upload.%n", c.repeats(), c.warmup()));
+        + " median, min and max of %d timed runs %s. open: the one-time copy/upload.%n",
+        c.repeats(), c.warmup() == 0 ? "with no warm-up"
+            : "after " + c.warmup() + " or more warm-up runs (at least 0.2 s)"));
     b.append("GB/s: rows x features x 4 bytes / median. read GB/s: the device's read bandwidth"
         + " measured in this run on the same size; %read: GB/s as a share of it.\n");
+    b.append("(Host read: a Java read-and-sum on every core; for data that fits in cache it is"
+        + " bound by scalar adds, so SIMD code such as OpenBLAS can pass 100% there.)\n");
     b.append("vs nd4j: ND4J's median / this median. grad err: ||g - g_ref|| / ||g_ref||"
         + " against the float64 reference (! above the backend's tolerance).\n\n");
     b.append(evaluationTable(report.evaluations()));

@@ -14,10 +14,15 @@ import java.util.concurrent.Future;
  *
  * <p>Each run splits the array into one contiguous slice per thread (all cores by default, the
  * calling thread taking the first) and sums every value. Eight independent float accumulators
- * per thread keep the adds off the critical path, so the loop is bound by memory (or, for data
- * that fits in cache, by the cache), not by add latency; the JIT does not vectorize a float
- * reduction, so this is a little below what hand-written SIMD could reach, as are the backends
- * measured against it. The sum is returned through a field so the JIT cannot drop the reads.
+ * per thread keep the adds off the critical path. The sum is kept in a field so the JIT cannot
+ * drop the reads.
+ *
+ * <p>What the figure means: for data larger than the caches it is the memory's read rate (on the
+ * 2-core AMD EPYC development machine, 256 MB: about 30 GB/s with both cores, 21 GB/s with one).
+ * For data that fits in cache it is the rate of scalar float adds, since the JIT does not
+ * vectorize a float reduction (there, about 25 GB/s per core); a backend using SIMD loads
+ * (OpenBLAS) can then exceed 100% of it. Measured: 16 or 32 array-held lanes, which the JIT could
+ * vectorize, were twice as slow because of the store-to-load chain through the array.
  */
 public final class HostReadBandwidth {
   /** Warm-up lasts at least this long (unless it reaches {@link #MAX_WARMUP_RUNS} runs). */

@@ -71,7 +71,9 @@ final class BenchCommand implements Callable<Integer> {
   String device;
 
   @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
-      description = "Untimed evaluations before timing (default: ${DEFAULT-VALUE}).")
+      description = "Untimed evaluations before timing, at least; if N > 0, warm-up also"
+          + " lasts at least 0.2 s, so small sizes are timed in compiled code (default:"
+          + " ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--repeats", defaultValue = "15", paramLabel = "N",

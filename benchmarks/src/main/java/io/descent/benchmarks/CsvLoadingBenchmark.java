@@ -59,8 +59,6 @@ public class CsvLoadingBenchmark {
       new SyntheticData(rows, features, Loss.LINEAR, BenchConfig.DEFAULT_SEED).write(out);
     }
     reader = new CsvReader(CsvReader.Options.numericTarget("y"));
-    System.out.println();
-    System.out.println("# File: " + rows + " x " + features + ", " + Files.size(file) + " bytes");
   }
 
   /** Reads the whole file. */
@@ -69,9 +67,10 @@ public class CsvLoadingBenchmark {
     return reader.read(file);
   }
 
-  /** Deletes the file. */
+  /** Says how big the file was (for MB/s) and deletes it. */
   @TearDown(Level.Trial)
   public void delete() throws IOException {
+    System.out.println("# File: " + rows + " x " + features + ", " + Files.size(file) + " bytes");
     Files.deleteIfExists(file);
   }
 }

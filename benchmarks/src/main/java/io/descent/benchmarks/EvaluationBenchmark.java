@@ -83,8 +83,6 @@ public class EvaluationBenchmark {
         Standardization.fit(data), l, openCl);
     theta = BackendBenchmark.evaluationPoint(features, BenchConfig.DEFAULT_SEED);
     all = Batch.all(rows);
-    System.out.println();
-    System.out.println("# Backend: " + gradient.info().summary());
   }
 
   /** One evaluation of the loss and its gradient over every row. */
@@ -93,10 +91,11 @@ public class EvaluationBenchmark {
     return gradient.evaluate(theta, all);
   }
 
-  /** Releases the backend's native memory. */
+  /** Says what ran (backend, device, precision, layout) and releases its native memory. */
   @TearDown(Level.Trial)
   public void close() {
     if (gradient != null) {
+      System.out.println("# Backend: " + gradient.info().summary());
       gradient.close();
     }
   }
