@@ -71,8 +71,8 @@ final class DecimalParser {
     float v;
     if (mantissa == 0) {
       v = 0f;
-    } else if (!truncated && mantissa <= (1L << 24) && exponent >= -10 && exponent <= 10) {
-      v = exponent >= 0 ? mantissa * FLOAT_POW10[exponent] : mantissa / FLOAT_POW10[-exponent];
+    } else if (!truncated && isExactFloat(mantissa, exponent)) {
+      v = exactFloat(mantissa, exponent);
     } else if (exponent >= -22 && exponent <= 22 && !nearFloatMidpoint(viaDouble())) {
       v = (float) viaDouble();
     } else {
@@ -120,8 +120,8 @@ final class DecimalParser {
     double v;
     if (mantissa == 0) {
       v = 0.0;
-    } else if (!truncated && mantissa < (1L << 53) && exponent >= -22 && exponent <= 22) {
-      v = exponent >= 0 ? mantissa * DOUBLE_POW10[exponent] : mantissa / DOUBLE_POW10[-exponent];
+    } else if (!truncated && isExactDouble(mantissa, exponent)) {
+      v = exactDouble(mantissa, exponent);
     } else {
       v = Math.abs(Double.parseDouble(new String(s, start, end - start)));
       if (Double.isInfinite(v)) {
@@ -130,6 +130,29 @@ final class DecimalParser {
     }
     doubleValue = negative ? -v : v;
     return OK;
+  }
+
+  /**
+   * Whether {@code mantissa * 10^exponent} is one correctly rounded float operation (Clinger's
+   * fast path): the mantissa and the power of ten are both exact floats.
+   */
+  static boolean isExactFloat(long mantissa, int exponent) {
+    return mantissa >= 0 && mantissa <= (1L << 24) && exponent >= -10 && exponent <= 10;
+  }
+
+  /** {@code mantissa * 10^exponent} correctly rounded, where {@link #isExactFloat} holds. */
+  static float exactFloat(long mantissa, int exponent) {
+    return exponent >= 0 ? mantissa * FLOAT_POW10[exponent] : mantissa / FLOAT_POW10[-exponent];
+  }
+
+  /** As {@link #isExactFloat}, for double: {@code mantissa < 2^53} and {@code |exponent| <= 22}. */
+  static boolean isExactDouble(long mantissa, int exponent) {
+    return mantissa >= 0 && mantissa < (1L << 53) && exponent >= -22 && exponent <= 22;
+  }
+
+  /** {@code mantissa * 10^exponent} correctly rounded, where {@link #isExactDouble} holds. */
+  static double exactDouble(long mantissa, int exponent) {
+    return exponent >= 0 ? mantissa * DOUBLE_POW10[exponent] : mantissa / DOUBLE_POW10[-exponent];
   }
 
   /** Checks the grammar and collects sign, digits and exponent. */

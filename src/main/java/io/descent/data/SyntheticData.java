@@ -3,6 +3,8 @@ package io.descent.data;
 import io.descent.loss.Loss;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -86,26 +88,18 @@ public final class SyntheticData {
 
   /** Writes the CSV, header first, streaming row by row (memory does not grow with rows). */
   public void write(Writer out) throws IOException {
-    // A stream separate from the weights' so the data does not depend on how they were drawn.
-    SplittableRandom r = new SplittableRandom(seed).split();
+    Rows draws = new Rows();
     out.write(header());
     out.write('\n');
-    double innovation = Math.sqrt(1 - CORRELATION * CORRELATION);
+    double[] x = new double[features];
     StringBuilder line = new StringBuilder(features * 14 + 16);
-    for (long i = 0; i < rows; i++) {
+    for (long i = 0; i < this.rows; i++) {
       line.setLength(0);
-      double u = r.nextGaussian();
-      double m = INTERCEPT;
+      double y = draws.next(x);
       for (int j = 0; j < features; j++) {
-        if (j > 0) {
-          u = CORRELATION * u + innovation * r.nextGaussian();
-        }
-        m += weights[j] * u;
-        appendDecimal(line, offset(j) + scale(j) * u);
+        appendDecimal(line, x[j]);
         line.append(',');
       }
-      double y = loss == Loss.LINEAR ? m + NOISE * r.nextGaussian()
-          : (r.nextDouble() < Loss.sigmoid(m) ? 1 : 0);
       if (loss == Loss.LINEAR) {
         appendDecimal(line, y);
       } else {
@@ -113,6 +107,75 @@ public final class SyntheticData {
       }
       line.append('\n');
       out.append(line);
+    }
+  }
+
+  /**
+   * The same table in memory, without writing text: every value is the one {@link CsvReader}
+   * reads back from {@link #write}'s output (the feature rounded to the 7 written digits, then
+   * to float32 exactly as the reader rounds it; the target likewise in float64). So a benchmark
+   * on this dataset measures the data a user gets from {@code descent generate}, bit for bit.
+   *
+   * @throws IllegalArgumentException when {@code rows x features} does not fit one Java array
+   */
+  public Dataset dataset() {
+    long cells = rows * features;
+    if (rows > Integer.MAX_VALUE || cells > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("rows x features = " + rows + " x " + features
+          + " does not fit one float array (at most " + (Integer.MAX_VALUE - 8) + " values)");
+    }
+    int n = (int) rows;
+    float[] xs = new float[(int) cells];
+    double[] ys = new double[n];
+    Rows draws = new Rows();
+    ReadBack readBack = new ReadBack();
+    double[] x = new double[features];
+    for (int i = 0; i < n; i++) {
+      double y = draws.next(x);
+      int base = i * features;
+      for (int j = 0; j < features; j++) {
+        xs[base + j] = readBack.asReadFloat(x[j]);
+      }
+      ys[i] = loss == Loss.LINEAR ? readBack.asReadDouble(y) : y;
+    }
+    List<String> names = new ArrayList<>(features);
+    for (int j = 0; j < features; j++) {
+      names.add("x" + j);
+    }
+    return new Dataset(toString(), names, "y", xs, ys,
+        loss == Loss.LOGISTIC ? BinaryLabels.zeroOne() : null);
+  }
+
+  /**
+   * The random rows, in the order {@link #write} emits them. A stream separate from the
+   * weights' so that the data does not depend on how they were drawn.
+   */
+  private final class Rows {
+    private final SplittableRandom r = new SplittableRandom(seed).split();
+    private final double innovation = Math.sqrt(1 - CORRELATION * CORRELATION);
+    private final double[] offsets = new double[features];
+    private final double[] scales = new double[features];
+
+    Rows() {
+      for (int j = 0; j < features; j++) {
+        offsets[j] = offset(j);
+        scales[j] = scale(j);
+      }
+    }
+
+    /** Fills x with the next row's features in the original space and returns its target. */
+    double next(double[] x) {
+      double u = r.nextGaussian();
+      double m = INTERCEPT;
+      for (int j = 0; j < features; j++) {
+        if (j > 0) {
+          u = CORRELATION * u + innovation * r.nextGaussian();
+        }
+        m += weights[j] * u;
+        x[j] = offsets[j] + scales[j] * u;
+      }
+      return loss == Loss.LINEAR ? m + NOISE * r.nextGaussian()
+          : (r.nextDouble() < Loss.sigmoid(m) ? 1 : 0);
     }
   }
 
@@ -140,16 +203,9 @@ public final class SyntheticData {
       out.append('-');
       v = -v;
     }
-    int e = (int) Math.floor(Math.log10(v));
-    long m = Math.round(scaleBy(v, 6 - e));
-    if (m >= 10_000_000L) {
-      e++;
-      m = Math.round(scaleBy(v, 6 - e));
-    } else if (m < 1_000_000L) {
-      e--;
-      m = Math.round(scaleBy(v, 6 - e));
-    }
-    String digits = Long.toString(m);
+    long packed = sevenDigits(v);
+    int e = exponentOf(packed);
+    String digits = Long.toString(mantissaOf(packed));
     if (e >= 0 && e <= 6) {
       out.append(digits, 0, e + 1).append('.').append(digits, e + 1, 7);
     } else if (e < 0 && e >= -5) {
@@ -160,6 +216,93 @@ public final class SyntheticData {
       out.append(digits);
     } else {
       out.append(digits.charAt(0)).append('.').append(digits, 1, 7).append('E').append(e);
+    }
+  }
+
+  /**
+   * The 7 significant digits {@link #appendDecimal} writes for a positive finite v, packed into
+   * one long so that no object is made per value: the mantissa m ({@code 10^6 <= m < 10^7}) and
+   * the decimal exponent e, with {@code v ~ m * 10^(e - 6)}. Read them with {@link #mantissaOf}
+   * and {@link #exponentOf}.
+   */
+  private static long sevenDigits(double v) {
+    int e = (int) Math.floor(Math.log10(v));
+    long m = Math.round(scaleBy(v, 6 - e));
+    if (m >= 10_000_000L) {
+      e++;
+      m = Math.round(scaleBy(v, 6 - e));
+    } else if (m < 1_000_000L) {
+      e--;
+      m = Math.round(scaleBy(v, 6 - e));
+    }
+    return (m << 11) | (e + 1024);
+  }
+
+  private static long mantissaOf(long packed) {
+    return packed >>> 11;
+  }
+
+  private static int exponentOf(long packed) {
+    return (int) (packed & 2047) - 1024;
+  }
+
+  /**
+   * Turns generated values into the numbers {@link CsvReader} reads from their written text.
+   * Reuses its buffers: one per thread.
+   */
+  private static final class ReadBack {
+    private final DecimalParser parser = new DecimalParser();
+    private final StringBuilder text = new StringBuilder(32);
+    private char[] chars = new char[32];
+
+    /** The float the CSV reader makes of v's written text. */
+    float asReadFloat(double v) {
+      if (v == 0) {
+        return 0f;
+      }
+      long packed = sevenDigits(Math.abs(v));
+      long mantissa = mantissaOf(packed);
+      int k = exponentOf(packed) - 6;
+      if (DecimalParser.isExactFloat(mantissa, k)) {
+        float f = DecimalParser.exactFloat(mantissa, k);
+        return v < 0 ? -f : f;
+      }
+      // Rare (|v| < 1e-4 or > 1e17 here): parse the text itself, as the reader would.
+      int length = written(v);
+      if (parser.parseFloat(chars, 0, length) != DecimalParser.OK) {
+        throw new IllegalStateException("cannot read back " + text);
+      }
+      return parser.floatValue();
+    }
+
+    /** The double the CSV reader makes of v's written text. */
+    double asReadDouble(double v) {
+      if (v == 0) {
+        return 0.0;
+      }
+      long packed = sevenDigits(Math.abs(v));
+      long mantissa = mantissaOf(packed);
+      int k = exponentOf(packed) - 6;
+      if (DecimalParser.isExactDouble(mantissa, k)) {
+        double d = DecimalParser.exactDouble(mantissa, k);
+        return v < 0 ? -d : d;
+      }
+      int length = written(v);
+      if (parser.parseDouble(chars, 0, length) != DecimalParser.OK) {
+        throw new IllegalStateException("cannot read back " + text);
+      }
+      return parser.doubleValue();
+    }
+
+    private int written(double v) {
+      text.setLength(0);
+      appendDecimal(text, v);
+      int length = text.length();
+      if (chars.length < length) {
+        chars = new char[length];
+      }
+      text.getChars(0, length, chars, 0);
+      return length;
     }
   }
 

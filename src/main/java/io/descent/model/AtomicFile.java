@@ -3,6 +3,7 @@ package io.descent.model;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,17 +39,43 @@ public final class AtomicFile {
    * @throws IOException if writing or moving fails; the target is then unchanged
    */
   public static void write(Path target, Content content) throws IOException {
+    writeChannel(target, channel -> {
+      Writer out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8), 1 << 16);
+      content.writeTo(out);
+      out.flush();
+    });
+  }
+
+  /**
+   * Writes {@code bytes} to {@code target}, atomically where the file system allows it (for binary
+   * files such as images).
+   *
+   * @throws NoSuchFileException if the target's directory does not exist
+   * @throws IOException if writing or moving fails; the target is then unchanged
+   */
+  public static void write(Path target, byte[] bytes) throws IOException {
+    writeChannel(target, channel -> {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    });
+  }
+
+  /** Fills the temporary file's channel; need not force or close it. */
+  private interface ChannelContent {
+    void writeTo(FileChannel channel) throws IOException;
+  }
+
+  private static void writeChannel(Path target, ChannelContent content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new NoSuchFileException(target.toString(), null, "directory does not exist");
     }
     Path tmp = createTemp(dir, target.getFileName().toString());
     try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          Writer out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8),
-              1 << 16)) {
-        content.writeTo(out);
-        out.flush();
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        content.writeTo(channel);
         // Durable before it becomes visible: a crash after the rename must not expose an empty file.
         channel.force(true);
       }

@@ -1,14 +1,27 @@
 package io.descent.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.descent.loss.Loss;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The generator's number formatting: 7 significant digits, correctly rounded in practice. */
+/**
+ * The generator's number formatting (7 significant digits, correctly rounded in practice), and its
+ * in-memory dataset, which equals what the reader makes of the written file.
+ */
 class SyntheticDataTest {
+  @TempDir
+  Path dir;
+
   @Test
   void decimalsHaveSevenSignificantDigitsAndAgreeWithPrintf() {
     SplittableRandom r = new SplittableRandom(1);
@@ -25,6 +38,39 @@ class SyntheticDataTest {
       }
     }
     assertTrue(differ < 50, differ + " of 100000 differ from %.7g");
+  }
+
+  @Test
+  void datasetIsBitForBitWhatTheCsvReaderReadsFromTheWrittenFile() throws Exception {
+    // 23 features: column 0 has scale 1e-3 and offset 0, so some values are below 1e-4 and take
+    // the reader's slower paths.
+    for (Loss loss : Loss.values()) {
+      SyntheticData generator = new SyntheticData(3000, 23, loss, 17);
+      StringWriter text = new StringWriter();
+      generator.write(text);
+      Path file = dir.resolve(loss.label() + ".csv");
+      Files.writeString(file, text.toString());
+      CsvReader.Options options = loss == Loss.LINEAR ? CsvReader.Options.numericTarget("y")
+          : CsvReader.Options.binaryTarget("y");
+      Dataset read = new CsvReader(options).read(file);
+      Dataset made = generator.dataset();
+      assertEquals(read.featureNames(), made.featureNames());
+      assertEquals(read.targetName(), made.targetName());
+      assertEquals(read.labels(), made.labels());
+      assertEquals(read.rows(), made.rows());
+      assertArrayEquals(read.x(), made.x(), loss.label());
+      assertArrayEquals(read.y(), made.y(), loss.label());
+    }
+    // The same arguments give the same data.
+    assertArrayEquals(new SyntheticData(50, 4, Loss.LINEAR, 3).dataset().x(),
+        new SyntheticData(50, 4, Loss.LINEAR, 3).dataset().x());
+  }
+
+  @Test
+  void datasetTooLargeForOneArrayIsRefusedBeforeAllocating() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SyntheticData(1L << 31, 1, Loss.LINEAR, 1).dataset());
+    assertTrue(e.getMessage().contains("does not fit one float array"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,169 @@
+package io.descent.bench;
+
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.ReadBandwidth;
+import io.descent.loss.Loss;
+import io.descent.model.AtomicFile;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A bench report as JSON ({@code "format": "descent-bench"}, version {@value #FORMAT_VERSION}):
+ * {@code machine}, {@code config}, {@code initializationSeconds} (per backend, the one-time cost
+ * before the sweep), {@code evaluations} (one object per row, with {@code backend}
+ * naming kind, device, precision and layout, {@code status} "ok" or "failed" and {@code failure}
+ * the reason), {@code fits}, and {@code seconds}, the run's wall time. Times are in seconds; a
+ * figure that was not measured is {@code null}.
+ */
+public final class BenchJson {
+  /** The value of the {@code format} field. */
+  public static final String FORMAT = "descent-bench";
+  /** The format version this build writes. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+  private BenchJson() {}
+
+  /** Writes the report to {@code file} atomically (a temporary file, then a move). */
+  public static void write(Path file, BenchReport report) throws IOException {
+    String json = toJson(report);
+    AtomicFile.write(file, out -> out.write(json));
+  }
+
+  /** The report as pretty-printed JSON text, ending in a line break. */
+  public static String toJson(BenchReport report) throws IOException {
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    return MAPPER.writer(printer).writeValueAsString(toTree(report)) + "\n";
+  }
+
+  /** The report as a JSON tree. */
+  public static ObjectNode toTree(BenchReport report) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("formatVersion", FORMAT_VERSION);
+    MachineInfo m = report.machine();
+    ObjectNode machine = root.putObject("machine");
+    machine.put("cpu", m.cpu());
+    machine.put("cores", m.cores());
+    machine.put("os", m.os());
+    machine.put("java", m.java());
+    machine.put("maxHeapBytes", m.maxHeapBytes());
+    machine.put("ompNumThreads", m.ompNumThreads());
+    number(machine, "loadAverageStart", m.loadAverageStart());
+    number(machine, "loadAverageEnd", m.loadAverageEnd());
+    machine.put("started", m.started());
+    BenchConfig c = report.config();
+    ObjectNode config = root.putObject("config");
+    ArrayNode rows = config.putArray("rows");
+    c.rows().forEach(rows::add);
+    ArrayNode features = config.putArray("features");
+    c.features().forEach(features::add);
+    ArrayNode losses = config.putArray("losses");
+    c.losses().forEach(l -> losses.add(l.label()));
+    ArrayNode backends = config.putArray("backends");
+    for (BackendKind k : BackendKind.values()) {
+      if (c.backends().contains(k)) {
+        backends.add(k.label());
+      }
+    }
+    config.put("openClDevice", c.openClDevice());
+    config.put("warmup", c.warmup());
+    config.put("repeats", c.repeats());
+    config.put("seed", c.seed());
+    if (c.fit() == null) {
+      config.putNull("fit");
+    } else {
+      problem(config.putObject("fit"), c.fit().rows(), c.fit().features(), c.fit().loss());
+    }
+    ObjectNode initialization = root.putObject("initializationSeconds");
+    report.initializationSeconds().forEach(initialization::put);
+    ArrayNode evaluations = root.putArray("evaluations");
+    for (EvaluationRow r : report.evaluations()) {
+      ObjectNode o = evaluations.addObject();
+      problem(o, r.rows(), r.features(), r.loss());
+      names(o, r.target(), r.backend(), r.failure());
+      number(o, "openSeconds", r.openSeconds());
+      if (r.seconds() == null) {
+        o.putNull("seconds");
+      } else {
+        ObjectNode s = o.putObject("seconds");
+        s.put("median", r.seconds().median());
+        s.put("min", r.seconds().min());
+        s.put("max", r.seconds().max());
+        s.put("count", r.seconds().count());
+      }
+      o.put("bytes", r.bytes());
+      number(o, "gigabytesPerSecond", r.gigabytesPerSecond());
+      ReadBandwidth read = r.readBandwidth();
+      if (read == null) {
+        o.putNull("readBandwidth");
+      } else {
+        ObjectNode b = o.putObject("readBandwidth");
+        b.put("device", read.device());
+        b.put("layout", read.layout());
+        b.put("bytes", read.bytes());
+        b.put("repeats", read.repeats());
+        b.put("medianSeconds", read.medianSeconds());
+        number(b, "gigabytesPerSecond", read.gigabytesPerSecond());
+      }
+      number(o, "percentOfReadBandwidth", r.percentOfReadBandwidth());
+      number(o, "speedupOverNd4j", r.speedupOverNd4j());
+      number(o, "gradientError", r.gradientError());
+      number(o, "tolerance", r.tolerance());
+    }
+    ArrayNode fits = root.putArray("fits");
+    for (FitRow r : report.fits()) {
+      ObjectNode o = fits.addObject();
+      problem(o, r.problem().rows(), r.problem().features(), r.problem().loss());
+      names(o, r.target(), r.backend(), r.failure());
+      number(o, "wallSeconds", r.wallSeconds());
+      if (r.ok()) {
+        o.put("iterations", r.iterations());
+        o.put("evaluations", r.evaluations());
+      } else {
+        o.putNull("iterations");
+        o.putNull("evaluations");
+      }
+      number(o, "objective", r.objective());
+      o.put("stopReason", r.stopReason());
+      number(o, "speedupOverNd4j", r.speedupOverNd4j());
+    }
+    number(root, "seconds", report.seconds());
+    return root;
+  }
+
+  private static void problem(ObjectNode o, int rows, int features, Loss loss) {
+    o.put("loss", loss.label());
+    o.put("rows", rows);
+    o.put("features", features);
+  }
+
+  private static void names(ObjectNode o, String target, BackendInfo info, String failure) {
+    o.put("target", target);
+    ObjectNode b = o.putObject("backend");
+    b.put("kind", info.kind().label());
+    b.put("device", info.device());
+    b.put("precision", info.precision());
+    b.put("layout", info.layout());
+    o.put("status", failure == null ? "ok" : "failed");
+    o.put("failure", failure);
+  }
+
+  /** A finite number, or null: JSON has no NaN. */
+  private static void number(ObjectNode o, String field, double v) {
+    if (Double.isFinite(v)) {
+      o.put(field, v);
+    } else {
+      o.putNull(field);
+    }
+  }
+}

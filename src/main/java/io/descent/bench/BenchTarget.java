@@ -1,0 +1,89 @@
+package io.descent.bench;
+
+import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.Backends;
+import io.descent.gradient.DeviceDescription;
+import io.descent.gradient.OpenClOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One thing to measure: an OpenCL device (in its automatic kernel layout, float precision), ND4J
+ * or the reference; or a backend known up front to be unavailable, with the reason.
+ *
+ * @param kind the backend kind
+ * @param label "opencl:N", "nd4j" or "reference"
+ * @param device the device's name where known before opening, else "-"
+ * @param openCl the OpenCL options naming the device; null for the host backends
+ * @param unavailable null, or why this backend cannot run here
+ */
+record BenchTarget(BackendKind kind, String label, String device, OpenClOptions openCl,
+    String unavailable) {
+
+  /**
+   * The targets for the chosen kinds, in the order {@code --backend auto} tries them: every
+   * OpenCL device (or those {@code device} picks), ND4J, the reference. When no OpenCL device
+   * can be used, one OpenCL target carries the reason.
+   *
+   * @param device null for every OpenCL device, else an index or a name substring
+   */
+  static List<BenchTarget> discover(Set<BackendKind> kinds, String device) {
+    List<BenchTarget> targets = new ArrayList<>();
+    if (kinds.contains(BackendKind.OPENCL)) {
+      String label = BackendKind.OPENCL.label();
+      try {
+        List<DeviceDescription> devices = Backends.openClDevices();
+        List<DeviceDescription> chosen = devices.stream().filter(d -> matches(d, device))
+            .toList();
+        if (devices.isEmpty()) {
+          targets.add(new BenchTarget(BackendKind.OPENCL, label, "-", null,
+              "no OpenCL devices found"));
+        } else if (chosen.isEmpty()) {
+          targets.add(new BenchTarget(BackendKind.OPENCL, label, "-", null,
+              "no OpenCL device matches \"" + device + "\" (there are: " + String.join(", ",
+                  devices.stream().map(d -> d.index() + ": " + d.name()).toList()) + ")"));
+        }
+        for (DeviceDescription d : chosen) {
+          targets.add(new BenchTarget(BackendKind.OPENCL, label + ":" + d.index(), d.name(),
+              new OpenClOptions(Integer.toString(d.index()), "auto", "float"), null));
+        }
+      } catch (BackendUnavailableException e) {
+        targets.add(new BenchTarget(BackendKind.OPENCL, label, "-", null, e.getMessage()));
+      } catch (RuntimeException | LinkageError e) {
+        // A runtime that breaks while listing is as unavailable as a missing one.
+        targets.add(new BenchTarget(BackendKind.OPENCL, label, "-", null,
+            BackendBenchmark.oneLine(e)));
+      }
+    }
+    for (BackendKind kind : List.of(BackendKind.ND4J, BackendKind.REFERENCE)) {
+      if (kinds.contains(kind)) {
+        targets.add(new BenchTarget(kind, kind.label(), "-", null, null));
+      }
+    }
+    return targets;
+  }
+
+  /** Whether {@code device} (null: any) is d's index or a substring of its name. */
+  private static boolean matches(DeviceDescription d, String device) {
+    if (device == null) {
+      return true;
+    }
+    String want = device.strip();
+    return want.equals(Integer.toString(d.index()))
+        || d.name().toLowerCase(Locale.ROOT).contains(want.toLowerCase(Locale.ROOT));
+  }
+
+  /** This target, unavailable for the given reason. */
+  BenchTarget withUnavailable(String reason) {
+    return new BenchTarget(kind, label, device, openCl, reason);
+  }
+
+  /** What is known of the backend before it opens: the kind and the device, "-" for the rest. */
+  BackendInfo expected() {
+    return new BackendInfo(kind, device, "-", "-");
+  }
+}

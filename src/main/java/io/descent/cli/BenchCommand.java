@@ -1,0 +1,195 @@
+package io.descent.cli;
+
+import io.descent.bench.BackendBenchmark;
+import io.descent.bench.BenchConfig;
+import io.descent.bench.BenchCsv;
+import io.descent.bench.BenchJson;
+import io.descent.bench.BenchPlot;
+import io.descent.bench.BenchReport;
+import io.descent.bench.BenchTable;
+import io.descent.bench.EvaluationRow;
+import io.descent.bench.FitProblem;
+import io.descent.bench.FitRow;
+import io.descent.gradient.BackendKind;
+import io.descent.loss.Loss;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code descent bench}: every backend and device on the same generated data, timed fairly. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Time one loss-and-gradient evaluation on every backend this machine has (each OpenCL"
+            + " device in its automatic kernel layout, ND4J, the float64 reference) over a sweep"
+            + " of generated datasets (as 'descent generate' writes them): median, min and max"
+            + " after warm-up, effective GB/s against the device's read bandwidth measured in the"
+            + " same run, the one-time open/upload cost apart, the speedup over ND4J and the"
+            + " gradient's error against the reference; then one full default fit per backend.",
+        "Every row names the backend, device, precision and kernel layout that ran; a backend"
+            + " that cannot run gets a row with the reason and the run goes on. Progress goes to"
+            + " stderr, the table to stdout. Exits 1 when no backend could be measured at all.",
+        "For steady numbers, run on an otherwise idle machine (the table shows the load"
+            + " average); ND4J's worker count follows OMP_NUM_THREADS (default: every core)."})
+final class BenchCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--rows", split = ",", paramLabel = "N",
+      defaultValue = "10000,100000,1000000",
+      description = "Row counts of the sweep (default: ${DEFAULT-VALUE}).")
+  List<Integer> rows;
+
+  @Option(names = "--features", split = ",", paramLabel = "D", defaultValue = "64",
+      description = "Feature counts of the sweep; every rows x features pair is run (default:"
+          + " ${DEFAULT-VALUE}).")
+  List<Integer> features;
+
+  @Option(names = "--loss", split = ",", paramLabel = "LOSS",
+      defaultValue = "linear,logistic",
+      description = "Losses, each on its own generated data: linear, logistic (default:"
+          + " ${DEFAULT-VALUE}).")
+  List<Loss> losses;
+
+  @Option(names = "--backends", split = ",", paramLabel = "NAME",
+      defaultValue = "opencl,nd4j,reference",
+      description = "Backends to measure: opencl (every OpenCL device), nd4j, reference"
+          + " (default: ${DEFAULT-VALUE}).")
+  List<BackendKind> backends;
+
+  @Option(names = "--device", paramLabel = "N|NAME",
+      description = "Only this OpenCL device: an index from 'descent devices' or a name"
+          + " substring (default: every device).")
+  String device;
+
+  @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
+      description = "Untimed evaluations before timing, at least; if N > 0, warm-up also"
+          + " lasts at least 0.2 s, so small sizes are timed in compiled code (default:"
+          + " ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--repeats", defaultValue = "15", paramLabel = "N",
+      description = "Timed evaluations per row (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+      description = "Seed of the generated data and of the point evaluated (default:"
+          + " ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--fit-rows", defaultValue = "200000", paramLabel = "N",
+      description = "Rows of the end-to-end fit; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int fitRows;
+
+  @Option(names = "--fit-features", defaultValue = "32", paramLabel = "D",
+      description = "Features of the end-to-end fit (default: ${DEFAULT-VALUE}).")
+  int fitFeatures;
+
+  @Option(names = "--fit-loss", defaultValue = "logistic", paramLabel = "LOSS",
+      description = "Loss of the end-to-end fit: linear or logistic (default:"
+          + " ${DEFAULT-VALUE}).")
+  Loss fitLoss;
+
+  @Option(names = "--csv", paramLabel = "FILE.csv",
+      description = "Also write every row as CSV (atomically).")
+  Path csv;
+
+  @Option(names = "--json", paramLabel = "FILE.json",
+      description = "Also write the whole report as JSON (atomically).")
+  Path json;
+
+  @Option(names = "--plot", paramLabel = "FILE.png",
+      description = "Also draw seconds per evaluation against rows, log-log, a line per backend"
+          + " and loss, as a PNG (atomically).")
+  Path plot;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchConfig config = config();
+    for (Path p : new Path[] {csv, json, plot}) {
+      requireDirectory(p);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BenchReport report = BackendBenchmark.run(config, line -> {
+      err.println("bench: " + line);
+      err.flush();
+    });
+    out.print(BenchTable.format(report));
+    out.flush();
+    if (csv != null) {
+      BenchCsv.write(csv, report);
+      out.println("wrote " + csv);
+    }
+    if (json != null) {
+      BenchJson.write(json, report);
+      out.println("wrote " + json);
+    }
+    if (plot != null) {
+      BenchPlot.write(plot, report);
+      out.println("wrote " + plot);
+    }
+    out.flush();
+    boolean measured = report.evaluations().stream().anyMatch(EvaluationRow::ok)
+        || report.fits().stream().anyMatch(FitRow::ok);
+    if (!measured) {
+      err.println("descent: no backend could be measured (see the reasons in the table)");
+      err.flush();
+      return Main.FAILURE;
+    }
+    return Main.OK;
+  }
+
+  /** The options as a config; a bad value is a usage error naming the option. */
+  private BenchConfig config() {
+    positive("--rows", rows);
+    positive("--features", features);
+    if (warmup < 0) {
+      throw usage("--warmup must be >= 0, got " + warmup);
+    }
+    if (repeats < 1) {
+      throw usage("--repeats must be >= 1, got " + repeats);
+    }
+    if (fitRows < 0) {
+      throw usage("--fit-rows must be >= 0 (0 skips the fit), got " + fitRows);
+    }
+    if (fitRows > 0 && fitFeatures < 1) {
+      throw usage("--fit-features must be > 0, got " + fitFeatures);
+    }
+    return new BenchConfig(rows, features, losses, EnumSet.copyOf(backends), device, warmup, repeats,
+        seed, fitRows == 0 ? null : new FitProblem(fitRows, fitFeatures, fitLoss));
+  }
+
+  private void positive(String option, List<Integer> values) {
+    for (int v : values) {
+      if (v <= 0) {
+        throw usage(option + " must be > 0, got " + v);
+      }
+    }
+  }
+
+  private void requireDirectory(Path file) {
+    if (file == null) {
+      return;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw usage(file + ": directory " + dir + " does not exist");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,220 @@
+package io.descent.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.ReadBandwidth;
+import io.descent.loss.Loss;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The table, CSV, JSON and PNG made from one report with measured and failed rows. */
+class BenchOutputsTest {
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final BackendInfo ND4J = new BackendInfo(BackendKind.ND4J,
+      "AMD EPYC via ND4J/OpenBLAS", "float32", "-");
+  private static final BackendInfo REFERENCE = new BackendInfo(BackendKind.REFERENCE,
+      "Java (host CPU)", "float64", "-");
+  private static final BackendInfo GPU = new BackendInfo(BackendKind.OPENCL,
+      "Some GPU, rev \"2\"", "float32", "gpu");
+
+  @TempDir
+  Path dir;
+
+  /** Two sizes, one loss: a GPU measured on the first and failing on the second. */
+  static BenchReport report() {
+    FitProblem fit = new FitProblem(2000, 4, Loss.LOGISTIC);
+    BenchConfig config = new BenchConfig(List.of(1000, 10000), List.of(8),
+        List.of(Loss.LOGISTIC), EnumSet.allOf(BackendKind.class), null, 1, 3, 5, fit);
+    List<EvaluationRow> rows = new ArrayList<>();
+    for (int n : config.rows()) {
+      long bytes = n * 8L * 4;
+      ReadBandwidth host = new ReadBandwidth("AMD EPYC (2 threads)", "host", bytes, 3,
+          bytes / 20e9);
+      double nd4jMedian = n * 1e-7;
+      if (n == 1000) {
+        rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "opencl:1", GPU, null, 0.01,
+            new TimeStats(n * 2e-8, n * 1e-8, n * 4e-8, 3),
+            new ReadBandwidth("Some GPU", "gpu", bytes, 3, bytes / 500e9), 5.0, 3e-7, 1e-6));
+      } else {
+        rows.add(EvaluationRow.failed(Loss.LOGISTIC, n, 8, "opencl:1", GPU,
+            "failed: CL_OUT_OF_RESOURCES, while reading back", 0.02));
+      }
+      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "nd4j", ND4J, null, 0.003,
+          new TimeStats(nd4jMedian, nd4jMedian * 0.9, nd4jMedian * 1.5, 3), host, 1.0, 2e-7,
+          1e-5));
+      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "reference", REFERENCE, null, 0,
+          new TimeStats(nd4jMedian * 4, nd4jMedian * 3.9, nd4jMedian * 4.2, 3), host, 0.25, 0,
+          0));
+    }
+    List<FitRow> fits = List.of(
+        FitRow.failed(fit, "opencl:1", GPU, "unavailable: out of device memory"),
+        new FitRow(fit, "nd4j", ND4J, null, 0.5, 20, 24, 0.4123456789, "gradient_tolerance",
+            1.0),
+        new FitRow(fit, "reference", REFERENCE, null, 2.0, 21, 25, 0.4123456788,
+            "objective_tolerance", 0.25));
+    MachineInfo machine = new MachineInfo("AMD EPYC", 2, "Linux", "17", 1L << 30, null, 0.5,
+        Double.NaN, "2026-01-01T00:00:00Z");
+    return new BenchReport(machine, config, Map.of("nd4j", 0.8), rows, fits, 12.5);
+  }
+
+  @Test
+  void tableShowsEveryRowWithWhatRanAndTheReasonForFailures() {
+    String table = BenchTable.format(report());
+    assertTrue(table.contains("load average 0.50 at start, - at end"), table);
+    assertTrue(table.contains("OMP_NUM_THREADS unset"), table);
+    List<String> lines = table.lines().toList();
+    String header = lines.stream().filter(l -> l.startsWith("loss ")).findFirst().orElseThrow();
+    for (String column : List.of("backend", "device", "precision", "layout", "open ms",
+        "median ms", "min ms", "max ms", "GB/s", "read GB/s", "%read", "vs nd4j", "grad err")) {
+      assertTrue(header.contains(column), column);
+    }
+    List<String> body = lines.stream().filter(l -> l.startsWith("logistic")).toList();
+    assertEquals(6, body.size(), table);
+    assertTrue(body.get(0).contains("opencl:1") && body.get(0).contains("Some GPU, rev \"2\"")
+        && body.get(0).contains("float32") && body.get(0).contains("gpu")
+        && body.get(0).contains("5.00x"), body.get(0));
+    assertTrue(body.get(3).endsWith("failed: CL_OUT_OF_RESOURCES, while reading back"),
+        body.get(3));
+    // ND4J at 1000 rows: 32000 bytes in 0.1 ms = 0.32 GB/s, 1.6% of 20 GB/s.
+    assertTrue(body.get(1).contains(" 0.32 ") && body.get(1).contains(" 20.00 ")
+        && body.get(1).contains(" 2% ") && body.get(1).contains("1.00x"), body.get(1));
+    assertTrue(table.contains("End to end: one full default fit"), table);
+    assertTrue(table.contains("unavailable: out of device memory"), table);
+    assertTrue(table.contains("0.412345678900"), table);
+    // Columns line up: every measured row is as long as the header or longer.
+    assertFalse(body.get(1).isBlank());
+    assertEquals(header.indexOf("device"), body.get(1).indexOf("AMD EPYC"));
+  }
+
+  @Test
+  void csvHasOneRowPerEvaluationAndFitWithEveryColumn() throws Exception {
+    Path file = dir.resolve("bench.csv");
+    BenchCsv.write(file, report());
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertEquals(String.join(",", BenchCsv.COLUMNS), lines.get(0));
+    assertEquals(1 + 6 + 3, lines.size());
+    for (String line : lines.subList(1, lines.size())) {
+      assertEquals(BenchCsv.COLUMNS.size(), cells(line).size(), line);
+    }
+    List<String> gpu = cells(lines.get(1));
+    assertEquals("evaluation", gpu.get(0));
+    assertEquals("Some GPU, rev \"2\"", gpu.get(BenchCsv.COLUMNS.indexOf("device")));
+    assertEquals("gpu", gpu.get(BenchCsv.COLUMNS.indexOf("layout")));
+    assertEquals("ok", gpu.get(BenchCsv.COLUMNS.indexOf("status")));
+    assertEquals(2e-5, Double.parseDouble(gpu.get(BenchCsv.COLUMNS.indexOf("median_s"))));
+    List<String> failed = cells(lines.get(4));
+    assertEquals("failed", failed.get(BenchCsv.COLUMNS.indexOf("status")));
+    assertEquals("failed: CL_OUT_OF_RESOURCES, while reading back",
+        failed.get(BenchCsv.COLUMNS.indexOf("reason")));
+    assertEquals("", failed.get(BenchCsv.COLUMNS.indexOf("median_s")));
+    List<String> fit = cells(lines.get(8));
+    assertEquals("fit", fit.get(0));
+    assertEquals("0.5", fit.get(BenchCsv.COLUMNS.indexOf("wall_s")));
+    assertEquals("20", fit.get(BenchCsv.COLUMNS.indexOf("iterations")));
+    assertEquals("gradient_tolerance", fit.get(BenchCsv.COLUMNS.indexOf("stop_reason")));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  void jsonIsWellFormedWithNullForWhatWasNotMeasured() throws Exception {
+    Path file = dir.resolve("bench.json");
+    BenchJson.write(file, report());
+    JsonNode root = new ObjectMapper().readTree(file.toFile());
+    assertEquals("descent-bench", root.get("format").asText());
+    assertEquals(1, root.get("formatVersion").asInt());
+    assertEquals(6, root.get("evaluations").size());
+    assertEquals(3, root.get("fits").size());
+    assertTrue(root.get("machine").get("loadAverageEnd").isNull());
+    assertTrue(root.get("machine").get("ompNumThreads").isNull());
+    assertEquals(0.8, root.get("initializationSeconds").get("nd4j").asDouble());
+    JsonNode gpu = root.get("evaluations").get(0);
+    assertEquals("opencl", gpu.get("backend").get("kind").asText());
+    assertEquals("Some GPU, rev \"2\"", gpu.get("backend").get("device").asText());
+    assertEquals("gpu", gpu.get("backend").get("layout").asText());
+    assertEquals(2e-5, gpu.get("seconds").get("median").asDouble());
+    assertEquals(32000, gpu.get("bytes").asLong());
+    assertEquals(1.6, gpu.get("gigabytesPerSecond").asDouble(), 1e-12);
+    JsonNode failed = root.get("evaluations").get(3);
+    assertEquals("failed", failed.get("status").asText());
+    assertTrue(failed.get("seconds").isNull());
+    assertTrue(failed.get("speedupOverNd4j").isNull());
+    assertEquals(List.of(1000, 10000), List.of(root.get("config").get("rows").get(0).asInt(),
+        root.get("config").get("rows").get(1).asInt()));
+    assertEquals(12.5, root.get("seconds").asDouble());
+  }
+
+  @Test
+  void plotIsAPngOfTheConfiguredSize() throws Exception {
+    Path file = dir.resolve("bench.png");
+    BenchPlot.write(file, report());
+    byte[] png = Files.readAllBytes(file);
+    assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, 8));
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+    assertEquals(BenchPlot.WIDTH, image.getWidth());
+    assertEquals(BenchPlot.HEIGHT, image.getHeight());
+    // One line per backend and loss that measured something: opencl:1, nd4j, reference.
+    assertEquals(3, BenchPlot.chart(report()).getSeriesMap().size());
+  }
+
+  @Test
+  void plotOfAReportWithNothingMeasuredStillRenders() throws Exception {
+    BenchReport all = report();
+    List<EvaluationRow> failed = all.evaluations().stream().map(r -> EvaluationRow.failed(
+        r.loss(), r.rows(), r.features(), r.target(), r.backend(), "unavailable: no", 0))
+        .toList();
+    BenchReport none = new BenchReport(all.machine(), all.config(), Map.of(), failed, List.of(),
+        1);
+    byte[] png = BenchPlot.png(none);
+    assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, 8));
+  }
+
+  /** Splits one CSV line (RFC 4180 quoting, no line breaks inside cells). */
+  private static List<String> cells(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cell.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cell.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        out.add(cell.toString());
+        cell.setLength(0);
+      } else {
+        cell.append(c);
+      }
+    }
+    out.add(cell.toString());
+    return out;
+  }
+}
