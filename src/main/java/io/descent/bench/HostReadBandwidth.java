@@ -14,8 +14,10 @@ import java.util.concurrent.Future;
  *
  * <p>Each run splits the array into one contiguous slice per thread (all cores by default, the
  * calling thread taking the first) and sums every value. Eight independent float accumulators
- * per thread keep the adds off the critical path. The sum is kept in a field so the JIT cannot
- * drop the reads.
+ * per thread keep the adds off the critical path. An array read in less than a millisecond is
+ * read several times per timed run (the time divided accordingly), so that handing the slices to
+ * the threads is not counted as reading. The sum is kept in a field so the JIT cannot drop the
+ * reads.
  *
  * <p>What the figure means: for data larger than the caches it is the memory's read rate (on the
  * 2-core AMD EPYC development machine, 256 MB: about 30 GB/s with both cores, 21 GB/s with one).
@@ -27,6 +29,8 @@ import java.util.concurrent.Future;
 public final class HostReadBandwidth {
   /** Warm-up lasts at least this long (unless it reaches {@link #MAX_WARMUP_RUNS} runs). */
   static final long MIN_WARMUP_NANOS = 100_000_000L;
+  /** A timed run reads a small array several times, to last about this long. */
+  static final long MIN_RUN_NANOS = 1_000_000L;
   /** The most warm-up runs, whatever the time. */
   static final int MAX_WARMUP_RUNS = 10_000;
 
@@ -70,15 +74,21 @@ public final class HostReadBandwidth {
       // At least the asked-for runs, and until the loop is compiled: a ceiling measured in the
       // interpreter would be too low and make the backends look faster than the memory.
       long warmStart = System.nanoTime();
+      long last = 0;
       for (int k = 0; k < MAX_WARMUP_RUNS
           && (k < warmup || System.nanoTime() - warmStart < MIN_WARMUP_NANOS); k++) {
-        sink = run(data, slices, pool);
+        long start = System.nanoTime();
+        sink = run(data, slices, pool, 1);
+        last = System.nanoTime() - start;
       }
+      // Small arrays are read several times per timed run, so that handing slices to the
+      // threads (tens of microseconds) is not counted as time spent reading.
+      int passes = (int) Math.max(1, Math.min(1_000, MIN_RUN_NANOS / Math.max(1, last)));
       double[] seconds = new double[repeats];
       for (int k = 0; k < repeats; k++) {
         long start = System.nanoTime();
-        sink = run(data, slices, pool);
-        seconds[k] = (System.nanoTime() - start) / 1e9;
+        sink = run(data, slices, pool, passes);
+        seconds[k] = (System.nanoTime() - start) / 1e9 / passes;
       }
       return new ReadBandwidth(device + " (" + slices + (slices == 1 ? " thread)" : " threads)"),
           "host", (long) data.length * Float.BYTES, repeats, TimeStats.of(seconds).median());
@@ -89,16 +99,16 @@ public final class HostReadBandwidth {
     }
   }
 
-  /** One read of the whole array: the sum of every value. */
-  private static double run(float[] data, int slices, ExecutorService pool) {
+  /** {@code passes} reads of the whole array, each thread reading its slice that often. */
+  private static double run(float[] data, int slices, ExecutorService pool, int passes) {
     int n = data.length;
     List<Future<Double>> others = new ArrayList<>(slices - 1);
     for (int s = 1; s < slices; s++) {
       int from = (int) ((long) n * s / slices);
       int to = (int) ((long) n * (s + 1) / slices);
-      others.add(pool.submit(() -> sum(data, from, to)));
+      others.add(pool.submit(() -> sum(data, from, to, passes)));
     }
-    double total = sum(data, 0, (int) ((long) n / slices));
+    double total = sum(data, 0, (int) ((long) n / slices), passes);
     try {
       for (Future<Double> f : others) {
         total += f.get();
@@ -108,6 +118,14 @@ public final class HostReadBandwidth {
       throw new IllegalStateException("interrupted while measuring read bandwidth", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("read bandwidth run failed: " + e.getCause(), e.getCause());
+    }
+    return total;
+  }
+
+  private static double sum(float[] data, int from, int to, int passes) {
+    double total = 0;
+    for (int p = 0; p < passes; p++) {
+      total += sum(data, from, to);
     }
     return total;
   }
