@@ -20,15 +20,19 @@ import java.util.concurrent.Future;
  * reads.
  *
  * <p>What the figure means: for data larger than the caches it is the memory's read rate (on the
- * 2-core AMD EPYC development machine, 256 MB: about 30 GB/s with both cores, 21 GB/s with one).
- * For data that fits in cache it is the rate of scalar float adds, since the JIT does not
- * vectorize a float reduction (there, about 25 GB/s per core); a backend using SIMD loads
- * (OpenBLAS) can then exceed 100% of it. Measured: 16 or 32 array-held lanes, which the JIT could
- * vectorize, were twice as slow because of the store-to-load chain through the array.
+ * 2-core AMD EPYC development machine, 256 MB: 30 to 34 GB/s with both cores). For data that fits
+ * in cache it is the rate of scalar float adds, since the JIT does not vectorize a float
+ * reduction: about 25 GB/s per core there, and 30 to 48 GB/s with both cores from one run to the
+ * next (the second core is shared with whatever else the machine runs). A backend using SIMD
+ * loads (OpenBLAS) can then exceed 100% of it. Measured and rejected: 16 or 32 lanes held in an
+ * array, which the JIT could vectorize, were twice as slow (a store-to-load chain through the
+ * array); an int sum of the raw bits was no faster.
  */
 public final class HostReadBandwidth {
   /** Warm-up lasts at least this long (unless it reaches {@link #MAX_WARMUP_RUNS} runs). */
-  static final long MIN_WARMUP_NANOS = 100_000_000L;
+  static final long MIN_WARMUP_NANOS = 200_000_000L;
+  /** Floats summed per call of the inner loop (64 KiB). */
+  static final int BLOCK = 16 * 1024;
   /** A timed run reads a small array several times, to last about this long. */
   static final long MIN_RUN_NANOS = 1_000_000L;
   /** The most warm-up runs, whatever the time. */
@@ -43,7 +47,7 @@ public final class HostReadBandwidth {
    * Measures the read bandwidth over {@code data} with one thread per available core.
    *
    * @param data the array read (not modified); the dataset's own features serve
-   * @param warmup untimed runs first, >= 0; warm-up also lasts at least 0.1 s, so that the
+   * @param warmup untimed runs first, >= 0; warm-up also lasts at least 0.2 s, so that the
    *     timed runs are compiled code
    * @param repeats timed runs, >= 1; the result is their median
    * @param device the name to report, such as the CPU's
@@ -71,19 +75,24 @@ public final class HostReadBandwidth {
       return t;
     });
     try {
-      // At least the asked-for runs, and until the loop is compiled: a ceiling measured in the
-      // interpreter would be too low and make the backends look faster than the memory.
+      // Warm-up in two halves, so that the timed runs are compiled code doing what was warmed:
+      // single reads, to find how long one read takes when compiled; then runs of as many reads
+      // as make a millisecond (so that handing slices to the threads, tens of microseconds, is
+      // not counted as reading), at least the asked-for number of them.
+      long half = MIN_WARMUP_NANOS / 2;
+      long fastest = Long.MAX_VALUE;
       long warmStart = System.nanoTime();
-      long last = 0;
-      for (int k = 0; k < MAX_WARMUP_RUNS
-          && (k < warmup || System.nanoTime() - warmStart < MIN_WARMUP_NANOS); k++) {
+      for (int k = 0; k < MAX_WARMUP_RUNS && System.nanoTime() - warmStart < half; k++) {
         long start = System.nanoTime();
         sink = run(data, slices, pool, 1);
-        last = System.nanoTime() - start;
+        fastest = Math.min(fastest, System.nanoTime() - start);
       }
-      // Small arrays are read several times per timed run, so that handing slices to the
-      // threads (tens of microseconds) is not counted as time spent reading.
-      int passes = (int) Math.max(1, Math.min(1_000, MIN_RUN_NANOS / Math.max(1, last)));
+      int passes = (int) Math.max(1, Math.min(1_000, MIN_RUN_NANOS / Math.max(1, fastest)));
+      warmStart = System.nanoTime();
+      for (int k = 0; k < MAX_WARMUP_RUNS
+          && (k < warmup || System.nanoTime() - warmStart < half); k++) {
+        sink = run(data, slices, pool, passes);
+      }
       double[] seconds = new double[repeats];
       for (int k = 0; k < repeats; k++) {
         long start = System.nanoTime();
@@ -122,10 +131,18 @@ public final class HostReadBandwidth {
     return total;
   }
 
-  private static double sum(float[] data, int from, int to, int passes) {
+  /**
+   * The sum of {@code data[from, to)} read {@code passes} times, block by block. Short blocks
+   * make {@link #sum(float[], int, int)} a method called often, which the JIT compiles whole;
+   * one long loop was compiled on the stack instead (on-stack replacement), and the rate of that
+   * code moved between 16 and 25 GB/s per core from one JVM to the next.
+   */
+  static double sum(float[] data, int from, int to, int passes) {
     double total = 0;
     for (int p = 0; p < passes; p++) {
-      total += sum(data, from, to);
+      for (int b = from; b < to; b += BLOCK) {
+        total += sum(data, b, Math.min(to, b + BLOCK));
+      }
     }
     return total;
   }
