@@ -46,11 +46,12 @@ public final class DataFormatException extends RuntimeException {
   }
 
   /**
-   * The detail with each character that would break the line or not show written as an escape:
+   * The text with each character that would break the line or not show written as an escape:
    * control characters, line and paragraph separators, invisible format characters (a byte-order
    * mark, a zero-width space), spaces other than U+0020, and half of a broken surrogate pair.
+   * Shared by every error message that quotes what a file holds.
    */
-  private static String oneLine(String detail) {
+  public static String oneLine(String detail) {
     StringBuilder sb = new StringBuilder(detail.length() + 16);
     for (int i = 0; i < detail.length(); i++) {
       char c = detail.charAt(i);

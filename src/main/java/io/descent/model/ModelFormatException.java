@@ -31,38 +31,7 @@ public class ModelFormatException extends RuntimeException {
     super(oneLine(message), cause);
   }
 
-  /**
-   * The message with each character that would break the line or not show written as an escape,
-   * by the rule of {@link io.descent.data.DataFormatException}: control characters, line and
-   * paragraph separators, invisible format characters, spaces other than U+0020, and half of a
-   * broken surrogate pair.
-   */
   private static String oneLine(String message) {
-    StringBuilder sb = new StringBuilder(message.length() + 16);
-    for (int i = 0; i < message.length(); i++) {
-      char c = message.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < message.length()
-          && Character.isLowSurrogate(message.charAt(i + 1))) {
-        sb.append(c).append(message.charAt(++i));
-      } else if (c == '\n') {
-        sb.append("\\n");
-      } else if (c == '\r') {
-        sb.append("\\r");
-      } else if (c == '\t') {
-        sb.append("\\t");
-      } else if (hidden(c)) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  private static boolean hidden(char c) {
-    int type = Character.getType(c);
-    return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-        || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-        || (type == Character.SPACE_SEPARATOR && c != ' ');
+    return io.descent.data.DataFormatException.oneLine(message);
   }
 }
