@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import io.descent.gradient.OpenClOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which gradient backend to use, and how to run OpenCL. */
@@ -10,22 +11,10 @@ final class BackendOptions {
           + " ND4J, then the reference, logging each one skipped).")
   String backend;
 
-  @Option(names = "--device", paramLabel = "N|NAME",
-      description = "OpenCL device: an index from 'descent devices' or a name substring"
-          + " (default: a GPU if there is one).")
-  String device;
-
-  @Option(names = "--kernel-layout", defaultValue = "auto", paramLabel = "LAYOUT",
-      description = "OpenCL kernel layout: auto, cpu or gpu (default: ${DEFAULT-VALUE}, by"
-          + " device type).")
-  String layout;
-
-  @Option(names = "--precision", defaultValue = "float", paramLabel = "P",
-      description = "OpenCL arithmetic: float or double (needs cl_khr_fp64) (default:"
-          + " ${DEFAULT-VALUE}).")
-  String precision;
+  @Mixin
+  DeviceOptions device;
 
   OpenClOptions openCl() {
-    return new OpenClOptions(device, layout, precision);
+    return device.openCl();
   }
 }

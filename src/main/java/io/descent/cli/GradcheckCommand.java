@@ -44,16 +44,8 @@ final class GradcheckCommand implements Callable<Integer> {
           + " with the reason), opencl, nd4j or reference.")
   String backend;
 
-  @Option(names = "--device", paramLabel = "N|NAME", description = "OpenCL device.")
-  String device;
-
-  @Option(names = "--kernel-layout", defaultValue = "auto", paramLabel = "LAYOUT",
-      description = "OpenCL kernel layout: auto, cpu or gpu.")
-  String layout;
-
-  @Option(names = "--precision", defaultValue = "float", paramLabel = "P",
-      description = "OpenCL precision: float or double.")
-  String precision;
+  @Mixin
+  DeviceOptions device;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
       description = "Seed of the random points (default: ${DEFAULT-VALUE}).")
@@ -82,10 +74,9 @@ final class GradcheckCommand implements Callable<Integer> {
     } else {
       kinds = List.of(BackendKind.OPENCL, BackendKind.ND4J);
     }
-    var openCl = new io.descent.gradient.OpenClOptions(device, layout, precision);
     Dataset dataset = CliSupport.read(data, loss, true);
     List<GradientCheck.Row> rows = GradientCheck.run(dataset, loss, l2, !noStandardize, kinds,
-        required, openCl, seed, line -> {
+        required, device.openCl(), seed, line -> {
           err.println(line);
           err.flush();
         });
