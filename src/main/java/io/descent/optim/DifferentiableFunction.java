@@ -18,4 +18,38 @@ public interface DifferentiableFunction {
    * @return the point at x, with a gradient of the same length as x
    */
   Point evaluate(double[] x);
+
+  /**
+   * The relative resolution of the computed value: two values within {@code relativeNoise() *
+   * |f|} of each other cannot be told apart. 0 (the default) for a function computed to full
+   * float64 accuracy; a function whose value comes from float32 arithmetic says so, and the
+   * line searches then give up quickly on a step whose effect they cannot see, instead of
+   * spending their whole budget on rounding noise.
+   */
+  default double relativeNoise() {
+    return 0;
+  }
+
+  /**
+   * This function with a declared relative noise.
+   *
+   * @param noise the relative resolution of the values, finite and &gt;= 0
+   */
+  default DifferentiableFunction withRelativeNoise(double noise) {
+    if (!(noise >= 0) || !Double.isFinite(noise)) {
+      throw new IllegalArgumentException("noise must be finite and >= 0, got " + noise);
+    }
+    DifferentiableFunction f = this;
+    return new DifferentiableFunction() {
+      @Override
+      public Point evaluate(double[] x) {
+        return f.evaluate(x);
+      }
+
+      @Override
+      public double relativeNoise() {
+        return noise;
+      }
+    };
+  }
 }

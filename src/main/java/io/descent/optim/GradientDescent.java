@@ -12,8 +12,10 @@ package io.descent.optim;
  *
  * <p>The condition is tested on the difference {@code f(x - a g) - f(x)}, so an accepted step
  * strictly lowers the computed value. When {@value #MAX_HALVINGS} halvings do not find one (the
- * gradient is at the function's noise floor, or does not match the function), the iteration
- * reports {@code lineSearchFailed} and keeps the current point.
+ * gradient is at the function's noise floor, or does not match the function), or when
+ * {@value #NOISE_PATIENCE} trial values fall within the function's declared {@link
+ * DifferentiableFunction#relativeNoise() noise} of the current value, the iteration reports
+ * {@code lineSearchFailed} and keeps the current point.
  *
  * <p>Immutable; configure with {@link #withInitialStep}.
  */
@@ -26,6 +28,11 @@ public final class GradientDescent implements FullBatchOptimizer {
   public static final double GROW = 2.0;
   /** Halvings tried before an iteration gives up. */
   public static final int MAX_HALVINGS = 60;
+  /**
+   * Trial values within the function's declared noise of the current value after which an
+   * iteration gives up: halving further cannot reveal a decrease hidden by rounding.
+   */
+  public static final int NOISE_PATIENCE = 6;
   /** The default first trial step, suited to standardized features. */
   public static final double DEFAULT_INITIAL_STEP = 1.0;
 
@@ -106,9 +113,15 @@ public final class GradientDescent implements FullBatchOptimizer {
       double[] d = Vectors.negate(g);
       double a = nextTrial;
       int spent = 0;
+      double noise = f.relativeNoise() * Math.abs(current.value());
+      int indistinct = 0;
       for (int k = 0; k <= MAX_HALVINGS; k++) {
         Point p = Vectors.evaluate(f, Vectors.step(current.x(), a, d));
         spent++;
+        if (noise > 0 && Math.abs(p.value() - current.value()) <= noise
+            && ++indistinct >= NOISE_PATIENCE) {
+          break;
+        }
         if (Double.isFinite(p.value()) && p.value() - current.value() <= -C1 * a * gg
             && Vectors.allFinite(p.gradient())) {
           current = p;

@@ -20,7 +20,11 @@ package io.descent.optim;
  *       cleared and the iteration uses steepest descent;
  *   <li>when the line search along a quasi-Newton direction fails, the memory is cleared and the
  *       same iteration retries along steepest descent; only when that fails too does the iteration
- *       report {@code lineSearchFailed}, keeping the current point.
+ *       report {@code lineSearchFailed}, keeping the current point;
+ *   <li>when the quasi-Newton search ends because no trial could be told apart from the current
+ *       value within the function's declared {@link DifferentiableFunction#relativeNoise()
+ *       noise}, the iteration reports {@code lineSearchFailed} at once: steepest descent would
+ *       drown in the same noise.
  * </ul>
  *
  * <p>A steepest-descent step (the first iteration, or after a reset) first tries a step of unit
@@ -138,7 +142,9 @@ public final class Lbfgs implements FullBatchOptimizer {
           count = 0;
         }
       }
-      if (o == null || o.failed()) {
+      boolean belowNoise =
+          o != null && o.acceptance() == StrongWolfeLineSearch.Acceptance.BELOW_NOISE;
+      if (!belowNoise && (o == null || o.failed())) {
         double[] d = Vectors.negate(g);
         o = lineSearch.search(f, current, d, Math.min(1.0, 1.0 / Vectors.norm(g)));
         spent += o.evaluations();

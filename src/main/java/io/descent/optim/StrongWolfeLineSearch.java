@@ -19,7 +19,8 @@ package io.descent.optim;
  * it by at most a relative {@value #APPROXIMATE_TOLERANCE}: the approximate Wolfe conditions of
  * Hager and Zhang (SIAM J. Optim. 16(1), 2005), which for a smooth function imply sufficient
  * decrease up to rounding, here without their allowance for a small increase. This is what lets
- * L-BFGS polish an exact objective to full float64 accuracy in the gradient.
+ * L-BFGS polish an exact objective to full float64 accuracy in the gradient. It is not used on a
+ * function that declares noise (below).
  *
  * <p>Two trial values within a relative {@value #ROUNDING} of each other are treated as equal
  * when the bracket is updated: in place of N&amp;W's "the new trial is no lower", the sign of the
@@ -29,12 +30,21 @@ package io.descent.optim;
  * <p>Non-finite values count as steps that went too far. When the evaluation budget runs out, the
  * lowest trial point that met sufficient decrease is returned if there is one; otherwise the
  * search fails and the caller keeps its point.
+ *
+ * <p>A function computed in float32 declares its {@link DifferentiableFunction#relativeNoise()
+ * noise}. When {@value #NOISE_PATIENCE} trial values have landed within that noise of phi(0)
+ * and none lies below it by more, the search cannot tell any step from rounding and ends as
+ * {@link Acceptance#BELOW_NOISE}: near the float32 optimum this costs a handful of evaluations
+ * instead of the whole budget, and tells the caller to change precision rather than to try
+ * harder. Trials whose value is clearly higher (a step that went too far) do not count.
  */
 final class StrongWolfeLineSearch {
   /** The relative value change below which the approximate Wolfe test applies. */
   static final double APPROXIMATE_TOLERANCE = 1e-10;
   /** Relative value differences treated as rounding when comparing two trial steps. */
   static final double ROUNDING = 1e-14;
+  /** Trials indistinguishable from phi(0) after which a search on a noisy function gives up. */
+  static final int NOISE_PATIENCE = 6;
 
   /** How the search ended. */
   enum Acceptance {
@@ -45,7 +55,12 @@ final class StrongWolfeLineSearch {
     /** Only sufficient decrease holds (the budget ran out before curvature was met). */
     SUFFICIENT_DECREASE,
     /** No acceptable step: the returned point is the starting point. */
-    FAILED
+    FAILED,
+    /**
+     * No step could be told apart from the starting point within the function's declared noise:
+     * the returned point is the starting point.
+     */
+    BELOW_NOISE
   }
 
   /**
@@ -58,7 +73,7 @@ final class StrongWolfeLineSearch {
    */
   record Outcome(Point point, double step, int evaluations, Acceptance acceptance) {
     boolean failed() {
-      return acceptance == Acceptance.FAILED;
+      return acceptance == Acceptance.FAILED || acceptance == Acceptance.BELOW_NOISE;
     }
   }
 
@@ -116,7 +131,13 @@ final class StrongWolfeLineSearch {
     private final double[] d;
     private final double phi0;
     private final double dphi0;
+    /** The absolute value difference below which two values are indistinguishable. */
+    private final double noise;
     private int evaluations;
+    /** Trials whose value was within the noise of phi(0). */
+    private int indistinct;
+    /** The lowest finite trial value. */
+    private double lowest = Double.POSITIVE_INFINITY;
     /** The lowest trial that met sufficient decrease, for the fallback. */
     private Trial best;
 
@@ -126,6 +147,12 @@ final class StrongWolfeLineSearch {
       this.d = d;
       this.phi0 = start.value();
       this.dphi0 = dphi0;
+      this.noise = f.relativeNoise() * Math.abs(phi0);
+    }
+
+    /** Whether the function's noise hides every trial so far (never for a float64 function). */
+    private boolean lostInNoise() {
+      return noise > 0 && indistinct >= NOISE_PATIENCE && !(phi0 - lowest > noise);
     }
 
     Outcome run(double a0) {
@@ -134,6 +161,9 @@ final class StrongWolfeLineSearch {
       boolean first = true;
       while (evaluations < maxEvaluations) {
         Trial t = evaluate(a);
+        if (lostInNoise()) {
+          return lost();
+        }
         if (!sufficientDecrease(t) || (!first && higher(t.phi, prev.phi))) {
           Outcome o = acceptable(t);
           return o != null ? o : zoom(prev, t);
@@ -166,6 +196,9 @@ final class StrongWolfeLineSearch {
         }
         double a = interpolate(lo, hi);
         Trial t = evaluate(a);
+        if (lostInNoise()) {
+          return lost();
+        }
         if (!sufficientDecrease(t) || higher(t.phi, lo.phi)) {
           Outcome o = acceptable(t);
           if (o != null) {
@@ -188,7 +221,9 @@ final class StrongWolfeLineSearch {
     /**
      * Whether a trial that the bracketing logic would discard as too high can be accepted all
      * the same: it meets strong curvature and either sufficient decrease (a Wolfe point that is
-     * merely no lower than the bracket's low end) or the approximate Wolfe test. Null if not.
+     * merely no lower than the bracket's low end) or the approximate Wolfe test. The approximate
+     * test is for functions computed to full accuracy: on a noisy one the slopes it trusts are
+     * noise too. Null if not acceptable.
      */
     private Outcome acceptable(Trial t) {
       if (!(Math.abs(t.dphi) <= -c2 * dphi0)) {
@@ -197,7 +232,7 @@ final class StrongWolfeLineSearch {
       if (sufficientDecrease(t)) {
         return outcome(t, Acceptance.STRONG_WOLFE);
       }
-      if (Double.isFinite(t.phi) && t.phi <= phi0
+      if (noise == 0 && Double.isFinite(t.phi) && t.phi <= phi0
           && phi0 - t.phi <= APPROXIMATE_TOLERANCE * Math.abs(phi0)) {
         return outcome(t, Acceptance.APPROXIMATE_WOLFE);
       }
@@ -209,6 +244,10 @@ final class StrongWolfeLineSearch {
         return outcome(best, Acceptance.SUFFICIENT_DECREASE);
       }
       return new Outcome(start, 0, evaluations, Acceptance.FAILED);
+    }
+
+    private Outcome lost() {
+      return new Outcome(start, 0, evaluations, Acceptance.BELOW_NOISE);
     }
 
     private Outcome outcome(Trial t, Acceptance acceptance) {
@@ -231,6 +270,12 @@ final class StrongWolfeLineSearch {
     private Trial evaluate(double a) {
       Point p = Vectors.evaluate(f, Vectors.step(start.x(), a, d));
       evaluations++;
+      if (Double.isFinite(p.value())) {
+        lowest = Math.min(lowest, p.value());
+        if (Math.abs(p.value() - phi0) <= noise) {
+          indistinct++;
+        }
+      }
       double dphi = Vectors.dot(p.gradient(), d);
       Trial t = new Trial(a, p, p.value(), dphi);
       if (sufficientDecrease(t) && (best == null || t.phi < best.phi)) {

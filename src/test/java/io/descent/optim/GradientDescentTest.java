@@ -48,6 +48,25 @@ class GradientDescentTest extends FullBatchOptimizerContractTest {
   }
 
   @Test
+  void givesUpOnStepsLostInDeclaredNoise() {
+    // Values within 1e-10 of 1 whatever the step, with a gradient that claims descent.
+    DifferentiableFunction quiet = x -> new Point(x, 1 + 1e-10 * Math.sin(x[0]),
+        new double[] {-1});
+    Iteration noisy = new GradientDescent().start(quiet.withRelativeNoise(1e-8), new double[1])
+        .iterate();
+    assertTrue(noisy.lineSearchFailed());
+    assertEquals(GradientDescent.NOISE_PATIENCE, noisy.evaluations());
+    Iteration blind = new GradientDescent().start(quiet, new double[1]).iterate();
+    assertTrue(blind.lineSearchFailed());
+    assertEquals(GradientDescent.MAX_HALVINGS + 1, blind.evaluations());
+    // A visible decrease is unaffected by the declaration.
+    Iteration clean = new GradientDescent().start(sphere(3, new double[] {1, 2})
+        .withRelativeNoise(1e-7), new double[2]).iterate();
+    assertEquals(0.5, clean.stepSize());
+    assertEquals(2, clean.evaluations());
+  }
+
+  @Test
   void halvesUntilSufficientDecreaseThenTriesDouble() {
     // With curvature 3, step 1 overshoots (f rises); 0.5 is accepted; the next iteration tries 1
     // again, then 0.5.

@@ -180,6 +180,45 @@ class LbfgsTest extends FullBatchOptimizerContractTest {
     assertTrue(grad <= 2e-7, "max |gradient| " + grad);
   }
 
+  /**
+   * An ill-conditioned quadratic 1 + sum_i (i+1)^2 (x_i - 1)^2 / 2 over 10 variables whose value
+   * is rounded to float32 and whose gradient carries an error of 1e-7, as a float32 backend
+   * computes them.
+   */
+  private static Point roundedToFloat(double[] x) {
+    double f = 1;
+    double[] g = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      double c = (i + 1) * (i + 1);
+      f += 0.5 * c * (x[i] - 1) * (x[i] - 1);
+      g[i] = c * (x[i] - 1) + 1e-7 * Math.sin(1e4 * x[i] + i);
+    }
+    return new Point(x, (float) f, g);
+  }
+
+  /** Iterates until a line search fails; returns that last iteration. */
+  private static Iteration untilTheLineSearchFails(DifferentiableFunction f) {
+    FullBatchOptimizer.Run run = new Lbfgs().start(f, new double[10]);
+    for (int k = 0; k < 1000; k++) {
+      Iteration it = run.iterate();
+      if (it.lineSearchFailed()) {
+        return it;
+      }
+    }
+    throw new AssertionError("no line search failed in 1000 iterations");
+  }
+
+  @Test
+  void atTheFloat32FloorADeclaredNoiseEndsTheIterationWithinAFewEvaluations() {
+    DifferentiableFunction blind = LbfgsTest::roundedToFloat;
+    Iteration noisy = untilTheLineSearchFails(blind.withRelativeNoise(0x1p-22));
+    // One search lost in the noise, and no steepest-descent retry (it would drown in the same
+    // noise): a retry would make it 2 x NOISE_PATIENCE.
+    assertTrue(noisy.evaluations() <= StrongWolfeLineSearch.NOISE_PATIENCE,
+        "evaluations " + noisy.evaluations());
+    assertEquals(1, noisy.point().value(), 1e-6);
+  }
+
   @Test
   void memoryIsChecked() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -156,6 +156,43 @@ class StrongWolfeLineSearchTest {
   }
 
   @Test
+  void aSearchLostInDeclaredNoiseGivesUpAfterAFewTrials() {
+    // The slope claims descent, but every value lies within 1e-10 of phi(0) = 1: float32
+    // rounding near an optimum looks like this. Declared noise 1e-8 lets the search see that.
+    DifferentiableFunction quiet = x -> new Point(x, 1 + 1e-10 * Math.sin(x[0]),
+        new double[] {-1});
+    StrongWolfeLineSearch ls = new StrongWolfeLineSearch(1e-4, 0.9, 40);
+    Point start = at(quiet, 0);
+    Outcome noisy = ls.search(quiet.withRelativeNoise(1e-8), start, new double[] {1}, 1);
+    assertEquals(Acceptance.BELOW_NOISE, noisy.acceptance());
+    assertTrue(noisy.failed());
+    assertSame(start, noisy.point());
+    assertEquals(StrongWolfeLineSearch.NOISE_PATIENCE, noisy.evaluations());
+    // Without the declaration the same search spends its whole budget.
+    Outcome blind = ls.search(quiet, start, new double[] {1}, 1);
+    assertEquals(Acceptance.FAILED, blind.acceptance());
+    assertEquals(40, blind.evaluations());
+  }
+
+  @Test
+  void declaredNoiseLeavesVisibleDecreasesAndOvershootsAlone() {
+    // 1 + (a - 0.001)^2 from a = 0: the best decrease, 1e-6, is well above the declared noise
+    // (1e-9 relative), and the first trials at a = 1e3 are far higher than phi(0), which says
+    // "too far", not "noise". The search must end exactly as it does without the declaration.
+    DifferentiableFunction f = x -> new Point(x, 1 + (x[0] - 1e-3) * (x[0] - 1e-3),
+        new double[] {2 * (x[0] - 1e-3)});
+    StrongWolfeLineSearch ls = new StrongWolfeLineSearch(1e-4, 0.9, 40);
+    for (double a0 : new double[] {1e-6, 1, 1e3}) {
+      Outcome clean = ls.search(f, at(f, 0), new double[] {1}, a0);
+      Outcome noisy = ls.search(f.withRelativeNoise(1e-9), at(f, 0), new double[] {1}, a0);
+      assertEquals(Acceptance.STRONG_WOLFE, clean.acceptance(), "a0 = " + a0);
+      assertEquals(clean.acceptance(), noisy.acceptance(), "a0 = " + a0);
+      assertEquals(clean.step(), noisy.step(), "a0 = " + a0);
+      assertEquals(clean.evaluations(), noisy.evaluations(), "a0 = " + a0);
+    }
+  }
+
+  @Test
   void checksItsArguments() {
     assertThrows(IllegalArgumentException.class, () -> new StrongWolfeLineSearch(0.5, 0.1, 10));
     assertThrows(IllegalArgumentException.class, () -> new StrongWolfeLineSearch(0, 0.9, 10));
