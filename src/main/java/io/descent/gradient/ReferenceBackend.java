@@ -59,16 +59,40 @@ public final class ReferenceBackend implements GradientBackend {
 
   @Override
   public Evaluation evaluate(double[] theta, Batch batch) {
-    return evaluate(theta, batch, null);
+    return evaluate(theta, batch, null).evaluation();
   }
 
   /**
-   * Like {@link #evaluate(double[], Batch)}, and also fills {@code magnitude} with
-   * {@code (1/|B|) sum_i |r_i| |z_ij|} per entry (|r_i| for the intercept): the scale of the
-   * summed terms, which bounds the rounding error any summation order can make. Near an optimum
-   * the gradient tends to 0 while this scale does not, so errors are judged against it there.
+   * The exact evaluation together with the scales a fast backend's rounding errors are judged
+   * against. A float32 backend rounds each margin {@code m_i} by about {@code u M_i}, where
+   * {@code M_i = |b| + sum_j |w_j z_ij| + |y_i|} and u is the unit roundoff; that moves the
+   * residual by {@code L''(m_i) u M_i} and the loss by {@code |r_i| u M_i}, on top of the
+   * rounding of the terms themselves. So the scales are
+   *
+   * <ul>
+   *   <li>gradient, entry j: {@code (1/|B|) sum_i (|r_i| + L''(m_i) M_i) |z_ij|} ({@code z_i0 =
+   *       1} for the intercept);
+   *   <li>loss: {@code (1/|B|) sum_i (L_i + |r_i| M_i)}.
+   * </ul>
+   *
+   * <p>Each row's two terms are floored at {@code Float.MIN_NORMAL}: below it float32 numbers are
+   * subnormal and keep only an absolute precision.
+   *
+   * <p>Error analysis bounds a backend's error by a small multiple of u times these, whatever
+   * the summation order and however small the result itself: near an optimum the gradient tends
+   * to 0, and for a single well-fitted row the residual and loss do, while the scales do not.
+   *
+   * @param theta the parameters
+   * @param batch the rows
    */
-  public Evaluation evaluate(double[] theta, Batch batch, double[] magnitude) {
+  public Scaled evaluateScaled(double[] theta, Batch batch) {
+    return evaluate(theta, batch, new double[theta.length]);
+  }
+
+  /** An exact evaluation with the error scales of {@link #evaluateScaled}. */
+  public record Scaled(Evaluation evaluation, double lossScale, double[] gradientScale) {}
+
+  private Scaled evaluate(double[] theta, Batch batch, double[] magnitude) {
     int d = data.features();
     if (theta.length != d + 1) {
       throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
@@ -86,14 +110,17 @@ public final class ReferenceBackend implements GradientBackend {
     double[] gc = new double[d + 1];
     double ls = 0;
     double lc = 0;
+    double lossScale = 0;
     int size = batch.size();
     for (int k = 0; k < size; k++) {
       int i = batch.row(k);
       int base = i * d;
       double m = theta[0];
+      double mm = Math.abs(theta[0]) + Math.abs(y[i]);
       for (int j = 0; j < d; j++) {
         z[j] = (x[base + j] - mean[j]) * invScale[j];
         m += theta[j + 1] * z[j];
+        mm += Math.abs(theta[j + 1] * z[j]);
       }
       double li = loss.value(m, y[i]);
       double t = ls + li;
@@ -106,9 +133,13 @@ public final class ReferenceBackend implements GradientBackend {
       }
       if (magnitude != null) {
         double ar = Math.abs(r);
-        magnitude[0] += ar;
+        // Floored at float32's smallest normal number, below which float32 keeps only an
+        // absolute precision (subnormals are 1.4e-45 apart: a residual of e^-97 has 3 digits).
+        double term = Math.max(ar + loss.curvature(m) * mm, Float.MIN_NORMAL);
+        lossScale += Math.max(li + ar * mm, Float.MIN_NORMAL);
+        magnitude[0] += term;
         for (int j = 0; j < d; j++) {
-          magnitude[j + 1] += ar * Math.abs(z[j]);
+          magnitude[j + 1] += term * Math.abs(z[j]);
         }
       }
     }
@@ -116,12 +147,13 @@ public final class ReferenceBackend implements GradientBackend {
       for (int j = 0; j <= d; j++) {
         magnitude[j] /= size;
       }
+      lossScale /= size;
     }
     double[] g = new double[d + 1];
     for (int j = 0; j <= d; j++) {
       g[j] = (gs[j] + gc[j]) / size;
     }
-    return new Evaluation((ls + lc) / size, g);
+    return new Scaled(new Evaluation((ls + lc) / size, g), lossScale, magnitude);
   }
 
   private static void add(double[] s, double[] c, int j, double v) {

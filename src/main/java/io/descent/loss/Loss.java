@@ -31,6 +31,11 @@ public enum Loss {
     public double residual(double m, double y) {
       return m - y;
     }
+
+    @Override
+    public double curvature(double m) {
+      return 1;
+    }
   },
 
   /** Log loss, {@code L(m, y) = log(1 + e^m) - y m}, computed without overflow for any m. */
@@ -44,7 +49,16 @@ public enum Loss {
 
     @Override
     public double residual(double m, double y) {
-      return sigmoid(m) - y;
+      // For y >= 1/2 as (1 - y) - sigmoid(-m): the same number, without the cancellation of
+      // sigmoid(m) - 1, which for m = 30 would leave only the rounding error of sigmoid(m).
+      return y >= 0.5 ? (1 - y) - sigmoid(-m) : sigmoid(m) - y;
+    }
+
+    @Override
+    public double curvature(double m) {
+      // sigmoid(m) (1 - sigmoid(m)) = e^-|m| / (1 + e^-|m|)^2, without overflow.
+      double e = Math.exp(-Math.abs(m));
+      return e / ((1 + e) * (1 + e));
     }
   };
 
@@ -53,6 +67,12 @@ public enum Loss {
 
   /** {@code dL/dm} at margin m and target y: the residual that multiplies z in the gradient. */
   public abstract double residual(double m, double y);
+
+  /**
+   * {@code d^2L/dm^2} at margin m: how much an error in the margin moves the residual (1 for
+   * LINEAR, {@code sigmoid(m) (1 - sigmoid(m))} for LOGISTIC).
+   */
+  public abstract double curvature(double m);
 
   /** {@code log(1 + e^m)} without overflow: {@code max(m, 0) + log1p(e^{-|m|})}. */
   public static double softplus(double m) {

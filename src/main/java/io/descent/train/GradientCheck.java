@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * solution with lambda = {@value #NEAR_OPTIMUM_L2}).
  *
  * <p>Tolerances: the reference must match central differences to {@link #FINITE_DIFFERENCES}
- * (relative, {@code ||fd - g|| / ||g||}); a backend must match the reference to its own
+ * (relative, {@code ||fd - g|| / ||g||}; each step moves the margins by about 1e-5, whatever the
+ * scale of the feature); a backend must match the reference to its own
  * {@link GradientBackend#tolerance()}, measured as in {@link Verifier} (error against the scale
  * of the summed terms), and its loss to the same relative bound.
  */
@@ -79,12 +80,16 @@ public final class GradientCheck {
         data.features(), seed);
     Batch all = Batch.all(data.rows());
     List<Row> rows = new ArrayList<>();
+    double[] rms = rootMeanSquares(data, s);
     for (Map.Entry<String, double[]> p : points.entrySet()) {
       double[] theta = p.getValue();
       double[] g = reference.evaluate(theta, all).gradient();
       double[] fd = new double[theta.length];
       for (int j = 0; j < theta.length; j++) {
-        double h = 1e-5 * Math.max(1, Math.abs(theta[j]));
+        // The step moves the margins by about 1e-5 (or 1e-5 of the coordinate's own share of
+        // them): for raw features of size 1e4 a step of 1e-5 in the weight would move the
+        // margins by 0.1 and the truncation error of the difference would swamp the check.
+        double h = 1e-5 * Math.max(1 / rms[j], Math.abs(theta[j]));
         double[] plus = theta.clone();
         double[] minus = theta.clone();
         plus[j] += h;
@@ -122,6 +127,31 @@ public final class GradientCheck {
       }
     }
     return rows;
+  }
+
+  /**
+   * The root mean square of each column of the (standardized) features, with 1 for the
+   * intercept; 1 for a column that is all zeros.
+   */
+  private static double[] rootMeanSquares(Dataset data, Standardization s) {
+    int d = data.features();
+    double[] sum = new double[d + 1];
+    float[] x = data.x();
+    double[] mean = s.mean();
+    double[] scale = s.scale();
+    for (int i = 0; i < data.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        double z = (x[i * d + j] - mean[j]) / scale[j];
+        sum[j + 1] += z * z;
+      }
+    }
+    double[] rms = new double[d + 1];
+    rms[0] = 1;
+    for (int j = 1; j <= d; j++) {
+      double r = Math.sqrt(sum[j] / data.rows());
+      rms[j] = r > 0 ? r : 1;
+    }
+    return rms;
   }
 
   private static Map<String, double[]> points(ReferenceBackend reference, Objective objective,

@@ -229,7 +229,10 @@ public final class Trainer {
 
     /** The backend's evaluation; a failure inside the backend becomes a BackendFailure. */
     private Evaluation evaluate(double[] x, Batch batch) {
-      GradientBackend active = polish != null ? polish : backend;
+      return evaluate(polish != null ? polish : backend, x, batch);
+    }
+
+    private Evaluation evaluate(GradientBackend active, double[] x, Batch batch) {
       try {
         return active.evaluate(x, batch);
       } catch (IllegalArgumentException e) {
@@ -538,8 +541,10 @@ public final class Trainer {
             polish.info().summary());
       }
       if (fallback) {
-        // A fallback backend's result is checked at the final point, whatever --verify-every.
-        verifier.verify(iterations, theta, Batch.all(rows), evaluate(theta, Batch.all(rows)));
+        // A fallback backend's result is checked at the final point, whatever --verify-every:
+        // the fallback itself, even when a float64 finish computed the last iterations.
+        verifier.verify(iterations, theta, Batch.all(rows),
+            evaluate(backend, theta, Batch.all(rows)));
       }
       // The reported objective comes from the float64 reference, whatever backend trained.
       ReferenceBackend reference = new ReferenceBackend(train, standardization, config.loss());

@@ -11,12 +11,15 @@ import io.descent.loss.Loss;
 /**
  * Recomputes a backend's gradient with the {@link ReferenceBackend} and measures the error.
  *
- * <p>The error is {@code ||g - g_ref|| / ||g_abs||}, where {@code g_abs} is the gradient of the
- * absolute terms, {@code (1/|B|) sum_i |r_i| |z_i|}. Away from an optimum this is the usual
- * relative error up to a modest factor; near an optimum, where {@code g_ref -> 0} and the plain
- * relative error of any floating-point sum grows without bound, it stays meaningful: it is the
- * quantity that rounding-error analysis bounds. A value above the backend's
- * {@link GradientBackend#tolerance()} fails with a {@link VerificationException}.
+ * <p>The gradient error is {@code ||g - g_ref|| / ||g_scale||} and the loss error
+ * {@code |L - L_ref| / L_scale}, with the scales of {@link ReferenceBackend#evaluateScaled}: the
+ * magnitudes of the summed terms, including how far rounding of each margin can move them. Away
+ * from an optimum, over many rows, this is the usual relative error up to a modest factor; near
+ * an optimum, or on a mini-batch of one well-fitted row, where the gradient or loss tends to 0
+ * and the plain relative error of any floating-point computation grows without bound, it stays
+ * meaningful: it is the quantity that rounding-error analysis bounds. Either above the backend's
+ * {@link GradientBackend#tolerance()} fails with a {@link VerificationException}. The plain
+ * relative errors are reported beside it.
  */
 public final class Verifier {
   private final ReferenceBackend reference;
@@ -35,31 +38,35 @@ public final class Verifier {
     this.tolerance = tolerance;
   }
 
-  /** The result of one comparison: the scaled error above, and the plain relative error. */
+  /**
+   * The result of one comparison: the scaled gradient error above, the plain relative gradient
+   * error, the scaled loss error, and the reference evaluation.
+   */
   public record Check(double error, double relativeError, double lossError, Evaluation reference) {}
 
   /** Compares without enforcing the tolerance. */
   public Check compare(double[] theta, Batch batch, Evaluation fast) {
-    double[] magnitude = new double[theta.length];
-    Evaluation ref = reference.evaluate(theta, batch, magnitude);
+    ReferenceBackend.Scaled scaled = reference.evaluateScaled(theta, batch);
+    Evaluation ref = scaled.evaluation();
+    double[] scale = scaled.gradientScale();
     double diff = 0;
     double refNorm = 0;
-    double magNorm = 0;
+    double scaleNorm = 0;
     for (int j = 0; j < theta.length; j++) {
       double e = fast.gradient()[j] - ref.gradient()[j];
       diff += e * e;
       refNorm += ref.gradient()[j] * ref.gradient()[j];
-      magNorm += magnitude[j] * magnitude[j];
+      scaleNorm += scale[j] * scale[j];
     }
     diff = Math.sqrt(diff);
-    double scaled = diff / Math.max(Math.sqrt(magNorm), Double.MIN_NORMAL);
+    double error = diff / Math.max(Math.sqrt(scaleNorm), Double.MIN_NORMAL);
     double relative = diff / Math.max(Math.sqrt(refNorm), Double.MIN_NORMAL);
-    double lossError = Math.abs(fast.loss() - ref.loss()) / Math.max(Math.abs(ref.loss()),
-        Double.MIN_NORMAL);
+    double lossError = Math.abs(fast.loss() - ref.loss())
+        / Math.max(scaled.lossScale(), Double.MIN_NORMAL);
     if (!Double.isFinite(fast.loss()) && !Double.isFinite(ref.loss())) {
       lossError = 0;
     }
-    return new Check(scaled, relative, lossError, ref);
+    return new Check(error, relative, lossError, ref);
   }
 
   /**

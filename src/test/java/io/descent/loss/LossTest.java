@@ -21,6 +21,24 @@ class LossTest {
   }
 
   @Test
+  void logisticResidualOfAConfidentRightAnswerKeepsItsRelativeAccuracy() {
+    // sigmoid(30) - 1 would cancel to the rounding error of sigmoid(30): 1e-3 of the answer.
+    double exact = -1 / (1 + Math.exp(30));
+    assertEquals(exact, Loss.LOGISTIC.residual(30, 1), Math.abs(exact) * 1e-15);
+    assertEquals(-exact, Loss.LOGISTIC.residual(-30, 0), Math.abs(exact) * 1e-15);
+  }
+
+  @Test
+  void curvatureIsOneForSquaredErrorAndSigmoidTimesItsComplementForLogLoss() {
+    assertEquals(1.0, Loss.LINEAR.curvature(123), 0.0);
+    assertEquals(0.25, Loss.LOGISTIC.curvature(0), 0.0);
+    double s = Loss.sigmoid(3);
+    assertEquals(s * (1 - s), Loss.LOGISTIC.curvature(3), 1e-14 * s * (1 - s));
+    assertEquals(Loss.LOGISTIC.curvature(3), Loss.LOGISTIC.curvature(-3), 0.0);
+    assertEquals(Math.exp(-800), Loss.LOGISTIC.curvature(800), 0.0);
+  }
+
+  @Test
   void logisticLossAtZeroIsLog2() {
     assertEquals(Math.log(2), Loss.LOGISTIC.value(0, 0), 1e-16);
     assertEquals(Math.log(2), Loss.LOGISTIC.value(0, 1), 1e-16);

@@ -106,7 +106,11 @@ class BackendFaultTest {
     assertTrue(messages.stream().anyMatch(m -> m.startsWith(failed.get(0).label()
         + " failed during training (device lost); falling back to")), messages.toString());
     assertTrue(r.converged(), r.message());
-    assertTrue(r.verification() <= Math.max(1e-5, 0), "verified: " + r.verification());
+    assertTrue(r.verification() <= 1e-5, "verified: " + r.verification());
+    if (r.backend().precision().equals("float32")) {
+      // The check ran on the fallback itself, not on the float64 finish (which would give 0).
+      assertTrue(r.verification() > 0, "verified: " + r.verification());
+    }
     assertEquals(0.2714181486331423, r.objective(), 0.2714181486331423 * 1e-6);
     assertEquals(live, OpenClBackend.liveObjects(), "the failed backend was closed");
   }

@@ -607,8 +607,9 @@ public final class Nd4jBackend implements GradientBackend {
         double yi = y[row(batch, start + k)];
         // One exponential serves both: sigmoid(m) and log(1 + e^m) = max(m, 0) + log1p(e^-|m|).
         double e = Math.exp(-Math.abs(m));
-        double sigmoid = m >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        double r = sigmoid - yi;
+        double p = 1.0 / (1.0 + e);
+        // sigmoid(m) - y; for y >= 1/2 as (1 - y) - sigmoid(-m), without cancellation.
+        double r = yi >= 0.5 ? (1.0 - yi) - (m >= 0 ? e * p : p) : (m >= 0 ? p : e * p) - yi;
         // softplus(m) - y m with the linear part formed without cancellation.
         lossSum += (m > 0 ? (1.0 - yi) * m : -yi * m) + Math.log1p(e);
         residualSum += r;
