@@ -53,7 +53,8 @@ public final class Descent {
   private OpenClOptions openCl = OpenClOptions.defaults();
   private String optimizer = OptimizerKind.LBFGS.label();
   private Double learningRate;
-  private String schedule = ScheduleKind.CONSTANT.label();
+  /** Null: the default, constant. */
+  private String schedule;
   private Double decay;
   private Integer decayInterval;
   private Double momentum;
@@ -125,7 +126,7 @@ public final class Descent {
 
   /** constant (default), step, exponential or invsqrt. */
   public Descent schedule(String name) {
-    this.schedule = name == null ? ScheduleKind.CONSTANT.label() : name;
+    this.schedule = name;
     return this;
   }
 
@@ -291,13 +292,15 @@ public final class Descent {
             + " search picks each step)");
       }
       requireUnused(kind, "momentum", momentum, "beta1", beta1, "beta2", beta2, "rho", rho,
-          "epsilon", epsilon);
+          "epsilon", epsilon, "a learning-rate schedule", schedule, "decay", decay,
+          "decay interval", decayInterval);
       fullBatch = kind.fullBatch(h);
     } else {
       Hyperparameters h = Hyperparameters.defaults().withMemory(memory).withMomentum(momentum)
           .withRho(rho).withBeta1(beta1).withBeta2(beta2).withEpsilon(epsilon);
       rule = kind.updateRule(h);
-      rate = ScheduleKind.fromLabel(schedule).create(decay, decayInterval);
+      rate = ScheduleKind.fromLabel(schedule == null ? ScheduleKind.CONSTANT.label() : schedule)
+          .create(decay, decayInterval);
       base = learningRate != null ? learningRate
           : rule.defaultLearningRate() * defaultRateScale;
     }

@@ -8,6 +8,7 @@ import io.descent.model.AtomicFile;
 import io.descent.train.FitResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -63,8 +64,26 @@ final class CliSupport {
         || labels.equals(new BinaryLabels("false", "true"));
   }
 
+  /**
+   * Whether standard error, where the progress bar is drawn, is a terminal. On Linux the answer
+   * is where file descriptor 2 points ({@code /dev/pts/N}, {@code /dev/ttyN}); elsewhere it falls
+   * back to {@link System#console()}, which asks about standard input and output instead.
+   */
   static boolean isTerminal() {
-    return System.console() != null;
+    return stderrIsTerminal(Path.of("/proc/self/fd/2"));
+  }
+
+  static boolean stderrIsTerminal(Path descriptor) {
+    try {
+      return isTerminalDevice(Files.readSymbolicLink(descriptor).toString());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
+  }
+
+  static boolean isTerminalDevice(String target) {
+    return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty")
+        || target.equals("/dev/console");
   }
 
   static void writeAtomically(Path file, AtomicFile.Content content) throws IOException {

@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
           + " the first trial step of gd.")
   Double learningRate;
 
-  @Option(names = "--schedule", defaultValue = "constant", paramLabel = "NAME",
+  @Option(names = "--schedule", paramLabel = "NAME",
       description = "Learning-rate schedule: constant, step, exponential or invsqrt (default:"
           + " ${DEFAULT-VALUE}).")
   String schedule;

@@ -18,6 +18,7 @@ import io.descent.model.LinearModel;
 import io.descent.optim.DifferentiableFunction;
 import io.descent.optim.FullBatchOptimizer;
 import io.descent.optim.Iteration;
+import io.descent.optim.Lbfgs;
 import io.descent.optim.Point;
 import io.descent.optim.UpdateRule;
 import java.util.ArrayList;
@@ -44,6 +45,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Trainer {
   private static final int GROWTH_LIMIT = 5;
+  /** A mini-batch objective this many times its start has diverged, however it got there. */
+  private static final double BLOWUP = 1e3;
+  /** Epochs without a relative improvement above the objective tolerance that end a fit. */
+  static final int STALL_EPOCHS = 5;
+  /** L-BFGS iterations spent looking for separation when a fit reached its cap. */
+  static final int SEPARATION_PROBE = 300;
   /**
    * The relative noise declared for a float32 backend's objective (2^-22, twice float32's unit
    * roundoff): the largest difference from the float64 reference measured over random points on
@@ -100,6 +107,9 @@ public final class Trainer {
       train = data.rows(split.train());
       validation = data.rows(split.test());
     }
+    if (config.loss() == Loss.LOGISTIC) {
+      requireBothClasses(train);
+    }
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
     List<BackendKind> candidates = Backends.candidates(config.backend());
@@ -107,8 +117,16 @@ public final class Trainer {
       BackendKind kind = candidates.get(k);
       boolean last = k == candidates.size() - 1;
       GradientBackend backend;
+      GradientBackend validationBackend = null;
       try {
         backend = opener.open(kind, train, standardization, config.loss(), config.openCl());
+        try {
+          validationBackend = validation == null ? null
+              : opener.open(kind, validation, standardization, config.loss(), config.openCl());
+        } catch (BackendUnavailableException e) {
+          backend.close();
+          throw e;
+        }
       } catch (BackendUnavailableException e) {
         if (candidates.size() == 1) {
           throw e;
@@ -120,9 +138,7 @@ public final class Trainer {
         }
         continue;
       }
-      try (backend;
-          GradientBackend validationBackend = validation == null ? null
-              : opener.open(kind, validation, standardization, config.loss(), config.openCl())) {
+      try (backend; GradientBackend validating = validationBackend) {
         Loop loop = new Loop(config, backend, validationBackend, train, standardization,
             listener, start, k > 0 && candidates.size() > 1);
         listener.started(backend.info(), config.optimizerDescription(),
@@ -132,6 +148,7 @@ public final class Trainer {
         } else {
           loop.runMiniBatch();
         }
+        loop.checkSeparationAtStop();
         FitResult result = loop.result();
         listener.finished(result);
         return result;
@@ -145,6 +162,21 @@ public final class Trainer {
       }
     }
     throw new AssertionError("unreachable");
+  }
+
+  /** Logistic regression needs rows of both classes: with one, the loss has no minimum. */
+  private static void requireBothClasses(Dataset train) {
+    double[] y = train.y();
+    for (int i = 1; i < y.length; i++) {
+      if (y[i] != y[0]) {
+        return;
+      }
+    }
+    String label = train.labels().map(l -> l.label(y[0] > 0.5 ? 1 : 0))
+        .orElse(String.valueOf(y[0]));
+    throw new IllegalArgumentException(train.source() + ": every training row of target \""
+        + train.targetName() + "\" is " + label + ": logistic regression needs rows of both"
+        + " classes");
   }
 
   /** The state of one fit. */
@@ -174,6 +206,7 @@ public final class Trainer {
     private double bestValidation = Double.POSITIVE_INFINITY;
     private double[] bestTheta;
     private int sinceBest;
+    private int nextSeparationCheck = 10;
 
     Loop(TrainingConfig config, GradientBackend backend, GradientBackend validationBackend,
         Dataset train, Standardization standardization, TrainingListener listener, long start,
@@ -279,7 +312,7 @@ public final class Trainer {
         }
         if (iterations >= config.maxIterations()) {
           stop(StopReason.MAX_ITERATIONS, "stopped at the cap of " + config.maxIterations()
-              + " iterations before converging: raise --max-iterations");
+              + " iterations before converging: raise --max-iterations" + quasiSeparationHint());
           return;
         }
         if (config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0) {
@@ -297,7 +330,7 @@ public final class Trainer {
         }
         theta = p.x().clone();
         record(p, it.stepSize(), 0);
-        if (separable(p.value())) {
+        if (separable(p.value(), iterations)) {
           return;
         }
         if (validationStop()) {
@@ -346,6 +379,8 @@ public final class Trainer {
       double[] lastFinite = theta.clone();
       double[] best = theta.clone();
       double bestObjective = p.value();
+      double stallBest = p.value();
+      int stalled = 0;
       while (true) {
         if (gradientConverged(p)) {
           stop(StopReason.GRADIENT_TOLERANCE, null);
@@ -359,8 +394,11 @@ public final class Trainer {
           return;
         }
         if (epochs >= config.maxEpochs()) {
-          stop(StopReason.MAX_ITERATIONS, "stopped at the cap of " + config.maxEpochs()
-              + " epochs before converging: raise --max-epochs or the learning rate");
+          stop(StopReason.MAX_ITERATIONS, String.format(Locale.ROOT, "stopped at the cap of %d"
+              + " epochs before converging (the best objective still improved by more than a"
+              + " relative %.1g within the last %d epochs): raise --max-epochs, or let the rate"
+              + " decay with --schedule", config.maxEpochs(), config.objectiveTolerance(),
+              STALL_EPOCHS) + quasiSeparationHint());
           return;
         }
         int[] order = shuffle.nextEpoch();
@@ -404,15 +442,29 @@ public final class Trainer {
               + " epochs in a row", rate));
           return;
         }
-        if (separable(p.value())) {
+        if (initial > 0 && p.value() > BLOWUP * initial) {
+          theta = best;
+          stop(StopReason.DIVERGED, divergenceAdvice(String.format(Locale.ROOT, "the objective"
+              + " reached %.3g, %.0f times its start", p.value(), p.value() / initial), rate));
+          return;
+        }
+        if (separable(p.value(), epochs)) {
           return;
         }
         if (validationStop()) {
           return;
         }
-        if (Math.abs(previous - p.value())
-            <= config.objectiveTolerance() * Math.max(Math.abs(p.value()), 1e-300)) {
-          stop(StopReason.OBJECTIVE_TOLERANCE, null);
+        // Converged when the best objective has not improved by more than the tolerance for
+        // STALL_EPOCHS epochs: mini-batch noise keeps consecutive epochs apart, so their
+        // difference alone would rarely fall below any useful tolerance.
+        if (p.value() < stallBest - config.objectiveTolerance() * Math.abs(stallBest)) {
+          stallBest = p.value();
+          stalled = 0;
+        } else if (config.objectiveTolerance() > 0 && ++stalled >= STALL_EPOCHS) {
+          theta = best;
+          stop(StopReason.OBJECTIVE_TOLERANCE, String.format(Locale.ROOT, "converged: the"
+              + " objective has not improved by a relative %.1g for %d epochs; keeping the best"
+              + " epoch's model", config.objectiveTolerance(), STALL_EPOCHS));
           return;
         }
         previous = p.value();
@@ -436,23 +488,110 @@ public final class Trainer {
     }
 
     /**
-     * Mean log loss below ln(2)/n means every row's loss is below ln 2, so every row is on the
-     * right side of the hyperplane: the classes are separable and the loss can be driven to 0.
-     * The reference confirms it in float64 before anything is reported.
+     * Whether unpenalized logistic regression has no finite optimum, stopping if so. The test is
+     * complete separation: theta puts every training row strictly on its own side, so scaling
+     * theta up lowers every row's loss and the infimum 0 is never reached. It runs (one pass over
+     * the data in float64) when the mean log loss falls below ln(2)/n, which implies it, and
+     * otherwise at steps 10, 20, 40, 80, ... (iterations, or epochs for mini-batches), so that a
+     * slow optimizer cannot run to its cap on separable data while a large fit pays for a handful
+     * of passes.
      */
-    private boolean separable(double value) {
-      if (config.loss() != Loss.LOGISTIC || config.l2() > 0 || value >= Math.log(2) / rows) {
+    private boolean separable(double value, int step) {
+      if (!unpenalizedLogistic()) {
         return false;
       }
-      double exact = new ReferenceBackend(train, standardization, config.loss())
-          .evaluate(theta, Batch.all(rows)).loss();
-      if (exact >= Math.log(2) / rows) {
+      boolean due = step >= nextSeparationCheck;
+      if (due) {
+        nextSeparationCheck = 2 * step;
+      }
+      if (!(due || value < Math.log(2) / rows) || !completelySeparated()) {
         return false;
       }
-      stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable (every training"
-          + " row is classified correctly and the loss keeps falling towards 0 as the weights"
-          + " grow); add --l2, e.g. --l2 0.01");
+      stopSeparable();
       return true;
+    }
+
+    /**
+     * A fit that stopped for any other reason than failure is checked once more at its end. One
+     * that reached its cap may just be slow (gradient descent, SGD): an L-BFGS probe from where
+     * it stopped, at most {@value #SEPARATION_PROBE} iterations on the same backend, looks for a
+     * separating hyperplane before the cap is reported (breast_cancer_wdbc needs about 230).
+     */
+    void checkSeparationAtStop() {
+      boolean checkable = stopReason == StopReason.MAX_ITERATIONS
+          || stopReason == StopReason.OBJECTIVE_TOLERANCE
+          || stopReason == StopReason.GRADIENT_TOLERANCE
+          || stopReason == StopReason.PRECISION_LIMIT;
+      if (!checkable || !unpenalizedLogistic()) {
+        return;
+      }
+      if (completelySeparated()) {
+        stopSeparable();
+        return;
+      }
+      if (stopReason != StopReason.MAX_ITERATIONS) {
+        return;
+      }
+      double[] stoppedAt = theta.clone();
+      var probe = new Lbfgs().start(this::full, theta);
+      for (int k = 1; k <= SEPARATION_PROBE; k++) {
+        Iteration it = probe.iterate();
+        if (it.lineSearchFailed()) {
+          break;
+        }
+        theta = it.point().x().clone();
+        boolean due = k % 10 == 0 || it.point().value() < Math.log(2) / rows;
+        if (due && completelySeparated()) {
+          stopSeparable();
+          return;
+        }
+      }
+      theta = stoppedAt;
+    }
+
+    private boolean unpenalizedLogistic() {
+      return config.loss() == Loss.LOGISTIC && config.l2() == 0;
+    }
+
+    private void stopSeparable() {
+      stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable (every training"
+          + " row is classified correctly, so the loss keeps falling towards 0 as the weights"
+          + " grow); add --l2, e.g. --l2 0.01");
+    }
+
+    /** Whether theta puts every training row strictly on the side of its class. */
+    private boolean completelySeparated() {
+      float[] x = train.x();
+      double[] y = train.y();
+      int d = train.features();
+      double[] mean = standardization.mean();
+      double[] scale = standardization.scale();
+      for (int i = 0; i < rows; i++) {
+        double m = theta[0];
+        for (int j = 0; j < d; j++) {
+          m += theta[j + 1] * ((x[i * d + j] - mean[j]) / scale[j]);
+        }
+        if (y[i] > 0.5 ? !(m > 0) : !(m < 0)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * For unpenalized logistic regression stopped at its cap: the classes may be quasi-separable
+     * (separable but for rows on the boundary), where the weights also grow without end.
+     */
+    private String quasiSeparationHint() {
+      if (!unpenalizedLogistic()) {
+        return "";
+      }
+      double w = 0;
+      for (int j = 1; j < theta.length; j++) {
+        w += theta[j] * theta[j];
+      }
+      return String.format(Locale.ROOT, "; if the weights keep growing (now ||w|| = %.3g), the"
+          + " classes may be quasi-separable and have no finite optimum: add --l2", Math.sqrt(w));
     }
 
     /** Early stopping: true (and stopped) when validation loss has not improved for patience. */

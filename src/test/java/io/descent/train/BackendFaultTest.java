@@ -9,6 +9,7 @@ import io.descent.Descent;
 import io.descent.data.Dataset;
 import io.descent.gradient.BackendInfo;
 import io.descent.gradient.BackendKind;
+import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
 import io.descent.gradient.Evaluation;
@@ -124,5 +125,52 @@ class BackendFaultTest {
             TrainingListener.NONE));
     assertTrue(e.getMessage().startsWith("nd4j ("), e.getMessage());
     assertTrue(e.getMessage().endsWith("failed during training: device lost"), e.getMessage());
+  }
+
+  /** Refuses the n-th open of the given kind, as a device refusing an allocation does. */
+  private static Trainer.BackendOpener refusesOpen(BackendKind refused, int n) {
+    AtomicInteger opens = new AtomicInteger();
+    return (kind, data, s, loss, openCl) -> {
+      if (kind == refused && opens.incrementAndGet() == n) {
+        throw new BackendUnavailableException("CL_MEM_OBJECT_ALLOCATION_FAILURE: the device"
+            + " refused a buffer of " + data.rows() * data.features() * 4L + " bytes");
+      }
+      return Backends.open(kind, data, s, loss, openCl);
+    };
+  }
+
+  @Test
+  void aRefusedValidationBackendFallsBackWithAutoAndLeaksNothing() {
+    // The training backend opens; the one for the validation rows is refused.
+    int live = OpenClBackend.liveObjects();
+    Dataset data = spambase();
+    BackendKind first = Backends.candidates("auto").get(0);
+    List<String> messages = new ArrayList<>();
+    TrainingConfig config = Descent.logistic().l2(0.01).validationFraction(0.2)
+        .config(data);
+    FitResult r = new Trainer(refusesOpen(first, 2)).fit(data, config, new TrainingListener() {
+      @Override
+      public void message(String line) {
+        messages.add(line);
+      }
+    });
+    assertNotEquals(first, r.backend().kind());
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("skipped " + first.label()
+        + ": CL_MEM_OBJECT_ALLOCATION_FAILURE")), messages.toString());
+    assertTrue(r.converged(), r.message());
+    assertEquals(live, OpenClBackend.liveObjects(), "the training backend was closed");
+  }
+
+  @Test
+  void aRefusedBackendNamedExplicitlyIsAnError() {
+    Dataset data = spambase();
+    for (int n : new int[] {1, 2}) {
+      TrainingConfig config = Descent.logistic().l2(0.01).backend("nd4j")
+          .validationFraction(0.2).config(data);
+      BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+          () -> new Trainer(refusesOpen(BackendKind.ND4J, n)).fit(data, config,
+              TrainingListener.NONE));
+      assertTrue(e.getMessage().contains("refused a buffer"), e.getMessage());
+    }
   }
 }

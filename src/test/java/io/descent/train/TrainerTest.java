@@ -206,4 +206,61 @@ class TrainerTest {
     assertThrows(Descent.TrainingFailedException.class,
         () -> Descent.logistic().backend("reference").fit(load("breast_cancer_wdbc")));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gd", "sgd", "adam"})
+  void slowOptimizersReportSeparableDataToo(String optimizer) {
+    // None of them finds a separating hyperplane within its cap (gd: 1000 iterations, the
+    // mini-batch rules: 100 epochs); the L-BFGS probe at the cap does.
+    FitResult r = Descent.logistic().backend("reference").optimizer(optimizer)
+        .train(load("breast_cancer_wdbc"), null);
+    assertEquals(StopReason.SEPARABLE, r.stopReason(), r.message());
+    assertTrue(r.message().contains("add --l2"), r.message());
+  }
+
+  @Test
+  void aCapOnUnpenalizedLogisticRegressionMentionsQuasiSeparation() {
+    // Nearly separable: the loss stays well above 0, yet the weights grow while it falls.
+    FitResult r = Descent.logistic().backend("reference").maxIterations(20)
+        .train(load("spambase"), null);
+    assertEquals(StopReason.MAX_ITERATIONS, r.stopReason(), r.message());
+    assertTrue(r.message().contains("quasi-separable"), r.message());
+    FitResult penalized = Descent.logistic().l2(0.01).backend("reference").maxIterations(5)
+        .train(load("spambase"), null);
+    assertFalse(penalized.message().contains("quasi-separable"), penalized.message());
+  }
+
+  @Test
+  void aMiniBatchObjectiveThatBlowsUpDivergesEvenWhenItOscillates() {
+    // Raw features and a huge rate: the objective jumps from 2965 to about 1e10 in one epoch
+    // and then wanders up and down, which "grew 5 epochs in a row" alone does not catch.
+    FitResult r = Descent.linear().standardize(false).optimizer("adam").learningRate(1000.0)
+        .backend("reference").train(load("diabetes"), null);
+    assertEquals(StopReason.DIVERGED, r.stopReason(), r.message());
+    assertTrue(r.message().contains("times its start"), r.message());
+    assertTrue(r.message().contains("lower the learning rate"), r.message());
+    assertTrue(r.epochs() <= 2, "epochs " + r.epochs());
+  }
+
+  @Test
+  void miniBatchFitsStopWhenTheBestObjectiveStopsImproving() {
+    FitResult r = Descent.linear().optimizer("adam").backend("reference")
+        .train(load("diabetes"), null);
+    assertEquals(StopReason.OBJECTIVE_TOLERANCE, r.stopReason(), r.message());
+    assertTrue(r.message().contains("for " + Trainer.STALL_EPOCHS + " epochs"), r.message());
+    assertTrue(r.epochs() < 100, "epochs " + r.epochs());
+    // A constant rate leaves Adam circling the optimum: measured 0.7% above it.
+    double exact = optimum("diabetes", "ols");
+    assertEquals(exact, r.objective(), exact * 1e-2);
+  }
+
+  @Test
+  void logisticRegressionNeedsBothClasses() {
+    Dataset spam = load("spambase");
+    int[] spamRows = java.util.stream.IntStream.range(0, spam.rows())
+        .filter(i -> spam.y()[i] > 0.5).toArray();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.logistic().backend("reference").train(spam.rows(spamRows), null));
+    assertTrue(e.getMessage().contains("needs rows of both classes"), e.getMessage());
+  }
 }

@@ -1,0 +1,118 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training options that change what is fitted, through the command line on real data. */
+class TrainOptionsCliTest {
+  @TempDir
+  Path dir;
+
+  private JsonNode train(String name, String... options) throws Exception {
+    Path model = dir.resolve(name + ".json");
+    String[] base = {"train", "--data", "datasets/diabetes.csv", "--target", "progression",
+        "--model", "linear", "--backend", "reference", "--quiet", "--out", model.toString()};
+    String[] args = new String[base.length + options.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(options, 0, args, base.length, options.length);
+    Cli r = Cli.run(args);
+    assertEquals(0, r.code(), r.out() + r.err());
+    return new ObjectMapper().readTree(model.toFile());
+  }
+
+  @Test
+  void noStandardizeFitsTheRawFeaturesToTheSameOptimum() throws Exception {
+    JsonNode standardized = train("z");
+    JsonNode raw = train("raw", "--no-standardize");
+    assertTrue(standardized.get("training").get("standardized").asBoolean());
+    assertFalse(raw.get("training").get("standardized").asBoolean());
+    // Raw: the standardization stored is the identity.
+    for (JsonNode m : raw.get("standardization").get("mean")) {
+      assertEquals(0.0, m.asDouble(), 0.0);
+    }
+    for (JsonNode s : raw.get("standardization").get("scale")) {
+      assertEquals(1.0, s.asDouble(), 0.0);
+    }
+    // OLS does not depend on the parametrization: same objective, same original-space weights.
+    double exact = 1429.848173793375; // reference.json diabetes.full.ols
+    // Within 1.5e-8: storing the features as float32 moves the optimum that much.
+    assertEquals(exact, standardized.get("training").get("objective").asDouble(), exact * 1e-7);
+    assertEquals(exact, raw.get("training").get("objective").asDouble(), exact * 1e-6);
+    for (int j = 0; j < 10; j++) {
+      double a = standardized.get("coef").get(j).asDouble();
+      double b = raw.get("coef").get(j).asDouble();
+      assertEquals(a, b, 1e-3 * Math.max(1, Math.abs(a)), "coef " + j);
+    }
+  }
+
+  @Test
+  void validationFractionHoldsOutRowsAndStopsEarlyWithPatience() throws Exception {
+    Path history = dir.resolve("history.csv");
+    JsonNode m = train("early", "--optimizer", "sgd", "--validation-fraction", "0.2",
+        "--patience", "2", "--max-epochs", "200", "--objective-tolerance", "0", "--history",
+        history.toString());
+    JsonNode t = m.get("training");
+    // 442 rows, 20% held out (rounded up): 89 validation rows, 353 trained on.
+    assertEquals(353, t.get("rows").asInt());
+    assertEquals(0.2, t.get("hyperparameters").get("validationFraction").asDouble(), 0.0);
+    assertEquals(2, t.get("hyperparameters").get("patience").asInt());
+    assertEquals("early_stopping", t.get("stopReason").asText());
+    assertTrue(t.get("epochs").asInt() < 200);
+    List<String> h = Files.readAllLines(history);
+    assertTrue(h.get(0).endsWith("validation_loss"), h.get(0));
+    // Every row has a validation loss.
+    for (String line : h.subList(1, h.size())) {
+      assertFalse(line.endsWith(","), line);
+    }
+  }
+
+  @Test
+  void verifyEveryRecordsTheLargestErrorOfTheFastBackend() throws Exception {
+    Path model = dir.resolve("verified.json");
+    Cli r = Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam",
+        "--model", "logistic", "--l2", "0.01", "--backend", "nd4j", "--verify-every", "1",
+        "--quiet", "--out", model.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode t = new ObjectMapper().readTree(model.toFile()).get("training");
+    double v = t.get("verification").asDouble();
+    assertTrue(t.get("verification").isNumber(), t.toString());
+    // A float32 backend is never exact, and stays within its documented bound 1e-5.
+    assertTrue(v > 0 && v <= 1e-5, "verification " + v);
+  }
+
+  @Test
+  void optionsOfMiniBatchOptimizersAreRefusedForLbfgs() {
+    for (String[] option : new String[][] {{"--schedule", "step"}, {"--decay", "0.5"},
+        {"--batch-size", "10"}, {"--learning-rate", "0.1"}}) {
+      Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
+          "--model", "linear", option[0], option[1], "--out",
+          dir.resolve("never.json").toString());
+      assertEquals(2, r.code(), option[0] + ": " + r.err());
+      assertTrue(r.err().contains("lbfgs"), r.err());
+      assertFalse(Files.exists(dir.resolve("never.json")));
+    }
+  }
+
+  @Test
+  void badValuesNameTheOption() {
+    for (String[] option : new String[][] {{"--batch-size", "0", "--optimizer", "sgd"},
+        {"--validation-fraction", "0.7"}, {"--patience", "0"}, {"--max-iterations", "0"}}) {
+      String[] args = new String[8 + option.length];
+      System.arraycopy(new String[] {"train", "--data", "datasets/diabetes.csv", "--target",
+          "progression", "--model", "linear", "--quiet"}, 0, args, 0, 8);
+      System.arraycopy(option, 0, args, 8, option.length);
+      Cli r = Cli.run(args);
+      assertEquals(2, r.code(), String.join(" ", option) + ": " + r.err());
+      assertTrue(r.err().contains("(" + option[0] + ")"), r.err());
+    }
+  }
+}
