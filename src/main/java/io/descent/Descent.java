@@ -63,6 +63,9 @@ public final class Descent {
   private Double rho;
   private Double epsilon;
   private Integer memory;
+  private Double c1;
+  private Double c2;
+  private Integer lineSearch;
   private Integer batchSize;
   private Integer maxIterations;
   private Integer maxEpochs;
@@ -169,6 +172,24 @@ public final class Descent {
   /** AdaGrad/RMSProp/Adam epsilon. */
   public Descent epsilon(Double e) {
     this.epsilon = e;
+    return this;
+  }
+
+  /** The line search's sufficient-decrease constant (L-BFGS and gd; default 1e-4). */
+  public Descent c1(Double value) {
+    this.c1 = value;
+    return this;
+  }
+
+  /** The line search's curvature constant (L-BFGS; default 0.9). */
+  public Descent c2(Double value) {
+    this.c2 = value;
+    return this;
+  }
+
+  /** Function evaluations one line search may spend (L-BFGS: default 40; gd: default 61). */
+  public Descent lineSearch(Integer evaluations) {
+    this.lineSearch = evaluations;
     return this;
   }
 
@@ -286,7 +307,8 @@ public final class Descent {
             + " momentum, nesterov, adagrad, rmsprop, adam), not " + kind.label());
       }
       Hyperparameters h = Hyperparameters.defaults().withMemory(memory)
-          .withInitialStep(kind == OptimizerKind.GD ? learningRate : null);
+          .withInitialStep(kind == OptimizerKind.GD ? learningRate : null).withC1(c1).withC2(c2)
+          .withLineSearch(lineSearch);
       if (kind == OptimizerKind.LBFGS && learningRate != null) {
         throw new IllegalArgumentException("learning rate does not apply to lbfgs (its line"
             + " search picks each step)");
@@ -298,6 +320,7 @@ public final class Descent {
     } else {
       Hyperparameters h = Hyperparameters.defaults().withMemory(memory).withMomentum(momentum)
           .withRho(rho).withBeta1(beta1).withBeta2(beta2).withEpsilon(epsilon);
+      requireUnused(kind, "c1", c1, "c2", c2, "a line-search budget", lineSearch);
       rule = kind.updateRule(h);
       rate = ScheduleKind.fromLabel(schedule == null ? ScheduleKind.CONSTANT.label() : schedule)
           .create(decay, decayInterval);

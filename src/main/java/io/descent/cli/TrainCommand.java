@@ -87,6 +87,19 @@ final class TrainCommand implements Callable<Integer> {
       description = "AdaGrad/RMSProp/Adam epsilon (default 1e-8).")
   Double epsilon;
 
+  @Option(names = "--c1", paramLabel = "C1",
+      description = "Line search sufficient-decrease constant of lbfgs and gd (default 1e-4).")
+  Double c1;
+
+  @Option(names = "--c2", paramLabel = "C2",
+      description = "Line search curvature constant of lbfgs, c1 < c2 < 1 (default 0.9).")
+  Double c2;
+
+  @Option(names = "--line-search", paramLabel = "EVALS",
+      description = "Evaluations one line search may spend: lbfgs (default 40), gd (default 61:"
+          + " the first trial and 60 halvings).")
+  Integer lineSearch;
+
   @Option(names = "--memory", paramLabel = "M",
       description = "L-BFGS memory: correction pairs kept (default 10).")
   Integer memory;
@@ -159,7 +172,8 @@ final class TrainCommand implements Callable<Integer> {
         .backend(backend.backend).openCl(backend.openCl())
         .optimizer(optimizer).learningRate(learningRate).schedule(schedule).decay(decay)
         .decayInterval(decayInterval).momentum(momentum).beta1(beta1).beta2(beta2).rho(rho)
-        .epsilon(epsilon).memory(memory).batchSize(batchSize).maxIterations(maxIterations)
+        .epsilon(epsilon).memory(memory).c1(c1).c2(c2).lineSearch(lineSearch)
+        .batchSize(batchSize).maxIterations(maxIterations)
         .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
         .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
         .seed(seed);

@@ -20,13 +20,13 @@ package io.descent.optim;
  * <p>Immutable; configure with {@link #withInitialStep}.
  */
 public final class GradientDescent implements FullBatchOptimizer {
-  /** The sufficient-decrease constant of the Armijo condition. */
+  /** The default sufficient-decrease constant of the Armijo condition. */
   public static final double C1 = 1e-4;
   /** The factor a rejected trial step is multiplied by. */
   public static final double SHRINK = 0.5;
   /** The factor the previous accepted step is multiplied by to give the next first trial. */
   public static final double GROW = 2.0;
-  /** Halvings tried before an iteration gives up. */
+  /** The default number of halvings tried before an iteration gives up. */
   public static final int MAX_HALVINGS = 60;
   /**
    * Trial values within the function's declared noise of the current value after which an
@@ -37,6 +37,8 @@ public final class GradientDescent implements FullBatchOptimizer {
   public static final double DEFAULT_INITIAL_STEP = 1.0;
 
   private final double initialStep;
+  private final double c1;
+  private final int maxHalvings;
 
   /** Gradient descent with the default initial step {@value #DEFAULT_INITIAL_STEP}. */
   public GradientDescent() {
@@ -47,10 +49,27 @@ public final class GradientDescent implements FullBatchOptimizer {
    * @param initialStep the first trial step of the first iteration; finite and &gt; 0
    */
   public GradientDescent(double initialStep) {
+    this(initialStep, C1, MAX_HALVINGS);
+  }
+
+  /**
+   * @param initialStep the first trial step of the first iteration; finite and &gt; 0
+   * @param c1 the sufficient-decrease constant, in (0, 1)
+   * @param maxHalvings halvings tried before an iteration gives up, &gt;= 0
+   */
+  public GradientDescent(double initialStep, double c1, int maxHalvings) {
     if (!(initialStep > 0) || !Double.isFinite(initialStep)) {
       throw new IllegalArgumentException("initialStep must be finite and > 0, got " + initialStep);
     }
+    if (!(c1 > 0 && c1 < 1)) {
+      throw new IllegalArgumentException("c1 must be in (0, 1), got " + c1);
+    }
+    if (maxHalvings < 0) {
+      throw new IllegalArgumentException("maxHalvings must be >= 0, got " + maxHalvings);
+    }
     this.initialStep = initialStep;
+    this.c1 = c1;
+    this.maxHalvings = maxHalvings;
   }
 
   /** The first trial step of the first iteration. */
@@ -58,9 +77,19 @@ public final class GradientDescent implements FullBatchOptimizer {
     return initialStep;
   }
 
+  /** The sufficient-decrease constant. */
+  public double c1() {
+    return c1;
+  }
+
+  /** Halvings tried before an iteration gives up. */
+  public int maxHalvings() {
+    return maxHalvings;
+  }
+
   /** A copy with another initial step. */
   public GradientDescent withInitialStep(double step) {
-    return new GradientDescent(step);
+    return new GradientDescent(step, c1, maxHalvings);
   }
 
   /** "gd". */
@@ -71,25 +100,30 @@ public final class GradientDescent implements FullBatchOptimizer {
 
   @Override
   public Run start(DifferentiableFunction f, double[] x0) {
-    return new GdRun(f, Vectors.start(f, x0), initialStep);
+    return new GdRun(f, Vectors.start(f, x0), initialStep, c1, maxHalvings);
   }
 
   @Override
   public String toString() {
-    return "GradientDescent[initialStep=" + initialStep + ", c1=" + C1 + ", shrink=" + SHRINK
-        + ", grow=" + GROW + ", maxHalvings=" + MAX_HALVINGS + "]";
+    return "GradientDescent[initialStep=" + initialStep + ", c1=" + c1 + ", shrink=" + SHRINK
+        + ", grow=" + GROW + ", maxHalvings=" + maxHalvings + "]";
   }
 
   private static final class GdRun implements Run {
     private final DifferentiableFunction f;
+    private final double c1;
+    private final int maxHalvings;
     private Point current;
     private double nextTrial;
     private int evaluations = 1;
 
-    GdRun(DifferentiableFunction f, Point start, double initialStep) {
+    GdRun(DifferentiableFunction f, Point start, double initialStep, double c1,
+        int maxHalvings) {
       this.f = f;
       this.current = start;
       this.nextTrial = initialStep;
+      this.c1 = c1;
+      this.maxHalvings = maxHalvings;
     }
 
     @Override
@@ -115,14 +149,14 @@ public final class GradientDescent implements FullBatchOptimizer {
       int spent = 0;
       double noise = f.relativeNoise() * Math.abs(current.value());
       int indistinct = 0;
-      for (int k = 0; k <= MAX_HALVINGS; k++) {
+      for (int k = 0; k <= maxHalvings; k++) {
         Point p = Vectors.evaluate(f, Vectors.step(current.x(), a, d));
         spent++;
         if (noise > 0 && Math.abs(p.value() - current.value()) <= noise
             && ++indistinct >= NOISE_PATIENCE) {
           break;
         }
-        if (Double.isFinite(p.value()) && p.value() - current.value() <= -C1 * a * gg
+        if (Double.isFinite(p.value()) && p.value() - current.value() <= -c1 * a * gg
             && Vectors.allFinite(p.gradient())) {
           current = p;
           evaluations += spent;

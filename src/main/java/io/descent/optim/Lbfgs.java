@@ -36,18 +36,21 @@ package io.descent.optim;
  * <p>Immutable; configure with {@link #withMemory}.
  */
 public final class Lbfgs implements FullBatchOptimizer {
-  /** The sufficient-decrease constant of the Wolfe conditions. */
+  /** The default sufficient-decrease constant of the Wolfe conditions. */
   public static final double C1 = 1e-4;
-  /** The curvature constant of the strong Wolfe conditions. */
+  /** The default curvature constant of the strong Wolfe conditions. */
   public static final double C2 = 0.9;
   /** The default number of stored correction pairs. */
   public static final int DEFAULT_MEMORY = 10;
   /** The bound on the cosine between s and y below which a pair is not stored. */
   public static final double CURVATURE_EPSILON = 1e-10;
-  /** Function evaluations one line search may spend. */
+  /** The default number of function evaluations one line search may spend. */
   public static final int MAX_LINE_SEARCH_EVALUATIONS = 40;
 
   private final int memory;
+  private final double c1;
+  private final double c2;
+  private final int maxLineSearchEvaluations;
   private final StrongWolfeLineSearch lineSearch;
 
   /** L-BFGS with the default memory of {@value #DEFAULT_MEMORY} pairs. */
@@ -59,11 +62,24 @@ public final class Lbfgs implements FullBatchOptimizer {
    * @param memory the number of correction pairs kept, &gt;= 1
    */
   public Lbfgs(int memory) {
+    this(memory, C1, C2, MAX_LINE_SEARCH_EVALUATIONS);
+  }
+
+  /**
+   * @param memory the number of correction pairs kept, &gt;= 1
+   * @param c1 the sufficient-decrease constant, {@code 0 < c1 < c2}
+   * @param c2 the curvature constant, {@code c1 < c2 < 1}
+   * @param maxLineSearchEvaluations function evaluations one line search may spend, &gt;= 1
+   */
+  public Lbfgs(int memory, double c1, double c2, int maxLineSearchEvaluations) {
     if (memory < 1) {
       throw new IllegalArgumentException("memory must be >= 1, got " + memory);
     }
     this.memory = memory;
-    this.lineSearch = new StrongWolfeLineSearch(C1, C2, MAX_LINE_SEARCH_EVALUATIONS);
+    this.c1 = c1;
+    this.c2 = c2;
+    this.maxLineSearchEvaluations = maxLineSearchEvaluations;
+    this.lineSearch = new StrongWolfeLineSearch(c1, c2, maxLineSearchEvaluations);
   }
 
   /** The number of correction pairs kept. */
@@ -71,9 +87,24 @@ public final class Lbfgs implements FullBatchOptimizer {
     return memory;
   }
 
+  /** The line search's sufficient-decrease constant. */
+  public double c1() {
+    return c1;
+  }
+
+  /** The line search's curvature constant. */
+  public double c2() {
+    return c2;
+  }
+
+  /** Function evaluations one line search may spend. */
+  public int maxLineSearchEvaluations() {
+    return maxLineSearchEvaluations;
+  }
+
   /** A copy with another memory. */
   public Lbfgs withMemory(int pairs) {
-    return new Lbfgs(pairs);
+    return new Lbfgs(pairs, c1, c2, maxLineSearchEvaluations);
   }
 
   /** "lbfgs". */
@@ -89,8 +120,8 @@ public final class Lbfgs implements FullBatchOptimizer {
 
   @Override
   public String toString() {
-    return "Lbfgs[memory=" + memory + ", c1=" + C1 + ", c2=" + C2 + ", curvatureEpsilon="
-        + CURVATURE_EPSILON + ", maxLineSearchEvaluations=" + MAX_LINE_SEARCH_EVALUATIONS + "]";
+    return "Lbfgs[memory=" + memory + ", c1=" + c1 + ", c2=" + c2 + ", curvatureEpsilon="
+        + CURVATURE_EPSILON + ", maxLineSearchEvaluations=" + maxLineSearchEvaluations + "]";
   }
 
   private final class LbfgsRun implements Run {

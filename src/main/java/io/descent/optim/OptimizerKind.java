@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
  * build a mini-batch {@link UpdateRule}.
  */
 public enum OptimizerKind {
-  /** {@link Lbfgs}, the default; takes memory. */
-  LBFGS("lbfgs", true, "memory"),
-  /** {@link GradientDescent}; takes initialStep. */
-  GD("gd", true, "initialStep"),
+  /** {@link Lbfgs}, the default; takes memory, c1, c2 and lineSearch. */
+  LBFGS("lbfgs", true, "memory", "c1", "c2", "lineSearch"),
+  /** {@link GradientDescent}; takes initialStep, c1 and lineSearch. */
+  GD("gd", true, "initialStep", "c1", "lineSearch"),
   /** {@link Sgd}; takes no hyperparameter. */
   SGD("sgd", false),
   /** {@link Momentum}; takes momentum. */
@@ -82,10 +82,18 @@ public enum OptimizerKind {
       throw new IllegalStateException(label + " is a mini-batch rule; use updateRule()");
     }
     checkApplies(h);
+    if (h.lineSearch() != null && h.lineSearch() < 1) {
+      throw new IllegalArgumentException("a line search needs at least 1 evaluation, got "
+          + h.lineSearch());
+    }
     return switch (this) {
-      case LBFGS -> h.memory() == null ? new Lbfgs() : new Lbfgs(h.memory());
-      case GD -> h.initialStep() == null ? new GradientDescent()
-          : new GradientDescent(h.initialStep());
+      case LBFGS -> new Lbfgs(h.memory() == null ? Lbfgs.DEFAULT_MEMORY : h.memory(),
+          or(h.c1(), Lbfgs.C1), or(h.c2(), Lbfgs.C2),
+          h.lineSearch() == null ? Lbfgs.MAX_LINE_SEARCH_EVALUATIONS : h.lineSearch());
+      case GD -> new GradientDescent(
+          or(h.initialStep(), GradientDescent.DEFAULT_INITIAL_STEP),
+          or(h.c1(), GradientDescent.C1),
+          h.lineSearch() == null ? GradientDescent.MAX_HALVINGS : h.lineSearch() - 1);
       default -> throw new AssertionError(this);
     };
   }

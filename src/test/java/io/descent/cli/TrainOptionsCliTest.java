@@ -115,4 +115,18 @@ class TrainOptionsCliTest {
       assertTrue(r.err().contains("(" + option[0] + ")"), r.err());
     }
   }
+
+  @Test
+  void lineSearchOptionsReachTheOptimizerAndTheModelFile() throws Exception {
+    JsonNode m = train("wolfe", "--c1", "0.001", "--c2", "0.1", "--line-search", "20");
+    String optimizer = m.get("training").get("optimizer").asText();
+    assertTrue(optimizer.contains("c1=0.001") && optimizer.contains("c2=0.1")
+        && optimizer.contains("maxLineSearchEvaluations=20"), optimizer);
+    double exact = 1429.848173793375;
+    assertEquals(exact, m.get("training").get("objective").asDouble(), exact * 1e-7);
+    Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
+        "--model", "linear", "--optimizer", "adam", "--c2", "0.5", "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("c2 does not apply to adam"), r.err());
+  }
 }

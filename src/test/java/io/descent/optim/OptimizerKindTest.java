@@ -67,6 +67,43 @@ class OptimizerKindTest {
   }
 
   @Test
+  void lineSearchHyperparametersReachTheFullBatchOptimizers() {
+    Hyperparameters h = Hyperparameters.defaults().withC1(1e-3).withLineSearch(7);
+    Lbfgs lbfgs = (Lbfgs) OptimizerKind.LBFGS.fullBatch(h.withC2(0.1));
+    assertEquals(1e-3, lbfgs.c1());
+    assertEquals(0.1, lbfgs.c2());
+    assertEquals(7, lbfgs.maxLineSearchEvaluations());
+    assertTrue(lbfgs.toString().contains("c2=0.1"), lbfgs.toString());
+    GradientDescent gd = (GradientDescent) OptimizerKind.GD.fullBatch(h);
+    assertEquals(1e-3, gd.c1());
+    // Seven evaluations: the first trial and six halvings.
+    assertEquals(6, gd.maxHalvings());
+    assertThrows(IllegalArgumentException.class, () -> OptimizerKind.GD.fullBatch(h.withC2(0.5)));
+    assertThrows(IllegalArgumentException.class,
+        () -> OptimizerKind.SGD.updateRule(Hyperparameters.defaults().withC1(0.1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> OptimizerKind.LBFGS.fullBatch(h.withLineSearch(0)));
+    assertThrows(IllegalArgumentException.class,
+        () -> OptimizerKind.LBFGS.fullBatch(h.withC2(1e-4)));
+  }
+
+  @Test
+  void aLineSearchBudgetBoundsTheEvaluationsOfAnIteration() {
+    // On (3/2)(x - 1)^2 from 0, gd's first trial step 1 overshoots; with a budget of one
+    // evaluation the iteration gives up instead of halving.
+    DifferentiableFunction f = x -> new Point(x, 1.5 * (x[0] - 1) * (x[0] - 1),
+        new double[] {3 * (x[0] - 1)});
+    Hyperparameters one = Hyperparameters.defaults().withLineSearch(1);
+    Iteration it = OptimizerKind.GD.fullBatch(one).start(f, new double[1]).iterate();
+    assertTrue(it.lineSearchFailed());
+    assertEquals(1, it.evaluations());
+    Iteration two = OptimizerKind.GD.fullBatch(one.withLineSearch(2)).start(f, new double[1])
+        .iterate();
+    assertEquals(0.5, two.stepSize());
+    assertEquals(2, two.evaluations());
+  }
+
+  @Test
   void hyperparametersThatDoNotApplyAreRejected() {
     Hyperparameters h = Hyperparameters.defaults();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
