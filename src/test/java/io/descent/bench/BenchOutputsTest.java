@@ -35,6 +35,11 @@ class BenchOutputsTest {
       "Java (host CPU)", "float64", "-");
   private static final BackendInfo GPU = new BackendInfo(BackendKind.OPENCL,
       "Some GPU, rev \"2\"", "float32", "gpu");
+  /** The backend of the ND4J fit's float64 finish. */
+  private static final String FINISH = "reference (Java (host CPU), float64)";
+  /** What every output says of that fit's precision. */
+  private static final String FINISHED_PRECISION =
+      "float32 + float64 finish (3 iterations) on reference (Java (host CPU), float64)";
 
   @TempDir
   Path dir;
@@ -51,29 +56,31 @@ class BenchOutputsTest {
           bytes / 20e9);
       double nd4jMedian = n * 1e-7;
       if (n == 1000) {
-        rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "opencl:1", GPU, null, 0.01,
+        rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "opencl:1", GPU, null, 0.01, 0.004,
             new TimeStats(n * 2e-8, n * 1e-8, n * 4e-8, 3),
             new ReadBandwidth("Some GPU", "gpu", bytes, 3, bytes / 500e9), 5.0, 3e-7, 1e-6));
       } else {
         rows.add(EvaluationRow.failed(Loss.LOGISTIC, n, 8, "opencl:1", GPU,
             "failed: CL_OUT_OF_RESOURCES, while reading back", 0.02));
       }
-      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "nd4j", ND4J, null, 0.003,
+      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "nd4j", ND4J, null, 0.003, 0,
           new TimeStats(nd4jMedian, nd4jMedian * 0.9, nd4jMedian * 1.5, 3), host, 1.0, 2e-7,
           1e-5));
-      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "reference", REFERENCE, null, 0,
+      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "reference", REFERENCE, null, 0, 0,
           new TimeStats(nd4jMedian * 4, nd4jMedian * 3.9, nd4jMedian * 4.2, 3), host, 0.25, 0,
           0));
     }
     List<FitRow> fits = List.of(
         FitRow.failed(fit, "opencl:1", GPU, "unavailable: out of device memory"),
-        new FitRow(fit, "nd4j", ND4J, null, 0.5, 20, 24, 0.4123456789, "gradient_tolerance",
-            1.0),
-        new FitRow(fit, "reference", REFERENCE, null, 2.0, 21, 25, 0.4123456788,
-            "objective_tolerance", 0.25));
+        new FitRow(fit, "nd4j", ND4J, null, 0.5, 0, 20, 24, 0.4123456789, "gradient_tolerance",
+            FINISH, 3, 1.0),
+        new FitRow(fit, "reference", REFERENCE, null, 2.0, 0, 21, 25, 0.4123456788,
+            "objective_tolerance", null, 0, 0.25));
     MachineInfo machine = new MachineInfo("AMD EPYC", 2, "Linux", "17", 1L << 30, null, 0.5,
         Double.NaN, "2026-01-01T00:00:00Z");
-    return new BenchReport(machine, config, Map.of("nd4j", 0.8), rows, fits, 12.5);
+    List<KernelBuild> builds = List.of(new KernelBuild("opencl:1", Loss.LOGISTIC, 8, GPU,
+        "evaluation", 0.615));
+    return new BenchReport(machine, config, Map.of("nd4j", 0.8), builds, rows, fits, 12.5);
   }
 
   @Test
@@ -84,7 +91,7 @@ class BenchOutputsTest {
     List<String> lines = table.lines().toList();
     String header = lines.stream().filter(l -> l.startsWith("loss ")).findFirst().orElseThrow();
     for (String column : List.of("backend", "device", "precision", "layout", "open ms",
-        "median ms", "min ms", "max ms", "GB/s", "read GB/s", "%read", "vs nd4j", "grad err")) {
+        "build ms", "median ms", "min ms", "max ms", "GB/s", "read GB/s", "%read", "vs nd4j", "grad err")) {
       assertTrue(header.contains(column), column);
     }
     List<String> body = lines.stream().filter(l -> l.startsWith("logistic")).toList();
@@ -100,27 +107,65 @@ class BenchOutputsTest {
     assertTrue(table.contains("End to end: one full default fit"), table);
     assertTrue(table.contains("unavailable: out of device memory"), table);
     assertTrue(table.contains("0.412345678900"), table);
+    // The kernel build apart from the open: the cold build before timing, and the column.
+    assertTrue(table.contains("  opencl:1 logistic d=8 float32, gpu layout, for the evaluation:"
+        + " 615.0 ms"), table);
+    assertTrue(body.get(0).matches(".* 10\\.0 +4\\.0 .*"), "open 10 ms, build 4 ms: "
+        + body.get(0));
+    assertTrue(table.contains("kernel build excluded"), table);
     // Columns line up: every measured row is as long as the header or longer.
     assertFalse(body.get(1).isBlank());
     assertEquals(header.indexOf("device"), body.get(1).indexOf("AMD EPYC"));
   }
 
   @Test
-  void csvHasOneRowPerEvaluationAndFitWithEveryColumn() throws Exception {
+  void aFitFinishedInFloat64SaysWhereInTheTableCsvAndJson() throws Exception {
+    BenchReport report = report();
+    FitRow nd4j = report.fits().get(1);
+    assertEquals(FINISHED_PRECISION, nd4j.precision());
+    assertEquals("float64", report.fits().get(2).precision());
+    String table = BenchTable.format(report);
+    String line = table.lines().filter(l -> l.startsWith("nd4j ")).findFirst().orElseThrow();
+    assertTrue(line.contains(FINISHED_PRECISION), line);
+    Path csv = dir.resolve("bench.csv");
+    BenchCsv.write(csv, report);
+    List<String> fit = cells(Files.readAllLines(csv).get(1 + 1 + 6 + 1));
+    assertEquals("nd4j", fit.get(BenchCsv.COLUMNS.indexOf("target")));
+    assertEquals(FINISHED_PRECISION, fit.get(BenchCsv.COLUMNS.indexOf("precision")));
+    assertEquals(FINISH, fit.get(BenchCsv.COLUMNS.indexOf("finish_backend")));
+    assertEquals("3", fit.get(BenchCsv.COLUMNS.indexOf("finish_iterations")));
+    JsonNode json = new ObjectMapper().readTree(BenchJson.toJson(report)).get("fits");
+    assertEquals(FINISHED_PRECISION, json.get(1).get("backend").get("precision").asText());
+    assertEquals(FINISH, json.get(1).get("finish").get("backend").asText());
+    assertEquals(3, json.get(1).get("finish").get("iterations").asInt());
+    assertTrue(json.get(2).get("finish").isNull());
+    assertEquals("float64", json.get(2).get("backend").get("precision").asText());
+  }
+
+  @Test
+  void csvHasOneRowPerKernelBuildEvaluationAndFitWithEveryColumn() throws Exception {
     Path file = dir.resolve("bench.csv");
     BenchCsv.write(file, report());
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     assertEquals(String.join(",", BenchCsv.COLUMNS), lines.get(0));
-    assertEquals(1 + 6 + 3, lines.size());
+    assertEquals(1 + 1 + 6 + 3, lines.size());
     for (String line : lines.subList(1, lines.size())) {
       assertEquals(BenchCsv.COLUMNS.size(), cells(line).size(), line);
     }
+    List<String> build = cells(lines.remove(1));
+    assertEquals("kernel_build", build.get(0));
+    assertEquals("opencl:1", build.get(BenchCsv.COLUMNS.indexOf("target")));
+    assertEquals("8", build.get(BenchCsv.COLUMNS.indexOf("features")));
+    assertEquals("0.615", build.get(BenchCsv.COLUMNS.indexOf("build_s")));
+    assertEquals("", build.get(BenchCsv.COLUMNS.indexOf("open_s")));
     List<String> gpu = cells(lines.get(1));
     assertEquals("evaluation", gpu.get(0));
     assertEquals("Some GPU, rev \"2\"", gpu.get(BenchCsv.COLUMNS.indexOf("device")));
     assertEquals("gpu", gpu.get(BenchCsv.COLUMNS.indexOf("layout")));
     assertEquals("ok", gpu.get(BenchCsv.COLUMNS.indexOf("status")));
     assertEquals(2e-5, Double.parseDouble(gpu.get(BenchCsv.COLUMNS.indexOf("median_s"))));
+    assertEquals("0.01", gpu.get(BenchCsv.COLUMNS.indexOf("open_s")));
+    assertEquals("0.004", gpu.get(BenchCsv.COLUMNS.indexOf("build_s")));
     List<String> failed = cells(lines.get(4));
     assertEquals("failed", failed.get(BenchCsv.COLUMNS.indexOf("status")));
     assertEquals("failed: CL_OUT_OF_RESOURCES, while reading back",
@@ -142,7 +187,12 @@ class BenchOutputsTest {
     BenchJson.write(file, report());
     JsonNode root = new ObjectMapper().readTree(file.toFile());
     assertEquals("descent-bench", root.get("format").asText());
-    assertEquals(1, root.get("formatVersion").asInt());
+    assertEquals(2, root.get("formatVersion").asInt());
+    JsonNode build = root.get("kernelBuilds").get(0);
+    assertEquals("opencl:1", build.get("target").asText());
+    assertEquals("gpu", build.get("backend").get("layout").asText());
+    assertEquals("evaluation", build.get("purpose").asText());
+    assertEquals(0.615, build.get("seconds").asDouble());
     assertEquals(6, root.get("evaluations").size());
     assertEquals(3, root.get("fits").size());
     assertTrue(root.get("machine").get("loadAverageEnd").isNull());
@@ -153,6 +203,8 @@ class BenchOutputsTest {
     assertEquals("Some GPU, rev \"2\"", gpu.get("backend").get("device").asText());
     assertEquals("gpu", gpu.get("backend").get("layout").asText());
     assertEquals(2e-5, gpu.get("seconds").get("median").asDouble());
+    assertEquals(0.01, gpu.get("openSeconds").asDouble());
+    assertEquals(0.004, gpu.get("buildSeconds").asDouble());
     assertEquals(32000, gpu.get("bytes").asLong());
     assertEquals(1.6, gpu.get("gigabytesPerSecond").asDouble(), 1e-12);
     JsonNode failed = root.get("evaluations").get(3);
@@ -183,8 +235,8 @@ class BenchOutputsTest {
     List<EvaluationRow> failed = all.evaluations().stream().map(r -> EvaluationRow.failed(
         r.loss(), r.rows(), r.features(), r.target(), r.backend(), "unavailable: no", 0))
         .toList();
-    BenchReport none = new BenchReport(all.machine(), all.config(), Map.of(), failed, List.of(),
-        1);
+    BenchReport none = new BenchReport(all.machine(), all.config(), Map.of(), List.of(),
+        failed, List.of(), 1);
     byte[] png = BenchPlot.png(none);
     assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, 8));
   }
