@@ -108,7 +108,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--plot", paramLabel = "FILE.png",
       description = "Also draw seconds per evaluation against rows, log-log, a line per backend"
-          + " and loss, as a PNG (atomically).")
+          + " (and device), loss and feature count, each in its own colour and marker, as a PNG"
+          + " (atomically).")
   Path plot;
 
   @Mixin

@@ -19,11 +19,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The table, CSV, JSON and PNG made from one report with measured and failed rows. */
@@ -226,7 +232,101 @@ class BenchOutputsTest {
     assertEquals(BenchPlot.WIDTH, image.getWidth());
     assertEquals(BenchPlot.HEIGHT, image.getHeight());
     // One line per backend and loss that measured something: opencl:1, nd4j, reference.
-    assertEquals(3, BenchPlot.chart(report()).getSeriesMap().size());
+    XYChart chart = BenchPlot.chart(report());
+    assertEquals(3, chart.getSeriesMap().size());
+    // Rows 1000 and 10000 span one decade; times 1e-5 to 1e-3 two, labelled at decades only.
+    assertEquals(1000.0, chart.getStyler().getXAxisMin());
+    assertEquals(10000.0, chart.getStyler().getXAxisMax());
+    assertTrue(chart.getStyler().getYAxisMax() / chart.getStyler().getYAxisMin() > 10.5);
+    assertTrue(chart.getStyler().isYAxisLogarithmicDecadeOnly());
+  }
+
+  @Test
+  void everyPlottedSeriesHasItsOwnColourAndMarkerAndTheAxesHaveLabelledDecades() {
+    // Two widths, two losses, three backends, and rows that span no power of ten: the sweep
+    // that drew d=4 and d=8 alike and left the x axis without a label.
+    BenchConfig config = new BenchConfig(List.of(2000, 4000), List.of(4, 8),
+        List.of(Loss.LINEAR, Loss.LOGISTIC), EnumSet.allOf(BackendKind.class), null, 1, 3, 5,
+        null);
+    BenchReport report = syntheticReport(config, List.of("opencl:0", "nd4j", "reference"));
+    XYChart chart = BenchPlot.chart(report);
+    assertEquals(3 * 2 * 2, chart.getSeriesMap().size());
+    assertDistinctStyles(chart);
+    XYStyler style = chart.getStyler();
+    assertEquals(1000.0, style.getXAxisMin());
+    assertEquals(10000.0, style.getXAxisMax());
+    assertFalse(style.isXAxisLogarithmicDecadeOnly(), "one decade: 2E3 ... 9E3 labelled too");
+    for (XYSeries s : chart.getSeriesMap().values()) {
+      for (double y : s.getYData()) {
+        assertTrue(style.getYAxisMin() <= y && y <= style.getYAxisMax(), y + " off the axis");
+      }
+    }
+    for (double bound : new double[] {style.getYAxisMin(), style.getYAxisMax()}) {
+      assertEquals(Math.rint(Math.log10(bound)), Math.log10(bound), 1e-12, bound + " is a decade");
+    }
+    assertTrue(style.getYAxisMax() > style.getYAxisMin());
+    // A linear loss and a logistic one of the same backend and d differ in line style too.
+    assertEquals(SeriesLines.SOLID, chart.getSeriesMap().get("nd4j linear, d=4").getLineStyle());
+    assertEquals(SeriesLines.DASH_DASH,
+        chart.getSeriesMap().get("nd4j logistic, d=4").getLineStyle());
+  }
+
+  @Test
+  void styleStaysDistinctPastTheMarkersAndColoursOfThePalette() {
+    // 6 widths x 2 losses = 12 marker slots > 8 markers; 9 targets > 8 palette colours.
+    List<String> targets = new ArrayList<>();
+    for (int k = 0; k < 9; k++) {
+      targets.add("opencl:" + k);
+    }
+    BenchConfig config = new BenchConfig(List.of(1000), List.of(1, 2, 3, 4, 5, 6),
+        List.of(Loss.LINEAR, Loss.LOGISTIC), EnumSet.allOf(BackendKind.class), null, 1, 3, 5,
+        null);
+    XYChart chart = BenchPlot.chart(syntheticReport(config, targets));
+    assertEquals(9 * 6 * 2, chart.getSeriesMap().size());
+    assertDistinctStyles(chart);
+    // One size: the axes still span a decade.
+    assertEquals(1000.0, chart.getStyler().getXAxisMin());
+    assertEquals(10000.0, chart.getStyler().getXAxisMax());
+  }
+
+  @Test
+  void decadesEncloseTheData() {
+    assertEquals(1000.0, BenchPlot.decadeAtOrBelow(2000));
+    assertEquals(1000.0, BenchPlot.decadeAtOrBelow(1000));
+    assertEquals(1e-4, BenchPlot.decadeAtOrBelow(3.2e-4), 1e-19);
+    assertEquals(10000.0, BenchPlot.decadeAbove(2000, 4000));
+    assertEquals(10000.0, BenchPlot.decadeAbove(1000, 1000), "never an empty range");
+    assertEquals(1e6, BenchPlot.decadeAbove(1e4, 1e6));
+  }
+
+  private static void assertDistinctStyles(XYChart chart) {
+    Set<String> styles = new HashSet<>();
+    for (XYSeries s : chart.getSeriesMap().values()) {
+      assertEquals(s.getLineColor(), s.getMarkerColor(), s.getName());
+      String style = s.getLineColor().getRGB() + " " + s.getMarker().getClass().getSimpleName();
+      assertTrue(styles.add(style), s.getName() + " has the colour and marker of another: "
+          + style);
+    }
+  }
+
+  /** Every target measured on every size, width and loss of the config. */
+  private static BenchReport syntheticReport(BenchConfig config, List<String> targets) {
+    List<EvaluationRow> rows = new ArrayList<>();
+    for (int n : config.rows()) {
+      for (int d : config.features()) {
+        for (Loss loss : config.losses()) {
+          for (int t = 0; t < targets.size(); t++) {
+            String target = targets.get(t);
+            BackendInfo info = target.startsWith("opencl") ? GPU
+                : target.equals("nd4j") ? ND4J : REFERENCE;
+            double median = n * d * 1e-9 * (t + 1);
+            rows.add(new EvaluationRow(loss, n, d, target, info, null, 0.01, 0,
+                new TimeStats(median, median, median, 3), null, Double.NaN, 0, 0));
+          }
+        }
+      }
+    }
+    return new BenchReport(report().machine(), config, Map.of(), List.of(), rows, List.of(), 1);
   }
 
   @Test
