@@ -11,17 +11,22 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.OpenClOptions;
 import io.descent.gradient.ReadBandwidth;
 import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.train.FitResult;
+import io.descent.train.Trainer;
+import io.descent.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -33,7 +38,10 @@ import java.util.function.Consumer;
  * back), standardized once. Then, for each target (each OpenCL device, ND4J, the reference):
  *
  * <ol>
- *   <li>{@code Backends.open} is timed on its own: the one-time copy or upload;
+ *   <li>for an OpenCL device, its kernel for this loss, precision, layout and d is built once on
+ *       a tiny dataset first ({@link KernelBuild}), so that a cold compile is reported apart;
+ *   <li>{@code Backends.open} is timed on its own: the one-time copy or upload, less the kernel
+ *       build inside it ({@link GradientBackend#buildSeconds()}, reported in its own column);
  *   <li>{@code warmup} evaluations of the full batch are run and discarded, and more until 0.2 s
  *       have passed (so that small sizes are timed in compiled code); the first is compared
  *       with the float64 reference's at the same point ({@link EvaluationRow#gradientError()});
@@ -58,7 +66,11 @@ import java.util.function.Consumer;
  *
  * <p>The end-to-end line per target is one full {@link Descent} fit with every default (backend
  * named explicitly, so nothing falls back) on the {@link FitProblem}, timed from the call to
- * {@code train} to its return.
+ * {@code train} to its return, less the kernel builds inside it: for an OpenCL device its
+ * float32 kernel and, where the device has fp64, the float64 kernel of the trainer's float64
+ * finish are built once before the fit ({@link KernelBuild}), and what building them again
+ * inside the fit costs (normally a load from the driver's cache) is reported apart. When the fit
+ * finished in float64, the line says where ({@link FitRow#precision()}).
  *
  * <p>Runs are sequential: one backend at a time, so none competes with another for cores or
  * memory bandwidth.
@@ -95,9 +107,10 @@ public final class BackendBenchmark {
     MachineInfo machine = MachineInfo.now();
     long start = System.nanoTime();
     Map<String, Double> initialization = new LinkedHashMap<>();
+    Kernels kernels = new Kernels(config.seed());
     List<BenchTarget> targets = new ArrayList<>();
     for (BenchTarget t : BenchTarget.discover(config.backends(), config.openClDevice())) {
-      BenchTarget ready = initialize(t, config.seed(), initialization);
+      BenchTarget ready = initialize(t, config.seed(), initialization, kernels);
       if (ready.unavailable() != null) {
         progress.accept("skipped " + ready.label() + ": " + ready.unavailable());
       } else {
@@ -111,23 +124,26 @@ public final class BackendBenchmark {
       for (int d : config.features()) {
         Map<String, ReadBandwidth> bandwidth = new HashMap<>();
         for (Loss loss : config.losses()) {
-          rows.addAll(measureCell(config, targets, n, d, loss, machine, bandwidth, progress));
+          rows.addAll(measureCell(config, targets, n, d, loss, machine, bandwidth, kernels,
+              progress));
         }
       }
     }
-    List<FitRow> fits = config.fit() == null ? List.of() : fit(config, targets, progress);
-    return new BenchReport(machine.ended(), config, initialization, rows, fits,
+    List<FitRow> fits = config.fit() == null ? List.of()
+        : fit(config, targets, kernels, progress);
+    return new BenchReport(machine.ended(), config, initialization, kernels.builds, rows, fits,
         (System.nanoTime() - start) / 1e9);
   }
 
   /**
    * Opens the target once on a tiny dataset and evaluates it for a moment, so that what a
    * process does only once (loading native libraries, creating a runtime, compiling the Java
-   * code) is not counted in the first size's open or evaluation times. Records the time taken; a
-   * target that cannot open comes back unavailable, with the reason.
+   * code) is not counted in the first size's open or evaluation times. Records the time taken
+   * (and, for OpenCL, the kernel build, which is part of it); a target that cannot open comes
+   * back unavailable, with the reason.
    */
   private static BenchTarget initialize(BenchTarget t, long seed,
-      Map<String, Double> initialization) {
+      Map<String, Double> initialization, Kernels kernels) {
     if (t.unavailable() != null) {
       return t;
     }
@@ -136,6 +152,10 @@ public final class BackendBenchmark {
     try (GradientBackend backend = Backends.open(t.kind(), tiny, Standardization.fit(tiny),
         Loss.LOGISTIC, t.openCl())) {
       double[] theta = evaluationPoint(INIT_FEATURES, seed);
+      if (t.kind() == BackendKind.OPENCL) {
+        kernels.built(t, Loss.LOGISTIC, INIT_FEATURES, t.openCl().precision(), "initialization",
+            backend);
+      }
       Batch all = Batch.all(INIT_ROWS);
       for (int k = 0; k < MAX_WARMUP_RUNS && (k == 0
           || System.nanoTime() - t0 < MIN_WARMUP_NANOS); k++) {
@@ -153,7 +173,7 @@ public final class BackendBenchmark {
   /** Every target on one size and loss, with speedups over ND4J filled in. */
   private static List<EvaluationRow> measureCell(BenchConfig config, List<BenchTarget> targets,
       int n, int d, Loss loss, MachineInfo machine, Map<String, ReadBandwidth> bandwidth,
-      Consumer<String> progress) {
+      Kernels kernels, Consumer<String> progress) {
     String cell = String.format(Locale.ROOT, "%s %d x %d", loss.label(), n, d);
     List<EvaluationRow> out = new ArrayList<>();
     final Dataset data;
@@ -185,10 +205,15 @@ public final class BackendBenchmark {
       ReadBandwidth read = bandwidth.computeIfAbsent(t.kind() == BackendKind.OPENCL
           ? t.label() : "host", key -> readBandwidth(config, t, data, n, d, machine,
               progress));
+      if (t.kind() == BackendKind.OPENCL) {
+        kernels.warm(t, loss, d, t.openCl().precision(), "evaluation", progress);
+      }
       EvaluationRow row = measure(config, t, data, standardization, loss, theta, reference, read);
       progress.accept(cell + ": " + t.label() + " " + (row.ok()
-          ? String.format(Locale.ROOT, "median %.3f ms (%s)", row.seconds().median() * 1e3,
-              row.backend().summary())
+          ? String.format(Locale.ROOT, "median %.3f ms, open %.1f ms%s (%s)",
+              row.seconds().median() * 1e3, row.openSeconds() * 1e3, row.buildSeconds() > 0
+                  ? String.format(Locale.ROOT, " + kernel build %.1f ms", row.buildSeconds() * 1e3)
+                  : "", row.backend().summary())
           : row.failure()));
       out.add(row);
     }
@@ -224,7 +249,8 @@ public final class BackendBenchmark {
     try {
       long t0 = System.nanoTime();
       backend = Backends.open(t.kind(), data, standardization, loss, t.openCl());
-      openSeconds = (System.nanoTime() - t0) / 1e9;
+      double buildSeconds = backend.buildSeconds();
+      openSeconds = (System.nanoTime() - t0) / 1e9 - buildSeconds;
       info = backend.info();
       Batch all = Batch.all(n);
       double error = Double.NaN;
@@ -248,7 +274,7 @@ public final class BackendBenchmark {
         }
       }
       sink = keep;
-      return new EvaluationRow(loss, n, d, t.label(), info, null, openSeconds,
+      return new EvaluationRow(loss, n, d, t.label(), info, null, openSeconds, buildSeconds,
           TimeStats.of(seconds), read, Double.NaN, error, backend.tolerance());
     } catch (BackendUnavailableException e) {
       return EvaluationRow.failed(loss, n, d, t.label(), info, "unavailable: " + oneLine(e),
@@ -263,7 +289,7 @@ public final class BackendBenchmark {
 
   /** One end-to-end fit per target. */
   private static List<FitRow> fit(BenchConfig config, List<BenchTarget> targets,
-      Consumer<String> progress) {
+      Kernels kernels, Consumer<String> progress) {
     FitProblem problem = config.fit();
     String name = String.format(Locale.ROOT, "fit %s %d x %d", problem.loss().label(),
         problem.rows(), problem.features());
@@ -289,13 +315,13 @@ public final class BackendBenchmark {
             .backend(t.kind().label()).seed(config.seed());
         if (t.openCl() != null) {
           descent.openCl(t.openCl());
+          // The fit's own kernel, and that of its float64 finish where the device has fp64.
+          kernels.warm(t, problem.loss(), problem.features(), t.openCl().precision(), "fit",
+              progress);
+          kernels.warm(t, problem.loss(), problem.features(), "double", "fit", progress);
         }
         try {
-          long t0 = System.nanoTime();
-          FitResult r = descent.train(data, null);
-          double wall = (System.nanoTime() - t0) / 1e9;
-          row = new FitRow(problem, t.label(), r.backend(), null, wall, r.iterations(),
-              r.evaluations(), r.objective(), r.stopReason().label(), Double.NaN);
+          row = timedFit(problem, t, descent, data);
         } catch (BackendUnavailableException e) {
           row = FitRow.failed(problem, t.label(), t.expected(), "unavailable: " + oneLine(e));
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -313,6 +339,29 @@ public final class BackendBenchmark {
         .mapToDouble(FitRow::wallSeconds).findFirst().orElse(Double.NaN);
     out.replaceAll(r -> r.ok() ? r.withSpeedupOverNd4j(nd4j / r.wallSeconds()) : r);
     return out;
+  }
+
+  /**
+   * One fit, as {@code descent.train} runs it, with every backend it opens counted: the wall
+   * time less the kernel builds, which are reported apart.
+   */
+  private static FitRow timedFit(FitProblem problem, BenchTarget t, Descent descent,
+      Dataset data) {
+    double[] build = {0};
+    Trainer trainer = new Trainer((kind, d, s, loss, openCl) -> {
+      GradientBackend b = Backends.open(kind, d, s, loss, openCl);
+      build[0] += b.buildSeconds();
+      return b;
+    });
+    long t0 = System.nanoTime();
+    FitResult r = trainer.fit(data, descent.config(data), TrainingListener.NONE);
+    double wall = (System.nanoTime() - t0) / 1e9 - build[0];
+    Object finish = r.hyperparameters().get("polish");
+    Object finishIterations = r.hyperparameters().get("polishIterations");
+    return new FitRow(problem, t.label(), r.backend(), null, wall, build[0], r.iterations(),
+        r.evaluations(), r.objective(), r.stopReason().label(),
+        finish == null ? null : finish.toString(),
+        finish == null ? 0 : ((Number) finishIterations).intValue(), Double.NaN);
   }
 
   /** The cell's rows with each one's speedup over the ND4J row (NaN when there is none). */
@@ -354,6 +403,70 @@ public final class BackendBenchmark {
       norm += ref[j] * ref[j];
     }
     return norm > 0 ? Math.sqrt(diff / norm) : Math.sqrt(diff);
+  }
+
+  /**
+   * The OpenCL kernel configurations built so far, each once per run: a configuration is a
+   * device with a loss, a precision, a layout (the target's) and a feature count (the GPU
+   * layout's build options depend on it).
+   */
+  private static final class Kernels {
+    /** Rows of the dataset a kernel is built on. */
+    private static final int ROWS = 64;
+
+    private final long seed;
+    private final List<KernelBuild> builds = new ArrayList<>();
+    private final Set<String> seen = new HashSet<>();
+
+    Kernels(long seed) {
+      this.seed = seed;
+    }
+
+    private static String key(BenchTarget t, Loss loss, int features, String precision) {
+      return t.label() + "|" + loss.label() + "|" + features + "|" + precision;
+    }
+
+    /** Records a build done elsewhere (the initialization's). */
+    void built(BenchTarget t, Loss loss, int features, String precision, String purpose,
+        GradientBackend backend) {
+      if (seen.add(key(t, loss, features, precision))) {
+        builds.add(new KernelBuild(t.label(), loss, features, backend.info(), purpose,
+            backend.buildSeconds()));
+      }
+    }
+
+    /**
+     * Builds the configuration, unless built already, by opening the device on a tiny dataset
+     * with as many features and evaluating once (PoCL finishes compiling for the launch's
+     * work-group size at the first launch). A configuration that cannot open (no fp64 for
+     * "double", a build error) is left out: the timed open or fit that follows reports it.
+     */
+    void warm(BenchTarget t, Loss loss, int features, String precision, String purpose,
+        Consumer<String> progress) {
+      if (!seen.add(key(t, loss, features, precision))) {
+        return;
+      }
+      Dataset tiny = new SyntheticData(ROWS, features, loss, seed).dataset();
+      OpenClOptions options = new OpenClOptions(t.openCl().device(), t.openCl().layout(),
+          precision);
+      try (GradientBackend b = Backends.open(BackendKind.OPENCL, tiny,
+          Standardization.fit(tiny), loss, options)) {
+        sink = b.evaluate(evaluationPoint(features, seed), Batch.all(ROWS)).loss();
+        KernelBuild k = new KernelBuild(t.label(), loss, features, b.info(), purpose,
+            b.buildSeconds());
+        builds.add(k);
+        progress.accept(String.format(Locale.ROOT, "%s: kernel built for %s d=%d (%s) in %.1f"
+            + " ms", t.label(), loss.label(), features, b.info().summary(), k.seconds() * 1e3));
+      } catch (BackendUnavailableException e) {
+        if (!"double".equals(precision)) {
+          progress.accept(t.label() + ": kernel for " + loss.label() + " d=" + features
+              + " not built: " + oneLine(e));
+        }
+      } catch (RuntimeException | OutOfMemoryError e) {
+        progress.accept(t.label() + ": kernel for " + loss.label() + " d=" + features
+            + " not built: " + oneLine(e));
+      }
+    }
   }
 
   private static void closeQuietly(GradientBackend backend) {

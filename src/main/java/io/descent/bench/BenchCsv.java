@@ -10,17 +10,21 @@ import java.util.List;
 
 /**
  * A bench report as one CSV table (RFC 4180, header row, LF line ends), for spreadsheets and data
- * frames: one row per evaluation ({@code kind} "evaluation") and per end-to-end fit ({@code kind}
- * "fit"). Times are in seconds; an empty cell is a figure that does not apply or was not measured
- * (a failed row has {@code status} "failed" and the reason in {@code reason}).
+ * frames: one row per OpenCL kernel built before timing ({@code kind} "kernel_build", its time in
+ * {@code build_s}), per evaluation ({@code kind} "evaluation") and per end-to-end fit ({@code
+ * kind} "fit"). Times are in seconds; {@code open_s} and {@code wall_s} exclude the kernel build,
+ * which is in {@code build_s}. A fit that finished in float64 has {@code precision} "float32 +
+ * float64 finish (N iterations) on ..." and the backend of the finish in {@code finish_backend}.
+ * An empty cell is a figure that does not apply or was not measured (a failed row has {@code
+ * status} "failed" and the reason in {@code reason}).
  */
 public final class BenchCsv {
   /** The columns, in order. */
   public static final List<String> COLUMNS = List.of("kind", "loss", "rows", "features",
       "target", "backend", "device", "precision", "layout", "status", "reason", "open_s",
-      "median_s", "min_s", "max_s", "repeats", "gb_per_s", "read_gb_per_s", "read_percent",
-      "speedup_vs_nd4j", "gradient_error", "tolerance", "wall_s", "iterations", "evaluations",
-      "objective", "stop_reason");
+      "build_s", "median_s", "min_s", "max_s", "repeats", "gb_per_s", "read_gb_per_s",
+      "read_percent", "speedup_vs_nd4j", "gradient_error", "tolerance", "wall_s", "iterations",
+      "evaluations", "objective", "stop_reason", "finish_backend", "finish_iterations");
 
   private BenchCsv() {}
 
@@ -32,6 +36,20 @@ public final class BenchCsv {
   /** Writes the report as CSV text. */
   public static void write(Writer out, BenchReport report) throws IOException {
     line(out, COLUMNS);
+    for (KernelBuild k : report.kernelBuilds()) {
+      List<String> cells = new ArrayList<>(COLUMNS.size());
+      cells.add("kernel_build");
+      cells.add(k.loss().label());
+      cells.add("");
+      cells.add(Integer.toString(k.features()));
+      names(cells, k.target(), k.backend(), null);
+      cells.add(""); // open_s
+      cells.add(number(k.seconds()));
+      while (cells.size() < COLUMNS.size()) {
+        cells.add("");
+      }
+      line(out, cells);
+    }
     for (EvaluationRow r : report.evaluations()) {
       List<String> cells = new ArrayList<>(COLUMNS.size());
       cells.add("evaluation");
@@ -40,6 +58,7 @@ public final class BenchCsv {
       cells.add(Integer.toString(r.features()));
       names(cells, r.target(), r.backend(), r.failure());
       cells.add(number(r.openSeconds()));
+      cells.add(number(r.buildSeconds()));
       TimeStats s = r.seconds();
       cells.add(s == null ? "" : number(s.median()));
       cells.add(s == null ? "" : number(s.min()));
@@ -52,7 +71,7 @@ public final class BenchCsv {
       cells.add(number(r.speedupOverNd4j()));
       cells.add(number(r.gradientError()));
       cells.add(number(r.tolerance()));
-      for (int k = 0; k < 5; k++) {
+      for (int k = 0; k < 7; k++) {
         cells.add("");
       }
       line(out, cells);
@@ -64,8 +83,11 @@ public final class BenchCsv {
       cells.add(Integer.toString(r.problem().rows()));
       cells.add(Integer.toString(r.problem().features()));
       names(cells, r.target(), r.backend(), r.failure());
-      for (int k = 0; k < 8; k++) {
-        cells.add(""); // open_s .. read_percent
+      cells.set(COLUMNS.indexOf("precision"), r.precision());
+      cells.add(""); // open_s
+      cells.add(number(r.buildSeconds()));
+      for (int k = 0; k < 7; k++) {
+        cells.add(""); // median_s .. read_percent
       }
       cells.add(number(r.speedupOverNd4j()));
       cells.add("");
@@ -75,6 +97,8 @@ public final class BenchCsv {
       cells.add(r.ok() ? Long.toString(r.evaluations()) : "");
       cells.add(number(r.objective()));
       cells.add(r.stopReason() == null ? "" : r.stopReason());
+      cells.add(r.finish() == null ? "" : r.finish());
+      cells.add(r.finish() == null ? "" : Integer.toString(r.finishIterations()));
       line(out, cells);
     }
   }

@@ -17,16 +17,23 @@ import java.nio.file.Path;
 /**
  * A bench report as JSON ({@code "format": "descent-bench"}, version {@value #FORMAT_VERSION}):
  * {@code machine}, {@code config}, {@code initializationSeconds} (per backend, the one-time cost
- * before the sweep), {@code evaluations} (one object per row, with {@code backend}
- * naming kind, device, precision and layout, {@code status} "ok" or "failed" and {@code failure}
- * the reason), {@code fits}, and {@code seconds}, the run's wall time. Times are in seconds; a
- * figure that was not measured is {@code null}.
+ * before the sweep), {@code kernelBuilds} (each OpenCL kernel built before timing), {@code
+ * evaluations} (one object per row, with {@code backend} naming kind, device, precision and
+ * layout, {@code status} "ok" or "failed" and {@code failure} the reason; {@code openSeconds}
+ * excludes the kernel build, which is {@code buildSeconds}), {@code fits} ({@code wallSeconds}
+ * likewise excludes {@code buildSeconds}; a fit that finished in float64 has {@code
+ * backend.precision} "float32 + float64 finish (N iterations) on ..." and {@code finish}
+ * naming the backend and iterations, otherwise {@code finish} is null), and {@code seconds}, the
+ * run's wall time. Times are in seconds; a figure that was not measured is {@code null}.
+ *
+ * <p>Version 2 added {@code kernelBuilds}, {@code buildSeconds} and {@code finish}, and took the
+ * kernel build out of {@code openSeconds} and {@code wallSeconds}.
  */
 public final class BenchJson {
   /** The value of the {@code format} field. */
   public static final String FORMAT = "descent-bench";
   /** The format version this build writes. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
@@ -86,12 +93,23 @@ public final class BenchJson {
     }
     ObjectNode initialization = root.putObject("initializationSeconds");
     report.initializationSeconds().forEach(initialization::put);
+    ArrayNode builds = root.putArray("kernelBuilds");
+    for (KernelBuild k : report.kernelBuilds()) {
+      ObjectNode o = builds.addObject();
+      o.put("target", k.target());
+      o.put("loss", k.loss().label());
+      o.put("features", k.features());
+      backend(o, k.backend(), k.backend().precision());
+      o.put("purpose", k.purpose());
+      number(o, "seconds", k.seconds());
+    }
     ArrayNode evaluations = root.putArray("evaluations");
     for (EvaluationRow r : report.evaluations()) {
       ObjectNode o = evaluations.addObject();
       problem(o, r.rows(), r.features(), r.loss());
-      names(o, r.target(), r.backend(), r.failure());
+      names(o, r.target(), r.backend(), r.backend().precision(), r.failure());
       number(o, "openSeconds", r.openSeconds());
+      number(o, "buildSeconds", r.buildSeconds());
       if (r.seconds() == null) {
         o.putNull("seconds");
       } else {
@@ -124,8 +142,9 @@ public final class BenchJson {
     for (FitRow r : report.fits()) {
       ObjectNode o = fits.addObject();
       problem(o, r.problem().rows(), r.problem().features(), r.problem().loss());
-      names(o, r.target(), r.backend(), r.failure());
+      names(o, r.target(), r.backend(), r.precision(), r.failure());
       number(o, "wallSeconds", r.wallSeconds());
+      number(o, "buildSeconds", r.buildSeconds());
       if (r.ok()) {
         o.put("iterations", r.iterations());
         o.put("evaluations", r.evaluations());
@@ -135,6 +154,13 @@ public final class BenchJson {
       }
       number(o, "objective", r.objective());
       o.put("stopReason", r.stopReason());
+      if (r.finish() == null) {
+        o.putNull("finish");
+      } else {
+        ObjectNode f = o.putObject("finish");
+        f.put("backend", r.finish());
+        f.put("iterations", r.finishIterations());
+      }
       number(o, "speedupOverNd4j", r.speedupOverNd4j());
     }
     number(root, "seconds", report.seconds());
@@ -147,15 +173,20 @@ public final class BenchJson {
     o.put("features", features);
   }
 
-  private static void names(ObjectNode o, String target, BackendInfo info, String failure) {
+  private static void names(ObjectNode o, String target, BackendInfo info, String precision,
+      String failure) {
     o.put("target", target);
+    backend(o, info, precision);
+    o.put("status", failure == null ? "ok" : "failed");
+    o.put("failure", failure);
+  }
+
+  private static void backend(ObjectNode o, BackendInfo info, String precision) {
     ObjectNode b = o.putObject("backend");
     b.put("kind", info.kind().label());
     b.put("device", info.device());
-    b.put("precision", info.precision());
+    b.put("precision", precision);
     b.put("layout", info.layout());
-    o.put("status", failure == null ? "ok" : "failed");
-    o.put("failure", failure);
   }
 
   /** A finite number, or null: JSON has no NaN. */

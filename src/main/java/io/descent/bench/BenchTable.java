@@ -32,10 +32,21 @@ public final class BenchTable {
           String.format(Locale.ROOT, " %s %.2f s", target, seconds)));
       b.append('\n');
     }
+    if (!report.kernelBuilds().isEmpty()) {
+      b.append("OpenCL kernels built before timing (the first open of each device, loss,"
+          + " precision, layout and d; a cold compile lands here, not in open or wall s):\n");
+      for (KernelBuild k : report.kernelBuilds()) {
+        b.append(String.format(Locale.ROOT, "  %s %s d=%d %s, %s layout, for the %s: %.1f ms%n",
+            k.target(), k.loss().label(), k.features(), k.backend().precision(),
+            k.backend().layout(), k.purpose(), k.seconds() * 1e3));
+      }
+    }
     b.append(String.format(Locale.ROOT, "Per evaluation of loss and gradient over all rows:"
-        + " median, min and max of %d timed runs %s. open: the one-time copy/upload.%n",
-        c.repeats(), c.warmup() == 0 ? "with no warm-up"
-            : "after " + c.warmup() + " or more warm-up runs (at least 0.2 s)"));
+        + " median, min and max of %d timed runs %s.%n", c.repeats(), c.warmup() == 0
+            ? "with no warm-up" : "after " + c.warmup() + " or more warm-up runs (at least 0.2 s)"));
+    b.append("open: the one-time copy/upload, kernel build excluded. build: the kernel build"
+        + " inside that open, the kernel having been built before (normally a load from the"
+        + " driver's cache).\n");
     b.append("GB/s: rows x features x 4 bytes / median. read GB/s: the device's read bandwidth"
         + " measured in this run on the same size; %read: GB/s as a share of it.\n");
     b.append("(Host read: a Java read-and-sum on every core; for data that fits in cache it is"
@@ -47,8 +58,11 @@ public final class BenchTable {
       FitProblem p = report.fits().get(0).problem();
       b.append(String.format(Locale.ROOT, "%nEnd to end: one full default fit (L-BFGS to the"
           + " default tolerance) of %s %d x %d, seed %d; wall time from opening the backend to"
-          + " the final objective (float64 reference).%n", p.loss().label(), p.rows(),
-          p.features(), c.seed()));
+          + " the final objective (float64 reference), kernel build excluded (build: the kernel"
+          + " builds inside the fit, each kernel having been built before).%n", p.loss().label(),
+          p.rows(), p.features(), c.seed()));
+      b.append("precision: \"+ float64 finish\" when float32 stalled and the last iterations"
+          + " ran in float64, on the backend named (the reference runs on the host CPU).\n");
       b.append(fitTable(report.fits()));
     }
     return b.toString();
@@ -57,7 +71,7 @@ public final class BenchTable {
   /** The evaluation rows as an aligned table. */
   static String evaluationTable(List<EvaluationRow> rows) {
     Columns t = new Columns("loss<", "rows", "d", "backend<", "device<", "precision<", "layout<",
-        "open ms", "median ms", "min ms", "max ms", "GB/s", "read GB/s", "%read", "vs nd4j",
+        "open ms", "build ms", "median ms", "min ms", "max ms", "GB/s", "read GB/s", "%read", "vs nd4j",
         "grad err<");
     for (EvaluationRow r : rows) {
       List<String> cells = new ArrayList<>(List.of(r.loss().label(), Integer.toString(r.rows()),
@@ -69,6 +83,7 @@ public final class BenchTable {
       }
       TimeStats s = r.seconds();
       cells.add(number(r.openSeconds() * 1e3, "%.1f"));
+      cells.add(number(r.buildSeconds() * 1e3, "%.1f"));
       cells.add(number(s.median() * 1e3, "%.3f"));
       cells.add(number(s.min() * 1e3, "%.3f"));
       cells.add(number(s.max() * 1e3, "%.3f"));
@@ -87,14 +102,16 @@ public final class BenchTable {
   /** The end-to-end lines as an aligned table. */
   static String fitTable(List<FitRow> rows) {
     Columns t = new Columns("backend<", "device<", "precision<", "layout<", "wall s",
-        "iterations", "evaluations", "objective", "stop<", "vs nd4j");
+        "build ms", "iterations", "evaluations", "objective", "stop<", "vs nd4j");
     for (FitRow r : rows) {
-      List<String> cells = new ArrayList<>(names(r.target(), r.backend()));
+      List<String> cells = new ArrayList<>(List.of(r.target(), r.backend().device(),
+          r.precision(), r.backend().layout()));
       if (!r.ok()) {
         t.add(cells, r.failure());
         continue;
       }
       cells.add(number(r.wallSeconds(), "%.2f"));
+      cells.add(number(r.buildSeconds() * 1e3, "%.1f"));
       cells.add(Integer.toString(r.iterations()));
       cells.add(Long.toString(r.evaluations()));
       cells.add(number(r.objective(), "%.12f"));

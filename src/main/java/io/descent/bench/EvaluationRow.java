@@ -20,8 +20,12 @@ import java.util.Objects;
  * @param backend what actually ran: kind, device, precision and kernel layout; for a backend that
  *     never opened, the kind and what is known of the device, with "-" for the rest
  * @param failure null when measured, otherwise the one-line reason
- * @param openSeconds the time of {@code Backends.open}: the one-time standardizing copy or upload,
- *     reported apart from the evaluations; NaN when it did not open
+ * @param openSeconds the time of {@code Backends.open} less its kernel build: the one-time
+ *     standardizing copy or upload (and, for OpenCL, creating the context and buffers), reported
+ *     apart from the evaluations; NaN when it did not open
+ * @param buildSeconds the kernel build inside that open ({@link
+ *     io.descent.gradient.GradientBackend#buildSeconds()}), after the same program was built once
+ *     before timing (see {@link KernelBuild}); 0 for the host backends, NaN when it did not open
  * @param seconds the timed evaluations, null when it failed
  * @param readBandwidth the device's read bandwidth on data of the same size, measured in the same
  *     run; null when it could not be measured
@@ -32,7 +36,8 @@ import java.util.Objects;
  * @param tolerance the backend's documented bound on that error; NaN when it did not open
  */
 public record EvaluationRow(Loss loss, int rows, int features, String target,
-    BackendInfo backend, String failure, double openSeconds, TimeStats seconds,
+    BackendInfo backend, String failure, double openSeconds, double buildSeconds,
+    TimeStats seconds,
     ReadBandwidth readBandwidth, double speedupOverNd4j, double gradientError,
     double tolerance) {
 
@@ -50,8 +55,8 @@ public record EvaluationRow(Loss loss, int rows, int features, String target,
   /** A row for a backend that could not be measured, with the reason. */
   public static EvaluationRow failed(Loss loss, int rows, int features, String target,
       BackendInfo backend, String failure, double openSeconds) {
-    return new EvaluationRow(loss, rows, features, target, backend, failure, openSeconds, null,
-        null, Double.NaN, Double.NaN, Double.NaN);
+    return new EvaluationRow(loss, rows, features, target, backend, failure, openSeconds,
+        Double.NaN, null, null, Double.NaN, Double.NaN, Double.NaN);
   }
 
   /** True when the evaluations were timed. */
@@ -78,6 +83,6 @@ public record EvaluationRow(Loss loss, int rows, int features, String target,
   /** This row with the speedup over ND4J set. */
   public EvaluationRow withSpeedupOverNd4j(double speedup) {
     return new EvaluationRow(loss, rows, features, target, backend, failure, openSeconds,
-        seconds, readBandwidth, speedup, gradientError, tolerance);
+        buildSeconds, seconds, readBandwidth, speedup, gradientError, tolerance);
   }
 }

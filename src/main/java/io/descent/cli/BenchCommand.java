@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
             + " after warm-up, effective GB/s against the device's read bandwidth measured in the"
             + " same run, the one-time open/upload cost apart, the speedup over ND4J and the"
             + " gradient's error against the reference; then one full default fit per backend.",
+        "OpenCL kernels are built once before anything using them is timed and listed apart;"
+            + " open and the fit's wall time exclude the kernel build (its own column). A float32"
+            + " fit that finished in float64 says so, and where, in its precision.",
         "Every row names the backend, device, precision and kernel layout that ran; a backend"
             + " that cannot run gets a row with the reason and the run goes on. Progress goes to"
             + " stderr, the table to stdout. Exits 1 when no backend could be measured at all.",
@@ -108,7 +111,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--plot", paramLabel = "FILE.png",
       description = "Also draw seconds per evaluation against rows, log-log, a line per backend"
-          + " and loss, as a PNG (atomically).")
+          + " (and device), loss and feature count, each in its own colour and marker, as a PNG"
+          + " (atomically).")
   Path plot;
 
   @Mixin

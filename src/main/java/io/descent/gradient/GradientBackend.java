@@ -33,6 +33,16 @@ public interface GradientBackend extends AutoCloseable {
    */
   double tolerance();
 
+  /**
+   * The part of opening that built device code, in seconds: compiling the OpenCL program (or
+   * loading it from the driver's own cache, such as PoCL's on-disk kernel cache) and creating its
+   * kernel. It is inside the time {@link Backends#open} takes, and a benchmark reports it apart
+   * from the upload; 0 for backends that build nothing.
+   */
+  default double buildSeconds() {
+    return 0;
+  }
+
   /** Releases native resources; safe to call more than once. */
   @Override
   void close();

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.descent.Descent;
+import io.descent.data.SyntheticData;
 import io.descent.gradient.BackendKind;
 import io.descent.gradient.ReadBandwidth;
 import io.descent.loss.Loss;
+import io.descent.train.FitResult;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,6 +24,8 @@ class BackendBenchmarkTest {
   private static final List<Integer> ROWS = List.of(300, 1000);
   private static final List<Integer> FEATURES = List.of(5);
   private static final int REPEATS = 2;
+  /** A problem whose default ND4J fit stalls in float32 and finishes in float64 (seed 7). */
+  private static final FitProblem FIT = new FitProblem(2000, 8, Loss.LOGISTIC);
 
   private static BenchReport report;
   private static final List<String> progress = new ArrayList<>();
@@ -29,7 +34,7 @@ class BackendBenchmarkTest {
   static void run() {
     BenchConfig config = new BenchConfig(ROWS, FEATURES, List.of(Loss.LINEAR, Loss.LOGISTIC),
         EnumSet.of(BackendKind.ND4J, BackendKind.REFERENCE), null, 1, REPEATS, 7,
-        new FitProblem(2000, 4, Loss.LOGISTIC));
+        FIT);
     report = BackendBenchmark.run(config, progress::add);
   }
 
@@ -60,6 +65,7 @@ class BackendBenchmarkTest {
           r.backend().precision());
       assertEquals("-", r.backend().layout(), "host backends have no kernel layout");
       assertTrue(r.openSeconds() >= 0, r.toString());
+      assertEquals(0.0, r.buildSeconds(), "host backends build no kernels");
     }
   }
 
@@ -138,6 +144,28 @@ class BackendBenchmarkTest {
     assertEquals(1.0, nd4j.speedupOverNd4j());
     assertEquals(nd4j.wallSeconds() / reference.wallSeconds(), reference.speedupOverNd4j(),
         1e-12);
+  }
+
+  @Test
+  void aFloat32FitThatFinishedInFloat64SaysWhereInItsPrecision() {
+    FitRow nd4j = report.fits().get(0);
+    assertEquals("float32", nd4j.backend().precision());
+    // The trainer's own account of the same fit: float32 stalls, the last iterations run in
+    // float64, and ND4J having no float64 of its own, on the reference (the host CPU).
+    FitResult r = Descent.logistic().backend("nd4j").seed(7)
+        .train(new SyntheticData(FIT.rows(), FIT.features(), FIT.loss(), 7).dataset(), null);
+    assertTrue(r.message().contains("ran in float64 on reference"), r.message());
+    assertEquals(r.hyperparameters().get("polish"), nd4j.finish(), nd4j.toString());
+    assertEquals(r.hyperparameters().get("polishIterations"), nd4j.finishIterations());
+    assertTrue(nd4j.finishIterations() > 0, nd4j.toString());
+    assertEquals("float32 + float64 finish (" + nd4j.finishIterations()
+        + " iterations) on reference (Java (host CPU), float64)", nd4j.precision());
+    assertTrue(BenchTable.format(report).contains(nd4j.precision()));
+    // The reference is float64 throughout: nothing to finish.
+    assertNull(report.fits().get(1).finish());
+    assertEquals("float64", report.fits().get(1).precision());
+    report.fits().forEach(f -> assertEquals(0.0, f.buildSeconds(), f.toString()));
+    assertTrue(report.kernelBuilds().isEmpty(), "no OpenCL target, no kernel built");
   }
 
   @Test

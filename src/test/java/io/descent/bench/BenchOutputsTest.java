@@ -19,11 +19,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The table, CSV, JSON and PNG made from one report with measured and failed rows. */
@@ -35,6 +41,11 @@ class BenchOutputsTest {
       "Java (host CPU)", "float64", "-");
   private static final BackendInfo GPU = new BackendInfo(BackendKind.OPENCL,
       "Some GPU, rev \"2\"", "float32", "gpu");
+  /** The backend of the ND4J fit's float64 finish. */
+  private static final String FINISH = "reference (Java (host CPU), float64)";
+  /** What every output says of that fit's precision. */
+  private static final String FINISHED_PRECISION =
+      "float32 + float64 finish (3 iterations) on reference (Java (host CPU), float64)";
 
   @TempDir
   Path dir;
@@ -51,29 +62,31 @@ class BenchOutputsTest {
           bytes / 20e9);
       double nd4jMedian = n * 1e-7;
       if (n == 1000) {
-        rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "opencl:1", GPU, null, 0.01,
+        rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "opencl:1", GPU, null, 0.01, 0.004,
             new TimeStats(n * 2e-8, n * 1e-8, n * 4e-8, 3),
             new ReadBandwidth("Some GPU", "gpu", bytes, 3, bytes / 500e9), 5.0, 3e-7, 1e-6));
       } else {
         rows.add(EvaluationRow.failed(Loss.LOGISTIC, n, 8, "opencl:1", GPU,
             "failed: CL_OUT_OF_RESOURCES, while reading back", 0.02));
       }
-      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "nd4j", ND4J, null, 0.003,
+      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "nd4j", ND4J, null, 0.003, 0,
           new TimeStats(nd4jMedian, nd4jMedian * 0.9, nd4jMedian * 1.5, 3), host, 1.0, 2e-7,
           1e-5));
-      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "reference", REFERENCE, null, 0,
+      rows.add(new EvaluationRow(Loss.LOGISTIC, n, 8, "reference", REFERENCE, null, 0, 0,
           new TimeStats(nd4jMedian * 4, nd4jMedian * 3.9, nd4jMedian * 4.2, 3), host, 0.25, 0,
           0));
     }
     List<FitRow> fits = List.of(
         FitRow.failed(fit, "opencl:1", GPU, "unavailable: out of device memory"),
-        new FitRow(fit, "nd4j", ND4J, null, 0.5, 20, 24, 0.4123456789, "gradient_tolerance",
-            1.0),
-        new FitRow(fit, "reference", REFERENCE, null, 2.0, 21, 25, 0.4123456788,
-            "objective_tolerance", 0.25));
+        new FitRow(fit, "nd4j", ND4J, null, 0.5, 0, 20, 24, 0.4123456789, "gradient_tolerance",
+            FINISH, 3, 1.0),
+        new FitRow(fit, "reference", REFERENCE, null, 2.0, 0, 21, 25, 0.4123456788,
+            "objective_tolerance", null, 0, 0.25));
     MachineInfo machine = new MachineInfo("AMD EPYC", 2, "Linux", "17", 1L << 30, null, 0.5,
         Double.NaN, "2026-01-01T00:00:00Z");
-    return new BenchReport(machine, config, Map.of("nd4j", 0.8), rows, fits, 12.5);
+    List<KernelBuild> builds = List.of(new KernelBuild("opencl:1", Loss.LOGISTIC, 8, GPU,
+        "evaluation", 0.615));
+    return new BenchReport(machine, config, Map.of("nd4j", 0.8), builds, rows, fits, 12.5);
   }
 
   @Test
@@ -84,7 +97,7 @@ class BenchOutputsTest {
     List<String> lines = table.lines().toList();
     String header = lines.stream().filter(l -> l.startsWith("loss ")).findFirst().orElseThrow();
     for (String column : List.of("backend", "device", "precision", "layout", "open ms",
-        "median ms", "min ms", "max ms", "GB/s", "read GB/s", "%read", "vs nd4j", "grad err")) {
+        "build ms", "median ms", "min ms", "max ms", "GB/s", "read GB/s", "%read", "vs nd4j", "grad err")) {
       assertTrue(header.contains(column), column);
     }
     List<String> body = lines.stream().filter(l -> l.startsWith("logistic")).toList();
@@ -100,27 +113,65 @@ class BenchOutputsTest {
     assertTrue(table.contains("End to end: one full default fit"), table);
     assertTrue(table.contains("unavailable: out of device memory"), table);
     assertTrue(table.contains("0.412345678900"), table);
+    // The kernel build apart from the open: the cold build before timing, and the column.
+    assertTrue(table.contains("  opencl:1 logistic d=8 float32, gpu layout, for the evaluation:"
+        + " 615.0 ms"), table);
+    assertTrue(body.get(0).matches(".* 10\\.0 +4\\.0 .*"), "open 10 ms, build 4 ms: "
+        + body.get(0));
+    assertTrue(table.contains("kernel build excluded"), table);
     // Columns line up: every measured row is as long as the header or longer.
     assertFalse(body.get(1).isBlank());
     assertEquals(header.indexOf("device"), body.get(1).indexOf("AMD EPYC"));
   }
 
   @Test
-  void csvHasOneRowPerEvaluationAndFitWithEveryColumn() throws Exception {
+  void aFitFinishedInFloat64SaysWhereInTheTableCsvAndJson() throws Exception {
+    BenchReport report = report();
+    FitRow nd4j = report.fits().get(1);
+    assertEquals(FINISHED_PRECISION, nd4j.precision());
+    assertEquals("float64", report.fits().get(2).precision());
+    String table = BenchTable.format(report);
+    String line = table.lines().filter(l -> l.startsWith("nd4j ")).findFirst().orElseThrow();
+    assertTrue(line.contains(FINISHED_PRECISION), line);
+    Path csv = dir.resolve("bench.csv");
+    BenchCsv.write(csv, report);
+    List<String> fit = cells(Files.readAllLines(csv).get(1 + 1 + 6 + 1));
+    assertEquals("nd4j", fit.get(BenchCsv.COLUMNS.indexOf("target")));
+    assertEquals(FINISHED_PRECISION, fit.get(BenchCsv.COLUMNS.indexOf("precision")));
+    assertEquals(FINISH, fit.get(BenchCsv.COLUMNS.indexOf("finish_backend")));
+    assertEquals("3", fit.get(BenchCsv.COLUMNS.indexOf("finish_iterations")));
+    JsonNode json = new ObjectMapper().readTree(BenchJson.toJson(report)).get("fits");
+    assertEquals(FINISHED_PRECISION, json.get(1).get("backend").get("precision").asText());
+    assertEquals(FINISH, json.get(1).get("finish").get("backend").asText());
+    assertEquals(3, json.get(1).get("finish").get("iterations").asInt());
+    assertTrue(json.get(2).get("finish").isNull());
+    assertEquals("float64", json.get(2).get("backend").get("precision").asText());
+  }
+
+  @Test
+  void csvHasOneRowPerKernelBuildEvaluationAndFitWithEveryColumn() throws Exception {
     Path file = dir.resolve("bench.csv");
     BenchCsv.write(file, report());
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     assertEquals(String.join(",", BenchCsv.COLUMNS), lines.get(0));
-    assertEquals(1 + 6 + 3, lines.size());
+    assertEquals(1 + 1 + 6 + 3, lines.size());
     for (String line : lines.subList(1, lines.size())) {
       assertEquals(BenchCsv.COLUMNS.size(), cells(line).size(), line);
     }
+    List<String> build = cells(lines.remove(1));
+    assertEquals("kernel_build", build.get(0));
+    assertEquals("opencl:1", build.get(BenchCsv.COLUMNS.indexOf("target")));
+    assertEquals("8", build.get(BenchCsv.COLUMNS.indexOf("features")));
+    assertEquals("0.615", build.get(BenchCsv.COLUMNS.indexOf("build_s")));
+    assertEquals("", build.get(BenchCsv.COLUMNS.indexOf("open_s")));
     List<String> gpu = cells(lines.get(1));
     assertEquals("evaluation", gpu.get(0));
     assertEquals("Some GPU, rev \"2\"", gpu.get(BenchCsv.COLUMNS.indexOf("device")));
     assertEquals("gpu", gpu.get(BenchCsv.COLUMNS.indexOf("layout")));
     assertEquals("ok", gpu.get(BenchCsv.COLUMNS.indexOf("status")));
     assertEquals(2e-5, Double.parseDouble(gpu.get(BenchCsv.COLUMNS.indexOf("median_s"))));
+    assertEquals("0.01", gpu.get(BenchCsv.COLUMNS.indexOf("open_s")));
+    assertEquals("0.004", gpu.get(BenchCsv.COLUMNS.indexOf("build_s")));
     List<String> failed = cells(lines.get(4));
     assertEquals("failed", failed.get(BenchCsv.COLUMNS.indexOf("status")));
     assertEquals("failed: CL_OUT_OF_RESOURCES, while reading back",
@@ -142,7 +193,12 @@ class BenchOutputsTest {
     BenchJson.write(file, report());
     JsonNode root = new ObjectMapper().readTree(file.toFile());
     assertEquals("descent-bench", root.get("format").asText());
-    assertEquals(1, root.get("formatVersion").asInt());
+    assertEquals(2, root.get("formatVersion").asInt());
+    JsonNode build = root.get("kernelBuilds").get(0);
+    assertEquals("opencl:1", build.get("target").asText());
+    assertEquals("gpu", build.get("backend").get("layout").asText());
+    assertEquals("evaluation", build.get("purpose").asText());
+    assertEquals(0.615, build.get("seconds").asDouble());
     assertEquals(6, root.get("evaluations").size());
     assertEquals(3, root.get("fits").size());
     assertTrue(root.get("machine").get("loadAverageEnd").isNull());
@@ -153,6 +209,8 @@ class BenchOutputsTest {
     assertEquals("Some GPU, rev \"2\"", gpu.get("backend").get("device").asText());
     assertEquals("gpu", gpu.get("backend").get("layout").asText());
     assertEquals(2e-5, gpu.get("seconds").get("median").asDouble());
+    assertEquals(0.01, gpu.get("openSeconds").asDouble());
+    assertEquals(0.004, gpu.get("buildSeconds").asDouble());
     assertEquals(32000, gpu.get("bytes").asLong());
     assertEquals(1.6, gpu.get("gigabytesPerSecond").asDouble(), 1e-12);
     JsonNode failed = root.get("evaluations").get(3);
@@ -174,7 +232,101 @@ class BenchOutputsTest {
     assertEquals(BenchPlot.WIDTH, image.getWidth());
     assertEquals(BenchPlot.HEIGHT, image.getHeight());
     // One line per backend and loss that measured something: opencl:1, nd4j, reference.
-    assertEquals(3, BenchPlot.chart(report()).getSeriesMap().size());
+    XYChart chart = BenchPlot.chart(report());
+    assertEquals(3, chart.getSeriesMap().size());
+    // Rows 1000 and 10000 span one decade; times 1e-5 to 1e-3 two, labelled at decades only.
+    assertEquals(1000.0, chart.getStyler().getXAxisMin());
+    assertEquals(10000.0, chart.getStyler().getXAxisMax());
+    assertTrue(chart.getStyler().getYAxisMax() / chart.getStyler().getYAxisMin() > 10.5);
+    assertTrue(chart.getStyler().isYAxisLogarithmicDecadeOnly());
+  }
+
+  @Test
+  void everyPlottedSeriesHasItsOwnColourAndMarkerAndTheAxesHaveLabelledDecades() {
+    // Two widths, two losses, three backends, and rows that span no power of ten: the sweep
+    // that drew d=4 and d=8 alike and left the x axis without a label.
+    BenchConfig config = new BenchConfig(List.of(2000, 4000), List.of(4, 8),
+        List.of(Loss.LINEAR, Loss.LOGISTIC), EnumSet.allOf(BackendKind.class), null, 1, 3, 5,
+        null);
+    BenchReport report = syntheticReport(config, List.of("opencl:0", "nd4j", "reference"));
+    XYChart chart = BenchPlot.chart(report);
+    assertEquals(3 * 2 * 2, chart.getSeriesMap().size());
+    assertDistinctStyles(chart);
+    XYStyler style = chart.getStyler();
+    assertEquals(1000.0, style.getXAxisMin());
+    assertEquals(10000.0, style.getXAxisMax());
+    assertFalse(style.isXAxisLogarithmicDecadeOnly(), "one decade: 2E3 ... 9E3 labelled too");
+    for (XYSeries s : chart.getSeriesMap().values()) {
+      for (double y : s.getYData()) {
+        assertTrue(style.getYAxisMin() <= y && y <= style.getYAxisMax(), y + " off the axis");
+      }
+    }
+    for (double bound : new double[] {style.getYAxisMin(), style.getYAxisMax()}) {
+      assertEquals(Math.rint(Math.log10(bound)), Math.log10(bound), 1e-12, bound + " is a decade");
+    }
+    assertTrue(style.getYAxisMax() > style.getYAxisMin());
+    // A linear loss and a logistic one of the same backend and d differ in line style too.
+    assertEquals(SeriesLines.SOLID, chart.getSeriesMap().get("nd4j linear, d=4").getLineStyle());
+    assertEquals(SeriesLines.DASH_DASH,
+        chart.getSeriesMap().get("nd4j logistic, d=4").getLineStyle());
+  }
+
+  @Test
+  void styleStaysDistinctPastTheMarkersAndColoursOfThePalette() {
+    // 6 widths x 2 losses = 12 marker slots > 8 markers; 9 targets > 8 palette colours.
+    List<String> targets = new ArrayList<>();
+    for (int k = 0; k < 9; k++) {
+      targets.add("opencl:" + k);
+    }
+    BenchConfig config = new BenchConfig(List.of(1000), List.of(1, 2, 3, 4, 5, 6),
+        List.of(Loss.LINEAR, Loss.LOGISTIC), EnumSet.allOf(BackendKind.class), null, 1, 3, 5,
+        null);
+    XYChart chart = BenchPlot.chart(syntheticReport(config, targets));
+    assertEquals(9 * 6 * 2, chart.getSeriesMap().size());
+    assertDistinctStyles(chart);
+    // One size: the axes still span a decade.
+    assertEquals(1000.0, chart.getStyler().getXAxisMin());
+    assertEquals(10000.0, chart.getStyler().getXAxisMax());
+  }
+
+  @Test
+  void decadesEncloseTheData() {
+    assertEquals(1000.0, BenchPlot.decadeAtOrBelow(2000));
+    assertEquals(1000.0, BenchPlot.decadeAtOrBelow(1000));
+    assertEquals(1e-4, BenchPlot.decadeAtOrBelow(3.2e-4), 1e-19);
+    assertEquals(10000.0, BenchPlot.decadeAbove(2000, 4000));
+    assertEquals(10000.0, BenchPlot.decadeAbove(1000, 1000), "never an empty range");
+    assertEquals(1e6, BenchPlot.decadeAbove(1e4, 1e6));
+  }
+
+  private static void assertDistinctStyles(XYChart chart) {
+    Set<String> styles = new HashSet<>();
+    for (XYSeries s : chart.getSeriesMap().values()) {
+      assertEquals(s.getLineColor(), s.getMarkerColor(), s.getName());
+      String style = s.getLineColor().getRGB() + " " + s.getMarker().getClass().getSimpleName();
+      assertTrue(styles.add(style), s.getName() + " has the colour and marker of another: "
+          + style);
+    }
+  }
+
+  /** Every target measured on every size, width and loss of the config. */
+  private static BenchReport syntheticReport(BenchConfig config, List<String> targets) {
+    List<EvaluationRow> rows = new ArrayList<>();
+    for (int n : config.rows()) {
+      for (int d : config.features()) {
+        for (Loss loss : config.losses()) {
+          for (int t = 0; t < targets.size(); t++) {
+            String target = targets.get(t);
+            BackendInfo info = target.startsWith("opencl") ? GPU
+                : target.equals("nd4j") ? ND4J : REFERENCE;
+            double median = n * d * 1e-9 * (t + 1);
+            rows.add(new EvaluationRow(loss, n, d, target, info, null, 0.01, 0,
+                new TimeStats(median, median, median, 3), null, Double.NaN, 0, 0));
+          }
+        }
+      }
+    }
+    return new BenchReport(report().machine(), config, Map.of(), List.of(), rows, List.of(), 1);
   }
 
   @Test
@@ -183,8 +335,8 @@ class BenchOutputsTest {
     List<EvaluationRow> failed = all.evaluations().stream().map(r -> EvaluationRow.failed(
         r.loss(), r.rows(), r.features(), r.target(), r.backend(), "unavailable: no", 0))
         .toList();
-    BenchReport none = new BenchReport(all.machine(), all.config(), Map.of(), failed, List.of(),
-        1);
+    BenchReport none = new BenchReport(all.machine(), all.config(), Map.of(), List.of(),
+        failed, List.of(), 1);
     byte[] png = BenchPlot.png(none);
     assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, 8));
   }

@@ -123,6 +123,8 @@ public final class OpenClBackend implements GradientBackend {
   private final double targetShift;
   private final int localSize;
   private final long localBytes;
+  /** Seconds spent building the program and creating the kernel while opening. */
+  private final double buildSeconds;
 
   private int[] order;
   private OrderPart[] orderParts;
@@ -311,8 +313,10 @@ public final class OpenClBackend implements GradientBackend {
     ClContext context = new ClContext(device);
     this.cl = context;
     try {
+      long buildStart = System.nanoTime();
       this.kernel = context.kernel(context.program(
           kind == Kind.CPU ? CPU_FILE : GPU_FILE, defines), kind.kernelName);
+      this.buildSeconds = (System.nanoTime() - buildStart) / 1e9;
       this.theta = context.buffer(CL.CL_MEM_READ_ONLY, (long) (d + 1) * realBytes, "theta");
       this.center = context.buffer(CL.CL_MEM_READ_ONLY, (long) Math.max(d, 1) * realBytes,
           "feature means");
@@ -472,6 +476,17 @@ public final class OpenClBackend implements GradientBackend {
   @Override
   public double tolerance() {
     return doublePrecision ? DOUBLE_TOLERANCE : FLOAT_TOLERANCE;
+  }
+
+  /**
+   * The time {@code clBuildProgram} and {@code clCreateKernel} took while opening. Programs are
+   * cached per context, and every backend has its own context, so each open builds once; a
+   * driver with a kernel cache (PoCL) compiles only the first time a source and option set is
+   * seen, and loads the binary after that.
+   */
+  @Override
+  public double buildSeconds() {
+    return buildSeconds;
   }
 
   @Override

@@ -89,6 +89,20 @@ abstract class OpenClBackendTest extends GradientBackendContractTest {
     }
   }
 
+  @Test
+  void theKernelBuildIsMeasuredAsPartOfTheOpen() {
+    Dataset data = randomData(100, 6, Loss.LOGISTIC, 31);
+    Standardization s = Standardization.fit(data);
+    long start = System.nanoTime();
+    try (OpenClBackend b = open(data, s, Loss.LOGISTIC)) {
+      double open = (System.nanoTime() - start) / 1e9;
+      assertTrue(b.buildSeconds() > 0 && b.buildSeconds() <= open,
+          "build " + b.buildSeconds() + " s of an open of " + open + " s");
+    }
+    assertEquals(0.0, new ReferenceBackend(data, s, Loss.LOGISTIC).buildSeconds(),
+        "the reference builds nothing");
+  }
+
   @ParameterizedTest
   @EnumSource(Loss.class)
   void agreesForRowCountsAroundBlockAndGroupSizes(Loss loss) {
