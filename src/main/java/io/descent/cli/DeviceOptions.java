@@ -6,8 +6,9 @@ import picocli.CommandLine.Option;
 /** How to run OpenCL: device, kernel layout and precision. Shared by train and gradcheck. */
 final class DeviceOptions {
   @Option(names = "--device", paramLabel = "N|NAME",
-      description = "OpenCL device: an index from 'descent devices' or a name substring"
-          + " (default: a GPU if there is one).")
+      description = "OpenCL device: an index from 'descent devices', or else a substring of its"
+          + " name, ignoring case (a number that is no index, such as 4090, is matched in the"
+          + " names) (default: a GPU if there is one).")
   String device;
 
   @Option(names = "--kernel-layout", defaultValue = "auto", paramLabel = "LAYOUT",

@@ -9,6 +9,7 @@ import io.descent.gradient.Batch;
 import io.descent.gradient.DeviceDescription;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.NoSuchDeviceException;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import java.nio.ByteBuffer;
@@ -138,9 +139,10 @@ public final class OpenClBackend implements GradientBackend {
    * @param options device, layout and precision
    * @return the open backend, its data on the device
    * @throws BackendUnavailableException with a one-line reason when it cannot run here: no
-   *     OpenCL runtime or platform, no matching device, float64 asked on a device without
+   *     OpenCL runtime or platform, float64 asked on a device without
    *     {@code cl_khr_fp64}, data larger than the device's memory, or a kernel that does not
    *     build ({@link KernelBuildException}, with the build log)
+   * @throws NoSuchDeviceException when {@code options} name a device this machine does not have
    */
   public static OpenClBackend open(Dataset data, Standardization standardization, Loss loss,
       OpenClOptions options) {
@@ -196,8 +198,13 @@ public final class OpenClBackend implements GradientBackend {
   }
 
   /**
-   * The device {@code choice} names: null or blank for the first GPU (else the first device), a
-   * number for that index, otherwise the first device whose name contains it, ignoring case.
+   * The device {@code choice} names: null or blank for the first GPU (else the first device); a
+   * number that is a valid index for that device; otherwise (any other text, or a number that is
+   * no index, such as "4090" for an "RTX 4090") the first device whose name contains it, ignoring
+   * case.
+   *
+   * @throws BackendUnavailableException when there is no OpenCL device at all
+   * @throws NoSuchDeviceException when devices exist but none is the one asked for
    */
   static ClDevice select(List<ClDevice> all, String choice) {
     if (all.isEmpty()) {
@@ -209,20 +216,20 @@ public final class OpenClBackend implements GradientBackend {
           .findFirst().orElse(all.get(0));
     }
     String c = choice.trim();
-    if (c.matches("\\d+")) {
+    // Up to 9 digits always fits an int; a longer number cannot be an index anyway.
+    if (c.matches("\\d{1,9}")) {
       int index = Integer.parseInt(c);
       if (index < all.size()) {
         return all.get(index);
       }
-      throw new BackendUnavailableException("no OpenCL device " + c + "; available: "
-          + available(all));
     }
     String needle = c.toLowerCase(Locale.ROOT);
     return all.stream()
         .filter(d -> d.name().toLowerCase(Locale.ROOT).contains(needle))
         .findFirst()
-        .orElseThrow(() -> new BackendUnavailableException("no OpenCL device matches \"" + c
-            + "\"; available: " + available(all)));
+        .orElseThrow(() -> new NoSuchDeviceException("no OpenCL device matches \"" + c + "\""
+            + (c.matches("\\d+") ? " (not an index, nor part of a name)" : "")
+            + "; available: " + available(all)));
   }
 
   private static String available(List<ClDevice> all) {
