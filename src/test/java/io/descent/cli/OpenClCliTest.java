@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line with the OpenCL backend: devices, choice, model file. */
+/** The command line with the OpenCL backend: devices, choice, summary, model file. */
 class OpenClCliTest {
   @TempDir
   Path dir;
@@ -105,6 +105,18 @@ class OpenClCliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(line(r.out(), "backend: ").startsWith("backend: opencl (" + name + ", "),
         r.out());
+  }
+
+  /** The objective line names the backend and its device, as the backend line does. */
+  @Test
+  void theObjectiveLineNamesTheDevice() {
+    String name = firstDeviceName();
+    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+        "linear", "--backend", "opencl", "--device", "0", "--kernel-layout", "cpu");
+    assertEquals(0, r.code(), r.err());
+    String objective = line(r.out(), "objective: ");
+    assertTrue(objective.endsWith(", backend opencl (" + name + ", float32, cpu layout)"),
+        objective);
   }
 
   @Test
