@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.descent.gradient.opencl.OpenClAvailability;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The command line with the OpenCL backend: devices, choice, summary, model file. */
+/** The command line with the OpenCL backend: devices, choice, layouts, summary, model file. */
 class OpenClCliTest {
   @TempDir
   Path dir;
@@ -35,6 +39,7 @@ class OpenClCliTest {
 
   @Test
   void trainingOnOpenClNamesItInTheSummaryAndTheModel() throws Exception {
+    String name = firstDeviceName();
     Path model = dir.resolve("m.json");
     Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wisconsin_original.csv",
         "--target", "malignant", "--model", "logistic", "--l2", "0.01", "--backend", "opencl",
@@ -43,6 +48,7 @@ class OpenClCliTest {
     assertTrue(r.out().contains("backend: opencl ("), r.out());
     var training = new ObjectMapper().readTree(model.toFile()).get("training");
     assertEquals("opencl", training.get("backend").asText());
+    assertEquals(name, training.get("device").asText());
     assertEquals("float32", training.get("precision").asText());
     assertTrue(training.get("verification").asDouble() <= 1e-6, training.toString());
     assertEquals(0.10176236108755479, training.get("objective").asDouble(), 1e-7);
@@ -81,6 +87,22 @@ class OpenClCliTest {
         .orElseThrow(() -> new AssertionError("no line " + prefix + " in:\n" + text));
   }
 
+  /** A substring of the name, in another case, picks the device; the model file names it. */
+  @Test
+  void aNameSubstringChoosesTheDeviceAndTheModelFileNamesIt() throws Exception {
+    String name = firstDeviceName();
+    String part = name.substring(name.length() / 3, Math.min(name.length(),
+        name.length() / 3 + 6)).toUpperCase(Locale.ROOT);
+    Path model = dir.resolve("m.json");
+    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+        "linear", "--backend", "opencl", "--device", part, "--out", model.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(line(r.out(), "backend: ").startsWith("backend: opencl (" + name + ", "),
+        r.out());
+    var training = new ObjectMapper().readTree(model.toFile()).get("training");
+    assertEquals(name, training.get("device").asText());
+  }
+
   /** "--device 512" on "...-avx512-..." is no index, so it is matched in the names. */
   @Test
   void aNumberThatIsNoIndexIsMatchedInTheNames() {
@@ -107,6 +129,21 @@ class OpenClCliTest {
         r.out());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu", "gpu"})
+  void theKernelLayoutIsTheOneAskedForAndIsRecorded(String layout) throws Exception {
+    Path model = dir.resolve(layout + ".json");
+    Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wisconsin_original.csv",
+        "--target", "malignant", "--model", "logistic", "--l2", "0.01", "--backend", "opencl",
+        "--kernel-layout", layout, "--out", model.toString());
+    assertEquals(0, r.code(), r.err());
+    String backendLine = line(r.out(), "backend: ");
+    assertTrue(backendLine.endsWith(", float32, " + layout + " layout)"), backendLine);
+    var training = new ObjectMapper().readTree(model.toFile()).get("training");
+    assertEquals(layout, training.get("hyperparameters").get("layout").asText());
+    assertEquals(0.10176236108755479, training.get("objective").asDouble(), 1e-7);
+  }
+
   /** The objective line names the backend and its device, as the backend line does. */
   @Test
   void theObjectiveLineNamesTheDevice() {
@@ -117,6 +154,20 @@ class OpenClCliTest {
     String objective = line(r.out(), "objective: ");
     assertTrue(objective.endsWith(", backend opencl (" + name + ", float32, cpu layout)"),
         objective);
+  }
+
+  @Test
+  void gradcheckChecksOpenClExplicitlyAndByDefault() {
+    for (List<String> backend : List.of(List.of("--backend", "opencl"), List.<String>of())) {
+      List<String> args = new ArrayList<>(List.of("gradcheck", "--data", "datasets/diabetes.csv",
+          "--target", "progression", "--model", "linear"));
+      args.addAll(backend);
+      Cli r = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, r.code(), backend + ": " + r.out() + r.err());
+      assertTrue(r.out().lines().anyMatch(l -> l.contains(" opencl (") && l.endsWith("  ok")),
+          r.out());
+      assertTrue(r.out().contains("gradcheck passed"), r.out());
+    }
   }
 
   @Test
