@@ -287,18 +287,24 @@ public final class KernelBenchmark {
             + ") exceeds the largest buffer on " + device.name());
       }
       int cu = Math.max(1, device.description().computeUnits());
-      int wgs = (int) Math.min(tuning.workGroupSize(),
-          Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
       ClContext context = new ClContext(device);
       this.cl = context;
       try {
         cl_mem data = context.buffer(CL.CL_MEM_READ_ONLY, bytes, "the read buffer");
         context.write(data, 0, bytes, Pointer.to(x));
-        String defines = "-DVW=" + tuning.vectorWidth() + " -DWGS=" + wgs + " "
-            + tuning.extraDefines();
+        String vw = "-DVW=" + tuning.vectorWidth();
+        String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
         boolean cpu = layout.equals("cpu");
-        kernel = context.kernel(context.program("read_bandwidth.cl", defines),
-            cpu ? "read_cpu" : "read_gpu");
+        int wgs = 1;
+        if (cpu) {
+          kernel = context.kernel(context.program("read_bandwidth.cl", vw + extra), "read_cpu");
+        } else {
+          WorkGroupFit.Fitted fitted = WorkGroupFit.fit(context, "read_bandwidth.cl", tuning,
+              size -> new WorkGroupFit.Plan(size, vw + " -DWGS=" + size + extra, "read_gpu",
+                  4L * size, "read_gpu"));
+          kernel = fitted.kernel();
+          wgs = fitted.plan().size();
+        }
         if (cpu) {
           slots = tuning.itemsPerComputeUnit() * cu;
           local = 1;
@@ -320,6 +326,11 @@ public final class KernelBenchmark {
         context.close();
         throw e;
       }
+    }
+
+    /** The work-group size of a launch (1 in the cpu layout). */
+    int workGroupSize() {
+      return (int) local;
     }
 
     /** One timed run: launch, then read the partial sums back. */
