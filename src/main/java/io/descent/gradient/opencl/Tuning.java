@@ -1,11 +1,19 @@
 package io.descent.gradient.opencl;
 
+import java.util.Map;
+
 /**
  * The knobs of the OpenCL kernels and of data placement. The defaults are what measured best on
  * PoCL (CPU layout) and what is conventional on GPUs (GPU layout); {@link KernelBenchmark} takes
  * them from the command line for tuning, and tests force small chunks with
  * {@link #withMaxChunkBytes} and small device limits with {@link #withKernelWorkGroupLimit} and
  * {@link #withLocalMemoryBytes}.
+ *
+ * <p>The kernel tunables the host itself derives sizes from (VW, RB, WGS, RT) and the defines
+ * that must match the data on the device (PRECISION, LOSS, CENTER) come only from their own
+ * fields or options: {@code extraDefines} may not set them, since the kernel and the host would
+ * then disagree (a -DWGS the launch does not use is CL_INVALID_WORK_GROUP_SIZE, a -DRT larger
+ * than the host's writes past the local memory it allocated).
  *
  * @param vectorWidth CPU layout: features per vector load (VW: 2, 4, 8 or 16)
  * @param rowsPerBlock CPU layout: rows whose margins form one vector (RB: 2, 4, 8 or 16)
@@ -27,12 +35,25 @@ package io.descent.gradient.opencl;
  * @param localMemoryBytes the local memory a work-group may use; 0 means the device's
  *     {@code CL_DEVICE_LOCAL_MEM_SIZE}
  * @param extraDefines more build options appended after the backend's own ("-DPFD=4"): they
- *     override any kernel tunable with an {@code #ifndef} default, for tuning runs
+ *     override any other kernel tunable with an {@code #ifndef} default, for tuning runs
  */
 record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int workGroupSize,
     int rowsPerItem, int rowsPerTile, int narrowMaxFeatures, int wideGroupsPerComputeUnit,
     long maxChunkBytes, long globalMemoryBytes, long kernelWorkGroupLimit, long localMemoryBytes,
     String extraDefines) {
+
+  /**
+   * The defines the host sets itself, and where each comes from instead of
+   * {@code extraDefines}.
+   */
+  static final Map<String, String> HOST_DEFINES = Map.of(
+      "VW", "vectorWidth (KernelBenchmark --vw)",
+      "RB", "rowsPerBlock (KernelBenchmark --rb)",
+      "WGS", "workGroupSize (KernelBenchmark --wgs)",
+      "RT", "rowsPerTile (KernelBenchmark --rt)",
+      "PRECISION", "the precision option",
+      "LOSS", "the loss",
+      "CENTER", "the precision option");
 
   /** Checks every knob is in its range. */
   Tuning {
@@ -59,11 +80,33 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
           + " and localMemoryBytes must be >= 0, got " + maxChunkBytes + ", " + globalMemoryBytes
           + ", " + kernelWorkGroupLimit + ", " + localMemoryBytes);
     }
+    requireNoHostDefine(extraDefines);
   }
 
   private static void requireWidth(String name, int value) {
     if (value != 2 && value != 4 && value != 8 && value != 16) {
       throw new IllegalArgumentException(name + " must be 2, 4, 8 or 16, got " + value);
+    }
+  }
+
+  /** Refuses a -D (or -U) in {@code options} of a name in {@link #HOST_DEFINES}. */
+  private static void requireNoHostDefine(String options) {
+    String[] tokens = options.isEmpty() ? new String[0] : options.split("\\s+");
+    for (int i = 0; i < tokens.length; i++) {
+      String t = tokens[i];
+      if (!t.startsWith("-D") && !t.startsWith("-U")) {
+        continue;
+      }
+      String definition = t.length() > 2 ? t.substring(2) : i + 1 < tokens.length
+          ? tokens[++i] : "";
+      int eq = definition.indexOf('=');
+      String name = eq < 0 ? definition : definition.substring(0, eq);
+      String from = HOST_DEFINES.get(name);
+      if (from != null) {
+        throw new IllegalArgumentException("the build option " + t.substring(0, 2) + definition
+            + " would change " + name + ", which the host sets from " + from
+            + " and must agree with: set it there instead");
+      }
     }
   }
 
@@ -107,11 +150,53 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
         kernelWorkGroupLimit, localMemoryBytes, extraDefines);
   }
 
-  /** The same with {@code defines} appended to the build options. */
+  /** The same with the GPU layout's work-group size (WGS) and rows per tile (RT) replaced. */
+  Tuning withGpu(int wgs, int rt) {
+    return new Tuning(vectorWidth, rowsPerBlock, itemsPerComputeUnit, wgs, rowsPerItem, rt,
+        narrowMaxFeatures, wideGroupsPerComputeUnit, maxChunkBytes, globalMemoryBytes,
+        kernelWorkGroupLimit, localMemoryBytes, extraDefines);
+  }
+
+  /**
+   * The same with {@code defines} appended to the build options.
+   *
+   * @throws IllegalArgumentException when they set a define in {@link #HOST_DEFINES}
+   */
   Tuning withDefines(String defines) {
     return new Tuning(vectorWidth, rowsPerBlock, itemsPerComputeUnit, workGroupSize, rowsPerItem,
         rowsPerTile, narrowMaxFeatures, wideGroupsPerComputeUnit, maxChunkBytes,
         globalMemoryBytes, kernelWorkGroupLimit, localMemoryBytes,
         (extraDefines + " " + defines).trim());
+  }
+
+  /**
+   * One {@code --define NAME=VALUE} of {@link KernelBenchmark}: VW, RB, WGS and RT set their
+   * fields (so the kernel and the host's sizes and launch follow the same value); other names
+   * are appended to the build options.
+   *
+   * @throws IllegalArgumentException for a malformed value, or a define the host sets from
+   *     elsewhere (PRECISION, LOSS, CENTER)
+   */
+  Tuning withDefine(String nameAndValue) {
+    int eq = nameAndValue.indexOf('=');
+    String name = (eq < 0 ? nameAndValue : nameAndValue.substring(0, eq)).trim();
+    String value = eq < 0 ? null : nameAndValue.substring(eq + 1).trim();
+    if (!HOST_DEFINES.containsKey(name) || name.equals("PRECISION") || name.equals("LOSS")
+        || name.equals("CENTER")) {
+      return withDefines("-D" + nameAndValue);
+    }
+    int v;
+    try {
+      v = Integer.parseInt(value == null ? "" : value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--define " + nameAndValue + ": " + name
+          + " needs a whole number");
+    }
+    return switch (name) {
+      case "VW" -> withCpu(v, rowsPerBlock, itemsPerComputeUnit);
+      case "RB" -> withCpu(vectorWidth, v, itemsPerComputeUnit);
+      case "WGS" -> withGpu(v, rowsPerTile);
+      default -> withGpu(workGroupSize, v);
+    };
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The gpu layout's work-group size: one the built kernel accepts (CL_KERNEL_WORK_GROUP_SIZE,
  * queried on the real device), shrunk and rebuilt when a kernel limit or the local memory allows
- * less, refused in one line when nothing fits.
+ * less, refused in one line when nothing fits; and WGS and RT from one value for the kernel and
+ * the host, never from a stray -D.
  */
 class OpenClWorkGroupTest {
   /** d = 5 runs the narrow kernel, d = 100 the wide one. */
@@ -98,6 +99,57 @@ class OpenClWorkGroupTest {
         + " needs 32 bytes of local memory at work-group size 1 but .+ has 16; use"
         + " --kernel-layout cpu"), e.getMessage());
     assertEquals(live, OpenClBackend.liveObjects());
+  }
+
+  @Test
+  void hostTunablesCannotBeSetByExtraDefines() {
+    for (String define : new String[] {"-DWGS=64", "-D RT=16", "-DVW=4", "-DRB", "-UWGS",
+        "-DPRECISION=64", "-DLOSS=0", "-DCENTER=1"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Tuning.defaults().withDefines(define), define);
+      assertTrue(e.getMessage().contains("which the host sets from"), e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Tuning.defaults().withDefines("-DWGS=64"));
+    assertEquals("the build option -DWGS=64 would change WGS, which the host sets from"
+        + " workGroupSize (KernelBenchmark --wgs) and must agree with: set it there instead",
+        e.getMessage());
+    assertEquals("-DPFD=4 -DWGSX=2", Tuning.defaults().withDefines("-DPFD=4 -DWGSX=2")
+        .extraDefines());
+  }
+
+  /**
+   * KernelBenchmark's --define WGS=64 and RT=16 set the tuning, so the kernel's WGS is the launch
+   * size and its RT rows of margins fit the local memory the host allocates (before, WGS=64 was
+   * CL_INVALID_WORK_GROUP_SIZE and RT=16 wrote past a buffer sized for 8 rows).
+   */
+  @ParameterizedTest
+  @CsvSource({"float", "double"})
+  void benchmarkDefinesOfWgsAndRtSetBothKernelAndHost(String precision) {
+    Tuning t = KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "WGS=64");
+    t = KernelBenchmark.tuningOption(t, "--define", "RT=16");
+    assertEquals(64, t.workGroupSize());
+    assertEquals(16, t.rowsPerTile());
+    assertEquals("", t.extraDefines());
+    Dataset data = data(WIDE);
+    try (OpenClBackend b = open(data, precision, t)) {
+      assertEquals("gradient_gpu_wide", b.kernelName());
+      assertEquals(64, b.workGroupSize());
+      assertTrue(b.buildOptions().contains(" -DWGS=64 -DRT=16"), b.buildOptions());
+      assertEquals(16L * 64 * ("double".equals(precision) ? 8 : 4), b.localMemoryBytes());
+      assertAgrees(b, data);
+    }
+    assertEquals(8, KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "VW=8")
+        .vectorWidth());
+    assertEquals("-DPFD=2", KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "PFD=2")
+        .extraDefines());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "PRECISION=64"));
+    assertTrue(e.getMessage().contains("the precision option"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "WGS=abc"));
+    assertThrows(IllegalArgumentException.class,
+        () -> KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "WGS=48"));
   }
 
   /** The read-bandwidth probe's gpu kernel is fitted the same way. */
