@@ -98,7 +98,7 @@ final class CliSupport {
         r.epochs() > 0 ? "epochs" : "iterations", r.evaluations(), r.elapsedSeconds());
     out.printf(Locale.ROOT, "objective: %.17g (float64 reference), gradient norm %.3e, %d rows,"
         + " backend %s%n", r.objective(), r.gradientNorm(), r.trainingRows(),
-        r.backend().kind().label());
+        r.backend().summary());
     if (!Double.isNaN(r.verification())) {
       out.printf(Locale.ROOT, "verification: largest gradient error %.3e against the float64"
           + " reference%n", r.verification());

@@ -74,6 +74,7 @@ final class GradcheckCommand implements Callable<Integer> {
     } else {
       kinds = List.of(BackendKind.OPENCL, BackendKind.ND4J);
     }
+    DeviceOptions.noticeIgnored(err, backend, spec.commandLine().getParseResult());
     Dataset dataset = CliSupport.read(data, loss, true);
     List<GradientCheck.Row> rows = GradientCheck.run(dataset, loss, l2, !noStandardize, kinds,
         required, device.openCl(), seed, line -> {

@@ -178,6 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
         .seed(seed);
     descent.config(); // checks every hyperparameter before the data is read
+    DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     Dataset dataset = CliSupport.read(data, loss, true);
     ProgressListener listener = new ProgressListener(err, !quiet && CliSupport.isTerminal(),
         history);

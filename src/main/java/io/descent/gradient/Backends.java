@@ -15,7 +15,9 @@ import java.util.Locale;
  *
  * <p>An explicit choice fails with {@link BackendUnavailableException} when it cannot run.
  * {@code auto} means {@link #AUTO_ORDER}: the trainer tries each in turn and reports one line per
- * skipped backend with its reason, never a silent fallback.
+ * skipped backend with its reason, never a silent fallback. An OpenCL device named in the
+ * options that this machine does not have is a {@link NoSuchDeviceException} (a usage error)
+ * under every choice, {@code auto} included: training elsewhere would ignore what was asked.
  */
 public final class Backends {
   private Backends() {}
@@ -63,7 +65,11 @@ public final class Backends {
     return new ReadBandwidth(t.device(), t.layout(), t.bytes(), t.repeats(), t.medianSeconds());
   }
 
-  /** Opens one backend kind, or throws {@link BackendUnavailableException} saying why not. */
+  /**
+   * Opens one backend kind, or throws {@link BackendUnavailableException} saying why not.
+   *
+   * @throws NoSuchDeviceException when {@code openCl} names a device this machine does not have
+   */
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Loss loss, OpenClOptions openCl) {
     return switch (kind) {

@@ -6,7 +6,9 @@ import java.util.Locale;
  * How to run the OpenCL backend.
  *
  * @param device null for automatic choice (a GPU first), a device index as listed by
- *     {@code descent devices}, or a substring of the device name
+ *     {@code descent devices}, or else a substring of the device name, ignoring case (a number
+ *     that is no valid index is matched in the names too); naming no device is a
+ *     {@link NoSuchDeviceException} when the backend opens
  * @param layout "auto" (by device type), "cpu" or "gpu"
  * @param precision "float" or "double" (needs {@code cl_khr_fp64})
  */

@@ -126,6 +126,33 @@ class TrainPredictEvaluateTest {
     }
   }
 
+  /** OpenCL options with a backend that does not use them: one notice line, not an error. */
+  @Test
+  void openClOptionsGivenToAnotherBackendAreNoticedAsIgnored() {
+    Cli nd4j = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+        "linear", "--backend", "nd4j", "--device", "0", "--precision", "double", "--quiet");
+    assertEquals(0, nd4j.code(), nd4j.err());
+    assertEquals("descent: --device and --precision are ignored by the nd4j backend (they"
+        + " apply to opencl only)", nd4j.err().strip());
+
+    Cli reference = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg",
+        "--model", "linear", "--backend", "reference", "--kernel-layout", "gpu", "--quiet");
+    assertEquals(0, reference.code(), reference.err());
+    assertEquals("descent: --kernel-layout is ignored by the reference backend (they apply to"
+        + " opencl only)", reference.err().strip());
+
+    Cli gradcheck = Cli.run("gradcheck", "--data", "datasets/mtcars.csv", "--target", "mpg",
+        "--model", "linear", "--backend", "reference", "--device", "x", "--kernel-layout", "cpu",
+        "--precision", "float");
+    assertEquals(0, gradcheck.code(), gradcheck.err());
+    assertEquals("descent: --device, --kernel-layout and --precision are ignored by the"
+        + " reference backend (they apply to opencl only)", gradcheck.err().strip());
+
+    Cli none = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+        "linear", "--backend", "reference", "--quiet");
+    assertEquals("", none.err().strip());
+  }
+
   @Test
   void separableDataExitsOneWithAdviceAndNoModel() {
     Path model = dir.resolve("wdbc.json");

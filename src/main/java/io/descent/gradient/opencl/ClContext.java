@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
@@ -106,6 +107,29 @@ final class ClContext implements AutoCloseable {
     LIVE.incrementAndGet();
     kernels.put(key, kernel);
     return kernel;
+  }
+
+  /**
+   * {@code CL_KERNEL_WORK_GROUP_SIZE}: the largest work-group this kernel runs in on this
+   * context's device, which its registers and private memory may hold below the device's maximum.
+   */
+  long kernelWorkGroupSize(cl_kernel kernel) {
+    long[] value = new long[1];
+    CL.clGetKernelWorkGroupInfo(kernel, device.id(), CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
+        Pointer.to(value), null);
+    return Sizeof.size_t == 4 ? value[0] & 0xffffffffL : value[0];
+  }
+
+  /**
+   * {@code CL_KERNEL_LOCAL_MEM_SIZE}: the local memory this kernel uses, counting its
+   * {@code __local} arguments only once they are set (so, before that, what the compiler and the
+   * implementation placed there).
+   */
+  long kernelLocalMemory(cl_kernel kernel) {
+    long[] value = new long[1];
+    CL.clGetKernelWorkGroupInfo(kernel, device.id(), CL.CL_KERNEL_LOCAL_MEM_SIZE, Sizeof.cl_ulong,
+        Pointer.to(value), null);
+    return value[0];
   }
 
   /**

@@ -51,9 +51,12 @@ import org.jocl.cl_mem;
  * <p>Usage: {@code java -cp "target/classes:target/lib/*"
  * io.descent.gradient.opencl.KernelBenchmark [--device D] [--layout auto|cpu|gpu] [--rows N]
  * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--vw W] [--rb B]
- * [--items I] [--define NAME=VALUE]...} (defaults: every device, auto layout, 1,000,000 x 64,
- * logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items override the CPU layout's
- * tunables and --define any kernel tunable, for tuning).
+ * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]...} (defaults: every device, auto
+ * layout, 1,000,000 x 64, logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items
+ * override the CPU layout's tunables, --wgs and --rt the GPU layout's, and --define any kernel
+ * tunable, for tuning: {@code --define WGS=64} is the same as {@code --wgs 64}, and so for VW,
+ * RB and RT, so that the host sizes its buffers and launches from the value the kernel is
+ * built with; PRECISION, LOSS and CENTER follow the data and are refused).
  */
 public final class KernelBenchmark {
   private KernelBenchmark() {}
@@ -161,11 +164,61 @@ public final class KernelBenchmark {
   }
 
   /**
-   * Runs {@link #compare} on each device (or the one named) and prints the figures.
+   * Applies one tuning option of the command line ({@code --vw}, {@code --rb}, {@code --items},
+   * {@code --wgs}, {@code --rt} or {@code --define NAME=VALUE}) to {@code tuning}. A define of
+   * VW, RB, WGS or RT sets that knob, as its own option does, so the kernel and the host's
+   * buffer sizes and launch shape follow one value.
+   *
+   * @return the new tuning, or null when {@code option} is not a tuning option
+   * @throws IllegalArgumentException for a bad value, or a define the host sets from elsewhere
+   */
+  static Tuning tuningOption(Tuning tuning, String option, String value) {
+    return switch (option) {
+      case "--vw" -> tuning.withCpu(number(option, value), tuning.rowsPerBlock(),
+          tuning.itemsPerComputeUnit());
+      case "--rb" -> tuning.withCpu(tuning.vectorWidth(), number(option, value),
+          tuning.itemsPerComputeUnit());
+      case "--items" -> tuning.withCpu(tuning.vectorWidth(), tuning.rowsPerBlock(),
+          number(option, value));
+      case "--wgs" -> tuning.withGpu(number(option, value), tuning.rowsPerTile());
+      case "--rt" -> tuning.withGpu(tuning.workGroupSize(), number(option, value));
+      case "--define" -> tuning.withDefine(require(option, value));
+      default -> null;
+    };
+  }
+
+  private static String require(String option, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return value;
+  }
+
+  private static int number(String option, String value) {
+    try {
+      return Integer.parseInt(require(option, value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a whole number, got \"" + value
+          + "\"");
+    }
+  }
+
+  /**
+   * Runs {@link #compare} on each device (or the one named) and prints the figures. A bad
+   * option is one line on stderr and exit code 2.
    *
    * @param args the options in the class comment
    */
   public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("KernelBenchmark: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) {
     String deviceChoice = null;
     String layout = "auto";
     int rows = 1_000_000;
@@ -176,25 +229,21 @@ public final class KernelBenchmark {
     Loss loss = Loss.LOGISTIC;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
+      Tuning tuned = tuningOption(tuning, args[i], value);
+      if (tuned != null) {
+        tuning = tuned;
+        i++;
+        continue;
+      }
       switch (args[i]) {
         case "--device" -> deviceChoice = value;
         case "--layout" -> layout = value;
-        case "--loss" -> loss = Loss.valueOf(value.toUpperCase(Locale.ROOT));
-        case "--rows" -> rows = Integer.parseInt(value);
-        case "--features" -> features = Integer.parseInt(value);
-        case "--warmup" -> warmup = Integer.parseInt(value);
-        case "--repeats" -> repeats = Integer.parseInt(value);
-        case "--vw" -> tuning = tuning.withCpu(Integer.parseInt(value), tuning.rowsPerBlock(),
-            tuning.itemsPerComputeUnit());
-        case "--rb" -> tuning = tuning.withCpu(tuning.vectorWidth(), Integer.parseInt(value),
-            tuning.itemsPerComputeUnit());
-        case "--items" -> tuning = tuning.withCpu(tuning.vectorWidth(), tuning.rowsPerBlock(),
-            Integer.parseInt(value));
-        case "--define" -> tuning = tuning.withDefines("-D" + value);
-        default -> {
-          System.err.println("unknown option " + args[i]);
-          System.exit(2);
-        }
+        case "--loss" -> loss = Loss.valueOf(require(args[i], value).toUpperCase(Locale.ROOT));
+        case "--rows" -> rows = number(args[i], value);
+        case "--features" -> features = number(args[i], value);
+        case "--warmup" -> warmup = number(args[i], value);
+        case "--repeats" -> repeats = number(args[i], value);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
       i++;
     }
@@ -287,18 +336,24 @@ public final class KernelBenchmark {
             + ") exceeds the largest buffer on " + device.name());
       }
       int cu = Math.max(1, device.description().computeUnits());
-      int wgs = (int) Math.min(tuning.workGroupSize(),
-          Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
       ClContext context = new ClContext(device);
       this.cl = context;
       try {
         cl_mem data = context.buffer(CL.CL_MEM_READ_ONLY, bytes, "the read buffer");
         context.write(data, 0, bytes, Pointer.to(x));
-        String defines = "-DVW=" + tuning.vectorWidth() + " -DWGS=" + wgs + " "
-            + tuning.extraDefines();
+        String vw = "-DVW=" + tuning.vectorWidth();
+        String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
         boolean cpu = layout.equals("cpu");
-        kernel = context.kernel(context.program("read_bandwidth.cl", defines),
-            cpu ? "read_cpu" : "read_gpu");
+        int wgs = 1;
+        if (cpu) {
+          kernel = context.kernel(context.program("read_bandwidth.cl", vw + extra), "read_cpu");
+        } else {
+          WorkGroupFit.Fitted fitted = WorkGroupFit.fit(context, "read_bandwidth.cl", tuning,
+              size -> new WorkGroupFit.Plan(size, vw + " -DWGS=" + size + extra, "read_gpu",
+                  4L * size, "read_gpu"));
+          kernel = fitted.kernel();
+          wgs = fitted.plan().size();
+        }
         if (cpu) {
           slots = tuning.itemsPerComputeUnit() * cu;
           local = 1;
@@ -320,6 +375,11 @@ public final class KernelBenchmark {
         context.close();
         throw e;
       }
+    }
+
+    /** The work-group size of a launch (1 in the cpu layout). */
+    int workGroupSize() {
+      return (int) local;
     }
 
     /** One timed run: launch, then read the partial sums back. */

@@ -9,6 +9,7 @@ import io.descent.gradient.Batch;
 import io.descent.gradient.DeviceDescription;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.NoSuchDeviceException;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import java.nio.ByteBuffer;
@@ -55,6 +56,8 @@ import org.jocl.cl_mem;
  * block of rows with vector loads, {@code kernels/gradient_cpu.cl}) or {@code gpu} (coalesced
  * rows and a local-memory tree, {@code kernels/gradient_gpu.cl}); {@code auto} picks {@code cpu}
  * for CPU devices and {@code gpu} otherwise. Each kernel file's banner explains its algorithm.
+ * The gpu kernels are compiled for one work-group size, which {@link WorkGroupFit} chooses so that
+ * the built kernel and the device's local memory accept it.
  * Partial sums are finished on the host in float64 in a fixed order, with no atomics, so the same
  * input on the same device gives bit-identical results.
  *
@@ -125,6 +128,7 @@ public final class OpenClBackend implements GradientBackend {
   private final long localBytes;
   /** Seconds spent building the program and creating the kernel while opening. */
   private final double buildSeconds;
+  private final String buildOptions;
 
   private int[] order;
   private OrderPart[] orderParts;
@@ -140,9 +144,10 @@ public final class OpenClBackend implements GradientBackend {
    * @param options device, layout and precision
    * @return the open backend, its data on the device
    * @throws BackendUnavailableException with a one-line reason when it cannot run here: no
-   *     OpenCL runtime or platform, no matching device, float64 asked on a device without
+   *     OpenCL runtime or platform, float64 asked on a device without
    *     {@code cl_khr_fp64}, data larger than the device's memory, or a kernel that does not
    *     build ({@link KernelBuildException}, with the build log)
+   * @throws NoSuchDeviceException when {@code options} name a device this machine does not have
    */
   public static OpenClBackend open(Dataset data, Standardization standardization, Loss loss,
       OpenClOptions options) {
@@ -198,8 +203,13 @@ public final class OpenClBackend implements GradientBackend {
   }
 
   /**
-   * The device {@code choice} names: null or blank for the first GPU (else the first device), a
-   * number for that index, otherwise the first device whose name contains it, ignoring case.
+   * The device {@code choice} names: null or blank for the first GPU (else the first device); a
+   * number that is a valid index for that device; otherwise (any other text, or a number that is
+   * no index, such as "4090" for an "RTX 4090") the first device whose name contains it, ignoring
+   * case.
+   *
+   * @throws BackendUnavailableException when there is no OpenCL device at all
+   * @throws NoSuchDeviceException when devices exist but none is the one asked for
    */
   static ClDevice select(List<ClDevice> all, String choice) {
     if (all.isEmpty()) {
@@ -211,20 +221,20 @@ public final class OpenClBackend implements GradientBackend {
           .findFirst().orElse(all.get(0));
     }
     String c = choice.trim();
-    if (c.matches("\\d+")) {
+    // Up to 9 digits always fits an int; a longer number cannot be an index anyway.
+    if (c.matches("\\d{1,9}")) {
       int index = Integer.parseInt(c);
       if (index < all.size()) {
         return all.get(index);
       }
-      throw new BackendUnavailableException("no OpenCL device " + c + "; available: "
-          + available(all));
     }
     String needle = c.toLowerCase(Locale.ROOT);
     return all.stream()
         .filter(d -> d.name().toLowerCase(Locale.ROOT).contains(needle))
         .findFirst()
-        .orElseThrow(() -> new BackendUnavailableException("no OpenCL device matches \"" + c
-            + "\"; available: " + available(all)));
+        .orElseThrow(() -> new NoSuchDeviceException("no OpenCL device matches \"" + c + "\""
+            + (c.matches("\\d+") ? " (not an index, nor part of a name)" : "")
+            + "; available: " + available(all)));
   }
 
   private static String available(List<ClDevice> all) {
@@ -249,74 +259,66 @@ public final class OpenClBackend implements GradientBackend {
     int d = features;
     int p = d + 2;
 
-    // Kernel and launch shape.
-    int wgs = (int) Math.min(tuning.workGroupSize(), Long.highestOneBit(
-        Math.max(1, device.maxWorkGroupSize())));
-    String defines = "-DPRECISION=" + (doublePrecision ? 64 : 32)
+    String common = "-DPRECISION=" + (doublePrecision ? 64 : 32)
         + " -DLOSS=" + (loss == Loss.LOGISTIC ? 1 : 0)
         + " -DCENTER=" + (doublePrecision ? 1 : 0);
-    if (layout.equals("cpu")) {
-      kind = Kind.CPU;
-      localSize = 1;
-      localBytes = 0;
-      defines += " -DVW=" + tuning.vectorWidth() + " -DRB=" + tuning.rowsPerBlock();
-    } else {
-      long narrowBytes = (long) p * wgs * realBytes;
-      if (d <= tuning.narrowMaxFeatures() && narrowBytes <= device.localMemoryBytes() / 2) {
-        kind = Kind.GPU_NARROW;
-        localBytes = narrowBytes;
-      } else {
-        kind = Kind.GPU_WIDE;
-        // Enough work-items to cover a row, not many more: the rest would idle.
-        wgs = Math.min(wgs, Math.max(32, Integer.highestOneBit(Math.max(1, d - 1)) << 1));
-        localBytes = (long) tuning.rowsPerTile() * wgs * realBytes;
-      }
-      localSize = wgs;
-      defines += " -DWGS=" + wgs + " -DRT=" + tuning.rowsPerTile();
-    }
-
-    // Chunks: each x and y buffer within the device's (or the forced) largest allocation.
-    long maxAlloc = tuning.maxChunkBytes() > 0
-        ? Math.min(tuning.maxChunkBytes(), desc.maxAllocationBytes()) : desc.maxAllocationBytes();
-    long rowBytes = Math.max(4L * d, realBytes);
-    if (rowBytes > maxAlloc) {
-      throw new BackendUnavailableException("one row of " + d + " features needs "
-          + Cl.bytes(rowBytes) + " but the largest buffer on " + device.name() + " is "
-          + Cl.bytes(maxAlloc));
-    }
-    this.chunkRows = (int) Math.max(1, Math.min(Math.max(rows, 1), maxAlloc / rowBytes));
-    int chunkCount = (rows + chunkRows - 1) / chunkRows;
-    long slots = 0;
-    for (int c = 0; c < chunkCount; c++) {
-      slots += maxSlots(Math.min(chunkRows, rows - c * chunkRows), wgs);
-    }
-    int stride = kind.compensated ? 2 * p : p;
-    long partialBytes = Math.max(1, slots) * stride * realBytes;
-    // Features, targets, room for a shuffled order's row index, partial sums, theta and means.
-    long needed = 4L * rows * d + (long) realBytes * rows + 4L * rows + partialBytes
-        + (long) realBytes * (2L * d + 1);
-    long global = tuning.globalMemoryBytes() > 0 ? tuning.globalMemoryBytes()
-        : desc.globalMemoryBytes();
-    if (needed > global) {
-      throw new BackendUnavailableException("the data needs " + Cl.bytes(needed)
-          + " of device memory (" + rows + " rows x " + d + " features) but " + device.name()
-          + " has " + Cl.bytes(global));
-    }
-    if (partialBytes > Integer.MAX_VALUE) {
-      throw new BackendUnavailableException("the partial sums would need "
-          + Cl.bytes(partialBytes) + ", more than one host buffer holds");
-    }
-
-    if (!tuning.extraDefines().isEmpty()) {
-      defines += " " + tuning.extraDefines();
-    }
+    String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
     ClContext context = new ClContext(device);
     this.cl = context;
     try {
+      // Kernel and launch shape.
       long buildStart = System.nanoTime();
-      this.kernel = context.kernel(context.program(
-          kind == Kind.CPU ? CPU_FILE : GPU_FILE, defines), kind.kernelName);
+      if (layout.equals("cpu")) {
+        kind = Kind.CPU;
+        localSize = 1;
+        localBytes = 0;
+        buildOptions = common + " -DVW=" + tuning.vectorWidth() + " -DRB="
+            + tuning.rowsPerBlock() + extra;
+        this.kernel = context.kernel(context.program(CPU_FILE, buildOptions), kind.kernelName);
+      } else {
+        WorkGroupFit.Fitted fitted = WorkGroupFit.fit(context, GPU_FILE, tuning,
+            wgs -> gpuPlan(wgs, common, extra, localMemory(device, tuning)));
+        kind = Kind.valueOf(fitted.plan().tag());
+        localSize = fitted.plan().size();
+        localBytes = fitted.plan().localBytes();
+        buildOptions = fitted.plan().options();
+        this.kernel = fitted.kernel();
+      }
       this.buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+
+      // Chunks: each x and y buffer within the device's (or the forced) largest allocation.
+      long maxAlloc = tuning.maxChunkBytes() > 0
+          ? Math.min(tuning.maxChunkBytes(), desc.maxAllocationBytes())
+          : desc.maxAllocationBytes();
+      long rowBytes = Math.max(4L * d, realBytes);
+      if (rowBytes > maxAlloc) {
+        throw new BackendUnavailableException("one row of " + d + " features needs "
+            + Cl.bytes(rowBytes) + " but the largest buffer on " + device.name() + " is "
+            + Cl.bytes(maxAlloc));
+      }
+      this.chunkRows = (int) Math.max(1, Math.min(Math.max(rows, 1), maxAlloc / rowBytes));
+      int chunkCount = (rows + chunkRows - 1) / chunkRows;
+      long slots = 0;
+      for (int c = 0; c < chunkCount; c++) {
+        slots += maxSlots(Math.min(chunkRows, rows - c * chunkRows), localSize);
+      }
+      int stride = kind.compensated ? 2 * p : p;
+      long partialBytes = Math.max(1, slots) * stride * realBytes;
+      // Features, targets, room for a shuffled order's row index, partial sums, theta and means.
+      long needed = 4L * rows * d + (long) realBytes * rows + 4L * rows + partialBytes
+          + (long) realBytes * (2L * d + 1);
+      long global = tuning.globalMemoryBytes() > 0 ? tuning.globalMemoryBytes()
+          : desc.globalMemoryBytes();
+      if (needed > global) {
+        throw new BackendUnavailableException("the data needs " + Cl.bytes(needed)
+            + " of device memory (" + rows + " rows x " + d + " features) but " + device.name()
+            + " has " + Cl.bytes(global));
+      }
+      if (partialBytes > Integer.MAX_VALUE) {
+        throw new BackendUnavailableException("the partial sums would need "
+            + Cl.bytes(partialBytes) + ", more than one host buffer holds");
+      }
+
       this.theta = context.buffer(CL.CL_MEM_READ_ONLY, (long) (d + 1) * realBytes, "theta");
       this.center = context.buffer(CL.CL_MEM_READ_ONLY, (long) Math.max(d, 1) * realBytes,
           "feature means");
@@ -348,6 +350,35 @@ public final class OpenClBackend implements GradientBackend {
       context.close();
       throw e;
     }
+  }
+
+  /** {@code CL_DEVICE_LOCAL_MEM_SIZE}, or the tuning's smaller figure in tests. */
+  private static long localMemory(ClDevice device, Tuning tuning) {
+    return tuning.localMemoryBytes() > 0 ? tuning.localMemoryBytes() : device.localMemoryBytes();
+  }
+
+  /**
+   * The GPU kernel at work-group size {@code wgs}: the narrow one (a local accumulator of p = d + 2
+   * sums per work-item) while that takes at most half the local memory, else the wide one with
+   * RT rows of margins per work-item. WGS and RT go to the kernel as defines and size the local
+   * buffer here, from the same values, so the two cannot disagree.
+   */
+  private WorkGroupFit.Plan gpuPlan(int wgs, String common, String extra, long localMemory) {
+    int d = features;
+    long narrowBytes = (long) (d + 2) * wgs * realBytes;
+    Kind k;
+    long bytes;
+    if (d <= tuning.narrowMaxFeatures() && narrowBytes <= localMemory / 2) {
+      k = Kind.GPU_NARROW;
+      bytes = narrowBytes;
+    } else {
+      k = Kind.GPU_WIDE;
+      // Enough work-items to cover a row, not many more: the rest would idle.
+      wgs = Math.min(wgs, Math.max(32, Integer.highestOneBit(Math.max(1, d - 1)) << 1));
+      bytes = (long) tuning.rowsPerTile() * wgs * realBytes;
+    }
+    return new WorkGroupFit.Plan(wgs, common + " -DWGS=" + wgs + " -DRT=" + tuning.rowsPerTile()
+        + extra, k.kernelName, bytes, k.name());
   }
 
   /** The most partial rows one launch over {@code count} rows writes. */
@@ -682,6 +713,26 @@ public final class OpenClBackend implements GradientBackend {
   /** The kernel this backend runs ("gradient_cpu", "gradient_gpu_narrow", ...), for reports. */
   String kernelName() {
     return kind.kernelName;
+  }
+
+  /** The work-group size of each launch (1 in the cpu layout). */
+  int workGroupSize() {
+    return localSize;
+  }
+
+  /** The bytes of local memory each work-group gets (0 in the cpu layout). */
+  long localMemoryBytes() {
+    return localBytes;
+  }
+
+  /** The options the kernel was built with. */
+  String buildOptions() {
+    return buildOptions;
+  }
+
+  /** {@code CL_KERNEL_WORK_GROUP_SIZE} of the kernel, as the driver reports it now. */
+  long kernelWorkGroupSize() {
+    return cl.kernelWorkGroupSize(kernel);
   }
 
   /** Number of device buffers the features are split into. */

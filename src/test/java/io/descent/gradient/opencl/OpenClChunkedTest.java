@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The OpenCL contract with the features split into 4 KiB device buffers, as data larger than
  * the device's largest allocation is: batches then span chunks, and shuffled orders are split by
- * chunk. Run for both layouts (cpu in float, gpu in double).
+ * chunk. Run for both layouts in both precisions.
  */
 class OpenClChunkedTest {
   static final long CHUNK_BYTES = 4096;
@@ -24,6 +24,42 @@ class OpenClChunkedTest {
     @Override
     OpenClOptions options() {
       return new OpenClOptions(null, "cpu", "float");
+    }
+
+    @Override
+    Tuning tuning() {
+      return Tuning.defaults().withMaxChunkBytes(CHUNK_BYTES);
+    }
+
+    @Test
+    void dataIsReallySplit() {
+      assertSplit(this);
+    }
+  }
+
+  @Nested
+  class CpuDouble extends OpenClBackendTest {
+    @Override
+    OpenClOptions options() {
+      return new OpenClOptions(null, "cpu", "double");
+    }
+
+    @Override
+    Tuning tuning() {
+      return Tuning.defaults().withMaxChunkBytes(CHUNK_BYTES);
+    }
+
+    @Test
+    void dataIsReallySplit() {
+      assertSplit(this);
+    }
+  }
+
+  @Nested
+  class GpuFloat extends OpenClBackendTest {
+    @Override
+    OpenClOptions options() {
+      return new OpenClOptions(null, "gpu", "float");
     }
 
     @Override

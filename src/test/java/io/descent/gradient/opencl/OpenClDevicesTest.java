@@ -14,6 +14,7 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.DeviceDescription;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.GradientBackendContractTest;
+import io.descent.gradient.NoSuchDeviceException;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import java.util.ArrayList;
@@ -73,17 +74,58 @@ class OpenClDevicesTest {
   }
 
   @Test
-  void anUnknownDeviceListsTheAvailableOnes() {
+  void anUnknownDeviceIsAUsageErrorListingTheAvailableOnes() {
     List<ClDevice> all = Cl.devices();
-    BackendUnavailableException byName = assertThrows(BackendUnavailableException.class,
+    NoSuchDeviceException byName = assertThrows(NoSuchDeviceException.class,
         () -> OpenClBackend.open(small(), Standardization.fit(small()), Loss.LINEAR,
             new OpenClOptions("no-such-device-xyz", "auto", "float")));
     assertTrue(byName.getMessage().contains("no-such-device-xyz"), byName.getMessage());
     assertTrue(byName.getMessage().contains(all.get(0).name()), byName.getMessage());
-    BackendUnavailableException byIndex = assertThrows(BackendUnavailableException.class,
-        () -> OpenClBackend.select(all, String.valueOf(all.size())));
-    assertTrue(byIndex.getMessage().contains("available: 0: "), byIndex.getMessage());
+    assertFalse(BackendUnavailableException.class.isInstance(byName));
+    // The first number past the last index that is in no device's name ("1" is in "avx512").
+    int missing = all.size();
+    while (contains(all, String.valueOf(missing))) {
+      missing++;
+    }
+    String number = String.valueOf(missing);
+    NoSuchDeviceException byIndex = assertThrows(NoSuchDeviceException.class,
+        () -> OpenClBackend.select(all, number));
+    assertTrue(byIndex.getMessage().startsWith("no OpenCL device matches \"" + number
+        + "\" (not an index, nor part of a name); available: 0: "), byIndex.getMessage());
     assertFalse(byIndex.getMessage().contains("\n"));
+    assertThrows(NoSuchDeviceException.class,
+        () -> OpenClBackend.select(all, "99999999999999999999"));
+  }
+
+  private static boolean contains(List<ClDevice> all, String part) {
+    return all.stream().anyMatch(d -> d.name().contains(part));
+  }
+
+  /** A device that exists only as a description: enough for the choice, which reads names. */
+  private static ClDevice described(int index, String name, DeviceDescription.Type type) {
+    return new ClDevice(null, null, new DeviceDescription(index, "Some platform", name, type, 8,
+        1L << 33, 1L << 31, true), 1L << 16, 1024);
+  }
+
+  /** A number is an index when it is a valid one, and otherwise part of a name. */
+  @Test
+  void aNumberIsAnIndexWhenValidAndOtherwiseMatchedInTheNames() {
+    List<ClDevice> all = List.of(described(0, "pthread-cpu", DeviceDescription.Type.CPU),
+        described(1, "NVIDIA GeForce RTX 4090", DeviceDescription.Type.GPU),
+        described(2, "Radeon 0 Pro", DeviceDescription.Type.GPU));
+    assertSame(all.get(1), OpenClBackend.select(all, "4090"));
+    assertSame(all.get(1), OpenClBackend.select(all, " 4090 "));
+    assertSame(all.get(1), OpenClBackend.select(all, "1"));
+    assertSame(all.get(2), OpenClBackend.select(all, "2"));
+    // "0" is a valid index, so it is device 0 even though "Radeon 0 Pro" contains it.
+    assertSame(all.get(0), OpenClBackend.select(all, "0"));
+    assertSame(all.get(1), OpenClBackend.select(all, "rtx"));
+    assertSame(all.get(1), OpenClBackend.select(all, null));
+    NoSuchDeviceException e = assertThrows(NoSuchDeviceException.class,
+        () -> OpenClBackend.select(all, "3090"));
+    assertEquals("no OpenCL device matches \"3090\" (not an index, nor part of a name);"
+        + " available: 0: pthread-cpu (cpu), 1: NVIDIA GeForce RTX 4090 (gpu), 2: Radeon 0 Pro"
+        + " (gpu)", e.getMessage());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.GradientBackendContractTest;
+import io.descent.gradient.NoSuchDeviceException;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import org.jocl.CL;
@@ -61,7 +62,7 @@ class OpenClFaultTest {
   void anInvalidDeviceChoiceListsTheDevices() {
     Dataset data = small();
     for (String choice : new String[] {"99", "no-such-device"}) {
-      BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+      NoSuchDeviceException e = assertThrows(NoSuchDeviceException.class,
           () -> OpenClBackend.open(data, Standardization.fit(data), Loss.LOGISTIC,
               new OpenClOptions(choice, "auto", "float")));
       assertTrue(e.getMessage().contains("available: 0: "), e.getMessage());
