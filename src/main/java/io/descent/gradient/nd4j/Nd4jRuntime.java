@@ -25,6 +25,11 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Nd4jRuntime {
   /** The failure of the one-time probe, or null when ND4J and its BLAS work. */
   private static final Throwable FAILURE = probe();
+  /**
+   * The BLAS vendor, read once while the class initializes: read later from several threads at
+   * once, ND4J was seen to answer "UNKNOWN" (ConcurrencyTest, once).
+   */
+  private static final String BLAS = FAILURE == null ? vendor() : "none";
 
   private Nd4jRuntime() {}
 
@@ -73,6 +78,10 @@ final class Nd4jRuntime {
 
   /** The BLAS ND4J loaded, as a display name ("OpenBLAS", "MKL"). */
   static String blasName() {
+    return BLAS;
+  }
+
+  private static String vendor() {
     String vendor = String.valueOf(Nd4j.factory().blas().getBlasVendor());
     return switch (vendor.toUpperCase(Locale.ROOT)) {
       case "OPENBLAS" -> "OpenBLAS";
