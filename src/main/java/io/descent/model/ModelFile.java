@@ -206,21 +206,47 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   private static ModelFile parse(byte[] json, String source) {
     JsonNode root;
     try (JsonParser parser = MAPPER.createParser(json)) {
-      root = MAPPER.readTree(parser);
-      if (root != null && parser.nextToken() != null) {
-        JsonLocation at = parser.currentTokenLocation();
-        throw new ModelFormatException(source + ": not valid JSON at line " + at.getLineNr()
-            + ", column " + at.getColumnNr() + ": more content after the end of the object");
+      try {
+        root = MAPPER.readTree(parser);
+        if (root != null && parser.nextToken() != null) {
+          throw new ModelFormatException(where(source, parser.currentTokenLocation())
+              + ": the model file is not valid JSON (more content after the end of the object)");
+        }
+      } catch (JsonProcessingException e) {
+        // A broken limit (a 1200-digit number) carries no location: the parser's is where it is.
+        JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        throw new ModelFormatException(where(source, at)
+            + ": the model file is truncated or not valid JSON (" + parserDetail(e) + ")", e);
       }
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new ModelFormatException(source + ": not valid JSON" + where + ": "
-          + e.getOriginalMessage().replaceAll("\\s+", " "), e);
     } catch (IOException e) {
       throw new ModelFormatException(source + ": cannot be parsed: " + e.getMessage(), e);
     }
     return new FileReader(source).read(root);
+  }
+
+  /** {@code FILE:LINE:COLUMN}, or just {@code FILE} when the parser knows no position. */
+  private static String where(String source, JsonLocation at) {
+    return at == null || at.getLineNr() < 1 ? source
+        : source + ":" + at.getLineNr() + ":" + Math.max(at.getColumnNr(), 0);
+  }
+
+  /**
+   * What the parser found wrong, without its internals: locations it embeds (the start of an
+   * unclosed array, printed as {@code [Source: REDACTED (`StreamReadFeature...` disabled); line:
+   * 2, column: 7]}) become {@code line 2, column 7}, and advice about its configuration (enable
+   * {@code JsonReadFeature...}, the {@code StreamReadConstraints} method behind a limit) is
+   * dropped, since a user cannot act on it.
+   */
+  static String parserDetail(JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
+        : e.getOriginalMessage();
+    m = m.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+    m = m.replaceAll("\\s*\\[Source: [^\\]]*\\]", "");
+    m = m.replaceAll("\\s*\\((consider enabling|not recognized as one since Feature)"
+        + "[^()]*(\\([^()]*\\)[^()]*)*\\)", "");
+    m = m.replaceAll(":? (enable|disable) `[^`]*` to allow", "");
+    m = m.replaceAll(",? from `[^`]*`", "");
+    return m.replaceAll("\\s+", " ").strip();
   }
 
   /** Reading state: the source name every message starts with. */

@@ -273,14 +273,79 @@ class ModelFileTest {
   }
 
   @Test
-  void truncatedJsonIsRejected() throws IOException {
+  void truncatedJsonIsOneCleanLineWithTheParsersPosition() throws IOException {
     Path path = dir.resolve("cut.json");
     String json = validJson();
-    Files.writeString(path, json.substring(0, json.length() / 2));
+    // Cut inside the standardization's arrays, as in the audit (line 19 of a written file).
+    int cut = json.indexOf("\"scale\"") + 14;
+    Files.writeString(path, json.substring(0, cut));
+    int lines = (int) json.substring(0, cut).lines().count();
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
-    assertTrue(e.getMessage().startsWith(path + ": not valid JSON at line "), e.getMessage());
-    assertTrue(e.getMessage().contains("end-of-input"), e.getMessage());
-    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    String m = e.getMessage();
+    assertTrue(m.startsWith(path + ":" + lines + ":"), m);
+    assertTrue(m.matches(java.util.regex.Pattern.quote(path.toString()) + ":\\d+:\\d+: the model"
+        + " file is truncated or not valid JSON \\(Unexpected end-of-input: expected close marker"
+        + " for Array \\(start marker at line \\d+, column \\d+\\)\\)"), m);
+    assertNoParserInternals(m);
+
+    // Every prefix: the same form, never the parser's internals.
+    for (int n = 1; n < json.strip().length(); n++) {
+      String prefix = json.substring(0, n);
+      if (prefix.isBlank()) {
+        continue;
+      }
+      ModelFormatException p = assertThrows(ModelFormatException.class,
+          () -> ModelFile.parse(prefix, "m.json"));
+      assertTrue(p.getMessage().matches("m\\.json:\\d+:\\d+: the model file is truncated or not"
+          + " valid JSON \\(.+\\)"), p.getMessage());
+      assertNoParserInternals(p.getMessage());
+    }
+  }
+
+  @Test
+  void otherSyntaxErrorsLoseTheParsersAdviceToo() {
+    assertRejected(validJson().replaceFirst("\"standardizedIntercept\": 0.5",
+        "\"standardizedIntercept\": NaN"), "m.json:" + lineOf("standardizedIntercept")
+        + ":31: the model file is truncated or not valid JSON (Non-standard token 'NaN')");
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> ModelFile.parse(validJson().replaceFirst("\"seed\": 42",
+            "\"seed\": " + "9".repeat(1200)), "m.json"));
+    assertTrue(e.getMessage().matches("m\\.json:\\d+:\\d+: the model file is truncated or not"
+        + " valid JSON \\(Number value length \\(1200\\) exceeds the maximum allowed \\(1000\\)\\)"),
+        e.getMessage());
+    assertRejected("{\"a\": 1, // hand-written\n}", "m.json:1:10: the model file is truncated"
+        + " or not valid JSON (Unexpected character ('/' (code 47)): maybe a (non-standard)"
+        + " comment?)");
+    assertRejected("{\"a\": +1}", "m.json:1:8: the model file is truncated or not valid JSON"
+        + " (Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow"
+        + " numbers to have plus signs)");
+    assertRejected("{\"a\": 1}\u001e", "m.json:1:10: the model file is truncated or not valid"
+        + " JSON (Illegal character ((CTRL-CHAR, code 30)): only regular white space (\\r, \\n,"
+        + " \\t) is allowed between tokens)");
+    e = assertThrows(ModelFormatException.class,
+        () -> ModelFile.parse("[".repeat(1500) + "]".repeat(1500), "m.json"));
+    assertTrue(e.getMessage().startsWith("m.json:1:1002: the model file is truncated or not valid"
+        + " JSON (Document nesting depth (1001) exceeds the maximum allowed (1000)"),
+        e.getMessage());
+    assertNoParserInternals(e.getMessage());
+  }
+
+  private static int lineOf(String field) {
+    List<String> lines = validJson().lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains("\"" + field + "\"")) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(field);
+  }
+
+  static void assertNoParserInternals(String message) {
+    // Not a backtick as such: the parser quotes the file's own characters.
+    for (String internal : List.of("Source:", "REDACTED", "Feature", "StreamReadConstraints",
+        "\n")) {
+      assertFalse(message.contains(internal), "\"" + internal + "\" in " + message);
+    }
   }
 
   @Test
@@ -292,8 +357,8 @@ class ModelFileTest {
         "m.json: field \"format\" is \"onnx\", expected \"descent-model\"");
     String json = validJson();
     int lines = json.split("\n").length;
-    assertRejected(json + "{}", "m.json: not valid JSON at line " + (lines + 1)
-        + ", column 1: more content after the end of the object");
+    assertRejected(json + "{}", "m.json:" + (lines + 1)
+        + ":1: the model file is not valid JSON (more content after the end of the object)");
   }
 
   @Test
@@ -360,7 +425,8 @@ class ModelFileTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.parse(
         json.replaceFirst("\"standardizedIntercept\": 0.5", "\"standardizedIntercept\": NaN"),
         "m.json"));
-    assertTrue(e.getMessage().startsWith("m.json: not valid JSON at line"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("m.json:" + lineOf("standardizedIntercept") + ":31: the"
+        + " model file is truncated or not valid JSON (Non-standard token 'NaN')"), e.getMessage());
   }
 
   @Test
@@ -410,7 +476,7 @@ class ModelFileTest {
         "m.json: field \"training.hyperparameters.momentum\" must be a string, boolean or number,"
             + " got an array");
     assertRejected(validJson().replaceFirst("\"loss\"", "\"target\": \"z\", \"loss\""),
-        "m.json: not valid JSON at line 5, column 11: Duplicate field 'target'");
+        "m.json:5:11: the model file is truncated or not valid JSON (Duplicate field 'target')");
   }
 
   @Test
@@ -431,8 +497,8 @@ class ModelFileTest {
         "m.json: field \"format\" is \"a\\u0000b\\nc\\u2028d\", expected \"descent-model\"");
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> ModelFile.parse("y\b", "m.json"));
-    assertTrue(e.getMessage().startsWith("m.json: not valid JSON at line 1, column 1:"
-        + " Unrecognized token 'y\\u0008'"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("m.json:1:1: the model file is truncated or not valid"
+        + " JSON (Unrecognized token 'y\\u0008'"), e.getMessage());
     assertRejected(edited(r -> r.put("loss", "\uFEFFlinear\u00a0")),
         "m.json: field \"loss\" must be \"linear\" or \"logistic\", got \"\\ufefflinear\\u00a0\"");
     // A long string is cut between characters, not inside a surrogate pair.
