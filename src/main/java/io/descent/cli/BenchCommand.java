@@ -126,6 +126,14 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try (Interrupts.Activity activity = Interrupts.activity(err, "benchmarking", csv, json,
+        plot)) {
+      return bench(config, activity, out, err);
+    }
+  }
+
+  private int bench(BenchConfig config, Interrupts.Activity activity, PrintWriter out,
+      PrintWriter err) throws Exception {
     BenchReport report = BackendBenchmark.run(config, line -> {
       err.println("bench: " + line);
       err.flush();
@@ -133,15 +141,21 @@ final class BenchCommand implements Callable<Integer> {
     out.print(BenchTable.format(report));
     out.flush();
     if (csv != null) {
+      activity.writing(csv);
       BenchCsv.write(csv, report);
+      activity.written(csv);
       out.println("wrote " + csv);
     }
     if (json != null) {
+      activity.writing(json);
       BenchJson.write(json, report);
+      activity.written(json);
       out.println("wrote " + json);
     }
     if (plot != null) {
+      activity.writing(plot);
       BenchPlot.write(plot, report);
+      activity.written(plot);
       out.println("wrote " + plot);
     }
     out.flush();

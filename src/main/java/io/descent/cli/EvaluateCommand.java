@@ -38,13 +38,19 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LinearModel model = input.readModel();
-    String column = target != null ? target : model.targetName();
-    if (column == null) {
-      throw new Main.UsageException("the model names no target column: give --target");
+    ModelMetrics metrics;
+    try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
+        "reading " + input.modelFile)) {
+      LinearModel model = input.readModel();
+      String column = target != null ? target : model.targetName();
+      if (column == null) {
+        throw new Main.UsageException("the model names no target column: give --target");
+      }
+      activity.doing("reading " + input.data);
+      Dataset dataset = input.readData(model, column, positiveLabel);
+      activity.doing("evaluating");
+      metrics = Metrics.evaluate(model, dataset);
     }
-    Dataset dataset = input.readData(model, column, positiveLabel);
-    ModelMetrics metrics = Metrics.evaluate(model, dataset);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "rows: %d%n", metrics.rows());
     for (Map.Entry<String, Double> e : metrics.values().entrySet()) {

@@ -55,7 +55,10 @@ final class GenerateCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage().replace("rows", "--rows")
           .replace("features", "--features"));
     }
-    AtomicFile.write(out, data::write);
+    try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
+        "writing " + out, out)) {
+      AtomicFile.write(out, data::write);
+    }
     PrintWriter w = spec.commandLine().getOut();
     w.printf(Locale.ROOT, "wrote %s: %d rows x %d features, %s target, seed %d%n", out, rows,
         features, loss.label(), seed);

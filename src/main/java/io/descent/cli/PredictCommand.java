@@ -33,14 +33,21 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LinearModel model = input.readModel();
-    Dataset dataset = input.readData(model, null, null);
-    if (out != null) {
-      PredictionWriter.write(out, model, dataset);
-    } else {
-      PrintWriter w = spec.commandLine().getOut();
-      PredictionWriter.write(w, model, dataset);
-      w.flush();
+    try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
+        "reading " + input.modelFile, out)) {
+      LinearModel model = input.readModel();
+      activity.doing("reading " + input.data);
+      Dataset dataset = input.readData(model, null, null);
+      if (out != null) {
+        activity.writing(out);
+        PredictionWriter.write(out, model, dataset);
+        activity.written(out);
+      } else {
+        activity.doing("writing predictions to standard output", "the output is incomplete");
+        PrintWriter w = spec.commandLine().getOut();
+        PredictionWriter.write(w, model, dataset);
+        w.flush();
+      }
     }
     return Main.OK;
   }

@@ -179,7 +179,17 @@ final class TrainCommand implements Callable<Integer> {
         .seed(seed);
     descent.config(); // checks every hyperparameter before the data is read
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
+    try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
+        this.out, history)) {
+      return train(descent, loss, activity, out, err);
+    }
+  }
+
+  /** Reads the data, trains, writes the outputs; {@code activity} follows each step. */
+  private int train(Descent descent, Loss loss, Interrupts.Activity activity, PrintWriter out,
+      PrintWriter err) throws Exception {
     Dataset dataset = CliSupport.read(data, loss, true);
+    activity.doing("training");
     ProgressListener listener = new ProgressListener(err, !quiet && CliSupport.isTerminal(),
         history);
     if (!quiet) {
@@ -191,14 +201,20 @@ final class TrainCommand implements Callable<Integer> {
     try (Interrupts interrupts = Interrupts.install(descent::requestStop)) {
       result = descent.train(dataset, listener);
     }
-    listener.writeHistory();
+    if (history != null) {
+      activity.writing(history);
+      listener.writeHistory();
+      activity.written(history);
+    }
     if (!quiet) {
       CliSupport.printSummary(out, result);
     }
     if (result.stopReason() == StopReason.INTERRUPTED) {
       err.println("descent: " + result.message());
       if (checkpoint != null) {
+        activity.writing(checkpoint);
         new ModelFile(result.model(), result.trainingInfo()).write(checkpoint);
+        activity.written(checkpoint);
         err.println("descent: checkpoint written to " + checkpoint);
       }
       if (this.out != null) {
@@ -215,7 +231,9 @@ final class TrainCommand implements Callable<Integer> {
       err.println("descent: warning: " + result.message());
     }
     if (this.out != null) {
+      activity.writing(this.out);
       new ModelFile(result.model(), result.trainingInfo()).write(this.out);
+      activity.written(this.out);
       if (!quiet) {
         out.println("model written to " + this.out);
       }

@@ -14,6 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,8 +23,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * partial write: the content goes to a temporary file in the destination's directory (same file
  * system, so the rename is atomic), is forced to disk, and is then moved over the destination.
  * On any failure the temporary file is deleted and the destination is left as it was.
+ *
+ * <p>The same holds when the JVM exits during a write (Ctrl-C, SIGTERM, {@code System.exit} from
+ * another thread): a shutdown hook, registered with the first write, deletes the temporary files
+ * of every write in progress ({@link #abandonAll}), and those writes never move into place; a
+ * writing thread that reaches the move then waits for the JVM to halt.
  */
 public final class AtomicFile {
+  private static final Object LOCK = new Object();
+  /** Temporary files of the writes in progress. Guarded by LOCK. */
+  private static final Set<Path> IN_PROGRESS = new LinkedHashSet<>();
+  /** Whether the writes in progress were abandoned: the JVM is exiting. Guarded by LOCK. */
+  private static boolean abandoned;
+  /** Whether the shutdown hook is registered. Guarded by LOCK. */
+  private static boolean hooked;
+
   /** Produces the content of a file. */
   @FunctionalInterface
   public interface Content {
@@ -79,14 +94,58 @@ public final class AtomicFile {
         // Durable before it becomes visible: a crash after the rename must not expose an empty file.
         channel.force(true);
       }
-      move(tmp, target);
+      synchronized (LOCK) {
+        // Under the lock: the shutdown hook deletes a temporary file before or after its move,
+        // never during it.
+        awaitHaltIfAbandoned();
+        move(tmp, target);
+        IN_PROGRESS.remove(tmp);
+      }
     } catch (Throwable e) {
       try {
         Files.deleteIfExists(tmp);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
+      synchronized (LOCK) {
+        IN_PROGRESS.remove(tmp);
+      }
       throw e;
+    }
+  }
+
+  /**
+   * Deletes the temporary file of every write in progress, and makes those writes, and any write
+   * started later, wait for the JVM to halt instead of moving into place. For a JVM that is
+   * exiting: the shutdown hook calls it, and so may a signal handler about to halt the JVM
+   * without running the hooks. Files that cannot be deleted are skipped.
+   */
+  public static void abandonAll() {
+    synchronized (LOCK) {
+      abandoned = true;
+      for (Path tmp : IN_PROGRESS) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // The JVM is exiting: nothing can be reported, and the other files still go.
+        }
+      }
+      IN_PROGRESS.clear();
+    }
+  }
+
+  /** Called with LOCK held: once the writes were abandoned, the JVM is about to halt. */
+  private static void awaitHaltIfAbandoned() {
+    boolean interrupted = false;
+    while (abandoned) {
+      try {
+        LOCK.wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -96,13 +155,27 @@ public final class AtomicFile {
    */
   private static Path createTemp(Path dir, String name) throws IOException {
     String stem = name.length() > 100 ? name.substring(0, 100) : name;
-    for (int attempt = 0; ; attempt++) {
-      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
-      try {
-        return Files.createFile(dir.resolve("." + stem + "." + suffix + ".tmp"));
-      } catch (FileAlreadyExistsException e) {
-        if (attempt >= 100) {
-          throw e;
+    synchronized (LOCK) {
+      awaitHaltIfAbandoned();
+      if (!hooked) {
+        hooked = true;
+        try {
+          Runtime.getRuntime().addShutdownHook(new Thread(AtomicFile::abandonAll,
+              "AtomicFile.abandonAll"));
+        } catch (IllegalStateException e) {
+          // Already exiting (a write from another shutdown hook): no later exit to protect from.
+        }
+      }
+      for (int attempt = 0; ; attempt++) {
+        String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        try {
+          Path tmp = Files.createFile(dir.resolve("." + stem + "." + suffix + ".tmp"));
+          IN_PROGRESS.add(tmp);
+          return tmp;
+        } catch (FileAlreadyExistsException e) {
+          if (attempt >= 100) {
+            throw e;
+          }
         }
       }
     }

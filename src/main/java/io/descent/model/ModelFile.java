@@ -33,12 +33,13 @@ import java.util.Objects;
  * <p>The file holds the loss, the target and its labels, the feature names, the standardization,
  * the parameters both in original space ({@code intercept}, {@code coef}: usable with no
  * standardization at all) and in standardized space ({@code standardizedIntercept},
- * {@code standardizedCoef}: what the optimizer produced), and the {@link TrainingInfo}:
+ * {@code standardizedCoef}: what the optimizer produced), the {@link TrainingInfo}, and a
+ * checksum of all of it:
  *
  * <pre>{@code
  * {
  *   "format": "descent-model",
- *   "formatVersion": 1,
+ *   "formatVersion": 2,
  *   "loss": "logistic",
  *   "target": "spam",
  *   "labels": {"negative": "0", "positive": "1"},
@@ -46,20 +47,39 @@ import java.util.Objects;
  *   "standardization": {"mean": [...], "scale": [...]},
  *   "intercept": -1.72, "coef": [...],
  *   "standardizedIntercept": -0.91, "standardizedCoef": [...],
- *   "training": {"objective": 0.2714, "stopReason": "GRADIENT_TOLERANCE", ...}
+ *   "training": {"objective": 0.2714, "stopReason": "GRADIENT_TOLERANCE", ...},
+ *   "checksum": "sha256:4f1c..."
  * }
  * }</pre>
  *
  * <p>Doubles are written with {@link Double#toString}, so reading gives back the very same bits.
  * In {@code training}, a non-finite double is written as {@code null} and read as NaN;
  * {@code training} itself is {@code null} for a model that was not produced by training.
+ * {@code labels} is {@code null} for a linear model and always present for a logistic one (a
+ * model given no labels predicts classes "0" and "1", and its file says so).
  *
  * <p>Reading checks everything and fails with a {@link ModelFormatException} whose one-line
- * message names the file and the field. Feature and target names must not be blank, since data
- * columns are matched to them by name. The standardized parameters are authoritative; the
- * original-space ones are redundant and must agree with them (to 1e-9 relative), so a file edited
- * by hand in one place only is rejected rather than silently half-applied. Unknown fields are
- * ignored, so version 1 can gain optional fields without breaking older readers.
+ * message names the file and the field, in this order:
+ *
+ * <ol>
+ *   <li>the JSON syntax: a truncated file is {@code FILE:LINE:COLUMN: the model file is truncated
+ *       or not valid JSON (...)};
+ *   <li>the format and version: a later version is refused by its number whatever else it holds,
+ *       and version 1 (which had no checksum) is refused too;
+ *   <li>the {@code checksum}: SHA-256 over a canonical text of every other field (see
+ *       {@code ModelChecksum}: independent of white space, field order and number spelling, so a
+ *       JSON tool may reformat the file). A file without one, or whose content does not match
+ *       it, is refused: a changed value, such as swapped labels or a weight edited together with
+ *       its standardized twin and the intercept, would otherwise give wrong predictions with no
+ *       error. This catches edits, not forgeries: anyone can recompute a SHA-256;
+ *   <li>every field: types, lengths, finiteness, names. Feature and target names must not be
+ *       blank, since data columns are matched to them by name. A logistic model needs two
+ *       distinct labels, a linear one none. The standardized parameters are authoritative; the
+ *       original-space ones are redundant and must agree with them (to 1e-9 relative).
+ * </ol>
+ *
+ * <p>Unknown fields are ignored (but covered by the checksum), so version 2 can gain optional
+ * fields without breaking older readers.
  *
  * @param model the fitted model
  * @param training how it was trained, or null when it was not produced by training
@@ -68,8 +88,14 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   /** The value of the {@code format} field. */
   public static final String FORMAT = "descent-model";
 
-  /** The format version this build writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The format version this build writes and reads. Version 2 added the {@code checksum}; version
+   * 1 files are refused, since without a checksum an edit to them cannot be detected.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The name of the field that holds the checksum. */
+  static final String CHECKSUM = "checksum";
 
   private static final double CONSISTENCY_TOLERANCE = 1e-9;
 
@@ -99,7 +125,9 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
         .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
     try {
-      return MAPPER.writer(printer).writeValueAsString(toTree()) + "\n";
+      ObjectNode root = toTree();
+      root.put(CHECKSUM, ModelChecksum.of(root, CHECKSUM));
+      return MAPPER.writer(printer).writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       // A tree of strings, numbers and booleans always serializes.
       throw new UncheckedIOException(e);
@@ -112,10 +140,13 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     root.put("formatVersion", FORMAT_VERSION);
     root.put("loss", model.loss().label());
     root.put("target", model.targetName());
-    if (model.labels().isPresent()) {
+    if (model.loss() == Loss.LOGISTIC) {
+      // Without labels a logistic model predicts classes "0" and "1": the file says so, so that a
+      // reader can require labels of every logistic model.
+      BinaryLabels l = model.labels().orElse(BinaryLabels.zeroOne());
       ObjectNode labels = root.putObject("labels");
-      labels.put("negative", model.labels().get().negative());
-      labels.put("positive", model.labels().get().positive());
+      labels.put("negative", l.negative());
+      labels.put("positive", l.positive());
     } else {
       root.putNull("labels");
     }
@@ -206,21 +237,47 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   private static ModelFile parse(byte[] json, String source) {
     JsonNode root;
     try (JsonParser parser = MAPPER.createParser(json)) {
-      root = MAPPER.readTree(parser);
-      if (root != null && parser.nextToken() != null) {
-        JsonLocation at = parser.currentTokenLocation();
-        throw new ModelFormatException(source + ": not valid JSON at line " + at.getLineNr()
-            + ", column " + at.getColumnNr() + ": more content after the end of the object");
+      try {
+        root = MAPPER.readTree(parser);
+        if (root != null && parser.nextToken() != null) {
+          throw new ModelFormatException(where(source, parser.currentTokenLocation())
+              + ": the model file is not valid JSON (more content after the end of the object)");
+        }
+      } catch (JsonProcessingException e) {
+        // A broken limit (a 1200-digit number) carries no location: the parser's is where it is.
+        JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        throw new ModelFormatException(where(source, at)
+            + ": the model file is truncated or not valid JSON (" + parserDetail(e) + ")", e);
       }
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new ModelFormatException(source + ": not valid JSON" + where + ": "
-          + e.getOriginalMessage().replaceAll("\\s+", " "), e);
     } catch (IOException e) {
       throw new ModelFormatException(source + ": cannot be parsed: " + e.getMessage(), e);
     }
     return new FileReader(source).read(root);
+  }
+
+  /** {@code FILE:LINE:COLUMN}, or just {@code FILE} when the parser knows no position. */
+  private static String where(String source, JsonLocation at) {
+    return at == null || at.getLineNr() < 1 ? source
+        : source + ":" + at.getLineNr() + ":" + Math.max(at.getColumnNr(), 0);
+  }
+
+  /**
+   * What the parser found wrong, without its internals: locations it embeds (the start of an
+   * unclosed array, printed as {@code [Source: REDACTED (`StreamReadFeature...` disabled); line:
+   * 2, column: 7]}) become {@code line 2, column 7}, and advice about its configuration (enable
+   * {@code JsonReadFeature...}, the {@code StreamReadConstraints} method behind a limit) is
+   * dropped, since a user cannot act on it.
+   */
+  static String parserDetail(JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
+        : e.getOriginalMessage();
+    m = m.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+    m = m.replaceAll("\\s*\\[Source: [^\\]]*\\]", "");
+    m = m.replaceAll("\\s*\\((consider enabling|not recognized as one since Feature)"
+        + "[^()]*(\\([^()]*\\)[^()]*)*\\)", "");
+    m = m.replaceAll(":? (enable|disable) `[^`]*` to allow", "");
+    m = m.replaceAll(",? from `[^`]*`", "");
+    return m.replaceAll("\\s+", " ").strip();
   }
 
   /** Reading state: the source name every message starts with. */
@@ -253,9 +310,15 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
         throw new ModelFormatException("model file " + source + " has format version " + version
             + "; this Descent reads version " + FORMAT_VERSION);
       }
+      if (version.equals(BigInteger.ONE)) {
+        throw new ModelFormatException("model file " + source + " has format version 1, which"
+            + " has no checksum, so an edit to it cannot be detected; this Descent reads version "
+            + FORMAT_VERSION + ": train the model again");
+      }
       if (version.compareTo(BigInteger.valueOf(FORMAT_VERSION)) < 0) {
         throw fail("field \"formatVersion\" is " + version + ", expected " + FORMAT_VERSION);
       }
+      checkChecksum(root);
       Loss loss = loss(text(root, "loss", "loss"));
       String target = columnName(text(root, "target", "target"), "target");
       BinaryLabels labels = labels(root, loss);
@@ -291,6 +354,27 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
         training = training(object(root, "training", "training"));
       }
       return new ModelFile(model, training);
+    }
+
+    /**
+     * The checksum must be the one of the content: checked before any other field, so that an
+     * edit is reported as an edit, whatever else it broke.
+     */
+    private void checkChecksum(JsonNode root) {
+      JsonNode node = root.get(CHECKSUM);
+      if (node == null || node.isNull()) {
+        throw fail("missing field \"" + CHECKSUM + "\": the file was not written by Descent, so"
+            + " its predictions cannot be trusted");
+      }
+      if (!node.isTextual() || !ModelChecksum.wellFormed(node.textValue())) {
+        throw fail("field \"" + CHECKSUM + "\" must be \"" + ModelChecksum.PREFIX
+            + "\" and 64 hex digits, got " + describe(node));
+      }
+      if (!ModelChecksum.of(root, CHECKSUM).equals(node.textValue())) {
+        throw fail("the file was changed after Descent wrote it (its checksum does not match its"
+            + " content), so its predictions cannot be trusted; use the file as written or train"
+            + " the model again");
+      }
     }
 
     /** The original-space parameters in the file must be those the standardized ones imply. */
@@ -373,13 +457,18 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       throw fail("field \"loss\" must be \"linear\" or \"logistic\", got \"" + label + "\"");
     }
 
+    /** A logistic model names its two classes; a linear one has none. */
     private BinaryLabels labels(JsonNode root, Loss loss) {
       JsonNode node = root.get("labels");
-      if (node == null || node.isNull()) {
+      if (loss != Loss.LOGISTIC) {
+        if (node != null && !node.isNull()) {
+          throw fail("field \"labels\" must be null for a " + loss.label() + " model");
+        }
         return null;
       }
-      if (loss != Loss.LOGISTIC) {
-        throw fail("field \"labels\" must be null for a " + loss.label() + " model");
+      if (node == null) {
+        throw fail("missing field \"labels\": a logistic model names its negative and positive"
+            + " labels");
       }
       JsonNode l = object(root, "labels", "labels");
       String negative = text(l, "negative", "labels.negative");

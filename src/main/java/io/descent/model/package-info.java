@@ -8,8 +8,9 @@
  *   <li>{@link io.descent.model.Metrics}: MSE, RMSE and R2 for regression; mean log loss, accuracy
  *       and ROC AUC for classification, all from float64 compensated sums.
  *   <li>{@link io.descent.model.ModelFile}: the JSON model file (format {@code descent-model},
- *       version 1) with {@link io.descent.model.TrainingInfo}, written atomically and validated on
- *       reading ({@link io.descent.model.ModelFormatException}).
+ *       version 2) with {@link io.descent.model.TrainingInfo} and a checksum of its content,
+ *       written atomically and validated on reading ({@link io.descent.model.ModelFormatException}):
+ *       a file changed after it was written is refused.
  *   <li>{@link io.descent.model.PredictionWriter}: predictions as CSV, written atomically.
  * </ul>
  *

@@ -43,10 +43,14 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Fuzz tests of the model file reader (issue 5): a truncated, edited or future-version model file
- * is one {@link ModelFormatException} with a one-line message naming the file, never another
- * exception and never a wrong model. An edited file that still reads must hold exactly what its
- * JSON says, as an independent reading of the JSON (numbers through {@link java.math.BigDecimal}
- * text) sees it: no field silently reinterpreted or dropped.
+ * is one {@link ModelFormatException} with a one-line message naming the file (and none of the
+ * JSON parser's internals), never another exception and never a wrong model. An edit that leaves
+ * the checksum as it was never changes what is read: the file is refused, or (white space, a
+ * number spelled otherwise) reads as the original. An edited file whose checksum was recomputed
+ * (as a tool that knows the format could) exercises the field checks behind the checksum: it
+ * must be refused or hold exactly what its JSON says, as an independent reading of the JSON
+ * (numbers through {@link java.math.BigDecimal} text) sees it: no field silently reinterpreted or
+ * dropped.
  *
  * <p>The files start from real ones: the spambase optimum of {@code reference.json} with a
  * training record, a model full of awkward doubles and names, and a linear model without
@@ -141,7 +145,7 @@ class ModelFileFuzzTest {
   static final List<String> JSON_SNIPPETS = List.of("\"", ",", ":", "{", "}", "[", "]", "null",
       "true", "NaN", "-Infinity", "1e400", "-1e400", "-0", "-1", "2", "0x10", "1_000", ".5",
       "01", "99999999999999999999", "4.9e-324", "1e-400", "\"x\"", "\\", "\\u0000", "\\n",
-      "\\ud800", "\"formatVersion\": 2,", "\"coef\": [],", "\"a\",", "1.5,", "\u00e9", "\uFEFF",
+      "\\ud800", "\"formatVersion\": 3,", "\"coef\": [],", "\"a\",", "1.5,", "\u00e9", "\uFEFF",
       "/*", "//", " ", "\n", "\t", "\u0000", "e", "E+", "9".repeat(1200));
 
   /** A real file with byte edits, and which. */
@@ -157,21 +161,45 @@ class ModelFileFuzzTest {
         Mutation.arbitrary(JSON_SNIPPETS).list().ofMinSize(1).ofMaxSize(4)).as(Edited::new);
   }
 
-  /** Byte edits: rejected cleanly, or read as exactly what the edited JSON says. */
+  /**
+   * Byte edits (the checksum is not recomputed): rejected cleanly, or, where only the spelling
+   * changed, read as the original file.
+   */
   @Property(tries = 2500)
-  void byteEditedFileIsRejectedOrReadAsItsJsonSays(@ForAll("byteEdits") Edited e) {
+  void byteEditedFileIsRejectedOrReadAsTheOriginal(@ForAll("byteEdits") Edited e) {
     ModelFile read = check(e.bytes());
+    if (read != null) {
+      assertEquals(original(e.base()), read, "an edited file read as another model");
+    }
     Statistics.label("outcome").collect(read == null ? "rejected" : "read");
   }
 
   /**
-   * Field edits of a real file (see {@link FieldEdit}): rejected cleanly, or read as exactly what
-   * the edited JSON says.
+   * Field edits of a real file (see {@link FieldEdit}) with the checksum left as it was: rejected
+   * cleanly, or read as the original file.
+   */
+  @Property(tries = 1500)
+  void fieldEditedFileIsRejectedOrReadAsTheOriginal(@ForAll("fieldEdits") FieldEdited e) {
+    ModelFile read = check(e.bytes());
+    if (read != null) {
+      assertEquals(original(e.base()), read, "an edited file read as another model");
+    }
+    Statistics.label("outcome").collect(read == null ? "rejected" : "read");
+  }
+
+  /**
+   * Field edits of a real file with the checksum recomputed, so that the field checks behind it
+   * see them: rejected cleanly, or read as exactly what the edited JSON says.
    */
   @Property(tries = 2500)
-  void fieldEditedFileIsRejectedOrReadAsItsJsonSays(@ForAll("fieldEdits") FieldEdited e) {
+  void resealedFieldEditedFileIsRejectedOrReadAsItsJsonSays(
+      @ForAll("resealedFieldEdits") FieldEdited e) {
     ModelFile read = check(e.bytes());
     Statistics.label("outcome").collect(read == null ? "rejected" : "read");
+  }
+
+  private static ModelFile original(int base) {
+    return ModelFile.parse(new String(BASES.get(base), StandardCharsets.UTF_8), "original");
   }
 
   /**
@@ -188,7 +216,7 @@ class ModelFileFuzzTest {
     assertTrue(r.thrown() instanceof ModelFormatException, "not rejected as a future version: "
         + r + " for " + Escape.bytes(json));
     assertEquals("model file " + file + " has format version " + e.version()
-        + "; this Descent reads version 1", r.thrown().getMessage());
+        + "; this Descent reads version 2", r.thrown().getMessage());
   }
 
   // ---- the check every case goes through ----
@@ -213,8 +241,10 @@ class ModelFileFuzzTest {
       }
       String m = t.getMessage();
       String name = file.toString();
-      assertTrue(m.startsWith(name + ": ") || m.startsWith("model file " + name + " has format"
-          + " version "), "the message does not name the file: " + m);
+      assertTrue(m.startsWith(name + ": ") || m.matches(java.util.regex.Pattern.quote(name)
+          + ":\\d+:\\d+: .*") || m.startsWith("model file " + name + " has format version "),
+          "the message does not name the file: " + m);
+      ModelFileTest.assertNoParserInternals(m);
       assertTrue(m.length() > name.length() + 2, m);
       assertTrue(Escape.visibleLine(m), "message not one line of visible characters: "
         + Escape.text(m));
@@ -235,7 +265,7 @@ class ModelFileFuzzTest {
     }
     String in = "\n  input: " + input;
     assertEquals(ModelFile.FORMAT, root.get("format").textValue(), in);
-    assertEquals(BigInteger.ONE, root.get("formatVersion").bigIntegerValue(), in);
+    assertEquals(BigInteger.TWO, root.get("formatVersion").bigIntegerValue(), in);
     LinearModel m = read.model();
     assertEquals(root.get("loss").textValue(), m.loss().label(), in);
     assertEquals(root.get("target").textValue(), m.targetName(), in);
@@ -350,8 +380,11 @@ class ModelFileFuzzTest {
    */
   record FieldEdit(double at, EditKind kind) {}
 
-  /** A real file with field edits, and which. */
-  record FieldEdited(int base, List<FieldEdit> edits, BigInteger version) {
+  /**
+   * A real file with field edits, and which; with {@code reseal}, the checksum is recomputed
+   * after the edits (over the edited tree, before raw text such as NaN replaces its placeholder).
+   */
+  record FieldEdited(int base, List<FieldEdit> edits, BigInteger version, boolean reseal) {
     byte[] bytes() {
       try {
         ObjectNode root = (ObjectNode) PLAIN.readTree(BASES.get(base));
@@ -363,6 +396,9 @@ class ModelFileFuzzTest {
           // A later version may change everything but these two.
           root.put("format", ModelFile.FORMAT);
           root.put("formatVersion", version);
+        }
+        if (reseal) {
+          root.put(ModelFile.CHECKSUM, ModelChecksum.of(root, ModelFile.CHECKSUM));
         }
         String text = PLAIN.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         for (int k = 0; k < raw.size(); k++) {
@@ -377,7 +413,8 @@ class ModelFileFuzzTest {
 
     @Override
     public String toString() {
-      return "base " + base + (version == null ? "" : ", version " + version) + ", " + edits;
+      return "base " + base + (version == null ? "" : ", version " + version)
+          + (reseal ? ", resealed" : "") + ", " + edits;
     }
   }
 
@@ -502,14 +539,21 @@ class ModelFileFuzzTest {
   Arbitrary<FieldEdited> fieldEdits() {
     return Combinators.combine(Arbitraries.integers().between(0, BASES.size() - 1),
         fieldEdit().list().ofMinSize(1).ofMaxSize(3))
-        .as((b, edits) -> new FieldEdited(b, edits, null));
+        .as((b, edits) -> new FieldEdited(b, edits, null, false));
+  }
+
+  @Provide
+  Arbitrary<FieldEdited> resealedFieldEdits() {
+    return Combinators.combine(Arbitraries.integers().between(0, BASES.size() - 1),
+        fieldEdit().list().ofMinSize(1).ofMaxSize(3))
+        .as((b, edits) -> new FieldEdited(b, edits, null, true));
   }
 
   @Provide
   Arbitrary<FieldEdited> futureVersions() {
     Arbitrary<BigInteger> version = Arbitraries.oneOf(
-        Arbitraries.bigIntegers().between(BigInteger.TWO, BigInteger.valueOf(1000)),
-        Arbitraries.bigIntegers().between(BigInteger.TWO, BigInteger.TEN.pow(30)));
+        Arbitraries.bigIntegers().between(BigInteger.valueOf(3), BigInteger.valueOf(1000)),
+        Arbitraries.bigIntegers().between(BigInteger.valueOf(3), BigInteger.TEN.pow(30)));
     Arbitrary<FieldEdit> edit = Combinators.combine(
         Arbitraries.doubles().between(0, 1).ofScale(6).filter(d -> d < 1),
         Arbitraries.of(EditKind.REMOVE, EditKind.RENAME, EditKind.TEXT, EditKind.NULL,
@@ -517,6 +561,6 @@ class ModelFileFuzzTest {
             EditKind.HUGE_ARRAY))
         .as(FieldEdit::new);
     return Combinators.combine(Arbitraries.integers().between(0, BASES.size() - 1),
-        edit.list().ofMaxSize(4), version).as(FieldEdited::new);
+        edit.list().ofMaxSize(4), version, Arbitraries.of(false, true)).as(FieldEdited::new);
   }
 }

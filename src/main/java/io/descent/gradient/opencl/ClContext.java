@@ -67,6 +67,9 @@ final class ClContext implements AutoCloseable {
     }
   }
 
+  /** Serializes program builds across contexts (see {@link #program}). */
+  private static final Object BUILD_LOCK = new Object();
+
   /**
    * The program built from {@link #COMMON} followed by {@code file}, with {@code options}; built
    * on first use and cached for the life of this context.
@@ -84,7 +87,11 @@ final class ClContext implements AutoCloseable {
     cl_program program = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
     LIVE.incrementAndGet();
     try {
-      CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
+      // One build at a time in this process: PoCL 3.1 building the same source in two threads
+      // at once was seen to fail ("unable to rename temporary ... preproc.cl" in its cache).
+      synchronized (BUILD_LOCK) {
+        CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
+      }
     } catch (CLException e) {
       String log = buildLog(program);
       CL.clReleaseProgram(program);
