@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 /**
  * The {@code descent} command. Exit codes: 0 success, 1 a runtime failure (training diverged,
  * verification failed, a backend could not run), 2 bad input or usage. Every error is one line
- * on stderr; {@code --verbose} adds the stack trace.
+ * on stderr; {@code --verbose} adds the stack trace. A problem at a place in an input file is
+ * printed as {@code FILE:LINE:COLUMN: what is wrong}, as compilers print them (so editors can
+ * jump there); every other error starts {@code descent: }.
  */
 @Command(name = "descent", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -54,7 +56,7 @@ public final class Main {
     cl.setExecutionExceptionHandler((ex, sub, parsed) -> {
       boolean verbose = sub.getParseResult() != null && sub.getParseResult().hasMatchedOption("--verbose");
       int code = exitCode(ex);
-      err.println("descent: " + oneLine(ex));
+      err.println(errorLine(ex));
       if (verbose) {
         ex.printStackTrace(err);
       }
@@ -65,6 +67,14 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The line for an error: a located input problem as {@code FILE:LINE:COLUMN: what is wrong},
+   * anything else after {@code descent: }.
+   */
+  static String errorLine(Throwable ex) {
+    return ex instanceof DataFormatException ? ex.getMessage() : "descent: " + oneLine(ex);
   }
 
   static int exitCode(Throwable ex) {
