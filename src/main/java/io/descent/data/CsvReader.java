@@ -2,11 +2,7 @@ package io.descent.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +39,10 @@ import java.util.Set;
  * feature, 1e400 for the target) are errors; there are no missing values.
  *
  * <p><b>Errors.</b> Every problem with the input is a {@link DataFormatException} naming the
- * file, line and column, thrown at the first problem found.
+ * file, line and column, thrown at the first problem found in file order. Bytes that are not
+ * UTF-8 are reported at their exact line and field when reading a file; a {@link Reader} decodes
+ * the text itself (and ahead of what it returns), so from {@link #read(Reader, String)} they are
+ * reported at the line reached, with column 0.
  *
  * <p>A reader is immutable and can be shared between threads; each call reads independently.
  */
@@ -211,7 +210,7 @@ public final class CsvReader {
     try (InputStream in = Files.newInputStream(file)) {
       records = CsvRowCounter.countRecords(in, options.delimiter());
     }
-    try (Reader in = new InputStreamReader(Files.newInputStream(file), utf8())) {
+    try (Reader in = new Utf8Reader(Files.newInputStream(file))) {
       return new Parse(in, name, Math.max(0, records - 1)).run();
     }
   }
@@ -228,12 +227,6 @@ public final class CsvReader {
   public Dataset read(Reader reader, String source) throws IOException {
     return new Parse(Objects.requireNonNull(reader, "reader"),
         Objects.requireNonNull(source, "source"), -1).run();
-  }
-
-  private static CharsetDecoder utf8() {
-    return StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
   @Override

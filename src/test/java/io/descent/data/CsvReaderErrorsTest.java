@@ -2,13 +2,23 @@ package io.descent.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.data.CsvReader.Options;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.URISyntaxException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One test per kind of bad input, each on its file in {@code src/test/resources/bad}, asserting the
@@ -214,8 +224,88 @@ class CsvReaderErrorsTest {
 
   @Test
   void notUtf8() {
-    assertError("not_utf8.csv", NUMERIC_Y, 1, 0,
-        "the file is not UTF-8 text (bad bytes on this line or soon after)");
+    assertError("not_utf8.csv", NUMERIC_Y, 1, 1, "the file is not UTF-8 text: byte 0xE9 here"
+        + " cannot be read as text (save the file as UTF-8)");
+  }
+
+  /** Writes a file of numbered rows {@code i,i+1,i+2} with {@code bad} in place of one value. */
+  private static Path rowsWithBadBytes(Path dir, int rows, int badRow, int badColumn,
+      byte[] bad) throws IOException {
+    Path file = dir.resolve("bad-bytes.csv");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+      out.write("a,b,y\n".getBytes(StandardCharsets.US_ASCII));
+      for (int i = 1; i <= rows; i++) {
+        for (int c = 1; c <= 3; c++) {
+          if (c > 1) {
+            out.write(',');
+          }
+          out.write(Integer.toString(i + c).getBytes(StandardCharsets.US_ASCII));
+          if (i == badRow && c == badColumn) {
+            out.write(bad);
+          }
+        }
+        out.write('\n');
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void badBytesAreReportedAtTheirExactLineAndColumn(@TempDir Path dir) throws IOException {
+    // Line 61 (data row 60), and line 100001, far past the decoder's first blocks: an
+    // InputStreamReader reported these at 1:0 and 97224:0.
+    for (int[] c : new int[][] {{60, 2, 61}, {100000, 3, 100001}, {1, 1, 2}, {120000, 1,
+        120001}}) {
+      Path file = rowsWithBadBytes(dir, 120000, c[0], c[1], new byte[] {(byte) 0xC3, '('});
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> new CsvReader(NUMERIC_Y).read(file));
+      assertEquals(file + ":" + c[2] + ":" + c[1] + ": the file is not UTF-8 text: byte 0xC3"
+          + " here cannot be read as text (save the file as UTF-8)", e.getMessage());
+      assertEquals(c[2], e.line());
+      assertEquals(c[1], e.column());
+    }
+  }
+
+  @Test
+  void badBytesInsideQuotesAfterLineBreaksAndAtTheEndArePlaced(@TempDir Path dir)
+      throws IOException {
+    String[][] cases = {
+        // A quoted field spanning lines 2 and 3: line 3, still column 2.
+        {"a,b,y\n1,\"2\n\u0001\",3\n", "3:2"},
+        // Right after a CR line end, where an LF may follow: the next line's first field.
+        {"a,b,y\r1,2,3\r\u0001,5,6\r", "3:1"},
+        // A header field.
+        {"a,\u0001,y\n1,2,3\n", "1:2"},
+        // A sequence cut short by the end of the file.
+        {"a,b,y\n1,2,3\u0002", "2:3"}};
+    for (String[] c : cases) {
+      // \u0001 stands for a lone continuation byte, \u0002 for the first byte of a 3-byte one.
+      byte[] bytes = c[0].replace('\u0001', '\u00ff').replace('\u0002', '\u00fe')
+          .getBytes(StandardCharsets.ISO_8859_1);
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = bytes[i] == (byte) 0xff ? (byte) 0x80 : bytes[i] == (byte) 0xfe ? (byte) 0xE2
+            : bytes[i];
+      }
+      Path file = dir.resolve("case.csv");
+      Files.write(file, bytes);
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> new CsvReader(NUMERIC_Y).read(file));
+      assertEquals(c[1], e.line() + ":" + e.column(), e.getMessage());
+    }
+  }
+
+  @Test
+  void badBytesFromAReaderAreReportedAtTheLineReachedWithColumn0() {
+    // A Reader decodes by itself and ahead of what it returns: the place is approximate.
+    byte[] bytes = "a,b,y\n1,2,3\n4,5,\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+    DataFormatException e = assertThrows(DataFormatException.class, () -> new CsvReader(
+        NUMERIC_Y).read(new InputStreamReader(new ByteArrayInputStream(bytes),
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)),
+            "f.csv"));
+    assertEquals(0, e.column(), e.getMessage());
+    assertTrue(e.line() >= 1 && e.line() <= 3, e.getMessage());
+    assertEquals("the reader could not decode the text (bad bytes on this line or after it)",
+        e.detail());
   }
 
   @Test
