@@ -420,9 +420,12 @@ public final class CsvReader {
         }
         rows.start(row);
         int c = 0;
+        long extraLine = 0;
         while (true) {
           if (c < columns) {
             field(row, c);
+          } else if (c == columns) {
+            extraLine = tok.fieldLine();
           }
           if (term != CsvTokenizer.DELIMITER) {
             break;
@@ -431,8 +434,7 @@ public final class CsvReader {
           term = tok.readField(c + 1);
         }
         if (c + 1 != columns) {
-          throw new DataFormatException(file, recordLine, 0, "expected " + columns
-              + " fields as in the header, found " + (c + 1));
+          throw ragged(c + 1, columns, extraLine, term);
         }
         row++;
         if (term == CsvTokenizer.END_OF_FILE) {
@@ -446,6 +448,21 @@ public final class CsvReader {
         throw changed(tok.line());
       }
       return row;
+    }
+
+    /**
+     * A row with too few or too many fields, placed where the row goes wrong: at the first
+     * missing column, on the line where the row ends, or at the first extra column, on the line
+     * where that field starts.
+     */
+    private DataFormatException ragged(int found, int columns, long extraLine, int term) {
+      String what = "expected " + columns + " fields as in the header, found " + found;
+      if (found > columns) {
+        return new DataFormatException(file, extraLine, columns + 1, what);
+      }
+      // The line break that ended the row has been counted already.
+      long endLine = term == CsvTokenizer.END_OF_LINE ? tok.line() - 1 : tok.line();
+      return new DataFormatException(file, endLine, found + 1, what);
     }
 
     private DataFormatException changed(long line) {

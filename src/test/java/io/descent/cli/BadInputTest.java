@@ -23,8 +23,8 @@ class BadInputTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', textBlock = """
-      ragged.csv           | --target y                     | 3:0: expected 3 fields as in the header, found 2
-      locale_comma.csv     | --target y                     | 3:0: expected 3 fields as in the header, found 4
+      ragged.csv           | --target y                     | 3:3: expected 3 fields as in the header, found 2
+      locale_comma.csv     | --target y                     | 3:4: expected 3 fields as in the header, found 4
       not_utf8.csv         | --target y                     | 1:1: the file is not UTF-8 text: byte 0xE9 here cannot be read as text (save the file as UTF-8)
       not_a_number.csv     | --target y                     | 3:2: "abc" is not a number in column "bmi"
       hex.csv              | --target y                     | 3:2: "0x10" is not a number in column "b"

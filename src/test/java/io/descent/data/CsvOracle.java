@@ -298,6 +298,7 @@ final class CsvOracle {
         float[] row = new float[d];
         double y = Double.NaN;
         int c = 0;
+        long extraLine = 0;
         while (true) {
           if (c < header.size()) {
             if (featureOf[c] >= 0) {
@@ -305,6 +306,8 @@ final class CsvOracle {
             } else if (c == target) {
               y = parseDouble(f, c);
             }
+          } else if (c == header.size()) {
+            extraLine = f.line();
           }
           if (f.term() != DELIMITER) {
             break;
@@ -312,8 +315,13 @@ final class CsvOracle {
           c++;
           f = next(c + 1);
         }
-        if (c + 1 != header.size()) {
-          throw new Failure(recordLine, 0, "a ragged row");
+        if (c + 1 > header.size()) {
+          // Too many fields: at the first extra one.
+          throw new Failure(extraLine, header.size() + 1, "a long row");
+        }
+        if (c + 1 < header.size()) {
+          // Too few: where the first missing one would start, on the line the row ends.
+          throw new Failure(f.term() == END_OF_LINE ? line - 1 : line, c + 2, "a short row");
         }
         xs.add(row);
         ys.add(y);

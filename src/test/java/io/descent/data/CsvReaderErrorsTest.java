@@ -50,14 +50,33 @@ class CsvReaderErrorsTest {
   }
 
   @Test
-  void raggedRowSaysExpectedAndFoundFieldCounts() {
-    assertError("ragged.csv", NUMERIC_Y, 3, 0, "expected 3 fields as in the header, found 2");
+  void shortRowIsPlacedAtItsFirstMissingColumn() {
+    assertError("ragged.csv", NUMERIC_Y, 3, 3, "expected 3 fields as in the header, found 2");
   }
 
   @Test
-  void localeCommaMakesARaggedRow() {
-    assertError("locale_comma.csv", NUMERIC_Y, 3, 0,
+  void localeCommaMakesALongRowPlacedAtItsFirstExtraColumn() {
+    assertError("locale_comma.csv", NUMERIC_Y, 3, 4,
         "expected 3 fields as in the header, found 4");
+  }
+
+  @Test
+  void raggedRowsSpanningLinesArePlacedWhereTheyGoWrong() {
+    Options onlyA = NUMERIC_Y.withFeatures(List.of("a"));
+    // Short: the row starts on line 2 and ends on line 3, where column 3 would begin.
+    DataFormatException shortRow = assertThrows(DataFormatException.class, () -> new CsvReader(
+        onlyA).read(new StringReader("a,b,y\n1,\"x\ny\"\n4,5,6\n"), "f.csv"));
+    assertEquals("f.csv:3:3: expected 3 fields as in the header, found 2",
+        shortRow.getMessage());
+    // Long: the extra field starts on line 3, after a quoted field that spans lines 2 and 3.
+    DataFormatException longRow = assertThrows(DataFormatException.class, () -> new CsvReader(
+        onlyA).read(new StringReader("a,b,y\n1,\"x\ny\",3,7,8\r\n"), "f.csv"));
+    assertEquals("f.csv:3:4: expected 3 fields as in the header, found 5",
+        longRow.getMessage());
+    // The last row, without a line break at the end of the file.
+    DataFormatException last = assertThrows(DataFormatException.class, () -> new CsvReader(
+        NUMERIC_Y).read(new StringReader("a,b,y\n1,2,3\n4"), "f.csv"));
+    assertEquals("f.csv:3:2: expected 3 fields as in the header, found 1", last.getMessage());
   }
 
   @Test
