@@ -43,7 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
     if (column == null) {
       throw new Main.UsageException("the model names no target column: give --target");
     }
-    Dataset dataset = input.readData(model, column, positiveLabel);
+    Dataset dataset = input.readData(model, column, positiveLabel,
+        HeapNeeds.evaluate(model.loss()));
     ModelMetrics metrics = Metrics.evaluate(model, dataset);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "rows: %d%n", metrics.rows());

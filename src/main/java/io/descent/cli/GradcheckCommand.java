@@ -74,7 +74,7 @@ final class GradcheckCommand implements Callable<Integer> {
     } else {
       kinds = List.of(BackendKind.OPENCL, BackendKind.ND4J);
     }
-    Dataset dataset = CliSupport.read(data, loss, true);
+    Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.gradcheck());
     List<GradientCheck.Row> rows = GradientCheck.run(dataset, loss, l2, !noStandardize, kinds,
         required, device.openCl(), seed, line -> {
           err.println(line);

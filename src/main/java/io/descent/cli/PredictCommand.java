@@ -34,7 +34,7 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LinearModel model = input.readModel();
-    Dataset dataset = input.readData(model, null, null);
+    Dataset dataset = input.readData(model, null, null, HeapNeeds.predict());
     if (out != null) {
       PredictionWriter.write(out, model, dataset);
     } else {

@@ -6,6 +6,7 @@ import io.descent.loss.Loss;
 import io.descent.model.ModelFile;
 import io.descent.train.FitResult;
 import io.descent.train.StopReason;
+import io.descent.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -163,8 +164,9 @@ final class TrainCommand implements Callable<Integer> {
         .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
         .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
         .seed(seed);
-    descent.config(); // checks every hyperparameter before the data is read
-    Dataset dataset = CliSupport.read(data, loss, true);
+    // Checks every hyperparameter before the data is read.
+    TrainingConfig config = descent.config();
+    Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.train(config));
     ProgressListener listener = new ProgressListener(err, !quiet && CliSupport.isTerminal(),
         history);
     if (!quiet) {

@@ -178,6 +178,7 @@ public final class CsvReader {
 
   private final Options options;
   private final int chunkFloats;
+  private final List<HeapNeed> heapNeeds;
 
   /** A reader with these options. */
   public CsvReader(Options options) {
@@ -186,11 +187,16 @@ public final class CsvReader {
 
   /** For tests: a small chunk exercises the chunked path of {@link #read(Reader, String)}. */
   CsvReader(Options options, int chunkFloats) {
+    this(options, chunkFloats, List.of());
+  }
+
+  private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds) {
     this.options = Objects.requireNonNull(options, "options");
     if (chunkFloats <= 0) {
       throw new IllegalArgumentException("chunkFloats must be > 0, got " + chunkFloats);
     }
     this.chunkFloats = chunkFloats;
+    this.heapNeeds = List.copyOf(heapNeeds);
   }
 
   /** The options this reader applies. */
@@ -199,9 +205,30 @@ public final class CsvReader {
   }
 
   /**
+   * The same reader, checking before it reads any row of a file that the heap also has room
+   * for what the caller will allocate afterwards (copies of the data, per-row results, the
+   * libraries still to load). Without needs the check covers the dataset alone.
+   *
+   * @param needs heap needed beyond the dataset, by its size
+   * @see #read(Path)
+   */
+  public CsvReader withHeapNeeds(List<HeapNeed> needs) {
+    return new CsvReader(options, chunkFloats, needs);
+  }
+
+  /** The heap needs checked beyond the dataset's own (empty unless set). */
+  public List<HeapNeed> heapNeeds() {
+    return heapNeeds;
+  }
+
+  /**
    * Reads a UTF-8 CSV file. Messages name the file as {@code file.toString()} prints it.
    *
+   * <p>Before reading any row it counts them, and checks that the heap has room for the dataset
+   * and the {@link #heapNeeds()} (after one garbage collection).
+   *
    * @throws DataFormatException for any problem with the content
+   * @throws InsufficientMemoryException when the heap has too little room
    * @throws IOException when the file cannot be read
    */
   public Dataset read(Path file) throws IOException {
@@ -280,17 +307,32 @@ public final class CsvReader {
       return new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
     }
 
-    /** Fails early when the heap cannot hold the dataset (checked after one collection). */
+    /**
+     * Fails early when the heap cannot hold the dataset and what the caller will allocate after
+     * it (checked after one collection, so that garbage does not count as used).
+     */
     private void requireHeap(long n, int d) {
-      long needed = n * d * Float.BYTES + n * Double.BYTES;
+      List<HeapNeed> needs = new ArrayList<>();
+      needs.add(HeapNeed.DATASET);
+      needs.addAll(heapNeeds);
+      long needed = 0;
+      for (HeapNeed need : needs) {
+        needed = saturatedAdd(needed, need.bytes(n, d));
+      }
       if (needed <= available()) {
         return;
       }
       System.gc();
-      long available = available();
-      if (needed > available) {
-        throw new InsufficientMemoryException(file, n, d, needed, available);
+      if (needed > available()) {
+        Runtime rt = Runtime.getRuntime();
+        throw new InsufficientMemoryException(file, n, d, needs, rt.maxMemory(),
+            rt.totalMemory() - rt.freeMemory());
       }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+      long sum = a + b;
+      return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static long available() {
