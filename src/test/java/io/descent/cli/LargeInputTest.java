@@ -122,4 +122,28 @@ class LargeInputTest {
     return "-Xmx" + m.group(1) + "m";
   }
 
+  /**
+   * Memory no check foresees (a header of a million column names, read before any size is
+   * known) runs out: one line naming what ran out and a larger heap, exit 1, nothing written.
+   */
+  @Test
+  void runningOutOfHeapIsOneLineWithAdvice() throws Exception {
+    Path wide = shared.resolve("wide.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(wide)) {
+      for (int j = 0; j < 1_000_000; j++) {
+        w.write("c" + j + ",");
+      }
+      w.write("y\n");
+      for (int j = 0; j < 1_000_000; j++) {
+        w.write("1,");
+      }
+      w.write("2\n");
+    }
+    Cli r = java("-Xmx16m", "train", "--data", wide.toString(), "--target", "y", "--model",
+        "linear", "--out", dir.resolve("m.json").toString());
+    assertEquals(1, r.code(), r.out());
+    assertEquals("descent: out of memory (Java heap space) with a heap of 16 MiB: raise the heap,"
+        + " e.g. java -Xmx64m -jar descent.jar ...", r.out().strip());
+    assertEquals(List.of(), files(dir), "nothing written, no temporary file left");
+  }
 }
