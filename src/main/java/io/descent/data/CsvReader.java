@@ -36,7 +36,10 @@ import java.util.Set;
  * <p><b>Numbers.</b> Features are float32 with the rounding of {@link Float#parseFloat}, the
  * target float64 as {@link Double#parseDouble}; the accepted grammar is plain decimals with an
  * optional exponent. Hexadecimal, NaN, infinities and values beyond the type's range (1e39 for a
- * feature, 1e400 for the target) are errors; there are no missing values.
+ * feature, 1e400 for the target) are errors; there are no missing values. Values too small for
+ * the type are not errors: they round to the nearest float32 (or float64), which below the
+ * smallest subnormal (1.4e-45 for float32, 4.9e-324 for float64) is zero with the value's sign
+ * ({@code -1e-400} reads as -0.0), as any rounding would.
  *
  * <p><b>Errors.</b> Every problem with the input is a {@link DataFormatException} naming the
  * file, line and column, thrown at the first problem found in file order. Bytes that are not

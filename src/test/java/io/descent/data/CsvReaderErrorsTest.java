@@ -328,6 +328,20 @@ class CsvReaderErrorsTest {
   }
 
   @Test
+  void valuesTooSmallForTheTypeRoundToSignedZero() throws IOException {
+    // Ordinary rounding, not an error (unlike 1e400): below the smallest subnormal is zero.
+    Dataset d = new CsvReader(NUMERIC_Y).read(new StringReader(
+        "a,b,y\n-1e-400,1e-46,-1e-400\n1e-50,-1e-46,1e-400\n"), "f.csv");
+    assertEquals(-0.0f, d.x()[0]);
+    assertEquals(0x80000000, Float.floatToRawIntBits(d.x()[0]), "negative zero");
+    assertEquals(0, Float.floatToRawIntBits(d.x()[1]), "positive zero");
+    assertEquals(0, Float.floatToRawIntBits(d.x()[2]), "positive zero");
+    assertEquals(0x80000000, Float.floatToRawIntBits(d.x()[3]), "negative zero");
+    assertEquals(Long.MIN_VALUE, Double.doubleToRawLongBits(d.y()[0]), "negative zero");
+    assertEquals(0L, Double.doubleToRawLongBits(d.y()[1]), "positive zero");
+  }
+
+  @Test
   void lineBreaksInAValueOrColumnNameAreEscapedToKeepTheMessageOneLine() {
     assertError("line_break_in_value.csv", NUMERIC_Y, 3, 1,
         "\"1\\r\\n2\" is not a number in column \"a\\nb\"");
