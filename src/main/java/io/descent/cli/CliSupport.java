@@ -3,6 +3,7 @@ package io.descent.cli;
 import io.descent.data.BinaryLabels;
 import io.descent.data.CsvReader;
 import io.descent.data.Dataset;
+import io.descent.data.HeapNeed;
 import io.descent.loss.Loss;
 import io.descent.model.AtomicFile;
 import io.descent.train.FitResult;
@@ -32,9 +33,11 @@ final class CliSupport {
    * @param features the feature columns by name, or null for the options' --features (or all)
    * @param labels for a logistic model read for evaluation: the model's labels, so that the
    *     target is coded the same way as in training; null otherwise
+   * @param heapNeeds what the command allocates after reading, checked with the data before
+   *     any row is read (see {@link HeapNeeds})
    */
   static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
-      BinaryLabels labels) throws IOException {
+      BinaryLabels labels, List<HeapNeed> heapNeeds) throws IOException {
     CsvReader.Options o = CsvReader.Options.noTarget().withDelimiter(options.delimiterChar());
     if (withTarget) {
       o = o.withTarget(options.target).withTargetKind(loss == Loss.LOGISTIC
@@ -51,12 +54,13 @@ final class CliSupport {
     if (f != null) {
       o = o.withFeatures(f);
     }
-    return new CsvReader(o).read(options.data);
+    return new CsvReader(o).withHeapNeeds(heapNeeds).read(options.data);
   }
 
   /** Reads training data: target required, features from --features. */
-  static Dataset read(DataOptions options, Loss loss, boolean withTarget) throws IOException {
-    return read(options, loss, withTarget, null, null);
+  static Dataset read(DataOptions options, Loss loss, boolean withTarget,
+      List<HeapNeed> heapNeeds) throws IOException {
+    return read(options, loss, withTarget, null, null, heapNeeds);
   }
 
   private static boolean isDefault(BinaryLabels labels) {

@@ -47,7 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new Main.UsageException("the model names no target column: give --target");
       }
       activity.doing("reading " + input.data);
-      Dataset dataset = input.readData(model, column, positiveLabel);
+      Dataset dataset = input.readData(model, column, positiveLabel,
+          HeapNeeds.evaluate(model.loss()));
       activity.doing("evaluating");
       metrics = Metrics.evaluate(model, dataset);
     }

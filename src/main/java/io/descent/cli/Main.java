@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code descent} command. Exit codes: 0 success, 1 a runtime failure (training diverged,
- * verification failed, a backend could not run), 2 bad input or usage. Every error is one line
- * on stderr; {@code --verbose} adds the stack trace.
+ * verification failed, a backend could not run, the heap ran out), 2 bad input or usage. Every
+ * error is one line on stderr; {@code --verbose} adds the stack trace. A problem at a place in an
+ * input file is printed as {@code FILE:LINE:COLUMN: what is wrong}, as compilers print them (so
+ * editors can jump there); every other error starts {@code descent: }.
  */
 @Command(name = "descent", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -54,17 +56,50 @@ public final class Main {
     cl.setExecutionExceptionHandler((ex, sub, parsed) -> {
       boolean verbose = sub.getParseResult() != null && sub.getParseResult().hasMatchedOption("--verbose");
       int code = exitCode(ex);
-      err.println("descent: " + oneLine(ex));
+      err.println(errorLine(ex));
       if (verbose) {
         ex.printStackTrace(err);
       }
       err.flush();
       return code;
     });
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli passes errors through. By now the command's frames are gone, and with them the
+      // large arrays that filled the heap: there is room again to print.
+      err.println(outOfMemory(e, Runtime.getRuntime().maxMemory()));
+      if (java.util.Arrays.asList(args).contains("--verbose")) {
+        e.printStackTrace(err);
+      }
+      code = FAILURE;
+    }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The line for an error: a located input problem as {@code FILE:LINE:COLUMN: what is wrong},
+   * anything else after {@code descent: }.
+   */
+  static String errorLine(Throwable ex) {
+    return ex instanceof DataFormatException ? ex.getMessage() : "descent: " + oneLine(ex);
+  }
+
+  /**
+   * One line for running out of memory: what ran out (the JVM's own words: "Java heap space",
+   * "Direct buffer memory", ...), the heap's size, and a heap twice as large to try.
+   */
+  static String outOfMemory(OutOfMemoryError e, long maxHeap) {
+    String what = e.getMessage() == null || e.getMessage().isBlank() ? "memory"
+        : e.getMessage().strip().replace('\n', ' ');
+    long mib = maxHeap / (1L << 20);
+    String advice = what.startsWith("Direct buffer") ? "raise -XX:MaxDirectMemorySize (by"
+        + " default the heap's size) or the heap" : "raise the heap";
+    return "descent: out of memory (" + what + ") with a heap of " + mib + " MiB: " + advice
+        + ", e.g. java -Xmx" + Math.max(64, 2 * mib) + "m -jar descent.jar ...";
   }
 
   static int exitCode(Throwable ex) {

@@ -1,10 +1,12 @@
 package io.descent.cli;
 
 import io.descent.data.Dataset;
+import io.descent.data.HeapNeed;
 import io.descent.model.LinearModel;
 import io.descent.model.ModelFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** A model file and the CSV to apply it to: shared by {@code predict} and {@code evaluate}. */
@@ -31,14 +33,16 @@ final class ModelInputOptions {
    *
    * @param target the target column, or null to read without one
    * @param positiveLabel the label that means 1, or null for the model's
+   * @param heapNeeds what the command allocates after reading (see {@link HeapNeeds})
    */
-  Dataset readData(LinearModel model, String target, String positiveLabel) throws IOException {
+  Dataset readData(LinearModel model, String target, String positiveLabel,
+      List<HeapNeed> heapNeeds) throws IOException {
     DataOptions options = new DataOptions();
     options.data = data;
     options.delimiter = delimiter;
     options.target = target;
     options.positiveLabel = positiveLabel;
     return CliSupport.read(options, model.loss(), target != null, model.featureNames(),
-        model.labels().orElse(null));
+        model.labels().orElse(null), heapNeeds);
   }
 }

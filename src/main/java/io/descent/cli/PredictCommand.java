@@ -37,7 +37,7 @@ final class PredictCommand implements Callable<Integer> {
         "reading " + input.modelFile, out)) {
       LinearModel model = input.readModel();
       activity.doing("reading " + input.data);
-      Dataset dataset = input.readData(model, null, null);
+      Dataset dataset = input.readData(model, null, null, HeapNeeds.predict());
       if (out != null) {
         activity.writing(out);
         PredictionWriter.write(out, model, dataset);

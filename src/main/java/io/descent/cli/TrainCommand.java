@@ -6,6 +6,7 @@ import io.descent.loss.Loss;
 import io.descent.model.ModelFile;
 import io.descent.train.FitResult;
 import io.descent.train.StopReason;
+import io.descent.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -177,18 +178,19 @@ final class TrainCommand implements Callable<Integer> {
         .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
         .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
         .seed(seed);
-    descent.config(); // checks every hyperparameter before the data is read
+    // Checks every hyperparameter before the data is read.
+    TrainingConfig config = descent.config();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, history)) {
-      return train(descent, loss, activity, out, err);
+      return train(descent, config, loss, activity, out, err);
     }
   }
 
   /** Reads the data, trains, writes the outputs; {@code activity} follows each step. */
-  private int train(Descent descent, Loss loss, Interrupts.Activity activity, PrintWriter out,
-      PrintWriter err) throws Exception {
-    Dataset dataset = CliSupport.read(data, loss, true);
+  private int train(Descent descent, TrainingConfig config, Loss loss,
+      Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
+    Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.train(config));
     activity.doing("training");
     ProgressListener listener = new ProgressListener(err, !quiet && CliSupport.isTerminal(),
         history);

@@ -2,11 +2,7 @@ package io.descent.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,10 +36,16 @@ import java.util.Set;
  * <p><b>Numbers.</b> Features are float32 with the rounding of {@link Float#parseFloat}, the
  * target float64 as {@link Double#parseDouble}; the accepted grammar is plain decimals with an
  * optional exponent. Hexadecimal, NaN, infinities and values beyond the type's range (1e39 for a
- * feature, 1e400 for the target) are errors; there are no missing values.
+ * feature, 1e400 for the target) are errors; there are no missing values. Values too small for
+ * the type are not errors: they round to the nearest float32 (or float64), which below the
+ * smallest subnormal (1.4e-45 for float32, 4.9e-324 for float64) is zero with the value's sign
+ * ({@code -1e-400} reads as -0.0), as any rounding would.
  *
  * <p><b>Errors.</b> Every problem with the input is a {@link DataFormatException} naming the
- * file, line and column, thrown at the first problem found.
+ * file, line and column, thrown at the first problem found in file order. Bytes that are not
+ * UTF-8 are reported at their exact line and field when reading a file; a {@link Reader} decodes
+ * the text itself (and ahead of what it returns), so from {@link #read(Reader, String)} they are
+ * reported at the line reached, with column 0.
  *
  * <p>A reader is immutable and can be shared between threads; each call reads independently.
  */
@@ -179,6 +181,7 @@ public final class CsvReader {
 
   private final Options options;
   private final int chunkFloats;
+  private final List<HeapNeed> heapNeeds;
 
   /** A reader with these options. */
   public CsvReader(Options options) {
@@ -187,11 +190,16 @@ public final class CsvReader {
 
   /** For tests: a small chunk exercises the chunked path of {@link #read(Reader, String)}. */
   CsvReader(Options options, int chunkFloats) {
+    this(options, chunkFloats, List.of());
+  }
+
+  private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds) {
     this.options = Objects.requireNonNull(options, "options");
     if (chunkFloats <= 0) {
       throw new IllegalArgumentException("chunkFloats must be > 0, got " + chunkFloats);
     }
     this.chunkFloats = chunkFloats;
+    this.heapNeeds = List.copyOf(heapNeeds);
   }
 
   /** The options this reader applies. */
@@ -200,9 +208,30 @@ public final class CsvReader {
   }
 
   /**
+   * The same reader, checking before it reads any row of a file that the heap also has room
+   * for what the caller will allocate afterwards (copies of the data, per-row results, the
+   * libraries still to load). Without needs the check covers the dataset alone.
+   *
+   * @param needs heap needed beyond the dataset, by its size
+   * @see #read(Path)
+   */
+  public CsvReader withHeapNeeds(List<HeapNeed> needs) {
+    return new CsvReader(options, chunkFloats, needs);
+  }
+
+  /** The heap needs checked beyond the dataset's own (empty unless set). */
+  public List<HeapNeed> heapNeeds() {
+    return heapNeeds;
+  }
+
+  /**
    * Reads a UTF-8 CSV file. Messages name the file as {@code file.toString()} prints it.
    *
+   * <p>Before reading any row it counts them, and checks that the heap has room for the dataset
+   * and the {@link #heapNeeds()} (after one garbage collection).
+   *
    * @throws DataFormatException for any problem with the content
+   * @throws InsufficientMemoryException when the heap has too little room
    * @throws IOException when the file cannot be read
    */
   public Dataset read(Path file) throws IOException {
@@ -211,7 +240,7 @@ public final class CsvReader {
     try (InputStream in = Files.newInputStream(file)) {
       records = CsvRowCounter.countRecords(in, options.delimiter());
     }
-    try (Reader in = new InputStreamReader(Files.newInputStream(file), utf8())) {
+    try (Reader in = new Utf8Reader(Files.newInputStream(file))) {
       return new Parse(in, name, Math.max(0, records - 1)).run();
     }
   }
@@ -228,12 +257,6 @@ public final class CsvReader {
   public Dataset read(Reader reader, String source) throws IOException {
     return new Parse(Objects.requireNonNull(reader, "reader"),
         Objects.requireNonNull(source, "source"), -1).run();
-  }
-
-  private static CharsetDecoder utf8() {
-    return StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
   }
 
   @Override
@@ -287,17 +310,32 @@ public final class CsvReader {
       return new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
     }
 
-    /** Fails early when the heap cannot hold the dataset (checked after one collection). */
+    /**
+     * Fails early when the heap cannot hold the dataset and what the caller will allocate after
+     * it (checked after one collection, so that garbage does not count as used).
+     */
     private void requireHeap(long n, int d) {
-      long needed = n * d * Float.BYTES + n * Double.BYTES;
+      List<HeapNeed> needs = new ArrayList<>();
+      needs.add(HeapNeed.DATASET);
+      needs.addAll(heapNeeds);
+      long needed = 0;
+      for (HeapNeed need : needs) {
+        needed = saturatedAdd(needed, need.bytes(n, d));
+      }
       if (needed <= available()) {
         return;
       }
       System.gc();
-      long available = available();
-      if (needed > available) {
-        throw new InsufficientMemoryException(file, n, d, needed, available);
+      if (needed > available()) {
+        Runtime rt = Runtime.getRuntime();
+        throw new InsufficientMemoryException(file, n, d, needs, rt.maxMemory(),
+            rt.totalMemory() - rt.freeMemory());
       }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+      long sum = a + b;
+      return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static long available() {
@@ -427,9 +465,12 @@ public final class CsvReader {
         }
         rows.start(row);
         int c = 0;
+        long extraLine = 0;
         while (true) {
           if (c < columns) {
             field(row, c);
+          } else if (c == columns) {
+            extraLine = tok.fieldLine();
           }
           if (term != CsvTokenizer.DELIMITER) {
             break;
@@ -438,8 +479,7 @@ public final class CsvReader {
           term = tok.readField(c + 1);
         }
         if (c + 1 != columns) {
-          throw new DataFormatException(file, recordLine, 0, "expected " + columns
-              + " fields as in the header, found " + (c + 1));
+          throw ragged(c + 1, columns, extraLine, term);
         }
         row++;
         if (term == CsvTokenizer.END_OF_FILE) {
@@ -453,6 +493,21 @@ public final class CsvReader {
         throw changed(tok.line());
       }
       return row;
+    }
+
+    /**
+     * A row with too few or too many fields, placed where the row goes wrong: at the first
+     * missing column, on the line where the row ends, or at the first extra column, on the line
+     * where that field starts.
+     */
+    private DataFormatException ragged(int found, int columns, long extraLine, int term) {
+      String what = "expected " + columns + " fields as in the header, found " + found;
+      if (found > columns) {
+        return new DataFormatException(file, extraLine, columns + 1, what);
+      }
+      // The line break that ended the row has been counted already.
+      long endLine = term == CsvTokenizer.END_OF_LINE ? tok.line() - 1 : tok.line();
+      return new DataFormatException(file, endLine, found + 1, what);
     }
 
     private DataFormatException changed(long line) {

@@ -42,6 +42,8 @@ final class CsvTokenizer {
   private boolean empty;
   private long fieldLine;
   private long line = 1;
+  /** The field (1-based) being read: where bad bytes met now would sit. */
+  private int column = 1;
 
   CsvTokenizer(Reader in, String file, char delimiter) {
     this.in = in;
@@ -94,9 +96,14 @@ final class CsvTokenizer {
     int n;
     try {
       n = in.read(buf, 0, buf.length);
+    } catch (Utf8Reader.BadBytes e) {
+      // Every character before the bad bytes has been consumed: they sit exactly here.
+      throw new DataFormatException(file, line, column, "the file is not UTF-8 text: "
+          + e.describe() + " here cannot be read as text (save the file as UTF-8)");
     } catch (CharacterCodingException e) {
-      throw new DataFormatException(file, line, 0,
-          "the file is not UTF-8 text (bad bytes on this line or soon after)");
+      // Another reader decodes ahead in blocks, so its error comes at or before the bad bytes.
+      throw new DataFormatException(file, line, 0, "the reader could not decode the text (bad"
+          + " bytes on this line or after it)");
     }
     if (n <= 0) {
       lim = -1;
@@ -150,6 +157,7 @@ final class CsvTokenizer {
    * @throws DataFormatException for an unterminated quote or text after a closing quote
    */
   int readField(int column) throws IOException {
+    this.column = column;
     fieldLength = 0;
     quoted = false;
     empty = true;
@@ -195,6 +203,7 @@ final class CsvTokenizer {
         }
         line++;
         if (ch == '\r') {
+          this.column = 1;
           afterCarriageReturn();
         }
         return END_OF_LINE;
@@ -254,6 +263,7 @@ final class CsvTokenizer {
       return END_OF_LINE;
     } else if (c == '\r') {
       line++;
+      this.column = 1;
       afterCarriageReturn();
       return END_OF_LINE;
     } else if (c < 0) {

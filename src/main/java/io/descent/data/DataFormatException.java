@@ -7,7 +7,9 @@ package io.descent.data;
  * that a user (or an editor) can jump to the spot: {@code data.csv:17:4: "abc" is not a number in
  * column "bmi"}. Lines are 1-based and count physical lines (the header is line 1; a quoted field
  * spanning lines advances the count). Columns are 1-based field positions, not character
- * offsets, and 0 when the problem is not about one field (a ragged row, an empty file).
+ * offsets: the field that holds the problem (a bad value, bytes that are not UTF-8), the first
+ * missing or extra field of a ragged row; 0 when the problem is not about one field (an empty
+ * file, an empty line, an unknown column).
  *
  * <p>The message stays on one line and shows what the file holds: a line break, tab or other
  * control character in the detail (a quoted value or column name spanning lines, a NUL byte), and

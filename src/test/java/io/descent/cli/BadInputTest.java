@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One test per kind of bad input: {@code descent train} prints one line
- * {@code FILE:LINE:COLUMN: what is wrong}, exits 2, and writes no model.
+ * {@code FILE:LINE:COLUMN: what is wrong} (nothing before it), exits 2, and writes no model.
  */
 class BadInputTest {
   @TempDir
@@ -23,8 +23,9 @@ class BadInputTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', textBlock = """
-      ragged.csv           | --target y                     | 3:0: expected 3 fields as in the header, found 2
-      locale_comma.csv     | --target y                     | 3:0: expected 3 fields as in the header, found 4
+      ragged.csv           | --target y                     | 3:3: expected 3 fields as in the header, found 2
+      locale_comma.csv     | --target y                     | 3:4: expected 3 fields as in the header, found 4
+      not_utf8.csv         | --target y                     | 1:1: the file is not UTF-8 text: byte 0xE9 here cannot be read as text (save the file as UTF-8)
       not_a_number.csv     | --target y                     | 3:2: "abc" is not a number in column "bmi"
       hex.csv              | --target y                     | 3:2: "0x10" is not a number in column "b"
       missing_value.csv    | --target y                     | 3:2: missing value in column "bmi"
@@ -54,7 +55,8 @@ class BadInputTest {
     }
     Cli r = Cli.run(args.toArray(String[]::new));
     assertEquals(2, r.code(), r.err());
-    assertEquals("descent: " + csv + ":" + message, r.err().strip());
+    // As compilers print them, so that editors can jump to the place: no "descent: " prefix.
+    assertEquals(csv + ":" + message, r.err().strip());
     assertFalse(Files.exists(out), "no model is written for bad input");
     try (var files = Files.list(dir)) {
       assertEquals(0, files.count(), "no temporary file left behind");

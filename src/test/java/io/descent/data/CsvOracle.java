@@ -2,7 +2,9 @@ package io.descent.data;
 
 import io.descent.data.CsvReader.Options;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,12 +37,14 @@ final class CsvOracle {
   private CsvOracle() {}
 
   /**
-   * The predicted result: a table ({@link #ok()}), an error at {@code line:column}, or, for bytes
-   * that are not UTF-8, some error whose place is not predicted (the reader decodes ahead in
-   * blocks, so it may meet the bad bytes before an earlier problem in the same block).
+   * The predicted result: a table ({@link #ok()}) or an error at {@code line:column}; {@link
+   * #notUtf8()} when that error is bytes that are not UTF-8 (a file reports them there; a
+   * {@link java.io.Reader} decodes ahead, so from one only the failure is predicted).
    */
   record Outcome(List<String> features, float[] x, double[] y, long line, int column,
       String why) {
+    static final String NOT_UTF8 = "bytes that are not UTF-8";
+
     static Outcome error(long line, int column, String why) {
       return new Outcome(null, null, null, line, column, why);
     }
@@ -49,9 +53,9 @@ final class CsvOracle {
       return x != null;
     }
 
-    /** True when the error's place is predicted; false for bytes that are not UTF-8. */
-    boolean placed() {
-      return line > 0;
+    /** True when the error is bytes that are not UTF-8. */
+    boolean notUtf8() {
+      return NOT_UTF8.equals(why);
     }
 
     int rows() {
@@ -61,7 +65,7 @@ final class CsvOracle {
     @Override
     public String toString() {
       return ok() ? "a table of " + y.length + " rows x " + features.size() + " features "
-          + features : placed() ? "an error at " + line + ":" + column + " (" + why + ")" : why;
+          + features : "an error at " + line + ":" + column + " (" + why + ")";
     }
   }
 
@@ -70,20 +74,22 @@ final class CsvOracle {
     if (options.targetKind() == CsvReader.TargetKind.BINARY) {
       throw new IllegalArgumentException("the oracle does not model binary targets");
     }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return Outcome.error(0, 0, "some error: the bytes are not UTF-8");
+    // The text up to the first bytes that are not UTF-8 (all of it when there are none).
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult r = decoder.decode(ByteBuffer.wrap(bytes), out, true);
+    if (!r.isError()) {
+      r = decoder.flush(out);
     }
+    boolean bad = r.isError();
+    String text = out.flip().toString();
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
     }
     try {
-      return new Run(text, options).run();
+      return new Run(text, bad, options).run();
     } catch (Failure f) {
       return Outcome.error(f.line, f.column, f.getMessage());
     }
@@ -108,15 +114,32 @@ final class CsvOracle {
   /** One reading of one text. */
   private static final class Run {
     private final String s;
+    /** Whether bytes that are not UTF-8 follow {@code s}. */
+    private final boolean bad;
     private final Options options;
     private final char delimiter;
     private int pos;
     private long line = 1;
 
-    Run(String s, Options options) {
+    Run(String s, boolean bad, Options options) {
       this.s = s;
+      this.bad = bad;
       this.options = options;
       this.delimiter = options.delimiter();
+    }
+
+    /**
+     * Whether the text has ended; when bad bytes follow it, looking past it is their error, in
+     * the field being read.
+     */
+    private boolean atEnd(int column) {
+      if (pos < s.length()) {
+        return false;
+      }
+      if (bad) {
+        throw new Failure(line, column, Outcome.NOT_UTF8);
+      }
+      return true;
     }
 
     private boolean blank(char c) {
@@ -127,21 +150,21 @@ final class CsvOracle {
       long start = line;
       StringBuilder sb = new StringBuilder();
       boolean empty = true;
-      while (pos < s.length() && blank(s.charAt(pos))) {
+      while (!atEnd(column) && blank(s.charAt(pos))) {
         sb.append(s.charAt(pos++));
         empty = false;
       }
-      if (pos < s.length() && s.charAt(pos) == '"') {
+      if (!atEnd(column) && s.charAt(pos) == '"') {
         pos++;
         sb.setLength(0);
         long open = line;
         while (true) {
-          if (pos == s.length()) {
+          if (atEnd(column)) {
             throw new Failure(open, column, "unterminated quote");
           }
           char c = s.charAt(pos++);
           if (c == '"') {
-            if (pos < s.length() && s.charAt(pos) == '"') {
+            if (!atEnd(column) && s.charAt(pos) == '"') {
               sb.append('"');
               pos++;
               continue;
@@ -150,19 +173,19 @@ final class CsvOracle {
           }
           if (c == '\n' || c == '\r') {
             line++;
-            if (c == '\r' && pos < s.length() && s.charAt(pos) == '\n') {
+            if (c == '\r' && !atEnd(column) && s.charAt(pos) == '\n') {
               sb.append(c);
               c = s.charAt(pos++);
             }
           }
           sb.append(c);
         }
-        while (pos < s.length() && blank(s.charAt(pos))) {
+        while (!atEnd(column) && blank(s.charAt(pos))) {
           pos++;
         }
         return new Field(sb.toString(), false, terminator(column), start);
       }
-      while (pos < s.length() && s.charAt(pos) != delimiter && s.charAt(pos) != '\n'
+      while (!atEnd(column) && s.charAt(pos) != delimiter && s.charAt(pos) != '\n'
           && s.charAt(pos) != '\r') {
         sb.append(s.charAt(pos++));
         empty = false;
@@ -171,7 +194,7 @@ final class CsvOracle {
     }
 
     private int terminator(int column) {
-      if (pos == s.length()) {
+      if (atEnd(column)) {
         return END_OF_FILE;
       }
       char c = s.charAt(pos++);
@@ -184,7 +207,8 @@ final class CsvOracle {
       }
       if (c == '\r') {
         line++;
-        if (pos < s.length() && s.charAt(pos) == '\n') {
+        // What follows a line end is in the next line's first field.
+        if (!atEnd(1) && s.charAt(pos) == '\n') {
           pos++;
         }
         return END_OF_LINE;
@@ -274,6 +298,7 @@ final class CsvOracle {
         float[] row = new float[d];
         double y = Double.NaN;
         int c = 0;
+        long extraLine = 0;
         while (true) {
           if (c < header.size()) {
             if (featureOf[c] >= 0) {
@@ -281,6 +306,8 @@ final class CsvOracle {
             } else if (c == target) {
               y = parseDouble(f, c);
             }
+          } else if (c == header.size()) {
+            extraLine = f.line();
           }
           if (f.term() != DELIMITER) {
             break;
@@ -288,8 +315,13 @@ final class CsvOracle {
           c++;
           f = next(c + 1);
         }
-        if (c + 1 != header.size()) {
-          throw new Failure(recordLine, 0, "a ragged row");
+        if (c + 1 > header.size()) {
+          // Too many fields: at the first extra one.
+          throw new Failure(extraLine, header.size() + 1, "a long row");
+        }
+        if (c + 1 < header.size()) {
+          // Too few: where the first missing one would start, on the line the row ends.
+          throw new Failure(f.term() == END_OF_LINE ? line - 1 : line, c + 2, "a short row");
         }
         xs.add(row);
         ys.add(y);

@@ -2,13 +2,23 @@ package io.descent.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.data.CsvReader.Options;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.URISyntaxException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One test per kind of bad input, each on its file in {@code src/test/resources/bad}, asserting the
@@ -40,14 +50,33 @@ class CsvReaderErrorsTest {
   }
 
   @Test
-  void raggedRowSaysExpectedAndFoundFieldCounts() {
-    assertError("ragged.csv", NUMERIC_Y, 3, 0, "expected 3 fields as in the header, found 2");
+  void shortRowIsPlacedAtItsFirstMissingColumn() {
+    assertError("ragged.csv", NUMERIC_Y, 3, 3, "expected 3 fields as in the header, found 2");
   }
 
   @Test
-  void localeCommaMakesARaggedRow() {
-    assertError("locale_comma.csv", NUMERIC_Y, 3, 0,
+  void localeCommaMakesALongRowPlacedAtItsFirstExtraColumn() {
+    assertError("locale_comma.csv", NUMERIC_Y, 3, 4,
         "expected 3 fields as in the header, found 4");
+  }
+
+  @Test
+  void raggedRowsSpanningLinesArePlacedWhereTheyGoWrong() {
+    Options onlyA = NUMERIC_Y.withFeatures(List.of("a"));
+    // Short: the row starts on line 2 and ends on line 3, where column 3 would begin.
+    DataFormatException shortRow = assertThrows(DataFormatException.class, () -> new CsvReader(
+        onlyA).read(new StringReader("a,b,y\n1,\"x\ny\"\n4,5,6\n"), "f.csv"));
+    assertEquals("f.csv:3:3: expected 3 fields as in the header, found 2",
+        shortRow.getMessage());
+    // Long: the extra field starts on line 3, after a quoted field that spans lines 2 and 3.
+    DataFormatException longRow = assertThrows(DataFormatException.class, () -> new CsvReader(
+        onlyA).read(new StringReader("a,b,y\n1,\"x\ny\",3,7,8\r\n"), "f.csv"));
+    assertEquals("f.csv:3:4: expected 3 fields as in the header, found 5",
+        longRow.getMessage());
+    // The last row, without a line break at the end of the file.
+    DataFormatException last = assertThrows(DataFormatException.class, () -> new CsvReader(
+        NUMERIC_Y).read(new StringReader("a,b,y\n1,2,3\n4"), "f.csv"));
+    assertEquals("f.csv:3:2: expected 3 fields as in the header, found 1", last.getMessage());
   }
 
   @Test
@@ -214,8 +243,102 @@ class CsvReaderErrorsTest {
 
   @Test
   void notUtf8() {
-    assertError("not_utf8.csv", NUMERIC_Y, 1, 0,
-        "the file is not UTF-8 text (bad bytes on this line or soon after)");
+    assertError("not_utf8.csv", NUMERIC_Y, 1, 1, "the file is not UTF-8 text: byte 0xE9 here"
+        + " cannot be read as text (save the file as UTF-8)");
+  }
+
+  /** Writes a file of numbered rows {@code i,i+1,i+2} with {@code bad} in place of one value. */
+  private static Path rowsWithBadBytes(Path dir, int rows, int badRow, int badColumn,
+      byte[] bad) throws IOException {
+    Path file = dir.resolve("bad-bytes.csv");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+      out.write("a,b,y\n".getBytes(StandardCharsets.US_ASCII));
+      for (int i = 1; i <= rows; i++) {
+        for (int c = 1; c <= 3; c++) {
+          if (c > 1) {
+            out.write(',');
+          }
+          out.write(Integer.toString(i + c).getBytes(StandardCharsets.US_ASCII));
+          if (i == badRow && c == badColumn) {
+            out.write(bad);
+          }
+        }
+        out.write('\n');
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void badBytesAreReportedAtTheirExactLineAndColumn(@TempDir Path dir) throws IOException {
+    // Line 61 (data row 60), and line 100001, far past the decoder's first blocks: an
+    // InputStreamReader reported these at 1:0 and 97224:0.
+    for (int[] c : new int[][] {{60, 2, 61}, {100000, 3, 100001}, {1, 1, 2}, {120000, 1,
+        120001}}) {
+      Path file = rowsWithBadBytes(dir, 120000, c[0], c[1], new byte[] {(byte) 0xC3, '('});
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> new CsvReader(NUMERIC_Y).read(file));
+      assertEquals(file + ":" + c[2] + ":" + c[1] + ": the file is not UTF-8 text: byte 0xC3"
+          + " here cannot be read as text (save the file as UTF-8)", e.getMessage());
+      assertEquals(c[2], e.line());
+      assertEquals(c[1], e.column());
+    }
+  }
+
+  @Test
+  void badBytesInsideQuotesAfterLineBreaksAndAtTheEndArePlaced(@TempDir Path dir)
+      throws IOException {
+    String[][] cases = {
+        // A quoted field spanning lines 2 and 3: line 3, still column 2.
+        {"a,b,y\n1,\"2\n\u0001\",3\n", "3:2"},
+        // Right after a CR line end, where an LF may follow: the next line's first field.
+        {"a,b,y\r1,2,3\r\u0001,5,6\r", "3:1"},
+        // A header field.
+        {"a,\u0001,y\n1,2,3\n", "1:2"},
+        // A sequence cut short by the end of the file.
+        {"a,b,y\n1,2,3\u0002", "2:3"}};
+    for (String[] c : cases) {
+      // \u0001 stands for a lone continuation byte, \u0002 for the first byte of a 3-byte one.
+      byte[] bytes = c[0].replace('\u0001', '\u00ff').replace('\u0002', '\u00fe')
+          .getBytes(StandardCharsets.ISO_8859_1);
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = bytes[i] == (byte) 0xff ? (byte) 0x80 : bytes[i] == (byte) 0xfe ? (byte) 0xE2
+            : bytes[i];
+      }
+      Path file = dir.resolve("case.csv");
+      Files.write(file, bytes);
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> new CsvReader(NUMERIC_Y).read(file));
+      assertEquals(c[1], e.line() + ":" + e.column(), e.getMessage());
+    }
+  }
+
+  @Test
+  void badBytesFromAReaderAreReportedAtTheLineReachedWithColumn0() {
+    // A Reader decodes by itself and ahead of what it returns: the place is approximate.
+    byte[] bytes = "a,b,y\n1,2,3\n4,5,\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+    DataFormatException e = assertThrows(DataFormatException.class, () -> new CsvReader(
+        NUMERIC_Y).read(new InputStreamReader(new ByteArrayInputStream(bytes),
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)),
+            "f.csv"));
+    assertEquals(0, e.column(), e.getMessage());
+    assertTrue(e.line() >= 1 && e.line() <= 3, e.getMessage());
+    assertEquals("the reader could not decode the text (bad bytes on this line or after it)",
+        e.detail());
+  }
+
+  @Test
+  void valuesTooSmallForTheTypeRoundToSignedZero() throws IOException {
+    // Ordinary rounding, not an error (unlike 1e400): below the smallest subnormal is zero.
+    Dataset d = new CsvReader(NUMERIC_Y).read(new StringReader(
+        "a,b,y\n-1e-400,1e-46,-1e-400\n1e-50,-1e-46,1e-400\n"), "f.csv");
+    assertEquals(-0.0f, d.x()[0]);
+    assertEquals(0x80000000, Float.floatToRawIntBits(d.x()[0]), "negative zero");
+    assertEquals(0, Float.floatToRawIntBits(d.x()[1]), "positive zero");
+    assertEquals(0, Float.floatToRawIntBits(d.x()[2]), "positive zero");
+    assertEquals(0x80000000, Float.floatToRawIntBits(d.x()[3]), "negative zero");
+    assertEquals(Long.MIN_VALUE, Double.doubleToRawLongBits(d.y()[0]), "negative zero");
+    assertEquals(0L, Double.doubleToRawLongBits(d.y()[1]), "positive zero");
   }
 
   @Test

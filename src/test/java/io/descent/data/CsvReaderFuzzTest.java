@@ -16,6 +16,8 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,11 +173,17 @@ class CsvReaderFuzzTest {
         thrownIsClean(fromReader.thrown(), bytes, options, name, input);
     boolean binary = options.targetKind() == CsvReader.TargetKind.BINARY;
     CsvOracle.Outcome expected = binary ? null : CsvOracle.read(bytes, options);
-    if (expected != null && !expected.ok() && !expected.placed()) {
-      // Not UTF-8: the decoder reads ahead in blocks of its own size, so where the error
-      // surfaces depends on the read sizes ("on this line or soon after"); both must fail.
+    if (!validUtf8(bytes)) {
+      // Not UTF-8 somewhere: the file reports the first problem, the bad bytes or one before
+      // them, at its place (checked below against the oracle); a Reader decodes ahead in
+      // blocks, so it may meet the bad bytes before an earlier problem: it fails, with the
+      // file's message or its own.
       assertTrue(error != null && readerError != null, "bytes that are not UTF-8 were read: "
           + input);
+      if (!readerError.detail().startsWith("the reader could not decode the text")) {
+        assertEquals(error.getMessage(), readerError.getMessage(),
+            "file and reader disagree on " + input);
+      }
     } else if (error != null || readerError != null) {
       assertEquals(error == null ? "a dataset" : error.getMessage(),
           readerError == null ? "a dataset" : readerError.getMessage(),
@@ -198,10 +206,12 @@ class CsvReaderFuzzTest {
       } else if (error == null) {
         fail("read as a table of " + fromFile.value().rows() + " rows, but the oracle says "
             + expected + "\n  input: " + input);
-      } else if (expected.placed()) {
+      } else {
         assertEquals(expected.line() + ":" + expected.column(),
             error.line() + ":" + error.column(), "the error's place (the oracle says "
             + expected + "): " + error.getMessage() + "\n  input: " + input);
+        assertEquals(expected.notUtf8(), error.detail().startsWith("the file is not UTF-8 text"),
+            "the oracle says " + expected + ": " + error.getMessage() + "\n  input: " + input);
       }
     }
     if (error != null) {
@@ -210,7 +220,8 @@ class CsvReaderFuzzTest {
       int cut = detail.indexOf('"') == 0 ? detail.indexOf(" is ") : -1;
       String kind = (cut > 0 ? "VALUE" + detail.substring(cut) : detail)
           .replaceAll("\"[^\"]*\"", "\"…\"").replaceAll("(the columns are|labels:) .*", "$1 …")
-          .replaceAll("'.*'", "'…'").replaceAll("[0-9]+", "N");
+          .replaceAll("'.*'", "'…'").replaceAll("0x[0-9A-F]{2}", "0x…")
+          .replaceAll("[0-9]+", "N");
       Statistics.label("error").collect(kind);
     }
     return error == null ? fromFile.value() : null;
@@ -255,6 +266,16 @@ class CsvReaderFuzzTest {
     assertEquals(a.labels(), b.labels(), input);
     assertArrayEquals(a.x(), b.x(), "file and reader disagree on " + input);
     assertArrayEquals(a.y(), b.y(), "file and reader disagree on " + input);
+  }
+
+  private static boolean validUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   /** Lines as the reader counts them: LF, CRLF and lone CR each end one. */

@@ -51,6 +51,23 @@ class AtomicFileTest {
   }
 
   @Test
+  void runningOutOfMemoryHalfWayAlsoCleansUp() throws IOException {
+    // The command line turns an OutOfMemoryError into one line; the write must not leave its
+    // temporary file behind on the way.
+    Path path = dir.resolve("out.csv");
+    Files.writeString(path, "old content\n");
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> AtomicFile.write(path,
+        out -> {
+          out.write("partial");
+          throw oom;
+        }));
+    assertSame(oom, e);
+    assertEquals("old content\n", Files.readString(path));
+    assertEquals(List.of("out.csv"), listing());
+  }
+
+  @Test
   void aSuccessfulWriteReplacesTheFile() throws IOException {
     Path path = dir.resolve("out.csv");
     Files.writeString(path, "old");

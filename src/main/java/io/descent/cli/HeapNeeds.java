@@ -1,0 +1,67 @@
+package io.descent.cli;
+
+import io.descent.data.HeapNeed;
+import io.descent.loss.Loss;
+import io.descent.train.TrainingConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What each command allocates on the heap after reading its CSV, so that the reader can check
+ * it with the dataset before reading any row, and a run too large for the heap fails at once
+ * with the figure instead of an {@link OutOfMemoryError} part-way.
+ */
+final class HeapNeeds {
+  /**
+   * The JVM and the libraries loaded after the data is read (backends, JSON), and the room G1
+   * needs beside two large arrays (a young generation, the rest of each array's last region).
+   * Measured on files of {@code generate --features 64 --seed 1} with 50,000, 200,000 and
+   * 400,000 rows (13 to 101 MiB of data), stepping {@code -Xmx} by 2 MiB: the smallest heap that
+   * trains (reference, OpenCL, ND4J; with and without a validation split; full batch and SGD),
+   * predicts or evaluates is 3 to 8.5 MiB above the data, its copies and the heap already in use
+   * when the data is checked (about 5 MiB), the same at every size; ND4J needs the most. Twice
+   * that leaves room for the measurement's steps and what a later build adds.
+   */
+  static final HeapNeed JVM_AND_LIBRARIES =
+      new HeapNeed("the JVM and the libraries still to load", 0, 0, 16L << 20);
+
+  private HeapNeeds() {}
+
+  /**
+   * {@code train}: with a validation fraction, the training and validation rows are copied out
+   * of the data (one more copy of every row, and the split's row indices: a permutation, its
+   * two parts and their sorted copies, 16 bytes a row); mini-batch optimizers shuffle an index
+   * array per epoch (the old order and the new, 8 bytes a row).
+   */
+  static List<HeapNeed> train(TrainingConfig config) {
+    List<HeapNeed> needs = new ArrayList<>();
+    if (config.validationFraction() > 0) {
+      needs.add(new HeapNeed("the validation split's copies", Float.BYTES,
+          Double.BYTES + 4 * Integer.BYTES, 0));
+    }
+    if (!config.isFullBatch()) {
+      needs.add(new HeapNeed("the mini-batch shuffle", 0, 2 * Integer.BYTES, 0));
+    }
+    needs.add(JVM_AND_LIBRARIES);
+    return needs;
+  }
+
+  /** {@code predict}: one margin (float64) per row, computed before the output is written. */
+  static List<HeapNeed> predict() {
+    return List.of(new HeapNeed("the predictions", 0, Double.BYTES, 0), JVM_AND_LIBRARIES);
+  }
+
+  /**
+   * {@code evaluate}: the margins, and for a logistic model their copies split by class for the
+   * ROC AUC.
+   */
+  static List<HeapNeed> evaluate(Loss loss) {
+    return List.of(new HeapNeed("the predictions", 0,
+        loss == Loss.LOGISTIC ? 2 * Double.BYTES : Double.BYTES, 0), JVM_AND_LIBRARIES);
+  }
+
+  /** {@code gradcheck}: nothing per row beyond the data. */
+  static List<HeapNeed> gradcheck() {
+    return List.of(JVM_AND_LIBRARIES);
+  }
+}
