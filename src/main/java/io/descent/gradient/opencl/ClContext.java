@@ -84,11 +84,14 @@ final class ClContext implements AutoCloseable {
       return cached;
     }
     String[] sources = {source(COMMON), source(file)};
-    cl_program program = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
+    cl_program program;
+    synchronized (BUILD_LOCK) {
+      program = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
+    }
     LIVE.incrementAndGet();
     try {
-      // One build at a time in this process: PoCL 3.1 building the same source in two threads
-      // at once was seen to fail ("unable to rename temporary ... preproc.cl" in its cache).
+      // One build at a time in this process: PoCL 3.1 building in two threads at once was seen
+      // to fail ("unable to rename temporary ... preproc.cl" in its cache directory).
       synchronized (BUILD_LOCK) {
         CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
       }
@@ -220,20 +223,24 @@ final class ClContext implements AutoCloseable {
       first = attempt(first, () -> CL.clReleaseMemObject(m));
     }
     buffers.clear();
-    List<cl_kernel> ks = new ArrayList<>(kernels.values());
-    for (int i = ks.size() - 1; i >= 0; i--) {
-      cl_kernel k = ks.get(i);
-      first = attempt(first, () -> CL.clReleaseKernel(k));
+    // Programs are released under the build lock too: PoCL cleans up a program's files in its
+    // cache directory on release, which must not overlap another thread's build.
+    synchronized (BUILD_LOCK) {
+      List<cl_kernel> ks = new ArrayList<>(kernels.values());
+      for (int i = ks.size() - 1; i >= 0; i--) {
+        cl_kernel k = ks.get(i);
+        first = attempt(first, () -> CL.clReleaseKernel(k));
+      }
+      kernels.clear();
+      List<cl_program> ps = new ArrayList<>(programs.values());
+      for (int i = ps.size() - 1; i >= 0; i--) {
+        cl_program p = ps.get(i);
+        first = attempt(first, () -> CL.clReleaseProgram(p));
+      }
+      programs.clear();
+      first = attempt(first, () -> CL.clReleaseCommandQueue(queue));
+      first = attempt(first, () -> CL.clReleaseContext(context));
     }
-    kernels.clear();
-    List<cl_program> ps = new ArrayList<>(programs.values());
-    for (int i = ps.size() - 1; i >= 0; i--) {
-      cl_program p = ps.get(i);
-      first = attempt(first, () -> CL.clReleaseProgram(p));
-    }
-    programs.clear();
-    first = attempt(first, () -> CL.clReleaseCommandQueue(queue));
-    first = attempt(first, () -> CL.clReleaseContext(context));
     if (first != null) {
       throw first;
     }
