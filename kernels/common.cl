@@ -50,10 +50,12 @@
  *   squared error: r = m - y,           L = r^2 / 2
  *   logistic:      r = sigmoid(m) - y,  L = max(m, 0) - y m + log1p(e^-|m|)
  * One exp serves both, and neither overflows for any |m|: sigmoid is 1/(1+e) for m >= 0 and
- * e/(1+e) below, with e = e^-|m| <= 1. For y >= 1/2 the residual is formed as
- * (1 - y) - sigmoid(-m), which is the same number without the cancellation of sigmoid(m) - 1:
- * a confidently right positive row (m = 5, r = -0.0067) keeps its relative accuracy instead of
- * carrying the absolute rounding error of sigmoid(m), about 1e-4 of r in float32.
+ * e/(1+e) below, with e = e^-|m| <= 1. The logistic target y is 0 or 1 (the host checks), so
+ * r = sigmoid(m) - y is formed without subtracting: a row on its own side (m >= 0 for y = 1,
+ * m < 0 for y = 0) has |r| = sigmoid(-|m|) = e/(1+e), any other 1/(1+e), and r < 0 exactly when
+ * y = 1. A confidently right positive row (m = 5, r = -0.0067) so keeps its relative accuracy,
+ * where sigmoid(m) - 1 would carry the absolute rounding error of sigmoid(m), about 1e-4 of r in
+ * float32.
  */
 #if LOSS == 1
 #define RESIDUAL_AND_LOSS(T, M, Y, R, L)                       \
@@ -61,10 +63,8 @@
     T e_ = exp(-fabs(M));                                      \
     T p_ = (T)(1) / ((T)(1) + e_);                             \
     T q_ = e_ * p_;                                            \
-    T up_ = ((M) >= (T)(0)) ? p_ : q_;   /* sigmoid(m) */      \
-    T down_ = ((M) >= (T)(0)) ? q_ : p_; /* sigmoid(-m) */     \
-    (R) = ((Y) >= (T)(0.5)) ? ((T)(1) - (Y)) - down_           \
-                            : up_ - (Y);                       \
+    (R) = copysign((((M) >= (T)(0)) == ((Y) >= (T)(0.5)))      \
+                   ? q_ : p_, (T)(0.5) - (Y));                 \
     (L) = fmax((M), (T)(0)) - (Y) * (M) + log1p(e_);           \
   } while (0)
 #else

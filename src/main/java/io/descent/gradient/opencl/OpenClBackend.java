@@ -237,6 +237,17 @@ public final class OpenClBackend implements GradientBackend {
             + "; available: " + available(all)));
   }
 
+  /** The kernels form the logistic residual for targets 0 and 1 only (see common.cl). */
+  private static void requireBinary(Dataset data) {
+    double[] y = data.y();
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] != 0 && y[i] != 1) {
+        throw new IllegalArgumentException("logistic targets must be 0 or 1, row " + i + " has "
+            + y[i]);
+      }
+    }
+  }
+
   private static String available(List<ClDevice> all) {
     return all.stream()
         .map(d -> d.description().index() + ": " + d.name() + " ("
@@ -255,6 +266,9 @@ public final class OpenClBackend implements GradientBackend {
     this.info = new BackendInfo(BackendKind.OPENCL, device.name(),
         doublePrecision ? "float64" : "float32", layout);
     this.targetShift = loss == Loss.LINEAR && !doublePrecision ? mean(data.y()) : 0;
+    if (loss == Loss.LOGISTIC) {
+      requireBinary(data);
+    }
     DeviceDescription desc = device.description();
     int d = features;
     int p = d + 2;

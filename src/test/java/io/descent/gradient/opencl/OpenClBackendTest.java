@@ -75,6 +75,17 @@ abstract class OpenClBackendTest extends GradientBackendContractTest {
   }
 
   @Test
+  void logisticTargetsMustBeZeroOrOne() {
+    // The kernels form the logistic residual by sign and side, exact for targets 0 and 1 only.
+    Dataset data = randomData(50, 3, Loss.LINEAR, 32);
+    int live = OpenClBackend.liveObjects();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> open(data, Standardization.fit(data), Loss.LOGISTIC).close());
+    assertTrue(e.getMessage().contains("logistic targets must be 0 or 1"), e.getMessage());
+    assertEquals(live, OpenClBackend.liveObjects());
+  }
+
+  @Test
   void infoNamesTheDeviceLayoutAndPrecision() {
     Dataset data = randomData(10, 3, Loss.LINEAR, 30);
     try (OpenClBackend b = open(data, Standardization.fit(data), Loss.LINEAR)) {
