@@ -1,6 +1,7 @@
 package io.descent.gradient.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,16 @@ class OpenClFaultTest {
       assertTrue(e.buildLog().contains("this_is_not_declared"), e.buildLog());
     }
     assertNothingLeaked();
+  }
+
+  @Test
+  void onlyALostTemporaryFileMakesABuildWorthRetrying() {
+    assertTrue(ClContext.transientBuildFailure("error: <invalid loc>: unable to rename temporary"
+        + " '/x/pocl-cache/tempfile_dQz8Qc.preproc-0d95ba7f.cl.tmp' to output file"
+        + " '/x/pocl-cache/tempfile_dQz8Qc.preproc.cl': 'No such file or directory'"));
+    assertFalse(ClContext.transientBuildFailure("<source>:3:1: error: use of undeclared"
+        + " identifier 'this_is_not_opencl'"));
+    assertFalse(ClContext.transientBuildFailure(null));
   }
 
   @Test
