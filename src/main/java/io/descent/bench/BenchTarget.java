@@ -37,8 +37,7 @@ record BenchTarget(BackendKind kind, String label, String device, OpenClOptions 
       String label = BackendKind.OPENCL.label();
       try {
         List<DeviceDescription> devices = Backends.openClDevices();
-        List<DeviceDescription> chosen = devices.stream().filter(d -> matches(d, device))
-            .toList();
+        List<DeviceDescription> chosen = choose(devices, device);
         if (devices.isEmpty()) {
           targets.add(new BenchTarget(BackendKind.OPENCL, label, "-", null,
               "no OpenCL devices found"));
@@ -67,14 +66,27 @@ record BenchTarget(BackendKind kind, String label, String device, OpenClOptions 
     return targets;
   }
 
-  /** Whether {@code device} (null: any) is d's index or a substring of its name. */
-  private static boolean matches(DeviceDescription d, String device) {
+  /**
+   * The devices {@code device} picks, by the rule of {@code --device} elsewhere: null for all; a
+   * number that is a valid index for that one device only; any other text (or a number that is
+   * no index, such as "4090") for every device whose name contains it, ignoring case.
+   */
+  static List<DeviceDescription> choose(List<DeviceDescription> devices, String device) {
     if (device == null) {
-      return true;
+      return devices;
     }
     String want = device.strip();
-    return want.equals(Integer.toString(d.index()))
-        || d.name().toLowerCase(Locale.ROOT).contains(want.toLowerCase(Locale.ROOT));
+    if (want.matches("\\d{1,9}")) {
+      int index = Integer.parseInt(want);
+      for (DeviceDescription d : devices) {
+        if (d.index() == index) {
+          return List.of(d);
+        }
+      }
+    }
+    String needle = want.toLowerCase(Locale.ROOT);
+    return devices.stream().filter(d -> d.name().toLowerCase(Locale.ROOT).contains(needle))
+        .toList();
   }
 
   /** This target, unavailable for the given reason. */

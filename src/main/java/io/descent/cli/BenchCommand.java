@@ -69,8 +69,9 @@ final class BenchCommand implements Callable<Integer> {
   List<BackendKind> backends;
 
   @Option(names = "--device", paramLabel = "N|NAME",
-      description = "Only this OpenCL device: an index from 'descent devices' or a name"
-          + " substring (default: every device).")
+      description = "Only these OpenCL devices: a valid index from 'descent devices' picks that"
+          + " one; any other value every device whose name contains it (default: every"
+          + " device).")
   String device;
 
   @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
