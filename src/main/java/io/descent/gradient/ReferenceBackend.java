@@ -116,11 +116,9 @@ public final class ReferenceBackend implements GradientBackend {
       int i = batch.row(k);
       int base = i * d;
       double m = theta[0];
-      double mm = Math.abs(theta[0]) + Math.abs(y[i]);
       for (int j = 0; j < d; j++) {
         z[j] = (x[base + j] - mean[j]) * invScale[j];
         m += theta[j + 1] * z[j];
-        mm += Math.abs(theta[j + 1] * z[j]);
       }
       double li = loss.value(m, y[i]);
       double t = ls + li;
@@ -132,6 +130,10 @@ public final class ReferenceBackend implements GradientBackend {
         add(gs, gc, j + 1, r * z[j]);
       }
       if (magnitude != null) {
+        double mm = Math.abs(theta[0]) + Math.abs(y[i]);
+        for (int j = 0; j < d; j++) {
+          mm += Math.abs(theta[j + 1] * z[j]);
+        }
         double ar = Math.abs(r);
         // Floored at float32's smallest normal number, below which float32 keeps only an
         // absolute precision (subnormals are 1.4e-45 apart: a residual of e^-97 has 3 digits).

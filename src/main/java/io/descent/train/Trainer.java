@@ -231,6 +231,11 @@ public final class Trainer {
       return (System.nanoTime() - start) / 1e9;
     }
 
+    /** Whether the training backend computes in float32 (and so can be finished in float64). */
+    private boolean float32() {
+      return "float32".equals(backend.info().precision());
+    }
+
     /**
      * Switches to float64 for the rest of a full-batch fit, when float32 arithmetic can make no
      * further progress before the gradient tolerance: the same OpenCL device in double precision
@@ -241,7 +246,7 @@ public final class Trainer {
      * float64 already.
      */
     private boolean startPolish() {
-      if (!"float32".equals(backend.info().precision())) {
+      if (!float32()) {
         return false;
       }
       if (backend.info().kind() == BackendKind.OPENCL) {
@@ -287,8 +292,7 @@ public final class Trainer {
     void runFullBatch() {
       FullBatchOptimizer optimizer = config.fullBatch();
       DifferentiableFunction f = this::full;
-      boolean float32 = "float32".equals(backend.info().precision());
-      var run = optimizer.start(float32 ? f.withRelativeNoise(FLOAT32_NOISE) : f, theta);
+      var run = optimizer.start(float32() ? f.withRelativeNoise(FLOAT32_NOISE) : f, theta);
       Point p = run.current();
       theta = p.x().clone();
       if (!Double.isFinite(p.value())) {

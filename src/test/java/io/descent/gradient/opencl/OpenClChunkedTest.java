@@ -19,75 +19,48 @@ import org.junit.jupiter.api.Test;
 class OpenClChunkedTest {
   static final long CHUNK_BYTES = 4096;
 
+  /** The contract, with every device buffer at most {@value #CHUNK_BYTES} bytes. */
+  abstract class Chunked extends OpenClBackendTest {
+    @Override
+    Tuning tuning() {
+      return Tuning.defaults().withMaxChunkBytes(CHUNK_BYTES);
+    }
+
+    @Test
+    void dataIsReallySplit() {
+      assertSplit(this);
+    }
+  }
+
   @Nested
-  class CpuFloat extends OpenClBackendTest {
+  class CpuFloat extends Chunked {
     @Override
     OpenClOptions options() {
       return new OpenClOptions(null, "cpu", "float");
     }
-
-    @Override
-    Tuning tuning() {
-      return Tuning.defaults().withMaxChunkBytes(CHUNK_BYTES);
-    }
-
-    @Test
-    void dataIsReallySplit() {
-      assertSplit(this);
-    }
   }
 
   @Nested
-  class CpuDouble extends OpenClBackendTest {
+  class CpuDouble extends Chunked {
     @Override
     OpenClOptions options() {
       return new OpenClOptions(null, "cpu", "double");
     }
-
-    @Override
-    Tuning tuning() {
-      return Tuning.defaults().withMaxChunkBytes(CHUNK_BYTES);
-    }
-
-    @Test
-    void dataIsReallySplit() {
-      assertSplit(this);
-    }
   }
 
   @Nested
-  class GpuFloat extends OpenClBackendTest {
+  class GpuFloat extends Chunked {
     @Override
     OpenClOptions options() {
       return new OpenClOptions(null, "gpu", "float");
     }
-
-    @Override
-    Tuning tuning() {
-      return Tuning.defaults().withMaxChunkBytes(CHUNK_BYTES);
-    }
-
-    @Test
-    void dataIsReallySplit() {
-      assertSplit(this);
-    }
   }
 
   @Nested
-  class GpuDouble extends OpenClBackendTest {
+  class GpuDouble extends Chunked {
     @Override
     OpenClOptions options() {
       return new OpenClOptions(null, "gpu", "double");
-    }
-
-    @Override
-    Tuning tuning() {
-      return Tuning.defaults().withMaxChunkBytes(CHUNK_BYTES);
-    }
-
-    @Test
-    void dataIsReallySplit() {
-      assertSplit(this);
     }
   }
 
