@@ -4,8 +4,8 @@
  *
  * Data: x is row-major float32, n rows of d features with stride d (no padding, so d needs no
  * particular value), resident on the device; y holds the targets in REAL. With gather != 0 the
- * rows are index[first .. first + count) (a shuffled mini-batch); otherwise rows first ..
- * first + count.
+ * rows are index[first .. first + count) (a shuffled mini-batch, kernel gradient_cpu_gather);
+ * otherwise rows first .. first + count (kernel gradient_cpu).
  *
  * Algorithm: one pass over X. Work-item i owns one contiguous run of rows (a multiple of RB
  * long) and walks it one block of RB rows at a time:
@@ -48,6 +48,9 @@
 #endif
 #ifndef RB
 #define RB 16
+#endif
+#ifndef PFD
+#define PFD 0
 #endif
 #define REALV CAT(REAL, VW)
 #define REALR CAT(REAL, RB)
@@ -153,6 +156,16 @@ ALWAYS_INLINE void block(__global const float* restrict x,
     yk[k] = y[gi];
   }
 
+#if PFD > 0
+  /* Software prefetch of the rows PFD blocks ahead, one cache line (64 bytes) at a time. */
+  if (full && !gather) {
+    __global const char* ahead = (__global const char*) (row[0] + (size_t) PFD * RB * d);
+    const int lines = (RB * d * 4 + 63) / 64;
+    for (int l = 0; l < lines; l++) {
+      __builtin_prefetch(ahead + 64 * l);
+    }
+  }
+#endif
   /* Phase 1: margins, row by row so that the block is read in address order (the hardware
    * prefetchers then stream it; a column-wise order, one vector of every row in turn, measured
    * 15 to 30 percent slower); theta's vectors come from L1. */
@@ -240,18 +253,16 @@ ALWAYS_INLINE void block(__global const float* restrict x,
   }
 }
 
-__kernel void gradient_cpu(
-    __global const float* restrict x,
-    __global const REAL* restrict y,
-    __global const int* restrict index,
-    const int gather,
-    const int first,
-    const int count,
-    const int d,
-    __global const REAL* restrict theta,
-    __global const REAL* restrict center,
-    __global REAL* restrict partial,
-    const int slot0) {
+/*
+ * The work-item's run of rows, block after block. Two kernels call it, each with a constant
+ * gather, so that a full-batch fit never compiles the gathered copy: PoCL generates a kernel's
+ * machine code when it is first launched, and every copy of block() adds to that time.
+ */
+ALWAYS_INLINE void rows_of_item(__global const float* restrict x,
+    __global const REAL* restrict y, __global const int* restrict index, const int first,
+    const int count, const int d, __global const REAL* restrict theta,
+    __global const REAL* restrict center, __global REAL* restrict partial, const int slot0,
+    const int gather) {
   const int items = (int) get_global_size(0);
   const int item = (int) get_global_id(0);
   const int per = ((count + items - 1) / items + RB - 1) / RB * RB;
@@ -267,16 +278,42 @@ __kernel void gradient_cpu(
   const REAL b = theta[0];
   __global const REAL* w = theta + 1;
   int r0 = begin;
-  if (gather) {
-    for (; r0 + RB <= end; r0 += RB) {
-      block(x, y, index, first, r0, end, d, b, w, center, sum, comp, 1, 1);
-    }
-  } else {
-    for (; r0 + RB <= end; r0 += RB) {
-      block(x, y, index, first, r0, end, d, b, w, center, sum, comp, 0, 1);
-    }
+  for (; r0 + RB <= end; r0 += RB) {
+    block(x, y, index, first, r0, end, d, b, w, center, sum, comp, gather, 1);
   }
   if (r0 < end) {
     block(x, y, index, first, r0, end, d, b, w, center, sum, comp, gather, 0);
   }
+}
+
+/* Rows first .. first + count of x (a full batch, or a contiguous mini-batch). */
+__kernel void gradient_cpu(
+    __global const float* restrict x,
+    __global const REAL* restrict y,
+    __global const int* restrict index,
+    const int gather_argument, /* the GPU kernels' argument list; the kernel name decides */
+    const int first,
+    const int count,
+    const int d,
+    __global const REAL* restrict theta,
+    __global const REAL* restrict center,
+    __global REAL* restrict partial,
+    const int slot0) {
+  rows_of_item(x, y, index, first, count, d, theta, center, partial, slot0, 0);
+}
+
+/* Rows index[first .. first + count) of x (a shuffled mini-batch). */
+__kernel void gradient_cpu_gather(
+    __global const float* restrict x,
+    __global const REAL* restrict y,
+    __global const int* restrict index,
+    const int gather_argument, /* the GPU kernels' argument list; the kernel name decides */
+    const int first,
+    const int count,
+    const int d,
+    __global const REAL* restrict theta,
+    __global const REAL* restrict center,
+    __global REAL* restrict partial,
+    const int slot0) {
+  rows_of_item(x, y, index, first, count, d, theta, center, partial, slot0, 1);
 }

@@ -2,6 +2,8 @@ package io.descent.cli;
 
 import io.descent.data.DataFormatException;
 import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.Backends;
+import io.descent.gradient.opencl.KernelBuildException;
 import io.descent.model.ModelFormatException;
 import io.descent.train.VerificationException;
 import java.io.PrintWriter;
@@ -59,6 +61,12 @@ public final class Main {
       err.println(errorLine(ex));
       if (verbose) {
         ex.printStackTrace(err);
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+          if (t instanceof KernelBuildException k) {
+            err.println("OpenCL build log (" + k.options() + "):");
+            err.println(k.buildLog());
+          }
+        }
       }
       err.flush();
       return code;
@@ -74,6 +82,11 @@ public final class Main {
         e.printStackTrace(err);
       }
       code = FAILURE;
+    }
+    if (java.util.Arrays.asList(args).contains("--verbose")) {
+      for (String message : Backends.openClCompilerMessages()) {
+        err.println("OpenCL compiler output for " + message);
+      }
     }
     out.flush();
     err.flush();

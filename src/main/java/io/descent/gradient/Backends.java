@@ -66,6 +66,14 @@ public final class Backends {
   }
 
   /**
+   * What the OpenCL compiler said in this process's successful builds, one entry per build that
+   * said anything (see {@link OpenClBackend#compilerMessages()}); nothing of it is printed.
+   */
+  public static List<String> openClCompilerMessages() {
+    return OpenClBackend.compilerMessages();
+  }
+
+  /**
    * Opens one backend kind, or throws {@link BackendUnavailableException} saying why not.
    *
    * @throws NoSuchDeviceException when {@code openCl} names a device this machine does not have

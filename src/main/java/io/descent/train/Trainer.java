@@ -252,7 +252,8 @@ public final class Trainer {
       if (backend.info().kind() == BackendKind.OPENCL) {
         try {
           polish = opener.open(BackendKind.OPENCL, train, standardization, config.loss(),
-              new OpenClOptions(config.openCl().device(), backend.info().layout(), "double"));
+              new OpenClOptions(config.openCl().device(), backend.info().layout(), "double",
+                  config.openCl().tuning()));
         } catch (BackendUnavailableException e) {
           listener.message("float64 polish on opencl unavailable (" + e.getMessage()
               + "); using the reference");

@@ -97,7 +97,9 @@ final class Cl {
         deviceLong(id, CL.CL_DEVICE_GLOBAL_MEM_SIZE),
         deviceLong(id, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE), fp64);
     return new ClDevice(platform, id, description, deviceLong(id, CL.CL_DEVICE_LOCAL_MEM_SIZE),
-        deviceSize(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE));
+        deviceSize(id, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE),
+        deviceInt(id, CL.CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT),
+        deviceString(id, CL.CL_DRIVER_VERSION));
   }
 
   static String platformString(cl_platform_id platform, int param) {

@@ -91,19 +91,27 @@ final class ClContext implements AutoCloseable {
     String[] sources = {source(COMMON), source(file)};
     KernelBuildException failure = null;
     for (int attempt = 1; attempt <= BUILD_ATTEMPTS; attempt++) {
-      cl_program program;
+      final cl_program program;
       synchronized (BUILD_LOCK) {
         program = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
       }
       LIVE.incrementAndGet();
+      String printed = "";
       try {
         synchronized (BUILD_LOCK) {
-          CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
+          printed = CompilerOutput.during(() -> CL.clBuildProgram(program, 1,
+              new cl_device_id[] {device.id()}, options, null, null)).output();
         }
         programs.put(key, program);
+        BuildLogs.record(file, device.name(), options, withPrinted(buildLog(program), printed));
         return program;
       } catch (CLException e) {
-        String log = buildLog(program);
+        for (Throwable t : e.getSuppressed()) {
+          if (t instanceof CompilerOutput.CompilerMessage m) {
+            printed = m.getMessage();
+          }
+        }
+        String log = withPrinted(buildLog(program), printed);
         synchronized (BUILD_LOCK) {
           CL.clReleaseProgram(program);
         }
@@ -115,6 +123,14 @@ final class ClContext implements AutoCloseable {
       }
     }
     throw failure;
+  }
+
+  /** The build log, followed by what the compiler printed to standard error, if anything. */
+  private static String withPrinted(String log, String printed) {
+    if (printed == null || printed.isEmpty()) {
+      return log;
+    }
+    return log.isEmpty() ? printed : log + "\n" + printed;
   }
 
   /**

@@ -50,7 +50,7 @@ import org.jocl.cl_mem;
  *
  * <p>Usage: {@code java -cp "target/classes:target/lib/*"
  * io.descent.gradient.opencl.KernelBenchmark [--device D] [--layout auto|cpu|gpu] [--rows N]
- * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--vw W] [--rb B]
+ * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--tuning auto|measure|device] [--vw W] [--rb B]
  * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]...} (defaults: every device, auto
  * layout, 1,000,000 x 64, logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items
  * override the CPU layout's tunables, --wgs and --rt the GPU layout's, and --define any kernel
@@ -128,7 +128,7 @@ public final class KernelBenchmark {
     ClDevice device = OpenClBackend.select(Cl.devices(), options.device());
     String layout = layout(device, options);
     OpenClOptions exact = new OpenClOptions(String.valueOf(device.description().index()), layout,
-        options.precision());
+        options.precision(), options.tuning());
     double[] theta = new double[features + 1];
     SplittableRandom rnd = new SplittableRandom(7);
     for (int j = 0; j <= features; j++) {
@@ -158,7 +158,9 @@ public final class KernelBenchmark {
       return new Comparison(
           new Throughput(device.name(), "read", layout, bytes, repeats, median(read)),
           new Throughput(device.name(), loss.label() + " evaluation (" + backend.kernelName()
-              + ", " + backend.info().precision() + ")", layout, bytes, repeats, median(eval)),
+              + ", " + backend.info().precision() + (backend.cpuShape() == null ? ""
+              : ", " + backend.cpuShape().summary()) + ")", layout, bytes, repeats,
+              median(eval)),
           median(ratios));
     }
   }
@@ -221,6 +223,7 @@ public final class KernelBenchmark {
   private static void run(String[] args) {
     String deviceChoice = null;
     String layout = "auto";
+    String tuningMode = OpenClOptions.DEFAULT_TUNING;
     int rows = 1_000_000;
     int features = 64;
     int warmup = 5;
@@ -238,6 +241,7 @@ public final class KernelBenchmark {
       switch (args[i]) {
         case "--device" -> deviceChoice = value;
         case "--layout" -> layout = value;
+        case "--tuning" -> tuningMode = require(args[i], value);
         case "--loss" -> loss = Loss.valueOf(require(args[i], value).toUpperCase(Locale.ROOT));
         case "--rows" -> rows = number(args[i], value);
         case "--features" -> features = number(args[i], value);
@@ -261,7 +265,7 @@ public final class KernelBenchmark {
     System.out.printf(Locale.ROOT, "%d x %d float32 (%.0f MB), %d warm-up + %d timed runs, %s%n",
         rows, features, 4.0 * rows * features / 1e6, warmup, repeats, tuning);
     for (String choice : choices) {
-      OpenClOptions options = new OpenClOptions(choice, layout, "float");
+      OpenClOptions options = new OpenClOptions(choice, layout, "float", tuningMode);
       Comparison r = compare(options, loss, rows, features, warmup, repeats, tuning);
       System.out.println(r.read().device());
       System.out.println("  (a) " + r.read().summary());
@@ -341,7 +345,8 @@ public final class KernelBenchmark {
       try {
         cl_mem data = context.buffer(CL.CL_MEM_READ_ONLY, bytes, "the read buffer");
         context.write(data, 0, bytes, Pointer.to(x));
-        String vw = "-DVW=" + tuning.vectorWidth();
+        String vw = "-DVW=" + (tuning.vectorWidth() != 0 ? tuning.vectorWidth()
+            : CpuShape.fromDevice(device, false).vectorWidth());
         String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
         boolean cpu = layout.equals("cpu");
         int wgs = 1;

@@ -74,7 +74,7 @@ public final class OpenClBackend implements GradientBackend {
   /** Float64 relative error bound against the reference. */
   static final double DOUBLE_TOLERANCE = 1e-12;
 
-  private static final String CPU_FILE = "gradient_cpu.cl";
+  static final String CPU_FILE = "gradient_cpu.cl";
   private static final String GPU_FILE = "gradient_gpu.cl";
   /** Floats per upload slab when the host standardizes while uploading (16 MiB). */
   private static final int SLAB_FLOATS = 1 << 22;
@@ -82,6 +82,8 @@ public final class OpenClBackend implements GradientBackend {
   /** The three kernels and how their partial rows look. */
   private enum Kind {
     CPU("gradient_cpu", true),
+    /** The CPU kernel over a shuffled batch's rows (a separate kernel: see gradient_cpu.cl). */
+    CPU_GATHER("gradient_cpu_gather", true),
     GPU_NARROW("gradient_gpu_narrow", false),
     GPU_WIDE("gradient_gpu_wide", true);
 
@@ -108,6 +110,10 @@ public final class OpenClBackend implements GradientBackend {
   private final Tuning tuning;
   private final Kind kind;
   private final cl_kernel kernel;
+  /** The CPU layout's kernel for shuffled batches, created on first use; else null. */
+  private cl_kernel gatherKernel;
+  /** The CPU layout's vector width and rows per block; null in the GPU layout. */
+  private final CpuShape cpuShape;
   private final boolean doublePrecision;
   private final int realBytes;
   private final int rows;
@@ -171,7 +177,29 @@ public final class OpenClBackend implements GradientBackend {
     String layout = options.layout().equals("auto")
         ? (device.description().type() == DeviceDescription.Type.CPU ? "cpu" : "gpu")
         : options.layout();
-    return new OpenClBackend(data, standardization, loss, device, layout, fp64, tuning);
+    CpuShape shape = layout.equals("cpu") ? cpuShape(device, fp64, tuning, options.tuning())
+        : null;
+    return new OpenClBackend(data, standardization, loss, device, layout, fp64, tuning, shape);
+  }
+
+  /**
+   * The CPU kernel's shape: what {@code tuning} sets explicitly (for tuning runs), else by
+   * {@code mode} (see {@link OpenClOptions#tuning()}) a cached measurement, a new one, or the
+   * device's register widths.
+   */
+  static CpuShape cpuShape(ClDevice device, boolean fp64, Tuning tuning, String mode) {
+    CpuShape widths = CpuShape.fromDevice(device, fp64);
+    if (tuning.vectorWidth() != 0 || tuning.rowsPerBlock() != 0) {
+      return new CpuShape(tuning.vectorWidth() != 0 ? tuning.vectorWidth()
+          : widths.vectorWidth(), tuning.rowsPerBlock() != 0 ? tuning.rowsPerBlock()
+          : widths.rowsPerBlock(), "set");
+    }
+    TuningCache cache = TuningCache.user();
+    return switch (mode) {
+      case "measure" -> CpuTuner.measure(device, fp64, cache);
+      case "device" -> widths;
+      default -> cache.read(device, fp64).orElse(widths);
+    };
   }
 
   /** Refuses float64 on a device without {@code cl_khr_fp64}. */
@@ -189,6 +217,15 @@ public final class OpenClBackend implements GradientBackend {
    */
   public static int liveObjects() {
     return ClContext.LIVE.get();
+  }
+
+  /**
+   * What the OpenCL compiler said in this process's successful builds (warnings, notes), one
+   * entry per build that said anything, oldest first. None of it is printed: PoCL's compiler
+   * writes to the process's standard error, which each build redirects into its log.
+   */
+  public static List<String> compilerMessages() {
+    return BuildLogs.all();
   }
 
   /**
@@ -256,9 +293,10 @@ public final class OpenClBackend implements GradientBackend {
   }
 
   private OpenClBackend(Dataset data, Standardization standardization, Loss loss,
-      ClDevice device, String layout, boolean doublePrecision, Tuning tuning) {
+      ClDevice device, String layout, boolean doublePrecision, Tuning tuning, CpuShape cpuShape) {
     this.device = device;
     this.tuning = tuning;
+    this.cpuShape = cpuShape;
     this.doublePrecision = doublePrecision;
     this.realBytes = doublePrecision ? Sizeof.cl_double : Sizeof.cl_float;
     this.rows = data.rows();
@@ -286,8 +324,7 @@ public final class OpenClBackend implements GradientBackend {
         kind = Kind.CPU;
         localSize = 1;
         localBytes = 0;
-        buildOptions = common + " -DVW=" + tuning.vectorWidth() + " -DRB="
-            + tuning.rowsPerBlock() + extra;
+        buildOptions = common + " " + cpuShape.defines() + extra;
         this.kernel = context.kernel(context.program(CPU_FILE, buildOptions), kind.kernelName);
       } else {
         WorkGroupFit.Fitted fitted = WorkGroupFit.fit(context, GPU_FILE, tuning,
@@ -355,7 +392,7 @@ public final class OpenClBackend implements GradientBackend {
         invScale = null;
       }
       upload(data, standardization);
-      setFixedArguments();
+      setFixedArguments(kernel);
     } catch (CLException e) {
       context.close();
       throw new BackendUnavailableException("setting up OpenCL on " + device.name()
@@ -399,8 +436,9 @@ public final class OpenClBackend implements GradientBackend {
   private int maxSlots(int count, int wgs) {
     int cu = Math.max(1, device.description().computeUnits());
     return switch (kind) {
-      case CPU -> (int) Math.max(1, Math.min((long) tuning.itemsPerComputeUnit() * cu,
-          ((long) count + tuning.rowsPerBlock() - 1) / tuning.rowsPerBlock()));
+      case CPU, CPU_GATHER -> (int) Math.max(1, Math.min(
+          (long) tuning.itemsPerComputeUnit() * cu,
+          ((long) count + cpuShape.rowsPerBlock() - 1) / cpuShape.rowsPerBlock()));
       case GPU_NARROW -> (int) Math.max(1,
           ((long) count + (long) wgs * tuning.rowsPerItem() - 1) / ((long) wgs
               * tuning.rowsPerItem()));
@@ -476,14 +514,29 @@ public final class OpenClBackend implements GradientBackend {
   }
 
   /** Arguments that never change: d, theta, the means, the partial buffer, local memory. */
-  private void setFixedArguments() {
-    CL.clSetKernelArg(kernel, 6, Sizeof.cl_int, Pointer.to(new int[] {features}));
-    CL.clSetKernelArg(kernel, 7, Sizeof.cl_mem, Pointer.to(theta));
-    CL.clSetKernelArg(kernel, 8, Sizeof.cl_mem, Pointer.to(center));
-    CL.clSetKernelArg(kernel, 9, Sizeof.cl_mem, Pointer.to(partial));
+  private void setFixedArguments(cl_kernel k) {
+    CL.clSetKernelArg(k, 6, Sizeof.cl_int, Pointer.to(new int[] {features}));
+    CL.clSetKernelArg(k, 7, Sizeof.cl_mem, Pointer.to(theta));
+    CL.clSetKernelArg(k, 8, Sizeof.cl_mem, Pointer.to(center));
+    CL.clSetKernelArg(k, 9, Sizeof.cl_mem, Pointer.to(partial));
     if (kind != Kind.CPU) {
-      CL.clSetKernelArg(kernel, 11, localBytes, null);
+      CL.clSetKernelArg(k, 11, localBytes, null);
     }
+  }
+
+  /**
+   * The kernel for a launch: in the CPU layout a shuffled batch ({@code gather}) has its own,
+   * created (and so, on PoCL, compiled) only when a fit first needs it.
+   */
+  private cl_kernel kernelFor(boolean gather) {
+    if (!gather || kind != Kind.CPU) {
+      return kernel;
+    }
+    if (gatherKernel == null) {
+      gatherKernel = cl.kernel(cl.program(CPU_FILE, buildOptions), Kind.CPU_GATHER.kernelName);
+      setFixedArguments(gatherKernel);
+    }
+    return gatherKernel;
   }
 
   @Override
@@ -647,6 +700,7 @@ public final class OpenClBackend implements GradientBackend {
   /** Enqueues the kernel over {@code count} rows of one chunk; returns the partial rows used. */
   private int launch(Chunk chunk, cl_mem index, int first, int count, int slot0) {
     int slots = maxSlots(count, localSize);
+    cl_kernel kernel = kernelFor(index != null);
     CL.clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(chunk.x));
     CL.clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(chunk.y));
     CL.clSetKernelArg(kernel, 2, Sizeof.cl_mem, Pointer.to(index == null ? noIndex : index));
@@ -737,6 +791,11 @@ public final class OpenClBackend implements GradientBackend {
   /** The bytes of local memory each work-group gets (0 in the cpu layout). */
   long localMemoryBytes() {
     return localBytes;
+  }
+
+  /** The CPU layout's vector width and rows per block, and their origin; null in the GPU layout. */
+  CpuShape cpuShape() {
+    return cpuShape;
   }
 
   /** The options the kernel was built with. */

@@ -15,8 +15,10 @@ import java.util.Map;
  * then disagree (a -DWGS the launch does not use is CL_INVALID_WORK_GROUP_SIZE, a -DRT larger
  * than the host's writes past the local memory it allocated).
  *
- * @param vectorWidth CPU layout: features per vector load (VW: 2, 4, 8 or 16)
- * @param rowsPerBlock CPU layout: rows whose margins form one vector (RB: 2, 4, 8 or 16)
+ * @param vectorWidth CPU layout: features per vector load (VW: 2, 4, 8 or 16), or 0 to choose
+ *     it per device ({@link CpuShape})
+ * @param rowsPerBlock CPU layout: rows whose margins form one vector (RB: 2, 4, 8 or 16), or 0
+ *     to choose it per device
  * @param itemsPerComputeUnit CPU layout: work-items (each one contiguous block of rows) per
  *     compute unit, for load balance across the device's threads
  * @param workGroupSize GPU layout: the largest work-group size to use (WGS, a power of two);
@@ -84,8 +86,9 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
   }
 
   private static void requireWidth(String name, int value) {
-    if (value != 2 && value != 4 && value != 8 && value != 16) {
-      throw new IllegalArgumentException(name + " must be 2, 4, 8 or 16, got " + value);
+    if (value != 0 && value != 2 && value != 4 && value != 8 && value != 16) {
+      throw new IllegalArgumentException(name + " must be 2, 4, 8 or 16 (0: per device), got "
+          + value);
     }
   }
 
@@ -110,9 +113,12 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
     }
   }
 
-  /** The defaults; {@link KernelBenchmark}'s class comment tells how the CPU ones were chosen. */
+  /**
+   * The defaults: the CPU kernel's shapes chosen per device ({@link CpuShape}), the rest as
+   * {@link KernelBenchmark}'s class comment tells.
+   */
   static Tuning defaults() {
-    return new Tuning(8, 16, 8, 128, 16, 8, 32, 4, 0, 0, 0, 0, "");
+    return new Tuning(0, 0, 8, 128, 16, 8, 32, 4, 0, 0, 0, 0, "");
   }
 
   /** The same, with x split into device buffers of at most {@code bytes} bytes. */
