@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,6 +84,30 @@ class InputPathTest {
         model.toString(), "--data", fifo.toString()));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("rows: 32\n"), r.out());
+  }
+
+  /** The shell's {@code <(...)} hands over {@code /dev/fd/N}, a pipe. */
+  @Test
+  void aShellProcessSubstitutionIsReadInOnePass() throws Exception {
+    Path bash = Path.of("/bin/bash");
+    assumeTrue(Files.isExecutable(bash), "no bash");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(bash.toString(), "-c", "\"$JAVA\" -cp \"$CP\" "
+        + Main.class.getName() + " predict --model \"$MODEL\" --data <(cat datasets/mtcars.csv)")
+        .redirectErrorStream(true);
+    pb.environment().put("JAVA", java);
+    pb.environment().put("CP", System.getProperty("java.class.path"));
+    pb.environment().put("MODEL", model.toString());
+    Process p = pb.start();
+    try {
+      String out = assertTimeoutPreemptively(PATIENCE, () -> new String(
+          p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      assertEquals(0, p.waitFor(), out);
+      assertTrue(out.startsWith("prediction\n"), out);
+      assertEquals(33, out.lines().count(), out);
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   @Test
