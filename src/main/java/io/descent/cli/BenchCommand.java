@@ -13,7 +13,6 @@ import io.descent.bench.FitRow;
 import io.descent.gradient.BackendKind;
 import io.descent.loss.Loss;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -122,9 +121,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchConfig config = config();
-    for (Path p : new Path[] {csv, json, plot}) {
-      requireDirectory(p);
-    }
+    new CommandFiles().output("--csv", csv).output("--json", json).output("--plot", plot).check();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Interrupts.Activity activity = Interrupts.activity(err, "benchmarking", csv, json,
@@ -195,16 +192,6 @@ final class BenchCommand implements Callable<Integer> {
       if (v <= 0) {
         throw usage(option + " must be > 0, got " + v);
       }
-    }
-  }
-
-  private void requireDirectory(Path file) {
-    if (file == null) {
-      return;
-    }
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw usage(file + ": directory " + dir + " does not exist");
     }
   }
 

@@ -94,6 +94,16 @@ final class CliSupport {
     AtomicFile.write(file, content);
   }
 
+  /**
+   * Flushes what a command wrote to standard output, failing if any of it was lost: a
+   * {@link PrintWriter} keeps its errors to itself (a closed pipe, a full disk).
+   */
+  static void flushStandardOutput(PrintWriter out) throws IOException {
+    if (out.checkError()) {
+      throw new IOException("standard output: write failed (output incomplete)");
+    }
+  }
+
   static void printSummary(PrintWriter out, FitResult r) {
     out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());
     out.printf(Locale.ROOT, "optimizer: %s%n", r.optimizer());

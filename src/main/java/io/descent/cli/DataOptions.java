@@ -28,6 +28,11 @@ final class DataOptions {
       description = "For a logistic target with two string labels: the one that means 1.")
   String positiveLabel;
 
+  /** The data file, to be checked with the command's outputs. */
+  CommandFiles files() {
+    return new CommandFiles().input("--data", data, "a CSV file");
+  }
+
   char delimiterChar() {
     String d = delimiter.equals("\\t") || delimiter.equalsIgnoreCase("tab") ? "\t" : delimiter;
     if (d.length() != 1) {

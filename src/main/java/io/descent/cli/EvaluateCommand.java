@@ -38,6 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    input.files().check();
     ModelMetrics metrics;
     try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
         "reading " + input.modelFile)) {

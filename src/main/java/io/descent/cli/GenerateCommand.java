@@ -39,7 +39,7 @@ final class GenerateCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--out", required = true, paramLabel = "FILE.csv",
-      description = "Where to write the CSV (atomically).")
+      description = "Where to write the CSV (atomically), or - for standard output.")
   Path out;
 
   @Mixin
@@ -55,11 +55,21 @@ final class GenerateCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage().replace("rows", "--rows")
           .replace("features", "--features"));
     }
+    new CommandFiles().outputOrStandardOutput("--out", out).check();
+    boolean toStandardOutput = CommandFiles.isStandardOutput(out);
     try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
-        "writing " + out, out)) {
-      AtomicFile.write(out, data::write);
+        "writing " + out, toStandardOutput ? null : out)) {
+      if (toStandardOutput) {
+        activity.doing("writing to standard output", "the output is incomplete");
+        PrintWriter w = spec.commandLine().getOut();
+        data.write(w);
+        CliSupport.flushStandardOutput(w);
+      } else {
+        AtomicFile.write(out, data::write);
+      }
     }
-    PrintWriter w = spec.commandLine().getOut();
+    // The data took standard output: the summary goes with the messages.
+    PrintWriter w = toStandardOutput ? spec.commandLine().getErr() : spec.commandLine().getOut();
     w.printf(Locale.ROOT, "wrote %s: %d rows x %d features, %s target, seed %d%n", out, rows,
         features, loss.label(), seed);
     w.printf(Locale.ROOT, "generating model on standardized features: intercept %s, weights %s%n",

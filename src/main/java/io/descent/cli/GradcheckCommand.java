@@ -75,6 +75,7 @@ final class GradcheckCommand implements Callable<Integer> {
       kinds = List.of(BackendKind.OPENCL, BackendKind.ND4J);
     }
     DeviceOptions.noticeIgnored(err, backend, spec.commandLine().getParseResult());
+    data.files().check();
     Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.gradcheck());
     List<GradientCheck.Row> rows = GradientCheck.run(dataset, loss, l2, !noStandardize, kinds,
         required, device.openCl(), seed, line -> {

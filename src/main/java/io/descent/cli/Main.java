@@ -8,6 +8,8 @@ import io.descent.model.ModelFormatException;
 import io.descent.train.VerificationException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,9 +51,10 @@ public final class Main {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("descent: " + ex.getMessage());
+      // One line, as every error: the hint to the command's help goes at its end.
       CommandLine sub = ex.getCommandLine();
-      err.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help' for usage.");
+      err.println("descent: " + oneLine(ex) + " (try '" + sub.getCommandSpec().qualifiedName()
+          + " --help')");
       err.flush();
       return BAD_INPUT;
     });
@@ -131,15 +134,20 @@ public final class Main {
   }
 
   static String oneLine(Throwable ex) {
-    if (ex instanceof NoSuchFileException n) {
+    Throwable e = ex instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
+    if (e instanceof NoSuchFileException n) {
       return n.getFile() + ": no such file";
     }
-    if (ex instanceof UncheckedIOException u && u.getCause() instanceof NoSuchFileException n) {
-      return n.getFile() + ": no such file";
+    if (e instanceof AccessDeniedException a) {
+      return a.getFile() + ": permission denied";
     }
-    String m = ex.getMessage();
+    if (e instanceof FileSystemException f && f.getReason() == null && f.getFile() != null) {
+      // The JDK names the file alone ("d.csv"): say what went wrong with it.
+      return f.getFile() + ": " + f.getClass().getSimpleName();
+    }
+    String m = e.getMessage();
     if (m == null || m.isBlank()) {
-      m = ex.getClass().getSimpleName();
+      m = e.getClass().getSimpleName();
     }
     return m.replace('\n', ' ');
   }

@@ -24,6 +24,12 @@ final class ModelInputOptions {
       description = "Field delimiter (default: ${DEFAULT-VALUE}).")
   String delimiter;
 
+  /** The model and data files, to be checked with the command's outputs. */
+  CommandFiles files() {
+    return new CommandFiles().input("--model", modelFile, "a model file")
+        .input("--data", data, "a CSV file");
+  }
+
   LinearModel readModel() throws IOException {
     return ModelFile.read(modelFile).model();
   }

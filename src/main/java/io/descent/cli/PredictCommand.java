@@ -25,7 +25,8 @@ final class PredictCommand implements Callable<Integer> {
   ModelInputOptions input;
 
   @Option(names = "--out", paramLabel = "FILE.csv",
-      description = "Write predictions here (default: standard output).")
+      description = "Write predictions here (atomically), or to standard output with - (the"
+          + " default).")
   Path out;
 
   @Mixin
@@ -33,20 +34,22 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    input.files().outputOrStandardOutput("--out", out).check();
+    Path file = CommandFiles.isStandardOutput(out) ? null : out;
     try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
-        "reading " + input.modelFile, out)) {
+        "reading " + input.modelFile, file)) {
       LinearModel model = input.readModel();
       activity.doing("reading " + input.data);
       Dataset dataset = input.readData(model, null, null, HeapNeeds.predict());
-      if (out != null) {
-        activity.writing(out);
-        PredictionWriter.write(out, model, dataset);
-        activity.written(out);
+      if (file != null) {
+        activity.writing(file);
+        PredictionWriter.write(file, model, dataset);
+        activity.written(file);
       } else {
         activity.doing("writing predictions to standard output", "the output is incomplete");
         PrintWriter w = spec.commandLine().getOut();
         PredictionWriter.write(w, model, dataset);
-        w.flush();
+        CliSupport.flushStandardOutput(w);
       }
     }
     return Main.OK;

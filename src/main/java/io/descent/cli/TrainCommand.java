@@ -180,6 +180,8 @@ final class TrainCommand implements Callable<Integer> {
         .seed(seed);
     // Checks every hyperparameter before the data is read.
     TrainingConfig config = descent.config();
+    data.files().output("--out", this.out).output("--checkpoint", checkpoint)
+        .output("--history", history).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, history)) {

@@ -3,6 +3,7 @@ package io.descent.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +24,10 @@ import java.util.Set;
  * reader straight into the float array. For a file, a first pass counts the rows by scanning
  * bytes (fast, and the operating system caches the file for the second pass), so the feature
  * array is allocated once at its exact size: peak memory is about {@code rows * features * 4}
- * bytes plus buffers. A {@link Reader} cannot be read twice, so {@link #read(Reader, String)}
- * collects rows in chunks of about 4 MB and copies them into the final array at the end, which
- * briefly needs twice the memory.
+ * bytes plus buffers. A {@link Reader}, and a file that is not a regular file (a named pipe,
+ * {@code /dev/stdin}), cannot be read twice: those are read in one pass that collects rows in
+ * chunks of about 4 MB and copies them into the final array at the end, which briefly needs
+ * twice the memory; the heap is then checked as each chunk is added.
  *
  * <p><b>Format.</b> RFC 4180: fields separated by the delimiter, quoted fields may contain
  * delimiters, line breaks and doubled quotes ({@code ""}). Also accepted: LF, CRLF or CR line
@@ -227,15 +229,27 @@ public final class CsvReader {
   /**
    * Reads a UTF-8 CSV file. Messages name the file as {@code file.toString()} prints it.
    *
-   * <p>Before reading any row it counts them, and checks that the heap has room for the dataset
-   * and the {@link #heapNeeds()} (after one garbage collection).
+   * <p>Before reading any row of a regular file it counts them, and checks that the heap has
+   * room for the dataset and the {@link #heapNeeds()} (after one garbage collection). Anything
+   * else that can be read (a named pipe, {@code /dev/stdin}) is read in one pass, checking the
+   * heap as the rows grow.
    *
    * @throws DataFormatException for any problem with the content
    * @throws InsufficientMemoryException when the heap has too little room
+   * @throws java.nio.file.FileSystemException when the file is a directory
    * @throws IOException when the file cannot be read
    */
   public Dataset read(Path file) throws IOException {
     String name = file.toString();
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(name, null, "is a directory, not a CSV file");
+    }
+    if (!Files.isRegularFile(file)) {
+      // A pipe (a FIFO, /dev/stdin, a shell's <(...)) can be read only once: no counting pass.
+      try (Reader in = new Utf8Reader(Files.newInputStream(file))) {
+        return new Parse(in, name, -1).run();
+      }
+    }
     long records;
     try (InputStream in = Files.newInputStream(file)) {
       records = CsvRowCounter.countRecords(in, options.delimiter());
@@ -318,6 +332,10 @@ public final class CsvReader {
       List<HeapNeed> needs = new ArrayList<>();
       needs.add(HeapNeed.DATASET);
       needs.addAll(heapNeeds);
+      requireHeap(needs, n, d);
+    }
+
+    private void requireHeap(List<HeapNeed> needs, long n, int d) {
       long needed = 0;
       for (HeapNeed need : needs) {
         needed = saturatedAdd(needed, need.bytes(n, d));
@@ -331,6 +349,22 @@ public final class CsvReader {
         throw new InsufficientMemoryException(file, n, d, needs, rt.maxMemory(),
             rt.totalMemory() - rt.freeMemory());
       }
+    }
+
+    /**
+     * For a read in one pass, before a new chunk of {@code chunkRows} rows: the heap must hold
+     * the chunk, and the final dataset of the rows read so far and that chunk (copied out of the
+     * chunks at the end) with what the caller allocates after it. The rows read so far are in
+     * use already.
+     */
+    private void requireHeapToGrow(long rowsRead, int chunkRows) {
+      long n = rowsRead + chunkRows;
+      int d = rows.features;
+      List<HeapNeed> needs = new ArrayList<>();
+      needs.add(HeapNeed.DATASET);
+      needs.add(new HeapNeed("the next chunk of rows", 0, 0, (long) chunkRows * d * Float.BYTES));
+      needs.addAll(heapNeeds);
+      requireHeap(needs, n, d);
     }
 
     private static long saturatedAdd(long a, long b) {
@@ -462,6 +496,9 @@ public final class CsvReader {
         }
         if (expectedRows >= 0 && row >= expectedRows) {
           throw changed(recordLine);
+        }
+        if (expectedRows < 0 && rows.startsChunk(row)) {
+          requireHeapToGrow(row, rows.chunkRows);
         }
         rows.start(row);
         int c = 0;
@@ -677,7 +714,7 @@ public final class CsvReader {
     final int features;
     private final float[] exact;
     private final List<float[]> chunks;
-    private final int chunkRows;
+    final int chunkRows;
     float[] x;
     int base;
     double[] y;
@@ -696,6 +733,11 @@ public final class CsvReader {
         y = new double[1024];
       }
       x = exact;
+    }
+
+    /** Whether {@link #start} allocates a new chunk for this row. */
+    boolean startsChunk(int row) {
+      return exact == null && row % chunkRows == 0;
     }
 
     void start(int row) {

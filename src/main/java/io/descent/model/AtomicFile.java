@@ -7,16 +7,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a text file so that readers see either the old file or the complete new one, never a
@@ -27,10 +34,27 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>The same holds when the JVM exits during a write (Ctrl-C, SIGTERM, {@code System.exit} from
  * another thread): a shutdown hook, registered with the first write, deletes the temporary files
  * of every write in progress ({@link #abandonAll}), and those writes never move into place; a
- * writing thread that reaches the move then waits for the JVM to halt.
+ * writing thread that reaches the move then waits for the JVM to halt. A write counts as done
+ * once its move has happened: an exit after that leaves the new file in place.
+ *
+ * <p>Where the destination is a symbolic link, the file at the end of its links is replaced (the
+ * temporary file goes beside that file, and the link stays a link). A device or a named pipe
+ * ({@code /dev/null}, a FIFO) is written directly, without a temporary file: it cannot be
+ * replaced, only written. A directory is refused.
+ *
+ * <p>Temporary files are named {@code .NAME.PID.RANDOM.tmp}, with the writer's process id. A
+ * writer killed without its shutdown hook ({@code kill -9}) leaves its temporary file; the next
+ * write to the same destination deletes those of processes that no longer run.
+ *
+ * <p>Failures name the destination: {@code out.json: No space left on device (nothing
+ * written)}.
  */
 public final class AtomicFile {
   private static final Object LOCK = new Object();
+  /** As Linux's limit on the links followed in resolving one path. */
+  private static final int MAX_LINKS = 40;
+  /** After {@code .NAME.}: the writer's process id and a random number. */
+  private static final Pattern TEMP_SUFFIX = Pattern.compile("([0-9]+)\\.[0-9a-f]+\\.tmp");
   /** Temporary files of the writes in progress. Guarded by LOCK. */
   private static final Set<Path> IN_PROGRESS = new LinkedHashSet<>();
   /** Whether the writes in progress were abandoned: the JVM is exiting. Guarded by LOCK. */
@@ -79,26 +103,40 @@ public final class AtomicFile {
 
   /** Fills the temporary file's channel; need not force or close it. */
   private interface ChannelContent {
-    void writeTo(FileChannel channel) throws IOException;
+    void writeTo(WritableByteChannel channel) throws IOException;
   }
 
   private static void writeChannel(Path target, ChannelContent content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
+    Path file = destination(target);
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(target.toString(), null, "is a directory");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      writeDirectly(target, file, content);
+      return;
+    }
+    Path dir = file.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new NoSuchFileException(target.toString(), null, "directory does not exist");
     }
-    Path tmp = createTemp(dir, target.getFileName().toString());
+    String stem = stem(file.getFileName().toString());
+    removeStaleTemporaryFiles(dir, stem);
+    Path tmp = createTemp(dir, stem);
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         content.writeTo(channel);
         // Durable before it becomes visible: a crash after the rename must not expose an empty file.
         channel.force(true);
+      } catch (FileSystemException e) {
+        throw e;
+      } catch (IOException e) {
+        throw failed(target, e, " (nothing written)");
       }
       synchronized (LOCK) {
         // Under the lock: the shutdown hook deletes a temporary file before or after its move,
         // never during it.
         awaitHaltIfAbandoned();
-        move(tmp, target);
+        move(tmp, file);
         IN_PROGRESS.remove(tmp);
       }
     } catch (Throwable e) {
@@ -112,6 +150,80 @@ public final class AtomicFile {
       }
       throw e;
     }
+  }
+
+  /**
+   * The file a write to {@code path} replaces: {@code path} itself, or, where it is a symbolic
+   * link, the file at the end of its chain of links (which need not exist yet). Writing there
+   * keeps the link a link.
+   *
+   * @throws FileSystemException if the links loop
+   */
+  public static Path destination(Path path) throws IOException {
+    Path p = path;
+    for (int i = 0; i < MAX_LINKS && Files.isSymbolicLink(p); i++) {
+      Path parent = p.toAbsolutePath().getParent();
+      Path link = Files.readSymbolicLink(p);
+      p = parent == null ? link : parent.resolve(link);
+    }
+    if (Files.isSymbolicLink(p)) {
+      throw new FileSystemException(path.toString(), null, "too many levels of symbolic links");
+    }
+    return p;
+  }
+
+  /**
+   * A device or a named pipe is written in place: it cannot be replaced by a file, and a
+   * temporary file beside it would turn {@code /dev/null} into a regular file.
+   */
+  private static void writeDirectly(Path target, Path file, ChannelContent content)
+      throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      content.writeTo(channel);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      throw failed(target, e, "");
+    }
+  }
+
+  /** An I/O failure that names the file, as the operating system's message does not. */
+  private static FileSystemException failed(Path target, IOException e, String outcome) {
+    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    FileSystemException named = new FileSystemException(target.toString(), null,
+        reason + outcome);
+    named.initCause(e);
+    return named;
+  }
+
+  /**
+   * Deletes temporary files of the same destination left by writers that died without their
+   * shutdown hook ({@code kill -9}, a power cut): those whose name carries the process id of a
+   * process that no longer runs. Files of live processes, and of other hosts sharing the
+   * directory under a process id that runs here, are kept.
+   */
+  private static void removeStaleTemporaryFiles(Path dir, String stem) throws IOException {
+    String prefix = "." + stem + ".";
+    List<Path> stale = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+        f -> f.getFileName().toString().startsWith(prefix))) {
+      for (Path f : files) {
+        Matcher m = TEMP_SUFFIX.matcher(f.getFileName().toString().substring(prefix.length()));
+        if (m.matches()) {
+          long pid = Long.parseLong(m.group(1));
+          if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) {
+            stale.add(f);
+          }
+        }
+      }
+    }
+    for (Path f : stale) {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  private static String stem(String name) {
+    return name.length() > 100 ? name.substring(0, 100) : name;
   }
 
   /**
@@ -153,8 +265,7 @@ public final class AtomicFile {
    * A new empty file next to the destination. Not {@code Files.createTempFile}: that makes the file
    * owner-only on POSIX, and the moved file would keep those permissions instead of the umask's.
    */
-  private static Path createTemp(Path dir, String name) throws IOException {
-    String stem = name.length() > 100 ? name.substring(0, 100) : name;
+  private static Path createTemp(Path dir, String stem) throws IOException {
     synchronized (LOCK) {
       awaitHaltIfAbandoned();
       if (!hooked) {
@@ -169,7 +280,8 @@ public final class AtomicFile {
       for (int attempt = 0; ; attempt++) {
         String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
         try {
-          Path tmp = Files.createFile(dir.resolve("." + stem + "." + suffix + ".tmp"));
+          Path tmp = Files.createFile(dir.resolve("." + stem + "." + ProcessHandle.current().pid()
+              + "." + suffix + ".tmp"));
           IN_PROGRESS.add(tmp);
           return tmp;
         } catch (FileAlreadyExistsException e) {

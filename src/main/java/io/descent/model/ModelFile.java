@@ -18,6 +18,7 @@ import io.descent.loss.Loss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -220,6 +221,10 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
    * @throws IOException if the file cannot be read
    */
   public static ModelFile read(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      throw new FileSystemException(path.toString(), null,
+          "is a directory, not a model file");
+    }
     return parse(Files.readAllBytes(path), path.toString());
   }
 

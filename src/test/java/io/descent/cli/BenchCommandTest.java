@@ -74,7 +74,7 @@ class BenchCommandTest {
     Cli text = Cli.run("bench", "--rows", "10,abc");
     assertEquals(2, text.code());
     assertTrue(text.err().contains("--rows"), text.err());
-    assertTrue(text.err().contains("Try 'descent bench --help'"), text.err());
+    assertTrue(text.err().contains("(try 'descent bench --help')"), text.err());
     Cli zero = Cli.run("bench", "--rows", "1000,0");
     assertEquals(2, zero.code());
     assertTrue(zero.err().contains("--rows must be > 0, got 0"), zero.err());

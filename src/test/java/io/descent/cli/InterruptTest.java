@@ -132,10 +132,18 @@ class InterruptTest {
 
   /** Opens the pipe for writing (once the process opens it for reading) and writes rows. */
   private static OutputStream feed(Path fifo, Process p) throws Exception {
+    return feed(fifo, p, "a,b,y");
+  }
+
+  /**
+   * The same with this header. The pipe is read in one pass, so the header is read at once: it
+   * must name the columns the command needs.
+   */
+  private static OutputStream feed(Path fifo, Process p, String header) throws Exception {
     CompletableFuture<OutputStream> opened = CompletableFuture.supplyAsync(() -> {
       try {
         OutputStream o = Files.newOutputStream(fifo);
-        o.write("a,b,y\n".getBytes(StandardCharsets.UTF_8));
+        o.write((header + "\n").getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < 1000; i++) {
           o.write((i + "," + (i % 7) + "," + (i % 2) + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -186,7 +194,7 @@ class InterruptTest {
     Path predictions = dir.resolve("predictions.csv");
     Process p = descent("predict", "--model", model.toString(), "--data", fifo.toString(),
         "--out", predictions.toString());
-    try (OutputStream feed = feed(fifo, p)) {
+    try (OutputStream feed = feed(fifo, p, "wt,hp,mpg")) {
       Thread.sleep(300);
       signal(p, "INT");
       String output = finish(p);

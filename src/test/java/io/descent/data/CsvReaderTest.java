@@ -407,6 +407,19 @@ class CsvReaderTest {
     }
   }
 
+  /** A pipe cannot be counted first: the heap is checked as each chunk of rows is added. */
+  @Test
+  void aReadInOnePassChecksTheHeapAsItGrows() throws IOException {
+    HeapNeed huge = new HeapNeed("a buffer larger than any heap", 0, 0, 1L << 50);
+    try (Reader in = new java.io.StringReader("a,y\n1,2\n")) {
+      InsufficientMemoryException e = assertThrows(InsufficientMemoryException.class,
+          () -> new CsvReader(Options.numericTarget("y")).withHeapNeeds(List.of(huge))
+              .read(in, "<pipe>"));
+      assertTrue(e.getMessage().startsWith("<pipe>: "), e.getMessage());
+      assertTrue(e.getMessage().contains("the next chunk of rows"), e.getMessage());
+    }
+  }
+
   @Test
   void readerPathReportsErrorsWithTheSourceName() throws IOException {
     try (Reader in = Files.newBufferedReader(CsvReaderErrorsTest.bad("not_a_number.csv"))) {

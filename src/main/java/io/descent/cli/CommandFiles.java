@@ -1,0 +1,181 @@
+package io.descent.cli;
+
+import io.descent.model.AtomicFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The files a command reads and writes, checked together before the command does any work, so
+ * that a mistake in a path costs nothing rather than a whole fit. Each problem is a usage error
+ * (exit 2) of one line naming the path:
+ *
+ * <ul>
+ *   <li>an input must exist, not be a directory, and be readable; a named pipe is fine (it is
+ *       read in one pass);
+ *   <li>an output is written where its symbolic links lead (see {@link AtomicFile}); that file
+ *       must not be a directory, and its directory must exist and be writable (the temporary
+ *       file goes there); a device or named pipe is written in place and must be writable;
+ *       {@value #STANDARD_OUTPUT} means standard output where the command allows it;
+ *   <li>no output may be the same file as an input (compared as files, so hard links, symbolic
+ *       links and {@code ../} spellings are caught), nor as another output (a device or named
+ *       pipe may take several).
+ * </ul>
+ *
+ * <p>Usage: {@code new CommandFiles().input("--data", data, "a CSV file").output("--out",
+ * out).check()}; null paths (options not given) are skipped.
+ */
+final class CommandFiles {
+  /** The name of standard output, where a command allows it. */
+  static final String STANDARD_OUTPUT = "-";
+
+  private record Input(String option, Path path, String kind) {}
+
+  private record Output(String option, Path path, boolean standardOutputAllowed) {}
+
+  /** A checked output: the file it writes, after symbolic links. */
+  private record Destination(Output output, Path file) {
+    String named() {
+      return output.option() + " " + output.path();
+    }
+  }
+
+  private final List<Input> inputs = new ArrayList<>();
+  private final List<Output> outputs = new ArrayList<>();
+
+  /** Whether {@code path} names standard output. */
+  static boolean isStandardOutput(Path path) {
+    return path != null && path.toString().equals(STANDARD_OUTPUT);
+  }
+
+  /**
+   * A file the command reads.
+   *
+   * @param kind what the file should be, for the message when it is a directory ("a CSV file")
+   */
+  CommandFiles input(String option, Path path, String kind) {
+    if (path != null) {
+      inputs.add(new Input(option, path, kind));
+    }
+    return this;
+  }
+
+  /** A file the command writes; standard output is refused. */
+  CommandFiles output(String option, Path path) {
+    if (path != null) {
+      outputs.add(new Output(option, path, false));
+    }
+    return this;
+  }
+
+  /** A file the command writes, or {@value #STANDARD_OUTPUT} for standard output. */
+  CommandFiles outputOrStandardOutput(String option, Path path) {
+    if (path != null) {
+      outputs.add(new Output(option, path, true));
+    }
+    return this;
+  }
+
+  /**
+   * Checks every file.
+   *
+   * @throws NoSuchFileException if an input does not exist
+   * @throws Main.UsageException for any other problem
+   * @throws IOException if a file's status cannot be read
+   */
+  void check() throws IOException {
+    for (Input in : inputs) {
+      checkInput(in);
+    }
+    List<Destination> destinations = new ArrayList<>();
+    for (Output out : outputs) {
+      if (isStandardOutput(out.path())) {
+        if (!out.standardOutputAllowed()) {
+          throw usage(out.option() + " " + STANDARD_OUTPUT + ": this output cannot go to standard"
+              + " output; give a file");
+        }
+      } else {
+        destinations.add(new Destination(out, destination(out.path())));
+      }
+    }
+    for (Destination d : destinations) {
+      for (Input in : inputs) {
+        if (Files.exists(d.file()) && Files.isSameFile(d.file(), in.path())) {
+          throw usage(d.named() + " is the same file as " + in.option() + " " + in.path()
+              + ": refusing to overwrite an input");
+        }
+      }
+    }
+    for (int i = 0; i < destinations.size(); i++) {
+      for (int j = i + 1; j < destinations.size(); j++) {
+        if (sameFile(destinations.get(i).file(), destinations.get(j).file())) {
+          throw usage(destinations.get(i).named() + " and " + destinations.get(j).named()
+              + " are the same file: give each output its own");
+        }
+      }
+    }
+  }
+
+  private static void checkInput(Input in) throws NoSuchFileException {
+    Path p = in.path();
+    if (!Files.exists(p)) {
+      throw new NoSuchFileException(p.toString());
+    }
+    if (Files.isDirectory(p)) {
+      throw usage(p + ": is a directory, not " + in.kind());
+    }
+    if (!Files.isReadable(p)) {
+      throw usage(p + ": permission denied (cannot read)");
+    }
+  }
+
+  /** The file an output writes, checked: it can be written, and nothing else is lost. */
+  private static Path destination(Path path) throws IOException {
+    Path file = AtomicFile.destination(path);
+    if (Files.isDirectory(file)) {
+      throw usage(path + ": is a directory");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      if (!Files.isWritable(file)) {
+        throw usage(path + ": permission denied (cannot write)");
+      }
+      return file;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    if (!Files.exists(dir)) {
+      throw usage(path + ": directory " + dir + " does not exist");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw usage(path + ": " + dir + " is not a directory");
+    }
+    if (!Files.isWritable(dir)) {
+      throw usage(path + ": directory " + dir + " is not writable");
+    }
+    return file;
+  }
+
+  /**
+   * Whether two outputs would write the same file: the same existing regular file, or the same
+   * name in the same directory. A device or named pipe may take several outputs.
+   */
+  private static boolean sameFile(Path a, Path b) throws IOException {
+    boolean aExists = Files.exists(a);
+    boolean bExists = Files.exists(b);
+    if (aExists && bExists) {
+      return Files.isRegularFile(a) && Files.isRegularFile(b) && Files.isSameFile(a, b);
+    }
+    return !aExists && !bExists && inRealDirectory(a).equals(inRealDirectory(b));
+  }
+
+  private static Path inRealDirectory(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    return absolute.getParent().toRealPath().resolve(absolute.getFileName());
+  }
+
+  private static Main.UsageException usage(String message) {
+    return new Main.UsageException(message);
+  }
+}

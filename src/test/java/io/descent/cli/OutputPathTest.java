@@ -1,0 +1,249 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.descent.model.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * No output path can destroy data: an output that is an input (however spelled), two outputs
+ * on one file, a directory, a missing directory, a device, a named pipe, a symbolic link,
+ * {@code -}, stale temporary files. Each is refused before any work or written as the README's
+ * "Errors and limits" says.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class OutputPathTest {
+  @TempDir
+  Path dir;
+  private Path data;
+  private byte[] dataBytes;
+  private Path model;
+
+  @BeforeEach
+  void copyDataAndTrain() throws IOException {
+    data = dir.resolve("d.csv");
+    Files.copy(Path.of("datasets/mtcars.csv"), data);
+    dataBytes = Files.readAllBytes(data);
+    model = dir.resolve("m.json");
+    Cli r = train("--out", model.toString());
+    assertEquals(0, r.code(), r.err());
+  }
+
+  private Cli train(String... more) {
+    List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--target",
+        "mpg", "--features", "wt,hp", "--model", "linear", "--backend", "reference"));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  private static void assertOneLine(Cli r, int code, String expected) {
+    assertEquals(code, r.code(), r.out() + r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().startsWith("descent: "), r.err());
+    assertTrue(r.err().contains(expected), r.err());
+  }
+
+  /** Refused before any work: nothing on standard output ("data: ..." comes first in train). */
+  private static void assertRefusedFirst(Cli r, String expected) {
+    assertOneLine(r, 2, expected);
+    assertEquals("", r.out(), "nothing is done before the paths are checked");
+  }
+
+  private List<String> listing(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @ParameterizedTest(name = "train {0} d.csv")
+  @ValueSource(strings = {"--out", "--history", "--checkpoint"})
+  void noTrainOutputReplacesTheData(String option) throws IOException {
+    assertRefusedFirst(train(option, data.toString()), option + " " + data
+        + " is the same file as --data " + data);
+    assertArrayEquals(dataBytes, Files.readAllBytes(data));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"dots", "symlink", "hardlink"})
+  void theSameFileIsCaughtHoweverItIsSpelled(String spelling) throws IOException {
+    Path other = switch (spelling) {
+      case "dots" -> Files.createDirectory(dir.resolve("sub")).resolve("../d.csv");
+      case "symlink" -> Files.createSymbolicLink(dir.resolve("link.csv"), data);
+      default -> Files.createLink(dir.resolve("hard.csv"), data);
+    };
+    assertRefusedFirst(train("--out", other.toString()), "is the same file as --data");
+    assertArrayEquals(dataBytes, Files.readAllBytes(data));
+  }
+
+  @Test
+  void predictRefusesToReplaceItsDataOrItsModel() throws IOException {
+    byte[] modelBytes = Files.readAllBytes(model);
+    Cli onData = Cli.run("predict", "--model", model.toString(), "--data", data.toString(),
+        "--out", data.toString());
+    assertRefusedFirst(onData, "--out " + data + " is the same file as --data " + data);
+    Cli onModel = Cli.run("predict", "--model", model.toString(), "--data", data.toString(),
+        "--out", model.toString());
+    assertRefusedFirst(onModel, "--out " + model + " is the same file as --model " + model);
+    assertArrayEquals(dataBytes, Files.readAllBytes(data));
+    assertArrayEquals(modelBytes, Files.readAllBytes(model));
+  }
+
+  @Test
+  void twoOutputsOnOneFileAreAUsageError() throws IOException {
+    Path history = dir.resolve("h.csv");
+    Files.createDirectory(dir.resolve("sub"));
+    assertRefusedFirst(train("--out", history.toString(), "--history",
+        dir.resolve("sub/../h.csv").toString()), "are the same file");
+    // Also when the file exists already.
+    Files.writeString(history, "old\n");
+    assertRefusedFirst(train("--out", history.toString(), "--history", history.toString()),
+        "--out " + history + " and --history " + history + " are the same file");
+    assertEquals("old\n", Files.readString(history));
+    Path results = dir.resolve("b.csv");
+    assertRefusedFirst(Cli.run("bench", "--csv", results.toString(), "--json",
+        results.toString()), "--csv " + results + " and --json " + results + " are the same file");
+  }
+
+  @Test
+  void aDirectoryIsRefusedBeforeAnyWork() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("models"));
+    assertRefusedFirst(train("--out", folder.toString()), folder + ": is a directory");
+    assertEquals(List.of(), listing(folder));
+  }
+
+  @Test
+  void aMissingDirectoryIsRefusedBeforeAnyWork() {
+    Path out = dir.resolve("no/such/m.json");
+    assertRefusedFirst(train("--out", out.toString()), out + ": directory "
+        + out.getParent() + " does not exist");
+  }
+
+  @Test
+  void devNullIsWrittenNotReplaced() {
+    Path devNull = Path.of("/dev/null");
+    assumeTrue(Files.exists(devNull) && Files.isWritable(devNull));
+    Cli r = Cli.run("predict", "--model", model.toString(), "--data", data.toString(), "--out",
+        "/dev/null");
+    assertEquals(0, r.code(), r.err());
+    assertFalse(Files.isRegularFile(devNull), "/dev/null is still a device");
+  }
+
+  @Test
+  void aFullDeviceIsOneLineAndExitCode1() {
+    Path devFull = Path.of("/dev/full");
+    assumeTrue(Files.exists(devFull) && Files.isWritable(devFull));
+    Cli r = Cli.run("generate", "--rows", "1000", "--features", "3", "--model", "linear",
+        "--out", "/dev/full");
+    assertOneLine(r, 1, "descent: /dev/full: No space left on device");
+    assertFalse(Files.isRegularFile(devFull), "/dev/full is still a device");
+  }
+
+  @Test
+  void aNamedPipeIsWrittenInPlace() throws Exception {
+    Path fifo = dir.resolve("out.csv");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readString(fifo);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Cli r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Cli.run("generate",
+        "--rows", "100", "--features", "2", "--model", "linear", "--out", fifo.toString()));
+    assertEquals(0, r.code(), r.err());
+    String text = read.get(60, TimeUnit.SECONDS);
+    assertTrue(text.startsWith("x0,x1,y\n"), text);
+    assertEquals(101, text.lines().count());
+    assertFalse(Files.isRegularFile(fifo), "the pipe is still a pipe");
+    assertEquals(List.of("d.csv", "m.json", "out.csv"), listing(dir));
+  }
+
+  @Test
+  void aSymbolicLinkStaysALinkAndItsTargetIsReplaced() throws IOException {
+    Path models = Files.createDirectory(dir.resolve("models"));
+    Path real = models.resolve("real.json");
+    Files.writeString(real, "old\n");
+    Path link = Files.createSymbolicLink(dir.resolve("link.json"), Path.of("models/real.json"));
+    Cli r = train("--quiet", "--out", link.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+    assertEquals(Path.of("models/real.json"), Files.readSymbolicLink(link));
+    assertEquals(List.of("wt", "hp"), ModelFile.read(real).model().featureNames());
+    assertEquals(List.of("real.json"), listing(models), "no temporary file left");
+    // A link to a file not there yet creates the file.
+    Path dangling = Files.createSymbolicLink(dir.resolve("new.json"), models.resolve("n.json"));
+    assertEquals(0, train("--quiet", "--out", dangling.toString()).code());
+    assertTrue(Files.isSymbolicLink(dangling));
+    assertTrue(Files.isRegularFile(models.resolve("n.json")));
+  }
+
+  @Test
+  void dashIsStandardOutputWhereThatMakesSense() throws IOException {
+    Cli predict = Cli.run("predict", "--model", model.toString(), "--data", data.toString(),
+        "--out", "-");
+    assertEquals(0, predict.code(), predict.err());
+    assertTrue(predict.out().startsWith("prediction\n"), predict.out());
+    assertEquals(33, predict.out().lines().count());
+    Cli generate = Cli.run("generate", "--rows", "5", "--features", "2", "--model", "linear",
+        "--out", "-");
+    assertEquals(0, generate.code(), generate.err());
+    assertTrue(generate.out().startsWith("x0,x1,y\n"), generate.out());
+    assertEquals(6, generate.out().lines().count(), "the summary goes to standard error");
+    assertTrue(generate.err().contains("wrote -: 5 rows"), generate.err());
+    assertFalse(Files.exists(Path.of("-")), "no file named -");
+    for (String option : List.of("--out", "--history", "--checkpoint")) {
+      assertRefusedFirst(train(option, "-"), option + " -: this output cannot go to standard"
+          + " output; give a file");
+    }
+  }
+
+  @Test
+  void staleTemporaryFilesOfDeadWritersAreRemoved() throws Exception {
+    Process dead = new ProcessBuilder("true").start();
+    assertEquals(0, dead.waitFor());
+    Process alive = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path stale = Files.writeString(dir.resolve(".m.json." + dead.pid() + ".1f2e3d.tmp"), "x");
+      Path live = Files.writeString(dir.resolve(".m.json." + alive.pid() + ".4c5b6a.tmp"), "x");
+      Path other = Files.writeString(dir.resolve(".x.json." + dead.pid() + ".1f2e3d.tmp"), "x");
+      Path unknown = Files.writeString(dir.resolve(".m.json.0123456789abcdef.tmp"), "x");
+      assertEquals(0, train("--quiet", "--out", model.toString()).code());
+      assertFalse(Files.exists(stale), "a dead writer's temporary file is removed");
+      assertTrue(Files.exists(live), "a live writer's temporary file is kept");
+      assertTrue(Files.exists(other), "another destination's temporary files are left alone");
+      assertTrue(Files.exists(unknown), "a file without a process id is left alone");
+    } finally {
+      alive.destroy();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"--l2, abc", "--batch-size, NaN",
+      "--max-iterations, 1.5"})
+  void optionParsingErrorsAreOneLine(String option, String value) {
+    Cli r = train(option, value);
+    assertOneLine(r, 2, option);
+    assertTrue(r.err().contains("(try 'descent train --help')"), r.err());
+  }
+}
