@@ -617,7 +617,7 @@ public final class Trainer {
     private boolean probeSeparates() {
       try (GradientBackend own = polish == null && float32() ? openFloat64() : null) {
         GradientBackend float64 = own != null ? own : polish != null ? polish : backend;
-        double[] found = separation.probe(x -> full(float64, x), theta);
+        double[] found = separation.probe(x -> full(float64, x), theta, test());
         if (found == null) {
           return false;
         }
