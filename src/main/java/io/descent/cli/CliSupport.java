@@ -108,7 +108,7 @@ final class CliSupport {
     out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());
     out.printf(Locale.ROOT, "optimizer: %s%n", r.optimizer());
     out.printf(Locale.ROOT, "result: %s after %d %s (%d evaluations) in %.3f s%n",
-        r.message(), r.epochs() > 0 ? r.epochs() : r.iterations(),
+        FlagNames.of(r.message()), r.epochs() > 0 ? r.epochs() : r.iterations(),
         r.epochs() > 0 ? "epochs" : "iterations", r.evaluations(), r.elapsedSeconds());
     out.printf(Locale.ROOT, "objective: %.17g (float64 reference), gradient norm %.3e, %d rows,"
         + " backend %s%n", r.objective(), r.gradientNorm(), r.trainingRows(),

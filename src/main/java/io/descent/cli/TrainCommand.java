@@ -122,8 +122,10 @@ final class TrainCommand implements Callable<Integer> {
   Double tolerance;
 
   @Option(names = "--objective-tolerance", paramLabel = "TOL",
-      description = "Stop when the objective's relative change is <= TOL (default 1e-12 per"
-          + " iteration twice in a row for full batch, 1e-6 per epoch for mini-batch).")
+      description = "Stop when the objective's relative change is <= TOL (full batch: per"
+          + " iteration twice in a row, default 0, off; mini-batch: the best epoch's, for 5"
+          + " epochs, default 1e-6). Converged only if the --tolerance test holds; otherwise"
+          + " the fit is reported as stalled.")
   Double objectiveTolerance;
 
   @Option(names = "--validation-fraction", defaultValue = "0", paramLabel = "F",
@@ -214,7 +216,7 @@ final class TrainCommand implements Callable<Integer> {
       CliSupport.printSummary(out, result);
     }
     if (result.stopReason() == StopReason.INTERRUPTED) {
-      err.println("descent: " + result.message());
+      err.println("descent: " + FlagNames.of(result.message()));
       if (checkpoint != null) {
         activity.writing(checkpoint);
         new ModelFile(result.model(), result.trainingInfo()).write(checkpoint);
@@ -228,11 +230,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (result.stopReason() == StopReason.DIVERGED
         || result.stopReason() == StopReason.SEPARABLE) {
-      err.println("descent: " + result.message() + (this.out == null ? "" : "; no model written"));
+      err.println("descent: " + FlagNames.of(result.message())
+          + (this.out == null ? "" : "; no model written"));
       return Main.FAILURE;
     }
     if (!result.converged()) {
-      err.println("descent: warning: " + result.message());
+      err.println("descent: warning: " + FlagNames.of(result.message()));
     }
     if (this.out != null) {
       activity.writing(this.out);

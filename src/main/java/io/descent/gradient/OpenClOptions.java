@@ -50,6 +50,11 @@ public record OpenClOptions(String device, String layout, String precision, Stri
     return new OpenClOptions(null, "auto", "float", DEFAULT_TUNING);
   }
 
+  /** The same options with another kernel layout ("auto", "cpu" or "gpu"). */
+  public OpenClOptions withLayout(String newLayout) {
+    return new OpenClOptions(device, newLayout, precision, tuning);
+  }
+
   /** The same options with another precision ("float" or "double"). */
   public OpenClOptions withPrecision(String newPrecision) {
     return new OpenClOptions(device, layout, newPrecision, tuning);

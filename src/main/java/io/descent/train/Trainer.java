@@ -18,7 +18,6 @@ import io.descent.model.LinearModel;
 import io.descent.optim.DifferentiableFunction;
 import io.descent.optim.FullBatchOptimizer;
 import io.descent.optim.Iteration;
-import io.descent.optim.Lbfgs;
 import io.descent.optim.Point;
 import io.descent.optim.UpdateRule;
 import java.util.ArrayList;
@@ -33,12 +32,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * rules, verifies gradients against the reference when asked, and builds the model.
  *
  * <p>Stopping rules, checked after every iteration (full batch) or epoch (mini-batch): gradient
- * norm, relative objective change (twice in a row for full batch), the backend's precision
- * limit (the line search finds no decrease), the iteration/epoch cap, early stopping on a
- * validation split, divergence (NaN/Inf, or an objective that grows for {@value #GROWTH_LIMIT}
- * epochs in a row above its starting value), and separability: for unpenalized logistic
- * regression a mean loss below {@code ln(2)/n} proves every row is classified correctly, so the
- * classes are separable and no finite optimum exists.
+ * norm, relative objective change (twice in a row for full batch; no improvement of the best
+ * epoch for {@value #STALL_EPOCHS} epochs for mini-batches), the backend's precision limit (the
+ * line search finds no decrease), the iteration/epoch cap, early stopping on a validation split,
+ * divergence (NaN/Inf, or an objective that grows for {@value #GROWTH_LIMIT} epochs in a row
+ * above its starting value), and separability (see {@link Separation}).
+ *
+ * <p>However a fit ends (except by failure or interruption), it is judged at its final weights
+ * in float64 on the full data: unpenalized logistic regression is refused as {@link
+ * StopReason#SEPARABLE} when the weights separate the classes or an L-BFGS probe finds weights
+ * that do; and a fit is called converged only when the {@link GradientTest} holds there. A stop
+ * because the objective no longer improves without that is {@link StopReason#STALLED}. A float32
+ * full-batch fit that stops before the test holds in float64 first continues in float64 (the
+ * float64 finish).
  *
  * <p>A trainer can be stopped from another thread ({@link #requestStop()}); the loop ends after
  * the current step with {@link StopReason#INTERRUPTED} and the best parameters so far.
@@ -49,8 +55,6 @@ public final class Trainer {
   private static final double BLOWUP = 1e3;
   /** Epochs without a relative improvement above the objective tolerance that end a fit. */
   static final int STALL_EPOCHS = 5;
-  /** L-BFGS iterations spent looking for separation when a fit reached its cap. */
-  static final int SEPARATION_PROBE = 300;
   /**
    * The relative noise declared for a float32 backend's objective (2^-22, twice float32's unit
    * roundoff): the largest difference from the float64 reference measured over random points on
@@ -148,7 +152,7 @@ public final class Trainer {
         } else {
           loop.runMiniBatch();
         }
-        loop.checkSeparationAtStop();
+        loop.judge();
         FitResult result = loop.result();
         listener.finished(result);
         return result;
@@ -192,6 +196,9 @@ public final class Trainer {
     private final Verifier verifier;
     private final boolean fallback;
     private final int rows;
+    private final Separation separation;
+    private final ReferenceBackend reference;
+    private Point lastReference;
     private GradientBackend polish;
     private int polishFrom;
     private final List<Progress> history = new ArrayList<>();
@@ -202,6 +209,8 @@ public final class Trainer {
     private double initialObjective = Double.POSITIVE_INFINITY;
     private StopReason stopReason;
     private String message;
+    /** What ended a fit that stopped because it stopped improving, before it is judged. */
+    private String trigger;
     // Early stopping state.
     private double bestValidation = Double.POSITIVE_INFINITY;
     private double[] bestTheta;
@@ -221,6 +230,8 @@ public final class Trainer {
       this.start = start;
       this.objective = new Objective(config.loss(), config.l2());
       this.rows = train.rows();
+      this.separation = new Separation(train, standardization);
+      this.reference = new ReferenceBackend(train, standardization, config.loss());
       this.verifier = config.verifyEvery() > 0 || fallback
           ? new Verifier(train, standardization, config.loss(), backend.tolerance()) : null;
       this.theta = new double[train.features() + 1];
@@ -238,32 +249,54 @@ public final class Trainer {
 
     /**
      * Switches to float64 for the rest of a full-batch fit, when float32 arithmetic can make no
-     * further progress before the gradient tolerance: the same OpenCL device in double precision
-     * where it has fp64, otherwise the reference. Float32 rounds the weights themselves to about
-     * 7 digits, so on an ill-conditioned problem (spambase unpenalized, condition number ~6.5e4)
-     * the line search stalls with the objective still 1e-5 above the optimum; a few float64
-     * iterations finish the job (iterative refinement). Returns false when the backend is
-     * float64 already.
+     * further progress before the gradient tolerance (iterative refinement). Float32 rounds the
+     * weights themselves to about 7 digits, so on an ill-conditioned problem (spambase
+     * unpenalized, condition number ~6.5e4) the line search stalls with the objective still 1e-5
+     * above the optimum; a few float64 iterations finish the job.
      */
-    private boolean startPolish() {
-      if (!float32()) {
-        return false;
-      }
+    private void startPolish() {
+      polish = openFloat64();
+      polishFrom = iterations;
+    }
+
+    /**
+     * A float64 backend on the training data: the same OpenCL device in double precision where
+     * it has fp64, otherwise the reference. The caller closes it.
+     */
+    private GradientBackend openFloat64() {
       if (backend.info().kind() == BackendKind.OPENCL) {
         try {
-          polish = opener.open(BackendKind.OPENCL, train, standardization, config.loss(),
-              new OpenClOptions(config.openCl().device(), backend.info().layout(), "double",
-                  config.openCl().tuning()));
+          return opener.open(BackendKind.OPENCL, train, standardization, config.loss(),
+              config.openCl().withPrecision("double").withLayout(backend.info().layout()));
         } catch (BackendUnavailableException e) {
-          listener.message("float64 polish on opencl unavailable (" + e.getMessage()
+          listener.message("float64 on opencl unavailable (" + e.getMessage()
               + "); using the reference");
         }
       }
-      if (polish == null) {
-        polish = new ReferenceBackend(train, standardization, config.loss());
+      return new ReferenceBackend(train, standardization, config.loss());
+    }
+
+    /**
+     * Whether a float32 full-batch fit that is about to stop must go on in float64 first: the
+     * gradient test does not hold in float64 at its weights.
+     */
+    private boolean float64FinishNeeded() {
+      if (polish != null || !float32()) {
+        return false;
       }
-      polishFrom = iterations;
-      return true;
+      Point p = referenceAt(theta);
+      return !test().holds(p.gradient(), p.value());
+    }
+
+    /** The full objective and gradient at x by the float64 reference, for judging a fit. */
+    private Point referenceAt(double[] x) {
+      if (lastReference == null || !java.util.Arrays.equals(lastReference.x(), x)) {
+        Evaluation e = reference.evaluate(x, Batch.all(rows));
+        double[] g = e.gradient().clone();
+        objective.addPenaltyGradient(x, g);
+        lastReference = new Point(x.clone(), e.loss() + objective.penalty(x), g);
+      }
+      return lastReference;
     }
 
     /** The backend's evaluation; a failure inside the backend becomes a BackendFailure. */
@@ -283,7 +316,11 @@ public final class Trainer {
 
     /** Full data term plus penalty, with its gradient. */
     private Point full(double[] x) {
-      Evaluation e = evaluate(x, Batch.all(rows));
+      return full(polish != null ? polish : backend, x);
+    }
+
+    private Point full(GradientBackend active, double[] x) {
+      Evaluation e = evaluate(active, x, Batch.all(rows));
       evaluations++;
       double[] g = e.gradient().clone();
       objective.addPenaltyGradient(x, g);
@@ -306,62 +343,70 @@ public final class Trainer {
       double previous = p.value();
       int smallChanges = 0;
       while (true) {
+        StopReason settled = null;
         if (gradientConverged(p)) {
-          stop(StopReason.GRADIENT_TOLERANCE, null);
-          return;
-        }
-        if (stopRequested.get()) {
-          stop(StopReason.INTERRUPTED, String.format(Locale.ROOT, "interrupted at iteration %d"
-              + " (objective %.10g)", iterations, p.value()));
-          return;
-        }
-        if (iterations >= config.maxIterations()) {
-          stop(StopReason.MAX_ITERATIONS, "stopped at the cap of " + config.maxIterations()
-              + " iterations before converging: raise --max-iterations" + quasiSeparationHint());
-          return;
-        }
-        if (config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0) {
-          Evaluation fresh = evaluate(theta, Batch.all(rows));
-          evaluations++;
-          verifier.verify(iterations, theta, Batch.all(rows), fresh);
-        }
-        Iteration it = run.iterate();
-        iterations++;
-        p = it.point();
-        if (!Double.isFinite(p.value())) {
-          stop(StopReason.DIVERGED, "the objective became " + p.value() + " at iteration "
-              + iterations + ": keep standardization on, or add --l2");
-          return;
-        }
-        theta = p.x().clone();
-        record(p, it.stepSize(), 0);
-        if (separable(p.value(), iterations)) {
-          return;
-        }
-        if (validationStop()) {
-          return;
-        }
-        if (it.lineSearchFailed()) {
-          if (polish == null && !gradientConverged(p) && startPolish()) {
-            // The optimizer starts afresh (new curvature memory) on the float64 function,
-            // which has no noise to declare.
-            run = optimizer.start(f, theta);
-            p = run.current();
-            previous = p.value();
-            smallChanges = 0;
-            continue;
+          settled = StopReason.GRADIENT_TOLERANCE;
+        } else {
+          if (stopRequested.get()) {
+            stop(StopReason.INTERRUPTED, String.format(Locale.ROOT, "interrupted at iteration %d"
+                + " (objective %.10g)", iterations, p.value()));
+            return;
           }
-          stop(StopReason.PRECISION_LIMIT, null);
-          return;
+          if (iterations >= config.maxIterations()) {
+            stop(StopReason.MAX_ITERATIONS, "stopped at the cap of " + config.maxIterations()
+                + " iterations before converging: raise maxIterations(...)"
+                + quasiSeparationHint());
+            return;
+          }
+          if (config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0) {
+            Evaluation fresh = evaluate(theta, Batch.all(rows));
+            evaluations++;
+            verifier.verify(iterations, theta, Batch.all(rows), fresh);
+          }
+          Iteration it = run.iterate();
+          iterations++;
+          p = it.point();
+          if (!Double.isFinite(p.value())) {
+            stop(StopReason.DIVERGED, "the objective became " + p.value() + " at iteration "
+                + iterations + ": keep standardization on, or add a penalty with l2(...)");
+            return;
+          }
+          theta = p.x().clone();
+          record(p, it.stepSize(), 0);
+          if (separable(p.value(), iterations) || validationStop()) {
+            return;
+          }
+          double change = Math.abs(previous - p.value());
+          smallChanges = config.objectiveTolerance() > 0 && change <= config.objectiveTolerance()
+              * Math.max(Math.abs(p.value()), 1e-300) ? smallChanges + 1 : 0;
+          previous = p.value();
+          if (it.lineSearchFailed()) {
+            settled = StopReason.PRECISION_LIMIT;
+          } else if (smallChanges >= 2) {
+            settled = StopReason.OBJECTIVE_TOLERANCE;
+          }
         }
-        double change = Math.abs(previous - p.value());
-        smallChanges = change <= config.objectiveTolerance()
-            * Math.max(Math.abs(p.value()), 1e-300) ? smallChanges + 1 : 0;
-        if (smallChanges >= 2) {
-          stop(StopReason.OBJECTIVE_TOLERANCE, null);
-          return;
+        if (settled == null) {
+          continue;
         }
-        previous = p.value();
+        if (float64FinishNeeded()) {
+          startPolish();
+          // The optimizer starts afresh (new curvature memory) on the float64 function, which
+          // has no noise to declare.
+          run = optimizer.start(f, theta);
+          p = run.current();
+          previous = p.value();
+          smallChanges = 0;
+          continue;
+        }
+        stopSettled(settled, switch (settled) {
+          case PRECISION_LIMIT -> "objective no longer improving (the line search finds no"
+              + " decrease at the backend's precision)";
+          case OBJECTIVE_TOLERANCE -> String.format(Locale.ROOT, "objective no longer improving"
+              + " (relative change below %.1g twice in a row)", config.objectiveTolerance());
+          default -> null;
+        });
+        return;
       }
     }
 
@@ -388,7 +433,7 @@ public final class Trainer {
       int stalled = 0;
       while (true) {
         if (gradientConverged(p)) {
-          stop(StopReason.GRADIENT_TOLERANCE, null);
+          stopSettled(StopReason.GRADIENT_TOLERANCE, null);
           return;
         }
         if (stopRequested.get()) {
@@ -401,8 +446,8 @@ public final class Trainer {
         if (epochs >= config.maxEpochs()) {
           stop(StopReason.MAX_ITERATIONS, String.format(Locale.ROOT, "stopped at the cap of %d"
               + " epochs before converging (the best objective still improved by more than a"
-              + " relative %.1g within the last %d epochs): raise --max-epochs, or let the rate"
-              + " decay with --schedule", config.maxEpochs(), config.objectiveTolerance(),
+              + " relative %.1g within the last %d epochs): raise maxEpochs(...), or let the"
+              + " rate decay with schedule(...)", config.maxEpochs(), config.objectiveTolerance(),
               STALL_EPOCHS) + quasiSeparationHint());
           return;
         }
@@ -453,23 +498,22 @@ public final class Trainer {
               + " reached %.3g, %.0f times its start", p.value(), p.value() / initial), rate));
           return;
         }
-        if (separable(p.value(), epochs)) {
+        if (separable(p.value(), epochs) || validationStop()) {
           return;
         }
-        if (validationStop()) {
-          return;
-        }
-        // Converged when the best objective has not improved by more than the tolerance for
+        // Stalled when the best objective has not improved by more than the tolerance for
         // STALL_EPOCHS epochs: mini-batch noise keeps consecutive epochs apart, so their
-        // difference alone would rarely fall below any useful tolerance.
+        // difference alone would rarely fall below any useful tolerance. Whether that is
+        // convergence, the gradient test decides when the fit is judged.
         if (p.value() < stallBest - config.objectiveTolerance() * Math.abs(stallBest)) {
           stallBest = p.value();
           stalled = 0;
         } else if (config.objectiveTolerance() > 0 && ++stalled >= STALL_EPOCHS) {
           theta = best;
-          stop(StopReason.OBJECTIVE_TOLERANCE, String.format(Locale.ROOT, "converged: the"
-              + " objective has not improved by a relative %.1g for %d epochs; keeping the best"
-              + " epoch's model", config.objectiveTolerance(), STALL_EPOCHS));
+          stopSettled(StopReason.OBJECTIVE_TOLERANCE, String.format(Locale.ROOT, "objective no"
+              + " longer improving (the best epoch's objective has not improved by a relative"
+              + " %.1g for %d epochs; keeping that epoch's model)", config.objectiveTolerance(),
+              STALL_EPOCHS));
           return;
         }
         previous = p.value();
@@ -478,18 +522,16 @@ public final class Trainer {
 
     private String divergenceAdvice(String what, double rate) {
       return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g),"
-          + " keep standardization on, or add --l2", what, epochs, rate);
+          + " keep standardization on, or add a penalty with l2(...)", what, epochs, rate);
     }
 
+    /** The gradient test on the training backend's own gradient (float32 or float64). */
     private boolean gradientConverged(Point p) {
-      double inf = 0;
-      for (double v : p.gradient()) {
-        inf = Math.max(inf, Math.abs(v));
-      }
-      // Scaled by the objective, but never by more than the starting objective: an objective
-      // blowing up must not loosen the test.
-      return inf <= config.gradientTolerance()
-          * Math.max(1.0, Math.min(Math.abs(p.value()), initialObjective));
+      return test().holds(p.gradient(), p.value());
+    }
+
+    private GradientTest test() {
+      return new GradientTest(config.gradientTolerance(), initialObjective);
     }
 
     /**
@@ -509,7 +551,7 @@ public final class Trainer {
       if (due) {
         nextSeparationCheck = 2 * step;
       }
-      if (!(due || value < Math.log(2) / rows) || !completelySeparated()) {
+      if (!(due || value < Math.log(2) / rows) || !separation.separates(theta)) {
         return false;
       }
       stopSeparable();
@@ -517,41 +559,71 @@ public final class Trainer {
     }
 
     /**
-     * A fit that stopped for any other reason than failure is checked once more at its end. One
-     * that reached its cap may just be slow (gradient descent, SGD): an L-BFGS probe from where
-     * it stopped, at most {@value #SEPARATION_PROBE} iterations on the same backend, looks for a
-     * separating hyperplane before the cap is reported (breast_cancer_wdbc needs about 230).
+     * Judges a fit that ended by any other way than failure or interruption, in float64 at its
+     * final weights on the full training data. Unpenalized logistic regression is refused when
+     * the weights separate the classes, or when they do not pass the gradient test and an L-BFGS
+     * probe from them finds weights that do (a slow optimizer may stop anywhere on the way to a
+     * separating hyperplane; a fit that passes it has no such way left to go, since on
+     * separable classes the gradient vanishes only as the loss does). A stop on the objective
+     * (or on a float32 gradient) stands as converged only when the gradient test holds;
+     * otherwise it is {@link StopReason#STALLED}, with the figures.
      */
-    void checkSeparationAtStop() {
-      boolean checkable = stopReason == StopReason.MAX_ITERATIONS
-          || stopReason == StopReason.OBJECTIVE_TOLERANCE
-          || stopReason == StopReason.GRADIENT_TOLERANCE
-          || stopReason == StopReason.PRECISION_LIMIT;
-      if (!checkable || !unpenalizedLogistic()) {
+    void judge() {
+      if (stopReason == StopReason.DIVERGED || stopReason == StopReason.INTERRUPTED
+          || stopReason == StopReason.SEPARABLE) {
         return;
       }
-      if (completelySeparated()) {
+      Point end = referenceAt(theta);
+      GradientTest test = test();
+      boolean holds = test.holds(end.gradient(), end.value());
+      if (unpenalizedLogistic() && (separation.separates(theta) || !holds && probeSeparates())) {
         stopSeparable();
         return;
       }
-      if (stopReason != StopReason.MAX_ITERATIONS) {
+      if (!settled()) {
         return;
       }
-      double[] stoppedAt = theta.clone();
-      var probe = new Lbfgs().start(this::full, theta);
-      for (int k = 1; k <= SEPARATION_PROBE; k++) {
-        Iteration it = probe.iterate();
-        if (it.lineSearchFailed()) {
-          break;
-        }
-        theta = it.point().x().clone();
-        boolean due = k % 10 == 0 || it.point().value() < Math.log(2) / rows;
-        if (due && completelySeparated()) {
-          stopSeparable();
-          return;
-        }
+      String figures = test.describe(end.gradient(), end.value());
+      if (holds) {
+        message = "converged: " + (trigger == null ? "" : trigger + "; ") + figures;
+        return;
       }
-      theta = stoppedAt;
+      stop(StopReason.STALLED, "stalled: " + (trigger != null ? trigger : "the float32 gradient"
+          + " passes the test, the float64 gradient does not") + "; " + figures
+          + stallAdvice());
+    }
+
+    /** Whether the fit stopped because it converged or stopped improving in its own terms. */
+    private boolean settled() {
+      return stopReason == StopReason.GRADIENT_TOLERANCE
+          || stopReason == StopReason.OBJECTIVE_TOLERANCE
+          || stopReason == StopReason.PRECISION_LIMIT;
+    }
+
+    private String stallAdvice() {
+      if (!config.isFullBatch()) {
+        return ": a constant learning rate leaves the weights circling the optimum; let it decay"
+            + " with schedule(...), or train full batch with optimizer(\"lbfgs\")";
+      }
+      return stopReason == StopReason.OBJECTIVE_TOLERANCE
+          ? ": lower objectiveTolerance(...) to go on" : "";
+    }
+
+    /**
+     * Looks for a separating hyperplane from theta, in float64: on the float64 backend of the
+     * float64 finish if one is open, on the training backend if it computes in float64, else on
+     * one opened for the probe. On success theta becomes the separating weights.
+     */
+    private boolean probeSeparates() {
+      try (GradientBackend own = polish == null && float32() ? openFloat64() : null) {
+        GradientBackend float64 = own != null ? own : polish != null ? polish : backend;
+        double[] found = separation.probe(x -> full(float64, x), theta, test());
+        if (found == null) {
+          return false;
+        }
+        theta = found;
+        return true;
+      }
     }
 
     private boolean unpenalizedLogistic() {
@@ -561,42 +633,11 @@ public final class Trainer {
     private void stopSeparable() {
       stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable (every training"
           + " row is classified correctly, so the loss keeps falling towards 0 as the weights"
-          + " grow); add --l2, e.g. --l2 0.01");
+          + " grow); add a penalty with l2(...), e.g. l2(0.01)");
     }
 
-    /** Whether theta puts every training row strictly on the side of its class. */
-    private boolean completelySeparated() {
-      float[] x = train.x();
-      double[] y = train.y();
-      int d = train.features();
-      double[] mean = standardization.mean();
-      double[] scale = standardization.scale();
-      for (int i = 0; i < rows; i++) {
-        double m = theta[0];
-        for (int j = 0; j < d; j++) {
-          m += theta[j + 1] * ((x[i * d + j] - mean[j]) / scale[j]);
-        }
-        if (y[i] > 0.5 ? !(m > 0) : !(m < 0)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /**
-     * For unpenalized logistic regression stopped at its cap: the classes may be quasi-separable
-     * (separable but for rows on the boundary), where the weights also grow without end.
-     */
     private String quasiSeparationHint() {
-      if (!unpenalizedLogistic()) {
-        return "";
-      }
-      double w = 0;
-      for (int j = 1; j < theta.length; j++) {
-        w += theta[j] * theta[j];
-      }
-      return String.format(Locale.ROOT, "; if the weights keep growing (now ||w|| = %.3g), the"
-          + " classes may be quasi-separable and have no finite optimum: add --l2", Math.sqrt(w));
+      return unpenalizedLogistic() ? Separation.quasiSeparationHint(theta) : "";
     }
 
     /** Early stopping: true (and stopped) when validation loss has not improved for patience. */
@@ -641,6 +682,15 @@ public final class Trainer {
     private void stop(StopReason reason, String detail) {
       this.stopReason = reason;
       this.message = detail != null ? detail : reason.description();
+    }
+
+    /**
+     * Stops on a rule that may or may not be convergence; {@link #judge()} decides with the
+     * gradient test. {@code why} says what the rule saw, null for the gradient test itself.
+     */
+    private void stopSettled(StopReason reason, String why) {
+      stop(reason, why);
+      this.trigger = why;
     }
 
     private Map<String, Object> hyperparameters() {
@@ -691,11 +741,9 @@ public final class Trainer {
             evaluate(backend, theta, Batch.all(rows)));
       }
       // The reported objective comes from the float64 reference, whatever backend trained.
-      ReferenceBackend reference = new ReferenceBackend(train, standardization, config.loss());
-      Evaluation e = reference.evaluate(theta, Batch.all(rows));
-      double[] g = e.gradient().clone();
-      objective.addPenaltyGradient(theta, g);
-      double finalObjective = e.loss() + objective.penalty(theta);
+      Point end = referenceAt(theta);
+      double[] g = end.gradient();
+      double finalObjective = end.value();
       LinearModel model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
           train.labels().orElse(null), standardization, theta);
       double verification = verifier == null ? Double.NaN : verifier.largestError();

@@ -160,7 +160,7 @@ class TrainPredictEvaluateTest {
         "malignant", "--model", "logistic", "--backend", "reference", "--out", model.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("no finite optimum: the classes are separable"), r.err());
-    assertTrue(r.err().contains("add --l2"), r.err());
+    assertTrue(r.err().contains("add a penalty with --l2, e.g. --l2 0.01"), r.err());
     assertTrue(!Files.exists(model));
   }
 }

@@ -57,7 +57,7 @@ class ReferenceOptimaTest {
       if (p.dataset().equals("breast_cancer_wdbc") && p.objective().equals("logistic_unpenalized")) {
         FitResult r = Descent.logistic().backend("reference").train(p.load(), null);
         assertEquals(StopReason.SEPARABLE, r.stopReason(), p + ": " + r.message());
-        assertTrue(r.message().contains("add --l2"), r.message());
+        assertTrue(r.message().contains("l2(0.01)"), r.message());
         assertTrue(r.iterations() < 1000, "took " + r.iterations() + " iterations");
       }
     }
