@@ -109,7 +109,8 @@ public final class BackendBenchmark {
     Map<String, Double> initialization = new LinkedHashMap<>();
     Kernels kernels = new Kernels(config.seed());
     List<BenchTarget> targets = new ArrayList<>();
-    for (BenchTarget t : BenchTarget.discover(config.backends(), config.openClDevice())) {
+    for (BenchTarget t : BenchTarget.discover(config.backends(), config.openClDevice(),
+        config.openClTuning())) {
       BenchTarget ready = initialize(t, config.seed(), initialization, kernels);
       if (ready.unavailable() != null) {
         progress.accept("skipped " + ready.label() + ": " + ready.unavailable());
@@ -447,8 +448,7 @@ public final class BackendBenchmark {
         return;
       }
       Dataset tiny = new SyntheticData(ROWS, features, loss, seed).dataset();
-      OpenClOptions options = new OpenClOptions(t.openCl().device(), t.openCl().layout(),
-          precision);
+      OpenClOptions options = t.openCl().withPrecision(precision);
       try (GradientBackend b = Backends.open(BackendKind.OPENCL, tiny,
           Standardization.fit(tiny), loss, options)) {
         sink = b.evaluate(evaluationPoint(features, seed), Batch.all(ROWS)).loss();

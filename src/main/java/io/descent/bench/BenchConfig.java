@@ -1,6 +1,7 @@
 package io.descent.bench;
 
 import io.descent.gradient.BackendKind;
+import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -22,9 +23,12 @@ import java.util.Set;
  * @param repeats timed evaluations, >= 1
  * @param seed the seed of the generated data and of the point theta evaluated at
  * @param fit the end-to-end problem, or null for none
+ * @param openClTuning how the OpenCL CPU kernel's shapes are chosen (see
+ *     {@link OpenClOptions#tuning()})
  */
 public record BenchConfig(List<Integer> rows, List<Integer> features, List<Loss> losses,
-    Set<BackendKind> backends, String openClDevice, int warmup, int repeats, long seed, FitProblem fit) {
+    Set<BackendKind> backends, String openClDevice, int warmup, int repeats, long seed,
+    FitProblem fit, String openClTuning) {
 
   /** Default rows: 10 thousand to 1 million, 64 features (about a minute on 2 cores). */
   public static final List<Integer> DEFAULT_ROWS = List.of(10_000, 100_000, 1_000_000);
@@ -37,8 +41,17 @@ public record BenchConfig(List<Integer> rows, List<Integer> features, List<Loss>
   /** Default seed. */
   public static final long DEFAULT_SEED = 42;
 
+  /** As the canonical constructor, with the default OpenCL tuning. */
+  public BenchConfig(List<Integer> rows, List<Integer> features, List<Loss> losses,
+      Set<BackendKind> backends, String openClDevice, int warmup, int repeats, long seed,
+      FitProblem fit) {
+    this(rows, features, losses, backends, openClDevice, warmup, repeats, seed, fit,
+        OpenClOptions.DEFAULT_TUNING);
+  }
+
   /** Checks every value, naming the rule it breaks, and copies the collections. */
   public BenchConfig {
+    openClTuning = new OpenClOptions(null, null, null, openClTuning).tuning();
     rows = List.copyOf(new LinkedHashSet<>(nonEmpty(rows, "rows")));
     features = List.copyOf(new LinkedHashSet<>(nonEmpty(features, "features")));
     losses = List.copyOf(new LinkedHashSet<>(nonEmpty(losses, "losses")));
@@ -84,6 +97,6 @@ public record BenchConfig(List<Integer> rows, List<Integer> features, List<Loss>
   public String toString() {
     return "BenchConfig[rows=" + rows + ", features=" + features + ", losses=" + losses
         + ", backends=" + backends + ", openClDevice=" + openClDevice + ", warmup=" + warmup + ", repeats=" + repeats + ", seed="
-        + seed + ", fit=" + fit + "]";
+        + seed + ", fit=" + fit + ", openClTuning=" + openClTuning + "]";
   }
 }

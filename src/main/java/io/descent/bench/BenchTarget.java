@@ -30,8 +30,9 @@ record BenchTarget(BackendKind kind, String label, String device, OpenClOptions 
    * can be used, one OpenCL target carries the reason.
    *
    * @param device null for every OpenCL device, else an index or a name substring
+   * @param tuning the OpenCL tuning (see {@link OpenClOptions#tuning()})
    */
-  static List<BenchTarget> discover(Set<BackendKind> kinds, String device) {
+  static List<BenchTarget> discover(Set<BackendKind> kinds, String device, String tuning) {
     List<BenchTarget> targets = new ArrayList<>();
     if (kinds.contains(BackendKind.OPENCL)) {
       String label = BackendKind.OPENCL.label();
@@ -48,7 +49,7 @@ record BenchTarget(BackendKind kind, String label, String device, OpenClOptions 
         }
         for (DeviceDescription d : chosen) {
           targets.add(new BenchTarget(BackendKind.OPENCL, label + ":" + d.index(), d.name(),
-              new OpenClOptions(Integer.toString(d.index()), "auto", "float"), null));
+              new OpenClOptions(Integer.toString(d.index()), "auto", "float", tuning), null));
         }
       } catch (BackendUnavailableException e) {
         targets.add(new BenchTarget(BackendKind.OPENCL, label, "-", null, e.getMessage()));

@@ -73,6 +73,9 @@ final class BenchCommand implements Callable<Integer> {
           + " device).")
   String device;
 
+  @Mixin
+  TuningOption tuning;
+
   @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
       description = "Untimed evaluations before timing, at least; if N > 0, warm-up also"
           + " lasts at least 0.2 s, so small sizes are timed in compiled code (default:"
@@ -184,7 +187,8 @@ final class BenchCommand implements Callable<Integer> {
       throw usage("--fit-features must be > 0, got " + fitFeatures);
     }
     return new BenchConfig(rows, features, losses, EnumSet.copyOf(backends), device, warmup, repeats,
-        seed, fitRows == 0 ? null : new FitProblem(fitRows, fitFeatures, fitLoss));
+        seed, fitRows == 0 ? null : new FitProblem(fitRows, fitFeatures, fitLoss),
+        tuning.checked());
   }
 
   private void positive(String option, List<Integer> values) {

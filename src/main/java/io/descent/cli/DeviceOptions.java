@@ -4,10 +4,11 @@ import io.descent.gradient.OpenClOptions;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
-/** How to run OpenCL: device, kernel layout and precision. Shared by train and gradcheck. */
+/** How to run OpenCL: device, kernel layout, precision, tuning. Shared by train and gradcheck. */
 final class DeviceOptions {
   @Option(names = "--device", paramLabel = "N|NAME",
       description = "OpenCL device: an index from 'descent devices', or else a substring of its"
@@ -25,13 +26,16 @@ final class DeviceOptions {
           + " ${DEFAULT-VALUE}).")
   String precision;
 
+  @Mixin
+  TuningOption tuning;
+
   OpenClOptions openCl() {
-    return new OpenClOptions(device, layout, precision);
+    return new OpenClOptions(device, layout, precision, tuning.checked());
   }
 
   /** The names of these options that were given on the command line, in declaration order. */
   static List<String> given(ParseResult parsed) {
-    return List.of("--device", "--kernel-layout", "--precision").stream()
+    return List.of("--device", "--kernel-layout", "--precision", "--tuning").stream()
         .filter(parsed::hasMatchedOption).toList();
   }
 
