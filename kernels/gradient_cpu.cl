@@ -36,12 +36,21 @@
  * KernelBenchmark). A GPU-style kernel (work-items on adjacent rows, barriers, local-memory
  * trees) runs some forty times slower under PoCL.
  *
- * Partial row of work-item i: partial[(slot0 + i) * 2p ..) with p = d + 2 (slot0 places the
- * rows of one launch after those of the launches before it): p sums (loss, sum r, sum r x_1 ..
- * sum r x_d), then their p Kahan compensations.
+ * Partial row of work-item i: partial[(slot0 + i) * PARTIAL_STRIDE(p) ..) with p = d + 2 (slot0
+ * places the rows of one launch after those of the launches before it): p sums (loss, sum r,
+ * sum r x_1 .. sum r x_d), then their p Kahan compensations. Each row starts on its own 128
+ * bytes: work-items run at the same time on different cores, and rows sharing a cache line made
+ * that line bounce between the cores at every block (false sharing).
  *
- * Tunables: VW (feature vector width: 4, 8 or 16 use the shuffle reduction, 2 a plain one), RB
- * (rows per block: 8 or 16 use the shuffle reduction, 2 or 4 a plain one).
+ * Tunables, chosen per device by the host (CpuShape: never a vector wider than the device's
+ * registers, which clang warns about and splits anyway), or measured there (CpuTuner): VW
+ * (feature vector width: 4, 8 or 16 use the shuffle reduction, 2 a plain one), RB (rows per
+ * block: 8 or 16 use the shuffle reduction, 2 or 4 a plain one), PFD (software prefetch of the
+ * block PFD blocks ahead, 0 for none: on a 2-core AVX2 EPYC under PoCL 3.1, 2 blocks ahead took a
+ * 1M x 64 logistic evaluation from 0.59 to 0.65 of the read bandwidth, where on an AVX-512 one
+ * the hardware prefetchers alone did best), COLUMNS (phase 1 in column order: one vector of
+ * every row of the block in turn, so theta's vector is loaded once per block and the RB sums are
+ * independent chains; 0 for row order).
  */
 #ifndef VW
 #define VW 8
@@ -52,6 +61,12 @@
 #ifndef PFD
 #define PFD 0
 #endif
+#ifndef COLUMNS
+#define COLUMNS 0
+#endif
+/* 2p values rounded up to a multiple of 128 bytes (the host pads the same way). */
+#define PARTIAL_STRIDE(p) ((2 * (p) + 128 / (int) sizeof(REAL) - 1) / (128 / (int) sizeof(REAL)) \
+    * (128 / (int) sizeof(REAL)))
 #define REALV CAT(REAL, VW)
 #define REALR CAT(REAL, RB)
 #define VLOADV CAT(vload, VW)
@@ -166,10 +181,23 @@ ALWAYS_INLINE void block(__global const float* restrict x,
     }
   }
 #endif
-  /* Phase 1: margins, row by row so that the block is read in address order (the hardware
-   * prefetchers then stream it; a column-wise order, one vector of every row in turn, measured
-   * 15 to 30 percent slower); theta's vectors come from L1. */
+  /* Phase 1: margins. Row by row (COLUMNS 0), the block is read in address order and the
+   * hardware prefetchers stream it (without software prefetch, the column order measured 15 to
+   * 30 percent slower on an AVX-512 EPYC); theta's vectors come from L1. */
   REALV mv[RB];
+#if COLUMNS
+#pragma unroll
+  for (int k = 0; k < RB; k++) {
+    mv[k] = (REALV)(0);
+  }
+  for (int v = 0; v < nv; v++) {
+    const REALV wv = VLOADV(v, w);
+#pragma unroll
+    for (int k = 0; k < RB; k++) {
+      mv[k] += wv * XV(v, k);
+    }
+  }
+#else
 #pragma unroll
   for (int k = 0; k < RB; k++) {
     mv[k] = (REALV)(0);
@@ -184,6 +212,7 @@ ALWAYS_INLINE void block(__global const float* restrict x,
     }
     mv[k] += odd;
   }
+#endif
   REAL ms[RB];
 #pragma unroll
   for (int k = 0; k < RB; k++) {
@@ -269,7 +298,7 @@ ALWAYS_INLINE void rows_of_item(__global const float* restrict x,
   const int begin = (int) min((long) item * per, (long) count);
   const int end = min(begin + per, count);
   const int p = d + 2;
-  __global REAL* sum = partial + (size_t) (slot0 + item) * 2 * p;
+  __global REAL* sum = partial + (size_t) (slot0 + item) * PARTIAL_STRIDE(p);
   __global REAL* comp = sum + p;
   for (int j = 0; j < p; j++) {
     sum[j] = 0;

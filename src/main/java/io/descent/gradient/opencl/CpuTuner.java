@@ -49,7 +49,8 @@ final class CpuTuner {
       for (CpuShape c : candidates) {
         open.add(OpenClBackend.open(data, standardization, Loss.LOGISTIC, options,
             Tuning.defaults().withCpu(c.vectorWidth(), c.rowsPerBlock(),
-                Tuning.defaults().itemsPerComputeUnit())));
+                Tuning.defaults().itemsPerComputeUnit()).withDefines("-DPFD="
+                + c.prefetchBlocks() + " -DCOLUMNS=" + (c.columnOrder() ? 1 : 0))));
       }
       for (OpenClBackend b : open) {
         b.evaluate(theta, all);
@@ -80,8 +81,10 @@ final class CpuTuner {
       if (medians[k] < medians[best]) {
         best = k;
       }
-      figures.append(String.format(Locale.ROOT, " VW=%d RB=%d %.2f",
-          candidates.get(k).vectorWidth(), candidates.get(k).rowsPerBlock(), medians[k] * 1e3));
+      CpuShape c = candidates.get(k);
+      figures.append(String.format(Locale.ROOT, "; VW=%d RB=%d PFD=%d %s %.2f", c.vectorWidth(),
+          c.rowsPerBlock(), c.prefetchBlocks(), c.columnOrder() ? "columns" : "rows",
+          medians[k] * 1e3));
     }
     CpuShape winner = candidates.get(best);
     try {

@@ -189,10 +189,14 @@ public final class OpenClBackend implements GradientBackend {
    */
   static CpuShape cpuShape(ClDevice device, boolean fp64, Tuning tuning, String mode) {
     CpuShape widths = CpuShape.fromDevice(device, fp64);
-    if (tuning.vectorWidth() != 0 || tuning.rowsPerBlock() != 0) {
+    Integer prefetch = tuning.define("PFD");
+    Integer columns = tuning.define("COLUMNS");
+    if (tuning.vectorWidth() != 0 || tuning.rowsPerBlock() != 0 || prefetch != null
+        || columns != null) {
       return new CpuShape(tuning.vectorWidth() != 0 ? tuning.vectorWidth()
           : widths.vectorWidth(), tuning.rowsPerBlock() != 0 ? tuning.rowsPerBlock()
-          : widths.rowsPerBlock(), "set");
+          : widths.rowsPerBlock(), prefetch != null ? prefetch : widths.prefetchBlocks(),
+          columns != null ? columns != 0 : widths.columnOrder(), "set");
     }
     TuningCache cache = TuningCache.user();
     return switch (mode) {
@@ -324,7 +328,8 @@ public final class OpenClBackend implements GradientBackend {
         kind = Kind.CPU;
         localSize = 1;
         localBytes = 0;
-        buildOptions = common + " " + cpuShape.defines() + extra;
+        String rest = tuning.extraDefinesWithout(java.util.Set.of("PFD", "COLUMNS"));
+        buildOptions = common + " " + cpuShape.defines() + (rest.isEmpty() ? "" : " " + rest);
         this.kernel = context.kernel(context.program(CPU_FILE, buildOptions), kind.kernelName);
       } else {
         WorkGroupFit.Fitted fitted = WorkGroupFit.fit(context, GPU_FILE, tuning,
@@ -353,7 +358,7 @@ public final class OpenClBackend implements GradientBackend {
       for (int c = 0; c < chunkCount; c++) {
         slots += maxSlots(Math.min(chunkRows, rows - c * chunkRows), localSize);
       }
-      int stride = kind.compensated ? 2 * p : p;
+      int stride = partialStride(p);
       long partialBytes = Math.max(1, slots) * stride * realBytes;
       // Features, targets, room for a shuffled order's row index, partial sums, theta and means.
       long needed = 4L * rows * d + (long) realBytes * rows + 4L * rows + partialBytes
@@ -430,6 +435,19 @@ public final class OpenClBackend implements GradientBackend {
     }
     return new WorkGroupFit.Plan(wgs, common + " -DWGS=" + wgs + " -DRT=" + tuning.rowsPerTile()
         + extra, k.kernelName, bytes, k.name());
+  }
+
+  /**
+   * The values between the starts of two partial rows: the CPU kernel pads its 2p to a multiple
+   * of 128 bytes (PARTIAL_STRIDE in gradient_cpu.cl: rows of work-items running on different
+   * cores must not share a cache line); the GPU kernels write 2p or p values.
+   */
+  private int partialStride(int p) {
+    if (kind == Kind.CPU) {
+      int perLine = 128 / realBytes;
+      return (2 * p + perLine - 1) / perLine * perLine;
+    }
+    return kind.compensated ? 2 * p : p;
   }
 
   /** The most partial rows one launch over {@code count} rows writes. */
@@ -663,7 +681,7 @@ public final class OpenClBackend implements GradientBackend {
       }
     }
 
-    int stride = kind.compensated ? 2 * p : p;
+    int stride = partialStride(p);
     long bytes = (long) slot * stride * realBytes;
     partialHost.clear();
     CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, bytes, Pointer.to(partialHost), 0, null,

@@ -176,6 +176,37 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
   }
 
   /**
+   * The whole-number value {@code extraDefines} gives {@code name} ({@code -DNAME=V}), or null
+   * when it gives none.
+   */
+  Integer define(String name) {
+    Integer value = null;
+    for (String t : extraDefines.isEmpty() ? new String[0] : extraDefines.split("\\s+")) {
+      if (t.startsWith("-D" + name + "=")) {
+        try {
+          value = Integer.valueOf(t.substring(name.length() + 3));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("-D" + name + " needs a whole number, got " + t);
+        }
+      }
+    }
+    return value;
+  }
+
+  /** {@code extraDefines} without any -D of the given names. */
+  String extraDefinesWithout(java.util.Set<String> names) {
+    StringBuilder kept = new StringBuilder();
+    for (String t : extraDefines.isEmpty() ? new String[0] : extraDefines.split("\\s+")) {
+      int eq = t.indexOf('=');
+      String name = t.startsWith("-D") ? t.substring(2, eq < 0 ? t.length() : eq) : "";
+      if (!names.contains(name)) {
+        kept.append(' ').append(t);
+      }
+    }
+    return kept.toString().trim();
+  }
+
+  /**
    * One {@code --define NAME=VALUE} of {@link KernelBenchmark}: VW, RB, WGS and RT set their
    * fields (so the kernel and the host's sizes and launch follow the same value); other names
    * are appended to the build options.

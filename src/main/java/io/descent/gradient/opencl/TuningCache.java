@@ -67,11 +67,11 @@ final class TuningCache {
     }
     try {
       CpuShape shape = new CpuShape(Integer.parseInt(p.getProperty("vectorWidth", "")),
-          Integer.parseInt(p.getProperty("rowsPerBlock", "")), "measured, " + f);
-      return CpuShape.candidates(device, fp64).stream()
-          .filter(c -> c.vectorWidth() == shape.vectorWidth()
-              && c.rowsPerBlock() == shape.rowsPerBlock())
-          .findFirst().map(c -> shape);
+          Integer.parseInt(p.getProperty("rowsPerBlock", "")),
+          Integer.parseInt(p.getProperty("prefetchBlocks", "")),
+          Boolean.parseBoolean(p.getProperty("columnOrder", "")), "measured, " + f);
+      return CpuShape.candidates(device, fp64).stream().filter(shape::sameAs).findFirst()
+          .map(c -> shape);
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
@@ -94,6 +94,8 @@ final class TuningCache {
     p.setProperty("precision", fp64 ? "float64" : "float32");
     p.setProperty("vectorWidth", String.valueOf(shape.vectorWidth()));
     p.setProperty("rowsPerBlock", String.valueOf(shape.rowsPerBlock()));
+    p.setProperty("prefetchBlocks", String.valueOf(shape.prefetchBlocks()));
+    p.setProperty("columnOrder", String.valueOf(shape.columnOrder()));
     Path tmp = Files.createTempFile(f.getParent(), ".cpu-", ".tmp");
     try {
       try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

@@ -45,17 +45,16 @@ class KernelTargetsTest {
 
   @Test
   void theShapesFillTheRegistersTheDeviceReports() {
-    assertEquals(new CpuShape(8, 8, "device widths"),
+    assertEquals(new CpuShape(8, 8, 2, false, "device widths"),
         CpuShape.fromDevice(cpu("pthread-haswell", 8), false));
-    assertEquals(new CpuShape(4, 4, "device widths"),
+    assertEquals(new CpuShape(4, 4, 2, false, "device widths"),
         CpuShape.fromDevice(cpu("pthread-haswell", 8), true));
-    assertEquals(new CpuShape(8, 16, "device widths"),
+    assertEquals(new CpuShape(8, 16, 0, false, "device widths"),
         CpuShape.fromDevice(cpu("pthread-skylake-avx512", 16), false));
-    assertEquals(new CpuShape(8, 8, "device widths"),
+    assertEquals(new CpuShape(8, 8, 0, false, "device widths"),
         CpuShape.fromDevice(cpu("pthread-skylake-avx512", 16), true));
-    // A GPU reports 1: the CPU layout forced on it still gets 4-wide vectors.
-    assertEquals(new CpuShape(4, 4, "device widths"),
-        CpuShape.fromDevice(cpu("a gpu", 1), false));
+    // A CPU reporting 1 float per register still gets 4-wide vectors (16 bytes at least).
+    assertEquals(4, CpuShape.fromDevice(cpu("narrow", 1), false).vectorWidth());
     for (int floats : new int[] {1, 4, 8, 16}) {
       for (boolean fp64 : new boolean[] {false, true}) {
         int registerBytes = Math.max(16, 4 * floats);
