@@ -27,13 +27,12 @@
  * the same bits.
  *
  * Why this layout is fast on a CPU: each work-item streams one contiguous region in address
- * order (step 1 reads row after row, not a column of the block at a time), which the hardware
- * prefetchers follow at full speed, so no software prefetch is needed; loads are VW-wide vector
- * loads along a row, which is how the data lies; every value comes from memory once; the
- * transcendental work is vectorized across rows; and the full, contiguous blocks run a copy of
- * the block code without index loads, clamps or masks. On this project's 2-core PoCL machine it
- * reaches about 0.92 of a plain read kernel's bandwidth at d = 64 and d = 1000 (see
- * KernelBenchmark). A GPU-style kernel (work-items on adjacent rows, barriers, local-memory
+ * order, which the hardware prefetchers follow (helped, where the device's measurement says so,
+ * by a software prefetch PFD blocks ahead); loads are VW-wide vector loads along a row, which is
+ * how the data lies; every value comes from memory once; and the transcendental work is
+ * vectorized across rows. On an AVX-512 EPYC (2 cores, PoCL 3.1) it reached about 0.92 of a
+ * plain read kernel's bandwidth at d = 64 and d = 1000; on an AVX2 one, 0.65 to 0.75 (see
+ * KernelBenchmark and the README). A GPU-style kernel (work-items on adjacent rows, barriers, local-memory
  * trees) runs some forty times slower under PoCL.
  *
  * Partial row of work-item i: partial[(slot0 + i) * PARTIAL_STRIDE(p) ..) with p = d + 2 (slot0
@@ -151,9 +150,10 @@ inline REALR row_sums(const REALV* mv) {
 /*
  * One block: RB rows starting at position r0 of the launch. A full block (full = 1) has all RB
  * rows inside [.., end); the last, partial block repeats row end - 1 in its missing places and
- * masks them out. The kernel calls this with constant full and gather, so the compiler makes a
- * specialized copy for each case and the common one (a full, contiguous block) carries no index
- * loads, clamps or masks.
+ * masks them out. gather is a constant (each kernel makes its own copy); full is not: one copy
+ * of the block code serves full and partial blocks, at the cost of a clamp per row and a select
+ * per block, because PoCL compiles a kernel when it is first launched and a second copy took
+ * 0.5 s more to compile (1.47 s against 0.91 s on a 2-core AVX2 EPYC) for no measurable speed.
  */
 ALWAYS_INLINE void block(__global const float* restrict x,
     __global const REAL* restrict y, __global const int* restrict index, const int first,
@@ -306,12 +306,8 @@ ALWAYS_INLINE void rows_of_item(__global const float* restrict x,
   }
   const REAL b = theta[0];
   __global const REAL* w = theta + 1;
-  int r0 = begin;
-  for (; r0 + RB <= end; r0 += RB) {
-    block(x, y, index, first, r0, end, d, b, w, center, sum, comp, gather, 1);
-  }
-  if (r0 < end) {
-    block(x, y, index, first, r0, end, d, b, w, center, sum, comp, gather, 0);
+  for (int r0 = begin; r0 < end; r0 += RB) {
+    block(x, y, index, first, r0, end, d, b, w, center, sum, comp, gather, r0 + RB <= end);
   }
 }
 
