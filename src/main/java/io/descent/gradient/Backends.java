@@ -74,14 +74,6 @@ public final class Backends {
   }
 
   /**
-   * Starts compiling, in the background, the OpenCL kernel a later open with {@code options}
-   * would build (see {@link OpenClBackend#prepareInBackground}); returns at once.
-   */
-  public static void prepareOpenCl(OpenClOptions options, Loss loss, int features) {
-    OpenClBackend.prepareInBackground(options, loss, features);
-  }
-
-  /**
    * Opens one backend kind, or throws {@link BackendUnavailableException} saying why not.
    *
    * @throws NoSuchDeviceException when {@code openCl} names a device this machine does not have

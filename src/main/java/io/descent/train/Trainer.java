@@ -131,12 +131,6 @@ public final class Trainer {
           backend.close();
           throw e;
         }
-        if (kind == BackendKind.OPENCL && backend.info().precision().equals("float32")) {
-          // The float64 finish and the separation probe build the float64 kernel: compile it
-          // now, beside the float32 fit, rather than after it.
-          Backends.prepareOpenCl(config.openCl().withPrecision("double")
-              .withLayout(backend.info().layout()), config.loss(), train.features());
-        }
       } catch (BackendUnavailableException e) {
         if (candidates.size() == 1) {
           throw e;

@@ -179,10 +179,7 @@ public final class OpenClBackend implements GradientBackend {
         : options.layout();
     CpuShape shape = layout.equals("cpu") ? cpuShape(device, fp64, tuning, options.tuning())
         : null;
-    OpenClBackend opened = new OpenClBackend(data, standardization, loss, device, layout, fp64,
-        tuning, shape);
-    PREPARED.add(options + "|" + loss);
-    return opened;
+    return new OpenClBackend(data, standardization, loss, device, layout, fp64, tuning, shape);
   }
 
   /**
@@ -224,46 +221,6 @@ public final class OpenClBackend implements GradientBackend {
    */
   public static int liveObjects() {
     return ClContext.LIVE.get();
-  }
-
-  /** The configurations this process has opened or prepared, by options and loss. */
-  private static final java.util.Set<String> PREPARED =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /**
-   * Compiles, on a daemon thread, the kernel that {@link #open} would build for {@code options},
-   * {@code loss} and {@code features}, and runs it once on a few rows, so that a later open of
-   * the same configuration finds it in the driver's kernel cache (PoCL's, on disk) instead of
-   * spending a second or two compiling. A trainer calls it for the float64 kernel of its finish
-   * while the float32 fit runs: on a 2-core machine the two compiles then overlap. Does nothing
-   * when the device cannot run {@code options}; a failure is kept with the compiler messages
-   * ({@link #compilerMessages()}) and otherwise ignored, since the real open reports it.
-   */
-  public static void prepareInBackground(OpenClOptions options, Loss loss, int features) {
-    if (!PREPARED.add(options + "|" + loss)) {
-      return;
-    }
-    Thread t = new Thread(() -> {
-      int rows = 16;
-      double[] y = new double[rows];
-      for (int i = 0; i < rows; i++) {
-        y[i] = i % 2;
-      }
-      java.util.List<String> names = new java.util.ArrayList<>();
-      for (int j = 0; j < features; j++) {
-        names.add("x" + j);
-      }
-      Dataset tiny = new Dataset("kernel preparation", names, "y", new float[rows * features], y,
-          null);
-      try (OpenClBackend b = open(tiny, Standardization.identity(features), loss, options)) {
-        b.evaluate(new double[features + 1], io.descent.gradient.Batch.all(rows));
-      } catch (RuntimeException e) {
-        BuildLogs.record("background preparation", options.toString(), "", "failed: "
-            + e.getMessage());
-      }
-    }, "descent-opencl-prepare");
-    t.setDaemon(true);
-    t.start();
   }
 
   /**
