@@ -45,9 +45,9 @@ class KernelTargetsTest {
 
   @Test
   void theShapesFillTheRegistersTheDeviceReports() {
-    assertEquals(new CpuShape(8, 8, 2, false, "device widths"),
+    assertEquals(new CpuShape(8, 8, 2, true, "device widths"),
         CpuShape.fromDevice(cpu("pthread-haswell", 8), false));
-    assertEquals(new CpuShape(4, 4, 2, false, "device widths"),
+    assertEquals(new CpuShape(4, 4, 2, true, "device widths"),
         CpuShape.fromDevice(cpu("pthread-haswell", 8), true));
     assertEquals(new CpuShape(8, 16, 0, false, "device widths"),
         CpuShape.fromDevice(cpu("pthread-skylake-avx512", 16), false));
