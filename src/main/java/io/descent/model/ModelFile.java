@@ -171,6 +171,7 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   private static ObjectNode trainingTree(TrainingInfo t) {
     ObjectNode node = MAPPER.createObjectNode();
     putNullable(node, "objective", t.objective());
+    putNullable(node, "gradientNorm", t.gradientNorm());
     node.put("stopReason", t.stopReason());
     node.put("iterations", t.iterations());
     node.put("epochs", t.epochs());
@@ -405,6 +406,9 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     private TrainingInfo training(JsonNode t) {
       String p = "training.";
       double objective = nullableNumber(t, "objective", p + "objective");
+      // Absent from files written before it was recorded; those read as unknown.
+      double gradientNorm = t.has("gradientNorm")
+          ? nullableNumber(t, "gradientNorm", p + "gradientNorm") : Double.NaN;
       String stopReason = text(t, "stopReason", p + "stopReason");
       long iterations = integer(t, "iterations", p + "iterations");
       long epochs = integer(t, "epochs", p + "epochs");
@@ -431,7 +435,8 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       }
       try {
         return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
-            precision, optimizer, l2, standardized, seed, elapsed, verification, rows, hyper);
+            precision, optimizer, l2, standardized, seed, elapsed, verification, rows, hyper,
+            gradientNorm);
       } catch (IllegalArgumentException e) {
         throw fail("field \"training\": " + e.getMessage());
       }

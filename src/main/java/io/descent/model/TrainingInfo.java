@@ -32,11 +32,22 @@ import java.util.Objects;
  * @param hyperparameters further settings by name (learning rate, batch size, ...), in insertion
  *     order; values are String, Boolean, Long or finite Double (other integer and float types are
  *     widened)
+ * @param gradientNorm the Euclidean norm of the final full gradient (float64 reference), so that
+ *     a fit that stalled shows how far from an optimum it stopped; NaN if unknown
  */
 public record TrainingInfo(double objective, String stopReason, long iterations, long epochs,
     String backend, String device, String precision, String optimizer, double l2,
     boolean standardized, long seed, double elapsedSeconds, double verification, long rows,
-    Map<String, Object> hyperparameters) {
+    Map<String, Object> hyperparameters, double gradientNorm) {
+
+  /** The same without a gradient norm (NaN). */
+  public TrainingInfo(double objective, String stopReason, long iterations, long epochs,
+      String backend, String device, String precision, String optimizer, double l2,
+      boolean standardized, long seed, double elapsedSeconds, double verification, long rows,
+      Map<String, Object> hyperparameters) {
+    this(objective, stopReason, iterations, epochs, backend, device, precision, optimizer, l2,
+        standardized, seed, elapsedSeconds, verification, rows, hyperparameters, Double.NaN);
+  }
 
   /** Checks the counts and lambda, and copies the hyperparameters into an unmodifiable map. */
   public TrainingInfo {
@@ -57,6 +68,9 @@ public record TrainingInfo(double objective, String stopReason, long iterations,
     }
     if (verification < 0) {
       throw new IllegalArgumentException("verification must be >= 0 or NaN, got " + verification);
+    }
+    if (gradientNorm < 0) {
+      throw new IllegalArgumentException("gradientNorm must be >= 0 or NaN, got " + gradientNorm);
     }
     Map<String, Object> copy = new LinkedHashMap<>();
     if (hyperparameters != null) {

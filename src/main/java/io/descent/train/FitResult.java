@@ -38,7 +38,8 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
   public TrainingInfo trainingInfo() {
     return new TrainingInfo(objective, stopReason.label(), iterations, epochs,
         backend.kind().label(), backend.device(), backend.precision(), optimizer, l2,
-        standardized, seed, elapsedSeconds, verification, trainingRows, hyperparameters);
+        standardized, seed, elapsedSeconds, verification, trainingRows, hyperparameters,
+        gradientNorm);
   }
 
   /** True when the model solves the problem (see {@link StopReason#converged()}). */

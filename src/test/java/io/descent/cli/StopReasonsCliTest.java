@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.descent.gradient.opencl.OpenClAvailability;
+import io.descent.model.ModelFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -137,6 +138,9 @@ class StopReasonsCliTest {
     assertEquals("", r.err().strip());
     JsonNode t = new ObjectMapper().readTree(model.toFile()).get("training");
     assertEquals("gradient_tolerance", t.get("stopReason").asText());
+    // Converged: max |g_j| <= 1e-8 x |objective|, so ||g|| <= sqrt(11) x that for 10 features.
+    assertTrue(t.get("gradientNorm").asDouble()
+        <= Math.sqrt(11) * 1e-8 * t.get("objective").asDouble(), t.toString());
   }
 
   /** Exit 0 with a warning, the model written, and nowhere the word "converged". */
@@ -150,6 +154,10 @@ class StopReasonsCliTest {
     assertFalse(r.err().contains("converged"), r.err());
     JsonNode t = new ObjectMapper().readTree(model.toFile()).get("training");
     assertEquals("stalled", t.get("stopReason").asText());
+    // The model file says how far from an optimum the fit stopped.
+    assertTrue(t.get("gradientNorm").isNumber() && t.get("gradientNorm").asDouble() > 1e-8,
+        t.toString());
+    ModelFile.read(model);
   }
 
   /** The shipped derived digits table, unpacked (see src/test/resources/digits/README.md). */
