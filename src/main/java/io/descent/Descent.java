@@ -395,7 +395,76 @@ public final class Descent {
    *     (separable classes without L2); a fit that hit its iteration cap is returned
    */
   public LinearModel fit(Dataset data) {
-    FitResult result = train(data, TrainingListener.NONE);
+    return modelOf(train(data, TrainingListener.NONE));
+  }
+
+  /**
+   * Trains on {@code train}, stopping early when the loss on {@code validation} has not improved
+   * for {@code patience(...)} iterations (epochs), and keeping the best model; returns the whole
+   * result.
+   *
+   * @throws IllegalArgumentException when the two sets' features differ, or a validation
+   *     fraction is set as well
+   */
+  public FitResult train(Dataset train, Dataset validation, TrainingListener listener) {
+    TrainingConfig config = config(train);
+    Trainer trainer = new Trainer();
+    synchronized (this) {
+      running = trainer;
+    }
+    try {
+      return trainer.fit(train, validation, config,
+          listener == null ? TrainingListener.NONE : listener);
+    } finally {
+      synchronized (this) {
+        running = null;
+      }
+    }
+  }
+
+  /**
+   * Trains on {@code train} with {@code validation} for early stopping, and returns the model.
+   *
+   * @throws TrainingFailedException as {@link #fit(Dataset)}
+   */
+  public LinearModel fit(Dataset train, Dataset validation) {
+    return modelOf(train(train, validation, TrainingListener.NONE));
+  }
+
+  /**
+   * Trains on rows of float64 features (copied to float32, named x0 .. x(d-1)) and numeric
+   * targets; see {@link Dataset#of(double[][], double[])}.
+   */
+  public LinearModel fit(double[][] x, double[] y) {
+    return fit(Dataset.of(x, y));
+  }
+
+  /** Trains on rows of float32 features and numeric targets. */
+  public LinearModel fit(float[][] x, double[] y) {
+    return fit(Dataset.of(x, y));
+  }
+
+  /** Trains on rows of float64 features and class labels 0 and 1. */
+  public LinearModel fit(double[][] x, int[] labels) {
+    return fit(Dataset.of(x, labels));
+  }
+
+  /** Trains on rows of float32 features and class labels 0 and 1. */
+  public LinearModel fit(float[][] x, int[] labels) {
+    return fit(Dataset.of(x, labels));
+  }
+
+  /** Trains on rows of float64 features and boolean labels (true is class 1). */
+  public LinearModel fit(double[][] x, boolean[] labels) {
+    return fit(Dataset.of(x, labels));
+  }
+
+  /** Trains on rows of float32 features and boolean labels (true is class 1). */
+  public LinearModel fit(float[][] x, boolean[] labels) {
+    return fit(Dataset.of(x, labels));
+  }
+
+  private static LinearModel modelOf(FitResult result) {
     if (result.stopReason() == StopReason.DIVERGED
         || result.stopReason() == StopReason.SEPARABLE) {
       throw new TrainingFailedException(result);

@@ -21,15 +21,15 @@ class ReadmeExampleTest {
   @TempDir
   Path dir;
 
-  @Test
-  void readmeExampleCompilesAndRuns() throws Exception {
+  /** Compiles the README block between the given markers as {@code className} and runs it. */
+  private List<String> run(String marker, String className) throws Exception {
     String readme = Files.readString(Path.of("README.md"));
-    int begin = readme.indexOf("<!-- example:begin -->");
-    int end = readme.indexOf("<!-- example:end -->");
-    assertTrue(begin >= 0 && end > begin, "README.md has no example block");
+    int begin = readme.indexOf("<!-- " + marker + ":begin -->");
+    int end = readme.indexOf("<!-- " + marker + ":end -->");
+    assertTrue(begin >= 0 && end > begin, "README.md has no " + marker + " block");
     String block = readme.substring(begin, end);
     String code = block.substring(block.indexOf("```java") + 7, block.lastIndexOf("```"));
-    Path source = dir.resolve("Example.java");
+    Path source = dir.resolve(className + ".java");
     Files.writeString(source, code);
 
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -43,12 +43,17 @@ class ReadmeExampleTest {
     try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
         getClass().getClassLoader())) {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      loader.loadClass("Example").getMethod("main", String[].class)
+      loader.loadClass(className).getMethod("main", String[].class)
           .invoke(null, (Object) new String[0]);
     } finally {
       System.setOut(original);
     }
-    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    return captured.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @Test
+  void readmeExampleCompilesAndRuns() throws Exception {
+    List<String> lines = run("example", "Example");
     assertEquals(3, lines.size(), lines.toString());
     assertTrue(lines.get(0).contains("accuracy"), lines.get(0));
     assertTrue(lines.get(1).startsWith("GRADIENT_TOLERANCE") || lines.get(1).startsWith(
@@ -56,5 +61,17 @@ class ReadmeExampleTest {
     assertTrue(lines.get(1).contains("backend=reference"), lines.get(1));
     assertTrue(lines.get(2).startsWith("p(spam) of row 0 = 0."), lines.get(2));
     assertTrue(Files.exists(Path.of("target/spam.json")));
+  }
+
+  @Test
+  void arraysExampleCompilesAndRuns() throws Exception {
+    List<String> lines = run("arrays-example", "ArraysExample");
+    assertEquals(4, lines.size(), lines.toString());
+    assertEquals("200 rows held out", lines.get(0));
+    assertTrue(lines.get(1).matches("class 1\\.0, p = 0\\.[5-9][0-9]*"), lines.get(1));
+    assertEquals("same after loading: true", lines.get(2));
+    // 3 + 2 * 1 - 10 / 10 = 4: the target is exactly linear, the penalty tiny.
+    double ridge = Double.parseDouble(lines.get(3).substring("ridge prediction ".length()));
+    assertEquals(4.0, ridge, 1e-3, lines.get(3));
   }
 }

@@ -7,27 +7,45 @@ import java.util.regex.Pattern;
 /**
  * Puts the train command's flags where a library message names a method of the {@code Descent}
  * builder: {@code l2(0.01)} becomes {@code --l2 0.01}, {@code maxEpochs(...)} becomes {@code
- * --max-epochs}, {@code optimizer("lbfgs")} becomes {@code --optimizer lbfgs}. The library
+ * --max-epochs}, {@code optimizer("lbfgs")} becomes {@code --optimizer lbfgs}, and a message
+ * whose subject is a setting ({@code l2 must be finite and >= 0, got -1.0}) names the flag
+ * ({@code --l2 must be ...}). The library
  * speaks of its own methods, so that a library user is told what to call; only this package
  * knows the option names.
  */
 final class FlagNames {
-  private static final Map<String, String> FLAGS = Map.of(
-      "l2", "--l2",
-      "maxIterations", "--max-iterations",
-      "maxEpochs", "--max-epochs",
-      "schedule", "--schedule",
-      "optimizer", "--optimizer",
-      "learningRate", "--learning-rate",
-      "tolerance", "--tolerance",
-      "objectiveTolerance", "--objective-tolerance");
+  private static final Map<String, String> FLAGS = Map.ofEntries(
+      Map.entry("l2", "--l2"),
+      Map.entry("maxIterations", "--max-iterations"),
+      Map.entry("maxEpochs", "--max-epochs"),
+      Map.entry("schedule", "--schedule"),
+      Map.entry("optimizer", "--optimizer"),
+      Map.entry("learningRate", "--learning-rate"),
+      Map.entry("tolerance", "--tolerance"),
+      Map.entry("objectiveTolerance", "--objective-tolerance"),
+      Map.entry("batchSize", "--batch-size"),
+      Map.entry("validationFraction", "--validation-fraction"),
+      Map.entry("patience", "--patience"),
+      Map.entry("verifyEvery", "--verify-every"),
+      Map.entry("momentum", "--momentum"),
+      Map.entry("beta1", "--beta1"),
+      Map.entry("beta2", "--beta2"),
+      Map.entry("rho", "--rho"),
+      Map.entry("epsilon", "--epsilon"),
+      Map.entry("c1", "--c1"),
+      Map.entry("c2", "--c2"),
+      Map.entry("memory", "--memory"));
   private static final Pattern CALL = Pattern.compile("\\b([a-z][A-Za-z0-9]*)\\(([^()]*)\\)");
+  /** A message whose subject is a setting: "l2 must be finite and >= 0, got -1.0". */
+  private static final Pattern SUBJECT = Pattern.compile("^([a-z][A-Za-z0-9]*)(?= must )");
 
   private FlagNames() {}
 
   /** The message with each builder call it names written as the flag. */
   static String of(String message) {
-    return CALL.matcher(message).replaceAll(FlagNames::flag);
+    String calls = CALL.matcher(message).replaceAll(FlagNames::flag);
+    return SUBJECT.matcher(calls).replaceFirst(m -> Matcher.quoteReplacement(
+        FLAGS.getOrDefault(m.group(1), m.group(1))));
   }
 
   private static String flag(java.util.regex.MatchResult call) {

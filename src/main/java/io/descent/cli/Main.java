@@ -101,7 +101,8 @@ public final class Main {
    * anything else after {@code descent: }.
    */
   static String errorLine(Throwable ex) {
-    return ex instanceof DataFormatException ? ex.getMessage() : "descent: " + oneLine(ex);
+    return ex instanceof DataFormatException ? ex.getMessage()
+        : "descent: " + FlagNames.of(oneLine(ex));
   }
 
   /**

@@ -1,11 +1,13 @@
 package io.descent.data;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A table of numeric features and one target, as read from a CSV file.
+ * A table of numeric features and one target, read from a CSV file ({@link CsvReader}) or made
+ * from arrays already in memory ({@link #of(double[][], double[])} and its siblings).
  *
  * <p>Features are float32 in one row-major array ({@code x[i * features + j]}), which is the layout
  * every gradient backend consumes without conversion. The target is float64 so that regression
@@ -47,6 +49,200 @@ public final class Dataset {
       throw new IllegalArgumentException("x must hold rows * features = " + rows + " * " + features
           + " values, got " + x.length);
     }
+  }
+
+  /** The source name of datasets made from arrays, used in messages. */
+  public static final String ARRAYS = "arrays";
+
+  /**
+   * A regression (or any numeric-target) dataset from rows of float64 features, copied into the
+   * float32 row-major layout every backend reads. Features are named x0 .. x(d-1)
+   * ({@link #withFeatureNames} renames them).
+   *
+   * @param x one array per row, all of the same length (at least one feature)
+   * @param y one target per row
+   * @throws IllegalArgumentException for ragged rows, a row count that differs from y's, or a
+   *     value that is NaN, infinite or too large for float32, naming its row and column
+   */
+  public static Dataset of(double[][] x, double[] y) {
+    return new Dataset(ARRAYS, defaultNames(width(x, y.length)), "y", copy(x), checkedTargets(y),
+        null);
+  }
+
+  /** As {@link #of(double[][], double[])}, from float32 rows. */
+  public static Dataset of(float[][] x, double[] y) {
+    return new Dataset(ARRAYS, defaultNames(width(x, y.length)), "y", copy(x), checkedTargets(y),
+        null);
+  }
+
+  /**
+   * A binary classification dataset: labels 0 and 1 (anything else is an error naming the row).
+   */
+  public static Dataset of(double[][] x, int[] labels) {
+    return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
+        binary(labels), BinaryLabels.zeroOne());
+  }
+
+  /** As {@link #of(double[][], int[])}, from float32 rows. */
+  public static Dataset of(float[][] x, int[] labels) {
+    return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
+        binary(labels), BinaryLabels.zeroOne());
+  }
+
+  /** A binary classification dataset: true is class 1, false class 0. */
+  public static Dataset of(double[][] x, boolean[] labels) {
+    return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
+        binary(labels), new BinaryLabels("false", "true"));
+  }
+
+  /** As {@link #of(double[][], boolean[])}, from float32 rows. */
+  public static Dataset of(float[][] x, boolean[] labels) {
+    return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
+        binary(labels), new BinaryLabels("false", "true"));
+  }
+
+  /**
+   * A dataset over a row-major float32 array, {@code rows} rows of {@code x.length / rows}
+   * features, <b>not copied</b>: the caller must not change {@code x} while the dataset is in
+   * use. Its values are checked (NaN and infinities named by row and column).
+   *
+   * @throws IllegalArgumentException when {@code x.length} is not a multiple of {@code rows}, y
+   *     has another length, or a value is not finite
+   */
+  public static Dataset of(float[] x, int rows, double[] y) {
+    if (rows <= 0 || x.length % rows != 0 || x.length == 0) {
+      throw new IllegalArgumentException("a row-major array of " + x.length + " values cannot"
+          + " hold " + rows + " rows of the same number of features (at least one)");
+    }
+    if (y.length != rows) {
+      throw new IllegalArgumentException("x has " + rows + " rows but y has " + y.length
+          + " values");
+    }
+    int d = x.length / rows;
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        throw notFinite(x[i], i / d, i % d);
+      }
+    }
+    return new Dataset(ARRAYS, defaultNames(d), "y", x, checkedTargets(y), null);
+  }
+
+  /**
+   * The same data with other feature names (the arrays are shared, not copied).
+   *
+   * @throws IllegalArgumentException when the count differs or a name repeats
+   */
+  public Dataset withFeatureNames(List<String> names) {
+    if (names.size() != features) {
+      throw new IllegalArgumentException("the data has " + features + " features but "
+          + names.size() + " names were given");
+    }
+    if (names.stream().distinct().count() != names.size()) {
+      throw new IllegalArgumentException("feature names must be distinct, got " + names);
+    }
+    return new Dataset(source, names, targetName, x, y, labels);
+  }
+
+  private static List<String> defaultNames(int d) {
+    List<String> names = new ArrayList<>(d);
+    for (int j = 0; j < d; j++) {
+      names.add("x" + j);
+    }
+    return names;
+  }
+
+  /** The common row length, checking every row and the row count against the targets. */
+  private static int width(Object[] x, int targets) {
+    if (x.length != targets) {
+      throw new IllegalArgumentException("x has " + x.length + " rows but there are " + targets
+          + " targets");
+    }
+    if (x.length == 0) {
+      throw new IllegalArgumentException("x has no rows");
+    }
+    int d = -1;
+    for (int i = 0; i < x.length; i++) {
+      if (x[i] == null) {
+        throw new IllegalArgumentException("row " + i + " of x is null");
+      }
+      int len = x[i] instanceof double[] a ? a.length : ((float[]) x[i]).length;
+      if (d < 0) {
+        d = len;
+      } else if (len != d) {
+        throw new IllegalArgumentException("row " + i + " of x has " + len
+            + " values where row 0 has " + d);
+      }
+    }
+    if (d == 0) {
+      throw new IllegalArgumentException("x has no features");
+    }
+    return d;
+  }
+
+  private static float[] copy(double[][] x) {
+    int d = x[0].length;
+    float[] flat = new float[Math.multiplyExact(x.length, d)];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < d; j++) {
+        float v = (float) x[i][j];
+        if (!Float.isFinite(v)) {
+          throw notFinite(x[i][j], i, j);
+        }
+        flat[i * d + j] = v;
+      }
+    }
+    return flat;
+  }
+
+  private static float[] copy(float[][] x) {
+    int d = x[0].length;
+    float[] flat = new float[Math.multiplyExact(x.length, d)];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < d; j++) {
+        if (!Float.isFinite(x[i][j])) {
+          throw notFinite(x[i][j], i, j);
+        }
+        flat[i * d + j] = x[i][j];
+      }
+    }
+    return flat;
+  }
+
+  private static IllegalArgumentException notFinite(double v, int row, int column) {
+    String what = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? String.valueOf(v)
+        : v + ", too large for float32";
+    return new IllegalArgumentException("x[" + row + "][" + column + "] is " + what
+        + " (row " + row + ", column " + column + "): every feature must be a finite number");
+  }
+
+  private static double[] checkedTargets(double[] y) {
+    for (int i = 0; i < y.length; i++) {
+      if (!Double.isFinite(y[i])) {
+        throw new IllegalArgumentException("y[" + i + "] is " + y[i] + " (row " + i
+            + "): every target must be a finite number");
+      }
+    }
+    return y.clone();
+  }
+
+  private static double[] binary(int[] labels) {
+    double[] y = new double[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != 0 && labels[i] != 1) {
+        throw new IllegalArgumentException("label " + labels[i] + " at row " + i
+            + ": binary labels must be 0 or 1");
+      }
+      y[i] = labels[i];
+    }
+    return y;
+  }
+
+  private static double[] binary(boolean[] labels) {
+    double[] y = new double[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      y[i] = labels[i] ? 1 : 0;
+    }
+    return y;
   }
 
   /** Where the data came from (a file name), for messages. */

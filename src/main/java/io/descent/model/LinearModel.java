@@ -232,16 +232,88 @@ public final class LinearModel {
   }
 
   /**
-   * Predicted values (linear) or probabilities of class 1 (logistic), one per row.
+   * Predictions, one per row: the value for a linear model, the class (0 or 1, at probability
+   * 0.5) for a logistic one; {@link #predictProbability(Dataset)} gives the probabilities.
    *
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
    */
   public double[] predict(Dataset data) {
-    double[] m = margins(data);
+    return predictions(margins(data));
+  }
+
+  /**
+   * The probability of class 1 of every row.
+   *
+   * @throws IllegalStateException if the model is linear
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   */
+  public double[] predictProbability(Dataset data) {
+    requireLogistic();
+    return probabilities(margins(data));
+  }
+
+  /**
+   * The prediction for one row of original (unstandardized) features, in the model's feature
+   * order: the value for a linear model, the class (0 or 1) for a logistic one. The model applies
+   * its own standardization.
+   *
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   */
+  public double predict(double[] row) {
+    double m = margin(row);
+    return loss == Loss.LOGISTIC ? classOf(m) : m;
+  }
+
+  /**
+   * The probability of class 1 for one row of original features.
+   *
+   * @throws IllegalStateException if the model is linear
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   */
+  public double predictProbability(double[] row) {
+    requireLogistic();
+    return Loss.sigmoid(margin(row));
+  }
+
+  /** {@link #predict(double[])} of every row. */
+  public double[] predict(double[][] rows) {
+    return predictions(margins(rows));
+  }
+
+  /**
+   * {@link #predictProbability(double[])} of every row.
+   *
+   * @throws IllegalStateException if the model is linear
+   */
+  public double[] predictProbability(double[][] rows) {
+    requireLogistic();
+    return probabilities(margins(rows));
+  }
+
+  private double[] margins(double[][] rows) {
+    double[] m = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      try {
+        m[i] = margin(rows[i]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("row " + i + ": " + e.getMessage(), e);
+      }
+    }
+    return m;
+  }
+
+  private double[] predictions(double[] m) {
     if (loss == Loss.LOGISTIC) {
       for (int i = 0; i < m.length; i++) {
-        m[i] = Loss.sigmoid(m[i]);
+        m[i] = classOf(m[i]);
       }
+    }
+    return m;
+  }
+
+  private static double[] probabilities(double[] m) {
+    for (int i = 0; i < m.length; i++) {
+      m[i] = Loss.sigmoid(m[i]);
     }
     return m;
   }

@@ -27,12 +27,35 @@ import java.util.Map;
  * @param l2 the L2 penalty lambda
  * @param standardized whether features were standardized
  * @param hyperparameters every setting of the run by name, for the model file
+ * @param validationRows the rows of the given data held out for validation by a validation
+ *     fraction, in increasing order; empty without one (or with an explicit validation set)
+ * @param notices the one-line notices of the run, as the listener received them (a skipped or
+ *     failed backend, a float64 finish unavailable on the device, ...)
  */
 public record FitResult(LinearModel model, StopReason stopReason, String message, int iterations,
     int epochs, long evaluations, BackendInfo backend, String optimizer, double objective,
     double gradientNorm, double elapsedSeconds, double verification, long seed,
     int trainingRows, List<Progress> history, double l2, boolean standardized,
-    Map<String, Object> hyperparameters) {
+    Map<String, Object> hyperparameters, int[] validationRows, List<String> notices) {
+
+  /** Copies the arrays and lists. */
+  public FitResult {
+    validationRows = validationRows == null ? new int[0] : validationRows.clone();
+    notices = notices == null ? List.of() : List.copyOf(notices);
+  }
+
+  /** The rows held out for validation (a copy). */
+  @Override
+  public int[] validationRows() {
+    return validationRows.clone();
+  }
+
+  /** The same result with the given held-out rows and notices. */
+  FitResult with(int[] heldOut, List<String> runNotices) {
+    return new FitResult(model, stopReason, message, iterations, epochs, evaluations, backend,
+        optimizer, objective, gradientNorm, elapsedSeconds, verification, seed, trainingRows,
+        history, l2, standardized, hyperparameters, heldOut, runNotices);
+  }
 
   /** What the model file records about this run. */
   public TrainingInfo trainingInfo() {

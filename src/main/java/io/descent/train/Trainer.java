@@ -4,6 +4,7 @@ import io.descent.data.Dataset;
 import io.descent.data.Shuffle;
 import io.descent.data.Split;
 import io.descent.data.Standardization;
+import io.descent.gradient.BackendInfo;
 import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
@@ -102,6 +103,7 @@ public final class Trainer {
     }
     Dataset train = data;
     Dataset validation = null;
+    int[] heldOut = new int[0];
     if (config.validationFraction() > 0) {
       Split split = Split.shuffled(data.rows(), config.validationFraction(), config.seed());
       if (split.train().length == 0 || split.test().length == 0) {
@@ -110,7 +112,66 @@ public final class Trainer {
       }
       train = data.rows(split.train());
       validation = data.rows(split.test());
+      heldOut = split.test().clone();
+      java.util.Arrays.sort(heldOut);
     }
+    return run(train, validation, heldOut, config, listener, start);
+  }
+
+  /**
+   * Fits a model on {@code train}, stopping early on {@code validation}'s loss (patience as in
+   * the configuration), which must have the same features; the configuration's validation
+   * fraction must then be 0.
+   *
+   * @throws IllegalArgumentException when the validation set's features differ, or a
+   *     validation fraction is configured as well
+   */
+  public FitResult fit(Dataset train, Dataset validation, TrainingConfig config,
+      TrainingListener listener) {
+    long start = System.nanoTime();
+    if (train.rows() == 0) {
+      throw new IllegalArgumentException(train.source() + ": no rows to train on");
+    }
+    java.util.Objects.requireNonNull(validation, "validation");
+    if (config.validationFraction() > 0) {
+      throw new IllegalArgumentException("a validation set was given, so validationFraction"
+          + " must be 0, got " + config.validationFraction());
+    }
+    if (validation.rows() == 0) {
+      throw new IllegalArgumentException(validation.source() + ": no validation rows");
+    }
+    if (!validation.featureNames().equals(train.featureNames())) {
+      throw new IllegalArgumentException("the validation set's features " + validation
+          .featureNames() + " differ from the training set's " + train.featureNames());
+    }
+    return run(train, validation, new int[0], config, listener, start);
+  }
+
+  private FitResult run(Dataset train, Dataset validation, int[] heldOut, TrainingConfig config,
+      TrainingListener caller, long start) {
+    List<String> notices = new java.util.ArrayList<>();
+    TrainingListener listener = new TrainingListener() {
+      @Override
+      public void message(String line) {
+        notices.add(line);
+        caller.message(line);
+      }
+
+      @Override
+      public void started(BackendInfo backend, String optimizer, int limit) {
+        caller.started(backend, optimizer, limit);
+      }
+
+      @Override
+      public void progress(Progress p) {
+        caller.progress(p);
+      }
+
+      @Override
+      public void finished(FitResult result) {
+        caller.finished(result);
+      }
+    };
     if (config.loss() == Loss.LOGISTIC) {
       requireBothClasses(train);
     }
@@ -153,7 +214,7 @@ public final class Trainer {
           loop.runMiniBatch();
         }
         loop.judge();
-        FitResult result = loop.result();
+        FitResult result = loop.result().with(heldOut, notices);
         listener.finished(result);
         return result;
       } catch (BackendFailureException e) {
@@ -750,7 +811,7 @@ public final class Trainer {
       return new FitResult(model, stopReason, message, iterations, epochs, evaluations,
           backend.info(), config.optimizerDescription(), finalObjective, norm(g), seconds(),
           verification, config.seed(), rows, List.copyOf(history), config.l2(),
-          config.standardize(), hyperparameters());
+          config.standardize(), hyperparameters(), null, null);
     }
   }
 

@@ -43,7 +43,7 @@ public record TrainingConfig(Loss loss, double l2, boolean standardize, String b
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(backend, "backend");
     if (!(l2 >= 0) || !Double.isFinite(l2)) {
-      throw new IllegalArgumentException("l2 (--l2) must be finite and >= 0, got " + l2);
+      throw new IllegalArgumentException("l2 must be finite and >= 0, got " + l2);
     }
     if ((fullBatch == null) == (updateRule == null)) {
       throw new IllegalArgumentException("exactly one of a full-batch optimizer and an update rule"
@@ -52,36 +52,36 @@ public record TrainingConfig(Loss loss, double l2, boolean standardize, String b
     if (updateRule != null) {
       Objects.requireNonNull(schedule, "schedule");
       if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-        throw new IllegalArgumentException("the learning rate (--learning-rate) must be finite and > 0, got "
+        throw new IllegalArgumentException("learningRate must be finite and > 0, got "
             + learningRate);
       }
       if (batchSize <= 0) {
-        throw new IllegalArgumentException("the batch size (--batch-size) must be > 0, got " + batchSize);
+        throw new IllegalArgumentException("batchSize must be > 0, got " + batchSize);
       }
     }
     if (maxIterations <= 0) {
-      throw new IllegalArgumentException("the iteration cap (--max-iterations) must be > 0, got " + maxIterations);
+      throw new IllegalArgumentException("maxIterations must be > 0, got " + maxIterations);
     }
     if (maxEpochs <= 0) {
-      throw new IllegalArgumentException("the epoch cap (--max-epochs) must be > 0, got " + maxEpochs);
+      throw new IllegalArgumentException("maxEpochs must be > 0, got " + maxEpochs);
     }
     if (!(gradientTolerance >= 0)) {
-      throw new IllegalArgumentException("the gradient tolerance (--tolerance) must be >= 0, got "
+      throw new IllegalArgumentException("tolerance must be >= 0, got "
           + gradientTolerance);
     }
     if (!(objectiveTolerance >= 0)) {
-      throw new IllegalArgumentException("the objective tolerance (--objective-tolerance) must be >= 0, got "
+      throw new IllegalArgumentException("objectiveTolerance must be >= 0, got "
           + objectiveTolerance);
     }
     if (!(validationFraction >= 0 && validationFraction <= 0.5)) {
-      throw new IllegalArgumentException("the validation fraction (--validation-fraction) must be in [0, 0.5], got "
+      throw new IllegalArgumentException("validationFraction must be in [0, 0.5], got "
           + validationFraction);
     }
     if (patience <= 0) {
-      throw new IllegalArgumentException("the patience (--patience) must be > 0, got " + patience);
+      throw new IllegalArgumentException("patience must be > 0, got " + patience);
     }
     if (verifyEvery < 0) {
-      throw new IllegalArgumentException("the verification interval (--verify-every) must be >= 0, got " + verifyEvery);
+      throw new IllegalArgumentException("verifyEvery must be >= 0, got " + verifyEvery);
     }
     if (openCl == null) {
       openCl = OpenClOptions.defaults();

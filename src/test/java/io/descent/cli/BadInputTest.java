@@ -66,7 +66,7 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       --model quadratic                                   | --model must be linear or logistic, got "quadratic"
-      --model linear --l2 -1                              | l2 (--l2) must be finite and >= 0, got -1.0
+      --model linear --l2 -1                              | --l2 must be finite and >= 0, got -1.0
       --model linear --optimizer newton                   | unknown optimizer "newton"
       --model linear --batch-size 8                       | batch size applies to mini-batch optimizers
       --model linear --optimizer adam --memory 5          | memory does not apply to adam

@@ -107,7 +107,7 @@ class LinearModelTest {
     Dataset data = new Dataset("t", List.of("a", "b"), "y", x, new double[4], null);
     double[] m0 = m.margins(data);
     assertEquals(0.0, m0[1], 1e-15);
-    double[] p = m.predict(data);
+    double[] p = m.predictProbability(data);
     assertEquals(1 / (1 + Math.exp(-0.5)), p[0], 1e-15);
     assertEquals(0.5, p[1], 1e-15);
     assertEquals(0.0, p[2], 1e-300);

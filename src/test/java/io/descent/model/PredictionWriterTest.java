@@ -59,7 +59,7 @@ class PredictionWriterTest {
         new BinaryLabels("ham", "spam"), S, new double[] {0.5, 2, -1});
     StringWriter out = new StringWriter();
     PredictionWriter.write(out, model, data());
-    double[] p = model.predict(data());
+    double[] p = model.predictProbability(data());
     assertEquals("probability,class\n"
         + p[0] + ",spam\n"
         + "0.5,ham\n"

@@ -210,7 +210,7 @@ public final class OpenClBackend implements GradientBackend {
   static void requirePrecision(DeviceDescription device, boolean fp64) {
     if (fp64 && !device.fp64()) {
       throw new BackendUnavailableException("device " + device.name()
-          + " has no cl_khr_fp64: use --precision float");
+          + " has no cl_khr_fp64: use float precision");
     }
   }
 

@@ -79,6 +79,6 @@ final class WorkGroupFit {
       wgs = (int) Math.min(plan.size() / 2, Long.highestOneBit(Math.max(1, kernelMax)));
     }
     throw new BackendUnavailableException("the gpu kernel layout cannot run on "
-        + device.name() + ": " + why + "; use --kernel-layout cpu");
+        + device.name() + ": " + why + "; use the cpu kernel layout");
   }
 }

@@ -141,7 +141,7 @@ class OpenClDevicesTest {
         DeviceDescription.Type.GPU, 4, 1L << 30, 1L << 28, false);
     BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
         () -> OpenClBackend.requirePrecision(without, true));
-    assertEquals("device Some GPU has no cl_khr_fp64: use --precision float", e.getMessage());
+    assertEquals("device Some GPU has no cl_khr_fp64: use float precision", e.getMessage());
     OpenClBackend.requirePrecision(without, false);
   }
 

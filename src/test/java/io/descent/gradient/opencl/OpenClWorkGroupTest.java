@@ -96,8 +96,8 @@ class OpenClWorkGroupTest {
     BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
         () -> open(data, "float", Tuning.defaults().withLocalMemoryBytes(16)));
     assertTrue(e.getMessage().matches("the gpu kernel layout cannot run on .+: gradient_gpu_wide"
-        + " needs 32 bytes of local memory at work-group size 1 but .+ has 16; use"
-        + " --kernel-layout cpu"), e.getMessage());
+        + " needs 32 bytes of local memory at work-group size 1 but .+ has 16; use the cpu"
+        + " kernel layout"), e.getMessage());
     assertEquals(live, OpenClBackend.liveObjects());
   }
 
