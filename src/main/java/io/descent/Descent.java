@@ -51,6 +51,8 @@ public final class Descent {
   public static final double DEFAULT_MINI_BATCH_OBJECTIVE_TOLERANCE = 1e-6;
   /** Default seed. */
   public static final long DEFAULT_SEED = 42;
+  /** The learning-rate schedule of mini-batch optimizers unless one is chosen. */
+  public static final String DEFAULT_SCHEDULE = "constant";
 
   private final Loss loss;
   private double l2;
@@ -328,7 +330,7 @@ public final class Descent {
           .withRho(rho).withBeta1(beta1).withBeta2(beta2).withEpsilon(epsilon);
       requireUnused(kind, "c1", c1, "c2", c2, "a line-search budget", lineSearch);
       rule = kind.updateRule(h);
-      rate = ScheduleKind.fromLabel(schedule == null ? ScheduleKind.CONSTANT.label() : schedule)
+      rate = ScheduleKind.fromLabel(schedule == null ? DEFAULT_SCHEDULE : schedule)
           .create(decay, decayInterval);
       base = learningRate != null ? learningRate
           : rule.defaultLearningRate() * defaultRateScale;

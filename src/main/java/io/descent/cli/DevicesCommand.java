@@ -15,6 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "List OpenCL devices: index (for --device), name, type, compute units, global"
         + " memory, largest single allocation, and fp64 support (for --precision double).")
 final class DevicesCommand implements Callable<Integer> {
+  /** What to install for a device, printed when there is none. */
+  static final String HOW_TO_GET_ONE = "To get one: on Debian or Ubuntu without a GPU, PoCL runs"
+      + " OpenCL on the CPU (sudo apt-get install pocl-opencl-icd ocl-icd-libopencl1); with a GPU,"
+      + " install its vendor's driver with OpenCL support (NVIDIA's driver, AMD ROCm, Intel's"
+      + " compute runtime). Until then --backend auto trains on ND4J or the reference.";
+
   @Spec
   CommandSpec spec;
 
@@ -27,6 +33,7 @@ final class DevicesCommand implements Callable<Integer> {
     List<DeviceDescription> devices = Backends.openClDevices();
     if (devices.isEmpty()) {
       out.println("no OpenCL devices found");
+      out.println(HOW_TO_GET_ONE);
     }
     for (DeviceDescription d : devices) {
       out.println(d.summary());

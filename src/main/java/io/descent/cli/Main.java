@@ -53,8 +53,8 @@ public final class Main {
     cl.setParameterExceptionHandler((ex, a) -> {
       // One line, as every error: the hint to the command's help goes at its end.
       CommandLine sub = ex.getCommandLine();
-      err.println("descent: " + oneLine(ex) + " (try '" + sub.getCommandSpec().qualifiedName()
-          + " --help')");
+      err.println("descent: " + oneLine(ex) + suggestion(ex) + " (try '"
+          + sub.getCommandSpec().qualifiedName() + " --help')");
       err.flush();
       return BAD_INPUT;
     });
@@ -94,6 +94,68 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * For an unknown option, the nearest known one ("; did you mean --l2?"), as picocli ranks
+   * them; else nothing.
+   */
+  static String suggestion(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+      for (String arg : u.getUnmatched()) {
+        if (arg.startsWith("-")) {
+          String nearest = nearestOption(arg.split("=", 2)[0],
+              u.getCommandLine().getCommandSpec().optionsMap().keySet());
+          if (nearest != null) {
+            return "; did you mean " + nearest + "?";
+          }
+        }
+      }
+      java.util.List<String> near = u.getSuggestions();
+      if (!near.isEmpty()) {
+        return "; did you mean " + near.get(0) + "?";
+      }
+    }
+    return "";
+  }
+
+  /**
+   * The option name nearest {@code given} by edit distance, when it is at most 2 (and less than
+   * the name's letters): {@code --l3} gives {@code --l2}, {@code --baatch-size} {@code --batch-size}.
+   */
+  static String nearestOption(String given, java.util.Collection<String> names) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String name : names) {
+      if (!name.startsWith("--")) {
+        continue;
+      }
+      int distance = editDistance(given, name);
+      if (distance < bestDistance) {
+        best = name;
+        bestDistance = distance;
+      }
+    }
+    return best != null && bestDistance <= 2 && bestDistance < best.length() - 2 ? best : null;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[b.length()];
   }
 
   /**

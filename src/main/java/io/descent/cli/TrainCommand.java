@@ -57,8 +57,8 @@ final class TrainCommand implements Callable<Integer> {
   Double learningRate;
 
   @Option(names = "--schedule", paramLabel = "NAME",
-      description = "Learning-rate schedule: constant, step, exponential or invsqrt (default:"
-          + " ${DEFAULT-VALUE}).")
+      description = "Learning-rate schedule: constant, step, exponential or invsqrt (default: "
+          + Descent.DEFAULT_SCHEDULE + ").")
   String schedule;
 
   @Option(names = "--decay", paramLabel = "FACTOR",
@@ -244,6 +244,8 @@ final class TrainCommand implements Callable<Integer> {
       if (!quiet) {
         out.println("model written to " + this.out);
       }
+    } else if (!quiet) {
+      out.println("no model written (give --out FILE to keep it)");
     }
     return Main.OK;
   }
