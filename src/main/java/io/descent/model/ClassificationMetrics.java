@@ -14,16 +14,37 @@ import java.util.Map;
  * @param accuracy the fraction of rows whose class at threshold 0.5 ({@code m > 0}) is the target
  * @param rocAuc the area under the ROC curve: the probability that a random positive row scores
  *     above a random negative one, ties counting one half; NaN when only one class is present
+ * @param confusion the decisions at the threshold behind {@code accuracy}, or null when not
+ *     kept
  */
 public record ClassificationMetrics(int rows, int positives, double meanLogLoss, double accuracy,
-    double rocAuc) implements ModelMetrics {
-  /** {@code mean_log_loss}, {@code accuracy}, {@code roc_auc}. */
+    double rocAuc, ConfusionMatrix confusion) implements ModelMetrics {
+
+  /** The figures without a confusion matrix. */
+  public ClassificationMetrics(int rows, int positives, double meanLogLoss, double accuracy,
+      double rocAuc) {
+    this(rows, positives, meanLogLoss, accuracy, rocAuc, null);
+  }
+
+  /**
+   * {@code mean_log_loss}, {@code accuracy}, {@code roc_auc}; with a confusion matrix also
+   * {@code precision_0}, {@code recall_0}, {@code f1_0}, {@code support_0} and the same for class
+   * 1.
+   */
   @Override
   public Map<String, Double> values() {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("mean_log_loss", meanLogLoss);
     m.put("accuracy", accuracy);
     m.put("roc_auc", rocAuc);
+    if (confusion != null) {
+      for (int c = 0; c <= 1; c++) {
+        m.put("precision_" + c, confusion.precision(c));
+        m.put("recall_" + c, confusion.recall(c));
+        m.put("f1_" + c, confusion.f1(c));
+        m.put("support_" + c, (double) confusion.support(c));
+      }
+    }
     return m;
   }
 

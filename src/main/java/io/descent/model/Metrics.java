@@ -16,6 +16,9 @@ import java.util.Optional;
  * margins can round to the same probability and tie.
  */
 public final class Metrics {
+  /** The probability of class 1 above which a row is called 1, unless another is given. */
+  public static final double DEFAULT_THRESHOLD = 0.5;
+
   private Metrics() {}
 
   /**
@@ -26,6 +29,20 @@ public final class Metrics {
    *     model's, it has no rows, or its class labels differ from the model's
    */
   public static ModelMetrics evaluate(LinearModel model, Dataset data) {
+    return evaluate(model, data, DEFAULT_THRESHOLD);
+  }
+
+  /**
+   * As {@link #evaluate(LinearModel, Dataset)}, calling a row 1 when its probability of class 1
+   * is above {@code threshold} (accuracy and the confusion matrix; log loss and ROC AUC do not
+   * depend on it).
+   *
+   * @throws IllegalArgumentException also when the threshold is not in (0, 1)
+   */
+  public static ModelMetrics evaluate(LinearModel model, Dataset data, double threshold) {
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
+    }
     if (data.targetName() == null) {
       throw new IllegalArgumentException(data.source() + " has no target column, so the model"
           + " cannot be evaluated on it (expected \"" + model.targetName() + "\")");
@@ -40,7 +57,7 @@ public final class Metrics {
           + dl.get().negative() + " = 0, " + dl.get().positive() + " = 1 but the model uses "
           + ml.get().negative() + " = 0, " + ml.get().positive() + " = 1");
     }
-    return classification(data.y(), model.margins(data));
+    return classification(data.y(), model.margins(data), threshold);
   }
 
   /**
@@ -73,7 +90,11 @@ public final class Metrics {
     double ssTot = tot.value();
     double mse = ssRes / n;
     double r2 = ssTot > 0 ? 1 - ssRes / ssTot : Double.NaN;
-    return new RegressionMetrics(n, mse, Math.sqrt(mse), r2);
+    CompensatedSum absolute = new CompensatedSum();
+    for (int i = 0; i < n; i++) {
+      absolute.add(Math.abs(y[i] - predictions[i]));
+    }
+    return new RegressionMetrics(n, mse, Math.sqrt(mse), r2, absolute.value() / n);
   }
 
   /**
@@ -85,7 +106,18 @@ public final class Metrics {
    *     or 1, or a margin is NaN
    */
   public static ClassificationMetrics classification(double[] y, double[] margins) {
+    return classification(y, margins, DEFAULT_THRESHOLD);
+  }
+
+  /**
+   * As {@link #classification(double[], double[])}, with accuracy and the confusion matrix at
+   * probability {@code threshold} (a row is 1 when its margin is above logit(threshold)).
+   */
+  public static ClassificationMetrics classification(double[] y, double[] margins,
+      double threshold) {
     int n = checkLengths(y, margins);
+    double cut = Math.log(threshold / (1 - threshold));
+    long[] counts = new long[4];
     checkBinary(y);
     CompensatedSum loss = new CompensatedSum();
     int correct = 0;
@@ -98,15 +130,18 @@ public final class Metrics {
       // softplus(m) - y m, written per class so that no large terms cancel.
       boolean positive = y[i] == 1;
       loss.add(positive ? Loss.softplus(-m) : Loss.softplus(m));
-      if ((LinearModel.classOf(m) == 1) == positive) {
+      boolean called = threshold == DEFAULT_THRESHOLD ? LinearModel.classOf(m) == 1 : m > cut;
+      if (called == positive) {
         correct++;
       }
+      counts[(positive ? 2 : 0) + (called ? 1 : 0)]++;
       if (positive) {
         positives++;
       }
     }
     return new ClassificationMetrics(n, positives, loss.value() / n, (double) correct / n,
-        rocAuc(y, margins));
+        rocAuc(y, margins), new ConfusionMatrix(threshold, counts[0], counts[1], counts[2],
+            counts[3]));
   }
 
   /**

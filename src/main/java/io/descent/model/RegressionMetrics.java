@@ -13,16 +13,26 @@ import java.util.Map;
  * @param r2 the coefficient of determination {@code 1 - SS_res / SS_tot}, with
  *     {@code SS_tot = sum (y_i - mean(y))^2} over the same rows; NaN when the targets are all equal
  *     (SS_tot = 0), where it is undefined
+ * @param mae mean absolute error {@code (1/n) sum |y_i - p_i|}; NaN when not computed
  */
-public record RegressionMetrics(int rows, double mse, double rmse, double r2)
+public record RegressionMetrics(int rows, double mse, double rmse, double r2, double mae)
     implements ModelMetrics {
-  /** {@code mse}, {@code rmse}, {@code r2}. */
+
+  /** The figures without the mean absolute error. */
+  public RegressionMetrics(int rows, double mse, double rmse, double r2) {
+    this(rows, mse, rmse, r2, Double.NaN);
+  }
+
+  /** {@code mse}, {@code rmse}, {@code r2}, and {@code mae} when computed. */
   @Override
   public Map<String, Double> values() {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("mse", mse);
     m.put("rmse", rmse);
     m.put("r2", r2);
+    if (!Double.isNaN(mae)) {
+      m.put("mae", mae);
+    }
     return m;
   }
 

@@ -77,4 +77,36 @@ class CliReportingTest {
   private static String read(InputStream in) throws IOException {
     return new String(in.readAllBytes(), StandardCharsets.UTF_8);
   }
+
+  @Test
+  void evaluateReportsTheConfusionMatrixAndPerClassFigures() {
+    Path model = dir.resolve("spam.json");
+    assertEquals(0, Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam",
+        "--model", "logistic", "--l2", "0.01", "--backend", "reference", "--quiet", "--out",
+        model.toString()).code());
+    Cli r = Cli.run("evaluate", "--model", model.toString(), "--data", "datasets/spambase.csv");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("confusion matrix at threshold 0.5"), r.out());
+    List<String> rows = r.out().lines().filter(l -> l.matches("[01] +\\d+ +\\d+")).toList();
+    assertEquals(2, rows.size(), r.out());
+    long[] c = rows.stream().flatMap(l -> java.util.Arrays.stream(l.trim().split(" +")).skip(1))
+        .mapToLong(Long::parseLong).toArray();
+    assertEquals(4601, c[0] + c[1] + c[2] + c[3]);
+    assertEquals(1813, c[2] + c[3], "class 1's support");
+    assertTrue(r.out().contains("accuracy: " + String.format(java.util.Locale.ROOT, "%.10f",
+        (c[0] + c[3]) / 4601.0).substring(0, 10)), r.out());
+    assertTrue(r.out().contains("weighted avg"), r.out());
+    Cli strict = Cli.run("evaluate", "--model", model.toString(), "--data",
+        "datasets/spambase.csv", "--threshold", "0.9");
+    assertTrue(strict.out().contains("confusion matrix at threshold 0.9"), strict.out());
+    assertEquals(2, Cli.run("evaluate", "--model", model.toString(), "--data",
+        "datasets/spambase.csv", "--threshold", "1.5").code());
+    Path linear = dir.resolve("dia.json");
+    assertEquals(0, Cli.run("train", "--data", "datasets/diabetes.csv", "--target",
+        "progression", "--model", "linear", "--backend", "reference", "--quiet", "--out",
+        linear.toString()).code());
+    Cli reg = Cli.run("evaluate", "--model", linear.toString(), "--data",
+        "datasets/diabetes.csv");
+    assertTrue(reg.out().contains("mae: 43.27"), reg.out());
+  }
 }

@@ -36,8 +36,10 @@ class MetricsTest {
     assertEquals(0.75, r.rmse(), 1e-15);
     assertEquals(0.55, r.r2(), 1e-15);
     assertEquals("mse 0.5625000 rmse 0.7500000 r2 0.5500000 (4 rows)", r.toString());
-    assertEquals(Map.of("mse", 0.5625, "rmse", 0.75, "r2", 0.55), r.values());
-    assertEquals(List.of("mse", "rmse", "r2"), List.copyOf(r.values().keySet()));
+    // |residuals| 0.5, 0, 1, 1: MAE = 2.5 / 4.
+    assertEquals(0.625, r.mae(), 1e-15);
+    assertEquals(Map.of("mse", 0.5625, "rmse", 0.75, "r2", 0.55, "mae", 0.625), r.values());
+    assertEquals(List.of("mse", "rmse", "r2", "mae"), List.copyOf(r.values().keySet()));
   }
 
   @Test
