@@ -30,9 +30,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--features", required = true, paramLabel = "D", description = "Features.")
   int features;
 
-  @Option(names = "--model", required = true, paramLabel = "KIND",
-      description = "linear or logistic.")
-  String model;
+  @Mixin
+  LossOption lossOption;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
       description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -47,7 +46,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Loss loss = CliSupport.loss(model);
+    Loss loss = CliSupport.loss(lossOption.kind);
+    lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
     SyntheticData data;
     try {
       data = new SyntheticData(rows, features, loss, seed);

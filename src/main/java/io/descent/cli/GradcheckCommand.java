@@ -28,9 +28,8 @@ final class GradcheckCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--model", required = true, paramLabel = "KIND",
-      description = "linear or logistic.")
-  String model;
+  @Mixin
+  LossOption lossOption;
 
   @Option(names = "--l2", defaultValue = "0", paramLabel = "LAMBDA",
       description = "L2 penalty used to find the optimum (default: ${DEFAULT-VALUE}).")
@@ -58,7 +57,8 @@ final class GradcheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Loss loss = CliSupport.loss(model);
+    Loss loss = CliSupport.loss(lossOption.kind);
+    lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
     if (data.target == null) {
       throw new Main.UsageException("gradcheck needs --target");
     }

@@ -27,9 +27,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--model", required = true, paramLabel = "KIND",
-      description = "linear or logistic.")
-  String model;
+  @Mixin
+  LossOption lossOption;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -166,7 +165,8 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Loss loss = CliSupport.loss(model);
+    Loss loss = CliSupport.loss(lossOption.kind);
+    lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
     if (data.target == null) {
       throw new Main.UsageException("train needs --target");
     }

@@ -34,8 +34,8 @@ class BadInputTest {
       unknown_column.csv   | --target nope                  | 1:0: no column "nope" for the target; the columns are "a", "b", "y"
       unknown_column.csv   | --target y --features a,c      | 1:0: no column "c" for a feature; the columns are "a", "b", "y"
       duplicate_column.csv | --target y                     | 1:3: column name "a" appears twice in the header, in columns 1 and 3
-      three_labels.csv     | --target species --model logistic | 4:3: target "species" has more than two labels: "setosa", "versicolor", "virginica"
-      two_labels.csv       | --target species --model logistic | 3:3: target "species" has two labels "setosa" and "virginica": say which is positive with --positive-label
+      three_labels.csv     | --target species --loss logistic | 4:3: target "species" has more than two labels: "setosa", "versicolor", "virginica"
+      two_labels.csv       | --target species --loss logistic | 3:3: target "species" has two labels "setosa" and "virginica": say which is positive with --positive-label
       nan.csv              | --target y                     | 3:2: "NaN" is not a finite number in column "b"
       infinity.csv         | --target y                     | 3:3: "-Infinity" is not a finite number in column "y"
       overflow.csv         | --target y                     | 3:2: "1e39" is out of range for float32 (largest 3.4028235e38) in column "b"
@@ -50,8 +50,8 @@ class BadInputTest {
     List<String> args = new ArrayList<>(List.of("train", "--data", csv.toString(), "--out",
         out.toString(), "--backend", "reference", "--quiet"));
     args.addAll(Arrays.asList(options.trim().split("\\s+")));
-    if (!args.contains("--model")) {
-      args.addAll(List.of("--model", "linear"));
+    if (!args.contains("--loss")) {
+      args.addAll(List.of("--loss", "linear"));
     }
     Cli r = Cli.run(args.toArray(String[]::new));
     assertEquals(2, r.code(), r.err());
@@ -66,11 +66,11 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       --model quadratic                                   | --model must be linear or logistic, got "quadratic"
-      --model linear --l2 -1                              | --l2 must be finite and >= 0, got -1.0
-      --model linear --optimizer newton                   | unknown optimizer "newton"
-      --model linear --batch-size 8                       | batch size applies to mini-batch optimizers
-      --model linear --optimizer adam --memory 5          | memory does not apply to adam
-      --model linear --backend gpu                        | unknown backend "gpu"
+      --loss linear --l2 -1                              | --l2 must be finite and >= 0, got -1.0
+      --loss linear --optimizer newton                   | unknown optimizer "newton"
+      --loss linear --batch-size 8                       | batch size applies to mini-batch optimizers
+      --loss linear --optimizer adam --memory 5          | memory does not apply to adam
+      --loss linear --backend gpu                        | unknown backend "gpu"
       """)
   void badUsageIsExitCode2(String options, String message) {
     List<String> args = new ArrayList<>(List.of("train", "--data", "datasets/mtcars.csv",
@@ -84,8 +84,8 @@ class BadInputTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      train --data nope.csv --target y --model linear | nope.csv: no such file
-      train --data datasets/mtcars.csv --model linear | train needs --target
+      train --data nope.csv --target y --loss linear | nope.csv: no such file
+      train --data datasets/mtcars.csv --loss linear | train needs --target
       train --target y                                | Missing required options
       """)
   void missingThingsAreExitCode2(String command, String message) {

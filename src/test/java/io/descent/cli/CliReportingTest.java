@@ -24,26 +24,26 @@ class CliReportingTest {
   @Test
   void trainWithoutOutSaysNoModelWasWritten() {
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--backend", "reference");
+        "--loss", "linear", "--backend", "reference");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("no model written (give --out FILE to keep it)"), r.out());
     Cli quiet = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--backend", "reference", "--quiet");
+        "--loss", "linear", "--backend", "reference", "--quiet");
     assertEquals("", quiet.out());
   }
 
   @Test
   void anUnknownOptionSuggestsTheNearestOne() {
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--l3", "0.1");
+        "--loss", "linear", "--l3", "0.1");
     assertEquals(2, r.code());
     assertEquals("descent: Unknown options: '--l3', '0.1'; did you mean --l2? (try 'descent"
         + " train --help')", r.err().strip());
     r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--baatch-size=3");
+        "--loss", "linear", "--baatch-size=3");
     assertTrue(r.err().contains("did you mean --batch-size?"), r.err());
     r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--zzzzzz");
+        "--loss", "linear", "--zzzzzz");
     assertFalse(r.err().contains("did you mean"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
@@ -82,7 +82,7 @@ class CliReportingTest {
   void evaluateReportsTheConfusionMatrixAndPerClassFigures() {
     Path model = dir.resolve("spam.json");
     assertEquals(0, Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam",
-        "--model", "logistic", "--l2", "0.01", "--backend", "reference", "--quiet", "--out",
+        "--loss", "logistic", "--l2", "0.01", "--backend", "reference", "--quiet", "--out",
         model.toString()).code());
     Cli r = Cli.run("evaluate", "--model", model.toString(), "--data", "datasets/spambase.csv");
     assertEquals(0, r.code(), r.err());
@@ -103,10 +103,22 @@ class CliReportingTest {
         "datasets/spambase.csv", "--threshold", "1.5").code());
     Path linear = dir.resolve("dia.json");
     assertEquals(0, Cli.run("train", "--data", "datasets/diabetes.csv", "--target",
-        "progression", "--model", "linear", "--backend", "reference", "--quiet", "--out",
+        "progression", "--loss", "linear", "--backend", "reference", "--quiet", "--out",
         linear.toString()).code());
     Cli reg = Cli.run("evaluate", "--model", linear.toString(), "--data",
         "datasets/diabetes.csv");
     assertTrue(reg.out().contains("mae: 43.27"), reg.out());
+  }
+
+  @Test
+  void theOldNameOfLossStillWorksWithANotice() {
+    Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
+        "--model", "linear", "--backend", "reference", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("descent: --model is deprecated for the kind of model; use --loss linear"
+        + " (--model names a model file in predict and evaluate)", r.err().strip());
+    Cli now = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
+        "--loss", "linear", "--backend", "reference", "--quiet");
+    assertEquals("", now.err());
   }
 }

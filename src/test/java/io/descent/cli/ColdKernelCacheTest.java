@@ -39,7 +39,7 @@ class ColdKernelCacheTest {
     ProcessBuilder pb = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
-        "--data", "datasets/spambase.csv", "--target", "spam", "--model", "logistic",
+        "--data", "datasets/spambase.csv", "--target", "spam", "--loss", "logistic",
         "--l2", "0.01", "--backend", "opencl", "--out", model.toString()));
     pb.environment().put("POCL_CACHE_DIR", dir.resolve("pocl").toString());
     pb.environment().put("DESCENT_CACHE_DIR", dir.resolve("descent").toString());

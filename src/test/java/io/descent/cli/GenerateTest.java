@@ -28,11 +28,11 @@ class GenerateTest {
     Path b = dir.resolve("b.csv");
     Path c = dir.resolve("c.csv");
     for (Path p : new Path[] {a, b}) {
-      Cli r = Cli.run("generate", "--rows", "2000", "--features", "9", "--model", "logistic",
+      Cli r = Cli.run("generate", "--rows", "2000", "--features", "9", "--loss", "logistic",
           "--seed", "5", "--out", p.toString());
       assertEquals(0, r.code(), r.err());
     }
-    assertEquals(0, Cli.run("generate", "--rows", "2000", "--features", "9", "--model",
+    assertEquals(0, Cli.run("generate", "--rows", "2000", "--features", "9", "--loss",
         "logistic", "--seed", "6", "--out", c.toString()).code());
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     assertFalse(Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)));
@@ -42,7 +42,7 @@ class GenerateTest {
   @Test
   void linearFitRecoversTheGeneratingWeights() throws Exception {
     Path file = dir.resolve("lin.csv");
-    assertEquals(0, Cli.run("generate", "--rows", "20000", "--features", "8", "--model",
+    assertEquals(0, Cli.run("generate", "--rows", "20000", "--features", "8", "--loss",
         "linear", "--seed", "11", "--out", file.toString()).code());
     Dataset data = new CsvReader(CsvReader.Options.numericTarget("y")).read(file);
     LinearModel model = Descent.linear().backend("reference").fit(data);
@@ -61,7 +61,7 @@ class GenerateTest {
 
   @Test
   void badSizesAreUsageErrors() {
-    Cli r = Cli.run("generate", "--rows", "0", "--features", "3", "--model", "linear", "--out",
+    Cli r = Cli.run("generate", "--rows", "0", "--features", "3", "--loss", "linear", "--out",
         dir.resolve("x.csv").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--rows must be > 0"), r.err());

@@ -35,7 +35,7 @@ class InputPathTest {
   void train() {
     model = dir.resolve("m.json");
     Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--features",
-        "wt,hp", "--model", "linear", "--backend", "reference", "--quiet", "--out",
+        "wt,hp", "--loss", "linear", "--backend", "reference", "--quiet", "--out",
         model.toString());
     assertEquals(0, r.code(), r.err());
   }
@@ -62,7 +62,7 @@ class InputPathTest {
   void trainReadsANamedPipeInOnePass() throws Exception {
     Path fifo = mtcarsPipe();
     Cli r = assertTimeoutPreemptively(PATIENCE, () -> Cli.run("train", "--data",
-        fifo.toString(), "--target", "mpg", "--features", "wt,hp", "--model", "linear",
+        fifo.toString(), "--target", "mpg", "--features", "wt,hp", "--loss", "linear",
         "--backend", "reference", "--out", dir.resolve("p.json").toString()));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("32 rows x 2 features"), r.out());
@@ -114,7 +114,7 @@ class InputPathTest {
   void aBadRowInAPipeIsStillPlacedExactly() throws Exception {
     Path fifo = pipe("wt,hp,mpg\n2.6,110,21\n2.8,abc,21\n");
     Cli r = assertTimeoutPreemptively(PATIENCE, () -> Cli.run("train", "--data",
-        fifo.toString(), "--target", "mpg", "--model", "linear", "--quiet"));
+        fifo.toString(), "--target", "mpg", "--loss", "linear", "--quiet"));
     assertEquals(2, r.code(), r.err());
     assertEquals(fifo + ":3:2: \"abc\" is not a number in column \"hp\"", r.err().strip());
   }
@@ -122,7 +122,7 @@ class InputPathTest {
   @Test
   void aDirectoryAsDataOrModelIsExitCode2() throws IOException {
     Path folder = Files.createDirectory(dir.resolve("folder"));
-    Cli data = Cli.run("train", "--data", folder.toString(), "--target", "y", "--model",
+    Cli data = Cli.run("train", "--data", folder.toString(), "--target", "y", "--loss",
         "linear");
     assertEquals(2, data.code(), data.err());
     assertEquals("descent: " + folder + ": is a directory, not a CSV file", data.err().strip());
@@ -139,7 +139,7 @@ class InputPathTest {
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("-w-------"));
     // Root reads whatever the permission bits say.
     assumeFalse(Files.isReadable(data), "running as root: permission bits do not stop reads");
-    Cli r = Cli.run("train", "--data", data.toString(), "--target", "mpg", "--model",
+    Cli r = Cli.run("train", "--data", data.toString(), "--target", "mpg", "--loss",
         "linear");
     assertEquals(2, r.code(), r.err());
     assertEquals("descent: " + data + ": permission denied (cannot read)", r.err().strip());

@@ -95,7 +95,7 @@ class InterruptTest {
   void sigintWhileGeneratingDeletesTheTemporaryFileAndSaysSo() throws Exception {
     Path out = dir.resolve("big.csv");
     // Far more rows than it can write before the signal.
-    Process p = descent("generate", "--rows", "200000000", "--features", "20", "--model",
+    Process p = descent("generate", "--rows", "200000000", "--features", "20", "--loss",
         "logistic", "--out", out.toString());
     Path tmp = awaitTemporaryFile(p, "big.csv");
     signal(p, "INT");
@@ -110,7 +110,7 @@ class InterruptTest {
   @Test
   void sigtermWhileGeneratingDeletesTheTemporaryFileToo() throws Exception {
     Path out = dir.resolve("big.csv");
-    Process p = descent("generate", "--rows", "200000000", "--features", "20", "--model",
+    Process p = descent("generate", "--rows", "200000000", "--features", "20", "--loss",
         "linear", "--out", out.toString());
     awaitTemporaryFile(p, "big.csv");
     signal(p, "TERM");
@@ -166,7 +166,7 @@ class InterruptTest {
     Path fifo = slowData();
     Path model = dir.resolve("model.json");
     Path history = dir.resolve("history.csv");
-    Process p = descent("train", "--data", fifo.toString(), "--target", "y", "--model",
+    Process p = descent("train", "--data", fifo.toString(), "--target", "y", "--loss",
         "logistic", "--backend", "reference", "--out", model.toString(), "--history",
         history.toString());
     try (OutputStream feed = feed(fifo, p)) {
@@ -185,7 +185,7 @@ class InterruptTest {
   @Test
   void sigintWhilePredictReadsItsDataSaysSo() throws Exception {
     Path model = dir.resolve("model.json");
-    Cli train = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+    Cli train = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--features", "wt,hp", "--backend", "reference", "--quiet", "--out",
         model.toString());
     assertEquals(0, train.code(), train.err());
@@ -235,13 +235,13 @@ class InterruptTest {
   @Test
   void sigintStopsTrainingAndWritesTheCheckpoint() throws Exception {
     Path data = dir.resolve("big.csv");
-    assertEquals(0, Cli.run("generate", "--rows", "50000", "--features", "20", "--model",
+    assertEquals(0, Cli.run("generate", "--rows", "50000", "--features", "20", "--loss",
         "logistic", "--out", data.toString()).code());
     Path model = dir.resolve("model.json");
     Path checkpoint = dir.resolve("checkpoint.json");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
-        "--data", data.toString(), "--target", "y", "--model", "logistic", "--backend",
+        "--data", data.toString(), "--target", "y", "--loss", "logistic", "--backend",
         "reference", "--optimizer", "sgd", "--max-epochs", "1000000", "--objective-tolerance",
         "0", "--tolerance", "0", "--out", model.toString(), "--checkpoint",
         checkpoint.toString()).redirectErrorStream(true).start();

@@ -43,7 +43,7 @@ class InterruptsTest {
     }
     assertFalse(stopped.get());
     // And a whole training on OpenCL still ends normally.
-    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--backend", "opencl", "--quiet");
     assertEquals(0, r.code(), r.err());
   }

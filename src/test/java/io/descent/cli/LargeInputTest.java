@@ -37,7 +37,7 @@ class LargeInputTest {
   @BeforeAll
   static void generate() {
     data = shared.resolve("100k.csv");
-    assertEquals(0, Cli.run("generate", "--rows", "100000", "--features", "64", "--model",
+    assertEquals(0, Cli.run("generate", "--rows", "100000", "--features", "64", "--loss",
         "linear", "--seed", "1", "--out", data.toString()).code());
   }
 
@@ -61,7 +61,7 @@ class LargeInputTest {
 
   @Test
   void aFileLargerThanTheHeapFailsEarlyWithTheFigure() throws Exception {
-    Cli r = java("-Xmx24m", "train", "--data", data.toString(), "--target", "y", "--model",
+    Cli r = java("-Xmx24m", "train", "--data", data.toString(), "--target", "y", "--loss",
         "linear", "--backend", "reference", "--out", dir.resolve("m.json").toString());
     assertEquals(1, r.code(), r.out());
     assertEquals(1, r.out().strip().lines().count(), r.out());
@@ -81,13 +81,13 @@ class LargeInputTest {
   @Test
   void theCheckCountsWhatFollowsTheReadingAndItsAdviceWorks() throws Exception {
     String out = dir.resolve("m.json").toString();
-    Cli train = java("-Xmx32m", "train", "--data", data.toString(), "--target", "y", "--model",
+    Cli train = java("-Xmx32m", "train", "--data", data.toString(), "--target", "y", "--loss",
         "linear", "--out", out, "--quiet");
     assertEquals(1, train.code(), train.out());
     assertEquals(1, train.out().strip().lines().count(), train.out());
     assertTrue(train.out().contains("need 41 MiB of heap"), train.out());
 
-    String[] validation = {"train", "--data", data.toString(), "--target", "y", "--model",
+    String[] validation = {"train", "--data", data.toString(), "--target", "y", "--loss",
         "linear", "--validation-fraction", "0.2", "--max-iterations", "3", "--out", out,
         "--quiet"};
     Cli tooSmall = java("-Xmx48m", validation);
@@ -139,7 +139,7 @@ class LargeInputTest {
       }
       w.write("2\n");
     }
-    Cli r = java("-Xmx16m", "train", "--data", wide.toString(), "--target", "y", "--model",
+    Cli r = java("-Xmx16m", "train", "--data", wide.toString(), "--target", "y", "--loss",
         "linear", "--out", dir.resolve("m.json").toString());
     assertEquals(1, r.code(), r.out());
     assertEquals("descent: out of memory (Java heap space) with a heap of 16 MiB: raise the heap,"

@@ -49,7 +49,7 @@ class ModelFileCliTest {
     }
     Files.writeString(data, csv);
     model = dir.resolve("model.json");
-    Cli r = Cli.run("train", "--data", data.toString(), "--target", "answer", "--model",
+    Cli r = Cli.run("train", "--data", data.toString(), "--target", "answer", "--loss",
         "logistic", "--positive-label", "yes", "--backend", "reference", "--quiet", "--out",
         model.toString());
     assertEquals(0, r.code(), r.err());

@@ -42,7 +42,7 @@ class OpenClCliTest {
     String name = firstDeviceName();
     Path model = dir.resolve("m.json");
     Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wisconsin_original.csv",
-        "--target", "malignant", "--model", "logistic", "--l2", "0.01", "--backend", "opencl",
+        "--target", "malignant", "--loss", "logistic", "--l2", "0.01", "--backend", "opencl",
         "--device", "0", "--verify-every", "1", "--out", model.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("backend: opencl ("), r.out());
@@ -59,7 +59,7 @@ class OpenClCliTest {
   void anInvalidDeviceIsAUsageErrorUnderEveryBackendChoice() {
     for (String backend : List.of("opencl", "auto")) {
       Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg",
-          "--model", "linear", "--backend", backend, "--device", "99");
+          "--loss", "linear", "--backend", backend, "--device", "99");
       assertEquals(2, r.code(), backend + ": " + r.out() + r.err());
       assertTrue(r.err().startsWith("descent: no OpenCL device matches \"99\""), r.err());
       assertTrue(r.err().contains("; available: 0: "), r.err());
@@ -67,7 +67,7 @@ class OpenClCliTest {
       assertFalse(r.out().contains("backend:"), r.out());
     }
     Cli byName = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg",
-        "--model", "linear", "--device", "no-such-device-xyz");
+        "--loss", "linear", "--device", "no-such-device-xyz");
     assertEquals(2, byName.code(), byName.err());
     assertTrue(byName.err().startsWith("descent: no OpenCL device matches"
         + " \"no-such-device-xyz\"; available: 0: "), byName.err());
@@ -94,7 +94,7 @@ class OpenClCliTest {
     String part = name.substring(name.length() / 3, Math.min(name.length(),
         name.length() / 3 + 6)).toUpperCase(Locale.ROOT);
     Path model = dir.resolve("m.json");
-    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--backend", "opencl", "--device", part, "--out", model.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(line(r.out(), "backend: ").startsWith("backend: opencl (" + name + ", "),
@@ -122,7 +122,7 @@ class OpenClCliTest {
       // rule is still covered by OpenClDevicesTest on synthetic descriptions.
       return;
     }
-    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--backend", "opencl", "--device", number);
     assertEquals(0, r.code(), r.err());
     assertTrue(line(r.out(), "backend: ").startsWith("backend: opencl (" + name + ", "),
@@ -134,7 +134,7 @@ class OpenClCliTest {
   void theKernelLayoutIsTheOneAskedForAndIsRecorded(String layout) throws Exception {
     Path model = dir.resolve(layout + ".json");
     Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wisconsin_original.csv",
-        "--target", "malignant", "--model", "logistic", "--l2", "0.01", "--backend", "opencl",
+        "--target", "malignant", "--loss", "logistic", "--l2", "0.01", "--backend", "opencl",
         "--kernel-layout", layout, "--out", model.toString());
     assertEquals(0, r.code(), r.err());
     String backendLine = line(r.out(), "backend: ");
@@ -148,7 +148,7 @@ class OpenClCliTest {
   @Test
   void theObjectiveLineNamesTheDevice() {
     String name = firstDeviceName();
-    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--backend", "opencl", "--device", "0", "--kernel-layout", "cpu");
     assertEquals(0, r.code(), r.err());
     String objective = line(r.out(), "objective: ");
@@ -160,7 +160,7 @@ class OpenClCliTest {
   void gradcheckChecksOpenClExplicitlyAndByDefault() {
     for (List<String> backend : List.of(List.of("--backend", "opencl"), List.<String>of())) {
       List<String> args = new ArrayList<>(List.of("gradcheck", "--data", "datasets/diabetes.csv",
-          "--target", "progression", "--model", "linear"));
+          "--target", "progression", "--loss", "linear"));
       args.addAll(backend);
       Cli r = Cli.run(args.toArray(String[]::new));
       assertEquals(0, r.code(), backend + ": " + r.out() + r.err());
@@ -173,7 +173,7 @@ class OpenClCliTest {
   @Test
   void doublePrecisionWhereTheDeviceHasFp64() {
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--backend", "opencl", "--precision", "double", "--quiet",
+        "--loss", "linear", "--backend", "opencl", "--precision", "double", "--quiet",
         "--out", dir.resolve("d.json").toString());
     if (!Cli.run("devices").out().contains(", fp64)")) {
       assertEquals(1, r.code());

@@ -51,7 +51,7 @@ class OutputPathTest {
 
   private Cli train(String... more) {
     List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--target",
-        "mpg", "--features", "wt,hp", "--model", "linear", "--backend", "reference"));
+        "mpg", "--features", "wt,hp", "--loss", "linear", "--backend", "reference"));
     args.addAll(List.of(more));
     return Cli.run(args.toArray(String[]::new));
   }
@@ -152,7 +152,7 @@ class OutputPathTest {
   void aFullDeviceIsOneLineAndExitCode1() {
     Path devFull = Path.of("/dev/full");
     assumeTrue(Files.exists(devFull) && Files.isWritable(devFull));
-    Cli r = Cli.run("generate", "--rows", "1000", "--features", "3", "--model", "linear",
+    Cli r = Cli.run("generate", "--rows", "1000", "--features", "3", "--loss", "linear",
         "--out", "/dev/full");
     assertOneLine(r, 1, "descent: /dev/full: No space left on device");
     assertFalse(Files.isRegularFile(devFull), "/dev/full is still a device");
@@ -170,7 +170,7 @@ class OutputPathTest {
       }
     });
     Cli r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Cli.run("generate",
-        "--rows", "100", "--features", "2", "--model", "linear", "--out", fifo.toString()));
+        "--rows", "100", "--features", "2", "--loss", "linear", "--out", fifo.toString()));
     assertEquals(0, r.code(), r.err());
     String text = read.get(60, TimeUnit.SECONDS);
     assertTrue(text.startsWith("x0,x1,y\n"), text);
@@ -205,7 +205,7 @@ class OutputPathTest {
     assertEquals(0, predict.code(), predict.err());
     assertTrue(predict.out().startsWith("prediction\n"), predict.out());
     assertEquals(33, predict.out().lines().count());
-    Cli generate = Cli.run("generate", "--rows", "5", "--features", "2", "--model", "linear",
+    Cli generate = Cli.run("generate", "--rows", "5", "--features", "2", "--loss", "linear",
         "--out", "-");
     assertEquals(0, generate.code(), generate.err());
     assertTrue(generate.out().startsWith("x0,x1,y\n"), generate.out());

@@ -71,7 +71,7 @@ class StopReasonsCliTest {
         : "--max-epochs";
     String limit = optimizer.equals("lbfgs") ? "1000" : "5";
     Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
-        "malignant", "--model", "logistic", "--optimizer", optimizer, "--backend", backend, cap,
+        "malignant", "--loss", "logistic", "--optimizer", optimizer, "--backend", backend, cap,
         limit, "--out", model.toString());
     assertRefusedAsSeparable(r, model);
   }
@@ -82,7 +82,7 @@ class StopReasonsCliTest {
     requireBackend("opencl");
     Path model = dir.resolve("wdbc.json");
     Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
-        "malignant", "--model", "logistic", "--optimizer", "rmsprop", "--backend", "opencl",
+        "malignant", "--loss", "logistic", "--optimizer", "rmsprop", "--backend", "opencl",
         "--out", model.toString());
     assertRefusedAsSeparable(r, model);
   }
@@ -95,7 +95,7 @@ class StopReasonsCliTest {
     requireBackend(backend);
     Path data = digitsThreeAgainstTheRest();
     Path model = dir.resolve("digits.json");
-    Cli r = Cli.run("train", "--data", data.toString(), "--target", "three", "--model",
+    Cli r = Cli.run("train", "--data", data.toString(), "--target", "three", "--loss",
         "logistic", "--optimizer", "adagrad", "--backend", backend, "--out", model.toString());
     assertRefusedAsSeparable(r, model);
   }
@@ -107,7 +107,7 @@ class StopReasonsCliTest {
     Path data = dir.resolve("mtcars16.csv");
     Files.write(data, Files.readAllLines(Path.of("datasets/mtcars.csv")).subList(0, 17));
     Path model = dir.resolve("mtcars16.json");
-    Cli r = Cli.run("train", "--data", data.toString(), "--target", "mpg", "--model", "linear",
+    Cli r = Cli.run("train", "--data", data.toString(), "--target", "mpg", "--loss", "linear",
         "--optimizer", "momentum", "--backend", "reference", "--out", model.toString());
     assertStalled(r, model);
     assertTrue(r.out().contains("result: stalled: objective no longer improving"), r.out());
@@ -120,7 +120,7 @@ class StopReasonsCliTest {
     // gradient test holds.
     Path model = dir.resolve("gd.json");
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--optimizer", "gd", "--objective-tolerance", "1e-6", "--backend",
+        "--loss", "linear", "--optimizer", "gd", "--objective-tolerance", "1e-6", "--backend",
         "reference", "--out", model.toString());
     assertStalled(r, model);
     assertTrue(r.out().contains("relative change below 1e-06 twice in a row"), r.out());
@@ -131,7 +131,7 @@ class StopReasonsCliTest {
   void aConvergedFitSaysSoWithItsGradientFigures() throws Exception {
     Path model = dir.resolve("lbfgs.json");
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--backend", "reference", "--out", model.toString());
+        "--loss", "linear", "--backend", "reference", "--out", model.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("result: converged: max |gradient| "), r.out());
     assertTrue(r.out().contains(" within tolerance "), r.out());

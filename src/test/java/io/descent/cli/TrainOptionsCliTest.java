@@ -20,7 +20,7 @@ class TrainOptionsCliTest {
   private JsonNode train(String name, String... options) throws Exception {
     Path model = dir.resolve(name + ".json");
     String[] base = {"train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--backend", "reference", "--quiet", "--out", model.toString()};
+        "--loss", "linear", "--backend", "reference", "--quiet", "--out", model.toString()};
     String[] args = new String[base.length + options.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(options, 0, args, base.length, options.length);
@@ -79,7 +79,7 @@ class TrainOptionsCliTest {
   void verifyEveryRecordsTheLargestErrorOfTheFastBackend() throws Exception {
     Path model = dir.resolve("verified.json");
     Cli r = Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam",
-        "--model", "logistic", "--l2", "0.01", "--backend", "nd4j", "--verify-every", "1",
+        "--loss", "logistic", "--l2", "0.01", "--backend", "nd4j", "--verify-every", "1",
         "--quiet", "--out", model.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode t = new ObjectMapper().readTree(model.toFile()).get("training");
@@ -94,7 +94,7 @@ class TrainOptionsCliTest {
     for (String[] option : new String[][] {{"--schedule", "step"}, {"--decay", "0.5"},
         {"--batch-size", "10"}, {"--learning-rate", "0.1"}}) {
       Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-          "--model", "linear", option[0], option[1], "--out",
+          "--loss", "linear", option[0], option[1], "--out",
           dir.resolve("never.json").toString());
       assertEquals(2, r.code(), option[0] + ": " + r.err());
       assertTrue(r.err().contains("lbfgs"), r.err());
@@ -108,7 +108,7 @@ class TrainOptionsCliTest {
         {"--validation-fraction", "0.7"}, {"--patience", "0"}, {"--max-iterations", "0"}}) {
       String[] args = new String[8 + option.length];
       System.arraycopy(new String[] {"train", "--data", "datasets/diabetes.csv", "--target",
-          "progression", "--model", "linear", "--quiet"}, 0, args, 0, 8);
+          "progression", "--loss", "linear", "--quiet"}, 0, args, 0, 8);
       System.arraycopy(option, 0, args, 8, option.length);
       Cli r = Cli.run(args);
       assertEquals(2, r.code(), String.join(" ", option) + ": " + r.err());
@@ -125,7 +125,7 @@ class TrainOptionsCliTest {
     double exact = 1429.848173793375;
     assertEquals(exact, m.get("training").get("objective").asDouble(), exact * 1e-7);
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
-        "--model", "linear", "--optimizer", "adam", "--c2", "0.5", "--quiet");
+        "--loss", "linear", "--optimizer", "adam", "--c2", "0.5", "--quiet");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("c2 does not apply to adam"), r.err());
   }

@@ -23,7 +23,7 @@ class TrainPredictEvaluateTest {
     Path model = dir.resolve("spam.json");
     Path history = dir.resolve("history.csv");
     Cli train = Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam",
-        "--model", "logistic", "--l2", "0.01", "--backend", "reference", "--out",
+        "--loss", "logistic", "--l2", "0.01", "--backend", "reference", "--out",
         model.toString(), "--history", history.toString(), "--verify-every", "5");
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("backend: reference"), train.out());
@@ -67,7 +67,7 @@ class TrainPredictEvaluateTest {
   void predictMatchesColumnsByName() throws Exception {
     Path model = dir.resolve("mtcars.json");
     assertEquals(0, Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg",
-        "--model", "linear", "--backend", "reference", "--features", "wt,hp", "--quiet",
+        "--loss", "linear", "--backend", "reference", "--features", "wt,hp", "--quiet",
         "--out", model.toString()).code());
     Path shuffled = dir.resolve("cars.csv");
     Files.writeString(shuffled, "hp,name,wt\n110,Mazda RX4,2.62\n93,Datsun 710,2.32\n");
@@ -91,7 +91,7 @@ class TrainPredictEvaluateTest {
   void linearEvaluateOnTheHeldOutRows() throws Exception {
     Path model = dir.resolve("diabetes.json");
     assertEquals(0, Cli.run("train", "--data", "datasets/diabetes.csv", "--target",
-        "progression", "--model", "linear", "--backend", "reference", "--quiet", "--out",
+        "progression", "--loss", "linear", "--backend", "reference", "--quiet", "--out",
         model.toString()).code());
     Cli r = Cli.run("evaluate", "--model", model.toString(), "--data", "datasets/diabetes.csv");
     assertEquals(0, r.code(), r.err());
@@ -110,7 +110,7 @@ class TrainPredictEvaluateTest {
         // Raw features (spambase's reach 15841) test the finite differences' step scaling and
         // the verifier's error measure where margins are large.
         List<String> args = new ArrayList<>(List.of("gradcheck", "--data",
-            "datasets/" + d[0] + ".csv", "--target", d[1], "--model", d[2]));
+            "datasets/" + d[0] + ".csv", "--target", d[1], "--loss", d[2]));
         if (raw) {
           args.add("--no-standardize");
         }
@@ -129,26 +129,26 @@ class TrainPredictEvaluateTest {
   /** OpenCL options with a backend that does not use them: one notice line, not an error. */
   @Test
   void openClOptionsGivenToAnotherBackendAreNoticedAsIgnored() {
-    Cli nd4j = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+    Cli nd4j = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--backend", "nd4j", "--device", "0", "--precision", "double", "--quiet");
     assertEquals(0, nd4j.code(), nd4j.err());
     assertEquals("descent: --device and --precision are ignored by the nd4j backend (they"
         + " apply to opencl only)", nd4j.err().strip());
 
     Cli reference = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg",
-        "--model", "linear", "--backend", "reference", "--kernel-layout", "gpu", "--quiet");
+        "--loss", "linear", "--backend", "reference", "--kernel-layout", "gpu", "--quiet");
     assertEquals(0, reference.code(), reference.err());
     assertEquals("descent: --kernel-layout is ignored by the reference backend (they apply to"
         + " opencl only)", reference.err().strip());
 
     Cli gradcheck = Cli.run("gradcheck", "--data", "datasets/mtcars.csv", "--target", "mpg",
-        "--model", "linear", "--backend", "reference", "--device", "x", "--kernel-layout", "cpu",
+        "--loss", "linear", "--backend", "reference", "--device", "x", "--kernel-layout", "cpu",
         "--precision", "float");
     assertEquals(0, gradcheck.code(), gradcheck.err());
     assertEquals("descent: --device, --kernel-layout and --precision are ignored by the"
         + " reference backend (they apply to opencl only)", gradcheck.err().strip());
 
-    Cli none = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--model",
+    Cli none = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--backend", "reference", "--quiet");
     assertEquals("", none.err().strip());
   }
@@ -157,7 +157,7 @@ class TrainPredictEvaluateTest {
   void separableDataExitsOneWithAdviceAndNoModel() {
     Path model = dir.resolve("wdbc.json");
     Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
-        "malignant", "--model", "logistic", "--backend", "reference", "--out", model.toString());
+        "malignant", "--loss", "logistic", "--backend", "reference", "--out", model.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("no finite optimum: the classes are separable"), r.err());
     assertTrue(r.err().contains("add a penalty with --l2, e.g. --l2 0.01"), r.err());
