@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One test per kind of bad input, each on its file in {@code src/test/resources/bad}, asserting the
+ * One test per kind of bad input, each on its file in {@code src/core/test/resources/bad}, asserting the
  * whole message and the exception's fields.
  */
 class CsvReaderErrorsTest {

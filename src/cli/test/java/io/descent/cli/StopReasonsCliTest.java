@@ -160,7 +160,7 @@ class StopReasonsCliTest {
     ModelFile.read(model);
   }
 
-  /** The shipped derived digits table, unpacked (see src/test/resources/digits/README.md). */
+  /** The shipped derived digits table, unpacked (see src/cli/test/resources/digits/README.md). */
   private Path digitsThreeAgainstTheRest() throws IOException {
     Path csv = dir.resolve("digits_3_vs_rest.csv");
     try (InputStream in = new GZIPInputStream(StopReasonsCliTest.class.getResourceAsStream(

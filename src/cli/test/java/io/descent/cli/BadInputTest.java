@@ -45,7 +45,7 @@ class BadInputTest {
       """)
   void badInputIsOneLineAndExitCode2(String file, String options, String message)
       throws Exception {
-    Path csv = Path.of("src/test/resources/bad", file);
+    Path csv = Path.of("src/core/test/resources/bad", file);
     Path out = dir.resolve("model.json");
     List<String> args = new ArrayList<>(List.of("train", "--data", csv.toString(), "--out",
         out.toString(), "--backend", "reference", "--quiet"));
