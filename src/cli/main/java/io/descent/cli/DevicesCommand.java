@@ -1,7 +1,10 @@
 package io.descent.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.gradient.Backends;
 import io.descent.gradient.DeviceDescription;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,6 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "List OpenCL devices: index (for --device), name, type, compute units, global"
         + " memory, largest single allocation, and fp64 support (for --precision double).")
 final class DevicesCommand implements Callable<Integer> {
+  /** What to print when there is no device. */
+  static final String NONE = "no OpenCL devices found";
+
   /** What to install for a device, printed when there is none. */
   static final String HOW_TO_GET_ONE = "To get one: on Debian or Ubuntu without a GPU, PoCL runs"
       + " OpenCL on the CPU (sudo apt-get install pocl-opencl-icd ocl-icd-libopencl1); with a GPU,"
@@ -25,14 +31,21 @@ final class DevicesCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
+  JsonOption json;
+
+  @Mixin
   VerboseOption verbose;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     List<DeviceDescription> devices = Backends.openClDevices();
+    if (json.json) {
+      JsonReport.print(out, report(devices));
+      return Main.OK;
+    }
     if (devices.isEmpty()) {
-      out.println("no OpenCL devices found");
+      out.println(NONE);
       out.println(HOW_TO_GET_ONE);
     }
     for (DeviceDescription d : devices) {
@@ -40,5 +53,27 @@ final class DevicesCommand implements Callable<Integer> {
     }
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * {@code devices}: every field of each device, and {@code hint}: null, or with no device what
+   * the text says then.
+   */
+  static ObjectNode report(List<DeviceDescription> devices) {
+    ObjectNode root = JsonReport.object();
+    ArrayNode list = root.putArray("devices");
+    for (DeviceDescription d : devices) {
+      ObjectNode node = list.addObject();
+      node.put("index", d.index());
+      node.put("platform", d.platform());
+      node.put("name", d.name());
+      node.put("type", d.type().label());
+      node.put("computeUnits", d.computeUnits());
+      node.put("globalMemoryBytes", d.globalMemoryBytes());
+      node.put("maxAllocationBytes", d.maxAllocationBytes());
+      node.put("fp64", d.fp64());
+    }
+    root.put("hint", devices.isEmpty() ? NONE + ". " + HOW_TO_GET_ONE : null);
+    return root;
   }
 }

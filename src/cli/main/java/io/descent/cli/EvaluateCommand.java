@@ -1,13 +1,12 @@
 package io.descent.cli;
 
 import io.descent.data.Dataset;
-import io.descent.model.ClassificationMetrics;
+import io.descent.data.Split;
 import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
-import io.descent.model.ModelMetrics;
+import io.descent.model.ModelFile;
 import java.io.PrintWriter;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +20,13 @@ import picocli.CommandLine.Model.CommandSpec;
         + " models; log loss, ROC AUC, accuracy, the confusion matrix, and precision, recall,"
         + " F1 and support per class for logistic ones.")
 final class EvaluateCommand implements Callable<Integer> {
+  /** The note for data the model was trained on, all of it. */
+  static final String TRAINING_ROWS =
+      "note: these are the training rows (the model was trained on this file)";
+  /** The note for data whose rows were split by {@code train --test-fraction}. */
+  static final String TRAINING_AND_TEST_ROWS = "note: this file held the training and the test"
+      + " rows; evaluate on the test rows with --test-rows";
+
   @Spec
   CommandSpec spec;
 
@@ -41,20 +47,38 @@ final class EvaluateCommand implements Callable<Integer> {
           + " for accuracy and the confusion matrix (default: ${DEFAULT-VALUE}).")
   double threshold;
 
+  @Option(names = "--test-rows",
+      description = "Evaluate only the rows 'train --test-fraction' set aside from this file"
+          + " (the model file records the fraction and the seed).")
+  boolean testRows;
+
+  @Mixin
+  JsonOption json;
+
   @Mixin
   VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {
     input.files().check();
-    ModelMetrics metrics;
-    String[] labels;
-    try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
-        "reading " + input.modelFile)) {
-      LinearModel model = input.readModel();
+    PrintWriter err = spec.commandLine().getErr();
+    MetricsReport report;
+    try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + input.modelFile)) {
+      ModelFile file = input.readModelFile();
+      LinearModel model = file.model();
       String column = target != null ? target : model.targetName();
       if (column == null) {
         throw new Main.UsageException("the model names no target column: give --target");
+      }
+      Optional<TrainingFile> trainedOn = TrainingFile.recorded(file.training())
+          .filter(t -> t.is(input.data));
+      if (testRows && trainedOn.isEmpty()) {
+        throw new Main.UsageException("--test-rows needs the data file the model was trained"
+            + " on; " + input.modelFile + " does not record " + input.data + " as it");
+      }
+      if (testRows && trainedOn.get().testFraction() == 0) {
+        throw new Main.UsageException("--test-rows needs a model trained with --test-fraction; "
+            + input.modelFile + " was trained on all of " + input.data);
       }
       activity.doing("reading " + input.data);
       Dataset dataset = input.readData(model, column, positiveLabel,
@@ -63,21 +87,22 @@ final class EvaluateCommand implements Callable<Integer> {
       if (!(threshold > 0 && threshold < 1)) {
         throw new Main.UsageException("--threshold must be in (0, 1), got " + threshold);
       }
-      metrics = Metrics.evaluate(model, dataset, threshold);
-      labels = model.loss() == io.descent.loss.Loss.LOGISTIC
-          ? new String[] {model.label(0), model.label(1)} : null;
+      if (testRows) {
+        dataset = dataset.rows(Split.forTest(dataset.rows(), trainedOn.get().testFraction(),
+            file.training().seed()).test());
+      } else if (trainedOn.isPresent()) {
+        err.println(trainedOn.get().testFraction() > 0 ? TRAINING_AND_TEST_ROWS : TRAINING_ROWS);
+        err.flush();
+      }
+      report = new MetricsReport(Metrics.evaluate(model, dataset, threshold), model);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "rows: %d%n", metrics.rows());
-    for (Map.Entry<String, Double> e : metrics.values().entrySet()) {
-      if (!e.getKey().matches("(precision|recall|f1|support)_[01]")) {
-        out.printf(Locale.ROOT, "%s: %.10g%n", e.getKey(), e.getValue());
-      }
+    if (json.json) {
+      JsonReport.print(out, report.json());
+    } else {
+      report.print(out);
+      out.flush();
     }
-    if (metrics instanceof ClassificationMetrics c && c.confusion() != null) {
-      out.print(c.confusion().report(labels[0], labels[1]));
-    }
-    out.flush();
     return Main.OK;
   }
 }

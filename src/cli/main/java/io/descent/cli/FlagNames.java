@@ -25,6 +25,7 @@ final class FlagNames {
       Map.entry("objectiveTolerance", "--objective-tolerance"),
       Map.entry("batchSize", "--batch-size"),
       Map.entry("validationFraction", "--validation-fraction"),
+      Map.entry("testFraction", "--test-fraction"),
       Map.entry("patience", "--patience"),
       Map.entry("verifyEvery", "--verify-every"),
       Map.entry("momentum", "--momentum"),

@@ -1,5 +1,7 @@
 package io.descent.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.data.Dataset;
 import io.descent.gradient.BackendKind;
 import io.descent.loss.Loss;
@@ -51,6 +53,9 @@ final class GradcheckCommand implements Callable<Integer> {
   long seed;
 
   @Mixin
+  JsonOption json;
+
+  @Mixin
   VerboseOption verbose;
 
   @Override
@@ -82,18 +87,42 @@ final class GradcheckCommand implements Callable<Integer> {
           err.println(line);
           err.flush();
         });
+    boolean ok = rows.stream().allMatch(GradientCheck.Row::passed);
+    if (json.json) {
+      JsonReport.print(out, report(rows, ok));
+      return ok ? Main.OK : Main.FAILURE;
+    }
     out.printf(Locale.ROOT, "%-13s %-55s %11s %11s %11s %9s  %s%n", "point", "checked",
         "rel.error", "scaled.err", "loss.err", "tolerance", "result");
-    boolean ok = true;
     for (GradientCheck.Row r : rows) {
       out.printf(Locale.ROOT, "%-13s %-55s %11.3e %11s %11s %9.1e  %s%n", r.point(), r.checked(),
           r.relativeError(), fmt(r.scaledError()), fmt(r.lossError()), r.tolerance(),
           r.passed() ? "ok" : "FAIL");
-      ok &= r.passed();
     }
     out.println(ok ? "gradcheck passed" : "gradcheck FAILED");
     out.flush();
     return ok ? Main.OK : Main.FAILURE;
+  }
+
+  /**
+   * {@code checks}: each row of the table with every figure (a figure the text shows as "-" is
+   * null), and {@code passed}: whether all passed.
+   */
+  private static ObjectNode report(List<GradientCheck.Row> rows, boolean ok) {
+    ObjectNode root = JsonReport.object();
+    ArrayNode checks = root.putArray("checks");
+    for (GradientCheck.Row r : rows) {
+      ObjectNode node = checks.addObject();
+      node.put("point", r.point());
+      node.put("checked", r.checked());
+      node.put("relativeError", r.relativeError());
+      node.put("scaledError", r.scaledError());
+      node.put("lossError", r.lossError());
+      node.put("tolerance", r.tolerance());
+      node.put("passed", r.passed());
+    }
+    root.put("passed", ok);
+    return root;
   }
 
   private static String fmt(double v) {

@@ -28,13 +28,21 @@ final class HeapNeeds {
   private HeapNeeds() {}
 
   /**
-   * {@code train}: with a validation fraction, the training and validation rows are copied out
-   * of the data (one more copy of every row, and the split's row indices: a permutation, its
-   * two parts and their sorted copies, 16 bytes a row); mini-batch optimizers shuffle an index
-   * array per epoch (the old order and the new, 8 bytes a row).
+   * {@code train}: with a test fraction, the training and test rows are copied out of the data
+   * (one more copy of every row, and the split's row indices), and the metrics of each set need
+   * their margins afterwards (16 bytes a row) and, with a validation fraction too, the fitted
+   * rows copied out once more; with a validation fraction, the training and
+   * validation rows are copied out of the data (one more copy of every row, and the split's row
+   * indices: a permutation, its two parts and their sorted copies, 16 bytes a row); mini-batch
+   * optimizers shuffle an index array per epoch (the old order and the new, 8 bytes a row).
    */
-  static List<HeapNeed> train(TrainingConfig config) {
+  static List<HeapNeed> train(TrainingConfig config, double testFraction) {
     List<HeapNeed> needs = new ArrayList<>();
+    if (testFraction > 0) {
+      int copies = config.validationFraction() > 0 ? 2 : 1;
+      needs.add(new HeapNeed("the test split's copies", copies * Float.BYTES,
+          (copies + 2) * Double.BYTES + 4 * Integer.BYTES, 0));
+    }
     if (config.validationFraction() > 0) {
       needs.add(new HeapNeed("the validation split's copies", Float.BYTES,
           Double.BYTES + 4 * Integer.BYTES, 0));

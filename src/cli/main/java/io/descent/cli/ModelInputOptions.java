@@ -31,7 +31,12 @@ final class ModelInputOptions {
   }
 
   LinearModel readModel() throws IOException {
-    return ModelFile.read(modelFile).model();
+    return readModelFile().model();
+  }
+
+  /** The model with how it was trained. */
+  ModelFile readModelFile() throws IOException {
+    return ModelFile.read(modelFile);
   }
 
   /**

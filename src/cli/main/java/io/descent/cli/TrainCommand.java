@@ -1,15 +1,23 @@
 package io.descent.cli;
 
 import io.descent.Descent;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.data.Dataset;
+import io.descent.data.Split;
 import io.descent.loss.Loss;
+import io.descent.model.LinearModel;
+import io.descent.model.Metrics;
 import io.descent.model.ModelFile;
+import io.descent.model.TrainingInfo;
 import io.descent.train.FitResult;
 import io.descent.train.StopReason;
 import io.descent.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
           + " improving (default: ${DEFAULT-VALUE}, no early stopping).")
   double validationFraction;
 
+  @Option(names = "--test-fraction", paramLabel = "F",
+      description = "Set this fraction of rows aside (shuffled by --seed) before anything else,"
+          + " train on the rest, and report the model's metrics on both (default: none).")
+  Double testFraction;
+
   @Option(names = "--patience", defaultValue = "10", paramLabel = "N",
       description = "Epochs (or iterations) without validation improvement before stopping"
           + " (default: ${DEFAULT-VALUE}).")
@@ -143,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
   int verifyEvery;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
-      description = "Seed for the validation split and mini-batch shuffles (default:"
+      description = "Seed for the test and validation splits and mini-batch shuffles (default:"
           + " ${DEFAULT-VALUE}).")
   long seed;
 
@@ -157,6 +170,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--quiet", description = "No progress bar and no summary.")
   boolean quiet;
+
+  @Mixin
+  JsonOption json;
 
   @Mixin
   VerboseOption verbose;
@@ -182,6 +198,9 @@ final class TrainCommand implements Callable<Integer> {
         .seed(seed);
     // Checks every hyperparameter before the data is read.
     TrainingConfig config = descent.config();
+    if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
+      throw new Main.UsageException("--test-fraction must be in (0, 1), got " + testFraction);
+    }
     data.files().output("--out", this.out).output("--checkpoint", checkpoint)
         .output("--history", history).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
@@ -194,32 +213,42 @@ final class TrainCommand implements Callable<Integer> {
   /** Reads the data, trains, writes the outputs; {@code activity} follows each step. */
   private int train(Descent descent, TrainingConfig config, Loss loss,
       Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
-    Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.train(config));
+    double fraction = testFraction == null ? 0 : testFraction;
+    Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.train(config, fraction));
+    TrainingFile file = TrainingFile.of(data.data, fraction);
+    Split split = fraction > 0 ? Split.forTest(dataset.rows(), fraction, seed) : null;
+    Dataset training = split == null ? dataset : dataset.rows(split.train());
+    Dataset test = split == null ? null : dataset.rows(split.test());
     activity.doing("training");
-    ProgressListener listener = new ProgressListener(err, !quiet && CliSupport.isTerminal(),
+    boolean text = !quiet && !json.json;
+    ProgressListener listener = new ProgressListener(err, text && CliSupport.isTerminal(),
         history);
-    if (!quiet) {
+    if (text) {
       out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
+      if (test != null) {
+        out.printf(Locale.ROOT, "test: %d rows set aside (fraction %s), training on %d%n",
+            test.rows(), fraction, training.rows());
+      }
       out.flush();
     }
     FitResult result;
     try (Interrupts interrupts = Interrupts.install(descent::requestStop)) {
-      result = descent.train(dataset, listener);
+      result = descent.train(training, listener);
     }
     if (history != null) {
       activity.writing(history);
       listener.writeHistory();
       activity.written(history);
     }
-    if (!quiet) {
-      CliSupport.printSummary(out, result);
-    }
     if (result.stopReason() == StopReason.INTERRUPTED) {
+      if (text) {
+        CliSupport.printSummary(out, result);
+      }
       err.println("descent: " + FlagNames.of(result.message()));
       if (checkpoint != null) {
         activity.writing(checkpoint);
-        new ModelFile(result.model(), result.trainingInfo()).write(checkpoint);
+        new ModelFile(result.model(), trainingInfo(result, file)).write(checkpoint);
         activity.written(checkpoint);
         err.println("descent: checkpoint written to " + checkpoint);
       }
@@ -230,23 +259,117 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (result.stopReason() == StopReason.DIVERGED
         || result.stopReason() == StopReason.SEPARABLE) {
+      if (text) {
+        CliSupport.printSummary(out, result);
+      }
       err.println("descent: " + FlagNames.of(result.message())
           + (this.out == null ? "" : "; no model written"));
       return Main.FAILURE;
+    }
+    Map<String, MetricsReport> sets = evaluate(result, training, test);
+    if (text) {
+      CliSupport.printSummary(out, result);
+      sets.forEach((what, metrics) -> out.println(metrics.line(what)));
     }
     if (!result.converged()) {
       err.println("descent: warning: " + FlagNames.of(result.message()));
     }
     if (this.out != null) {
       activity.writing(this.out);
-      new ModelFile(result.model(), result.trainingInfo()).write(this.out);
+      new ModelFile(result.model(), trainingInfo(result, file)).write(this.out);
       activity.written(this.out);
-      if (!quiet) {
+      if (text) {
         out.println("model written to " + this.out);
       }
-    } else if (!quiet) {
+    } else if (text) {
       out.println("no model written (give --out FILE to keep it)");
     }
+    if (json.json) {
+      JsonReport.print(out, report(dataset, result, sets));
+    }
     return Main.OK;
+  }
+
+  /** The run as the model file records it, with the data file it read. */
+  private static TrainingInfo trainingInfo(FitResult result, TrainingFile file) {
+    return result.trainingInfo().withHyperparameters(file.settings());
+  }
+
+  /**
+   * With test rows, the model's metrics on the rows it was fitted on, the validation rows (if
+   * any) and the test rows; none otherwise.
+   */
+  private static Map<String, MetricsReport> evaluate(FitResult result, Dataset training,
+      Dataset test) {
+    Map<String, MetricsReport> sets = new LinkedHashMap<>();
+    int[] validation = result.validationRows();
+    if (test == null) {
+      return sets;
+    }
+    LinearModel model = result.model();
+    Dataset fitted = validation.length == 0 ? training
+        : training.rows(complement(training.rows(), validation));
+    sets.put("train", new MetricsReport(Metrics.evaluate(model, fitted), model));
+    if (validation.length > 0) {
+      sets.put("validation", new MetricsReport(Metrics.evaluate(model,
+          training.rows(validation)), model));
+    }
+    if (test != null) {
+      sets.put("test", new MetricsReport(Metrics.evaluate(model, test), model));
+    }
+    return sets;
+  }
+
+  /** The rows {@code 0..n-1} not in {@code sorted}, in order. */
+  private static int[] complement(int n, int[] sorted) {
+    int[] rest = new int[n - sorted.length];
+    for (int i = 0, k = 0, r = 0; i < n; i++) {
+      if (k < sorted.length && sorted[k] == i) {
+        k++;
+      } else {
+        rest[r++] = i;
+      }
+    }
+    return rest;
+  }
+
+  /** The {@code --json} document: every figure the text shows. */
+  private ObjectNode report(Dataset dataset, FitResult r,
+      Map<String, MetricsReport> sets) {
+    ObjectNode root = JsonReport.object();
+    ObjectNode d = root.putObject("data");
+    d.put("file", dataset.source());
+    d.put("rows", dataset.rows());
+    d.put("features", dataset.features());
+    d.put("target", dataset.targetName());
+    d.put("seed", seed);
+    d.put("testFraction", testFraction);
+    d.put("validationFraction", validationFraction);
+    ObjectNode b = root.putObject("backend");
+    b.put("kind", r.backend().kind().label());
+    b.put("device", r.backend().device());
+    b.put("precision", r.backend().precision());
+    b.put("layout", r.backend().layout());
+    root.put("optimizer", r.optimizer());
+    ObjectNode res = root.putObject("result");
+    res.put("stopReason", r.stopReason().label());
+    res.put("converged", r.converged());
+    res.put("message", FlagNames.of(r.message()));
+    res.put("iterations", r.iterations());
+    res.put("epochs", r.epochs());
+    res.put("evaluations", r.evaluations());
+    res.put("seconds", r.elapsedSeconds());
+    root.put("objective", r.objective());
+    root.put("gradientNorm", r.gradientNorm());
+    root.put("trainingRows", r.trainingRows());
+    root.put("verification", r.verification());
+    for (String set : new String[] {"train", "validation", "test"}) {
+      MetricsReport metrics = sets.get(set);
+      root.set(set, metrics == null ? null : metrics.json());
+    }
+    root.put("model", this.out == null ? null : this.out.toString());
+    ArrayNode notices = root.putArray("notices");
+    r.notices().forEach(notices::add);
+    return root;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.SplittableRandom;
 
 /**
  * A division of a dataset's rows into training rows and held-out (test or validation) rows.
@@ -64,6 +65,31 @@ public record Split(int[] train, int[] test) {
     }
     int[] order = Shuffle.permutation(rows, seed);
     return new Split(Arrays.copyOfRange(order, held, rows), Arrays.copyOfRange(order, 0, held));
+  }
+
+  /**
+   * A seeded random split into rows to train on and test rows set aside before training, as
+   * {@link #shuffled(int, double, long)} with a random stream of its own: a trainer's validation
+   * split of the remaining rows, drawn with the same seed, then picks rows independently of the
+   * test rows rather than the rows at the same places of the same permutation.
+   *
+   * @param rows the number of rows n; the split covers {@code 0..n-1}
+   * @param testFraction the fraction set aside, in (0, 1)
+   * @param seed the random seed; the same seed gives the same split
+   * @throws IllegalArgumentException if the fraction is outside (0, 1) or leaves no row to train
+   *     on
+   */
+  public static Split forTest(int rows, double testFraction, long seed) {
+    if (!(testFraction > 0 && testFraction < 1)) {
+      throw new IllegalArgumentException("testFraction must be in (0, 1), got " + testFraction);
+    }
+    int held = (int) Math.ceil(rows * testFraction - 1e-9);
+    if (rows > 0 && held >= rows) {
+      throw new IllegalArgumentException("testFraction must leave a row to train on: "
+          + testFraction + " of " + rows + " rows leaves none");
+    }
+    // split() draws a child generator with its own gamma: a stream apart from the seed's own.
+    return shuffled(rows, testFraction, new SplittableRandom(seed).split().nextLong());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.descent.model;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -79,17 +80,39 @@ public record ConfusionMatrix(double threshold, long trueNegatives, long falsePo
       s.append(String.format(Locale.ROOT, "%-" + w + "s %10.4f %10.4f %10.4f %10d%n", names[c],
           precision(c), recall(c), f1(c), support(c)));
     }
-    long n = support(0) + support(1);
-    s.append(String.format(Locale.ROOT, "%-" + w + "s %10.4f %10.4f %10.4f %10d%n", "macro avg",
-        (precision(0) + precision(1)) / 2, (recall(0) + recall(1)) / 2, (f1(0) + f1(1)) / 2, n));
-    s.append(String.format(Locale.ROOT, "%-" + w + "s %10.4f %10.4f %10.4f %10d%n",
-        "weighted avg", weighted(precision(0), precision(1)), weighted(recall(0), recall(1)),
-        weighted(f1(0), f1(1)), n));
+    for (Average a : List.of(macroAverage(), weightedAverage())) {
+      s.append(String.format(Locale.ROOT, "%-" + w + "s %10.4f %10.4f %10.4f %10d%n",
+          a.name(), a.precision(), a.recall(), a.f1(), a.support()));
+    }
     return s.toString();
+  }
+
+  /** The per-class figures' plain mean over the two classes ("macro avg"). */
+  public Average macroAverage() {
+    return new Average("macro avg", (precision(0) + precision(1)) / 2,
+        (recall(0) + recall(1)) / 2, (f1(0) + f1(1)) / 2, support(0) + support(1));
+  }
+
+  /** The per-class figures' mean weighted by each class's support ("weighted avg"). */
+  public Average weightedAverage() {
+    return new Average("weighted avg", weighted(precision(0), precision(1)),
+        weighted(recall(0), recall(1)), weighted(f1(0), f1(1)), support(0) + support(1));
   }
 
   private double weighted(double a, double b) {
     double n = support(0) + support(1);
     return (a * support(0) + b * support(1)) / n;
   }
+
+  /**
+   * An average of the per-class figures, as the last rows of scikit-learn's
+   * {@code classification_report}.
+   *
+   * @param name "macro avg" or "weighted avg"
+   * @param precision the averaged precision; NaN when a class's is
+   * @param recall the averaged recall; NaN when a class's is
+   * @param f1 the averaged F1; NaN when a class's is
+   * @param support all rows
+   */
+  public record Average(String name, double precision, double recall, double f1, long support) {}
 }

@@ -80,6 +80,18 @@ public record TrainingInfo(double objective, String stopReason, long iterations,
     hyperparameters = Collections.unmodifiableMap(copy);
   }
 
+  /**
+   * The same with further settings added to (or replacing ones of) the hyperparameters, e.g.
+   * what a front end knows about the run that the trainer does not: the data file it read.
+   */
+  public TrainingInfo withHyperparameters(Map<String, Object> more) {
+    Map<String, Object> all = new LinkedHashMap<>(hyperparameters);
+    all.putAll(more);
+    return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
+        precision, optimizer, l2, standardized, seed, elapsedSeconds, verification, rows, all,
+        gradientNorm);
+  }
+
   /** Whether a verification figure was recorded. */
   public boolean verified() {
     return !Double.isNaN(verification);

@@ -1,0 +1,69 @@
+package io.descent.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+
+/**
+ * The document a command prints with {@code --json}: built as a Jackson tree, printed as one
+ * indented JSON document and a newline on standard output, and nothing else there.
+ *
+ * <p>JSON has no NaN or infinity: a figure that is not finite (an undefined R2 or ROC AUC, a
+ * verification never run) is printed as {@code null}. Doubles are printed with
+ * {@link Double#toString}, so a reader gets back the very bits the text rounds.
+ */
+final class JsonReport {
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  private JsonReport() {}
+
+  /** A new, empty JSON object. */
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** A new, empty JSON array. */
+  static ArrayNode array() {
+    return MAPPER.createArrayNode();
+  }
+
+  /**
+   * Prints the document, each non-finite number as {@code null}, and fails if standard output
+   * lost any of it.
+   */
+  static void print(PrintWriter out, ObjectNode document) throws IOException {
+    try {
+      out.println(MAPPER.writeValueAsString(nullNonFinite(document)));
+    } catch (JsonProcessingException e) {
+      // A tree of strings, numbers, booleans and nulls always serializes.
+      throw new IllegalStateException(e);
+    }
+    out.flush();
+    CliSupport.flushStandardOutput(out);
+  }
+
+  private static JsonNode nullNonFinite(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode object = (ObjectNode) node;
+      for (Map.Entry<String, JsonNode> e : object.properties()) {
+        e.setValue(nullNonFinite(e.getValue()));
+      }
+    } else if (node.isArray()) {
+      ArrayNode array = (ArrayNode) node;
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, nullNonFinite(array.get(i)));
+      }
+    } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      return MAPPER.nullNode();
+    }
+    return node;
+  }
+}

@@ -1,0 +1,104 @@
+package io.descent.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.loss.Loss;
+import io.descent.model.ClassificationMetrics;
+import io.descent.model.ConfusionMatrix;
+import io.descent.model.LinearModel;
+import io.descent.model.ModelMetrics;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A model's metrics on some rows as {@code evaluate} and {@code train --test-fraction} show them:
+ * the headline figures (MSE, RMSE, R2, MAE; or log loss, accuracy, ROC AUC) by the names of
+ * {@link ModelMetrics#values()}, and for a logistic model the confusion matrix and the per-class
+ * table; as text or as JSON.
+ */
+final class MetricsReport {
+  private final ModelMetrics metrics;
+  private final String[] labels;
+
+  /** The metrics of {@code model} (whose class labels the report names). */
+  MetricsReport(ModelMetrics metrics, LinearModel model) {
+    this.metrics = metrics;
+    this.labels = model.loss() == Loss.LOGISTIC
+        ? new String[] {model.label(0), model.label(1)} : null;
+  }
+
+  /** {@code name: value} a line, then the confusion matrix and per-class table (evaluate). */
+  void print(PrintWriter out) {
+    out.printf(Locale.ROOT, "rows: %d%n", metrics.rows());
+    headline().forEach((name, value) -> out.printf(Locale.ROOT, "%s: %.10g%n", name, value));
+    ConfusionMatrix confusion = confusion();
+    if (confusion != null) {
+      out.print(confusion.report(labels[0], labels[1]));
+    }
+  }
+
+  /** {@code WHAT (N rows): name value, ...} on one line (train's figures per set of rows). */
+  String line(String what) {
+    StringJoiner figures = new StringJoiner(", ");
+    headline().forEach((name, value) -> figures.add(String.format(Locale.ROOT, "%s %.7g", name,
+        value)));
+    return what + " (" + metrics.rows() + " rows): " + figures;
+  }
+
+  /**
+   * Every figure: {@code rows}, the headline figures by name, and for a logistic model
+   * {@code threshold}, {@code confusionMatrix} (the four counts), {@code classes} (label,
+   * precision, recall, f1, support each), {@code macroAverage} and {@code weightedAverage}.
+   */
+  ObjectNode json() {
+    ObjectNode node = JsonReport.object();
+    node.put("rows", metrics.rows());
+    headline().forEach(node::put);
+    ConfusionMatrix confusion = confusion();
+    if (confusion != null) {
+      node.put("threshold", confusion.threshold());
+      ObjectNode counts = node.putObject("confusionMatrix");
+      counts.put("trueNegatives", confusion.trueNegatives());
+      counts.put("falsePositives", confusion.falsePositives());
+      counts.put("falseNegatives", confusion.falseNegatives());
+      counts.put("truePositives", confusion.truePositives());
+      ArrayNode classes = node.putArray("classes");
+      for (int c = 0; c <= 1; c++) {
+        ObjectNode row = classes.addObject();
+        row.put("class", c);
+        row.put("label", labels[c]);
+        figures(row, confusion.precision(c), confusion.recall(c), confusion.f1(c),
+            confusion.support(c));
+      }
+      average(node.putObject("macroAverage"), confusion.macroAverage());
+      average(node.putObject("weightedAverage"), confusion.weightedAverage());
+    }
+    return node;
+  }
+
+  private static void average(ObjectNode node, ConfusionMatrix.Average a) {
+    figures(node, a.precision(), a.recall(), a.f1(), a.support());
+  }
+
+  private static void figures(ObjectNode node, double precision, double recall, double f1,
+      long support) {
+    node.put("precision", precision);
+    node.put("recall", recall);
+    node.put("f1", f1);
+    node.put("support", support);
+  }
+
+  /** The figures but the per-class ones, which the confusion matrix's table shows. */
+  private Map<String, Double> headline() {
+    Map<String, Double> values = new LinkedHashMap<>(metrics.values());
+    values.keySet().removeIf(name -> name.matches("(precision|recall|f1|support)_[01]"));
+    return values;
+  }
+
+  private ConfusionMatrix confusion() {
+    return metrics instanceof ClassificationMetrics c ? c.confusion() : null;
+  }
+}
