@@ -1,0 +1,157 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.descent.data.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --test-fraction}, and what {@code evaluate} says about the training file. */
+class TestFractionTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String MTCARS = "datasets/mtcars.csv";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void setsRowsAsideAndPrintsTheMetricsOfEachSet() throws Exception {
+    Cli train = Cli.run("train", "--data", MTCARS, "--target", "mpg", "--loss", "linear",
+        "--backend", "reference", "--test-fraction", "0.25");
+    assertEquals(0, train.code(), train.err());
+    assertTrue(train.out().contains("test: 8 rows set aside (fraction 0.25), training on 24"),
+        train.out());
+    assertTrue(train.out().contains(", 24 rows, backend"), train.out());
+    String test = JsonOutputTest.after(train.out(), "test (8 rows): ");
+    String fitted = JsonOutputTest.after(train.out(), "train (24 rows): ");
+    for (String name : List.of("mse ", "rmse ", "r2 ", "mae ")) {
+      assertTrue(test.contains(name) && fitted.contains(name), train.out());
+    }
+  }
+
+  @Test
+  void aValidationSplitTakesItsRowsFromTheRest() throws Exception {
+    Cli train = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
+        "malignant", "--loss", "logistic", "--l2", "0.01", "--backend", "reference",
+        "--test-fraction", "0.2", "--validation-fraction", "0.1", "--json");
+    assertEquals(0, train.code(), train.err());
+    JsonNode d = JsonOutputTest.document(train.out());
+    // 569 rows: ceil(113.8) = 114 test rows; of the 455 left, ceil(45.5) = 46 validate.
+    assertEquals(114, d.get("test").get("rows").asInt());
+    assertEquals(46, d.get("validation").get("rows").asInt());
+    assertEquals(409, d.get("train").get("rows").asInt());
+    assertEquals(409, d.get("trainingRows").asInt());
+    assertEquals(0.2, d.get("data").get("testFraction").asDouble());
+    for (String name : List.of("mean_log_loss", "accuracy", "roc_auc")) {
+      assertTrue(d.get("test").get(name).isNumber(), name);
+    }
+    Cli text = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
+        "malignant", "--loss", "logistic", "--l2", "0.01", "--backend", "reference",
+        "--test-fraction", "0.2", "--validation-fraction", "0.1");
+    assertTrue(JsonOutputTest.after(text.out(), "test (114 rows): ").startsWith(
+        String.format(Locale.ROOT, "mean_log_loss %.7g, accuracy %.7g",
+            d.get("test").get("mean_log_loss").asDouble(),
+            d.get("test").get("accuracy").asDouble())), text.out());
+  }
+
+  /** The held-out rows touch neither the standardization nor the fit. */
+  @ParameterizedTest
+  @ValueSource(strings = {"lbfgs", "adam"})
+  void theModelEqualsOneTrainedOnTheOtherRowsAlone(String optimizer) throws Exception {
+    List<String> lines = Files.readAllLines(Path.of(MTCARS));
+    Split split = Split.forTest(lines.size() - 1, 0.25, 7);
+    List<String> rest = new ArrayList<>(List.of(lines.get(0)));
+    for (int row : split.train()) {
+      rest.add(lines.get(row + 1));
+    }
+    Path complement = dir.resolve("rest.csv");
+    Files.write(complement, rest);
+    Path withTest = dir.resolve("with-test.json");
+    Path alone = dir.resolve("alone.json");
+    List<String> common = List.of("train", "--target", "mpg", "--loss", "linear", "--backend",
+        "reference", "--optimizer", optimizer, "--seed", "7", "--max-epochs", "5");
+    assertEquals(0, run(common, "--data", MTCARS, "--test-fraction", "0.25", "--out",
+        withTest.toString()).code());
+    assertEquals(0, run(common, "--data", complement.toString(), "--out", alone.toString())
+        .code());
+    JsonNode a = MAPPER.readTree(withTest.toFile());
+    JsonNode b = MAPPER.readTree(alone.toFile());
+    for (String field : List.of("standardization", "standardizedIntercept", "standardizedCoef",
+        "intercept", "coef")) {
+      assertEquals(b.get(field), a.get(field), field);
+    }
+    assertEquals(b.get("training").get("objective"), a.get("training").get("objective"));
+    assertEquals(24, a.get("training").get("rows").asInt());
+  }
+
+  private static Cli run(List<String> common, String... more) {
+    List<String> args = new ArrayList<>(common);
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "1", "1.5", "NaN", "-0.1", "0.99"})
+  void aBadFractionIsOneLineNamingTheOption(String fraction) {
+    Cli train = Cli.run("train", "--data", MTCARS, "--target", "mpg", "--loss", "linear",
+        "--backend", "reference", "--test-fraction", fraction);
+    assertEquals(Main.BAD_INPUT, train.code(), train.err());
+    assertEquals(1, train.err().lines().count(), train.err());
+    assertTrue(train.err().startsWith("descent: --test-fraction must "), train.err());
+  }
+
+  @Test
+  void evaluateSaysWhenItIsGivenTheTrainingRows() throws Exception {
+    Path all = dir.resolve("all.json");
+    Path part = dir.resolve("part.json");
+    List<String> common = List.of("train", "--data", MTCARS, "--target", "mpg", "--loss",
+        "linear", "--backend", "reference");
+    assertEquals(0, run(common, "--out", all.toString()).code());
+    Cli split = run(common, "--out", part.toString(), "--test-fraction", "0.25");
+    assertEquals(0, split.code());
+    JsonNode settings = MAPPER.readTree(part.toFile()).get("training").get("hyperparameters");
+    assertEquals(Path.of(MTCARS).toAbsolutePath().normalize().toString(),
+        settings.get(TrainingFile.FILE).asText());
+    assertEquals(Files.size(Path.of(MTCARS)), settings.get(TrainingFile.BYTES).asLong());
+
+    Cli onAll = Cli.run("evaluate", "--model", all.toString(), "--data", MTCARS);
+    assertEquals(0, onAll.code(), onAll.err());
+    assertEquals(EvaluateCommand.TRAINING_ROWS, onAll.err().strip());
+
+    Cli onPart = Cli.run("evaluate", "--model", part.toString(), "--data", MTCARS);
+    assertEquals(EvaluateCommand.TRAINING_AND_TEST_ROWS, onPart.err().strip());
+
+    Cli testRows = Cli.run("evaluate", "--model", part.toString(), "--data", MTCARS,
+        "--test-rows", "--json");
+    assertEquals(0, testRows.code(), testRows.err());
+    assertEquals("", testRows.err());
+    JsonNode d = JsonOutputTest.document(testRows.out());
+    assertEquals(8, d.get("rows").asInt());
+    assertEquals(JsonOutputTest.after(split.out(), "test (8 rows): "), String.format(
+        Locale.ROOT, "mse %.7g, rmse %.7g, r2 %.7g, mae %.7g", d.get("mse").asDouble(),
+        d.get("rmse").asDouble(), d.get("r2").asDouble(), d.get("mae").asDouble()));
+
+    Path copy = dir.resolve("copy.csv");
+    Files.copy(Path.of(MTCARS), copy);
+    Cli other = Cli.run("evaluate", "--model", all.toString(), "--data", copy.toString());
+    assertEquals(0, other.code(), other.err());
+    assertFalse(other.err().contains("note:"), other.err());
+
+    Cli noTest = Cli.run("evaluate", "--model", all.toString(), "--data", MTCARS,
+        "--test-rows");
+    assertEquals(Main.BAD_INPUT, noTest.code());
+    assertTrue(noTest.err().startsWith("descent: --test-rows needs a model trained with"
+        + " --test-fraction"), noTest.err());
+  }
+}
