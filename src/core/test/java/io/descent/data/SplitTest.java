@@ -174,4 +174,28 @@ class SplitTest {
         () -> Split.read(train, test, 10));
     assertEquals(test + ":2:1: row 2 is also a training row (in " + train + ")", e.getMessage());
   }
+
+  @Test
+  void aTestSplitIsSeededAndApartFromTheValidationSplit() {
+    Split test = Split.forTest(1000, 0.2, 42);
+    assertEquals(test, Split.forTest(1000, 0.2, 42));
+    assertEquals(200, test.test().length);
+    assertEquals(800, test.train().length);
+    assertNotEquals(Split.shuffled(1000, 0.2, 42), test, "a stream of its own");
+    BitSet held = new BitSet();
+    for (int row : test.test()) {
+      held.set(row);
+    }
+    int shared = 0;
+    for (int row : Split.shuffled(1000, 0.2, 42).test()) {
+      shared += held.get(row) ? 1 : 0;
+    }
+    // Independent picks share about 0.2 x 200 = 40 rows; the same stream would share 200.
+    assertEquals(40, shared, 20);
+    for (double bad : new double[] {0, 1, -0.5, 1.5, Double.NaN}) {
+      assertThrows(IllegalArgumentException.class, () -> Split.forTest(10, bad, 1));
+    }
+    assertThrows(IllegalArgumentException.class, () -> Split.forTest(3, 0.9, 1),
+        "no row left to train on");
+  }
 }

@@ -43,4 +43,18 @@ class ConfusionMatrixTest {
     assertEquals(1.0, r.mae(), 1e-15);
     assertEquals(5.0 / 3, r.mse(), 1e-15);
   }
+
+  @Test
+  void theAveragesAreThePlainAndTheSupportWeightedMeans() {
+    ConfusionMatrix c = new ConfusionMatrix(0.5, 8, 2, 2, 3);
+    ConfusionMatrix.Average macro = c.macroAverage();
+    assertEquals((c.precision(0) + c.precision(1)) / 2, macro.precision(), 1e-15);
+    assertEquals((c.f1(0) + c.f1(1)) / 2, macro.f1(), 1e-15);
+    assertEquals(15, macro.support());
+    ConfusionMatrix.Average weighted = c.weightedAverage();
+    assertEquals((10 * c.recall(0) + 5 * c.recall(1)) / 15, weighted.recall(), 1e-15);
+    assertEquals(c.accuracy(), weighted.recall(), 1e-15);
+    assertTrue(c.report("0", "1").contains(String.format(java.util.Locale.ROOT,
+        "%-12s %10.4f", "weighted avg", weighted.precision())));
+  }
 }

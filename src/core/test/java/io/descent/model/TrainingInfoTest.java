@@ -45,4 +45,16 @@ class TrainingInfoTest {
     assertTrue(e.getMessage().startsWith("hyperparameter \"list\" must be a String, Boolean,"),
         e.getMessage());
   }
+
+  @Test
+  void moreHyperparametersAreAddedAfterTheOthers() {
+    TrainingInfo t = with(5, 0.1, Map.of("batchSize", 32L));
+    TrainingInfo more = t.withHyperparameters(Map.of("dataFile", "/d.csv"));
+    assertEquals(List.of("batchSize", "dataFile"),
+        List.copyOf(more.hyperparameters().keySet()));
+    assertEquals(t, new TrainingInfo(more.objective(), more.stopReason(), more.iterations(),
+        more.epochs(), more.backend(), more.device(), more.precision(), more.optimizer(),
+        more.l2(), more.standardized(), more.seed(), more.elapsedSeconds(), more.verification(),
+        more.rows(), t.hyperparameters(), more.gradientNorm()), "nothing else changes");
+  }
 }
