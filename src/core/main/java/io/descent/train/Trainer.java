@@ -811,7 +811,7 @@ public final class Trainer {
       return new FitResult(model, stopReason, message, iterations, epochs, evaluations,
           backend.info(), config.optimizerDescription(), finalObjective, norm(g), seconds(),
           verification, config.seed(), rows, List.copyOf(history), config.l2(),
-          config.standardize(), hyperparameters(), null, null);
+          config.standardize(), hyperparameters(), null, null, config.optimizerSettings());
     }
   }
 
