@@ -163,6 +163,11 @@ public final class Trainer {
       }
 
       @Override
+      public void step(int epoch, int done, int rows) {
+        caller.step(epoch, done, rows);
+      }
+
+      @Override
       public void progress(Progress p) {
         caller.progress(p);
       }
@@ -525,6 +530,7 @@ public final class Trainer {
           rate = config.schedule().rate(config.learningRate(), epochs, iterations);
           rule.update(theta, g, rate);
           iterations++;
+          listener.step(epochs, Math.min(rows, from + config.batchSize()), rows);
           if (stopRequested.get()) {
             break;
           }
