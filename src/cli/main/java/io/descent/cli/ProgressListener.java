@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reports training on the command line: notices on stderr, a progress bar on stderr when it is
- * a terminal, and the history CSV ({@code --history}), written atomically at the end.
+ * Reports training on the command line: notices on stderr, a progress line on stderr when it is
+ * a terminal (iteration or epoch, the cap as a cap, objective, gradient norm, validation loss,
+ * elapsed time, rate and the backend from the start; within a mini-batch epoch, how far through
+ * it is), and the history CSV ({@code --history}), written atomically at the end.
  */
 final class ProgressListener implements TrainingListener {
   private static final int WIDTH = 30;
@@ -23,9 +25,14 @@ final class ProgressListener implements TrainingListener {
   private final boolean bar;
   private final Path historyFile;
   private final List<Progress> rows = new ArrayList<>();
+  /** ANSI "erase in line" from the cursor: no old characters are left behind a shorter line. */
+  static final String ERASE_TO_END = "\u001b[K";
   private int limit;
   private long lastDraw;
   private boolean drawn;
+  private String backend = "";
+  private long start = System.nanoTime();
+  private Progress last;
 
   ProgressListener(PrintWriter err, boolean bar, Path historyFile) {
     this.err = err;
@@ -43,26 +50,39 @@ final class ProgressListener implements TrainingListener {
   @Override
   public void started(BackendInfo backend, String optimizer, int limit) {
     this.limit = limit;
+    this.backend = backend.summary();
+    this.start = System.nanoTime();
+    if (bar) {
+      draw("starting on " + this.backend);
+    }
+  }
+
+  @Override
+  public void step(int epoch, int done, int rowsPerEpoch) {
+    if (!bar || !due()) {
+      return;
+    }
+    int filled = (int) ((long) WIDTH * done / Math.max(1, rowsPerEpoch));
+    draw(String.format(Locale.ROOT, "epoch %d of at most %d [%s%s] %d/%d rows%s  %s",
+        epoch + 1, limit, "#".repeat(filled), " ".repeat(WIDTH - filled), done, rowsPerEpoch,
+        last == null ? "" : String.format(Locale.ROOT, "  objective %.6g", last.objective()),
+        timing(epoch + (double) done / Math.max(1, rowsPerEpoch), "epochs")));
   }
 
   @Override
   public void progress(Progress p) {
     rows.add(p);
-    if (!bar) {
+    last = p;
+    if (!bar || !due()) {
       return;
     }
-    long now = System.nanoTime();
-    if (drawn && now - lastDraw < 100_000_000L) {
-      return;
-    }
-    lastDraw = now;
-    int done = p.epoch() > 0 ? p.epoch() : p.iteration();
-    int filled = (int) Math.min(WIDTH, (long) WIDTH * done / Math.max(1, limit));
-    err.printf(Locale.ROOT, "\r[%s%s] %s %d/%d  objective %.10g  |g| %.2e", "#".repeat(filled),
-        " ".repeat(WIDTH - filled), p.epoch() > 0 ? "epoch" : "iteration", done, limit,
-        p.objective(), p.gradientNorm());
-    err.flush();
-    drawn = true;
+    boolean epochs = p.epoch() > 0;
+    int done = epochs ? p.epoch() : p.iteration();
+    draw(String.format(Locale.ROOT, "%s %d (cap %d)  objective %.10g  |g| %.2e%s  %s",
+        epochs ? "epoch" : "iteration", done, limit, p.objective(), p.gradientNorm(),
+        Double.isNaN(p.validationLoss()) ? ""
+            : String.format(Locale.ROOT, "  validation %.6g", p.validationLoss()),
+        timing(done, epochs ? "epochs" : "iterations")));
   }
 
   @Override
@@ -70,9 +90,33 @@ final class ProgressListener implements TrainingListener {
     clearBar();
   }
 
+  /** At most ten redraws a second. */
+  private boolean due() {
+    long now = System.nanoTime();
+    if (drawn && now - lastDraw < 100_000_000L) {
+      return false;
+    }
+    lastDraw = now;
+    return true;
+  }
+
+  /** "12.3 s, 4.1 iterations/s on opencl (...)". */
+  private String timing(double done, String unit) {
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return String.format(Locale.ROOT, "%.1f s, %.3g %s/s, %s", seconds,
+        seconds > 0 ? done / seconds : 0.0, unit, backend);
+  }
+
+  /** Replaces the bar's line: carriage return, the text, and an erase to the line's end. */
+  private void draw(String line) {
+    err.print("\r" + line + ERASE_TO_END);
+    err.flush();
+    drawn = true;
+  }
+
   private void clearBar() {
     if (drawn) {
-      err.print("\r" + " ".repeat(WIDTH + 70) + "\r");
+      err.print("\r" + ERASE_TO_END);
       err.flush();
       drawn = false;
     }

@@ -164,6 +164,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Write iteration, objective, gradient norm, step size and elapsed time.")
   Path history;
 
+  @Option(names = "--plot", paramLabel = "FILE.png",
+      description = "Draw the training objective, gradient norm and validation loss per"
+          + " iteration (epoch) as a PNG (atomically).")
+  Path plot;
+
   @Option(names = "--checkpoint", paramLabel = "FILE.json",
       description = "On Ctrl-C, write the best model so far here (atomically) before exiting.")
   Path checkpoint;
@@ -202,10 +207,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--test-fraction must be in (0, 1), got " + testFraction);
     }
     data.files().output("--out", this.out).output("--checkpoint", checkpoint)
-        .output("--history", history).check();
+        .output("--history", history).output("--plot", plot).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
-        this.out, history)) {
+        this.out, history, plot)) {
       return train(descent, config, loss, activity, out, err);
     }
   }
@@ -240,6 +245,12 @@ final class TrainCommand implements Callable<Integer> {
       activity.writing(history);
       listener.writeHistory();
       activity.written(history);
+    }
+    if (plot != null) {
+      activity.writing(plot);
+      HistoryPlot.write(plot, result.history(), "descent train: " + dataset.source() + ", "
+          + result.optimizer().split(" ", 2)[0] + " on " + result.backend().summary());
+      activity.written(plot);
     }
     if (result.stopReason() == StopReason.INTERRUPTED) {
       if (text) {

@@ -121,4 +121,28 @@ class CliReportingTest {
         "--loss", "linear", "--backend", "reference", "--quiet");
     assertEquals("", now.err());
   }
+
+  @Test
+  void trainDrawsItsHistoryAsAPicture() throws Exception {
+    Path png = dir.resolve("history.png");
+    Cli r = Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam", "--loss",
+        "logistic", "--l2", "0.01", "--validation-fraction", "0.2", "--backend", "reference",
+        "--quiet", "--plot", png.toString());
+    assertEquals(0, r.code(), r.err());
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    assertEquals(HistoryPlot.WIDTH, image.getWidth());
+    assertEquals(HistoryPlot.HEIGHT, image.getHeight());
+    // The three series' colours are drawn: objective (blue), gradient (orange), validation.
+    java.util.Set<Integer> colours = new java.util.HashSet<>();
+    for (int x = 0; x < image.getWidth(); x += 2) {
+      for (int y = 0; y < image.getHeight(); y += 2) {
+        colours.add(image.getRGB(x, y) & 0xffffff);
+      }
+    }
+    assertTrue(colours.contains(0x0072b2) && colours.contains(0xd55e00)
+        && colours.contains(0x009e73), "series colours missing");
+    Cli same = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
+        "--loss", "linear", "--plot", "datasets/diabetes.csv");
+    assertEquals(2, same.code(), same.err());
+  }
 }

@@ -119,9 +119,13 @@ class TrainOptionsCliTest {
   @Test
   void lineSearchOptionsReachTheOptimizerAndTheModelFile() throws Exception {
     JsonNode m = train("wolfe", "--c1", "0.001", "--c2", "0.1", "--line-search", "20");
-    String optimizer = m.get("training").get("optimizer").asText();
-    assertTrue(optimizer.contains("c1=0.001") && optimizer.contains("c2=0.1")
-        && optimizer.contains("maxLineSearchEvaluations=20"), optimizer);
+    // The model file's optimizer is structured: its name and every hyperparameter as fields.
+    JsonNode optimizer = m.get("training").get("optimizer");
+    assertEquals("lbfgs", optimizer.get("name").asText(), optimizer.toString());
+    assertEquals(0.001, optimizer.get("c1").asDouble(), 0, optimizer.toString());
+    assertEquals(0.1, optimizer.get("c2").asDouble(), 0, optimizer.toString());
+    assertEquals(20, optimizer.get("maxLineSearchEvaluations").asInt(), optimizer.toString());
+    assertEquals(10, optimizer.get("memory").asInt(), optimizer.toString());
     double exact = 1429.848173793375;
     assertEquals(exact, m.get("training").get("objective").asDouble(), exact * 1e-7);
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",

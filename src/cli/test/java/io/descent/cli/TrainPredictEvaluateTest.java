@@ -37,7 +37,7 @@ class TrainPredictEvaluateTest {
     assertEquals(0.2714181486331423, objective, 0.2714181486331423 * 1e-6);
     assertTrue(training.get("iterations").asInt() > 0);
     assertTrue(training.has("verification"));
-    assertTrue(training.get("optimizer").asText().startsWith("Lbfgs"));
+    assertEquals("lbfgs", training.get("optimizer").get("name").asText());
     assertEquals("gradient_tolerance", training.get("stopReason").asText().replace(
         "objective_tolerance", "gradient_tolerance").replace("precision_limit",
             "gradient_tolerance"));

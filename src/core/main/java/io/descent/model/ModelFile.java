@@ -168,6 +168,21 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     return root;
   }
 
+  /** Settings by name (String, Boolean, Long or Double values, as TrainingInfo keeps them). */
+  private static void putValues(ObjectNode node, Map<String, Object> values) {
+    values.forEach((k, v) -> {
+      if (v instanceof String s) {
+        node.put(k, s);
+      } else if (v instanceof Boolean b) {
+        node.put(k, b);
+      } else if (v instanceof Long l) {
+        node.put(k, l);
+      } else {
+        node.put(k, (Double) v);
+      }
+    });
+  }
+
   private static ObjectNode trainingTree(TrainingInfo t) {
     ObjectNode node = MAPPER.createObjectNode();
     putNullable(node, "objective", t.objective());
@@ -178,25 +193,18 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     node.put("backend", t.backend());
     node.put("device", t.device());
     node.put("precision", t.precision());
-    node.put("optimizer", t.optimizer());
+    if (t.optimizerSettings().isEmpty()) {
+      node.put("optimizer", t.optimizer());
+    } else {
+      putValues(node.putObject("optimizer"), t.optimizerSettings());
+    }
     node.put("l2", t.l2());
     node.put("standardized", t.standardized());
     node.put("seed", t.seed());
     putNullable(node, "elapsedSeconds", t.elapsedSeconds());
     putNullable(node, "verification", t.verification());
     node.put("rows", t.rows());
-    ObjectNode hyper = node.putObject("hyperparameters");
-    t.hyperparameters().forEach((k, v) -> {
-      if (v instanceof String s) {
-        hyper.put(k, s);
-      } else if (v instanceof Boolean b) {
-        hyper.put(k, b);
-      } else if (v instanceof Long l) {
-        hyper.put(k, l);
-      } else {
-        hyper.put(k, (Double) v);
-      }
-    });
+    putValues(node.putObject("hyperparameters"), t.hyperparameters());
     return node;
   }
 
@@ -415,7 +423,23 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       String backend = text(t, "backend", p + "backend");
       String device = text(t, "device", p + "device");
       String precision = text(t, "precision", p + "precision");
-      String optimizer = text(t, "optimizer", p + "optimizer");
+      // An object of the optimizer's settings; a text in files written before them.
+      Map<String, Object> optimizerSettings = new LinkedHashMap<>();
+      String optimizer;
+      JsonNode o = t.get("optimizer");
+      if (o != null && o.isObject()) {
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+          optimizerSettings.put(e.getKey(), hyperparameter(e.getValue(),
+              p + "optimizer." + e.getKey()));
+        }
+        if (!(optimizerSettings.get("name") instanceof String)) {
+          throw fail("field \"" + p + "optimizer.name\" must be a string, got "
+              + describe(o.get("name")));
+        }
+        optimizer = TrainingInfo.describe(optimizerSettings);
+      } else {
+        optimizer = text(t, "optimizer", p + "optimizer");
+      }
       double l2 = number(t, "l2", p + "l2");
       boolean standardized = bool(t, "standardized", p + "standardized");
       long seed = integer(t, "seed", p + "seed");
@@ -436,7 +460,7 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       try {
         return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
             precision, optimizer, l2, standardized, seed, elapsed, verification, rows, hyper,
-            gradientNorm);
+            gradientNorm, optimizerSettings);
       } catch (IllegalArgumentException e) {
         throw fail("field \"training\": " + e.getMessage());
       }

@@ -34,11 +34,26 @@ import java.util.Objects;
  *     widened)
  * @param gradientNorm the Euclidean norm of the final full gradient (float64 reference), so that
  *     a fit that stalled shows how far from an optimum it stopped; NaN if unknown
+ * @param optimizerSettings the optimizer's {@code name} and every hyperparameter by name (values
+ *     as for {@code hyperparameters}); empty when only the {@code optimizer} text is known (model
+ *     files written before it was recorded). When present, {@code optimizer} is
+ *     {@link #describe describe(optimizerSettings)}.
  */
 public record TrainingInfo(double objective, String stopReason, long iterations, long epochs,
     String backend, String device, String precision, String optimizer, double l2,
     boolean standardized, long seed, double elapsedSeconds, double verification, long rows,
-    Map<String, Object> hyperparameters, double gradientNorm) {
+    Map<String, Object> hyperparameters, double gradientNorm,
+    Map<String, Object> optimizerSettings) {
+
+  /** The same without optimizer settings (only its text). */
+  public TrainingInfo(double objective, String stopReason, long iterations, long epochs,
+      String backend, String device, String precision, String optimizer, double l2,
+      boolean standardized, long seed, double elapsedSeconds, double verification, long rows,
+      Map<String, Object> hyperparameters, double gradientNorm) {
+    this(objective, stopReason, iterations, epochs, backend, device, precision, optimizer, l2,
+        standardized, seed, elapsedSeconds, verification, rows, hyperparameters, gradientNorm,
+        Map.of());
+  }
 
   /** The same without a gradient norm (NaN). */
   public TrainingInfo(double objective, String stopReason, long iterations, long epochs,
@@ -78,6 +93,28 @@ public record TrainingInfo(double objective, String stopReason, long iterations,
           normalize(k, v)));
     }
     hyperparameters = Collections.unmodifiableMap(copy);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    if (optimizerSettings != null) {
+      optimizerSettings.forEach((k, v) -> settings.put(
+          Objects.requireNonNull(k, "optimizer setting name"), normalize(k, v)));
+    }
+    optimizerSettings = Collections.unmodifiableMap(settings);
+  }
+
+  /**
+   * The optimizer's settings as one line: {@code lbfgs with memory=10, c1=1.0E-4, ...}, or the
+   * name alone when it has no hyperparameters.
+   */
+  public static String describe(Map<String, Object> settings) {
+    StringBuilder s = new StringBuilder(String.valueOf(settings.get("name")));
+    String sep = " with ";
+    for (Map.Entry<String, Object> e : settings.entrySet()) {
+      if (!e.getKey().equals("name")) {
+        s.append(sep).append(e.getKey()).append('=').append(e.getValue());
+        sep = ", ";
+      }
+    }
+    return s.toString();
   }
 
   /**
@@ -89,7 +126,7 @@ public record TrainingInfo(double objective, String stopReason, long iterations,
     all.putAll(more);
     return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
         precision, optimizer, l2, standardized, seed, elapsedSeconds, verification, rows, all,
-        gradientNorm);
+        gradientNorm, optimizerSettings);
   }
 
   /** Whether a verification figure was recorded. */

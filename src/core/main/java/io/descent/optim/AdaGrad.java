@@ -80,8 +80,17 @@ public final class AdaGrad implements UpdateRule {
     return DEFAULT_LEARNING_RATE;
   }
 
+  /** The name and every hyperparameter, in a fixed order, for the model file. */
+  @Override
+  public java.util.Map<String, Object> settings() {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", name());
+    s.put("epsilon", epsilon);
+    return s;
+  }
+
   @Override
   public String toString() {
-    return "AdaGrad[epsilon=" + epsilon + "]";
+    return Settings.describe("AdaGrad", settings());
   }
 }

@@ -116,8 +116,19 @@ public final class Adam implements UpdateRule {
     return DEFAULT_LEARNING_RATE;
   }
 
+  /** The name and every hyperparameter, in a fixed order, for the model file. */
+  @Override
+  public java.util.Map<String, Object> settings() {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", name());
+    s.put("beta1", beta1);
+    s.put("beta2", beta2);
+    s.put("epsilon", epsilon);
+    return s;
+  }
+
   @Override
   public String toString() {
-    return "Adam[beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon + "]";
+    return Settings.describe("Adam", settings());
   }
 }

@@ -41,4 +41,10 @@ public interface FullBatchOptimizer {
     /** Function evaluations so far, the one at the starting point included. */
     int evaluations();
   }
+
+  /**
+   * The optimizer's name ({@code "name"}) and every hyperparameter by name, in a fixed order:
+   * what the model file records.
+   */
+  java.util.Map<String, Object> settings();
 }

@@ -103,10 +103,22 @@ public final class GradientDescent implements FullBatchOptimizer {
     return new GdRun(f, Vectors.start(f, x0), initialStep, c1, maxHalvings);
   }
 
+  /** The name and every hyperparameter, in a fixed order, for the model file. */
+  @Override
+  public java.util.Map<String, Object> settings() {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", name());
+    s.put("initialStep", initialStep);
+    s.put("c1", c1);
+    s.put("shrink", SHRINK);
+    s.put("grow", GROW);
+    s.put("maxHalvings", maxHalvings);
+    return s;
+  }
+
   @Override
   public String toString() {
-    return "GradientDescent[initialStep=" + initialStep + ", c1=" + c1 + ", shrink=" + SHRINK
-        + ", grow=" + GROW + ", maxHalvings=" + maxHalvings + "]";
+    return Settings.describe("GradientDescent", settings());
   }
 
   private static final class GdRun implements Run {

@@ -118,10 +118,22 @@ public final class Lbfgs implements FullBatchOptimizer {
     return new LbfgsRun(f, Vectors.start(f, x0));
   }
 
+  /** The name and every hyperparameter, in a fixed order, for the model file. */
+  @Override
+  public java.util.Map<String, Object> settings() {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", name());
+    s.put("memory", memory);
+    s.put("c1", c1);
+    s.put("c2", c2);
+    s.put("curvatureEpsilon", CURVATURE_EPSILON);
+    s.put("maxLineSearchEvaluations", maxLineSearchEvaluations);
+    return s;
+  }
+
   @Override
   public String toString() {
-    return "Lbfgs[memory=" + memory + ", c1=" + c1 + ", c2=" + c2 + ", curvatureEpsilon="
-        + CURVATURE_EPSILON + ", maxLineSearchEvaluations=" + maxLineSearchEvaluations + "]";
+    return Settings.describe("Lbfgs", settings());
   }
 
   private final class LbfgsRun implements Run {

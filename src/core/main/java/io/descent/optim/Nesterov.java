@@ -74,8 +74,17 @@ public final class Nesterov implements UpdateRule {
     return DEFAULT_LEARNING_RATE;
   }
 
+  /** The name and every hyperparameter, in a fixed order, for the model file. */
+  @Override
+  public java.util.Map<String, Object> settings() {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", name());
+    s.put("momentum", momentum);
+    return s;
+  }
+
   @Override
   public String toString() {
-    return "Nesterov[momentum=" + momentum + "]";
+    return Settings.describe("Nesterov", settings());
   }
 }

@@ -92,8 +92,18 @@ public final class RmsProp implements UpdateRule {
     return DEFAULT_LEARNING_RATE;
   }
 
+  /** The name and every hyperparameter, in a fixed order, for the model file. */
+  @Override
+  public java.util.Map<String, Object> settings() {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", name());
+    s.put("rho", rho);
+    s.put("epsilon", epsilon);
+    return s;
+  }
+
   @Override
   public String toString() {
-    return "RmsProp[rho=" + rho + ", epsilon=" + epsilon + "]";
+    return Settings.describe("RmsProp", settings());
   }
 }

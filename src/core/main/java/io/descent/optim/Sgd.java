@@ -43,8 +43,16 @@ public final class Sgd implements UpdateRule {
     return DEFAULT_LEARNING_RATE;
   }
 
+  /** The name and every hyperparameter, in a fixed order, for the model file. */
+  @Override
+  public java.util.Map<String, Object> settings() {
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("name", name());
+    return s;
+  }
+
   @Override
   public String toString() {
-    return "Sgd[]";
+    return Settings.describe("Sgd", settings());
   }
 }

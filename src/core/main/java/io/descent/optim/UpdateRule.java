@@ -37,4 +37,10 @@ public interface UpdateRule {
 
   /** A learning rate that works for standardized features and the losses of this project. */
   double defaultLearningRate();
+
+  /**
+   * The optimizer's name ({@code "name"}) and every hyperparameter by name, in a fixed order:
+   * what the model file records.
+   */
+  java.util.Map<String, Object> settings();
 }

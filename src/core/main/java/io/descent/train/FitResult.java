@@ -31,17 +31,22 @@ import java.util.Map;
  *     fraction, in increasing order; empty without one (or with an explicit validation set)
  * @param notices the one-line notices of the run, as the listener received them (a skipped or
  *     failed backend, a float64 finish unavailable on the device, ...)
+ * @param optimizerSettings the optimizer's name and every hyperparameter (see
+ *     {@link TrainingConfig#optimizerSettings()}); {@code optimizer} is their one-line text
  */
 public record FitResult(LinearModel model, StopReason stopReason, String message, int iterations,
     int epochs, long evaluations, BackendInfo backend, String optimizer, double objective,
     double gradientNorm, double elapsedSeconds, double verification, long seed,
     int trainingRows, List<Progress> history, double l2, boolean standardized,
-    Map<String, Object> hyperparameters, int[] validationRows, List<String> notices) {
+    Map<String, Object> hyperparameters, int[] validationRows, List<String> notices,
+    Map<String, Object> optimizerSettings) {
 
   /** Copies the arrays and lists. */
   public FitResult {
     validationRows = validationRows == null ? new int[0] : validationRows.clone();
     notices = notices == null ? List.of() : List.copyOf(notices);
+    optimizerSettings = optimizerSettings == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizerSettings));
   }
 
   /** The rows held out for validation (a copy). */
@@ -54,7 +59,7 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
   FitResult with(int[] heldOut, List<String> runNotices) {
     return new FitResult(model, stopReason, message, iterations, epochs, evaluations, backend,
         optimizer, objective, gradientNorm, elapsedSeconds, verification, seed, trainingRows,
-        history, l2, standardized, hyperparameters, heldOut, runNotices);
+        history, l2, standardized, hyperparameters, heldOut, runNotices, optimizerSettings);
   }
 
   /** What the model file records about this run. */
@@ -62,7 +67,7 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
     return new TrainingInfo(objective, stopReason.label(), iterations, epochs,
         backend.kind().label(), backend.device(), backend.precision(), optimizer, l2,
         standardized, seed, elapsedSeconds, verification, trainingRows, hyperparameters,
-        gradientNorm);
+        gradientNorm, optimizerSettings);
   }
 
   /** True when the model solves the problem (see {@link StopReason#converged()}). */

@@ -163,6 +163,11 @@ public final class Trainer {
       }
 
       @Override
+      public void step(int epoch, int done, int rows) {
+        caller.step(epoch, done, rows);
+      }
+
+      @Override
       public void progress(Progress p) {
         caller.progress(p);
       }
@@ -525,6 +530,7 @@ public final class Trainer {
           rate = config.schedule().rate(config.learningRate(), epochs, iterations);
           rule.update(theta, g, rate);
           iterations++;
+          listener.step(epochs, Math.min(rows, from + config.batchSize()), rows);
           if (stopRequested.get()) {
             break;
           }
@@ -811,7 +817,7 @@ public final class Trainer {
       return new FitResult(model, stopReason, message, iterations, epochs, evaluations,
           backend.info(), config.optimizerDescription(), finalObjective, norm(g), seconds(),
           verification, config.seed(), rows, List.copyOf(history), config.l2(),
-          config.standardize(), hyperparameters(), null, null);
+          config.standardize(), hyperparameters(), null, null, config.optimizerSettings());
     }
   }
 

@@ -95,10 +95,21 @@ public record TrainingConfig(Loss loss, double l2, boolean standardize, String b
 
   /** The optimizer with its hyperparameters, e.g. for the model file. */
   public String optimizerDescription() {
+    return io.descent.model.TrainingInfo.describe(optimizerSettings());
+  }
+
+  /**
+   * The optimizer's name and every hyperparameter: the rule's own, then for mini-batch fits the
+   * base learning rate, the schedule and the batch size.
+   */
+  public java.util.Map<String, Object> optimizerSettings() {
     if (fullBatch != null) {
-      return fullBatch.toString();
+      return fullBatch.settings();
     }
-    return updateRule + ", learningRate=" + learningRate + ", schedule=" + schedule
-        + ", batchSize=" + batchSize;
+    java.util.Map<String, Object> s = new java.util.LinkedHashMap<>(updateRule.settings());
+    s.put("learningRate", learningRate);
+    s.put("schedule", schedule.toString());
+    s.put("batchSize", batchSize);
+    return s;
   }
 }

@@ -23,6 +23,14 @@ public interface TrainingListener {
    */
   default void started(BackendInfo backend, String optimizer, int limit) {}
 
+  /**
+   * After each mini-batch step: {@code done} of the epoch's {@code rows} rows are through.
+   * Called often (every batch): keep it cheap.
+   *
+   * @param epoch the epoch under way, from 0
+   */
+  default void step(int epoch, int done, int rows) {}
+
   /** After each iteration (full-batch) or epoch (mini-batch). */
   default void progress(Progress p) {}
 

@@ -48,13 +48,16 @@ class TrainingInfoTest {
 
   @Test
   void moreHyperparametersAreAddedAfterTheOthers() {
-    TrainingInfo t = with(5, 0.1, Map.of("batchSize", 32L));
+    TrainingInfo t = new TrainingInfo(0.5, "MAX_ITERATIONS", 5, 0, "reference", "cpu",
+        "float64", "sgd with learningRate=0.1", 0.1, true, 1, 0.25, Double.NaN, 10,
+        Map.of("batchSize", 32L), 0.01, Map.of("name", "sgd", "learningRate", 0.1));
     TrainingInfo more = t.withHyperparameters(Map.of("dataFile", "/d.csv"));
     assertEquals(List.of("batchSize", "dataFile"),
         List.copyOf(more.hyperparameters().keySet()));
     assertEquals(t, new TrainingInfo(more.objective(), more.stopReason(), more.iterations(),
         more.epochs(), more.backend(), more.device(), more.precision(), more.optimizer(),
         more.l2(), more.standardized(), more.seed(), more.elapsedSeconds(), more.verification(),
-        more.rows(), t.hyperparameters(), more.gradientNorm()), "nothing else changes");
+        more.rows(), t.hyperparameters(), more.gradientNorm(), more.optimizerSettings()),
+        "nothing else changes");
   }
 }
