@@ -361,7 +361,9 @@ final class TrainCommand implements Callable<Integer> {
     b.put("device", r.backend().device());
     b.put("precision", r.backend().precision());
     b.put("layout", r.backend().layout());
-    root.put("optimizer", r.optimizer());
+    // The optimizer as the model file keeps it: its name and every hyperparameter as fields.
+    root.set("optimizer", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+        r.optimizerSettings()));
     ObjectNode res = root.putObject("result");
     res.put("stopReason", r.stopReason().label());
     res.put("converged", r.converged());

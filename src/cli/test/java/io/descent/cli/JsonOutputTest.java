@@ -62,7 +62,10 @@ class JsonOutputTest {
     assertTrue(d.get("data").get("testFraction").isNull());
     assertEquals("reference", d.get("backend").get("kind").asText());
     assertEquals("float64", d.get("backend").get("precision").asText());
-    assertEquals(after(text.out(), "optimizer: "), d.get("optimizer").asText());
+    // The text's optimizer line, as fields: "lbfgs with memory=10, c1=1.0E-4, ...".
+    assertEquals("lbfgs", d.get("optimizer").get("name").asText());
+    assertTrue(after(text.out(), "optimizer: ").contains("memory="
+        + d.get("optimizer").get("memory").asInt()), d.get("optimizer").toString());
     assertTrue(d.get("verification").isNull(), "never verified: null, not NaN");
     assertTrue(d.get("test").isNull());
     assertEquals(model.toString(), d.get("model").asText());
