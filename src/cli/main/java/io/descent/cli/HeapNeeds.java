@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * What each command allocates on the heap after reading its CSV, so that the reader can check
  * it with the dataset before reading any row, and a run too large for the heap fails at once
- * with the figure instead of an {@link OutOfMemoryError} part-way.
+ * with the figure instead of an {@link OutOfMemoryError} part-way. ({@code predict} reads no
+ * dataset: it streams its rows in constant memory.)
  */
 final class HeapNeeds {
   /**
@@ -52,11 +53,6 @@ final class HeapNeeds {
     }
     needs.add(JVM_AND_LIBRARIES);
     return needs;
-  }
-
-  /** {@code predict}: one margin (float64) per row, computed before the output is written. */
-  static List<HeapNeed> predict() {
-    return List.of(new HeapNeed("the predictions", 0, Double.BYTES, 0), JVM_AND_LIBRARIES);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.descent.cli;
 
+import io.descent.data.CsvRows;
 import io.descent.data.Dataset;
 import io.descent.data.HeapNeed;
 import io.descent.model.LinearModel;
@@ -39,6 +40,11 @@ final class ModelInputOptions {
     return ModelFile.read(modelFile);
   }
 
+  /** Opens the data to be read row by row; its header is read. */
+  CsvRows openRows() throws IOException {
+    return CsvRows.open(data, dataOptions().delimiterChar());
+  }
+
   /**
    * Reads the data's columns named by the model's features.
    *
@@ -48,12 +54,17 @@ final class ModelInputOptions {
    */
   Dataset readData(LinearModel model, String target, String positiveLabel,
       List<HeapNeed> heapNeeds) throws IOException {
-    DataOptions options = new DataOptions();
-    options.data = data;
-    options.delimiter = delimiter;
+    DataOptions options = dataOptions();
     options.target = target;
     options.positiveLabel = positiveLabel;
     return CliSupport.read(options, model.loss(), target != null, model.featureNames(),
         model.labels().orElse(null), heapNeeds);
+  }
+
+  private DataOptions dataOptions() {
+    DataOptions options = new DataOptions();
+    options.data = data;
+    options.delimiter = delimiter;
+    return options;
   }
 }

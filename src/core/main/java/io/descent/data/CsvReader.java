@@ -3,7 +3,6 @@ package io.descent.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,8 +54,6 @@ public final class CsvReader {
   /** The largest array the JVM reliably allocates. */
   static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
   private static final int DEFAULT_CHUNK_FLOATS = 1 << 20;
-  private static final int NAMES_SHOWN = 10;
-  private static final int VALUE_SHOWN = 40;
 
   /** What the target column holds, which decides how its values are read. */
   public enum TargetKind {
@@ -108,12 +105,7 @@ public final class CsvReader {
         }
         features = List.copyOf(features);
       }
-      if (delimiter >= 0x80 || delimiter == '"' || delimiter == ' ' || delimiter == '\r'
-          || delimiter == '\n' || Character.isLetterOrDigit(delimiter) || delimiter == '.'
-          || delimiter == '+' || delimiter == '-' || (delimiter < ' ' && delimiter != '\t')) {
-        throw new IllegalArgumentException("delimiter must be one ASCII character other than a"
-            + " quote, space, line break, letter, digit, '.', '+' or '-', got '" + delimiter + "'");
-      }
+      CsvRows.checkDelimiter(delimiter);
       Objects.requireNonNull(targetKind, "targetKind");
       if (positiveLabel != null) {
         if (targetKind != TargetKind.BINARY) {
@@ -240,22 +232,15 @@ public final class CsvReader {
    * @throws IOException when the file cannot be read
    */
   public Dataset read(Path file) throws IOException {
-    String name = file.toString();
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(name, null, "is a directory, not a CSV file");
-    }
-    if (!Files.isRegularFile(file)) {
-      // A pipe (a FIFO, /dev/stdin, a shell's <(...)) can be read only once: no counting pass.
-      try (Reader in = new Utf8Reader(Files.newInputStream(file))) {
-        return new Parse(in, name, -1).run();
+    long records = -1;
+    // A pipe (a FIFO, /dev/stdin, a shell's <(...)) can be read only once: no counting pass.
+    if (Files.isRegularFile(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        records = CsvRowCounter.countRecords(in, options.delimiter());
       }
     }
-    long records;
-    try (InputStream in = Files.newInputStream(file)) {
-      records = CsvRowCounter.countRecords(in, options.delimiter());
-    }
-    try (Reader in = new Utf8Reader(Files.newInputStream(file))) {
-      return new Parse(in, name, Math.max(0, records - 1)).run();
+    try (CsvRows rows = CsvRows.open(file, options.delimiter())) {
+      return new Parse(rows, records < 0 ? -1 : Math.max(0, records - 1)).run();
     }
   }
 
@@ -269,8 +254,8 @@ public final class CsvReader {
    * @throws IOException when reading fails
    */
   public Dataset read(Reader reader, String source) throws IOException {
-    return new Parse(Objects.requireNonNull(reader, "reader"),
-        Objects.requireNonNull(source, "source"), -1).run();
+    // Not closed: the reader is the caller's.
+    return new Parse(new CsvRows(reader, source, options.delimiter()), -1).run();
   }
 
   @Override
@@ -278,16 +263,19 @@ public final class CsvReader {
     return "CsvReader[" + options + "]";
   }
 
-  /** One reading: the state of a single call. */
-  private final class Parse {
+  /** One reading: the state of a single call, given each row's fields by {@link CsvRows}. */
+  private final class Parse implements CsvRows.RowHandler {
+    private final CsvRows csv;
     private final String file;
     private final long expectedRows;
     private final CsvTokenizer tok;
+    /** For the labels of a binary target; {@link CsvRows} parses the features. */
     private final DecimalParser numbers = new DecimalParser();
-    private List<String> header;
+    private final List<String> header;
     private int targetColumn = -1;
     private int[] featureOf;
     private Rows rows;
+    private int row;
 
     // Binary target: the distinct labels seen (at most two), where each first appeared, and a
     // cache from spelling to label index.
@@ -295,14 +283,15 @@ public final class CsvReader {
     private final long[] labelLine = new long[2];
     private final Map<String, Integer> spellings = new HashMap<>();
 
-    Parse(Reader in, String file, long expectedRows) {
-      this.file = file;
+    Parse(CsvRows csv, long expectedRows) {
+      this.csv = csv;
+      this.file = csv.source();
       this.expectedRows = expectedRows;
-      this.tok = new CsvTokenizer(in, file, options.delimiter());
+      this.tok = csv.tokenizer();
+      this.header = csv.header();
     }
 
     Dataset run() throws IOException {
-      readHeader();
       List<String> featureNames = resolveColumns();
       int d = featureNames.size();
       if (expectedRows >= 0 && expectedRows * Math.max(1, d) > MAX_ARRAY) {
@@ -377,40 +366,12 @@ public final class CsvReader {
       return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
-    private void readHeader() throws IOException {
-      header = new ArrayList<>();
-      Map<String, Integer> columnOf = new HashMap<>();
-      int term;
-      do {
-        int column = header.size() + 1;
-        term = tok.readField(column);
-        if (column == 1 && tok.empty() && term != CsvTokenizer.DELIMITER) {
-          throw new DataFormatException(file, 1, 0, term == CsvTokenizer.END_OF_FILE
-              ? "the file is empty; expected a header row"
-              : "the first line is empty; expected a header row");
-        }
-        String name = tok.fieldText().strip();
-        Integer previous = name.isEmpty() ? null : columnOf.putIfAbsent(name, column);
-        if (previous != null) {
-          throw new DataFormatException(file, 1, column, "column name \"" + name
-              + "\" appears twice in the header, in columns " + previous + " and " + column);
-        }
-        header.add(name);
-      } while (term == CsvTokenizer.DELIMITER);
-    }
-
     /** Finds the target and feature columns; returns the feature names in dataset order. */
     private List<String> resolveColumns() {
-      Map<String, Integer> index = new HashMap<>();
-      for (int c = 0; c < header.size(); c++) {
-        if (!header.get(c).isEmpty()) {
-          index.put(header.get(c), c);
-        }
-      }
       String target = options.target();
       if (target != null) {
-        Integer c = index.get(target);
-        if (c == null && target.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        int c = csv.columnOf(target);
+        if (c < 0 && target.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
           if (target.length() > 9 || Integer.parseInt(target) >= header.size()) {
             throw new DataFormatException(file, 1, 0, "target column index " + target
                 + " is out of range: the header has " + header.size() + " columns (0 to "
@@ -418,9 +379,9 @@ public final class CsvReader {
           }
           c = Integer.parseInt(target);
         }
-        if (c == null) {
+        if (c < 0) {
           throw new DataFormatException(file, 1, 0, "no column \"" + target
-              + "\" for the target; " + columnList());
+              + "\" for the target; " + csv.columnList());
         }
         targetColumn = c;
       }
@@ -441,11 +402,7 @@ public final class CsvReader {
         }
       } else {
         for (String f : options.features()) {
-          Integer c = index.get(f);
-          if (c == null) {
-            throw new DataFormatException(file, 1, 0, "no column \"" + f + "\" for a feature; "
-                + columnList());
-          }
+          int c = csv.featureColumn(f);
           if (c == targetColumn) {
             throw new DataFormatException(file, 1, c + 1, "column \"" + f
                 + "\" is both the target and a feature");
@@ -457,94 +414,30 @@ public final class CsvReader {
       return names;
     }
 
-    private String columnList() {
-      StringBuilder sb = new StringBuilder("the columns are ");
-      int shown = Math.min(header.size(), NAMES_SHOWN);
-      for (int c = 0; c < shown; c++) {
-        sb.append(c > 0 ? ", " : "").append('"').append(header.get(c)).append('"');
-      }
-      if (shown < header.size()) {
-        sb.append(", ... (").append(header.size()).append(" in all)");
-      }
-      return sb.toString();
-    }
-
     /** Reads every data row; returns the number of rows. */
     private int readRows() throws IOException {
-      int columns = header.size();
-      long emptyLine = 0;
-      int row = 0;
-      while (true) {
-        long recordLine = tok.line();
-        int term = tok.readField(1);
-        if (tok.empty() && term != CsvTokenizer.DELIMITER) {
-          if (term == CsvTokenizer.END_OF_FILE) {
-            break;
-          }
-          // An empty line is fine at the end of the file only.
-          if (emptyLine == 0) {
-            emptyLine = recordLine;
-          }
-          continue;
-        }
-        if (emptyLine != 0) {
-          throw new DataFormatException(file, emptyLine, 0, "empty line; expected " + columns
-              + " fields as in the header");
-        }
-        if ((row + 1L) * Math.max(1, rows.features) > MAX_ARRAY) {
-          throw tooMany(recordLine, row + 1L, rows.features);
-        }
-        if (expectedRows >= 0 && row >= expectedRows) {
-          throw changed(recordLine);
-        }
-        if (expectedRows < 0 && rows.startsChunk(row)) {
-          requireHeapToGrow(row, rows.chunkRows);
-        }
-        rows.start(row);
-        int c = 0;
-        long extraLine = 0;
-        while (true) {
-          if (c < columns) {
-            field(row, c);
-          } else if (c == columns) {
-            extraLine = tok.fieldLine();
-          }
-          if (term != CsvTokenizer.DELIMITER) {
-            break;
-          }
-          c++;
-          term = tok.readField(c + 1);
-        }
-        if (c + 1 != columns) {
-          throw ragged(c + 1, columns, extraLine, term);
-        }
-        row++;
-        if (term == CsvTokenizer.END_OF_FILE) {
-          break;
-        }
+      while (csv.next(this)) {
+        // Each row is stored by start and field.
       }
-      if (row == 0) {
-        throw new DataFormatException(file, 1, 0, "the file has a header but no data rows");
-      }
-      if (expectedRows >= 0 && row != expectedRows) {
+      if (expectedRows >= 0 && csv.rowsRead() != expectedRows) {
         throw changed(tok.line());
       }
-      return row;
+      return Math.toIntExact(csv.rowsRead());
     }
 
-    /**
-     * A row with too few or too many fields, placed where the row goes wrong: at the first
-     * missing column, on the line where the row ends, or at the first extra column, on the line
-     * where that field starts.
-     */
-    private DataFormatException ragged(int found, int columns, long extraLine, int term) {
-      String what = "expected " + columns + " fields as in the header, found " + found;
-      if (found > columns) {
-        return new DataFormatException(file, extraLine, columns + 1, what);
+    @Override
+    public void start(long line, long index) {
+      if ((index + 1) * Math.max(1, rows.features) > MAX_ARRAY) {
+        throw tooMany(line, index + 1, rows.features);
       }
-      // The line break that ended the row has been counted already.
-      long endLine = term == CsvTokenizer.END_OF_LINE ? tok.line() - 1 : tok.line();
-      return new DataFormatException(file, endLine, found + 1, what);
+      if (expectedRows >= 0 && index >= expectedRows) {
+        throw changed(line);
+      }
+      row = (int) index;
+      if (expectedRows < 0 && rows.startsChunk(row)) {
+        requireHeapToGrow(row, rows.chunkRows);
+      }
+      rows.start(row);
     }
 
     private DataFormatException changed(long line) {
@@ -557,41 +450,14 @@ public final class CsvReader {
           + " values than one Java array holds (" + MAX_ARRAY + ")");
     }
 
-    private void field(int row, int c) {
+    @Override
+    public void field(int c) {
       int j = featureOf[c];
       if (j >= 0) {
-        int status = numbers.parseFloat(tok.fieldChars(), 0, tok.fieldLength());
-        if (status != DecimalParser.OK) {
-          throw valueError(status, c, "float32 (largest 3.4028235e38)");
-        }
-        rows.x[rows.base + j] = numbers.floatValue();
+        rows.x[rows.base + j] = csv.feature(c);
       } else if (c == targetColumn) {
-        if (options.targetKind() == TargetKind.NUMERIC) {
-          int status = numbers.parseDouble(tok.fieldChars(), 0, tok.fieldLength());
-          if (status != DecimalParser.OK) {
-            throw valueError(status, c, "float64 (largest 1.7976931348623157e308)");
-          }
-          rows.y[row] = numbers.doubleValue();
-        } else {
-          rows.y[row] = label(c);
-        }
+        rows.y[row] = options.targetKind() == TargetKind.NUMERIC ? csv.number(c) : label(c);
       }
-    }
-
-    private DataFormatException valueError(int status, int c, String type) {
-      String value = shown(tok.fieldText().strip());
-      String where = " in " + columnName(c);
-      String what = switch (status) {
-        case DecimalParser.EMPTY -> "missing value" + where;
-        case DecimalParser.NOT_FINITE -> value + " is not a finite number" + where;
-        case DecimalParser.OUT_OF_RANGE -> value + " is out of range for " + type + where;
-        default -> value + " is not a number" + where;
-      };
-      return new DataFormatException(file, tok.fieldLine(), c + 1, what);
-    }
-
-    private String columnName(int c) {
-      return header.get(c).isEmpty() ? "column " + (c + 1) : "column \"" + header.get(c) + "\"";
     }
 
     /** The index (0 or 1, in order of appearance) of the binary label in the current field. */
@@ -604,7 +470,7 @@ public final class CsvReader {
       int status = numbers.parseDouble(tok.fieldChars(), 0, tok.fieldLength());
       if (status == DecimalParser.EMPTY || status == DecimalParser.NOT_FINITE
           || status == DecimalParser.OUT_OF_RANGE) {
-        throw valueError(status, c, "float64 (largest 1.7976931348623157e308)");
+        throw csv.valueError(status, c, "float64 (largest 1.7976931348623157e308)");
       }
       String key = labelKey(spelling);
       int index = labels.indexOf(key);
@@ -612,7 +478,7 @@ public final class CsvReader {
         if (labels.size() == 2) {
           throw new DataFormatException(file, tok.fieldLine(), c + 1, "target \""
               + header.get(targetColumn) + "\" has more than two labels: \"" + labels.get(0)
-              + "\", \"" + labels.get(1) + "\", " + shown(key));
+              + "\", \"" + labels.get(1) + "\", " + CsvRows.shown(key));
         }
         index = labels.size();
         labels.add(key);
@@ -694,16 +560,6 @@ public final class CsvReader {
       }
       return spelling;
     }
-  }
-
-  private static String shown(String value) {
-    if (value.length() <= VALUE_SHOWN) {
-      return "\"" + value + "\"";
-    }
-    // Cut between characters, not inside a surrogate pair.
-    int cut = Character.isHighSurrogate(value.charAt(VALUE_SHOWN - 1)) ? VALUE_SHOWN - 1
-        : VALUE_SHOWN;
-    return "\"" + value.substring(0, cut) + "...\"";
   }
 
   /**

@@ -4,6 +4,8 @@
  * <p>{@link io.descent.data.CsvReader} reads a CSV file with a header into a float32 row-major
  * {@link io.descent.data.Dataset}, streaming, and reports every problem in the input as a {@link
  * io.descent.data.DataFormatException} whose message is {@code FILE:LINE:COLUMN: what is wrong}.
+ * It reads through {@link io.descent.data.CsvRows}, which also serves the rows one at a time, for
+ * work that keeps none (predictions in constant memory).
  * {@link io.descent.data.Standardization} centres and scales features; {@link
  * io.descent.data.Split} divides rows into training and held-out sets, seeded or from index
  * files; {@link io.descent.data.Shuffle} gives the seeded row order of each epoch.

@@ -1,22 +1,34 @@
 package io.descent.model;
 
+import io.descent.data.CsvRows;
 import io.descent.data.Dataset;
 import io.descent.loss.Loss;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Writes a model's predictions for a dataset as CSV, one line per row in the dataset's order.
+ * Writes a model's predictions as CSV, one line per row in the input's order.
  *
  * <ul>
  *   <li>linear: header {@code prediction}, then the predicted value;
  *   <li>logistic: header {@code probability,class}, then P(y = 1) and the class at threshold 0.5
- *       as its original label (quoted as in RFC 4180 when it holds a comma, quote or line break).
+ *       as its original label.
  * </ul>
  *
- * Numbers are written with {@link Double#toString}, which reads back to the same double. Lines end
- * with {@code \n}.
+ * <p>Predictions for the rows of a CSV file ({@link CsvRows}) are written as each row is read,
+ * in constant memory, and may be preceded by columns copied from the input unchanged (ids, to
+ * join the predictions back to the rows). The margins are those of {@link
+ * LinearModel#margins(Dataset)}, bit for bit: the features parse to the same float32 values as
+ * {@link io.descent.data.CsvReader} reads them and go through the same arithmetic.
+ *
+ * <p>Numbers are written with {@link Double#toString}, which reads back to the same double. Text
+ * (labels, copied fields) is quoted as in RFC 4180 when it holds a comma, quote or line break.
+ * Lines end with {@code \n}.
  */
 public final class PredictionWriter {
   private PredictionWriter() {}
@@ -46,21 +58,140 @@ public final class PredictionWriter {
     write(out, model, model.margins(data));
   }
 
-  private static void write(Writer out, LinearModel model, double[] margins) throws IOException {
-    if (model.loss() == Loss.LINEAR) {
-      out.write("prediction\n");
-      for (double m : margins) {
-        out.write(Double.toString(m));
-        out.write('\n');
+  /**
+   * Writes a prediction for each remaining row of {@code rows} to a file atomically, as the rows
+   * are read. The model's features are found in the header first, and a missing one fails before
+   * any file is created; a problem in a later row deletes the temporary file and leaves an
+   * existing {@code path} untouched.
+   *
+   * @param rows rows before their first, read to the end (not closed)
+   * @param copied columns of the input written first on each line, as their text (ids)
+   * @return the number of rows
+   * @throws io.descent.data.DataFormatException for a feature the header lacks, or any problem
+   *     in a row
+   * @throws IllegalArgumentException for a copied column the header lacks, or one listed twice
+   * @throws FileSystemException naming the input when reading it fails, or the output when
+   *     writing it fails
+   * @throws IOException if the file cannot be written or moved into place
+   */
+  public static long write(Path path, LinearModel model, CsvRows rows, List<String> copied)
+      throws IOException {
+    int[] columns = select(model, rows, copied);
+    long[] written = new long[1];
+    AtomicFile.write(path, out -> written[0] = write(out, model, rows, copied, columns));
+    return written[0];
+  }
+
+  /**
+   * Writes a prediction for each remaining row of {@code rows} to a writer (standard output,
+   * say) as the rows are read; the writer is neither flushed nor closed. A problem in a row
+   * comes after the lines of the rows before it.
+   *
+   * @param rows rows before their first, read to the end (not closed)
+   * @param copied columns of the input written first on each line, as their text (ids)
+   * @return the number of rows
+   * @throws io.descent.data.DataFormatException for a feature the header lacks, or any problem
+   *     in a row
+   * @throws IllegalArgumentException for a copied column the header lacks, or one listed twice
+   * @throws FileSystemException naming the input when reading it fails
+   * @throws IOException if writing fails
+   */
+  public static long write(Writer out, LinearModel model, CsvRows rows, List<String> copied)
+      throws IOException {
+    return write(out, model, rows, copied, select(model, rows, copied));
+  }
+
+  /** Selects the model's features in the rows; returns the copied columns' indices. */
+  private static int[] select(LinearModel model, CsvRows rows, List<String> copied) {
+    rows.selectFeatures(model.featureNames());
+    Set<String> seen = new HashSet<>();
+    int[] columns = new int[copied.size()];
+    for (int i = 0; i < columns.length; i++) {
+      String name = copied.get(i);
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("copied columns list \"" + name + "\" twice");
       }
-      return;
+      columns[i] = rows.columnOf(name);
+      if (columns[i] < 0) {
+        throw new IllegalArgumentException(rows.source() + " has no column \"" + name
+            + "\" to copy; " + rows.columnList());
+      }
     }
-    String[] labels = {csvField(model.label(0)), csvField(model.label(1))};
-    out.write("probability,class\n");
+    return columns;
+  }
+
+  private static long write(Writer out, LinearModel model, CsvRows rows, List<String> copied,
+      int[] columns) throws IOException {
+    Lines lines = new Lines(out, model);
+    lines.header(copied);
+    float[] x = new float[model.features()];
+    while (next(rows, x)) {
+      for (int c : columns) {
+        out.write(csvField(rows.text(c)));
+        out.write(',');
+      }
+      lines.prediction(model.margin(x));
+    }
+    return rows.rowsRead();
+  }
+
+  /**
+   * The next row, with a failure to read named as the input's: inside an atomic write, an
+   * {@link IOException} of unknown origin would be reported as the output's.
+   */
+  private static boolean next(CsvRows rows, float[] x) throws IOException {
+    try {
+      return rows.next(x);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      FileSystemException named = new FileSystemException(rows.source(), null, reason);
+      named.initCause(e);
+      throw named;
+    }
+  }
+
+  private static void write(Writer out, LinearModel model, double[] margins) throws IOException {
+    Lines lines = new Lines(out, model);
+    lines.header(List.of());
     for (double m : margins) {
-      out.write(Double.toString(Loss.sigmoid(m)));
-      out.write(',');
-      out.write(labels[LinearModel.classOf(m)]);
+      lines.prediction(m);
+    }
+  }
+
+  /** The output's header and each row's predicted fields, for one model. */
+  private static final class Lines {
+    private final Writer out;
+    private final LinearModel model;
+    /** A logistic model's labels as CSV fields; null for a linear model. */
+    private final String[] labels;
+
+    Lines(Writer out, LinearModel model) {
+      this.out = out;
+      this.model = model;
+      this.labels = model.loss() == Loss.LINEAR ? null
+          : new String[] {csvField(model.label(0)), csvField(model.label(1))};
+    }
+
+    /** The header: the copied columns' names, then the predicted fields' names. */
+    void header(List<String> copied) throws IOException {
+      for (String name : copied) {
+        out.write(csvField(name));
+        out.write(',');
+      }
+      out.write(labels == null ? "prediction\n" : "probability,class\n");
+    }
+
+    /** The predicted fields of a row with this margin, and the line's end. */
+    void prediction(double margin) throws IOException {
+      if (labels == null) {
+        out.write(Double.toString(margin));
+      } else {
+        out.write(Double.toString(Loss.sigmoid(margin)));
+        out.write(',');
+        out.write(labels[LinearModel.classOf(margin)]);
+      }
       out.write('\n');
     }
   }

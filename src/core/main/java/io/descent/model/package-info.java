@@ -11,7 +11,8 @@
  *       version 2) with {@link io.descent.model.TrainingInfo} and a checksum of its content,
  *       written atomically and validated on reading ({@link io.descent.model.ModelFormatException}):
  *       a file changed after it was written is refused.
- *   <li>{@link io.descent.model.PredictionWriter}: predictions as CSV, written atomically.
+ *   <li>{@link io.descent.model.PredictionWriter}: predictions as CSV, written atomically, for a
+ *       dataset or streamed from the rows of a CSV file in constant memory.
  * </ul>
  *
  * <p>Every file this package writes goes to a temporary file in the destination's directory first

@@ -2,16 +2,22 @@ package io.descent.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.data.BinaryLabels;
+import io.descent.data.CsvReader;
+import io.descent.data.CsvRows;
+import io.descent.data.DataFormatException;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,5 +108,117 @@ class PredictionWriterTest {
     assertThrows(IOException.class, () -> PredictionWriter.write(path, model, data()));
     assertEquals(List.of("pred.csv"), listing());
     assertEquals("x", Files.readString(path.resolve("x")));
+  }
+
+  // --- streaming: predictions for the rows of a CSV file as they are read ---
+
+  /** A model of the dataset's features with seeded parameters: any parameters will do. */
+  private static LinearModel model(Loss loss, Dataset data) {
+    Random random = new Random(7);
+    double[] theta = new double[data.features() + 1];
+    for (int j = 0; j < theta.length; j++) {
+      theta[j] = random.nextGaussian();
+    }
+    return LinearModel.of(loss, data.featureNames(), data.targetName(),
+        loss == Loss.LOGISTIC ? BinaryLabels.zeroOne() : null, Standardization.fit(data), theta);
+  }
+
+  private static CsvRows rows(String text) throws IOException {
+    return new CsvRows(new StringReader(text), "new.csv", ',');
+  }
+
+  @Test
+  void streamedLinearPredictionsAreTheDatasetsBitForBit() throws IOException {
+    Path file = TestData.dir().resolve("diabetes.csv");
+    Dataset data = new CsvReader(CsvReader.Options.numericTarget("progression")).read(file);
+    LinearModel model = model(Loss.LINEAR, data);
+    Path path = dir.resolve("pred.csv");
+    try (CsvRows rows = CsvRows.open(file, ',')) {
+      assertEquals(442, PredictionWriter.write(path, model, rows, List.of()));
+    }
+    List<String> lines = Files.readAllLines(path);
+    assertEquals("prediction", lines.get(0));
+    double[] expected = model.predict(data);
+    assertEquals(expected.length + 1, lines.size());
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(expected[i]),
+          Double.doubleToRawLongBits(Double.parseDouble(lines.get(i + 1))), lines.get(i + 1));
+    }
+  }
+
+  @Test
+  void streamedLogisticPredictionsAreTheDatasetsBitForBit() throws IOException {
+    Path file = TestData.dir().resolve("spambase.csv");
+    Dataset data = new CsvReader(CsvReader.Options.binaryTarget("spam")).read(file);
+    LinearModel model = model(Loss.LOGISTIC, data);
+    StringWriter out = new StringWriter();
+    try (CsvRows rows = CsvRows.open(file, ',')) {
+      assertEquals(4601, PredictionWriter.write(out, model, rows, List.of()));
+    }
+    List<String> lines = out.toString().lines().toList();
+    assertEquals("probability,class", lines.get(0));
+    double[] probability = model.predictProbability(data);
+    double[] cls = model.predict(data);
+    assertEquals(probability.length + 1, lines.size());
+    int ones = 0;
+    for (int i = 0; i < probability.length; i++) {
+      String[] fields = lines.get(i + 1).split(",");
+      assertEquals(Double.doubleToRawLongBits(probability[i]),
+          Double.doubleToRawLongBits(Double.parseDouble(fields[0])), lines.get(i + 1));
+      assertEquals((int) cls[i], Integer.parseInt(fields[1]), lines.get(i + 1));
+      ones += (int) cls[i];
+    }
+    assertTrue(ones > 0 && ones < probability.length, "both classes predicted: " + ones);
+  }
+
+  @Test
+  void copiedColumnsComeFirstAsTheirText() throws IOException {
+    LinearModel model = LinearModel.of(Loss.LINEAR, List.of("a", "b"), "y", null, S,
+        new double[] {0.5, 2, -1});
+    StringWriter out = new StringWriter();
+    try (CsvRows rows = rows("customer,b,date,a,note\n"
+        + "\"Smith, J.\",20,2024-01-02,3,\"x\"\"y\"\n"
+        + "Doe,12.5,2024-01-03,1,\n")) {
+      assertEquals(2, PredictionWriter.write(out, model, rows, List.of("customer", "date", "a")));
+    }
+    assertEquals("customer,date,a,prediction\n"
+        + "\"Smith, J.\",2024-01-02,3,0.5\n"
+        + "Doe,2024-01-03,1,0.0\n", out.toString());
+  }
+
+  @Test
+  void anUnknownCopiedColumnOrFeatureCreatesNoFile() throws IOException {
+    LinearModel model = LinearModel.of(Loss.LINEAR, List.of("a", "b"), "y", null, S,
+        new double[] {0.5, 2, -1});
+    Path path = dir.resolve("pred.csv");
+    try (CsvRows rows = rows("id,a,b\nx,1,2\n")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PredictionWriter.write(path, model, rows, List.of("ID")));
+      assertEquals("new.csv has no column \"ID\" to copy; the columns are \"id\", \"a\", \"b\"",
+          e.getMessage());
+    }
+    try (CsvRows rows = rows("id,a\nx,1\n")) {
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> PredictionWriter.write(path, model, rows, List.of("id")));
+      assertEquals("new.csv:1:0: no column \"b\" for a feature; the columns are \"id\", \"a\"",
+          e.getMessage());
+    }
+    assertEquals(List.of(), listing());
+  }
+
+  @Test
+  void aBadRowPartWayKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
+    LinearModel model = LinearModel.of(Loss.LINEAR, List.of("a", "b"), "y", null, S,
+        new double[] {0.5, 2, -1});
+    Path path = dir.resolve("pred.csv");
+    Files.writeString(path, "old\n");
+    try (CsvRows rows = rows("a,b\n3,20\n1,12.5\n-1,NaN\n")) {
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> PredictionWriter.write(path, model, rows, List.of()));
+      assertEquals("new.csv:4:2: \"NaN\" is not a finite number in column \"b\"",
+          e.getMessage());
+    }
+    assertEquals("old\n", Files.readString(path));
+    assertEquals(List.of("pred.csv"), listing());
   }
 }
