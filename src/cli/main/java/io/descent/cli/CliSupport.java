@@ -2,6 +2,7 @@ package io.descent.cli;
 
 import io.descent.data.BinaryLabels;
 import io.descent.data.CsvReader;
+import io.descent.data.ReadProgress;
 import io.descent.data.Dataset;
 import io.descent.data.HeapNeed;
 import io.descent.loss.Loss;
@@ -38,6 +39,12 @@ final class CliSupport {
    */
   static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
       BinaryLabels labels, List<HeapNeed> heapNeeds) throws IOException {
+    return read(options, loss, withTarget, features, labels, heapNeeds, ReadProgress.NONE);
+  }
+
+  /** As above, telling {@code progress} how far the reading has got. */
+  static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
+      BinaryLabels labels, List<HeapNeed> heapNeeds, ReadProgress progress) throws IOException {
     CsvReader.Options o = CsvReader.Options.noTarget().withDelimiter(options.delimiterChar());
     if (withTarget) {
       o = o.withTarget(options.target).withTargetKind(loss == Loss.LOGISTIC
@@ -54,7 +61,7 @@ final class CliSupport {
     if (f != null) {
       o = o.withFeatures(f);
     }
-    return new CsvReader(o).withHeapNeeds(heapNeeds).read(options.data);
+    return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress).read(options.data);
   }
 
   /** Reads training data: target required, features from --features. */

@@ -1,5 +1,7 @@
 package io.descent.cli;
 
+import io.descent.data.ReadProgress;
+
 import io.descent.Descent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -219,7 +221,17 @@ final class TrainCommand implements Callable<Integer> {
   private int train(Descent descent, TrainingConfig config, Loss loss,
       Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
     double fraction = testFraction == null ? 0 : testFraction;
-    Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.train(config, fraction));
+    ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
+        !quiet && !json.json && CliSupport.isTerminal());
+    Dataset dataset;
+    try {
+      dataset = CliSupport.read(data, loss, true, null, null, HeapNeeds.train(config, fraction),
+          reading);
+    } finally {
+      if (reading instanceof ReadingProgress r) {
+        r.done();
+      }
+    }
     TrainingFile file = TrainingFile.of(data.data, fraction);
     Split split = fraction > 0 ? Split.forTest(dataset.rows(), fraction, seed) : null;
     Dataset training = split == null ? dataset : dataset.rows(split.train());

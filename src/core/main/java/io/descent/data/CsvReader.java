@@ -176,6 +176,7 @@ public final class CsvReader {
   private final Options options;
   private final int chunkFloats;
   private final List<HeapNeed> heapNeeds;
+  private final ReadProgress progress;
 
   /** A reader with these options. */
   public CsvReader(Options options) {
@@ -188,6 +189,12 @@ public final class CsvReader {
   }
 
   private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds) {
+    this(options, chunkFloats, heapNeeds, ReadProgress.NONE);
+  }
+
+  private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds,
+      ReadProgress progress) {
+    this.progress = Objects.requireNonNull(progress, "progress");
     this.options = Objects.requireNonNull(options, "options");
     if (chunkFloats <= 0) {
       throw new IllegalArgumentException("chunkFloats must be > 0, got " + chunkFloats);
@@ -210,7 +217,15 @@ public final class CsvReader {
    * @see #read(Path)
    */
   public CsvReader withHeapNeeds(List<HeapNeed> needs) {
-    return new CsvReader(options, chunkFloats, needs);
+    return new CsvReader(options, chunkFloats, needs, progress);
+  }
+
+  /**
+   * The same reader, telling {@code progress} how far each pass over a file has got (for a
+   * progress display; nothing by default).
+   */
+  public CsvReader withProgress(ReadProgress progress) {
+    return new CsvReader(options, chunkFloats, heapNeeds, progress);
   }
 
   /** The heap needs checked beyond the dataset's own (empty unless set). */
@@ -234,12 +249,17 @@ public final class CsvReader {
   public Dataset read(Path file) throws IOException {
     long records = -1;
     // A pipe (a FIFO, /dev/stdin, a shell's <(...)) can be read only once: no counting pass.
+    long size = -1;
     if (Files.isRegularFile(file)) {
-      try (InputStream in = Files.newInputStream(file)) {
+      size = Files.size(file);
+      try (InputStream in = ReadProgress.counting(Files.newInputStream(file), progress,
+          "counting rows", size)) {
         records = CsvRowCounter.countRecords(in, options.delimiter());
       }
     }
-    try (CsvRows rows = CsvRows.open(file, options.delimiter())) {
+    long total = size;
+    try (CsvRows rows = CsvRows.open(file, options.delimiter(),
+        in -> ReadProgress.counting(in, progress, "reading", total))) {
       return new Parse(rows, records < 0 ? -1 : Math.max(0, records - 1)).run();
     }
   }

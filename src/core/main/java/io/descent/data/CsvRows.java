@@ -102,10 +102,16 @@ public final class CsvRows implements Closeable {
    * @throws IOException when the file cannot be read
    */
   public static CsvRows open(Path file, char delimiter) throws IOException {
+    return open(file, delimiter, in -> in);
+  }
+
+  /** As {@link #open(Path, char)}, reading the file through {@code wrap} (to count its bytes). */
+  static CsvRows open(Path file, char delimiter,
+      java.util.function.UnaryOperator<java.io.InputStream> wrap) throws IOException {
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a directory, not a CSV file");
     }
-    Reader reader = new Utf8Reader(Files.newInputStream(file));
+    Reader reader = new Utf8Reader(wrap.apply(Files.newInputStream(file)));
     try {
       return new CsvRows(reader, file.toString(), delimiter);
     } catch (Throwable e) {
