@@ -51,15 +51,21 @@ public final class Descent {
   public static final double DEFAULT_MINI_BATCH_OBJECTIVE_TOLERANCE = 1e-6;
   /** Default seed. */
   public static final long DEFAULT_SEED = 42;
+  /** The optimizer unless one is chosen. */
+  public static final String DEFAULT_OPTIMIZER = "lbfgs";
+  /** The backend choice unless one is made: OpenCL, then ND4J, then the reference. */
+  public static final String DEFAULT_BACKEND = "auto";
+  /** Iterations (epochs) without a better validation loss before early stopping. */
+  public static final int DEFAULT_PATIENCE = 10;
   /** The learning-rate schedule of mini-batch optimizers unless one is chosen. */
   public static final String DEFAULT_SCHEDULE = "constant";
 
   private final Loss loss;
   private double l2;
   private boolean standardize = true;
-  private String backend = "auto";
+  private String backend = DEFAULT_BACKEND;
   private OpenClOptions openCl = OpenClOptions.defaults();
-  private String optimizer = OptimizerKind.LBFGS.label();
+  private String optimizer = DEFAULT_OPTIMIZER;
   private Double learningRate;
   /** Null: the default, constant. */
   private String schedule;
@@ -80,7 +86,7 @@ public final class Descent {
   private Double tolerance;
   private Double objectiveTolerance;
   private double validationFraction;
-  private int patience = 10;
+  private int patience = DEFAULT_PATIENCE;
   private int verifyEvery;
   private long seed = DEFAULT_SEED;
   private Trainer running;

@@ -76,17 +76,17 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   TuningOption tuning;
 
-  @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
+  @Option(names = "--warmup", defaultValue = "" + BenchConfig.DEFAULT_WARMUP, paramLabel = "N",
       description = "Untimed evaluations before timing, at least; if N > 0, warm-up also"
           + " lasts at least 0.2 s, so small sizes are timed in compiled code (default:"
           + " ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--repeats", defaultValue = "15", paramLabel = "N",
+  @Option(names = "--repeats", defaultValue = "" + BenchConfig.DEFAULT_REPEATS, paramLabel = "N",
       description = "Timed evaluations per row (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+  @Option(names = "--seed", defaultValue = "" + BenchConfig.DEFAULT_SEED, paramLabel = "SEED",
       description = "Seed of the generated data and of the point evaluated (default:"
           + " ${DEFAULT-VALUE}).")
   long seed;

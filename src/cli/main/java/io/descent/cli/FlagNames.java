@@ -35,7 +35,8 @@ final class FlagNames {
       Map.entry("epsilon", "--epsilon"),
       Map.entry("c1", "--c1"),
       Map.entry("c2", "--c2"),
-      Map.entry("memory", "--memory"));
+      Map.entry("memory", "--memory"),
+      Map.entry("withPositiveLabel", "--positive-label"));
   private static final Pattern CALL = Pattern.compile("\\b([a-z][A-Za-z0-9]*)\\(([^()]*)\\)");
   /** A message whose subject is a setting: "l2 must be finite and >= 0, got -1.0". */
   private static final Pattern SUBJECT = Pattern.compile("^([a-z][A-Za-z0-9]*)(?= must )");

@@ -1,5 +1,6 @@
 package io.descent.cli;
 
+import io.descent.Descent;
 import io.descent.data.SyntheticData;
 import io.descent.loss.Loss;
 import io.descent.model.AtomicFile;
@@ -33,7 +34,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Mixin
   LossOption lossOption;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+  @Option(names = "--seed", defaultValue = "" + Descent.DEFAULT_SEED, paramLabel = "SEED",
       description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 

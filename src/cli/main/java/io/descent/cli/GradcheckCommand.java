@@ -1,5 +1,6 @@
 package io.descent.cli;
 
+import io.descent.Descent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.data.Dataset;
@@ -48,7 +49,7 @@ final class GradcheckCommand implements Callable<Integer> {
   @Mixin
   DeviceOptions device;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+  @Option(names = "--seed", defaultValue = "" + Descent.DEFAULT_SEED, paramLabel = "SEED",
       description = "Seed of the random points (default: ${DEFAULT-VALUE}).")
   long seed;
 

@@ -163,7 +163,7 @@ public final class Main {
    * anything else after {@code descent: }.
    */
   static String errorLine(Throwable ex) {
-    return ex instanceof DataFormatException ? ex.getMessage()
+    return ex instanceof DataFormatException ? FlagNames.of(ex.getMessage())
         : "descent: " + FlagNames.of(oneLine(ex));
   }
 

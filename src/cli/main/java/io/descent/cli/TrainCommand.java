@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   BackendOptions backend;
 
-  @Option(names = "--optimizer", defaultValue = "lbfgs", paramLabel = "NAME",
+  @Option(names = "--optimizer", defaultValue = Descent.DEFAULT_OPTIMIZER, paramLabel = "NAME",
       description = "lbfgs, gd (full batch), or sgd, momentum, nesterov, adagrad, rmsprop, adam"
           + " (mini-batch) (default: ${DEFAULT-VALUE}).")
   String optimizer;
@@ -147,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
           + " train on the rest, and report the model's metrics on both (default: none).")
   Double testFraction;
 
-  @Option(names = "--patience", defaultValue = "10", paramLabel = "N",
+  @Option(names = "--patience", defaultValue = "" + Descent.DEFAULT_PATIENCE, paramLabel = "N",
       description = "Epochs (or iterations) without validation improvement before stopping"
           + " (default: ${DEFAULT-VALUE}).")
   int patience;
@@ -157,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
           + " if the error passes the backend's tolerance (default: ${DEFAULT-VALUE}, never).")
   int verifyEvery;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+  @Option(names = "--seed", defaultValue = "" + Descent.DEFAULT_SEED, paramLabel = "SEED",
       description = "Seed for the test and validation splits and mini-batch shuffles (default:"
           + " ${DEFAULT-VALUE}).")
   long seed;

@@ -543,7 +543,8 @@ public final class CsvReader {
         positive = universe.get(1);
       } else if (labels.size() == 2) {
         throw new DataFormatException(file, labelLine[1], column, "target \"" + name
-            + "\" has two labels " + labelList() + ": say which is positive with --positive-label");
+            + "\" has two labels " + labelList()
+            + ": say which is positive with withPositiveLabel(...)");
       } else {
         throw new DataFormatException(file, labelLine[0], column, "target \"" + name
             + "\" has only one label, \"" + labels.get(0)

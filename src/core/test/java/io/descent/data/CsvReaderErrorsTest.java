@@ -178,13 +178,13 @@ class CsvReaderErrorsTest {
   void twoNumericLabelsOtherThanZeroOne() {
     assertError("unknown_column.csv", Options.binaryTarget("a"), 3, 1,
         "target \"a\" has two labels \"1\" and \"4\": say which is positive with"
-            + " --positive-label");
+            + " withPositiveLabel(...)");
   }
 
   @Test
   void twoStringLabelsWithoutPositiveLabel() {
     assertError("two_labels.csv", BINARY_SPECIES, 3, 3, "target \"species\" has two labels"
-        + " \"setosa\" and \"virginica\": say which is positive with --positive-label");
+        + " \"setosa\" and \"virginica\": say which is positive with withPositiveLabel(...)");
   }
 
   @Test
