@@ -90,10 +90,13 @@ record CpuShape(int vectorWidth, int rowsPerBlock, int prefetchBlocks, boolean c
     return new CpuShape(vectorWidth, rowsPerBlock, prefetchBlocks, columnOrder, newOrigin);
   }
 
-  /** The build options that set them. */
+  /**
+   * The build options that set them, and LOG1P_SERIES, the CPU kernel's cheaper log1p of the
+   * logistic loss (see common.cl; float32 only, the kernel ignores it in float64).
+   */
   String defines() {
     return "-DVW=" + vectorWidth + " -DRB=" + rowsPerBlock + " -DPFD=" + prefetchBlocks
-        + " -DCOLUMNS=" + (columnOrder ? 1 : 0);
+        + " -DCOLUMNS=" + (columnOrder ? 1 : 0) + " -DLOG1P_SERIES=1";
   }
 
   /** "VW=8 RB=8 PFD=2 rows (device widths)". */
