@@ -374,17 +374,26 @@ public final class Descent {
    */
   public FitResult train(Dataset data, TrainingListener listener) {
     TrainingConfig config = config(data);
+    return running(trainer -> trainer.fit(data, config, orNone(listener)));
+  }
+
+  /** Runs {@code fit} on a new trainer that {@link #requestStop} can reach while it runs. */
+  private FitResult running(java.util.function.Function<Trainer, FitResult> fit) {
     Trainer trainer = new Trainer();
     synchronized (this) {
       running = trainer;
     }
     try {
-      return trainer.fit(data, config, listener == null ? TrainingListener.NONE : listener);
+      return fit.apply(trainer);
     } finally {
       synchronized (this) {
         running = null;
       }
     }
+  }
+
+  private static TrainingListener orNone(TrainingListener listener) {
+    return listener == null ? TrainingListener.NONE : listener;
   }
 
   /** Asks a {@link #train} running on another thread to stop after its current step. */
@@ -416,18 +425,7 @@ public final class Descent {
    */
   public FitResult train(Dataset train, Dataset validation, TrainingListener listener) {
     TrainingConfig config = config(train);
-    Trainer trainer = new Trainer();
-    synchronized (this) {
-      running = trainer;
-    }
-    try {
-      return trainer.fit(train, validation, config,
-          listener == null ? TrainingListener.NONE : listener);
-    } finally {
-      synchronized (this) {
-        running = null;
-      }
-    }
+    return running(trainer -> trainer.fit(train, validation, config, orNone(listener)));
   }
 
   /**

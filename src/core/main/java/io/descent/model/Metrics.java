@@ -130,7 +130,8 @@ public final class Metrics {
       // softplus(m) - y m, written per class so that no large terms cancel.
       boolean positive = y[i] == 1;
       loss.add(positive ? Loss.softplus(-m) : Loss.softplus(m));
-      boolean called = threshold == DEFAULT_THRESHOLD ? LinearModel.classOf(m) == 1 : m > cut;
+      // At 0.5 the cut is log(1) = 0 exactly: the model's own classOf(m).
+      boolean called = m > cut;
       if (called == positive) {
         correct++;
       }
