@@ -25,6 +25,7 @@ public final class Dataset {
   private final int rows;
   private final int features;
   private final BinaryLabels labels;
+  private final double[] weights;
 
   /**
    * @param source where the data came from (a file name), used in messages
@@ -37,6 +38,11 @@ public final class Dataset {
    */
   public Dataset(String source, List<String> featureNames, String targetName, float[] x, double[] y,
       BinaryLabels labels) {
+    this(source, featureNames, targetName, x, y, labels, null);
+  }
+
+  private Dataset(String source, List<String> featureNames, String targetName, float[] x,
+      double[] y, BinaryLabels labels, double[] weights) {
     this.source = Objects.requireNonNull(source, "source");
     this.featureNames = List.copyOf(featureNames);
     this.targetName = targetName;
@@ -45,6 +51,7 @@ public final class Dataset {
     this.rows = y.length;
     this.features = this.featureNames.size();
     this.labels = labels;
+    this.weights = weights;
     if ((long) rows * features != x.length) {
       throw new IllegalArgumentException("x must hold rows * features = " + rows + " * " + features
           + " values, got " + x.length);
@@ -140,7 +147,37 @@ public final class Dataset {
     if (names.stream().distinct().count() != names.size()) {
       throw new IllegalArgumentException("feature names must be distinct, got " + names);
     }
-    return new Dataset(source, names, targetName, x, y, labels);
+    return new Dataset(source, names, targetName, x, y, labels, weights);
+  }
+
+  /**
+   * The same data with a weight per row (the arrays are shared, not copied): the data term of
+   * every loss becomes {@code (sum_i s_i l_i) / (sum_i s_i)} and the standardization is weighted
+   * too. An integer weight counts a row as that many copies of it.
+   *
+   * @param weights one finite, non-negative weight per row, not all zero; null for none
+   * @throws IllegalArgumentException naming the first row whose weight is not allowed
+   */
+  public Dataset withWeights(double[] weights) {
+    if (weights != null) {
+      if (weights.length != rows) {
+        throw new IllegalArgumentException("the data has " + rows + " rows but " + weights.length
+            + " weights were given");
+      }
+      boolean positive = false;
+      for (int i = 0; i < rows; i++) {
+        double s = weights[i];
+        if (!(s >= 0) || !Double.isFinite(s)) {
+          throw new IllegalArgumentException("the weight of row " + (i + 1) + " is " + s
+              + ": weights must be finite and >= 0");
+        }
+        positive |= s > 0;
+      }
+      if (!positive) {
+        throw new IllegalArgumentException("every row's weight is 0");
+      }
+    }
+    return new Dataset(source, featureNames, targetName, x, y, labels, weights);
   }
 
   private static List<String> defaultNames(int d) {
@@ -280,6 +317,16 @@ public final class Dataset {
     return y;
   }
 
+  /** The rows' weights, not copied (do not modify), or null when the data is unweighted. */
+  public double[] weights() {
+    return weights;
+  }
+
+  /** The weight of row i: 1 when the data is unweighted. */
+  public double weight(int i) {
+    return weights == null ? 1 : weights[i];
+  }
+
   /** Feature {@code j} of row {@code i}. */
   public float get(int i, int j) {
     return x[i * features + j];
@@ -294,6 +341,7 @@ public final class Dataset {
   public Dataset rows(int[] indices) {
     float[] sx = new float[Math.multiplyExact(indices.length, features)];
     double[] sy = new double[indices.length];
+    double[] sw = weights == null ? null : new double[indices.length];
     for (int k = 0; k < indices.length; k++) {
       int i = indices[k];
       if (i < 0 || i >= rows) {
@@ -301,8 +349,11 @@ public final class Dataset {
       }
       System.arraycopy(x, i * features, sx, k * features, features);
       sy[k] = y[i];
+      if (sw != null) {
+        sw[k] = weights[i];
+      }
     }
-    return new Dataset(source, featureNames, targetName, sx, sy, labels);
+    return new Dataset(source, featureNames, targetName, sx, sy, labels, sw);
   }
 
   @Override

@@ -80,8 +80,27 @@ public final class Backends {
    */
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Loss loss, OpenClOptions openCl) {
+    return open(kind, data, standardization, Columns.single(loss), openCl);
+  }
+
+  /**
+   * Opens one backend kind evaluating the given columns over the data (and its row weights), or
+   * throws {@link BackendUnavailableException} saying why not.
+   *
+   * @throws NoSuchDeviceException when {@code openCl} names a device this machine does not have
+   * @throws IllegalArgumentException when the columns do not fit the data
+   */
+  public static GradientBackend open(BackendKind kind, Dataset data,
+      Standardization standardization, Columns columns, OpenClOptions openCl) {
+    columns.check(data);
+    if (kind != BackendKind.REFERENCE && (!columns.isSingle() || data.weights() != null)) {
+      throw new BackendUnavailableException(kind.label() + " evaluates one unweighted column"
+          + " only; " + columns + (data.weights() != null ? " with row weights" : "")
+          + " runs on the reference backend");
+    }
+    Loss loss = columns.loss();
     return switch (kind) {
-      case REFERENCE -> new ReferenceBackend(data, standardization, loss);
+      case REFERENCE -> new ReferenceBackend(data, standardization, columns);
       case ND4J -> Nd4jBackend.open(data, standardization, loss);
       case OPENCL -> OpenClBackend.open(data, standardization, loss,
           openCl == null ? OpenClOptions.defaults() : openCl);

@@ -1,7 +1,9 @@
 package io.descent.gradient;
 
 /**
- * Computes the mean loss and its gradient over rows of one dataset, for one loss, in one pass.
+ * Computes the mean loss and its gradient over rows of one dataset in one pass, for the K weight
+ * columns its {@link Columns} describe (one model, a multinomial model's C classes, or many
+ * models fitted together).
  *
  * <p>Call order: a backend is opened on a dataset, its standardization and a loss (see
  * {@link Backends#open}); the data is loaded then, once. {@link #evaluate} may then be called any
@@ -21,11 +23,32 @@ public interface GradientBackend extends AutoCloseable {
   /** Features of the loaded dataset (the gradient has features() + 1 entries). */
   int features();
 
+  /** What each evaluation computes: the loss, the K columns and their grouping into models. */
+  Columns columns();
+
+  /**
+   * Every group's weighted mean loss over the batch and every column's gradient at {@code w},
+   * {@code (d + 1) x K} column-major (column k's {@code (b_k, w_k)} at {@code k * (d + 1)}), in
+   * standardized space, without any penalty, reading each row of the batch once for all K
+   * columns. The rows' weights ({@link io.descent.data.Dataset#weights()}) and the groups'
+   * folds weigh each row (see {@link Columns}).
+   */
+  BatchedEvaluation evaluateColumns(double[] w, Batch batch);
+
   /**
    * The mean loss over the batch and its gradient at {@code theta = (b, w)}, in standardized
-   * space, without any penalty.
+   * space, without any penalty: {@link #evaluateColumns} for a backend of one column.
+   *
+   * @throws IllegalStateException when the backend evaluates more than one column
    */
-  Evaluation evaluate(double[] theta, Batch batch);
+  default Evaluation evaluate(double[] theta, Batch batch) {
+    if (columns().count() != 1) {
+      throw new IllegalStateException("this backend evaluates " + columns().count()
+          + " columns: use evaluateColumns");
+    }
+    BatchedEvaluation e = evaluateColumns(theta, batch);
+    return new Evaluation(e.loss()[0], e.gradient());
+  }
 
   /**
    * The documented bound on {@code ||g - g_ref|| / ||g_ref||} against the reference backend (and

@@ -3,31 +3,45 @@ package io.descent.gradient;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
+import io.descent.loss.Softmax;
 
 /**
  * The oracle: loss and gradient in float64 with Neumaier-compensated sums over the rows, on the
  * same float32 data the fast backends see. Standardization is applied on the fly, so the data is
  * never copied. Treat its results as exact; its own correctness is checked against central finite
- * differences.
+ * differences. It evaluates any {@link Columns}: K columns, positive classes, folds, row weights.
  */
 public final class ReferenceBackend implements GradientBackend {
   private final Dataset data;
-  private final Loss loss;
+  private final Columns columns;
   private final double[] mean;
   private final double[] invScale;
 
   /**
+   * One column of a linear or logistic loss.
+   *
    * @param data the dataset, not copied
    * @param standardization applied to each feature before the margin is formed
    * @param loss the per-row loss
    */
   public ReferenceBackend(Dataset data, Standardization standardization, Loss loss) {
+    this(data, standardization, Columns.single(loss));
+  }
+
+  /**
+   * @param data the dataset, not copied; its row weights are used
+   * @param standardization applied to each feature before the margins are formed
+   * @param columns what is evaluated
+   * @throws IllegalArgumentException when the columns do not fit the data
+   */
+  public ReferenceBackend(Dataset data, Standardization standardization, Columns columns) {
     if (standardization.features() != data.features()) {
       throw new IllegalArgumentException("standardization has " + standardization.features()
           + " features, data has " + data.features());
     }
+    columns.check(data);
     this.data = data;
-    this.loss = loss;
+    this.columns = columns;
     this.mean = standardization.mean();
     double[] scale = standardization.scale();
     this.invScale = new double[scale.length];
@@ -51,6 +65,11 @@ public final class ReferenceBackend implements GradientBackend {
     return data.features();
   }
 
+  @Override
+  public Columns columns() {
+    return columns;
+  }
+
   /** Treated as exact. */
   @Override
   public double tolerance() {
@@ -58,16 +77,16 @@ public final class ReferenceBackend implements GradientBackend {
   }
 
   @Override
-  public Evaluation evaluate(double[] theta, Batch batch) {
-    return evaluate(theta, batch, null).evaluation();
+  public BatchedEvaluation evaluateColumns(double[] w, Batch batch) {
+    return evaluate(w, batch, false).evaluation();
   }
 
   /**
-   * The exact evaluation together with the scales a fast backend's rounding errors are judged
-   * against. A float32 backend rounds each margin {@code m_i} by about {@code u M_i}, where
-   * {@code M_i = |b| + sum_j |w_j z_ij| + |y_i|} and u is the unit roundoff; that moves the
-   * residual by {@code L''(m_i) u M_i} and the loss by {@code |r_i| u M_i}, on top of the
-   * rounding of the terms themselves. So the scales are
+   * The exact evaluation of one column together with the scales a fast backend's rounding
+   * errors are judged against. A float32 backend rounds each margin {@code m_i} by about
+   * {@code u M_i}, where {@code M_i = |b| + sum_j |w_j z_ij| + |y_i|} and u is the unit
+   * roundoff; that moves the residual by {@code L''(m_i) u M_i} and the loss by
+   * {@code |r_i| u M_i}, on top of the rounding of the terms themselves. So the scales are
    *
    * <ul>
    *   <li>gradient, entry j: {@code (1/|B|) sum_i (|r_i| + L''(m_i) M_i) |z_ij|} ({@code z_i0 =
@@ -76,27 +95,55 @@ public final class ReferenceBackend implements GradientBackend {
    * </ul>
    *
    * <p>Each row's two terms are floored at {@code Float.MIN_NORMAL}: below it float32 numbers are
-   * subnormal and keep only an absolute precision.
+   * subnormal and keep only an absolute precision. With row weights the sums are weighted and
+   * divided by the total weight, as the evaluation is.
    *
    * <p>Error analysis bounds a backend's error by a small multiple of u times these, whatever
    * the summation order and however small the result itself: near an optimum the gradient tends
    * to 0, and for a single well-fitted row the residual and loss do, while the scales do not.
    *
-   * @param theta the parameters
+   * @param theta the parameters of the one column
    * @param batch the rows
+   * @throws IllegalStateException when this backend evaluates more than one column
    */
   public Scaled evaluateScaled(double[] theta, Batch batch) {
-    return evaluate(theta, batch, new double[theta.length]);
+    if (columns.count() != 1) {
+      throw new IllegalStateException("this backend evaluates " + columns.count()
+          + " columns: use evaluateColumnsScaled");
+    }
+    ScaledColumns c = evaluate(theta, batch, true);
+    BatchedEvaluation e = c.evaluation();
+    return new Scaled(new Evaluation(e.loss()[0], e.gradient()), c.lossScale()[0],
+        c.gradientScale());
   }
 
-  /** An exact evaluation with the error scales of {@link #evaluateScaled}. */
+  /**
+   * The exact evaluation of every column with the scales of {@link #evaluateScaled}, per group
+   * (loss) and per entry (gradient, laid out as the gradient). For the multinomial loss, an
+   * error {@code u M_j} in margin j moves {@code p_k} by {@code p_k |[k = j] - p_j| u M_j}, so
+   * row i's term for column k is {@code |r_k| + p_k (M_k + max_j M_j)}.
+   */
+  public ScaledColumns evaluateColumnsScaled(double[] w, Batch batch) {
+    return evaluate(w, batch, true);
+  }
+
+  /** An exact evaluation of one column with the error scales of {@link #evaluateScaled}. */
   public record Scaled(Evaluation evaluation, double lossScale, double[] gradientScale) {}
 
-  private Scaled evaluate(double[] theta, Batch batch, double[] magnitude) {
+  /** An exact batched evaluation with the error scales of {@link #evaluateColumnsScaled}. */
+  public record ScaledColumns(BatchedEvaluation evaluation, double[] lossScale,
+      double[] gradientScale) {}
+
+  private ScaledColumns evaluate(double[] w, Batch batch, boolean scaled) {
     int d = data.features();
-    if (theta.length != d + 1) {
-      throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
-          + theta.length);
+    int p = d + 1;
+    int k = columns.count();
+    int groups = columns.groups();
+    int classes = columns.classes();
+    Loss loss = columns.loss();
+    if (w.length != p * k) {
+      throw new IllegalArgumentException("the parameters must have (d + 1) x K = " + p + " x "
+          + k + " entries, got " + w.length);
     }
     if (batch.to() > data.rows() && batch.contiguous()) {
       throw new IllegalArgumentException("batch ends at " + batch.to() + " but data has "
@@ -105,57 +152,123 @@ public final class ReferenceBackend implements GradientBackend {
     float[] x = data.x();
     double[] y = data.y();
     double[] z = new double[d];
-    // Neumaier sums: s holds the running sum, c the lost low-order parts.
-    double[] gs = new double[d + 1];
-    double[] gc = new double[d + 1];
-    double ls = 0;
-    double lc = 0;
-    double lossScale = 0;
+    double[] m = new double[k];
+    double[] r = new double[k];
+    double[] big = scaled ? new double[k] : null;
+    // Neumaier sums: the first array holds the running sums, the second the lost low-order parts.
+    double[] gs = new double[p * k];
+    double[] gc = new double[p * k];
+    double[] ls = new double[groups];
+    double[] lc = new double[groups];
+    double[] ws = new double[groups];
+    double[] wc = new double[groups];
+    double[] lossScale = scaled ? new double[groups] : null;
+    double[] magnitude = scaled ? new double[p * k] : null;
     int size = batch.size();
-    for (int k = 0; k < size; k++) {
-      int i = batch.row(k);
+    for (int b = 0; b < size; b++) {
+      int i = batch.row(b);
       int base = i * d;
-      double m = theta[0];
       for (int j = 0; j < d; j++) {
         z[j] = (x[base + j] - mean[j]) * invScale[j];
-        m += theta[j + 1] * z[j];
       }
-      double li = loss.value(m, y[i]);
-      double t = ls + li;
-      lc += Math.abs(ls) >= Math.abs(li) ? (ls - t) + li : (li - t) + ls;
-      ls = t;
-      double r = loss.residual(m, y[i]);
-      add(gs, gc, 0, r);
+      for (int c = 0; c < k; c++) {
+        int o = c * p;
+        double mc = w[o];
+        for (int j = 0; j < d; j++) {
+          mc += w[o + 1 + j] * z[j];
+        }
+        m[c] = mc;
+      }
+      double rowWeight = data.weight(i);
+      for (int g = 0; g < groups; g++) {
+        double s = columns.includes(g, i) ? rowWeight : 0;
+        if (s == 0) {
+          continue;
+        }
+        int c0 = g * classes;
+        double li;
+        if (loss.coupled()) {
+          int label = (int) y[i];
+          li = Softmax.loss(m, c0, classes, label);
+          Softmax.residuals(m, c0, classes, label, r, c0);
+        } else {
+          double t = columns.target(g, y[i]);
+          li = loss.value(m[c0], t);
+          r[c0] = loss.residual(m[c0], t);
+        }
+        add(ls, lc, g, s * li);
+        add(ws, wc, g, s);
+        for (int c = c0; c < c0 + classes; c++) {
+          int o = c * p;
+          double rs = s * r[c];
+          add(gs, gc, o, rs);
+          for (int j = 0; j < d; j++) {
+            add(gs, gc, o + 1 + j, rs * z[j]);
+          }
+        }
+        if (scaled) {
+          scales(w, z, y[i], s, li, m, r, big, c0, classes, columns.target(g, y[i]), loss,
+              lossScale, magnitude, g);
+        }
+      }
+    }
+    double[] weight = new double[groups];
+    double[] losses = new double[groups];
+    double[] g = new double[p * k];
+    for (int q = 0; q < groups; q++) {
+      weight[q] = ws[q] + wc[q];
+      losses[q] = weight[q] > 0 ? (ls[q] + lc[q]) / weight[q] : 0;
+      for (int c = q * classes; c < (q + 1) * classes; c++) {
+        for (int j = c * p; j < (c + 1) * p; j++) {
+          g[j] = weight[q] > 0 ? (gs[j] + gc[j]) / weight[q] : 0;
+          if (scaled && weight[q] > 0) {
+            magnitude[j] /= weight[q];
+          }
+        }
+      }
+      if (scaled && weight[q] > 0) {
+        lossScale[q] /= weight[q];
+      }
+    }
+    return new ScaledColumns(new BatchedEvaluation(losses, g, weight, k), lossScale, magnitude);
+  }
+
+  /** Adds one row's error scales (see {@link #evaluateColumnsScaled}) for group g. */
+  private void scales(double[] w, double[] z, double y, double s, double li, double[] m,
+      double[] r, double[] big, int c0, int classes, double target, Loss loss,
+      double[] lossScale, double[] magnitude, int g) {
+    int d = z.length;
+    int p = d + 1;
+    double largest = 0;
+    double rowLoss = li;
+    for (int c = c0; c < c0 + classes; c++) {
+      int o = c * p;
+      double mm = Math.abs(w[o]) + (loss.coupled() ? 0 : Math.abs(target));
       for (int j = 0; j < d; j++) {
-        add(gs, gc, j + 1, r * z[j]);
+        mm += Math.abs(w[o + 1 + j] * z[j]);
       }
-      if (magnitude != null) {
-        double mm = Math.abs(theta[0]) + Math.abs(y[i]);
-        for (int j = 0; j < d; j++) {
-          mm += Math.abs(theta[j + 1] * z[j]);
-        }
-        double ar = Math.abs(r);
-        // Floored at float32's smallest normal number, below which float32 keeps only an
-        // absolute precision (subnormals are 1.4e-45 apart: a residual of e^-97 has 3 digits).
-        double term = Math.max(ar + loss.curvature(m) * mm, Float.MIN_NORMAL);
-        lossScale += Math.max(li + ar * mm, Float.MIN_NORMAL);
-        magnitude[0] += term;
-        for (int j = 0; j < d; j++) {
-          magnitude[j + 1] += term * Math.abs(z[j]);
-        }
+      big[c] = mm;
+      largest = Math.max(largest, mm);
+      rowLoss += Math.abs(r[c]) * mm;
+    }
+    // Floored at float32's smallest normal number, below which float32 keeps only an absolute
+    // precision (subnormals are 1.4e-45 apart: a residual of e^-97 has 3 digits).
+    lossScale[g] += s * Math.max(rowLoss, Float.MIN_NORMAL);
+    for (int c = c0; c < c0 + classes; c++) {
+      double curvature;
+      if (loss.coupled()) {
+        double pk = r[c] + (c - c0 == (int) y ? 1 : 0);
+        curvature = pk * (big[c] + largest);
+      } else {
+        curvature = loss.curvature(m[c]) * big[c];
+      }
+      double term = s * Math.max(Math.abs(r[c]) + curvature, Float.MIN_NORMAL);
+      int o = c * p;
+      magnitude[o] += term;
+      for (int j = 0; j < d; j++) {
+        magnitude[o + 1 + j] += term * Math.abs(z[j]);
       }
     }
-    if (magnitude != null) {
-      for (int j = 0; j <= d; j++) {
-        magnitude[j] /= size;
-      }
-      lossScale /= size;
-    }
-    double[] g = new double[d + 1];
-    for (int j = 0; j <= d; j++) {
-      g[j] = (gs[j] + gc[j]) / size;
-    }
-    return new Scaled(new Evaluation((ls + lc) / size, g), lossScale, magnitude);
   }
 
   private static void add(double[] s, double[] c, int j, double v) {

@@ -1,8 +1,8 @@
 package io.descent.loss;
 
 /**
- * The per-row losses of linear and logistic regression, and the one place their conventions are
- * stated.
+ * The per-row losses of linear, logistic and multinomial regression, and the one place their
+ * conventions are stated (the multinomial one's formulas are in {@link Softmax}).
  *
  * <p>With parameters {@code theta = (b, w)}, standardized features {@code z_i} and margin
  * {@code m_i = b + w . z_i}, the objective over n rows is
@@ -60,7 +60,44 @@ public enum Loss {
       double e = Math.exp(-Math.abs(m));
       return e / ((1 + e) * (1 + e));
     }
+  },
+
+  /**
+   * Multinomial (softmax) log loss over C classes, {@code l = logsumexp_k(m_k) - m_y}: the C
+   * margins of a row are coupled, so its per-row formulas are in {@link Softmax}, and the
+   * single-margin methods below throw.
+   */
+  MULTINOMIAL {
+    @Override
+    public double value(double m, double y) {
+      throw perRow();
+    }
+
+    @Override
+    public double residual(double m, double y) {
+      throw perRow();
+    }
+
+    @Override
+    public double curvature(double m) {
+      throw perRow();
+    }
+
+    @Override
+    public boolean coupled() {
+      return true;
+    }
   };
+
+  private static UnsupportedOperationException perRow() {
+    return new UnsupportedOperationException("the multinomial loss couples the margins of a row:"
+        + " use Softmax");
+  }
+
+  /** True when a row's margins are coupled (multinomial): the loss is not a sum over columns. */
+  public boolean coupled() {
+    return false;
+  }
 
   /** The loss of one row with margin m and target y. */
   public abstract double value(double m, double y);
@@ -88,7 +125,7 @@ public enum Loss {
     return e / (1.0 + e);
   }
 
-  /** The name used on the command line and in model files: "linear" or "logistic". */
+  /** The name used on the command line and in model files: "linear", "logistic", "multinomial". */
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -484,7 +484,7 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
     private Loss loss(String label) {
       for (Loss l : Loss.values()) {
-        if (l.label().equals(label)) {
+        if (l.label().equals(label) && !l.coupled()) {
           return l;
         }
       }

@@ -45,7 +45,7 @@ class SyntheticDataTest {
   void datasetIsBitForBitWhatTheCsvReaderReadsFromTheWrittenFile() throws Exception {
     // 23 features: column 0 has scale 1e-3 and offset 0, so some values are below 1e-4 and take
     // the reader's slower paths.
-    for (Loss loss : Loss.values()) {
+    for (Loss loss : new Loss[] {Loss.LINEAR, Loss.LOGISTIC}) {
       SyntheticData generator = new SyntheticData(3000, 23, loss, 17);
       StringWriter text = new StringWriter();
       generator.write(text);
@@ -75,7 +75,7 @@ class SyntheticDataTest {
     // deviation's 0.5%, a mean's 0.7% of the scale.
     int n = 20_000;
     int d = 10;
-    for (Loss loss : Loss.values()) {
+    for (Loss loss : new Loss[] {Loss.LINEAR, Loss.LOGISTIC}) {
       Dataset data = new SyntheticData(n, d, loss, 3).dataset();
       float[] x = data.x();
       double[] mean = new double[d];

@@ -90,21 +90,21 @@ public abstract class GradientBackendContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesWithReferenceOnFullData(Loss loss) {
     Dataset data = randomData(1001, 13, loss, 1);
     assertAgrees(data, Standardization.fit(data), loss, randomTheta(13, 2), Batch.all(1001));
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesWithoutStandardization(Loss loss) {
     Dataset data = randomData(257, 5, loss, 3);
     assertAgrees(data, Standardization.identity(5), loss, randomTheta(5, 4), Batch.all(257));
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesOnOneRowAndOneFeature(Loss loss) {
     Dataset one = randomData(1, 4, loss, 5);
     assertAgrees(one, Standardization.identity(4), loss, randomTheta(4, 6), Batch.all(1));
@@ -113,14 +113,14 @@ public abstract class GradientBackendContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesOnWideData(Loss loss) {
     Dataset data = randomData(300, 1000, loss, 9);
     assertAgrees(data, Standardization.fit(data), loss, randomTheta(1000, 10), Batch.all(300));
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesOnMiniBatches(Loss loss) {
     Dataset data = randomData(500, 7, loss, 11);
     Standardization s = Standardization.fit(data);

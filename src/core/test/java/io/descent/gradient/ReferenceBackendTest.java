@@ -17,7 +17,7 @@ class ReferenceBackendTest extends GradientBackendContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void gradientMatchesCentralDifferences(Loss loss) {
     Dataset data = randomData(400, 6, loss, 21);
     ReferenceBackend ref = new ReferenceBackend(data, Standardization.fit(data), loss);
@@ -38,7 +38,7 @@ class ReferenceBackendTest extends GradientBackendContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void lossOfOneRowIsTheFormula(Loss loss) {
     Dataset data = new Dataset("one", java.util.List.of("a"), "y", new float[] {2f},
         new double[] {1}, null);

@@ -90,7 +90,7 @@ class ModelFileTest {
   @Test
   void roundTripIsBitExact() throws IOException {
     for (long seed = 1; seed <= 5; seed++) {
-      for (Loss loss : Loss.values()) {
+      for (Loss loss : new Loss[] {Loss.LINEAR, Loss.LOGISTIC}) {
         BinaryLabels labels = loss == Loss.LOGISTIC ? new BinaryLabels("no", "yes") : null;
         LinearModel model = awkwardModel(loss, labels, seed);
         ModelFile file = new ModelFile(model, info(3.5e-7));

@@ -12,6 +12,8 @@ import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.opencl.OpenClBackend;
@@ -50,11 +52,16 @@ class BackendFaultTest {
     }
 
     @Override
-    public Evaluation evaluate(double[] theta, Batch batch) {
+    public Columns columns() {
+      return real.columns();
+    }
+
+    @Override
+    public BatchedEvaluation evaluateColumns(double[] w, Batch batch) {
       if (calls.incrementAndGet() > 3) {
         throw new IllegalStateException("device lost");
       }
-      return real.evaluate(theta, batch);
+      return real.evaluateColumns(w, batch);
     }
 
     @Override

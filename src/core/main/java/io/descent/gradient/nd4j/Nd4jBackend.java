@@ -6,6 +6,8 @@ import io.descent.gradient.BackendInfo;
 import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.loss.Loss;
@@ -367,6 +369,19 @@ public final class Nd4jBackend implements GradientBackend {
    * @throws IllegalArgumentException for theta of the wrong length, or a batch outside the data
    * @throws IndexOutOfBoundsException for a batch order entry that is not a row
    */
+  @Override
+  public Columns columns() {
+    return Columns.single(loss);
+  }
+
+  /** One column only, for now: {@link #evaluate}. */
+  @Override
+  public BatchedEvaluation evaluateColumns(double[] w, Batch batch) {
+    Evaluation e = evaluate(w, batch);
+    return new BatchedEvaluation(new double[] {e.loss()}, e.gradient(),
+        new double[] {batch.size()}, 1);
+  }
+
   @Override
   public Evaluation evaluate(double[] theta, Batch batch) {
     if (closed) {

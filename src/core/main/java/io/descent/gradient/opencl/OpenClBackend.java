@@ -6,6 +6,8 @@ import io.descent.gradient.BackendInfo;
 import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
 import io.descent.gradient.DeviceDescription;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
@@ -120,6 +122,7 @@ public final class OpenClBackend implements GradientBackend {
   private final int features;
   private final int chunkRows;
   private final List<Chunk> chunks = new ArrayList<>();
+  private final Columns columns;
   private final cl_mem theta;
   private final cl_mem center;
   private final cl_mem partial;
@@ -299,6 +302,7 @@ public final class OpenClBackend implements GradientBackend {
   private OpenClBackend(Dataset data, Standardization standardization, Loss loss,
       ClDevice device, String layout, boolean doublePrecision, Tuning tuning, CpuShape cpuShape) {
     this.device = device;
+    this.columns = Columns.single(loss);
     this.tuning = tuning;
     this.cpuShape = cpuShape;
     this.doublePrecision = doublePrecision;
@@ -603,6 +607,19 @@ public final class OpenClBackend implements GradientBackend {
   @Override
   public double buildSeconds() {
     return buildSeconds;
+  }
+
+  @Override
+  public Columns columns() {
+    return columns;
+  }
+
+  /** One column only, for now: {@link #evaluate}. */
+  @Override
+  public BatchedEvaluation evaluateColumns(double[] w, Batch batch) {
+    Evaluation e = evaluate(w, batch);
+    return new BatchedEvaluation(new double[] {e.loss()}, e.gradient(),
+        new double[] {batch.size()}, 1);
   }
 
   @Override

@@ -115,7 +115,7 @@ abstract class OpenClBackendTest extends GradientBackendContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesForRowCountsAroundBlockAndGroupSizes(Loss loss) {
     for (int n : new int[] {1, 2, 7, 8, 9, 127, 128, 129, 1000, 4099}) {
       Dataset data = randomData(n, 3, loss, 31 + n);
@@ -124,7 +124,7 @@ abstract class OpenClBackendTest extends GradientBackendContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesForFeatureCountsAroundVectorWidthAndKernelSwitch(Loss loss) {
     for (int d : new int[] {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 34, 63, 64, 65, 129}) {
       Dataset data = randomData(211, d, loss, 40 + d);
@@ -134,7 +134,7 @@ abstract class OpenClBackendTest extends GradientBackendContractTest {
 
   /** Columns from 1e-12 to 1e12 with offsets of several spreads: standardization must hold. */
   @ParameterizedTest
-  @EnumSource(Loss.class)
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
   void agreesOnValuesOverManyOrdersOfMagnitude(Loss loss) {
     int n = 777;
     int d = 25;
