@@ -93,7 +93,7 @@ public final class Backends {
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Columns columns, OpenClOptions openCl) {
     columns.check(data);
-    if (kind != BackendKind.REFERENCE && (!columns.isSingle() || data.weights() != null)) {
+    if (kind == BackendKind.OPENCL && (!columns.isSingle() || data.weights() != null)) {
       throw new BackendUnavailableException(kind.label() + " evaluates one unweighted column"
           + " only; " + columns + (data.weights() != null ? " with row weights" : "")
           + " runs on the reference backend");
@@ -101,7 +101,7 @@ public final class Backends {
     Loss loss = columns.loss();
     return switch (kind) {
       case REFERENCE -> new ReferenceBackend(data, standardization, columns);
-      case ND4J -> Nd4jBackend.open(data, standardization, loss);
+      case ND4J -> Nd4jBackend.open(data, standardization, columns);
       case OPENCL -> OpenClBackend.open(data, standardization, loss,
           openCl == null ? OpenClOptions.defaults() : openCl);
     };

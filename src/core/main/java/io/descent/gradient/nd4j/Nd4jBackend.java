@@ -11,8 +11,10 @@ import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.loss.Loss;
+import io.descent.loss.Softmax;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -63,6 +65,30 @@ import org.nd4j.linalg.factory.Nd4j;
  * as a contiguous one). A plain row-by-row NIO copy measured three times faster than
  * {@code Nd4j.pullRows} for this.
  *
+ * <h2>Many columns</h2>
+ *
+ * Opened on {@link Columns} other than one unweighted column, an evaluation handles all K
+ * columns {@code W = (w_1 .. w_K)} of every chunk at once, with two float32 GEMMs instead of
+ * the two GEMVs:
+ *
+ * <ol>
+ *   <li>the margins {@code M_c = Z_c W}, {@code n_c x K}, by one GEMM over the chunk's rows
+ *       (in place or gathered, as above), so each row is read once for all K columns;
+ *   <li>on the host in float64, per row and group g: the row's weight {@code s_ig} (the row's
+ *       own weight times 0 when the group leaves out the row's fold), the group's target (y, or
+ *       {@code y == positive(g)}), its loss and residuals (linear and logistic as above, one
+ *       column per group; softmax over the group's C coupled columns with
+ *       {@link io.descent.loss.Softmax}); the loss, the weight and the intercepts' residual sums
+ *       are summed in float64 and {@code s_ig r_ik} is stored as float32;
+ *   <li>the partial gradient {@code Z_c^T (S .* R)}, {@code d x K}, by a second GEMM.
+ * </ol>
+ *
+ * The per-chunk sums are finished in float64 in chunk order as above. They take
+ * {@code 2 groups + K (d + 1)} doubles per chunk, so at most {@value #WAVE_DOUBLES} doubles of
+ * them are held at once: the chunks run in waves of that many, each finished (in chunk order)
+ * before the next starts, which changes nothing in the result. A single unweighted column keeps
+ * the GEMV path, which is faster for it.
+ *
  * <h2>Threads and reproducibility</h2>
  *
  * {@code threads} workers (the calling thread and a fixed pool) claim chunks one at a time, so a
@@ -112,10 +138,29 @@ public final class Nd4jBackend implements GradientBackend {
   /** The features one chunk should hold: well inside one core's L2 cache. */
   private static final int CHUNK_BYTES = 256 * 1024;
 
+  /**
+   * The most per-chunk partial sums held at once by a many-column evaluation: {@value} doubles
+   * (8 MiB); more chunks run in successive waves.
+   */
+  static final int WAVE_DOUBLES = 1 << 20;
+
   /** The most floats one NIO view may cover (1 GiB); NIO buffers are indexed by int. */
   private static final int SEGMENT_FLOATS = 1 << 28;
 
   private final Loss loss;
+  private final Columns columns;
+  /** K, the number of weight columns. */
+  private final int count;
+  /** True unless the columns are one unweighted column, which takes the GEMV path. */
+  private final boolean batched;
+  /** The rows' weights, or null when unweighted; not copied. */
+  private final double[] weights;
+  /** Doubles of partial sums per chunk on the many-column path. */
+  private final int stride;
+  /** Chunks per wave on the many-column path. */
+  private final int waveChunks;
+  /** The intercepts of the K columns, written before each many-column evaluation. */
+  private final double[] intercepts;
   private final int rows;
   private final int features;
   private final int chunkRows;
@@ -130,7 +175,10 @@ public final class Nd4jBackend implements GradientBackend {
   /** Host views of z, {@code segmentRows} whole rows each, so that none passes 2^31 bytes. */
   private final FloatBuffer[] zSegments;
   private final int segmentRows;
-  /** The weights w as float32, written before each evaluation and read by every worker. */
+  /**
+   * The weights as float32, written before each evaluation and read by every worker: w, or on the
+   * many-column path W without its intercepts, column-major d x K.
+   */
   private final FloatPointer wPointer;
   private final FloatBuffer wView;
   private final Worker[] workers;
@@ -142,13 +190,21 @@ public final class Nd4jBackend implements GradientBackend {
   private double[] partials;
   private boolean closed;
 
-  private Nd4jBackend(Dataset data, Standardization standardization, Loss loss, int threads) {
-    this.loss = loss;
+  private Nd4jBackend(Dataset data, Standardization standardization, Columns columns,
+      int threads) {
+    this.loss = columns.loss();
+    this.columns = columns;
+    this.count = columns.count();
+    this.weights = data.weights();
+    this.batched = !columns.isSingle() || weights != null;
+    this.intercepts = new double[count];
     this.rows = data.rows();
     this.features = data.features();
     this.threads = threads;
     this.chunkRows = chunkRows(features);
     this.y = data.y();
+    this.stride = 2 * columns.groups() + count * (features + 1);
+    this.waveChunks = Math.max(threads, WAVE_DOUBLES / stride);
     this.info = new BackendInfo(BackendKind.ND4J,
         Nd4jRuntime.cpuName() + " via ND4J/" + Nd4jRuntime.blasName(), "float32", "-");
     Nd4jRuntime.singleThreadedBlas();
@@ -165,17 +221,20 @@ public final class Nd4jBackend implements GradientBackend {
             Math.min(segmentRows, rows - first) * features);
       }
       standardizeInto(data, standardization);
-      INDArray w = allocate(Math.max(1, features));
+      int wFloats = Math.max(1, features) * count;
+      INDArray w = allocate(wFloats);
       wPointer = pointer(w);
-      wView = view(w, 0, Math.max(1, features));
+      wView = view(w, 0, wFloats);
       // One allocation for every worker's scratch, each at a multiple of 64 bytes.
-      long perWorker = Worker.floats(chunkRows, features);
+      long perWorker = Worker.floats(chunkRows, features, count);
       INDArray scratch = allocate(perWorker * threads);
       workers = new Worker[threads];
       for (int t = 0; t < threads; t++) {
         workers[t] = new Worker(scratch, perWorker * t);
       }
-      partials = new double[chunksFor(Math.max(1, rows)) * (features + 2)];
+      int chunks = chunksFor(Math.max(1, rows));
+      partials = batched ? new double[Math.min(chunks, waveChunks) * stride]
+          : new double[chunks * (features + 2)];
       pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, daemonThreads());
       done = true;
     } finally {
@@ -196,8 +255,25 @@ public final class Nd4jBackend implements GradientBackend {
    * @throws IllegalArgumentException when the standardization does not match the data
    */
   public static Nd4jBackend open(Dataset data, Standardization standardization, Loss loss) {
+    return open(data, standardization, Columns.single(loss));
+  }
+
+  /**
+   * Opens the backend on the data evaluating the given columns (and the data's row weights),
+   * with as many workers as ND4J is configured for.
+   *
+   * @param data the dataset; its features are copied off-heap, its targets and row weights are
+   *     used in place
+   * @param standardization applied once, while copying
+   * @param columns what each evaluation computes
+   * @throws BackendUnavailableException when ND4J's native libraries cannot load here
+   * @throws IllegalArgumentException when the standardization or the columns do not match the
+   *     data
+   */
+  public static Nd4jBackend open(Dataset data, Standardization standardization,
+      Columns columns) {
     requireLoaded();
-    return open(data, standardization, loss, Nd4jRuntime.configuredThreads());
+    return open(data, standardization, columns, Nd4jRuntime.configuredThreads());
   }
 
   /**
@@ -210,9 +286,24 @@ public final class Nd4jBackend implements GradientBackend {
    */
   public static Nd4jBackend open(Dataset data, Standardization standardization, Loss loss,
       int threads) {
+    Objects.requireNonNull(loss, "loss");
+    return open(data, standardization, Columns.single(loss), threads);
+  }
+
+  /**
+   * Opens the backend on the columns with an explicit number of workers. The result does not
+   * depend on it.
+   *
+   * @param threads workers that evaluate chunks in parallel, at least 1
+   * @throws BackendUnavailableException when ND4J's native libraries cannot load here
+   * @throws IllegalArgumentException when threads is below 1 or the standardization or the
+   *     columns do not match the data
+   */
+  public static Nd4jBackend open(Dataset data, Standardization standardization, Columns columns,
+      int threads) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(standardization, "standardization");
-    Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(columns, "columns");
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
@@ -220,9 +311,10 @@ public final class Nd4jBackend implements GradientBackend {
       throw new IllegalArgumentException("standardization has " + standardization.features()
           + " features, data has " + data.features());
     }
+    columns.check(data);
     requireLoaded();
     try {
-      return new Nd4jBackend(data, standardization, loss, threads);
+      return new Nd4jBackend(data, standardization, columns, threads);
     } catch (OutOfMemoryError e) {
       throw new BackendUnavailableException("ND4J could not allocate " + data.rows() + " x "
           + data.features() + " float32 features off-heap: " + Nd4jRuntime.oneLine(e), e);
@@ -362,35 +454,47 @@ public final class Nd4jBackend implements GradientBackend {
     return TOLERANCE;
   }
 
+  /** The columns this backend was opened on. */
+  @Override
+  public Columns columns() {
+    return columns;
+  }
+
   /**
-   * The mean loss over the batch and its gradient, as the interface states.
+   * Every group's weighted mean loss and every column's gradient, as the interface states: one
+   * unweighted column by the GEMV path ({@link #evaluate}), anything else by the GEMM path.
    *
    * @throws IllegalStateException after {@link #close()}
-   * @throws IllegalArgumentException for theta of the wrong length, or a batch outside the data
+   * @throws IllegalArgumentException for w of the wrong length, or a batch outside the data
    * @throws IndexOutOfBoundsException for a batch order entry that is not a row
    */
   @Override
-  public Columns columns() {
-    return Columns.single(loss);
-  }
-
-  /** One column only, for now: {@link #evaluate}. */
-  @Override
   public BatchedEvaluation evaluateColumns(double[] w, Batch batch) {
-    Evaluation e = evaluate(w, batch);
+    if (batched) {
+      return evaluateMany(w, batch);
+    }
+    Evaluation e = evaluateOne(w, batch);
     return new BatchedEvaluation(new double[] {e.loss()}, e.gradient(),
         new double[] {batch.size()}, 1);
   }
 
+  /**
+   * The mean loss over the batch and its gradient, as the interface states (weighted by the
+   * rows' weights when the data has them).
+   *
+   * @throws IllegalStateException after {@link #close()}, or when the backend evaluates more
+   *     than one column
+   * @throws IllegalArgumentException for theta of the wrong length, or a batch outside the data
+   * @throws IndexOutOfBoundsException for a batch order entry that is not a row
+   */
   @Override
   public Evaluation evaluate(double[] theta, Batch batch) {
+    return batched ? GradientBackend.super.evaluate(theta, batch) : evaluateOne(theta, batch);
+  }
+
+  private void checkBatch(Batch batch) {
     if (closed) {
       throw new IllegalStateException("the ND4J backend is closed");
-    }
-    int d = features;
-    if (theta.length != d + 1) {
-      throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
-          + theta.length);
     }
     if (batch.contiguous()) {
       if (batch.to() > rows) {
@@ -406,6 +510,19 @@ public final class Nd4jBackend implements GradientBackend {
         }
       }
     }
+  }
+
+  /** The GEMV path: one unweighted column. */
+  private Evaluation evaluateOne(double[] theta, Batch batch) {
+    if (closed) {
+      throw new IllegalStateException("the ND4J backend is closed");
+    }
+    int d = features;
+    if (theta.length != d + 1) {
+      throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
+          + theta.length);
+    }
+    checkBatch(batch);
     for (int j = 0; j < d; j++) {
       wView.put(j, (float) theta[j + 1]);
     }
@@ -414,20 +531,13 @@ public final class Nd4jBackend implements GradientBackend {
     if (partials.length < chunks * stride) {
       partials = new double[chunks * stride];
     }
-    runChunks(theta[0], batch, chunks);
+    double intercept = theta[0];
+    runChunks(0, chunks, (worker, c) -> worker.chunk(intercept, batch, c));
 
     // Finish in float64, in chunk order, whatever worker computed each chunk.
     double[] sum = new double[stride];
     double[] comp = new double[stride];
-    for (int c = 0; c < chunks; c++) {
-      int base = c * stride;
-      for (int j = 0; j < stride; j++) {
-        double v = partials[base + j];
-        double t = sum[j] + v;
-        comp[j] += Math.abs(sum[j]) >= Math.abs(v) ? (sum[j] - t) + v : (v - t) + sum[j];
-        sum[j] = t;
-      }
-    }
+    finish(0, chunks, stride, sum, comp);
     int size = batch.size();
     double[] gradient = new double[d + 1];
     for (int j = 0; j <= d; j++) {
@@ -436,21 +546,87 @@ public final class Nd4jBackend implements GradientBackend {
     return new Evaluation((sum[0] + comp[0]) / size, gradient);
   }
 
-  private void runChunks(double intercept, Batch batch, int chunks) {
-    nextChunk.set(0);
-    int active = Math.min(threads, chunks);
+  /**
+   * Adds the partial sums of chunks {@code first..end} (held from slot 0 of partials on) to
+   * {@code sum}, Neumaier-compensated into {@code comp}, in chunk order.
+   */
+  private void finish(int first, int end, int stride, double[] sum, double[] comp) {
+    for (int c = first; c < end; c++) {
+      int base = (c - first) * stride;
+      for (int j = 0; j < stride; j++) {
+        double v = partials[base + j];
+        double t = sum[j] + v;
+        comp[j] += Math.abs(sum[j]) >= Math.abs(v) ? (sum[j] - t) + v : (v - t) + sum[j];
+        sum[j] = t;
+      }
+    }
+  }
+
+  /** The GEMM path: K columns, row weights, folds. */
+  private BatchedEvaluation evaluateMany(double[] w, Batch batch) {
+    if (closed) {
+      throw new IllegalStateException("the ND4J backend is closed");
+    }
+    int d = features;
+    int p = d + 1;
+    if (w.length != p * count) {
+      throw new IllegalArgumentException("the parameters must have (d + 1) x K = " + p + " x "
+          + count + " entries, got " + w.length);
+    }
+    checkBatch(batch);
+    for (int k = 0; k < count; k++) {
+      intercepts[k] = w[k * p];
+      for (int j = 0; j < d; j++) {
+        wView.put(k * d + j, (float) w[k * p + 1 + j]);
+      }
+    }
+    int chunks = chunksFor(batch.size());
+    double[] sum = new double[stride];
+    double[] comp = new double[stride];
+    for (int first = 0; first < chunks; first += waveChunks) {
+      int from = first;
+      int end = Math.min(chunks, first + waveChunks);
+      runChunks(from, end, (worker, c) -> worker.columnsChunk(batch, c, (c - from) * stride));
+      finish(from, end, stride, sum, comp);
+    }
+    int groups = columns.groups();
+    int classes = columns.classes();
+    double[] loss = new double[groups];
+    double[] weight = new double[groups];
+    double[] gradient = new double[p * count];
+    for (int g = 0; g < groups; g++) {
+      weight[g] = sum[groups + g] + comp[groups + g];
+      if (weight[g] > 0) {
+        loss[g] = (sum[g] + comp[g]) / weight[g];
+        for (int j = g * classes * p; j < (g + 1) * classes * p; j++) {
+          gradient[j] = (sum[2 * groups + j] + comp[2 * groups + j]) / weight[g];
+        }
+      }
+    }
+    return new BatchedEvaluation(loss, gradient, weight, count);
+  }
+
+  /** The work on one chunk, done by whichever worker claims it. */
+  private interface ChunkTask {
+    void run(Worker worker, int chunk);
+  }
+
+  /** Runs chunks {@code first..end} on the workers; their results land in their own slots. */
+  private void runChunks(int first, int end, ChunkTask task) {
+    nextChunk.set(first);
+    int active = Math.min(threads, end - first);
     if (active == 1) {
-      workers[0].run(intercept, batch, chunks);
+      workers[0].run(end, task);
       return;
     }
     List<Future<?>> pending = new ArrayList<>(active - 1);
     for (int t = 1; t < active; t++) {
       Worker worker = workers[t];
-      pending.add(pool.submit(() -> worker.run(intercept, batch, chunks)));
+      pending.add(pool.submit(() -> worker.run(end, task)));
     }
     RuntimeException failure = null;
     try {
-      workers[0].run(intercept, batch, chunks);
+      workers[0].run(end, task);
     } catch (RuntimeException e) {
       failure = e;
     }
@@ -506,7 +682,8 @@ public final class Nd4jBackend implements GradientBackend {
   /** Kind, device, shape, chunk rows and workers. */
   @Override
   public String toString() {
-    return "Nd4jBackend[" + info.summary() + ", " + loss.label() + ", " + rows + " x " + features
+    return "Nd4jBackend[" + info.summary() + ", " + (batched ? columns + (weights != null
+        ? " with row weights" : "") : loss.label()) + ", " + rows + " x " + features
         + ", chunkRows=" + chunkRows + ", threads=" + threads + (closed ? ", closed" : "") + "]";
   }
 
@@ -521,6 +698,14 @@ public final class Nd4jBackend implements GradientBackend {
     private final FloatBuffer residualView;
     private final FloatPointer partialPointer;
     private final FloatBuffer partialView;
+    /** Host copies for the many-column path; null on the GEMV path. */
+    private final float[] marginHost;
+    private final float[] residualHost;
+    private final float[] gradientHost;
+    /** One row's margins and residuals in float64, and one chunk's sums (see {@link #stride}). */
+    private final double[] rowMargins;
+    private final double[] rowResiduals;
+    private final double[] chunkSums;
 
     /**
      * @param scratch the shared scratch array
@@ -528,25 +713,36 @@ public final class Nd4jBackend implements GradientBackend {
      */
     Worker(INDArray scratch, long offset) {
       int d = Math.max(1, features);
+      int block = chunkRows * count;
       rowsPointer = z == null ? null : pointer(z);
       long at = offset;
       gatherPointer = slice(scratch, at, chunkRows * d);
       gatherView = gatherPointer.asBuffer();
       at += pad(chunkRows * d);
-      marginPointer = slice(scratch, at, chunkRows);
+      marginPointer = slice(scratch, at, block);
       marginView = marginPointer.asBuffer();
-      at += pad(chunkRows);
-      residualPointer = slice(scratch, at, chunkRows);
+      at += pad(block);
+      residualPointer = slice(scratch, at, block);
       residualView = residualPointer.asBuffer();
-      at += pad(chunkRows);
-      partialPointer = slice(scratch, at, d);
+      at += pad(block);
+      partialPointer = slice(scratch, at, d * count);
       partialView = partialPointer.asBuffer();
+      marginHost = batched ? new float[block] : null;
+      residualHost = batched ? new float[block] : null;
+      gradientHost = batched ? new float[d * count] : null;
+      rowMargins = batched ? new double[count] : null;
+      rowResiduals = batched ? new double[count] : null;
+      chunkSums = batched ? new double[2 * columns.groups() + count] : null;
     }
 
-    /** The floats one worker's scratch takes: gather block, margins, residuals, partial sum. */
-    static long floats(int chunkRows, int features) {
+    /**
+     * The floats one worker's scratch takes: gather block, margins and residuals of every
+     * column, partial sums of every column.
+     */
+    static long floats(int chunkRows, int features, int columns) {
       int d = Math.max(1, features);
-      return pad((long) chunkRows * d) + 2 * pad(chunkRows) + pad(d);
+      long block = (long) chunkRows * columns;
+      return pad((long) chunkRows * d) + 2 * pad(block) + pad((long) d * columns);
     }
 
     /** Rounds a float count up to a multiple of 16 (64 bytes). */
@@ -554,10 +750,118 @@ public final class Nd4jBackend implements GradientBackend {
       return (count + 15) & ~15L;
     }
 
-    /** Claims chunks until none is left, each into its slot of partials. */
-    void run(double intercept, Batch batch, int chunks) {
-      for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
-        chunk(intercept, batch, c);
+    /** Claims chunks until chunk {@code end} is reached, each into its slot of partials. */
+    void run(int end, ChunkTask task) {
+      for (int c = nextChunk.getAndIncrement(); c < end; c = nextChunk.getAndIncrement()) {
+        task.run(this, c);
+      }
+    }
+
+    /**
+     * Chunk c of a many-column evaluation: margins by GEMM, losses and weighted residuals on the
+     * host, the partial gradient by GEMM, all sums into {@code partials[slot ..]} laid out as
+     * group losses, group weights, then every column's (residual sum, d gradient entries).
+     */
+    void columnsChunk(Batch batch, int c, int slot) {
+      int d = features;
+      int k = count;
+      int start = c * chunkRows;
+      int n = Math.min(chunkRows, batch.size() - start);
+      FloatPointer block = null;
+      if (d > 0) {
+        block = rowsOf(batch, start, n);
+        // Margins transposed, K x n column-major: M^T = W^T Z_c^T, with W column-major d x K
+        // and the row-major block read as column-major d x n.
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor,
+            openblas_nolapack.CblasTrans, openblas_nolapack.CblasNoTrans, k, n, d, 1f, wPointer,
+            d, block, d, 0f, marginPointer, k);
+        marginView.get(0, marginHost, 0, n * k);
+      }
+      residuals(batch, start, n);
+      int groups = columns.groups();
+      for (int j = 0; j < 2 * groups; j++) {
+        partials[slot + j] = chunkSums[j];
+      }
+      int p = d + 1;
+      int at = slot + 2 * groups;
+      for (int col = 0; col < k; col++) {
+        partials[at + col * p] = chunkSums[2 * groups + col];
+      }
+      if (d > 0) {
+        residualView.put(0, residualHost, 0, n * k);
+        // G = Z_c^T R, d x K column-major, with R stored transposed as K x n column-major.
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor,
+            openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasTrans, d, k, n, 1f, block, d,
+            residualPointer, k, 0f, partialPointer, d);
+        partialView.get(0, gradientHost, 0, d * k);
+        for (int col = 0; col < k; col++) {
+          int from = col * d;
+          int to = at + col * p + 1;
+          for (int j = 0; j < d; j++) {
+            partials[to + j] = gradientHost[from + j];
+          }
+        }
+      }
+    }
+
+    /**
+     * Every row's weighted losses and residuals for every group, in float64 from the float32
+     * margins: {@code s_ig r_ik} into the residual block as float32, and the sums of the chunk
+     * (group losses, group weights, column residuals) into {@link #chunkSums}.
+     */
+    private void residuals(Batch batch, int start, int n) {
+      int k = count;
+      int groups = columns.groups();
+      int classes = columns.classes();
+      boolean coupled = loss.coupled();
+      boolean logistic = loss == Loss.LOGISTIC;
+      Arrays.fill(chunkSums, 0);
+      for (int q = 0; q < n; q++) {
+        int i = row(batch, start + q);
+        double rowWeight = weights == null ? 1 : weights[i];
+        double yi = y[i];
+        int at = q * k;
+        for (int g = 0; g < groups; g++) {
+          int c0 = g * classes;
+          double s = columns.includes(g, i) ? rowWeight : 0;
+          if (s == 0) {
+            for (int c = c0; c < c0 + classes; c++) {
+              residualHost[at + c] = 0f;
+            }
+            continue;
+          }
+          double l;
+          if (coupled) {
+            for (int c = c0; c < c0 + classes; c++) {
+              rowMargins[c] = intercepts[c] + marginHost[at + c];
+            }
+            int label = (int) yi;
+            l = Softmax.loss(rowMargins, c0, classes, label);
+            Softmax.residuals(rowMargins, c0, classes, label, rowResiduals, c0);
+          } else {
+            double m = intercepts[c0] + marginHost[at + c0];
+            double t = columns.target(g, yi);
+            double r;
+            if (logistic) {
+              // As on the GEMV path: one exponential serves the residual and the loss.
+              double e = Math.exp(-Math.abs(m));
+              double pr = 1.0 / (1.0 + e);
+              r = t >= 0.5 ? (1.0 - t) - (m >= 0 ? e * pr : pr) : (m >= 0 ? pr : e * pr) - t;
+              l = (m > 0 ? (1.0 - t) * m : -t * m) + Math.log1p(e);
+            } else {
+              r = m - t;
+              l = 0.5 * r * r;
+            }
+            rowResiduals[c0] = r;
+          }
+          chunkSums[g] += s * l;
+          chunkSums[groups + g] += s;
+          for (int c = c0; c < c0 + classes; c++) {
+            double rs = s * rowResiduals[c];
+            chunkSums[2 * groups + c] += rs;
+            residualHost[at + c] = (float) rs;
+          }
+        }
       }
     }
 
