@@ -86,8 +86,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The per-chunk sums are finished in float64 in chunk order as above. They take
  * {@code 2 groups + K (d + 1)} doubles per chunk, so at most {@value #WAVE_DOUBLES} doubles of
  * them are held at once: the chunks run in waves of that many, each finished (in chunk order)
- * before the next starts, which changes nothing in the result. A single unweighted column keeps
- * the GEMV path, which is faster for it.
+ * before the next starts, which changes nothing in the result. For K = 1 (one column with row
+ * weights or a fold) the two products are GEMVs, as OpenBLAS does a GEMM of width 1 slower; a
+ * single unweighted column keeps the GEMV path above, about a tenth faster still.
  *
  * <h2>Threads and reproducibility</h2>
  *
@@ -159,6 +160,10 @@ public final class Nd4jBackend implements GradientBackend {
   private final int stride;
   /** Chunks per wave on the many-column path. */
   private final int waveChunks;
+  /** Each group's held-out fold, or null without folds. */
+  private final int[] heldOut;
+  /** Each group's positive class, or null without them. */
+  private final int[] positives;
   /** The intercepts of the K columns, written before each many-column evaluation. */
   private final double[] intercepts;
   private final int rows;
@@ -198,6 +203,9 @@ public final class Nd4jBackend implements GradientBackend {
     this.weights = data.weights();
     this.batched = !columns.isSingle() || weights != null;
     this.intercepts = new double[count];
+    this.heldOut = columns.hasFolds() ? groupValues(columns.groups(), columns::heldOut) : null;
+    this.positives = columns.hasPositives() ? groupValues(columns.groups(), columns::positive)
+        : null;
     this.rows = data.rows();
     this.features = data.features();
     this.threads = threads;
@@ -339,6 +347,25 @@ public final class Nd4jBackend implements GradientBackend {
     int fit = CHUNK_BYTES / (Float.BYTES * Math.max(1, features));
     return fit < MIN_CHUNK_ROWS ? MIN_CHUNK_ROWS
         : Math.min(MAX_CHUNK_ROWS, Integer.highestOneBit(fit));
+  }
+
+  private static int[] groupValues(int groups, java.util.function.IntUnaryOperator value) {
+    int[] v = new int[groups];
+    for (int g = 0; g < groups; g++) {
+      v[g] = value.applyAsInt(g);
+    }
+    return v;
+  }
+
+  /**
+   * {@code log(1 + x)} for {@code x >= 0}, to within a few units in the last place, through
+   * {@link Math#log} (a JIT intrinsic) rather than {@link Math#log1p} (a native call into fdlibm
+   * that took most of a logistic evaluation's host time). The rounding error of {@code u = 1 + x}
+   * is divided out by {@code x / (u - 1)}, which is exact where u is (Goldberg 1991, theorem 4).
+   */
+  static double log1p(double x) {
+    double u = 1.0 + x;
+    return u == 1.0 ? x : Math.log(u) * (x / (u - 1.0));
   }
 
   private int chunksFor(int size) {
@@ -770,11 +797,18 @@ public final class Nd4jBackend implements GradientBackend {
       FloatPointer block = null;
       if (d > 0) {
         block = rowsOf(batch, start, n);
-        // Margins transposed, K x n column-major: M^T = W^T Z_c^T, with W column-major d x K
-        // and the row-major block read as column-major d x n.
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor,
-            openblas_nolapack.CblasTrans, openblas_nolapack.CblasNoTrans, k, n, d, 1f, wPointer,
-            d, block, d, 0f, marginPointer, k);
+        if (k == 1) {
+          // One (weighted) column: a GEMV, which OpenBLAS does faster than a GEMM of width 1.
+          openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasColMajor,
+              openblas_nolapack.CblasTrans, d, n, 1f, block, d, wPointer, 1, 0f, marginPointer,
+              1);
+        } else {
+          // Margins transposed, K x n column-major: M^T = W^T Z_c^T, with W column-major d x K
+          // and the row-major block read as column-major d x n.
+          openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor,
+              openblas_nolapack.CblasTrans, openblas_nolapack.CblasNoTrans, k, n, d, 1f,
+              wPointer, d, block, d, 0f, marginPointer, k);
+        }
         marginView.get(0, marginHost, 0, n * k);
       }
       residuals(batch, start, n);
@@ -789,10 +823,16 @@ public final class Nd4jBackend implements GradientBackend {
       }
       if (d > 0) {
         residualView.put(0, residualHost, 0, n * k);
-        // G = Z_c^T R, d x K column-major, with R stored transposed as K x n column-major.
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor,
-            openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasTrans, d, k, n, 1f, block, d,
-            residualPointer, k, 0f, partialPointer, d);
+        if (k == 1) {
+          openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasColMajor,
+              openblas_nolapack.CblasNoTrans, d, n, 1f, block, d, residualPointer, 1, 0f,
+              partialPointer, 1);
+        } else {
+          // G = Z_c^T R, d x K column-major, with R stored transposed as K x n column-major.
+          openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor,
+              openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasTrans, d, k, n, 1f, block,
+              d, residualPointer, k, 0f, partialPointer, d);
+        }
         partialView.get(0, gradientHost, 0, d * k);
         for (int col = 0; col < k; col++) {
           int from = col * d;
@@ -810,16 +850,72 @@ public final class Nd4jBackend implements GradientBackend {
      * (group losses, group weights, column residuals) into {@link #chunkSums}.
      */
     private void residuals(Batch batch, int start, int n) {
+      Arrays.fill(chunkSums, 0);
+      if (loss.coupled()) {
+        softmaxResiduals(batch, start, n);
+      } else {
+        columnResiduals(batch, start, n);
+      }
+    }
+
+    /** {@link #residuals} for one linear or logistic column per group. */
+    private void columnResiduals(Batch batch, int start, int n) {
+      int k = count;
+      boolean logistic = loss == Loss.LOGISTIC;
+      double[] sums = chunkSums;
+      float[] margins = marginHost;
+      float[] out = residualHost;
+      double[] b = intercepts;
+      double[] targets = y;
+      double[] rowWeights = weights;
+      int[] rowFold = columns.rowFolds();
+      int[] held = heldOut;
+      int[] positive = positives;
+      for (int q = 0; q < n; q++) {
+        int i = row(batch, start + q);
+        double rowWeight = rowWeights == null ? 1 : rowWeights[i];
+        double yi = targets[i];
+        // A row's fold is >= 0 and a group leaving out none holds -1: they never match.
+        int fold = rowFold == null ? -2 : rowFold[i];
+        int at = q * k;
+        for (int g = 0; g < k; g++) {
+          double s = held != null && held[g] == fold ? 0 : rowWeight;
+          if (s == 0) {
+            out[at + g] = 0f;
+            continue;
+          }
+          double m = b[g] + margins[at + g];
+          double t = positive == null ? yi : (yi == positive[g] ? 1 : 0);
+          double r;
+          double l;
+          if (logistic) {
+            // As on the GEMV path: one exponential serves the residual and the loss.
+            double e = Math.exp(-Math.abs(m));
+            double pr = 1.0 / (1.0 + e);
+            r = t >= 0.5 ? (1.0 - t) - (m >= 0 ? e * pr : pr) : (m >= 0 ? pr : e * pr) - t;
+            l = (m > 0 ? (1.0 - t) * m : -t * m) + log1p(e);
+          } else {
+            r = m - t;
+            l = 0.5 * r * r;
+          }
+          double rs = s * r;
+          sums[g] += s * l;
+          sums[k + g] += s;
+          sums[2 * k + g] += rs;
+          out[at + g] = (float) rs;
+        }
+      }
+    }
+
+    /** {@link #residuals} for groups of C coupled softmax columns. */
+    private void softmaxResiduals(Batch batch, int start, int n) {
       int k = count;
       int groups = columns.groups();
       int classes = columns.classes();
-      boolean coupled = loss.coupled();
-      boolean logistic = loss == Loss.LOGISTIC;
-      Arrays.fill(chunkSums, 0);
       for (int q = 0; q < n; q++) {
         int i = row(batch, start + q);
         double rowWeight = weights == null ? 1 : weights[i];
-        double yi = y[i];
+        int label = (int) y[i];
         int at = q * k;
         for (int g = 0; g < groups; g++) {
           int c0 = g * classes;
@@ -830,30 +926,11 @@ public final class Nd4jBackend implements GradientBackend {
             }
             continue;
           }
-          double l;
-          if (coupled) {
-            for (int c = c0; c < c0 + classes; c++) {
-              rowMargins[c] = intercepts[c] + marginHost[at + c];
-            }
-            int label = (int) yi;
-            l = Softmax.loss(rowMargins, c0, classes, label);
-            Softmax.residuals(rowMargins, c0, classes, label, rowResiduals, c0);
-          } else {
-            double m = intercepts[c0] + marginHost[at + c0];
-            double t = columns.target(g, yi);
-            double r;
-            if (logistic) {
-              // As on the GEMV path: one exponential serves the residual and the loss.
-              double e = Math.exp(-Math.abs(m));
-              double pr = 1.0 / (1.0 + e);
-              r = t >= 0.5 ? (1.0 - t) - (m >= 0 ? e * pr : pr) : (m >= 0 ? pr : e * pr) - t;
-              l = (m > 0 ? (1.0 - t) * m : -t * m) + Math.log1p(e);
-            } else {
-              r = m - t;
-              l = 0.5 * r * r;
-            }
-            rowResiduals[c0] = r;
+          for (int c = c0; c < c0 + classes; c++) {
+            rowMargins[c] = intercepts[c] + marginHost[at + c];
           }
+          double l = Softmax.loss(rowMargins, c0, classes, label);
+          Softmax.residuals(rowMargins, c0, classes, label, rowResiduals, c0);
           chunkSums[g] += s * l;
           chunkSums[groups + g] += s;
           for (int c = c0; c < c0 + classes; c++) {
@@ -930,7 +1007,7 @@ public final class Nd4jBackend implements GradientBackend {
         // sigmoid(m) - y; for y >= 1/2 as (1 - y) - sigmoid(-m), without cancellation.
         double r = yi >= 0.5 ? (1.0 - yi) - (m >= 0 ? e * p : p) : (m >= 0 ? p : e * p) - yi;
         // softplus(m) - y m with the linear part formed without cancellation.
-        lossSum += (m > 0 ? (1.0 - yi) * m : -yi * m) + Math.log1p(e);
+        lossSum += (m > 0 ? (1.0 - yi) * m : -yi * m) + log1p(e);
         residualSum += r;
         residualView.put(k, (float) r);
       }
