@@ -467,6 +467,12 @@ public final class Nd4jBackend implements GradientBackend {
    * digits. The 1e-5 bound leaves a margin of about 5 for cancellation, that is for
    * {@code sum |r_i z_ij| / |sum r_i z_ij|} up to about 5.
    *
+   * <p>Many columns. The same steps bound every column of a many-column evaluation: the
+   * GEMMs form each margin and each gradient entry as the GEMVs do, over the same chunk lengths,
+   * and the one further rounding, of the weighted residual {@code s r} to float32, is another u.
+   * So the bound holds per group, as {@code --verify-every} measures it (with the reference's
+   * error scales), and for the plain relative error at points away from an optimum.
+   *
    * <p>What it cannot cover. Near an optimum the gradient itself goes to zero while the float32
    * rounding of the data does not, so the relative error grows without bound there (no float32
    * backend can do better); compare at points where the gradient is not negligible, or compare
