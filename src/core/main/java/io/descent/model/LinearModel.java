@@ -146,6 +146,12 @@ public final class LinearModel {
    */
   public static LinearModel multinomial(List<String> featureNames, String targetName,
       ClassLabels classes, Standardization standardization, double[] theta) {
+    return multinomial(featureNames, targetName, classes, standardization, theta, true);
+  }
+
+  /** As above; {@code center} false keeps theta as it is (a model file's, centered already). */
+  static LinearModel multinomial(List<String> featureNames, String targetName,
+      ClassLabels classes, Standardization standardization, double[] theta, boolean center) {
     Objects.requireNonNull(classes, "classes");
     List<String> names = checkedNames(featureNames, targetName, standardization);
     int p = names.size() + 1;
@@ -156,7 +162,7 @@ public final class LinearModel {
     }
     checkFinite(theta);
     double[] centered = theta.clone();
-    for (int j = 0; j < p; j++) {
+    for (int j = 0; j < p && center; j++) {
       double m = 0;
       for (int k = 0; k < c; k++) {
         m += theta[k * p + j];
