@@ -192,6 +192,20 @@ class MultinomialLibraryTest {
   }
 
   @Test
+  void logisticOnMoreThanTwoClassesSuggestsTheFitsThatTakeThem() throws Exception {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.logistic().backend("reference").fit(iris()));
+    assertTrue(e.getMessage().endsWith("iris.csv: target \"species\" has 3 classes [0, 1, 2]:"
+        + " logistic regression fits two classes; fit every class with multinomial(), or one"
+        + " logistic model per class with oneVsRest()"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Descent.logistic()
+        .backend("reference").fit(new double[][] {{1}, {2}, {3}}, new double[] {0, 1, 2}));
+    assertEquals("arrays: target \"y\" has more than two values: logistic regression fits two"
+        + " classes; fit every class with multinomial(), or one logistic model per class with"
+        + " oneVsRest()", e.getMessage());
+  }
+
+  @Test
   void theVerifierChecksEveryColumn() throws Exception {
     Dataset iris = iris();
     Standardization s = Standardization.fit(iris);

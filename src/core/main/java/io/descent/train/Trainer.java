@@ -195,6 +195,7 @@ public final class Trainer {
       }
     };
     if (config.loss() == Loss.LOGISTIC) {
+      requireTwoClasses(train);
       requireBothClasses(train);
     }
     Columns columns;
@@ -271,6 +272,32 @@ public final class Trainer {
     throw new IllegalArgumentException(train.source() + ": every training row of target \""
         + train.targetName() + "\" is " + label + ": logistic regression needs rows of both"
         + " classes");
+  }
+
+  /**
+   * Logistic regression fits a 0/1 target: a target of more than two classes (a class target,
+   * or numbers other than 0 and 1) is refused with the fits that take it.
+   */
+  private static void requireTwoClasses(Dataset train) {
+    java.util.Optional<io.descent.data.ClassLabels> classes = train.classLabels();
+    java.util.Set<Double> values = new java.util.TreeSet<>();
+    boolean binary = true;
+    for (double y : train.y()) {
+      binary &= y == 0 || y == 1;
+      if (values.size() < 3) {
+        values.add(y);
+      }
+    }
+    if (classes.isPresent() && classes.get().size() > 2 || !binary && values.size() > 2) {
+      String which = classes.map(c -> c.size() + " classes " + c).orElse("more than two values");
+      throw new IllegalArgumentException(train.source() + ": target \"" + train.targetName()
+          + "\" has " + which + ": logistic regression fits two classes; fit every class with"
+          + " multinomial(), or one logistic model per class with oneVsRest()");
+    }
+    if (!binary) {
+      throw new IllegalArgumentException(train.source() + ": target \"" + train.targetName()
+          + "\" has values " + values + ": logistic regression needs a target of 0 and 1");
+    }
   }
 
   /**
