@@ -169,6 +169,29 @@ class MultinomialLibraryTest {
   }
 
   @Test
+  void anInterruptedFitKeepsAModelForItsCheckpoint() throws Exception {
+    Descent descent = Descent.multinomial().l2(0.01).backend("reference");
+    FitResult r = descent.train(iris(), new io.descent.train.TrainingListener() {
+      @Override
+      public void progress(io.descent.train.Progress p) {
+        if (p.iteration() >= 3) {
+          descent.requestStop();
+        }
+      }
+    });
+    assertEquals(StopReason.INTERRUPTED, r.stopReason(), r.message());
+    ModelFile checkpoint = new ModelFile(r.model(), r.trainingInfo());
+    assertEquals(r.model(), ModelFile.parse(checkpoint.toJson(), "checkpoint.json").model());
+  }
+
+  @Test
+  void aRateFarTooLargeDiverges() throws Exception {
+    FitResult r = Descent.multinomial().l2(0.01).backend("reference").optimizer("sgd")
+        .learningRate(1e4).train(iris(), null);
+    assertEquals(StopReason.DIVERGED, r.stopReason(), r.message());
+  }
+
+  @Test
   void aClassWithoutTrainingRowsIsRefused() {
     Dataset d = Dataset.ofClasses(new double[][] {{1}, {2}, {3}, {4}},
         new String[] {"a", "b", "a", "b"});

@@ -183,6 +183,21 @@ class MultinomialCliTest {
   }
 
   @Test
+  void commandsWithoutMultinomialSaySo() throws Exception {
+    Path data = threeClasses("pets.csv", "dog", "cat", "bird");
+    Cli gradcheck = Cli.run("gradcheck", "--data", data.toString(), "--target", "kind",
+        "--loss", "multinomial");
+    assertEquals(2, gradcheck.code(), gradcheck.err());
+    assertEquals("descent: gradcheck does not support --loss multinomial yet: use linear or"
+        + " logistic", gradcheck.err().strip());
+    Cli positive = Cli.run("train", "--data", data.toString(), "--target", "kind", "--loss",
+        "multinomial", "--positive-label", "dog");
+    assertEquals(2, positive.code(), positive.err());
+    assertEquals("descent: --positive-label is for logistic models, not multinomial",
+        positive.err().strip());
+  }
+
+  @Test
   void separableClassesAreRefused() throws Exception {
     Cli r = Cli.run("train", "--data", "datasets/iris.csv", "--target", "species", "--loss",
         "multinomial", "--backend", "reference");
