@@ -88,6 +88,11 @@ final class EvaluateCommand implements Callable<Integer> {
       if (!(threshold > 0 && threshold < 1)) {
         throw new Main.UsageException("--threshold must be in (0, 1), got " + threshold);
       }
+      if (model.loss().coupled()
+          && spec.commandLine().getParseResult().hasMatchedOption("--threshold")) {
+        throw new Main.UsageException("--threshold is for logistic models; a multinomial model"
+            + " predicts its likeliest class");
+      }
       if (testRows) {
         dataset = dataset.rows(Split.forTest(dataset.rows(), trainedOn.get().testFraction(),
             file.training().seed()).test());

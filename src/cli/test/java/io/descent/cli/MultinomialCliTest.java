@@ -152,6 +152,11 @@ class MultinomialCliTest {
     Cli evaluate = Cli.run("evaluate", "--model", model.toString(), "--data", some.toString());
     assertEquals(0, evaluate.code(), evaluate.err());
     assertTrue(evaluate.out().contains("rows: 2"), evaluate.out());
+    Cli threshold = Cli.run("evaluate", "--model", model.toString(), "--data", some.toString(),
+        "--threshold", "0.7");
+    assertEquals(2, threshold.code(), threshold.err());
+    assertEquals("descent: --threshold is for logistic models; a multinomial model predicts its"
+        + " likeliest class", threshold.err().strip());
     // A label the model does not know is an error at its line and column.
     Files.writeString(some, "a,kind,b\n0.1,7,0.2\n2.1,11,0.3\n");
     Cli unknown = Cli.run("evaluate", "--model", model.toString(), "--data", some.toString());
