@@ -105,6 +105,26 @@ public final class Descent {
     return new Descent(Loss.LOGISTIC);
   }
 
+  /**
+   * Multinomial (softmax) regression on a target of C >= 2 classes: one problem of
+   * {@code (d + 1) x C} parameters (C intercepts and a C x d weight matrix), the penalty
+   * {@code (lambda/2)} times the sum of every class's squared weights. Read its data with
+   * {@link io.descent.data.CsvReader.Options#classTarget(String)} or make it with {@link
+   * Dataset#ofClasses(double[][], String[])}; a dataset without class labels is taken as classes
+   * by its target's distinct values ({@link Dataset#asClasses()}). The model predicts every
+   * class's probability ({@link LinearModel#predictProbabilities(Dataset)}) and the likeliest
+   * class ({@link LinearModel#classify(Dataset)}, {@link LinearModel#label(int)}).
+   *
+   * <pre>{@code
+   * Dataset iris = new CsvReader(CsvReader.Options.classTarget("species")).read(path);
+   * LinearModel model = Descent.multinomial().l2(0.01).fit(iris);
+   * double[][] p = model.predictProbabilities(iris);
+   * }</pre>
+   */
+  public static Descent multinomial() {
+    return new Descent(Loss.MULTINOMIAL);
+  }
+
   /** The L2 penalty lambda in {@code (lambda/2)||w||^2}; the intercept is not penalized. */
   public Descent l2(double lambda) {
     this.l2 = lambda;
@@ -450,9 +470,26 @@ public final class Descent {
     return fit(Dataset.of(x, y));
   }
 
-  /** Trains on rows of float64 features and class labels 0 and 1. */
+  /**
+   * Trains on rows of float64 features and class labels: 0 and 1 for logistic regression, any
+   * integers for multinomial regression (its classes in numeric order).
+   */
   public LinearModel fit(double[][] x, int[] labels) {
-    return fit(Dataset.of(x, labels));
+    return fit(loss.coupled() ? Dataset.ofClasses(x, labels) : Dataset.of(x, labels));
+  }
+
+  /**
+   * Trains a multinomial model on rows of float64 features and text class labels (the classes
+   * in the order of {@link io.descent.data.ClassLabels}).
+   *
+   * @throws IllegalStateException unless this is {@link #multinomial()}
+   */
+  public LinearModel fit(double[][] x, String[] labels) {
+    if (!loss.coupled()) {
+      throw new IllegalStateException("text class labels are for multinomial(), not "
+          + loss.label() + " regression");
+    }
+    return fit(Dataset.ofClasses(x, labels));
   }
 
   /** Trains on rows of float32 features and class labels 0 and 1. */

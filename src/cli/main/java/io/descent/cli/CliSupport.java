@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import io.descent.data.BinaryLabels;
+import io.descent.data.ClassLabels;
 import io.descent.data.CsvReader;
 import io.descent.data.ReadProgress;
 import io.descent.data.Dataset;
@@ -23,9 +24,20 @@ final class CliSupport {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "linear" -> Loss.LINEAR;
       case "logistic" -> Loss.LOGISTIC;
-      default -> throw new Main.UsageException("--model must be linear or logistic, got \"" + name
-          + "\"");
+      case "multinomial" -> Loss.MULTINOMIAL;
+      default -> throw new Main.UsageException("--loss must be linear, logistic or multinomial,"
+          + " got \"" + name + "\"");
     };
+  }
+
+  /** A loss of one column (linear or logistic), for the commands that have no other yet. */
+  static Loss singleColumnLoss(String name, String command) {
+    Loss loss = loss(name);
+    if (loss.coupled()) {
+      throw new Main.UsageException(command + " does not support --loss " + loss.label()
+          + " yet: use linear or logistic");
+    }
+    return loss;
   }
 
   /**
@@ -45,10 +57,25 @@ final class CliSupport {
   /** As above, telling {@code progress} how far the reading has got. */
   static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
       BinaryLabels labels, List<HeapNeed> heapNeeds, ReadProgress progress) throws IOException {
+    return read(options, loss, withTarget, features, labels, null, heapNeeds, progress);
+  }
+
+  /**
+   * As above; {@code classes}, for a multinomial model read for evaluation, codes the class
+   * target by the model's classes (null: the file's own labels).
+   */
+  static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
+      BinaryLabels labels, ClassLabels classes, List<HeapNeed> heapNeeds, ReadProgress progress)
+      throws IOException {
     CsvReader.Options o = CsvReader.Options.noTarget().withDelimiter(options.delimiterChar());
     if (withTarget) {
       o = o.withTarget(options.target).withTargetKind(loss == Loss.LOGISTIC
-          ? CsvReader.TargetKind.BINARY : CsvReader.TargetKind.NUMERIC);
+          ? CsvReader.TargetKind.BINARY : loss.coupled() ? CsvReader.TargetKind.CLASSES
+          : CsvReader.TargetKind.NUMERIC);
+      if (loss.coupled() && options.positiveLabel != null) {
+        throw new Main.UsageException("--positive-label is for logistic models, not "
+            + loss.label());
+      }
       String positive = options.positiveLabel;
       if (positive == null && labels != null && !isDefault(labels)) {
         positive = labels.positive();
@@ -61,7 +88,8 @@ final class CliSupport {
     if (f != null) {
       o = o.withFeatures(f);
     }
-    return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress).read(options.data);
+    return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress).withClasses(classes)
+        .read(options.data);
   }
 
   /** Reads training data: target required, features from --features. */

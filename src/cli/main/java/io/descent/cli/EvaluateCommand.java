@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Evaluate a trained model on labelled data: MSE, RMSE, MAE and R2 for linear"
         + " models; log loss, ROC AUC, accuracy, the confusion matrix, and precision, recall,"
-        + " F1 and support per class for logistic ones.")
+        + " F1 and support per class for logistic ones; multiclass log loss, accuracy, the"
+        + " confusion matrix and the per-class figures for multinomial ones.")
 final class EvaluateCommand implements Callable<Integer> {
   /** The note for data the model was trained on, all of it. */
   static final String TRAINING_ROWS =
@@ -82,10 +83,15 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       activity.doing("reading " + input.data);
       Dataset dataset = input.readData(model, column, positiveLabel,
-          HeapNeeds.evaluate(model.loss()));
+          HeapNeeds.evaluate(model.loss(), model.classCount()));
       activity.doing("evaluating");
       if (!(threshold > 0 && threshold < 1)) {
         throw new Main.UsageException("--threshold must be in (0, 1), got " + threshold);
+      }
+      if (model.loss().coupled()
+          && spec.commandLine().getParseResult().hasMatchedOption("--threshold")) {
+        throw new Main.UsageException("--threshold is for logistic models; a multinomial model"
+            + " predicts its likeliest class");
       }
       if (testRows) {
         dataset = dataset.rows(Split.forTest(dataset.rows(), trainedOn.get().testFraction(),

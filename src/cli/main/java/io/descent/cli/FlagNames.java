@@ -36,7 +36,10 @@ final class FlagNames {
       Map.entry("c1", "--c1"),
       Map.entry("c2", "--c2"),
       Map.entry("memory", "--memory"),
-      Map.entry("withPositiveLabel", "--positive-label"));
+      Map.entry("withPositiveLabel", "--positive-label"),
+      Map.entry("backend", "--backend"),
+      Map.entry("multinomial", "--loss multinomial"),
+      Map.entry("oneVsRest", "--one-vs-rest"));
   private static final Pattern CALL = Pattern.compile("\\b([a-z][A-Za-z0-9]*)\\(([^()]*)\\)");
   /** A message whose subject is a setting: "l2 must be finite and >= 0, got -1.0". */
   private static final Pattern SUBJECT = Pattern.compile("^([a-z][A-Za-z0-9]*)(?= must )");
@@ -56,6 +59,7 @@ final class FlagNames {
       return Matcher.quoteReplacement(call.group());
     }
     String argument = call.group(2).replace("\"", "");
-    return Matcher.quoteReplacement(argument.equals("...") ? flag : flag + " " + argument);
+    return Matcher.quoteReplacement(argument.equals("...") || argument.isEmpty() ? flag
+        : flag + " " + argument);
   }
 }

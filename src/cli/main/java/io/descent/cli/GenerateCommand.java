@@ -47,7 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Loss loss = CliSupport.loss(lossOption.kind);
+    Loss loss = CliSupport.singleColumnLoss(lossOption.kind, "generate");
     lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
     SyntheticData data;
     try {

@@ -60,8 +60,17 @@ final class HeapNeeds {
    * ROC AUC.
    */
   static List<HeapNeed> evaluate(Loss loss) {
-    return List.of(new HeapNeed("the predictions", 0,
-        loss == Loss.LOGISTIC ? 2 * Double.BYTES : Double.BYTES, 0), JVM_AND_LIBRARIES);
+    return evaluate(loss, 0);
+  }
+
+  /**
+   * {@code evaluate} of a model of {@code classes} classes: a multinomial model's margins are C
+   * a row, and the class target is coded once more by the model's classes.
+   */
+  static List<HeapNeed> evaluate(Loss loss, int classes) {
+    long perRow = loss.coupled() ? (classes + 1L) * Double.BYTES
+        : loss == Loss.LOGISTIC ? 2 * Double.BYTES : Double.BYTES;
+    return List.of(new HeapNeed("the predictions", 0, perRow, 0), JVM_AND_LIBRARIES);
   }
 
   /** {@code gradcheck}: nothing per row beyond the data. */

@@ -12,8 +12,9 @@ import picocli.CommandLine.ParseResult;
  */
 final class LossOption {
   @Option(names = {"--loss", "--model"}, required = true, paramLabel = "KIND",
-      description = "The loss: linear (least squares) or logistic. --model is its old name,"
-          + " deprecated (in predict and evaluate --model names a model file).")
+      description = "The loss: linear (least squares), logistic (two classes) or multinomial"
+          + " (softmax, two or more classes; train only). --model is its old name, deprecated"
+          + " (in predict and evaluate --model names a model file).")
   String kind;
 
   /** Prints one notice on {@code err} when the old name was used. */

@@ -2,13 +2,15 @@ package io.descent.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.descent.loss.Loss;
 import io.descent.model.ClassificationMetrics;
 import io.descent.model.ConfusionMatrix;
 import io.descent.model.LinearModel;
 import io.descent.model.ModelMetrics;
+import io.descent.model.MulticlassConfusion;
+import io.descent.model.MulticlassMetrics;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -26,8 +28,11 @@ final class MetricsReport {
   /** The metrics of {@code model} (whose class labels the report names). */
   MetricsReport(ModelMetrics metrics, LinearModel model) {
     this.metrics = metrics;
-    this.labels = model.loss() == Loss.LOGISTIC
-        ? new String[] {model.label(0), model.label(1)} : null;
+    int c = model.classCount();
+    this.labels = c == 0 ? null : new String[c];
+    for (int k = 0; k < c; k++) {
+      labels[k] = model.label(k);
+    }
   }
 
   /** {@code name: value} a line, then the confusion matrix and per-class table (evaluate). */
@@ -37,6 +42,9 @@ final class MetricsReport {
     ConfusionMatrix confusion = confusion();
     if (confusion != null) {
       out.print(confusion.report(labels[0], labels[1]));
+    }
+    if (metrics instanceof MulticlassMetrics m) {
+      out.print(m.confusion().report(List.of(labels)));
     }
   }
 
@@ -76,6 +84,26 @@ final class MetricsReport {
       average(node.putObject("macroAverage"), confusion.macroAverage());
       average(node.putObject("weightedAverage"), confusion.weightedAverage());
     }
+    if (metrics instanceof MulticlassMetrics m) {
+      MulticlassConfusion mc = m.confusion();
+      ObjectNode matrix = node.putObject("confusionMatrix");
+      ArrayNode names = matrix.putArray("labels");
+      ArrayNode counts = matrix.putArray("counts");
+      ArrayNode classes = node.putArray("classes");
+      for (int t = 0; t < mc.classes(); t++) {
+        names.add(labels[t]);
+        ArrayNode row = counts.addArray();
+        for (int p = 0; p < mc.classes(); p++) {
+          row.add(mc.count(t, p));
+        }
+        ObjectNode c = classes.addObject();
+        c.put("class", t);
+        c.put("label", labels[t]);
+        figures(c, mc.precision(t), mc.recall(t), mc.f1(t), mc.support(t));
+      }
+      average(node.putObject("macroAverage"), mc.macroAverage());
+      average(node.putObject("weightedAverage"), mc.weightedAverage());
+    }
     return node;
   }
 
@@ -94,7 +122,7 @@ final class MetricsReport {
   /** The figures but the per-class ones, which the confusion matrix's table shows. */
   private Map<String, Double> headline() {
     Map<String, Double> values = new LinkedHashMap<>(metrics.values());
-    values.keySet().removeIf(name -> name.matches("(precision|recall|f1|support)_[01]"));
+    values.keySet().removeIf(name -> name.matches("(precision|recall|f1|support)_[0-9]+"));
     return values;
   }
 

@@ -58,7 +58,8 @@ final class ModelInputOptions {
     options.target = target;
     options.positiveLabel = positiveLabel;
     return CliSupport.read(options, model.loss(), target != null, model.featureNames(),
-        model.labels().orElse(null), heapNeeds);
+        model.labels().orElse(null), model.classes().orElse(null), heapNeeds,
+        io.descent.data.ReadProgress.NONE);
   }
 
   private DataOptions dataOptions() {

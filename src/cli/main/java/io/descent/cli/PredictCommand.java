@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Predict with a trained model. Input columns are matched to the model's"
         + " features by header name (any order; extra columns are ignored). Writes one row per"
         + " input row, as it is read (any size of input, in constant memory): the --id columns,"
-        + " then 'prediction' (linear), or 'probability,class' (logistic).")
+        + " then 'prediction' (linear), 'probability,class' (logistic), or one"
+        + " 'probability_LABEL' per class and 'class' (multinomial).")
 final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent train}: fits a model on a CSV file and writes it as JSON. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Train a linear or logistic regression model on a CSV file.")
+    description = "Train a linear, logistic or multinomial regression model on a CSV file.")
 final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -193,7 +193,8 @@ final class TrainCommand implements Callable<Integer> {
     if (data.target == null) {
       throw new Main.UsageException("train needs --target");
     }
-    Descent descent = (loss == Loss.LOGISTIC ? Descent.logistic() : Descent.linear())
+    Descent descent = (loss == Loss.LOGISTIC ? Descent.logistic()
+        : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
         .l2(l2).standardize(!noStandardize)
         .backend(backend.backend).openCl(backend.openCl())
         .optimizer(optimizer).learningRate(learningRate).schedule(schedule).decay(decay)
@@ -243,6 +244,8 @@ final class TrainCommand implements Callable<Integer> {
     if (text) {
       out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
+      dataset.classLabels().ifPresent(c -> out.printf(Locale.ROOT, "classes: %d (%s order):"
+          + " %s%n", c.size(), c.numeric() ? "numeric" : "text", String.join(", ", c.labels())));
       if (test != null) {
         out.printf(Locale.ROOT, "test: %d rows set aside (fraction %s), training on %d%n",
             test.rows(), fraction, training.rows());
@@ -365,6 +368,10 @@ final class TrainCommand implements Callable<Integer> {
     d.put("rows", dataset.rows());
     d.put("features", dataset.features());
     d.put("target", dataset.targetName());
+    dataset.classLabels().ifPresent(c -> {
+      ArrayNode classes = d.putArray("classes");
+      c.labels().forEach(classes::add);
+    });
     d.put("seed", seed);
     d.put("testFraction", testFraction);
     d.put("validationFraction", validationFraction);

@@ -34,7 +34,7 @@ class BadInputTest {
       unknown_column.csv   | --target nope                  | 1:0: no column "nope" for the target; the columns are "a", "b", "y"
       unknown_column.csv   | --target y --features a,c      | 1:0: no column "c" for a feature; the columns are "a", "b", "y"
       duplicate_column.csv | --target y                     | 1:3: column name "a" appears twice in the header, in columns 1 and 3
-      three_labels.csv     | --target species --loss logistic | 4:3: target "species" has more than two labels: "setosa", "versicolor", "virginica"
+      three_labels.csv     | --target species --loss logistic | 4:3: target "species" has more than two labels: "setosa", "versicolor", "virginica": logistic regression fits two classes; fit every class with --loss multinomial, or one logistic model per class with --one-vs-rest
       two_labels.csv       | --target species --loss logistic | 3:3: target "species" has two labels "setosa" and "virginica": say which is positive with --positive-label
       nan.csv              | --target y                     | 3:2: "NaN" is not a finite number in column "b"
       infinity.csv         | --target y                     | 3:3: "-Infinity" is not a finite number in column "y"
@@ -65,7 +65,7 @@ class BadInputTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      --model quadratic                                   | --model must be linear or logistic, got "quadratic"
+      --model quadratic                                   | --loss must be linear, logistic or multinomial, got "quadratic"
       --loss linear --l2 -1                              | --l2 must be finite and >= 0, got -1.0
       --loss linear --optimizer newton                   | unknown optimizer "newton"
       --loss linear --batch-size 8                       | batch size applies to mini-batch optimizers

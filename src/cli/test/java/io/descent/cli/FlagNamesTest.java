@@ -15,4 +15,11 @@ class FlagNamesTest {
     assertEquals("tolerance 1.0e-08 (1.00e-08 x max(1, |objective|))",
         FlagNames.of("tolerance 1.0e-08 (1.00e-08 x max(1, |objective|))"));
   }
+
+  @Test
+  void callsWithoutArgumentsBecomeTheFlagAlone() {
+    assertEquals("fit every class with --loss multinomial, or one logistic model per class with"
+        + " --one-vs-rest", FlagNames.of("fit every class with multinomial(), or one logistic"
+        + " model per class with oneVsRest()"));
+  }
 }

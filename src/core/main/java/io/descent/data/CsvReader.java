@@ -64,7 +64,13 @@ public final class CsvReader {
      * 1 (also written 0.0 and 1.0), true and false (any case), or two other labels with
      * {@link Options#positiveLabel()} saying which one is 1.
      */
-    BINARY
+    BINARY,
+    /**
+     * Two or more classes (at most {@link ClassLabels#MAX_CLASSES}), encoded 0..C-1 in the
+     * stable order of {@link ClassLabels}: the target of multinomial regression. The labels may
+     * be numbers (1, 1.0 and 1e0 are one label) or any text.
+     */
+    CLASSES
   }
 
   /**
@@ -141,6 +147,15 @@ public final class CsvReader {
           Objects.requireNonNull(positiveLabel, "positiveLabel"));
     }
 
+    /**
+     * A class target of two or more labels, numbers or text (multinomial regression), coded
+     * 0..C-1 in the order of {@link ClassLabels}.
+     */
+    public static Options classTarget(String target) {
+      return new Options(Objects.requireNonNull(target, "target"), null, ',', TargetKind.CLASSES,
+          null);
+    }
+
     /** The same, with another target column (name or index). */
     public Options withTarget(String target) {
       return new Options(Objects.requireNonNull(target, "target"), features, delimiter,
@@ -177,6 +192,7 @@ public final class CsvReader {
   private final int chunkFloats;
   private final List<HeapNeed> heapNeeds;
   private final ReadProgress progress;
+  private final ClassLabels classes;
 
   /** A reader with these options. */
   public CsvReader(Options options) {
@@ -194,6 +210,12 @@ public final class CsvReader {
 
   private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds,
       ReadProgress progress) {
+    this(options, chunkFloats, heapNeeds, progress, null);
+  }
+
+  private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds,
+      ReadProgress progress, ClassLabels classes) {
+    this.classes = classes;
     this.progress = Objects.requireNonNull(progress, "progress");
     this.options = Objects.requireNonNull(options, "options");
     if (chunkFloats <= 0) {
@@ -217,7 +239,7 @@ public final class CsvReader {
    * @see #read(Path)
    */
   public CsvReader withHeapNeeds(List<HeapNeed> needs) {
-    return new CsvReader(options, chunkFloats, needs, progress);
+    return new CsvReader(options, chunkFloats, needs, progress, classes);
   }
 
   /**
@@ -225,7 +247,18 @@ public final class CsvReader {
    * progress display; nothing by default).
    */
   public CsvReader withProgress(ReadProgress progress) {
-    return new CsvReader(options, chunkFloats, heapNeeds, progress);
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes);
+  }
+
+  /**
+   * The same reader, coding a {@link TargetKind#CLASSES} target by these classes (a model's)
+   * instead of the labels the file holds: every label must be one of them, and the file may
+   * hold any of them, one included (to evaluate a model on rows of some of its classes).
+   *
+   * @param classes the classes, or null for the file's own labels
+   */
+  public CsvReader withClasses(ClassLabels classes) {
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes);
   }
 
   /** The heap needs checked beyond the dataset's own (empty unless set). */
@@ -300,7 +333,7 @@ public final class CsvReader {
     // Binary target: the distinct labels seen (at most two), where each first appeared, and a
     // cache from spelling to label index.
     private final List<String> labels = new ArrayList<>(2);
-    private final long[] labelLine = new long[2];
+    private long[] labelLine = new long[2];
     private final Map<String, Integer> spellings = new HashMap<>();
 
     Parse(CsvRows csv, long expectedRows) {
@@ -328,6 +361,9 @@ public final class CsvReader {
         Arrays.fill(y, Double.NaN);
       } else if (options.targetKind() == TargetKind.BINARY) {
         binary = encodeLabels(y);
+      } else if (options.targetKind() == TargetKind.CLASSES) {
+        return Dataset.ofClasses(file, featureNames, header.get(targetColumn), rows.x(n), y,
+            encodeClasses(y));
       }
       String targetName = targetColumn < 0 ? null : header.get(targetColumn);
       return new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
@@ -495,13 +531,23 @@ public final class CsvReader {
       String key = labelKey(spelling);
       int index = labels.indexOf(key);
       if (index < 0) {
-        if (labels.size() == 2) {
+        if (labels.size() == 2 && options.targetKind() == TargetKind.BINARY) {
           throw new DataFormatException(file, tok.fieldLine(), c + 1, "target \""
               + header.get(targetColumn) + "\" has more than two labels: \"" + labels.get(0)
-              + "\", \"" + labels.get(1) + "\", " + CsvRows.shown(key));
+              + "\", \"" + labels.get(1) + "\", " + CsvRows.shown(key) + ": logistic regression"
+              + " fits two classes; fit every class with multinomial(), or one logistic model"
+              + " per class with oneVsRest()");
+        }
+        if (labels.size() == ClassLabels.MAX_CLASSES) {
+          throw new DataFormatException(file, tok.fieldLine(), c + 1, "target \""
+              + header.get(targetColumn) + "\" has more than " + ClassLabels.MAX_CLASSES
+              + " labels (" + CsvRows.shown(key) + " is one more): is it a class target?");
         }
         index = labels.size();
         labels.add(key);
+        if (index == labelLine.length) {
+          labelLine = Arrays.copyOf(labelLine, 2 * index);
+        }
         labelLine[index] = tok.fieldLine();
       }
       if (spellings.size() < 64) {
@@ -558,6 +604,39 @@ public final class CsvReader {
         Arrays.fill(y, 0.0);
       }
       return new BinaryLabels(negative, positive);
+    }
+
+    /** Turns label indices in y (order of appearance) into the classes' stable order. */
+    private ClassLabels encodeClasses(double[] y) {
+      ClassLabels known = classes;
+      if (known != null) {
+        for (int k = 0; k < labels.size(); k++) {
+          if (known.indexOf(labels.get(k)) < 0) {
+            throw new DataFormatException(file, labelLine[k], targetColumn + 1, "target \""
+                + header.get(targetColumn) + "\" has label " + CsvRows.shown(labels.get(k))
+                + ", which is not one of the classes " + known);
+          }
+        }
+      }
+      if (known == null && labels.size() < 2) {
+        String name = header.get(targetColumn);
+        if (labels.isEmpty()) {
+          throw new DataFormatException(file, 1, targetColumn + 1, "target \"" + name
+              + "\" has no rows: classification needs rows of at least two classes");
+        }
+        throw new DataFormatException(file, labelLine[0], targetColumn + 1, "target \"" + name
+            + "\" has only one label, \"" + labels.get(0) + "\": classification needs at least"
+            + " two classes");
+      }
+      ClassLabels classes = known != null ? known : ClassLabels.of(labels);
+      double[] code = new double[labels.size()];
+      for (int k = 0; k < code.length; k++) {
+        code[k] = classes.indexOf(labels.get(k));
+      }
+      for (int i = 0; i < y.length; i++) {
+        y[i] = code[(int) y[i]];
+      }
+      return classes;
     }
 
     private String labelList() {

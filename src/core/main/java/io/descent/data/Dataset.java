@@ -25,6 +25,7 @@ public final class Dataset {
   private final int rows;
   private final int features;
   private final BinaryLabels labels;
+  private final ClassLabels classes;
   private final double[] weights;
 
   /**
@@ -38,11 +39,29 @@ public final class Dataset {
    */
   public Dataset(String source, List<String> featureNames, String targetName, float[] x, double[] y,
       BinaryLabels labels) {
-    this(source, featureNames, targetName, x, y, labels, null);
+    this(source, featureNames, targetName, x, y, labels, null, null);
+  }
+
+  /**
+   * A dataset with a class target (multinomial regression): y holds class indices 0..C-1.
+   *
+   * @param classes the original labels behind the class indices, in their stable order
+   * @throws IllegalArgumentException when a target is not a class index of {@code classes}
+   */
+  public static Dataset ofClasses(String source, List<String> featureNames, String targetName,
+      float[] x, double[] y, ClassLabels classes) {
+    Objects.requireNonNull(classes, "classes");
+    for (int i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] < classes.size() && y[i] == Math.rint(y[i]))) {
+        throw new IllegalArgumentException(source + ": row " + (i + 1) + " has class " + y[i]
+            + ", not one of 0.." + (classes.size() - 1));
+      }
+    }
+    return new Dataset(source, featureNames, targetName, x, y, null, classes, null);
   }
 
   private Dataset(String source, List<String> featureNames, String targetName, float[] x,
-      double[] y, BinaryLabels labels, double[] weights) {
+      double[] y, BinaryLabels labels, ClassLabels classes, double[] weights) {
     this.source = Objects.requireNonNull(source, "source");
     this.featureNames = List.copyOf(featureNames);
     this.targetName = targetName;
@@ -51,6 +70,7 @@ public final class Dataset {
     this.rows = y.length;
     this.features = this.featureNames.size();
     this.labels = labels;
+    this.classes = classes;
     this.weights = weights;
     if ((long) rows * features != x.length) {
       throw new IllegalArgumentException("x must hold rows * features = " + rows + " * " + features
@@ -109,6 +129,108 @@ public final class Dataset {
   }
 
   /**
+   * A class-target dataset (multinomial regression) with integer class labels, any integers:
+   * the classes are the distinct labels in numeric order ({@link ClassLabels}).
+   */
+  public static Dataset ofClasses(double[][] x, int[] labels) {
+    String[] text = new String[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      text[i] = Integer.toString(labels[i]);
+    }
+    return ofClasses(x, text);
+  }
+
+  /**
+   * A class-target dataset (multinomial regression) with text labels: the classes are the
+   * distinct labels in their stable order ({@link ClassLabels}: numeric when all are numbers).
+   *
+   * @throws IllegalArgumentException for a null or blank label, or fewer than two classes
+   */
+  public static Dataset ofClasses(double[][] x, String[] labels) {
+    int d = width(x, labels.length);
+    java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] == null || labels[i].isBlank()) {
+        throw new IllegalArgumentException("label of row " + i + " is blank");
+      }
+      distinct.add(labels[i]);
+    }
+    ClassLabels classes = ClassLabels.of(List.copyOf(distinct));
+    double[] y = new double[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      y[i] = classes.indexOf(labels[i]);
+    }
+    return ofClasses(ARRAYS, defaultNames(d), "y", copy(x), y, classes);
+  }
+
+  /**
+   * The same rows with a class target: this dataset when it has {@link #classLabels()}, else
+   * its target's distinct values as classes in their stable order ({@link ClassLabels}): a
+   * binary target's two labels, or the numbers of a numeric one (written as integers when they
+   * are). The arrays of x are shared.
+   *
+   * @throws IllegalArgumentException when the data has no target or one class only
+   */
+  public Dataset asClasses() {
+    if (classes != null) {
+      return this;
+    }
+    if (targetName == null) {
+      throw new IllegalArgumentException(source + " has no target column");
+    }
+    String[] text = new String[rows];
+    java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < rows; i++) {
+      text[i] = labels != null ? labels.label((int) y[i]) : numberLabel(y[i]);
+      distinct.add(text[i]);
+    }
+    if (distinct.size() < 2) {
+      throw new IllegalArgumentException(source + ": every row of target \"" + targetName
+          + "\" is " + distinct.iterator().next() + ": classification needs at least two"
+          + " classes");
+    }
+    ClassLabels c = ClassLabels.of(List.copyOf(distinct));
+    double[] coded = new double[rows];
+    for (int i = 0; i < rows; i++) {
+      coded[i] = c.indexOf(text[i]);
+    }
+    return new Dataset(source, featureNames, targetName, x, coded, null, c, weights);
+  }
+
+  /**
+   * The same rows with the class target coded by {@code target}'s classes (a training set's,
+   * for its validation or test rows): a label this data has and {@code target} lacks is an
+   * error. The arrays of x are shared.
+   *
+   * @throws IllegalArgumentException naming the first label that is not one of the classes
+   */
+  public Dataset withClassLabels(ClassLabels target) {
+    Dataset own = asClasses();
+    if (own.classes.equals(target)) {
+      return own;
+    }
+    double[] code = new double[own.classes.size()];
+    for (int k = 0; k < code.length; k++) {
+      code[k] = target.indexOf(own.classes.label(k));
+    }
+    double[] coded = new double[rows];
+    for (int i = 0; i < rows; i++) {
+      coded[i] = code[(int) own.y[i]];
+      if (coded[i] < 0) {
+        throw new IllegalArgumentException(source + ": row " + (i + 1) + " has class \""
+            + own.classes.label((int) own.y[i]) + "\", which is not one of " + target);
+      }
+    }
+    return new Dataset(source, featureNames, targetName, x, coded, null, target, weights);
+  }
+
+  private static String numberLabel(double v) {
+    double w = v + 0.0;
+    return w == Math.rint(w) && Math.abs(w) < 1e15 ? Long.toString((long) w)
+        : Double.toString(w);
+  }
+
+  /**
    * A dataset over a row-major float32 array, {@code rows} rows of {@code x.length / rows}
    * features, <b>not copied</b>: the caller must not change {@code x} while the dataset is in
    * use. Its values are checked (NaN and infinities named by row and column).
@@ -147,7 +269,7 @@ public final class Dataset {
     if (names.stream().distinct().count() != names.size()) {
       throw new IllegalArgumentException("feature names must be distinct, got " + names);
     }
-    return new Dataset(source, names, targetName, x, y, labels, weights);
+    return new Dataset(source, names, targetName, x, y, labels, classes, weights);
   }
 
   /**
@@ -177,7 +299,7 @@ public final class Dataset {
         throw new IllegalArgumentException("every row's weight is 0");
       }
     }
-    return new Dataset(source, featureNames, targetName, x, y, labels, weights);
+    return new Dataset(source, featureNames, targetName, x, y, labels, classes, weights);
   }
 
   private static List<String> defaultNames(int d) {
@@ -337,6 +459,11 @@ public final class Dataset {
     return Optional.ofNullable(labels);
   }
 
+  /** For a class target (multinomial regression), the original labels behind 0..C-1. */
+  public Optional<ClassLabels> classLabels() {
+    return Optional.ofNullable(classes);
+  }
+
   /** A copy holding only the given rows, in the given order. */
   public Dataset rows(int[] indices) {
     float[] sx = new float[Math.multiplyExact(indices.length, features)];
@@ -353,7 +480,7 @@ public final class Dataset {
         sw[k] = weights[i];
       }
     }
-    return new Dataset(source, featureNames, targetName, sx, sy, labels, sw);
+    return new Dataset(source, featureNames, targetName, sx, sy, labels, classes, sw);
   }
 
   @Override

@@ -5,7 +5,9 @@
  * {@link io.descent.data.Dataset}, streaming, and reports every problem in the input as a {@link
  * io.descent.data.DataFormatException} whose message is {@code FILE:LINE:COLUMN: what is wrong}.
  * It reads through {@link io.descent.data.CsvRows}, which also serves the rows one at a time, for
- * work that keeps none (predictions in constant memory).
+ * work that keeps none (predictions in constant memory). A classification target's original
+ * labels are {@link io.descent.data.BinaryLabels} (two classes, 0 and 1) or {@link
+ * io.descent.data.ClassLabels} (two or more, coded 0..C-1 in a stable order).
  * {@link io.descent.data.Standardization} centres and scales features; {@link
  * io.descent.data.Split} divides rows into training and held-out sets, seeded or from index
  * files; {@link io.descent.data.Shuffle} gives the seeded row order of each epoch.

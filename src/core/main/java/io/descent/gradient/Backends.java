@@ -93,6 +93,10 @@ public final class Backends {
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Columns columns, OpenClOptions openCl) {
     columns.check(data);
+    if (kind == BackendKind.OPENCL && columns.loss().coupled()) {
+      throw new BackendUnavailableException(kind.label() + " does not fit "
+          + columns.loss().label() + " models yet (the reference backend does)");
+    }
     if (kind == BackendKind.OPENCL && (!columns.isSingle() || data.weights() != null)) {
       throw new BackendUnavailableException(kind.label() + " evaluates one unweighted column"
           + " only; " + columns + (data.weights() != null ? " with row weights" : "")

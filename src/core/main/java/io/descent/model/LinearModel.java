@@ -1,9 +1,11 @@
 package io.descent.model;
 
 import io.descent.data.BinaryLabels;
+import io.descent.data.ClassLabels;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
+import io.descent.loss.Softmax;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -29,44 +31,68 @@ import java.util.Set;
  *
  * <p>A logistic model predicts {@code P(y = 1) = sigmoid(m)} and classifies a row as 1 when
  * {@code m > 0} (probability above 0.5; a margin of exactly 0 gives class 0, as in scikit-learn).
+ *
+ * <p>A <b>multinomial</b> model ({@link #multinomial}) has one margin per class,
+ * {@code m_k = b_k + w_k . z}, C intercepts and a C x d weight matrix: {@code theta} holds the
+ * classes' {@code (b_k, w_k)} one after the other (column-major, as {@link
+ * io.descent.gradient.BatchedEvaluation} lays them out). It predicts {@code P(y = k) =
+ * softmax(m)_k} ({@link #predictProbabilities(Dataset)}) and the class with the largest margin
+ * (the first on ties). Since adding the same number to every class's margin changes nothing,
+ * its parameters are kept centered over the classes ({@code sum_k b_k = 0} and
+ * {@code sum_k w_kj = 0}, which the L2-penalized optimum satisfies anyway), as
+ * {@code datasets/reference.json} reports them; the original-space parameters are then centered
+ * too. The single-column accessors ({@link #intercept()}, {@link #coef()}, {@link #margin}) are
+ * for linear and logistic models; a multinomial one has {@link #intercepts()} and {@link
+ * #coefficients()}.
  */
 public final class LinearModel {
   private final Loss loss;
   private final List<String> featureNames;
   private final String targetName;
   private final BinaryLabels labels;
+  /** A multinomial model's classes; null otherwise. */
+  private final ClassLabels classes;
   private final Standardization standardization;
   private final double[] theta;
   private final double[] mean;
   private final double[] scale;
-  private final double intercept;
-  private final double[] coef;
+  /** The original-space intercept of each column (one unless multinomial). */
+  private final double[] intercepts;
+  /** The original-space weights, column after column. */
+  private final double[] coefs;
 
   private LinearModel(Loss loss, List<String> featureNames, String targetName, BinaryLabels labels,
-      Standardization standardization, double[] theta) {
+      ClassLabels classes, Standardization standardization, double[] theta) {
     this.loss = loss;
     this.featureNames = featureNames;
     this.targetName = targetName;
     this.labels = labels;
+    this.classes = classes;
     this.standardization = standardization;
     this.theta = theta;
     this.mean = standardization.mean();
     this.scale = standardization.scale();
     int d = featureNames.size();
-    this.coef = new double[d];
-    CompensatedSum b = new CompensatedSum();
-    b.add(theta[0]);
-    for (int j = 0; j < d; j++) {
-      coef[j] = theta[j + 1] / scale[j];
-      b.add(-(theta[j + 1] * mean[j] / scale[j]));
-      if (!Double.isFinite(coef[j])) {
-        throw new IllegalArgumentException("weight of feature \"" + featureNames.get(j)
-            + "\" overflows on the original scale: " + theta[j + 1] + " / " + scale[j]);
+    int columns = theta.length / (d + 1);
+    this.coefs = new double[columns * d];
+    this.intercepts = new double[columns];
+    for (int k = 0; k < columns; k++) {
+      int o = k * (d + 1);
+      CompensatedSum b = new CompensatedSum();
+      b.add(theta[o]);
+      for (int j = 0; j < d; j++) {
+        double c = theta[o + 1 + j] / scale[j];
+        coefs[k * d + j] = c;
+        b.add(-(theta[o + 1 + j] * mean[j] / scale[j]));
+        if (!Double.isFinite(c)) {
+          throw new IllegalArgumentException("weight of feature \"" + featureNames.get(j)
+              + "\" overflows on the original scale: " + theta[o + 1 + j] + " / " + scale[j]);
+        }
       }
-    }
-    this.intercept = b.value();
-    if (!Double.isFinite(intercept)) {
-      throw new IllegalArgumentException("the intercept overflows on the original scale");
+      intercepts[k] = b.value();
+      if (!Double.isFinite(intercepts[k])) {
+        throw new IllegalArgumentException("the intercept overflows on the original scale");
+      }
     }
   }
 
@@ -87,6 +113,79 @@ public final class LinearModel {
   public static LinearModel of(Loss loss, List<String> featureNames, String targetName,
       BinaryLabels labels, Standardization standardization, double[] theta) {
     Objects.requireNonNull(loss, "loss");
+    if (loss.coupled()) {
+      throw new IllegalArgumentException("a multinomial model is made by multinomial(...)");
+    }
+    List<String> names = checkedNames(featureNames, targetName, standardization);
+    int d = names.size();
+    if (theta.length != d + 1) {
+      throw new IllegalArgumentException("theta must have features + 1 = " + (d + 1)
+          + " entries, got " + theta.length);
+    }
+    checkFinite(theta);
+    if (labels != null && loss != Loss.LOGISTIC) {
+      throw new IllegalArgumentException("labels are only for a logistic model, this one is "
+          + loss.label());
+    }
+    return new LinearModel(loss, names, targetName, labels, null, standardization,
+        theta.clone());
+  }
+
+  /**
+   * A multinomial (softmax) model from the parameters an optimizer produced, centered over the
+   * classes (which changes no prediction).
+   *
+   * @param featureNames one distinct name per feature, in column order
+   * @param targetName the target column's name
+   * @param classes the classes' labels, C >= 2, in the order of the columns
+   * @param standardization the centring and scaling the parameters apply to
+   * @param theta {@code (d + 1) x C} entries, class k's {@code (b_k, w_k)} at {@code k (d + 1)},
+   *     in standardized space, all finite; copied
+   * @throws IllegalArgumentException if the sizes disagree, a name repeats, or a parameter is
+   *     not finite
+   */
+  public static LinearModel multinomial(List<String> featureNames, String targetName,
+      ClassLabels classes, Standardization standardization, double[] theta) {
+    return multinomial(featureNames, targetName, classes, standardization, theta, true);
+  }
+
+  /** As above; {@code center} false keeps theta as it is (a model file's, centered already). */
+  static LinearModel multinomial(List<String> featureNames, String targetName,
+      ClassLabels classes, Standardization standardization, double[] theta, boolean center) {
+    Objects.requireNonNull(classes, "classes");
+    List<String> names = checkedNames(featureNames, targetName, standardization);
+    int p = names.size() + 1;
+    int c = classes.size();
+    if (theta.length != p * c) {
+      throw new IllegalArgumentException("theta must have (features + 1) x classes = " + p
+          + " x " + c + " entries, got " + theta.length);
+    }
+    checkFinite(theta);
+    double[] centered = theta.clone();
+    for (int j = 0; j < p && center; j++) {
+      double m = 0;
+      for (int k = 0; k < c; k++) {
+        m += theta[k * p + j];
+      }
+      m /= c;
+      for (int k = 0; k < c; k++) {
+        centered[k * p + j] = theta[k * p + j] - m;
+      }
+    }
+    return new LinearModel(Loss.MULTINOMIAL, names, targetName, null, classes, standardization,
+        centered);
+  }
+
+  private static void checkFinite(double[] theta) {
+    for (int j = 0; j < theta.length; j++) {
+      if (!Double.isFinite(theta[j])) {
+        throw new IllegalArgumentException("theta[" + j + "] must be finite, got " + theta[j]);
+      }
+    }
+  }
+
+  private static List<String> checkedNames(List<String> featureNames, String targetName,
+      Standardization standardization) {
     Objects.requireNonNull(targetName, "targetName");
     Objects.requireNonNull(standardization, "standardization");
     List<String> names = List.copyOf(featureNames);
@@ -101,23 +200,13 @@ public final class LinearModel {
       throw new IllegalArgumentException("standardization has " + standardization.features()
           + " features, the model has " + d);
     }
-    if (theta.length != d + 1) {
-      throw new IllegalArgumentException("theta must have features + 1 = " + (d + 1)
-          + " entries, got " + theta.length);
-    }
-    for (int j = 0; j < theta.length; j++) {
-      if (!Double.isFinite(theta[j])) {
-        throw new IllegalArgumentException("theta[" + j + "] must be finite, got " + theta[j]);
-      }
-    }
-    if (labels != null && loss != Loss.LOGISTIC) {
-      throw new IllegalArgumentException("labels are only for a logistic model, this one is "
-          + loss.label());
-    }
-    return new LinearModel(loss, names, targetName, labels, standardization, theta.clone());
+    return names;
   }
 
-  /** The loss the model was fitted with: LINEAR for regression, LOGISTIC for classification. */
+  /**
+   * The loss the model was fitted with: LINEAR for regression, LOGISTIC for two classes,
+   * MULTINOMIAL for two or more.
+   */
   public Loss loss() {
     return loss;
   }
@@ -142,34 +231,203 @@ public final class LinearModel {
     return Optional.ofNullable(labels);
   }
 
+  /** For a multinomial model, its classes' labels in the order of its columns. */
+  public Optional<ClassLabels> classes() {
+    return Optional.ofNullable(classes);
+  }
+
+  /** The number of classes: C for a multinomial model, 2 for a logistic one, 0 for linear. */
+  public int classCount() {
+    return classes != null ? classes.size() : loss == Loss.LOGISTIC ? 2 : 0;
+  }
+
   /** The standardization the standardized-space parameters apply to. */
   public Standardization standardization() {
     return standardization;
   }
 
-  /** A copy of {@code theta = (b, w_1, ..., w_d)} in standardized space. */
+  /**
+   * A copy of {@code theta = (b, w_1, ..., w_d)} in standardized space; for a multinomial model
+   * the classes' {@code (b_k, w_k)} one after the other.
+   */
   public double[] theta() {
     return theta.clone();
   }
 
-  /** The intercept b in standardized space ({@code theta[0]}). */
+  /**
+   * The intercept b in standardized space ({@code theta[0]}).
+   *
+   * @throws IllegalStateException for a multinomial model: see {@link
+   *     #standardizedIntercepts()}
+   */
   public double standardizedIntercept() {
+    requireSingle();
     return theta[0];
   }
 
-  /** A copy of the weights w in standardized space ({@code theta[1..d]}). */
+  /**
+   * A copy of the weights w in standardized space ({@code theta[1..d]}).
+   *
+   * @throws IllegalStateException for a multinomial model: see {@link
+   *     #standardizedCoefficients()}
+   */
   public double[] standardizedCoef() {
+    requireSingle();
     return Arrays.copyOfRange(theta, 1, theta.length);
   }
 
-  /** The intercept on the original features, {@code b - sum_j w_j mean_j / scale_j}. */
+  /**
+   * The intercept on the original features, {@code b - sum_j w_j mean_j / scale_j}.
+   *
+   * @throws IllegalStateException for a multinomial model: see {@link #intercepts()}
+   */
   public double intercept() {
-    return intercept;
+    requireSingle();
+    return intercepts[0];
   }
 
-  /** A copy of the weights on the original features, {@code w_j / scale_j}. */
+  /**
+   * A copy of the weights on the original features, {@code w_j / scale_j}.
+   *
+   * @throws IllegalStateException for a multinomial model: see {@link #coefficients()}
+   */
   public double[] coef() {
-    return coef.clone();
+    requireSingle();
+    return coefs.clone();
+  }
+
+  /** Every column's intercept on the original features (one per class; one for linear). */
+  public double[] intercepts() {
+    return intercepts.clone();
+  }
+
+  /** Every column's weights on the original features: a C x d matrix for a multinomial model. */
+  public double[][] coefficients() {
+    int d = features();
+    double[][] w = new double[intercepts.length][];
+    for (int k = 0; k < w.length; k++) {
+      w[k] = Arrays.copyOfRange(coefs, k * d, (k + 1) * d);
+    }
+    return w;
+  }
+
+  /** Every column's intercept in standardized space ({@code b_k}). */
+  public double[] standardizedIntercepts() {
+    int p = features() + 1;
+    double[] b = new double[intercepts.length];
+    for (int k = 0; k < b.length; k++) {
+      b[k] = theta[k * p];
+    }
+    return b;
+  }
+
+  /** Every column's weights in standardized space: a C x d matrix for a multinomial model. */
+  public double[][] standardizedCoefficients() {
+    int p = features() + 1;
+    double[][] w = new double[intercepts.length][];
+    for (int k = 0; k < w.length; k++) {
+      w[k] = Arrays.copyOfRange(theta, k * p + 1, (k + 1) * p);
+    }
+    return w;
+  }
+
+  /**
+   * Every class's margin {@code b_k + w_k . z} for every row of a dataset, row-major
+   * ({@code m[i * C + k]}), for a multinomial model; for the others, {@link #margins(Dataset)}.
+   *
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   */
+  public double[] classMargins(Dataset data) {
+    checkCompatible(data);
+    int n = data.rows();
+    int d = features();
+    int c = intercepts.length;
+    float[] x = data.x();
+    double[] m = new double[n * c];
+    double[] z = new double[d];
+    for (int i = 0; i < n; i++) {
+      classMargins(x, i * d, z, m, i * c);
+    }
+    return m;
+  }
+
+  /** The margins of the row at {@code x[offset ..)} into {@code m[at ..)}, via {@code z}. */
+  private void classMargins(float[] x, int offset, double[] z, double[] m, int at) {
+    int d = z.length;
+    int p = d + 1;
+    for (int j = 0; j < d; j++) {
+      z[j] = (x[offset + j] - mean[j]) / scale[j];
+    }
+    for (int k = 0; k < intercepts.length; k++) {
+      double s = theta[k * p];
+      for (int j = 0; j < d; j++) {
+        s += theta[k * p + 1 + j] * z[j];
+      }
+      m[at + k] = s;
+    }
+  }
+
+  /**
+   * Every class's margin for one row of original float32 features (a multinomial model's C;
+   * one for the others).
+   *
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   */
+  public double[] classMargins(float[] row) {
+    checkRow(row.length);
+    double[] m = new double[intercepts.length];
+    classMargins(row, 0, new double[row.length], m, 0);
+    return m;
+  }
+
+  /**
+   * The probability of every class for every row, {@code p[i][k] = softmax(m_i)_k}, for a
+   * multinomial model; for a logistic one the two classes' (1 - P(y = 1), P(y = 1)).
+   *
+   * @throws IllegalStateException if the model is linear
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   */
+  public double[][] predictProbabilities(Dataset data) {
+    if (loss == Loss.LOGISTIC) {
+      double[] p1 = predictProbability(data);
+      double[][] p = new double[p1.length][];
+      for (int i = 0; i < p1.length; i++) {
+        p[i] = new double[] {1 - p1[i], p1[i]};
+      }
+      return p;
+    }
+    requireMultinomial();
+    int c = intercepts.length;
+    double[] m = classMargins(data);
+    double[][] p = new double[data.rows()][c];
+    for (int i = 0; i < p.length; i++) {
+      Softmax.probabilities(m, i * c, c, p[i], 0);
+    }
+    return p;
+  }
+
+  /**
+   * The probability of every class for one row of original features (multinomial models).
+   *
+   * @throws IllegalStateException if the model is not multinomial
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   */
+  public double[] predictProbabilities(double[] row) {
+    requireMultinomial();
+    checkRow(row.length);
+    double[] m = new double[intercepts.length];
+    int d = row.length;
+    int p = d + 1;
+    for (int k = 0; k < m.length; k++) {
+      double s = theta[k * p];
+      for (int j = 0; j < d; j++) {
+        s += theta[k * p + 1 + j] * ((row[j] - mean[j]) / scale[j]);
+      }
+      m[k] = s;
+    }
+    double[] prob = new double[m.length];
+    Softmax.probabilities(m, 0, m.length, prob, 0);
+    return prob;
   }
 
   /**
@@ -178,6 +436,7 @@ public final class LinearModel {
    * @throws IllegalArgumentException if the row does not have {@link #features()} values
    */
   public double margin(float[] row) {
+    requireSingle();
     checkRow(row.length);
     double m = theta[0];
     for (int j = 0; j < row.length; j++) {
@@ -193,6 +452,7 @@ public final class LinearModel {
    * @throws IllegalArgumentException if the row does not have {@link #features()} values
    */
   public double margin(double[] row) {
+    requireSingle();
     checkRow(row.length);
     double m = theta[0];
     for (int j = 0; j < row.length; j++) {
@@ -207,6 +467,7 @@ public final class LinearModel {
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
    */
   public double[] margins(Dataset data) {
+    requireSingle();
     checkCompatible(data);
     int n = data.rows();
     int d = features();
@@ -238,6 +499,14 @@ public final class LinearModel {
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
    */
   public double[] predict(Dataset data) {
+    if (classes != null) {
+      int[] cls = classify(data);
+      double[] out = new double[cls.length];
+      for (int i = 0; i < cls.length; i++) {
+        out[i] = cls[i];
+      }
+      return out;
+    }
     return predictions(margins(data));
   }
 
@@ -260,6 +529,10 @@ public final class LinearModel {
    * @throws IllegalArgumentException if the row does not have {@link #features()} values
    */
   public double predict(double[] row) {
+    if (classes != null) {
+      double[] p = predictProbabilities(row);
+      return Softmax.argmax(p, 0, p.length);
+    }
     double m = margin(row);
     return loss == Loss.LOGISTIC ? classOf(m) : m;
   }
@@ -325,6 +598,15 @@ public final class LinearModel {
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
    */
   public int[] classify(Dataset data) {
+    if (classes != null) {
+      int c = intercepts.length;
+      double[] m = classMargins(data);
+      int[] cls = new int[data.rows()];
+      for (int i = 0; i < cls.length; i++) {
+        cls[i] = Softmax.argmax(m, i * c, c);
+      }
+      return cls;
+    }
     requireLogistic();
     double[] m = margins(data);
     int[] cls = new int[m.length];
@@ -346,6 +628,13 @@ public final class LinearModel {
    * @throws IllegalStateException if the model is linear
    */
   public String label(int cls) {
+    if (classes != null) {
+      if (cls < 0 || cls >= classes.size()) {
+        throw new IllegalArgumentException("class must be in 0.." + (classes.size() - 1)
+            + ", got " + cls);
+      }
+      return classes.label(cls);
+    }
     requireLogistic();
     if (cls != 0 && cls != 1) {
       throw new IllegalArgumentException("class must be 0 or 1, got " + cls);
@@ -379,7 +668,26 @@ public final class LinearModel {
     }
   }
 
+  private void requireSingle() {
+    if (classes != null) {
+      throw new IllegalStateException("a multinomial model has one intercept, weight vector and"
+          + " margin per class: use intercepts(), coefficients(), classMargins(...) and"
+          + " predictProbabilities(...)");
+    }
+  }
+
+  private void requireMultinomial() {
+    if (classes == null) {
+      throw new IllegalStateException("this needs a multinomial model, this one is "
+          + loss.label());
+    }
+  }
+
   private void requireLogistic() {
+    if (classes != null) {
+      throw new IllegalStateException("a multinomial model has a probability per class: use"
+          + " predictProbabilities(...)");
+    }
     if (loss != Loss.LOGISTIC) {
       throw new IllegalStateException("classes need a logistic model, this one is "
           + loss.label());
@@ -391,13 +699,14 @@ public final class LinearModel {
   public boolean equals(Object o) {
     return o instanceof LinearModel m && loss == m.loss && featureNames.equals(m.featureNames)
         && targetName.equals(m.targetName) && Objects.equals(labels, m.labels)
+        && Objects.equals(classes, m.classes)
         && standardization.equals(m.standardization) && Arrays.equals(theta, m.theta);
   }
 
   /** Consistent with {@link #equals}. */
   @Override
   public int hashCode() {
-    return Objects.hash(loss, featureNames, targetName, labels, standardization,
+    return Objects.hash(loss, featureNames, targetName, labels, classes, standardization,
         Arrays.hashCode(theta));
   }
 
@@ -405,6 +714,7 @@ public final class LinearModel {
   @Override
   public String toString() {
     return "LinearModel[" + loss.label() + ", " + features() + " features, target " + targetName
-        + (labels != null ? " (" + labels.negative() + "/" + labels.positive() + ")" : "") + "]";
+        + (labels != null ? " (" + labels.negative() + "/" + labels.positive() + ")" : "")
+        + (classes != null ? " " + classes : "") + "]";
   }
 }

@@ -1,8 +1,10 @@
 package io.descent.model;
 
 import io.descent.data.BinaryLabels;
+import io.descent.data.ClassLabels;
 import io.descent.data.Dataset;
 import io.descent.loss.Loss;
+import io.descent.loss.Softmax;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -50,6 +52,9 @@ public final class Metrics {
     if (model.loss() == Loss.LINEAR) {
       return regression(data.y(), model.predict(data));
     }
+    if (model.loss().coupled()) {
+      return multiclass(model, data);
+    }
     Optional<BinaryLabels> ml = model.labels();
     Optional<BinaryLabels> dl = data.labels();
     if (ml.isPresent() && dl.isPresent() && !ml.get().equals(dl.get())) {
@@ -58,6 +63,40 @@ public final class Metrics {
           + ml.get().negative() + " = 0, " + ml.get().positive() + " = 1");
     }
     return classification(data.y(), model.margins(data), threshold);
+  }
+
+  /**
+   * The multiclass log loss, accuracy and confusion matrix of a multinomial model on a dataset
+   * whose class target is coded by the model's classes ({@link Dataset#withClassLabels}).
+   *
+   * @throws IllegalArgumentException if the dataset has a label that is not one of the model's
+   *     classes, its features differ from the model's, or it has no rows
+   */
+  public static MulticlassMetrics multiclass(LinearModel model, Dataset data) {
+    ClassLabels classes = model.classes().orElseThrow(() -> new IllegalArgumentException(
+        "multiclass metrics need a multinomial model, this one is " + model.loss().label()));
+    Dataset coded = data.withClassLabels(classes);
+    int n = coded.rows();
+    if (n == 0) {
+      throw new IllegalArgumentException("no rows to evaluate");
+    }
+    int c = classes.size();
+    double[] m = model.classMargins(coded);
+    double[] y = coded.y();
+    long[][] counts = new long[c][c];
+    CompensatedSum loss = new CompensatedSum();
+    int correct = 0;
+    for (int i = 0; i < n; i++) {
+      int t = (int) y[i];
+      loss.add(Softmax.loss(m, i * c, c, t));
+      int p = Softmax.argmax(m, i * c, c);
+      counts[t][p]++;
+      if (p == t) {
+        correct++;
+      }
+    }
+    return new MulticlassMetrics(n, loss.value() / n, (double) correct / n,
+        new MulticlassConfusion(counts));
   }
 
   /**

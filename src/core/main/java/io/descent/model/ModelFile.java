@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.data.BinaryLabels;
+import io.descent.data.ClassLabels;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
 import java.io.IOException;
@@ -82,6 +83,29 @@ import java.util.Objects;
  * <p>Unknown fields are ignored (but covered by the checksum), so version 2 can gain optional
  * fields without breaking older readers.
  *
+ * <p><b>Multinomial models</b> are written as version {@value #MULTINOMIAL_FORMAT_VERSION} (so
+ * that a Descent that reads only version 2 refuses them by their version); linear and logistic
+ * models are still written as version 2, and this build reads both. Their {@code labels} is null
+ * and {@code classes} lists the C class labels in class order (numeric order when all are
+ * numbers, else text order: see {@link ClassLabels}); {@code intercept} and
+ * {@code standardizedIntercept} are arrays of C numbers and {@code coef} and
+ * {@code standardizedCoef} C arrays of d numbers (one row per class), centered over the classes:
+ *
+ * <pre>{@code
+ * {
+ *   "format": "descent-model",
+ *   "formatVersion": 3,
+ *   "loss": "multinomial",
+ *   "target": "species",
+ *   "labels": null,
+ *   "classes": ["setosa", "versicolor", "virginica"],
+ *   "features": [...], "standardization": {...},
+ *   "intercept": [0.52, 2.5, -3.0], "coef": [[...], [...], [...]],
+ *   "standardizedIntercept": [...], "standardizedCoef": [[...], [...], [...]],
+ *   ...
+ * }
+ * }</pre>
+ *
  * @param model the fitted model
  * @param training how it was trained, or null when it was not produced by training
  */
@@ -94,6 +118,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
    * 1 files are refused, since without a checksum an edit to them cannot be detected.
    */
   public static final int FORMAT_VERSION = 2;
+
+  /**
+   * The version of the files of multinomial models, the newest this build reads: version 3
+   * added the multinomial loss, its {@code classes} and its per-class parameters.
+   */
+  public static final int MULTINOMIAL_FORMAT_VERSION = 3;
 
   /** The name of the field that holds the checksum. */
   static final String CHECKSUM = "checksum";
@@ -138,10 +168,15 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   private ObjectNode toTree() {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
-    root.put("formatVersion", FORMAT_VERSION);
+    boolean multinomial = model.loss().coupled();
+    root.put("formatVersion", multinomial ? MULTINOMIAL_FORMAT_VERSION : FORMAT_VERSION);
     root.put("loss", model.loss().label());
     root.put("target", model.targetName());
-    if (model.loss() == Loss.LOGISTIC) {
+    if (multinomial) {
+      root.putNull("labels");
+      ArrayNode classes = root.putArray("classes");
+      model.classes().orElseThrow().labels().forEach(classes::add);
+    } else if (model.loss() == Loss.LOGISTIC) {
       // Without labels a logistic model predicts classes "0" and "1": the file says so, so that a
       // reader can require labels of every logistic model.
       BinaryLabels l = model.labels().orElse(BinaryLabels.zeroOne());
@@ -156,10 +191,17 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     ObjectNode standardization = root.putObject("standardization");
     putArray(standardization, "mean", model.standardization().mean());
     putArray(standardization, "scale", model.standardization().scale());
-    root.put("intercept", model.intercept());
-    putArray(root, "coef", model.coef());
-    root.put("standardizedIntercept", model.standardizedIntercept());
-    putArray(root, "standardizedCoef", model.standardizedCoef());
+    if (multinomial) {
+      putArray(root, "intercept", model.intercepts());
+      putMatrix(root, "coef", model.coefficients());
+      putArray(root, "standardizedIntercept", model.standardizedIntercepts());
+      putMatrix(root, "standardizedCoef", model.standardizedCoefficients());
+    } else {
+      root.put("intercept", model.intercept());
+      putArray(root, "coef", model.coef());
+      root.put("standardizedIntercept", model.standardizedIntercept());
+      putArray(root, "standardizedCoef", model.standardizedCoef());
+    }
     if (training == null) {
       root.putNull("training");
     } else {
@@ -212,6 +254,16 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     ArrayNode array = node.putArray(name);
     for (double v : values) {
       array.add(v);
+    }
+  }
+
+  private static void putMatrix(ObjectNode node, String name, double[][] rows) {
+    ArrayNode matrix = node.putArray(name);
+    for (double[] row : rows) {
+      ArrayNode r = matrix.addArray();
+      for (double v : row) {
+        r.add(v);
+      }
     }
   }
 
@@ -320,20 +372,30 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
         throw fail("field \"formatVersion\" must be an integer, got " + describe(versionNode));
       }
       BigInteger version = versionNode.bigIntegerValue();
-      if (version.compareTo(BigInteger.valueOf(FORMAT_VERSION)) > 0) {
+      if (version.compareTo(BigInteger.valueOf(MULTINOMIAL_FORMAT_VERSION)) > 0) {
         throw new ModelFormatException("model file " + source + " has format version " + version
-            + "; this Descent reads version " + FORMAT_VERSION);
+            + "; this Descent reads versions " + FORMAT_VERSION + " and "
+            + MULTINOMIAL_FORMAT_VERSION);
       }
       if (version.equals(BigInteger.ONE)) {
         throw new ModelFormatException("model file " + source + " has format version 1, which"
-            + " has no checksum, so an edit to it cannot be detected; this Descent reads version "
-            + FORMAT_VERSION + ": train the model again");
+            + " has no checksum, so an edit to it cannot be detected; this Descent reads versions "
+            + FORMAT_VERSION + " and " + MULTINOMIAL_FORMAT_VERSION + ": train the model again");
       }
       if (version.compareTo(BigInteger.valueOf(FORMAT_VERSION)) < 0) {
-        throw fail("field \"formatVersion\" is " + version + ", expected " + FORMAT_VERSION);
+        throw fail("field \"formatVersion\" is " + version + ", expected " + FORMAT_VERSION
+            + " or " + MULTINOMIAL_FORMAT_VERSION);
       }
       checkChecksum(root);
       Loss loss = loss(text(root, "loss", "loss"));
+      if (loss.coupled() != (version.intValue() == MULTINOMIAL_FORMAT_VERSION)) {
+        throw fail(loss.coupled() ? "a multinomial model needs format version "
+            + MULTINOMIAL_FORMAT_VERSION + ", got " + version : "field \"formatVersion\" is "
+            + version + " but a " + loss.label() + " model is version " + FORMAT_VERSION);
+      }
+      if (loss.coupled()) {
+        return readMultinomial(root);
+      }
       String target = columnName(text(root, "target", "target"), "target");
       BinaryLabels labels = labels(root, loss);
       List<String> features = strings(root, "features");
@@ -368,6 +430,133 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
         training = training(object(root, "training", "training"));
       }
       return new ModelFile(model, training);
+    }
+
+    /** The fields of a multinomial model (version 3), after the checksum and the loss. */
+    private ModelFile readMultinomial(JsonNode root) {
+      String target = columnName(text(root, "target", "target"), "target");
+      JsonNode labelsNode = root.get("labels");
+      if (labelsNode != null && !labelsNode.isNull()) {
+        throw fail("field \"labels\" must be null for a multinomial model (its labels are"
+            + " \"classes\")");
+      }
+      ClassLabels classes;
+      try {
+        classes = new ClassLabels(strings(root, "classes"));
+      } catch (IllegalArgumentException e) {
+        throw fail("field \"classes\": " + e.getMessage());
+      }
+      int c = classes.size();
+      List<String> features = strings(root, "features");
+      for (int j = 0; j < features.size(); j++) {
+        columnName(features.get(j), "features[" + j + "]");
+      }
+      int d = features.size();
+      JsonNode std = object(root, "standardization", "standardization");
+      double[] mean = numbers(std, "mean", "standardization.mean", d);
+      double[] scale = numbers(std, "scale", "standardization.scale", d);
+      for (int j = 0; j < d; j++) {
+        if (!(scale[j] > 0)) {
+          throw fail("field \"standardization.scale[" + j + "]\" must be > 0, got " + scale[j]);
+        }
+      }
+      double[] b = perClass(root, "standardizedIntercept", c);
+      double[] intercept = perClass(root, "intercept", c);
+      double[] theta = new double[(d + 1) * c];
+      double[][] coef = new double[c][];
+      JsonNode w = perClassArray(root, "standardizedCoef", c);
+      JsonNode raw = perClassArray(root, "coef", c);
+      for (int k = 0; k < c; k++) {
+        theta[k * (d + 1)] = b[k];
+        System.arraycopy(numbers(w, k, "standardizedCoef[" + k + "]", d), 0, theta,
+            k * (d + 1) + 1, d);
+        coef[k] = numbers(raw, k, "coef[" + k + "]", d);
+      }
+      LinearModel model;
+      try {
+        model = LinearModel.multinomial(features, target, classes,
+            new Standardization(mean, scale), theta, false);
+      } catch (IllegalArgumentException e) {
+        throw fail(e.getMessage());
+      }
+      for (int j = 0; j <= d; j++) {
+        double sum = 0;
+        double size = 0;
+        for (int k = 0; k < c; k++) {
+          sum += theta[k * (d + 1) + j];
+          size += Math.abs(theta[k * (d + 1) + j]);
+        }
+        if (Math.abs(sum) > CONSISTENCY_TOLERANCE * size) {
+          throw fail("fields \"standardizedIntercept\" and \"standardizedCoef\" must be"
+              + " centered over the classes: " + (j == 0 ? "the intercepts" : "the weights of"
+              + " feature \"" + features.get(j - 1) + "\"") + " sum to " + sum + ", not 0");
+        }
+      }
+      double[] impliedB = model.intercepts();
+      double[][] implied = model.coefficients();
+      for (int k = 0; k < c; k++) {
+        double size = Math.abs(b[k]);
+        for (int j = 0; j < d; j++) {
+          if (Math.abs(coef[k][j] - implied[k][j])
+              > CONSISTENCY_TOLERANCE * Math.abs(implied[k][j])) {
+            throw fail("field \"coef[" + k + "][" + j + "]\" is " + coef[k][j] + " but"
+                + " standardizedCoef and standardization give " + implied[k][j]);
+          }
+          size += Math.abs(theta[k * (d + 1) + 1 + j] * mean[j] / scale[j]);
+        }
+        if (Math.abs(intercept[k] - impliedB[k]) > CONSISTENCY_TOLERANCE * size) {
+          throw fail("field \"intercept[" + k + "]\" is " + intercept[k] + " but"
+              + " standardizedIntercept, standardizedCoef and standardization give "
+              + impliedB[k]);
+        }
+      }
+      TrainingInfo training = null;
+      JsonNode t = root.get("training");
+      if (t != null && !t.isNull()) {
+        training = training(object(root, "training", "training"));
+      }
+      return new ModelFile(model, training);
+    }
+
+    /** An array of one number per class. */
+    private double[] perClass(JsonNode root, String name, int classes) {
+      JsonNode node = perClassArray(root, name, classes);
+      double[] v = new double[classes];
+      for (int k = 0; k < classes; k++) {
+        v[k] = element(node.get(k), name + "[" + k + "]");
+      }
+      return v;
+    }
+
+    private JsonNode perClassArray(JsonNode root, String name, int classes) {
+      JsonNode node = required(root, name, name);
+      if (!node.isArray()) {
+        throw fail("field \"" + name + "\" must be an array of one entry per class, got "
+            + describe(node));
+      }
+      if (node.size() != classes) {
+        throw fail("field \"" + name + "\" has " + node.size() + " entries but there are "
+            + classes + " classes");
+      }
+      return node;
+    }
+
+    /** Row k of a per-class matrix: d numbers. */
+    private double[] numbers(JsonNode matrix, int k, String path, int length) {
+      JsonNode node = matrix.get(k);
+      if (!node.isArray()) {
+        throw fail("field \"" + path + "\" must be an array of numbers, got " + describe(node));
+      }
+      if (node.size() != length) {
+        throw fail("field \"" + path + "\" has " + node.size()
+            + (node.size() == 1 ? " number" : " numbers") + " but there "
+            + (length == 1 ? "is 1 feature" : "are " + length + " features"));
+      }
+      double[] v = new double[length];
+      for (int j = 0; j < length; j++) {
+        v[j] = element(node.get(j), path + "[" + j + "]");
+      }
+      return v;
     }
 
     /**
@@ -484,11 +673,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
     private Loss loss(String label) {
       for (Loss l : Loss.values()) {
-        if (l.label().equals(label) && !l.coupled()) {
+        if (l.label().equals(label)) {
           return l;
         }
       }
-      throw fail("field \"loss\" must be \"linear\" or \"logistic\", got \"" + label + "\"");
+      throw fail("field \"loss\" must be \"linear\", \"logistic\" or \"multinomial\", got \""
+          + label + "\"");
     }
 
     /** A logistic model names its two classes; a linear one has none. */

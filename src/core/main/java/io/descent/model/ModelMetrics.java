@@ -2,8 +2,10 @@ package io.descent.model;
 
 import java.util.Map;
 
-/** The metrics of a model on a dataset: {@link RegressionMetrics} or {@link ClassificationMetrics}. */
-public sealed interface ModelMetrics permits RegressionMetrics, ClassificationMetrics {
+/** The metrics of a model on a dataset: {@link RegressionMetrics}, {@link ClassificationMetrics} or
+ * {@link MulticlassMetrics}. */
+public sealed interface ModelMetrics permits RegressionMetrics, ClassificationMetrics,
+    MulticlassMetrics {
   /** Number of rows the metrics were computed over. */
   int rows();
 

@@ -3,6 +3,7 @@ package io.descent.model;
 import io.descent.data.CsvRows;
 import io.descent.data.Dataset;
 import io.descent.loss.Loss;
+import io.descent.loss.Softmax;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.FileSystemException;
@@ -17,7 +18,9 @@ import java.util.Set;
  * <ul>
  *   <li>linear: header {@code prediction}, then the predicted value;
  *   <li>logistic: header {@code probability,class}, then P(y = 1) and the class at threshold 0.5
- *       as its original label.
+ *       as its original label;
+ *   <li>multinomial: header {@code probability_LABEL} for each class in class order, then
+ *       {@code class}: each class's probability and the likeliest class as its label.
  * </ul>
  *
  * <p>Predictions for the rows of a CSV file ({@link CsvRows}) are written as each row is read,
@@ -43,7 +46,7 @@ public final class PredictionWriter {
    */
   public static void write(Path path, LinearModel model, Dataset data) throws IOException {
     // Compute before creating any file: a mismatched dataset must not leave anything behind.
-    double[] margins = model.margins(data);
+    double[] margins = model.loss().coupled() ? model.classMargins(data) : model.margins(data);
     AtomicFile.write(path, out -> write(out, model, margins));
   }
 
@@ -55,7 +58,8 @@ public final class PredictionWriter {
    * @throws IOException if writing fails
    */
   public static void write(Writer out, LinearModel model, Dataset data) throws IOException {
-    write(out, model, model.margins(data));
+    write(out, model, model.loss().coupled() ? model.classMargins(data)
+        : model.margins(data));
   }
 
   /**
@@ -130,7 +134,11 @@ public final class PredictionWriter {
         out.write(csvField(rows.text(c)));
         out.write(',');
       }
-      lines.prediction(model.margin(x));
+      if (lines.multinomial()) {
+        lines.classes(model.classMargins(x), 0);
+      } else {
+        lines.prediction(model.margin(x));
+      }
     }
     return rows.rowsRead();
   }
@@ -155,6 +163,13 @@ public final class PredictionWriter {
   private static void write(Writer out, LinearModel model, double[] margins) throws IOException {
     Lines lines = new Lines(out, model);
     lines.header(List.of());
+    if (lines.multinomial()) {
+      int c = model.classCount();
+      for (int at = 0; at < margins.length; at += c) {
+        lines.classes(margins, at);
+      }
+      return;
+    }
     for (double m : margins) {
       lines.prediction(m);
     }
@@ -167,11 +182,38 @@ public final class PredictionWriter {
     /** A logistic model's labels as CSV fields; null for a linear model. */
     private final String[] labels;
 
+    /** A multinomial model's probabilities, reused row after row; null otherwise. */
+    private final double[] probabilities;
+
     Lines(Writer out, LinearModel model) {
       this.out = out;
       this.model = model;
-      this.labels = model.loss() == Loss.LINEAR ? null
-          : new String[] {csvField(model.label(0)), csvField(model.label(1))};
+      int c = model.classCount();
+      if (model.loss() == Loss.LINEAR) {
+        this.labels = null;
+      } else {
+        this.labels = new String[c];
+        for (int k = 0; k < c; k++) {
+          labels[k] = csvField(model.label(k));
+        }
+      }
+      this.probabilities = model.loss().coupled() ? new double[c] : null;
+    }
+
+    boolean multinomial() {
+      return probabilities != null;
+    }
+
+    /** A multinomial row's fields, from its margins at {@code m[at ..)}, and the line's end. */
+    void classes(double[] m, int at) throws IOException {
+      int c = probabilities.length;
+      Softmax.probabilities(m, at, c, probabilities, 0);
+      for (int k = 0; k < c; k++) {
+        out.write(Double.toString(probabilities[k]));
+        out.write(',');
+      }
+      out.write(labels[Softmax.argmax(m, at, c)]);
+      out.write('\n');
     }
 
     /** The header: the copied columns' names, then the predicted fields' names. */
@@ -179,6 +221,14 @@ public final class PredictionWriter {
       for (String name : copied) {
         out.write(csvField(name));
         out.write(',');
+      }
+      if (multinomial()) {
+        for (int k = 0; k < probabilities.length; k++) {
+          out.write(csvField("probability_" + model.label(k)));
+          out.write(',');
+        }
+        out.write("class\n");
+        return;
       }
       out.write(labels == null ? "prediction\n" : "probability,class\n");
     }

@@ -27,14 +27,118 @@ final class Separation {
   private static final int PROBE_TEST_INTERVAL = 10;
   private final Dataset train;
   private final Standardization standardization;
+  /** C for a multinomial fit, 0 for a binary one. */
+  private final int classes;
 
   Separation(Dataset train, Standardization standardization) {
+    this(train, standardization, 0);
+  }
+
+  /**
+   * @param classes C for a multinomial fit of C columns (parameters laid out column-major,
+   *     {@code (b_k, w_k)} at {@code k * (d + 1)}), 0 for a binary one
+   */
+  Separation(Dataset train, Standardization standardization, int classes) {
     this.train = train;
     this.standardization = standardization;
+    this.classes = classes;
+  }
+
+  /**
+   * Whether theta proves that the fit has no finite optimum: binary, it puts every training row
+   * strictly on the side of its class; multinomial, see {@link #certificate}.
+   */
+  boolean separates(double[] theta) {
+    if (classes > 0) {
+      return certificate(theta) != null;
+    }
+    return separatesBinary(theta);
+  }
+
+  /**
+   * For a multinomial fit, what about theta proves that unpenalized multinomial regression has
+   * no finite optimum, or null: either every training row's own class has the strictly largest
+   * margin (complete separation: scaling theta up lowers every row's loss towards 0), or some
+   * class c is strictly separated from the rest by a linear function {@code h} (positive on
+   * every row of c, negative on every other row; adding {@code t h} to c's margins lowers every
+   * row's loss as t grows, so the infimum is not attained, which is quasi-complete separation
+   * when the other classes overlap, as on iris). The functions tried are theta's own: for each
+   * class c, {@code m_c - m_k} for every other class k and {@code m_c - mean_k m_k}. One float64
+   * pass over the float32 data.
+   *
+   * @return a phrase for the message ("class 0 is separable from the others"), or null
+   */
+  String certificate(double[] theta) {
+    int c = classes;
+    float[] x = train.x();
+    double[] y = train.y();
+    int d = train.features();
+    int p = d + 1;
+    double[] mean = standardization.mean();
+    double[] scale = standardization.scale();
+    double[] z = new double[d];
+    double[] m = new double[c];
+    boolean complete = true;
+    // alive[a * (c + 1) + k]: class a vs k (k < c, k != a), or vs the mean (k == c), still holds.
+    boolean[] alive = new boolean[c * (c + 1)];
+    for (int a = 0; a < c; a++) {
+      for (int k = 0; k <= c; k++) {
+        alive[a * (c + 1) + k] = k != a;
+      }
+    }
+    for (int i = 0; i < train.rows(); i++) {
+      if (train.weight(i) == 0) {
+        continue;
+      }
+      for (int j = 0; j < d; j++) {
+        z[j] = (x[i * d + j] - mean[j]) / scale[j];
+      }
+      double avg = 0;
+      for (int k = 0; k < c; k++) {
+        double s = theta[k * p];
+        for (int j = 0; j < d; j++) {
+          s += theta[k * p + 1 + j] * z[j];
+        }
+        m[k] = s;
+        avg += s;
+      }
+      avg /= c;
+      int label = (int) y[i];
+      for (int k = 0; k < c; k++) {
+        if (k != label && !(m[label] > m[k])) {
+          complete = false;
+        }
+      }
+      for (int a = 0; a < c; a++) {
+        boolean own = a == label;
+        for (int k = 0; k <= c; k++) {
+          int q = a * (c + 1) + k;
+          if (alive[q]) {
+            double h = m[a] - (k == c ? avg : m[k]);
+            alive[q] = own ? h > 0 : h < 0;
+          }
+        }
+      }
+    }
+    if (complete) {
+      return "every training row's own class has the largest margin";
+    }
+    for (int a = 0; a < c; a++) {
+      for (int k = 0; k <= c; k++) {
+        if (alive[a * (c + 1) + k]) {
+          return "class " + label(a) + " is linearly separable from the others";
+        }
+      }
+    }
+    return null;
+  }
+
+  private String label(int cls) {
+    return train.classLabels().map(l -> "\"" + l.label(cls) + "\"").orElse("" + cls);
   }
 
   /** Whether theta puts every training row strictly on the side of its class. */
-  boolean separates(double[] theta) {
+  private boolean separatesBinary(double[] theta) {
     float[] x = train.x();
     double[] y = train.y();
     int d = train.features();
@@ -85,9 +189,16 @@ final class Separation {
    * (separable but for rows on the boundary), where the weights also grow without end.
    */
   static String quasiSeparationHint(double[] theta) {
+    return quasiSeparationHint(theta, theta.length);
+  }
+
+  /** As {@link #quasiSeparationHint(double[])}, for columns of {@code parameters} entries. */
+  static String quasiSeparationHint(double[] theta, int parameters) {
     double w = 0;
-    for (int j = 1; j < theta.length; j++) {
-      w += theta[j] * theta[j];
+    for (int j = 0; j < theta.length; j++) {
+      if (j % parameters != 0) {
+        w += theta[j] * theta[j];
+      }
     }
     return String.format(Locale.ROOT, "; if the weights keep growing (now ||w|| = %.3g), the"
         + " classes may be quasi-separable and have no finite optimum: add a penalty with"

@@ -9,6 +9,8 @@ import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
@@ -73,6 +75,17 @@ public final class Trainer {
     /** Opens the backend, or throws {@link BackendUnavailableException} saying why not. */
     GradientBackend open(BackendKind kind, Dataset data, Standardization standardization,
         Loss loss, OpenClOptions openCl);
+
+    /**
+     * Opens the backend on these columns: a single column through {@link #open(BackendKind,
+     * Dataset, Standardization, Loss, OpenClOptions)}, others (a multinomial model's classes)
+     * with {@link Backends}.
+     */
+    default GradientBackend open(BackendKind kind, Dataset data,
+        Standardization standardization, Columns columns, OpenClOptions openCl) {
+      return columns.isSingle() ? open(kind, data, standardization, columns.loss(), openCl)
+          : Backends.open(kind, data, standardization, columns, openCl);
+    }
   }
 
   /** A trainer that opens backends with {@link Backends}. */
@@ -101,7 +114,7 @@ public final class Trainer {
     if (data.rows() == 0) {
       throw new IllegalArgumentException(data.source() + ": no rows to train on");
     }
-    Dataset train = data;
+    Dataset train = config.loss().coupled() ? data.asClasses() : data;
     Dataset validation = null;
     int[] heldOut = new int[0];
     if (config.validationFraction() > 0) {
@@ -110,8 +123,8 @@ public final class Trainer {
         throw new IllegalArgumentException("validation fraction " + config.validationFraction()
             + " leaves an empty training or validation set on " + data.rows() + " rows");
       }
-      train = data.rows(split.train());
-      validation = data.rows(split.test());
+      validation = train.rows(split.test());
+      train = train.rows(split.train());
       heldOut = split.test().clone();
       java.util.Arrays.sort(heldOut);
     }
@@ -143,6 +156,10 @@ public final class Trainer {
     if (!validation.featureNames().equals(train.featureNames())) {
       throw new IllegalArgumentException("the validation set's features " + validation
           .featureNames() + " differ from the training set's " + train.featureNames());
+    }
+    if (config.loss().coupled()) {
+      train = train.asClasses();
+      validation = validation.withClassLabels(train.classLabels().orElseThrow());
     }
     return run(train, validation, new int[0], config, listener, start);
   }
@@ -178,7 +195,15 @@ public final class Trainer {
       }
     };
     if (config.loss() == Loss.LOGISTIC) {
+      requireTwoClasses(train);
       requireBothClasses(train);
+    }
+    Columns columns;
+    if (config.loss().coupled()) {
+      requireEveryClass(train);
+      columns = Columns.multinomial(train.classLabels().orElseThrow().size());
+    } else {
+      columns = Columns.single(config.loss());
     }
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
@@ -189,10 +214,10 @@ public final class Trainer {
       GradientBackend backend;
       GradientBackend validationBackend = null;
       try {
-        backend = opener.open(kind, train, standardization, config.loss(), config.openCl());
+        backend = opener.open(kind, train, standardization, columns, config.openCl());
         try {
           validationBackend = validation == null ? null
-              : opener.open(kind, validation, standardization, config.loss(), config.openCl());
+              : opener.open(kind, validation, standardization, columns, config.openCl());
         } catch (BackendUnavailableException e) {
           backend.close();
           throw e;
@@ -209,8 +234,8 @@ public final class Trainer {
         continue;
       }
       try (backend; GradientBackend validating = validationBackend) {
-        Loop loop = new Loop(config, backend, validationBackend, train, standardization,
-            listener, start, k > 0 && candidates.size() > 1);
+        Loop loop = new Loop(config, columns, backend, validationBackend, train,
+            standardization, listener, start, k > 0 && candidates.size() > 1);
         listener.started(backend.info(), config.optimizerDescription(),
             config.isFullBatch() ? config.maxIterations() : config.maxEpochs());
         if (config.isFullBatch()) {
@@ -249,9 +274,58 @@ public final class Trainer {
         + " classes");
   }
 
+  /**
+   * Logistic regression fits a 0/1 target: a target of more than two classes (a class target,
+   * or numbers other than 0 and 1) is refused with the fits that take it.
+   */
+  private static void requireTwoClasses(Dataset train) {
+    java.util.Optional<io.descent.data.ClassLabels> classes = train.classLabels();
+    java.util.Set<Double> values = new java.util.TreeSet<>();
+    boolean binary = true;
+    for (double y : train.y()) {
+      binary &= y == 0 || y == 1;
+      if (values.size() < 3) {
+        values.add(y);
+      }
+    }
+    if (classes.isPresent() && classes.get().size() > 2 || !binary && values.size() > 2) {
+      String which = classes.map(c -> c.size() + " classes " + c).orElse("more than two values");
+      throw new IllegalArgumentException(train.source() + ": target \"" + train.targetName()
+          + "\" has " + which + ": logistic regression fits two classes; fit every class with"
+          + " multinomial(), or one logistic model per class with oneVsRest()");
+    }
+    if (!binary) {
+      throw new IllegalArgumentException(train.source() + ": target \"" + train.targetName()
+          + "\" has values " + values + ": logistic regression needs a target of 0 and 1");
+    }
+  }
+
+  /**
+   * Multinomial regression needs training rows of every class: a class without any has no
+   * finite intercept (its probability falls towards 0 without end).
+   */
+  private static void requireEveryClass(Dataset train) {
+    io.descent.data.ClassLabels classes = train.classLabels().orElseThrow();
+    boolean[] seen = new boolean[classes.size()];
+    for (double y : train.y()) {
+      seen[(int) y] = true;
+    }
+    for (int c = 0; c < seen.length; c++) {
+      if (!seen[c]) {
+        throw new IllegalArgumentException(train.source() + ": no training row of target \""
+            + train.targetName() + "\" is of class \"" + classes.label(c) + "\": multinomial"
+            + " regression needs rows of every class");
+      }
+    }
+  }
+
   /** The state of one fit. */
   private final class Loop {
     private final TrainingConfig config;
+    /** What the backends evaluate: one column, or a multinomial model's C classes. */
+    private final Columns columns;
+    /** d + 1, the parameters of one column (theta holds columns.count() of them). */
+    private final int parameters;
     private final GradientBackend backend;
     private final GradientBackend validationBackend;
     private final Dataset train;
@@ -283,11 +357,13 @@ public final class Trainer {
     private int sinceBest;
     private int nextSeparationCheck = 10;
 
-    Loop(TrainingConfig config, GradientBackend backend, GradientBackend validationBackend,
-        Dataset train, Standardization standardization, TrainingListener listener, long start,
-        boolean fallback) {
+    Loop(TrainingConfig config, Columns columns, GradientBackend backend,
+        GradientBackend validationBackend, Dataset train, Standardization standardization,
+        TrainingListener listener, long start, boolean fallback) {
       this.fallback = fallback;
       this.config = config;
+      this.columns = columns;
+      this.parameters = train.features() + 1;
       this.backend = backend;
       this.validationBackend = validationBackend;
       this.train = train;
@@ -296,12 +372,20 @@ public final class Trainer {
       this.start = start;
       this.objective = new Objective(config.loss(), config.l2());
       this.rows = train.rows();
-      this.separation = new Separation(train, standardization);
-      this.reference = new ReferenceBackend(train, standardization, config.loss());
+      this.separation = new Separation(train, standardization,
+          columns.loss().coupled() ? columns.classes() : 0);
+      this.reference = new ReferenceBackend(train, standardization, columns);
       this.verifier = config.verifyEvery() > 0 || fallback
-          ? new Verifier(train, standardization, config.loss(), backend.tolerance()) : null;
-      this.theta = new double[train.features() + 1];
-      theta[0] = initialIntercept(config.loss(), train.y());
+          ? new Verifier(train, standardization, columns, backend.tolerance()) : null;
+      this.theta = new double[parameters * columns.count()];
+      if (columns.loss().coupled()) {
+        double[] b = initialIntercepts(columns.classes(), train.y());
+        for (int c = 0; c < b.length; c++) {
+          theta[c * parameters] = b[c];
+        }
+      } else {
+        theta[0] = initialIntercept(config.loss(), train.y());
+      }
     }
 
     private double seconds() {
@@ -332,14 +416,14 @@ public final class Trainer {
     private GradientBackend openFloat64() {
       if (backend.info().kind() == BackendKind.OPENCL) {
         try {
-          return opener.open(BackendKind.OPENCL, train, standardization, config.loss(),
+          return opener.open(BackendKind.OPENCL, train, standardization, columns,
               config.openCl().withPrecision("double").withLayout(backend.info().layout()));
         } catch (BackendUnavailableException e) {
           listener.message("float64 on opencl unavailable (" + e.getMessage()
               + "); using the reference");
         }
       }
-      return new ReferenceBackend(train, standardization, config.loss());
+      return new ReferenceBackend(train, standardization, columns);
     }
 
     /**
@@ -357,10 +441,10 @@ public final class Trainer {
     /** The full objective and gradient at x by the float64 reference, for judging a fit. */
     private Point referenceAt(double[] x) {
       if (lastReference == null || !java.util.Arrays.equals(lastReference.x(), x)) {
-        Evaluation e = reference.evaluate(x, Batch.all(rows));
+        Evaluation e = model(reference.evaluateColumns(x, Batch.all(rows)));
         double[] g = e.gradient().clone();
-        objective.addPenaltyGradient(x, g);
-        lastReference = new Point(x.clone(), e.loss() + objective.penalty(x), g);
+        objective.addPenaltyGradient(x, g, parameters);
+        lastReference = new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);
       }
       return lastReference;
     }
@@ -372,7 +456,7 @@ public final class Trainer {
 
     private Evaluation evaluate(GradientBackend active, double[] x, Batch batch) {
       try {
-        return active.evaluate(x, batch);
+        return model(active.evaluateColumns(x, batch));
       } catch (IllegalArgumentException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -389,8 +473,13 @@ public final class Trainer {
       Evaluation e = evaluate(active, x, Batch.all(rows));
       evaluations++;
       double[] g = e.gradient().clone();
-      objective.addPenaltyGradient(x, g);
-      return new Point(x.clone(), e.loss() + objective.penalty(x), g);
+      objective.addPenaltyGradient(x, g, parameters);
+      return new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);
+    }
+
+    /** The evaluation of the one model the columns hold: its loss and its whole gradient. */
+    private Evaluation model(BatchedEvaluation e) {
+      return new Evaluation(e.loss()[0], e.gradient());
     }
 
     void runFullBatch() {
@@ -526,7 +615,7 @@ public final class Trainer {
             verifier.verify(iterations, theta, batch, e);
           }
           double[] g = e.gradient().clone();
-          objective.addPenaltyGradient(theta, g);
+          objective.addPenaltyGradient(theta, g, parameters);
           rate = config.schedule().rate(config.learningRate(), epochs, iterations);
           rule.update(theta, g, rate);
           iterations++;
@@ -693,18 +782,26 @@ public final class Trainer {
       }
     }
 
+    /** Unpenalized logistic or multinomial regression, which separable data leaves unbounded. */
     private boolean unpenalizedLogistic() {
-      return config.loss() == Loss.LOGISTIC && config.l2() == 0;
+      return (config.loss() == Loss.LOGISTIC || config.loss().coupled()) && config.l2() == 0;
     }
 
     private void stopSeparable() {
+      if (config.loss().coupled()) {
+        stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable ("
+            + separation.certificate(theta) + ", so the loss keeps falling as the weights"
+            + " grow, and its infimum is never reached); add a penalty with l2(...), e.g."
+            + " l2(0.01)");
+        return;
+      }
       stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable (every training"
           + " row is classified correctly, so the loss keeps falling towards 0 as the weights"
           + " grow); add a penalty with l2(...), e.g. l2(0.01)");
     }
 
     private String quasiSeparationHint() {
-      return unpenalizedLogistic() ? Separation.quasiSeparationHint(theta) : "";
+      return unpenalizedLogistic() ? Separation.quasiSeparationHint(theta, parameters) : "";
     }
 
     /** Early stopping: true (and stopped) when validation loss has not improved for patience. */
@@ -733,8 +830,8 @@ public final class Trainer {
     private void record(Point p, double step, int epoch) {
       double validationLoss = Double.NaN;
       if (validationBackend != null) {
-        validationLoss = validationBackend.evaluate(p.x(), Batch.all(validationBackend.rows()))
-            .loss();
+        validationLoss = validationBackend.evaluateColumns(p.x(),
+            Batch.all(validationBackend.rows())).loss()[0];
         if (bestTheta == null) {
           bestTheta = p.x().clone();
           bestValidation = validationLoss;
@@ -807,12 +904,21 @@ public final class Trainer {
         verifier.verify(iterations, theta, Batch.all(rows),
             evaluate(backend, theta, Batch.all(rows)));
       }
+      LinearModel model;
+      if (columns.loss().coupled()) {
+        // The model reports its parameters centered over the classes (the same predictions,
+        // a penalty no larger): the objective is judged at those.
+        model = LinearModel.multinomial(train.featureNames(), train.targetName(),
+            train.classLabels().orElseThrow(), standardization, theta);
+        theta = model.theta();
+      } else {
+        model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
+            train.labels().orElse(null), standardization, theta);
+      }
       // The reported objective comes from the float64 reference, whatever backend trained.
       Point end = referenceAt(theta);
       double[] g = end.gradient();
       double finalObjective = end.value();
-      LinearModel model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
-          train.labels().orElse(null), standardization, theta);
       double verification = verifier == null ? Double.NaN : verifier.largestError();
       return new FitResult(model, stopReason, message, iterations, epochs, evaluations,
           backend.info(), config.optimizerDescription(), finalObjective, norm(g), seconds(),
@@ -837,6 +943,27 @@ public final class Trainer {
     }
     double p = Math.min(Math.max(mean, 1e-6), 1 - 1e-6);
     return Math.log(p / (1 - p));
+  }
+
+  /**
+   * The intercepts of the constant multinomial model, {@code log} of each class's share of the
+   * rows, centered: the probabilities then match the classes' frequencies before the first step.
+   */
+  static double[] initialIntercepts(int classes, double[] y) {
+    double[] count = new double[classes];
+    for (double v : y) {
+      count[(int) v]++;
+    }
+    double[] b = new double[classes];
+    double mean = 0;
+    for (int c = 0; c < classes; c++) {
+      b[c] = Math.log(Math.max(count[c], 1e-6) / y.length);
+      mean += b[c] / classes;
+    }
+    for (int c = 0; c < classes; c++) {
+      b[c] -= mean;
+    }
+    return b;
   }
 
   private static double norm(double[] v) {

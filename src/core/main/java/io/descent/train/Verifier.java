@@ -3,6 +3,7 @@ package io.descent.train;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.Batch;
+import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.ReferenceBackend;
@@ -34,7 +35,22 @@ public final class Verifier {
    * @param tolerance the bound to enforce
    */
   public Verifier(Dataset data, Standardization standardization, Loss loss, double tolerance) {
-    this.reference = new ReferenceBackend(data, standardization, loss);
+    this(data, standardization, Columns.single(loss), tolerance);
+  }
+
+  /**
+   * A verifier of a backend of one model over several columns (a multinomial model's C
+   * classes): the parameters and gradients are the whole {@code (d + 1) x K} vectors, the loss
+   * the model's, with the scales of {@link ReferenceBackend#evaluateColumnsScaled}.
+   *
+   * @throws IllegalArgumentException when the columns hold more than one model
+   */
+  public Verifier(Dataset data, Standardization standardization, Columns columns,
+      double tolerance) {
+    if (columns.groups() != 1) {
+      throw new IllegalArgumentException("a verifier checks one model, not " + columns);
+    }
+    this.reference = new ReferenceBackend(data, standardization, columns);
     this.tolerance = tolerance;
   }
 
@@ -46,8 +62,9 @@ public final class Verifier {
 
   /** Compares without enforcing the tolerance. */
   public Check compare(double[] theta, Batch batch, Evaluation fast) {
-    ReferenceBackend.Scaled scaled = reference.evaluateScaled(theta, batch);
-    Evaluation ref = scaled.evaluation();
+    ReferenceBackend.ScaledColumns scaled = reference.evaluateColumnsScaled(theta, batch);
+    Evaluation ref = new Evaluation(scaled.evaluation().loss()[0],
+        scaled.evaluation().gradient());
     double[] scale = scaled.gradientScale();
     double diff = 0;
     double refNorm = 0;
@@ -62,7 +79,7 @@ public final class Verifier {
     double error = diff / Math.max(Math.sqrt(scaleNorm), Double.MIN_NORMAL);
     double relative = diff / Math.max(Math.sqrt(refNorm), Double.MIN_NORMAL);
     double lossError = Math.abs(fast.loss() - ref.loss())
-        / Math.max(scaled.lossScale(), Double.MIN_NORMAL);
+        / Math.max(scaled.lossScale()[0], Double.MIN_NORMAL);
     if (!Double.isFinite(fast.loss()) && !Double.isFinite(ref.loss())) {
       lossError = 0;
     }

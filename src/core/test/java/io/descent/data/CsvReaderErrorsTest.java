@@ -165,13 +165,17 @@ class CsvReaderErrorsTest {
   @Test
   void moreThanTwoLabelsListsTheFirstThree() {
     assertError("three_labels.csv", BINARY_SPECIES, 4, 3,
-        "target \"species\" has more than two labels: \"setosa\", \"versicolor\", \"virginica\"");
+        "target \"species\" has more than two labels: \"setosa\", \"versicolor\", \"virginica\""
+        + ": logistic regression fits two classes; fit every class with multinomial(), or one"
+        + " logistic model per class with oneVsRest()");
   }
 
   @Test
   void moreThanTwoLabelsWithAPositiveLabel() {
     assertError("three_labels.csv", Options.binaryTarget("species", "setosa"), 4, 3,
-        "target \"species\" has more than two labels: \"setosa\", \"versicolor\", \"virginica\"");
+        "target \"species\" has more than two labels: \"setosa\", \"versicolor\", \"virginica\""
+        + ": logistic regression fits two classes; fit every class with multinomial(), or one"
+        + " logistic model per class with oneVsRest()");
   }
 
   @Test

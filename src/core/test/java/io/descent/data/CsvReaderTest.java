@@ -284,8 +284,9 @@ class CsvReaderTest {
     Path file = write("b.csv", "x,y\n1,0\n2,1\n3,1.0\n4,2\n");
     DataFormatException e = assertThrows(DataFormatException.class,
         () -> read(file, Options.binaryTarget("y")));
-    assertEquals(file + ":5:2: target \"y\" has more than two labels: \"0\", \"1\", \"2\"",
-        e.getMessage());
+    assertEquals(file + ":5:2: target \"y\" has more than two labels: \"0\", \"1\", \"2\""
+        + ": logistic regression fits two classes; fit every class with multinomial(), or one"
+        + " logistic model per class with oneVsRest()", e.getMessage());
   }
 
   @Test

@@ -216,7 +216,7 @@ class ModelFileFuzzTest {
     assertTrue(r.thrown() instanceof ModelFormatException, "not rejected as a future version: "
         + r + " for " + Escape.bytes(json));
     assertEquals("model file " + file + " has format version " + e.version()
-        + "; this Descent reads version 2", r.thrown().getMessage());
+        + "; this Descent reads versions 2 and 3", r.thrown().getMessage());
   }
 
   // ---- the check every case goes through ----
@@ -558,8 +558,8 @@ class ModelFileFuzzTest {
   @Provide
   Arbitrary<FieldEdited> futureVersions() {
     Arbitrary<BigInteger> version = Arbitraries.oneOf(
-        Arbitraries.bigIntegers().between(BigInteger.valueOf(3), BigInteger.valueOf(1000)),
-        Arbitraries.bigIntegers().between(BigInteger.valueOf(3), BigInteger.TEN.pow(30)));
+        Arbitraries.bigIntegers().between(BigInteger.valueOf(4), BigInteger.valueOf(1000)),
+        Arbitraries.bigIntegers().between(BigInteger.valueOf(4), BigInteger.TEN.pow(30)));
     Arbitrary<FieldEdit> edit = Combinators.combine(
         Arbitraries.doubles().between(0, 1).ofScale(6).filter(d -> d < 1),
         Arbitraries.of(EditKind.REMOVE, EditKind.RENAME, EditKind.TEXT, EditKind.NULL,

@@ -405,28 +405,28 @@ class ModelFileTest {
   @Test
   void aFutureVersionIsRejectedClearly() throws IOException {
     Path path = dir.resolve("future.json");
-    Files.writeString(path, edited(r -> r.put("formatVersion", 3)));
+    Files.writeString(path, edited(r -> r.put("formatVersion", 4)));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
-    assertEquals("model file " + path + " has format version 3; this Descent reads version 2",
+    assertEquals("model file " + path + " has format version 4; this Descent reads versions 2 and 3",
         e.getMessage());
     // Whatever else it holds: a later version is refused by its number, before its checksum.
-    Files.writeString(path, "{\"format\": \"descent-model\", \"formatVersion\": 3}");
+    Files.writeString(path, "{\"format\": \"descent-model\", \"formatVersion\": 4}");
     e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
-    assertEquals("model file " + path + " has format version 3; this Descent reads version 2",
+    assertEquals("model file " + path + " has format version 4; this Descent reads versions 2 and 3",
         e.getMessage());
     // Beyond a long it is still a version number, and still from the future.
     Files.writeString(path, validJson().replaceFirst("\"formatVersion\": 2",
         "\"formatVersion\": 99999999999999999999"));
     e = assertThrows(ModelFormatException.class, () -> ModelFile.read(path));
     assertEquals("model file " + path + " has format version 99999999999999999999; this Descent"
-        + " reads version 2", e.getMessage());
+        + " reads versions 2 and 3", e.getMessage());
     assertRejected(validJson().replaceFirst("\"formatVersion\": 2",
         "\"formatVersion\": -99999999999999999999"),
-        "m.json: field \"formatVersion\" is -99999999999999999999, expected 2");
+        "m.json: field \"formatVersion\" is -99999999999999999999, expected 2 or 3");
     assertRejected(edited(r -> r.put("formatVersion", 2.0)),
         "m.json: field \"formatVersion\" must be an integer, got 2.0");
     assertRejected(edited(r -> r.put("formatVersion", 0)),
-        "m.json: field \"formatVersion\" is 0, expected 2");
+        "m.json: field \"formatVersion\" is 0, expected 2 or 3");
     assertRejected(edited(r -> r.put("formatVersion", "1")),
         "m.json: field \"formatVersion\" must be an integer, got \"1\"");
     assertRejected(edited(r -> r.remove("formatVersion")),
@@ -441,7 +441,7 @@ class ModelFileTest {
       r.remove("checksum");
     });
     assertRejected(v1, "model file m.json has format version 1, which has no checksum, so an"
-        + " edit to it cannot be detected; this Descent reads version 2: train the model again");
+        + " edit to it cannot be detected; this Descent reads versions 2 and 3: train the model again");
   }
 
   @Test
@@ -506,7 +506,8 @@ class ModelFileTest {
   @Test
   void wrongValuesAreRejected() {
     assertRejected(edited(r -> r.put("loss", "poisson")),
-        "m.json: field \"loss\" must be \"linear\" or \"logistic\", got \"poisson\"");
+        "m.json: field \"loss\" must be \"linear\", \"logistic\" or \"multinomial\","
+            + " got \"poisson\"");
     assertRejected(edited(r -> r.put("loss", "linear")),
         "m.json: field \"labels\" must be null for a linear model");
     // A logistic model names its classes: without them it would print 0/1 for yes/no.
@@ -732,7 +733,8 @@ class ModelFileTest {
     assertTrue(e.getMessage().startsWith("m.json:1:1: the model file is truncated or not valid"
         + " JSON (Unrecognized token 'y\\u0008'"), e.getMessage());
     assertRejected(edited(r -> r.put("loss", "\uFEFFlinear\u00a0")),
-        "m.json: field \"loss\" must be \"linear\" or \"logistic\", got \"\\ufefflinear\\u00a0\"");
+        "m.json: field \"loss\" must be \"linear\", \"logistic\" or \"multinomial\","
+            + " got \"\\ufefflinear\\u00a0\"");
     // A long string is cut between characters, not inside a surrogate pair.
     assertRejected(edited(r -> r.put("formatVersion", "x".repeat(39) + "\uD83D\uDE00")),
         "m.json: field \"formatVersion\" must be an integer, got \"" + "x".repeat(39) + "...\"");

@@ -1,0 +1,99 @@
+package io.descent.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Class targets: the stable order of their labels, how CsvReader codes them, its errors. */
+class ClassLabelsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void numbersInNumericOrderTextInTextOrder() {
+    assertEquals(List.of("-1", "1.5", "2", "10"),
+        ClassLabels.of(List.of("10", "2", "1.5", "-1")).labels());
+    assertTrue(ClassLabels.of(List.of("10", "2")).numeric());
+    // One label that is not a number puts them all in text order.
+    assertEquals(List.of("10", "2", "a"), ClassLabels.of(List.of("2", "a", "10")).labels());
+    assertFalse(ClassLabels.of(List.of("2", "a")).numeric());
+    assertEquals(List.of("Setosa", "setosa"), ClassLabels.of(List.of("setosa", "Setosa"))
+        .labels());
+    assertThrows(IllegalArgumentException.class, () -> new ClassLabels(List.of("b", "a")));
+    assertThrows(IllegalArgumentException.class, () -> ClassLabels.of(List.of("a")));
+    assertThrows(IllegalArgumentException.class, () -> ClassLabels.of(List.of("a", "a")));
+  }
+
+  @Test
+  void csvReaderCodesTextClassesInTextOrder() throws Exception {
+    Dataset d = new CsvReader(CsvReader.Options.classTarget("kind")).read(new StringReader(
+        "x,kind\n1,dog\n2,cat\n3, bird \n4,cat\n"), "pets.csv");
+    assertEquals(List.of("bird", "cat", "dog"), d.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {2, 1, 0, 1}, d.y());
+    assertTrue(d.labels().isEmpty());
+    // The rows keep the classes.
+    assertEquals(d.classLabels(), d.rows(new int[] {1}).classLabels());
+  }
+
+  @Test
+  void csvReaderCodesNumberClassesInNumericOrderOneSpellingEach() throws Exception {
+    Dataset d = new CsvReader(CsvReader.Options.classTarget("y")).read(new StringReader(
+        "x,y\n1,10\n2,2\n3,1e1\n4,7.0\n5,2\n"), "codes.csv");
+    assertEquals(List.of("2", "7", "10"), d.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {2, 0, 2, 1, 0}, d.y());
+  }
+
+  @Test
+  void oneLabelIsAnErrorAtItsLineAndColumn() throws Exception {
+    Path f = dir.resolve("one.csv");
+    Files.writeString(f, "x,kind\n1,dog\n2,dog\n");
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> new CsvReader(CsvReader.Options.classTarget("kind")).read(f));
+    assertEquals(f + ":2:2: target \"kind\" has only one label, \"dog\": classification needs"
+        + " at least two classes", e.getMessage());
+  }
+
+  @Test
+  void knownClassesCodeASubsetAndRefuseOthers() throws Exception {
+    ClassLabels known = ClassLabels.of(List.of("bird", "cat", "dog"));
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("kind")).withClasses(known);
+    Dataset d = reader.read(new StringReader("x,kind\n1,dog\n2,dog\n"), "some.csv");
+    assertEquals(known, d.classLabels().orElseThrow());
+    assertArrayEquals(new double[] {2, 2}, d.y());
+    Path f = dir.resolve("other.csv");
+    Files.writeString(f, "x,kind\n1,dog\n2,\"fish\"\n");
+    DataFormatException e = assertThrows(DataFormatException.class, () -> reader.read(f));
+    assertEquals(f + ":3:2: target \"kind\" has label \"fish\", which is not one of the classes"
+        + " [bird, cat, dog]", e.getMessage());
+  }
+
+  @Test
+  void datasetsFromArraysAndRecoding() {
+    double[][] x = {{1}, {2}, {3}};
+    Dataset d = Dataset.ofClasses(x, new String[] {"b", "a", "c"});
+    assertEquals(List.of("a", "b", "c"), d.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {1, 0, 2}, d.y());
+    Dataset n = Dataset.ofClasses(x, new int[] {10, 2, 10});
+    assertEquals(List.of("2", "10"), n.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {1, 0, 1}, n.y());
+    // A numeric target taken as classes.
+    Dataset numeric = Dataset.of(x, new double[] {5, 3, 5}).asClasses();
+    assertEquals(List.of("3", "5"), numeric.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {1, 0, 1}, numeric.y());
+    // Recoded by another set of classes.
+    Dataset recoded = numeric.withClassLabels(ClassLabels.of(List.of("1", "3", "5")));
+    assertArrayEquals(new double[] {2, 1, 2}, recoded.y());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> numeric.withClassLabels(ClassLabels.of(List.of("1", "5"))));
+    assertEquals("arrays: row 2 has class \"3\", which is not one of [1, 5]", e.getMessage());
+  }
+}
