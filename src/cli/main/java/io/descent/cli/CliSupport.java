@@ -45,6 +45,16 @@ final class CliSupport {
   /** As above, telling {@code progress} how far the reading has got. */
   static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
       BinaryLabels labels, List<HeapNeed> heapNeeds, ReadProgress progress) throws IOException {
+    return read(options, loss, withTarget, features, labels, heapNeeds, progress, null);
+  }
+
+  /**
+   * As above, reading each row's weight from the column {@code weightColumn} (null for none),
+   * which is then not a feature.
+   */
+  static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
+      BinaryLabels labels, List<HeapNeed> heapNeeds, ReadProgress progress, String weightColumn)
+      throws IOException {
     CsvReader.Options o = CsvReader.Options.noTarget().withDelimiter(options.delimiterChar());
     if (withTarget) {
       o = o.withTarget(options.target).withTargetKind(loss == Loss.LOGISTIC
@@ -60,6 +70,13 @@ final class CliSupport {
     List<String> f = features != null ? features : options.features;
     if (f != null) {
       o = o.withFeatures(f);
+    }
+    if (weightColumn != null) {
+      try {
+        o = o.withWeightColumn(weightColumn);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--weight-column: " + e.getMessage());
+      }
     }
     return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress).read(options.data);
   }

@@ -93,7 +93,11 @@ public final class Backends {
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Columns columns, OpenClOptions openCl) {
     columns.check(data);
-    if (kind != BackendKind.REFERENCE && (!columns.isSingle() || data.weights() != null)) {
+    if (kind != BackendKind.REFERENCE && columns.isSingle() && data.weights() != null) {
+      throw new BackendUnavailableException(kind.label() + " does not evaluate row weights"
+          + " (sample or class weights) yet; a weighted fit runs on the reference backend");
+    }
+    if (kind != BackendKind.REFERENCE && !columns.isSingle()) {
       throw new BackendUnavailableException(kind.label() + " evaluates one unweighted column"
           + " only; " + columns + (data.weights() != null ? " with row weights" : "")
           + " runs on the reference backend");

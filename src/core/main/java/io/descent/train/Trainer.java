@@ -65,6 +65,8 @@ public final class Trainer {
   static final double FLOAT32_NOISE = 0x1p-22;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final BackendOpener opener;
+  /** The model a fit starts from, or null for the constant model. */
+  private LinearModel init;
 
   /** Opens one kind of backend on data; {@link Backends#open(BackendKind, Dataset,
    * Standardization, Loss, OpenClOptions)} in production, a wrapper in fault-injection tests. */
@@ -83,6 +85,18 @@ public final class Trainer {
   /** A trainer that opens backends with the given opener. */
   public Trainer(BackendOpener opener) {
     this.opener = java.util.Objects.requireNonNull(opener, "opener");
+  }
+
+  /**
+   * Starts the fits of this trainer from {@code model}'s weights (a warm start; see {@link
+   * WarmStart}) instead of the constant model; null for the constant model. Each fit checks that
+   * the model fits its data and loss.
+   *
+   * @return this trainer
+   */
+  public Trainer startFrom(LinearModel model) {
+    this.init = model;
+    return this;
   }
 
   /** Asks a running {@link #fit} to stop after its current step; safe from any thread. */
@@ -180,6 +194,10 @@ public final class Trainer {
     if (config.loss() == Loss.LOGISTIC) {
       requireBothClasses(train);
     }
+    if (init != null) {
+      WarmStart.check(init, train, config.loss());
+    }
+    // Weighted when the data has row weights.
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
     List<BackendKind> candidates = Backends.candidates(config.backend());
@@ -234,19 +252,34 @@ public final class Trainer {
     throw new AssertionError("unreachable");
   }
 
-  /** Logistic regression needs rows of both classes: with one, the loss has no minimum. */
+  /**
+   * Logistic regression needs rows of both classes with a weight above 0: with one, the loss has
+   * no minimum.
+   */
   private static void requireBothClasses(Dataset train) {
     double[] y = train.y();
-    for (int i = 1; i < y.length; i++) {
-      if (y[i] != y[0]) {
-        return;
+    double[] weight = new double[2];
+    for (int i = 0; i < y.length; i++) {
+      weight[y[i] > 0.5 ? 1 : 0] += train.weight(i);
+    }
+    if (weight[0] > 0 && weight[1] > 0) {
+      return;
+    }
+    int only = weight[1] > 0 ? 1 : 0;
+    String label = train.labels().map(l -> l.label(only)).orElse(String.valueOf(only));
+    boolean present = weight[1 - only] == 0 && hasClass(y, 1 - only);
+    throw new IllegalArgumentException(train.source() + ": every training row of target \""
+        + train.targetName() + "\" " + (present ? "that weighs more than 0 " : "") + "is "
+        + label + ": logistic regression needs rows of both classes");
+  }
+
+  private static boolean hasClass(double[] y, int cls) {
+    for (double v : y) {
+      if ((v > 0.5 ? 1 : 0) == cls) {
+        return true;
       }
     }
-    String label = train.labels().map(l -> l.label(y[0] > 0.5 ? 1 : 0))
-        .orElse(String.valueOf(y[0]));
-    throw new IllegalArgumentException(train.source() + ": every training row of target \""
-        + train.targetName() + "\" is " + label + ": logistic regression needs rows of both"
-        + " classes");
+    return false;
   }
 
   /** The state of one fit. */
@@ -300,8 +333,12 @@ public final class Trainer {
       this.reference = new ReferenceBackend(train, standardization, config.loss());
       this.verifier = config.verifyEvery() > 0 || fallback
           ? new Verifier(train, standardization, config.loss(), backend.tolerance()) : null;
-      this.theta = new double[train.features() + 1];
-      theta[0] = initialIntercept(config.loss(), train.y());
+      if (init != null) {
+        this.theta = WarmStart.theta(init, standardization);
+      } else {
+        this.theta = new double[train.features() + 1];
+        theta[0] = initialIntercept(config.loss(), train.y(), train.weights());
+      }
     }
 
     private double seconds() {
@@ -605,8 +642,8 @@ public final class Trainer {
      * Whether unpenalized logistic regression has no finite optimum, stopping if so. The test is
      * complete separation: theta puts every training row strictly on its own side, so scaling
      * theta up lowers every row's loss and the infimum 0 is never reached. It runs (one pass over
-     * the data in float64) when the mean log loss falls below ln(2)/n, which implies it, and
-     * otherwise at steps 10, 20, 40, 80, ... (iterations, or epochs for mini-batches), so that a
+     * the data in float64) when the mean log loss falls below ln(2)/n (weighted: {@link
+     * Separation#lossImplyingSeparation()}), which implies it, and otherwise at steps 10, 20, 40, 80, ... (iterations, or epochs for mini-batches), so that a
      * slow optimizer cannot run to its cap on separable data while a large fit pays for a handful
      * of passes.
      */
@@ -618,7 +655,8 @@ public final class Trainer {
       if (due) {
         nextSeparationCheck = 2 * step;
       }
-      if (!(due || value < Math.log(2) / rows) || !separation.separates(theta)) {
+      if (!(due || value < separation.lossImplyingSeparation())
+          || !separation.separates(theta)) {
         return false;
       }
       stopSeparable();
@@ -778,6 +816,12 @@ public final class Trainer {
       h.put("validationFraction", config.validationFraction());
       h.put("patience", config.patience());
       h.put("verifyEvery", config.verifyEvery());
+      if (train.weights() != null) {
+        h.put("weighted", true);
+      }
+      if (init != null) {
+        h.put("warmStart", true);
+      }
       if (polish != null) {
         h.put("polish", polish.info().summary());
         h.put("polishIterations", iterations - polishFrom);
@@ -827,11 +871,19 @@ public final class Trainer {
    * matters most for rules whose steps do not scale with the gradient (AdaGrad, RMSProp, Adam).
    */
   static double initialIntercept(Loss loss, double[] y) {
+    return initialIntercept(loss, y, null);
+  }
+
+  /** As {@link #initialIntercept(Loss, double[])} with row weights (null for none): weighted. */
+  static double initialIntercept(Loss loss, double[] y, double[] weights) {
     double sum = 0;
-    for (double v : y) {
-      sum += v;
+    double total = 0;
+    for (int i = 0; i < y.length; i++) {
+      double s = weights == null ? 1 : weights[i];
+      sum += s * y[i];
+      total += s;
     }
-    double mean = sum / y.length;
+    double mean = sum / total;
     if (loss == Loss.LINEAR) {
       return mean;
     }
