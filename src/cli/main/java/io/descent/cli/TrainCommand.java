@@ -257,8 +257,8 @@ final class TrainCommand implements Callable<Integer> {
         !quiet && !json.json && CliSupport.isTerminal());
     Dataset dataset;
     try {
-      dataset = CliSupport.read(data, loss, true, null, null, HeapNeeds.train(config, fraction),
-          reading, weightColumn);
+      dataset = CliSupport.read(data, loss, true, null, null, HeapNeeds.train(config, fraction,
+          weightColumn != null || classWeight != null), reading, weightColumn);
     } finally {
       if (reading instanceof ReadingProgress r) {
         r.done();
