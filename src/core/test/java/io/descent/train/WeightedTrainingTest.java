@@ -169,6 +169,37 @@ class WeightedTrainingTest {
   }
 
   @Test
+  void anExplicitValidationSetGetsTheTrainingRowsBalancedWeights() {
+    Dataset data = load("breast_cancer_wdbc");
+    int[] first = new int[400];
+    int[] rest = new int[data.rows() - 400];
+    for (int i = 0; i < data.rows(); i++) {
+      if (i < 400) {
+        first[i] = i;
+      } else {
+        rest[i - 400] = i;
+      }
+    }
+    Dataset train = data.rows(first);
+    Dataset validation = data.rows(rest);
+    FitResult r = Descent.logistic().l2(0.01).backend("reference").maxIterations(5)
+        .classWeights(ClassWeights.balanced()).train(train, validation, null);
+    // The validation rows weigh as the training rows' class counts say, not their own.
+    ClassWeights resolved = ClassWeights.balanced().resolve(train);
+    Dataset weighted = resolved.applyTo(validation);
+    double expected = new ReferenceBackend(weighted, r.model().standardization(), Loss.LOGISTIC)
+        .evaluate(r.model().theta(), Batch.all(weighted.rows())).loss();
+    assertEquals(StopReason.MAX_ITERATIONS, r.stopReason(), r.message());
+    assertEquals(expected, r.history().get(r.history().size() - 1).validationLoss(), 1e-12);
+    double ownBalance = new ReferenceBackend(ClassWeights.balanced().applyTo(validation),
+        r.model().standardization(), Loss.LOGISTIC)
+        .evaluate(r.model().theta(), Batch.all(validation.rows())).loss();
+    assertTrue(Math.abs(ownBalance - expected) > 1e-6, ownBalance + " " + expected);
+    // And the training rows' standardization is their balanced-weighted one.
+    assertEquals(Standardization.fit(resolved.applyTo(train)), r.model().standardization());
+  }
+
+  @Test
   void miniBatchRulesTrainOnWeightedData() {
     Dataset data = ClassWeights.balanced().applyTo(load("breast_cancer_wdbc"));
     FitResult r = Descent.logistic().l2(0.01).backend("reference").optimizer("adam")
