@@ -191,6 +191,10 @@ public final class Trainer {
         caller.finished(result);
       }
     };
+    requireWeight(train, "training");
+    if (validation != null) {
+      requireWeight(validation, "validation");
+    }
     if (config.loss() == Loss.LOGISTIC) {
       requireBothClasses(train);
     }
@@ -250,6 +254,19 @@ public final class Trainer {
       }
     }
     throw new AssertionError("unreachable");
+  }
+
+  /** A weighted set needs a row that weighs more than 0 (a split may leave none). */
+  private static void requireWeight(Dataset data, String what) {
+    if (data.weights() == null) {
+      return;
+    }
+    for (double s : data.weights()) {
+      if (s > 0) {
+        return;
+      }
+    }
+    throw new IllegalArgumentException(data.source() + ": every " + what + " row weighs 0");
   }
 
   /**

@@ -144,6 +144,26 @@ class WeightedTrainingTest {
   }
 
   @Test
+  void aSplitThatLeavesRowsOfWeightZeroOnlyIsRefused() {
+    double[][] x = new double[10][1];
+    double[] y = new double[10];
+    double[] w = new double[10];
+    for (int i = 0; i < 10; i++) {
+      x[i][0] = i;
+      y[i] = i % 3;
+    }
+    w[0] = 1;
+    Dataset data = Dataset.of(x, y).withWeights(w);
+    Dataset zero = data.rows(new int[] {1, 2, 3});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.linear().backend("reference").train(zero, null));
+    assertEquals("arrays: every training row weighs 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.linear().backend("reference").train(data, zero, null));
+    assertEquals("arrays: every validation row weighs 0", e.getMessage());
+  }
+
+  @Test
   void theStartingInterceptIsTheWeightedOne() {
     double[] y = {0, 1, 1};
     assertEquals(Math.log(1.0 / 4), Trainer.initialIntercept(Loss.LOGISTIC, y,
