@@ -290,6 +290,17 @@ public final class Trainer {
         + label + ": logistic regression needs rows of both classes");
   }
 
+  private static double totalWeight(Dataset data) {
+    if (data.weights() == null) {
+      return data.rows();
+    }
+    double total = 0;
+    for (double s : data.weights()) {
+      total += s;
+    }
+    return total;
+  }
+
   private static boolean hasClass(double[] y, int cls) {
     for (double v : y) {
       if ((v > 0.5 ? 1 : 0) == cls) {
@@ -312,6 +323,8 @@ public final class Trainer {
     private final Verifier verifier;
     private final boolean fallback;
     private final int rows;
+    /** The sum of the training rows' weights (the row count when unweighted). */
+    private final double totalWeight;
     private final Separation separation;
     private final ReferenceBackend reference;
     private Point lastReference;
@@ -346,6 +359,7 @@ public final class Trainer {
       this.start = start;
       this.objective = new Objective(config.loss(), config.l2());
       this.rows = train.rows();
+      this.totalWeight = totalWeight(train);
       this.separation = new Separation(train, standardization);
       this.reference = new ReferenceBackend(train, standardization, config.loss());
       this.verifier = config.verifyEvery() > 0 || fallback
@@ -580,6 +594,7 @@ public final class Trainer {
             verifier.verify(iterations, theta, batch, e);
           }
           double[] g = e.gradient().clone();
+          unbias(g, batch);
           objective.addPenaltyGradient(theta, g);
           rate = config.schedule().rate(config.learningRate(), epochs, iterations);
           rule.update(theta, g, rate);
@@ -638,6 +653,28 @@ public final class Trainer {
           return;
         }
         previous = p.value();
+      }
+    }
+
+    /**
+     * With row weights, turns a batch's data gradient (its weighted mean, {@code sum_B s_i g_i /
+     * sum_B s_i}) into an unbiased estimate of the full one, {@code (n / S) (1/|B|) sum_B s_i
+     * g_i} with S the total weight: the batch's own normalization would weigh a batch of light
+     * rows as much as one of heavy rows, and lead the fit to another point than the weighted
+     * optimum (with batches of one row, to the unweighted one). Unweighted, nothing changes.
+     */
+    private void unbias(double[] g, Batch batch) {
+      double[] weights = train.weights();
+      if (weights == null) {
+        return;
+      }
+      double batchWeight = 0;
+      for (int b = 0; b < batch.size(); b++) {
+        batchWeight += weights[batch.row(b)];
+      }
+      double factor = batchWeight * rows / (batch.size() * totalWeight);
+      for (int j = 0; j < g.length; j++) {
+        g[j] *= factor;
       }
     }
 

@@ -220,6 +220,22 @@ class WeightedTrainingTest {
   }
 
   @Test
+  void miniBatchesOfOneRowFindTheWeightedOptimumNotTheUnweightedOne() {
+    // Two rows at each x, targets 10 apart weighing 1 and 9: the weighted fit is 9 at x = 0 and
+    // 19 at x = 1, the unweighted one 5 and 15. A batch of one row normalized by its own weight
+    // would drop the weights altogether.
+    double[][] x = {{0}, {0}, {1}, {1}};
+    double[] y = {0, 10, 10, 20};
+    Dataset data = Dataset.of(x, y).withWeights(new double[] {1, 9, 1, 9});
+    FitResult r = Descent.linear().backend("reference").optimizer("sgd").batchSize(1)
+        .schedule("invsqrt").decayInterval(10).maxEpochs(400).objectiveTolerance(0.0)
+        .learningRate(0.05).train(data, null);
+    double[] p = r.model().predict(new double[][] {{0}, {1}});
+    assertEquals(9, p[0], 0.2, java.util.Arrays.toString(p));
+    assertEquals(19, p[1], 0.2, java.util.Arrays.toString(p));
+  }
+
+  @Test
   void miniBatchRulesTrainOnWeightedData() {
     Dataset data = ClassWeights.balanced().applyTo(load("breast_cancer_wdbc"));
     FitResult r = Descent.logistic().l2(0.01).backend("reference").optimizer("adam")
