@@ -1,5 +1,6 @@
 package io.descent;
 
+import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
@@ -89,6 +90,8 @@ public final class Descent {
   private int patience = DEFAULT_PATIENCE;
   private int verifyEvery;
   private long seed = DEFAULT_SEED;
+  private ClassWeights classWeights;
+  private LinearModel init;
   private Trainer running;
 
   private Descent(Loss loss) {
@@ -288,6 +291,28 @@ public final class Descent {
   }
 
   /**
+   * Weights per class, multiplying the rows' own weights ({@link Dataset#withWeights}): {@link
+   * ClassWeights#balanced()} or a weight per label; null for none (the default). Balanced
+   * weights come from the class counts of the data a fit is given (with an explicit validation
+   * set, of the training set, whose class weights the validation rows then get too).
+   */
+  public Descent classWeights(ClassWeights weights) {
+    this.classWeights = weights;
+    return this;
+  }
+
+  /**
+   * Starts each fit from this model's weights (a warm start) instead of the constant model; null
+   * for the constant model (the default). The model must have the data's features in the same
+   * order, this loss, and the same class labels; its weights are carried over into the new fit's
+   * standardized space (see {@link io.descent.train.WarmStart}).
+   */
+  public Descent init(LinearModel model) {
+    this.init = model;
+    return this;
+  }
+
+  /**
    * The configuration these settings make, with defaults filled in.
    *
    * @throws IllegalArgumentException naming the setting and the rule when one is invalid
@@ -309,23 +334,28 @@ public final class Descent {
       OptimizerKind kind = OptimizerKind.fromLabel(optimizer);
       if (kind == OptimizerKind.ADAGRAD || kind == OptimizerKind.RMSPROP
           || kind == OptimizerKind.ADAM) {
-        scale = targetStandardDeviation(data.y());
+        scale = targetStandardDeviation(data.y(), data.weights());
       }
     }
     return config(scale);
   }
 
-  private static double targetStandardDeviation(double[] y) {
+  /** The (weighted, when there are row weights) population standard deviation of y. */
+  private static double targetStandardDeviation(double[] y, double[] weights) {
     double mean = 0;
-    for (double v : y) {
-      mean += v;
+    double total = 0;
+    for (int i = 0; i < y.length; i++) {
+      double s = weights == null ? 1 : weights[i];
+      mean += s * y[i];
+      total += s;
     }
-    mean /= Math.max(1, y.length);
+    mean /= Math.max(Double.MIN_NORMAL, total);
     double ss = 0;
-    for (double v : y) {
-      ss += (v - mean) * (v - mean);
+    for (int i = 0; i < y.length; i++) {
+      double s = weights == null ? 1 : weights[i];
+      ss += s * (y[i] - mean) * (y[i] - mean);
     }
-    double sd = Math.sqrt(ss / Math.max(1, y.length));
+    double sd = Math.sqrt(ss / Math.max(Double.MIN_NORMAL, total));
     return sd > 0 && Double.isFinite(sd) ? sd : 1.0;
   }
 
@@ -393,13 +423,27 @@ public final class Descent {
    *     tolerance
    */
   public FitResult train(Dataset data, TrainingListener listener) {
-    TrainingConfig config = config(data);
-    return running(trainer -> trainer.fit(data, config, orNone(listener)));
+    Dataset weighted = classWeights == null ? data : classWeights.applyTo(data);
+    TrainingConfig config = config(weighted);
+    return recorded(running(trainer -> trainer.fit(weighted, config, orNone(listener))),
+        data);
+  }
+
+  /** The result with the class weights asked for among its hyperparameters. */
+  private FitResult recorded(FitResult result, Dataset train) {
+    if (classWeights == null) {
+      return result;
+    }
+    java.util.Map<String, Object> h = new java.util.LinkedHashMap<>();
+    h.put("classWeights", classWeights.toString());
+    classWeights.resolve(train).byLabel().forEach((label, w) ->
+        h.put("classWeight[" + label + "]", w));
+    return result.withHyperparameters(h);
   }
 
   /** Runs {@code fit} on a new trainer that {@link #requestStop} can reach while it runs. */
   private FitResult running(java.util.function.Function<Trainer, FitResult> fit) {
-    Trainer trainer = new Trainer();
+    Trainer trainer = new Trainer().startFrom(init);
     synchronized (this) {
       running = trainer;
     }
@@ -444,8 +488,11 @@ public final class Descent {
    *     fraction is set as well
    */
   public FitResult train(Dataset train, Dataset validation, TrainingListener listener) {
-    TrainingConfig config = config(train);
-    return running(trainer -> trainer.fit(train, validation, config, orNone(listener)));
+    ClassWeights resolved = classWeights == null ? null : classWeights.resolve(train);
+    Dataset t = resolved == null ? train : resolved.applyTo(train);
+    Dataset v = resolved == null ? validation : resolved.applyTo(validation);
+    TrainingConfig config = config(t);
+    return recorded(running(trainer -> trainer.fit(t, v, config, orNone(listener))), train);
   }
 
   /**

@@ -57,15 +57,17 @@ final class CliSupport {
   /** As above, telling {@code progress} how far the reading has got. */
   static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
       BinaryLabels labels, List<HeapNeed> heapNeeds, ReadProgress progress) throws IOException {
-    return read(options, loss, withTarget, features, labels, null, heapNeeds, progress);
+    return read(options, loss, withTarget, features, labels, null, heapNeeds, progress, null);
   }
 
   /**
    * As above; {@code classes}, for a multinomial model read for evaluation, codes the class
-   * target by the model's classes (null: the file's own labels).
+   * target by the model's classes (null: the file's own labels); each row's weight is read from
+   * the column {@code weightColumn} (null for none), which is then not a feature.
    */
   static Dataset read(DataOptions options, Loss loss, boolean withTarget, List<String> features,
-      BinaryLabels labels, ClassLabels classes, List<HeapNeed> heapNeeds, ReadProgress progress)
+      BinaryLabels labels, ClassLabels classes, List<HeapNeed> heapNeeds, ReadProgress progress,
+      String weightColumn)
       throws IOException {
     CsvReader.Options o = CsvReader.Options.noTarget().withDelimiter(options.delimiterChar());
     if (withTarget) {
@@ -87,6 +89,13 @@ final class CliSupport {
     List<String> f = features != null ? features : options.features;
     if (f != null) {
       o = o.withFeatures(f);
+    }
+    if (weightColumn != null) {
+      try {
+        o = o.withWeightColumn(weightColumn);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--weight-column: " + e.getMessage());
+      }
     }
     return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress).withClasses(classes)
         .read(options.data);

@@ -38,7 +38,19 @@ final class HeapNeeds {
    * optimizers shuffle an index array per epoch (the old order and the new, 8 bytes a row).
    */
   static List<HeapNeed> train(TrainingConfig config, double testFraction) {
+    return train(config, testFraction, false);
+  }
+
+  /**
+   * As {@link #train(TrainingConfig, double)}, and with row or class weights ({@code
+   * weighted}): the weights read, their copies in the splits, and the class weights' two arrays
+   * (4 float64 a row, an upper bound).
+   */
+  static List<HeapNeed> train(TrainingConfig config, double testFraction, boolean weighted) {
     List<HeapNeed> needs = new ArrayList<>();
+    if (weighted) {
+      needs.add(new HeapNeed("the row weights", 0, 4 * Double.BYTES, 0));
+    }
     if (testFraction > 0) {
       int copies = config.validationFraction() > 0 ? 2 : 1;
       needs.add(new HeapNeed("the test split's copies", copies * Float.BYTES,

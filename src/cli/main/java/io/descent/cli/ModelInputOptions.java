@@ -59,7 +59,7 @@ final class ModelInputOptions {
     options.positiveLabel = positiveLabel;
     return CliSupport.read(options, model.loss(), target != null, model.featureNames(),
         model.labels().orElse(null), model.classes().orElse(null), heapNeeds,
-        io.descent.data.ReadProgress.NONE);
+        io.descent.data.ReadProgress.NONE, null);
   }
 
   private DataOptions dataOptions() {

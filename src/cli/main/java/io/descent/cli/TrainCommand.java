@@ -3,6 +3,7 @@ package io.descent.cli;
 import io.descent.data.ReadProgress;
 
 import io.descent.Descent;
+import io.descent.data.ClassWeights;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.data.Dataset;
@@ -47,6 +48,24 @@ final class TrainCommand implements Callable<Integer> {
       description = "L2 penalty (lambda/2)||w||^2 on the weights, not the intercept (default:"
           + " ${DEFAULT-VALUE}).")
   double l2;
+
+  @Option(names = "--weight-column", paramLabel = "NAME",
+      description = "Weigh each row by this column (finite numbers >= 0, not all 0; not a"
+          + " feature): the loss is the weighted mean, standardization weighted too. An integer"
+          + " weight counts a row that many times. Weighted fits run on the reference backend.")
+  String weightColumn;
+
+  @Option(names = "--class-weight", paramLabel = "SPEC",
+      description = "Logistic and multinomial: weigh each class, " + ClassWeights.BALANCED
+          + " (a row of class c weighs n / (K n_c) with K classes, as scikit-learn's) or"
+          + " LABEL=W,LABEL=W (labels as written in"
+          + " the data; others weigh 1). Multiplies --weight-column.")
+  String classWeight;
+
+  @Option(names = "--init", paramLabel = "MODEL.json",
+      description = "Start from this model's weights (a warm start): same features in the same"
+          + " order, same loss and labels.")
+  Path init;
 
   @Option(names = "--no-standardize", negatable = false,
       description = "Train on the raw features (default: standardize to mean 0, std 1).")
@@ -204,6 +223,17 @@ final class TrainCommand implements Callable<Integer> {
         .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
         .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
         .seed(seed);
+    if (classWeight != null) {
+      if (loss == Loss.LINEAR) {
+        throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
+            + " multinomial), not " + loss.label());
+      }
+      try {
+        descent.classWeights(ClassWeights.parse(classWeight));
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--class-weight: " + e.getMessage());
+      }
+    }
     // Checks every hyperparameter before the data is read.
     TrainingConfig config = descent.config();
     if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
@@ -211,23 +241,26 @@ final class TrainCommand implements Callable<Integer> {
     }
     data.files().output("--out", this.out).output("--checkpoint", checkpoint)
         .output("--history", history).output("--plot", plot).check();
+    // Apart from the outputs: --out may replace the model a fit started from.
+    new CommandFiles().input("--init", init, "a model file").check();
+    LinearModel initial = init == null ? null : ModelFile.read(init).model();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, history, plot)) {
-      return train(descent, config, loss, activity, out, err);
+      return train(descent, config, loss, initial, activity, out, err);
     }
   }
 
   /** Reads the data, trains, writes the outputs; {@code activity} follows each step. */
-  private int train(Descent descent, TrainingConfig config, Loss loss,
+  private int train(Descent descent, TrainingConfig config, Loss loss, LinearModel initial,
       Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
     double fraction = testFraction == null ? 0 : testFraction;
     ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
         !quiet && !json.json && CliSupport.isTerminal());
     Dataset dataset;
     try {
-      dataset = CliSupport.read(data, loss, true, null, null, HeapNeeds.train(config, fraction),
-          reading);
+      dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
+          weightColumn != null || classWeight != null), reading, weightColumn);
     } finally {
       if (reading instanceof ReadingProgress r) {
         r.done();
@@ -237,6 +270,8 @@ final class TrainCommand implements Callable<Integer> {
     Split split = fraction > 0 ? Split.forTest(dataset.rows(), fraction, seed) : null;
     Dataset training = split == null ? dataset : dataset.rows(split.train());
     Dataset test = split == null ? null : dataset.rows(split.test());
+    checkWeighting(training, loss, initial);
+    descent.init(initial);
     activity.doing("training");
     boolean text = !quiet && !json.json;
     ProgressListener listener = new ProgressListener(err, text && CliSupport.isTerminal(),
@@ -246,6 +281,12 @@ final class TrainCommand implements Callable<Integer> {
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
       dataset.classLabels().ifPresent(c -> out.printf(Locale.ROOT, "classes: %d (%s order):"
           + " %s%n", c.size(), c.numeric() ? "numeric" : "text", String.join(", ", c.labels())));
+      if (weightColumn != null || classWeight != null) {
+        out.printf(Locale.ROOT, "weights: %s%n", weighting());
+      }
+      if (init != null) {
+        out.printf(Locale.ROOT, "init: starting from %s%n", init);
+      }
       if (test != null) {
         out.printf(Locale.ROOT, "test: %d rows set aside (fraction %s), training on %d%n",
             test.rows(), fraction, training.rows());
@@ -316,9 +357,44 @@ final class TrainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** The run as the model file records it, with the data file it read. */
-  private static TrainingInfo trainingInfo(FitResult result, TrainingFile file) {
-    return result.trainingInfo().withHyperparameters(file.settings());
+  /** How the rows are weighted, for the summary: "column w, class weights balanced". */
+  private String weighting() {
+    String column = weightColumn == null ? null : "column " + weightColumn;
+    String classes = classWeight == null ? null : "class weights " + classWeight;
+    return column == null ? classes : classes == null ? column : column + " x " + classes;
+  }
+
+  /**
+   * The class weights' labels and the initial model, checked against the training rows before
+   * the fit so that each problem names its option.
+   */
+  private void checkWeighting(Dataset training, Loss loss, LinearModel initial) {
+    if (classWeight != null) {
+      try {
+        ClassWeights.parse(classWeight).rowWeights(training);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--class-weight " + classWeight + ": " + e.getMessage());
+      }
+    }
+    if (initial != null) {
+      try {
+        io.descent.train.WarmStart.check(initial, training, loss);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--init " + init + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The run as the model file records it, with the data file it read and the weighting. */
+  private TrainingInfo trainingInfo(FitResult result, TrainingFile file) {
+    Map<String, Object> more = new LinkedHashMap<>(file.settings());
+    if (weightColumn != null) {
+      more.put("weightColumn", weightColumn);
+    }
+    if (init != null) {
+      more.put("init", init.toString());
+    }
+    return result.trainingInfo().withHyperparameters(more);
   }
 
   /**
@@ -375,6 +451,9 @@ final class TrainCommand implements Callable<Integer> {
     d.put("seed", seed);
     d.put("testFraction", testFraction);
     d.put("validationFraction", validationFraction);
+    d.put("weightColumn", weightColumn);
+    d.put("classWeight", classWeight);
+    d.put("init", init == null ? null : init.toString());
     ObjectNode b = root.putObject("backend");
     b.put("kind", r.backend().kind().label());
     b.put("device", r.backend().device());

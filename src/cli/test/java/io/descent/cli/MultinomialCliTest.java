@@ -208,4 +208,33 @@ class MultinomialCliTest {
         + " linearly separable from the others"), r.err());
     assertTrue(r.err().contains("--l2 0.01"), r.err());
   }
+
+  @Test
+  void classWeightsAndAWarmStartWorkForManyClasses() throws Exception {
+    Path data = threeClasses("pets.csv", "dog", "cat", "bird");
+    Path first = dir.resolve("first.json");
+    Cli a = Cli.run("train", "--data", data.toString(), "--target", "kind", "--loss",
+        "multinomial", "--l2", "0.01", "--class-weight", "dog=3", "--out", first.toString());
+    assertEquals(0, a.code(), a.err());
+    assertTrue(a.out().contains("result: converged"), a.out());
+    JsonNode model = new ObjectMapper().readTree(first.toFile());
+    assertEquals(3.0, model.get("training").get("hyperparameters").get("classWeight[dog]")
+        .asDouble(), 0.0, model.toString());
+    // Started from its own optimum, the same fit stops at once with the same objective.
+    Cli b = Cli.run("train", "--data", data.toString(), "--target", "kind", "--loss",
+        "multinomial", "--l2", "0.01", "--class-weight", "dog=3", "--init", first.toString(),
+        "--json");
+    assertEquals(0, b.code(), b.err());
+    JsonNode again = new ObjectMapper().readTree(b.out());
+    assertTrue(again.toString().contains("\"iterations\":0")
+        || again.toString().contains("\"iterations\":1"), again.toString());
+    assertEquals(model.get("training").get("objective").asDouble(),
+        again.get("objective").asDouble(), 1e-12);
+    // A model of other classes cannot start the fit.
+    Path other = threeClasses("other.csv", "dog", "cat", "fish");
+    Cli c = Cli.run("train", "--data", other.toString(), "--target", "kind", "--loss",
+        "multinomial", "--init", first.toString());
+    assertEquals(2, c.code(), c.err());
+    assertTrue(c.err().contains("classes are [bird, cat, dog] but"), c.err());
+  }
 }

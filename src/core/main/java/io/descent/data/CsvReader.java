@@ -42,6 +42,10 @@ import java.util.Set;
  * smallest subnormal (1.4e-45 for float32, 4.9e-324 for float64) is zero with the value's sign
  * ({@code -1e-400} reads as -0.0), as any rounding would.
  *
+ * <p><b>Weights.</b> With {@link Options#weightColumn()} one column holds each row's weight, a
+ * float64 read as the target is; a negative weight is an error at its line and column, and so is
+ * a column of zeros (reported at the header).
+ *
  * <p><b>Errors.</b> Every problem with the input is a {@link DataFormatException} naming the
  * file, line and column, thrown at the first problem found in file order. Bytes that are not
  * UTF-8 are reported at their exact line and field when reading a file; a {@link Reader} decodes
@@ -90,9 +94,18 @@ public final class CsvReader {
    * @param targetKind how the target is read
    * @param positiveLabel for a BINARY target, the label read as 1 (the other is 0); null when the
    *     labels are 0/1 or true/false
+   * @param weightColumn the column of the rows' weights, by header name, or null for none: every
+   *     value a finite number {@code >= 0}, not all 0 (see {@link Dataset#withWeights}); the
+   *     column is neither a feature nor the target
    */
   public record Options(String target, List<String> features, char delimiter,
-      TargetKind targetKind, String positiveLabel) {
+      TargetKind targetKind, String positiveLabel, String weightColumn) {
+    /** Options without a weight column. */
+    public Options(String target, List<String> features, char delimiter, TargetKind targetKind,
+        String positiveLabel) {
+      this(target, features, delimiter, targetKind, positiveLabel, null);
+    }
+
     /** Checks every field; see the parameters for the rules. */
     public Options {
       if (target != null && target.isBlank()) {
@@ -120,6 +133,20 @@ public final class CsvReader {
         }
         if (positiveLabel.isBlank()) {
           throw new IllegalArgumentException("positiveLabel must not be blank");
+        }
+      }
+      if (weightColumn != null) {
+        if (weightColumn.isBlank()) {
+          throw new IllegalArgumentException("weightColumn must be a column name, got \""
+              + weightColumn + "\"");
+        }
+        if (weightColumn.equals(target)) {
+          throw new IllegalArgumentException("column \"" + weightColumn
+              + "\" cannot be both the target and the weights");
+        }
+        if (features != null && features.contains(weightColumn)) {
+          throw new IllegalArgumentException("column \"" + weightColumn
+              + "\" cannot be both a feature and the weights");
         }
       }
     }
@@ -159,32 +186,40 @@ public final class CsvReader {
     /** The same, with another target column (name or index). */
     public Options withTarget(String target) {
       return new Options(Objects.requireNonNull(target, "target"), features, delimiter,
-          targetKind, positiveLabel);
+          targetKind, positiveLabel, weightColumn);
     }
 
     /** The same, read without a target (for prediction). */
     public Options withoutTarget() {
-      return new Options(null, features, delimiter, targetKind, positiveLabel);
+      return new Options(null, features, delimiter, targetKind, positiveLabel, weightColumn);
     }
 
     /** The same, with these feature columns in this order; null for all but the target. */
     public Options withFeatures(List<String> features) {
-      return new Options(target, features, delimiter, targetKind, positiveLabel);
+      return new Options(target, features, delimiter, targetKind, positiveLabel, weightColumn);
     }
 
     /** The same, with another delimiter. */
     public Options withDelimiter(char delimiter) {
-      return new Options(target, features, delimiter, targetKind, positiveLabel);
+      return new Options(target, features, delimiter, targetKind, positiveLabel, weightColumn);
     }
 
     /** The same, with another target kind (a positive label needs BINARY). */
     public Options withTargetKind(TargetKind targetKind) {
-      return new Options(target, features, delimiter, targetKind, positiveLabel);
+      return new Options(target, features, delimiter, targetKind, positiveLabel, weightColumn);
+    }
+
+    /**
+     * The same, reading the rows' weights from this column (by header name), which is then
+     * neither a feature nor the target; null for none.
+     */
+    public Options withWeightColumn(String weightColumn) {
+      return new Options(target, features, delimiter, targetKind, positiveLabel, weightColumn);
     }
 
     /** The same, with this label of a BINARY target read as 1; null for 0/1 or true/false. */
     public Options withPositiveLabel(String positiveLabel) {
-      return new Options(target, features, delimiter, targetKind, positiveLabel);
+      return new Options(target, features, delimiter, targetKind, positiveLabel, weightColumn);
     }
   }
 
@@ -326,6 +361,7 @@ public final class CsvReader {
     private final DecimalParser numbers = new DecimalParser();
     private final List<String> header;
     private int targetColumn = -1;
+    private int weightColumn = -1;
     private int[] featureOf;
     private Rows rows;
     private int row;
@@ -353,7 +389,7 @@ public final class CsvReader {
       if (expectedRows >= 0) {
         requireHeap(expectedRows, d);
       }
-      rows = new Rows(d, expectedRows, chunkFloats);
+      rows = new Rows(d, expectedRows, chunkFloats, weightColumn >= 0);
       int n = readRows();
       double[] y = rows.y(n);
       BinaryLabels binary = null;
@@ -366,7 +402,31 @@ public final class CsvReader {
             encodeClasses(y));
       }
       String targetName = targetColumn < 0 ? null : header.get(targetColumn);
-      return new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
+      Dataset data = new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
+      // A file without rows stays unweighted: its trouble is having no rows.
+      return weightColumn < 0 || n == 0 ? data : data.withWeights(checkedWeights(rows.w(n)));
+    }
+
+    /** The weights read, which must not all be 0 (each was checked as it was read). */
+    private double[] checkedWeights(double[] w) {
+      for (double s : w) {
+        if (s > 0) {
+          return w;
+        }
+      }
+      throw new DataFormatException(file, 1, weightColumn + 1, "every weight in column \""
+          + header.get(weightColumn) + "\" is 0: at least one row must weigh more");
+    }
+
+    /** The current field, of the weight column c: a finite float64 {@code >= 0}. */
+    private double weight(int c) {
+      double s = csv.number(c);
+      if (s < 0) {
+        throw new DataFormatException(file, tok.fieldLine(), c + 1, "weight "
+            + CsvRows.shown(tok.fieldText().strip()) + " in column \"" + header.get(c)
+            + "\" is negative: weights must be >= 0");
+      }
+      return s + 0.0;
     }
 
     /**
@@ -441,12 +501,24 @@ public final class CsvReader {
         }
         targetColumn = c;
       }
+      String weights = options.weightColumn();
+      if (weights != null) {
+        weightColumn = csv.columnOf(weights);
+        if (weightColumn < 0) {
+          throw new DataFormatException(file, 1, 0, "no column \"" + weights
+              + "\" for the weights; " + csv.columnList());
+        }
+        if (weightColumn == targetColumn) {
+          throw new DataFormatException(file, 1, weightColumn + 1, "column \"" + weights
+              + "\" is both the target and the weights");
+        }
+      }
       featureOf = new int[header.size()];
       Arrays.fill(featureOf, -1);
       List<String> names = new ArrayList<>();
       if (options.features() == null) {
         for (int c = 0; c < header.size(); c++) {
-          if (c == targetColumn) {
+          if (c == targetColumn || c == weightColumn) {
             continue;
           }
           if (header.get(c).isEmpty()) {
@@ -513,6 +585,8 @@ public final class CsvReader {
         rows.x[rows.base + j] = csv.feature(c);
       } else if (c == targetColumn) {
         rows.y[row] = options.targetKind() == TargetKind.NUMERIC ? csv.number(c) : label(c);
+      } else if (c == weightColumn) {
+        rows.w[row] = weight(c);
       }
     }
 
@@ -674,19 +748,23 @@ public final class CsvReader {
     float[] x;
     int base;
     double[] y;
+    /** The rows' weights, or null without a weight column. */
+    double[] w;
 
-    Rows(int features, long expectedRows, int chunkFloats) {
+    Rows(int features, long expectedRows, int chunkFloats, boolean weighted) {
       this.features = features;
       if (expectedRows >= 0) {
         exact = new float[Math.toIntExact(expectedRows * features)];
         chunks = null;
         chunkRows = 0;
         y = new double[Math.toIntExact(expectedRows)];
+        w = weighted ? new double[y.length] : null;
       } else {
         exact = null;
         chunks = new ArrayList<>();
         chunkRows = Math.max(1, chunkFloats / Math.max(1, features));
         y = new double[1024];
+        w = weighted ? new double[y.length] : null;
       }
       x = exact;
     }
@@ -709,6 +787,9 @@ public final class CsvReader {
       base = (row - chunk * chunkRows) * features;
       if (row == y.length) {
         y = Arrays.copyOf(y, (int) Math.min(MAX_ARRAY, 2L * y.length));
+        if (w != null) {
+          w = Arrays.copyOf(w, y.length);
+        }
       }
     }
 
@@ -728,6 +809,10 @@ public final class CsvReader {
 
     double[] y(int rows) {
       return y.length == rows ? y : Arrays.copyOf(y, rows);
+    }
+
+    double[] w(int rows) {
+      return w.length == rows ? w : Arrays.copyOf(w, rows);
     }
   }
 }

@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * Per-feature centring and scaling, {@code z_j = (x_j - mean_j) / scale_j}.
  *
- * <p>{@link #fit} uses the population standard deviation (ddof 0), and a constant column gets
- * scale 1 so that it is never divided by zero (its z is then 0 everywhere). These are the
- * conventions of {@code datasets/reference.json}.
+ * <p>{@link #fit} uses the population standard deviation (ddof 0), weighted when the data has
+ * row weights, and a constant column gets scale 1 so that it is never divided by zero (its z is
+ * then 0 everywhere). These are the conventions of {@code datasets/reference.json}.
  */
 public record Standardization(double[] mean, double[] scale) {
   /** Checks the two arrays match and every scale is positive and finite. */
@@ -33,8 +33,16 @@ public record Standardization(double[] mean, double[] scale) {
     return new Standardization(new double[features], ones);
   }
 
-  /** Mean and population standard deviation of each column, computed in float64 in two passes. */
+  /**
+   * Mean and population standard deviation of each column, computed in float64 in two passes.
+   * When the data has row weights ({@link Dataset#weights()}) they are weighted: {@code mean =
+   * sum s_i x_i / sum s_i}, {@code var = sum s_i (x_i - mean)^2 / sum s_i} (see {@link
+   * #fitWeighted}), so that an integer weight counts a row as that many copies of it.
+   */
   public static Standardization fit(Dataset data) {
+    if (data.weights() != null) {
+      return fitWeighted(data, data.weights());
+    }
     int n = data.rows();
     int d = data.features();
     float[] x = data.x();
@@ -61,8 +69,70 @@ public record Standardization(double[] mean, double[] scale) {
         ss[j] += c * c;
       }
     }
+    return of(mean, ss, n);
+  }
+
+  /**
+   * The weighted mean and weighted population standard deviation of each column, in float64 in
+   * two passes: {@code mean = sum s_i x_i / sum s_i}, {@code var = sum s_i (x_i - mean)^2 / sum
+   * s_i}. Rows of weight 0 take no part; a column constant on the other rows gets scale 1. These
+   * are the conventions of the weighted entries of {@code datasets/reference.json}.
+   *
+   * @param weights one finite, non-negative weight per row, not all zero (the data's own weights
+   *     are not used)
+   * @throws IllegalArgumentException when the weights do not fit those rules or the data
+   */
+  public static Standardization fitWeighted(Dataset data, double[] weights) {
+    int n = data.rows();
+    int d = data.features();
+    if (weights.length != n) {
+      throw new IllegalArgumentException("the data has " + n + " rows but " + weights.length
+          + " weights were given");
+    }
+    float[] x = data.x();
+    double[] mean = new double[d];
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      double s = weights[i];
+      if (!(s >= 0) || !Double.isFinite(s)) {
+        throw new IllegalArgumentException("the weight of row " + (i + 1) + " is " + s
+            + ": weights must be finite and >= 0");
+      }
+      if (s == 0) {
+        continue;
+      }
+      total += s;
+      int base = i * d;
+      for (int j = 0; j < d; j++) {
+        mean[j] += s * x[base + j];
+      }
+    }
+    if (!(total > 0)) {
+      throw new IllegalArgumentException("every row's weight is 0");
+    }
     for (int j = 0; j < d; j++) {
-      double sd = Math.sqrt(ss[j] / n);
+      mean[j] /= total;
+    }
+    double[] ss = new double[d];
+    for (int i = 0; i < n; i++) {
+      double s = weights[i];
+      if (s == 0) {
+        continue;
+      }
+      int base = i * d;
+      for (int j = 0; j < d; j++) {
+        double c = x[base + j] - mean[j];
+        ss[j] += s * c * c;
+      }
+    }
+    return of(mean, ss, total);
+  }
+
+  /** From the means and the (weighted) sums of squared deviations over a total weight. */
+  private static Standardization of(double[] mean, double[] ss, double total) {
+    double[] scale = new double[mean.length];
+    for (int j = 0; j < mean.length; j++) {
+      double sd = Math.sqrt(ss[j] / total);
       // A column constant up to rounding is treated as constant.
       scale[j] = sd > 1e-12 * Math.max(1.0, Math.abs(mean[j])) ? sd : 1.0;
     }

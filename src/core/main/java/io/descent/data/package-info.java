@@ -10,7 +10,9 @@
  * io.descent.data.ClassLabels} (two or more, coded 0..C-1 in a stable order).
  * {@link io.descent.data.Standardization} centres and scales features; {@link
  * io.descent.data.Split} divides rows into training and held-out sets, seeded or from index
- * files; {@link io.descent.data.Shuffle} gives the seeded row order of each epoch.
+ * files; {@link io.descent.data.Shuffle} gives the seeded row order of each epoch. Rows may
+ * carry weights ({@link io.descent.data.Dataset#withWeights}, a CSV weight column), which
+ * {@link io.descent.data.ClassWeights} multiplies by class; the standardization is then weighted.
  *
  * <p>Everything here is deterministic for a given seed, and nothing prints.
  */

@@ -97,7 +97,11 @@ public final class Backends {
       throw new BackendUnavailableException(kind.label() + " does not fit "
           + columns.loss().label() + " models yet (the reference backend does)");
     }
-    if (kind == BackendKind.OPENCL && (!columns.isSingle() || data.weights() != null)) {
+    if (kind == BackendKind.OPENCL && columns.isSingle() && data.weights() != null) {
+      throw new BackendUnavailableException(kind.label() + " does not evaluate row weights"
+          + " (sample or class weights) yet; a weighted fit runs on the reference backend");
+    }
+    if (kind == BackendKind.OPENCL && !columns.isSingle()) {
       throw new BackendUnavailableException(kind.label() + " evaluates one unweighted column"
           + " only; " + columns + (data.weights() != null ? " with row weights" : "")
           + " runs on the reference backend");

@@ -62,6 +62,18 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
         history, l2, standardized, hyperparameters, heldOut, runNotices, optimizerSettings);
   }
 
+  /**
+   * The same result with further settings added to (or replacing ones of) the hyperparameters:
+   * what the caller knows about the run that the trainer does not (the class weights asked for).
+   */
+  public FitResult withHyperparameters(Map<String, Object> more) {
+    Map<String, Object> all = new java.util.LinkedHashMap<>(hyperparameters);
+    all.putAll(more);
+    return new FitResult(model, stopReason, message, iterations, epochs, evaluations, backend,
+        optimizer, objective, gradientNorm, elapsedSeconds, verification, seed, trainingRows,
+        history, l2, standardized, all, validationRows, notices, optimizerSettings);
+  }
+
   /** What the model file records about this run. */
   public TrainingInfo trainingInfo() {
     return new TrainingInfo(objective, stopReason.label(), iterations, epochs,

@@ -29,6 +29,7 @@ final class Separation {
   private final Standardization standardization;
   /** C for a multinomial fit, 0 for a binary one. */
   private final int classes;
+  private final double lossImplyingSeparation;
 
   Separation(Dataset train, Standardization standardization) {
     this(train, standardization, 0);
@@ -42,6 +43,7 @@ final class Separation {
     this.train = train;
     this.standardization = standardization;
     this.classes = classes;
+    this.lossImplyingSeparation = lossImplyingSeparation(train);
   }
 
   /**
@@ -137,7 +139,36 @@ final class Separation {
     return train.classLabels().map(l -> "\"" + l.label(cls) + "\"").orElse("" + cls);
   }
 
-  /** Whether theta puts every training row strictly on the side of its class. */
+
+  /**
+   * A data term below which every row that weighs more than 0 is on its own side: {@code ln(2)
+   * s_min / sum_i s_i}, with {@code s_min} the smallest weight above 0 ({@code ln(2) / n}
+   * unweighted). Below it, {@code s_i l_i <= sum s_k l_k < ln(2) s_min} gives {@code l_i <
+   * ln(2)}, so {@code m_i} has the sign of its class.
+   */
+  double lossImplyingSeparation() {
+    return lossImplyingSeparation;
+  }
+
+  private static double lossImplyingSeparation(Dataset train) {
+    if (train.weights() == null) {
+      return Math.log(2) / train.rows();
+    }
+    double smallest = Double.POSITIVE_INFINITY;
+    double total = 0;
+    for (double s : train.weights()) {
+      if (s > 0) {
+        smallest = Math.min(smallest, s);
+        total += s;
+      }
+    }
+    return Math.log(2) * smallest / total;
+  }
+
+  /**
+   * Whether theta puts every training row strictly on the side of its class (rows of weight 0
+   * take no part: they do not change the loss).
+   */
   private boolean separatesBinary(double[] theta) {
     float[] x = train.x();
     double[] y = train.y();
@@ -145,6 +176,9 @@ final class Separation {
     double[] mean = standardization.mean();
     double[] scale = standardization.scale();
     for (int i = 0; i < train.rows(); i++) {
+      if (train.weight(i) == 0) {
+        continue;
+      }
       double m = theta[0];
       for (int j = 0; j < d; j++) {
         m += theta[j + 1] * ((x[i * d + j] - mean[j]) / scale[j]);
@@ -160,7 +194,7 @@ final class Separation {
    * Looks for a separating hyperplane by L-BFGS from {@code start}: at most
    * {@link #PROBE_ITERATIONS} iterations of the unpenalized logistic objective {@code float64},
    * testing every {@value #PROBE_TEST_INTERVAL} iterations and whenever the mean loss falls below
-   * ln(2)/n (which implies separation). It ends without one where the gradient test holds (a
+   * {@link #lossImplyingSeparation()} (ln(2)/n unweighted), which implies separation. It ends without one where the gradient test holds (a
    * finite optimum) or the line search finds no decrease.
    *
    * @param float64 the objective, computed in float64 (a float32 line search gives up on
@@ -176,7 +210,7 @@ final class Separation {
         return null;
       }
       boolean due = k % PROBE_TEST_INTERVAL == 0
-          || it.point().value() < Math.log(2) / train.rows();
+          || it.point().value() < lossImplyingSeparation;
       if (due && separates(it.point().x())) {
         return it.point().x().clone();
       }

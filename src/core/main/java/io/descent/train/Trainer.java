@@ -67,6 +67,8 @@ public final class Trainer {
   static final double FLOAT32_NOISE = 0x1p-22;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final BackendOpener opener;
+  /** The model a fit starts from, or null for the constant model. */
+  private LinearModel init;
 
   /** Opens one kind of backend on data; {@link Backends#open(BackendKind, Dataset,
    * Standardization, Loss, OpenClOptions)} in production, a wrapper in fault-injection tests. */
@@ -96,6 +98,18 @@ public final class Trainer {
   /** A trainer that opens backends with the given opener. */
   public Trainer(BackendOpener opener) {
     this.opener = java.util.Objects.requireNonNull(opener, "opener");
+  }
+
+  /**
+   * Starts the fits of this trainer from {@code model}'s weights (a warm start; see {@link
+   * WarmStart}) instead of the constant model; null for the constant model. Each fit checks that
+   * the model fits its data and loss.
+   *
+   * @return this trainer
+   */
+  public Trainer startFrom(LinearModel model) {
+    this.init = model;
+    return this;
   }
 
   /** Asks a running {@link #fit} to stop after its current step; safe from any thread. */
@@ -194,9 +208,16 @@ public final class Trainer {
         caller.finished(result);
       }
     };
+    requireWeight(train, "training");
+    if (validation != null) {
+      requireWeight(validation, "validation");
+    }
     if (config.loss() == Loss.LOGISTIC) {
       requireTwoClasses(train);
       requireBothClasses(train);
+    }
+    if (init != null) {
+      WarmStart.check(init, train, config.loss());
     }
     Columns columns;
     if (config.loss().coupled()) {
@@ -205,6 +226,7 @@ public final class Trainer {
     } else {
       columns = Columns.single(config.loss());
     }
+    // Weighted when the data has row weights.
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
     List<BackendKind> candidates = Backends.candidates(config.backend());
@@ -259,19 +281,58 @@ public final class Trainer {
     throw new AssertionError("unreachable");
   }
 
-  /** Logistic regression needs rows of both classes: with one, the loss has no minimum. */
-  private static void requireBothClasses(Dataset train) {
-    double[] y = train.y();
-    for (int i = 1; i < y.length; i++) {
-      if (y[i] != y[0]) {
+  /** A weighted set needs a row that weighs more than 0 (a split may leave none). */
+  private static void requireWeight(Dataset data, String what) {
+    if (data.weights() == null) {
+      return;
+    }
+    for (double s : data.weights()) {
+      if (s > 0) {
         return;
       }
     }
-    String label = train.labels().map(l -> l.label(y[0] > 0.5 ? 1 : 0))
-        .orElse(String.valueOf(y[0]));
+    throw new IllegalArgumentException(data.source() + ": every " + what + " row weighs 0");
+  }
+
+  /**
+   * Logistic regression needs rows of both classes with a weight above 0: with one, the loss has
+   * no minimum.
+   */
+  private static void requireBothClasses(Dataset train) {
+    double[] y = train.y();
+    double[] weight = new double[2];
+    for (int i = 0; i < y.length; i++) {
+      weight[y[i] > 0.5 ? 1 : 0] += train.weight(i);
+    }
+    if (weight[0] > 0 && weight[1] > 0) {
+      return;
+    }
+    int only = weight[1] > 0 ? 1 : 0;
+    String label = train.labels().map(l -> l.label(only)).orElse(String.valueOf(only));
+    boolean present = weight[1 - only] == 0 && hasClass(y, 1 - only);
     throw new IllegalArgumentException(train.source() + ": every training row of target \""
-        + train.targetName() + "\" is " + label + ": logistic regression needs rows of both"
-        + " classes");
+        + train.targetName() + "\" " + (present ? "that weighs more than 0 " : "") + "is "
+        + label + ": logistic regression needs rows of both classes");
+  }
+
+  private static double totalWeight(Dataset data) {
+    if (data.weights() == null) {
+      return data.rows();
+    }
+    double total = 0;
+    for (double s : data.weights()) {
+      total += s;
+    }
+    return total;
+  }
+
+  private static boolean hasClass(double[] y, int cls) {
+    for (double v : y) {
+      if ((v > 0.5 ? 1 : 0) == cls) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -336,6 +397,8 @@ public final class Trainer {
     private final Verifier verifier;
     private final boolean fallback;
     private final int rows;
+    /** The sum of the training rows' weights (the row count when unweighted). */
+    private final double totalWeight;
     private final Separation separation;
     private final ReferenceBackend reference;
     private Point lastReference;
@@ -372,19 +435,23 @@ public final class Trainer {
       this.start = start;
       this.objective = new Objective(config.loss(), config.l2());
       this.rows = train.rows();
+      this.totalWeight = totalWeight(train);
       this.separation = new Separation(train, standardization,
           columns.loss().coupled() ? columns.classes() : 0);
       this.reference = new ReferenceBackend(train, standardization, columns);
       this.verifier = config.verifyEvery() > 0 || fallback
           ? new Verifier(train, standardization, columns, backend.tolerance()) : null;
-      this.theta = new double[parameters * columns.count()];
-      if (columns.loss().coupled()) {
-        double[] b = initialIntercepts(columns.classes(), train.y());
+      if (init != null) {
+        this.theta = WarmStart.theta(init, standardization);
+      } else if (columns.loss().coupled()) {
+        this.theta = new double[parameters * columns.count()];
+        double[] b = initialIntercepts(columns.classes(), train.y(), train.weights());
         for (int c = 0; c < b.length; c++) {
           theta[c * parameters] = b[c];
         }
       } else {
-        theta[0] = initialIntercept(config.loss(), train.y());
+        this.theta = new double[parameters];
+        theta[0] = initialIntercept(config.loss(), train.y(), train.weights());
       }
     }
 
@@ -615,6 +682,7 @@ public final class Trainer {
             verifier.verify(iterations, theta, batch, e);
           }
           double[] g = e.gradient().clone();
+          unbias(g, batch);
           objective.addPenaltyGradient(theta, g, parameters);
           rate = config.schedule().rate(config.learningRate(), epochs, iterations);
           rule.update(theta, g, rate);
@@ -676,6 +744,28 @@ public final class Trainer {
       }
     }
 
+    /**
+     * With row weights, turns a batch's data gradient (its weighted mean, {@code sum_B s_i g_i /
+     * sum_B s_i}) into an unbiased estimate of the full one, {@code (n / S) (1/|B|) sum_B s_i
+     * g_i} with S the total weight: the batch's own normalization would weigh a batch of light
+     * rows as much as one of heavy rows, and lead the fit to another point than the weighted
+     * optimum (with batches of one row, to the unweighted one). Unweighted, nothing changes.
+     */
+    private void unbias(double[] g, Batch batch) {
+      double[] weights = train.weights();
+      if (weights == null) {
+        return;
+      }
+      double batchWeight = 0;
+      for (int b = 0; b < batch.size(); b++) {
+        batchWeight += weights[batch.row(b)];
+      }
+      double factor = batchWeight * rows / (batch.size() * totalWeight);
+      for (int j = 0; j < g.length; j++) {
+        g[j] *= factor;
+      }
+    }
+
     private String divergenceAdvice(String what, double rate) {
       return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g),"
           + " keep standardization on, or add a penalty with l2(...)", what, epochs, rate);
@@ -694,8 +784,8 @@ public final class Trainer {
      * Whether unpenalized logistic regression has no finite optimum, stopping if so. The test is
      * complete separation: theta puts every training row strictly on its own side, so scaling
      * theta up lowers every row's loss and the infimum 0 is never reached. It runs (one pass over
-     * the data in float64) when the mean log loss falls below ln(2)/n, which implies it, and
-     * otherwise at steps 10, 20, 40, 80, ... (iterations, or epochs for mini-batches), so that a
+     * the data in float64) when the mean log loss falls below ln(2)/n (weighted: {@link
+     * Separation#lossImplyingSeparation()}), which implies it, and otherwise at steps 10, 20, 40, 80, ... (iterations, or epochs for mini-batches), so that a
      * slow optimizer cannot run to its cap on separable data while a large fit pays for a handful
      * of passes.
      */
@@ -707,7 +797,8 @@ public final class Trainer {
       if (due) {
         nextSeparationCheck = 2 * step;
       }
-      if (!(due || value < Math.log(2) / rows) || !separation.separates(theta)) {
+      if (!(due || value < separation.lossImplyingSeparation())
+          || !separation.separates(theta)) {
         return false;
       }
       stopSeparable();
@@ -875,6 +966,12 @@ public final class Trainer {
       h.put("validationFraction", config.validationFraction());
       h.put("patience", config.patience());
       h.put("verifyEvery", config.verifyEvery());
+      if (train.weights() != null) {
+        h.put("weighted", true);
+      }
+      if (init != null) {
+        h.put("warmStart", true);
+      }
       if (polish != null) {
         h.put("polish", polish.info().summary());
         h.put("polishIterations", iterations - polishFrom);
@@ -933,11 +1030,19 @@ public final class Trainer {
    * matters most for rules whose steps do not scale with the gradient (AdaGrad, RMSProp, Adam).
    */
   static double initialIntercept(Loss loss, double[] y) {
+    return initialIntercept(loss, y, null);
+  }
+
+  /** As {@link #initialIntercept(Loss, double[])} with row weights (null for none): weighted. */
+  static double initialIntercept(Loss loss, double[] y, double[] weights) {
     double sum = 0;
-    for (double v : y) {
-      sum += v;
+    double total = 0;
+    for (int i = 0; i < y.length; i++) {
+      double s = weights == null ? 1 : weights[i];
+      sum += s * y[i];
+      total += s;
     }
-    double mean = sum / y.length;
+    double mean = sum / total;
     if (loss == Loss.LINEAR) {
       return mean;
     }
@@ -947,17 +1052,21 @@ public final class Trainer {
 
   /**
    * The intercepts of the constant multinomial model, {@code log} of each class's share of the
-   * rows, centered: the probabilities then match the classes' frequencies before the first step.
+   * rows (of their weight, with row weights; null for none), centered: the probabilities then
+   * match the classes' frequencies before the first step.
    */
-  static double[] initialIntercepts(int classes, double[] y) {
+  static double[] initialIntercepts(int classes, double[] y, double[] weights) {
     double[] count = new double[classes];
-    for (double v : y) {
-      count[(int) v]++;
+    double total = 0;
+    for (int i = 0; i < y.length; i++) {
+      double s = weights == null ? 1 : weights[i];
+      count[(int) y[i]] += s;
+      total += s;
     }
     double[] b = new double[classes];
     double mean = 0;
     for (int c = 0; c < classes; c++) {
-      b[c] = Math.log(Math.max(count[c], 1e-6) / y.length);
+      b[c] = Math.log(Math.max(count[c] / total, 1e-12));
       mean += b[c] / classes;
     }
     for (int c = 0; c < classes; c++) {
