@@ -63,7 +63,7 @@ final class GradcheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Loss loss = CliSupport.singleColumnLoss(lossOption.kind, "gradcheck");
+    Loss loss = CliSupport.loss(lossOption.kind);
     lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
     if (data.target == null) {
       throw new Main.UsageException("gradcheck needs --target");

@@ -6,6 +6,8 @@ import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
@@ -72,29 +74,37 @@ public final class GradientCheck {
       Consumer<String> log) {
     Standardization s = standardize ? Standardization.fit(data)
         : Standardization.identity(data.features());
-    ReferenceBackend reference = new ReferenceBackend(data, s, loss);
-    // Unpenalized logistic regression may have no optimum (separable classes): the weights
-    // would grow without bound. The near-optimum point then comes from a small L2 penalty.
-    double l2ForOptimum = loss == Loss.LOGISTIC && l2 == 0 ? NEAR_OPTIMUM_L2 : l2;
+    // A multinomial model is one group of C coupled columns: its C x (d + 1) parameters are
+    // checked together, as one flat vector.
+    Columns columns = loss.coupled()
+        ? Columns.multinomial(data.classLabels().orElseThrow(() -> new IllegalArgumentException(
+            data.source() + ": a multinomial check needs a class target")).size())
+        : Columns.single(loss);
+    ReferenceBackend reference = new ReferenceBackend(data, s, columns);
+    // Unpenalized logistic or multinomial regression may have no optimum (separable classes):
+    // the weights would grow without bound. The near-optimum point then comes from a small L2
+    // penalty.
+    double l2ForOptimum = loss != Loss.LINEAR && l2 == 0 ? NEAR_OPTIMUM_L2 : l2;
+    int parameters = data.features() + 1;
     Map<String, double[]> points = points(reference, new Objective(loss, l2ForOptimum),
-        data.features(), seed);
+        parameters, columns.count(), seed);
     Batch all = Batch.all(data.rows());
     List<Row> rows = new ArrayList<>();
     double[] rms = rootMeanSquares(data, s);
     for (Map.Entry<String, double[]> p : points.entrySet()) {
       double[] theta = p.getValue();
-      double[] g = reference.evaluate(theta, all).gradient();
+      double[] g = evaluate(reference, theta, all).gradient();
       double[] fd = new double[theta.length];
       for (int j = 0; j < theta.length; j++) {
         // The step moves the margins by about 1e-5 (or 1e-5 of the coordinate's own share of
         // them): for raw features of size 1e4 a step of 1e-5 in the weight would move the
         // margins by 0.1 and the truncation error of the difference would swamp the check.
-        double h = 1e-5 * Math.max(1 / rms[j], Math.abs(theta[j]));
+        double h = 1e-5 * Math.max(1 / rms[j % parameters], Math.abs(theta[j]));
         double[] plus = theta.clone();
         double[] minus = theta.clone();
         plus[j] += h;
         minus[j] -= h;
-        fd[j] = (reference.evaluate(plus, all).loss() - reference.evaluate(minus, all).loss())
+        fd[j] = (evaluate(reference, plus, all).loss() - evaluate(reference, minus, all).loss())
             / (plus[j] - minus[j]);
       }
       double err = relative(fd, g);
@@ -107,7 +117,7 @@ public final class GradientCheck {
       }
       GradientBackend backend;
       try {
-        backend = Backends.open(kind, data, s, loss, openCl);
+        backend = Backends.open(kind, data, s, columns, openCl);
       } catch (BackendUnavailableException e) {
         if (required) {
           throw e;
@@ -116,9 +126,9 @@ public final class GradientCheck {
         continue;
       }
       try (backend) {
-        Verifier verifier = new Verifier(data, s, loss, backend.tolerance());
+        Verifier verifier = new Verifier(data, s, columns, backend.tolerance());
         for (Map.Entry<String, double[]> p : points.entrySet()) {
-          Evaluation e = backend.evaluate(p.getValue(), all);
+          Evaluation e = evaluate(backend, p.getValue(), all);
           Verifier.Check c = verifier.compare(p.getValue(), all, e);
           boolean ok = c.error() <= backend.tolerance() && c.lossError() <= backend.tolerance();
           rows.add(new Row(p.getKey(), backend.info().summary(), c.relativeError(), c.error(),
@@ -154,33 +164,40 @@ public final class GradientCheck {
     return rms;
   }
 
+  /** The one group's loss and every column's gradient, as one evaluation. */
+  private static Evaluation evaluate(GradientBackend backend, double[] w, Batch batch) {
+    BatchedEvaluation e = backend.evaluateColumns(w, batch);
+    return new Evaluation(e.loss()[0], e.gradient());
+  }
+
   private static Map<String, double[]> points(ReferenceBackend reference, Objective objective,
-      int d, long seed) {
+      int parameters, int columns, long seed) {
+    int n = parameters * columns;
     Random random = new Random(seed);
     Map<String, double[]> points = new LinkedHashMap<>();
-    points.put("zero", new double[d + 1]);
+    points.put("zero", new double[n]);
     for (int k = 1; k <= 2; k++) {
-      double[] t = new double[d + 1];
-      for (int j = 0; j <= d; j++) {
-        t[j] = random.nextGaussian() / Math.sqrt(d + 1.0);
+      double[] t = new double[n];
+      for (int j = 0; j < n; j++) {
+        t[j] = random.nextGaussian() / Math.sqrt(parameters);
       }
       points.put("random-" + k, t);
     }
     Batch all = Batch.all(reference.rows());
     FullBatchOptimizer lbfgs = new Lbfgs();
     var run = lbfgs.start(x -> {
-      Evaluation e = reference.evaluate(x, all);
+      Evaluation e = evaluate(reference, x, all);
       double[] g = e.gradient().clone();
-      objective.addPenaltyGradient(x, g);
-      return new Point(x.clone(), e.loss() + objective.penalty(x), g);
-    }, new double[d + 1]);
+      objective.addPenaltyGradient(x, g, parameters);
+      return new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);
+    }, new double[n]);
     for (int i = 0; i < 200; i++) {
       if (run.iterate().lineSearchFailed()) {
         break;
       }
     }
     double[] near = run.current().x().clone();
-    for (int j = 0; j <= d; j++) {
+    for (int j = 0; j < n; j++) {
       near[j] += 1e-3 * random.nextGaussian() * Math.max(1, Math.abs(near[j]));
     }
     points.put("near-optimum", near);
