@@ -45,8 +45,11 @@ import java.util.function.Consumer;
 public final class CrossValidation {
   /** The default number of folds. */
   public static final int DEFAULT_FOLDS = 5;
-  /** The default grid of L2 penalties. */
-  public static final List<Double> DEFAULT_L2 = List.of(1e-4, 1e-3, 1e-2, 1e-1, 1.0);
+  /** The default grid of L2 penalties, as written on a command line. */
+  public static final String DEFAULT_L2_GRID = "1e-4,1e-3,1e-2,1e-1,1";
+  /** The default grid of L2 penalties: {@value #DEFAULT_L2_GRID}. */
+  public static final List<Double> DEFAULT_L2 = java.util.Arrays.stream(
+      DEFAULT_L2_GRID.split(",")).map(Double::valueOf).toList();
 
   private final Options options;
   private volatile LockstepFit running;
@@ -74,7 +77,7 @@ public final class CrossValidation {
       }
       l2 = List.copyOf(l2);
       if (l2.isEmpty()) {
-        throw new IllegalArgumentException("l2 needs at least one penalty");
+        throw new IllegalArgumentException("l2 must have at least one penalty");
       }
       for (double v : l2) {
         if (!(v >= 0) || !Double.isFinite(v)) {
