@@ -133,6 +133,10 @@ final class CvCommand implements Callable<Integer> {
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
       out.flush();
     }
+    if (folds > dataset.rows()) {
+      throw new Main.UsageException("--folds " + folds + " is more than the " + dataset.rows()
+          + " rows of " + dataset.source());
+    }
     activity.doing("cross-validating");
     CrossValidation cv = new CrossValidation(options);
     CrossValidation.Result result;
