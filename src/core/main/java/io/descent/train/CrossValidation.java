@@ -10,6 +10,7 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
+import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.model.ClassificationMetrics;
 import io.descent.model.LinearModel;
@@ -272,7 +273,7 @@ public final class CrossValidation {
           return first.backend();
         }
         return Backends.open(first.kind(), data, base, c, options.openCl());
-      }, columns, base, models);
+      }, float64(first.kind(), data, base, options.openCl(), notice), columns, base, models);
     } finally {
       running = null;
       if (!firstUsed[0]) {
@@ -283,6 +284,26 @@ public final class CrossValidation {
   }
 
   private record Opened(BackendKind kind, GradientBackend backend) {}
+
+  /**
+   * Opens the float64 backend of a float64 finish after {@code kind}: the same OpenCL device in
+   * double precision where it has fp64, otherwise the reference (as the trainer's finish).
+   */
+  static LockstepFit.Opener float64(BackendKind kind, Dataset data, Standardization base,
+      OpenClOptions openCl, Consumer<String> notice) {
+    return c -> {
+      if (kind == BackendKind.OPENCL) {
+        try {
+          return Backends.open(BackendKind.OPENCL, data, base, c,
+              openCl.withPrecision("double"));
+        } catch (BackendUnavailableException e) {
+          notice.accept("float64 on opencl unavailable (" + e.getMessage()
+              + "); using the reference");
+        }
+      }
+      return new ReferenceBackend(data, base, c);
+    };
+  }
 
   /** The first backend of the choice that opens on these columns; one notice per skipped one. */
   private Opened openFirst(Dataset data, Standardization base, Columns columns,

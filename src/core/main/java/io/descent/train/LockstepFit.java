@@ -7,6 +7,7 @@ import io.descent.gradient.Batch;
 import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.optim.DifferentiableFunction;
 import io.descent.optim.FullBatchOptimizer;
@@ -48,6 +49,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * loss below {@code ln(2) / n} on unweighted rows, which proves the classes separable. A model whose start is not
  * finite diverges at once. A stop other than by the gradient test counts as converged only when
  * the test holds at the final point.
+ *
+ * <p>On a float32 backend each model's line searches know the values' noise, and a model that
+ * stops by its own rules is then judged in float64 and, where its gradient test fails there,
+ * finished in float64 (see {@link #fit(Dataset, Opener, Opener, Columns, Standardization,
+ * List)}), as the trainer finishes a float32 fit.
+ *
+ * <p>Not yet: mini-batch update rules (full-batch optimizers only), early stopping on
+ * validation rows, {@code verifyEvery}, and separability of weighted rows.
  */
 public final class LockstepFit {
   private final Settings settings;
@@ -107,10 +116,11 @@ public final class LockstepFit {
    * @param evaluations evaluations of its objective (each a share of one batched pass)
    * @param objective data term plus penalty at theta
    * @param gradientNorm the Euclidean norm of the objective's gradient at theta
+   * @param float64Iterations of the iterations, those of the float64 finish (0 without one)
    */
   public record ModelResult(double[] theta, StopReason stopReason, String message,
       boolean converged, int iterations, int evaluations, double objective,
-      double gradientNorm) {}
+      double gradientNorm, int float64Iterations) {}
 
   /**
    * The whole fit.
@@ -154,6 +164,22 @@ public final class LockstepFit {
    */
   public Result fit(Dataset data, Opener opener, Columns columns, Standardization base,
       List<Model> models) {
+    return fit(data, opener, c -> new ReferenceBackend(data, base, c), columns, base, models);
+  }
+
+  /**
+   * Fits every model, finishing on {@code float64} the models that a float32 backend leaves
+   * short of the gradient test: when the backend computes in float32, every model that stopped
+   * by its own rules is judged at its final point in float64 (one pass), and those whose
+   * gradient test fails there go on, in lockstep, on the float64 backend from where they
+   * stopped, as the trainer's float64 finish does. Their iterations count on from the first
+   * part.
+   *
+   * @param float64 opens a float64 backend on the same data and base standardization
+   * @see #fit(Dataset, Opener, Columns, Standardization, List)
+   */
+  public Result fit(Dataset data, Opener opener, Opener float64, Columns columns,
+      Standardization base, List<Model> models) {
     if (models.size() != columns.groups()) {
       throw new IllegalArgumentException(columns.groups() + " groups of columns but "
           + models.size() + " models");
@@ -166,7 +192,97 @@ public final class LockstepFit {
             + columns.classes());
       }
     }
-    return new Run(opener, columns, base, models, data.weights() == null).go();
+    boolean unweighted = data.weights() == null;
+    Run first = new Run(opener, columns, base, models, unweighted, new int[models.size()],
+        new int[models.size()], null);
+    Result r = first.go();
+    if (!first.float32) {
+      return r;
+    }
+    return finish(r, first, float64, columns, base, models, unweighted);
+  }
+
+  /** The float64 judgement of every settled model, and the float64 finish of those it fails. */
+  private Result finish(Result r, Run first, Opener float64, Columns columns,
+      Standardization base, List<Model> models, boolean unweighted) {
+    long start = System.nanoTime();
+    int[] settled = java.util.stream.IntStream.range(0, models.size())
+        .filter(g -> first.settledReason[g] != null).toArray();
+    if (settled.length == 0) {
+      return r;
+    }
+    ModelResult[] results = r.models().toArray(new ModelResult[0]);
+    int p = base.features() + 1;
+    int width = columns.classes() * p;
+    int passes = r.passes() + 1;
+    long columnEvaluations = r.columnEvaluations() + (long) settled.length * columns.classes();
+    List<Integer> redo = new ArrayList<>();
+    try (GradientBackend judge = float64.open(select(columns, settled))) {
+      double[] w = new double[settled.length * width];
+      for (int k = 0; k < settled.length; k++) {
+        first.maps[settled[k]].toBase(results[settled[k]].theta(), w, k * width);
+      }
+      BatchedEvaluation e = judge.evaluateColumns(w, Batch.all(judge.rows()));
+      for (int k = 0; k < settled.length; k++) {
+        int g = settled[k];
+        double[] theta = results[g].theta();
+        double[] grad = first.maps[g].gradientToOwn(e.gradient(), k * width, width);
+        double value = e.loss()[k] + penalty(models.get(g).l2(), theta, grad, p);
+        GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g]);
+        if (test.holds(grad, value)) {
+          results[g] = new ModelResult(theta, first.settledReason[g], "converged: "
+              + test.describe(grad, value) + " (in float64)", true, results[g].iterations(),
+              results[g].evaluations(), value, norm(grad), 0);
+        } else {
+          redo.add(g);
+        }
+      }
+    }
+    if (!redo.isEmpty()) {
+      int[] groups = redo.stream().mapToInt(Integer::intValue).toArray();
+      List<Model> again = new ArrayList<>();
+      int[] iterations = new int[groups.length];
+      int[] evaluations = new int[groups.length];
+      double[] caps = new double[groups.length];
+      for (int k = 0; k < groups.length; k++) {
+        int g = groups[k];
+        again.add(new Model(models.get(g).l2(), models.get(g).standardization(),
+            results[g].theta()));
+        iterations[k] = results[g].iterations();
+        evaluations[k] = results[g].evaluations();
+        caps[k] = first.cap[g];
+      }
+      Run second = new Run(float64, select(columns, groups), base, again, unweighted,
+          iterations, evaluations, caps);
+      Result r2 = second.go();
+      passes += r2.passes();
+      columnEvaluations += r2.columnEvaluations();
+      for (int k = 0; k < groups.length; k++) {
+        ModelResult m = r2.models().get(k);
+        int more = m.iterations() - iterations[k];
+        results[groups[k]] = new ModelResult(m.theta(), m.stopReason(), m.message() + "; the"
+            + " last " + more + " iterations ran in float64 on " + r2.backend().summary()
+            + ", where float32 could make no further progress", m.converged(), m.iterations(),
+            m.evaluations(), m.objective(), m.gradientNorm(), more);
+      }
+    }
+    return new Result(List.of(results), passes, columnEvaluations, r.backend(),
+        r.seconds() + (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Adds {@code l2 * w} of every column to the gradient and returns {@code (l2/2)||w||^2}. */
+  private static double penalty(double l2, double[] x, double[] grad, int p) {
+    if (l2 == 0) {
+      return 0;
+    }
+    double s = 0;
+    for (int o = 0; o < x.length; o += p) {
+      for (int j = o + 1; j < o + p; j++) {
+        s += x[j] * x[j];
+        grad[j] += l2 * x[j];
+      }
+    }
+    return 0.5 * l2 * s;
   }
 
   /** What a waiting model gets back: its share of one batched evaluation, base space. */
@@ -201,11 +317,24 @@ public final class LockstepFit {
     private int passes;
     private long columnEvaluations;
     private final boolean unweighted;
+    private final int[] iterationsBefore;
+    private final int[] evaluationsBefore;
+    /** Per model: the |objective| its gradient test scales with at most (its start's). */
+    private final double[] cap;
+    /** Per model: the rule that settled it (its own terms), or null for any other stop. */
+    private final StopReason[] settledReason;
     private boolean float32;
 
     Run(Opener opener, Columns columns, Standardization base, List<Model> models,
-        boolean unweighted) {
+        boolean unweighted, int[] iterationsBefore, int[] evaluationsBefore, double[] caps) {
       this.unweighted = unweighted;
+      this.iterationsBefore = iterationsBefore;
+      this.evaluationsBefore = evaluationsBefore;
+      this.cap = caps != null ? caps.clone() : new double[models.size()];
+      this.settledReason = new StopReason[models.size()];
+      if (caps == null) {
+        Arrays.fill(cap, Double.NaN);
+      }
       this.opener = opener;
       this.columns = columns;
       this.models = List.copyOf(models);
@@ -414,6 +543,7 @@ public final class LockstepFit {
       ModelRun(int g) {
         this.g = g;
         this.model = models.get(g);
+        this.evaluations = evaluationsBefore[g];
       }
 
       /** The model's objective at x (own space): its data term, mapped back, plus penalty. */
@@ -422,18 +552,7 @@ public final class LockstepFit {
         evaluations++;
         weight = a.weight();
         double[] grad = maps[g].gradientToOwn(a.gradient(), 0, a.gradient().length);
-        double penalty = 0;
-        double l2 = model.l2();
-        if (l2 > 0) {
-          double s = 0;
-          for (int o = 0; o < x.length; o += p) {
-            for (int j = o + 1; j < o + p; j++) {
-              s += x[j] * x[j];
-              grad[j] += l2 * x[j];
-            }
-          }
-          penalty = 0.5 * l2 * s;
-        }
+        double penalty = penalty(model.l2(), x, grad, p);
         return new Point(x.clone(), a.loss() + penalty, grad);
       }
 
@@ -449,11 +568,13 @@ public final class LockstepFit {
               + e.getMessage());
         }
         Point point = run.current();
-        GradientTest test = new GradientTest(settings.gradientTolerance(),
-            Math.abs(point.value()));
+        if (Double.isNaN(cap[g])) {
+          cap[g] = Math.abs(point.value());
+        }
+        GradientTest test = new GradientTest(settings.gradientTolerance(), cap[g]);
         double previous = point.value();
         int smallChanges = 0;
-        int iterations = 0;
+        int iterations = iterationsBefore[g];
         while (true) {
           if (test.holds(point.gradient(), point.value())) {
             return end(point, iterations, StopReason.GRADIENT_TOLERANCE, null);
@@ -508,11 +629,12 @@ public final class LockstepFit {
       private ModelResult end(Point point, int iterations, StopReason reason, String detail) {
         double[] grad = point.gradient();
         GradientTest test = new GradientTest(settings.gradientTolerance(),
-            Math.abs(point.value()));
+            Double.isNaN(cap[g]) ? Math.abs(point.value()) : cap[g]);
         boolean holds = Double.isFinite(point.value()) && test.holds(grad, point.value());
         String message = detail != null ? detail : reason.description();
         boolean settled = reason == StopReason.GRADIENT_TOLERANCE
             || reason == StopReason.OBJECTIVE_TOLERANCE || reason == StopReason.PRECISION_LIMIT;
+        settledReason[g] = settled ? reason : null;
         if (settled && !holds) {
           reason = StopReason.STALLED;
           message = "stalled: " + message + "; " + test.describe(grad, point.value());
@@ -520,7 +642,7 @@ public final class LockstepFit {
           message = "converged: " + test.describe(grad, point.value());
         }
         return new ModelResult(point.x().clone(), reason, message, holds && settled, iterations,
-            evaluations, point.value(), norm(grad));
+            evaluations, point.value(), norm(grad), 0);
       }
     }
   }

@@ -93,7 +93,7 @@ public final class OneVsRest {
           return opened;
         }
         return Backends.open(chosen, data, s, c, options);
-      }, columns, s, starts);
+      }, CrossValidation.float64(chosen, data, s, options, messages), columns, s, starts);
     } finally {
       if (!used[0]) {
         opened.close();

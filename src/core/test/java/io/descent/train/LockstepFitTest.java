@@ -198,6 +198,33 @@ class LockstepFitTest {
         List.of(new LockstepFit.Model(0, null, new double[3]))));
   }
 
+  @Test
+  void aFloat32FitIsFinishedInFloat64ToTheTrainersOptimum() {
+    io.descent.gradient.opencl.OpenClAvailability.require();
+    ReferenceProblems.Problem problem = null;
+    for (ReferenceProblems.Problem p : ReferenceProblems.all()) {
+      if (p.dataset().equals("spambase") && p.split().equals("full")
+          && p.objective().equals("logistic_unpenalized")) {
+        problem = p;
+      }
+    }
+    Dataset spam = problem.load();
+    Standardization base = Standardization.fit(spam);
+    double[] start = new double[spam.features() + 1];
+    start[0] = Trainer.initialIntercept(Loss.LOGISTIC, spam.y());
+    LockstepFit.Result r = new LockstepFit(CrossValidation.Options.defaultSettings()).fit(spam,
+        c -> io.descent.gradient.Backends.open(io.descent.gradient.BackendKind.OPENCL, spam,
+            base, c, null),
+        c -> new ReferenceBackend(spam, base, c), Columns.single(Loss.LOGISTIC), base,
+        List.of(new LockstepFit.Model(0, null, start)));
+    assertEquals("float32", r.backend().precision());
+    LockstepFit.ModelResult m = r.models().get(0);
+    assertTrue(m.converged(), m.message());
+    assertTrue(m.float64Iterations() > 0 && m.message().contains("in float64"), m.message());
+    // The optimum in reference.json (fitted on the float64 data; ours is its float32 copy).
+    assertEquals(problem.optimum(), m.objective(), 1e-7 * problem.optimum());
+  }
+
   /** A real backend that throws once it has answered {@code limit} evaluations. */
   static class FailingAfter implements GradientBackend {
     private final GradientBackend real;
