@@ -122,7 +122,7 @@ final class CvCommand implements Callable<Integer> {
     Dataset dataset;
     try {
       dataset = CliSupport.read(data, loss, true, null, null,
-          List.of(HeapNeeds.JVM_AND_LIBRARIES), reading);
+          HeapNeeds.cv(folds), reading);
     } finally {
       if (reading instanceof ReadingProgress r) {
         r.done();
