@@ -3,6 +3,7 @@ package io.descent.train;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Batch;
 import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Columns;
@@ -361,6 +362,7 @@ public final class LockstepFit {
       BackendInfo info = backend.info();
       float32 = "float32".equals(info.precision());
       int[] open = identity(groups);
+      boolean compact = true;
       List<Thread> threads = new ArrayList<>();
       try {
         for (int g = 0; g < groups; g++) {
@@ -384,11 +386,19 @@ public final class LockstepFit {
           if (running.length == 0) {
             break;
           }
-          if (open.length > 1 && running.length <= open.length / 2) {
-            GradientBackend fewer = opener.open(select(columns, running));
-            backend.close();
-            backend = fewer;
-            open = running;
+          if (compact && open.length > 1 && running.length <= open.length / 2) {
+            GradientBackend fewer = null;
+            try {
+              fewer = opener.open(select(columns, running));
+            } catch (BackendUnavailableException e) {
+              // Evaluating the stopped models' columns too costs time, not correctness.
+              compact = false;
+            }
+            if (fewer != null) {
+              backend.close();
+              backend = fewer;
+              open = running;
+            }
           }
           BatchedEvaluation e = evaluate(backend, open);
           lock.lock();

@@ -130,6 +130,29 @@ class LockstepFitTest {
   }
 
   @Test
+  void aBackendThatCannotReopenOnFewerColumnsKeepsEvaluatingThemAll() throws IOException {
+    Dataset data = breastCancer();
+    Grid grid = grid(data, Loss.LOGISTIC, L2);
+    Standardization base = Standardization.fit(data);
+    List<Columns> opened = new ArrayList<>();
+    LockstepFit.Result all = new LockstepFit(CrossValidation.Options.defaultSettings()).fit(
+        data, c -> {
+          opened.add(c);
+          if (c.groups() < L2.length * FOLDS) {
+            throw new io.descent.gradient.BackendUnavailableException("no fewer columns here");
+          }
+          return new ReferenceBackend(data, base, c);
+        }, grid.columns(), base, grid.models());
+    LockstepFit.Result compacted = fit(data, grid, new ArrayList<>());
+    assertEquals(2, opened.size(), "one refusal, then no more tries");
+    assertEquals((long) all.passes() * L2.length * FOLDS, all.columnEvaluations());
+    for (int g = 0; g < L2.length * FOLDS; g++) {
+      // A column's evaluation does not depend on the others': the same bits either way.
+      assertArrayEquals(compacted.models().get(g).theta(), all.models().get(g).theta(), 0.0);
+    }
+  }
+
+  @Test
   void aModelThatCannotStartDivergesAloneAndTheOthersFinish() throws IOException {
     Dataset data = diabetes();
     Standardization base = Standardization.fit(data);
