@@ -78,6 +78,12 @@ public final class LockstepFit {
       }
       start = start.clone();
     }
+
+    /** A copy of the starting parameters. */
+    @Override
+    public double[] start() {
+      return start.clone();
+    }
   }
 
   /**
