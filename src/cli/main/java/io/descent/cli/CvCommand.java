@@ -11,6 +11,8 @@ import io.descent.optim.Lbfgs;
 import io.descent.train.CrossValidation;
 import io.descent.train.FitResult;
 import io.descent.train.LockstepFit;
+import io.descent.train.LockstepMiniBatch;
+import io.descent.train.TrainingConfig;
 import io.descent.train.StopReason;
 import io.descent.train.TrainingListener;
 import java.io.PrintWriter;
@@ -77,6 +79,26 @@ final class CvCommand implements Callable<Integer> {
           + " |objective|) (default: ${DEFAULT-VALUE}).")
   double tolerance;
 
+  @Option(names = "--optimizer", defaultValue = Descent.DEFAULT_OPTIMIZER, paramLabel = "NAME",
+      description = "lbfgs, gd (full batch), or sgd, momentum, nesterov, adagrad, rmsprop, adam"
+          + " (mini-batch: every model sees the same batches) (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--learning-rate", paramLabel = "RATE",
+      description = "Base learning rate of a mini-batch optimizer (default: per optimizer), or"
+          + " the first trial step of gd.")
+  Double learningRate;
+
+  @Option(names = "--batch-size", paramLabel = "ROWS",
+      description = "Rows per mini-batch for mini-batch optimizers (default "
+          + Descent.DEFAULT_BATCH_SIZE + ").")
+  Integer batchSize;
+
+  @Option(names = "--max-epochs", paramLabel = "N",
+      description = "Cap on mini-batch epochs per model (default " + Descent.DEFAULT_MAX_EPOCHS
+          + ").")
+  Integer maxEpochs;
+
   @Mixin
   BackendOptions backend;
 
@@ -98,23 +120,40 @@ final class CvCommand implements Callable<Integer> {
     if (data.target == null) {
       throw new Main.UsageException("cv needs --target");
     }
-    // Checks every setting before the data is read.
-    CrossValidation.Options options = new CrossValidation.Options(loss, l2, folds, seed,
-        backend.backend, backend.openCl(), new LockstepFit.Settings(new Lbfgs(), maxIterations,
-            tolerance, Descent.DEFAULT_FULL_BATCH_OBJECTIVE_TOLERANCE));
     Descent refit = (loss == Loss.LOGISTIC ? Descent.logistic() : Descent.linear())
         .backend(backend.backend).openCl(backend.openCl()).maxIterations(maxIterations)
-        .tolerance(tolerance).seed(seed);
-    refit.config();
+        .tolerance(tolerance).seed(seed).optimizer(optimizer).learningRate(learningRate)
+        .batchSize(batchSize).maxEpochs(maxEpochs);
+    // Checks every setting before the data is read.
+    CrossValidation.Options options = options(loss, refit, null);
     data.files().output("--out", this.out).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out)) {
-      return run(options, refit, loss, activity, out, err);
+      return run(refit, loss, activity, out, err);
     }
   }
 
-  private int run(CrossValidation.Options options, Descent refit, Loss loss,
+  /**
+   * The cross-validation's options: every model runs the optimizer the trainer would, with its
+   * settings (a mini-batch rule's default rate as {@link Descent#config(Dataset)} sets it for
+   * the data, when given).
+   */
+  private CrossValidation.Options options(Loss loss, Descent refit, Dataset dataset) {
+    TrainingConfig c = dataset == null ? refit.config() : refit.config(dataset);
+    LockstepFit.Settings full = c.isFullBatch() ? new LockstepFit.Settings(c.fullBatch(),
+        c.maxIterations(), c.gradientTolerance(), c.objectiveTolerance())
+        : new LockstepFit.Settings(new Lbfgs(), c.maxIterations(), c.gradientTolerance(),
+            c.objectiveTolerance());
+    LockstepMiniBatch.Settings mini = c.isFullBatch() ? null : new LockstepMiniBatch.Settings(
+        () -> (dataset == null ? refit.config() : refit.config(dataset)).updateRule(),
+        c.schedule(), c.learningRate(), c.batchSize(), c.maxEpochs(), c.gradientTolerance(),
+        c.objectiveTolerance(), seed);
+    return new CrossValidation.Options(loss, l2, folds, seed, backend.backend,
+        backend.openCl(), full, mini);
+  }
+
+  private int run(Descent refit, Loss loss,
       Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
     boolean text = !quiet && !json.json;
     ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
@@ -138,6 +177,7 @@ final class CvCommand implements Callable<Integer> {
           + " rows of " + dataset.source());
     }
     activity.doing("cross-validating");
+    CrossValidation.Options options = options(loss, refit, dataset);
     CrossValidation cv = new CrossValidation(options);
     CrossValidation.Result result;
     try (Interrupts interrupts = Interrupts.install(cv::requestStop)) {
@@ -148,7 +188,7 @@ final class CvCommand implements Callable<Integer> {
     }
     String metric = CrossValidation.metricName(loss);
     if (text) {
-      printTable(out, result, metric);
+      printTable(out, result, metric, options.miniBatch() != null);
     }
     List<LockstepFit.ModelResult> fits = result.fit().models();
     if (fits.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED)) {
@@ -222,11 +262,13 @@ final class CvCommand implements Callable<Integer> {
     return String.join(",", l2.stream().map(CvCommand::plain).toList());
   }
 
-  private void printTable(PrintWriter out, CrossValidation.Result r, String metric) {
+  private void printTable(PrintWriter out, CrossValidation.Result r, String metric,
+      boolean miniBatch) {
     LockstepFit.Result fit = r.fit();
     out.printf(Locale.ROOT, "cv: %d folds%s x %d settings = %d models in lockstep on %s: %d"
-        + " passes over the data, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
+        + " %s, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
         r.settings().size(), fit.models().size(), fit.backend().summary(), fit.passes(),
+        miniBatch ? "batched evaluations (batches and epoch ends)" : "passes over the data",
         fit.seconds());
     out.printf(Locale.ROOT, "%-12s %-26s %-26s %s%n", "l2", "validation loss (mean, sd)",
         metric + " (mean, sd)", "converged");

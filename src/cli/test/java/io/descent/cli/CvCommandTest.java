@@ -111,6 +111,25 @@ class CvCommandTest {
   }
 
   @Test
+  void miniBatchRulesRunInLockstepToo() throws Exception {
+    JsonNode a = cancer("--folds", "3", "--l2", "1e-3,1", "--optimizer", "adam", "--max-epochs",
+        "8", "--json").json();
+    JsonNode b = cancer("--folds", "3", "--l2", "1e-3,1", "--optimizer", "adam", "--max-epochs",
+        "8", "--json").json();
+    assertEquals(a.get("cv").get("settings"), b.get("cv").get("settings"));
+    JsonNode settings = a.get("cv").get("settings");
+    // Close to the L-BFGS figures: a small penalty generalizes better than a large one.
+    assertTrue(settings.get(0).get("meanLoss").asDouble() < 0.12, settings.toString());
+    assertTrue(settings.get(0).get("meanMetric").asDouble() > 0.95, settings.toString());
+    assertEquals(0, a.get("cv").get("best").get("index").asInt());
+    assertTrue(a.get("refit").get("message").asText().contains("8 epochs")
+        || a.get("refit").get("converged").asBoolean(), a.get("refit").toString());
+    Cli wrong = cancer("--batch-size", "10");
+    assertEquals(2, wrong.code());
+    assertEquals(1, wrong.err().lines().count(), wrong.err());
+  }
+
+  @Test
   void badFoldsAndPenaltiesExit2WithOneLineAndNoOutput() {
     Path model = dir.resolve("never.json");
     String[][] bad = {{"--folds", "1"}, {"--folds", "two"}, {"--folds", "684"},

@@ -53,7 +53,7 @@ public final class CrossValidation {
       DEFAULT_L2_GRID.split(",")).map(Double::valueOf).toList();
 
   private final Options options;
-  private volatile LockstepFit running;
+  private volatile Runnable running;
   private volatile boolean stopRequested;
 
   /**
@@ -65,10 +65,12 @@ public final class CrossValidation {
    * @param seed the seed of the fold assignment
    * @param backend {@code auto}, {@code opencl}, {@code nd4j} or {@code reference}
    * @param openCl the OpenCL options (null for the defaults)
-   * @param settings the optimizer and stopping rules of every model
+   * @param settings the full-batch optimizer and stopping rules of every model
+   * @param miniBatch when not null, the mini-batch rule and stopping rules every model runs
+   *     instead of {@code settings} ({@link LockstepMiniBatch})
    */
   public record Options(Loss loss, List<Double> l2, int folds, long seed, String backend,
-      OpenClOptions openCl, LockstepFit.Settings settings) {
+      OpenClOptions openCl, LockstepFit.Settings settings, LockstepMiniBatch.Settings miniBatch) {
     /** Checks every value, with messages naming the value and the rule. */
     public Options {
       Objects.requireNonNull(loss, "loss");
@@ -91,6 +93,12 @@ public final class CrossValidation {
       Backends.candidates(Objects.requireNonNull(backend, "backend"));
       openCl = openCl == null ? OpenClOptions.defaults() : openCl;
       Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Full-batch options: every model runs {@code settings}' optimizer. */
+    public Options(Loss loss, List<Double> l2, int folds, long seed, String backend,
+        OpenClOptions openCl, LockstepFit.Settings settings) {
+      this(loss, l2, folds, seed, backend, openCl, settings, null);
     }
 
     /** The defaults of {@link Descent}: L-BFGS, its iteration cap and tolerances. */
@@ -157,9 +165,9 @@ public final class CrossValidation {
   /** Asks a running cross-validation to stop every model after its current iteration. */
   public void requestStop() {
     stopRequested = true;
-    LockstepFit fit = running;
-    if (fit != null) {
-      fit.requestStop();
+    Runnable stop = running;
+    if (stop != null) {
+      stop.run();
     }
   }
 
@@ -259,21 +267,32 @@ public final class CrossValidation {
       messages.accept(line);
     };
     Opened first = openFirst(data, base, columns, notice);
-    LockstepFit fit = new LockstepFit(options.settings());
-    running = fit;
-    if (stopRequested) {
-      fit.requestStop();
-    }
     boolean[] firstUsed = {false};
+    LockstepFit.Opener opener = c -> {
+      if (!firstUsed[0]) {
+        firstUsed[0] = true;
+        return first.backend();
+      }
+      return Backends.open(first.kind(), data, base, c, options.openCl());
+    };
     LockstepFit.Result result;
     try {
-      result = fit.fit(data, c -> {
-        if (!firstUsed[0]) {
-          firstUsed[0] = true;
-          return first.backend();
+      if (options.miniBatch() != null) {
+        LockstepMiniBatch fit = new LockstepMiniBatch(options.miniBatch());
+        running = fit::requestStop;
+        if (stopRequested) {
+          fit.requestStop();
         }
-        return Backends.open(first.kind(), data, base, c, options.openCl());
-      }, float64(first.kind(), data, base, options.openCl(), notice), columns, base, models);
+        result = fit.fit(data, opener, columns, base, models);
+      } else {
+        LockstepFit fit = new LockstepFit(options.settings());
+        running = fit::requestStop;
+        if (stopRequested) {
+          fit.requestStop();
+        }
+        result = fit.fit(data, opener, float64(first.kind(), data, base, options.openCl(),
+            notice), columns, base, models);
+      }
     } finally {
       running = null;
       if (!firstUsed[0]) {
