@@ -153,6 +153,39 @@ class LockstepFitTest {
   }
 
   @Test
+  void groupsOfCoupledColumnsRunInLockstep() throws IOException {
+    // Multinomial models (C = 3 coupled columns each), fold-standardized: each group in lockstep
+    // is that group fitted alone, bit for bit, and converged.
+    Dataset iris = new CsvReader(CsvReader.Options.numericTarget("species"))
+        .read(ReferenceProblems.datasets().resolve("iris.csv"));
+    int[] rowFold = CrossValidation.folds(iris, 3, false, 2);
+    Standardization base = Standardization.fit(iris);
+    int p = iris.features() + 1;
+    double[] l2 = {1e-2, 1e-1, 1, 1e-2};
+    int[] heldOut = {0, 1, 2, -1};
+    List<LockstepFit.Model> models = new ArrayList<>();
+    for (int g = 0; g < l2.length; g++) {
+      int fold = heldOut[g];
+      Standardization own = fold < 0 ? null : Standardization.fit(iris.rows(IntStream
+          .range(0, iris.rows()).filter(i -> rowFold[i] != fold).toArray()));
+      models.add(new LockstepFit.Model(l2[g], own, new double[3 * p]));
+    }
+    Columns all = Columns.multinomial(3, l2.length).withFolds(rowFold, heldOut);
+    LockstepFit.Result together = new LockstepFit(CrossValidation.Options.defaultSettings())
+        .fit(iris, c -> new ReferenceBackend(iris, base, c), all, base, models);
+    for (int g = 0; g < l2.length; g++) {
+      Columns one = Columns.multinomial(3, 1).withFolds(rowFold, new int[] {heldOut[g]});
+      LockstepFit.Result alone = new LockstepFit(CrossValidation.Options.defaultSettings())
+          .fit(iris, c -> new ReferenceBackend(iris, base, c), one, base,
+              List.of(models.get(g)));
+      LockstepFit.ModelResult m = together.models().get(g);
+      assertTrue(m.converged(), m.message());
+      assertEquals(3 * p, m.theta().length);
+      assertArrayEquals(alone.models().get(0).theta(), m.theta(), 0.0, "group " + g);
+    }
+  }
+
+  @Test
   void aModelThatCannotStartDivergesAloneAndTheOthersFinish() throws IOException {
     Dataset data = diabetes();
     Standardization base = Standardization.fit(data);
