@@ -4,13 +4,10 @@ import io.descent.Descent;
 import io.descent.data.Dataset;
 import io.descent.data.Shuffle;
 import io.descent.data.Standardization;
-import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
-import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
-import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.model.ClassificationMetrics;
 import io.descent.model.LinearModel;
@@ -266,84 +263,28 @@ public final class CrossValidation {
       notices.add(line);
       messages.accept(line);
     };
-    Opened first = openFirst(data, base, columns, notice);
-    boolean[] firstUsed = {false};
-    LockstepFit.Opener opener = c -> {
-      if (!firstUsed[0]) {
-        firstUsed[0] = true;
-        return first.backend();
-      }
-      return Backends.open(first.kind(), data, base, c, options.openCl());
-    };
     LockstepFit.Result result;
-    try {
+    try (ChosenBackend chosen = new ChosenBackend(options.backend(), data, base, columns,
+        options.openCl(), notice)) {
       if (options.miniBatch() != null) {
         LockstepMiniBatch fit = new LockstepMiniBatch(options.miniBatch());
         running = fit::requestStop;
         if (stopRequested) {
           fit.requestStop();
         }
-        result = fit.fit(data, opener, columns, base, models);
+        result = fit.fit(data, chosen.opener(), columns, base, models);
       } else {
         LockstepFit fit = new LockstepFit(options.settings());
         running = fit::requestStop;
         if (stopRequested) {
           fit.requestStop();
         }
-        result = fit.fit(data, opener, float64(first.kind(), data, base, options.openCl(),
-            notice), columns, base, models);
+        result = fit.fit(data, chosen.opener(), chosen.float64(), columns, base, models);
       }
     } finally {
       running = null;
-      if (!firstUsed[0]) {
-        first.backend().close();
-      }
     }
     return score(data, held, own, result, stratified, notices);
-  }
-
-  private record Opened(BackendKind kind, GradientBackend backend) {}
-
-  /**
-   * Opens the float64 backend of a float64 finish after {@code kind}: the same OpenCL device in
-   * double precision where it has fp64, otherwise the reference (as the trainer's finish).
-   */
-  static LockstepFit.Opener float64(BackendKind kind, Dataset data, Standardization base,
-      OpenClOptions openCl, Consumer<String> notice) {
-    return c -> {
-      if (kind == BackendKind.OPENCL) {
-        try {
-          return Backends.open(BackendKind.OPENCL, data, base, c,
-              openCl.withPrecision("double"));
-        } catch (BackendUnavailableException e) {
-          notice.accept("float64 on opencl unavailable (" + e.getMessage()
-              + "); using the reference");
-        }
-      }
-      return new ReferenceBackend(data, base, c);
-    };
-  }
-
-  /** The first backend of the choice that opens on these columns; one notice per skipped one. */
-  private Opened openFirst(Dataset data, Standardization base, Columns columns,
-      Consumer<String> notice) {
-    List<BackendKind> candidates = Backends.candidates(options.backend());
-    for (int i = 0; i < candidates.size(); i++) {
-      BackendKind kind = candidates.get(i);
-      try {
-        return new Opened(kind, Backends.open(kind, data, base, columns, options.openCl()));
-      } catch (BackendUnavailableException e) {
-        if (candidates.size() == 1) {
-          throw e;
-        }
-        notice.accept("skipped " + kind.label() + ": " + e.getMessage());
-        if (i == candidates.size() - 1) {
-          throw new BackendUnavailableException("no backend could run; the last, "
-              + kind.label() + ": " + e.getMessage(), e);
-        }
-      }
-    }
-    throw new AssertionError("unreachable");
   }
 
   private Result score(Dataset data, int[][] held, Standardization[] own,

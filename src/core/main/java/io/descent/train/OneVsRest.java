@@ -2,11 +2,7 @@ package io.descent.train;
 
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
-import io.descent.gradient.BackendKind;
-import io.descent.gradient.BackendUnavailableException;
-import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
-import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import io.descent.model.LinearModel;
@@ -67,37 +63,11 @@ public final class OneVsRest {
       start[0] = Trainer.initialIntercept(Loss.LOGISTIC, binary);
       starts.add(new LockstepFit.Model(l2, null, start));
     }
-    OpenClOptions options = openCl == null ? OpenClOptions.defaults() : openCl;
-    List<BackendKind> candidates = Backends.candidates(backend);
-    GradientBackend first = null;
-    BackendKind kind = null;
-    for (int i = 0; i < candidates.size() && first == null; i++) {
-      try {
-        first = Backends.open(candidates.get(i), data, s, columns, options);
-        kind = candidates.get(i);
-      } catch (BackendUnavailableException e) {
-        if (candidates.size() == 1 || i == candidates.size() - 1) {
-          throw e;
-        }
-        messages.accept("skipped " + candidates.get(i).label() + ": " + e.getMessage());
-      }
-    }
-    GradientBackend opened = first;
-    BackendKind chosen = kind;
-    boolean[] used = {false};
     LockstepFit.Result result;
-    try {
-      result = new LockstepFit(settings).fit(data, c -> {
-        if (!used[0]) {
-          used[0] = true;
-          return opened;
-        }
-        return Backends.open(chosen, data, s, c, options);
-      }, CrossValidation.float64(chosen, data, s, options, messages), columns, s, starts);
-    } finally {
-      if (!used[0]) {
-        opened.close();
-      }
+    try (ChosenBackend chosen = new ChosenBackend(backend, data, s, columns, openCl,
+        messages)) {
+      result = new LockstepFit(settings).fit(data, chosen.opener(), chosen.float64(), columns,
+          s, starts);
     }
     List<LinearModel> models = new ArrayList<>();
     for (int c = 0; c < classes; c++) {
