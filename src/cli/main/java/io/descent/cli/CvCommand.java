@@ -70,7 +70,7 @@ final class CvCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--max-iterations", defaultValue = "" + Descent.DEFAULT_MAX_ITERATIONS,
-      paramLabel = "N", description = "Cap on L-BFGS iterations per model (default:"
+      paramLabel = "N", description = "Cap on full-batch iterations per model (default:"
           + " ${DEFAULT-VALUE}).")
   int maxIterations;
 

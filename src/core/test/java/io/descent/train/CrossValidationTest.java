@@ -110,6 +110,24 @@ class CrossValidationTest {
   }
 
   @Test
+  void aStopRequestInterruptsEveryModel() throws IOException {
+    Dataset data = LockstepFitTest.diabetes();
+    for (boolean miniBatch : new boolean[] {false, true}) {
+      LockstepMiniBatch.Settings mini = !miniBatch ? null : new LockstepMiniBatch.Settings(
+          () -> Descent.linear().optimizer("sgd").config().updateRule(),
+          new io.descent.optim.LearningRateSchedule.Constant(), 1e-3, 32, 5, 1e-8, 1e-6, 1);
+      CrossValidation cv = new CrossValidation(new CrossValidation.Options(Loss.LINEAR,
+          List.of(0.1, 1.0), 3, 1, "reference", null, CrossValidation.Options.defaultSettings(),
+          mini));
+      cv.requestStop();
+      CrossValidation.Result r = cv.run(data, line -> { });
+      for (LockstepFit.ModelResult m : r.fit().models()) {
+        assertEquals(StopReason.INTERRUPTED, m.stopReason(), m.message());
+      }
+    }
+  }
+
+  @Test
   void optionsAreChecked() {
     assertThrows(IllegalArgumentException.class, () -> options(Loss.LINEAR, List.of(), 3));
     assertThrows(IllegalArgumentException.class, () -> options(Loss.LINEAR, List.of(-1.0), 3));
