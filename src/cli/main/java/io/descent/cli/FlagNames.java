@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class FlagNames {
   private static final Map<String, String> FLAGS = Map.ofEntries(
       Map.entry("l2", "--l2"),
+      Map.entry("folds", "--folds"),
       Map.entry("maxIterations", "--max-iterations"),
       Map.entry("maxEpochs", "--max-epochs"),
       Map.entry("schedule", "--schedule"),

@@ -68,6 +68,17 @@ final class HeapNeeds {
   }
 
   /**
+   * {@code cv}: one fold's training rows copied at a time to standardize them (up to all rows
+   * once more), then the held-out rows of every fold (all rows once more), not both at once; per
+   * row its fold, the fold index arrays (k ints), its target in the copies and its margin and
+   * target when scored (three doubles); the refit allocates nothing more than this.
+   */
+  static List<HeapNeed> cv(int folds) {
+    return List.of(new HeapNeed("the folds' copies", Float.BYTES,
+        (long) (folds + 1) * Integer.BYTES + 3 * Double.BYTES, 0), JVM_AND_LIBRARIES);
+  }
+
+  /**
    * {@code evaluate}: the margins, and for a logistic model their copies split by class for the
    * ROC AUC.
    */

@@ -11,4 +11,12 @@ record Cli(int code, String out, String err) {
     int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
     return new Cli(code, out.toString(), err.toString());
   }
+
+  /** Standard output as a JSON document, after checking the run succeeded. */
+  com.fasterxml.jackson.databind.JsonNode json() throws java.io.IOException {
+    if (code != 0) {
+      throw new AssertionError("exit " + code + ": " + err);
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+  }
 }

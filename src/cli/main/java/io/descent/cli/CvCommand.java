@@ -1,0 +1,350 @@
+package io.descent.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.Descent;
+import io.descent.data.Dataset;
+import io.descent.data.ReadProgress;
+import io.descent.loss.Loss;
+import io.descent.model.ModelFile;
+import io.descent.optim.Lbfgs;
+import io.descent.train.CrossValidation;
+import io.descent.train.FitResult;
+import io.descent.train.LockstepFit;
+import io.descent.train.LockstepMiniBatch;
+import io.descent.train.TrainingConfig;
+import io.descent.train.StopReason;
+import io.descent.train.TrainingListener;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code descent cv}: k-fold cross-validation of a grid of L2 penalties, every (penalty, fold)
+ * model fitted together in lockstep; then the best penalty refitted on all rows by the trainer
+ * and written as {@code train --out} writes a model.
+ */
+@Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Cross-validate L2 penalties (every fold x penalty model fitted in the same"
+        + " passes), refit the best on all rows and write it.")
+final class CvCommand implements Callable<Integer> {
+  /** Model-file settings that record the cross-validation behind a model. */
+  static final String CV_FOLDS = "cvFolds";
+  static final String CV_L2 = "cvL2";
+  static final String CV_LOSS = "cvMeanValidationLoss";
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Mixin
+  LossOption lossOption;
+
+  @Option(names = "--folds", defaultValue = "" + CrossValidation.DEFAULT_FOLDS, paramLabel = "K",
+      description = "Number of folds, >= 2; stratified by class for logistic (default:"
+          + " ${DEFAULT-VALUE}).")
+  int folds;
+
+  @Option(names = "--l2", split = ",", defaultValue = CrossValidation.DEFAULT_L2_GRID,
+      paramLabel = "LAMBDA", description = "L2 penalties to compare, comma-separated (default:"
+          + " ${DEFAULT-VALUE}).")
+  List<Double> l2;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Write the best setting's model, refitted on all rows, here (JSON).")
+  Path out;
+
+  @Option(names = "--seed", defaultValue = "" + Descent.DEFAULT_SEED, paramLabel = "SEED",
+      description = "Seed of the fold assignment (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--max-iterations", defaultValue = "" + Descent.DEFAULT_MAX_ITERATIONS,
+      paramLabel = "N", description = "Cap on full-batch iterations per model (default:"
+          + " ${DEFAULT-VALUE}).")
+  int maxIterations;
+
+  @Option(names = "--tolerance", defaultValue = "" + Descent.DEFAULT_TOLERANCE,
+      paramLabel = "TOL", description = "Stop a model when max |gradient| <= TOL * max(1,"
+          + " |objective|) (default: ${DEFAULT-VALUE}).")
+  double tolerance;
+
+  @Option(names = "--optimizer", defaultValue = Descent.DEFAULT_OPTIMIZER, paramLabel = "NAME",
+      description = "lbfgs, gd (full batch), or sgd, momentum, nesterov, adagrad, rmsprop, adam"
+          + " (mini-batch: every model sees the same batches) (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--learning-rate", paramLabel = "RATE",
+      description = "Base learning rate of a mini-batch optimizer (default: per optimizer), or"
+          + " the first trial step of gd.")
+  Double learningRate;
+
+  @Option(names = "--batch-size", paramLabel = "ROWS",
+      description = "Rows per mini-batch for mini-batch optimizers (default "
+          + Descent.DEFAULT_BATCH_SIZE + ").")
+  Integer batchSize;
+
+  @Option(names = "--max-epochs", paramLabel = "N",
+      description = "Cap on mini-batch epochs per model (default " + Descent.DEFAULT_MAX_EPOCHS
+          + ").")
+  Integer maxEpochs;
+
+  @Mixin
+  BackendOptions backend;
+
+  @Option(names = "--quiet", description = "No table and no summary.")
+  boolean quiet;
+
+  @Mixin
+  JsonOption json;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Loss loss = CliSupport.loss(lossOption.kind);
+    lossOption.noticeOldName(spec.commandLine().getParseResult(), err);
+    if (data.target == null) {
+      throw new Main.UsageException("cv needs --target");
+    }
+    Descent refit = (loss == Loss.LOGISTIC ? Descent.logistic() : Descent.linear())
+        .backend(backend.backend).openCl(backend.openCl()).maxIterations(maxIterations)
+        .tolerance(tolerance).seed(seed).optimizer(optimizer).learningRate(learningRate)
+        .batchSize(batchSize).maxEpochs(maxEpochs);
+    // Checks every setting before the data is read.
+    CrossValidation.Options options = options(loss, refit, null);
+    data.files().output("--out", this.out).check();
+    DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
+    try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
+        this.out)) {
+      return run(refit, loss, activity, out, err);
+    }
+  }
+
+  /**
+   * The cross-validation's options: every model runs the optimizer the trainer would, with its
+   * settings (a mini-batch rule's default rate as {@link Descent#config(Dataset)} sets it for
+   * the data, when given).
+   */
+  private CrossValidation.Options options(Loss loss, Descent refit, Dataset dataset) {
+    TrainingConfig c = dataset == null ? refit.config() : refit.config(dataset);
+    LockstepFit.Settings full = c.isFullBatch() ? new LockstepFit.Settings(c.fullBatch(),
+        c.maxIterations(), c.gradientTolerance(), c.objectiveTolerance())
+        : new LockstepFit.Settings(new Lbfgs(), c.maxIterations(), c.gradientTolerance(),
+            c.objectiveTolerance());
+    LockstepMiniBatch.Settings mini = c.isFullBatch() ? null : new LockstepMiniBatch.Settings(
+        () -> (dataset == null ? refit.config() : refit.config(dataset)).updateRule(),
+        c.schedule(), c.learningRate(), c.batchSize(), c.maxEpochs(), c.gradientTolerance(),
+        c.objectiveTolerance(), seed);
+    return new CrossValidation.Options(loss, l2, folds, seed, backend.backend,
+        backend.openCl(), full, mini);
+  }
+
+  private int run(Descent refit, Loss loss,
+      Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
+    boolean text = !quiet && !json.json;
+    ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
+        text && CliSupport.isTerminal());
+    Dataset dataset;
+    try {
+      dataset = CliSupport.read(data, loss, true, null, null,
+          HeapNeeds.cv(folds), reading);
+    } finally {
+      if (reading instanceof ReadingProgress r) {
+        r.done();
+      }
+    }
+    if (text) {
+      out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
+          dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
+      out.flush();
+    }
+    if (folds > dataset.rows()) {
+      throw new Main.UsageException("--folds " + folds + " is more than the " + dataset.rows()
+          + " rows of " + dataset.source());
+    }
+    activity.doing("cross-validating");
+    CrossValidation.Options options = options(loss, refit, dataset);
+    CrossValidation cv = new CrossValidation(options);
+    CrossValidation.Result result;
+    try (Interrupts interrupts = Interrupts.install(cv::requestStop)) {
+      result = cv.run(dataset, line -> {
+        err.println("descent: " + line);
+        err.flush();
+      });
+    }
+    String metric = CrossValidation.metricName(loss);
+    if (text) {
+      printTable(out, result, metric, options.miniBatch() != null);
+    }
+    List<LockstepFit.ModelResult> fits = result.fit().models();
+    if (fits.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED)) {
+      err.println("descent: interrupted during cross-validation"
+          + (this.out == null ? "" : "; " + this.out + " not written"));
+      return Interrupts.EXIT_CODE;
+    }
+    long unconverged = fits.stream().filter(m -> !m.converged()).count();
+    if (unconverged > 0) {
+      err.printf(Locale.ROOT, "descent: warning: %d of %d cross-validation fits did not"
+          + " converge; the first: %s%n", unconverged, fits.size(), FlagNames.of(fits.stream()
+              .filter(m -> !m.converged()).findFirst().get().message()));
+    }
+    CrossValidation.SettingScore best = result.bestSetting();
+    activity.doing("refitting the best setting");
+    if (text) {
+      out.printf(Locale.ROOT, "best: l2 %s (lowest mean validation loss, %.6g); refitting on"
+          + " all %d rows%n", plain(best.l2()), best.meanLoss(), dataset.rows());
+      out.flush();
+    }
+    FitResult fit;
+    Descent chosen = refit.l2(best.l2());
+    try (Interrupts interrupts = Interrupts.install(chosen::requestStop)) {
+      fit = chosen.train(dataset, TrainingListener.NONE);
+    }
+    if (text) {
+      CliSupport.printSummary(out, fit);
+    }
+    if (fit.stopReason() == StopReason.INTERRUPTED) {
+      err.println("descent: " + FlagNames.of(fit.message())
+          + (this.out == null ? "" : "; " + this.out + " not written"));
+      return Interrupts.EXIT_CODE;
+    }
+    if (fit.stopReason() == StopReason.DIVERGED || fit.stopReason() == StopReason.SEPARABLE) {
+      err.println("descent: " + FlagNames.of(fit.message())
+          + (this.out == null ? "" : "; no model written"));
+      return Main.FAILURE;
+    }
+    if (!fit.converged()) {
+      err.println("descent: warning: " + FlagNames.of(fit.message()));
+    }
+    if (this.out != null) {
+      activity.writing(this.out);
+      Map<String, Object> settings = new LinkedHashMap<>(
+          TrainingFile.of(data.data, 0).settings());
+      settings.put(CV_FOLDS, folds);
+      settings.put(CV_L2, grid());
+      settings.put(CV_LOSS, best.meanLoss());
+      new ModelFile(fit.model(), fit.trainingInfo().withHyperparameters(settings))
+          .write(this.out);
+      activity.written(this.out);
+      if (text) {
+        out.println("model written to " + this.out);
+      }
+    } else if (text) {
+      out.println("no model written (give --out FILE to keep it)");
+    }
+    if (json.json) {
+      JsonReport.print(out, report(dataset, result, fit, metric));
+    }
+    return Main.OK;
+  }
+
+  /** A penalty as a person writes it: 0.0001, 1, 10. */
+  static String plain(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
+  /** The penalties as given, comma-separated. */
+  private String grid() {
+    return String.join(",", l2.stream().map(CvCommand::plain).toList());
+  }
+
+  private void printTable(PrintWriter out, CrossValidation.Result r, String metric,
+      boolean miniBatch) {
+    LockstepFit.Result fit = r.fit();
+    out.printf(Locale.ROOT, "cv: %d folds%s x %d settings = %d models in lockstep on %s: %d"
+        + " %s, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
+        r.settings().size(), fit.models().size(), fit.backend().summary(), fit.passes(),
+        miniBatch ? "batched evaluations (batches and epoch ends)" : "passes over the data",
+        fit.seconds());
+    out.printf(Locale.ROOT, "%-12s %-26s %-26s %s%n", "l2", "validation loss (mean, sd)",
+        metric + " (mean, sd)", "converged");
+    for (int s = 0; s < r.settings().size(); s++) {
+      CrossValidation.SettingScore x = r.settings().get(s);
+      out.printf(Locale.ROOT, "%-12s %-26s %-26s %d/%d%s%n", plain(x.l2()),
+          String.format(Locale.ROOT, "%.6g, %.3g", x.meanLoss(), x.sdLoss()),
+          String.format(Locale.ROOT, "%.6g, %.3g", x.meanMetric(), x.sdMetric()),
+          x.converged(), x.folds().size(), s == r.best() ? "  <- best" : "");
+    }
+    out.flush();
+  }
+
+  /** The {@code --json} document: every figure, per setting and per fold. */
+  private ObjectNode report(Dataset dataset, CrossValidation.Result r, FitResult fit,
+      String metric) {
+    ObjectNode root = JsonReport.object();
+    ObjectNode d = root.putObject("data");
+    d.put("file", dataset.source());
+    d.put("rows", dataset.rows());
+    d.put("features", dataset.features());
+    d.put("target", dataset.targetName());
+    d.put("seed", seed);
+    ObjectNode b = root.putObject("backend");
+    b.put("kind", r.fit().backend().kind().label());
+    b.put("device", r.fit().backend().device());
+    b.put("precision", r.fit().backend().precision());
+    b.put("layout", r.fit().backend().layout());
+    ObjectNode cv = root.putObject("cv");
+    cv.put("folds", r.folds());
+    cv.put("stratified", r.stratified());
+    cv.put("models", r.fit().models().size());
+    cv.put("passes", r.fit().passes());
+    cv.put("columnEvaluations", r.fit().columnEvaluations());
+    cv.put("seconds", r.fit().seconds());
+    cv.put("metric", metric);
+    ArrayNode settings = cv.putArray("settings");
+    for (CrossValidation.SettingScore s : r.settings()) {
+      ObjectNode o = settings.addObject();
+      o.put("l2", s.l2());
+      o.put("meanLoss", s.meanLoss());
+      o.put("sdLoss", s.sdLoss());
+      o.put("meanMetric", s.meanMetric());
+      o.put("sdMetric", s.sdMetric());
+      o.put("converged", s.converged());
+      ArrayNode folds = o.putArray("folds");
+      for (CrossValidation.FoldScore f : s.folds()) {
+        ObjectNode q = folds.addObject();
+        q.put("fold", f.fold());
+        q.put("rows", f.rows());
+        q.put("loss", f.loss());
+        q.put("metric", f.metric());
+        q.put("stopReason", f.fit().stopReason().label());
+        q.put("converged", f.fit().converged());
+        q.put("iterations", f.fit().iterations());
+        q.put("evaluations", f.fit().evaluations());
+        q.put("objective", f.fit().objective());
+      }
+    }
+    ObjectNode best = cv.putObject("best");
+    best.put("index", r.best());
+    best.put("l2", r.bestSetting().l2());
+    best.put("meanLoss", r.bestSetting().meanLoss());
+    ObjectNode res = root.putObject("refit");
+    res.put("l2", r.bestSetting().l2());
+    res.put("stopReason", fit.stopReason().label());
+    res.put("converged", fit.converged());
+    res.put("message", FlagNames.of(fit.message()));
+    res.put("iterations", fit.iterations());
+    res.put("evaluations", fit.evaluations());
+    res.put("seconds", fit.elapsedSeconds());
+    res.put("objective", fit.objective());
+    res.put("backend", fit.backend().summary());
+    root.put("model", this.out == null ? null : this.out.toString());
+    ArrayNode notices = root.putArray("notices");
+    r.notices().forEach(notices::add);
+    return root;
+  }
+}

@@ -1,0 +1,705 @@
+package io.descent.train;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.ReferenceBackend;
+import io.descent.loss.Loss;
+import io.descent.optim.DifferentiableFunction;
+import io.descent.optim.FullBatchOptimizer;
+import io.descent.optim.Iteration;
+import io.descent.optim.Point;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Fits many independent models in lockstep: each model (a group of {@link Columns}) runs its own
+ * full-batch optimizer with its own penalty, standardization and stopping rules, and one batched
+ * evaluation ({@link GradientBackend#evaluateColumns}) serves the current trial point of every
+ * model still running. A model that stops is evaluated no more: once the running models are at
+ * most half of the columns the backend evaluates, the backend is reopened on theirs alone.
+ *
+ * <p>How: each model's optimizer runs, unchanged, on a thread of its own against a {@link
+ * DifferentiableFunction} whose {@code evaluate} hands its point to the coordinator (the calling
+ * thread) and waits. When every running model is waiting, the coordinator evaluates all their
+ * points in one pass and answers each. A model's sequence of points depends only on its own
+ * answers, and a backend's column k depends only on column k's weights, so results are the same
+ * bits on every run, whatever the threads' timing; and the same as fitting each model alone, up
+ * to the rounding of the standardization map.
+ *
+ * <p>Each model's parameters live in its own standardized space ({@link Model#standardization()},
+ * e.g. a cross-validation fold's training rows) and are mapped exactly to the backend's ({@link
+ * StandardizationMap}); its penalty {@code (l2/2) ||w||^2} is added on the host, per column,
+ * intercepts excluded.
+ *
+ * <p>Stopping rules per model, after each iteration, as the trainer's full-batch loop: the
+ * gradient test ({@code max |g| <= tolerance * max(1, |J|)}), the iteration cap, a relative
+ * objective change below the objective tolerance twice in a row, a line search that finds no
+ * decrease (the backend's precision), divergence, and for unpenalized logistic models a mean
+ * loss below {@code ln(2) / n} on unweighted rows, which proves the classes separable. A model whose start is not
+ * finite diverges at once. A stop other than by the gradient test counts as converged only when
+ * the test holds at the final point.
+ *
+ * <p>On a float32 backend each model's line searches know the values' noise, and a model that
+ * stops by its own rules is then judged in float64 and, where its gradient test fails there,
+ * finished in float64 (see {@link #fit(Dataset, Opener, Opener, Columns, Standardization,
+ * List)}), as the trainer finishes a float32 fit.
+ *
+ * <p>Not yet: mini-batch update rules (full-batch optimizers only), early stopping on
+ * validation rows, {@code verifyEvery}, and separability of weighted rows.
+ */
+public final class LockstepFit {
+  private final Settings settings;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+  /**
+   * One model of the fit.
+   *
+   * @param l2 its L2 penalty, finite and {@code >= 0}
+   * @param standardization the space its parameters live in; null for the backend's own
+   * @param start its starting parameters, {@code (d + 1) x C}, column-major; copied
+   */
+  public record Model(double l2, Standardization standardization, double[] start) {
+    /** Checks the penalty and copies the start. */
+    public Model {
+      if (!(l2 >= 0) || !Double.isFinite(l2)) {
+        throw new IllegalArgumentException("l2 must be finite and >= 0, got " + l2);
+      }
+      start = start.clone();
+    }
+
+    /** A copy of the starting parameters. */
+    @Override
+    public double[] start() {
+      return start.clone();
+    }
+  }
+
+  /**
+   * What every model shares.
+   *
+   * @param optimizer the full-batch optimizer each model runs
+   * @param maxIterations the iteration cap per model, {@code > 0}
+   * @param gradientTolerance the gradient test's relative tolerance, {@code >= 0}
+   * @param objectiveTolerance the relative objective change that stops, twice in a row; 0 = off
+   */
+  public record Settings(FullBatchOptimizer optimizer, int maxIterations,
+      double gradientTolerance, double objectiveTolerance) {
+    /** Checks every value. */
+    public Settings {
+      Objects.requireNonNull(optimizer, "optimizer");
+      if (maxIterations <= 0) {
+        throw new IllegalArgumentException("maxIterations must be > 0, got " + maxIterations);
+      }
+      if (!(gradientTolerance >= 0)) {
+        throw new IllegalArgumentException("tolerance must be >= 0, got " + gradientTolerance);
+      }
+      if (!(objectiveTolerance >= 0)) {
+        throw new IllegalArgumentException("objectiveTolerance must be >= 0, got "
+            + objectiveTolerance);
+      }
+    }
+  }
+
+  /**
+   * How one model ended.
+   *
+   * @param theta its final parameters in its own standardized space, {@code (d + 1) x C}
+   * @param stopReason why it stopped
+   * @param message the stop with its figures
+   * @param converged whether the gradient test holds at theta
+   * @param iterations optimizer iterations
+   * @param evaluations evaluations of its objective (each a share of one batched pass)
+   * @param objective data term plus penalty at theta
+   * @param gradientNorm the Euclidean norm of the objective's gradient at theta
+   * @param float64Iterations of the iterations, those of the float64 finish (0 without one)
+   */
+  public record ModelResult(double[] theta, StopReason stopReason, String message,
+      boolean converged, int iterations, int evaluations, double objective,
+      double gradientNorm, int float64Iterations) {}
+
+  /**
+   * The whole fit.
+   *
+   * @param models one result per model, in order
+   * @param passes batched evaluations, each one pass over the rows
+   * @param columnEvaluations columns evaluated, summed over the passes
+   * @param backend what evaluated (the first backend opened)
+   * @param seconds wall time
+   */
+  public record Result(List<ModelResult> models, int passes, long columnEvaluations,
+      BackendInfo backend, double seconds) {}
+
+  /** Opens a backend evaluating the given columns; the fit closes it. */
+  @FunctionalInterface
+  public interface Opener {
+    /** Opens the backend (on the same data and base standardization every time). */
+    GradientBackend open(Columns columns);
+  }
+
+  /** A fit with these settings. */
+  public LockstepFit(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** Asks a running fit to stop every model after its current iteration; any thread. */
+  public void requestStop() {
+    stopRequested.set(true);
+  }
+
+  /**
+   * Fits every model.
+   *
+   * @param data the data the opener opens the backend on (its row weights matter here)
+   * @param opener opens the backend, first on {@code columns}, later on subsets of its groups
+   * @param columns the columns of every model: its groups are the models, in order
+   * @param base the standardization the backend applies
+   * @param models one per group of {@code columns}
+   * @throws IllegalArgumentException when the sizes disagree
+   * @throws BackendFailureException when the backend fails during the fit
+   */
+  public Result fit(Dataset data, Opener opener, Columns columns, Standardization base,
+      List<Model> models) {
+    return fit(data, opener, c -> new ReferenceBackend(data, base, c), columns, base, models);
+  }
+
+  /**
+   * Fits every model, finishing on {@code float64} the models that a float32 backend leaves
+   * short of the gradient test: when the backend computes in float32, every model that stopped
+   * by its own rules is judged at its final point in float64 (one pass), and those whose
+   * gradient test fails there go on, in lockstep, on the float64 backend from where they
+   * stopped, as the trainer's float64 finish does. Their iterations count on from the first
+   * part.
+   *
+   * @param float64 opens a float64 backend on the same data and base standardization
+   * @see #fit(Dataset, Opener, Columns, Standardization, List)
+   */
+  public Result fit(Dataset data, Opener opener, Opener float64, Columns columns,
+      Standardization base, List<Model> models) {
+    if (models.size() != columns.groups()) {
+      throw new IllegalArgumentException(columns.groups() + " groups of columns but "
+          + models.size() + " models");
+    }
+    int p = base.features() + 1;
+    for (int g = 0; g < models.size(); g++) {
+      if (models.get(g).start().length != p * columns.classes()) {
+        throw new IllegalArgumentException("model " + g + " starts with "
+            + models.get(g).start().length + " parameters, not (d + 1) x C = " + p + " x "
+            + columns.classes());
+      }
+    }
+    boolean unweighted = data.weights() == null;
+    Run first = new Run(opener, columns, base, models, unweighted, new int[models.size()],
+        new int[models.size()], null);
+    Result r = first.go();
+    if (!first.float32) {
+      return r;
+    }
+    return finish(r, first, float64, columns, base, models, unweighted);
+  }
+
+  /** The float64 judgement of every settled model, and the float64 finish of those it fails. */
+  private Result finish(Result r, Run first, Opener float64, Columns columns,
+      Standardization base, List<Model> models, boolean unweighted) {
+    long start = System.nanoTime();
+    int[] settled = java.util.stream.IntStream.range(0, models.size())
+        .filter(g -> first.settledReason[g] != null).toArray();
+    if (settled.length == 0) {
+      return r;
+    }
+    ModelResult[] results = r.models().toArray(new ModelResult[0]);
+    int p = base.features() + 1;
+    int width = columns.classes() * p;
+    int passes = r.passes() + 1;
+    long columnEvaluations = r.columnEvaluations() + (long) settled.length * columns.classes();
+    List<Integer> redo = new ArrayList<>();
+    try (GradientBackend judge = float64.open(select(columns, settled))) {
+      double[] w = new double[settled.length * width];
+      for (int k = 0; k < settled.length; k++) {
+        first.maps[settled[k]].toBase(results[settled[k]].theta(), w, k * width);
+      }
+      BatchedEvaluation e = judge.evaluateColumns(w, Batch.all(judge.rows()));
+      for (int k = 0; k < settled.length; k++) {
+        int g = settled[k];
+        double[] theta = results[g].theta();
+        double[] grad = first.maps[g].gradientToOwn(e.gradient(), k * width, width);
+        double value = e.loss()[k] + penalty(models.get(g).l2(), theta, grad, p);
+        GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g]);
+        if (test.holds(grad, value)) {
+          results[g] = new ModelResult(theta, first.settledReason[g], "converged: "
+              + test.describe(grad, value) + " (in float64)", true, results[g].iterations(),
+              results[g].evaluations(), value, norm(grad), 0);
+        } else {
+          redo.add(g);
+        }
+      }
+    }
+    if (!redo.isEmpty()) {
+      int[] groups = redo.stream().mapToInt(Integer::intValue).toArray();
+      List<Model> again = new ArrayList<>();
+      int[] iterations = new int[groups.length];
+      int[] evaluations = new int[groups.length];
+      double[] caps = new double[groups.length];
+      for (int k = 0; k < groups.length; k++) {
+        int g = groups[k];
+        again.add(new Model(models.get(g).l2(), models.get(g).standardization(),
+            results[g].theta()));
+        iterations[k] = results[g].iterations();
+        evaluations[k] = results[g].evaluations();
+        caps[k] = first.cap[g];
+      }
+      Run second = new Run(float64, select(columns, groups), base, again, unweighted,
+          iterations, evaluations, caps);
+      Result r2 = second.go();
+      passes += r2.passes();
+      columnEvaluations += r2.columnEvaluations();
+      for (int k = 0; k < groups.length; k++) {
+        ModelResult m = r2.models().get(k);
+        int more = m.iterations() - iterations[k];
+        results[groups[k]] = new ModelResult(m.theta(), m.stopReason(), m.message() + "; the"
+            + " last " + more + " iterations ran in float64 on " + r2.backend().summary()
+            + ", where float32 could make no further progress", m.converged(), m.iterations(),
+            m.evaluations(), m.objective(), m.gradientNorm(), more);
+      }
+    }
+    return new Result(List.of(results), passes, columnEvaluations, r.backend(),
+        r.seconds() + (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Adds {@code l2 * w} of every column to the gradient and returns {@code (l2/2)||w||^2}. */
+  private static double penalty(double l2, double[] x, double[] grad, int p) {
+    if (l2 == 0) {
+      return 0;
+    }
+    double s = 0;
+    for (int o = 0; o < x.length; o += p) {
+      for (int j = o + 1; j < o + p; j++) {
+        s += x[j] * x[j];
+        grad[j] += l2 * x[j];
+      }
+    }
+    return 0.5 * l2 * s;
+  }
+
+  /** What a waiting model gets back: its share of one batched evaluation, base space. */
+  private record Answer(double loss, double[] gradient, double weight) {}
+
+  /** Thrown inside a model's thread when the fit is abandoned (the backend failed). */
+  private static final class Abandoned extends RuntimeException {
+    Abandoned() {
+      super("the lockstep fit was abandoned", null, false, false);
+    }
+  }
+
+  /** One fit in progress: the coordinator's state, guarded by {@link #lock}. */
+  private final class Run {
+    private final Opener opener;
+    private final Columns columns;
+    private final List<Model> models;
+    private final int groups;
+    private final int classes;
+    private final int p;
+    private final StandardizationMap[] maps;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition requested = lock.newCondition();
+    private final Condition answered = lock.newCondition();
+    private final double[][] request;
+    private final double[][] held;
+    private final Answer[] answer;
+    private final boolean[] done;
+    private final ModelResult[] results;
+    private final Throwable[] failures;
+    private boolean abandoned;
+    private int passes;
+    private long columnEvaluations;
+    private final boolean unweighted;
+    private final int[] iterationsBefore;
+    private final int[] evaluationsBefore;
+    /** Per model: the |objective| its gradient test scales with at most (its start's). */
+    private final double[] cap;
+    /** Per model: the rule that settled it (its own terms), or null for any other stop. */
+    private final StopReason[] settledReason;
+    private boolean float32;
+
+    Run(Opener opener, Columns columns, Standardization base, List<Model> models,
+        boolean unweighted, int[] iterationsBefore, int[] evaluationsBefore, double[] caps) {
+      this.unweighted = unweighted;
+      this.iterationsBefore = iterationsBefore;
+      this.evaluationsBefore = evaluationsBefore;
+      this.cap = caps != null ? caps.clone() : new double[models.size()];
+      this.settledReason = new StopReason[models.size()];
+      if (caps == null) {
+        Arrays.fill(cap, Double.NaN);
+      }
+      this.opener = opener;
+      this.columns = columns;
+      this.models = List.copyOf(models);
+      this.groups = models.size();
+      this.classes = columns.classes();
+      this.p = base.features() + 1;
+      this.maps = new StandardizationMap[groups];
+      this.request = new double[groups][];
+      this.held = new double[groups][];
+      this.answer = new Answer[groups];
+      this.done = new boolean[groups];
+      this.results = new ModelResult[groups];
+      this.failures = new Throwable[groups];
+      for (int g = 0; g < groups; g++) {
+        Standardization own = models.get(g).standardization();
+        maps[g] = new StandardizationMap(own == null ? base : own, base);
+        held[g] = maps[g].toBase(models.get(g).start());
+      }
+    }
+
+    Result go() {
+      long start = System.nanoTime();
+      GradientBackend backend = opener.open(columns);
+      BackendInfo info = backend.info();
+      float32 = "float32".equals(info.precision());
+      int[] open = identity(groups);
+      boolean compact = true;
+      List<Thread> threads = new ArrayList<>();
+      try {
+        for (int g = 0; g < groups; g++) {
+          int group = g;
+          Thread t = new Thread(() -> model(group), "descent-lockstep-" + g);
+          t.setDaemon(true);
+          threads.add(t);
+          t.start();
+        }
+        while (true) {
+          int[] running;
+          lock.lock();
+          try {
+            while (!everyRunningModelWaits()) {
+              requested.awaitUninterruptibly();
+            }
+            running = runningGroups();
+          } finally {
+            lock.unlock();
+          }
+          if (running.length == 0) {
+            break;
+          }
+          if (compact && open.length > 1 && running.length <= open.length / 2) {
+            GradientBackend fewer = null;
+            try {
+              fewer = opener.open(select(columns, running));
+            } catch (BackendUnavailableException e) {
+              // Evaluating the stopped models' columns too costs time, not correctness.
+              compact = false;
+            }
+            if (fewer != null) {
+              backend.close();
+              backend = fewer;
+              open = running;
+            }
+          }
+          BatchedEvaluation e = evaluate(backend, open);
+          lock.lock();
+          try {
+            for (int k = 0; k < open.length; k++) {
+              int g = open[k];
+              if (request[g] != null) {
+                held[g] = request[g];
+                request[g] = null;
+                answer[g] = new Answer(e.loss()[k], Arrays.copyOfRange(e.gradient(),
+                    k * classes * p, (k + 1) * classes * p), e.weight()[k]);
+              }
+            }
+            answered.signalAll();
+          } finally {
+            lock.unlock();
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        abandon();
+        join(threads);
+        throw e;
+      } finally {
+        backend.close();
+      }
+      join(threads);
+      for (int g = 0; g < groups; g++) {
+        if (failures[g] instanceof RuntimeException r) {
+          throw r;
+        } else if (failures[g] instanceof Error r) {
+          throw r;
+        }
+      }
+      return new Result(List.of(results), passes, columnEvaluations, info,
+          (System.nanoTime() - start) / 1e9);
+    }
+
+    /** One pass over the open groups, each at its requested (or held) point. */
+    private BatchedEvaluation evaluate(GradientBackend backend, int[] open) {
+      double[] w = new double[open.length * classes * p];
+      lock.lock();
+      try {
+        for (int k = 0; k < open.length; k++) {
+          int g = open[k];
+          double[] x = request[g] != null ? request[g] : held[g];
+          System.arraycopy(x, 0, w, k * classes * p, classes * p);
+        }
+      } finally {
+        lock.unlock();
+      }
+      passes++;
+      columnEvaluations += (long) open.length * classes;
+      try {
+        return backend.evaluateColumns(w, Batch.all(backend.rows()));
+      } catch (IllegalArgumentException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new BackendFailureException(backend.info(), e);
+      }
+    }
+
+    private boolean everyRunningModelWaits() {
+      for (int g = 0; g < groups; g++) {
+        if (!done[g] && request[g] == null) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private int[] runningGroups() {
+      return java.util.stream.IntStream.range(0, groups).filter(g -> !done[g]).toArray();
+    }
+
+    private void abandon() {
+      lock.lock();
+      try {
+        abandoned = true;
+        answered.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void join(List<Thread> threads) {
+      boolean interrupted = false;
+      for (Thread t : threads) {
+        while (true) {
+          try {
+            t.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** Model g's thread: its whole optimization, then its result. */
+    private void model(int g) {
+      try {
+        results[g] = new ModelRun(g).run();
+      } catch (Abandoned e) {
+        // The coordinator throws the reason.
+      } catch (RuntimeException | Error e) {
+        failures[g] = e;
+      } finally {
+        lock.lock();
+        try {
+          done[g] = true;
+          request[g] = null;
+          requested.signal();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+
+    /** Hands model g's base-space point to the coordinator and waits for its evaluation. */
+    private Answer await(int g, double[] base) {
+      lock.lock();
+      try {
+        if (abandoned) {
+          throw new Abandoned();
+        }
+        request[g] = base;
+        requested.signal();
+        while (answer[g] == null) {
+          if (abandoned) {
+            throw new Abandoned();
+          }
+          answered.awaitUninterruptibly();
+        }
+        Answer a = answer[g];
+        answer[g] = null;
+        return a;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** One model's optimization and stopping rules, on its own thread. */
+    private final class ModelRun {
+      private final int g;
+      private final Model model;
+      private int evaluations;
+      private double weight;
+
+      ModelRun(int g) {
+        this.g = g;
+        this.model = models.get(g);
+        this.evaluations = evaluationsBefore[g];
+      }
+
+      /** The model's objective at x (own space): its data term, mapped back, plus penalty. */
+      private Point objective(double[] x) {
+        Answer a = await(g, maps[g].toBase(x));
+        evaluations++;
+        weight = a.weight();
+        double[] grad = maps[g].gradientToOwn(a.gradient(), 0, a.gradient().length);
+        double penalty = penalty(model.l2(), x, grad, p);
+        return new Point(x.clone(), a.loss() + penalty, grad);
+      }
+
+      ModelResult run() {
+        DifferentiableFunction f = this::objective;
+        FullBatchOptimizer.Run run;
+        try {
+          run = settings.optimizer().start(float32
+              ? f.withRelativeNoise(Trainer.FLOAT32_NOISE) : f, model.start());
+        } catch (IllegalArgumentException e) {
+          Point none = new Point(model.start(), Double.NaN, new double[model.start().length]);
+          return end(none, 0, StopReason.DIVERGED, "the objective is not finite at the start: "
+              + e.getMessage());
+        }
+        Point point = run.current();
+        if (Double.isNaN(cap[g])) {
+          cap[g] = Math.abs(point.value());
+        }
+        GradientTest test = new GradientTest(settings.gradientTolerance(), cap[g]);
+        double previous = point.value();
+        int smallChanges = 0;
+        int iterations = iterationsBefore[g];
+        while (true) {
+          if (test.holds(point.gradient(), point.value())) {
+            return end(point, iterations, StopReason.GRADIENT_TOLERANCE, null);
+          }
+          if (stopRequested.get()) {
+            return end(point, iterations, StopReason.INTERRUPTED, String.format(Locale.ROOT,
+                "interrupted at iteration %d (objective %.10g)", iterations, point.value()));
+          }
+          if (iterations >= settings.maxIterations()) {
+            return end(point, iterations, StopReason.MAX_ITERATIONS, "stopped at the cap of "
+                + settings.maxIterations() + " iterations before converging");
+          }
+          Iteration it = run.iterate();
+          iterations++;
+          if (!Double.isFinite(it.point().value())) {
+            return end(point, iterations, StopReason.DIVERGED, "the objective became "
+                + it.point().value() + " at iteration " + iterations);
+          }
+          point = it.point();
+          if (separable(point)) {
+            return end(point, iterations, StopReason.SEPARABLE, "no finite optimum: the mean"
+                + " loss fell below ln(2)/n, so the classes are separable; add a penalty");
+          }
+          double change = Math.abs(previous - point.value());
+          smallChanges = settings.objectiveTolerance() > 0 && change
+              <= settings.objectiveTolerance() * Math.max(Math.abs(point.value()), 1e-300)
+              ? smallChanges + 1 : 0;
+          previous = point.value();
+          if (it.lineSearchFailed()) {
+            return end(point, iterations, StopReason.PRECISION_LIMIT, "objective no longer"
+                + " improving (the line search finds no decrease at the backend's precision)");
+          }
+          if (smallChanges >= 2) {
+            return end(point, iterations, StopReason.OBJECTIVE_TOLERANCE, String.format(
+                Locale.ROOT, "objective no longer improving (relative change below %.1g twice"
+                    + " in a row)", settings.objectiveTolerance()));
+          }
+        }
+      }
+
+      /**
+       * Unpenalized logistic regression on unweighted rows with a mean loss below ln(2)/n: the
+       * rows' losses sum to less than ln(2), so every row's loss is below ln(2) and every row is
+       * on its own side. (With l2 = 0 the objective is the data term; the weight n is the same
+       * in every full-batch evaluation.)
+       */
+      private boolean separable(Point point) {
+        return unweighted && columns.loss() == Loss.LOGISTIC && model.l2() == 0 && weight > 0
+            && point.value() < Math.log(2) / weight;
+      }
+
+      private ModelResult end(Point point, int iterations, StopReason reason, String detail) {
+        double[] grad = point.gradient();
+        GradientTest test = new GradientTest(settings.gradientTolerance(),
+            Double.isNaN(cap[g]) ? Math.abs(point.value()) : cap[g]);
+        boolean holds = Double.isFinite(point.value()) && test.holds(grad, point.value());
+        String message = detail != null ? detail : reason.description();
+        boolean settled = reason == StopReason.GRADIENT_TOLERANCE
+            || reason == StopReason.OBJECTIVE_TOLERANCE || reason == StopReason.PRECISION_LIMIT;
+        settledReason[g] = settled ? reason : null;
+        if (settled && !holds) {
+          reason = StopReason.STALLED;
+          message = "stalled: " + message + "; " + test.describe(grad, point.value());
+        } else if (settled) {
+          message = "converged: " + test.describe(grad, point.value());
+        }
+        return new ModelResult(point.x().clone(), reason, message, holds && settled, iterations,
+            evaluations, point.value(), norm(grad), 0);
+      }
+    }
+  }
+
+  /** Columns of the given groups only, in that order, with their classes and folds. */
+  static Columns select(Columns columns, int[] groups) {
+    Columns c;
+    if (columns.hasPositives()) {
+      int[] positives = new int[groups.length];
+      for (int k = 0; k < groups.length; k++) {
+        positives[k] = columns.positive(groups[k]);
+      }
+      c = Columns.positives(positives);
+    } else if (columns.loss().coupled()) {
+      c = Columns.multinomial(columns.classes(), groups.length);
+    } else {
+      c = Columns.of(columns.loss(), groups.length);
+    }
+    if (columns.hasFolds()) {
+      int[] heldOut = new int[groups.length];
+      for (int k = 0; k < groups.length; k++) {
+        heldOut[k] = columns.heldOut(groups[k]);
+      }
+      c = c.withFolds(columns.rowFolds(), heldOut);
+    }
+    return c;
+  }
+
+  private static int[] identity(int n) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  private static double norm(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x * x;
+    }
+    return Math.sqrt(s);
+  }
+}
