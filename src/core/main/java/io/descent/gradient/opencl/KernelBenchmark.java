@@ -216,7 +216,11 @@ public final class KernelBenchmark {
     OpenClOptions exact = new OpenClOptions(String.valueOf(device.description().index()), layout,
         options.precision(), options.tuning());
     Standardization standardization = Standardization.fit(data);
-    List<ModelsTiming> out = new ArrayList<>();
+    // Every K's backend is open at once and each timed round runs the two probes and every K
+    // in turn, so that a change in the machine's load moves every figure of a round alike.
+    List<OpenClBackend> backends = new ArrayList<>();
+    List<double[]> parameters = new ArrayList<>();
+    Batch all = Batch.all(rows);
     try (ReadProbe read = new ReadProbe(device, layout, data.x(), tuning);
         FmaProbe fma = new FmaProbe(device, tuning)) {
       for (int k : models) {
@@ -226,28 +230,38 @@ public final class KernelBenchmark {
         for (int j = 0; j < w.length; j++) {
           w[j] = rnd.nextGaussian() / Math.sqrt(features);
         }
-        Batch all = Batch.all(rows);
-        try (OpenClBackend backend = OpenClBackend.open(data, standardization, columns, exact,
-            tuning)) {
-          for (int r = 0; r < warmup; r++) {
-            backend.evaluateColumns(w, all);
-          }
-          double[] eval = new double[repeats];
-          double[] readTimes = new double[repeats];
-          double[] fmaTimes = new double[repeats];
-          for (int r = 0; r < repeats; r++) {
-            readTimes[r] = read.run();
-            fmaTimes[r] = fma.run() / fma.operations;
-            long t0 = System.nanoTime();
-            backend.evaluateColumns(w, all);
-            eval[r] = (System.nanoTime() - t0) * 1e-9;
-          }
-          out.add(new ModelsTiming(device.name(), k, backend.kernelName(), median(eval), median(readTimes),
-              median(fmaTimes) * 2.0 * rows * features * k));
+        parameters.add(w);
+        backends.add(OpenClBackend.open(data, standardization, columns, exact, tuning));
+      }
+      for (int r = 0; r < warmup; r++) {
+        for (int m = 0; m < models.length; m++) {
+          backends.get(m).evaluateColumns(parameters.get(m), all);
         }
       }
+      double[][] eval = new double[models.length][repeats];
+      double[] readTimes = new double[repeats];
+      double[] fmaTimes = new double[repeats];
+      for (int r = 0; r < repeats; r++) {
+        readTimes[r] = read.run();
+        fmaTimes[r] = fma.run() / fma.operations;
+        for (int m = 0; m < models.length; m++) {
+          long t0 = System.nanoTime();
+          backends.get(m).evaluateColumns(parameters.get(m), all);
+          eval[m][r] = (System.nanoTime() - t0) * 1e-9;
+        }
+      }
+      List<ModelsTiming> out = new ArrayList<>();
+      for (int m = 0; m < models.length; m++) {
+        out.add(new ModelsTiming(device.name(), models[m], backends.get(m).kernelName(),
+            median(eval[m]), median(readTimes),
+            median(fmaTimes) * 2.0 * rows * features * models[m]));
+      }
+      return out;
+    } finally {
+      for (OpenClBackend b : backends) {
+        b.close();
+      }
     }
-    return out;
   }
 
   /**

@@ -84,7 +84,7 @@ public final class OpenClBackend implements GradientBackend {
   /** Batched cpu layout: rows of one phase-1 register tile (RB in gradient_cpu_columns.cl). */
   static final int COLUMNS_TILE_ROWS = 8;
   /** Batched cpu layout: rows per superblock (SB), a multiple of the tile rows. */
-  static final int COLUMNS_SUPERBLOCK_ROWS = 32;
+  static final int COLUMNS_SUPERBLOCK_ROWS = 64;
   /** Batched cpu layout: features of one phase-3 register tile (JT). */
   static final int COLUMNS_TILE_FEATURES = 8;
   /** Batched gpu layout: rows per tile (RT in gradient_gpu_columns.cl). */

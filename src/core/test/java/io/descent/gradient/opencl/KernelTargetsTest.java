@@ -94,6 +94,8 @@ class KernelTargetsTest {
       }
     }
     builds.add("read_bandwidth.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth());
+    builds.add("fma_peak.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth()
+        + " -DCHAINS=12");
     for (String build : builds) {
       String[] parts = build.split(" ");
       Path source = dir.resolve(parts[0]);
