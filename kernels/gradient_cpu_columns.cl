@@ -57,6 +57,10 @@
 #ifndef JT
 #define JT 8
 #endif
+/* Rows (phase 1) or features (phase 3) of a register tile of two column vectors. */
+#ifndef HALF
+#define HALF 4
+#endif
 #ifndef PREFETCH
 #define PREFETCH 1
 #endif
@@ -183,7 +187,40 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       __builtin_prefetch(next + 4 * d - 1);
     }
 #endif
-    for (int t = 0; t < tiles; t++) {
+    int t = 0;
+    /* Pairs of column vectors, HALF rows at a time: each broadcast x serves two FMAs. */
+    for (; t + 1 < tiles; t += 2) {
+#pragma unroll
+      for (int h = 0; h < RB; h += HALF) {
+        REALK a0[HALF];
+        REALK a1[HALF];
+        const REALK b0 = VLOADK(t, theta);
+        const REALK b1 = VLOADK(t + 1, theta);
+#pragma unroll
+        for (int k = 0; k < HALF; k++) {
+          a0[k] = b0;
+          a1[k] = b1;
+        }
+        __global const REAL* wj = theta + kp + t * KT;
+        for (int j = 0; j < d; j++) {
+          const REALK w0 = VLOADK(0, wj);
+          const REALK w1 = VLOADK(1, wj);
+#pragma unroll
+          for (int k = 0; k < HALF; k++) {
+            const REAL xv = XS(row[k0 + h + k], j);
+            a0[k] += xv * w0;
+            a1[k] += xv * w1;
+          }
+          wj += kp;
+        }
+#pragma unroll
+        for (int k = 0; k < HALF; k++) {
+          VSTOREK(a0[k], t, scratch + (k0 + h + k) * kp);
+          VSTOREK(a1[k], t + 1, scratch + (k0 + h + k) * kp);
+        }
+      }
+    }
+    for (; t < tiles; t++) {
       REALK acc[RB];
       const REALK b = VLOADK(t, theta);
 #pragma unroll
@@ -289,7 +326,37 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   }
   int j0 = 0;
   for (; j0 + JT <= d; j0 += JT) {
-    for (int t = 0; t < tiles; t++) {
+    int t = 0;
+    /* Pairs of column vectors, HALF features at a time: each broadcast x serves two FMAs. */
+    for (; t + 1 < tiles; t += 2) {
+#pragma unroll
+      for (int h = 0; h < JT; h += HALF) {
+        REALK a0[HALF];
+        REALK a1[HALF];
+#pragma unroll
+        for (int q = 0; q < HALF; q++) {
+          a0[q] = (REALK)(0);
+          a1[q] = (REALK)(0);
+        }
+        for (int k = 0; k < SB; k++) {
+          const REALK r0v = VLOADK(t, scratch + k * kp);
+          const REALK r1v = VLOADK(t + 1, scratch + k * kp);
+#pragma unroll
+          for (int q = 0; q < HALF; q++) {
+            const REAL xv = XS(row[k], j0 + h + q);
+            a0[q] += xv * r0v;
+            a1[q] += xv * r1v;
+          }
+        }
+#pragma unroll
+        for (int q = 0; q < HALF; q++) {
+          const size_t o = (size_t) (j0 + h + q + 1) * kp;
+          kahan_addk(gsum + o, gcomp + o, t, a0[q]);
+          kahan_addk(gsum + o, gcomp + o, t + 1, a1[q]);
+        }
+      }
+    }
+    for (; t < tiles; t++) {
       REALK acc[JT];
 #pragma unroll
       for (int q = 0; q < JT; q++) {

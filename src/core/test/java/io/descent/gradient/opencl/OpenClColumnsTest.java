@@ -185,6 +185,8 @@ class OpenClColumnsTest {
         Columns.positives(0, 1, 3).withFolds(folds(n, 3, 12), new int[] {0, -1, 2}), 13);
     // Sixteen models on 0/1 targets; one feature.
     check(layout, precision, data(n, 1, 14, 2, null), Columns.of(Loss.LOGISTIC, 16), 15);
+    // 20 models: an odd number of column vectors (pairs, then one alone), 19 features.
+    check(layout, precision, data(333, 19, 38, 2, null), Columns.of(Loss.LOGISTIC, 20), 39);
     // 64 models, a feature count past the vector width and a small data size.
     check(layout, precision, data(131, 70, 16, 2, weights(131, 17)),
         Columns.of(Loss.LOGISTIC, 64), 18);
