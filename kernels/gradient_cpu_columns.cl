@@ -43,7 +43,9 @@
  *
  * Tunables (host defines): KT (columns per vector: the device's register width), RB (rows of a
  * phase-1 register tile), SB (rows per superblock, a multiple of RB), JT (features per phase-3
- * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1).
+ * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
+ * NK (K when it is at most 4, else 0: few columns take row-vectorized phases 1 and 3, with
+ * theta column-major, and VW-wide feature vectors).
  */
 #ifndef KT
 #define KT 8
@@ -64,6 +66,28 @@
 #ifndef PREFETCH
 #define PREFETCH 1
 #endif
+/* NK > 0: K = NK <= 4 columns, theta column-major, the few-columns phases 1 and 3, with
+ * VW-wide feature vectors (the single-column kernel's VW). */
+#ifndef NK
+#define NK 0
+#endif
+#ifndef VW
+#define VW 8
+#endif
+#define REALV CAT(REAL, VW)
+#define VLOADV CAT(vload, VW)
+#define VSTOREV CAT(vstore, VW)
+#define TO_REALV CAT(convert_, REALV)
+#if CENTER
+#define XN(v, r) (TO_REALV(VLOADV(v, r)) - VLOADV(v, center))
+#else
+#define XN(v, r) TO_REALV(VLOADV(v, r))
+#endif
+#define HSN2(v) ((v).s0 + (v).s1)
+#define HSN4(v) HSN2((v).s01 + (v).s23)
+#define HSN8(v) HSN4((v).s0123 + (v).s4567)
+#define HSN16(v) HSN8((v).s01234567 + (v).s89abcdef)
+#define HSUMN(N, v) CAT(HSN, N)(v)
 #define FLAG_WEIGHTED 1
 #define FLAG_FOLDS 2
 #define FLAG_POSITIVES 4
@@ -170,6 +194,59 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     fs[k] = (flags & FLAG_FOLDS) ? fold[gi] : (REAL)(-2);
   }
 
+#if NK > 0
+  /* Phase 1 with few columns (NK <= 4, theta column-major: column c's (b, w) at c (d + 1)):
+   * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
+   * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
+  const int nv = d / VW;
+  for (int k = 0; k < SB; k += 2) {
+#if PREFETCH
+#pragma unroll
+    for (int q = 0; q < 2; q++) {
+      const int ni = min(r0 + SB + k + q, end - 1);
+      __global const char* next = (__global const char*) (x
+          + (size_t) (gather ? index[first + ni] : first + ni) * d);
+      for (int b = 0; b < 4 * d; b += 64) {
+        __builtin_prefetch(next + b);
+      }
+      __builtin_prefetch(next + 4 * d - 1);
+    }
+#endif
+    REALV a0[NK];
+    REALV a1[NK];
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      a0[c] = (REALV)(0);
+      a1[c] = (REALV)(0);
+    }
+    for (int v = 0; v < nv; v++) {
+      const REALV x0 = XN(v, row[k]);
+      const REALV x1 = XN(v, row[k + 1]);
+#pragma unroll
+      for (int c = 0; c < NK; c++) {
+        const REALV wv = VLOADV(v, theta + c * (d + 1) + 1);
+        a0[c] += x0 * wv;
+        a1[c] += x1 * wv;
+      }
+    }
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      __global const REAL* wc = theta + c * (d + 1);
+      REAL m0 = wc[0] + HSUMN(VW, a0[c]);
+      REAL m1 = wc[0] + HSUMN(VW, a1[c]);
+      for (int j = nv * VW; j < d; j++) {
+        m0 += wc[1 + j] * XS(row[k], j);
+        m1 += wc[1 + j] * XS(row[k + 1], j);
+      }
+      scratch[k * kp + c] = m0;
+      scratch[(k + 1) * kp + c] = m1;
+    }
+    for (int c = NK; c < kp; c++) {
+      scratch[k * kp + c] = 0;
+      scratch[(k + 1) * kp + c] = 0;
+    }
+  }
+#else
   /* Phase 1: margins, RB rows x KT columns at a time. */
   for (int k0 = 0; k0 < SB; k0 += RB) {
 #if PREFETCH
@@ -242,6 +319,8 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       }
     }
   }
+
+#endif
 
   /* Phase 2: residuals (in place of the margins) and the weighted losses per column. */
   __global REAL* lsum = scratch + SB * kp;
@@ -324,6 +403,45 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     }
     kahan_addk(gsum, gcomp, t, a);
   }
+#if NK > 0
+  /* Few columns: per feature vector, the sum over the rows of r_kc x_k, one chain per column
+   * and row parity; the VW sums of a column go to their (strided) slots one by one. */
+  for (int v = 0; v < nv; v++) {
+    REALV a0[NK];
+    REALV a1[NK];
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      a0[c] = (REALV)(0);
+      a1[c] = (REALV)(0);
+    }
+    for (int k = 0; k < SB; k += 2) {
+      const REALV x0 = XN(v, row[k]);
+      const REALV x1 = XN(v, row[k + 1]);
+#pragma unroll
+      for (int c = 0; c < NK; c++) {
+        a0[c] += scratch[k * kp + c] * x0;
+        a1[c] += scratch[(k + 1) * kp + c] * x1;
+      }
+    }
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      REAL lanes[VW];
+      VSTOREV(a0[c] + a1[c], 0, lanes);
+      for (int l = 0; l < VW; l++) {
+        kahan_add(gsum, gcomp, (v * VW + l + 1) * kp + c, lanes[l]);
+      }
+    }
+  }
+  for (int j = nv * VW; j < d; j++) {
+    for (int c = 0; c < NK; c++) {
+      REAL a = 0;
+      for (int k = 0; k < SB; k++) {
+        a += scratch[k * kp + c] * XS(row[k], j);
+      }
+      kahan_add(gsum, gcomp, (j + 1) * kp + c, a);
+    }
+  }
+#else
   int j0 = 0;
   for (; j0 + JT <= d; j0 += JT) {
     int t = 0;
@@ -385,6 +503,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       kahan_addk(gsum + (size_t) (j + 1) * kp, gcomp + (size_t) (j + 1) * kp, t, a);
     }
   }
+#endif
 }
 
 /* The work-item's run of rows, superblock after superblock. */

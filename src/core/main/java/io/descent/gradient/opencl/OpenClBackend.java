@@ -87,6 +87,12 @@ public final class OpenClBackend implements GradientBackend {
   static final int COLUMNS_SUPERBLOCK_ROWS = 64;
   /** Batched cpu layout: features of one phase-3 register tile (JT). */
   static final int COLUMNS_TILE_FEATURES = 8;
+  /**
+   * Batched cpu layout: the most columns that take the row-vectorized phases (NK in
+   * gradient_cpu_columns.cl, with theta column-major), where broadcasting each value into
+   * column vectors would cost more than the multiply-adds.
+   */
+  static final int NARROW_COLUMNS = 4;
   /** Batched gpu layout: rows per tile (RT in gradient_gpu_columns.cl). */
   static final int COLUMNS_GPU_TILE_ROWS = 8;
   /** Flags of the batched kernels (FLAG_* in their sources). */
@@ -564,6 +570,7 @@ public final class OpenClBackend implements GradientBackend {
   static String columnsDefines(CpuShape shape, int columns) {
     return "-DKT=" + columnVector(shape, columns) + " -DRB=" + COLUMNS_TILE_ROWS + " -DSB="
         + COLUMNS_SUPERBLOCK_ROWS + " -DJT=" + COLUMNS_TILE_FEATURES
+        + " -DNK=" + (columns <= NARROW_COLUMNS ? columns : 0) + " -DVW=" + shape.vectorWidth()
         + " -DLOG1P_SERIES=1 -DFAST_EXP=1";
   }
 
@@ -944,15 +951,17 @@ public final class OpenClBackend implements GradientBackend {
     int k = columns.count();
     int p = (d + 2) * kp;
     thetaHost.clear();
-    for (int j = 0; j <= d; j++) {
-      for (int c = 0; c < kp; c++) {
-        double v = c >= k ? 0 : j == 0 ? w[c * (d + 1)] - targetShift
-            : doublePrecision ? w[c * (d + 1) + j] * invScale[j - 1] : w[c * (d + 1) + j];
-        if (doublePrecision) {
-          thetaHost.putDouble(v);
-        } else {
-          thetaHost.putFloat((float) v);
-        }
+    // Transposed, (d + 1) x kp; with few columns in the cpu layout column-major as given.
+    boolean columnMajor = kind == Kind.CPU_COLUMNS && k <= NARROW_COLUMNS;
+    for (int q = 0; q < (d + 1) * kp; q++) {
+      int j = columnMajor ? q % (d + 1) : q / kp;
+      int c = columnMajor ? q / (d + 1) : q % kp;
+      double v = c >= k ? 0 : j == 0 ? w[c * (d + 1)] - targetShift
+          : doublePrecision ? w[c * (d + 1) + j] * invScale[j - 1] : w[c * (d + 1) + j];
+      if (doublePrecision) {
+        thetaHost.putDouble(v);
+      } else {
+        thetaHost.putFloat((float) v);
       }
     }
     thetaHost.flip();
