@@ -63,6 +63,14 @@ import org.jocl.cl_mem;
  * Partial sums are finished on the host in float64 in a fixed order, with no atomics, so the same
  * input on the same device gives bit-identical results.
  *
+ * <p><b>Many columns.</b> Any {@link Columns} other than one unweighted column (K models,
+ * multinomial classes, positive classes, folds, row weights) runs on the batched kernels
+ * ({@code kernels/gradient_cpu_columns.cl}, {@code kernels/gradient_gpu_columns.cl}): one pass
+ * over the rows for all K columns, the weights uploaded transposed ({@code (d + 1) x K}), row
+ * weights and folds in device buffers next to each chunk's rows, the partial rows finished on
+ * the host in float64 in a fixed order as above, and each group's weight in the batch summed on
+ * the host. One unweighted column keeps the single-column kernels.
+ *
  * <p><b>Mini-batches.</b> A contiguous batch needs nothing extra. A shuffled batch
  * ({@link Batch#order()} non-null) uses a device-side index buffer, uploaded once per new order
  * array (recognized by identity), so the data is never re-uploaded.
@@ -819,6 +827,9 @@ public final class OpenClBackend implements GradientBackend {
    * both layouts; the bound leaves a factor of ten. Float64: the data is float32 exactly as the
    * reference sees it and all arithmetic is float64, so only the summation order separates the
    * two (measured at most 1.2e-15).
+   *
+   * <p>The batched kernels meet the same bounds per group's loss and per column's gradient,
+   * measured against the reference's error scales ({@code OpenClColumnsTest}).
    *
    * <p>Like every relative bound, this one is meaningful only while {@code ||g_ref||} is not
    * tiny next to the summands: at an exact optimum the gradient is zero and the relative error
