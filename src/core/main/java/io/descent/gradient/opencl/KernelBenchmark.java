@@ -53,12 +53,18 @@ import org.jocl.cl_mem;
  * <p>Usage: {@code java -cp "target/classes:target/lib/*"
  * io.descent.gradient.opencl.KernelBenchmark [--device D] [--layout auto|cpu|gpu] [--rows N]
  * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--tuning auto|measure|device] [--vw W] [--rb B]
- * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]...} (defaults: every device, auto
+ * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]... [--models K,...]} (defaults: every device, auto
  * layout, 1,000,000 x 64, logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items
  * override the CPU layout's tunables, --wgs and --rt the GPU layout's, and --define any kernel
  * tunable, for tuning: {@code --define WGS=64} is the same as {@code --wgs 64}, and so for VW,
  * RB and RT, so that the host sizes its buffers and launches from the value the kernel is
  * built with; PRECISION, LOSS and CENTER follow the data and are refused).
+ *
+ * <p>{@code --models K1,K2,...} instead times one evaluation of K independent models per pass
+ * for each K (the batched kernel; K = 1 the single-column one), with the read kernel and an
+ * FMA-bound kernel ({@code kernels/fma_peak.cl}) in every round, and prints each K's time, the
+ * bound that binds (reading the data once, or its {@code 2 n d K} multiply-adds at the measured
+ * FMA rate), the share of it reached and the speedup over K single-model passes.
  */
 public final class KernelBenchmark {
   private KernelBenchmark() {}
