@@ -11,11 +11,17 @@ import io.descent.bench.EvaluationRow;
 import io.descent.bench.FitProblem;
 import io.descent.bench.FitRow;
 import io.descent.gradient.BackendKind;
+import io.descent.gradient.Backends;
+import io.descent.gradient.DeviceDescription;
+import io.descent.gradient.ModelsTiming;
+import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,6 +110,16 @@ final class BenchCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   Loss fitLoss;
 
+  @Option(names = "--models", split = ",", paramLabel = "K",
+      description = "Instead of the sweep: on each OpenCL device, time one evaluation of K"
+          + " independent models per pass (the batched kernel; K = 1 the single-model one) for"
+          + " each K, on every rows x features pair and loss, next to the device's read"
+          + " bandwidth and FMA rate measured in the same run: time per evaluation, the bound"
+          + " that binds (reading the data once, or the 2 n d K multiply-adds) and the share of"
+          + " it reached, and the speedup over K single-model passes. Example: --models"
+          + " 1,4,16,64 --rows 1000000 --loss logistic.")
+  List<Integer> models;
+
   @Option(names = "--csv", paramLabel = "FILE.csv",
       description = "Also write every row as CSV (atomically).")
   Path csv;
@@ -124,6 +140,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchConfig config = config();
+    if (models != null) {
+      return models(config, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
     new CommandFiles().output("--csv", csv).output("--json", json).output("--plot", plot).check();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -170,8 +189,62 @@ final class BenchCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /** {@code --models}: the batched evaluation's time per K on each OpenCL device. */
+  private int models(BenchConfig config, PrintWriter out, PrintWriter err) {
+    int[] ks = models.stream().mapToInt(Integer::intValue).toArray();
+    List<String> choices = new ArrayList<>();
+    if (device != null) {
+      choices.add(device);
+    } else {
+      for (DeviceDescription d : Backends.openClDevices()) {
+        choices.add(String.valueOf(d.index()));
+      }
+    }
+    if (choices.isEmpty()) {
+      err.println("descent: no OpenCL device to measure");
+      return Main.FAILURE;
+    }
+    for (String choice : choices) {
+      OpenClOptions options = new OpenClOptions(choice, "auto", "float",
+          config.openClTuning());
+      for (Loss loss : losses) {
+        for (int n : rows) {
+          for (int d : features) {
+            err.println("bench: " + loss.label() + " " + n + " x " + d + ", K = " + models);
+            err.flush();
+            List<ModelsTiming> table = Backends.openClModels(options, loss, n, d, ks, warmup,
+                repeats);
+            out.printf(Locale.ROOT, "%s, %s, %d x %d float32%n", table.get(0).device(),
+                loss.label(), n, d);
+            double single = table.stream().filter(m -> m.models() == 1)
+                .mapToDouble(ModelsTiming::seconds).findFirst().orElse(Double.NaN);
+            out.printf(Locale.ROOT, "  %4s  %-22s %12s %10s %12s  %-10s %6s  %s%n", "K",
+                "kernel", "ms/eval", "read ms", "arith ms", "bound", "share",
+                "vs K single passes");
+            for (ModelsTiming m : table) {
+              out.printf(Locale.ROOT, "  %4d  %-22s %12.2f %10.2f %12.2f  %-10s %6.2f  %s%n",
+                  m.models(), m.kernel(), m.seconds() * 1e3, m.readSeconds() * 1e3,
+                  m.arithmeticSeconds() * 1e3, m.binding(), m.share(),
+                  Double.isNaN(single) || m.models() == 1 ? "-"
+                      : String.format(Locale.ROOT, "%.2fx", single * m.models() / m.seconds()));
+            }
+            out.flush();
+          }
+        }
+      }
+    }
+    return Main.OK;
+  }
+
   /** The options as a config; a bad value is a usage error naming the option. */
   private BenchConfig config() {
+    if (losses.contains(Loss.MULTINOMIAL) || fitLoss == Loss.MULTINOMIAL) {
+      throw usage((fitLoss == Loss.MULTINOMIAL ? "--fit-loss" : "--loss")
+          + " multinomial is not benchmarked: use linear or logistic");
+    }
+    if (models != null) {
+      positive("--models", models);
+    }
     positive("--rows", rows);
     positive("--features", features);
     if (warmup < 0) {

@@ -66,6 +66,21 @@ public final class Backends {
   }
 
   /**
+   * Times one evaluation of K independent models per pass for each K of {@code models} on the
+   * OpenCL device chosen by {@code options}, over generated {@code rows x features} data, with
+   * the device's read bandwidth and float32 FMA rate measured in the same run (see
+   * {@link ModelsTiming}).
+   *
+   * @param loss linear or logistic
+   * @throws BackendUnavailableException when there is no such device
+   * @throws IllegalArgumentException for the multinomial loss
+   */
+  public static List<ModelsTiming> openClModels(OpenClOptions options, Loss loss, int rows,
+      int features, int[] models, int warmup, int repeats) {
+    return KernelBenchmark.models(options, loss, rows, features, models, warmup, repeats);
+  }
+
+  /**
    * What the OpenCL compiler said in this process's successful builds, one entry per build that
    * said anything (see {@link OpenClBackend#compilerMessages()}); nothing of it is printed.
    */
@@ -93,24 +108,10 @@ public final class Backends {
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Columns columns, OpenClOptions openCl) {
     columns.check(data);
-    if (kind == BackendKind.OPENCL && columns.loss().coupled()) {
-      throw new BackendUnavailableException(kind.label() + " does not fit "
-          + columns.loss().label() + " models yet (the reference backend does)");
-    }
-    if (kind == BackendKind.OPENCL && columns.isSingle() && data.weights() != null) {
-      throw new BackendUnavailableException(kind.label() + " does not evaluate row weights"
-          + " (sample or class weights) yet; a weighted fit runs on the reference backend");
-    }
-    if (kind == BackendKind.OPENCL && !columns.isSingle()) {
-      throw new BackendUnavailableException(kind.label() + " evaluates one unweighted column"
-          + " only; " + columns + (data.weights() != null ? " with row weights" : "")
-          + " runs on the reference backend");
-    }
-    Loss loss = columns.loss();
     return switch (kind) {
       case REFERENCE -> new ReferenceBackend(data, standardization, columns);
       case ND4J -> Nd4jBackend.open(data, standardization, columns);
-      case OPENCL -> OpenClBackend.open(data, standardization, loss,
+      case OPENCL -> OpenClBackend.open(data, standardization, columns,
           openCl == null ? OpenClOptions.defaults() : openCl);
     };
   }

@@ -34,7 +34,8 @@ class BalancedOptimaTest {
    * The backends these optima are asserted on: weighted data runs on the reference backend until
    * the OpenCL and ND4J backends evaluate row weights; then add them here.
    */
-  static final List<BackendKind> BACKENDS = List.of(BackendKind.REFERENCE, BackendKind.ND4J);
+  static final List<BackendKind> BACKENDS = List.of(BackendKind.REFERENCE, BackendKind.ND4J,
+      BackendKind.OPENCL);
 
   /** One balanced problem with its reference.json entry. */
   record Balanced(ReferenceProblems.Problem problem, JsonNode entry) {

@@ -34,7 +34,8 @@ class MultinomialOptimaTest {
    * The backends that fit multinomial models: add {@link BackendKind#ND4J} and {@link
    * BackendKind#OPENCL} here once they evaluate multinomial columns.
    */
-  static final List<BackendKind> BACKENDS = List.of(BackendKind.REFERENCE, BackendKind.ND4J);
+  static final List<BackendKind> BACKENDS = List.of(BackendKind.REFERENCE, BackendKind.ND4J,
+      BackendKind.OPENCL);
 
   static JsonNode reference() {
     try {
@@ -76,6 +77,9 @@ class MultinomialOptimaTest {
   @ParameterizedTest(name = "{0}/{1} on {2}")
   @MethodSource("problems")
   void defaultsReachThePenalizedOptimum(String dataset, String split, BackendKind backend) {
+    if (backend == BackendKind.OPENCL) {
+      io.descent.gradient.opencl.OpenClAvailability.require();
+    }
     JsonNode entry = reference().get(dataset).get(split).get("multinomial_l2_lambda_1e-2");
     double optimum = entry.get("objective_value").asDouble();
     double l2 = entry.get("lambda2").asDouble();

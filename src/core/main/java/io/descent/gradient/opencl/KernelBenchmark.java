@@ -3,7 +3,9 @@ package io.descent.gradient.opencl;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.Batch;
+import io.descent.gradient.Columns;
 import io.descent.gradient.DeviceDescription;
+import io.descent.gradient.ModelsTiming;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import java.util.ArrayList;
@@ -51,12 +53,18 @@ import org.jocl.cl_mem;
  * <p>Usage: {@code java -cp "target/classes:target/lib/*"
  * io.descent.gradient.opencl.KernelBenchmark [--device D] [--layout auto|cpu|gpu] [--rows N]
  * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--tuning auto|measure|device] [--vw W] [--rb B]
- * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]...} (defaults: every device, auto
+ * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]... [--models K,...]} (defaults: every device, auto
  * layout, 1,000,000 x 64, logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items
  * override the CPU layout's tunables, --wgs and --rt the GPU layout's, and --define any kernel
  * tunable, for tuning: {@code --define WGS=64} is the same as {@code --wgs 64}, and so for VW,
  * RB and RT, so that the host sizes its buffers and launches from the value the kernel is
  * built with; PRECISION, LOSS and CENTER follow the data and are refused).
+ *
+ * <p>{@code --models K1,K2,...} instead times one evaluation of K independent models per pass
+ * for each K (the batched kernel; K = 1 the single-column one), with the read kernel and an
+ * FMA-bound kernel ({@code kernels/fma_peak.cl}) in every round, and prints each K's time, the
+ * bound that binds (reading the data once, or its {@code 2 n d K} multiply-adds at the measured
+ * FMA rate), the share of it reached and the speedup over K single-model passes.
  */
 public final class KernelBenchmark {
   private KernelBenchmark() {}
@@ -166,6 +174,103 @@ public final class KernelBenchmark {
   }
 
   /**
+   * The arithmetic rate (c) of one device: float32 fused multiply-adds per second
+   * ({@code kernels/fma_peak.cl}, each lane one), run by as many work-items as the read kernel.
+   *
+   * @param options the device (layout and precision are ignored)
+   * @param warmup untimed runs first
+   * @param repeats timed runs; the median is reported
+   * @return multiply-adds per second, from the median time
+   */
+  public static double measureFmaRate(OpenClOptions options, int warmup, int repeats) {
+    ClDevice device = OpenClBackend.select(Cl.devices(), options.device());
+    try (FmaProbe probe = new FmaProbe(device, Tuning.defaults())) {
+      for (int k = 0; k < warmup; k++) {
+        probe.run();
+      }
+      double[] t = new double[repeats];
+      for (int k = 0; k < repeats; k++) {
+        t[k] = probe.run();
+      }
+      return probe.operations / median(t);
+    }
+  }
+
+  /**
+   * Times one evaluation of K models per pass for each K of {@code models} over the same
+   * {@code rows x features} data (K = 1 on the single-column kernel, more on the batched one),
+   * next to the device's read bandwidth and FMA rate measured in the same run.
+   *
+   * @param loss linear or logistic: K independent models of it
+   * @return one row per K, in the order given
+   */
+  public static List<ModelsTiming> models(OpenClOptions options, Loss loss, int rows,
+      int features, int[] models, int warmup, int repeats) {
+    return models(options, loss, rows, features, models, warmup, repeats, Tuning.defaults());
+  }
+
+  /** As {@link #models(OpenClOptions, Loss, int, int, int[], int, int)}, with tuning. */
+  static List<ModelsTiming> models(OpenClOptions options, Loss loss, int rows, int features,
+      int[] models, int warmup, int repeats, Tuning tuning) {
+    if (loss.coupled()) {
+      throw new IllegalArgumentException("the models benchmark runs K independent linear or"
+          + " logistic models, not " + loss.label());
+    }
+    Dataset data = logisticData(rows, features, 20260101L);
+    ClDevice device = OpenClBackend.select(Cl.devices(), options.device());
+    String layout = layout(device, options);
+    OpenClOptions exact = new OpenClOptions(String.valueOf(device.description().index()), layout,
+        options.precision(), options.tuning());
+    Standardization standardization = Standardization.fit(data);
+    // Every K's backend is open at once and each timed round runs the two probes and every K
+    // in turn, so that a change in the machine's load moves every figure of a round alike.
+    List<OpenClBackend> backends = new ArrayList<>();
+    List<double[]> parameters = new ArrayList<>();
+    Batch all = Batch.all(rows);
+    try (ReadProbe read = new ReadProbe(device, layout, data.x(), tuning);
+        FmaProbe fma = new FmaProbe(device, tuning)) {
+      for (int k : models) {
+        Columns columns = k == 1 ? Columns.single(loss) : Columns.of(loss, k);
+        double[] w = new double[(features + 1) * k];
+        SplittableRandom rnd = new SplittableRandom(7 + k);
+        for (int j = 0; j < w.length; j++) {
+          w[j] = rnd.nextGaussian() / Math.sqrt(features);
+        }
+        parameters.add(w);
+        backends.add(OpenClBackend.open(data, standardization, columns, exact, tuning));
+      }
+      for (int r = 0; r < warmup; r++) {
+        for (int m = 0; m < models.length; m++) {
+          backends.get(m).evaluateColumns(parameters.get(m), all);
+        }
+      }
+      double[][] eval = new double[models.length][repeats];
+      double[] readTimes = new double[repeats];
+      double[] fmaTimes = new double[repeats];
+      for (int r = 0; r < repeats; r++) {
+        readTimes[r] = read.run();
+        fmaTimes[r] = fma.run() / fma.operations;
+        for (int m = 0; m < models.length; m++) {
+          long t0 = System.nanoTime();
+          backends.get(m).evaluateColumns(parameters.get(m), all);
+          eval[m][r] = (System.nanoTime() - t0) * 1e-9;
+        }
+      }
+      List<ModelsTiming> out = new ArrayList<>();
+      for (int m = 0; m < models.length; m++) {
+        out.add(new ModelsTiming(device.name(), models[m], backends.get(m).kernelName(),
+            median(eval[m]), median(readTimes),
+            median(fmaTimes) * 2.0 * rows * features * models[m]));
+      }
+      return out;
+    } finally {
+      for (OpenClBackend b : backends) {
+        b.close();
+      }
+    }
+  }
+
+  /**
    * Applies one tuning option of the command line ({@code --vw}, {@code --rb}, {@code --items},
    * {@code --wgs}, {@code --rt} or {@code --define NAME=VALUE}) to {@code tuning}. A define of
    * VW, RB, WGS or RT sets that knob, as its own option does, so the kernel and the host's
@@ -230,6 +335,7 @@ public final class KernelBenchmark {
     int repeats = 21;
     Tuning tuning = Tuning.defaults();
     Loss loss = Loss.LOGISTIC;
+    int[] models = null;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       Tuning tuned = tuningOption(tuning, args[i], value);
@@ -244,6 +350,8 @@ public final class KernelBenchmark {
         case "--tuning" -> tuningMode = require(args[i], value);
         case "--loss" -> loss = Loss.valueOf(require(args[i], value).toUpperCase(Locale.ROOT));
         case "--rows" -> rows = number(args[i], value);
+        case "--models" -> models = Arrays.stream(require(args[i], value).split(","))
+            .mapToInt(v -> number("--models", v.trim())).toArray();
         case "--features" -> features = number(args[i], value);
         case "--warmup" -> warmup = number(args[i], value);
         case "--repeats" -> repeats = number(args[i], value);
@@ -266,6 +374,22 @@ public final class KernelBenchmark {
         rows, features, 4.0 * rows * features / 1e6, warmup, repeats, tuning);
     for (String choice : choices) {
       OpenClOptions options = new OpenClOptions(choice, layout, "float", tuningMode);
+      if (models != null) {
+        List<ModelsTiming> table = models(options, loss, rows, features, models, warmup, repeats,
+            tuning);
+        System.out.println(devices.get(0).name());
+        double single = table.stream().filter(m -> m.models() == 1)
+            .mapToDouble(ModelsTiming::seconds).findFirst().orElse(Double.NaN);
+        for (ModelsTiming m : table) {
+          System.out.printf(Locale.ROOT, "  K=%-3d %-22s %8.2f ms  read %7.2f ms  arithmetic"
+              + " %7.2f ms  %s-bound, %.2f of it%s%n", m.models(), m.kernel(), m.seconds() * 1e3,
+              m.readSeconds() * 1e3, m.arithmeticSeconds() * 1e3, m.binding(), m.share(),
+              Double.isNaN(single) || m.models() == 1 ? "" : String.format(Locale.ROOT,
+                  ", %.2fx faster than %d single passes", single * m.models() / m.seconds(),
+                  m.models()));
+        }
+        continue;
+      }
       Comparison r = compare(options, loss, rows, features, warmup, repeats, tuning);
       System.out.println(r.read().device());
       System.out.println("  (a) " + r.read().summary());
@@ -319,6 +443,56 @@ public final class KernelBenchmark {
     double[] s = t.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+  }
+
+  /** The FMA kernel, on its own context, sized to run about 2e9 multiply-adds per launch. */
+  static final class FmaProbe implements AutoCloseable {
+    /** Multiply-adds per run. */
+    final double operations;
+    private final ClContext cl;
+    private final cl_kernel kernel;
+    private final int slots;
+    private final float[] partialHost;
+    private final cl_mem partial;
+
+    FmaProbe(ClDevice device, Tuning tuning) {
+      int cu = Math.max(1, device.description().computeUnits());
+      boolean cpu = device.description().type() == DeviceDescription.Type.CPU;
+      int vw = CpuShape.fromDevice(device, false).vectorWidth();
+      int chains = 12;
+      slots = cpu ? tuning.itemsPerComputeUnit() * cu : cu * 1024;
+      int iterations = (int) Math.max(1, 2e9 / ((double) slots * chains * vw));
+      operations = (double) slots * iterations * chains * vw;
+      ClContext context = new ClContext(device);
+      this.cl = context;
+      try {
+        kernel = context.kernel(context.program("fma_peak.cl", "-DVW=" + vw + " -DCHAINS="
+            + chains), "fma_peak");
+        partialHost = new float[slots];
+        partial = context.buffer(CL.CL_MEM_WRITE_ONLY, 4L * slots, "partial sums");
+        CL.clSetKernelArg(kernel, 0, Sizeof.cl_int, Pointer.to(new int[] {iterations}));
+        CL.clSetKernelArg(kernel, 1, Sizeof.cl_float, Pointer.to(new float[] {0.5f}));
+        CL.clSetKernelArg(kernel, 2, Sizeof.cl_mem, Pointer.to(partial));
+      } catch (RuntimeException e) {
+        context.close();
+        throw e;
+      }
+    }
+
+    /** One timed run: launch, then read the partial sums back. */
+    double run() {
+      long t0 = System.nanoTime();
+      CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {slots}, null, 0, null,
+          null);
+      CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 4L * slots, Pointer.to(partialHost), 0,
+          null, null);
+      return (System.nanoTime() - t0) * 1e-9;
+    }
+
+    @Override
+    public void close() {
+      cl.close();
+    }
   }
 
   /** The read kernel with its buffers, on its own context. */

@@ -82,8 +82,20 @@ class KernelTargetsTest {
         }
         builds.add("gradient_gpu.cl " + common);
       }
+      // The batched kernels, for the three losses (2 = multinomial).
+      for (int loss = 0; loss <= 2; loss++) {
+        String common = "-DPRECISION=" + precision + " -DLOSS=" + loss + " -DCENTER="
+            + (precision == 64 ? 1 : 0);
+        for (int k : new int[] {1, 16}) {
+          builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
+              + OpenClBackend.columnsDefines(CpuShape.fromDevice(device, precision == 64), k));
+        }
+        builds.add(OpenClBackend.GPU_COLUMNS_FILE + " " + common);
+      }
     }
     builds.add("read_bandwidth.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth());
+    builds.add("fma_peak.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth()
+        + " -DCHAINS=12");
     for (String build : builds) {
       String[] parts = build.split(" ");
       Path source = dir.resolve(parts[0]);

@@ -222,9 +222,27 @@ class OpenClDevicesTest {
             }
           }
         }
-        String log = context.buildLog(context.program("read_bandwidth.cl",
-            "-DVW=" + CpuShape.fromDevice(device, false).vectorWidth()));
+        // The batched kernels, for the three losses (2 = multinomial), few and many columns.
+        for (int precision : device.description().fp64() ? new int[] {32, 64} : new int[] {32}) {
+          for (int loss = 0; loss <= 2; loss++) {
+            String common = "-DPRECISION=" + precision + " -DLOSS=" + loss + " -DCENTER="
+                + (precision == 64 ? 1 : 0);
+            String log = context.buildLog(context.program(OpenClBackend.GPU_COLUMNS_FILE,
+                common));
+            assertFalse(log.contains("warning"), "gpu columns " + common + ":\n" + log);
+            for (int k : new int[] {1, 16}) {
+              String options = common + " " + OpenClBackend.columnsDefines(
+                  CpuShape.fromDevice(device, precision == 64), k);
+              log = context.buildLog(context.program(OpenClBackend.CPU_COLUMNS_FILE, options));
+              assertFalse(log.contains("warning"), "cpu columns " + options + ":\n" + log);
+            }
+          }
+        }
+        int vw = CpuShape.fromDevice(device, false).vectorWidth();
+        String log = context.buildLog(context.program("read_bandwidth.cl", "-DVW=" + vw));
         assertFalse(log.contains("warning"), "read_bandwidth.cl:\n" + log);
+        log = context.buildLog(context.program("fma_peak.cl", "-DVW=" + vw + " -DCHAINS=12"));
+        assertFalse(log.contains("warning"), "fma_peak.cl:\n" + log);
       }
     }
   }

@@ -1,0 +1,582 @@
+/*
+ * gradient_cpu_columns.cl: the batched loss + gradient pass for CPU devices: K weight columns
+ * (many models, a multinomial model's classes, one-vs-rest, folds) evaluated in one pass over
+ * the rows, with row weights. The single-column kernel (gradient_cpu.cl) stays the fast path for
+ * one unweighted column; this file serves every other Columns.
+ *
+ * Data: x is row-major float32 (n rows, stride d), y the targets in REAL (with positive classes,
+ * the class index, or -1 for a row whose y is no class; for the multinomial loss the class
+ * index). Optional per-row REAL buffers: weight (the row weight s_i, FLAG_WEIGHTED) and fold
+ * (the row's fold as a REAL, FLAG_FOLDS). With gather the rows are index[first .. first + count)
+ * (kernel gradient_cpu_columns_gather), otherwise rows first .. first + count.
+ *
+ * Parameters: W transposed, theta[j * kp + c] for j = 0 (the intercept) .. d and column c; kp is
+ * K rounded up to a multiple of KT (the host fills the extra columns with zeros and marks them
+ * dead). Per column, col[c] = valid (1 or 0), col[kp + c] = the fold its group leaves out (-1
+ * for none), col[2 kp + c] = its positive class (-1 for none).
+ *
+ * Algorithm: work-item i owns a contiguous run of rows, walked SB rows (a superblock) at a time:
+ *   1. margins, an SB x kp block, in register tiles of RB rows x KT columns: for each feature j,
+ *      the KT weights of the tile are one vector load and each row's x_j one broadcast, so a
+ *      tile costs RB FMAs per (RB + 1) loads, and X is read from memory once for all K columns
+ *      (the superblock stays in L1/L2 while the column tiles pass over it). Stored in the
+ *      work-item's scratch rows (global memory, private to the item, in cache);
+ *   2. per row: residual and loss of every column, vectorized over KT columns for the squared
+ *      and logistic losses (the targets, the fold masks and the row weight as vectors); for the
+ *      multinomial loss (LOSS 2), per group of C coupled columns: max-subtract, exp, the sum of
+ *      the others, log1p, then r_k = s (p_k - [k = y]) with r_y = -s (sum of the other p_k).
+ *      Each residual is multiplied by the row's weight in its group (s_i times 0 or 1 for the
+ *      fold). The weighted losses are summed per column (a multinomial group's at its first
+ *      column) over the superblock, then folded into the partial row with one Kahan step;
+ *   3. gradient: for each tile of JT features x KT columns, sum over the SB rows of x_j r_c in
+ *      JT vector registers (JT + 1 loads per JT FMAs), then one Kahan step per vector into the
+ *      partial row. The intercept's sums are the residuals' sums.
+ *
+ * Reduction phases: (1) a superblock's SB rows, summed in registers; (2) superblocks, folded
+ * into the work-item's partial row with Kahan compensation; (3) work-items, added by the host in
+ * float64 (sum minus compensation) in item order. No atomics: the same input on the same device
+ * gives the same bits.
+ *
+ * Partial row of work-item i: partial[(slot0 + i) * PARTIAL_STRIDE(P) ..), P = (d + 2) kp: kp
+ * loss sums, then the gradient sums g[j * kp + c] for j = 0 .. d, then P compensations; each row
+ * starts on its own 128 bytes (no false sharing between cores).
+ *
+ * Tunables (host defines): KT (columns per vector: the device's register width), RB (rows of a
+ * phase-1 register tile), SB (rows per superblock, a multiple of RB), JT (features per phase-3
+ * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
+ * NK (K when it is at most 4, else 0: few columns take row-vectorized phases 1 and 3, with
+ * theta column-major, and VW-wide feature vectors).
+ */
+#ifndef KT
+#define KT 8
+#endif
+#ifndef RB
+#define RB 8
+#endif
+#ifndef SB
+#define SB 32
+#endif
+#ifndef JT
+#define JT 8
+#endif
+/* Rows (phase 1) or features (phase 3) of a register tile of two column vectors. */
+#ifndef HALF
+#define HALF 4
+#endif
+#ifndef PREFETCH
+#define PREFETCH 1
+#endif
+/* NK > 0: K = NK <= 4 columns, theta column-major, the few-columns phases 1 and 3, with
+ * VW-wide feature vectors (the single-column kernel's VW). */
+#ifndef NK
+#define NK 0
+#endif
+#ifndef VW
+#define VW 8
+#endif
+#define REALV CAT(REAL, VW)
+#define VLOADV CAT(vload, VW)
+#define VSTOREV CAT(vstore, VW)
+#define TO_REALV CAT(convert_, REALV)
+#if CENTER
+#define XN(v, r) (TO_REALV(VLOADV(v, r)) - VLOADV(v, center))
+#else
+#define XN(v, r) TO_REALV(VLOADV(v, r))
+#endif
+#define HSN2(v) ((v).s0 + (v).s1)
+#define HSN4(v) HSN2((v).s01 + (v).s23)
+#define HSN8(v) HSN4((v).s0123 + (v).s4567)
+#define HSN16(v) HSN8((v).s01234567 + (v).s89abcdef)
+#define HSUMN(N, v) CAT(HSN, N)(v)
+#define FLAG_WEIGHTED 1
+#define FLAG_FOLDS 2
+#define FLAG_POSITIVES 4
+
+#define PARTIAL_STRIDE(p) ((2 * (p) + 128 / (int) sizeof(REAL) - 1) / (128 / (int) sizeof(REAL)) \
+    * (128 / (int) sizeof(REAL)))
+/* A work-item's scratch: SB rows of kp margins, then kp loss sums, on their own cache lines. */
+#define SCRATCH_STRIDE(kp) (((SB + 1) * (kp) + 128 / (int) sizeof(REAL) - 1)                    \
+    / (128 / (int) sizeof(REAL)) * (128 / (int) sizeof(REAL)))
+#define REALK CAT(REAL, KT)
+#define VLOADK CAT(vload, KT)
+#define VSTOREK CAT(vstore, KT)
+#define TO_REALK CAT(convert_, REALK)
+
+#if CENTER
+#define XS(row, j) ((REAL) (row)[j] - center[j])
+#else
+#define XS(row, j) ((REAL) (row)[j])
+#endif
+
+/* Kahan step on KT consecutive slots (vector v) of (s, c). */
+inline void kahan_addk(__global REAL* s, __global REAL* c, int v, REALK x) {
+  REALK sv = VLOADK(v, s);
+  REALK y = x - VLOADK(v, c);
+  REALK t = sv + y;
+  VSTOREK((t - sv) - y, v, c);
+  VSTOREK(t, v, s);
+}
+
+/*
+ * The logistic residual and loss of KT columns, as RESIDUAL_AND_LOSS in common.cl, with exp
+ * computed by exp_nonpositive below in float32 (FAST_EXP, set by the host): PoCL's vector exp
+ * cost about 40 ns per value on a 2-core AVX2 EPYC, which at K = 16 took more time than all the
+ * multiply-adds of the pass.
+ */
+#ifndef FAST_EXP
+#define FAST_EXP 0
+#endif
+#if FAST_EXP && PRECISION == 32 && LOSS == 1
+#define INTK CAT(int, KT)
+#define AS_REALK CAT(as_, REALK)
+#define CONVERT_INTK CAT(convert_, INTK)
+/*
+ * e^x for x <= 0 in float32, within about 2 ulp: Cephes' expf (x = n ln2 + r, |r| <= ln2 / 2,
+ * a degree-7 polynomial in r, 2^n from the exponent bits). Below -87 (where 2^n would leave the
+ * normal range) it returns e^(x/2) squared, which rounds to the subnormal result or to 0.
+ */
+inline REALK exp_nonpositive(const REALK x) {
+  const INTK low = x < (REALK)(-87.0f);
+  const REALK h = fmax(select(x, x * 0.5f, low), (REALK)(-87.0f));
+  const REALK n = floor(h * 1.44269504088896341f + 0.5f);
+  REALK r = h - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  REALK y = (REALK)(1.9875691500e-4f);
+  y = y * r + 1.3981999507e-3f;
+  y = y * r + 8.3334519073e-3f;
+  y = y * r + 4.1665795894e-2f;
+  y = y * r + 1.6666665459e-1f;
+  y = y * r + 5.0000001201e-1f;
+  y = y * r * r + r + 1.0f;
+  const REALK e = y * AS_REALK((CONVERT_INTK(n) + 127) << 23);
+  return select(e, e * e, low);
+}
+#define COLUMN_RESIDUAL_AND_LOSS(M, Y, R, L)                   \
+  do {                                                         \
+    REALK e_ = exp_nonpositive(-fabs(M));                      \
+    REALK p_ = (REALK)(1) / ((REALK)(1) + e_);                 \
+    REALK q_ = e_ * p_;                                        \
+    (R) = copysign(select(p_, q_, ((M) >= (REALK)(0)) == ((Y) >= (REALK)(0.5))), \
+                   (REALK)(0.5) - (Y));                        \
+    (L) = fmax((M), (REALK)(0)) - (Y) * (M) + LOG1P_UNIT(REALK, e_); \
+  } while (0)
+#else
+#define COLUMN_RESIDUAL_AND_LOSS(M, Y, R, L) RESIDUAL_AND_LOSS(REALK, M, Y, R, L)
+#endif
+
+/* 1 where a == b, else 0, per component. */
+#define EQUAL01(a, b) (-TO_REALK((a) == (b)))
+
+/*
+ * One superblock: SB rows from position r0 of the launch, the rows from end on (a partial last
+ * superblock) repeating row end - 1 with weight 0.
+ */
+ALWAYS_INLINE void superblock(__global const float* restrict x,
+    __global const REAL* restrict y, __global const REAL* restrict weight,
+    __global const REAL* restrict fold, __global const int* restrict index, const int first,
+    const int r0, const int end, const int d, const int kp, const int classes, const int flags,
+    __global const REAL* restrict theta, __global const REAL* restrict col,
+    __global const REAL* restrict center, __global REAL* restrict scratch,
+    __global REAL* restrict sum, __global REAL* restrict comp, const int gather) {
+  const int tiles = kp / KT;
+  __global const float* row[SB];
+  REAL ys[SB];
+  REAL ss[SB];
+  REAL fs[SB];
+#pragma unroll
+  for (int k = 0; k < SB; k++) {
+    const int i = min(r0 + k, end - 1);
+    const int gi = gather ? index[first + i] : first + i;
+    row[k] = x + (size_t) gi * d;
+    ys[k] = y[gi];
+    const REAL s = (flags & FLAG_WEIGHTED) ? weight[gi] : (REAL)(1);
+    ss[k] = r0 + k < end ? s : (REAL)(0);
+    fs[k] = (flags & FLAG_FOLDS) ? fold[gi] : (REAL)(-2);
+  }
+
+#if NK > 0
+  /* Phase 1 with few columns (NK <= 4, theta column-major: column c's (b, w) at c (d + 1)):
+   * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
+   * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
+  const int nv = d / VW;
+  for (int k = 0; k < SB; k += 2) {
+#if PREFETCH
+#pragma unroll
+    for (int q = 0; q < 2; q++) {
+      const int ni = min(r0 + SB + k + q, end - 1);
+      __global const char* next = (__global const char*) (x
+          + (size_t) (gather ? index[first + ni] : first + ni) * d);
+      for (int b = 0; b < 4 * d; b += 64) {
+        __builtin_prefetch(next + b);
+      }
+      __builtin_prefetch(next + 4 * d - 1);
+    }
+#endif
+    REALV a0[NK];
+    REALV a1[NK];
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      a0[c] = (REALV)(0);
+      a1[c] = (REALV)(0);
+    }
+    for (int v = 0; v < nv; v++) {
+      const REALV x0 = XN(v, row[k]);
+      const REALV x1 = XN(v, row[k + 1]);
+#pragma unroll
+      for (int c = 0; c < NK; c++) {
+        const REALV wv = VLOADV(v, theta + c * (d + 1) + 1);
+        a0[c] += x0 * wv;
+        a1[c] += x1 * wv;
+      }
+    }
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      __global const REAL* wc = theta + c * (d + 1);
+      REAL m0 = wc[0] + HSUMN(VW, a0[c]);
+      REAL m1 = wc[0] + HSUMN(VW, a1[c]);
+      for (int j = nv * VW; j < d; j++) {
+        m0 += wc[1 + j] * XS(row[k], j);
+        m1 += wc[1 + j] * XS(row[k + 1], j);
+      }
+      scratch[k * kp + c] = m0;
+      scratch[(k + 1) * kp + c] = m1;
+    }
+    for (int c = NK; c < kp; c++) {
+      scratch[k * kp + c] = 0;
+      scratch[(k + 1) * kp + c] = 0;
+    }
+  }
+#else
+  /* Phase 1: margins, RB rows x KT columns at a time. */
+  for (int k0 = 0; k0 < SB; k0 += RB) {
+#if PREFETCH
+    /* The next superblock's rows, RB at a time: phase 1 walks RB rows side by side, short
+     * streams the hardware prefetchers do not follow, and with few columns nothing else hides
+     * the wait (K = 4 ran at 1.7 GB/s without this on a 2-core AVX2 EPYC). */
+#pragma unroll
+    for (int k = k0; k < k0 + RB; k++) {
+      const int ni = min(r0 + SB + k, end - 1);
+      __global const char* next = (__global const char*) (x
+          + (size_t) (gather ? index[first + ni] : first + ni) * d);
+      for (int b = 0; b < 4 * d; b += 64) {
+        __builtin_prefetch(next + b);
+      }
+      __builtin_prefetch(next + 4 * d - 1);
+    }
+#endif
+    int t = 0;
+    /* Pairs of column vectors, HALF rows at a time: each broadcast x serves two FMAs. */
+    for (; t + 1 < tiles; t += 2) {
+#pragma unroll
+      for (int h = 0; h < RB; h += HALF) {
+        REALK a0[HALF];
+        REALK a1[HALF];
+        const REALK b0 = VLOADK(t, theta);
+        const REALK b1 = VLOADK(t + 1, theta);
+#pragma unroll
+        for (int k = 0; k < HALF; k++) {
+          a0[k] = b0;
+          a1[k] = b1;
+        }
+        __global const REAL* wj = theta + kp + t * KT;
+        for (int j = 0; j < d; j++) {
+          const REALK w0 = VLOADK(0, wj);
+          const REALK w1 = VLOADK(1, wj);
+#pragma unroll
+          for (int k = 0; k < HALF; k++) {
+            const REAL xv = XS(row[k0 + h + k], j);
+            a0[k] += xv * w0;
+            a1[k] += xv * w1;
+          }
+          wj += kp;
+        }
+#pragma unroll
+        for (int k = 0; k < HALF; k++) {
+          VSTOREK(a0[k], t, scratch + (k0 + h + k) * kp);
+          VSTOREK(a1[k], t + 1, scratch + (k0 + h + k) * kp);
+        }
+      }
+    }
+    for (; t < tiles; t++) {
+      REALK acc[RB];
+      const REALK b = VLOADK(t, theta);
+#pragma unroll
+      for (int k = 0; k < RB; k++) {
+        acc[k] = b;
+      }
+      __global const REAL* wj = theta + kp + t * KT;
+      for (int j = 0; j < d; j++) {
+        const REALK wv = VLOADK(0, wj);
+#pragma unroll
+        for (int k = 0; k < RB; k++) {
+          acc[k] += XS(row[k0 + k], j) * wv;
+        }
+        wj += kp;
+      }
+#pragma unroll
+      for (int k = 0; k < RB; k++) {
+        VSTOREK(acc[k], t, scratch + (k0 + k) * kp);
+      }
+    }
+  }
+
+#endif
+
+  /* Phase 2: residuals (in place of the margins) and the weighted losses per column. */
+  __global REAL* lsum = scratch + SB * kp;
+  for (int t = 0; t < tiles; t++) {
+    VSTOREK((REALK)(0), t, lsum);
+  }
+#if LOSS == 2
+  for (int k = 0; k < SB; k++) {
+    __global REAL* m = scratch + k * kp;
+    const int label = (int) ys[k];
+    for (int c0 = 0; c0 + classes <= kp && col[c0] != 0; c0 += classes) {
+      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1));
+      int top = 0;
+      REAL max = m[c0];
+      for (int c = 1; c < classes; c++) {
+        if (m[c0 + c] > max) {
+          max = m[c0 + c];
+          top = c;
+        }
+      }
+      const REAL my = m[c0 + label];
+      REAL rest = 0;
+      for (int c = 0; c < classes; c++) {
+        const REAL e = exp(m[c0 + c] - max);
+        m[c0 + c] = e;
+        if (c != top) {
+          rest += e;
+        }
+      }
+      const REAL inv = (REAL)(1) / ((REAL)(1) + rest);
+      REAL others = 0;
+      for (int c = 0; c < classes; c++) {
+        const REAL p = m[c0 + c] * inv;
+        if (c != label) {
+          others += p;
+        }
+        m[c0 + c] = s * p;
+      }
+      m[c0 + label] = -s * others;
+      lsum[c0] += s * ((max - my) + log1p(rest));
+    }
+    /* Dead columns past the last group. */
+    for (int c = 0; c < kp; c++) {
+      if (col[c] == 0) {
+        m[c] = 0;
+      }
+    }
+  }
+#else
+  for (int t = 0; t < tiles; t++) {
+    const REALK valid = VLOADK(t, col);
+    const REALK held = VLOADK(t, col + kp);
+    const REALK positive = VLOADK(t, col + 2 * kp);
+    REALK la = (REALK)(0);
+    for (int k = 0; k < SB; k++) {
+      const REALK m = VLOADK(t, scratch + k * kp);
+      const REALK target = (flags & FLAG_POSITIVES) ? EQUAL01(positive, (REALK)(ys[k]))
+          : (REALK)(ys[k]);
+      const REALK s = ss[k] * valid * ((REALK)(1) - EQUAL01(held, (REALK)(fs[k])));
+      REALK r;
+      REALK l;
+      COLUMN_RESIDUAL_AND_LOSS(m, target, r, l);
+      VSTOREK(s * r, t, scratch + k * kp);
+      la += s * l;
+    }
+    VSTOREK(la, t, lsum);
+  }
+#endif
+  for (int t = 0; t < tiles; t++) {
+    kahan_addk(sum, comp, t, VLOADK(t, lsum));
+  }
+
+  /* Phase 3: the gradient, JT features x KT columns per register tile. */
+  __global REAL* gsum = sum + kp;
+  __global REAL* gcomp = comp + kp;
+  for (int t = 0; t < tiles; t++) {
+    REALK a = (REALK)(0);
+    for (int k = 0; k < SB; k++) {
+      a += VLOADK(t, scratch + k * kp);
+    }
+    kahan_addk(gsum, gcomp, t, a);
+  }
+#if NK > 0
+  /* Few columns: per feature vector, the sum over the rows of r_kc x_k, one chain per column
+   * and row parity; the VW sums of a column go to their (strided) slots one by one. */
+  for (int v = 0; v < nv; v++) {
+    REALV a0[NK];
+    REALV a1[NK];
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      a0[c] = (REALV)(0);
+      a1[c] = (REALV)(0);
+    }
+    for (int k = 0; k < SB; k += 2) {
+      const REALV x0 = XN(v, row[k]);
+      const REALV x1 = XN(v, row[k + 1]);
+#pragma unroll
+      for (int c = 0; c < NK; c++) {
+        a0[c] += scratch[k * kp + c] * x0;
+        a1[c] += scratch[(k + 1) * kp + c] * x1;
+      }
+    }
+#pragma unroll
+    for (int c = 0; c < NK; c++) {
+      REAL lanes[VW];
+      VSTOREV(a0[c] + a1[c], 0, lanes);
+      for (int l = 0; l < VW; l++) {
+        kahan_add(gsum, gcomp, (v * VW + l + 1) * kp + c, lanes[l]);
+      }
+    }
+  }
+  for (int j = nv * VW; j < d; j++) {
+    for (int c = 0; c < NK; c++) {
+      REAL a = 0;
+      for (int k = 0; k < SB; k++) {
+        a += scratch[k * kp + c] * XS(row[k], j);
+      }
+      kahan_add(gsum, gcomp, (j + 1) * kp + c, a);
+    }
+  }
+#else
+  int j0 = 0;
+  for (; j0 + JT <= d; j0 += JT) {
+    int t = 0;
+    /* Pairs of column vectors, HALF features at a time: each broadcast x serves two FMAs. */
+    for (; t + 1 < tiles; t += 2) {
+#pragma unroll
+      for (int h = 0; h < JT; h += HALF) {
+        REALK a0[HALF];
+        REALK a1[HALF];
+#pragma unroll
+        for (int q = 0; q < HALF; q++) {
+          a0[q] = (REALK)(0);
+          a1[q] = (REALK)(0);
+        }
+        for (int k = 0; k < SB; k++) {
+          const REALK r0v = VLOADK(t, scratch + k * kp);
+          const REALK r1v = VLOADK(t + 1, scratch + k * kp);
+#pragma unroll
+          for (int q = 0; q < HALF; q++) {
+            const REAL xv = XS(row[k], j0 + h + q);
+            a0[q] += xv * r0v;
+            a1[q] += xv * r1v;
+          }
+        }
+#pragma unroll
+        for (int q = 0; q < HALF; q++) {
+          const size_t o = (size_t) (j0 + h + q + 1) * kp;
+          kahan_addk(gsum + o, gcomp + o, t, a0[q]);
+          kahan_addk(gsum + o, gcomp + o, t + 1, a1[q]);
+        }
+      }
+    }
+    for (; t < tiles; t++) {
+      REALK acc[JT];
+#pragma unroll
+      for (int q = 0; q < JT; q++) {
+        acc[q] = (REALK)(0);
+      }
+      for (int k = 0; k < SB; k++) {
+        const REALK rv = VLOADK(t, scratch + k * kp);
+#pragma unroll
+        for (int q = 0; q < JT; q++) {
+          acc[q] += XS(row[k], j0 + q) * rv;
+        }
+      }
+#pragma unroll
+      for (int q = 0; q < JT; q++) {
+        kahan_addk(gsum + (size_t) (j0 + q + 1) * kp, gcomp + (size_t) (j0 + q + 1) * kp, t,
+            acc[q]);
+      }
+    }
+  }
+  for (int j = j0; j < d; j++) {
+    for (int t = 0; t < tiles; t++) {
+      REALK a = (REALK)(0);
+      for (int k = 0; k < SB; k++) {
+        a += XS(row[k], j) * VLOADK(t, scratch + k * kp);
+      }
+      kahan_addk(gsum + (size_t) (j + 1) * kp, gcomp + (size_t) (j + 1) * kp, t, a);
+    }
+  }
+#endif
+}
+
+/* The work-item's run of rows, superblock after superblock. */
+ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
+    __global const REAL* restrict y, __global const int* restrict index, const int first,
+    const int count, const int d, __global const REAL* restrict theta,
+    __global const REAL* restrict center, __global REAL* restrict partial, const int slot0,
+    __global const REAL* restrict weight, __global const REAL* restrict fold,
+    __global const REAL* restrict col, const int kp, const int classes, const int flags,
+    __global REAL* restrict scratch, const int gather) {
+  const int items = (int) get_global_size(0);
+  const int item = (int) get_global_id(0);
+  const int per = ((count + items - 1) / items + SB - 1) / SB * SB;
+  const int begin = (int) min((long) item * per, (long) count);
+  const int end = min(begin + per, count);
+  const int p = (d + 2) * kp;
+  __global REAL* sum = partial + (size_t) (slot0 + item) * PARTIAL_STRIDE(p);
+  __global REAL* comp = sum + p;
+  __global REAL* own = scratch + (size_t) item * SCRATCH_STRIDE(kp);
+  for (int j = 0; j < p; j++) {
+    sum[j] = 0;
+    comp[j] = 0;
+  }
+  for (int r0 = begin; r0 < end; r0 += SB) {
+    superblock(x, y, weight, fold, index, first, r0, end, d, kp, classes, flags, theta, col,
+        center, own, sum, comp, gather);
+  }
+}
+
+/* Rows first .. first + count of x (a full batch, or a contiguous mini-batch). */
+__kernel void gradient_cpu_columns(
+    __global const float* restrict x,
+    __global const REAL* restrict y,
+    __global const int* restrict index,
+    const int gather_argument, /* the GPU kernel's argument list; the kernel name decides */
+    const int first,
+    const int count,
+    const int d,
+    __global const REAL* restrict theta,
+    __global const REAL* restrict center,
+    __global REAL* restrict partial,
+    const int slot0,
+    __global const REAL* restrict weight,
+    __global const REAL* restrict fold,
+    __global const REAL* restrict col,
+    const int kp,
+    const int classes,
+    const int flags,
+    __global REAL* restrict scratch) {
+  columns_of_item(x, y, index, first, count, d, theta, center, partial, slot0, weight, fold, col,
+      kp, classes, flags, scratch, 0);
+}
+
+/* Rows index[first .. first + count) of x (a shuffled mini-batch). */
+__kernel void gradient_cpu_columns_gather(
+    __global const float* restrict x,
+    __global const REAL* restrict y,
+    __global const int* restrict index,
+    const int gather_argument, /* the GPU kernel's argument list; the kernel name decides */
+    const int first,
+    const int count,
+    const int d,
+    __global const REAL* restrict theta,
+    __global const REAL* restrict center,
+    __global REAL* restrict partial,
+    const int slot0,
+    __global const REAL* restrict weight,
+    __global const REAL* restrict fold,
+    __global const REAL* restrict col,
+    const int kp,
+    const int classes,
+    const int flags,
+    __global REAL* restrict scratch) {
+  columns_of_item(x, y, index, first, count, d, theta, center, partial, slot0, weight, fold, col,
+      kp, classes, flags, scratch, 1);
+}

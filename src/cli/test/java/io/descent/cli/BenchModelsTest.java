@@ -1,0 +1,54 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.gradient.Backends;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** {@code descent bench --models}: K models per pass on the OpenCL device; multinomial refused. */
+class BenchModelsTest {
+  @Test
+  void multinomialIsRefusedInOneLine() {
+    for (String option : new String[] {"--loss", "--fit-loss"}) {
+      Cli r = Cli.run("bench", option, "multinomial");
+      assertEquals(2, r.code(), r.err());
+      assertEquals("", r.out(), "nothing is measured");
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains(option + " multinomial is not benchmarked: use linear or"
+          + " logistic"), r.err());
+    }
+  }
+
+  @Test
+  void badModelCountsAreUsageErrors() {
+    Cli r = Cli.run("bench", "--models", "1,0");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--models must be > 0, got 0"), r.err());
+  }
+
+  @Test
+  void timesEachModelCountAgainstBothBounds() {
+    Assumptions.assumeTrue(hasOpenCl(), "no OpenCL device");
+    Cli r = Cli.run("bench", "--models", "1,3", "--rows", "600", "--features", "5", "--loss",
+        "logistic", "--warmup", "1", "--repeats", "1", "--device", "0");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = r.out().lines().filter(l -> l.matches("\\s+[13]\\s+gradient_.*"))
+        .toList();
+    assertEquals(2, rows.size(), r.out());
+    assertTrue(rows.get(1).contains("_columns"), r.out());
+    assertTrue(rows.stream().allMatch(l -> l.contains("read") || l.contains("arithmetic")),
+        r.out());
+    assertTrue(rows.get(1).matches(".*\\d+\\.\\d\\dx$"), r.out());
+  }
+
+  private static boolean hasOpenCl() {
+    try {
+      return !Backends.openClDevices().isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package io.descent.gradient.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.data.CsvReader;
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.Backends;
+import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
+import io.descent.gradient.Evaluation;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.GradientBackendContractTest;
+import io.descent.gradient.OpenClOptions;
+import io.descent.gradient.ReferenceBackend;
+import io.descent.loss.Loss;
+import io.descent.train.ReferenceProblems;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The batched OpenCL kernels (gradient_cpu_columns.cl, gradient_gpu_columns.cl) against the
+ * reference, in both layouts and both precisions: K from 1 (weighted) to 64, the three losses,
+ * positive classes, folds, row weights, contiguous and shuffled batches, row counts that are no
+ * multiple of the kernels' blocks and feature counts that are no multiple of their vectors. Each
+ * column must be within the backend's tolerance, measured against the reference's error scales
+ * ({@link ReferenceBackend#evaluateColumnsScaled}) as {@code --verify-every} measures it.
+ */
+class OpenClColumnsTest {
+  @BeforeEach
+  void requireOpenCl() {
+    OpenClAvailability.require();
+  }
+
+  /** Features as randomData makes them, with the targets {@code target} gives each margin. */
+  private static Dataset data(int n, int d, long seed, int classes, double[] weights) {
+    Dataset base = GradientBackendContractTest.randomData(n, d, Loss.LINEAR, seed);
+    double[] y = base.y().clone();
+    if (classes > 0) {
+      Random r = new Random(seed + 1);
+      for (int i = 0; i < n; i++) {
+        // Classes that depend on the features (so margins matter) with some noise.
+        double v = base.x()[i * d] * 7.3 + r.nextGaussian();
+        y[i] = Math.floorMod((long) Math.floor(v + 100 * classes), classes);
+      }
+    }
+    return new Dataset("random", base.featureNames(), "y", base.x(), y, null)
+        .withWeights(weights);
+  }
+
+  private static double[] weights(int n, long seed) {
+    Random r = new Random(seed);
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = r.nextInt(7) == 0 ? 0 : 3 * r.nextDouble();
+    }
+    w[0] = 1.5;
+    return w;
+  }
+
+  private static int[] folds(int n, int k, long seed) {
+    Random r = new Random(seed);
+    int[] f = new int[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = r.nextInt(k);
+    }
+    return f;
+  }
+
+  private static double[] parameters(int d, int k, long seed) {
+    Random r = new Random(seed);
+    double[] w = new double[(d + 1) * k];
+    for (int j = 0; j < w.length; j++) {
+      w[j] = 1.5 * r.nextGaussian() / Math.sqrt(d + 1.0);
+    }
+    return w;
+  }
+
+  private static int[] shuffled(int n, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Random rnd = new Random(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int k = rnd.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[k];
+      order[k] = t;
+    }
+    return order;
+  }
+
+  private static OpenClOptions options(String layout, String precision) {
+    return new OpenClOptions(null, layout, precision);
+  }
+
+  /** The batches every case runs: all rows, a contiguous range, two shuffled ranges. */
+  private static List<Batch> batches(int n) {
+    int[] order = shuffled(n, n);
+    List<Batch> all = new ArrayList<>();
+    all.add(Batch.all(n));
+    all.add(new Batch(null, n / 7, n - n / 5));
+    all.add(new Batch(order, 0, Math.max(1, n / 3)));
+    all.add(new Batch(order, n / 4, n));
+    return all;
+  }
+
+  /** Asserts every group's loss and weight and every column's gradient against the reference. */
+  static void assertAgrees(GradientBackend b, ReferenceBackend ref, double[] w, Batch batch,
+      String where) {
+    BatchedEvaluation e = b.evaluateColumns(w, batch);
+    ReferenceBackend.ScaledColumns s = ref.evaluateColumnsScaled(w, batch);
+    BatchedEvaluation r = s.evaluation();
+    Columns columns = ref.columns();
+    String what = b.info().summary() + " " + columns + " " + where + " batch " + batch.from()
+        + ".." + batch.to() + (batch.contiguous() ? "" : " shuffled");
+    int p = b.features() + 1;
+    for (int g = 0; g < columns.groups(); g++) {
+      assertEquals(r.weight()[g], e.weight()[g], 1e-15 * Math.abs(r.weight()[g]),
+          what + ": weight of group " + g);
+      double lossError = Math.abs(e.loss()[g] - r.loss()[g])
+          / Math.max(s.lossScale()[g], Double.MIN_NORMAL);
+      assertTrue(lossError <= b.tolerance(), what + ": group " + g + " loss " + e.loss()[g]
+          + " against " + r.loss()[g] + ", scaled error " + lossError);
+    }
+    for (int k = 0; k < columns.count(); k++) {
+      double diff = 0;
+      double scale = 0;
+      for (int j = k * p; j < (k + 1) * p; j++) {
+        double x = e.gradient()[j] - r.gradient()[j];
+        diff += x * x;
+        scale += s.gradientScale()[j] * s.gradientScale()[j];
+      }
+      double error = Math.sqrt(diff) / Math.max(Math.sqrt(scale), Double.MIN_NORMAL);
+      assertTrue(error <= b.tolerance(), what + ": column " + k + " scaled gradient error "
+          + error + " > " + b.tolerance());
+    }
+  }
+
+  private static void check(String layout, String precision, Dataset data, Columns columns,
+      long seed) {
+    Standardization s = Standardization.fit(data);
+    ReferenceBackend ref = new ReferenceBackend(data, s, columns);
+    double[] w = parameters(data.features(), columns.count(), seed);
+    try (OpenClBackend b = OpenClBackend.open(data, s, columns, options(layout, precision))) {
+      for (Batch batch : batches(data.rows())) {
+        assertAgrees(b, ref, w, batch, "n=" + data.rows() + " d=" + data.features());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"cpu, float", "cpu, double", "gpu, float", "gpu, double"})
+  void linearColumnsAgreeWithTheReference(String layout, String precision) {
+    int n = 1003;
+    // K = 1 with row weights: the batched kernel, not the single-column one.
+    check(layout, precision, data(n, 13, 1, 0, weights(n, 2)), Columns.single(Loss.LINEAR), 3);
+    // Many columns with folds.
+    check(layout, precision, data(n, 9, 4, 0, null),
+        Columns.of(Loss.LINEAR, 16).withFolds(folds(n, 5, 5),
+            new int[] {0, 1, 2, 3, 4, -1, 0, 1, 2, 3, 4, -1, 0, 1, 2, 3}), 6);
+    // K = 64, wide rows, a small data size.
+    check(layout, precision, data(150, 257, 7, 0, weights(150, 8)),
+        Columns.of(Loss.LINEAR, 64), 9);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"cpu, float", "cpu, double", "gpu, float", "gpu, double"})
+  void logisticColumnsAgreeWithTheReference(String layout, String precision) {
+    int n = 1003;
+    // One-vs-rest over four classes (three of them positive), row weights and folds.
+    check(layout, precision, data(n, 13, 10, 4, weights(n, 11)),
+        Columns.positives(0, 1, 3).withFolds(folds(n, 3, 12), new int[] {0, -1, 2}), 13);
+    // Sixteen models on 0/1 targets; one feature.
+    check(layout, precision, data(n, 1, 14, 2, null), Columns.of(Loss.LOGISTIC, 16), 15);
+    // 20 models: an odd number of column vectors (pairs, then one alone), 19 features.
+    check(layout, precision, data(333, 19, 38, 2, null), Columns.of(Loss.LOGISTIC, 20), 39);
+    // 64 models, a feature count past the vector width and a small data size.
+    check(layout, precision, data(131, 70, 16, 2, weights(131, 17)),
+        Columns.of(Loss.LOGISTIC, 64), 18);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"cpu, float", "cpu, double", "gpu, float", "gpu, double"})
+  void multinomialColumnsAgreeWithTheReference(String layout, String precision)
+      throws IOException {
+    int n = 1003;
+    // Two models of three coupled classes, weights and folds: K = 6.
+    check(layout, precision, data(n, 11, 19, 3, weights(n, 20)),
+        Columns.multinomial(3, 2).withFolds(folds(n, 4, 21), new int[] {1, -1}), 22);
+    // Digits: ten classes, 64 features (some constant), 1797 rows.
+    Dataset digits = new CsvReader(CsvReader.Options.numericTarget("digit"))
+        .read(ReferenceProblems.datasets().resolve("digits.csv"));
+    check(layout, precision, digits, Columns.multinomial(10), 23);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"cpu, float", "cpu, double", "gpu, float", "gpu, double"})
+  void dataInManyChunksAgreesWithTheReference(String layout, String precision) {
+    // 10 features x 4 bytes = 40 bytes a row: 102 rows per 4 KiB chunk, 10 chunks; the weights
+    // and folds are split with the rows, and batches span chunks.
+    int n = 1001;
+    Dataset data = data(n, 10, 34, 3, weights(n, 35));
+    Standardization s = Standardization.fit(data);
+    Columns columns = Columns.multinomial(3, 2).withFolds(folds(n, 3, 36), new int[] {2, -1});
+    ReferenceBackend ref = new ReferenceBackend(data, s, columns);
+    double[] w = parameters(10, 6, 37);
+    try (OpenClBackend b = OpenClBackend.open(data, s, columns, options(layout, precision),
+        Tuning.defaults().withMaxChunkBytes(4096))) {
+      assertEquals(10, b.chunkCount());
+      for (Batch batch : batches(n)) {
+        assertAgrees(b, ref, w, batch, "in 10 chunks");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"cpu, float", "gpu, float"})
+  void theSameInputGivesTheSameBits(String layout, String precision) {
+    int n = 2049;
+    Dataset data = data(n, 17, 24, 3, weights(n, 25));
+    Standardization s = Standardization.fit(data);
+    Columns columns = Columns.multinomial(3, 3).withFolds(folds(n, 3, 26), new int[] {0, 1, 2});
+    double[] w = parameters(17, 9, 27);
+    try (OpenClBackend b = OpenClBackend.open(data, s, columns, options(layout, precision))) {
+      for (Batch batch : batches(n)) {
+        BatchedEvaluation first = b.evaluateColumns(w, batch);
+        for (int k = 0; k < 3; k++) {
+          BatchedEvaluation again = b.evaluateColumns(w, batch);
+          assertArrayEquals(first.loss(), again.loss(), 0.0);
+          assertArrayEquals(first.gradient(), again.gradient(), 0.0);
+          assertArrayEquals(first.weight(), again.weight(), 0.0);
+        }
+      }
+    }
+  }
+
+  @Test
+  void oneWeightedColumnIsAlsoAnEvaluation() {
+    int n = 500;
+    Dataset data = data(n, 6, 28, 2, weights(n, 29));
+    Standardization s = Standardization.fit(data);
+    double[] theta = parameters(6, 1, 30);
+    try (OpenClBackend b = OpenClBackend.open(data, s, Columns.single(Loss.LOGISTIC),
+        options("cpu", "float"))) {
+      Evaluation e = b.evaluate(theta, Batch.all(n));
+      BatchedEvaluation c = b.evaluateColumns(theta, Batch.all(n));
+      assertEquals(c.loss()[0], e.loss(), 0.0);
+      assertArrayEquals(c.gradient(), e.gradient(), 0.0);
+      assertEquals("gradient_cpu_columns", b.kernelName());
+    }
+  }
+
+  @Test
+  void backendsOpenOpenClForAnyColumns() {
+    int n = 300;
+    Dataset data = data(n, 5, 31, 3, weights(n, 32));
+    Standardization s = Standardization.fit(data);
+    Columns columns = Columns.multinomial(3);
+    try (GradientBackend b = Backends.open(BackendKind.OPENCL, data, s, columns,
+        options("cpu", "float"))) {
+      assertInstanceOf(OpenClBackend.class, b);
+      assertEquals(columns, b.columns());
+      assertAgrees(b, new ReferenceBackend(data, s, columns), parameters(5, 3, 33),
+          Batch.all(n), "through Backends.open");
+    }
+  }
+}
