@@ -247,21 +247,17 @@ public final class CrossValidation {
    *
    * @param messages receives one line per skipped backend
    * @throws IllegalArgumentException when the data has fewer rows than folds, (logistic) a
-   *     fold's training rows hold one class only, (multinomial) the target is not a class target
-   *     or a fold's training rows lack a class, or class weights do not fit the target
+   *     fold's training rows hold one class only, (multinomial) the target has one class or a
+   *     fold's training rows lack a class, or class weights do not fit the target
    * @throws BackendUnavailableException when the chosen backend cannot run
    */
-  public Result run(Dataset data, Consumer<String> messages) {
+  public Result run(Dataset given, Consumer<String> messages) {
     Loss loss = options.loss();
     int k = options.folds();
     boolean stratified = loss != Loss.LINEAR;
-    int classes = 1;
-    if (loss.coupled()) {
-      ClassLabels labels = data.classLabels().orElseThrow(() -> new IllegalArgumentException(
-          data.source() + ": target \"" + data.targetName() + "\" is not a class target:"
-          + " multinomial regression needs one"));
-      classes = labels.size();
-    }
+    // Multinomial: classes as the trainer codes them (a numeric target's distinct values).
+    Dataset data = loss.coupled() ? given.asClasses() : given;
+    int classes = loss.coupled() ? data.classLabels().orElseThrow().size() : 1;
     int[] rowFold = folds(data, k, stratified, options.seed());
     int[][] train = new int[k][];
     int[][] held = new int[k][];
