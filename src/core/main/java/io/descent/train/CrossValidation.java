@@ -301,9 +301,11 @@ public final class CrossValidation {
     }
     int settings = options.l2().size();
     List<String> notices = new ArrayList<>();
+    // With a fit per fold, the backends skipped are said for the first fit only (the others,
+    // of the same shape, skip the same ones).
+    boolean[] first = {true};
     Consumer<String> notice = line -> {
-      // With a fit per fold, a backend skipped is said once.
-      if (!notices.contains(line)) {
+      if (first[0]) {
         notices.add(line);
         messages.accept(line);
       }
@@ -332,6 +334,7 @@ public final class CrossValidation {
       Columns columns = (loss.coupled() ? Columns.multinomial(classes, groups)
           : Columns.of(loss, groups)).withFolds(rowFold, heldOut);
       LockstepFit.Result part = fit(fitData, columns, models, notice);
+      first[0] = false;
       for (int s = 0; s < settings; s++) {
         for (int j = 0; j < set.length; j++) {
           fitted[s * k + set[j]] = part.models().get(s * set.length + j);
