@@ -267,9 +267,7 @@ public final class CrossValidation {
           .toArray();
       held[f] = java.util.stream.IntStream.range(0, data.rows()).filter(i -> rowFold[i] == fold)
           .toArray();
-      if (loss == Loss.LOGISTIC) {
-        requireBothClasses(data, train[f], f);
-      } else if (loss.coupled()) {
+      if (loss.coupled()) {
         requireEveryClass(data, train[f], f);
       }
     }
@@ -281,6 +279,9 @@ public final class CrossValidation {
     Dataset shared = cw == null ? data : perFold ? null : cw.applyTo(data);
     for (int f = 0; f < k; f++) {
       weighted[f] = perFold ? cw.resolve(data.rows(train[f])).applyTo(data) : shared;
+      if (loss == Loss.LOGISTIC) {
+        requireBothClasses(weighted[f], train[f], f);
+      }
     }
     Standardization[] own = new Standardization[k];
     double[][] start = new double[k][];
@@ -508,17 +509,21 @@ public final class CrossValidation {
     }
   }
 
-  /** Logistic regression needs both classes among a fold's training rows. */
+  /** Logistic regression needs both classes among a fold's training rows (weighing > 0). */
   private static void requireBothClasses(Dataset data, int[] rows, int fold) {
+    // As the trainer: of the rows that weigh more than 0 (with weights).
     double[] y = data.y();
+    double[] weight = new double[2];
     for (int i : rows) {
-      if (y[i] != y[rows[0]]) {
-        return;
-      }
+      weight[y[i] > 0.5 ? 1 : 0] += data.weight(i);
+    }
+    if (weight[0] > 0 && weight[1] > 0) {
+      return;
     }
     throw new IllegalArgumentException(data.source() + ": the training rows of fold " + fold
-        + " hold one class of target \"" + data.targetName() + "\" only: logistic regression"
-        + " needs both; use fewer folds");
+        + (data.weights() == null ? "" : " that weigh more than 0") + " hold one class of"
+        + " target \"" + data.targetName() + "\" only: logistic regression needs both; use fewer"
+        + " folds");
   }
 
   private static boolean allFinite(double[] v) {

@@ -271,6 +271,21 @@ class CrossValidationTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new CrossValidation(options(Loss.LOGISTIC, List.of(1.0), 2)).run(data, l -> { }));
     assertTrue(e.getMessage().contains("one class"), e.getMessage());
+    // Both classes in every fold, but the only 1s of fold 0's training rows weigh 0.
+    double[] y2 = {1, 1, 0, 0, 0, 0};
+    Dataset both = Dataset.of(x, y2);
+    int[] fold = CrossValidation.folds(both, 2, true, 42);
+    double[] w = {1, 1, 1, 1, 1, 1};
+    for (int i = 0; i < 2; i++) {
+      if (fold[i] != 0) {
+        w[i] = 0;
+      }
+    }
+    Dataset zero = both.withWeights(w);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new CrossValidation(options(Loss.LOGISTIC, List.of(1.0), 2)).run(zero, l -> { }));
+    assertTrue(e.getMessage().contains("that weigh more than 0 hold one class"),
+        e.getMessage());
   }
 
   @Test
@@ -288,6 +303,16 @@ class CrossValidationTest {
       for (LockstepFit.ModelResult m : r.fit().models()) {
         assertEquals(StopReason.INTERRUPTED, m.stopReason(), m.message());
       }
+    }
+    // With balanced class weights, a lockstep fit per fold: the folds not reached are
+    // interrupted too.
+    CrossValidation cv = new CrossValidation(options(Loss.LOGISTIC, List.of(0.1, 1.0), 3)
+        .withClassWeights(ClassWeights.balanced()));
+    cv.requestStop();
+    CrossValidation.Result r = cv.run(LockstepFitTest.breastCancer(), line -> { });
+    assertEquals(6, r.fit().models().size());
+    for (LockstepFit.ModelResult m : r.fit().models()) {
+      assertEquals(StopReason.INTERRUPTED, m.stopReason(), m.message());
     }
   }
 
