@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code descent cv}: k-fold cross-validation of a grid of L2 penalties, every (penalty, fold)
- * model fitted together in lockstep; then the best penalty refitted on all rows by the trainer
- * and written as {@code train --out} writes a model.
+ * model fitted together in lockstep (linear, logistic or multinomial; weighted by a column and by
+ * class as {@code train} is, see {@link CrossValidation}); then the best penalty refitted on all
+ * rows by the trainer and written as {@code train --out} writes a model.
  */
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Cross-validate L2 penalties (every fold x penalty model fitted in the same"
