@@ -352,4 +352,31 @@ class CvCommandTest {
       assertFalse(Files.exists(model));
     }
   }
+
+  @Test
+  void multinomialAndWeightedCvGiveTheReferenceFiguresOnNd4j() throws Exception {
+    // ND4J evaluates in float32 and finishes in float64: the same optima to the tolerance, so
+    // the validation figures agree closely and the same penalty wins.
+    for (String[] weighting : new String[][] {{}, {"--class-weight", "balanced"}}) {
+      List<String> args = new ArrayList<>(List.of("--folds", "3", "--l2", "0.001,1", "--json"));
+      args.addAll(List.of(weighting));
+      JsonNode ref = multinomial(Path.of("datasets/wine.csv"), "cultivar",
+          args.toArray(String[]::new)).json();
+      List<String> nd4j = new ArrayList<>(List.of("cv", "--data", "datasets/wine.csv",
+          "--target", "cultivar", "--loss", "multinomial", "--backend", "nd4j"));
+      nd4j.addAll(args);
+      Cli run = Cli.run(nd4j.toArray(String[]::new));
+      assertEquals(0, run.code(), run.err());
+      JsonNode got = run.json();
+      assertEquals("nd4j", got.get("backend").get("kind").asText());
+      for (int s = 0; s < 2; s++) {
+        JsonNode a = ref.get("cv").get("settings").get(s);
+        JsonNode b = got.get("cv").get("settings").get(s);
+        assertEquals(a.get("meanLoss").asDouble(), b.get("meanLoss").asDouble(),
+            1e-5 * a.get("meanLoss").asDouble(), String.join(" ", weighting));
+        assertEquals(a.get("meanMetric").asDouble(), b.get("meanMetric").asDouble(), 1e-9);
+      }
+      assertEquals(ref.get("cv").get("best").get("index"), got.get("cv").get("best").get("index"));
+    }
+  }
 }
