@@ -388,6 +388,7 @@ final class CvCommand implements Callable<Integer> {
         ObjectNode q = folds.addObject();
         q.put("fold", f.fold());
         q.put("rows", f.rows());
+        q.put("weight", f.weight());
         q.put("loss", f.loss());
         q.put("metric", f.metric());
         q.put("stopReason", f.fit().stopReason().label());

@@ -219,6 +219,7 @@ class CvCommandTest {
           MulticlassMetrics m = Metrics.multiclass(alone.model(), data.rows(held));
           JsonNode got = setting.get("folds").get(f);
           assertEquals(held.length, got.get("rows").asInt());
+          assertEquals(held.length, got.get("weight").asDouble());
           assertEquals(m.meanLogLoss(), got.get("loss").asDouble(), 1e-7 * m.meanLogLoss(),
               set[1] + " l2 " + l2[s] + " fold " + f);
           assertEquals(m.accuracy(), got.get("metric").asDouble(), 1e-12);
@@ -312,6 +313,7 @@ class CvCommandTest {
           loss += w * Softmax.loss(margins, i * 3, 3, y);
           hit += Softmax.argmax(margins, i * 3, 3) == y ? w : 0;
         }
+        assertEquals(total, got.get("weight").asDouble(), 1e-9 * total);
         assertEquals(loss / total, got.get("loss").asDouble(), 1e-7 * loss / total);
         assertEquals(hit / total, got.get("metric").asDouble(), 1e-9);
       }

@@ -142,11 +142,12 @@ public final class CrossValidation {
    *
    * @param fold the fold left out
    * @param rows the held-out rows
+   * @param weight their total weight (row times class weights; the row count when unweighted)
    * @param loss the mean validation loss (NaN when the fit diverged)
    * @param metric accuracy (logistic, multinomial) or R2 (linear) on the held-out rows
    * @param fit how its fit ended
    */
-  public record FoldScore(int fold, int rows, double loss, double metric,
+  public record FoldScore(int fold, int rows, double weight, double loss, double metric,
       LockstepFit.ModelResult fit) {}
 
   /**
@@ -415,7 +416,11 @@ public final class CrossValidation {
         }
         losses[f] = value[0];
         metrics[f] = value[1];
-        folds.add(new FoldScore(f, validation[f].rows(), value[0], value[1], r));
+        double weight = 0;
+        for (int i = 0; i < validation[f].rows(); i++) {
+          weight += validation[f].weight(i);
+        }
+        folds.add(new FoldScore(f, validation[f].rows(), weight, value[0], value[1], r));
       }
       SettingScore score = new SettingScore(options.l2().get(s), mean(losses), sd(losses),
           mean(metrics), sd(metrics), List.copyOf(folds));
