@@ -3,6 +3,7 @@ package io.descent.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.Descent;
+import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.data.ReadProgress;
 import io.descent.loss.Loss;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code descent cv}: k-fold cross-validation of a grid of L2 penalties, every (penalty, fold)
- * model fitted together in lockstep; then the best penalty refitted on all rows by the trainer
- * and written as {@code train --out} writes a model.
+ * model fitted together in lockstep (linear, logistic or multinomial; weighted by a column and by
+ * class as {@code train} is, see {@link CrossValidation}); then the best penalty refitted on all
+ * rows by the trainer and written as {@code train --out} writes a model.
  */
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Cross-validate L2 penalties (every fold x penalty model fitted in the same"
@@ -52,14 +54,27 @@ final class CvCommand implements Callable<Integer> {
   LossOption lossOption;
 
   @Option(names = "--folds", defaultValue = "" + CrossValidation.DEFAULT_FOLDS, paramLabel = "K",
-      description = "Number of folds, >= 2; stratified by class for logistic (default:"
-          + " ${DEFAULT-VALUE}).")
+      description = "Number of folds, >= 2; stratified by class for logistic and multinomial"
+          + " (default: ${DEFAULT-VALUE}).")
   int folds;
 
   @Option(names = "--l2", split = ",", defaultValue = CrossValidation.DEFAULT_L2_GRID,
       paramLabel = "LAMBDA", description = "L2 penalties to compare, comma-separated (default:"
           + " ${DEFAULT-VALUE}).")
   List<Double> l2;
+
+  @Option(names = "--weight-column", paramLabel = "NAME",
+      description = "Weigh each row by this column (finite numbers >= 0, not all 0; not a"
+          + " feature), as train does: each fold's fits weighted (standardization too), the"
+          + " validation loss a weighted mean over the held-out rows.")
+  String weightColumn;
+
+  @Option(names = "--class-weight", paramLabel = "SPEC",
+      description = "Logistic and multinomial: weigh each class, " + ClassWeights.BALANCED
+          + " (counted on each fold's training rows, as train on those rows would) or"
+          + " LABEL=W,LABEL=W (labels as written in the data; others weigh 1). Multiplies"
+          + " --weight-column; held-out rows weigh as their fold's training rows.")
+  String classWeight;
 
   @Option(names = "--out", paramLabel = "FILE",
       description = "Write the best setting's model, refitted on all rows, here (JSON).")
@@ -120,10 +135,24 @@ final class CvCommand implements Callable<Integer> {
     if (data.target == null) {
       throw new Main.UsageException("cv needs --target");
     }
-    Descent refit = (loss == Loss.LOGISTIC ? Descent.logistic() : Descent.linear())
+    Descent refit = (loss == Loss.LOGISTIC ? Descent.logistic()
+        : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
         .backend(backend.backend).openCl(backend.openCl()).maxIterations(maxIterations)
         .tolerance(tolerance).seed(seed).optimizer(optimizer).learningRate(learningRate)
         .batchSize(batchSize).maxEpochs(maxEpochs);
+    ClassWeights classWeights = null;
+    if (classWeight != null) {
+      if (loss == Loss.LINEAR) {
+        throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
+            + " multinomial), not " + loss.label());
+      }
+      try {
+        classWeights = ClassWeights.parse(classWeight);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--class-weight: " + e.getMessage());
+      }
+      refit.classWeights(classWeights);
+    }
     // Checks every setting before the data is read.
     CrossValidation.Options options = options(loss, refit, null);
     data.files().output("--out", this.out).check();
@@ -150,7 +179,8 @@ final class CvCommand implements Callable<Integer> {
         c.schedule(), c.learningRate(), c.batchSize(), c.maxEpochs(), c.gradientTolerance(),
         c.objectiveTolerance(), seed);
     return new CrossValidation.Options(loss, l2, folds, seed, backend.backend,
-        backend.openCl(), full, mini);
+        backend.openCl(), full, mini, classWeight == null ? null : ClassWeights.parse(
+            classWeight));
   }
 
   private int run(Descent refit, Loss loss,
@@ -160,8 +190,9 @@ final class CvCommand implements Callable<Integer> {
         text && CliSupport.isTerminal());
     Dataset dataset;
     try {
-      dataset = CliSupport.read(data, loss, true, null, null,
-          HeapNeeds.cv(folds), reading);
+      dataset = CliSupport.read(data, loss, true, null, null, null,
+          HeapNeeds.cv(folds, weightColumn != null || classWeight != null), reading,
+          weightColumn);
     } finally {
       if (reading instanceof ReadingProgress r) {
         r.done();
@@ -170,7 +201,19 @@ final class CvCommand implements Callable<Integer> {
     if (text) {
       out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
+      dataset.classLabels().ifPresent(c -> out.printf(Locale.ROOT, "classes: %d (%s order):"
+          + " %s%n", c.size(), c.numeric() ? "numeric" : "text", String.join(", ", c.labels())));
+      if (weightColumn != null || classWeight != null) {
+        out.printf(Locale.ROOT, "weights: %s%n", weighting());
+      }
       out.flush();
+    }
+    if (classWeight != null) {
+      try {
+        ClassWeights.parse(classWeight).rowWeights(dataset);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--class-weight " + classWeight + ": " + e.getMessage());
+      }
     }
     if (folds > dataset.rows()) {
       throw new Main.UsageException("--folds " + folds + " is more than the " + dataset.rows()
@@ -234,6 +277,9 @@ final class CvCommand implements Callable<Integer> {
       activity.writing(this.out);
       Map<String, Object> settings = new LinkedHashMap<>(
           TrainingFile.of(data.data, 0).settings());
+      if (weightColumn != null) {
+        settings.put("weightColumn", weightColumn);
+      }
       settings.put(CV_FOLDS, folds);
       settings.put(CV_L2, grid());
       settings.put(CV_LOSS, best.meanLoss());
@@ -252,6 +298,15 @@ final class CvCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /** How the rows are weighted, for the summary: "column w x class weights balanced". */
+  private String weighting() {
+    String column = weightColumn == null ? null : "column " + weightColumn;
+    String classes = classWeight == null ? null : "class weights " + classWeight
+        + (ClassWeights.parse(classWeight).isBalanced() ? " (counted on each fold's training"
+            + " rows)" : "");
+    return column == null ? classes : classes == null ? column : column + " x " + classes;
+  }
+
   /** A penalty as a person writes it: 0.0001, 1, 10. */
   static String plain(double v) {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
@@ -265,9 +320,12 @@ final class CvCommand implements Callable<Integer> {
   private void printTable(PrintWriter out, CrossValidation.Result r, String metric,
       boolean miniBatch) {
     LockstepFit.Result fit = r.fit();
-    out.printf(Locale.ROOT, "cv: %d folds%s x %d settings = %d models in lockstep on %s: %d"
+    boolean perFold = classWeight != null && ClassWeights.parse(classWeight).isBalanced();
+    out.printf(Locale.ROOT, "cv: %d folds%s x %d settings = %d models in %s on %s: %d"
         + " %s, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
-        r.settings().size(), fit.models().size(), fit.backend().summary(), fit.passes(),
+        r.settings().size(), fit.models().size(), perFold ? "one lockstep fit per fold"
+            + " (balanced class weights differ by fold)" : "lockstep",
+        fit.backend().summary(), fit.passes(),
         miniBatch ? "batched evaluations (batches and epoch ends)" : "passes over the data",
         fit.seconds());
     out.printf(Locale.ROOT, "%-12s %-26s %-26s %s%n", "l2", "validation loss (mean, sd)",
@@ -291,13 +349,20 @@ final class CvCommand implements Callable<Integer> {
     d.put("rows", dataset.rows());
     d.put("features", dataset.features());
     d.put("target", dataset.targetName());
+    dataset.classLabels().ifPresent(c -> {
+      ArrayNode classes = d.putArray("classes");
+      c.labels().forEach(classes::add);
+    });
     d.put("seed", seed);
+    d.put("weightColumn", weightColumn);
+    d.put("classWeight", classWeight);
     ObjectNode b = root.putObject("backend");
     b.put("kind", r.fit().backend().kind().label());
     b.put("device", r.fit().backend().device());
     b.put("precision", r.fit().backend().precision());
     b.put("layout", r.fit().backend().layout());
     ObjectNode cv = root.putObject("cv");
+    cv.put("loss", fit.model().loss().label());
     cv.put("folds", r.folds());
     cv.put("stratified", r.stratified());
     cv.put("models", r.fit().models().size());
@@ -305,6 +370,10 @@ final class CvCommand implements Callable<Integer> {
     cv.put("columnEvaluations", r.fit().columnEvaluations());
     cv.put("seconds", r.fit().seconds());
     cv.put("metric", metric);
+    cv.put("weighted", dataset.weights() != null || classWeight != null);
+    // Balanced class weights differ by fold: one lockstep fit per fold then.
+    cv.put("lockstepFits", classWeight != null && ClassWeights.parse(classWeight).isBalanced()
+        ? r.folds() : 1);
     ArrayNode settings = cv.putArray("settings");
     for (CrossValidation.SettingScore s : r.settings()) {
       ObjectNode o = settings.addObject();
@@ -319,6 +388,7 @@ final class CvCommand implements Callable<Integer> {
         ObjectNode q = folds.addObject();
         q.put("fold", f.fold());
         q.put("rows", f.rows());
+        q.put("weight", f.weight());
         q.put("loss", f.loss());
         q.put("metric", f.metric());
         q.put("stopReason", f.fit().stopReason().label());

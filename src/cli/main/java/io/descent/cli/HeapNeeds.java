@@ -74,8 +74,21 @@ final class HeapNeeds {
    * target when scored (three doubles); the refit allocates nothing more than this.
    */
   static List<HeapNeed> cv(int folds) {
-    return List.of(new HeapNeed("the folds' copies", Float.BYTES,
-        (long) (folds + 1) * Integer.BYTES + 3 * Double.BYTES, 0), JVM_AND_LIBRARIES);
+    return cv(folds, false);
+  }
+
+  /**
+   * As {@link #cv(int)}, with row or class weights ({@code weighted}): the weights read and
+   * their weighted copies (one per fold with balanced class weights; an upper bound).
+   */
+  static List<HeapNeed> cv(int folds, boolean weighted) {
+    HeapNeed copies = new HeapNeed("the folds' copies", Float.BYTES,
+        (long) (folds + 1) * Integer.BYTES + 3 * Double.BYTES, 0);
+    if (!weighted) {
+      return List.of(copies, JVM_AND_LIBRARIES);
+    }
+    return List.of(copies, new HeapNeed("the row weights", 0,
+        (long) (folds + 2) * Double.BYTES, 0), JVM_AND_LIBRARIES);
   }
 
   /**

@@ -7,6 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.descent.Descent;
+import io.descent.data.ClassWeights;
+import io.descent.data.CsvReader;
+import io.descent.data.Dataset;
+import io.descent.loss.Softmax;
+import io.descent.model.LinearModel;
+import io.descent.model.Metrics;
+import io.descent.model.MulticlassMetrics;
+import io.descent.train.CrossValidation;
+import io.descent.train.FitResult;
+import io.descent.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -155,5 +169,216 @@ class CvCommandTest {
     assertEquals(2, cv.code());
     assertEquals(1, cv.err().lines().count(), cv.err());
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(data)));
+  }
+
+  /** The CSV file read as {@code cv --loss multinomial} reads it. */
+  private static Dataset classes(Path file, String target, String weightColumn)
+      throws Exception {
+    CsvReader.Options o = CsvReader.Options.classTarget(target);
+    return new CsvReader(weightColumn == null ? o : o.withWeightColumn(weightColumn)).read(file);
+  }
+
+  private static Cli multinomial(Path file, String target, String... more) {
+    List<String> args = new ArrayList<>(List.of("cv", "--data", file.toString(), "--target",
+        target, "--loss", "multinomial", "--backend", "reference"));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void multinomialCvOnIrisAndWineScoresEachFoldAsTrainOnItsRowsWould() throws Exception {
+    String[][] sets = {{"datasets/iris.csv", "species"}, {"datasets/wine.csv", "cultivar"}};
+    double[] l2 = {1e-3, 0.1, 1};
+    for (String[] set : sets) {
+      Path file = Path.of(set[0]);
+      Path model = dir.resolve("best-" + set[1] + ".json");
+      Cli cv = multinomial(file, set[1], "--folds", "3", "--l2", "0.001,0.1,1", "--out",
+          model.toString(), "--json");
+      assertEquals(0, cv.code(), cv.err());
+      JsonNode doc = JSON.readTree(cv.out());
+      assertEquals(3, doc.get("data").get("classes").size());
+      JsonNode c = doc.get("cv");
+      assertEquals("multinomial", c.get("loss").asText());
+      assertEquals("accuracy", c.get("metric").asText());
+      assertTrue(c.get("stratified").asBoolean());
+      assertFalse(c.get("weighted").asBoolean());
+      assertEquals(9, c.get("models").asInt());
+      Dataset data = classes(file, set[1], null);
+      int[] fold = CrossValidation.folds(data, 3, true, Descent.DEFAULT_SEED);
+      JsonNode settings = c.get("settings");
+      int best = 0;
+      for (int s = 0; s < l2.length; s++) {
+        JsonNode setting = settings.get(s);
+        assertEquals(3, setting.get("converged").asInt(), setting.toString());
+        for (int f = 0; f < 3; f++) {
+          int k = f;
+          int[] train = IntStream.range(0, fold.length).filter(i -> fold[i] != k).toArray();
+          int[] held = IntStream.range(0, fold.length).filter(i -> fold[i] == k).toArray();
+          FitResult alone = Descent.multinomial().l2(l2[s]).backend("reference")
+              .train(data.rows(train), TrainingListener.NONE);
+          MulticlassMetrics m = Metrics.multiclass(alone.model(), data.rows(held));
+          JsonNode got = setting.get("folds").get(f);
+          assertEquals(held.length, got.get("rows").asInt());
+          assertEquals(held.length, got.get("weight").asDouble());
+          assertEquals(m.meanLogLoss(), got.get("loss").asDouble(), 1e-7 * m.meanLogLoss(),
+              set[1] + " l2 " + l2[s] + " fold " + f);
+          assertEquals(m.accuracy(), got.get("metric").asDouble(), 1e-12);
+        }
+        if (setting.get("meanLoss").asDouble() < settings.get(best).get("meanLoss").asDouble()) {
+          best = s;
+        }
+      }
+      assertEquals(best, c.get("best").get("index").asInt());
+      // A penalty of 1 standardized unit underfits these well-separated classes.
+      assertTrue(settings.get(2).get("meanLoss").asDouble()
+          > settings.get(best).get("meanLoss").asDouble(), settings.toString());
+      assertTrue(settings.get(best).get("meanMetric").asDouble() > 0.9, settings.toString());
+      // The refit is train's multinomial model at the best penalty.
+      JsonNode written = JSON.readTree(model.toFile());
+      assertEquals("multinomial", written.get("loss").asText());
+      Path trained = dir.resolve("train-" + set[1] + ".json");
+      Cli train = Cli.run("train", "--data", set[0], "--target", set[1], "--loss",
+          "multinomial", "--backend", "reference", "--l2", String.valueOf(l2[best]), "--out",
+          trained.toString(), "--quiet");
+      assertEquals(0, train.code(), train.err());
+      assertEquals(JSON.readTree(trained.toFile()).get("standardizedCoef"),
+          written.get("standardizedCoef"));
+      // Deterministic: the same figures again.
+      JsonNode again = multinomial(file, set[1], "--folds", "3", "--l2", "0.001,0.1,1",
+          "--json").json();
+      assertEquals(c.get("settings"), again.get("cv").get("settings"));
+      assertEquals(doc.get("refit").get("objective"), again.get("refit").get("objective"));
+    }
+  }
+
+  @Test
+  void multinomialTableNamesTheClasses() {
+    Cli cv = multinomial(Path.of("datasets/iris.csv"), "species", "--folds", "3", "--l2",
+        "0.01,1");
+    assertEquals(0, cv.code(), cv.err());
+    assertTrue(cv.out().contains("classes: 3 (numeric order): 0, 1, 2"), cv.out());
+    assertTrue(cv.out().contains("cv: 3 folds (stratified) x 2 settings = 6 models in lockstep"),
+        cv.out());
+    assertTrue(cv.out().contains("accuracy (mean, sd)"), cv.out());
+  }
+
+  @Test
+  void weightedCvFitsEachFoldAsWeightedTrainOnItsRows() throws Exception {
+    // iris with a weight column: 1, 2, 3, 0.5 in turn.
+    Path file = dir.resolve("iris-weighted.csv");
+    List<String> lines = Files.readAllLines(Path.of("datasets/iris.csv"));
+    List<String> out = new ArrayList<>();
+    out.add(lines.get(0) + ",w");
+    for (int i = 1; i < lines.size(); i++) {
+      out.add(lines.get(i) + "," + new String[] {"1", "2", "3", "0.5"}[(i - 1) % 4]);
+    }
+    Files.write(file, out);
+    Path model = dir.resolve("best.json");
+    Cli cv = multinomial(file, "species", "--folds", "3", "--l2", "0.01,1", "--weight-column",
+        "w", "--class-weight", "balanced", "--out", model.toString(), "--json");
+    assertEquals(0, cv.code(), cv.err());
+    JsonNode doc = JSON.readTree(cv.out());
+    assertEquals("w", doc.get("data").get("weightColumn").asText());
+    assertEquals("balanced", doc.get("data").get("classWeight").asText());
+    assertEquals(4, doc.get("data").get("features").asInt());
+    assertTrue(doc.get("cv").get("weighted").asBoolean());
+    assertEquals(3, doc.get("cv").get("lockstepFits").asInt());
+    Dataset data = classes(file, "species", "w");
+    int[] fold = CrossValidation.folds(data, 3, true, Descent.DEFAULT_SEED);
+    double[] l2 = {0.01, 1};
+    for (int s = 0; s < 2; s++) {
+      for (int f = 0; f < 3; f++) {
+        int k = f;
+        int[] train = IntStream.range(0, fold.length).filter(i -> fold[i] != k).toArray();
+        int[] held = IntStream.range(0, fold.length).filter(i -> fold[i] == k).toArray();
+        Dataset rows = data.rows(train);
+        FitResult alone = Descent.multinomial().l2(l2[s]).backend("reference")
+            .classWeights(ClassWeights.balanced()).train(rows, TrainingListener.NONE);
+        JsonNode got = doc.get("cv").get("settings").get(s).get("folds").get(f);
+        assertEquals(alone.objective(), got.get("objective").asDouble(),
+            1e-9 * alone.objective(), "l2 " + l2[s] + " fold " + f);
+        // The held-out rows weigh their own weight times the class weight of the fold's
+        // training rows.
+        Dataset v = data.rows(held);
+        double[] cw = ClassWeights.balanced().resolve(rows).rowWeights(v);
+        LinearModel m = alone.model();
+        double[] margins = m.classMargins(v);
+        double total = 0;
+        double loss = 0;
+        double hit = 0;
+        for (int i = 0; i < v.rows(); i++) {
+          double w = v.weight(i) * cw[i];
+          int y = (int) v.y()[i];
+          total += w;
+          loss += w * Softmax.loss(margins, i * 3, 3, y);
+          hit += Softmax.argmax(margins, i * 3, 3) == y ? w : 0;
+        }
+        assertEquals(total, got.get("weight").asDouble(), 1e-9 * total);
+        assertEquals(loss / total, got.get("loss").asDouble(), 1e-7 * loss / total);
+        assertEquals(hit / total, got.get("metric").asDouble(), 1e-9);
+      }
+    }
+    // The refit is the weighted train's, and the model records the weighting.
+    JsonNode written = JSON.readTree(model.toFile());
+    JsonNode h = written.get("training").get("hyperparameters");
+    assertEquals("w", h.get("weightColumn").asText(), h.toString());
+    assertEquals("balanced", h.get("classWeights").asText(), h.toString());
+    Path trained = dir.resolve("train.json");
+    Cli train = Cli.run("train", "--data", file.toString(), "--target", "species", "--loss",
+        "multinomial", "--backend", "reference", "--weight-column", "w", "--class-weight",
+        "balanced", "--l2", doc.get("refit").get("l2").asText(), "--out", trained.toString(),
+        "--quiet");
+    assertEquals(0, train.code(), train.err());
+    assertEquals(JSON.readTree(trained.toFile()).get("standardizedCoef"),
+        written.get("standardizedCoef"));
+  }
+
+  @Test
+  void badWeightingExits2WithOneLine() {
+    Path model = dir.resolve("never.json");
+    Cli[] runs = {
+        Cli.run("cv", "--data", "datasets/diabetes.csv", "--target", "progression", "--loss",
+            "linear", "--class-weight", "balanced", "--out", model.toString()),
+        multinomial(Path.of("datasets/iris.csv"), "species", "--class-weight", "7=2", "--out",
+            model.toString()),
+        multinomial(Path.of("datasets/iris.csv"), "species", "--class-weight", "0=x", "--out",
+            model.toString()),
+        multinomial(Path.of("datasets/iris.csv"), "species", "--weight-column", "nosuch",
+            "--out", model.toString())};
+    for (Cli cv : runs) {
+      assertEquals(2, cv.code(), cv.err());
+      assertEquals(1, cv.err().lines().count(), cv.err());
+      // The option named, or (a missing column) the file:line:column train gives too.
+      assertTrue(cv.err().contains("--class-weight") || cv.err().contains("--weight-column")
+          || cv.err().contains("iris.csv:1:0: no column \"nosuch\" for the weights"), cv.err());
+      assertFalse(Files.exists(model));
+    }
+  }
+
+  @Test
+  void multinomialAndWeightedCvGiveTheReferenceFiguresOnNd4j() throws Exception {
+    // ND4J evaluates in float32 and finishes in float64: the same optima to the tolerance, so
+    // the validation figures agree closely and the same penalty wins.
+    for (String[] weighting : new String[][] {{}, {"--class-weight", "balanced"}}) {
+      List<String> args = new ArrayList<>(List.of("--folds", "3", "--l2", "0.001,1", "--json"));
+      args.addAll(List.of(weighting));
+      JsonNode ref = multinomial(Path.of("datasets/wine.csv"), "cultivar",
+          args.toArray(String[]::new)).json();
+      List<String> nd4j = new ArrayList<>(List.of("cv", "--data", "datasets/wine.csv",
+          "--target", "cultivar", "--loss", "multinomial", "--backend", "nd4j"));
+      nd4j.addAll(args);
+      Cli run = Cli.run(nd4j.toArray(String[]::new));
+      assertEquals(0, run.code(), run.err());
+      JsonNode got = run.json();
+      assertEquals("nd4j", got.get("backend").get("kind").asText());
+      for (int s = 0; s < 2; s++) {
+        JsonNode a = ref.get("cv").get("settings").get(s);
+        JsonNode b = got.get("cv").get("settings").get(s);
+        assertEquals(a.get("meanLoss").asDouble(), b.get("meanLoss").asDouble(),
+            1e-5 * a.get("meanLoss").asDouble(), String.join(" ", weighting));
+        assertEquals(a.get("meanMetric").asDouble(), b.get("meanMetric").asDouble(), 1e-9);
+      }
+      assertEquals(ref.get("cv").get("best").get("index"), got.get("cv").get("best").get("index"));
+    }
   }
 }

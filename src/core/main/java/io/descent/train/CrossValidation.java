@@ -1,6 +1,8 @@
 package io.descent.train;
 
 import io.descent.Descent;
+import io.descent.data.ClassLabels;
+import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.data.Shuffle;
 import io.descent.data.Standardization;
@@ -9,10 +11,13 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
+import io.descent.loss.Softmax;
 import io.descent.model.ClassificationMetrics;
+import io.descent.model.CompensatedSum;
 import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
 import io.descent.model.ModelMetrics;
+import io.descent.model.MulticlassMetrics;
 import io.descent.model.RegressionMetrics;
 import io.descent.optim.Lbfgs;
 import java.util.ArrayList;
@@ -28,17 +33,29 @@ import java.util.function.Consumer;
  * settings} columns, group {@code s * folds + f} fitting setting s without the rows of fold f.
  *
  * <p>Each fold's models are standardized on that fold's training rows (as {@code train} on those
- * rows would be), start where the trainer starts (the intercept of the constant model, weights
- * 0) and stop by the trainer's full-batch rules, so each is the model {@code train} would fit
- * on the fold's training rows, to the optimizer's tolerance. Each model is then scored on its
- * held-out fold: the validation loss is the mean per-row loss as the objective defines it
- * ({@code log(1 + e^m) - y m} for logistic, {@code (1/2)(y - m)^2} for linear, no penalty), with
- * accuracy (logistic) or R2 (linear) beside it. The best setting has the lowest mean validation
- * loss over the folds; the first of equals wins.
+ * rows would be), start where the trainer starts (the intercept of the constant model, or for
+ * multinomial the intercepts of the constant model over the C classes, weights 0) and stop by
+ * the trainer's full-batch rules, so each is the model {@code train} would fit on the fold's
+ * training rows, to the optimizer's tolerance. Each model is then scored on its held-out fold:
+ * the validation loss is the mean per-row loss as the objective defines it ({@code log(1 + e^m)
+ * - y m} for logistic, {@code log sum_k e^(m_k) - m_y} for multinomial, {@code (1/2)(y - m)^2}
+ * for linear, no penalty), with accuracy (logistic, multinomial) or R2 (linear) beside it. The
+ * best setting has the lowest mean validation loss over the folds; the first of equals wins.
+ *
+ * <p>Weights: with row weights ({@link Dataset#weights()}) or class weights ({@link
+ * Options#classWeights()}), each fold's models are the weighted fits {@code train} makes on the
+ * fold's training rows: standardization, initial intercepts and loss weighted. Balanced class
+ * weights are counted on each fold's training rows, as {@code train} on those rows counts them
+ * (and as scikit-learn's {@code GridSearchCV} does with {@code class_weight='balanced'}); the
+ * folds' weights then differ, so each fold's models run in a lockstep fit of their own (one per
+ * fold instead of one in all). The validation loss and metric are then weighted means over the
+ * held-out rows, each row weighing its own weight times its class weight (balanced: the weights
+ * of the fold's training rows, as {@code train} weighs a validation set); R2 is the weighted one
+ * ({@code 1 - sum s (y - p)^2 / sum s (y - ybar_s)^2}).
  *
  * <p>Folds: a seeded shuffle dealt round-robin, so fold sizes differ by at most one; for the
- * logistic loss each class is shuffled and dealt in turn (stratified), so every fold has the
- * classes in about the data's proportions.
+ * logistic and multinomial losses each class is shuffled and dealt in turn (stratified), so
+ * every fold has the classes in about the data's proportions.
  */
 public final class CrossValidation {
   /** The default number of folds. */
@@ -56,7 +73,7 @@ public final class CrossValidation {
   /**
    * What to cross-validate, and how.
    *
-   * @param loss linear or logistic
+   * @param loss linear, logistic or multinomial (a class target: {@link Dataset#classLabels()})
    * @param l2 the penalties to compare, each finite and {@code >= 0}, at least one
    * @param folds the number of folds, {@code >= 2}
    * @param seed the seed of the fold assignment
@@ -65,14 +82,17 @@ public final class CrossValidation {
    * @param settings the full-batch optimizer and stopping rules of every model
    * @param miniBatch when not null, the mini-batch rule and stopping rules every model runs
    *     instead of {@code settings} ({@link LockstepMiniBatch})
+   * @param classWeights weights per class multiplying the rows' own (logistic, multinomial);
+   *     null for none
    */
   public record Options(Loss loss, List<Double> l2, int folds, long seed, String backend,
-      OpenClOptions openCl, LockstepFit.Settings settings, LockstepMiniBatch.Settings miniBatch) {
+      OpenClOptions openCl, LockstepFit.Settings settings, LockstepMiniBatch.Settings miniBatch,
+      ClassWeights classWeights) {
     /** Checks every value, with messages naming the value and the rule. */
     public Options {
       Objects.requireNonNull(loss, "loss");
-      if (loss.coupled()) {
-        throw new IllegalArgumentException("cross-validation fits linear or logistic models, not "
+      if (classWeights != null && loss == Loss.LINEAR) {
+        throw new IllegalArgumentException("class weights need a classification loss, not "
             + loss.label());
       }
       l2 = List.copyOf(l2);
@@ -90,6 +110,18 @@ public final class CrossValidation {
       Backends.candidates(Objects.requireNonNull(backend, "backend"));
       openCl = openCl == null ? OpenClOptions.defaults() : openCl;
       Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Options without class weights. */
+    public Options(Loss loss, List<Double> l2, int folds, long seed, String backend,
+        OpenClOptions openCl, LockstepFit.Settings settings,
+        LockstepMiniBatch.Settings miniBatch) {
+      this(loss, l2, folds, seed, backend, openCl, settings, miniBatch, null);
+    }
+
+    /** The same options with these class weights (null for none). */
+    public Options withClassWeights(ClassWeights weights) {
+      return new Options(loss, l2, folds, seed, backend, openCl, settings, miniBatch, weights);
     }
 
     /** Full-batch options: every model runs {@code settings}' optimizer. */
@@ -110,11 +142,12 @@ public final class CrossValidation {
    *
    * @param fold the fold left out
    * @param rows the held-out rows
+   * @param weight their total weight (row times class weights; the row count when unweighted)
    * @param loss the mean validation loss (NaN when the fit diverged)
-   * @param metric accuracy (logistic) or R2 (linear) on the held-out rows
+   * @param metric accuracy (logistic, multinomial) or R2 (linear) on the held-out rows
    * @param fit how its fit ended
    */
-  public record FoldScore(int fold, int rows, double loss, double metric,
+  public record FoldScore(int fold, int rows, double weight, double loss, double metric,
       LockstepFit.ModelResult fit) {}
 
   /**
@@ -168,14 +201,14 @@ public final class CrossValidation {
     }
   }
 
-  /** "accuracy" for the logistic loss, "r2" for the linear one. */
+  /** "accuracy" for the logistic and multinomial losses, "r2" for the linear one. */
   public static String metricName(Loss loss) {
-    return loss == Loss.LOGISTIC ? "accuracy" : "r2";
+    return loss == Loss.LINEAR ? "r2" : "accuracy";
   }
 
   /**
    * The fold of every row: a seeded shuffle dealt round-robin over {@code folds}, class by class
-   * when stratified (0/1 targets).
+   * (in increasing order of the target's values: 0/1, or class indices) when stratified.
    *
    * @throws IllegalArgumentException when there are fewer rows than folds
    */
@@ -190,7 +223,7 @@ public final class CrossValidation {
     int next = 0;
     if (stratified) {
       double[] y = data.y();
-      for (double cls : new double[] {0, 1}) {
+      for (double cls : java.util.stream.DoubleStream.of(y).distinct().sorted().toArray()) {
         int[] members = java.util.stream.IntStream.range(0, n).filter(i -> y[i] == cls)
             .toArray();
         Shuffle.shuffle(members, random);
@@ -214,14 +247,18 @@ public final class CrossValidation {
    * Runs the cross-validation on the data.
    *
    * @param messages receives one line per skipped backend
-   * @throws IllegalArgumentException when the data has fewer rows than folds, or (logistic) a
-   *     fold's training rows hold one class only
+   * @throws IllegalArgumentException when the data has fewer rows than folds, (logistic) a
+   *     fold's training rows hold one class only, (multinomial) the target has one class or a
+   *     fold's training rows lack a class, or class weights do not fit the target
    * @throws BackendUnavailableException when the chosen backend cannot run
    */
-  public Result run(Dataset data, Consumer<String> messages) {
+  public Result run(Dataset given, Consumer<String> messages) {
     Loss loss = options.loss();
     int k = options.folds();
-    boolean stratified = loss == Loss.LOGISTIC;
+    boolean stratified = loss != Loss.LINEAR;
+    // Multinomial: classes as the trainer codes them (a numeric target's distinct values).
+    Dataset data = loss.coupled() ? given.asClasses() : given;
+    int classes = loss.coupled() ? data.classLabels().orElseThrow().size() : 1;
     int[] rowFold = folds(data, k, stratified, options.seed());
     int[][] train = new int[k][];
     int[][] held = new int[k][];
@@ -231,39 +268,110 @@ public final class CrossValidation {
           .toArray();
       held[f] = java.util.stream.IntStream.range(0, data.rows()).filter(i -> rowFold[i] == fold)
           .toArray();
-      if (loss == Loss.LOGISTIC) {
-        requireBothClasses(data, train[f], f);
+      if (loss.coupled()) {
+        requireEveryClass(data, train[f], f);
       }
     }
-    Standardization base = Standardization.fit(data);
+    // The rows' weights as each fold's fits see them: one set for all folds, unless balanced
+    // class weights (counted on each fold's training rows) differ from fold to fold.
+    ClassWeights cw = options.classWeights();
+    boolean perFold = cw != null && cw.isBalanced();
+    Dataset[] weighted = new Dataset[k];
+    Dataset shared = cw == null ? data : perFold ? null : cw.applyTo(data);
+    for (int f = 0; f < k; f++) {
+      weighted[f] = perFold ? cw.resolve(data.rows(train[f])).applyTo(data) : shared;
+      if (loss == Loss.LOGISTIC) {
+        requireBothClasses(weighted[f], train[f], f);
+      }
+    }
     Standardization[] own = new Standardization[k];
-    double[] intercept = new double[k];
+    double[][] start = new double[k][];
+    int p = data.features() + 1;
     for (int f = 0; f < k; f++) {
       // One fold's copy at a time: the trainer standardizes the rows it trains on the same way.
-      Dataset rows = data.rows(train[f]);
+      Dataset rows = weighted[f].rows(train[f]);
       own[f] = Standardization.fit(rows);
-      intercept[f] = Trainer.initialIntercept(loss, rows.y());
-    }
-    int settings = options.l2().size();
-    int groups = settings * k;
-    int[] heldOut = new int[groups];
-    List<LockstepFit.Model> models = new ArrayList<>(groups);
-    int p = data.features() + 1;
-    for (int s = 0; s < settings; s++) {
-      for (int f = 0; f < k; f++) {
-        heldOut[s * k + f] = f;
-        double[] start = new double[p];
-        start[0] = intercept[f];
-        models.add(new LockstepFit.Model(options.l2().get(s), own[f], start));
+      start[f] = new double[p * classes];
+      if (loss.coupled()) {
+        double[] b = Trainer.initialIntercepts(classes, rows.y(), rows.weights());
+        for (int c = 0; c < classes; c++) {
+          start[f][c * p] = b[c];
+        }
+      } else {
+        start[f][0] = Trainer.initialIntercept(loss, rows.y(), rows.weights());
       }
     }
-    Columns columns = Columns.of(loss, groups).withFolds(rowFold, heldOut);
+    int settings = options.l2().size();
     List<String> notices = new ArrayList<>();
+    // With a fit per fold, the backends skipped are said for the first fit only (the others,
+    // of the same shape, skip the same ones).
+    boolean[] first = {true};
     Consumer<String> notice = line -> {
-      notices.add(line);
-      messages.accept(line);
+      if (first[0]) {
+        notices.add(line);
+        messages.accept(line);
+      }
     };
-    LockstepFit.Result result;
+    // One lockstep fit of every (setting, fold) model, or with per-fold weights one per fold.
+    int[][] foldSets = new int[perFold ? k : 1][];
+    for (int b = 0; b < foldSets.length; b++) {
+      foldSets[b] = perFold ? new int[] {b} : java.util.stream.IntStream.range(0, k).toArray();
+    }
+    LockstepFit.ModelResult[] fitted = new LockstepFit.ModelResult[settings * k];
+    LockstepFit.Result result = null;
+    int passes = 0;
+    long columnEvaluations = 0;
+    double seconds = 0;
+    for (int[] set : foldSets) {
+      Dataset fitData = weighted[set[0]];
+      int groups = settings * set.length;
+      int[] heldOut = new int[groups];
+      List<LockstepFit.Model> models = new ArrayList<>(groups);
+      for (int s = 0; s < settings; s++) {
+        for (int j = 0; j < set.length; j++) {
+          heldOut[s * set.length + j] = set[j];
+          models.add(new LockstepFit.Model(options.l2().get(s), own[set[j]], start[set[j]]));
+        }
+      }
+      Columns columns = (loss.coupled() ? Columns.multinomial(classes, groups)
+          : Columns.of(loss, groups)).withFolds(rowFold, heldOut);
+      LockstepFit.Result part = fit(fitData, columns, models, notice);
+      first[0] = false;
+      for (int s = 0; s < settings; s++) {
+        for (int j = 0; j < set.length; j++) {
+          fitted[s * k + set[j]] = part.models().get(s * set.length + j);
+        }
+      }
+      passes += part.passes();
+      columnEvaluations += part.columnEvaluations();
+      seconds += part.seconds();
+      result = result == null ? part : result;
+      if (stopRequested) {
+        break;
+      }
+    }
+    if (Arrays.asList(fitted).contains(null)) {
+      // Stopped before every fold's fit ran: the others count as interrupted where they stood.
+      for (int g = 0; g < fitted.length; g++) {
+        if (fitted[g] == null) {
+          fitted[g] = new LockstepFit.ModelResult(start[g % k], StopReason.INTERRUPTED,
+              "interrupted before its fit started", false, 0, 0, Double.NaN, Double.NaN, 0);
+        }
+      }
+    }
+    LockstepFit.Result all = new LockstepFit.Result(List.of(fitted), passes, columnEvaluations,
+        result.backend(), seconds);
+    Dataset[] validation = new Dataset[k];
+    for (int f = 0; f < k; f++) {
+      validation[f] = weighted[f].rows(held[f]);
+    }
+    return score(data, validation, own, all, stratified, notices);
+  }
+
+  /** One lockstep fit of the models on the data (whose row weights they share). */
+  private LockstepFit.Result fit(Dataset data, Columns columns, List<LockstepFit.Model> models,
+      Consumer<String> notice) {
+    Standardization base = Standardization.fit(data);
     try (ChosenBackend chosen = new ChosenBackend(options.backend(), data, base, columns,
         options.openCl(), notice)) {
       if (options.miniBatch() != null) {
@@ -272,28 +380,23 @@ public final class CrossValidation {
         if (stopRequested) {
           fit.requestStop();
         }
-        result = fit.fit(data, chosen.opener(), columns, base, models);
+        return fit.fit(data, chosen.opener(), columns, base, models);
       } else {
         LockstepFit fit = new LockstepFit(options.settings());
         running = fit::requestStop;
         if (stopRequested) {
           fit.requestStop();
         }
-        result = fit.fit(data, chosen.opener(), chosen.float64(), columns, base, models);
+        return fit.fit(data, chosen.opener(), chosen.float64(), columns, base, models);
       }
     } finally {
       running = null;
     }
-    return score(data, held, own, result, stratified, notices);
   }
 
-  private Result score(Dataset data, int[][] held, Standardization[] own,
+  private Result score(Dataset data, Dataset[] validation, Standardization[] own,
       LockstepFit.Result fit, boolean stratified, List<String> notices) {
     int k = options.folds();
-    Dataset[] validation = new Dataset[k];
-    for (int f = 0; f < k; f++) {
-      validation[f] = data.rows(held[f]);
-    }
     List<SettingScore> scores = new ArrayList<>();
     int best = -1;
     for (int s = 0; s < options.l2().size(); s++) {
@@ -302,23 +405,22 @@ public final class CrossValidation {
       double[] metrics = new double[k];
       for (int f = 0; f < k; f++) {
         LockstepFit.ModelResult r = fit.models().get(s * k + f);
-        double lossValue = Double.NaN;
-        double metric = Double.NaN;
+        double[] value = {Double.NaN, Double.NaN};
         if (allFinite(r.theta())) {
-          LinearModel model = LinearModel.of(options.loss(), data.featureNames(),
-              data.targetName(), data.labels().orElse(null), own[f], r.theta());
-          ModelMetrics m = Metrics.evaluate(model, validation[f]);
-          if (m instanceof ClassificationMetrics c) {
-            lossValue = c.meanLogLoss();
-            metric = c.accuracy();
-          } else if (m instanceof RegressionMetrics q) {
-            lossValue = q.mse() / 2;
-            metric = q.r2();
-          }
+          LinearModel model = options.loss().coupled()
+              ? LinearModel.multinomial(data.featureNames(), data.targetName(),
+                  data.classLabels().orElseThrow(), own[f], r.theta())
+              : LinearModel.of(options.loss(), data.featureNames(), data.targetName(),
+                  data.labels().orElse(null), own[f], r.theta());
+          value = validationScore(model, validation[f]);
         }
-        losses[f] = lossValue;
-        metrics[f] = metric;
-        folds.add(new FoldScore(f, held[f].length, lossValue, metric, r));
+        losses[f] = value[0];
+        metrics[f] = value[1];
+        double weight = 0;
+        for (int i = 0; i < validation[f].rows(); i++) {
+          weight += validation[f].weight(i);
+        }
+        folds.add(new FoldScore(f, validation[f].rows(), weight, value[0], value[1], r));
       }
       SettingScore score = new SettingScore(options.l2().get(s), mean(losses), sd(losses),
           mean(metrics), sd(metrics), List.copyOf(folds));
@@ -335,17 +437,98 @@ public final class CrossValidation {
     return new Result(List.copyOf(scores), best, k, stratified, fit, List.copyOf(notices));
   }
 
-  /** Logistic regression needs both classes among a fold's training rows. */
-  private static void requireBothClasses(Dataset data, int[] rows, int fold) {
-    double[] y = data.y();
+  /**
+   * A model's validation loss and metric on held-out rows: as {@link Metrics} gives them for
+   * unweighted rows, the weighted means (and weighted R2) for weighted ones.
+   */
+  static double[] validationScore(LinearModel model, Dataset rows) {
+    if (rows.weights() == null) {
+      ModelMetrics m = Metrics.evaluate(model, rows);
+      if (m instanceof ClassificationMetrics c) {
+        return new double[] {c.meanLogLoss(), c.accuracy()};
+      } else if (m instanceof MulticlassMetrics c) {
+        return new double[] {c.meanLogLoss(), c.accuracy()};
+      }
+      RegressionMetrics q = (RegressionMetrics) m;
+      return new double[] {q.mse() / 2, q.r2()};
+    }
+    int n = rows.rows();
+    double[] y = rows.y();
+    CompensatedSum total = new CompensatedSum();
+    CompensatedSum loss = new CompensatedSum();
+    CompensatedSum metric = new CompensatedSum();
+    for (int i = 0; i < n; i++) {
+      total.add(rows.weight(i));
+    }
+    double sum = total.value();
+    if (model.loss().coupled()) {
+      int c = model.classCount();
+      double[] m = model.classMargins(rows);
+      for (int i = 0; i < n; i++) {
+        int t = (int) y[i];
+        double s = rows.weight(i);
+        loss.add(s * Softmax.loss(m, i * c, c, t));
+        metric.add(Softmax.argmax(m, i * c, c) == t ? s : 0);
+      }
+      return new double[] {loss.value() / sum, metric.value() / sum};
+    }
+    double[] m = model.margins(rows);
+    if (model.loss() == Loss.LOGISTIC) {
+      for (int i = 0; i < n; i++) {
+        double s = rows.weight(i);
+        loss.add(s * Loss.LOGISTIC.value(m[i], y[i]));
+        metric.add((m[i] > 0 ? 1 : 0) == (y[i] > 0.5 ? 1 : 0) ? s : 0);
+      }
+      return new double[] {loss.value() / sum, metric.value() / sum};
+    }
+    CompensatedSum ySum = new CompensatedSum();
+    for (int i = 0; i < n; i++) {
+      ySum.add(rows.weight(i) * y[i]);
+    }
+    double mean = ySum.value() / sum;
+    CompensatedSum spread = new CompensatedSum();
+    for (int i = 0; i < n; i++) {
+      double s = rows.weight(i);
+      double e = y[i] - m[i];
+      loss.add(s * e * e);
+      spread.add(s * (y[i] - mean) * (y[i] - mean));
+    }
+    double sse = loss.value();
+    return new double[] {sse / sum / 2, 1 - sse / spread.value()};
+  }
+
+  /** Multinomial regression needs every class among a fold's training rows. */
+  private static void requireEveryClass(Dataset data, int[] rows, int fold) {
+    ClassLabels classes = data.classLabels().orElseThrow();
+    boolean[] seen = new boolean[classes.size()];
     for (int i : rows) {
-      if (y[i] != y[rows[0]]) {
-        return;
+      seen[(int) data.y()[i]] = true;
+    }
+    for (int c = 0; c < seen.length; c++) {
+      if (!seen[c]) {
+        throw new IllegalArgumentException(data.source() + ": the training rows of fold " + fold
+            + " hold no row of class \"" + classes.label(c) + "\" of target \""
+            + data.targetName() + "\": multinomial regression needs every class; use fewer"
+            + " folds");
       }
     }
+  }
+
+  /** Logistic regression needs both classes among a fold's training rows (weighing > 0). */
+  private static void requireBothClasses(Dataset data, int[] rows, int fold) {
+    // As the trainer: of the rows that weigh more than 0 (with weights).
+    double[] y = data.y();
+    double[] weight = new double[2];
+    for (int i : rows) {
+      weight[y[i] > 0.5 ? 1 : 0] += data.weight(i);
+    }
+    if (weight[0] > 0 && weight[1] > 0) {
+      return;
+    }
     throw new IllegalArgumentException(data.source() + ": the training rows of fold " + fold
-        + " hold one class of target \"" + data.targetName() + "\" only: logistic regression"
-        + " needs both; use fewer folds");
+        + (data.weights() == null ? "" : " that weigh more than 0") + " hold one class of"
+        + " target \"" + data.targetName() + "\" only: logistic regression needs both; use fewer"
+        + " folds");
   }
 
   private static boolean allFinite(double[] v) {

@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.Descent;
+import io.descent.data.ClassWeights;
+import io.descent.data.CsvReader;
 import io.descent.data.Dataset;
+import io.descent.loss.Softmax;
+import io.descent.model.LinearModel;
+import io.descent.model.MulticlassMetrics;
 import io.descent.loss.Loss;
 import io.descent.model.ClassificationMetrics;
 import io.descent.model.Metrics;
@@ -96,6 +101,165 @@ class CrossValidationTest {
     }
   }
 
+  static Dataset classes(String file, String target) throws IOException {
+    return new CsvReader(CsvReader.Options.classTarget(target))
+        .read(ReferenceProblems.datasets().resolve(file));
+  }
+
+  @Test
+  void multinomialFoldsAreStratifiedAndEachScoreIsTheTrainersModelOnItsRows()
+      throws IOException {
+    Dataset iris = classes("iris.csv", "species");
+    int[] fold = CrossValidation.folds(iris, 3, true, 42);
+    // Stratified: 50 rows of each class dealt 17, 17, 16 (in some order) to the folds.
+    int[][] count = new int[3][3];
+    for (int i = 0; i < fold.length; i++) {
+      count[fold[i]][(int) iris.y()[i]]++;
+    }
+    for (int[] f : count) {
+      for (int c : f) {
+        assertTrue(c == 16 || c == 17, java.util.Arrays.deepToString(count));
+      }
+    }
+    List<Double> l2 = List.of(1e-3, 0.1, 1.0);
+    CrossValidation.Result r = new CrossValidation(options(Loss.MULTINOMIAL, l2, 3)).run(iris,
+        line -> { });
+    assertTrue(r.stratified());
+    assertEquals(9, r.fit().models().size());
+    assertEquals("accuracy", CrossValidation.metricName(Loss.MULTINOMIAL));
+    for (int s = 0; s < l2.size(); s++) {
+      for (int f = 0; f < 3; f++) {
+        int k = f;
+        int[] train = IntStream.range(0, iris.rows()).filter(i -> fold[i] != k).toArray();
+        int[] held = IntStream.range(0, iris.rows()).filter(i -> fold[i] == k).toArray();
+        FitResult alone = Descent.multinomial().l2(l2.get(s)).backend("reference")
+            .train(iris.rows(train), TrainingListener.NONE);
+        MulticlassMetrics m = Metrics.multiclass(alone.model(), iris.rows(held));
+        CrossValidation.FoldScore got = r.settings().get(s).folds().get(f);
+        assertTrue(got.fit().converged(), got.fit().message());
+        assertEquals(m.meanLogLoss(), got.loss(), 1e-7 * m.meanLogLoss(), "fold " + f);
+        assertEquals(m.accuracy(), got.metric(), 1e-12, "fold " + f);
+        assertEquals(alone.objective(), got.fit().objective(), 1e-9 * alone.objective());
+      }
+    }
+    for (CrossValidation.SettingScore x : r.settings()) {
+      assertTrue(r.bestSetting().meanLoss() <= x.meanLoss());
+    }
+    // Deterministic: the same figures again.
+    CrossValidation.Result again = new CrossValidation(options(Loss.MULTINOMIAL, l2, 3))
+        .run(iris, line -> { });
+    for (int s = 0; s < l2.size(); s++) {
+      assertEquals(r.settings().get(s).meanLoss(), again.settings().get(s).meanLoss(), 0.0);
+    }
+  }
+
+  @Test
+  void aMultinomialFoldWithoutAClassIsRefused() {
+    double[][] x = new double[6][];
+    for (int i = 0; i < 6; i++) {
+      x[i] = new double[] {i, i * i};
+    }
+    // A numeric target's values are its classes, as the trainer codes them.
+    Dataset data = Dataset.of(x, new double[] {0, 0, 0, 0, 1, 2});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new CrossValidation(options(Loss.MULTINOMIAL, List.of(1.0), 2)).run(data,
+            l -> { }));
+    assertTrue(e.getMessage().contains("no row of class"), e.getMessage());
+  }
+
+  /** Row weights 1, 2, 3, 0.5 in turn: integers count rows, 0.5 halves one. */
+  static Dataset weighted(Dataset data) {
+    double[] w = new double[data.rows()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = new double[] {1, 2, 3, 0.5}[i % 4];
+    }
+    return data.withWeights(w);
+  }
+
+  @Test
+  void eachWeightedFoldIsTheWeightedTrainOnItsRowsScoredWithItsWeights() throws IOException {
+    record Case(Loss loss, Dataset data, ClassWeights classWeights) {}
+    Dataset cancer = LockstepFitTest.breastCancer();
+    Dataset wine = classes("wine.csv", "cultivar");
+    List<Case> cases = List.of(
+        new Case(Loss.LOGISTIC, weighted(cancer), null),
+        new Case(Loss.LOGISTIC, cancer, ClassWeights.balanced()),
+        new Case(Loss.MULTINOMIAL, weighted(wine), ClassWeights.balanced()),
+        new Case(Loss.MULTINOMIAL, wine, ClassWeights.parse("0=2,2=0.5")),
+        new Case(Loss.LINEAR, weighted(LockstepFitTest.diabetes()), null));
+    List<Double> l2 = List.of(1e-2, 1.0);
+    for (Case c : cases) {
+      String name = c.loss() + " " + c.classWeights() + " " + (c.data().weights() != null);
+      CrossValidation.Result r = new CrossValidation(options(c.loss(), l2, 3)
+          .withClassWeights(c.classWeights())).run(c.data(), line -> { });
+      int[] fold = CrossValidation.folds(c.data(), 3, c.loss() != Loss.LINEAR, 42);
+      for (int s = 0; s < l2.size(); s++) {
+        for (int f = 0; f < 3; f++) {
+          int k = f;
+          int[] train = IntStream.range(0, fold.length).filter(i -> fold[i] != k).toArray();
+          int[] held = IntStream.range(0, fold.length).filter(i -> fold[i] == k).toArray();
+          Dataset rows = c.data().rows(train);
+          Descent alone = (c.loss() == Loss.LOGISTIC ? Descent.logistic()
+              : c.loss() == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
+              .l2(l2.get(s)).backend("reference").classWeights(c.classWeights());
+          FitResult fit = alone.train(rows, TrainingListener.NONE);
+          CrossValidation.FoldScore got = r.settings().get(s).folds().get(f);
+          assertTrue(got.fit().converged(), name + ": " + got.fit().message());
+          assertEquals(fit.objective(), got.fit().objective(), 1e-9 * fit.objective(),
+              name + " fold " + f);
+          // Scored by hand: held-out rows weigh their weight times the class weight the
+          // training rows gave their class.
+          Dataset v = c.data().rows(held);
+          double[] classWeight = c.classWeights() == null ? null
+              : c.classWeights().resolve(rows).rowWeights(v);
+          double[] expected = weightedScore(fit.model(), v, classWeight);
+          assertEquals(expected[0], got.loss(), 1e-7 * expected[0], name + " fold " + f);
+          assertEquals(expected[1], got.metric(), 1e-7, name + " fold " + f);
+        }
+      }
+    }
+  }
+
+  /** Weighted mean loss and accuracy (or R2), written out row by row. */
+  private static double[] weightedScore(LinearModel model, Dataset v, double[] classWeight) {
+    double total = 0;
+    double loss = 0;
+    double hit = 0;
+    double[] y = v.y();
+    double[] s = new double[v.rows()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = v.weight(i) * (classWeight == null ? 1 : classWeight[i]);
+      total += s[i];
+    }
+    if (model.loss() == Loss.MULTINOMIAL) {
+      int c = model.classCount();
+      double[] m = model.classMargins(v);
+      for (int i = 0; i < s.length; i++) {
+        loss += s[i] * Softmax.loss(m, i * c, c, (int) y[i]);
+        hit += Softmax.argmax(m, i * c, c) == (int) y[i] ? s[i] : 0;
+      }
+      return new double[] {loss / total, hit / total};
+    }
+    double[] m = model.margins(v);
+    if (model.loss() == Loss.LOGISTIC) {
+      for (int i = 0; i < s.length; i++) {
+        loss += s[i] * (Math.log1p(Math.exp(-Math.abs(m[i]))) + Math.max(m[i], 0) - y[i] * m[i]);
+        hit += (m[i] > 0) == (y[i] == 1) ? s[i] : 0;
+      }
+      return new double[] {loss / total, hit / total};
+    }
+    double mean = 0;
+    for (int i = 0; i < s.length; i++) {
+      mean += s[i] * y[i] / total;
+    }
+    double spread = 0;
+    for (int i = 0; i < s.length; i++) {
+      loss += s[i] * (y[i] - m[i]) * (y[i] - m[i]);
+      spread += s[i] * (y[i] - mean) * (y[i] - mean);
+    }
+    return new double[] {loss / total / 2, 1 - loss / spread};
+  }
+
   @Test
   void aFoldWhoseTrainingRowsHoldOneClassIsRefused() {
     double[][] x = new double[6][];
@@ -107,6 +271,21 @@ class CrossValidationTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new CrossValidation(options(Loss.LOGISTIC, List.of(1.0), 2)).run(data, l -> { }));
     assertTrue(e.getMessage().contains("one class"), e.getMessage());
+    // Both classes in every fold, but the only 1s of fold 0's training rows weigh 0.
+    double[] y2 = {1, 1, 0, 0, 0, 0};
+    Dataset both = Dataset.of(x, y2);
+    int[] fold = CrossValidation.folds(both, 2, true, 42);
+    double[] w = {1, 1, 1, 1, 1, 1};
+    for (int i = 0; i < 2; i++) {
+      if (fold[i] != 0) {
+        w[i] = 0;
+      }
+    }
+    Dataset zero = both.withWeights(w);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new CrossValidation(options(Loss.LOGISTIC, List.of(1.0), 2)).run(zero, l -> { }));
+    assertTrue(e.getMessage().contains("that weigh more than 0 hold one class"),
+        e.getMessage());
   }
 
   @Test
@@ -125,6 +304,16 @@ class CrossValidationTest {
         assertEquals(StopReason.INTERRUPTED, m.stopReason(), m.message());
       }
     }
+    // With balanced class weights, a lockstep fit per fold: the folds not reached are
+    // interrupted too.
+    CrossValidation cv = new CrossValidation(options(Loss.LOGISTIC, List.of(0.1, 1.0), 3)
+        .withClassWeights(ClassWeights.balanced()));
+    cv.requestStop();
+    CrossValidation.Result r = cv.run(LockstepFitTest.breastCancer(), line -> { });
+    assertEquals(6, r.fit().models().size());
+    for (LockstepFit.ModelResult m : r.fit().models()) {
+      assertEquals(StopReason.INTERRUPTED, m.stopReason(), m.message());
+    }
   }
 
   @Test
@@ -134,8 +323,8 @@ class CrossValidationTest {
     assertThrows(IllegalArgumentException.class,
         () -> options(Loss.LINEAR, List.of(Double.NaN), 3));
     assertThrows(IllegalArgumentException.class, () -> options(Loss.LINEAR, List.of(1.0), 1));
-    assertThrows(IllegalArgumentException.class, () -> options(Loss.MULTINOMIAL, List.of(1.0),
-        3));
+    assertThrows(IllegalArgumentException.class, () -> options(Loss.LINEAR, List.of(1.0), 3)
+        .withClassWeights(ClassWeights.balanced()));
     List<String> notices = new ArrayList<>();
     assertEquals(List.of(1e-4, 1e-3, 1e-2, 1e-1, 1.0), CrossValidation.DEFAULT_L2);
     assertTrue(notices.isEmpty());
