@@ -332,11 +332,15 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
     }
     activity.doing("training");
+    List<String> notices = new java.util.ArrayList<>();
     OneVsRest fit;
     try (Interrupts interrupts = Interrupts.install(descent::requestStop)) {
       fit = descent.trainOneVsRest(training, line -> {
-        err.println("descent: " + line);
-        err.flush();
+        notices.add(line);
+        if (!quiet) {
+          err.println("descent: " + line);
+          err.flush();
+        }
       });
     }
     LinearModel model = fit.model();
@@ -383,7 +387,8 @@ final class TrainCommand implements Callable<Integer> {
       out.println("no model written (give --out FILE to keep it)");
     }
     if (json.json) {
-      JsonReport.print(out, oneVsRestReport(dataset, training.rows(), fit, config, sets));
+      JsonReport.print(out, oneVsRestReport(dataset, training.rows(), fit, config, sets,
+          notices));
     }
     return Main.OK;
   }
@@ -406,7 +411,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The {@code --json} document of a one-vs-rest fit. */
   private ObjectNode oneVsRestReport(Dataset dataset, int trainingRows, OneVsRest fit,
-      TrainingConfig config, Map<String, MetricsReport> sets) {
+      TrainingConfig config, Map<String, MetricsReport> sets, List<String> notices) {
     LockstepFit.Result r = fit.fit();
     ObjectNode root = JsonReport.object();
     ObjectNode d = root.putObject("data");
@@ -449,6 +454,8 @@ final class TrainCommand implements Callable<Integer> {
       root.set(set, metrics == null ? null : metrics.json());
     }
     root.put("model", this.out == null ? null : this.out.toString());
+    ArrayNode noticeArray = root.putArray("notices");
+    notices.forEach(noticeArray::add);
     return root;
   }
 
