@@ -90,9 +90,10 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       if (model.isMulticlass()
           && spec.commandLine().getParseResult().hasMatchedOption("--threshold")) {
-        throw new Main.UsageException("--threshold is for binary logistic models; a "
-            + (model.isOneVsRest() ? "one-vs-rest" : "multinomial") + " model predicts its"
-            + " likeliest class");
+        throw new Main.UsageException(model.isOneVsRest() ? "--threshold is for binary"
+            + " logistic models; a one-vs-rest model predicts its likeliest class"
+            : "--threshold is for logistic models; a multinomial model predicts its likeliest"
+            + " class");
       }
       if (testRows) {
         dataset = dataset.rows(Split.forTest(dataset.rows(), trainedOn.get().testFraction(),
