@@ -402,9 +402,9 @@ final class TrainCommand implements Callable<Integer> {
         + " data in %.3f s%n", fit.classes(), r.passes(), r.seconds());
     for (int c = 0; c < fit.classes(); c++) {
       LockstepFit.ModelResult m = r.models().get(c);
-      out.printf(Locale.ROOT, "  class %s: %s after %d iterations; objective %.17g, gradient"
-          + " norm %.3e%n", fit.model().label(c), FlagNames.of(m.message()), m.iterations(),
-          m.objective(), m.gradientNorm());
+      out.printf(Locale.ROOT, "  class %s: %d iterations, objective %.17g, gradient norm"
+          + " %.3e: %s%n", fit.model().label(c), m.iterations(), m.objective(),
+          m.gradientNorm(), FlagNames.of(m.message()));
     }
     out.flush();
   }
