@@ -93,6 +93,12 @@ class OneVsRestCliTest {
     Cli text = Cli.run("evaluate", "--model", model.toString(), "--data", "datasets/iris.csv");
     assertTrue(text.out().contains("confusion matrix (rows: true class, columns: predicted):"),
         text.out());
+    Cli init = Cli.run("train", "--loss", "multinomial", "--data", "datasets/iris.csv",
+        "--target", "species", "--l2", "0.01", "--init", model.toString());
+    assertEquals(2, init.code(), init.err());
+    assertEquals("descent: --init " + model + ": the initial model is one-vs-rest (one logistic"
+        + " model per class), which cannot start a fit of one multinomial model",
+        init.err().strip());
     Cli threshold = Cli.run("evaluate", "--model", model.toString(), "--data",
         "datasets/iris.csv", "--threshold", "0.3");
     assertEquals(2, threshold.code());

@@ -435,7 +435,8 @@ public final class LinearModel {
 
   /**
    * Every class's margin {@code b_k + w_k . z} for every row of a dataset, row-major
-   * ({@code m[i * C + k]}), for a multinomial model; for the others, {@link #margins(Dataset)}.
+   * ({@code m[i * C + k]}), for a multinomial or one-vs-rest model; for the others, {@link
+   * #margins(Dataset)}.
    *
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
    */
@@ -484,7 +485,8 @@ public final class LinearModel {
 
   /**
    * The probability of every class for every row, {@code p[i][k] = softmax(m_i)_k}, for a
-   * multinomial model; for a logistic one the two classes' (1 - P(y = 1), P(y = 1)).
+   * multinomial model; the classes' sigmoids normalized to sum 1 for a one-vs-rest model; for a
+   * logistic one the two classes' (1 - P(y = 1), P(y = 1)).
    *
    * @throws IllegalStateException if the model is linear
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
@@ -508,9 +510,10 @@ public final class LinearModel {
   }
 
   /**
-   * The probability of every class for one row of original features (multinomial models).
+   * The probability of every class for one row of original features (multinomial and
+   * one-vs-rest models, as {@link #predictProbabilities(Dataset)}).
    *
-   * @throws IllegalStateException if the model is not multinomial
+   * @throws IllegalStateException if the model is neither
    * @throws IllegalArgumentException if the row does not have {@link #features()} values
    */
   public double[] predictProbabilities(double[] row) {
@@ -703,7 +706,8 @@ public final class LinearModel {
   }
 
   /**
-   * The class of each row, 0 or 1: 1 when the probability is above 0.5 ({@code m > 0}).
+   * The class of each row, 0 or 1: 1 when the probability is above 0.5 ({@code m > 0}); for a
+   * multinomial or one-vs-rest model the class index of the largest margin (the first on ties).
    *
    * @throws IllegalStateException if the model is linear
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
