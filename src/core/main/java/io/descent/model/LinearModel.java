@@ -821,7 +821,8 @@ public final class LinearModel {
   /** A short summary, such as {@code LinearModel[logistic, 57 features, target spam (0/1)]}. */
   @Override
   public String toString() {
-    return "LinearModel[" + loss.label() + (isOneVsRest() ? " one-vs-rest" : "") + ", " + features() + " features, target " + targetName
+    return "LinearModel[" + loss.label() + (isOneVsRest() ? " one-vs-rest" : "") + ", "
+        + features() + " features, target " + targetName
         + (labels != null ? " (" + labels.negative() + "/" + labels.positive() + ")" : "")
         + (classes != null ? " " + classes : "") + "]";
   }

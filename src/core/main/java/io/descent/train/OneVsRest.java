@@ -110,7 +110,7 @@ public final class OneVsRest {
         theta = starts.get(c).start();
       }
       if (!java.util.Arrays.stream(theta).allMatch(Double::isFinite)) {
-        throw new IllegalStateException("the model of class " + c + " diverged: "
+        throw new IllegalStateException("the model of class " + labels.label(c) + " diverged: "
             + result.models().get(c).message());
       }
       models.add(LinearModel.of(Loss.LOGISTIC, data.featureNames(), data.targetName() + " == "
