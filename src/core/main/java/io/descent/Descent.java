@@ -12,6 +12,8 @@ import io.descent.optim.OptimizerKind;
 import io.descent.optim.ScheduleKind;
 import io.descent.optim.UpdateRule;
 import io.descent.train.FitResult;
+import io.descent.train.LockstepFit;
+import io.descent.train.OneVsRest;
 import io.descent.train.StopReason;
 import io.descent.train.Trainer;
 import io.descent.train.TrainingConfig;
@@ -92,7 +94,9 @@ public final class Descent {
   private long seed = DEFAULT_SEED;
   private ClassWeights classWeights;
   private LinearModel init;
+  private boolean oneVsRest;
   private Trainer running;
+  private LockstepFit runningLockstep;
 
   private Descent(Loss loss) {
     this.loss = Objects.requireNonNull(loss, "loss");
@@ -126,6 +130,80 @@ public final class Descent {
    */
   public static Descent multinomial() {
     return new Descent(Loss.MULTINOMIAL);
+  }
+
+  /**
+   * One-vs-rest classification, for {@link #logistic()} on a target of C >= 2 classes: C binary
+   * logistic models, model k fitted on {@code y == k}, all in the same passes over the rows
+   * ({@link OneVsRest}). {@link #fit(Dataset)} then returns a {@link LinearModel#oneVsRest
+   * one-vs-rest model} that predicts each class's sigmoid normalized over the classes and the
+   * class of the largest margin; {@link #trainOneVsRest} returns each class's fit as well. Read
+   * its data as a multinomial model's ({@link io.descent.data.CsvReader.Options#classTarget}).
+   * The models run a full-batch optimizer (lbfgs or gd) on unweighted rows, without a validation
+   * set or gradient verification.
+   *
+   * <pre>{@code
+   * LinearModel model = Descent.logistic().oneVsRest().l2(0.01).fit(iris);
+   * }</pre>
+   *
+   * @throws IllegalStateException unless this is {@link #logistic()}
+   */
+  public Descent oneVsRest() {
+    if (loss != Loss.LOGISTIC) {
+      throw new IllegalStateException("oneVsRest() fits logistic models, not " + loss.label()
+          + (loss.coupled() ? " (multinomial() already fits every class)" : ""));
+    }
+    this.oneVsRest = true;
+    return this;
+  }
+
+  /**
+   * Fits one-vs-rest ({@link #oneVsRest()}): C binary logistic models in the same passes.
+   *
+   * @param data rows with a class target (or a numeric target of class values)
+   * @param messages one line per backend skipped; null for none
+   * @throws IllegalArgumentException when a setting does not apply to one-vs-rest (a mini-batch
+   *     optimizer, a validation fraction, verification, class weights, a warm start), the rows
+   *     are weighted, or the target has fewer than 2 classes or a class without rows
+   * @throws IllegalStateException unless {@link #oneVsRest()} was called, or when a model
+   *     diverged
+   */
+  public OneVsRest trainOneVsRest(Dataset data, java.util.function.Consumer<String> messages) {
+    if (!oneVsRest) {
+      throw new IllegalStateException("trainOneVsRest needs oneVsRest()");
+    }
+    TrainingConfig c = config(data);
+    if (!c.isFullBatch()) {
+      throw new IllegalArgumentException("oneVsRest() runs a full-batch optimizer (lbfgs or gd),"
+          + " not optimizer(\"" + optimizer + "\")");
+    }
+    requireUnusedByOneVsRest("validationFraction(...)", validationFraction != 0,
+        "verifyEvery(...)", verifyEvery != 0, "classWeights(...)", classWeights != null,
+        "init(...)", init != null, "row weights", data.weights() != null);
+    Dataset classes = data.asClasses();
+    LockstepFit.Settings settings = new LockstepFit.Settings(c.fullBatch(), c.maxIterations(),
+        c.gradientTolerance(), c.objectiveTolerance());
+    try {
+      return OneVsRest.fit(classes, c.l2(), c.standardize(), c.backend(), c.openCl(), settings,
+          messages == null ? line -> { } : messages, fit -> {
+            synchronized (this) {
+              runningLockstep = fit;
+            }
+          });
+    } finally {
+      synchronized (this) {
+        runningLockstep = null;
+      }
+    }
+  }
+
+  private static void requireUnusedByOneVsRest(Object... namesAndUsed) {
+    for (int i = 0; i < namesAndUsed.length; i += 2) {
+      if ((Boolean) namesAndUsed[i + 1]) {
+        throw new IllegalArgumentException("oneVsRest() does not support " + namesAndUsed[i]
+            + " yet");
+      }
+    }
   }
 
   /** The L2 penalty lambda in {@code (lambda/2)||w||^2}; the intercept is not penalized. */
@@ -423,10 +501,18 @@ public final class Descent {
    *     tolerance
    */
   public FitResult train(Dataset data, TrainingListener listener) {
+    requireNotOneVsRest();
     Dataset weighted = classWeights == null ? data : classWeights.applyTo(data);
     TrainingConfig config = config(weighted);
     return recorded(running(trainer -> trainer.fit(weighted, config, orNone(listener))),
         data);
+  }
+
+  private void requireNotOneVsRest() {
+    if (oneVsRest) {
+      throw new IllegalStateException("a oneVsRest() fit is C models: use fit(...) or"
+          + " trainOneVsRest(...)");
+    }
   }
 
   /** The result with the class weights asked for among its hyperparameters. */
@@ -466,6 +552,9 @@ public final class Descent {
       if (running != null) {
         running.requestStop();
       }
+      if (runningLockstep != null) {
+        runningLockstep.requestStop();
+      }
     }
   }
 
@@ -474,8 +563,21 @@ public final class Descent {
    *
    * @throws TrainingFailedException when training diverged or the problem has no finite optimum
    *     (separable classes without L2); a fit that hit its iteration cap is returned
+   * @throws IllegalStateException when a {@link #oneVsRest()} class's model diverged or has no
+   *     finite optimum
    */
   public LinearModel fit(Dataset data) {
+    if (oneVsRest) {
+      OneVsRest fit = trainOneVsRest(data, null);
+      for (int c = 0; c < fit.classes(); c++) {
+        io.descent.train.LockstepFit.ModelResult m = fit.fit().models().get(c);
+        if (m.stopReason() == StopReason.DIVERGED || m.stopReason() == StopReason.SEPARABLE) {
+          throw new IllegalStateException("the model of class " + fit.model().label(c)
+              + " has no usable fit: " + m.message());
+        }
+      }
+      return fit.model();
+    }
     return modelOf(train(data, TrainingListener.NONE));
   }
 
@@ -488,6 +590,7 @@ public final class Descent {
    *     fraction is set as well
    */
   public FitResult train(Dataset train, Dataset validation, TrainingListener listener) {
+    requireNotOneVsRest();
     ClassWeights resolved = classWeights == null ? null : classWeights.resolve(train);
     Dataset t = resolved == null ? train : resolved.applyTo(train);
     Dataset v = resolved == null ? validation : resolved.applyTo(validation);
@@ -522,7 +625,8 @@ public final class Descent {
    * integers for multinomial regression (its classes in numeric order).
    */
   public LinearModel fit(double[][] x, int[] labels) {
-    return fit(loss.coupled() ? Dataset.ofClasses(x, labels) : Dataset.of(x, labels));
+    return fit(loss.coupled() || oneVsRest ? Dataset.ofClasses(x, labels)
+        : Dataset.of(x, labels));
   }
 
   /**
@@ -532,9 +636,9 @@ public final class Descent {
    * @throws IllegalStateException unless this is {@link #multinomial()}
    */
   public LinearModel fit(double[][] x, String[] labels) {
-    if (!loss.coupled()) {
-      throw new IllegalStateException("text class labels are for multinomial(), not "
-          + loss.label() + " regression");
+    if (!loss.coupled() && !oneVsRest) {
+      throw new IllegalStateException("text class labels are for multinomial() and oneVsRest(),"
+          + " not " + loss.label() + " regression");
     }
     return fit(Dataset.ofClasses(x, labels));
   }

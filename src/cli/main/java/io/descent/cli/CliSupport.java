@@ -30,6 +30,14 @@ final class CliSupport {
     };
   }
 
+  /**
+   * The loss whose target a model's data is read with: a one-vs-rest model's target is a class
+   * target, as a multinomial model's.
+   */
+  static Loss readingLoss(io.descent.model.LinearModel model) {
+    return model.isOneVsRest() ? Loss.MULTINOMIAL : model.loss();
+  }
+
   /** A loss of one column (linear or logistic), for the commands that have no other yet. */
   static Loss singleColumnLoss(String name, String command) {
     Loss loss = loss(name);

@@ -83,15 +83,17 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       activity.doing("reading " + input.data);
       Dataset dataset = input.readData(model, column, positiveLabel,
-          HeapNeeds.evaluate(model.loss(), model.classCount()));
+          HeapNeeds.evaluate(CliSupport.readingLoss(model), model.classCount()));
       activity.doing("evaluating");
       if (!(threshold > 0 && threshold < 1)) {
         throw new Main.UsageException("--threshold must be in (0, 1), got " + threshold);
       }
-      if (model.loss().coupled()
+      if (model.isMulticlass()
           && spec.commandLine().getParseResult().hasMatchedOption("--threshold")) {
-        throw new Main.UsageException("--threshold is for logistic models; a multinomial model"
-            + " predicts its likeliest class");
+        throw new Main.UsageException(model.isOneVsRest() ? "--threshold is for binary"
+            + " logistic models; a one-vs-rest model predicts its likeliest class"
+            : "--threshold is for logistic models; a multinomial model predicts its likeliest"
+            + " class");
       }
       if (testRows) {
         dataset = dataset.rows(Split.forTest(dataset.rows(), trainedOn.get().testFraction(),

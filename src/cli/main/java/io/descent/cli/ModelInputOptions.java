@@ -57,7 +57,7 @@ final class ModelInputOptions {
     DataOptions options = dataOptions();
     options.target = target;
     options.positiveLabel = positiveLabel;
-    return CliSupport.read(options, model.loss(), target != null, model.featureNames(),
+    return CliSupport.read(options, CliSupport.readingLoss(model), target != null, model.featureNames(),
         model.labels().orElse(null), model.classes().orElse(null), heapNeeds,
         io.descent.data.ReadProgress.NONE, null);
   }

@@ -3,6 +3,7 @@ package io.descent.cli;
 import io.descent.data.ReadProgress;
 
 import io.descent.Descent;
+import io.descent.data.ClassLabels;
 import io.descent.data.ClassWeights;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,11 +15,14 @@ import io.descent.model.Metrics;
 import io.descent.model.ModelFile;
 import io.descent.model.TrainingInfo;
 import io.descent.train.FitResult;
+import io.descent.train.LockstepFit;
+import io.descent.train.OneVsRest;
 import io.descent.train.StopReason;
 import io.descent.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,6 +44,18 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin
   LossOption lossOption;
+
+  @Option(names = "--one-vs-rest", negatable = false,
+      description = "With --loss logistic on a target of 2 or more classes: fit one binary"
+          + " model per class (that class against the rest), all in the same passes over the"
+          + " data. Predicts each class's probability normalized over the classes, and the"
+          + " likeliest class. Full-batch optimizers only.")
+  boolean oneVsRest;
+
+  /** Options a one-vs-rest fit does not take (yet), refused by name. */
+  private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
+      "--weight-column", "--class-weight", "--init", "--validation-fraction", "--patience",
+      "--verify-every", "--history", "--plot", "--checkpoint", "--positive-label");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -212,6 +228,9 @@ final class TrainCommand implements Callable<Integer> {
     if (data.target == null) {
       throw new Main.UsageException("train needs --target");
     }
+    if (oneVsRest) {
+      checkOneVsRest(loss);
+    }
     Descent descent = (loss == Loss.LOGISTIC ? Descent.logistic()
         : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
         .l2(l2).standardize(!noStandardize)
@@ -223,6 +242,9 @@ final class TrainCommand implements Callable<Integer> {
         .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
         .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
         .seed(seed);
+    if (oneVsRest) {
+      descent.oneVsRest();
+    }
     if (classWeight != null) {
       if (loss == Loss.LINEAR) {
         throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
@@ -247,8 +269,194 @@ final class TrainCommand implements Callable<Integer> {
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, history, plot)) {
+      if (oneVsRest) {
+        return trainOneVsRest(descent, config, activity, out, err);
+      }
       return train(descent, config, loss, initial, activity, out, err);
     }
+  }
+
+  /** The loss and options of a one-vs-rest fit, checked before anything is read. */
+  private void checkOneVsRest(Loss loss) {
+    if (loss != Loss.LOGISTIC) {
+      throw new Main.UsageException("--one-vs-rest fits logistic models: use it with --loss"
+          + " logistic" + (loss.coupled() ? " (--loss multinomial already fits every class in"
+          + " one model)" : ", not " + loss.label()));
+    }
+    picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    for (String option : NOT_ONE_VS_REST) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new Main.UsageException(option + " does not apply to --one-vs-rest (not"
+            + " supported yet)");
+      }
+    }
+  }
+
+  /**
+   * Reads a class target, fits one logistic model per class in lockstep, and writes the
+   * one-vs-rest model and the per-class summary.
+   */
+  private int trainOneVsRest(Descent descent, TrainingConfig config,
+      Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
+    if (!config.isFullBatch()) {
+      throw new Main.UsageException("--one-vs-rest runs a full-batch optimizer (lbfgs or gd),"
+          + " not --optimizer " + optimizer);
+    }
+    double fraction = testFraction == null ? 0 : testFraction;
+    boolean text = !quiet && !json.json;
+    ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
+        text && CliSupport.isTerminal());
+    Dataset dataset;
+    try {
+      dataset = CliSupport.read(data, Loss.MULTINOMIAL, true, null, null, null,
+          HeapNeeds.train(config, fraction, false), reading, null);
+    } finally {
+      if (reading instanceof ReadingProgress r) {
+        r.done();
+      }
+    }
+    TrainingFile file = TrainingFile.of(data.data, fraction);
+    Split split = fraction > 0 ? Split.forTest(dataset.rows(), fraction, seed) : null;
+    Dataset training = split == null ? dataset : dataset.rows(split.train());
+    Dataset test = split == null ? null : dataset.rows(split.test());
+    ClassLabels classes = dataset.classLabels().orElseThrow();
+    if (text) {
+      out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
+          dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
+      out.printf(Locale.ROOT, "classes: %d (%s order): %s%n", classes.size(),
+          classes.numeric() ? "numeric" : "text", String.join(", ", classes.labels()));
+      if (test != null) {
+        out.printf(Locale.ROOT, "test: %d rows set aside (fraction %s), training on %d%n",
+            test.rows(), fraction, training.rows());
+      }
+      out.flush();
+    }
+    activity.doing("training");
+    List<String> notices = new java.util.ArrayList<>();
+    OneVsRest fit;
+    try (Interrupts interrupts = Interrupts.install(descent::requestStop)) {
+      fit = descent.trainOneVsRest(training, line -> {
+        notices.add(line);
+        if (!quiet) {
+          err.println("descent: " + line);
+          err.flush();
+        }
+      });
+    }
+    LinearModel model = fit.model();
+    List<LockstepFit.ModelResult> models = fit.fit().models();
+    if (text) {
+      printOneVsRest(out, fit, config);
+    }
+    if (models.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED)) {
+      err.println("descent: interrupted" + (this.out == null ? "" : "; " + this.out
+          + " not written"));
+      return Interrupts.EXIT_CODE;
+    }
+    for (int c = 0; c < models.size(); c++) {
+      StopReason r = models.get(c).stopReason();
+      if (r == StopReason.DIVERGED || r == StopReason.SEPARABLE) {
+        err.println("descent: class " + model.label(c) + ": " + FlagNames.of(models.get(c)
+            .message()) + (this.out == null ? "" : "; no model written"));
+        return Main.FAILURE;
+      }
+    }
+    Map<String, MetricsReport> sets = new LinkedHashMap<>();
+    if (test != null) {
+      sets.put("train", new MetricsReport(Metrics.evaluate(model, training), model));
+      sets.put("test", new MetricsReport(Metrics.evaluate(model, test), model));
+      if (text) {
+        sets.forEach((what, metrics) -> out.println(metrics.line(what)));
+      }
+    }
+    for (int c = 0; c < models.size(); c++) {
+      if (!models.get(c).converged()) {
+        err.println("descent: warning: class " + model.label(c) + ": "
+            + FlagNames.of(models.get(c).message()));
+      }
+    }
+    if (this.out != null) {
+      activity.writing(this.out);
+      new ModelFile(model, fit.trainingInfo(config).withHyperparameters(file.settings()))
+          .write(this.out);
+      activity.written(this.out);
+      if (text) {
+        out.println("model written to " + this.out);
+      }
+    } else if (text) {
+      out.println("no model written (give --out FILE to keep it)");
+    }
+    if (json.json) {
+      JsonReport.print(out, oneVsRestReport(dataset, training.rows(), fit, config, sets,
+          notices));
+    }
+    return Main.OK;
+  }
+
+  /** The summary of a one-vs-rest fit: the shared passes, then one line per class. */
+  private static void printOneVsRest(PrintWriter out, OneVsRest fit, TrainingConfig config) {
+    LockstepFit.Result r = fit.fit();
+    out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());
+    out.printf(Locale.ROOT, "optimizer: %s%n", config.optimizerDescription());
+    out.printf(Locale.ROOT, "one-vs-rest: %d logistic models in lockstep, %d passes over the"
+        + " data in %.3f s%n", fit.classes(), r.passes(), r.seconds());
+    for (int c = 0; c < fit.classes(); c++) {
+      LockstepFit.ModelResult m = r.models().get(c);
+      out.printf(Locale.ROOT, "  class %s: %d iterations, objective %.17g, gradient norm"
+          + " %.3e: %s%n", fit.model().label(c), m.iterations(), m.objective(),
+          m.gradientNorm(), FlagNames.of(m.message()));
+    }
+    out.flush();
+  }
+
+  /** The {@code --json} document of a one-vs-rest fit. */
+  private ObjectNode oneVsRestReport(Dataset dataset, int trainingRows, OneVsRest fit,
+      TrainingConfig config, Map<String, MetricsReport> sets, List<String> notices) {
+    LockstepFit.Result r = fit.fit();
+    ObjectNode root = JsonReport.object();
+    ObjectNode d = root.putObject("data");
+    d.put("file", dataset.source());
+    d.put("rows", dataset.rows());
+    d.put("features", dataset.features());
+    d.put("target", dataset.targetName());
+    ArrayNode labels = d.putArray("classes");
+    fit.model().classes().orElseThrow().labels().forEach(labels::add);
+    d.put("seed", seed);
+    d.put("testFraction", testFraction);
+    ObjectNode b = root.putObject("backend");
+    b.put("kind", r.backend().kind().label());
+    b.put("device", r.backend().device());
+    b.put("precision", r.backend().precision());
+    b.put("layout", r.backend().layout());
+    root.set("optimizer", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+        config.optimizerSettings()));
+    ObjectNode res = root.putObject("result");
+    res.put("oneVsRest", true);
+    res.put("converged", fit.converged());
+    res.put("passes", r.passes());
+    res.put("seconds", r.seconds());
+    ArrayNode perClass = res.putArray("classes");
+    for (int c = 0; c < fit.classes(); c++) {
+      LockstepFit.ModelResult m = r.models().get(c);
+      ObjectNode o = perClass.addObject();
+      o.put("class", fit.model().label(c));
+      o.put("stopReason", m.stopReason().label());
+      o.put("converged", m.converged());
+      o.put("message", FlagNames.of(m.message()));
+      o.put("iterations", m.iterations());
+      o.put("evaluations", m.evaluations());
+      o.put("objective", m.objective());
+      o.put("gradientNorm", m.gradientNorm());
+    }
+    root.put("trainingRows", trainingRows);
+    for (String set : new String[] {"train", "test"}) {
+      MetricsReport metrics = sets.get(set);
+      root.set(set, metrics == null ? null : metrics.json());
+    }
+    root.put("model", this.out == null ? null : this.out.toString());
+    ArrayNode noticeArray = root.putArray("notices");
+    notices.forEach(noticeArray::add);
+    return root;
   }
 
   /** Reads the data, trains, writes the outputs; {@code activity} follows each step. */

@@ -44,6 +44,14 @@ import java.util.Set;
  * too. The single-column accessors ({@link #intercept()}, {@link #coef()}, {@link #margin}) are
  * for linear and logistic models; a multinomial one has {@link #intercepts()} and {@link
  * #coefficients()}.
+ *
+ * <p>A <b>one-vs-rest</b> model ({@link #oneVsRest}) is C binary logistic models side by side,
+ * one per class, laid out as a multinomial model's columns: model k's margin {@code m_k = b_k +
+ * w_k . z} gives the probability {@code sigmoid(m_k)} that a row is of class k rather than
+ * another. Its {@link #loss()} is LOGISTIC and it has {@link #classes()}; its columns are not
+ * centered (each is a model of its own). It predicts the classes' sigmoids normalized to sum 1,
+ * {@code P(y = k) = sigmoid(m_k) / sum_j sigmoid(m_j)} (as scikit-learn's OneVsRestClassifier),
+ * and the class with the largest margin (the first on ties).
  */
 public final class LinearModel {
   private final Loss loss;
@@ -176,6 +184,99 @@ public final class LinearModel {
         centered);
   }
 
+  /**
+   * A one-vs-rest model: C binary logistic models, model k fitted on the target {@code y == k}.
+   *
+   * @param featureNames one distinct name per feature, in column order
+   * @param targetName the target column's name
+   * @param classes the classes' labels, C >= 2, in the order of the columns
+   * @param standardization the centring and scaling the parameters apply to
+   * @param theta {@code (d + 1) x C} entries, class k's model {@code (b_k, w_k)} at {@code k (d +
+   *     1)}, in standardized space, all finite; copied as they are (not centered)
+   * @throws IllegalArgumentException if the sizes disagree, a name repeats, or a parameter is
+   *     not finite
+   */
+  public static LinearModel oneVsRest(List<String> featureNames, String targetName,
+      ClassLabels classes, Standardization standardization, double[] theta) {
+    Objects.requireNonNull(classes, "classes");
+    List<String> names = checkedNames(featureNames, targetName, standardization);
+    int p = names.size() + 1;
+    int c = classes.size();
+    if (theta.length != p * c) {
+      throw new IllegalArgumentException("theta must have (features + 1) x classes = " + p
+          + " x " + c + " entries, got " + theta.length);
+    }
+    checkFinite(theta);
+    return new LinearModel(Loss.LOGISTIC, names, targetName, null, classes, standardization,
+        theta.clone());
+  }
+
+  /** Whether this is a one-vs-rest model: C logistic models, one per class. */
+  public boolean isOneVsRest() {
+    return loss == Loss.LOGISTIC && classes != null;
+  }
+
+  /**
+   * Whether the model has C >= 2 classes with a column each (multinomial or one-vs-rest), so
+   * that it predicts {@link #predictProbabilities(Dataset)} from {@link #classMargins(Dataset)}.
+   */
+  public boolean isMulticlass() {
+    return classes != null;
+  }
+
+  /**
+   * The probabilities of the C classes from their margins {@code m[at .. at + C)} into
+   * {@code p[pAt ..)}: the softmax for a multinomial model, the normalized sigmoids for a
+   * one-vs-rest one.
+   *
+   * @throws IllegalStateException if the model is neither
+   */
+  public void classProbabilities(double[] m, int at, double[] p, int pAt) {
+    int c = requireClasses();
+    if (isOneVsRest()) {
+      double[] logs = new double[c];
+      logSigmoids(m, at, c, logs);
+      Softmax.probabilities(logs, 0, c, p, pAt);
+    } else {
+      Softmax.probabilities(m, at, c, p, pAt);
+    }
+  }
+
+  /**
+   * {@code -log P(y = t)} of a row whose class margins are {@code m[at .. at + C)}, computed
+   * without overflow: the softmax loss for a multinomial model, that of the normalized sigmoids
+   * for a one-vs-rest one.
+   *
+   * @throws IllegalStateException if the model is neither
+   */
+  public double classLogLoss(double[] m, int at, int t) {
+    int c = requireClasses();
+    if (isOneVsRest()) {
+      double[] logs = new double[c];
+      logSigmoids(m, at, c, logs);
+      return Softmax.loss(logs, 0, c, t);
+    }
+    return Softmax.loss(m, at, c, t);
+  }
+
+  /**
+   * {@code log sigmoid(m_k) = -softplus(-m_k)}: the normalized sigmoids are the softmax of
+   * these, which stays finite where every sigmoid underflows.
+   */
+  private static void logSigmoids(double[] m, int at, int c, double[] out) {
+    for (int k = 0; k < c; k++) {
+      out[k] = -Loss.softplus(-m[at + k]);
+    }
+  }
+
+  private int requireClasses() {
+    if (classes == null) {
+      throw new IllegalStateException("class probabilities need a multinomial or one-vs-rest"
+          + " model, this one is " + loss.label());
+    }
+    return classes.size();
+  }
+
   private static void checkFinite(double[] theta) {
     for (int j = 0; j < theta.length; j++) {
       if (!Double.isFinite(theta[j])) {
@@ -204,8 +305,9 @@ public final class LinearModel {
   }
 
   /**
-   * The loss the model was fitted with: LINEAR for regression, LOGISTIC for two classes,
-   * MULTINOMIAL for two or more.
+   * The loss the model was fitted with: LINEAR for regression, LOGISTIC for two classes (or,
+   * with {@link #classes()}, a one-vs-rest model's C binary models), MULTINOMIAL for two or
+   * more.
    */
   public Loss loss() {
     return loss;
@@ -333,7 +435,8 @@ public final class LinearModel {
 
   /**
    * Every class's margin {@code b_k + w_k . z} for every row of a dataset, row-major
-   * ({@code m[i * C + k]}), for a multinomial model; for the others, {@link #margins(Dataset)}.
+   * ({@code m[i * C + k]}), for a multinomial or one-vs-rest model; for the others, {@link
+   * #margins(Dataset)}.
    *
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
    */
@@ -382,13 +485,14 @@ public final class LinearModel {
 
   /**
    * The probability of every class for every row, {@code p[i][k] = softmax(m_i)_k}, for a
-   * multinomial model; for a logistic one the two classes' (1 - P(y = 1), P(y = 1)).
+   * multinomial model; the classes' sigmoids normalized to sum 1 for a one-vs-rest model; for a
+   * logistic one the two classes' (1 - P(y = 1), P(y = 1)).
    *
    * @throws IllegalStateException if the model is linear
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
    */
   public double[][] predictProbabilities(Dataset data) {
-    if (loss == Loss.LOGISTIC) {
+    if (loss == Loss.LOGISTIC && classes == null) {
       double[] p1 = predictProbability(data);
       double[][] p = new double[p1.length][];
       for (int i = 0; i < p1.length; i++) {
@@ -396,24 +500,24 @@ public final class LinearModel {
       }
       return p;
     }
-    requireMultinomial();
-    int c = intercepts.length;
+    int c = requireClasses();
     double[] m = classMargins(data);
     double[][] p = new double[data.rows()][c];
     for (int i = 0; i < p.length; i++) {
-      Softmax.probabilities(m, i * c, c, p[i], 0);
+      classProbabilities(m, i * c, p[i], 0);
     }
     return p;
   }
 
   /**
-   * The probability of every class for one row of original features (multinomial models).
+   * The probability of every class for one row of original features (multinomial and
+   * one-vs-rest models, as {@link #predictProbabilities(Dataset)}).
    *
-   * @throws IllegalStateException if the model is not multinomial
+   * @throws IllegalStateException if the model is neither
    * @throws IllegalArgumentException if the row does not have {@link #features()} values
    */
   public double[] predictProbabilities(double[] row) {
-    requireMultinomial();
+    requireClasses();
     checkRow(row.length);
     double[] m = new double[intercepts.length];
     int d = row.length;
@@ -426,7 +530,7 @@ public final class LinearModel {
       m[k] = s;
     }
     double[] prob = new double[m.length];
-    Softmax.probabilities(m, 0, m.length, prob, 0);
+    classProbabilities(m, 0, prob, 0);
     return prob;
   }
 
@@ -530,8 +634,18 @@ public final class LinearModel {
    */
   public double predict(double[] row) {
     if (classes != null) {
-      double[] p = predictProbabilities(row);
-      return Softmax.argmax(p, 0, p.length);
+      checkRow(row.length);
+      int c = classes.size();
+      int p = row.length + 1;
+      double[] m = new double[c];
+      for (int k = 0; k < c; k++) {
+        double s = theta[k * p];
+        for (int j = 0; j < row.length; j++) {
+          s += theta[k * p + 1 + j] * ((row[j] - mean[j]) / scale[j]);
+        }
+        m[k] = s;
+      }
+      return Softmax.argmax(m, 0, c);
     }
     double m = margin(row);
     return loss == Loss.LOGISTIC ? classOf(m) : m;
@@ -592,7 +706,8 @@ public final class LinearModel {
   }
 
   /**
-   * The class of each row, 0 or 1: 1 when the probability is above 0.5 ({@code m > 0}).
+   * The class of each row, 0 or 1: 1 when the probability is above 0.5 ({@code m > 0}); for a
+   * multinomial or one-vs-rest model the class index of the largest margin (the first on ties).
    *
    * @throws IllegalStateException if the model is linear
    * @throws IllegalArgumentException if the dataset's feature names differ from the model's
@@ -670,23 +785,16 @@ public final class LinearModel {
 
   private void requireSingle() {
     if (classes != null) {
-      throw new IllegalStateException("a multinomial model has one intercept, weight vector and"
-          + " margin per class: use intercepts(), coefficients(), classMargins(...) and"
-          + " predictProbabilities(...)");
-    }
-  }
-
-  private void requireMultinomial() {
-    if (classes == null) {
-      throw new IllegalStateException("this needs a multinomial model, this one is "
-          + loss.label());
+      throw new IllegalStateException("a " + (isOneVsRest() ? "one-vs-rest" : "multinomial")
+          + " model has one intercept, weight vector and margin per class: use intercepts(),"
+          + " coefficients(), classMargins(...) and predictProbabilities(...)");
     }
   }
 
   private void requireLogistic() {
     if (classes != null) {
-      throw new IllegalStateException("a multinomial model has a probability per class: use"
-          + " predictProbabilities(...)");
+      throw new IllegalStateException("a " + (isOneVsRest() ? "one-vs-rest" : "multinomial")
+          + " model has a probability per class: use predictProbabilities(...)");
     }
     if (loss != Loss.LOGISTIC) {
       throw new IllegalStateException("classes need a logistic model, this one is "
@@ -713,7 +821,8 @@ public final class LinearModel {
   /** A short summary, such as {@code LinearModel[logistic, 57 features, target spam (0/1)]}. */
   @Override
   public String toString() {
-    return "LinearModel[" + loss.label() + ", " + features() + " features, target " + targetName
+    return "LinearModel[" + loss.label() + (isOneVsRest() ? " one-vs-rest" : "") + ", "
+        + features() + " features, target " + targetName
         + (labels != null ? " (" + labels.negative() + "/" + labels.positive() + ")" : "")
         + (classes != null ? " " + classes : "") + "]";
   }

@@ -52,7 +52,7 @@ public final class Metrics {
     if (model.loss() == Loss.LINEAR) {
       return regression(data.y(), model.predict(data));
     }
-    if (model.loss().coupled()) {
+    if (model.isMulticlass()) {
       return multiclass(model, data);
     }
     Optional<BinaryLabels> ml = model.labels();
@@ -66,7 +66,8 @@ public final class Metrics {
   }
 
   /**
-   * The multiclass log loss, accuracy and confusion matrix of a multinomial model on a dataset
+   * The multiclass log loss, accuracy and confusion matrix of a multinomial or one-vs-rest model
+   * (its normalized probabilities; the class of the largest margin) on a dataset
    * whose class target is coded by the model's classes ({@link Dataset#withClassLabels}).
    *
    * @throws IllegalArgumentException if the dataset has a label that is not one of the model's
@@ -74,7 +75,8 @@ public final class Metrics {
    */
   public static MulticlassMetrics multiclass(LinearModel model, Dataset data) {
     ClassLabels classes = model.classes().orElseThrow(() -> new IllegalArgumentException(
-        "multiclass metrics need a multinomial model, this one is " + model.loss().label()));
+        "multiclass metrics need a multinomial or one-vs-rest model, this one is "
+            + model.loss().label()));
     Dataset coded = data.withClassLabels(classes);
     int n = coded.rows();
     if (n == 0) {
@@ -88,7 +90,7 @@ public final class Metrics {
     int correct = 0;
     for (int i = 0; i < n; i++) {
       int t = (int) y[i];
-      loss.add(Softmax.loss(m, i * c, c, t));
+      loss.add(model.classLogLoss(m, i * c, t));
       int p = Softmax.argmax(m, i * c, c);
       counts[t][p]++;
       if (p == t) {

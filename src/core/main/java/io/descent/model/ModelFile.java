@@ -106,6 +106,12 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p><b>One-vs-rest models</b> ({@link LinearModel#oneVsRest}) are version {@value
+ * #MULTINOMIAL_FORMAT_VERSION} too, with {@code "loss": "logistic"} and {@code "oneVsRest":
+ * true}, and {@code classes} and per-class parameters as a multinomial model's; their columns are
+ * not centered (each is a binary model of its own). {@code oneVsRest} is absent from every other
+ * model; a file that claims it with another loss or another version is refused.
+ *
  * @param model the fitted model
  * @param training how it was trained, or null when it was not produced by training
  */
@@ -124,6 +130,9 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
    * added the multinomial loss, its {@code classes} and its per-class parameters.
    */
   public static final int MULTINOMIAL_FORMAT_VERSION = 3;
+
+  /** The name of the field that marks a one-vs-rest model. */
+  static final String ONE_VS_REST = "oneVsRest";
 
   /** The name of the field that holds the checksum. */
   static final String CHECKSUM = "checksum";
@@ -168,9 +177,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   private ObjectNode toTree() {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
-    boolean multinomial = model.loss().coupled();
+    boolean multinomial = model.isMulticlass();
     root.put("formatVersion", multinomial ? MULTINOMIAL_FORMAT_VERSION : FORMAT_VERSION);
     root.put("loss", model.loss().label());
+    if (model.isOneVsRest()) {
+      root.put(ONE_VS_REST, true);
+    }
     root.put("target", model.targetName());
     if (multinomial) {
       root.putNull("labels");
@@ -388,13 +400,16 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       }
       checkChecksum(root);
       Loss loss = loss(text(root, "loss", "loss"));
-      if (loss.coupled() != (version.intValue() == MULTINOMIAL_FORMAT_VERSION)) {
-        throw fail(loss.coupled() ? "a multinomial model needs format version "
-            + MULTINOMIAL_FORMAT_VERSION + ", got " + version : "field \"formatVersion\" is "
-            + version + " but a " + loss.label() + " model is version " + FORMAT_VERSION);
+      boolean oneVsRest = oneVsRest(root, loss);
+      boolean classes = loss.coupled() || oneVsRest;
+      if (classes != (version.intValue() == MULTINOMIAL_FORMAT_VERSION)) {
+        throw fail(classes ? "a " + (oneVsRest ? "one-vs-rest" : "multinomial") + " model needs"
+            + " format version " + MULTINOMIAL_FORMAT_VERSION + ", got " + version
+            : "field \"formatVersion\" is " + version + " but a " + loss.label() + " model is"
+            + " version " + FORMAT_VERSION);
       }
-      if (loss.coupled()) {
-        return readMultinomial(root);
+      if (classes) {
+        return readClasses(root, oneVsRest);
       }
       String target = columnName(text(root, "target", "target"), "target");
       BinaryLabels labels = labels(root, loss);
@@ -432,12 +447,33 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       return new ModelFile(model, training);
     }
 
-    /** The fields of a multinomial model (version 3), after the checksum and the loss. */
-    private ModelFile readMultinomial(JsonNode root) {
+    /**
+     * Whether the file claims a one-vs-rest model: its {@code oneVsRest} field, absent (false)
+     * or a boolean, true only with the logistic loss.
+     */
+    private boolean oneVsRest(JsonNode root, Loss loss) {
+      JsonNode node = root.get(ONE_VS_REST);
+      if (node == null || node.isNull()) {
+        return false;
+      }
+      boolean on = bool(root, ONE_VS_REST, ONE_VS_REST);
+      if (on && loss != Loss.LOGISTIC) {
+        throw fail("field \"" + ONE_VS_REST + "\" is true but the loss is \"" + loss.label()
+            + "\": a one-vs-rest model is C logistic models");
+      }
+      return on;
+    }
+
+    /**
+     * The fields of a multinomial or one-vs-rest model (version 3), after the checksum and the
+     * loss.
+     */
+    private ModelFile readClasses(JsonNode root, boolean oneVsRest) {
+      String kind = oneVsRest ? "one-vs-rest" : "multinomial";
       String target = columnName(text(root, "target", "target"), "target");
       JsonNode labelsNode = root.get("labels");
       if (labelsNode != null && !labelsNode.isNull()) {
-        throw fail("field \"labels\" must be null for a multinomial model (its labels are"
+        throw fail("field \"labels\" must be null for a " + kind + " model (its labels are"
             + " \"classes\")");
       }
       ClassLabels classes;
@@ -474,12 +510,13 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       }
       LinearModel model;
       try {
-        model = LinearModel.multinomial(features, target, classes,
-            new Standardization(mean, scale), theta, false);
+        model = oneVsRest ? LinearModel.oneVsRest(features, target, classes,
+            new Standardization(mean, scale), theta) : LinearModel.multinomial(features, target,
+            classes, new Standardization(mean, scale), theta, false);
       } catch (IllegalArgumentException e) {
         throw fail(e.getMessage());
       }
-      for (int j = 0; j <= d; j++) {
+      for (int j = 0; j <= d && !oneVsRest; j++) {
         double sum = 0;
         double size = 0;
         for (int k = 0; k < c; k++) {

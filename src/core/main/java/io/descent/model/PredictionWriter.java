@@ -46,7 +46,7 @@ public final class PredictionWriter {
    */
   public static void write(Path path, LinearModel model, Dataset data) throws IOException {
     // Compute before creating any file: a mismatched dataset must not leave anything behind.
-    double[] margins = model.loss().coupled() ? model.classMargins(data) : model.margins(data);
+    double[] margins = model.isMulticlass() ? model.classMargins(data) : model.margins(data);
     AtomicFile.write(path, out -> write(out, model, margins));
   }
 
@@ -58,7 +58,7 @@ public final class PredictionWriter {
    * @throws IOException if writing fails
    */
   public static void write(Writer out, LinearModel model, Dataset data) throws IOException {
-    write(out, model, model.loss().coupled() ? model.classMargins(data)
+    write(out, model, model.isMulticlass() ? model.classMargins(data)
         : model.margins(data));
   }
 
@@ -197,7 +197,7 @@ public final class PredictionWriter {
           labels[k] = csvField(model.label(k));
         }
       }
-      this.probabilities = model.loss().coupled() ? new double[c] : null;
+      this.probabilities = model.isMulticlass() ? new double[c] : null;
     }
 
     boolean multinomial() {
@@ -207,7 +207,7 @@ public final class PredictionWriter {
     /** A multinomial row's fields, from its margins at {@code m[at ..)}, and the line's end. */
     void classes(double[] m, int at) throws IOException {
       int c = probabilities.length;
-      Softmax.probabilities(m, at, c, probabilities, 0);
+      model.classProbabilities(m, at, probabilities, 0);
       for (int k = 0; k < c; k++) {
         out.write(Double.toString(probabilities[k]));
         out.write(',');

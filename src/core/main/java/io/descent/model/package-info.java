@@ -11,7 +11,7 @@
  *       io.descent.model.MulticlassConfusion} for multinomial models; all from float64
  *       compensated sums.
  *   <li>{@link io.descent.model.ModelFile}: the JSON model file (format {@code descent-model},
- *       version 2; version 3 for multinomial models) with {@link io.descent.model.TrainingInfo} and a checksum of its content,
+ *       version 2; version 3 for multinomial and one-vs-rest models) with {@link io.descent.model.TrainingInfo} and a checksum of its content,
  *       written atomically and validated on reading ({@link io.descent.model.ModelFormatException}):
  *       a file changed after it was written is refused.
  *   <li>{@link io.descent.model.PredictionWriter}: predictions as CSV, written atomically, for a

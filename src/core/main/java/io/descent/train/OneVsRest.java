@@ -1,13 +1,17 @@
 package io.descent.train;
 
+import io.descent.data.ClassLabels;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.Columns;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import io.descent.model.LinearModel;
+import io.descent.model.TrainingInfo;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -17,42 +21,64 @@ import java.util.function.Consumer;
  * in lockstep by {@link LockstepFit}). A row's class is the one whose model gives it the highest
  * probability (the highest margin, the sigmoid being increasing).
  *
- * <p>The target holds class indices 0..C-1. Every model is standardized on all rows, penalized
- * alike, and starts where the trainer starts (the intercept of the constant model), so model c
- * is the binary logistic model {@code train} fits on {@code y == c}, to the optimizer's
- * tolerance.
+ * <p>The target holds class indices 0..C-1 (with the dataset's {@link Dataset#classLabels()}
+ * when it has them). Every model is standardized on all rows, penalized alike, and starts where
+ * the trainer starts (the intercept of the constant model), so model c is the binary logistic
+ * model {@code train} fits on {@code y == c}, to the optimizer's tolerance. With two classes the
+ * two models mirror each other ({@code theta_0 = -theta_1}), each the binary model.
+ *
+ * <p>{@link #model()} holds the C models as one {@link LinearModel#oneVsRest one-vs-rest model}.
  */
 public final class OneVsRest {
   private final List<LinearModel> models;
+  private final LinearModel model;
   private final LockstepFit.Result fit;
+  private final int rows;
 
-  private OneVsRest(List<LinearModel> models, LockstepFit.Result fit) {
+  private OneVsRest(List<LinearModel> models, LinearModel model, LockstepFit.Result fit,
+      int rows) {
     this.models = List.copyOf(models);
+    this.model = model;
     this.fit = fit;
+    this.rows = rows;
   }
 
   /**
    * Fits the C models.
    *
-   * @param data rows whose target is a class index 0..C-1, C &gt;= 3 (two classes are one
-   *     logistic model)
+   * @param data rows whose target is a class index 0..C-1, C &gt;= 2
    * @param l2 the penalty of every model
    * @param backend {@code auto}, {@code opencl}, {@code nd4j} or {@code reference}
    * @param openCl the OpenCL options (null for the defaults)
    * @param settings the optimizer and stopping rules
    * @param messages one line per skipped backend
    * @throws IllegalArgumentException when a target is not a class index, a class has no row, or
-   *     there are fewer than 3 classes
+   *     there are fewer than 2 classes
    */
   public static OneVsRest fit(Dataset data, double l2, String backend, OpenClOptions openCl,
       LockstepFit.Settings settings, Consumer<String> messages) {
+    return fit(data, l2, true, backend, openCl, settings, messages, null);
+  }
+
+  /**
+   * Fits the C models, on standardized features or not.
+   *
+   * @param standardize false to fit on the raw features (identity standardization)
+   * @param running told of the fit before it starts, so that another thread can {@link
+   *     LockstepFit#requestStop stop} it; null for none
+   * @see #fit(Dataset, double, String, OpenClOptions, LockstepFit.Settings, Consumer)
+   */
+  public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
+      Consumer<LockstepFit> running) {
     int classes = classes(data);
     int[] positives = new int[classes];
     for (int c = 0; c < classes; c++) {
       positives[c] = c;
     }
     Columns columns = Columns.positives(positives);
-    Standardization s = Standardization.fit(data);
+    Standardization s = standardize ? Standardization.fit(data)
+        : Standardization.identity(data.features());
     List<LockstepFit.Model> starts = new ArrayList<>();
     double[] binary = new double[data.rows()];
     for (int c = 0; c < classes; c++) {
@@ -66,20 +92,34 @@ public final class OneVsRest {
     LockstepFit.Result result;
     try (ChosenBackend chosen = new ChosenBackend(backend, data, s, columns, openCl,
         messages)) {
-      result = new LockstepFit(settings).fit(data, chosen.opener(), chosen.float64(), columns,
+      LockstepFit lockstep = new LockstepFit(settings);
+      if (running != null) {
+        running.accept(lockstep);
+      }
+      result = lockstep.fit(data, chosen.opener(), chosen.float64(), columns,
           s, starts);
     }
+    ClassLabels labels = data.classLabels().orElse(ClassLabels.indices(classes));
     List<LinearModel> models = new ArrayList<>();
+    int p = data.features() + 1;
+    double[] all = new double[p * classes];
     for (int c = 0; c < classes; c++) {
       double[] theta = result.models().get(c).theta();
+      if (result.models().get(c).stopReason() == StopReason.INTERRUPTED
+          && !java.util.Arrays.stream(theta).allMatch(Double::isFinite)) {
+        theta = starts.get(c).start();
+      }
       if (!java.util.Arrays.stream(theta).allMatch(Double::isFinite)) {
-        throw new IllegalStateException("the model of class " + c + " diverged: "
+        throw new IllegalStateException("the model of class " + labels.label(c) + " diverged: "
             + result.models().get(c).message());
       }
       models.add(LinearModel.of(Loss.LOGISTIC, data.featureNames(), data.targetName() + " == "
-          + c, null, s, theta));
+          + labels.label(c), null, s, theta));
+      System.arraycopy(theta, 0, all, c * p, p);
     }
-    return new OneVsRest(models, result);
+    LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels, s,
+        all);
+    return new OneVsRest(models, model, result, data.rows());
   }
 
   /** C, checking that every target is a class index and every class has a row. */
@@ -93,10 +133,10 @@ public final class OneVsRest {
       }
       most = Math.max(most, (int) y);
     }
-    int classes = most + 1;
-    if (classes < 3) {
-      throw new IllegalArgumentException(data.source() + ": one-vs-rest needs 3 or more classes,"
-          + " got " + classes + "; two classes are one logistic model");
+    int classes = Math.max(most + 1, data.classLabels().map(ClassLabels::size).orElse(0));
+    if (classes < 2) {
+      throw new IllegalArgumentException(data.source() + ": one-vs-rest needs 2 or more classes,"
+          + " got " + classes);
     }
     boolean[] seen = new boolean[classes];
     for (double y : data.y()) {
@@ -104,7 +144,10 @@ public final class OneVsRest {
     }
     for (int c = 0; c < classes; c++) {
       if (!seen[c]) {
-        throw new IllegalArgumentException(data.source() + ": class " + c + " has no row");
+        int absent = c;
+        throw new IllegalArgumentException(data.source() + ": class "
+            + data.classLabels().map(l -> l.label(absent)).orElse(String.valueOf(absent))
+            + " has no row, so one-vs-rest cannot fit its model");
       }
     }
     return classes;
@@ -118,6 +161,50 @@ public final class OneVsRest {
   /** Model c: the probability that a row is of class c rather than another. */
   public LinearModel model(int c) {
     return models.get(c);
+  }
+
+  /** The C models as one one-vs-rest model, with the classes' labels. */
+  public LinearModel model() {
+    return model;
+  }
+
+  /** Whether every class's model converged. */
+  public boolean converged() {
+    return fit.models().stream().allMatch(LockstepFit.ModelResult::converged);
+  }
+
+  /**
+   * The fit as a model file records it: the sum of the classes' objectives, the stop reason of
+   * the first class that did not converge (else of the first class), the most iterations of any
+   * class, the backend that ran; and per class (by label) in the hyperparameters its stop reason,
+   * objective and iterations, with the passes over the data the models shared.
+   *
+   * @param config the settings of the fit (penalty, optimizer, seed)
+   */
+  public TrainingInfo trainingInfo(TrainingConfig config) {
+    LockstepFit.ModelResult report = fit.models().stream().filter(m -> !m.converged())
+        .findFirst().orElse(fit.models().get(0));
+    double objective = 0;
+    double gradient = 0;
+    long iterations = 0;
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("oneVsRest", true);
+    h.put("passes", (long) fit.passes());
+    for (int c = 0; c < models.size(); c++) {
+      LockstepFit.ModelResult m = fit.models().get(c);
+      objective += m.objective();
+      gradient += m.gradientNorm() * m.gradientNorm();
+      iterations = Math.max(iterations, m.iterations());
+      String label = model.label(c);
+      h.put("stopReason[" + label + "]", m.stopReason().label());
+      h.put("objective[" + label + "]", Double.isFinite(m.objective()) ? m.objective() : null);
+      h.put("iterations[" + label + "]", (long) m.iterations());
+    }
+    h.values().removeIf(Objects::isNull);
+    return new TrainingInfo(objective, report.stopReason().label(), iterations, 0,
+        fit.backend().kind().label(), fit.backend().device(), fit.backend().precision(),
+        config.optimizerDescription(), config.l2(), config.standardize(), config.seed(),
+        fit.seconds(), Double.NaN, rows, h, Math.sqrt(gradient), config.optimizerSettings());
   }
 
   /** How each model's fit ended, and the passes they shared. */

@@ -34,6 +34,10 @@ public final class WarmStart {
    *     then the first name out of place), or the labels
    */
   public static void check(LinearModel model, Dataset data, Loss loss) {
+    if (model.isOneVsRest()) {
+      throw new IllegalArgumentException("the initial model is one-vs-rest (one logistic model"
+          + " per class), which cannot start a fit of one " + loss.label() + " model");
+    }
     if (model.loss() != loss) {
       throw new IllegalArgumentException("the initial model is " + model.loss().label()
           + " but this fit is " + loss.label());

@@ -62,15 +62,16 @@ class OneVsRestTest {
   }
 
   @Test
-  void twoClassesOrABadClassAreRefused() throws IOException {
+  void oneClassOrABadClassAreRefused() throws IOException {
     Dataset iris = read("iris.csv", "species");
     double[] y = iris.y().clone();
     for (int i = 0; i < y.length; i++) {
-      y[i] = Math.min(y[i], 1);
+      y[i] = 0;
     }
-    Dataset two = new Dataset("two", iris.featureNames(), "t", iris.x(), y, null);
-    assertThrows(IllegalArgumentException.class, () -> OneVsRest.fit(two, 0.01, "reference",
+    Dataset one = new Dataset("one", iris.featureNames(), "t", iris.x(), y, null);
+    assertThrows(IllegalArgumentException.class, () -> OneVsRest.fit(one, 0.01, "reference",
         null, CrossValidation.Options.defaultSettings(), l -> { }));
+    y = iris.y().clone();
     y[0] = 2.5;
     Dataset bad = new Dataset("bad", iris.featureNames(), "t", iris.x(), y, null);
     assertThrows(IllegalArgumentException.class, () -> OneVsRest.fit(bad, 0.01, "reference",

@@ -1,0 +1,178 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.descent.loss.Loss;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One-vs-rest end to end through the command line: {@code train --one-vs-rest} on iris and on
+ * text labels, the model file, predict's normalized probabilities and class, evaluate's
+ * multiclass figures, and the refusals.
+ */
+class OneVsRestCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void irisTrainPredictEvaluate() throws Exception {
+    Path model = dir.resolve("iris.json");
+    Cli train = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--l2", "0.01", "--backend", "reference",
+        "--out", model.toString());
+    assertEquals(0, train.code(), train.err());
+    String out = train.out();
+    assertTrue(out.contains("classes: 3 (numeric order): 0, 1, 2"), out);
+    assertTrue(out.contains("backend: reference"), out);
+    assertTrue(out.matches("(?s).*one-vs-rest: 3 logistic models in lockstep, \\d+ passes over"
+        + " the data.*"), out);
+    for (String c : List.of("0", "1", "2")) {
+      assertTrue(out.lines().anyMatch(l -> l.matches("  class " + c + ": \\d+ iterations,"
+          + " objective 0\\.\\d+, gradient norm [0-9.e+-]+: converged: .*")), out);
+    }
+    assertEquals("", train.err());
+
+    JsonNode file = JSON.readTree(model.toFile());
+    assertEquals(3, file.get("formatVersion").asInt());
+    assertEquals("logistic", file.get("loss").asText());
+    assertTrue(file.get("oneVsRest").asBoolean());
+    assertEquals("[\"0\",\"1\",\"2\"]", file.get("classes").toString());
+    assertEquals(3, file.get("coef").size());
+    assertEquals(4, file.get("coef").get(2).size());
+    assertEquals("gradient_tolerance", file.get("training").get("stopReason").asText());
+
+    Cli predict = Cli.run("predict", "--model", model.toString(), "--data",
+        "datasets/iris.csv");
+    assertEquals(0, predict.code(), predict.err());
+    List<String> lines = predict.out().strip().lines().toList();
+    assertEquals("probability_0,probability_1,probability_2,class", lines.get(0));
+    assertEquals(151, lines.size());
+    List<String> rows = Files.readAllLines(Path.of("datasets/iris.csv"));
+    int correct = 0;
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",");
+      double total = 0;
+      int best = 0;
+      for (int k = 0; k < 3; k++) {
+        total += Double.parseDouble(f[k]);
+        if (Double.parseDouble(f[k]) > Double.parseDouble(f[best])) {
+          best = k;
+        }
+      }
+      assertEquals(1, total, 1e-12, lines.get(i));
+      assertEquals(String.valueOf(best), f[3], lines.get(i));
+      String[] row = rows.get(i).split(",");
+      correct += f[3].equals(row[4]) ? 1 : 0;
+    }
+    assertTrue(correct >= 135, "" + correct);
+
+    Cli evaluate = Cli.run("evaluate", "--model", model.toString(), "--data",
+        "datasets/iris.csv", "--json");
+    assertEquals(0, evaluate.code(), evaluate.err());
+    JsonNode report = JSON.readTree(evaluate.out());
+    assertEquals(correct / 150.0, report.get("accuracy").asDouble(), 1e-15);
+    assertEquals(3, report.get("confusionMatrix").get("counts").size());
+    assertEquals(50, report.get("classes").get(0).get("support").asInt());
+    // The log loss is that of the normalized probabilities predict wrote.
+    double loss = 0;
+    for (int i = 1; i < lines.size(); i++) {
+      int t = Integer.parseInt(rows.get(i).split(",")[4]);
+      loss -= Math.log(Double.parseDouble(lines.get(i).split(",")[t]));
+    }
+    assertEquals(loss / 150, report.get("mean_log_loss").asDouble(), 1e-12);
+    Cli text = Cli.run("evaluate", "--model", model.toString(), "--data", "datasets/iris.csv");
+    assertTrue(text.out().contains("confusion matrix (rows: true class, columns: predicted):"),
+        text.out());
+    Cli init = Cli.run("train", "--loss", "multinomial", "--data", "datasets/iris.csv",
+        "--target", "species", "--l2", "0.01", "--init", model.toString());
+    assertEquals(2, init.code(), init.err());
+    assertEquals("descent: --init " + model + ": the initial model is one-vs-rest (one logistic"
+        + " model per class), which cannot start a fit of one multinomial model",
+        init.err().strip());
+    Cli threshold = Cli.run("evaluate", "--model", model.toString(), "--data",
+        "datasets/iris.csv", "--threshold", "0.3");
+    assertEquals(2, threshold.code());
+    assertTrue(threshold.err().endsWith("descent: --threshold is for binary logistic models; a"
+        + " one-vs-rest model predicts its likeliest class\n"), threshold.err());
+  }
+
+  @Test
+  void textLabelsWithTestRowsAndJson() throws Exception {
+    StringBuilder csv = new StringBuilder("a,fruit,b\n");
+    String[] names = {"pear", "apple", "fig"};
+    java.util.Random random = new java.util.Random(3);
+    double[][] centres = {{0, 0}, {2, 0}, {0, 2}};
+    for (int i = 0; i < 60; i++) {
+      int c = i % 3;
+      csv.append(String.format(Locale.ROOT, "%.4f,%s,%.4f%n",
+          centres[c][0] + random.nextGaussian(), names[c],
+          centres[c][1] + random.nextGaussian()));
+    }
+    Path data = dir.resolve("fruit.csv");
+    Files.writeString(data, csv.toString());
+    Path model = dir.resolve("fruit.json");
+    Cli train = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        data.toString(), "--target", "fruit", "--l2", "0.1", "--test-fraction", "0.25",
+        "--out", model.toString(), "--json");
+    assertEquals(0, train.code(), train.err());
+    JsonNode report = JSON.readTree(train.out());
+    assertEquals("[\"apple\",\"fig\",\"pear\"]", report.get("data").get("classes").toString());
+    assertTrue(report.get("result").get("converged").asBoolean());
+    assertEquals(3, report.get("result").get("classes").size());
+    assertEquals("apple", report.get("result").get("classes").get(0).get("class").asText());
+    assertEquals(45, report.get("trainingRows").asInt());
+    assertEquals(15, report.get("test").get("rows").asInt());
+    assertTrue(report.get("test").has("accuracy"), report.toString());
+
+    Cli predict = Cli.run("predict", "--model", model.toString(), "--data", data.toString());
+    assertEquals(0, predict.code(), predict.err());
+    assertEquals("probability_apple,probability_fig,probability_pear,class",
+        predict.out().lines().findFirst().orElseThrow());
+    Cli evaluate = Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(),
+        "--test-rows");
+    assertEquals(0, evaluate.code(), evaluate.err());
+    assertTrue(evaluate.out().contains("rows: 15"), evaluate.out());
+    assertTrue(evaluate.out().lines().anyMatch(l -> l.matches("\\s+apple\\s+fig\\s+pear")),
+        evaluate.out());
+  }
+
+  @Test
+  void optionsThatDoNotApplyAreRefused() {
+    String[] base = {"train", "--one-vs-rest", "--data", "datasets/iris.csv", "--target",
+        "species", "--l2", "0.01"};
+    assertRefused("descent: --one-vs-rest fits logistic models: use it with --loss logistic"
+        + " (--loss multinomial already fits every class in one model)", base, "--loss",
+        "multinomial");
+    assertRefused("descent: --one-vs-rest fits logistic models: use it with --loss logistic,"
+        + " not linear", base, "--loss", "linear");
+    assertRefused("descent: --one-vs-rest runs a full-batch optimizer (lbfgs or gd), not"
+        + " --optimizer adam", base, "--loss", "logistic", "--optimizer", "adam");
+    for (String[] option : List.of(new String[] {"--validation-fraction", "0.2"},
+        new String[] {"--class-weight", "balanced"}, new String[] {"--weight-column", "x"},
+        new String[] {"--verify-every", "5"}, new String[] {"--checkpoint", "c.json"},
+        new String[] {"--init", "m.json"}, new String[] {"--history", "h.csv"})) {
+      assertRefused("descent: " + option[0] + " does not apply to --one-vs-rest (not supported"
+          + " yet)", base, "--loss", "logistic", option[0], option[1]);
+    }
+    assertEquals(Loss.LOGISTIC, CliSupport.loss("logistic"));
+  }
+
+  private static void assertRefused(String message, String[] base, String... more) {
+    String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
+        java.util.Arrays.stream(more)).toArray(String[]::new);
+    Cli r = Cli.run(args);
+    assertEquals(2, r.code(), r.err());
+    assertEquals(message, r.err().strip());
+    assertEquals("", r.out());
+  }
+}
