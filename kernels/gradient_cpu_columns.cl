@@ -100,7 +100,9 @@
 #define HSN16(v) HSN8((v).s01234567 + (v).s89abcdef)
 #define HSUMN(N, v) CAT(HSN, N)(v)
 /* NK > 0: feature vectors per phase-3 register tile (VT x NK accumulators, about 8). */
+#ifndef VT
 #define VT (NK == 1 ? 8 : NK == 2 ? 4 : 2)
+#endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16): phase 1 takes 8 / NK rows
  * at a time, whose 8 (row, column) vector sums one transposing shuffle reduction turns into one
  * 8-wide vector (a wider vector than the registers would be split, and clang warns). */
