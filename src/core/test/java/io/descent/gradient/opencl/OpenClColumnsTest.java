@@ -210,6 +210,10 @@ class OpenClColumnsTest {
     // Two models of three coupled classes, weights and folds: K = 6.
     check(layout, precision, data(n, 11, 19, 3, weights(n, 20)),
         Columns.multinomial(3, 2).withFolds(folds(n, 4, 21), new int[] {1, -1}), 22);
+    // The few-columns paths: one model of three classes (K = 3), two of two (K = 4, folds).
+    check(layout, precision, data(n, 29, 53, 3, weights(n, 54)), Columns.multinomial(3), 55);
+    check(layout, precision, data(n, 64, 56, 2, null),
+        Columns.multinomial(2, 2).withFolds(folds(n, 2, 57), new int[] {0, 1}), 58);
     // Digits: ten classes, 64 features (some constant), 1797 rows.
     Dataset digits = new CsvReader(CsvReader.Options.numericTarget("digit"))
         .read(ReferenceProblems.datasets().resolve("digits.csv"));
