@@ -466,7 +466,7 @@ public final class OpenClBackend implements GradientBackend {
       long needed = 4L * rows * d + (long) realBytes * rows + 4L * rows + partialBytes
           + (long) realBytes * (2L * d + 1);
       long scratchBytes = kind == Kind.CPU_COLUMNS ? (long) Math.max(1, maxItems())
-          * scratchStride(kp) * realBytes : 0;
+          * scratchStride(kp, columns.count(), d) * realBytes : 0;
       if (batched) {
         needed += (long) realBytes * ((d + 1L) * kp + 3L * kp) + scratchBytes
             + (rowWeights != null ? (long) realBytes * rows : 0)
@@ -594,10 +594,16 @@ public final class OpenClBackend implements GradientBackend {
         * Math.max(1, device.description().computeUnits()));
   }
 
-  /** SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 1) kp values, whole 128-byte lines. */
-  private int scratchStride(int kp) {
+  /**
+   * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values, whole 128-byte lines; with
+   * at most {@link #NARROW_COLUMNS} columns (NK = K), then 2 K d values (the item's gradient
+   * sums and compensations, column-major), whole lines.
+   */
+  private long scratchStride(int kp, int k, int d) {
     int perLine = 128 / realBytes;
-    return ((COLUMNS_SUPERBLOCK_ROWS + 1) * kp + perLine - 1) / perLine * perLine;
+    long margins = ((COLUMNS_SUPERBLOCK_ROWS + 2L) * kp + perLine - 1) / perLine * perLine;
+    long narrow = k <= NARROW_COLUMNS ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
+    return margins + narrow;
   }
 
   /**

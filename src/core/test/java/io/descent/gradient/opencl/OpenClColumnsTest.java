@@ -174,6 +174,11 @@ class OpenClColumnsTest {
     // K = 64, wide rows, a small data size.
     check(layout, precision, data(150, 257, 7, 0, weights(150, 8)),
         Columns.of(Loss.LINEAR, 64), 9);
+    // The few-columns paths (K <= 4): K = 2 and 4 with feature vectors and a tail, K = 4 with
+    // fewer features than one vector.
+    check(layout, precision, data(n, 37, 40, 0, null), Columns.of(Loss.LINEAR, 2), 41);
+    check(layout, precision, data(n, 70, 42, 0, weights(n, 43)), Columns.of(Loss.LINEAR, 4), 44);
+    check(layout, precision, data(n, 3, 45, 0, null), Columns.of(Loss.LINEAR, 4), 46);
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -190,6 +195,11 @@ class OpenClColumnsTest {
     // 64 models, a feature count past the vector width and a small data size.
     check(layout, precision, data(131, 70, 16, 2, weights(131, 17)),
         Columns.of(Loss.LOGISTIC, 64), 18);
+    // Two and four models (the few-columns paths), with folds, 64 and 21 features.
+    check(layout, precision, data(n, 64, 47, 2, null),
+        Columns.of(Loss.LOGISTIC, 2).withFolds(folds(n, 2, 48), new int[] {0, -1}), 49);
+    check(layout, precision, data(n, 21, 50, 2, weights(n, 51)), Columns.of(Loss.LOGISTIC, 4),
+        52);
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -200,6 +210,10 @@ class OpenClColumnsTest {
     // Two models of three coupled classes, weights and folds: K = 6.
     check(layout, precision, data(n, 11, 19, 3, weights(n, 20)),
         Columns.multinomial(3, 2).withFolds(folds(n, 4, 21), new int[] {1, -1}), 22);
+    // The few-columns paths: one model of three classes (K = 3), two of two (K = 4, folds).
+    check(layout, precision, data(n, 29, 53, 3, weights(n, 54)), Columns.multinomial(3), 55);
+    check(layout, precision, data(n, 64, 56, 2, null),
+        Columns.multinomial(2, 2).withFolds(folds(n, 2, 57), new int[] {0, 1}), 58);
     // Digits: ten classes, 64 features (some constant), 1797 rows.
     Dataset digits = new CsvReader(CsvReader.Options.numericTarget("digit"))
         .read(ReferenceProblems.datasets().resolve("digits.csv"));
