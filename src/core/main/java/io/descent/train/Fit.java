@@ -204,14 +204,7 @@ final class Fit {
     return new Evaluation(e.loss()[0], e.gradient());
   }
 
-  /** Checks the backend's evaluation at theta against the reference when it is due. */
-  void verifyIfDue(Batch batch, Evaluation e) {
-    if (config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0) {
-      verifier.verify(iterations, theta, batch, e);
-    }
-  }
-
-  /** Whether {@code --verify-every}'s check is due at this step. */
+  /** Whether the periodic check against the reference ({@code verifyEvery}) is due now. */
   boolean verificationDue() {
     return config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0;
   }

@@ -16,15 +16,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The training loop: opens a backend on the data, drives the optimizer, applies the stopping
- * rules, verifies gradients against the reference when asked, and builds the model.
+ * Trains a model: splits and checks the data, standardizes it, opens a backend through the
+ * backend chain ({@code BackendChain}: the auto order, fallback to the next backend when one
+ * fails, the float64 finish), and runs one fit ({@code Fit}: parameters, evaluation, judgement
+ * and report) in its regime's loop ({@code FullBatchLoop} or {@code MiniBatchLoop}).
  *
- * <p>Stopping rules, checked after every iteration (full batch) or epoch (mini-batch): gradient
- * norm, relative objective change (twice in a row for full batch; no improvement of the best
- * epoch for {@value #STALL_EPOCHS} epochs for mini-batches), the backend's precision limit (the
- * line search finds no decrease), the iteration/epoch cap, early stopping on a validation split,
- * divergence (NaN/Inf, or an objective that grows for {@value StoppingRules.Divergence#GROWTH_LIMIT} epochs in a row
- * above its starting value), and separability (see {@link Separation}).
+ * <p>Stopping rules ({@code StoppingRules}), checked after every iteration (full batch) or epoch
+ * (mini-batch): gradient norm, relative objective change (twice in a row for full batch; no
+ * improvement of the best epoch for {@value #STALL_EPOCHS} epochs for mini-batches), the
+ * backend's precision limit (the line search finds no decrease), the iteration/epoch cap, early
+ * stopping on a validation split, divergence (NaN/Inf, or an objective that grows for {@value
+ * StoppingRules.Divergence#GROWTH_LIMIT} epochs in a row above its starting value), and
+ * separability (see {@link Separation}).
  *
  * <p>However a fit ends (except by failure or interruption), it is judged at its final weights
  * in float64 on the full data: unpenalized logistic regression is refused as {@link
