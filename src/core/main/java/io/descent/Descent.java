@@ -290,19 +290,28 @@ public final class Descent {
     return this;
   }
 
-  /** The line search's sufficient-decrease constant (L-BFGS and gd; default 1e-4). */
+  /**
+   * The line search's sufficient-decrease constant (L-BFGS and gd; default {@value
+   * io.descent.optim.Lbfgs#C1}).
+   */
   public Descent c1(Double value) {
     this.c1 = value;
     return this;
   }
 
-  /** The line search's curvature constant (L-BFGS; default 0.9). */
+  /**
+   * The line search's curvature constant (L-BFGS; default {@value io.descent.optim.Lbfgs#C2}).
+   */
   public Descent c2(Double value) {
     this.c2 = value;
     return this;
   }
 
-  /** Function evaluations one line search may spend (L-BFGS: default 40; gd: default 61). */
+  /**
+   * Function evaluations one line search may spend (L-BFGS: default {@value
+   * io.descent.optim.Lbfgs#MAX_LINE_SEARCH_EVALUATIONS}; gd: {@value
+   * io.descent.optim.GradientDescent#MAX_HALVINGS} + 1).
+   */
   public Descent lineSearch(Integer evaluations) {
     this.lineSearch = evaluations;
     return this;

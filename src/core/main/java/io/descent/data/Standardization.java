@@ -156,6 +156,19 @@ public record Standardization(double[] mean, double[] scale) {
     return scale.clone();
   }
 
+  /**
+   * A new array of the inverse scales {@code 1 / scale_j}: the backends form {@code z = (x -
+   * mean) * (1 / scale)} with these factors, so that every backend standardizes a value to the
+   * same float64 number.
+   */
+  public double[] inverseScales() {
+    double[] inverse = new double[scale.length];
+    for (int j = 0; j < scale.length; j++) {
+      inverse[j] = 1.0 / scale[j];
+    }
+    return inverse;
+  }
+
   /** The mean of feature j. */
   public double mean(int j) {
     return mean[j];

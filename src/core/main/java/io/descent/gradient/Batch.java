@@ -36,4 +36,17 @@ public record Batch(int[] order, int from, int to) {
   public boolean contiguous() {
     return order == null;
   }
+
+  /**
+   * Checks that a contiguous batch ends within data of {@code rows} rows (a backend's check
+   * before it evaluates; an ordered batch's rows are the order's to check).
+   *
+   * @throws IllegalArgumentException when it ends past the data
+   */
+  public void requireWithin(int rows) {
+    if (contiguous() && to > rows) {
+      throw new IllegalArgumentException("batch ends at " + to + " but data has " + rows
+          + " rows");
+    }
+  }
 }

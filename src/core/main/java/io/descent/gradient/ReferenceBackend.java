@@ -4,6 +4,7 @@ import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
 import io.descent.loss.Softmax;
+import io.descent.model.CompensatedSum;
 
 /**
  * The oracle: loss and gradient in float64 with Neumaier-compensated sums over the rows, on the
@@ -43,11 +44,7 @@ public final class ReferenceBackend implements GradientBackend {
     this.data = data;
     this.columns = columns;
     this.mean = standardization.mean();
-    double[] scale = standardization.scale();
-    this.invScale = new double[scale.length];
-    for (int j = 0; j < scale.length; j++) {
-      invScale[j] = 1.0 / scale[j];
-    }
+    this.invScale = standardization.inverseScales();
   }
 
   @Override
@@ -141,14 +138,8 @@ public final class ReferenceBackend implements GradientBackend {
     int groups = columns.groups();
     int classes = columns.classes();
     Loss loss = columns.loss();
-    if (w.length != p * k) {
-      throw new IllegalArgumentException("the parameters must have (d + 1) x K = " + p + " x "
-          + k + " entries, got " + w.length);
-    }
-    if (batch.to() > data.rows() && batch.contiguous()) {
-      throw new IllegalArgumentException("batch ends at " + batch.to() + " but data has "
-          + data.rows() + " rows");
-    }
+    Shapes.requireParameters(w, p, k);
+    batch.requireWithin(data.rows());
     float[] x = data.x();
     double[] y = data.y();
     double[] z = new double[d];
@@ -272,9 +263,7 @@ public final class ReferenceBackend implements GradientBackend {
   }
 
   private static void add(double[] s, double[] c, int j, double v) {
-    double t = s[j] + v;
-    c[j] += Math.abs(s[j]) >= Math.abs(v) ? (s[j] - t) + v : (v - t) + s[j];
-    s[j] = t;
+    CompensatedSum.add(s, c, j, v);
   }
 
   @Override

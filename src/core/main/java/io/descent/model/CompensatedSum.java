@@ -13,9 +13,28 @@ public final class CompensatedSum {
 
   /** Adds one term. */
   public void add(double v) {
-    double t = sum + v;
-    compensation += Math.abs(sum) >= Math.abs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
+    compensation += lost(sum, v);
+    sum += v;
+  }
+
+  /**
+   * What the float64 sum {@code a + b} loses (Neumaier's term): {@code a + b} is exactly {@code
+   * fl(a + b) + lost(a, b)} when nothing overflows. Every compensated sum in the library adds
+   * these up, here and in the backends' arrays of sums ({@link #add(double[], double[], int,
+   * double)}).
+   */
+  public static double lost(double a, double b) {
+    double t = a + b;
+    return Math.abs(a) >= Math.abs(b) ? (a - t) + b : (b - t) + a;
+  }
+
+  /**
+   * Adds v to the running sum {@code sums[j]}, keeping what the addition loses in {@code
+   * lost[j]}; the compensated sum is {@code sums[j] + lost[j]}.
+   */
+  public static void add(double[] sums, double[] lost, int j, double v) {
+    lost[j] += lost(sums[j], v);
+    sums[j] += v;
   }
 
   /** The compensated sum; an infinite or NaN running sum is returned as it is. */

@@ -26,6 +26,8 @@ package io.descent.optim;
  * 1e-4 relative in 1000 epochs of batch 32 with step decay.
  */
 public final class AdaGrad implements UpdateRule {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "adagrad";
   /** The default epsilon. */
   public static final double DEFAULT_EPSILON = 1e-8;
   /** The default learning rate. */
@@ -72,7 +74,7 @@ public final class AdaGrad implements UpdateRule {
   /** "adagrad". */
   @Override
   public String name() {
-    return OptimizerKind.ADAGRAD.label();
+    return NAME;
   }
 
   @Override

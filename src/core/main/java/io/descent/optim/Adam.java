@@ -30,6 +30,8 @@ package io.descent.optim;
  * 3e-4 relative in 1000 epochs of batch 32 with step decay.
  */
 public final class Adam implements UpdateRule {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "adam";
   /** The default decay of the first-moment average. */
   public static final double DEFAULT_BETA1 = 0.9;
   /** The default decay of the second-moment average. */
@@ -108,7 +110,7 @@ public final class Adam implements UpdateRule {
   /** "adam". */
   @Override
   public String name() {
-    return OptimizerKind.ADAM.label();
+    return NAME;
   }
 
   @Override

@@ -20,6 +20,8 @@ package io.descent.optim;
  * <p>Immutable; configure with {@link #withInitialStep}.
  */
 public final class GradientDescent implements FullBatchOptimizer {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "gd";
   /** The default sufficient-decrease constant of the Armijo condition. */
   public static final double C1 = 1e-4;
   /** The factor a rejected trial step is multiplied by. */
@@ -95,7 +97,7 @@ public final class GradientDescent implements FullBatchOptimizer {
   /** "gd". */
   @Override
   public String name() {
-    return OptimizerKind.GD.label();
+    return NAME;
   }
 
   @Override

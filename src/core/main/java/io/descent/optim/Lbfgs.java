@@ -36,6 +36,8 @@ package io.descent.optim;
  * <p>Immutable; configure with {@link #withMemory}.
  */
 public final class Lbfgs implements FullBatchOptimizer {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "lbfgs";
   /** The default sufficient-decrease constant of the Wolfe conditions. */
   public static final double C1 = 1e-4;
   /** The default curvature constant of the strong Wolfe conditions. */
@@ -110,7 +112,7 @@ public final class Lbfgs implements FullBatchOptimizer {
   /** "lbfgs". */
   @Override
   public String name() {
-    return OptimizerKind.LBFGS.label();
+    return NAME;
   }
 
   @Override

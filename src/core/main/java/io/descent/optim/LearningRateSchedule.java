@@ -46,6 +46,9 @@ public interface LearningRateSchedule {
 
   /** The base rate at every step. */
   record Constant() implements LearningRateSchedule {
+    /** The name this schedule goes by, the label its kind reads. */
+    public static final String NAME = "constant";
+
     @Override
     public double rate(double base, int epoch, long step) {
       return base;
@@ -54,7 +57,7 @@ public interface LearningRateSchedule {
     /** "constant". */
     @Override
     public String name() {
-      return ScheduleKind.CONSTANT.label();
+      return NAME;
     }
   }
 
@@ -66,6 +69,9 @@ public interface LearningRateSchedule {
    * @param factor the multiplier at each drop, in (0, 1]
    */
   record StepDecay(int everyEpochs, double factor) implements LearningRateSchedule {
+    /** The name this schedule goes by, the label its kind reads. */
+    public static final String NAME = "step";
+
     /** Checks the parameters. */
     public StepDecay {
       if (everyEpochs < 1) {
@@ -84,7 +90,7 @@ public interface LearningRateSchedule {
     /** "step". */
     @Override
     public String name() {
-      return ScheduleKind.STEP.label();
+      return NAME;
     }
   }
 
@@ -94,6 +100,9 @@ public interface LearningRateSchedule {
    * @param gamma the per-epoch factor, in (0, 1]
    */
   record ExponentialDecay(double gamma) implements LearningRateSchedule {
+    /** The name this schedule goes by, the label its kind reads. */
+    public static final String NAME = "exponential";
+
     /** Checks the parameter. */
     public ExponentialDecay {
       if (!(gamma > 0 && gamma <= 1)) {
@@ -109,7 +118,7 @@ public interface LearningRateSchedule {
     /** "exponential". */
     @Override
     public String name() {
-      return ScheduleKind.EXPONENTIAL.label();
+      return NAME;
     }
   }
 
@@ -122,6 +131,9 @@ public interface LearningRateSchedule {
    * @param decaySteps the step count over which the rate falls to {@code base / sqrt(2)}, &gt;= 1
    */
   record InverseSqrtDecay(long decaySteps) implements LearningRateSchedule {
+    /** The name this schedule goes by, the label its kind reads. */
+    public static final String NAME = "invsqrt";
+
     /** Checks the parameter. */
     public InverseSqrtDecay {
       if (decaySteps < 1) {
@@ -137,7 +149,7 @@ public interface LearningRateSchedule {
     /** "invsqrt". */
     @Override
     public String name() {
-      return ScheduleKind.INVSQRT.label();
+      return NAME;
     }
   }
 }

@@ -19,6 +19,8 @@ package io.descent.optim;
  * while {@code lr L < 2 (1 + mu)}, i.e. for L up to 76 at this rate.
  */
 public final class Momentum implements UpdateRule {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "momentum";
   /** The default momentum coefficient. */
   public static final double DEFAULT_MOMENTUM = 0.9;
   /** The default learning rate. */
@@ -64,7 +66,7 @@ public final class Momentum implements UpdateRule {
   /** "momentum". */
   @Override
   public String name() {
-    return OptimizerKind.MOMENTUM.label();
+    return NAME;
   }
 
   @Override

@@ -20,6 +20,8 @@ package io.descent.optim;
  * steady-state step of {@code lr / (1 - mu) = 0.5} along flat directions.
  */
 public final class Nesterov implements UpdateRule {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "nesterov";
   /** The default momentum coefficient. */
   public static final double DEFAULT_MOMENTUM = 0.9;
   /** The default learning rate. */
@@ -66,7 +68,7 @@ public final class Nesterov implements UpdateRule {
   /** "nesterov". */
   @Override
   public String name() {
-    return OptimizerKind.NESTEROV.label();
+    return NAME;
   }
 
   @Override

@@ -13,21 +13,21 @@ import java.util.stream.Collectors;
  */
 public enum OptimizerKind {
   /** {@link Lbfgs}, the default; takes memory, c1, c2 and lineSearch. */
-  LBFGS("lbfgs", true, "memory", "c1", "c2", "lineSearch"),
+  LBFGS(Lbfgs.NAME, true, "memory", "c1", "c2", "lineSearch"),
   /** {@link GradientDescent}; takes initialStep, c1 and lineSearch. */
-  GD("gd", true, "initialStep", "c1", "lineSearch"),
+  GD(GradientDescent.NAME, true, "initialStep", "c1", "lineSearch"),
   /** {@link Sgd}; takes no hyperparameter. */
-  SGD("sgd", false),
+  SGD(Sgd.NAME, false),
   /** {@link Momentum}; takes momentum. */
-  MOMENTUM("momentum", false, "momentum"),
+  MOMENTUM(Momentum.NAME, false, "momentum"),
   /** {@link Nesterov}; takes momentum. */
-  NESTEROV("nesterov", false, "momentum"),
+  NESTEROV(Nesterov.NAME, false, "momentum"),
   /** {@link AdaGrad}; takes epsilon. */
-  ADAGRAD("adagrad", false, "epsilon"),
+  ADAGRAD(AdaGrad.NAME, false, "epsilon"),
   /** {@link RmsProp}; takes rho and epsilon. */
-  RMSPROP("rmsprop", false, "rho", "epsilon"),
+  RMSPROP(RmsProp.NAME, false, "rho", "epsilon"),
   /** {@link Adam}; takes beta1, beta2 and epsilon. */
-  ADAM("adam", false, "beta1", "beta2", "epsilon");
+  ADAM(Adam.NAME, false, "beta1", "beta2", "epsilon");
 
   private final String label;
   private final boolean fullBatch;

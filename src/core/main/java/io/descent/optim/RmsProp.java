@@ -28,6 +28,8 @@ package io.descent.optim;
  * 2e-4 relative in 1000 epochs of batch 32 with step decay.
  */
 public final class RmsProp implements UpdateRule {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "rmsprop";
   /** The default decay of the squared-gradient average. */
   public static final double DEFAULT_RHO = 0.9;
   /** The default epsilon. */
@@ -84,7 +86,7 @@ public final class RmsProp implements UpdateRule {
   /** "rmsprop". */
   @Override
   public String name() {
-    return OptimizerKind.RMSPROP.label();
+    return NAME;
   }
 
   @Override

@@ -14,13 +14,21 @@ import java.util.stream.Collectors;
  */
 public enum ScheduleKind {
   /** {@link LearningRateSchedule.Constant}; takes nothing. */
-  CONSTANT("constant"),
-  /** {@link LearningRateSchedule.StepDecay}; factor default 0.5, interval (epochs) default 10. */
-  STEP("step"),
-  /** {@link LearningRateSchedule.ExponentialDecay}; factor (gamma per epoch) default 0.95. */
-  EXPONENTIAL("exponential"),
-  /** {@link LearningRateSchedule.InverseSqrtDecay}; interval (steps) default 1000. */
-  INVSQRT("invsqrt");
+  CONSTANT(LearningRateSchedule.Constant.NAME),
+  /**
+   * {@link LearningRateSchedule.StepDecay}; factor default {@value #DEFAULT_STEP_FACTOR}, interval (epochs) default {@value #DEFAULT_STEP_EPOCHS}.
+   */
+  STEP(LearningRateSchedule.StepDecay.NAME),
+  /**
+   * {@link LearningRateSchedule.ExponentialDecay}; factor (gamma per epoch) default {@value
+   * #DEFAULT_GAMMA}.
+   */
+  EXPONENTIAL(LearningRateSchedule.ExponentialDecay.NAME),
+  /**
+   * {@link LearningRateSchedule.InverseSqrtDecay}; interval (steps) default {@value
+   * #DEFAULT_DECAY_STEPS}.
+   */
+  INVSQRT(LearningRateSchedule.InverseSqrtDecay.NAME);
 
   /** The step schedule's default drop factor. */
   public static final double DEFAULT_STEP_FACTOR = 0.5;

@@ -10,6 +10,8 @@ package io.descent.optim;
  * same rate suits a raw regression target: parameters and gradients grow together.
  */
 public final class Sgd implements UpdateRule {
+  /** The name this optimizer goes by, the label its kind reads. */
+  public static final String NAME = "sgd";
   /** The default learning rate. */
   public static final double DEFAULT_LEARNING_RATE = 0.1;
 
@@ -35,7 +37,7 @@ public final class Sgd implements UpdateRule {
   /** "sgd". */
   @Override
   public String name() {
-    return OptimizerKind.SGD.label();
+    return NAME;
   }
 
   @Override

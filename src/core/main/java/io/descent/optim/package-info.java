@@ -16,7 +16,9 @@
  *   <li>{@link io.descent.optim.LearningRateSchedule}: constant, step, exponential and inverse
  *       square root decay.
  *   <li>{@link io.descent.optim.OptimizerKind} and {@link io.descent.optim.ScheduleKind}: the
- *       command-line names and factories from optional {@link io.descent.optim.Hyperparameters}.
+ *       command-line names and factories from optional {@link io.descent.optim.Hyperparameters}
+ *       (the one place that maps a kind to its optimizer; each optimizer and schedule names
+ *       itself with its {@code NAME} constant, which its kind reads).
  * </ul>
  *
  * <p>Gradients are {@code dJ/dtheta} throughout (see {@code io.descent.loss.Loss}), so every

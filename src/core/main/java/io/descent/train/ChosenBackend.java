@@ -3,58 +3,41 @@ package io.descent.train;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.BackendKind;
-import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
-import io.descent.gradient.ReferenceBackend;
-import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The backend a lockstep fit runs on: the first of a choice ({@code auto} or one kind) that
- * opens on the fit's columns, with one notice per skipped one, as the trainer chooses; then the
- * openers a fit needs, reopening that kind on fewer columns and opening its float64 finish.
+ * opens on the fit's columns, with one notice per skipped one, as the trainer chooses (both
+ * through a {@link BackendChain}); then the openers a fit needs, reopening that kind on fewer
+ * columns and opening its float64 finish.
  */
 final class ChosenBackend implements AutoCloseable {
+  private final BackendChain chain;
   private final BackendKind kind;
   private final Dataset data;
   private final Standardization base;
-  private final OpenClOptions openCl;
-  private final Consumer<String> notice;
   private GradientBackend first;
 
   /**
    * Opens the first backend of the choice on the columns.
    *
-   * @throws BackendUnavailableException when none can run (the one chosen, or the last of auto)
+   * @throws io.descent.gradient.BackendUnavailableException when none can run (the one chosen,
+   *     or the last of auto)
    */
   ChosenBackend(String choice, Dataset data, Standardization base, Columns columns,
       OpenClOptions openCl, Consumer<String> notice) {
     this.data = data;
     this.base = base;
-    this.openCl = openCl == null ? OpenClOptions.defaults() : openCl;
-    this.notice = notice;
-    List<BackendKind> candidates = Backends.candidates(choice);
-    BackendKind opened = null;
-    for (int i = 0; i < candidates.size() && opened == null; i++) {
-      BackendKind k = candidates.get(i);
-      try {
-        first = Backends.open(k, data, base, columns, this.openCl);
-        opened = k;
-      } catch (BackendUnavailableException e) {
-        if (candidates.size() == 1) {
-          throw e;
-        }
-        notice.accept("skipped " + k.label() + ": " + e.getMessage());
-        if (i == candidates.size() - 1) {
-          throw new BackendUnavailableException("no backend could run; the last, "
-              + k.label() + ": " + e.getMessage(), e);
-        }
-      }
-    }
-    this.kind = opened;
+    this.chain = new BackendChain(choice, Backends::open, openCl, notice);
+    Map.Entry<BackendKind, GradientBackend> opened = chain.run(
+        k -> chain.open(k, data, base, columns), (b, k, fallback) -> Map.entry(k, b));
+    this.kind = opened.getKey();
+    this.first = opened.getValue();
   }
 
   /** Gives the backend opened first on its first call, then opens the same kind. */
@@ -65,7 +48,7 @@ final class ChosenBackend implements AutoCloseable {
         first = null;
         return b;
       }
-      return Backends.open(kind, data, base, c, openCl);
+      return chain.open(kind, data, base, c);
     };
   }
 
@@ -74,18 +57,7 @@ final class ChosenBackend implements AutoCloseable {
    * where it has fp64, otherwise the reference (as the trainer's finish).
    */
   LockstepFit.Opener float64() {
-    return c -> {
-      if (kind == BackendKind.OPENCL) {
-        try {
-          return Backends.open(BackendKind.OPENCL, data, base, c,
-              openCl.withPrecision("double"));
-        } catch (BackendUnavailableException e) {
-          notice.accept("float64 on opencl unavailable (" + e.getMessage()
-              + "); using the reference");
-        }
-      }
-      return new ReferenceBackend(data, base, c);
-    };
+    return c -> chain.float64(kind, null, data, base, c);
   }
 
   /** Closes the backend opened first if no fit took it. */

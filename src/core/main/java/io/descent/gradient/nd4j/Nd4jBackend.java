@@ -10,8 +10,10 @@ import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.Shapes;
 import io.descent.loss.Loss;
 import io.descent.loss.Softmax;
+import io.descent.model.CompensatedSum;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -400,11 +402,7 @@ public final class Nd4jBackend implements GradientBackend {
   private void standardizeInto(Dataset data, Standardization s) {
     int d = features;
     double[] mean = s.mean();
-    double[] scale = s.scale();
-    double[] invScale = new double[d];
-    for (int j = 0; j < d; j++) {
-      invScale[j] = 1.0 / scale[j];
-    }
+    double[] invScale = s.inverseScales();
     float[] x = data.x();
     float[] row = new float[d];
     for (int i = 0; i < rows && d > 0; i++) {
@@ -530,10 +528,7 @@ public final class Nd4jBackend implements GradientBackend {
       throw new IllegalStateException("the ND4J backend is closed");
     }
     if (batch.contiguous()) {
-      if (batch.to() > rows) {
-        throw new IllegalArgumentException("batch ends at " + batch.to() + " but data has "
-            + rows + " rows");
-      }
+      batch.requireWithin(rows);
     } else {
       int[] order = batch.order();
       for (int k = batch.from(); k < batch.to(); k++) {
@@ -551,10 +546,7 @@ public final class Nd4jBackend implements GradientBackend {
       throw new IllegalStateException("the ND4J backend is closed");
     }
     int d = features;
-    if (theta.length != d + 1) {
-      throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
-          + theta.length);
-    }
+    Shapes.requireTheta(theta, d + 1);
     checkBatch(batch);
     for (int j = 0; j < d; j++) {
       wView.put(j, (float) theta[j + 1]);
@@ -587,10 +579,7 @@ public final class Nd4jBackend implements GradientBackend {
     for (int c = first; c < end; c++) {
       int base = (c - first) * stride;
       for (int j = 0; j < stride; j++) {
-        double v = partials[base + j];
-        double t = sum[j] + v;
-        comp[j] += Math.abs(sum[j]) >= Math.abs(v) ? (sum[j] - t) + v : (v - t) + sum[j];
-        sum[j] = t;
+        CompensatedSum.add(sum, comp, j, partials[base + j]);
       }
     }
   }
@@ -602,10 +591,7 @@ public final class Nd4jBackend implements GradientBackend {
     }
     int d = features;
     int p = d + 1;
-    if (w.length != p * count) {
-      throw new IllegalArgumentException("the parameters must have (d + 1) x K = " + p + " x "
-          + count + " entries, got " + w.length);
-    }
+    Shapes.requireParameters(w, p, count);
     checkBatch(batch);
     for (int k = 0; k < count; k++) {
       intercepts[k] = w[k * p];

@@ -1,0 +1,468 @@
+package io.descent.train;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
+import io.descent.gradient.Evaluation;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.ReferenceBackend;
+import io.descent.loss.Loss;
+import io.descent.loss.Objective;
+import io.descent.model.LinearModel;
+import io.descent.optim.Point;
+import io.descent.train.StoppingRules.Stop;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The state of one fit on one backend, shared by its regime loop ({@link FullBatchLoop} or
+ * {@link MiniBatchLoop}): the parameters, counters and history; evaluation on the training
+ * backend (or its float64 finish) and on the float64 reference; the stop, its judgement in
+ * float64, and the report.
+ */
+final class Fit {
+  final TrainingConfig config;
+  /** What the backends evaluate: one column, or a multinomial model's C classes. */
+  final Columns columns;
+  /** d + 1, the parameters of one column (theta holds columns.count() of them). */
+  final int parameters;
+  final GradientBackend backend;
+  final GradientBackend validationBackend;
+  final Dataset train;
+  final Standardization standardization;
+  final TrainingListener listener;
+  final Objective objective;
+  final Verifier verifier;
+  final int rows;
+  /** The sum of the training rows' weights (the row count when unweighted). */
+  final double totalWeight;
+  final Separation separation;
+  final AtomicBoolean stopRequested;
+  private final BackendChain chain;
+  private final long start;
+  private final boolean fallback;
+  private final boolean warmStart;
+  private final ReferenceBackend reference;
+  private final StoppingRules.EarlyStop earlyStop;
+  private final StoppingRules.SeparationCheck separationCheck =
+      new StoppingRules.SeparationCheck();
+  private Point lastReference;
+  private GradientBackend polish;
+  private int polishFrom;
+  private final List<Progress> history = new ArrayList<>();
+  long evaluations;
+  int iterations;
+  int epochs;
+  double[] theta;
+  double initialObjective = Double.POSITIVE_INFINITY;
+  private StopReason stopReason;
+  private String message;
+  /** What ended a fit that stopped because it stopped improving, before it is judged. */
+  private String trigger;
+
+  Fit(TrainingConfig config, Columns columns, GradientBackend backend,
+      GradientBackend validationBackend, Dataset train, Standardization standardization,
+      TrainingListener listener, long start, boolean fallback, LinearModel init,
+      BackendChain chain, AtomicBoolean stopRequested) {
+    this.fallback = fallback;
+    this.config = config;
+    this.columns = columns;
+    this.parameters = train.features() + 1;
+    this.backend = backend;
+    this.validationBackend = validationBackend;
+    this.train = train;
+    this.standardization = standardization;
+    this.listener = listener;
+    this.start = start;
+    this.chain = chain;
+    this.stopRequested = stopRequested;
+    this.warmStart = init != null;
+    this.objective = new Objective(config.loss(), config.l2());
+    this.rows = train.rows();
+    this.totalWeight = Trainer.totalWeight(train);
+    this.separation = new Separation(train, standardization,
+        columns.loss().coupled() ? columns.classes() : 0);
+    this.reference = new ReferenceBackend(train, standardization, columns);
+    this.verifier = config.verifyEvery() > 0 || fallback
+        ? new Verifier(train, standardization, columns, backend.tolerance()) : null;
+    this.earlyStop = validationBackend == null ? null
+        : new StoppingRules.EarlyStop(config.patience(), config.isFullBatch());
+    if (init != null) {
+      this.theta = WarmStart.theta(init, standardization);
+    } else if (columns.loss().coupled()) {
+      this.theta = new double[parameters * columns.count()];
+      double[] b = Trainer.initialIntercepts(columns.classes(), train.y(), train.weights());
+      for (int c = 0; c < b.length; c++) {
+        theta[c * parameters] = b[c];
+      }
+    } else {
+      this.theta = new double[parameters];
+      theta[0] = Trainer.initialIntercept(config.loss(), train.y(), train.weights());
+    }
+  }
+
+  double seconds() {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  boolean interruptRequested() {
+    return stopRequested.get();
+  }
+
+  /** Whether the training backend computes in float32 (and so can be finished in float64). */
+  boolean float32() {
+    return "float32".equals(backend.info().precision());
+  }
+
+  /** Whether the float64 finish has started. */
+  boolean polishing() {
+    return polish != null;
+  }
+
+  /**
+   * Switches to float64 for the rest of a full-batch fit, when float32 arithmetic can make no
+   * further progress before the gradient tolerance (iterative refinement). Float32 rounds the
+   * weights themselves to about 7 digits, so on an ill-conditioned problem (spambase
+   * unpenalized, condition number ~6.5e4) the line search stalls with the objective still 1e-5
+   * above the optimum; a few float64 iterations finish the job.
+   */
+  void startPolish() {
+    polish = openFloat64();
+    polishFrom = iterations;
+  }
+
+  /**
+   * A float64 backend on the training data: the same OpenCL device in double precision where
+   * it has fp64 (in the training backend's layout), otherwise the reference. The caller closes
+   * it.
+   */
+  private GradientBackend openFloat64() {
+    return chain.float64(backend.info().kind(), backend.info().layout(), train,
+        standardization, columns);
+  }
+
+  /**
+   * Whether a float32 full-batch fit that is about to stop must go on in float64 first: the
+   * gradient test does not hold in float64 at its weights.
+   */
+  boolean float64FinishNeeded() {
+    if (polish != null || !float32()) {
+      return false;
+    }
+    Point p = referenceAt(theta);
+    return !test().holds(p.gradient(), p.value());
+  }
+
+  /** The full objective and gradient at x by the float64 reference, for judging a fit. */
+  Point referenceAt(double[] x) {
+    if (lastReference == null || !Arrays.equals(lastReference.x(), x)) {
+      Evaluation e = model(reference.evaluateColumns(x, Batch.all(rows)));
+      double[] g = e.gradient().clone();
+      objective.addPenaltyGradient(x, g, parameters);
+      lastReference = new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);
+    }
+    return lastReference;
+  }
+
+  /** The backend's evaluation; a failure inside the backend becomes a BackendFailure. */
+  Evaluation evaluate(double[] x, Batch batch) {
+    return evaluate(polish != null ? polish : backend, x, batch);
+  }
+
+  private Evaluation evaluate(GradientBackend active, double[] x, Batch batch) {
+    try {
+      return model(active.evaluateColumns(x, batch));
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BackendFailureException(active.info(), e);
+    }
+  }
+
+  /** Full data term plus penalty, with its gradient. */
+  Point full(double[] x) {
+    return full(polish != null ? polish : backend, x);
+  }
+
+  private Point full(GradientBackend active, double[] x) {
+    Evaluation e = evaluate(active, x, Batch.all(rows));
+    evaluations++;
+    double[] g = e.gradient().clone();
+    objective.addPenaltyGradient(x, g, parameters);
+    return new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);
+  }
+
+  /** The evaluation of the one model the columns hold: its loss and its whole gradient. */
+  private static Evaluation model(BatchedEvaluation e) {
+    return new Evaluation(e.loss()[0], e.gradient());
+  }
+
+  /** Whether the periodic check against the reference ({@code verifyEvery}) is due now. */
+  boolean verificationDue() {
+    return config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0;
+  }
+
+  /** The gradient norm rule, against the objective at the start. */
+  StoppingRules.GradientNorm gradientNorm() {
+    return new StoppingRules.GradientNorm(test());
+  }
+
+  GradientTest test() {
+    return new GradientTest(config.gradientTolerance(), initialObjective);
+  }
+
+  /**
+   * Whether unpenalized logistic regression has no finite optimum, stopping if so. The test is
+   * complete separation: theta puts every training row strictly on its own side, so scaling
+   * theta up lowers every row's loss and the infimum 0 is never reached. It runs (one pass over
+   * the data in float64) when the mean log loss falls below ln(2)/n (weighted: {@link
+   * Separation#lossImplyingSeparation()}), which implies it, and otherwise on the schedule of
+   * {@link StoppingRules.SeparationCheck}.
+   */
+  private boolean separable(double value, int step) {
+    if (!unpenalizedLogistic()) {
+      return false;
+    }
+    if (!separationCheck.due(value, step, separation.lossImplyingSeparation())
+        || !separation.separates(theta)) {
+      return false;
+    }
+    stopSeparable();
+    return true;
+  }
+
+  /**
+   * The rules every regime consults after a step: separation, then early stopping on the
+   * validation loss. True when one stopped the fit.
+   */
+  boolean separableOrEarlyStop(double value, int step) {
+    if (separable(value, step)) {
+      return true;
+    }
+    if (earlyStop == null) {
+      return false;
+    }
+    return apply(earlyStop.check(theta, history.get(history.size() - 1).validationLoss()));
+  }
+
+  /**
+   * Judges a fit that ended by any other way than failure or interruption, in float64 at its
+   * final weights on the full training data. Unpenalized logistic regression is refused when
+   * the weights separate the classes, or when they do not pass the gradient test and an L-BFGS
+   * probe from them finds weights that do (a slow optimizer may stop anywhere on the way to a
+   * separating hyperplane; a fit that passes it has no such way left to go, since on
+   * separable classes the gradient vanishes only as the loss does). A stop on the objective
+   * (or on a float32 gradient) stands as converged only when the gradient test holds;
+   * otherwise it is {@link StopReason#STALLED}, with the figures.
+   */
+  void judge() {
+    if (stopReason == StopReason.DIVERGED || stopReason == StopReason.INTERRUPTED
+        || stopReason == StopReason.SEPARABLE) {
+      return;
+    }
+    Point end = referenceAt(theta);
+    GradientTest test = test();
+    boolean holds = test.holds(end.gradient(), end.value());
+    if (unpenalizedLogistic() && (separation.separates(theta) || !holds && probeSeparates())) {
+      stopSeparable();
+      return;
+    }
+    if (!settled()) {
+      return;
+    }
+    String figures = test.describe(end.gradient(), end.value());
+    if (holds) {
+      message = "converged: " + (trigger == null ? "" : trigger + "; ") + figures;
+      return;
+    }
+    stop(StopReason.STALLED, "stalled: " + (trigger != null ? trigger : "the float32 gradient"
+        + " passes the test, the float64 gradient does not") + "; " + figures
+        + stallAdvice());
+  }
+
+  /** Whether the fit stopped because it converged or stopped improving in its own terms. */
+  private boolean settled() {
+    return stopReason == StopReason.GRADIENT_TOLERANCE
+        || stopReason == StopReason.OBJECTIVE_TOLERANCE
+        || stopReason == StopReason.PRECISION_LIMIT;
+  }
+
+  private String stallAdvice() {
+    if (!config.isFullBatch()) {
+      return ": a constant learning rate leaves the weights circling the optimum; let it decay"
+          + " with schedule(...), or train full batch with optimizer(\"lbfgs\")";
+    }
+    return stopReason == StopReason.OBJECTIVE_TOLERANCE
+        ? ": lower objectiveTolerance(...) to go on" : "";
+  }
+
+  /**
+   * Looks for a separating hyperplane from theta, in float64: on the float64 backend of the
+   * float64 finish if one is open, on the training backend if it computes in float64, else on
+   * one opened for the probe. On success theta becomes the separating weights.
+   */
+  private boolean probeSeparates() {
+    try (GradientBackend own = polish == null && float32() ? openFloat64() : null) {
+      GradientBackend float64 = own != null ? own : polish != null ? polish : backend;
+      double[] found = separation.probe(x -> full(float64, x), theta, test());
+      if (found == null) {
+        return false;
+      }
+      theta = found;
+      return true;
+    }
+  }
+
+  /** Unpenalized logistic or multinomial regression, which separable data leaves unbounded. */
+  private boolean unpenalizedLogistic() {
+    return (config.loss() == Loss.LOGISTIC || config.loss().coupled()) && config.l2() == 0;
+  }
+
+  private void stopSeparable() {
+    if (config.loss().coupled()) {
+      stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable ("
+          + separation.certificate(theta) + ", so the loss keeps falling as the weights"
+          + " grow, and its infimum is never reached); add a penalty with l2(...), e.g."
+          + " l2(0.01)");
+      return;
+    }
+    stop(StopReason.SEPARABLE, "no finite optimum: the classes are separable (every training"
+        + " row is classified correctly, so the loss keeps falling towards 0 as the weights"
+        + " grow); add a penalty with l2(...), e.g. l2(0.01)");
+  }
+
+  /** What the cap's message adds for unpenalized logistic regression near separation. */
+  String quasiSeparationHint() {
+    return unpenalizedLogistic() ? Separation.quasiSeparationHint(theta, parameters) : "";
+  }
+
+  /** Records a step's progress (and the validation loss, when there is a validation set). */
+  void record(Point p, double step, int epoch) {
+    double validationLoss = Double.NaN;
+    if (validationBackend != null) {
+      validationLoss = validationBackend.evaluateColumns(p.x(),
+          Batch.all(validationBackend.rows())).loss()[0];
+      earlyStop.start(p.x(), validationLoss);
+    }
+    Progress progress = new Progress(iterations, epoch, p.value(), Trainer.norm(p.gradient()),
+        step, seconds(), validationLoss);
+    history.add(progress);
+    listener.progress(progress);
+  }
+
+  /**
+   * Applies a rule's verdict: keeps its parameters and stops (settled stops are judged later).
+   * True when there was one.
+   */
+  boolean apply(Stop stop) {
+    if (stop == null) {
+      return false;
+    }
+    if (stop.keep() != null) {
+      theta = stop.keep();
+    }
+    if (stop.settled()) {
+      stopSettled(stop.reason(), stop.message());
+    } else {
+      stop(stop.reason(), stop.message());
+    }
+    return true;
+  }
+
+  void stop(StopReason reason, String detail) {
+    this.stopReason = reason;
+    this.message = detail != null ? detail : reason.description();
+  }
+
+  /**
+   * Stops on a rule that may or may not be convergence; {@link #judge()} decides with the
+   * gradient test. {@code why} says what the rule saw, null for the gradient test itself.
+   */
+  void stopSettled(StopReason reason, String why) {
+    stop(reason, why);
+    this.trigger = why;
+  }
+
+  private Map<String, Object> hyperparameters() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("loss", config.loss().label());
+    h.put("l2", config.l2());
+    h.put("layout", backend.info().layout());
+    if (config.isFullBatch()) {
+      h.put("maxIterations", config.maxIterations());
+    } else {
+      h.put("learningRate", config.learningRate());
+      h.put("schedule", config.schedule().toString());
+      h.put("batchSize", config.batchSize());
+      h.put("maxEpochs", config.maxEpochs());
+    }
+    h.put("gradientTolerance", config.gradientTolerance());
+    h.put("objectiveTolerance", config.objectiveTolerance());
+    h.put("validationFraction", config.validationFraction());
+    h.put("patience", config.patience());
+    h.put("verifyEvery", config.verifyEvery());
+    if (train.weights() != null) {
+      h.put("weighted", true);
+    }
+    if (warmStart) {
+      h.put("warmStart", true);
+    }
+    if (polish != null) {
+      h.put("polish", polish.info().summary());
+      h.put("polishIterations", iterations - polishFrom);
+    }
+    return h;
+  }
+
+  /** The fit's result (closing the float64 finish's backend). */
+  FitResult result() {
+    try {
+      return buildResult();
+    } finally {
+      if (polish != null) {
+        polish.close();
+      }
+    }
+  }
+
+  private FitResult buildResult() {
+    if (polish != null) {
+      message += String.format(Locale.ROOT, "; the last %d iterations ran in float64 on %s,"
+          + " where float32 could make no further progress", iterations - polishFrom,
+          polish.info().summary());
+    }
+    if (fallback) {
+      // A fallback backend's result is checked at the final point, whatever --verify-every:
+      // the fallback itself, even when a float64 finish computed the last iterations.
+      verifier.verify(iterations, theta, Batch.all(rows),
+          evaluate(backend, theta, Batch.all(rows)));
+    }
+    LinearModel model;
+    if (columns.loss().coupled()) {
+      // The model reports its parameters centered over the classes (the same predictions,
+      // a penalty no larger): the objective is judged at those.
+      model = LinearModel.multinomial(train.featureNames(), train.targetName(),
+          train.classLabels().orElseThrow(), standardization, theta);
+      theta = model.theta();
+    } else {
+      model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
+          train.labels().orElse(null), standardization, theta);
+    }
+    // The reported objective comes from the float64 reference, whatever backend trained.
+    Point end = referenceAt(theta);
+    double[] g = end.gradient();
+    double finalObjective = end.value();
+    double verification = verifier == null ? Double.NaN : verifier.largestError();
+    return new FitResult(model, stopReason, message, iterations, epochs, evaluations,
+        backend.info(), config.optimizerDescription(), finalObjective, Trainer.norm(g),
+        seconds(), verification, config.seed(), rows, List.copyOf(history), config.l2(),
+        config.standardize(), hyperparameters(), null, null, config.optimizerSettings());
+  }
+}

@@ -1,0 +1,98 @@
+package io.descent.train;
+
+import io.descent.gradient.Batch;
+import io.descent.gradient.Evaluation;
+import io.descent.optim.DifferentiableFunction;
+import io.descent.optim.FullBatchOptimizer;
+import io.descent.optim.Iteration;
+import io.descent.optim.Point;
+import io.descent.train.StoppingRules.Stop;
+import java.util.Locale;
+
+/**
+ * The full-batch regime: one optimizer iteration per step over the whole training set, until
+ * the gradient norm, the objective's change, the precision limit, the cap, divergence,
+ * separation or early stopping ends it; a float32 fit about to stop short of the gradient test in
+ * float64 first goes on in float64 (the float64 finish).
+ */
+final class FullBatchLoop {
+  private final Fit fit;
+
+  FullBatchLoop(Fit fit) {
+    this.fit = fit;
+  }
+
+  void run() {
+    FullBatchOptimizer optimizer = fit.config.fullBatch();
+    DifferentiableFunction f = fit::full;
+    var run = optimizer.start(fit.float32() ? f.withRelativeNoise(Trainer.FLOAT32_NOISE) : f,
+        fit.theta);
+    Point p = run.current();
+    fit.theta = p.x().clone();
+    if (fit.apply(StoppingRules.Divergence.atStart(p.value()))) {
+      return;
+    }
+    fit.initialObjective = Math.abs(p.value());
+    fit.record(p, 0, 0);
+    StoppingRules.GradientNorm gradientNorm = fit.gradientNorm();
+    StoppingRules.Cap cap = StoppingRules.Cap.iterations(fit.config);
+    StoppingRules.ObjectiveChange change =
+        new StoppingRules.ObjectiveChange(fit.config.objectiveTolerance(), p.value());
+    while (true) {
+      StopReason settled = null;
+      if (gradientNorm.holds(p)) {
+        settled = StopReason.GRADIENT_TOLERANCE;
+      } else {
+        if (fit.interruptRequested()) {
+          fit.stop(StopReason.INTERRUPTED, String.format(Locale.ROOT, "interrupted at iteration"
+              + " %d (objective %.10g)", fit.iterations, p.value()));
+          return;
+        }
+        if (fit.apply(cap.check(fit.iterations, fit.quasiSeparationHint()))) {
+          return;
+        }
+        if (fit.verificationDue()) {
+          Evaluation fresh = fit.evaluate(fit.theta, Batch.all(fit.rows));
+          fit.evaluations++;
+          fit.verifier.verify(fit.iterations, fit.theta, Batch.all(fit.rows), fresh);
+        }
+        Iteration it = run.iterate();
+        fit.iterations++;
+        p = it.point();
+        if (fit.apply(StoppingRules.Divergence.afterIteration(p.value(), fit.iterations))) {
+          return;
+        }
+        fit.theta = p.x().clone();
+        fit.record(p, it.stepSize(), 0);
+        if (fit.separableOrEarlyStop(p.value(), fit.iterations)) {
+          return;
+        }
+        boolean small = change.met(p.value());
+        if (it.lineSearchFailed()) {
+          settled = StopReason.PRECISION_LIMIT;
+        } else if (small) {
+          settled = StopReason.OBJECTIVE_TOLERANCE;
+        }
+      }
+      if (settled == null) {
+        continue;
+      }
+      if (fit.float64FinishNeeded()) {
+        fit.startPolish();
+        // The optimizer starts afresh (new curvature memory) on the float64 function, which
+        // has no noise to declare.
+        run = optimizer.start(f, fit.theta);
+        p = run.current();
+        change.restart(p.value());
+        continue;
+      }
+      fit.apply(Stop.settled(settled, switch (settled) {
+        case PRECISION_LIMIT -> "objective no longer improving (the line search finds no"
+            + " decrease at the backend's precision)";
+        case OBJECTIVE_TOLERANCE -> change.trigger();
+        default -> null;
+      }));
+      return;
+    }
+  }
+}

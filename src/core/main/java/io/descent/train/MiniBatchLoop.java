@@ -1,0 +1,121 @@
+package io.descent.train;
+
+import io.descent.data.Shuffle;
+import io.descent.gradient.Batch;
+import io.descent.gradient.Evaluation;
+import io.descent.optim.Point;
+import io.descent.optim.UpdateRule;
+import io.descent.train.StoppingRules.Stop;
+import java.util.Locale;
+
+/**
+ * The mini-batch regime: epochs of shuffled batches, one update per batch, and after each epoch
+ * the full objective, against the gradient norm, the cap, divergence, separation, early stopping
+ * and the stall rule. It keeps the best epoch's parameters for the stops that go back to them.
+ */
+final class MiniBatchLoop {
+  private final Fit fit;
+
+  MiniBatchLoop(Fit fit) {
+    this.fit = fit;
+  }
+
+  void run() {
+    TrainingConfig config = fit.config;
+    int rows = fit.rows;
+    UpdateRule rule = config.updateRule();
+    rule.reset(fit.theta.length);
+    Shuffle shuffle = new Shuffle(rows, config.seed());
+    Point p = fit.full(fit.theta);
+    if (fit.apply(StoppingRules.Divergence.atStart(p.value()))) {
+      return;
+    }
+    fit.initialObjective = Math.abs(p.value());
+    fit.record(p, 0, 0);
+    StoppingRules.GradientNorm gradientNorm = fit.gradientNorm();
+    StoppingRules.Cap cap = StoppingRules.Cap.epochs(config);
+    StoppingRules.Divergence divergence = new StoppingRules.Divergence(p.value());
+    StoppingRules.Stall stall = new StoppingRules.Stall(config.objectiveTolerance(), p.value());
+    double rate = 0;
+    double[] lastFinite = fit.theta.clone();
+    double[] best = fit.theta.clone();
+    double bestObjective = p.value();
+    while (true) {
+      if (gradientNorm.holds(p)) {
+        fit.stopSettled(StopReason.GRADIENT_TOLERANCE, null);
+        return;
+      }
+      if (fit.interruptRequested()) {
+        fit.apply(Stop.keeping(best, StopReason.INTERRUPTED, String.format(Locale.ROOT,
+            "interrupted at epoch %d, step %d; the best model so far has objective %.10g",
+            fit.epochs, fit.iterations, bestObjective)));
+        return;
+      }
+      if (fit.apply(cap.check(fit.epochs, fit.quasiSeparationHint()))) {
+        return;
+      }
+      int[] order = shuffle.nextEpoch();
+      for (int from = 0; from < rows; from += config.batchSize()) {
+        Batch batch = new Batch(order, from, Math.min(rows, from + config.batchSize()));
+        Evaluation e = fit.evaluate(fit.theta, batch);
+        fit.evaluations++;
+        if (fit.verificationDue()) {
+          fit.verifier.verify(fit.iterations, fit.theta, batch, e);
+        }
+        double[] g = e.gradient().clone();
+        unbias(g, batch);
+        fit.objective.addPenaltyGradient(fit.theta, g, fit.parameters);
+        rate = config.schedule().rate(config.learningRate(), fit.epochs, fit.iterations);
+        rule.update(fit.theta, g, rate);
+        fit.iterations++;
+        fit.listener.step(fit.epochs, Math.min(rows, from + config.batchSize()), rows);
+        if (fit.interruptRequested()) {
+          break;
+        }
+      }
+      fit.epochs++;
+      if (fit.apply(StoppingRules.Divergence.parameters(fit.theta, lastFinite, fit.epochs,
+          rate))) {
+        return;
+      }
+      p = fit.full(fit.theta);
+      if (fit.apply(StoppingRules.Divergence.objective(p.value(), lastFinite, fit.epochs,
+          rate))) {
+        return;
+      }
+      lastFinite = fit.theta.clone();
+      if (p.value() < bestObjective) {
+        bestObjective = p.value();
+        best = fit.theta.clone();
+      }
+      fit.record(p, rate, fit.epochs);
+      if (fit.apply(divergence.growth(p.value(), best, fit.epochs, rate))
+          || fit.separableOrEarlyStop(p.value(), fit.epochs)
+          || fit.apply(stall.check(p.value(), best))) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * With row weights, turns a batch's data gradient (its weighted mean, {@code sum_B s_i g_i /
+   * sum_B s_i}) into an unbiased estimate of the full one, {@code (n / S) (1/|B|) sum_B s_i
+   * g_i} with S the total weight: the batch's own normalization would weigh a batch of light
+   * rows as much as one of heavy rows, and lead the fit to another point than the weighted
+   * optimum (with batches of one row, to the unweighted one). Unweighted, nothing changes.
+   */
+  private void unbias(double[] g, Batch batch) {
+    double[] weights = fit.train.weights();
+    if (weights == null) {
+      return;
+    }
+    double batchWeight = 0;
+    for (int b = 0; b < batch.size(); b++) {
+      batchWeight += weights[batch.row(b)];
+    }
+    double factor = batchWeight * fit.rows / (batch.size() * fit.totalWeight);
+    for (int j = 0; j < g.length; j++) {
+      g[j] *= factor;
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package io.descent.train;
+
+import io.descent.optim.Point;
+import java.util.Locale;
+
+/**
+ * The stopping rules a training loop consults, each a small object with its own state: the
+ * gradient norm, the objective's change (full batch) or stall (mini-batch), the cap, divergence,
+ * early stopping on validation loss, and separation. A rule answers a {@link Stop} (or null to
+ * go on); the loop applies it.
+ */
+final class StoppingRules {
+  private StoppingRules() {}
+
+  /**
+   * A rule's verdict: the reason, its message (null: the reason's description), and the
+   * parameters to keep (null: the current ones). A settled stop ({@link #settled()}) may or may
+   * not be convergence; the fit's judgement decides, with the message as what the rule saw.
+   */
+  record Stop(StopReason reason, String message, double[] keep, boolean settled) {
+    static Stop of(StopReason reason, String message) {
+      return new Stop(reason, message, null, false);
+    }
+
+    static Stop keeping(double[] keep, StopReason reason, String message) {
+      return new Stop(reason, message, keep, false);
+    }
+
+    static Stop settled(StopReason reason, String trigger) {
+      return new Stop(reason, trigger, null, true);
+    }
+  }
+
+  /** The gradient test at the training backend's own gradient (float32 or float64). */
+  static final class GradientNorm {
+    private final GradientTest test;
+
+    GradientNorm(GradientTest test) {
+      this.test = test;
+    }
+
+    boolean holds(Point p) {
+      return test.holds(p.gradient(), p.value());
+    }
+  }
+
+  /**
+   * Full batch: the relative change of the objective at or below the tolerance twice in a row.
+   */
+  static final class ObjectiveChange {
+    private final double tolerance;
+    private double previous;
+    private int smallChanges;
+
+    ObjectiveChange(double tolerance, double start) {
+      this.tolerance = tolerance;
+      restart(start);
+    }
+
+    /** Starts counting afresh from {@code value} (the float64 finish). */
+    void restart(double value) {
+      previous = value;
+      smallChanges = 0;
+    }
+
+    /** Records the objective after an iteration; true when the rule is met. */
+    boolean met(double value) {
+      double change = Math.abs(previous - value);
+      smallChanges = tolerance > 0 && change <= tolerance * Math.max(Math.abs(value), 1e-300)
+          ? smallChanges + 1 : 0;
+      previous = value;
+      return smallChanges >= 2;
+    }
+
+    String trigger() {
+      return String.format(Locale.ROOT, "objective no longer improving (relative change below"
+          + " %.1g twice in a row)", tolerance);
+    }
+  }
+
+  /**
+   * Mini-batch: stalled when the best objective has not improved by more than the tolerance for
+   * {@value #EPOCHS} epochs. Mini-batch noise keeps consecutive epochs apart, so their
+   * difference alone would rarely fall below any useful tolerance; whether a stall is
+   * convergence, the gradient test decides when the fit is judged.
+   */
+  static final class Stall {
+    /** Epochs without a relative improvement above the objective tolerance that end a fit. */
+    static final int EPOCHS = 5;
+    private final double tolerance;
+    private double best;
+    private int stalled;
+
+    Stall(double tolerance, double start) {
+      this.tolerance = tolerance;
+      this.best = start;
+    }
+
+    /** Records an epoch's objective; the stop (keeping {@code bestTheta}) when stalled. */
+    Stop check(double value, double[] bestTheta) {
+      if (value < best - tolerance * Math.abs(best)) {
+        best = value;
+        stalled = 0;
+      } else if (tolerance > 0 && ++stalled >= EPOCHS) {
+        return new Stop(StopReason.OBJECTIVE_TOLERANCE, String.format(Locale.ROOT, "objective"
+            + " no longer improving (the best epoch's objective has not improved by a relative"
+            + " %.1g for %d epochs; keeping that epoch's model)", tolerance, EPOCHS),
+            bestTheta, true);
+      }
+      return null;
+    }
+  }
+
+  /** The cap on iterations (full batch) or epochs (mini-batch). */
+  static final class Cap {
+    private final int limit;
+    private final String advice;
+
+    private Cap(int limit, String advice) {
+      this.limit = limit;
+      this.advice = advice;
+    }
+
+    static Cap iterations(TrainingConfig config) {
+      return new Cap(config.maxIterations(), "stopped at the cap of " + config.maxIterations()
+          + " iterations before converging: raise maxIterations(...)");
+    }
+
+    static Cap epochs(TrainingConfig config) {
+      return new Cap(config.maxEpochs(), String.format(Locale.ROOT, "stopped at the cap of %d"
+          + " epochs before converging (the best objective still improved by more than a"
+          + " relative %.1g within the last %d epochs): raise maxEpochs(...), or let the rate"
+          + " decay with schedule(...)", config.maxEpochs(), config.objectiveTolerance(),
+          Stall.EPOCHS));
+    }
+
+    /** The stop when {@code count} has reached the cap; {@code hint} ends its message. */
+    Stop check(int count, String hint) {
+      return count >= limit ? Stop.of(StopReason.MAX_ITERATIONS, advice + hint) : null;
+    }
+  }
+
+  /**
+   * Divergence: an objective that is not finite, and for mini-batches parameters that are not,
+   * an objective that grows for {@value #GROWTH_LIMIT} epochs in a row above its start, or one
+   * that reaches {@value #BLOWUP} times its start.
+   */
+  static final class Divergence {
+    static final int GROWTH_LIMIT = 5;
+    /** A mini-batch objective this many times its start has diverged, however it got there. */
+    static final double BLOWUP = 1e3;
+    private final double initial;
+    private double previous;
+    private int growing;
+
+    Divergence(double initial) {
+      this.initial = initial;
+      this.previous = initial;
+    }
+
+    /** The stop when the objective at the start is not finite. */
+    static Stop atStart(double value) {
+      return Double.isFinite(value) ? null : Stop.of(StopReason.DIVERGED, "the objective is "
+          + value + " at the start: check the data for extreme values, and keep"
+          + " standardization on");
+    }
+
+    /** Full batch: the stop when the objective after {@code iteration} is not finite. */
+    static Stop afterIteration(double value, int iteration) {
+      return Double.isFinite(value) ? null : Stop.of(StopReason.DIVERGED, "the objective became "
+          + value + " at iteration " + iteration + ": keep standardization on, or add a penalty"
+          + " with l2(...)");
+    }
+
+    /** Mini-batch: the stop (keeping {@code lastFinite}) when theta is not finite. */
+    static Stop parameters(double[] theta, double[] lastFinite, int epoch, double rate) {
+      for (double x : theta) {
+        if (!Double.isFinite(x)) {
+          return Stop.keeping(lastFinite, StopReason.DIVERGED,
+              advice("the parameters became NaN/Inf", epoch, rate));
+        }
+      }
+      return null;
+    }
+
+    /** Mini-batch: the stop (keeping {@code lastFinite}) when the objective is not finite. */
+    static Stop objective(double value, double[] lastFinite, int epoch, double rate) {
+      return Double.isFinite(value) ? null : Stop.keeping(lastFinite, StopReason.DIVERGED,
+          advice("the objective became " + value, epoch, rate));
+    }
+
+    /**
+     * Mini-batch: records an epoch's (finite) objective; the stop when it grew for too long
+     * above its start, or blew up (keeping {@code best}).
+     */
+    Stop growth(double value, double[] best, int epoch, double rate) {
+      growing = value > previous ? growing + 1 : 0;
+      previous = value;
+      if (growing >= GROWTH_LIMIT && value > initial) {
+        return Stop.of(StopReason.DIVERGED, advice("the objective grew for " + growing
+            + " epochs in a row", epoch, rate));
+      }
+      if (initial > 0 && value > BLOWUP * initial) {
+        return Stop.keeping(best, StopReason.DIVERGED, advice(String.format(Locale.ROOT,
+            "the objective reached %.3g, %.0f times its start", value, value / initial),
+            epoch, rate));
+      }
+      return null;
+    }
+
+    private static String advice(String what, int epoch, double rate) {
+      return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g),"
+          + " keep standardization on, or add a penalty with l2(...)", what, epoch, rate);
+    }
+  }
+
+  /** Early stopping: validation loss that has not improved for the patience. */
+  static final class EarlyStop {
+    private final int patience;
+    private final String unit;
+    private double bestValidation = Double.POSITIVE_INFINITY;
+    private double[] bestTheta;
+    private int sinceBest;
+
+    EarlyStop(int patience, boolean fullBatch) {
+      this.patience = patience;
+      this.unit = fullBatch ? "iterations" : "epochs";
+    }
+
+    /** Records the first validation loss, at the start. */
+    void start(double[] theta, double validationLoss) {
+      if (bestTheta == null) {
+        bestTheta = theta.clone();
+        bestValidation = validationLoss;
+      }
+    }
+
+    /** Records a validation loss at theta; the stop (keeping the best) when out of patience. */
+    Stop check(double[] theta, double validationLoss) {
+      if (validationLoss < bestValidation * (1 - 1e-12)) {
+        bestValidation = validationLoss;
+        bestTheta = theta.clone();
+        sinceBest = 0;
+        return null;
+      }
+      sinceBest++;
+      if (sinceBest >= patience) {
+        return Stop.keeping(bestTheta, StopReason.EARLY_STOPPING, String.format(Locale.ROOT,
+            "stopped early: validation loss %.6g has not improved for %d %s; keeping the best"
+            + " model", bestValidation, sinceBest, unit));
+      }
+      return null;
+    }
+  }
+
+  /**
+   * When to test unpenalized logistic or multinomial regression for separation: when the mean
+   * loss falls below one that implies it, and otherwise at steps 10, 20, 40, 80, ...
+   * (iterations, or epochs for mini-batches), so that a slow optimizer cannot run to its cap on
+   * separable data while a large fit pays for a handful of passes.
+   */
+  static final class SeparationCheck {
+    private int next = 10;
+
+    /** Whether the (one pass, float64) test is due at this step and objective. */
+    boolean due(double value, int step, double lossImplyingSeparation) {
+      boolean scheduled = step >= next;
+      if (scheduled) {
+        next = 2 * step;
+      }
+      return scheduled || value < lossImplyingSeparation;
+    }
+  }
+}
