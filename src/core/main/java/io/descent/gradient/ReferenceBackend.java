@@ -1,10 +1,10 @@
 package io.descent.gradient;
 
+import io.descent.data.CompensatedSum;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
 import io.descent.loss.Softmax;
-import io.descent.model.CompensatedSum;
 
 /**
  * The oracle: loss and gradient in float64 with Neumaier-compensated sums over the rows, on the

@@ -2,6 +2,7 @@ package io.descent.model;
 
 import io.descent.data.BinaryLabels;
 import io.descent.data.ClassLabels;
+import io.descent.data.CompensatedSum;
 import io.descent.data.Dataset;
 import io.descent.loss.Loss;
 import io.descent.loss.Softmax;

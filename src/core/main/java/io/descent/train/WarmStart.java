@@ -1,10 +1,10 @@
 package io.descent.train;
 
 import io.descent.data.BinaryLabels;
+import io.descent.data.CompensatedSum;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
-import io.descent.model.CompensatedSum;
 import io.descent.model.LinearModel;
 import java.util.List;
 

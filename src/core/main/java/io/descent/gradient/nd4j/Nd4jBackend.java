@@ -1,5 +1,6 @@
 package io.descent.gradient.nd4j;
 
+import io.descent.data.CompensatedSum;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.BackendInfo;
@@ -13,7 +14,6 @@ import io.descent.gradient.GradientBackend;
 import io.descent.gradient.Shapes;
 import io.descent.loss.Loss;
 import io.descent.loss.Softmax;
-import io.descent.model.CompensatedSum;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.descent.model;
+package io.descent.data;
 
 /**
  * A float64 sum with Neumaier compensation: the low-order bits each addition loses are kept in a
