@@ -40,10 +40,10 @@ import java.util.function.Supplier;
  * final parameters, judged on the backend in one last pass.
  */
 public final class LockstepMiniBatch {
-  /** Epochs in a row of growth (above the start) that count as divergence, as the trainer's. */
-  static final int GROWTH_LIMIT = 5;
-  /** An objective this many times its start has diverged, as the trainer's. */
-  static final double BLOWUP = 1e3;
+  /** Epochs in a row of growth (above the start) that count as divergence: the trainer's. */
+  static final int GROWTH_LIMIT = StoppingRules.Divergence.GROWTH_LIMIT;
+  /** An objective this many times its start has diverged: the trainer's. */
+  static final double BLOWUP = StoppingRules.Divergence.BLOWUP;
 
   private final Settings settings;
   private final AtomicBoolean stopRequested = new AtomicBoolean();

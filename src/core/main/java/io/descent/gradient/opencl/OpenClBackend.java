@@ -13,6 +13,7 @@ import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.NoSuchDeviceException;
 import io.descent.gradient.OpenClOptions;
+import io.descent.gradient.Shapes;
 import io.descent.loss.Loss;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -505,11 +506,7 @@ public final class OpenClBackend implements GradientBackend {
       this.partialHost = ByteBuffer.allocateDirect((int) partialBytes)
           .order(ByteOrder.nativeOrder());
       if (doublePrecision) {
-        double[] scale = standardization.scale();
-        invScale = new double[d];
-        for (int j = 0; j < d; j++) {
-          invScale[j] = 1.0 / scale[j];
-        }
+        invScale = standardization.inverseScales();
         if (d > 0) {
           context.write(center, 0, (long) d * realBytes, Pointer.to(standardization.mean()));
         }
@@ -692,10 +689,7 @@ public final class OpenClBackend implements GradientBackend {
     float[] x = data.x();
     boolean raw = doublePrecision || standardization.isIdentity();
     double[] mean = standardization.mean();
-    double[] inv = new double[d];
-    for (int j = 0; j < d; j++) {
-      inv[j] = 1.0 / standardization.scale(j);
-    }
+    double[] inv = standardization.inverseScales();
     int slabRows = Math.max(1, Math.min(chunkRows, SLAB_FLOATS / Math.max(d, 1)));
     FloatBuffer xSlab = raw ? null : ByteBuffer.allocateDirect(slabRows * d * 4)
         .order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -870,10 +864,7 @@ public final class OpenClBackend implements GradientBackend {
           new double[] {batch.size()}, 1);
     }
     int k = columns.count();
-    if (w.length != (features + 1) * k) {
-      throw new IllegalArgumentException("the parameters must have (d + 1) x K = "
-          + (features + 1) + " x " + k + " entries, got " + w.length);
-    }
+    Shapes.requireParameters(w, features + 1, k);
     return guarded(() -> runColumns(w, batch), batch);
   }
 
@@ -882,11 +873,7 @@ public final class OpenClBackend implements GradientBackend {
     if (batched) {
       return GradientBackend.super.evaluate(thetaValues, batch);
     }
-    int d = features;
-    if (thetaValues.length != d + 1) {
-      throw new IllegalArgumentException("theta must have " + (d + 1) + " entries, got "
-          + thetaValues.length);
-    }
+    Shapes.requireTheta(thetaValues, features + 1);
     return guarded(() -> run(thetaValues, batch), batch);
   }
 
@@ -895,10 +882,7 @@ public final class OpenClBackend implements GradientBackend {
     if (closed) {
       throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
     }
-    if (batch.contiguous() && batch.to() > rows) {
-      throw new IllegalArgumentException("batch ends at " + batch.to() + " but data has "
-          + rows + " rows");
-    }
+    batch.requireWithin(rows);
     try {
       return evaluation.get();
     } catch (CLException e) {
