@@ -76,6 +76,9 @@ final class CvCommand implements Callable<Integer> {
           + " --weight-column; held-out rows weigh as their fold's training rows.")
   String classWeight;
 
+  /** {@link #classWeight}, parsed once before the data is read; null without it. */
+  private ClassWeights classWeights;
+
   @Option(names = "--out", paramLabel = "FILE",
       description = "Write the best setting's model, refitted on all rows, here (JSON).")
   Path out;
@@ -140,7 +143,6 @@ final class CvCommand implements Callable<Integer> {
         .backend(backend.backend).openCl(backend.openCl()).maxIterations(maxIterations)
         .tolerance(tolerance).seed(seed).optimizer(optimizer).learningRate(learningRate)
         .batchSize(batchSize).maxEpochs(maxEpochs);
-    ClassWeights classWeights = null;
     if (classWeight != null) {
       if (loss == Loss.LINEAR) {
         throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
@@ -179,8 +181,7 @@ final class CvCommand implements Callable<Integer> {
         c.schedule(), c.learningRate(), c.batchSize(), c.maxEpochs(), c.gradientTolerance(),
         c.objectiveTolerance(), seed);
     return new CrossValidation.Options(loss, l2, folds, seed, backend.backend,
-        backend.openCl(), full, mini, classWeight == null ? null : ClassWeights.parse(
-            classWeight));
+        backend.openCl(), full, mini, classWeights);
   }
 
   private int run(Descent refit, Loss loss,
@@ -210,7 +211,7 @@ final class CvCommand implements Callable<Integer> {
     }
     if (classWeight != null) {
       try {
-        ClassWeights.parse(classWeight).rowWeights(dataset);
+        classWeights.rowWeights(dataset);
       } catch (IllegalArgumentException e) {
         throw new Main.UsageException("--class-weight " + classWeight + ": " + e.getMessage());
       }
@@ -302,7 +303,7 @@ final class CvCommand implements Callable<Integer> {
   private String weighting() {
     String column = weightColumn == null ? null : "column " + weightColumn;
     String classes = classWeight == null ? null : "class weights " + classWeight
-        + (ClassWeights.parse(classWeight).isBalanced() ? " (counted on each fold's training"
+        + (classWeights.isBalanced() ? " (counted on each fold's training"
             + " rows)" : "");
     return column == null ? classes : classes == null ? column : column + " x " + classes;
   }
@@ -320,7 +321,7 @@ final class CvCommand implements Callable<Integer> {
   private void printTable(PrintWriter out, CrossValidation.Result r, String metric,
       boolean miniBatch) {
     LockstepFit.Result fit = r.fit();
-    boolean perFold = classWeight != null && ClassWeights.parse(classWeight).isBalanced();
+    boolean perFold = classWeights != null && classWeights.isBalanced();
     out.printf(Locale.ROOT, "cv: %d folds%s x %d settings = %d models in %s on %s: %d"
         + " %s, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
         r.settings().size(), fit.models().size(), perFold ? "one lockstep fit per fold"
@@ -372,8 +373,7 @@ final class CvCommand implements Callable<Integer> {
     cv.put("metric", metric);
     cv.put("weighted", dataset.weights() != null || classWeight != null);
     // Balanced class weights differ by fold: one lockstep fit per fold then.
-    cv.put("lockstepFits", classWeight != null && ClassWeights.parse(classWeight).isBalanced()
-        ? r.folds() : 1);
+    cv.put("lockstepFits", classWeights != null && classWeights.isBalanced() ? r.folds() : 1);
     ArrayNode settings = cv.putArray("settings");
     for (CrossValidation.SettingScore s : r.settings()) {
       ObjectNode o = settings.addObject();

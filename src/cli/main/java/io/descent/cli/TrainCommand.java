@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-column", paramLabel = "NAME",
       description = "Weigh each row by this column (finite numbers >= 0, not all 0; not a"
           + " feature): the loss is the weighted mean, standardization weighted too. An integer"
-          + " weight counts a row that many times. Weighted fits run on the reference backend.")
+          + " weight counts a row that many times.")
   String weightColumn;
 
   @Option(names = "--class-weight", paramLabel = "SPEC",
