@@ -854,6 +854,9 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     }
 
     private static String describe(JsonNode node) {
+      if (node == null) {
+        return "nothing (the field is missing)";
+      }
       JsonNodeType type = node.getNodeType();
       switch (type) {
         case NULL:

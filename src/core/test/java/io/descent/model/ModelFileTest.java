@@ -309,6 +309,15 @@ class ModelFileTest {
   }
 
   @Test
+  void anOptimizerWithoutANameIsOneCleanLine() {
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.parse(
+        edited(r -> ((ObjectNode) r.get("training")).putObject("optimizer").put("memory", 10)),
+        "m.json"));
+    assertTrue(e.getMessage().contains("\"training.optimizer.name\" must be a string, got"
+        + " nothing"), e.getMessage());
+  }
+
+  @Test
   void theValidFileParses() {
     assertEquals(2, ModelFile.parse(validJson(), "m.json").model().features());
   }
