@@ -19,12 +19,17 @@ import java.util.Objects;
  *   <li>Each group may leave out the rows of one <b>fold</b>: with a fold number per row, group g
  *       gives the rows of fold {@code heldOut(g)} weight 0, which is how a cross-validation's
  *       validation rows are excluded from the columns fitted without them.
+ *   <li>Each group may weigh the rows of each <b>label</b> (y as an integer 0..L-1) by its own
+ *       factor, a table of {@code groups x L} class weights: how each one-vs-rest model or each
+ *       cross-validation fold balances its own classes.
  *   <li>The rows' own weights (sample and class weights, {@link Dataset#weights()}) are shared
  *       by every column.
  * </ul>
  *
- * <p>So the weight of row i in group g is {@code s_i} (1 when the data is unweighted) times 0 or
- * 1 (its fold), and the group's data term is {@code (sum_i s_ig l_ig) / (sum_i s_ig)}.
+ * <p>So the weight of row i in group g is {@code s_ig = s_i * f_ig * c_g(y_i)}: {@code s_i} the
+ * row's weight (1 when the data is unweighted), {@code f_ig} 0 or 1 (its fold) and
+ * {@code c_g(y_i)} the group's class weight of its label (1 without a table); the group's data
+ * term is {@code (sum_i s_ig l_ig) / (sum_i s_ig)} ({@link #weight}).
  */
 public final class Columns {
   /** The positive class of a group that uses y as it is. */
@@ -36,9 +41,16 @@ public final class Columns {
   private final int[] positive;
   private final int[] rowFold;
   private final int[] heldOut;
+  private final int labels;
+  private final double[] classWeights;
 
   private Columns(Loss loss, int groups, int classes, int[] positive, int[] rowFold,
       int[] heldOut) {
+    this(loss, groups, classes, positive, rowFold, heldOut, 0, null);
+  }
+
+  private Columns(Loss loss, int groups, int classes, int[] positive, int[] rowFold,
+      int[] heldOut, int labels, double[] classWeights) {
     this.loss = Objects.requireNonNull(loss, "loss");
     if (groups < 1) {
       throw new IllegalArgumentException("groups must be >= 1, got " + groups);
@@ -76,11 +88,29 @@ public final class Columns {
         }
       }
     }
+    if (classWeights != null) {
+      if (loss == Loss.LINEAR) {
+        throw new IllegalArgumentException("class weights need a classification loss, not "
+            + loss.label());
+      }
+      if (labels < 1 || classWeights.length != (long) groups * labels) {
+        throw new IllegalArgumentException("class weights must be a table of " + groups
+            + " groups x labels, got " + classWeights.length + " entries for " + labels
+            + " labels");
+      }
+      for (double c : classWeights) {
+        if (!(c >= 0) || !Double.isFinite(c)) {
+          throw new IllegalArgumentException("a class weight must be finite and >= 0, got " + c);
+        }
+      }
+    }
     this.groups = groups;
     this.classes = classes;
     this.positive = positive;
     this.rowFold = rowFold;
     this.heldOut = heldOut;
+    this.labels = labels;
+    this.classWeights = classWeights;
   }
 
   /** One column of a linear or logistic loss (K = 1): the evaluation of one model. */
@@ -120,7 +150,20 @@ public final class Columns {
    */
   public Columns withFolds(int[] rowFold, int[] heldOut) {
     return new Columns(loss, groups, classes, positive, Objects.requireNonNull(rowFold),
-        heldOut.clone());
+        heldOut.clone(), labels, classWeights);
+  }
+
+  /**
+   * The same columns, with group g weighing a row of label c (its y, an integer in 0..labels-1)
+   * by {@code table[g * labels + c]} on top of the row's own weight: one-vs-rest models and
+   * cross-validation folds that each balance their own classes.
+   *
+   * @param labels L, the number of labels (2 for a binary logistic target)
+   * @param table {@code groups x L} class weights, finite and &gt;= 0, copied
+   */
+  public Columns withClassWeights(int labels, double[] table) {
+    return new Columns(loss, groups, classes, positive, rowFold, heldOut, labels,
+        table.clone());
   }
 
   /** The loss of every column. */
@@ -145,7 +188,8 @@ public final class Columns {
 
   /** True for one column without positive class or folds: what a single-model backend does. */
   public boolean isSingle() {
-    return groups == 1 && classes == 1 && positive == null && rowFold == null;
+    return groups == 1 && classes == 1 && positive == null && rowFold == null
+        && classWeights == null;
   }
 
   /** True when groups have positive classes (one-vs-rest). */
@@ -156,6 +200,37 @@ public final class Columns {
   /** Group g's positive class, or {@link #NO_CLASS} when y is its target as it is. */
   public int positive(int g) {
     return positive == null ? NO_CLASS : positive[g];
+  }
+
+  /** True when groups weigh labels by their own class weights. */
+  public boolean hasClassWeights() {
+    return classWeights != null;
+  }
+
+  /** L, the labels of the class-weight table, or 0 without one. */
+  public int labels() {
+    return labels;
+  }
+
+  /** Group g's weight of rows whose y is the given label: 1 without a table. */
+  public double classWeight(int g, double y) {
+    return classWeights == null ? 1 : classWeights[g * labels + (int) y];
+  }
+
+  /** The class-weight table, {@code groups x labels} (a copy), or null. */
+  public double[] classWeights() {
+    return classWeights == null ? null : classWeights.clone();
+  }
+
+  /**
+   * {@code s_ig}, the weight of row i in group g: the row's own weight, 0 when g leaves out its
+   * fold, times g's class weight of its label y.
+   */
+  public double weight(int g, int i, double y, double rowWeight) {
+    if (!includes(g, i)) {
+      return 0;
+    }
+    return classWeights == null ? rowWeight : rowWeight * classWeights[g * labels + (int) y];
   }
 
   /** True when groups leave out folds of rows. */
@@ -199,6 +274,15 @@ public final class Columns {
       throw new IllegalArgumentException(data.source() + ": " + data.rows() + " rows but "
           + rowFold.length + " row folds");
     }
+    if (classWeights != null) {
+      double[] y = data.y();
+      for (int i = 0; i < y.length; i++) {
+        if (!(y[i] >= 0 && y[i] < labels && y[i] == Math.rint(y[i]))) {
+          throw new IllegalArgumentException(data.source() + ": row " + (i + 1) + " has label "
+              + y[i] + ", not one of the class weights' 0.." + (labels - 1));
+        }
+      }
+    }
     if (loss.coupled()) {
       double[] y = data.y();
       for (int i = 0; i < y.length; i++) {
@@ -214,6 +298,7 @@ public final class Columns {
   public String toString() {
     return "Columns[" + loss.label() + ", " + groups + " group(s) x " + classes
         + (positive != null ? ", positives " + Arrays.toString(positive) : "")
-        + (heldOut != null ? ", held-out folds " + Arrays.toString(heldOut) : "") + "]";
+        + (heldOut != null ? ", held-out folds " + Arrays.toString(heldOut) : "")
+        + (classWeights != null ? ", class weights " + Arrays.toString(classWeights) : "") + "]";
   }
 }

@@ -172,7 +172,7 @@ public final class ReferenceBackend implements GradientBackend {
       }
       double rowWeight = data.weight(i);
       for (int g = 0; g < groups; g++) {
-        double s = columns.includes(g, i) ? rowWeight : 0;
+        double s = columns.weight(g, i, y[i], rowWeight);
         if (s == 0) {
           continue;
         }

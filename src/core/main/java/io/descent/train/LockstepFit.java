@@ -663,7 +663,9 @@ public final class LockstepFit {
     }
   }
 
-  /** Columns of the given groups only, in that order, with their classes and folds. */
+  /**
+   * Columns of the given groups only, in that order, with their classes, folds and class weights.
+   */
   static Columns select(Columns columns, int[] groups) {
     Columns c;
     if (columns.hasPositives()) {
@@ -683,6 +685,15 @@ public final class LockstepFit {
         heldOut[k] = columns.heldOut(groups[k]);
       }
       c = c.withFolds(columns.rowFolds(), heldOut);
+    }
+    if (columns.hasClassWeights()) {
+      int labels = columns.labels();
+      double[] all = columns.classWeights();
+      double[] table = new double[groups.length * labels];
+      for (int k = 0; k < groups.length; k++) {
+        System.arraycopy(all, groups[k] * labels, table, k * labels, labels);
+      }
+      c = c.withClassWeights(labels, table);
     }
     return c;
   }

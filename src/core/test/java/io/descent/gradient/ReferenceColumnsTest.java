@@ -179,6 +179,56 @@ class ReferenceColumnsTest {
   }
 
   @Test
+  void eachGroupWeighsItsLabelsByItsOwnClassWeights() throws IOException {
+    Dataset plain = iris();
+    int n = plain.rows();
+    double[] rowWeight = random(n, 11, 1);
+    for (int i = 0; i < n; i++) {
+      rowWeight[i] = 0.5 + Math.abs(rowWeight[i]);
+    }
+    Dataset data = plain.withWeights(rowWeight);
+    int[] fold = new int[n];
+    for (int i = 0; i < n; i++) {
+      fold[i] = (i * 3) % 4;
+    }
+    Standardization s = Standardization.fit(data);
+    int p = data.features() + 1;
+    double[] table = {1, 2, 0.5, 3, 0.25, 1, 0, 1.5, 2.5, 1, 1, 4};
+    int[] held = {1, -1, 2, 0};
+    int[] positive = {0, 1, 2, 2};
+    double[] w = random(p * 4, 12, 0.6);
+    BatchedEvaluation all = new ReferenceBackend(data, s, Columns.positives(positive)
+        .withFolds(fold, held).withClassWeights(3, table)).evaluateColumns(w, Batch.all(n));
+    for (int g = 0; g < 4; g++) {
+      // The same group alone, with the class weight folded into each row's own weight.
+      double[] sg = new double[n];
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        sg[i] = fold[i] == held[g] ? 0 : rowWeight[i] * table[g * 3 + (int) data.y()[i]];
+        total += sg[i];
+      }
+      Evaluation e = new ReferenceBackend(data.withWeights(sg), s,
+          Columns.positives(positive[g])).evaluate(column(w, g, p), Batch.all(n));
+      assertEquals(e.loss(), all.loss()[g], 1e-13 * Math.abs(e.loss()), "group " + g);
+      assertArrayEquals(e.gradient(), all.column(g), 1e-13, "group " + g);
+      assertEquals(total, all.weight()[g], 1e-12 * total);
+    }
+    // Multinomial groups weigh their labels too: a table of ones changes nothing.
+    double[] wm = random(p * 6, 13, 0.4);
+    BatchedEvaluation plainSoftmax = new ReferenceBackend(data, s, Columns.multinomial(3, 2))
+        .evaluateColumns(wm, Batch.all(n));
+    BatchedEvaluation ones = new ReferenceBackend(data, s, Columns.multinomial(3, 2)
+        .withClassWeights(3, new double[] {1, 1, 1, 1, 1, 1})).evaluateColumns(wm, Batch.all(n));
+    assertArrayEquals(plainSoftmax.loss(), ones.loss(), 0.0);
+    assertArrayEquals(plainSoftmax.gradient(), ones.gradient(), 0.0);
+    IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
+        () -> new ReferenceBackend(data, s, Columns.positives(0, 1).withClassWeights(2,
+            new double[] {1, 1, 1, 1})));
+    assertTrue(tooFew.getMessage().contains("not one of the class weights' 0..1"),
+        tooFew.getMessage());
+  }
+
+  @Test
   void columnsThatDoNotFitTheDataAreRefused() throws IOException {
     Dataset data = iris();
     Standardization s = Standardization.fit(data);
