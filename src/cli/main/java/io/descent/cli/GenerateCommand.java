@@ -34,6 +34,12 @@ final class GenerateCommand implements Callable<Integer> {
   @Mixin
   LossOption lossOption;
 
+  @Option(names = "--zero-weights", defaultValue = "0", paramLabel = "N",
+      description = "How many of the generating weights are exactly 0, spread evenly over the"
+          + " features: a sparse truth for L1 fits (default: ${DEFAULT-VALUE}). The other"
+          + " weights and the features are the same as without.")
+  int zeroWeights;
+
   @Option(names = "--seed", defaultValue = "" + Descent.DEFAULT_SEED, paramLabel = "SEED",
       description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -51,10 +57,10 @@ final class GenerateCommand implements Callable<Integer> {
     lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
     SyntheticData data;
     try {
-      data = new SyntheticData(rows, features, loss, seed);
+      data = new SyntheticData(rows, features, loss, seed, zeroWeights);
     } catch (IllegalArgumentException e) {
-      throw new Main.UsageException(e.getMessage().replace("rows", "--rows")
-          .replace("features", "--features"));
+      throw new Main.UsageException(e.getMessage().replace("zero weights", "--zero-weights")
+          .replace("rows", "--rows").replace("features", "--features"));
     }
     new CommandFiles().outputOrStandardOutput("--out", out).check();
     boolean toStandardOutput = CommandFiles.isStandardOutput(out);

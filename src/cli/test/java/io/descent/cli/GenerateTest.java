@@ -60,6 +60,40 @@ class GenerateTest {
   }
 
   @Test
+  void zeroWeightsAreExactlyZeroAndLeaveTheFeaturesAsTheyWere() throws Exception {
+    Path dense = dir.resolve("dense.csv");
+    Path sparse = dir.resolve("sparse.csv");
+    assertEquals(0, Cli.run("generate", "--rows", "300", "--features", "12", "--loss",
+        "logistic", "--seed", "3", "--out", dense.toString()).code());
+    Cli r = Cli.run("generate", "--rows", "300", "--features", "12", "--loss", "logistic",
+        "--seed", "3", "--zero-weights", "5", "--out", sparse.toString());
+    assertEquals(0, r.code(), r.err());
+    double[] truth = new SyntheticData(300, 12, Loss.LOGISTIC, 3, 5).weights();
+    double[] full = new SyntheticData(300, 12, Loss.LOGISTIC, 3).weights();
+    int zeros = 0;
+    for (int j = 0; j < 12; j++) {
+      if (truth[j] == 0) {
+        zeros++;
+      } else {
+        assertEquals(full[j], truth[j], 0.0, "weight " + j);
+      }
+    }
+    assertEquals(5, zeros);
+    assertTrue(r.out().contains(Arrays.toString(truth)), r.out());
+    var a = Files.readAllLines(dense);
+    var b = Files.readAllLines(sparse);
+    for (int i = 0; i < a.size(); i++) {
+      // Same features; only the target (the last column) may differ.
+      assertEquals(a.get(i).substring(0, a.get(i).lastIndexOf(',')),
+          b.get(i).substring(0, b.get(i).lastIndexOf(',')), "line " + (i + 1));
+    }
+    Cli bad = Cli.run("generate", "--rows", "3", "--features", "4", "--loss", "linear",
+        "--zero-weights", "5", "--out", dir.resolve("y.csv").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--zero-weights must be in 0..4"), bad.err());
+  }
+
+  @Test
   void badSizesAreUsageErrors() {
     Cli r = Cli.run("generate", "--rows", "0", "--features", "3", "--loss", "linear", "--out",
         dir.resolve("x.csv").toString());

@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * to {@code x_j = offset_j + scale_j u_j} with {@code scale_j = 10^((j mod 7) - 3)} (0.001 to 1000)
  * and {@code offset_j = 3 scale_j (j mod 3)}. The generating model is linear in
  * {@code u} (the standardized features): {@code m = b + w.u} with {@code b = 0.5} and
- * {@code w_j} drawn from N(0, 1/d); linear targets are {@code m + N(0, 0.5^2)}, logistic targets
+ * {@code w_j} drawn from N(0, 1/d), of which a requested number are then set to exactly 0 (a
+ * sparse truth, for L1 fits: {@link #isZeroWeight}); linear targets are {@code m + N(0, 0.5^2)}, logistic targets
  * are Bernoulli(sigmoid(m)).
  *
  * <p>Everything comes from one {@link SplittableRandom} seeded by the caller and values are
@@ -45,6 +46,18 @@ public final class SyntheticData {
    * @param seed the seed of every random draw
    */
   public SyntheticData(long rows, int features, Loss loss, long seed) {
+    this(rows, features, loss, seed, 0);
+  }
+
+  /**
+   * @param rows number of rows, > 0
+   * @param features number of features, > 0
+   * @param loss LINEAR or LOGISTIC targets
+   * @param seed the seed of every random draw
+   * @param zeroWeights how many generating weights are exactly 0, in 0..features; the others
+   *     and the rows' latent features are what they are without zeros
+   */
+  public SyntheticData(long rows, int features, Loss loss, long seed, int zeroWeights) {
     if (rows <= 0) {
       throw new IllegalArgumentException("rows must be > 0, got " + rows);
     }
@@ -60,6 +73,24 @@ public final class SyntheticData {
     for (int j = 0; j < features; j++) {
       weights[j] = r.nextGaussian() / Math.sqrt(features);
     }
+    if (zeroWeights < 0 || zeroWeights > features) {
+      throw new IllegalArgumentException("zero weights must be in 0.." + features + ", got "
+          + zeroWeights);
+    }
+    for (int j = 0; j < features; j++) {
+      if (isZeroWeight(j, zeroWeights, features)) {
+        weights[j] = 0;
+      }
+    }
+  }
+
+  /**
+   * Whether feature j's generating weight is 0 when {@code zeros} of {@code features} are: the
+   * j with {@code (j * zeros) mod features < zeros}, exactly {@code zeros} of them, spread evenly
+   * over the features (and so over their scales).
+   */
+  public static boolean isZeroWeight(int j, int zeros, int features) {
+    return (long) j * zeros % features < zeros;
   }
 
   /** The scale of feature j in the original space. */
