@@ -18,8 +18,9 @@ import java.util.function.IntPredicate;
  *       at a minimizer;
  *   <li>the direction {@code d = -H pg} by the L-BFGS two-loop recursion over the last {@link
  *       #memory()} pairs {@code (s, y)} of steps and <em>f's</em> gradient changes, with every
- *       component whose sign disagrees with {@code -pg} set to 0 (the paper's direction
- *       projection); steepest descent {@code -pg} when that leaves no descent direction;
+ *       penalized component whose sign disagrees with {@code -pg} set to 0 (the paper's
+ *       direction projection, here not applied to the free coordinates, the intercepts, which
+ *       need no orthant); steepest descent {@code -pg} when that leaves no descent direction;
  *   <li>the orthant of the step: {@code sign(x_j)}, or {@code sign(-pg_j)} where {@code x_j = 0};
  *   <li>a backtracking line search on F along the <em>projected</em> path {@code x(a) = P(x + a
  *       d)}, where P sets every penalized coordinate that left the orthant to exactly 0 (so that
@@ -273,10 +274,14 @@ public final class OwlQn implements FullBatchOptimizer {
       return new Iteration(current, acceptedStep, spent, false);
     }
 
-    /** Sets to 0 every component of d whose sign is not that of {@code -pg}. */
+    /**
+     * Sets to 0 every penalized component of d whose sign is not that of {@code -pg}. Free
+     * coordinates keep theirs: the constraint is there to keep penalized weights in their
+     * orthant, and on a free coordinate it would only spoil the quasi-Newton step.
+     */
     private double[] constrain(double[] d, double[] pg) {
       for (int j = 0; j < d.length; j++) {
-        if (d[j] * pg[j] >= 0) {
+        if (l1 > 0 && penalized.test(j) && d[j] * pg[j] >= 0) {
           d[j] = 0;
         }
       }

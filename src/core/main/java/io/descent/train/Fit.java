@@ -237,6 +237,23 @@ final class Fit {
     return new Evaluation(e.loss()[0], e.gradient());
   }
 
+  /**
+   * The periodic check of a full-batch evaluation at theta against the reference; with an L1
+   * penalty it also reports the KKT violation there (from the reference's gradient) as a
+   * message, since the gradient's size says nothing about optimality then.
+   */
+  void verifyFull(Evaluation fresh) {
+    Verifier.Check c = verifier.verify(iterations, theta, Batch.all(rows), fresh);
+    if (l1()) {
+      double[] g = c.reference().gradient().clone();
+      objective.addPenaltyGradient(theta, g, parameters);
+      listener.message(String.format(Locale.ROOT, "verified at iteration %d: gradient error"
+          + " %.3e against the float64 reference; KKT violation %.3e there, %d nonzero weights",
+          iterations, c.error(), objective.kktViolation(theta, g, parameters),
+          Objective.nonzero(theta, parameters)));
+    }
+  }
+
   /** Whether the periodic check against the reference ({@code verifyEvery}) is due now. */
   boolean verificationDue() {
     return config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0;

@@ -63,7 +63,7 @@ final class FullBatchLoop {
         if (fit.verificationDue()) {
           Evaluation fresh = fit.evaluate(fit.theta, Batch.all(fit.rows));
           fit.evaluations++;
-          fit.verifier.verify(fit.iterations, fit.theta, Batch.all(fit.rows), fresh);
+          fit.verifyFull(fresh);
         }
         Iteration it = run.iterate();
         fit.iterations++;
