@@ -40,7 +40,15 @@ public final class Descent {
   public static final int DEFAULT_MAX_EPOCHS = 100;
   /** Default rows per mini-batch. */
   public static final int DEFAULT_BATCH_SIZE = 32;
-  /** Default gradient tolerance: max |g| <= 1e-8 * max(1, |J|). */
+  /**
+   * Default gradient tolerance: max |g| <= 1e-8 * max(1, |J|); with an L1 penalty the same bound
+   * on the KKT violation (absolute, see {@link io.descent.loss.Objective#kktViolation}). For L1
+   * it also decides the support: a weight the optimum has at zero with slack {@code l1 - |g_j|}
+   * stays exactly zero only while the fit's gradient is within that slack of the optimum's. The
+   * tightest of reference.json's L1 optima, digits' elastic net, has a slack of 2.1e-5 (objective
+   * 0.80, so a bound of 1e-8); OWL-QN at a KKT violation of 1e-8 is orders of magnitude closer
+   * than that, and reaches every reference support exactly on every backend.
+   */
   public static final double DEFAULT_TOLERANCE = 1e-8;
   /**
    * Default relative objective change for full batch (twice in a row): 0, off. A full-batch fit
@@ -378,7 +386,10 @@ public final class Descent {
     return this;
   }
 
-  /** Gradient tolerance: stop when max |g| <= tol * max(1, |J|). */
+  /**
+   * Gradient tolerance: stop when max |g| <= tol * max(1, |J|) (with an L1 penalty, the KKT
+   * violation); default {@value #DEFAULT_TOLERANCE}.
+   */
   public Descent tolerance(Double tol) {
     this.tolerance = tol;
     return this;

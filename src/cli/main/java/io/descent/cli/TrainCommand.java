@@ -181,7 +181,8 @@ final class TrainCommand implements Callable<Integer> {
   Integer maxEpochs;
 
   @Option(names = "--tolerance", paramLabel = "TOL",
-      description = "Stop when max |gradient| <= TOL * max(1, |objective|) (default 1e-8).")
+      description = "Stop when max |gradient| <= TOL * max(1, |objective|); with --l1, the KKT"
+          + " violation (default " + Descent.DEFAULT_TOLERANCE + ").")
   Double tolerance;
 
   @Option(names = "--objective-tolerance", paramLabel = "TOL",
