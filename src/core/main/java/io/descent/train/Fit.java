@@ -347,7 +347,8 @@ final class Fit {
   private String stallAdvice() {
     if (!config.isFullBatch()) {
       return ": a constant learning rate leaves the weights circling the optimum; let it decay"
-          + " with schedule(...), or train full batch with optimizer(\"lbfgs\")";
+          + " with schedule(...), or train full batch with optimizer(\""
+          + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";
     }
     return stopReason == StopReason.OBJECTIVE_TOLERANCE
         ? ": lower objectiveTolerance(...) to go on" : "";
