@@ -33,8 +33,9 @@ import java.util.function.IntPredicate;
  * Lbfgs#CURVATURE_EPSILON}{@code ||s|| ||y||}; a failed search along the quasi-Newton direction
  * clears the memory and the iteration retries along {@code -pg}. Near the minimizer of an exact
  * objective the decrease a step makes falls to the rounding of F, where the difference of two
- * computed values can no longer decide the sufficient-decrease test: there (a change of F within
- * a relative {@value #APPROXIMATE_TOLERANCE}) the test uses the change estimated from the
+ * computed values can no longer decide the sufficient-decrease test: there (a trial whose computed
+ * F is no higher, and lower by at most a relative {@value #APPROXIMATE_TOLERANCE}) the test
+ * uses the change estimated from the
  * gradients instead, by the trapezoid rule on f plus the exact change of the L1 term (in the
  * spirit of Hager and Zhang's approximate Wolfe conditions, which L-BFGS uses), and so lets the
  * KKT violation go down to rounding level. On a
@@ -316,7 +317,9 @@ public final class OwlQn implements FullBatchOptimizer {
           return Outcome.BELOW_NOISE;
         }
         double change = ft - fx;
-        if (noise == 0 && Math.abs(change) <= APPROXIMATE_TOLERANCE * Math.abs(fx)) {
+        if (noise == 0 && change <= 0 && -change <= APPROXIMATE_TOLERANCE * Math.abs(fx)) {
+          // The computed value did not rise, but its decrease is too close to rounding to say
+          // by how much: the gradients say it.
           change = estimatedChange(x, current.gradient(), xt, pt.gradient());
         }
         boolean sufficient = change <= c1 * decrease && decrease < 0;

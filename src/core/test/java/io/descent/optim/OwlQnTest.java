@@ -61,11 +61,12 @@ class OwlQnTest {
         assertEquals(0.0, x[j], "coordinate " + j + " must be exactly zero");
         zeros++;
       } else {
-        assertEquals(expected, x[j], 1e-12, "coordinate " + j);
+        // The value never rises, so the run ends where F's rounding hides further progress.
+        assertEquals(expected, x[j], 1e-9, "coordinate " + j);
       }
     }
     assertTrue(zeros >= 5, "the problem has zeros to find: " + zeros);
-    assertTrue(o.kktViolation(x, run.current().gradient()) <= 1e-12);
+    assertTrue(o.kktViolation(x, run.current().gradient()) <= 1e-9);
     // The run's value is F: the smooth part plus the L1 term.
     double smooth = diagonal(h, c).evaluate(x).value();
     assertEquals(smooth + o.penalty(x), run.current().value(), 1e-15);
