@@ -101,6 +101,21 @@ class L1LibraryTest {
   }
 
   @Test
+  void aFloat32FitStopsAtItsNoiseFloorAndFinishesInFloat64() throws Exception {
+    Dataset wdbc = new CsvReader(CsvReader.Options.binaryTarget("malignant"))
+        .read(Path.of(System.getProperty("descent.datasets", "datasets"),
+            "breast_cancer_wdbc.csv"));
+    FitResult r = Descent.logistic().l1(0.01).backend("nd4j").train(wdbc, null);
+    assertEquals("float32", r.backend().precision());
+    assertTrue(r.converged(), r.message());
+    assertTrue(r.hyperparameters().containsKey("polish"), "finished in float64: "
+        + r.hyperparameters());
+    assertTrue(r.message().contains("KKT violation"), r.message());
+    assertTrue(r.kktViolation() <= Descent.DEFAULT_TOLERANCE, "KKT " + r.kktViolation());
+    assertEquals(9, r.nonzero(), "the reference optimum's support size");
+  }
+
+  @Test
   void elasticNetThroughTheLibraryReportsFeaturesInUse() throws Exception {
     FitResult r = Descent.linear().l1(30).backend("reference").train(diabetes(), null);
     assertTrue(r.converged(), r.message());
