@@ -93,6 +93,14 @@ class L1CliTest {
   }
 
   @Test
+  void cvRefusesL1ForNow() {
+    Cli r = Cli.run("cv", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
+        "linear", "--l1", "0.01");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("not supported by cv yet"), r.err());
+  }
+
+  @Test
   void verifyEveryReportsTheKktViolation() {
     Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
         "linear", "--l1", "0.01", "--backend", "nd4j", "--verify-every", "5");
