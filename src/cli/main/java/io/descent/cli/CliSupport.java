@@ -162,9 +162,17 @@ final class CliSupport {
     out.printf(Locale.ROOT, "result: %s after %d %s (%d evaluations) in %.3f s%n",
         FlagNames.of(r.message()), r.epochs() > 0 ? r.epochs() : r.iterations(),
         r.epochs() > 0 ? "epochs" : "iterations", r.evaluations(), r.elapsedSeconds());
-    out.printf(Locale.ROOT, "objective: %.17g (float64 reference), gradient norm %.3e, %d rows,"
-        + " backend %s%n", r.objective(), r.gradientNorm(), r.trainingRows(),
-        r.backend().summary());
+    if (r.l1() > 0) {
+      out.printf(Locale.ROOT, "objective: %.17g (float64 reference), KKT violation %.3e, %d"
+          + " rows, backend %s%n", r.objective(), r.kktViolation(), r.trainingRows(),
+          r.backend().summary());
+      out.printf(Locale.ROOT, "features in use: %d of %d (%d nonzero weights, l1 %s)%n",
+          r.featuresInUse(), r.model().features(), r.nonzero(), r.l1());
+    } else {
+      out.printf(Locale.ROOT, "objective: %.17g (float64 reference), gradient norm %.3e, %d"
+          + " rows, backend %s%n", r.objective(), r.gradientNorm(), r.trainingRows(),
+          r.backend().summary());
+    }
     if (!Double.isNaN(r.verification())) {
       out.printf(Locale.ROOT, "verification: largest gradient error %.3e against the float64"
           + " reference%n", r.verification());

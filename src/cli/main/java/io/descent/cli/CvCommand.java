@@ -63,6 +63,11 @@ final class CvCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   List<Double> l2;
 
+  /** Refused for now: cross-validation compares L2 penalties only (a grid over l1 is to come). */
+  @Option(names = {"--l1", "--reg-param", "--elastic-net-param"}, hidden = true,
+      paramLabel = "L1")
+  String l1;
+
   @Option(names = "--weight-column", paramLabel = "NAME",
       description = "Weigh each row by this column (finite numbers >= 0, not all 0; not a"
           + " feature), as train does: each fold's fits weighted (standardization too), the"
@@ -137,6 +142,10 @@ final class CvCommand implements Callable<Integer> {
     lossOption.noticeOldName(spec.commandLine().getParseResult(), err);
     if (data.target == null) {
       throw new Main.UsageException("cv needs --target");
+    }
+    if (l1 != null) {
+      throw new Main.UsageException("cv compares L2 penalties only for now: an L1 penalty is"
+          + " not supported by cv yet (train takes --l1)");
     }
     Descent refit = (loss == Loss.LOGISTIC ? Descent.logistic()
         : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())

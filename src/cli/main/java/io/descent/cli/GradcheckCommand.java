@@ -38,6 +38,12 @@ final class GradcheckCommand implements Callable<Integer> {
       description = "L2 penalty used to find the optimum (default: ${DEFAULT-VALUE}).")
   double l2;
 
+  @Option(names = "--l1", defaultValue = "0", paramLabel = "L1",
+      description = "With an L1 penalty > 0, also report the KKT violation (the largest"
+          + " violation of the optimality condition of l1 ||w||_1 + (l2/2) ||w||^2, absolute) at"
+          + " each point and at the OWL-QN optimum (default: ${DEFAULT-VALUE}).")
+  double l1;
+
   @Option(names = "--no-standardize", description = "Check on the raw features.")
   boolean noStandardize;
 
@@ -89,8 +95,18 @@ final class GradcheckCommand implements Callable<Integer> {
           err.flush();
         });
     boolean ok = rows.stream().allMatch(GradientCheck.Row::passed);
+    if (!(l1 >= 0) || !Double.isFinite(l1)) {
+      throw new Main.UsageException("--l1 must be finite and >= 0, got " + l1);
+    }
+    java.util.Map<String, Double> kkt = l1 > 0 ? GradientCheck.kktViolations(dataset, loss, l2,
+        l1, !noStandardize, seed) : java.util.Map.of();
     if (json.json) {
-      JsonReport.print(out, report(rows, ok));
+      ObjectNode root = report(rows, ok);
+      if (l1 > 0) {
+        ObjectNode k = root.putObject("kktViolation");
+        kkt.forEach(k::put);
+      }
+      JsonReport.print(out, root);
       return ok ? Main.OK : Main.FAILURE;
     }
     out.printf(Locale.ROOT, "%-13s %-55s %11s %11s %11s %9s  %s%n", "point", "checked",
@@ -100,6 +116,8 @@ final class GradcheckCommand implements Callable<Integer> {
           r.relativeError(), fmt(r.scaledError()), fmt(r.lossError()), r.tolerance(),
           r.passed() ? "ok" : "FAIL");
     }
+    kkt.forEach((point, v) -> out.printf(Locale.ROOT, "%-13s KKT violation %.3e (l1 %s, l2 %s,"
+        + " float64 reference)%n", point, v, l1, l2));
     out.println(ok ? "gradcheck passed" : "gradcheck FAILED");
     out.flush();
     return ok ? Main.OK : Main.FAILURE;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.data.Dataset;
 import io.descent.data.Split;
+import io.descent.loss.ElasticNet;
 import io.descent.loss.Loss;
 import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
@@ -55,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
   /** Options a one-vs-rest fit does not take (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
       "--weight-column", "--class-weight", "--init", "--validation-fraction", "--patience",
-      "--verify-every", "--history", "--plot", "--checkpoint", "--positive-label");
+      "--verify-every", "--history", "--plot", "--checkpoint", "--positive-label", "--l1",
+      "--reg-param", "--elastic-net-param");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -64,6 +66,22 @@ final class TrainCommand implements Callable<Integer> {
       description = "L2 penalty (lambda/2)||w||^2 on the weights, not the intercept (default:"
           + " ${DEFAULT-VALUE}).")
   double l2;
+
+  @Option(names = "--l1", paramLabel = "L1",
+      description = "L1 penalty l1 ||w||_1 on the weights, not the intercept (default: 0, none);"
+          + " with --l2, the elastic net. Weights the optimum puts at 0 are exactly 0; the"
+          + " default optimizer becomes " + Descent.DEFAULT_L1_OPTIMIZER + " and --tolerance"
+          + " bounds the KKT violation.")
+  Double l1;
+
+  @Option(names = "--reg-param", paramLabel = "R",
+      description = "Spark-style penalty strength: with --elastic-net-param A (default 0),"
+          + " l1 = R * A and l2 = R * (1 - A). Not with --l1 or --l2.")
+  Double regParam;
+
+  @Option(names = "--elastic-net-param", paramLabel = "A",
+      description = "Spark-style L1 share in [0, 1] of --reg-param: 1 is the lasso, 0 ridge.")
+  Double elasticNetParam;
 
   @Option(names = "--weight-column", paramLabel = "NAME",
       description = "Weigh each row by this column (finite numbers >= 0, not all 0; not a"
@@ -90,9 +108,10 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   BackendOptions backend;
 
-  @Option(names = "--optimizer", defaultValue = Descent.DEFAULT_OPTIMIZER, paramLabel = "NAME",
-      description = "lbfgs, gd (full batch), or sgd, momentum, nesterov, adagrad, rmsprop, adam"
-          + " (mini-batch) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--optimizer", paramLabel = "NAME",
+      description = "lbfgs, owlqn, gd (full batch), or sgd, momentum, nesterov, adagrad,"
+          + " rmsprop, adam (mini-batch) (default: " + Descent.DEFAULT_OPTIMIZER + "; with an L1"
+          + " penalty " + Descent.DEFAULT_L1_OPTIMIZER + ").")
   String optimizer;
 
   @Option(names = "--learning-rate", paramLabel = "RATE",
@@ -162,7 +181,8 @@ final class TrainCommand implements Callable<Integer> {
   Integer maxEpochs;
 
   @Option(names = "--tolerance", paramLabel = "TOL",
-      description = "Stop when max |gradient| <= TOL * max(1, |objective|) (default 1e-8).")
+      description = "Stop when max |gradient| <= TOL * max(1, |objective|); with --l1, the KKT"
+          + " violation (default " + Descent.DEFAULT_TOLERANCE + ").")
   Double tolerance;
 
   @Option(names = "--objective-tolerance", paramLabel = "TOL",
@@ -231,9 +251,10 @@ final class TrainCommand implements Callable<Integer> {
     if (oneVsRest) {
       checkOneVsRest(loss);
     }
+    ElasticNet penalty = penalty();
     Descent descent = (loss == Loss.LOGISTIC ? Descent.logistic()
         : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
-        .l2(l2).standardize(!noStandardize)
+        .l2(penalty.l2()).l1(penalty.l1()).standardize(!noStandardize)
         .backend(backend.backend).openCl(backend.openCl())
         .optimizer(optimizer).learningRate(learningRate).schedule(schedule).decay(decay)
         .decayInterval(decayInterval).momentum(momentum).beta1(beta1).beta2(beta2).rho(rho)
@@ -273,6 +294,39 @@ final class TrainCommand implements Callable<Integer> {
         return trainOneVsRest(descent, config, activity, out, err);
       }
       return train(descent, config, loss, initial, activity, out, err);
+    }
+  }
+
+  /**
+   * The penalty of --l1 and --l2, or of Spark's --reg-param and --elastic-net-param (which do not
+   * mix with them).
+   */
+  private ElasticNet penalty() {
+    picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    if (regParam == null) {
+      if (elasticNetParam != null) {
+        throw new Main.UsageException("--elastic-net-param needs --reg-param");
+      }
+      double strength = l1 == null ? 0 : l1;
+      if (!(strength >= 0) || !Double.isFinite(strength)) {
+        throw new Main.UsageException("--l1 must be finite and >= 0, got " + strength);
+      }
+      if (!(l2 >= 0) || !Double.isFinite(l2)) {
+        throw new Main.UsageException("--l2 must be finite and >= 0, got " + l2);
+      }
+      return new ElasticNet(strength, l2);
+    }
+    for (String option : new String[] {"--l1", "--l2"}) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new Main.UsageException("--reg-param (with --elastic-net-param) sets both"
+            + " penalties: give it or " + option + ", not both");
+      }
+    }
+    try {
+      return ElasticNet.spark(regParam, elasticNetParam == null ? 0 : elasticNetParam);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException((e.getMessage().contains("elastic") ? "--elastic-net-param"
+          : "--reg-param") + ": " + e.getMessage());
     }
   }
 
@@ -680,6 +734,12 @@ final class TrainCommand implements Callable<Integer> {
     res.put("seconds", r.elapsedSeconds());
     root.put("objective", r.objective());
     root.put("gradientNorm", r.gradientNorm());
+    if (r.l1() > 0) {
+      root.put("l1", r.l1());
+      root.put("kktViolation", r.kktViolation());
+      root.put("nonzeroWeights", r.nonzero());
+      root.put("featuresInUse", r.featuresInUse());
+    }
     root.put("trainingRows", r.trainingRows());
     root.put("verification", r.verification());
     for (String set : new String[] {"train", "validation", "test"}) {

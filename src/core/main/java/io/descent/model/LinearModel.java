@@ -158,9 +158,29 @@ public final class LinearModel {
     return multinomial(featureNames, targetName, classes, standardization, theta, true);
   }
 
+  /**
+   * A multinomial model from the parameters an optimizer produced with an L1 penalty: only the
+   * intercepts are centered over the classes (which changes neither a prediction nor the
+   * objective); the weights are kept as they are, since centering them would change the L1 term
+   * and turn exact zeros into nonzero weights. Arguments as {@link #multinomial(List, String,
+   * ClassLabels, Standardization, double[])}.
+   */
+  public static LinearModel multinomialInterceptsCentered(List<String> featureNames,
+      String targetName, ClassLabels classes, Standardization standardization, double[] theta) {
+    return multinomial(featureNames, targetName, classes, standardization, theta, true, false);
+  }
+
   /** As above; {@code center} false keeps theta as it is (a model file's, centered already). */
   static LinearModel multinomial(List<String> featureNames, String targetName,
       ClassLabels classes, Standardization standardization, double[] theta, boolean center) {
+    return multinomial(featureNames, targetName, classes, standardization, theta, center,
+        center);
+  }
+
+  /** Centering the intercepts and the weights each or not. */
+  private static LinearModel multinomial(List<String> featureNames, String targetName,
+      ClassLabels classes, Standardization standardization, double[] theta,
+      boolean centerIntercepts, boolean centerWeights) {
     Objects.requireNonNull(classes, "classes");
     List<String> names = checkedNames(featureNames, targetName, standardization);
     int p = names.size() + 1;
@@ -171,7 +191,10 @@ public final class LinearModel {
     }
     checkFinite(theta);
     double[] centered = theta.clone();
-    for (int j = 0; j < p && center; j++) {
+    for (int j = 0; j < p; j++) {
+      if (j == 0 ? !centerIntercepts : !centerWeights) {
+        continue;
+      }
       double m = 0;
       for (int k = 0; k < c; k++) {
         m += theta[k * p + j];
@@ -322,6 +345,24 @@ public final class LinearModel {
   /** Number of features d. */
   public int features() {
     return featureNames.size();
+  }
+
+  /**
+   * The number of features with a nonzero weight (in any class, for a multinomial or one-vs-rest
+   * model): with an L1 penalty, the features the model uses.
+   */
+  public int featuresInUse() {
+    int d = features();
+    int used = 0;
+    for (int j = 0; j < d; j++) {
+      for (int k = 0; k < intercepts.length; k++) {
+        if (theta[k * (d + 1) + 1 + j] != 0) {
+          used++;
+          break;
+        }
+      }
+    }
+    return used;
   }
 
   /** The target column's name. */

@@ -253,6 +253,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       putValues(node.putObject("optimizer"), t.optimizerSettings());
     }
     node.put("l2", t.l2());
+    if (t.hasL1()) {
+      // Only with an L1 penalty, so that files without one read as before.
+      node.put("l1", t.l1());
+      putNullable(node, "kktViolation", t.kktViolation());
+      node.put("nonzeroWeights", t.nonzeroWeights());
+    }
     node.put("standardized", t.standardized());
     node.put("seed", t.seed());
     putNullable(node, "elapsedSeconds", t.elapsedSeconds());
@@ -667,6 +673,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
         optimizer = text(t, "optimizer", p + "optimizer");
       }
       double l2 = number(t, "l2", p + "l2");
+      // Present with an L1 penalty only; absent, none.
+      double l1 = t.has("l1") ? number(t, "l1", p + "l1") : 0;
+      double kkt = t.has("kktViolation")
+          ? nullableNumber(t, "kktViolation", p + "kktViolation") : Double.NaN;
+      long nonzero = t.has("nonzeroWeights") ? integer(t, "nonzeroWeights",
+          p + "nonzeroWeights") : -1;
       boolean standardized = bool(t, "standardized", p + "standardized");
       long seed = integer(t, "seed", p + "seed");
       double elapsed = nullableNumber(t, "elapsedSeconds", p + "elapsedSeconds");
@@ -686,7 +698,7 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       try {
         return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
             precision, optimizer, l2, standardized, seed, elapsed, verification, rows, hyper,
-            gradientNorm, optimizerSettings);
+            gradientNorm, optimizerSettings, l1, kkt, nonzero);
       } catch (IllegalArgumentException e) {
         throw fail("field \"training\": " + e.getMessage());
       }

@@ -38,12 +38,30 @@ import java.util.Objects;
  *     as for {@code hyperparameters}); empty when only the {@code optimizer} text is known (model
  *     files written before it was recorded). When present, {@code optimizer} is
  *     {@link #describe describe(optimizerSettings)}.
+ * @param l1 the L1 penalty strength, finite and {@code >= 0}; 0 in files without one
+ * @param kktViolation the largest violation of the optimality (KKT) condition at the final
+ *     weights, absolute (see {@code io.descent.loss.Objective#kktViolation}); recorded with an L1
+ *     penalty, NaN otherwise
+ * @param nonzeroWeights the number of weights (intercepts excluded, every class's) that are not
+ *     exactly zero; recorded with an L1 penalty, -1 otherwise
  */
 public record TrainingInfo(double objective, String stopReason, long iterations, long epochs,
     String backend, String device, String precision, String optimizer, double l2,
     boolean standardized, long seed, double elapsedSeconds, double verification, long rows,
     Map<String, Object> hyperparameters, double gradientNorm,
-    Map<String, Object> optimizerSettings) {
+    Map<String, Object> optimizerSettings, double l1, double kktViolation,
+    long nonzeroWeights) {
+
+  /** The same without an L1 penalty (l1 0, KKT violation NaN, nonzero count -1). */
+  public TrainingInfo(double objective, String stopReason, long iterations, long epochs,
+      String backend, String device, String precision, String optimizer, double l2,
+      boolean standardized, long seed, double elapsedSeconds, double verification, long rows,
+      Map<String, Object> hyperparameters, double gradientNorm,
+      Map<String, Object> optimizerSettings) {
+    this(objective, stopReason, iterations, epochs, backend, device, precision, optimizer, l2,
+        standardized, seed, elapsedSeconds, verification, rows, hyperparameters, gradientNorm,
+        optimizerSettings, 0, Double.NaN, -1);
+  }
 
   /** The same without optimizer settings (only its text). */
   public TrainingInfo(double objective, String stopReason, long iterations, long epochs,
@@ -76,6 +94,17 @@ public record TrainingInfo(double objective, String stopReason, long iterations,
     requireNonNegative("rows", rows);
     if (!(l2 >= 0) || !Double.isFinite(l2)) {
       throw new IllegalArgumentException("l2 must be finite and >= 0, got " + l2);
+    }
+    if (!(l1 >= 0) || !Double.isFinite(l1)) {
+      throw new IllegalArgumentException("l1 must be finite and >= 0, got " + l1);
+    }
+    if (kktViolation < 0) {
+      throw new IllegalArgumentException("kktViolation must be >= 0 or NaN, got "
+          + kktViolation);
+    }
+    if (nonzeroWeights < -1) {
+      throw new IllegalArgumentException("nonzeroWeights must be >= 0 (or -1, unknown), got "
+          + nonzeroWeights);
     }
     if (elapsedSeconds < 0) {
       throw new IllegalArgumentException("elapsedSeconds must be >= 0 or NaN, got "
@@ -126,7 +155,24 @@ public record TrainingInfo(double objective, String stopReason, long iterations,
     all.putAll(more);
     return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
         precision, optimizer, l2, standardized, seed, elapsedSeconds, verification, rows, all,
-        gradientNorm, optimizerSettings);
+        gradientNorm, optimizerSettings, l1, kktViolation, nonzeroWeights);
+  }
+
+  /**
+   * The same with an L1 penalty's figures; with {@code strength} 0 the KKT violation and
+   * nonzero count are not recorded (NaN, -1).
+   */
+  public TrainingInfo withL1(double strength, double violation, long nonzero) {
+    boolean on = strength > 0;
+    return new TrainingInfo(objective, stopReason, iterations, epochs, backend, device,
+        precision, optimizer, l2, standardized, seed, elapsedSeconds, verification, rows,
+        hyperparameters, gradientNorm, optimizerSettings, strength,
+        on ? violation : Double.NaN, on ? nonzero : -1);
+  }
+
+  /** Whether the model was fitted with an L1 penalty. */
+  public boolean hasL1() {
+    return l1 > 0;
   }
 
   /** Whether a verification figure was recorded. */

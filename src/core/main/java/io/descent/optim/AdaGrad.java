@@ -72,6 +72,12 @@ public final class AdaGrad implements UpdateRule {
   }
 
   /** "adagrad". */
+  /** {@code learningRate / (sqrt(sumSquares[i]) + epsilon)} after the last update. */
+  @Override
+  public double effectiveStep(int i, double learningRate) {
+    return learningRate / (Math.sqrt(sumSquares[i]) + epsilon);
+  }
+
   @Override
   public String name() {
     return NAME;

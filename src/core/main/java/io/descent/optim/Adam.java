@@ -108,6 +108,12 @@ public final class Adam implements UpdateRule {
   }
 
   /** "adam". */
+  /** {@code learningRate / (sqrt(v[i] / (1 - beta2Power)) + epsilon)} after the last update. */
+  @Override
+  public double effectiveStep(int i, double learningRate) {
+    return learningRate / (Math.sqrt(v[i] / (1 - beta2Power)) + epsilon);
+  }
+
   @Override
   public String name() {
     return NAME;

@@ -16,6 +16,11 @@ public enum OptimizerKind {
   LBFGS(Lbfgs.NAME, true, "memory", "c1", "c2", "lineSearch"),
   /** {@link GradientDescent}; takes initialStep, c1 and lineSearch. */
   GD(GradientDescent.NAME, true, "initialStep", "c1", "lineSearch"),
+  /**
+   * {@link OwlQn}, the default with an L1 penalty (the trainer gives it the penalty); takes
+   * memory, c1 and lineSearch.
+   */
+  OWLQN(OwlQn.NAME, true, "memory", "c1", "lineSearch"),
   /** {@link Sgd}; takes no hyperparameter. */
   SGD(Sgd.NAME, false),
   /** {@link Momentum}; takes momentum. */
@@ -94,6 +99,9 @@ public enum OptimizerKind {
           or(h.initialStep(), GradientDescent.DEFAULT_INITIAL_STEP),
           or(h.c1(), GradientDescent.C1),
           h.lineSearch() == null ? GradientDescent.MAX_HALVINGS : h.lineSearch() - 1);
+      case OWLQN -> new OwlQn(h.memory() == null ? OwlQn.DEFAULT_MEMORY : h.memory(),
+          or(h.c1(), OwlQn.C1),
+          h.lineSearch() == null ? OwlQn.MAX_LINE_SEARCH_EVALUATIONS : h.lineSearch());
       default -> throw new AssertionError(this);
     };
   }

@@ -84,6 +84,12 @@ public final class RmsProp implements UpdateRule {
   }
 
   /** "rmsprop". */
+  /** {@code learningRate / (sqrt(meanSquare[i]) + epsilon)} after the last update. */
+  @Override
+  public double effectiveStep(int i, double learningRate) {
+    return learningRate / (Math.sqrt(meanSquare[i]) + epsilon);
+  }
+
   @Override
   public String name() {
     return NAME;

@@ -32,6 +32,19 @@ public interface UpdateRule {
    */
   void update(double[] x, double[] gradient, double learningRate);
 
+  /**
+   * The step the last {@link #update} took along coordinate i per unit of gradient: the factor
+   * that multiplies the gradient (or its running average) there, {@code learningRate} for plain
+   * steps and the adapted {@code learningRate / (sqrt(...) + epsilon)} for the adaptive rules. A
+   * proximal step (the soft threshold of an L1 penalty) uses it as its step size.
+   *
+   * @param i the coordinate
+   * @param learningRate the learning rate of that update
+   */
+  default double effectiveStep(int i, double learningRate) {
+    return learningRate;
+  }
+
   /** The short name used on the command line, such as "adam". */
   String name();
 

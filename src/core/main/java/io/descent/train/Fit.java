@@ -84,7 +84,7 @@ final class Fit {
     this.chain = chain;
     this.stopRequested = stopRequested;
     this.warmStart = init != null;
-    this.objective = new Objective(config.loss(), config.l2());
+    this.objective = config.objective();
     this.rows = train.rows();
     this.totalWeight = Trainer.totalWeight(train);
     this.separation = new Separation(train, standardization,
@@ -157,7 +157,26 @@ final class Fit {
       return false;
     }
     Point p = referenceAt(theta);
-    return !test().holds(p.gradient(), p.value());
+    return !test().holdsFor(violation(p), p.value());
+  }
+
+  /**
+   * The violation of the optimality condition at p (its x and the smooth part's gradient): the
+   * gradient's max-norm, or with an L1 penalty the KKT violation.
+   */
+  double violation(Point p) {
+    return objective.kktViolation(p.x(), p.gradient(), parameters);
+  }
+
+  /** Whether the fit has an L1 penalty (the KKT violation replaces the gradient norm). */
+  boolean l1() {
+    return objective.l1() > 0;
+  }
+
+  /** The test's figures at p: the gradient's, or with an L1 penalty the KKT violation's. */
+  String describe(GradientTest test, Point p) {
+    return l1() ? test.describeKkt(violation(p), p.value())
+        : test.describe(p.gradient(), p.value());
   }
 
   /** The full objective and gradient at x by the float64 reference, for judging a fit. */
@@ -166,7 +185,8 @@ final class Fit {
       Evaluation e = model(reference.evaluateColumns(x, Batch.all(rows)));
       double[] g = e.gradient().clone();
       objective.addPenaltyGradient(x, g, parameters);
-      lastReference = new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);
+      lastReference = new Point(x.clone(), e.loss() + objective.penalty(x, parameters)
+          + objective.l1Penalty(x, parameters), g);
     }
     return lastReference;
   }
@@ -186,9 +206,22 @@ final class Fit {
     }
   }
 
-  /** Full data term plus penalty, with its gradient. */
+  /**
+   * Full data term plus the smooth penalty (the L2 part), with its gradient: the smooth part,
+   * which OWL-QN adds the L1 term to itself.
+   */
   Point full(double[] x) {
     return full(polish != null ? polish : backend, x);
+  }
+
+  /**
+   * The whole objective at x (the L1 term included) with the smooth part's gradient, as the
+   * mini-batch loop and OWL-QN's points report it.
+   */
+  Point fullWithL1(double[] x) {
+    Point p = full(x);
+    return l1() ? new Point(p.x(), p.value() + objective.l1Penalty(x, parameters),
+        p.gradient()) : p;
   }
 
   private Point full(GradientBackend active, double[] x) {
@@ -204,6 +237,23 @@ final class Fit {
     return new Evaluation(e.loss()[0], e.gradient());
   }
 
+  /**
+   * The periodic check of a full-batch evaluation at theta against the reference; with an L1
+   * penalty it also reports the KKT violation there (from the reference's gradient) as a
+   * message, since the gradient's size says nothing about optimality then.
+   */
+  void verifyFull(Evaluation fresh) {
+    Verifier.Check c = verifier.verify(iterations, theta, Batch.all(rows), fresh);
+    if (l1()) {
+      double[] g = c.reference().gradient().clone();
+      objective.addPenaltyGradient(theta, g, parameters);
+      listener.message(String.format(Locale.ROOT, "verified at iteration %d: gradient error"
+          + " %.3e against the float64 reference; KKT violation %.3e there, %d nonzero weights",
+          iterations, c.error(), objective.kktViolation(theta, g, parameters),
+          Objective.nonzero(theta, parameters)));
+    }
+  }
+
   /** Whether the periodic check against the reference ({@code verifyEvery}) is due now. */
   boolean verificationDue() {
     return config.verifyEvery() > 0 && iterations % config.verifyEvery() == 0;
@@ -211,7 +261,7 @@ final class Fit {
 
   /** The gradient norm rule, against the objective at the start. */
   StoppingRules.GradientNorm gradientNorm() {
-    return new StoppingRules.GradientNorm(test());
+    return new StoppingRules.GradientNorm(test(), this::violation);
   }
 
   GradientTest test() {
@@ -269,7 +319,7 @@ final class Fit {
     }
     Point end = referenceAt(theta);
     GradientTest test = test();
-    boolean holds = test.holds(end.gradient(), end.value());
+    boolean holds = test.holdsFor(violation(end), end.value());
     if (unpenalizedLogistic() && (separation.separates(theta) || !holds && probeSeparates())) {
       stopSeparable();
       return;
@@ -277,7 +327,7 @@ final class Fit {
     if (!settled()) {
       return;
     }
-    String figures = test.describe(end.gradient(), end.value());
+    String figures = describe(test, end);
     if (holds) {
       message = "converged: " + (trigger == null ? "" : trigger + "; ") + figures;
       return;
@@ -297,7 +347,8 @@ final class Fit {
   private String stallAdvice() {
     if (!config.isFullBatch()) {
       return ": a constant learning rate leaves the weights circling the optimum; let it decay"
-          + " with schedule(...), or train full batch with optimizer(\"lbfgs\")";
+          + " with schedule(...), or train full batch with optimizer(\""
+          + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";
     }
     return stopReason == StopReason.OBJECTIVE_TOLERANCE
         ? ": lower objectiveTolerance(...) to go on" : "";
@@ -322,7 +373,8 @@ final class Fit {
 
   /** Unpenalized logistic or multinomial regression, which separable data leaves unbounded. */
   private boolean unpenalizedLogistic() {
-    return (config.loss() == Loss.LOGISTIC || config.loss().coupled()) && config.l2() == 0;
+    return (config.loss() == Loss.LOGISTIC || config.loss().coupled()) && config.l2() == 0
+        && config.l1() == 0;
   }
 
   private void stopSeparable() {
@@ -351,7 +403,8 @@ final class Fit {
           Batch.all(validationBackend.rows())).loss()[0];
       earlyStop.start(p.x(), validationLoss);
     }
-    Progress progress = new Progress(iterations, epoch, p.value(), Trainer.norm(p.gradient()),
+    Progress progress = new Progress(iterations, epoch, p.value(), Trainer.norm(
+        objective.subgradient(p.x(), p.gradient(), parameters)),
         step, seconds(), validationLoss);
     history.add(progress);
     listener.progress(progress);
@@ -447,9 +500,13 @@ final class Fit {
     LinearModel model;
     if (columns.loss().coupled()) {
       // The model reports its parameters centered over the classes (the same predictions,
-      // a penalty no larger): the objective is judged at those.
-      model = LinearModel.multinomial(train.featureNames(), train.targetName(),
-          train.classLabels().orElseThrow(), standardization, theta);
+      // a penalty no larger): the objective is judged at those. With an L1 penalty only the
+      // intercepts are: centering the weights would change the L1 term (and put nonzero values
+      // where the optimum has exact zeros); the L2-only optimum is centered already.
+      model = l1() ? LinearModel.multinomialInterceptsCentered(train.featureNames(),
+          train.targetName(), train.classLabels().orElseThrow(), standardization, theta)
+          : LinearModel.multinomial(train.featureNames(), train.targetName(),
+              train.classLabels().orElseThrow(), standardization, theta);
       theta = model.theta();
     } else {
       model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
@@ -463,6 +520,7 @@ final class Fit {
     return new FitResult(model, stopReason, message, iterations, epochs, evaluations,
         backend.info(), config.optimizerDescription(), finalObjective, Trainer.norm(g),
         seconds(), verification, config.seed(), rows, List.copyOf(history), config.l2(),
-        config.standardize(), hyperparameters(), null, null, config.optimizerSettings());
+        config.standardize(), hyperparameters(), null, null, config.optimizerSettings(),
+        config.l1(), violation(end), Objective.nonzero(theta, parameters));
   }
 }

@@ -33,13 +33,32 @@ import java.util.Map;
  *     failed backend, a float64 finish unavailable on the device, ...)
  * @param optimizerSettings the optimizer's name and every hyperparameter (see
  *     {@link TrainingConfig#optimizerSettings()}); {@code optimizer} is their one-line text
+ * @param l1 the L1 penalty strength (0 without one)
+ * @param kktViolation the largest violation of the optimality (KKT) condition at the final
+ *     weights, absolute, by the float64 reference ({@link
+ *     io.descent.loss.Objective#kktViolation}); without an L1 penalty the gradient's max-norm
+ * @param nonzero the number of weights (intercepts excluded; every class's for a multinomial
+ *     model) that are not exactly zero
  */
 public record FitResult(LinearModel model, StopReason stopReason, String message, int iterations,
     int epochs, long evaluations, BackendInfo backend, String optimizer, double objective,
     double gradientNorm, double elapsedSeconds, double verification, long seed,
     int trainingRows, List<Progress> history, double l2, boolean standardized,
     Map<String, Object> hyperparameters, int[] validationRows, List<String> notices,
-    Map<String, Object> optimizerSettings) {
+    Map<String, Object> optimizerSettings, double l1, double kktViolation, int nonzero) {
+
+  /** A result without an L1 penalty, its KKT violation unknown (NaN), nonzero count -1. */
+  public FitResult(LinearModel model, StopReason stopReason, String message, int iterations,
+      int epochs, long evaluations, BackendInfo backend, String optimizer, double objective,
+      double gradientNorm, double elapsedSeconds, double verification, long seed,
+      int trainingRows, List<Progress> history, double l2, boolean standardized,
+      Map<String, Object> hyperparameters, int[] validationRows, List<String> notices,
+      Map<String, Object> optimizerSettings) {
+    this(model, stopReason, message, iterations, epochs, evaluations, backend, optimizer,
+        objective, gradientNorm, elapsedSeconds, verification, seed, trainingRows, history, l2,
+        standardized, hyperparameters, validationRows, notices, optimizerSettings, 0, Double.NaN,
+        -1);
+  }
 
   /** Copies the arrays and lists. */
   public FitResult {
@@ -59,7 +78,8 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
   FitResult with(int[] heldOut, List<String> runNotices) {
     return new FitResult(model, stopReason, message, iterations, epochs, evaluations, backend,
         optimizer, objective, gradientNorm, elapsedSeconds, verification, seed, trainingRows,
-        history, l2, standardized, hyperparameters, heldOut, runNotices, optimizerSettings);
+        history, l2, standardized, hyperparameters, heldOut, runNotices, optimizerSettings, l1,
+        kktViolation, nonzero);
   }
 
   /**
@@ -71,7 +91,8 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
     all.putAll(more);
     return new FitResult(model, stopReason, message, iterations, epochs, evaluations, backend,
         optimizer, objective, gradientNorm, elapsedSeconds, verification, seed, trainingRows,
-        history, l2, standardized, all, validationRows, notices, optimizerSettings);
+        history, l2, standardized, all, validationRows, notices, optimizerSettings, l1,
+        kktViolation, nonzero);
   }
 
   /** What the model file records about this run. */
@@ -79,7 +100,15 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
     return new TrainingInfo(objective, stopReason.label(), iterations, epochs,
         backend.kind().label(), backend.device(), backend.precision(), optimizer, l2,
         standardized, seed, elapsedSeconds, verification, trainingRows, hyperparameters,
-        gradientNorm, optimizerSettings);
+        gradientNorm, optimizerSettings).withL1(l1, kktViolation, nonzero);
+  }
+
+  /**
+   * The number of features the model uses: those with a nonzero weight (for a multinomial or
+   * one-vs-rest model, in any class).
+   */
+  public int featuresInUse() {
+    return model.featuresInUse();
   }
 
   /** True when the model solves the problem (see {@link StopReason#converged()}). */

@@ -3,7 +3,9 @@ package io.descent.train;
 import io.descent.gradient.Batch;
 import io.descent.gradient.Evaluation;
 import io.descent.optim.DifferentiableFunction;
+import io.descent.loss.Objective;
 import io.descent.optim.FullBatchOptimizer;
+import io.descent.optim.OwlQn;
 import io.descent.optim.Iteration;
 import io.descent.optim.Point;
 import io.descent.train.StoppingRules.Stop;
@@ -13,7 +15,9 @@ import java.util.Locale;
  * The full-batch regime: one optimizer iteration per step over the whole training set, until
  * the gradient norm, the objective's change, the precision limit, the cap, divergence,
  * separation or early stopping ends it; a float32 fit about to stop short of the gradient test in
- * float64 first goes on in float64 (the float64 finish).
+ * float64 first goes on in float64 (the float64 finish). With an L1 penalty the optimizer is
+ * {@link OwlQn}, given the penalty here (every weight, no intercept), and the gradient test
+ * bounds the KKT violation; the float64 finish is the same.
  */
 final class FullBatchLoop {
   private final Fit fit;
@@ -24,6 +28,11 @@ final class FullBatchLoop {
 
   void run() {
     FullBatchOptimizer optimizer = fit.config.fullBatch();
+    if (optimizer instanceof OwlQn owlqn) {
+      int parameters = fit.parameters;
+      optimizer = owlqn.withPenalty(fit.objective.l1(),
+          j -> Objective.penalized(j, parameters));
+    }
     DifferentiableFunction f = fit::full;
     var run = optimizer.start(fit.float32() ? f.withRelativeNoise(Trainer.FLOAT32_NOISE) : f,
         fit.theta);
@@ -54,7 +63,7 @@ final class FullBatchLoop {
         if (fit.verificationDue()) {
           Evaluation fresh = fit.evaluate(fit.theta, Batch.all(fit.rows));
           fit.evaluations++;
-          fit.verifier.verify(fit.iterations, fit.theta, Batch.all(fit.rows), fresh);
+          fit.verifyFull(fresh);
         }
         Iteration it = run.iterate();
         fit.iterations++;

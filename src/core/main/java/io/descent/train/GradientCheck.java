@@ -44,6 +44,9 @@ public final class GradientCheck {
   /** The penalty that defines "near the optimum" for unpenalized logistic regression. */
   public static final double NEAR_OPTIMUM_L2 = 1e-3;
 
+  /** The cap on OWL-QN iterations of {@link #kktViolations}' optimum. */
+  public static final int KKT_OPTIMUM_ITERATIONS = 500;
+
   private GradientCheck() {}
 
   /**
@@ -137,6 +140,51 @@ public final class GradientCheck {
       }
     }
     return rows;
+  }
+
+  /**
+   * The KKT violation ({@link Objective#kktViolation}, absolute, by the float64 reference) of the
+   * objective with penalties l1 and l2 at the points of {@link #run} (zero, random-1, random-2,
+   * near-optimum, for the same seed) and at "l1-optimum", the solution OWL-QN finds on the
+   * reference in at most {@value #KKT_OPTIMUM_ITERATIONS} iterations: what a fit's reported
+   * figure means, and that it goes to rounding level at the optimum.
+   *
+   * @return the violation by point name, in that order
+   */
+  public static Map<String, Double> kktViolations(Dataset data, Loss loss, double l2, double l1,
+      boolean standardize, long seed) {
+    Standardization s = standardize ? Standardization.fit(data)
+        : Standardization.identity(data.features());
+    Columns columns = loss.coupled()
+        ? Columns.multinomial(data.classLabels().orElseThrow(() -> new IllegalArgumentException(
+            data.source() + ": a multinomial check needs a class target")).size())
+        : Columns.single(loss);
+    ReferenceBackend reference = new ReferenceBackend(data, s, columns);
+    double l2ForOptimum = loss != Loss.LINEAR && l2 == 0 ? NEAR_OPTIMUM_L2 : l2;
+    int parameters = data.features() + 1;
+    Map<String, double[]> points = points(reference, new Objective(loss, l2ForOptimum),
+        parameters, columns.count(), seed);
+    Objective objective = new Objective(loss, l2, l1);
+    Batch all = Batch.all(data.rows());
+    java.util.function.Function<double[], Point> smooth = x -> {
+      Evaluation e = evaluate(reference, x, all);
+      double[] g = e.gradient().clone();
+      objective.addPenaltyGradient(x, g, parameters);
+      return new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);
+    };
+    var run = new io.descent.optim.OwlQn().withPenalty(l1,
+        j -> Objective.penalized(j, parameters)).start(smooth::apply,
+        new double[parameters * columns.count()]);
+    for (int i = 0; i < KKT_OPTIMUM_ITERATIONS; i++) {
+      if (run.iterate().lineSearchFailed()) {
+        break;
+      }
+    }
+    points.put("l1-optimum", run.current().x());
+    Map<String, Double> violations = new LinkedHashMap<>();
+    points.forEach((name, x) -> violations.put(name,
+        objective.kktViolation(x, smooth.apply(x).gradient(), parameters)));
+    return violations;
   }
 
   /**

@@ -31,6 +31,25 @@ record GradientTest(double tolerance, double objectiveCap) {
     return maxNorm(gradient) <= bound(objective);
   }
 
+  /**
+   * Whether a violation of the optimality condition passes at objective value {@code objective}:
+   * the gradient's max-norm, or with an L1 penalty the KKT violation ({@link
+   * io.descent.loss.Objective#kktViolation}), which the same tolerance bounds.
+   */
+  boolean holdsFor(double violation, double objective) {
+    return violation <= bound(objective);
+  }
+
+  /**
+   * The figures of the test for a KKT violation (an L1 penalty), e.g. "KKT violation 5.750e-09
+   * within tolerance 1.000e-08 (1.00e-08 x max(1, |objective|))".
+   */
+  String describeKkt(double violation, double objective) {
+    return String.format(Locale.ROOT, "KKT violation %.3e %s tolerance %.3e (%.3g x"
+        + " max(1, |objective|))", violation, violation <= bound(objective) ? "within" : "above",
+        bound(objective), tolerance);
+  }
+
   /** The largest absolute component: the norm the test bounds. */
   static double maxNorm(double[] gradient) {
     double max = 0;

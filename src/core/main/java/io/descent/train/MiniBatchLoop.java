@@ -3,6 +3,7 @@ package io.descent.train;
 import io.descent.data.Shuffle;
 import io.descent.gradient.Batch;
 import io.descent.gradient.Evaluation;
+import io.descent.loss.Objective;
 import io.descent.optim.Point;
 import io.descent.optim.UpdateRule;
 import io.descent.train.StoppingRules.Stop;
@@ -12,6 +13,11 @@ import java.util.Locale;
  * The mini-batch regime: epochs of shuffled batches, one update per batch, and after each epoch
  * the full objective, against the gradient norm, the cap, divergence, separation, early stopping
  * and the stall rule. It keeps the best epoch's parameters for the stops that go back to them.
+ *
+ * <p>With an L1 penalty each update is followed by a proximal step on the weights (intercepts
+ * free): the soft threshold {@code w_j <- sign(w_j) max(0, |w_j| - t_j l1)}, with {@code t_j}
+ * the rule's effective step for that coordinate in the update ({@link
+ * UpdateRule#effectiveStep}): proximal stochastic gradient, whose weights reach exact zeros.
  */
 final class MiniBatchLoop {
   private final Fit fit;
@@ -26,7 +32,7 @@ final class MiniBatchLoop {
     UpdateRule rule = config.updateRule();
     rule.reset(fit.theta.length);
     Shuffle shuffle = new Shuffle(rows, config.seed());
-    Point p = fit.full(fit.theta);
+    Point p = fit.fullWithL1(fit.theta);
     if (fit.apply(StoppingRules.Divergence.atStart(p.value()))) {
       return;
     }
@@ -67,6 +73,7 @@ final class MiniBatchLoop {
         fit.objective.addPenaltyGradient(fit.theta, g, fit.parameters);
         rate = config.schedule().rate(config.learningRate(), fit.epochs, fit.iterations);
         rule.update(fit.theta, g, rate);
+        softThreshold(rule, rate);
         fit.iterations++;
         fit.listener.step(fit.epochs, Math.min(rows, from + config.batchSize()), rows);
         if (fit.interruptRequested()) {
@@ -78,7 +85,7 @@ final class MiniBatchLoop {
           rate))) {
         return;
       }
-      p = fit.full(fit.theta);
+      p = fit.fullWithL1(fit.theta);
       if (fit.apply(StoppingRules.Divergence.objective(p.value(), lastFinite, fit.epochs,
           rate))) {
         return;
@@ -94,6 +101,23 @@ final class MiniBatchLoop {
           || fit.apply(stall.check(p.value(), best))) {
         return;
       }
+    }
+  }
+
+  /** The proximal step of the L1 penalty after an update (nothing without one). */
+  private void softThreshold(UpdateRule rule, double rate) {
+    double l1 = fit.objective.l1();
+    if (l1 == 0) {
+      return;
+    }
+    double[] theta = fit.theta;
+    for (int j = 0; j < theta.length; j++) {
+      if (!Objective.penalized(j, fit.parameters)) {
+        continue;
+      }
+      double t = rule.effectiveStep(j, rate) * l1;
+      double w = theta[j];
+      theta[j] = Math.abs(w) <= t ? 0 : w - Math.copySign(t, w);
     }
   }
 

@@ -6,7 +6,9 @@ package io.descent.train;
  * @param iteration iterations (full-batch) or update steps (mini-batch) so far
  * @param epoch epochs so far (0 for full-batch)
  * @param objective the full training objective (data loss + penalty)
- * @param gradientNorm the Euclidean norm of the full gradient
+ * @param gradientNorm the Euclidean norm of the full gradient; with an L1 penalty, of its
+ *     minimum-norm subgradient ({@link io.descent.loss.Objective#subgradient}), which is 0 at
+ *     the optimum
  * @param stepSize the accepted line-search step, or the learning rate
  * @param elapsedSeconds since training started
  * @param validationLoss the mean loss on the validation rows, NaN without a validation split

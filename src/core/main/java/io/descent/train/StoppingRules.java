@@ -31,16 +31,21 @@ final class StoppingRules {
     }
   }
 
-  /** The gradient test at the training backend's own gradient (float32 or float64). */
+  /**
+   * The gradient test at the training backend's own gradient (float32 or float64): on the
+   * gradient's max-norm, or with an L1 penalty on the KKT violation.
+   */
   static final class GradientNorm {
     private final GradientTest test;
+    private final java.util.function.ToDoubleFunction<Point> violation;
 
-    GradientNorm(GradientTest test) {
+    GradientNorm(GradientTest test, java.util.function.ToDoubleFunction<Point> violation) {
       this.test = test;
+      this.violation = violation;
     }
 
     boolean holds(Point p) {
-      return test.holds(p.gradient(), p.value());
+      return test.holdsFor(violation.applyAsDouble(p), p.value());
     }
   }
 

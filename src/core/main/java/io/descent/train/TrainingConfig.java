@@ -31,12 +31,28 @@ import java.util.Objects;
  * @param patience epochs (or iterations) without validation improvement before stopping
  * @param verifyEvery recompute the gradient with the reference every N steps, 0 = never
  * @param seed the one seed behind every random choice (split, shuffles)
+ * @param l1 the L1 strength of the {@code l1 ||w||_1} penalty, >= 0 (elastic net with l2). With
+ *     l1 &gt; 0 the full-batch optimizer must be {@link io.descent.optim.OwlQn} (the trainer gives
+ *     it the penalty), mini-batch rules take a proximal (soft-threshold) step after each update,
+ *     and the gradient tolerance bounds the KKT violation ({@link
+ *     io.descent.loss.Objective#kktViolation}) instead of the gradient
  */
 public record TrainingConfig(Loss loss, double l2, boolean standardize, String backend,
     OpenClOptions openCl, FullBatchOptimizer fullBatch, UpdateRule updateRule,
     LearningRateSchedule schedule, double learningRate, int batchSize, int maxIterations,
     int maxEpochs, double gradientTolerance, double objectiveTolerance, double validationFraction,
-    int patience, int verifyEvery, long seed) {
+    int patience, int verifyEvery, long seed, double l1) {
+
+  /** The configuration without an L1 penalty (l1 = 0). */
+  public TrainingConfig(Loss loss, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, FullBatchOptimizer fullBatch, UpdateRule updateRule,
+      LearningRateSchedule schedule, double learningRate, int batchSize, int maxIterations,
+      int maxEpochs, double gradientTolerance, double objectiveTolerance,
+      double validationFraction, int patience, int verifyEvery, long seed) {
+    this(loss, l2, standardize, backend, openCl, fullBatch, updateRule, schedule, learningRate,
+        batchSize, maxIterations, maxEpochs, gradientTolerance, objectiveTolerance,
+        validationFraction, patience, verifyEvery, seed, 0);
+  }
 
   /** Checks every value, with messages naming the value and the rule. */
   public TrainingConfig {
@@ -44,6 +60,14 @@ public record TrainingConfig(Loss loss, double l2, boolean standardize, String b
     Objects.requireNonNull(backend, "backend");
     if (!(l2 >= 0) || !Double.isFinite(l2)) {
       throw new IllegalArgumentException("l2 must be finite and >= 0, got " + l2);
+    }
+    if (!(l1 >= 0) || !Double.isFinite(l1)) {
+      throw new IllegalArgumentException("l1 must be finite and >= 0, got " + l1);
+    }
+    if (l1 > 0 && fullBatch != null && !(fullBatch instanceof io.descent.optim.OwlQn)) {
+      throw new IllegalArgumentException("an L1 penalty needs the owlqn optimizer (or a"
+          + " mini-batch rule), not " + fullBatch.name() + ": " + fullBatch.name()
+          + " assumes a differentiable objective");
     }
     if ((fullBatch == null) == (updateRule == null)) {
       throw new IllegalArgumentException("exactly one of a full-batch optimizer and an update rule"
@@ -86,6 +110,18 @@ public record TrainingConfig(Loss loss, double l2, boolean standardize, String b
     if (openCl == null) {
       openCl = OpenClOptions.defaults();
     }
+  }
+
+  /** The same configuration with another L1 strength. */
+  public TrainingConfig withL1(double strength) {
+    return new TrainingConfig(loss, l2, standardize, backend, openCl, fullBatch, updateRule,
+        schedule, learningRate, batchSize, maxIterations, maxEpochs, gradientTolerance,
+        objectiveTolerance, validationFraction, patience, verifyEvery, seed, strength);
+  }
+
+  /** The objective these settings define: the loss with both penalties. */
+  public io.descent.loss.Objective objective() {
+    return new io.descent.loss.Objective(loss, l2, l1);
   }
 
   /** True for a full-batch optimizer. */

@@ -13,16 +13,17 @@ import org.junit.jupiter.api.Test;
 class OptimizerKindTest {
   @Test
   void labelsAndBatchKinds() {
-    assertEquals(List.of("lbfgs", "gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
+    assertEquals(List.of("lbfgs", "gd", "owlqn", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
         "adam"), Arrays.stream(OptimizerKind.values()).map(OptimizerKind::label).toList());
     assertTrue(OptimizerKind.LBFGS.isFullBatch());
     assertTrue(OptimizerKind.GD.isFullBatch());
-    assertEquals(2, Arrays.stream(OptimizerKind.values()).filter(OptimizerKind::isFullBatch)
+    assertTrue(OptimizerKind.OWLQN.isFullBatch());
+    assertEquals(3, Arrays.stream(OptimizerKind.values()).filter(OptimizerKind::isFullBatch)
         .count());
     assertEquals(OptimizerKind.RMSPROP, OptimizerKind.fromLabel(" RMSProp "));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> OptimizerKind.fromLabel("adamw"));
-    assertEquals("unknown optimizer \"adamw\", expected one of lbfgs, gd, sgd, momentum,"
+    assertEquals("unknown optimizer \"adamw\", expected one of lbfgs, gd, owlqn, sgd, momentum,"
         + " nesterov, adagrad, rmsprop, adam", e.getMessage());
   }
 
