@@ -1,0 +1,152 @@
+package io.descent.gradient.opencl;
+
+import io.descent.data.CompensatedSum;
+import io.descent.data.Dataset;
+import io.descent.gradient.Moments;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+/**
+ * The weighted second moments of a dataset's rows on an OpenCL device, in one pass, by {@code
+ * kernels/moments.cl} (float64: the device needs {@code cl_khr_fp64}).
+ *
+ * <p>Each fold's rows (every row without folds) of weight above 0 are staged on the host into
+ * slabs of at most {@code slabBytes} of raw float32 features (with their targets minus the
+ * target shift and their weights in float64) and uploaded slab by slab into buffers of that
+ * size: the raw rows are needed whatever the backend keeps resident (in float precision it keeps
+ * standardized float32 values, whose rounding would cap the moments near 1e-7), and a slab at a
+ * time needs no second copy of the data on the device. Each launch's per-block sums are added on
+ * the host in float64 with Neumaier compensation, in slab and block order: a fixed order, so the
+ * same input on the same device gives the same bits.
+ */
+final class OpenClMoments {
+  static final String FILE = "moments.cl";
+  /** The most bytes of features in one staged slab unless the tuning forces fewer. */
+  static final long SLAB_BYTES = 64L << 20;
+  /** Rows per work-item block, unless there are too few rows for that many blocks. */
+  private static final int BLOCK_ROWS = 128;
+  /** The most partial sums one launch writes (blocks x entries), 4 MiB of doubles. */
+  private static final int MAX_PARTIALS = 1 << 19;
+
+  private OpenClMoments() {}
+
+  /**
+   * The moments of each fold's rows about {@code shift} and the data's weighted mean target.
+   *
+   * @param cl the device's context (the program and buffers are made and released there)
+   * @param data the raw rows and their weights
+   * @param shift the features' shift (the backend's standardization means)
+   * @param rowFold every row's fold, or null
+   * @param folds the number of folds (1 without)
+   * @param slabBytes the most bytes of features per slab
+   */
+  static Moments[] compute(ClContext cl, Dataset data, double[] shift, int[] rowFold, int folds,
+      long slabBytes) {
+    int d = data.features();
+    int p = d + 2;
+    int entries = Moments.size(d);
+    int[] entryRow = new int[entries];
+    int[] entryCol = new int[entries];
+    int t = 0;
+    for (int j = 0; j < p; j++) {
+      for (int k = j; k < p; k++) {
+        entryRow[t] = j;
+        entryCol[t] = k;
+        t++;
+      }
+    }
+    double targetShift = Moments.targetShift(data);
+    int n = data.rows();
+    int slabRows = (int) Math.max(1, Math.min(Math.max(1, n),
+        slabBytes / Math.max(1, 4L * d)));
+    cl_kernel kernel = cl.kernel(cl.program(FILE, "-DPRECISION=64"), "moments");
+    cl_mem x = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * slabRows * Math.max(d, 1), "moment rows");
+    cl_mem y = cl.buffer(CL.CL_MEM_READ_ONLY, 8L * slabRows, "moment targets");
+    cl_mem s = cl.buffer(CL.CL_MEM_READ_ONLY, 8L * slabRows, "moment weights");
+    cl_mem c = cl.buffer(CL.CL_MEM_READ_ONLY, 8L * Math.max(d, 1), "moment shift");
+    cl_mem rowIndex = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * entries, "moment entries");
+    cl_mem colIndex = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * entries, "moment entries");
+    int maxBlocks = Math.max(1, MAX_PARTIALS / entries);
+    cl_mem partial = cl.buffer(CL.CL_MEM_READ_WRITE, 8L * maxBlocks * entries, "moment sums");
+    try {
+      if (d > 0) {
+        cl.write(c, 0, 8L * d, Pointer.to(shift));
+      }
+      cl.write(rowIndex, 0, 4L * entries, Pointer.to(entryRow));
+      cl.write(colIndex, 0, 4L * entries, Pointer.to(entryCol));
+      CL.clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(x));
+      CL.clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(y));
+      CL.clSetKernelArg(kernel, 2, Sizeof.cl_mem, Pointer.to(s));
+      CL.clSetKernelArg(kernel, 3, Sizeof.cl_mem, Pointer.to(c));
+      CL.clSetKernelArg(kernel, 4, Sizeof.cl_mem, Pointer.to(rowIndex));
+      CL.clSetKernelArg(kernel, 5, Sizeof.cl_mem, Pointer.to(colIndex));
+      CL.clSetKernelArg(kernel, 7, Sizeof.cl_int, Pointer.to(new int[] {d}));
+      CL.clSetKernelArg(kernel, 8, Sizeof.cl_int, Pointer.to(new int[] {entries}));
+      CL.clSetKernelArg(kernel, 10, Sizeof.cl_mem, Pointer.to(partial));
+      float[] xs = new float[slabRows * d];
+      double[] ys = new double[slabRows];
+      double[] ss = new double[slabRows];
+      double[] out = new double[maxBlocks * entries];
+      float[] all = data.x();
+      double[] targets = data.y();
+      Moments[] result = new Moments[folds];
+      for (int f = 0; f < folds; f++) {
+        double[] sums = new double[entries];
+        double[] lost = new double[entries];
+        int rows = 0;
+        for (int i = 0; i <= n; i++) {
+          double weight = i < n ? data.weight(i) : 0;
+          if (i < n && (rowFold == null || rowFold[i] == f) && weight != 0) {
+            System.arraycopy(all, i * d, xs, rows * d, d);
+            ys[rows] = targets[i] - targetShift;
+            ss[rows] = weight;
+            rows++;
+          }
+          if (rows > 0 && (rows == slabRows || i == n)) {
+            launch(cl, kernel, x, y, s, partial, xs, ys, ss, rows, d, entries, maxBlocks, out,
+                sums, lost);
+            rows = 0;
+          }
+        }
+        for (int e = 0; e < entries; e++) {
+          sums[e] += lost[e];
+        }
+        result[f] = new Moments(shift, targetShift, sums);
+      }
+      return result;
+    } finally {
+      for (cl_mem m : new cl_mem[] {x, y, s, c, rowIndex, colIndex, partial}) {
+        cl.release(m);
+      }
+    }
+  }
+
+  /** Uploads one slab, runs the kernel over it and adds its blocks' sums in block order. */
+  private static void launch(ClContext cl, cl_kernel kernel, cl_mem x, cl_mem y, cl_mem s,
+      cl_mem partial, float[] xs, double[] ys, double[] ss, int rows, int d, int entries,
+      int maxBlocks, double[] out, double[] sums, double[] lost) {
+    if (d > 0) {
+      cl.write(x, 0, 4L * rows * d, Pointer.to(xs));
+    }
+    cl.write(y, 0, 8L * rows, Pointer.to(ys));
+    cl.write(s, 0, 8L * rows, Pointer.to(ss));
+    int blocks = Math.max(1, Math.min(maxBlocks, (rows + BLOCK_ROWS - 1) / BLOCK_ROWS));
+    int blockRows = (rows + blocks - 1) / blocks;
+    blocks = (rows + blockRows - 1) / blockRows;
+    CL.clSetKernelArg(kernel, 6, Sizeof.cl_int, Pointer.to(new int[] {rows}));
+    CL.clSetKernelArg(kernel, 9, Sizeof.cl_int, Pointer.to(new int[] {blockRows}));
+    CL.clEnqueueNDRangeKernel(cl.queue, kernel, 2, null, new long[] {entries, blocks}, null, 0,
+        null, null);
+    CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 8L * blocks * entries, Pointer.to(out), 0,
+        null, null);
+    for (int b = 0; b < blocks; b++) {
+      int base = b * entries;
+      for (int e = 0; e < entries; e++) {
+        CompensatedSum.add(sums, lost, e, out[base + e]);
+      }
+    }
+  }
+}
