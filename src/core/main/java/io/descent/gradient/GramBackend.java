@@ -25,7 +25,15 @@ import java.util.Objects;
  *
  * and then, with {@code theta~ = (b - c_y, w)} (the margin's shift that matches the target's),
  * the loss is {@code (theta~' A theta~ - 2 theta~' c + yy) / (2 S)} and the gradient {@code (A
- * theta~ - c) / S}: the same quantities as {@link ReferenceBackend}'s. With folds (a
+ * theta~ - c) / S}: the same quantities as {@link ReferenceBackend}'s. They are evaluated about
+ * a minimizer {@code t*} of the group's data term ({@code A t* = c}, solved once by a pivoted
+ * Cholesky factorization with one step of refinement, singular A included: a constant column
+ * or collinear features leave a pivot out), as {@code loss = (yy - c' t*) / (2 S) + e' A e /
+ * (2 S)} and {@code gradient = A e / S} with {@code e = theta~ - t*}. The first form cancels
+ * digits near the optimum, where the terms are far larger than their sum, so a line search there
+ * would see rounding noise instead of the objective's decrease; the second's quadratic term has
+ * nothing to cancel, the loss's noise is a constant offset, and the gradient is the loss's exact
+ * derivative. With folds (a
  * cross-validation's groups), each group's moments are the sum of the folds it does not leave
  * out, each fold's moments computed in the same single pass.
  *
@@ -58,6 +66,9 @@ public final class GramBackend implements GradientBackend {
   private final double[][] c;
   private final double[] yy;
   private final double[] weight;
+  /** Per group: a minimizer t* of the data term, and the data term there. */
+  private final double[][] optimum;
+  private final double[] least;
 
   /**
    * Evaluates the columns from the moments of each fold of the rows.
@@ -102,6 +113,8 @@ public final class GramBackend implements GradientBackend {
     c = new double[groups][];
     yy = new double[groups];
     weight = new double[groups];
+    optimum = new double[groups][];
+    least = new double[groups];
     java.util.Map<Integer, Integer> byHeldOut = new java.util.HashMap<>();
     for (int g = 0; g < groups; g++) {
       int held = columns.hasFolds() ? columns.heldOut(g) : -1;
@@ -111,6 +124,8 @@ public final class GramBackend implements GradientBackend {
         c[g] = c[same];
         yy[g] = yy[same];
         weight[g] = weight[same];
+        optimum[g] = optimum[same];
+        least[g] = least[same];
         continue;
       }
       Moments m = null;
@@ -177,6 +192,101 @@ public final class GramBackend implements GradientBackend {
     c[g] = cg;
     yy[g] = m.get(y, y);
     weight[g] = s;
+    double[] t = solve(ag, cg, p);
+    double[] r = cg.clone();
+    for (int j = 0; j < p; j++) {
+      for (int q = 0; q < p; q++) {
+        r[j] -= ag[j * p + q] * t[q];
+      }
+    }
+    double[] correction = solve(ag, r, p);
+    double ct = 0;
+    for (int j = 0; j < p; j++) {
+      t[j] += correction[j];
+      ct += cg[j] * t[j];
+    }
+    optimum[g] = t;
+    least[g] = s > 0 ? Math.max(0, yy[g] - ct) / (2 * s) : 0;
+  }
+
+  /**
+   * A solution of {@code A x = b} for a symmetric positive semidefinite A ({@code p x p},
+   * row-major) by Cholesky factorization with diagonal pivoting: pivots at most {@code p} float64
+   * roundings of the largest diagonal entry end it, and the unknowns they would have set are 0
+   * (for b in A's range, as the normal equations' right side always is, x then solves the
+   * system).
+   */
+  static double[] solve(double[] a, double[] b, int p) {
+    double[] l = a.clone();
+    int[] perm = new int[p];
+    double largest = 0;
+    for (int j = 0; j < p; j++) {
+      perm[j] = j;
+      largest = Math.max(largest, l[j * p + j]);
+    }
+    double tiny = p * Math.ulp(1.0) * largest;
+    int rank = 0;
+    for (int k = 0; k < p; k++) {
+      int q = k;
+      for (int i = k + 1; i < p; i++) {
+        if (l[i * p + i] > l[q * p + q]) {
+          q = i;
+        }
+      }
+      if (!(l[q * p + q] > tiny)) {
+        break;
+      }
+      if (q != k) {
+        for (int j = 0; j < p; j++) {
+          double v = l[k * p + j];
+          l[k * p + j] = l[q * p + j];
+          l[q * p + j] = v;
+        }
+        for (int i = 0; i < p; i++) {
+          double v = l[i * p + k];
+          l[i * p + k] = l[i * p + q];
+          l[i * p + q] = v;
+        }
+        int v = perm[k];
+        perm[k] = perm[q];
+        perm[q] = v;
+      }
+      double pivot = Math.sqrt(l[k * p + k]);
+      l[k * p + k] = pivot;
+      for (int i = k + 1; i < p; i++) {
+        l[i * p + k] /= pivot;
+      }
+      for (int j = k + 1; j < p; j++) {
+        double ljk = l[j * p + k];
+        for (int i = j; i < p; i++) {
+          l[i * p + j] -= l[i * p + k] * ljk;
+        }
+        for (int i = j + 1; i < p; i++) {
+          l[j * p + i] = l[i * p + j];
+        }
+      }
+      rank++;
+    }
+    double[] v = new double[rank];
+    for (int i = 0; i < rank; i++) {
+      double sum = b[perm[i]];
+      for (int k = 0; k < i; k++) {
+        sum -= l[i * p + k] * v[k];
+      }
+      v[i] = sum / l[i * p + i];
+    }
+    for (int i = rank - 1; i >= 0; i--) {
+      double sum = v[i];
+      for (int k = i + 1; k < rank; k++) {
+        sum -= l[k * p + i] * v[k];
+      }
+      v[i] = sum / l[i * p + i];
+    }
+    double[] x = new double[p];
+    for (int i = 0; i < rank; i++) {
+      x[perm[i]] = v[i];
+    }
+    return x;
   }
 
   @Override
@@ -233,10 +343,12 @@ public final class GramBackend implements GradientBackend {
       }
       System.arraycopy(w, col * p, theta, 0, p);
       theta[0] -= targetShift;
+      double[] t = optimum[g];
+      for (int j = 0; j < p; j++) {
+        theta[j] -= t[j];
+      }
       double[] ag = a[g];
-      double[] cg = c[g];
       double quadratic = 0;
-      double linear = 0;
       for (int j = 0; j < p; j++) {
         double v = 0;
         int row = j * p;
@@ -244,10 +356,9 @@ public final class GramBackend implements GradientBackend {
           v += ag[row + q] * theta[q];
         }
         quadratic += theta[j] * v;
-        linear += theta[j] * cg[j];
-        gradient[col * p + j] = (v - cg[j]) / weight[g];
+        gradient[col * p + j] = v / weight[g];
       }
-      loss[g] = Math.max(0, quadratic - 2 * linear + yy[g]) / (2 * weight[g]);
+      loss[g] = least[g] + Math.max(0, quadratic) / (2 * weight[g]);
     }
     return new BatchedEvaluation(loss, gradient, weight.clone(), k);
   }
