@@ -21,8 +21,11 @@ public enum Solver {
   /** One pass over the data per evaluation (the only way for the other losses and mini-batches). */
   PASSES;
 
-  /** The solver unless one is chosen. */
-  public static final Solver DEFAULT = AUTO;
+  /** The name of the solver unless one is chosen: {@value}. */
+  public static final String DEFAULT_LABEL = "auto";
+
+  /** The solver unless one is chosen ({@link #DEFAULT_LABEL}). */
+  public static final Solver DEFAULT = fromLabel(DEFAULT_LABEL);
 
   /**
    * The most features {@link #AUTO} takes the normal equations for: {@value}. The one pass that
