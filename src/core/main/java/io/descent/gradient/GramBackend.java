@@ -74,7 +74,7 @@ public final class GramBackend implements GradientBackend {
    * Evaluates the columns from the moments of each fold of the rows.
    *
    * @param folds the moments of fold f's rows at f (one element, every row, without folds), all
-   *     about the same shift
+   *     about the same shift; columns without folds take the sum of them all
    * @param rows the number of rows the moments sum (the whole-data batch)
    * @param standardization the space the columns' parameters are in
    * @param columns linear columns, with folds when {@code folds} has more than one element
@@ -98,10 +98,6 @@ public final class GramBackend implements GradientBackend {
     if (standardization.features() != d) {
       throw new IllegalArgumentException("standardization has " + standardization.features()
           + " features, the moments " + d);
-    }
-    if (!columns.hasFolds() && folds.length != 1) {
-      throw new IllegalArgumentException(folds.length + " folds of moments for columns"
-          + " without folds");
     }
     this.rows = rows;
     this.features = d;
