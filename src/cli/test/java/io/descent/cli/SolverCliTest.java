@@ -75,6 +75,23 @@ class SolverCliTest {
   }
 
   @Test
+  void cvRunsTheNormalEquationsAndRefusesThemForLogistic() {
+    Cli cv = Cli.run("cv", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
+        "linear", "--l2", "0.01,0.1", "--folds", "4", "--backend", "reference");
+    assertEquals(0, cv.code(), cv.err());
+    assertTrue(cv.out().contains("normal equations (statistics from "), cv.out());
+    Cli passes = Cli.run("cv", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
+        "linear", "--l2", "0.01,0.1", "--folds", "4", "--backend", "reference", "--solver",
+        "passes");
+    assertEquals(0, passes.code(), passes.err());
+    assertFalse(passes.out().contains("normal equations"), passes.out());
+    Cli logistic = Cli.run("cv", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
+        "malignant", "--loss", "logistic", "--solver", "normal");
+    assertEquals(2, logistic.code(), logistic.out() + logistic.err());
+    assertTrue(logistic.err().contains("--solver normal"), logistic.err());
+  }
+
+  @Test
   void helpNamesTheDefaultAndTheThreshold() {
     Cli help = Cli.run("train", "--help");
     assertTrue(help.out().contains("default: " + Solver.DEFAULT_LABEL + ")"), help.out());
