@@ -906,7 +906,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long slab = tuning.maxChunkBytes() > 0 ? tuning.maxChunkBytes()
         : Math.min(OpenClMoments.SLAB_BYTES, device.description().maxAllocationBytes());
     try {
-      return OpenClMoments.compute(cl, data, mean, rowFold, folds, slab);
+      return OpenClMoments.compute(cl, data, mean, rowFold, folds, slab,
+          "cpu".equals(info.layout()), device.description().computeUnits());
     } catch (CLException e) {
       drain();
       throw Cl.error("computing the moments", device.name(), e);

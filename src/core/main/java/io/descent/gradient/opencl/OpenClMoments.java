@@ -30,6 +30,10 @@ final class OpenClMoments {
   private static final int BLOCK_ROWS = 128;
   /** The most partial sums one launch writes (blocks x entries), 4 MiB of doubles. */
   private static final int MAX_PARTIALS = 1 << 19;
+  /** The cpu layout: the fewest rows a work-item takes (BLOCK in moments.cl). */
+  private static final int ROWS_BLOCK = 64;
+  /** The cpu layout: the most doubles of the items' accumulators (256 MiB). */
+  private static final long MAX_ITEM_DOUBLES = 1L << 25;
 
   private OpenClMoments() {}
 
@@ -42,9 +46,12 @@ final class OpenClMoments {
    * @param rowFold every row's fold, or null
    * @param folds the number of folds (1 without)
    * @param slabBytes the most bytes of features per slab
+   * @param cpu the cpu layout (work-items over runs of rows, {@code moments_rows}), else the gpu
+   *     layout (work-items over the triangle's entries and blocks of rows, {@code moments})
+   * @param computeUnits the device's compute units (the cpu layout runs twice as many items)
    */
   static Moments[] compute(ClContext cl, Dataset data, double[] shift, int[] rowFold, int folds,
-      long slabBytes) {
+      long slabBytes, boolean cpu, int computeUnits) {
     int d = data.features();
     int p = d + 2;
     int entries = Moments.size(d);
@@ -62,15 +69,19 @@ final class OpenClMoments {
     int n = data.rows();
     int slabRows = (int) Math.max(1, Math.min(Math.max(1, n),
         slabBytes / Math.max(1, 4L * d)));
-    cl_kernel kernel = cl.kernel(cl.program(FILE, "-DPRECISION=64"), "moments");
+    cl_kernel kernel = cl.kernel(cl.program(FILE, "-DPRECISION=64 -DP=" + p),
+        cpu ? "moments_rows" : "moments");
     cl_mem x = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * slabRows * Math.max(d, 1), "moment rows");
     cl_mem y = cl.buffer(CL.CL_MEM_READ_ONLY, 8L * slabRows, "moment targets");
     cl_mem s = cl.buffer(CL.CL_MEM_READ_ONLY, 8L * slabRows, "moment weights");
     cl_mem c = cl.buffer(CL.CL_MEM_READ_ONLY, 8L * Math.max(d, 1), "moment shift");
     cl_mem rowIndex = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * entries, "moment entries");
     cl_mem colIndex = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * entries, "moment entries");
-    int maxBlocks = Math.max(1, MAX_PARTIALS / entries);
-    cl_mem partial = cl.buffer(CL.CL_MEM_READ_WRITE, 8L * maxBlocks * entries, "moment sums");
+    // gpu: blocks x entries sums; cpu: items x (block, total, lost) x entries.
+    int maxBlocks = cpu ? (int) Math.max(1, Math.min(2L * Math.max(1, computeUnits),
+        MAX_ITEM_DOUBLES / (3L * entries))) : Math.max(1, MAX_PARTIALS / entries);
+    int stride = cpu ? 3 * entries : entries;
+    cl_mem partial = cl.buffer(CL.CL_MEM_READ_WRITE, 8L * maxBlocks * stride, "moment sums");
     try {
       if (d > 0) {
         cl.write(c, 0, 8L * d, Pointer.to(shift));
@@ -81,15 +92,20 @@ final class OpenClMoments {
       CL.clSetKernelArg(kernel, 1, Sizeof.cl_mem, Pointer.to(y));
       CL.clSetKernelArg(kernel, 2, Sizeof.cl_mem, Pointer.to(s));
       CL.clSetKernelArg(kernel, 3, Sizeof.cl_mem, Pointer.to(c));
-      CL.clSetKernelArg(kernel, 4, Sizeof.cl_mem, Pointer.to(rowIndex));
-      CL.clSetKernelArg(kernel, 5, Sizeof.cl_mem, Pointer.to(colIndex));
-      CL.clSetKernelArg(kernel, 7, Sizeof.cl_int, Pointer.to(new int[] {d}));
-      CL.clSetKernelArg(kernel, 8, Sizeof.cl_int, Pointer.to(new int[] {entries}));
-      CL.clSetKernelArg(kernel, 10, Sizeof.cl_mem, Pointer.to(partial));
+      if (cpu) {
+        CL.clSetKernelArg(kernel, 5, Sizeof.cl_int, Pointer.to(new int[] {d}));
+        CL.clSetKernelArg(kernel, 7, Sizeof.cl_mem, Pointer.to(partial));
+      } else {
+        CL.clSetKernelArg(kernel, 4, Sizeof.cl_mem, Pointer.to(rowIndex));
+        CL.clSetKernelArg(kernel, 5, Sizeof.cl_mem, Pointer.to(colIndex));
+        CL.clSetKernelArg(kernel, 7, Sizeof.cl_int, Pointer.to(new int[] {d}));
+        CL.clSetKernelArg(kernel, 8, Sizeof.cl_int, Pointer.to(new int[] {entries}));
+        CL.clSetKernelArg(kernel, 10, Sizeof.cl_mem, Pointer.to(partial));
+      }
       float[] xs = new float[slabRows * d];
       double[] ys = new double[slabRows];
       double[] ss = new double[slabRows];
-      double[] out = new double[maxBlocks * entries];
+      double[] out = new double[maxBlocks * stride];
       float[] all = data.x();
       double[] targets = data.y();
       Moments[] result = new Moments[folds];
@@ -106,8 +122,13 @@ final class OpenClMoments {
             rows++;
           }
           if (rows > 0 && (rows == slabRows || i == n)) {
-            launch(cl, kernel, x, y, s, partial, xs, ys, ss, rows, d, entries, maxBlocks, out,
-                sums, lost);
+            if (cpu) {
+              launchRows(cl, kernel, x, y, s, partial, xs, ys, ss, rows, d, entries, maxBlocks,
+                  out, sums, lost);
+            } else {
+              launch(cl, kernel, x, y, s, partial, xs, ys, ss, rows, d, entries, maxBlocks, out,
+                  sums, lost);
+            }
             rows = 0;
           }
         }
@@ -122,6 +143,42 @@ final class OpenClMoments {
         cl.release(m);
       }
     }
+  }
+
+  /**
+   * The cpu layout: uploads one slab, runs {@code moments_rows} with up to {@code maxItems}
+   * work-items over runs of its rows, and adds each item's total and compensation in item order.
+   */
+  private static void launchRows(ClContext cl, cl_kernel kernel, cl_mem x, cl_mem y, cl_mem s,
+      cl_mem partial, float[] xs, double[] ys, double[] ss, int rows, int d, int entries,
+      int maxItems, double[] out, double[] sums, double[] lost) {
+    upload(cl, x, y, s, xs, ys, ss, rows, d);
+    int items = Math.max(1, Math.min(maxItems, (rows + ROWS_BLOCK - 1) / ROWS_BLOCK));
+    int perItem = (rows + items - 1) / items;
+    items = (rows + perItem - 1) / perItem;
+    CL.clSetKernelArg(kernel, 4, Sizeof.cl_int, Pointer.to(new int[] {rows}));
+    CL.clSetKernelArg(kernel, 6, Sizeof.cl_int, Pointer.to(new int[] {perItem}));
+    CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {items}, new long[] {1}, 0,
+        null, null);
+    int stride = 3 * entries;
+    CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 8L * items * stride, Pointer.to(out), 0,
+        null, null);
+    for (int i = 0; i < items; i++) {
+      int base = i * stride + entries;
+      for (int e = 0; e < entries; e++) {
+        CompensatedSum.add(sums, lost, e, out[base + e]);
+        CompensatedSum.add(sums, lost, e, out[base + entries + e]);
+      }
+    }
+  }
+
+  private static void upload(ClContext cl, cl_mem x, cl_mem y, cl_mem s, float[] xs,
+      double[] ys, double[] ss, int rows, int d) {
+    if (d > 0) {
+      cl.write(x, 0, 4L * rows * d, Pointer.to(xs));
+    }
+    cl.write(y, 0, 8L * rows, Pointer.to(ys));
+    cl.write(s, 0, 8L * rows, Pointer.to(ss));
   }
 
   /** Uploads one slab, runs the kernel over it and adds its blocks' sums in block order. */

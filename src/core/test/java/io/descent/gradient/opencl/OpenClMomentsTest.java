@@ -14,18 +14,26 @@ import org.junit.jupiter.api.Test;
 /**
  * OpenCL's moments ({@code kernels/moments.cl}) against the reference's, entry by entry to
  * {@value #REL} of the entry's Cauchy-Schwarz scale, from a float and a double backend (the
- * moments come from the raw rows either way): shipped sets, weights, one feature, a constant
- * column, folds, slabs forced small, and the same bits twice.
+ * moments come from the raw rows either way), in both layouts: shipped sets, weights, one
+ * feature, a constant column, folds, slabs forced small, and the same bits twice.
  */
 class OpenClMomentsTest {
   static final double REL = 1e-12;
 
   private static void check(Dataset data, int[] rowFold, String precision, Tuning tuning,
       String what) {
+    for (String layout : new String[] {"cpu", "gpu"}) {
+      check(data, rowFold, precision, layout, tuning, what + ", " + layout + " layout");
+    }
+  }
+
+  private static void check(Dataset data, int[] rowFold, String precision, String layout,
+      Tuning tuning, String what) {
     OpenClAvailability.require();
     Moments[] ref = MomentsFixtures.reference(data, rowFold);
     try (OpenClBackend b = OpenClBackend.open(data, Standardization.fit(data),
-        Columns.single(Loss.LINEAR), OpenClOptions.defaults().withPrecision(precision),
+        Columns.single(Loss.LINEAR), OpenClOptions.defaults().withPrecision(precision)
+            .withLayout(layout),
         tuning)) {
       Moments[] got = b.moments(rowFold, Moments.folds(rowFold));
       for (int f = 0; f < ref.length; f++) {
