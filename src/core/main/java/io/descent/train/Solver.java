@@ -29,19 +29,23 @@ public enum Solver {
 
   /**
    * The most features {@link #AUTO} takes the normal equations for: {@value}. The one pass that
-   * forms the moments costs about {@code n d^2} flops, against {@code 2 n d} for one gradient
-   * pass, and reads the rows once; each later evaluation costs {@code ~d^2 K} flops on the host
-   * and reads no row. A gradient pass is bound by memory bandwidth (4 bytes of a row per 2
-   * flops) while the moments are bound by float64 arithmetic (about 10-20 flops per byte read
-   * on the CPUs and GPUs this runs on), so the moments cost about {@code d / 20} to {@code
-   * d / 10} gradient passes: at 512 features some 25 to 50, about what one L-BFGS fit evaluates
-   * (and a path or a cross-validation reuses the same moments for every fit). The host then holds
-   * {@code (d + 2)^2 / 2} doubles (1 MiB at 512) and each evaluation is a 0.5 Mflop matrix-vector
-   * product. Spark's "normal" solver allows 4096 features, but it solves the system once by
-   * Cholesky on the driver; here the moments' one pass grows as {@code d^2} per row and every
-   * iteration costs {@code d^2}, so the break-even comes sooner.
+   * forms the moments costs {@code n d^2 / 2} float64 multiply-adds, against about {@code n d}
+   * values read by one memory-bound gradient pass; each later evaluation then costs {@code ~d^2
+   * K} flops on the host and reads no row. So the moments cost about {@code d / (2 r)} gradient
+   * passes, r being the device's float64 multiply-add rate over the rate at which a pass reads
+   * values. Measured on a 2-core EPYC under PoCL at d = 64 and 200,000 rows: a pass 13 ms, the
+   * moments 0.5 s on OpenCL (r ~ 0.9, ~40 passes) and 0.3 s on ND4J's GEMM; on a GPU with
+   * strong float64 (an H200: 34 Tflop/s against 4.8 TB/s, r ~ 14, estimated, not measured) about
+   * {@code d / 28} passes. At 256 features that is ~9 passes on such a GPU and ~140 on that CPU:
+   * within one L-BFGS fit's 30 to 100 evaluations on the GPU, and repaid on the CPU by the
+   * float64 finish a float32 fit often needs and by the fits that reuse the moments (every
+   * model of a cross-validation); the host holds {@code (d + 2)^2 / 2} doubles (260 KiB) and an
+   * evaluation is a 65 kflop matrix-vector product. Spark's "normal" solver allows 4096
+   * features, but it solves the system once by Cholesky on the driver after a distributed pass;
+   * here the pass's cost grows as {@code d^2} per row on one device, so the break-even comes
+   * sooner. Larger d runs the normal equations only when asked ({@link #NORMAL}).
    */
-  public static final int NORMAL_MAX_FEATURES = 512;
+  public static final int NORMAL_MAX_FEATURES = 256;
 
   /** The lower-case name: auto, normal, passes. */
   public String label() {

@@ -103,6 +103,70 @@ class NormalEquationsTest {
     assertTrue(e.getMessage().contains("linear loss"), e.getMessage());
   }
 
+  /** A backend that computes no moments: the reference behind a plain wrapper. */
+  private static Trainer wrapped() {
+    return new Trainer((kind, data, standardization, loss, openCl) -> {
+      io.descent.gradient.GradientBackend inner = new io.descent.gradient.ReferenceBackend(data,
+          standardization, loss);
+      return new io.descent.gradient.GradientBackend() {
+        @Override
+        public io.descent.gradient.BackendInfo info() {
+          return inner.info();
+        }
+
+        @Override
+        public int rows() {
+          return inner.rows();
+        }
+
+        @Override
+        public int features() {
+          return inner.features();
+        }
+
+        @Override
+        public io.descent.gradient.Columns columns() {
+          return inner.columns();
+        }
+
+        @Override
+        public io.descent.gradient.BatchedEvaluation evaluateColumns(double[] w,
+            io.descent.gradient.Batch batch) {
+          return inner.evaluateColumns(w, batch);
+        }
+
+        @Override
+        public double tolerance() {
+          return 0;
+        }
+
+        @Override
+        public void close() {}
+      };
+    });
+  }
+
+  @Test
+  void aBackendWithoutMomentsKeepsItsPassesOrHasThemComputedOnTheHost() {
+    Dataset mtcars = MomentsFixtures.mtcars();
+    TrainingConfig config = Descent.linear().backend("reference").config(mtcars);
+    List<String> notices = new ArrayList<>();
+    TrainingListener listener = new TrainingListener() {
+      @Override
+      public void message(String line) {
+        notices.add(line);
+      }
+    };
+    FitResult auto = wrapped().fit(mtcars, config, listener);
+    assertEquals("Java (host CPU)", auto.backend().device());
+    assertTrue(notices.isEmpty(), notices.toString());
+    FitResult normal = wrapped().solver(Solver.NORMAL).fit(mtcars, config, listener);
+    assertTrue(normal.backend().device().startsWith("normal equations"));
+    assertTrue(notices.stream().anyMatch(n -> n.contains("computed on the host by the"
+        + " reference")), notices.toString());
+    assertEquals(auto.objective(), normal.objective(), 1e-9 * auto.objective());
+  }
+
   @Test
   void verificationComparesWithTheReference() {
     for (String backend : new String[] {"reference", "nd4j"}) {
