@@ -180,7 +180,8 @@ public final class Descent {
     }
     requireUnusedByOneVsRest("validationFraction(...)", validationFraction != 0,
         "verifyEvery(...)", verifyEvery != 0, "classWeights(...)", classWeights != null,
-        "init(...)", init != null, "row weights", data.weights() != null);
+        "init(...)", init != null, "row weights", data.weights() != null,
+        "solver(\"normal\")", solver == io.descent.train.Solver.NORMAL);
     Dataset classes = data.asClasses();
     LockstepFit.Settings settings = new LockstepFit.Settings(c.fullBatch(), c.maxIterations(),
         c.gradientTolerance(), c.objectiveTolerance());

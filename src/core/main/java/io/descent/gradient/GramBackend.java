@@ -48,10 +48,13 @@ import java.util.Objects;
 public final class GramBackend implements GradientBackend {
   /**
    * The bound on the error against the reference, in the verifier's scaled terms (and
-   * relative, away from an optimum): {@value}. The forms above lose about {@code d} float64
-   * roundings of the largest summed term, {@code ~1e-16 d}; near an optimum the loss
-   * {@code theta~' A theta~ - 2 theta~' c + yy} cancels about as many digits as {@code 1 /
-   * (1 - R^2)} has, which 1e-10 leaves room for up to an R^2 of 0.999999 on a thousand features.
+   * relative, away from an optimum): {@value}. The moments are float64 sums (a few roundings of
+   * their terms' size); forming A and c from them about another centre loses about as many
+   * digits as the centres differ by in units of the spread (none for the standardization the
+   * moments were shifted by); the minimizer's constant {@code (yy - c' t*) / (2 S)} carries about
+   * {@code 1e-16 / (1 - R^2)} of the loss; and {@code e' A e} a few roundings per feature. The
+   * tests find 1e-12 and below on the shipped sets; 1e-10 leaves room for an R^2 of 0.999999
+   * on a thousand features.
    */
   public static final double TOLERANCE = 1e-10;
 
