@@ -14,17 +14,18 @@ import org.jocl.cl_mem;
  * kernels/moments.cl} (float64: the device needs {@code cl_khr_fp64}).
  *
  * <p>Each fold's rows (every row without folds) of weight above 0 are staged on the host into
- * slabs of at most {@code slabBytes} of raw float32 features (with their targets minus the
- * target shift and their weights in float64) and uploaded slab by slab into buffers of that
- * size: the raw rows are needed whatever the backend keeps resident (in float precision it keeps
+ * slabs of at most {@code slabBytes}: raw float32 features, with their targets minus the target
+ * shift and their weights in float64, uploaded slab by slab into buffers of that size. The raw
+ * rows are needed whatever the backend keeps resident (in float precision it keeps
  * standardized float32 values, whose rounding would cap the moments near 1e-7), and a slab at a
- * time needs no second copy of the data on the device. Each launch's per-block sums are added on
- * the host in float64 with Neumaier compensation, in slab and block order: a fixed order, so the
- * same input on the same device gives the same bits.
+ * time needs no second copy of the data on the device. Each launch's per-item (cpu layout) or
+ * per-block (gpu layout) sums are added on the host in float64 with Neumaier compensation, in
+ * slab and item or block order: a fixed order, so the same input on the same device gives the
+ * same bits.
  */
 final class OpenClMoments {
   static final String FILE = "moments.cl";
-  /** The most bytes of features in one staged slab unless the tuning forces fewer. */
+  /** The most bytes of one staged slab unless the tuning forces fewer. */
   static final long SLAB_BYTES = 64L << 20;
   /** Rows per work-item block, unless there are too few rows for that many blocks. */
   private static final int BLOCK_ROWS = 128;
@@ -45,7 +46,7 @@ final class OpenClMoments {
    * @param shift the features' shift (the backend's standardization means)
    * @param rowFold every row's fold, or null
    * @param folds the number of folds (1 without)
-   * @param slabBytes the most bytes of features per slab
+   * @param slabBytes the most bytes per slab (features, targets and weights)
    * @param cpu the cpu layout (work-items over runs of rows, {@code moments_rows}), else the gpu
    *     layout (work-items over the triangle's entries and blocks of rows, {@code moments})
    * @param computeUnits the device's compute units (the cpu layout runs twice as many items)
@@ -67,8 +68,8 @@ final class OpenClMoments {
     }
     double targetShift = Moments.targetShift(data);
     int n = data.rows();
-    int slabRows = (int) Math.max(1, Math.min(Math.max(1, n),
-        slabBytes / Math.max(1, 4L * d)));
+    // Each staged row: d float32 features, its target and its weight in float64.
+    int slabRows = (int) Math.max(1, Math.min(Math.max(1, n), slabBytes / (4L * d + 16)));
     cl_kernel kernel = cl.kernel(cl.program(FILE, "-DPRECISION=64 -DP=" + p),
         cpu ? "moments_rows" : "moments");
     cl_mem x = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * slabRows * Math.max(d, 1), "moment rows");

@@ -67,7 +67,7 @@ class OpenClMomentsTest {
       rowFold[i] = (i * 3) % 4;
     }
     check(data, rowFold, "float", Tuning.defaults(), "folds");
-    // 4096 bytes: 256 rows of 4 features per slab, so many slabs per fold.
+    // 4096 bytes: 128 rows of 4 features (with target and weight) per slab: many per fold.
     check(data, rowFold, "double", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
     check(data, null, "float", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
   }
