@@ -112,6 +112,7 @@ public final class Descent {
   private ClassWeights classWeights;
   private LinearModel init;
   private boolean oneVsRest;
+  private io.descent.train.Solver solver = io.descent.train.Solver.DEFAULT;
   private Trainer running;
   private LockstepFit runningLockstep;
 
@@ -197,7 +198,8 @@ public final class Descent {
     requireUnusedByOneVsRest("l1(...)", l1 != 0,
         "validationFraction(...)", validationFraction != 0,
         "verifyEvery(...)", verifyEvery != 0, "classWeights(...)", classWeights != null,
-        "init(...)", init != null, "row weights", data.weights() != null);
+        "init(...)", init != null, "row weights", data.weights() != null,
+        "solver(\"normal\")", solver == io.descent.train.Solver.NORMAL);
     Dataset classes = data.asClasses();
     LockstepFit.Settings settings = new LockstepFit.Settings(c.fullBatch(), c.maxIterations(),
         c.gradientTolerance(), c.objectiveTolerance());
@@ -252,6 +254,22 @@ public final class Descent {
   /** Whether to standardize features (default true). */
   public Descent standardize(boolean on) {
     this.standardize = on;
+    return this;
+  }
+
+  /**
+   * How a linear fit evaluates its objective: {@code normal} (the normal equations: the rows'
+   * second moments computed in one pass on the backend's device, then every iteration on the
+   * host in float64), {@code passes} (one pass over the data per evaluation), or {@code auto}
+   * (the default, {@link io.descent.train.Solver#DEFAULT}): the normal equations for a full-batch
+   * optimizer with at most {@link io.descent.train.Solver#NORMAL_MAX_FEATURES} features and more
+   * rows than features, passes otherwise. {@code normal} needs the linear loss and a full-batch
+   * optimizer (the fit refuses it otherwise).
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public Descent solver(String name) {
+    this.solver = io.descent.train.Solver.fromLabel(name);
     return this;
   }
 
@@ -595,7 +613,7 @@ public final class Descent {
 
   /** Runs {@code fit} on a new trainer that {@link #requestStop} can reach while it runs. */
   private FitResult running(java.util.function.Function<Trainer, FitResult> fit) {
-    Trainer trainer = new Trainer().startFrom(init);
+    Trainer trainer = new Trainer().startFrom(init).solver(solver);
     synchronized (this) {
       running = trainer;
     }

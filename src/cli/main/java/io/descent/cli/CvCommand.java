@@ -122,6 +122,15 @@ final class CvCommand implements Callable<Integer> {
           + ").")
   Integer maxEpochs;
 
+  @Option(names = "--solver", defaultValue = io.descent.train.Solver.DEFAULT_LABEL,
+      paramLabel = "auto|normal|passes",
+      description = "Linear models: normal = the normal equations (every fold's second moments"
+          + " in one pass, each model's the total less its held-out fold's), passes = one pass"
+          + " per evaluation, auto = normal for a full-batch optimizer with at most "
+          + io.descent.train.Solver.NORMAL_MAX_FEATURES + " features (default:"
+          + " ${DEFAULT-VALUE}).")
+  String solver;
+
   @Mixin
   BackendOptions backend;
 
@@ -166,6 +175,14 @@ final class CvCommand implements Callable<Integer> {
     }
     // Checks every setting before the data is read.
     CrossValidation.Options options = options(loss, refit, null);
+    try {
+      refit.solver(solver);
+      io.descent.train.Solver.fromLabel(solver).normalFor(loss, options.miniBatch() == null, 1,
+          0);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--solver " + solver + ": " + e.getMessage().replace(
+          "a full-batch optimizer", "a full-batch --optimizer (lbfgs or gd)"));
+    }
     data.files().output("--out", this.out).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
@@ -231,7 +248,8 @@ final class CvCommand implements Callable<Integer> {
     }
     activity.doing("cross-validating");
     CrossValidation.Options options = options(loss, refit, dataset);
-    CrossValidation cv = new CrossValidation(options);
+    CrossValidation cv = new CrossValidation(options)
+        .solver(io.descent.train.Solver.fromLabel(solver));
     CrossValidation.Result result;
     try (Interrupts interrupts = Interrupts.install(cv::requestStop)) {
       result = cv.run(dataset, line -> {

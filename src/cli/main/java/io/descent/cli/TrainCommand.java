@@ -207,6 +207,15 @@ final class TrainCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int patience;
 
+  @Option(names = "--solver", defaultValue = io.descent.train.Solver.DEFAULT_LABEL,
+      paramLabel = "auto|normal|passes",
+      description = "Linear fits: normal = the normal equations (the rows' second moments in one"
+          + " pass on the backend's device, then every iteration on the host in float64),"
+          + " passes = one pass over the data per evaluation, auto = normal for a full-batch"
+          + " optimizer with at most " + io.descent.train.Solver.NORMAL_MAX_FEATURES
+          + " features and more rows than features, else passes (default: ${DEFAULT-VALUE}).")
+  String solver;
+
   @Option(names = "--verify-every", defaultValue = "0", paramLabel = "N",
       description = "Recompute the gradient with the float64 reference every N steps and fail"
           + " if the error passes the backend's tolerance (default: ${DEFAULT-VALUE}, never).")
@@ -266,6 +275,11 @@ final class TrainCommand implements Callable<Integer> {
     if (oneVsRest) {
       descent.oneVsRest();
     }
+    try {
+      descent.solver(solver);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--solver: " + e.getMessage());
+    }
     if (classWeight != null) {
       if (loss == Loss.LINEAR) {
         throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
@@ -279,6 +293,13 @@ final class TrainCommand implements Callable<Integer> {
     }
     // Checks every hyperparameter before the data is read.
     TrainingConfig config = descent.config();
+    try {
+      io.descent.train.Solver.fromLabel(solver).normalFor(config.loss(), config.isFullBatch(), 1,
+          0);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--solver normal needs --loss linear and a full-batch"
+          + " --optimizer (lbfgs or gd)");
+    }
     if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
       throw new Main.UsageException("--test-fraction must be in (0, 1), got " + testFraction);
     }

@@ -95,7 +95,8 @@ class OpenClCliTest {
         name.length() / 3 + 6)).toUpperCase(Locale.ROOT);
     Path model = dir.resolve("m.json");
     Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
-        "linear", "--backend", "opencl", "--device", part, "--out", model.toString());
+        "linear", "--solver", "passes", "--backend", "opencl", "--device", part, "--out",
+        model.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(line(r.out(), "backend: ").startsWith("backend: opencl (" + name + ", "),
         r.out());
@@ -123,7 +124,7 @@ class OpenClCliTest {
       return;
     }
     Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
-        "linear", "--backend", "opencl", "--device", number);
+        "linear", "--solver", "passes", "--backend", "opencl", "--device", number);
     assertEquals(0, r.code(), r.err());
     assertTrue(line(r.out(), "backend: ").startsWith("backend: opencl (" + name + ", "),
         r.out());
@@ -149,7 +150,8 @@ class OpenClCliTest {
   void theObjectiveLineNamesTheDevice() {
     String name = firstDeviceName();
     Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
-        "linear", "--backend", "opencl", "--device", "0", "--kernel-layout", "cpu");
+        "linear", "--solver", "passes", "--backend", "opencl", "--device", "0",
+        "--kernel-layout", "cpu");
     assertEquals(0, r.code(), r.err());
     String objective = line(r.out(), "objective: ");
     assertTrue(objective.endsWith(", backend opencl (" + name + ", float32, cpu layout)"),

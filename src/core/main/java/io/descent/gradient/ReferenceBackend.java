@@ -12,7 +12,7 @@ import io.descent.loss.Softmax;
  * never copied. Treat its results as exact; its own correctness is checked against central finite
  * differences. It evaluates any {@link Columns}: K columns, positive classes, folds, row weights.
  */
-public final class ReferenceBackend implements GradientBackend {
+public final class ReferenceBackend implements GradientBackend, MomentSource {
   private final Dataset data;
   private final Columns columns;
   private final double[] mean;
@@ -264,6 +264,24 @@ public final class ReferenceBackend implements GradientBackend {
 
   private static void add(double[] s, double[] c, int j, double v) {
     CompensatedSum.add(s, c, j, v);
+  }
+
+  /**
+   * The moments of each fold's rows about the standardization's means and the weighted mean
+   * target, in float64 with Neumaier sums ({@link Moments#of}): the oracle.
+   */
+  @Override
+  public Moments[] moments(int[] rowFold, int folds) {
+    if (rowFold != null && rowFold.length != data.rows()) {
+      throw new IllegalArgumentException(data.rows() + " rows but " + rowFold.length
+          + " row folds");
+    }
+    double targetShift = Moments.targetShift(data);
+    Moments[] m = new Moments[folds];
+    for (int f = 0; f < folds; f++) {
+      m[f] = Moments.of(data, mean, targetShift, rowFold, f);
+    }
+    return m;
   }
 
   @Override

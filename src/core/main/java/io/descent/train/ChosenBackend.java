@@ -53,6 +53,53 @@ final class ChosenBackend implements AutoCloseable {
   }
 
   /**
+   * The normal equations on the first backend's moments ({@link io.descent.gradient.GramBackend}):
+   * the moments of every fold are computed once, in one pass, on the first call, and every later
+   * call evaluates its columns (any subset of the groups, with the same row folds) from them.
+   * When the backend computes no moments, null (with a notice when it says why), or with
+   * {@code host} the moments computed on the host by the reference (with a notice).
+   *
+   * @throws BackendFailureException when the backend fails while computing the moments
+   */
+  LockstepFit.Opener normalEquations(Columns columns, boolean host,
+      java.util.function.Consumer<String> notice) {
+    GradientBackend source = first;
+    int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
+    int folds = io.descent.gradient.Moments.folds(rowFold);
+    io.descent.gradient.Moments[] m = null;
+    String why = null;
+    if (source instanceof io.descent.gradient.MomentSource moments) {
+      try {
+        m = moments.moments(rowFold, folds);
+      } catch (UnsupportedOperationException e) {
+        why = e.getMessage();
+      } catch (IllegalArgumentException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new BackendFailureException(source.info(), e);
+      }
+    }
+    if (m == null && !host) {
+      if (why != null) {
+        notice.accept("normal equations skipped (" + why + "); one pass per evaluation");
+      }
+      return null;
+    }
+    if (m == null) {
+      notice.accept("the moments for the normal equations are computed on the host by the"
+          + " reference" + (why != null ? " (" + why + ")" : ""));
+      io.descent.gradient.ReferenceBackend reference =
+          new io.descent.gradient.ReferenceBackend(data, base, columns);
+      m = reference.moments(rowFold, folds);
+      source = reference;
+    }
+    io.descent.gradient.Moments[] all = m;
+    io.descent.gradient.BackendInfo info = source.info();
+    int rows = source.rows();
+    return c -> new io.descent.gradient.GramBackend(all, rows, base, c, info);
+  }
+
+  /**
    * Opens the float64 backend of a float64 finish: the same OpenCL device in double precision
    * where it has fp64, otherwise the reference (as the trainer's finish).
    */

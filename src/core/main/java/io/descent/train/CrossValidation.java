@@ -69,6 +69,7 @@ public final class CrossValidation {
   private final Options options;
   private volatile Runnable running;
   private volatile boolean stopRequested;
+  private Solver solver = Solver.DEFAULT;
 
   /**
    * What to cross-validate, and how.
@@ -185,6 +186,21 @@ public final class CrossValidation {
     public SettingScore bestSetting() {
       return settings.get(best);
     }
+  }
+
+  /**
+   * How linear cross-validations evaluate (see {@link Solver}; {@link Solver#DEFAULT} unless
+   * set): with the normal equations, the moments of every fold are computed in one pass and
+   * every model's statistics are the total less its held-out fold's.
+   *
+   * @return this cross-validation
+   * @throws IllegalArgumentException when {@link Solver#NORMAL} is asked for a loss other than
+   *     linear or for mini-batch options
+   */
+  public CrossValidation solver(Solver solver) {
+    solver.normalFor(options.loss(), options.miniBatch() == null, 2, 1);
+    this.solver = solver;
+    return this;
   }
 
   /** A cross-validation with these options. */
@@ -387,7 +403,12 @@ public final class CrossValidation {
         if (stopRequested) {
           fit.requestStop();
         }
-        return fit.fit(data, chosen.opener(), chosen.float64(), columns, base, models);
+        LockstepFit.Opener opener = null;
+        if (solver.normalFor(options.loss(), true, data.rows(), data.features())) {
+          opener = chosen.normalEquations(columns, solver == Solver.NORMAL, notice);
+        }
+        return fit.fit(data, opener != null ? opener : chosen.opener(), chosen.float64(),
+            columns, base, models);
       }
     } finally {
       running = null;

@@ -448,6 +448,9 @@ final class Fit {
     h.put("loss", config.loss().label());
     h.put("l2", config.l2());
     h.put("layout", backend.info().layout());
+    if (backend instanceof io.descent.gradient.GramBackend gram) {
+      h.put("solver", "normal equations (statistics from " + gram.source().summary() + ")");
+    }
     if (config.isFullBatch()) {
       h.put("maxIterations", config.maxIterations());
     } else {

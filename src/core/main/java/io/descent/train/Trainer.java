@@ -54,6 +54,8 @@ public final class Trainer {
   private final BackendOpener opener;
   /** The model a fit starts from, or null for the constant model. */
   private LinearModel init;
+  /** Normal equations or passes for linear fits. */
+  private Solver solver = Solver.DEFAULT;
 
   /** Opens one kind of backend on data; {@link Backends#open(BackendKind, Dataset,
    * Standardization, Loss, OpenClOptions)} in production, a wrapper in fault-injection tests. */
@@ -94,6 +96,17 @@ public final class Trainer {
    */
   public Trainer startFrom(LinearModel model) {
     this.init = model;
+    return this;
+  }
+
+  /**
+   * How linear fits evaluate their objective: from the moments computed in one pass (the normal
+   * equations), one pass per evaluation, or by the rule of {@link Solver#AUTO} (the default).
+   *
+   * @return this trainer
+   */
+  public Trainer solver(Solver solver) {
+    this.solver = java.util.Objects.requireNonNull(solver, "solver");
     return this;
   }
 
@@ -214,15 +227,19 @@ public final class Trainer {
     // Weighted when the data has row weights.
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
+    // Refuses the normal equations where they do not apply before anything opens.
+    solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features());
     BackendChain chain = new BackendChain(config.backend(), opener::open, config.openCl(),
         listener::message);
     Dataset validating = validation;
     return chain.run(kind -> openPair(chain, kind, train, validating, standardization, columns),
         (pair, kind, fallback) -> {
           try (pair) {
-            Fit fit = new Fit(config, columns, pair.train(), pair.validation(), train,
+            GradientBackend training = NormalEquations.choose(solver, config, pair.train(),
+                train, standardization, columns, listener::message);
+            Fit fit = new Fit(config, columns, training, pair.validation(), train,
                 standardization, listener, start, fallback, init, chain, stopRequested);
-            listener.started(pair.train().info(), config.optimizerDescription(),
+            listener.started(training.info(), config.optimizerDescription(),
                 config.isFullBatch() ? config.maxIterations() : config.maxEpochs());
             if (config.isFullBatch()) {
               new FullBatchLoop(fit).run();

@@ -123,7 +123,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Not thread-safe, like every backend. {@link #close()} releases the off-heap arrays and stops
  * the workers.
  */
-public final class Nd4jBackend implements GradientBackend {
+public final class Nd4jBackend implements GradientBackend, io.descent.gradient.MomentSource {
   /**
    * The relative error bound: {@value}. See {@link #tolerance()} for the derivation.
    */
@@ -173,6 +173,10 @@ public final class Nd4jBackend implements GradientBackend {
   private final int chunkRows;
   private final int threads;
   private final double[] y;
+  /** The dataset, not copied: its raw rows for {@link #moments}. */
+  private final Dataset data;
+  /** The standardization's means: the moments' shift. */
+  private final double[] mean;
   private final BackendInfo info;
 
   /** Off-heap arrays in allocation order; released in reverse. */
@@ -213,6 +217,8 @@ public final class Nd4jBackend implements GradientBackend {
     this.threads = threads;
     this.chunkRows = chunkRows(features);
     this.y = data.y();
+    this.data = data;
+    this.mean = standardization.mean();
     this.stride = 2 * columns.groups() + count * (features + 1);
     this.waveChunks = Math.max(threads, WAVE_DOUBLES / stride);
     this.info = new BackendInfo(BackendKind.ND4J,
@@ -673,6 +679,82 @@ public final class Nd4jBackend implements GradientBackend {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** Rows per float64 GEMM of {@link #moments}: about 8 MiB of augmented rows. */
+  private static final int MOMENT_DOUBLES = 1 << 20;
+
+  /**
+   * The moments of each fold's rows by float64 GEMMs over chunks of rows: each chunk's
+   * augmented rows {@code A} ({@code [1, x - mean, y - c_y]}, the float32 data's values in
+   * float64) and their weighted copy {@code W} give {@code W' A}, and the chunks' products are
+   * added on the host with Neumaier sums, in row order.
+   */
+  @Override
+  public io.descent.gradient.Moments[] moments(int[] rowFold, int folds) {
+    if (rowFold != null && rowFold.length != rows) {
+      throw new IllegalArgumentException(rows + " rows but " + rowFold.length + " row folds");
+    }
+    int d = features;
+    int p = d + 2;
+    int chunk = Math.max(1, MOMENT_DOUBLES / p);
+    double targetShift = io.descent.gradient.Moments.targetShift(data);
+    float[] x = data.x();
+    io.descent.gradient.Moments[] result = new io.descent.gradient.Moments[folds];
+    try (org.bytedeco.javacpp.DoublePointer a = new org.bytedeco.javacpp.DoublePointer(
+            (long) chunk * p);
+        org.bytedeco.javacpp.DoublePointer w = new org.bytedeco.javacpp.DoublePointer(
+            (long) chunk * p);
+        org.bytedeco.javacpp.DoublePointer c = new org.bytedeco.javacpp.DoublePointer(
+            (long) p * p)) {
+      double[] aRows = new double[chunk * p];
+      double[] wRows = new double[chunk * p];
+      double[] product = new double[p * p];
+      for (int f = 0; f < folds; f++) {
+        double[] sums = new double[io.descent.gradient.Moments.size(d)];
+        double[] lost = new double[sums.length];
+        int n = 0;
+        for (int i = 0; i <= rows; i++) {
+          boolean take = i < rows && (rowFold == null || rowFold[i] == f)
+              && (weights == null || weights[i] != 0);
+          if (take) {
+            double s = weights == null ? 1 : weights[i];
+            int o = n * p;
+            aRows[o] = 1;
+            int base = i * d;
+            for (int j = 0; j < d; j++) {
+              aRows[o + 1 + j] = x[base + j] - mean[j];
+            }
+            aRows[o + d + 1] = y[i] - targetShift;
+            for (int j = 0; j < p; j++) {
+              wRows[o + j] = s * aRows[o + j];
+            }
+            n++;
+          }
+          if (n > 0 && (n == chunk || i == rows)) {
+            a.put(aRows, 0, n * p);
+            w.put(wRows, 0, n * p);
+            // Column-major: the rows are p x n; C = W A', p x p.
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasColMajor,
+                openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasTrans, p, p, n, 1.0, w,
+                p, a, p, 0.0, c, p);
+            c.get(product, 0, p * p);
+            int t = 0;
+            for (int j = 0; j < p; j++) {
+              for (int k = j; k < p; k++) {
+                CompensatedSum.add(sums, lost, t++, product[j + k * p]);
+              }
+            }
+            n = 0;
+          }
+        }
+        for (int t = 0; t < sums.length; t++) {
+          sums[t] += lost[t];
+        }
+        result[f] = new io.descent.gradient.Moments(mean, targetShift, sums);
+      }
+    }
+    return result;
   }
 
   /** Releases the off-heap arrays and stops the workers; safe to call more than once. */

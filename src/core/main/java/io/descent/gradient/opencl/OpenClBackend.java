@@ -79,7 +79,7 @@ import org.jocl.cl_mem;
  * <p>Not thread-safe. Close it (try-with-resources) to release the device memory; evaluating
  * after {@link #close()} throws {@link IllegalStateException}.
  */
-public final class OpenClBackend implements GradientBackend {
+public final class OpenClBackend implements GradientBackend, io.descent.gradient.MomentSource {
   /** Float32 relative error bound against the reference (see {@link #tolerance()}). */
   static final double FLOAT_TOLERANCE = 1e-6;
   /** Float64 relative error bound against the reference. */
@@ -145,6 +145,10 @@ public final class OpenClBackend implements GradientBackend {
 
   private final ClContext cl;
   private final ClDevice device;
+  /** The dataset, not copied: its raw rows for {@link #moments}. */
+  private final Dataset data;
+  /** The standardization's means: the moments' shift. */
+  private final double[] mean;
   private final BackendInfo info;
   private final Tuning tuning;
   private final Kind kind;
@@ -377,6 +381,8 @@ public final class OpenClBackend implements GradientBackend {
   private OpenClBackend(Dataset data, Standardization standardization, Columns columns,
       ClDevice device, String layout, boolean doublePrecision, Tuning tuning, CpuShape cpuShape) {
     this.device = device;
+    this.data = data;
+    this.mean = standardization.mean();
     this.columns = columns;
     Loss loss = columns.loss();
     this.batched = !columns.isSingle() || data.weights() != null;
@@ -875,6 +881,40 @@ public final class OpenClBackend implements GradientBackend {
     }
     Shapes.requireTheta(thetaValues, features + 1);
     return guarded(() -> run(thetaValues, batch), batch);
+  }
+
+  /**
+   * The moments of each fold's rows in one pass on this backend's device, in float64 ({@code
+   * kernels/moments.cl}, see {@link OpenClMoments}), about the standardization's means and the
+   * weighted mean target; in either precision of the backend, from the raw rows.
+   *
+   * @throws UnsupportedOperationException when the device has no {@code cl_khr_fp64}
+   * @throws OpenClException when the device fails
+   */
+  @Override
+  public io.descent.gradient.Moments[] moments(int[] rowFold, int folds) {
+    if (closed) {
+      throw new IllegalStateException("the OpenCL backend on " + device.name() + " is closed");
+    }
+    if (!device.description().fp64()) {
+      throw new UnsupportedOperationException("device " + device.name()
+          + " has no cl_khr_fp64 for float64 moments");
+    }
+    if (rowFold != null && rowFold.length != rows) {
+      throw new IllegalArgumentException(rows + " rows but " + rowFold.length + " row folds");
+    }
+    long slab = tuning.maxChunkBytes() > 0 ? tuning.maxChunkBytes()
+        : Math.min(OpenClMoments.SLAB_BYTES, device.description().maxAllocationBytes());
+    try {
+      return OpenClMoments.compute(cl, data, mean, rowFold, folds, slab,
+          "cpu".equals(info.layout()), device.description().computeUnits());
+    } catch (CLException e) {
+      drain();
+      throw Cl.error("computing the moments", device.name(), e);
+    } catch (BackendUnavailableException e) {
+      int status = e.getCause() instanceof CLException c ? c.getStatus() : 0;
+      throw new OpenClException(e.getMessage(), status, e);
+    }
   }
 
   /** Runs one evaluation, turning OpenCL failures into {@link OpenClException}. */

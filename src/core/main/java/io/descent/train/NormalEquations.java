@@ -1,0 +1,57 @@
+package io.descent.train;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.Columns;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.GramBackend;
+import io.descent.gradient.MomentSource;
+import io.descent.gradient.ReferenceBackend;
+import java.util.function.Consumer;
+
+/**
+ * The choice between the normal equations and passes for one fit (see {@link Solver}): the
+ * training backend as it is, or a {@link GramBackend} on the moments it computes in one pass.
+ */
+final class NormalEquations {
+  private NormalEquations() {}
+
+  /**
+   * The backend a fit trains on: {@code backend} itself, or the normal equations on its moments
+   * when the solver takes them. A backend that cannot compute moments keeps its passes under
+   * {@link Solver#AUTO} (with a notice when it said why) and has them computed on the host by
+   * the reference under {@link Solver#NORMAL} (with a notice).
+   *
+   * @throws BackendFailureException when the backend fails while computing the moments
+   */
+  static GradientBackend choose(Solver solver, TrainingConfig config, GradientBackend backend,
+      Dataset train, Standardization standardization, Columns columns, Consumer<String> notice) {
+    if (!solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features())) {
+      return backend;
+    }
+    String why;
+    if (backend instanceof MomentSource) {
+      try {
+        return GramBackend.of(backend, standardization, columns);
+      } catch (UnsupportedOperationException e) {
+        why = e.getMessage();
+      } catch (IllegalArgumentException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new BackendFailureException(backend.info(), e);
+      }
+    } else {
+      why = null;
+    }
+    if (solver == Solver.AUTO) {
+      if (why != null) {
+        notice.accept("normal equations skipped (" + why + "); one pass per evaluation");
+      }
+      return backend;
+    }
+    notice.accept("the moments for the normal equations are computed on the host by the"
+        + " reference" + (why != null ? " (" + why + ")" : ""));
+    return GramBackend.of(new ReferenceBackend(train, standardization, columns), standardization,
+        columns);
+  }
+}

@@ -1,0 +1,74 @@
+package io.descent.gradient.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.Columns;
+import io.descent.gradient.Moments;
+import io.descent.gradient.MomentsFixtures;
+import io.descent.gradient.OpenClOptions;
+import io.descent.loss.Loss;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OpenCL's moments ({@code kernels/moments.cl}) against the reference's, entry by entry to
+ * {@value #REL} of the entry's Cauchy-Schwarz scale, from a float and a double backend (the
+ * moments come from the raw rows either way), in both layouts: shipped sets, weights, one
+ * feature, a constant column, folds, slabs forced small, and the same bits twice.
+ */
+class OpenClMomentsTest {
+  static final double REL = 1e-12;
+
+  private static void check(Dataset data, int[] rowFold, String precision, Tuning tuning,
+      String what) {
+    for (String layout : new String[] {"cpu", "gpu"}) {
+      check(data, rowFold, precision, layout, tuning, what + ", " + layout + " layout");
+    }
+  }
+
+  private static void check(Dataset data, int[] rowFold, String precision, String layout,
+      Tuning tuning, String what) {
+    OpenClAvailability.require();
+    Moments[] ref = MomentsFixtures.reference(data, rowFold);
+    try (OpenClBackend b = OpenClBackend.open(data, Standardization.fit(data),
+        Columns.single(Loss.LINEAR), OpenClOptions.defaults().withPrecision(precision)
+            .withLayout(layout),
+        tuning)) {
+      Moments[] got = b.moments(rowFold, Moments.folds(rowFold));
+      for (int f = 0; f < ref.length; f++) {
+        MomentsFixtures.assertMomentsClose(ref[f], got[f], REL, what + " (" + precision
+            + ") fold " + f);
+      }
+      Moments[] again = b.moments(rowFold, Moments.folds(rowFold));
+      for (int f = 0; f < ref.length; f++) {
+        assertArrayEquals(got[f].packed(), again[f].packed(), 0.0, "the same bits twice");
+      }
+    }
+  }
+
+  @Test
+  void matchesTheReference() {
+    for (String precision : new String[] {"float", "double"}) {
+      check(MomentsFixtures.diabetes(), null, precision, Tuning.defaults(), "diabetes");
+      check(MomentsFixtures.mtcars(), null, precision, Tuning.defaults(), "mtcars");
+      check(MomentsFixtures.generated(3000, 6, true, 41), null, precision, Tuning.defaults(),
+          "weighted, constant column");
+      check(MomentsFixtures.generated(300, 1, false, 42), null, precision, Tuning.defaults(),
+          "one feature");
+    }
+  }
+
+  @Test
+  void foldsAndSmallSlabs() {
+    Dataset data = MomentsFixtures.generated(2500, 4, true, 43);
+    int[] rowFold = new int[data.rows()];
+    for (int i = 0; i < rowFold.length; i++) {
+      rowFold[i] = (i * 3) % 4;
+    }
+    check(data, rowFold, "float", Tuning.defaults(), "folds");
+    // 4096 bytes: 128 rows of 4 features (with target and weight) per slab: many per fold.
+    check(data, rowFold, "double", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
+    check(data, null, "float", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
+  }
+}
