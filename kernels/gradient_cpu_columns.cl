@@ -13,7 +13,9 @@
  * Parameters: W transposed, theta[j * kp + c] for j = 0 (the intercept) .. d and column c; kp is
  * K rounded up to a multiple of KT (the host fills the extra columns with zeros and marks them
  * dead). Per column, col[c] = valid (1 or 0), col[kp + c] = the fold its group leaves out (-1
- * for none), col[2 kp + c] = its positive class (-1 for none).
+ * for none), col[2 kp + c] = its positive class (-1 for none), and with a class-weight table
+ * (FLAG_CLASS_WEIGHTS; y is then the row's label, an integer 0..L-1) col[(3 + L) kp + c] = its
+ * group's weight of rows labelled L, which multiplies the row's weight in that column.
  *
  * Algorithm: work-item i owns a contiguous run of rows, walked SB rows (a superblock) at a time:
  *   1. margins, an SB x kp block, in register tiles of RB rows x KT columns: for each feature j,
@@ -145,6 +147,7 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
 #define FLAG_WEIGHTED 1
 #define FLAG_FOLDS 2
 #define FLAG_POSITIVES 4
+#define FLAG_CLASS_WEIGHTS 8
 
 #define PARTIAL_STRIDE(p) ((2 * (p) + 128 / (int) sizeof(REAL) - 1) / (128 / (int) sizeof(REAL)) \
     * (128 / (int) sizeof(REAL)))
@@ -503,7 +506,8 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     __global REAL* m = scratch + k * kp;
     const int label = (int) ys[k];
     for (int c0 = 0; c0 + classes <= kp && col[c0] != 0; c0 += classes) {
-      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1));
+      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1))
+          * ((flags & FLAG_CLASS_WEIGHTS) ? col[(3 + label) * kp + c0] : (REAL)(1));
       int top = 0;
       REAL max = m[c0];
       for (int c = 1; c < classes; c++) {
@@ -554,8 +558,16 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       const REALV yv = VLOADV(0, ys + k);
       const REALV target = (flags & FLAG_POSITIVES) ? (REALV)(-CAT(convert_, REALV)(yv == positive))
           : yv;
-      const REALV s = VLOADV(0, ss + k) * valid
+      REALV s = VLOADV(0, ss + k) * valid
           * ((REALV)(1) + CAT(convert_, REALV)(VLOADV(0, fs + k) == held));
+      if (flags & FLAG_CLASS_WEIGHTS) {
+        REAL cw[VW];
+#pragma unroll
+        for (int q = 0; q < VW; q++) {
+          cw[q] = col[(3 + (int) ys[k + q]) * kp + c];
+        }
+        s *= VLOADV(0, cw);
+      }
       REALV r;
       REALV l;
       ROW_RESIDUAL_AND_LOSS(m, target, r, l);
@@ -581,7 +593,10 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       const REALK m = VLOADK(t, scratch + k * kp);
       const REALK target = (flags & FLAG_POSITIVES) ? EQUAL01(positive, (REALK)(ys[k]))
           : (REALK)(ys[k]);
-      const REALK s = ss[k] * valid * ((REALK)(1) - EQUAL01(held, (REALK)(fs[k])));
+      REALK s = ss[k] * valid * ((REALK)(1) - EQUAL01(held, (REALK)(fs[k])));
+      if (flags & FLAG_CLASS_WEIGHTS) {
+        s *= VLOADK(t, col + (3 + (int) ys[k]) * kp);
+      }
       REALK r;
       REALK l;
       COLUMN_RESIDUAL_AND_LOSS(m, target, r, l);
