@@ -26,11 +26,11 @@
  *   2. per row: residual and loss of every column, vectorized over KT columns for the squared
  *      and logistic losses (the targets, the fold masks, the class weights and the row weight as
  *      vectors; for the logistic loss in float32 the superblock's e^-|m| first, in a loop of
- *      their own: SPLIT_EXP); for the
- *      multinomial loss (LOSS 2), per group of C coupled columns: max-subtract, exp, the sum of
- *      the others, log1p, then r_k = s (p_k - [k = y]) with r_y = -s (sum of the other p_k).
- *      Each residual is multiplied by the row's weight in its group (s_i times 0 or 1 for the
- *      fold, times the group's class weight of the row's label). The weighted losses are summed per column (a multinomial group's at its first
+ *      their own: SPLIT_EXP); for the multinomial loss (LOSS 2), per group of C coupled
+ *      columns: max-subtract, exp, the sum of the others, log1p, then r_k = s (p_k - [k = y])
+ *      with r_y = -s (sum of the other p_k). Each residual is multiplied by the row's weight in
+ *      its group (s_i times 0 or 1 for the fold, times the group's class weight of the row's
+ *      label). The weighted losses are summed per column (a multinomial group's at its first
  *      column) over the superblock, then folded into the partial row with one Kahan step;
  *   3. gradient: for each tile of JT features x KT columns, sum over the SB rows of x_j r_c in
  *      JT vector registers (JT + 1 loads per JT FMAs), then one Kahan step per vector into the
