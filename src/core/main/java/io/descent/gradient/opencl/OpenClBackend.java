@@ -66,13 +66,13 @@ import org.jocl.cl_mem;
  *
  * <p><b>Many columns.</b> Any {@link Columns} other than one unweighted column (K models,
  * multinomial classes, positive classes, folds, class-weight tables, row weights) runs on the
- * batched kernels
- * ({@code kernels/gradient_cpu_columns.cl}, {@code kernels/gradient_gpu_columns.cl}): one pass
- * over the rows for all K columns, the weights uploaded transposed ({@code (d + 1) x K}), row
- * weights and folds in device buffers next to each chunk's rows, each column's class weight of
- * every label with its other per-column values, the partial rows finished on
- * the host in float64 in a fixed order as above, and each group's weight in the batch summed on
- * the host. One unweighted column keeps the single-column kernels.
+ * batched kernels ({@code kernels/gradient_cpu_columns.cl},
+ * {@code kernels/gradient_gpu_columns.cl}): one pass over the rows for all K columns, the
+ * weights uploaded transposed ({@code (d + 1) x K}), row weights and folds in device buffers
+ * next to each chunk's rows, each column's class weight of every label with its other
+ * per-column values, the partial rows finished on the host in float64 in a fixed order as
+ * above, and each group's weight in the batch summed on the host. One unweighted column keeps
+ * the single-column kernels.
  *
  * <p><b>Mini-batches.</b> A contiguous batch needs nothing extra. A shuffled batch
  * ({@link Batch#order()} non-null) uses a device-side index buffer, uploaded once per new order
