@@ -13,7 +13,9 @@
  * Parameters: W transposed, theta[j * kp + c] for j = 0 (the intercept) .. d and column c; kp is
  * K rounded up to a multiple of KT (the host fills the extra columns with zeros and marks them
  * dead). Per column, col[c] = valid (1 or 0), col[kp + c] = the fold its group leaves out (-1
- * for none), col[2 kp + c] = its positive class (-1 for none).
+ * for none), col[2 kp + c] = its positive class (-1 for none), and with a class-weight table
+ * (FLAG_CLASS_WEIGHTS; y is then the row's label, an integer 0..L-1) col[(3 + L) kp + c] = its
+ * group's weight of rows labelled L, which multiplies the row's weight in that column.
  *
  * Algorithm: work-item i owns a contiguous run of rows, walked SB rows (a superblock) at a time:
  *   1. margins, an SB x kp block, in register tiles of RB rows x KT columns: for each feature j,
@@ -22,11 +24,13 @@
  *      (the superblock stays in L1/L2 while the column tiles pass over it). Stored in the
  *      work-item's scratch rows (global memory, private to the item, in cache);
  *   2. per row: residual and loss of every column, vectorized over KT columns for the squared
- *      and logistic losses (the targets, the fold masks and the row weight as vectors); for the
- *      multinomial loss (LOSS 2), per group of C coupled columns: max-subtract, exp, the sum of
- *      the others, log1p, then r_k = s (p_k - [k = y]) with r_y = -s (sum of the other p_k).
- *      Each residual is multiplied by the row's weight in its group (s_i times 0 or 1 for the
- *      fold). The weighted losses are summed per column (a multinomial group's at its first
+ *      and logistic losses (the targets, the fold masks, the class weights and the row weight as
+ *      vectors; for the logistic loss in float32 the superblock's e^-|m| first, in a loop of
+ *      their own: SPLIT_EXP); for the multinomial loss (LOSS 2), per group of C coupled
+ *      columns: max-subtract, exp, the sum of the others, log1p, then r_k = s (p_k - [k = y])
+ *      with r_y = -s (sum of the other p_k). Each residual is multiplied by the row's weight in
+ *      its group (s_i times 0 or 1 for the fold, times the group's class weight of the row's
+ *      label). The weighted losses are summed per column (a multinomial group's at its first
  *      column) over the superblock, then folded into the partial row with one Kahan step;
  *   3. gradient: for each tile of JT features x KT columns, sum over the SB rows of x_j r_c in
  *      JT vector registers (JT + 1 loads per JT FMAs), then one Kahan step per vector into the
@@ -145,6 +149,7 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
 #define FLAG_WEIGHTED 1
 #define FLAG_FOLDS 2
 #define FLAG_POSITIVES 4
+#define FLAG_CLASS_WEIGHTS 8
 
 #define PARTIAL_STRIDE(p) ((2 * (p) + 128 / (int) sizeof(REAL) - 1) / (128 / (int) sizeof(REAL)) \
     * (128 / (int) sizeof(REAL)))
@@ -191,13 +196,15 @@ inline void kahan_addk(__global REAL* s, __global REAL* c, int v, REALK x) {
  * e^x for x <= 0 in float32 on vectors of type T (integer vectors IT), within about 2 ulp:
  * Cephes' expf (x = n ln2 + r, |r| <= ln2 / 2, a degree-7 polynomial in r, 2^n from the
  * exponent bits). Below -87 (where 2^n would leave the normal range) it returns e^(x/2)
- * squared, which rounds to the subnormal result or to 0.
+ * squared, which rounds to the subnormal result or to 0. n is x / ln2 rounded to nearest by
+ * adding and subtracting 1.5 2^23 (two instructions: PoCL's floor took ten, on the critical
+ * path of every value).
  */
 #define DEFINE_EXP_NONPOSITIVE(NAME, T, IT)                                                \
 inline T NAME(const T x) {                                                                 \
   const IT low = x < (T)(-87.0f);                                                          \
   const T h = fmax(select(x, x * 0.5f, low), (T)(-87.0f));                                 \
-  const T n = floor(h * 1.44269504088896341f + 0.5f);                                      \
+  const T n = (h * 1.44269504088896341f + 12582912.0f) - 12582912.0f;                      \
   T r = h - n * 0.693359375f;                                                              \
   r = r + n * 2.12194440e-4f;                                                              \
   T y = (T)(1.9875691500e-4f);                                                             \
@@ -214,22 +221,29 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
 #if NK > 0
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
-#define RESIDUAL_AND_LOSS_FAST(T, EXP, M, Y, R, L)             \
+/*
+ * Phase 2 computes e = e^-|m| of a whole superblock's values first (SPLIT_EXP), in a loop of
+ * its own, and then the residuals and losses from e: each loop's iterations are independent
+ * and short, so the core overlaps many of them. In one loop, each value's chain (the exp's
+ * polynomial, two divisions, log1p's series: over 100 cycles of latency) left the core waiting
+ * (1M x 64 logistic K = 8 on a 2-core AVX2 EPYC: phase 2 took a quarter of the pass).
+ */
+#define SPLIT_EXP 1
+#define RESIDUAL_AND_LOSS_OF_E(T, E, M, Y, R, L)               \
   do {                                                         \
-    T e_ = EXP(-fabs(M));                                      \
+    T e_ = (E);                                                \
     T p_ = (T)(1) / ((T)(1) + e_);                             \
     T q_ = e_ * p_;                                            \
     (R) = copysign(select(p_, q_, ((M) >= (T)(0)) == ((Y) >= (T)(0.5))), \
                    (T)(0.5) - (Y));                            \
     (L) = fmax((M), (T)(0)) - (Y) * (M) + LOG1P_UNIT(T, e_);   \
   } while (0)
-#define COLUMN_RESIDUAL_AND_LOSS(M, Y, R, L) \
-  RESIDUAL_AND_LOSS_FAST(REALK, exp_nonpositive, M, Y, R, L)
-#define ROW_RESIDUAL_AND_LOSS(M, Y, R, L) \
-  RESIDUAL_AND_LOSS_FAST(REALV, exp_nonpositive_v, M, Y, R, L)
+#define COLUMN_RESIDUAL_AND_LOSS(M, Y, E, R, L) RESIDUAL_AND_LOSS_OF_E(REALK, E, M, Y, R, L)
+#define ROW_RESIDUAL_AND_LOSS(M, Y, E, R, L) RESIDUAL_AND_LOSS_OF_E(REALV, E, M, Y, R, L)
 #else
-#define COLUMN_RESIDUAL_AND_LOSS(M, Y, R, L) RESIDUAL_AND_LOSS(REALK, M, Y, R, L)
-#define ROW_RESIDUAL_AND_LOSS(M, Y, R, L) RESIDUAL_AND_LOSS(REALV, M, Y, R, L)
+#define SPLIT_EXP 0
+#define COLUMN_RESIDUAL_AND_LOSS(M, Y, E, R, L) RESIDUAL_AND_LOSS(REALK, M, Y, R, L)
+#define ROW_RESIDUAL_AND_LOSS(M, Y, E, R, L) RESIDUAL_AND_LOSS(REALV, M, Y, R, L)
 #endif
 
 /*
@@ -503,7 +517,8 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     __global REAL* m = scratch + k * kp;
     const int label = (int) ys[k];
     for (int c0 = 0; c0 + classes <= kp && col[c0] != 0; c0 += classes) {
-      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1));
+      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1))
+          * ((flags & FLAG_CLASS_WEIGHTS) ? col[(3 + label) * kp + c0] : (REAL)(1));
       int top = 0;
       REAL max = m[c0];
       for (int c = 1; c < classes; c++) {
@@ -549,16 +564,34 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     const REAL positive = col[2 * kp + c];
     REALV la = (REALV)(0);
     REALV ra = (REALV)(0);
+#if SPLIT_EXP
+    REALV ev[SB / VW];
+#pragma unroll
+    for (int k = 0; k < SB; k += VW) {
+      ev[k / VW] = exp_nonpositive_v(-fabs(VLOADV(k / VW, scratch + c * SB)));
+    }
+#define EV_ROW ev[k / VW]
+#else
+#define EV_ROW 0
+#endif
     for (int k = 0; k < SB; k += VW) {
       const REALV m = VLOADV(k / VW, scratch + c * SB);
       const REALV yv = VLOADV(0, ys + k);
       const REALV target = (flags & FLAG_POSITIVES) ? (REALV)(-CAT(convert_, REALV)(yv == positive))
           : yv;
-      const REALV s = VLOADV(0, ss + k) * valid
+      REALV s = VLOADV(0, ss + k) * valid
           * ((REALV)(1) + CAT(convert_, REALV)(VLOADV(0, fs + k) == held));
+      if (flags & FLAG_CLASS_WEIGHTS) {
+        REAL cw[VW];
+#pragma unroll
+        for (int q = 0; q < VW; q++) {
+          cw[q] = col[(3 + (int) ys[k + q]) * kp + c];
+        }
+        s *= VLOADV(0, cw);
+      }
       REALV r;
       REALV l;
-      ROW_RESIDUAL_AND_LOSS(m, target, r, l);
+      ROW_RESIDUAL_AND_LOSS(m, target, EV_ROW, r, l);
       r *= s;
       VSTOREV(r, k / VW, scratch + c * SB);
       la += s * l;
@@ -577,14 +610,26 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     const REALK held = VLOADK(t, col + kp);
     const REALK positive = VLOADK(t, col + 2 * kp);
     REALK la = (REALK)(0);
+#if SPLIT_EXP
+    REALK ev[SB];
+    for (int k = 0; k < SB; k++) {
+      ev[k] = exp_nonpositive(-fabs(VLOADK(t, scratch + k * kp)));
+    }
+#define EV_COLUMN ev[k]
+#else
+#define EV_COLUMN 0
+#endif
     for (int k = 0; k < SB; k++) {
       const REALK m = VLOADK(t, scratch + k * kp);
       const REALK target = (flags & FLAG_POSITIVES) ? EQUAL01(positive, (REALK)(ys[k]))
           : (REALK)(ys[k]);
-      const REALK s = ss[k] * valid * ((REALK)(1) - EQUAL01(held, (REALK)(fs[k])));
+      REALK s = ss[k] * valid * ((REALK)(1) - EQUAL01(held, (REALK)(fs[k])));
+      if (flags & FLAG_CLASS_WEIGHTS) {
+        s *= VLOADK(t, col + (3 + (int) ys[k]) * kp);
+      }
       REALK r;
       REALK l;
-      COLUMN_RESIDUAL_AND_LOSS(m, target, r, l);
+      COLUMN_RESIDUAL_AND_LOSS(m, target, EV_COLUMN, r, l);
       VSTOREK(s * r, t, scratch + k * kp);
       la += s * l;
     }

@@ -1,8 +1,9 @@
 /*
  * gradient_gpu_columns.cl: the batched loss + gradient pass for GPUs: K weight columns (many
  * models, a multinomial model's classes, one-vs-rest, folds) in one pass over the rows, with
- * row weights. Same arguments, buffers and partial-row layout as gradient_cpu_columns.cl (see
- * there), with kp = K and a __local scratch instead of a global one.
+ * row weights and per-group class weights. Same arguments, buffers (the class-weight table in
+ * the column info) and partial-row layout as gradient_cpu_columns.cl (see there), with kp = K
+ * and a __local scratch instead of a global one.
  *
  * A work-group walks a contiguous range of rows RT rows (a tile) at a time; its work-items share
  * the tile's work three ways, with a barrier between:
@@ -30,6 +31,7 @@
 #define FLAG_WEIGHTED 1
 #define FLAG_FOLDS 2
 #define FLAG_POSITIVES 4
+#define FLAG_CLASS_WEIGHTS 8
 
 #if CENTER
 #define XG(row, j) ((REAL) (row)[j] - center[j])
@@ -114,7 +116,8 @@ void gradient_gpu_columns(
       const int c0 = (e - k * gcount) * classes;
       __local REAL* mk = m + k * kp + c0;
       const int label = (int) ys[k];
-      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1));
+      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1))
+          * ((flags & FLAG_CLASS_WEIGHTS) ? col[(3 + label) * kp + c0] : (REAL)(1));
       int top = 0;
       REAL max = mk[0];
       for (int c = 1; c < classes; c++) {
@@ -150,7 +153,8 @@ void gradient_gpu_columns(
       const int c = e - k * kp;
       const REAL target = (flags & FLAG_POSITIVES)
           ? (ys[k] == col[2 * kp + c] ? (REAL)(1) : (REAL)(0)) : ys[k];
-      const REAL s = ss[k] * col[c] * (fs[k] == col[kp + c] ? (REAL)(0) : (REAL)(1));
+      const REAL s = ss[k] * col[c] * (fs[k] == col[kp + c] ? (REAL)(0) : (REAL)(1))
+          * ((flags & FLAG_CLASS_WEIGHTS) ? col[(3 + (int) ys[k]) * kp + c] : (REAL)(1));
       REAL r;
       REAL lk;
       RESIDUAL_AND_LOSS(REAL, m[e], target, r, lk);

@@ -108,11 +108,6 @@ public final class Backends {
   public static GradientBackend open(BackendKind kind, Dataset data,
       Standardization standardization, Columns columns, OpenClOptions openCl) {
     columns.check(data);
-    if (columns.hasClassWeights() && kind != BackendKind.REFERENCE) {
-      // Per-group class weights are evaluated by the reference backend only, for now.
-      throw new BackendUnavailableException(kind.label() + " does not evaluate per-model class"
-          + " weights yet");
-    }
     return switch (kind) {
       case REFERENCE -> new ReferenceBackend(data, standardization, columns);
       case ND4J -> Nd4jBackend.open(data, standardization, columns);

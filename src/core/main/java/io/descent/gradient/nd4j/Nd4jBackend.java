@@ -77,7 +77,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>the margins {@code M_c = Z_c W}, {@code n_c x K}, by one GEMM over the chunk's rows
  *       (in place or gathered, as above), so each row is read once for all K columns;
  *   <li>on the host in float64, per row and group g: the row's weight {@code s_ig} (the row's
- *       own weight times 0 when the group leaves out the row's fold), the group's target (y, or
+ *       own weight times 0 when the group leaves out the row's fold, times the group's class
+ *       weight of the row's label when the columns have a table), the group's target (y, or
  *       {@code y == positive(g)}), its loss and residuals (linear and logistic as above, one
  *       column per group; softmax over the group's C coupled columns with
  *       {@link io.descent.loss.Softmax}); the loss, the weight and the intercepts' residual sums
@@ -166,6 +167,10 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
   private final int[] heldOut;
   /** Each group's positive class, or null without them. */
   private final int[] positives;
+  /** The groups x labels class-weight table, or null without one. */
+  private final double[] classWeights;
+  /** L, the labels of {@link #classWeights}. */
+  private final int labels;
   /** The intercepts of the K columns, written before each many-column evaluation. */
   private final double[] intercepts;
   private final int rows;
@@ -212,6 +217,8 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     this.heldOut = columns.hasFolds() ? groupValues(columns.groups(), columns::heldOut) : null;
     this.positives = columns.hasPositives() ? groupValues(columns.groups(), columns::positive)
         : null;
+    this.classWeights = columns.classWeights();
+    this.labels = columns.labels();
     this.rows = data.rows();
     this.features = data.features();
     this.threads = threads;
@@ -945,6 +952,8 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       int[] rowFold = columns.rowFolds();
       int[] held = heldOut;
       int[] positive = positives;
+      double[] table = classWeights;
+      int l0 = labels;
       for (int q = 0; q < n; q++) {
         int i = row(batch, start + q);
         double rowWeight = rowWeights == null ? 1 : rowWeights[i];
@@ -953,7 +962,8 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
         int fold = rowFold == null ? -2 : rowFold[i];
         int at = q * k;
         for (int g = 0; g < k; g++) {
-          double s = held != null && held[g] == fold ? 0 : rowWeight;
+          double s = held != null && held[g] == fold ? 0
+              : table == null ? rowWeight : rowWeight * table[g * l0 + (int) yi];
           if (s == 0) {
             out[at + g] = 0f;
             continue;
@@ -993,7 +1003,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
         int at = q * k;
         for (int g = 0; g < groups; g++) {
           int c0 = g * classes;
-          double s = columns.includes(g, i) ? rowWeight : 0;
+          double s = columns.weight(g, i, label, rowWeight);
           if (s == 0) {
             for (int c = c0; c < c0 + classes; c++) {
               residualHost[at + c] = 0f;

@@ -65,12 +65,14 @@ import org.jocl.cl_mem;
  * input on the same device gives bit-identical results.
  *
  * <p><b>Many columns.</b> Any {@link Columns} other than one unweighted column (K models,
- * multinomial classes, positive classes, folds, row weights) runs on the batched kernels
- * ({@code kernels/gradient_cpu_columns.cl}, {@code kernels/gradient_gpu_columns.cl}): one pass
- * over the rows for all K columns, the weights uploaded transposed ({@code (d + 1) x K}), row
- * weights and folds in device buffers next to each chunk's rows, the partial rows finished on
- * the host in float64 in a fixed order as above, and each group's weight in the batch summed on
- * the host. One unweighted column keeps the single-column kernels.
+ * multinomial classes, positive classes, folds, class-weight tables, row weights) runs on the
+ * batched kernels ({@code kernels/gradient_cpu_columns.cl},
+ * {@code kernels/gradient_gpu_columns.cl}): one pass over the rows for all K columns, the
+ * weights uploaded transposed ({@code (d + 1) x K}), row weights and folds in device buffers
+ * next to each chunk's rows, each column's class weight of every label with its other
+ * per-column values, the partial rows finished on the host in float64 in a fixed order as
+ * above, and each group's weight in the batch summed on the host. One unweighted column keeps
+ * the single-column kernels.
  *
  * <p><b>Mini-batches.</b> A contiguous batch needs nothing extra. A shuffled batch
  * ({@link Batch#order()} non-null) uses a device-side index buffer, uploaded once per new order
@@ -108,6 +110,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private static final int FLAG_WEIGHTED = 1;
   private static final int FLAG_FOLDS = 2;
   private static final int FLAG_POSITIVES = 4;
+  private static final int FLAG_CLASS_WEIGHTS = 8;
   /** Floats per upload slab when the host standardizes while uploading (16 MiB). */
   private static final int SLAB_FLOATS = 1 << 22;
 
@@ -186,12 +189,17 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private final int paddedColumns;
   /** Batched: FLAG_* bits of the data and columns. */
   private final int flags;
-  /** Batched: the per-column valid, held-out fold and positive class (3 kp REAL); else null. */
+  /**
+   * Batched: the per-column valid, held-out fold, positive class and class weight of each label
+   * ((3 + labels) kp REAL, {@link #columnInfo(int)}); else null.
+   */
   private final cl_mem columnInfo;
   /** Batched cpu layout: the work-items' scratch rows; else null. */
   private final cl_mem scratch;
   /** The row weights (null when unweighted), for each group's weight in a batch. */
   private final double[] rowWeights;
+  /** The rows' labels (y, not copied) for the class weights in each group's weight; or null. */
+  private final double[] labels;
   /** The last batch whose group weights were summed, and those weights. */
   private Batch weightBatch;
   private double[] batchWeights;
@@ -387,8 +395,10 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     Loss loss = columns.loss();
     this.batched = !columns.isSingle() || data.weights() != null;
     this.rowWeights = data.weights();
+    this.labels = columns.hasClassWeights() ? data.y() : null;
     this.flags = (data.weights() != null ? FLAG_WEIGHTED : 0)
-        | (columns.hasFolds() ? FLAG_FOLDS : 0) | (columns.hasPositives() ? FLAG_POSITIVES : 0);
+        | (columns.hasFolds() ? FLAG_FOLDS : 0) | (columns.hasPositives() ? FLAG_POSITIVES : 0)
+        | (columns.hasClassWeights() ? FLAG_CLASS_WEIGHTS : 0);
     int vector = cpuShape != null ? columnVector(cpuShape, columns.count()) : 1;
     this.paddedColumns = (columns.count() + vector - 1) / vector * vector;
     this.tuning = tuning;
@@ -475,7 +485,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       long scratchBytes = kind == Kind.CPU_COLUMNS ? (long) Math.max(1, maxItems())
           * scratchStride(kp, columns.count(), d) * realBytes : 0;
       if (batched) {
-        needed += (long) realBytes * ((d + 1L) * kp + 3L * kp) + scratchBytes
+        needed += (long) realBytes * ((d + 1L) * kp + infoRows() * kp) + scratchBytes
             + (rowWeights != null ? (long) realBytes * rows : 0)
             + (columns.hasFolds() ? (long) realBytes * rows : 0);
       }
@@ -500,9 +510,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       this.thetaHost = ByteBuffer.allocateDirect(thetaValues * realBytes)
           .order(ByteOrder.nativeOrder());
       if (batched) {
-        this.columnInfo = context.buffer(CL.CL_MEM_READ_ONLY, 3L * kp * realBytes,
+        this.columnInfo = context.buffer(CL.CL_MEM_READ_ONLY, infoRows() * kp * realBytes,
             "the columns' folds and classes");
-        context.write(columnInfo, 0, 3L * kp * realBytes, real(columnInfo(kp)));
+        context.write(columnInfo, 0, infoRows() * kp * realBytes, real(columnInfo(kp)));
         this.scratch = scratchBytes > 0
             ? context.buffer(CL.CL_MEM_READ_WRITE, scratchBytes, "scratch rows") : null;
       } else {
@@ -609,18 +619,28 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     return margins + narrow;
   }
 
+  /** Rows of kp values in the column info: 3, and one per label of a class-weight table. */
+  private long infoRows() {
+    return 3L + columns.labels();
+  }
+
   /**
    * Per padded column: 1 when it is a real column, else 0; the fold its group leaves out
-   * (-1 for none); its group's positive class (-1 for none).
+   * (-1 for none); its group's positive class (-1 for none); then with a class-weight table,
+   * for each label L its group's class weight of rows labelled L, at {@code (3 + L) kp + c}
+   * (0 for padded columns).
    */
   private double[] columnInfo(int kp) {
-    double[] info = new double[3 * kp];
+    double[] info = new double[(int) infoRows() * kp];
     Arrays.fill(info, kp, 3 * kp, -1);
     for (int c = 0; c < columns.count(); c++) {
       int g = c / columns.classes();
       info[c] = 1;
       info[kp + c] = columns.heldOut(g) < 0 ? -1 : columns.heldOut(g);
       info[2 * kp + c] = columns.positive(g);
+      for (int label = 0; label < columns.labels(); label++) {
+        info[(3 + label) * kp + c] = columns.classWeight(g, label);
+      }
     }
     return info;
   }
@@ -1039,8 +1059,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
-   * Each group's weight in the batch, {@code sum_i s_i} over its rows not in the fold it leaves
-   * out, in float64 with Neumaier sums as the reference forms it; kept for the last batch.
+   * Each group's weight in the batch, {@code sum_i s_ig} ({@link Columns#weight}), in float64
+   * with Neumaier sums as the reference forms it; kept for the last batch. Groups that leave out
+   * the same fold share the sum, unless they have class weights.
    */
   private double[] groupWeights(Batch batch) {
     if (batch.equals(weightBatch)) {
@@ -1050,9 +1071,10 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     double[] weight = new double[groups];
     java.util.Map<Integer, Double> byHeld = new java.util.HashMap<>();
     int size = batch.size();
+    boolean tabled = columns.hasClassWeights();
     for (int g = 0; g < groups; g++) {
       int held = columns.hasFolds() ? columns.heldOut(g) : -1;
-      Double known = byHeld.get(held);
+      Double known = tabled ? null : byHeld.get(held);
       if (known == null) {
         double s = 0;
         double c = 0;
@@ -1062,6 +1084,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
             continue;
           }
           double v = rowWeights == null ? 1 : rowWeights[i];
+          if (tabled) {
+            v *= columns.classWeight(g, labels[i]);
+          }
           double t = s + v;
           c += Math.abs(s) >= Math.abs(v) ? (s - t) + v : (v - t) + s;
           s = t;

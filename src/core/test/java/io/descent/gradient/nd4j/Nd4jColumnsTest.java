@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ND4J backend's many-column (GEMM) path against the reference: K columns, softmax groups,
- * positive classes, folds, row weights, contiguous and shuffled batches.
+ * positive classes, folds, row weights, class-weight tables, contiguous and shuffled batches.
  *
  * <p>Errors are judged as {@code --verify-every} judges them: per group,
  * {@code ||g - g_ref|| / ||g_scale||} and {@code |L - L_ref| / L_scale} with the scales of
@@ -238,6 +238,42 @@ class Nd4jColumnsTest {
     assertAgrees(data, s, columns, w, batches(n, 33), 2, "digits one-vs-rest with folds");
     assertAgrees(weighted, s, columns, w, batches(n, 34), 3,
         "digits one-vs-rest with folds and weights");
+  }
+
+  /**
+   * Per-group class-weight tables: one-vs-rest with folds, row weights and a zero class weight;
+   * binary models that each weigh labels 0 and 1; multinomial groups with a table.
+   */
+  @Test
+  void classWeightTables() throws IOException {
+    Dataset data = digits();
+    int n = data.rows();
+    Dataset weighted = data.withWeights(weights(n, 120));
+    Standardization s = Standardization.fit(data);
+    int[] positive = new int[8];
+    int[] held = new int[8];
+    double[] table = new double[8 * 10];
+    Random r = new Random(121);
+    for (int g = 0; g < 8; g++) {
+      positive[g] = (3 * g) % 10;
+      held[g] = g % 4 - 1;
+      for (int c = 0; c < 10; c++) {
+        table[g * 10 + c] = (g + c) % 6 == 0 ? 0 : 0.1 + 3 * r.nextDouble();
+      }
+    }
+    Columns ovr = Columns.positives(positive).withFolds(folds(n, 3, 122), held)
+        .withClassWeights(10, table);
+    assertAgrees(weighted, s, ovr, parameters(64, 8, 123), batches(n, 124), 2,
+        "digits one-vs-rest with folds, weights and class weights");
+    Dataset binary = GradientBackendContractTest.randomData(2001, 9, Loss.LOGISTIC, 125)
+        .withWeights(weights(2001, 126));
+    assertAgrees(binary, Standardization.fit(binary), Columns.of(Loss.LOGISTIC, 4)
+        .withClassWeights(2, new double[] {1, 3, 0.5, 0.5, 0, 2, 2.5, 1}),
+        parameters(9, 4, 127), batches(2001, 128), 3, "binary K=4 with class weights");
+    Columns softmax = Columns.multinomial(10, 2).withFolds(folds(n, 2, 129), new int[] {0, -1})
+        .withClassWeights(10, java.util.Arrays.copyOf(table, 20));
+    assertAgrees(weighted, s, softmax, parameters(64, 20, 130), batches(n, 131), 2,
+        "digits C=10, 2 groups with folds, weights and class weights");
   }
 
   @Test

@@ -32,8 +32,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The batched OpenCL kernels (gradient_cpu_columns.cl, gradient_gpu_columns.cl) against the
  * reference, in both layouts and both precisions: K from 1 (weighted) to 64, the three losses,
- * positive classes, folds, row weights, contiguous and shuffled batches, row counts that are no
- * multiple of the kernels' blocks and feature counts that are no multiple of their vectors. Each
+ * positive classes, folds, row weights, per-group class-weight tables, contiguous and shuffled
+ * batches, row counts that are no multiple of the kernels' blocks and feature counts that are no
+ * multiple of their vectors. Each
  * column must be within the backend's tolerance, measured against the reference's error scales
  * ({@link ReferenceBackend#evaluateColumnsScaled}) as {@code --verify-every} measures it.
  */
@@ -218,6 +219,42 @@ class OpenClColumnsTest {
     Dataset digits = new CsvReader(CsvReader.Options.numericTarget("digit"))
         .read(ReferenceProblems.datasets().resolve("digits.csv"));
     check(layout, precision, digits, Columns.multinomial(10), 23);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"cpu, float", "cpu, double", "gpu, float", "gpu, double"})
+  void classWeightTablesAgreeWithTheReference(String layout, String precision) {
+    int n = 1003;
+    // One-vs-rest over four classes with folds, row weights and each model's own class
+    // weights, one of them 0 (model 0 ignores label 2): K = 4, the few-columns path.
+    check(layout, precision, data(n, 21, 60, 4, weights(n, 61)),
+        Columns.positives(0, 1, 3, 2).withFolds(folds(n, 3, 62), new int[] {0, -1, 2, 1})
+            .withClassWeights(4, new double[] {
+                2.5, 1, 0, 0.75, 1, 3, 1, 1, 0.5, 0.5, 0.5, 4, 1.25, 1, 2, 0.3}), 63);
+    // One weighted logistic column with a table (K = 1, the batched kernel).
+    check(layout, precision, data(n, 13, 64, 2, null),
+        Columns.single(Loss.LOGISTIC).withClassWeights(2, new double[] {0.2, 3}), 65);
+    // Sixteen binary models, each its own weights of labels 0 and 1 (zeros among them), with
+    // folds and row weights: the column-vectorized path; 19 features.
+    double[] table = new double[32];
+    java.util.Random r = new java.util.Random(66);
+    for (int i = 0; i < table.length; i++) {
+      table[i] = i % 7 == 3 ? 0 : 0.1 + 3 * r.nextDouble();
+    }
+    int[] held = new int[16];
+    for (int g = 0; g < 16; g++) {
+      held[g] = g % 5 - 1;
+    }
+    check(layout, precision, data(n, 19, 67, 2, weights(n, 68)),
+        Columns.of(Loss.LOGISTIC, 16).withFolds(folds(n, 4, 69), held)
+            .withClassWeights(2, table), 70);
+    // Multinomial groups with a table: two models of three classes (K = 6, folds, row weights,
+    // a zero class weight), and one of three (K = 3, the few-columns path).
+    check(layout, precision, data(n, 11, 71, 3, weights(n, 72)),
+        Columns.multinomial(3, 2).withFolds(folds(n, 4, 73), new int[] {1, -1})
+            .withClassWeights(3, new double[] {1, 0, 2.5, 0.4, 1.5, 1}), 74);
+    check(layout, precision, data(n, 29, 75, 3, null),
+        Columns.multinomial(3).withClassWeights(3, new double[] {3, 0.5, 1}), 76);
   }
 
   @ParameterizedTest(name = "{0} {1}")
