@@ -139,8 +139,11 @@ public final class Descent {
    * one-vs-rest model} that predicts each class's sigmoid normalized over the classes and the
    * class of the largest margin; {@link #trainOneVsRest} returns each class's fit as well. Read
    * its data as a multinomial model's ({@link io.descent.data.CsvReader.Options#classTarget}).
-   * The models run a full-batch optimizer (lbfgs or gd) on unweighted rows, without a validation
-   * set or gradient verification.
+   * The models run a full-batch optimizer (lbfgs or gd), without a validation set or gradient
+   * verification. Row weights ({@link Dataset#weights()}) and {@link #classWeights class weights}
+   * per label are shared by the C models; {@link ClassWeights#balanced() balanced} weights
+   * balance each model's own class against the rest, as scikit-learn's one-vs-rest does. {@link
+   * #init} takes a one-vs-rest model of the same features and classes.
    *
    * <pre>{@code
    * LinearModel model = Descent.logistic().oneVsRest().l2(0.01).fit(iris);
@@ -163,8 +166,9 @@ public final class Descent {
    * @param data rows with a class target (or a numeric target of class values)
    * @param messages one line per backend skipped; null for none
    * @throws IllegalArgumentException when a setting does not apply to one-vs-rest (a mini-batch
-   *     optimizer, a validation fraction, verification, class weights, a warm start), the rows
-   *     are weighted, or the target has fewer than 2 classes or a class without rows
+   *     optimizer, a validation fraction, verification), class weights name a label the target
+   *     lacks, the initial model is not a one-vs-rest model of the same features and classes, or
+   *     the target has fewer than 2 classes or a class without rows
    * @throws IllegalStateException unless {@link #oneVsRest()} was called, or when a model
    *     diverged
    */
@@ -178,8 +182,7 @@ public final class Descent {
           + " not optimizer(\"" + optimizer + "\")");
     }
     requireUnusedByOneVsRest("validationFraction(...)", validationFraction != 0,
-        "verifyEvery(...)", verifyEvery != 0, "classWeights(...)", classWeights != null,
-        "init(...)", init != null, "row weights", data.weights() != null);
+        "verifyEvery(...)", verifyEvery != 0);
     Dataset classes = data.asClasses();
     LockstepFit.Settings settings = new LockstepFit.Settings(c.fullBatch(), c.maxIterations(),
         c.gradientTolerance(), c.objectiveTolerance());
@@ -189,7 +192,7 @@ public final class Descent {
             synchronized (this) {
               runningLockstep = fit;
             }
-          });
+          }, classWeights, init);
     } finally {
       synchronized (this) {
         runningLockstep = null;

@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Options a one-vs-rest fit does not take (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
-      "--weight-column", "--class-weight", "--init", "--validation-fraction", "--patience",
+      "--validation-fraction", "--patience",
       "--verify-every", "--history", "--plot", "--checkpoint", "--positive-label");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
@@ -75,7 +75,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Logistic and multinomial: weigh each class, " + ClassWeights.BALANCED
           + " (a row of class c weighs n / (K n_c) with K classes, as scikit-learn's) or"
           + " LABEL=W,LABEL=W (labels as written in"
-          + " the data; others weigh 1). Multiplies --weight-column.")
+          + " the data; others weigh 1). Multiplies --weight-column. With --one-vs-rest, "
+          + ClassWeights.BALANCED + " balances each class's model: n / (2 n_c) for its class,"
+          + " n / (2 (n - n_c)) for the rest.")
   String classWeight;
 
   @Option(names = "--init", paramLabel = "MODEL.json",
@@ -270,7 +272,7 @@ final class TrainCommand implements Callable<Integer> {
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, history, plot)) {
       if (oneVsRest) {
-        return trainOneVsRest(descent, config, activity, out, err);
+        return trainOneVsRest(descent, config, initial, activity, out, err);
       }
       return train(descent, config, loss, initial, activity, out, err);
     }
@@ -296,7 +298,7 @@ final class TrainCommand implements Callable<Integer> {
    * Reads a class target, fits one logistic model per class in lockstep, and writes the
    * one-vs-rest model and the per-class summary.
    */
-  private int trainOneVsRest(Descent descent, TrainingConfig config,
+  private int trainOneVsRest(Descent descent, TrainingConfig config, LinearModel initial,
       Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
     if (!config.isFullBatch()) {
       throw new Main.UsageException("--one-vs-rest runs a full-batch optimizer (lbfgs or gd),"
@@ -309,7 +311,8 @@ final class TrainCommand implements Callable<Integer> {
     Dataset dataset;
     try {
       dataset = CliSupport.read(data, Loss.MULTINOMIAL, true, null, null, null,
-          HeapNeeds.train(config, fraction, false), reading, null);
+          HeapNeeds.train(config, fraction, weightColumn != null || classWeight != null),
+          reading, weightColumn);
     } finally {
       if (reading instanceof ReadingProgress r) {
         r.done();
@@ -320,11 +323,28 @@ final class TrainCommand implements Callable<Integer> {
     Dataset training = split == null ? dataset : dataset.rows(split.train());
     Dataset test = split == null ? null : dataset.rows(split.test());
     ClassLabels classes = dataset.classLabels().orElseThrow();
+    checkWeighting(training, null, null);
+    if (initial != null) {
+      try {
+        io.descent.train.WarmStart.checkOneVsRest(initial, training);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--init " + init + ": " + e.getMessage());
+      }
+      descent.init(initial);
+    }
     if (text) {
       out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
       out.printf(Locale.ROOT, "classes: %d (%s order): %s%n", classes.size(),
           classes.numeric() ? "numeric" : "text", String.join(", ", classes.labels()));
+      if (weightColumn != null || classWeight != null) {
+        out.printf(Locale.ROOT, "weights: %s%s%n", weighting(), classWeight != null
+            && ClassWeights.parse(classWeight).isBalanced() ? " (each class's model balances"
+            + " that class against the rest)" : "");
+      }
+      if (init != null) {
+        out.printf(Locale.ROOT, "init: starting from %s%n", init);
+      }
       if (test != null) {
         out.printf(Locale.ROOT, "test: %d rows set aside (fraction %s), training on %d%n",
             test.rows(), fraction, training.rows());
@@ -377,8 +397,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (this.out != null) {
       activity.writing(this.out);
-      new ModelFile(model, fit.trainingInfo(config).withHyperparameters(file.settings()))
-          .write(this.out);
+      Map<String, Object> more = new LinkedHashMap<>(file.settings());
+      if (weightColumn != null) {
+        more.put("weightColumn", weightColumn);
+      }
+      if (init != null) {
+        more.put("init", init.toString());
+      }
+      new ModelFile(model, fit.trainingInfo(config).withHyperparameters(more)).write(this.out);
       activity.written(this.out);
       if (text) {
         out.println("model written to " + this.out);
@@ -423,6 +449,9 @@ final class TrainCommand implements Callable<Integer> {
     fit.model().classes().orElseThrow().labels().forEach(labels::add);
     d.put("seed", seed);
     d.put("testFraction", testFraction);
+    d.put("weightColumn", weightColumn);
+    d.put("classWeight", classWeight);
+    d.put("init", init == null ? null : init.toString());
     ObjectNode b = root.putObject("backend");
     b.put("kind", r.backend().kind().label());
     b.put("device", r.backend().device());

@@ -199,7 +199,8 @@ public final class LockstepFit {
             + columns.classes());
       }
     }
-    boolean unweighted = data.weights() == null;
+    // Class-weight tables weigh rows too: the separability proof needs unweighted rows.
+    boolean unweighted = data.weights() == null && !columns.hasClassWeights();
     Run first = new Run(opener, columns, base, models, unweighted, new int[models.size()],
         new int[models.size()], null);
     Result r = first.go();

@@ -1,6 +1,7 @@
 package io.descent.train;
 
 import io.descent.data.ClassLabels;
+import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.Columns;
@@ -22,9 +23,12 @@ import java.util.function.Consumer;
  * probability (the highest margin, the sigmoid being increasing).
  *
  * <p>The target holds class indices 0..C-1 (with the dataset's {@link Dataset#classLabels()}
- * when it has them). Every model is standardized on all rows, penalized alike, and starts where
- * the trainer starts (the intercept of the constant model), so model c is the binary logistic
- * model {@code train} fits on {@code y == c}, to the optimizer's tolerance. With two classes the
+ * when it has them). Every model is standardized on all rows (weighted as it weighs them),
+ * penalized alike, and starts where the trainer starts (the intercept of the constant model, or
+ * a warm start's weights), so model c is the binary logistic model {@code train} fits on
+ * {@code y == c} with the same weights, to the optimizer's tolerance (see {@link #fit(Dataset,
+ * double, boolean, String, OpenClOptions, LockstepFit.Settings, Consumer, Consumer,
+ * ClassWeights, LinearModel)} for row and class weights). With two classes the
  * two models mirror each other ({@code theta_0 = -theta_1}), each the binary model.
  *
  * <p>{@link #model()} holds the C models as one {@link LinearModel#oneVsRest one-vs-rest model}.
@@ -34,13 +38,17 @@ public final class OneVsRest {
   private final LinearModel model;
   private final LockstepFit.Result fit;
   private final int rows;
+  private final ClassWeights classWeights;
+  private final double[] table;
 
   private OneVsRest(List<LinearModel> models, LinearModel model, LockstepFit.Result fit,
-      int rows) {
+      int rows, ClassWeights classWeights, double[] table) {
     this.models = List.copyOf(models);
     this.model = model;
     this.fit = fit;
     this.rows = rows;
+    this.classWeights = classWeights;
+    this.table = table;
   }
 
   /**
@@ -71,37 +79,83 @@ public final class OneVsRest {
   public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
       OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
       Consumer<LockstepFit> running) {
+    return fit(data, l2, standardize, backend, openCl, settings, messages, running, null,
+        null);
+  }
+
+  /**
+   * Fits the C models on weighted rows, from a one-vs-rest model's weights or not.
+   *
+   * <p>Row weights ({@link Dataset#weights()}) are shared by the C models. Class weights given
+   * per label ({@link ClassWeights#of}) weigh the rows of each multiclass label in every model
+   * alike, multiplying the row weights (scikit-learn's {@code LogisticRegression(multi_class=
+   * 'ovr')} with a dict). {@link ClassWeights#balanced() Balanced} weights balance each model's
+   * own two classes, as scikit-learn's one-vs-rest does: in model c a row of class c weighs
+   * {@code n / (2 n_c)} and any other row {@code n / (2 (n - n_c))}, with n rows and n_c rows
+   * of class c counted as {@link ClassWeights} counts them (rows, not their weights), times its
+   * row weight. Each model is then the binary model {@code train} fits on {@code y == c} with
+   * those weights: standardized on its own weighted rows (when standardizing), starting from
+   * its own weighted intercept; the C models still share every pass ({@link
+   * Columns#withClassWeights}).
+   *
+   * @param classWeights weights per class; null for none
+   * @param init a one-vs-rest model of the same features and classes to start from ({@link
+   *     WarmStart#checkOneVsRest}); null to start from the constant models
+   * @throws IllegalArgumentException as {@link #fit(Dataset, double, String, OpenClOptions,
+   *     LockstepFit.Settings, Consumer)}, or when class weights name a label the target lacks,
+   *     or {@code init} does not fit the data
+   */
+  public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
+      Consumer<LockstepFit> running, ClassWeights classWeights, LinearModel init) {
     int classes = classes(data);
+    if (init != null) {
+      WarmStart.checkOneVsRest(init, data);
+    }
+    boolean balanced = classWeights != null && classWeights.isBalanced();
+    Dataset rows = classWeights == null || balanced ? data : classWeights.applyTo(data);
     int[] positives = new int[classes];
     for (int c = 0; c < classes; c++) {
       positives[c] = c;
     }
     Columns columns = Columns.positives(positives);
-    Standardization s = standardize ? Standardization.fit(data)
+    double[] table = balanced ? balancedTable(data, classes) : null;
+    if (table != null) {
+      columns = columns.withClassWeights(classes, table);
+    }
+    Standardization base = standardize ? Standardization.fit(rows)
         : Standardization.identity(data.features());
     List<LockstepFit.Model> starts = new ArrayList<>();
+    Standardization[] own = new Standardization[classes];
     double[] binary = new double[data.rows()];
+    int p = data.features() + 1;
     for (int c = 0; c < classes; c++) {
       for (int i = 0; i < binary.length; i++) {
         binary[i] = columns.target(c, data.y()[i]);
       }
-      double[] start = new double[data.features() + 1];
-      start[0] = Trainer.initialIntercept(Loss.LOGISTIC, binary);
-      starts.add(new LockstepFit.Model(l2, null, start));
+      double[] weights = table == null ? rows.weights() : modelWeights(rows, columns, c);
+      own[c] = table != null && standardize
+          ? Standardization.fitWeighted(rows, weights) : base;
+      double[] start = new double[p];
+      if (init != null) {
+        System.arraycopy(WarmStart.theta(init, own[c]), c * p, start, 0, p);
+      } else {
+        start[0] = Trainer.initialIntercept(Loss.LOGISTIC, binary, weights);
+      }
+      starts.add(new LockstepFit.Model(l2, own[c], start));
     }
     LockstepFit.Result result;
-    try (ChosenBackend chosen = new ChosenBackend(backend, data, s, columns, openCl,
+    try (ChosenBackend chosen = new ChosenBackend(backend, rows, base, columns, openCl,
         messages)) {
       LockstepFit lockstep = new LockstepFit(settings);
       if (running != null) {
         running.accept(lockstep);
       }
-      result = lockstep.fit(data, chosen.opener(), chosen.float64(), columns,
-          s, starts);
+      result = lockstep.fit(rows, chosen.opener(), chosen.float64(), columns,
+          base, starts);
     }
     ClassLabels labels = data.classLabels().orElse(ClassLabels.indices(classes));
     List<LinearModel> models = new ArrayList<>();
-    int p = data.features() + 1;
     double[] all = new double[p * classes];
     for (int c = 0; c < classes; c++) {
       double[] theta = result.models().get(c).theta();
@@ -114,12 +168,49 @@ public final class OneVsRest {
             + result.models().get(c).message());
       }
       models.add(LinearModel.of(Loss.LOGISTIC, data.featureNames(), data.targetName() + " == "
-          + labels.label(c), null, s, theta));
-      System.arraycopy(theta, 0, all, c * p, p);
+          + labels.label(c), null, own[c], theta));
+      // The one-vs-rest model keeps every class in the shared space (exact up to rounding).
+      System.arraycopy(new StandardizationMap(own[c], base).toBase(theta), 0, all, c * p, p);
     }
-    LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels, s,
-        all);
-    return new OneVsRest(models, model, result, data.rows());
+    LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels,
+        base, all);
+    return new OneVsRest(models, model, result, data.rows(), classWeights,
+        table == null ? null : table.clone());
+  }
+
+  /**
+   * The balanced class-weight table of one-vs-rest over C classes ({@code C x C}, model c's row
+   * first): model c weighs its positive class {@code n / (2 n_c)} and every other class {@code
+   * n / (2 (n - n_c))}, n and n_c counted in rows, as scikit-learn's one-vs-rest balances each
+   * binary problem ({@code compute_class_weight('balanced')} on {@code y == c}).
+   *
+   * @param data rows whose target is a class index 0..C-1, every class with a row
+   */
+  public static double[] balancedTable(Dataset data, int classes) {
+    long[] counts = new long[classes];
+    for (double y : data.y()) {
+      counts[(int) y]++;
+    }
+    long n = data.rows();
+    double[] table = new double[classes * classes];
+    for (int c = 0; c < classes; c++) {
+      double positive = (double) n / (2.0 * counts[c]);
+      double rest = (double) n / (2.0 * (n - counts[c]));
+      for (int l = 0; l < classes; l++) {
+        table[c * classes + l] = l == c ? positive : rest;
+      }
+    }
+    return table;
+  }
+
+  /** Each row's weight in model c: its own weight times c's class weight of its label. */
+  private static double[] modelWeights(Dataset rows, Columns columns, int c) {
+    double[] w = new double[rows.rows()];
+    double[] y = rows.y();
+    for (int i = 0; i < w.length; i++) {
+      w[i] = rows.weight(i) * columns.classWeight(c, y[i]);
+    }
+    return w;
   }
 
   /** C, checking that every target is a class index and every class has a row. */
@@ -177,7 +268,9 @@ public final class OneVsRest {
    * The fit as a model file records it: the sum of the classes' objectives, the stop reason of
    * the first class that did not converge (else of the first class), the most iterations of any
    * class, the backend that ran; and per class (by label) in the hyperparameters its stop reason,
-   * objective and iterations, with the passes over the data the models shared.
+   * objective and iterations, with the passes over the data the models shared; with class
+   * weights, those asked for ({@code classWeights}) and, balanced, each class's positive and
+   * rest weights ({@code classWeight[label]}, {@code restWeight[label]}).
    *
    * @param config the settings of the fit (penalty, optimizer, seed)
    */
@@ -199,6 +292,13 @@ public final class OneVsRest {
       h.put("stopReason[" + label + "]", m.stopReason().label());
       h.put("objective[" + label + "]", Double.isFinite(m.objective()) ? m.objective() : null);
       h.put("iterations[" + label + "]", (long) m.iterations());
+      if (table != null) {
+        h.put("classWeight[" + label + "]", table[c * models.size() + c]);
+        h.put("restWeight[" + label + "]", table[c * models.size() + (c == 0 ? 1 : 0)]);
+      }
+    }
+    if (classWeights != null) {
+      h.put("classWeights", classWeights.toString());
     }
     h.values().removeIf(Objects::isNull);
     return new TrainingInfo(objective, report.stopReason().label(), iterations, 0,
