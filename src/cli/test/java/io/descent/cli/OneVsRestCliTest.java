@@ -158,13 +158,103 @@ class OneVsRestCliTest {
     assertRefused("descent: --one-vs-rest runs a full-batch optimizer (lbfgs or gd), not"
         + " --optimizer adam", base, "--loss", "logistic", "--optimizer", "adam");
     for (String[] option : List.of(new String[] {"--validation-fraction", "0.2"},
-        new String[] {"--class-weight", "balanced"}, new String[] {"--weight-column", "x"},
         new String[] {"--verify-every", "5"}, new String[] {"--checkpoint", "c.json"},
-        new String[] {"--init", "m.json"}, new String[] {"--history", "h.csv"})) {
+        new String[] {"--history", "h.csv"})) {
       assertRefused("descent: " + option[0] + " does not apply to --one-vs-rest (not supported"
           + " yet)", base, "--loss", "logistic", option[0], option[1]);
     }
     assertEquals(Loss.LOGISTIC, CliSupport.loss("logistic"));
+  }
+
+  /**
+   * Integer row weights and a class weight count rows that many times: the weighted fit's
+   * per-class objectives are those of the file with each row repeated.
+   */
+  @Test
+  void weightsCountRowsAndBalancedAndInitWork() throws Exception {
+    List<String> rows = Files.readAllLines(Path.of("datasets/iris.csv"));
+    StringBuilder weighted = new StringBuilder(rows.get(0) + ",w\n");
+    StringBuilder repeated = new StringBuilder(rows.get(0) + "\n");
+    for (int i = 1; i < rows.size(); i++) {
+      int w = 1 + i % 3;
+      weighted.append(rows.get(i)).append(',').append(w).append('\n');
+      int times = w * (rows.get(i).endsWith(",0") ? 2 : 1);
+      for (int t = 0; t < times; t++) {
+        repeated.append(rows.get(i)).append('\n');
+      }
+    }
+    Path w = dir.resolve("w.csv");
+    Path r = dir.resolve("r.csv");
+    Files.writeString(w, weighted.toString());
+    Files.writeString(r, repeated.toString());
+    Path model = dir.resolve("w.json");
+    Cli a = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data", w.toString(),
+        "--target", "species", "--weight-column", "w", "--class-weight", "0=2", "--l2", "0.01",
+        "--backend", "reference", "--json", "--out", model.toString());
+    assertEquals(0, a.code(), a.err());
+    Cli b = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data", r.toString(),
+        "--target", "species", "--l2", "0.01", "--backend", "reference", "--json");
+    assertEquals(0, b.code(), b.err());
+    JsonNode ja = JSON.readTree(a.out());
+    JsonNode jb = JSON.readTree(b.out());
+    assertEquals("w", ja.get("data").get("weightColumn").asText());
+    assertEquals("0=2", ja.get("data").get("classWeight").asText());
+    for (int c = 0; c < 3; c++) {
+      double oa = ja.get("result").get("classes").get(c).get("objective").asDouble();
+      double ob = jb.get("result").get("classes").get(c).get("objective").asDouble();
+      assertEquals(ob, oa, 1e-9 * ob, "class " + c + "\n" + a.out() + "\n" + b.out());
+    }
+    JsonNode file = JSON.readTree(model.toFile());
+    assertEquals("w", file.get("training").get("hyperparameters").get("weightColumn").asText());
+    assertEquals("0=2.0", file.get("training").get("hyperparameters").get("classWeights")
+        .asText());
+
+    // Balanced: each class's model balances that class against the rest, as the library does.
+    Cli balanced = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--class-weight", "balanced", "--l2",
+        "0.01", "--json");
+    assertEquals(0, balanced.code(), balanced.err());
+    io.descent.data.Dataset iris = new io.descent.data.CsvReader(io.descent.data.CsvReader
+        .Options.classTarget("species")).read(Path.of("datasets/iris.csv"));
+    io.descent.train.OneVsRest library = io.descent.Descent.logistic().oneVsRest().l2(0.01)
+        .backend("reference").classWeights(io.descent.data.ClassWeights.balanced())
+        .trainOneVsRest(iris, null);
+    JsonNode jc = JSON.readTree(balanced.out());
+    for (int c = 0; c < 3; c++) {
+      double expected = library.fit().models().get(c).objective();
+      assertEquals(expected, jc.get("result").get("classes").get(c).get("objective")
+          .asDouble(), 1e-9 * expected, "class " + c);
+    }
+    Cli text = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--class-weight", "balanced", "--l2",
+        "0.01", "--backend", "reference");
+    assertTrue(text.out().contains("weights: class weights balanced (each class's model"
+        + " balances that class against the rest)"), text.out());
+    Cli unknown = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--class-weight", "7=2");
+    assertEquals(2, unknown.code(), unknown.err());
+    assertTrue(unknown.err().startsWith("descent: --class-weight 7=2: class weights name the"
+        + " label \"7\""), unknown.err());
+
+    // --init: a one-vs-rest model starts the fit; a binary one is refused, named.
+    Cli warm = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data", w.toString(),
+        "--target", "species", "--weight-column", "w", "--class-weight", "0=2", "--l2", "0.01",
+        "--backend", "reference", "--init", model.toString());
+    assertEquals(0, warm.code(), warm.err());
+    assertTrue(warm.out().contains("init: starting from " + model), warm.out());
+    assertTrue(warm.out().lines().filter(l -> l.matches("  class \\d: [0-2] iterations,.*"))
+        .count() == 3, warm.out());
+    Path binary = dir.resolve("binary.json");
+    Files.writeString(dir.resolve("bin.csv"), "sepal_length,sepal_width,petal_length,"
+        + "petal_width,species\n1,2,3,4,0\n2,3,4,5,1\n3,1,2,2,0\n0,1,5,3,1\n");
+    Cli bin = Cli.run("train", "--loss", "logistic", "--data", dir.resolve("bin.csv")
+        .toString(), "--target", "species", "--l2", "1", "--out", binary.toString());
+    assertEquals(0, bin.code(), bin.err());
+    Cli refused = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--init", binary.toString());
+    assertEquals(2, refused.code(), refused.err());
+    assertEquals("descent: --init " + binary + ": the initial model is one logistic model but"
+        + " this fit is one-vs-rest (one logistic model per class)", refused.err().strip());
   }
 
   private static void assertRefused(String message, String[] base, String... more) {
