@@ -54,8 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Options a one-vs-rest fit does not take (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
-      "--validation-fraction", "--patience",
-      "--verify-every", "--history", "--plot", "--checkpoint", "--positive-label");
+      "--validation-fraction", "--patience", "--checkpoint", "--positive-label");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -368,6 +367,18 @@ final class TrainCommand implements Callable<Integer> {
     if (text) {
       printOneVsRest(out, fit, config);
     }
+    if (history != null) {
+      activity.writing(history);
+      writeOneVsRestHistory(history, fit);
+      activity.written(history);
+    }
+    if (plot != null) {
+      activity.writing(plot);
+      HistoryPlot.write(plot, fit.history(), "descent train --one-vs-rest: " + dataset.source()
+          + ", sum of " + fit.classes() + " objectives, " + config.optimizerDescription()
+          .split(" ", 2)[0] + " on " + fit.fit().backend().summary());
+      activity.written(plot);
+    }
     if (models.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED)) {
       err.println("descent: interrupted" + (this.out == null ? "" : "; " + this.out
           + " not written"));
@@ -419,6 +430,45 @@ final class TrainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /**
+   * The history of a one-vs-rest fit as CSV: per iteration the sum of the classes' objectives
+   * (each held at its last value once it stopped), the norm of all their gradients and the
+   * seconds, then each class's objective and gradient norm (empty after it stopped).
+   */
+  private static void writeOneVsRestHistory(Path file, OneVsRest fit) throws java.io.IOException {
+    List<io.descent.train.Progress> sum = fit.history();
+    CliSupport.writeAtomically(file, (java.io.Writer w) -> {
+      StringBuilder header = new StringBuilder("iteration,objective,gradient_norm,"
+          + "elapsed_seconds");
+      for (int c = 0; c < fit.classes(); c++) {
+        String label = fit.model().label(c);
+        header.append(',').append(csvField("objective_" + label)).append(',')
+            .append(csvField("gradient_norm_" + label));
+      }
+      w.write(header.append('\n').toString());
+      for (io.descent.train.Progress p : sum) {
+        StringBuilder line = new StringBuilder();
+        line.append(p.iteration()).append(',').append(p.objective()).append(',')
+            .append(p.gradientNorm()).append(',').append(p.elapsedSeconds());
+        for (int c = 0; c < fit.classes(); c++) {
+          List<io.descent.train.Progress> h = fit.history(c);
+          if (p.iteration() < h.size()) {
+            line.append(',').append(h.get(p.iteration()).objective()).append(',')
+                .append(h.get(p.iteration()).gradientNorm());
+          } else {
+            line.append(",,");
+          }
+        }
+        w.write(line.append('\n').toString());
+      }
+    });
+  }
+
+  /** A CSV field: as it is, or quoted (quotes doubled) when it holds a comma, quote or newline. */
+  private static String csvField(String text) {
+    return text.matches("[^,\"\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"";
+  }
+
   /** The summary of a one-vs-rest fit: the shared passes, then one line per class. */
   private static void printOneVsRest(PrintWriter out, OneVsRest fit, TrainingConfig config) {
     LockstepFit.Result r = fit.fit();
@@ -464,6 +514,7 @@ final class TrainCommand implements Callable<Integer> {
     res.put("converged", fit.converged());
     res.put("passes", r.passes());
     res.put("seconds", r.seconds());
+    res.put("verification", Double.isNaN(fit.verification()) ? null : fit.verification());
     ArrayNode perClass = res.putArray("classes");
     for (int c = 0; c < fit.classes(); c++) {
       LockstepFit.ModelResult m = r.models().get(c);

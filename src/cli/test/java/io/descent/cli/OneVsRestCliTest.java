@@ -158,8 +158,7 @@ class OneVsRestCliTest {
     assertRefused("descent: --one-vs-rest runs a full-batch optimizer (lbfgs or gd), not"
         + " --optimizer adam", base, "--loss", "logistic", "--optimizer", "adam");
     for (String[] option : List.of(new String[] {"--validation-fraction", "0.2"},
-        new String[] {"--verify-every", "5"}, new String[] {"--checkpoint", "c.json"},
-        new String[] {"--history", "h.csv"})) {
+        new String[] {"--checkpoint", "c.json"}, new String[] {"--patience", "3"})) {
       assertRefused("descent: " + option[0] + " does not apply to --one-vs-rest (not supported"
           + " yet)", base, "--loss", "logistic", option[0], option[1]);
     }
@@ -255,6 +254,38 @@ class OneVsRestCliTest {
     assertEquals(2, refused.code(), refused.err());
     assertEquals("descent: --init " + binary + ": the initial model is one logistic model but"
         + " this fit is one-vs-rest (one logistic model per class)", refused.err().strip());
+  }
+
+  @Test
+  void historyPlotAndVerification() throws Exception {
+    Path history = dir.resolve("h.csv");
+    Path plot = dir.resolve("h.png");
+    Cli r = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--l2", "0.01", "--backend", "reference",
+        "--verify-every", "1", "--history", history.toString(), "--plot", plot.toString(),
+        "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode doc = JSON.readTree(r.out());
+    double verification = doc.get("result").get("verification").asDouble();
+    assertTrue(verification >= 0 && verification < 1e-12, doc.toString());
+    List<String> lines = Files.readAllLines(history);
+    assertEquals("iteration,objective,gradient_norm,elapsed_seconds,objective_0,gradient_norm_0,"
+        + "objective_1,gradient_norm_1,objective_2,gradient_norm_2", lines.get(0));
+    int longest = 0;
+    double total = 0;
+    for (JsonNode c : doc.get("result").get("classes")) {
+      longest = Math.max(longest, c.get("iterations").asInt());
+      total += c.get("objective").asDouble();
+    }
+    assertEquals(longest + 2, lines.size(), "a row per iteration from 0 to the longest class's");
+    String[] last = lines.get(lines.size() - 1).split(",", -1);
+    assertEquals(String.valueOf(longest), last[0]);
+    assertEquals(total, Double.parseDouble(last[1]), 1e-12 * total);
+    assertEquals(10, last.length);
+    assertTrue(Files.size(plot) > 1000);
+    byte[] png = Files.readAllBytes(plot);
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals('P', png[1]);
   }
 
   private static void assertRefused(String message, String[] base, String... more) {

@@ -40,9 +40,14 @@ public final class OneVsRest {
   private final int rows;
   private final ClassWeights classWeights;
   private final double[] table;
+  private final List<List<Progress>> histories;
+  private final double verification;
 
   private OneVsRest(List<LinearModel> models, LinearModel model, LockstepFit.Result fit,
-      int rows, ClassWeights classWeights, double[] table) {
+      int rows, ClassWeights classWeights, double[] table, List<List<Progress>> histories,
+      double verification) {
+    this.histories = histories;
+    this.verification = verification;
     this.models = List.copyOf(models);
     this.model = model;
     this.fit = fit;
@@ -145,14 +150,19 @@ public final class OneVsRest {
       starts.add(new LockstepFit.Model(l2, own[c], start));
     }
     LockstepFit.Result result;
+    LockstepFit lockstep;
+    List<List<Progress>> histories;
     try (ChosenBackend chosen = new ChosenBackend(backend, rows, base, columns, openCl,
         messages)) {
-      LockstepFit lockstep = new LockstepFit(settings);
+      lockstep = new LockstepFit(settings);
+      History history = new History(classes);
+      lockstep.onIteration(history);
       if (running != null) {
         running.accept(lockstep);
       }
       result = lockstep.fit(rows, chosen.opener(), chosen.float64(), columns,
           base, starts);
+      histories = history.perClass;
     }
     ClassLabels labels = data.classLabels().orElse(ClassLabels.indices(classes));
     List<LinearModel> models = new ArrayList<>();
@@ -175,7 +185,8 @@ public final class OneVsRest {
     LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels,
         base, all);
     return new OneVsRest(models, model, result, data.rows(), classWeights,
-        table == null ? null : table.clone());
+        table == null ? null : table.clone(), histories,
+        lockstep.largestVerificationError());
   }
 
   /**
@@ -304,7 +315,75 @@ public final class OneVsRest {
     return new TrainingInfo(objective, report.stopReason().label(), iterations, 0,
         fit.backend().kind().label(), fit.backend().device(), fit.backend().precision(),
         config.optimizerDescription(), config.l2(), config.standardize(), config.seed(),
-        fit.seconds(), Double.NaN, rows, h, Math.sqrt(gradient), config.optimizerSettings());
+        fit.seconds(), verification, rows, h, Math.sqrt(gradient), config.optimizerSettings());
+  }
+
+  /**
+   * The largest error the verification found ({@link LockstepFit.Settings#verifyEvery}: the
+   * larger of each check's scaled gradient and loss errors), NaN when nothing was verified.
+   */
+  public double verification() {
+    return verification;
+  }
+
+  /**
+   * Class c's history: its objective and gradient norm at its start (iteration 0) and after
+   * each of its iterations, with the seconds since the fit began (epoch 0, step size and
+   * validation loss NaN).
+   */
+  public List<Progress> history(int c) {
+    return histories.get(c);
+  }
+
+  /**
+   * The history of the whole fit, one row per iteration up to the longest class's: the sum of
+   * the C objectives (each class held at its last value once it stopped), as {@link
+   * #trainingInfo} sums them, and the norm of the C gradients together; the seconds of the
+   * latest class to reach that iteration.
+   */
+  public List<Progress> history() {
+    int longest = 0;
+    for (List<Progress> h : histories) {
+      longest = Math.max(longest, h.size());
+    }
+    List<Progress> out = new ArrayList<>();
+    for (int t = 0; t < longest; t++) {
+      double objective = 0;
+      double squares = 0;
+      double seconds = 0;
+      for (List<Progress> h : histories) {
+        if (h.isEmpty()) {
+          continue;
+        }
+        Progress p = h.get(Math.min(t, h.size() - 1));
+        objective += p.objective();
+        squares += p.gradientNorm() * p.gradientNorm();
+        if (t < h.size()) {
+          seconds = Math.max(seconds, p.elapsedSeconds());
+        }
+      }
+      out.add(new Progress(t, 0, objective, Math.sqrt(squares), Double.NaN, seconds,
+          Double.NaN));
+    }
+    return out;
+  }
+
+  /** Collects each class's progress from the lockstep fit. */
+  private static final class History implements LockstepFit.IterationListener {
+    private final List<List<Progress>> perClass = new ArrayList<>();
+
+    History(int classes) {
+      for (int c = 0; c < classes; c++) {
+        perClass.add(new ArrayList<>());
+      }
+    }
+
+    @Override
+    public void iteration(int model, int iteration, double objective, double gradientNorm,
+        double elapsedSeconds) {
+      perClass.get(model).add(new Progress(iteration, 0, objective, gradientNorm, Double.NaN,
+          elapsedSeconds, Double.NaN));
+    }
   }
 
   /** How each model's fit ended, and the passes they shared. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.descent.Descent;
 import io.descent.data.CsvReader;
 import io.descent.data.Dataset;
+import io.descent.data.Standardization;
 import io.descent.model.LinearModel;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -239,6 +240,60 @@ class OneVsRestTest {
         () -> Descent.logistic().oneVsRest().init(multinomial).trainOneVsRest(iris, null));
     assertEquals("the initial model is multinomial but this fit is one-vs-rest (one logistic"
         + " model per class)", e.getMessage());
+  }
+
+  @Test
+  void verificationChecksEveryModelAndHistoryFollowsEach() throws IOException {
+    Dataset iris = read("iris.csv", "species").asClasses();
+    OneVsRest ovr = Descent.logistic().oneVsRest().l2(0.01).backend("reference").verifyEvery(2)
+        .trainOneVsRest(iris, null);
+    // The reference against itself: every check exact to rounding.
+    assertTrue(ovr.verification() >= 0 && ovr.verification() < 1e-12, "" + ovr.verification());
+    OneVsRest plain = Descent.logistic().oneVsRest().l2(0.01).backend("reference")
+        .trainOneVsRest(iris, null);
+    assertTrue(Double.isNaN(plain.verification()));
+    for (int c = 0; c < 3; c++) {
+      // Verification changes nothing in the fit.
+      assertEquals(plain.fit().models().get(c).objective(),
+          ovr.fit().models().get(c).objective(), 0.0);
+      java.util.List<Progress> h = ovr.history(c);
+      LockstepFit.ModelResult m = ovr.fit().models().get(c);
+      assertEquals(m.iterations() + 1, h.size(), "start and every iteration of class " + c);
+      assertEquals(m.objective(), h.get(h.size() - 1).objective(), 0.0);
+      for (int t = 0; t < h.size(); t++) {
+        assertEquals(t, h.get(t).iteration());
+      }
+    }
+    java.util.List<Progress> sum = ovr.history();
+    Progress last = sum.get(sum.size() - 1);
+    double total = 0;
+    for (LockstepFit.ModelResult m : ovr.fit().models()) {
+      total += m.objective();
+    }
+    assertEquals(total, last.objective(), 1e-15 * total);
+    assertEquals(ovr.trainingInfo(Descent.logistic().l2(0.01).config()).objective(),
+        last.objective(), 1e-15 * total);
+  }
+
+  @Test
+  void verificationFailsWhenTheBackendIsWrong() throws IOException {
+    Dataset iris = read("iris.csv", "species").asClasses();
+    // A real backend on other data (one row's class changed) against the reference on these.
+    double[] y = iris.y().clone();
+    y[0] = 2;
+    Dataset other = Dataset.ofClasses(iris.source(), iris.featureNames(), iris.targetName(),
+        iris.x(), y, iris.classLabels().orElseThrow());
+    Standardization s = Standardization.fit(iris);
+    io.descent.gradient.Columns columns = io.descent.gradient.Columns.positives(0, 1, 2);
+    java.util.List<LockstepFit.Model> models = new java.util.ArrayList<>();
+    for (int c = 0; c < 3; c++) {
+      models.add(new LockstepFit.Model(0.01, null, new double[5]));
+    }
+    LockstepFit fit = new LockstepFit(new LockstepFit.Settings(new io.descent.optim.Lbfgs(), 100,
+        1e-8, 0, 1));
+    VerificationException e = assertThrows(VerificationException.class, () -> fit.fit(iris,
+        cols -> new io.descent.gradient.ReferenceBackend(other, s, cols), columns, s, models));
+    assertTrue(e.getMessage().startsWith("verification failed at step 1"), e.getMessage());
   }
 
   private static float[] firstColumns(Dataset data, int k) {
