@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Options a one-vs-rest fit does not take (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
-      "--validation-fraction", "--patience", "--checkpoint", "--positive-label");
+      "--validation-fraction", "--patience", "--positive-label");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -382,6 +382,14 @@ final class TrainCommand implements Callable<Integer> {
     if (models.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED)) {
       err.println("descent: interrupted" + (this.out == null ? "" : "; " + this.out
           + " not written"));
+      if (checkpoint != null) {
+        // Every class's model where it stood: a one-vs-rest model file like --out's.
+        activity.writing(checkpoint);
+        new ModelFile(model, fit.trainingInfo(config).withHyperparameters(oneVsRestSettings(
+            file))).write(checkpoint);
+        activity.written(checkpoint);
+        err.println("descent: checkpoint written to " + checkpoint);
+      }
       return Interrupts.EXIT_CODE;
     }
     for (int c = 0; c < models.size(); c++) {
@@ -408,14 +416,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (this.out != null) {
       activity.writing(this.out);
-      Map<String, Object> more = new LinkedHashMap<>(file.settings());
-      if (weightColumn != null) {
-        more.put("weightColumn", weightColumn);
-      }
-      if (init != null) {
-        more.put("init", init.toString());
-      }
-      new ModelFile(model, fit.trainingInfo(config).withHyperparameters(more)).write(this.out);
+      new ModelFile(model, fit.trainingInfo(config).withHyperparameters(oneVsRestSettings(
+          file))).write(this.out);
       activity.written(this.out);
       if (text) {
         out.println("model written to " + this.out);
@@ -428,6 +430,18 @@ final class TrainCommand implements Callable<Integer> {
           notices));
     }
     return Main.OK;
+  }
+
+  /** What a one-vs-rest model file records besides the fit: the data file and weighting. */
+  private Map<String, Object> oneVsRestSettings(TrainingFile file) {
+    Map<String, Object> more = new LinkedHashMap<>(file.settings());
+    if (weightColumn != null) {
+      more.put("weightColumn", weightColumn);
+    }
+    if (init != null) {
+      more.put("init", init.toString());
+    }
+    return more;
   }
 
   /**

@@ -158,7 +158,7 @@ class OneVsRestCliTest {
     assertRefused("descent: --one-vs-rest runs a full-batch optimizer (lbfgs or gd), not"
         + " --optimizer adam", base, "--loss", "logistic", "--optimizer", "adam");
     for (String[] option : List.of(new String[] {"--validation-fraction", "0.2"},
-        new String[] {"--checkpoint", "c.json"}, new String[] {"--patience", "3"})) {
+        new String[] {"--patience", "3"})) {
       assertRefused("descent: " + option[0] + " does not apply to --one-vs-rest (not supported"
           + " yet)", base, "--loss", "logistic", option[0], option[1]);
     }
@@ -286,6 +286,40 @@ class OneVsRestCliTest {
     byte[] png = Files.readAllBytes(plot);
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
+  }
+
+  @Test
+  void sigintStopsEveryClassAndWritesTheCheckpoint() throws Exception {
+    Path data = dir.resolve("classes.csv");
+    assertEquals(0, Cli.run("generate", "--rows", "100000", "--features", "20", "--loss",
+        "multinomial", "--classes", "4", "--out", data.toString()).code());
+    Path model = dir.resolve("model.json");
+    Path checkpoint = dir.resolve("checkpoint.json");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
+        "--data", data.toString(), "--target", "y", "--loss", "logistic", "--one-vs-rest",
+        "--backend", "reference", "--optimizer", "gd", "--max-iterations", "100000000",
+        "--objective-tolerance", "0", "--tolerance", "0", "--out", model.toString(),
+        "--checkpoint", checkpoint.toString()).redirectErrorStream(true).start();
+    java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+        p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    String first = out.readLine();
+    assertTrue(first != null && first.startsWith("data:"), first);
+    Thread.sleep(2000);
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+    assertEquals(0, kill.waitFor());
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+        "training did not stop after SIGINT");
+    String all = String.join("\n", out.lines().toList());
+    assertEquals(130, p.exitValue(), all);
+    assertTrue(all.contains("checkpoint written to " + checkpoint), all);
+    assertTrue(all.lines().filter(l -> l.matches("  class \\d: .*interrupted at iteration.*"))
+        .count() == 4, all);
+    assertTrue(!Files.exists(model), "no model is written on interruption");
+    io.descent.model.ModelFile saved = io.descent.model.ModelFile.read(checkpoint);
+    assertTrue(saved.model().isOneVsRest());
+    assertEquals("interrupted", saved.training().stopReason());
+    assertEquals(4, saved.model().classCount());
   }
 
   private static void assertRefused(String message, String[] base, String... more) {
