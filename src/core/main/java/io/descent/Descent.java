@@ -139,8 +139,9 @@ public final class Descent {
    * one-vs-rest model} that predicts each class's sigmoid normalized over the classes and the
    * class of the largest margin; {@link #trainOneVsRest} returns each class's fit as well. Read
    * its data as a multinomial model's ({@link io.descent.data.CsvReader.Options#classTarget}).
-   * The models run a full-batch optimizer (lbfgs or gd), without a validation set; {@link
-   * #verifyEvery} checks every model's share of every N-th pass against the float64 reference. Row weights ({@link Dataset#weights()}) and {@link #classWeights class weights}
+   * The models run a full-batch optimizer (lbfgs or gd); {@link #validationFraction} holds out
+   * rows on which each model stops early by its own validation loss, and {@link #verifyEvery}
+   * checks every model's share of every N-th pass against the float64 reference. Row weights ({@link Dataset#weights()}) and {@link #classWeights class weights}
    * per label are shared by the C models; {@link ClassWeights#balanced() balanced} weights
    * balance each model's own class against the rest, as scikit-learn's one-vs-rest does. {@link
    * #init} takes a one-vs-rest model of the same features and classes.
@@ -166,7 +167,7 @@ public final class Descent {
    * @param data rows with a class target (or a numeric target of class values)
    * @param messages one line per backend skipped; null for none
    * @throws IllegalArgumentException when a setting does not apply to one-vs-rest (a mini-batch
-   *     optimizer, a validation fraction), class weights name a label the target
+   *     optimizer), class weights name a label the target
    *     lacks, the initial model is not a one-vs-rest model of the same features and classes, or
    *     the target has fewer than 2 classes or a class without rows
    * @throws IllegalStateException unless {@link #oneVsRest()} was called, or when a model
@@ -181,7 +182,6 @@ public final class Descent {
       throw new IllegalArgumentException("oneVsRest() runs a full-batch optimizer (lbfgs or gd),"
           + " not optimizer(\"" + optimizer + "\")");
     }
-    requireUnusedByOneVsRest("validationFraction(...)", validationFraction != 0);
     Dataset classes = data.asClasses();
     LockstepFit.Settings settings = new LockstepFit.Settings(c.fullBatch(), c.maxIterations(),
         c.gradientTolerance(), c.objectiveTolerance(), c.verifyEvery());
@@ -191,19 +191,11 @@ public final class Descent {
             synchronized (this) {
               runningLockstep = fit;
             }
-          }, classWeights, init);
+          }, classWeights, init, validationFraction == 0 ? null
+              : new OneVsRest.EarlyStopping(validationFraction, patience, seed));
     } finally {
       synchronized (this) {
         runningLockstep = null;
-      }
-    }
-  }
-
-  private static void requireUnusedByOneVsRest(Object... namesAndUsed) {
-    for (int i = 0; i < namesAndUsed.length; i += 2) {
-      if ((Boolean) namesAndUsed[i + 1]) {
-        throw new IllegalArgumentException("oneVsRest() does not support " + namesAndUsed[i]
-            + " yet");
       }
     }
   }

@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Options a one-vs-rest fit does not take (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
-      "--validation-fraction", "--patience", "--positive-label");
+      "--positive-label");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -426,7 +426,7 @@ final class TrainCommand implements Callable<Integer> {
       out.println("no model written (give --out FILE to keep it)");
     }
     if (json.json) {
-      JsonReport.print(out, oneVsRestReport(dataset, training.rows(), fit, config, sets,
+      JsonReport.print(out, oneVsRestReport(dataset, fit.trainingRows(), fit, config, sets,
           notices));
     }
     return Main.OK;

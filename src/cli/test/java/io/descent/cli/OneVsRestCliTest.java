@@ -157,11 +157,9 @@ class OneVsRestCliTest {
         + " not linear", base, "--loss", "linear");
     assertRefused("descent: --one-vs-rest runs a full-batch optimizer (lbfgs or gd), not"
         + " --optimizer adam", base, "--loss", "logistic", "--optimizer", "adam");
-    for (String[] option : List.of(new String[] {"--validation-fraction", "0.2"},
-        new String[] {"--patience", "3"})) {
-      assertRefused("descent: " + option[0] + " does not apply to --one-vs-rest (not supported"
-          + " yet)", base, "--loss", "logistic", option[0], option[1]);
-    }
+    // Every class of a one-vs-rest target is a class: no positive label to choose.
+    assertRefused("descent: --positive-label does not apply to --one-vs-rest (not supported"
+        + " yet)", base, "--loss", "logistic", "--positive-label", "1");
     assertEquals(Loss.LOGISTIC, CliSupport.loss("logistic"));
   }
 
@@ -320,6 +318,25 @@ class OneVsRestCliTest {
     assertTrue(saved.model().isOneVsRest());
     assertEquals("interrupted", saved.training().stopReason());
     assertEquals(4, saved.model().classCount());
+  }
+
+  @Test
+  void validationFractionStopsEachClassOnItsOwn() throws Exception {
+    String target = Files.readAllLines(Path.of("datasets/wine.csv")).get(0).replaceAll(".*,",
+        "");
+    Cli r = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/wine.csv", "--target", target, "--l2", "1e-4", "--backend", "reference",
+        "--validation-fraction", "0.3", "--patience", "2", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode doc = JSON.readTree(r.out());
+    assertTrue(doc.get("result").get("converged").asBoolean(), doc.toString());
+    long early = 0;
+    for (JsonNode c : doc.get("result").get("classes")) {
+      early += c.get("stopReason").asText().equals("early_stopping") ? 1 : 0;
+    }
+    assertTrue(early > 0, doc.toString());
+    int rows = doc.get("trainingRows").asInt();
+    assertTrue(rows > 110 && rows < 140, "178 rows less about 30% held out: " + rows);
   }
 
   private static void assertRefused(String message, String[] base, String... more) {

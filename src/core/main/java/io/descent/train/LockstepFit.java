@@ -59,8 +59,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>With {@link Settings#verifyEvery} every so many passes check each evaluated model against
  * the float64 reference; {@link #onIteration} follows each model's iterations (a history).
  *
+ * {@link #withEarlyStopping} stops each model on its own validation loss.
+ *
  * <p>Not yet: mini-batch update rules (full-batch optimizers only; see {@link
- * LockstepMiniBatch}), early stopping on validation rows, and separability of weighted rows.
+ * LockstepMiniBatch}) and separability of weighted rows.
  */
 public final class LockstepFit {
   private final Settings settings;
@@ -82,6 +84,32 @@ public final class LockstepFit {
      */
     void iteration(int model, int iteration, double objective, double gradientNorm,
         double elapsedSeconds);
+  }
+
+  /** The validation loss of a model at a point of its own space, for early stopping. */
+  @FunctionalInterface
+  public interface Validation {
+    /** Model {@code model}'s loss on its validation rows at {@code theta}; any thread. */
+    double loss(int model, double[] theta);
+  }
+
+  private volatile Validation validation;
+  private volatile int patience;
+
+  /**
+   * Stops each model early on its own validation loss, as the trainer's full-batch loop does:
+   * the loss at its start and after each iteration; when it has not improved (by a relative
+   * 1e-12) for {@code patience} iterations the model stops with {@link
+   * StopReason#EARLY_STOPPING}, keeping its point of the best validation loss (a usable fit,
+   * counted as converged). Null for none.
+   */
+  public LockstepFit withEarlyStopping(Validation validation, int patience) {
+    if (validation != null && patience < 1) {
+      throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+    }
+    this.validation = validation;
+    this.patience = patience;
+    return this;
   }
 
   /** Tells {@code listener} of every model's start and iterations; null for none. */
@@ -693,6 +721,10 @@ public final class LockstepFit {
         if (iterationsBefore[g] == 0) {
           tell(ids[g], 0, point);
         }
+        Validation v = validation;
+        Point best = point;
+        double bestValidation = v == null ? Double.NaN : v.loss(ids[g], point.x());
+        int sinceBest = 0;
         GradientTest test = new GradientTest(settings.gradientTolerance(), cap[g]);
         double previous = point.value();
         int smallChanges = 0;
@@ -720,6 +752,21 @@ public final class LockstepFit {
           if (separable(point)) {
             return end(point, iterations, StopReason.SEPARABLE, "no finite optimum: the mean"
                 + " loss fell below ln(2)/n, so the classes are separable; add a penalty");
+          }
+          if (v != null) {
+            double loss = v.loss(ids[g], point.x());
+            if (loss < bestValidation * (1 - 1e-12)) {
+              bestValidation = loss;
+              best = point;
+              sinceBest = 0;
+            } else if (++sinceBest >= patience) {
+              settledReason[g] = null;
+              return new ModelResult(best.x().clone(), StopReason.EARLY_STOPPING,
+                  String.format(Locale.ROOT, "stopped early: validation loss %.6g has not"
+                      + " improved for %d iterations; keeping the best model", bestValidation,
+                      sinceBest), true, iterations, evaluations, best.value(),
+                  norm(best.gradient()), 0);
+            }
           }
           double change = Math.abs(previous - point.value());
           smallChanges = settings.objectiveTolerance() > 0 && change

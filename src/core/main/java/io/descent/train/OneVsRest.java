@@ -3,6 +3,7 @@ package io.descent.train;
 import io.descent.data.ClassLabels;
 import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
+import io.descent.data.Split;
 import io.descent.data.Standardization;
 import io.descent.gradient.Columns;
 import io.descent.gradient.OpenClOptions;
@@ -113,12 +114,61 @@ public final class OneVsRest {
   public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
       OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
       Consumer<LockstepFit> running, ClassWeights classWeights, LinearModel init) {
+    return fit(data, l2, standardize, backend, openCl, settings, messages, running,
+        classWeights, init, null);
+  }
+
+  /**
+   * Early stopping of every class's model on its own validation loss.
+   *
+   * @param fraction the share of rows held out ({@link Split#shuffled}, as the trainer splits)
+   * @param patience iterations without a better validation loss before a model stops
+   * @param seed the split's seed
+   */
+  public record EarlyStopping(double fraction, int patience, long seed) {
+    /** Checks the values. */
+    public EarlyStopping {
+      if (!(fraction > 0 && fraction < 1)) {
+        throw new IllegalArgumentException("validation fraction must be in (0, 1), got "
+            + fraction);
+      }
+      if (patience < 1) {
+        throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+      }
+    }
+  }
+
+  /**
+   * As {@link #fit(Dataset, double, boolean, String, OpenClOptions, LockstepFit.Settings,
+   * Consumer, Consumer, ClassWeights, LinearModel)}, holding out a validation share of the rows
+   * when {@code early} is given: the rows are split as the trainer splits them ({@link
+   * Split#shuffled} by the seed, after class weights are counted on all rows, as {@code
+   * train} counts them), the C models are fitted on the training rows, and each stops on its
+   * own validation loss (the mean logistic loss of {@code y == c} on the validation rows,
+   * weighted as the model weighs them; {@link LockstepFit#withEarlyStopping}): model c is then
+   * the binary fit {@code train --validation-fraction} makes of {@code y == c}.
+   */
+  public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
+      Consumer<LockstepFit> running, ClassWeights classWeights, LinearModel init,
+      EarlyStopping early) {
     int classes = classes(data);
     if (init != null) {
       WarmStart.checkOneVsRest(init, data);
     }
     boolean balanced = classWeights != null && classWeights.isBalanced();
-    Dataset rows = classWeights == null || balanced ? data : classWeights.applyTo(data);
+    Dataset weighted = classWeights == null || balanced ? data : classWeights.applyTo(data);
+    Dataset rows = weighted;
+    Dataset validation = null;
+    if (early != null) {
+      Split split = Split.shuffled(data.rows(), early.fraction(), early.seed());
+      if (split.train().length == 0 || split.test().length == 0) {
+        throw new IllegalArgumentException("validation fraction " + early.fraction()
+            + " leaves an empty training or validation set on " + data.rows() + " rows");
+      }
+      rows = weighted.rows(split.train());
+      validation = weighted.rows(split.test());
+    }
     int[] positives = new int[classes];
     for (int c = 0; c < classes; c++) {
       positives[c] = c;
@@ -132,11 +182,11 @@ public final class OneVsRest {
         : Standardization.identity(data.features());
     List<LockstepFit.Model> starts = new ArrayList<>();
     Standardization[] own = new Standardization[classes];
-    double[] binary = new double[data.rows()];
+    double[] binary = new double[rows.rows()];
     int p = data.features() + 1;
     for (int c = 0; c < classes; c++) {
       for (int i = 0; i < binary.length; i++) {
-        binary[i] = columns.target(c, data.y()[i]);
+        binary[i] = columns.target(c, rows.y()[i]);
       }
       double[] weights = table == null ? rows.weights() : modelWeights(rows, columns, c);
       own[c] = table != null && standardize
@@ -157,6 +207,10 @@ public final class OneVsRest {
       lockstep = new LockstepFit(settings);
       History history = new History(classes);
       lockstep.onIteration(history);
+      if (validation != null) {
+        lockstep.withEarlyStopping(validationLoss(validation, columns, own),
+            early.patience());
+      }
       if (running != null) {
         running.accept(lockstep);
       }
@@ -184,7 +238,7 @@ public final class OneVsRest {
     }
     LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels,
         base, all);
-    return new OneVsRest(models, model, result, data.rows(), classWeights,
+    return new OneVsRest(models, model, result, rows.rows(), classWeights,
         table == null ? null : table.clone(), histories,
         lockstep.largestVerificationError());
   }
@@ -212,6 +266,35 @@ public final class OneVsRest {
       }
     }
     return table;
+  }
+
+  /**
+   * Model c's validation loss: the weighted mean over the validation rows of the logistic loss
+   * of {@code y == c}, each row weighing its own weight times c's class weight of its label.
+   */
+  private static LockstepFit.Validation validationLoss(Dataset validation, Columns columns,
+      Standardization[] own) {
+    int d = validation.features();
+    float[] x = validation.x();
+    double[] y = validation.y();
+    return (c, theta) -> {
+      Standardization s = own[c];
+      io.descent.data.CompensatedSum loss = new io.descent.data.CompensatedSum();
+      io.descent.data.CompensatedSum total = new io.descent.data.CompensatedSum();
+      for (int i = 0; i < y.length; i++) {
+        double weight = validation.weight(i) * columns.classWeight(c, y[i]);
+        if (weight == 0) {
+          continue;
+        }
+        double m = theta[0];
+        for (int j = 0; j < d; j++) {
+          m += theta[j + 1] * ((x[i * d + j] - s.mean(j)) / s.scale(j));
+        }
+        loss.add(weight * Loss.LOGISTIC.value(m, columns.target(c, y[i])));
+        total.add(weight);
+      }
+      return loss.value() / total.value();
+    };
   }
 
   /** Each row's weight in model c: its own weight times c's class weight of its label. */
@@ -253,6 +336,11 @@ public final class OneVsRest {
       }
     }
     return classes;
+  }
+
+  /** The rows the models were fitted on (without the validation rows of early stopping). */
+  public int trainingRows() {
+    return rows;
   }
 
   /** The number of classes C. */

@@ -296,6 +296,32 @@ class OneVsRestTest {
     assertTrue(e.getMessage().startsWith("verification failed at step 1"), e.getMessage());
   }
 
+  @Test
+  void eachModelStopsEarlyOnItsOwnValidationLossAsTheTrainerDoes() throws IOException {
+    Dataset wine = read("wine.csv", header("wine.csv")).asClasses();
+    double l2 = 1e-4;
+    OneVsRest ovr = Descent.logistic().oneVsRest().l2(l2).backend("reference")
+        .validationFraction(0.3).patience(2).trainOneVsRest(wine, null);
+    int early = 0;
+    for (int c = 0; c < 3; c++) {
+      double[] y = new double[wine.rows()];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = wine.y()[i] == c ? 1 : 0;
+      }
+      Dataset binary = new Dataset(wine.source(), wine.featureNames(), "is" + c, wine.x(), y,
+          io.descent.data.BinaryLabels.zeroOne());
+      FitResult alone = Descent.logistic().l2(l2).backend("reference").validationFraction(0.3)
+          .patience(2).train(binary, TrainingListener.NONE);
+      LockstepFit.ModelResult m = ovr.fit().models().get(c);
+      assertEquals(alone.stopReason(), m.stopReason(), "class " + c + ": " + m.message()
+          + " / " + alone.message());
+      early += m.stopReason() == StopReason.EARLY_STOPPING ? 1 : 0;
+      assertEquals(alone.objective(), m.objective(), 1e-9 * alone.objective(), "class " + c);
+      assertArrayEquals(alone.model().theta(), ovr.model(c).theta(), 1e-9, "class " + c);
+    }
+    assertTrue(early > 0, "no class stopped early");
+  }
+
   private static float[] firstColumns(Dataset data, int k) {
     float[] x = new float[data.rows() * k];
     for (int i = 0; i < data.rows(); i++) {
