@@ -96,7 +96,8 @@ public final class Descent {
   private LinearModel init;
   private boolean oneVsRest;
   private Trainer running;
-  private LockstepFit runningLockstep;
+  /** Stops the running one-vs-rest fit (its lockstep fit), or null. */
+  private Runnable runningStop;
 
   private Descent(Loss loss) {
     this.loss = Objects.requireNonNull(loss, "loss");
@@ -139,9 +140,11 @@ public final class Descent {
    * one-vs-rest model} that predicts each class's sigmoid normalized over the classes and the
    * class of the largest margin; {@link #trainOneVsRest} returns each class's fit as well. Read
    * its data as a multinomial model's ({@link io.descent.data.CsvReader.Options#classTarget}).
-   * The models run a full-batch optimizer (lbfgs or gd); {@link #validationFraction} holds out
-   * rows on which each model stops early by its own validation loss, and {@link #verifyEvery}
-   * checks every model's share of every N-th pass against the float64 reference. Row weights ({@link Dataset#weights()}) and {@link #classWeights class weights}
+   * The models run a full-batch optimizer (lbfgs or gd) or a mini-batch rule ({@link
+   * io.descent.train.LockstepMiniBatch}, the same batches for all); with a full-batch one
+   * {@link #validationFraction} holds out rows on which each model stops early by its own
+   * validation loss, and {@link #verifyEvery} checks every model's share of every N-th pass
+   * against the float64 reference. Row weights ({@link Dataset#weights()}) and {@link #classWeights class weights}
    * per label are shared by the C models; {@link ClassWeights#balanced() balanced} weights
    * balance each model's own class against the rest, as scikit-learn's one-vs-rest does. {@link
    * #init} takes a one-vs-rest model of the same features and classes.
@@ -167,7 +170,7 @@ public final class Descent {
    * @param data rows with a class target (or a numeric target of class values)
    * @param messages one line per backend skipped; null for none
    * @throws IllegalArgumentException when a setting does not apply to one-vs-rest (a mini-batch
-   *     optimizer), class weights name a label the target
+   *     optimizer with a validation fraction or verification), class weights name a label the target
    *     lacks, the initial model is not a one-vs-rest model of the same features and classes, or
    *     the target has fewer than 2 classes or a class without rows
    * @throws IllegalStateException unless {@link #oneVsRest()} was called, or when a model
@@ -178,24 +181,26 @@ public final class Descent {
       throw new IllegalStateException("trainOneVsRest needs oneVsRest()");
     }
     TrainingConfig c = config(data);
-    if (!c.isFullBatch()) {
-      throw new IllegalArgumentException("oneVsRest() runs a full-batch optimizer (lbfgs or gd),"
-          + " not optimizer(\"" + optimizer + "\")");
-    }
     Dataset classes = data.asClasses();
-    LockstepFit.Settings settings = new LockstepFit.Settings(c.fullBatch(), c.maxIterations(),
-        c.gradientTolerance(), c.objectiveTolerance(), c.verifyEvery());
+    LockstepFit.Settings settings = new LockstepFit.Settings(c.isFullBatch() ? c.fullBatch()
+        : new io.descent.optim.Lbfgs(), c.maxIterations(), c.gradientTolerance(),
+        c.objectiveTolerance(), c.verifyEvery());
+    io.descent.train.LockstepMiniBatch.Settings miniBatch = c.isFullBatch() ? null
+        : new io.descent.train.LockstepMiniBatch.Settings(() -> config(data).updateRule(),
+            c.schedule(), c.learningRate(), c.batchSize(), c.maxEpochs(),
+            c.gradientTolerance(), c.objectiveTolerance(), seed);
     try {
       return OneVsRest.fit(classes, c.l2(), c.standardize(), c.backend(), c.openCl(), settings,
-          messages == null ? line -> { } : messages, fit -> {
+          miniBatch, messages == null ? line -> { } : messages, fit -> {
             synchronized (this) {
-              runningLockstep = fit;
+              runningStop = fit instanceof LockstepFit l ? l::requestStop
+                  : ((io.descent.train.LockstepMiniBatch) fit)::requestStop;
             }
           }, classWeights, init, validationFraction == 0 ? null
               : new OneVsRest.EarlyStopping(validationFraction, patience, seed));
     } finally {
       synchronized (this) {
-        runningLockstep = null;
+        runningStop = null;
       }
     }
   }
@@ -555,8 +560,8 @@ public final class Descent {
       if (running != null) {
         running.requestStop();
       }
-      if (runningLockstep != null) {
-        runningLockstep.requestStop();
+      if (runningStop != null) {
+        runningStop.run();
       }
     }
   }

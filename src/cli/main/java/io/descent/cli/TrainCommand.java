@@ -49,12 +49,16 @@ final class TrainCommand implements Callable<Integer> {
       description = "With --loss logistic on a target of 2 or more classes: fit one binary"
           + " model per class (that class against the rest), all in the same passes over the"
           + " data. Predicts each class's probability normalized over the classes, and the"
-          + " likeliest class. Full-batch optimizers only.")
+          + " likeliest class.")
   boolean oneVsRest;
 
   /** Options a one-vs-rest fit does not take (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
       "--positive-label");
+
+  /** Options a one-vs-rest fit takes with a full-batch optimizer only (yet), refused by name. */
+  private static final java.util.List<String> NOT_ONE_VS_REST_MINI_BATCH = java.util.List.of(
+      "--validation-fraction", "--patience", "--verify-every", "--history", "--plot");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -300,8 +304,13 @@ final class TrainCommand implements Callable<Integer> {
   private int trainOneVsRest(Descent descent, TrainingConfig config, LinearModel initial,
       Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
     if (!config.isFullBatch()) {
-      throw new Main.UsageException("--one-vs-rest runs a full-batch optimizer (lbfgs or gd),"
-          + " not --optimizer " + optimizer);
+      picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+      for (String option : NOT_ONE_VS_REST_MINI_BATCH) {
+        if (parsed.hasMatchedOption(option)) {
+          throw new Main.UsageException(option + " does not apply to --one-vs-rest with"
+              + " --optimizer " + optimizer + " (full-batch optimizers only, for now)");
+        }
+      }
     }
     double fraction = testFraction == null ? 0 : testFraction;
     boolean text = !quiet && !json.json;
@@ -488,8 +497,9 @@ final class TrainCommand implements Callable<Integer> {
     LockstepFit.Result r = fit.fit();
     out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());
     out.printf(Locale.ROOT, "optimizer: %s%n", config.optimizerDescription());
-    out.printf(Locale.ROOT, "one-vs-rest: %d logistic models in lockstep, %d passes over the"
-        + " data in %.3f s%n", fit.classes(), r.passes(), r.seconds());
+    out.printf(Locale.ROOT, "one-vs-rest: %d logistic models in lockstep, %d %s in %.3f s%n",
+        fit.classes(), r.passes(), config.isFullBatch() ? "passes over the data"
+            : "batched evaluations (batches and epoch ends)", r.seconds());
     for (int c = 0; c < fit.classes(); c++) {
       LockstepFit.ModelResult m = r.models().get(c);
       out.printf(Locale.ROOT, "  class %s: %d iterations, objective %.17g, gradient norm"

@@ -155,8 +155,17 @@ class OneVsRestCliTest {
         "multinomial");
     assertRefused("descent: --one-vs-rest fits logistic models: use it with --loss logistic,"
         + " not linear", base, "--loss", "linear");
-    assertRefused("descent: --one-vs-rest runs a full-batch optimizer (lbfgs or gd), not"
-        + " --optimizer adam", base, "--loss", "logistic", "--optimizer", "adam");
+    for (String option : List.of("--validation-fraction", "--verify-every", "--history")) {
+      assertRefused("descent: " + option + " does not apply to --one-vs-rest with --optimizer"
+          + " adam (full-batch optimizers only, for now)", base, "--loss", "logistic",
+          "--optimizer", "adam", option, option.equals("--history") ? "h.csv"
+              : option.equals("--verify-every") ? "2" : "0.2");
+    }
+    Cli adam = Cli.run("train", "--one-vs-rest", "--data", "datasets/iris.csv", "--target",
+        "species", "--l2", "0.01", "--loss", "logistic", "--optimizer", "adam", "--max-epochs",
+        "5", "--backend", "reference");
+    assertEquals(0, adam.code(), adam.err());
+    assertTrue(adam.out().contains("one-vs-rest: 3 logistic models in lockstep"), adam.out());
     // Every class of a one-vs-rest target is a class: no positive label to choose.
     assertRefused("descent: --positive-label does not apply to --one-vs-rest (not supported"
         + " yet)", base, "--loss", "logistic", "--positive-label", "1");

@@ -152,6 +152,35 @@ public final class OneVsRest {
       OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
       Consumer<LockstepFit> running, ClassWeights classWeights, LinearModel init,
       EarlyStopping early) {
+    return fit(data, l2, standardize, backend, openCl, settings, null, messages,
+        running == null ? null : fit -> running.accept((LockstepFit) fit), classWeights, init,
+        early);
+  }
+
+  /**
+   * As {@link #fit(Dataset, double, boolean, String, OpenClOptions, LockstepFit.Settings,
+   * Consumer, Consumer, ClassWeights, LinearModel, EarlyStopping)}, with a mini-batch update
+   * rule when {@code miniBatch} is given: the C models then run in {@link LockstepMiniBatch}
+   * (the same shuffled batches for all, one batched evaluation per batch), each the trainer's
+   * mini-batch fit of {@code y == c} with the same seed. Early stopping, verification and
+   * histories are for full-batch fits only.
+   *
+   * @param miniBatch the mini-batch rule and its stopping rules; null for {@code settings}'
+   *     full-batch optimizer
+   * @param running told, before the fit starts, of the {@link LockstepFit} (full batch) or
+   *     {@link LockstepMiniBatch} (mini-batch) that runs, so that another thread can stop it;
+   *     null for none
+   * @throws IllegalArgumentException also for a mini-batch fit with early stopping or
+   *     verification
+   */
+  public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, LockstepFit.Settings settings, LockstepMiniBatch.Settings miniBatch,
+      Consumer<String> messages, Consumer<Object> running, ClassWeights classWeights,
+      LinearModel init, EarlyStopping early) {
+    if (miniBatch != null && (early != null || settings.verifyEvery() > 0)) {
+      throw new IllegalArgumentException("a one-vs-rest fit with a mini-batch optimizer"
+          + " neither stops early on validation rows nor verifies yet");
+    }
     int classes = classes(data);
     if (init != null) {
       WarmStart.checkOneVsRest(init, data);
@@ -200,23 +229,35 @@ public final class OneVsRest {
       starts.add(new LockstepFit.Model(l2, own[c], start));
     }
     LockstepFit.Result result;
-    LockstepFit lockstep;
+    LockstepFit lockstep = null;
     List<List<Progress>> histories;
     try (ChosenBackend chosen = new ChosenBackend(backend, rows, base, columns, openCl,
         messages)) {
-      lockstep = new LockstepFit(settings);
-      History history = new History(classes);
-      lockstep.onIteration(history);
-      if (validation != null) {
-        lockstep.withEarlyStopping(validationLoss(validation, columns, own),
-            early.patience());
+      if (miniBatch != null) {
+        LockstepMiniBatch mini = new LockstepMiniBatch(miniBatch);
+        if (running != null) {
+          running.accept(mini);
+        }
+        result = mini.fit(rows, chosen.opener(), columns, base, starts);
+        histories = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+          histories.add(List.of());
+        }
+      } else {
+        lockstep = new LockstepFit(settings);
+        History history = new History(classes);
+        lockstep.onIteration(history);
+        if (validation != null) {
+          lockstep.withEarlyStopping(validationLoss(validation, columns, own),
+              early.patience());
+        }
+        if (running != null) {
+          running.accept(lockstep);
+        }
+        result = lockstep.fit(rows, chosen.opener(), chosen.float64(), columns,
+            base, starts);
+        histories = history.perClass;
       }
-      if (running != null) {
-        running.accept(lockstep);
-      }
-      result = lockstep.fit(rows, chosen.opener(), chosen.float64(), columns,
-          base, starts);
-      histories = history.perClass;
     }
     ClassLabels labels = data.classLabels().orElse(ClassLabels.indices(classes));
     List<LinearModel> models = new ArrayList<>();
@@ -240,7 +281,7 @@ public final class OneVsRest {
         base, all);
     return new OneVsRest(models, model, result, rows.rows(), classWeights,
         table == null ? null : table.clone(), histories,
-        lockstep.largestVerificationError());
+        lockstep == null ? Double.NaN : lockstep.largestVerificationError());
   }
 
   /**

@@ -322,6 +322,31 @@ class OneVsRestTest {
     assertTrue(early > 0, "no class stopped early");
   }
 
+  @Test
+  void aMiniBatchRuleFitsEachClassAsTheTrainerDoes() throws IOException {
+    Dataset iris = read("iris.csv", "species").asClasses();
+    OneVsRest ovr = Descent.logistic().oneVsRest().l2(0.01).backend("reference")
+        .optimizer("adam").maxEpochs(30).trainOneVsRest(iris, null);
+    for (int c = 0; c < 3; c++) {
+      double[] y = new double[iris.rows()];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = iris.y()[i] == c ? 1 : 0;
+      }
+      Dataset binary = new Dataset(iris.source(), iris.featureNames(), "is" + c, iris.x(), y,
+          io.descent.data.BinaryLabels.zeroOne());
+      FitResult alone = Descent.logistic().l2(0.01).backend("reference").optimizer("adam")
+          .maxEpochs(30).train(binary, TrainingListener.NONE);
+      LockstepFit.ModelResult m = ovr.fit().models().get(c);
+      assertEquals(alone.objective(), m.objective(), 1e-12 * alone.objective(), "class " + c
+          + ": " + m.message() + " / " + alone.message());
+      assertEquals(alone.stopReason(), m.stopReason(), "class " + c);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.logistic().oneVsRest().optimizer("sgd").validationFraction(0.2)
+            .trainOneVsRest(iris, null));
+    assertTrue(e.getMessage().contains("mini-batch"), e.getMessage());
+  }
+
   private static float[] firstColumns(Dataset data, int k) {
     float[] x = new float[data.rows() * k];
     for (int i = 0; i < data.rows(); i++) {
