@@ -114,7 +114,8 @@ public final class Descent {
   private boolean oneVsRest;
   private io.descent.train.Solver solver = io.descent.train.Solver.DEFAULT;
   private Trainer running;
-  private LockstepFit runningLockstep;
+  /** Stops the running one-vs-rest fit (its lockstep fit), or null. */
+  private Runnable runningStop;
 
   private Descent(Loss loss) {
     this.loss = Objects.requireNonNull(loss, "loss");
@@ -157,8 +158,14 @@ public final class Descent {
    * one-vs-rest model} that predicts each class's sigmoid normalized over the classes and the
    * class of the largest margin; {@link #trainOneVsRest} returns each class's fit as well. Read
    * its data as a multinomial model's ({@link io.descent.data.CsvReader.Options#classTarget}).
-   * The models run a full-batch optimizer (lbfgs or gd) on unweighted rows, without a validation
-   * set or gradient verification.
+   * The models run a full-batch optimizer (lbfgs or gd) or a mini-batch rule ({@link
+   * io.descent.train.LockstepMiniBatch}, the same batches for all); with a full-batch one
+   * {@link #validationFraction} holds out rows on which each model stops early by its own
+   * validation loss, and {@link #verifyEvery} checks every model's share of every N-th pass
+   * against the float64 reference. Row weights ({@link Dataset#weights()}) and {@link #classWeights class weights}
+   * per label are shared by the C models; {@link ClassWeights#balanced() balanced} weights
+   * balance each model's own class against the rest, as scikit-learn's one-vs-rest does. {@link
+   * #init} takes a one-vs-rest model of the same features and classes.
    *
    * <pre>{@code
    * LinearModel model = Descent.logistic().oneVsRest().l2(0.01).fit(iris);
@@ -181,8 +188,9 @@ public final class Descent {
    * @param data rows with a class target (or a numeric target of class values)
    * @param messages one line per backend skipped; null for none
    * @throws IllegalArgumentException when a setting does not apply to one-vs-rest (a mini-batch
-   *     optimizer, a validation fraction, verification, class weights, a warm start), the rows
-   *     are weighted, or the target has fewer than 2 classes or a class without rows
+   *     optimizer with a validation fraction or verification), class weights name a label the target
+   *     lacks, the initial model is not a one-vs-rest model of the same features and classes, or
+   *     the target has fewer than 2 classes or a class without rows
    * @throws IllegalStateException unless {@link #oneVsRest()} was called, or when a model
    *     diverged
    */
@@ -191,37 +199,32 @@ public final class Descent {
       throw new IllegalStateException("trainOneVsRest needs oneVsRest()");
     }
     TrainingConfig c = config(data);
-    if (!c.isFullBatch()) {
-      throw new IllegalArgumentException("oneVsRest() runs a full-batch optimizer (lbfgs or gd),"
-          + " not optimizer(\"" + optimizerName() + "\")");
+    if (l1 != 0) {
+      throw new IllegalArgumentException("oneVsRest() does not support l1(...) yet");
     }
-    requireUnusedByOneVsRest("l1(...)", l1 != 0,
-        "validationFraction(...)", validationFraction != 0,
-        "verifyEvery(...)", verifyEvery != 0, "classWeights(...)", classWeights != null,
-        "init(...)", init != null, "row weights", data.weights() != null,
-        "solver(\"normal\")", solver == io.descent.train.Solver.NORMAL);
+    if (solver == io.descent.train.Solver.NORMAL) {
+      throw new IllegalArgumentException("oneVsRest() does not support solver(\"normal\")");
+    }
     Dataset classes = data.asClasses();
-    LockstepFit.Settings settings = new LockstepFit.Settings(c.fullBatch(), c.maxIterations(),
-        c.gradientTolerance(), c.objectiveTolerance());
+    LockstepFit.Settings settings = new LockstepFit.Settings(c.isFullBatch() ? c.fullBatch()
+        : new io.descent.optim.Lbfgs(), c.maxIterations(), c.gradientTolerance(),
+        c.objectiveTolerance(), c.verifyEvery());
+    io.descent.train.LockstepMiniBatch.Settings miniBatch = c.isFullBatch() ? null
+        : new io.descent.train.LockstepMiniBatch.Settings(() -> config(data).updateRule(),
+            c.schedule(), c.learningRate(), c.batchSize(), c.maxEpochs(),
+            c.gradientTolerance(), c.objectiveTolerance(), seed);
     try {
       return OneVsRest.fit(classes, c.l2(), c.standardize(), c.backend(), c.openCl(), settings,
-          messages == null ? line -> { } : messages, fit -> {
+          miniBatch, messages == null ? line -> { } : messages, fit -> {
             synchronized (this) {
-              runningLockstep = fit;
+              runningStop = fit instanceof LockstepFit l ? l::requestStop
+                  : ((io.descent.train.LockstepMiniBatch) fit)::requestStop;
             }
-          });
+          }, classWeights, init, validationFraction == 0 ? null
+              : new OneVsRest.EarlyStopping(validationFraction, patience, seed));
     } finally {
       synchronized (this) {
-        runningLockstep = null;
-      }
-    }
-  }
-
-  private static void requireUnusedByOneVsRest(Object... namesAndUsed) {
-    for (int i = 0; i < namesAndUsed.length; i += 2) {
-      if ((Boolean) namesAndUsed[i + 1]) {
-        throw new IllegalArgumentException("oneVsRest() does not support " + namesAndUsed[i]
-            + " yet");
+        runningStop = null;
       }
     }
   }
@@ -636,8 +639,8 @@ public final class Descent {
       if (running != null) {
         running.requestStop();
       }
-      if (runningLockstep != null) {
-        runningLockstep.requestStop();
+      if (runningStop != null) {
+        runningStop.run();
       }
     }
   }

@@ -194,12 +194,11 @@ class OneVsRestLibraryTest {
         () -> Descent.multinomial().oneVsRest());
     assertTrue(multinomial.getMessage().contains("multinomial() already fits every class"));
     IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class,
-        () -> Descent.logistic().oneVsRest().optimizer("sgd").fit(iris));
-    assertTrue(sgd.getMessage().contains("optimizer(\"sgd\")"), sgd.getMessage());
+        () -> Descent.logistic().oneVsRest().optimizer("sgd").verifyEvery(3).fit(iris));
+    assertTrue(sgd.getMessage().contains("mini-batch"), sgd.getMessage());
     IllegalArgumentException validation = assertThrows(IllegalArgumentException.class,
-        () -> Descent.logistic().oneVsRest().validationFraction(0.2).fit(iris));
-    assertEquals("oneVsRest() does not support validationFraction(...) yet",
-        validation.getMessage());
+        () -> Descent.logistic().oneVsRest().validationFraction(1.5).fit(iris));
+    assertTrue(validation.getMessage().contains("1.5"), validation.getMessage());
     assertThrows(IllegalStateException.class, () -> Descent.logistic().oneVsRest()
         .train(iris, TrainingListener.NONE));
   }

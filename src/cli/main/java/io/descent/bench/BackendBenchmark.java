@@ -9,6 +9,8 @@ import io.descent.gradient.BackendKind;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
@@ -180,15 +182,15 @@ public final class BackendBenchmark {
     final Dataset data;
     final Standardization standardization;
     final Evaluation reference;
-    double[] theta = evaluationPoint(d, config.seed());
+    double[] theta = evaluationPoint(d, loss, config.seed());
     try {
       long t0 = System.nanoTime();
-      data = new SyntheticData(n, d, loss, config.seed()).dataset();
+      data = generate(n, d, loss, config.seed());
       standardization = Standardization.fit(data);
       progress.accept(String.format(Locale.ROOT, "%s: generated in %.1f s", cell,
           (System.nanoTime() - t0) / 1e9));
-      reference = new ReferenceBackend(data, standardization, loss)
-          .evaluate(theta, Batch.all(n));
+      reference = evaluate(new ReferenceBackend(data, standardization, columnsOf(loss)), theta,
+          Batch.all(n));
     } catch (RuntimeException | OutOfMemoryError e) {
       String reason = "failed: could not generate the data: " + oneLine(e);
       progress.accept(cell + ": " + reason);
@@ -249,7 +251,7 @@ public final class BackendBenchmark {
     GradientBackend backend = null;
     try {
       long t0 = System.nanoTime();
-      backend = Backends.open(t.kind(), data, standardization, loss, t.openCl());
+      backend = Backends.open(t.kind(), data, standardization, columnsOf(loss), t.openCl());
       double buildSeconds = backend.buildSeconds();
       openSeconds = (System.nanoTime() - t0) / 1e9 - buildSeconds;
       info = backend.info();
@@ -258,7 +260,7 @@ public final class BackendBenchmark {
       long warmStart = System.nanoTime();
       for (int k = 0; k < config.warmup() || (config.warmup() > 0 && k < MAX_WARMUP_RUNS
           && System.nanoTime() - warmStart < MIN_WARMUP_NANOS); k++) {
-        Evaluation e = backend.evaluate(theta, all);
+        Evaluation e = evaluate(backend, theta, all);
         if (k == 0) {
           error = relativeError(e.gradient(), reference.gradient());
         }
@@ -267,7 +269,7 @@ public final class BackendBenchmark {
       double keep = 0;
       for (int k = 0; k < seconds.length; k++) {
         long s = System.nanoTime();
-        Evaluation e = backend.evaluate(theta, all);
+        Evaluation e = evaluate(backend, theta, all);
         seconds[k] = (System.nanoTime() - s) / 1e9;
         keep += e.loss();
         if (k == 0 && config.warmup() == 0) {
@@ -395,6 +397,48 @@ public final class BackendBenchmark {
     return theta;
   }
 
+  /**
+   * The generated data of a bench cell: {@code descent generate}'s for the loss, multinomial
+   * with {@link SyntheticData#DEFAULT_CLASSES} classes.
+   */
+  static Dataset generate(int rows, int features, Loss loss, long seed) {
+    return (loss.coupled() ? new SyntheticData(rows, features, SyntheticData.DEFAULT_CLASSES,
+        seed) : new SyntheticData(rows, features, loss, seed)).dataset();
+  }
+
+  /** The columns a bench evaluation computes: one model (C coupled columns multinomial). */
+  static Columns columnsOf(Loss loss) {
+    return loss.coupled() ? Columns.multinomial(SyntheticData.DEFAULT_CLASSES)
+        : Columns.single(loss);
+  }
+
+  /**
+   * The point a loss's evaluations are at: {@link #evaluationPoint(int, long)}, and for the
+   * multinomial loss C such columns from one stream, {@code (d + 1) x C} column-major.
+   */
+  static double[] evaluationPoint(int features, Loss loss, long seed) {
+    if (!loss.coupled()) {
+      return evaluationPoint(features, seed);
+    }
+    int c = SyntheticData.DEFAULT_CLASSES;
+    SplittableRandom r = new SplittableRandom(~seed);
+    double[] theta = new double[(features + 1) * c];
+    double sd = 1 / Math.sqrt(features + 1.0);
+    for (int j = 0; j < theta.length; j++) {
+      theta[j] = sd * r.nextGaussian();
+    }
+    return theta;
+  }
+
+  /** One evaluation of every column, as the single-model {@link Evaluation} for K = 1. */
+  private static Evaluation evaluate(GradientBackend backend, double[] theta, Batch batch) {
+    if (backend.columns().count() == 1) {
+      return backend.evaluate(theta, batch);
+    }
+    BatchedEvaluation e = backend.evaluateColumns(theta, batch);
+    return new Evaluation(e.loss()[0], e.gradient());
+  }
+
   /** {@code ||g - ref|| / ||ref||}, or the absolute norm when the reference is 0. */
   static double relativeError(double[] g, double[] ref) {
     double diff = 0;
@@ -448,11 +492,11 @@ public final class BackendBenchmark {
       if (!seen.add(key(t, loss, features, precision))) {
         return;
       }
-      Dataset tiny = new SyntheticData(ROWS, features, loss, seed).dataset();
+      Dataset tiny = generate(ROWS, features, loss, seed);
       OpenClOptions options = t.openCl().withPrecision(precision);
       try (GradientBackend b = Backends.open(BackendKind.OPENCL, tiny,
-          Standardization.fit(tiny), loss, options)) {
-        sink = b.evaluate(evaluationPoint(features, seed), Batch.all(ROWS)).loss();
+          Standardization.fit(tiny), columnsOf(loss), options)) {
+        sink = evaluate(b, evaluationPoint(features, loss, seed), Batch.all(ROWS)).loss();
         KernelBuild k = new KernelBuild(t.label(), loss, features, b.info(), purpose,
             b.buildSeconds());
         builds.add(k);

@@ -351,8 +351,8 @@ final class CvCommand implements Callable<Integer> {
     boolean perFold = classWeights != null && classWeights.isBalanced();
     out.printf(Locale.ROOT, "cv: %d folds%s x %d settings = %d models in %s on %s: %d"
         + " %s, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
-        r.settings().size(), fit.models().size(), perFold ? "one lockstep fit per fold"
-            + " (balanced class weights differ by fold)" : "lockstep",
+        r.settings().size(), fit.models().size(), perFold ? "lockstep (each fold's balanced"
+            + " class weights in a table of its own)" : "lockstep",
         fit.backend().summary(), fit.passes(),
         miniBatch ? "batched evaluations (batches and epoch ends)" : "passes over the data",
         fit.seconds());
@@ -399,8 +399,9 @@ final class CvCommand implements Callable<Integer> {
     cv.put("seconds", r.fit().seconds());
     cv.put("metric", metric);
     cv.put("weighted", dataset.weights() != null || classWeight != null);
-    // Balanced class weights differ by fold: one lockstep fit per fold then.
-    cv.put("lockstepFits", classWeights != null && classWeights.isBalanced() ? r.folds() : 1);
+    // Every fold x setting in one lockstep fit, balanced class weights too (a field kept for
+    // readers of the documents written when balanced folds ran one fit each).
+    cv.put("lockstepFits", 1);
     ArrayNode settings = cv.putArray("settings");
     for (CrossValidation.SettingScore s : r.settings()) {
       ObjectNode o = settings.addObject();

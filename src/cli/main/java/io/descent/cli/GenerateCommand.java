@@ -40,6 +40,12 @@ final class GenerateCommand implements Callable<Integer> {
           + " weights and the features are the same as without.")
   int zeroWeights;
 
+  @Option(names = "--classes", paramLabel = "C",
+      description = "With --loss multinomial: the number of classes, 2 or more (default: "
+          + SyntheticData.DEFAULT_CLASSES + "); y is a class index drawn from the softmax of"
+          + " one margin per class.")
+  Integer classes;
+
   @Option(names = "--seed", defaultValue = "" + Descent.DEFAULT_SEED, paramLabel = "SEED",
       description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -53,14 +59,24 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Loss loss = CliSupport.singleColumnLoss(lossOption.kind, "generate");
+    Loss loss = CliSupport.loss(lossOption.kind);
     lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
+    if (classes != null && !loss.coupled()) {
+      throw new Main.UsageException("--classes is for --loss multinomial, not " + loss.label());
+    }
     SyntheticData data;
     try {
-      data = new SyntheticData(rows, features, loss, seed, zeroWeights);
+      if (loss.coupled() && zeroWeights != 0) {
+        throw new Main.UsageException("--zero-weights is for --loss linear or logistic");
+      }
+      data = loss.coupled()
+          ? new SyntheticData(rows, features, classes == null ? SyntheticData.DEFAULT_CLASSES
+              : classes, seed)
+          : new SyntheticData(rows, features, loss, seed, zeroWeights);
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException(e.getMessage().replace("zero weights", "--zero-weights")
-          .replace("rows", "--rows").replace("features", "--features"));
+          .replace("rows", "--rows").replace("features", "--features")
+          .replace("classes", "--classes"));
     }
     new CommandFiles().outputOrStandardOutput("--out", out).check();
     boolean toStandardOutput = CommandFiles.isStandardOutput(out);
@@ -77,8 +93,8 @@ final class GenerateCommand implements Callable<Integer> {
     }
     // The data took standard output: the summary goes with the messages.
     PrintWriter w = toStandardOutput ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    w.printf(Locale.ROOT, "wrote %s: %d rows x %d features, %s target, seed %d%n", out, rows,
-        features, loss.label(), seed);
+    w.printf(Locale.ROOT, "wrote %s: %d rows x %d features, %s target%s, seed %d%n", out, rows,
+        features, loss.label(), loss.coupled() ? " (" + data.classes() + " classes)" : "", seed);
     w.printf(Locale.ROOT, "generating model on standardized features: intercept %s, weights %s%n",
         SyntheticData.INTERCEPT, Arrays.toString(data.weights()));
     w.flush();

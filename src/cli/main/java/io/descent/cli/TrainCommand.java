@@ -50,14 +50,16 @@ final class TrainCommand implements Callable<Integer> {
       description = "With --loss logistic on a target of 2 or more classes: fit one binary"
           + " model per class (that class against the rest), all in the same passes over the"
           + " data. Predicts each class's probability normalized over the classes, and the"
-          + " likeliest class. Full-batch optimizers only.")
+          + " likeliest class.")
   boolean oneVsRest;
 
   /** Options a one-vs-rest fit does not take (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
-      "--weight-column", "--class-weight", "--init", "--validation-fraction", "--patience",
-      "--verify-every", "--history", "--plot", "--checkpoint", "--positive-label", "--l1",
-      "--reg-param", "--elastic-net-param");
+      "--positive-label", "--l1", "--reg-param", "--elastic-net-param");
+
+  /** Options a one-vs-rest fit takes with a full-batch optimizer only (yet), refused by name. */
+  private static final java.util.List<String> NOT_ONE_VS_REST_MINI_BATCH = java.util.List.of(
+      "--validation-fraction", "--patience", "--verify-every", "--history", "--plot");
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write the model here (JSON).")
   Path out;
@@ -93,7 +95,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "Logistic and multinomial: weigh each class, " + ClassWeights.BALANCED
           + " (a row of class c weighs n / (K n_c) with K classes, as scikit-learn's) or"
           + " LABEL=W,LABEL=W (labels as written in"
-          + " the data; others weigh 1). Multiplies --weight-column.")
+          + " the data; others weigh 1). Multiplies --weight-column. With --one-vs-rest, "
+          + ClassWeights.BALANCED + " balances each class's model: n / (2 n_c) for its class,"
+          + " n / (2 (n - n_c)) for the rest.")
   String classWeight;
 
   @Option(names = "--init", paramLabel = "MODEL.json",
@@ -312,7 +316,7 @@ final class TrainCommand implements Callable<Integer> {
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, history, plot)) {
       if (oneVsRest) {
-        return trainOneVsRest(descent, config, activity, out, err);
+        return trainOneVsRest(descent, config, initial, activity, out, err);
       }
       return train(descent, config, loss, initial, activity, out, err);
     }
@@ -371,11 +375,16 @@ final class TrainCommand implements Callable<Integer> {
    * Reads a class target, fits one logistic model per class in lockstep, and writes the
    * one-vs-rest model and the per-class summary.
    */
-  private int trainOneVsRest(Descent descent, TrainingConfig config,
+  private int trainOneVsRest(Descent descent, TrainingConfig config, LinearModel initial,
       Interrupts.Activity activity, PrintWriter out, PrintWriter err) throws Exception {
     if (!config.isFullBatch()) {
-      throw new Main.UsageException("--one-vs-rest runs a full-batch optimizer (lbfgs or gd),"
-          + " not --optimizer " + optimizer);
+      picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+      for (String option : NOT_ONE_VS_REST_MINI_BATCH) {
+        if (parsed.hasMatchedOption(option)) {
+          throw new Main.UsageException(option + " does not apply to --one-vs-rest with"
+              + " --optimizer " + optimizer + " (full-batch optimizers only, for now)");
+        }
+      }
     }
     double fraction = testFraction == null ? 0 : testFraction;
     boolean text = !quiet && !json.json;
@@ -384,7 +393,8 @@ final class TrainCommand implements Callable<Integer> {
     Dataset dataset;
     try {
       dataset = CliSupport.read(data, Loss.MULTINOMIAL, true, null, null, null,
-          HeapNeeds.train(config, fraction, false), reading, null);
+          HeapNeeds.train(config, fraction, weightColumn != null || classWeight != null),
+          reading, weightColumn);
     } finally {
       if (reading instanceof ReadingProgress r) {
         r.done();
@@ -395,11 +405,28 @@ final class TrainCommand implements Callable<Integer> {
     Dataset training = split == null ? dataset : dataset.rows(split.train());
     Dataset test = split == null ? null : dataset.rows(split.test());
     ClassLabels classes = dataset.classLabels().orElseThrow();
+    checkWeighting(training, null, null);
+    if (initial != null) {
+      try {
+        io.descent.train.WarmStart.checkOneVsRest(initial, training);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--init " + init + ": " + e.getMessage());
+      }
+      descent.init(initial);
+    }
     if (text) {
       out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
       out.printf(Locale.ROOT, "classes: %d (%s order): %s%n", classes.size(),
           classes.numeric() ? "numeric" : "text", String.join(", ", classes.labels()));
+      if (weightColumn != null || classWeight != null) {
+        out.printf(Locale.ROOT, "weights: %s%s%n", weighting(), classWeight != null
+            && ClassWeights.parse(classWeight).isBalanced() ? " (each class's model balances"
+            + " that class against the rest)" : "");
+      }
+      if (init != null) {
+        out.printf(Locale.ROOT, "init: starting from %s%n", init);
+      }
       if (test != null) {
         out.printf(Locale.ROOT, "test: %d rows set aside (fraction %s), training on %d%n",
             test.rows(), fraction, training.rows());
@@ -423,9 +450,29 @@ final class TrainCommand implements Callable<Integer> {
     if (text) {
       printOneVsRest(out, fit, config);
     }
+    if (history != null) {
+      activity.writing(history);
+      writeOneVsRestHistory(history, fit);
+      activity.written(history);
+    }
+    if (plot != null) {
+      activity.writing(plot);
+      HistoryPlot.write(plot, fit.history(), "descent train --one-vs-rest: " + dataset.source()
+          + ", sum of " + fit.classes() + " objectives, " + config.optimizerDescription()
+          .split(" ", 2)[0] + " on " + fit.fit().backend().summary());
+      activity.written(plot);
+    }
     if (models.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED)) {
       err.println("descent: interrupted" + (this.out == null ? "" : "; " + this.out
           + " not written"));
+      if (checkpoint != null) {
+        // Every class's model where it stood: a one-vs-rest model file like --out's.
+        activity.writing(checkpoint);
+        new ModelFile(model, fit.trainingInfo(config).withHyperparameters(oneVsRestSettings(
+            file))).write(checkpoint);
+        activity.written(checkpoint);
+        err.println("descent: checkpoint written to " + checkpoint);
+      }
       return Interrupts.EXIT_CODE;
     }
     for (int c = 0; c < models.size(); c++) {
@@ -452,8 +499,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (this.out != null) {
       activity.writing(this.out);
-      new ModelFile(model, fit.trainingInfo(config).withHyperparameters(file.settings()))
-          .write(this.out);
+      new ModelFile(model, fit.trainingInfo(config).withHyperparameters(oneVsRestSettings(
+          file))).write(this.out);
       activity.written(this.out);
       if (text) {
         out.println("model written to " + this.out);
@@ -462,10 +509,61 @@ final class TrainCommand implements Callable<Integer> {
       out.println("no model written (give --out FILE to keep it)");
     }
     if (json.json) {
-      JsonReport.print(out, oneVsRestReport(dataset, training.rows(), fit, config, sets,
+      JsonReport.print(out, oneVsRestReport(dataset, fit.trainingRows(), fit, config, sets,
           notices));
     }
     return Main.OK;
+  }
+
+  /** What a one-vs-rest model file records besides the fit: the data file and weighting. */
+  private Map<String, Object> oneVsRestSettings(TrainingFile file) {
+    Map<String, Object> more = new LinkedHashMap<>(file.settings());
+    if (weightColumn != null) {
+      more.put("weightColumn", weightColumn);
+    }
+    if (init != null) {
+      more.put("init", init.toString());
+    }
+    return more;
+  }
+
+  /**
+   * The history of a one-vs-rest fit as CSV: per iteration the sum of the classes' objectives
+   * (each held at its last value once it stopped), the norm of all their gradients and the
+   * seconds, then each class's objective and gradient norm (empty after it stopped).
+   */
+  private static void writeOneVsRestHistory(Path file, OneVsRest fit) throws java.io.IOException {
+    List<io.descent.train.Progress> sum = fit.history();
+    CliSupport.writeAtomically(file, (java.io.Writer w) -> {
+      StringBuilder header = new StringBuilder("iteration,objective,gradient_norm,"
+          + "elapsed_seconds");
+      for (int c = 0; c < fit.classes(); c++) {
+        String label = fit.model().label(c);
+        header.append(',').append(csvField("objective_" + label)).append(',')
+            .append(csvField("gradient_norm_" + label));
+      }
+      w.write(header.append('\n').toString());
+      for (io.descent.train.Progress p : sum) {
+        StringBuilder line = new StringBuilder();
+        line.append(p.iteration()).append(',').append(p.objective()).append(',')
+            .append(p.gradientNorm()).append(',').append(p.elapsedSeconds());
+        for (int c = 0; c < fit.classes(); c++) {
+          List<io.descent.train.Progress> h = fit.history(c);
+          if (p.iteration() < h.size()) {
+            line.append(',').append(h.get(p.iteration()).objective()).append(',')
+                .append(h.get(p.iteration()).gradientNorm());
+          } else {
+            line.append(",,");
+          }
+        }
+        w.write(line.append('\n').toString());
+      }
+    });
+  }
+
+  /** A CSV field: as it is, or quoted (quotes doubled) when it holds a comma, quote or newline. */
+  private static String csvField(String text) {
+    return text.matches("[^,\"\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"";
   }
 
   /** The summary of a one-vs-rest fit: the shared passes, then one line per class. */
@@ -473,8 +571,9 @@ final class TrainCommand implements Callable<Integer> {
     LockstepFit.Result r = fit.fit();
     out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());
     out.printf(Locale.ROOT, "optimizer: %s%n", config.optimizerDescription());
-    out.printf(Locale.ROOT, "one-vs-rest: %d logistic models in lockstep, %d passes over the"
-        + " data in %.3f s%n", fit.classes(), r.passes(), r.seconds());
+    out.printf(Locale.ROOT, "one-vs-rest: %d logistic models in lockstep, %d %s in %.3f s%n",
+        fit.classes(), r.passes(), config.isFullBatch() ? "passes over the data"
+            : "batched evaluations (batches and epoch ends)", r.seconds());
     for (int c = 0; c < fit.classes(); c++) {
       LockstepFit.ModelResult m = r.models().get(c);
       out.printf(Locale.ROOT, "  class %s: %d iterations, objective %.17g, gradient norm"
@@ -498,6 +597,9 @@ final class TrainCommand implements Callable<Integer> {
     fit.model().classes().orElseThrow().labels().forEach(labels::add);
     d.put("seed", seed);
     d.put("testFraction", testFraction);
+    d.put("weightColumn", weightColumn);
+    d.put("classWeight", classWeight);
+    d.put("init", init == null ? null : init.toString());
     ObjectNode b = root.putObject("backend");
     b.put("kind", r.backend().kind().label());
     b.put("device", r.backend().device());
@@ -510,6 +612,7 @@ final class TrainCommand implements Callable<Integer> {
     res.put("converged", fit.converged());
     res.put("passes", r.passes());
     res.put("seconds", r.seconds());
+    res.put("verification", Double.isNaN(fit.verification()) ? null : fit.verification());
     ArrayNode perClass = res.putArray("classes");
     for (int c = 0; c < fit.classes(); c++) {
       LockstepFit.ModelResult m = r.models().get(c);

@@ -8,18 +8,44 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** {@code descent bench --models}: K models per pass on the OpenCL device; multinomial refused. */
+/**
+ * {@code descent bench --models}: K models per pass on the OpenCL device, C classes of one
+ * multinomial model per pass; the multinomial sweep row.
+ */
 class BenchModelsTest {
   @Test
-  void multinomialIsRefusedInOneLine() {
-    for (String option : new String[] {"--loss", "--fit-loss"}) {
-      Cli r = Cli.run("bench", option, "multinomial");
-      assertEquals(2, r.code(), r.err());
-      assertEquals("", r.out(), "nothing is measured");
-      assertEquals(1, r.err().strip().lines().count(), r.err());
-      assertTrue(r.err().contains(option + " multinomial is not benchmarked: use linear or"
-          + " logistic"), r.err());
-    }
+  void aMultinomialFitIsRefusedInOneLine() {
+    Cli r = Cli.run("bench", "--fit-loss", "multinomial");
+    assertEquals(2, r.code(), r.err());
+    assertEquals("", r.out(), "nothing is measured");
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("--fit-loss multinomial is not benchmarked: use linear or"
+        + " logistic"), r.err());
+  }
+
+  @Test
+  void theSweepTimesAMultinomialEvaluation() {
+    Cli r = Cli.run("bench", "--loss", "multinomial", "--rows", "500", "--features", "6",
+        "--backends", "reference", "--fit-rows", "0", "--warmup", "0", "--repeats", "2");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().lines().anyMatch(l -> l.contains("multinomial") && l.contains("500")
+        && l.contains("reference")), r.out());
+  }
+
+  @Test
+  void timesEachClassCountAgainstSingleLogisticPasses() {
+    Assumptions.assumeTrue(hasOpenCl(), "no OpenCL device");
+    Cli r = Cli.run("bench", "--models", "3,4", "--rows", "600", "--features", "5", "--loss",
+        "multinomial", "--warmup", "1", "--repeats", "1", "--device", "0");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("vs C single logistic passes"), r.out());
+    List<String> rows = r.out().lines().filter(l -> l.matches("\\s+[134]\\s+\\S+.*"))
+        .toList();
+    // C = 1, the logistic pass the others compare with, comes first though not asked for.
+    assertEquals(3, rows.size(), r.out());
+    assertTrue(rows.get(0).trim().startsWith("1 "), r.out());
+    assertTrue(rows.get(1).matches(".*\\d+\\.\\d\\dx$"), r.out());
+    assertTrue(rows.get(2).matches(".*\\d+\\.\\d\\dx$"), r.out());
   }
 
   @Test

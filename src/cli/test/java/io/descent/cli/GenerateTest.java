@@ -40,6 +40,36 @@ class GenerateTest {
   }
 
   @Test
+  void multinomialDataHasCClassesOnTheSameFeaturesAndReadsBackAsTheDatasetInMemory()
+      throws Exception {
+    Path m = dir.resolve("m.csv");
+    Path l = dir.resolve("l.csv");
+    Cli r = Cli.run("generate", "--rows", "3000", "--features", "4", "--loss", "multinomial",
+        "--classes", "4", "--seed", "3", "--out", m.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("multinomial target (4 classes)"), r.out());
+    assertEquals(0, Cli.run("generate", "--rows", "3000", "--features", "4", "--loss",
+        "logistic", "--seed", "3", "--out", l.toString()).code());
+    Dataset multi = new CsvReader(CsvReader.Options.classTarget("y")).read(m);
+    Dataset logistic = new CsvReader(CsvReader.Options.binaryTarget("y")).read(l);
+    assertArrayEquals(logistic.x(), multi.x(), "the features do not depend on the target");
+    assertEquals(java.util.List.of("0", "1", "2", "3"),
+        multi.classLabels().orElseThrow().labels());
+    Dataset memory = new SyntheticData(3000, 4, 4, 3).dataset();
+    assertArrayEquals(memory.x(), multi.x());
+    assertArrayEquals(memory.y(), multi.y());
+    Cli wrong = Cli.run("generate", "--rows", "5", "--features", "2", "--loss", "logistic",
+        "--classes", "3", "--out", dir.resolve("x.csv").toString());
+    assertEquals(2, wrong.code());
+    assertTrue(wrong.err().contains("--classes is for --loss multinomial, not logistic"),
+        wrong.err());
+    Cli one = Cli.run("generate", "--rows", "5", "--features", "2", "--loss", "multinomial",
+        "--classes", "1", "--out", dir.resolve("x.csv").toString());
+    assertEquals(2, one.code());
+    assertTrue(one.err().contains("--classes must be between 2 and"), one.err());
+  }
+
+  @Test
   void linearFitRecoversTheGeneratingWeights() throws Exception {
     Path file = dir.resolve("lin.csv");
     assertEquals(0, Cli.run("generate", "--rows", "20000", "--features", "8", "--loss",

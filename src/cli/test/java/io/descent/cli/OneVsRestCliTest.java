@@ -155,16 +155,197 @@ class OneVsRestCliTest {
         "multinomial");
     assertRefused("descent: --one-vs-rest fits logistic models: use it with --loss logistic,"
         + " not linear", base, "--loss", "linear");
-    assertRefused("descent: --one-vs-rest runs a full-batch optimizer (lbfgs or gd), not"
-        + " --optimizer adam", base, "--loss", "logistic", "--optimizer", "adam");
-    for (String[] option : List.of(new String[] {"--validation-fraction", "0.2"},
-        new String[] {"--class-weight", "balanced"}, new String[] {"--weight-column", "x"},
-        new String[] {"--verify-every", "5"}, new String[] {"--checkpoint", "c.json"},
-        new String[] {"--init", "m.json"}, new String[] {"--history", "h.csv"})) {
-      assertRefused("descent: " + option[0] + " does not apply to --one-vs-rest (not supported"
-          + " yet)", base, "--loss", "logistic", option[0], option[1]);
+    for (String option : List.of("--validation-fraction", "--verify-every", "--history")) {
+      assertRefused("descent: " + option + " does not apply to --one-vs-rest with --optimizer"
+          + " adam (full-batch optimizers only, for now)", base, "--loss", "logistic",
+          "--optimizer", "adam", option, option.equals("--history") ? "h.csv"
+              : option.equals("--verify-every") ? "2" : "0.2");
     }
+    Cli adam = Cli.run("train", "--one-vs-rest", "--data", "datasets/iris.csv", "--target",
+        "species", "--l2", "0.01", "--loss", "logistic", "--optimizer", "adam", "--max-epochs",
+        "5", "--backend", "reference");
+    assertEquals(0, adam.code(), adam.err());
+    assertTrue(adam.out().contains("one-vs-rest: 3 logistic models in lockstep"), adam.out());
+    // Every class of a one-vs-rest target is a class: no positive label to choose.
+    assertRefused("descent: --positive-label does not apply to --one-vs-rest (not supported"
+        + " yet)", base, "--loss", "logistic", "--positive-label", "1");
     assertEquals(Loss.LOGISTIC, CliSupport.loss("logistic"));
+  }
+
+  /**
+   * Integer row weights and a class weight count rows that many times: the weighted fit's
+   * per-class objectives are those of the file with each row repeated.
+   */
+  @Test
+  void weightsCountRowsAndBalancedAndInitWork() throws Exception {
+    List<String> rows = Files.readAllLines(Path.of("datasets/iris.csv"));
+    StringBuilder weighted = new StringBuilder(rows.get(0) + ",w\n");
+    StringBuilder repeated = new StringBuilder(rows.get(0) + "\n");
+    for (int i = 1; i < rows.size(); i++) {
+      int w = 1 + i % 3;
+      weighted.append(rows.get(i)).append(',').append(w).append('\n');
+      int times = w * (rows.get(i).endsWith(",0") ? 2 : 1);
+      for (int t = 0; t < times; t++) {
+        repeated.append(rows.get(i)).append('\n');
+      }
+    }
+    Path w = dir.resolve("w.csv");
+    Path r = dir.resolve("r.csv");
+    Files.writeString(w, weighted.toString());
+    Files.writeString(r, repeated.toString());
+    Path model = dir.resolve("w.json");
+    Cli a = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data", w.toString(),
+        "--target", "species", "--weight-column", "w", "--class-weight", "0=2", "--l2", "0.01",
+        "--backend", "reference", "--json", "--out", model.toString());
+    assertEquals(0, a.code(), a.err());
+    Cli b = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data", r.toString(),
+        "--target", "species", "--l2", "0.01", "--backend", "reference", "--json");
+    assertEquals(0, b.code(), b.err());
+    JsonNode ja = JSON.readTree(a.out());
+    JsonNode jb = JSON.readTree(b.out());
+    assertEquals("w", ja.get("data").get("weightColumn").asText());
+    assertEquals("0=2", ja.get("data").get("classWeight").asText());
+    for (int c = 0; c < 3; c++) {
+      double oa = ja.get("result").get("classes").get(c).get("objective").asDouble();
+      double ob = jb.get("result").get("classes").get(c).get("objective").asDouble();
+      assertEquals(ob, oa, 1e-9 * ob, "class " + c + "\n" + a.out() + "\n" + b.out());
+    }
+    JsonNode file = JSON.readTree(model.toFile());
+    assertEquals("w", file.get("training").get("hyperparameters").get("weightColumn").asText());
+    assertEquals("0=2.0", file.get("training").get("hyperparameters").get("classWeights")
+        .asText());
+
+    // Balanced: each class's model balances that class against the rest, as the library does.
+    Cli balanced = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--class-weight", "balanced", "--l2",
+        "0.01", "--json");
+    assertEquals(0, balanced.code(), balanced.err());
+    io.descent.data.Dataset iris = new io.descent.data.CsvReader(io.descent.data.CsvReader
+        .Options.classTarget("species")).read(Path.of("datasets/iris.csv"));
+    io.descent.train.OneVsRest library = io.descent.Descent.logistic().oneVsRest().l2(0.01)
+        .backend("reference").classWeights(io.descent.data.ClassWeights.balanced())
+        .trainOneVsRest(iris, null);
+    JsonNode jc = JSON.readTree(balanced.out());
+    for (int c = 0; c < 3; c++) {
+      double expected = library.fit().models().get(c).objective();
+      assertEquals(expected, jc.get("result").get("classes").get(c).get("objective")
+          .asDouble(), 1e-9 * expected, "class " + c);
+    }
+    Cli text = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--class-weight", "balanced", "--l2",
+        "0.01", "--backend", "reference");
+    assertTrue(text.out().contains("weights: class weights balanced (each class's model"
+        + " balances that class against the rest)"), text.out());
+    Cli unknown = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--class-weight", "7=2");
+    assertEquals(2, unknown.code(), unknown.err());
+    assertTrue(unknown.err().startsWith("descent: --class-weight 7=2: class weights name the"
+        + " label \"7\""), unknown.err());
+
+    // --init: a one-vs-rest model starts the fit; a binary one is refused, named.
+    Cli warm = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data", w.toString(),
+        "--target", "species", "--weight-column", "w", "--class-weight", "0=2", "--l2", "0.01",
+        "--backend", "reference", "--init", model.toString());
+    assertEquals(0, warm.code(), warm.err());
+    assertTrue(warm.out().contains("init: starting from " + model), warm.out());
+    assertTrue(warm.out().lines().filter(l -> l.matches("  class \\d: [0-2] iterations,.*"))
+        .count() == 3, warm.out());
+    Path binary = dir.resolve("binary.json");
+    Files.writeString(dir.resolve("bin.csv"), "sepal_length,sepal_width,petal_length,"
+        + "petal_width,species\n1,2,3,4,0\n2,3,4,5,1\n3,1,2,2,0\n0,1,5,3,1\n");
+    Cli bin = Cli.run("train", "--loss", "logistic", "--data", dir.resolve("bin.csv")
+        .toString(), "--target", "species", "--l2", "1", "--out", binary.toString());
+    assertEquals(0, bin.code(), bin.err());
+    Cli refused = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--init", binary.toString());
+    assertEquals(2, refused.code(), refused.err());
+    assertEquals("descent: --init " + binary + ": the initial model is one logistic model but"
+        + " this fit is one-vs-rest (one logistic model per class)", refused.err().strip());
+  }
+
+  @Test
+  void historyPlotAndVerification() throws Exception {
+    Path history = dir.resolve("h.csv");
+    Path plot = dir.resolve("h.png");
+    Cli r = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--l2", "0.01", "--backend", "reference",
+        "--verify-every", "1", "--history", history.toString(), "--plot", plot.toString(),
+        "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode doc = JSON.readTree(r.out());
+    double verification = doc.get("result").get("verification").asDouble();
+    assertTrue(verification >= 0 && verification < 1e-12, doc.toString());
+    List<String> lines = Files.readAllLines(history);
+    assertEquals("iteration,objective,gradient_norm,elapsed_seconds,objective_0,gradient_norm_0,"
+        + "objective_1,gradient_norm_1,objective_2,gradient_norm_2", lines.get(0));
+    int longest = 0;
+    double total = 0;
+    for (JsonNode c : doc.get("result").get("classes")) {
+      longest = Math.max(longest, c.get("iterations").asInt());
+      total += c.get("objective").asDouble();
+    }
+    assertEquals(longest + 2, lines.size(), "a row per iteration from 0 to the longest class's");
+    String[] last = lines.get(lines.size() - 1).split(",", -1);
+    assertEquals(String.valueOf(longest), last[0]);
+    assertEquals(total, Double.parseDouble(last[1]), 1e-12 * total);
+    assertEquals(10, last.length);
+    assertTrue(Files.size(plot) > 1000);
+    byte[] png = Files.readAllBytes(plot);
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals('P', png[1]);
+  }
+
+  @Test
+  void sigintStopsEveryClassAndWritesTheCheckpoint() throws Exception {
+    Path data = dir.resolve("classes.csv");
+    assertEquals(0, Cli.run("generate", "--rows", "100000", "--features", "20", "--loss",
+        "multinomial", "--classes", "4", "--out", data.toString()).code());
+    Path model = dir.resolve("model.json");
+    Path checkpoint = dir.resolve("checkpoint.json");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
+        "--data", data.toString(), "--target", "y", "--loss", "logistic", "--one-vs-rest",
+        "--backend", "reference", "--optimizer", "gd", "--max-iterations", "100000000",
+        "--objective-tolerance", "0", "--tolerance", "0", "--out", model.toString(),
+        "--checkpoint", checkpoint.toString()).redirectErrorStream(true).start();
+    java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+        p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    String first = out.readLine();
+    assertTrue(first != null && first.startsWith("data:"), first);
+    Thread.sleep(2000);
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+    assertEquals(0, kill.waitFor());
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+        "training did not stop after SIGINT");
+    String all = String.join("\n", out.lines().toList());
+    assertEquals(130, p.exitValue(), all);
+    assertTrue(all.contains("checkpoint written to " + checkpoint), all);
+    assertTrue(all.lines().filter(l -> l.matches("  class \\d: .*interrupted at iteration.*"))
+        .count() == 4, all);
+    assertTrue(!Files.exists(model), "no model is written on interruption");
+    io.descent.model.ModelFile saved = io.descent.model.ModelFile.read(checkpoint);
+    assertTrue(saved.model().isOneVsRest());
+    assertEquals("interrupted", saved.training().stopReason());
+    assertEquals(4, saved.model().classCount());
+  }
+
+  @Test
+  void validationFractionStopsEachClassOnItsOwn() throws Exception {
+    String target = Files.readAllLines(Path.of("datasets/wine.csv")).get(0).replaceAll(".*,",
+        "");
+    Cli r = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/wine.csv", "--target", target, "--l2", "1e-4", "--backend", "reference",
+        "--validation-fraction", "0.3", "--patience", "2", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode doc = JSON.readTree(r.out());
+    assertTrue(doc.get("result").get("converged").asBoolean(), doc.toString());
+    long early = 0;
+    for (JsonNode c : doc.get("result").get("classes")) {
+      early += c.get("stopReason").asText().equals("early_stopping") ? 1 : 0;
+    }
+    assertTrue(early > 0, doc.toString());
+    int rows = doc.get("trainingRows").asInt();
+    assertTrue(rows > 110 && rows < 140, "178 rows less about 30% held out: " + rows);
   }
 
   private static void assertRefused(String message, String[] base, String... more) {

@@ -191,6 +191,23 @@ public final class ClassWeights {
     return new ClassWeights(Collections.unmodifiableMap(explicit));
   }
 
+  /**
+   * The weight of each class (by class index) as {@link #resolve} resolves it on the given rows
+   * of a classification dataset: balanced weights counted on those rows only.
+   *
+   * @param rows row indices of {@code data}
+   * @throws IllegalArgumentException as {@link #rowWeights}
+   */
+  public double[] perClass(Dataset data, int[] rows) {
+    List<String> labels = labelsOf(data);
+    long[] counts = new long[labels.size()];
+    double[] y = data.y();
+    for (int i : rows) {
+      counts[(int) y[i]]++;
+    }
+    return perClass(data.targetName(), labels, counts);
+  }
+
   /** The weights by label (empty for {@link #balanced()}, whose weights depend on the data). */
   public Map<String, Double> byLabel() {
     return byLabel == null ? Map.of() : byLabel;

@@ -397,12 +397,11 @@ public final class CsvReader {
         Arrays.fill(y, Double.NaN);
       } else if (options.targetKind() == TargetKind.BINARY) {
         binary = encodeLabels(y);
-      } else if (options.targetKind() == TargetKind.CLASSES) {
-        return Dataset.ofClasses(file, featureNames, header.get(targetColumn), rows.x(n), y,
-            encodeClasses(y));
       }
       String targetName = targetColumn < 0 ? null : header.get(targetColumn);
-      Dataset data = new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
+      Dataset data = targetColumn >= 0 && options.targetKind() == TargetKind.CLASSES
+          ? Dataset.ofClasses(file, featureNames, targetName, rows.x(n), y, encodeClasses(y))
+          : new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
       // A file without rows stays unweighted: its trouble is having no rows.
       return weightColumn < 0 || n == 0 ? data : data.withWeights(checkedWeights(rows.w(n)));
     }

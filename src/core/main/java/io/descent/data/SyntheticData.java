@@ -17,8 +17,11 @@ import java.util.SplittableRandom;
  * and {@code offset_j = 3 scale_j (j mod 3)}. The generating model is linear in
  * {@code u} (the standardized features): {@code m = b + w.u} with {@code b = 0.5} and
  * {@code w_j} drawn from N(0, 1/d), of which a requested number are then set to exactly 0 (a
- * sparse truth, for L1 fits: {@link #isZeroWeight}); linear targets are {@code m + N(0, 0.5^2)}, logistic targets
- * are Bernoulli(sigmoid(m)).
+ * sparse truth, for L1 fits: {@link #isZeroWeight}); linear targets are
+ * {@code m + N(0, 0.5^2)}, logistic targets are Bernoulli(sigmoid(m)). Multinomial targets over C classes ({@link #SyntheticData(long, int,
+ * int, long)}) have one margin per class, {@code m_0 = m} and {@code m_c = w_c.u} for c &gt; 0
+ * with {@code w_c} drawn likewise after {@code w}, and are drawn from {@code softmax(m_0 ..
+ * m_(C-1))}: class indices 0..C-1, written as integers.
  *
  * <p>Everything comes from one {@link SplittableRandom} seeded by the caller and values are
  * written with 7 significant digits by a formatter that uses only IEEE arithmetic (see
@@ -28,6 +31,8 @@ import java.util.SplittableRandom;
 public final class SyntheticData {
   /** The generating model's intercept. */
   public static final double INTERCEPT = 0.5;
+  /** The number of classes of multinomial data unless one is chosen. */
+  public static final int DEFAULT_CLASSES = 3;
   /** The correlation of neighbouring latent features. */
   public static final double CORRELATION = 0.6;
   /** Noise standard deviation of linear targets. */
@@ -38,11 +43,14 @@ public final class SyntheticData {
   private final Loss loss;
   private final long seed;
   private final double[] weights;
+  /** Multinomial: the weights of classes 1..C-1 (class 0's are {@link #weights}); else null. */
+  private final double[][] classWeights;
 
   /**
    * @param rows number of rows, > 0
    * @param features number of features, > 0
-   * @param loss LINEAR or LOGISTIC targets
+   * @param loss LINEAR or LOGISTIC targets (multinomial: {@link #SyntheticData(long, int, int,
+   *     long)})
    * @param seed the seed of every random draw
    */
   public SyntheticData(long rows, int features, Loss loss, long seed) {
@@ -68,6 +76,9 @@ public final class SyntheticData {
     this.features = features;
     this.loss = java.util.Objects.requireNonNull(loss, "loss");
     this.seed = seed;
+    if (loss.coupled()) {
+      throw new IllegalArgumentException("multinomial data needs a number of classes");
+    }
     SplittableRandom r = new SplittableRandom(seed);
     weights = new double[features];
     for (int j = 0; j < features; j++) {
@@ -82,6 +93,44 @@ public final class SyntheticData {
         weights[j] = 0;
       }
     }
+    classWeights = null;
+  }
+
+  /**
+   * Multinomial data over C classes: the same features as the other losses for the same seed,
+   * and a class index drawn from the softmax of the C margins.
+   *
+   * @param rows number of rows, > 0
+   * @param features number of features, > 0
+   * @param classes C, at least 2 and at most {@link ClassLabels#MAX_CLASSES}
+   * @param seed the seed of every random draw
+   */
+  public SyntheticData(long rows, int features, int classes, long seed) {
+    if (rows <= 0) {
+      throw new IllegalArgumentException("rows must be > 0, got " + rows);
+    }
+    if (features <= 0) {
+      throw new IllegalArgumentException("features must be > 0, got " + features);
+    }
+    if (classes < 2 || classes > ClassLabels.MAX_CLASSES) {
+      throw new IllegalArgumentException("classes must be between 2 and "
+          + ClassLabels.MAX_CLASSES + ", got " + classes);
+    }
+    this.rows = rows;
+    this.features = features;
+    this.loss = Loss.MULTINOMIAL;
+    this.seed = seed;
+    SplittableRandom r = new SplittableRandom(seed);
+    weights = new double[features];
+    for (int j = 0; j < features; j++) {
+      weights[j] = r.nextGaussian() / Math.sqrt(features);
+    }
+    classWeights = new double[classes - 1][features];
+    for (double[] w : classWeights) {
+      for (int j = 0; j < features; j++) {
+        w[j] = r.nextGaussian() / Math.sqrt(features);
+      }
+    }
   }
 
   /**
@@ -91,6 +140,11 @@ public final class SyntheticData {
    */
   public static boolean isZeroWeight(int j, int zeros, int features) {
     return (long) j * zeros % features < zeros;
+  }
+
+  /** The number of classes of multinomial data, 0 for the other losses. */
+  public int classes() {
+    return classWeights == null ? 0 : classWeights.length + 1;
   }
 
   /** The scale of feature j in the original space. */
@@ -173,6 +227,9 @@ public final class SyntheticData {
     for (int j = 0; j < features; j++) {
       names.add("x" + j);
     }
+    if (classWeights != null) {
+      return Dataset.ofClasses(toString(), names, "y", xs, ys, ClassLabels.indices(classes()));
+    }
     return new Dataset(toString(), names, "y", xs, ys,
         loss == Loss.LOGISTIC ? BinaryLabels.zeroOne() : null);
   }
@@ -195,18 +252,54 @@ public final class SyntheticData {
     }
 
     /** Fills x with the next row's features in the original space and returns its target. */
+    private final double[] margins = classWeights == null ? null
+        : new double[classWeights.length + 1];
+
     double next(double[] x) {
       double u = r.nextGaussian();
       double m = INTERCEPT;
+      if (margins != null) {
+        java.util.Arrays.fill(margins, 1, margins.length, 0.0);
+      }
       for (int j = 0; j < features; j++) {
         if (j > 0) {
           u = CORRELATION * u + innovation * r.nextGaussian();
         }
         m += weights[j] * u;
+        if (margins != null) {
+          for (int c = 1; c < margins.length; c++) {
+            margins[c] += classWeights[c - 1][j] * u;
+          }
+        }
         x[j] = offsets[j] + scales[j] * u;
+      }
+      if (margins != null) {
+        margins[0] = m;
+        return drawClass(r.nextDouble());
       }
       return loss == Loss.LINEAR ? m + NOISE * r.nextGaussian()
           : (r.nextDouble() < Loss.sigmoid(m) ? 1 : 0);
+    }
+
+    /** The class whose share of the softmax of the margins holds {@code v} in [0, 1). */
+    private int drawClass(double v) {
+      double top = Double.NEGATIVE_INFINITY;
+      for (double m : margins) {
+        top = Math.max(top, m);
+      }
+      double total = 0;
+      for (double m : margins) {
+        total += Math.exp(m - top);
+      }
+      double target = v * total;
+      double sum = 0;
+      for (int c = 0; c < margins.length; c++) {
+        sum += Math.exp(margins[c] - top);
+        if (target < sum) {
+          return c;
+        }
+      }
+      return margins.length - 1;
     }
   }
 
@@ -353,6 +446,6 @@ public final class SyntheticData {
   @Override
   public String toString() {
     return "SyntheticData[rows=" + rows + ", features=" + features + ", loss=" + loss.label()
-        + ", seed=" + seed + "]";
+        + (classWeights == null ? "" : ", classes=" + classes()) + ", seed=" + seed + "]";
   }
 }

@@ -47,8 +47,9 @@ import java.util.function.Consumer;
  * fold's training rows: standardization, initial intercepts and loss weighted. Balanced class
  * weights are counted on each fold's training rows, as {@code train} on those rows counts them
  * (and as scikit-learn's {@code GridSearchCV} does with {@code class_weight='balanced'}); the
- * folds' weights then differ, so each fold's models run in a lockstep fit of their own (one per
- * fold instead of one in all). The validation loss and metric are then weighted means over the
+ * folds' weights then differ, and each group carries its fold's in a class-weight table ({@link
+ * Columns#withClassWeights}), so every fold still shares the one lockstep fit. The validation
+ * loss and metric are then weighted means over the
  * held-out rows, each row weighing its own weight times its class weight (balanced: the weights
  * of the fold's training rows, as {@code train} weighs a validation set); R2 is the weighted one
  * ({@code 1 - sum s (y - p)^2 / sum s (y - ybar_s)^2}).
@@ -288,14 +289,26 @@ public final class CrossValidation {
         requireEveryClass(data, train[f], f);
       }
     }
-    // The rows' weights as each fold's fits see them: one set for all folds, unless balanced
-    // class weights (counted on each fold's training rows) differ from fold to fold.
+    // The rows' weights as each fold's fits see them. Balanced class weights, counted on each
+    // fold's training rows, differ from fold to fold: a class-weight table per group carries
+    // them, so every fold still shares the one lockstep fit.
     ClassWeights cw = options.classWeights();
-    boolean perFold = cw != null && cw.isBalanced();
+    boolean balanced = cw != null && cw.isBalanced();
+    Dataset shared = cw == null || balanced ? data : cw.applyTo(data);
+    int labels = loss.coupled() ? classes : 2;
+    double[][] foldClassWeights = new double[k][];
     Dataset[] weighted = new Dataset[k];
-    Dataset shared = cw == null ? data : perFold ? null : cw.applyTo(data);
     for (int f = 0; f < k; f++) {
-      weighted[f] = perFold ? cw.resolve(data.rows(train[f])).applyTo(data) : shared;
+      if (balanced) {
+        foldClassWeights[f] = cw.perClass(data, train[f]);
+        double[] w = new double[data.rows()];
+        for (int i = 0; i < w.length; i++) {
+          w[i] = data.weight(i) * foldClassWeights[f][(int) data.y()[i]];
+        }
+        weighted[f] = data.withWeights(w);
+      } else {
+        weighted[f] = shared;
+      }
       if (loss == Loss.LOGISTIC) {
         requireBothClasses(weighted[f], train[f], f);
       }
@@ -319,64 +332,30 @@ public final class CrossValidation {
     }
     int settings = options.l2().size();
     List<String> notices = new ArrayList<>();
-    // With a fit per fold, the backends skipped are said for the first fit only (the others,
-    // of the same shape, skip the same ones).
-    boolean[] first = {true};
     Consumer<String> notice = line -> {
-      if (first[0]) {
-        notices.add(line);
-        messages.accept(line);
-      }
+      notices.add(line);
+      messages.accept(line);
     };
-    // One lockstep fit of every (setting, fold) model, or with per-fold weights one per fold.
-    int[][] foldSets = new int[perFold ? k : 1][];
-    for (int b = 0; b < foldSets.length; b++) {
-      foldSets[b] = perFold ? new int[] {b} : java.util.stream.IntStream.range(0, k).toArray();
-    }
-    LockstepFit.ModelResult[] fitted = new LockstepFit.ModelResult[settings * k];
-    LockstepFit.Result result = null;
-    int passes = 0;
-    long columnEvaluations = 0;
-    double seconds = 0;
-    for (int[] set : foldSets) {
-      Dataset fitData = weighted[set[0]];
-      int groups = settings * set.length;
-      int[] heldOut = new int[groups];
-      List<LockstepFit.Model> models = new ArrayList<>(groups);
-      for (int s = 0; s < settings; s++) {
-        for (int j = 0; j < set.length; j++) {
-          heldOut[s * set.length + j] = set[j];
-          models.add(new LockstepFit.Model(options.l2().get(s), own[set[j]], start[set[j]]));
-        }
-      }
-      Columns columns = (loss.coupled() ? Columns.multinomial(classes, groups)
-          : Columns.of(loss, groups)).withFolds(rowFold, heldOut);
-      LockstepFit.Result part = fit(fitData, columns, models, notice);
-      first[0] = false;
-      for (int s = 0; s < settings; s++) {
-        for (int j = 0; j < set.length; j++) {
-          fitted[s * k + set[j]] = part.models().get(s * set.length + j);
-        }
-      }
-      passes += part.passes();
-      columnEvaluations += part.columnEvaluations();
-      seconds += part.seconds();
-      result = result == null ? part : result;
-      if (stopRequested) {
-        break;
-      }
-    }
-    if (Arrays.asList(fitted).contains(null)) {
-      // Stopped before every fold's fit ran: the others count as interrupted where they stood.
-      for (int g = 0; g < fitted.length; g++) {
-        if (fitted[g] == null) {
-          fitted[g] = new LockstepFit.ModelResult(start[g % k], StopReason.INTERRUPTED,
-              "interrupted before its fit started", false, 0, 0, Double.NaN, Double.NaN, 0);
+    // One lockstep fit of every (setting, fold) model: group s * k + f.
+    int groups = settings * k;
+    int[] heldOut = new int[groups];
+    List<LockstepFit.Model> models = new ArrayList<>(groups);
+    double[] table = balanced ? new double[groups * labels] : null;
+    for (int s = 0; s < settings; s++) {
+      for (int f = 0; f < k; f++) {
+        heldOut[s * k + f] = f;
+        models.add(new LockstepFit.Model(options.l2().get(s), own[f], start[f]));
+        if (balanced) {
+          System.arraycopy(foldClassWeights[f], 0, table, (s * k + f) * labels, labels);
         }
       }
     }
-    LockstepFit.Result all = new LockstepFit.Result(List.of(fitted), passes, columnEvaluations,
-        result.backend(), seconds);
+    Columns columns = (loss.coupled() ? Columns.multinomial(classes, groups)
+        : Columns.of(loss, groups)).withFolds(rowFold, heldOut);
+    if (balanced) {
+      columns = columns.withClassWeights(labels, table);
+    }
+    LockstepFit.Result all = fit(shared, columns, models, notice);
     Dataset[] validation = new Dataset[k];
     for (int f = 0; f < k; f++) {
       validation[f] = weighted[f].rows(held[f]);

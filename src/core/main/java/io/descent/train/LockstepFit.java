@@ -56,12 +56,95 @@ import java.util.concurrent.locks.ReentrantLock;
  * finished in float64 (see {@link #fit(Dataset, Opener, Opener, Columns, Standardization,
  * List)}), as the trainer finishes a float32 fit.
  *
- * <p>Not yet: mini-batch update rules (full-batch optimizers only), early stopping on
- * validation rows, {@code verifyEvery}, and separability of weighted rows.
+ * <p>With {@link Settings#verifyEvery} every so many passes check each evaluated model against
+ * the float64 reference; {@link #onIteration} follows each model's iterations (a history).
+ *
+ * {@link #withEarlyStopping} stops each model on its own validation loss.
+ *
+ * <p>Not yet: mini-batch update rules (full-batch optimizers only; see {@link
+ * LockstepMiniBatch}) and separability of weighted rows.
  */
 public final class LockstepFit {
   private final Settings settings;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private volatile IterationListener listener;
+  private long started;
+  private double largestVerificationError = Double.NaN;
+  private int verifications;
+
+  /** Told of each model's progress; called from the models' threads, one call at a time. */
+  @FunctionalInterface
+  public interface IterationListener {
+    /**
+     * Model {@code model} reached {@code iteration} (0: its start).
+     *
+     * @param objective its objective there (data term plus penalty)
+     * @param gradientNorm the Euclidean norm of its gradient there
+     * @param elapsedSeconds since the fit started
+     */
+    void iteration(int model, int iteration, double objective, double gradientNorm,
+        double elapsedSeconds);
+  }
+
+  /** The validation loss of a model at a point of its own space, for early stopping. */
+  @FunctionalInterface
+  public interface Validation {
+    /** Model {@code model}'s loss on its validation rows at {@code theta}; any thread. */
+    double loss(int model, double[] theta);
+  }
+
+  private volatile Validation validation;
+  private volatile int patience;
+
+  /**
+   * Stops each model early on its own validation loss, as the trainer's full-batch loop does:
+   * the loss at its start and after each iteration; when it has not improved (by a relative
+   * 1e-12) for {@code patience} iterations the model stops with {@link
+   * StopReason#EARLY_STOPPING}, keeping its point of the best validation loss (a usable fit,
+   * counted as converged). Null for none.
+   */
+  public LockstepFit withEarlyStopping(Validation validation, int patience) {
+    if (validation != null && patience < 1) {
+      throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+    }
+    this.validation = validation;
+    this.patience = patience;
+    return this;
+  }
+
+  /** Tells {@code listener} of every model's start and iterations; null for none. */
+  public LockstepFit onIteration(IterationListener listener) {
+    this.listener = listener;
+    return this;
+  }
+
+  /**
+   * The largest scaled error the {@link Settings#verifyEvery verification} found (the larger of
+   * the gradient's and the loss's), NaN when nothing was verified.
+   */
+  public synchronized double largestVerificationError() {
+    return largestVerificationError;
+  }
+
+  /** How many model evaluations the verification checked. */
+  public synchronized int verifications() {
+    return verifications;
+  }
+
+  private synchronized void verified(Verifier.Check check) {
+    double e = Math.max(check.error(), check.lossError());
+    largestVerificationError = Double.isNaN(largestVerificationError) ? e
+        : Math.max(largestVerificationError, e);
+    verifications++;
+  }
+
+  private synchronized void tell(int model, int iteration, Point point) {
+    IterationListener l = listener;
+    if (l != null) {
+      l.iteration(model, iteration, point.value(), norm(point.gradient()),
+          (System.nanoTime() - started) / 1e9);
+    }
+  }
 
   /**
    * One model of the fit.
@@ -93,11 +176,24 @@ public final class LockstepFit {
    * @param maxIterations the iteration cap per model, {@code > 0}
    * @param gradientTolerance the gradient test's relative tolerance, {@code >= 0}
    * @param objectiveTolerance the relative objective change that stops, twice in a row; 0 = off
+   * @param verifyEvery every this many batched passes, each evaluated model's loss and gradient
+   *     are recomputed by the float64 {@link ReferenceBackend} and a {@link
+   *     VerificationException} ends the fit when either is off by more than the backend's
+   *     tolerance ({@link Verifier}); 0 = never
    */
   public record Settings(FullBatchOptimizer optimizer, int maxIterations,
-      double gradientTolerance, double objectiveTolerance) {
+      double gradientTolerance, double objectiveTolerance, int verifyEvery) {
+    /** Settings without verification. */
+    public Settings(FullBatchOptimizer optimizer, int maxIterations, double gradientTolerance,
+        double objectiveTolerance) {
+      this(optimizer, maxIterations, gradientTolerance, objectiveTolerance, 0);
+    }
+
     /** Checks every value. */
     public Settings {
+      if (verifyEvery < 0) {
+        throw new IllegalArgumentException("verifyEvery must be >= 0, got " + verifyEvery);
+      }
       Objects.requireNonNull(optimizer, "optimizer");
       if (maxIterations <= 0) {
         throw new IllegalArgumentException("maxIterations must be > 0, got " + maxIterations);
@@ -199,19 +295,21 @@ public final class LockstepFit {
             + columns.classes());
       }
     }
-    boolean unweighted = data.weights() == null;
-    Run first = new Run(opener, columns, base, models, unweighted, new int[models.size()],
-        new int[models.size()], null);
+    // Class-weight tables weigh rows too: the separability proof needs unweighted rows.
+    boolean unweighted = data.weights() == null && !columns.hasClassWeights();
+    started = System.nanoTime();
+    Run first = new Run(data, opener, columns, base, models, unweighted, new int[models.size()],
+        new int[models.size()], null, identity(models.size()));
     Result r = first.go();
     if (!first.float32) {
       return r;
     }
-    return finish(r, first, float64, columns, base, models, unweighted);
+    return finish(r, first, float64, columns, base, models, unweighted, data);
   }
 
   /** The float64 judgement of every settled model, and the float64 finish of those it fails. */
   private Result finish(Result r, Run first, Opener float64, Columns columns,
-      Standardization base, List<Model> models, boolean unweighted) {
+      Standardization base, List<Model> models, boolean unweighted, Dataset data) {
     long start = System.nanoTime();
     int[] settled = java.util.stream.IntStream.range(0, models.size())
         .filter(g -> first.settledReason[g] != null).toArray();
@@ -259,8 +357,8 @@ public final class LockstepFit {
         evaluations[k] = results[g].evaluations();
         caps[k] = first.cap[g];
       }
-      Run second = new Run(float64, select(columns, groups), base, again, unweighted,
-          iterations, evaluations, caps);
+      Run second = new Run(data, float64, select(columns, groups), base, again, unweighted,
+          iterations, evaluations, caps, groups);
       Result r2 = second.go();
       passes += r2.passes();
       columnEvaluations += r2.columnEvaluations();
@@ -332,8 +430,20 @@ public final class LockstepFit {
     private final StopReason[] settledReason;
     private boolean float32;
 
-    Run(Opener opener, Columns columns, Standardization base, List<Model> models,
-        boolean unweighted, int[] iterationsBefore, int[] evaluationsBefore, double[] caps) {
+    private final Dataset data;
+    private final Standardization base;
+    /** Per group of this run: the index of its model in the whole fit. */
+    private final int[] ids;
+    /** Per group: its verifier, made at its first check. */
+    private final Verifier[] verifiers;
+
+    Run(Dataset data, Opener opener, Columns columns, Standardization base, List<Model> models,
+        boolean unweighted, int[] iterationsBefore, int[] evaluationsBefore, double[] caps,
+        int[] ids) {
+      this.data = data;
+      this.base = base;
+      this.ids = ids;
+      this.verifiers = new Verifier[models.size()];
       this.unweighted = unweighted;
       this.iterationsBefore = iterationsBefore;
       this.evaluationsBefore = evaluationsBefore;
@@ -457,12 +567,33 @@ public final class LockstepFit {
       }
       passes++;
       columnEvaluations += (long) open.length * classes;
+      BatchedEvaluation e;
       try {
-        return backend.evaluateColumns(w, Batch.all(backend.rows()));
-      } catch (IllegalArgumentException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new BackendFailureException(backend.info(), e);
+        e = backend.evaluateColumns(w, Batch.all(backend.rows()));
+      } catch (IllegalArgumentException ex) {
+        throw ex;
+      } catch (RuntimeException ex) {
+        throw new BackendFailureException(backend.info(), ex);
+      }
+      if (settings.verifyEvery() > 0 && passes % settings.verifyEvery() == 0) {
+        verify(backend, open, w, e);
+      }
+      return e;
+    }
+
+    /** Every open group's share of the pass against the float64 reference, in base space. */
+    private void verify(GradientBackend backend, int[] open, double[] w, BatchedEvaluation e) {
+      int width = classes * p;
+      for (int k = 0; k < open.length; k++) {
+        int g = open[k];
+        if (verifiers[g] == null) {
+          verifiers[g] = new Verifier(data, base, select(columns, new int[] {g}),
+              backend.tolerance());
+        }
+        Verifier.Check c = verifiers[g].verify(passes, Arrays.copyOfRange(w, k * width,
+            (k + 1) * width), Batch.all(data.rows()), new io.descent.gradient.Evaluation(
+                e.loss()[k], Arrays.copyOfRange(e.gradient(), k * width, (k + 1) * width)));
+        verified(c);
       }
     }
 
@@ -587,6 +718,13 @@ public final class LockstepFit {
         if (Double.isNaN(cap[g])) {
           cap[g] = Math.abs(point.value());
         }
+        if (iterationsBefore[g] == 0) {
+          tell(ids[g], 0, point);
+        }
+        Validation v = validation;
+        Point best = point;
+        double bestValidation = v == null ? Double.NaN : v.loss(ids[g], point.x());
+        int sinceBest = 0;
         GradientTest test = new GradientTest(settings.gradientTolerance(), cap[g]);
         double previous = point.value();
         int smallChanges = 0;
@@ -610,9 +748,25 @@ public final class LockstepFit {
                 + it.point().value() + " at iteration " + iterations);
           }
           point = it.point();
+          tell(ids[g], iterations, point);
           if (separable(point)) {
             return end(point, iterations, StopReason.SEPARABLE, "no finite optimum: the mean"
                 + " loss fell below ln(2)/n, so the classes are separable; add a penalty");
+          }
+          if (v != null) {
+            double loss = v.loss(ids[g], point.x());
+            if (loss < bestValidation * (1 - 1e-12)) {
+              bestValidation = loss;
+              best = point;
+              sinceBest = 0;
+            } else if (++sinceBest >= patience) {
+              settledReason[g] = null;
+              return new ModelResult(best.x().clone(), StopReason.EARLY_STOPPING,
+                  String.format(Locale.ROOT, "stopped early: validation loss %.6g has not"
+                      + " improved for %d iterations; keeping the best model", bestValidation,
+                      sinceBest), true, iterations, evaluations, best.value(),
+                  norm(best.gradient()), 0);
+            }
           }
           double change = Math.abs(previous - point.value());
           smallChanges = settings.objectiveTolerance() > 0 && change

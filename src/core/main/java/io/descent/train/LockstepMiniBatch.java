@@ -131,7 +131,7 @@ public final class LockstepMiniBatch {
     }
     Evaluator evaluator = new Evaluator(opener, columns, p, width);
     BackendInfo info = evaluator.backend.info();
-    boolean unweighted = data.weights() == null;
+    boolean unweighted = data.weights() == null && !columns.hasClassWeights();
     try {
       List<Integer> all = range(groups);
       Point[] full = evaluator.full(state, all);

@@ -1,7 +1,9 @@
 package io.descent.train;
 
 import io.descent.data.ClassLabels;
+import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
+import io.descent.data.Split;
 import io.descent.data.Standardization;
 import io.descent.gradient.Columns;
 import io.descent.gradient.OpenClOptions;
@@ -22,9 +24,12 @@ import java.util.function.Consumer;
  * probability (the highest margin, the sigmoid being increasing).
  *
  * <p>The target holds class indices 0..C-1 (with the dataset's {@link Dataset#classLabels()}
- * when it has them). Every model is standardized on all rows, penalized alike, and starts where
- * the trainer starts (the intercept of the constant model), so model c is the binary logistic
- * model {@code train} fits on {@code y == c}, to the optimizer's tolerance. With two classes the
+ * when it has them). Every model is standardized on all rows (weighted as it weighs them),
+ * penalized alike, and starts where the trainer starts (the intercept of the constant model, or
+ * a warm start's weights), so model c is the binary logistic model {@code train} fits on
+ * {@code y == c} with the same weights, to the optimizer's tolerance (see {@link #fit(Dataset,
+ * double, boolean, String, OpenClOptions, LockstepFit.Settings, Consumer, Consumer,
+ * ClassWeights, LinearModel)} for row and class weights). With two classes the
  * two models mirror each other ({@code theta_0 = -theta_1}), each the binary model.
  *
  * <p>{@link #model()} holds the C models as one {@link LinearModel#oneVsRest one-vs-rest model}.
@@ -34,13 +39,22 @@ public final class OneVsRest {
   private final LinearModel model;
   private final LockstepFit.Result fit;
   private final int rows;
+  private final ClassWeights classWeights;
+  private final double[] table;
+  private final List<List<Progress>> histories;
+  private final double verification;
 
   private OneVsRest(List<LinearModel> models, LinearModel model, LockstepFit.Result fit,
-      int rows) {
+      int rows, ClassWeights classWeights, double[] table, List<List<Progress>> histories,
+      double verification) {
+    this.histories = histories;
+    this.verification = verification;
     this.models = List.copyOf(models);
     this.model = model;
     this.fit = fit;
     this.rows = rows;
+    this.classWeights = classWeights;
+    this.table = table;
   }
 
   /**
@@ -71,37 +85,182 @@ public final class OneVsRest {
   public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
       OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
       Consumer<LockstepFit> running) {
+    return fit(data, l2, standardize, backend, openCl, settings, messages, running, null,
+        null);
+  }
+
+  /**
+   * Fits the C models on weighted rows, from a one-vs-rest model's weights or not.
+   *
+   * <p>Row weights ({@link Dataset#weights()}) are shared by the C models. Class weights given
+   * per label ({@link ClassWeights#of}) weigh the rows of each multiclass label in every model
+   * alike, multiplying the row weights (scikit-learn's {@code LogisticRegression(multi_class=
+   * 'ovr')} with a dict). {@link ClassWeights#balanced() Balanced} weights balance each model's
+   * own two classes, as scikit-learn's one-vs-rest does: in model c a row of class c weighs
+   * {@code n / (2 n_c)} and any other row {@code n / (2 (n - n_c))}, with n rows and n_c rows
+   * of class c counted as {@link ClassWeights} counts them (rows, not their weights), times its
+   * row weight. Each model is then the binary model {@code train} fits on {@code y == c} with
+   * those weights: standardized on its own weighted rows (when standardizing), starting from
+   * its own weighted intercept; the C models still share every pass ({@link
+   * Columns#withClassWeights}).
+   *
+   * @param classWeights weights per class; null for none
+   * @param init a one-vs-rest model of the same features and classes to start from ({@link
+   *     WarmStart#checkOneVsRest}); null to start from the constant models
+   * @throws IllegalArgumentException as {@link #fit(Dataset, double, String, OpenClOptions,
+   *     LockstepFit.Settings, Consumer)}, or when class weights name a label the target lacks,
+   *     or {@code init} does not fit the data
+   */
+  public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
+      Consumer<LockstepFit> running, ClassWeights classWeights, LinearModel init) {
+    return fit(data, l2, standardize, backend, openCl, settings, messages, running,
+        classWeights, init, null);
+  }
+
+  /**
+   * Early stopping of every class's model on its own validation loss.
+   *
+   * @param fraction the share of rows held out ({@link Split#shuffled}, as the trainer splits)
+   * @param patience iterations without a better validation loss before a model stops
+   * @param seed the split's seed
+   */
+  public record EarlyStopping(double fraction, int patience, long seed) {
+    /** Checks the values. */
+    public EarlyStopping {
+      if (!(fraction > 0 && fraction < 1)) {
+        throw new IllegalArgumentException("validation fraction must be in (0, 1), got "
+            + fraction);
+      }
+      if (patience < 1) {
+        throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+      }
+    }
+  }
+
+  /**
+   * As {@link #fit(Dataset, double, boolean, String, OpenClOptions, LockstepFit.Settings,
+   * Consumer, Consumer, ClassWeights, LinearModel)}, holding out a validation share of the rows
+   * when {@code early} is given: the rows are split as the trainer splits them ({@link
+   * Split#shuffled} by the seed, after class weights are counted on all rows, as {@code
+   * train} counts them), the C models are fitted on the training rows, and each stops on its
+   * own validation loss (the mean logistic loss of {@code y == c} on the validation rows,
+   * weighted as the model weighs them; {@link LockstepFit#withEarlyStopping}): model c is then
+   * the binary fit {@code train --validation-fraction} makes of {@code y == c}.
+   */
+  public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, LockstepFit.Settings settings, Consumer<String> messages,
+      Consumer<LockstepFit> running, ClassWeights classWeights, LinearModel init,
+      EarlyStopping early) {
+    return fit(data, l2, standardize, backend, openCl, settings, null, messages,
+        running == null ? null : fit -> running.accept((LockstepFit) fit), classWeights, init,
+        early);
+  }
+
+  /**
+   * As {@link #fit(Dataset, double, boolean, String, OpenClOptions, LockstepFit.Settings,
+   * Consumer, Consumer, ClassWeights, LinearModel, EarlyStopping)}, with a mini-batch update
+   * rule when {@code miniBatch} is given: the C models then run in {@link LockstepMiniBatch}
+   * (the same shuffled batches for all, one batched evaluation per batch), each the trainer's
+   * mini-batch fit of {@code y == c} with the same seed. Early stopping, verification and
+   * histories are for full-batch fits only.
+   *
+   * @param miniBatch the mini-batch rule and its stopping rules; null for {@code settings}'
+   *     full-batch optimizer
+   * @param running told, before the fit starts, of the {@link LockstepFit} (full batch) or
+   *     {@link LockstepMiniBatch} (mini-batch) that runs, so that another thread can stop it;
+   *     null for none
+   * @throws IllegalArgumentException also for a mini-batch fit with early stopping or
+   *     verification
+   */
+  public static OneVsRest fit(Dataset data, double l2, boolean standardize, String backend,
+      OpenClOptions openCl, LockstepFit.Settings settings, LockstepMiniBatch.Settings miniBatch,
+      Consumer<String> messages, Consumer<Object> running, ClassWeights classWeights,
+      LinearModel init, EarlyStopping early) {
+    if (miniBatch != null && (early != null || settings.verifyEvery() > 0)) {
+      throw new IllegalArgumentException("a one-vs-rest fit with a mini-batch optimizer"
+          + " neither stops early on validation rows nor verifies yet");
+    }
     int classes = classes(data);
+    if (init != null) {
+      WarmStart.checkOneVsRest(init, data);
+    }
+    boolean balanced = classWeights != null && classWeights.isBalanced();
+    Dataset weighted = classWeights == null || balanced ? data : classWeights.applyTo(data);
+    Dataset rows = weighted;
+    Dataset validation = null;
+    if (early != null) {
+      Split split = Split.shuffled(data.rows(), early.fraction(), early.seed());
+      if (split.train().length == 0 || split.test().length == 0) {
+        throw new IllegalArgumentException("validation fraction " + early.fraction()
+            + " leaves an empty training or validation set on " + data.rows() + " rows");
+      }
+      rows = weighted.rows(split.train());
+      validation = weighted.rows(split.test());
+    }
     int[] positives = new int[classes];
     for (int c = 0; c < classes; c++) {
       positives[c] = c;
     }
     Columns columns = Columns.positives(positives);
-    Standardization s = standardize ? Standardization.fit(data)
+    double[] table = balanced ? balancedTable(data, classes) : null;
+    if (table != null) {
+      columns = columns.withClassWeights(classes, table);
+    }
+    Standardization base = standardize ? Standardization.fit(rows)
         : Standardization.identity(data.features());
     List<LockstepFit.Model> starts = new ArrayList<>();
-    double[] binary = new double[data.rows()];
+    Standardization[] own = new Standardization[classes];
+    double[] binary = new double[rows.rows()];
+    int p = data.features() + 1;
     for (int c = 0; c < classes; c++) {
       for (int i = 0; i < binary.length; i++) {
-        binary[i] = columns.target(c, data.y()[i]);
+        binary[i] = columns.target(c, rows.y()[i]);
       }
-      double[] start = new double[data.features() + 1];
-      start[0] = Trainer.initialIntercept(Loss.LOGISTIC, binary);
-      starts.add(new LockstepFit.Model(l2, null, start));
+      double[] weights = table == null ? rows.weights() : modelWeights(rows, columns, c);
+      own[c] = table != null && standardize
+          ? Standardization.fitWeighted(rows, weights) : base;
+      double[] start = new double[p];
+      if (init != null) {
+        System.arraycopy(WarmStart.theta(init, own[c]), c * p, start, 0, p);
+      } else {
+        start[0] = Trainer.initialIntercept(Loss.LOGISTIC, binary, weights);
+      }
+      starts.add(new LockstepFit.Model(l2, own[c], start));
     }
     LockstepFit.Result result;
-    try (ChosenBackend chosen = new ChosenBackend(backend, data, s, columns, openCl,
+    LockstepFit lockstep = null;
+    List<List<Progress>> histories;
+    try (ChosenBackend chosen = new ChosenBackend(backend, rows, base, columns, openCl,
         messages)) {
-      LockstepFit lockstep = new LockstepFit(settings);
-      if (running != null) {
-        running.accept(lockstep);
+      if (miniBatch != null) {
+        LockstepMiniBatch mini = new LockstepMiniBatch(miniBatch);
+        if (running != null) {
+          running.accept(mini);
+        }
+        result = mini.fit(rows, chosen.opener(), columns, base, starts);
+        histories = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+          histories.add(List.of());
+        }
+      } else {
+        lockstep = new LockstepFit(settings);
+        History history = new History(classes);
+        lockstep.onIteration(history);
+        if (validation != null) {
+          lockstep.withEarlyStopping(validationLoss(validation, columns, own),
+              early.patience());
+        }
+        if (running != null) {
+          running.accept(lockstep);
+        }
+        result = lockstep.fit(rows, chosen.opener(), chosen.float64(), columns,
+            base, starts);
+        histories = history.perClass;
       }
-      result = lockstep.fit(data, chosen.opener(), chosen.float64(), columns,
-          s, starts);
     }
     ClassLabels labels = data.classLabels().orElse(ClassLabels.indices(classes));
     List<LinearModel> models = new ArrayList<>();
-    int p = data.features() + 1;
     double[] all = new double[p * classes];
     for (int c = 0; c < classes; c++) {
       double[] theta = result.models().get(c).theta();
@@ -114,12 +273,79 @@ public final class OneVsRest {
             + result.models().get(c).message());
       }
       models.add(LinearModel.of(Loss.LOGISTIC, data.featureNames(), data.targetName() + " == "
-          + labels.label(c), null, s, theta));
-      System.arraycopy(theta, 0, all, c * p, p);
+          + labels.label(c), null, own[c], theta));
+      // The one-vs-rest model keeps every class in the shared space (exact up to rounding).
+      System.arraycopy(new StandardizationMap(own[c], base).toBase(theta), 0, all, c * p, p);
     }
-    LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels, s,
-        all);
-    return new OneVsRest(models, model, result, data.rows());
+    LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels,
+        base, all);
+    return new OneVsRest(models, model, result, rows.rows(), classWeights,
+        table == null ? null : table.clone(), histories,
+        lockstep == null ? Double.NaN : lockstep.largestVerificationError());
+  }
+
+  /**
+   * The balanced class-weight table of one-vs-rest over C classes ({@code C x C}, model c's row
+   * first): model c weighs its positive class {@code n / (2 n_c)} and every other class {@code
+   * n / (2 (n - n_c))}, n and n_c counted in rows, as scikit-learn's one-vs-rest balances each
+   * binary problem ({@code compute_class_weight('balanced')} on {@code y == c}).
+   *
+   * @param data rows whose target is a class index 0..C-1, every class with a row
+   */
+  public static double[] balancedTable(Dataset data, int classes) {
+    long[] counts = new long[classes];
+    for (double y : data.y()) {
+      counts[(int) y]++;
+    }
+    long n = data.rows();
+    double[] table = new double[classes * classes];
+    for (int c = 0; c < classes; c++) {
+      double positive = (double) n / (2.0 * counts[c]);
+      double rest = (double) n / (2.0 * (n - counts[c]));
+      for (int l = 0; l < classes; l++) {
+        table[c * classes + l] = l == c ? positive : rest;
+      }
+    }
+    return table;
+  }
+
+  /**
+   * Model c's validation loss: the weighted mean over the validation rows of the logistic loss
+   * of {@code y == c}, each row weighing its own weight times c's class weight of its label.
+   */
+  private static LockstepFit.Validation validationLoss(Dataset validation, Columns columns,
+      Standardization[] own) {
+    int d = validation.features();
+    float[] x = validation.x();
+    double[] y = validation.y();
+    return (c, theta) -> {
+      Standardization s = own[c];
+      io.descent.data.CompensatedSum loss = new io.descent.data.CompensatedSum();
+      io.descent.data.CompensatedSum total = new io.descent.data.CompensatedSum();
+      for (int i = 0; i < y.length; i++) {
+        double weight = validation.weight(i) * columns.classWeight(c, y[i]);
+        if (weight == 0) {
+          continue;
+        }
+        double m = theta[0];
+        for (int j = 0; j < d; j++) {
+          m += theta[j + 1] * ((x[i * d + j] - s.mean(j)) / s.scale(j));
+        }
+        loss.add(weight * Loss.LOGISTIC.value(m, columns.target(c, y[i])));
+        total.add(weight);
+      }
+      return loss.value() / total.value();
+    };
+  }
+
+  /** Each row's weight in model c: its own weight times c's class weight of its label. */
+  private static double[] modelWeights(Dataset rows, Columns columns, int c) {
+    double[] w = new double[rows.rows()];
+    double[] y = rows.y();
+    for (int i = 0; i < w.length; i++) {
+      w[i] = rows.weight(i) * columns.classWeight(c, y[i]);
+    }
+    return w;
   }
 
   /** C, checking that every target is a class index and every class has a row. */
@@ -153,6 +379,11 @@ public final class OneVsRest {
     return classes;
   }
 
+  /** The rows the models were fitted on (without the validation rows of early stopping). */
+  public int trainingRows() {
+    return rows;
+  }
+
   /** The number of classes C. */
   public int classes() {
     return models.size();
@@ -177,7 +408,9 @@ public final class OneVsRest {
    * The fit as a model file records it: the sum of the classes' objectives, the stop reason of
    * the first class that did not converge (else of the first class), the most iterations of any
    * class, the backend that ran; and per class (by label) in the hyperparameters its stop reason,
-   * objective and iterations, with the passes over the data the models shared.
+   * objective and iterations, with the passes over the data the models shared; with class
+   * weights, those asked for ({@code classWeights}) and, balanced, each class's positive and
+   * rest weights ({@code classWeight[label]}, {@code restWeight[label]}).
    *
    * @param config the settings of the fit (penalty, optimizer, seed)
    */
@@ -199,12 +432,87 @@ public final class OneVsRest {
       h.put("stopReason[" + label + "]", m.stopReason().label());
       h.put("objective[" + label + "]", Double.isFinite(m.objective()) ? m.objective() : null);
       h.put("iterations[" + label + "]", (long) m.iterations());
+      if (table != null) {
+        h.put("classWeight[" + label + "]", table[c * models.size() + c]);
+        h.put("restWeight[" + label + "]", table[c * models.size() + (c == 0 ? 1 : 0)]);
+      }
+    }
+    if (classWeights != null) {
+      h.put("classWeights", classWeights.toString());
     }
     h.values().removeIf(Objects::isNull);
     return new TrainingInfo(objective, report.stopReason().label(), iterations, 0,
         fit.backend().kind().label(), fit.backend().device(), fit.backend().precision(),
         config.optimizerDescription(), config.l2(), config.standardize(), config.seed(),
-        fit.seconds(), Double.NaN, rows, h, Math.sqrt(gradient), config.optimizerSettings());
+        fit.seconds(), verification, rows, h, Math.sqrt(gradient), config.optimizerSettings());
+  }
+
+  /**
+   * The largest error the verification found ({@link LockstepFit.Settings#verifyEvery}: the
+   * larger of each check's scaled gradient and loss errors), NaN when nothing was verified.
+   */
+  public double verification() {
+    return verification;
+  }
+
+  /**
+   * Class c's history: its objective and gradient norm at its start (iteration 0) and after
+   * each of its iterations, with the seconds since the fit began (epoch 0, step size and
+   * validation loss NaN).
+   */
+  public List<Progress> history(int c) {
+    return histories.get(c);
+  }
+
+  /**
+   * The history of the whole fit, one row per iteration up to the longest class's: the sum of
+   * the C objectives (each class held at its last value once it stopped), as {@link
+   * #trainingInfo} sums them, and the norm of the C gradients together; the seconds of the
+   * latest class to reach that iteration.
+   */
+  public List<Progress> history() {
+    int longest = 0;
+    for (List<Progress> h : histories) {
+      longest = Math.max(longest, h.size());
+    }
+    List<Progress> out = new ArrayList<>();
+    for (int t = 0; t < longest; t++) {
+      double objective = 0;
+      double squares = 0;
+      double seconds = 0;
+      for (List<Progress> h : histories) {
+        if (h.isEmpty()) {
+          continue;
+        }
+        Progress p = h.get(Math.min(t, h.size() - 1));
+        objective += p.objective();
+        squares += p.gradientNorm() * p.gradientNorm();
+        if (t < h.size()) {
+          seconds = Math.max(seconds, p.elapsedSeconds());
+        }
+      }
+      out.add(new Progress(t, 0, objective, Math.sqrt(squares), Double.NaN, seconds,
+          Double.NaN));
+    }
+    return out;
+  }
+
+  /** Collects each class's progress from the lockstep fit. */
+  private static final class History implements LockstepFit.IterationListener {
+    private final List<List<Progress>> perClass = new ArrayList<>();
+
+    History(int classes) {
+      for (int c = 0; c < classes; c++) {
+        perClass.add(new ArrayList<>());
+      }
+    }
+
+    @Override
+    public void iteration(int model, int iteration, double objective, double gradientNorm,
+        double elapsedSeconds) {
+      perClass.get(model).add(new Progress(iteration, 0, objective, gradientNorm, Double.NaN,
+          elapsedSeconds, Double.NaN));
+    }
   }
 
   /** How each model's fit ended, and the passes they shared. */

@@ -42,20 +42,7 @@ public final class WarmStart {
       throw new IllegalArgumentException("the initial model is " + model.loss().label()
           + " but this fit is " + loss.label());
     }
-    List<String> have = model.featureNames();
-    List<String> want = data.featureNames();
-    if (have.size() != want.size()) {
-      throw new IllegalArgumentException("the initial model has " + have.size()
-          + " features but " + data.source() + " has " + want.size() + ": the model's are "
-          + have);
-    }
-    for (int j = 0; j < have.size(); j++) {
-      if (!have.get(j).equals(want.get(j))) {
-        throw new IllegalArgumentException("feature " + (j + 1) + " of the initial model is \""
-            + have.get(j) + "\" but " + data.source() + "'s is \"" + want.get(j)
-            + "\": the features must be the same, in the same order");
-      }
-    }
+    checkFeatures(model, data);
     if (loss == Loss.LOGISTIC) {
       BinaryLabels mine = model.labels().orElse(BinaryLabels.zeroOne());
       BinaryLabels theirs = data.labels().orElse(BinaryLabels.zeroOne());
@@ -72,6 +59,46 @@ public final class WarmStart {
       if (!mine.equals(theirs)) {
         throw new IllegalArgumentException("the initial model's classes are " + mine + " but "
             + data.source() + "'s are " + theirs);
+      }
+    }
+  }
+
+  /**
+   * Checks that {@code model} can start a one-vs-rest fit on {@code data}, whose target holds
+   * class indices: a one-vs-rest model with the same features in the same order and the same
+   * classes in the same order.
+   *
+   * @throws IllegalArgumentException naming the first difference
+   */
+  public static void checkOneVsRest(LinearModel model, Dataset data) {
+    if (!model.isOneVsRest()) {
+      throw new IllegalArgumentException("the initial model is " + (model.loss().coupled()
+          ? "multinomial" : "one " + model.loss().label() + " model") + " but this fit is"
+          + " one-vs-rest (one logistic model per class)");
+    }
+    checkFeatures(model, data);
+    List<String> mine = model.classes().map(c -> c.labels()).orElse(List.of());
+    List<String> theirs = data.classLabels().map(c -> c.labels()).orElse(List.of());
+    if (!mine.equals(theirs)) {
+      throw new IllegalArgumentException("the initial model's classes are " + mine + " but "
+          + data.source() + "'s are " + theirs);
+    }
+  }
+
+  /** The same features in the same order, else the first difference. */
+  private static void checkFeatures(LinearModel model, Dataset data) {
+    List<String> have = model.featureNames();
+    List<String> want = data.featureNames();
+    if (have.size() != want.size()) {
+      throw new IllegalArgumentException("the initial model has " + have.size()
+          + " features but " + data.source() + " has " + want.size() + ": the model's are "
+          + have);
+    }
+    for (int j = 0; j < have.size(); j++) {
+      if (!have.get(j).equals(want.get(j))) {
+        throw new IllegalArgumentException("feature " + (j + 1) + " of the initial model is \""
+            + have.get(j) + "\" but " + data.source() + "'s is \"" + want.get(j)
+            + "\": the features must be the same, in the same order");
       }
     }
   }

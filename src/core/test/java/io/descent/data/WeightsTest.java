@@ -40,6 +40,17 @@ class WeightsTest {
   }
 
   @Test
+  void aClassTargetKeepsItsWeightColumn() throws IOException {
+    // Multinomial and one-vs-rest fits read a class target: its rows keep their weights.
+    Dataset d = read(CsvReader.Options.classTarget("y").withWeightColumn("w"),
+        "a,w,y\n1,2,cat\n5,0,dog\n9,0.5,cat\n");
+    assertEquals(List.of("a"), d.featureNames());
+    assertArrayEquals(new double[] {2, 0, 0.5}, d.weights());
+    assertEquals(List.of("cat", "dog"), d.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {0, 1, 0}, d.y());
+  }
+
+  @Test
   void withoutAWeightColumnTheDataIsUnweighted() throws IOException {
     Dataset d = read(CsvReader.Options.numericTarget("y"), "a,w,y\n1,2,3\n");
     assertNull(d.weights());

@@ -193,6 +193,10 @@ class CrossValidationTest {
       CrossValidation.Result r = new CrossValidation(options(c.loss(), l2, 3)
           .withClassWeights(c.classWeights())).run(c.data(), line -> { });
       int[] fold = CrossValidation.folds(c.data(), 3, c.loss() != Loss.LINEAR, 42);
+      // Every fold x setting in one lockstep fit (balanced folds too, each group weighing its
+      // classes by its own fold's counts): its passes are those of the model that ran longest.
+      assertEquals(r.fit().models().stream().mapToInt(LockstepFit.ModelResult::evaluations)
+          .max().orElseThrow(), r.fit().passes(), name);
       for (int s = 0; s < l2.size(); s++) {
         for (int f = 0; f < 3; f++) {
           int k = f;
@@ -304,8 +308,7 @@ class CrossValidationTest {
         assertEquals(StopReason.INTERRUPTED, m.stopReason(), m.message());
       }
     }
-    // With balanced class weights, a lockstep fit per fold: the folds not reached are
-    // interrupted too.
+    // With balanced class weights (one lockstep fit, a class-weight table per fold) too.
     CrossValidation cv = new CrossValidation(options(Loss.LOGISTIC, List.of(0.1, 1.0), 3)
         .withClassWeights(ClassWeights.balanced()));
     cv.requestStop();

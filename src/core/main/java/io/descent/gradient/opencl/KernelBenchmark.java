@@ -2,6 +2,7 @@ package io.descent.gradient.opencl;
 
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
+import io.descent.data.SyntheticData;
 import io.descent.gradient.Batch;
 import io.descent.gradient.Columns;
 import io.descent.gradient.DeviceDescription;
@@ -52,7 +53,7 @@ import org.jocl.cl_mem;
  *
  * <p>Usage: {@code java -cp "target/classes:target/lib/*"
  * io.descent.gradient.opencl.KernelBenchmark [--device D] [--layout auto|cpu|gpu] [--rows N]
- * [--features D] [--loss logistic|linear] [--warmup K] [--repeats R] [--tuning auto|measure|device] [--vw W] [--rb B]
+ * [--features D] [--loss logistic|linear|multinomial] [--warmup K] [--repeats R] [--tuning auto|measure|device] [--vw W] [--rb B]
  * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]... [--models K,...]} (defaults: every device, auto
  * layout, 1,000,000 x 64, logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items
  * override the CPU layout's tunables, --wgs and --rt the GPU layout's, and --define any kernel
@@ -64,7 +65,9 @@ import org.jocl.cl_mem;
  * for each K (the batched kernel; K = 1 the single-column one), with the read kernel and an
  * FMA-bound kernel ({@code kernels/fma_peak.cl}) in every round, and prints each K's time, the
  * bound that binds (reading the data once, or its {@code 2 n d K} multiply-adds at the measured
- * FMA rate), the share of it reached and the speedup over K single-model passes.
+ * FMA rate), the share of it reached and the speedup over K single-model passes. With {@code
+ * --loss multinomial} each K is a number of classes C: one C-class multinomial evaluation per
+ * pass on generated data with C classes, against C single logistic passes.
  */
 public final class KernelBenchmark {
   private KernelBenchmark() {}
@@ -201,20 +204,28 @@ public final class KernelBenchmark {
    * {@code rows x features} data (K = 1 on the single-column kernel, more on the batched one),
    * next to the device's read bandwidth and FMA rate measured in the same run.
    *
-   * @param loss linear or logistic: K independent models of it
-   * @return one row per K, in the order given
+   * @param loss linear or logistic: K independent models of it; multinomial: one model of K
+   *     classes per K (see {@link #models(OpenClOptions, Loss, int, int, int[], int, int,
+   *     Tuning)})
+   * @return one row per K, in the order given (multinomial: the logistic pass first)
    */
   public static List<ModelsTiming> models(OpenClOptions options, Loss loss, int rows,
       int features, int[] models, int warmup, int repeats) {
     return models(options, loss, rows, features, models, warmup, repeats, Tuning.defaults());
   }
 
-  /** As {@link #models(OpenClOptions, Loss, int, int, int[], int, int)}, with tuning. */
+  /**
+   * As {@link #models(OpenClOptions, Loss, int, int, int[], int, int)}, with tuning. For the
+   * multinomial loss each K is a number of classes C: one multinomial model of C coupled columns
+   * per pass, on {@link SyntheticData} with C classes ({@code descent generate --loss multinomial
+   * --classes C}, seed {@link #MULTINOMIAL_SEED}); C = 1, always measured and listed first, is
+   * one single-column logistic pass over the same features (the generator draws the same
+   * features whatever the target), what the other rows' speedups compare with.
+   */
   static List<ModelsTiming> models(OpenClOptions options, Loss loss, int rows, int features,
       int[] models, int warmup, int repeats, Tuning tuning) {
     if (loss.coupled()) {
-      throw new IllegalArgumentException("the models benchmark runs K independent linear or"
-          + " logistic models, not " + loss.label());
+      return multinomial(options, rows, features, models, warmup, repeats, tuning);
     }
     Dataset data = logisticData(rows, features, 20260101L);
     ClDevice device = OpenClBackend.select(Cl.devices(), options.device());
@@ -261,6 +272,76 @@ public final class KernelBenchmark {
         out.add(new ModelsTiming(device.name(), models[m], backends.get(m).kernelName(),
             median(eval[m]), median(readTimes),
             median(fmaTimes) * 2.0 * rows * features * models[m]));
+      }
+      return out;
+    } finally {
+      for (OpenClBackend b : backends) {
+        b.close();
+      }
+    }
+  }
+
+  /** The seed of the multinomial models benchmark's generated data. */
+  public static final long MULTINOMIAL_SEED = 42;
+
+  /** The multinomial rows of {@link #models}: C = 1 the logistic pass, then each C given. */
+  private static List<ModelsTiming> multinomial(OpenClOptions options, int rows, int features,
+      int[] models, int warmup, int repeats, Tuning tuning) {
+    int[] classes = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(1),
+        Arrays.stream(models).filter(c -> c != 1)).toArray();
+    Dataset logistic = new SyntheticData(rows, features, Loss.LOGISTIC, MULTINOMIAL_SEED)
+        .dataset();
+    ClDevice device = OpenClBackend.select(Cl.devices(), options.device());
+    String layout = layout(device, options);
+    OpenClOptions exact = new OpenClOptions(String.valueOf(device.description().index()), layout,
+        options.precision(), options.tuning());
+    Standardization standardization = Standardization.fit(logistic);
+    List<OpenClBackend> backends = new ArrayList<>();
+    List<double[]> parameters = new ArrayList<>();
+    Batch all = Batch.all(rows);
+    try (ReadProbe read = new ReadProbe(device, layout, logistic.x(), tuning);
+        FmaProbe fma = new FmaProbe(device, tuning)) {
+      for (int c : classes) {
+        Dataset data = logistic;
+        Columns columns = Columns.single(Loss.LOGISTIC);
+        if (c > 1) {
+          // The C-class target of the same rows; the features are the logistic data's.
+          double[] y = new SyntheticData(rows, features, c, MULTINOMIAL_SEED).dataset().y();
+          data = Dataset.ofClasses(logistic.source(), logistic.featureNames(), "y",
+              logistic.x(), y, io.descent.data.ClassLabels.indices(c));
+          columns = Columns.multinomial(c);
+        }
+        double[] w = new double[(features + 1) * c];
+        SplittableRandom rnd = new SplittableRandom(7 + c);
+        for (int j = 0; j < w.length; j++) {
+          w[j] = rnd.nextGaussian() / Math.sqrt(features);
+        }
+        parameters.add(w);
+        backends.add(OpenClBackend.open(data, standardization, columns, exact, tuning));
+      }
+      for (int r = 0; r < warmup; r++) {
+        for (int m = 0; m < classes.length; m++) {
+          backends.get(m).evaluateColumns(parameters.get(m), all);
+        }
+      }
+      double[][] eval = new double[classes.length][repeats];
+      double[] readTimes = new double[repeats];
+      double[] fmaTimes = new double[repeats];
+      for (int r = 0; r < repeats; r++) {
+        readTimes[r] = read.run();
+        fmaTimes[r] = fma.run() / fma.operations;
+        for (int m = 0; m < classes.length; m++) {
+          long t0 = System.nanoTime();
+          backends.get(m).evaluateColumns(parameters.get(m), all);
+          eval[m][r] = (System.nanoTime() - t0) * 1e-9;
+        }
+      }
+      List<ModelsTiming> out = new ArrayList<>();
+      for (int m = 0; m < classes.length; m++) {
+        // Margins and gradient: 2 n d C multiply-adds, as K independent columns.
+        out.add(new ModelsTiming(device.name(), classes[m], backends.get(m).kernelName(),
+            median(eval[m]), median(readTimes),
+            median(fmaTimes) * 2.0 * rows * features * classes[m]));
       }
       return out;
     } finally {
@@ -359,6 +440,10 @@ public final class KernelBenchmark {
       }
       i++;
     }
+    if (loss.coupled() && models == null) {
+      throw new IllegalArgumentException("--loss multinomial needs --models C,... (the numbers"
+          + " of classes to time)");
+    }
     List<DeviceDescription> devices = OpenClBackend.devices();
     if (devices.isEmpty()) {
       System.err.println("no OpenCL platform found");
@@ -385,8 +470,8 @@ public final class KernelBenchmark {
               + " %7.2f ms  %s-bound, %.2f of it%s%n", m.models(), m.kernel(), m.seconds() * 1e3,
               m.readSeconds() * 1e3, m.arithmeticSeconds() * 1e3, m.binding(), m.share(),
               Double.isNaN(single) || m.models() == 1 ? "" : String.format(Locale.ROOT,
-                  ", %.2fx faster than %d single passes", single * m.models() / m.seconds(),
-                  m.models()));
+                  ", %.2fx faster than %d single %spasses", single * m.models() / m.seconds(),
+                  m.models(), loss.coupled() ? "logistic " : ""));
         }
         continue;
       }
