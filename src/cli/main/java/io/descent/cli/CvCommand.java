@@ -427,7 +427,8 @@ final class CvCommand implements Callable<Integer> {
           Locale.ROOT, "%-12s ", plain(x.l1())) : "", plain(x.l2()),
           String.format(Locale.ROOT, "%.6g, %.3g", x.meanLoss(), x.sdLoss()),
           String.format(Locale.ROOT, "%.6g, %.3g", x.meanMetric(), x.sdMetric()),
-          withL1 ? String.format(Locale.ROOT, "%-15.4g ", x.meanNonzero()) : "", x.converged(), x.folds().size(), s == r.best() ? "  <- best" : "");
+          withL1 ? String.format(Locale.ROOT, "%-15.4g ", x.meanNonzero()) : "", x.converged(),
+          x.folds().size(), s == r.best() ? "  <- best" : "");
     }
     out.flush();
   }

@@ -8,7 +8,10 @@ import io.descent.Descent;
 import io.descent.data.CsvReader;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
+import io.descent.gradient.OpenClOptions;
 import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.loss.Objective;
@@ -74,9 +77,9 @@ class RegularizationPathTest {
       LockstepFit.Settings fitSettings = new LockstepFit.Settings(config.fullBatch(),
           config.maxIterations(), config.gradientTolerance(), config.objectiveTolerance());
       Columns columns = Columns.of(Loss.LOGISTIC, settings.length);
+      BackendKind kind = BackendKind.valueOf(backend.toUpperCase(java.util.Locale.ROOT));
       LockstepFit.Result r = new LockstepFit(fitSettings).fit(data,
-          c -> io.descent.gradient.Backends.open(io.descent.gradient.BackendKind.valueOf(
-              backend.toUpperCase(java.util.Locale.ROOT)), data, std, c, io.descent.gradient.OpenClOptions.defaults()),
+          c -> Backends.open(kind, data, std, c, OpenClOptions.defaults()),
           c -> new ReferenceBackend(data, std, c), columns, std, models);
       for (int g = 0; g < settings.length; g++) {
         LockstepFit.ModelResult m = r.models().get(g);
