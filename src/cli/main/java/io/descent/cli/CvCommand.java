@@ -30,14 +30,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code descent cv}: k-fold cross-validation of a grid of L2 penalties, every (penalty, fold)
- * model fitted together in lockstep (linear, logistic or multinomial; weighted by a column and by
- * class as {@code train} is, see {@link CrossValidation}); then the best penalty refitted on all
- * rows by the trainer and written as {@code train --out} writes a model.
+ * {@code descent cv}: k-fold cross-validation of a grid of L2 penalties (or of L1 x L2
+ * settings, {@code --l1}, or Spark's {@code --reg-param} with {@code --l1-ratio}), every
+ * (setting, fold) model fitted together in lockstep (linear, logistic or multinomial; weighted
+ * by a column and by class as {@code train} is, see {@link CrossValidation}); then the best
+ * setting refitted on all rows by the trainer and written as {@code train --out} writes a
+ * model.
  */
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Cross-validate L2 penalties (every fold x penalty model fitted in the same"
-        + " passes), refit the best on all rows and write it.")
+    description = "Cross-validate L2 penalties, or L1 x L2 grids (every fold x setting model"
+        + " fitted in the same passes), refit the best on all rows and write it.")
 final class CvCommand implements Callable<Integer> {
   /** Model-file settings that record the cross-validation behind a model. */
   static final String CV_FOLDS = "cvFolds";

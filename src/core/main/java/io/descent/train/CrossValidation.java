@@ -28,9 +28,11 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * K-fold cross-validation of a grid of L2 penalties, every (penalty, fold) model fitted together
- * in lockstep ({@link LockstepFit}): one pass over the rows evaluates all {@code folds x
- * settings} columns, group {@code s * folds + f} fitting setting s without the rows of fold f.
+ * K-fold cross-validation of a grid of penalty settings (an L2 penalty, and optionally an L1 one:
+ * {@link Options#l1()}), every (setting, fold) model fitted together in lockstep ({@link
+ * LockstepFit}; OWL-QN for a setting with an L1 penalty): one pass over the rows evaluates all
+ * {@code folds x settings} columns, group {@code s * folds + f} fitting setting s without the
+ * rows of fold f.
  *
  * <p>Each fold's models are standardized on that fold's training rows (as {@code train} on those
  * rows would be), start where the trainer starts (the intercept of the constant model, or for
