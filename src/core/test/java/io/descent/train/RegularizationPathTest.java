@@ -173,6 +173,25 @@ class RegularizationPathTest {
   }
 
   @Test
+  void weightedRowsAsTrainWeighsThem() throws IOException {
+    Dataset plain = LockstepFitTest.diabetes();
+    double[] w = new double[plain.rows()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = 1 + i % 3;
+    }
+    Dataset data = plain.withWeights(w);
+    RegularizationPath.Result r = Descent.linear().backend("reference").path(data,
+        new RegularizationPath.Options(0.8, 6, 1e-2, 3), null);
+    int p = data.features() + 1;
+    assertPathShape(r, p);
+    assertEquals(Standardization.fit(data), r.standardization());
+    RegularizationPath.Step x = r.steps().get(4);
+    FitResult alone = Descent.linear().l1(x.l1()).l2(x.l2()).backend("reference")
+        .train(data, null);
+    assertSameFit(alone, x.objective(), x.theta(), p, "weighted penalty 4");
+  }
+
+  @Test
   void multinomialPath() throws IOException {
     Dataset data = iris();
     RegularizationPath.Result r = path(data, Loss.MULTINOMIAL, "reference",
