@@ -116,6 +116,7 @@ public final class Descent {
   private Trainer running;
   /** Stops the running one-vs-rest fit (its lockstep fit), or null. */
   private Runnable runningStop;
+  private io.descent.train.RegularizationPath runningPath;
 
   private Descent(Loss loss) {
     this.loss = Objects.requireNonNull(loss, "loss");
@@ -641,6 +642,39 @@ public final class Descent {
       }
       if (runningStop != null) {
         runningStop.run();
+      }
+      if (runningPath != null) {
+        runningPath.requestStop();
+      }
+    }
+  }
+
+  /**
+   * Fits a regularization path ({@link io.descent.train.RegularizationPath}): the elastic-net
+   * fits of {@code options.penalties()} total penalties lambda ({@code l1 = lambda A}, {@code l2
+   * = lambda (1 - A)}), log-spaced from the smallest that zeroes every weight down, each to this
+   * configuration's tolerance, on its backend, standardization, iteration cap and class weights
+   * (its L1 and L2 strengths and optimizer are not used: every fit runs OWL-QN). {@link
+   * #requestStop} stops it.
+   *
+   * @param messages receives a line per skipped or failed backend; null for none
+   * @throws io.descent.gradient.BackendUnavailableException when no backend can run
+   */
+  public io.descent.train.RegularizationPath.Result path(Dataset data,
+      io.descent.train.RegularizationPath.Options options,
+      java.util.function.Consumer<String> messages) {
+    requireNotOneVsRest();
+    Dataset weighted = classWeights == null ? data : classWeights.applyTo(data);
+    io.descent.train.RegularizationPath path =
+        new io.descent.train.RegularizationPath(config(weighted), options);
+    synchronized (this) {
+      runningPath = path;
+    }
+    try {
+      return path.run(weighted, messages == null ? line -> { } : messages);
+    } finally {
+      synchronized (this) {
+        runningPath = null;
       }
     }
   }

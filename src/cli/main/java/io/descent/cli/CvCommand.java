@@ -30,18 +30,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code descent cv}: k-fold cross-validation of a grid of L2 penalties, every (penalty, fold)
- * model fitted together in lockstep (linear, logistic or multinomial; weighted by a column and by
- * class as {@code train} is, see {@link CrossValidation}); then the best penalty refitted on all
- * rows by the trainer and written as {@code train --out} writes a model.
+ * {@code descent cv}: k-fold cross-validation of a grid of L2 penalties (or of L1 x L2
+ * settings, {@code --l1}, or Spark's {@code --reg-param} with {@code --l1-ratio}), every
+ * (setting, fold) model fitted together in lockstep (linear, logistic or multinomial; weighted
+ * by a column and by class as {@code train} is, see {@link CrossValidation}); then the best
+ * setting refitted on all rows by the trainer and written as {@code train --out} writes a
+ * model.
  */
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Cross-validate L2 penalties (every fold x penalty model fitted in the same"
-        + " passes), refit the best on all rows and write it.")
+    description = "Cross-validate L2 penalties, or L1 x L2 grids (every fold x setting model"
+        + " fitted in the same passes), refit the best on all rows and write it.")
 final class CvCommand implements Callable<Integer> {
   /** Model-file settings that record the cross-validation behind a model. */
   static final String CV_FOLDS = "cvFolds";
   static final String CV_L2 = "cvL2";
+  /** Each setting's L1 penalty, paired with {@link #CV_L2}'s (only when one is above 0). */
+  static final String CV_L1 = "cvL1";
   static final String CV_LOSS = "cvMeanValidationLoss";
 
   @Spec
@@ -58,15 +62,33 @@ final class CvCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int folds;
 
-  @Option(names = "--l2", split = ",", defaultValue = CrossValidation.DEFAULT_L2_GRID,
-      paramLabel = "LAMBDA", description = "L2 penalties to compare, comma-separated (default:"
-          + " ${DEFAULT-VALUE}).")
+  @Option(names = "--l2", split = ",", paramLabel = "LAMBDA",
+      description = "L2 penalties to compare, comma-separated (default: "
+          + CrossValidation.DEFAULT_L2_GRID + "; with --l1: 0).")
   List<Double> l2;
 
-  /** Refused for now: cross-validation compares L2 penalties only (a grid over l1 is to come). */
-  @Option(names = {"--l1", "--reg-param", "--elastic-net-param"}, hidden = true,
-      paramLabel = "L1")
-  String l1;
+  @Option(names = "--l1", split = ",", paramLabel = "L1",
+      description = "L1 penalties to compare, comma-separated: every L1 with every --l2 (the"
+          + " elastic net; OWL-QN fits). The table shows each setting's mean nonzero weights.")
+  List<Double> l1;
+
+  @Option(names = "--reg-param", split = ",", paramLabel = "R",
+      description = "Total penalties to compare instead of --l1/--l2 (Spark's regParam):"
+          + " l1 = R * A, l2 = R * (1 - A) with A from --l1-ratio.")
+  List<Double> regParam;
+
+  @Option(names = {"--l1-ratio", "--elastic-net-param"}, paramLabel = "A",
+      description = "The L1 share A in [0, 1] of every --reg-param (Spark's elasticNetParam;"
+          + " as path's --l1-ratio) (default: " + CvCommand.DEFAULT_L1_RATIO + ", ridge).")
+  Double l1Ratio;
+
+  /** The default L1 share of {@code --reg-param}: 0, ridge, as Spark's elasticNetParam. */
+  static final double DEFAULT_L1_RATIO = 0;
+
+  /** Each setting's L2 penalty, in order (from the grids, before the data is read). */
+  private List<Double> settingL2;
+  /** Each setting's L1 penalty, paired with {@link #settingL2}. */
+  private List<Double> settingL1;
 
   @Option(names = "--weight-column", paramLabel = "NAME",
       description = "Weigh each row by this column (finite numbers >= 0, not all 0; not a"
@@ -102,9 +124,11 @@ final class CvCommand implements Callable<Integer> {
           + " |objective|) (default: ${DEFAULT-VALUE}).")
   double tolerance;
 
-  @Option(names = "--optimizer", defaultValue = Descent.DEFAULT_OPTIMIZER, paramLabel = "NAME",
-      description = "lbfgs, gd (full batch), or sgd, momentum, nesterov, adagrad, rmsprop, adam"
-          + " (mini-batch: every model sees the same batches) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--optimizer", paramLabel = "NAME",
+      description = "lbfgs, owlqn, gd (full batch), or sgd, momentum, nesterov, adagrad, rmsprop,"
+          + " adam (mini-batch: every model sees the same batches) (default: "
+          + Descent.DEFAULT_OPTIMIZER + "; settings with an L1 penalty run "
+          + Descent.DEFAULT_L1_OPTIMIZER + ").")
   String optimizer;
 
   @Option(names = "--learning-rate", paramLabel = "RATE",
@@ -152,10 +176,7 @@ final class CvCommand implements Callable<Integer> {
     if (data.target == null) {
       throw new Main.UsageException("cv needs --target");
     }
-    if (l1 != null) {
-      throw new Main.UsageException("cv compares L2 penalties only for now: an L1 penalty is"
-          + " not supported by cv yet (train takes --l1)");
-    }
+    settings();
     Descent refit = (loss == Loss.LOGISTIC ? Descent.logistic()
         : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
         .backend(backend.backend).openCl(backend.openCl()).maxIterations(maxIterations)
@@ -172,6 +193,11 @@ final class CvCommand implements Callable<Integer> {
         throw new Main.UsageException("--class-weight: " + e.getMessage());
       }
       refit.classWeights(classWeights);
+    }
+    if (anyL1()) {
+      // The refit of an L1 setting must take the optimizer: checked before the data is read.
+      refit.l1(settingL1.stream().mapToDouble(Double::doubleValue).max().orElse(0)).config();
+      refit.l1(0);
     }
     // Checks every setting before the data is read.
     CrossValidation.Options options = options(loss, refit, null);
@@ -206,8 +232,59 @@ final class CvCommand implements Callable<Integer> {
         () -> (dataset == null ? refit.config() : refit.config(dataset)).updateRule(),
         c.schedule(), c.learningRate(), c.batchSize(), c.maxEpochs(), c.gradientTolerance(),
         c.objectiveTolerance(), seed);
-    return new CrossValidation.Options(loss, l2, folds, seed, backend.backend,
-        backend.openCl(), full, mini, classWeights);
+    return new CrossValidation.Options(loss, settingL2, folds, seed, backend.backend,
+        backend.openCl(), full, mini, classWeights, settingL1);
+  }
+
+  /**
+   * The settings from the grids: every --l1 with every --l2 (the L2 grid's default without
+   * --l1, 0 with it), or every --reg-param R as (R A, R (1 - A)).
+   */
+  private void settings() {
+    settingL2 = new java.util.ArrayList<>();
+    settingL1 = new java.util.ArrayList<>();
+    if (regParam != null) {
+      if (l1 != null || l2 != null) {
+        throw new Main.UsageException("--reg-param replaces --l1 and --l2: give one or the"
+            + " other");
+      }
+      double a = l1Ratio == null ? DEFAULT_L1_RATIO : l1Ratio;
+      for (double r : regParam) {
+        io.descent.loss.ElasticNet p;
+        try {
+          p = io.descent.loss.ElasticNet.spark(r, a);
+        } catch (IllegalArgumentException e) {
+          throw new Main.UsageException((e.getMessage().contains("elastic-net") ? "--l1-ratio"
+              : "--reg-param") + ": " + e.getMessage());
+        }
+        settingL1.add(p.l1());
+        settingL2.add(p.l2());
+      }
+      return;
+    }
+    if (l1Ratio != null) {
+      throw new Main.UsageException("--l1-ratio is the L1 share of --reg-param: give"
+          + " --reg-param too, or use --l1 and --l2");
+    }
+    List<Double> l2s = l2 != null ? l2 : l1 != null ? List.of(0.0) : CrossValidation.DEFAULT_L2;
+    List<Double> l1s = l1 != null ? l1 : List.of(0.0);
+    for (double a : l1s) {
+      if (!(a >= 0) || !Double.isFinite(a)) {
+        throw new Main.UsageException("--l1: penalties must be finite and >= 0, got " + a);
+      }
+      for (double b : l2s) {
+        if (!(b >= 0) || !Double.isFinite(b)) {
+          throw new Main.UsageException("--l2: penalties must be finite and >= 0, got " + b);
+        }
+        settingL1.add(a);
+        settingL2.add(b);
+      }
+    }
+  }
+
+  /** Whether any setting has an L1 penalty (the table then shows L1 and nonzero counts). */
+  private boolean anyL1() {
+    return settingL1.stream().anyMatch(v -> v > 0);
   }
 
   private int run(Descent refit, Loss loss,
@@ -276,12 +353,13 @@ final class CvCommand implements Callable<Integer> {
     CrossValidation.SettingScore best = result.bestSetting();
     activity.doing("refitting the best setting");
     if (text) {
-      out.printf(Locale.ROOT, "best: l2 %s (lowest mean validation loss, %.6g); refitting on"
-          + " all %d rows%n", plain(best.l2()), best.meanLoss(), dataset.rows());
+      out.printf(Locale.ROOT, "best: %sl2 %s (lowest mean validation loss, %.6g); refitting on"
+          + " all %d rows%n", anyL1() ? "l1 " + plain(best.l1()) + ", " : "", plain(best.l2()),
+          best.meanLoss(), dataset.rows());
       out.flush();
     }
     FitResult fit;
-    Descent chosen = refit.l2(best.l2());
+    Descent chosen = refit.l2(best.l2()).l1(best.l1());
     try (Interrupts interrupts = Interrupts.install(chosen::requestStop)) {
       fit = chosen.train(dataset, TrainingListener.NONE);
     }
@@ -309,7 +387,10 @@ final class CvCommand implements Callable<Integer> {
         settings.put("weightColumn", weightColumn);
       }
       settings.put(CV_FOLDS, folds);
-      settings.put(CV_L2, grid());
+      settings.put(CV_L2, grid(settingL2));
+      if (anyL1()) {
+        settings.put(CV_L1, grid(settingL1));
+      }
       settings.put(CV_LOSS, best.meanLoss());
       new ModelFile(fit.model(), fit.trainingInfo().withHyperparameters(settings))
           .write(this.out);
@@ -340,9 +421,9 @@ final class CvCommand implements Callable<Integer> {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
-  /** The penalties as given, comma-separated. */
-  private String grid() {
-    return String.join(",", l2.stream().map(CvCommand::plain).toList());
+  /** Each setting's penalty, comma-separated. */
+  private static String grid(List<Double> penalties) {
+    return String.join(",", penalties.stream().map(CvCommand::plain).toList());
   }
 
   private void printTable(PrintWriter out, CrossValidation.Result r, String metric,
@@ -356,14 +437,18 @@ final class CvCommand implements Callable<Integer> {
         fit.backend().summary(), fit.passes(),
         miniBatch ? "batched evaluations (batches and epoch ends)" : "passes over the data",
         fit.seconds());
-    out.printf(Locale.ROOT, "%-12s %-26s %-26s %s%n", "l2", "validation loss (mean, sd)",
-        metric + " (mean, sd)", "converged");
+    boolean withL1 = anyL1();
+    out.printf(Locale.ROOT, "%s%-12s %-26s %-26s %s%n", withL1 ? String.format(Locale.ROOT,
+        "%-12s ", "l1") : "", "l2", "validation loss (mean, sd)", metric + " (mean, sd)",
+        withL1 ? "nonzero (mean)  converged" : "converged");
     for (int s = 0; s < r.settings().size(); s++) {
       CrossValidation.SettingScore x = r.settings().get(s);
-      out.printf(Locale.ROOT, "%-12s %-26s %-26s %d/%d%s%n", plain(x.l2()),
+      out.printf(Locale.ROOT, "%s%-12s %-26s %-26s %s%d/%d%s%n", withL1 ? String.format(
+          Locale.ROOT, "%-12s ", plain(x.l1())) : "", plain(x.l2()),
           String.format(Locale.ROOT, "%.6g, %.3g", x.meanLoss(), x.sdLoss()),
           String.format(Locale.ROOT, "%.6g, %.3g", x.meanMetric(), x.sdMetric()),
-          x.converged(), x.folds().size(), s == r.best() ? "  <- best" : "");
+          withL1 ? String.format(Locale.ROOT, "%-15.4g ", x.meanNonzero()) : "", x.converged(),
+          x.folds().size(), s == r.best() ? "  <- best" : "");
     }
     out.flush();
   }
@@ -406,6 +491,8 @@ final class CvCommand implements Callable<Integer> {
     for (CrossValidation.SettingScore s : r.settings()) {
       ObjectNode o = settings.addObject();
       o.put("l2", s.l2());
+      o.put("l1", s.l1());
+      o.put("meanNonzero", s.meanNonzero());
       o.put("meanLoss", s.meanLoss());
       o.put("sdLoss", s.sdLoss());
       o.put("meanMetric", s.meanMetric());
@@ -424,14 +511,18 @@ final class CvCommand implements Callable<Integer> {
         q.put("iterations", f.fit().iterations());
         q.put("evaluations", f.fit().evaluations());
         q.put("objective", f.fit().objective());
+        q.put("kktViolation", f.fit().kktViolation());
       }
     }
     ObjectNode best = cv.putObject("best");
     best.put("index", r.best());
     best.put("l2", r.bestSetting().l2());
+    best.put("l1", r.bestSetting().l1());
     best.put("meanLoss", r.bestSetting().meanLoss());
     ObjectNode res = root.putObject("refit");
     res.put("l2", r.bestSetting().l2());
+    res.put("l1", r.bestSetting().l1());
+    res.put("nonzero", fit.nonzero());
     res.put("stopReason", fit.stopReason().label());
     res.put("converged", fit.converged());
     res.put("message", FlagNames.of(fit.message()));

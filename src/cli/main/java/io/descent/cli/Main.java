@@ -25,9 +25,9 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Linear and logistic regression by gradient methods, with OpenCL, ND4J and an"
         + " exact float64 reference.",
-    subcommands = {TrainCommand.class, CvCommand.class, PredictCommand.class, EvaluateCommand.class,
-        GradcheckCommand.class, DevicesCommand.class, GenerateCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, CvCommand.class, PathCommand.class, PredictCommand.class,
+        EvaluateCommand.class, GradcheckCommand.class, DevicesCommand.class,
+        GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for success. */
   public static final int OK = 0;

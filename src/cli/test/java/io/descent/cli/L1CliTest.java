@@ -93,11 +93,11 @@ class L1CliTest {
   }
 
   @Test
-  void cvRefusesL1ForNow() {
+  void cvRefusesL1WithAMiniBatchRule() {
     Cli r = Cli.run("cv", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
-        "linear", "--l1", "0.01");
+        "linear", "--l1", "0.01", "--optimizer", "adam");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("not supported by cv yet"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
   @Test

@@ -28,9 +28,11 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * K-fold cross-validation of a grid of L2 penalties, every (penalty, fold) model fitted together
- * in lockstep ({@link LockstepFit}): one pass over the rows evaluates all {@code folds x
- * settings} columns, group {@code s * folds + f} fitting setting s without the rows of fold f.
+ * K-fold cross-validation of a grid of penalty settings (an L2 penalty, and optionally an L1 one:
+ * {@link Options#l1()}), every (setting, fold) model fitted together in lockstep ({@link
+ * LockstepFit}; OWL-QN for a setting with an L1 penalty): one pass over the rows evaluates all
+ * {@code folds x settings} columns, group {@code s * folds + f} fitting setting s without the
+ * rows of fold f.
  *
  * <p>Each fold's models are standardized on that fold's training rows (as {@code train} on those
  * rows would be), start where the trainer starts (the intercept of the constant model, or for
@@ -86,10 +88,13 @@ public final class CrossValidation {
    *     instead of {@code settings} ({@link LockstepMiniBatch})
    * @param classWeights weights per class multiplying the rows' own (logistic, multinomial);
    *     null for none
+   * @param l1 the L1 penalty of each setting, paired with {@code l2} (the same length), each
+   *     finite and {@code >= 0}; null or empty for none. A setting with an L1 penalty runs
+   *     OWL-QN ({@link LockstepFit}); full-batch fits only
    */
   public record Options(Loss loss, List<Double> l2, int folds, long seed, String backend,
       OpenClOptions openCl, LockstepFit.Settings settings, LockstepMiniBatch.Settings miniBatch,
-      ClassWeights classWeights) {
+      ClassWeights classWeights, List<Double> l1) {
     /** Checks every value, with messages naming the value and the rule. */
     public Options {
       Objects.requireNonNull(loss, "loss");
@@ -112,6 +117,34 @@ public final class CrossValidation {
       Backends.candidates(Objects.requireNonNull(backend, "backend"));
       openCl = openCl == null ? OpenClOptions.defaults() : openCl;
       Objects.requireNonNull(settings, "settings");
+      l1 = l1 == null || l1.isEmpty() ? java.util.Collections.nCopies(l2.size(), 0.0)
+          : List.copyOf(l1);
+      if (l1.size() != l2.size()) {
+        throw new IllegalArgumentException(l1.size() + " L1 penalties for " + l2.size()
+            + " settings: give one per setting");
+      }
+      for (double v : l1) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+          throw new IllegalArgumentException("l1 must be finite and >= 0, got " + v);
+        }
+        if (v > 0 && miniBatch != null) {
+          throw new IllegalArgumentException("an L1 penalty in cross-validation needs a"
+              + " full-batch fit (OWL-QN), not a mini-batch rule");
+        }
+      }
+    }
+
+    /** Options without L1 penalties. */
+    public Options(Loss loss, List<Double> l2, int folds, long seed, String backend,
+        OpenClOptions openCl, LockstepFit.Settings settings,
+        LockstepMiniBatch.Settings miniBatch, ClassWeights classWeights) {
+      this(loss, l2, folds, seed, backend, openCl, settings, miniBatch, classWeights, null);
+    }
+
+    /** The same options with these L1 penalties, one per setting (null for none). */
+    public Options withL1(List<Double> penalties) {
+      return new Options(loss, l2, folds, seed, backend, openCl, settings, miniBatch,
+          classWeights, penalties);
     }
 
     /** Options without class weights. */
@@ -123,7 +156,8 @@ public final class CrossValidation {
 
     /** The same options with these class weights (null for none). */
     public Options withClassWeights(ClassWeights weights) {
-      return new Options(loss, l2, folds, seed, backend, openCl, settings, miniBatch, weights);
+      return new Options(loss, l2, folds, seed, backend, openCl, settings, miniBatch, weights,
+          l1);
     }
 
     /** Full-batch options: every model runs {@code settings}' optimizer. */
@@ -137,6 +171,15 @@ public final class CrossValidation {
       return new LockstepFit.Settings(new Lbfgs(), Descent.DEFAULT_MAX_ITERATIONS,
           Descent.DEFAULT_TOLERANCE, Descent.DEFAULT_FULL_BATCH_OBJECTIVE_TOLERANCE);
     }
+  }
+
+  /** The mean over folds of the weights not exactly zero (intercepts excluded). */
+  private static double meanNonzero(List<FoldScore> folds, int parameters) {
+    double s = 0;
+    for (FoldScore f : folds) {
+      s += io.descent.loss.Objective.nonzero(f.fit().theta(), parameters);
+    }
+    return s / folds.size();
   }
 
   /**
@@ -156,15 +199,24 @@ public final class CrossValidation {
    * One penalty's scores over the folds; standard deviations are population ones (ddof 0, as
    * scikit-learn's {@code cv_results_}).
    *
-   * @param l2 the penalty
+   * @param l2 the L2 penalty
    * @param meanLoss the mean over folds of the validation loss
    * @param sdLoss its standard deviation over folds
    * @param meanMetric the mean accuracy or R2
    * @param sdMetric its standard deviation
    * @param folds every fold's score, in fold order
+   * @param l1 the L1 penalty (0 for none)
+   * @param meanNonzero the mean over folds of the weights (intercepts excluded, every class's)
+   *     not exactly zero; NaN where not counted
    */
   public record SettingScore(double l2, double meanLoss, double sdLoss, double meanMetric,
-      double sdMetric, List<FoldScore> folds) {
+      double sdMetric, List<FoldScore> folds, double l1, double meanNonzero) {
+    /** Scores of a setting without an L1 penalty, its nonzero weights not counted. */
+    public SettingScore(double l2, double meanLoss, double sdLoss, double meanMetric,
+        double sdMetric, List<FoldScore> folds) {
+      this(l2, meanLoss, sdLoss, meanMetric, sdMetric, folds, 0, Double.NaN);
+    }
+
     /** Folds whose fit converged. */
     public int converged() {
       return (int) folds.stream().filter(f -> f.fit().converged()).count();
@@ -344,7 +396,8 @@ public final class CrossValidation {
     for (int s = 0; s < settings; s++) {
       for (int f = 0; f < k; f++) {
         heldOut[s * k + f] = f;
-        models.add(new LockstepFit.Model(options.l2().get(s), own[f], start[f]));
+        models.add(new LockstepFit.Model(options.l2().get(s), options.l1().get(s), own[f],
+            start[f]));
         if (balanced) {
           System.arraycopy(foldClassWeights[f], 0, table, (s * k + f) * labels, labels);
         }
@@ -423,7 +476,8 @@ public final class CrossValidation {
         folds.add(new FoldScore(f, validation[f].rows(), weight, value[0], value[1], r));
       }
       SettingScore score = new SettingScore(options.l2().get(s), mean(losses), sd(losses),
-          mean(metrics), sd(metrics), List.copyOf(folds));
+          mean(metrics), sd(metrics), List.copyOf(folds), options.l1().get(s),
+          meanNonzero(folds, data.features() + 1));
       scores.add(score);
       if (!Double.isNaN(score.meanLoss())
           && (best < 0 || score.meanLoss() < scores.get(best).meanLoss())) {

@@ -10,9 +10,11 @@ import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
+import io.descent.loss.Objective;
 import io.descent.optim.DifferentiableFunction;
 import io.descent.optim.FullBatchOptimizer;
 import io.descent.optim.Iteration;
+import io.descent.optim.OwlQn;
 import io.descent.optim.Point;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +44,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * e.g. a cross-validation fold's training rows) and are mapped exactly to the backend's ({@link
  * StandardizationMap}); its penalty {@code (l2/2) ||w||^2} is added on the host, per column,
  * intercepts excluded.
+ *
+ * <p>A model with an L1 penalty ({@link Model#l1()} &gt; 0, elastic net with its l2) runs {@link
+ * OwlQn} (the settings' optimizer when that is OWL-QN, else OWL-QN with its defaults) given its
+ * penalty on every weight, no intercept; its points carry the whole objective and the smooth
+ * part's gradient, and its gradient test bounds the KKT violation ({@link
+ * Objective#kktViolation}) instead of the gradient's max-norm, as a single fit's does. Weights the
+ * optimum puts at zero come out exactly zero.
  *
  * <p>Stopping rules per model, after each iteration, as the trainer's full-batch loop: the
  * gradient test ({@code max |g| <= tolerance * max(1, |J|)}), the iteration cap, a relative
@@ -150,16 +159,30 @@ public final class LockstepFit {
    * One model of the fit.
    *
    * @param l2 its L2 penalty, finite and {@code >= 0}
+   * @param l1 its L1 penalty, finite and {@code >= 0}; above 0 the model runs OWL-QN
    * @param standardization the space its parameters live in; null for the backend's own
    * @param start its starting parameters, {@code (d + 1) x C}, column-major; copied
    */
-  public record Model(double l2, Standardization standardization, double[] start) {
-    /** Checks the penalty and copies the start. */
+  public record Model(double l2, double l1, Standardization standardization, double[] start) {
+    /** Checks the penalties and copies the start. */
     public Model {
       if (!(l2 >= 0) || !Double.isFinite(l2)) {
         throw new IllegalArgumentException("l2 must be finite and >= 0, got " + l2);
       }
+      if (!(l1 >= 0) || !Double.isFinite(l1)) {
+        throw new IllegalArgumentException("l1 must be finite and >= 0, got " + l1);
+      }
       start = start.clone();
+    }
+
+    /** A model with an L2 penalty only (l1 = 0). */
+    public Model(double l2, Standardization standardization, double[] start) {
+      this(l2, 0, standardization, start);
+    }
+
+    /** Its penalties with a loss: the objective whose KKT violation it is judged by. */
+    Objective objective(Loss loss) {
+      return new Objective(loss, l2, l1);
     }
 
     /** A copy of the starting parameters. */
@@ -218,12 +241,24 @@ public final class LockstepFit {
    * @param iterations optimizer iterations
    * @param evaluations evaluations of its objective (each a share of one batched pass)
    * @param objective data term plus penalty at theta
-   * @param gradientNorm the Euclidean norm of the objective's gradient at theta
+   * @param gradientNorm the Euclidean norm of the objective's gradient at theta (with an L1
+   *     penalty: of its smooth part's)
    * @param float64Iterations of the iterations, those of the float64 finish (0 without one)
+   * @param kktViolation the violation of the optimality condition at theta that the gradient test
+   *     bounds: the gradient's max-norm, or with an L1 penalty the KKT violation ({@link
+   *     Objective#kktViolation}); NaN where not known
    */
   public record ModelResult(double[] theta, StopReason stopReason, String message,
       boolean converged, int iterations, int evaluations, double objective,
-      double gradientNorm, int float64Iterations) {}
+      double gradientNorm, int float64Iterations, double kktViolation) {
+    /** A result whose KKT violation is not known (NaN). */
+    public ModelResult(double[] theta, StopReason stopReason, String message,
+        boolean converged, int iterations, int evaluations, double objective,
+        double gradientNorm, int float64Iterations) {
+      this(theta, stopReason, message, converged, iterations, evaluations, objective,
+          gradientNorm, float64Iterations, Double.NaN);
+    }
+  }
 
   /**
    * The whole fit.
@@ -332,12 +367,16 @@ public final class LockstepFit {
         int g = settled[k];
         double[] theta = results[g].theta();
         double[] grad = first.maps[g].gradientToOwn(e.gradient(), k * width, width);
-        double value = e.loss()[k] + penalty(models.get(g).l2(), theta, grad, p);
+        Objective objective = models.get(g).objective(columns.loss());
+        double value = e.loss()[k] + penalty(models.get(g).l2(), theta, grad, p)
+            + objective.l1Penalty(theta, p);
+        double violation = objective.kktViolation(theta, grad, p);
         GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g]);
-        if (test.holds(grad, value)) {
+        if (test.holdsFor(violation, value)) {
           results[g] = new ModelResult(theta, first.settledReason[g], "converged: "
-              + test.describe(grad, value) + " (in float64)", true, results[g].iterations(),
-              results[g].evaluations(), value, norm(grad), 0);
+              + describe(test, objective, theta, grad, value, p) + " (in float64)", true,
+              results[g].iterations(), results[g].evaluations(), value, norm(grad), 0,
+              violation);
         } else {
           redo.add(g);
         }
@@ -351,8 +390,8 @@ public final class LockstepFit {
       double[] caps = new double[groups.length];
       for (int k = 0; k < groups.length; k++) {
         int g = groups[k];
-        again.add(new Model(models.get(g).l2(), models.get(g).standardization(),
-            results[g].theta()));
+        again.add(new Model(models.get(g).l2(), models.get(g).l1(),
+            models.get(g).standardization(), results[g].theta()));
         iterations[k] = results[g].iterations();
         evaluations[k] = results[g].evaluations();
         caps[k] = first.cap[g];
@@ -368,11 +407,22 @@ public final class LockstepFit {
         results[groups[k]] = new ModelResult(m.theta(), m.stopReason(), m.message() + "; the"
             + " last " + more + " iterations ran in float64 on " + r2.backend().summary()
             + ", where float32 could make no further progress", m.converged(), m.iterations(),
-            m.evaluations(), m.objective(), m.gradientNorm(), more);
+            m.evaluations(), m.objective(), m.gradientNorm(), more, m.kktViolation());
       }
     }
     return new Result(List.of(results), passes, columnEvaluations, r.backend(),
         r.seconds() + (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The gradient test's figures at theta: the gradient's max-norm, or with an L1 penalty the KKT
+   * violation.
+   */
+  private static String describe(GradientTest test, Objective objective, double[] theta,
+      double[] grad, double value, int p) {
+    return objective.l1() > 0
+        ? test.describeKkt(objective.kktViolation(theta, grad, p), value)
+        : test.describe(grad, value);
   }
 
   /** Adds {@code l2 * w} of every column to the gradient and returns {@code (l2/2)||w||^2}. */
@@ -684,12 +734,14 @@ public final class LockstepFit {
     private final class ModelRun {
       private final int g;
       private final Model model;
+      private final Objective penalties;
       private int evaluations;
       private double weight;
 
       ModelRun(int g) {
         this.g = g;
         this.model = models.get(g);
+        this.penalties = model.objective(columns.loss());
         this.evaluations = evaluationsBefore[g];
       }
 
@@ -699,15 +751,35 @@ public final class LockstepFit {
         evaluations++;
         weight = a.weight();
         double[] grad = maps[g].gradientToOwn(a.gradient(), 0, a.gradient().length);
+        // The smooth part only: OWL-QN adds the L1 term to the value itself.
         double penalty = penalty(model.l2(), x, grad, p);
         return new Point(x.clone(), a.loss() + penalty, grad);
+      }
+
+      /** The violation the gradient test bounds at a point: KKT with L1, else max |g|. */
+      private double violation(Point point) {
+        return penalties.kktViolation(point.x(), point.gradient(), p);
+      }
+
+      /**
+       * The optimizer of this model: the settings', or with an L1 penalty OWL-QN (the settings'
+       * own when it is OWL-QN) given the penalty on every weight, no intercept.
+       */
+      private FullBatchOptimizer optimizer() {
+        FullBatchOptimizer o = settings.optimizer();
+        if (model.l1() == 0) {
+          return o;
+        }
+        OwlQn owlqn = o instanceof OwlQn q ? q : new OwlQn();
+        int parameters = p;
+        return owlqn.withPenalty(model.l1(), j -> Objective.penalized(j, parameters));
       }
 
       ModelResult run() {
         DifferentiableFunction f = this::objective;
         FullBatchOptimizer.Run run;
         try {
-          run = settings.optimizer().start(float32
+          run = optimizer().start(float32
               ? f.withRelativeNoise(Trainer.FLOAT32_NOISE) : f, model.start());
         } catch (IllegalArgumentException e) {
           Point none = new Point(model.start(), Double.NaN, new double[model.start().length]);
@@ -730,7 +802,7 @@ public final class LockstepFit {
         int smallChanges = 0;
         int iterations = iterationsBefore[g];
         while (true) {
-          if (test.holds(point.gradient(), point.value())) {
+          if (test.holdsFor(violation(point), point.value())) {
             return end(point, iterations, StopReason.GRADIENT_TOLERANCE, null);
           }
           if (stopRequested.get()) {
@@ -792,7 +864,8 @@ public final class LockstepFit {
        * in every full-batch evaluation.)
        */
       private boolean separable(Point point) {
-        return unweighted && columns.loss() == Loss.LOGISTIC && model.l2() == 0 && weight > 0
+        return unweighted && columns.loss() == Loss.LOGISTIC && model.l2() == 0
+            && model.l1() == 0 && weight > 0
             && point.value() < Math.log(2) / weight;
       }
 
@@ -800,19 +873,21 @@ public final class LockstepFit {
         double[] grad = point.gradient();
         GradientTest test = new GradientTest(settings.gradientTolerance(),
             Double.isNaN(cap[g]) ? Math.abs(point.value()) : cap[g]);
-        boolean holds = Double.isFinite(point.value()) && test.holds(grad, point.value());
+        double violation = Double.isFinite(point.value()) ? violation(point) : Double.NaN;
+        boolean holds = Double.isFinite(point.value()) && test.holdsFor(violation, point.value());
         String message = detail != null ? detail : reason.description();
         boolean settled = reason == StopReason.GRADIENT_TOLERANCE
             || reason == StopReason.OBJECTIVE_TOLERANCE || reason == StopReason.PRECISION_LIMIT;
         settledReason[g] = settled ? reason : null;
         if (settled && !holds) {
           reason = StopReason.STALLED;
-          message = "stalled: " + message + "; " + test.describe(grad, point.value());
+          message = "stalled: " + message + "; "
+              + describe(test, penalties, point.x(), grad, point.value(), p);
         } else if (settled) {
-          message = "converged: " + test.describe(grad, point.value());
+          message = "converged: " + describe(test, penalties, point.x(), grad, point.value(), p);
         }
         return new ModelResult(point.x().clone(), reason, message, holds && settled, iterations,
-            evaluations, point.value(), norm(grad), 0);
+            evaluations, point.value(), norm(grad), 0, violation);
       }
     }
   }

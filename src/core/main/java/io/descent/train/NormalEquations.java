@@ -26,7 +26,17 @@ final class NormalEquations {
    */
   static GradientBackend choose(Solver solver, TrainingConfig config, GradientBackend backend,
       Dataset train, Standardization standardization, Columns columns, Consumer<String> notice) {
-    if (!solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features())) {
+    return choose(solver, config.isFullBatch(), backend, train, standardization, columns,
+        notice);
+  }
+
+  /**
+   * As {@link #choose(Solver, TrainingConfig, GradientBackend, Dataset, Standardization,
+   * Columns, Consumer)}, for fits of the columns' loss by a full-batch optimizer or not.
+   */
+  static GradientBackend choose(Solver solver, boolean fullBatch, GradientBackend backend,
+      Dataset train, Standardization standardization, Columns columns, Consumer<String> notice) {
+    if (!solver.normalFor(columns.loss(), fullBatch, train.rows(), train.features())) {
       return backend;
     }
     String why;

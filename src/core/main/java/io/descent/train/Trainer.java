@@ -278,7 +278,7 @@ public final class Trainer {
   }
 
   /** A weighted set needs a row that weighs more than 0 (a split may leave none). */
-  private static void requireWeight(Dataset data, String what) {
+  static void requireWeight(Dataset data, String what) {
     if (data.weights() == null) {
       return;
     }
@@ -294,7 +294,7 @@ public final class Trainer {
    * Logistic regression needs rows of both classes with a weight above 0: with one, the loss has
    * no minimum.
    */
-  private static void requireBothClasses(Dataset train) {
+  static void requireBothClasses(Dataset train) {
     double[] y = train.y();
     double[] weight = new double[2];
     for (int i = 0; i < y.length; i++) {
@@ -335,7 +335,7 @@ public final class Trainer {
    * Logistic regression fits a 0/1 target: a target of more than two classes (a class target,
    * or numbers other than 0 and 1) is refused with the fits that take it.
    */
-  private static void requireTwoClasses(Dataset train) {
+  static void requireTwoClasses(Dataset train) {
     java.util.Optional<io.descent.data.ClassLabels> classes = train.classLabels();
     java.util.Set<Double> values = new java.util.TreeSet<>();
     boolean binary = true;
@@ -361,7 +361,7 @@ public final class Trainer {
    * Multinomial regression needs training rows of every class: a class without any has no
    * finite intercept (its probability falls towards 0 without end).
    */
-  private static void requireEveryClass(Dataset train) {
+  static void requireEveryClass(Dataset train) {
     io.descent.data.ClassLabels classes = train.classLabels().orElseThrow();
     boolean[] seen = new boolean[classes.size()];
     for (double y : train.y()) {

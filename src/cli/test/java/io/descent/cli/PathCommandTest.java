@@ -1,0 +1,143 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.descent.Descent;
+import io.descent.data.CsvReader;
+import io.descent.data.Dataset;
+import io.descent.train.FitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code descent path} through the real command line, on the shipped datasets. */
+class PathCommandTest {
+  private static final String DIABETES = "datasets/diabetes.csv";
+  private static final String WDBC = "datasets/breast_cancer_wdbc.csv";
+  private static final String IRIS = "datasets/iris.csv";
+
+  @TempDir
+  Path dir;
+
+  private static List<String[]> rows(Path csv) throws Exception {
+    return Files.readAllLines(csv).stream().map(l -> l.split(",", -1)).toList();
+  }
+
+  private static double tolerance(double objective) {
+    return Descent.DEFAULT_TOLERANCE * Math.max(1, Math.abs(objective));
+  }
+
+  @Test
+  void linearPathCsvJsonAndPlot() throws Exception {
+    Path csv = dir.resolve("path.csv");
+    Path png = dir.resolve("path.png");
+    Cli run = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
+        "linear", "--penalties", "12", "--out", csv.toString(), "--plot", png.toString(),
+        "--backend", "reference", "--json");
+    JsonNode doc = run.json();
+    assertEquals(12, doc.get("penalties").asInt());
+    assertTrue(doc.get("readSeconds").asDouble() >= 0);
+    assertTrue(doc.get("fitSeconds").asDouble() > 0);
+    assertTrue(doc.get("passes").asInt() > 12, doc.toString());
+    assertTrue(doc.get("backend").asText().startsWith("reference"), doc.toString());
+    assertEquals(1e-4, doc.get("minRatio").asDouble());
+    assertEquals(12, doc.get("path").size());
+    List<String[]> rows = rows(csv);
+    assertEquals("penalty,l1,l2,objective,data_term,nonzero,kkt_violation,intercept,age,sex,bmi,"
+        + "bp,s1,s2,s3,s4,s5,s6", String.join(",", rows.get(0)));
+    assertEquals(13, rows.size());
+    for (int k = 1; k < rows.size(); k++) {
+      String[] r = rows.get(k);
+      JsonNode j = doc.get("path").get(k - 1);
+      double penalty = Double.parseDouble(r[0]);
+      assertEquals(penalty, j.get("penalty").asDouble());
+      assertEquals(penalty, Double.parseDouble(r[1]));
+      assertEquals(0, Double.parseDouble(r[2]));
+      double objective = Double.parseDouble(r[3]);
+      assertTrue(Double.parseDouble(r[6]) <= tolerance(objective), "KKT of row " + k);
+      long nonzero = Arrays.stream(r, 8, r.length).filter(v -> Double.parseDouble(v) != 0)
+          .count();
+      assertEquals(Integer.parseInt(r[5]), nonzero, "nonzero of row " + k);
+      assertEquals(nonzero, j.get("nonzero").asInt());
+      if (k > 1) {
+        assertTrue(penalty < Double.parseDouble(rows.get(k - 1)[0]), "penalties fall");
+      }
+    }
+    assertEquals("0", rows.get(1)[5], "lambda_max zeroes every weight");
+    assertTrue(Integer.parseInt(rows.get(2)[5]) > 0, "the next penalty does not");
+    byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
+    assertEquals("\u0089PNG", new String(head, java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
+
+  /** Rows of the path against single train fits of the same l1 and l2. */
+  @Test
+  void elasticNetRowsAreTrainsFits() throws Exception {
+    Path csv = dir.resolve("wdbc.csv");
+    Cli run = Cli.run("path", "--data", WDBC, "--target", "malignant", "--loss", "logistic",
+        "--l1-ratio", "0.5", "--penalties", "8", "--min-ratio", "0.01", "--out",
+        csv.toString(), "--backend", "nd4j");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("penalty") && run.out().contains("nonzero"), run.out());
+    List<String[]> rows = rows(csv);
+    Dataset data = new CsvReader(CsvReader.Options.binaryTarget("malignant"))
+        .read(Path.of(WDBC));
+    for (int k : new int[] {2, 8}) {
+      String[] r = rows.get(k);
+      double l1 = Double.parseDouble(r[1]);
+      double l2 = Double.parseDouble(r[2]);
+      assertEquals(l1, l2, 1e-15 * l1);
+      FitResult alone = Descent.logistic().l1(l1).l2(l2).backend("reference")
+          .train(data, null);
+      double objective = Double.parseDouble(r[3]);
+      assertEquals(alone.objective(), objective, 1e-9 * alone.objective(), "row " + k);
+      assertEquals(alone.nonzero(), Integer.parseInt(r[5]), "row " + k);
+    }
+  }
+
+  @Test
+  void multinomialColumnsPerClass() throws Exception {
+    Path csv = dir.resolve("iris.csv");
+    Cli run = Cli.run("path", "--data", IRIS, "--target", "species", "--loss", "multinomial",
+        "--penalties", "5", "--min-ratio", "0.05", "--out", csv.toString(), "--backend",
+        "reference");
+    assertEquals(0, run.code(), run.err());
+    List<String[]> rows = rows(csv);
+    assertEquals("penalty,l1,l2,objective,data_term,nonzero,kkt_violation,intercept:0,"
+        + "intercept:1,intercept:2,sepal_length:0,sepal_width:0,petal_length:0,petal_width:0,"
+        + "sepal_length:1,sepal_width:1,petal_length:1,petal_width:1,sepal_length:2,"
+        + "sepal_width:2,petal_length:2,petal_width:2", String.join(",", rows.get(0)));
+    assertEquals(6, rows.size());
+    assertEquals("0", rows.get(1)[5]);
+    assertTrue(Integer.parseInt(rows.get(5)[5]) > 0);
+  }
+
+  @Test
+  void badOptionsExit2WithOneLine() throws Exception {
+    String out = dir.resolve("p.csv").toString();
+    String[][] bad = {
+        {"--l1-ratio", "0"}, {"--l1-ratio", "1.5"}, {"--penalties", "0"},
+        {"--min-ratio", "1"}, {"--block", "0"}};
+    String[] names = {"--l1-ratio", "--l1-ratio", "--penalties", "--min-ratio", "--block"};
+    for (int i = 0; i < bad.length; i++) {
+      Cli run = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
+          "linear", "--out", out, bad[i][0], bad[i][1]);
+      assertEquals(2, run.code(), run.err());
+      assertEquals(1, run.err().strip().lines().count(), run.err());
+      assertTrue(run.err().contains(names[i]), run.err());
+    }
+    Cli overInput = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
+        "linear", "--out", DIABETES);
+    assertEquals(2, overInput.code(), overInput.err());
+    assertEquals(1, overInput.err().strip().lines().count(), overInput.err());
+    Cli noOut = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
+        "linear");
+    assertEquals(2, noOut.code(), noOut.err());
+    assertTrue(noOut.err().contains("--out"), noOut.err());
+    assertTrue(Files.notExists(Path.of(out)));
+  }
+}
