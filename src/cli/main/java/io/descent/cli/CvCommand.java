@@ -417,6 +417,16 @@ final class CvCommand implements Callable<Integer> {
   }
 
   /** A penalty as a person writes it: 0.0001, 1, 10. */
+  /**
+   * What a lockstep fit's pass count counts: passes over the data, or on the normal equations
+   * evaluations from the moments (the data was read once, for them).
+   */
+  static String passesOverTheData(io.descent.gradient.BackendInfo backend) {
+    return io.descent.gradient.GramBackend.describes(backend)
+        ? "evaluations on the normal equations (one pass over the data, for the moments)"
+        : "passes over the data";
+  }
+
   static String plain(double v) {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
@@ -435,8 +445,8 @@ final class CvCommand implements Callable<Integer> {
         r.settings().size(), fit.models().size(), perFold ? "lockstep (each fold's balanced"
             + " class weights in a table of its own)" : "lockstep",
         fit.backend().summary(), fit.passes(),
-        miniBatch ? "batched evaluations (batches and epoch ends)" : "passes over the data",
-        fit.seconds());
+        miniBatch ? "batched evaluations (batches and epoch ends)"
+            : passesOverTheData(fit.backend()), fit.seconds());
     boolean withL1 = anyL1();
     out.printf(Locale.ROOT, "%s%-12s %-26s %-26s %s%n", withL1 ? String.format(Locale.ROOT,
         "%-12s ", "l1") : "", "l2", "validation loss (mean, sd)", metric + " (mean, sd)",

@@ -61,6 +61,13 @@ public final class GramBackend implements GradientBackend {
   private final BackendInfo info;
   private final BackendInfo source;
   private final Columns columns;
+  /** How the device of a backend on the normal equations begins, in its {@link BackendInfo}. */
+  public static final String DEVICE_PREFIX = "normal equations (statistics from ";
+
+  /** True when a backend's description says it evaluates on the normal equations. */
+  public static boolean describes(BackendInfo info) {
+    return info.device().startsWith(DEVICE_PREFIX);
+  }
   private final int rows;
   private final int features;
   private final double targetShift;
@@ -105,8 +112,8 @@ public final class GramBackend implements GradientBackend {
     this.rows = rows;
     this.features = d;
     this.targetShift = folds[0].targetShift();
-    this.info = new BackendInfo(source.kind(), "normal equations (statistics from "
-        + source.device() + ")", "float64", source.layout());
+    this.info = new BackendInfo(source.kind(), DEVICE_PREFIX + source.device() + ")", "float64",
+        source.layout());
     int groups = columns.groups();
     a = new double[groups][];
     c = new double[groups][];
