@@ -263,8 +263,41 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #define MARGIN(k, c) scratch[(k) * kp + (c)]
 #endif
 
-/* log1p(rest) of the multinomial loss, rest in [0, C - 1], on VW rows. */
+/*
+ * log1p(rest) of the multinomial loss, rest in [0, C - 1], on VW rows. With LOG1P_SERIES in
+ * float32 (PoCL's vector log1p cost about as much as its exp): u = 1 + rest = 2^e f with f in
+ * [sqrt(1/2), sqrt(2)), log f = 2 atanh(s), s = (f - 1) / (f + 1), |s| < 0.172, five terms of
+ * the odd series (truncation below 1e-9 relative), e ln 2 in two parts (the first exact), plus
+ * (rest - (u - 1)) / u, the rounding of u (exact to first order).
+ */
+#if LOSS == 2 && LOG1P_SERIES && PRECISION == 32
+#define INTV CAT(int, VW)
+inline REALV log1p_rest(const REALV r) {
+  const REALV u = (REALV)(1) + r;
+  const REALV fix = (r - (u - (REALV)(1))) / u;
+  const INTV bits = CAT(as_, INTV)(u);
+  const REALV f1 = CAT(as_, REALV)((bits & 0x007fffff) | 0x3f800000);
+  const INTV big = f1 > (REALV)(1.41421356f);
+  const REALV f = select(f1, f1 * (REALV)(0.5f), big);
+  const REALV e = TO_REALV(((bits >> 23) - 127) - big);
+  const REALV s = (f - (REALV)(1)) / (f + (REALV)(1));
+  const REALV q = s * s;
+  const REALV lf = (REALV)(2) * s * ((REALV)(1) + q * ((REALV)(1.0f / 3) + q * ((REALV)(0.2f)
+      + q * ((REALV)(1.0f / 7) + q * (REALV)(1.0f / 9)))));
+  return e * (REALV)(0.693359375f) + (lf + (fix + e * (REALV)(-2.12194440e-4f)));
+}
+#define LOG1P_REST(V) log1p_rest(V)
+#else
 #define LOG1P_REST(V) log1p(V)
+#endif
+
+/* The multinomial loss's classes per group: CLASSES when the host sets it (so that the
+ * per-row loops over the classes unroll), else the kernel's argument. */
+#ifdef CLASSES
+#define NCLASSES CLASSES
+#else
+#define NCLASSES classes
+#endif
 
 /* 1 where a == b, else 0, per component. */
 #define EQUAL01(a, b) (-TO_REALK((a) == (b)))
@@ -531,18 +564,18 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    *   E. per row: r_c = s e_c / (1 + rest), r_y = -s (sum of the other e) / (1 + rest). */
   __global REAL* aux = scratch + (SB + 2) * kp;
   int live = 0;
-  for (; live + classes <= kp && col[live] != 0; live += classes) {
+  for (; live + NCLASSES <= kp && col[live] != 0; live += NCLASSES) {
   }
   for (int k = 0; k < SB; k++) {
     __global REAL* m = scratch + k * kp;
     const int label = (int) ys[k];
-    for (int c0 = 0; c0 < live; c0 += classes) {
+    for (int c0 = 0; c0 < live; c0 += NCLASSES) {
       REAL max = m[c0];
-      for (int c = 1; c < classes; c++) {
+      for (int c = 1; c < NCLASSES; c++) {
         max = fmax(max, m[c0 + c]);
       }
       aux[k * kp + c0] = max - m[c0 + label];
-      for (int c = 0; c < classes; c++) {
+      for (int c = 0; c < NCLASSES; c++) {
         m[c0 + c] -= max;
       }
     }
@@ -553,7 +586,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   for (int v = 0; v < SB * kp / KT; v++) {
     VSTOREK(EXP_NONPOSITIVE_K(VLOADK(v, scratch)), v, scratch);
   }
-  for (int c0 = 0; c0 < live; c0 += classes) {
+  for (int c0 = 0; c0 < live; c0 += NCLASSES) {
     REAL rest[SB];
     REAL other[SB];
     REAL sw[SB];
@@ -569,7 +602,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       REAL r = 0;
       REAL o = 0;
       int seen = 0;
-      for (int c = 0; c < classes; c++) {
+      for (int c = 0; c < NCLASSES; c++) {
         const REAL ec = e[c];
         const int skip = !seen && ec == (REAL)(1);
         r += skip ? (REAL)(0) : ec;
@@ -592,7 +625,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     for (int k = 0; k < SB; k++) {
       __global REAL* m = scratch + k * kp + c0;
       const REAL si = sw[k];
-      for (int c = 0; c < classes; c++) {
+      for (int c = 0; c < NCLASSES; c++) {
         m[c] *= si;
       }
       m[(int) ys[k]] = other[k];

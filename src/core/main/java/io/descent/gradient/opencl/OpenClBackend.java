@@ -432,6 +432,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         localSize = 1;
         localBytes = 0;
         buildOptions = common + " " + columnsDefines(cpuShape, columns.count())
+            + (loss == Loss.MULTINOMIAL ? " -DCLASSES=" + columns.classes() : "")
             + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines());
         this.kernel = context.kernel(context.program(CPU_COLUMNS_FILE, buildOptions),
             kind.kernelName);
