@@ -28,7 +28,10 @@
  *      vectors; for the logistic loss in float32 the superblock's e^-|m| first, in a loop of
  *      their own: SPLIT_EXP); for the multinomial loss (LOSS 2), per group of C coupled
  *      columns: max-subtract, exp, the sum of the others, log1p, then r_k = s (p_k - [k = y])
- *      with r_y = -s (sum of the other p_k). Each residual is multiplied by the row's weight in
+ *      with r_y = -s (sum of the other p_k), each step in a loop of its own over the
+ *      superblock (the exps KT at a time, one reciprocal and one log1p per row VW rows at a
+ *      time: on a 2-core AVX2 EPYC this took 1M x 64 C = 10 from 0.61x to 1.46x the speed of
+ *      C single logistic passes, and C = 3 from 0.43x to 0.90x, in the same runs). Each residual is multiplied by the row's weight in
  *      its group (s_i times 0 or 1 for the fold, times the group's class weight of the row's
  *      label). The weighted losses are summed per column (a multinomial group's at its first
  *      column) over the superblock, then folded into the partial row with one Kahan step;
