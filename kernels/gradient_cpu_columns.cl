@@ -28,7 +28,10 @@
  *      vectors; for the logistic loss in float32 the superblock's e^-|m| first, in a loop of
  *      their own: SPLIT_EXP); for the multinomial loss (LOSS 2), per group of C coupled
  *      columns: max-subtract, exp, the sum of the others, log1p, then r_k = s (p_k - [k = y])
- *      with r_y = -s (sum of the other p_k). Each residual is multiplied by the row's weight in
+ *      with r_y = -s (sum of the other p_k), each step in a loop of its own over the
+ *      superblock (the exps KT at a time, one reciprocal and one log1p per row VW rows at a
+ *      time: on a 2-core AVX2 EPYC this took 1M x 64 C = 10 from 0.61x to 1.46x the speed of
+ *      C single logistic passes, and C = 3 from 0.43x to 0.90x, in the same runs). Each residual is multiplied by the row's weight in
  *      its group (s_i times 0 or 1 for the fold, times the group's class weight of the row's
  *      label). The weighted losses are summed per column (a multinomial group's at its first
  *      column) over the superblock, then folded into the partial row with one Kahan step;
@@ -160,7 +163,7 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
  * their own cache lines;
  * with few columns (NK > 0) then the item's gradient sums of the VW-wide feature vectors,
  * column-major (column c's d slots at c d), and their Kahan compensations (NK d further on). */
-#define SCRATCH_MARGINS(kp) LINES_OF((SB + 2) * (kp))
+#define SCRATCH_MARGINS(kp) LINES_OF((LOSS == 2 ? 2 * SB + 2 : SB + 2) * (kp))
 #define SCRATCH_STRIDE(kp, d) (SCRATCH_MARGINS(kp) + (NK > 0 ? LINES_OF(2 * NK * (d)) : 0))
 #define REALK CAT(REAL, KT)
 #define VLOADK CAT(vload, KT)
@@ -191,7 +194,7 @@ inline void kahan_addk(__global REAL* s, __global REAL* c, int v, REALK x) {
 #ifndef FAST_EXP
 #define FAST_EXP 0
 #endif
-#if FAST_EXP && PRECISION == 32 && LOSS == 1
+#if FAST_EXP && PRECISION == 32 && (LOSS == 1 || LOSS == 2)
 /*
  * e^x for x <= 0 in float32 on vectors of type T (integer vectors IT), within about 2 ulp:
  * Cephes' expf (x = n ln2 + r, |r| <= ln2 / 2, a degree-7 polynomial in r, 2^n from the
@@ -218,9 +221,14 @@ inline T NAME(const T x) {                                                      
   return select(e, e * e, low);                                                            \
 }
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
-#if NK > 0
+#define EXP_NONPOSITIVE_K(X) exp_nonpositive(X)
+#if NK > 0 && LOSS == 1
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
+#else
+#define EXP_NONPOSITIVE_K(X) exp(X)
+#endif
+#if FAST_EXP && PRECISION == 32 && LOSS == 1
 /*
  * Phase 2 computes e = e^-|m| of a whole superblock's values first (SPLIT_EXP), in a loop of
  * its own, and then the residuals and losses from e: each loop's iterations are independent
@@ -256,6 +264,42 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #define MARGIN(k, c) scratch[(c) * SB + (k)]
 #else
 #define MARGIN(k, c) scratch[(k) * kp + (c)]
+#endif
+
+/*
+ * log1p(rest) of the multinomial loss, rest in [0, C - 1], on VW rows. With LOG1P_SERIES in
+ * float32 (PoCL's vector log1p cost about as much as its exp): u = 1 + rest = 2^e f with f in
+ * [sqrt(1/2), sqrt(2)), log f = 2 atanh(s), s = (f - 1) / (f + 1), |s| < 0.172, five terms of
+ * the odd series (truncation below 1e-9 relative), e ln 2 in two parts (the first exact), plus
+ * (rest - (u - 1)) / u, the rounding of u (exact to first order).
+ */
+#if LOSS == 2 && LOG1P_SERIES && PRECISION == 32
+#define INTV CAT(int, VW)
+inline REALV log1p_rest(const REALV r) {
+  const REALV u = (REALV)(1) + r;
+  const REALV fix = (r - (u - (REALV)(1))) / u;
+  const INTV bits = CAT(as_, INTV)(u);
+  const REALV f1 = CAT(as_, REALV)((bits & 0x007fffff) | 0x3f800000);
+  const INTV big = f1 > (REALV)(1.41421356f);
+  const REALV f = select(f1, f1 * (REALV)(0.5f), big);
+  const REALV e = TO_REALV(((bits >> 23) - 127) - big);
+  const REALV s = (f - (REALV)(1)) / (f + (REALV)(1));
+  const REALV q = s * s;
+  const REALV lf = (REALV)(2) * s * ((REALV)(1) + q * ((REALV)(1.0f / 3) + q * ((REALV)(0.2f)
+      + q * ((REALV)(1.0f / 7) + q * (REALV)(1.0f / 9)))));
+  return e * (REALV)(0.693359375f) + (lf + (fix + e * (REALV)(-2.12194440e-4f)));
+}
+#define LOG1P_REST(V) log1p_rest(V)
+#else
+#define LOG1P_REST(V) log1p(V)
+#endif
+
+/* The multinomial loss's classes per group: CLASSES when the host sets it (so that the
+ * per-row loops over the classes unroll), else the kernel's argument. */
+#ifdef CLASSES
+#define NCLASSES CLASSES
+#else
+#define NCLASSES classes
 #endif
 
 /* 1 where a == b, else 0, per component. */
@@ -513,46 +557,86 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     VSTOREK((REALK)(0), t, lsum);
   }
 #if LOSS == 2
+  /* Per group of C coupled columns, in loops of independent iterations (in one loop per row,
+   * each row's chain of C exps, a division and a log left the core waiting):
+   *   A. per row: the group's max subtracted from its margins, and max - m_y kept in aux
+   *      (dead columns past the last group set far below, so that their e is 0);
+   *   B. the e^(m - max) of the whole superblock, KT at a time (FAST_EXP in float32);
+   *   C. per row: the sum of the e but the max's (rest) and of the e but the label's;
+   *   D. VW rows at a time: one reciprocal 1 / (1 + rest) per row, log1p(rest), the losses;
+   *   E. per row: r_c = s e_c / (1 + rest), r_y = -s (sum of the other e) / (1 + rest). */
+  __global REAL* aux = scratch + (SB + 2) * kp;
+  int live = 0;
+  for (; live + NCLASSES <= kp && col[live] != 0; live += NCLASSES) {
+  }
   for (int k = 0; k < SB; k++) {
     __global REAL* m = scratch + k * kp;
     const int label = (int) ys[k];
-    for (int c0 = 0; c0 + classes <= kp && col[c0] != 0; c0 += classes) {
-      const REAL s = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1))
-          * ((flags & FLAG_CLASS_WEIGHTS) ? col[(3 + label) * kp + c0] : (REAL)(1));
-      int top = 0;
+    for (int c0 = 0; c0 < live; c0 += NCLASSES) {
       REAL max = m[c0];
-      for (int c = 1; c < classes; c++) {
-        if (m[c0 + c] > max) {
-          max = m[c0 + c];
-          top = c;
-        }
+      for (int c = 1; c < NCLASSES; c++) {
+        max = fmax(max, m[c0 + c]);
       }
-      const REAL my = m[c0 + label];
-      REAL rest = 0;
-      for (int c = 0; c < classes; c++) {
-        const REAL e = exp(m[c0 + c] - max);
-        m[c0 + c] = e;
-        if (c != top) {
-          rest += e;
-        }
+      aux[k * kp + c0] = max - m[c0 + label];
+      for (int c = 0; c < NCLASSES; c++) {
+        m[c0 + c] -= max;
       }
-      const REAL inv = (REAL)(1) / ((REAL)(1) + rest);
-      REAL others = 0;
-      for (int c = 0; c < classes; c++) {
-        const REAL p = m[c0 + c] * inv;
-        if (c != label) {
-          others += p;
-        }
-        m[c0 + c] = s * p;
-      }
-      m[c0 + label] = -s * others;
-      lsum[c0] += s * ((max - my) + log1p(rest));
     }
-    /* Dead columns past the last group. */
-    for (int c = 0; c < kp; c++) {
-      if (col[c] == 0) {
-        m[c] = 0;
+    for (int c = live; c < kp; c++) {
+      m[c] = (REAL)(-1e30f);
+    }
+  }
+  for (int v = 0; v < SB * kp / KT; v++) {
+    VSTOREK(EXP_NONPOSITIVE_K(VLOADK(v, scratch)), v, scratch);
+  }
+  for (int c0 = 0; c0 < live; c0 += NCLASSES) {
+    REAL rest[SB];
+    REAL other[SB];
+    REAL sw[SB];
+    REAL base[SB];
+    for (int k = 0; k < SB; k++) {
+      __global const REAL* e = scratch + k * kp + c0;
+      const int label = (int) ys[k];
+      sw[k] = ss[k] * (fs[k] == col[kp + c0] ? (REAL)(0) : (REAL)(1))
+          * ((flags & FLAG_CLASS_WEIGHTS) ? col[(3 + label) * kp + c0] : (REAL)(1));
+      base[k] = aux[k * kp + c0];
+      /* The max's e is exactly 1: the first e equal to 1 is left out of rest (another e of
+       * exactly 1 has the same value). */
+      REAL r = 0;
+      REAL o = 0;
+      int seen = 0;
+      for (int c = 0; c < NCLASSES; c++) {
+        const REAL ec = e[c];
+        const int skip = !seen && ec == (REAL)(1);
+        r += skip ? (REAL)(0) : ec;
+        seen |= skip;
+        o += c == label ? (REAL)(0) : ec;
       }
+      rest[k] = r;
+      other[k] = o;
+    }
+    REALV la = (REALV)(0);
+    for (int k = 0; k < SB; k += VW) {
+      const REALV rv = VLOADV(0, rest + k);
+      const REALV sv = VLOADV(0, sw + k);
+      const REALV si = sv / ((REALV)(1) + rv);
+      VSTOREV(si, 0, sw + k);
+      VSTOREV(-si * VLOADV(0, other + k), 0, other + k);
+      la += sv * (VLOADV(0, base + k) + LOG1P_REST(rv));
+    }
+    lsum[c0] = HSUMN(VW, la);
+    for (int k = 0; k < SB; k++) {
+      __global REAL* m = scratch + k * kp + c0;
+      const REAL si = sw[k];
+      for (int c = 0; c < NCLASSES; c++) {
+        m[c] *= si;
+      }
+      m[(int) ys[k]] = other[k];
+    }
+  }
+  for (int k = 0; k < SB; k++) {
+    for (int c = live; c < kp; c++) {
+      scratch[k * kp + c] = 0;
     }
   }
 #elif ROWVEC

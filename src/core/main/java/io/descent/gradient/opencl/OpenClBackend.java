@@ -432,6 +432,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         localSize = 1;
         localBytes = 0;
         buildOptions = common + " " + columnsDefines(cpuShape, columns.count())
+            + (loss == Loss.MULTINOMIAL ? " -DCLASSES=" + columns.classes() : "")
             + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines());
         this.kernel = context.kernel(context.program(CPU_COLUMNS_FILE, buildOptions),
             kind.kernelName);
@@ -608,13 +609,16 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
-   * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values, whole 128-byte lines; with
+   * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values (for the multinomial loss
+   * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with
    * at most {@link #NARROW_COLUMNS} columns (NK = K), then 2 K d values (the item's gradient
    * sums and compensations, column-major), whole lines.
    */
   private long scratchStride(int kp, int k, int d) {
     int perLine = 128 / realBytes;
-    long margins = ((COLUMNS_SUPERBLOCK_ROWS + 2L) * kp + perLine - 1) / perLine * perLine;
+    long rows = columns.loss() == Loss.MULTINOMIAL ? 2L * COLUMNS_SUPERBLOCK_ROWS + 2
+        : COLUMNS_SUPERBLOCK_ROWS + 2L;
+    long margins = (rows * kp + perLine - 1) / perLine * perLine;
     long narrow = k <= NARROW_COLUMNS ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow;
   }

@@ -90,6 +90,14 @@ class KernelTargetsTest {
           builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
               + OpenClBackend.columnsDefines(CpuShape.fromDevice(device, precision == 64), k));
         }
+        if (loss == 2) {
+          // As the backend builds a multinomial model: its classes defined (few and many).
+          for (int k : new int[] {3, 10}) {
+            builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
+                + OpenClBackend.columnsDefines(CpuShape.fromDevice(device, precision == 64), k)
+                + " -DCLASSES=" + k);
+          }
+        }
         builds.add(OpenClBackend.GPU_COLUMNS_FILE + " " + common);
       }
     }

@@ -14,7 +14,8 @@ import java.util.Random;
 /**
  * A rough timing of the batched OpenCL cpu kernel for K columns (not a test; no assertion):
  * {@code java -cp <test classpath> io.descent.gradient.opencl.OpenClColumnsTiming [rows]
- * [features] [linear|logistic] [K ...]}. Prints, per K, the minimum and median wall time of one
+ * [features] [linear|logistic|multinomial] [K ...]} (for multinomial, K is the number of classes
+ * of one model). Prints, per K, the minimum and median wall time of one
  * evaluation over all rows and the process's CPU time per evaluation (all threads together),
  * which a busy machine disturbs less than the wall time.
  */
@@ -30,14 +31,17 @@ public final class OpenClColumnsTiming {
         ? Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray()
         : new int[] {2, 4, 8};
     int repeats = Integer.getInteger("repeats", 15);
-    Dataset data = new SyntheticData(rows, features, loss, 42).dataset();
-    Standardization s = Standardization.fit(data);
+    boolean multinomial = loss == Loss.MULTINOMIAL;
+    Dataset single = multinomial ? null : new SyntheticData(rows, features, loss, 42).dataset();
     Batch all = Batch.all(rows);
     int p = features + 1;
     for (int k : ks) {
+      Dataset data = multinomial ? new SyntheticData(rows, features, k, 42).dataset() : single;
+      Standardization s = Standardization.fit(data);
       double[] w = random(p * k, 2);
       Dataset on = k == 1 ? data.withWeights(ones(rows)) : data;
-      try (OpenClBackend b = OpenClBackend.open(on, s, Columns.of(loss, k),
+      Columns columns = multinomial ? Columns.multinomial(k) : Columns.of(loss, k);
+      try (OpenClBackend b = OpenClBackend.open(on, s, columns,
           new OpenClOptions(null, "cpu", "float"))) {
         for (int i = 0; i < 3; i++) {
           b.evaluateColumns(w, all);
