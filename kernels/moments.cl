@@ -11,23 +11,29 @@
  *
  * Two layouts, as the gradient kernels have.
  *
- * cpu (kernel moments_rows): work-item i owns a contiguous run of rows, taken BR rows (a block)
- * at a time, as a GEMM micro-kernel would. A block is staged in private memory, as double, in
- * panels: the values a_ij in panels of KW = TK * VW columns (row by row, KW values each) and the
- * weighted values s_i a_ij in panels of TJ columns. The packed triangle is covered by register
- * tiles of TJ x KW entries (rows j of the triangle, columns k >= the tile's first multiple of KW
- * at or below j; the few entries under the diagonal are computed and never read): each tile's
- * TJ * TK vectors of VW doubles run over the block's rows in private accumulators, one VW-wide
- * load per TK and one broadcast per TJ giving TJ * TK vector multiply-adds, then go into the
- * item's block sums once per block. Every FOLD blocks the block sums (plain double over FOLD *
+ * cpu (kernel moments_rows): a GEMM micro-kernel. Work-item i owns a contiguous run of rows,
+ * taken BR rows (a block) at a time. A block is staged in private memory as double: the values
+ * a_ij in panels of KW = TK * VW columns (row by row, KW values each) and the weighted values
+ * s_i a_ij row by row. Inside the kernel the augmented row is ordered [x_1 - c_1, ..., x_d -
+ * c_d, 1, y - c_y] (index d the constant, d + 1 the target), so that the features fill whole
+ * vectors from each row's start; the host maps the entries back to the packed order [1, x, y].
+ * Register tiles then cover the triangle: the features' part by tiles of TJ rows x KW columns
+ * (columns from the panel holding the tile's first row up to the features' end, PF = d rounded
+ * up to KW; the few entries under the diagonal are computed and never read), and a border of
+ * two rows (the constant's and the target's, each by every column) by tiles of 2 rows x 2 KW
+ * columns. Each tile keeps its ROWS x NV vectors of VW doubles in private accumulators (in
+ * registers) over the block's rows: per row NV vector loads and ROWS broadcasts feed ROWS * NV
+ * vector multiply-adds. At 64 features that is 2608 multiply-adds a row on AVX2 against the
+ * triangle's 2211; the kernel before this one (every entry loaded and stored every 4 rows) was
+ * bound by those loads and stores, this one by the multiply-adds. Each tile goes into the item's
+ * block sums once per block; every FOLD blocks the block sums (plain double over at most FOLD *
  * BR rows) are folded into the item's totals with Neumaier compensation (total and lost). Each
- * item's three sums are PJ x PK squares (PJ = P rounded up to TJ, PK = max(P, PJ) rounded up to
- * KW) in its slice of the global buffer sums; only entries (j, k) with k >= j are meaningful.
- * Inside the kernel the augmented row is ordered [x_1 - c_1, ..., x_d - c_d, 1, y - c_y] (index
- * d is the constant, d + 1 the target) so that the features start each row; the host maps the
- * entries back to the packed order [1, x, y]. The host adds the items' total + lost in float64
- * in item order. Tunables (the host picks them per device from its vector registers): VW the
- * doubles per vector, TJ and TK the tile, BR the rows of a block, FOLD the blocks per fold.
+ * item's three sums are (PJ + 2) x PK squares (PJ = PF rounded up to TJ: the features' rows;
+ * then the constant's and the target's rows; PK = d + 2 rounded up to KW) in its slice of the
+ * global buffer sums, and the totals persist across launches unless fresh is set, so a fold's
+ * slabs add into them; the host adds the items' total + lost in float64 in item order. Tunables
+ * (the host picks them per device from its vector registers, MomentTiles): VW the doubles per
+ * vector, TJ and TK the features' tile, BR the rows of a block, FOLD the blocks per fold.
  *
  * gpu (kernel moments): a 2-D range, work-item (t, b) owns entry t of the packed upper
  * triangle (row entryRow[t], column entryCol[t], 0 = the constant 1, 1..d = the features, d + 1 =

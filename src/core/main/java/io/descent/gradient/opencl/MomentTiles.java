@@ -3,19 +3,22 @@ package io.descent.gradient.opencl;
 /**
  * The cpu layout's shape for the moments kernel ({@code moments_rows} in {@code
  * kernels/moments.cl}), a GEMM micro-kernel's: register tiles of {@code tileRows} x ({@code
- * tileVectors} x {@code vectorWidth}) entries of the triangle, run over blocks of {@code
- * blockRows} staged rows, folded into the compensated totals every {@code foldBlocks} blocks.
+ * tileVectors} x {@code vectorWidth}) entries of the features' triangle, run over blocks of
+ * {@code blockRows} staged rows, folded into the compensated totals every {@code foldBlocks}
+ * blocks.
  *
  * <p>Chosen from the device's vector registers ({@link CpuShape#lanes}), never from the CPU
- * this was written on: VW doubles fill one register, and the tile's {@code tileRows * 2}
- * accumulators plus 2 loaded vectors and 1 broadcast fit the register file: 6 x 2 (15 of 16
- * registers) below 512-bit vectors, 12 x 2 (27 of 32) with AVX-512's 32 registers. The block is
- * as many rows as keep its staged copy (two panels of about p doubles a row) within {@link
- * #STAGE_BYTES}, at most {@link #MAX_BLOCK_ROWS}. Measured on a 2-core AVX2 EPYC under PoCL
- * (VW 4, tile 6 x 2, 64 rows a block) at 1M x 64: see {@link OpenClMoments}.
+ * this was written on: VW doubles fill one register; the tile's {@code tileRows * 2}
+ * accumulators plus 2 loaded vectors and 1 broadcast fit the register file, with enough
+ * independent accumulators to cover the multiply-add latency on two pipes (8 at 4 cycles):
+ * 6 x 2 = 12 (15 of 16 registers) below 512-bit vectors, 8 x 2 = 16 (19 of 32) with AVX-512.
+ * On a 2-core AVX2 EPYC a 4 x 2 tile (8 accumulators, exactly the latency's worth) did no
+ * better than 6 x 2 though it computes 6% fewer entries. The block is as many rows as keep its
+ * staged copy (a panel copy and a weighted copy, about 2 p doubles a row) within {@link
+ * #STAGE_BYTES}, at most {@link #MAX_BLOCK_ROWS} (32 and 128 measured the same).
  *
  * @param vectorWidth VW: doubles per vector (2, 4 or 8)
- * @param tileRows TJ: rows of a tile (broadcast values)
+ * @param tileRows TJ: rows of a features' tile (broadcast values)
  * @param tileVectors TK: vectors per row of a tile
  * @param blockRows BR: rows staged per block
  * @param foldBlocks FOLD: blocks summed in plain double between compensated folds
