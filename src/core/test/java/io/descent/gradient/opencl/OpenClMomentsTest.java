@@ -85,5 +85,8 @@ class OpenClMomentsTest {
     // 4096 bytes: 128 rows of 4 features (with target and weight) per slab: many per fold.
     check(data, rowFold, "double", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
     check(data, null, "float", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
+    // Unweighted, no folds: each slab goes up straight from the dataset's array, at its offset.
+    check(MomentsFixtures.generated(2500, 4, false, 44), null, "float",
+        Tuning.defaults().withMaxChunkBytes(4096), "small slabs straight from the data");
   }
 }
