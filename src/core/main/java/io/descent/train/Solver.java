@@ -33,11 +33,14 @@ public enum Solver {
    * values read by one memory-bound gradient pass; each later evaluation then costs {@code ~d^2
    * K} flops on the host and reads no row. So the moments cost about {@code d / (2 r)} gradient
    * passes, r being the device's float64 multiply-add rate over the rate at which a pass reads
-   * values. Measured on a 2-core EPYC under PoCL at d = 64 and 200,000 rows: a pass 13 ms, the
-   * moments 0.5 s on OpenCL (r ~ 0.9, ~40 passes) and 0.3 s on ND4J's GEMM; on a GPU with
-   * strong float64 (an H200: 34 Tflop/s against 4.8 TB/s, r ~ 14, estimated, not measured) about
-   * {@code d / 28} passes. At 256 features that is ~9 passes on such a GPU and ~140 on that CPU:
-   * within one L-BFGS fit's 30 to 100 evaluations on the GPU, and repaid on the CPU by the
+   * values. Measured on a 2-core EPYC (AVX2) under PoCL, shared with other builds (medians of
+   * repeated runs, the register-tiled {@code moments.cl}): at d = 64, 200,000 rows take 70 ms
+   * (a float32 pass 6 to 13 ms) and 1,000,000 rows 0.3 to 0.45 s (a pass 13 to 25 ms), about
+   * 15 passes; at d = 256 and 200,000 rows 0.6 to 0.8 s against a 27 to 42 ms pass, about 20 to
+   * 30 passes. A linear L-BFGS fit takes 40 to 50 evaluations (1M x 64: 40 on the moments, 48
+   * by passes), so up to 256 features the moments are repaid within one fit on that CPU. On a
+   * GPU with strong float64 (an H200: 34 Tflop/s against 4.8 TB/s, r ~ 14, estimated, not
+   * measured) they cost about {@code d / 28} passes. The moments are also repaid by the
    * float64 finish a float32 fit often needs and by the fits that reuse the moments (every
    * model of a cross-validation); the host holds {@code (d + 2)^2 / 2} doubles (260 KiB) and an
    * evaluation is a 65 kflop matrix-vector product. Spark's "normal" solver allows 4096

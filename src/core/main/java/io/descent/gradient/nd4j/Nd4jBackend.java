@@ -692,10 +692,12 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
   private static final int MOMENT_DOUBLES = 1 << 20;
 
   /**
-   * The moments of each fold's rows by float64 GEMMs over chunks of rows: each chunk's
-   * augmented rows {@code A} ({@code [1, x - mean, y - c_y]}, the float32 data's values in
-   * float64) and their weighted copy {@code W} give {@code W' A}, and the chunks' products are
-   * added on the host with Neumaier sums, in row order.
+   * The moments of each fold's rows by float64 rank-k updates (BLAS {@code dsyrk}) over chunks
+   * of rows: each chunk's augmented rows ({@code [1, x - mean, y - c_y]}, the float32 data's
+   * values in float64) scaled by the square roots of their weights, {@code B}, give the upper
+   * triangle of {@code B' B} (half the multiply-adds of the general product {@code W' A} of the
+   * weighted and the plain copy, and one copy instead of two; an unweighted row's root is 1
+   * exactly), and the chunks' products are added on the host with Neumaier sums, in row order.
    */
   @Override
   public io.descent.gradient.Moments[] moments(int[] rowFold, int folds) {
@@ -708,14 +710,11 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     double targetShift = io.descent.gradient.Moments.targetShift(data);
     float[] x = data.x();
     io.descent.gradient.Moments[] result = new io.descent.gradient.Moments[folds];
-    try (org.bytedeco.javacpp.DoublePointer a = new org.bytedeco.javacpp.DoublePointer(
-            (long) chunk * p);
-        org.bytedeco.javacpp.DoublePointer w = new org.bytedeco.javacpp.DoublePointer(
+    try (org.bytedeco.javacpp.DoublePointer b = new org.bytedeco.javacpp.DoublePointer(
             (long) chunk * p);
         org.bytedeco.javacpp.DoublePointer c = new org.bytedeco.javacpp.DoublePointer(
             (long) p * p)) {
-      double[] aRows = new double[chunk * p];
-      double[] wRows = new double[chunk * p];
+      double[] bRows = new double[chunk * p];
       double[] product = new double[p * p];
       for (int f = 0; f < folds; f++) {
         double[] sums = new double[io.descent.gradient.Moments.size(d)];
@@ -725,26 +724,22 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
           boolean take = i < rows && (rowFold == null || rowFold[i] == f)
               && (weights == null || weights[i] != 0);
           if (take) {
-            double s = weights == null ? 1 : weights[i];
+            double root = weights == null ? 1 : Math.sqrt(weights[i]);
             int o = n * p;
-            aRows[o] = 1;
+            bRows[o] = root;
             int base = i * d;
             for (int j = 0; j < d; j++) {
-              aRows[o + 1 + j] = x[base + j] - mean[j];
+              bRows[o + 1 + j] = root * (x[base + j] - mean[j]);
             }
-            aRows[o + d + 1] = y[i] - targetShift;
-            for (int j = 0; j < p; j++) {
-              wRows[o + j] = s * aRows[o + j];
-            }
+            bRows[o + d + 1] = root * (y[i] - targetShift);
             n++;
           }
           if (n > 0 && (n == chunk || i == rows)) {
-            a.put(aRows, 0, n * p);
-            w.put(wRows, 0, n * p);
-            // Column-major: the rows are p x n; C = W A', p x p.
-            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasColMajor,
-                openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasTrans, p, p, n, 1.0, w,
-                p, a, p, 0.0, c, p);
+            b.put(bRows, 0, n * p);
+            // Column-major: the rows are p x n; C = B B', p x p, upper triangle.
+            openblas_nolapack.cblas_dsyrk(openblas_nolapack.CblasColMajor,
+                openblas_nolapack.CblasUpper, openblas_nolapack.CblasNoTrans, p, n, 1.0, b, p,
+                0.0, c, p);
             c.get(product, 0, p * p);
             int t = 0;
             for (int j = 0; j < p; j++) {

@@ -928,10 +928,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       throw new IllegalArgumentException(rows + " rows but " + rowFold.length + " row folds");
     }
     long slab = tuning.maxChunkBytes() > 0 ? tuning.maxChunkBytes()
-        : Math.min(OpenClMoments.SLAB_BYTES, device.description().maxAllocationBytes());
+        : Math.min("cpu".equals(info.layout()) ? OpenClMoments.CPU_SLAB_BYTES
+            : OpenClMoments.SLAB_BYTES, device.description().maxAllocationBytes());
     try {
       return OpenClMoments.compute(cl, data, mean, rowFold, folds, slab,
-          "cpu".equals(info.layout()), device.description().computeUnits());
+          "cpu".equals(info.layout()), device);
     } catch (CLException e) {
       drain();
       throw Cl.error("computing the moments", device.name(), e);

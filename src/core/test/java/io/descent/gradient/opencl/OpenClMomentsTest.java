@@ -59,6 +59,21 @@ class OpenClMomentsTest {
     }
   }
 
+  /**
+   * Feature counts around the cpu layout's tiles (8 columns a tile, 6 rows on AVX2, 8 on
+   * AVX-512): a multiple of the tile's columns, one under and over, and 64 with 1000 rows (not
+   * a multiple of the 64-row block), so that every padding and the border rows are exercised.
+   */
+  @Test
+  void featureCountsAroundTheTiles() {
+    for (int d : new int[] {7, 8, 9, 16, 23, 64}) {
+      check(MomentsFixtures.generated(1000, d, true, 50 + d), null, "float", "cpu",
+          Tuning.defaults(), d + " features, weighted, cpu layout");
+    }
+    check(MomentsFixtures.generated(1000, 64, false, 49), null, "double", "cpu",
+        Tuning.defaults(), "64 features, unweighted, cpu layout");
+  }
+
   @Test
   void foldsAndSmallSlabs() {
     Dataset data = MomentsFixtures.generated(2500, 4, true, 43);
@@ -70,5 +85,8 @@ class OpenClMomentsTest {
     // 4096 bytes: 128 rows of 4 features (with target and weight) per slab: many per fold.
     check(data, rowFold, "double", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
     check(data, null, "float", Tuning.defaults().withMaxChunkBytes(4096), "small slabs");
+    // Unweighted, no folds: each slab goes up straight from the dataset's array, at its offset.
+    check(MomentsFixtures.generated(2500, 4, false, 44), null, "float",
+        Tuning.defaults().withMaxChunkBytes(4096), "small slabs straight from the data");
   }
 }
