@@ -41,6 +41,34 @@ class L1CliTest {
     assertEquals(0, predict.code(), predict.err());
   }
 
+  /**
+   * A multinomial model with L1 keeps its weights uncentered (centering would change the
+   * penalty): the file it writes is read back by predict, evaluate and --init.
+   */
+  @Test
+  void aMultinomialL1ModelIsReadBack() throws Exception {
+    Path model = dir.resolve("wine.json");
+    Cli r = Cli.run("train", "--data", "datasets/wine.csv", "--target", "cultivar", "--loss",
+        "multinomial", "--l1", "0.001", "--backend", "reference", "--out", model.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode m = new ObjectMapper().readTree(model.toFile());
+    double sum = 0;
+    for (JsonNode row : m.get("standardizedCoef")) {
+      sum += row.get(0).asDouble();
+    }
+    assertTrue(Math.abs(sum) > 1e-3, "the first feature's weights are not centered: " + sum);
+    Cli predict = Cli.run("predict", "--model", model.toString(), "--data",
+        "datasets/wine.csv", "--out", dir.resolve("p.csv").toString());
+    assertEquals(0, predict.code(), predict.err());
+    Cli evaluate = Cli.run("evaluate", "--model", model.toString(), "--data",
+        "datasets/wine.csv");
+    assertEquals(0, evaluate.code(), evaluate.err());
+    Cli init = Cli.run("train", "--data", "datasets/wine.csv", "--target", "cultivar", "--loss",
+        "multinomial", "--l1", "0.001", "--backend", "reference", "--init", model.toString(),
+        "--out", dir.resolve("again.json").toString());
+    assertEquals(0, init.code(), init.err());
+  }
+
   @Test
   void sparkParametersMeanL1AndL2() throws Exception {
     Path spark = dir.resolve("spark.json");

@@ -89,7 +89,8 @@ import java.util.Objects;
  * and {@code classes} lists the C class labels in class order (numeric order when all are
  * numbers, else text order: see {@link ClassLabels}); {@code intercept} and
  * {@code standardizedIntercept} are arrays of C numbers and {@code coef} and
- * {@code standardizedCoef} C arrays of d numbers (one row per class), centered over the classes:
+ * {@code standardizedCoef} C arrays of d numbers (one row per class), centered over the classes
+ * (with an L1 penalty, {@code training.l1 > 0}, the intercepts only):
  *
  * <pre>{@code
  * {
@@ -522,7 +523,12 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       } catch (IllegalArgumentException e) {
         throw fail(e.getMessage());
       }
-      for (int j = 0; j <= d && !oneVsRest; j++) {
+      // With an L1 penalty only the intercepts are centered: centering the weights would change
+      // the penalty (see LinearModel.multinomialInterceptsCentered).
+      JsonNode penalties = root.get("training");
+      boolean l1 = penalties != null && penalties.isObject() && penalties.has("l1")
+          && penalties.get("l1").isNumber() && penalties.get("l1").asDouble() > 0;
+      for (int j = 0; j <= (l1 ? 0 : d) && !oneVsRest; j++) {
         double sum = 0;
         double size = 0;
         for (int k = 0; k < c; k++) {
