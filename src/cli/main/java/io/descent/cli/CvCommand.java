@@ -207,7 +207,7 @@ final class CvCommand implements Callable<Integer> {
           0);
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException("--solver " + solver + ": " + e.getMessage().replace(
-          "a full-batch optimizer", "a full-batch --optimizer (lbfgs or gd)"));
+          "a full-batch optimizer", "a full-batch --optimizer (lbfgs, gd or owlqn)"));
     }
     data.files().output("--out", this.out).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());

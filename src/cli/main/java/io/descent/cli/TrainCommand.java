@@ -302,7 +302,7 @@ final class TrainCommand implements Callable<Integer> {
           0);
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException("--solver normal needs --loss linear and a full-batch"
-          + " --optimizer (lbfgs or gd)");
+          + " --optimizer (lbfgs, gd or owlqn)");
     }
     if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
       throw new Main.UsageException("--test-fraction must be in (0, 1), got " + testFraction);
