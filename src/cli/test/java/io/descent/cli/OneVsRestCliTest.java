@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -104,6 +105,27 @@ class OneVsRestCliTest {
     assertEquals(2, threshold.code());
     assertTrue(threshold.err().endsWith("descent: --threshold is for binary logistic models; a"
         + " one-vs-rest model predicts its likeliest class\n"), threshold.err());
+  }
+
+  /**
+   * Setosa is linearly separable from the other irises: without a penalty its model has no
+   * optimum, weighted or not, and the fit says so instead of writing a model (the weighted
+   * proof uses the smallest weight: ln(2) s_min / sum s).
+   */
+  @Test
+  void aSeparableClassIsRefusedWithOrWithoutWeights() {
+    for (String[] weights : List.of(new String[0], new String[] {"--class-weight", "balanced"},
+        new String[] {"--class-weight", "0=2,1=0.5"})) {
+      List<String> args = new java.util.ArrayList<>(List.of("train", "--loss", "logistic",
+          "--one-vs-rest", "--data", "datasets/iris.csv", "--target", "species", "--backend",
+          "reference", "--out", dir.resolve("sep.json").toString()));
+      args.addAll(List.of(weights));
+      Cli r = Cli.run(args.toArray(new String[0]));
+      assertEquals(1, r.code(), java.util.Arrays.toString(weights) + r.out() + r.err());
+      assertTrue(r.err().contains("class 0: no finite optimum"), r.err());
+      assertTrue(r.err().contains("separable"), r.err());
+      assertFalse(Files.exists(dir.resolve("sep.json")));
+    }
   }
 
   @Test

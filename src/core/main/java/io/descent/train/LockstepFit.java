@@ -56,8 +56,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * gradient test ({@code max |g| <= tolerance * max(1, |J|)}), the iteration cap, a relative
  * objective change below the objective tolerance twice in a row, a line search that finds no
  * decrease (the backend's precision), divergence, and for unpenalized logistic models a mean
- * loss below {@code ln(2) / n} on unweighted rows, which proves the classes separable. A model whose start is not
- * finite diverges at once. A stop other than by the gradient test counts as converged only when
+ * loss below {@code ln(2) s_min / S} (s_min the smallest weight above 0 of the model's rows, S
+ * their total: {@code ln(2) / n} on unweighted rows), which proves the classes separable (see
+ * {@link Separation#lossImplyingSeparation()}). A model whose start is not finite diverges at
+ * once. A stop other than by the gradient test counts as converged only when
  * the test holds at the final point.
  *
  * <p>On a float32 backend each model's line searches know the values' noise, and a model that
@@ -330,21 +332,19 @@ public final class LockstepFit {
             + columns.classes());
       }
     }
-    // Class-weight tables weigh rows too: the separability proof needs unweighted rows.
-    boolean unweighted = data.weights() == null && !columns.hasClassWeights();
     started = System.nanoTime();
-    Run first = new Run(data, opener, columns, base, models, unweighted, new int[models.size()],
+    Run first = new Run(data, opener, columns, base, models, new int[models.size()],
         new int[models.size()], null, identity(models.size()));
     Result r = first.go();
     if (!first.float32) {
       return r;
     }
-    return finish(r, first, float64, columns, base, models, unweighted, data);
+    return finish(r, first, float64, columns, base, models, data);
   }
 
   /** The float64 judgement of every settled model, and the float64 finish of those it fails. */
   private Result finish(Result r, Run first, Opener float64, Columns columns,
-      Standardization base, List<Model> models, boolean unweighted, Dataset data) {
+      Standardization base, List<Model> models, Dataset data) {
     long start = System.nanoTime();
     int[] settled = java.util.stream.IntStream.range(0, models.size())
         .filter(g -> first.settledReason[g] != null).toArray();
@@ -396,7 +396,7 @@ public final class LockstepFit {
         evaluations[k] = results[g].evaluations();
         caps[k] = first.cap[g];
       }
-      Run second = new Run(data, float64, select(columns, groups), base, again, unweighted,
+      Run second = new Run(data, float64, select(columns, groups), base, again,
           iterations, evaluations, caps, groups);
       Result r2 = second.go();
       passes += r2.passes();
@@ -471,7 +471,11 @@ public final class LockstepFit {
     private boolean abandoned;
     private int passes;
     private long columnEvaluations;
-    private final boolean unweighted;
+    /**
+     * Per group: the smallest weight above 0 of its rows (row weight x fold x class weight), for
+     * the separability proof of unpenalized logistic models; NaN where no model needs it.
+     */
+    private final double[] smallestWeight;
     private final int[] iterationsBefore;
     private final int[] evaluationsBefore;
     /** Per model: the |objective| its gradient test scales with at most (its start's). */
@@ -488,13 +492,13 @@ public final class LockstepFit {
     private final Verifier[] verifiers;
 
     Run(Dataset data, Opener opener, Columns columns, Standardization base, List<Model> models,
-        boolean unweighted, int[] iterationsBefore, int[] evaluationsBefore, double[] caps,
+        int[] iterationsBefore, int[] evaluationsBefore, double[] caps,
         int[] ids) {
       this.data = data;
       this.base = base;
       this.ids = ids;
       this.verifiers = new Verifier[models.size()];
-      this.unweighted = unweighted;
+      this.smallestWeight = smallestWeights(data, columns, models);
       this.iterationsBefore = iterationsBefore;
       this.evaluationsBefore = evaluationsBefore;
       this.cap = caps != null ? caps.clone() : new double[models.size()];
@@ -823,7 +827,9 @@ public final class LockstepFit {
           tell(ids[g], iterations, point);
           if (separable(point)) {
             return end(point, iterations, StopReason.SEPARABLE, "no finite optimum: the mean"
-                + " loss fell below ln(2)/n, so the classes are separable; add a penalty");
+                + " loss fell below " + (data.weights() == null && !columns.hasClassWeights()
+                    ? "ln(2)/n" : "ln(2) s_min / sum s (s the rows' weights)")
+                + ", so the classes are separable; add a penalty");
           }
           if (v != null) {
             double loss = v.loss(ids[g], point.x());
@@ -858,15 +864,16 @@ public final class LockstepFit {
       }
 
       /**
-       * Unpenalized logistic regression on unweighted rows with a mean loss below ln(2)/n: the
-       * rows' losses sum to less than ln(2), so every row's loss is below ln(2) and every row is
-       * on its own side. (With l2 = 0 the objective is the data term; the weight n is the same
-       * in every full-batch evaluation.)
+       * Unpenalized logistic regression with a weighted mean loss below ln(2) s_min / S (S the
+       * group's total weight, s_min its smallest weight above 0; ln(2)/n unweighted): then
+       * s_i l_i &lt;= sum_k s_k l_k &lt; ln(2) s_min gives l_i &lt; ln(2) for every row that
+       * weighs, so every such row is on its own side. (With l2 = 0 the objective is the data
+       * term; S is the same in every full-batch evaluation.)
        */
       private boolean separable(Point point) {
-        return unweighted && columns.loss() == Loss.LOGISTIC && model.l2() == 0
-            && model.l1() == 0 && weight > 0
-            && point.value() < Math.log(2) / weight;
+        return columns.loss() == Loss.LOGISTIC && model.l2() == 0 && model.l1() == 0
+            && weight > 0 && smallestWeight[g] > 0
+            && point.value() < Math.log(2) * smallestWeight[g] / weight;
       }
 
       private ModelResult end(Point point, int iterations, StopReason reason, String detail) {
@@ -890,6 +897,35 @@ public final class LockstepFit {
             evaluations, point.value(), norm(grad), 0, violation);
       }
     }
+  }
+
+  /**
+   * Per group, the smallest weight above 0 of its rows ({@link Columns#weight}), for the groups
+   * whose model is unpenalized logistic regression (the only ones whose separability is
+   * checked); NaN for the others.
+   */
+  private static double[] smallestWeights(Dataset data, Columns columns, List<Model> models) {
+    double[] smallest = new double[models.size()];
+    Arrays.fill(smallest, Double.NaN);
+    if (columns.loss() != Loss.LOGISTIC) {
+      return smallest;
+    }
+    double[] y = data.y();
+    for (int g = 0; g < models.size(); g++) {
+      Model m = models.get(g);
+      if (m.l2() != 0 || m.l1() != 0) {
+        continue;
+      }
+      double min = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < y.length; i++) {
+        double s = columns.weight(g, i, y[i], data.weight(i));
+        if (s > 0 && s < min) {
+          min = s;
+        }
+      }
+      smallest[g] = Double.isFinite(min) ? min : Double.NaN;
+    }
+    return smallest;
   }
 
   /**
