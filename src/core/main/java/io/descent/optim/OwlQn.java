@@ -71,6 +71,7 @@ public final class OwlQn implements FullBatchOptimizer {
   private final int maxLineSearchEvaluations;
   private final double l1;
   private final IntPredicate penalized;
+  private final java.util.function.UnaryOperator<Point> move;
 
   /** OWL-QN with the defaults and no penalty yet ({@link #withPenalty}). */
   public OwlQn() {
@@ -83,11 +84,11 @@ public final class OwlQn implements FullBatchOptimizer {
    * @param maxLineSearchEvaluations function evaluations one line search may spend, &gt;= 1
    */
   public OwlQn(int memory, double c1, int maxLineSearchEvaluations) {
-    this(memory, c1, maxLineSearchEvaluations, 0, j -> false);
+    this(memory, c1, maxLineSearchEvaluations, 0, j -> false, null);
   }
 
   private OwlQn(int memory, double c1, int maxLineSearchEvaluations, double l1,
-      IntPredicate penalized) {
+      IntPredicate penalized, java.util.function.UnaryOperator<Point> move) {
     if (memory < 1) {
       throw new IllegalArgumentException("memory must be >= 1, got " + memory);
     }
@@ -106,6 +107,7 @@ public final class OwlQn implements FullBatchOptimizer {
     this.maxLineSearchEvaluations = maxLineSearchEvaluations;
     this.l1 = l1;
     this.penalized = java.util.Objects.requireNonNull(penalized, "penalized");
+    this.move = move;
   }
 
   /**
@@ -116,7 +118,18 @@ public final class OwlQn implements FullBatchOptimizer {
    *     intercept)
    */
   public OwlQn withPenalty(double strength, IntPredicate which) {
-    return new OwlQn(memory, c1, maxLineSearchEvaluations, strength, which);
+    return new OwlQn(memory, c1, maxLineSearchEvaluations, strength, which, move);
+  }
+
+  /**
+   * A copy that, after each accepted step, moves the point along a direction the smooth part
+   * is flat in (a symmetry of f) to where the objective F is lower: {@code move} returns the
+   * point there, with F's value and f's gradient, or the point it was given. A curvature pair
+   * across such a move stays a secant pair of f, since f's Hessian vanishes along it. (For a
+   * multinomial model: {@code io.descent.loss.SoftmaxShift}.)
+   */
+  public OwlQn withMove(java.util.function.UnaryOperator<Point> move) {
+    return new OwlQn(memory, c1, maxLineSearchEvaluations, l1, penalized, move);
   }
 
   /** The L1 strength (0 until {@link #withPenalty}). */
@@ -269,6 +282,12 @@ public final class OwlQn implements FullBatchOptimizer {
       int spent = evaluations - before;
       if (o != Outcome.ACCEPTED) {
         return new Iteration(current, 0, spent, true);
+      }
+      if (move != null) {
+        Point moved = move.apply(accepted);
+        if (moved != accepted && moved.value() <= accepted.value()) {
+          accepted = moved;
+        }
       }
       pairs.remember(current, accepted);
       current = accepted;

@@ -30,8 +30,9 @@ final class FullBatchLoop {
     FullBatchOptimizer optimizer = fit.config.fullBatch();
     if (optimizer instanceof OwlQn owlqn) {
       int parameters = fit.parameters;
-      optimizer = owlqn.withPenalty(fit.objective.l1(),
-          j -> Objective.penalized(j, parameters));
+      owlqn = owlqn.withPenalty(fit.objective.l1(), j -> Objective.penalized(j, parameters));
+      var move = SoftmaxMoves.of(fit.objective, fit.columns.classes(), parameters);
+      optimizer = move == null ? owlqn : owlqn.withMove(move);
     }
     DifferentiableFunction f = fit::full;
     var run = optimizer.start(fit.float32() ? f.withRelativeNoise(Trainer.FLOAT32_NOISE) : f,

@@ -776,7 +776,9 @@ public final class LockstepFit {
         }
         OwlQn owlqn = o instanceof OwlQn q ? q : new OwlQn();
         int parameters = p;
-        return owlqn.withPenalty(model.l1(), j -> Objective.penalized(j, parameters));
+        owlqn = owlqn.withPenalty(model.l1(), j -> Objective.penalized(j, parameters));
+        var move = SoftmaxMoves.of(penalties, classes, parameters);
+        return move == null ? owlqn : owlqn.withMove(move);
       }
 
       ModelResult run() {
