@@ -4,7 +4,7 @@ package io.descent.optim;
  * The last few correction pairs {@code s = x_{k+1} - x_k}, {@code y = g_{k+1} - g_k} of a
  * quasi-Newton method and the two-loop recursion over them (Nocedal &amp; Wright, Algorithm 7.4,
  * with {@code H0 = (s'y / y'y) I} from the newest pair). A pair is stored only when {@code s'y >
- * }{@value Lbfgs#CURVATURE_EPSILON}{@code ||s|| ||y||}. Used by {@link OwlQn}.
+ * }{@value Lbfgs#CURVATURE_EPSILON}{@code ||s|| ||y||}. Used by {@link Lbfgs} and {@link OwlQn}.
  */
 final class CurvaturePairs {
   private final int memory;

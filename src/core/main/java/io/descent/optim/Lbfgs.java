@@ -140,23 +140,14 @@ public final class Lbfgs implements FullBatchOptimizer {
 
   private final class LbfgsRun implements Run {
     private final DifferentiableFunction f;
-    private final double[][] s;
-    private final double[][] y;
-    private final double[] rho;
-    private final double[] alpha;
-    /** Stored pairs, and the slot of the newest one (a ring buffer). */
-    private int count;
-    private int newest = -1;
+    private final CurvaturePairs pairs;
     private Point current;
     private int evaluations = 1;
 
     LbfgsRun(DifferentiableFunction f, Point start) {
       this.f = f;
       this.current = start;
-      this.s = new double[memory][];
-      this.y = new double[memory][];
-      this.rho = new double[memory];
-      this.alpha = new double[memory];
+      this.pairs = new CurvaturePairs(memory);
     }
 
     @Override
@@ -177,14 +168,14 @@ public final class Lbfgs implements FullBatchOptimizer {
       }
       int spent = 0;
       StrongWolfeLineSearch.Outcome o = null;
-      if (count > 0) {
-        double[] d = direction(g);
+      if (pairs.count() > 0) {
+        double[] d = pairs.direction(g);
         if (Vectors.allFinite(d) && Vectors.dot(g, d) < 0) {
           o = lineSearch.search(f, current, d, 1.0);
           spent += o.evaluations();
         }
         if (o == null || o.failed()) {
-          count = 0;
+          pairs.clear();
         }
       }
       boolean belowNoise =
@@ -198,60 +189,9 @@ public final class Lbfgs implements FullBatchOptimizer {
       if (o.failed()) {
         return new Iteration(current, 0, spent, true);
       }
-      remember(current, o.point());
+      pairs.remember(current, o.point());
       current = o.point();
       return new Iteration(current, o.step(), spent, false);
-    }
-
-    /** {@code -H g} by the two-loop recursion (N&amp;W Algorithm 7.4). */
-    private double[] direction(double[] g) {
-      double[] q = g.clone();
-      int slot = newest;
-      for (int k = 0; k < count; k++) {
-        alpha[slot] = rho[slot] * Vectors.dot(s[slot], q);
-        axpy(-alpha[slot], y[slot], q);
-        slot = (slot - 1 + memory) % memory;
-      }
-      double gamma = 1.0 / (rho[newest] * Vectors.dot(y[newest], y[newest]));
-      for (int i = 0; i < q.length; i++) {
-        q[i] *= gamma;
-      }
-      slot = (newest - count + 1 + memory) % memory;
-      for (int k = 0; k < count; k++) {
-        double beta = rho[slot] * Vectors.dot(y[slot], q);
-        axpy(alpha[slot] - beta, s[slot], q);
-        slot = (slot + 1) % memory;
-      }
-      for (int i = 0; i < q.length; i++) {
-        q[i] = -q[i];
-      }
-      return q;
-    }
-
-    private void remember(Point from, Point to) {
-      int n = from.x().length;
-      double[] sk = new double[n];
-      double[] yk = new double[n];
-      for (int i = 0; i < n; i++) {
-        sk[i] = to.x()[i] - from.x()[i];
-        yk[i] = to.gradient()[i] - from.gradient()[i];
-      }
-      double sy = Vectors.dot(sk, yk);
-      if (!(sy > CURVATURE_EPSILON * Vectors.norm(sk) * Vectors.norm(yk))
-          || !Double.isFinite(sy)) {
-        return;
-      }
-      newest = (newest + 1) % memory;
-      s[newest] = sk;
-      y[newest] = yk;
-      rho[newest] = 1.0 / sy;
-      count = Math.min(count + 1, memory);
-    }
-
-    private void axpy(double a, double[] x, double[] target) {
-      for (int i = 0; i < target.length; i++) {
-        target[i] += a * x[i];
-      }
     }
   }
 }
