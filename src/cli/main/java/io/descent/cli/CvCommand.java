@@ -479,11 +479,7 @@ final class CvCommand implements Callable<Integer> {
     d.put("seed", seed);
     d.put("weightColumn", weightColumn);
     d.put("classWeight", classWeight);
-    ObjectNode b = root.putObject("backend");
-    b.put("kind", r.fit().backend().kind().label());
-    b.put("device", r.fit().backend().device());
-    b.put("precision", r.fit().backend().precision());
-    b.put("layout", r.fit().backend().layout());
+    JsonReport.putBackend(root, r.fit().backend());
     ObjectNode cv = root.putObject("cv");
     cv.put("loss", fit.model().loss().label());
     cv.put("folds", r.folds());

@@ -30,6 +30,18 @@ final class JsonReport {
     return MAPPER.createObjectNode();
   }
 
+  /**
+   * Puts {@code "backend": {"kind", "device", "precision", "layout"}} on the report: the backend
+   * that ran, as every command's {@code --json} names it.
+   */
+  static void putBackend(ObjectNode root, io.descent.gradient.BackendInfo backend) {
+    ObjectNode b = root.putObject("backend");
+    b.put("kind", backend.kind().label());
+    b.put("device", backend.device());
+    b.put("precision", backend.precision());
+    b.put("layout", backend.layout());
+  }
+
   /** A new, empty JSON array. */
   static ArrayNode array() {
     return MAPPER.createArrayNode();

@@ -600,11 +600,7 @@ final class TrainCommand implements Callable<Integer> {
     d.put("weightColumn", weightColumn);
     d.put("classWeight", classWeight);
     d.put("init", init == null ? null : init.toString());
-    ObjectNode b = root.putObject("backend");
-    b.put("kind", r.backend().kind().label());
-    b.put("device", r.backend().device());
-    b.put("precision", r.backend().precision());
-    b.put("layout", r.backend().layout());
+    JsonReport.putBackend(root, r.backend());
     root.set("optimizer", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
         config.optimizerSettings()));
     ObjectNode res = root.putObject("result");
@@ -840,11 +836,7 @@ final class TrainCommand implements Callable<Integer> {
     d.put("weightColumn", weightColumn);
     d.put("classWeight", classWeight);
     d.put("init", init == null ? null : init.toString());
-    ObjectNode b = root.putObject("backend");
-    b.put("kind", r.backend().kind().label());
-    b.put("device", r.backend().device());
-    b.put("precision", r.backend().precision());
-    b.put("layout", r.backend().layout());
+    JsonReport.putBackend(root, r.backend());
     // The optimizer as the model file keeps it: its name and every hyperparameter as fields.
     root.set("optimizer", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
         r.optimizerSettings()));
