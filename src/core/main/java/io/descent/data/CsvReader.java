@@ -296,6 +296,11 @@ public final class CsvReader {
     return new CsvReader(options, chunkFloats, heapNeeds, progress, classes);
   }
 
+  /** The classes a class target is coded by ({@link #withClasses}), or null for the file's. */
+  public ClassLabels classes() {
+    return classes;
+  }
+
   /** The heap needs checked beyond the dataset's own (empty unless set). */
   public List<HeapNeed> heapNeeds() {
     return heapNeeds;

@@ -1,0 +1,681 @@
+package io.descent.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * A binary copy of each parsed CSV file, so that reading the same file again with the same
+ * options costs one read of a float32 array at the speed of the disk instead of a parse.
+ *
+ * <p>Usage: {@code DatasetCache.inDefaultDirectory().read(path, new CsvReader(options))} returns
+ * what {@code new CsvReader(options).read(path)} returns, bit for bit (features, target, weights,
+ * binary or class labels, feature and target names; the source is the path as given).
+ *
+ * <p><b>Where.</b> One file per data file and reading options, in {@link #directory()}: by
+ * default {@value #DIRECTORY_VARIABLE} when that environment variable is set, else {@code
+ * $XDG_CACHE_HOME/}{@value #SUBDIRECTORY}, else {@code ~/.cache/}{@value #SUBDIRECTORY} (see
+ * {@link #defaultDirectory()}). Its name is the data file's name and a hash of its real path and
+ * the options, ending {@value #EXTENSION}.
+ *
+ * <p><b>When it is used.</b> A cached copy records the data file's real path, size, modification
+ * time (to the nanosecond the file system keeps) and file key (the inode on Unix), and every
+ * reading option ({@link CsvReader.Options} and {@link CsvReader#classes()}). It is used only
+ * when all of them are the same now; otherwise the CSV is parsed and the copy replaced, quietly.
+ * A file rewritten in place to the same size within the same modification-time tick is not
+ * noticed (as with {@code make}). Only regular files are cached; a pipe is always parsed.
+ *
+ * <p><b>Trust.</b> Every byte of a cached copy is covered by CRC32C checksums (one over the
+ * header, one over the data) and its size is checked; a copy that fails any check, or was
+ * written by another {@link #VERSION format version}, is never used: one notice line goes to
+ * {@link #withNotices the notices} (standard error by default), and the CSV is parsed and the
+ * copy replaced. Copies are written to a temporary file in the same directory and moved into
+ * place atomically, so a reader sees a complete old copy or a complete new one, never part of
+ * one, and concurrent writers leave one of their (identical) copies. A copy that cannot be
+ * written (a read-only directory, a full disk) costs a notice, not the read.
+ *
+ * <p><b>Memory.</b> Loading checks the heap for the dataset and the reader's {@link
+ * CsvReader#heapNeeds()} before allocating, as {@link CsvReader#read(Path)} does.
+ *
+ * <p>A cache is immutable and can be shared between threads and processes.
+ */
+public final class DatasetCache {
+  /** The environment variable that names the cache directory, overriding the default. */
+  public static final String DIRECTORY_VARIABLE = "DESCENT_CACHE_DIR";
+  /** The directory under the user's cache directory ({@code $XDG_CACHE_HOME}, ~/.cache). */
+  public static final String SUBDIRECTORY = "descent";
+  /** How a cached copy's file name ends. */
+  public static final String EXTENSION = ".dscache";
+  /**
+   * The format version written, and the only one read: bump it when the layout, or what a
+   * {@link CsvReader} makes of a file, changes.
+   */
+  public static final int VERSION = 1;
+
+  static final byte[] MAGIC = "DSCACHE\n".getBytes(StandardCharsets.US_ASCII);
+  /** Magic, version, header length, data length, header CRC, data CRC. */
+  static final int PREFIX_BYTES = 32;
+  /** Offset of the data CRC in the prefix. */
+  static final int DATA_CRC_AT = 28;
+  /** The data starts at a multiple of this, so that the arrays' bytes are aligned. */
+  private static final int ALIGN = 64;
+  /** Bytes mapped at a time (a multiple of 8). */
+  private static final long MAP_BYTES = 1L << 28;
+  /** Bytes checked and copied at a time within a mapping, small enough to stay in cache. */
+  private static final int SLICE_BYTES = 1 << 20;
+
+  private static final byte NO_LABELS = 0;
+  private static final byte BINARY_LABELS = 1;
+  private static final byte CLASS_LABELS = 2;
+
+  private final Path directory;
+  private final Consumer<String> notices;
+
+  /**
+   * A cache in {@code directory}, created when the first copy is written.
+   *
+   * @throws NullPointerException when directory is null
+   */
+  public DatasetCache(Path directory) {
+    this(directory, System.err::println);
+  }
+
+  private DatasetCache(Path directory, Consumer<String> notices) {
+    this.directory = directory.toAbsolutePath().normalize();
+    this.notices = Objects.requireNonNull(notices, "notices");
+  }
+
+  /** A cache in {@link #defaultDirectory()}. */
+  public static DatasetCache inDefaultDirectory() {
+    return new DatasetCache(defaultDirectory());
+  }
+
+  /**
+   * The default cache directory: {@value #DIRECTORY_VARIABLE} when set (not blank), else {@code
+   * $XDG_CACHE_HOME/}{@value #SUBDIRECTORY} when that is set to an absolute path, else {@code
+   * ~/.cache/}{@value #SUBDIRECTORY}.
+   */
+  public static Path defaultDirectory() {
+    return defaultDirectory(System.getenv(), System.getProperty("user.home"));
+  }
+
+  static Path defaultDirectory(Map<String, String> environment, String home) {
+    String own = environment.get(DIRECTORY_VARIABLE);
+    if (own != null && !own.isBlank()) {
+      return Path.of(own);
+    }
+    String xdg = environment.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, SUBDIRECTORY);
+    }
+    return Path.of(home, ".cache", SUBDIRECTORY);
+  }
+
+  /**
+   * The same cache, giving each notice (one line: a copy ignored or not written, and why) to
+   * {@code notices} instead of printing it on standard error.
+   */
+  public DatasetCache withNotices(Consumer<String> notices) {
+    return new DatasetCache(directory, notices);
+  }
+
+  /** The directory holding the cached copies, absolute. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** As {@link #read(Path, CsvReader)} with {@code new CsvReader(options)}. */
+  public Dataset read(Path file, CsvReader.Options options) throws IOException {
+    return read(file, new CsvReader(options));
+  }
+
+  /**
+   * What {@code reader.read(file)} returns: from the cached copy when a valid one is there for
+   * the file as it is now and the reader's options, else parsed and then cached.
+   *
+   * @throws IllegalArgumentException when the cache directory, or the copy's file, is {@code
+   *     file} itself (nothing is ever written over the data)
+   * @throws DataFormatException for any problem with the content, as the reader reports it
+   * @throws InsufficientMemoryException when the heap has too little room
+   * @throws IOException when the file cannot be read
+   */
+  public Dataset read(Path file, CsvReader reader) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return reader.read(file);
+    }
+    Identity before = Identity.of(file);
+    Path copy = copyOf(before, reader);
+    Optional<Dataset> cached = load(copy, key(before, reader), file.toString(),
+        reader.heapNeeds());
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    Dataset data = reader.read(file);
+    // A file that changed while it was parsed is not cached: its copy would be keyed by a
+    // state of the file that the rows may not come from.
+    if (Identity.of(file).equals(before)) {
+      store(copy, key(before, reader), data);
+    }
+    return data;
+  }
+
+  /**
+   * The dataset from a valid cached copy of {@code file} as it is now, read with {@code
+   * reader}'s options; empty when there is none (an invalid copy also costs a notice). Parses
+   * nothing and writes nothing.
+   *
+   * @throws IllegalArgumentException when the cache directory is {@code file} itself
+   */
+  public Optional<Dataset> cached(Path file, CsvReader reader) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    Identity now = Identity.of(file);
+    return load(copyOf(now, reader), key(now, reader), file.toString(), reader.heapNeeds());
+  }
+
+  /**
+   * Where the cached copy of {@code file} read with {@code reader}'s options is (or would be).
+   *
+   * @throws IllegalArgumentException when the cache directory, or that copy, is {@code file}
+   */
+  public Path copyPath(Path file, CsvReader reader) throws IOException {
+    return copyOf(Identity.of(file), reader);
+  }
+
+  private Path copyOf(Identity data, CsvReader reader) throws IOException {
+    if (Files.exists(directory) && Files.isSameFile(directory, data.path())) {
+      throw new IllegalArgumentException("the cache directory " + directory + " is the data"
+          + " file itself: refusing to write over an input; choose another cache directory");
+    }
+    String name = data.path().getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+    if (name.length() > 48) {
+      name = name.substring(0, 48);
+    }
+    Path copy = directory.resolve(name + "-" + hash(place(data, reader)) + EXTENSION);
+    if (Files.exists(copy) && Files.isSameFile(copy, data.path())) {
+      throw new IllegalArgumentException("the cached copy " + copy + " is the data file itself:"
+          + " refusing to write over an input; choose another cache directory");
+    }
+    return copy;
+  }
+
+  /** What names the copy: the file's real path and the options, not its current state. */
+  private static String place(Identity data, CsvReader reader) {
+    Key k = new Key();
+    k.put("path", data.path().toString());
+    putOptions(k, reader);
+    return k.toString();
+  }
+
+  /** What a copy must match to be used: the place, the file's state and the format. */
+  static String key(Identity data, CsvReader reader) {
+    Key k = new Key();
+    k.put("version", Integer.toString(VERSION));
+    k.put("path", data.path().toString());
+    k.put("size", Long.toString(data.size()));
+    k.put("modified", Long.toString(data.modifiedNanos()));
+    k.put("fileKey", data.fileKey());
+    putOptions(k, reader);
+    return k.toString();
+  }
+
+  private static void putOptions(Key k, CsvReader reader) {
+    CsvReader.Options o = reader.options();
+    k.put("target", o.target());
+    k.putAll("features", o.features());
+    k.put("delimiter", Integer.toString(o.delimiter()));
+    k.put("targetKind", o.targetKind().name());
+    k.put("positiveLabel", o.positiveLabel());
+    k.put("weightColumn", o.weightColumn());
+    k.putAll("classes", reader.classes() == null ? null : reader.classes().labels());
+    // Whatever option a later version adds changes this too.
+    k.put("options", o.toString());
+  }
+
+  /** An unambiguous text of named fields: each value length-prefixed, null distinct from "". */
+  private static final class Key {
+    private final StringBuilder text = new StringBuilder();
+
+    void put(String name, String value) {
+      text.append(name).append(value == null ? ":-" : ":" + value.length() + ":" + value)
+          .append('\n');
+    }
+
+    void putAll(String name, List<String> values) {
+      if (values == null) {
+        put(name, null);
+        return;
+      }
+      put(name + "#", Integer.toString(values.size()));
+      for (String v : values) {
+        put(name, v);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return text.toString();
+    }
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** The state of a data file that decides whether a copy of it is current. */
+  record Identity(Path path, long size, long modifiedNanos, String fileKey) {
+    static Identity of(Path file) throws IOException {
+      Path real = file.toRealPath();
+      BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+      return new Identity(real, a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+          String.valueOf(a.fileKey()));
+    }
+  }
+
+  /** Why a copy was not used, for the notice. */
+  private static final class Invalid extends Exception {
+    Invalid(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** What a copy's header says: the key it was written for and the dataset's shape and names. */
+  private record Header(String key, int rows, int features, List<String> featureNames,
+      String targetName, BinaryLabels labels, ClassLabels classes, boolean weighted) {
+    long xBytes() {
+      return pad8((long) rows * features * Float.BYTES);
+    }
+
+    long dataBytes() {
+      return xBytes() + (long) rows * Double.BYTES * (weighted ? 2 : 1);
+    }
+
+    byte[] encode() throws IOException {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      writeString(out, key);
+      out.writeInt(rows);
+      out.writeInt(features);
+      out.writeInt(featureNames.size());
+      for (String f : featureNames) {
+        writeString(out, f);
+      }
+      writeString(out, targetName);
+      if (labels != null) {
+        out.writeByte(BINARY_LABELS);
+        writeString(out, labels.negative());
+        writeString(out, labels.positive());
+      } else if (classes != null) {
+        out.writeByte(CLASS_LABELS);
+        out.writeInt(classes.size());
+        for (String l : classes.labels()) {
+          writeString(out, l);
+        }
+      } else {
+        out.writeByte(NO_LABELS);
+      }
+      out.writeBoolean(weighted);
+      out.flush();
+      return bytes.toByteArray();
+    }
+
+    static Header decode(byte[] header) throws IOException, Invalid {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(header));
+      String key = readString(in);
+      int rows = in.readInt();
+      int features = in.readInt();
+      int names = in.readInt();
+      if (rows < 0 || features < 0 || names != features) {
+        throw new Invalid("its header is inconsistent");
+      }
+      List<String> featureNames = new ArrayList<>(names);
+      for (int j = 0; j < names; j++) {
+        featureNames.add(readString(in));
+      }
+      String targetName = readString(in);
+      BinaryLabels labels = null;
+      ClassLabels classes = null;
+      byte kind = in.readByte();
+      if (kind == BINARY_LABELS) {
+        labels = new BinaryLabels(readString(in), readString(in));
+      } else if (kind == CLASS_LABELS) {
+        int c = in.readInt();
+        List<String> l = new ArrayList<>();
+        for (int k = 0; k < c; k++) {
+          l.add(readString(in));
+        }
+        classes = new ClassLabels(l);
+      } else if (kind != NO_LABELS) {
+        throw new Invalid("its header is inconsistent");
+      }
+      boolean weighted = in.readBoolean();
+      return new Header(key, rows, features, featureNames, targetName, labels, classes,
+          weighted);
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+      if (s == null) {
+        out.writeInt(-1);
+        return;
+      }
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(b.length);
+      out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException, Invalid {
+      int n = in.readInt();
+      if (n == -1) {
+        return null;
+      }
+      if (n < 0 || n > in.available()) {
+        throw new Invalid("its header is inconsistent");
+      }
+      return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static long pad8(long bytes) {
+    return (bytes + 7) & ~7L;
+  }
+
+  private static long align(long bytes) {
+    return (bytes + ALIGN - 1) / ALIGN * ALIGN;
+  }
+
+  /** The dataset in a valid copy for {@code key}; empty when missing or stale or invalid. */
+  private Optional<Dataset> load(Path copy, String key, String source, List<HeapNeed> needs)
+      throws IOException {
+    if (!Files.isRegularFile(copy)) {
+      return Optional.empty();
+    }
+    try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ)) {
+      return Optional.ofNullable(load(ch, key, source, needs));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // replaced by another process's copy since it was seen
+    } catch (IOException e) {
+      notices.accept("ignoring the cached copy " + copy + " of " + source + ": it cannot be"
+          + " read (" + e.getMessage() + "); reading the file again");
+      return Optional.empty();
+    } catch (Invalid e) {
+      notices.accept("ignoring the cached copy " + copy + " of " + source + ": "
+          + e.getMessage() + "; reading the file again");
+      return Optional.empty();
+    }
+  }
+
+  /** The dataset, or null when the copy is for another key (a stale copy of the same file). */
+  private static Dataset load(FileChannel ch, String key, String source, List<HeapNeed> needs)
+      throws IOException, Invalid {
+    long size = ch.size();
+    ByteBuffer prefix = ByteBuffer.allocate(PREFIX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    if (size < PREFIX_BYTES || ch.read(prefix, 0) != PREFIX_BYTES) {
+      throw new Invalid("it is truncated");
+    }
+    prefix.flip();
+    byte[] magic = new byte[MAGIC.length];
+    prefix.get(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new Invalid("it is not a cache file");
+    }
+    int version = prefix.getInt();
+    if (version != VERSION) {
+      throw new Invalid("it has format version " + version + ", not " + VERSION);
+    }
+    int headerBytes = prefix.getInt();
+    long dataBytes = prefix.getLong();
+    int headerCrc = prefix.getInt();
+    int dataCrc = prefix.getInt();
+    if (headerBytes < 0 || dataBytes < 0 || dataBytes > Long.MAX_VALUE / 2) {
+      throw new Invalid("its header is damaged");
+    }
+    long dataStart = align(PREFIX_BYTES + (long) headerBytes);
+    if (size != dataStart + dataBytes) {
+      throw new Invalid(size < dataStart + dataBytes ? "it is truncated"
+          : "it has bytes beyond its data");
+    }
+    ByteBuffer headerBuffer = ByteBuffer.allocate(Math.toIntExact(dataStart - PREFIX_BYTES));
+    while (headerBuffer.hasRemaining()) {
+      if (ch.read(headerBuffer, PREFIX_BYTES + headerBuffer.position()) < 0) {
+        throw new Invalid("it is truncated");
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(prefix.array(), 0, 24);
+    crc.update(headerBuffer.array());
+    if ((int) crc.getValue() != headerCrc) {
+      throw new Invalid("its header checksum does not match");
+    }
+    Header header;
+    try {
+      header = Header.decode(java.util.Arrays.copyOf(headerBuffer.array(), headerBytes));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new Invalid("its header is damaged");
+    }
+    if (!header.key().equals(key)) {
+      return null;
+    }
+    if (header.dataBytes() != dataBytes) {
+      throw new Invalid("its header is inconsistent");
+    }
+    requireHeap(source, header.rows(), header.features(), needs);
+    float[] x = new float[Math.toIntExact((long) header.rows() * header.features())];
+    double[] y = new double[header.rows()];
+    double[] w = header.weighted() ? new double[header.rows()] : null;
+    crc.reset();
+    long at = dataStart;
+    at = readFloats(ch, at, x, crc);
+    at = readDoubles(ch, at, y, crc);
+    if (w != null) {
+      readDoubles(ch, at, w, crc);
+    }
+    if ((int) crc.getValue() != dataCrc) {
+      throw new Invalid("its data checksum does not match");
+    }
+    try {
+      Dataset data = header.classes() != null
+          ? Dataset.ofClasses(source, header.featureNames(), header.targetName(), x, y,
+              header.classes())
+          : new Dataset(source, header.featureNames(), header.targetName(), x, y,
+              header.labels());
+      return w == null ? data : data.withWeights(w);
+    } catch (IllegalArgumentException e) {
+      throw new Invalid("its data is inconsistent (" + e.getMessage() + ")");
+    }
+  }
+
+  /** Reads the float array at {@code at} (padded to 8 bytes); returns the offset after it. */
+  private static long readFloats(FileChannel ch, long at, float[] x, CRC32C crc)
+      throws IOException {
+    long bytes = pad8((long) x.length * Float.BYTES);
+    int done = 0;
+    for (long off = 0; off < bytes; off += MAP_BYTES) {
+      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, at + off,
+          Math.min(MAP_BYTES, bytes - off));
+      for (int s = 0; s < m.capacity(); s += SLICE_BYTES) {
+        ByteBuffer slice = m.slice(s, Math.min(SLICE_BYTES, m.capacity() - s))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        crc.update(slice.duplicate());
+        int n = Math.min(slice.capacity() / Float.BYTES, x.length - done);
+        slice.asFloatBuffer().get(x, done, n);
+        done += n;
+      }
+    }
+    return at + bytes;
+  }
+
+  /** Reads the double array at {@code at}; returns the offset after it. */
+  private static long readDoubles(FileChannel ch, long at, double[] v, CRC32C crc)
+      throws IOException {
+    long bytes = (long) v.length * Double.BYTES;
+    int done = 0;
+    for (long off = 0; off < bytes; off += MAP_BYTES) {
+      MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, at + off,
+          Math.min(MAP_BYTES, bytes - off));
+      for (int s = 0; s < m.capacity(); s += SLICE_BYTES) {
+        ByteBuffer slice = m.slice(s, Math.min(SLICE_BYTES, m.capacity() - s))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        crc.update(slice.duplicate());
+        int n = slice.capacity() / Double.BYTES;
+        slice.asDoubleBuffer().get(v, done, n);
+        done += n;
+      }
+    }
+    return at + bytes;
+  }
+
+  /** As {@link CsvReader} checks before reading rows: the dataset and what follows it. */
+  private static void requireHeap(String source, int rows, int features, List<HeapNeed> needs) {
+    List<HeapNeed> all = new ArrayList<>();
+    all.add(HeapNeed.DATASET);
+    all.addAll(needs);
+    long needed = 0;
+    for (HeapNeed need : all) {
+      long b = need.bytes(rows, features);
+      needed = needed + b < 0 ? Long.MAX_VALUE : needed + b;
+    }
+    if (needed <= available()) {
+      return;
+    }
+    System.gc();
+    if (needed > available()) {
+      Runtime rt = Runtime.getRuntime();
+      throw new InsufficientMemoryException(source, rows, features, all, rt.maxMemory(),
+          rt.totalMemory() - rt.freeMemory());
+    }
+  }
+
+  private static long available() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+  }
+
+  /** Writes a copy of {@code data} for {@code key}; a failure is a notice, not an error. */
+  private void store(Path copy, String key, Dataset data) {
+    Path temporary = null;
+    try {
+      Files.createDirectories(directory);
+      temporary = Files.createTempFile(directory, copy.getFileName().toString() + ".", ".tmp");
+      write(temporary, key, data);
+      try {
+        Files.move(temporary, copy, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system cannot replace a file atomically", e);
+      }
+      temporary = null;
+    } catch (IOException e) {
+      notices.accept("could not cache " + data.source() + " in " + directory + ": "
+          + e.getMessage());
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+          // Nothing more to do: a stray temporary file is never read as a copy.
+        }
+      }
+    }
+  }
+
+  /** Writes the whole copy to {@code file}: prefix, header, padding, then the arrays. */
+  static void write(Path file, String key, Dataset data) throws IOException {
+    Header header = new Header(key, data.rows(), data.features(), data.featureNames(),
+        data.targetName(), data.labels().orElse(null), data.classLabels().orElse(null),
+        data.weights() != null);
+    byte[] encoded = header.encode();
+    long dataStart = align(PREFIX_BYTES + (long) encoded.length);
+    ByteBuffer headerBuffer = ByteBuffer.allocate(Math.toIntExact(dataStart - PREFIX_BYTES));
+    headerBuffer.put(encoded).clear();
+    ByteBuffer prefix = ByteBuffer.allocate(PREFIX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    prefix.put(MAGIC).putInt(VERSION).putInt(encoded.length).putLong(header.dataBytes());
+    CRC32C crc = new CRC32C();
+    crc.update(prefix.array(), 0, 24);
+    crc.update(headerBuffer.array());
+    prefix.putInt((int) crc.getValue());
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.position(PREFIX_BYTES);
+      writeFully(ch, headerBuffer);
+      crc.reset();
+      ByteBuffer buffer = ByteBuffer.allocateDirect(SLICE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      float[] x = data.x();
+      for (int i = 0; i < x.length; ) {
+        buffer.clear();
+        int n = Math.min(buffer.capacity() / Float.BYTES, x.length - i);
+        buffer.asFloatBuffer().put(x, i, n);
+        buffer.limit(n * Float.BYTES);
+        i += n;
+        if (i == x.length && x.length % 2 == 1) {
+          buffer.limit(buffer.limit() + Float.BYTES);
+          buffer.putInt(n * Float.BYTES, 0);
+        }
+        crc.update(buffer.duplicate());
+        writeFully(ch, buffer);
+      }
+      writeDoubles(ch, data.y(), buffer, crc);
+      if (data.weights() != null) {
+        writeDoubles(ch, data.weights(), buffer, crc);
+      }
+      prefix.putInt((int) crc.getValue());
+      prefix.flip();
+      ch.position(0);
+      writeFully(ch, prefix);
+    }
+  }
+
+  private static void writeDoubles(FileChannel ch, double[] v, ByteBuffer buffer, CRC32C crc)
+      throws IOException {
+    for (int i = 0; i < v.length; ) {
+      buffer.clear();
+      int n = Math.min(buffer.capacity() / Double.BYTES, v.length - i);
+      buffer.asDoubleBuffer().put(v, i, n);
+      buffer.limit(n * Double.BYTES);
+      i += n;
+      crc.update(buffer.duplicate());
+      writeFully(ch, buffer);
+    }
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer buffer) throws IOException {
+    while (buffer.hasRemaining()) {
+      ch.write(buffer);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DatasetCache[" + directory + "]";
+  }
+}

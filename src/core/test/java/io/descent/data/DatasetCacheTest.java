@@ -1,0 +1,377 @@
+package io.descent.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link DatasetCache}: a cached read equals the CSV read bit for bit, a changed file or changed
+ * options are read again, a damaged copy is never trusted, concurrent writers leave a valid copy.
+ */
+class DatasetCacheTest {
+  private static final Path DATASETS = Path.of(System.getProperty("descent.datasets",
+      "datasets"));
+
+  @TempDir
+  Path dir;
+
+  private final List<String> notices = Collections.synchronizedList(new ArrayList<>());
+
+  private DatasetCache cache() {
+    return new DatasetCache(dir.resolve("cache")).withNotices(notices::add);
+  }
+
+  static Stream<Arguments> shipped() {
+    return Stream.of(
+        Arguments.of("iris.csv", CsvReader.Options.classTarget("species")),
+        Arguments.of("digits.csv", CsvReader.Options.classTarget("digit")),
+        Arguments.of("wine.csv", CsvReader.Options.classTarget("cultivar")),
+        Arguments.of("spambase.csv", CsvReader.Options.binaryTarget("spam")),
+        Arguments.of("breast_cancer_wdbc.csv", CsvReader.Options.binaryTarget("malignant")),
+        Arguments.of("diabetes.csv", CsvReader.Options.numericTarget("progression")),
+        Arguments.of("mtcars.csv", CsvReader.Options.numericTarget("mpg")
+            .withFeatures(List.of("wt", "hp", "cyl"))),
+        Arguments.of("mtcars.csv", CsvReader.Options.noTarget()),
+        Arguments.of("breast_cancer_wisconsin_original.csv",
+            CsvReader.Options.binaryTarget("malignant", "1")));
+  }
+
+  /** Every field of the dataset, bit for bit (Arrays.equals compares floats by their bits). */
+  static void assertSameDataset(Dataset expected, Dataset actual) {
+    assertEquals(expected.source(), actual.source());
+    assertEquals(expected.rows(), actual.rows());
+    assertEquals(expected.features(), actual.features());
+    assertEquals(expected.featureNames(), actual.featureNames());
+    assertEquals(expected.targetName(), actual.targetName());
+    assertArrayEquals(expected.x(), actual.x());
+    assertArrayEquals(expected.y(), actual.y());
+    assertArrayEquals(expected.weights(), actual.weights());
+    assertEquals(expected.labels(), actual.labels());
+    assertEquals(expected.classLabels(), actual.classLabels());
+  }
+
+  @ParameterizedTest
+  @MethodSource("shipped")
+  void cachedReadEqualsTheCsvReadBitForBit(String file, CsvReader.Options options)
+      throws IOException {
+    Path data = DATASETS.resolve(file);
+    CsvReader reader = new CsvReader(options);
+    Dataset parsed = reader.read(data);
+    DatasetCache cache = cache();
+    assertTrue(cache.cached(data, reader).isEmpty());
+    assertSameDataset(parsed, cache.read(data, reader));
+    Dataset cached = cache.cached(data, reader).orElseThrow();
+    assertSameDataset(parsed, cached);
+    assertSameDataset(parsed, cache.read(data, reader));
+    assertEquals(List.of(), notices);
+  }
+
+  @Test
+  void weightsAndNegativeZerosAndOddArraysRoundTrip() throws IOException {
+    // 3 rows x 1 feature: an odd float count exercises the padding after the features.
+    Path data = write("a,y,w\n-0.0,1.5,0\n1e-45,-0,2.5\n3.4e38,7,1\n");
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y").withWeightColumn("w"));
+    Dataset parsed = reader.read(data);
+    cache().read(data, reader);
+    Dataset cached = cache().cached(data, reader).orElseThrow();
+    assertSameDataset(parsed, cached);
+    assertEquals(0x80000000, Float.floatToRawIntBits(cached.x()[0]));
+  }
+
+  @Test
+  void weightedShippedDataRoundTrips() throws IOException {
+    List<String> lines = Files.readAllLines(DATASETS.resolve("wine.csv"));
+    StringBuilder text = new StringBuilder(lines.get(0)).append(",w\n");
+    for (int i = 1; i < lines.size(); i++) {
+      text.append(lines.get(i)).append(',').append(i % 4 * 0.25).append('\n');
+    }
+    Path data = write(text.toString());
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("cultivar")
+        .withWeightColumn("w"));
+    Dataset parsed = reader.read(data);
+    cache().read(data, reader);
+    Dataset cached = cache().cached(data, reader).orElseThrow();
+    assertTrue(cached.weights() != null);
+    assertSameDataset(parsed, cached);
+  }
+
+  @Test
+  void classesGivenToTheReaderArePartOfTheKey() throws IOException {
+    Path data = write("a,c\n1,x\n2,y\n");
+    CsvReader own = new CsvReader(CsvReader.Options.classTarget("c"));
+    CsvReader model = own.withClasses(new ClassLabels(List.of("w", "x", "y")));
+    cache().read(data, own);
+    assertTrue(cache().cached(data, model).isEmpty());
+    assertSameDataset(model.read(data), cache().read(data, model));
+    assertSameDataset(own.read(data), cache().cached(data, own).orElseThrow());
+  }
+
+  @Test
+  void aChangedFileIsReadAgainAndItsCopyReplaced() throws IOException {
+    Path data = write("a,y\n1,2\n3,4\n");
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    DatasetCache cache = cache();
+    cache.read(data, reader);
+    Path copy = cache.copyPath(data, reader);
+
+    Files.writeString(data, "a,y\n1,2\n3,4\n5,6\n"); // another size
+    assertTrue(cache.cached(data, reader).isEmpty());
+    assertSameDataset(reader.read(data), cache.read(data, reader));
+    assertEquals(3, cache.cached(data, reader).orElseThrow().rows());
+
+    FileTime before = Files.getLastModifiedTime(data);
+    Files.writeString(data, "a,y\n1,2\n3,4\n5,7\n"); // same size, later time
+    Files.setLastModifiedTime(data, FileTime.fromMillis(before.toMillis() + 5000));
+    assertEquals(7.0, cache.read(data, reader).y()[2]);
+    assertEquals(7.0, cache.cached(data, reader).orElseThrow().y()[2]);
+    assertEquals(List.of(copy), copies(), "one copy per file and options, replaced in place");
+    assertEquals(List.of(), notices);
+  }
+
+  @Test
+  void theCopyIsWhatIsReadWhileTheFilesIdentityHolds() throws IOException {
+    // Proves the copy, not the CSV, is read: the same size and time with other content is
+    // taken for the same file (the documented limit of a size-and-time key).
+    Path data = write("a,y\n1,2\n3,4\n");
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    cache().read(data, reader);
+    FileTime time = Files.getLastModifiedTime(data);
+    Files.writeString(data, "a,y\n1,2\n3,5\n");
+    Files.setLastModifiedTime(data, time);
+    assertEquals(4.0, cache().read(data, reader).y()[1]);
+  }
+
+  @Test
+  void changedOptionsAreReadAgainIntoTheirOwnCopy() throws IOException {
+    Path data = DATASETS.resolve("mtcars.csv");
+    DatasetCache cache = cache();
+    List<CsvReader> readers = List.of(
+        new CsvReader(CsvReader.Options.numericTarget("mpg")),
+        new CsvReader(CsvReader.Options.numericTarget("mpg").withFeatures(List.of("wt", "hp"))),
+        new CsvReader(CsvReader.Options.numericTarget("mpg").withFeatures(List.of("hp", "wt"))),
+        new CsvReader(CsvReader.Options.numericTarget("hp")),
+        new CsvReader(CsvReader.Options.numericTarget("mpg").withWeightColumn("wt")),
+        new CsvReader(CsvReader.Options.binaryTarget("am")),
+        new CsvReader(CsvReader.Options.classTarget("cyl")),
+        new CsvReader(CsvReader.Options.noTarget()));
+    for (CsvReader r : readers) {
+      cache.read(data, r);
+    }
+    assertEquals(readers.size(), copies().size());
+    for (CsvReader r : readers) {
+      assertSameDataset(r.read(data), cache.cached(data, r).orElseThrow());
+    }
+    Path semicolons = write(Files.readString(data).replace(',', ';'));
+    CsvReader semicolon = new CsvReader(CsvReader.Options.numericTarget("mpg")
+        .withDelimiter(';'));
+    cache.read(semicolons, semicolon);
+    assertTrue(cache.cached(semicolons, readers.get(0)).isEmpty());
+    assertEquals(List.of(), notices);
+  }
+
+  /** Offsets to damage: the magic, the version, the checksums, the header, data, the end. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 9, 13, 17, 25, 29, 40, 70, -1, -12, -300})
+  void aFlippedByteIsNoticedOnceAndTheFileReadAgain(int offset) throws IOException {
+    Path data = DATASETS.resolve("iris.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("species")
+        .withFeatures(List.of("petal_width", "sepal_length", "petal_length")));
+    DatasetCache cache = cache();
+    cache.read(data, reader);
+    Path copy = cache.copyPath(data, reader);
+    long at = offset >= 0 ? offset : Files.size(copy) + offset;
+    try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0x10);
+    }
+    assertSameDataset(reader.read(data), cache.read(data, reader));
+    assertEquals(1, notices.size(), notices.toString());
+    assertTrue(notices.get(0).startsWith("ignoring the cached copy " + copy + " of " + data),
+        notices.get(0));
+    assertFalse(notices.get(0).contains("\n"));
+    // The copy was replaced by a valid one.
+    assertSameDataset(reader.read(data), cache.cached(data, reader).orElseThrow());
+    assertEquals(1, notices.size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, 5, 31, 100, -8, -1})
+  void aTruncatedOrExtendedCopyIsNoticedAndTheFileReadAgain(long length) throws IOException {
+    Path data = DATASETS.resolve("wine.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("cultivar"));
+    DatasetCache cache = cache();
+    cache.read(data, reader);
+    Path copy = cache.copyPath(data, reader);
+    long size = Files.size(copy);
+    try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
+      f.setLength(length >= 0 ? length : size + length);
+    }
+    assertSameDataset(reader.read(data), cache.read(data, reader));
+    assertEquals(1, notices.size(), notices.toString());
+    assertTrue(notices.get(0).contains("truncated") || notices.get(0).contains("not a cache"),
+        notices.get(0));
+    notices.clear();
+    Files.write(copy, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    assertSameDataset(reader.read(data), cache.read(data, reader));
+    assertEquals(List.of("ignoring the cached copy " + copy + " of " + data
+        + ": it has bytes beyond its data; reading the file again"), notices);
+  }
+
+  @Test
+  void anotherFormatVersionIsNoticedAndTheFileReadAgain() throws IOException {
+    Path data = DATASETS.resolve("iris.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("species"));
+    DatasetCache cache = cache();
+    cache.read(data, reader);
+    Path copy = cache.copyPath(data, reader);
+    try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
+      f.seek(DatasetCache.MAGIC.length);
+      f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
+          .putInt(DatasetCache.VERSION + 1).array());
+    }
+    assertSameDataset(reader.read(data), cache.read(data, reader));
+    assertEquals(List.of("ignoring the cached copy " + copy + " of " + data
+        + ": it has format version " + (DatasetCache.VERSION + 1) + ", not "
+        + DatasetCache.VERSION + "; reading the file again"), notices);
+    assertTrue(cache.cached(data, reader).isPresent());
+  }
+
+  @Test
+  void concurrentWritersAndReadersLeaveOneValidCopy() throws Exception {
+    Path data = DATASETS.resolve("digits.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("digit"));
+    Dataset parsed = reader.read(data);
+    int threads = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 3; round++) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Dataset>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          // Separate caches on one directory, as separate processes would be.
+          DatasetCache cache = new DatasetCache(dir.resolve("cache")).withNotices(notices::add);
+          boolean writer = t % 2 == 0;
+          results.add(pool.submit(() -> {
+            start.await();
+            if (writer) {
+              return cache.read(data, reader);
+            }
+            for (int k = 0; k < 20; k++) {
+              cache.cached(data, reader).ifPresent(d -> assertSameDataset(parsed, d));
+            }
+            return cache.read(data, reader);
+          }));
+        }
+        start.countDown();
+        for (Future<Dataset> r : results) {
+          assertSameDataset(parsed, r.get());
+        }
+        // Force rewrites in the next round.
+        if (round < 2) {
+          Files.delete(cache().copyPath(data, reader));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), notices);
+    assertEquals(1, copies().size());
+    try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
+      assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(),
+          "no temporary file left behind");
+    }
+    assertSameDataset(parsed, cache().cached(data, reader).orElseThrow());
+  }
+
+  @Test
+  void theCacheDirectoryIsNeverTheDataFile() throws IOException {
+    Path data = write("a,y\n1,2\n3,4\n");
+    byte[] before = Files.readAllBytes(data);
+    DatasetCache cache = new DatasetCache(data).withNotices(notices::add);
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> cache.read(data, reader));
+    assertTrue(e.getMessage().contains("refusing to write over an input"), e.getMessage());
+    Path link = dir.resolve("link");
+    Files.createSymbolicLink(link, data);
+    assertThrows(IllegalArgumentException.class,
+        () -> new DatasetCache(link).read(data, reader));
+    assertArrayEquals(before, Files.readAllBytes(data));
+  }
+
+  @Test
+  void aCopyThatCannotBeWrittenCostsANoticeNotTheRead() throws IOException {
+    Path data = write("a,y\n1,2\n3,4\n");
+    Path notADirectory = write("x\n");
+    DatasetCache cache = new DatasetCache(notADirectory.resolve("cache"))
+        .withNotices(notices::add);
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    assertSameDataset(reader.read(data), cache.read(data, reader));
+    assertEquals(1, notices.size(), notices.toString());
+    assertTrue(notices.get(0).startsWith("could not cache " + data + " in "), notices.get(0));
+  }
+
+  @Test
+  void theDefaultDirectoryFollowsTheEnvironment() {
+    assertEquals(Path.of("/c/own"), DatasetCache.defaultDirectory(
+        Map.of(DatasetCache.DIRECTORY_VARIABLE, "/c/own", "XDG_CACHE_HOME", "/x"), "/home/u"));
+    assertEquals(Path.of("/x", DatasetCache.SUBDIRECTORY),
+        DatasetCache.defaultDirectory(Map.of("XDG_CACHE_HOME", "/x"), "/home/u"));
+    assertEquals(Path.of("/home/u/.cache", DatasetCache.SUBDIRECTORY),
+        DatasetCache.defaultDirectory(Map.of("XDG_CACHE_HOME", "relative"), "/home/u"));
+    assertEquals(Path.of("/home/u/.cache", DatasetCache.SUBDIRECTORY),
+        DatasetCache.defaultDirectory(Map.of(), "/home/u"));
+  }
+
+  @Test
+  void copiesAreNamedByTheFileAndHashOfItsPlace() throws IOException {
+    Path data = DATASETS.resolve("iris.csv");
+    CsvReader a = new CsvReader(CsvReader.Options.classTarget("species"));
+    CsvReader b = new CsvReader(CsvReader.Options.numericTarget("species"));
+    Path pa = cache().copyPath(data, a);
+    assertTrue(pa.getFileName().toString().matches("iris\\.csv-[0-9a-f]{32}\\.dscache"),
+        pa.toString());
+    assertEquals(dir.resolve("cache").toAbsolutePath(), pa.getParent());
+    assertNotEquals(pa, cache().copyPath(data, b));
+  }
+
+  private Path write(String text) throws IOException {
+    Path p = Files.createTempFile(dir, "data", ".csv");
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private List<Path> copies() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
+      return files.filter(p -> p.toString().endsWith(DatasetCache.EXTENSION)).sorted().toList();
+    }
+  }
+}
