@@ -5,6 +5,7 @@ import io.descent.data.ClassLabels;
 import io.descent.data.CsvReader;
 import io.descent.data.ReadProgress;
 import io.descent.data.Dataset;
+import io.descent.data.DatasetCache;
 import io.descent.data.HeapNeed;
 import io.descent.loss.Loss;
 import io.descent.model.AtomicFile;
@@ -105,8 +106,10 @@ final class CliSupport {
         throw new Main.UsageException("--weight-column: " + e.getMessage());
       }
     }
-    return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress).withClasses(classes)
-        .read(options.data);
+    CsvReader reader = new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress)
+        .withClasses(classes);
+    DatasetCache cache = options.cache.open(options.data, options.err());
+    return cache == null ? reader.read(options.data) : cache.read(options.data, reader);
   }
 
   /** Reads training data: target required, features from --features. */

@@ -4,7 +4,10 @@ import io.descent.data.CsvReader;
 import io.descent.data.Dataset;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options that say which CSV file to read and how: shared by every data command. */
 final class DataOptions {
@@ -27,6 +30,19 @@ final class DataOptions {
   @Option(names = "--positive-label", paramLabel = "LABEL",
       description = "For a logistic target with two string labels: the one that means 1.")
   String positiveLabel;
+
+  @Mixin
+  CacheOptions cache = new CacheOptions();
+
+  /** The command these options belong to, for its error stream; null when built by hand. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /** Where notices go: the command's error stream. */
+  java.io.PrintWriter err() {
+    return command != null ? command.commandLine().getErr()
+        : new java.io.PrintWriter(System.err, true);
+  }
 
   /** The data file, to be checked with the command's outputs. */
   CommandFiles files() {

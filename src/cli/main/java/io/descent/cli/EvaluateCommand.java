@@ -54,6 +54,9 @@ final class EvaluateCommand implements Callable<Integer> {
   boolean testRows;
 
   @Mixin
+  CacheOptions cache;
+
+  @Mixin
   JsonOption json;
 
   @Mixin
@@ -83,7 +86,7 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       activity.doing("reading " + input.data);
       Dataset dataset = input.readData(model, column, positiveLabel,
-          HeapNeeds.evaluate(CliSupport.readingLoss(model), model.classCount()));
+          HeapNeeds.evaluate(CliSupport.readingLoss(model), model.classCount()), cache, spec);
       activity.doing("evaluating");
       if (!(threshold > 0 && threshold < 1)) {
         throw new Main.UsageException("--threshold must be in (0, 1), got " + threshold);

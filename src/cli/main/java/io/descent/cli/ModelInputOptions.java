@@ -8,6 +8,7 @@ import io.descent.model.ModelFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** A model file and the CSV to apply it to: shared by {@code predict} and {@code evaluate}. */
@@ -54,7 +55,18 @@ final class ModelInputOptions {
    */
   Dataset readData(LinearModel model, String target, String positiveLabel,
       List<HeapNeed> heapNeeds) throws IOException {
+    return readData(model, target, positiveLabel, heapNeeds, new CacheOptions(), null);
+  }
+
+  /**
+   * As above, through the cache when {@code cache} asks for one, its notices going to {@code
+   * err}.
+   */
+  Dataset readData(LinearModel model, String target, String positiveLabel,
+      List<HeapNeed> heapNeeds, CacheOptions cache, CommandSpec command) throws IOException {
     DataOptions options = dataOptions();
+    options.cache = cache;
+    options.command = command;
     options.target = target;
     options.positiveLabel = positiveLabel;
     return CliSupport.read(options, CliSupport.readingLoss(model), target != null, model.featureNames(),

@@ -1,0 +1,164 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.data.DatasetCache;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --cache} and {@code --cache-dir} through the command line. */
+class CacheCliTest {
+  private static final Path DATASETS = Path.of("datasets");
+
+  @TempDir
+  Path dir;
+
+  private Path cacheDir() {
+    return dir.resolve("cache");
+  }
+
+  private Cli train(Path data, Path out, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(),
+        "--target", "species", "--loss", "multinomial", "--l2", "0.01", "--backend",
+        "reference", "--out", out.toString(), "--cache-dir", cacheDir().toString()));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  /**
+   * The model file without its wall time and the checksum that covers it: the only fields that
+   * differ between equal fits.
+   */
+  private static JsonNode fitted(Path model) throws IOException {
+    JsonNode node = new ObjectMapper().readTree(model.toFile());
+    ((ObjectNode) node.get("training")).remove("elapsedSeconds");
+    ((ObjectNode) node).remove("checksum");
+    return node;
+  }
+
+  private List<Path> copies() throws IOException {
+    try (Stream<Path> files = Files.list(cacheDir())) {
+      return files.filter(p -> p.toString().endsWith(DatasetCache.EXTENSION)).toList();
+    }
+  }
+
+  private Path irisCopy() throws IOException {
+    Path data = dir.resolve("iris.csv");
+    Files.copy(DATASETS.resolve("iris.csv"), data);
+    return data;
+  }
+
+  @Test
+  void trainTwiceWithTheCacheWritesIdenticalModels() throws IOException {
+    Path data = irisCopy();
+    Cli plain = Cli.run("train", "--data", data.toString(), "--target", "species", "--loss",
+        "multinomial", "--l2", "0.01", "--backend", "reference", "--out",
+        dir.resolve("plain.json").toString());
+    assertEquals(0, plain.code(), plain.err());
+    Cli first = train(data, dir.resolve("first.json"));
+    assertEquals(0, first.code(), first.err());
+    assertEquals(1, copies().size());
+    Cli second = train(data, dir.resolve("second.json"));
+    assertEquals(0, second.code(), second.err());
+    assertTrue(!second.err().contains("descent:"), second.err());
+    assertEquals(fitted(dir.resolve("plain.json")), fitted(dir.resolve("first.json")));
+    assertEquals(fitted(dir.resolve("first.json")), fitted(dir.resolve("second.json")));
+    assertEquals(1, copies().size());
+  }
+
+  @Test
+  void theSecondRunReadsTheCopyNotTheCsv() throws IOException {
+    Path data = irisCopy();
+    assertEquals(0, train(data, dir.resolve("first.json")).code());
+    // Same size and time, other content: only a read of the copy gives the first model.
+    FileTime time = Files.getLastModifiedTime(data);
+    String text = Files.readString(data);
+    Files.writeString(data, text.replace("5.1,3.5,1.4,0.2,0", "5.9,3.5,1.4,0.2,0"));
+    Files.setLastModifiedTime(data, time);
+    assertEquals(0, train(data, dir.resolve("second.json")).code());
+    assertEquals(fitted(dir.resolve("first.json")), fitted(dir.resolve("second.json")));
+    // A new time: the file is read again.
+    Files.setLastModifiedTime(data, FileTime.fromMillis(time.toMillis() + 2000));
+    assertEquals(0, train(data, dir.resolve("third.json")).code());
+    assertTrue(!fitted(dir.resolve("first.json")).equals(fitted(dir.resolve("third.json"))));
+  }
+
+  @Test
+  void aDamagedCopyCostsOneNoticeLineAndTheSameModel() throws IOException {
+    Path data = irisCopy();
+    assertEquals(0, train(data, dir.resolve("first.json")).code());
+    Path copy = copies().get(0);
+    try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
+      f.seek(f.length() - 100);
+      int b = f.read();
+      f.seek(f.length() - 100);
+      f.write(~b);
+    }
+    Cli second = train(data, dir.resolve("second.json"));
+    assertEquals(0, second.code(), second.err());
+    assertEquals(List.of("descent: ignoring the cached copy " + copy + " of " + data
+        + ": its data checksum does not match; reading the file again"),
+        second.err().lines().toList());
+    assertEquals(fitted(dir.resolve("first.json")), fitted(dir.resolve("second.json")));
+    Cli third = train(data, dir.resolve("third.json"));
+    assertEquals("", third.err());
+  }
+
+  @Test
+  void theCacheDirectoryMayNotBeTheData() throws IOException {
+    Path data = irisCopy();
+    byte[] before = Files.readAllBytes(data);
+    Cli run = Cli.run("train", "--data", data.toString(), "--target", "species", "--loss",
+        "multinomial", "--l2", "0.01", "--out", dir.resolve("m.json").toString(), "--cache-dir",
+        data.toString());
+    assertEquals(2, run.code(), run.err());
+    assertEquals(List.of("descent: --cache-dir " + data + " is the same file as --data " + data
+        + ": refusing to overwrite an input"), run.err().lines().toList());
+    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(data)));
+  }
+
+  @Test
+  void evaluateCvAndPathReadThroughTheCache() throws IOException {
+    Path data = dir.resolve("diabetes.csv");
+    Files.copy(DATASETS.resolve("diabetes.csv"), data);
+    String cache = cacheDir().toString();
+    Path model = dir.resolve("m.json");
+    assertEquals(0, Cli.run("train", "--data", data.toString(), "--target", "progression",
+        "--loss", "linear", "--backend", "reference", "--out", model.toString()).code());
+    Cli plain = Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(),
+        "--json");
+    Cli cached = null;
+    for (int run = 0; run < 2; run++) {
+      cached = Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(),
+          "--json", "--cache-dir", cache);
+      assertEquals(0, cached.code(), cached.err());
+    }
+    assertEquals(plain.json(), cached.json());
+    assertEquals(1, copies().size());
+
+    for (int run = 0; run < 2; run++) {
+      Cli cv = Cli.run("cv", "--data", data.toString(), "--target", "progression",
+          "--loss", "linear", "--backend", "reference", "--folds", "3", "--cache-dir", cache);
+      assertEquals(0, cv.code(), cv.err());
+      Cli path = Cli.run("path", "--data", data.toString(), "--target", "progression",
+          "--loss", "linear", "--backend", "reference", "--cache-dir", cache, "--out",
+          dir.resolve("path" + run + ".csv").toString());
+      assertEquals(0, path.code(), path.err());
+      assertTrue(!cv.err().contains("descent:") && !path.err().contains("descent:"));
+    }
+    assertEquals(Files.readString(dir.resolve("path0.csv")),
+        Files.readString(dir.resolve("path1.csv")));
+    assertEquals(2, copies().size(), "evaluate reads the model's columns; cv and path all");
+  }
+}
