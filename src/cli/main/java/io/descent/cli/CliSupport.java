@@ -78,6 +78,16 @@ final class CliSupport {
       BinaryLabels labels, ClassLabels classes, List<HeapNeed> heapNeeds, ReadProgress progress,
       String weightColumn)
       throws IOException {
+    CsvReader reader = reader(options, loss, withTarget, features, labels, classes, heapNeeds,
+        progress, weightColumn);
+    DatasetCache cache = options.cache.open(options.data, options.err());
+    return cache == null ? reader.read(options.data) : cache.read(options.data, reader);
+  }
+
+  /** The reader that {@link #read} reads with, for the same arguments. */
+  static CsvReader reader(DataOptions options, Loss loss, boolean withTarget,
+      List<String> features, BinaryLabels labels, ClassLabels classes, List<HeapNeed> heapNeeds,
+      ReadProgress progress, String weightColumn) {
     CsvReader.Options o = CsvReader.Options.noTarget().withDelimiter(options.delimiterChar());
     if (withTarget) {
       o = o.withTarget(options.target).withTargetKind(loss == Loss.LOGISTIC
@@ -106,10 +116,8 @@ final class CliSupport {
         throw new Main.UsageException("--weight-column: " + e.getMessage());
       }
     }
-    CsvReader reader = new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress)
+    return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress)
         .withClasses(classes);
-    DatasetCache cache = options.cache.open(options.data, options.err());
-    return cache == null ? reader.read(options.data) : cache.read(options.data, reader);
   }
 
   /** Reads training data: target required, features from --features. */

@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
         + " exact float64 reference.",
     subcommands = {TrainCommand.class, CvCommand.class, PathCommand.class, PredictCommand.class,
         EvaluateCommand.class, GradcheckCommand.class, DevicesCommand.class,
-        GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        GenerateCommand.class, BenchCommand.class, ConvertCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for success. */
   public static final int OK = 0;

@@ -161,4 +161,34 @@ class CacheCliTest {
         Files.readString(dir.resolve("path1.csv")));
     assertEquals(2, copies().size(), "evaluate reads the model's columns; cv and path all");
   }
+
+  @Test
+  void convertFillsTheCacheThatTrainReads() throws IOException {
+    Path data = irisCopy();
+    Cli plain = Cli.run("train", "--data", data.toString(), "--target", "species", "--loss",
+        "multinomial", "--l2", "0.01", "--backend", "reference", "--out",
+        dir.resolve("plain.json").toString());
+    assertEquals(0, plain.code(), plain.err());
+    Cli convert = Cli.run("convert", "--data", data.toString(), "--target", "species",
+        "--loss", "multinomial", "--cache-dir", cacheDir().toString());
+    assertEquals(0, convert.code(), convert.err());
+    assertEquals(1, copies().size());
+    assertEquals("cached " + data + " (150 rows x 4 features) in " + copies().get(0) + "\n",
+        convert.out());
+    // Same size and time, other content: train finds the converted copy and fits the original.
+    FileTime time = Files.getLastModifiedTime(data);
+    Files.writeString(data, Files.readString(data).replace("5.1,3.5,", "5.9,3.5,"));
+    Files.setLastModifiedTime(data, time);
+    assertEquals(0, train(data, dir.resolve("cached.json")).code());
+    assertEquals(fitted(dir.resolve("plain.json")), fitted(dir.resolve("cached.json")));
+    assertEquals(1, copies().size());
+  }
+
+  @Test
+  void convertNeedsATarget() {
+    Cli run = Cli.run("convert", "--data", DATASETS.resolve("iris.csv").toString(), "--loss",
+        "multinomial", "--cache-dir", cacheDir().toString());
+    assertEquals(2, run.code());
+    assertEquals(List.of("descent: convert needs --target"), run.err().lines().toList());
+  }
 }

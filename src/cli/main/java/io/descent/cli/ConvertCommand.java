@@ -1,0 +1,74 @@
+package io.descent.cli;
+
+import io.descent.data.CsvReader;
+import io.descent.data.Dataset;
+import io.descent.data.DatasetCache;
+import io.descent.data.ReadProgress;
+import io.descent.loss.Loss;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code descent convert}: parses a CSV file into the binary cache that {@code --cache} reads,
+ * ahead of the runs that will use it, and says where the copy is. The copy is keyed by the same
+ * reading options as {@code train} reads with, so the same {@code --target}, {@code --loss},
+ * {@code --features}, {@code --delimiter}, {@code --positive-label}, {@code --weight-column} and
+ * {@code --one-vs-rest} make a later {@code --cache} run find it.
+ */
+@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Parse a CSV file into the binary cache that --cache reads (see --cache), so"
+        + " that train, cv and path with --cache and the same reading options (--target, --loss,"
+        + " --features, --delimiter, --positive-label, --weight-column, --one-vs-rest) load it"
+        + " at disk speed. Prints where the copy is. A valid copy already there is kept.")
+final class ConvertCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Mixin
+  LossOption lossOption;
+
+  @Option(names = "--weight-column", paramLabel = "NAME",
+      description = "Read each row's weight from this column, as train --weight-column does.")
+  String weightColumn;
+
+  @Option(names = "--one-vs-rest",
+      description = "Read the target as train --one-vs-rest does (a class target).")
+  boolean oneVsRest;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Loss loss = CliSupport.loss(lossOption.kind);
+    lossOption.noticeOldName(spec.commandLine().getParseResult(), spec.commandLine().getErr());
+    if (data.target == null) {
+      throw new Main.UsageException("convert needs --target");
+    }
+    if (oneVsRest && loss != Loss.LOGISTIC) {
+      throw new Main.UsageException("--one-vs-rest is for --loss logistic, not " + loss.label());
+    }
+    data.files().check();
+    data.cache.cache = true;
+    DatasetCache cache = data.cache.open(data.data, data.err());
+    CsvReader reader = CliSupport.reader(data, oneVsRest ? Loss.MULTINOMIAL : loss, true, null,
+        null, null, List.of(), ReadProgress.NONE, weightColumn);
+    Dataset dataset = cache.read(data.data, reader);
+    Path copy = cache.copyPath(data.data, reader);
+    out.println("cached " + data.data + " (" + dataset.rows() + " rows x " + dataset.features()
+        + " features) in " + copy);
+    out.flush();
+    return Main.OK;
+  }
+}
