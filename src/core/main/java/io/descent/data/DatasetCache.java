@@ -10,6 +10,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -52,7 +55,8 @@ import java.util.zip.CRC32C;
  * <p><b>Trust.</b> Every byte of a cached copy is covered by CRC32C checksums (one over the
  * header, one over the data) and its size is checked; a copy that fails any check, or was
  * written by another {@link #VERSION format version}, is never used: one notice line goes to
- * {@link #withNotices the notices} (standard error by default), and the CSV is parsed and the
+ * {@link #withNotices the notices} (none by default; the command line prints them on standard
+ * error), and the CSV is parsed and the
  * copy replaced. Copies are written to a temporary file in the same directory and moved into
  * place atomically, so a reader sees a complete old copy or a complete new one, never part of
  * one, and concurrent writers leave one of their (identical) copies. A copy that cannot be
@@ -92,6 +96,12 @@ public final class DatasetCache {
   private static final byte BINARY_LABELS = 1;
   private static final byte CLASS_LABELS = 2;
 
+  /** How old a temporary file left by a writer must be to be taken for a crashed one's. */
+  public static final Duration STRAY_TEMPORARY_AGE = Duration.ofDays(1);
+
+  /** The default notice sink: like everything in this package, a cache prints nothing. */
+  private static final Consumer<String> NO_NOTICES = line -> { };
+
   private final Path directory;
   private final Consumer<String> notices;
 
@@ -101,7 +111,7 @@ public final class DatasetCache {
    * @throws NullPointerException when directory is null
    */
   public DatasetCache(Path directory) {
-    this(directory, System.err::println);
+    this(directory, NO_NOTICES);
   }
 
   private DatasetCache(Path directory, Consumer<String> notices) {
@@ -137,7 +147,7 @@ public final class DatasetCache {
 
   /**
    * The same cache, giving each notice (one line: a copy ignored or not written, and why) to
-   * {@code notices} instead of printing it on standard error.
+   * {@code notices}; by default notices are dropped (the read is right either way).
    */
   public DatasetCache withNotices(Consumer<String> notices) {
     return new DatasetCache(directory, notices);
@@ -595,6 +605,7 @@ public final class DatasetCache {
         throw new IOException("the file system cannot replace a file atomically", e);
       }
       temporary = null;
+      deleteStrayTemporaries();
     } catch (IOException e) {
       notices.accept("could not cache " + data.source() + " in " + directory + ": "
           + e.getMessage());
@@ -606,6 +617,29 @@ public final class DatasetCache {
           // Nothing more to do: a stray temporary file is never read as a copy.
         }
       }
+    }
+  }
+
+  /**
+   * Deletes the temporary files of writers that stopped before moving them into place (killed,
+   * or the machine went down) once they are {@link #STRAY_TEMPORARY_AGE} old: far older than any
+   * write takes, so that no writer still at work loses its file.
+   */
+  private void deleteStrayTemporaries() {
+    Instant limit = Instant.now().minus(STRAY_TEMPORARY_AGE);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory,
+        "*" + EXTENSION + ".*.tmp")) {
+      for (Path p : files) {
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(limit)) {
+            Files.deleteIfExists(p);
+          }
+        } catch (IOException e) {
+          // Another process deleted it first, or it cannot be deleted: leave it.
+        }
+      }
+    } catch (IOException e) {
+      // The copy is in place; tidying is best effort.
     }
   }
 

@@ -13,6 +13,8 @@
  * files; {@link io.descent.data.Shuffle} gives the seeded row order of each epoch. Rows may
  * carry weights ({@link io.descent.data.Dataset#withWeights}, a CSV weight column), which
  * {@link io.descent.data.ClassWeights} multiplies by class; the standardization is then weighted.
+ * {@link io.descent.data.DatasetCache} keeps a checked binary copy of each parsed file, keyed by
+ * the file's identity and the reading options, so that a rerun loads it instead of parsing.
  *
  * <p>Everything here is deterministic for a given seed, and nothing prints.
  */

@@ -340,6 +340,26 @@ class DatasetCacheTest {
   }
 
   @Test
+  void aCrashedWritersTemporaryFileIsDeletedOnceOld() throws IOException {
+    Path data = DATASETS.resolve("mtcars.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("mpg"));
+    Path cacheDir = Files.createDirectories(dir.resolve("cache"));
+    Path old = Files.writeString(cacheDir.resolve("x.csv-0" + DatasetCache.EXTENSION
+        + ".123.tmp"), "half a copy");
+    Path recent = Files.writeString(cacheDir.resolve("y.csv-0" + DatasetCache.EXTENSION
+        + ".456.tmp"), "a copy being written");
+    Path other = Files.writeString(cacheDir.resolve("notes.tmp"), "not ours");
+    FileTime longAgo = FileTime.from(java.time.Instant.now()
+        .minus(DatasetCache.STRAY_TEMPORARY_AGE).minusSeconds(60));
+    Files.setLastModifiedTime(old, longAgo);
+    Files.setLastModifiedTime(other, longAgo);
+    cache().read(data, reader);
+    assertFalse(Files.exists(old));
+    assertTrue(Files.exists(recent));
+    assertTrue(Files.exists(other));
+  }
+
+  @Test
   void theDefaultDirectoryFollowsTheEnvironment() {
     assertEquals(Path.of("/c/own"), DatasetCache.defaultDirectory(
         Map.of(DatasetCache.DIRECTORY_VARIABLE, "/c/own", "XDG_CACHE_HOME", "/x"), "/home/u"));
