@@ -360,6 +360,42 @@ class DatasetCacheTest {
   }
 
   @Test
+  void loadingChecksTheHeapAsTheReaderDoes() throws IOException {
+    Path data = DATASETS.resolve("iris.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("species"));
+    cache().read(data, reader);
+    // Heap needs are not reading options: the same copy, and too much to fit after it.
+    CsvReader needy = reader.withHeapNeeds(List.of(new HeapNeed("a table the size of the sky",
+        0, 0, Long.MAX_VALUE / 2)));
+    assertThrows(InsufficientMemoryException.class, () -> cache().read(data, needy));
+    assertEquals(List.of(), notices);
+  }
+
+  @Test
+  void aPipeIsParsedAndNotCached() throws Exception {
+    Path fifo = dir.resolve("rows.csv");
+    try {
+      if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() != 0) {
+        return; // no mkfifo here: nothing to test
+      }
+    } catch (IOException e) {
+      return;
+    }
+    Thread writer = new Thread(() -> {
+      try {
+        Files.writeString(fifo, "a,y\n1,2\n3,4\n");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    writer.start();
+    Dataset read = cache().read(fifo, new CsvReader(CsvReader.Options.numericTarget("y")));
+    writer.join();
+    assertArrayEquals(new double[] {2, 4}, read.y());
+    assertFalse(Files.exists(dir.resolve("cache")));
+  }
+
+  @Test
   void theDefaultDirectoryFollowsTheEnvironment() {
     assertEquals(Path.of("/c/own"), DatasetCache.defaultDirectory(
         Map.of(DatasetCache.DIRECTORY_VARIABLE, "/c/own", "XDG_CACHE_HOME", "/x"), "/home/u"));
