@@ -20,6 +20,8 @@ import io.descent.loss.Loss;
 import io.descent.train.FitResult;
 import io.descent.train.Trainer;
 import io.descent.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,7 +68,10 @@ import java.util.function.Consumer;
  * <p>A target that cannot open, or throws (an {@link OutOfMemoryError} included) while being
  * measured, gets a row with the reason; the run goes on with the next one.
  *
- * <p>The end-to-end line per target is one full {@link Descent} fit with every default (backend
+ * <p>The end-to-end line per target reads the {@link FitProblem}'s data from a CSV file written
+ * once for the run ({@link FitFile}, as {@code descent generate} writes it) as {@code train}
+ * reads it, timed (the ingest rate in MB/s), then runs one full {@link Descent} fit with every
+ * default (backend
  * named explicitly, so nothing falls back) on the {@link FitProblem}, timed from the call to
  * {@code train} to its return, less the kernel builds inside it: for an OpenCL device its
  * float32 kernel and, where the device has fp64, the float64 kernel of the trainer's float64
@@ -297,11 +302,10 @@ public final class BackendBenchmark {
     String name = String.format(Locale.ROOT, "fit %s %d x %d", problem.loss().label(),
         problem.rows(), problem.features());
     List<FitRow> out = new ArrayList<>();
-    Dataset data;
+    Path file;
     try {
-      data = new SyntheticData(problem.rows(), problem.features(), problem.loss(), config.seed())
-          .dataset();
-    } catch (RuntimeException | OutOfMemoryError e) {
+      file = FitFile.write(problem, config.seed());
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
       String reason = "failed: could not generate the data: " + oneLine(e);
       progress.accept(name + ": " + reason);
       for (BenchTarget t : targets) {
@@ -309,8 +313,35 @@ public final class BackendBenchmark {
       }
       return out;
     }
+    try {
+      fitEach(config, targets, kernels, progress, problem, name, file, out);
+    } finally {
+      FitFile.delete(file);
+    }
+    double nd4j = out.stream().filter(r -> r.ok() && r.backend().kind() == BackendKind.ND4J)
+        .mapToDouble(FitRow::wallSeconds).findFirst().orElse(Double.NaN);
+    out.replaceAll(r -> r.ok() ? r.withSpeedupOverNd4j(nd4j / r.wallSeconds()) : r);
+    return out;
+  }
+
+  /** Reads the file and fits it, once per target, adding each target's line to {@code out}. */
+  private static void fitEach(BenchConfig config, List<BenchTarget> targets, Kernels kernels,
+      Consumer<String> progress, FitProblem problem, String name, Path file, List<FitRow> out) {
     for (BenchTarget t : targets) {
       FitRow row;
+      Dataset data = null;
+      long r0 = System.nanoTime();
+      double read = Double.NaN;
+      if (t.unavailable() == null) {
+        try {
+          data = FitFile.read(file, problem);
+          read = (System.nanoTime() - r0) / 1e9;
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+          out.add(FitRow.failed(problem, t.label(), t.expected(), "failed: could not read "
+              + file + ": " + oneLine(e)));
+          continue;
+        }
+      }
       if (t.unavailable() != null) {
         row = FitRow.failed(problem, t.label(), t.expected(), "unavailable: " + t.unavailable());
       } else {
@@ -324,7 +355,7 @@ public final class BackendBenchmark {
           kernels.warm(t, problem.loss(), problem.features(), "double", "fit", progress);
         }
         try {
-          row = timedFit(problem, t, descent, data);
+          row = timedFit(problem, t, descent, data).withRead(read, FitFile.size(file));
         } catch (BackendUnavailableException e) {
           row = FitRow.failed(problem, t.label(), t.expected(), "unavailable: " + oneLine(e));
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -333,15 +364,12 @@ public final class BackendBenchmark {
       }
       FitRow r = row;
       progress.accept(name + ": " + t.label() + " " + (r.ok()
-          ? String.format(Locale.ROOT, "%.2f s, %d iterations (%s)", r.wallSeconds(),
+          ? String.format(Locale.ROOT, "read %.2f s (%.0f MB/s), fit %.2f s, %d iterations"
+              + " (%s)", r.readSeconds(), r.ingestMegabytesPerSecond(), r.wallSeconds(),
               r.iterations(), r.backend().summary())
           : r.failure()));
       out.add(row);
     }
-    double nd4j = out.stream().filter(r -> r.ok() && r.backend().kind() == BackendKind.ND4J)
-        .mapToDouble(FitRow::wallSeconds).findFirst().orElse(Double.NaN);
-    out.replaceAll(r -> r.ok() ? r.withSpeedupOverNd4j(nd4j / r.wallSeconds()) : r);
-    return out;
   }
 
   /**

@@ -13,8 +13,10 @@ import java.util.List;
  * frames: one row per OpenCL kernel built before timing ({@code kind} "kernel_build", its time in
  * {@code build_s}), per evaluation ({@code kind} "evaluation") and per end-to-end fit ({@code
  * kind} "fit"). Times are in seconds; {@code open_s} and {@code wall_s} exclude the kernel build,
- * which is in {@code build_s}. A fit that finished in float64 has {@code precision} "float32 +
- * float64 finish (N iterations) on ..." and the backend of the finish in {@code finish_backend}.
+ * which is in {@code build_s}; a fit's {@code read_s} is the time to read its CSV file ({@code
+ * ingest_mb_per_s} its rate) and {@code end_to_end_s} that plus {@code wall_s}. A fit that
+ * finished in float64 has {@code precision} "float32 + float64 finish (N iterations) on ..." and
+ * the backend of the finish in {@code finish_backend}.
  * An empty cell is a figure that does not apply or was not measured (a failed row has {@code
  * status} "failed" and the reason in {@code reason}).
  */
@@ -24,7 +26,8 @@ public final class BenchCsv {
       "target", "backend", "device", "precision", "layout", "status", "reason", "open_s",
       "build_s", "median_s", "min_s", "max_s", "repeats", "gb_per_s", "read_gb_per_s",
       "read_percent", "speedup_vs_nd4j", "gradient_error", "tolerance", "wall_s", "iterations",
-      "evaluations", "objective", "stop_reason", "finish_backend", "finish_iterations");
+      "evaluations", "objective", "stop_reason", "finish_backend", "finish_iterations",
+      "read_s", "ingest_mb_per_s", "end_to_end_s");
 
   private BenchCsv() {}
 
@@ -71,7 +74,7 @@ public final class BenchCsv {
       cells.add(number(r.speedupOverNd4j()));
       cells.add(number(r.gradientError()));
       cells.add(number(r.tolerance()));
-      for (int k = 0; k < 7; k++) {
+      while (cells.size() < COLUMNS.size()) {
         cells.add("");
       }
       line(out, cells);
@@ -99,6 +102,9 @@ public final class BenchCsv {
       cells.add(r.stopReason() == null ? "" : r.stopReason());
       cells.add(r.finish() == null ? "" : r.finish());
       cells.add(r.finish() == null ? "" : Integer.toString(r.finishIterations()));
+      cells.add(number(r.readSeconds()));
+      cells.add(number(r.ingestMegabytesPerSecond()));
+      cells.add(number(r.endToEndSeconds()));
       line(out, cells);
     }
   }

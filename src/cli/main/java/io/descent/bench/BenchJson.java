@@ -27,13 +27,15 @@ import java.nio.file.Path;
  * run's wall time. Times are in seconds; a figure that was not measured is {@code null}.
  *
  * <p>Version 2 added {@code kernelBuilds}, {@code buildSeconds} and {@code finish}, and took the
- * kernel build out of {@code openSeconds} and {@code wallSeconds}.
+ * kernel build out of {@code openSeconds} and {@code wallSeconds}. Version 3 added to each fit
+ * {@code readSeconds} (reading its CSV file), {@code ingestMegabytesPerSecond} and {@code
+ * endToEndSeconds} (read plus {@code wallSeconds}).
  */
 public final class BenchJson {
   /** The value of the {@code format} field. */
   public static final String FORMAT = "descent-bench";
   /** The format version this build writes. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
@@ -143,8 +145,11 @@ public final class BenchJson {
       ObjectNode o = fits.addObject();
       problem(o, r.problem().rows(), r.problem().features(), r.problem().loss());
       names(o, r.target(), r.backend(), r.precision(), r.failure());
+      number(o, "readSeconds", r.readSeconds());
+      number(o, "ingestMegabytesPerSecond", r.ingestMegabytesPerSecond());
       number(o, "wallSeconds", r.wallSeconds());
       number(o, "buildSeconds", r.buildSeconds());
+      number(o, "endToEndSeconds", r.endToEndSeconds());
       if (r.ok()) {
         o.put("iterations", r.iterations());
         o.put("evaluations", r.evaluations());

@@ -56,11 +56,13 @@ public final class BenchTable {
     b.append(evaluationTable(report.evaluations()));
     if (!report.fits().isEmpty()) {
       FitProblem p = report.fits().get(0).problem();
-      b.append(String.format(Locale.ROOT, "%nEnd to end: one full default fit (L-BFGS to the"
-          + " default tolerance) of %s %d x %d, seed %d; wall time from opening the backend to"
-          + " the final objective (float64 reference), kernel build excluded (build: the kernel"
-          + " builds inside the fit, each kernel having been built before).%n", p.loss().label(),
-          p.rows(), p.features(), c.seed()));
+      b.append(String.format(Locale.ROOT, "%nEnd to end: reading %s %d x %d, seed %d, from"
+          + " its CSV file (as 'descent generate' writes it; read s and the ingest MB/s), then"
+          + " one full default fit (L-BFGS to the default tolerance) on what was read; wall s"
+          + " from opening the backend to the final objective (float64 reference), kernel build"
+          + " excluded (build: the kernel builds inside the fit, each kernel having been built"
+          + " before); total s: read + wall.%n", p.loss().label(), p.rows(), p.features(),
+          c.seed()));
       b.append("precision: \"+ float64 finish\" when float32 stalled and the last iterations"
           + " ran in float64, on the backend named (the reference runs on the host CPU).\n");
       b.append(fitTable(report.fits()));
@@ -101,8 +103,9 @@ public final class BenchTable {
 
   /** The end-to-end lines as an aligned table. */
   static String fitTable(List<FitRow> rows) {
-    Columns t = new Columns("backend<", "device<", "precision<", "layout<", "wall s",
-        "build ms", "iterations", "evaluations", "objective", "stop<", "vs nd4j");
+    Columns t = new Columns("backend<", "device<", "precision<", "layout<", "read s", "MB/s",
+        "wall s", "build ms", "total s", "iterations", "evaluations", "objective", "stop<",
+        "vs nd4j");
     for (FitRow r : rows) {
       List<String> cells = new ArrayList<>(List.of(r.target(), r.backend().device(),
           r.precision(), r.backend().layout()));
@@ -110,8 +113,11 @@ public final class BenchTable {
         t.add(cells, r.failure());
         continue;
       }
+      cells.add(number(r.readSeconds(), "%.2f"));
+      cells.add(number(r.ingestMegabytesPerSecond(), "%.0f"));
       cells.add(number(r.wallSeconds(), "%.2f"));
       cells.add(number(r.buildSeconds() * 1e3, "%.1f"));
+      cells.add(number(r.endToEndSeconds(), "%.2f"));
       cells.add(Integer.toString(r.iterations()));
       cells.add(Long.toString(r.evaluations()));
       cells.add(number(r.objective(), "%.12f"));

@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One backend's end-to-end line: the wall time of a full default fit ({@code Descent.logistic()
- * ... train}, or linear) on the generated {@link FitProblem}, from opening the backend to the
+ * One backend's end-to-end line: the time to read the generated {@link FitProblem} from its CSV
+ * file (and so the ingest rate in MB/s), and the wall time of a full default fit ({@code
+ * Descent.logistic() ... train}, or linear) on what was read, from opening the backend to the
  * final objective, less the kernel build (reported apart).
  *
  * <p>A float32 fit that stalls at float32's resolution finishes in float64 (the trainer's
@@ -33,10 +34,15 @@ import java.util.Objects;
  *     reference (Java (host CPU), float64)}
  * @param finishIterations the iterations the float64 finish ran (0 without one)
  * @param speedupOverNd4j ND4J's wall time over this one; NaN when either is missing
+ * @param readSeconds the wall time of reading the problem's data from its CSV file (as {@code
+ *     descent generate} writes it) into the dataset the fit trained on, as {@code train} reads
+ *     it; NaN when not read
+ * @param fileBytes the size of that CSV file; 0 when not read
  */
 public record FitRow(FitProblem problem, String target, BackendInfo backend, String failure,
     double wallSeconds, double buildSeconds, int iterations, long evaluations, double objective,
-    String stopReason, String finish, int finishIterations, double speedupOverNd4j) {
+    String stopReason, String finish, int finishIterations, double speedupOverNd4j,
+    double readSeconds, long fileBytes) {
 
   /** Checks the required parts are present. */
   public FitRow {
@@ -47,6 +53,28 @@ public record FitRow(FitProblem problem, String target, BackendInfo backend, Str
       throw new IllegalArgumentException("finishIterations must be 0 without a float64 finish,"
           + " got " + finishIterations);
     }
+    if (fileBytes < 0) {
+      throw new IllegalArgumentException("fileBytes must be >= 0, got " + fileBytes);
+    }
+  }
+
+  /** A line whose data was not read from a file (no read time, no ingest rate). */
+  public FitRow(FitProblem problem, String target, BackendInfo backend, String failure,
+      double wallSeconds, double buildSeconds, int iterations, long evaluations,
+      double objective, String stopReason, String finish, int finishIterations,
+      double speedupOverNd4j) {
+    this(problem, target, backend, failure, wallSeconds, buildSeconds, iterations, evaluations,
+        objective, stopReason, finish, finishIterations, speedupOverNd4j, Double.NaN, 0);
+  }
+
+  /** The CSV file's megabytes (10^6 bytes) read per second; NaN when not read. */
+  public double ingestMegabytesPerSecond() {
+    return fileBytes > 0 && readSeconds > 0 ? fileBytes / 1e6 / readSeconds : Double.NaN;
+  }
+
+  /** Read and fit: {@link #readSeconds()} plus {@link #wallSeconds()}; NaN when not read. */
+  public double endToEndSeconds() {
+    return readSeconds + wallSeconds;
   }
 
   /** A line for a backend that could not fit, with the reason. */
@@ -75,6 +103,14 @@ public record FitRow(FitProblem problem, String target, BackendInfo backend, Str
   /** This line with the speedup over ND4J set. */
   public FitRow withSpeedupOverNd4j(double speedup) {
     return new FitRow(problem, target, backend, failure, wallSeconds, buildSeconds, iterations,
-        evaluations, objective, stopReason, finish, finishIterations, speedup);
+        evaluations, objective, stopReason, finish, finishIterations, speedup, readSeconds,
+        fileBytes);
+  }
+
+  /** This line with the time its data took to read from a CSV file of {@code bytes}. */
+  public FitRow withRead(double seconds, long bytes) {
+    return new FitRow(problem, target, backend, failure, wallSeconds, buildSeconds, iterations,
+        evaluations, objective, stopReason, finish, finishIterations, speedupOverNd4j, seconds,
+        bytes);
   }
 }

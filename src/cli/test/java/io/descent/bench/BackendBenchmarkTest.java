@@ -26,6 +26,7 @@ class BackendBenchmarkTest {
   private static final int REPEATS = 2;
   /** A problem whose default ND4J fit stalls in float32 and finishes in float64 (seed 7). */
   private static final FitProblem FIT = new FitProblem(2000, 8, Loss.LOGISTIC);
+  private static final long SEED = 7;
 
   private static BenchReport report;
   private static final List<String> progress = new ArrayList<>();
@@ -33,7 +34,7 @@ class BackendBenchmarkTest {
   @BeforeAll
   static void run() {
     BenchConfig config = new BenchConfig(ROWS, FEATURES, List.of(Loss.LINEAR, Loss.LOGISTIC),
-        EnumSet.of(BackendKind.ND4J, BackendKind.REFERENCE), null, 1, REPEATS, 7,
+        EnumSet.of(BackendKind.ND4J, BackendKind.REFERENCE), null, 1, REPEATS, SEED,
         FIT);
     report = BackendBenchmark.run(config, progress::add);
   }
@@ -144,6 +145,28 @@ class BackendBenchmarkTest {
     assertEquals(1.0, nd4j.speedupOverNd4j());
     assertEquals(nd4j.wallSeconds() / reference.wallSeconds(), reference.speedupOverNd4j(),
         1e-12);
+  }
+
+  @Test
+  void endToEndLinesReadTheGeneratedCsvFileAndFitWhatWasRead() throws Exception {
+    // The file is what 'descent generate' writes for the problem and seed, byte for byte.
+    java.io.StringWriter text = new java.io.StringWriter();
+    new io.descent.data.SyntheticData(FIT.rows(), FIT.features(), FIT.loss(), SEED).write(text);
+    long bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    // What the reader returns is the generator's in-memory dataset, bit for bit, so the fit on
+    // it reaches the objective a fit on that dataset does.
+    io.descent.data.Dataset memory = new io.descent.data.SyntheticData(FIT.rows(),
+        FIT.features(), FIT.loss(), SEED).dataset();
+    double expected = io.descent.Descent.logistic().backend("reference").seed(SEED)
+        .train(memory, io.descent.train.TrainingListener.NONE).objective();
+    for (FitRow r : report.fits()) {
+      assertEquals(bytes, r.fileBytes(), r.toString());
+      assertTrue(r.readSeconds() > 0, r.toString());
+      assertEquals(bytes / 1e6 / r.readSeconds(), r.ingestMegabytesPerSecond(), 1e-9);
+      assertEquals(r.readSeconds() + r.wallSeconds(), r.endToEndSeconds(), 1e-12);
+      assertEquals(expected, r.objective(), 1e-6 * expected, r.toString());
+    }
+    assertTrue(progress.stream().anyMatch(l -> l.contains("MB/s), fit ")), progress.toString());
   }
 
   @Test

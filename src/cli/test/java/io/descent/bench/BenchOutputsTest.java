@@ -79,7 +79,7 @@ class BenchOutputsTest {
     List<FitRow> fits = List.of(
         FitRow.failed(fit, "opencl:1", GPU, "unavailable: out of device memory"),
         new FitRow(fit, "nd4j", ND4J, null, 0.5, 0, 20, 24, 0.4123456789, "gradient_tolerance",
-            FINISH, 3, 1.0),
+            FINISH, 3, 1.0).withRead(0.25, 50_000_000),
         new FitRow(fit, "reference", REFERENCE, null, 2.0, 0, 21, 25, 0.4123456788,
             "objective_tolerance", null, 0, 0.25));
     MachineInfo machine = new MachineInfo("AMD EPYC", 2, "Linux", "17", 1L << 30, null, 0.5,
@@ -110,7 +110,7 @@ class BenchOutputsTest {
     // ND4J at 1000 rows: 32000 bytes in 0.1 ms = 0.32 GB/s, 1.6% of 20 GB/s.
     assertTrue(body.get(1).contains(" 0.32 ") && body.get(1).contains(" 20.00 ")
         && body.get(1).contains(" 2% ") && body.get(1).contains("1.00x"), body.get(1));
-    assertTrue(table.contains("End to end: one full default fit"), table);
+    assertTrue(table.contains("End to end: reading logistic 2000 x 4"), table);
     assertTrue(table.contains("unavailable: out of device memory"), table);
     assertTrue(table.contains("0.412345678900"), table);
     // The kernel build apart from the open: the cold build before timing, and the column.
@@ -182,6 +182,11 @@ class BenchOutputsTest {
     assertEquals("0.5", fit.get(BenchCsv.COLUMNS.indexOf("wall_s")));
     assertEquals("20", fit.get(BenchCsv.COLUMNS.indexOf("iterations")));
     assertEquals("gradient_tolerance", fit.get(BenchCsv.COLUMNS.indexOf("stop_reason")));
+    assertEquals("0.25", fit.get(BenchCsv.COLUMNS.indexOf("read_s")));
+    assertEquals("200.0", fit.get(BenchCsv.COLUMNS.indexOf("ingest_mb_per_s")));
+    assertEquals("0.75", fit.get(BenchCsv.COLUMNS.indexOf("end_to_end_s")));
+    assertEquals("", cells(lines.get(9)).get(BenchCsv.COLUMNS.indexOf("read_s")),
+        "a fit whose data was not read from a file has no read time");
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
     }
@@ -193,7 +198,7 @@ class BenchOutputsTest {
     BenchJson.write(file, report());
     JsonNode root = new ObjectMapper().readTree(file.toFile());
     assertEquals("descent-bench", root.get("format").asText());
-    assertEquals(2, root.get("formatVersion").asInt());
+    assertEquals(3, root.get("formatVersion").asInt());
     JsonNode build = root.get("kernelBuilds").get(0);
     assertEquals("opencl:1", build.get("target").asText());
     assertEquals("gpu", build.get("backend").get("layout").asText());
@@ -220,6 +225,25 @@ class BenchOutputsTest {
     assertEquals(List.of(1000, 10000), List.of(root.get("config").get("rows").get(0).asInt(),
         root.get("config").get("rows").get(1).asInt()));
     assertEquals(12.5, root.get("seconds").asDouble());
+    JsonNode read = root.get("fits").get(1);
+    assertEquals(0.25, read.get("readSeconds").asDouble());
+    assertEquals(200.0, read.get("ingestMegabytesPerSecond").asDouble(), 1e-9);
+    assertEquals(0.75, read.get("endToEndSeconds").asDouble());
+    assertTrue(root.get("fits").get(2).get("readSeconds").isNull());
+    assertTrue(root.get("fits").get(2).get("ingestMegabytesPerSecond").isNull());
+  }
+
+  @Test
+  void theEndToEndTableShowsTheReadTimeIngestRateAndTotal() {
+    String table = BenchTable.format(report());
+    String header = table.lines().filter(l -> l.startsWith("backend ")).findFirst()
+        .orElseThrow();
+    for (String column : List.of("read s", "MB/s", "wall s", "total s")) {
+      assertTrue(header.contains(column), column + " in " + header);
+    }
+    String nd4j = table.lines().filter(l -> l.startsWith("nd4j ")).findFirst().orElseThrow();
+    // 50 MB in 0.25 s is 200 MB/s; read 0.25 s + fit 0.50 s = 0.75 s.
+    assertTrue(nd4j.matches(".* 0\\.25 +200 +0\\.50 +0\\.0 +0\\.75 .*"), nd4j);
   }
 
   @Test

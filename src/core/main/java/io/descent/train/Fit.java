@@ -161,6 +161,31 @@ final class Fit {
   }
 
   /**
+   * Whether a float32 full-batch fit about to stop for {@code settled} should open its float64
+   * finish. When the float32 gradient passed the test, the float64 reference decides ({@link
+   * #float64FinishNeeded()}; its evaluation is the one the judgement reuses). Otherwise (the
+   * objective stopped improving, or the line search found no decrease) the float32 gradient
+   * fails the test, and the float64 finish opens without asking the reference first: its own
+   * first evaluation, at the same weights, tells whether there is anything to finish (then
+   * {@link #endPolishUnused()}), which saves one pass of the reference over the data.
+   */
+  boolean float64FinishMayBeNeeded(StopReason settled) {
+    if (polish != null || !float32()) {
+      return false;
+    }
+    return settled != StopReason.GRADIENT_TOLERANCE || float64FinishNeeded();
+  }
+
+  /**
+   * Closes a float64 finish whose first evaluation found the test already passed: the fit stops
+   * as it would have without one (and is judged by the reference as always).
+   */
+  void endPolishUnused() {
+    polish.close();
+    polish = null;
+  }
+
+  /**
    * The violation of the optimality condition at p (its x and the smooth part's gradient): the
    * gradient's max-norm, or with an L1 penalty the KKT violation.
    */
