@@ -40,6 +40,8 @@ final class CsvChunkParser implements CsvRows.RowHandler {
   /** The weight column. */
   static final byte WEIGHT = 4;
 
+  /** The most digits the fast path's inline number parse collects (a long holds them). */
+  private static final int MAX_DIGITS = 18;
   /** Raw spellings of labels remembered by the fast path. */
   private static final int RAW_SPELLINGS = 16;
   /** Spellings of labels remembered by the exact path (as the sequential reader's cache). */
@@ -169,6 +171,58 @@ final class CsvChunkParser implements CsvRows.RowHandler {
       int base = rowIndex * d;
       for (int c = 0; c <= last; c++) {
         int f = p;
+        if (kinds[c] == FEATURE) {
+          // The common field, parsed as it is scanned: [-+]digits[.digits], at most 18 digits,
+          // then the field's end. Its digits and power of ten are those DecimalParser collects.
+          boolean negative = false;
+          if (p < end && (b[p] == '-' || b[p] == '+')) {
+            negative = b[p] == '-';
+            p++;
+          }
+          int digitsFrom = p;
+          long m = 0;
+          int digit;
+          while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
+            m = m * 10 + digit;
+            p++;
+          }
+          int digits = p - digitsFrom;
+          int fraction = 0;
+          if (p < end && b[p] == '.') {
+            int fractionFrom = ++p;
+            while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
+              m = m * 10 + digit;
+              p++;
+            }
+            fraction = p - fractionFrom;
+            digits += fraction;
+          }
+          byte t = p < end ? b[p] : (byte) '\n';
+          if (digits > 0 && digits <= MAX_DIGITS && (t == delimiter || t == '\n' || t == '\r')) {
+            float v;
+            if (m == 0) {
+              v = 0f;
+            } else if (DecimalParser.isExactFloat(m, -fraction)) {
+              v = DecimalParser.exactFloat(m, -fraction);
+            } else if (fraction <= 22
+                && !DecimalParser.nearFloatMidpoint(DecimalParser.viaDouble(m, -fraction))) {
+              v = (float) DecimalParser.viaDouble(m, -fraction);
+            } else {
+              v = Float.NaN;
+            }
+            if (v == v) {
+              if (c < last ? t != delimiter : t == delimiter) {
+                break rows;
+              }
+              x[base + featureOf[c]] = negative ? -v : v;
+              if (p < end) {
+                p++; // the delimiter or line break
+              }
+              continue;
+            }
+          }
+          p = f; // anything else: the general scan and parser below
+        }
         while (p < end) {
           byte ch = b[p];
           if (ch == delimiter || ch == '\n' || ch == '\r') {
