@@ -159,6 +159,7 @@ final class CsvChunks {
     }
     shown.end();
     totalRows = row;
+    buffers.clear(); // garbage before the heap check; the parse takes its own
     return row > 0;
   }
 
@@ -265,7 +266,8 @@ final class CsvChunks {
 
   private byte[] buffer(int length) {
     byte[] b = buffers.poll();
-    return b != null && b.length >= length ? b : new byte[length];
+    // Some room above the length: the next slice, cut at another line end, may be a little longer.
+    return b != null && b.length >= length ? b : new byte[length + (length >> 4)];
   }
 
   /** The position of the first CR or LF at or after {@code from}, or -1. */

@@ -241,6 +241,8 @@ public final class CsvReader {
   public static final int DEFAULT_THREADS = 0;
   /** Bytes per slice of a file read in parallel. */
   static final int DEFAULT_SLICE_BYTES = 8 << 20;
+  /** The least bytes per slice that a small heap makes the slices. */
+  static final int MIN_SLICE_BYTES = 64 << 10;
 
   private final Options options;
   private final int chunkFloats;
@@ -393,7 +395,8 @@ public final class CsvReader {
    */
   Dataset readInSlices(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      CsvChunks chunks = CsvChunks.plan(channel, channel.size(), sliceBytes);
+      int threads = threads();
+      CsvChunks chunks = CsvChunks.plan(channel, channel.size(), sliceBytes(threads));
       if (chunks == null) {
         return null;
       }
@@ -403,7 +406,7 @@ public final class CsvReader {
       } catch (DataFormatException e) {
         return null;
       }
-      ExecutorService pool = pool(Math.min(threads(), chunks.slices()));
+      ExecutorService pool = pool(Math.min(threads, chunks.slices()));
       try {
         if (!chunks.count(pool, progress)) {
           return null;
@@ -415,6 +418,16 @@ public final class CsvReader {
         pool.shutdownNow();
       }
     }
+  }
+
+  /**
+   * The slice size for this many threads: {@link #DEFAULT_SLICE_BYTES} (or the tests' size), less
+   * in a small heap, so that the slices being parsed (one a thread) stay within 1/64 of the heap
+   * (the heap check counts the dataset, not them) and no smaller than {@value #MIN_SLICE_BYTES}.
+   */
+  private int sliceBytes(int threads) {
+    long share = Runtime.getRuntime().maxMemory() / (64L * threads);
+    return (int) Math.min(sliceBytes, Math.max(MIN_SLICE_BYTES, share));
   }
 
   private static ExecutorService pool(int threads) {
