@@ -285,5 +285,7 @@ class CsvReaderSlicesTest {
     CsvReader reader = new CsvReader(Options.noTarget());
     assertEquals(Runtime.getRuntime().availableProcessors(), reader.threads());
     assertEquals(3, reader.withThreads(3).threads());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> reader.withThreads(-1));
   }
 }
