@@ -27,10 +27,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reading a CSV file into a {@link Dataset} with {@link CsvReader}: both passes (counting rows,
- * then parsing into one float array), on a file that {@code descent generate} would write
- * (linear target, 7 significant digits per value). After the first read the file is in the page
- * cache, so this measures parsing, not the disk.
+ * Reading a CSV file into a {@link Dataset} with {@link CsvReader} (a regular file: counted and
+ * parsed in slices on {@code threads} threads), on a file that {@code descent generate} would
+ * write (7 significant digits per value), or on the file given as {@code -p file=...}. After the
+ * first read the file is in the page cache, so this measures parsing, not the disk. The teardown
+ * prints the file's size: MB/s is its size over the time per read, e.g. for the file of the
+ * README's figure, {@code java -jar target/benchmarks.jar CsvLoadingBenchmark -p
+ * file=/tmp/x.csv -p loss=LOGISTIC}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -47,30 +50,53 @@ public class CsvLoadingBenchmark {
   @Param({"64"})
   public int features;
 
-  private Path file;
+  /** The target: LINEAR reads a numeric y, LOGISTIC a binary one. */
+  @Param({"LINEAR"})
+  public String loss;
+
+  /** Threads that parse (0: one per processor, the reader's default). */
+  @Param({"0"})
+  public int threads;
+
+  /** A CSV file to read instead of generating one (with a target y); empty to generate. */
+  @Param({""})
+  public String file;
+
+  private Path path;
+  private boolean generated;
   private CsvReader reader;
 
   /** Writes the file once per trial, in the system's temporary directory. */
   @Setup(Level.Trial)
   public void write() throws IOException {
-    file = Files.createTempFile("descent-csv-benchmark-", ".csv");
-    try (Writer out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
-        1 << 16)) {
-      new SyntheticData(rows, features, Loss.LINEAR, BenchConfig.DEFAULT_SEED).write(out);
+    Loss target = Loss.valueOf(loss);
+    generated = file.isEmpty();
+    if (generated) {
+      path = Files.createTempFile("descent-csv-benchmark-", ".csv");
+      try (Writer out = new BufferedWriter(Files.newBufferedWriter(path, StandardCharsets.UTF_8),
+          1 << 16)) {
+        new SyntheticData(rows, features, target, BenchConfig.DEFAULT_SEED).write(out);
+      }
+    } else {
+      path = Path.of(file);
     }
-    reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    reader = new CsvReader(target == Loss.LOGISTIC ? CsvReader.Options.binaryTarget("y")
+        : CsvReader.Options.numericTarget("y")).withThreads(threads);
   }
 
   /** Reads the whole file. */
   @Benchmark
   public Dataset read() throws IOException {
-    return reader.read(file);
+    return reader.read(path);
   }
 
-  /** Says how big the file was (for MB/s) and deletes it. */
+  /** Says how big the file was (for MB/s) and deletes it if it was generated. */
   @TearDown(Level.Trial)
   public void delete() throws IOException {
-    System.out.println("# File: " + rows + " x " + features + ", " + Files.size(file) + " bytes");
-    Files.deleteIfExists(file);
+    System.out.println("# File: " + path + ", " + Files.size(path) + " bytes, " + reader.threads()
+        + " threads");
+    if (generated) {
+      Files.deleteIfExists(path);
+    }
   }
 }

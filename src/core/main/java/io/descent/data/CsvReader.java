@@ -3,8 +3,10 @@ package io.descent.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads a CSV file with a header row into a {@link Dataset}, streaming.
@@ -27,6 +32,15 @@ import java.util.Set;
  * {@code /dev/stdin}), cannot be read twice: those are read in one pass that collects rows in
  * chunks of about 4 MB and copies them into the final array at the end, which briefly needs
  * twice the memory; the heap is then checked as each chunk is added.
+ *
+ * <p><b>Threads.</b> A regular file is read in parallel on {@link #threads()} threads (one per
+ * processor by default): it is cut into slices of whole lines, the slices' rows are counted in
+ * parallel (then the heap is checked), and each slice is parsed straight from its bytes into its
+ * rows of the one array, numbers with the same float32 and float64 values as below. The class
+ * labels keep the order of the sequential reading. A file whose header or data holds a quote
+ * character (where a line break may be inside a field), and any file with a problem, is read by
+ * the sequential reader, so that errors are the same, at the same line and column. Each thread
+ * holds one slice (about 8 MiB) at a time.
  *
  * <p><b>Format.</b> RFC 4180: fields separated by the delimiter, quoted fields may contain
  * delimiters, line breaks and doubled quotes ({@code ""}). Also accepted: LF, CRLF or CR line
@@ -223,11 +237,21 @@ public final class CsvReader {
     }
   }
 
+  /** {@link #threads()} by default: 0, one thread per available processor. */
+  public static final int DEFAULT_THREADS = 0;
+  /** Bytes per slice of a file read in parallel. */
+  static final int DEFAULT_SLICE_BYTES = 8 << 20;
+  /** The least bytes per slice that a small heap makes the slices. */
+  static final int MIN_SLICE_BYTES = 64 << 10;
+
   private final Options options;
   private final int chunkFloats;
   private final List<HeapNeed> heapNeeds;
   private final ReadProgress progress;
   private final ClassLabels classes;
+  private final int threads;
+  /** Bytes per slice of a file read in parallel; 0 reads every file sequentially. */
+  private final int sliceBytes;
 
   /** A reader with these options. */
   public CsvReader(Options options) {
@@ -236,28 +260,26 @@ public final class CsvReader {
 
   /** For tests: a small chunk exercises the chunked path of {@link #read(Reader, String)}. */
   CsvReader(Options options, int chunkFloats) {
-    this(options, chunkFloats, List.of());
-  }
-
-  private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds) {
-    this(options, chunkFloats, heapNeeds, ReadProgress.NONE);
+    this(options, chunkFloats, List.of(), ReadProgress.NONE, null, DEFAULT_THREADS,
+        DEFAULT_SLICE_BYTES);
   }
 
   private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds,
-      ReadProgress progress) {
-    this(options, chunkFloats, heapNeeds, progress, null);
-  }
-
-  private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds,
-      ReadProgress progress, ClassLabels classes) {
+      ReadProgress progress, ClassLabels classes, int threads, int sliceBytes) {
     this.classes = classes;
     this.progress = Objects.requireNonNull(progress, "progress");
     this.options = Objects.requireNonNull(options, "options");
     if (chunkFloats <= 0) {
       throw new IllegalArgumentException("chunkFloats must be > 0, got " + chunkFloats);
     }
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be >= 1, or 0 for one per processor, got "
+          + threads);
+    }
     this.chunkFloats = chunkFloats;
     this.heapNeeds = List.copyOf(heapNeeds);
+    this.threads = threads;
+    this.sliceBytes = sliceBytes;
   }
 
   /** The options this reader applies. */
@@ -274,7 +296,7 @@ public final class CsvReader {
    * @see #read(Path)
    */
   public CsvReader withHeapNeeds(List<HeapNeed> needs) {
-    return new CsvReader(options, chunkFloats, needs, progress, classes);
+    return new CsvReader(options, chunkFloats, needs, progress, classes, threads, sliceBytes);
   }
 
   /**
@@ -282,7 +304,8 @@ public final class CsvReader {
    * progress display; nothing by default).
    */
   public CsvReader withProgress(ReadProgress progress) {
-    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes);
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+        sliceBytes);
   }
 
   /**
@@ -293,7 +316,35 @@ public final class CsvReader {
    * @param classes the classes, or null for the file's own labels
    */
   public CsvReader withClasses(ClassLabels classes) {
-    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes);
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+        sliceBytes);
+  }
+
+  /**
+   * The same reader, parsing a regular file on this many threads (see {@link #read(Path)}).
+   *
+   * @param threads at least 1, or {@link #DEFAULT_THREADS} (0) for one per available processor
+   */
+  public CsvReader withThreads(int threads) {
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+        sliceBytes);
+  }
+
+  /** The threads that parse a regular file: {@link #withThreads}, 0 resolved to the processors. */
+  public int threads() {
+    return threads == DEFAULT_THREADS ? Runtime.getRuntime().availableProcessors() : threads;
+  }
+
+  /**
+   * For tests: the same reader, cutting a regular file into slices of about this many bytes (at
+   * least one line each), or reading every file sequentially with 0.
+   */
+  CsvReader withSliceBytes(int sliceBytes) {
+    if (sliceBytes < 0) {
+      throw new IllegalArgumentException("sliceBytes must be >= 0, got " + sliceBytes);
+    }
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+        sliceBytes);
   }
 
   /** The classes a class target is coded by ({@link #withClasses}), or null for the file's. */
@@ -320,6 +371,12 @@ public final class CsvReader {
    * @throws IOException when the file cannot be read
    */
   public Dataset read(Path file) throws IOException {
+    if (sliceBytes > 0 && Files.isRegularFile(file)) {
+      Dataset data = readInSlices(file);
+      if (data != null) {
+        return data;
+      }
+    }
     long records = -1;
     // A pipe (a FIFO, /dev/stdin, a shell's <(...)) can be read only once: no counting pass.
     long size = -1;
@@ -335,6 +392,56 @@ public final class CsvReader {
         in -> ReadProgress.counting(in, progress, "reading", total))) {
       return new Parse(rows, records < 0 ? -1 : Math.max(0, records - 1)).run();
     }
+  }
+
+  /**
+   * Reads a regular file in slices on {@link #threads()} threads; null when the sequential
+   * reader must read it (quotes, any problem with the content: it reports the first one).
+   */
+  Dataset readInSlices(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      int threads = threads();
+      CsvChunks chunks = CsvChunks.plan(channel, channel.size(), sliceBytes(threads));
+      if (chunks == null) {
+        return null;
+      }
+      CsvRows header;
+      try {
+        header = chunks.header(file.toString(), options.delimiter());
+      } catch (DataFormatException e) {
+        return null;
+      }
+      ExecutorService pool = pool(Math.min(threads, chunks.slices()));
+      try {
+        if (!chunks.count(pool, progress)) {
+          return null;
+        }
+        return new Parse(header, chunks.rows()).runInSlices(chunks, pool);
+      } catch (CsvChunkParser.Fallback e) {
+        return null;
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * The slice size for this many threads: {@link #DEFAULT_SLICE_BYTES} (or the tests' size), less
+   * in a small heap, so that the slices being parsed (one a thread) stay within 1/64 of the heap
+   * (the heap check counts the dataset, not them) and no smaller than {@value #MIN_SLICE_BYTES}.
+   */
+  private int sliceBytes(int threads) {
+    long share = Runtime.getRuntime().maxMemory() / (64L * threads);
+    return (int) Math.min(sliceBytes, Math.max(MIN_SLICE_BYTES, share));
+  }
+
+  private static ExecutorService pool(int threads) {
+    AtomicInteger made = new AtomicInteger();
+    return Executors.newFixedThreadPool(Math.max(1, threads), task -> {
+      Thread t = new Thread(task, "descent-csv-" + made.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -395,7 +502,75 @@ public final class CsvReader {
         requireHeap(expectedRows, d);
       }
       rows = new Rows(d, expectedRows, chunkFloats, weightColumn >= 0);
-      int n = readRows();
+      return finish(readRows(), featureNames);
+    }
+
+    /**
+     * Reads the rows of {@code chunks} (counted) on {@code pool}, each slice into its part of the
+     * arrays, then its labels in file order.
+     *
+     * @throws CsvChunkParser.Fallback when the sequential reader must read the file
+     */
+    Dataset runInSlices(CsvChunks chunks, ExecutorService pool) throws IOException {
+      List<String> featureNames = resolveColumns();
+      int d = featureNames.size();
+      if (expectedRows * Math.max(1, d) > MAX_ARRAY) {
+        throw tooMany(0, expectedRows, d);
+      }
+      requireHeap(expectedRows, d);
+      rows = new Rows(d, expectedRows, chunkFloats, weightColumn >= 0);
+      byte[] kinds = new byte[header.size()];
+      for (int c = 0; c < kinds.length; c++) {
+        if (featureOf[c] >= 0) {
+          kinds[c] = CsvChunkParser.FEATURE;
+        } else if (c == targetColumn) {
+          kinds[c] = options.targetKind() == TargetKind.NUMERIC ? CsvChunkParser.NUMBER
+              : CsvChunkParser.LABEL;
+        } else if (c == weightColumn) {
+          kinds[c] = CsvChunkParser.WEIGHT;
+        }
+      }
+      int labelLimit = options.targetKind() == TargetKind.BINARY ? 2 : ClassLabels.MAX_CLASSES;
+      CsvChunkParser.Layout layout = new CsvChunkParser.Layout(file, options.delimiter(), header,
+          kinds, featureOf, d, labelLimit);
+      List<CsvChunkParser> slices = chunks.parse(pool, layout, rows.x, rows.y, rows.w, progress);
+      for (CsvChunkParser slice : slices) {
+        mergeLabels(slice, labelLimit);
+      }
+      return finish(Math.toIntExact(expectedRows), featureNames);
+    }
+
+    /** Adds a slice's labels to the file's, in order, and recodes its rows' targets. */
+    private void mergeLabels(CsvChunkParser slice, int labelLimit) {
+      List<String> local = slice.labels();
+      int[] code = new int[local.size()];
+      boolean same = true;
+      for (int k = 0; k < code.length; k++) {
+        int index = labels.indexOf(local.get(k));
+        if (index < 0) {
+          if (labels.size() == labelLimit) {
+            throw new CsvChunkParser.Fallback(); // the sequential reader reports it
+          }
+          index = labels.size();
+          labels.add(local.get(k));
+          if (index == labelLine.length) {
+            labelLine = Arrays.copyOf(labelLine, 2 * index);
+          }
+          labelLine[index] = slice.labelLines()[k];
+        }
+        code[k] = index;
+        same &= index == k;
+      }
+      if (!same) {
+        double[] y = rows.y;
+        for (int i = slice.firstRow(), end = i + slice.rows(); i < end; i++) {
+          y[i] = code[(int) y[i]];
+        }
+      }
+    }
+
+    /** The dataset of the {@code n} rows read, the target coded as the options say. */
+    private Dataset finish(int n, List<String> featureNames) {
       double[] y = rows.y(n);
       BinaryLabels binary = null;
       if (targetColumn < 0) {
@@ -722,22 +897,27 @@ public final class CsvReader {
           : "\"" + labels.get(0) + "\" and \"" + labels.get(1) + "\"";
     }
 
-    /**
-     * One spelling per label: numbers in canonical form (so 1, 1.0 and 1e0 are one label), true
-     * and false in lower case, other text as written.
-     */
+    /** {@link CsvReader#labelKey(String, DecimalParser)} with this reading's parser. */
     private String labelKey(String spelling) {
-      char[] chars = spelling.toCharArray();
-      if (numbers.parseDouble(chars, 0, chars.length) == DecimalParser.OK) {
-        double v = numbers.doubleValue() + 0.0; // -0 becomes 0
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-            : Double.toString(v);
-      }
-      if (spelling.equalsIgnoreCase("true") || spelling.equalsIgnoreCase("false")) {
-        return spelling.toLowerCase(java.util.Locale.ROOT);
-      }
-      return spelling;
+      return CsvReader.labelKey(spelling, numbers);
     }
+  }
+
+  /**
+   * One spelling per label: numbers in canonical form (so 1, 1.0 and 1e0 are one label), true
+   * and false in lower case, other text as written.
+   */
+  static String labelKey(String spelling, DecimalParser numbers) {
+    char[] chars = spelling.toCharArray();
+    if (numbers.parseDouble(chars, 0, chars.length) == DecimalParser.OK) {
+      double v = numbers.doubleValue() + 0.0; // -0 becomes 0
+      return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+          : Double.toString(v);
+    }
+    if (spelling.equalsIgnoreCase("true") || spelling.equalsIgnoreCase("false")) {
+      return spelling.toLowerCase(java.util.Locale.ROOT);
+    }
+    return spelling;
   }
 
   /**

@@ -94,6 +94,23 @@ public final class CsvRows implements Closeable {
   }
 
   /**
+   * Rows of a slice of a file that holds no header: the rows from line {@code firstLine} on, whose
+   * header is {@code header} (for the parallel reader, which reads each slice by itself).
+   */
+  CsvRows(Reader reader, String source, char delimiter, List<String> header, long firstLine) {
+    this.in = Objects.requireNonNull(reader, "reader");
+    this.source = Objects.requireNonNull(source, "source");
+    this.tok = new CsvTokenizer(reader, source, checkDelimiter(delimiter), firstLine, false);
+    this.header = List.copyOf(header);
+    for (int c = 0; c < header.size(); c++) {
+      if (!header.get(c).isEmpty()) {
+        columns.putIfAbsent(header.get(c), c);
+      }
+    }
+    this.kept = new TextAndFeatures(header.size());
+  }
+
+  /**
    * Opens a UTF-8 CSV file (a regular file, a named pipe, {@code /dev/stdin}: it is read once)
    * and reads its header. Messages name the file as {@code file.toString()} prints it.
    *

@@ -46,9 +46,19 @@ final class CsvTokenizer {
   private int column = 1;
 
   CsvTokenizer(Reader in, String file, char delimiter) {
+    this(in, file, delimiter, 1, true);
+  }
+
+  /**
+   * A tokenizer for text that starts on line {@code firstLine} of the file (a slice of it, for
+   * the parallel reader); {@code atFileStart} says whether a byte-order mark may open the text.
+   */
+  CsvTokenizer(Reader in, String file, char delimiter, long firstLine, boolean atFileStart) {
     this.in = in;
     this.file = file;
     this.delimiter = delimiter;
+    this.line = firstLine;
+    this.started = !atFileStart;
   }
 
   /** The characters of the last field read, valid in {@code [0, fieldLength())}. */

@@ -30,7 +30,7 @@ final class DecimalParser {
   static final int OUT_OF_RANGE = 4;
 
   /** Where a written exponent saturates: more than any number of digits a field can hold. */
-  private static final long MAX_EXPONENT = 10_000_000_000L;
+  static final long MAX_EXPONENT = 10_000_000_000L;
 
   private static final float[] FLOAT_POW10 = {
     1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f
@@ -91,6 +91,11 @@ final class DecimalParser {
    * the 18th add under 0.1 more).
    */
   private double viaDouble() {
+    return viaDouble(mantissa, exponent);
+  }
+
+  /** As {@link #viaDouble()} for these digits, where {@code |exponent| <= 22}. */
+  static double viaDouble(long mantissa, int exponent) {
     return exponent >= 0 ? (double) mantissa * DOUBLE_POW10[exponent]
         : (double) mantissa / DOUBLE_POW10[-exponent];
   }
@@ -103,7 +108,7 @@ final class DecimalParser {
    * answer to long decimals such as pandas' 17-digit output, which otherwise need the JDK's slow
    * path).
    */
-  private static boolean nearFloatMidpoint(double d) {
+  static boolean nearFloatMidpoint(double d) {
     long bits = Double.doubleToRawLongBits(d);
     int biasedExponent = (int) (bits >>> 52) & 0x7ff;
     // A double has 29 more fraction bits than a float; halfway is 1 followed by 28 zeros.

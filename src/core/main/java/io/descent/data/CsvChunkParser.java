@@ -1,0 +1,388 @@
+package io.descent.data;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the rows of one slice of a CSV file (whole lines, no header) into their place in the
+ * dataset's arrays: the worker of the parallel reader ({@link CsvChunks}).
+ *
+ * <p>Two paths. The fast one works on the slice's bytes: it finds each field's end, parses
+ * numbers with {@link ByteDecimalParser} and stores them, with no characters decoded and nothing
+ * allocated per row. It handles the common row (as many fields as the header, the features
+ * numbers, the bytes of other columns ASCII). At the first row it cannot handle it hands the
+ * rest of the slice to the exact path, which is {@link CsvRows} on the slice's text, the
+ * sequential reader's own tokenizer and number parser, starting at that row's line.
+ *
+ * <p>A slice never reports an error itself: any problem (a bad value, a ragged row, bytes that
+ * are not UTF-8, a row count that differs from the counting pass, too many labels) makes it fail
+ * with {@link Fallback}, and the file is then read by the sequential reader, which reports the
+ * first problem in file order with its exact message.
+ *
+ * <p>Labels of a class target are coded in the slice's own order of appearance; the merge
+ * ({@code CsvReader}) maps them to the file's order.
+ */
+final class CsvChunkParser implements CsvRows.RowHandler {
+  /** A column that is read for nothing (only checked to be ASCII on the fast path). */
+  static final byte SKIP = 0;
+  /** A feature column. */
+  static final byte FEATURE = 1;
+  /** A numeric target. */
+  static final byte NUMBER = 2;
+  /** A class target (binary or multinomial). */
+  static final byte LABEL = 3;
+  /** The weight column. */
+  static final byte WEIGHT = 4;
+
+  /** The most digits the fast path's inline number parse collects (a long holds them). */
+  private static final int MAX_DIGITS = 18;
+  /** Raw spellings of labels remembered by the fast path. */
+  private static final int RAW_SPELLINGS = 16;
+  /** Spellings of labels remembered by the exact path (as the sequential reader's cache). */
+  private static final int SPELLINGS = 64;
+
+  /**
+   * How a row's columns are read, the same for every slice.
+   *
+   * @param source the file's name for messages
+   * @param delimiter the field separator
+   * @param header the header's names
+   * @param kinds what each column is: {@link #SKIP}, {@link #FEATURE}, ...
+   * @param featureOf the feature index of each column, -1 for none
+   * @param features the features per row
+   * @param labelLimit the most labels a class target may have (further ones fail the slice)
+   */
+  record Layout(String source, char delimiter, List<String> header, byte[] kinds,
+      int[] featureOf, int features, int labelLimit) {}
+
+  /** The slice cannot be read here: the file goes to the sequential reader. */
+  static final class Fallback extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Fallback() {
+      super("read by the sequential reader", null, false, false);
+    }
+  }
+
+  private static final Fallback FALLBACK = new Fallback();
+
+  private final Layout layout;
+  private final float[] x;
+  private final double[] y;
+  private final double[] w;
+  private final int firstRow;
+  private final int rowsWanted;
+  private final ByteDecimalParser bytes = new ByteDecimalParser();
+  private final DecimalParser numbers = new DecimalParser();
+
+  // Where the fast path got to: the start of the next row, its line, the rows done.
+  private int pos;
+  private long line;
+  private int rowsDone;
+
+  // The slice's labels in order of appearance, where each first appeared, the spellings seen.
+  private final List<String> labels = new ArrayList<>(2);
+  private long[] labelLines = new long[2];
+  private final Map<String, Integer> spellings = new HashMap<>();
+  private final byte[][] rawSpellings = new byte[RAW_SPELLINGS][];
+  private final int[] rawIndex = new int[RAW_SPELLINGS];
+  private int rawCount;
+
+  // The exact path's state.
+  private CsvRows csv;
+  private int row;
+
+  /**
+   * A parser for a slice whose rows go to rows {@code firstRow ..} of the arrays.
+   *
+   * @param rowsWanted the slice's rows by the counting pass
+   * @param firstLine the line of the slice's first byte
+   */
+  CsvChunkParser(Layout layout, float[] x, double[] y, double[] w, int firstRow, int rowsWanted,
+      long firstLine) {
+    this.layout = layout;
+    this.x = x;
+    this.y = y;
+    this.w = w;
+    this.firstRow = firstRow;
+    this.rowsWanted = rowsWanted;
+    this.line = firstLine;
+  }
+
+  /** The slice's class labels, in order of appearance. */
+  List<String> labels() {
+    return labels;
+  }
+
+  /** The line where each of {@link #labels()} first appeared. */
+  long[] labelLines() {
+    return labelLines;
+  }
+
+  /** The first row of the arrays this slice fills. */
+  int firstRow() {
+    return firstRow;
+  }
+
+  /** The rows this slice fills. */
+  int rows() {
+    return rowsWanted;
+  }
+
+  /**
+   * Reads the slice {@code b[0, length)} into the arrays.
+   *
+   * @throws Fallback when the sequential reader must read the file
+   */
+  void parse(byte[] b, int length) throws IOException {
+    try {
+      fastRows(b, length);
+      if (rowsDone < rowsWanted) {
+        exactRows(b, length);
+      }
+    } catch (DataFormatException e) {
+      throw FALLBACK;
+    }
+  }
+
+  /** The fast path, from the start of the slice to its end or the first row it cannot read. */
+  private void fastRows(byte[] b, int end) {
+    final byte[] kinds = layout.kinds();
+    final int[] featureOf = layout.featureOf();
+    final int d = layout.features();
+    final int last = kinds.length - 1;
+    final byte delimiter = (byte) layout.delimiter();
+    final ByteDecimalParser numbers = bytes;
+    final float[] x = this.x;
+    int p = pos;
+    int r = rowsDone;
+    rows:
+    while (r < rowsWanted) {
+      if (p >= end || b[p] == '\n' || b[p] == '\r') {
+        break; // an empty line: the exact path knows what it means
+      }
+      int rowIndex = firstRow + r;
+      int base = rowIndex * d;
+      for (int c = 0; c <= last; c++) {
+        int f = p;
+        if (kinds[c] == FEATURE) {
+          // The common field, parsed as it is scanned: [-+]digits[.digits], at most 18 digits,
+          // then the field's end. Its digits and power of ten are those DecimalParser collects.
+          boolean negative = false;
+          if (p < end && (b[p] == '-' || b[p] == '+')) {
+            negative = b[p] == '-';
+            p++;
+          }
+          int digitsFrom = p;
+          long m = 0;
+          int digit;
+          while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
+            m = m * 10 + digit;
+            p++;
+          }
+          int digits = p - digitsFrom;
+          int fraction = 0;
+          if (p < end && b[p] == '.') {
+            int fractionFrom = ++p;
+            while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
+              m = m * 10 + digit;
+              p++;
+            }
+            fraction = p - fractionFrom;
+            digits += fraction;
+          }
+          byte t = p < end ? b[p] : (byte) '\n';
+          if (digits > 0 && digits <= MAX_DIGITS && (t == delimiter || t == '\n' || t == '\r')) {
+            float v;
+            if (m == 0) {
+              v = 0f;
+            } else if (DecimalParser.isExactFloat(m, -fraction)) {
+              v = DecimalParser.exactFloat(m, -fraction);
+            } else if (fraction <= 22
+                && !DecimalParser.nearFloatMidpoint(DecimalParser.viaDouble(m, -fraction))) {
+              v = (float) DecimalParser.viaDouble(m, -fraction);
+            } else {
+              v = Float.NaN;
+            }
+            if (v == v) {
+              if (c < last ? t != delimiter : t == delimiter) {
+                break rows;
+              }
+              x[base + featureOf[c]] = negative ? -v : v;
+              if (p < end) {
+                p++; // the delimiter or line break
+              }
+              continue;
+            }
+          }
+          p = f; // anything else: the general scan and parser below
+        }
+        while (p < end) {
+          byte ch = b[p];
+          if (ch == delimiter || ch == '\n' || ch == '\r') {
+            break;
+          }
+          p++;
+        }
+        // The field must end as the header says: a delimiter before the last column, a line
+        // break (or the end of the file) after it.
+        if (c < last ? p >= end || b[p] != delimiter : p < end && b[p] == delimiter) {
+          break rows;
+        }
+        switch (kinds[c]) {
+          case FEATURE -> {
+            if (numbers.parseFloat(b, f, p) != DecimalParser.OK) {
+              break rows;
+            }
+            x[base + featureOf[c]] = numbers.floatValue();
+          }
+          case NUMBER -> {
+            if (numbers.parseDouble(b, f, p) != DecimalParser.OK) {
+              break rows;
+            }
+            y[rowIndex] = numbers.doubleValue();
+          }
+          case WEIGHT -> {
+            if (numbers.parseDouble(b, f, p) != DecimalParser.OK
+                || numbers.doubleValue() < 0) {
+              break rows;
+            }
+            w[rowIndex] = numbers.doubleValue() + 0.0;
+          }
+          case LABEL -> {
+            int label = fastLabel(b, f, p);
+            if (label < 0) {
+              break rows;
+            }
+            y[rowIndex] = label;
+          }
+          default -> {
+            for (int i = f; i < p; i++) {
+              if (b[i] < 0) {
+                break rows; // not ASCII: the exact path checks it is UTF-8
+              }
+            }
+          }
+        }
+        if (p < end) {
+          p++; // the delimiter or line break
+        }
+      }
+      if (p < end && b[p - 1] == '\r' && b[p] == '\n') {
+        p++;
+      }
+      r++;
+      line++;
+      pos = p;
+      rowsDone = r;
+    }
+  }
+
+  /**
+   * The label index of the field {@code b[from, to)}, or -1 when the exact path must read it
+   * (bytes that are not ASCII, or a label that fails).
+   */
+  private int fastLabel(byte[] b, int from, int to) {
+    int n = to - from;
+    for (int k = 0; k < rawCount; k++) {
+      byte[] s = rawSpellings[k];
+      if (s.length == n && Arrays.equals(s, 0, n, b, from, to)) {
+        return rawIndex[k];
+      }
+    }
+    for (int i = from; i < to; i++) {
+      if (b[i] < 0) {
+        return -1;
+      }
+    }
+    int index;
+    try {
+      index = label(new String(b, from, n, StandardCharsets.ISO_8859_1), line);
+    } catch (Fallback | DataFormatException e) {
+      return -1; // let the exact path meet it
+    }
+    if (rawCount < RAW_SPELLINGS) {
+      rawSpellings[rawCount] = Arrays.copyOfRange(b, from, to);
+      rawIndex[rawCount++] = index;
+    }
+    return index;
+  }
+
+  /**
+   * The slice's index of a label as the sequential reader finds it: spelling stripped, numbers
+   * in canonical form; a missing or non-finite label, or one more than the limit, fails.
+   */
+  private int label(String field, long fieldLine) {
+    String spelling = field.strip();
+    Integer known = spellings.get(spelling);
+    if (known != null) {
+      return known;
+    }
+    char[] chars = field.toCharArray();
+    int status = numbers.parseDouble(chars, 0, chars.length);
+    if (status == DecimalParser.EMPTY || status == DecimalParser.NOT_FINITE
+        || status == DecimalParser.OUT_OF_RANGE) {
+      throw FALLBACK;
+    }
+    String key = CsvReader.labelKey(spelling, numbers);
+    int index = labels.indexOf(key);
+    if (index < 0) {
+      if (labels.size() == layout.labelLimit()) {
+        throw FALLBACK;
+      }
+      index = labels.size();
+      labels.add(key);
+      if (index == labelLines.length) {
+        labelLines = Arrays.copyOf(labelLines, 2 * index);
+      }
+      labelLines[index] = fieldLine;
+    }
+    if (spellings.size() < SPELLINGS) {
+      spellings.put(spelling, index);
+    }
+    return index;
+  }
+
+  /** The exact path: the rest of the slice through the sequential reader's tokenizer. */
+  private void exactRows(byte[] b, int end) throws IOException {
+    csv = new CsvRows(new Utf8Reader(new ByteArrayInputStream(b, pos, end - pos)),
+        layout.source(), layout.delimiter(), layout.header(), line);
+    while (csv.next(this)) {
+      // Each field is stored as it is read.
+    }
+    if (rowsDone + csv.rowsRead() != rowsWanted) {
+      throw FALLBACK; // the file changed since its rows were counted
+    }
+  }
+
+  @Override
+  public void start(long rowLine, long index) {
+    if (rowsDone + index >= rowsWanted) {
+      throw FALLBACK;
+    }
+    row = firstRow + rowsDone + (int) index;
+  }
+
+  @Override
+  public void field(int c) {
+    switch (layout.kinds()[c]) {
+      case FEATURE -> x[row * layout.features() + layout.featureOf()[c]] = csv.feature(c);
+      case NUMBER -> y[row] = csv.number(c);
+      case WEIGHT -> {
+        double s = csv.number(c);
+        if (s < 0) {
+          throw FALLBACK;
+        }
+        w[row] = s + 0.0;
+      }
+      case LABEL -> y[row] = label(csv.tokenizer().fieldText(), csv.tokenizer().fieldLine());
+      default -> { }
+    }
+  }
+}

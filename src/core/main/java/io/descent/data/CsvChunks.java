@@ -1,0 +1,354 @@
+package io.descent.data;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A regular CSV file cut into slices of whole lines, for reading on several threads: where the
+ * slices start, and (after {@link #count}) how many rows each holds and on which line and row
+ * each starts, so that every slice can be parsed on its own straight into its part of the one
+ * array.
+ *
+ * <p>A line break is a record end only outside quotes, and whether a byte is inside quotes
+ * depends on everything before it. So the slices are cut only in files whose header and data
+ * hold no quote character at all: {@link #plan} declines a quote in the header, {@link #count}
+ * one in the data, and the caller then reads the file sequentially. Without quotes every LF, CR
+ * or CRLF ends a line, and the counts are exact.
+ */
+final class CsvChunks {
+  /** Bytes searched at a time for a line break. */
+  private static final int WINDOW = 1 << 16;
+
+  private final FileChannel channel;
+  private final long size;
+  private final byte[] headerBytes;
+  /** Slice k is the bytes {@code [bounds[k], bounds[k + 1])}. */
+  private final long[] bounds;
+  private int[] rows;
+  private long[] firstLine;
+  private int[] firstRow;
+  private long totalRows;
+  private final ConcurrentLinkedQueue<byte[]> buffers = new ConcurrentLinkedQueue<>();
+
+  private CsvChunks(FileChannel channel, long size, byte[] headerBytes, long[] bounds) {
+    this.channel = channel;
+    this.size = size;
+    this.headerBytes = headerBytes;
+    this.bounds = bounds;
+  }
+
+  /**
+   * Cuts a file into slices of about {@code sliceBytes} bytes at line ends; null when it cannot
+   * be read in slices (its header is not one line with a line break after it, holds a quote, or
+   * nothing follows it).
+   */
+  static CsvChunks plan(FileChannel channel, long size, int sliceBytes) throws IOException {
+    long headerEnd = nextBreak(channel, 0, size);
+    if (headerEnd < 0 || headerEnd >= CsvReader.MAX_ARRAY) {
+      return null;
+    }
+    byte[] header = new byte[(int) headerEnd];
+    readFully(channel, 0, header, header.length);
+    int from = header.length >= 3 && header[0] == (byte) 0xEF && header[1] == (byte) 0xBB
+        && header[2] == (byte) 0xBF ? 3 : 0;
+    if (from == header.length) {
+      return null;
+    }
+    for (byte b : header) {
+      if (b == '"') {
+        return null;
+      }
+    }
+    long dataStart = afterBreak(channel, headerEnd, size);
+    if (dataStart >= size) {
+      return null;
+    }
+    List<Long> bounds = new ArrayList<>();
+    bounds.add(dataStart);
+    long at = dataStart;
+    while (true) {
+      long nominal = at + Math.max(1, sliceBytes);
+      if (nominal >= size) {
+        break;
+      }
+      long brk = nextBreak(channel, nominal, size);
+      if (brk < 0) {
+        break;
+      }
+      long next = afterBreak(channel, brk, size);
+      if (next >= size) {
+        break;
+      }
+      if (next - at >= CsvReader.MAX_ARRAY) {
+        return null;
+      }
+      bounds.add(next);
+      at = next;
+    }
+    if (size - at >= CsvReader.MAX_ARRAY) {
+      return null;
+    }
+    bounds.add(size);
+    long[] b = new long[bounds.size()];
+    for (int k = 0; k < b.length; k++) {
+      b[k] = bounds.get(k);
+    }
+    return new CsvChunks(channel, size, header, b);
+  }
+
+  /** The header line's rows, read by the sequential reader's own code. */
+  CsvRows header(String source, char delimiter) throws IOException {
+    return new CsvRows(new Utf8Reader(new ByteArrayInputStream(headerBytes)), source, delimiter);
+  }
+
+  /** The number of slices. */
+  int slices() {
+    return bounds.length - 1;
+  }
+
+  /** The data rows of the file, after {@link #count}. */
+  long rows() {
+    return totalRows;
+  }
+
+  /**
+   * Counts the lines and rows of every slice on {@code pool}, reporting progress as the "counting
+   * rows" pass. Returns false when the file must be read sequentially: it holds a quote, an empty
+   * line before a row (an error the sequential reader reports), or no row at all.
+   */
+  boolean count(ExecutorService pool, ReadProgress progress) throws IOException {
+    int n = slices();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Future<long[]>> counts = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      int slice = k;
+      counts.add(pool.submit(() -> stop.get() ? null : countSlice(slice)));
+    }
+    rows = new int[n];
+    firstLine = new long[n];
+    firstRow = new int[n];
+    long line = 2;
+    long row = 0;
+    boolean emptySeen = false;
+    Progress shown = new Progress(progress, "counting rows", bounds[0], size);
+    for (int k = 0; k < n; k++) {
+      long[] c = await(counts.get(k));
+      // {rows, line breaks, has an empty line, has a row after an empty line}; null: a quote
+      if (c == null || c[3] != 0 || (emptySeen && c[0] > 0)) {
+        stop.set(true);
+        return false;
+      }
+      emptySeen |= c[2] != 0;
+      firstLine[k] = line;
+      firstRow[k] = (int) Math.min(row, Integer.MAX_VALUE);
+      rows[k] = (int) c[0];
+      line += c[1];
+      row += c[0];
+      shown.advance(bounds[k + 1] - bounds[k]);
+    }
+    shown.end();
+    totalRows = row;
+    buffers.clear(); // garbage before the heap check; the parse takes its own
+    return row > 0;
+  }
+
+  /**
+   * Parses every slice on {@code pool} into the arrays, reporting progress as the "reading"
+   * pass; returns the slices' parsers (for their labels) in file order.
+   *
+   * @throws CsvChunkParser.Fallback when the file must be read sequentially
+   */
+  List<CsvChunkParser> parse(ExecutorService pool, CsvChunkParser.Layout layout, float[] x,
+      double[] y, double[] w, ReadProgress progress) throws IOException {
+    int n = slices();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<CsvChunkParser> parsers = new ArrayList<>(n);
+    List<Future<?>> done = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      CsvChunkParser parser = new CsvChunkParser(layout, x, y, w, firstRow[k], rows[k],
+          firstLine[k]);
+      parsers.add(parser);
+      int slice = k;
+      done.add(pool.submit(() -> {
+        if (stop.get()) {
+          throw new CsvChunkParser.Fallback();
+        }
+        int length = (int) (bounds[slice + 1] - bounds[slice]);
+        byte[] b = buffer(length);
+        try {
+          readFully(channel, bounds[slice], b, length);
+          parser.parse(b, length);
+        } catch (EOFException e) {
+          throw new CsvChunkParser.Fallback(); // the file changed: let the sequential reader say
+        } finally {
+          buffers.add(b);
+        }
+        return null;
+      }));
+    }
+    Progress shown = new Progress(progress, "reading", bounds[0], size);
+    try {
+      for (int k = 0; k < n; k++) {
+        await(done.get(k));
+        shown.advance(bounds[k + 1] - bounds[k]);
+      }
+    } catch (CsvChunkParser.Fallback e) {
+      stop.set(true);
+      throw e;
+    }
+    shown.end();
+    return parsers;
+  }
+
+  /**
+   * Counts slice k: {rows, line breaks, 1 if it has an empty line, 1 if a row follows an empty
+   * line}, or null if it holds a quote (or got shorter).
+   */
+  private long[] countSlice(int k) throws IOException {
+    int length = (int) (bounds[k + 1] - bounds[k]);
+    byte[] b = buffer(length);
+    try {
+      readFully(channel, bounds[k], b, length);
+      return countLines(b, length);
+    } catch (EOFException e) {
+      return null; // the file changed: let the sequential reader say
+    } finally {
+      buffers.add(b);
+    }
+  }
+
+  /** See {@link #countSlice}; on {@code b[0, length)}. */
+  static long[] countLines(byte[] b, int length) {
+    long records = 0;
+    long breaks = 0;
+    boolean empty = false;
+    boolean rowAfterEmpty = false;
+    int lineStart = 0;
+    for (int i = 0; i < length; i++) {
+      byte c = b[i];
+      if (c > '\r' && c != '"') {
+        continue; // most bytes
+      }
+      if (c == '"') {
+        return null;
+      }
+      if (c == '\n' || c == '\r') {
+        if (i > lineStart) {
+          records++;
+          rowAfterEmpty |= empty;
+        } else {
+          empty = true;
+        }
+        breaks++;
+        if (c == '\r' && i + 1 < length && b[i + 1] == '\n') {
+          i++;
+        }
+        lineStart = i + 1;
+      }
+    }
+    if (length > lineStart) {
+      records++;
+      rowAfterEmpty |= empty;
+    }
+    return new long[] {records, breaks, empty ? 1 : 0, rowAfterEmpty ? 1 : 0};
+  }
+
+  private byte[] buffer(int length) {
+    byte[] b = buffers.poll();
+    // Some room above the length: the next slice, cut at another line end, may be a little longer.
+    return b != null && b.length >= length ? b : new byte[length + (length >> 4)];
+  }
+
+  /** The position of the first CR or LF at or after {@code from}, or -1. */
+  private static long nextBreak(FileChannel channel, long from, long size) throws IOException {
+    byte[] window = new byte[WINDOW];
+    for (long at = from; at < size; at += WINDOW) {
+      int n = (int) Math.min(WINDOW, size - at);
+      readFully(channel, at, window, n);
+      for (int i = 0; i < n; i++) {
+        if (window[i] == '\n' || window[i] == '\r') {
+          return at + i;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The position after the line break at {@code brk} (a CRLF is one break). */
+  private static long afterBreak(FileChannel channel, long brk, long size) throws IOException {
+    byte[] two = new byte[2];
+    int n = (int) Math.min(2, size - brk);
+    readFully(channel, brk, two, n);
+    return two[0] == '\r' && n == 2 && two[1] == '\n' ? brk + 2 : brk + 1;
+  }
+
+  private static void readFully(FileChannel channel, long at, byte[] b, int length)
+      throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(b, 0, length);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, at + buffer.position()) < 0) {
+        throw new EOFException("the file got shorter while it was being read");
+      }
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException re) {
+        throw re;
+      } else if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  /** Reports a pass every {@link ReadProgress#EVERY_BYTES} bytes and once at its end. */
+  private static final class Progress {
+    private final ReadProgress progress;
+    private final String pass;
+    private long bytes;
+    private long next;
+
+    private final long total;
+
+    Progress(ReadProgress progress, String pass, long start, long total) {
+      this.progress = progress;
+      this.pass = pass;
+      this.bytes = start;
+      this.total = total;
+      this.next = ReadProgress.EVERY_BYTES;
+    }
+
+    void advance(long n) {
+      bytes += n;
+      if (bytes >= next) {
+        next = bytes + ReadProgress.EVERY_BYTES;
+        progress.read(pass, bytes, total);
+      }
+    }
+
+    void end() {
+      progress.read(pass, total, total);
+    }
+  }
+}

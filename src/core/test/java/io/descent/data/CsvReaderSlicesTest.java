@@ -1,0 +1,291 @@
+package io.descent.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.data.CsvReader.Options;
+import io.descent.data.CsvReader.TargetKind;
+import io.descent.loss.Loss;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A regular file read in slices on several threads gives bit for bit the sequential reader's
+ * dataset, or its error with the same message: on many generated files (any slice size, down to
+ * one line per slice and more slices than lines; LF, CRLF or CR; a byte-order mark; a final line
+ * break or not; trailing empty lines; text, numeric and class targets; weights; skipped columns;
+ * errors anywhere, several at once) and on the shipped datasets.
+ */
+class CsvReaderSlicesTest {
+  private static final String BAD_BYTES = "\u0001BAD\u0001";
+
+  @TempDir
+  Path dir;
+
+  /** What a reading gives: the dataset, or the error's message. */
+  private record Outcome(Dataset data, String error) {}
+
+  private static Outcome read(CsvReader reader, Path file) throws IOException {
+    try {
+      return new Outcome(reader.read(file), null);
+    } catch (DataFormatException e) {
+      return new Outcome(null, e.getMessage());
+    }
+  }
+
+  private static void assertSame(Outcome want, Outcome got, String what) {
+    assertEquals(want.error(), got.error(), what);
+    if (want.error() != null) {
+      return;
+    }
+    Dataset a = want.data();
+    Dataset b = got.data();
+    assertEquals(a.featureNames(), b.featureNames(), what);
+    assertEquals(a.targetName(), b.targetName(), what);
+    assertEquals(a.rows(), b.rows(), what);
+    assertEquals(a.labels(), b.labels(), what);
+    assertEquals(a.classLabels(), b.classLabels(), what);
+    float[] ax = a.x();
+    float[] bx = b.x();
+    assertEquals(ax.length, bx.length, what);
+    for (int i = 0; i < ax.length; i++) {
+      if (Float.floatToRawIntBits(ax[i]) != Float.floatToRawIntBits(bx[i])) {
+        throw new AssertionError(what + ": x[" + i + "] " + ax[i] + " != " + bx[i]);
+      }
+    }
+    assertArrayEquals(bits(a.y()), bits(b.y()), what);
+    assertEquals(a.weights() == null, b.weights() == null, what);
+    if (a.weights() != null) {
+      assertArrayEquals(bits(a.weights()), bits(b.weights()), what);
+    }
+  }
+
+  private static long[] bits(double[] v) {
+    return Arrays.stream(v).mapToLong(Double::doubleToRawLongBits).toArray();
+  }
+
+  /** A random CSV file's text and the options to read it with. */
+  private static final class Generated {
+    final StringBuilder text = new StringBuilder();
+    Options options;
+    boolean mutated;
+  }
+
+  private static String featureValue(SplittableRandom r) {
+    return switch (r.nextInt(12)) {
+      case 0 -> ByteDecimalParserTest.randomDecimal(r);
+      case 1 -> {
+        List<String> edge = ByteDecimalParserTest.edgeInputs(r, 1);
+        yield edge.get(edge.size() - 1 - r.nextInt(4));
+      }
+      case 2 -> " " + r.nextInt(-100, 100) + "\t";
+      case 3 -> r.nextInt(-5, 5) + "e" + r.nextInt(-40, 40);
+      default -> String.format(java.util.Locale.ROOT, "%.7g", r.nextGaussian()
+          * Math.pow(10, r.nextInt(-6, 6))).replace("e+", "e");
+    };
+  }
+
+  private static Generated generate(SplittableRandom r, boolean mutate) {
+    Generated g = new Generated();
+    int features = r.nextInt(1, 6);
+    TargetKind kind = TargetKind.values()[r.nextInt(3)];
+    boolean target = r.nextInt(5) > 0;
+    boolean weights = r.nextInt(3) == 0;
+    boolean note = r.nextInt(3) == 0;
+    String[][] labelSets = {{"0", "1"}, {"true", "FALSE"}, {"yes", "no"}, {"1.0", "0"},
+        {"a", "b", "c", "d"}, {"1", "2.0", "3e0", " 4 "}, {"café", "naïve", "x"}};
+    String[] labels = kind == TargetKind.BINARY ? labelSets[r.nextInt(4)]
+        : labelSets[r.nextInt(labelSets.length)];
+    List<String> columns = new ArrayList<>();
+    for (int j = 0; j < features; j++) {
+      columns.add("f" + j);
+    }
+    if (target) {
+      columns.add("y");
+    }
+    if (weights) {
+      columns.add("w");
+    }
+    if (note) {
+      columns.add("note");
+    }
+    Collections.shuffle(columns, new java.util.Random(r.nextLong()));
+    String eol = new String[] {"\n", "\r\n", "\r"}[r.nextInt(3)];
+    if (r.nextInt(4) == 0) {
+      g.text.append('\uFEFF');
+    }
+    g.text.append(String.join(",", columns)).append(eol);
+    int rows = r.nextInt(1, 40);
+    for (int i = 0; i < rows; i++) {
+      List<String> fields = new ArrayList<>();
+      for (String c : columns) {
+        fields.add(switch (c) {
+          case "y" -> kind == TargetKind.NUMERIC ? featureValue(r)
+              : labels[i < labels.length ? i : r.nextInt(labels.length)];
+          case "w" -> i == 0 ? "1" : Double.toString(Math.abs(r.nextGaussian()));
+          case "note" -> r.nextBoolean() ? "plain text " + i : "é" + i + " ü";
+          default -> featureValue(r);
+        });
+      }
+      if (mutate && r.nextInt(rows) < 3) {
+        g.mutated = true;
+        int c = r.nextInt(fields.size());
+        switch (r.nextInt(10)) {
+          case 0 -> fields.set(c, "1x");
+          case 1 -> fields.set(c, "");
+          case 2 -> fields.set(c, "nan");
+          case 3 -> fields.remove(c);
+          case 4 -> fields.add("7");
+          case 5 -> g.text.append(eol);
+          case 6 -> fields.set(c, "-" + (1 + r.nextInt(9)));
+          case 7 -> fields.set(c, "1" + BAD_BYTES);
+          case 8 -> fields.set(c, "\"" + fields.get(c) + "\"");
+          default -> fields.set(c, "maybe");
+        }
+      }
+      g.text.append(String.join(",", fields));
+      if (i < rows - 1 || r.nextInt(3) > 0) {
+        g.text.append(eol);
+      }
+    }
+    if (r.nextInt(4) == 0) {
+      g.text.append(eol.repeat(r.nextInt(1, 3)));
+    }
+    Options o = target ? new Options("y", null, ',', kind, kind == TargetKind.BINARY
+        && labels[0].equals("yes") ? "yes" : null) : Options.noTarget();
+    if (weights) {
+      o = o.withWeightColumn("w");
+    }
+    if (note || r.nextInt(4) == 0) {
+      List<String> chosen = new ArrayList<>();
+      for (int j = 0; j < features; j++) {
+        chosen.add("f" + j);
+      }
+      Collections.shuffle(chosen, new java.util.Random(r.nextLong()));
+      o = o.withFeatures(chosen.subList(0, r.nextInt(1, features + 1)));
+    }
+    g.options = o;
+    return g;
+  }
+
+  private Path write(String text, String name) throws IOException {
+    byte[] bad = {(byte) 0xC3, (byte) 0x28};
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    byte[] marker = BAD_BYTES.getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < utf8.length; i++) {
+      if (i + marker.length <= utf8.length
+          && Arrays.equals(utf8, i, i + marker.length, marker, 0, marker.length)) {
+        out.write(bad, 0, bad.length);
+        i += marker.length - 1;
+      } else {
+        out.write(utf8[i]);
+      }
+    }
+    Path file = dir.resolve(name);
+    Files.write(file, out.toByteArray());
+    return file;
+  }
+
+  private void compareOnRandomFiles(long seed, boolean mutate, int files) throws IOException {
+    SplittableRandom r = new SplittableRandom(seed);
+    int sliced = 0;
+    for (int f = 0; f < files; f++) {
+      Generated g = generate(r, mutate);
+      Path file = write(g.text.toString(), "f" + f + ".csv");
+      CsvReader sequential = new CsvReader(g.options).withSliceBytes(0);
+      Outcome want = read(sequential, file);
+      int size = (int) Files.size(file);
+      for (int t = 0; t < 3; t++) {
+        int slice = t == 0 ? 1 : r.nextInt(1, size + 1);
+        CsvReader sliced1 = new CsvReader(g.options).withSliceBytes(slice)
+            .withThreads(r.nextInt(1, 5));
+        String what = "file " + f + " (seed " + seed + "), slices of " + slice + " bytes, "
+            + g.options + ":\n" + g.text;
+        assertSame(want, read(sliced1, file), what);
+        if (want.error() == null && !g.text.toString().contains("\"")) {
+          assertNotNull(sliced1.readInSlices(file), "read in slices: " + what);
+          sliced++;
+        }
+      }
+    }
+    assertTrue(mutate || sliced > files, "files read in slices: " + sliced);
+  }
+
+  @Test
+  void randomFilesReadAsTheSequentialReaderReadsThem() throws IOException {
+    compareOnRandomFiles(14, false, 300);
+  }
+
+  @Test
+  void errorsAnywhereAreTheSequentialReadersFirstError() throws IOException {
+    compareOnRandomFiles(41, true, 400);
+  }
+
+  @Test
+  void aGeneratedLogisticFileInManySlicesIsBitForBitTheSequentialRead() throws IOException {
+    Path file = dir.resolve("logistic.csv");
+    StringWriter text = new StringWriter();
+    new SyntheticData(20_000, 16, Loss.LOGISTIC, 7).write(text);
+    Files.writeString(file, text.toString());
+    Options o = Options.binaryTarget("y");
+    CsvReader sliced = new CsvReader(o).withSliceBytes(1 << 16).withThreads(3);
+    assertNotNull(sliced.readInSlices(file));
+    assertSame(read(new CsvReader(o).withSliceBytes(0), file), read(sliced, file), "logistic");
+    Files.writeString(file, text.toString().replace("\n", "\r\n"));
+    assertSame(read(new CsvReader(o).withSliceBytes(0), file), read(sliced, file), "CRLF");
+  }
+
+  @Test
+  void theShippedDatasetsReadAsTheSequentialReaderReadsThem() throws IOException {
+    try (var files = Files.list(Path.of(System.getProperty("descent.datasets", "datasets")))) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+        String header = Files.readAllLines(file).get(0);
+        String last = Integer.toString(header.split(",").length - 1);
+        for (TargetKind kind : TargetKind.values()) {
+          Options o = new Options(last, null, ',', kind, null);
+          Outcome want = read(new CsvReader(o).withSliceBytes(0), file);
+          CsvReader sliced = new CsvReader(o).withSliceBytes(4096).withThreads(2);
+          assertSame(want, read(sliced, file), file + " " + kind);
+          if (want.error() == null) {
+            assertNotNull(sliced.readInSlices(file), file + " " + kind);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void quotesAndPipesAreReadSequentially() throws IOException {
+    Path file = dir.resolve("quoted.csv");
+    Files.writeString(file, "a,note,y\n1,\"x\ny\",2\n3,z,4\n");
+    CsvReader reader = new CsvReader(Options.numericTarget("y").withFeatures(List.of("a")))
+        .withSliceBytes(1);
+    assertNull(reader.readInSlices(file));
+    Dataset d = reader.read(file);
+    assertEquals(2, d.rows());
+    assertEquals(3f, d.get(1, 0));
+  }
+
+  @Test
+  void threadsDefaultToTheProcessors() {
+    CsvReader reader = new CsvReader(Options.noTarget());
+    assertEquals(Runtime.getRuntime().availableProcessors(), reader.threads());
+    assertEquals(3, reader.withThreads(3).threads());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> reader.withThreads(-1));
+  }
+}
