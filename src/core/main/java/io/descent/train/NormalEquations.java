@@ -34,10 +34,10 @@ final class NormalEquations {
   }
 
   /**
-   * Opens what a fit on {@code kind} trains on: when
-   * the solver takes the normal equations, only what computes the moments ({@link
-   * Backends#normalEquations}: on OpenCL a context and the moments kernel, no gradient kernel
-   * and no resident copy of the rows), already evaluated on them; otherwise the kind's backend.
+   * Opens what a fit on {@code kind} trains on: when the solver takes the normal equations,
+   * only what computes the moments ({@link Backends#normalEquations}: on OpenCL a context and
+   * the moments kernel, no gradient kernel and no resident copy of the rows, all released
+   * before this returns), the normal equations on them; otherwise the chain's backend.
    * A device that cannot compute float64 moments opens its whole backend instead, for {@link
    * #choose} to decide (passes under {@link Solver#AUTO}, the reference's moments under {@link
    * Solver#NORMAL}). Pass what this returns through {@link #choose}: a {@link GramBackend}
