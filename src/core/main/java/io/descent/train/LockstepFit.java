@@ -38,7 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * points in one pass and answers each. A model's sequence of points depends only on its own
  * answers, and a backend's column k depends only on column k's weights, so results are the same
  * bits on every run, whatever the threads' timing; and the same as fitting each model alone, up
- * to the rounding of the standardization map.
+ * to the rounding of the standardization map. A fit of one model runs it on the calling thread,
+ * each evaluation straight on the backend: the same evaluations and bits, without two thread
+ * switches per evaluation (a regularization path on the normal equations fits its penalties so,
+ * one after another).
  *
  * <p>Each model's parameters live in its own standardized space ({@link Model#standardization()},
  * e.g. a cross-validation fold's training rows) and are mapped exactly to the backend's ({@link
