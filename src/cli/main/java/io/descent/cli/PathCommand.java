@@ -61,7 +61,8 @@ final class PathCommand implements Callable<Integer> {
   @Option(names = "--block", defaultValue = "" + RegularizationPath.DEFAULT_BLOCK,
       paramLabel = "B", description = "Penalties fitted together in one lockstep block, each"
           + " block warm-started from the previous block's last solution (default:"
-          + " ${DEFAULT-VALUE}).")
+          + " ${DEFAULT-VALUE}); a linear path on the normal equations fits one penalty after"
+          + " another instead.")
   int block;
 
   @Option(names = "--out", required = true, paramLabel = "FILE.csv",

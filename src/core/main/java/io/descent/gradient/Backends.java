@@ -115,4 +115,47 @@ public final class Backends {
           openCl == null ? OpenClOptions.defaults() : openCl);
     };
   }
+
+  /**
+   * Opens the normal equations of linear columns on one backend kind with only what computes
+   * the rows' moments (per fold when the columns have folds), computes them, and releases the
+   * device before returning: the {@link GramBackend} holds nothing open. OpenCL opens a context
+   * and the moments kernel, no gradient kernel and no resident copy of the rows ({@link
+   * OpenClBackend#moments(Dataset, Standardization, int[], int, OpenClOptions)}); ND4J its
+   * backend, whose moments are BLAS rank-k updates; the reference computes them on the host
+   * ({@link Moments#of}). {@link GramBackend#source()} says which device computed them.
+   *
+   * @param columns linear columns (with folds: every fold's moments in the one pass)
+   * @throws BackendUnavailableException when the kind cannot run here
+   * @throws NoSuchDeviceException when {@code openCl} names a device this machine does not have
+   * @throws UnsupportedOperationException when the device cannot compute float64 moments (an
+   *     OpenCL device without {@code cl_khr_fp64})
+   * @throws IllegalArgumentException when the columns do not fit the data or are not linear
+   */
+  public static GramBackend normalEquations(BackendKind kind, Dataset data,
+      Standardization standardization, Columns columns, OpenClOptions openCl) {
+    columns.check(data);
+    if (columns.loss() != Loss.LINEAR) {
+      throw new IllegalArgumentException("the normal equations solve the linear loss, not "
+          + columns.loss().label());
+    }
+    int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
+    int folds = Moments.folds(rowFold);
+    DeviceMoments moments = switch (kind) {
+      case OPENCL -> OpenClBackend.moments(data, standardization, rowFold, folds,
+          openCl == null ? OpenClOptions.defaults() : openCl);
+      case REFERENCE -> {
+        int threads = HostMoments.threads(data.rows());
+        yield new DeviceMoments(HostMoments.info(threads), HostMoments.compute(data,
+            standardization.mean(), rowFold, folds, threads));
+      }
+      case ND4J -> {
+        try (GradientBackend b = open(kind, data, standardization, columns, openCl)) {
+          yield new DeviceMoments(b.info(), ((MomentSource) b).moments(rowFold, folds));
+        }
+      }
+    };
+    return new GramBackend(moments.folds(), data.rows(), standardization, columns,
+        moments.source());
+  }
 }

@@ -147,6 +147,48 @@ public final class GramBackend implements GradientBackend {
     }
   }
 
+  /** A view of {@code from}'s group 0 as every group of {@code columns} (see {@link #select}). */
+  private GramBackend(GramBackend from, Columns columns) {
+    this.info = from.info;
+    this.source = from.source;
+    this.columns = columns;
+    this.rows = from.rows;
+    this.features = from.features;
+    this.targetShift = from.targetShift;
+    int groups = columns.groups();
+    a = new double[groups][];
+    c = new double[groups][];
+    yy = new double[groups];
+    weight = new double[groups];
+    optimum = new double[groups][];
+    least = new double[groups];
+    for (int g = 0; g < groups; g++) {
+      a[g] = from.a[0];
+      c[g] = from.c[0];
+      yy[g] = from.yy[0];
+      weight[g] = from.weight[0];
+      optimum[g] = from.optimum[0];
+      least[g] = from.least[0];
+    }
+  }
+
+  /**
+   * The same statistics evaluating other plain columns (any number of groups, no folds), for
+   * columns without folds: every group of either is the same function of its weights, so an
+   * evaluation of one column costs one column's {@code O(d^2)}, not this backend's every
+   * column's. Nothing is recomputed; both may be used (and closed) independently.
+   *
+   * @throws IllegalArgumentException when this backend's columns or {@code columns} have folds,
+   *     or {@code columns} are not linear
+   */
+  public GramBackend select(Columns columns) {
+    if (this.columns.hasFolds() || columns.hasFolds() || columns.loss() != Loss.LINEAR) {
+      throw new IllegalArgumentException("the normal equations of " + this.columns
+          + " cannot evaluate " + columns);
+    }
+    return new GramBackend(this, columns);
+  }
+
   /**
    * Computes the moments in one pass on {@code source} (per fold when the columns have folds)
    * and evaluates the columns from them.

@@ -2,6 +2,9 @@ package io.descent.train;
 
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.GramBackend;
@@ -31,12 +34,43 @@ final class NormalEquations {
   }
 
   /**
+   * Opens what a fit on {@code kind} trains on: when the solver takes the normal equations,
+   * only what computes the moments ({@link Backends#normalEquations}: on OpenCL a context and
+   * the moments kernel, no gradient kernel and no resident copy of the rows, all released
+   * before this returns), the normal equations on them; otherwise the chain's backend.
+   * A device that cannot compute float64 moments opens its whole backend instead, for {@link
+   * #choose} to decide (passes under {@link Solver#AUTO}, the reference's moments under {@link
+   * Solver#NORMAL}). Pass what this returns through {@link #choose}: a {@link GramBackend}
+   * goes through as it is.
+   *
+   * @throws BackendUnavailableException when the kind cannot run, or its device fails while
+   *     computing the moments (so that {@code auto} goes on to the next kind)
+   */
+  static GradientBackend open(BackendChain chain, BackendKind kind, Solver solver,
+      boolean fullBatch, Dataset train, Standardization standardization, Columns columns) {
+    if (!solver.normalFor(columns.loss(), fullBatch, train.rows(), train.features())) {
+      return chain.open(kind, train, standardization, columns);
+    }
+    try {
+      return Backends.normalEquations(kind, train, standardization, columns, chain.openCl());
+    } catch (UnsupportedOperationException e) {
+      return chain.open(kind, train, standardization, columns);
+    } catch (BackendUnavailableException | IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BackendUnavailableException(kind.label() + " failed while computing the"
+          + " moments: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * As {@link #choose(Solver, TrainingConfig, GradientBackend, Dataset, Standardization,
    * Columns, Consumer)}, for fits of the columns' loss by a full-batch optimizer or not.
    */
   static GradientBackend choose(Solver solver, boolean fullBatch, GradientBackend backend,
       Dataset train, Standardization standardization, Columns columns, Consumer<String> notice) {
-    if (!solver.normalFor(columns.loss(), fullBatch, train.rows(), train.features())) {
+    if (backend instanceof GramBackend
+        || !solver.normalFor(columns.loss(), fullBatch, train.rows(), train.features())) {
       return backend;
     }
     String why;

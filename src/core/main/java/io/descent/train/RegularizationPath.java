@@ -9,6 +9,7 @@ import io.descent.gradient.Batch;
 import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.GramBackend;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import io.descent.loss.Objective;
@@ -40,6 +41,14 @@ import java.util.function.Consumer;
  * the whole path (through the backend chain, as the trainer opens its own), with B columns,
  * and serves every block; a float32 backend's float64 finish likewise opens one float64
  * backend at most.
+ *
+ * <p>A linear path runs on the normal equations where {@code train}'s automatic solver would
+ * ({@link Solver#AUTO}): only what computes the rows' moments is opened ({@link
+ * NormalEquations#open}; on OpenCL a context and the moments kernel, released before the first
+ * fit), and since an evaluation then reads no row, blocks buy nothing: the penalties are fitted
+ * one after another, each warm-started from the previous one's solution (as glmnet), every
+ * evaluation one column's {@code O(d^2)} on the host, and each fit on the calling thread
+ * ({@link LockstepFit} runs a single model without a thread of its own).
  *
  * <p>Weights live in the standardized space of the training data (the space of the objective):
  * {@link Step#theta()} holds the standardized coefficients.
@@ -229,11 +238,12 @@ public final class RegularizationPath {
     BackendChain chain = new BackendChain(backendChoice, Backends::open, openCl, both);
     int c = classes;
     List<String> classLabels = labels;
-    return chain.run(kind -> chain.open(kind, train, std, columns),
+    // A linear path runs on the normal equations where train's auto would: the moments are
+    // computed once, in one pass, for every penalty of the path, opening only what computes
+    // them (the device is released before the first fit).
+    return chain.run(kind -> NormalEquations.open(chain, kind, Solver.AUTO, true, train, std,
+            columns),
         (backend, kind, fallback) -> {
-          // A linear path runs on the normal equations where train's auto would: the moments
-          // are computed once, in one pass, for every penalty of the path.
-          // (A GramBackend holds nothing of its own: closing the backend it reads is enough.)
           try (GradientBackend opened = backend) {
             GradientBackend shared = NormalEquations.choose(Solver.AUTO, true, opened, train, std,
                 columns, both);
@@ -298,9 +308,14 @@ public final class RegularizationPath {
       theta0[0] = Trainer.initialIntercept(loss, train.y(), train.weights());
     }
     Columns one = loss.coupled() ? Columns.multinomial(classes, 1) : Columns.of(loss, 1);
+    // On the normal equations an evaluation reads no row: the penalties are fitted one after
+    // another, each from the previous one's solution (as glmnet), every evaluation one column.
+    boolean normal = shared instanceof GramBackend;
+    GradientBackend evaluator = normal ? ((GramBackend) shared).select(one) : shared;
+    int block = normal ? 1 : columns.groups();
     BatchedEvaluation at0;
     try {
-      at0 = new SharedBackend(float64.get(), one).evaluateColumns(theta0,
+      at0 = new SharedBackend(normal ? evaluator : float64.get(), one).evaluateColumns(theta0,
           Batch.all(train.rows()));
     } catch (IllegalArgumentException e) {
       throw e;
@@ -321,8 +336,8 @@ public final class RegularizationPath {
     List<Step> steps = new ArrayList<>();
     BackendInfo info = shared.info();
     double[] warm = theta0;
-    for (int from = 0; from < lambda.length && !stopRequested; from += columns.groups()) {
-      int to = Math.min(lambda.length, from + columns.groups());
+    for (int from = 0; from < lambda.length && !stopRequested; from += block) {
+      int to = Math.min(lambda.length, from + block);
       List<LockstepFit.Model> models = new ArrayList<>();
       for (int k = from; k < to; k++) {
         models.add(new LockstepFit.Model(l2(lambda[k]), l1(lambda[k]), null, warm));
@@ -333,7 +348,7 @@ public final class RegularizationPath {
       if (stopRequested) {
         fit.requestStop();
       }
-      LockstepFit.Result r = fit.fit(train, cols -> new SharedBackend(shared, cols),
+      LockstepFit.Result r = fit.fit(train, cols -> new SharedBackend(evaluator, cols),
           cols -> new SharedBackend(float64.get(), cols), blockColumns, std, models);
       passes += r.passes();
       for (int k = from; k < to; k++) {

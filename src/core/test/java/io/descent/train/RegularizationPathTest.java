@@ -1,5 +1,6 @@
 package io.descent.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -227,12 +228,36 @@ class RegularizationPathTest {
    */
   @Test
   void blocksTakeFewerPassesThanOnePenaltyAtATime() throws IOException {
-    Dataset data = LockstepFitTest.diabetes();
-    int one = path(data, Loss.LINEAR, "reference", new RegularizationPath.Options(1, 20, null,
-        1)).passes();
-    RegularizationPath.Result blocks = Descent.linear().backend("reference").path(data,
-        new RegularizationPath.Options(1, 20, null, RegularizationPath.DEFAULT_BLOCK), null);
+    Dataset data = wdbc();
+    int one = path(data, Loss.LOGISTIC, "reference", new RegularizationPath.Options(1, 20,
+        1e-2, 1)).passes();
+    RegularizationPath.Result blocks = Descent.logistic().backend("reference").path(data,
+        new RegularizationPath.Options(1, 20, 1e-2, RegularizationPath.DEFAULT_BLOCK), null);
     assertTrue(blocks.passes() < one / 2, blocks.passes() + " passes in blocks, " + one
         + " one at a time");
+  }
+
+  /**
+   * A linear path on the normal equations opens only what computes the moments, says so (and
+   * which device computed them), and fits the penalties one after another: the block size
+   * changes nothing, to the bit.
+   */
+  @Test
+  void aLinearPathRunsOnTheNormalEquationsWhateverTheBlock() throws IOException {
+    Dataset data = LockstepFitTest.diabetes();
+    RegularizationPath.Result one = path(data, Loss.LINEAR, "reference",
+        new RegularizationPath.Options(1, 20, null, 1));
+    RegularizationPath.Result blocks = path(data, Loss.LINEAR, "reference",
+        new RegularizationPath.Options(1, 20, null, RegularizationPath.DEFAULT_BLOCK));
+    assertTrue(io.descent.gradient.GramBackend.describes(blocks.backend()),
+        blocks.backend().device());
+    assertTrue(blocks.backend().device().contains("Java (host CPU"), blocks.backend().device());
+    assertEquals("float64", blocks.backend().precision());
+    assertEquals(one.passes(), blocks.passes());
+    for (int k = 0; k < 20; k++) {
+      assertArrayEquals(one.steps().get(k).theta(), blocks.steps().get(k).theta(), 0.0,
+          "penalty " + k);
+    }
+    assertPathShape(blocks, data.features() + 1);
   }
 }

@@ -273,6 +273,56 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
+   * The moments of each fold's rows about the standardization's means and the weighted mean
+   * target, in float64, on the device {@code options} choose, opening only what computes them:
+   * a context, the moments kernel ({@code kernels/moments.cl}, see {@link OpenClMoments}) and
+   * one slab's buffers; the rows go up slab by slab straight from the dataset, and everything is
+   * released before this returns. No gradient kernel is built and no standardized copy of the
+   * rows is made (a normal-equations fit never reads them). The layout is the options' ({@code
+   * auto}: cpu on a CPU device, else gpu); their precision is not used (the moments are float64
+   * on every device that has {@code cl_khr_fp64}).
+   *
+   * @param rowFold every row's fold, or null for one set of every row
+   * @param folds the number of folds (1 without)
+   * @throws BackendUnavailableException when there is no OpenCL runtime, platform or context
+   * @throws NoSuchDeviceException when {@code options} name a device this machine does not have
+   * @throws UnsupportedOperationException when the device has no {@code cl_khr_fp64}
+   * @throws OpenClException when the device fails while computing them
+   */
+  public static io.descent.gradient.DeviceMoments moments(Dataset data,
+      Standardization standardization, int[] rowFold, int folds, OpenClOptions options) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    if (standardization.features() != data.features()) {
+      throw new IllegalArgumentException("standardization has " + standardization.features()
+          + " features, data has " + data.features());
+    }
+    if (rowFold != null && rowFold.length != data.rows()) {
+      throw new IllegalArgumentException(data.rows() + " rows but " + rowFold.length
+          + " row folds");
+    }
+    ClDevice device = select(Cl.devices(), options.device());
+    if (!device.description().fp64()) {
+      throw new UnsupportedOperationException("device " + device.name()
+          + " has no cl_khr_fp64 for float64 moments");
+    }
+    String layout = options.layout().equals("auto")
+        ? (device.description().type() == DeviceDescription.Type.CPU ? "cpu" : "gpu")
+        : options.layout();
+    boolean cpu = layout.equals("cpu");
+    long slab = Math.min(cpu ? OpenClMoments.CPU_SLAB_BYTES : OpenClMoments.SLAB_BYTES,
+        device.description().maxAllocationBytes());
+    try (ClContext cl = new ClContext(device)) {
+      io.descent.gradient.Moments[] m = OpenClMoments.compute(cl, data,
+          standardization.mean(), rowFold, folds, slab, cpu, device);
+      return new io.descent.gradient.DeviceMoments(
+          new BackendInfo(BackendKind.OPENCL, device.name(), "float64", layout), m);
+    } catch (CLException e) {
+      throw Cl.error("computing the moments", device.name(), e);
+    }
+  }
+
+  /**
    * The CPU kernel's shape: what {@code tuning} sets explicitly (for tuning runs), else by
    * {@code mode} (see {@link OpenClOptions#tuning()}) a cached measurement, a new one, or the
    * device's register widths.

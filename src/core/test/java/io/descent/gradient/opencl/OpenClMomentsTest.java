@@ -1,6 +1,8 @@
 package io.descent.gradient.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
@@ -88,5 +90,44 @@ class OpenClMomentsTest {
     // Unweighted, no folds: each slab goes up straight from the dataset's array, at its offset.
     check(MomentsFixtures.generated(2500, 4, false, 44), null, "float",
         Tuning.defaults().withMaxChunkBytes(4096), "small slabs straight from the data");
+  }
+
+  /**
+   * The moments-only open (a context and the moments kernel, no gradient backend): the same
+   * moments as the reference in both layouts, with weights and folds, says what computed them,
+   * and releases every OpenCL object it made before returning.
+   */
+  @Test
+  void aMomentsOnlyOpenMatchesTheReferenceAndKeepsNothing() {
+    OpenClAvailability.require();
+    Dataset data = MomentsFixtures.generated(3000, 9, true, 45);
+    int[] rowFold = new int[data.rows()];
+    for (int i = 0; i < rowFold.length; i++) {
+      rowFold[i] = (i * 5) % 3;
+    }
+    Standardization std = Standardization.fit(data);
+    for (int[] folds : new int[][] {null, rowFold}) {
+      Moments[] ref = MomentsFixtures.reference(data, folds);
+      for (String layout : new String[] {"cpu", "gpu"}) {
+        int live = OpenClBackend.liveObjects();
+        io.descent.gradient.DeviceMoments got = OpenClBackend.moments(data, std, folds,
+            Moments.folds(folds), OpenClOptions.defaults().withLayout(layout));
+        assertEquals(live, OpenClBackend.liveObjects(), "every OpenCL object released");
+        assertEquals(io.descent.gradient.BackendKind.OPENCL, got.source().kind());
+        assertEquals("float64", got.source().precision());
+        assertEquals(layout, got.source().layout());
+        for (int f = 0; f < ref.length; f++) {
+          MomentsFixtures.assertMomentsClose(ref[f], got.folds()[f], REL, "moments only, "
+              + layout + (folds == null ? "" : ", folds") + ", fold " + f);
+        }
+      }
+    }
+    // Through Backends: the normal equations of linear columns, on OpenCL's moments.
+    int live = OpenClBackend.liveObjects();
+    io.descent.gradient.GramBackend gram = io.descent.gradient.Backends.normalEquations(
+        io.descent.gradient.BackendKind.OPENCL, data, std, Columns.of(Loss.LINEAR, 2), null);
+    assertEquals(live, OpenClBackend.liveObjects(), "the normal equations hold nothing open");
+    assertEquals(io.descent.gradient.BackendKind.OPENCL, gram.source().kind());
+    assertTrue(io.descent.gradient.GramBackend.describes(gram.info()), gram.info().device());
   }
 }
