@@ -148,6 +148,12 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
    */
   static final int WAVE_DOUBLES = 1 << 20;
 
+  /**
+   * The most cells (rows x columns) of a linear or logistic many-column chunk whose losses and
+   * residuals are formed at once: {@value} (the per-cell float64 arrays stay in L1/L2 cache).
+   */
+  static final int SLICE_CELLS = 1024;
+
   /** The most floats one NIO view may cover (1 GiB); NIO buffers are indexed by int. */
   private static final int SEGMENT_FLOATS = 1 << 28;
 
@@ -370,17 +376,6 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       v[g] = value.applyAsInt(g);
     }
     return v;
-  }
-
-  /**
-   * {@code log(1 + x)} for {@code x >= 0}, to within a few units in the last place, through
-   * {@link Math#log} (a JIT intrinsic) rather than {@link Math#log1p} (a native call into fdlibm
-   * that took most of a logistic evaluation's host time). The rounding error of {@code u = 1 + x}
-   * is divided out by {@code x / (u - 1)}, which is exact where u is (Goldberg 1991, theorem 4).
-   */
-  static double log1p(double x) {
-    double u = 1.0 + x;
-    return u == 1.0 ? x : Math.log(u) * (x / (u - 1.0));
   }
 
   private int chunksFor(int size) {
@@ -809,6 +804,22 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     private final double[] rowMargins;
     private final double[] rowResiduals;
     private final double[] chunkSums;
+    /**
+     * The per-cell arrays of {@link RowLosses}: margins, targets, residuals, losses and two
+     * scratch arrays in float64, one chunk long on the single-column path (which also holds the
+     * chunk's margins and residuals as float32 in {@link #floatsIn} and {@link #floatsOut}), one
+     * slice of rows for the linear and logistic many-column path (with each cell's weight in
+     * {@link #blockWeights}), empty for softmax.
+     */
+    private final double[] blockMargins;
+    private final double[] blockTargets;
+    private final double[] blockResiduals;
+    private final double[] blockLosses;
+    private final double[] blockScratch;
+    private final double[] blockSigns;
+    private final double[] blockWeights;
+    private final float[] floatsIn;
+    private final float[] floatsOut;
 
     /**
      * @param scratch the shared scratch array
@@ -836,6 +847,17 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       rowMargins = batched ? new double[count] : null;
       rowResiduals = batched ? new double[count] : null;
       chunkSums = batched ? new double[2 * columns.groups() + count] : null;
+      int cells = !batched ? chunkRows
+          : loss.coupled() ? 0 : Math.max(1, SLICE_CELLS / count) * count;
+      blockMargins = new double[cells];
+      blockTargets = new double[cells];
+      blockResiduals = new double[cells];
+      blockLosses = new double[cells];
+      blockScratch = new double[cells];
+      blockSigns = new double[cells];
+      blockWeights = batched ? new double[cells] : null;
+      floatsIn = batched ? null : new float[cells];
+      floatsOut = batched ? null : new float[cells];
     }
 
     /**
@@ -934,13 +956,33 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       }
     }
 
-    /** {@link #residuals} for one linear or logistic column per group. */
+    /**
+     * {@link #residuals} for one linear or logistic column per group, over slices of whole rows
+     * of at most {@value #SLICE_CELLS} cells (or one row): each cell's margin, target and weight
+     * gathered, its loss and residual by {@link RowLosses}' vectorized loops, then the weighted
+     * sums in row order.
+     */
     private void columnResiduals(Batch batch, int start, int n) {
       int k = count;
-      boolean logistic = loss == Loss.LOGISTIC;
-      double[] sums = chunkSums;
+      int step = Math.max(1, SLICE_CELLS / k);
+      for (int q0 = 0; q0 < n; q0 += step) {
+        int q1 = Math.min(n, q0 + step);
+        sliceCells(batch, start, q0, q1);
+        int cells = (q1 - q0) * k;
+        if (loss == Loss.LOGISTIC) {
+          RowLosses.logistic(blockMargins, blockTargets, cells, blockResiduals, blockLosses,
+              blockScratch, blockSigns);
+        } else {
+          RowLosses.linear(blockMargins, blockTargets, cells, blockResiduals, blockLosses);
+        }
+        sliceSums(q0, q1);
+      }
+    }
+
+    /** Rows {@code q0..q1} of the chunk: every cell's margin, target and weight. */
+    private void sliceCells(Batch batch, int start, int q0, int q1) {
+      int k = count;
       float[] margins = marginHost;
-      float[] out = residualHost;
       double[] b = intercepts;
       double[] targets = y;
       double[] rowWeights = weights;
@@ -949,36 +991,42 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       int[] positive = positives;
       double[] table = classWeights;
       int l0 = labels;
-      for (int q = 0; q < n; q++) {
+      for (int q = q0; q < q1; q++) {
         int i = row(batch, start + q);
         double rowWeight = rowWeights == null ? 1 : rowWeights[i];
         double yi = targets[i];
         // A row's fold is >= 0 and a group leaving out none holds -1: they never match.
         int fold = rowFold == null ? -2 : rowFold[i];
         int at = q * k;
+        int to = (q - q0) * k;
         for (int g = 0; g < k; g++) {
-          double s = held != null && held[g] == fold ? 0
+          blockWeights[to + g] = held != null && held[g] == fold ? 0
               : table == null ? rowWeight : rowWeight * table[g * l0 + (int) yi];
+          blockMargins[to + g] = b[g] + margins[at + g];
+          blockTargets[to + g] = positive == null ? yi : (yi == positive[g] ? 1 : 0);
+        }
+      }
+    }
+
+    /**
+     * Rows {@code q0..q1}: the weighted losses, weights and residuals into {@link #chunkSums},
+     * {@code s r} into the residual block as float32 (0 where the weight is 0).
+     */
+    private void sliceSums(int q0, int q1) {
+      int k = count;
+      double[] sums = chunkSums;
+      float[] out = residualHost;
+      for (int q = q0; q < q1; q++) {
+        int at = q * k;
+        int from = (q - q0) * k;
+        for (int g = 0; g < k; g++) {
+          double s = blockWeights[from + g];
           if (s == 0) {
             out[at + g] = 0f;
             continue;
           }
-          double m = b[g] + margins[at + g];
-          double t = positive == null ? yi : (yi == positive[g] ? 1 : 0);
-          double r;
-          double l;
-          if (logistic) {
-            // As on the GEMV path: one exponential serves the residual and the loss.
-            double e = Math.exp(-Math.abs(m));
-            double pr = 1.0 / (1.0 + e);
-            r = t >= 0.5 ? (1.0 - t) - (m >= 0 ? e * pr : pr) : (m >= 0 ? pr : e * pr) - t;
-            l = (m > 0 ? (1.0 - t) * m : -t * m) + log1p(e);
-          } else {
-            r = m - t;
-            l = 0.5 * r * r;
-          }
-          double rs = s * r;
-          sums[g] += s * l;
+          double rs = s * blockResiduals[from + g];
+          sums[g] += s * blockLosses[from + g];
           sums[k + g] += s;
           sums[2 * k + g] += rs;
           out[at + g] = (float) rs;
@@ -1033,11 +1081,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
             openblas_nolapack.CblasTrans, d, count, 1f, block, d, wPointer, 1, 0f, marginPointer,
             1);
       }
-      if (loss == Loss.LOGISTIC) {
-        logistic(intercept, batch, start, count, slot);
-      } else {
-        linear(intercept, batch, start, count, slot);
-      }
+      rowLosses(loss == Loss.LOGISTIC, intercept, batch, start, count, slot);
       if (d > 0) {
         FloatPointer block = batch.contiguous() ? rowsPointer : gatherPointer;
         openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasColMajor,
@@ -1071,41 +1115,47 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
 
     /**
      * Loss and residual sums over the chunk into {@code partials[slot]} and {@code [slot + 1]};
-     * the residuals go to the residual buffer as float32.
+     * the residuals go to the residual buffer as float32. The per-row work runs in
+     * {@link RowLosses}' vectorized loops over this worker's arrays.
      */
-    private void logistic(double intercept, Batch batch, int start, int count, int slot) {
-      boolean hasFeatures = features > 0;
+    private void rowLosses(boolean logistic, double intercept, Batch batch, int start,
+        int count, int slot) {
+      double[] m = blockMargins;
+      if (features > 0) {
+        marginView.get(0, floatsIn, 0, count);
+        float[] in = floatsIn;
+        for (int k = 0; k < count; k++) {
+          m[k] = intercept + in[k];
+        }
+      } else {
+        Arrays.fill(m, 0, count, intercept);
+      }
+      double[] t = blockTargets;
+      if (batch.contiguous()) {
+        System.arraycopy(y, batch.from() + start, t, 0, count);
+      } else {
+        int[] order = batch.order();
+        int offset = batch.from() + start;
+        for (int k = 0; k < count; k++) {
+          t[k] = y[order[offset + k]];
+        }
+      }
+      double[] r = blockResiduals;
+      double[] l = blockLosses;
+      if (logistic) {
+        RowLosses.logistic(m, t, count, r, l, blockScratch, blockSigns);
+      } else {
+        RowLosses.linear(m, t, count, r, l);
+      }
       double lossSum = 0;
       double residualSum = 0;
+      float[] out = floatsOut;
       for (int k = 0; k < count; k++) {
-        double m = intercept + (hasFeatures ? marginView.get(k) : 0f);
-        double yi = y[row(batch, start + k)];
-        // One exponential serves both: sigmoid(m) and log(1 + e^m) = max(m, 0) + log1p(e^-|m|).
-        double e = Math.exp(-Math.abs(m));
-        double p = 1.0 / (1.0 + e);
-        // sigmoid(m) - y; for y >= 1/2 as (1 - y) - sigmoid(-m), without cancellation.
-        double r = yi >= 0.5 ? (1.0 - yi) - (m >= 0 ? e * p : p) : (m >= 0 ? p : e * p) - yi;
-        // softplus(m) - y m with the linear part formed without cancellation.
-        lossSum += (m > 0 ? (1.0 - yi) * m : -yi * m) + log1p(e);
-        residualSum += r;
-        residualView.put(k, (float) r);
+        lossSum += l[k];
+        residualSum += r[k];
+        out[k] = (float) r[k];
       }
-      partials[slot] = lossSum;
-      partials[slot + 1] = residualSum;
-    }
-
-    /** As {@link #logistic}, for squared error. */
-    private void linear(double intercept, Batch batch, int start, int count, int slot) {
-      boolean hasFeatures = features > 0;
-      double lossSum = 0;
-      double residualSum = 0;
-      for (int k = 0; k < count; k++) {
-        double m = intercept + (hasFeatures ? marginView.get(k) : 0f);
-        double r = m - y[row(batch, start + k)];
-        lossSum += 0.5 * r * r;
-        residualSum += r;
-        residualView.put(k, (float) r);
-      }
+      residualView.put(0, out, 0, count);
       partials[slot] = lossSum;
       partials[slot + 1] = residualSum;
     }
