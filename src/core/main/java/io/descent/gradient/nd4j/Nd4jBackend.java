@@ -53,9 +53,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       batch, or on rows gathered into a per-worker scratch block for a shuffled one;
  *   <li>on the host in float64, {@code m = b + (Z_c w)}, the residual (m - y, or sigmoid(m) - y),
  *       the loss (linear: (m - y)^2 / 2; logistic: {@code max(m,0) - y m + log1p(e^{-|m|})},
- *       finite for any m) and the residual's sum, by {@link RowLosses}' vectorized loops over
- *       the whole chunk (polynomial exp and log1p, no branches: about 6 ns a row where
- *       {@link Math#exp} and {@link Math#log} took 30);
+ *       finite for any m) and the residual's sum; the logistic one by {@link RowLosses}'
+ *       vectorized loops over the whole chunk (polynomial exp and log1p, no branches: about
+ *       6 ns a row where {@link Math#exp} and {@link Math#log} took 30);
  *   <li>the partial gradient {@code Z_c^T r_c} by a second float32 GEMV.
  * </ol>
  *
@@ -81,9 +81,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>on the host in float64, per row and group g: the row's weight {@code s_ig} (the row's
  *       own weight times 0 when the group leaves out the row's fold, times the group's class
  *       weight of the row's label when the columns have a table), the group's target (y, or
- *       {@code y == positive(g)}), its loss and residuals (linear and logistic by
- *       {@link RowLosses} as above, one column per group, over slices of
- *       {@value #SLICE_CELLS} cells; softmax over the group's C coupled columns with
+ *       {@code y == positive(g)}), its loss and residuals (linear as above; logistic by
+ *       {@link RowLosses} as above, over slices of {@value #SLICE_CELLS} cells; one column per
+ *       group; softmax over the group's C coupled columns with
  *       {@link io.descent.loss.Softmax}); the loss, the weight and the intercepts' residual sums
  *       are summed in float64 and {@code s_ig r_ik} is stored as float32;
  *   <li>the partial gradient {@code Z_c^T (S .* R)}, {@code d x K}, by a second GEMM.
@@ -152,7 +152,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
   static final int WAVE_DOUBLES = 1 << 20;
 
   /**
-   * The most cells (rows x columns) of a linear or logistic many-column chunk whose losses and
+   * The most cells (rows x columns) of a logistic many-column chunk whose losses and
    * residuals are formed at once: {@value} (the per-cell float64 arrays stay in L1/L2 cache).
    */
   static final int SLICE_CELLS = 1024;
@@ -808,11 +808,11 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     private final double[] rowResiduals;
     private final double[] chunkSums;
     /**
-     * The per-cell arrays of {@link RowLosses}: margins, targets, residuals, losses and two
-     * scratch arrays in float64, one chunk long on the single-column path (which also holds the
-     * chunk's margins and residuals as float32 in {@link #floatsIn} and {@link #floatsOut}), one
-     * slice of rows for the linear and logistic many-column path (with each cell's weight in
-     * {@link #blockWeights}), empty for softmax.
+     * The per-cell arrays of {@link RowLosses} for a logistic loss (empty for the others):
+     * margins, targets, residuals, losses and two scratch arrays in float64, one chunk long on
+     * the single-column path (which also holds the chunk's margins and residuals as float32 in
+     * {@link #floatsIn} and {@link #floatsOut}), one slice of rows on the many-column path (with
+     * each cell's weight in {@link #blockWeights}).
      */
     private final double[] blockMargins;
     private final double[] blockTargets;
@@ -850,8 +850,8 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       rowMargins = batched ? new double[count] : null;
       rowResiduals = batched ? new double[count] : null;
       chunkSums = batched ? new double[2 * columns.groups() + count] : null;
-      int cells = !batched ? chunkRows
-          : loss.coupled() ? 0 : Math.max(1, SLICE_CELLS / count) * count;
+      int cells = loss != Loss.LOGISTIC ? 0
+          : batched ? Math.max(1, SLICE_CELLS / count) * count : chunkRows;
       blockMargins = new double[cells];
       blockTargets = new double[cells];
       blockResiduals = new double[cells];
@@ -960,25 +960,66 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     }
 
     /**
-     * {@link #residuals} for one linear or logistic column per group, over slices of whole rows
+     * {@link #residuals} for one logistic column per group, over slices of whole rows
      * of at most {@value #SLICE_CELLS} cells (or one row): each cell's margin, target and weight
      * gathered, its loss and residual by {@link RowLosses}' vectorized loops, then the weighted
      * sums in row order.
      */
     private void columnResiduals(Batch batch, int start, int n) {
+      if (loss != Loss.LOGISTIC) {
+        linearResiduals(batch, start, n);
+        return;
+      }
       int k = count;
       int step = Math.max(1, SLICE_CELLS / k);
       for (int q0 = 0; q0 < n; q0 += step) {
         int q1 = Math.min(n, q0 + step);
         sliceCells(batch, start, q0, q1);
-        int cells = (q1 - q0) * k;
-        if (loss == Loss.LOGISTIC) {
-          RowLosses.logistic(blockMargins, blockTargets, cells, blockResiduals, blockLosses,
-              blockScratch, blockSigns);
-        } else {
-          RowLosses.linear(blockMargins, blockTargets, cells, blockResiduals, blockLosses);
-        }
+        RowLosses.logistic(blockMargins, blockTargets, (q1 - q0) * k, blockResiduals,
+            blockLosses, blockScratch, blockSigns);
         sliceSums(q0, q1);
+      }
+    }
+
+    /**
+     * {@link #residuals} for one linear column per group: one plain pass over the cells, which
+     * has nothing for vectorizing to win.
+     */
+    private void linearResiduals(Batch batch, int start, int n) {
+      int k = count;
+      double[] sums = chunkSums;
+      float[] margins = marginHost;
+      float[] out = residualHost;
+      double[] b = intercepts;
+      double[] targets = y;
+      double[] rowWeights = weights;
+      int[] rowFold = columns.rowFolds();
+      int[] held = heldOut;
+      int[] positive = positives;
+      double[] table = classWeights;
+      int l0 = labels;
+      for (int q = 0; q < n; q++) {
+        int i = row(batch, start + q);
+        double rowWeight = rowWeights == null ? 1 : rowWeights[i];
+        double yi = targets[i];
+        // A row's fold is >= 0 and a group leaving out none holds -1: they never match.
+        int fold = rowFold == null ? -2 : rowFold[i];
+        int at = q * k;
+        for (int g = 0; g < k; g++) {
+          double s = held != null && held[g] == fold ? 0
+              : table == null ? rowWeight : rowWeight * table[g * l0 + (int) yi];
+          if (s == 0) {
+            out[at + g] = 0f;
+            continue;
+          }
+          double t = positive == null ? yi : (yi == positive[g] ? 1 : 0);
+          double r = b[g] + margins[at + g] - t;
+          double rs = s * r;
+          sums[g] += s * (0.5 * r * r);
+          sums[k + g] += s;
+          sums[2 * k + g] += rs;
+          out[at + g] = (float) rs;
+        }
       }
     }
 
@@ -1084,7 +1125,11 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
             openblas_nolapack.CblasTrans, d, count, 1f, block, d, wPointer, 1, 0f, marginPointer,
             1);
       }
-      rowLosses(loss == Loss.LOGISTIC, intercept, batch, start, count, slot);
+      if (loss == Loss.LOGISTIC) {
+        logistic(intercept, batch, start, count, slot);
+      } else {
+        linear(intercept, batch, start, count, slot);
+      }
       if (d > 0) {
         FloatPointer block = batch.contiguous() ? rowsPointer : gatherPointer;
         openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasColMajor,
@@ -1121,8 +1166,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
      * the residuals go to the residual buffer as float32. The per-row work runs in
      * {@link RowLosses}' vectorized loops over this worker's arrays.
      */
-    private void rowLosses(boolean logistic, double intercept, Batch batch, int start,
-        int count, int slot) {
+    private void logistic(double intercept, Batch batch, int start, int count, int slot) {
       double[] m = blockMargins;
       if (features > 0) {
         marginView.get(0, floatsIn, 0, count);
@@ -1145,11 +1189,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       }
       double[] r = blockResiduals;
       double[] l = blockLosses;
-      if (logistic) {
-        RowLosses.logistic(m, t, count, r, l, blockScratch, blockSigns);
-      } else {
-        RowLosses.linear(m, t, count, r, l);
-      }
+      RowLosses.logistic(m, t, count, r, l, blockScratch, blockSigns);
       double lossSum = 0;
       double residualSum = 0;
       float[] out = floatsOut;
@@ -1159,6 +1199,25 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
         out[k] = (float) r[k];
       }
       residualView.put(0, out, 0, count);
+      partials[slot] = lossSum;
+      partials[slot + 1] = residualSum;
+    }
+
+    /**
+     * As {@link #logistic}, for squared error: one plain pass, which has nothing for
+     * vectorizing to win.
+     */
+    private void linear(double intercept, Batch batch, int start, int count, int slot) {
+      boolean hasFeatures = features > 0;
+      double lossSum = 0;
+      double residualSum = 0;
+      for (int k = 0; k < count; k++) {
+        double m = intercept + (hasFeatures ? marginView.get(k) : 0f);
+        double r = m - y[row(batch, start + k)];
+        lossSum += 0.5 * r * r;
+        residualSum += r;
+        residualView.put(k, (float) r);
+      }
       partials[slot] = lossSum;
       partials[slot + 1] = residualSum;
     }

@@ -1,8 +1,8 @@
 package io.descent.gradient.nd4j;
 
 /**
- * The per-row host work of an ND4J evaluation, the losses and residuals of a block of rows from
- * their margins, written as short straight loops over arrays that HotSpot's C2 compiler
+ * The per-row host work of a logistic ND4J evaluation, the losses and residuals of a block of
+ * rows from their margins, written as short straight loops over arrays that HotSpot's C2 compiler
  * vectorizes (SuperWord: it unrolls and packs loops whose bodies are small and branch-free).
  *
  * <p>Why. The two GEMVs of a chunk stream its features at memory speed, but a logistic row also
@@ -90,18 +90,6 @@ final class RowLosses {
     }
     for (int k = 0; k < n; k++) {
       l[k] = Math.fma(t[k], m[k], log1pSmall(e[k]));
-    }
-  }
-
-  /**
-   * The squared-error residuals {@code m_k - y_k} and losses {@code (m_k - y_k)^2 / 2} of rows
-   * {@code 0..n-1}.
-   */
-  static void linear(double[] m, double[] y, int n, double[] r, double[] l) {
-    for (int k = 0; k < n; k++) {
-      double v = m[k] - y[k];
-      r[k] = v;
-      l[k] = 0.5 * v * v;
     }
   }
 

@@ -104,17 +104,4 @@ class RowLossesTest {
           Double.doubleToRawLongBits(one[1][0]), "loss " + k);
     }
   }
-
-  @Test
-  void linearIsTheReferenceSquaredError() {
-    double[][] c = cases(10_000, 143);
-    int n = c[0].length;
-    double[] r = new double[n];
-    double[] l = new double[n];
-    RowLosses.linear(c[0], c[1], n, r, l);
-    for (int k = 0; k < n; k++) {
-      assertEquals(Loss.LINEAR.residual(c[0][k], c[1][k]), r[k], 0.0);
-      assertEquals(Loss.LINEAR.value(c[0][k], c[1][k]), l[k], 0.0);
-    }
-  }
 }
