@@ -123,9 +123,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * work still in scalar {@link Math#exp} and {@link Math#log}: logistic 49 ms with one worker
  * (5.2 GB/s of features) and 25 ms with two (10.4 GB/s); linear 21 ms with one (12 GB/s). The
  * logistic gap was that host work (about 30 ns a row), not the GEMVs; {@link RowLosses} does it
- * in about 5 ns, which took the logistic pass from a median 42% to 70% of the host's read
- * bandwidth measured in the same run (8 interleaved pairs on a heavily loaded machine; the
- * README has the figures). For comparison, two whole-matrix GEMVs through {@code Nd4j.gemm}
+ * in about 5 ns, which took the logistic pass from a median 45% to 69% of the host's read
+ * bandwidth measured in the same run, and from 2.3 to 1.5 times a linear pass (11 interleaved
+ * pairs on a heavily loaded machine; the README has the figures). For comparison, two whole-matrix GEMVs through {@code Nd4j.gemm}
  * alone took 80 ms.
  *
  * <p>Not thread-safe, like every backend. {@link #close()} releases the off-heap arrays and stops
