@@ -125,8 +125,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * logistic gap was that host work (about 30 ns a row), not the GEMVs; {@link RowLosses} does it
  * in about 5 ns, which took the logistic pass from a median 45% to 69% of the host's read
  * bandwidth measured in the same run, and from 2.3 to 1.5 times a linear pass (11 interleaved
- * pairs on a heavily loaded machine; the README has the figures). For comparison, two whole-matrix GEMVs through {@code Nd4j.gemm}
- * alone took 80 ms.
+ * pairs on a heavily loaded machine; the README has the figures). For comparison, two
+ * whole-matrix GEMVs through {@code Nd4j.gemm} alone took 80 ms.
  *
  * <p>Not thread-safe, like every backend. {@link #close()} releases the off-heap arrays and stops
  * the workers.
