@@ -53,7 +53,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       batch, or on rows gathered into a per-worker scratch block for a shuffled one;
  *   <li>on the host in float64, {@code m = b + (Z_c w)}, the residual (m - y, or sigmoid(m) - y),
  *       the loss (linear: (m - y)^2 / 2; logistic: {@code max(m,0) - y m + log1p(e^{-|m|})},
- *       finite for any m) and the residual's sum;
+ *       finite for any m) and the residual's sum; the logistic one by {@link RowLosses}'
+ *       vectorized loops over the whole chunk (polynomial exp and log1p, no branches: about
+ *       6 ns a row where {@link Math#exp} and {@link Math#log} took 30);
  *   <li>the partial gradient {@code Z_c^T r_c} by a second float32 GEMV.
  * </ol>
  *
@@ -79,8 +81,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>on the host in float64, per row and group g: the row's weight {@code s_ig} (the row's
  *       own weight times 0 when the group leaves out the row's fold, times the group's class
  *       weight of the row's label when the columns have a table), the group's target (y, or
- *       {@code y == positive(g)}), its loss and residuals (linear and logistic as above, one
- *       column per group; softmax over the group's C coupled columns with
+ *       {@code y == positive(g)}), its loss and residuals (linear as above; logistic by
+ *       {@link RowLosses} as above, over slices of {@value #SLICE_CELLS} cells; one column per
+ *       group; softmax over the group's C coupled columns with
  *       {@link io.descent.loss.Softmax}); the loss, the weight and the intercepts' residual sums
  *       are summed in float64 and {@code s_ig r_ik} is stored as float32;
  *   <li>the partial gradient {@code Z_c^T (S .* R)}, {@code d x K}, by a second GEMM.
@@ -116,10 +119,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <h2>Speed</h2>
  *
- * On a 2-core AMD EPYC (Zen 4), 1M x 64 float32, median after warm-up: logistic 49 ms with one
- * worker (5.2 GB/s of features) and 25 ms with two (10.4 GB/s); linear 21 ms with one
- * (12 GB/s). The logistic gap is the host's exp and log1p per row, not the GEMVs. For comparison,
- * two whole-matrix GEMVs through {@code Nd4j.gemm} alone took 80 ms.
+ * On a 2-core AMD EPYC (Zen 4), 1M x 64 float32, median after warm-up, with the logistic row
+ * work still in scalar {@link Math#exp} and {@link Math#log}: logistic 49 ms with one worker
+ * (5.2 GB/s of features) and 25 ms with two (10.4 GB/s); linear 21 ms with one (12 GB/s). The
+ * logistic gap was that host work (about 30 ns a row), not the GEMVs; {@link RowLosses} does it
+ * in about 5 ns, which took the logistic pass from a median 45% to 69% of the host's read
+ * bandwidth measured in the same run, and from 2.3 to 1.5 times a linear pass (11 interleaved
+ * pairs on a heavily loaded machine; the README has the figures). For comparison, two
+ * whole-matrix GEMVs through {@code Nd4j.gemm} alone took 80 ms.
  *
  * <p>Not thread-safe, like every backend. {@link #close()} releases the off-heap arrays and stops
  * the workers.
@@ -147,6 +154,12 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
    * (8 MiB); more chunks run in successive waves.
    */
   static final int WAVE_DOUBLES = 1 << 20;
+
+  /**
+   * The most cells (rows x columns) of a logistic many-column chunk whose losses and
+   * residuals are formed at once: {@value} (the per-cell float64 arrays stay in L1/L2 cache).
+   */
+  static final int SLICE_CELLS = 1024;
 
   /** The most floats one NIO view may cover (1 GiB); NIO buffers are indexed by int. */
   private static final int SEGMENT_FLOATS = 1 << 28;
@@ -370,17 +383,6 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       v[g] = value.applyAsInt(g);
     }
     return v;
-  }
-
-  /**
-   * {@code log(1 + x)} for {@code x >= 0}, to within a few units in the last place, through
-   * {@link Math#log} (a JIT intrinsic) rather than {@link Math#log1p} (a native call into fdlibm
-   * that took most of a logistic evaluation's host time). The rounding error of {@code u = 1 + x}
-   * is divided out by {@code x / (u - 1)}, which is exact where u is (Goldberg 1991, theorem 4).
-   */
-  static double log1p(double x) {
-    double u = 1.0 + x;
-    return u == 1.0 ? x : Math.log(u) * (x / (u - 1.0));
   }
 
   private int chunksFor(int size) {
@@ -809,6 +811,22 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     private final double[] rowMargins;
     private final double[] rowResiduals;
     private final double[] chunkSums;
+    /**
+     * The per-cell arrays of {@link RowLosses} for a logistic loss (empty for the others):
+     * margins, targets, residuals, losses and two scratch arrays in float64, one chunk long on
+     * the single-column path (which also holds the chunk's margins and residuals as float32 in
+     * {@link #floatsIn} and {@link #floatsOut}), one slice of rows on the many-column path (with
+     * each cell's weight in {@link #blockWeights}).
+     */
+    private final double[] blockMargins;
+    private final double[] blockTargets;
+    private final double[] blockResiduals;
+    private final double[] blockLosses;
+    private final double[] blockScratch;
+    private final double[] blockSigns;
+    private final double[] blockWeights;
+    private final float[] floatsIn;
+    private final float[] floatsOut;
 
     /**
      * @param scratch the shared scratch array
@@ -836,6 +854,17 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       rowMargins = batched ? new double[count] : null;
       rowResiduals = batched ? new double[count] : null;
       chunkSums = batched ? new double[2 * columns.groups() + count] : null;
+      int cells = loss != Loss.LOGISTIC ? 0
+          : batched ? Math.max(1, SLICE_CELLS / count) * count : chunkRows;
+      blockMargins = new double[cells];
+      blockTargets = new double[cells];
+      blockResiduals = new double[cells];
+      blockLosses = new double[cells];
+      blockScratch = new double[cells];
+      blockSigns = new double[cells];
+      blockWeights = batched ? new double[cells] : null;
+      floatsIn = batched ? null : new float[cells];
+      floatsOut = batched ? null : new float[cells];
     }
 
     /**
@@ -934,10 +963,34 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
       }
     }
 
-    /** {@link #residuals} for one linear or logistic column per group. */
+    /**
+     * {@link #residuals} for one logistic column per group, over slices of whole rows
+     * of at most {@value #SLICE_CELLS} cells (or one row): each cell's margin, target and weight
+     * gathered, its loss and residual by {@link RowLosses}' vectorized loops, then the weighted
+     * sums in row order.
+     */
     private void columnResiduals(Batch batch, int start, int n) {
+      if (loss != Loss.LOGISTIC) {
+        linearResiduals(batch, start, n);
+        return;
+      }
       int k = count;
-      boolean logistic = loss == Loss.LOGISTIC;
+      int step = Math.max(1, SLICE_CELLS / k);
+      for (int q0 = 0; q0 < n; q0 += step) {
+        int q1 = Math.min(n, q0 + step);
+        sliceCells(batch, start, q0, q1);
+        RowLosses.logistic(blockMargins, blockTargets, (q1 - q0) * k, blockResiduals,
+            blockLosses, blockScratch, blockSigns);
+        sliceSums(q0, q1);
+      }
+    }
+
+    /**
+     * {@link #residuals} for one linear column per group: one plain pass over the cells, which
+     * has nothing for vectorizing to win.
+     */
+    private void linearResiduals(Batch batch, int start, int n) {
+      int k = count;
       double[] sums = chunkSums;
       float[] margins = marginHost;
       float[] out = residualHost;
@@ -963,22 +1016,65 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
             out[at + g] = 0f;
             continue;
           }
-          double m = b[g] + margins[at + g];
           double t = positive == null ? yi : (yi == positive[g] ? 1 : 0);
-          double r;
-          double l;
-          if (logistic) {
-            // As on the GEMV path: one exponential serves the residual and the loss.
-            double e = Math.exp(-Math.abs(m));
-            double pr = 1.0 / (1.0 + e);
-            r = t >= 0.5 ? (1.0 - t) - (m >= 0 ? e * pr : pr) : (m >= 0 ? pr : e * pr) - t;
-            l = (m > 0 ? (1.0 - t) * m : -t * m) + log1p(e);
-          } else {
-            r = m - t;
-            l = 0.5 * r * r;
-          }
+          double r = b[g] + margins[at + g] - t;
           double rs = s * r;
-          sums[g] += s * l;
+          sums[g] += s * (0.5 * r * r);
+          sums[k + g] += s;
+          sums[2 * k + g] += rs;
+          out[at + g] = (float) rs;
+        }
+      }
+    }
+
+    /** Rows {@code q0..q1} of the chunk: every cell's margin, target and weight. */
+    private void sliceCells(Batch batch, int start, int q0, int q1) {
+      int k = count;
+      float[] margins = marginHost;
+      double[] b = intercepts;
+      double[] targets = y;
+      double[] rowWeights = weights;
+      int[] rowFold = columns.rowFolds();
+      int[] held = heldOut;
+      int[] positive = positives;
+      double[] table = classWeights;
+      int l0 = labels;
+      for (int q = q0; q < q1; q++) {
+        int i = row(batch, start + q);
+        double rowWeight = rowWeights == null ? 1 : rowWeights[i];
+        double yi = targets[i];
+        // A row's fold is >= 0 and a group leaving out none holds -1: they never match.
+        int fold = rowFold == null ? -2 : rowFold[i];
+        int at = q * k;
+        int to = (q - q0) * k;
+        for (int g = 0; g < k; g++) {
+          blockWeights[to + g] = held != null && held[g] == fold ? 0
+              : table == null ? rowWeight : rowWeight * table[g * l0 + (int) yi];
+          blockMargins[to + g] = b[g] + margins[at + g];
+          blockTargets[to + g] = positive == null ? yi : (yi == positive[g] ? 1 : 0);
+        }
+      }
+    }
+
+    /**
+     * Rows {@code q0..q1}: the weighted losses, weights and residuals into {@link #chunkSums},
+     * {@code s r} into the residual block as float32 (0 where the weight is 0).
+     */
+    private void sliceSums(int q0, int q1) {
+      int k = count;
+      double[] sums = chunkSums;
+      float[] out = residualHost;
+      for (int q = q0; q < q1; q++) {
+        int at = q * k;
+        int from = (q - q0) * k;
+        for (int g = 0; g < k; g++) {
+          double s = blockWeights[from + g];
+          if (s == 0) {
+            out[at + g] = 0f;
+            continue;
+          }
+          double rs = s * blockResiduals[from + g];
+          sums[g] += s * blockLosses[from + g];
           sums[k + g] += s;
           sums[2 * k + g] += rs;
           out[at + g] = (float) rs;
@@ -1071,30 +1167,50 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
 
     /**
      * Loss and residual sums over the chunk into {@code partials[slot]} and {@code [slot + 1]};
-     * the residuals go to the residual buffer as float32.
+     * the residuals go to the residual buffer as float32. The per-row work runs in
+     * {@link RowLosses}' vectorized loops over this worker's arrays.
      */
     private void logistic(double intercept, Batch batch, int start, int count, int slot) {
-      boolean hasFeatures = features > 0;
+      double[] m = blockMargins;
+      if (features > 0) {
+        marginView.get(0, floatsIn, 0, count);
+        float[] in = floatsIn;
+        for (int k = 0; k < count; k++) {
+          m[k] = intercept + in[k];
+        }
+      } else {
+        Arrays.fill(m, 0, count, intercept);
+      }
+      double[] t = blockTargets;
+      if (batch.contiguous()) {
+        System.arraycopy(y, batch.from() + start, t, 0, count);
+      } else {
+        int[] order = batch.order();
+        int offset = batch.from() + start;
+        for (int k = 0; k < count; k++) {
+          t[k] = y[order[offset + k]];
+        }
+      }
+      double[] r = blockResiduals;
+      double[] l = blockLosses;
+      RowLosses.logistic(m, t, count, r, l, blockScratch, blockSigns);
       double lossSum = 0;
       double residualSum = 0;
+      float[] out = floatsOut;
       for (int k = 0; k < count; k++) {
-        double m = intercept + (hasFeatures ? marginView.get(k) : 0f);
-        double yi = y[row(batch, start + k)];
-        // One exponential serves both: sigmoid(m) and log(1 + e^m) = max(m, 0) + log1p(e^-|m|).
-        double e = Math.exp(-Math.abs(m));
-        double p = 1.0 / (1.0 + e);
-        // sigmoid(m) - y; for y >= 1/2 as (1 - y) - sigmoid(-m), without cancellation.
-        double r = yi >= 0.5 ? (1.0 - yi) - (m >= 0 ? e * p : p) : (m >= 0 ? p : e * p) - yi;
-        // softplus(m) - y m with the linear part formed without cancellation.
-        lossSum += (m > 0 ? (1.0 - yi) * m : -yi * m) + log1p(e);
-        residualSum += r;
-        residualView.put(k, (float) r);
+        lossSum += l[k];
+        residualSum += r[k];
+        out[k] = (float) r[k];
       }
+      residualView.put(0, out, 0, count);
       partials[slot] = lossSum;
       partials[slot + 1] = residualSum;
     }
 
-    /** As {@link #logistic}, for squared error. */
+    /**
+     * As {@link #logistic}, for squared error: one plain pass, which has nothing for
+     * vectorizing to win.
+     */
     private void linear(double intercept, Batch batch, int start, int count, int slot) {
       boolean hasFeatures = features > 0;
       double lossSum = 0;

@@ -384,19 +384,6 @@ class Nd4jColumnsTest {
     }
   }
 
-  /** The host's log1p agrees with the JDK's to a few units in the last place, on [0, 1]. */
-  @Test
-  void log1pIsAccurate() {
-    Random r = new Random(110);
-    for (int t = 0; t < 200_000; t++) {
-      double x = t < 100 ? Math.scalb(1.0, -t * 11) : Math.exp(-745 * r.nextDouble());
-      double expected = Math.log1p(x);
-      assertEquals(expected, Nd4jBackend.log1p(x), 4 * Math.ulp(expected), "x = " + x);
-    }
-    assertEquals(Math.log(2), Nd4jBackend.log1p(1), 2 * Math.ulp(Math.log(2)));
-    assertEquals(0.0, Nd4jBackend.log1p(0), 0.0);
-  }
-
   @Test
   void rejectsWhatItCannotEvaluate() throws IOException {
     Dataset data = iris();
