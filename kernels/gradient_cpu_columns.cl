@@ -51,9 +51,9 @@
  * Tunables (host defines): KT (columns per vector: the device's register width), RB (rows of a
  * phase-1 register tile), SB (rows per superblock, a multiple of RB), JT (features per phase-3
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
- * SPREAD_PREFETCH (1: for contiguous rows, that prefetch paced line by line over phases 1 and 3
- * instead of a burst per row; 0: the burst, as with gather), SHARED_DIVISION (1: the logistic
- * residual and log1p series share one division per value; 0: one each),
+ * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
+ * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
+ * for NK of 1 or 2),
  * NK (K when it is at most 4, else 0: few columns take row-vectorized phases 1 and 3, with
  * theta column-major, and VW-wide feature vectors).
  *
@@ -87,8 +87,12 @@
 #ifndef PREFETCH
 #define PREFETCH 1
 #endif
+/* On by default with NK of 1 or 2 (see superblock): under a load average of about 18 on a 2-core
+ * AVX2 EPYC, variants interleaved in one process, 1M x 64 float32 logistic K = 2 took 0.76 to
+ * 0.81 of the CPU time (all threads) of the burst prefetch, K = 4 1.04 to 1.13, and the same
+ * pacing in the many-columns phases took K = 8 to 1.30 (so neither has it). */
 #ifndef SPREAD_PREFETCH
-#define SPREAD_PREFETCH 1
+#define SPREAD_PREFETCH (NK == 1 || NK == 2)
 #endif
 /* NK > 0: K = NK <= 4 columns, theta column-major, the few-columns phases 1 and 3, with
  * VW-wide feature vectors (the single-column kernel's VW). */
@@ -245,30 +249,6 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
  * (1M x 64 logistic K = 8 on a 2-core AVX2 EPYC: phase 2 took a quarter of the pass).
  */
 #define SPLIT_EXP 1
-#ifndef SHARED_DIVISION
-#define SHARED_DIVISION 1
-#endif
-#if LOG1P_SERIES && SHARED_DIVISION
-/* With the series for log1p (LOG1P_UNIT in common.cl), its s = e / (2 + e) and the sigmoid's
- * 1 / (1 + e) share one division, 1 / ((1 + e)(2 + e)) (a few ulp, where two divisions cost
- * the core's divider twice per value). */
-#define RESIDUAL_AND_LOSS_OF_E(T, E, M, Y, R, L)               \
-  do {                                                         \
-    T e_ = (E);                                                \
-    T a_ = (T)(1) + e_;                                        \
-    T b_ = (T)(2) + e_;                                        \
-    T i_ = (T)(1) / (a_ * b_);                                 \
-    T p_ = b_ * i_;                                            \
-    T q_ = e_ * p_;                                            \
-    T s_ = e_ * a_ * i_;                                       \
-    T z_ = s_ * s_;                                            \
-    T g_ = (T)(2) * s_ * ((T)(1) + z_ * ((T)(1.0f / 3) + z_ * ((T)(0.2f) + z_ * ((T)(1.0f / 7) \
-        + z_ * ((T)(1.0f / 9) + z_ * ((T)(1.0f / 11) + z_ * (T)(1.0f / 13)))))));             \
-    (R) = copysign(select(p_, q_, ((M) >= (T)(0)) == ((Y) >= (T)(0.5))), \
-                   (T)(0.5) - (Y));                            \
-    (L) = fmax((M), (T)(0)) - (Y) * (M) + g_;                  \
-  } while (0)
-#else
 #define RESIDUAL_AND_LOSS_OF_E(T, E, M, Y, R, L)               \
   do {                                                         \
     T e_ = (E);                                                \
@@ -278,7 +258,6 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
                    (T)(0.5) - (Y));                            \
     (L) = fmax((M), (T)(0)) - (Y) * (M) + LOG1P_UNIT(T, e_);   \
   } while (0)
-#endif
 #define COLUMN_RESIDUAL_AND_LOSS(M, Y, E, R, L) RESIDUAL_AND_LOSS_OF_E(REALK, E, M, Y, R, L)
 #define ROW_RESIDUAL_AND_LOSS(M, Y, E, R, L) RESIDUAL_AND_LOSS_OF_E(REALV, E, M, Y, R, L)
 #else
@@ -365,18 +344,17 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     fs[k] = (flags & FLAG_FOLDS) ? fold[gi] : (REAL)(-2);
   }
 
-#if PREFETCH
-  /* Contiguous rows (no gather): the next superblock is one run of bytes, prefetched 64-byte
-   * line after line, paced evenly over the inner iterations of phases 1 and 3 (pf_per lines
-   * every pf_every iterations), so that its reading overlaps all the arithmetic of this one.
-   * Issued in a burst per row (as with gather, below), the prefetches filled the core's miss
-   * buffers and the core waited on them, then computed with the memory idle: the few-columns
-   * passes took about the read time plus the arithmetic time. */
 #if NK > 0
-  const int pf_iterations = SB / NK_ROWS * (d / VW) + d / VW / VT * SB;
-#else
-  const int pf_iterations = SB / RB * tiles * d + d / JT * tiles * SB;
-#endif
+  /* Phase 1 with few columns (NK <= 4, theta column-major: column c's (b, w) at c (d + 1)):
+   * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
+   * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
+  const int nv = d / VW;
+#if PREFETCH && SPREAD_PREFETCH
+  /* Contiguous rows (no gather), SPREAD_PREFETCH: the next superblock is one run of bytes,
+   * prefetched 64-byte line after line, paced evenly over the inner iterations of phases 1
+   * and 3 (pf_per lines every pf_every iterations), so that its reading overlaps the
+   * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
+  const int pf_iterations = SB / NK_ROWS * nv + nv / VT * SB;
   const int spread = SPREAD_PREFETCH && !gather && pf_iterations > 0;
   const int pf_rows = spread ? max(0, min(SB, end - r0 - SB)) : 0;
   __global const char* pf_base = (__global const char*) (x + (size_t) (first + r0 + SB) * d);
@@ -396,14 +374,9 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     }                                                                   \
   }
 #else
+  const int spread = 0;
 #define PREFETCH_STEP()
 #endif
-
-#if NK > 0
-  /* Phase 1 with few columns (NK <= 4, theta column-major: column c's (b, w) at c (d + 1)):
-   * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
-   * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
-  const int nv = d / VW;
 #if NK_SHUFFLE
   /* R1 rows x NK columns: 8 FMA chains over the row's feature vectors, then one shuffle
    * reduction; lane q NK + c is row q's margin of column c. */
@@ -555,17 +528,15 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     /* The next superblock's rows, RB at a time: phase 1 walks RB rows side by side, short
      * streams the hardware prefetchers do not follow, and with few columns nothing else hides
      * the wait (K = 4 ran at 1.7 GB/s without this on a 2-core AVX2 EPYC). */
-    if (!spread) {
 #pragma unroll
-      for (int k = k0; k < k0 + RB; k++) {
-        const int ni = min(r0 + SB + k, end - 1);
-        __global const char* next = (__global const char*) (x
-            + (size_t) (gather ? index[first + ni] : first + ni) * d);
-        for (int b = 0; b < 4 * d; b += 64) {
-          __builtin_prefetch(next + b);
-        }
-        __builtin_prefetch(next + 4 * d - 1);
+    for (int k = k0; k < k0 + RB; k++) {
+      const int ni = min(r0 + SB + k, end - 1);
+      __global const char* next = (__global const char*) (x
+          + (size_t) (gather ? index[first + ni] : first + ni) * d);
+      for (int b = 0; b < 4 * d; b += 64) {
+        __builtin_prefetch(next + b);
       }
+      __builtin_prefetch(next + 4 * d - 1);
     }
 #endif
     int t = 0;
@@ -584,7 +555,6 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         }
         __global const REAL* wj = theta + kp + t * KT;
         for (int j = 0; j < d; j++) {
-          PREFETCH_STEP();
           const REALK w0 = VLOADK(0, wj);
           const REALK w1 = VLOADK(1, wj);
 #pragma unroll
@@ -611,7 +581,6 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       }
       __global const REAL* wj = theta + kp + t * KT;
       for (int j = 0; j < d; j++) {
-        PREFETCH_STEP();
         const REALK wv = VLOADK(0, wj);
 #pragma unroll
         for (int k = 0; k < RB; k++) {
@@ -896,7 +865,6 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
           a1[q] = (REALK)(0);
         }
         for (int k = 0; k < SB; k++) {
-          PREFETCH_STEP();
           const REALK r0v = VLOADK(t, scratch + k * kp);
           const REALK r1v = VLOADK(t + 1, scratch + k * kp);
 #pragma unroll
@@ -921,7 +889,6 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         acc[q] = (REALK)(0);
       }
       for (int k = 0; k < SB; k++) {
-        PREFETCH_STEP();
         const REALK rv = VLOADK(t, scratch + k * kp);
 #pragma unroll
         for (int q = 0; q < JT; q++) {
