@@ -51,6 +51,9 @@
  * Tunables (host defines): KT (columns per vector: the device's register width), RB (rows of a
  * phase-1 register tile), SB (rows per superblock, a multiple of RB), JT (features per phase-3
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
+ * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
+ * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
+ * for NK of 1 or 2),
  * NK (K when it is at most 4, else 0: few columns take row-vectorized phases 1 and 3, with
  * theta column-major, and VW-wide feature vectors).
  *
@@ -83,6 +86,13 @@
 #endif
 #ifndef PREFETCH
 #define PREFETCH 1
+#endif
+/* On by default with NK of 1 or 2 (see superblock): under a load average of about 18 on a 2-core
+ * AVX2 EPYC, variants interleaved in one process, 1M x 64 float32 logistic K = 2 took 0.76 to
+ * 0.81 of the CPU time (all threads) of the burst prefetch, K = 4 1.04 to 1.13, and the same
+ * pacing in the many-columns phases took K = 8 to 1.30 (so neither has it). */
+#ifndef SPREAD_PREFETCH
+#define SPREAD_PREFETCH (NK == 1 || NK == 2)
 #endif
 /* NK > 0: K = NK <= 4 columns, theta column-major, the few-columns phases 1 and 3, with
  * VW-wide feature vectors (the single-column kernel's VW). */
@@ -137,8 +147,10 @@ inline REAL8 sums8(const REALV* mv) {
   return (REAL8)(q0.s0, q0.s4, q0.s2, q0.s6, q1.s0, q1.s4, q1.s2, q1.s6)
       + (REAL8)(q0.s1, q0.s5, q0.s3, q0.s7, q1.s1, q1.s5, q1.s3, q1.s7);
 }
+#define NK_ROWS R1
 #else
 #define NK_SHUFFLE 0
+#define NK_ROWS 2
 #endif
 
 /* Kahan step on VW consecutive slots (vector v) of (s, c). */
@@ -337,6 +349,34 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
    * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
   const int nv = d / VW;
+#if PREFETCH && SPREAD_PREFETCH
+  /* Contiguous rows (no gather), SPREAD_PREFETCH: the next superblock is one run of bytes,
+   * prefetched 64-byte line after line, paced evenly over the inner iterations of phases 1
+   * and 3 (pf_per lines every pf_every iterations), so that its reading overlaps the
+   * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
+  const int pf_iterations = SB / NK_ROWS * nv + nv / VT * SB;
+  const int spread = SPREAD_PREFETCH && !gather && pf_iterations > 0;
+  const int pf_rows = spread ? max(0, min(SB, end - r0 - SB)) : 0;
+  __global const char* pf_base = (__global const char*) (x + (size_t) (first + r0 + SB) * d);
+  const int pf_last = pf_rows * 4 * d - 1;
+  const int pf_lines = (pf_last + 64) / 64;
+  const int pf_every = max(1, pf_lines > 0 ? pf_iterations / pf_lines : 1);
+  const int pf_per = pf_rows > 0
+      ? (pf_lines + pf_iterations / pf_every - 1) / max(1, pf_iterations / pf_every) : 0;
+  int pf_at = 0;
+  int pf_wait = pf_every;
+#define PREFETCH_STEP()                                                 \
+  if (--pf_wait == 0) {                                                 \
+    pf_wait = pf_every;                                                 \
+    for (int pq_ = 0; pq_ < pf_per && pf_at <= pf_last; pq_++) {       \
+      __builtin_prefetch(pf_base + pf_at);                              \
+      pf_at += 64;                                                      \
+    }                                                                   \
+  }
+#else
+  const int spread = 0;
+#define PREFETCH_STEP()
+#endif
 #if NK_SHUFFLE
   /* R1 rows x NK columns: 8 FMA chains over the row's feature vectors, then one shuffle
    * reduction; lane q NK + c is row q's margin of column c. */
@@ -348,15 +388,17 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   const REAL8 bias = vload8(0, lane_bias);
   for (int k = 0; k < SB; k += R1) {
 #if PREFETCH
+    if (!spread) {
 #pragma unroll
-    for (int q = 0; q < R1; q++) {
-      const int ni = min(r0 + SB + k + q, end - 1);
-      __global const char* next = (__global const char*) (x
-          + (size_t) (gather ? index[first + ni] : first + ni) * d);
-      for (int b = 0; b < 4 * d; b += 64) {
-        __builtin_prefetch(next + b);
+      for (int q = 0; q < R1; q++) {
+        const int ni = min(r0 + SB + k + q, end - 1);
+        __global const char* next = (__global const char*) (x
+            + (size_t) (gather ? index[first + ni] : first + ni) * d);
+        for (int b = 0; b < 4 * d; b += 64) {
+          __builtin_prefetch(next + b);
+        }
+        __builtin_prefetch(next + 4 * d - 1);
       }
-      __builtin_prefetch(next + 4 * d - 1);
     }
 #endif
     REALV a[8];
@@ -365,6 +407,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       a[l] = (REALV)(0);
     }
     for (int v = 0; v < nv; v++) {
+      PREFETCH_STEP();
       REALV xq[R1];
 #pragma unroll
       for (int q = 0; q < R1; q++) {
@@ -427,15 +470,17 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #else
   for (int k = 0; k < SB; k += 2) {
 #if PREFETCH
+    if (!spread) {
 #pragma unroll
-    for (int q = 0; q < 2; q++) {
-      const int ni = min(r0 + SB + k + q, end - 1);
-      __global const char* next = (__global const char*) (x
-          + (size_t) (gather ? index[first + ni] : first + ni) * d);
-      for (int b = 0; b < 4 * d; b += 64) {
-        __builtin_prefetch(next + b);
+      for (int q = 0; q < 2; q++) {
+        const int ni = min(r0 + SB + k + q, end - 1);
+        __global const char* next = (__global const char*) (x
+            + (size_t) (gather ? index[first + ni] : first + ni) * d);
+        for (int b = 0; b < 4 * d; b += 64) {
+          __builtin_prefetch(next + b);
+        }
+        __builtin_prefetch(next + 4 * d - 1);
       }
-      __builtin_prefetch(next + 4 * d - 1);
     }
 #endif
     REALV a0[NK];
@@ -446,6 +491,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       a1[c] = (REALV)(0);
     }
     for (int v = 0; v < nv; v++) {
+      PREFETCH_STEP();
       const REALV x0 = XN(v, row[k]);
       const REALV x1 = XN(v, row[k + 1]);
 #pragma unroll
@@ -753,6 +799,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       a[l] = (REALV)(0);
     }
     for (int k = 0; k < SB; k++) {
+      PREFETCH_STEP();
       REALV xq[VT];
 #pragma unroll
       for (int q = 0; q < VT; q++) {
