@@ -39,6 +39,22 @@ final class DescentFitter {
   /** The float64 backend of the finish. */
   static final String FLOAT64_BACKEND = "reference";
 
+  /** The penalties and stopping rules of a stage's fit (core's {@code ElasticNet.spark}). */
+  static FitSpec spec(DescentParams<?> p) {
+    io.descent.loss.ElasticNet penalty = io.descent.loss.ElasticNet.spark(p.getRegParam(),
+        p.getElasticNetParam());
+    return new FitSpec(penalty.l2(), penalty.l1(), p.getMaxIter(), p.getTol());
+  }
+
+  /** How a stage's fit runs, for the given columns and kind of model. */
+  static FitOptions options(DescentParams<?> p, String featuresCol, String labelCol,
+      FitOptions.Kind kind) {
+    String device = p.getDevice();
+    return new FitOptions(featuresCol, labelCol, p.getWeightCol(), kind,
+        p.getStandardization(), p.getBackend(), "auto".equalsIgnoreCase(device) ? null : device,
+        p.getPrecision(), p.getVerifyEvery(), p.getOptimizer());
+  }
+
   /** Fits one model per spec, in the specs' order. */
   static List<FittedCoefficients> fit(Dataset<?> dataset, FitOptions o, List<FitSpec> specs) {
     JavaRDD<RowBlock> blocks = cache(dataset, o.featuresCol(), o.labelCol(), o.weightCol());
