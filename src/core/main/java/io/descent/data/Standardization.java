@@ -128,6 +128,30 @@ public record Standardization(double[] mean, double[] scale) {
     return of(mean, ss, total);
   }
 
+  /**
+   * From statistics gathered elsewhere (for example combined over the partitions of a
+   * distributed dataset): the (weighted) means, the (weighted) sums of squared deviations from
+   * those means and the total weight. Applies the same rules as {@link #fit}: population standard
+   * deviation {@code sqrt(ss_j / total)}, and scale 1 for a column constant up to rounding.
+   *
+   * @param mean the per-column (weighted) means
+   * @param squaredDeviations per column, {@code sum_i s_i (x_ij - mean_j)^2}
+   * @param totalWeight {@code sum_i s_i} (the row count when unweighted), finite and &gt; 0
+   * @throws IllegalArgumentException when the lengths differ or a figure is not finite
+   */
+  public static Standardization fromMoments(double[] mean, double[] squaredDeviations,
+      double totalWeight) {
+    if (mean.length != squaredDeviations.length) {
+      throw new IllegalArgumentException("mean and squared deviations lengths differ: "
+          + mean.length + " vs " + squaredDeviations.length);
+    }
+    if (!(totalWeight > 0) || !Double.isFinite(totalWeight)) {
+      throw new IllegalArgumentException("the total weight must be finite and > 0, got "
+          + totalWeight);
+    }
+    return of(mean, squaredDeviations, totalWeight);
+  }
+
   /** From the means and the (weighted) sums of squared deviations over a total weight. */
   private static Standardization of(double[] mean, double[] ss, double total) {
     double[] scale = new double[mean.length];

@@ -1,0 +1,116 @@
+package io.descent.spark;
+
+import io.descent.data.Standardization;
+import java.io.Serializable;
+
+/**
+ * What one distributed pass learns about the cached rows: rows, total weight, the weighted mean
+ * and sum of squared deviations of every feature (each block's in two exact passes over its
+ * own rows, combined across blocks by Chan et al.'s pairwise update), and the label range. Rows
+ * of weight 0 take no part in the moments, as in {@link Standardization#fitWeighted}.
+ */
+final class BlockStatistics implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  long rows;
+  double total;
+  double[] mean;
+  double[] deviations;
+  double minLabel = Double.POSITIVE_INFINITY;
+  double maxLabel = Double.NEGATIVE_INFINITY;
+  boolean integralLabels = true;
+  int features = -1;
+
+  /** No rows. */
+  static BlockStatistics empty() {
+    return new BlockStatistics();
+  }
+
+  /** One block's statistics. */
+  static BlockStatistics of(RowBlock b) {
+    BlockStatistics s = new BlockStatistics();
+    int d = b.features;
+    s.features = d;
+    s.rows = b.rows;
+    s.mean = new double[d];
+    s.deviations = new double[d];
+    for (int i = 0; i < b.rows; i++) {
+      double y = b.y[i];
+      s.minLabel = Math.min(s.minLabel, y);
+      s.maxLabel = Math.max(s.maxLabel, y);
+      s.integralLabels &= y == Math.rint(y);
+      double w = b.weights == null ? 1 : b.weights[i];
+      if (w == 0) {
+        continue;
+      }
+      s.total += w;
+      for (int j = 0; j < d; j++) {
+        s.mean[j] += w * b.x[i * d + j];
+      }
+    }
+    if (s.total > 0) {
+      for (int j = 0; j < d; j++) {
+        s.mean[j] /= s.total;
+      }
+      for (int i = 0; i < b.rows; i++) {
+        double w = b.weights == null ? 1 : b.weights[i];
+        if (w == 0) {
+          continue;
+        }
+        for (int j = 0; j < d; j++) {
+          double c = b.x[i * d + j] - s.mean[j];
+          s.deviations[j] += w * c * c;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** Both blocks' statistics together (either may be empty); a new object. */
+  static BlockStatistics merge(BlockStatistics a, BlockStatistics b) {
+    if (a.features < 0) {
+      return b;
+    }
+    if (b.features < 0) {
+      return a;
+    }
+    if (a.features != b.features) {
+      throw new IllegalArgumentException("feature vectors of different sizes: " + a.features
+          + " and " + b.features);
+    }
+    BlockStatistics s = new BlockStatistics();
+    s.features = a.features;
+    s.rows = a.rows + b.rows;
+    s.minLabel = Math.min(a.minLabel, b.minLabel);
+    s.maxLabel = Math.max(a.maxLabel, b.maxLabel);
+    s.integralLabels = a.integralLabels && b.integralLabels;
+    s.total = a.total + b.total;
+    s.mean = new double[s.features];
+    s.deviations = new double[s.features];
+    for (int j = 0; j < s.features; j++) {
+      if (a.total == 0 || b.total == 0) {
+        BlockStatistics only = a.total == 0 ? b : a;
+        s.mean[j] = only.mean[j];
+        s.deviations[j] = only.deviations[j];
+        continue;
+      }
+      double delta = b.mean[j] - a.mean[j];
+      s.mean[j] = a.mean[j] + delta * (b.total / s.total);
+      s.deviations[j] = a.deviations[j] + b.deviations[j]
+          + delta * delta * (a.total * b.total / s.total);
+    }
+    return s;
+  }
+
+  /**
+   * The standardization these moments give ({@link Standardization#fromMoments}).
+   *
+   * @throws IllegalArgumentException when every row weighs 0
+   */
+  Standardization standardization() {
+    if (!(total > 0)) {
+      throw new IllegalArgumentException("every row's weight is 0");
+    }
+    return Standardization.fromMoments(mean, deviations, total);
+  }
+}

@@ -1,0 +1,93 @@
+package io.descent.spark;
+
+import io.descent.Descent;
+import io.descent.gradient.Backends;
+import io.descent.optim.OptimizerKind;
+import java.io.Serializable;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The parameters every Descent estimator and model has, named as MLlib names them where MLlib
+ * has them, with their defaults (each one constant, read by the code and the Javadoc).
+ */
+public final class DescentParamSet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** regParam R unless set: no penalty (MLlib's default). */
+  public static final double DEFAULT_REG_PARAM = 0.0;
+  /** elasticNetParam A unless set: 0 (ridge; MLlib's default). */
+  public static final double DEFAULT_ELASTIC_NET_PARAM = 0.0;
+  /** maxIter unless set: core's {@link Descent#DEFAULT_MAX_ITERATIONS}. */
+  public static final int DEFAULT_MAX_ITER = Descent.DEFAULT_MAX_ITERATIONS;
+  /** tol unless set: core's gradient test {@link Descent#DEFAULT_TOLERANCE}. */
+  public static final double DEFAULT_TOL = Descent.DEFAULT_TOLERANCE;
+  /** standardization unless set: true (MLlib's default). */
+  public static final boolean DEFAULT_STANDARDIZATION = true;
+  /** backend unless set: core's {@link Descent#DEFAULT_BACKEND}. */
+  public static final String DEFAULT_BACKEND = Descent.DEFAULT_BACKEND;
+  /** device unless set: the automatic choice. */
+  public static final String DEFAULT_DEVICE = "auto";
+  /** precision unless set: float32 data passes (then a float64 finish). */
+  public static final String DEFAULT_PRECISION = "float";
+  /** verifyEvery unless set: never. */
+  public static final int DEFAULT_VERIFY_EVERY = 0;
+  /** optimizer unless set: core's {@link Descent#DEFAULT_OPTIMIZER} (OWL-QN with L1). */
+  public static final String DEFAULT_OPTIMIZER = Descent.DEFAULT_OPTIMIZER;
+
+  final Param<String> weightCol;
+  final DoubleParam regParam;
+  final DoubleParam elasticNetParam;
+  final IntParam maxIter;
+  final DoubleParam tol;
+  final BooleanParam standardization;
+  final Param<String> backend;
+  final Param<String> device;
+  final Param<String> precision;
+  final IntParam verifyEvery;
+  final Param<String> optimizer;
+
+  DescentParamSet(Params owner) {
+    String uid = owner.uid();
+    weightCol = new Param<>(uid, "weightCol", "weight column name: each row's weight"
+        + " (finite, >= 0); unset or empty: every row weighs 1");
+    regParam = new DoubleParam(uid, "regParam", "regularization parameter R (>= 0): l1 = R A,"
+        + " l2 = R (1 - A) on the standardized weights", ParamValidators.gtEq(0));
+    elasticNetParam = new DoubleParam(uid, "elasticNetParam", "elastic-net mixing A in [0, 1]:"
+        + " 0 is L2 (ridge), 1 is L1 (lasso)", ParamValidators.inRange(0, 1));
+    maxIter = new IntParam(uid, "maxIter", "maximum number of iterations (> 0)",
+        ParamValidators.gt(0));
+    tol = new DoubleParam(uid, "tol", "convergence tolerance (>= 0): stop when max |gradient|"
+        + " (with L1, the KKT violation) <= tol * max(1, |objective|)", ParamValidators.gtEq(0));
+    standardization = new BooleanParam(uid, "standardization", "whether to standardize the"
+        + " features before fitting (penalties then apply to standardized weights)");
+    backend = new Param<>(uid, "backend", "Descent backend on each executor: auto (OpenCL"
+        + " where there is a device, else ND4J), opencl, nd4j or reference",
+        ParamValidators.inArray(java.util.List.of("auto", "opencl", "nd4j", "reference")));
+    device = new Param<>(uid, "device", "OpenCL device: auto, an index or a name substring");
+    precision = new Param<>(uid, "precision", "OpenCL precision: float or double",
+        ParamValidators.inArray(java.util.List.of("float", "double")));
+    verifyEvery = new IntParam(uid, "verifyEvery", "check every partition against the float64"
+        + " reference every this many passes (0: never)", ParamValidators.gtEq(0));
+    optimizer = new Param<>(uid, "optimizer", "full-batch optimizer: lbfgs, owlqn or gd (OWL-QN"
+        + " whenever there is an L1 penalty)",
+        ParamValidators.inArray(java.util.List.of("lbfgs", "owlqn", "gd")));
+    owner.setDefault(regParam, DEFAULT_REG_PARAM);
+    owner.setDefault(elasticNetParam, DEFAULT_ELASTIC_NET_PARAM);
+    owner.setDefault(maxIter, DEFAULT_MAX_ITER);
+    owner.setDefault(tol, DEFAULT_TOL);
+    owner.setDefault(standardization, DEFAULT_STANDARDIZATION);
+    owner.setDefault(backend, DEFAULT_BACKEND);
+    owner.setDefault(device, DEFAULT_DEVICE);
+    owner.setDefault(precision, DEFAULT_PRECISION);
+    owner.setDefault(verifyEvery, DEFAULT_VERIFY_EVERY);
+    owner.setDefault(optimizer, DEFAULT_OPTIMIZER);
+    // Checked here so that a new core optimizer name is caught by the tests.
+    OptimizerKind.fromLabel(DEFAULT_OPTIMIZER);
+    Backends.candidates(DEFAULT_BACKEND);
+  }
+}

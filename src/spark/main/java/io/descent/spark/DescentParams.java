@@ -1,0 +1,205 @@
+package io.descent.spark;
+
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The parameters Descent's estimators and models share ({@link DescentParamSet} holds them and
+ * their defaults): MLlib's {@code weightCol}, {@code regParam}, {@code elasticNetParam}, {@code
+ * maxIter}, {@code tol}, {@code standardization}, and Descent's {@code backend}, {@code device},
+ * {@code precision}, {@code verifyEvery}, {@code optimizer}.
+ *
+ * <p>Spark's {@code regParam} R and {@code elasticNetParam} A are Descent's penalties {@code l1
+ * = R A} and {@code l2 = R (1 - A)} on the standardized weights (core's {@code
+ * ElasticNet.spark}), so the objective is MLlib's {@code data term + R (A ||w||_1 + ((1 - A) /
+ * 2) ||w||_2^2)}.
+ *
+ * @param <T> the implementing class, returned by the setters
+ */
+public interface DescentParams<T extends DescentParams<T>> extends Params {
+  /** The parameter objects of this stage. */
+  DescentParamSet descentParams();
+
+  /** Row weight column (unset or empty: every row weighs 1). */
+  default Param<String> weightCol() {
+    return descentParams().weightCol;
+  }
+
+  /** Regularization parameter R. */
+  default DoubleParam regParam() {
+    return descentParams().regParam;
+  }
+
+  /** Elastic-net mixing A. */
+  default DoubleParam elasticNetParam() {
+    return descentParams().elasticNetParam;
+  }
+
+  /** Iteration cap. */
+  default IntParam maxIter() {
+    return descentParams().maxIter;
+  }
+
+  /** Gradient-test tolerance. */
+  default DoubleParam tol() {
+    return descentParams().tol;
+  }
+
+  /** Whether to standardize. */
+  default BooleanParam standardization() {
+    return descentParams().standardization;
+  }
+
+  /** Backend on each executor. */
+  default Param<String> backend() {
+    return descentParams().backend;
+  }
+
+  /** OpenCL device. */
+  default Param<String> device() {
+    return descentParams().device;
+  }
+
+  /** OpenCL precision. */
+  default Param<String> precision() {
+    return descentParams().precision;
+  }
+
+  /** Verification period in passes. */
+  default IntParam verifyEvery() {
+    return descentParams().verifyEvery;
+  }
+
+  /** Full-batch optimizer. */
+  default Param<String> optimizer() {
+    return descentParams().optimizer;
+  }
+
+  /** The weight column, or null when unset or empty. */
+  default String getWeightCol() {
+    if (!isDefined(weightCol())) {
+      return null;
+    }
+    String w = getOrDefault(weightCol());
+    return w == null || w.isEmpty() ? null : w;
+  }
+
+  default double getRegParam() {
+    return (Double) getOrDefault(regParam());
+  }
+
+  default double getElasticNetParam() {
+    return (Double) getOrDefault(elasticNetParam());
+  }
+
+  default int getMaxIter() {
+    return (Integer) getOrDefault(maxIter());
+  }
+
+  default double getTol() {
+    return (Double) getOrDefault(tol());
+  }
+
+  default boolean getStandardization() {
+    return (Boolean) getOrDefault(standardization());
+  }
+
+  default String getBackend() {
+    return getOrDefault(backend());
+  }
+
+  default String getDevice() {
+    return getOrDefault(device());
+  }
+
+  default String getPrecision() {
+    return getOrDefault(precision());
+  }
+
+  default int getVerifyEvery() {
+    return (Integer) getOrDefault(verifyEvery());
+  }
+
+  default String getOptimizer() {
+    return getOrDefault(optimizer());
+  }
+
+  @SuppressWarnings("unchecked")
+  private T self() {
+    return (T) this;
+  }
+
+  default T setWeightCol(String value) {
+    set(weightCol(), value);
+    return self();
+  }
+
+  default T setRegParam(double value) {
+    set(regParam(), value);
+    return self();
+  }
+
+  default T setElasticNetParam(double value) {
+    set(elasticNetParam(), value);
+    return self();
+  }
+
+  default T setMaxIter(int value) {
+    set(maxIter(), value);
+    return self();
+  }
+
+  default T setTol(double value) {
+    set(tol(), value);
+    return self();
+  }
+
+  default T setStandardization(boolean value) {
+    set(standardization(), value);
+    return self();
+  }
+
+  default T setBackend(String value) {
+    set(backend(), value);
+    return self();
+  }
+
+  default T setDevice(String value) {
+    set(device(), value);
+    return self();
+  }
+
+  default T setPrecision(String value) {
+    set(precision(), value);
+    return self();
+  }
+
+  default T setVerifyEvery(int value) {
+    set(verifyEvery(), value);
+    return self();
+  }
+
+  default T setOptimizer(String value) {
+    set(optimizer(), value);
+    return self();
+  }
+
+  /** The penalties and stopping rules of this stage's fit. */
+  default FitSpec fitSpec() {
+    double r = getRegParam();
+    double a = getElasticNetParam();
+    io.descent.loss.ElasticNet penalty = io.descent.loss.ElasticNet.spark(r, a);
+    return new FitSpec(penalty.l2(), penalty.l1(), getMaxIter(), getTol());
+  }
+
+  /** How this stage's fit runs, for the given columns and kind of model. */
+  default FitOptions fitOptions(String featuresCol, String labelCol, FitOptions.Kind kind) {
+    String device = getDevice();
+    return new FitOptions(featuresCol, labelCol, getWeightCol(), kind, getStandardization(),
+        getBackend(), "auto".equalsIgnoreCase(device) ? null : device, getPrecision(),
+        getVerifyEvery(), getOptimizer());
+  }
+}
