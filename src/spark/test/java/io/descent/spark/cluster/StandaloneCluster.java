@@ -45,9 +45,9 @@ public final class StandaloneCluster implements AutoCloseable {
   /** Heap of each daemon JVM (master, worker). */
   public static final String DAEMON_HEAP = "-Xmx384m";
   /** How long the cluster may take to start (2 shared cores: generous). */
-  public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   /** How long an application may wait for its executors. */
-  public static final Duration EXECUTOR_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration EXECUTOR_TIMEOUT = Duration.ofSeconds(180);
 
   private static final String HOST = "127.0.0.1";
   private static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";

@@ -37,7 +37,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Spark and Descent on a real standalone cluster ({@link StandaloneCluster}: a master and two
@@ -51,6 +54,7 @@ import org.junit.jupiter.api.Test;
  *   <li>closing the cluster leaves no JVM behind.
  * </ul>
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {
   /** The shipped problem every fit here solves: breast_cancer_wdbc, full, L2 1e-2. */
   private static final String DATASET = "breast_cancer_wdbc";
@@ -67,6 +71,8 @@ class StandaloneClusterTest {
   private static double optimum;
   private static Fitted local;
   private static Fitted undisturbed;
+  /** The executors that ran the undisturbed fit's tasks. */
+  private static Set<String> undisturbedExecutors;
   private static final Set<String> taskExecutors = ConcurrentHashMap.newKeySet();
   private static final AtomicInteger jobsEnded = new AtomicInteger();
   private static final AtomicInteger executorsRemoved = new AtomicInteger();
@@ -139,6 +145,7 @@ class StandaloneClusterTest {
   }
 
   @Test
+  @Order(1)
   void tasksRunInTheWorkersExecutors() {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Integer> numbers = IntStream.rangeClosed(1, 80).boxed().toList();
@@ -176,11 +183,12 @@ class StandaloneClusterTest {
   }
 
   @Test
+  @Order(2)
   void descentFitsOnTheClusterAsInLocalMode() {
-    taskExecutors.clear();
     Fitted fitted = undisturbed();
-    assertFalse(taskExecutors.contains("driver"), "a fit task ran in the driver");
-    assertTrue(taskExecutors.size() >= 2, "the fit's tasks ran on " + taskExecutors);
+    assertFalse(undisturbedExecutors.contains("driver"), "a fit task ran in the driver");
+    assertEquals(StandaloneCluster.WORKERS, undisturbedExecutors.size(),
+        "the fit's tasks ran on " + undisturbedExecutors);
 
     assertEquals(local.objective(), fitted.objective(), 1e-9 * local.objective(),
         "cluster vs local[2] objective");
@@ -191,6 +199,7 @@ class StandaloneClusterTest {
   }
 
   @Test
+  @Order(3)
   void aKilledExecutorDoesNotChangeTheModel() throws Exception {
     Fitted reference = undisturbed();
     assertEquals(StandaloneCluster.WORKERS, cluster.executors().size(), "executors before");
@@ -235,7 +244,9 @@ class StandaloneClusterTest {
 
   private static synchronized Fitted undisturbed() {
     if (undisturbed == null) {
+      taskExecutors.clear();
       undisturbed = fit(spark);
+      undisturbedExecutors = Set.copyOf(taskExecutors);
     }
     return undisturbed;
   }
