@@ -10,4 +10,4 @@ package io.descent.spark;
  * @param summary how the fit ran
  */
 record FittedCoefficients(double[] coefficients, double[] intercepts, int classes,
-    int numClasses, DescentTrainingSummary summary) {}
+    int numClasses, DescentTrainingSummary summary) implements java.io.Serializable {}
