@@ -1,5 +1,6 @@
 package io.descent.spark;
 
+import io.descent.gradient.BackendKind;
 import io.descent.gradient.Batch;
 import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Evaluation;
@@ -38,6 +39,14 @@ final class PartitionBackends {
 
   private static final Map<Key, Entry> OPEN = new ConcurrentHashMap<>();
 
+  /**
+   * Held while a backend opens, and while an OpenCL backend evaluates: the tasks of one executor
+   * run on several threads of one JVM, and OpenCL platforms (PoCL's device query among them) are
+   * not safe to enter from two threads at once. An executor's OpenCL device serves one pass at
+   * a time anyway.
+   */
+  private static final Object OPENCL = new Object();
+
   /** Where this task runs: the executor id and host. */
   static String here() {
     SparkEnv env = SparkEnv.get();
@@ -57,9 +66,13 @@ final class PartitionBackends {
         return old;
       }
       if (old != null) {
-        old.backend.close();
+        synchronized (OPENCL) {
+          old.backend.close();
+        }
       }
-      return new Entry(request.handle(), request.open(block), here());
+      synchronized (OPENCL) {
+        return new Entry(request.handle(), request.open(block), here());
+      }
     });
   }
 
@@ -80,7 +93,7 @@ final class PartitionBackends {
       double[] w, int evaluation) {
     Entry e = entry(request, partition, block);
     BatchedEvaluation r;
-    synchronized (e) {
+    synchronized (e.backend.info().kind() == BackendKind.OPENCL ? OPENCL : e) {
       r = e.backend.evaluateColumns(w, Batch.all(block.rows));
       if (request.verifyEvery() > 0 && evaluation % request.verifyEvery() == 0) {
         verify(request, block, e, w, r, evaluation);
@@ -116,7 +129,9 @@ final class PartitionBackends {
       if (k.fit().equals(fit)) {
         Entry e = OPEN.remove(k);
         if (e != null) {
-          e.backend.close();
+          synchronized (OPENCL) {
+            e.backend.close();
+          }
           closed++;
         }
       }

@@ -37,7 +37,7 @@ final class SparkTests {
   }
 
   static Path datasets() {
-    return Path.of(System.getProperty("descent.datasets", "../../datasets"));
+    return Path.of(System.getProperty("descent.datasets", "datasets"));
   }
 
   static JsonNode reference() {
