@@ -124,7 +124,7 @@ public final class SparkBenchmark {
     double descentObjective = objective(data, descent.coefficients(), descent.intercept(), std,
         regParam);
     System.out.printf(Locale.ROOT, "| Descent (%s) | %.2f | %.12g | %d | %d |%n",
-        String.join("; ", descent.summary().backends()), descentSeconds, descentObjective,
+        backends(descent.summary().backends()), descentSeconds, descentObjective,
         descentJobs, descent.summary().totalIterations());
 
     before = jobs.get();
@@ -139,6 +139,15 @@ public final class SparkBenchmark {
     System.out.printf(Locale.ROOT, "speed-up %.2fx (goal 3x); objective difference"
         + " (Descent - MLlib) / MLlib = %.3g%n", mllibSeconds / descentSeconds,
         (descentObjective - mllibObjective) / mllibObjective);
+  }
+
+  /** The distinct backends of the summary's per-partition lines ("partition i (n rows): B on executor e on h"). */
+  private static String backends(List<String> partitions) {
+    return partitions.stream().map(line -> {
+      int from = line.indexOf("): ");
+      int to = line.indexOf(" on executor");
+      return from >= 0 && to > from ? line.substring(from + 3, to) : line;
+    }).distinct().collect(java.util.stream.Collectors.joining("; "));
   }
 
   private static void runCrossValidation(org.apache.spark.sql.Dataset<Row> data) {

@@ -32,7 +32,8 @@ import org.apache.spark.sql.SparkSession;
  * directories; its jars are linked into a temporary {@code SPARK_HOME/jars}).
  *
  * <p>{@link #close()} kills every JVM it started, the executors included, also when a test fails
- * (and from a shutdown hook when the test JVM exits without closing it). The daemons' and
+ * (and from a shutdown hook when the test JVM exits without closing it); should the test JVM
+ * crash or be killed, the daemons exit by themselves ({@link ClusterDaemon}). The daemons' and
  * executors' logs are under {@code target/spark-cluster/<run>/}.
  */
 public final class StandaloneCluster implements AutoCloseable {
@@ -199,6 +200,7 @@ public final class StandaloneCluster implements AutoCloseable {
     command.add("-Dlog4j2.configurationFile=" + sparkHome.resolve("conf/log4j2.properties"));
     command.add("-Dspark.master.rest.enabled=false");
     command.add("-Dspark.worker.cleanup.enabled=false");
+    command.add(ClusterDaemon.class.getName());
     command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile());
@@ -285,7 +287,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /** The test JVM's class path (surefire sets java.class.path to it in the forked JVM). */
-  private static List<String> classPath() {
+  static List<String> classPath() {
     String path = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     List<String> entries = new ArrayList<>();
