@@ -11,18 +11,28 @@ import java.util.Arrays;
 public final class ClusterDaemon {
   /** How often the parent is checked, in milliseconds. */
   static final long PARENT_POLL_MS = 1000;
+  /**
+   * The system property naming the process id to outlive no longer than {@link #PARENT_POLL_MS}
+   * (the JVM that starts the daemon: its parent might be gone before the daemon asks for it).
+   */
+  static final String PARENT_PROPERTY = "descent.cluster.parent";
 
   private ClusterDaemon() {}
 
   /**
    * Runs the daemon.
    *
-   * @param args the Spark main class, then its arguments
+   * @param args the Spark main class, then its arguments; the system property {@value
+   *     #PARENT_PROPERTY} names the process to watch
    * @throws Exception what Spark's main throws
    */
   public static void main(String[] args) throws Exception {
-    ProcessHandle parent = ProcessHandle.current().parent()
-        .orElseThrow(() -> new IllegalStateException("no parent process"));
+    long pid = Long.parseLong(System.getProperty(PARENT_PROPERTY));
+    ProcessHandle parent = ProcessHandle.of(pid).orElse(null);
+    if (parent == null) {
+      System.err.println("ClusterDaemon: the test JVM " + pid + " is gone; exiting");
+      System.exit(1);
+    }
     Thread watcher = new Thread(() -> {
       while (parent.isAlive()) {
         try {

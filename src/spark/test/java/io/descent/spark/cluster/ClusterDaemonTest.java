@@ -18,7 +18,9 @@ class ClusterDaemonTest {
   private static List<String> java(Class<?> main, String... args) {
     List<String> command = new java.util.ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
-        String.join(File.pathSeparator, StandaloneCluster.classPath()), main.getName()));
+        String.join(File.pathSeparator, StandaloneCluster.classPath()),
+        "-D" + ClusterDaemon.PARENT_PROPERTY + "=" + ProcessHandle.current().pid(),
+        main.getName()));
     command.addAll(List.of(args));
     return command;
   }

@@ -200,6 +200,7 @@ public final class StandaloneCluster implements AutoCloseable {
     command.add("-Dlog4j2.configurationFile=" + sparkHome.resolve("conf/log4j2.properties"));
     command.add("-Dspark.master.rest.enabled=false");
     command.add("-Dspark.worker.cleanup.enabled=false");
+    command.add("-D" + ClusterDaemon.PARENT_PROPERTY + "=" + ProcessHandle.current().pid());
     command.add(ClusterDaemon.class.getName());
     command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -98,6 +98,8 @@ class StandaloneClusterTest {
         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.enabled", "false")
         .getOrCreate();
     try {
+      assertEquals("local[2]", localSession.sparkContext().master(),
+          "another test's SparkSession is still running");
       local = fit(localSession);
     } finally {
       localSession.stop();
@@ -107,6 +109,8 @@ class StandaloneClusterTest {
 
     cluster = StandaloneCluster.start();
     spark = cluster.session("descent-cluster-test").getOrCreate();
+    assertEquals(cluster.masterUrl(), spark.sparkContext().master(),
+        "another test's SparkSession is still running");
     spark.sparkContext().addSparkListener(new SparkListener() {
       @Override
       public void onJobEnd(SparkListenerJobEnd jobEnd) {
