@@ -50,6 +50,9 @@ public final class StandaloneCluster implements AutoCloseable {
   /** How long an application may wait for its executors. */
   public static final Duration EXECUTOR_TIMEOUT = Duration.ofSeconds(180);
 
+  /** How long close() waits for the killed JVMs to be gone. */
+  public static final long STOP_WAIT_SECONDS = 30;
+
   private static final String HOST = "127.0.0.1";
   private static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
 
@@ -317,7 +320,8 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /**
    * Kills the workers, their executors and the master: a worker first gets SIGTERM (it stops its
-   * executors), then every process still alive is killed.
+   * executors), then every process still alive is killed, and close waits up to {@link
+   * #STOP_WAIT_SECONDS} for them to be gone.
    */
   @Override
   public synchronized void close() {
@@ -353,6 +357,17 @@ public final class StandaloneCluster implements AutoCloseable {
     for (ProcessHandle h : all) {
       if (h.isAlive()) {
         h.destroyForcibly();
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
+    for (ProcessHandle h : all) {
+      try {
+        h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // allStopped() reports it
       }
     }
     if (Thread.currentThread() != hook) {
