@@ -39,18 +39,25 @@ final class DescentFitter {
   /** The float64 backend of the finish. */
   static final String FLOAT64_BACKEND = "reference";
 
+  /** The penalties and stopping rules of a stage's fit (core's {@code ElasticNet.spark}). */
+  static FitSpec spec(DescentParams<?> p) {
+    io.descent.loss.ElasticNet penalty = io.descent.loss.ElasticNet.spark(p.getRegParam(),
+        p.getElasticNetParam());
+    return new FitSpec(penalty.l2(), penalty.l1(), p.getMaxIter(), p.getTol());
+  }
+
+  /** How a stage's fit runs, for the given columns and kind of model. */
+  static FitOptions options(DescentParams<?> p, String featuresCol, String labelCol,
+      FitOptions.Kind kind) {
+    String device = p.getDevice();
+    return new FitOptions(featuresCol, labelCol, p.getWeightCol(), kind,
+        p.getStandardization(), p.getBackend(), "auto".equalsIgnoreCase(device) ? null : device,
+        p.getPrecision(), p.getVerifyEvery(), p.getOptimizer());
+  }
+
   /** Fits one model per spec, in the specs' order. */
   static List<FittedCoefficients> fit(Dataset<?> dataset, FitOptions o, List<FitSpec> specs) {
-    List<Column> cols = new ArrayList<>();
-    cols.add(functions.col(o.featuresCol()));
-    cols.add(functions.col(o.labelCol()).cast("double"));
-    boolean weighted = o.weightCol() != null && !o.weightCol().isEmpty();
-    if (weighted) {
-      cols.add(functions.col(o.weightCol()).cast("double"));
-    }
-    Dataset<Row> rows = dataset.select(cols.toArray(new Column[0]));
-    JavaRDD<RowBlock> blocks = rows.javaRDD().mapPartitions(it -> RowBlock.of(it, weighted))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<RowBlock> blocks = cache(dataset, o.featuresCol(), o.labelCol(), o.weightCol());
     String fit = UUID.randomUUID().toString();
     try {
       BlockStatistics stats = blocks.treeAggregate(BlockStatistics.empty(),
@@ -109,6 +116,25 @@ final class DescentFitter {
         blocks.unpersist(false);
       }
     }
+  }
+
+  /**
+   * The rows as float32 blocks, one per partition, persisted (memory, then disk).
+   *
+   * @param weightCol the weight column, or null for none
+   */
+  static JavaRDD<RowBlock> cache(Dataset<?> dataset, String featuresCol, String labelCol,
+      String weightCol) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(functions.col(featuresCol));
+    cols.add(functions.col(labelCol).cast("double"));
+    boolean weighted = weightCol != null && !weightCol.isEmpty();
+    if (weighted) {
+      cols.add(functions.col(weightCol).cast("double"));
+    }
+    Dataset<Row> rows = dataset.select(cols.toArray(new Column[0]));
+    return rows.javaRDD().mapPartitions(it -> RowBlock.of(it, weighted))
+        .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,

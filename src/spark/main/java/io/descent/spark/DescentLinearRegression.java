@@ -61,12 +61,12 @@ public class DescentLinearRegression extends Regressor<Vector, DescentLinearRegr
   }
 
   FitOptions options() {
-    return fitOptions(getFeaturesCol(), getLabelCol(), FitOptions.Kind.LINEAR);
+    return DescentFitter.options(this, getFeaturesCol(), getLabelCol(), FitOptions.Kind.LINEAR);
   }
 
   @Override
   public DescentLinearRegressionModel train(Dataset<?> dataset) {
-    FittedCoefficients f = DescentFitter.fit(dataset, options(), List.of(fitSpec())).get(0);
+    FittedCoefficients f = DescentFitter.fit(dataset, options(), List.of(DescentFitter.spec(this))).get(0);
     return new DescentLinearRegressionModel(uid(), f);
   }
 
@@ -83,7 +83,7 @@ public class DescentLinearRegression extends Regressor<Vector, DescentLinearRegr
     for (ParamMap m : paramMaps) {
       DescentLinearRegression c = copy(m);
       copies.add(c);
-      specs.add(c.fitSpec());
+      specs.add(DescentFitter.spec(c));
       shared &= c.options().equals(copies.get(0).options());
     }
     List<Tuple2<Integer, DescentLinearRegressionModel>> out = new ArrayList<>();

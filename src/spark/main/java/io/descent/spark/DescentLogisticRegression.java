@@ -96,10 +96,12 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
     return family;
   }
 
+  /** The value of {@link #family()} (its default unless set). */
   public String getFamily() {
     return getOrDefault(family);
   }
 
+  /** Sets {@link #family()}; returns this stage. */
   public DescentLogisticRegression setFamily(String value) {
     set(family, value);
     return this;
@@ -110,10 +112,12 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
     return threshold;
   }
 
+  /** The value of {@link #threshold()} (its default unless set). */
   public double getThreshold() {
     return (Double) getOrDefault(threshold);
   }
 
+  /** Sets {@link #threshold()}; returns this stage. */
   public DescentLogisticRegression setThreshold(double value) {
     set(threshold, value);
     return this;
@@ -125,12 +129,12 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
       case "multinomial" -> FitOptions.Kind.MULTINOMIAL;
       default -> FitOptions.Kind.AUTO;
     };
-    return fitOptions(getFeaturesCol(), getLabelCol(), kind);
+    return DescentFitter.options(this, getFeaturesCol(), getLabelCol(), kind);
   }
 
   @Override
   public DescentLogisticRegressionModel train(Dataset<?> dataset) {
-    FittedCoefficients f = DescentFitter.fit(dataset, options(), List.of(fitSpec())).get(0);
+    FittedCoefficients f = DescentFitter.fit(dataset, options(), List.of(DescentFitter.spec(this))).get(0);
     return new DescentLogisticRegressionModel(uid(), f);
   }
 
@@ -149,7 +153,7 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
     for (ParamMap m : paramMaps) {
       DescentLogisticRegression c = copy(m);
       copies.add(c);
-      specs.add(c.fitSpec());
+      specs.add(DescentFitter.spec(c));
       shared &= c.options().equals(copies.get(0).options())
           && c.getThreshold() == copies.get(0).getThreshold();
     }

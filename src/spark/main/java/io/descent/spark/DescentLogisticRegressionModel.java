@@ -69,10 +69,12 @@ public class DescentLogisticRegressionModel extends ProbabilisticClassificationM
     return threshold;
   }
 
+  /** The value of {@link #threshold()} (its default unless set). */
   public double getThreshold() {
     return (Double) getOrDefault(threshold);
   }
 
+  /** Sets {@link #threshold()}; returns this stage. */
   public DescentLogisticRegressionModel setThreshold(double value) {
     set(threshold, value);
     return this;

@@ -87,42 +87,52 @@ public interface DescentParams<T extends DescentParams<T>> extends Params {
     return w == null || w.isEmpty() ? null : w;
   }
 
+  /** The value of {@link #regParam()} (its default unless set). */
   default double getRegParam() {
     return (Double) getOrDefault(regParam());
   }
 
+  /** The value of {@link #elasticNetParam()} (its default unless set). */
   default double getElasticNetParam() {
     return (Double) getOrDefault(elasticNetParam());
   }
 
+  /** The value of {@link #maxIter()} (its default unless set). */
   default int getMaxIter() {
     return (Integer) getOrDefault(maxIter());
   }
 
+  /** The value of {@link #tol()} (its default unless set). */
   default double getTol() {
     return (Double) getOrDefault(tol());
   }
 
+  /** The value of {@link #standardization()} (its default unless set). */
   default boolean getStandardization() {
     return (Boolean) getOrDefault(standardization());
   }
 
+  /** The value of {@link #backend()} (its default unless set). */
   default String getBackend() {
     return getOrDefault(backend());
   }
 
+  /** The value of {@link #device()} (its default unless set). */
   default String getDevice() {
     return getOrDefault(device());
   }
 
+  /** The value of {@link #precision()} (its default unless set). */
   default String getPrecision() {
     return getOrDefault(precision());
   }
 
+  /** The value of {@link #verifyEvery()} (its default unless set). */
   default int getVerifyEvery() {
     return (Integer) getOrDefault(verifyEvery());
   }
 
+  /** The value of {@link #optimizer()} (its default unless set). */
   default String getOptimizer() {
     return getOrDefault(optimizer());
   }
@@ -132,74 +142,69 @@ public interface DescentParams<T extends DescentParams<T>> extends Params {
     return (T) this;
   }
 
+  /** Sets {@link #weightCol()}; returns this stage. */
   default T setWeightCol(String value) {
     set(weightCol(), value);
     return self();
   }
 
+  /** Sets {@link #regParam()}; returns this stage. */
   default T setRegParam(double value) {
     set(regParam(), value);
     return self();
   }
 
+  /** Sets {@link #elasticNetParam()}; returns this stage. */
   default T setElasticNetParam(double value) {
     set(elasticNetParam(), value);
     return self();
   }
 
+  /** Sets {@link #maxIter()}; returns this stage. */
   default T setMaxIter(int value) {
     set(maxIter(), value);
     return self();
   }
 
+  /** Sets {@link #tol()}; returns this stage. */
   default T setTol(double value) {
     set(tol(), value);
     return self();
   }
 
+  /** Sets {@link #standardization()}; returns this stage. */
   default T setStandardization(boolean value) {
     set(standardization(), value);
     return self();
   }
 
+  /** Sets {@link #backend()}; returns this stage. */
   default T setBackend(String value) {
     set(backend(), value);
     return self();
   }
 
+  /** Sets {@link #device()}; returns this stage. */
   default T setDevice(String value) {
     set(device(), value);
     return self();
   }
 
+  /** Sets {@link #precision()}; returns this stage. */
   default T setPrecision(String value) {
     set(precision(), value);
     return self();
   }
 
+  /** Sets {@link #verifyEvery()}; returns this stage. */
   default T setVerifyEvery(int value) {
     set(verifyEvery(), value);
     return self();
   }
 
+  /** Sets {@link #optimizer()}; returns this stage. */
   default T setOptimizer(String value) {
     set(optimizer(), value);
     return self();
-  }
-
-  /** The penalties and stopping rules of this stage's fit. */
-  default FitSpec fitSpec() {
-    double r = getRegParam();
-    double a = getElasticNetParam();
-    io.descent.loss.ElasticNet penalty = io.descent.loss.ElasticNet.spark(r, a);
-    return new FitSpec(penalty.l2(), penalty.l1(), getMaxIter(), getTol());
-  }
-
-  /** How this stage's fit runs, for the given columns and kind of model. */
-  default FitOptions fitOptions(String featuresCol, String labelCol, FitOptions.Kind kind) {
-    String device = getDevice();
-    return new FitOptions(featuresCol, labelCol, getWeightCol(), kind, getStandardization(),
-        getBackend(), "auto".equalsIgnoreCase(device) ? null : device, getPrecision(),
-        getVerifyEvery(), getOptimizer());
   }
 }

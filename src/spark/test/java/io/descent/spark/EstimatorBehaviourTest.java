@@ -1,0 +1,274 @@
+package io.descent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.data.Dataset;
+import io.descent.loss.Loss;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.feature.MinMaxScaler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The estimators behave as MLlib's: in a Pipeline, a CrossValidator and a TrainValidationSplit
+ * with MLlib's evaluators; saved and loaded; fitMultiple equal to separate fits; sparse and
+ * dense features, and weights and repeated rows, giving the same model; backends closed after
+ * the fit. The float64 reference backend runs here (fewest passes); ND4J and OpenCL run in
+ * {@link ReferenceOptimaTest} and {@link #autoBackendReachesTheOptimum}.
+ */
+class EstimatorBehaviourTest {
+  private static SparkSession spark;
+  private static Dataset cancer;
+  private static org.apache.spark.sql.Dataset<Row> cancerFrame;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTests.session();
+    cancer = SparkTests.load("breast_cancer_wisconsin_original", "full");
+    cancerFrame = SparkTests.frame(spark, cancer, 2).cache();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static DescentLogisticRegression logistic() {
+    return new DescentLogisticRegression().setBackend("reference");
+  }
+
+  @Test
+  void pipelineCrossValidatorAndPersistence() throws Exception {
+    MinMaxScaler scaler = new MinMaxScaler().setInputCol("features").setOutputCol("scaled");
+    DescentLogisticRegression lr = logistic();
+    lr.setFeaturesCol("scaled");
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {scaler, lr});
+    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01, 0.1})
+        .build();
+    CrossValidator cv = new CrossValidator().setEstimator(pipeline)
+        .setEvaluator(new BinaryClassificationEvaluator()).setEstimatorParamMaps(grid)
+        .setNumFolds(2).setSeed(7);
+    CrossValidatorModel model = cv.fit(cancerFrame);
+    for (double auc : model.avgMetrics()) {
+      assertTrue(auc > 0.95, "AUC " + auc);
+    }
+    PipelineModel best = (PipelineModel) model.bestModel();
+    assertInstanceOf(DescentLogisticRegressionModel.class, best.stages()[1]);
+
+    String path = dir.resolve("pipeline").toString();
+    best.write().overwrite().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    assertSamePredictions(best.transform(cancerFrame), loaded.transform(cancerFrame),
+        "probability");
+
+    String estimatorPath = dir.resolve("estimator").toString();
+    lr.setRegParam(0.25).setElasticNetParam(0.5).setMaxIter(77).setFamily("binomial");
+    lr.write().overwrite().save(estimatorPath);
+    DescentLogisticRegression again = DescentLogisticRegression.load(estimatorPath);
+    assertEquals(lr.uid(), again.uid());
+    assertEquals(0.25, again.getRegParam());
+    assertEquals(0.5, again.getElasticNetParam());
+    assertEquals(77, again.getMaxIter());
+    assertEquals("binomial", again.getFamily());
+    assertEquals("reference", again.getBackend());
+    assertEquals("scaled", again.getFeaturesCol());
+  }
+
+  @Test
+  void trainValidationSplitOfLinearRegressionAndModelPersistence() throws Exception {
+    Dataset diabetes = SparkTests.load("diabetes", "full");
+    org.apache.spark.sql.Dataset<Row> frame = SparkTests.frame(spark, diabetes, 2);
+    DescentLinearRegression lin = new DescentLinearRegression().setBackend("reference");
+    TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(lin)
+        .setEvaluator(new RegressionEvaluator()).setTrainRatio(0.75).setSeed(3)
+        .setEstimatorParamMaps(new ParamGridBuilder().addGrid(lin.regParam(),
+            new double[] {0, 1}).build());
+    TrainValidationSplitModel model = tvs.fit(frame);
+    for (double rmse : model.validationMetrics()) {
+      assertTrue(rmse > 30 && rmse < 80, "rmse " + rmse);
+    }
+    DescentLinearRegressionModel best = (DescentLinearRegressionModel) model.bestModel();
+    String path = dir.resolve("linear").toString();
+    best.write().overwrite().save(path);
+    DescentLinearRegressionModel loaded = DescentLinearRegressionModel.load(path);
+    assertEquals(best.uid(), loaded.uid());
+    assertArrayEquals(best.coefficients().toArray(), loaded.coefficients().toArray(), 0);
+    assertEquals(best.intercept(), loaded.intercept(), 0);
+    assertSamePredictions(best.transform(frame), loaded.transform(frame), "prediction");
+  }
+
+  @Test
+  void multinomialModelThroughAnEvaluatorAndPersistence() throws Exception {
+    Dataset iris = SparkTests.load("iris", "full");
+    org.apache.spark.sql.Dataset<Row> frame = SparkTests.frame(spark, iris, 2);
+    DescentLogisticRegressionModel model = logistic().setRegParam(0.01).fit(frame);
+    assertEquals(3, model.numClasses());
+    assertEquals(4, model.numFeatures());
+    assertTrue(model.isMultinomial());
+    assertEquals(3, model.coefficientMatrix().numRows());
+    double centered = 0;
+    for (double b : model.interceptVector().toArray()) {
+      centered += b;
+    }
+    assertEquals(0, centered, 1e-9, "intercepts are centered");
+    org.apache.spark.sql.Dataset<Row> out = model.transform(frame);
+    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
+        .evaluate(out);
+    assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+    for (Row r : out.select("probability").collectAsList()) {
+      double s = 0;
+      for (double p : ((Vector) r.get(0)).toArray()) {
+        s += p;
+      }
+      assertEquals(1, s, 1e-12);
+    }
+    String path = dir.resolve("multinomial").toString();
+    model.write().overwrite().save(path);
+    DescentLogisticRegressionModel loaded = DescentLogisticRegressionModel.load(path);
+    assertEquals(3, loaded.numClasses());
+    assertSamePredictions(out, loaded.transform(frame), "probability");
+    assertTrue(!loaded.hasSummary());
+  }
+
+  @Test
+  void fitMultipleEqualsSeparateFits() {
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] maps = {
+        new ParamMap().put(lr.regParam().w(0.01)),
+        new ParamMap().put(lr.regParam().w(0.05)).put(lr.elasticNetParam().w(0.5)),
+        new ParamMap().put(lr.regParam().w(0.1)).put(lr.maxIter().w(500))};
+    List<DescentLogisticRegressionModel> together = new ArrayList<>();
+    lr.fitMultiple(cancerFrame, maps).forEachRemaining(t -> {
+      assertEquals(together.size(), t._1());
+      together.add(t._2());
+    });
+    assertEquals(3, together.size());
+    for (int i = 0; i < maps.length; i++) {
+      DescentLogisticRegressionModel alone = lr.fit(cancerFrame, maps[i]);
+      DescentLogisticRegressionModel batched = together.get(i);
+      assertEquals(alone.getRegParam(), batched.getRegParam());
+      double a = alone.summary().objective();
+      double b = batched.summary().objective();
+      assertEquals(a, b, 1e-9 * Math.abs(a), "map " + i);
+      assertArrayEquals(alone.coefficients().toArray(), batched.coefficients().toArray(),
+          1e-6, "map " + i);
+      assertEquals(alone.intercept(), batched.intercept(), 1e-6);
+    }
+    // The first two maps share their stopping rules, so they ran in the same passes.
+    assertEquals(together.get(0).summary().passes(), together.get(1).summary().passes());
+  }
+
+  @Test
+  void sparseAndDenseFeaturesGiveTheSameModel() {
+    org.apache.spark.sql.Dataset<Row> sparse = spark.createDataFrame(cancerFrame.javaRDD()
+        .map(r -> org.apache.spark.sql.RowFactory.create(((Vector) r.get(0)).toSparse(),
+            r.get(1))), cancerFrame.schema());
+    assertInstanceOf(org.apache.spark.ml.linalg.SparseVector.class,
+        sparse.first().get(0));
+    DescentLogisticRegressionModel dense = logistic().setRegParam(0.02).fit(cancerFrame);
+    DescentLogisticRegressionModel fromSparse = logistic().setRegParam(0.02).fit(sparse);
+    assertArrayEquals(dense.coefficients().toArray(), fromSparse.coefficients().toArray(),
+        1e-12);
+    assertEquals(dense.intercept(), fromSparse.intercept(), 1e-12);
+  }
+
+  @Test
+  void aWeightColumnEqualsRepeatedRows() {
+    Dataset mtcars = SparkTests.load("mtcars", "full");
+    double[] w = new double[mtcars.rows()];
+    List<Integer> repeated = new ArrayList<>();
+    for (int i = 0; i < w.length; i++) {
+      w[i] = 1 + i % 3;
+      for (int k = 0; k < w[i]; k++) {
+        repeated.add(i);
+      }
+    }
+    org.apache.spark.sql.Dataset<Row> weighted = SparkTests.frame(spark, mtcars.withWeights(w),
+        2);
+    org.apache.spark.sql.Dataset<Row> copies = SparkTests.frame(spark,
+        mtcars.rows(repeated.stream().mapToInt(Integer::intValue).toArray()), 3);
+    DescentLinearRegressionModel a = new DescentLinearRegression().setBackend("reference")
+        .setRegParam(0.1).setElasticNetParam(0.3).setWeightCol("weight").fit(weighted);
+    DescentLinearRegressionModel b = new DescentLinearRegression().setBackend("reference")
+        .setRegParam(0.1).setElasticNetParam(0.3).fit(copies);
+    assertEquals(b.summary().objective(), a.summary().objective(),
+        1e-9 * b.summary().objective());
+    double[] ca = a.coefficients().toArray();
+    double[] cb = b.coefficients().toArray();
+    for (int j = 0; j < ca.length; j++) {
+      assertEquals(cb[j], ca[j], 1e-5 * Math.max(1, Math.abs(cb[j])), "coefficient " + j);
+    }
+  }
+
+  @Test
+  void theSummaryNamesEachPartitionsBackendAndEveryBackendIsClosed() {
+    DescentLogisticRegressionModel m = logistic().setRegParam(0.01).fit(cancerFrame);
+    DescentTrainingSummary s = m.summary();
+    assertEquals("gradient_tolerance", s.stopReason(), s.message());
+    assertTrue(s.converged());
+    assertEquals(2, s.backends().size(), s.backends().toString());
+    assertTrue(s.backends().get(0).startsWith("partition 0 ("), s.backends().get(0));
+    assertTrue(s.backends().get(0).contains("reference"), s.backends().get(0));
+    double[] h = s.objectiveHistory();
+    assertEquals(s.totalIterations() + 1, h.length);
+    assertTrue(h[h.length - 1] < h[0]);
+    assertEquals(s.objective(), h[h.length - 1], 1e-12 * s.objective());
+    assertTrue(Double.isNaN(s.kktViolation()));
+    assertTrue(s.passes() >= s.totalIterations());
+    assertEquals(0, PartitionBackends.openCount(), "backends left open after the fit");
+  }
+
+  @Test
+  void autoBackendReachesTheOptimum() {
+    double optimum = SparkTests.reference().get("breast_cancer_wisconsin_original")
+        .get("full").get("logistic_l2_lambda_1e-2").get("objective_value").asDouble();
+    DescentLogisticRegressionModel m = new DescentLogisticRegression().setRegParam(0.01)
+        .fit(cancerFrame);
+    String ran = String.join("; ", m.summary().backends());
+    assertTrue(ran.contains("opencl") || ran.contains("nd4j"), ran);
+    double j = SparkTests.objective(cancer, Loss.LOGISTIC, 1, m.coefficients().toArray(),
+        new double[] {m.intercept()}, 0.01, 0, true);
+    assertEquals(optimum, j, 1e-6 * optimum, ran);
+  }
+
+  @Test
+  void aBinaryThresholdMovesPredictions() {
+    DescentLogisticRegressionModel m = logistic().setRegParam(0.01).fit(cancerFrame);
+    long ones = m.transform(cancerFrame).filter("prediction = 1").count();
+    m.setThreshold(0.99);
+    long fewer = m.transform(cancerFrame).filter("prediction = 1").count();
+    assertTrue(fewer < ones, fewer + " vs " + ones);
+  }
+
+  private static void assertSamePredictions(org.apache.spark.sql.Dataset<Row> a,
+      org.apache.spark.sql.Dataset<Row> b, String column) {
+    List<Row> ra = a.select("prediction", column).collectAsList();
+    List<Row> rb = b.select("prediction", column).collectAsList();
+    assertEquals(ra, rb);
+  }
+}
