@@ -1,10 +1,15 @@
 package io.descent.spark;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ValidatorParams$;
@@ -24,7 +29,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * in the same passes over the data. MLlib's own {@code CrossValidator} calls {@code fit(dataset,
  * paramMap)} once per map and fold, so it never shares passes; this one, when the estimator is
  * a {@link DescentLogisticRegression} or {@link DescentLinearRegression} and the maps differ only
- * in {@code regParam}, {@code elasticNetParam}, {@code maxIter} and {@code tol}, runs ONE lockstep
+ * in {@code regParam}, {@code elasticNetParam}, {@code maxIter} and {@code tol} (or the estimator is
+ * a {@code Pipeline} of transformers ending with one, the maps setting only its params: the
+ * transformers then run first, and the best model is the refitted {@code PipelineModel}), runs ONE lockstep
  * fit of {@code numFolds x maps} models (those sharing {@code maxIter} and {@code tol} as columns
  * of the same evaluations): fold f's models give the rows of fold f weight 0 and, with {@code
  * standardization}, are standardized on their own training rows. Then, as MLlib does, each fold's
@@ -36,7 +43,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>Folds: from {@code foldCol} when it is set (ints 0..numFolds-1, as MLlib's), else drawn from
  * {@code seed} exactly as MLlib's {@code CrossValidator} draws them (per partition, so the same
  * DataFrame gives the same folds; see {@link KFolds}). Any other estimator (a {@code Pipeline}
- * among them), maps that change anything else, or {@code collectSubModels} run MLlib's own
+ * with an estimator before its last stage among them), maps that change anything else, or {@code collectSubModels} run MLlib's own
  * {@code CrossValidator.fit}. {@code parallelism} is accepted (it matters only there).
  *
  * <p>Save it with {@code write().save(path)} as any {@code CrossValidator}; load it with
@@ -61,12 +68,29 @@ public class DescentCrossValidator extends CrossValidator {
   @Override
   public CrossValidatorModel fit(Dataset<?> dataset) {
     Estimator<?> estimator = getEstimator();
-    if (getCollectSubModels() || !(estimator instanceof DescentLogisticRegression
-        || estimator instanceof DescentLinearRegression)) {
+    ParamMap[] maps = getEstimatorParamMaps();
+    Estimator<?> descent = estimator;
+    List<Transformer> prefix = new ArrayList<>();
+    if (estimator instanceof Pipeline pipeline) {
+      PipelineStage[] stages = pipeline.getStages();
+      descent = stages.length == 0 || !(stages[stages.length - 1] instanceof Estimator<?> e)
+          ? null : e;
+      for (int i = 0; i < stages.length - 1 && descent != null; i++) {
+        if (stages[i] instanceof Transformer t && !(stages[i] instanceof Estimator<?>)) {
+          prefix.add(t);
+        } else {
+          descent = null;
+        }
+      }
+      if (descent != null && !onlyParamsOf(descent, maps)) {
+        descent = null;
+      }
+    }
+    if (getCollectSubModels() || !(descent instanceof DescentLogisticRegression
+        || descent instanceof DescentLinearRegression)) {
       return super.fit(dataset);
     }
     transformSchema(dataset.schema());
-    ParamMap[] maps = getEstimatorParamMaps();
     Evaluator evaluator = getEvaluator();
     int k = getNumFolds();
     String foldCol = getFoldCol();
@@ -78,6 +102,11 @@ public class DescentCrossValidator extends CrossValidator {
     } else {
       rows = dataset.toDF();
       folds = foldCol;
+    }
+    for (Transformer t : prefix) {
+      rows = t.transform(rows);
+    }
+    if (folds.equals(foldCol)) {
       long bad = rows.filter(functions.col(foldCol).cast("int").lt(0)
           .or(functions.col(foldCol).cast("int").geq(k))
           .or(functions.col(foldCol).isNull())).count();
@@ -88,9 +117,9 @@ public class DescentCrossValidator extends CrossValidator {
     }
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      List<? extends List<? extends Model<?>>> models = estimator
+      List<? extends List<? extends Model<?>>> models = descent
           instanceof DescentLogisticRegression lr ? lr.fitFolds(rows, maps, folds, k)
-          : ((DescentLinearRegression) estimator).fitFolds(rows, maps, folds, k);
+          : ((DescentLinearRegression) descent).fitFolds(rows, maps, folds, k);
       if (models == null) {
         return super.fit(dataset);
       }
@@ -116,6 +145,18 @@ public class DescentCrossValidator extends CrossValidator {
     } finally {
       rows.unpersist(false);
     }
+  }
+
+  /** True when every map sets only the stage's own params. */
+  private static boolean onlyParamsOf(PipelineStage stage, ParamMap[] maps) {
+    for (ParamMap m : maps) {
+      for (ParamPair<?> pair : CollectionConverters.asJava(m.toSeq())) {
+        if (!pair.param().parent().equals(stage.uid())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The index of the best metric (the first of equals), as MLlib's {@code CrossValidator}. */

@@ -15,6 +15,7 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
@@ -196,6 +197,29 @@ class DescentCrossValidatorTest {
     assertArrayEquals(((DescentLogisticRegressionModel) inPipeline.bestModel()).coefficients()
         .toArray(), ((DescentLogisticRegressionModel) loaded.bestModel()).coefficients()
         .toArray(), 0);
+  }
+
+  @Test
+  void aPipelineOfTransformersAndADescentEstimatorSharesPasses() {
+    DescentLogisticRegression lr = logistic();
+    lr.setFeaturesCol("assembled");
+    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"features"})
+        .setOutputCol("assembled");
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, lr});
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lr.regParam(), new double[] {0.01, 0.1, 1}).build();
+    BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
+    long before = jobs();
+    CrossValidatorModel shared = new DescentCrossValidator().setEstimator(pipeline)
+        .setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(2).setSeed(9).fit(cancer);
+    long sharedJobs = jobs() - before;
+    CrossValidatorModel mllib = new CrossValidator().setEstimator(pipeline)
+        .setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(2).setSeed(9).fit(cancer);
+    long mllibJobs = jobs() - before - sharedJobs;
+    assertClose(mllib.avgMetrics(), shared.avgMetrics(), 1e-6);
+    assertTrue(2 * sharedJobs < mllibJobs, sharedJobs + " jobs, MLlib's " + mllibJobs);
+    PipelineModel best = assertInstanceOf(PipelineModel.class, shared.bestModel());
+    assertInstanceOf(DescentLogisticRegressionModel.class, best.stages()[1]);
   }
 
   @Test
