@@ -16,20 +16,54 @@ import java.util.List;
  * What an executor needs to open one partition's backend: the fit and the driver-side handle it
  * belongs to, the backend choice ({@code auto} tries {@link Backends#AUTO_ORDER}, as the CLI
  * does), the OpenCL options, the columns ({@code groups} models of one loss, {@code classes}
- * columns each) and the standardization every partition applies.
+ * columns each), the fold each group leaves out (cross-validation; the rows' folds travel in
+ * the blocks) and the standardization every partition applies.
+ *
+ * @param heldOut per group, the fold whose rows weigh 0 in it; null when the fit has no folds
  */
 record BackendRequest(String fit, long handle, String backend, String device, String precision,
-    Loss loss, int groups, int classes, double[] mean, double[] scale, int verifyEvery)
-    implements Serializable {
+    Loss loss, int groups, int classes, double[] mean, double[] scale, int verifyEvery,
+    int[] heldOut) implements Serializable {
 
-  /** The columns every partition evaluates. */
-  Columns columns() {
-    return loss.coupled() ? Columns.multinomial(classes, groups) : Columns.of(loss, groups);
+  /** The request of a fit without folds. */
+  BackendRequest(String fit, long handle, String backend, String device, String precision,
+      Loss loss, int groups, int classes, double[] mean, double[] scale, int verifyEvery) {
+    this(fit, handle, backend, device, precision, loss, groups, classes, mean, scale,
+        verifyEvery, null);
   }
 
-  /** One group's columns, for the per-partition verification. */
-  Columns oneGroup() {
-    return loss.coupled() ? Columns.multinomial(classes) : Columns.single(loss);
+  /** This request with another handle. */
+  BackendRequest withHandle(long newHandle) {
+    return new BackendRequest(fit, newHandle, backend, device, precision, loss, groups, classes,
+        mean, scale, verifyEvery, heldOut);
+  }
+
+  /**
+   * The columns as the driver sees them: with folds, over no rows (the driver holds none; see
+   * {@link #columns(RowBlock)} for a partition's).
+   */
+  Columns columns() {
+    Columns c = loss.coupled() ? Columns.multinomial(classes, groups) : Columns.of(loss, groups);
+    return heldOut == null ? c : c.withFolds(new int[0], heldOut);
+  }
+
+  /** The columns a partition evaluates on its block's rows (and their folds). */
+  Columns columns(RowBlock block) {
+    Columns c = loss.coupled() ? Columns.multinomial(classes, groups) : Columns.of(loss, groups);
+    return heldOut == null ? c : c.withFolds(folds(block), heldOut);
+  }
+
+  /** Group g's columns alone, on the block's rows, for the per-partition verification. */
+  Columns oneGroup(RowBlock block, int g) {
+    Columns c = loss.coupled() ? Columns.multinomial(classes) : Columns.single(loss);
+    return heldOut == null ? c : c.withFolds(folds(block), new int[] {heldOut[g]});
+  }
+
+  private static int[] folds(RowBlock block) {
+    if (block.folds == null) {
+      throw new IllegalStateException("a fit with folds on a block without them");
+    }
+    return block.folds;
   }
 
   Standardization standardization() {
@@ -52,7 +86,8 @@ record BackendRequest(String fit, long handle, String backend, String device, St
     List<String> reasons = new ArrayList<>();
     for (BackendKind kind : Backends.candidates(backend)) {
       try {
-        return Backends.open(kind, block.dataset(), standardization(), columns(), openCl);
+        return Backends.open(kind, block.dataset(), standardization(), columns(block),
+            openCl);
       } catch (BackendUnavailableException e) {
         reasons.add(kind.label() + ": " + e.getMessage());
       }

@@ -28,6 +28,14 @@ final class BlockStatistics implements Serializable {
 
   /** One block's statistics. */
   static BlockStatistics of(RowBlock b) {
+    return of(b, -1);
+  }
+
+  /**
+   * One block's statistics over the rows whose fold is not {@code excluded} (a fold's training
+   * rows); -1 (or a block without folds) for all rows. The label range is always all rows'.
+   */
+  static BlockStatistics of(RowBlock b, int excluded) {
     BlockStatistics s = new BlockStatistics();
     int d = b.features;
     s.features = d;
@@ -39,7 +47,7 @@ final class BlockStatistics implements Serializable {
       s.minLabel = Math.min(s.minLabel, y);
       s.maxLabel = Math.max(s.maxLabel, y);
       s.integralLabels &= y == Math.rint(y);
-      double w = b.weights == null ? 1 : b.weights[i];
+      double w = weight(b, i, excluded);
       if (w == 0) {
         continue;
       }
@@ -53,7 +61,7 @@ final class BlockStatistics implements Serializable {
         s.mean[j] /= s.total;
       }
       for (int i = 0; i < b.rows; i++) {
-        double w = b.weights == null ? 1 : b.weights[i];
+        double w = weight(b, i, excluded);
         if (w == 0) {
           continue;
         }
@@ -64,6 +72,13 @@ final class BlockStatistics implements Serializable {
       }
     }
     return s;
+  }
+
+  private static double weight(RowBlock b, int i, int excluded) {
+    if (excluded >= 0 && b.folds != null && b.folds[i] == excluded) {
+      return 0;
+    }
+    return b.weights == null ? 1 : b.weights[i];
   }
 
   /** Both blocks' statistics together (either may be empty); a new object. */

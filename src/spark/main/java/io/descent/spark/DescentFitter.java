@@ -70,27 +70,10 @@ final class DescentFitter {
         throw new IllegalArgumentException("more than 2^31 - 1 rows are not supported");
       }
       int d = stats.features;
-      Loss loss;
-      int classes = 1;
-      int numClasses = 0;
-      if (o.kind() == FitOptions.Kind.LINEAR) {
-        loss = Loss.LINEAR;
-      } else {
-        if (!stats.integralLabels || stats.minLabel < 0) {
-          throw new IllegalArgumentException("classification labels must be 0, 1, .., C - 1;"
-              + " found labels from " + stats.minLabel + " to " + stats.maxLabel
-              + (stats.integralLabels ? "" : " that are not all integers"));
-        }
-        numClasses = Math.max(2, (int) stats.maxLabel + 1);
-        boolean multinomial = o.kind() == FitOptions.Kind.MULTINOMIAL
-            || (o.kind() == FitOptions.Kind.AUTO && numClasses > 2);
-        if (!multinomial && numClasses > 2) {
-          throw new IllegalArgumentException("the binomial family needs labels 0 and 1, found"
-              + " labels up to " + stats.maxLabel);
-        }
-        loss = multinomial ? Loss.MULTINOMIAL : Loss.LOGISTIC;
-        classes = multinomial ? numClasses : 1;
-      }
+      Shape shape = shape(o, stats);
+      Loss loss = shape.loss();
+      int classes = shape.classes();
+      int numClasses = shape.numClasses();
       Standardization std = o.standardization() ? stats.standardization()
           : Standardization.identity(d);
       List<FittedCoefficients> out = new ArrayList<>(specs.size());
@@ -118,6 +101,111 @@ final class DescentFitter {
     }
   }
 
+  /** The loss, the columns per model and the number of classes (0 for regression) of a fit. */
+  private record Shape(Loss loss, int classes, int numClasses) {}
+
+  private static Shape shape(FitOptions o, BlockStatistics stats) {
+    if (o.kind() == FitOptions.Kind.LINEAR) {
+      return new Shape(Loss.LINEAR, 1, 0);
+    }
+    if (!stats.integralLabels || stats.minLabel < 0) {
+      throw new IllegalArgumentException("classification labels must be 0, 1, .., C - 1;"
+          + " found labels from " + stats.minLabel + " to " + stats.maxLabel
+          + (stats.integralLabels ? "" : " that are not all integers"));
+    }
+    int numClasses = Math.max(2, (int) stats.maxLabel + 1);
+    boolean multinomial = o.kind() == FitOptions.Kind.MULTINOMIAL
+        || (o.kind() == FitOptions.Kind.AUTO && numClasses > 2);
+    if (!multinomial && numClasses > 2) {
+      throw new IllegalArgumentException("the binomial family needs labels 0 and 1, found"
+          + " labels up to " + stats.maxLabel);
+    }
+    return multinomial ? new Shape(Loss.MULTINOMIAL, numClasses, numClasses)
+        : new Shape(Loss.LOGISTIC, 1, numClasses);
+  }
+
+  /**
+   * Fits one model per (fold, spec) in shared passes: the model of fold f leaves out the rows
+   * whose fold is f (they weigh 0 in its columns) and, with standardization, is standardized on
+   * its own training rows (the rest), as core's cross-validation does. Specs that share the
+   * stopping rules run in one lockstep fit of {@code folds x specs} columns. The class count is
+   * that of all rows.
+   *
+   * @param foldCol an int column of folds 0..folds-1
+   * @return {@code out.get(f).get(s)}: fold f's model of spec s
+   */
+  static List<List<FittedCoefficients>> fitFolds(Dataset<?> dataset, FitOptions o,
+      String foldCol, int folds, List<FitSpec> specs) {
+    JavaRDD<RowBlock> blocks = cache(dataset, o.featuresCol(), o.labelCol(), o.weightCol(),
+        foldCol);
+    String fit = UUID.randomUUID().toString();
+    try {
+      int k = folds;
+      BlockStatistics[] zero = new BlockStatistics[k + 1];
+      java.util.Arrays.fill(zero, BlockStatistics.empty());
+      BlockStatistics[] stats = blocks.treeAggregate(zero, (acc, b) -> {
+        BlockStatistics[] out = new BlockStatistics[k + 1];
+        for (int f = 0; f <= k; f++) {
+          out[f] = BlockStatistics.merge(acc[f], BlockStatistics.of(b, f - 1));
+        }
+        return out;
+      }, (a, b) -> {
+        BlockStatistics[] out = new BlockStatistics[k + 1];
+        for (int f = 0; f <= k; f++) {
+          out[f] = BlockStatistics.merge(a[f], b[f]);
+        }
+        return out;
+      }, DistributedBackend.TREE_DEPTH);
+      BlockStatistics all = stats[0];
+      if (all.rows == 0) {
+        throw new IllegalArgumentException("the dataset has no rows");
+      }
+      if (all.rows > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("more than 2^31 - 1 rows are not supported");
+      }
+      int d = all.features;
+      Shape shape = shape(o, all);
+      Standardization base = o.standardization() ? all.standardization()
+          : Standardization.identity(d);
+      Standardization[] own = new Standardization[k];
+      for (int f = 0; f < k; f++) {
+        own[f] = o.standardization() ? stats[f + 1].standardization() : base;
+      }
+      List<List<FittedCoefficients>> out = new ArrayList<>();
+      for (int f = 0; f < k; f++) {
+        out.add(new ArrayList<>(java.util.Collections.nCopies(specs.size(), null)));
+      }
+      Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < specs.size(); i++) {
+        FitSpec s = specs.get(i);
+        groups.computeIfAbsent(List.of(s.maxIterations(), s.tolerance()), x -> new ArrayList<>())
+            .add(i);
+      }
+      for (List<Integer> group : groups.values()) {
+        List<Member> members = new ArrayList<>();
+        for (int f = 0; f < k; f++) {
+          for (int i : group) {
+            members.add(new Member(specs.get(i), own[f], f));
+          }
+        }
+        List<FittedCoefficients> fitted = lockstep(blocks, fit, o, members, shape.loss(),
+            shape.classes(), shape.numClasses(), base, (int) all.rows, d);
+        for (int f = 0; f < k; f++) {
+          for (int j = 0; j < group.size(); j++) {
+            out.get(f).set(group.get(j), fitted.get(f * group.size() + j));
+          }
+        }
+      }
+      return out;
+    } finally {
+      try {
+        blocks.foreachPartition(it -> PartitionBackends.closeFit(fit));
+      } finally {
+        blocks.unpersist(false);
+      }
+    }
+  }
+
   /**
    * The rows as float32 blocks, one per partition, persisted (memory, then disk).
    *
@@ -125,6 +213,17 @@ final class DescentFitter {
    */
   static JavaRDD<RowBlock> cache(Dataset<?> dataset, String featuresCol, String labelCol,
       String weightCol) {
+    return cache(dataset, featuresCol, labelCol, weightCol, null);
+  }
+
+  /**
+   * The rows as float32 blocks with their folds, one per partition, persisted.
+   *
+   * @param weightCol the weight column, or null for none
+   * @param foldCol an int column of folds, or null for none
+   */
+  static JavaRDD<RowBlock> cache(Dataset<?> dataset, String featuresCol, String labelCol,
+      String weightCol, String foldCol) {
     List<Column> cols = new ArrayList<>();
     cols.add(functions.col(featuresCol));
     cols.add(functions.col(labelCol).cast("double"));
@@ -132,27 +231,56 @@ final class DescentFitter {
     if (weighted) {
       cols.add(functions.col(weightCol).cast("double"));
     }
+    boolean folded = foldCol != null;
+    if (folded) {
+      cols.add(functions.col(foldCol).cast("int"));
+    }
     Dataset<Row> rows = dataset.select(cols.toArray(new Column[0]));
-    return rows.javaRDD().mapPartitions(it -> RowBlock.of(it, weighted))
+    return rows.javaRDD().mapPartitions(it -> RowBlock.of(it, weighted, folded))
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,
       FitOptions o, List<FitSpec> specs, List<Integer> group, Loss loss, int classes,
       int numClasses, Standardization std, int n, int d) {
-    FitSpec first = specs.get(group.get(0));
+    List<Member> members = new ArrayList<>();
+    for (int i : group) {
+      members.add(new Member(specs.get(i), null, -1));
+    }
+    return lockstep(blocks, fit, o, members, loss, classes, numClasses, std, n, d);
+  }
+
+  /**
+   * One model of a lockstep fit: its penalties and stopping rules, the standardization its
+   * parameters live in (null: the fit's base) and the fold it leaves out (-1: none).
+   */
+  private record Member(FitSpec spec, Standardization standardization, int heldOut) {}
+
+  private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,
+      FitOptions o, List<Member> members, Loss loss, int classes, int numClasses,
+      Standardization std, int n, int d) {
+    FitSpec first = members.get(0).spec();
     FullBatchOptimizer optimizer = OptimizerKind.fromLabel(o.optimizer())
         .fullBatch(Hyperparameters.defaults());
     LockstepFit.Settings settings = new LockstepFit.Settings(optimizer, first.maxIterations(),
         first.tolerance(), io.descent.Descent.DEFAULT_FULL_BATCH_OBJECTIVE_TOLERANCE, 0);
     int p = d + 1;
     List<LockstepFit.Model> models = new ArrayList<>();
-    for (int i : group) {
-      models.add(new LockstepFit.Model(specs.get(i).l2(), specs.get(i).l1(), null,
+    boolean folded = false;
+    for (Member m : members) {
+      models.add(new LockstepFit.Model(m.spec().l2(), m.spec().l1(), m.standardization(),
           new double[p * classes]));
+      folded |= m.heldOut() >= 0;
+    }
+    int[] heldOut = null;
+    if (folded) {
+      heldOut = new int[members.size()];
+      for (int k = 0; k < heldOut.length; k++) {
+        heldOut[k] = members.get(k).heldOut();
+      }
     }
     List<List<Double>> history = new ArrayList<>();
-    for (int k = 0; k < group.size(); k++) {
+    for (int k = 0; k < members.size(); k++) {
       history.add(new ArrayList<>());
     }
     LockstepFit lockstep = new LockstepFit(settings).onIteration(
@@ -163,10 +291,9 @@ final class DescentFitter {
           }
           h.add(objective);
         });
-    Columns columns = loss.coupled() ? Columns.multinomial(classes, group.size())
-        : Columns.of(loss, group.size());
     BackendRequest fast = new BackendRequest(fit, 0, o.backend(), o.device(), o.precision(),
-        loss, group.size(), classes, std.mean(), std.scale(), o.verifyEvery());
+        loss, members.size(), classes, std.mean(), std.scale(), o.verifyEvery(), heldOut);
+    Columns columns = fast.columns();
     List<PartitionInfo> ran = new ArrayList<>();
     LockstepFit.Opener opener = c -> {
       DistributedBackend b = new DistributedBackend(blocks, resize(fast, c, o.backend()), n, d);
@@ -183,23 +310,32 @@ final class DescentFitter {
     LockstepFit.Result r = lockstep.fit(none, opener, float64, columns, std, models);
     List<String> backends = ran.stream().map(PartitionInfo::describe).toList();
     List<FittedCoefficients> out = new ArrayList<>();
-    for (int k = 0; k < group.size(); k++) {
+    for (int k = 0; k < members.size(); k++) {
       LockstepFit.ModelResult m = r.models().get(k);
-      double l1 = specs.get(group.get(k)).l1();
+      double l1 = members.get(k).spec().l1();
+      Standardization own = members.get(k).standardization() == null ? std
+          : members.get(k).standardization();
       double[] history1 = history.get(k).stream().mapToDouble(Double::doubleValue).toArray();
       DescentTrainingSummary summary = new DescentTrainingSummary(history1,
           m.stopReason().label(), m.message(), m.converged(), m.iterations(),
           m.float64Iterations(), r.passes(), m.objective(), l1 > 0 ? m.kktViolation()
               : Double.NaN, backends);
-      out.add(toRaw(m.theta(), std, d, classes, numClasses, l1 > 0, summary));
+      out.add(toRaw(m.theta(), own, d, classes, numClasses, l1 > 0, summary));
     }
     return out;
   }
 
   /** The request for the given columns (a subset of the groups) on the given backend. */
   private static BackendRequest resize(BackendRequest r, Columns c, String backend) {
+    int[] heldOut = null;
+    if (c.hasFolds()) {
+      heldOut = new int[c.groups()];
+      for (int g = 0; g < heldOut.length; g++) {
+        heldOut[g] = c.heldOut(g);
+      }
+    }
     return new BackendRequest(r.fit(), 0, backend, r.device(), r.precision(), r.loss(),
-        c.groups(), r.classes(), r.mean(), r.scale(), r.verifyEvery());
+        c.groups(), r.classes(), r.mean(), r.scale(), r.verifyEvery(), heldOut);
   }
 
   private static List<String> names(int d) {

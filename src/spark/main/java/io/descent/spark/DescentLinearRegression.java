@@ -118,6 +118,46 @@ public class DescentLinearRegression extends Regressor<Vector, DescentLinearRegr
     return CollectionConverters.asScala(models).toList();
   }
 
+  /**
+   * Cross-validation's fits in shared passes: for every fold f of {@code foldCol} (an int
+   * column, 0..folds-1) and every map, the model fitted without fold f's rows, all in one
+   * lockstep fit where the maps differ only in penalties and stopping rules; null when they
+   * differ in anything else (then each fit must run on its own).
+   *
+   * @return {@code out.get(f).get(i)}: fold f's model of {@code paramMaps[i]}, or null
+   */
+  List<List<DescentLinearRegressionModel>> fitFolds(Dataset<?> dataset, ParamMap[] paramMaps,
+      String foldCol, int folds) {
+    if (paramMaps.length == 0) {
+      return null;
+    }
+    List<DescentLinearRegression> copies = new ArrayList<>();
+    List<FitSpec> specs = new ArrayList<>();
+    for (ParamMap m : paramMaps) {
+      DescentLinearRegression c = copy(m);
+      if (!c.options().equals(copies.isEmpty() ? c.options() : copies.get(0).options())) {
+        return null;
+      }
+      copies.add(c);
+      specs.add(DescentFitter.spec(c));
+    }
+    List<List<FittedCoefficients>> fitted = DescentFitter.fitFolds(dataset,
+        copies.get(0).options(), foldCol, folds, specs);
+    List<List<DescentLinearRegressionModel>> out = new ArrayList<>();
+    for (List<FittedCoefficients> fold : fitted) {
+      List<DescentLinearRegressionModel> models = new ArrayList<>();
+      for (int i = 0; i < copies.size(); i++) {
+        DescentLinearRegression c = copies.get(i);
+        DescentLinearRegressionModel model = new DescentLinearRegressionModel(c.uid(), fold.get(i));
+        c.copyValues(model, ParamMap.empty());
+        model.setParent(c);
+        models.add(model);
+      }
+      out.add(models);
+    }
+    return out;
+  }
+
   @Override
   public DescentLinearRegression copy(ParamMap extra) {
     return defaultCopy(extra);

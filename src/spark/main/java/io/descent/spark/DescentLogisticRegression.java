@@ -189,6 +189,46 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
     return CollectionConverters.asScala(models).toList();
   }
 
+  /**
+   * Cross-validation's fits in shared passes: for every fold f of {@code foldCol} (an int
+   * column, 0..folds-1) and every map, the model fitted without fold f's rows, all in one
+   * lockstep fit where the maps differ only in penalties and stopping rules; null when they
+   * differ in anything else (then each fit must run on its own).
+   *
+   * @return {@code out.get(f).get(i)}: fold f's model of {@code paramMaps[i]}, or null
+   */
+  List<List<DescentLogisticRegressionModel>> fitFolds(Dataset<?> dataset, ParamMap[] paramMaps,
+      String foldCol, int folds) {
+    if (paramMaps.length == 0) {
+      return null;
+    }
+    List<DescentLogisticRegression> copies = new ArrayList<>();
+    List<FitSpec> specs = new ArrayList<>();
+    for (ParamMap m : paramMaps) {
+      DescentLogisticRegression c = copy(m);
+      if (!c.options().equals(copies.isEmpty() ? c.options() : copies.get(0).options())) {
+        return null;
+      }
+      copies.add(c);
+      specs.add(DescentFitter.spec(c));
+    }
+    List<List<FittedCoefficients>> fitted = DescentFitter.fitFolds(dataset,
+        copies.get(0).options(), foldCol, folds, specs);
+    List<List<DescentLogisticRegressionModel>> out = new ArrayList<>();
+    for (List<FittedCoefficients> fold : fitted) {
+      List<DescentLogisticRegressionModel> models = new ArrayList<>();
+      for (int i = 0; i < copies.size(); i++) {
+        DescentLogisticRegression c = copies.get(i);
+        DescentLogisticRegressionModel model = new DescentLogisticRegressionModel(c.uid(), fold.get(i));
+        c.copyValues(model, ParamMap.empty());
+        model.setParent(c);
+        models.add(model);
+      }
+      out.add(models);
+    }
+    return out;
+  }
+
   @Override
   public DescentLogisticRegression copy(ParamMap extra) {
     return defaultCopy(extra);

@@ -42,10 +42,7 @@ final class DistributedBackend implements GradientBackend {
    */
   DistributedBackend(JavaRDD<RowBlock> blocks, BackendRequest request, int rows, int features) {
     this.blocks = blocks;
-    this.request = new BackendRequest(request.fit(), HANDLES.incrementAndGet(),
-        request.backend(), request.device(), request.precision(), request.loss(),
-        request.groups(), request.classes(), request.mean(), request.scale(),
-        request.verifyEvery());
+    this.request = request.withHandle(HANDLES.incrementAndGet());
     this.columns = this.request.columns();
     this.rows = rows;
     this.features = features;

@@ -114,7 +114,7 @@ final class PartitionBackends {
       }
       if (e.verifiers[g] == null) {
         e.verifiers[g] = new Verifier(block.dataset(), request.standardization(),
-            request.oneGroup(), e.backend.tolerance());
+            request.oneGroup(block, g), e.backend.tolerance());
       }
       e.verifiers[g].verify(evaluation, Arrays.copyOfRange(w, g * width, (g + 1) * width),
           Batch.all(block.rows), new Evaluation(r.loss()[g],

@@ -24,28 +24,40 @@ final class RowBlock implements Serializable {
   final double[] y;
   /** One weight per row, or null when the fit has no weight column. */
   final double[] weights;
+  /** Each row's cross-validation fold (0..k-1), or null when the fit has no folds. */
+  final int[] folds;
 
-  private RowBlock(int rows, int features, float[] x, double[] y, double[] weights) {
+  private RowBlock(int rows, int features, float[] x, double[] y, double[] weights,
+      int[] folds) {
     this.rows = rows;
     this.features = features;
     this.x = x;
     this.y = y;
     this.weights = weights;
+    this.folds = folds;
+  }
+
+  /** The block of a partition whose rows are (features vector, label, [weight]). */
+  static Iterator<RowBlock> of(Iterator<Row> input, boolean weighted) {
+    return of(input, weighted, false);
   }
 
   /**
    * The block of a partition whose rows are (features vector, label, [weight]).
    *
    * @param weighted whether each row has a third field, its weight
+   * @param folded whether each row has a last field, its fold (an int, 0..k-1)
    * @throws IllegalArgumentException for a feature vector of another size than the first, a
    *     value that is not finite or too large for float32, or a weight that is negative or not
    *     finite
    */
-  static Iterator<RowBlock> of(Iterator<Row> input, boolean weighted) {
+  static Iterator<RowBlock> of(Iterator<Row> input, boolean weighted, boolean folded) {
     int d = -1;
     float[] x = new float[0];
     double[] y = new double[16];
     double[] w = weighted ? new double[16] : null;
+    int[] f = folded ? new int[16] : null;
+    int foldField = weighted ? 3 : 2;
     int n = 0;
     while (input.hasNext()) {
       Row row = input.next();
@@ -64,6 +76,9 @@ final class RowBlock implements Serializable {
         y = Arrays.copyOf(y, 2 * n);
         if (w != null) {
           w = Arrays.copyOf(w, 2 * n);
+        }
+        if (f != null) {
+          f = Arrays.copyOf(f, 2 * n);
         }
       }
       if ((long) (n + 1) * d > x.length) {
@@ -102,13 +117,17 @@ final class RowBlock implements Serializable {
         }
         w[n] = s;
       }
+      if (f != null) {
+        f[n] = row.getInt(foldField);
+      }
       n++;
     }
     if (n == 0) {
       return List.<RowBlock>of().iterator();
     }
     return List.of(new RowBlock(n, d, Arrays.copyOf(x, n * d), Arrays.copyOf(y, n),
-        w == null ? null : Arrays.copyOf(w, n))).iterator();
+        w == null ? null : Arrays.copyOf(w, n), f == null ? null : Arrays.copyOf(f, n)))
+        .iterator();
   }
 
   private static float toFloat(double v) {

@@ -1,0 +1,252 @@
+package io.descent.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.data.Dataset;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DescentCrossValidator against MLlib's CrossValidator running the same Descent estimator on the
+ * same folds (drawn from the seed, or from a fold column): the same average metrics, the same
+ * best model; inside a Pipeline; saved and loaded; and MLlib's own path where passes can't be
+ * shared. The float64 reference backend runs here, with a tight tolerance so that the shared
+ * fit and the separate ones reach the same optima.
+ */
+class DescentCrossValidatorTest {
+  private static final double TOL = 1e-10;
+  private static SparkSession spark;
+  private static org.apache.spark.sql.Dataset<Row> cancer;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTests.session();
+    cancer = SparkTests.frame(spark, SparkTests.load("breast_cancer_wisconsin_original",
+        "full"), 2).cache();
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart jobStart) {
+        JOBS.incrementAndGet();
+      }
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static final AtomicLong JOBS = new AtomicLong();
+
+  /** The Spark jobs started so far (all events delivered). */
+  private static long jobs() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+    return JOBS.get();
+  }
+
+  private static DescentLogisticRegression logistic() {
+    return new DescentLogisticRegression().setBackend("reference").setTol(TOL);
+  }
+
+  private static void assertClose(double[] expected, double[] actual, double relative) {
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], relative * Math.max(1, Math.abs(expected[i])),
+          "metric " + i);
+    }
+  }
+
+  @Test
+  void logisticFoldsFromTheSeedMatchMllibsCrossValidator() {
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lr.regParam(), new double[] {0.01, 0.1})
+        .addGrid(lr.elasticNetParam(), new double[] {0, 0.5}).build();
+    BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
+    DescentCrossValidator cv = new DescentCrossValidator();
+    cv.setEstimator(lr).setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(3)
+        .setSeed(11);
+    long before = jobs();
+    CrossValidatorModel shared = cv.fit(cancer);
+    long sharedJobs = jobs() - before;
+    CrossValidatorModel mllib = new CrossValidator().setEstimator(lr)
+        .setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(3).setSeed(11).fit(cancer);
+    long mllibJobs = jobs() - before - sharedJobs;
+    assertClose(mllib.avgMetrics(), shared.avgMetrics(), 1e-6);
+    // The 12 fold x map fits share their passes: far fewer Spark jobs than 12 separate fits.
+    assertTrue(2 * sharedJobs < mllibJobs, sharedJobs + " jobs, MLlib's " + mllibJobs);
+    assertEquals(cv.uid(), shared.uid());
+    assertEquals(3, shared.getNumFolds());
+
+    int best = DescentCrossValidator.best(shared.avgMetrics(), true);
+    DescentLogisticRegressionModel refit = (DescentLogisticRegressionModel) lr.fit(cancer,
+        grid[best]);
+    DescentLogisticRegressionModel model = assertInstanceOf(
+        DescentLogisticRegressionModel.class, shared.bestModel());
+    assertArrayEquals(refit.coefficients().toArray(), model.coefficients().toArray(), 1e-12);
+    assertEquals(refit.intercept(), model.intercept(), 1e-12);
+    assertEquals(grid[best].get(lr.regParam()).get(), model.getRegParam());
+  }
+
+  @Test
+  void multinomialFoldsFromTheSeedMatchMllibsCrossValidator() {
+    Dataset iris = SparkTests.load("iris", "full");
+    org.apache.spark.sql.Dataset<Row> frame = SparkTests.frame(spark, iris, 2).cache();
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lr.regParam(), new double[] {0.01, 1}).build();
+    MulticlassClassificationEvaluator logLoss = new MulticlassClassificationEvaluator()
+        .setMetricName("logLoss");
+    CrossValidatorModel shared = new DescentCrossValidator().setEstimator(lr)
+        .setEstimatorParamMaps(grid).setEvaluator(logLoss).setNumFolds(3).setSeed(5)
+        .fit(frame);
+    CrossValidatorModel mllib = new CrossValidator().setEstimator(lr)
+        .setEstimatorParamMaps(grid).setEvaluator(logLoss).setNumFolds(3).setSeed(5)
+        .fit(frame);
+    assertClose(mllib.avgMetrics(), shared.avgMetrics(), 1e-6);
+    assertEquals(0.01, ((DescentLogisticRegressionModel) shared.bestModel()).getRegParam());
+  }
+
+  @Test
+  void linearFoldsFromAFoldColumnMatchMllibsCrossValidator() {
+    Dataset diabetes = SparkTests.load("diabetes", "full");
+    org.apache.spark.sql.Dataset<Row> frame = SparkTests.frame(spark, diabetes, 2)
+        .withColumn("fold", functions.pmod(functions.monotonically_increasing_id(),
+            functions.lit(4)).cast("int")).cache();
+    DescentLinearRegression lin = new DescentLinearRegression().setBackend("reference")
+        .setTol(TOL);
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lin.regParam(), new double[] {0, 0.1, 1, 10}).build();
+    RegressionEvaluator rmse = new RegressionEvaluator();
+    CrossValidatorModel shared = new DescentCrossValidator().setEstimator(lin)
+        .setEstimatorParamMaps(grid).setEvaluator(rmse).setNumFolds(4).setFoldCol("fold")
+        .fit(frame);
+    CrossValidatorModel mllib = new CrossValidator().setEstimator(lin)
+        .setEstimatorParamMaps(grid).setEvaluator(rmse).setNumFolds(4).setFoldCol("fold")
+        .fit(frame);
+    assertClose(mllib.avgMetrics(), shared.avgMetrics(), 1e-6);
+    int best = DescentCrossValidator.best(shared.avgMetrics(), false);
+    DescentLinearRegressionModel refit = (DescentLinearRegressionModel) lin.fit(frame,
+        grid[best]);
+    DescentLinearRegressionModel model = (DescentLinearRegressionModel) shared.bestModel();
+    assertArrayEquals(refit.coefficients().toArray(), model.coefficients().toArray(), 1e-12);
+  }
+
+  @Test
+  void insideAPipelineAndSavedAndLoaded() throws Exception {
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lr.regParam(), new double[] {0.01, 0.1}).build();
+    DescentCrossValidator cv = new DescentCrossValidator();
+    cv.setEstimator(lr).setEstimatorParamMaps(grid)
+        .setEvaluator(new BinaryClassificationEvaluator()).setNumFolds(2).setSeed(3);
+    PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {cv}).fit(cancer);
+    CrossValidatorModel inPipeline = (CrossValidatorModel) pipeline.stages()[0];
+    assertArrayEquals(cv.fit(cancer).avgMetrics(), inPipeline.avgMetrics(), 1e-12);
+
+    String estimatorPath = dir.resolve("cv").toString();
+    cv.write().overwrite().save(estimatorPath);
+    DescentCrossValidator again = DescentCrossValidator.load(estimatorPath);
+    assertEquals(cv.uid(), again.uid());
+    assertEquals(2, again.getNumFolds());
+    assertEquals(3L, again.getSeed());
+    assertEquals(2, again.getEstimatorParamMaps().length);
+    assertInstanceOf(DescentLogisticRegression.class, again.getEstimator());
+    assertArrayEquals(inPipeline.avgMetrics(), again.fit(cancer).avgMetrics(), 1e-12);
+
+    String pipelinePath = dir.resolve("pipeline").toString();
+    new Pipeline().setStages(new PipelineStage[] {cv}).write().overwrite().save(pipelinePath);
+    Pipeline loadedPipeline = Pipeline.load(pipelinePath);
+    assertInstanceOf(DescentCrossValidator.class, loadedPipeline.getStages()[0]);
+
+    String modelPath = dir.resolve("model").toString();
+    inPipeline.write().overwrite().save(modelPath);
+    CrossValidatorModel loaded = CrossValidatorModel.load(modelPath);
+    assertArrayEquals(inPipeline.avgMetrics(), loaded.avgMetrics(), 0);
+    assertArrayEquals(((DescentLogisticRegressionModel) inPipeline.bestModel()).coefficients()
+        .toArray(), ((DescentLogisticRegressionModel) loaded.bestModel()).coefficients()
+        .toArray(), 0);
+  }
+
+  @Test
+  void aPipelineOfTransformersAndADescentEstimatorSharesPasses() {
+    DescentLogisticRegression lr = logistic();
+    lr.setFeaturesCol("assembled");
+    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"features"})
+        .setOutputCol("assembled");
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, lr});
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lr.regParam(), new double[] {0.01, 0.1, 1}).build();
+    BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
+    long before = jobs();
+    CrossValidatorModel shared = new DescentCrossValidator().setEstimator(pipeline)
+        .setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(2).setSeed(9).fit(cancer);
+    long sharedJobs = jobs() - before;
+    CrossValidatorModel mllib = new CrossValidator().setEstimator(pipeline)
+        .setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(2).setSeed(9).fit(cancer);
+    long mllibJobs = jobs() - before - sharedJobs;
+    assertClose(mllib.avgMetrics(), shared.avgMetrics(), 1e-6);
+    // 6 fits in shared passes: fewer jobs than MLlib's path (which its fallback would equal).
+    assertTrue(sharedJobs < mllibJobs, sharedJobs + " jobs, MLlib's " + mllibJobs);
+    PipelineModel best = assertInstanceOf(PipelineModel.class, shared.bestModel());
+    assertInstanceOf(DescentLogisticRegressionModel.class, best.stages()[1]);
+  }
+
+  @Test
+  void otherEstimatorsAndMapsRunMllibsOwnCrossValidation() {
+    BinaryClassificationEvaluator auc = new BinaryClassificationEvaluator();
+    LogisticRegression mllibLr = new LogisticRegression();
+    ParamMap[] mllibGrid = new ParamGridBuilder()
+        .addGrid(mllibLr.regParam(), new double[] {0.01, 0.1}).build();
+    CrossValidatorModel a = new DescentCrossValidator().setEstimator(mllibLr)
+        .setEstimatorParamMaps(mllibGrid).setEvaluator(auc).setNumFolds(2).setSeed(1)
+        .fit(cancer);
+    CrossValidatorModel b = new CrossValidator().setEstimator(mllibLr)
+        .setEstimatorParamMaps(mllibGrid).setEvaluator(auc).setNumFolds(2).setSeed(1)
+        .fit(cancer);
+    assertArrayEquals(b.avgMetrics(), a.avgMetrics(), 1e-12);
+
+    // standardization differs between the maps: no shared passes, the same result as MLlib's.
+    DescentLogisticRegression lr = new DescentLogisticRegression().setBackend("reference")
+        .setRegParam(0.1);
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lr.standardization()).build();
+    CrossValidatorModel c = new DescentCrossValidator().setEstimator(lr)
+        .setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(2).setSeed(1).fit(cancer);
+    CrossValidatorModel d = new CrossValidator().setEstimator(lr)
+        .setEstimatorParamMaps(grid).setEvaluator(auc).setNumFolds(2).setSeed(1).fit(cancer);
+    assertArrayEquals(d.avgMetrics(), c.avgMetrics(), 1e-12);
+    assertTrue(c.avgMetrics()[0] > 0.9);
+  }
+}
