@@ -884,7 +884,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       }
       chunks.add(new Chunk(first, count, xm, ym, wm, fm));
       if (raw) {
-        cl.write(xm, 0, 4L * count * d, Pointer.to(x).withByteOffset(4L * first * d));
+        copyInto(xm, x, first, count);
       }
       if (doublePrecision) {
         cl.write(ym, 0, 8L * count, Pointer.to(y).withByteOffset(8L * first));
@@ -906,6 +906,35 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
           ySlab.flip();
           cl.write(ym, 4L * s, 4L * k, Pointer.to(ySlab));
         }
+      }
+    }
+  }
+
+  /**
+   * Copies the float32 values of rows {@code first..first+count} into the chunk's buffer {@code
+   * xm} through a mapping (on a CPU device its own memory), in parts as {@link #standardizeInto},
+   * spread over the common fork-join pool.
+   */
+  private void copyInto(cl_mem xm, float[] x, int first, int count) {
+    int d = features;
+    if (d == 0) {
+      return;
+    }
+    int partRows = Math.max(1, MAP_FLOATS / d);
+    for (int s = 0; s < count; s += partRows) {
+      int k = Math.min(partRows, count - s);
+      int row0 = first + s;
+      ByteBuffer mapped = cl.mapForWrite(xm, 4L * s * d, 4L * k * d);
+      try {
+        int blocks = (k + STANDARDIZE_ROWS - 1) / STANDARDIZE_ROWS;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+          FloatBuffer out = mapped.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+          int from = b * STANDARDIZE_ROWS;
+          int to = Math.min(k, from + STANDARDIZE_ROWS);
+          out.put(from * d, x, (row0 + from) * d, (to - from) * d);
+        });
+      } finally {
+        cl.unmap(xm, mapped);
       }
     }
   }
