@@ -270,7 +270,7 @@ final class Fit {
 
   private Point full(GradientBackend active, double[] x) {
     Evaluation e = evaluate(active, x, Batch.all(rows));
-
+    evaluations++;
     double[] g = e.gradient().clone();
     objective.addPenaltyGradient(x, g, parameters);
     return new Point(x.clone(), e.loss() + objective.penalty(x, parameters), g);

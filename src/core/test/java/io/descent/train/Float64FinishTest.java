@@ -116,6 +116,8 @@ class Float64FinishTest {
     assertEquals(1, float64.get(0).evaluations.get(), "one evaluation, at the float32 weights");
     assertEquals(1, float64.get(0).closes.get(), "and was closed");
     assertEquals(1, float32.get(0).closes.get());
+    assertEquals(float32.get(0).evaluations.get() + 1, r.evaluations(),
+        "every evaluation counted, the float64 one too");
     assertTrue(r.converged(), r.message());
     assertTrue(r.message().startsWith("converged: "), r.message());
     assertFalse(r.message().contains("ran in float64"), r.message());
