@@ -3,6 +3,7 @@ package io.descent.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.Descent;
+import io.descent.gradient.BackgroundOpen;
 import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.data.ReadProgress;
@@ -211,8 +212,10 @@ final class CvCommand implements Callable<Integer> {
     }
     data.files().output("--out", this.out).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
+    // The OpenCL runtime and a context open while the data is read.
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
-        this.out)) {
+        this.out);
+        BackgroundOpen opening = BackgroundOpen.start(backend.backend, backend.openCl(), loss)) {
       return run(refit, loss, activity, out, err);
     }
   }

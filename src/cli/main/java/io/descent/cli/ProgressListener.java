@@ -25,6 +25,8 @@ final class ProgressListener implements TrainingListener {
   private final boolean bar;
   private final Path historyFile;
   private final List<Progress> rows = new ArrayList<>();
+  /** Wall-clock seconds of each phase of the run, in order (see {@link #phase}). */
+  private final java.util.Map<String, Double> phases = new java.util.LinkedHashMap<>();
   /** ANSI "erase in line" from the cursor: no old characters are left behind a shorter line. */
   static final String ERASE_TO_END = "\u001b[K";
   private int limit;
@@ -83,6 +85,16 @@ final class ProgressListener implements TrainingListener {
         Double.isNaN(p.validationLoss()) ? ""
             : String.format(Locale.ROOT, "  validation %.6g", p.validationLoss()),
         timing(done, epochs ? "epochs" : "iterations")));
+  }
+
+  @Override
+  public void phase(String name, double seconds) {
+    phases.merge(name, seconds, Double::sum);
+  }
+
+  /** The phases reported so far, seconds each, in order: the fit's and the command's own. */
+  java.util.Map<String, Double> phases() {
+    return phases;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.descent.cli;
 import io.descent.data.ReadProgress;
 
 import io.descent.Descent;
+import io.descent.gradient.BackgroundOpen;
 import io.descent.data.ClassLabels;
 import io.descent.data.ClassWeights;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -252,6 +253,17 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   VerboseOption verbose;
 
+  /**
+   * The {@code timings} of {@code --json} (wall-clock seconds): the JVM's start until the data
+   * is read, the read, then the fit's phases ({@link TrainingListener#phase}), then the model's
+   * write.
+   */
+  static final String PHASE_START = "start";
+  /** See {@link #PHASE_START}. */
+  static final String PHASE_READ = "read";
+  /** See {@link #PHASE_START}. */
+  static final String PHASE_WRITE = "write";
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -313,8 +325,10 @@ final class TrainCommand implements Callable<Integer> {
     new CommandFiles().input("--init", init, "a model file").check();
     LinearModel initial = init == null ? null : ModelFile.read(init).model();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
+    // The OpenCL runtime, a context and the kernels open while the data is read.
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
-        this.out, history, plot)) {
+        this.out, history, plot);
+        BackgroundOpen opening = BackgroundOpen.start(backend.backend, backend.openCl(), loss)) {
       if (oneVsRest) {
         return trainOneVsRest(descent, config, initial, activity, out, err);
       }
@@ -640,6 +654,8 @@ final class TrainCommand implements Callable<Integer> {
     ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
         !quiet && !json.json && CliSupport.isTerminal());
     Dataset dataset;
+    long readStart = System.nanoTime();
+    double started = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
           weightColumn != null || classWeight != null), reading, weightColumn);
@@ -658,6 +674,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean text = !quiet && !json.json;
     ProgressListener listener = new ProgressListener(err, text && CliSupport.isTerminal(),
         history);
+    listener.phase(PHASE_START, started);
+    listener.phase(PHASE_READ, (System.nanoTime() - readStart) / 1e9);
     if (text) {
       out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
           dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
@@ -725,7 +743,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (this.out != null) {
       activity.writing(this.out);
+      long writing = System.nanoTime();
       new ModelFile(result.model(), trainingInfo(result, file)).write(this.out);
+      listener.phase(PHASE_WRITE, (System.nanoTime() - writing) / 1e9);
       activity.written(this.out);
       if (text) {
         out.println("model written to " + this.out);
@@ -734,7 +754,10 @@ final class TrainCommand implements Callable<Integer> {
       out.println("no model written (give --out FILE to keep it)");
     }
     if (json.json) {
-      JsonReport.print(out, report(dataset, result, sets));
+      ObjectNode report = report(dataset, result, sets);
+      ObjectNode timings = report.putObject("timings");
+      listener.phases().forEach(timings::put);
+      JsonReport.print(out, report);
     }
     return Main.OK;
   }

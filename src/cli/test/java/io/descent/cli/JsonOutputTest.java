@@ -70,6 +70,19 @@ class JsonOutputTest {
     assertTrue(d.get("test").isNull());
     assertEquals(model.toString(), d.get("model").asText());
     assertFalse(json.err().contains("{"), json.err());
+    assertTimings(d, "start", "read", "standardize", "open", "fit", "judge", "write");
+  }
+
+  /** The document's timings are these phases, in this order, each a time of at least 0. */
+  private static void assertTimings(JsonNode d, String... phases) {
+    JsonNode timings = d.get("timings");
+    java.util.List<String> names = new java.util.ArrayList<>();
+    timings.fieldNames().forEachRemaining(names::add);
+    assertEquals(java.util.List.of(phases), names, timings.toString());
+    for (String phase : phases) {
+      assertTrue(timings.get(phase).isNumber() && timings.get(phase).asDouble() >= 0,
+          timings.toString());
+    }
   }
 
   @Test
@@ -78,6 +91,7 @@ class JsonOutputTest {
         "linear", "--backend", "reference", "--json", "--quiet");
     assertEquals(0, json.code(), json.err());
     assertTrue(document(json.out()).get("model").isNull());
+    assertTimings(document(json.out()), "start", "read", "standardize", "open", "fit", "judge");
   }
 
   @Test

@@ -131,32 +131,127 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
   public record ScaledColumns(BatchedEvaluation evaluation, double[] lossScale,
       double[] gradientScale) {}
 
+  /**
+   * Rows per block of a parallel evaluation: a batch of at least two blocks is summed block by
+   * block on the common fork-join pool, each block with its own compensated sums, and the blocks
+   * are then added in order, so the result does not depend on the number of threads.
+   */
+  static final int BLOCK_ROWS = 1 << 15;
+
   private ScaledColumns evaluate(double[] w, Batch batch, boolean scaled) {
     int d = data.features();
     int p = d + 1;
     int k = columns.count();
     int groups = columns.groups();
     int classes = columns.classes();
-    Loss loss = columns.loss();
     Shapes.requireParameters(w, p, k);
     batch.requireWithin(data.rows());
+    int size = batch.size();
+    Sums sums;
+    if (size < 2 * BLOCK_ROWS) {
+      sums = new Sums(p * k, groups, scaled);
+      accumulate(w, batch, 0, size, sums);
+    } else {
+      int blocks = (size + BLOCK_ROWS - 1) / BLOCK_ROWS;
+      Sums[] parts = java.util.stream.IntStream.range(0, blocks).parallel().mapToObj(b -> {
+        Sums part = new Sums(p * k, groups, scaled);
+        accumulate(w, batch, b * BLOCK_ROWS, Math.min(size, (b + 1) * BLOCK_ROWS), part);
+        return part;
+      }).toArray(Sums[]::new);
+      sums = new Sums(p * k, groups, scaled);
+      for (Sums part : parts) {
+        sums.add(part);
+      }
+    }
+    double[] weight = new double[groups];
+    double[] losses = new double[groups];
+    double[] g = new double[p * k];
+    double[] magnitude = sums.magnitude;
+    double[] lossScale = sums.lossScale;
+    for (int q = 0; q < groups; q++) {
+      weight[q] = sums.ws[q] + sums.wc[q];
+      losses[q] = weight[q] > 0 ? (sums.ls[q] + sums.lc[q]) / weight[q] : 0;
+      for (int c = q * classes; c < (q + 1) * classes; c++) {
+        for (int j = c * p; j < (c + 1) * p; j++) {
+          g[j] = weight[q] > 0 ? (sums.gs[j] + sums.gc[j]) / weight[q] : 0;
+          if (scaled && weight[q] > 0) {
+            magnitude[j] /= weight[q];
+          }
+        }
+      }
+      if (scaled && weight[q] > 0) {
+        lossScale[q] /= weight[q];
+      }
+    }
+    return new ScaledColumns(new BatchedEvaluation(losses, g, weight, k), lossScale, magnitude);
+  }
+
+  /**
+   * Neumaier sums over some rows: for each the running sum and its lost low-order part
+   * (gradient, loss, weight), and the plain sums of the error scales when asked for.
+   */
+  private static final class Sums {
+    final double[] gs;
+    final double[] gc;
+    final double[] ls;
+    final double[] lc;
+    final double[] ws;
+    final double[] wc;
+    final double[] lossScale;
+    final double[] magnitude;
+
+    Sums(int entries, int groups, boolean scaled) {
+      gs = new double[entries];
+      gc = new double[entries];
+      ls = new double[groups];
+      lc = new double[groups];
+      ws = new double[groups];
+      wc = new double[groups];
+      lossScale = scaled ? new double[groups] : null;
+      magnitude = scaled ? new double[entries] : null;
+    }
+
+    /** Adds another block's sums (its sum and its low-order part, each compensated). */
+    void add(Sums o) {
+      for (int j = 0; j < gs.length; j++) {
+        CompensatedSum.add(gs, gc, j, o.gs[j]);
+        CompensatedSum.add(gs, gc, j, o.gc[j]);
+      }
+      for (int q = 0; q < ls.length; q++) {
+        CompensatedSum.add(ls, lc, q, o.ls[q]);
+        CompensatedSum.add(ls, lc, q, o.lc[q]);
+        CompensatedSum.add(ws, wc, q, o.ws[q]);
+        CompensatedSum.add(ws, wc, q, o.wc[q]);
+      }
+      if (lossScale != null) {
+        for (int q = 0; q < lossScale.length; q++) {
+          lossScale[q] += o.lossScale[q];
+        }
+        for (int j = 0; j < magnitude.length; j++) {
+          magnitude[j] += o.magnitude[j];
+        }
+      }
+    }
+  }
+
+  /** Adds the batch's entries {@code from..to} (positions in the batch) to {@code sums}. */
+  private void accumulate(double[] w, Batch batch, int from, int to, Sums sums) {
+    int d = data.features();
+    int p = d + 1;
+    int k = columns.count();
+    int groups = columns.groups();
+    int classes = columns.classes();
+    Loss loss = columns.loss();
+    boolean scaled = sums.magnitude != null;
     float[] x = data.x();
     double[] y = data.y();
     double[] z = new double[d];
     double[] m = new double[k];
     double[] r = new double[k];
     double[] big = scaled ? new double[k] : null;
-    // Neumaier sums: the first array holds the running sums, the second the lost low-order parts.
-    double[] gs = new double[p * k];
-    double[] gc = new double[p * k];
-    double[] ls = new double[groups];
-    double[] lc = new double[groups];
-    double[] ws = new double[groups];
-    double[] wc = new double[groups];
-    double[] lossScale = scaled ? new double[groups] : null;
-    double[] magnitude = scaled ? new double[p * k] : null;
-    int size = batch.size();
-    for (int b = 0; b < size; b++) {
+    double[] gs = sums.gs;
+    double[] gc = sums.gc;
+    for (int b = from; b < to; b++) {
       int i = batch.row(b);
       int base = i * d;
       for (int j = 0; j < d; j++) {
@@ -187,8 +282,8 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
           li = loss.value(m[c0], t);
           r[c0] = loss.residual(m[c0], t);
         }
-        add(ls, lc, g, s * li);
-        add(ws, wc, g, s);
+        add(sums.ls, sums.lc, g, s * li);
+        add(sums.ws, sums.wc, g, s);
         for (int c = c0; c < c0 + classes; c++) {
           int o = c * p;
           double rs = s * r[c];
@@ -199,29 +294,10 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
         }
         if (scaled) {
           scales(w, z, y[i], s, li, m, r, big, c0, classes, columns.target(g, y[i]), loss,
-              lossScale, magnitude, g);
+              sums.lossScale, sums.magnitude, g);
         }
       }
     }
-    double[] weight = new double[groups];
-    double[] losses = new double[groups];
-    double[] g = new double[p * k];
-    for (int q = 0; q < groups; q++) {
-      weight[q] = ws[q] + wc[q];
-      losses[q] = weight[q] > 0 ? (ls[q] + lc[q]) / weight[q] : 0;
-      for (int c = q * classes; c < (q + 1) * classes; c++) {
-        for (int j = c * p; j < (c + 1) * p; j++) {
-          g[j] = weight[q] > 0 ? (gs[j] + gc[j]) / weight[q] : 0;
-          if (scaled && weight[q] > 0) {
-            magnitude[j] /= weight[q];
-          }
-        }
-      }
-      if (scaled && weight[q] > 0) {
-        lossScale[q] /= weight[q];
-      }
-    }
-    return new ScaledColumns(new BatchedEvaluation(losses, g, weight, k), lossScale, magnitude);
   }
 
   /** Adds one row's error scales (see {@link #evaluateColumnsScaled}) for group g. */

@@ -56,6 +56,9 @@ final class Fit {
   private Point lastReference;
   private GradientBackend polish;
   private int polishFrom;
+  /** When the float64 finish began to open, and when it was open (nanoTime; 0 without one). */
+  private long polishOpening;
+  private long polishOpened;
   private final List<Progress> history = new ArrayList<>();
   long evaluations;
   int iterations;
@@ -121,6 +124,20 @@ final class Fit {
     return "float32".equals(backend.info().precision());
   }
 
+  /**
+   * Reports the loop's phases to the listener: the iterations on the training backend, and
+   * with a float64 finish its open and its iterations ({@code from..to}: the loop's nanoTime).
+   */
+  void reportPhases(long from, long to) {
+    if (polishOpening == 0) {
+      listener.phase(Trainer.PHASE_FIT, (to - from) / 1e9);
+      return;
+    }
+    listener.phase(Trainer.PHASE_FIT, (polishOpening - from) / 1e9);
+    listener.phase(Trainer.PHASE_FINISH_OPEN, (polishOpened - polishOpening) / 1e9);
+    listener.phase(Trainer.PHASE_FINISH, (to - polishOpened) / 1e9);
+  }
+
   /** Whether the float64 finish has started. */
   boolean polishing() {
     return polish != null;
@@ -134,8 +151,10 @@ final class Fit {
    * above the optimum; a few float64 iterations finish the job.
    */
   void startPolish() {
+    polishOpening = System.nanoTime();
     polish = openFloat64();
     polishFrom = iterations;
+    polishOpened = System.nanoTime();
   }
 
   /**

@@ -50,6 +50,18 @@ public final class Trainer {
    * give up within a few evaluations, and the fit moves on to its float64 finish.
    */
   static final double FLOAT32_NOISE = 0x1p-22;
+  /** The phases a fit reports to {@link TrainingListener#phase}, in order. */
+  public static final String PHASE_STANDARDIZE = "standardize";
+  /** See {@link #PHASE_STANDARDIZE}. */
+  public static final String PHASE_OPEN = "open";
+  /** See {@link #PHASE_STANDARDIZE}. */
+  public static final String PHASE_FIT = "fit";
+  /** See {@link #PHASE_STANDARDIZE}. */
+  public static final String PHASE_FINISH_OPEN = "float64FinishOpen";
+  /** See {@link #PHASE_STANDARDIZE}. */
+  public static final String PHASE_FINISH = "float64Finish";
+  /** See {@link #PHASE_STANDARDIZE}. */
+  public static final String PHASE_JUDGE = "judge";
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final BackendOpener opener;
   /** The model a fit starts from, or null for the constant model. */
@@ -202,6 +214,11 @@ public final class Trainer {
       }
 
       @Override
+      public void phase(String name, double seconds) {
+        caller.phase(name, seconds);
+      }
+
+      @Override
       public void finished(FitResult result) {
         caller.finished(result);
       }
@@ -225,15 +242,21 @@ public final class Trainer {
       columns = Columns.single(config.loss());
     }
     // Weighted when the data has row weights.
+    long standardizing = System.nanoTime();
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
     // Refuses the normal equations where they do not apply before anything opens.
     solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features());
+    listener.phase(PHASE_STANDARDIZE, (System.nanoTime() - standardizing) / 1e9);
     BackendChain chain = new BackendChain(config.backend(), opener::open, config.openCl(),
         listener::message);
     Dataset validating = validation;
-    return chain.run(kind -> openPair(chain, kind, train, validating, standardization, columns),
-        (pair, kind, fallback) -> {
+    return chain.run(kind -> {
+      long opening = System.nanoTime();
+      Pair pair = openPair(chain, kind, train, validating, standardization, columns);
+      listener.phase(PHASE_OPEN, (System.nanoTime() - opening) / 1e9);
+      return pair;
+    }, (pair, kind, fallback) -> {
           try (pair) {
             GradientBackend training = NormalEquations.choose(solver, config, pair.train(),
                 train, standardization, columns, listener::message);
@@ -241,13 +264,17 @@ public final class Trainer {
                 standardization, listener, start, fallback, init, chain, stopRequested);
             listener.started(training.info(), config.optimizerDescription(),
                 config.isFullBatch() ? config.maxIterations() : config.maxEpochs());
+            long fitting = System.nanoTime();
             if (config.isFullBatch()) {
               new FullBatchLoop(fit).run();
             } else {
               new MiniBatchLoop(fit).run();
             }
+            long judging = System.nanoTime();
+            fit.reportPhases(fitting, judging);
             fit.judge();
             FitResult result = fit.result().with(heldOut, notices);
+            listener.phase(PHASE_JUDGE, (System.nanoTime() - judging) / 1e9);
             listener.finished(result);
             return result;
           }

@@ -34,6 +34,16 @@ public interface TrainingListener {
   /** After each iteration (full-batch) or epoch (mini-batch). */
   default void progress(Progress p) {}
 
+  /**
+   * A phase of the fit ended, taking {@code seconds} of wall-clock time; called in order, each
+   * phase once at most: {@value Trainer#PHASE_STANDARDIZE}, {@value Trainer#PHASE_OPEN} (the
+   * backend: device, context, kernel, upload), {@value Trainer#PHASE_FIT} (the iterations on
+   * it), {@value Trainer#PHASE_FINISH_OPEN} and {@value Trainer#PHASE_FINISH} (a float32 fit's
+   * float64 finish: its backend's open, its iterations), {@value Trainer#PHASE_JUDGE} (the
+   * float64 reference's judgement and the result).
+   */
+  default void phase(String name, double seconds) {}
+
   /** Training ended normally (whatever the stop reason). */
   default void finished(FitResult result) {}
 }

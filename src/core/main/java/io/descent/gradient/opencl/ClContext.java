@@ -4,6 +4,8 @@ import io.descent.gradient.BackendUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +67,81 @@ final class ClContext implements AutoCloseable {
       throw new BackendUnavailableException("could not create an OpenCL context on "
           + device.name() + ": " + Cl.status(e), e);
     }
+  }
+
+  /**
+   * Contexts made ahead of use by {@link OpenClBackend#prepare}, with programs already built,
+   * by device and precision; {@link #take} hands them out. Guarded by {@code READY}.
+   */
+  private static final Map<String, List<ClContext>> READY = new LinkedHashMap<>();
+  /**
+   * Preparations under way ({@link #preparing}), float32 then float64; takers of that precision
+   * wait for them. Guarded by READY.
+   */
+  private static final int[] PENDING = new int[2];
+
+  /**
+   * A context on {@code device} for {@code doublePrecision}: one made ahead by {@link
+   * OpenClBackend#prepare} (waiting for a preparation under way), else a new one. The caller
+   * owns it.
+   *
+   * @throws BackendUnavailableException when a new one cannot be made
+   */
+  static ClContext take(ClDevice device, boolean doublePrecision) {
+    String key = readyKey(device, doublePrecision);
+    synchronized (READY) {
+      while (PENDING[doublePrecision ? 1 : 0] > 0) {
+        try {
+          READY.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      List<ClContext> ready = READY.get(key);
+      if (ready != null && !ready.isEmpty()) {
+        return ready.remove(0);
+      }
+    }
+    return new ClContext(device);
+  }
+
+  /** Counts a preparation of a context for this precision as under way (until {@link
+   * #prepared}). */
+  static void preparing(boolean doublePrecision) {
+    synchronized (READY) {
+      PENDING[doublePrecision ? 1 : 0]++;
+    }
+  }
+
+  /**
+   * Ends a preparation counted by {@link #preparing}, keeping {@code context} (null when it
+   * failed) for {@link #take}.
+   */
+  static void prepared(ClContext context, boolean doublePrecision) {
+    synchronized (READY) {
+      if (context != null) {
+        READY.computeIfAbsent(readyKey(context.device, doublePrecision), k -> new ArrayList<>())
+            .add(context);
+      }
+      PENDING[doublePrecision ? 1 : 0]--;
+      READY.notifyAll();
+    }
+  }
+
+  /** Closes every context made ahead and not taken; returns how many. */
+  static int releaseReady() {
+    List<ClContext> unused = new ArrayList<>();
+    synchronized (READY) {
+      READY.values().forEach(unused::addAll);
+      READY.clear();
+    }
+    unused.forEach(ClContext::close);
+    return unused.size();
+  }
+
+  private static String readyKey(ClDevice device, boolean doublePrecision) {
+    return device.description().index() + "|" + device.name() + "|" + doublePrecision;
   }
 
   /** Serializes program builds across contexts (see {@link #program}). */
@@ -213,6 +290,23 @@ final class ClContext implements AutoCloseable {
   /** Blocking write of {@code bytes} bytes from host memory at {@code offset} of a buffer. */
   void write(cl_mem mem, long offset, long bytes, Pointer from) {
     CL.clEnqueueWriteBuffer(queue, mem, true, offset, bytes, from, 0, null, null);
+  }
+
+  /**
+   * Maps {@code bytes} bytes of a buffer at {@code offset} for writing (blocking; their old
+   * contents are not kept), in native byte order; {@link #unmap} hands them back. On a CPU
+   * device this is the buffer's own memory, so filling it is the upload.
+   */
+  ByteBuffer mapForWrite(cl_mem mem, long offset, long bytes) {
+    ByteBuffer b = CL.clEnqueueMapBuffer(queue, mem, true, CL.CL_MAP_WRITE, offset, bytes, 0,
+        null, null, null);
+    return b.order(ByteOrder.nativeOrder());
+  }
+
+  /** Unmaps what {@link #mapForWrite} mapped, and waits until the device has it. */
+  void unmap(cl_mem mem, ByteBuffer mapped) {
+    CL.clEnqueueUnmapMemObject(queue, mem, mapped, 0, null, null);
+    CL.clFinish(queue);
   }
 
   private void checkOpen() {

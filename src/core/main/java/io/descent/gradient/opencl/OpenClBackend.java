@@ -111,6 +111,10 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private static final int FLAG_FOLDS = 2;
   private static final int FLAG_POSITIVES = 4;
   private static final int FLAG_CLASS_WEIGHTS = 8;
+  /** Floats mapped at a time when the host standardizes into a buffer (1 GiB). */
+  private static final int MAP_FLOATS = 1 << 28;
+  /** Rows per task when the host standardizes into a mapped buffer. */
+  private static final int STANDARDIZE_ROWS = 1 << 13;
   /** Floats per upload slab when the host standardizes while uploading (16 MiB). */
   private static final int SLAB_FLOATS = 1 << 22;
 
@@ -270,6 +274,92 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         : null;
     return new OpenClBackend(data, standardization, columns, device, layout, fp64, tuning,
         shape);
+  }
+
+  /**
+   * Makes ahead what opening this backend for one unweighted column of {@code loss} will need on
+   * the device {@code options} choose, in the calling thread: the device list, a context, and
+   * (in the cpu layout) the gradient kernel, in the options' precision and, for float precision,
+   * in float64 too (a float32 fit's float64 finish). The contexts wait in this process until an
+   * {@link #open} on that device in that precision takes them (waiting for a preparation under
+   * way), so a caller can run this on another thread while it reads the data; {@link
+   * #releasePrepared()} closes those never taken. A failure leaves nothing behind and is
+   * rethrown; the open that follows meets the same failure and reports it as always.
+   *
+   * @throws RuntimeException whatever opening would throw at the same step
+   */
+  public static void prepare(Loss loss, OpenClOptions options) {
+    Objects.requireNonNull(loss, "loss");
+    boolean floatToo = !options.precision().equals("double");
+    ClContext.preparing(false);
+    ClContext.preparing(true);
+    boolean floatEnded = false;
+    boolean doubleEnded = false;
+    try {
+      ClDevice device = select(Cl.devices(), options.device());
+      boolean cpu = options.layout().equals("cpu") || options.layout().equals("auto")
+          && device.description().type() == DeviceDescription.Type.CPU;
+      floatEnded = true;
+      if (floatToo) {
+        prepareContext(device, loss, false, cpu, options);
+      } else {
+        ClContext.prepared(null, false);
+      }
+      doubleEnded = true;
+      if (device.description().fp64()) {
+        prepareContext(device, loss, true, cpu, options);
+      } else {
+        ClContext.prepared(null, true);
+      }
+    } catch (RuntimeException | Error e) {
+      if (!floatEnded) {
+        ClContext.prepared(null, false);
+      }
+      if (!doubleEnded) {
+        ClContext.prepared(null, true);
+      }
+      throw e;
+    }
+  }
+
+  /** Makes one context ahead and ends its preparation (also when that fails). */
+  private static void prepareContext(ClDevice device, Loss loss, boolean fp64, boolean cpu,
+      OpenClOptions options) {
+    ClContext context = null;
+    try {
+      context = new ClContext(device);
+      if (cpu) {
+        Tuning tuning = Tuning.defaults();
+        CpuShape shape = cpuShape(device, fp64, tuning, options.tuning());
+        String buildOptions = singleCpuOptions(commonOptions(loss, fp64), shape, tuning);
+        context.kernel(context.program(CPU_FILE, buildOptions), Kind.CPU.kernelName);
+      }
+    } catch (RuntimeException | Error e) {
+      if (context != null) {
+        context.close();
+      }
+      ClContext.prepared(null, fp64);
+      throw e;
+    }
+    ClContext.prepared(context, fp64);
+  }
+
+  /** Closes the contexts {@link #prepare} made that no open took; returns how many. */
+  public static int releasePrepared() {
+    return ClContext.releaseReady();
+  }
+
+  /** The build options every kernel starts with: precision, loss, centering on the device. */
+  private static String commonOptions(Loss loss, boolean doublePrecision) {
+    return "-DPRECISION=" + (doublePrecision ? 64 : 32)
+        + " -DLOSS=" + (loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0)
+        + " -DCENTER=" + (doublePrecision ? 1 : 0);
+  }
+
+  /** The build options of the single-column cpu kernel ({@code gradient_cpu.cl}). */
+  private static String singleCpuOptions(String common, CpuShape cpuShape, Tuning tuning) {
+    String rest = tuning.extraDefinesWithout(java.util.Set.of("PFD", "COLUMNS"));
+    return common + " " + cpuShape.defines() + (rest.isEmpty() ? "" : " " + rest);
   }
 
   /**
@@ -468,11 +558,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int kp = paddedColumns;
     int p = batched ? (d + 2) * kp : d + 2;
 
-    String common = "-DPRECISION=" + (doublePrecision ? 64 : 32)
-        + " -DLOSS=" + (loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0)
-        + " -DCENTER=" + (doublePrecision ? 1 : 0);
+    String common = commonOptions(loss, doublePrecision);
     String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
-    ClContext context = new ClContext(device);
+    ClContext context = ClContext.take(device, doublePrecision);
     this.cl = context;
     try {
       // Kernel and launch shape.
@@ -498,8 +586,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         kind = Kind.CPU;
         localSize = 1;
         localBytes = 0;
-        String rest = tuning.extraDefinesWithout(java.util.Set.of("PFD", "COLUMNS"));
-        buildOptions = common + " " + cpuShape.defines() + (rest.isEmpty() ? "" : " " + rest);
+        buildOptions = singleCpuOptions(common, cpuShape, tuning);
         this.kernel = context.kernel(context.program(CPU_FILE, buildOptions), kind.kernelName);
       } else {
         WorkGroupFit.Fitted fitted = WorkGroupFit.fit(context, GPU_FILE, tuning,
@@ -771,8 +858,6 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     double[] mean = standardization.mean();
     double[] inv = standardization.inverseScales();
     int slabRows = Math.max(1, Math.min(chunkRows, SLAB_FLOATS / Math.max(d, 1)));
-    FloatBuffer xSlab = raw ? null : ByteBuffer.allocateDirect(slabRows * d * 4)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
     FloatBuffer ySlab = doublePrecision ? null : ByteBuffer.allocateDirect(slabRows * 4)
         .order(ByteOrder.nativeOrder()).asFloatBuffer();
     for (int first = 0; first < rows; first += chunkRows) {
@@ -799,7 +884,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       }
       chunks.add(new Chunk(first, count, xm, ym, wm, fm));
       if (raw) {
-        cl.write(xm, 0, 4L * count * d, Pointer.to(x).withByteOffset(4L * first * d));
+        copyInto(xm, x, first, count);
       }
       if (doublePrecision) {
         cl.write(ym, 0, 8L * count, Pointer.to(y).withByteOffset(8L * first));
@@ -807,20 +892,12 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
           continue;
         }
       }
+      if (!raw) {
+        standardizeInto(xm, x, first, count, mean, inv);
+      }
       for (int s = 0; s < count; s += slabRows) {
         int k = Math.min(slabRows, count - s);
         int row0 = first + s;
-        if (!raw) {
-          xSlab.clear();
-          for (int i = row0; i < row0 + k; i++) {
-            int base = i * d;
-            for (int j = 0; j < d; j++) {
-              xSlab.put((float) ((x[base + j] - mean[j]) * inv[j]));
-            }
-          }
-          xSlab.flip();
-          cl.write(xm, 4L * s * d, 4L * k * d, Pointer.to(xSlab));
-        }
         if (!doublePrecision) {
           ySlab.clear();
           for (int i = row0; i < row0 + k; i++) {
@@ -829,6 +906,73 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
           ySlab.flip();
           cl.write(ym, 4L * s, 4L * k, Pointer.to(ySlab));
         }
+      }
+    }
+  }
+
+  /**
+   * Copies the float32 values of rows {@code first..first+count} into the chunk's buffer {@code
+   * xm} through a mapping (on a CPU device its own memory), in parts as {@link #standardizeInto},
+   * spread over the common fork-join pool.
+   */
+  private void copyInto(cl_mem xm, float[] x, int first, int count) {
+    int d = features;
+    if (d == 0) {
+      return;
+    }
+    int partRows = Math.max(1, MAP_FLOATS / d);
+    for (int s = 0; s < count; s += partRows) {
+      int k = Math.min(partRows, count - s);
+      int row0 = first + s;
+      ByteBuffer mapped = cl.mapForWrite(xm, 4L * s * d, 4L * k * d);
+      try {
+        int blocks = (k + STANDARDIZE_ROWS - 1) / STANDARDIZE_ROWS;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+          FloatBuffer out = mapped.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+          int from = b * STANDARDIZE_ROWS;
+          int to = Math.min(k, from + STANDARDIZE_ROWS);
+          out.put(from * d, x, (row0 + from) * d, (to - from) * d);
+        });
+      } finally {
+        cl.unmap(xm, mapped);
+      }
+    }
+  }
+
+  /**
+   * Writes the standardized float32 values {@code (float) ((x - mean) * inv)} of rows {@code
+   * first..first+count} into the chunk's buffer {@code xm} through a mapping (on a CPU device
+   * its own memory: no staging copy), in parts of at most {@value #MAP_FLOATS} floats, the rows
+   * of each part spread over the common fork-join pool.
+   */
+  private void standardizeInto(cl_mem xm, float[] x, int first, int count, double[] mean,
+      double[] inv) {
+    int d = features;
+    if (d == 0) {
+      return;
+    }
+    int partRows = Math.max(1, MAP_FLOATS / d);
+    for (int s = 0; s < count; s += partRows) {
+      int k = Math.min(partRows, count - s);
+      int row0 = first + s;
+      ByteBuffer mapped = cl.mapForWrite(xm, 4L * s * d, 4L * k * d);
+      try {
+        int blocks = (k + STANDARDIZE_ROWS - 1) / STANDARDIZE_ROWS;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+          FloatBuffer out = mapped.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+          int from = b * STANDARDIZE_ROWS;
+          int to = Math.min(k, from + STANDARDIZE_ROWS);
+          float[] row = new float[d];
+          for (int i = from; i < to; i++) {
+            int base = (row0 + i) * d;
+            for (int j = 0; j < d; j++) {
+              row[j] = (float) ((x[base + j] - mean[j]) * inv[j]);
+            }
+            out.put(i * d, row, 0, d);
+          }
+        });
+      } finally {
+        cl.unmap(xm, mapped);
       }
     }
   }

@@ -1,0 +1,132 @@
+package io.descent.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.Descent;
+import io.descent.data.Dataset;
+import io.descent.gradient.BackendInfo;
+import io.descent.gradient.BackendKind;
+import io.descent.gradient.Batch;
+import io.descent.gradient.BatchedEvaluation;
+import io.descent.gradient.Columns;
+import io.descent.gradient.GradientBackend;
+import io.descent.gradient.ReferenceBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float64 finish of a float32 fit that stops for want of progress, with a stand-in float32
+ * backend: the exact (reference) values, and a gradient {@value #INFLATION} times the exact one,
+ * so that its own gradient test cannot hold where the float64 one already does. The finish opens
+ * (on the stand-in float64 backend), its first evaluation at the same weights passes the test,
+ * and it is closed unused ({@code Fit.endPolishUnused}); the fit is then judged by the reference
+ * as always.
+ */
+class Float64FinishTest {
+  /** How much the stand-in float32 backend inflates the gradient. */
+  static final double INFLATION = 10;
+
+  /** Delegates to a real backend under another name and precision, counting its use. */
+  static final class StandIn implements GradientBackend {
+    private final GradientBackend real;
+    private final String precision;
+    private final double gradientFactor;
+    final AtomicInteger evaluations = new AtomicInteger();
+    final AtomicInteger closes = new AtomicInteger();
+
+    StandIn(GradientBackend real, String precision, double gradientFactor) {
+      this.real = real;
+      this.precision = precision;
+      this.gradientFactor = gradientFactor;
+    }
+
+    @Override
+    public BackendInfo info() {
+      return new BackendInfo(BackendKind.OPENCL, "stand-in", precision, "cpu");
+    }
+
+    @Override
+    public int rows() {
+      return real.rows();
+    }
+
+    @Override
+    public int features() {
+      return real.features();
+    }
+
+    @Override
+    public Columns columns() {
+      return real.columns();
+    }
+
+    @Override
+    public BatchedEvaluation evaluateColumns(double[] w, Batch batch) {
+      evaluations.incrementAndGet();
+      BatchedEvaluation e = real.evaluateColumns(w, batch);
+      double[] g = e.gradient().clone();
+      for (int j = 0; j < g.length; j++) {
+        g[j] *= gradientFactor;
+      }
+      return new BatchedEvaluation(e.loss(), g, e.weight(), e.columns());
+    }
+
+    @Override
+    public double tolerance() {
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      closes.incrementAndGet();
+      real.close();
+    }
+  }
+
+  private static Dataset spambase() {
+    for (ReferenceProblems.Problem p : ReferenceProblems.all()) {
+      if (p.dataset().equals("spambase") && p.split().equals("full")) {
+        return p.load();
+      }
+    }
+    throw new AssertionError();
+  }
+
+  @Test
+  void aFinishWhoseFirstEvaluationPassesIsClosedUnused() {
+    Dataset data = spambase();
+    List<StandIn> float32 = new ArrayList<>();
+    List<StandIn> float64 = new ArrayList<>();
+    Trainer trainer = new Trainer((kind, d, s, loss, openCl) -> {
+      boolean doubles = openCl.precision().equals("double");
+      StandIn b = new StandIn(new ReferenceBackend(d, s, loss), doubles ? "float64" : "float32",
+          doubles ? 1 : INFLATION);
+      (doubles ? float64 : float32).add(b);
+      return b;
+    });
+    TrainingConfig config = Descent.logistic().l2(0.01).backend("opencl").tolerance(1e-2)
+        .config(data);
+    FitResult r = trainer.fit(data, config, TrainingListener.NONE);
+    assertEquals(1, float32.size());
+    assertEquals(1, float64.size(), "the float64 finish opened once");
+    assertEquals(1, float64.get(0).evaluations.get(), "one evaluation, at the float32 weights");
+    assertEquals(1, float64.get(0).closes.get(), "and was closed");
+    assertEquals(1, float32.get(0).closes.get());
+    assertEquals(float32.get(0).evaluations.get() + 1, r.evaluations(),
+        "every evaluation counted, the float64 one too");
+    assertTrue(r.converged(), r.message());
+    assertTrue(r.message().startsWith("converged: "), r.message());
+    assertFalse(r.message().contains("ran in float64"), r.message());
+    assertFalse(r.hyperparameters().containsKey("polish"),
+        r.hyperparameters().toString());
+    assertTrue(r.stopReason() == StopReason.PRECISION_LIMIT
+        || r.stopReason() == StopReason.OBJECTIVE_TOLERANCE, r.stopReason().toString());
+    // Judged by the reference at the final weights: the gradient test holds there.
+    assertTrue(r.gradientNorm() <= 1e-2 * Math.max(1, r.objective()) * Math.sqrt(58),
+        "gradient norm " + r.gradientNorm());
+  }
+}
