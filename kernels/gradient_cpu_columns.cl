@@ -206,6 +206,10 @@ inline void kahan_addk(__global REAL* s, __global REAL* c, int v, REALK x) {
 #ifndef FAST_EXP
 #define FAST_EXP 0
 #endif
+/* 1: the program also holds link_peak (at the end of the file), the benchmark's probe. */
+#ifndef LINK_PEAK
+#define LINK_PEAK 0
+#endif
 #if FAST_EXP && PRECISION == 32 && (LOSS == 1 || LOSS == 2)
 /*
  * e^x for x <= 0 in float32 on vectors of type T (integer vectors IT), within about 2 ulp:
@@ -234,11 +238,13 @@ inline T NAME(const T x) {                                                      
 }
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
 #define EXP_NONPOSITIVE_K(X) exp_nonpositive(X)
-#if NK > 0 && LOSS == 1
+#if (NK > 0 && LOSS == 1) || LINK_PEAK
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
+#define EXP_NONPOSITIVE_V(X) exp_nonpositive_v(X)
 #else
 #define EXP_NONPOSITIVE_K(X) exp(X)
+#define EXP_NONPOSITIVE_V(X) exp(X)
 #endif
 #if FAST_EXP && PRECISION == 32 && LOSS == 1
 /*
@@ -1004,3 +1010,90 @@ __kernel void gradient_cpu_columns_gather(
   columns_of_item(x, y, index, first, count, d, theta, center, partial, slot0, weight, fold, col,
       kp, classes, flags, scratch, 1);
 }
+
+#if LINK_PEAK
+/*
+ * link_peak: the arithmetic rate of the loss's link, margin -> residual and loss, as fma_peak.cl
+ * is that of the multiply-adds (KernelBenchmark.LinkProbe; not used by any fit). The bench
+ * charges an evaluation of K columns 2 n d K multiply-adds and n K link values: a logistic
+ * value's exp, reciprocal and log1p series cost as much as about 40 of its 2 d = 128
+ * multiply-adds, and no pass can skip them. Each work-item keeps LINK_VECTORS VW-wide vectors
+ * of margins in registers (no memory traffic) and runs them through this file's phase-2 code
+ * every iteration: LOSS 0 and 1, each vector VW (row, column) margins (ROW_RESIDUAL_AND_LOSS,
+ * with the float32 exp of SPLIT_EXP); LOSS 2, LINK_GROUPS groups of NCLASSES vectors, each
+ * group the softmax of VW rows (max, C exps, one reciprocal, one log1p, C residuals). The
+ * margins move by a step (an argument) each iteration, so nothing is hoisted out of the loop;
+ * one partial sum per work-item keeps the results live.
+ */
+#ifndef LINK_GROUPS
+#define LINK_GROUPS 8
+#endif
+#if LOSS == 2
+#define LINK_VECTORS (LINK_GROUPS * NCLASSES)
+#else
+#define LINK_VECTORS LINK_GROUPS
+#endif
+__kernel void link_peak(const int iterations, const REAL step, const int classes,
+    __global REAL* restrict partial) {
+  REAL lane[VW];
+  REAL ylane[VW];
+#pragma unroll
+  for (int q = 0; q < VW; q++) {
+    lane[q] = (REAL)(q) * (REAL)(0.37f) - (REAL)(1.3f);
+    ylane[q] = (REAL)(q & 1);
+  }
+  const REALV base = VLOADV(0, lane) + (REAL) get_global_id(0) * (REAL)(0.01f);
+  const REALV yv = VLOADV(0, ylane);
+  REALV m[LINK_VECTORS];
+#pragma unroll
+  for (int v = 0; v < LINK_VECTORS; v++) {
+    m[v] = base + (REAL)(v) * (REAL)(0.11f);
+  }
+  REALV ra = (REALV)(0);
+  REALV la = (REALV)(0);
+  for (int i = 0; i < iterations; i++) {
+#if LOSS == 2
+#pragma unroll
+    for (int g = 0; g < LINK_GROUPS; g++) {
+      REALV mx = m[g * NCLASSES];
+#pragma unroll
+      for (int c = 1; c < NCLASSES; c++) {
+        mx = fmax(mx, m[g * NCLASSES + c]);
+      }
+      REALV e[NCLASSES];
+      REALV rest = (REALV)(-1);
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        e[c] = EXP_NONPOSITIVE_V(m[g * NCLASSES + c] - mx);
+        rest += e[c];
+      }
+      const REALV si = (REALV)(1) / ((REALV)(1) + rest);
+      la += (mx - m[g * NCLASSES]) + LOG1P_REST(rest);
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        ra += e[c] * si;
+      }
+    }
+#else
+#pragma unroll
+    for (int v = 0; v < LINK_VECTORS; v++) {
+      REALV r;
+      REALV l;
+#if SPLIT_EXP
+      const REALV ev = exp_nonpositive_v(-fabs(m[v]));
+#else
+      const REALV ev = (REALV)(0);
+#endif
+      ROW_RESIDUAL_AND_LOSS(m[v], yv, ev, r, l);
+      ra += r;
+      la += l;
+    }
+#endif
+#pragma unroll
+    for (int v = 0; v < LINK_VECTORS; v++) {
+      m[v] += step;
+    }
+  }
+  partial[get_global_id(0)] = HSUMN(VW, ra + la);
+}
+#endif

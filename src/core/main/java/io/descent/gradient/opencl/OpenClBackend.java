@@ -469,7 +469,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int p = batched ? (d + 2) * kp : d + 2;
 
     String common = "-DPRECISION=" + (doublePrecision ? 64 : 32)
-        + " -DLOSS=" + (loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0)
+        + " -DLOSS=" + lossDefine(loss)
         + " -DCENTER=" + (doublePrecision ? 1 : 0);
     String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
     ClContext context = new ClContext(device);
@@ -644,6 +644,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         + COLUMNS_SUPERBLOCK_ROWS + " -DJT=" + COLUMNS_TILE_FEATURES
         + " -DNK=" + (columns <= NARROW_COLUMNS ? columns : 0) + " -DVW=" + shape.vectorWidth()
         + " -DLOG1P_SERIES=1 -DFAST_EXP=1";
+  }
+
+  /** LOSS in the kernels: 0 squared error, 1 logistic, 2 multinomial. */
+  static int lossDefine(Loss loss) {
+    return loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0;
   }
 
   /** KT for K columns: the shape's vector width, or 4 when K is at most 4 (never below 2). */
