@@ -94,6 +94,15 @@
 #ifndef SPREAD_PREFETCH
 #define SPREAD_PREFETCH (NK == 1 || NK == 2)
 #endif
+/* The software prefetches' locality (__builtin_prefetch's third argument: 3 prefetcht0, into
+ * L1; 2 and 1 prefetcht1 and t2; 0 prefetchnta) and how many superblocks ahead they read. */
+#ifndef PF_LOCALITY
+#define PF_LOCALITY 3
+#endif
+#ifndef PF_AHEAD
+#define PF_AHEAD 1
+#endif
+#define PREFETCH_LINE(p) __builtin_prefetch((p), 0, PF_LOCALITY)
 /* NK > 0: K = NK <= 4 columns, theta column-major, the few-columns phases 1 and 3, with
  * VW-wide feature vectors (the single-column kernel's VW). */
 #ifndef NK
@@ -238,7 +247,7 @@ inline T NAME(const T x) {                                                      
 }
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
 #define EXP_NONPOSITIVE_K(X) exp_nonpositive(X)
-#if (NK > 0 && LOSS == 1) || LINK_PEAK
+#if NK > 0 || LINK_PEAK
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 #define EXP_NONPOSITIVE_V(X) exp_nonpositive_v(X)
@@ -273,12 +282,23 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 
 /*
- * NK > 0 and a squared or logistic loss: the margins and residuals in scratch column-major
- * (column c's SB rows at c SB), so that phase 2 runs over VW rows of one column at a time;
+ * NK > 0 (with the multinomial loss, its classes a constant, and SOFTMAX_VECTOR, by default
+ * 1; 0 for the row-major path below): the margins and residuals in
+ * scratch column-major (column c's SB rows at c SB), so that phase 2 runs over VW rows at a
+ * time (ROWVEC: one column of a squared or logistic loss; SOFTMAX_ROWS: a group's C columns);
  * otherwise row-major (row k's kp columns at k kp).
  */
-#define ROWVEC (NK > 0 && LOSS != 2)
-#if ROWVEC
+#ifndef SOFTMAX_VECTOR
+#define SOFTMAX_VECTOR 1
+#endif
+#if NK > 0 && (LOSS != 2 || (defined(CLASSES) && SOFTMAX_VECTOR))
+#define COLMAJOR 1
+#else
+#define COLMAJOR 0
+#endif
+#define ROWVEC (COLMAJOR && LOSS != 2)
+#define SOFTMAX_ROWS (COLMAJOR && LOSS == 2)
+#if COLMAJOR
 #define MARGIN(k, c) scratch[(c) * SB + (k)]
 #else
 #define MARGIN(k, c) scratch[(k) * kp + (c)]
@@ -362,8 +382,9 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
   const int pf_iterations = SB / NK_ROWS * nv + nv / VT * SB;
   const int spread = SPREAD_PREFETCH && !gather && pf_iterations > 0;
-  const int pf_rows = spread ? max(0, min(SB, end - r0 - SB)) : 0;
-  __global const char* pf_base = (__global const char*) (x + (size_t) (first + r0 + SB) * d);
+  const int pf_rows = spread ? max(0, min(SB, end - r0 - PF_AHEAD * SB)) : 0;
+  __global const char* pf_base = (__global const char*) (x
+      + (size_t) (first + r0 + PF_AHEAD * SB) * d);
   const int pf_last = pf_rows * 4 * d - 1;
   const int pf_lines = (pf_last + 64) / 64;
   const int pf_every = max(1, pf_lines > 0 ? pf_iterations / pf_lines : 1);
@@ -375,7 +396,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   if (--pf_wait == 0) {                                                 \
     pf_wait = pf_every;                                                 \
     for (int pq_ = 0; pq_ < pf_per && pf_at <= pf_last; pq_++) {       \
-      __builtin_prefetch(pf_base + pf_at);                              \
+      PREFETCH_LINE(pf_base + pf_at);                              \
       pf_at += 64;                                                      \
     }                                                                   \
   }
@@ -397,13 +418,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     if (!spread) {
 #pragma unroll
       for (int q = 0; q < R1; q++) {
-        const int ni = min(r0 + SB + k + q, end - 1);
+        const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
         __global const char* next = (__global const char*) (x
             + (size_t) (gather ? index[first + ni] : first + ni) * d);
         for (int b = 0; b < 4 * d; b += 64) {
-          __builtin_prefetch(next + b);
+          PREFETCH_LINE(next + b);
         }
-        __builtin_prefetch(next + 4 * d - 1);
+        PREFETCH_LINE(next + 4 * d - 1);
       }
     }
 #endif
@@ -444,7 +465,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       }
     }
     const REAL8 m = sums8(a) + bias + vload8(0, tail);
-#if ROWVEC
+#if COLMAJOR
     REAL ms[8];
     vstore8(m, 0, ms);
 #pragma unroll
@@ -479,13 +500,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     if (!spread) {
 #pragma unroll
       for (int q = 0; q < 2; q++) {
-        const int ni = min(r0 + SB + k + q, end - 1);
+        const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
         __global const char* next = (__global const char*) (x
             + (size_t) (gather ? index[first + ni] : first + ni) * d);
         for (int b = 0; b < 4 * d; b += 64) {
-          __builtin_prefetch(next + b);
+          PREFETCH_LINE(next + b);
         }
-        __builtin_prefetch(next + 4 * d - 1);
+        PREFETCH_LINE(next + 4 * d - 1);
       }
     }
 #endif
@@ -519,7 +540,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       MARGIN(k, c) = m0;
       MARGIN(k + 1, c) = m1;
     }
-#if !ROWVEC
+#if !COLMAJOR
     for (int c = NK; c < kp; c++) {
       scratch[k * kp + c] = 0;
       scratch[(k + 1) * kp + c] = 0;
@@ -536,13 +557,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
      * the wait (K = 4 ran at 1.7 GB/s without this on a 2-core AVX2 EPYC). */
 #pragma unroll
     for (int k = k0; k < k0 + RB; k++) {
-      const int ni = min(r0 + SB + k, end - 1);
+      const int ni = min(r0 + PF_AHEAD * SB + k, end - 1);
       __global const char* next = (__global const char*) (x
           + (size_t) (gather ? index[first + ni] : first + ni) * d);
       for (int b = 0; b < 4 * d; b += 64) {
-        __builtin_prefetch(next + b);
+        PREFETCH_LINE(next + b);
       }
-      __builtin_prefetch(next + 4 * d - 1);
+      PREFETCH_LINE(next + 4 * d - 1);
     }
 #endif
     int t = 0;
@@ -608,7 +629,93 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   for (int t = 0; t < tiles; t++) {
     VSTOREK((REALK)(0), t, lsum);
   }
-#if LOSS == 2
+#if SOFTMAX_ROWS
+#if PRECISION == 64
+#define MASKV CAT(long, VW)
+#else
+#define MASKV CAT(int, VW)
+#endif
+  /* Few columns of the multinomial loss (NK <= 4: groups of C = NCLASSES columns), margins
+   * column-major: per group, VW rows at a time, every step a vector over the rows: the max of
+   * the C margins, their exps (the max's exactly 1, left out of rest as below), one reciprocal
+   * and one log1p per row, the residuals r_c = s e_c / (1 + rest) and r_y = -s (sum of the other
+   * e) / (1 + rest); the residuals' sums (the intercept's gradient) with them. The per-row
+   * scalar loops below cost a 1M x 64 C = 3 evaluation about as much CPU time as the rest of the
+   * pass on a 2-core AVX2 EPYC. */
+  for (int g0 = 0; g0 < NK; g0 += NCLASSES) {
+    if (g0 + NCLASSES > kp || col[g0] == 0) {
+      /* A dead group (or padding): no loss, zero residuals. */
+      for (int c = g0; c < min(g0 + NCLASSES, NK); c++) {
+        for (int k = 0; k < SB; k++) {
+          MARGIN(k, c) = 0;
+        }
+        lsum[kp + c] = 0;
+      }
+      continue;
+    }
+    const REAL held = col[kp + g0];
+    REALV la = (REALV)(0);
+    REALV ra[NCLASSES];
+#pragma unroll
+    for (int c = 0; c < NCLASSES; c++) {
+      ra[c] = (REALV)(0);
+    }
+    for (int k = 0; k < SB; k += VW) {
+      const REALV yv = VLOADV(0, ys + k);
+      REALV m[NCLASSES];
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        m[c] = VLOADV(k / VW, scratch + (g0 + c) * SB);
+      }
+      REALV mx = m[0];
+      REALV my = m[0];
+#pragma unroll
+      for (int c = 1; c < NCLASSES; c++) {
+        mx = fmax(mx, m[c]);
+        my = select(my, m[c], yv == (REAL)(c));
+      }
+      REALV e[NCLASSES];
+      REALV rest = (REALV)(0);
+      REALV other = (REALV)(0);
+      MASKV seen = (MASKV)(0);
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        e[c] = EXP_NONPOSITIVE_V(m[c] - mx);
+        const MASKV skip = ~seen & (e[c] == (REALV)(1));
+        rest += select(e[c], (REALV)(0), skip);
+        seen |= skip;
+        other += select(e[c], (REALV)(0), yv == (REAL)(c));
+      }
+      REALV sv = VLOADV(0, ss + k) * ((REALV)(1)
+          + CAT(convert_, REALV)(VLOADV(0, fs + k) == held));
+      if (flags & FLAG_CLASS_WEIGHTS) {
+        REAL cw[VW];
+#pragma unroll
+        for (int q = 0; q < VW; q++) {
+          cw[q] = col[(3 + (int) ys[k + q]) * kp + g0];
+        }
+        sv *= VLOADV(0, cw);
+      }
+      const REALV si = sv / ((REALV)(1) + rest);
+      la += sv * ((mx - my) + LOG1P_REST(rest));
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        const REALV r = select(si * e[c], -si * other, yv == (REAL)(c));
+        VSTOREV(r, k / VW, scratch + (g0 + c) * SB);
+        ra[c] += r;
+      }
+    }
+    lsum[g0] = HSUMN(VW, la);
+#pragma unroll
+    for (int c = 0; c < NCLASSES; c++) {
+      lsum[kp + g0 + c] = HSUMN(VW, ra[c]);
+    }
+  }
+  for (int c = NK; c < kp; c++) {
+    lsum[c] = 0;
+    lsum[kp + c] = 0;
+  }
+#elif LOSS == 2
   /* Per group of C coupled columns, in loops of independent iterations (in one loop per row,
    * each row's chain of C exps, a division and a log left the core waiting):
    *   A. per row: the group's max subtracted from its margins, and max - m_y kept in aux
@@ -780,7 +887,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   __global REAL* gsum = sum + kp;
   __global REAL* gcomp = comp + kp;
   for (int t = 0; t < tiles; t++) {
-#if ROWVEC
+#if COLMAJOR
     const REALK a = VLOADK(t, lsum + kp);
 #else
     REALK a = (REALK)(0);
