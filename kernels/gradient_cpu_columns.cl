@@ -247,7 +247,7 @@ inline T NAME(const T x) {                                                      
 }
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
 #define EXP_NONPOSITIVE_K(X) exp_nonpositive(X)
-#if NK > 0 || LINK_PEAK
+#if NK > 0 || LINK_PEAK || LOSS == 2
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 #define EXP_NONPOSITIVE_V(X) exp_nonpositive_v(X)
@@ -297,11 +297,42 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #define COLMAJOR 0
 #endif
 #define ROWVEC (COLMAJOR && LOSS != 2)
-#define SOFTMAX_ROWS (COLMAJOR && LOSS == 2)
+#if LOSS == 2 && defined(CLASSES) && SOFTMAX_VECTOR
+#define SOFTMAX_ROWS 1
+#else
+#define SOFTMAX_ROWS 0
+#endif
 #if COLMAJOR
 #define MARGIN(k, c) scratch[(c) * SB + (k)]
 #else
 #define MARGIN(k, c) scratch[(k) * kp + (c)]
+#endif
+/* SOFTMAX_ROWS: VW rows' values of column c from row k on, loaded and stored as one vector
+ * (column-major, one vector access; row-major, VW strided scalars). */
+#if SOFTMAX_ROWS && COLMAJOR
+#define SM_LOAD(k, c) VLOADV((k) / VW, scratch + (c) * SB)
+#define SM_STORE(v, k, c) VSTOREV((v), (k) / VW, scratch + (c) * SB)
+#define SM_COLUMNS NK
+#elif SOFTMAX_ROWS
+inline REALV load_strided(__global const REAL* p, const int stride) {
+  REAL t[VW];
+#pragma unroll
+  for (int q = 0; q < VW; q++) {
+    t[q] = p[q * stride];
+  }
+  return VLOADV(0, t);
+}
+inline void store_strided(const REALV v, __global REAL* p, const int stride) {
+  REAL t[VW];
+  VSTOREV(v, 0, t);
+#pragma unroll
+  for (int q = 0; q < VW; q++) {
+    p[q * stride] = t[q];
+  }
+}
+#define SM_LOAD(k, c) load_strided(scratch + (k) * kp + (c), kp)
+#define SM_STORE(v, k, c) store_strided((v), scratch + (k) * kp + (c), kp)
+#define SM_COLUMNS kp
 #endif
 
 /*
@@ -635,17 +666,19 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #else
 #define MASKV CAT(int, VW)
 #endif
-  /* Few columns of the multinomial loss (NK <= 4: groups of C = NCLASSES columns), margins
-   * column-major: per group, VW rows at a time, every step a vector over the rows: the max of
-   * the C margins, their exps (the max's exactly 1, left out of rest as below), one reciprocal
-   * and one log1p per row, the residuals r_c = s e_c / (1 + rest) and r_y = -s (sum of the other
-   * e) / (1 + rest); the residuals' sums (the intercept's gradient) with them. The per-row
-   * scalar loops below cost a 1M x 64 C = 3 evaluation about as much CPU time as the rest of the
-   * pass on a 2-core AVX2 EPYC. */
-  for (int g0 = 0; g0 < NK; g0 += NCLASSES) {
+  /* The multinomial loss with its classes a constant (groups of C = NCLASSES columns): per
+   * group, VW rows at a time (with few columns, NK <= 4, the margins column-major; otherwise
+   * row-major, each column's VW values loaded and stored as strided scalars), every step a
+   * vector over the rows: the max of the C margins, their exps (the max's exactly 1, left out
+   * of rest as below), one reciprocal and one log1p per row, the residuals r_c = s e_c / (1 +
+   * rest) and r_y = -s (sum of the other e) / (1 + rest); with few columns the residuals' sums
+   * (the intercept's gradient) with them. The per-row scalar loops below (SOFTMAX_VECTOR=0)
+   * cost a 1M x 64 C = 3 evaluation about as much CPU time as the rest of the pass on a 2-core
+   * AVX2 EPYC. */
+  for (int g0 = 0; g0 < SM_COLUMNS; g0 += NCLASSES) {
     if (g0 + NCLASSES > kp || col[g0] == 0) {
       /* A dead group (or padding): no loss, zero residuals. */
-      for (int c = g0; c < min(g0 + NCLASSES, NK); c++) {
+      for (int c = g0; c < min(g0 + NCLASSES, SM_COLUMNS); c++) {
         for (int k = 0; k < SB; k++) {
           MARGIN(k, c) = 0;
         }
@@ -665,7 +698,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       REALV m[NCLASSES];
 #pragma unroll
       for (int c = 0; c < NCLASSES; c++) {
-        m[c] = VLOADV(k / VW, scratch + (g0 + c) * SB);
+        m[c] = SM_LOAD(k, g0 + c);
       }
       REALV mx = m[0];
       REALV my = m[0];
@@ -701,7 +734,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #pragma unroll
       for (int c = 0; c < NCLASSES; c++) {
         const REALV r = select(si * e[c], -si * other, yv == (REAL)(c));
-        VSTOREV(r, k / VW, scratch + (g0 + c) * SB);
+        SM_STORE(r, k, g0 + c);
         ra[c] += r;
       }
     }
@@ -711,10 +744,12 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       lsum[kp + g0 + c] = HSUMN(VW, ra[c]);
     }
   }
+#if COLMAJOR
   for (int c = NK; c < kp; c++) {
     lsum[c] = 0;
     lsum[kp + c] = 0;
   }
+#endif
 #elif LOSS == 2
   /* Per group of C coupled columns, in loops of independent iterations (in one loop per row,
    * each row's chain of C exps, a division and a log left the core waiting):
