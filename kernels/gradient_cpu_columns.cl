@@ -55,7 +55,10 @@
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
  * for NK of 1 or 2),
  * NK (K when it is at most 4, else 0: few columns take row-vectorized phases 1 and 3, with
- * theta column-major, and VW-wide feature vectors).
+ * theta column-major, and VW-wide feature vectors), SOFTMAX_VECTOR (1: the multinomial phase 2
+ * vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
+ * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
+ * bench's link probe kernel, link_peak).
  *
  * Few columns (NK > 0), as the single-column kernel: phase 1 runs VW-wide FMA chains along
  * 8 / NK rows x NK columns and one transposing shuffle reduction (NK of 1, 2 or 4 where a
