@@ -469,7 +469,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int p = batched ? (d + 2) * kp : d + 2;
 
     String common = "-DPRECISION=" + (doublePrecision ? 64 : 32)
-        + " -DLOSS=" + lossDefine(loss)
+        + " -DLOSS=" + (loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0)
         + " -DCENTER=" + (doublePrecision ? 1 : 0);
     String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
     ClContext context = new ClContext(device);
