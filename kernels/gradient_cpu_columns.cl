@@ -55,7 +55,10 @@
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
  * for NK of 1 or 2),
  * NK (K when it is at most 4, else 0: few columns take row-vectorized phases 1 and 3, with
- * theta column-major, and VW-wide feature vectors).
+ * theta column-major, and VW-wide feature vectors), SOFTMAX_VECTOR (1: the multinomial phase 2
+ * vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
+ * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
+ * bench's link probe kernel, link_peak).
  *
  * Few columns (NK > 0), as the single-column kernel: phase 1 runs VW-wide FMA chains along
  * 8 / NK rows x NK columns and one transposing shuffle reduction (NK of 1, 2 or 4 where a
@@ -94,6 +97,15 @@
 #ifndef SPREAD_PREFETCH
 #define SPREAD_PREFETCH (NK == 1 || NK == 2)
 #endif
+/* The software prefetches' locality (__builtin_prefetch's third argument: 3 prefetcht0, into
+ * L1; 2 and 1 prefetcht1 and t2; 0 prefetchnta) and how many superblocks ahead they read. */
+#ifndef PF_LOCALITY
+#define PF_LOCALITY 3
+#endif
+#ifndef PF_AHEAD
+#define PF_AHEAD 1
+#endif
+#define PREFETCH_LINE(p) __builtin_prefetch((p), 0, PF_LOCALITY)
 /* NK > 0: K = NK <= 4 columns, theta column-major, the few-columns phases 1 and 3, with
  * VW-wide feature vectors (the single-column kernel's VW). */
 #ifndef NK
@@ -206,6 +218,10 @@ inline void kahan_addk(__global REAL* s, __global REAL* c, int v, REALK x) {
 #ifndef FAST_EXP
 #define FAST_EXP 0
 #endif
+/* 1: the program also holds link_peak (at the end of the file), the benchmark's probe. */
+#ifndef LINK_PEAK
+#define LINK_PEAK 0
+#endif
 #if FAST_EXP && PRECISION == 32 && (LOSS == 1 || LOSS == 2)
 /*
  * e^x for x <= 0 in float32 on vectors of type T (integer vectors IT), within about 2 ulp:
@@ -234,11 +250,13 @@ inline T NAME(const T x) {                                                      
 }
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
 #define EXP_NONPOSITIVE_K(X) exp_nonpositive(X)
-#if NK > 0 && LOSS == 1
+#if NK > 0 || LINK_PEAK || LOSS == 2
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
+#define EXP_NONPOSITIVE_V(X) exp_nonpositive_v(X)
 #else
 #define EXP_NONPOSITIVE_K(X) exp(X)
+#define EXP_NONPOSITIVE_V(X) exp(X)
 #endif
 #if FAST_EXP && PRECISION == 32 && LOSS == 1
 /*
@@ -267,15 +285,57 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 
 /*
- * NK > 0 and a squared or logistic loss: the margins and residuals in scratch column-major
- * (column c's SB rows at c SB), so that phase 2 runs over VW rows of one column at a time;
+ * NK > 0 (with the multinomial loss, its classes a constant, and SOFTMAX_VECTOR, by default
+ * 1; 0 for the row-major path below): the margins and residuals in
+ * scratch column-major (column c's SB rows at c SB), so that phase 2 runs over VW rows at a
+ * time (ROWVEC: one column of a squared or logistic loss; SOFTMAX_ROWS: a group's C columns);
  * otherwise row-major (row k's kp columns at k kp).
  */
-#define ROWVEC (NK > 0 && LOSS != 2)
-#if ROWVEC
+#ifndef SOFTMAX_VECTOR
+#define SOFTMAX_VECTOR 1
+#endif
+#if NK > 0 && (LOSS != 2 || (defined(CLASSES) && SOFTMAX_VECTOR))
+#define COLMAJOR 1
+#else
+#define COLMAJOR 0
+#endif
+#define ROWVEC (COLMAJOR && LOSS != 2)
+#if LOSS == 2 && defined(CLASSES) && SOFTMAX_VECTOR
+#define SOFTMAX_ROWS 1
+#else
+#define SOFTMAX_ROWS 0
+#endif
+#if COLMAJOR
 #define MARGIN(k, c) scratch[(c) * SB + (k)]
 #else
 #define MARGIN(k, c) scratch[(k) * kp + (c)]
+#endif
+/* SOFTMAX_ROWS: VW rows' values of column c from row k on, loaded and stored as one vector
+ * (column-major, one vector access; row-major, VW strided scalars). */
+#if SOFTMAX_ROWS && COLMAJOR
+#define SM_LOAD(k, c) VLOADV((k) / VW, scratch + (c) * SB)
+#define SM_STORE(v, k, c) VSTOREV((v), (k) / VW, scratch + (c) * SB)
+#define SM_COLUMNS NK
+#elif SOFTMAX_ROWS
+inline REALV load_strided(__global const REAL* p, const int stride) {
+  REAL t[VW];
+#pragma unroll
+  for (int q = 0; q < VW; q++) {
+    t[q] = p[q * stride];
+  }
+  return VLOADV(0, t);
+}
+inline void store_strided(const REALV v, __global REAL* p, const int stride) {
+  REAL t[VW];
+  VSTOREV(v, 0, t);
+#pragma unroll
+  for (int q = 0; q < VW; q++) {
+    p[q * stride] = t[q];
+  }
+}
+#define SM_LOAD(k, c) load_strided(scratch + (k) * kp + (c), kp)
+#define SM_STORE(v, k, c) store_strided((v), scratch + (k) * kp + (c), kp)
+#define SM_COLUMNS kp
 #endif
 
 /*
@@ -356,8 +416,9 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
   const int pf_iterations = SB / NK_ROWS * nv + nv / VT * SB;
   const int spread = SPREAD_PREFETCH && !gather && pf_iterations > 0;
-  const int pf_rows = spread ? max(0, min(SB, end - r0 - SB)) : 0;
-  __global const char* pf_base = (__global const char*) (x + (size_t) (first + r0 + SB) * d);
+  const int pf_rows = spread ? max(0, min(SB, end - r0 - PF_AHEAD * SB)) : 0;
+  __global const char* pf_base = (__global const char*) (x
+      + (size_t) (first + r0 + PF_AHEAD * SB) * d);
   const int pf_last = pf_rows * 4 * d - 1;
   const int pf_lines = (pf_last + 64) / 64;
   const int pf_every = max(1, pf_lines > 0 ? pf_iterations / pf_lines : 1);
@@ -369,7 +430,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   if (--pf_wait == 0) {                                                 \
     pf_wait = pf_every;                                                 \
     for (int pq_ = 0; pq_ < pf_per && pf_at <= pf_last; pq_++) {       \
-      __builtin_prefetch(pf_base + pf_at);                              \
+      PREFETCH_LINE(pf_base + pf_at);                              \
       pf_at += 64;                                                      \
     }                                                                   \
   }
@@ -391,13 +452,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     if (!spread) {
 #pragma unroll
       for (int q = 0; q < R1; q++) {
-        const int ni = min(r0 + SB + k + q, end - 1);
+        const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
         __global const char* next = (__global const char*) (x
             + (size_t) (gather ? index[first + ni] : first + ni) * d);
         for (int b = 0; b < 4 * d; b += 64) {
-          __builtin_prefetch(next + b);
+          PREFETCH_LINE(next + b);
         }
-        __builtin_prefetch(next + 4 * d - 1);
+        PREFETCH_LINE(next + 4 * d - 1);
       }
     }
 #endif
@@ -438,7 +499,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       }
     }
     const REAL8 m = sums8(a) + bias + vload8(0, tail);
-#if ROWVEC
+#if COLMAJOR
     REAL ms[8];
     vstore8(m, 0, ms);
 #pragma unroll
@@ -473,13 +534,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     if (!spread) {
 #pragma unroll
       for (int q = 0; q < 2; q++) {
-        const int ni = min(r0 + SB + k + q, end - 1);
+        const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
         __global const char* next = (__global const char*) (x
             + (size_t) (gather ? index[first + ni] : first + ni) * d);
         for (int b = 0; b < 4 * d; b += 64) {
-          __builtin_prefetch(next + b);
+          PREFETCH_LINE(next + b);
         }
-        __builtin_prefetch(next + 4 * d - 1);
+        PREFETCH_LINE(next + 4 * d - 1);
       }
     }
 #endif
@@ -513,7 +574,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       MARGIN(k, c) = m0;
       MARGIN(k + 1, c) = m1;
     }
-#if !ROWVEC
+#if !COLMAJOR
     for (int c = NK; c < kp; c++) {
       scratch[k * kp + c] = 0;
       scratch[(k + 1) * kp + c] = 0;
@@ -530,13 +591,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
      * the wait (K = 4 ran at 1.7 GB/s without this on a 2-core AVX2 EPYC). */
 #pragma unroll
     for (int k = k0; k < k0 + RB; k++) {
-      const int ni = min(r0 + SB + k, end - 1);
+      const int ni = min(r0 + PF_AHEAD * SB + k, end - 1);
       __global const char* next = (__global const char*) (x
           + (size_t) (gather ? index[first + ni] : first + ni) * d);
       for (int b = 0; b < 4 * d; b += 64) {
-        __builtin_prefetch(next + b);
+        PREFETCH_LINE(next + b);
       }
-      __builtin_prefetch(next + 4 * d - 1);
+      PREFETCH_LINE(next + 4 * d - 1);
     }
 #endif
     int t = 0;
@@ -602,7 +663,97 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   for (int t = 0; t < tiles; t++) {
     VSTOREK((REALK)(0), t, lsum);
   }
-#if LOSS == 2
+#if SOFTMAX_ROWS
+#if PRECISION == 64
+#define MASKV CAT(long, VW)
+#else
+#define MASKV CAT(int, VW)
+#endif
+  /* The multinomial loss with its classes a constant (groups of C = NCLASSES columns): per
+   * group, VW rows at a time (with few columns, NK <= 4, the margins column-major; otherwise
+   * row-major, each column's VW values loaded and stored as strided scalars), every step a
+   * vector over the rows: the max of the C margins, their exps (the max's exactly 1, left out
+   * of rest as below), one reciprocal and one log1p per row, the residuals r_c = s e_c / (1 +
+   * rest) and r_y = -s (sum of the other e) / (1 + rest); with few columns the residuals' sums
+   * (the intercept's gradient) with them. The per-row scalar loops below (SOFTMAX_VECTOR=0)
+   * cost a 1M x 64 C = 3 evaluation about as much CPU time as the rest of the pass on a 2-core
+   * AVX2 EPYC. */
+  for (int g0 = 0; g0 < SM_COLUMNS; g0 += NCLASSES) {
+    if (g0 + NCLASSES > kp || col[g0] == 0) {
+      /* A dead group (or padding): no loss, zero residuals. */
+      for (int c = g0; c < min(g0 + NCLASSES, SM_COLUMNS); c++) {
+        for (int k = 0; k < SB; k++) {
+          MARGIN(k, c) = 0;
+        }
+        lsum[kp + c] = 0;
+      }
+      continue;
+    }
+    const REAL held = col[kp + g0];
+    REALV la = (REALV)(0);
+    REALV ra[NCLASSES];
+#pragma unroll
+    for (int c = 0; c < NCLASSES; c++) {
+      ra[c] = (REALV)(0);
+    }
+    for (int k = 0; k < SB; k += VW) {
+      const REALV yv = VLOADV(0, ys + k);
+      REALV m[NCLASSES];
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        m[c] = SM_LOAD(k, g0 + c);
+      }
+      REALV mx = m[0];
+      REALV my = m[0];
+#pragma unroll
+      for (int c = 1; c < NCLASSES; c++) {
+        mx = fmax(mx, m[c]);
+        my = select(my, m[c], yv == (REAL)(c));
+      }
+      REALV e[NCLASSES];
+      REALV rest = (REALV)(0);
+      REALV other = (REALV)(0);
+      MASKV seen = (MASKV)(0);
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        e[c] = EXP_NONPOSITIVE_V(m[c] - mx);
+        const MASKV skip = ~seen & (e[c] == (REALV)(1));
+        rest += select(e[c], (REALV)(0), skip);
+        seen |= skip;
+        other += select(e[c], (REALV)(0), yv == (REAL)(c));
+      }
+      REALV sv = VLOADV(0, ss + k) * ((REALV)(1)
+          + CAT(convert_, REALV)(VLOADV(0, fs + k) == held));
+      if (flags & FLAG_CLASS_WEIGHTS) {
+        REAL cw[VW];
+#pragma unroll
+        for (int q = 0; q < VW; q++) {
+          cw[q] = col[(3 + (int) ys[k + q]) * kp + g0];
+        }
+        sv *= VLOADV(0, cw);
+      }
+      const REALV si = sv / ((REALV)(1) + rest);
+      la += sv * ((mx - my) + LOG1P_REST(rest));
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        const REALV r = select(si * e[c], -si * other, yv == (REAL)(c));
+        SM_STORE(r, k, g0 + c);
+        ra[c] += r;
+      }
+    }
+    lsum[g0] = HSUMN(VW, la);
+#pragma unroll
+    for (int c = 0; c < NCLASSES; c++) {
+      lsum[kp + g0 + c] = HSUMN(VW, ra[c]);
+    }
+  }
+#if COLMAJOR
+  for (int c = NK; c < kp; c++) {
+    lsum[c] = 0;
+    lsum[kp + c] = 0;
+  }
+#endif
+#elif LOSS == 2
   /* Per group of C coupled columns, in loops of independent iterations (in one loop per row,
    * each row's chain of C exps, a division and a log left the core waiting):
    *   A. per row: the group's max subtracted from its margins, and max - m_y kept in aux
@@ -774,7 +925,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   __global REAL* gsum = sum + kp;
   __global REAL* gcomp = comp + kp;
   for (int t = 0; t < tiles; t++) {
-#if ROWVEC
+#if COLMAJOR
     const REALK a = VLOADK(t, lsum + kp);
 #else
     REALK a = (REALK)(0);
@@ -1004,3 +1155,90 @@ __kernel void gradient_cpu_columns_gather(
   columns_of_item(x, y, index, first, count, d, theta, center, partial, slot0, weight, fold, col,
       kp, classes, flags, scratch, 1);
 }
+
+#if LINK_PEAK
+/*
+ * link_peak: the arithmetic rate of the loss's link, margin -> residual and loss, as fma_peak.cl
+ * is that of the multiply-adds (KernelBenchmark.LinkProbe; not used by any fit). The bench
+ * charges an evaluation of K columns 2 n d K multiply-adds and n K link values: a logistic
+ * value's exp, reciprocal and log1p series cost as much as about 40 of its 2 d = 128
+ * multiply-adds, and no pass can skip them. Each work-item keeps LINK_VECTORS VW-wide vectors
+ * of margins in registers (no memory traffic) and runs them through this file's phase-2 code
+ * every iteration: LOSS 0 and 1, each vector VW (row, column) margins (ROW_RESIDUAL_AND_LOSS,
+ * with the float32 exp of SPLIT_EXP); LOSS 2, LINK_GROUPS groups of NCLASSES vectors, each
+ * group the softmax of VW rows (max, C exps, one reciprocal, one log1p, C residuals). The
+ * margins move by a step (an argument) each iteration, so nothing is hoisted out of the loop;
+ * one partial sum per work-item keeps the results live.
+ */
+#ifndef LINK_GROUPS
+#define LINK_GROUPS 8
+#endif
+#if LOSS == 2
+#define LINK_VECTORS (LINK_GROUPS * NCLASSES)
+#else
+#define LINK_VECTORS LINK_GROUPS
+#endif
+__kernel void link_peak(const int iterations, const REAL step, const int classes,
+    __global REAL* restrict partial) {
+  REAL lane[VW];
+  REAL ylane[VW];
+#pragma unroll
+  for (int q = 0; q < VW; q++) {
+    lane[q] = (REAL)(q) * (REAL)(0.37f) - (REAL)(1.3f);
+    ylane[q] = (REAL)(q & 1);
+  }
+  const REALV base = VLOADV(0, lane) + (REAL) get_global_id(0) * (REAL)(0.01f);
+  const REALV yv = VLOADV(0, ylane);
+  REALV m[LINK_VECTORS];
+#pragma unroll
+  for (int v = 0; v < LINK_VECTORS; v++) {
+    m[v] = base + (REAL)(v) * (REAL)(0.11f);
+  }
+  REALV ra = (REALV)(0);
+  REALV la = (REALV)(0);
+  for (int i = 0; i < iterations; i++) {
+#if LOSS == 2
+#pragma unroll
+    for (int g = 0; g < LINK_GROUPS; g++) {
+      REALV mx = m[g * NCLASSES];
+#pragma unroll
+      for (int c = 1; c < NCLASSES; c++) {
+        mx = fmax(mx, m[g * NCLASSES + c]);
+      }
+      REALV e[NCLASSES];
+      REALV rest = (REALV)(-1);
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        e[c] = EXP_NONPOSITIVE_V(m[g * NCLASSES + c] - mx);
+        rest += e[c];
+      }
+      const REALV si = (REALV)(1) / ((REALV)(1) + rest);
+      la += (mx - m[g * NCLASSES]) + LOG1P_REST(rest);
+#pragma unroll
+      for (int c = 0; c < NCLASSES; c++) {
+        ra += e[c] * si;
+      }
+    }
+#else
+#pragma unroll
+    for (int v = 0; v < LINK_VECTORS; v++) {
+      REALV r;
+      REALV l;
+#if SPLIT_EXP
+      const REALV ev = exp_nonpositive_v(-fabs(m[v]));
+#else
+      const REALV ev = (REALV)(0);
+#endif
+      ROW_RESIDUAL_AND_LOSS(m[v], yv, ev, r, l);
+      ra += r;
+      la += l;
+    }
+#endif
+#pragma unroll
+    for (int v = 0; v < LINK_VECTORS; v++) {
+      m[v] += step;
+    }
+  }
+  partial[get_global_id(0)] = HSUMN(VW, ra + la);
+}
+#endif

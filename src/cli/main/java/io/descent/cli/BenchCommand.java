@@ -118,8 +118,10 @@ final class BenchCommand implements Callable<Integer> {
           + " independent models per pass (the batched kernel; K = 1 the single-model one) for"
           + " each K, on every rows x features pair and loss, next to the device's read"
           + " bandwidth and FMA rate measured in the same run: time per evaluation, the bound"
-          + " that binds (reading the data once, or the 2 n d K multiply-adds) and the share of"
-          + " it reached, and the speedup over K single-model passes. With --loss multinomial"
+          + " that binds (reading the data once, or the arithmetic: the 2 n d K multiply-adds"
+          + " and, column (link), each margin's residual and loss, the exp and log of the"
+          + " logistic and softmax losses, each at its rate measured in the same run) and the"
+          + " share of it reached, and the speedup over K single-model passes. With --loss multinomial"
           + " each K is a number of classes C: one C-class model per pass on data with C"
           + " classes, against C single logistic passes (the row K = 1, always measured)."
           + " Example: --models 1,4,16,64 --rows 1000000 --loss logistic.")
@@ -223,13 +225,14 @@ final class BenchCommand implements Callable<Integer> {
                 loss.label(), n, d);
             double single = table.stream().filter(m -> m.models() == 1)
                 .mapToDouble(ModelsTiming::seconds).findFirst().orElse(Double.NaN);
-            out.printf(Locale.ROOT, "  %4s  %-22s %12s %10s %12s  %-10s %6s  %s%n",
-                loss.coupled() ? "C" : "K", "kernel", "ms/eval", "read ms", "arith ms", "bound",
-                "share", loss.coupled() ? "vs C single logistic passes" : "vs K single passes");
+            out.printf(Locale.ROOT, "  %4s  %-22s %12s %10s %12s %9s  %-10s %6s  %s%n",
+                loss.coupled() ? "C" : "K", "kernel", "ms/eval", "read ms", "arith ms",
+                "(link)", "bound", "share",
+                loss.coupled() ? "vs C single logistic passes" : "vs K single passes");
             for (ModelsTiming m : table) {
-              out.printf(Locale.ROOT, "  %4d  %-22s %12.2f %10.2f %12.2f  %-10s %6.2f  %s%n",
+              out.printf(Locale.ROOT, "  %4d  %-22s %12.2f %10.2f %12.2f %9.2f  %-10s %6.2f  %s%n",
                   m.models(), m.kernel(), m.seconds() * 1e3, m.readSeconds() * 1e3,
-                  m.arithmeticSeconds() * 1e3, m.binding(), m.share(),
+                  m.arithmeticSeconds() * 1e3, m.linkSeconds() * 1e3, m.binding(), m.share(),
                   Double.isNaN(single) || m.models() == 1 ? "-"
                       : String.format(Locale.ROOT, "%.2fx", single * m.models() / m.seconds()));
             }

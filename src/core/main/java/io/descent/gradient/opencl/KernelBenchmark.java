@@ -64,8 +64,10 @@ import org.jocl.cl_mem;
  * <p>{@code --models K1,K2,...} instead times one evaluation of K independent models per pass
  * for each K (the batched kernel; K = 1 the single-column one), with the read kernel and an
  * FMA-bound kernel ({@code kernels/fma_peak.cl}) in every round, and prints each K's time, the
- * bound that binds (reading the data once, or its {@code 2 n d K} multiply-adds at the measured
- * FMA rate), the share of it reached and the speedup over K single-model passes. With {@code
+ * bound that binds (reading the data once, or its arithmetic: the {@code 2 n d K} multiply-adds
+ * at the measured FMA rate plus the {@code n K} margins' link, the loss's exp and log, at the
+ * rate {@link LinkProbe} measures in the same rounds), the share of it reached and the speedup
+ * over K single-model passes. With {@code
  * --loss multinomial} each K is a number of classes C: one C-class multinomial evaluation per
  * pass on generated data with C classes, against C single logistic passes.
  */
@@ -236,6 +238,7 @@ public final class KernelBenchmark {
     // Every K's backend is open at once and each timed round runs the two probes and every K
     // in turn, so that a change in the machine's load moves every figure of a round alike.
     List<OpenClBackend> backends = new ArrayList<>();
+    List<LinkProbe> links = new ArrayList<>();
     List<double[]> parameters = new ArrayList<>();
     Batch all = Batch.all(rows);
     try (ReadProbe read = new ReadProbe(device, layout, data.x(), tuning);
@@ -249,6 +252,7 @@ public final class KernelBenchmark {
         }
         parameters.add(w);
         backends.add(OpenClBackend.open(data, standardization, columns, exact, tuning));
+        links.add(linkProbe(device, loss, backends.get(backends.size() - 1), k, tuning));
       }
       for (int r = 0; r < warmup; r++) {
         for (int m = 0; m < models.length; m++) {
@@ -256,12 +260,15 @@ public final class KernelBenchmark {
         }
       }
       double[][] eval = new double[models.length][repeats];
+      double[][] linkTimes = new double[models.length][repeats];
       double[] readTimes = new double[repeats];
       double[] fmaTimes = new double[repeats];
       for (int r = 0; r < repeats; r++) {
         readTimes[r] = read.run();
         fmaTimes[r] = fma.run() / fma.operations;
         for (int m = 0; m < models.length; m++) {
+          LinkProbe link = links.get(m);
+          linkTimes[m][r] = link == null ? 0 : link.run() / link.values;
           long t0 = System.nanoTime();
           backends.get(m).evaluateColumns(parameters.get(m), all);
           eval[m][r] = (System.nanoTime() - t0) * 1e-9;
@@ -271,15 +278,41 @@ public final class KernelBenchmark {
       for (int m = 0; m < models.length; m++) {
         out.add(new ModelsTiming(device.name(), models[m], backends.get(m).kernelName(),
             median(eval[m]), median(readTimes),
-            median(fmaTimes) * 2.0 * rows * features * models[m]));
+            median(fmaTimes) * 2.0 * rows * features * models[m],
+            median(linkTimes[m]) * rows * models[m]));
       }
       return out;
     } finally {
-      for (OpenClBackend b : backends) {
-        b.close();
+      closeAll(backends, links);
+    }
+  }
+
+  /**
+   * The link probe of one benchmarked backend: on the cpu layout, built with the batched
+   * kernel's options for {@code columns} columns of {@code loss}; null on the gpu layout
+   * (whose kernels it does not model: its rows then charge the multiply-adds alone).
+   */
+  private static LinkProbe linkProbe(ClDevice device, Loss loss, OpenClBackend backend,
+      int columns, Tuning tuning) {
+    CpuShape shape = backend.cpuShape();
+    return shape == null ? null : new LinkProbe(device, loss, shape, columns, tuning);
+  }
+
+  private static void closeAll(List<OpenClBackend> backends, List<LinkProbe> links) {
+    for (OpenClBackend b : backends) {
+      b.close();
+    }
+    for (LinkProbe l : links) {
+      if (l != null) {
+        l.close();
       }
     }
   }
+
+  /** Margin values per run of the link probe (about 20 ms on a 2-core AVX2 EPYC). */
+  static final double LINK_VALUES = 5e7;
+  /** Independent vectors of margins per iteration of the link probe (at least). */
+  static final int LINK_CHAINS = 8;
 
   /** The seed of the multinomial models benchmark's generated data. */
   public static final long MULTINOMIAL_SEED = 42;
@@ -297,6 +330,7 @@ public final class KernelBenchmark {
         options.precision(), options.tuning());
     Standardization standardization = Standardization.fit(logistic);
     List<OpenClBackend> backends = new ArrayList<>();
+    List<LinkProbe> links = new ArrayList<>();
     List<double[]> parameters = new ArrayList<>();
     Batch all = Batch.all(rows);
     try (ReadProbe read = new ReadProbe(device, layout, logistic.x(), tuning);
@@ -318,6 +352,8 @@ public final class KernelBenchmark {
         }
         parameters.add(w);
         backends.add(OpenClBackend.open(data, standardization, columns, exact, tuning));
+        links.add(linkProbe(device, columns.loss(), backends.get(backends.size() - 1), c,
+            tuning));
       }
       for (int r = 0; r < warmup; r++) {
         for (int m = 0; m < classes.length; m++) {
@@ -325,12 +361,15 @@ public final class KernelBenchmark {
         }
       }
       double[][] eval = new double[classes.length][repeats];
+      double[][] linkTimes = new double[classes.length][repeats];
       double[] readTimes = new double[repeats];
       double[] fmaTimes = new double[repeats];
       for (int r = 0; r < repeats; r++) {
         readTimes[r] = read.run();
         fmaTimes[r] = fma.run() / fma.operations;
         for (int m = 0; m < classes.length; m++) {
+          LinkProbe link = links.get(m);
+          linkTimes[m][r] = link == null ? 0 : link.run() / link.values;
           long t0 = System.nanoTime();
           backends.get(m).evaluateColumns(parameters.get(m), all);
           eval[m][r] = (System.nanoTime() - t0) * 1e-9;
@@ -338,16 +377,16 @@ public final class KernelBenchmark {
       }
       List<ModelsTiming> out = new ArrayList<>();
       for (int m = 0; m < classes.length; m++) {
-        // Margins and gradient: 2 n d C multiply-adds, as K independent columns.
+        // Margins and gradient: 2 n d C multiply-adds, as K independent columns; the softmax
+        // of n rows of C classes.
         out.add(new ModelsTiming(device.name(), classes[m], backends.get(m).kernelName(),
             median(eval[m]), median(readTimes),
-            median(fmaTimes) * 2.0 * rows * features * classes[m]));
+            median(fmaTimes) * 2.0 * rows * features * classes[m],
+            median(linkTimes[m]) * rows * classes[m]));
       }
       return out;
     } finally {
-      for (OpenClBackend b : backends) {
-        b.close();
-      }
+      closeAll(backends, links);
     }
   }
 
@@ -467,8 +506,9 @@ public final class KernelBenchmark {
             .mapToDouble(ModelsTiming::seconds).findFirst().orElse(Double.NaN);
         for (ModelsTiming m : table) {
           System.out.printf(Locale.ROOT, "  K=%-3d %-22s %8.2f ms  read %7.2f ms  arithmetic"
-              + " %7.2f ms  %s-bound, %.2f of it%s%n", m.models(), m.kernel(), m.seconds() * 1e3,
-              m.readSeconds() * 1e3, m.arithmeticSeconds() * 1e3, m.binding(), m.share(),
+              + " %7.2f ms (link %.2f)  %s-bound, %.2f of it%s%n", m.models(), m.kernel(),
+              m.seconds() * 1e3, m.readSeconds() * 1e3, m.arithmeticSeconds() * 1e3,
+              m.linkSeconds() * 1e3, m.binding(), m.share(),
               Double.isNaN(single) || m.models() == 1 ? "" : String.format(Locale.ROOT,
                   ", %.2fx faster than %d single %spasses", single * m.models() / m.seconds(),
                   m.models(), loss.coupled() ? "logistic " : ""));
@@ -562,6 +602,112 @@ public final class KernelBenchmark {
         context.close();
         throw e;
       }
+    }
+
+    /** One timed run: launch, then read the partial sums back. */
+    double run() {
+      long t0 = System.nanoTime();
+      CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {slots}, null, 0, null,
+          null);
+      CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 4L * slots, Pointer.to(partialHost), 0,
+          null, null);
+      return (System.nanoTime() - t0) * 1e-9;
+    }
+
+    @Override
+    public void close() {
+      cl.close();
+    }
+  }
+
+  /**
+   * The loss's link (each margin to its residual and loss: {@code link_peak} in
+   * {@code kernels/gradient_cpu_columns.cl}), built with the batched cpu kernel's own options
+   * for the same columns, on its own context, sized to run about {@link #LINK_VALUES} margin
+   * values per launch with as many work-items as the read kernel. Its rate is what the device
+   * reaches on the arithmetic between the two multiply-add phases that every evaluation must
+   * do once per (row, column): for the logistic loss an exp, a reciprocal and a log1p series;
+   * for the softmax, per (row, class) an exp and per row a reciprocal and a log1p.
+   */
+  static final class LinkProbe implements AutoCloseable {
+    /** Margin values ((row, column) pairs) per run. */
+    final double values;
+    /** The step the margins move by each iteration. */
+    static final float STEP = 1e-6f;
+    private final int iterations;
+    private final ClContext cl;
+    private final cl_kernel kernel;
+    private final int slots;
+    private final float[] partialHost;
+    private final cl_mem partial;
+
+    /**
+     * @param shape the cpu shape the batched kernel of these columns is built with
+     * @param columns the columns of one evaluation (a multinomial model's classes)
+     */
+    LinkProbe(ClDevice device, Loss loss, CpuShape shape, int columns, Tuning tuning) {
+      this(device, loss, shape, columns, tuning, LINK_VALUES);
+    }
+
+    /** As the other constructor, with about {@code target} values per run. */
+    LinkProbe(ClDevice device, Loss loss, CpuShape shape, int columns, Tuning tuning,
+        double target) {
+      int cu = Math.max(1, device.description().computeUnits());
+      int vw = shape.vectorWidth();
+      int classes = classes(loss, columns);
+      int groups = groups(loss, columns);
+      slots = tuning.itemsPerComputeUnit() * cu;
+      double perIteration = (double) groups * classes * vw;
+      iterations = (int) Math.max(1, target / (slots * perIteration));
+      values = slots * (double) iterations * perIteration;
+      String options = options(loss, shape, columns, tuning);
+      ClContext context = new ClContext(device);
+      this.cl = context;
+      try {
+        kernel = context.kernel(context.program(OpenClBackend.CPU_COLUMNS_FILE, options),
+            "link_peak");
+        partialHost = new float[slots];
+        partial = context.buffer(CL.CL_MEM_WRITE_ONLY, 4L * slots, "partial sums");
+        CL.clSetKernelArg(kernel, 0, Sizeof.cl_int, Pointer.to(new int[] {iterations}));
+        CL.clSetKernelArg(kernel, 1, Sizeof.cl_float, Pointer.to(new float[] {STEP}));
+        CL.clSetKernelArg(kernel, 2, Sizeof.cl_int, Pointer.to(new int[] {classes}));
+        CL.clSetKernelArg(kernel, 3, Sizeof.cl_mem, Pointer.to(partial));
+      } catch (RuntimeException e) {
+        context.close();
+        throw e;
+      }
+    }
+
+    /** The classes of one softmax group: {@code columns} for a coupled loss, else 1. */
+    static int classes(Loss loss, int columns) {
+      return loss.coupled() ? columns : 1;
+    }
+
+    /**
+     * Independent groups per iteration: about {@link #LINK_CHAINS} vectors, so that the core
+     * overlaps their chains.
+     */
+    static int groups(Loss loss, int columns) {
+      return Math.max(1, LINK_CHAINS / classes(loss, columns));
+    }
+
+    /** The probe's build options: the batched cpu kernel's for these columns, and LINK_PEAK. */
+    static String options(Loss loss, CpuShape shape, int columns, Tuning tuning) {
+      return "-DPRECISION=32 -DLOSS=" + OpenClBackend.lossDefine(loss) + " -DCENTER=0 "
+          + OpenClBackend.columnsDefines(shape, columns)
+          + (loss.coupled() ? " -DCLASSES=" + classes(loss, columns) : "")
+          + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines())
+          + " -DLINK_PEAK=1 -DLINK_GROUPS=" + groups(loss, columns);
+    }
+
+    /** Iterations per work-item of one run. */
+    int iterations() {
+      return iterations;
+    }
+
+    /** The work-items' partial sums of the last run. */
+    float[] partials() {
+      return partialHost.clone();
     }
 
     /** One timed run: launch, then read the partial sums back. */

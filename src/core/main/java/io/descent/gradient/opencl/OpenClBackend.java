@@ -733,6 +733,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         + " -DLOG1P_SERIES=1 -DFAST_EXP=1";
   }
 
+  /** LOSS in the kernels: 0 squared error, 1 logistic, 2 multinomial. */
+  static int lossDefine(Loss loss) {
+    return loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0;
+  }
+
   /** KT for K columns: the shape's vector width, or 4 when K is at most 4 (never below 2). */
   static int columnVector(CpuShape shape, int columns) {
     int vw = shape.vectorWidth();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.descent.gradient.DeviceDescription;
+import io.descent.loss.Loss;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,6 +112,12 @@ class KernelTargetsTest {
     builds.add("read_bandwidth.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth());
     builds.add("fma_peak.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth()
         + " -DCHAINS=12");
+    // The bench's link probe (float32), as KernelBenchmark.LinkProbe builds it.
+    for (Object[] lc : new Object[][] {{Loss.LINEAR, 2}, {Loss.LOGISTIC, 1}, {Loss.LOGISTIC, 16},
+        {Loss.MULTINOMIAL, 3}, {Loss.MULTINOMIAL, 10}}) {
+      builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + KernelBenchmark.LinkProbe.options(
+          (Loss) lc[0], CpuShape.fromDevice(device, false), (int) lc[1], Tuning.defaults()));
+    }
     for (String build : builds) {
       String[] parts = build.split(" ");
       Path source = dir.resolve(parts[0]);
