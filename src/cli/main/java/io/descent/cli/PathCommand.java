@@ -313,6 +313,9 @@ final class PathCommand implements Callable<Integer> {
     root.put("block", Math.min(block, penalties));
     root.put("readSeconds", readSeconds);
     root.put("fitSeconds", r.seconds());
+    root.put("openSeconds", r.openSeconds());
+    root.put("solveSeconds", r.solveSeconds());
+    root.put("solver", r.solver());
     root.put("passes", r.passes());
     root.put("backend", r.backend().summary());
     root.put("backendKind", r.backend().kind().label());

@@ -27,7 +27,36 @@ public final class HostMoments {
   /** The fewest rows worth a thread of their own: {@value}. */
   static final int ROWS_PER_THREAD = 8192;
 
+  /**
+   * The most multiply-adds per thread for which an automatic backend choice computes the moments
+   * here rather than on an OpenCL device: {@value}, about half a second of this code (measured
+   * about 3e9 multiply-adds a second per thread, warm, on a 2-core AVX2 EPYC; 100,000 x 64 in 70
+   * to 80 ms of one thread's CPU time), which is what an OpenCL platform's start takes before
+   * any kernel is built (0.4 to 0.8 s under PoCL; a kernel build adds 0.2 to 3 s, a GPU runtime's
+   * start is of the same order). Below it the device could at best tie, since its start alone
+   * costs what the whole computation costs here; above it a device's pass may win back its
+   * start. The rule uses only the problem's size and this process's thread count, never which
+   * device OpenCL would offer (finding out is the start it avoids).
+   */
+  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 1.5e9;
+
   private HostMoments() {}
+
+  /**
+   * The multiply-adds of the moments of n rows of d features: {@code n (d + 2)(d + 3) / 2}, one
+   * per entry of the triangle per row.
+   */
+  public static double multiplyAdds(int rows, int features) {
+    return (double) rows * Moments.size(features);
+  }
+
+  /**
+   * Whether an automatic backend choice should compute the moments of n rows of d features on
+   * the host ({@link #AUTO_MAX_MULTIPLY_ADDS_PER_THREAD}).
+   */
+  public static boolean preferred(int rows, int features) {
+    return multiplyAdds(rows, features) / threads(rows) <= AUTO_MAX_MULTIPLY_ADDS_PER_THREAD;
+  }
 
   /** What computed the moments, for {@link GramBackend#source()}. */
   public static BackendInfo info(int threads) {

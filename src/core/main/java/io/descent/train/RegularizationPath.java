@@ -10,6 +10,7 @@ import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.GramBackend;
+import io.descent.gradient.HostMoments;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import io.descent.loss.Objective;
@@ -144,18 +145,18 @@ public final class RegularizationPath {
    * @param classes the class labels of a multinomial path in column order; empty otherwise
    * @param passes evaluations over the data (batched), lambda_max's included
    * @param backend what ran the fits
-   * @param seconds wall time of the whole path: {@code openSeconds + fitSeconds}
+   * @param seconds wall time of the whole path: {@code openSeconds + solveSeconds}
    * @param notices lines about skipped or failed backends
    * @param solver what fitted the penalties: {@link #COORDINATE_DESCENT} or {@link #OWL_QN}
    * @param openSeconds wall time until the fits could start: opening the backend, and on the
    *     normal equations computing the moments (an OpenCL platform's start and the kernel's
    *     build included)
-   * @param fitSeconds wall time of lambda_max's evaluation and every penalty's fit
+   * @param solveSeconds wall time of lambda_max's evaluation and every penalty's fit
    */
   public record Result(List<Step> steps, double lambdaMax, double minRatio, double l1Ratio,
       Standardization standardization, List<String> classes, int passes, BackendInfo backend,
       double seconds, List<String> notices, String solver, double openSeconds,
-      double fitSeconds) {}
+      double solveSeconds) {}
 
   /**
    * {@link Result#solver()} of a linear path on the normal equations: coordinate descent on the
@@ -252,7 +253,15 @@ public final class RegularizationPath {
       notices.add(line);
       notice.accept(line);
     };
-    BackendChain chain = new BackendChain(backendChoice, Backends::open, openCl, both);
+    String choice = backendChoice;
+    if (hostMoments(choice, train, columns)) {
+      choice = BackendKind.REFERENCE.label();
+      both.accept(String.format(java.util.Locale.ROOT, "the moments are computed on the host"
+          + " (%.2g multiply-adds on %d threads: less than an OpenCL platform's start would"
+          + " take)", HostMoments.multiplyAdds(train.rows(), train.features()),
+          HostMoments.threads(train.rows())));
+    }
+    BackendChain chain = new BackendChain(choice, Backends::open, openCl, both);
     int c = classes;
     List<String> classLabels = labels;
     // A linear path runs on the normal equations where train's auto would: the moments are
@@ -269,6 +278,18 @@ public final class RegularizationPath {
             }
           }
         });
+  }
+
+  /**
+   * Whether an automatic choice computes a linear path's moments on the host without trying
+   * OpenCL: when the path runs on the normal equations and the moments are small enough ({@link
+   * HostMoments#preferred}) that the host finishes them in about the time an OpenCL platform
+   * takes to start.
+   */
+  static boolean hostMoments(String choice, Dataset train, Columns columns) {
+    return choice.equalsIgnoreCase("auto")
+        && Solver.AUTO.normalFor(columns.loss(), true, train.rows(), train.features())
+        && HostMoments.preferred(train.rows(), train.features());
   }
 
   /** The float64 backend of a float32 path, opened once when first needed. */
