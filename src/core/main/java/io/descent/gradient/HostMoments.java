@@ -29,16 +29,19 @@ public final class HostMoments {
 
   /**
    * The most multiply-adds per thread for which an automatic backend choice computes the moments
-   * here rather than on an OpenCL device: {@value}, about half a second of this code (measured
-   * about 3e9 multiply-adds a second per thread, warm, on a 2-core AVX2 EPYC; 100,000 x 64 in 70
-   * to 80 ms of one thread's CPU time), which is what an OpenCL platform's start takes before
-   * any kernel is built (0.4 to 0.8 s under PoCL; a kernel build adds 0.2 to 3 s, a GPU runtime's
-   * start is of the same order). Below it the device could at best tie, since its start alone
-   * costs what the whole computation costs here; above it a device's pass may win back its
-   * start. The rule uses only the problem's size and this process's thread count, never which
-   * device OpenCL would offer (finding out is the start it avoids).
+   * here rather than on an OpenCL device: {@value}. Where OpenCL opens it pays a fixed start (a
+   * platform, a context and the moments kernel's build: about 0.9 s of wall time on a 2-core
+   * AVX2 EPYC under PoCL with its kernel cache warm, measured under load, 0.4 to 0.8 s of it the
+   * platform alone) and then its pass, which on that CPU does about twice the multiply-adds per
+   * second of this code (vector register tiles against what the JIT makes of the rank-4
+   * updates). Fitted to linear paths timed phase by phase, alternating the two in one session
+   * (load average 8 to 10): at 100,000 x 64 (1.1e8 per thread on 2 threads) the host's open
+   * took 0.5 s against OpenCL's 0.9 to 1.3 s; at 1,000,000 x 64 (1.1e9 per thread) 5.8 to 6.0 s
+   * against 2.3 to 3.4 s; the two lines cross near 2.4e8 per thread. The rule uses only the
+   * problem's size and this process's thread count, never which device OpenCL would offer
+   * (finding out is the start it avoids).
    */
-  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 1.5e9;
+  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 2.5e8;
 
   private HostMoments() {}
 

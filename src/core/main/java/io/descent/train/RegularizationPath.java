@@ -52,7 +52,9 @@ import java.util.function.Consumer;
  * updates, {@code O(d)} per coordinate move, stopped by the same KKT test as OWL-QN's fits).
  * OWL-QN stays for what coordinate descent on the statistics cannot fit: logistic and
  * multinomial paths, and linear paths by passes (too many features for the normal equations,
- * or a device without float64 moments).
+ * or a device without float64 moments). Under {@code auto}, moments small enough for the host
+ * to finish in about the time an OpenCL platform takes to start ({@link HostMoments#preferred})
+ * are computed on the host without trying OpenCL, with a notice saying so.
  *
  * <p>Weights live in the standardized space of the training data (the space of the objective):
  * {@link Step#theta()} holds the standardized coefficients.
@@ -257,8 +259,7 @@ public final class RegularizationPath {
     if (hostMoments(choice, train, columns)) {
       choice = BackendKind.REFERENCE.label();
       both.accept(String.format(java.util.Locale.ROOT, "the moments are computed on the host"
-          + " (%.2g multiply-adds on %d threads: less than an OpenCL platform's start would"
-          + " take)", HostMoments.multiplyAdds(train.rows(), train.features()),
+          + " (%.2g multiply-adds on %d threads: cheaper here than starting OpenCL)", HostMoments.multiplyAdds(train.rows(), train.features()),
           HostMoments.threads(train.rows())));
     }
     BackendChain chain = new BackendChain(choice, Backends::open, openCl, both);
