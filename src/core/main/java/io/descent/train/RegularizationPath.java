@@ -259,7 +259,8 @@ public final class RegularizationPath {
     if (hostMoments(choice, train, columns)) {
       choice = BackendKind.REFERENCE.label();
       both.accept(String.format(java.util.Locale.ROOT, "the moments are computed on the host"
-          + " (%.2g multiply-adds on %d threads: cheaper here than starting OpenCL)", HostMoments.multiplyAdds(train.rows(), train.features()),
+          + " (%.2g multiply-adds on %d threads: cheaper here than starting OpenCL)",
+          HostMoments.multiplyAdds(train.rows(), train.features()),
           HostMoments.threads(train.rows())));
     }
     BackendChain chain = new BackendChain(choice, Backends::open, openCl, both);
