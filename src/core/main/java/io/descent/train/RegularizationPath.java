@@ -258,10 +258,11 @@ public final class RegularizationPath {
     String choice = backendChoice;
     if (hostMoments(choice, train, columns)) {
       choice = BackendKind.REFERENCE.label();
+      int threads = HostMoments.threads(train.rows());
       both.accept(String.format(java.util.Locale.ROOT, "the moments are computed on the host"
-          + " (%.2g multiply-adds on %d threads: cheaper here than starting OpenCL)",
-          HostMoments.multiplyAdds(train.rows(), train.features()),
-          HostMoments.threads(train.rows())));
+          + " (%.2g multiply-adds on %d thread%s: cheaper here than starting OpenCL)",
+          HostMoments.multiplyAdds(train.rows(), train.features()), threads,
+          threads == 1 ? "" : "s"));
     }
     BackendChain chain = new BackendChain(choice, Backends::open, openCl, both);
     int c = classes;
