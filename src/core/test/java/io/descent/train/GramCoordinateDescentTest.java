@@ -162,4 +162,26 @@ class GramCoordinateDescentTest {
     assertFalse(stopped.converged());
     assertEquals(StopReason.INTERRUPTED, stopped.stopReason());
   }
+  /** The curvature is the gradient's exact change along each coordinate (the loss is quadratic). */
+  @Test
+  void curvatureIsTheGradientsChange() throws IOException {
+    Dataset data = LockstepFitTest.diabetes();
+    GramBackend gram = gram(data, Standardization.fit(data));
+    int p = data.features() + 1;
+    double[] h = gram.curvature();
+    double[] w = constantModel(data);
+    w[3] = 0.7;
+    double[] g0 = gram.evaluateColumns(w, io.descent.gradient.Batch.all(data.rows())).gradient();
+    for (int j = 0; j < p; j++) {
+      double[] moved = w.clone();
+      moved[j] += 0.5;
+      double[] g1 = gram.evaluateColumns(moved, io.descent.gradient.Batch.all(data.rows()))
+          .gradient();
+      for (int k = 0; k < p; k++) {
+        assertEquals(h[k * p + j] * 0.5, g1[k] - g0[k], 1e-9 * (1 + Math.abs(g0[k])),
+            "entry " + k + " along " + j);
+        assertEquals(h[k * p + j], h[j * p + k], 0.0, "symmetric");
+      }
+    }
+  }
 }
