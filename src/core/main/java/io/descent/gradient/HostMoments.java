@@ -189,8 +189,9 @@ public final class HostMoments {
       int p = d + 2;
       float[] x = data.x();
       double[] y = data.y();
-      // The block's sums as a p x p square (row j from column j on), the group's rows.
-      double[] block = new double[p * p];
+      // The block's sums, row j from column j on (one array per row: see update), the
+      // group's rows.
+      double[][] block = new double[p][p];
       double[][] a = new double[GROUP][p];
       double[][] wa = new double[GROUP][p];
       for (int r = 0; r < GROUP; r++) {
@@ -230,12 +231,12 @@ public final class HostMoments {
         if (inBlock >= BLOCK_ROWS || (i == to && inBlock > 0)) {
           int t = 0;
           for (int j = 0; j < p; j++) {
-            int row = j * p;
+            double[] row = block[j];
             for (int k = j; k < p; k++) {
-              CompensatedSum.add(total, gone, t++, block[row + k]);
+              CompensatedSum.add(total, gone, t++, row[k]);
             }
+            java.util.Arrays.fill(row, 0);
           }
-          java.util.Arrays.fill(block, 0);
           inBlock = 0;
         }
       }
@@ -243,9 +244,14 @@ public final class HostMoments {
 
     /**
      * Adds the group's four rows into the block: {@code block[j][k] += sum_r wa_r[j] a_r[k]}
-     * for k &gt;= j, in row order.
+     * for k &gt;= j, in row order. Each row of the block is its own array, indexed by k as the
+     * rows' values are: then the JIT sees that a store to {@code block[j][k]} cannot reach
+     * another k's load, and vectorizes the loop over k. With the block one p x p array (the
+     * store at {@code j * p + k}, the loads at k) it could not rule out that the arrays alias
+     * and left the loop scalar: about half the speed (200,000 x 64 rows' updates in 85 to 115
+     * ms of one thread's CPU time against 145 to 240 ms, alternating in one JVM, under load).
      */
-    private static void update(double[] block, double[][] a, double[][] wa, int p) {
+    private static void update(double[][] block, double[][] a, double[][] wa, int p) {
       double[] a0 = a[0];
       double[] a1 = a[1];
       double[] a2 = a[2];
@@ -255,9 +261,9 @@ public final class HostMoments {
         double w1 = wa[1][j];
         double w2 = wa[2][j];
         double w3 = wa[3][j];
-        int row = j * p;
+        double[] row = block[j];
         for (int k = j; k < p; k++) {
-          block[row + k] += w0 * a0[k] + w1 * a1[k] + w2 * a2[k] + w3 * a3[k];
+          row[k] += w0 * a0[k] + w1 * a1[k] + w2 * a2[k] + w3 * a3[k];
         }
       }
     }
