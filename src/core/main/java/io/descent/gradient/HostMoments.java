@@ -37,7 +37,9 @@ public final class HostMoments {
    * updates). Fitted to linear paths timed phase by phase, alternating the two in one session
    * (load average 8 to 10): at 100,000 x 64 (1.1e8 per thread on 2 threads) the host's open
    * took 0.5 s against OpenCL's 0.9 to 1.3 s; at 1,000,000 x 64 (1.1e9 per thread) 5.8 to 6.0 s
-   * against 2.3 to 3.4 s; the two lines cross near 2.4e8 per thread. The rule uses only the
+   * against 2.3 to 3.4 s, so the two lines cross near 2.4e8 per thread; with the updates
+   * vectorized (see {@code update}) 2.2 to 3.3 s against 1.2 to 1.8 s at 1,000,000 x 64, a
+   * crossing near 5e8. The rule uses only the
    * problem's size and this process's thread count, never which device OpenCL would offer
    * (finding out is the start it avoids).
    */
