@@ -281,9 +281,9 @@ final class PathCommand implements Callable<Integer> {
         dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(),
         readSeconds);
     out.printf(Locale.ROOT, "path: %d penalties from %.6g (lambda_max: every weight 0) down to"
-        + " %.6g (ratio %.3g), l1 ratio %s, on %s: %d %s, %.3f s%n",
+        + " %.6g (ratio %.3g), l1 ratio %s, on %s by %s: %d %s, %.3f s%n",
         s.size(), r.lambdaMax(), s.get(s.size() - 1).penalty(), r.minRatio(),
-        CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.passes(),
+        CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
         CvCommand.passesOverTheData(r.backend()), r.seconds());
     out.printf(Locale.ROOT, "%-12s %-14s %-8s %s%n", "penalty", "objective", "nonzero",
         "KKT violation");
@@ -313,6 +313,9 @@ final class PathCommand implements Callable<Integer> {
     root.put("block", Math.min(block, penalties));
     root.put("readSeconds", readSeconds);
     root.put("fitSeconds", r.seconds());
+    root.put("openSeconds", r.openSeconds());
+    root.put("solveSeconds", r.solveSeconds());
+    root.put("solver", r.solver());
     root.put("passes", r.passes());
     root.put("backend", r.backend().summary());
     root.put("backendKind", r.backend().kind().label());

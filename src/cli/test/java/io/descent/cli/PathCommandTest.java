@@ -43,6 +43,9 @@ class PathCommandTest {
     assertEquals(12, doc.get("penalties").asInt());
     assertTrue(doc.get("readSeconds").asDouble() >= 0);
     assertTrue(doc.get("fitSeconds").asDouble() > 0);
+    assertEquals("coordinate descent", doc.get("solver").asText());
+    assertEquals(doc.get("fitSeconds").asDouble(), doc.get("openSeconds").asDouble()
+        + doc.get("solveSeconds").asDouble(), 1e-6, "the phases add up");
     assertTrue(doc.get("passes").asInt() > 12, doc.toString());
     assertTrue(doc.get("backend").asText().startsWith("reference"), doc.toString());
     assertEquals(1e-4, doc.get("minRatio").asDouble());

@@ -337,6 +337,27 @@ public final class GramBackend implements GradientBackend {
     return x;
   }
 
+  /**
+   * The data term's Hessian in group 0's parameters, {@code A / S} ({@code (d + 1) x (d + 1)},
+   * row-major, intercept first; a copy): the same for every point, so that a solver can follow
+   * the gradient's change along a coordinate exactly ({@code gradient += H[:, j] delta}) without
+   * an evaluation. All zeros when no row weighs anything.
+   *
+   * @throws IllegalStateException when the columns have folds (each group has its own)
+   */
+  public double[] curvature() {
+    if (columns.hasFolds()) {
+      throw new IllegalStateException("the normal equations of " + columns
+          + " have one Hessian per fold");
+    }
+    double[] h = a[0].clone();
+    double s = weight[0];
+    for (int e = 0; e < h.length; e++) {
+      h[e] = s > 0 ? h[e] / s : 0;
+    }
+    return h;
+  }
+
   @Override
   public BackendInfo info() {
     return info;

@@ -27,7 +27,41 @@ public final class HostMoments {
   /** The fewest rows worth a thread of their own: {@value}. */
   static final int ROWS_PER_THREAD = 8192;
 
+  /**
+   * The most multiply-adds per thread for which an automatic backend choice computes the moments
+   * here rather than on an OpenCL device: {@value}. Where OpenCL opens it pays a fixed start (a
+   * platform, a context and the moments kernel's build: about 0.9 s of wall time on a 2-core
+   * AVX2 EPYC under PoCL with its kernel cache warm, measured under load, 0.4 to 0.8 s of it the
+   * platform alone) and then its pass, which on that CPU does about twice the multiply-adds per
+   * second of this code (vector register tiles against what the JIT makes of the rank-4
+   * updates). Fitted to linear paths timed phase by phase, alternating the two in one session
+   * (load average 8 to 10): at 100,000 x 64 (1.1e8 per thread on 2 threads) the host's open
+   * took 0.5 s against OpenCL's 0.9 to 1.3 s; at 1,000,000 x 64 (1.1e9 per thread) 5.8 to 6.0 s
+   * against 2.3 to 3.4 s, so the two lines cross near 2.4e8 per thread; with the updates
+   * vectorized (see {@code update}) 2.2 to 3.3 s against 1.2 to 1.8 s at 1,000,000 x 64, a
+   * crossing near 5e8. The rule uses only the
+   * problem's size and this process's thread count, never which device OpenCL would offer
+   * (finding out is the start it avoids).
+   */
+  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 2.5e8;
+
   private HostMoments() {}
+
+  /**
+   * The multiply-adds of the moments of n rows of d features: {@code n (d + 2)(d + 3) / 2}, one
+   * per entry of the triangle per row.
+   */
+  public static double multiplyAdds(int rows, int features) {
+    return (double) rows * Moments.size(features);
+  }
+
+  /**
+   * Whether an automatic backend choice should compute the moments of n rows of d features on
+   * the host ({@link #AUTO_MAX_MULTIPLY_ADDS_PER_THREAD}).
+   */
+  public static boolean preferred(int rows, int features) {
+    return multiplyAdds(rows, features) / threads(rows) <= AUTO_MAX_MULTIPLY_ADDS_PER_THREAD;
+  }
 
   /** What computed the moments, for {@link GramBackend#source()}. */
   public static BackendInfo info(int threads) {
@@ -157,8 +191,9 @@ public final class HostMoments {
       int p = d + 2;
       float[] x = data.x();
       double[] y = data.y();
-      // The block's sums as a p x p square (row j from column j on), the group's rows.
-      double[] block = new double[p * p];
+      // The block's sums, row j from column j on (one array per row: see update), the
+      // group's rows.
+      double[][] block = new double[p][p];
       double[][] a = new double[GROUP][p];
       double[][] wa = new double[GROUP][p];
       for (int r = 0; r < GROUP; r++) {
@@ -198,12 +233,12 @@ public final class HostMoments {
         if (inBlock >= BLOCK_ROWS || (i == to && inBlock > 0)) {
           int t = 0;
           for (int j = 0; j < p; j++) {
-            int row = j * p;
+            double[] row = block[j];
             for (int k = j; k < p; k++) {
-              CompensatedSum.add(total, gone, t++, block[row + k]);
+              CompensatedSum.add(total, gone, t++, row[k]);
             }
+            java.util.Arrays.fill(row, 0);
           }
-          java.util.Arrays.fill(block, 0);
           inBlock = 0;
         }
       }
@@ -211,9 +246,14 @@ public final class HostMoments {
 
     /**
      * Adds the group's four rows into the block: {@code block[j][k] += sum_r wa_r[j] a_r[k]}
-     * for k &gt;= j, in row order.
+     * for k &gt;= j, in row order. Each row of the block is its own array, indexed by k as the
+     * rows' values are: then the JIT sees that a store to {@code block[j][k]} cannot reach
+     * another k's load, and vectorizes the loop over k. With the block one p x p array (the
+     * store at {@code j * p + k}, the loads at k) it could not rule out that the arrays alias
+     * and left the loop scalar: about half the speed (200,000 x 64 rows' updates in 85 to 115
+     * ms of one thread's CPU time against 145 to 240 ms, alternating in one JVM, under load).
      */
-    private static void update(double[] block, double[][] a, double[][] wa, int p) {
+    private static void update(double[][] block, double[][] a, double[][] wa, int p) {
       double[] a0 = a[0];
       double[] a1 = a[1];
       double[] a2 = a[2];
@@ -223,9 +263,9 @@ public final class HostMoments {
         double w1 = wa[1][j];
         double w2 = wa[2][j];
         double w3 = wa[3][j];
-        int row = j * p;
+        double[] row = block[j];
         for (int k = j; k < p; k++) {
-          block[row + k] += w0 * a0[k] + w1 * a1[k] + w2 * a2[k] + w3 * a3[k];
+          row[k] += w0 * a0[k] + w1 * a1[k] + w2 * a2[k] + w3 * a3[k];
         }
       }
     }

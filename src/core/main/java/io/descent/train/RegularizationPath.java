@@ -10,6 +10,7 @@ import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.GramBackend;
+import io.descent.gradient.HostMoments;
 import io.descent.gradient.OpenClOptions;
 import io.descent.loss.Loss;
 import io.descent.loss.Objective;
@@ -46,9 +47,14 @@ import java.util.function.Consumer;
  * ({@link Solver#AUTO}): only what computes the rows' moments is opened ({@link
  * NormalEquations#open}; on OpenCL a context and the moments kernel, released before the first
  * fit), and since an evaluation then reads no row, blocks buy nothing: the penalties are fitted
- * one after another, each warm-started from the previous one's solution (as glmnet), every
- * evaluation one column's {@code O(d^2)} on the host, and each fit on the calling thread
- * ({@link LockstepFit} runs a single model without a thread of its own).
+ * one after another on the calling thread, each warm-started from the previous one's solution,
+ * by coordinate descent on the statistics ({@code GramCoordinateDescent}: glmnet's covariance
+ * updates, {@code O(d)} per coordinate move, stopped by the same KKT test as OWL-QN's fits).
+ * OWL-QN stays for what coordinate descent on the statistics cannot fit: logistic and
+ * multinomial paths, and linear paths by passes (too many features for the normal equations,
+ * or a device without float64 moments). Under {@code auto}, moments small enough for the host
+ * to finish in about the time an OpenCL platform takes to start ({@link HostMoments#preferred})
+ * are computed on the host without trying OpenCL, with a notice saying so.
  *
  * <p>Weights live in the standardized space of the training data (the space of the objective):
  * {@link Step#theta()} holds the standardized coefficients.
@@ -141,12 +147,26 @@ public final class RegularizationPath {
    * @param classes the class labels of a multinomial path in column order; empty otherwise
    * @param passes evaluations over the data (batched), lambda_max's included
    * @param backend what ran the fits
-   * @param seconds wall time of the fits
+   * @param seconds wall time of the whole path: {@code openSeconds + solveSeconds}
    * @param notices lines about skipped or failed backends
+   * @param solver what fitted the penalties: {@link #COORDINATE_DESCENT} or {@link #OWL_QN}
+   * @param openSeconds wall time until the fits could start: opening the backend, and on the
+   *     normal equations computing the moments (an OpenCL platform's start and the kernel's
+   *     build included)
+   * @param solveSeconds wall time of lambda_max's evaluation and every penalty's fit
    */
   public record Result(List<Step> steps, double lambdaMax, double minRatio, double l1Ratio,
       Standardization standardization, List<String> classes, int passes, BackendInfo backend,
-      double seconds, List<String> notices) {}
+      double seconds, List<String> notices, String solver, double openSeconds,
+      double solveSeconds) {}
+
+  /**
+   * {@link Result#solver()} of a linear path on the normal equations: coordinate descent on the
+   * statistics ({@code GramCoordinateDescent}).
+   */
+  public static final String COORDINATE_DESCENT = "coordinate descent";
+  /** {@link Result#solver()} of a path fitted by passes: OWL-QN in lockstep blocks. */
+  public static final String OWL_QN = "OWL-QN";
 
   private final Loss loss;
   private final String backendChoice;
@@ -235,7 +255,16 @@ public final class RegularizationPath {
       notices.add(line);
       notice.accept(line);
     };
-    BackendChain chain = new BackendChain(backendChoice, Backends::open, openCl, both);
+    String choice = backendChoice;
+    if (hostMoments(choice, train, columns)) {
+      choice = BackendKind.REFERENCE.label();
+      int threads = HostMoments.threads(train.rows());
+      both.accept(String.format(java.util.Locale.ROOT, "the moments are computed on the host"
+          + " (%.2g multiply-adds on %d thread%s: cheaper here than starting OpenCL)",
+          HostMoments.multiplyAdds(train.rows(), train.features()), threads,
+          threads == 1 ? "" : "s"));
+    }
+    BackendChain chain = new BackendChain(choice, Backends::open, openCl, both);
     int c = classes;
     List<String> classLabels = labels;
     // A linear path runs on the normal equations where train's auto would: the moments are
@@ -252,6 +281,18 @@ public final class RegularizationPath {
             }
           }
         });
+  }
+
+  /**
+   * Whether an automatic choice computes a linear path's moments on the host without trying
+   * OpenCL: when the path runs on the normal equations and the moments are small enough ({@link
+   * HostMoments#preferred}) that the host finishes them in about the time an OpenCL platform
+   * takes to start.
+   */
+  static boolean hostMoments(String choice, Dataset train, Columns columns) {
+    return choice.equalsIgnoreCase("auto")
+        && Solver.AUTO.normalFor(columns.loss(), true, train.rows(), train.features())
+        && HostMoments.preferred(train.rows(), train.features());
   }
 
   /** The float64 backend of a float32 path, opened once when first needed. */
@@ -296,6 +337,7 @@ public final class RegularizationPath {
   private Result fit(Dataset train, Standardization std, Columns columns, int classes,
       GradientBackend shared, Float64 float64, List<String> labels, List<String> notices,
       long start) {
+    long opened = System.nanoTime();
     int p = train.features() + 1;
     int width = classes * p;
     double[] theta0 = new double[width];
@@ -308,8 +350,8 @@ public final class RegularizationPath {
       theta0[0] = Trainer.initialIntercept(loss, train.y(), train.weights());
     }
     Columns one = loss.coupled() ? Columns.multinomial(classes, 1) : Columns.of(loss, 1);
-    // On the normal equations an evaluation reads no row: the penalties are fitted one after
-    // another, each from the previous one's solution (as glmnet), every evaluation one column.
+    // On the normal equations an evaluation reads no row: lambda_max's evaluation is one
+    // column's, and the penalties are fitted one after another (below).
     boolean normal = shared instanceof GramBackend;
     GradientBackend evaluator = normal ? ((GramBackend) shared).select(one) : shared;
     int block = normal ? 1 : columns.groups();
@@ -336,36 +378,57 @@ public final class RegularizationPath {
     List<Step> steps = new ArrayList<>();
     BackendInfo info = shared.info();
     double[] warm = theta0;
-    for (int from = 0; from < lambda.length && !stopRequested; from += block) {
-      int to = Math.min(lambda.length, from + block);
-      List<LockstepFit.Model> models = new ArrayList<>();
-      for (int k = from; k < to; k++) {
-        models.add(new LockstepFit.Model(l2(lambda[k]), l1(lambda[k]), null, warm));
+    String solver;
+    if (normal) {
+      solver = COORDINATE_DESCENT;
+      // Coordinate descent on the statistics (glmnet's covariance updates), one penalty after
+      // another from the previous one's solution.
+      GramCoordinateDescent cd = new GramCoordinateDescent((GramBackend) shared,
+          settings.maxIterations(), settings.gradientTolerance());
+      for (int k = 0; k < lambda.length && !stopRequested; k++) {
+        GramCoordinateDescent.Fit f = cd.fit(l1(lambda[k]), l2(lambda[k]), warm,
+            () -> stopRequested);
+        passes += f.evaluations();
+        steps.add(new Step(lambda[k], l1(lambda[k]), l2(lambda[k]), f.objective(),
+            f.dataTerm(), Objective.nonzero(f.theta(), p), f.kktViolation(), f.theta(),
+            f.converged(), f.stopReason(), f.message(), f.sweeps()));
+        warm = f.theta();
       }
-      Columns blockColumns = LockstepFit.select(columns, range(to - from));
-      LockstepFit fit = new LockstepFit(settings);
-      running = fit;
-      if (stopRequested) {
-        fit.requestStop();
+    } else {
+      solver = OWL_QN;
+      for (int from = 0; from < lambda.length && !stopRequested; from += block) {
+        int to = Math.min(lambda.length, from + block);
+        List<LockstepFit.Model> models = new ArrayList<>();
+        for (int k = from; k < to; k++) {
+          models.add(new LockstepFit.Model(l2(lambda[k]), l1(lambda[k]), null, warm));
+        }
+        Columns blockColumns = LockstepFit.select(columns, range(to - from));
+        LockstepFit fit = new LockstepFit(settings);
+        running = fit;
+        if (stopRequested) {
+          fit.requestStop();
+        }
+        LockstepFit.Result r = fit.fit(train, cols -> new SharedBackend(evaluator, cols),
+            cols -> new SharedBackend(float64.get(), cols), blockColumns, std, models);
+        passes += r.passes();
+        for (int k = from; k < to; k++) {
+          LockstepFit.ModelResult m = r.models().get(k - from);
+          Objective objective = new Objective(loss, l2(lambda[k]), l1(lambda[k]));
+          double[] theta = m.theta();
+          double dataTerm = m.objective() - objective.penalty(theta, p)
+              - objective.l1Penalty(theta, p);
+          steps.add(new Step(lambda[k], l1(lambda[k]), l2(lambda[k]), m.objective(), dataTerm,
+              Objective.nonzero(theta, p), m.kktViolation(), theta, m.converged(),
+              m.stopReason(), m.message(), m.iterations()));
+        }
+        warm = r.models().get(to - from - 1).theta();
       }
-      LockstepFit.Result r = fit.fit(train, cols -> new SharedBackend(evaluator, cols),
-          cols -> new SharedBackend(float64.get(), cols), blockColumns, std, models);
-      passes += r.passes();
-      for (int k = from; k < to; k++) {
-        LockstepFit.ModelResult m = r.models().get(k - from);
-        Objective objective = new Objective(loss, l2(lambda[k]), l1(lambda[k]));
-        double[] theta = m.theta();
-        double dataTerm = m.objective() - objective.penalty(theta, p)
-            - objective.l1Penalty(theta, p);
-        steps.add(new Step(lambda[k], l1(lambda[k]), l2(lambda[k]), m.objective(), dataTerm,
-            Objective.nonzero(theta, p), m.kktViolation(), theta, m.converged(),
-            m.stopReason(), m.message(), m.iterations()));
-      }
-      warm = r.models().get(to - from - 1).theta();
     }
     running = null;
+    long end = System.nanoTime();
     return new Result(List.copyOf(steps), lambdaMax, minRatio, options.l1Ratio(), std, labels,
-        passes, info, (System.nanoTime() - start) / 1e9, List.copyOf(notices));
+        passes, info, (end - start) / 1e9, List.copyOf(notices), solver,
+        (opened - start) / 1e9, (end - opened) / 1e9);
   }
 
   private double l1(double lambda) {

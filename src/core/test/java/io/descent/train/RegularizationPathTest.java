@@ -260,4 +260,35 @@ class RegularizationPathTest {
     }
     assertPathShape(blocks, data.features() + 1);
   }
+  /**
+   * Under {@code auto}, a small linear path computes its moments on the host without starting
+   * OpenCL, says so in a notice and in its backend, and fits exactly what the reference's path
+   * fits; it runs coordinate descent and reports its phases.
+   */
+  @Test
+  void autoComputesSmallMomentsOnTheHost() throws IOException {
+    Dataset data = LockstepFitTest.diabetes();
+    List<String> notices = new ArrayList<>();
+    RegularizationPath.Options options = new RegularizationPath.Options(0.5, 20, null, 1);
+    RegularizationPath.Result auto = new RegularizationPath(Descent.linear().backend("auto")
+        .config(), options).run(data, notices::add);
+    RegularizationPath.Result reference = path(data, Loss.LINEAR, "reference", options);
+    assertTrue(auto.backend().device().contains("Java (host CPU"), auto.backend().device());
+    assertTrue(notices.stream().anyMatch(n -> n.startsWith("the moments are computed on the"
+        + " host")), notices.toString());
+    assertEquals(notices, auto.notices());
+    assertEquals(RegularizationPath.COORDINATE_DESCENT, auto.solver());
+    assertTrue(auto.openSeconds() >= 0 && auto.solveSeconds() >= 0);
+    assertEquals(auto.seconds(), auto.openSeconds() + auto.solveSeconds(), 1e-6);
+    for (int k = 0; k < 20; k++) {
+      assertArrayEquals(reference.steps().get(k).theta(), auto.steps().get(k).theta(), 0.0,
+          "penalty " + k);
+    }
+    assertPathShape(auto, data.features() + 1);
+    // The rule: multiply-adds per thread against the bound, whatever the device.
+    assertTrue(io.descent.gradient.HostMoments.preferred(1000, 64));
+    assertTrue(!io.descent.gradient.HostMoments.preferred(100_000_000, 64));
+    assertTrue(!RegularizationPath.hostMoments("opencl", data, Columns.of(Loss.LINEAR, 1)));
+    assertTrue(!RegularizationPath.hostMoments("auto", data, Columns.of(Loss.LOGISTIC, 1)));
+  }
 }
