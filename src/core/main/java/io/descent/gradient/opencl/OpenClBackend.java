@@ -402,7 +402,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     boolean cpu = layout.equals("cpu");
     long slab = Math.min(cpu ? OpenClMoments.CPU_SLAB_BYTES : OpenClMoments.SLAB_BYTES,
         device.description().maxAllocationBytes());
-    try (ClContext cl = new ClContext(device)) {
+    // A float64 context made ahead while the data was read (prepare), else a new one.
+    try (ClContext cl = ClContext.take(device, true)) {
       io.descent.gradient.Moments[] m = OpenClMoments.compute(cl, data,
           standardization.mean(), rowFold, folds, slab, cpu, device);
       return new io.descent.gradient.DeviceMoments(
