@@ -23,8 +23,9 @@ import org.apache.spark.storage.StorageLevel;
  * Runs Descent fits on a Spark dataset. The rows are cached once as float32 blocks per partition
  * ({@link RowBlock}); one distributed pass gathers the standardization and the label range;
  * then core's {@link LockstepFit} runs every model's optimizer on the driver (L-BFGS, OWL-QN with
- * L1; float32 then a float64 finish on the reference backend), each of its evaluations a
- * broadcast of W and a {@code treeAggregate} over the partitions ({@link DistributedBackend}).
+ * L1; float32 then a float64 finish on each partition's float64 backend, {@link
+ * BackendRequest#finishing}), each of its evaluations W sent to the partitions and a {@code
+ * treeAggregate} over them ({@link DistributedBackend}).
  * Models that share the stopping rules run in the same passes (K columns). At the end one job
  * closes every partition's backends and the cache is dropped.
  *
