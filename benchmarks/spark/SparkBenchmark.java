@@ -65,6 +65,10 @@ public final class SparkBenchmark {
     int partitions = DEFAULT_PARTITIONS;
     double regParam = DEFAULT_REG_PARAM;
     boolean cv = true;
+    boolean fits = true;
+    boolean mllib = true;
+    boolean trace = false;
+    boolean plainCv = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Long.parseLong(args[++i]);
@@ -72,9 +76,14 @@ public final class SparkBenchmark {
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--reg-param" -> regParam = Double.parseDouble(args[++i]);
         case "--no-cv" -> cv = false;
+        case "--no-fit" -> fits = false;
+        case "--no-mllib" -> mllib = false;
+        case "--jobs" -> trace = true;
+        case "--no-plain-cv" -> plainCv = false;
         default -> {
           System.err.println("usage: SparkBenchmark [--rows N] [--features D] [--partitions P]"
-              + " [--reg-param R] [--no-cv]");
+              + " [--reg-param R] [--no-cv] [--no-fit] [--no-mllib] [--no-plain-cv]"
+              + " [--jobs]");
           System.exit(2);
         }
       }
@@ -84,10 +93,28 @@ public final class SparkBenchmark {
         .config("spark.ui.enabled", "false").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     AtomicInteger jobs = new AtomicInteger();
+    java.util.Map<Integer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.Map<Integer, Long> starts = new java.util.concurrent.ConcurrentHashMap<>();
+    boolean printJobs = trace;
+    java.util.concurrent.atomic.AtomicLong lastEnd = new java.util.concurrent.atomic.AtomicLong();
     spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+        starts.put(jobStart.jobId(), jobStart.time());
+        names.put(jobStart.jobId(), jobStart.stageInfos().last().name());
+      }
+
       @Override
       public void onJobEnd(SparkListenerJobEnd jobEnd) {
         jobs.incrementAndGet();
+        if (printJobs) {
+          Long start = starts.remove(jobEnd.jobId());
+          long previous = lastEnd.getAndSet(jobEnd.time());
+          System.out.printf(Locale.ROOT, "job %d %.3f s (%.3f s after the last) %s%n",
+              jobEnd.jobId(), start == null ? Double.NaN : (jobEnd.time() - start) / 1e3,
+              start == null || previous == 0 ? Double.NaN : (start - previous) / 1e3,
+              names.remove(jobEnd.jobId()));
+        }
       }
     });
     try {
@@ -99,9 +126,11 @@ public final class SparkBenchmark {
           SEED, partitions, Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"), (System.nanoTime() - t0) / 1e9);
       double[] std = populationStd(data, n);
-      runFits(data, std, regParam, jobs);
+      if (fits) {
+        runFits(data, std, regParam, jobs, mllib);
+      }
       if (cv) {
-        runCrossValidation(data);
+        runCrossValidation(data, mllib, plainCv);
       }
     } finally {
       spark.stop();
@@ -109,7 +138,7 @@ public final class SparkBenchmark {
   }
 
   private static void runFits(org.apache.spark.sql.Dataset<Row> data, double[] std,
-      double regParam, AtomicInteger jobs) {
+      double regParam, AtomicInteger jobs, boolean withMllib) {
     System.out.printf(Locale.ROOT, "%n## one fit, regParam %g (elasticNetParam 0, defaults"
         + " otherwise)%n", regParam);
     System.out.println("| estimator | fit s | objective (Descent's convention) | Spark jobs"
@@ -127,6 +156,9 @@ public final class SparkBenchmark {
     System.out.printf(Locale.ROOT, "| Descent (%s) | %.2f | %.12g | %d | %d |%n",
         backends(descent.summary().backends()), descentSeconds, descentObjective,
         descentJobs, descent.summary().totalIterations());
+    if (!withMllib) {
+      return;
+    }
 
     before = jobs.get();
     t = System.nanoTime();
@@ -151,16 +183,20 @@ public final class SparkBenchmark {
     }).distinct().collect(java.util.stream.Collectors.joining("; "));
   }
 
-  private static void runCrossValidation(org.apache.spark.sql.Dataset<Row> data) {
+  private static void runCrossValidation(org.apache.spark.sql.Dataset<Row> data,
+      boolean withMllib, boolean plainCv) {
     System.out.printf(Locale.ROOT, "%n## CrossValidator, %d folds x %d regParams, areaUnderROC,"
         + " parallelism 1%n", FOLDS, CV_REG_PARAMS.length);
     System.out.println("| estimator | cv s | best regParam | best mean AUC |");
     System.out.println("|---|---|---|---|");
     DescentLogisticRegression descent = new DescentLogisticRegression();
-    double descentSeconds = crossValidate("Descent", new CrossValidator(), descent,
-        descent.regParam(), data);
+    double descentSeconds = plainCv ? crossValidate("Descent", new CrossValidator(), descent,
+        descent.regParam(), data) : Double.NaN;
     double sharedSeconds = crossValidate("Descent, DescentCrossValidator (one shared fit)",
         new DescentCrossValidator(), descent, descent.regParam(), data);
+    if (!withMllib) {
+      return;
+    }
     LogisticRegression mllib = new LogisticRegression();
     double mllibSeconds = crossValidate("MLlib", new CrossValidator(), mllib, mllib.regParam(),
         data);

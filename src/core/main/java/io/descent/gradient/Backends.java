@@ -8,6 +8,7 @@ import io.descent.gradient.opencl.OpenClBackend;
 import io.descent.loss.Loss;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Opens a gradient backend by name: {@code auto}, {@code opencl}, {@code nd4j} or
@@ -114,6 +115,41 @@ public final class Backends {
       case OPENCL -> OpenClBackend.open(data, standardization, columns,
           openCl == null ? OpenClOptions.defaults() : openCl);
     };
+  }
+
+  /** Opens one backend kind on data and columns (as {@link #open(BackendKind, Dataset,
+   * Standardization, Columns, OpenClOptions)}, or a caller's own way to). */
+  @FunctionalInterface
+  public interface KindOpener {
+    /** Opens the backend, or throws {@link BackendUnavailableException} saying why not. */
+    GradientBackend open(BackendKind kind, Dataset data, Standardization standardization,
+        Columns columns, OpenClOptions openCl);
+  }
+
+  /**
+   * Opens the float64 backend that finishes a float32 fit trained on {@code trainedOn}: the same
+   * OpenCL device in double precision (in {@code layout}, null for the options') where it has
+   * fp64, otherwise the {@link ReferenceBackend}. The trainer, cross-validation and the Spark
+   * estimators' executors all decide here. The caller closes it.
+   *
+   * @param openCl the options the float32 backend opened with
+   * @param notice receives one line when OpenCL's float64 cannot open and the reference is used
+   */
+  public static GradientBackend openFloat64(BackendKind trainedOn, String layout, Dataset data,
+      Standardization standardization, Columns columns, OpenClOptions openCl,
+      KindOpener opener, Consumer<String> notice) {
+    if (trainedOn == BackendKind.OPENCL) {
+      OpenClOptions doubles = (openCl == null ? OpenClOptions.defaults() : openCl)
+          .withPrecision("double");
+      try {
+        return opener.open(BackendKind.OPENCL, data, standardization, columns,
+            layout == null ? doubles : doubles.withLayout(layout));
+      } catch (BackendUnavailableException e) {
+        notice.accept("float64 on opencl unavailable (" + e.getMessage()
+            + "); using the reference");
+      }
+    }
+    return new ReferenceBackend(data, standardization, columns);
   }
 
   /**

@@ -8,7 +8,6 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.OpenClOptions;
-import io.descent.gradient.ReferenceBackend;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -126,16 +125,7 @@ final class BackendChain {
    */
   GradientBackend float64(BackendKind kind, String layout, Dataset data,
       Standardization standardization, Columns columns) {
-    if (kind == BackendKind.OPENCL) {
-      OpenClOptions doubles = openCl.withPrecision("double");
-      try {
-        return opener.open(BackendKind.OPENCL, data, standardization, columns,
-            layout == null ? doubles : doubles.withLayout(layout));
-      } catch (BackendUnavailableException e) {
-        notice.accept("float64 on opencl unavailable (" + e.getMessage()
-            + "); using the reference");
-      }
-    }
-    return new ReferenceBackend(data, standardization, columns);
+    return Backends.openFloat64(kind, layout, data, standardization, columns, openCl,
+        opener::open, notice);
   }
 }

@@ -129,8 +129,16 @@ public class DescentCrossValidator extends CrossValidator {
         if (folds.equals(FOLD_COLUMN)) {
           validation = validation.drop(FOLD_COLUMN);
         }
-        for (int i = 0; i < maps.length; i++) {
-          metrics[i] += evaluator.evaluate(models.get(f).get(i).transform(validation, maps[i]));
+        // Cached while its models are scored (as MLlib's CrossValidator caches each fold's
+        // validation rows): each evaluator runs several jobs over it.
+        validation = validation.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          for (int i = 0; i < maps.length; i++) {
+            metrics[i] += evaluator.evaluate(models.get(f).get(i).transform(validation,
+                maps[i]));
+          }
+        } finally {
+          validation.unpersist(false);
         }
       }
       for (int i = 0; i < maps.length; i++) {

@@ -23,8 +23,9 @@ import org.apache.spark.storage.StorageLevel;
  * Runs Descent fits on a Spark dataset. The rows are cached once as float32 blocks per partition
  * ({@link RowBlock}); one distributed pass gathers the standardization and the label range;
  * then core's {@link LockstepFit} runs every model's optimizer on the driver (L-BFGS, OWL-QN with
- * L1; float32 then a float64 finish on the reference backend), each of its evaluations a
- * broadcast of W and a {@code treeAggregate} over the partitions ({@link DistributedBackend}).
+ * L1; float32 then a float64 finish on each partition's float64 backend, {@link
+ * BackendRequest#finishing}), each of its evaluations W sent to the partitions and a {@code
+ * treeAggregate} over them ({@link DistributedBackend}).
  * Models that share the stopping rules run in the same passes (K columns). At the end one job
  * closes every partition's backends and the cache is dropped.
  *
@@ -35,9 +36,6 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class DescentFitter {
   private DescentFitter() {}
-
-  /** The float64 backend of the finish. */
-  static final String FLOAT64_BACKEND = "reference";
 
   /** The penalties and stopping rules of a stage's fit (core's {@code ElasticNet.spark}). */
   static FitSpec spec(DescentParams<?> p) {
@@ -292,7 +290,7 @@ final class DescentFitter {
           h.add(objective);
         });
     BackendRequest fast = new BackendRequest(fit, 0, o.backend(), o.device(), o.precision(),
-        loss, members.size(), classes, std.mean(), std.scale(), o.verifyEvery(), heldOut);
+        loss, members.size(), classes, std.mean(), std.scale(), o.verifyEvery(), heldOut, null);
     Columns columns = fast.columns();
     List<PartitionInfo> ran = new ArrayList<>();
     LockstepFit.Opener opener = c -> {
@@ -302,8 +300,7 @@ final class DescentFitter {
       }
       return b;
     };
-    LockstepFit.Opener float64 = c -> new DistributedBackend(blocks,
-        resize(fast, c, FLOAT64_BACKEND), n, d);
+    LockstepFit.Opener float64 = new Float64Opener(blocks, fast, o.backend(), ran, n, d);
     // The driver holds no rows: a dataset of none, with the features' count (see the class note).
     io.descent.data.Dataset none = new io.descent.data.Dataset("spark", names(d), o.labelCol(),
         new float[0], new double[0], null);
@@ -335,7 +332,46 @@ final class DescentFitter {
       }
     }
     return new BackendRequest(r.fit(), 0, backend, r.device(), r.precision(), r.loss(),
-        c.groups(), r.classes(), r.mean(), r.scale(), r.verifyEvery(), heldOut);
+        c.groups(), r.classes(), r.mean(), r.scale(), r.verifyEvery(), heldOut, null);
+  }
+
+  /**
+   * Opens the float64 finish of a fit: on every partition, the float64 backend of what it trained
+   * on ({@link BackendRequest#finishing}). The lockstep fit opens it first to judge the settled
+   * models and again to finish those the judgement fails; when the second asks for the same
+   * columns (the same models, as with one model) the open backends serve it without another job.
+   */
+  private static final class Float64Opener implements LockstepFit.Opener {
+    private final JavaRDD<RowBlock> blocks;
+    private final BackendRequest fast;
+    private final String backend;
+    private final List<PartitionInfo> trained;
+    private final int rows;
+    private final int features;
+    private BackendRequest lastRequest;
+    private DistributedBackend last;
+
+    Float64Opener(JavaRDD<RowBlock> blocks, BackendRequest fast, String backend,
+        List<PartitionInfo> trained, int rows, int features) {
+      this.blocks = blocks;
+      this.fast = fast;
+      this.backend = backend;
+      this.trained = trained;
+      this.rows = rows;
+      this.features = features;
+    }
+
+    @Override
+    public io.descent.gradient.GradientBackend open(Columns c) {
+      BackendRequest request = resize(fast, c, backend).finishing(trained);
+      if (last != null && lastRequest.groups() == request.groups()
+          && java.util.Arrays.equals(lastRequest.heldOut(), request.heldOut())) {
+        return last;
+      }
+      last = new DistributedBackend(blocks, request, rows, features);
+      lastRequest = request;
+      return last;
+    }
   }
 
   private static List<String> names(int d) {

@@ -17,13 +17,19 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * A {@link GradientBackend} over the cached blocks of a distributed dataset, for the driver's
  * optimizer: opening it runs one job that opens a backend on every partition's executor ({@link
- * PartitionBackends}); each evaluation broadcasts W and combines the partitions' (loss sum,
- * gradient sum, weight sum) with {@code treeAggregate}. No row reaches the driver.
+ * PartitionBackends}); each evaluation sends W (in its tasks, or broadcast when large) and
+ * combines the partitions' (loss sum, gradient sum, weight sum) with {@code treeAggregate}. No
+ * row reaches the driver.
  */
 final class DistributedBackend implements GradientBackend {
   private static final AtomicLong HANDLES = new AtomicLong();
   /** The depth of the aggregation tree. */
   static final int TREE_DEPTH = 2;
+  /**
+   * W of at most this many values travels inside each evaluation's tasks; a larger one is
+   * broadcast (once per executor rather than once per task).
+   */
+  static final int CLOSURE_WEIGHTS = 1 << 16;
 
   private final JavaRDD<RowBlock> blocks;
   private final BackendRequest request;
@@ -105,21 +111,38 @@ final class DistributedBackend implements GradientBackend {
     }
     int evaluation = ++evaluations;
     BackendRequest r = request;
+    PartialSums zero = new PartialSums(r.groups(), w.length);
+    if (w.length <= CLOSURE_WEIGHTS) {
+      // Small: W travels in the tasks themselves, which saves creating and destroying a
+      // broadcast on every evaluation.
+      double[] weights = w.clone();
+      return aggregate(zero, (index, block) -> PartitionBackends.evaluate(r, index, block,
+          weights, evaluation)).evaluation(r.classes());
+    }
     Broadcast<double[]> weights = JavaSparkContext.fromSparkContext(blocks.context())
         .broadcast(w.clone());
     try {
-      PartialSums zero = new PartialSums(r.groups(), w.length);
-      PartialSums sums = blocks.mapPartitionsWithIndex((index, it) -> {
-        List<PartialSums> out = new ArrayList<>();
-        while (it.hasNext()) {
-          out.add(PartitionBackends.evaluate(r, index, it.next(), weights.value(), evaluation));
-        }
-        return out.iterator();
-      }, true).treeAggregate(zero, PartialSums::merge, PartialSums::merge, TREE_DEPTH);
-      return sums.evaluation(r.classes());
+      return aggregate(zero, (index, block) -> PartitionBackends.evaluate(r, index, block,
+          weights.value(), evaluation)).evaluation(r.classes());
     } finally {
       weights.destroy();
     }
+  }
+
+  /** One partition's sums (serializable: it runs in the tasks). */
+  private interface PartitionSums extends java.io.Serializable {
+    PartialSums of(int partition, RowBlock block);
+  }
+
+  /** Every partition's sums, combined by {@code treeAggregate}. */
+  private PartialSums aggregate(PartialSums zero, PartitionSums sums) {
+    return blocks.mapPartitionsWithIndex((index, it) -> {
+      List<PartialSums> out = new ArrayList<>();
+      while (it.hasNext()) {
+        out.add(sums.of(index, it.next()));
+      }
+      return out.iterator();
+    }, true).treeAggregate(zero, PartialSums::merge, PartialSums::merge, TREE_DEPTH);
   }
 
   @Override

@@ -71,7 +71,7 @@ final class PartitionBackends {
         }
       }
       synchronized (OPENCL) {
-        return new Entry(request.handle(), request.open(block), here());
+        return new Entry(request.handle(), request.open(partition, block), here());
       }
     });
   }

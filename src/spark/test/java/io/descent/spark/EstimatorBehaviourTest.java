@@ -28,6 +28,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -254,6 +255,28 @@ class EstimatorBehaviourTest {
     double j = SparkTests.objective(cancer, Loss.LOGISTIC, 1, m.coefficients().toArray(),
         new double[] {m.intercept()}, 0.01, 0, true);
     assertEquals(optimum, j, 1e-6 * optimum, ran);
+  }
+
+  @Test
+  void anOpenClFitFinishesInFloat64OnTheSameDevice() {
+    try {
+      Assumptions.assumeFalse(io.descent.gradient.Backends.openClDevices().isEmpty(),
+          "no OpenCL device");
+    } catch (io.descent.gradient.BackendUnavailableException e) {
+      Assumptions.abort("no OpenCL here: " + e.getMessage());
+    }
+    double optimum = SparkTests.reference().get("breast_cancer_wisconsin_original")
+        .get("full").get("logistic_l2_lambda_1e-2").get("objective_value").asDouble();
+    DescentLogisticRegressionModel m = new DescentLogisticRegression().setBackend("opencl")
+        .setRegParam(0.01).setTol(1e-10).fit(cancerFrame);
+    DescentTrainingSummary s = m.summary();
+    assertTrue(s.float64Iterations() > 0, s.message());
+    assertTrue(s.message().contains("ran in float64 on opencl ("), s.message());
+    assertTrue(s.message().contains(", float64,"), s.message());
+    double j = SparkTests.objective(cancer, Loss.LOGISTIC, 1, m.coefficients().toArray(),
+        new double[] {m.intercept()}, 0.01, 0, true);
+    assertEquals(optimum, j, 1e-6 * optimum, s.message());
+    assertEquals(0, PartitionBackends.openCount(), "backends left open after the fit");
   }
 
   @Test
