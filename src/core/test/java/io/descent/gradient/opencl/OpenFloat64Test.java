@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * double precision, agreeing with the reference to its float64 tolerance; the reference after
  * any other backend, or when OpenCL's float64 cannot open (with a notice).
  */
-class Float64FinishTest {
+class OpenFloat64Test {
   private static final Dataset DATA = new SyntheticData(3000, 7, Loss.LOGISTIC, 5).dataset();
   private static final Standardization STD = Standardization.fit(DATA);
   private static final Columns COLUMNS = Columns.of(Loss.LOGISTIC, 2);
