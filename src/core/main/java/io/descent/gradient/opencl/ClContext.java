@@ -106,6 +106,25 @@ final class ClContext implements AutoCloseable {
     return new ClContext(device);
   }
 
+  /**
+   * Waits until no preparation is under way ({@link #preparing}), so that this thread's next
+   * OpenCL calls (the device list, a context) never run beside a preparation's: PoCL's runtime
+   * is not safe to enter from two threads at once while it starts (a process crashed with
+   * SIGSEGV when a path's moments listed the devices while a preparation still ran).
+   */
+  static void awaitPreparations() {
+    synchronized (READY) {
+      while (PENDING[0] > 0 || PENDING[1] > 0) {
+        try {
+          READY.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** Counts a preparation of a context for this precision as under way (until {@link
    * #prepared}). */
   static void preparing(boolean doublePrecision) {

@@ -264,6 +264,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       throw new IllegalArgumentException("standardization has " + standardization.features()
           + " features, data has " + data.features());
     }
+    ClContext.awaitPreparations();
     ClDevice device = select(Cl.devices(), options.device());
     boolean fp64 = options.precision().equals("double");
     requirePrecision(device.description(), fp64);
@@ -391,6 +392,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       throw new IllegalArgumentException(data.rows() + " rows but " + rowFold.length
           + " row folds");
     }
+    ClContext.awaitPreparations();
     ClDevice device = select(Cl.devices(), options.device());
     if (!device.description().fp64()) {
       throw new UnsupportedOperationException("device " + device.name()
