@@ -3,7 +3,6 @@ package io.descent.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.Descent;
-import io.descent.gradient.BackgroundOpen;
 import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.data.ReadProgress;
@@ -212,10 +211,8 @@ final class CvCommand implements Callable<Integer> {
     }
     data.files().output("--out", this.out).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
-    // The OpenCL runtime and a context open while the data is read.
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
-        this.out);
-        BackgroundOpen opening = BackgroundOpen.start(backend.backend, backend.openCl(), loss)) {
+        this.out)) {
       return run(refit, loss, activity, out, err);
     }
   }

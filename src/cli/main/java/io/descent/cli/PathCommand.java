@@ -6,18 +6,13 @@ import io.descent.Descent;
 import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.data.ReadProgress;
-import io.descent.gradient.BackgroundOpen;
-import io.descent.gradient.HostMoments;
 import io.descent.loss.Loss;
 import io.descent.model.AtomicFile;
 import io.descent.train.RegularizationPath;
 import io.descent.train.StopReason;
 import io.descent.train.TrainingConfig;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -144,12 +139,8 @@ final class PathCommand implements Callable<Integer> {
     TrainingConfig config = descent.config();
     data.files().output("--out", this.out).output("--plot", plot).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
-    // The OpenCL runtime and a context open while the data is read, unless the moments of a
-    // linear path will likely be computed on the host.
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
-        this.out, plot);
-        BackgroundOpen opening = openAhead(data.data, data.delimiterChar(), loss)
-            ? BackgroundOpen.start(backend.backend, backend.openCl(), loss) : null) {
+        this.out, plot)) {
       boolean text = !json.json;
       long readStart = System.nanoTime();
       ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
@@ -221,52 +212,6 @@ final class PathCommand implements Callable<Integer> {
    * <features>}; for a multinomial path {@code intercept:<class>} for every class, then
    * {@code <feature>:<class>} class by class.
    */
-  /** Bytes of the file's start that {@link #openAhead} looks at. */
-  private static final int AHEAD_SAMPLE_BYTES = 1 << 16;
-
-  /**
-   * Whether to open OpenCL while the data is read: yes, except for a linear path whose moments
-   * the host will likely compute under an automatic choice ({@link HostMoments#preferred}),
-   * guessed from the file's size and its first lines (rows from the mean length of the sampled
-   * lines, features from the header's fields less the target). A wrong guess costs only time:
-   * the backend opens as it always does, and the reading reports any error of the file.
-   */
-  static boolean openAhead(Path csv, char delimiter, Loss loss) {
-    if (loss != Loss.LINEAR) {
-      return true;
-    }
-    byte[] head;
-    long size;
-    try (InputStream in = Files.newInputStream(csv)) {
-      head = in.readNBytes(AHEAD_SAMPLE_BYTES);
-      size = Files.size(csv);
-    } catch (IOException | RuntimeException e) {
-      return false; // not a regular readable file: the reading says why
-    }
-    int headerEnd = -1;
-    int lastEnd = -1;
-    int lines = 0;
-    int fields = 1;
-    for (int i = 0; i < head.length; i++) {
-      if (head[i] == '\n') {
-        if (headerEnd < 0) {
-          headerEnd = i;
-        } else {
-          lines++;
-          lastEnd = i;
-        }
-      } else if (headerEnd < 0 && head[i] == delimiter) {
-        fields++;
-      }
-    }
-    if (lines == 0 || head.length < AHEAD_SAMPLE_BYTES) {
-      return false; // the whole file is in the sample: small
-    }
-    double bytesPerRow = (double) (lastEnd - headerEnd) / lines;
-    double rows = (size - headerEnd - 1) / bytesPerRow;
-    return !HostMoments.preferred((int) Math.min(Integer.MAX_VALUE, rows), fields - 1);
-  }
-
   static String header(Dataset data, RegularizationPath.Result r) {
     return "penalty,l1,l2,objective,data_term,nonzero,kkt_violation,"
         + String.join(",", columnNames(data, r).stream().map(PathCommand::quoted).toList());

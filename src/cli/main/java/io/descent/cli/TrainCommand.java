@@ -3,7 +3,6 @@ package io.descent.cli;
 import io.descent.data.ReadProgress;
 
 import io.descent.Descent;
-import io.descent.gradient.BackgroundOpen;
 import io.descent.data.ClassLabels;
 import io.descent.data.ClassWeights;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -325,10 +324,8 @@ final class TrainCommand implements Callable<Integer> {
     new CommandFiles().input("--init", init, "a model file").check();
     LinearModel initial = init == null ? null : ModelFile.read(init).model();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
-    // The OpenCL runtime, a context and the kernels open while the data is read.
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
-        this.out, history, plot);
-        BackgroundOpen opening = BackgroundOpen.start(backend.backend, backend.openCl(), loss)) {
+        this.out, history, plot)) {
       if (oneVsRest) {
         return trainOneVsRest(descent, config, initial, activity, out, err);
       }

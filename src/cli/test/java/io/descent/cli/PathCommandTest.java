@@ -143,46 +143,4 @@ class PathCommandTest {
     assertTrue(noOut.err().contains("--out"), noOut.err());
     assertTrue(Files.notExists(Path.of(out)));
   }
-
-  /**
-   * OpenCL opens while a linear path's data is read only when its moments will likely not be
-   * computed on the host: the guess reads the header and the mean line length of the first
-   * 64 KiB, and the file's size (here a sparse file: the size of a large one, the lines of a
-   * small one).
-   */
-  @Test
-  void opensAheadUnlessTheHostWillComputeTheMoments() throws Exception {
-    StringBuilder header = new StringBuilder("y");
-    for (int j = 0; j < 64; j++) {
-      header.append(",x").append(j);
-    }
-    StringBuilder rows = new StringBuilder(header).append('\n');
-    while (rows.length() < 200_000) {
-      rows.append("1.5");
-      for (int j = 0; j < 64; j++) {
-        rows.append(",0.25");
-      }
-      rows.append('\n');
-    }
-    Path small = dir.resolve("small.csv");
-    Files.writeString(small, rows);
-    Path semicolons = dir.resolve("semicolons.csv");
-    Files.writeString(semicolons, rows.toString().replace(',', ';'));
-    Path large = dir.resolve("large.csv");
-    Files.writeString(large, rows);
-    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(large.toFile(), "rw")) {
-      f.setLength(1L << 30); // about 3.9 million rows of this length
-    }
-    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(semicolons.toFile(), "rw")) {
-      f.setLength(1L << 30);
-    }
-    assertTrue(!PathCommand.openAhead(small, ',', io.descent.loss.Loss.LINEAR));
-    assertTrue(PathCommand.openAhead(small, ',', io.descent.loss.Loss.LOGISTIC));
-    assertTrue(PathCommand.openAhead(large, ',', io.descent.loss.Loss.LINEAR));
-    assertTrue(!PathCommand.openAhead(dir.resolve("missing.csv"), ',',
-        io.descent.loss.Loss.LINEAR));
-    assertTrue(PathCommand.openAhead(semicolons, ';', io.descent.loss.Loss.LINEAR));
-    // Read with the wrong delimiter, the header has one field: no features, nothing to open.
-    assertTrue(!PathCommand.openAhead(semicolons, ',', io.descent.loss.Loss.LINEAR));
-  }
 }

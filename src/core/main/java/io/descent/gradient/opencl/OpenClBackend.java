@@ -264,7 +264,6 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       throw new IllegalArgumentException("standardization has " + standardization.features()
           + " features, data has " + data.features());
     }
-    ClContext.awaitPreparations();
     ClDevice device = select(Cl.devices(), options.device());
     boolean fp64 = options.precision().equals("double");
     requirePrecision(device.description(), fp64);
@@ -275,79 +274,6 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         : null;
     return new OpenClBackend(data, standardization, columns, device, layout, fp64, tuning,
         shape);
-  }
-
-  /**
-   * Makes ahead what opening this backend for one unweighted column of {@code loss} will need on
-   * the device {@code options} choose, in the calling thread: the device list, a context, and
-   * (in the cpu layout) the gradient kernel, in the options' precision and, for float precision,
-   * in float64 too (a float32 fit's float64 finish). The contexts wait in this process until an
-   * {@link #open} on that device in that precision takes them (waiting for a preparation under
-   * way), so a caller can run this on another thread while it reads the data; {@link
-   * #releasePrepared()} closes those never taken. A failure leaves nothing behind and is
-   * rethrown; the open that follows meets the same failure and reports it as always.
-   *
-   * @throws RuntimeException whatever opening would throw at the same step
-   */
-  public static void prepare(Loss loss, OpenClOptions options) {
-    Objects.requireNonNull(loss, "loss");
-    boolean floatToo = !options.precision().equals("double");
-    ClContext.preparing(false);
-    ClContext.preparing(true);
-    boolean floatEnded = false;
-    boolean doubleEnded = false;
-    try {
-      ClDevice device = select(Cl.devices(), options.device());
-      boolean cpu = options.layout().equals("cpu") || options.layout().equals("auto")
-          && device.description().type() == DeviceDescription.Type.CPU;
-      floatEnded = true;
-      if (floatToo) {
-        prepareContext(device, loss, false, cpu, options);
-      } else {
-        ClContext.prepared(null, false);
-      }
-      doubleEnded = true;
-      if (device.description().fp64()) {
-        prepareContext(device, loss, true, cpu, options);
-      } else {
-        ClContext.prepared(null, true);
-      }
-    } catch (RuntimeException | Error e) {
-      if (!floatEnded) {
-        ClContext.prepared(null, false);
-      }
-      if (!doubleEnded) {
-        ClContext.prepared(null, true);
-      }
-      throw e;
-    }
-  }
-
-  /** Makes one context ahead and ends its preparation (also when that fails). */
-  private static void prepareContext(ClDevice device, Loss loss, boolean fp64, boolean cpu,
-      OpenClOptions options) {
-    ClContext context = null;
-    try {
-      context = new ClContext(device);
-      if (cpu) {
-        Tuning tuning = Tuning.defaults();
-        CpuShape shape = cpuShape(device, fp64, tuning, options.tuning());
-        String buildOptions = singleCpuOptions(commonOptions(loss, fp64), shape, tuning);
-        context.kernel(context.program(CPU_FILE, buildOptions), Kind.CPU.kernelName);
-      }
-    } catch (RuntimeException | Error e) {
-      if (context != null) {
-        context.close();
-      }
-      ClContext.prepared(null, fp64);
-      throw e;
-    }
-    ClContext.prepared(context, fp64);
-  }
-
-  /** Closes the contexts {@link #prepare} made that no open took; returns how many. */
-  public static int releasePrepared() {
-    return ClContext.releaseReady();
   }
 
   /** The build options every kernel starts with: precision, loss, centering on the device. */
@@ -392,7 +318,6 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       throw new IllegalArgumentException(data.rows() + " rows but " + rowFold.length
           + " row folds");
     }
-    ClContext.awaitPreparations();
     ClDevice device = select(Cl.devices(), options.device());
     if (!device.description().fp64()) {
       throw new UnsupportedOperationException("device " + device.name()
@@ -404,8 +329,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     boolean cpu = layout.equals("cpu");
     long slab = Math.min(cpu ? OpenClMoments.CPU_SLAB_BYTES : OpenClMoments.SLAB_BYTES,
         device.description().maxAllocationBytes());
-    // A float64 context made ahead while the data was read (prepare), else a new one.
-    try (ClContext cl = ClContext.take(device, true)) {
+    try (ClContext cl = new ClContext(device)) {
       io.descent.gradient.Moments[] m = OpenClMoments.compute(cl, data,
           standardization.mean(), rowFold, folds, slab, cpu, device);
       return new io.descent.gradient.DeviceMoments(
@@ -563,7 +487,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
 
     String common = commonOptions(loss, doublePrecision);
     String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
-    ClContext context = ClContext.take(device, doublePrecision);
+    ClContext context = new ClContext(device);
     this.cl = context;
     try {
       // Kernel and launch shape.
