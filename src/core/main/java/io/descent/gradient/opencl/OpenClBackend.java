@@ -844,41 +844,46 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
 
   /**
    * Copies the float32 values of rows {@code first..first+count} into the chunk's buffer {@code
-   * xm} through a mapping (on a CPU device its own memory), in parts as {@link #standardizeInto},
-   * spread over the common fork-join pool.
+   * xm} through a mapping (on a CPU device its own memory), as {@link #writeMapped}.
    */
   private void copyInto(cl_mem xm, float[] x, int first, int count) {
     int d = features;
-    if (d == 0) {
-      return;
-    }
-    int partRows = Math.max(1, MAP_FLOATS / d);
-    for (int s = 0; s < count; s += partRows) {
-      int k = Math.min(partRows, count - s);
-      int row0 = first + s;
-      ByteBuffer mapped = cl.mapForWrite(xm, 4L * s * d, 4L * k * d);
-      try {
-        int blocks = (k + STANDARDIZE_ROWS - 1) / STANDARDIZE_ROWS;
-        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
-          FloatBuffer out = mapped.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
-          int from = b * STANDARDIZE_ROWS;
-          int to = Math.min(k, from + STANDARDIZE_ROWS);
-          out.put(from * d, x, (row0 + from) * d, (to - from) * d);
-        });
-      } finally {
-        cl.unmap(xm, mapped);
-      }
-    }
+    writeMapped(xm, first, count, (out, row0, from, to) ->
+        out.put(from * d, x, (row0 + from) * d, (to - from) * d));
   }
 
   /**
    * Writes the standardized float32 values {@code (float) ((x - mean) * inv)} of rows {@code
-   * first..first+count} into the chunk's buffer {@code xm} through a mapping (on a CPU device
-   * its own memory: no staging copy), in parts of at most {@value #MAP_FLOATS} floats, the rows
-   * of each part spread over the common fork-join pool.
+   * first..first+count} into the chunk's buffer {@code xm}, as {@link #writeMapped}.
    */
   private void standardizeInto(cl_mem xm, float[] x, int first, int count, double[] mean,
       double[] inv) {
+    int d = features;
+    writeMapped(xm, first, count, (out, row0, from, to) -> {
+      float[] row = new float[d];
+      for (int i = from; i < to; i++) {
+        int base = (row0 + i) * d;
+        for (int j = 0; j < d; j++) {
+          row[j] = (float) ((x[base + j] - mean[j]) * inv[j]);
+        }
+        out.put(i * d, row, 0, d);
+      }
+    });
+  }
+
+  /** Writes the rows {@code row0 + from .. row0 + to} of one mapped part at its row {@code from}. */
+  @FunctionalInterface
+  private interface PartWriter {
+    void write(FloatBuffer out, int row0, int from, int to);
+  }
+
+  /**
+   * Writes rows {@code first..first+count} into the chunk's buffer {@code xm} through a mapping
+   * (on a CPU device its own memory: no staging copy), in parts of at most {@value #MAP_FLOATS}
+   * floats, the rows of each part spread over the common fork-join pool in blocks of {@value
+   * #STANDARDIZE_ROWS}.
+   */
+  private void writeMapped(cl_mem xm, int first, int count, PartWriter writer) {
     int d = features;
     if (d == 0) {
       return;
@@ -890,19 +895,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       ByteBuffer mapped = cl.mapForWrite(xm, 4L * s * d, 4L * k * d);
       try {
         int blocks = (k + STANDARDIZE_ROWS - 1) / STANDARDIZE_ROWS;
-        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
-          FloatBuffer out = mapped.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
-          int from = b * STANDARDIZE_ROWS;
-          int to = Math.min(k, from + STANDARDIZE_ROWS);
-          float[] row = new float[d];
-          for (int i = from; i < to; i++) {
-            int base = (row0 + i) * d;
-            for (int j = 0; j < d; j++) {
-              row[j] = (float) ((x[base + j] - mean[j]) * inv[j]);
-            }
-            out.put(i * d, row, 0, d);
-          }
-        });
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> writer.write(
+            mapped.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer(), row0,
+            b * STANDARDIZE_ROWS, Math.min(k, (b + 1) * STANDARDIZE_ROWS)));
       } finally {
         cl.unmap(xm, mapped);
       }
