@@ -58,7 +58,10 @@
  * theta column-major, and VW-wide feature vectors), SOFTMAX_VECTOR (1: the multinomial phase 2
  * vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
  * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
- * bench's link probe kernel, link_peak).
+ * bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS (timing only,
+ * never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few hundred rows
+ * the pass runs from the caches, its arithmetic without the memory traffic; the results are
+ * then those of other data).
  *
  * Few columns (NK > 0), as the single-column kernel: phase 1 runs VW-wide FMA chains along
  * 8 / NK rows x NK columns and one transposing shuffle reduction (NK of 1, 2 or 4 where a
@@ -118,10 +121,21 @@
 #define VLOADV CAT(vload, VW)
 #define VSTOREV CAT(vstore, VW)
 #define TO_REALV CAT(convert_, REALV)
-#if CENTER
-#define XN(v, r) (TO_REALV(VLOADV(v, r)) - VLOADV(v, center))
+/* Feature vector v of a row: XPTR (by default 1) loads it through a pointer offset, vload(0,
+ * r + v VW), which the compiler emits as one full-width load; vload(v, r) came out as two
+ * half-width loads and an insert where v was not the loop's own counter (phase 3). */
+#ifndef XPTR
+#define XPTR 1
+#endif
+#if XPTR
+#define VAT(v, r) VLOADV(0, (r) + (size_t) (v) * VW)
 #else
-#define XN(v, r) TO_REALV(VLOADV(v, r))
+#define VAT(v, r) VLOADV(v, r)
+#endif
+#if CENTER
+#define XN(v, r) (TO_REALV(VAT(v, r)) - VAT(v, center))
+#else
+#define XN(v, r) TO_REALV(VAT(v, r))
 #endif
 #define HSN2(v) ((v).s0 + (v).s1)
 #define HSN4(v) HSN2((v).s01 + (v).s23)
@@ -134,8 +148,13 @@
 #endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16): phase 1 takes 8 / NK rows
  * at a time, whose 8 (row, column) vector sums one transposing shuffle reduction turns into one
- * 8-wide vector (a wider vector than the registers would be split, and clang warns). */
-#if (NK == 1 || NK == 2 || NK == 4) && (VW == 8 || VW == 16)
+ * 8-wide vector (a wider vector than the registers would be split, and clang warns). NK of 3
+ * (SHUFFLE3, by default 1): 2 rows at a time, 6 of the 8 lanes (the last two sum zeros), instead
+ * of 6 horizontal sums per 2 rows. */
+#ifndef SHUFFLE3
+#define SHUFFLE3 1
+#endif
+#if (NK == 1 || NK == 2 || NK == 4 || (NK == 3 && SHUFFLE3)) && (VW == 8 || VW == 16)
 #define NK_SHUFFLE 1
 #define R1 (8 / NK)
 #define REAL8 CAT(REAL, 8)
@@ -396,7 +415,12 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #pragma unroll
   for (int k = 0; k < SB; k++) {
     const int i = min(r0 + k, end - 1);
+#ifdef RESIDENT_ROWS
+    /* Timing only (see the file comment). */
+    const int gi = (gather ? index[first + i] : first + i) % RESIDENT_ROWS;
+#else
     const int gi = gather ? index[first + i] : first + i;
+#endif
     row[k] = x + (size_t) gi * d;
     ys[k] = y[gi];
     const REAL s = (flags & FLAG_WEIGHTED) ? weight[gi] : (REAL)(1);
@@ -439,8 +463,8 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #define PREFETCH_STEP()
 #endif
 #if NK_SHUFFLE
-  /* R1 rows x NK columns: 8 FMA chains over the row's feature vectors, then one shuffle
-   * reduction; lane q NK + c is row q's margin of column c. */
+  /* R1 rows x NK columns: 8 FMA chains (6 for NK = 3, the other two zero) over the row's
+   * feature vectors, then one shuffle reduction; lane q NK + c is row q's margin of column c. */
   REAL lane_bias[8];
 #pragma unroll
   for (int l = 0; l < 8; l++) {
@@ -510,9 +534,12 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       }
     }
 #else
+#if R1 * NK == 8
     if (kp == NK) {
       vstore8(m, 0, scratch + k * kp);
-    } else {
+    } else
+#endif
+    {
       REAL ms[8];
       vstore8(m, 0, ms);
 #pragma unroll

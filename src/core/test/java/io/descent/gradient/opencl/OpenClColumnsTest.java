@@ -180,6 +180,9 @@ class OpenClColumnsTest {
     check(layout, precision, data(n, 37, 40, 0, null), Columns.of(Loss.LINEAR, 2), 41);
     check(layout, precision, data(n, 70, 42, 0, weights(n, 43)), Columns.of(Loss.LINEAR, 4), 44);
     check(layout, precision, data(n, 3, 45, 0, null), Columns.of(Loss.LINEAR, 4), 46);
+    // K = 3: phase 1 fills 6 of the 8 lanes of the shuffle reduction; 64 and 70 features.
+    check(layout, precision, data(n, 64, 80, 0, weights(n, 81)), Columns.of(Loss.LINEAR, 3), 82);
+    check(layout, precision, data(n, 70, 83, 0, null), Columns.of(Loss.LINEAR, 3), 84);
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -201,6 +204,9 @@ class OpenClColumnsTest {
         Columns.of(Loss.LOGISTIC, 2).withFolds(folds(n, 2, 48), new int[] {0, -1}), 49);
     check(layout, precision, data(n, 21, 50, 2, weights(n, 51)), Columns.of(Loss.LOGISTIC, 4),
         52);
+    // Three models (6 of the 8 shuffle lanes), folds, 70 features.
+    check(layout, precision, data(n, 70, 85, 2, weights(n, 86)),
+        Columns.of(Loss.LOGISTIC, 3).withFolds(folds(n, 3, 87), new int[] {0, -1, 2}), 88);
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -294,6 +300,36 @@ class OpenClColumnsTest {
           assertArrayEquals(first.gradient(), again.gradient(), 0.0);
           assertArrayEquals(first.weight(), again.weight(), 0.0);
         }
+      }
+    }
+  }
+
+  @Test
+  void threeColumnsAgreeWithTheReferenceOnEveryPhaseOnePath() {
+    // K = 3 on the shuffle reduction (SHUFFLE3=1, the default) and on per-row horizontal sums
+    // (SHUFFLE3=0), each with the multinomial margins column-major (SOFTMAX_VECTOR=1) and
+    // row-major (SOFTMAX_VECTOR=0, the scratch rows written lane by lane), and logistic.
+    int n = 1003;
+    Dataset three = data(n, 29, 89, 3, weights(n, 90));
+    Dataset two = data(n, 70, 91, 2, null);
+    for (String defines : new String[] {"-DSHUFFLE3=1", "-DSHUFFLE3=0",
+        "-DSHUFFLE3=1 -DSOFTMAX_VECTOR=0", "-DSHUFFLE3=0 -DSOFTMAX_VECTOR=0"}) {
+      Tuning t = Tuning.defaults().withDefines(defines);
+      checkTuned(three, Columns.multinomial(3), t, 92, defines);
+      checkTuned(two, Columns.of(Loss.LOGISTIC, 3), t, 93, defines);
+    }
+  }
+
+  private static void checkTuned(Dataset data, Columns columns, Tuning tuning, long seed,
+      String what) {
+    Standardization s = Standardization.fit(data);
+    ReferenceBackend ref = new ReferenceBackend(data, s, columns);
+    double[] w = parameters(data.features(), columns.count(), seed);
+    try (OpenClBackend b = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+        tuning)) {
+      assertTrue(b.kernelName().equals("gradient_cpu_columns"), b.kernelName());
+      for (Batch batch : batches(data.rows())) {
+        assertAgrees(b, ref, w, batch, what);
       }
     }
   }
