@@ -191,6 +191,56 @@ public final class Backends {
         }
       }
     };
+    return gram(moments, data, standardization, columns);
+  }
+
+  /**
+   * As {@link #normalEquations(BackendKind, Dataset, Standardization, Columns, OpenClOptions)},
+   * with the standardization (when {@code standardize}) taken from the moments themselves
+   * ({@link Moments#standardization()} of every fold's together) instead of a pass of its own:
+   * the moments are computed about {@link Moments#shiftOf}, known before any pass, and the
+   * standardization is the same as {@link Standardization#fit}'s to about 1e-15 of each
+   * feature's spread. Without {@code standardize} the features are the raw ones ({@link
+   * Standardization#identity}), as before. ND4J, whose moments are about its backend's own
+   * standardization, fits it first ({@link Standardization#fit}). {@link
+   * GramBackend#standardization()} says which it is.
+   */
+  public static GramBackend normalEquations(BackendKind kind, Dataset data, boolean standardize,
+      Columns columns, OpenClOptions openCl) {
+    if (!standardize) {
+      return normalEquations(kind, data, Standardization.identity(data.features()), columns,
+          openCl);
+    }
+    if (kind == BackendKind.ND4J) {
+      return normalEquations(kind, data, Standardization.fit(data), columns, openCl);
+    }
+    columns.check(data);
+    if (columns.loss() != Loss.LINEAR) {
+      throw new IllegalArgumentException("the normal equations solve the linear loss, not "
+          + columns.loss().label());
+    }
+    int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
+    int folds = Moments.folds(rowFold);
+    double[] shift = Moments.shiftOf(data);
+    DeviceMoments moments = switch (kind) {
+      case OPENCL -> OpenClBackend.moments(data, shift, rowFold, folds,
+          openCl == null ? OpenClOptions.defaults() : openCl);
+      case REFERENCE -> {
+        int threads = HostMoments.threads(data.rows());
+        yield new DeviceMoments(HostMoments.info(threads), HostMoments.compute(data, shift,
+            rowFold, folds, threads));
+      }
+      case ND4J -> throw new IllegalStateException("unreachable");
+    };
+    Moments all = null;
+    for (Moments m : moments.folds()) {
+      all = all == null ? m : all.plus(m);
+    }
+    return gram(moments, data, all.standardization(), columns);
+  }
+
+  private static GramBackend gram(DeviceMoments moments, Dataset data,
+      Standardization standardization, Columns columns) {
     return new GramBackend(moments.folds(), data.rows(), standardization, columns,
         moments.source());
   }

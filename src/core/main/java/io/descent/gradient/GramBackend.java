@@ -61,6 +61,7 @@ public final class GramBackend implements GradientBackend {
   private final BackendInfo info;
   private final BackendInfo source;
   private final Columns columns;
+  private final Standardization standardization;
   /** How the device of a backend on the normal equations begins, in its {@link BackendInfo}. */
   public static final String DEVICE_PREFIX = "normal equations (statistics from ";
 
@@ -97,6 +98,7 @@ public final class GramBackend implements GradientBackend {
     Objects.requireNonNull(standardization, "standardization");
     this.columns = Objects.requireNonNull(columns, "columns");
     this.source = Objects.requireNonNull(source, "source");
+    this.standardization = standardization;
     if (columns.loss() != Loss.LINEAR) {
       throw new IllegalArgumentException("the normal equations solve the linear loss, not "
           + columns.loss().label());
@@ -152,6 +154,7 @@ public final class GramBackend implements GradientBackend {
     this.info = from.info;
     this.source = from.source;
     this.columns = columns;
+    this.standardization = from.standardization;
     this.rows = from.rows;
     this.features = from.features;
     this.targetShift = from.targetShift;
@@ -206,6 +209,11 @@ public final class GramBackend implements GradientBackend {
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
     return new GramBackend(moments.moments(rowFold, Moments.folds(rowFold)), source.rows(),
         standardization, columns, source.info());
+  }
+
+  /** The standardized space the columns' parameters are in. */
+  public Standardization standardization() {
+    return standardization;
   }
 
   /** Forms group g's A, c, yy and S in the standardization's space (see the class comment). */

@@ -39,11 +39,17 @@ public final class HostMoments {
    * took 0.5 s against OpenCL's 0.9 to 1.3 s; at 1,000,000 x 64 (1.1e9 per thread) 5.8 to 6.0 s
    * against 2.3 to 3.4 s, so the two lines cross near 2.4e8 per thread; with the updates
    * vectorized (see {@code update}) 2.2 to 3.3 s against 1.2 to 1.8 s at 1,000,000 x 64, a
-   * crossing near 5e8. The rule uses only the
+   * crossing near 5e8. Since OpenCL's open builds the moments kernel from a cached binary
+   * ({@code ProgramBinaries}: 30 to 100 ms instead of 0.3 to 0.8 s) its start is mostly the
+   * platform's, and the crossing moved down: alternating linear paths' opens in one session
+   * (load 9 to 11), 100,000 x 64 took 1.15 to 1.25 s on the host against 0.71 to 0.86 s on
+   * OpenCL (3 pairs), 20,000 x 64 (2.2e7 per thread) 0.64 to 0.88 s against 0.99 to 1.04 s and
+   * 5,000 x 64 0.36 to 0.41 s against 0.56 to 0.66 s (2 pairs each): a crossing between 2.2e7
+   * and 1.1e8, taken as 5e7. The rule uses only the
    * problem's size and this process's thread count, never which device OpenCL would offer
    * (finding out is the start it avoids).
    */
-  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 2.5e8;
+  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 5e7;
 
   private HostMoments() {}
 

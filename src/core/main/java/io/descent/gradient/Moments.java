@@ -2,6 +2,7 @@ package io.descent.gradient;
 
 import io.descent.data.CompensatedSum;
 import io.descent.data.Dataset;
+import io.descent.data.Standardization;
 import java.util.Arrays;
 
 /**
@@ -104,6 +105,69 @@ public record Moments(double[] shift, double targetShift, double[] packed) {
     if (!Arrays.equals(shift, other.shift) || targetShift != other.targetShift) {
       throw new IllegalArgumentException("moments about different shifts do not add");
     }
+  }
+
+  /** The rows whose values make {@link #shiftOf}'s shift: the first {@value}. */
+  public static final int SHIFT_ROWS = 1024;
+
+  /**
+   * A shift for the moments that needs no pass over the data: per feature, the mean of the
+   * first {@link #SHIFT_ROWS} rows of weight above 0 (every row when there are fewer), rounded
+   * to float32. Moments about it keep their digits as moments about the exact mean would (a
+   * column whose mean is 1e4 and spread 1e-2 sums values of the spread's size, not of the
+   * mean's), so the standardization follows from them ({@link #standardization()}) without
+   * the separate pass over the rows that {@link Standardization#fit} makes. Rounded to float32 so
+   * that a column constant over those rows is shifted by exactly its value, and {@code x - c} of
+   * two float32 values is exact in float64 unless their exponents are far apart.
+   */
+  public static double[] shiftOf(Dataset data) {
+    int d = data.features();
+    float[] x = data.x();
+    double[] sum = new double[d];
+    int taken = 0;
+    for (int i = 0; i < data.rows() && taken < SHIFT_ROWS; i++) {
+      if (data.weight(i) == 0) {
+        continue;
+      }
+      int base = i * d;
+      for (int j = 0; j < d; j++) {
+        sum[j] += x[base + j];
+      }
+      taken++;
+    }
+    double[] shift = new double[d];
+    for (int j = 0; j < d; j++) {
+      shift[j] = taken == 0 ? 0 : (float) (sum[j] / taken);
+    }
+    return shift;
+  }
+
+  /**
+   * The standardization these moments imply, as {@link Standardization#fit} computes it from
+   * the rows they sum (the weighted means and population standard deviations, scale 1 for a
+   * constant column): {@code mean_j = c_j + m_j} and {@code sum_i s_i (x_ij - mean_j)^2 =
+   * M[1+j][1+j] - S m_j^2}, with {@code m_j = M[0][1+j] / S} the mean's offset from the shift.
+   * The subtraction loses about {@code 2 log10(1 + |m_j| / sd_j)} digits, none to speak of when
+   * the shift is near the mean ({@link #shiftOf}); a column constant about the shift has every
+   * sum exactly 0 and gets scale 1.
+   *
+   * @throws IllegalArgumentException when the moments weigh nothing
+   */
+  public Standardization standardization() {
+    int d = shift.length;
+    double total = weight();
+    if (!(total > 0) || !Double.isFinite(total)) {
+      throw new IllegalArgumentException("moments of total weight " + total
+          + " have no standardization");
+    }
+    double[] mean = new double[d];
+    double[] ss = new double[d];
+    for (int j = 0; j < d; j++) {
+      double offset = get(0, 1 + j) / total;
+      mean[j] = shift[j] + offset;
+      ss[j] = Math.max(0, get(1 + j, 1 + j) - offset * get(0, 1 + j));
+    }
+    return Standardization.fromMoments(mean, ss, total);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.GramBackend;
 import io.descent.gradient.MomentSource;
+import io.descent.gradient.OpenClOptions;
 import io.descent.gradient.ReferenceBackend;
 import java.util.function.Consumer;
 
@@ -55,6 +56,35 @@ final class NormalEquations {
       return Backends.normalEquations(kind, train, standardization, columns, chain.openCl());
     } catch (UnsupportedOperationException e) {
       return chain.open(kind, train, standardization, columns);
+    } catch (BackendUnavailableException | IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BackendUnavailableException(kind.label() + " failed while computing the"
+          + " moments: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * As {@link #open(BackendChain, BackendKind, Solver, boolean, Dataset, Standardization,
+   * Columns)}, with the standardization (when {@code standardize}) taken from the moments on
+   * the normal equations ({@link Backends#normalEquations(BackendKind, Dataset, boolean,
+   * Columns, OpenClOptions)}: no pass of its own), and from {@code fitted} otherwise (the
+   * chain's backend); the {@link GramBackend}'s {@link GramBackend#standardization()} says
+   * which the fit is in.
+   *
+   * @param fitted the standardization for a backend that makes passes (computed only when one
+   *     opens)
+   */
+  static GradientBackend open(BackendChain chain, BackendKind kind, Solver solver,
+      boolean fullBatch, Dataset train, boolean standardize,
+      java.util.function.Supplier<Standardization> fitted, Columns columns) {
+    if (!solver.normalFor(columns.loss(), fullBatch, train.rows(), train.features())) {
+      return chain.open(kind, train, fitted.get(), columns);
+    }
+    try {
+      return Backends.normalEquations(kind, train, standardize, columns, chain.openCl());
+    } catch (UnsupportedOperationException e) {
+      return chain.open(kind, train, fitted.get(), columns);
     } catch (BackendUnavailableException | IllegalArgumentException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -245,8 +245,16 @@ public final class RegularizationPath {
       classes = train.classLabels().orElseThrow().size();
       labels = train.classLabels().orElseThrow().labels();
     }
-    Standardization std = standardize ? Standardization.fit(train)
-        : Standardization.identity(train.features());
+    // The standardization: from the moments on the normal equations (no pass of its own),
+    // else fitted once when a backend that makes passes opens.
+    Standardization[] fittedOnce = new Standardization[1];
+    java.util.function.Supplier<Standardization> fitted = () -> {
+      if (fittedOnce[0] == null) {
+        fittedOnce[0] = standardize ? Standardization.fit(train)
+            : Standardization.identity(train.features());
+      }
+      return fittedOnce[0];
+    };
     int block = Math.min(options.block(), options.penalties());
     Columns columns = loss.coupled() ? Columns.multinomial(classes, block)
         : Columns.of(loss, block);
@@ -270,10 +278,12 @@ public final class RegularizationPath {
     // A linear path runs on the normal equations where train's auto would: the moments are
     // computed once, in one pass, for every penalty of the path, opening only what computes
     // them (the device is released before the first fit).
-    return chain.run(kind -> NormalEquations.open(chain, kind, Solver.AUTO, true, train, std,
-            columns),
+    return chain.run(kind -> NormalEquations.open(chain, kind, Solver.AUTO, true, train,
+            standardize, fitted, columns),
         (backend, kind, fallback) -> {
           try (GradientBackend opened = backend) {
+            Standardization std = opened instanceof GramBackend g ? g.standardization()
+                : fitted.get();
             GradientBackend shared = NormalEquations.choose(Solver.AUTO, true, opened, train, std,
                 columns, both);
             try (Float64 float64 = new Float64(chain, kind, shared, train, std, columns)) {

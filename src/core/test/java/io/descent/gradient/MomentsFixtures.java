@@ -95,4 +95,9 @@ public final class MomentsFixtures {
     return new ReferenceBackend(data, Standardization.fit(data), io.descent.loss.Loss.LINEAR)
         .moments(rowFold, Moments.folds(rowFold));
   }
+
+  /** The oracle's moments of every row about {@code shift} and the weighted mean target. */
+  public static Moments referenceAbout(Dataset data, double[] shift) {
+    return Moments.of(data, shift, Moments.targetShift(data), null, 0);
+  }
 }

@@ -309,10 +309,27 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   public static io.descent.gradient.DeviceMoments moments(Dataset data,
       Standardization standardization, int[] rowFold, int folds, OpenClOptions options) {
     Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(options, "options");
     if (standardization.features() != data.features()) {
       throw new IllegalArgumentException("standardization has " + standardization.features()
           + " features, data has " + data.features());
+    }
+    return moments(data, standardization.mean(), rowFold, folds, options);
+  }
+
+  /**
+   * As {@link #moments(Dataset, Standardization, int[], int, OpenClOptions)}, about any shift of
+   * the features (for example {@link io.descent.gradient.Moments#shiftOf}, known before any
+   * pass, the standardization then following from the moments).
+   *
+   * @param shift one value per feature
+   */
+  public static io.descent.gradient.DeviceMoments moments(Dataset data, double[] shift,
+      int[] rowFold, int folds, OpenClOptions options) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    if (shift.length != data.features()) {
+      throw new IllegalArgumentException("a shift of " + shift.length + " values, data has "
+          + data.features() + " features");
     }
     if (rowFold != null && rowFold.length != data.rows()) {
       throw new IllegalArgumentException(data.rows() + " rows but " + rowFold.length
@@ -330,8 +347,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long slab = Math.min(cpu ? OpenClMoments.CPU_SLAB_BYTES : OpenClMoments.SLAB_BYTES,
         device.description().maxAllocationBytes());
     try (ClContext cl = new ClContext(device)) {
-      io.descent.gradient.Moments[] m = OpenClMoments.compute(cl, data,
-          standardization.mean(), rowFold, folds, slab, cpu, device);
+      io.descent.gradient.Moments[] m = OpenClMoments.compute(cl, data, shift, rowFold, folds,
+          slab, cpu, device);
       return new io.descent.gradient.DeviceMoments(
           new BackendInfo(BackendKind.OPENCL, device.name(), "float64", layout), m);
     } catch (CLException e) {

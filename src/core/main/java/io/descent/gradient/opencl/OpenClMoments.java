@@ -8,6 +8,7 @@ import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
+import org.jocl.cl_program;
 
 /**
  * The weighted second moments of a dataset's rows on an OpenCL device, in one pass, by {@code
@@ -77,6 +78,17 @@ final class OpenClMoments {
    */
   static Moments[] compute(ClContext cl, Dataset data, double[] shift, int[] rowFold, int folds,
       long slabBytes, boolean cpu, ClDevice device) {
+    return compute(cl, data, shift, rowFold, folds, slabBytes, cpu, device,
+        ProgramBinaries.user());
+  }
+
+  /**
+   * As {@link #compute(ClContext, Dataset, double[], int[], int, long, boolean, ClDevice)},
+   * with the kernel's program made from {@code binaries} when they hold it (and stored there
+   * after its first run when they do not; see {@link ClContext#cachedProgram}).
+   */
+  static Moments[] compute(ClContext cl, Dataset data, double[] shift, int[] rowFold, int folds,
+      long slabBytes, boolean cpu, ClDevice device, ProgramBinaries binaries) {
     int d = data.features();
     int p = d + 2;
     int entries = Moments.size(d);
@@ -101,8 +113,9 @@ final class OpenClMoments {
     int n = data.rows();
     // Each staged row: d float32 features, its target and its weight in float64.
     int slabRows = (int) Math.max(1, Math.min(Math.max(1, n), slabBytes / (4L * d + 16)));
-    cl_kernel kernel = cl.kernel(cl.program(FILE, "-DPRECISION=64 "
-        + (cpu ? tiles.defines(p) : "-DP=" + p)), cpu ? "moments_rows" : "moments");
+    String options = "-DPRECISION=64 " + (cpu ? tiles.defines(p) : "-DP=" + p);
+    cl_program program = cl.cachedProgram(FILE, options, binaries);
+    cl_kernel kernel = cl.kernel(program, cpu ? "moments_rows" : "moments");
     int computeUnits = device.description().computeUnits();
     // gpu: blocks x entries sums; cpu: items x (block, total, lost) x square.
     int maxBlocks = cpu ? (int) Math.max(1, Math.min(
@@ -198,6 +211,7 @@ final class OpenClMoments {
         }
         result[f] = new Moments(shift, targetShift, sums);
       }
+      cl.storeBinary(program, options, binaries);
       return result;
     } finally {
       for (cl_mem m : new cl_mem[] {x, y, s, c, rowIndex, colIndex, partial}) {

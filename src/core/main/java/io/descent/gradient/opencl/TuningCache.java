@@ -33,15 +33,20 @@ final class TuningCache {
 
   /** The user's cache: {@code $DESCENT_CACHE_DIR}, {@code $XDG_CACHE_HOME/descent} or ~/.cache/descent. */
   static TuningCache user() {
+    return new TuningCache(userDirectory());
+  }
+
+  /** The user's cache directory: {@code $DESCENT_CACHE_DIR}, {@code $XDG_CACHE_HOME/descent} or ~/.cache/descent. */
+  static Path userDirectory() {
     String own = System.getenv("DESCENT_CACHE_DIR");
     if (own != null && !own.isBlank()) {
-      return new TuningCache(Path.of(own));
+      return Path.of(own);
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
     if (xdg != null && !xdg.isBlank()) {
-      return new TuningCache(Path.of(xdg, "descent"));
+      return Path.of(xdg, "descent");
     }
-    return new TuningCache(Path.of(System.getProperty("user.home"), ".cache", "descent"));
+    return Path.of(System.getProperty("user.home"), ".cache", "descent");
   }
 
   /** The file a device's measurement for one precision lives in. */

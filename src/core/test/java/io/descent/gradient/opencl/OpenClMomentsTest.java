@@ -130,4 +130,37 @@ class OpenClMomentsTest {
     assertEquals(io.descent.gradient.BackendKind.OPENCL, gram.source().kind());
     assertTrue(io.descent.gradient.GramBackend.describes(gram.info()), gram.info().device());
   }
+
+  /**
+   * The moments-only open about {@link Moments#shiftOf} (the standardization then taken from
+   * the moments, no pass of its own): OpenCL's moments match the oracle's about the same shift,
+   * and the standardization they give matches the host's, with large means and weights.
+   */
+  @Test
+  void momentsAboutTheFirstRowsShiftGiveTheStandardization() {
+    OpenClAvailability.require();
+    for (boolean weighted : new boolean[] {false, true}) {
+      Dataset data = io.descent.gradient.StandardizationFromMomentsTest.largeMeans(3000,
+          weighted, 46);
+      double[] shift = Moments.shiftOf(data);
+      Moments ref = MomentsFixtures.referenceAbout(data, shift);
+      for (String layout : new String[] {"cpu", "gpu"}) {
+        int live = OpenClBackend.liveObjects();
+        Moments got = OpenClBackend.moments(data, shift, null, 1,
+            OpenClOptions.defaults().withLayout(layout)).folds()[0];
+        assertEquals(live, OpenClBackend.liveObjects(), "every OpenCL object released");
+        MomentsFixtures.assertMomentsClose(ref, got, REL, "about the shift, " + layout);
+        Standardization s = got.standardization();
+        Standardization host = ref.standardization();
+        for (int j = 0; j < data.features(); j++) {
+          assertEquals(host.mean(j), s.mean(j), 1e-12 * host.scale(j), "mean " + j);
+          assertEquals(host.scale(j), s.scale(j), 1e-12 * host.scale(j), "scale " + j);
+        }
+      }
+      io.descent.gradient.GramBackend gram = io.descent.gradient.Backends.normalEquations(
+          io.descent.gradient.BackendKind.OPENCL, data, true, Columns.of(Loss.LINEAR, 2), null);
+      io.descent.gradient.StandardizationFromMomentsTest.assertAgrees(data,
+          gram.standardization(), Columns.of(Loss.LINEAR, 2), gram, 47);
+    }
+  }
 }
