@@ -24,12 +24,8 @@ public final class CompensatedSum {
    * double)}).
    */
   public static double lost(double a, double b) {
-    // Knuth's TwoSum: without a branch on |a| >= |b| (Neumaier's Fast2Sum test) and so
-    // vectorizable in loops over arrays of sums; both give the exact error of fl(a + b), so the
-    // result is the same to the bit.
     double t = a + b;
-    double bv = t - a;
-    return (a - (t - bv)) + (b - bv);
+    return Math.abs(a) >= Math.abs(b) ? (a - t) + b : (b - t) + a;
   }
 
   /**

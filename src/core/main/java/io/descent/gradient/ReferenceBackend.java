@@ -150,12 +150,12 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
     Sums sums;
     if (size < 2 * BLOCK_ROWS) {
       sums = new Sums(p * k, groups, scaled);
-      accumulateTiles(w, batch, 0, size, sums);
+      accumulate(w, batch, 0, size, sums);
     } else {
       int blocks = (size + BLOCK_ROWS - 1) / BLOCK_ROWS;
       Sums[] parts = java.util.stream.IntStream.range(0, blocks).parallel().mapToObj(b -> {
         Sums part = new Sums(p * k, groups, scaled);
-        accumulateTiles(w, batch, b * BLOCK_ROWS, Math.min(size, (b + 1) * BLOCK_ROWS), part);
+        accumulate(w, batch, b * BLOCK_ROWS, Math.min(size, (b + 1) * BLOCK_ROWS), part);
         return part;
       }).toArray(Sums[]::new);
       sums = new Sums(p * k, groups, scaled);
@@ -231,21 +231,6 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
           magnitude[j] += o.magnitude[j];
         }
       }
-    }
-  }
-
-  /**
-   * Rows per call of {@link #accumulate}: a pass makes many short calls rather than a few long
-   * ones, so that the JIT compiles the method itself early (a few long calls would run in the
-   * interpreter until an on-stack replacement), which a cold JVM's single judgement pass pays
-   * for. The rows are still added one by one in order: the sums do not depend on it.
-   */
-  static final int TILE_ROWS = 64;
-
-  /** {@link #accumulate} over {@code from..to} in calls of {@value #TILE_ROWS} rows. */
-  private void accumulateTiles(double[] w, Batch batch, int from, int to, Sums sums) {
-    for (int t = from; t < to; t += TILE_ROWS) {
-      accumulate(w, batch, t, Math.min(to, t + TILE_ROWS), sums);
     }
   }
 

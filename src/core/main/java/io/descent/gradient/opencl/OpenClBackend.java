@@ -862,22 +862,13 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     writeMapped(xm, first, count, (out, row0, from, to) -> {
       float[] row = new float[d];
       for (int i = from; i < to; i++) {
-        standardizeRow(x, (row0 + i) * d, mean, inv, row);
+        int base = (row0 + i) * d;
+        for (int j = 0; j < d; j++) {
+          row[j] = (float) ((x[base + j] - mean[j]) * inv[j]);
+        }
         out.put(i * d, row, 0, d);
       }
     });
-  }
-
-  /**
-   * {@code row[j] = (float) ((x[base + j] - mean[j]) * inv[j])}: one row, one call, so that a
-   * cold JVM compiles it after a few hundred rows (a loop inside a long call would wait for an
-   * on-stack replacement, running in the interpreter meanwhile).
-   */
-  private static void standardizeRow(float[] x, int base, double[] mean, double[] inv,
-      float[] row) {
-    for (int j = 0; j < row.length; j++) {
-      row[j] = (float) ((x[base + j] - mean[j]) * inv[j]);
-    }
   }
 
   /** Writes the rows {@code row0 + from .. row0 + to} of one mapped part at its row {@code from}. */
