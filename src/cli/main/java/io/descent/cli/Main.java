@@ -24,12 +24,18 @@ import picocli.CommandLine.Command;
 @Command(name = "descent", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Linear and logistic regression by gradient methods, with OpenCL, ND4J and an"
-        + " exact float64 reference.",
-    subcommands = {TrainCommand.class, CvCommand.class, PathCommand.class, PredictCommand.class,
-        EvaluateCommand.class, GradcheckCommand.class, DevicesCommand.class,
-        GenerateCommand.class, BenchCommand.class, ConvertCommand.class,
-        CommandLine.HelpCommand.class})
+        + " exact float64 reference.")
 public final class Main {
+  /**
+   * The subcommands, in the order the help lists them. Registered in {@link #commandLine}: all
+   * of them, or only the one a command line starts with (picocli builds each registered
+   * command's model by reflection at start, a cost every run would pay for all of them).
+   */
+  static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(TrainCommand.class,
+      CvCommand.class, PathCommand.class, PredictCommand.class, EvaluateCommand.class,
+      GradcheckCommand.class, DevicesCommand.class, GenerateCommand.class, BenchCommand.class,
+      ConvertCommand.class, CommandLine.HelpCommand.class);
+
   /** Exit code for success. */
   public static final int OK = 0;
   /** Exit code for a runtime failure. */
@@ -47,7 +53,7 @@ public final class Main {
 
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -95,6 +101,29 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command line for {@code args}: when the first argument names a subcommand (other than
+   * {@code help}), only that one is registered; otherwise (no arguments, an option first, help,
+   * a misspelt command that picocli suggests a name for) every one is.
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cl = new CommandLine(new Main());
+    String first = args.length > 0 ? args[0] : "";
+    for (Class<?> c : SUBCOMMANDS) {
+      if (c != CommandLine.HelpCommand.class && commandName(c).equals(first)) {
+        cl.addSubcommand(c);
+        return cl;
+      }
+    }
+    SUBCOMMANDS.forEach(cl::addSubcommand);
+    return cl;
+  }
+
+  /** The name a subcommand's annotation gives it. */
+  private static String commandName(Class<?> c) {
+    return c.getAnnotation(Command.class).name();
   }
 
   /**
