@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -234,8 +235,15 @@ final class DescentFitter {
       cols.add(functions.col(foldCol).cast("int"));
     }
     Dataset<Row> rows = dataset.select(cols.toArray(new Column[0]));
-    return rows.javaRDD().mapPartitions(it -> RowBlock.of(it, weighted, folded))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<RowBlock> blocks;
+    if (rows.schema().fields()[0].dataType() instanceof VectorUDT) {
+      // Straight from Spark SQL's internal rows: no Row or Vector object per row.
+      blocks = rows.queryExecution().toRdd().toJavaRDD()
+          .mapPartitions(it -> RowBlock.ofInternal(it, weighted, folded));
+    } else {
+      blocks = rows.javaRDD().mapPartitions(it -> RowBlock.of(it, weighted, folded));
+    }
+    return blocks.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,

@@ -2,6 +2,7 @@ package io.descent.spark;
 
 import io.descent.data.Dataset;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -9,6 +10,8 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /**
  * The rows of one partition as a fit caches them: float32 features, row-major ({@code rows x
@@ -17,6 +20,10 @@ import org.apache.spark.sql.Row;
  */
 final class RowBlock implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** Rows per chunk while a partition's rows are gathered. */
+  static final int CHUNK_ROWS = 1 << 14;
+  /** The source name of a block's dataset, in core's messages. */
+  private static final String SOURCE = "a partition's rows";
 
   final int rows;
   final int features;
@@ -26,6 +33,8 @@ final class RowBlock implements Serializable {
   final double[] weights;
   /** Each row's cross-validation fold (0..k-1), or null when the fit has no folds. */
   final int[] folds;
+  /** {@link #dataset()}, once made (not serialized: made again where the block is read back). */
+  private transient Dataset dataset;
 
   private RowBlock(int rows, int features, float[] x, double[] y, double[] weights,
       int[] folds) {
@@ -52,25 +61,114 @@ final class RowBlock implements Serializable {
    *     finite
    */
   static Iterator<RowBlock> of(Iterator<Row> input, boolean weighted, boolean folded) {
-    int d = -1;
-    float[] x = new float[0];
-    double[] y = new double[16];
-    double[] w = weighted ? new double[16] : null;
-    int[] f = folded ? new int[16] : null;
+    Builder b = new Builder(weighted, folded);
     int foldField = weighted ? 3 : 2;
-    int n = 0;
     while (input.hasNext()) {
       Row row = input.next();
       Vector v = (Vector) row.get(0);
       if (v == null) {
         throw new IllegalArgumentException("a row has no feature vector (null)");
       }
+      float[] x = b.next(v.size());
+      int base = b.base();
+      if (v instanceof SparseVector s) {
+        int[] idx = s.indices();
+        double[] val = s.values();
+        for (int k = 0; k < idx.length; k++) {
+          x[base + idx[k]] = toFloat(val[k]);
+        }
+      } else {
+        double[] val = ((DenseVector) v).values();
+        for (int j = 0; j < val.length; j++) {
+          x[base + j] = toFloat(val[j]);
+        }
+      }
+      b.finish(row.isNullAt(1) ? null : row.getDouble(1),
+          weighted ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 1,
+          folded ? row.getInt(foldField) : 0);
+    }
+    return b.block();
+  }
+
+  /**
+   * As {@link #of(Iterator, boolean, boolean)}, from Spark SQL's internal rows, whose first
+   * field is an ML {@code Vector} in {@code VectorUDT}'s storage (a struct of its type, 0 sparse
+   * or 1 dense, size, indices and values): every value is read where it lies, with no vector or
+   * row object made per row.
+   */
+  static Iterator<RowBlock> ofInternal(Iterator<InternalRow> input, boolean weighted,
+      boolean folded) {
+    Builder b = new Builder(weighted, folded);
+    int foldField = weighted ? 3 : 2;
+    while (input.hasNext()) {
+      InternalRow row = input.next();
+      if (row.isNullAt(0)) {
+        throw new IllegalArgumentException("a row has no feature vector (null)");
+      }
+      InternalRow v = row.getStruct(0, 4);
+      ArrayData values = v.getArray(3);
+      if (v.getByte(0) == 0) {
+        ArrayData idx = v.getArray(2);
+        float[] x = b.next(v.getInt(1));
+        int base = b.base();
+        int nnz = values.numElements();
+        for (int k = 0; k < nnz; k++) {
+          x[base + idx.getInt(k)] = toFloat(values.getDouble(k));
+        }
+      } else {
+        int size = values.numElements();
+        float[] x = b.next(size);
+        int base = b.base();
+        for (int j = 0; j < size; j++) {
+          x[base + j] = toFloat(values.getDouble(j));
+        }
+      }
+      b.finish(row.isNullAt(1) ? null : row.getDouble(1),
+          weighted ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 1,
+          folded ? row.getInt(foldField) : 0);
+    }
+    return b.block();
+  }
+
+  /**
+   * Gathers a partition's rows: features in chunks of {@link #CHUNK_ROWS} rows (so a growing
+   * partition is never copied into ever larger arrays), copied once into the block at the end.
+   */
+  private static final class Builder {
+    private final boolean weighted;
+    private final boolean folded;
+    private final List<float[]> chunks = new ArrayList<>();
+    private float[] chunk;
+    private int inChunk = CHUNK_ROWS;
+    private int d = -1;
+    private int n;
+    private double[] y = new double[CHUNK_ROWS];
+    private double[] w;
+    private int[] f;
+
+    Builder(boolean weighted, boolean folded) {
+      this.weighted = weighted;
+      this.folded = folded;
+      this.w = weighted ? new double[CHUNK_ROWS] : null;
+      this.f = folded ? new int[CHUNK_ROWS] : null;
+    }
+
+    /** The chunk to write the next row of {@code size} features into, at {@link #base()}. */
+    float[] next(int size) {
       if (d < 0) {
-        d = v.size();
-        x = new float[16 * Math.max(d, 1)];
-      } else if (v.size() != d) {
+        d = size;
+      } else if (size != d) {
         throw new IllegalArgumentException("feature vectors of different sizes: " + d + " and "
-            + v.size());
+            + size);
+      }
+      if (inChunk == CHUNK_ROWS) {
+        if ((long) (n + 1) * d > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException("a partition of more than " + n + " rows of " + d
+              + " features does not fit one block: use more partitions");
+        }
+        chunk = new float[CHUNK_ROWS * Math.max(d, 1)];
+        chunks.add(chunk);
+        inChunk = 0;
       }
       if (n == y.length) {
         y = Arrays.copyOf(y, 2 * n);
@@ -81,53 +179,56 @@ final class RowBlock implements Serializable {
           f = Arrays.copyOf(f, 2 * n);
         }
       }
-      if ((long) (n + 1) * d > x.length) {
-        long grown = Math.max(2L * x.length, (long) (n + 1) * d);
-        if (grown > Integer.MAX_VALUE - 8) {
-          throw new IllegalArgumentException("a partition of more than " + n + " rows of " + d
-              + " features does not fit one block: use more partitions");
-        }
-        x = Arrays.copyOf(x, (int) grown);
-      }
-      int base = n * d;
-      if (v instanceof SparseVector s) {
-        int[] idx = s.indices();
-        double[] val = s.values();
-        for (int k = 0; k < idx.length; k++) {
-          x[base + idx[k]] = toFloat(val[k]);
-        }
-      } else {
-        double[] val = ((DenseVector) v).values();
-        for (int j = 0; j < d; j++) {
-          x[base + j] = toFloat(val[j]);
-        }
-      }
-      if (row.isNullAt(1)) {
+      return chunk;
+    }
+
+    /** Where the row {@link #next} opened starts in its chunk. */
+    int base() {
+      return inChunk * d;
+    }
+
+    /** Ends the row {@link #next} opened: its label (null: missing), weight and fold. */
+    void finish(Double label, double weight, int fold) {
+      if (label == null) {
         throw new IllegalArgumentException("a row has no label (null)");
       }
-      y[n] = row.getDouble(1);
-      if (!Double.isFinite(y[n])) {
-        throw new IllegalArgumentException("a label is not finite: " + y[n]);
+      double l = label;
+      if (!Double.isFinite(l)) {
+        throw new IllegalArgumentException("a label is not finite: " + l);
       }
-      if (w != null) {
-        double s = row.isNullAt(2) ? Double.NaN : row.getDouble(2);
-        if (!(s >= 0) || !Double.isFinite(s)) {
-          throw new IllegalArgumentException("a row weight is " + s
+      y[n] = l;
+      if (weighted) {
+        if (!(weight >= 0) || !Double.isFinite(weight)) {
+          throw new IllegalArgumentException("a row weight is " + weight
               + ": weights must be finite and >= 0");
         }
-        w[n] = s;
+        w[n] = weight;
       }
-      if (f != null) {
-        f[n] = row.getInt(foldField);
+      if (folded) {
+        f[n] = fold;
       }
+      inChunk++;
       n++;
     }
-    if (n == 0) {
-      return List.<RowBlock>of().iterator();
+
+    Iterator<RowBlock> block() {
+      if (n == 0) {
+        return List.<RowBlock>of().iterator();
+      }
+      if ((long) n * d > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("a partition of " + n + " rows of " + d
+            + " features does not fit one block: use more partitions");
+      }
+      float[] x = new float[n * d];
+      for (int c = 0; c < chunks.size(); c++) {
+        int rows = Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS);
+        System.arraycopy(chunks.get(c), 0, x, c * CHUNK_ROWS * d, rows * d);
+      }
+      chunks.clear();
+      return List.of(new RowBlock(n, d, x, Arrays.copyOf(y, n),
+          w == null ? null : Arrays.copyOf(w, n), f == null ? null : Arrays.copyOf(f, n)))
+          .iterator();
     }
-    return List.of(new RowBlock(n, d, Arrays.copyOf(x, n * d), Arrays.copyOf(y, n),
-        w == null ? null : Arrays.copyOf(w, n), f == null ? null : Arrays.copyOf(f, n)))
-        .iterator();
   }
 
   private static float toFloat(double v) {
@@ -139,9 +240,28 @@ final class RowBlock implements Serializable {
     return f;
   }
 
-  /** This block as a core dataset (arrays shared), with its weights. */
+  /**
+   * This block as a core dataset (arrays shared), with its weights; made once per block object
+   * (every open of the block's partition in this executor shares it). Its values were checked
+   * when the block was built, so they are not checked again.
+   */
   Dataset dataset() {
-    Dataset data = Dataset.of(x, rows, y);
-    return weights == null ? data : data.withWeights(weights);
+    Dataset data = dataset;
+    if (data == null) {
+      data = new Dataset(SOURCE, names(features), "y", x, y, null);
+      if (weights != null) {
+        data = data.withWeights(weights);
+      }
+      dataset = data;
+    }
+    return data;
+  }
+
+  private static List<String> names(int d) {
+    List<String> names = new ArrayList<>(d);
+    for (int j = 0; j < d; j++) {
+      names.add("x" + j);
+    }
+    return names;
   }
 }
