@@ -34,10 +34,15 @@ import scala.jdk.javaapi.CollectionConverters;
  * transformers then run first, and the best model is the refitted {@code PipelineModel}), runs ONE lockstep
  * fit of {@code numFolds x maps} models (those sharing {@code maxIter} and {@code tol} as columns
  * of the same evaluations): fold f's models give the rows of fold f weight 0 and, with {@code
- * standardization}, are standardized on their own training rows. Then, as MLlib does, each fold's
- * models are scored by the evaluator on that fold's rows ({@code model.transform(validation,
- * map)}), the metrics averaged over the folds, the best map chosen ({@code
- * evaluator.isLargerBetter}, the first on ties) and refitted on all rows. The result is a
+ * standardization}, are standardized on their own training rows. Then each fold's models are
+ * scored on that fold's rows: when the evaluator is one of MLlib's own ({@code
+ * BinaryClassificationEvaluator}, {@code MulticlassClassificationEvaluator}, {@code
+ * RegressionEvaluator}) reading the columns the models write, all folds' models in ONE Spark job
+ * with MLlib's metric formulas ({@link FoldScoring}: the same numbers up to the order of float
+ * sums and, for a down-sampled curve, where MLlib's bins start); with any other evaluator as
+ * MLlib does ({@code evaluator.evaluate(model.transform(validation, map))}). The metrics are
+ * averaged over the folds, the best map chosen ({@code evaluator.isLargerBetter}, the first on
+ * ties) and refitted on all rows. The result is a
  * plain {@link CrossValidatorModel} ({@code avgMetrics}, {@code bestModel}, ML persistence).
  *
  * <p>Folds: from {@code foldCol} when it is set (ints 0..numFolds-1, as MLlib's), else drawn from
@@ -124,7 +129,16 @@ public class DescentCrossValidator extends CrossValidator {
         return super.fit(dataset);
       }
       double[] metrics = new double[maps.length];
-      for (int f = 0; f < k; f++) {
+      FoldScoring scoring = FoldScoring.of(evaluator, models.get(0).get(0), rows.schema());
+      if (scoring != null) {
+        double[][] byFold = scoring.score(rows, folds, k, models);
+        for (int f = 0; f < k; f++) {
+          for (int i = 0; i < maps.length; i++) {
+            metrics[i] += byFold[f][i];
+          }
+        }
+      }
+      for (int f = 0; f < k && scoring == null; f++) {
         Dataset<Row> validation = rows.filter(functions.col(folds).cast("int").equalTo(f));
         if (folds.equals(FOLD_COLUMN)) {
           validation = validation.drop(FOLD_COLUMN);

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.data.Dataset;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -39,6 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DescentCrossValidatorTest {
   private static final double TOL = 1e-10;
+  /**
+   * Metrics of the shared fit against separate fits to TOL: their coefficients agree to about
+   * 1e-9, the metrics (scored the same way, FoldScoringTest) to this.
+   */
+  private static final double SAME_FITS = 1e-9;
   private static SparkSession spark;
   private static org.apache.spark.sql.Dataset<Row> cancer;
 
@@ -161,6 +168,39 @@ class DescentCrossValidatorTest {
         grid[best]);
     DescentLinearRegressionModel model = (DescentLinearRegressionModel) shared.bestModel();
     assertArrayEquals(refit.coefficients().toArray(), model.coefficients().toArray(), 1e-12);
+  }
+
+  @Test
+  void weightedMetricsOfEachEvaluatorKindMatchMllibsCrossValidator() {
+    // Each fold's models are scored in one shared job (FoldScoring), MLlib's CrossValidator runs
+    // the evaluator per model: the same average metrics, weights included.
+    org.apache.spark.sql.Dataset<Row> weighted = cancer.withColumn("w",
+        functions.rand(3).multiply(2).plus(0.25)).cache();
+    DescentLogisticRegression lr = logistic().setWeightCol("w");
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(lr.regParam(), new double[] {0.003, 0.3}).build();
+    for (Evaluator e : List.of(new BinaryClassificationEvaluator().setWeightCol("w"),
+        new BinaryClassificationEvaluator().setMetricName("areaUnderPR").setWeightCol("w"),
+        new MulticlassClassificationEvaluator().setMetricName("logLoss").setWeightCol("w"))) {
+      CrossValidatorModel shared = new DescentCrossValidator().setEstimator(lr)
+          .setEstimatorParamMaps(grid).setEvaluator(e).setNumFolds(3).setSeed(4).fit(weighted);
+      CrossValidatorModel mllib = new CrossValidator().setEstimator(lr)
+          .setEstimatorParamMaps(grid).setEvaluator(e).setNumFolds(3).setSeed(4).fit(weighted);
+      assertClose(mllib.avgMetrics(), shared.avgMetrics(), SAME_FITS);
+    }
+    org.apache.spark.sql.Dataset<Row> diabetes = SparkTests.frame(spark,
+        SparkTests.load("diabetes", "full"), 2).withColumn("w",
+        functions.rand(5).plus(0.5)).cache();
+    DescentLinearRegression lin = new DescentLinearRegression().setBackend("reference")
+        .setTol(TOL).setWeightCol("w");
+    ParamMap[] linGrid = new ParamGridBuilder()
+        .addGrid(lin.regParam(), new double[] {0.1, 10}).build();
+    RegressionEvaluator r2 = new RegressionEvaluator().setMetricName("r2").setWeightCol("w");
+    CrossValidatorModel shared = new DescentCrossValidator().setEstimator(lin)
+        .setEstimatorParamMaps(linGrid).setEvaluator(r2).setNumFolds(3).setSeed(4).fit(diabetes);
+    CrossValidatorModel mllib = new CrossValidator().setEstimator(lin)
+        .setEstimatorParamMaps(linGrid).setEvaluator(r2).setNumFolds(3).setSeed(4).fit(diabetes);
+    assertClose(mllib.avgMetrics(), shared.avgMetrics(), SAME_FITS);
   }
 
   @Test
