@@ -47,22 +47,17 @@ final class JsonReport {
     return MAPPER.createArrayNode();
   }
 
-  /** The document's text as {@link #print} prints it, without the final line break. */
-  static String text(ObjectNode document) {
-    try {
-      return MAPPER.writeValueAsString(nullNonFinite(document));
-    } catch (JsonProcessingException e) {
-      // A tree of strings, numbers, booleans and nulls always serializes.
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
    * Prints the document, each non-finite number as {@code null}, and fails if standard output
    * lost any of it.
    */
   static void print(PrintWriter out, ObjectNode document) throws IOException {
-    out.println(text(document));
+    try {
+      out.println(MAPPER.writeValueAsString(nullNonFinite(document)));
+    } catch (JsonProcessingException e) {
+      // A tree of strings, numbers, booleans and nulls always serializes.
+      throw new IllegalStateException(e);
+    }
     out.flush();
     CliSupport.flushStandardOutput(out);
   }

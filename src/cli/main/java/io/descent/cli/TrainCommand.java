@@ -653,7 +653,6 @@ final class TrainCommand implements Callable<Integer> {
     Dataset dataset;
     long readStart = System.nanoTime();
     double started = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
-    Thread jsonWarmUp = JsonWarmUp.start();
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
           weightColumn != null || classWeight != null), reading, weightColumn);
@@ -661,8 +660,6 @@ final class TrainCommand implements Callable<Integer> {
       if (reading instanceof ReadingProgress r) {
         r.done();
       }
-      // Before anything opens OpenCL (see JsonWarmUp).
-      JsonWarmUp.finish(jsonWarmUp);
     }
     TrainingFile file = TrainingFile.of(data.data, fraction);
     Split split = fraction > 0 ? Split.forTest(dataset.rows(), fraction, seed) : null;
