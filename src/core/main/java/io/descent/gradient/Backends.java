@@ -170,11 +170,7 @@ public final class Backends {
    */
   public static GramBackend normalEquations(BackendKind kind, Dataset data,
       Standardization standardization, Columns columns, OpenClOptions openCl) {
-    columns.check(data);
-    if (columns.loss() != Loss.LINEAR) {
-      throw new IllegalArgumentException("the normal equations solve the linear loss, not "
-          + columns.loss().label());
-    }
+    checkLinear(data, columns);
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
     int folds = Moments.folds(rowFold);
     DeviceMoments moments = switch (kind) {
@@ -214,11 +210,7 @@ public final class Backends {
     if (kind == BackendKind.ND4J) {
       return normalEquations(kind, data, Standardization.fit(data), columns, openCl);
     }
-    columns.check(data);
-    if (columns.loss() != Loss.LINEAR) {
-      throw new IllegalArgumentException("the normal equations solve the linear loss, not "
-          + columns.loss().label());
-    }
+    checkLinear(data, columns);
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
     int folds = Moments.folds(rowFold);
     double[] shift = Moments.shiftOf(data);
@@ -237,6 +229,15 @@ public final class Backends {
       all = all == null ? m : all.plus(m);
     }
     return gram(moments, data, all.standardization(), columns);
+  }
+
+  /** The columns fit the data and are linear: what the normal equations solve. */
+  private static void checkLinear(Dataset data, Columns columns) {
+    columns.check(data);
+    if (columns.loss() != Loss.LINEAR) {
+      throw new IllegalArgumentException("the normal equations solve the linear loss, not "
+          + columns.loss().label());
+    }
   }
 
   private static GramBackend gram(DeviceMoments moments, Dataset data,
