@@ -37,6 +37,7 @@ final class Cl {
       throw new BackendUnavailableException(loadFailure);
     }
     try {
+      JvmSignals.prepare();
       CL.setExceptionsEnabled(true);
       loaded = true;
     } catch (LinkageError e) {

@@ -8,9 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -46,6 +49,10 @@ final class ClContext implements AutoCloseable {
   private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
   private final List<cl_mem> buffers = new ArrayList<>();
   /** Programs {@link #cachedProgram} built from source, with their sources, until stored. */
+  /** Every (kernel, global size, local size) launched so far: see {@link #launch}. */
+  private final Set<String> launchShapes = new HashSet<>();
+  /** Whether a launch of a new shape was enqueued since the last {@link #read}. */
+  private boolean newShapeLaunched;
   private final Map<cl_program, String[]> fromSource = new java.util.IdentityHashMap<>();
   private boolean closed;
 
@@ -103,8 +110,12 @@ final class ClContext implements AutoCloseable {
       String printed = "";
       try {
         synchronized (BUILD_LOCK) {
-          printed = CompilerOutput.during(() -> CL.clBuildProgram(program, 1,
-              new cl_device_id[] {device.id()}, options, null, null)).output();
+          try {
+            printed = CompilerOutput.during(() -> CL.clBuildProgram(program, 1,
+                new cl_device_id[] {device.id()}, options, null, null)).output();
+          } finally {
+            JvmSignals.reclaim();
+          }
         }
         programs.put(key, program);
         BuildLogs.record(file, device.name(), options, withPrinted(buildLog(program), printed));
@@ -230,6 +241,33 @@ final class ClContext implements AutoCloseable {
     return b.order(ByteOrder.nativeOrder());
   }
 
+  /**
+   * Reads {@code bytes} from the start of {@code mem} into {@code to}, waiting for everything
+   * queued before; then gives the fault signals back to the JVM ({@link JvmSignals}), since PoCL
+   * may have compiled a kernel's work-group function for the launches just finished.
+   */
+  void read(cl_mem mem, long bytes, Pointer to) {
+    CL.clEnqueueReadBuffer(queue, mem, true, 0, bytes, to, 0, null, null);
+    if (newShapeLaunched) {
+      newShapeLaunched = false;
+      JvmSignals.reclaim();
+    }
+  }
+
+  /**
+   * Enqueues {@code kernel} over {@code global} work-items in groups of {@code local} (null: the
+   * driver's choice). The first launch of a kernel in a shape makes the next {@link #read} give
+   * the fault signals back to the JVM ({@link JvmSignals}).
+   */
+  void launch(cl_kernel kernel, long[] global, long[] local) {
+    CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+    String shape = System.identityHashCode(kernel) + "|" + Arrays.toString(global) + "|"
+        + Arrays.toString(local);
+    if (launchShapes.add(shape)) {
+      newShapeLaunched = true;
+    }
+  }
+
   /** Unmaps what {@link #mapForWrite} mapped, and waits until the device has it. */
   void unmap(cl_mem mem, ByteBuffer mapped) {
     CL.clEnqueueUnmapMemObject(queue, mem, mapped, 0, null, null);
@@ -267,7 +305,11 @@ final class ClContext implements AutoCloseable {
           program = CL.clCreateProgramWithBinary(context, 1, new cl_device_id[] {device.id()},
               new long[] {binary.length}, new byte[][] {binary}, null, null);
           LIVE.incrementAndGet();
-          CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
+          try {
+            CL.clBuildProgram(program, 1, new cl_device_id[] {device.id()}, options, null, null);
+          } finally {
+            JvmSignals.reclaim();
+          }
         }
         programs.put(key, program);
         return program;

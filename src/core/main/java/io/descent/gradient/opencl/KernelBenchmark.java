@@ -607,10 +607,8 @@ public final class KernelBenchmark {
     /** One timed run: launch, then read the partial sums back. */
     double run() {
       long t0 = System.nanoTime();
-      CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {slots}, null, 0, null,
-          null);
-      CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 4L * slots, Pointer.to(partialHost), 0,
-          null, null);
+      cl.launch(kernel, new long[] {slots}, null);
+      cl.read(partial, 4L * slots, Pointer.to(partialHost));
       return (System.nanoTime() - t0) * 1e-9;
     }
 
@@ -713,10 +711,8 @@ public final class KernelBenchmark {
     /** One timed run: launch, then read the partial sums back. */
     double run() {
       long t0 = System.nanoTime();
-      CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {slots}, null, 0, null,
-          null);
-      CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 4L * slots, Pointer.to(partialHost), 0,
-          null, null);
+      cl.launch(kernel, new long[] {slots}, null);
+      cl.read(partial, 4L * slots, Pointer.to(partialHost));
       return (System.nanoTime() - t0) * 1e-9;
     }
 
@@ -795,10 +791,8 @@ public final class KernelBenchmark {
     /** One timed run: launch, then read the partial sums back. */
     double run() {
       long t0 = System.nanoTime();
-      CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {global},
-          new long[] {local}, 0, null, null);
-      CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 4L * slots, Pointer.to(partialHost), 0,
-          null, null);
+      cl.launch(kernel, new long[] {global}, new long[] {local});
+      cl.read(partial, 4L * slots, Pointer.to(partialHost));
       return (System.nanoTime() - t0) * 1e-9;
     }
 

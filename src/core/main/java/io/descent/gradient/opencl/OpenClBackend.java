@@ -1131,8 +1131,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int stride = partialStride(p);
     long bytes = (long) slot * stride * realBytes;
     partialHost.clear();
-    CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, bytes, Pointer.to(partialHost), 0, null,
-        null);
+    cl.read(partial, bytes, Pointer.to(partialHost));
     // Finish in float64, slot by slot in launch order: a fixed order, so fixed bits.
     double[] total = finish(slot, p);
     double size = batch.size();
@@ -1174,8 +1173,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int slot = launchAll(batch);
     long bytes = (long) slot * partialStride(p) * realBytes;
     partialHost.clear();
-    CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, bytes, Pointer.to(partialHost), 0, null,
-        null);
+    cl.read(partial, bytes, Pointer.to(partialHost));
     double[] total = finish(slot, p);
     double[] weight = groupWeights(batch);
     int groups = columns.groups();
@@ -1312,8 +1310,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
           Pointer.to(chunk.fold != null ? chunk.fold : noIndex));
     }
     long global = (long) slots * localSize;
-    CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {global},
-        new long[] {localSize}, 0, null, null);
+    cl.launch(kernel, new long[] {global}, new long[] {localSize});
     return slots;
   }
 

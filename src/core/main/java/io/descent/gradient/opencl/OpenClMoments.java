@@ -196,8 +196,7 @@ final class OpenClMoments {
           }
         }
         if (cpu && !fresh) {
-          CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 8L * maxBlocks * stride,
-              Pointer.to(out), 0, null, null);
+          cl.read(partial, 8L * maxBlocks * stride, Pointer.to(out));
           for (int item = 0; item < maxBlocks; item++) {
             int base = item * stride + square;
             for (int e = 0; e < entries; e++) {
@@ -254,8 +253,7 @@ final class OpenClMoments {
     CL.clSetKernelArg(kernel, 4, Sizeof.cl_int, Pointer.to(new int[] {rows}));
     CL.clSetKernelArg(kernel, 6, Sizeof.cl_int, Pointer.to(new int[] {perItem}));
     CL.clSetKernelArg(kernel, 8, Sizeof.cl_int, Pointer.to(new int[] {fresh ? 1 : 0}));
-    CL.clEnqueueNDRangeKernel(cl.queue, kernel, 1, null, new long[] {items}, new long[] {1}, 0,
-        null, null);
+    cl.launch(kernel, new long[] {items}, new long[] {1});
   }
 
   /** The gpu layout: runs the kernel over one uploaded slab and adds its blocks' sums. */
@@ -266,10 +264,8 @@ final class OpenClMoments {
     blocks = (rows + blockRows - 1) / blockRows;
     CL.clSetKernelArg(kernel, 6, Sizeof.cl_int, Pointer.to(new int[] {rows}));
     CL.clSetKernelArg(kernel, 9, Sizeof.cl_int, Pointer.to(new int[] {blockRows}));
-    CL.clEnqueueNDRangeKernel(cl.queue, kernel, 2, null, new long[] {entries, blocks}, null, 0,
-        null, null);
-    CL.clEnqueueReadBuffer(cl.queue, partial, true, 0, 8L * blocks * entries, Pointer.to(out), 0,
-        null, null);
+    cl.launch(kernel, new long[] {entries, blocks}, null);
+    cl.read(partial, 8L * blocks * entries, Pointer.to(out));
     for (int b = 0; b < blocks; b++) {
       int base = b * entries;
       for (int e = 0; e < entries; e++) {
