@@ -18,14 +18,17 @@ public final class CompensatedSum {
   }
 
   /**
-   * What the float64 sum {@code a + b} loses (Neumaier's term): {@code a + b} is exactly {@code
-   * fl(a + b) + lost(a, b)} when nothing overflows. Every compensated sum in the library adds
-   * these up, here and in the backends' arrays of sums ({@link #add(double[], double[], int,
-   * double)}).
+   * What the float64 sum {@code a + b} loses: {@code a + b} is exactly {@code fl(a + b) + lost(a,
+   * b)} when nothing overflows. Every compensated sum in the library adds these up, here and in
+   * the backends' arrays of sums ({@link #add(double[], double[], int, double)}), which makes
+   * them Neumaier sums. Computed by Knuth's TwoSum, without a branch (so a loop of them
+   * vectorizes): the error of a rounded addition is exact, so this is bit for bit the value of
+   * Neumaier's branch on the larger magnitude, {@code |a| >= |b| ? (a - t) + b : (b - t) + a}.
    */
   public static double lost(double a, double b) {
     double t = a + b;
-    return Math.abs(a) >= Math.abs(b) ? (a - t) + b : (b - t) + a;
+    double bb = t - a;
+    return (a - (t - bb)) + (b - bb);
   }
 
   /**
