@@ -180,20 +180,14 @@ final class CsvChunkParser implements CsvRows.RowHandler {
             p++;
           }
           int digitsFrom = p;
-          long m = 0;
-          int digit;
-          while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
-            m = m * 10 + digit;
-            p++;
-          }
+          long m = digits(b, p, end, 0);
+          p = digitsEnd;
           int digits = p - digitsFrom;
           int fraction = 0;
           if (p < end && b[p] == '.') {
             int fractionFrom = ++p;
-            while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
-              m = m * 10 + digit;
-              p++;
-            }
+            m = digits(b, p, end, m);
+            p = digitsEnd;
             fraction = p - fractionFrom;
             digits += fraction;
           }
@@ -282,6 +276,36 @@ final class CsvChunkParser implements CsvRows.RowHandler {
       pos = p;
       rowsDone = r;
     }
+  }
+
+  /** Where the digits {@link #digits} read end. */
+  private int digitsEnd;
+
+  /**
+   * Reads the ASCII digits from {@code b[p]} (none, or any number, up to {@code end}) onto {@code
+   * m}: returns {@code m * 10^k + } their value, k the count, eight at a time where a whole word
+   * fits before {@code end} ({@link AsciiWords}), and leaves their end in {@link #digitsEnd}. Past
+   * 18 digits in all the result wraps, as {@code m * 10 + digit} would: the caller refuses such a
+   * number.
+   */
+  private long digits(byte[] b, int p, int end, long m) {
+    while (p + 8 <= end) {
+      long word = AsciiWords.word(b, p);
+      int n = AsciiWords.leadingDigits(word);
+      m = m * AsciiWords.pow10(n) + AsciiWords.digitsValue(word, n);
+      p += n;
+      if (n < 8) {
+        digitsEnd = p;
+        return m;
+      }
+    }
+    int digit;
+    while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
+      m = m * 10 + digit;
+      p++;
+    }
+    digitsEnd = p;
+    return m;
   }
 
   /**

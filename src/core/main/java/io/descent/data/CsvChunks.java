@@ -236,6 +236,13 @@ final class CsvChunks {
     boolean rowAfterEmpty = false;
     int lineStart = 0;
     for (int i = 0; i < length; i++) {
+      // Most words of eight bytes hold no line break and no quote: step over them.
+      while (i + 8 <= length && !AsciiWords.mayHoldBreakOrQuote(AsciiWords.word(b, i))) {
+        i += 8;
+      }
+      if (i >= length) {
+        break;
+      }
       byte c = b[i];
       if (c > '\r' && c != '"') {
         continue; // most bytes
