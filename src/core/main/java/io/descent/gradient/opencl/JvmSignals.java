@@ -36,13 +36,23 @@ final class JvmSignals {
   private static final Signal XFSZ = ENABLED ? new Signal("XFSZ") : null;
 
   private static volatile boolean prepared;
+  /** False when this JVM refused the handler: then nothing is raised. */
+  private static volatile boolean usable = ENABLED;
 
   private JvmSignals() {}
 
-  /** Registers the no-op Java handler for SIGXFSZ, once; call before any OpenCL call. */
+  /**
+   * Registers the no-op Java handler for SIGXFSZ, once; call before any OpenCL call. A JVM that
+   * refuses it (one that reserves SIGXFSZ) leaves the handlers as they are: {@link #reclaim}
+   * then does nothing, as on a JVM other than HotSpot.
+   */
   static synchronized void prepare() {
-    if (ENABLED && !prepared) {
-      Signal.handle(XFSZ, s -> { });
+    if (usable && !prepared) {
+      try {
+        Signal.handle(XFSZ, s -> { });
+      } catch (IllegalArgumentException refused) {
+        usable = false;
+      }
       prepared = true;
     }
   }
@@ -57,9 +67,11 @@ final class JvmSignals {
 
   /** Puts the JVM's fault handlers back if LLVM took them; a no-op otherwise. */
   static void reclaim() {
-    if (ENABLED && !suspended) {
+    if (usable && !suspended) {
       prepare();
-      Signal.raise(XFSZ);
+      if (usable) {
+        Signal.raise(XFSZ);
+      }
     }
   }
 }
