@@ -1,7 +1,5 @@
 package io.descent.train;
 
-import java.util.Locale;
-
 /**
  * The one convergence test: {@code max_j |g_j| <= tolerance * max(1, |J|)}, where {@code J} is
  * the objective and {@code g} its gradient over the full training data. Only a fit whose float64
@@ -45,9 +43,7 @@ record GradientTest(double tolerance, double objectiveCap) {
    * within tolerance 1.000e-08 (1.00e-08 x max(1, |objective|))".
    */
   String describeKkt(double violation, double objective) {
-    return String.format(Locale.ROOT, "KKT violation %.3e %s tolerance %.3e (%.3g x"
-        + " max(1, |objective|))", violation, violation <= bound(objective) ? "within" : "above",
-        bound(objective), tolerance);
+    return figures("KKT violation ", violation, objective);
   }
 
   /** The largest absolute component: the norm the test bounds. */
@@ -65,8 +61,18 @@ record GradientTest(double tolerance, double objectiveCap) {
    */
   String describe(double[] gradient, double objective) {
     double norm = maxNorm(gradient);
-    return String.format(Locale.ROOT, "max |gradient| %.3e %s tolerance %.3e (%.3g x"
-        + " max(1, |objective|))", norm, norm <= bound(objective) ? "within" : "above",
-        bound(objective), tolerance);
+    return figures("max |gradient| ", norm, objective);
+  }
+
+  /**
+   * {@code what} and the figures, as {@code String.format(Locale.ROOT, what + "%.3e %s
+   * tolerance %.3e (%.3g x max(1, |objective|))", ...)} writes them ({@link Figures}: a fresh
+   * JVM formats them about a hundred times faster).
+   */
+  private String figures(String what, double value, double objective) {
+    double bound = bound(objective);
+    return what + Figures.scientific(value, 3) + (value <= bound ? " within" : " above")
+        + " tolerance " + Figures.scientific(bound, 3) + " (" + Figures.general(tolerance, 3)
+        + " x max(1, |objective|))";
   }
 }

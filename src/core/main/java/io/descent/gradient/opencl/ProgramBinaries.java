@@ -61,7 +61,10 @@ final class ProgramBinaries {
     for (byte b : key) {
       h = (h ^ (b & 0xff)) * 0x100000001b3L;
     }
-    return directory.resolve("binaries").resolve(String.format("%016x.bin", h));
+    // As String.format("%016x.bin", h), without a Formatter (its first use costs a fresh JVM
+    // several milliseconds, and nothing else in a linear path's fit formats).
+    String hex = Long.toHexString(h);
+    return directory.resolve("binaries").resolve("0".repeat(16 - hex.length()) + hex + ".bin");
   }
 
   /** The cached binary, when there is a readable one stored under exactly this key. */
