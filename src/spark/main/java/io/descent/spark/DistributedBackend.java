@@ -16,8 +16,8 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A {@link GradientBackend} over the cached blocks of a distributed dataset, for the driver's
- * optimizer: opening it runs one job that opens a backend on every partition's executor ({@link
- * PartitionBackends}); each evaluation sends W (in its tasks, or broadcast when large) and
+ * optimizer: a backend opens on every partition's executor ({@link PartitionBackends}) in the
+ * first job that needs one (its own job, or the first evaluation's); each evaluation sends W (in its tasks, or broadcast when large) and
  * combines the partitions' (loss sum, gradient sum, weight sum) with {@code treeAggregate}. No
  * row reaches the driver.
  */
@@ -36,13 +36,20 @@ final class DistributedBackend implements GradientBackend {
   private final Columns columns;
   private final int rows;
   private final int features;
-  private final List<PartitionInfo> partitions;
-  private final BackendInfo info;
-  private final double tolerance;
+  /** What opened on each partition, in partition order; null until the backends opened. */
+  private List<PartitionInfo> partitions;
+  private BackendInfo info;
+  private double tolerance;
   private int evaluations;
 
   /**
-   * Opens a backend on every partition of {@code blocks} (cached) for the request's columns.
+   * A backend over every partition of {@code blocks} (cached) for the request's columns. The
+   * partitions' backends open with the first job that needs them: the first of {@link #info},
+   * {@link #tolerance} and {@link #partitions} runs one job that opens them and says what each
+   * is; an evaluation that comes first opens them in its own job (each task opens its
+   * partition's backend, evaluates, and sends back what opened with its sums), so a backend
+   * whose first use is an evaluation (the float64 judgement of a fit's settled models, a
+   * reopening on fewer models) costs no job of its own.
    *
    * @param request what each partition opens (its handle is replaced by a new one)
    */
@@ -52,35 +59,51 @@ final class DistributedBackend implements GradientBackend {
     this.columns = this.request.columns();
     this.rows = rows;
     this.features = features;
+  }
+
+  /** Opens every partition's backend in one job, unless they are open already. */
+  private void ensureOpen() {
+    if (partitions != null) {
+      return;
+    }
     BackendRequest r = this.request;
-    this.partitions = blocks.mapPartitionsWithIndex((index, it) -> {
+    opened(blocks.mapPartitionsWithIndex((index, it) -> {
       List<PartitionInfo> out = new ArrayList<>();
       while (it.hasNext()) {
         out.add(PartitionBackends.open(r, index, it.next()));
       }
       return out.iterator();
-    }, true).collect();
-    if (partitions.isEmpty()) {
+    }, true).collect());
+  }
+
+  /** Records what opened on the partitions (in any order) and the backend that sums them. */
+  private void opened(List<PartitionInfo> all) {
+    if (all.isEmpty()) {
       throw new IllegalArgumentException("the dataset has no rows");
     }
-    boolean float32 = partitions.stream().anyMatch(p -> "float32".equals(p.precision()));
+    List<PartitionInfo> sorted = new ArrayList<>(all);
+    sorted.sort(java.util.Comparator.comparingInt(PartitionInfo::partition));
+    boolean float32 = sorted.stream().anyMatch(p -> "float32".equals(p.precision()));
     Set<String> devices = new LinkedHashSet<>();
-    for (PartitionInfo p : partitions) {
+    for (PartitionInfo p : sorted) {
       devices.add(p.device());
     }
-    PartitionInfo first = partitions.get(0);
+    PartitionInfo first = sorted.get(0);
     this.info = new BackendInfo(first.kind(), String.join(", ", devices),
         float32 ? "float32" : "float64", first.layout());
-    this.tolerance = partitions.stream().mapToDouble(PartitionInfo::tolerance).max().orElse(0);
+    this.tolerance = sorted.stream().mapToDouble(PartitionInfo::tolerance).max().orElse(0);
+    this.partitions = List.copyOf(sorted);
   }
 
   /** What ran on each partition, in partition order. */
   List<PartitionInfo> partitions() {
+    ensureOpen();
     return partitions;
   }
 
   @Override
   public BackendInfo info() {
+    ensureOpen();
     return info;
   }
 
@@ -134,19 +157,56 @@ final class DistributedBackend implements GradientBackend {
     PartialSums of(int partition, RowBlock block);
   }
 
-  /** Every partition's sums, combined by {@code treeAggregate}. */
+  /**
+   * Every partition's sums, combined by {@code treeAggregate}; when the backends have not opened
+   * yet, each task also says what it opened (see the constructor).
+   */
   private PartialSums aggregate(PartialSums zero, PartitionSums sums) {
-    return blocks.mapPartitionsWithIndex((index, it) -> {
-      List<PartialSums> out = new ArrayList<>();
+    if (partitions != null) {
+      return blocks.mapPartitionsWithIndex((index, it) -> {
+        List<PartialSums> out = new ArrayList<>();
+        while (it.hasNext()) {
+          out.add(sums.of(index, it.next()));
+        }
+        return out.iterator();
+      }, true).treeAggregate(zero, PartialSums::merge, PartialSums::merge, TREE_DEPTH);
+    }
+    BackendRequest r = request;
+    OpenedSums first = blocks.mapPartitionsWithIndex((index, it) -> {
+      List<OpenedSums> out = new ArrayList<>();
       while (it.hasNext()) {
-        out.add(sums.of(index, it.next()));
+        RowBlock block = it.next();
+        PartitionInfo opened = PartitionBackends.open(r, index, block);
+        out.add(new OpenedSums(new ArrayList<>(List.of(opened)), sums.of(index, block)));
       }
       return out.iterator();
-    }, true).treeAggregate(zero, PartialSums::merge, PartialSums::merge, TREE_DEPTH);
+    }, true).treeAggregate(new OpenedSums(new ArrayList<>(), zero), OpenedSums::merge,
+        OpenedSums::merge, TREE_DEPTH);
+    opened(first.opened);
+    return first.sums;
+  }
+
+  /** An evaluation's sums with what opened on its partitions (the first evaluation's). */
+  private static final class OpenedSums implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final List<PartitionInfo> opened;
+    final PartialSums sums;
+
+    OpenedSums(List<PartitionInfo> opened, PartialSums sums) {
+      this.opened = opened;
+      this.sums = sums;
+    }
+
+    OpenedSums merge(OpenedSums other) {
+      opened.addAll(other.opened);
+      sums.merge(other.sums);
+      return this;
+    }
   }
 
   @Override
   public double tolerance() {
+    ensureOpen();
     return tolerance;
   }
 
