@@ -83,6 +83,16 @@ final class ClContext implements AutoCloseable {
   /** Builds tried when the compiler loses a temporary file (see {@link #transientBuildFailure}). */
   static final int BUILD_ATTEMPTS = 4;
 
+  /** The program this context already made from {@code file} with {@code options}, or null. */
+  private cl_program built(String file, String options) {
+    checkOpen();
+    return programs.get(key(file, options));
+  }
+
+  private static String key(String file, String options) {
+    return file + "|" + options;
+  }
+
   /**
    * The program built from {@link #COMMON} followed by {@code file}, with {@code options}; built
    * on first use and cached for the life of this context.
@@ -93,12 +103,11 @@ final class ClContext implements AutoCloseable {
    * @throws KernelBuildException with the build log when it does not compile
    */
   cl_program program(String file, String options) {
-    checkOpen();
-    String key = file + "|" + options;
-    cl_program cached = programs.get(key);
+    cl_program cached = built(file, options);
     if (cached != null) {
       return cached;
     }
+    String key = key(file, options);
     String[] sources = {source(COMMON), source(file)};
     KernelBuildException failure = null;
     for (int attempt = 1; attempt <= BUILD_ATTEMPTS; attempt++) {
@@ -290,12 +299,11 @@ final class ClContext implements AutoCloseable {
    * @throws KernelBuildException with the build log when the source does not compile
    */
   cl_program cachedProgram(String file, String options, ProgramBinaries binaries) {
-    checkOpen();
-    String key = file + "|" + options;
-    cl_program cached = programs.get(key);
+    cl_program cached = built(file, options);
     if (cached != null) {
       return cached;
     }
+    String key = key(file, options);
     String[] sources = {source(COMMON), source(file)};
     byte[] binary = binaries.read(device, sources, options).orElse(null);
     if (binary != null) {

@@ -49,10 +49,10 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
    * {@code extraDefines}.
    */
   static final Map<String, String> HOST_DEFINES = Map.of(
-      "VW", "vectorWidth (KernelBenchmark --vw)",
-      "RB", "rowsPerBlock (KernelBenchmark --rb)",
-      "WGS", "workGroupSize (KernelBenchmark --wgs)",
-      "RT", "rowsPerTile (KernelBenchmark --rt)",
+      "VW", "the tuning's vectorWidth",
+      "RB", "the tuning's rowsPerBlock",
+      "WGS", "the tuning's workGroupSize",
+      "RT", "the tuning's rowsPerTile",
       "PRECISION", "the precision option",
       "LOSS", "the loss",
       "CENTER", "the precision option");

@@ -112,7 +112,7 @@ class OpenClWorkGroupTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Tuning.defaults().withDefines("-DWGS=64"));
     assertEquals("the build option -DWGS=64 would change WGS, which the host sets from"
-        + " workGroupSize (KernelBenchmark --wgs) and must agree with: set it there instead",
+        + " the tuning's workGroupSize and must agree with: set it there instead",
         e.getMessage());
     assertEquals("-DPFD=4 -DWGSX=2", Tuning.defaults().withDefines("-DPFD=4 -DWGSX=2")
         .extraDefines());
