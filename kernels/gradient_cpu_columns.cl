@@ -93,12 +93,15 @@
 #ifndef PREFETCH
 #define PREFETCH 1
 #endif
-/* On by default with NK of 1 or 2 (see superblock): under a load average of about 18 on a 2-core
- * AVX2 EPYC, variants interleaved in one process, 1M x 64 float32 logistic K = 2 took 0.76 to
- * 0.81 of the CPU time (all threads) of the burst prefetch, K = 4 1.04 to 1.13, and the same
- * pacing in the many-columns phases took K = 8 to 1.30 (so neither has it). */
+/* On by default with NK of 1 or 2 (see superblock), and of 3 and 4 with 16-wide vectors: under a
+ * load average of about 18 on a 2-core AVX2 EPYC, variants interleaved in one process, 1M x 64
+ * float32 logistic K = 2 took 0.76 to 0.81 of the CPU time (all threads) of the burst prefetch,
+ * K = 4 1.04 to 1.13, and the same pacing in the many-columns phases took K = 8 to 1.30 (so
+ * neither has it). On a 2-core AVX-512 EPYC (VW 16, nothing else running, wall time of
+ * interleaved variants: ColumnsDefinesTiming) K = 4 took 0.89 to 0.95 of the burst's time,
+ * multinomial C = 3 0.90, and K = 8 1.05 (so 5 to 8 columns keep the burst). */
 #ifndef SPREAD_PREFETCH
-#define SPREAD_PREFETCH (NK == 1 || NK == 2)
+#define SPREAD_PREFETCH (NK == 1 || NK == 2 || (VW == 16 && NK <= 4))
 #endif
 /* The software prefetches' locality (__builtin_prefetch's third argument: 3 prefetcht0, into
  * L1; 2 and 1 prefetcht1 and t2; 0 prefetchnta) and how many superblocks ahead they read. */
@@ -109,7 +112,7 @@
 #define PF_AHEAD 1
 #endif
 #define PREFETCH_LINE(p) __builtin_prefetch((p), 0, PF_LOCALITY)
-/* NK > 0: K = NK <= 4 columns, theta column-major, the few-columns phases 1 and 3, with
+/* NK > 0: K = NK <= 4 columns (8 where a register holds 16 values), theta column-major, the few-columns phases 1 and 3, with
  * VW-wide feature vectors (the single-column kernel's VW). */
 #ifndef NK
 #define NK 0
@@ -144,7 +147,7 @@
 #define HSUMN(N, v) CAT(HSN, N)(v)
 /* NK > 0: feature vectors per phase-3 register tile (VT x NK accumulators, about 8). */
 #ifndef VT
-#define VT (NK == 1 ? 8 : NK == 2 ? 4 : 2)
+#define VT (NK == 1 ? 8 : NK == 2 ? 4 : NK <= 4 ? 2 : 1)
 #endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16): phase 1 takes 8 / NK rows
  * at a time, whose 8 (row, column) vector sums one transposing shuffle reduction turns into one
@@ -154,7 +157,7 @@
 #ifndef SHUFFLE3
 #define SHUFFLE3 1
 #endif
-#if (NK == 1 || NK == 2 || NK == 4 || (NK == 3 && SHUFFLE3)) && (VW == 8 || VW == 16)
+#if NK >= 1 && NK <= 8 && (NK != 3 || SHUFFLE3) && (VW == 8 || VW == 16)
 #define NK_SHUFFLE 1
 #define R1 (8 / NK)
 #define REAL8 CAT(REAL, 8)

@@ -15,11 +15,12 @@ import java.util.List;
  * ABI" (PoCL on an AVX2 CPU given float16: 11 warnings that reached the user's terminal). So with
  * R register bytes and values of b bytes (4 or 8), VW = min(R / b, 8) and RB = min(R / b, 16):
  * float32 gets VW = 8, RB = 8 on AVX2 and VW = 8, RB = 16 on AVX-512, float64 4 and 4 on AVX2,
- * 8 and 8 on AVX-512. Devices with 512-bit registers read rows in order with no software
- * prefetch (the best measured on an AVX-512 EPYC); narrower CPUs prefetch two blocks ahead and
- * sum the margins in column order (what {@link CpuTuner} chose on an AVX2 EPYC, twice: 3.91 ms
- * against 5.40 ms for row order without prefetch). A measurement
- * ({@link CpuTuner}) replaces this choice with the fastest of {@link #candidates}.
+ * 8 and 8 on AVX-512. CPU devices prefetch two blocks ahead and sum the margins in column order:
+ * what {@link CpuTuner} chose on an AVX2 EPYC, twice (3.91 ms against 5.40 ms for row order
+ * without prefetch), and on an AVX-512 EPYC (Zen 4, PoCL {@code pthread-skylake-avx512}: 1.32
+ * ms against 2.38 ms for row order without prefetch, 262,144 x 64, where an earlier AVX-512
+ * EPYC had measured row order without prefetch best). A measurement ({@link CpuTuner})
+ * replaces this choice with the fastest of {@link #candidates}.
  *
  * @param vectorWidth VW: 2, 4, 8 or 16
  * @param rowsPerBlock RB: 2, 4, 8 or 16
@@ -35,13 +36,10 @@ record CpuShape(int vectorWidth, int rowsPerBlock, int prefetchBlocks, boolean c
   static final int MAX_ROWS_PER_BLOCK = 16;
   /** PFD on devices with registers narrower than 512 bits. */
   static final int PREFETCH_BLOCKS = 2;
-  /** Register bytes from which the hardware prefetchers are left alone. */
-  static final int WIDE_REGISTER_BYTES = 64;
-
   /** The shape that fills the device's vector registers. */
   static CpuShape fromDevice(ClDevice device, boolean fp64) {
     int lanes = lanes(device, fp64);
-    boolean prefetch = device.vectorRegisterBytes() < WIDE_REGISTER_BYTES && prefetches(device);
+    boolean prefetch = prefetches(device);
     return new CpuShape(Math.min(lanes, MAX_VECTOR_WIDTH), Math.min(lanes, MAX_ROWS_PER_BLOCK),
         prefetch ? PREFETCH_BLOCKS : 0, prefetch, "device widths");
   }

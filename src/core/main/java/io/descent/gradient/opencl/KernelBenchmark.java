@@ -294,8 +294,7 @@ public final class KernelBenchmark {
    */
   private static LinkProbe linkProbe(ClDevice device, Loss loss, OpenClBackend backend,
       int columns, Tuning tuning) {
-    CpuShape shape = backend.cpuShape();
-    return shape == null ? null : new LinkProbe(device, loss, shape, columns, tuning);
+    return backend.cpuShape() == null ? null : new LinkProbe(device, loss, columns, tuning);
   }
 
   private static void closeAll(List<OpenClBackend> backends, List<LinkProbe> links) {
@@ -583,7 +582,7 @@ public final class KernelBenchmark {
     FmaProbe(ClDevice device, Tuning tuning) {
       int cu = Math.max(1, device.description().computeUnits());
       boolean cpu = device.description().type() == DeviceDescription.Type.CPU;
-      int vw = CpuShape.fromDevice(device, false).vectorWidth();
+      int vw = CpuShape.lanes(device, false);
       int chains = 12;
       slots = cpu ? tuning.itemsPerComputeUnit() * cu : cu * 1024;
       int iterations = (int) Math.max(1, 2e9 / ((double) slots * chains * vw));
@@ -640,25 +639,23 @@ public final class KernelBenchmark {
     private final cl_mem partial;
 
     /**
-     * @param shape the cpu shape the batched kernel of these columns is built with
      * @param columns the columns of one evaluation (a multinomial model's classes)
      */
-    LinkProbe(ClDevice device, Loss loss, CpuShape shape, int columns, Tuning tuning) {
-      this(device, loss, shape, columns, tuning, LINK_VALUES);
+    LinkProbe(ClDevice device, Loss loss, int columns, Tuning tuning) {
+      this(device, loss, columns, tuning, LINK_VALUES);
     }
 
     /** As the other constructor, with about {@code target} values per run. */
-    LinkProbe(ClDevice device, Loss loss, CpuShape shape, int columns, Tuning tuning,
-        double target) {
+    LinkProbe(ClDevice device, Loss loss, int columns, Tuning tuning, double target) {
       int cu = Math.max(1, device.description().computeUnits());
-      int vw = shape.vectorWidth();
+      int vw = CpuShape.lanes(device, false);
       int classes = classes(loss, columns);
       int groups = groups(loss, columns);
       slots = tuning.itemsPerComputeUnit() * cu;
       double perIteration = (double) groups * classes * vw;
       iterations = (int) Math.max(1, target / (slots * perIteration));
       values = slots * (double) iterations * perIteration;
-      String options = options(loss, shape, columns, tuning);
+      String options = options(loss, vw, columns, tuning);
       ClContext context = new ClContext(device);
       this.cl = context;
       try {
@@ -689,10 +686,13 @@ public final class KernelBenchmark {
       return Math.max(1, LINK_CHAINS / classes(loss, columns));
     }
 
-    /** The probe's build options: the batched cpu kernel's for these columns, and LINK_PEAK. */
-    static String options(Loss loss, CpuShape shape, int columns, Tuning tuning) {
+    /**
+     * The probe's build options: the batched cpu kernel's for these columns on a register of
+     * {@code lanes} floats, and LINK_PEAK.
+     */
+    static String options(Loss loss, int lanes, int columns, Tuning tuning) {
       return "-DPRECISION=32 -DLOSS=" + OpenClBackend.lossDefine(loss) + " -DCENTER=0 "
-          + OpenClBackend.columnsDefines(shape, columns)
+          + OpenClBackend.columnsDefines(lanes, columns)
           + (loss.coupled() ? " -DCLASSES=" + classes(loss, columns) : "")
           + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines())
           + " -DLINK_PEAK=1 -DLINK_GROUPS=" + groups(loss, columns);

@@ -101,9 +101,12 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   /**
    * Batched cpu layout: the most columns that take the row-vectorized phases (NK in
    * gradient_cpu_columns.cl, with theta column-major), where broadcasting each value into
-   * column vectors would cost more than the multiply-adds.
+   * column vectors would cost more than the multiply-adds; twice as many on devices whose
+   * registers hold {@link #WIDE_LANES} values ({@link #narrowColumns}).
    */
   static final int NARROW_COLUMNS = 4;
+  /** Register lanes from which the batched cpu layout's row-vectorized phases take 8 columns. */
+  static final int WIDE_LANES = 16;
   /** Batched gpu layout: rows per tile (RT in gradient_gpu_columns.cl). */
   static final int COLUMNS_GPU_TILE_ROWS = 8;
   /** Flags of the batched kernels (FLAG_* in their sources). */
@@ -499,7 +502,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     this.flags = (data.weights() != null ? FLAG_WEIGHTED : 0)
         | (columns.hasFolds() ? FLAG_FOLDS : 0) | (columns.hasPositives() ? FLAG_POSITIVES : 0)
         | (columns.hasClassWeights() ? FLAG_CLASS_WEIGHTS : 0);
-    int vector = cpuShape != null ? columnVector(cpuShape, columns.count()) : 1;
+    int vector = cpuShape != null
+        ? columnVector(CpuShape.lanes(device, doublePrecision), columns.count()) : 1;
     this.paddedColumns = (columns.count() + vector - 1) / vector * vector;
     this.tuning = tuning;
     this.cpuShape = cpuShape;
@@ -529,7 +533,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         kind = Kind.CPU_COLUMNS;
         localSize = 1;
         localBytes = 0;
-        buildOptions = common + " " + columnsDefines(cpuShape, columns.count())
+        buildOptions = common + " "
+            + columnsDefines(CpuShape.lanes(device, doublePrecision), columns.count())
             + (loss == Loss.MULTINOMIAL ? " -DCLASSES=" + columns.classes() : "")
             + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines());
         this.cpuProgram = context.cachedProgram(CPU_COLUMNS_FILE, buildOptions, BINARIES);
@@ -685,15 +690,28 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
-   * The batched cpu kernel's defines: KT, the columns of one vector (the shape's vector width,
-   * or 4 when K is at most 4, so that few columns waste less), the tiles' sizes, and the float32
-   * exp and log1p of the logistic loss.
+   * The batched cpu kernel's defines for a device whose vector registers hold {@code lanes}
+   * values ({@link CpuShape#lanes}): VW, the features of one vector, fills the register (16
+   * floats with AVX-512, where the single-column kernel's VW stops at
+   * {@link CpuShape#MAX_VECTOR_WIDTH}: this kernel's tiles keep about 8 accumulators, which 32
+   * registers hold at any width); KT, the columns of one vector ({@link #columnVector}); the
+   * tiles' sizes; and the float32 exp and log1p of the logistic loss.
    */
-  static String columnsDefines(CpuShape shape, int columns) {
-    return "-DKT=" + columnVector(shape, columns) + " -DRB=" + COLUMNS_TILE_ROWS + " -DSB="
+  static String columnsDefines(int lanes, int columns) {
+    return "-DKT=" + columnVector(lanes, columns) + " -DRB=" + COLUMNS_TILE_ROWS + " -DSB="
         + COLUMNS_SUPERBLOCK_ROWS + " -DJT=" + COLUMNS_TILE_FEATURES
-        + " -DNK=" + (columns <= NARROW_COLUMNS ? columns : 0) + " -DVW=" + shape.vectorWidth()
+        + " -DNK=" + (columns <= narrowColumns(lanes) ? columns : 0) + " -DVW=" + lanes
         + " -DLOG1P_SERIES=1 -DFAST_EXP=1";
+  }
+
+  /**
+   * The most columns that take the row-vectorized phases on a register of {@code lanes} values:
+   * {@link #NARROW_COLUMNS}, or 8 from {@link #WIDE_LANES} lanes, where 8 columns in one 8-wide
+   * column vector (the many-columns tiles) would fill half of each register: on a 2-core AVX-512
+   * EPYC (16 floats) the many-columns tiles took 1M x 64 linear K = 8 about as long as K = 16.
+   */
+  static int narrowColumns(int lanes) {
+    return lanes >= WIDE_LANES ? 2 * NARROW_COLUMNS : NARROW_COLUMNS;
   }
 
   /** LOSS in the kernels: 0 squared error, 1 logistic, 2 multinomial. */
@@ -701,10 +719,15 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     return loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0;
   }
 
-  /** KT for K columns: the shape's vector width, or 4 when K is at most 4 (never below 2). */
-  static int columnVector(CpuShape shape, int columns) {
-    int vw = shape.vectorWidth();
-    return columns <= 4 && vw > 4 ? 4 : vw;
+  /**
+   * KT for K columns on a register of {@code lanes} values: K rounded up to a power of two, at
+   * least 4 and at most the register (4 up to 4 columns, 8 up to 8, then the register), so that
+   * few columns waste no more than they did in 8-wide vectors (K = 8 in 16-wide ones would
+   * compute 8 dead columns).
+   */
+  static int columnVector(int lanes, int columns) {
+    int rounded = Integer.highestOneBit(Math.max(1, columns - 1)) << 1;
+    return Math.min(lanes, Math.max(4, rounded));
   }
 
   /** The most work-items one batched cpu launch runs (each needs its scratch rows). */
@@ -716,7 +739,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   /**
    * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values (for the multinomial loss
    * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with
-   * at most {@link #NARROW_COLUMNS} columns (NK = K), then 2 K d values (the item's gradient
+   * at most {@link #narrowColumns} columns (NK = K), then 2 K d values (the item's gradient
    * sums and compensations, column-major), whole lines.
    */
   private long scratchStride(int kp, int k, int d) {
@@ -724,7 +747,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long rows = columns.loss() == Loss.MULTINOMIAL ? 2L * COLUMNS_SUPERBLOCK_ROWS + 2
         : COLUMNS_SUPERBLOCK_ROWS + 2L;
     long margins = (rows * kp + perLine - 1) / perLine * perLine;
-    long narrow = k <= NARROW_COLUMNS ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
+    long narrow = k <= narrowColumns(CpuShape.lanes(device, doublePrecision))
+        ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow;
   }
 
@@ -1189,7 +1213,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int p = (d + 2) * kp;
     thetaHost.clear();
     // Transposed, (d + 1) x kp; with few columns in the cpu layout column-major as given.
-    boolean columnMajor = kind == Kind.CPU_COLUMNS && k <= NARROW_COLUMNS;
+    boolean columnMajor = kind == Kind.CPU_COLUMNS
+        && k <= narrowColumns(CpuShape.lanes(device, doublePrecision));
     for (int q = 0; q < (d + 1) * kp; q++) {
       int j = columnMajor ? q % (d + 1) : q / kp;
       int c = columnMajor ? q / (d + 1) : q % kp;

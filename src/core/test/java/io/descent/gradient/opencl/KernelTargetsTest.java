@@ -50,9 +50,9 @@ class KernelTargetsTest {
         CpuShape.fromDevice(cpu("pthread-haswell", 8), false));
     assertEquals(new CpuShape(4, 4, 2, true, "device widths"),
         CpuShape.fromDevice(cpu("pthread-haswell", 8), true));
-    assertEquals(new CpuShape(8, 16, 0, false, "device widths"),
+    assertEquals(new CpuShape(8, 16, 2, true, "device widths"),
         CpuShape.fromDevice(cpu("pthread-skylake-avx512", 16), false));
-    assertEquals(new CpuShape(8, 8, 0, false, "device widths"),
+    assertEquals(new CpuShape(8, 8, 2, true, "device widths"),
         CpuShape.fromDevice(cpu("pthread-skylake-avx512", 16), true));
     // A CPU reporting 1 float per register still gets 4-wide vectors (16 bytes at least).
     assertEquals(4, CpuShape.fromDevice(cpu("narrow", 1), false).vectorWidth());
@@ -89,13 +89,13 @@ class KernelTargetsTest {
             + (precision == 64 ? 1 : 0);
         for (int k : new int[] {1, 16}) {
           builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
-              + OpenClBackend.columnsDefines(CpuShape.fromDevice(device, precision == 64), k));
+              + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k));
         }
         if (loss == 2) {
           // As the backend builds a multinomial model: its classes defined (few and many).
           for (int k : new int[] {3, 10}) {
             builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
-                + OpenClBackend.columnsDefines(CpuShape.fromDevice(device, precision == 64), k)
+                + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k)
                 + " -DCLASSES=" + k);
           }
         }
@@ -110,13 +110,13 @@ class KernelTargetsTest {
     }
     builds.add(OpenClMoments.FILE + " -DPRECISION=64 -DP=66");
     builds.add("read_bandwidth.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth());
-    builds.add("fma_peak.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth()
+    builds.add("fma_peak.cl -DVW=" + CpuShape.lanes(device, false)
         + " -DCHAINS=12");
     // The bench's link probe (float32), as KernelBenchmark.LinkProbe builds it.
     for (Object[] lc : new Object[][] {{Loss.LINEAR, 2}, {Loss.LOGISTIC, 1}, {Loss.LOGISTIC, 16},
         {Loss.MULTINOMIAL, 3}, {Loss.MULTINOMIAL, 10}}) {
       builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + KernelBenchmark.LinkProbe.options(
-          (Loss) lc[0], CpuShape.fromDevice(device, false), (int) lc[1], Tuning.defaults()));
+          (Loss) lc[0], CpuShape.lanes(device, false), (int) lc[1], Tuning.defaults()));
     }
     for (String build : builds) {
       String[] parts = build.split(" ");

@@ -27,13 +27,12 @@ class LinkProbeTest {
   @CsvSource({"LINEAR, 2", "LOGISTIC, 2", "LOGISTIC, 16", "MULTINOMIAL, 3", "MULTINOMIAL, 10"})
   void theProbeSumsTheLinksOfItsMargins(Loss loss, int columns) {
     ClDevice device = OpenClBackend.select(Cl.devices(), null);
-    CpuShape shape = CpuShape.fromDevice(device, false);
     Tuning tuning = Tuning.defaults();
-    try (KernelBenchmark.LinkProbe probe = new KernelBenchmark.LinkProbe(device, loss, shape,
-        columns, tuning, 50_000)) {
+    try (KernelBenchmark.LinkProbe probe = new KernelBenchmark.LinkProbe(device, loss, columns,
+        tuning, 50_000)) {
       probe.run();
       float[] got = probe.partials();
-      int vw = shape.vectorWidth();
+      int vw = CpuShape.lanes(device, false);
       int classes = KernelBenchmark.LinkProbe.classes(loss, columns);
       int groups = KernelBenchmark.LinkProbe.groups(loss, columns);
       assertEquals(probe.values, (double) got.length * probe.iterations() * groups * classes

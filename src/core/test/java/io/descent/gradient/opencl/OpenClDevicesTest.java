@@ -232,7 +232,7 @@ class OpenClDevicesTest {
             assertFalse(log.contains("warning"), "gpu columns " + common + ":\n" + log);
             for (int k : new int[] {1, 16}) {
               String options = common + " " + OpenClBackend.columnsDefines(
-                  CpuShape.fromDevice(device, precision == 64), k);
+                  CpuShape.lanes(device, precision == 64), k);
               log = context.buildLog(context.program(OpenClBackend.CPU_COLUMNS_FILE, options));
               assertFalse(log.contains("warning"), "cpu columns " + options + ":\n" + log);
             }
@@ -241,7 +241,8 @@ class OpenClDevicesTest {
         int vw = CpuShape.fromDevice(device, false).vectorWidth();
         String log = context.buildLog(context.program("read_bandwidth.cl", "-DVW=" + vw));
         assertFalse(log.contains("warning"), "read_bandwidth.cl:\n" + log);
-        log = context.buildLog(context.program("fma_peak.cl", "-DVW=" + vw + " -DCHAINS=12"));
+        log = context.buildLog(context.program("fma_peak.cl", "-DVW="
+            + CpuShape.lanes(device, false) + " -DCHAINS=12"));
         assertFalse(log.contains("warning"), "fma_peak.cl:\n" + log);
       }
     }
