@@ -53,9 +53,9 @@
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
  * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
- * for NK of 1 or 2),
- * NK (K when it is at most 4, else 0: few columns take row-vectorized phases 1 and 3, with
- * theta column-major, and VW-wide feature vectors), SOFTMAX_VECTOR (1: the multinomial phase 2
+ * for NK of 1 or 2, and 3 or 4 with VW 16),
+ * NK (K when it is at most 4, or 8 with VW 16, else 0: few columns take row-vectorized phases
+ * 1 and 3, with theta column-major, and VW-wide feature vectors), SOFTMAX_VECTOR (1: the multinomial phase 2
  * vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
  * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
  * bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS (timing only,
@@ -112,8 +112,8 @@
 #define PF_AHEAD 1
 #endif
 #define PREFETCH_LINE(p) __builtin_prefetch((p), 0, PF_LOCALITY)
-/* NK > 0: K = NK <= 4 columns (8 where a register holds 16 values), theta column-major, the few-columns phases 1 and 3, with
- * VW-wide feature vectors (the single-column kernel's VW). */
+/* NK > 0: K = NK <= 4 columns (8 where a register holds 16 values), theta column-major, the
+ * few-columns phases 1 and 3, with VW-wide feature vectors (the register's width). */
 #ifndef NK
 #define NK 0
 #endif
@@ -149,8 +149,9 @@
 #ifndef VT
 #define VT (NK == 1 ? 8 : NK == 2 ? 4 : NK <= 4 ? 2 : 1)
 #endif
-/* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16): phase 1 takes 8 / NK rows
- * at a time, whose 8 (row, column) vector sums one transposing shuffle reduction turns into one
+/* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16), and of 5 to 8 (one row at a
+ * time, NK of the 8 lanes) with VW 16: phase 1 takes 8 / NK rows at a time, whose 8 (row,
+ * column) vector sums one transposing shuffle reduction turns into one
  * 8-wide vector (a wider vector than the registers would be split, and clang warns). NK of 3
  * (SHUFFLE3, by default 1): 2 rows at a time, 6 of the 8 lanes (the last two sum zeros), instead
  * of 6 horizontal sums per 2 rows. */
@@ -432,7 +433,8 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   }
 
 #if NK > 0
-  /* Phase 1 with few columns (NK <= 4, theta column-major: column c's (b, w) at c (d + 1)):
+  /* Phase 1 with few columns (NK <= 4, or 8 with VW 16; theta column-major: column c's (b, w)
+   * at c (d + 1)):
    * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
    * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
   const int nv = d / VW;
@@ -700,7 +702,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #define MASKV CAT(int, VW)
 #endif
   /* The multinomial loss with its classes a constant (groups of C = NCLASSES columns): per
-   * group, VW rows at a time (with few columns, NK <= 4, the margins column-major; otherwise
+   * group, VW rows at a time (with few columns, NK > 0, the margins column-major; otherwise
    * row-major, each column's VW values loaded and stored as strided scalars), every step a
    * vector over the rows: the max of the C margins, their exps (the max's exactly 1, left out
    * of rest as below), one reciprocal and one log1p per row, the residuals r_c = s e_c / (1 +
