@@ -569,10 +569,21 @@ public final class KernelBenchmark {
     return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
   }
 
+  /**
+   * The probes' work-groups on a CPU device: one work-item each, as the cpu kernels run. PoCL runs
+   * a work-group on one thread, and given no local size it put all of a probe's work-items into
+   * one group: until 2026-12-04 the FMA and link probes measured one core of the two on the
+   * project's 2-core machines, so the arithmetic bound was twice too slow (on an AVX-512 EPYC
+   * 12 chains of 16-wide FMAs ran at 109 billion a second in one group, 215 in groups of one).
+   */
+  static final long[] CPU_PROBE_GROUP = {1};
+
   /** The FMA kernel, on its own context, sized to run about 2e9 multiply-adds per launch. */
   static final class FmaProbe implements AutoCloseable {
     /** Multiply-adds per run. */
     final double operations;
+    /** The launch's local size: {@link #CPU_PROBE_GROUP} on a CPU, else the driver's choice. */
+    final long[] local;
     private final ClContext cl;
     private final cl_kernel kernel;
     private final int slots;
@@ -585,6 +596,7 @@ public final class KernelBenchmark {
       int vw = CpuShape.lanes(device, false);
       int chains = 12;
       slots = cpu ? tuning.itemsPerComputeUnit() * cu : cu * 1024;
+      local = cpu ? CPU_PROBE_GROUP : null;
       int iterations = (int) Math.max(1, 2e9 / ((double) slots * chains * vw));
       operations = (double) slots * iterations * chains * vw;
       ClContext context = new ClContext(device);
@@ -606,7 +618,7 @@ public final class KernelBenchmark {
     /** One timed run: launch, then read the partial sums back. */
     double run() {
       long t0 = System.nanoTime();
-      cl.launch(kernel, new long[] {slots}, null);
+      cl.launch(kernel, new long[] {slots}, local);
       cl.read(partial, 4L * slots, Pointer.to(partialHost));
       return (System.nanoTime() - t0) * 1e-9;
     }
@@ -711,7 +723,7 @@ public final class KernelBenchmark {
     /** One timed run: launch, then read the partial sums back. */
     double run() {
       long t0 = System.nanoTime();
-      cl.launch(kernel, new long[] {slots}, null);
+      cl.launch(kernel, new long[] {slots}, CPU_PROBE_GROUP);
       cl.read(partial, 4L * slots, Pointer.to(partialHost));
       return (System.nanoTime() - t0) * 1e-9;
     }

@@ -1,5 +1,6 @@
 package io.descent.gradient.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,5 +102,21 @@ class LinkProbeTest {
       assertTrue(m.linkSeconds() > 0 && m.multiplyAddSeconds() > 0, m.toString());
       assertEquals(m.multiplyAddSeconds() + m.linkSeconds(), m.arithmeticSeconds(), 1e-15);
     }
+  }
+
+  /**
+   * Both arithmetic probes run work-groups of one work-item on a CPU, as the cpu kernels do:
+   * PoCL runs a work-group on one thread, so one group of all the items measured one core.
+   */
+  @Test
+  void theProbesUseEveryCoreOfACpu() {
+    ClDevice device = OpenClBackend.select(Cl.devices(), null);
+    try (KernelBenchmark.FmaProbe fma = new KernelBenchmark.FmaProbe(device, Tuning.defaults())) {
+      if (device.description().type() == io.descent.gradient.DeviceDescription.Type.CPU) {
+        assertArrayEquals(new long[] {1}, fma.local);
+      }
+      assertTrue(fma.run() > 0 && fma.operations > 0);
+    }
+    assertArrayEquals(new long[] {1}, KernelBenchmark.CPU_PROBE_GROUP);
   }
 }
