@@ -44,6 +44,28 @@ class KernelTargetsTest {
         "test");
   }
 
+  /**
+   * The batched kernel fills the register: VW is its width (16 floats with AVX-512), KT the
+   * columns rounded up to a power of two between 4 and the width, and from 16 lanes up to 8
+   * columns take the row-vectorized phases (NK), with theta column-major.
+   */
+  @Test
+  void theBatchedKernelFillsTheRegister() {
+    assertEquals(4, OpenClBackend.columnVector(8, 1));
+    assertEquals(4, OpenClBackend.columnVector(8, 3));
+    assertEquals(8, OpenClBackend.columnVector(8, 5));
+    assertEquals(8, OpenClBackend.columnVector(8, 16));
+    assertEquals(8, OpenClBackend.columnVector(16, 8));
+    assertEquals(16, OpenClBackend.columnVector(16, 10));
+    assertEquals(16, OpenClBackend.columnVector(16, 64));
+    assertEquals(2, OpenClBackend.columnVector(2, 3));
+    assertEquals(4, OpenClBackend.narrowColumns(8));
+    assertEquals(8, OpenClBackend.narrowColumns(16));
+    assertTrue(OpenClBackend.columnsDefines(16, 8).contains("-DNK=8 -DVW=16"));
+    assertTrue(OpenClBackend.columnsDefines(8, 8).contains("-DNK=0 -DVW=8"));
+    assertTrue(OpenClBackend.columnsDefines(16, 9).contains("-DKT=16 "));
+  }
+
   @Test
   void theShapesFillTheRegistersTheDeviceReports() {
     assertEquals(new CpuShape(8, 8, 2, true, "device widths"),
@@ -87,7 +109,7 @@ class KernelTargetsTest {
       for (int loss = 0; loss <= 2; loss++) {
         String common = "-DPRECISION=" + precision + " -DLOSS=" + loss + " -DCENTER="
             + (precision == 64 ? 1 : 0);
-        for (int k : new int[] {1, 16}) {
+        for (int k : new int[] {1, 4, 8, 16}) {
           builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
               + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k));
         }
