@@ -160,7 +160,16 @@
 #endif
 #if NK >= 1 && NK <= 8 && (NK != 3 || SHUFFLE3) && (VW == 8 || VW == 16)
 #define NK_SHUFFLE 1
-#define R1 (8 / NK)
+/* Rows per 8-lane group (8 / NK), groups per step (NK_GROUPS), rows per step (R1). With VW 16
+ * (32 vector registers) two groups, 16 accumulators, so that each loaded weight vector serves
+ * twice the rows: on a 2-core AVX-512 EPYC, variants interleaved in one process
+ * (ColumnsDefinesTiming, 1M x 64), K = 8 took 0.85 of one group's time, K = 2 to 4 and
+ * multinomial C = 3 0.92 to 0.96; four groups took K = 8 1.10 of two's. */
+#define RG (8 / NK)
+#ifndef NK_GROUPS
+#define NK_GROUPS (NK >= 2 && VW == 16 ? 2 : 1)
+#endif
+#define R1 (RG * NK_GROUPS)
 #define REAL8 CAT(REAL, 8)
 /* The sums of 8 vectors as one 8-wide vector (as sums8 in gradient_cpu.cl). */
 inline REAL8 sums8(const REALV* mv) {
@@ -468,8 +477,9 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #define PREFETCH_STEP()
 #endif
 #if NK_SHUFFLE
-  /* R1 rows x NK columns: 8 FMA chains (6 for NK = 3, the other two zero) over the row's
-   * feature vectors, then one shuffle reduction; lane q NK + c is row q's margin of column c. */
+  /* R1 rows x NK columns: per group of RG rows 8 FMA chains (6 for NK = 3, NK for 5 to 7; the
+   * others zero) over the rows' feature vectors, then one shuffle reduction per group; lane
+   * q NK + c of a group is its row q's margin of column c. */
   REAL lane_bias[8];
 #pragma unroll
   for (int l = 0; l < 8; l++) {
@@ -491,9 +501,11 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       }
     }
 #endif
-    REALV a[8];
+    /* Row q's column c: lane (q % RG) NK + c of group q / RG. */
+#define LANE(q, c) (((q) / RG) * 8 + ((q) % RG) * NK + (c))
+    REALV a[8 * NK_GROUPS];
 #pragma unroll
-    for (int l = 0; l < 8; l++) {
+    for (int l = 0; l < 8 * NK_GROUPS; l++) {
       a[l] = (REALV)(0);
     }
     for (int v = 0; v < nv; v++) {
@@ -508,13 +520,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         const REALV wv = VLOADV(v, theta + c * (d + 1) + 1);
 #pragma unroll
         for (int q = 0; q < R1; q++) {
-          a[q * NK + c] += xq[q] * wv;
+          a[LANE(q, c)] += xq[q] * wv;
         }
       }
     }
-    REAL tail[8];
+    REAL tail[8 * NK_GROUPS];
 #pragma unroll
-    for (int l = 0; l < 8; l++) {
+    for (int l = 0; l < 8 * NK_GROUPS; l++) {
       tail[l] = 0;
     }
     for (int j = nv * VW; j < d; j++) {
@@ -523,42 +535,47 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         const REAL xj = XS(row[k + q], j);
 #pragma unroll
         for (int c = 0; c < NK; c++) {
-          tail[q * NK + c] += theta[c * (d + 1) + 1 + j] * xj;
+          tail[LANE(q, c)] += theta[c * (d + 1) + 1 + j] * xj;
         }
       }
     }
-    const REAL8 m = sums8(a) + bias + vload8(0, tail);
+#pragma unroll
+    for (int g = 0; g < NK_GROUPS; g++) {
+      const int kg = k + g * RG;
+      const REAL8 m = sums8(a + 8 * g) + bias + vload8(g, tail);
 #if COLMAJOR
-    REAL ms[8];
-    vstore8(m, 0, ms);
-#pragma unroll
-    for (int q = 0; q < R1; q++) {
-#pragma unroll
-      for (int c = 0; c < NK; c++) {
-        MARGIN(k + q, c) = ms[q * NK + c];
-      }
-    }
-#else
-#if R1 * NK == 8
-    if (kp == NK) {
-      vstore8(m, 0, scratch + k * kp);
-    } else
-#endif
-    {
       REAL ms[8];
       vstore8(m, 0, ms);
 #pragma unroll
-      for (int q = 0; q < R1; q++) {
+      for (int q = 0; q < RG; q++) {
 #pragma unroll
         for (int c = 0; c < NK; c++) {
-          scratch[(k + q) * kp + c] = ms[q * NK + c];
-        }
-        for (int c = NK; c < kp; c++) {
-          scratch[(k + q) * kp + c] = 0;
+          MARGIN(kg + q, c) = ms[q * NK + c];
         }
       }
-    }
+#else
+#if RG * NK == 8
+      if (kp == NK) {
+        vstore8(m, 0, scratch + kg * kp);
+      } else
 #endif
+      {
+        REAL ms[8];
+        vstore8(m, 0, ms);
+#pragma unroll
+        for (int q = 0; q < RG; q++) {
+#pragma unroll
+          for (int c = 0; c < NK; c++) {
+            scratch[(kg + q) * kp + c] = ms[q * NK + c];
+          }
+          for (int c = NK; c < kp; c++) {
+            scratch[(kg + q) * kp + c] = 0;
+          }
+        }
+      }
+#endif
+    }
+#undef LANE
   }
 #else
   for (int k = 0; k < SB; k += 2) {
