@@ -54,6 +54,8 @@ public final class StandaloneCluster implements AutoCloseable {
   public static final long STOP_WAIT_SECONDS = 30;
 
   private static final String HOST = "127.0.0.1";
+  /** The lowest port {@link #fixedPort} picks (below it, well-known and registered services). */
+  private static final int FIXED_PORTS_FROM = 20000;
   private static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
 
   private final Path dir;
@@ -76,8 +78,8 @@ public final class StandaloneCluster implements AutoCloseable {
         .map(e -> Path.of(e).toAbsolutePath().toString())
         .collect(Collectors.joining(File.pathSeparator));
     prepareSparkHome(classPath);
-    this.masterPort = freePort();
-    this.uiPort = freePort();
+    this.masterPort = fixedPort(-1);
+    this.uiPort = fixedPort(masterPort);
     this.hook = new Thread(this::close, "standalone-cluster-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
   }
@@ -303,9 +305,46 @@ public final class StandaloneCluster implements AutoCloseable {
     return entries;
   }
 
-  private static int freePort() throws IOException {
+  /**
+   * A port for the master that is free now and below the kernel's ephemeral range (Linux's
+   * {@code ip_local_port_range}), other than {@code taken}: a port the kernel hands out for a
+   * bind to port 0 could be handed again, to a worker's own port-0 services, before the master
+   * binds it. That happened once (the master's UI moved to the next port and the readiness
+   * probe asked a worker's RPC port, "HTTP/1.1 header parser received no bytes"). Without that
+   * file, any free port.
+   */
+  private static int fixedPort(int taken) throws IOException {
+    int low = ephemeralLow();
+    if (low > FIXED_PORTS_FROM + 64) {
+      int span = low - FIXED_PORTS_FROM;
+      int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
+      for (int i = 0; i < span; i++) {
+        int port = FIXED_PORTS_FROM + (start + i) % span;
+        if (port != taken && bindable(port)) {
+          return port;
+        }
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
+    }
+  }
+
+  /** The lowest ephemeral port, or 0 when the kernel does not say. */
+  private static int ephemeralLow() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getByName(HOST))) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
