@@ -333,8 +333,10 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The lowest ephemeral port, or 0 when the kernel does not say. */
   private static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+      // Line by line: Files.readString sized the file by its length, which procfs gives as 0
+      // (here it read 1 character).
+      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+      return Integer.parseInt(range.trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 0;
     }
