@@ -543,7 +543,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     for (int g = 0; g < NK_GROUPS; g++) {
       const int kg = k + g * RG;
       const REAL8 m = sums8(a + 8 * g) + bias + vload8(g, tail);
-#if COLMAJOR
+#if !COLMAJOR && RG * NK == 8
+      if (kp == NK) {
+        /* Row-major margins that fill the group's 8 lanes: one store. */
+        vstore8(m, 0, scratch + kg * kp);
+        continue;
+      }
+#endif
       REAL ms[8];
       vstore8(m, 0, ms);
 #pragma unroll
@@ -552,28 +558,12 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         for (int c = 0; c < NK; c++) {
           MARGIN(kg + q, c) = ms[q * NK + c];
         }
-      }
-#else
-#if RG * NK == 8
-      if (kp == NK) {
-        vstore8(m, 0, scratch + kg * kp);
-      } else
-#endif
-      {
-        REAL ms[8];
-        vstore8(m, 0, ms);
-#pragma unroll
-        for (int q = 0; q < RG; q++) {
-#pragma unroll
-          for (int c = 0; c < NK; c++) {
-            scratch[(kg + q) * kp + c] = ms[q * NK + c];
-          }
-          for (int c = NK; c < kp; c++) {
-            scratch[(kg + q) * kp + c] = 0;
-          }
+#if !COLMAJOR
+        for (int c = NK; c < kp; c++) {
+          MARGIN(kg + q, c) = 0;
         }
-      }
 #endif
+      }
     }
 #undef LANE
   }

@@ -210,6 +210,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private final boolean batched;
   /** Batched: K rounded up to the cpu kernel's column vector (K in the gpu layout). */
   private final int paddedColumns;
+  /** The cpu layout's register lanes ({@link CpuShape#lanes}) for this precision. */
+  private final int lanes;
   /** Batched: FLAG_* bits of the data and columns. */
   private final int flags;
   /**
@@ -502,8 +504,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     this.flags = (data.weights() != null ? FLAG_WEIGHTED : 0)
         | (columns.hasFolds() ? FLAG_FOLDS : 0) | (columns.hasPositives() ? FLAG_POSITIVES : 0)
         | (columns.hasClassWeights() ? FLAG_CLASS_WEIGHTS : 0);
-    int vector = cpuShape != null
-        ? columnVector(CpuShape.lanes(device, doublePrecision), columns.count()) : 1;
+    this.lanes = CpuShape.lanes(device, doublePrecision);
+    int vector = cpuShape != null ? columnVector(lanes, columns.count()) : 1;
     this.paddedColumns = (columns.count() + vector - 1) / vector * vector;
     this.tuning = tuning;
     this.cpuShape = cpuShape;
@@ -534,7 +536,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         localSize = 1;
         localBytes = 0;
         buildOptions = common + " "
-            + columnsDefines(CpuShape.lanes(device, doublePrecision), columns.count())
+            + columnsDefines(lanes, columns.count())
             + (loss == Loss.MULTINOMIAL ? " -DCLASSES=" + columns.classes() : "")
             + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines());
         this.cpuProgram = context.cachedProgram(CPU_COLUMNS_FILE, buildOptions, BINARIES);
@@ -747,8 +749,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long rows = columns.loss() == Loss.MULTINOMIAL ? 2L * COLUMNS_SUPERBLOCK_ROWS + 2
         : COLUMNS_SUPERBLOCK_ROWS + 2L;
     long margins = (rows * kp + perLine - 1) / perLine * perLine;
-    long narrow = k <= narrowColumns(CpuShape.lanes(device, doublePrecision))
-        ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
+    long narrow = k <= narrowColumns(lanes) ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow;
   }
 
@@ -1213,8 +1214,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int p = (d + 2) * kp;
     thetaHost.clear();
     // Transposed, (d + 1) x kp; with few columns in the cpu layout column-major as given.
-    boolean columnMajor = kind == Kind.CPU_COLUMNS
-        && k <= narrowColumns(CpuShape.lanes(device, doublePrecision));
+    boolean columnMajor = kind == Kind.CPU_COLUMNS && k <= narrowColumns(lanes);
     for (int q = 0; q < (d + 1) * kp; q++) {
       int j = columnMajor ? q % (d + 1) : q / kp;
       int c = columnMajor ? q / (d + 1) : q % kp;
