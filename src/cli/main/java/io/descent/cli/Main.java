@@ -45,8 +45,15 @@ public final class Main {
 
   private Main() {}
 
-  /** Runs the command line and exits with its code. */
+  /**
+   * Runs the command line and exits with its code; on a large input in a second JVM with huge
+   * pages where that is faster ({@link HugePages}).
+   */
   public static void main(String[] args) {
+    java.util.OptionalInt second = HugePages.relaunch(args, System.err);
+    if (second.isPresent()) {
+      System.exit(second.getAsInt());
+    }
     int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     System.exit(code);
   }

@@ -253,8 +253,9 @@ final class TrainCommand implements Callable<Integer> {
   VerboseOption verbose;
 
   /**
-   * The {@code timings} of {@code --json} (wall-clock seconds): the JVM's start until the data
-   * is read, the read, then the fit's phases ({@link TrainingListener#phase}), then the model's
+   * The {@code timings} of {@code --json} (wall-clock seconds): the JVM's start (the first
+   * JVM's, where the command runs in a second one: {@link HugePages}) until the read begins, the
+   * read, then the fit's phases ({@link TrainingListener#phase}), then the model's
    * write.
    */
   static final String PHASE_START = "start";
@@ -652,7 +653,7 @@ final class TrainCommand implements Callable<Integer> {
         !quiet && !json.json && CliSupport.isTerminal());
     Dataset dataset;
     long readStart = System.nanoTime();
-    double started = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+    double started = HugePages.secondsSinceStart();
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
           weightColumn != null || classWeight != null), reading, weightColumn);

@@ -1,0 +1,234 @@
+package io.descent.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import sun.misc.Signal;
+
+/**
+ * Runs a command on a large input in a second JVM whose memory comes in transparent huge pages.
+ *
+ * <p>Why: a fit over a large file first touches several copies of its rows (the parsed float32
+ * array on the Java heap, the backend's standardized copy, the float64 finish's copy), and each
+ * 4 KiB page touched for the first time is a page fault. On the 2-core virtual machines this
+ * project is measured on a fault costs about 10 microseconds, so a 1M x 64 file (476 MB of CSV,
+ * 256 MB per copy) spent over a second of its 4.6 s {@code train} in faults. Where the kernel
+ * gives huge pages only to memory that asks for them ({@code madvise} in {@value #THP_MODE}),
+ * the JVM asks for its heap with {@code -XX:+UseTransparentHugePages} and glibc for large
+ * allocations (those of an OpenCL driver such as PoCL) with {@code
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1}; neither can be turned on by a process already running.
+ * So when {@link #wanted} says so, {@link #relaunch} starts {@code java} again with the same JVM
+ * options plus those two, waits for it and returns its exit code.
+ *
+ * <p>When: the command names a regular {@code --data} file of at least {@link #MIN_INPUT_BYTES},
+ * the kernel's mode is {@code madvise} (with {@code always} every process has them already, with
+ * {@code never} none can), the JVM's options do not already mention huge pages, and {@value
+ * #ENV} is not {@code 0} ({@code 1} drops the size test). The second JVM's start costs about 0.1 s, which the faults it saves
+ * repay from about a hundred MB of input.
+ *
+ * <p>Signals: Ctrl-C reaches both JVMs (the terminal signals its whole foreground group); the
+ * first ignores it and the second handles it as any command does. SIGTERM or SIGHUP to the
+ * first stops the second too (its shutdown hook destroys it and waits).
+ */
+final class HugePages {
+  /**
+   * The environment variable that turns the second JVM off ({@code 0}) or on for every command
+   * whatever its input ({@code 1}, where the kernel's mode allows); otherwise the input's size
+   * decides: {@value}.
+   */
+  static final String ENV = "DESCENT_HUGE_PAGES";
+  /**
+   * The smallest {@code --data} file worth a second JVM, {@value} bytes (128 MiB): at 476 MB the
+   * second JVM saved 0.7 to 1.4 s of a 4.6 s {@code train} and costs about 0.1 s.
+   */
+  static final long MIN_INPUT_BYTES = 128L << 20;
+  /** Where the kernel says which processes get transparent huge pages: {@value}. */
+  static final String THP_MODE = "/sys/kernel/mm/transparent_hugepage/enabled";
+  /** The system property that marks the second JVM (so that it never starts a third). */
+  static final String RELAUNCHED = "descent.hugePages";
+  /** The system property with the first JVM's start (epoch milliseconds), for timings. */
+  static final String FIRST_START = "descent.firstStart";
+  /** The JVM option for the heap. */
+  static final String JVM_OPTION = "-XX:+UseTransparentHugePages";
+  /** The glibc tunable for malloc's large allocations. */
+  static final String GLIBC_TUNABLE = "glibc.malloc.hugetlb=1";
+
+  private HugePages() {}
+
+  /**
+   * Whether a command line should run in a second JVM with huge pages.
+   *
+   * @param args the command's arguments
+   * @param thpMode the text of {@link #THP_MODE} (empty where there is none)
+   * @param jvmOptions this JVM's options
+   * @param env the environment
+   * @param relaunched whether this JVM is already the second
+   */
+  static boolean wanted(String[] args, String thpMode, List<String> jvmOptions,
+      Map<String, String> env, boolean relaunched) {
+    String setting = env.getOrDefault(ENV, "");
+    if (relaunched || setting.equals("0") || !thpMode.contains("[madvise]")) {
+      return false;
+    }
+    for (String option : jvmOptions) {
+      if (option.contains("TransparentHugePages") || option.contains("LargePages")) {
+        return false;
+      }
+    }
+    if (setting.equals("1")) {
+      return true;
+    }
+    Optional<Path> data = dataFile(args);
+    try {
+      return data.isPresent() && Files.isRegularFile(data.get())
+          && Files.size(data.get()) >= MIN_INPUT_BYTES;
+    } catch (IOException e) {
+      return false; // the command itself reports what is wrong with its input
+    }
+  }
+
+  /** The value of {@code --data}, given as {@code --data FILE} or {@code --data=FILE}. */
+  static Optional<Path> dataFile(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--")) {
+        break;
+      }
+      try {
+        if (args[i].equals("--data") && i + 1 < args.length) {
+          return Optional.of(Path.of(args[i + 1]));
+        }
+        if (args[i].startsWith("--data=")) {
+          return Optional.of(Path.of(args[i].substring("--data=".length())));
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The second JVM's command: this JVM's executable and options, the huge-page option and the
+   * markers, this class path, {@link Main} and the arguments.
+   */
+  static List<String> command(String java, List<String> jvmOptions, String classPath,
+      long firstStart, String[] args) {
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.add(JVM_OPTION);
+    command.add("-D" + RELAUNCHED + "=true");
+    command.add("-D" + FIRST_START + "=" + firstStart);
+    command.add("-cp");
+    command.add(classPath);
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * The second JVM's environment changes: {@link #GLIBC_TUNABLE} added to {@code
+   * GLIBC_TUNABLES}, and {@code JDK_JAVA_OPTIONS} removed (the launcher already put its options
+   * among this JVM's, which the second gets).
+   */
+  static void adjust(Map<String, String> env) {
+    String tunables = env.get("GLIBC_TUNABLES");
+    if (tunables == null || tunables.isEmpty()) {
+      env.put("GLIBC_TUNABLES", GLIBC_TUNABLE);
+    } else if (!tunables.contains("glibc.malloc.hugetlb")) {
+      env.put("GLIBC_TUNABLES", tunables + ":" + GLIBC_TUNABLE);
+    }
+    env.remove("JDK_JAVA_OPTIONS");
+  }
+
+  /**
+   * Runs the command in a second JVM when {@link #wanted} and returns its exit code; empty when
+   * not wanted or when the second JVM cannot start (the command then runs in this one).
+   */
+  static OptionalInt relaunch(String[] args, PrintStream err) {
+    String setting = System.getenv(ENV);
+    if (System.getProperty(RELAUNCHED) != null || "0".equals(setting)
+        || !"1".equals(setting) && dataFile(args).isEmpty()) {
+      return OptionalInt.empty(); // the cheap tests first: most commands stop here
+    }
+    java.lang.management.RuntimeMXBean runtime =
+        java.lang.management.ManagementFactory.getRuntimeMXBean();
+    List<String> jvmOptions = runtime.getInputArguments();
+    if (!wanted(args, thpMode(), jvmOptions, System.getenv(), false)) {
+      return OptionalInt.empty();
+    }
+    Optional<String> executable = ProcessHandle.current().info().command();
+    if (executable.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    // The JVM's own start, to the millisecond (the process's start time is whole seconds).
+    long firstStart = System.currentTimeMillis() - runtime.getUptime();
+    ProcessBuilder builder = new ProcessBuilder(command(executable.get(), jvmOptions,
+        System.getProperty("java.class.path"), firstStart, args)).inheritIO();
+    adjust(builder.environment());
+    if (List.of(args).contains("--verbose")) {
+      err.println("descent: running in a second JVM with transparent huge pages (" + JVM_OPTION
+          + ", GLIBC_TUNABLES=" + GLIBC_TUNABLE + "; " + ENV + "=0 turns this off)");
+    }
+    Process child;
+    try {
+      child = builder.start();
+    } catch (IOException e) {
+      return OptionalInt.empty();
+    }
+    try {
+      Signal.handle(new Signal("INT"), s -> { });
+    } catch (IllegalArgumentException e) {
+      // SIGINT reserved (java -Xrs): the default stops this JVM; the hook stops the second.
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (child.isAlive()) {
+        child.destroy();
+        try {
+          child.waitFor();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "descent-second-jvm"));
+    while (true) {
+      try {
+        return OptionalInt.of(child.waitFor());
+      } catch (InterruptedException e) {
+        // keep waiting: the second JVM owns the command
+      }
+    }
+  }
+
+  /** The kernel's transparent huge page mode, or "" where it has none. */
+  static String thpMode() {
+    try {
+      // Line by line: a kernel file's reported size need not be its length.
+      return String.join("\n", Files.readAllLines(Path.of(THP_MODE)));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Seconds from the first JVM's start to now: the whole wait a user saw, where a command ran in
+   * a second JVM; this JVM's uptime otherwise.
+   */
+  static double secondsSinceStart() {
+    String first = System.getProperty(FIRST_START);
+    if (first != null) {
+      try {
+        return (System.currentTimeMillis() - Long.parseLong(first)) / 1e3;
+      } catch (NumberFormatException e) {
+        // not ours: fall through
+      }
+    }
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+  }
+}

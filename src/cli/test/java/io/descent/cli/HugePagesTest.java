@@ -1,0 +1,207 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When a command runs in a second JVM with transparent huge pages ({@link HugePages}), and that
+ * it then behaves as in one: the same model, the same exit code and error line, and a SIGTERM to
+ * the first JVM stops the second.
+ */
+class HugePagesTest {
+  private static final String MADVISE = "always [madvise] never\n";
+  private static final String LINE = "descent: running in a second JVM with transparent huge"
+      + " pages";
+
+  @TempDir
+  Path dir;
+
+  /** A sparse file of this many bytes (no disk blocks): only its size matters here. */
+  private Path sparse(String name, long bytes) throws IOException {
+    Path p = dir.resolve(name);
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+      f.setLength(bytes);
+    }
+    return p;
+  }
+
+  private static String[] train(Path data) {
+    return new String[] {"train", "--data", data.toString(), "--target", "y", "--loss", "linear"};
+  }
+
+  @Test
+  void aLargeRegularInputWhereTheKernelAdvisesIsWhatStartsASecondJvm() throws IOException {
+    Path large = sparse("large.csv", HugePages.MIN_INPUT_BYTES);
+    Path small = sparse("small.csv", HugePages.MIN_INPUT_BYTES - 1);
+    Map<String, String> none = Map.of();
+    List<String> plain = List.of("-Xmx4g");
+    assertTrue(HugePages.wanted(train(large), MADVISE, plain, none, false));
+    assertFalse(HugePages.wanted(train(small), MADVISE, plain, none, false));
+    assertFalse(HugePages.wanted(train(dir), MADVISE, plain, none, false), "a directory");
+    assertFalse(HugePages.wanted(train(dir.resolve("missing.csv")), MADVISE, plain, none,
+        false));
+    assertFalse(HugePages.wanted(new String[] {"devices"}, MADVISE, plain, none, false));
+    // The kernel: always (every process has them), never, or no such file.
+    assertFalse(HugePages.wanted(train(large), "[always] madvise never", plain, none, false));
+    assertFalse(HugePages.wanted(train(large), "always madvise [never]", plain, none, false));
+    assertFalse(HugePages.wanted(train(large), "", plain, none, false));
+    // The user's own choice of pages, the second JVM itself, and the switch.
+    assertFalse(HugePages.wanted(train(large), MADVISE,
+        List.of("-XX:-UseTransparentHugePages"), none, false));
+    assertFalse(HugePages.wanted(train(large), MADVISE, List.of("-XX:+UseLargePages"), none,
+        false));
+    assertFalse(HugePages.wanted(train(large), MADVISE, plain, none, true));
+    assertFalse(HugePages.wanted(train(large), MADVISE, plain, Map.of(HugePages.ENV, "0"),
+        false));
+    assertTrue(HugePages.wanted(train(small), MADVISE, plain, Map.of(HugePages.ENV, "1"),
+        false));
+    assertTrue(HugePages.wanted(new String[] {"devices"}, MADVISE, plain,
+        Map.of(HugePages.ENV, "1"), false));
+    assertFalse(HugePages.wanted(train(small), "always madvise [never]", plain,
+        Map.of(HugePages.ENV, "1"), false));
+  }
+
+  @Test
+  void theDataFileIsReadFromEitherFormOfTheOption() {
+    assertEquals(Optional.of(Path.of("a.csv")), HugePages.dataFile(new String[] {"train",
+        "--data", "a.csv"}));
+    assertEquals(Optional.of(Path.of("b.csv")), HugePages.dataFile(new String[] {"path",
+        "--loss", "linear", "--data=b.csv"}));
+    assertEquals(Optional.empty(), HugePages.dataFile(new String[] {"train", "--data"}));
+    assertEquals(Optional.empty(), HugePages.dataFile(new String[] {"train", "--", "--data",
+        "c.csv"}));
+    assertEquals(Optional.empty(), HugePages.dataFile(new String[] {"bench", "--rows", "9"}));
+  }
+
+  @Test
+  void theSecondJvmKeepsTheOptionsAndAddsThePagesAndTheTunable() {
+    List<String> command = HugePages.command("/jdk/bin/java", List.of("-Xmx2g", "-Dx=1"),
+        "a.jar", 1234L, new String[] {"train", "--data", "d.csv"});
+    assertEquals(List.of("/jdk/bin/java", "-Xmx2g", "-Dx=1", "-XX:+UseTransparentHugePages",
+        "-Ddescent.hugePages=true", "-Ddescent.firstStart=1234", "-cp", "a.jar",
+        "io.descent.cli.Main", "train", "--data", "d.csv"), command);
+
+    Map<String, String> env = new HashMap<>(Map.of("JDK_JAVA_OPTIONS", "-Xmx2g", "HOME", "/h"));
+    HugePages.adjust(env);
+    assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", "HOME", "/h"), env);
+    Map<String, String> other = new HashMap<>(Map.of("GLIBC_TUNABLES",
+        "glibc.malloc.arena_max=2"));
+    HugePages.adjust(other);
+    assertEquals("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", other.get("GLIBC_TUNABLES"));
+    Map<String, String> own = new HashMap<>(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"));
+    HugePages.adjust(own);
+    assertEquals("glibc.malloc.hugetlb=0", own.get("GLIBC_TUNABLES"), "the user's setting stays");
+  }
+
+  /** Runs the command line with {@value HugePages#ENV} set in a new JVM. */
+  private static Process descent(String setting, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
+        "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put(HugePages.ENV, setting);
+    return builder.start();
+  }
+
+  private static String finish(Process p) throws Exception {
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), out);
+    return out;
+  }
+
+  private static boolean advised() {
+    return HugePages.thpMode().contains("[madvise]");
+  }
+
+  @Test
+  void aFitInTheSecondJvmIsTheFitInOne() throws Exception {
+    Path inOne = dir.resolve("one.json");
+    Path inTwo = dir.resolve("two.json");
+    String[] args = {"train", "--data", "datasets/diabetes.csv", "--target", "progression",
+        "--loss", "linear", "--l2", "0.01", "--verbose", "--out"};
+    Process one = descent("0", concat(args, inOne.toString()));
+    String first = finish(one);
+    assertEquals(0, one.exitValue(), first);
+    assertFalse(first.contains(LINE), first);
+    Process two = descent("1", concat(args, inTwo.toString()));
+    String second = finish(two);
+    assertEquals(0, two.exitValue(), second);
+    // Where the kernel gives huge pages on request the second JVM runs; elsewhere none does.
+    assertEquals(advised(), second.contains(LINE), second);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode a = json.readTree(inOne.toFile());
+    JsonNode b = json.readTree(inTwo.toFile());
+    assertEquals(a.get("standardizedCoef"), b.get("standardizedCoef"));
+    assertEquals(a.get("standardizedIntercept"), b.get("standardizedIntercept"));
+  }
+
+  @Test
+  void theSecondJvmsErrorIsOneLineAndItsExitCodeIsTheCommands() throws Exception {
+    Process p = descent("1", "train", "--data", "datasets/diabetes.csv", "--target", "nope",
+        "--loss", "linear");
+    String out = finish(p);
+    assertEquals(Main.BAD_INPUT, p.exitValue(), out);
+    assertEquals(1, out.lines().count(), out);
+    assertTrue(out.startsWith("datasets/diabetes.csv:1:"), out);
+  }
+
+  @Test
+  void sigtermToTheFirstJvmStopsTheSecond() throws Exception {
+    Assumptions.assumeTrue(advised(), "the kernel gives huge pages to every process or none");
+    Path fifo = dir.resolve("slow.csv");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Process p = descent("1", "train", "--data", fifo.toString(), "--target", "y", "--loss",
+        "linear", "--backend", "reference", "--out", dir.resolve("m.json").toString());
+    // The second JVM opens the pipe and reads the header; then it waits for more rows.
+    java.util.concurrent.CompletableFuture<OutputStream> opened =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            OutputStream o = Files.newOutputStream(fifo);
+            o.write("a,y\n1,2\n".getBytes(StandardCharsets.UTF_8));
+            o.flush();
+            return o;
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    try (OutputStream feed = opened.get(60, TimeUnit.SECONDS)) {
+      List<ProcessHandle> second = p.descendants().toList();
+      assertEquals(1, second.size(), "one second JVM");
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start()
+          .waitFor());
+      finish(p);
+      assertEquals(143, p.exitValue());
+      second.get(0).onExit().get(60, TimeUnit.SECONDS);
+      assertFalse(second.get(0).isAlive());
+    } finally {
+      p.destroyForcibly();
+    }
+    assertFalse(Files.exists(dir.resolve("m.json")));
+  }
+
+  private static String[] concat(String[] a, String last) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + 1);
+    all[a.length] = last;
+    return all;
+  }
+}
