@@ -1,12 +1,10 @@
 package io.descent.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.model.JsonText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -20,14 +18,14 @@ import java.util.Map;
  * {@link Double#toString}, so a reader gets back the very bits the text rounds.
  */
 final class JsonReport {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(SerializationFeature.INDENT_OUTPUT).build();
+  /** The indentation an {@code ObjectMapper} with {@code INDENT_OUTPUT} used. */
+  private static final DefaultPrettyPrinter INDENTED = new DefaultPrettyPrinter();
 
   private JsonReport() {}
 
   /** A new, empty JSON object. */
   static ObjectNode object() {
-    return MAPPER.createObjectNode();
+    return JsonText.NODES.objectNode();
   }
 
   /**
@@ -44,7 +42,7 @@ final class JsonReport {
 
   /** A new, empty JSON array. */
   static ArrayNode array() {
-    return MAPPER.createArrayNode();
+    return JsonText.NODES.arrayNode();
   }
 
   /**
@@ -52,12 +50,7 @@ final class JsonReport {
    * lost any of it.
    */
   static void print(PrintWriter out, ObjectNode document) throws IOException {
-    try {
-      out.println(MAPPER.writeValueAsString(nullNonFinite(document)));
-    } catch (JsonProcessingException e) {
-      // A tree of strings, numbers, booleans and nulls always serializes.
-      throw new IllegalStateException(e);
-    }
+    out.println(JsonText.write(nullNonFinite(document), INDENTED));
     out.flush();
     CliSupport.flushStandardOutput(out);
   }
@@ -74,7 +67,7 @@ final class JsonReport {
         array.set(i, nullNonFinite(array.get(i)));
       }
     } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
-      return MAPPER.nullNode();
+      return JsonText.NODES.nullNode();
     }
     return node;
   }

@@ -11,6 +11,7 @@ import io.descent.data.Dataset;
 import io.descent.data.Split;
 import io.descent.loss.ElasticNet;
 import io.descent.loss.Loss;
+import io.descent.model.JsonText;
 import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
 import io.descent.model.ModelFile;
@@ -613,8 +614,7 @@ final class TrainCommand implements Callable<Integer> {
     d.put("classWeight", classWeight);
     d.put("init", init == null ? null : init.toString());
     JsonReport.putBackend(root, r.backend());
-    root.set("optimizer", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
-        config.optimizerSettings()));
+    JsonText.putValues(root.putObject("optimizer"), config.optimizerSettings());
     ObjectNode res = root.putObject("result");
     res.put("oneVsRest", true);
     res.put("converged", fit.converged());
@@ -859,8 +859,7 @@ final class TrainCommand implements Callable<Integer> {
     d.put("init", init == null ? null : init.toString());
     JsonReport.putBackend(root, r.backend());
     // The optimizer as the model file keeps it: its name and every hyperparameter as fields.
-    root.set("optimizer", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
-        r.optimizerSettings()));
+    JsonText.putValues(root.putObject("optimizer"), r.optimizerSettings());
     ObjectNode res = root.putObject("result");
     res.put("stopReason", r.stopReason().label());
     res.put("converged", r.converged());

@@ -140,9 +140,15 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
   private static final double CONSISTENCY_TOLERANCE = 1e-9;
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  /**
+   * The mapper that reads model files, made on the first read: writing one needs none
+   * ({@link JsonText}), and a mapper's first use costs a fresh JVM about 0.3 s.
+   */
+  private static final class Reading {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+  }
 
   /** Checks the model is present. */
   public ModelFile {
@@ -165,18 +171,13 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   public String toJson() {
     DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
         .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-    try {
-      ObjectNode root = toTree();
-      root.put(CHECKSUM, ModelChecksum.of(root, CHECKSUM));
-      return MAPPER.writer(printer).writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      // A tree of strings, numbers and booleans always serializes.
-      throw new UncheckedIOException(e);
-    }
+    ObjectNode root = toTree();
+    root.put(CHECKSUM, ModelChecksum.of(root, CHECKSUM));
+    return JsonText.write(root, printer) + "\n";
   }
 
   private ObjectNode toTree() {
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = JsonText.NODES.objectNode();
     root.put("format", FORMAT);
     boolean multinomial = model.isMulticlass();
     root.put("formatVersion", multinomial ? MULTINOMIAL_FORMAT_VERSION : FORMAT_VERSION);
@@ -223,23 +224,8 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     return root;
   }
 
-  /** Settings by name (String, Boolean, Long or Double values, as TrainingInfo keeps them). */
-  private static void putValues(ObjectNode node, Map<String, Object> values) {
-    values.forEach((k, v) -> {
-      if (v instanceof String s) {
-        node.put(k, s);
-      } else if (v instanceof Boolean b) {
-        node.put(k, b);
-      } else if (v instanceof Long l) {
-        node.put(k, l);
-      } else {
-        node.put(k, (Double) v);
-      }
-    });
-  }
-
   private static ObjectNode trainingTree(TrainingInfo t) {
-    ObjectNode node = MAPPER.createObjectNode();
+    ObjectNode node = JsonText.NODES.objectNode();
     putNullable(node, "objective", t.objective());
     putNullable(node, "gradientNorm", t.gradientNorm());
     node.put("stopReason", t.stopReason());
@@ -251,7 +237,7 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     if (t.optimizerSettings().isEmpty()) {
       node.put("optimizer", t.optimizer());
     } else {
-      putValues(node.putObject("optimizer"), t.optimizerSettings());
+      JsonText.putValues(node.putObject("optimizer"), t.optimizerSettings());
     }
     node.put("l2", t.l2());
     if (t.hasL1()) {
@@ -265,7 +251,7 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
     putNullable(node, "elapsedSeconds", t.elapsedSeconds());
     putNullable(node, "verification", t.verification());
     node.put("rows", t.rows());
-    putValues(node.putObject("hyperparameters"), t.hyperparameters());
+    JsonText.putValues(node.putObject("hyperparameters"), t.hyperparameters());
     return node;
   }
 
@@ -321,9 +307,9 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
   private static ModelFile parse(byte[] json, String source) {
     JsonNode root;
-    try (JsonParser parser = MAPPER.createParser(json)) {
+    try (JsonParser parser = Reading.MAPPER.createParser(json)) {
       try {
-        root = MAPPER.readTree(parser);
+        root = Reading.MAPPER.readTree(parser);
         if (root != null && parser.nextToken() != null) {
           throw new ModelFormatException(where(source, parser.currentTokenLocation())
               + ": the model file is not valid JSON (more content after the end of the object)");
