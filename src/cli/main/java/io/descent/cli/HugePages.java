@@ -152,15 +152,16 @@ final class HugePages {
    * not wanted or when the second JVM cannot start (the command then runs in this one).
    */
   static OptionalInt relaunch(String[] args, PrintStream err) {
-    String setting = System.getenv(ENV);
-    if (System.getProperty(RELAUNCHED) != null || "0".equals(setting)
-        || !"1".equals(setting) && dataFile(args).isEmpty()) {
-      return OptionalInt.empty(); // the cheap tests first: most commands stop here
+    // The cheap tests first (most commands stop here), the JVM's options last: reading them
+    // loads java.management, about 30 ms.
+    Map<String, String> env = System.getenv();
+    if (!wanted(args, thpMode(), List.of(), env, System.getProperty(RELAUNCHED) != null)) {
+      return OptionalInt.empty();
     }
     java.lang.management.RuntimeMXBean runtime =
         java.lang.management.ManagementFactory.getRuntimeMXBean();
     List<String> jvmOptions = runtime.getInputArguments();
-    if (!wanted(args, thpMode(), jvmOptions, System.getenv(), false)) {
+    if (!wanted(args, thpMode(), jvmOptions, env, false)) {
       return OptionalInt.empty();
     }
     Optional<String> executable = ProcessHandle.current().info().command();

@@ -653,7 +653,8 @@ final class TrainCommand implements Callable<Integer> {
         !quiet && !json.json && CliSupport.isTerminal());
     Dataset dataset;
     long readStart = System.nanoTime();
-    double started = HugePages.secondsSinceStart();
+    // Only --json reports it (reading the JVM's start loads java.management, about 30 ms).
+    double started = json.json ? HugePages.secondsSinceStart() : Double.NaN;
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
           weightColumn != null || classWeight != null), reading, weightColumn);
@@ -672,7 +673,9 @@ final class TrainCommand implements Callable<Integer> {
     boolean text = !quiet && !json.json;
     ProgressListener listener = new ProgressListener(err, text && CliSupport.isTerminal(),
         history);
-    listener.phase(PHASE_START, started);
+    if (json.json) {
+      listener.phase(PHASE_START, started);
+    }
     listener.phase(PHASE_READ, (System.nanoTime() - readStart) / 1e9);
     if (text) {
       out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
