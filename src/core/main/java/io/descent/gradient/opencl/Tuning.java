@@ -207,7 +207,7 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
   }
 
   /**
-   * One {@code --define NAME=VALUE} of {@link KernelBenchmark}: VW, RB, WGS and RT set their
+   * One kernel define {@code NAME=VALUE} set for tuning: VW, RB, WGS and RT set their
    * fields (so the kernel and the host's sizes and launch follow the same value); other names
    * are appended to the build options.
    *
@@ -226,7 +226,7 @@ record Tuning(int vectorWidth, int rowsPerBlock, int itemsPerComputeUnit, int wo
     try {
       v = Integer.parseInt(value == null ? "" : value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--define " + nameAndValue + ": " + name
+      throw new IllegalArgumentException("the define " + nameAndValue + ": " + name
           + " needs a whole number");
     }
     return switch (name) {

@@ -119,15 +119,15 @@ class OpenClWorkGroupTest {
   }
 
   /**
-   * KernelBenchmark's --define WGS=64 and RT=16 set the tuning, so the kernel's WGS is the launch
-   * size and its RT rows of margins fit the local memory the host allocates (before, WGS=64 was
+   * KernelBenchmarkMain's --define WGS=64 and RT=16 set the tuning, so the kernel's WGS is the
+   * launch size and its RT rows of margins fit the local memory the host allocates (before, WGS=64 was
    * CL_INVALID_WORK_GROUP_SIZE and RT=16 wrote past a buffer sized for 8 rows).
    */
   @ParameterizedTest
   @CsvSource({"float", "double"})
   void benchmarkDefinesOfWgsAndRtSetBothKernelAndHost(String precision) {
-    Tuning t = KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "WGS=64");
-    t = KernelBenchmark.tuningOption(t, "--define", "RT=16");
+    Tuning t = KernelBenchmarkMain.tuningOption(Tuning.defaults(), "--define", "WGS=64");
+    t = KernelBenchmarkMain.tuningOption(t, "--define", "RT=16");
     assertEquals(64, t.workGroupSize());
     assertEquals(16, t.rowsPerTile());
     assertEquals("", t.extraDefines());
@@ -139,17 +139,17 @@ class OpenClWorkGroupTest {
       assertEquals(16L * 64 * ("double".equals(precision) ? 8 : 4), b.localMemoryBytes());
       assertAgrees(b, data);
     }
-    assertEquals(8, KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "VW=8")
+    assertEquals(8, KernelBenchmarkMain.tuningOption(Tuning.defaults(), "--define", "VW=8")
         .vectorWidth());
-    assertEquals("-DPFD=2", KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "PFD=2")
-        .extraDefines());
+    assertEquals("-DPFD=2", KernelBenchmarkMain.tuningOption(Tuning.defaults(), "--define",
+        "PFD=2").extraDefines());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "PRECISION=64"));
+        () -> KernelBenchmarkMain.tuningOption(Tuning.defaults(), "--define", "PRECISION=64"));
     assertTrue(e.getMessage().contains("the precision option"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "WGS=abc"));
+        () -> KernelBenchmarkMain.tuningOption(Tuning.defaults(), "--define", "WGS=abc"));
     assertThrows(IllegalArgumentException.class,
-        () -> KernelBenchmark.tuningOption(Tuning.defaults(), "--define", "WGS=48"));
+        () -> KernelBenchmarkMain.tuningOption(Tuning.defaults(), "--define", "WGS=48"));
   }
 
   /** The read-bandwidth probe's gpu kernel is fitted the same way. */
