@@ -152,6 +152,14 @@ final class Fit {
    */
   void startPolish() {
     polishOpening = System.nanoTime();
+    if (!fallback) {
+      // Nothing evaluates the float32 backend once the finish has begun (a fallback backend is
+      // checked once more at the end, so it stays), and its copy of the rows is as large as the
+      // one the float64 backend makes: releasing it first lets the allocator hand the same,
+      // already mapped memory out again. On a 1M x 64 train with huge pages the float64 open
+      // took 0.24 to 0.41 s beside the float32 copy, most of it mapping fresh pages.
+      backend.close();
+    }
     polish = openFloat64();
     polishFrom = iterations;
     polishOpened = System.nanoTime();
