@@ -17,20 +17,22 @@ import sun.misc.Signal;
  * <p>Why: a fit over a large file first touches several copies of its rows (the parsed float32
  * array on the Java heap, the backend's standardized copy, the float64 finish's copy), and each
  * 4 KiB page touched for the first time is a page fault. On the 2-core virtual machines this
- * project is measured on a fault costs about 10 microseconds, so a 1M x 64 file (476 MB of CSV,
- * 256 MB per copy) spent over a second of its 4.6 s {@code train} in faults. Where the kernel
- * gives huge pages only to memory that asks for them ({@code madvise} in {@value #THP_MODE}),
- * the JVM asks for its heap with {@code -XX:+UseTransparentHugePages} and glibc for large
- * allocations (those of an OpenCL driver such as PoCL) with {@code
- * GLIBC_TUNABLES=glibc.malloc.hugetlb=1}; neither can be turned on by a process already running.
+ * project is measured on a fault costs about 10 microseconds, so a 1M x 64 file (657 MB of
+ * CSV, 256 MB per copy) spent over a second of its 5.2 to 6.2 s {@code train} in faults.
+ * Where the kernel gives huge pages only to memory that asks for them ({@code madvise} in
+ * {@value #THP_MODE}), the JVM asks for its heap with {@code -XX:+UseTransparentHugePages} and
+ * glibc for large allocations (those of an OpenCL driver such as PoCL) with {@code
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1}; neither can be turned on by a process already
+ * running.
  * So when {@link #wanted} says so, {@link #relaunch} starts {@code java} again with the same JVM
  * options plus those two, waits for it and returns its exit code.
  *
  * <p>When: the command names a regular {@code --data} file of at least {@link #MIN_INPUT_BYTES},
  * the kernel's mode is {@code madvise} (with {@code always} every process has them already, with
  * {@code never} none can), the JVM's options do not already mention huge pages, and {@value
- * #ENV} is not {@code 0} ({@code 1} drops the size test). The second JVM's start costs about 0.1 s, which the faults it saves
- * repay from about a hundred MB of input.
+ * #ENV} is not {@code 0} ({@code 1} drops the size test). The second JVM costs about 0.18 s
+ * ({@code train --help}: 0.81 against 0.63 s), which the faults it saves repay from about a
+ * hundred MB of input.
  *
  * <p>Signals: Ctrl-C reaches both JVMs (the terminal signals its whole foreground group); the
  * first ignores it and the second handles it as any command does. SIGTERM or SIGHUP to the
@@ -44,8 +46,8 @@ final class HugePages {
    */
   static final String ENV = "DESCENT_HUGE_PAGES";
   /**
-   * The smallest {@code --data} file worth a second JVM, {@value} bytes (128 MiB): at 476 MB the
-   * second JVM saved 0.7 to 1.4 s of a 4.6 s {@code train} and costs about 0.1 s.
+   * The smallest {@code --data} file worth a second JVM, {@value} bytes (128 MiB): at 657 MB the
+   * second JVM saved 0.7 to 1.4 s of a 5.2 to 6.2 s {@code train} and costs about 0.18 s.
    */
   static final long MIN_INPUT_BYTES = 128L << 20;
   /** Where the kernel says which processes get transparent huge pages: {@value}. */

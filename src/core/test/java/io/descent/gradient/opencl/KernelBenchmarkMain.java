@@ -14,14 +14,15 @@ import java.util.Locale;
  * evaluation, or the many-models table, with the kernels' tuning knobs. A tool for tuning the
  * kernels, kept with the tests and not in the library (which speaks of itself, not of options).
  *
- * <p>Usage (after {@code mvn package -DskipTests}, which compiles the tests): {@code java -cp "src/core/target/test-classes:target/lib/*"
- * io.descent.gradient.opencl.KernelBenchmarkMain [--device D] [--layout auto|cpu|gpu] [--rows N]
- * [--features D] [--loss logistic|linear|multinomial] [--warmup K] [--repeats R] [--tuning auto|measure|device] [--vw W] [--rb B]
- * [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]... [--models K,...]} (defaults: every device, auto
- * layout, 1,000,000 x 64, logistic, 5 warm-up runs, 21 timed runs; --vw, --rb and --items
- * override the CPU layout's tunables, --wgs and --rt the GPU layout's, and --define any kernel
- * tunable, for tuning: {@code --define WGS=64} is the same as {@code --wgs 64}, and so for VW,
- * RB and RT, so that the host sizes its buffers and launches from the value the kernel is
+ * <p>Usage (after {@code mvn package -DskipTests}, which compiles the tests): {@code java -cp
+ * "src/core/target/test-classes:target/lib/*" io.descent.gradient.opencl.KernelBenchmarkMain
+ * [--device D] [--layout auto|cpu|gpu] [--rows N] [--features D] [--loss
+ * logistic|linear|multinomial] [--warmup K] [--repeats R] [--tuning auto|measure|device] [--vw W]
+ * [--rb B] [--items I] [--wgs G] [--rt T] [--define NAME=VALUE]... [--models K,...]} (defaults:
+ * every device, auto layout, 1,000,000 x 64, logistic, 5 warm-up runs, 21 timed runs; --vw, --rb
+ * and --items override the CPU layout's tunables, --wgs and --rt the GPU layout's, and --define
+ * any kernel tunable, for tuning: {@code --define WGS=64} is the same as {@code --wgs 64}, and so
+ * for VW, RB and RT, so that the host sizes its buffers and launches from the value the kernel is
  * built with; PRECISION, LOSS and CENTER follow the data and are refused).
  *
  * <p>{@code --models K1,K2,...} instead times one evaluation of K independent models per pass
@@ -29,10 +30,10 @@ import java.util.Locale;
  * FMA-bound kernel ({@code kernels/fma_peak.cl}) in every round, and prints each K's time, the
  * bound that binds (reading the data once, or its arithmetic: the {@code 2 n d K} multiply-adds
  * at the measured FMA rate plus the {@code n K} margins' link, the loss's exp and log, at the
- * rate {@link KernelBenchmark.LinkProbe} measures in the same rounds), the share of it reached and the speedup
- * over K single-model passes. With {@code
- * --loss multinomial} each K is a number of classes C: one C-class multinomial evaluation per
- * pass on generated data with C classes, against C single logistic passes.
+ * rate {@link KernelBenchmark.LinkProbe} measures in the same rounds), the share of it reached
+ * and the speedup over K single-model passes. With {@code --loss multinomial} each K is a number
+ * of classes C: one C-class multinomial evaluation per pass on generated data with C classes,
+ * against C single logistic passes.
  */
 public final class KernelBenchmarkMain {
   private KernelBenchmarkMain() {}
@@ -78,7 +79,8 @@ public final class KernelBenchmarkMain {
   }
 
   /**
-   * Runs {@link KernelBenchmark#compare} on each device (or the one named) and prints the figures. A bad
+   * Runs {@link KernelBenchmark#compare} on each device (or the one named) and prints the
+   * figures. A bad
    * option is one line on stderr and exit code 2.
    *
    * @param args the options in the class comment
@@ -146,8 +148,8 @@ public final class KernelBenchmarkMain {
     for (String choice : choices) {
       OpenClOptions options = new OpenClOptions(choice, layout, "float", tuningMode);
       if (models != null) {
-        List<ModelsTiming> table = KernelBenchmark.models(options, loss, rows, features, models, warmup, repeats,
-            tuning);
+        List<ModelsTiming> table = KernelBenchmark.models(options, loss, rows, features, models,
+            warmup, repeats, tuning);
         System.out.println(devices.get(0).name());
         double single = table.stream().filter(m -> m.models() == 1)
             .mapToDouble(ModelsTiming::seconds).findFirst().orElse(Double.NaN);
@@ -162,7 +164,8 @@ public final class KernelBenchmarkMain {
         }
         continue;
       }
-      KernelBenchmark.Comparison r = KernelBenchmark.compare(options, loss, rows, features, warmup, repeats, tuning);
+      KernelBenchmark.Comparison r = KernelBenchmark.compare(options, loss, rows, features,
+          warmup, repeats, tuning);
       System.out.println(r.read().device());
       System.out.println("  (a) " + r.read().summary());
       System.out.println("  (b) " + r.evaluation().summary());
