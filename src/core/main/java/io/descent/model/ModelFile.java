@@ -17,7 +17,6 @@ import io.descent.data.ClassLabels;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
