@@ -60,6 +60,12 @@ final class HugePages {
   static final String JVM_OPTION = "-XX:+UseTransparentHugePages";
   /** The glibc tunable for malloc's large allocations. */
   static final String GLIBC_TUNABLE = "glibc.malloc.hugetlb=1";
+  /**
+   * The environment variables whose options a JVM reports among its own (and so passes to the
+   * second JVM on its command line).
+   */
+  static final List<String> OPTION_VARIABLES = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS",
+      "_JAVA_OPTIONS");
 
   private HugePages() {}
 
@@ -136,8 +142,9 @@ final class HugePages {
 
   /**
    * The second JVM's environment changes: {@link #GLIBC_TUNABLE} added to {@code
-   * GLIBC_TUNABLES}, and {@code JDK_JAVA_OPTIONS} removed (the launcher already put its options
-   * among this JVM's, which the second gets).
+   * GLIBC_TUNABLES}, and the variables whose options the launcher and the JVM already put among
+   * this JVM's options, which the second gets on its command line, removed ({@link
+   * #OPTION_VARIABLES}): else it would take them twice.
    */
   static void adjust(Map<String, String> env) {
     String tunables = env.get("GLIBC_TUNABLES");
@@ -146,7 +153,7 @@ final class HugePages {
     } else if (!tunables.contains("glibc.malloc.hugetlb")) {
       env.put("GLIBC_TUNABLES", tunables + ":" + GLIBC_TUNABLE);
     }
-    env.remove("JDK_JAVA_OPTIONS");
+    OPTION_VARIABLES.forEach(env::remove);
   }
 
   /**

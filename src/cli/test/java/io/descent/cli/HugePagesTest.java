@@ -100,7 +100,8 @@ class HugePagesTest {
         "-Ddescent.hugePages=true", "-Ddescent.firstStart=1234", "-cp", "a.jar",
         "io.descent.cli.Main", "train", "--data", "d.csv"), command);
 
-    Map<String, String> env = new HashMap<>(Map.of("JDK_JAVA_OPTIONS", "-Xmx2g", "HOME", "/h"));
+    Map<String, String> env = new HashMap<>(Map.of("JDK_JAVA_OPTIONS", "-Xmx2g",
+        "JAVA_TOOL_OPTIONS", "-Dy=2", "_JAVA_OPTIONS", "-Dz=3", "HOME", "/h"));
     HugePages.adjust(env);
     assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", "HOME", "/h"), env);
     Map<String, String> other = new HashMap<>(Map.of("GLIBC_TUNABLES",
