@@ -84,10 +84,8 @@ final class HugePages {
     if (relaunched || setting.equals("0") || !thpMode.contains("[madvise]")) {
       return false;
     }
-    for (String option : jvmOptions) {
-      if (option.contains("TransparentHugePages") || option.contains("LargePages")) {
-        return false;
-      }
+    if (choosesPages(jvmOptions)) {
+      return false;
     }
     if (setting.equals("1")) {
       return true;
@@ -99,6 +97,16 @@ final class HugePages {
     } catch (IOException e) {
       return false; // the command itself reports what is wrong with its input
     }
+  }
+
+  /** Whether the JVM's options already choose its pages (the user's choice stands). */
+  static boolean choosesPages(List<String> jvmOptions) {
+    for (String option : jvmOptions) {
+      if (option.contains("TransparentHugePages") || option.contains("LargePages")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The value of {@code --data}, given as {@code --data FILE} or {@code --data=FILE}. */
@@ -170,7 +178,7 @@ final class HugePages {
     java.lang.management.RuntimeMXBean runtime =
         java.lang.management.ManagementFactory.getRuntimeMXBean();
     List<String> jvmOptions = runtime.getInputArguments();
-    if (!wanted(args, thpMode(), jvmOptions, env, false)) {
+    if (choosesPages(jvmOptions)) {
       return OptionalInt.empty();
     }
     Optional<String> executable = ProcessHandle.current().info().command();
