@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code descent devices}: the OpenCL platforms and devices this machine has. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
     description = "List OpenCL devices: index (for --device), name, type, compute units, global"
-        + " memory, largest single allocation, and fp64 support (for --precision double).")
+        + " memory, largest single allocation, and fp64 support (for --precision double). A"
+        + " platform that fails to list its devices is named on stderr, with the OpenCL status.")
 final class DevicesCommand implements Callable<Integer> {
   /** What to print when there is no device. */
   static final String NONE = "no OpenCL devices found";
@@ -40,10 +41,16 @@ final class DevicesCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     List<DeviceDescription> devices = Backends.openClDevices();
+    List<String> problems = Backends.openClPlatformProblems();
     if (json.json) {
-      JsonReport.print(out, report(devices));
+      JsonReport.print(out, report(devices, problems));
       return Main.OK;
     }
+    PrintWriter err = spec.commandLine().getErr();
+    for (String problem : problems) {
+      err.println("descent devices: platform " + problem + "; its devices are not listed");
+    }
+    err.flush();
     if (devices.isEmpty()) {
       out.println(NONE);
       out.println(HOW_TO_GET_ONE);
@@ -56,10 +63,11 @@ final class DevicesCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code devices}: every field of each device, and {@code hint}: null, or with no device what
+   * {@code devices}: every field of each device; {@code platformProblems}: each platform that
+   * failed to list its devices, with the status; and {@code hint}: null, or with no device what
    * the text says then.
    */
-  static ObjectNode report(List<DeviceDescription> devices) {
+  static ObjectNode report(List<DeviceDescription> devices, List<String> problems) {
     ObjectNode root = JsonReport.object();
     ArrayNode list = root.putArray("devices");
     for (DeviceDescription d : devices) {
@@ -73,6 +81,8 @@ final class DevicesCommand implements Callable<Integer> {
       node.put("maxAllocationBytes", d.maxAllocationBytes());
       node.put("fp64", d.fp64());
     }
+    ArrayNode failed = root.putArray("platformProblems");
+    problems.forEach(failed::add);
     root.put("hint", devices.isEmpty() ? NONE + ". " + HOW_TO_GET_ONE : null);
     return root;
   }

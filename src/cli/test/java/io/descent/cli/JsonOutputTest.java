@@ -159,6 +159,14 @@ class JsonOutputTest {
     JsonNode d = document(json.out());
     JsonNode devices = d.get("devices");
     assertTrue(devices.isArray());
+    // Each platform that failed to list its devices: in the JSON, and on stderr in the text.
+    JsonNode problems = d.get("platformProblems");
+    assertTrue(problems.isArray());
+    assertEquals(problems.size(), text.err().lines()
+        .filter(l -> l.startsWith("descent devices: platform ")).count(), text.err());
+    JsonNode broken = DevicesCommand.report(List.of(),
+        List.of("Broken: CL_INVALID_PLATFORM when asked for its devices")).get("platformProblems");
+    assertEquals("Broken: CL_INVALID_PLATFORM when asked for its devices", broken.get(0).asText());
     if (devices.isEmpty()) {
       assertTrue(d.get("hint").asText().contains(DevicesCommand.HOW_TO_GET_ONE));
       assertTrue(text.out().startsWith(DevicesCommand.NONE), text.out());

@@ -55,6 +55,15 @@ public final class Backends {
   }
 
   /**
+   * The OpenCL platforms that failed to list their devices at the last
+   * {@link #openClDevices()} (and are missing from it), each as "NAME: STATUS when asked for its
+   * devices"; empty when none failed.
+   */
+  public static List<String> openClPlatformProblems() {
+    return OpenClBackend.platformProblems();
+  }
+
+  /**
    * Measures the read bandwidth of the OpenCL device chosen by {@code options} on a
    * {@code rows x features} float32 buffer, in the layout the options choose.
    *

@@ -21,6 +21,8 @@ import org.jocl.cl_platform_id;
 final class Cl {
   private static boolean loaded;
   private static String loadFailure;
+  /** What {@link #platformProblem} said of each platform at the last {@link #devices()}. */
+  private static volatile List<String> platformProblems = List.of();
 
   private Cl() {}
 
@@ -48,26 +50,41 @@ final class Cl {
     }
   }
 
-  /** Every device of every platform, in platform order: the list {@code --device} indexes. */
+  /**
+   * Every device of every platform, in platform order: the list {@code --device} indexes. A
+   * platform that fails to list its devices (other than by having none) is left out and named in
+   * {@link #platformProblems()}.
+   *
+   * @throws BackendUnavailableException when the platforms themselves cannot be listed
+   */
   static List<ClDevice> devices() {
     load();
     int[] count = new int[1];
     try {
       CL.clGetPlatformIDs(0, null, count);
     } catch (CLException e) {
-      // CL_PLATFORM_NOT_FOUND_KHR from the ICD loader: no platform is installed.
-      return List.of();
+      if (e.getStatus() == CL.CL_PLATFORM_NOT_FOUND_KHR) {
+        platformProblems = List.of();
+        return List.of(); // from the ICD loader: no platform is installed
+      }
+      throw new BackendUnavailableException("the OpenCL platforms could not be listed: "
+          + status(e), e);
     }
     cl_platform_id[] platforms = new cl_platform_id[count[0]];
     CL.clGetPlatformIDs(platforms.length, platforms, null);
     List<ClDevice> devices = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     for (cl_platform_id platform : platforms) {
       String platformName = platformString(platform, CL.CL_PLATFORM_NAME);
       int[] n = new int[1];
       try {
         CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, 0, null, n);
       } catch (CLException e) {
-        continue; // CL_DEVICE_NOT_FOUND: a platform without devices
+        String problem = platformProblem(platformName, e);
+        if (problem != null) {
+          problems.add(problem);
+        }
+        continue;
       }
       cl_device_id[] ids = new cl_device_id[n[0]];
       CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, ids.length, ids, null);
@@ -75,7 +92,27 @@ final class Cl {
         devices.add(describe(devices.size(), platform, platformName, id));
       }
     }
+    platformProblems = List.copyOf(problems);
     return List.copyOf(devices);
+  }
+
+  /**
+   * The platforms that could not list their devices at the last {@link #devices()}, each as
+   * "NAME: STATUS"; empty when every platform listed its devices or had none.
+   */
+  static List<String> platformProblems() {
+    return platformProblems;
+  }
+
+  /**
+   * What to say of a platform whose device query failed: null when it only has no device
+   * (CL_DEVICE_NOT_FOUND), else its name and the status.
+   */
+  static String platformProblem(String platformName, CLException e) {
+    if (e.getStatus() == CL.CL_DEVICE_NOT_FOUND) {
+      return null;
+    }
+    return platformName + ": " + status(e) + " when asked for its devices";
   }
 
   private static ClDevice describe(int index, cl_platform_id platform, String platformName,

@@ -439,6 +439,14 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
+   * The platforms that failed to list their devices at the last {@link #devices()} (left out of
+   * it), each as "NAME: STATUS when asked for its devices"; empty when none failed.
+   */
+  public static List<String> platformProblems() {
+    return Cl.platformProblems();
+  }
+
+  /**
    * The device {@code choice} names: null or blank for the first GPU (else the first device); a
    * number that is a valid index for that device; otherwise (any other text, or a number that is
    * no index, such as "4090" for an "RTX 4090") the first device whose name contains it, ignoring
@@ -449,7 +457,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    */
   static ClDevice select(List<ClDevice> all, String choice) {
     if (all.isEmpty()) {
-      throw new BackendUnavailableException("no OpenCL platform found");
+      List<String> problems = Cl.platformProblems();
+      throw new BackendUnavailableException(problems.isEmpty() ? "no OpenCL platform found"
+          : "no OpenCL device found (" + String.join("; ", problems) + ")");
     }
     if (choice == null || choice.isBlank()) {
       return all.stream()

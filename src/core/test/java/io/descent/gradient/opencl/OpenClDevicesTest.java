@@ -20,6 +20,8 @@ import io.descent.loss.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jocl.CL;
+import org.jocl.CLException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,18 @@ class OpenClDevicesTest {
 
   private static Dataset small() {
     return GradientBackendContractTest.randomData(20, 3, Loss.LINEAR, 1);
+  }
+
+  @Test
+  void aPlatformWithoutDevicesIsNoProblemButAFailingOneIsNamedWithItsStatus() {
+    assertEquals(null, Cl.platformProblem("Empty", new CLException("none",
+        CL.CL_DEVICE_NOT_FOUND)));
+    assertEquals("Broken: CL_INVALID_PLATFORM when asked for its devices",
+        Cl.platformProblem("Broken", new CLException("bad", CL.CL_INVALID_PLATFORM)));
+    // This machine's platforms (PoCL in CI) all list their devices.
+    assertFalse(OpenClBackend.devices().isEmpty());
+    assertEquals(List.of(), OpenClBackend.platformProblems());
+    assertEquals(List.of(), Backends.openClPlatformProblems());
   }
 
   @Test
