@@ -1,5 +1,7 @@
 package io.descent.gradient.opencl;
 
+import io.descent.gradient.DeviceDescription;
+
 import io.descent.gradient.BackendUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -242,11 +244,15 @@ final class ClContext implements AutoCloseable {
   /**
    * Maps {@code bytes} bytes of a buffer at {@code offset} for writing (blocking; their old
    * contents are not kept), in native byte order; {@link #unmap} hands them back. On a CPU
-   * device this is the buffer's own memory, so filling it is the upload.
+   * device this is the buffer's own memory, so filling it is the upload; a large range there is
+   * first advised huge pages ({@link HugePageAdvice}), which the first write then faults in.
    */
   ByteBuffer mapForWrite(cl_mem mem, long offset, long bytes) {
     ByteBuffer b = CL.clEnqueueMapBuffer(queue, mem, true, CL.CL_MAP_WRITE, offset, bytes, 0,
         null, null, null);
+    if (device.description().type() == DeviceDescription.Type.CPU) {
+      HugePageAdvice.advise(b);
+    }
     return b.order(ByteOrder.nativeOrder());
   }
 
