@@ -2,8 +2,6 @@ package io.descent.bench;
 
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.descent.gradient.BackendInfo;
@@ -11,6 +9,7 @@ import io.descent.gradient.BackendKind;
 import io.descent.gradient.ReadBandwidth;
 import io.descent.loss.Loss;
 import io.descent.model.AtomicFile;
+import io.descent.model.JsonText;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -37,8 +36,6 @@ public final class BenchJson {
   /** The format version this build writes. */
   public static final int FORMAT_VERSION = 3;
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-
   private BenchJson() {}
 
   /** Writes the report to {@code file} atomically (a temporary file, then a move). */
@@ -47,16 +44,19 @@ public final class BenchJson {
     AtomicFile.write(file, out -> out.write(json));
   }
 
-  /** The report as pretty-printed JSON text, ending in a line break. */
+  /**
+   * The report as pretty-printed JSON text, ending in a line break (through {@link JsonText}: no
+   * {@code ObjectMapper} to load).
+   */
   public static String toJson(BenchReport report) throws IOException {
     DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
         .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-    return MAPPER.writer(printer).writeValueAsString(toTree(report)) + "\n";
+    return JsonText.write(toTree(report), printer) + "\n";
   }
 
   /** The report as a JSON tree. */
   public static ObjectNode toTree(BenchReport report) {
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = JsonText.NODES.objectNode();
     root.put("format", FORMAT);
     root.put("formatVersion", FORMAT_VERSION);
     MachineInfo m = report.machine();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.descent.gradient.BackendInfo;
@@ -197,6 +199,11 @@ class BenchOutputsTest {
     Path file = dir.resolve("bench.json");
     BenchJson.write(file, report());
     JsonNode root = new ObjectMapper().readTree(file.toFile());
+    // The text is what an ObjectMapper with the same indentation would write, byte for byte.
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    assertEquals(new ObjectMapper().writer(printer).writeValueAsString(root) + "\n",
+        Files.readString(file));
     assertEquals("descent-bench", root.get("format").asText());
     assertEquals(3, root.get("formatVersion").asInt());
     JsonNode build = root.get("kernelBuilds").get(0);
