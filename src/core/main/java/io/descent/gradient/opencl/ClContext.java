@@ -1,8 +1,7 @@
 package io.descent.gradient.opencl;
 
-import io.descent.gradient.DeviceDescription;
-
 import io.descent.gradient.BackendUnavailableException;
+import io.descent.gradient.DeviceDescription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
