@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.ClassNameFilter;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -156,8 +157,7 @@ public final class TestsMain {
     }
 
     private static boolean isClass(TestIdentifier id) {
-      return id.getSource().map(s -> s.getClass().getSimpleName().equals("ClassSource"))
-          .orElse(false);
+      return id.getSource().filter(ClassSource.class::isInstance).isPresent();
     }
 
     private String name(TestIdentifier id) {

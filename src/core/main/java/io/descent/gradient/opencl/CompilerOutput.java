@@ -1,9 +1,5 @@
 package io.descent.gradient.opencl;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,36 +20,12 @@ import java.util.function.Supplier;
  * {@link #redirects()} says which.
  */
 final class CompilerOutput {
-  /** The POSIX calls used; JNA binds them by name. */
-  private interface LibC extends Library {
-    int dup(int fd);
-
-    int dup2(int from, int to);
-
-    int close(int fd);
-
-    int open(String path, int flags);
-
-    int fflush(Pointer stream);
-  }
-
   private static final int STDERR = 2;
   /** {@code O_WRONLY}, the same on Linux and macOS. */
   private static final int O_WRONLY = 1;
-  private static final LibC LIBC = load();
+  private static final LibC LIBC = LibC.INSTANCE;
 
   private CompilerOutput() {}
-
-  private static LibC load() {
-    if (!Platform.isLinux() && !Platform.isMac()) {
-      return null;
-    }
-    try {
-      return Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-    } catch (LinkageError | RuntimeException e) {
-      return null;
-    }
-  }
 
   /** Whether builds run with standard error redirected here. */
   static boolean redirects() {

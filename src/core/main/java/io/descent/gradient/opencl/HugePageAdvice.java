@@ -1,6 +1,5 @@
 package io.descent.gradient.opencl;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -28,24 +27,9 @@ final class HugePageAdvice {
   private static final int MADV_HUGEPAGE = 14;
   private static final long PAGE = 4096;
 
-  private interface LibC extends Library {
-    int madvise(Pointer address, long length, int advice);
-  }
-
-  private static final LibC LIBC = load();
+  private static final LibC LIBC = Platform.isLinux() ? LibC.INSTANCE : null;
 
   private HugePageAdvice() {}
-
-  private static LibC load() {
-    if (!Platform.isLinux()) {
-      return null;
-    }
-    try {
-      return Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-    } catch (LinkageError | RuntimeException e) {
-      return null;
-    }
-  }
 
   /**
    * Advises huge pages for the whole 4 KiB pages inside {@code buffer} (a direct buffer), when it
