@@ -34,6 +34,8 @@ final class CsvTokenizer {
   private final char[] buf = new char[1 << 16];
   private int pos;
   private int lim;
+  /** A lone CR ended the last line at the end of the buffer; a LF may yet follow it. */
+  private boolean lineFeedMayFollow;
   private boolean started;
 
   private char[] field = new char[64];
@@ -139,12 +141,16 @@ final class CsvTokenizer {
     return buf[pos++];
   }
 
-  /** Consumes the LF of a CRLF pair, if the next character is one. */
-  private void afterCarriageReturn() throws IOException {
-    if (pos >= lim && !fill()) {
-      return;
-    }
-    if (buf[pos] == '\n') {
+  /**
+   * Consumes the LF of a CRLF pair, if the next character is one. At the end of the buffer the
+   * question waits for the next field ({@link #lineFeedMayFollow}): looking is not reading the
+   * next line, so text that cannot be decoded there is met only if that line is read (as after a
+   * LF).
+   */
+  private void afterCarriageReturn() {
+    if (pos >= lim) {
+      lineFeedMayFollow = true;
+    } else if (buf[pos] == '\n') {
       pos++;
     }
   }
@@ -167,6 +173,12 @@ final class CsvTokenizer {
    * @throws DataFormatException for an unterminated quote or text after a closing quote
    */
   int readField(int column) throws IOException {
+    if (lineFeedMayFollow) {
+      lineFeedMayFollow = false;
+      if ((pos < lim || fill()) && buf[pos] == '\n') {
+        pos++;
+      }
+    }
     this.column = column;
     fieldLength = 0;
     quoted = false;

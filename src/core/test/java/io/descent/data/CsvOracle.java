@@ -207,8 +207,9 @@ final class CsvOracle {
       }
       if (c == '\r') {
         line++;
-        // What follows a line end is in the next line's first field.
-        if (!atEnd(1) && s.charAt(pos) == '\n') {
+        // Looking for the \n of a \r\n is not reading the next line: bad bytes there are met
+        // (in its first field) only if that line is read, as after a \n alone.
+        if (pos < s.length() && s.charAt(pos) == '\n') {
           pos++;
         }
         return END_OF_LINE;

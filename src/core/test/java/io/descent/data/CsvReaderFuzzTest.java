@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
@@ -104,6 +105,21 @@ class CsvReaderFuzzTest {
       @ForAll("mutatedCsvs") MutatedCsv csv) {
     Dataset d = check(csv.bytes(), csv.options(), csv.seed());
     Statistics.label("outcome").collect(d != null ? "parsed" : "rejected");
+  }
+
+  /**
+   * Cases the properties once found, kept: a header ended by a carriage return alone, then bytes
+   * that are not UTF-8, is judged as a header (no target column, an empty first line) before the
+   * next line is read, as with a line feed.
+   */
+  @Example
+  void casesFoundBefore() {
+    for (String header : new String[] {"\u0000\r", "\u0000\n", "a\r", "a\r\n", "\r", "\n"}) {
+      byte[] text = header.getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = java.util.Arrays.copyOf(text, text.length + 1);
+      bytes[text.length] = (byte) 0xFF;
+      check(bytes, Options.numericTarget("y"), 1);
+    }
   }
 
   /** Lines of awkward fields (number spellings, quotes, blanks, odd delimiters). */
