@@ -95,8 +95,19 @@ final class GenerateCommand implements Callable<Integer> {
     PrintWriter w = toStandardOutput ? spec.commandLine().getErr() : spec.commandLine().getOut();
     w.printf(Locale.ROOT, "wrote %s: %d rows x %d features, %s target%s, seed %d%n", out, rows,
         features, loss.label(), loss.coupled() ? " (" + data.classes() + " classes)" : "", seed);
-    w.printf(Locale.ROOT, "generating model on standardized features: intercept %s, weights %s%n",
-        SyntheticData.INTERCEPT, Arrays.toString(data.weights()));
+    if (loss.coupled()) {
+      // One margin per class: class 0's intercept is INTERCEPT, the others' 0.
+      double[] intercepts = data.classIntercepts();
+      double[][] weights = data.classWeights();
+      w.printf(Locale.ROOT, "generating model on standardized features, one margin per class:%n");
+      for (int c = 0; c < weights.length; c++) {
+        w.printf(Locale.ROOT, "  class %d: intercept %s, weights %s%n", c, intercepts[c],
+            Arrays.toString(weights[c]));
+      }
+    } else {
+      w.printf(Locale.ROOT, "generating model on standardized features: intercept %s, weights"
+          + " %s%n", SyntheticData.INTERCEPT, Arrays.toString(data.weights()));
+    }
     w.flush();
     return Main.OK;
   }

@@ -6,14 +6,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
 /**
- * {@code --loss linear|logistic}: the kind of model, for train, gradcheck and generate. Its old
+ * {@code --loss linear|logistic|multinomial}: the kind of model, for the commands that fit,
+ * check, generate or convert. Its old
  * name {@code --model} still works, with a notice: in predict and evaluate {@code --model} names
  * a model file, and one option should not mean two things.
  */
 final class LossOption {
   @Option(names = {"--loss", "--model"}, required = true, paramLabel = "KIND",
       description = "The loss: linear (least squares), logistic (two classes) or multinomial"
-          + " (softmax, two or more classes; train only). --model is its old name, deprecated"
+          + " (softmax, two or more classes). --model is its old name, deprecated"
           + " (in predict and evaluate --model names a model file).")
   String kind;
 

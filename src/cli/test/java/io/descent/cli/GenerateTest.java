@@ -55,9 +55,18 @@ class GenerateTest {
     assertArrayEquals(logistic.x(), multi.x(), "the features do not depend on the target");
     assertEquals(java.util.List.of("0", "1", "2", "3"),
         multi.classLabels().orElseThrow().labels());
-    Dataset memory = new SyntheticData(3000, 4, 4, 3).dataset();
+    SyntheticData generator = new SyntheticData(3000, 4, 4, 3);
+    Dataset memory = generator.dataset();
     assertArrayEquals(memory.x(), multi.x());
     assertArrayEquals(memory.y(), multi.y());
+    // The summary names every class's generating margin, not class 0's alone.
+    double[][] weights = generator.classWeights();
+    assertEquals(4, weights.length);
+    for (int c = 0; c < 4; c++) {
+      String line = "  class " + c + ": intercept " + (c == 0 ? SyntheticData.INTERCEPT : 0.0)
+          + ", weights " + java.util.Arrays.toString(weights[c]);
+      assertTrue(r.out().contains(line), "no line \"" + line + "\" in " + r.out());
+    }
     Cli wrong = Cli.run("generate", "--rows", "5", "--features", "2", "--loss", "logistic",
         "--classes", "3", "--out", dir.resolve("x.csv").toString());
     assertEquals(2, wrong.code());

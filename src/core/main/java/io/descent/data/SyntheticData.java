@@ -157,9 +157,32 @@ public final class SyntheticData {
     return 3 * scale(j) * (j % 3);
   }
 
-  /** The generating weights on the standardized features (copy). */
+  /** The generating weights on the standardized features (copy); class 0's for multinomial data. */
   public double[] weights() {
     return weights.clone();
+  }
+
+  /**
+   * The generating intercept of each class of multinomial data ({@link #INTERCEPT} for class 0,
+   * 0 for the others); {@code [INTERCEPT]} for the other losses.
+   */
+  public double[] classIntercepts() {
+    double[] b = new double[Math.max(1, classes())];
+    b[0] = INTERCEPT;
+    return b;
+  }
+
+  /**
+   * The generating weights of each class of multinomial data (row c: class c's, row 0 is {@link
+   * #weights}); one row, {@link #weights}, for the other losses. A copy.
+   */
+  public double[][] classWeights() {
+    double[][] all = new double[Math.max(1, classes())][];
+    all[0] = weights.clone();
+    for (int c = 1; c < all.length; c++) {
+      all[c] = classWeights[c - 1].clone();
+    }
+    return all;
   }
 
   /** The column names: x0, x1, ..., and y. */

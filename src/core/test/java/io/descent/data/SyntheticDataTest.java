@@ -20,6 +20,72 @@ import org.junit.jupiter.api.io.TempDir;
  * in-memory dataset, which equals what the reader makes of the written file.
  */
 class SyntheticDataTest {
+  @Test
+  void multinomialClassWeightsAreTheOnesTheClassesAreDrawnFrom() {
+    int classes = 4;
+    int d = 5;
+    int n = 40_000;
+    SyntheticData generator = new SyntheticData(n, d, classes, 11);
+    double[][] w = generator.classWeights();
+    double[] b = generator.classIntercepts();
+    assertEquals(classes, w.length);
+    assertEquals(classes, b.length);
+    assertArrayEquals(generator.weights(), w[0], "class 0's are weights()");
+    assertEquals(SyntheticData.INTERCEPT, b[0]);
+    for (int c = 1; c < classes; c++) {
+      assertEquals(d, w[c].length);
+      assertEquals(0.0, b[c]);
+    }
+    // The mean softmax probability of each class under these margins matches its share of the
+    // drawn rows (within 4 standard errors); with one class's weights swapped for another's it
+    // does not.
+    Dataset data = generator.dataset();
+    double[] predicted = meanSoftmax(data, w, b);
+    double[][] swapped = w.clone();
+    swapped[1] = w[2];
+    swapped[2] = w[1];
+    double[] wrong = meanSoftmax(data, swapped, b);
+    boolean wrongFits = true;
+    for (int c = 0; c < classes; c++) {
+      double share = 0;
+      for (double y : data.y()) {
+        share += y == c ? 1.0 / n : 0;
+      }
+      double tolerance = 4 * Math.sqrt(share * (1 - share) / n);
+      assertEquals(share, predicted[c], tolerance, "class " + c);
+      wrongFits &= Math.abs(share - wrong[c]) <= tolerance;
+    }
+    assertTrue(!wrongFits, "swapped class weights fit the draws as well");
+    assertEquals(1, new SyntheticData(10, 3, Loss.LOGISTIC, 1, 0).classWeights().length);
+  }
+
+  /** The mean over rows of softmax(b + W u), u the standardized features. */
+  private static double[] meanSoftmax(Dataset data, double[][] w, double[] b) {
+    int d = data.features();
+    double[] mean = new double[w.length];
+    double[] m = new double[w.length];
+    for (int i = 0; i < data.rows(); i++) {
+      double top = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < w.length; c++) {
+        m[c] = b[c];
+        for (int j = 0; j < d; j++) {
+          double u = (data.x()[i * d + j] - SyntheticData.offset(j)) / SyntheticData.scale(j);
+          m[c] += w[c][j] * u;
+        }
+        top = Math.max(top, m[c]);
+      }
+      double total = 0;
+      for (int c = 0; c < w.length; c++) {
+        m[c] = Math.exp(m[c] - top);
+        total += m[c];
+      }
+      for (int c = 0; c < w.length; c++) {
+        mean[c] += m[c] / total / data.rows();
+      }
+    }
+    return mean;
+  }
+
   @TempDir
   Path dir;
 
