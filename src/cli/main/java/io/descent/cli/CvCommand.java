@@ -77,10 +77,11 @@ final class CvCommand implements Callable<Integer> {
           + " l1 = R * A, l2 = R * (1 - A) with A from --l1-ratio.")
   List<Double> regParam;
 
-  @Option(names = {"--l1-ratio", "--elastic-net-param"}, paramLabel = "A",
-      description = "The L1 share A in [0, 1] of every --reg-param (Spark's elasticNetParam;"
-          + " as path's --l1-ratio) (default: " + CvCommand.DEFAULT_L1_RATIO + ", ridge).")
-  Double l1Ratio;
+  @Option(names = {"--l1-ratio", "--elastic-net-param"}, split = ",", paramLabel = "A",
+      description = "L1 shares A in [0, 1] of the --reg-param penalties, comma-separated: every"
+          + " A with every R (Spark's elasticNetParam grid; scikit-learn's l1_ratio list; as"
+          + " path's --l1-ratio) (default: " + CvCommand.DEFAULT_L1_RATIO + ", ridge).")
+  List<Double> l1Ratio;
 
   /** The default L1 share of {@code --reg-param}: 0, ridge, as Spark's elasticNetParam. */
   static final double DEFAULT_L1_RATIO = 0;
@@ -238,7 +239,8 @@ final class CvCommand implements Callable<Integer> {
 
   /**
    * The settings from the grids: every --l1 with every --l2 (the L2 grid's default without
-   * --l1, 0 with it), or every --reg-param R as (R A, R (1 - A)).
+   * --l1, 0 with it), or every --l1-ratio A with every --reg-param R as (R A, R (1 - A)), in
+   * that order (A outer), each distinct pair once.
    */
   private void settings() {
     settingL2 = new java.util.ArrayList<>();
@@ -248,17 +250,23 @@ final class CvCommand implements Callable<Integer> {
         throw new Main.UsageException("--reg-param replaces --l1 and --l2: give one or the"
             + " other");
       }
-      double a = l1Ratio == null ? DEFAULT_L1_RATIO : l1Ratio;
-      for (double r : regParam) {
-        io.descent.loss.ElasticNet p;
-        try {
-          p = io.descent.loss.ElasticNet.spark(r, a);
-        } catch (IllegalArgumentException e) {
-          throw new Main.UsageException((e.getMessage().contains("elastic-net") ? "--l1-ratio"
-              : "--reg-param") + ": " + e.getMessage());
+      List<Double> shares = l1Ratio == null ? List.of(DEFAULT_L1_RATIO) : l1Ratio;
+      java.util.Set<List<Double>> seen = new java.util.HashSet<>();
+      for (double a : shares) {
+        for (double r : regParam) {
+          io.descent.loss.ElasticNet p;
+          try {
+            p = io.descent.loss.ElasticNet.spark(r, a);
+          } catch (IllegalArgumentException e) {
+            throw new Main.UsageException((e.getMessage().contains("elastic-net")
+                ? "--l1-ratio" : "--reg-param") + ": " + e.getMessage());
+          }
+          // R = 0 gives (0, 0) for every share: one setting, not one per share.
+          if (seen.add(List.of(p.l1(), p.l2()))) {
+            settingL1.add(p.l1());
+            settingL2.add(p.l2());
+          }
         }
-        settingL1.add(p.l1());
-        settingL2.add(p.l2());
       }
       return;
     }
@@ -354,7 +362,7 @@ final class CvCommand implements Callable<Integer> {
     activity.doing("refitting the best setting");
     if (text) {
       out.printf(Locale.ROOT, "best: %sl2 %s (lowest mean validation loss, %.6g); refitting on"
-          + " all %d rows%n", anyL1() ? "l1 " + plain(best.l1()) + ", " : "", plain(best.l2()),
+          + " all %d rows%n", anyL1() ? "l1 " + shown(best.l1()) + ", " : "", shown(best.l2()),
           best.meanLoss(), dataset.rows());
       out.flush();
     }
@@ -431,6 +439,16 @@ final class CvCommand implements Callable<Integer> {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
+  /**
+   * A penalty as the table and the summary show it: {@link #plain} to 6 significant digits, so
+   * that a Spark-style product such as 0.001 x (1 - 0.8) reads 0.0002 (the report, {@code
+   * --json} and the model file keep every digit).
+   */
+  static String shown(double v) {
+    return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(6))
+        .stripTrailingZeros().toPlainString();
+  }
+
   /** Each setting's penalty, comma-separated. */
   private static String grid(List<Double> penalties) {
     return String.join(",", penalties.stream().map(CvCommand::plain).toList());
@@ -454,7 +472,7 @@ final class CvCommand implements Callable<Integer> {
     for (int s = 0; s < r.settings().size(); s++) {
       CrossValidation.SettingScore x = r.settings().get(s);
       out.printf(Locale.ROOT, "%s%-12s %-26s %-26s %s%d/%d%s%n", withL1 ? String.format(
-          Locale.ROOT, "%-12s ", plain(x.l1())) : "", plain(x.l2()),
+          Locale.ROOT, "%-12s ", shown(x.l1())) : "", shown(x.l2()),
           String.format(Locale.ROOT, "%.6g, %.3g", x.meanLoss(), x.sdLoss()),
           String.format(Locale.ROOT, "%.6g, %.3g", x.meanMetric(), x.sdMetric()),
           withL1 ? String.format(Locale.ROOT, "%-15.4g ", x.meanNonzero()) : "", x.converged(),

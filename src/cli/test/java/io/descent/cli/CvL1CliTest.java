@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,10 +82,44 @@ class CvL1CliTest {
   }
 
   @Test
+  void l1RatioGridCrossesEveryRegParam() throws Exception {
+    JsonNode doc = cv("--reg-param", "0,0.01,0.1", "--l1-ratio", "0.2,0.8", "--backend",
+        "reference", "--json").json();
+    JsonNode settings = doc.get("cv").get("settings");
+    // A outer, R inner; R = 0 is the same (0, 0) setting for both shares, listed once.
+    double[][] expected = {{0, 0}, {0.002, 0.008}, {0.02, 0.08}, {0.008, 0.002}, {0.08, 0.02}};
+    assertEquals(expected.length, settings.size(), settings.toString());
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i][0], settings.get(i).get("l1").asDouble(), 1e-15, "l1 of " + i);
+      assertEquals(expected[i][1], settings.get(i).get("l2").asDouble(), 1e-15, "l2 of " + i);
+    }
+    JsonNode best = doc.get("cv").get("best");
+    boolean listed = false;
+    for (JsonNode s : settings) {
+      listed |= s.get("l1").asDouble() == best.get("l1").asDouble()
+          && s.get("l2").asDouble() == best.get("l2").asDouble();
+    }
+    assertTrue(listed, "the best setting is one of the grid's: " + best);
+  }
+
+  @Test
+  void tableShowsSparkProductsShortAndJsonKeepsThem() throws Exception {
+    Cli r = cv("--reg-param", "0.001", "--l1-ratio", "0.8", "--backend", "reference");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\n0.0008       0.0002       "), r.out());
+    assertTrue(r.out().contains("best: l1 0.0008, l2 0.0002 "), r.out());
+    assertFalse(r.out().contains("0.000199999"), r.out());
+    JsonNode s = cv("--reg-param", "0.001", "--l1-ratio", "0.8", "--backend", "reference",
+        "--json").json().get("cv").get("settings").get(0);
+    assertEquals(0.001 * (1 - 0.8), s.get("l2").asDouble(), "every digit, as fitted");
+  }
+
+  @Test
   void badGridsExit2WithOneLine() {
     String[][] bad = {{"--l1", "-1"}, {"--l1-ratio", "0.5"},
-        {"--reg-param", "0.1", "--l1", "0.1"}, {"--reg-param", "0.1", "--l1-ratio", "2"}};
-    String[] named = {"--l1", "--l1-ratio", "--reg-param", "--l1-ratio"};
+        {"--reg-param", "0.1", "--l1", "0.1"}, {"--reg-param", "0.1", "--l1-ratio", "2"},
+        {"--reg-param", "0.1", "--l1-ratio", "0.5,-0.1"}};
+    String[] named = {"--l1", "--l1-ratio", "--reg-param", "--l1-ratio", "--l1-ratio"};
     for (int i = 0; i < bad.length; i++) {
       Cli r = cv(bad[i]);
       assertEquals(2, r.code(), r.err());
