@@ -1,0 +1,42 @@
+import java.util.Locale;
+
+/**
+ * What a large array costs the first time its memory is touched, against memory the process has
+ * touched before: the fixed cost behind every copy of the rows a run makes (the parsed array, the
+ * backend's standardized copy, the float64 finish's copy).
+ *
+ * <p>Run from the repository root, in a fresh JVM each time (single-file source launch, Java 11
+ * or later): {@code java -XX:+UseTransparentHugePages benchmarks/FirstTouch.java [MB] [rounds]}
+ * (default 256 MB, 3 rounds; the option as the command line's second JVM runs). Each round
+ * allocates a {@code float[]} of MB megabytes (the JVM zeroes it: the first touch of fresh pages,
+ * on one thread), fills it once more (pages already mapped), then drops it and collects, so
+ * that the next round's array lands in heap memory this process has touched already. Pause a few
+ * seconds between runs: a virtual machine may hand memory another process freed moments ago back
+ * still backed, and the first round then costs what the others do.
+ */
+public final class FirstTouch {
+  private FirstTouch() {}
+
+  public static void main(String[] args) {
+    int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 256;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    System.out.printf(Locale.ROOT, "%d MB float[], %d rounds, JVM options %s%n", megabytes,
+        rounds, java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    for (int r = 0; r < rounds; r++) {
+      long start = System.nanoTime();
+      float[] x = new float[megabytes << 18];
+      long allocated = System.nanoTime();
+      java.util.Arrays.fill(x, 1f);
+      long filled = System.nanoTime();
+      System.out.printf(Locale.ROOT, "round %d: allocate (zeroing %s memory) %.3f s = %.2f GB/s;"
+          + " fill after %.3f s = %.2f GB/s%n", r + 1, r == 0 ? "fresh" : "reused",
+          (allocated - start) / 1e9, (megabytes << 20) / ((allocated - start) / 1e9) / 1e9,
+          (filled - allocated) / 1e9, (megabytes << 20) / ((filled - allocated) / 1e9) / 1e9);
+      if (x[x.length - 1] != 1f) {
+        throw new AssertionError("the fill did not happen");
+      }
+      x = null;
+      System.gc();
+    }
+  }
+}
