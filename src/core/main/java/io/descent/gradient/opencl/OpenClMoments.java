@@ -164,35 +164,56 @@ final class OpenClMoments {
         double[] sums = new double[entries];
         double[] lost = new double[entries];
         boolean fresh = true;
-        int rows = 0;
-        int first = 0;
-        for (int i = 0; i <= n; i++) {
-          double weight = i < n ? data.weight(i) : 0;
-          if (i < n && (rowFold == null || rowFold[i] == f) && weight != 0) {
-            if (xs != null) {
-              System.arraycopy(all, i * d, xs, rows * d, d);
-            }
-            ys[rows] = targets[i] - targetShift;
-            ss[rows] = weight;
-            rows++;
-          }
-          if (rows > 0 && (rows == slabRows || i == n)) {
+        if (everyRow) {
+          // Every row, in order: each slab is a run of the dataset's arrays, staged in bulk.
+          for (int first = 0; first < n; first += slabRows) {
+            int rows = Math.min(slabRows, n - first);
             if (d > 0) {
-              // Every row: the slab is rows first .. i of the dataset's array as they are.
-              Pointer from = xs != null ? Pointer.to(xs)
-                  : Pointer.to(all).withByteOffset(4L * first * d);
-              cl.write(x, 0, 4L * rows * d, from);
+              cl.write(x, 0, 4L * rows * d, Pointer.to(all).withByteOffset(4L * first * d));
+            }
+            for (int k = 0; k < rows; k++) {
+              ys[k] = targets[first + k] - targetShift;
             }
             cl.write(y, 0, 8L * rows, Pointer.to(ys));
-            cl.write(s, 0, 8L * rows, Pointer.to(ss));
+            if (weights != null) {
+              cl.write(s, 0, 8L * rows, Pointer.to(weights).withByteOffset(8L * first));
+            } else if (fresh) {
+              // Unweighted: the weights are all 1, written once for every slab.
+              java.util.Arrays.fill(ss, 1.0);
+              cl.write(s, 0, 8L * rows, Pointer.to(ss));
+            }
             if (cpu) {
               launchRows(cl, kernel, rows, maxBlocks, fresh);
             } else {
               launch(cl, kernel, partial, rows, entries, maxBlocks, out, sums, lost);
             }
             fresh = false;
-            rows = 0;
-            first = i + 1;
+          }
+        } else {
+          // Some rows only (a fold's, or those of weight above 0): gathered on the host.
+          int rows = 0;
+          for (int i = 0; i <= n; i++) {
+            double weight = i < n ? data.weight(i) : 0;
+            if (i < n && (rowFold == null || rowFold[i] == f) && weight != 0) {
+              System.arraycopy(all, i * d, xs, rows * d, d);
+              ys[rows] = targets[i] - targetShift;
+              ss[rows] = weight;
+              rows++;
+            }
+            if (rows > 0 && (rows == slabRows || i == n)) {
+              if (d > 0) {
+                cl.write(x, 0, 4L * rows * d, Pointer.to(xs));
+              }
+              cl.write(y, 0, 8L * rows, Pointer.to(ys));
+              cl.write(s, 0, 8L * rows, Pointer.to(ss));
+              if (cpu) {
+                launchRows(cl, kernel, rows, maxBlocks, fresh);
+              } else {
+                launch(cl, kernel, partial, rows, entries, maxBlocks, out, sums, lost);
+              }
+              fresh = false;
+              rows = 0;
+            }
           }
         }
         if (cpu && !fresh) {
