@@ -182,11 +182,7 @@ final class OpenClMoments {
               java.util.Arrays.fill(ss, 1.0);
               cl.write(s, 0, 8L * rows, Pointer.to(ss));
             }
-            if (cpu) {
-              launchRows(cl, kernel, rows, maxBlocks, fresh);
-            } else {
-              launch(cl, kernel, partial, rows, entries, maxBlocks, out, sums, lost);
-            }
+            runSlab(cl, kernel, partial, rows, entries, maxBlocks, out, sums, lost, cpu, fresh);
             fresh = false;
           }
         } else {
@@ -206,11 +202,8 @@ final class OpenClMoments {
               }
               cl.write(y, 0, 8L * rows, Pointer.to(ys));
               cl.write(s, 0, 8L * rows, Pointer.to(ss));
-              if (cpu) {
-                launchRows(cl, kernel, rows, maxBlocks, fresh);
-              } else {
-                launch(cl, kernel, partial, rows, entries, maxBlocks, out, sums, lost);
-              }
+              runSlab(cl, kernel, partial, rows, entries, maxBlocks, out, sums, lost, cpu,
+                  fresh);
               fresh = false;
               rows = 0;
             }
@@ -260,6 +253,21 @@ final class OpenClMoments {
       }
     }
     return false;
+  }
+
+  /**
+   * Runs the kernel over the slab just uploaded: in the cpu layout each item adds into its own
+   * sums ({@code fresh}: the fold's first slab starts them at 0), in the gpu layout the blocks'
+   * sums are read and added now.
+   */
+  private static void runSlab(ClContext cl, cl_kernel kernel, cl_mem partial, int rows,
+      int entries, int maxBlocks, double[] out, double[] sums, double[] lost, boolean cpu,
+      boolean fresh) {
+    if (cpu) {
+      launchRows(cl, kernel, rows, maxBlocks, fresh);
+    } else {
+      launch(cl, kernel, partial, rows, entries, maxBlocks, out, sums, lost);
+    }
   }
 
   /**
