@@ -81,7 +81,12 @@ final class CliSupport {
     CsvReader reader = reader(options, loss, withTarget, features, labels, classes, heapNeeds,
         progress, weightColumn);
     DatasetCache cache = options.cache.open(options.data, options.err());
-    return cache == null ? reader.read(options.data) : cache.read(options.data, reader);
+    if (cache == null) {
+      return reader.read(options.data);
+    }
+    DatasetCache.Loaded loaded = cache.load(options.data, reader);
+    options.cachedCopy = loaded.copy();
+    return loaded.data();
   }
 
   /** The reader that {@link #read} reads with, for the same arguments. */

@@ -311,8 +311,9 @@ final class CvCommand implements Callable<Integer> {
       }
     }
     if (text) {
-      out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s, seed %d%n",
-          dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(), seed);
+      out.printf(Locale.ROOT, "data: %s%s, %d rows x %d features, target %s, seed %d%n",
+          dataset.source(), data.origin(), dataset.rows(), dataset.features(),
+          dataset.targetName(), seed);
       dataset.classLabels().ifPresent(c -> out.printf(Locale.ROOT, "classes: %d (%s order):"
           + " %s%n", c.size(), c.numeric() ? "numeric" : "text", String.join(", ", c.labels())));
       if (weightColumn != null || classWeight != null) {
@@ -487,6 +488,7 @@ final class CvCommand implements Callable<Integer> {
     ObjectNode root = JsonReport.object();
     ObjectNode d = root.putObject("data");
     d.put("file", dataset.source());
+    d.put("cachedCopy", data.cachedCopy == null ? null : data.cachedCopy.toString());
     d.put("rows", dataset.rows());
     d.put("features", dataset.features());
     d.put("target", dataset.targetName());

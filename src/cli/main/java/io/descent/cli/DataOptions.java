@@ -34,6 +34,17 @@ final class DataOptions {
   @Mixin
   CacheOptions cache = new CacheOptions();
 
+  /**
+   * Set by {@link CliSupport#read}: the cached copy (--cache) the rows were loaded from, or null
+   * when the file was parsed.
+   */
+  Path cachedCopy;
+
+  /** What the data line adds after the file's name: where the rows came from, if not a parse. */
+  String origin() {
+    return cachedCopy == null ? "" : " (from the cached copy " + cachedCopy + ")";
+  }
+
   /** The command these options belong to, for its error stream; null when built by hand. */
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;

@@ -277,9 +277,9 @@ final class PathCommand implements Callable<Integer> {
   private void summary(PrintWriter out, Dataset dataset, RegularizationPath.Result r,
       double readSeconds) {
     List<RegularizationPath.Step> s = r.steps();
-    out.printf(Locale.ROOT, "data: %s, %d rows x %d features, target %s (read in %.3f s)%n",
-        dataset.source(), dataset.rows(), dataset.features(), dataset.targetName(),
-        readSeconds);
+    out.printf(Locale.ROOT, "data: %s%s, %d rows x %d features, target %s (read in %.3f s)%n",
+        dataset.source(), data.origin(), dataset.rows(), dataset.features(),
+        dataset.targetName(), readSeconds);
     out.printf(Locale.ROOT, "path: %d penalties from %.6g (lambda_max: every weight 0) down to"
         + " %.6g (ratio %.3g), l1 ratio %s, on %s by %s: %d %s, %.3f s%n",
         s.size(), r.lambdaMax(), s.get(s.size() - 1).penalty(), r.minRatio(),
@@ -302,6 +302,7 @@ final class PathCommand implements Callable<Integer> {
   private ObjectNode report(Dataset dataset, RegularizationPath.Result r, double readSeconds) {
     ObjectNode root = JsonReport.object();
     root.put("data", dataset.source());
+    root.put("cachedCopy", data.cachedCopy == null ? null : data.cachedCopy.toString());
     root.put("rows", dataset.rows());
     root.put("features", dataset.features());
     root.put("target", dataset.targetName());

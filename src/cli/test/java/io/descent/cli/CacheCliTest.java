@@ -185,6 +185,39 @@ class CacheCliTest {
   }
 
   @Test
+  void theDataLineAndTheReportSayWhenTheRowsCameFromTheCopy() throws IOException {
+    Path data = irisCopy();
+    Cli first = train(data, dir.resolve("first.json"));
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().startsWith("data: " + data + ", 150 rows"), first.out());
+    Path copy = copies().get(0);
+    Cli second = train(data, dir.resolve("second.json"));
+    assertTrue(second.out().startsWith("data: " + data + " (from the cached copy " + copy
+        + "), 150 rows x 4 features"), second.out());
+    assertEquals(copy.toString(), train(data, dir.resolve("third.json"), "--json").json()
+        .get("data").get("cachedCopy").asText());
+    JsonNode parsed = Cli.run("train", "--data", data.toString(), "--target", "species",
+        "--loss", "multinomial", "--l2", "0.01", "--backend", "reference", "--out",
+        dir.resolve("plain.json").toString(), "--json").json();
+    assertTrue(parsed.get("data").get("cachedCopy").isNull(), parsed.toString());
+
+    // cv and path read the file with train's options: the same copy.
+    String cache = cacheDir().toString();
+    Cli cv = Cli.run("cv", "--data", data.toString(), "--target", "species", "--loss",
+        "multinomial", "--backend", "reference", "--folds", "3", "--l2", "0.1",
+        "--cache-dir", cache);
+    assertEquals(0, cv.code(), cv.err());
+    assertTrue(cv.out().startsWith("data: " + data + " (from the cached copy " + copy + "), "),
+        cv.out());
+    Cli path = Cli.run("path", "--data", data.toString(), "--target", "species", "--loss",
+        "multinomial", "--backend", "reference", "--penalties", "3", "--cache-dir", cache,
+        "--out", dir.resolve("path.csv").toString(), "--json");
+    assertEquals(0, path.code(), path.err());
+    assertEquals(copy.toString(), path.json().get("cachedCopy").asText(), path.out());
+    assertEquals(1, copies().size());
+  }
+
+  @Test
   void convertNeedsATarget() {
     Cli run = Cli.run("convert", "--data", DATASETS.resolve("iris.csv").toString(), "--loss",
         "multinomial", "--cache-dir", cacheDir().toString());

@@ -171,15 +171,42 @@ public final class DatasetCache {
    * @throws IOException when the file cannot be read
    */
   public Dataset read(Path file, CsvReader reader) throws IOException {
+    return load(file, reader).data();
+  }
+
+  /**
+   * What {@link #read(Path, CsvReader)} reads, and where from: the cached copy it was loaded
+   * from, or the file itself (then cached where it could be).
+   *
+   * @param data the dataset
+   * @param copy the cached copy it was loaded from; null when the file was parsed
+   */
+  public record Loaded(Dataset data, Path copy) {
+    /** Whether the dataset came from a cached copy rather than a parse of the file. */
+    public boolean fromCopy() {
+      return copy != null;
+    }
+  }
+
+  /**
+   * As {@link #read(Path, CsvReader)}, saying whether the rows came from the cached copy.
+   *
+   * @throws IllegalArgumentException when the cache directory, or the copy's file, is {@code
+   *     file} itself
+   * @throws DataFormatException for any problem with the content, as the reader reports it
+   * @throws InsufficientMemoryException when the heap has too little room
+   * @throws IOException when the file cannot be read
+   */
+  public Loaded load(Path file, CsvReader reader) throws IOException {
     if (!Files.isRegularFile(file)) {
-      return reader.read(file);
+      return new Loaded(reader.read(file), null);
     }
     Identity before = Identity.of(file);
     Path copy = copyOf(before, reader);
     Optional<Dataset> cached = load(copy, key(before, reader), file.toString(),
         reader.heapNeeds());
     if (cached.isPresent()) {
-      return cached.get();
+      return new Loaded(cached.get(), copy);
     }
     Dataset data = reader.read(file);
     // A file that changed while it was parsed is not cached: its copy would be keyed by a
@@ -187,7 +214,7 @@ public final class DatasetCache {
     if (Identity.of(file).equals(before)) {
       store(copy, key(before, reader), data);
     }
-    return data;
+    return new Loaded(data, null);
   }
 
   /**

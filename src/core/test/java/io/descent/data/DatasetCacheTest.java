@@ -105,6 +105,19 @@ class DatasetCacheTest {
   }
 
   @Test
+  void loadSaysWhetherTheRowsCameFromTheCopy() throws IOException {
+    Path data = write("a,y\n1,2\n3,4\n");
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    DatasetCache.Loaded first = cache().load(data, reader);
+    assertFalse(first.fromCopy());
+    assertEquals(null, first.copy());
+    DatasetCache.Loaded second = cache().load(data, reader);
+    assertTrue(second.fromCopy());
+    assertEquals(cache().copyPath(data, reader), second.copy());
+    assertSameDataset(first.data(), second.data());
+  }
+
+  @Test
   void weightedShippedDataRoundTrips() throws IOException {
     List<String> lines = Files.readAllLines(DATASETS.resolve("wine.csv"));
     StringBuilder text = new StringBuilder(lines.get(0)).append(",w\n");
