@@ -553,8 +553,8 @@ public final class DatasetCache {
   /**
    * Reads the float array at {@code at} (padded to 8 bytes); returns the offset after it. The
    * bytes come by positional reads into one direct buffer of {@link #SLICE_BYTES}, checked and
-   * copied while in cache: a mapping of the file would cost a page fault per few pages touched
-   * (three times the time for a 256 MB copy on this project's virtual machines).
+   * copied while in cache: a mapping of the file costs a page fault every few pages (a 264 MB
+   * copy took 0.20 s mapped against 0.07 s read on a 2-core virtual machine of this project).
    */
   private static long readFloats(FileChannel ch, long at, float[] x, ByteBuffer buffer,
       CRC32C crc) throws IOException, Invalid {
