@@ -488,7 +488,7 @@ final class CvCommand implements Callable<Integer> {
     ObjectNode root = JsonReport.object();
     ObjectNode d = root.putObject("data");
     d.put("file", dataset.source());
-    d.put("cachedCopy", data.cachedCopy == null ? null : data.cachedCopy.toString());
+    d.put("cachedCopy", data.cachedCopyText());
     d.put("rows", dataset.rows());
     d.put("features", dataset.features());
     d.put("target", dataset.targetName());

@@ -45,6 +45,11 @@ final class DataOptions {
     return cachedCopy == null ? "" : " (from the cached copy " + cachedCopy + ")";
   }
 
+  /** {@link #cachedCopy} as the {@code --json} reports give it: its path, or null. */
+  String cachedCopyText() {
+    return cachedCopy == null ? null : cachedCopy.toString();
+  }
+
   /** The command these options belong to, for its error stream; null when built by hand. */
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;

@@ -302,7 +302,7 @@ final class PathCommand implements Callable<Integer> {
   private ObjectNode report(Dataset dataset, RegularizationPath.Result r, double readSeconds) {
     ObjectNode root = JsonReport.object();
     root.put("data", dataset.source());
-    root.put("cachedCopy", data.cachedCopy == null ? null : data.cachedCopy.toString());
+    root.put("cachedCopy", data.cachedCopyText());
     root.put("rows", dataset.rows());
     root.put("features", dataset.features());
     root.put("target", dataset.targetName());
