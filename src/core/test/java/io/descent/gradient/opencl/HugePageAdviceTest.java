@@ -22,6 +22,10 @@ class HugePageAdviceTest {
   void aLargeDirectBufferIsMarkedForHugePagesAndKeepsItsValues() throws IOException {
     assumeTrue(Platform.isLinux() && Files.exists(Path.of("/sys/kernel/mm/transparent_hugepage")),
         "Linux with transparent huge pages");
+    assumeTrue(HugePageAdvice.needed(Files.readString(Path.of(HugePageAdvice.THP_MODE)),
+        System.getenv("GLIBC_TUNABLES"), HugePageAdvice.glibcMinor(
+            Files.readAllLines(Path.of("/proc/self/maps")))),
+        "a kernel mode of madvise, and a C library that does not advise huge pages itself");
     ByteBuffer buffer = ByteBuffer.allocateDirect(32 << 20);
     buffer.putInt(0, 7);
     assertTrue(HugePageAdvice.advise(buffer));
@@ -41,6 +45,36 @@ class HugePageAdviceTest {
   void smallAndHeapBuffersAreLeftAlone() {
     assertFalse(HugePageAdvice.advise(ByteBuffer.allocateDirect(1 << 20)));
     assertFalse(HugePageAdvice.advise(ByteBuffer.allocate(16 << 20)));
+  }
+
+  @Test
+  void theAdviceIsNeededOnlyWhereTheKernelWaitsForItAndTheCLibraryDoesNotGiveIt() {
+    String madvise = "always [madvise] never";
+    assertTrue(HugePageAdvice.needed(madvise, null, 36));
+    assertTrue(HugePageAdvice.needed(madvise, "glibc.malloc.arena_max=2", 36));
+    assertFalse(HugePageAdvice.needed(madvise, "glibc.malloc.hugetlb=1", 36));
+    assertFalse(HugePageAdvice.needed(madvise, "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
+        35));
+    // 2 asks for hugetlbfs pages, which need a reserved pool: not the same thing.
+    assertTrue(HugePageAdvice.needed(madvise, "glibc.malloc.hugetlb=2", 36));
+    // An older glibc ignores the tunable; an unknown C library is not trusted with it.
+    assertTrue(HugePageAdvice.needed(madvise, "glibc.malloc.hugetlb=1", 31));
+    assertTrue(HugePageAdvice.needed(madvise, "glibc.malloc.hugetlb=1", -1));
+    // The kernel gives every mapping huge pages, or none: the advice changes nothing.
+    assertFalse(HugePageAdvice.needed("[always] madvise never", null, 36));
+    assertFalse(HugePageAdvice.needed("always madvise [never]", null, 36));
+    assertFalse(HugePageAdvice.needed("", null, 36));
+  }
+
+  @Test
+  void theGlibcReleaseIsReadFromTheMappedCLibrary() {
+    assertEquals(31, HugePageAdvice.glibcMinor(List.of(
+        "7f00-7f10 r--p 00000000 fe:00 1   /usr/lib/x86_64-linux-gnu/libc-2.31.so")));
+    assertEquals(HugePageAdvice.FIRST_GLIBC_MINOR, HugePageAdvice.glibcMinor(List.of(
+        "7f00-7f10 r-xp 00000000 fe:00 2   /usr/lib/x86_64-linux-gnu/libm.so.6",
+        "7f20-7f30 r-xp 00000000 fe:00 3   /usr/lib/x86_64-linux-gnu/libc.so.6")));
+    assertEquals(-1, HugePageAdvice.glibcMinor(List.of(
+        "7f00-7f10 r-xp 00000000 fe:00 4   /lib/ld-musl-x86_64.so.1")));
   }
 
   /** The VmFlags of the mapping of this process that contains {@code address}. */
