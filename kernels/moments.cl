@@ -97,6 +97,12 @@ __kernel void moments(__global const float* x, __global const double* y,
 #ifndef FOLD
 #define FOLD 8
 #endif
+/* WEIGHTED 0: every row weighs 1 (the host knows), so the weighted copy of a block is its
+ * values: the block is staged once, row by row (wr), and the tiles load their column vectors
+ * from those rows instead of from panels of a second copy. */
+#ifndef WEIGHTED
+#define WEIGHTED 1
+#endif
 /* The features; the columns of a tile; the features padded to whole tiles of columns (PF) and
  * then of rows (PJ); the padded row (every column) and its panels; the stride of the weighted
  * rows. Each item's square of sums is (PJ + 2) x PK: the features' rows, then the border's. */
@@ -108,6 +114,15 @@ __kernel void moments(__global const float* x, __global const double* y,
 #define NK (PK / KW)
 #define WS ((((PK > PJ ? PK : PJ) + VW - 1) / VW) * VW)
 #define DV CAT(double, VW)
+/* Vector v of a tile's columns in staged row r: in a panel (ap: the panel's start), or with
+ * WEIGHTED 0 in the row itself (ap: the row block wr at the panel's first column). */
+#if WEIGHTED
+#define AV_AT(ap, v, r) ((ap) + ((v) / TK) * (BR * KW) + (r) * KW + ((v) % TK) * VW)
+#define PANEL(kt) (ap + (kt) * (BR * KW))
+#else
+#define AV_AT(ap, v, r) ((ap) + (r) * WS + (v) * VW)
+#define PANEL(kt) (wr + (kt) * KW)
+#endif
 #define VLOAD CAT(vload, VW)
 #define VSTORE CAT(vstore, VW)
 
@@ -129,7 +144,7 @@ __kernel void moments(__global const float* x, __global const double* y,
     for (int r = 0; r < n; r++) {                                                         \
       DV av[NV];                                                                          \
       _Pragma("unroll") for (int v = 0; v < NV; v++) {                                    \
-        av[v] = VLOAD(0, ap + (v / TK) * (BR * KW) + r * KW + (v % TK) * VW);             \
+        av[v] = VLOAD(0, AV_AT(ap, v, r));                                                \
       }                                                                                   \
       _Pragma("unroll") for (int u = 0; u < ROWS; u++) {                                  \
         DV w = (DV) (wr[r * WS + u]);                                                     \
@@ -165,8 +180,11 @@ __kernel void moments_rows(__global const float* x, __global const double* y,
       block[t] = 0;
     }
   }
-  /* The block: a_ij in NK panels of BR x KW, s_i a_ij row by row (BR x WS; past PK, 0). */
+  /* The block: a_ij in NK panels of BR x KW, s_i a_ij row by row (BR x WS; past PK, 0); with
+   * WEIGHTED 0 only the rows (s_i = 1). */
+#if WEIGHTED
   double ap[NK * BR * KW];
+#endif
   double wr[BR * WS];
   for (int r = 0; r < BR; r++) {
     for (int j = PK; j < WS; j++) {
@@ -183,10 +201,11 @@ __kernel void moments_rows(__global const float* x, __global const double* y,
     int n = min(BR, to - b0);
     for (int r = 0; r < n; r++) {
       int i = b0 + r;
-      DV weight = (DV) (s[i]);
       __global const float* xi = x + (long) i * D;
       /* Whole vectors of features, then the last few features, the constant, the target and
        * the padding (0) element by element. */
+#if WEIGHTED
+      DV weight = (DV) (s[i]);
       for (int q = 0; q < D / VW; q++) {
         DV a = CAT(convert_double, VW)(CAT(vload, VW)(q, xi)) - shifts[q];
         VSTORE(a, 0, ap + (q / TK) * (BR * KW) + r * KW + (q % TK) * VW);
@@ -201,11 +220,21 @@ __kernel void moments_rows(__global const float* x, __global const double* y,
           wr[r * WS + j] = s[i] * a;
         }
       }
+#else
+      for (int q = 0; q < D / VW; q++) {
+        VSTORE(CAT(convert_double, VW)(CAT(vload, VW)(q, xi)) - shifts[q], 0,
+            wr + r * WS + q * VW);
+      }
+      for (int j = (D / VW) * VW; j < NK * TK * VW; j++) {
+        wr[r * WS + j] = j < D ? (double) xi[j] - shift[j] : j == D ? 1.0 : j == D + 1 ? y[i]
+            : 0.0;
+      }
+#endif
     }
     /* The features' triangle: rows j < PF, columns from the tile's panel to PF. */
     for (int j0 = 0; j0 < PF; j0 += TJ) {
       for (int kt = j0 / KW; kt < PF / KW; kt++) {
-        feature_tile(wr + j0, ap + kt * (BR * KW), n, block + j0 * PK + kt * KW);
+        feature_tile(wr + j0, PANEL(kt), n, block + j0 * PK + kt * KW);
       }
     }
     /* The border: the constant (row D of wr) and the target (D + 1) by every column, into
@@ -213,10 +242,10 @@ __kernel void moments_rows(__global const float* x, __global const double* y,
      * last one alone. */
     int kt = 0;
     for (; kt + 2 <= NK; kt += 2) {
-      border_tile2(wr + D, ap + kt * (BR * KW), n, block + PJ * PK + kt * KW);
+      border_tile2(wr + D, PANEL(kt), n, block + PJ * PK + kt * KW);
     }
     if (kt < NK) {
-      border_tile1(wr + D, ap + kt * (BR * KW), n, block + PJ * PK + kt * KW);
+      border_tile1(wr + D, PANEL(kt), n, block + PJ * PK + kt * KW);
     }
     blocks++;
     if (blocks == FOLD || b0 + BR >= to) {

@@ -91,9 +91,12 @@ record MomentTiles(int vectorWidth, int tileRows, int tileVectors, int blockRows
         : lo * paddedColumns(p) + hi;
   }
 
-  /** The build options' defines for {@code p} augmented columns. */
-  String defines(int p) {
+  /**
+   * The build options' defines for {@code p} augmented columns; {@code weighted}: the rows have
+   * weights (otherwise every row weighs 1, and the kernel stages one copy of each block).
+   */
+  String defines(int p, boolean weighted) {
     return "-DP=" + p + " -DVW=" + vectorWidth + " -DTJ=" + tileRows + " -DTK=" + tileVectors
-        + " -DBR=" + blockRows + " -DFOLD=" + foldBlocks;
+        + " -DBR=" + blockRows + " -DFOLD=" + foldBlocks + " -DWEIGHTED=" + (weighted ? 1 : 0);
   }
 }

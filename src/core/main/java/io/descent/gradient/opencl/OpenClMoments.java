@@ -113,7 +113,8 @@ final class OpenClMoments {
     int n = data.rows();
     // Each staged row: d float32 features, its target and its weight in float64.
     int slabRows = (int) Math.max(1, Math.min(Math.max(1, n), slabBytes / (4L * d + 16)));
-    String options = "-DPRECISION=64 " + (cpu ? tiles.defines(p) : "-DP=" + p);
+    String options = "-DPRECISION=64 " + (cpu ? tiles.defines(p, data.weights() != null)
+        : "-DP=" + p);
     cl_program program = cl.cachedProgram(FILE, options, binaries);
     cl_kernel kernel = cl.kernel(program, cpu ? "moments_rows" : "moments");
     int computeUnits = device.description().computeUnits();

@@ -124,11 +124,13 @@ class KernelTargetsTest {
         builds.add(OpenClBackend.GPU_COLUMNS_FILE + " " + common);
       }
     }
-    // The moments (float64 only): the cpu layout's tiles for this device at a few widths, and
-    // the gpu layout.
+    // The moments (float64 only): the cpu layout's tiles for this device at a few widths,
+    // weighted and not, and the gpu layout.
     for (int p : new int[] {3, 11, 66, 258}) {
-      builds.add(OpenClMoments.FILE + " -DPRECISION=64 " + MomentTiles.forDevice(device, p)
-          .defines(p));
+      for (boolean weighted : new boolean[] {true, false}) {
+        builds.add(OpenClMoments.FILE + " -DPRECISION=64 " + MomentTiles.forDevice(device, p)
+            .defines(p, weighted));
+      }
     }
     builds.add(OpenClMoments.FILE + " -DPRECISION=64 -DP=66");
     builds.add("read_bandwidth.cl -DVW=" + CpuShape.fromDevice(device, false).vectorWidth());
