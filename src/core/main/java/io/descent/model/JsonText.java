@@ -2,8 +2,13 @@ package io.descent.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -19,11 +24,20 @@ import java.util.Map;
  * spambase went to writing its small model file. Writing a tree needs none of that: objects,
  * arrays, strings, numbers, booleans and nulls each map to one generator call, and the text is
  * what the mapper printed (the same pretty printer, doubles by the same shortest repr).
+ *
+ * <p>Reading is the same in reverse ({@link #parser}, {@link #readTree}): Jackson's streaming
+ * parser, each token one node, the nodes the mapper's {@code readTree} makes (integers as int,
+ * long or big integer nodes by size, other numbers as doubles). A model file read through a
+ * mapper took a fresh JVM 430 to 460 ms, 40 to 60 ms this way (a throwaway harness that read
+ * the 1M x 64 logistic model, 3 runs each).
  */
 public final class JsonText {
   /** Makes the nodes of a tree to write. */
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final JsonFactory FACTORY = new JsonFactory();
+  /** Parses, refusing an object that names a field twice. */
+  private static final JsonFactory STRICT = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private JsonText() {}
 
@@ -42,6 +56,70 @@ public final class JsonText {
       throw new UncheckedIOException(e);
     }
     return text.toString();
+  }
+
+  /** A parser of {@code json} that refuses duplicate field names; close it after use. */
+  public static JsonParser parser(byte[] json) throws IOException {
+    return STRICT.createParser(json);
+  }
+
+  /**
+   * The next value of {@code parser} as a tree, or null at the end of the input. The parser's own
+   * errors (malformed text, a duplicate field, a number past its limits) come out as it throws
+   * them, with their locations.
+   */
+  public static JsonNode readTree(JsonParser parser) throws IOException {
+    JsonToken token = parser.nextToken();
+    return token == null ? null : value(parser, token);
+  }
+
+  private static JsonNode value(JsonParser p, JsonToken token) throws IOException {
+    if (token == null) {
+      throw new JsonParseException(p, "Unexpected end-of-input");
+    }
+    switch (token) {
+      case START_OBJECT -> {
+        ObjectNode object = NODES.objectNode();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+          if (t != JsonToken.FIELD_NAME) {
+            throw new JsonParseException(p, "Unexpected token " + t + " in an object");
+          }
+          String name = p.currentName();
+          object.set(name, value(p, p.nextToken()));
+        }
+        return object;
+      }
+      case START_ARRAY -> {
+        ArrayNode array = NODES.arrayNode();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+          array.add(value(p, t));
+        }
+        return array;
+      }
+      case VALUE_STRING -> {
+        return NODES.textNode(p.getText());
+      }
+      case VALUE_NUMBER_INT -> {
+        return switch (p.getNumberType()) {
+          case INT -> NODES.numberNode(p.getIntValue());
+          case LONG -> NODES.numberNode(p.getLongValue());
+          default -> NODES.numberNode(p.getBigIntegerValue());
+        };
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return NODES.numberNode(p.getDoubleValue());
+      }
+      case VALUE_TRUE -> {
+        return NODES.booleanNode(true);
+      }
+      case VALUE_FALSE -> {
+        return NODES.booleanNode(false);
+      }
+      case VALUE_NULL -> {
+        return NODES.nullNode();
+      }
+      default -> throw new JsonParseException(p, "Unexpected token " + token);
+    }
   }
 
   private static void write(JsonNode node, JsonGenerator g) throws IOException {

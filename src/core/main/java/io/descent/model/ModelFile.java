@@ -3,12 +3,9 @@ package io.descent.model;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -138,16 +135,6 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
   static final String CHECKSUM = "checksum";
 
   private static final double CONSISTENCY_TOLERANCE = 1e-9;
-
-  /**
-   * The mapper that reads model files, made on the first read: writing one needs none
-   * ({@link JsonText}), and a mapper's first use costs a fresh JVM about 0.3 s.
-   */
-  private static final class Reading {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
-  }
 
   /** Checks the model is present. */
   public ModelFile {
@@ -306,9 +293,9 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
   private static ModelFile parse(byte[] json, String source) {
     JsonNode root;
-    try (JsonParser parser = Reading.MAPPER.createParser(json)) {
+    try (JsonParser parser = JsonText.parser(json)) {
       try {
-        root = Reading.MAPPER.readTree(parser);
+        root = JsonText.readTree(parser);
         if (root != null && parser.nextToken() != null) {
           throw new ModelFormatException(where(source, parser.currentTokenLocation())
               + ": the model file is not valid JSON (more content after the end of the object)");
