@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * madvise} and the C library does not already ask for huge pages itself. glibc 2.35 and later
  * does, for every large allocation, under {@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1}, which
  * the command line's second JVM runs with. Skipping the call there also skips loading JNA, which
- * on a 2-core AMD EPYC cost about 0.2 s of every {@code train}'s open (JNA unpacks its native
+ * on a 2-core AMD EPYC cost about 0.1 s of every {@code train}'s open (JNA unpacks its native
  * library and runs {@code ldconfig -p} in a child process when it first looks for a library):
  * {@code alloc+map} of a 256 MB buffer took 84 to 95 ms with the advice and 0.5 ms without, and
  * the filled buffer had its huge pages either way ({@code AnonHugePages} in {@code
