@@ -45,11 +45,21 @@ public final class HostMoments {
    * (load 9 to 11), 100,000 x 64 took 1.15 to 1.25 s on the host against 0.71 to 0.86 s on
    * OpenCL (3 pairs), 20,000 x 64 (2.2e7 per thread) 0.64 to 0.88 s against 0.99 to 1.04 s and
    * 5,000 x 64 0.36 to 0.41 s against 0.56 to 0.66 s (2 pairs each): a crossing between 2.2e7
-   * and 1.1e8, taken as 5e7. The rule uses only the
+   * and 1.1e8, then taken as 5e7. Measured again on a quiet machine (a 2-core AVX-512 EPYC, load
+   * about 1, PoCL's kernel cache and program binaries warm, {@code descent path --loss linear
+   * --json} with {@code --backend reference} and {@code opencl} alternating, the fit's seconds):
+   * 100,000 x 64 (1.1e8 per thread) 0.20-0.26 s on the host against 0.32-0.44 s (3 pairs),
+   * 300,000 x 64 0.23-0.29 s against 0.34-0.35 s (3 pairs), 600,000 x 64 (6.6e8) 0.32-0.39 s
+   * against 0.37-0.47 s (4 pairs), 1,000,000 x 64 0.32-0.35 s against 0.34-0.40 s (the open
+   * alone, 3 pairs): the host's line is about 0.22 s + 0.15 s per million rows, OpenCL's 0.34 s
+   * (its start, 0.15-0.2 s of it, and the program) + 0.04 s per million, crossing near 1.1e6 rows
+   * of 64 features (1.2e9 per thread). On a CPU with half the vector width (AVX2) both passes
+   * take about twice as long and the crossing falls to about half; so {@value}, about 450,000
+   * rows of 64 features on 2 threads, on the host's side of both. The rule uses only the
    * problem's size and this process's thread count, never which device OpenCL would offer
    * (finding out is the start it avoids).
    */
-  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 5e7;
+  public static final double AUTO_MAX_MULTIPLY_ADDS_PER_THREAD = 5e8;
 
   private HostMoments() {}
 
