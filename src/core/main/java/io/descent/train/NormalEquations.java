@@ -8,6 +8,7 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
 import io.descent.gradient.GradientBackend;
 import io.descent.gradient.GramBackend;
+import io.descent.gradient.HostMoments;
 import io.descent.gradient.MomentSource;
 import io.descent.gradient.OpenClOptions;
 import io.descent.gradient.ReferenceBackend;
@@ -19,6 +20,19 @@ import java.util.function.Consumer;
  */
 final class NormalEquations {
   private NormalEquations() {}
+
+  /**
+   * Whether an automatic backend choice computes a fit's moments on the host without trying
+   * OpenCL: the choice is {@code auto}, the solver takes the normal equations for this linear
+   * fit, and the moments are small enough ({@link HostMoments#preferred}) that the host finishes
+   * them sooner than an OpenCL platform starts and computes them.
+   */
+  static boolean onHost(String choice, Solver solver, boolean fullBatch, Dataset train,
+      Columns columns) {
+    return choice.equalsIgnoreCase("auto") && columns.loss() == io.descent.loss.Loss.LINEAR
+        && solver.normalFor(columns.loss(), fullBatch, train.rows(), train.features())
+        && HostMoments.preferred(train.rows(), train.features());
+  }
 
   /**
    * The backend a fit trains on: {@code backend} itself, or the normal equations on its moments

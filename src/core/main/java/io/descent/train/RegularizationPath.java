@@ -300,9 +300,7 @@ public final class RegularizationPath {
    * takes to start.
    */
   static boolean hostMoments(String choice, Dataset train, Columns columns) {
-    return choice.equalsIgnoreCase("auto")
-        && Solver.AUTO.normalFor(columns.loss(), true, train.rows(), train.features())
-        && HostMoments.preferred(train.rows(), train.features());
+    return NormalEquations.onHost(choice, Solver.AUTO, true, train, columns);
   }
 
   /** The float64 backend of a float32 path, opened once when first needed. */

@@ -248,12 +248,18 @@ public final class Trainer {
     // Refuses the normal equations where they do not apply before anything opens.
     solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features());
     listener.phase(PHASE_STANDARDIZE, (System.nanoTime() - standardizing) / 1e9);
-    BackendChain chain = new BackendChain(config.backend(), opener::open, config.openCl(),
-        listener::message);
+    // A small linear fit on the normal equations, with nothing to validate on, computes its
+    // moments on the host under auto: sooner than OpenCL's platform starts (NormalEquations.onHost).
+    boolean onHost = validation == null
+        && NormalEquations.onHost(config.backend(), solver, config.isFullBatch(), train, columns);
+    BackendChain chain = new BackendChain(onHost ? BackendKind.REFERENCE.label()
+        : config.backend(), opener::open, config.openCl(), listener::message);
     Dataset validating = validation;
     return chain.run(kind -> {
       long opening = System.nanoTime();
-      Pair pair = openPair(chain, kind, train, validating, standardization, columns);
+      Pair pair = onHost ? new Pair(Backends.normalEquations(kind, train, standardization,
+          columns, config.openCl()), null)
+          : openPair(chain, kind, train, validating, standardization, columns);
       listener.phase(PHASE_OPEN, (System.nanoTime() - opening) / 1e9);
       return pair;
     }, (pair, kind, fallback) -> {

@@ -76,6 +76,31 @@ class NormalEquationsTest {
   }
 
   @Test
+  void autoComputesASmallFitsMomentsOnTheHostAndALargeOnesWhereItWould() {
+    Dataset mtcars = MomentsFixtures.mtcars();
+    // Small: no OpenCL start, the host's moments (HostMoments), the same optimum as passes.
+    FitResult auto = Descent.linear().train(mtcars, null);
+    assertEquals(io.descent.gradient.BackendKind.REFERENCE, auto.backend().kind(),
+        auto.backend().summary());
+    assertTrue(auto.backend().device().startsWith("normal equations (statistics from Java"),
+        auto.backend().summary());
+    FitResult passes = Descent.linear().backend("reference").solver("passes")
+        .train(mtcars, null);
+    assertEquals(passes.objective(), auto.objective(), 1e-9 * Math.abs(passes.objective()));
+    // Not under an explicit backend, not for passes, not for the logistic loss.
+    assertTrue(NormalEquations.onHost("auto", Solver.AUTO, true, mtcars,
+        io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
+    assertFalse(NormalEquations.onHost("opencl", Solver.AUTO, true, mtcars,
+        io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
+    assertFalse(NormalEquations.onHost("auto", Solver.PASSES, true, mtcars,
+        io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
+    assertFalse(NormalEquations.onHost("auto", Solver.AUTO, false, mtcars,
+        io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
+    assertFalse(NormalEquations.onHost("auto", Solver.AUTO, true, mtcars,
+        io.descent.gradient.Columns.single(io.descent.loss.Loss.LOGISTIC)));
+  }
+
+  @Test
   void theRuleOfAuto() {
     int max = Solver.NORMAL_MAX_FEATURES;
     assertTrue(Solver.AUTO.normalFor(Loss.LINEAR, true, 10_000, max));
