@@ -7,10 +7,15 @@ import io.descent.data.CompensatedSum;
 import io.descent.data.Dataset;
 import io.descent.data.Shuffle;
 import io.descent.data.Standardization;
+import io.descent.gradient.BackendInfo;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.gradient.Columns;
+import io.descent.gradient.GramBackend;
+import io.descent.gradient.HostMoments;
+import io.descent.gradient.Moments;
 import io.descent.gradient.OpenClOptions;
+import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.loss.Softmax;
 import io.descent.model.ClassificationMetrics;
@@ -420,6 +425,11 @@ public final class CrossValidation {
   private LockstepFit.Result fit(Dataset data, Columns columns, List<LockstepFit.Model> models,
       Consumer<String> notice) {
     Standardization base = Standardization.fit(data);
+    if (options.miniBatch() == null
+        && NormalEquations.onHost(options.backend(), options.openCl(), solver, true, data,
+            columns)) {
+      return onHost(data, columns, base, models);
+    }
     try (ChosenBackend chosen = new ChosenBackend(options.backend(), data, base, columns,
         options.openCl(), notice)) {
       if (options.miniBatch() != null) {
@@ -442,6 +452,32 @@ public final class CrossValidation {
         return fit.fit(data, opener != null ? opener : chosen.opener(), chosen.float64(),
             columns, base, models);
       }
+    } finally {
+      running = null;
+    }
+  }
+
+  /**
+   * The lockstep fit on the normal equations with every fold's moments computed on the host
+   * ({@link HostMoments}, one pass), opening no OpenCL platform: what {@code auto} does for a
+   * small linear cross-validation ({@link NormalEquations#onHost}). A float64 finish, which the
+   * float64 normal equations never need, would run on the reference.
+   */
+  private LockstepFit.Result onHost(Dataset data, Columns columns, Standardization base,
+      List<LockstepFit.Model> models) {
+    LockstepFit fit = new LockstepFit(options.settings());
+    running = fit::requestStop;
+    if (stopRequested) {
+      fit.requestStop();
+    }
+    try {
+      int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
+      int threads = HostMoments.threads(data.rows());
+      Moments[] moments = HostMoments.compute(data, base.mean(), rowFold,
+          Moments.folds(rowFold), threads);
+      BackendInfo info = HostMoments.info(threads);
+      return fit.fit(data, c -> new GramBackend(moments, data.rows(), base, c, info),
+          c -> new ReferenceBackend(data, base, c), columns, base, models);
     } finally {
       running = null;
     }

@@ -24,12 +24,16 @@ final class NormalEquations {
   /**
    * Whether an automatic backend choice computes a fit's moments on the host without trying
    * OpenCL: the choice is {@code auto}, the solver takes the normal equations for this linear
-   * fit, and the moments are small enough ({@link HostMoments#preferred}) that the host finishes
-   * them sooner than an OpenCL platform starts and computes them.
+   * fit, no OpenCL device is named (a named one is the user's choice, and is checked), and the
+   * moments are small enough ({@link HostMoments#preferred}) that the host finishes them sooner
+   * than an OpenCL platform starts and computes them.
+   *
+   * @param openCl the fit's OpenCL options, or null
    */
-  static boolean onHost(String choice, Solver solver, boolean fullBatch, Dataset train,
-      Columns columns) {
-    return choice.equalsIgnoreCase("auto") && columns.loss() == io.descent.loss.Loss.LINEAR
+  static boolean onHost(String choice, OpenClOptions openCl, Solver solver, boolean fullBatch,
+      Dataset train, Columns columns) {
+    return choice.equalsIgnoreCase("auto") && (openCl == null || openCl.device() == null)
+        && columns.loss() == io.descent.loss.Loss.LINEAR
         && solver.normalFor(columns.loss(), fullBatch, train.rows(), train.features())
         && HostMoments.preferred(train.rows(), train.features());
   }

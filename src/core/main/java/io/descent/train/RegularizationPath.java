@@ -264,7 +264,7 @@ public final class RegularizationPath {
       notice.accept(line);
     };
     String choice = backendChoice;
-    if (hostMoments(choice, train, columns)) {
+    if (hostMoments(choice, openCl, train, columns)) {
       choice = BackendKind.REFERENCE.label();
       int threads = HostMoments.threads(train.rows());
       both.accept(String.format(java.util.Locale.ROOT, "the moments are computed on the host"
@@ -299,8 +299,9 @@ public final class RegularizationPath {
    * HostMoments#preferred}) that the host finishes them in about the time an OpenCL platform
    * takes to start.
    */
-  static boolean hostMoments(String choice, Dataset train, Columns columns) {
-    return NormalEquations.onHost(choice, Solver.AUTO, true, train, columns);
+  static boolean hostMoments(String choice, OpenClOptions openCl, Dataset train,
+      Columns columns) {
+    return NormalEquations.onHost(choice, openCl, Solver.AUTO, true, train, columns);
   }
 
   /** The float64 backend of a float32 path, opened once when first needed. */

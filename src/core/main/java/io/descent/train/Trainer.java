@@ -251,7 +251,8 @@ public final class Trainer {
     // A small linear fit on the normal equations, with nothing to validate on, computes its
     // moments on the host under auto: sooner than OpenCL's platform starts (NormalEquations.onHost).
     boolean onHost = validation == null
-        && NormalEquations.onHost(config.backend(), solver, config.isFullBatch(), train, columns);
+        && NormalEquations.onHost(config.backend(), config.openCl(), solver,
+            config.isFullBatch(), train, columns);
     BackendChain chain = new BackendChain(onHost ? BackendKind.REFERENCE.label()
         : config.backend(), opener::open, config.openCl(), listener::message);
     Dataset validating = validation;

@@ -88,16 +88,23 @@ class NormalEquationsTest {
         .train(mtcars, null);
     assertEquals(passes.objective(), auto.objective(), 1e-9 * Math.abs(passes.objective()));
     // Not under an explicit backend, not for passes, not for the logistic loss.
-    assertTrue(NormalEquations.onHost("auto", Solver.AUTO, true, mtcars,
+    assertTrue(NormalEquations.onHost("auto", null, Solver.AUTO, true, mtcars,
         io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
-    assertFalse(NormalEquations.onHost("opencl", Solver.AUTO, true, mtcars,
+    assertFalse(NormalEquations.onHost("opencl", null, Solver.AUTO, true, mtcars,
         io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
-    assertFalse(NormalEquations.onHost("auto", Solver.PASSES, true, mtcars,
+    assertFalse(NormalEquations.onHost("auto", null, Solver.PASSES, true, mtcars,
         io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
-    assertFalse(NormalEquations.onHost("auto", Solver.AUTO, false, mtcars,
+    assertFalse(NormalEquations.onHost("auto", null, Solver.AUTO, false, mtcars,
         io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
-    assertFalse(NormalEquations.onHost("auto", Solver.AUTO, true, mtcars,
+    assertFalse(NormalEquations.onHost("auto", null, Solver.AUTO, true, mtcars,
         io.descent.gradient.Columns.single(io.descent.loss.Loss.LOGISTIC)));
+    // A named OpenCL device is the user's choice (and is checked): OpenCL runs.
+    assertTrue(NormalEquations.onHost("auto", io.descent.gradient.OpenClOptions.defaults(),
+        Solver.AUTO, true, mtcars,
+        io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
+    assertFalse(NormalEquations.onHost("auto", new io.descent.gradient.OpenClOptions("0", "auto",
+        "float", "auto"), Solver.AUTO, true, mtcars,
+        io.descent.gradient.Columns.single(io.descent.loss.Loss.LINEAR)));
   }
 
   @Test

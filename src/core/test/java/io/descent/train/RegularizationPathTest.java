@@ -295,7 +295,7 @@ class RegularizationPathTest {
     // The rule: multiply-adds per thread against the bound, whatever the device.
     assertTrue(io.descent.gradient.HostMoments.preferred(1000, 64));
     assertTrue(!io.descent.gradient.HostMoments.preferred(100_000_000, 64));
-    assertTrue(!RegularizationPath.hostMoments("opencl", data, Columns.of(Loss.LINEAR, 1)));
-    assertTrue(!RegularizationPath.hostMoments("auto", data, Columns.of(Loss.LOGISTIC, 1)));
+    assertTrue(!RegularizationPath.hostMoments("opencl", null, data, Columns.of(Loss.LINEAR, 1)));
+    assertTrue(!RegularizationPath.hostMoments("auto", null, data, Columns.of(Loss.LOGISTIC, 1)));
   }
 }
