@@ -249,7 +249,7 @@ public final class Trainer {
     solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features());
     listener.phase(PHASE_STANDARDIZE, (System.nanoTime() - standardizing) / 1e9);
     // A small linear fit on the normal equations, with nothing to validate on, computes its
-    // moments on the host under auto: sooner than OpenCL's platform starts (NormalEquations.onHost).
+    // moments on the host under auto: sooner than OpenCL's platform starts (see onHost).
     boolean onHost = validation == null
         && NormalEquations.onHost(config.backend(), config.openCl(), solver,
             config.isFullBatch(), train, columns);
