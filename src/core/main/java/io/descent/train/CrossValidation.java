@@ -425,31 +425,28 @@ public final class CrossValidation {
   private LockstepFit.Result fit(Dataset data, Columns columns, List<LockstepFit.Model> models,
       Consumer<String> notice) {
     Standardization base = Standardization.fit(data);
-    if (options.miniBatch() == null
-        && NormalEquations.onHost(options.backend(), options.openCl(), solver, true, data,
-            columns)) {
-      return onHost(data, columns, base, models);
-    }
-    try (ChosenBackend chosen = new ChosenBackend(options.backend(), data, base, columns,
-        options.openCl(), notice)) {
-      if (options.miniBatch() != null) {
-        LockstepMiniBatch fit = new LockstepMiniBatch(options.miniBatch());
-        running = fit::requestStop;
-        if (stopRequested) {
-          fit.requestStop();
-        }
-        return fit.fit(data, chosen.opener(), columns, base, models);
-      } else {
-        LockstepFit fit = new LockstepFit(options.settings());
-        running = fit::requestStop;
-        if (stopRequested) {
-          fit.requestStop();
+    try {
+      if (options.miniBatch() == null
+          && NormalEquations.onHost(options.backend(), options.openCl(), solver, true, data,
+              columns)) {
+        return lockstep(data, hostNormalEquations(data, base, columns),
+            c -> new ReferenceBackend(data, base, c), columns, base, models);
+      }
+      try (ChosenBackend chosen = new ChosenBackend(options.backend(), data, base, columns,
+          options.openCl(), notice)) {
+        if (options.miniBatch() != null) {
+          LockstepMiniBatch fit = new LockstepMiniBatch(options.miniBatch());
+          running = fit::requestStop;
+          if (stopRequested) {
+            fit.requestStop();
+          }
+          return fit.fit(data, chosen.opener(), columns, base, models);
         }
         LockstepFit.Opener opener = null;
         if (solver.normalFor(options.loss(), true, data.rows(), data.features())) {
           opener = chosen.normalEquations(columns, solver == Solver.NORMAL, notice);
         }
-        return fit.fit(data, opener != null ? opener : chosen.opener(), chosen.float64(),
+        return lockstep(data, opener != null ? opener : chosen.opener(), chosen.float64(),
             columns, base, models);
       }
     } finally {
@@ -457,30 +454,32 @@ public final class CrossValidation {
     }
   }
 
-  /**
-   * The lockstep fit on the normal equations with every fold's moments computed on the host
-   * ({@link HostMoments}, one pass), opening no OpenCL platform: what {@code auto} does for a
-   * small linear cross-validation ({@link NormalEquations#onHost}). A float64 finish, which the
-   * float64 normal equations never need, would run on the reference.
-   */
-  private LockstepFit.Result onHost(Dataset data, Columns columns, Standardization base,
+  /** A full-batch lockstep fit of the models, which {@link #requestStop} can stop. */
+  private LockstepFit.Result lockstep(Dataset data, LockstepFit.Opener opener,
+      LockstepFit.Opener float64, Columns columns, Standardization base,
       List<LockstepFit.Model> models) {
     LockstepFit fit = new LockstepFit(options.settings());
     running = fit::requestStop;
     if (stopRequested) {
       fit.requestStop();
     }
-    try {
-      int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
-      int threads = HostMoments.threads(data.rows());
-      Moments[] moments = HostMoments.compute(data, base.mean(), rowFold,
-          Moments.folds(rowFold), threads);
-      BackendInfo info = HostMoments.info(threads);
-      return fit.fit(data, c -> new GramBackend(moments, data.rows(), base, c, info),
-          c -> new ReferenceBackend(data, base, c), columns, base, models);
-    } finally {
-      running = null;
-    }
+    return fit.fit(data, opener, float64, columns, base, models);
+  }
+
+  /**
+   * The normal equations with every fold's moments computed on the host ({@link HostMoments},
+   * one pass), opening no OpenCL platform: what {@code auto} does for a small linear
+   * cross-validation ({@link NormalEquations#onHost}). A float64 finish, which the float64
+   * normal equations never need, would run on the reference.
+   */
+  private static LockstepFit.Opener hostNormalEquations(Dataset data, Standardization base,
+      Columns columns) {
+    int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
+    int threads = HostMoments.threads(data.rows());
+    Moments[] moments = HostMoments.compute(data, base.mean(), rowFold, Moments.folds(rowFold),
+        threads);
+    BackendInfo info = HostMoments.info(threads);
+    return c -> new GramBackend(moments, data.rows(), base, c, info);
   }
 
   private Result score(Dataset data, Dataset[] validation, Standardization[] own,
