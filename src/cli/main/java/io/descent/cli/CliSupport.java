@@ -7,6 +7,7 @@ import io.descent.data.ReadProgress;
 import io.descent.data.Dataset;
 import io.descent.data.DatasetCache;
 import io.descent.data.HeapNeed;
+import io.descent.gradient.Backends;
 import io.descent.loss.Loss;
 import io.descent.model.AtomicFile;
 import io.descent.train.FitResult;
@@ -87,6 +88,17 @@ final class CliSupport {
     DatasetCache.Loaded loaded = cache.load(options.data, reader);
     options.cachedCopy = loaded.copy();
     return loaded.data();
+  }
+
+  /**
+   * Starts loading the OpenCL platforms while the data is read, where {@code backend} (a {@code
+   * --backend} value) may open OpenCL; only a JVM that chains signals starts them (the second JVM
+   * of {@link HugePages} does), see {@link Backends#startOpenClPlatforms()}.
+   */
+  static void startOpenCl(String backend) {
+    if (backend.equalsIgnoreCase("auto") || backend.equalsIgnoreCase("opencl")) {
+      Backends.startOpenClPlatforms();
+    }
   }
 
   /** The reader that {@link #read} reads with, for the same arguments. */

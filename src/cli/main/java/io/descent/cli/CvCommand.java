@@ -301,6 +301,7 @@ final class CvCommand implements Callable<Integer> {
     ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
         text && CliSupport.isTerminal());
     Dataset dataset;
+    CliSupport.startOpenCl(backend.backend);
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null,
           HeapNeeds.cv(folds, weightColumn != null || classWeight != null), reading,

@@ -1,5 +1,6 @@
 package io.descent.cli;
 
+import io.descent.gradient.Backends;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -150,18 +151,35 @@ final class HugePages {
 
   /**
    * The second JVM's environment changes: {@link #GLIBC_TUNABLE} added to {@code
-   * GLIBC_TUNABLES}, and the variables whose options the launcher and the JVM already put among
-   * this JVM's options, which the second gets on its command line, removed ({@link
-   * #OPTION_VARIABLES}): else it would take them twice.
+   * GLIBC_TUNABLES}; the JDK's signal-chaining library {@code chaining} (null where the JDK has
+   * none) added to {@code LD_PRELOAD}, so that OpenCL's platforms may load on a background thread
+   * while the data is read ({@link Backends#startOpenClPlatforms()} says why that needs it); and
+   * the variables whose options the launcher and the JVM already put among this JVM's options,
+   * which the second gets on its command line, removed ({@link #OPTION_VARIABLES}): else it
+   * would take them twice.
    */
-  static void adjust(Map<String, String> env) {
+  static void adjust(Map<String, String> env, Path chaining) {
     String tunables = env.get("GLIBC_TUNABLES");
     if (tunables == null || tunables.isEmpty()) {
       env.put("GLIBC_TUNABLES", GLIBC_TUNABLE);
     } else if (!tunables.contains("glibc.malloc.hugetlb")) {
       env.put("GLIBC_TUNABLES", tunables + ":" + GLIBC_TUNABLE);
     }
+    String preload = env.get("LD_PRELOAD");
+    if (chaining != null) {
+      if (preload == null || preload.isBlank()) {
+        env.put("LD_PRELOAD", chaining.toString());
+      } else if (!preload.contains(chaining.getFileName().toString())) {
+        env.put("LD_PRELOAD", preload + ":" + chaining);
+      }
+    }
     OPTION_VARIABLES.forEach(env::remove);
+  }
+
+  /** The JDK's signal-chaining library beside this JVM, or null where it has none. */
+  static Path chainingLibrary() {
+    Path library = Path.of(System.getProperty("java.home"), "lib", "libjsig.so");
+    return Files.isRegularFile(library) ? library : null;
   }
 
   /**
@@ -189,10 +207,11 @@ final class HugePages {
     long firstStart = System.currentTimeMillis() - runtime.getUptime();
     ProcessBuilder builder = new ProcessBuilder(command(executable.get(), jvmOptions,
         System.getProperty("java.class.path"), firstStart, args)).inheritIO();
-    adjust(builder.environment());
+    adjust(builder.environment(), chainingLibrary());
     if (List.of(args).contains("--verbose")) {
       err.println("descent: running in a second JVM with transparent huge pages (" + JVM_OPTION
-          + ", GLIBC_TUNABLES=" + GLIBC_TUNABLE + "; " + ENV + "=0 turns this off)");
+          + ", GLIBC_TUNABLES=" + GLIBC_TUNABLE + ", the JDK's libjsig; " + ENV
+          + "=0 turns this off)");
     }
     Process child;
     try {

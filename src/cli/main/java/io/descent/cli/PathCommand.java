@@ -146,6 +146,7 @@ final class PathCommand implements Callable<Integer> {
       ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
           text && CliSupport.isTerminal());
       Dataset dataset;
+      CliSupport.startOpenCl(backend.backend);
       try {
         dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config,
             0, weightColumn != null || classWeight != null), reading, weightColumn);

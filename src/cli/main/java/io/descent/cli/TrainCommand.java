@@ -404,6 +404,7 @@ final class TrainCommand implements Callable<Integer> {
     ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
         text && CliSupport.isTerminal());
     Dataset dataset;
+    CliSupport.startOpenCl(backend.backend);
     try {
       dataset = CliSupport.read(data, Loss.MULTINOMIAL, true, null, null, null,
           HeapNeeds.train(config, fraction, weightColumn != null || classWeight != null),
@@ -657,6 +658,7 @@ final class TrainCommand implements Callable<Integer> {
     long readStart = System.nanoTime();
     // Only --json reports it (reading the JVM's start loads java.management, about 30 ms).
     double started = json.json ? HugePages.secondsSinceStart() : Double.NaN;
+    CliSupport.startOpenCl(backend.backend);
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
           weightColumn != null || classWeight != null), reading, weightColumn);

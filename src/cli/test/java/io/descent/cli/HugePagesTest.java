@@ -102,15 +102,32 @@ class HugePagesTest {
 
     Map<String, String> env = new HashMap<>(Map.of("JDK_JAVA_OPTIONS", "-Xmx2g",
         "JAVA_TOOL_OPTIONS", "-Dy=2", "_JAVA_OPTIONS", "-Dz=3", "HOME", "/h"));
-    HugePages.adjust(env);
+    HugePages.adjust(env, null);
     assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", "HOME", "/h"), env);
     Map<String, String> other = new HashMap<>(Map.of("GLIBC_TUNABLES",
         "glibc.malloc.arena_max=2"));
-    HugePages.adjust(other);
+    HugePages.adjust(other, null);
     assertEquals("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", other.get("GLIBC_TUNABLES"));
     Map<String, String> own = new HashMap<>(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"));
-    HugePages.adjust(own);
+    HugePages.adjust(own, null);
     assertEquals("glibc.malloc.hugetlb=0", own.get("GLIBC_TUNABLES"), "the user's setting stays");
+  }
+
+  @Test
+  void theSecondJvmChainsSignalsWithTheJdksLibrary() {
+    Path jsig = Path.of("/jdk/lib/libjsig.so");
+    Map<String, String> none = new HashMap<>();
+    HugePages.adjust(none, jsig);
+    assertEquals("/jdk/lib/libjsig.so", none.get("LD_PRELOAD"));
+    Map<String, String> other = new HashMap<>(Map.of("LD_PRELOAD", "/opt/libx.so"));
+    HugePages.adjust(other, jsig);
+    assertEquals("/opt/libx.so:/jdk/lib/libjsig.so", other.get("LD_PRELOAD"), "added after");
+    Map<String, String> own = new HashMap<>(Map.of("LD_PRELOAD", "/other/jdk/lib/libjsig.so"));
+    HugePages.adjust(own, jsig);
+    assertEquals("/other/jdk/lib/libjsig.so", own.get("LD_PRELOAD"), "never twice");
+    Map<String, String> without = new HashMap<>(Map.of("LD_PRELOAD", "/opt/libx.so"));
+    HugePages.adjust(without, null);
+    assertEquals("/opt/libx.so", without.get("LD_PRELOAD"), "a JDK without it changes nothing");
   }
 
   /** Runs the command line with {@value HugePages#ENV} set in a new JVM. */

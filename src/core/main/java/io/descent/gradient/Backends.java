@@ -55,6 +55,17 @@ public final class Backends {
   }
 
   /**
+   * Starts loading the OpenCL platforms on a background thread, for a caller that will open an
+   * OpenCL backend after other work (reading its data); does nothing where this JVM does not
+   * chain signals. See {@link OpenClBackend#startPlatforms()}.
+   *
+   * @return whether a start is under way (or done)
+   */
+  public static boolean startOpenClPlatforms() {
+    return OpenClBackend.startPlatforms();
+  }
+
+  /**
    * The OpenCL platforms that failed to list their devices at the last
    * {@link #openClDevices()} (and are missing from it), each as "NAME: STATUS when asked for its
    * devices"; empty when none failed.

@@ -55,9 +55,11 @@ final class Cl {
    * platform that fails to list its devices (other than by having none) is left out and named in
    * {@link #platformProblems()}.
    *
+   * Synchronized: a call waits for one under way ({@link PlatformStart}'s among them).
+   *
    * @throws BackendUnavailableException when the platforms themselves cannot be listed
    */
-  static List<ClDevice> devices() {
+  static synchronized List<ClDevice> devices() {
     load();
     int[] count = new int[1];
     try {

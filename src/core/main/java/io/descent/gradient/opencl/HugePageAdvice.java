@@ -51,7 +51,7 @@ final class HugePageAdvice {
 
   /** Whether this process's large buffers need the advice, decided once. */
   private static final boolean NEEDED = System.getProperty("os.name", "").startsWith("Linux")
-      && needed(thpMode(), System.getenv("GLIBC_TUNABLES"), glibcMinor(mappedFiles()));
+      && needed(thpMode(), System.getenv("GLIBC_TUNABLES"), glibcMinor(ProcessMaps.lines()));
 
   private HugePageAdvice() {}
 
@@ -97,15 +97,6 @@ final class HugePageAdvice {
       }
     }
     return -1;
-  }
-
-  /** The lines of {@code /proc/self/maps}, or none where it cannot be read. */
-  private static List<String> mappedFiles() {
-    try {
-      return Files.readAllLines(Path.of("/proc/self/maps"));
-    } catch (IOException | RuntimeException e) {
-      return List.of();
-    }
   }
 
   /** The kernel's transparent huge page mode, or "" where it has none. */

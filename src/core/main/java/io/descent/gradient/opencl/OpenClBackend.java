@@ -439,6 +439,18 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
+   * Starts loading the OpenCL platforms on a background thread, so that the first open finds
+   * them loaded (0.11 to 0.12 s of a process's first open with PoCL); only where the JVM chains
+   * signals (the JDK's {@code libjsig} preloaded), since PoCL's LLVM takes the fault signals
+   * while it loads. A failure is left for the open to report. See {@link PlatformStart}.
+   *
+   * @return whether a start is under way (or done); false where the JVM does not chain signals
+   */
+  public static boolean startPlatforms() {
+    return PlatformStart.begin();
+  }
+
+  /**
    * The platforms that failed to list their devices at the last {@link #devices()} (left out of
    * it), each as "NAME: STATUS when asked for its devices"; empty when none failed.
    */
