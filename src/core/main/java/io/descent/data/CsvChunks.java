@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CsvChunks {
   /** Bytes searched at a time for a line break. */
   private static final int WINDOW = 1 << 16;
+  /** Bytes the count pass reads at a time: 256 KiB, within a core's second-level cache. */
+  static final int COUNT_BLOCK = 256 << 10;
 
   private final FileChannel channel;
   private final long size;
@@ -40,6 +43,8 @@ final class CsvChunks {
   private int[] firstRow;
   private long totalRows;
   private final ConcurrentLinkedQueue<byte[]> buffers = new ConcurrentLinkedQueue<>();
+  /** The count pass's direct buffers, one a thread. */
+  private final ConcurrentLinkedQueue<ByteBuffer> countBlocks = new ConcurrentLinkedQueue<>();
 
   private CsvChunks(FileChannel channel, long size, byte[] headerBytes, long[] bounds) {
     this.channel = channel;
@@ -159,7 +164,7 @@ final class CsvChunks {
     }
     shown.end();
     totalRows = row;
-    buffers.clear(); // garbage before the heap check; the parse takes its own
+    countBlocks.clear(); // garbage before the heap check; the parse takes its own buffers
     return row > 0;
   }
 
@@ -213,62 +218,31 @@ final class CsvChunks {
 
   /**
    * Counts slice k: {rows, line breaks, 1 if it has an empty line, 1 if a row follows an empty
-   * line}, or null if it holds a quote (or got shorter).
+   * line}, or null if it holds a quote (or got shorter). Read in blocks of {@value #COUNT_BLOCK}
+   * bytes into a direct buffer ({@link LineCount} says why).
    */
   private long[] countSlice(int k) throws IOException {
-    int length = (int) (bounds[k + 1] - bounds[k]);
-    byte[] b = buffer(length);
+    ByteBuffer block = countBlocks.poll();
+    if (block == null) {
+      block = ByteBuffer.allocateDirect(COUNT_BLOCK).order(ByteOrder.nativeOrder());
+    }
     try {
-      readFully(channel, bounds[k], b, length);
-      return countLines(b, length);
+      LineCount count = new LineCount();
+      for (long at = bounds[k]; at < bounds[k + 1]; ) {
+        int n = (int) Math.min(COUNT_BLOCK, bounds[k + 1] - at);
+        block.clear().limit(n);
+        readFully(channel, at, block);
+        if (!count.feed(block, n)) {
+          return null;
+        }
+        at += n;
+      }
+      return count.finish();
     } catch (EOFException e) {
       return null; // the file changed: let the sequential reader say
     } finally {
-      buffers.add(b);
+      countBlocks.add(block);
     }
-  }
-
-  /** See {@link #countSlice}; on {@code b[0, length)}. */
-  static long[] countLines(byte[] b, int length) {
-    long records = 0;
-    long breaks = 0;
-    boolean empty = false;
-    boolean rowAfterEmpty = false;
-    int lineStart = 0;
-    for (int i = 0; i < length; i++) {
-      // Most words of eight bytes hold no line break and no quote: step over them.
-      while (i + 8 <= length && !AsciiWords.mayHoldBreakOrQuote(AsciiWords.word(b, i))) {
-        i += 8;
-      }
-      if (i >= length) {
-        break;
-      }
-      byte c = b[i];
-      if (c > '\r' && c != '"') {
-        continue; // most bytes
-      }
-      if (c == '"') {
-        return null;
-      }
-      if (c == '\n' || c == '\r') {
-        if (i > lineStart) {
-          records++;
-          rowAfterEmpty |= empty;
-        } else {
-          empty = true;
-        }
-        breaks++;
-        if (c == '\r' && i + 1 < length && b[i + 1] == '\n') {
-          i++;
-        }
-        lineStart = i + 1;
-      }
-    }
-    if (length > lineStart) {
-      records++;
-      rowAfterEmpty |= empty;
-    }
-    return new long[] {records, breaks, empty ? 1 : 0, rowAfterEmpty ? 1 : 0};
   }
 
   private byte[] buffer(int length) {
@@ -302,9 +276,15 @@ final class CsvChunks {
 
   private static void readFully(FileChannel channel, long at, byte[] b, int length)
       throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(b, 0, length);
+    readFully(channel, at, ByteBuffer.wrap(b, 0, length));
+  }
+
+  /** Fills {@code buffer} from its position to its limit with the file's bytes from {@code at}. */
+  private static void readFully(FileChannel channel, long at, ByteBuffer buffer)
+      throws IOException {
+    int start = buffer.position();
     while (buffer.hasRemaining()) {
-      if (channel.read(buffer, at + buffer.position()) < 0) {
+      if (channel.read(buffer, at + buffer.position() - start) < 0) {
         throw new EOFException("the file got shorter while it was being read");
       }
     }
