@@ -25,12 +25,16 @@ import java.util.List;
  * on its own thread ({@link Cl#devices} waits for a start under way) and reports the failure
  * itself, with the same message ({@link Cl#load} keeps the first failure to load).
  *
- * <p>Exit: a shutdown hook waits for a start under way, so that the process's exit never runs
- * the drivers' static destructors beside their initialization.
+ * <p>Exit: a shutdown hook waits for a start under way (at most {@value #EXIT_WAIT_MILLIS} ms, in
+ * case a driver hangs), so that the process's exit never runs the drivers' static destructors
+ * beside their initialization.
  */
 final class PlatformStart {
   /** The JDK's signal-chaining library, as its file is named. */
   static final String CHAINING_LIBRARY = "libjsig.so";
+
+  /** The longest the exit waits for a start under way, in milliseconds: {@value}. */
+  static final long EXIT_WAIT_MILLIS = 10_000;
 
   private static Thread started;
 
@@ -67,7 +71,7 @@ final class PlatformStart {
 
   private static void awaitQuietly(Thread thread) {
     try {
-      thread.join();
+      thread.join(EXIT_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
