@@ -26,7 +26,9 @@ import sun.misc.Signal;
  * GLIBC_TUNABLES=glibc.malloc.hugetlb=1}; neither can be turned on by a process already
  * running.
  * So when {@link #wanted} says so, {@link #relaunch} starts {@code java} again with the same JVM
- * options plus those two, waits for it and returns its exit code.
+ * options plus those two, waits for it and returns its exit code. The second JVM also preloads
+ * the JDK's signal-chaining library ({@link #adjust}), under which OpenCL's platforms load while
+ * the data is read.
  *
  * <p>When: the command names a regular {@code --data} file of at least {@link #MIN_INPUT_BYTES},
  * the kernel's mode is {@code madvise} (with {@code always} every process has them already, with
