@@ -1,7 +1,5 @@
 package io.descent.gradient.opencl;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 /**
  * Run in a child JVM by {@link SafepointsAfterBuildTest}: five times, builds a kernel no cache has
  * seen (so PoCL's LLVM runs in this process and installs its fault handlers), then keeps four
@@ -28,34 +26,8 @@ public final class SafepointsAfterBuildMain {
 
   /** {@code count} safepoints while {@code threads} threads run compiled loops. */
   private static double safepoints(int threads, int count) throws InterruptedException {
-    AtomicBoolean stop = new AtomicBoolean();
-    double[] sinks = new double[threads];
-    Thread[] running = new Thread[threads];
-    for (int t = 0; t < threads; t++) {
-      int id = t;
-      running[t] = new Thread(() -> {
-        double[] values = new double[1 << 12];
-        double s = 0;
-        while (!stop.get()) {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = values[i] * 0.5 + i;
-            s += values[i];
-          }
-        }
-        sinks[id] = s;
-      });
-      running[t].start();
-    }
-    for (int k = 0; k < count; k++) {
-      System.gc();
-      Thread.sleep(1);
-    }
-    stop.set(true);
-    double sum = 0;
-    for (int t = 0; t < threads; t++) {
-      running[t].join();
-      sum += sinks[t];
-    }
-    return sum;
+    BusyThreads busy = BusyThreads.start(threads);
+    BusyThreads.forceSafepoints(count);
+    return busy.stop();
   }
 }
