@@ -21,9 +21,10 @@ import java.util.List;
  * thread beside them. With chaining the JVM keeps its own handlers and calls LLVM's only for
  * faults that are not its own, so no window opens.
  *
- * <p>Errors: a start that fails leaves nothing behind. The open that follows makes the same calls
- * on its own thread ({@link Cl#devices} waits for a start under way) and reports the failure
- * itself, with the same message ({@link Cl#load} keeps the first failure to load).
+ * <p>Errors: a start that fails (an {@link Error} such as running out of heap included) leaves
+ * nothing behind and prints nothing. The open that follows makes the same calls on its own thread
+ * ({@link Cl#devices} waits for a start under way) and reports the failure itself ({@link
+ * Cl#load} keeps the first failure to load).
  *
  * <p>Exit: a shutdown hook waits for a start under way (at most {@value #EXIT_WAIT_MILLIS} ms, in
  * case a driver hangs), so that the process's exit never runs the drivers' static destructors
@@ -64,8 +65,10 @@ final class PlatformStart {
     try {
       Cl.devices();
       JvmSignals.reclaim();
-    } catch (RuntimeException e) {
-      // Not lost: the open that follows makes the same calls and reports this failure itself.
+    } catch (RuntimeException | Error e) {
+      // Not lost: the open that follows makes the same calls and reports its failure itself (an
+      // OutOfMemoryError here too: uncaught, the thread's default handler printed a stack trace
+      // beside the command's own one-line error, in a 16 MiB heap).
     }
   }
 
