@@ -31,8 +31,9 @@
  *      with r_y = -s (sum of the other p_k), each step in a loop of its own over the
  *      superblock (the exps KT at a time, one reciprocal and one log1p per row VW rows at a
  *      time: on a 2-core AVX2 EPYC this took 1M x 64 C = 10 from 0.61x to 1.46x the speed of
- *      C single logistic passes, and C = 3 from 0.43x to 0.90x, in the same runs). Each residual is multiplied by the row's weight in
- *      its group (s_i times 0 or 1 for the fold, times the group's class weight of the row's
+ *      C single logistic passes, and C = 3 from 0.43x to 0.90x, in the same runs). Each
+ *      residual is multiplied by the row's weight in its group (s_i times 0 or 1 for the
+ *      fold, times the group's class weight of the row's
  *      label). The weighted losses are summed per column (a multinomial group's at its first
  *      column) over the superblock, then folded into the partial row with one Kahan step;
  *   3. gradient: for each tile of JT features x KT columns, sum over the SB rows of x_j r_c in
@@ -55,18 +56,21 @@
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
  * for NK of 1 or 2, and 3 or 4 with VW 16),
  * NK (K when it is at most 4, or 8 with VW 16, else 0: few columns take row-vectorized phases
- * 1 and 3, with theta column-major, and VW-wide feature vectors), SOFTMAX_VECTOR (1: the multinomial phase 2
- * vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
+ * 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1
+ * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), SOFTMAX_VECTOR (1: the
+ * multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and
+ * PF_AHEAD (the
  * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
  * bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS (timing only,
  * never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few hundred rows
  * the pass runs from the caches, its arithmetic without the memory traffic; the results are
  * then those of other data).
  *
- * Few columns (NK > 0), as the single-column kernel: phase 1 runs VW-wide FMA chains along
- * 8 / NK rows x NK columns and one transposing shuffle reduction (NK of 1, 2 or 4 where a
- * register holds 8 values; otherwise two rows at a time with horizontal sums); for the squared
- * and logistic losses the margins lie column-major in the scratch, so phase 2 computes each
+ * Few columns (NK > 0), as the single-column kernel (5 to 8 of them in float32 on 16-wide
+ * registers: PAIRS, phase 1 over pairs of features, see superblock): phase 1 runs VW-wide FMA
+ * chains along 8 / NK rows x NK columns and one transposing shuffle reduction (NK of 1, 2 or 4
+ * where a register holds 8 values; otherwise two rows at a time with horizontal sums); for the
+ * squared and logistic losses the margins lie column-major in the scratch, so phase 2 computes each
  * exp and log1p over VW rows of one column (the column-vectorized phase 2 filled only KT = 4
  * lanes a row); phase 3 keeps VT feature vectors x NK columns of chains sharing each loaded x
  * vector, and folds them with vector Kahan steps into column-major sums in the item's scratch,
@@ -150,7 +154,8 @@
 #define VT (NK == 1 ? 8 : NK == 2 ? 4 : NK <= 4 ? 2 : 1)
 #endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16), and of 5 to 8 (one row at a
- * time, NK of the 8 lanes) with VW 16: phase 1 takes 8 / NK rows at a time, whose 8 (row,
+ * time, NK of the 8 lanes) with VW 16 where PAIRS (below) does not serve them (float64, or
+ * row-major margins): phase 1 takes 8 / NK rows at a time, whose 8 (row,
  * column) vector sums one transposing shuffle reduction turns into one
  * 8-wide vector (a wider vector than the registers would be split, and clang warns). NK of 3
  * (SHUFFLE3, by default 1): 2 rows at a time, 6 of the 8 lanes (the last two sum zeros), instead
@@ -220,7 +225,11 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
  * with few columns (NK > 0) then the item's gradient sums of the VW-wide feature vectors,
  * column-major (column c's d slots at c d), and their Kahan compensations (NK d further on). */
 #define SCRATCH_MARGINS(kp) LINES_OF((LOSS == 2 ? 2 * SB + 2 : SB + 2) * (kp))
-#define SCRATCH_STRIDE(kp, d) (SCRATCH_MARGINS(kp) + (NK > 0 ? LINES_OF(2 * NK * (d)) : 0))
+/* With 5 to 8 columns on 16-wide registers then room for PAIRS' interleaved weights (8 d
+ * values, whole lines; the host reserves it at either precision). */
+#define PAIR_SPACE (NK >= 5 && VW == 16)
+#define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (NK > 0 ? LINES_OF(2 * NK * (d)) : 0))
+#define SCRATCH_STRIDE(kp, d) (SCRATCH_PAIRS(kp, d) + (PAIR_SPACE ? LINES_OF(8 * (d)) : 0))
 #define REALK CAT(REAL, KT)
 #define VLOADK CAT(vload, KT)
 #define VSTOREK CAT(vstore, KT)
@@ -332,6 +341,15 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #define COLMAJOR 0
 #endif
 #define ROWVEC (COLMAJOR && LOSS != 2)
+/* PAIRS (by default 1 where it applies: float32, column-major margins, 5 to 8 columns on
+ * 16-wide registers): phase 1 over pairs of features, PAIR_ROWS (a multiple of 8) rows at a
+ * time; see superblock. */
+#ifndef PAIRS
+#define PAIRS (PAIR_SPACE && PRECISION == 32 && !CENTER && COLMAJOR)
+#endif
+#ifndef PAIR_ROWS
+#define PAIR_ROWS 8
+#endif
 #if LOSS == 2 && defined(CLASSES) && SOFTMAX_VECTOR
 #define SOFTMAX_ROWS 1
 #else
@@ -452,7 +470,11 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * prefetched 64-byte line after line, paced evenly over the inner iterations of phases 1
    * and 3 (pf_per lines every pf_every iterations), so that its reading overlaps the
    * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
+#if PAIRS
+  const int pf_iterations = SB / PAIR_ROWS * (d / 2) + nv / VT * SB;
+#else
   const int pf_iterations = SB / NK_ROWS * nv + nv / VT * SB;
+#endif
   const int spread = SPREAD_PREFETCH && !gather && pf_iterations > 0;
   const int pf_rows = spread ? max(0, min(SB, end - r0 - PF_AHEAD * SB)) : 0;
   __global const char* pf_base = (__global const char*) (x
@@ -476,7 +498,107 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   const int spread = 0;
 #define PREFETCH_STEP()
 #endif
-#if NK_SHUFFLE
+#if PAIRS
+  /* 5 to 8 columns in float32 on 16-wide registers (PAIRS): PAIR_ROWS rows at a time, one
+   * accumulator per row whose lane 2 c + h sums x_j w_jc over the features j of parity h, so
+   * that a pair of features (x_j, x_j+1) broadcast to the 8 lane pairs (one 64-bit broadcast
+   * load) meets the pair's 16 weights (one load from the item's interleaved copy, wp, made
+   * once per item) in one FMA: no horizontal sum per row and column, only lane pairs added and
+   * the rows' 8 x 8 margins transposed into the column-major scratch. On a 2-core AVX-512
+   * EPYC (ColumnsDefinesTiming, 1M x 64, against PAIRS=0, the shuffle reduction below) K = 8
+   * took 0.71 to 0.82 of the time (logistic) and 0.73 (linear), K = 6 logistic 0.72, K = 5
+   * linear 0.80, multinomial C = 8 0.78 and C = 5 0.88. */
+  {
+    __global const float16* wp = (__global const float16*) (scratch + SCRATCH_PAIRS(kp, d));
+    const int np = d / 2;
+    float bias[8];
+#pragma unroll
+    for (int c = 0; c < 8; c++) {
+      bias[c] = c < NK ? theta[c * (d + 1)] : 0;
+    }
+    const float8 b8 = vload8(0, bias);
+    for (int k = 0; k < SB; k += PAIR_ROWS) {
+#if PREFETCH
+      if (!spread) {
+#pragma unroll
+        for (int q = 0; q < PAIR_ROWS; q++) {
+          const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
+          __global const char* next = (__global const char*) (x
+              + (size_t) (gather ? index[first + ni] : first + ni) * d);
+          for (int b = 0; b < 4 * d; b += 64) {
+            PREFETCH_LINE(next + b);
+          }
+          PREFETCH_LINE(next + 4 * d - 1);
+        }
+      }
+#endif
+      float16 a[PAIR_ROWS];
+#pragma unroll
+      for (int q = 0; q < PAIR_ROWS; q++) {
+        a[q] = (float16)(0);
+      }
+      for (int p = 0; p < np; p++) {
+        PREFETCH_STEP();
+        const float16 w = wp[p];
+#pragma unroll
+        for (int q = 0; q < PAIR_ROWS; q++) {
+          const float2 xv = vload2(0, row[k + q] + 2 * p);
+          a[q] = fma(xv.s0101010101010101, w, a[q]);
+        }
+      }
+      float8 m[PAIR_ROWS];
+#pragma unroll
+      for (int q = 0; q < PAIR_ROWS; q++) {
+        m[q] = a[q].even + a[q].odd + b8;
+      }
+      if (d & 1) {
+        float last[8];
+#pragma unroll
+        for (int c = 0; c < 8; c++) {
+          last[c] = c < NK ? theta[c * (d + 1) + d] : 0;
+        }
+        const float8 wl = vload8(0, last);
+#pragma unroll
+        for (int q = 0; q < PAIR_ROWS; q++) {
+          m[q] += row[k + q][d - 1] * wl;
+        }
+      }
+      /* Rows k .. k + 7 x 8 columns, transposed: column c's 8 margins as one store. */
+#pragma unroll
+      for (int h = 0; h < PAIR_ROWS; h += 8) {
+        float8 s[8];
+#pragma unroll
+        for (int q = 0; q < 8; q += 2) {
+          s[q] = shuffle2(m[h + q], m[h + q + 1], (uint8)(0, 8, 1, 9, 2, 10, 3, 11));
+          s[q + 1] = shuffle2(m[h + q], m[h + q + 1], (uint8)(4, 12, 5, 13, 6, 14, 7, 15));
+        }
+        float8 t[8];
+#pragma unroll
+        for (int g = 0; g < 2; g++) {
+          const float8 e0 = s[4 * g];
+          const float8 e1 = s[4 * g + 1];
+          const float8 f0 = s[4 * g + 2];
+          const float8 f1 = s[4 * g + 3];
+          t[4 * g] = shuffle2(e0, f0, (uint8)(0, 1, 8, 9, 2, 3, 10, 11));
+          t[4 * g + 1] = shuffle2(e0, f0, (uint8)(4, 5, 12, 13, 6, 7, 14, 15));
+          t[4 * g + 2] = shuffle2(e1, f1, (uint8)(0, 1, 8, 9, 2, 3, 10, 11));
+          t[4 * g + 3] = shuffle2(e1, f1, (uint8)(4, 5, 12, 13, 6, 7, 14, 15));
+        }
+#pragma unroll
+        for (int c2 = 0; c2 < 4; c2++) {
+          const float8 lo = shuffle2(t[c2], t[4 + c2], (uint8)(0, 1, 2, 3, 8, 9, 10, 11));
+          const float8 hi = shuffle2(t[c2], t[4 + c2], (uint8)(4, 5, 6, 7, 12, 13, 14, 15));
+          if (2 * c2 < NK) {
+            vstore8(lo, 0, scratch + 2 * c2 * SB + k + h);
+          }
+          if (2 * c2 + 1 < NK) {
+            vstore8(hi, 0, scratch + (2 * c2 + 1) * SB + k + h);
+          }
+        }
+      }
+    }
+  }
+#elif NK_SHUFFLE
   /* R1 rows x NK columns: per group of RG rows 8 FMA chains (6 for NK = 3, NK for 5 to 7; the
    * others zero) over the rows' feature vectors, then one shuffle reduction per group; lane
    * q NK + c of a group is its row q's margin of column c. */
@@ -1130,6 +1252,16 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
   const int vectored = d / VW * VW;
   for (int j = 0; j < 2 * NK * d; j++) {
     gl[j] = 0;
+  }
+#endif
+#if PAIRS
+  /* The interleaved weights of PAIRS: pair p's lane 2 c + h is w of feature 2 p + h, column c
+   * (0 for columns past NK). */
+  __global REAL* wpf = own + SCRATCH_PAIRS(kp, d);
+  for (int q = 0; q < d / 2; q++) {
+    for (int l = 0; l < 16; l++) {
+      wpf[16 * q + l] = l / 2 < NK ? theta[(l / 2) * (d + 1) + 1 + 2 * q + l % 2] : 0;
+    }
   }
 #endif
   for (int r0 = begin; r0 < end; r0 += SB) {

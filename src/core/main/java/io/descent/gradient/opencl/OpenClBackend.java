@@ -210,7 +210,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private final boolean batched;
   /** Batched: K rounded up to the cpu kernel's column vector (K in the gpu layout). */
   private final int paddedColumns;
-  /** The cpu layout's register lanes ({@link CpuShape#lanes}) for this precision. */
+  /**
+   * The cpu layout's register lanes ({@link CpuShape#lanes}) for this precision, or the
+   * tuning's vector width where one is set (tuning runs, and tests of the 16-wide paths on any
+   * CPU).
+   */
   private final int lanes;
   /** Batched: FLAG_* bits of the data and columns. */
   private final int flags;
@@ -526,7 +530,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     this.flags = (data.weights() != null ? FLAG_WEIGHTED : 0)
         | (columns.hasFolds() ? FLAG_FOLDS : 0) | (columns.hasPositives() ? FLAG_POSITIVES : 0)
         | (columns.hasClassWeights() ? FLAG_CLASS_WEIGHTS : 0);
-    this.lanes = CpuShape.lanes(device, doublePrecision);
+    this.lanes = tuning.vectorWidth() != 0 ? tuning.vectorWidth()
+        : CpuShape.lanes(device, doublePrecision);
     int vector = cpuShape != null ? columnVector(lanes, columns.count()) : 1;
     this.paddedColumns = (columns.count() + vector - 1) / vector * vector;
     this.tuning = tuning;
@@ -764,7 +769,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values (for the multinomial loss
    * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with
    * at most {@link #narrowColumns} columns (NK = K), then 2 K d values (the item's gradient
-   * sums and compensations, column-major), whole lines.
+   * sums and compensations, column-major), whole lines; with 5 to 8 of them on
+   * {@link #WIDE_LANES} lanes, then 8 d values (PAIRS' interleaved weights), whole lines.
    */
   private long scratchStride(int kp, int k, int d) {
     int perLine = 128 / realBytes;
@@ -772,7 +778,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         : COLUMNS_SUPERBLOCK_ROWS + 2L;
     long margins = (rows * kp + perLine - 1) / perLine * perLine;
     long narrow = k <= narrowColumns(lanes) ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
-    return margins + narrow;
+    long pairs = lanes == WIDE_LANES && k > NARROW_COLUMNS && k <= narrowColumns(lanes)
+        ? (8L * d + perLine - 1) / perLine * perLine : 0;
+    return margins + narrow + pairs;
   }
 
   /** Rows of kp values in the column info: 3, and one per label of a class-weight table. */

@@ -2,6 +2,7 @@ package io.descent.gradient.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,7 @@ import io.descent.loss.Loss;
 import io.descent.train.ReferenceProblems;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -317,6 +319,47 @@ class OpenClColumnsTest {
       Tuning t = Tuning.defaults().withDefines(defines);
       checkTuned(three, Columns.multinomial(3), t, 92, defines);
       checkTuned(two, Columns.of(Loss.LOGISTIC, 3), t, 93, defines);
+    }
+  }
+
+  @Test
+  void fiveToEightColumnsAgreeWithTheReferenceOnThePairsPath() {
+    // Phase 1 over pairs of features (PAIRS: float32, 5 to 8 columns on 16-wide vectors), on
+    // any CPU (VW forced to 16): even and odd d (the last feature on its own), d = 1 (no pair)
+    // and 2, a partial superblock, row weights, folds, coupled softmax groups, and the shuffled
+    // batches (gathered rows).
+    int n = 1037;
+    Tuning wide = Tuning.defaults().withDefine("VW=16");
+    checkTuned(data(n, 37, 94, 2, weights(n, 95)), Columns.of(Loss.LOGISTIC, 8), wide, 96,
+        "K = 8 logistic, d = 37, weights");
+    checkTuned(data(n, 64, 97, 0, null), Columns.of(Loss.LINEAR, 5), wide, 98,
+        "K = 5 linear, d = 64");
+    checkTuned(data(n, 2, 99, 0, null), Columns.of(Loss.LINEAR, 7).withFolds(folds(n, 7, 100),
+        new int[] {0, 1, 2, 3, 4, 5, 6}), wide, 101, "K = 7 linear, d = 2, folds");
+    checkTuned(data(n, 1, 102, 2, null), Columns.of(Loss.LOGISTIC, 6), wide, 103,
+        "K = 6 logistic, d = 1");
+    checkTuned(data(n, 70, 104, 4, weights(n, 105)), Columns.multinomial(4, 2)
+        .withFolds(folds(n, 3, 106), new int[] {2, -1}), wide, 107,
+        "two multinomial models of 4 classes, d = 70, weights, folds");
+  }
+
+  @Test
+  void thePairsPathIsTheDefaultItReplaces() {
+    // The same K = 8 evaluation with and without PAIRS: the sums run in another order, so the
+    // bits differ (the default took the pairs path), and both agree with the reference above.
+    int n = 515;
+    Dataset data = data(n, 64, 108, 2, null);
+    Standardization s = Standardization.fit(data);
+    Columns columns = Columns.of(Loss.LOGISTIC, 8);
+    double[] w = parameters(64, 8, 109);
+    Tuning wide = Tuning.defaults().withDefine("VW=16");
+    try (OpenClBackend pairs = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+        wide);
+        OpenClBackend rows = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+            wide.withDefine("PAIRS=0"))) {
+      BatchedEvaluation a = pairs.evaluateColumns(w, Batch.all(n));
+      BatchedEvaluation b = rows.evaluateColumns(w, Batch.all(n));
+      assertFalse(Arrays.equals(a.gradient(), b.gradient()), "PAIRS changed no bit");
     }
   }
 
