@@ -33,9 +33,9 @@
  *      time: on a 2-core AVX2 EPYC this took 1M x 64 C = 10 from 0.61x to 1.46x the speed of
  *      C single logistic passes, and C = 3 from 0.43x to 0.90x, in the same runs). Each
  *      residual is multiplied by the row's weight in its group (s_i times 0 or 1 for the
- *      fold, times the group's class weight of the row's
- *      label). The weighted losses are summed per column (a multinomial group's at its first
- *      column) over the superblock, then folded into the partial row with one Kahan step;
+ *      fold, times the group's class weight of the row's label). The weighted losses are
+ *      summed per column (a multinomial group's at its first column) over the superblock,
+ *      then folded into the partial row with one Kahan step;
  *   3. gradient: for each tile of JT features x KT columns, sum over the SB rows of x_j r_c in
  *      JT vector registers (JT + 1 loads per JT FMAs), then one Kahan step per vector into the
  *      partial row. The intercept's sums are the residuals' sums.
@@ -59,12 +59,11 @@
  * 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1
  * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), SOFTMAX_VECTOR (1: the
  * multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and
- * PF_AHEAD (the
- * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
- * bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS (timing only,
- * never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few hundred rows
- * the pass runs from the caches, its arithmetic without the memory traffic; the results are
- * then those of other data).
+ * PF_AHEAD (the software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK
+ * (1: add the bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS
+ * (timing only, never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few
+ * hundred rows the pass runs from the caches, its arithmetic without the memory traffic; the
+ * results are then those of other data).
  *
  * Few columns (NK > 0), as the single-column kernel (5 to 8 of them in float32 on 16-wide
  * registers: PAIRS, phase 1 over pairs of features, see superblock): phase 1 runs VW-wide FMA
