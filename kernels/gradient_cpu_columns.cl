@@ -148,9 +148,17 @@
 #define HSN8(v) HSN4((v).s0123 + (v).s4567)
 #define HSN16(v) HSN8((v).s01234567 + (v).s89abcdef)
 #define HSUMN(N, v) CAT(HSN, N)(v)
-/* NK > 0: feature vectors per phase-3 register tile (VT x NK accumulators, about 8). */
+/* NG (set by the host: K for 9 to 15 columns on 16-wide vectors, where the column vectors
+ * would carry dead lanes; else 0): phase 3 as with few columns, over VW-wide feature vectors
+ * with one accumulator per column, while phases 1 and 2 keep the column vectors. GN: the
+ * columns of that phase 3 (NK, else NG). */
+#ifndef NG
+#define NG 0
+#endif
+#define GN (NK > 0 ? NK : NG)
+/* GN > 0: feature vectors per phase-3 register tile (VT x GN accumulators, about 8). */
 #ifndef VT
-#define VT (NK == 1 ? 8 : NK == 2 ? 4 : NK <= 4 ? 2 : 1)
+#define VT (GN == 1 ? 8 : GN == 2 ? 4 : GN <= 4 ? 2 : 1)
 #endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16), and of 5 to 8 (one row at a
  * time, NK of the 8 lanes) with VW 16 where PAIRS (below) does not serve them (float64, or
@@ -227,7 +235,7 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
 /* With 5 to 8 columns on 16-wide registers then room for PAIRS' interleaved weights (8 d
  * values, whole lines; the host reserves it at either precision). */
 #define PAIR_SPACE (NK >= 5 && VW == 16)
-#define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (NK > 0 ? LINES_OF(2 * NK * (d)) : 0))
+#define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (GN > 0 ? LINES_OF(2 * GN * (d)) : 0))
 #define SCRATCH_STRIDE(kp, d) (SCRATCH_PAIRS(kp, d) + (PAIR_SPACE ? LINES_OF(8 * (d)) : 0))
 #define REALK CAT(REAL, KT)
 #define VLOADK CAT(vload, KT)
@@ -1095,18 +1103,24 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #endif
     kahan_addk(gsum, gcomp, t, a);
   }
-#if NK > 0
-  /* Few columns: per tile of VT feature vectors, the sum over the rows of r_kc x_k, VT x NK
+#if NK == 0 && GN > 0
+  const int nv = d / VW;
+#endif
+#ifndef PREFETCH_STEP
+#define PREFETCH_STEP()
+#endif
+#if GN > 0
+  /* Few columns: per tile of VT feature vectors, the sum over the rows of r_kc x_k, VT x GN
    * chains sharing each loaded x vector and broadcast residual; one vector Kahan step per
    * chain into the item's column-major sums in its scratch (moved to the partial row's
    * layout once, when the item ends). */
   __global REAL* gl = scratch + SCRATCH_MARGINS(kp);
-  __global REAL* glc = gl + NK * d;
+  __global REAL* glc = gl + GN * d;
   int v = 0;
   for (; v + VT <= nv; v += VT) {
-    REALV a[VT * NK];
+    REALV a[VT * GN];
 #pragma unroll
-    for (int l = 0; l < VT * NK; l++) {
+    for (int l = 0; l < VT * GN; l++) {
       a[l] = (REALV)(0);
     }
     for (int k = 0; k < SB; k++) {
@@ -1117,42 +1131,42 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         xq[q] = XN(v + q, row[k]);
       }
 #pragma unroll
-      for (int c = 0; c < NK; c++) {
+      for (int c = 0; c < GN; c++) {
         const REAL rc = MARGIN(k, c);
 #pragma unroll
         for (int q = 0; q < VT; q++) {
-          a[q * NK + c] += rc * xq[q];
+          a[q * GN + c] += rc * xq[q];
         }
       }
     }
 #pragma unroll
     for (int q = 0; q < VT; q++) {
 #pragma unroll
-      for (int c = 0; c < NK; c++) {
-        kahan_addv(gl + c * d, glc + c * d, v + q, a[q * NK + c]);
+      for (int c = 0; c < GN; c++) {
+        kahan_addv(gl + c * d, glc + c * d, v + q, a[q * GN + c]);
       }
     }
   }
   for (; v < nv; v++) {
-    REALV a[NK];
+    REALV a[GN];
 #pragma unroll
-    for (int c = 0; c < NK; c++) {
+    for (int c = 0; c < GN; c++) {
       a[c] = (REALV)(0);
     }
     for (int k = 0; k < SB; k++) {
       const REALV xv = XN(v, row[k]);
 #pragma unroll
-      for (int c = 0; c < NK; c++) {
+      for (int c = 0; c < GN; c++) {
         a[c] += MARGIN(k, c) * xv;
       }
     }
 #pragma unroll
-    for (int c = 0; c < NK; c++) {
+    for (int c = 0; c < GN; c++) {
       kahan_addv(gl + c * d, glc + c * d, v, a[c]);
     }
   }
   for (int j = nv * VW; j < d; j++) {
-    for (int c = 0; c < NK; c++) {
+    for (int c = 0; c < GN; c++) {
       REAL a = 0;
       for (int k = 0; k < SB; k++) {
         a += MARGIN(k, c) * XS(row[k], j);
@@ -1246,10 +1260,10 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
     sum[j] = 0;
     comp[j] = 0;
   }
-#if NK > 0
+#if GN > 0
   __global REAL* gl = own + SCRATCH_MARGINS(kp);
   const int vectored = d / VW * VW;
-  for (int j = 0; j < 2 * NK * d; j++) {
+  for (int j = 0; j < 2 * GN * d; j++) {
     gl[j] = 0;
   }
 #endif
@@ -1267,12 +1281,12 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
     superblock(x, y, weight, fold, index, first, r0, end, d, kp, classes, flags, theta, col,
         center, own, sum, comp, gather);
   }
-#if NK > 0
+#if GN > 0
   /* The vector features' column-major sums to the partial row's slots (j + 1) kp + c. */
-  for (int c = 0; c < NK; c++) {
+  for (int c = 0; c < GN; c++) {
     for (int j = 0; j < vectored; j++) {
       sum[kp + (j + 1) * kp + c] = gl[c * d + j];
-      comp[kp + (j + 1) * kp + c] = gl[NK * d + c * d + j];
+      comp[kp + (j + 1) * kp + c] = gl[GN * d + c * d + j];
     }
   }
 #endif

@@ -730,7 +730,18 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     return "-DKT=" + columnVector(lanes, columns) + " -DRB=" + COLUMNS_TILE_ROWS + " -DSB="
         + COLUMNS_SUPERBLOCK_ROWS + " -DJT=" + COLUMNS_TILE_FEATURES
         + " -DNK=" + (columns <= narrowColumns(lanes) ? columns : 0) + " -DVW=" + lanes
-        + " -DLOG1P_SERIES=1 -DFAST_EXP=1";
+        + " -DLOG1P_SERIES=1 -DFAST_EXP=1"
+        + (featureVectorGradient(lanes, columns) ? " -DNG=" + columns : "");
+  }
+
+  /**
+   * Whether the batched cpu kernel's phase 3 runs over feature vectors for more columns than
+   * {@link #narrowColumns} (NG in gradient_cpu_columns.cl): 9 to 15 columns on
+   * {@link #WIDE_LANES} lanes, whose column vectors would carry dead lanes (a model of 10
+   * classes used 10 of 16); its VW x K accumulators need the 32 registers of such a device.
+   */
+  static boolean featureVectorGradient(int lanes, int columns) {
+    return lanes == WIDE_LANES && columns > narrowColumns(lanes) && columns < lanes;
   }
 
   /**
@@ -777,7 +788,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long rows = columns.loss() == Loss.MULTINOMIAL ? 2L * COLUMNS_SUPERBLOCK_ROWS + 2
         : COLUMNS_SUPERBLOCK_ROWS + 2L;
     long margins = (rows * kp + perLine - 1) / perLine * perLine;
-    long narrow = k <= narrowColumns(lanes) ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
+    long narrow = k <= narrowColumns(lanes) || featureVectorGradient(lanes, k)
+        ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
     long pairs = lanes == WIDE_LANES && k > NARROW_COLUMNS && k <= narrowColumns(lanes)
         ? (8L * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow + pairs;

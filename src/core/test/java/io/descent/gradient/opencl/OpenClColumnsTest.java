@@ -344,6 +344,31 @@ class OpenClColumnsTest {
   }
 
   @Test
+  void nineToFifteenColumnsAgreeWithTheReferenceOnTheFeatureVectorGradient() {
+    // Phase 3 over feature vectors for 9 to 15 columns on 16-wide vectors (NG), on any CPU (VW
+    // forced to 16): d = 1 (no vector), 16, 37 and 70 (vectors and a tail), row weights, folds,
+    // the row-major softmax of 10 and of 2 x 6 classes, and the shuffled batches.
+    int n = 1037;
+    Tuning wide = Tuning.defaults().withDefine("VW=16");
+    checkTuned(data(n, 37, 110, 2, weights(n, 111)), Columns.of(Loss.LOGISTIC, 9), wide, 112,
+        "K = 9 logistic, d = 37, weights");
+    checkTuned(data(n, 16, 113, 0, null), Columns.of(Loss.LINEAR, 15).withFolds(folds(n, 5,
+        114), new int[] {0, 1, 2, 3, 4, -1, 0, 1, 2, 3, 4, -1, 0, 1, 2}), wide, 115,
+        "K = 15 linear, d = 16, folds");
+    checkTuned(data(n, 1, 116, 0, null), Columns.of(Loss.LINEAR, 12), wide, 117,
+        "K = 12 linear, d = 1");
+    checkTuned(data(n, 70, 118, 10, weights(n, 119)), Columns.multinomial(10), wide, 120,
+        "multinomial, 10 classes, d = 70, weights");
+    checkTuned(data(n, 29, 121, 6, null), Columns.multinomial(6, 2).withFolds(folds(n, 3, 122),
+        new int[] {1, -1}), wide, 123, "two multinomial models of 6 classes, d = 29, folds");
+    try (OpenClBackend b = OpenClBackend.open(data(64, 3, 124, 0, null),
+        Standardization.fit(data(64, 3, 124, 0, null)), Columns.of(Loss.LINEAR, 10),
+        options("cpu", "float"), wide)) {
+      assertTrue(b.buildOptions().contains("-DNG=10"), b.buildOptions());
+    }
+  }
+
+  @Test
   void thePairsPathIsTheDefaultItReplaces() {
     // The same K = 8 evaluation with and without PAIRS: the sums run in another order, so the
     // bits differ (the default took the pairs path), and both agree with the reference above.
