@@ -228,9 +228,9 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
 #define LINE_VALUES (128 / (int) sizeof(REAL))
 #define LINES_OF(n) (((n) + LINE_VALUES - 1) / LINE_VALUES * LINE_VALUES)
 /* A work-item's scratch: SB rows of kp margins, then kp loss sums and kp residual sums, on
- * their own cache lines;
- * with few columns (NK > 0) then the item's gradient sums of the VW-wide feature vectors,
- * column-major (column c's d slots at c d), and their Kahan compensations (NK d further on). */
+ * their own cache lines; with few columns (NK > 0) or NG, GN columns, then the item's gradient
+ * sums of the VW-wide feature vectors, column-major (column c's d slots at c d), and their
+ * Kahan compensations (GN d further on). */
 #define SCRATCH_MARGINS(kp) LINES_OF((LOSS == 2 ? 2 * SB + 2 : SB + 2) * (kp))
 /* With 5 to 8 columns on 16-wide registers then room for PAIRS' interleaved weights (8 d
  * values, whole lines; the host reserves it at either precision). */

@@ -738,7 +738,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * Whether the batched cpu kernel's phase 3 runs over feature vectors for more columns than
    * {@link #narrowColumns} (NG in gradient_cpu_columns.cl): 9 to 15 columns on
    * {@link #WIDE_LANES} lanes, whose column vectors would carry dead lanes (a model of 10
-   * classes used 10 of 16); its VW x K accumulators need the 32 registers of such a device.
+   * classes used 10 of 16); its K accumulators of VW lanes need the 32 registers of such a
+   * device.
    */
   static boolean featureVectorGradient(int lanes, int columns) {
     return lanes == WIDE_LANES && columns > narrowColumns(lanes) && columns < lanes;
@@ -780,7 +781,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values (for the multinomial loss
    * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with
    * at most {@link #narrowColumns} columns (NK = K), then 2 K d values (the item's gradient
-   * sums and compensations, column-major), whole lines; with 5 to 8 of them on
+   * sums and compensations, column-major), whole lines, as with {@link
+   * #featureVectorGradient}; with 5 to 8 of them on
    * {@link #WIDE_LANES} lanes, then 8 d values (PAIRS' interleaved weights), whole lines.
    */
   private long scratchStride(int kp, int k, int d) {
