@@ -115,6 +115,18 @@
 #define PF_AHEAD 1
 #endif
 #define PREFETCH_LINE(p) __builtin_prefetch((p), 0, PF_LOCALITY)
+/* The burst prefetch, in superblock's scope (x, index, first, end, d, gather): every 64-byte
+ * line of the COUNT rows from position FROM of the launch on (the last row repeated past end). */
+#define PREFETCH_ROWS(FROM, COUNT)                                                  \
+  _Pragma("unroll") for (int q_ = 0; q_ < (COUNT); q_++) {                         \
+    const int ni_ = min((FROM) + q_, end - 1);                                     \
+    __global const char* next_ = (__global const char*) (x                         \
+        + (size_t) (gather ? index[first + ni_] : first + ni_) * d);               \
+    for (int b_ = 0; b_ < 4 * d; b_ += 64) {                                       \
+      PREFETCH_LINE(next_ + b_);                                                   \
+    }                                                                              \
+    PREFETCH_LINE(next_ + 4 * d - 1);                                              \
+  }
 /* NK > 0: K = NK <= 4 columns (8 where a register holds 16 values), theta column-major, the
  * few-columns phases 1 and 3, with VW-wide feature vectors (the register's width). */
 #ifndef NK
@@ -527,16 +539,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     for (int k = 0; k < SB; k += PAIR_ROWS) {
 #if PREFETCH
       if (!spread) {
-#pragma unroll
-        for (int q = 0; q < PAIR_ROWS; q++) {
-          const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
-          __global const char* next = (__global const char*) (x
-              + (size_t) (gather ? index[first + ni] : first + ni) * d);
-          for (int b = 0; b < 4 * d; b += 64) {
-            PREFETCH_LINE(next + b);
-          }
-          PREFETCH_LINE(next + 4 * d - 1);
-        }
+        PREFETCH_ROWS(r0 + PF_AHEAD * SB + k, PAIR_ROWS);
       }
 #endif
       float16 a[PAIR_ROWS];
@@ -618,16 +621,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   for (int k = 0; k < SB; k += R1) {
 #if PREFETCH
     if (!spread) {
-#pragma unroll
-      for (int q = 0; q < R1; q++) {
-        const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
-        __global const char* next = (__global const char*) (x
-            + (size_t) (gather ? index[first + ni] : first + ni) * d);
-        for (int b = 0; b < 4 * d; b += 64) {
-          PREFETCH_LINE(next + b);
-        }
-        PREFETCH_LINE(next + 4 * d - 1);
-      }
+      PREFETCH_ROWS(r0 + PF_AHEAD * SB + k, R1);
     }
 #endif
     /* Row q's column c: lane (q % RG) NK + c of group q / RG. */
@@ -700,16 +694,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   for (int k = 0; k < SB; k += 2) {
 #if PREFETCH
     if (!spread) {
-#pragma unroll
-      for (int q = 0; q < 2; q++) {
-        const int ni = min(r0 + PF_AHEAD * SB + k + q, end - 1);
-        __global const char* next = (__global const char*) (x
-            + (size_t) (gather ? index[first + ni] : first + ni) * d);
-        for (int b = 0; b < 4 * d; b += 64) {
-          PREFETCH_LINE(next + b);
-        }
-        PREFETCH_LINE(next + 4 * d - 1);
-      }
+      PREFETCH_ROWS(r0 + PF_AHEAD * SB + k, 2);
     }
 #endif
     REALV a0[NK];
@@ -757,16 +742,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     /* The next superblock's rows, RB at a time: phase 1 walks RB rows side by side, short
      * streams the hardware prefetchers do not follow, and with few columns nothing else hides
      * the wait (K = 4 ran at 1.7 GB/s without this on a 2-core AVX2 EPYC). */
-#pragma unroll
-    for (int k = k0; k < k0 + RB; k++) {
-      const int ni = min(r0 + PF_AHEAD * SB + k, end - 1);
-      __global const char* next = (__global const char*) (x
-          + (size_t) (gather ? index[first + ni] : first + ni) * d);
-      for (int b = 0; b < 4 * d; b += 64) {
-        PREFETCH_LINE(next + b);
-      }
-      PREFETCH_LINE(next + 4 * d - 1);
-    }
+    PREFETCH_ROWS(r0 + PF_AHEAD * SB + k0, RB);
 #endif
     int t = 0;
     /* Pairs of column vectors, HALF rows at a time: each broadcast x serves two FMAs. */
