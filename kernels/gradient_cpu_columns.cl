@@ -57,7 +57,9 @@
  * for NK of 1 or 2, and 3 or 4 with VW 16),
  * NK (K when it is at most 4, or 8 with VW 16, else 0: few columns take row-vectorized phases
  * 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1
- * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), SOFTMAX_VECTOR (1: the
+ * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), NG (9 to 15 columns on
+ * 16-wide vectors: phase 3 over feature vectors) and NG_PAIRS (then, for 9 to 12 in float32,
+ * phase 1 over pairs of features and one group of the rest, see superblock), SOFTMAX_VECTOR (1: the
  * multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and
  * PF_AHEAD (the software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK
  * (1: add the bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS
@@ -248,7 +250,29 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
  * values, whole lines; the host reserves it at either precision). */
 #define PAIR_SPACE (NK >= 5 && VW == 16)
 #define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (GN > 0 ? LINES_OF(2 * GN * (d)) : 0))
-#define SCRATCH_STRIDE(kp, d) (SCRATCH_PAIRS(kp, d) + (PAIR_SPACE ? LINES_OF(8 * (d)) : 0))
+/* With 9 to 15 columns (NG) on 16-wide registers room for NG_PAIRS' interleaved weights (at
+ * most 12 d values, whole lines; the host reserves it at either precision). */
+#define NG_SPACE (NG > 0 && VW == 16)
+#define SCRATCH_STRIDE(kp, d) (SCRATCH_PAIRS(kp, d) + (PAIR_SPACE ? LINES_OF(8 * (d)) \
+    : NG_SPACE ? LINES_OF(12 * (d)) : 0))
+/* NG_PAIRS (by default 1 where it applies: float32, 9 to 12 columns on 16-wide registers, NG):
+ * phase 1 as PAIRS for columns 0 to 7 and one group of REST_G columns x REST_F features per FMA
+ * for the other NG - 8; see superblock. */
+#define REST_G (NG <= 9 ? 1 : NG <= 10 ? 2 : 4)
+#define REST_F (16 / REST_G)
+#ifndef NG_PAIRS
+#define NG_PAIRS (NK == 0 && NG >= 9 && NG <= 12 && NG_SPACE && PRECISION == 32 && !CENTER)
+#endif
+#if REST_G == 1
+#define REST_X(p) vload16(0, (p))
+#define REST_ADD(m, v) (m).s8 += HSN16(v)
+#elif REST_G == 2
+#define REST_X(p) (float16)(vload8(0, (p)), vload8(0, (p)))
+#define REST_ADD(m, v) (m).s89 += (float2)(HSN8((v).lo), HSN8((v).hi))
+#else
+#define REST_X(p) vload4(0, (p)).s0123012301230123
+#define REST_ADD(m, v) (m).s89ab += ((v).even + (v).odd).even + ((v).even + (v).odd).odd
+#endif
 #define REALK CAT(REAL, KT)
 #define VLOADK CAT(vload, KT)
 #define VSTOREK CAT(vstore, KT)
@@ -310,7 +334,7 @@ inline T NAME(const T x) {                                                      
 }
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
 #define EXP_NONPOSITIVE_K(X) exp_nonpositive(X)
-#if NK > 0 || LINK_PEAK || LOSS == 2
+#if NK > 0 || NG_PAIRS || LINK_PEAK || LOSS == 2
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 #define EXP_NONPOSITIVE_V(X) exp_nonpositive_v(X)
@@ -345,16 +369,16 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 
 /*
- * NK > 0 (with the multinomial loss, its classes a constant, and SOFTMAX_VECTOR, by default
- * 1; 0 for the row-major path below): the margins and residuals in
- * scratch column-major (column c's SB rows at c SB), so that phase 2 runs over VW rows at a
+ * NK > 0 or NG_PAIRS (with the multinomial loss, its classes a constant, and SOFTMAX_VECTOR,
+ * by default 1; 0 for the row-major path below): the margins and residuals of the GN columns
+ * in scratch column-major (column c's SB rows at c SB), so that phase 2 runs over VW rows at a
  * time (ROWVEC: one column of a squared or logistic loss; SOFTMAX_ROWS: a group's C columns);
  * otherwise row-major (row k's kp columns at k kp).
  */
 #ifndef SOFTMAX_VECTOR
 #define SOFTMAX_VECTOR 1
 #endif
-#if NK > 0 && (LOSS != 2 || (defined(CLASSES) && SOFTMAX_VECTOR))
+#if (NK > 0 || NG_PAIRS) && (LOSS != 2 || (defined(CLASSES) && SOFTMAX_VECTOR))
 #define COLMAJOR 1
 #else
 #define COLMAJOR 0
@@ -384,7 +408,7 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #if SOFTMAX_ROWS && COLMAJOR
 #define SM_LOAD(k, c) VLOADV((k) / VW, scratch + (c) * SB)
 #define SM_STORE(v, k, c) VSTOREV((v), (k) / VW, scratch + (c) * SB)
-#define SM_COLUMNS NK
+#define SM_COLUMNS GN
 #elif SOFTMAX_ROWS
 inline REALV load_strided(__global const REAL* p, const int stride) {
   REAL t[VW];
@@ -445,6 +469,44 @@ inline REALV log1p_rest(const REALV r) {
 
 /* 1 where a == b, else 0, per component. */
 #define EQUAL01(a, b) (-TO_REALK((a) == (b)))
+
+#if PAIRS || NG_PAIRS
+/*
+ * Eight rows' margins of 8 columns (m[q]: row q's) to the column-major scratch, transposed by
+ * shuffles: column c's 8 values as one store at dst + c SB, for the first live columns.
+ */
+ALWAYS_INLINE void store_columns8(const float8* m, __global float* dst, const int live) {
+  float8 s[8];
+#pragma unroll
+  for (int q = 0; q < 8; q += 2) {
+    s[q] = shuffle2(m[q], m[q + 1], (uint8)(0, 8, 1, 9, 2, 10, 3, 11));
+    s[q + 1] = shuffle2(m[q], m[q + 1], (uint8)(4, 12, 5, 13, 6, 14, 7, 15));
+  }
+  float8 t[8];
+#pragma unroll
+  for (int g = 0; g < 2; g++) {
+    const float8 e0 = s[4 * g];
+    const float8 e1 = s[4 * g + 1];
+    const float8 f0 = s[4 * g + 2];
+    const float8 f1 = s[4 * g + 3];
+    t[4 * g] = shuffle2(e0, f0, (uint8)(0, 1, 8, 9, 2, 3, 10, 11));
+    t[4 * g + 1] = shuffle2(e0, f0, (uint8)(4, 5, 12, 13, 6, 7, 14, 15));
+    t[4 * g + 2] = shuffle2(e1, f1, (uint8)(0, 1, 8, 9, 2, 3, 10, 11));
+    t[4 * g + 3] = shuffle2(e1, f1, (uint8)(4, 5, 12, 13, 6, 7, 14, 15));
+  }
+#pragma unroll
+  for (int c2 = 0; c2 < 4; c2++) {
+    const float8 lo = shuffle2(t[c2], t[4 + c2], (uint8)(0, 1, 2, 3, 8, 9, 10, 11));
+    const float8 hi = shuffle2(t[c2], t[4 + c2], (uint8)(4, 5, 6, 7, 12, 13, 14, 15));
+    if (2 * c2 < live) {
+      vstore8(lo, 0, dst + 2 * c2 * SB);
+    }
+    if (2 * c2 + 1 < live) {
+      vstore8(hi, 0, dst + (2 * c2 + 1) * SB);
+    }
+  }
+}
+#endif
 
 /*
  * One superblock: SB rows from position r0 of the launch, the rows from end on (a partial last
@@ -576,35 +638,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       /* Rows k .. k + 7 x 8 columns, transposed: column c's 8 margins as one store. */
 #pragma unroll
       for (int h = 0; h < PAIR_ROWS; h += 8) {
-        float8 s[8];
-#pragma unroll
-        for (int q = 0; q < 8; q += 2) {
-          s[q] = shuffle2(m[h + q], m[h + q + 1], (uint8)(0, 8, 1, 9, 2, 10, 3, 11));
-          s[q + 1] = shuffle2(m[h + q], m[h + q + 1], (uint8)(4, 12, 5, 13, 6, 14, 7, 15));
-        }
-        float8 t[8];
-#pragma unroll
-        for (int g = 0; g < 2; g++) {
-          const float8 e0 = s[4 * g];
-          const float8 e1 = s[4 * g + 1];
-          const float8 f0 = s[4 * g + 2];
-          const float8 f1 = s[4 * g + 3];
-          t[4 * g] = shuffle2(e0, f0, (uint8)(0, 1, 8, 9, 2, 3, 10, 11));
-          t[4 * g + 1] = shuffle2(e0, f0, (uint8)(4, 5, 12, 13, 6, 7, 14, 15));
-          t[4 * g + 2] = shuffle2(e1, f1, (uint8)(0, 1, 8, 9, 2, 3, 10, 11));
-          t[4 * g + 3] = shuffle2(e1, f1, (uint8)(4, 5, 12, 13, 6, 7, 14, 15));
-        }
-#pragma unroll
-        for (int c2 = 0; c2 < 4; c2++) {
-          const float8 lo = shuffle2(t[c2], t[4 + c2], (uint8)(0, 1, 2, 3, 8, 9, 10, 11));
-          const float8 hi = shuffle2(t[c2], t[4 + c2], (uint8)(4, 5, 6, 7, 12, 13, 14, 15));
-          if (2 * c2 < NK) {
-            vstore8(lo, 0, scratch + 2 * c2 * SB + k + h);
-          }
-          if (2 * c2 + 1 < NK) {
-            vstore8(hi, 0, scratch + (2 * c2 + 1) * SB + k + h);
-          }
-        }
+        store_columns8(m + h, scratch + k + h, NK);
       }
     }
   }
@@ -735,6 +769,76 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #endif
   }
 #endif
+#elif NG_PAIRS
+  /* 9 to 12 columns in float32 on 16-wide registers (NG_PAIRS): columns 0 to 7 as PAIRS does
+   * them (one FMA: two features x 8 columns), the other NG - 8 as one group of REST_G columns
+   * x REST_F features per FMA (lane c REST_F + f: feature REST_F g + f of column 8 + c), both
+   * against the item's interleaved weights, PAIR_ROWS rows at a time; then each row's 16
+   * margins (0 in the padded columns) as one store. The tiles below spend one 16-lane FMA per
+   * feature and row, with 9 to 12 of the lanes alive. */
+  {
+    __global const float16* wp = (__global const float16*) (scratch + SCRATCH_PAIRS(kp, d));
+    __global const float16* wr = wp + d / 2;
+    const int np = d / 2;
+    const int nr = d / REST_F;
+    const float16 b16 = vload16(0, theta);
+    for (int k = 0; k < SB; k += PAIR_ROWS) {
+#if PREFETCH
+      PREFETCH_ROWS(r0 + PF_AHEAD * SB + k, PAIR_ROWS);
+#endif
+      float16 a[PAIR_ROWS];
+      float16 b[PAIR_ROWS];
+#pragma unroll
+      for (int q = 0; q < PAIR_ROWS; q++) {
+        a[q] = (float16)(0);
+        b[q] = (float16)(0);
+      }
+      for (int p = 0; p < np; p++) {
+        const float16 w = wp[p];
+#pragma unroll
+        for (int q = 0; q < PAIR_ROWS; q++) {
+          const float2 xv = vload2(0, row[k + q] + 2 * p);
+          a[q] = fma(xv.s0101010101010101, w, a[q]);
+        }
+      }
+      for (int g = 0; g < nr; g++) {
+        const float16 w = wr[g];
+#pragma unroll
+        for (int q = 0; q < PAIR_ROWS; q++) {
+          b[q] = fma(REST_X(row[k + q] + REST_F * g), w, b[q]);
+        }
+      }
+      float8 lo[PAIR_ROWS];
+      float8 hi[PAIR_ROWS];
+#pragma unroll
+      for (int q = 0; q < PAIR_ROWS; q++) {
+        float16 m = b16;
+        m.lo += a[q].even + a[q].odd;
+        REST_ADD(m, b[q]);
+        if (d & 1) {
+          m.lo += row[k + q][d - 1] * vload8(0, theta + kp + (size_t) (d - 1) * kp);
+        }
+        for (int j = nr * REST_F; j < d; j++) {
+          m.hi += row[k + q][j] * vload8(1, theta + kp + (size_t) j * kp);
+        }
+        lo[q] = m.lo;
+        hi[q] = m.hi;
+      }
+#if COLMAJOR
+      /* Columns 0 to 7, then 8 to NG - 1, each column's 8 margins as one store. */
+#pragma unroll
+      for (int h = 0; h < PAIR_ROWS; h += 8) {
+        store_columns8(lo + h, scratch + k + h, 8);
+        store_columns8(hi + h, scratch + 8 * SB + k + h, NG - 8);
+      }
+#else
+#pragma unroll
+      for (int q = 0; q < PAIR_ROWS; q++) {
+        vstore16((float16)(lo[q], hi[q]), 0, scratch + (k + q) * kp);
+      }
+#endif
+    }
+  }
 #else
   /* Phase 1: margins, RB rows x KT columns at a time. */
   for (int k0 = 0; k0 < SB; k0 += RB) {
@@ -892,7 +996,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     }
   }
 #if COLMAJOR
-  for (int c = NK; c < kp; c++) {
+  for (int c = GN; c < kp; c++) {
     lsum[c] = 0;
     lsum[kp + c] = 0;
   }
@@ -983,7 +1087,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #elif ROWVEC
   /* Few columns: per column, VW rows at a time (each exp and log1p serves VW rows); the
    * intercept's sums (the residuals') with them. */
-  for (int c = 0; c < NK; c++) {
+  for (int c = 0; c < GN; c++) {
     const REAL valid = col[c];
     const REAL held = col[kp + c];
     const REAL positive = col[2 * kp + c];
@@ -1025,7 +1129,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     lsum[c] = HSUMN(VW, la);
     lsum[kp + c] = HSUMN(VW, ra);
   }
-  for (int c = NK; c < kp; c++) {
+  for (int c = GN; c < kp; c++) {
     lsum[c] = 0;
     lsum[kp + c] = 0;
   }
@@ -1250,6 +1354,24 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
   for (int q = 0; q < d / 2; q++) {
     for (int l = 0; l < 16; l++) {
       wpf[16 * q + l] = l / 2 < NK ? theta[(l / 2) * (d + 1) + 1 + 2 * q + l % 2] : 0;
+    }
+  }
+#endif
+#if NG_PAIRS
+  /* The interleaved weights of NG_PAIRS: pair q's lane 2 c + h is w of feature 2 q + h,
+   * column c; then group g's lane c REST_F + f is w of feature REST_F g + f, column 8 + c (0
+   * past NG). */
+  __global REAL* wpf = own + SCRATCH_PAIRS(kp, d);
+  for (int q = 0; q < d / 2; q++) {
+    for (int l = 0; l < 16; l++) {
+      wpf[16 * q + l] = theta[kp + (size_t) (2 * q + l % 2) * kp + l / 2];
+    }
+  }
+  __global REAL* wrf = wpf + 16 * (d / 2);
+  for (int g = 0; g < d / REST_F; g++) {
+    for (int l = 0; l < 16; l++) {
+      wrf[16 * g + l] = 8 + l / REST_F < NG
+          ? theta[kp + (size_t) (REST_F * g + l % REST_F) * kp + 8 + l / REST_F] : 0;
     }
   }
 #endif

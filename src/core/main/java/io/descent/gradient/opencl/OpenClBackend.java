@@ -783,7 +783,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * at most {@link #narrowColumns} columns (NK = K), then 2 K d values (the item's gradient
    * sums and compensations, column-major), whole lines, as with {@link
    * #featureVectorGradient}; with 5 to 8 of them on
-   * {@link #WIDE_LANES} lanes, then 8 d values (PAIRS' interleaved weights), whole lines.
+   * {@link #WIDE_LANES} lanes, then 8 d values (PAIRS' interleaved weights), whole lines; with
+   * {@link #featureVectorGradient}, 12 d values (NG_PAIRS' interleaved weights: 8 d for the
+   * pairs, at most 4 d for the other columns), whole lines.
    */
   private long scratchStride(int kp, int k, int d) {
     int perLine = 128 / realBytes;
@@ -793,7 +795,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long narrow = k <= narrowColumns(lanes) || featureVectorGradient(lanes, k)
         ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
     long pairs = lanes == WIDE_LANES && k > NARROW_COLUMNS && k <= narrowColumns(lanes)
-        ? (8L * d + perLine - 1) / perLine * perLine : 0;
+        ? (8L * d + perLine - 1) / perLine * perLine
+        : featureVectorGradient(lanes, k) ? (12L * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow + pairs;
   }
 

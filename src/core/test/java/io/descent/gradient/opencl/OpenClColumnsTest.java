@@ -369,6 +369,53 @@ class OpenClColumnsTest {
   }
 
   @Test
+  void nineToTwelveColumnsAgreeWithTheReferenceOnThePairsAndRestPath() {
+    // Phase 1 of 9 to 12 columns as pairs for columns 0 to 7 and one group for the rest
+    // (NG_PAIRS: REST_G 1, 2 and 4 columns of 16, 8 and 4 features per FMA), column-major
+    // margins, on any CPU (VW forced to 16): d odd (the pairs' last feature) and with tails
+    // of every group width, d = 2 and 8 (one group or none), row weights, folds, softmax of 9
+    // and 11 classes, and the shuffled batches.
+    int n = 1037;
+    Tuning wide = Tuning.defaults().withDefine("VW=16");
+    checkTuned(data(n, 70, 130, 2, weights(n, 131)), Columns.of(Loss.LOGISTIC, 10), wide, 132,
+        "K = 10 logistic, d = 70, weights");
+    checkTuned(data(n, 37, 133, 0, null), Columns.of(Loss.LINEAR, 11).withFolds(folds(n, 5,
+        134), new int[] {0, 1, 2, 3, 4, -1, 0, 1, 2, 3, 4}), wide, 135,
+        "K = 11 linear, d = 37, folds");
+    checkTuned(data(n, 64, 136, 9, weights(n, 137)), Columns.multinomial(9), wide, 138,
+        "multinomial, 9 classes, d = 64, weights");
+    checkTuned(data(n, 2, 139, 2, null), Columns.of(Loss.LOGISTIC, 12), wide, 140,
+        "K = 12 logistic, d = 2");
+    checkTuned(data(n, 8, 141, 0, null), Columns.of(Loss.LINEAR, 10), wide, 142,
+        "K = 10 linear, d = 8");
+    checkTuned(data(n, 19, 143, 11, null), Columns.multinomial(11), wide, 144,
+        "multinomial, 11 classes, d = 19");
+  }
+
+  @Test
+  void thePairsAndRestPathIsTheDefaultItReplaces() {
+    // The same K = 9 to 12 evaluations with and without NG_PAIRS: the margins are summed in
+    // another order, so the bits differ (the default took the new path).
+    int n = 515;
+    Dataset data = data(n, 64, 145, 2, null);
+    Standardization s = Standardization.fit(data);
+    Tuning wide = Tuning.defaults().withDefine("VW=16");
+    for (int k = 9; k <= 12; k++) {
+      Columns columns = Columns.of(Loss.LOGISTIC, k);
+      double[] w = parameters(64, k, 146 + k);
+      try (OpenClBackend fast = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+          wide);
+          OpenClBackend tiles = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+              wide.withDefine("NG_PAIRS=0"))) {
+        BatchedEvaluation a = fast.evaluateColumns(w, Batch.all(n));
+        BatchedEvaluation b = tiles.evaluateColumns(w, Batch.all(n));
+        assertFalse(Arrays.equals(a.gradient(), b.gradient()), "NG_PAIRS changed no bit, K = "
+            + k);
+      }
+    }
+  }
+
+  @Test
   void thePairsPathIsTheDefaultItReplaces() {
     // The same K = 8 evaluation with and without PAIRS: the sums run in another order, so the
     // bits differ (the default took the pairs path), and both agree with the reference above.
