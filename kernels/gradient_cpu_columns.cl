@@ -164,15 +164,18 @@
 #define HSUMN(N, v) CAT(HSN, N)(v)
 /* NG (set by the host: K for 9 to 15 columns on 16-wide vectors, where the column vectors
  * would carry dead lanes; else 0): phase 3 as with few columns, over VW-wide feature vectors
- * with one accumulator per column, while phases 1 and 2 keep the column vectors. GN: the
- * columns of that phase 3 (NK, else NG). */
+ * with one accumulator per column, while phases 1 and 2 keep the column vectors (but for 9 to
+ * 12 columns in float32: NG_PAIRS). GN: the columns of that phase 3 (NK, else NG). */
 #ifndef NG
 #define NG 0
 #endif
 #define GN (NK > 0 ? NK : NG)
-/* GN > 0: feature vectors per phase-3 register tile (VT x GN accumulators, about 8). */
+/* GN > 0: feature vectors per phase-3 register tile (VT x GN accumulators: about 8, and 10 to
+ * 16 for 5 to 8 columns, which only 16-wide devices with 32 registers run; there a pair of
+ * vectors per broadcast residual took 0.92 to 0.97 of the time of one on a 2-core AVX-512
+ * EPYC, and for 10 columns, 20 accumulators, 1.09). The sums' order does not depend on VT. */
 #ifndef VT
-#define VT (GN == 1 ? 8 : GN == 2 ? 4 : GN <= 4 ? 2 : 1)
+#define VT (GN == 1 ? 8 : GN == 2 ? 4 : GN <= 8 ? 2 : 1)
 #endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16), and of 5 to 8 (one row at a
  * time, NK of the 8 lanes) with VW 16 where PAIRS (below) does not serve them (float64, or
