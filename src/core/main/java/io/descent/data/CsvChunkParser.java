@@ -40,6 +40,15 @@ final class CsvChunkParser implements CsvRows.RowHandler {
   /** The weight column. */
   static final byte WEIGHT = 4;
 
+  /**
+   * Bytes after a slice's end that {@link #parse} overwrites with line breaks: {@value}, a word
+   * of {@link AsciiWords}. The fast path then reads digits a word at a time up to the slice's end
+   * and one byte past it with no test for the end: the bytes there are not digits, nor a point.
+   * A test for the end that was false only at a slice's last byte was a branch the JIT left out
+   * of its first compilation of the row method; the first slice's end then sent both threads back
+   * to slower code while the method was compiled again (a fresh JVM's first read).
+   */
+  static final int PADDING = 8;
   /** The most digits the fast path's inline number parse collects (a long holds them). */
   private static final int MAX_DIGITS = 18;
   /** Raw spellings of labels remembered by the fast path. */
@@ -136,11 +145,17 @@ final class CsvChunkParser implements CsvRows.RowHandler {
   }
 
   /**
-   * Reads the slice {@code b[0, length)} into the arrays.
+   * Reads the slice {@code b[0, length)} into the arrays; {@code b} has room for {@link
+   * #PADDING} more bytes, which it overwrites.
    *
    * @throws Fallback when the sequential reader must read the file
    */
   void parse(byte[] b, int length) throws IOException {
+    if (b.length < length + PADDING) {
+      throw new IllegalArgumentException("a slice of " + length + " bytes needs " + PADDING
+          + " bytes of room after it, got " + (b.length - length));
+    }
+    Arrays.fill(b, length, length + PADDING, (byte) '\n');
     try {
       fastRows(b, length);
       if (rowsDone < rowsWanted) {
@@ -198,18 +213,18 @@ final class CsvChunkParser implements CsvRows.RowHandler {
           p++;
         }
         int digitsFrom = p;
-        long m = digits(b, p, end, 0);
+        long m = digits(b, p, 0);
         p = digitsEnd;
         int digits = p - digitsFrom;
         int fraction = 0;
-        if (p < end && b[p] == '.') {
+        if (b[p] == '.') { // b[end] is padding, a line break
           int fractionFrom = ++p;
-          m = digits(b, p, end, m);
+          m = digits(b, p, m);
           p = digitsEnd;
           fraction = p - fractionFrom;
           digits += fraction;
         }
-        byte t = p < end ? b[p] : (byte) '\n';
+        byte t = b[p]; // a line break at the slice's end (the padding)
         if (digits > 0 && digits <= MAX_DIGITS && (t == delimiter || t == '\n' || t == '\r')) {
           float v;
           if (m == 0) {
@@ -296,14 +311,14 @@ final class CsvChunkParser implements CsvRows.RowHandler {
   private int digitsEnd;
 
   /**
-   * Reads the ASCII digits from {@code b[p]} (none, or any number, up to {@code end}) onto {@code
-   * m}: returns {@code m * 10^k + } their value, k the count, eight at a time where a whole word
-   * fits before {@code end} ({@link AsciiWords}), and leaves their end in {@link #digitsEnd}. Past
-   * 18 digits in all the result wraps, as {@code m * 10 + digit} would: the caller refuses such a
-   * number.
+   * Reads the ASCII digits from {@code b[p]} (none, or any number) onto {@code m}: returns {@code
+   * m * 10^k + } their value, k the count, eight at a time ({@link AsciiWords}), and leaves their
+   * end in {@link #digitsEnd}. {@code p} is at most the slice's end, where the {@link #PADDING}
+   * stops the digits. Past 18 digits in all the result wraps, as {@code m * 10 + digit} would:
+   * the caller refuses such a number.
    */
-  private long digits(byte[] b, int p, int end, long m) {
-    while (p + 8 <= end) {
+  private long digits(byte[] b, int p, long m) {
+    while (true) {
       long word = AsciiWords.word(b, p);
       int n = AsciiWords.leadingDigits(word);
       m = m * AsciiWords.pow10(n) + AsciiWords.digitsValue(word, n);
@@ -313,13 +328,6 @@ final class CsvChunkParser implements CsvRows.RowHandler {
         return m;
       }
     }
-    int digit;
-    while (p < end && (digit = b[p] - '0') >= 0 && digit <= 9) {
-      m = m * 10 + digit;
-      p++;
-    }
-    digitsEnd = p;
-    return m;
   }
 
   /**

@@ -247,8 +247,10 @@ final class CsvChunks {
 
   private byte[] buffer(int length) {
     byte[] b = buffers.poll();
-    // Some room above the length: the next slice, cut at another line end, may be a little longer.
-    return b != null && b.length >= length ? b : new byte[length + (length >> 4)];
+    // Some room above the length: the next slice, cut at another line end, may be a little longer;
+    // and the parser's padding after it.
+    int room = length + CsvChunkParser.PADDING;
+    return b != null && b.length >= room ? b : new byte[room + (length >> 4)];
   }
 
   /** The position of the first CR or LF at or after {@code from}, or -1. */

@@ -268,6 +268,40 @@ class CsvReaderSlicesTest {
     }
   }
 
+  /**
+   * Numbers that end a slice: the fast path reads digits eight bytes at a time past a slice's end
+   * into the parser's padding. Slices of every size, read on one thread so that each reuses the
+   * buffer of a longer one before it (its bytes after the end are stale digits), with the last
+   * column a feature of up to 17 digits and no line break after the last row; and a buffer with
+   * no room for the padding is refused.
+   */
+  @Test
+  void numbersAtTheEndOfASliceStopThere() throws IOException {
+    StringBuilder text = new StringBuilder("y,a,b\n");
+    SplittableRandom r = new SplittableRandom(5);
+    for (int i = 0; i < 40; i++) {
+      String digits = Long.toString(r.nextLong(1, Long.MAX_VALUE)).substring(0, 1 + i % 17);
+      String b = i % 3 == 0 ? digits : i % 3 == 1 ? "-" + digits + ".5" : "0." + digits;
+      text.append(i % 2).append(',').append(9 - i % 10).append(',').append(b).append('\n');
+    }
+    text.setLength(text.length() - 1);
+    Path file = write(text.toString(), "ends.csv");
+    Options o = Options.binaryTarget("y");
+    Outcome want = read(new CsvReader(o).withSliceBytes(0), file);
+    for (int slice = 1; slice <= text.length(); slice++) {
+      CsvReader sliced = new CsvReader(o).withSliceBytes(slice).withThreads(1);
+      assertNotNull(sliced.readInSlices(file), "slices of " + slice);
+      assertSame(want, read(sliced, file), "slices of " + slice);
+    }
+    CsvChunkParser parser = new CsvChunkParser(new CsvChunkParser.Layout("f", ',',
+        List.of("y", "a", "b"), new byte[] {CsvChunkParser.LABEL, CsvChunkParser.FEATURE,
+            CsvChunkParser.FEATURE}, new int[] {-1, 0, 1}, 2, 2), new float[2], new double[1],
+        null, 0, 1, 2);
+    byte[] row = "1,2,3\n".getBytes(StandardCharsets.US_ASCII);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> parser.parse(row, row.length));
+  }
+
   @Test
   void quotesAndPipesAreReadSequentially() throws IOException {
     Path file = dir.resolve("quoted.csv");

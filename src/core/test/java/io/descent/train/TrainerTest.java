@@ -267,4 +267,27 @@ class TrainerTest {
         () -> Descent.logistic().backend("reference").train(spam.rows(spamRows), null));
     assertTrue(e.getMessage().contains("needs rows of both classes"), e.getMessage());
   }
+
+  /** A logistic target other than 0 and 1 is refused with its first distinct values, sorted. */
+  @Test
+  void logisticRegressionNeedsZerosAndOnes() {
+    String two = targetRefusal(new double[] {2, 0, 2, 0, 0});
+    assertTrue(two.endsWith("target \"t\" has values [0.0, 2.0]: logistic regression needs a"
+        + " target of 0 and 1"), two);
+    // -0.0 and 0.0 are two values, as a set of Doubles counts them; 1.0 is the third.
+    String more = targetRefusal(new double[] {-0.0, 0.0, 1, 5, 0});
+    assertTrue(more.endsWith("target \"t\" has more than two values: logistic regression fits"
+        + " two classes; fit every class with multinomial(), or one logistic model per class"
+        + " with oneVsRest()"), more);
+    Trainer.requireTwoClasses(targets(new double[] {0, 1, -0.0, 1}));
+  }
+
+  private static String targetRefusal(double[] y) {
+    return assertThrows(IllegalArgumentException.class,
+        () -> Trainer.requireTwoClasses(targets(y))).getMessage();
+  }
+
+  private static Dataset targets(double[] y) {
+    return new Dataset("d", java.util.List.of("a"), "t", new float[y.length], y, null);
+  }
 }

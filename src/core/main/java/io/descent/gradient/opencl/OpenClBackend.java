@@ -940,13 +940,23 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         int row0 = first + s;
         if (!doublePrecision) {
           ySlab.clear();
-          for (int i = row0; i < row0 + k; i++) {
-            ySlab.put((float) (y[i] - targetShift));
-          }
+          putTargets(ySlab, y, row0, k, targetShift);
           ySlab.flip();
           cl.write(ym, 4L * s, 4L * k, Pointer.to(ySlab));
         }
       }
+    }
+  }
+
+  /**
+   * Puts {@code (float) (y[i] - shift)} for the {@code count} rows from {@code first}. A method of
+   * its own, so that the JIT compiles this loop alone: within {@link #upload} it compiled the
+   * whole method for it, on the stack, about 0.07 s of a compiler thread in a fresh JVM.
+   */
+  private static void putTargets(FloatBuffer out, double[] y, int first, int count,
+      double shift) {
+    for (int i = first; i < first + count; i++) {
+      out.put((float) (y[i] - shift));
     }
   }
 
