@@ -235,6 +235,59 @@ class DatasetCacheTest {
     assertEquals(1, notices.size());
   }
 
+  /**
+   * A copy whose features reach {@link DatasetCache#PARALLEL_BYTES} loads in two halves at once:
+   * bit for bit the parsed data (weights, an odd float count, so the padding ends the second
+   * half), and a flipped byte in either half, next to the split or in the targets after it is
+   * noticed as a data checksum that does not match.
+   */
+  @Test
+  void aLargeCopyLoadsInTwoHalvesAndEachIsChecked() throws IOException {
+    int rows = 183_001;
+    int d = 23; // 4.21 million floats: 16.8 MB, above the threshold, odd
+    StringBuilder text = new StringBuilder();
+    for (int j = 0; j < d; j++) {
+      text.append('x').append(j).append(',');
+    }
+    text.append("y,w\n");
+    java.util.SplittableRandom r = new java.util.SplittableRandom(8);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < d; j++) {
+        text.append(r.nextInt(-999, 1000) / 8.0f).append(',');
+      }
+      text.append(r.nextInt(2)).append(',').append(r.nextInt(0, 4)).append('\n');
+    }
+    Path data = write(text.toString());
+    CsvReader reader = new CsvReader(CsvReader.Options.binaryTarget("y").withWeightColumn("w"));
+    Dataset parsed = reader.read(data);
+    assertTrue(4L * rows * d >= DatasetCache.PARALLEL_BYTES);
+    DatasetCache cache = cache();
+    cache.read(data, reader);
+    assertSameDataset(parsed, cache.cached(data, reader).orElseThrow());
+    Path copy = cache.copyPath(data, reader);
+    long size = Files.size(copy);
+    long xBytes = 4L * rows * d + 4; // padded to 8
+    long dataStart = size - xBytes - 16L * rows;
+    long half = xBytes / 2 / (1 << 20) * (1 << 20);
+    long[] offsets = {dataStart + 5, dataStart + half - 1, dataStart + half,
+        dataStart + xBytes - 5, dataStart + xBytes + 3, size - 1};
+    for (long at : offsets) {
+      notices.clear();
+      try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
+        f.seek(at);
+        int b = f.read();
+        f.seek(at);
+        f.write(b ^ 0x01);
+      }
+      assertSameDataset(parsed, cache.read(data, reader)); // parsed again, the copy replaced
+      assertEquals(List.of("ignoring the cached copy " + copy + " of " + data + ": its data"
+          + " checksum does not match; reading the file again"), notices, "byte " + at);
+      notices.clear();
+      assertSameDataset(parsed, cache.cached(data, reader).orElseThrow());
+      assertEquals(List.of(), notices);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {0, 5, 31, 100, -8, -1})
   void aTruncatedOrExtendedCopyIsNoticedAndTheFileReadAgain(long length) throws IOException {
