@@ -587,9 +587,10 @@ public final class DatasetCache {
   }
 
   /**
-   * Part of the features read on a thread of its own, with its own buffer and checksum: on two
-   * cores a 264 MB copy loads in about half the time (the positional reads of one file channel
-   * may run at once).
+   * Part of the features read on a thread of its own, with its own buffer and checksum (the
+   * positional reads of one file channel may run at once). On the 2-core machine the 264 MB copy
+   * of a 1M x 64 file loaded in a fresh JVM in 0.133 s against 0.148 s on one thread (medians of
+   * 12 alternating runs): the rest is mostly the allocation of the array, on one thread.
    */
   private static final class FeaturePart implements Runnable {
     private final FileChannel ch;
