@@ -537,27 +537,25 @@ public final class DatasetCache {
     FeaturePart second = split < xBytes
         ? FeaturePart.start(ch, dataStart + split, xBytes - split, x, (int) (split / Float.BYTES))
         : null;
-    int checksum;
+    crc.reset();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(SLICE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      crc.reset();
-      ByteBuffer buffer = ByteBuffer.allocateDirect(SLICE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       readFloats(ch, dataStart, split, x, 0, buffer, crc);
-      checksum = (int) crc.getValue();
-      if (second != null) {
-        checksum = Crc32cCombine.combine(checksum, second.join(), xBytes - split);
-        second = null;
-      }
-      crc.reset();
-      long at = readDoubles(ch, dataStart + xBytes, y, buffer, crc);
-      if (w != null) {
-        at = readDoubles(ch, at, w, buffer, crc);
-      }
-      checksum = Crc32cCombine.combine(checksum, (int) crc.getValue(), at - dataStart - xBytes);
     } finally {
       if (second != null) {
-        second.joinQuietly(); // nothing may write into x once this returns
+        second.await(); // nothing may write into x once this returns
       }
     }
+    int checksum = (int) crc.getValue();
+    if (second != null) {
+      checksum = Crc32cCombine.combine(checksum, second.checksum(), xBytes - split);
+    }
+    crc.reset();
+    long at = readDoubles(ch, dataStart + xBytes, y, buffer, crc);
+    if (w != null) {
+      at = readDoubles(ch, at, w, buffer, crc);
+    }
+    checksum = Crc32cCombine.combine(checksum, (int) crc.getValue(), at - dataStart - xBytes);
     if (checksum != dataCrc) {
       throw new Invalid("its data checksum does not match");
     }
@@ -631,14 +629,8 @@ public final class DatasetCache {
       }
     }
 
-    /** Waits for the part; its checksum, or what it failed with. */
-    int join() throws IOException, Invalid {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while loading a cached copy");
-      }
+    /** The part's checksum, once {@link #await} has returned; or what the part failed with. */
+    int checksum() throws IOException, Invalid {
       if (failure instanceof IOException e) {
         throw e;
       }
@@ -654,8 +646,11 @@ public final class DatasetCache {
       return checksum;
     }
 
-    /** Waits for the part after a failure elsewhere, whatever it did. */
-    void joinQuietly() {
+    /**
+     * Waits for the part to end, however it ends; an interrupt meanwhile is kept for the caller
+     * (the part is a read of at most half the copy).
+     */
+    void await() {
       boolean interrupted = false;
       while (thread.isAlive()) {
         try {
