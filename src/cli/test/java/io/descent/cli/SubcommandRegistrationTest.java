@@ -7,7 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@link Main#commandLine}: only the subcommand a command line names is built at start. */
+/**
+ * {@link Main#commandLine}: only the subcommand a command line names is built at start; and
+ * picocli does not look for Groovy closures (a search through every jar on the class path).
+ */
 class SubcommandRegistrationTest {
   private static List<String> names(String... args) {
     return List.copyOf(Main.commandLine(args).getSubcommands().keySet());
@@ -43,6 +46,12 @@ class SubcommandRegistrationTest {
     Cli typo = Cli.run("trian");
     assertEquals(Main.BAD_INPUT, typo.code());
     assertTrue(typo.err().contains("train"), typo.err());
+  }
+
+  @Test
+  void picocliLooksForNoClosures() {
+    Main.commandLine(new String[] {"train"});
+    assertEquals("true", System.getProperty(Main.NO_CLOSURES));
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A regular CSV file cut into slices of whole lines, for reading on several threads: where the
@@ -169,36 +170,74 @@ final class CsvChunks {
   }
 
   /**
+   * How many slices are read while the feature array is allocated, when there are at least
+   * {@link #EARLY_MIN_SLICES}: {@value}. Allocating the array zeroes it on one thread, and on a
+   * virtual machine, where each page's first touch is a fault the host must serve, that took 0.25
+   * to 0.45 s of a 1M x 64 read (256 MB, a 2-core AMD EPYC) with the other core idle; the parser
+   * was meanwhile cold, its first slices read by slower code until the JIT compiled it. Reading
+   * the first slices then, on one pool thread, into a scratch array copied in afterwards, puts the
+   * JIT's warm-up into that wait. Two, one after the other, because each slice's parser starts
+   * with an empty cache of label spellings: after one slice the compiled parser had never seen
+   * that cache miss, and it was thrown away and compiled again at the next slice's first row.
+   */
+  static final int EARLY_SLICES = 2;
+  /**
+   * The fewest slices for which {@link #EARLY_SLICES} are read early: {@value}. With fewer the
+   * array is small and quick to allocate, and the early slices, read one after the other, would
+   * be a longer path than the slices read side by side on every thread.
+   */
+  static final int EARLY_MIN_SLICES = 4;
+
+  /** The slices {@link #parse} reads while the feature array is allocated. */
+  int earlySlices() {
+    return slices() >= EARLY_MIN_SLICES ? EARLY_SLICES : 0;
+  }
+
+  /** The rows of the slices {@link #parse} reads while the feature array is allocated. */
+  int earlyRows() {
+    int early = earlySlices();
+    return early == 0 ? 0 : firstRow[early - 1] + rows[early - 1];
+  }
+
+  /**
    * Parses every slice on {@code pool} into the arrays, reporting progress as the "reading"
-   * pass; returns the slices' parsers (for their labels) in file order.
+   * pass; returns the slices' parsers (for their labels) in file order. The feature array is
+   * allocated here, by {@code features} on the calling thread, while the first {@link
+   * #earlySlices()} slices are parsed on one pool thread, in order, into a scratch array of
+   * {@link #earlyRows()} rows, which is copied into it once both are done (see {@link
+   * #EARLY_SLICES} for why); {@code y} and {@code w} are filled directly.
    *
    * @throws CsvChunkParser.Fallback when the file must be read sequentially
    */
-  List<CsvChunkParser> parse(ExecutorService pool, CsvChunkParser.Layout layout, float[] x,
-      double[] y, double[] w, ReadProgress progress) throws IOException {
+  List<CsvChunkParser> parse(ExecutorService pool, CsvChunkParser.Layout layout,
+      Supplier<float[]> features, double[] y, double[] w, ReadProgress progress)
+      throws IOException {
     int n = slices();
+    int early = earlySlices();
     AtomicBoolean stop = new AtomicBoolean();
     List<CsvChunkParser> parsers = new ArrayList<>(n);
     List<Future<?>> done = new ArrayList<>(n);
-    for (int k = 0; k < n; k++) {
+    float[] scratch = new float[Math.multiplyExact(earlyRows(), layout.features())];
+    for (int k = 0; k < early; k++) {
+      parsers.add(new CsvChunkParser(layout, scratch, y, w, firstRow[k], rows[k], firstLine[k]));
+    }
+    Future<?> first = pool.submit(() -> {
+      for (int k = 0; k < early; k++) {
+        parseSlice(k, parsers.get(k), stop);
+      }
+      return null;
+    });
+    for (int k = 0; k < early; k++) {
+      done.add(first);
+    }
+    float[] x = features.get();
+    for (int k = early; k < n; k++) {
       CsvChunkParser parser = new CsvChunkParser(layout, x, y, w, firstRow[k], rows[k],
           firstLine[k]);
       parsers.add(parser);
       int slice = k;
       done.add(pool.submit(() -> {
-        if (stop.get()) {
-          throw new CsvChunkParser.Fallback();
-        }
-        int length = (int) (bounds[slice + 1] - bounds[slice]);
-        byte[] b = buffer(length);
-        try {
-          readFully(channel, bounds[slice], b, length);
-          parser.parse(b, length);
-        } catch (EOFException e) {
-          throw new CsvChunkParser.Fallback(); // the file changed: let the sequential reader say
-        } finally {
-          buffers.add(b);
-        }
+        parseSlice(slice, parser, stop);
         return null;
       }));
     }
@@ -206,6 +245,9 @@ final class CsvChunks {
     try {
       for (int k = 0; k < n; k++) {
         await(done.get(k));
+        if (k == early - 1) {
+          System.arraycopy(scratch, 0, x, 0, scratch.length);
+        }
         shown.advance(bounds[k + 1] - bounds[k]);
       }
     } catch (CsvChunkParser.Fallback e) {
@@ -214,6 +256,23 @@ final class CsvChunks {
     }
     shown.end();
     return parsers;
+  }
+
+  /** Reads slice k and parses it with {@code parser}, unless another slice failed. */
+  private void parseSlice(int k, CsvChunkParser parser, AtomicBoolean stop) throws IOException {
+    if (stop.get()) {
+      throw new CsvChunkParser.Fallback();
+    }
+    int length = (int) (bounds[k + 1] - bounds[k]);
+    byte[] b = buffer(length);
+    try {
+      readFully(channel, bounds[k], b, length);
+      parser.parse(b, length);
+    } catch (EOFException e) {
+      throw new CsvChunkParser.Fallback(); // the file changed: let the sequential reader say
+    } finally {
+      buffers.add(b);
+    }
   }
 
   /**

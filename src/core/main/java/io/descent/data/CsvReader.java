@@ -517,8 +517,10 @@ public final class CsvReader {
       if (expectedRows * Math.max(1, d) > MAX_ARRAY) {
         throw tooMany(0, expectedRows, d);
       }
-      requireHeap(expectedRows, d);
-      rows = new Rows(d, expectedRows, chunkFloats, weightColumn >= 0);
+      long scratch = (long) Float.BYTES * chunks.earlyRows() * d;
+      requireHeap(expectedRows, d, scratch == 0 ? List.of() : List.of(new HeapNeed("the first"
+          + " slices' features, read while the array is allocated", 0, 0, scratch)));
+      rows = Rows.counted(d, Math.toIntExact(expectedRows), weightColumn >= 0);
       byte[] kinds = new byte[header.size()];
       for (int c = 0; c < kinds.length; c++) {
         if (featureOf[c] >= 0) {
@@ -533,7 +535,8 @@ public final class CsvReader {
       int labelLimit = options.targetKind() == TargetKind.BINARY ? 2 : ClassLabels.MAX_CLASSES;
       CsvChunkParser.Layout layout = new CsvChunkParser.Layout(file, options.delimiter(), header,
           kinds, featureOf, d, labelLimit);
-      List<CsvChunkParser> slices = chunks.parse(pool, layout, rows.x, rows.y, rows.w, progress);
+      List<CsvChunkParser> slices = chunks.parse(pool, layout, rows::allocateFeatures, rows.y,
+          rows.w, progress);
       for (CsvChunkParser slice : slices) {
         mergeLabels(slice, labelLimit);
       }
@@ -613,8 +616,14 @@ public final class CsvReader {
      * it (checked after one collection, so that garbage does not count as used).
      */
     private void requireHeap(long n, int d) {
+      requireHeap(n, d, List.of());
+    }
+
+    /** As {@link #requireHeap(long, int)}, with more that the reading itself needs. */
+    private void requireHeap(long n, int d, List<HeapNeed> reading) {
       List<HeapNeed> needs = new ArrayList<>();
       needs.add(HeapNeed.DATASET);
+      needs.addAll(reading);
       needs.addAll(heapNeeds);
       requireHeap(needs, n, d);
     }
@@ -921,12 +930,13 @@ public final class CsvReader {
   }
 
   /**
-   * Row storage: the exact array when the row count is known, else chunks copied at the end.
-   * {@link #start} points {@code x} and {@code base} at the row being filled.
+   * Row storage: the exact array when the row count is known (for counted slices allocated by
+   * {@link #allocateFeatures}), else chunks copied at the end. {@link #start} points {@code x}
+   * and {@code base} at the row being filled.
    */
   private static final class Rows {
     final int features;
-    private final float[] exact;
+    private float[] exact;
     private final List<float[]> chunks;
     final int chunkRows;
     float[] x;
@@ -934,6 +944,29 @@ public final class CsvReader {
     double[] y;
     /** The rows' weights, or null without a weight column. */
     double[] w;
+
+    /**
+     * Counted rows: the targets (and weights) allocated now, the features by {@link
+     * #allocateFeatures} (which {@link CsvChunks#parse} calls while it reads the first slices).
+     */
+    static Rows counted(int features, int rows, boolean weighted) {
+      return new Rows(features, rows, weighted);
+    }
+
+    private Rows(int features, int rows, boolean weighted) {
+      this.features = features;
+      this.chunks = null;
+      this.chunkRows = 0;
+      this.y = new double[rows];
+      this.w = weighted ? new double[rows] : null;
+    }
+
+    /** Allocates the features of counted rows, at their exact size. */
+    float[] allocateFeatures() {
+      exact = new float[Math.multiplyExact(y.length, features)];
+      x = exact;
+      return x;
+    }
 
     Rows(int features, long expectedRows, int chunkFloats, boolean weighted) {
       this.features = features;

@@ -302,6 +302,38 @@ class CsvReaderSlicesTest {
         () -> parser.parse(row, row.length));
   }
 
+  /**
+   * With four slices or more, the first two are read (into a scratch array of their rows) while
+   * the feature array is allocated; with fewer, none are. Lines of 4 bytes in slices of 8 bytes
+   * make slices of 3 rows (each cut at the end of the line after its 8 bytes).
+   */
+  @Test
+  void theFirstTwoOfFourOrMoreSlicesAreReadWhileTheArrayIsAllocated() throws IOException {
+    for (int n : new int[] {9, 10, 30}) {
+      StringBuilder text = new StringBuilder("y,a\n");
+      for (int i = 0; i < n; i++) {
+        text.append(i % 2).append(',').append(i % 10).append('\n');
+      }
+      Path file = write(text.toString(), "rows" + n + ".csv");
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+        CsvChunks chunks = CsvChunks.plan(channel, channel.size(), 8);
+        java.util.concurrent.ExecutorService pool =
+            java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+          assertTrue(chunks.count(pool, ReadProgress.NONE));
+        } finally {
+          pool.shutdownNow();
+        }
+        assertEquals((n + 2) / 3, chunks.slices(), n + " rows");
+        assertEquals(n >= 10 ? CsvChunks.EARLY_SLICES : 0, chunks.earlySlices(), n + " rows");
+        assertEquals(n >= 10 ? 6 : 0, chunks.earlyRows(), n + " rows");
+      }
+      Options o = Options.binaryTarget("y");
+      assertSame(read(new CsvReader(o).withSliceBytes(0), file),
+          read(new CsvReader(o).withSliceBytes(8), file), n + " rows");
+    }
+  }
+
   @Test
   void quotesAndPipesAreReadSequentially() throws IOException {
     Path file = dir.resolve("quoted.csv");
