@@ -36,11 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Threads.</b> A regular file is read in parallel on {@link #threads()} threads (one per
  * processor by default): it is cut into slices of whole lines, the slices' rows are counted in
  * parallel (then the heap is checked), and each slice is parsed straight from its bytes into its
- * rows of the one array, numbers with the same float32 and float64 values as below. The class
- * labels keep the order of the sequential reading. A file whose header or data holds a quote
- * character (where a line break may be inside a field), and any file with a problem, is read by
- * the sequential reader, so that errors are the same, at the same line and column. Each thread
- * holds one slice (about 8 MiB) at a time.
+ * rows of the one array, numbers with the same float32 and float64 values as below (the first
+ * two slices, while that array is allocated, into a scratch array copied in after them: {@code
+ * CsvChunks.EARLY_SLICES}). The class labels keep the order of the sequential reading. A file
+ * whose header or data holds a quote character (where a line break may be inside a field), and
+ * any file with a problem, is read by the sequential reader, so that errors are the same, at the
+ * same line and column. Each thread holds one slice (about 8 MiB) at a time.
  *
  * <p><b>Format.</b> RFC 4180: fields separated by the delimiter, quoted fields may contain
  * delimiters, line breaks and doubled quotes ({@code ""}). Also accepted: LF, CRLF or CR line
