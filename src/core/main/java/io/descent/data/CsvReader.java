@@ -429,7 +429,9 @@ public final class CsvReader {
   /**
    * The slice size for this many threads: {@link #DEFAULT_SLICE_BYTES} (or the tests' size), less
    * in a small heap, so that the slices being parsed (one a thread) stay within 1/64 of the heap
-   * (the heap check counts the dataset, not them) and no smaller than {@value #MIN_SLICE_BYTES}.
+   * (the heap check counts the dataset, not them, nor the first two slices' features, which are
+   * parsed into an array of their own while the dataset's is allocated) and no smaller than
+   * {@value #MIN_SLICE_BYTES}.
    */
   private int sliceBytes(int threads) {
     long share = Runtime.getRuntime().maxMemory() / (64L * threads);
@@ -518,9 +520,9 @@ public final class CsvReader {
       if (expectedRows * Math.max(1, d) > MAX_ARRAY) {
         throw tooMany(0, expectedRows, d);
       }
-      long scratch = (long) Float.BYTES * chunks.earlyRows() * d;
-      requireHeap(expectedRows, d, scratch == 0 ? List.of() : List.of(new HeapNeed("the first"
-          + " slices' features, read while the array is allocated", 0, 0, scratch)));
+      // Like the slices' buffers, the first slices' scratch array is not counted: the rows of
+      // two slices, each slice within a small share of the heap (see sliceBytes).
+      requireHeap(expectedRows, d);
       rows = Rows.counted(d, Math.toIntExact(expectedRows), weightColumn >= 0);
       byte[] kinds = new byte[header.size()];
       for (int c = 0; c < kinds.length; c++) {
@@ -617,14 +619,8 @@ public final class CsvReader {
      * it (checked after one collection, so that garbage does not count as used).
      */
     private void requireHeap(long n, int d) {
-      requireHeap(n, d, List.of());
-    }
-
-    /** As {@link #requireHeap(long, int)}, with more that the reading itself needs. */
-    private void requireHeap(long n, int d, List<HeapNeed> reading) {
       List<HeapNeed> needs = new ArrayList<>();
       needs.add(HeapNeed.DATASET);
-      needs.addAll(reading);
       needs.addAll(heapNeeds);
       requireHeap(needs, n, d);
     }
