@@ -170,6 +170,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private final double[] mean;
   private final BackendInfo info;
   private final Tuning tuning;
+  /**
+   * Rows per superblock of the batched cpu kernel (SB): {@link #COLUMNS_SUPERBLOCK_ROWS}, or the
+   * tuning's own -DSB, which then sizes the scratch rows and the partial rows here as well.
+   */
+  private final int superblockRows;
   private final Kind kind;
   private final cl_kernel kernel;
   /**
@@ -535,6 +540,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int vector = cpuShape != null ? columnVector(lanes, columns.count()) : 1;
     this.paddedColumns = (columns.count() + vector - 1) / vector * vector;
     this.tuning = tuning;
+    Integer sb = tuning.define("SB");
+    this.superblockRows = sb != null ? sb : COLUMNS_SUPERBLOCK_ROWS;
     this.cpuShape = cpuShape;
     this.doublePrecision = doublePrecision;
     this.realBytes = doublePrecision ? Sizeof.cl_double : Sizeof.cl_float;
@@ -789,8 +796,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    */
   private long scratchStride(int kp, int k, int d) {
     int perLine = 128 / realBytes;
-    long rows = columns.loss() == Loss.MULTINOMIAL ? 2L * COLUMNS_SUPERBLOCK_ROWS + 2
-        : COLUMNS_SUPERBLOCK_ROWS + 2L;
+    long rows = columns.loss() == Loss.MULTINOMIAL ? 2L * superblockRows + 2
+        : superblockRows + 2L;
     long margins = (rows * kp + perLine - 1) / perLine * perLine;
     long narrow = k <= narrowColumns(lanes) || featureVectorGradient(lanes, k)
         ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
@@ -879,7 +886,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
           (long) tuning.itemsPerComputeUnit() * cu,
           ((long) count + cpuShape.rowsPerBlock() - 1) / cpuShape.rowsPerBlock()));
       case CPU_COLUMNS, CPU_COLUMNS_GATHER -> (int) Math.max(1, Math.min(maxItems(),
-          ((long) count + COLUMNS_SUPERBLOCK_ROWS - 1) / COLUMNS_SUPERBLOCK_ROWS));
+          ((long) count + superblockRows - 1) / superblockRows));
       case GPU_COLUMNS -> (int) Math.max(1, Math.min((long) tuning.wideGroupsPerComputeUnit()
           * cu, ((long) count + COLUMNS_GPU_TILE_ROWS - 1) / COLUMNS_GPU_TILE_ROWS));
       case GPU_NARROW -> (int) Math.max(1,

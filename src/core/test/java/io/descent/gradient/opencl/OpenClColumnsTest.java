@@ -450,6 +450,23 @@ class OpenClColumnsTest {
   }
 
   @Test
+  void aTuningsSuperblockSizesTheScratchRows() {
+    // -DSB larger than the default: the host sizes each item's scratch rows (margins, and a
+    // multinomial model's second block) and its partial rows from the same SB as the kernel
+    // (sized from the default instead, the kernel wrote past the scratch buffer: glibc aborted
+    // the JVM, "malloc(): unaligned tcache chunk detected").
+    int n = 1200;
+    Dataset two = data(n, 20, 150, 2, weights(n, 151));
+    Dataset four = data(n, 20, 152, 4, null);
+    for (String sb : new String[] {"SB=256", "SB=512"}) {
+      Tuning t = Tuning.defaults().withDefine(sb);
+      checkTuned(two, Columns.of(Loss.LOGISTIC, 12), t, 153, sb);
+      checkTuned(four, Columns.multinomial(4), t, 154, sb);
+      checkTuned(data(n, 20, 155, 0, null), Columns.of(Loss.LINEAR, 16), t, 156, sb);
+    }
+  }
+
+  @Test
   void thePacedPrefetchChangesNoBit() {
     // SPREAD_PREFETCH (on by default for 1 or 2 columns) only moves prefetches: the paced and
     // the burst kernels give the same bits, weighted, on contiguous and shuffled batches, with
