@@ -1,6 +1,7 @@
 package io.descent.data;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Per-feature centring and scaling, {@code z_j = (x_j - mean_j) / scale_j}.
@@ -45,31 +46,12 @@ public record Standardization(double[] mean, double[] scale) {
     }
     int n = data.rows();
     int d = data.features();
-    float[] x = data.x();
-    double[] mean = new double[d];
-    double[] scale = new double[d];
     if (n == 0) {
+      double[] scale = new double[d];
       Arrays.fill(scale, 1.0);
-      return new Standardization(mean, scale);
+      return new Standardization(new double[d], scale);
     }
-    for (int i = 0; i < n; i++) {
-      int base = i * d;
-      for (int j = 0; j < d; j++) {
-        mean[j] += x[base + j];
-      }
-    }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= n;
-    }
-    double[] ss = new double[d];
-    for (int i = 0; i < n; i++) {
-      int base = i * d;
-      for (int j = 0; j < d; j++) {
-        double c = x[base + j] - mean[j];
-        ss[j] += c * c;
-      }
-    }
-    return of(mean, ss, n);
+    return byColumns(data.x(), n, d, null, n);
   }
 
   /**
@@ -89,8 +71,6 @@ public record Standardization(double[] mean, double[] scale) {
       throw new IllegalArgumentException("the data has " + n + " rows but " + weights.length
           + " weights were given");
     }
-    float[] x = data.x();
-    double[] mean = new double[d];
     double total = 0;
     for (int i = 0; i < n; i++) {
       double s = weights[i];
@@ -98,34 +78,93 @@ public record Standardization(double[] mean, double[] scale) {
         throw new IllegalArgumentException("the weight of row " + (i + 1) + " is " + s
             + ": weights must be finite and >= 0");
       }
-      if (s == 0) {
-        continue;
-      }
       total += s;
-      int base = i * d;
-      for (int j = 0; j < d; j++) {
-        mean[j] += s * x[base + j];
-      }
     }
     if (!(total > 0)) {
       throw new IllegalArgumentException("every row's weight is 0");
     }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= total;
-    }
+    return byColumns(data.x(), n, d, weights, total);
+  }
+
+  /**
+   * Rows times features from which {@link #fit} sums ranges of columns on several threads,
+   * {@value}: each column's sums still run over the rows in order, so the result has the same
+   * bits on any number of threads. On a 1M x 64 file one thread took 0.06 to 0.07 s.
+   */
+  static final long PARALLEL_VALUES = 1L << 22;
+
+  /**
+   * The two passes of {@link #fit} and {@link #fitWeighted} (weights null: every row weighs 1),
+   * over ranges of columns in parallel where the data has at least {@link #PARALLEL_VALUES}
+   * values.
+   */
+  private static Standardization byColumns(float[] x, int n, int d, double[] weights,
+      double total) {
+    double[] mean = new double[d];
     double[] ss = new double[d];
+    int parts = (long) n * d < PARALLEL_VALUES ? 1
+        : Math.min(d, Runtime.getRuntime().availableProcessors());
+    IntStream.range(0, parts).parallel().forEach(p -> {
+      int from = (int) ((long) d * p / parts);
+      int to = (int) ((long) d * (p + 1) / parts);
+      // Sums in arrays of the task's own: two tasks writing beside each other in one array
+      // would share its cache lines on every row.
+      double[] m = new double[to - from];
+      double[] q = new double[to - from];
+      sums(x, n, d, weights, from, m);
+      for (int j = 0; j < m.length; j++) {
+        m[j] /= total;
+      }
+      squaredDeviations(x, n, d, weights, from, m, q);
+      System.arraycopy(m, 0, mean, from, m.length);
+      System.arraycopy(q, 0, ss, from, q.length);
+    });
+    return of(mean, ss, total);
+  }
+
+  /** Per column {@code from + j}: {@code sum_i s_i x_ij} into {@code sum[j]}. */
+  private static void sums(float[] x, int n, int d, double[] weights, int from, double[] sum) {
+    int width = sum.length;
     for (int i = 0; i < n; i++) {
+      int base = i * d + from;
+      if (weights == null) {
+        for (int j = 0; j < width; j++) {
+          sum[j] += x[base + j];
+        }
+        continue;
+      }
       double s = weights[i];
       if (s == 0) {
         continue;
       }
-      int base = i * d;
-      for (int j = 0; j < d; j++) {
+      for (int j = 0; j < width; j++) {
+        sum[j] += s * x[base + j];
+      }
+    }
+  }
+
+  /** Per column {@code from + j}: {@code sum_i s_i (x_ij - mean[j])^2} into {@code ss[j]}. */
+  private static void squaredDeviations(float[] x, int n, int d, double[] weights, int from,
+      double[] mean, double[] ss) {
+    int width = ss.length;
+    for (int i = 0; i < n; i++) {
+      int base = i * d + from;
+      if (weights == null) {
+        for (int j = 0; j < width; j++) {
+          double c = x[base + j] - mean[j];
+          ss[j] += c * c;
+        }
+        continue;
+      }
+      double s = weights[i];
+      if (s == 0) {
+        continue;
+      }
+      for (int j = 0; j < width; j++) {
         double c = x[base + j] - mean[j];
         ss[j] += s * c * c;
       }
     }
-    return of(mean, ss, total);
   }
 
   /**
