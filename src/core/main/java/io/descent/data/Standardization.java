@@ -124,21 +124,18 @@ public record Standardization(double[] mean, double[] scale) {
     return of(mean, ss, total);
   }
 
-  /** Per column {@code from + j}: {@code sum_i s_i x_ij} into {@code sum[j]}. */
+  /**
+   * Per column {@code from + j}: {@code sum_i s_i x_ij} into {@code sum[j]}, with {@code s_i = 1}
+   * without weights (a product by 1 is exact, so the sums are those of the plain values).
+   */
   private static void sums(float[] x, int n, int d, double[] weights, int from, double[] sum) {
     int width = sum.length;
     for (int i = 0; i < n; i++) {
-      int base = i * d + from;
-      if (weights == null) {
-        for (int j = 0; j < width; j++) {
-          sum[j] += x[base + j];
-        }
-        continue;
-      }
-      double s = weights[i];
+      double s = weights == null ? 1 : weights[i];
       if (s == 0) {
         continue;
       }
+      int base = i * d + from;
       for (int j = 0; j < width; j++) {
         sum[j] += s * x[base + j];
       }
@@ -150,18 +147,11 @@ public record Standardization(double[] mean, double[] scale) {
       double[] mean, double[] ss) {
     int width = ss.length;
     for (int i = 0; i < n; i++) {
-      int base = i * d + from;
-      if (weights == null) {
-        for (int j = 0; j < width; j++) {
-          double c = x[base + j] - mean[j];
-          ss[j] += c * c;
-        }
-        continue;
-      }
-      double s = weights[i];
+      double s = weights == null ? 1 : weights[i];
       if (s == 0) {
         continue;
       }
+      int base = i * d + from;
       for (int j = 0; j < width; j++) {
         double c = x[base + j] - mean[j];
         ss[j] += s * c * c;
