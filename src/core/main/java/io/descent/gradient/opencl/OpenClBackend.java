@@ -38,16 +38,20 @@ import org.jocl.cl_mem;
  *
  * <p><b>Data.</b> The dataset is uploaded once, when the backend opens, and stays on the device:
  * each {@link #evaluate} sends only theta up and brings only the per-work-group partial sums
- * down. In float precision the host uploads the standardized values {@code z = (x - mean) /
- * scale}, computed in float64 and rounded to float32 once, slab by slab (so host memory is not
- * doubled). Standardizing in the kernel in float32 instead would round the mean to float32 and
- * cancel digits for columns whose mean is large against their spread (a year column loses about
- * five digits), and it would cost an extra operation per value. In double precision the raw
- * float32 data is uploaded and the kernel subtracts the means in float64, with {@code 1/scale}
- * folded into theta and into the finished gradient on the host: that path then reproduces the
- * float64 {@link io.descent.gradient.ReferenceBackend} to about 1e-15, where rounding z to float32
- * would have capped it near 1e-8. For squared error in float precision the targets are uploaded
- * minus their mean, and the same shift is taken off the intercept at each evaluation:
+ * down. In double precision the raw float32 data is uploaded and the kernel subtracts the means
+ * in float64, with {@code 1/scale} folded into theta and into the finished gradient on the host:
+ * that path reproduces the float64 {@link io.descent.gradient.ReferenceBackend} to about 1e-15,
+ * where rounding {@code z = (x - mean) / scale} to float32 would have capped it near 1e-8. In
+ * float precision, for one unweighted column, the same raw rows are uploaded and the kernel
+ * subtracts the means rounded to float32; the host folds {@code 1/scale} in as in float64 and
+ * takes the means' rounding back out of the intercept and the gradient (a difference of two
+ * float32 values near each other is exact, so a column whose mean is large against its spread
+ * keeps its digits). Then a float64 backend can read the same copy ({@link
+ * #float64OnTheSameRows}). Otherwise (batched columns, weights, the identity standardization,
+ * means or inverse scales beyond {@link #FLOAT32_CENTERED_LIMIT}) the host uploads z, computed
+ * in float64 and rounded to float32 once, slab by slab (so host memory is not doubled). For
+ * squared error in float precision the targets are uploaded minus their mean, and the same
+ * shift is taken off the intercept at each evaluation:
  * {@code m - y} is unchanged, but float32 then rounds {@code y - mean} and the shifted margin
  * relative to the targets' spread rather than their size (a target of 100000 +- 10 would
  * otherwise lose the residual's last four digits). Data larger than the device's largest buffer
