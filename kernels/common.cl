@@ -12,8 +12,10 @@
  *   CENTER     0 = the host uploaded standardized values z; 1 = the data is raw float32 and the
  *              kernel subtracts the feature means (in REAL) before use. The float64 path uses 1
  *              so that it reproduces the float64 reference to ~1e-15 instead of being capped at
- *              ~1e-8 by rounding z to float32; the host folds 1/scale into theta and into the
- *              finished gradient, so the kernel never multiplies by it.
+ *              ~1e-8 by rounding z to float32, and the float32 path of one unweighted column so
+ *              that both read one copy of the rows (the host corrects the intercept and the
+ *              gradient for the means' rounding to float32); the host folds 1/scale into theta
+ *              and into the finished gradient, so the kernel never multiplies by it.
  */
 #ifndef PRECISION
 #define PRECISION 32

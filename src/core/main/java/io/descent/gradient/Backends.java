@@ -147,6 +147,23 @@ public final class Backends {
   }
 
   /**
+   * A float64 backend over the rows of the float32 backend {@code trained}, where it can open
+   * one without a copy of its own (an OpenCL float32 backend that holds the raw rows and a device
+   * with float64: {@link OpenClBackend#float64OnTheSameRows()}), else null. It must be closed
+   * before {@code trained}.
+   */
+  public static GradientBackend float64OnTheSameRows(GradientBackend trained) {
+    if (trained instanceof OpenClBackend o && o.sharesRowsWithFloat64()) {
+      try {
+        return o.float64OnTheSameRows();
+      } catch (BackendUnavailableException e) {
+        return null; // the float64 finish opens a backend of its own instead
+      }
+    }
+    return null;
+  }
+
+  /**
    * Opens the float64 backend that finishes a float32 fit trained on {@code trainedOn}: the same
    * OpenCL device in double precision (in {@code layout}, null for the options') where it has
    * fp64, otherwise the {@link ReferenceBackend}. The trainer, cross-validation and the Spark

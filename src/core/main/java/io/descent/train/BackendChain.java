@@ -118,6 +118,11 @@ final class BackendChain {
     }
   }
 
+  /** {@link Backends#float64OnTheSameRows}: float64 over {@code trained}'s rows, or null. */
+  GradientBackend float64OnTheSameRows(GradientBackend trained) {
+    return Backends.float64OnTheSameRows(trained);
+  }
+
   /**
    * A float64 backend for the float64 finish of a fit trained on {@code kind}: the same OpenCL
    * device in double precision where it has fp64 (in {@code layout}, null for the chain's),

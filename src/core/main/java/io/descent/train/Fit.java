@@ -152,6 +152,16 @@ final class Fit {
    */
   void startPolish() {
     polishOpening = System.nanoTime();
+    GradientBackend onTheSameRows = fallback ? null : chain.float64OnTheSameRows(backend);
+    if (onTheSameRows != null) {
+      // The float32 backend's device holds the raw rows, which the float64 kernels read as they
+      // are: the finish opens on them (its targets, partial sums and kernel are all it makes),
+      // and the float32 backend, which owns them, stays open until the fit's end.
+      polish = onTheSameRows;
+      polishFrom = iterations;
+      polishOpened = System.nanoTime();
+      return;
+    }
     if (!fallback) {
       // Nothing evaluates the float32 backend once the finish has begun (a fallback backend is
       // checked once more at the end, so it stays), and its copy of the rows is as large as the

@@ -38,16 +38,20 @@ import org.jocl.cl_mem;
  *
  * <p><b>Data.</b> The dataset is uploaded once, when the backend opens, and stays on the device:
  * each {@link #evaluate} sends only theta up and brings only the per-work-group partial sums
- * down. In float precision the host uploads the standardized values {@code z = (x - mean) /
- * scale}, computed in float64 and rounded to float32 once, slab by slab (so host memory is not
- * doubled). Standardizing in the kernel in float32 instead would round the mean to float32 and
- * cancel digits for columns whose mean is large against their spread (a year column loses about
- * five digits), and it would cost an extra operation per value. In double precision the raw
- * float32 data is uploaded and the kernel subtracts the means in float64, with {@code 1/scale}
- * folded into theta and into the finished gradient on the host: that path then reproduces the
- * float64 {@link io.descent.gradient.ReferenceBackend} to about 1e-15, where rounding z to float32
- * would have capped it near 1e-8. For squared error in float precision the targets are uploaded
- * minus their mean, and the same shift is taken off the intercept at each evaluation:
+ * down. In double precision the raw float32 data is uploaded and the kernel subtracts the means
+ * in float64, with {@code 1/scale} folded into theta and into the finished gradient on the host:
+ * that path reproduces the float64 {@link io.descent.gradient.ReferenceBackend} to about 1e-15,
+ * where rounding {@code z = (x - mean) / scale} to float32 would have capped it near 1e-8. In
+ * float precision, for one unweighted column, the same raw rows are uploaded and the kernel
+ * subtracts the means rounded to float32; the host folds {@code 1/scale} in as in float64 and
+ * takes the means' rounding back out of the intercept and the gradient (a difference of two
+ * float32 values near each other is exact, so a column whose mean is large against its spread
+ * keeps its digits). Then a float64 backend can read the same copy ({@link
+ * #float64OnTheSameRows}). Otherwise (batched columns, weights, the identity standardization,
+ * means or inverse scales beyond {@link #FLOAT32_CENTERED_LIMIT}) the host uploads z, computed
+ * in float64 and rounded to float32 once, slab by slab (so host memory is not doubled). For
+ * squared error in float precision the targets are uploaded minus their mean, and the same
+ * shift is taken off the intercept at each evaluation:
  * {@code m - y} is unchanged, but float32 then rounds {@code y - mean} and the shifted margin
  * relative to the targets' spread rather than their size (a target of 100000 +- 10 would
  * otherwise lose the residual's last four digits). Data larger than the device's largest buffer
@@ -163,6 +167,16 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private record OrderPart(cl_mem index, int[] positions) {}
 
   private final ClContext cl;
+  /**
+   * The backend whose context and rows this one uses ({@link #float64OnTheSameRows}), or null
+   * when it owns its own.
+   */
+  private final OpenClBackend rowsFrom;
+  /** The buffers this backend made, released by {@link #close} when it does not own the context. */
+  private final List<cl_mem> ownBuffers = new ArrayList<>();
+  private final Standardization standardization;
+  private final OpenClOptions options;
+  private final String layout;
   private final ClDevice device;
   /** The dataset, not copied: its raw rows for {@link #moments}. */
   private final Dataset data;
@@ -201,8 +215,20 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private final cl_mem noIndex;
   private final ByteBuffer thetaHost;
   private final ByteBuffer partialHost;
-  /** Double precision: 1/scale per feature, folded into theta and the gradient; else null. */
+  /**
+   * Whether the rows on the device are the raw float32 values, centred by the kernel (CENTER):
+   * always in float64, and in float32 for one unweighted column whose scales float32 holds
+   * ({@link #centersInFloat32}); otherwise the host uploads standardized values.
+   */
+  private final boolean centered;
+  /** Centred: 1/scale per feature, folded into theta and the gradient; else null. */
   private final double[] invScale;
+  /**
+   * Centred: per feature, the mean less the centre the kernel subtracts (in float32 the mean
+   * rounded to float32; 0 in float64), which the host corrects the intercept and the gradient
+   * for; else null.
+   */
+  private final double[] centerError;
   /** Subtracted from every target on upload and from the intercept per evaluation (LINEAR). */
   private final double targetShift;
   private final int localSize;
@@ -303,14 +329,75 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     CpuShape shape = layout.equals("cpu") ? cpuShape(device, fp64, tuning, options.tuning())
         : null;
     return new OpenClBackend(data, standardization, columns, device, layout, fp64, tuning,
-        shape);
+        shape, options, null);
+  }
+
+  /**
+   * Whether {@link #float64OnTheSameRows()} can open: a float32 backend whose device holds the
+   * raw rows (one unweighted column, centred on the device) and computes in float64.
+   */
+  public boolean sharesRowsWithFloat64() {
+    return !closed && centered && !doublePrecision && device.description().fp64();
+  }
+
+  /**
+   * A float64 backend over this one's copy of the rows, on its context: no second copy to make
+   * (the float64 finish of a float32 fit). It must be closed before this one, which owns the
+   * rows and the context; closing it releases only its own buffers.
+   *
+   * @throws IllegalStateException when {@link #sharesRowsWithFloat64()} is false
+   * @throws BackendUnavailableException when the device cannot hold its buffers
+   */
+  public OpenClBackend float64OnTheSameRows() {
+    if (!sharesRowsWithFloat64()) {
+      throw new IllegalStateException("this backend's rows are not the raw float32 rows, or "
+          + device.name() + " has no float64");
+    }
+    CpuShape shape = layout.equals("cpu")
+        ? cpuShape(device, true, tuning, options.tuning()) : null;
+    return new OpenClBackend(data, standardization, columns, device, layout, true, tuning,
+        shape, options, this);
+  }
+
+  /** A buffer made through {@code context}, recorded as this backend's own. */
+  private cl_mem ownBuffer(ClContext context, long flags, long bytes, String what) {
+    cl_mem m = context.buffer(flags, bytes, what);
+    ownBuffers.add(m);
+    return m;
   }
 
   /** The build options every kernel starts with: precision, loss, centering on the device. */
-  private static String commonOptions(Loss loss, boolean doublePrecision) {
+  private static String commonOptions(Loss loss, boolean doublePrecision, boolean centered) {
     return "-DPRECISION=" + (doublePrecision ? 64 : 32)
         + " -DLOSS=" + (loss == Loss.MULTINOMIAL ? 2 : loss == Loss.LOGISTIC ? 1 : 0)
-        + " -DCENTER=" + (doublePrecision ? 1 : 0);
+        + " -DCENTER=" + (centered ? 1 : 0);
+  }
+
+  /**
+   * The largest inverse scale, and the largest mean, the float32 kernels centre for: {@value}.
+   * Past it the folded weights {@code theta_j / scale_j} could leave float32's range, and the
+   * host uploads standardized values instead.
+   */
+  static final double FLOAT32_CENTERED_LIMIT = 0x1p60;
+
+  /**
+   * Whether the float32 kernels can centre the raw rows for this standardization: not the
+   * identity (whose raw rows are the standardized ones already), and every inverse scale in
+   * [2^-60, 2^60] and every mean within 2^60. Then the device holds the same copy of the rows
+   * as in float64, and the host folds 1/scale into theta and the gradient as there.
+   */
+  static boolean centersInFloat32(Standardization standardization) {
+    if (standardization.isIdentity()) {
+      return false;
+    }
+    double[] inverse = standardization.inverseScales();
+    for (int j = 0; j < inverse.length; j++) {
+      if (!(inverse[j] <= FLOAT32_CENTERED_LIMIT && inverse[j] >= 1 / FLOAT32_CENTERED_LIMIT)
+          || !(Math.abs(standardization.mean(j)) <= FLOAT32_CENTERED_LIMIT)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The build options of the single-column cpu kernel ({@code gradient_cpu.cl}). */
@@ -523,8 +610,13 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   private OpenClBackend(Dataset data, Standardization standardization, Columns columns,
-      ClDevice device, String layout, boolean doublePrecision, Tuning tuning, CpuShape cpuShape) {
+      ClDevice device, String layout, boolean doublePrecision, Tuning tuning, CpuShape cpuShape,
+      OpenClOptions options, OpenClBackend rowsFrom) {
     this.device = device;
+    this.standardization = standardization;
+    this.options = options;
+    this.layout = layout;
+    this.rowsFrom = rowsFrom;
     this.data = data;
     this.mean = standardization.mean();
     this.columns = columns;
@@ -558,9 +650,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int kp = paddedColumns;
     int p = batched ? (d + 2) * kp : d + 2;
 
-    String common = commonOptions(loss, doublePrecision);
+    this.centered = doublePrecision
+        || !batched && centersInFloat32(standardization);
+    String common = commonOptions(loss, doublePrecision, centered);
     String extra = tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines();
-    ClContext context = new ClContext(device);
+    ClContext context = rowsFrom != null ? rowsFrom.cl : new ClContext(device);
     this.cl = context;
     try {
       // Kernel and launch shape.
@@ -613,7 +707,13 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
             + Cl.bytes(rowBytes) + " but the largest buffer on " + device.name() + " is "
             + Cl.bytes(maxAlloc));
       }
-      this.chunkRows = (int) Math.max(1, Math.min(Math.max(rows, 1), maxAlloc / rowBytes));
+      this.chunkRows = rowsFrom != null ? rowsFrom.chunkRows
+          : (int) Math.max(1, Math.min(Math.max(rows, 1), maxAlloc / rowBytes));
+      if ((long) chunkRows * rowBytes > maxAlloc) {
+        throw new BackendUnavailableException("a chunk of " + chunkRows + " rows needs "
+            + Cl.bytes((long) chunkRows * rowBytes) + " but the largest buffer on "
+            + device.name() + " is " + Cl.bytes(maxAlloc));
+      }
       int chunkCount = (rows + chunkRows - 1) / chunkRows;
       long slots = 0;
       for (int c = 0; c < chunkCount; c++) {
@@ -644,42 +744,61 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       }
 
       int thetaValues = (d + 1) * (batched ? kp : 1);
-      this.theta = context.buffer(CL.CL_MEM_READ_ONLY, (long) thetaValues * realBytes, "theta");
-      this.center = context.buffer(CL.CL_MEM_READ_ONLY, (long) Math.max(d, 1) * realBytes,
+      this.theta = ownBuffer(context, CL.CL_MEM_READ_ONLY, (long) thetaValues * realBytes,
+          "theta");
+      this.center = ownBuffer(context, CL.CL_MEM_READ_ONLY, (long) Math.max(d, 1) * realBytes,
           "feature means");
-      this.noIndex = context.buffer(CL.CL_MEM_READ_ONLY, Sizeof.cl_int, "row index");
-      this.partial = context.buffer(CL.CL_MEM_READ_WRITE, partialBytes, "partial sums");
+      this.noIndex = ownBuffer(context, CL.CL_MEM_READ_ONLY, Sizeof.cl_int, "row index");
+      this.partial = ownBuffer(context, CL.CL_MEM_READ_WRITE, partialBytes, "partial sums");
       this.thetaHost = ByteBuffer.allocateDirect(thetaValues * realBytes)
           .order(ByteOrder.nativeOrder());
       if (batched) {
-        this.columnInfo = context.buffer(CL.CL_MEM_READ_ONLY, infoRows() * kp * realBytes,
+        this.columnInfo = ownBuffer(context, CL.CL_MEM_READ_ONLY, infoRows() * kp * realBytes,
             "the columns' folds and classes");
         context.write(columnInfo, 0, infoRows() * kp * realBytes, real(columnInfo(kp)));
         this.scratch = scratchBytes > 0
-            ? context.buffer(CL.CL_MEM_READ_WRITE, scratchBytes, "scratch rows") : null;
+            ? ownBuffer(context, CL.CL_MEM_READ_WRITE, scratchBytes, "scratch rows") : null;
       } else {
         this.columnInfo = null;
         this.scratch = null;
       }
       this.partialHost = ByteBuffer.allocateDirect((int) partialBytes)
           .order(ByteOrder.nativeOrder());
-      if (doublePrecision) {
+      if (centered) {
         invScale = standardization.inverseScales();
+        double[] mean = standardization.mean();
+        centerError = new double[d];
+        for (int j = 0; j < d; j++) {
+          centerError[j] = doublePrecision ? 0 : mean[j] - (float) mean[j];
+        }
         if (d > 0) {
-          context.write(center, 0, (long) d * realBytes, Pointer.to(standardization.mean()));
+          context.write(center, 0, (long) d * realBytes, real(mean));
         }
       } else {
         invScale = null;
+        centerError = null;
       }
       upload(data, standardization, targets(data, columns));
       setFixedArguments(kernel);
     } catch (CLException e) {
-      context.close();
+      release(context);
       throw new BackendUnavailableException("setting up OpenCL on " + device.name()
           + " failed: " + Cl.status(e), e);
     } catch (RuntimeException | Error e) {
-      context.close();
+      release(context);
       throw e;
+    }
+  }
+
+  /** Closes the context when this backend owns it, else releases the buffers it made. */
+  private void release(ClContext context) {
+    if (rowsFrom == null) {
+      context.close();
+    } else {
+      for (cl_mem m : ownBuffers) {
+        context.release(m);
+      }
+      ownBuffers.clear();
     }
   }
 
@@ -901,7 +1020,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   private void upload(Dataset data, Standardization standardization, double[] y) {
     int d = features;
     float[] x = data.x();
-    boolean raw = doublePrecision || standardization.isIdentity();
+    boolean raw = centered || standardization.isIdentity();
     double[] mean = standardization.mean();
     double[] inv = standardization.inverseScales();
     int slabRows = Math.max(1, Math.min(chunkRows, SLAB_FLOATS / Math.max(d, 1)));
@@ -910,13 +1029,16 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     for (int first = 0; first < rows; first += chunkRows) {
       int count = Math.min(chunkRows, rows - first);
       String what = "rows " + first + ".." + (first + count);
-      cl_mem xm = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * count * d, "the features of " + what);
-      cl_mem ym = cl.buffer(CL.CL_MEM_READ_ONLY, (long) realBytes * count,
+      // With another backend's rows (the same chunks: see the constructor), its buffers.
+      cl_mem xm = rowsFrom != null ? rowsFrom.chunks.get(chunks.size()).x()
+          : ownBuffer(cl, CL.CL_MEM_READ_ONLY, 4L * count * d, "the features of " + what);
+      cl_mem ym = ownBuffer(cl, CL.CL_MEM_READ_ONLY, (long) realBytes * count,
           "the targets of " + what);
       cl_mem wm = null;
       cl_mem fm = null;
       if (batched && rowWeights != null) {
-        wm = cl.buffer(CL.CL_MEM_READ_ONLY, (long) realBytes * count, "the weights of " + what);
+        wm = ownBuffer(cl, CL.CL_MEM_READ_ONLY, (long) realBytes * count,
+            "the weights of " + what);
         cl.write(wm, 0, (long) realBytes * count,
             real(Arrays.copyOfRange(rowWeights, first, first + count)));
       }
@@ -926,11 +1048,12 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         for (int i = 0; i < count; i++) {
           f[i] = folds[first + i];
         }
-        fm = cl.buffer(CL.CL_MEM_READ_ONLY, (long) realBytes * count, "the folds of " + what);
+        fm = ownBuffer(cl, CL.CL_MEM_READ_ONLY, (long) realBytes * count,
+            "the folds of " + what);
         cl.write(fm, 0, (long) realBytes * count, real(f));
       }
       chunks.add(new Chunk(first, count, xm, ym, wm, fm));
-      if (raw) {
+      if (raw && rowsFrom == null) {
         copyInto(xm, x, first, count);
       }
       if (doublePrecision) {
@@ -1239,6 +1362,17 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       for (int j = 0; j < d; j++) {
         thetaHost.putDouble(thetaValues[j + 1] * invScale[j]);
       }
+    } else if (centered) {
+      // The kernel subtracts the means rounded to float32: the intercept takes back what that
+      // adds to every margin, sum_j theta_j / scale_j (mean_j - (float) mean_j).
+      double shift = 0;
+      for (int j = 0; j < d; j++) {
+        shift += thetaValues[j + 1] * invScale[j] * centerError[j];
+      }
+      thetaHost.putFloat((float) (thetaValues[0] - targetShift - shift));
+      for (int j = 0; j < d; j++) {
+        thetaHost.putFloat((float) (thetaValues[j + 1] * invScale[j]));
+      }
     } else {
       thetaHost.putFloat((float) (thetaValues[0] - targetShift));
       for (int j = 1; j <= d; j++) {
@@ -1261,7 +1395,13 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     double[] gradient = new double[d + 1];
     gradient[0] = total[1] / size;
     for (int j = 0; j < d; j++) {
-      gradient[j + 1] = doublePrecision ? total[j + 2] * invScale[j] / size : total[j + 2] / size;
+      // Centred: the sum of r (x - c) less (mean - c) times the sum of r is the sum of
+      // r (x - mean); in float64 c is the mean and nothing is taken.
+      double g = total[j + 2];
+      if (centered && centerError[j] != 0) {
+        g -= centerError[j] * total[1];
+      }
+      gradient[j + 1] = centered ? g * invScale[j] / size : g / size;
     }
     return new Evaluation(total[0] / size, gradient);
   }
@@ -1452,7 +1592,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     releaseOrder();
     OrderPart[] parts = new OrderPart[chunks.size()];
     if (chunks.size() == 1) {
-      cl_mem index = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * newOrder.length, "a batch order");
+      cl_mem index = ownBuffer(cl, CL.CL_MEM_READ_ONLY, 4L * newOrder.length, "a batch order");
       cl.write(index, 0, 4L * newOrder.length, Pointer.to(newOrder));
       parts[0] = new OrderPart(index, null);
     } else {
@@ -1473,7 +1613,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         positions[k][fill[k]++] = pos;
       }
       for (int k = 0; k < parts.length; k++) {
-        cl_mem index = cl.buffer(CL.CL_MEM_READ_ONLY, 4L * counts[k], "a batch order");
+        cl_mem index = ownBuffer(cl, CL.CL_MEM_READ_ONLY, 4L * counts[k], "a batch order");
         if (counts[k] > 0) {
           cl.write(index, 0, 4L * counts[k], Pointer.to(local[k]));
         }
@@ -1489,6 +1629,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       for (int k = orderParts.length - 1; k >= 0; k--) {
         if (orderParts[k] != null) {
           cl.release(orderParts[k].index);
+          ownBuffers.remove(orderParts[k].index);
         }
       }
     }
@@ -1546,6 +1687,6 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     closed = true;
     order = null;
     orderParts = null;
-    cl.close();
+    release(cl);
   }
 }

@@ -17,7 +17,7 @@ import org.jocl.cl_program;
  * <p>Each fold's rows (every row without folds) of weight above 0 are uploaded in slabs of at
  * most {@code slabBytes}: raw float32 features, with their targets minus the target shift and
  * their weights in float64, into buffers of that size. The raw rows are needed whatever the
- * backend keeps resident (in float precision it keeps standardized float32 values, whose
+ * backend keeps resident (in float precision it may keep standardized float32 values, whose
  * rounding would cap the moments near 1e-7), and a slab at a time needs no second copy of the
  * data on the device. When the fold's rows are every row and none weighs 0 (no folds, no zero
  * weights), a slab's features go up straight from the dataset's array; otherwise its rows are

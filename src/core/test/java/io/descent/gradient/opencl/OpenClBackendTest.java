@@ -2,6 +2,7 @@ package io.descent.gradient.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,6 +84,81 @@ abstract class OpenClBackendTest extends GradientBackendContractTest {
         () -> open(data, Standardization.fit(data), Loss.LOGISTIC).close());
     assertTrue(e.getMessage().contains("logistic targets must be 0 or 1"), e.getMessage());
     assertEquals(live, OpenClBackend.liveObjects());
+  }
+
+  @Test
+  void rowsFarFromTheOriginAreCentredOnTheDevice() {
+    // Columns whose means float32 rounds by up to 0.03 (about 1e6) next to unit and tiny ones:
+    // one unweighted column in float32, as in float64, keeps the raw rows on the device and
+    // centres them in the kernel; the host takes the rounding of the means back out of the
+    // intercept and the gradient, so both agree with the reference within float32's tolerance.
+    int n = 3000;
+    double[][] x = new double[n][3];
+    double[] y = new double[n];
+    java.util.Random r = new java.util.Random(33);
+    for (int i = 0; i < n; i++) {
+      x[i][0] = 1_000_003.7 + 40 * r.nextGaussian();
+      x[i][1] = r.nextGaussian();
+      x[i][2] = 3.1e-3 + 2e-6 * r.nextGaussian();
+      y[i] = x[i][0] - 1_000_003.7 + 30 * x[i][1] + r.nextGaussian() * 20 > 0 ? 1 : 0;
+    }
+    for (Loss loss : new Loss[] {Loss.LOGISTIC, Loss.LINEAR}) {
+      Dataset data = Dataset.of(x, loss == Loss.LINEAR ? column(x, 0) : y);
+      Standardization s = Standardization.fit(data);
+      ReferenceBackend ref = new ReferenceBackend(data, s, loss);
+      try (OpenClBackend b = open(data, s, loss)) {
+        assertTrue(b.buildOptions().contains("-DCENTER=1"), b.buildOptions());
+        for (long seed = 34; seed < 37; seed++) {
+          assertClose(b, ref, randomTheta(3, seed), Batch.all(n), loss + " seed " + seed);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFloat64BackendReadsTheFloat32BackendsRows() {
+    // The float64 finish of a float32 fit opens on the float32 backend's own copy of the rows:
+    // the same bits as a float64 backend with a copy of its own; the float32 backend (which
+    // owns the rows) still evaluates after it closed, and releases everything when it closes.
+    // A float64 backend offers no such backend.
+    Dataset data = randomData(2500, 13, Loss.LOGISTIC, 80);
+    Standardization s = Standardization.fit(data);
+    ReferenceBackend ref = new ReferenceBackend(data, s, Loss.LOGISTIC);
+    double[] theta = randomTheta(13, 81);
+    int live = OpenClBackend.liveObjects();
+    if (options().precision().equals("double")) {
+      try (OpenClBackend f64 = open(data, s, Loss.LOGISTIC)) {
+        assertFalse(f64.sharesRowsWithFloat64(), "a float64 backend is the finish already");
+        assertThrows(IllegalStateException.class, f64::float64OnTheSameRows);
+      }
+      assertEquals(live, OpenClBackend.liveObjects());
+      return;
+    }
+    try (OpenClBackend f32 = open(data, s, Loss.LOGISTIC)) {
+      assertTrue(f32.sharesRowsWithFloat64());
+      try (OpenClBackend own = OpenClBackend.open(data, s, Loss.LOGISTIC,
+          options().withPrecision("double"), tuning());
+          OpenClBackend twin = f32.float64OnTheSameRows()) {
+        assertEquals("float64", twin.info().precision());
+        assertFalse(twin.sharesRowsWithFloat64());
+        for (Batch batch : new Batch[] {Batch.all(2500), new Batch(shuffle(2500, 82), 0, 700)}) {
+          Evaluation a = own.evaluate(theta, batch);
+          Evaluation b = twin.evaluate(theta, batch);
+          assertEquals(a.loss(), b.loss());
+          assertArrayEquals(a.gradient(), b.gradient());
+        }
+      }
+      assertClose(f32, ref, theta, Batch.all(2500), "after the float64 backend closed");
+    }
+    assertEquals(live, OpenClBackend.liveObjects());
+  }
+
+  private static double[] column(double[][] x, int j) {
+    double[] c = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      c[i] = x[i][j] / 1000;
+    }
+    return c;
   }
 
   @Test
