@@ -2,6 +2,7 @@ package io.descent.data;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,7 +83,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
   private static final Fallback FALLBACK = new Fallback();
 
   private final Layout layout;
-  private final float[] x;
+  private final FloatBuffer x;
   private final double[] y;
   private final double[] w;
   private final int firstRow;
@@ -113,8 +114,8 @@ final class CsvChunkParser implements CsvRows.RowHandler {
    * @param rowsWanted the slice's rows by the counting pass
    * @param firstLine the line of the slice's first byte
    */
-  CsvChunkParser(Layout layout, float[] x, double[] y, double[] w, int firstRow, int rowsWanted,
-      long firstLine) {
+  CsvChunkParser(Layout layout, FloatBuffer x, double[] y, double[] w, int firstRow,
+      int rowsWanted, long firstLine) {
     this.layout = layout;
     this.x = x;
     this.y = y;
@@ -197,7 +198,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
     final int last = kinds.length - 1;
     final byte delimiter = (byte) layout.delimiter();
     final ByteDecimalParser numbers = bytes;
-    final float[] x = this.x;
+    final FloatBuffer x = this.x;
     if (p >= end || b[p] == '\n' || b[p] == '\r') {
       return -1; // an empty line: the exact path knows what it means
     }
@@ -241,7 +242,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
             if (c < last ? t != delimiter : t == delimiter) {
               return -1;
             }
-            x[base + featureOf[c]] = negative ? -v : v;
+            x.put(base + featureOf[c], negative ? -v : v);
             if (p < end) {
               p++; // the delimiter or line break
             }
@@ -267,7 +268,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
           if (numbers.parseFloat(b, f, p) != DecimalParser.OK) {
             return -1;
           }
-          x[base + featureOf[c]] = numbers.floatValue();
+          x.put(base + featureOf[c], numbers.floatValue());
         }
         case NUMBER -> {
           if (numbers.parseDouble(b, f, p) != DecimalParser.OK) {
@@ -418,7 +419,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
   @Override
   public void field(int c) {
     switch (layout.kinds()[c]) {
-      case FEATURE -> x[row * layout.features() + layout.featureOf()[c]] = csv.feature(c);
+      case FEATURE -> x.put(row * layout.features() + layout.featureOf()[c], csv.feature(c));
       case NUMBER -> y[row] = csv.number(c);
       case WEIGHT -> {
         double s = csv.number(c);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,7 +211,7 @@ final class CsvChunks {
    * @throws CsvChunkParser.Fallback when the file must be read sequentially
    */
   List<CsvChunkParser> parse(ExecutorService pool, CsvChunkParser.Layout layout,
-      Supplier<float[]> features, double[] y, double[] w, ReadProgress progress)
+      Supplier<FloatBuffer> features, double[] y, double[] w, ReadProgress progress)
       throws IOException {
     int n = slices();
     int early = earlySlices();
@@ -219,7 +220,8 @@ final class CsvChunks {
     List<Future<?>> done = new ArrayList<>(n);
     float[] scratch = new float[Math.multiplyExact(earlyRows(), layout.features())];
     for (int k = 0; k < early; k++) {
-      parsers.add(new CsvChunkParser(layout, scratch, y, w, firstRow[k], rows[k], firstLine[k]));
+      parsers.add(new CsvChunkParser(layout, FloatBuffer.wrap(scratch), y, w, firstRow[k],
+          rows[k], firstLine[k]));
     }
     Future<?> first = pool.submit(() -> {
       for (int k = 0; k < early; k++) {
@@ -230,7 +232,7 @@ final class CsvChunks {
     for (int k = 0; k < early; k++) {
       done.add(first);
     }
-    float[] x = features.get();
+    FloatBuffer x = features.get();
     for (int k = early; k < n; k++) {
       CsvChunkParser parser = new CsvChunkParser(layout, x, y, w, firstRow[k], rows[k],
           firstLine[k]);
@@ -246,7 +248,7 @@ final class CsvChunks {
       for (int k = 0; k < n; k++) {
         await(done.get(k));
         if (k == early - 1) {
-          System.arraycopy(scratch, 0, x, 0, scratch.length);
+          x.put(0, scratch);
         }
         shown.advance(bounds[k + 1] - bounds[k]);
       }

@@ -3,6 +3,7 @@ package io.descent.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -585,9 +586,10 @@ public final class CsvReader {
         binary = encodeLabels(y);
       }
       String targetName = targetColumn < 0 ? null : header.get(targetColumn);
-      Dataset data = targetColumn >= 0 && options.targetKind() == TargetKind.CLASSES
-          ? Dataset.ofClasses(file, featureNames, targetName, rows.x(n), y, encodeClasses(y))
-          : new Dataset(file, featureNames, targetName, rows.x(n), y, binary);
+      ClassLabels classes = targetColumn >= 0 && options.targetKind() == TargetKind.CLASSES
+          ? encodeClasses(y) : null;
+      Dataset data = Dataset.over(file, featureNames, targetName, rows.featureRows(n), y, binary,
+          classes);
       // A file without rows stays unweighted: its trouble is having no rows.
       return weightColumn < 0 || n == 0 ? data : data.withWeights(checkedWeights(rows.w(n)));
     }
@@ -958,11 +960,29 @@ public final class CsvReader {
       this.w = weighted ? new double[rows] : null;
     }
 
-    /** Allocates the features of counted rows, at their exact size. */
-    float[] allocateFeatures() {
-      exact = new float[Math.multiplyExact(y.length, features)];
+    /** Counted rows: their features, off the heap where they fit ({@link FeatureRows}). */
+    private FeatureRows counted;
+
+    /**
+     * Allocates the features of counted rows, at their exact size: a direct buffer off the heap
+     * where one holds them and the direct memory limit allows it, else a heap array.
+     */
+    FloatBuffer allocateFeatures() {
+      long values = (long) y.length * features;
+      FloatBuffer offHeap = FeatureRows.allocateOffHeap(values);
+      if (offHeap != null) {
+        counted = FeatureRows.offHeap(offHeap);
+        return offHeap;
+      }
+      exact = new float[Math.toIntExact(values)];
       x = exact;
-      return x;
+      counted = FeatureRows.onHeap(exact);
+      return FloatBuffer.wrap(exact);
+    }
+
+    /** The features of the {@code rows} rows read, wherever they are. */
+    FeatureRows featureRows(int rows) {
+      return counted != null ? counted : FeatureRows.onHeap(x(rows));
     }
 
     Rows(int features, long expectedRows, int chunkFloats, boolean weighted) {

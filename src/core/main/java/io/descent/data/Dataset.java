@@ -20,7 +20,7 @@ public final class Dataset {
   private final String source;
   private final List<String> featureNames;
   private final String targetName;
-  private final float[] x;
+  private final FeatureRows x;
   private final double[] y;
   private final int rows;
   private final int features;
@@ -62,6 +62,28 @@ public final class Dataset {
 
   private Dataset(String source, List<String> featureNames, String targetName, float[] x,
       double[] y, BinaryLabels labels, ClassLabels classes, double[] weights) {
+    this(source, featureNames, targetName, FeatureRows.onHeap(x), y, labels, classes, weights);
+  }
+
+  /**
+   * A dataset over {@code x} (on the heap or off it), not copied: the reader's, for features it
+   * read into a direct buffer.
+   */
+  static Dataset over(String source, List<String> featureNames, String targetName,
+      FeatureRows x, double[] y, BinaryLabels labels, ClassLabels classes) {
+    if (classes != null) {
+      for (int i = 0; i < y.length; i++) {
+        if (!(y[i] >= 0 && y[i] < classes.size() && y[i] == Math.rint(y[i]))) {
+          throw new IllegalArgumentException(source + ": row " + (i + 1) + " has class " + y[i]
+              + ", not one of 0.." + (classes.size() - 1));
+        }
+      }
+    }
+    return new Dataset(source, featureNames, targetName, x, y, labels, classes, null);
+  }
+
+  private Dataset(String source, List<String> featureNames, String targetName, FeatureRows x,
+      double[] y, BinaryLabels labels, ClassLabels classes, double[] weights) {
     this.source = Objects.requireNonNull(source, "source");
     this.featureNames = List.copyOf(featureNames);
     this.targetName = targetName;
@@ -72,9 +94,9 @@ public final class Dataset {
     this.labels = labels;
     this.classes = classes;
     this.weights = weights;
-    if ((long) rows * features != x.length) {
+    if ((long) rows * features != x.size()) {
       throw new IllegalArgumentException("x must hold rows * features = " + rows + " * " + features
-          + " values, got " + x.length);
+          + " values, got " + x.size());
     }
   }
 
@@ -429,9 +451,60 @@ public final class Dataset {
     return targetName;
   }
 
-  /** The row-major float32 features, not copied: do not modify. */
+  /**
+   * The row-major float32 features, not copied: do not modify. Where they are off the heap
+   * ({@link #offHeapRows()}) the first call copies them into a heap array (which later calls, and
+   * the datasets that share these rows, return); read them in place with {@link #copyRows} or
+   * {@link #offHeapRows()} instead.
+   */
   public float[] x() {
-    return x;
+    return x.array();
+  }
+
+  /**
+   * The features when they are kept off the Java heap, as a direct buffer in native order (a
+   * duplicate, at position 0: do not modify the values); empty when they are on the heap. A
+   * {@link CsvReader} keeps a file's features off the heap where it reads it in slices (a regular
+   * file of several slices) and they fit one buffer (under 2 GiB), so that an OpenCL device on
+   * the host's memory can use them in place.
+   */
+  public Optional<java.nio.FloatBuffer> offHeapRows() {
+    return Optional.ofNullable(x.buffer());
+  }
+
+  /** Whether these features are off the heap and {@link #x()} has copied them onto it. */
+  boolean rowsCopiedToHeap() {
+    return x.copiedToHeap();
+  }
+
+  /**
+   * Copies the features of rows {@code first .. first + count - 1} (row-major) into {@code dst}
+   * from {@code offset}, wherever they are kept.
+   *
+   * @throws IndexOutOfBoundsException when the rows or the destination are out of range
+   */
+  public void copyRows(int first, int count, float[] dst, int offset) {
+    java.util.Objects.checkFromIndexSize(first, count, rows);
+    java.util.Objects.checkFromIndexSize(offset, count * features, dst.length);
+    x.copy(first * features, dst, offset, count * features);
+  }
+
+  /**
+   * The same data with its features in a direct buffer off the Java heap ({@link
+   * #offHeapRows()}), copied; this dataset itself when they are off the heap already, or when
+   * they do not fit one buffer (2 GiB) or the direct memory limit.
+   */
+  public Dataset withRowsOffHeap() {
+    if (x.isOffHeap()) {
+      return this;
+    }
+    java.nio.FloatBuffer b = FeatureRows.allocateOffHeap(x.size());
+    if (b == null) {
+      return this;
+    }
+    b.put(0, x.array());
+    return new Dataset(source, featureNames, targetName, FeatureRows.offHeap(b), y, labels,
+        classes, weights);
   }
 
   /** The targets, not copied: do not modify. */
@@ -451,7 +524,7 @@ public final class Dataset {
 
   /** Feature {@code j} of row {@code i}. */
   public float get(int i, int j) {
-    return x[i * features + j];
+    return x.get(i * features + j);
   }
 
   /** For a binary target, the original labels behind 0 and 1. */
@@ -474,7 +547,7 @@ public final class Dataset {
       if (i < 0 || i >= rows) {
         throw new IndexOutOfBoundsException("row " + i + " is outside 0.." + (rows - 1));
       }
-      System.arraycopy(x, i * features, sx, k * features, features);
+      x.copy(i * features, sx, k * features, features);
       sy[k] = y[i];
       if (sw != null) {
         sw[k] = weights[i];

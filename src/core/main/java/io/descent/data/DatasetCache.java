@@ -814,14 +814,21 @@ public final class DatasetCache {
       writeFully(ch, headerBuffer);
       crc.reset();
       ByteBuffer buffer = ByteBuffer.allocateDirect(SLICE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      float[] x = data.x();
-      for (int i = 0; i < x.length; ) {
+      // The features from wherever the dataset keeps them.
+      java.nio.FloatBuffer offHeap = data.offHeapRows().orElse(null);
+      float[] x = offHeap == null ? data.x() : null;
+      int values = data.rows() * data.features();
+      for (int i = 0; i < values; ) {
         buffer.clear();
-        int n = Math.min(buffer.capacity() / Float.BYTES, x.length - i);
-        buffer.asFloatBuffer().put(x, i, n);
+        int n = Math.min(buffer.capacity() / Float.BYTES, values - i);
+        if (x != null) {
+          buffer.asFloatBuffer().put(x, i, n);
+        } else {
+          buffer.asFloatBuffer().put(0, offHeap, i, n);
+        }
         buffer.limit(n * Float.BYTES);
         i += n;
-        if (i == x.length && x.length % 2 == 1) {
+        if (i == values && values % 2 == 1) {
           buffer.limit(buffer.limit() + Float.BYTES);
           buffer.putInt(n * Float.BYTES, 0);
         }

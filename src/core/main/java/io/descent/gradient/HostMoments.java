@@ -175,6 +175,8 @@ public final class HostMoments {
     private final int to;
     final double[][] sums;
     final double[][] lost;
+    /** The part's copy of one row's features where the dataset keeps them off the heap. */
+    private final float[] offHeapRow;
     RuntimeException failure;
 
     Part(Dataset data, double[] shift, double targetShift, int[] rowFold, int folds, int from,
@@ -188,6 +190,7 @@ public final class HostMoments {
       int size = Moments.size(data.features());
       this.sums = new double[folds][size];
       this.lost = new double[folds][size];
+      this.offHeapRow = data.offHeapRows().isPresent() ? new float[data.features()] : null;
     }
 
     @Override
@@ -267,8 +270,16 @@ public final class HostMoments {
         return false;
       }
       int d = data.features();
-      float[] x = data.x();
-      int base = i * d;
+      float[] x;
+      int base;
+      if (offHeapRow != null) {
+        data.copyRows(i, 1, offHeapRow, 0);
+        x = offHeapRow;
+        base = 0;
+      } else {
+        x = data.x();
+        base = i * d;
+      }
       for (int j = 0; j < d; j++) {
         ar[j + 1] = x[base + j] - shift[j];
       }

@@ -122,16 +122,16 @@ public record Moments(double[] shift, double targetShift, double[] packed) {
    */
   public static double[] shiftOf(Dataset data) {
     int d = data.features();
-    float[] x = data.x();
+    float[] row = new float[d];
     double[] sum = new double[d];
     int taken = 0;
     for (int i = 0; i < data.rows() && taken < SHIFT_ROWS; i++) {
       if (data.weight(i) == 0) {
         continue;
       }
-      int base = i * d;
+      data.copyRows(i, 1, row, 0);
       for (int j = 0; j < d; j++) {
-        sum[j] += x[base + j];
+        sum[j] += row[j];
       }
       taken++;
     }
@@ -218,7 +218,7 @@ public record Moments(double[] shift, double targetShift, double[] packed) {
           + " features");
     }
     int p = d + 2;
-    float[] x = data.x();
+    float[] row = new float[d];
     double[] y = data.y();
     double[] sums = new double[size(d)];
     double[] lost = new double[sums.length];
@@ -232,9 +232,9 @@ public record Moments(double[] shift, double targetShift, double[] packed) {
       if (s == 0) {
         continue;
       }
-      int base = i * d;
+      data.copyRows(i, 1, row, 0);
       for (int j = 0; j < d; j++) {
-        a[j + 1] = x[base + j] - shift[j];
+        a[j + 1] = row[j] - shift[j];
       }
       a[d + 1] = y[i] - targetShift;
       int t = 0;

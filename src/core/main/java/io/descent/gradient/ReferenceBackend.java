@@ -238,15 +238,21 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
   private void accumulate(double[] w, Batch batch, int from, int to, Sums sums) {
     int d = data.features();
     int k = columns.count();
+    java.nio.FloatBuffer offHeap = data.offHeapRows().orElse(null);
     Row row = new Row(new double[d], new double[k], new double[k],
-        sums.magnitude != null ? new double[k] : null);
+        sums.magnitude != null ? new double[k] : null, offHeap,
+        offHeap != null ? new float[d] : null);
     for (int b = from; b < to; b++) {
       addRow(w, batch.row(b), sums, row);
     }
   }
 
-  /** One row's working arrays: standardized features, margins, residuals, margin scales. */
-  private record Row(double[] z, double[] m, double[] r, double[] big) {}
+  /**
+   * One row's working arrays: standardized features, margins, residuals, margin scales; and
+   * where the features are off the heap, their buffer and the row's raw values.
+   */
+  private record Row(double[] z, double[] m, double[] r, double[] big,
+      java.nio.FloatBuffer offHeap, float[] raw) {}
 
   /**
    * Adds row i's terms to {@code sums}. A method of its own, called once per row: the JIT
@@ -265,7 +271,13 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
     double[] m = row.m();
     double[] r = row.r();
     double y = data.y()[i];
-    standardize(data.x(), i * d, mean, invScale, z);
+    if (row.raw() != null) {
+      // Features off the heap: the row copied first (see accumulate).
+      row.offHeap().get(i * d, row.raw(), 0, d);
+      standardize(row.raw(), 0, mean, invScale, z);
+    } else {
+      standardize(data.x(), i * d, mean, invScale, z);
+    }
     for (int c = 0; c < k; c++) {
       m[c] = margin(w, c * p, z);
     }

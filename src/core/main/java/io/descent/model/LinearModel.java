@@ -487,11 +487,15 @@ public final class LinearModel {
     int n = data.rows();
     int d = features();
     int c = intercepts.length;
-    float[] x = data.x();
+    boolean offHeap = data.offHeapRows().isPresent();
+    float[] x = offHeap ? new float[d] : data.x();
     double[] m = new double[n * c];
     double[] z = new double[d];
     for (int i = 0; i < n; i++) {
-      classMargins(x, i * d, z, m, i * c);
+      if (offHeap) {
+        data.copyRows(i, 1, x, 0);
+      }
+      classMargins(x, offHeap ? 0 : i * d, z, m, i * c);
     }
     return m;
   }
@@ -617,10 +621,15 @@ public final class LinearModel {
     checkCompatible(data);
     int n = data.rows();
     int d = features();
-    float[] x = data.x();
+    boolean offHeap = data.offHeapRows().isPresent();
+    float[] x = offHeap ? new float[d] : data.x();
     double[] m = new double[n];
     for (int i = 0; i < n; i++) {
       int base = i * d;
+      if (offHeap) {
+        data.copyRows(i, 1, x, 0);
+        base = 0;
+      }
       double s = theta[0];
       for (int j = 0; j < d; j++) {
         s += theta[j + 1] * ((x[base + j] - mean[j]) / scale[j]);

@@ -194,12 +194,13 @@ public final class GradientCheck {
   private static double[] rootMeanSquares(Dataset data, Standardization s) {
     int d = data.features();
     double[] sum = new double[d + 1];
-    float[] x = data.x();
+    float[] x = new float[d];
     double[] mean = s.mean();
     double[] scale = s.scale();
     for (int i = 0; i < data.rows(); i++) {
+      data.copyRows(i, 1, x, 0);
       for (int j = 0; j < d; j++) {
-        double z = (x[i * d + j] - mean[j]) / scale[j];
+        double z = (x[j] - mean[j]) / scale[j];
         sum[j + 1] += z * z;
       }
     }

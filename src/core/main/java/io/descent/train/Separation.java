@@ -72,7 +72,7 @@ final class Separation {
    */
   String certificate(double[] theta) {
     int c = classes;
-    float[] x = train.x();
+    float[] x = new float[train.features()];
     double[] y = train.y();
     int d = train.features();
     int p = d + 1;
@@ -92,8 +92,9 @@ final class Separation {
       if (train.weight(i) == 0) {
         continue;
       }
+      train.copyRows(i, 1, x, 0);
       for (int j = 0; j < d; j++) {
-        z[j] = (x[i * d + j] - mean[j]) / scale[j];
+        z[j] = (x[j] - mean[j]) / scale[j];
       }
       double avg = 0;
       for (int k = 0; k < c; k++) {
@@ -170,7 +171,7 @@ final class Separation {
    * take no part: they do not change the loss).
    */
   private boolean separatesBinary(double[] theta) {
-    float[] x = train.x();
+    float[] x = new float[train.features()];
     double[] y = train.y();
     int d = train.features();
     double[] mean = standardization.mean();
@@ -179,9 +180,10 @@ final class Separation {
       if (train.weight(i) == 0) {
         continue;
       }
+      train.copyRows(i, 1, x, 0);
       double m = theta[0];
       for (int j = 0; j < d; j++) {
-        m += theta[j + 1] * ((x[i * d + j] - mean[j]) / scale[j]);
+        m += theta[j + 1] * ((x[j] - mean[j]) / scale[j]);
       }
       if (y[i] > 0.5 ? !(m > 0) : !(m < 0)) {
         return false;

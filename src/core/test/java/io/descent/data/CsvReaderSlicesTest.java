@@ -11,6 +11,7 @@ import io.descent.data.CsvReader.TargetKind;
 import io.descent.loss.Loss;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -295,8 +296,8 @@ class CsvReaderSlicesTest {
     }
     CsvChunkParser parser = new CsvChunkParser(new CsvChunkParser.Layout("f", ',',
         List.of("y", "a", "b"), new byte[] {CsvChunkParser.LABEL, CsvChunkParser.FEATURE,
-            CsvChunkParser.FEATURE}, new int[] {-1, 0, 1}, 2, 2), new float[2], new double[1],
-        null, 0, 1, 2);
+            CsvChunkParser.FEATURE}, new int[] {-1, 0, 1}, 2, 2), FloatBuffer.wrap(new float[2]),
+        new double[1], null, 0, 1, 2);
     byte[] row = "1,2,3\n".getBytes(StandardCharsets.US_ASCII);
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> parser.parse(row, row.length));

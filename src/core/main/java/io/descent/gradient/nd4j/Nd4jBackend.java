@@ -418,10 +418,15 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     int d = features;
     double[] mean = s.mean();
     double[] invScale = s.inverseScales();
-    float[] x = data.x();
+    boolean offHeap = data.offHeapRows().isPresent();
+    float[] x = offHeap ? new float[d] : data.x();
     float[] row = new float[d];
     for (int i = 0; i < rows && d > 0; i++) {
       int base = i * d;
+      if (offHeap) {
+        data.copyRows(i, 1, x, 0);
+        base = 0;
+      }
       for (int j = 0; j < d; j++) {
         row[j] = (float) ((x[base + j] - mean[j]) * invScale[j]);
       }
@@ -710,7 +715,8 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     int p = d + 2;
     int chunk = Math.max(1, MOMENT_DOUBLES / p);
     double targetShift = io.descent.gradient.Moments.targetShift(data);
-    float[] x = data.x();
+    boolean offHeap = data.offHeapRows().isPresent();
+    float[] x = offHeap ? new float[d] : data.x();
     io.descent.gradient.Moments[] result = new io.descent.gradient.Moments[folds];
     try (org.bytedeco.javacpp.DoublePointer b = new org.bytedeco.javacpp.DoublePointer(
             (long) chunk * p);
@@ -730,6 +736,10 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
             int o = n * p;
             bRows[o] = root;
             int base = i * d;
+            if (offHeap) {
+              data.copyRows(i, 1, x, 0);
+              base = 0;
+            }
             for (int j = 0; j < d; j++) {
               bRows[o + 1 + j] = root * (x[base + j] - mean[j]);
             }

@@ -227,6 +227,25 @@ final class ClContext implements AutoCloseable {
     }
   }
 
+  /**
+   * A read-only buffer of {@code bytes} over the host memory at {@code host}, which the device
+   * uses in place ({@code CL_MEM_USE_HOST_PTR}: a driver on the host's own memory, such as PoCL,
+   * copies nothing); the memory must stay unchanged and reachable while the buffer lives.
+   */
+  cl_mem hostBuffer(long bytes, Pointer host, String what) {
+    checkOpen();
+    try {
+      cl_mem mem = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY | CL.CL_MEM_USE_HOST_PTR,
+          Math.max(bytes, 1), host, null);
+      LIVE.incrementAndGet();
+      buffers.add(mem);
+      return mem;
+    } catch (CLException e) {
+      throw new BackendUnavailableException("could not use " + Cl.bytes(bytes) + " of host memory"
+          + " for " + what + " on " + device.name() + ": " + Cl.status(e), e);
+    }
+  }
+
   /** Releases one buffer made by {@link #buffer} before the context closes. */
   void release(cl_mem mem) {
     if (mem != null && buffers.remove(mem)) {

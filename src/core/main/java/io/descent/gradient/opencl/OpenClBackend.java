@@ -229,6 +229,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * for; else null.
    */
   private final double[] centerError;
+  /**
+   * Whether this backend's row buffers are the dataset's own features off the heap, used in
+   * place ({@code CL_MEM_USE_HOST_PTR}) rather than copied.
+   */
+  private boolean rowsInPlace;
   /** Subtracted from every target on upload and from the intercept per evaluation (LINEAR). */
   private final double targetShift;
   private final int localSize;
@@ -357,6 +362,21 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         ? cpuShape(device, true, tuning, options.tuning()) : null;
     return new OpenClBackend(data, standardization, columns, device, layout, true, tuning,
         shape, options, this);
+  }
+
+  /**
+   * A read-only buffer over host memory that the device uses in place ({@code
+   * CL_MEM_USE_HOST_PTR}), recorded as this backend's own.
+   */
+  private cl_mem ownHostBuffer(ClContext context, long bytes, Pointer host, String what) {
+    cl_mem m = context.hostBuffer(bytes, host, what);
+    ownBuffers.add(m);
+    return m;
+  }
+
+  /** Whether the rows on the device are the dataset's off-heap features, used in place. */
+  boolean rowsInPlace() {
+    return rowsInPlace;
   }
 
   /** A buffer made through {@code context}, recorded as this backend's own. */
@@ -1019,8 +1039,13 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   /** Creates the chunks' buffers and fills them, standardizing on the way in float precision. */
   private void upload(Dataset data, Standardization standardization, double[] y) {
     int d = features;
-    float[] x = data.x();
     boolean raw = centered || standardization.isIdentity();
+    // Raw rows off the heap on a device in the host's memory: its buffers are those rows.
+    FloatBuffer offHeap = data.offHeapRows().orElse(null);
+    boolean inPlace = raw && rowsFrom == null && offHeap != null
+        && device.description().type() == DeviceDescription.Type.CPU;
+    this.rowsInPlace = inPlace;
+    float[] x = offHeap != null || raw && rowsFrom != null ? null : data.x();
     double[] mean = standardization.mean();
     double[] inv = standardization.inverseScales();
     int slabRows = Math.max(1, Math.min(chunkRows, SLAB_FLOATS / Math.max(d, 1)));
@@ -1031,6 +1056,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       String what = "rows " + first + ".." + (first + count);
       // With another backend's rows (the same chunks: see the constructor), its buffers.
       cl_mem xm = rowsFrom != null ? rowsFrom.chunks.get(chunks.size()).x()
+          : inPlace ? ownHostBuffer(cl, 4L * count * d,
+              Pointer.to(offHeap).withByteOffset(4L * first * d), "the features of " + what)
           : ownBuffer(cl, CL.CL_MEM_READ_ONLY, 4L * count * d, "the features of " + what);
       cl_mem ym = ownBuffer(cl, CL.CL_MEM_READ_ONLY, (long) realBytes * count,
           "the targets of " + what);
@@ -1053,8 +1080,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         cl.write(fm, 0, (long) realBytes * count, real(f));
       }
       chunks.add(new Chunk(first, count, xm, ym, wm, fm));
-      if (raw && rowsFrom == null) {
-        copyInto(xm, x, first, count);
+      if (raw && rowsFrom == null && !inPlace) {
+        copyInto(xm, x, offHeap, first, count);
       }
       if (doublePrecision) {
         cl.write(ym, 0, 8L * count, Pointer.to(y).withByteOffset(8L * first));
@@ -1063,7 +1090,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         }
       }
       if (!raw) {
-        standardizeInto(xm, x, first, count, mean, inv);
+        standardizeInto(xm, x, offHeap, first, count, mean, inv);
       }
       for (int s = 0; s < count; s += slabRows) {
         int k = Math.min(slabRows, count - s);
@@ -1094,25 +1121,36 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * Copies the float32 values of rows {@code first..first+count} into the chunk's buffer {@code
    * xm} through a mapping (on a CPU device its own memory), as {@link #writeMapped}.
    */
-  private void copyInto(cl_mem xm, float[] x, int first, int count) {
+  private void copyInto(cl_mem xm, float[] x, FloatBuffer offHeap, int first, int count) {
     int d = features;
-    writeMapped(xm, first, count, (out, row0, from, to) ->
-        out.put(from * d, x, (row0 + from) * d, (to - from) * d));
+    writeMapped(xm, first, count, (out, row0, from, to) -> {
+      if (x != null) {
+        out.put(from * d, x, (row0 + from) * d, (to - from) * d);
+      } else {
+        out.put(from * d, offHeap.duplicate(), (row0 + from) * d, (to - from) * d);
+      }
+    });
   }
 
   /**
    * Writes the standardized float32 values {@code (float) ((x - mean) * inv)} of rows {@code
    * first..first+count} into the chunk's buffer {@code xm}, as {@link #writeMapped}.
    */
-  private void standardizeInto(cl_mem xm, float[] x, int first, int count, double[] mean,
-      double[] inv) {
+  private void standardizeInto(cl_mem xm, float[] x, FloatBuffer offHeap, int first, int count,
+      double[] mean, double[] inv) {
     int d = features;
     writeMapped(xm, first, count, (out, row0, from, to) -> {
       float[] row = new float[d];
+      float[] rawRow = x != null ? x : new float[d];
+      FloatBuffer source = x != null ? null : offHeap.duplicate();
       for (int i = from; i < to; i++) {
         int base = (row0 + i) * d;
+        if (source != null) {
+          source.get(base, rawRow, 0, d);
+          base = 0;
+        }
         for (int j = 0; j < d; j++) {
-          row[j] = (float) ((x[base + j] - mean[j]) * inv[j]);
+          row[j] = (float) ((rawRow[base + j] - mean[j]) * inv[j]);
         }
         out.put(i * d, row, 0, d);
       }

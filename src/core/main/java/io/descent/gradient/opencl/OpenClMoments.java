@@ -152,7 +152,9 @@ final class OpenClMoments {
         CL.clSetKernelArg(kernel, 8, Sizeof.cl_int, Pointer.to(new int[] {entries}));
         CL.clSetKernelArg(kernel, 10, Sizeof.cl_mem, Pointer.to(partial));
       }
-      float[] all = data.x();
+      // The features where they are (on the heap or off it), staged from there in bulk.
+      java.nio.FloatBuffer offHeap = data.offHeapRows().orElse(null);
+      Pointer all = offHeap != null ? Pointer.to(offHeap) : Pointer.to(data.x());
       double[] targets = data.y();
       double[] weights = data.weights();
       boolean everyRow = rowFold == null && !hasZero(weights);
@@ -170,7 +172,7 @@ final class OpenClMoments {
           for (int first = 0; first < n; first += slabRows) {
             int rows = Math.min(slabRows, n - first);
             if (d > 0) {
-              cl.write(x, 0, 4L * rows * d, Pointer.to(all).withByteOffset(4L * first * d));
+              cl.write(x, 0, 4L * rows * d, all.withByteOffset(4L * first * d));
             }
             shifted(targets, first, rows, targetShift, ys);
             cl.write(y, 0, 8L * rows, Pointer.to(ys));
@@ -190,7 +192,7 @@ final class OpenClMoments {
           for (int i = 0; i <= n; i++) {
             double weight = i < n ? data.weight(i) : 0;
             if (i < n && (rowFold == null || rowFold[i] == f) && weight != 0) {
-              System.arraycopy(all, i * d, xs, rows * d, d);
+              data.copyRows(i, 1, xs, rows * d);
               ys[rows] = targets[i] - targetShift;
               ss[rows] = weight;
               rows++;
