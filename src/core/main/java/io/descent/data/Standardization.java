@@ -96,8 +96,8 @@ public record Standardization(double[] mean, double[] scale) {
   static final long PARALLEL_VALUES = 1L << 22;
 
   /**
-   * Rows per block that a task copies from features kept off the heap before summing them
-   * (1024 rows of 64 features: 256 KiB, within a core's second-level cache).
+   * Values per block (whole rows) that a task copies from features kept off the heap before
+   * summing them: 1024 rows of 64 features, 256 KiB, within a core's second-level cache.
    */
   static final int OFF_HEAP_BLOCK_VALUES = 1 << 16;
 
