@@ -52,14 +52,8 @@ public final class Dataset {
    */
   public static Dataset ofClasses(String source, List<String> featureNames, String targetName,
       float[] x, double[] y, ClassLabels classes) {
-    Objects.requireNonNull(classes, "classes");
-    for (int i = 0; i < y.length; i++) {
-      if (!(y[i] >= 0 && y[i] < classes.size() && y[i] == Math.rint(y[i]))) {
-        throw new IllegalArgumentException(source + ": row " + (i + 1) + " has class " + y[i]
-            + ", not one of 0.." + (classes.size() - 1));
-      }
-    }
-    return new Dataset(source, featureNames, targetName, x, y, null, classes, null);
+    return over(source, featureNames, targetName, FeatureRows.onHeap(x), y, null,
+        Objects.requireNonNull(classes, "classes"));
   }
 
   private Dataset(String source, List<String> featureNames, String targetName, float[] x,
@@ -69,7 +63,7 @@ public final class Dataset {
 
   /**
    * A dataset over {@code x} (on the heap or off it), not copied: the reader's, for features it
-   * read into a direct buffer.
+   * read into a direct buffer. With classes, every target must be a class index of them.
    */
   static Dataset over(String source, List<String> featureNames, String targetName,
       FeatureRows x, double[] y, BinaryLabels labels, ClassLabels classes) {

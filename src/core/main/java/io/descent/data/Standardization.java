@@ -122,29 +122,42 @@ public record Standardization(double[] mean, double[] scale) {
       // would share its cache lines on every row.
       double[] m = new double[to - from];
       double[] q = new double[to - from];
-      float[] block = heap != null ? heap : new float[blockRows * d];
-      int step = heap != null ? Math.max(n, 1) : blockRows;
-      for (int first = 0; first < n; first += step) {
-        int count = Math.min(step, n - first);
-        if (heap == null) {
-          data.copyRows(first, count, block, 0);
-        }
-        sums(block, first, count, d, weights, from, m);
-      }
+      float[] block = heap != null ? null : new float[blockRows * d];
+      inRowOrder(data, heap, block, (x, first, count) ->
+          sums(x, first, count, d, weights, from, m));
       for (int j = 0; j < m.length; j++) {
         m[j] /= total;
       }
-      for (int first = 0; first < n; first += step) {
-        int count = Math.min(step, n - first);
-        if (heap == null) {
-          data.copyRows(first, count, block, 0);
-        }
-        squaredDeviations(block, first, count, d, weights, from, m, q);
-      }
+      inRowOrder(data, heap, block, (x, first, count) ->
+          squaredDeviations(x, first, count, d, weights, from, m, q));
       System.arraycopy(m, 0, mean, from, m.length);
       System.arraycopy(q, 0, ss, from, q.length);
     });
     return of(mean, ss, total);
+  }
+
+  /** Rows {@code first .. first + count - 1}, which {@code x} holds from its row 0. */
+  @FunctionalInterface
+  private interface Rows {
+    void take(float[] x, int first, int count);
+  }
+
+  /**
+   * Gives {@code rows} every row in order: the heap array at once, or (heap null) the rows off
+   * the heap copied block after block into {@code block}.
+   */
+  private static void inRowOrder(Dataset data, float[] heap, float[] block, Rows rows) {
+    int n = data.rows();
+    if (heap != null) {
+      rows.take(heap, 0, n);
+      return;
+    }
+    int step = block.length / Math.max(1, data.features());
+    for (int first = 0; first < n; first += step) {
+      int count = Math.min(step, n - first);
+      data.copyRows(first, count, block, 0);
+      rows.take(block, first, count);
+    }
   }
 
   /**

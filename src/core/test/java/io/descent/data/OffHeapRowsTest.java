@@ -40,6 +40,15 @@ class OffHeapRowsTest {
     return data.withWeights(w);
   }
 
+  /** A generated 20,000 x 16 logistic CSV file (several 64 KiB slices) in the test's folder. */
+  private Path generated(String name, long seed) throws IOException {
+    Path file = dir.resolve(name);
+    StringWriter text = new StringWriter();
+    new SyntheticData(20_000, 16, Loss.LOGISTIC, seed).write(text);
+    Files.writeString(file, text.toString());
+    return file;
+  }
+
   @Test
   void aDatasetOffTheHeapAnswersAsOnTheHeap() {
     Dataset heap = weighted(1_001, 7, 3);
@@ -72,10 +81,7 @@ class OffHeapRowsTest {
 
   @Test
   void aFileReadInSlicesKeepsItsFeaturesOffTheHeap() throws IOException {
-    Path file = dir.resolve("logistic.csv");
-    StringWriter text = new StringWriter();
-    new SyntheticData(20_000, 16, Loss.LOGISTIC, 7).write(text);
-    Files.writeString(file, text.toString());
+    Path file = generated("logistic.csv", 7);
     CsvReader.Options o = CsvReader.Options.binaryTarget("y");
     Dataset sliced = new CsvReader(o).withSliceBytes(1 << 16).withThreads(3).read(file);
     Dataset sequential = new CsvReader(o).withSliceBytes(0).read(file);
@@ -175,10 +181,7 @@ class OffHeapRowsTest {
 
   @Test
   void aCachedCopyOfRowsOffTheHeapReadsBackTheSame() throws IOException {
-    Path file = dir.resolve("data.csv");
-    StringWriter text = new StringWriter();
-    new SyntheticData(20_000, 16, Loss.LOGISTIC, 21).write(text);
-    Files.writeString(file, text.toString());
+    Path file = generated("data.csv", 21);
     CsvReader reader = new CsvReader(CsvReader.Options.binaryTarget("y")).withSliceBytes(1 << 16)
         .withThreads(2);
     DatasetCache cache = new DatasetCache(dir.resolve("cache"));
