@@ -215,16 +215,7 @@ final class ClContext implements AutoCloseable {
    * @throws BackendUnavailableException when the device cannot allocate it
    */
   cl_mem buffer(long flags, long bytes, String what) {
-    checkOpen();
-    try {
-      cl_mem mem = CL.clCreateBuffer(context, flags, Math.max(bytes, 1), null, null);
-      LIVE.incrementAndGet();
-      buffers.add(mem);
-      return mem;
-    } catch (CLException e) {
-      throw new BackendUnavailableException("could not allocate " + Cl.bytes(bytes) + " for "
-          + what + " on " + device.name() + ": " + Cl.status(e), e);
-    }
+    return create(flags, bytes, null, "allocate " + Cl.bytes(bytes), what);
   }
 
   /**
@@ -233,16 +224,21 @@ final class ClContext implements AutoCloseable {
    * copies nothing); the memory must stay unchanged and reachable while the buffer lives.
    */
   cl_mem hostBuffer(long bytes, Pointer host, String what) {
+    return create(CL.CL_MEM_READ_ONLY | CL.CL_MEM_USE_HOST_PTR, bytes, host,
+        "use " + Cl.bytes(bytes) + " of host memory", what);
+  }
+
+  /** A buffer owned by this context; {@code doing} says what failed ("allocate 2.0 GiB"). */
+  private cl_mem create(long flags, long bytes, Pointer host, String doing, String what) {
     checkOpen();
     try {
-      cl_mem mem = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY | CL.CL_MEM_USE_HOST_PTR,
-          Math.max(bytes, 1), host, null);
+      cl_mem mem = CL.clCreateBuffer(context, flags, Math.max(bytes, 1), host, null);
       LIVE.incrementAndGet();
       buffers.add(mem);
       return mem;
     } catch (CLException e) {
-      throw new BackendUnavailableException("could not use " + Cl.bytes(bytes) + " of host memory"
-          + " for " + what + " on " + device.name() + ": " + Cl.status(e), e);
+      throw new BackendUnavailableException("could not " + doing + " for " + what + " on "
+          + device.name() + ": " + Cl.status(e), e);
     }
   }
 
