@@ -61,8 +61,11 @@ import java.util.zip.CRC32C;
  * one, and concurrent writers leave one of their (identical) copies. A copy that cannot be
  * written (a read-only directory, a full disk) costs a notice, not the read.
  *
- * <p><b>Memory.</b> Loading checks the heap for the dataset and the reader's {@link
- * CsvReader#heapNeeds()} before allocating, as {@link CsvReader#read(Path)} does.
+ * <p><b>Memory.</b> A copy's features are used where they are, from a read-only mapping of the
+ * copy ({@link Dataset#offHeapRows()}; a heap array where the file cannot be mapped). Loading
+ * checks the heap for the dataset and the reader's {@link CsvReader#heapNeeds()} before
+ * allocating, as {@link CsvReader#read(Path)} does (counting the features as heap, which is
+ * conservative).
  *
  * <p>A cache is immutable and can be shared between threads and processes.
  */
@@ -526,21 +529,21 @@ public final class DatasetCache {
       throw new Invalid("its header is inconsistent");
     }
     requireHeap(source, header.rows(), header.features(), needs);
-    float[] x = new float[Math.toIntExact((long) header.rows() * header.features())];
+    long values = (long) header.rows() * header.features();
+    FeatureTarget x = FeatureTarget.of(ch, dataStart, values);
     double[] y = new double[header.rows()];
     double[] w = header.weighted() ? new double[header.rows()] : null;
     // The features' second half on a thread of its own where they are large, each half with its
     // own checksum; the checksums are joined into the one over the whole data.
-    long xBytes = pad8((long) x.length * Float.BYTES);
+    long xBytes = pad8(values * Float.BYTES);
     long split = xBytes >= PARALLEL_BYTES && Runtime.getRuntime().availableProcessors() > 1
         ? xBytes / 2 / SLICE_BYTES * SLICE_BYTES : xBytes;
     FeaturePart second = split < xBytes
-        ? FeaturePart.start(ch, dataStart + split, xBytes - split, x, (int) (split / Float.BYTES))
-        : null;
+        ? FeaturePart.start(ch, dataStart, split, xBytes, x) : null;
     crc.reset();
     ByteBuffer buffer = ByteBuffer.allocateDirect(SLICE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      readFloats(ch, dataStart, split, x, 0, buffer, crc);
+      x.read(ch, dataStart, 0, split, buffer, crc);
     } finally {
       if (second != null) {
         second.await(); // nothing may write into x once this returns
@@ -560,11 +563,8 @@ public final class DatasetCache {
       throw new Invalid("its data checksum does not match");
     }
     try {
-      Dataset data = header.classes() != null
-          ? Dataset.ofClasses(source, header.featureNames(), header.targetName(), x, y,
-              header.classes())
-          : new Dataset(source, header.featureNames(), header.targetName(), x, y,
-              header.labels());
+      Dataset data = Dataset.over(source, header.featureNames(), header.targetName(), x.rows(),
+          y, header.classes() != null ? null : header.labels(), header.classes());
       return w == null ? data : data.withWeights(w);
     } catch (IllegalArgumentException e) {
       throw new Invalid("its data is inconsistent (" + e.getMessage() + ")");
@@ -572,47 +572,127 @@ public final class DatasetCache {
   }
 
   /**
-   * Reads {@code bytes} at {@code at} into the float array from its value {@code first} (the
-   * array's padding to 8 bytes may end them); returns the offset after them.
+   * Where a copy's features are read: in place, from a read-only mapping of the copy (a CPU
+   * OpenCL device then reads them there, as the rows of a CSV file read in slices), or, where
+   * that cannot be (more than a buffer's 2 GiB, a machine not little-endian as the copy, a file
+   * that cannot be mapped), into a heap array through a slice buffer.
+   *
+   * <p>Why a mapping: the pages of a copy just written or read are in the page cache already,
+   * while memory of the process's own is touched for the first time. On the 2-core virtual
+   * machines this project is measured on, the first touch of fresh memory costs about 1.3 ms a
+   * MiB (the host backs it lazily): a rerun of a 1M x 64 {@code train} spent 0.33 to 0.53 s
+   * allocating a zeroed 256 MiB buffer for the features, and 0.09 to 0.10 s checking them
+   * through the mapping (page faults included). A copy is only ever replaced whole (written
+   * beside it, then renamed over it), which leaves a mapping of the old one intact; a copy cut
+   * short by hand while a command uses it ends that command (a bus error).
    */
-  private static long readFloats(FileChannel ch, long at, long bytes, float[] x, int first,
-      ByteBuffer buffer, CRC32C crc) throws IOException, Invalid {
-    return readArray(ch, at, bytes, buffer, crc, (slice, done) -> {
-      int n = Math.min(slice.remaining() / Float.BYTES, x.length - first - done);
-      slice.asFloatBuffer().get(x, first + done, n);
-      return n;
-    });
+  private abstract static class FeatureTarget {
+    /** The target for the {@code values} features that start at {@code at} in the copy. */
+    static FeatureTarget of(FileChannel ch, long at, long values) throws IOException {
+      long bytes = values * Float.BYTES;
+      if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && bytes > 0
+          && bytes <= FeatureRows.MAX_OFF_HEAP_BYTES) {
+        try {
+          return new Mapped(ch.map(FileChannel.MapMode.READ_ONLY, at, bytes));
+        } catch (UnsupportedOperationException | IOException e) {
+          // a file system that cannot map files: read them onto the heap
+        }
+      }
+      return new OnHeap(new float[Math.toIntExact(values)]);
+    }
+
+    /**
+     * Reads (or, mapped, checks) the features' bytes {@code from} to {@code to} (the padding to
+     * 8 bytes after the last value included) of the copy, whose features start at {@code at},
+     * adding them to {@code crc} in order; {@code buffer} is the caller's slice buffer.
+     */
+    abstract void read(FileChannel ch, long at, long from, long to, ByteBuffer buffer,
+        CRC32C crc) throws IOException, Invalid;
+
+    /** The features read. */
+    abstract FeatureRows rows();
+  }
+
+  private static final class OnHeap extends FeatureTarget {
+    private final float[] x;
+
+    OnHeap(float[] x) {
+      this.x = x;
+    }
+
+    @Override
+    void read(FileChannel ch, long at, long from, long to, ByteBuffer buffer, CRC32C crc)
+        throws IOException, Invalid {
+      readArray(ch, at + from, to - from, buffer, crc, (slice, done) -> {
+        int first = (int) (from / Float.BYTES) + done;
+        int n = Math.min(slice.remaining() / Float.BYTES, x.length - first);
+        slice.asFloatBuffer().get(x, first, n);
+        return n;
+      });
+    }
+
+    @Override
+    FeatureRows rows() {
+      return FeatureRows.onHeap(x);
+    }
+  }
+
+  private static final class Mapped extends FeatureTarget {
+    private final ByteBuffer bytes;
+
+    Mapped(ByteBuffer bytes) {
+      this.bytes = bytes.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The mapped bytes checked in place; the padding, which is not mapped, read. */
+    @Override
+    void read(FileChannel ch, long at, long from, long to, ByteBuffer buffer, CRC32C crc)
+        throws IOException, Invalid {
+      int end = (int) Math.min(to, bytes.capacity());
+      ByteBuffer part = bytes.duplicate();
+      part.limit(end).position((int) from);
+      crc.update(part);
+      if (to > end) {
+        readSlice(ch, at + end, (int) (to - end), buffer, crc);
+      }
+    }
+
+    @Override
+    FeatureRows rows() {
+      return FeatureRows.offHeap(bytes.asFloatBuffer());
+    }
   }
 
   /**
-   * Part of the features read on a thread of its own, with its own buffer and checksum (the
-   * positional reads of one file channel may run at once). On the 2-core machine the 264 MB copy
-   * of a 1M x 64 file loaded in a fresh JVM in 0.133 s against 0.148 s on one thread (medians of
-   * 12 alternating runs): the rest is mostly the allocation of the array, on one thread.
+   * Part of the features read (or, mapped, checked) on a thread of its own, with its own buffer
+   * and checksum (the positional reads of one file channel may run at once). On the 2-core
+   * machine the 264 MB copy of a 1M x 64 file loaded onto the heap in a fresh JVM in 0.133 s
+   * against 0.148 s on one thread (medians of 12 alternating runs): the rest was mostly the
+   * allocation of the array, on one thread.
    */
   private static final class FeaturePart implements Runnable {
     private final FileChannel ch;
     private final long at;
-    private final long bytes;
-    private final float[] x;
-    private final int first;
+    private final long from;
+    private final long to;
+    private final FeatureTarget x;
     private final Thread thread;
     private int checksum;
     private Throwable failure;
 
-    private FeaturePart(FileChannel ch, long at, long bytes, float[] x, int first) {
+    private FeaturePart(FileChannel ch, long at, long from, long to, FeatureTarget x) {
       this.ch = ch;
       this.at = at;
-      this.bytes = bytes;
+      this.from = from;
+      this.to = to;
       this.x = x;
-      this.first = first;
       this.thread = new Thread(this, "descent-cache-read");
       thread.setDaemon(true);
     }
 
-    /** Starts reading {@code bytes} at {@code at} into {@code x} from its value {@code first}. */
-    static FeaturePart start(FileChannel ch, long at, long bytes, float[] x, int first) {
-      FeaturePart part = new FeaturePart(ch, at, bytes, x, first);
+    /** Starts reading the features' bytes {@code from} to {@code to} into {@code x}. */
+    static FeaturePart start(FileChannel ch, long at, long from, long to, FeatureTarget x) {
+      FeaturePart part = new FeaturePart(ch, at, from, to, x);
       part.thread.start();
       return part;
     }
@@ -622,7 +702,7 @@ public final class DatasetCache {
       try {
         CRC32C crc = new CRC32C();
         ByteBuffer buffer = ByteBuffer.allocateDirect(SLICE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        readFloats(ch, at, bytes, x, first, buffer, crc);
+        x.read(ch, at, from, to, buffer, crc);
         checksum = (int) crc.getValue();
       } catch (IOException | Invalid | RuntimeException | Error e) {
         failure = e;

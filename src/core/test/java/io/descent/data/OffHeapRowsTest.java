@@ -193,4 +193,30 @@ class OffHeapRowsTest {
     assertArrayEquals(first.data().x(), again.data().x());
     assertArrayEquals(first.data().y(), again.data().y());
   }
+
+  @Test
+  void aCachedCopysFeaturesAreUsedInPlaceFromItsMapping() throws IOException {
+    io.descent.gradient.opencl.OpenClAvailability.require();
+    Path file = generated("mapped.csv", 31);
+    CsvReader reader = new CsvReader(CsvReader.Options.binaryTarget("y")).withSliceBytes(0);
+    DatasetCache cache = new DatasetCache(dir.resolve("cache"));
+    Dataset parsed = cache.load(file, reader).data();
+    assertFalse(parsed.offHeapRows().isPresent(), "read in one piece: on the heap");
+    DatasetCache.Loaded again = cache.load(file, reader);
+    assertTrue(again.fromCopy());
+    Dataset copy = again.data();
+    FloatBuffer rows = copy.offHeapRows().orElseThrow(() -> new AssertionError("on the heap"));
+    assertEquals(parsed.x().length, rows.capacity());
+    for (int k = 0; k < rows.capacity(); k++) {
+      assertEquals(Float.floatToRawIntBits(parsed.x()[k]), Float.floatToRawIntBits(rows.get(k)),
+          "value " + k);
+    }
+    io.descent.train.FitResult want = io.descent.Descent.logistic().l2(1e-3).backend("opencl")
+        .train(parsed, io.descent.train.TrainingListener.NONE);
+    io.descent.train.FitResult got = io.descent.Descent.logistic().l2(1e-3).backend("opencl")
+        .train(copy, io.descent.train.TrainingListener.NONE);
+    assertTrue(got.converged(), got.message());
+    assertArrayEquals(want.model().theta(), got.model().theta(), "the same fit, bit for bit");
+    assertFalse(copy.rowsCopiedToHeap(), "no reader of the fit copied the rows onto the heap");
+  }
 }
