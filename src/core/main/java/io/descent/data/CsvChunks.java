@@ -208,20 +208,32 @@ final class CsvChunks {
    * {@link #earlyRows()} rows, which is copied into it once both are done (see {@link
    * #EARLY_SLICES} for why); {@code y} and {@code w} are filled directly.
    *
+   * <p>The scratch array is a direct buffer where {@code features} is expected to give one
+   * ({@code offHeap}), a heap array otherwise: the parser's writes then meet one class of {@link
+   * FloatBuffer} from the first row to the last. Where the early slices wrote into a heap array
+   * and the rest into a direct buffer, the JIT's code for the parser, compiled while it had seen
+   * only the first, met the second at the first row after the allocation, was thrown away and
+   * compiled again (twice, for the loop and for the method: 0.14 s of C2's time in a 1M x 64
+   * {@code train}, the parse threads running slower code meanwhile).
+   *
    * @throws CsvChunkParser.Fallback when the file must be read sequentially
    */
   List<CsvChunkParser> parse(ExecutorService pool, CsvChunkParser.Layout layout,
-      Supplier<FloatBuffer> features, double[] y, double[] w, ReadProgress progress)
-      throws IOException {
+      Supplier<FloatBuffer> features, boolean offHeap, double[] y, double[] w,
+      ReadProgress progress) throws IOException {
     int n = slices();
     int early = earlySlices();
     AtomicBoolean stop = new AtomicBoolean();
     List<CsvChunkParser> parsers = new ArrayList<>(n);
     List<Future<?>> done = new ArrayList<>(n);
-    float[] scratch = new float[Math.multiplyExact(earlyRows(), layout.features())];
+    int scratchValues = Math.multiplyExact(earlyRows(), layout.features());
+    FloatBuffer scratch = offHeap
+        ? ByteBuffer.allocateDirect(Math.multiplyExact(scratchValues, Float.BYTES))
+            .order(ByteOrder.nativeOrder()).asFloatBuffer()
+        : FloatBuffer.wrap(new float[scratchValues]);
     for (int k = 0; k < early; k++) {
-      parsers.add(new CsvChunkParser(layout, FloatBuffer.wrap(scratch), y, w, firstRow[k],
-          rows[k], firstLine[k]));
+      parsers.add(new CsvChunkParser(layout, scratch, y, w, firstRow[k], rows[k],
+          firstLine[k]));
     }
     Future<?> first = pool.submit(() -> {
       for (int k = 0; k < early; k++) {
@@ -248,7 +260,7 @@ final class CsvChunks {
       for (int k = 0; k < n; k++) {
         await(done.get(k));
         if (k == early - 1) {
-          x.put(0, scratch);
+          x.put(0, scratch, 0, scratchValues);
         }
         shown.advance(bounds[k + 1] - bounds[k]);
       }

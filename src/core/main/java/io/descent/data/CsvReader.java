@@ -539,8 +539,8 @@ public final class CsvReader {
       int labelLimit = options.targetKind() == TargetKind.BINARY ? 2 : ClassLabels.MAX_CLASSES;
       CsvChunkParser.Layout layout = new CsvChunkParser.Layout(file, options.delimiter(), header,
           kinds, featureOf, d, labelLimit);
-      List<CsvChunkParser> slices = chunks.parse(pool, layout, rows::allocateFeatures, rows.y,
-          rows.w, progress);
+      List<CsvChunkParser> slices = chunks.parse(pool, layout, rows::allocateFeatures,
+          FeatureRows.fitsOffHeap((long) expectedRows * d), rows.y, rows.w, progress);
       for (CsvChunkParser slice : slices) {
         mergeLabels(slice, labelLimit);
       }

@@ -41,10 +41,10 @@ final class FeatureRows {
    * keeps the features on the heap.
    */
   static FloatBuffer allocateOffHeap(long values) {
-    long bytes = values * Float.BYTES;
-    if (values < 0 || bytes > MAX_OFF_HEAP_BYTES) {
+    if (!fitsOffHeap(values)) {
       return null;
     }
+    long bytes = values * Float.BYTES;
     try {
       // alignedSlice rounds both ends to whole pages: room for the bytes rounded up, and a page.
       long pages = (bytes + PAGE - 1) / PAGE;
@@ -54,6 +54,14 @@ final class FeatureRows {
     } catch (OutOfMemoryError e) {
       return null; // direct memory exhausted: the heap's own check decides
     }
+  }
+
+  /**
+   * Whether {@code values} features are few enough for one direct buffer ({@link
+   * #MAX_OFF_HEAP_BYTES}): {@link #allocateOffHeap} then gives one unless direct memory runs out.
+   */
+  static boolean fitsOffHeap(long values) {
+    return values >= 0 && values <= MAX_OFF_HEAP_BYTES / Float.BYTES;
   }
 
   /** Over a direct buffer of exactly the features, not copied. */

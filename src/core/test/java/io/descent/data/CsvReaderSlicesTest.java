@@ -335,6 +335,50 @@ class CsvReaderSlicesTest {
     }
   }
 
+  /**
+   * The early slices' scratch array is a direct buffer or a heap one as the caller expects the
+   * features to be (so that the parser meets one buffer class); either way, and whichever the
+   * features then are, the rows are the sequential reader's, bit for bit.
+   */
+  @Test
+  void theEarlySlicesScratchOfEitherKindGivesTheSameRows() throws IOException {
+    StringBuilder text = new StringBuilder("y,a,b\n");
+    java.util.Random rnd = new java.util.Random(5);
+    for (int i = 0; i < 40; i++) {
+      text.append(i % 2).append(',').append(rnd.nextGaussian()).append(',')
+          .append(rnd.nextInt(1000) / 8.0).append('\n');
+    }
+    Path file = write(text.toString(), "scratch.csv");
+    float[] want = new CsvReader(Options.binaryTarget("y")).withSliceBytes(0).read(file).x();
+    CsvChunkParser.Layout layout = new CsvChunkParser.Layout("scratch.csv", ',',
+        List.of("y", "a", "b"), new byte[] {CsvChunkParser.LABEL, CsvChunkParser.FEATURE,
+            CsvChunkParser.FEATURE}, new int[] {-1, 0, 1}, 2, 2);
+    for (boolean scratchOffHeap : new boolean[] {false, true}) {
+      for (boolean featuresOffHeap : new boolean[] {false, true}) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+          CsvChunks chunks = CsvChunks.plan(channel, channel.size(), 64);
+          java.util.concurrent.ExecutorService pool =
+              java.util.concurrent.Executors.newFixedThreadPool(2);
+          try {
+            assertTrue(chunks.count(pool, ReadProgress.NONE));
+            assertTrue(chunks.earlySlices() > 0, "early slices");
+            int n = Math.toIntExact(chunks.rows());
+            FloatBuffer x = featuresOffHeap ? FeatureRows.allocateOffHeap(2L * n)
+                : FloatBuffer.wrap(new float[2 * n]);
+            chunks.parse(pool, layout, () -> x, scratchOffHeap, new double[n], null,
+                ReadProgress.NONE);
+            float[] got = new float[2 * n];
+            x.get(0, got);
+            assertArrayEquals(want, got,
+                "scratch off the heap " + scratchOffHeap + ", features " + featuresOffHeap);
+          } finally {
+            pool.shutdownNow();
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void quotesAndPipesAreReadSequentially() throws IOException {
     Path file = dir.resolve("quoted.csv");
