@@ -1492,7 +1492,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * The K columns of {@code w} ((d + 1) values each, intercept first) into {@link #thetaHost}
    * as the batched kernels read them: transposed, {@code theta[j kp + c]}, or column-major as
    * given ({@code theta[c (d + 1) + j]}); the intercepts less the target's shift, in float64 the
-   * slopes times 1/scale (in float32 the kernels scale the rows), the padding columns zero.
+   * slopes times 1/scale (the float64 kernels centre the raw rows, the float32 ones read a
+   * standardized copy), the padding columns zero.
    *
    * <p>A method of its own, the precision and the padding decided outside its loops: written
    * inside {@link #runColumns} with both decided value by value, the JIT's speculations on
