@@ -317,11 +317,11 @@ class CsvReaderSlicesTest {
       }
       Path file = write(text.toString(), "rows" + n + ".csv");
       try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-        CsvChunks chunks = CsvChunks.plan(channel, channel.size(), 8);
         java.util.concurrent.ExecutorService pool =
             java.util.concurrent.Executors.newFixedThreadPool(2);
+        CsvChunks chunks;
         try {
-          assertTrue(chunks.count(pool, ReadProgress.NONE));
+          chunks = counted(channel, 8, pool);
         } finally {
           pool.shutdownNow();
         }
@@ -356,11 +356,10 @@ class CsvReaderSlicesTest {
     for (boolean scratchOffHeap : new boolean[] {false, true}) {
       for (boolean featuresOffHeap : new boolean[] {false, true}) {
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-          CsvChunks chunks = CsvChunks.plan(channel, channel.size(), 64);
           java.util.concurrent.ExecutorService pool =
               java.util.concurrent.Executors.newFixedThreadPool(2);
           try {
-            assertTrue(chunks.count(pool, ReadProgress.NONE));
+            CsvChunks chunks = counted(channel, 64, pool);
             assertTrue(chunks.earlySlices() > 0, "early slices");
             int n = Math.toIntExact(chunks.rows());
             FloatBuffer x = featuresOffHeap ? FeatureRows.allocateOffHeap(2L * n)
@@ -377,6 +376,14 @@ class CsvReaderSlicesTest {
         }
       }
     }
+  }
+
+  /** The file cut into slices of about {@code sliceBytes} bytes, counted on {@code pool}. */
+  private static CsvChunks counted(java.nio.channels.FileChannel channel, int sliceBytes,
+      java.util.concurrent.ExecutorService pool) throws IOException {
+    CsvChunks chunks = CsvChunks.plan(channel, channel.size(), sliceBytes);
+    assertTrue(chunks.count(pool, ReadProgress.NONE));
+    return chunks;
   }
 
   @Test

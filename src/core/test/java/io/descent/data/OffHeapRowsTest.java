@@ -102,13 +102,7 @@ class OffHeapRowsTest {
     io.descent.gradient.opencl.OpenClAvailability.require();
     Dataset heap = new SyntheticData(20_000, 12, Loss.LOGISTIC, 23).dataset();
     Dataset off = heap.withRowsOffHeap();
-    io.descent.train.FitResult want = io.descent.Descent.logistic().l2(1e-3).backend("opencl")
-        .train(heap, io.descent.train.TrainingListener.NONE);
-    io.descent.train.FitResult got = io.descent.Descent.logistic().l2(1e-3).backend("opencl")
-        .train(off, io.descent.train.TrainingListener.NONE);
-    assertTrue(got.converged(), got.message());
-    assertArrayEquals(want.model().theta(), got.model().theta(), "the same fit, bit for bit");
-    assertFalse(off.rowsCopiedToHeap(), "no reader of the fit copied the rows onto the heap");
+    assertTheSameFitWithoutAHeapCopy(heap, off);
     // Unpenalized: the end of the fit also checks the rows for a separating hyperplane.
     Dataset off2 = heap.withRowsOffHeap();
     io.descent.train.FitResult free = io.descent.Descent.logistic().backend("opencl")
@@ -211,12 +205,20 @@ class OffHeapRowsTest {
       assertEquals(Float.floatToRawIntBits(parsed.x()[k]), Float.floatToRawIntBits(rows.get(k)),
           "value " + k);
     }
+    assertTheSameFitWithoutAHeapCopy(parsed, copy);
+  }
+
+  /**
+   * A penalized logistic fit on OpenCL of {@code off} (its rows off the heap) converges to bit
+   * for bit the fit of {@code heap}, and nothing in it copies {@code off}'s rows onto the heap.
+   */
+  private static void assertTheSameFitWithoutAHeapCopy(Dataset heap, Dataset off) {
     io.descent.train.FitResult want = io.descent.Descent.logistic().l2(1e-3).backend("opencl")
-        .train(parsed, io.descent.train.TrainingListener.NONE);
+        .train(heap, io.descent.train.TrainingListener.NONE);
     io.descent.train.FitResult got = io.descent.Descent.logistic().l2(1e-3).backend("opencl")
-        .train(copy, io.descent.train.TrainingListener.NONE);
+        .train(off, io.descent.train.TrainingListener.NONE);
     assertTrue(got.converged(), got.message());
     assertArrayEquals(want.model().theta(), got.model().theta(), "the same fit, bit for bit");
-    assertFalse(copy.rowsCopiedToHeap(), "no reader of the fit copied the rows onto the heap");
+    assertFalse(off.rowsCopiedToHeap(), "no reader of the fit copied the rows onto the heap");
   }
 }
