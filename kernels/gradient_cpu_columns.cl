@@ -57,7 +57,7 @@
  * for NK of 1 or 2, and 3 or 4 with VW 16),
  * NK (K when it is at most 4, or 8 with VW 16, else 0: few columns take row-vectorized phases
  * 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1
- * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), NG (9 to 15 columns on
+ * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), NG (9 to 16 columns on
  * 16-wide vectors: phase 3 over feature vectors) and NG_PAIRS (then, for 9 to 12 in float32,
  * phase 1 over pairs of features and one group of the rest, see superblock), SOFTMAX_VECTOR (1: the
  * multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and
@@ -162,20 +162,32 @@
 #define HSN8(v) HSN4((v).s0123 + (v).s4567)
 #define HSN16(v) HSN8((v).s01234567 + (v).s89abcdef)
 #define HSUMN(N, v) CAT(HSN, N)(v)
-/* NG (set by the host: K for 9 to 15 columns on 16-wide vectors, where the column vectors
- * would carry dead lanes; else 0): phase 3 as with few columns, over VW-wide feature vectors
- * with one accumulator per column, while phases 1 and 2 keep the column vectors (but for 9 to
- * 12 columns in float32: NG_PAIRS). GN: the columns of that phase 3 (NK, else NG). */
+/* NG (set by the host: K for 9 to 16 columns on 16-wide vectors; else 0): phase 3 as with few
+ * columns, over VW-wide feature vectors with one accumulator per column, while phases 1 and 2
+ * keep the column vectors (but for 9 to 12 columns in float32: NG_PAIRS). For 9 to 15 columns
+ * the column vectors would carry dead lanes; for 16 it is the tiles' phase 3 with each loaded
+ * x vector serving CG columns instead of each loaded residual vector JT features, the same
+ * FMAs and Kahan steps lane by lane (the same bits). GN: the columns of that phase 3 (NK, else
+ * NG). */
 #ifndef NG
 #define NG 0
 #endif
 #define GN (NK > 0 ? NK : NG)
-/* GN > 0: feature vectors per phase-3 register tile (VT x GN accumulators: about 8, and 10 to
+/* GN > 0: feature vectors per phase-3 register tile (VT x CG accumulators: about 8, and 10 to
  * 16 for 5 to 8 columns, which only 16-wide devices with 32 registers run; there a pair of
  * vectors per broadcast residual took 0.92 to 0.97 of the time of one on a 2-core AVX-512
- * EPYC, and for 10 columns, 20 accumulators, 1.09). The sums' order does not depend on VT. */
+ * EPYC, and for 10 columns, 20 accumulators, 1.09). CG: the columns of one tile; from 9
+ * columns two groups (CG = GN / 2 rounded up, VT = 2: at most 16 accumulators, each loaded
+ * x vector serving CG columns), where one group of all GN columns (VT = 1) spent a load per
+ * GN FMAs and kept as many chains: on a 2-core AVX-512 EPYC (ColumnsDefinesTiming, 1M x 64,
+ * variants interleaved in one process) K = 16 took 0.91 and 0.92 of the tiles' time (linear,
+ * logistic), K = 12 linear and K = 10 logistic 0.94 of the single group's. The sums' order
+ * depends on neither. */
+#ifndef CG
+#define CG (GN <= 8 ? GN : (GN + 1) / 2)
+#endif
 #ifndef VT
-#define VT (GN == 1 ? 8 : GN == 2 ? 4 : GN <= 8 ? 2 : 1)
+#define VT (GN == 1 ? 8 : GN == 2 ? 4 : 2)
 #endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16), and of 5 to 8 (one row at a
  * time, NK of the 8 lanes) with VW 16 where PAIRS (below) does not serve them (float64, or
@@ -253,7 +265,7 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
  * values, whole lines; the host reserves it at either precision). */
 #define PAIR_SPACE (NK >= 5 && VW == 16)
 #define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (GN > 0 ? LINES_OF(2 * GN * (d)) : 0))
-/* With 9 to 15 columns (NG) on 16-wide registers room for NG_PAIRS' interleaved weights (at
+/* With 9 to 16 columns (NG) on 16-wide registers room for NG_PAIRS' interleaved weights (at
  * most 12 d values, whole lines; the host reserves it at either precision). */
 #define NG_SPACE (NG > 0 && VW == 16)
 #define SCRATCH_STRIDE(kp, d) (SCRATCH_PAIRS(kp, d) + (PAIR_SPACE ? LINES_OF(8 * (d)) \
@@ -1193,40 +1205,49 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #define PREFETCH_STEP()
 #endif
 #if GN > 0
-  /* Few columns: per tile of VT feature vectors, the sum over the rows of r_kc x_k, VT x GN
-   * chains sharing each loaded x vector and broadcast residual; one vector Kahan step per
-   * chain into the item's column-major sums in its scratch (moved to the partial row's
-   * layout once, when the item ends). */
+  /* Few columns: per tile of VT feature vectors and CG columns, the sum over the rows of r_kc
+   * x_k, VT x CG chains sharing each loaded x vector and broadcast residual; one vector Kahan
+   * step per chain into the item's column-major sums in its scratch (moved to the partial
+   * row's layout once, when the item ends). */
   __global REAL* gl = scratch + SCRATCH_MARGINS(kp);
   __global REAL* glc = gl + GN * d;
   int v = 0;
   for (; v + VT <= nv; v += VT) {
-    REALV a[VT * GN];
 #pragma unroll
-    for (int l = 0; l < VT * GN; l++) {
-      a[l] = (REALV)(0);
-    }
-    for (int k = 0; k < SB; k++) {
-      PREFETCH_STEP();
-      REALV xq[VT];
+    for (int c0 = 0; c0 < GN; c0 += CG) {
+      REALV a[VT * CG];
 #pragma unroll
-      for (int q = 0; q < VT; q++) {
-        xq[q] = XN(v + q, row[k]);
+      for (int l = 0; l < VT * CG; l++) {
+        a[l] = (REALV)(0);
       }
-#pragma unroll
-      for (int c = 0; c < GN; c++) {
-        const REAL rc = MARGIN(k, c);
+      for (int k = 0; k < SB; k++) {
+        if (c0 == 0) {
+          PREFETCH_STEP();
+        }
+        REALV xq[VT];
 #pragma unroll
         for (int q = 0; q < VT; q++) {
-          a[q * GN + c] += rc * xq[q];
+          xq[q] = XN(v + q, row[k]);
+        }
+#pragma unroll
+        for (int c = 0; c < CG; c++) {
+          if (c0 + c < GN) {
+            const REAL rc = MARGIN(k, c0 + c);
+#pragma unroll
+            for (int q = 0; q < VT; q++) {
+              a[q * CG + c] += rc * xq[q];
+            }
+          }
         }
       }
-    }
 #pragma unroll
-    for (int q = 0; q < VT; q++) {
+      for (int q = 0; q < VT; q++) {
 #pragma unroll
-      for (int c = 0; c < GN; c++) {
-        kahan_addv(gl + c * d, glc + c * d, v + q, a[q * GN + c]);
+        for (int c = 0; c < CG; c++) {
+          if (c0 + c < GN) {
+            kahan_addv(gl + (c0 + c) * d, glc + (c0 + c) * d, v + q, a[q * CG + c]);
+          }
+        }
       }
     }
   }

@@ -344,10 +344,11 @@ class OpenClColumnsTest {
   }
 
   @Test
-  void nineToFifteenColumnsAgreeWithTheReferenceOnTheFeatureVectorGradient() {
-    // Phase 3 over feature vectors for 9 to 15 columns on 16-wide vectors (NG), on any CPU (VW
-    // forced to 16): d = 1 (no vector), 16, 37 and 70 (vectors and a tail), row weights, folds,
-    // the row-major softmax of 10 and of 2 x 6 classes, and the shuffled batches.
+  void nineToSixteenColumnsAgreeWithTheReferenceOnTheFeatureVectorGradient() {
+    // Phase 3 over feature vectors for 9 to 16 columns on 16-wide vectors (NG), in two groups
+    // of columns, on any CPU (VW forced to 16): d = 1 (no vector), 16 (one, short of a tile
+    // of two), 37, 48 (a tile and one more vector), 70 (vectors and a tail), row weights,
+    // folds, the row-major softmax of 10, 16 and 2 x 6 classes, and the shuffled batches.
     int n = 1037;
     Tuning wide = Tuning.defaults().withDefine("VW=16");
     checkTuned(data(n, 37, 110, 2, weights(n, 111)), Columns.of(Loss.LOGISTIC, 9), wide, 112,
@@ -361,10 +362,48 @@ class OpenClColumnsTest {
         "multinomial, 10 classes, d = 70, weights");
     checkTuned(data(n, 29, 121, 6, null), Columns.multinomial(6, 2).withFolds(folds(n, 3, 122),
         new int[] {1, -1}), wide, 123, "two multinomial models of 6 classes, d = 29, folds");
-    try (OpenClBackend b = OpenClBackend.open(data(64, 3, 124, 0, null),
-        Standardization.fit(data(64, 3, 124, 0, null)), Columns.of(Loss.LINEAR, 10),
-        options("cpu", "float"), wide)) {
-      assertTrue(b.buildOptions().contains("-DNG=10"), b.buildOptions());
+    checkTuned(data(n, 70, 125, 2, weights(n, 126)), Columns.of(Loss.LOGISTIC, 16), wide, 127,
+        "K = 16 logistic, d = 70, weights");
+    checkTuned(data(n, 48, 128, 0, null), Columns.of(Loss.LINEAR, 16).withFolds(folds(n, 4,
+        129), new int[] {0, 1, 2, 3, -1, 0, 1, 2, 3, -1, 0, 1, 2, 3, -1, 0}), wide, 147,
+        "K = 16 linear, d = 48, folds");
+    checkTuned(data(n, 37, 148, 16, weights(n, 149)), Columns.multinomial(16), wide, 153,
+        "multinomial, 16 classes, d = 37, weights");
+    checkTuned(data(n, 16, 154, 0, null), Columns.of(Loss.LINEAR, 13), wide, 155,
+        "K = 13 linear, d = 16");
+    for (int k : new int[] {10, 16}) {
+      try (OpenClBackend b = OpenClBackend.open(data(64, 3, 124, 0, null),
+          Standardization.fit(data(64, 3, 124, 0, null)), Columns.of(Loss.LINEAR, k),
+          options("cpu", "float"), wide)) {
+        assertTrue(b.buildOptions().contains("-DNG=" + k), b.buildOptions());
+      }
+    }
+  }
+
+  @Test
+  void theFeatureVectorGradientSumsInTheTilesOrder() {
+    // Phase 3 over feature vectors (NG, two groups of columns) against the many-columns tiles
+    // (NG=0), phase 1 the same (NG_PAIRS off): every lane sums the same products in the same
+    // order into the same Kahan steps, so every bit agrees, for 9 to 16 columns, weighted,
+    // d = 70 (four vectors and a tail), contiguous and shuffled rows.
+    int n = 515;
+    Dataset data = data(n, 70, 156, 2, weights(n, 157));
+    Standardization s = Standardization.fit(data);
+    Tuning wide = Tuning.defaults().withDefine("VW=16").withDefine("NG_PAIRS=0");
+    for (int k = 9; k <= 16; k++) {
+      Columns columns = Columns.of(Loss.LOGISTIC, k);
+      double[] w = parameters(70, k, 158 + k);
+      try (OpenClBackend vectors = OpenClBackend.open(data, s, columns,
+          options("cpu", "float"), wide);
+          OpenClBackend tiles = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+              wide.withDefine("NG=0"))) {
+        for (Batch batch : batches(n)) {
+          BatchedEvaluation a = vectors.evaluateColumns(w, batch);
+          BatchedEvaluation b = tiles.evaluateColumns(w, batch);
+          assertArrayEquals(b.gradient(), a.gradient(), "K = " + k);
+          assertArrayEquals(b.loss(), a.loss(), "K = " + k);
+        }
+      }
     }
   }
 
