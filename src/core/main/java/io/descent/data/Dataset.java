@@ -12,8 +12,9 @@ import java.util.Optional;
  * <p>Features are float32, row-major ({@code x[i * features + j]}), which is the layout every
  * gradient backend consumes without conversion: in one heap array, or (a file {@link CsvReader}
  * read in slices, a {@link DatasetCache} copy's mapping) in a direct buffer off the heap ({@link
- * #offHeapRows()}), which an OpenCL device on the host's memory uses in place. The target is float64 so that regression
- * targets keep all their digits on the host; backends that need float32 convert it themselves.
+ * #offHeapRows()}), which an OpenCL device on the host's memory uses in place. The target is
+ * float64 so that regression targets keep all their digits on the host; backends that need
+ * float32 convert it themselves.
  *
  * <p>A dataset is immutable by convention: {@link #x()} and {@link #y()} return the backing arrays
  * without copying (a 1M x 64 table is 256 MB), and callers must not modify them.

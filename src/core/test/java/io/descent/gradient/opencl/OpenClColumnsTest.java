@@ -371,10 +371,10 @@ class OpenClColumnsTest {
         "multinomial, 16 classes, d = 37, weights");
     checkTuned(data(n, 16, 154, 0, null), Columns.of(Loss.LINEAR, 13), wide, 155,
         "K = 13 linear, d = 16");
+    Dataset small = data(64, 3, 124, 0, null);
     for (int k : new int[] {10, 16}) {
-      try (OpenClBackend b = OpenClBackend.open(data(64, 3, 124, 0, null),
-          Standardization.fit(data(64, 3, 124, 0, null)), Columns.of(Loss.LINEAR, k),
-          options("cpu", "float"), wide)) {
+      try (OpenClBackend b = OpenClBackend.open(small, Standardization.fit(small),
+          Columns.of(Loss.LINEAR, k), options("cpu", "float"), wide)) {
         assertTrue(b.buildOptions().contains("-DNG=" + k), b.buildOptions());
       }
     }
