@@ -2,6 +2,7 @@ package io.descent.data;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +26,15 @@ import java.util.Map;
  * are not UTF-8, a row count that differs from the counting pass, too many labels) makes it fail
  * with {@link Fallback}, and the file is then read by the sequential reader, which reports the
  * first problem in file order with its exact message.
+ *
+ * <p>Counted or not. A parser made with the counting pass's figures ({@link
+ * #CsvChunkParser(Layout, FloatBuffer, double[], double[], int, int, long)}) writes its rows at
+ * their place in the dataset's arrays. One made by {@link #uncounted} reads a slice whose rows
+ * nobody counted into arrays of its own, from row 0, counting them as it goes ({@link #rows()},
+ * {@link #lines()}); {@link CsvOnePass} then copies them into place and tells it where they went
+ * ({@link #place}). Such a slice also checks what the count pass would have: no quote anywhere
+ * (else {@link Fallback}), no row after an empty line, and more rows than its arrays hold fail
+ * with {@link Overflow}.
  *
  * <p>Labels of a class target are coded in the slice's own order of appearance; the merge
  * ({@code CsvReader}) maps them to the file's order.
@@ -82,12 +92,32 @@ final class CsvChunkParser implements CsvRows.RowHandler {
 
   private static final Fallback FALLBACK = new Fallback();
 
+  /** An uncounted slice has more rows than its arrays hold: read it again into larger ones. */
+  static final class Overflow extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Overflow() {
+      super("more rows than the slice's arrays hold", null, false, false);
+    }
+  }
+
+  private static final Overflow OVERFLOW = new Overflow();
+
   private final Layout layout;
   private final FloatBuffer x;
   private final double[] y;
   private final double[] w;
-  private final int firstRow;
+  private int firstRow;
+  /** Counted: the slice's rows. Uncounted: the most its arrays hold. */
   private final int rowsWanted;
+  /** Whether {@link #rowsWanted} came from the counting pass. */
+  private final boolean counted;
+  // Uncounted: the slice's rows and line breaks once parsed, whether it ends with empty lines,
+  // and the line of its first byte once placed (its lines are counted from 0 until then).
+  private int rowsRead;
+  private long linesRead;
+  private boolean endsEmpty;
+  private long firstLine;
   private final ByteDecimalParser bytes = new ByteDecimalParser();
   private final DecimalParser numbers = new DecimalParser();
 
@@ -116,6 +146,11 @@ final class CsvChunkParser implements CsvRows.RowHandler {
    */
   CsvChunkParser(Layout layout, FloatBuffer x, double[] y, double[] w, int firstRow,
       int rowsWanted, long firstLine) {
+    this(layout, x, y, w, firstRow, rowsWanted, firstLine, true);
+  }
+
+  private CsvChunkParser(Layout layout, FloatBuffer x, double[] y, double[] w, int firstRow,
+      int rowsWanted, long firstLine, boolean counted) {
     this.layout = layout;
     this.x = x;
     this.y = y;
@@ -123,6 +158,40 @@ final class CsvChunkParser implements CsvRows.RowHandler {
     this.firstRow = firstRow;
     this.rowsWanted = rowsWanted;
     this.line = firstLine;
+    this.firstLine = firstLine;
+    this.counted = counted;
+  }
+
+  /**
+   * A parser for a slice whose rows were not counted, into arrays of its own: its rows go to rows
+   * {@code 0 ..} of {@code x}, {@code y} and {@code w} (null without weights), at most {@code
+   * capacity} of them.
+   */
+  static CsvChunkParser uncounted(Layout layout, FloatBuffer x, double[] y, double[] w,
+      int capacity) {
+    return new CsvChunkParser(layout, x, y, w, 0, capacity, 0, false);
+  }
+
+  /**
+   * Where an uncounted slice's rows went once copied into the dataset's arrays: its first row,
+   * and the line of its first byte. The lines of its {@link #labels()} count from there on.
+   */
+  void place(int row, long line) {
+    if (counted) {
+      throw new IllegalStateException("a counted slice is in place already");
+    }
+    firstRow = row;
+    firstLine = line;
+  }
+
+  /** The line breaks of an uncounted slice, once parsed: how many lines it spans. */
+  long lines() {
+    return linesRead;
+  }
+
+  /** Whether an uncounted slice, once parsed, ends with an empty line (or several). */
+  boolean endsEmpty() {
+    return endsEmpty;
   }
 
   /** The slice's class labels, in order of appearance. */
@@ -132,7 +201,14 @@ final class CsvChunkParser implements CsvRows.RowHandler {
 
   /** The line where each of {@link #labels()} first appeared. */
   long[] labelLines() {
-    return labelLines;
+    if (counted) {
+      return labelLines;
+    }
+    long[] lines = new long[labels.size()];
+    for (int k = 0; k < lines.length; k++) {
+      lines[k] = labelLines[k] + firstLine;
+    }
+    return lines;
   }
 
   /** The first row of the arrays this slice fills. */
@@ -140,9 +216,9 @@ final class CsvChunkParser implements CsvRows.RowHandler {
     return firstRow;
   }
 
-  /** The rows this slice fills. */
+  /** The rows this slice fills (uncounted: once parsed). */
   int rows() {
-    return rowsWanted;
+    return counted ? rowsWanted : rowsRead;
   }
 
   /**
@@ -150,6 +226,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
    * #PADDING} more bytes, which it overwrites.
    *
    * @throws Fallback when the sequential reader must read the file
+   * @throws Overflow when an uncounted slice has more rows than its arrays hold
    */
   void parse(byte[] b, int length) throws IOException {
     if (b.length < length + PADDING) {
@@ -159,7 +236,9 @@ final class CsvChunkParser implements CsvRows.RowHandler {
     Arrays.fill(b, length, length + PADDING, (byte) '\n');
     try {
       fastRows(b, length);
-      if (rowsDone < rowsWanted) {
+      if (!counted) {
+        uncountedRest(b, length);
+      } else if (rowsDone < rowsWanted) {
         exactRows(b, length);
       }
     } catch (DataFormatException e) {
@@ -292,8 +371,8 @@ final class CsvChunkParser implements CsvRows.RowHandler {
         }
         default -> {
           for (int i = f; i < p; i++) {
-            if (b[i] < 0) {
-              return -1; // not ASCII: the exact path checks it is UTF-8
+            if (b[i] < 0 || b[i] == '"') {
+              return -1; // not ASCII: the exact path checks it is UTF-8; a quote, it refuses
             }
           }
         }
@@ -344,7 +423,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
       }
     }
     for (int i = from; i < to; i++) {
-      if (b[i] < 0) {
+      if (b[i] < 0 || b[i] == '"') {
         return -1;
       }
     }
@@ -396,6 +475,34 @@ final class CsvChunkParser implements CsvRows.RowHandler {
     return index;
   }
 
+  /**
+   * An uncounted slice after its fast rows: what is left (rows the fast path could not read,
+   * empty lines) is counted as the count pass counts, then read by the exact path; fails where
+   * the count pass would have (a quote, a row after an empty line).
+   */
+  private void uncountedRest(byte[] b, int end) throws IOException {
+    long[] rest = {0, 0, 0, 0};
+    if (pos < end) {
+      LineCount count = new LineCount();
+      if (!count.feed(ByteBuffer.wrap(b, pos, end - pos).slice(), end - pos)) {
+        throw FALLBACK; // a quote: line breaks may be inside quotes
+      }
+      rest = count.finish();
+    }
+    if (rest[3] != 0) {
+      throw FALLBACK; // a row after an empty line: the sequential reader reports it
+    }
+    if (rowsDone + rest[0] > rowsWanted) {
+      throw OVERFLOW;
+    }
+    rowsRead = rowsDone + (int) rest[0];
+    linesRead = rowsDone + rest[1];
+    endsEmpty = rest[2] != 0;
+    if (rest[0] > 0) {
+      exactRows(b, end);
+    }
+  }
+
   /** The exact path: the rest of the slice through the sequential reader's tokenizer. */
   private void exactRows(byte[] b, int end) throws IOException {
     csv = new CsvRows(new Utf8Reader(new ByteArrayInputStream(b, pos, end - pos)),
@@ -403,7 +510,7 @@ final class CsvChunkParser implements CsvRows.RowHandler {
     while (csv.next(this)) {
       // Each field is stored as it is read.
     }
-    if (rowsDone + csv.rowsRead() != rowsWanted) {
+    if (rowsDone + csv.rowsRead() != rows()) {
       throw FALLBACK; // the file changed since its rows were counted
     }
   }

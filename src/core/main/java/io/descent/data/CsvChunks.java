@@ -129,6 +129,24 @@ final class CsvChunks {
     return totalRows;
   }
 
+  /** The bytes of slice k. */
+  int sliceLength(int k) {
+    return (int) (bounds[k + 1] - bounds[k]);
+  }
+
+  /** Where the data rows start, after the header. */
+  long dataStart() {
+    return bounds[0];
+  }
+
+  /** The bytes of every slice: the file's data rows, without the header. */
+  long dataBytes() {
+    return size - bounds[0];
+  }
+
+  /** The line of the first data row (after the header's). */
+  static final long FIRST_DATA_LINE = 2;
+
   /**
    * Counts the lines and rows of every slice on {@code pool}, reporting progress as the "counting
    * rows" pass. Returns false when the file must be read sequentially: it holds a quote, an empty
@@ -145,7 +163,7 @@ final class CsvChunks {
     rows = new int[n];
     firstLine = new long[n];
     firstRow = new int[n];
-    long line = 2;
+    long line = FIRST_DATA_LINE;
     long row = 0;
     boolean emptySeen = false;
     Progress shown = new Progress(progress, "counting rows", bounds[0], size);
@@ -273,7 +291,7 @@ final class CsvChunks {
   }
 
   /** Reads slice k and parses it with {@code parser}, unless another slice failed. */
-  private void parseSlice(int k, CsvChunkParser parser, AtomicBoolean stop) throws IOException {
+  void parseSlice(int k, CsvChunkParser parser, AtomicBoolean stop) throws IOException {
     if (stop.get()) {
       throw new CsvChunkParser.Fallback();
     }
@@ -294,7 +312,7 @@ final class CsvChunks {
    * line}, or null if it holds a quote (or got shorter). Read in blocks of {@value #COUNT_BLOCK}
    * bytes into a direct buffer ({@link LineCount} says why).
    */
-  private long[] countSlice(int k) throws IOException {
+  long[] countSlice(int k) throws IOException {
     ByteBuffer block = countBlocks.poll();
     if (block == null) {
       block = ByteBuffer.allocateDirect(COUNT_BLOCK).order(ByteOrder.nativeOrder());
@@ -365,7 +383,7 @@ final class CsvChunks {
     }
   }
 
-  private static <T> T await(Future<T> future) throws IOException {
+  static <T> T await(Future<T> future) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -385,7 +403,7 @@ final class CsvChunks {
   }
 
   /** Reports a pass every {@link ReadProgress#EVERY_BYTES} bytes and once at its end. */
-  private static final class Progress {
+  static final class Progress {
     private final ReadProgress progress;
     private final String pass;
     private long bytes;

@@ -35,14 +35,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * twice the memory; the heap is then checked as each chunk is added.
  *
  * <p><b>Threads.</b> A regular file is read in parallel on {@link #threads()} threads (one per
- * processor by default): it is cut into slices of whole lines, the slices' rows are counted in
- * parallel (then the heap is checked), and each slice is parsed straight from its bytes into its
- * rows of the one array, numbers with the same float32 and float64 values as below (the first
- * two slices, while that array is allocated, into a scratch array copied in after them: {@code
- * CsvChunks.EARLY_SLICES}). The class labels keep the order of the sequential reading. A file
- * whose header or data holds a quote character (where a line break may be inside a field), and
- * any file with a problem, is read by the sequential reader, so that errors are the same, at the
- * same line and column. Each thread holds one slice (about 8 MiB) at a time.
+ * processor by default): it is cut into slices of whole lines and read in one pass ({@code
+ * CsvOnePass}): each slice is parsed from its bytes into small arrays of its own, numbers with
+ * the same float32 and float64 values as below, and copied in file order into the features' one
+ * direct buffer, sized by the first slice's rows per byte (the heap checked for that many rows
+ * first) and grown where the rows turn out shorter. Where the features cannot go off the heap
+ * the slices' rows are counted first instead (then the heap is checked), and each slice is parsed
+ * straight into its rows of the one array (the first two slices, while that array is allocated,
+ * into a scratch array copied in after them: {@code CsvChunks.EARLY_SLICES}). The class labels
+ * keep the order of the sequential reading. A file whose header or data holds a quote character
+ * (where a line break may be inside a field), and any file with a problem, is read by the
+ * sequential reader, so that errors are the same, at the same line and column. Each thread holds
+ * one slice (about 8 MiB) at a time.
  *
  * <p><b>Format.</b> RFC 4180: fields separated by the delimiter, quoted fields may contain
  * delimiters, line breaks and doubled quotes ({@code ""}). Also accepted: LF, CRLF or CR line
@@ -254,6 +258,8 @@ public final class CsvReader {
   private final int threads;
   /** Bytes per slice of a file read in parallel; 0 reads every file sequentially. */
   private final int sliceBytes;
+  /** Whether a file read in slices is read in one pass ({@link CsvOnePass}), not counted first. */
+  private final boolean onePass;
 
   /** A reader with these options. */
   public CsvReader(Options options) {
@@ -263,11 +269,11 @@ public final class CsvReader {
   /** For tests: a small chunk exercises the chunked path of {@link #read(Reader, String)}. */
   CsvReader(Options options, int chunkFloats) {
     this(options, chunkFloats, List.of(), ReadProgress.NONE, null, DEFAULT_THREADS,
-        DEFAULT_SLICE_BYTES);
+        DEFAULT_SLICE_BYTES, true);
   }
 
   private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds,
-      ReadProgress progress, ClassLabels classes, int threads, int sliceBytes) {
+      ReadProgress progress, ClassLabels classes, int threads, int sliceBytes, boolean onePass) {
     this.classes = classes;
     this.progress = Objects.requireNonNull(progress, "progress");
     this.options = Objects.requireNonNull(options, "options");
@@ -282,6 +288,7 @@ public final class CsvReader {
     this.heapNeeds = List.copyOf(heapNeeds);
     this.threads = threads;
     this.sliceBytes = sliceBytes;
+    this.onePass = onePass;
   }
 
   /** The options this reader applies. */
@@ -298,7 +305,8 @@ public final class CsvReader {
    * @see #read(Path)
    */
   public CsvReader withHeapNeeds(List<HeapNeed> needs) {
-    return new CsvReader(options, chunkFloats, needs, progress, classes, threads, sliceBytes);
+    return new CsvReader(options, chunkFloats, needs, progress, classes, threads, sliceBytes,
+        onePass);
   }
 
   /**
@@ -307,7 +315,7 @@ public final class CsvReader {
    */
   public CsvReader withProgress(ReadProgress progress) {
     return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
-        sliceBytes);
+        sliceBytes, onePass);
   }
 
   /**
@@ -319,7 +327,7 @@ public final class CsvReader {
    */
   public CsvReader withClasses(ClassLabels classes) {
     return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
-        sliceBytes);
+        sliceBytes, onePass);
   }
 
   /**
@@ -329,7 +337,7 @@ public final class CsvReader {
    */
   public CsvReader withThreads(int threads) {
     return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
-        sliceBytes);
+        sliceBytes, onePass);
   }
 
   /** The threads that parse a regular file: {@link #withThreads}, 0 resolved to the processors. */
@@ -346,7 +354,16 @@ public final class CsvReader {
       throw new IllegalArgumentException("sliceBytes must be >= 0, got " + sliceBytes);
     }
     return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
-        sliceBytes);
+        sliceBytes, onePass);
+  }
+
+  /**
+   * For tests: the same reader, counting a file's rows before it reads them in slices (as where
+   * the one pass cannot keep the features off the heap).
+   */
+  CsvReader withCountPass() {
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads, sliceBytes,
+        false);
   }
 
   /** The classes a class target is coded by ({@link #withClasses}), or null for the file's. */
@@ -362,8 +379,9 @@ public final class CsvReader {
   /**
    * Reads a UTF-8 CSV file. Messages name the file as {@code file.toString()} prints it.
    *
-   * <p>Before reading any row of a regular file it counts them, and checks that the heap has
-   * room for the dataset and the {@link #heapNeeds()} (after one garbage collection). Anything
+   * <p>Before reading any row of a regular file it counts them (read in slices: estimates them
+   * from the first slice), and checks that the heap has room for the dataset and the {@link
+   * #heapNeeds()} (after one garbage collection). Anything
    * else that can be read (a named pipe, {@code /dev/stdin}) is read in one pass, checking the
    * heap as the rows grow.
    *
@@ -415,6 +433,13 @@ public final class CsvReader {
       }
       ExecutorService pool = pool(Math.min(threads, chunks.slices()));
       try {
+        if (onePass) {
+          Dataset data = new Parse(header, -1).runInOnePass(chunks, pool,
+              Math.min(threads, chunks.slices()));
+          if (data != null) {
+            return data;
+          }
+        }
         if (!chunks.count(pool, progress)) {
           return null;
         }
@@ -525,6 +550,41 @@ public final class CsvReader {
       // two slices, each slice within a small share of the heap (see sliceBytes).
       requireHeap(expectedRows, d);
       rows = Rows.counted(d, Math.toIntExact(expectedRows), weightColumn >= 0);
+      CsvChunkParser.Layout layout = layout(d);
+      List<CsvChunkParser> slices = chunks.parse(pool, layout, rows::allocateFeatures,
+          FeatureRows.fitsOffHeap((long) expectedRows * d), rows.y, rows.w, progress);
+      for (CsvChunkParser slice : slices) {
+        mergeLabels(slice, layout.labelLimit());
+      }
+      return finish(Math.toIntExact(expectedRows), featureNames);
+    }
+
+    /**
+     * Reads the rows of {@code chunks} (not counted) on {@code pool} in one pass ({@link
+     * CsvOnePass}), then their labels in file order; null when the features cannot be kept off
+     * the heap, and the rows must be counted first.
+     *
+     * @throws CsvChunkParser.Fallback when the sequential reader must read the file
+     */
+    Dataset runInOnePass(CsvChunks chunks, ExecutorService pool, int threads)
+        throws IOException {
+      List<String> featureNames = resolveColumns();
+      int d = featureNames.size();
+      CsvChunkParser.Layout layout = layout(d);
+      CsvOnePass.Rows read = CsvOnePass.read(chunks, pool, threads, layout, weightColumn >= 0,
+          n -> requireHeap(n, d), progress);
+      if (read == null) {
+        return null;
+      }
+      rows = Rows.read(d, read.x(), read.y(), read.w());
+      for (CsvChunkParser slice : read.slices()) {
+        mergeLabels(slice, layout.labelLimit());
+      }
+      return finish(read.count(), featureNames);
+    }
+
+    /** How {@link CsvChunkParser} reads a row of this file, with {@code d} features. */
+    private CsvChunkParser.Layout layout(int d) {
       byte[] kinds = new byte[header.size()];
       for (int c = 0; c < kinds.length; c++) {
         if (featureOf[c] >= 0) {
@@ -537,14 +597,8 @@ public final class CsvReader {
         }
       }
       int labelLimit = options.targetKind() == TargetKind.BINARY ? 2 : ClassLabels.MAX_CLASSES;
-      CsvChunkParser.Layout layout = new CsvChunkParser.Layout(file, options.delimiter(), header,
-          kinds, featureOf, d, labelLimit);
-      List<CsvChunkParser> slices = chunks.parse(pool, layout, rows::allocateFeatures,
-          FeatureRows.fitsOffHeap((long) expectedRows * d), rows.y, rows.w, progress);
-      for (CsvChunkParser slice : slices) {
-        mergeLabels(slice, labelLimit);
-      }
-      return finish(Math.toIntExact(expectedRows), featureNames);
+      return new CsvChunkParser.Layout(file, options.delimiter(), header, kinds, featureOf, d,
+          labelLimit);
     }
 
     /** Adds a slice's labels to the file's, in order, and recodes its rows' targets. */
@@ -950,6 +1004,15 @@ public final class CsvReader {
      */
     static Rows counted(int features, int rows, boolean weighted) {
       return new Rows(features, rows, weighted);
+    }
+
+    /** Rows read in one pass: their features, off the heap, and targets (and weights). */
+    static Rows read(int features, FloatBuffer x, double[] y, double[] w) {
+      Rows rows = new Rows(features, 0, w != null);
+      rows.counted = FeatureRows.offHeap(x);
+      rows.y = y;
+      rows.w = w;
+      return rows;
     }
 
     private Rows(int features, int rows, boolean weighted) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dataset, or its error with the same message: on many generated files (any slice size, down to
  * one line per slice and more slices than lines; LF, CRLF or CR; a byte-order mark; a final line
  * break or not; trailing empty lines; text, numeric and class targets; weights; skipped columns;
- * errors anywhere, several at once) and on the shipped datasets.
+ * errors anywhere, several at once) and on the shipped datasets; in one pass and with the count
+ * pass before the slices.
  */
 class CsvReaderSlicesTest {
   private static final String BAD_BYTES = "\u0001BAD\u0001";
@@ -217,8 +218,10 @@ class CsvReaderSlicesTest {
         String what = "file " + f + " (seed " + seed + "), slices of " + slice + " bytes, "
             + g.options + ":\n" + g.text;
         assertSame(want, read(sliced1, file), what);
+        assertSame(want, read(sliced1.withCountPass(), file), "count pass, " + what);
         if (want.error() == null && !g.text.toString().contains("\"")) {
           assertNotNull(sliced1.readInSlices(file), "read in slices: " + what);
+          assertNotNull(sliced1.withCountPass().readInSlices(file), "counted: " + what);
           sliced++;
         }
       }
@@ -331,7 +334,96 @@ class CsvReaderSlicesTest {
       }
       Options o = Options.binaryTarget("y");
       assertSame(read(new CsvReader(o).withSliceBytes(0), file),
-          read(new CsvReader(o).withSliceBytes(8), file), n + " rows");
+          read(new CsvReader(o).withSliceBytes(8).withCountPass(), file), n + " rows");
+    }
+  }
+
+  /** The passes a reading reports, in order, each once. */
+  private static List<String> passes(CsvReader reader, Path file) throws IOException {
+    List<String> passes = Collections.synchronizedList(new ArrayList<>());
+    reader.withProgress((pass, bytes, total) -> {
+      if (passes.isEmpty() || !passes.get(passes.size() - 1).equals(pass)) {
+        passes.add(pass);
+      }
+    }).read(file);
+    return passes;
+  }
+
+  /**
+   * A file read in slices is read in one pass, with no count pass before it, unless asked for
+   * one; either way the same dataset.
+   */
+  @Test
+  void slicesAreReadInOnePass() throws IOException {
+    Path file = dir.resolve("logistic.csv");
+    StringWriter text = new StringWriter();
+    new SyntheticData(5_000, 8, Loss.LOGISTIC, 3).write(text);
+    Files.writeString(file, text.toString());
+    CsvReader sliced = new CsvReader(Options.binaryTarget("y")).withSliceBytes(4096)
+        .withThreads(2);
+    assertEquals(List.of("reading"), passes(sliced, file));
+    assertEquals(List.of("counting rows", "reading"), passes(sliced.withCountPass(), file));
+    assertSame(read(sliced.withCountPass(), file), read(sliced, file), "one pass");
+  }
+
+  /**
+   * In one pass the features' array is sized by the first slice's rows per byte. Rows much
+   * shorter after it outgrow both that array (it grows, the rows copied so far copied again) and
+   * each later slice's own arrays (read again into larger ones); rows much longer leave most of
+   * it unused. The rows are the sequential reader's either way, with weights and class labels
+   * that first appear late.
+   */
+  @Test
+  void rowsOfAnyLengthAfterTheFirstSliceReadAsTheSequentialReaderReadsThem() throws IOException {
+    Options o = Options.classTarget("y").withWeightColumn("w");
+    for (boolean longFirst : new boolean[] {true, false}) {
+      StringBuilder text = new StringBuilder("y,a,w,b\n");
+      for (int i = 0; i < 3000; i++) {
+        boolean longRow = longFirst == i < 200;
+        String label = i < 2500 ? "c" + i % 2 : "late" + i % 3;
+        text.append(label).append(',').append(longRow ? "12345.678901234," : (i % 10) + ",")
+            .append(longRow ? "0.00012345678" : "1").append(',')
+            .append(longRow ? "-98765.4321012" : (i % 7)).append('\n');
+      }
+      Path file = write(text.toString(), "lengths" + longFirst + ".csv");
+      Outcome want = read(new CsvReader(o).withSliceBytes(0), file);
+      for (int slice : new int[] {256, 1000, 4096}) {
+        CsvReader sliced = new CsvReader(o).withSliceBytes(slice).withThreads(2);
+        assertNotNull(sliced.readInSlices(file), "slices of " + slice);
+        assertSame(want, read(sliced, file), "long rows first " + longFirst + ", slices of "
+            + slice);
+      }
+    }
+  }
+
+  /**
+   * What the count pass found before the slices, one pass finds in them: a quoted line break in
+   * a later slice (the file is then read sequentially, the break inside its field), and a row
+   * after an empty line that ends an earlier slice (the sequential reader's error).
+   */
+  @Test
+  void quotesAndEmptyLinesInLaterSlicesAreFoundInOnePass() throws IOException {
+    Options o = Options.numericTarget("y").withFeatures(List.of("a"));
+    StringBuilder quoted = new StringBuilder("a,note,y\n");
+    StringBuilder empty = new StringBuilder("a,note,y\n");
+    for (int i = 0; i < 400; i++) {
+      quoted.append(i).append(i == 300 ? ",\"two\nlines\"," : ",plain,").append(i % 5)
+          .append('\n');
+      empty.append(i).append(",plain,").append(i % 5).append(i == 300 ? "\n\n" : "\n");
+    }
+    Path q = write(quoted.toString(), "quoted-late.csv");
+    Path e = write(empty.toString(), "empty-late.csv");
+    for (int slice : new int[] {64, 512, 3000}) {
+      CsvReader sliced = new CsvReader(o).withSliceBytes(slice).withThreads(2);
+      assertNull(sliced.readInSlices(q), "quote, slices of " + slice);
+      Dataset d = sliced.read(q);
+      assertEquals(400, d.rows());
+      assertEquals(0.0, d.y()[300]);
+      assertEquals(301f, d.get(301, 0));
+      assertNull(sliced.readInSlices(e), "empty line, slices of " + slice);
+      Outcome want = read(new CsvReader(o).withSliceBytes(0), e);
+      assertNotNull(want.error());
+      assertSame(want, read(sliced, e), "empty line, slices of " + slice);
     }
   }
 
