@@ -103,14 +103,19 @@ class HugePagesTest {
     Map<String, String> env = new HashMap<>(Map.of("JDK_JAVA_OPTIONS", "-Xmx2g",
         "JAVA_TOOL_OPTIONS", "-Dy=2", "_JAVA_OPTIONS", "-Dz=3", "HOME", "/h"));
     HugePages.adjust(env, null);
-    assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", "HOME", "/h"), env);
+    assertEquals(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1",
+        "HOME", "/h"), env);
     Map<String, String> other = new HashMap<>(Map.of("GLIBC_TUNABLES",
         "glibc.malloc.arena_max=2"));
     HugePages.adjust(other, null);
     assertEquals("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", other.get("GLIBC_TUNABLES"));
     Map<String, String> own = new HashMap<>(Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"));
     HugePages.adjust(own, null);
-    assertEquals("glibc.malloc.hugetlb=0", own.get("GLIBC_TUNABLES"), "the user's setting stays");
+    assertEquals("glibc.malloc.hugetlb=0:glibc.malloc.arena_max=1", own.get("GLIBC_TUNABLES"),
+        "the user's setting stays");
+    Map<String, String> arenas = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "4"));
+    HugePages.adjust(arenas, null);
+    assertEquals("glibc.malloc.hugetlb=1", arenas.get("GLIBC_TUNABLES"), "the user's arenas");
   }
 
   @Test
