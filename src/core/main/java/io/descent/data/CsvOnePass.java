@@ -32,8 +32,9 @@ import java.util.function.LongConsumer;
  * <p>What the count pass checked, each slice checks as it parses (no quote anywhere, no row after
  * an empty line within the slice) and the copying thread across slices (no row after an empty
  * line that ended an earlier slice). Where the features cannot go off the heap (the direct memory
- * limit, more than one buffer holds) {@link #read} returns null and the caller counts the rows
- * first, as before.
+ * limit, more than one buffer holds), or the heap check fails for the estimate, {@link #read}
+ * returns null and the caller counts the rows first, as before (so that a heap too small is
+ * reported with the file's own row count).
  */
 final class CsvOnePass {
   /** The estimate's margin: the features' buffer has room for 1/{@value} more rows. */
@@ -113,7 +114,8 @@ final class CsvOnePass {
    * @param weighted whether the layout has a weight column
    * @param heapCheck fails (with {@link InsufficientMemoryException}) when the heap cannot hold
    *     the dataset of this many rows and what comes after it; given the estimate before any row
-   *     is read, and each larger projection
+   *     is read, and each larger projection. Where it fails this returns null: the caller
+   *     counts the rows and checks the heap for their exact number.
    * @throws CsvChunkParser.Fallback when the file must be read sequentially
    */
   static Rows read(CsvChunks chunks, ExecutorService pool, int threads,
@@ -130,7 +132,9 @@ final class CsvOnePass {
     }
     double rowsPerByte = (double) first[0] / chunks.sliceLength(0);
     long estimate = (long) Math.ceil(rowsPerByte * chunks.dataBytes());
-    heapCheck.accept(estimate);
+    if (!fits(heapCheck, estimate)) {
+      return null;
+    }
     int n = chunks.slices();
     int longest = 0;
     for (int k = 0; k < n; k++) {
@@ -169,8 +173,8 @@ final class CsvOnePass {
         bytes += chunks.sliceLength(k);
         if (rows + r > capacity) {
           long projected = (long) Math.ceil((double) (rows + r) / bytes * chunks.dataBytes());
-          heapCheck.accept(projected);
-          if (!grow(Math.max(rows + r, projected + projected / MARGIN + SPARE_ROWS), rows)) {
+          if (!fits(heapCheck, projected)
+              || !grow(Math.max(rows + r, projected + projected / MARGIN + SPARE_ROWS), rows)) {
             stop(stop);
             return null;
           }
@@ -203,6 +207,20 @@ final class CsvOnePass {
     FloatBuffer exact = x.slice(0, count * features);
     return new Rows(exact, y.length == count ? y : Arrays.copyOf(y, count),
         w == null || w.length == count ? w : Arrays.copyOf(w, count), count, slices);
+  }
+
+  /**
+   * Whether the heap check passes for {@code rows} rows. Where it does not, the caller counts
+   * the rows and checks them exactly: its message then gives the file's own row count, not an
+   * estimate.
+   */
+  private static boolean fits(LongConsumer heapCheck, long rows) {
+    try {
+      heapCheck.accept(rows);
+      return true;
+    } catch (InsufficientMemoryException e) {
+      return false;
+    }
   }
 
   /** Stops the slices not yet started (those waiting for their turn too). */

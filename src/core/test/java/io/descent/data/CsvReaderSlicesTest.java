@@ -367,6 +367,26 @@ class CsvReaderSlicesTest {
   }
 
   /**
+   * A heap too small for the estimate is reported as the count pass reports it: with the file's
+   * own row count, before any row is read.
+   */
+  @Test
+  void aHeapTooSmallIsReportedWithTheExactRowCount() throws IOException {
+    StringBuilder text = new StringBuilder("y,a,b\n");
+    for (int i = 0; i < 3000; i++) {
+      // Rows of 6 bytes, then of 14: the first slice's estimate is well above the count.
+      text.append(i % 2).append(',').append(i < 300 ? "1,2" : "1.23456,2.5").append('\n');
+    }
+    Path file = write(text.toString(), "heap.csv");
+    HeapNeed huge = new HeapNeed("a buffer larger than any heap", 0, 0, 1L << 50);
+    CsvReader sliced = new CsvReader(Options.binaryTarget("y")).withSliceBytes(1024)
+        .withThreads(2).withHeapNeeds(List.of(huge));
+    InsufficientMemoryException e = org.junit.jupiter.api.Assertions.assertThrows(
+        InsufficientMemoryException.class, () -> sliced.read(file));
+    assertTrue(e.getMessage().contains(": 3000 rows x 2 features need "), e.getMessage());
+  }
+
+  /**
    * In one pass the features' array is sized by the first slice's rows per byte. Rows much
    * shorter after it outgrow both that array (it grows, the rows copied so far copied again) and
    * each later slice's own arrays (read again into larger ones); rows much longer leave most of
