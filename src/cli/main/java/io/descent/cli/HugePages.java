@@ -28,7 +28,7 @@ import sun.misc.Signal;
  * So when {@link #wanted} says so, {@link #relaunch} starts {@code java} again with the same JVM
  * options plus those two, waits for it and returns its exit code. The second JVM also preloads
  * the JDK's signal-chaining library ({@link #adjust}), under which OpenCL's platforms load while
- * the data is read.
+ * the data is read, and maps an archive of its classes, or makes one ({@link ClassDataArchive}).
  *
  * <p>When: the command names a regular {@code --data} file of at least {@link #MIN_INPUT_BYTES},
  * the kernel's mode is {@code madvise} (with {@code always} every process has them already, with
@@ -225,13 +225,20 @@ final class HugePages {
     }
     // The JVM's own start, to the millisecond (the process's start time is whole seconds).
     long firstStart = System.currentTimeMillis() - runtime.getUptime();
-    ProcessBuilder builder = new ProcessBuilder(command(executable.get(), jvmOptions,
-        System.getProperty("java.class.path"), firstStart, args)).inheritIO();
+    String classPath = System.getProperty("java.class.path");
+    List<String> command = command(executable.get(), jvmOptions, classPath, firstStart, args);
+    ClassDataArchive classes = ClassDataArchive.forSecondJvm(
+        io.descent.data.DatasetCache.defaultDirectory(), classPath, jvmOptions);
+    if (classes != null) {
+      command.addAll(1, classes.options());
+    }
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     adjust(builder.environment(), chainingLibrary());
     if (List.of(args).contains("--verbose")) {
       err.println("descent: running in a second JVM with transparent huge pages (" + JVM_OPTION
-          + ", GLIBC_TUNABLES=" + GLIBC_TUNABLE + ":" + ARENA_TUNABLE + ", the JDK's libjsig; "
-          + ENV + "=0 turns this off)");
+          + ", GLIBC_TUNABLES=" + GLIBC_TUNABLE + ":" + ARENA_TUNABLE + ", the JDK's libjsig"
+          + (classes == null ? "" : ", its classes " + (classes.makes() ? "archived to "
+              : "mapped from ") + classes.file()) + "; " + ENV + "=0 turns this off)");
     }
     Process child;
     try {
@@ -256,7 +263,11 @@ final class HugePages {
     }, "descent-second-jvm"));
     while (true) {
       try {
-        return OptionalInt.of(child.waitFor());
+        int code = child.waitFor();
+        if (classes != null) {
+          classes.settle(code);
+        }
+        return OptionalInt.of(code);
       } catch (InterruptedException e) {
         // keep waiting: the second JVM owns the command
       }

@@ -1,0 +1,168 @@
+package io.descent.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.zip.CRC32C;
+
+/**
+ * The second JVM's archive of its application classes (the JDK's dynamic class-data sharing, JEP
+ * 350): the classes a command loads, parsed, verified and laid out once, then mapped into every
+ * later second JVM instead of read from the jars again.
+ *
+ * <p>Why: the second JVM (see {@link HugePages}) spent about 0.35 s of a 1M x 64 {@code train}
+ * loading some 2,000 classes before the first row was read. Its options are the command's own to
+ * choose, so the command keeps an archive for them: where none exists yet the second JVM makes
+ * one as it exits ({@code -XX:ArchiveClassesAtExit}, which makes that one run about a second
+ * longer), and every later one maps it ({@code -XX:SharedArchiveFile}).
+ *
+ * <p>Which: one archive per JVM, its options and the exact jars, named by a CRC-32C of the Java
+ * home, the JVM's version, the first JVM's options and every jar's path, size and modification
+ * time (the command's jars and those their manifests name), under {@code cds/} in the cache
+ * directory ({@link io.descent.data.DatasetCache#defaultDirectory()}): a new build or another
+ * JDK makes its own. The JVM itself checks an archive against the jars before it maps one and
+ * ignores one that does not match; CDS's messages are silenced ({@link #QUIET}), so that
+ * nothing is added to a command's output. It is written under a temporary name and moved into
+ * place only after the second JVM exits with 0, so concurrent commands never map half an archive.
+ *
+ * <p>When not: the class path holds anything but jar files (CDS archives classes from jars only),
+ * the JVM's options already choose class-data sharing ({@code -Xshare}, an archive of their own),
+ * or the cache directory cannot be made.
+ */
+final class ClassDataArchive {
+  /** The directory under the cache directory: {@value}. */
+  static final String DIRECTORY = "cds";
+  /** The JVM options that keep CDS's own messages off the command's output. */
+  static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+  private final Path archive;
+  /** Where this run dumps the archive, or null when it maps {@link #archive}. */
+  private final Path dump;
+
+  private ClassDataArchive(Path archive, Path dump) {
+    this.archive = archive;
+    this.dump = dump;
+  }
+
+  /**
+   * The archive for a second JVM of this class path and these options (the first JVM's), or null
+   * where none applies (see the class comment).
+   *
+   * @param cacheDirectory the cache directory; {@link #DIRECTORY} is made under it
+   * @param classPath the class path, as {@code java.class.path} gives it
+   * @param jvmOptions the first JVM's options
+   */
+  static ClassDataArchive forSecondJvm(Path cacheDirectory, String classPath,
+      List<String> jvmOptions) {
+    for (String option : jvmOptions) {
+      if (option.startsWith("-Xshare") || option.contains("SharedArchiveFile")
+          || option.contains("ArchiveClassesAtExit") || option.contains("UseSharedSpaces")) {
+        return null;
+      }
+    }
+    StringBuilder key = new StringBuilder();
+    key.append(System.getProperty("java.home")).append('\n')
+        .append(System.getProperty("java.vm.version")).append('\n')
+        .append(String.join(" ", jvmOptions)).append('\n');
+    try {
+      for (Path jar : jars(classPath)) {
+        key.append(jar).append(' ').append(Files.size(jar)).append(' ')
+            .append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+      }
+      Path directory = cacheDirectory.resolve(DIRECTORY);
+      Files.createDirectories(directory);
+      CRC32C crc = new CRC32C();
+      crc.update(key.toString().getBytes(StandardCharsets.UTF_8));
+      String name = String.format(Locale.ROOT, "descent-%08x", crc.getValue());
+      Path archive = directory.resolve(name + ".jsa");
+      if (Files.isRegularFile(archive)) {
+        return new ClassDataArchive(archive, null);
+      }
+      return new ClassDataArchive(archive,
+          directory.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp"));
+    } catch (IOException | RuntimeException e) {
+      return null; // not jars only, a jar gone, no cache directory: no archive
+    }
+  }
+
+  /**
+   * The class path's jars and, after each, the jars its manifest's {@code Class-Path} names (those
+   * that exist), as absolute paths.
+   *
+   * @throws IOException when an entry is not a jar file
+   */
+  static List<Path> jars(String classPath) throws IOException {
+    List<Path> jars = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      Path jar = Path.of(entry).toAbsolutePath().normalize();
+      if (!Files.isRegularFile(jar) || !entry.endsWith(".jar")) {
+        throw new IOException(entry + " is not a jar file");
+      }
+      jars.add(jar);
+      try (JarFile file = new JarFile(jar.toFile())) {
+        java.util.jar.Manifest manifest = file.getManifest();
+        String more = manifest == null ? null
+            : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+        if (more != null) {
+          for (String name : more.trim().split("\\s+")) {
+            Path other = jar.resolveSibling(name).normalize();
+            if (!name.isEmpty() && Files.isRegularFile(other)) {
+              jars.add(other);
+            }
+          }
+        }
+      }
+    }
+    return jars;
+  }
+
+  /** The options that make the second JVM map the archive, or dump it as it exits. */
+  List<String> options() {
+    List<String> options = new ArrayList<>(QUIET);
+    options.add(dump == null ? "-XX:SharedArchiveFile=" + archive
+        : "-XX:ArchiveClassesAtExit=" + dump);
+    return options;
+  }
+
+  /** Whether this run makes the archive (rather than maps it). */
+  boolean makes() {
+    return dump != null;
+  }
+
+  /** The archive's file. */
+  Path file() {
+    return archive;
+  }
+
+  /**
+   * After the second JVM exited with {@code exitCode}: a dump of a run that exited with 0 is
+   * moved into place; any other is deleted. Failures leave no archive, never a broken one.
+   */
+  void settle(int exitCode) {
+    if (dump == null) {
+      return;
+    }
+    try {
+      if (exitCode == 0 && Files.isRegularFile(dump)) {
+        Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.deleteIfExists(dump);
+      }
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(dump);
+      } catch (IOException ignored) {
+        // a temporary file left behind costs disk space, never a wrong archive
+      }
+    }
+  }
+}
