@@ -367,6 +367,28 @@ class CsvReaderSlicesTest {
   }
 
   /**
+   * A label that first appears in a later slice is reported at its line in the file: an error
+   * after a read in one pass (two labels, neither said positive) names the sequential reader's
+   * line.
+   */
+  @Test
+  void aLabelFirstSeenInALaterSliceIsReportedAtItsLine() throws IOException {
+    StringBuilder text = new StringBuilder("a,y\n");
+    for (int i = 0; i < 600; i++) {
+      text.append(i).append(',').append(i < 457 ? "no" : i % 2 == 0 ? "yes" : "no").append('\n');
+    }
+    Path file = write(text.toString(), "late-label.csv");
+    Outcome want = read(new CsvReader(Options.binaryTarget("y")).withSliceBytes(0), file);
+    assertTrue(want.error() != null && want.error().startsWith(file + ":460:"), want.error());
+    for (int slice : new int[] {64, 500, 2000}) {
+      CsvReader sliced = new CsvReader(Options.binaryTarget("y")).withSliceBytes(slice)
+          .withThreads(2);
+      assertSame(want, read(sliced, file), "slices of " + slice);
+      assertSame(want, read(sliced.withCountPass(), file), "counted, slices of " + slice);
+    }
+  }
+
+  /**
    * A heap too small for the estimate is reported as the count pass reports it: with the file's
    * own row count, before any row is read.
    */
