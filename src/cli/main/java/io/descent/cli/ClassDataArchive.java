@@ -35,11 +35,18 @@ import java.util.zip.CRC32C;
  *
  * <p>When not: the class path holds anything but jar files (CDS archives classes from jars only),
  * the JVM's options already choose class-data sharing ({@code -Xshare}, an archive of their own),
- * or the cache directory cannot be made.
+ * or the cache directory cannot be made; and no archive is made where its temporary file cannot
+ * be created or the disk has less than {@link #MIN_FREE_BYTES} free (a JVM that fails to write
+ * its archive at exit prints an error and exits with 1).
  */
 final class ClassDataArchive {
   /** The directory under the cache directory: {@value}. */
   static final String DIRECTORY = "cds";
+  /**
+   * The least free space, {@value} bytes (1 GiB), under which no archive (about 7 MB) is made:
+   * a JVM that fails to write one exits with 1.
+   */
+  static final long MIN_FREE_BYTES = 1L << 30;
   /** The JVM options that keep CDS's own messages off the command's output. */
   static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
@@ -86,8 +93,15 @@ final class ClassDataArchive {
       if (Files.isRegularFile(archive)) {
         return new ClassDataArchive(archive, null);
       }
-      return new ClassDataArchive(archive,
-          directory.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp"));
+      // A JVM that cannot write its archive at exit says so on the command's output and exits
+      // with 1: dump only where the file can be made now and the disk has room to spare.
+      if (Files.getFileStore(directory).getUsableSpace() < MIN_FREE_BYTES) {
+        return null;
+      }
+      Path dump = directory.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp");
+      Files.deleteIfExists(dump);
+      Files.createFile(dump);
+      return new ClassDataArchive(archive, dump);
     } catch (IOException | RuntimeException e) {
       return null; // not jars only, a jar gone, no cache directory: no archive
     }
@@ -143,15 +157,16 @@ final class ClassDataArchive {
   }
 
   /**
-   * After the second JVM exited with {@code exitCode}: a dump of a run that exited with 0 is
-   * moved into place; any other is deleted. Failures leave no archive, never a broken one.
+   * After the second JVM exited with {@code exitCode}: the dump of a run that exited with 0 is
+   * moved into place; any other, or an empty one (the JVM wrote none), is deleted. Failures
+   * leave no archive, never a broken one.
    */
   void settle(int exitCode) {
     if (dump == null) {
       return;
     }
     try {
-      if (exitCode == 0 && Files.isRegularFile(dump)) {
+      if (exitCode == 0 && Files.isRegularFile(dump) && Files.size(dump) > 0) {
         Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
       } else {

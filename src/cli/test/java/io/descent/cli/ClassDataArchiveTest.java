@@ -68,6 +68,7 @@ class ClassDataArchiveTest {
     assertTrue(first.options().containsAll(ClassDataArchive.QUIET), first.options().toString());
     Path dump = Path.of(dumpPath(first));
     assertEquals(cache.resolve(ClassDataArchive.DIRECTORY), dump.getParent());
+    assertEquals(0, Files.size(dump), "made before the JVM starts, to prove it can be");
     assertFalse(Files.exists(first.file()));
 
     Files.writeString(dump, "an archive");
@@ -104,6 +105,10 @@ class ClassDataArchiveTest {
     assertFalse(Files.exists(run.file()));
     run.settle(0); // no dump: nothing to move
     assertFalse(Files.exists(run.file()));
+    ClassDataArchive empty = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    empty.settle(0); // the JVM wrote nothing into the file made for it
+    assertFalse(Files.exists(Path.of(dumpPath(empty))));
+    assertFalse(Files.exists(empty.file()));
   }
 
   @Test
