@@ -1,5 +1,6 @@
 package io.descent.cli;
 
+import io.descent.data.DatasetCache;
 import io.descent.gradient.Backends;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -227,8 +228,8 @@ final class HugePages {
     long firstStart = System.currentTimeMillis() - runtime.getUptime();
     String classPath = System.getProperty("java.class.path");
     List<String> command = command(executable.get(), jvmOptions, classPath, firstStart, args);
-    ClassDataArchive classes = ClassDataArchive.forSecondJvm(
-        io.descent.data.DatasetCache.defaultDirectory(), classPath, jvmOptions);
+    ClassDataArchive classes = ClassDataArchive.forSecondJvm(DatasetCache.defaultDirectory(),
+        classPath, jvmOptions);
     if (classes != null) {
       command.addAll(1, classes.options());
     }
@@ -244,6 +245,9 @@ final class HugePages {
     try {
       child = builder.start();
     } catch (IOException e) {
+      if (classes != null) {
+        classes.settle(1); // the file made for its archive
+      }
       return OptionalInt.empty();
     }
     try {
