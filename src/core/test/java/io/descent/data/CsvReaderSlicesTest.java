@@ -239,17 +239,24 @@ class CsvReaderSlicesTest {
     compareOnRandomFiles(41, true, 400);
   }
 
+  /** Writes what {@code descent generate} writes for a logistic problem; returns the text. */
+  private static String writeLogistic(Path file, int rows, int features, long seed)
+      throws IOException {
+    StringWriter text = new StringWriter();
+    new SyntheticData(rows, features, Loss.LOGISTIC, seed).write(text);
+    Files.writeString(file, text.toString());
+    return text.toString();
+  }
+
   @Test
   void aGeneratedLogisticFileInManySlicesIsBitForBitTheSequentialRead() throws IOException {
     Path file = dir.resolve("logistic.csv");
-    StringWriter text = new StringWriter();
-    new SyntheticData(20_000, 16, Loss.LOGISTIC, 7).write(text);
-    Files.writeString(file, text.toString());
+    String text = writeLogistic(file, 20_000, 16, 7);
     Options o = Options.binaryTarget("y");
     CsvReader sliced = new CsvReader(o).withSliceBytes(1 << 16).withThreads(3);
     assertNotNull(sliced.readInSlices(file));
     assertSame(read(new CsvReader(o).withSliceBytes(0), file), read(sliced, file), "logistic");
-    Files.writeString(file, text.toString().replace("\n", "\r\n"));
+    Files.writeString(file, text.replace("\n", "\r\n"));
     assertSame(read(new CsvReader(o).withSliceBytes(0), file), read(sliced, file), "CRLF");
   }
 
@@ -356,9 +363,7 @@ class CsvReaderSlicesTest {
   @Test
   void slicesAreReadInOnePass() throws IOException {
     Path file = dir.resolve("logistic.csv");
-    StringWriter text = new StringWriter();
-    new SyntheticData(5_000, 8, Loss.LOGISTIC, 3).write(text);
-    Files.writeString(file, text.toString());
+    writeLogistic(file, 5_000, 8, 3);
     CsvReader sliced = new CsvReader(Options.binaryTarget("y")).withSliceBytes(4096)
         .withThreads(2);
     assertEquals(List.of("reading"), passes(sliced, file));
