@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32C;
@@ -88,7 +87,8 @@ final class ClassDataArchive {
       Files.createDirectories(directory);
       CRC32C crc = new CRC32C();
       crc.update(key.toString().getBytes(StandardCharsets.UTF_8));
-      String name = String.format(Locale.ROOT, "descent-%08x", crc.getValue());
+      String hex = Long.toHexString(crc.getValue());
+      String name = "descent-" + "0".repeat(8 - hex.length()) + hex;
       Path archive = directory.resolve(name + ".jsa");
       if (Files.isRegularFile(archive)) {
         return new ClassDataArchive(archive, null);
@@ -126,7 +126,7 @@ final class ClassDataArchive {
         String more = manifest == null ? null
             : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
         if (more != null) {
-          for (String name : more.trim().split("\\s+")) {
+          for (String name : words(more)) {
             Path other = jar.resolveSibling(name).normalize();
             if (!name.isEmpty() && Files.isRegularFile(other)) {
               jars.add(other);
@@ -136,6 +136,16 @@ final class ClassDataArchive {
       }
     }
     return jars;
+  }
+
+  /** The words of a manifest's {@code Class-Path}, split at white space. */
+  private static List<String> words(String text) {
+    List<String> words = new ArrayList<>();
+    java.util.StringTokenizer tokens = new java.util.StringTokenizer(text);
+    while (tokens.hasMoreTokens()) {
+      words.add(tokens.nextToken());
+    }
+    return words;
   }
 
   /** The options that make the second JVM map the archive, or dump it as it exits. */

@@ -123,6 +123,65 @@ final class HugePages {
     return false;
   }
 
+  /**
+   * This JVM's options. None where its command line (the kernel's {@value #COMMAND_LINE}) is
+   * {@code java -jar JAR ...} or {@code java CLASS ...} (the launcher's {@code sun.java.command}
+   * agreeing) and no variable of {@link #OPTION_VARIABLES} is set; otherwise, and where that
+   * file cannot be read, those the JVM reports ({@code RuntimeMXBean}), whose classes took about
+   * 40 ms to load, a quarter of the first JVM's time before it started the second.
+   */
+  static List<String> jvmOptions(Map<String, String> env) {
+    try {
+      byte[] line = Files.readAllBytes(Path.of(COMMAND_LINE));
+      List<String> words = List.of(new String(line, java.nio.charset.StandardCharsets.UTF_8)
+          .split("\0"));
+      if (withoutOptions(words, System.getProperty("sun.java.command"), env)) {
+        return List.of();
+      }
+    } catch (IOException | RuntimeException e) {
+      // no such file: ask the JVM
+    }
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+  }
+
+  /** Where the kernel shows a process's command line, its words ended by NUL: {@value}. */
+  static final String COMMAND_LINE = "/proc/self/cmdline";
+
+  /**
+   * Whether a JVM started by the command line {@code words} has no options: its second word is
+   * {@code -jar} or a class (no option), which the launcher's {@code javaCommand} (the jar or
+   * the class, then the arguments) names, and no variable of {@link #OPTION_VARIABLES} adds any.
+   */
+  static boolean withoutOptions(List<String> words, String javaCommand,
+      Map<String, String> env) {
+    if (javaCommand == null || words.size() < 2) {
+      return false;
+    }
+    for (String variable : OPTION_VARIABLES) {
+      if (env.containsKey(variable)) {
+        return false;
+      }
+    }
+    String first = words.get(1);
+    String main = first.equals("-jar") && words.size() > 2 ? words.get(2)
+        : first.startsWith("-") || first.startsWith("@") ? null : first;
+    return main != null && !main.isEmpty()
+        && (javaCommand.equals(main) || javaCommand.startsWith(main + " "));
+  }
+
+  /** Whether the command reports its timings ({@code --json}), which need the JVM's start. */
+  static boolean timed(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return false;
+      }
+      if (arg.equals("--json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The value of {@code --data}, given as {@code --data FILE} or {@code --data=FILE}. */
   static Optional<Path> dataFile(String[] args) {
     for (int i = 0; i < args.length; i++) {
@@ -145,7 +204,8 @@ final class HugePages {
 
   /**
    * The second JVM's command: this JVM's executable and options, the huge-page option and the
-   * markers, this class path, {@link Main} and the arguments.
+   * markers (the first JVM's start where {@code firstStart} is not negative), this class path,
+   * {@link Launcher} and the arguments.
    */
   static List<String> command(String java, List<String> jvmOptions, String classPath,
       long firstStart, String[] args) {
@@ -154,10 +214,12 @@ final class HugePages {
     command.addAll(jvmOptions);
     command.add(JVM_OPTION);
     command.add("-D" + RELAUNCHED + "=true");
-    command.add("-D" + FIRST_START + "=" + firstStart);
+    if (firstStart >= 0) {
+      command.add("-D" + FIRST_START + "=" + firstStart);
+    }
     command.add("-cp");
     command.add(classPath);
-    command.add(Main.class.getName());
+    command.add(Launcher.class.getName());
     command.addAll(List.of(args));
     return command;
   }
@@ -194,7 +256,9 @@ final class HugePages {
         env.put("LD_PRELOAD", preload + ":" + chaining);
       }
     }
-    OPTION_VARIABLES.forEach(env::remove);
+    for (String variable : OPTION_VARIABLES) {
+      env.remove(variable);
+    }
   }
 
   /** The JDK's signal-chaining library beside this JVM, or null where it has none. */
@@ -208,15 +272,12 @@ final class HugePages {
    * not wanted or when the second JVM cannot start (the command then runs in this one).
    */
   static OptionalInt relaunch(String[] args, PrintStream err) {
-    // The cheap tests first (most commands stop here), the JVM's options last: reading them
-    // loads java.management, about 30 ms.
+    // The cheap tests first (most commands stop here), the JVM's options last.
     Map<String, String> env = System.getenv();
     if (!wanted(args, thpMode(), List.of(), env, System.getProperty(RELAUNCHED) != null)) {
       return OptionalInt.empty();
     }
-    java.lang.management.RuntimeMXBean runtime =
-        java.lang.management.ManagementFactory.getRuntimeMXBean();
-    List<String> jvmOptions = runtime.getInputArguments();
+    List<String> jvmOptions = jvmOptions(env);
     if (choosesPages(jvmOptions)) {
       return OptionalInt.empty();
     }
@@ -224,8 +285,10 @@ final class HugePages {
     if (executable.isEmpty()) {
       return OptionalInt.empty();
     }
-    // The JVM's own start, to the millisecond (the process's start time is whole seconds).
-    long firstStart = System.currentTimeMillis() - runtime.getUptime();
+    // The JVM's own start, to the millisecond (the process's start time is whole seconds), for
+    // the timings that only --json reports.
+    long firstStart = timed(args) ? System.currentTimeMillis()
+        - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() : -1;
     String classPath = System.getProperty("java.class.path");
     List<String> command = command(executable.get(), jvmOptions, classPath, firstStart, args);
     ClassDataArchive classes = ClassDataArchive.forSecondJvm(DatasetCache.defaultDirectory(),

@@ -63,13 +63,15 @@ public final class Main {
 
   /**
    * Runs the command line and exits with its code; on a large input in a second JVM with huge
-   * pages where that is faster ({@link HugePages}).
+   * pages where that is faster ({@link HugePages}). The same as {@link Launcher#main}, the
+   * jar's entry point.
    */
   public static void main(String[] args) {
-    java.util.OptionalInt second = HugePages.relaunch(args, System.err);
-    if (second.isPresent()) {
-      System.exit(second.getAsInt());
-    }
+    Launcher.main(args);
+  }
+
+  /** Runs the command line in this JVM and exits with its code. */
+  static void run(String[] args) {
     int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     System.exit(code);
   }

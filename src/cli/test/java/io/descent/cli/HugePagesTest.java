@@ -81,6 +81,73 @@ class HugePagesTest {
   }
 
   @Test
+  void aJvmStartedWithoutOptionsIsToldFromItsCommandLine() {
+    Map<String, String> none = Map.of("HOME", "/h");
+    assertTrue(HugePages.withoutOptions(List.of("java", "-jar", "target/descent.jar", "train"),
+        "target/descent.jar train", none));
+    assertTrue(HugePages.withoutOptions(List.of("/usr/bin/java", "io.descent.cli.Main", "x"),
+        "io.descent.cli.Main x", none));
+    assertTrue(HugePages.withoutOptions(List.of("java", "-jar", "d.jar"), "d.jar", none));
+    // Any option, an argument file, a variable that adds options: the JVM is asked instead.
+    assertFalse(HugePages.withoutOptions(List.of("java", "-Xmx2g", "-jar", "d.jar"),
+        "d.jar", none));
+    assertFalse(HugePages.withoutOptions(List.of("java", "-cp", "d.jar", "io.descent.cli.Main"),
+        "io.descent.cli.Main", none));
+    assertFalse(HugePages.withoutOptions(List.of("java", "@options", "-jar", "d.jar"), "d.jar",
+        none));
+    for (String variable : HugePages.OPTION_VARIABLES) {
+      assertFalse(HugePages.withoutOptions(List.of("java", "-jar", "d.jar"), "d.jar",
+          Map.of(variable, "-Xmx1g")), variable);
+    }
+    // A command line that is not the launcher's (an embedding program): the JVM is asked.
+    assertFalse(HugePages.withoutOptions(List.of("tool", "run"), "io.descent.cli.Main run",
+        none));
+    assertFalse(HugePages.withoutOptions(List.of("java", "-jar", "d.jar"), "d.jarx", none));
+    assertFalse(HugePages.withoutOptions(List.of("java", "-jar", "d.jar"), null, none));
+    assertFalse(HugePages.withoutOptions(List.of("java"), "x", none));
+    // This test's own JVM, started with options: never taken for one without.
+    List<String> options = java.lang.management.ManagementFactory.getRuntimeMXBean()
+        .getInputArguments();
+    assertEquals(options, HugePages.jvmOptions(System.getenv()));
+  }
+
+  /** Prints what {@link HugePages#jvmOptions} and the JVM itself say of its options. */
+  public static final class OptionsProbe {
+    private OptionsProbe() {}
+
+    /** Prints the two lists, a line each. */
+    public static void main(String[] args) {
+      System.out.println(HugePages.jvmOptions(System.getenv()));
+      System.out.println(java.lang.management.ManagementFactory.getRuntimeMXBean()
+          .getInputArguments());
+    }
+  }
+
+  @Test
+  void aRealJvmStartedWithoutOptionsHasNoneAndOneWithOptionsKeepsThem() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String probe = OptionsProbe.class.getName();
+    for (List<String> command : List.of(List.of(java, probe, "a"),
+        List.of(java, "-Xmx300m", "-Dx=1", probe))) {
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+      HugePages.OPTION_VARIABLES.forEach(builder.environment()::remove);
+      String out = finish(builder.start());
+      List<String> lines = out.lines().toList();
+      assertEquals(2, lines.size(), out);
+      assertEquals(lines.get(1), lines.get(0), out);
+      assertEquals(command.size() == 3 ? "[]" : "[-Xmx300m, -Dx=1]", lines.get(0), out);
+    }
+  }
+
+  @Test
+  void onlyJsonAsksForTheFirstJvmsStart() {
+    assertTrue(HugePages.timed(new String[] {"train", "--data", "a.csv", "--json"}));
+    assertFalse(HugePages.timed(new String[] {"train", "--data", "a.csv"}));
+    assertFalse(HugePages.timed(new String[] {"train", "--", "--json"}));
+  }
+
+  @Test
   void theDataFileIsReadFromEitherFormOfTheOption() {
     assertEquals(Optional.of(Path.of("a.csv")), HugePages.dataFile(new String[] {"train",
         "--data", "a.csv"}));
@@ -98,7 +165,11 @@ class HugePagesTest {
         "a.jar", 1234L, new String[] {"train", "--data", "d.csv"});
     assertEquals(List.of("/jdk/bin/java", "-Xmx2g", "-Dx=1", "-XX:+UseTransparentHugePages",
         "-Ddescent.hugePages=true", "-Ddescent.firstStart=1234", "-cp", "a.jar",
-        "io.descent.cli.Main", "train", "--data", "d.csv"), command);
+        "io.descent.cli.Launcher", "train", "--data", "d.csv"), command);
+    assertEquals(List.of("/jdk/bin/java", "-XX:+UseTransparentHugePages",
+        "-Ddescent.hugePages=true", "-cp", "a.jar", "io.descent.cli.Launcher", "devices"),
+        HugePages.command("/jdk/bin/java", List.of(), "a.jar", -1, new String[] {"devices"}),
+        "no start time without --json");
 
     Map<String, String> env = new HashMap<>(Map.of("JDK_JAVA_OPTIONS", "-Xmx2g",
         "JAVA_TOOL_OPTIONS", "-Dy=2", "_JAVA_OPTIONS", "-Dz=3", "HOME", "/h"));
