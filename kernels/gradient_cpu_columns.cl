@@ -181,13 +181,17 @@
  * x vector serving CG columns), where one group of all GN columns (VT = 1) spent a load per
  * GN FMAs and kept as many chains: on a 2-core AVX-512 EPYC (ColumnsDefinesTiming, 1M x 64,
  * variants interleaved in one process) K = 16 took 0.91 and 0.92 of the tiles' time (linear,
- * logistic), K = 12 linear and K = 10 logistic 0.94 of the single group's. The sums' order
- * depends on neither. */
+ * logistic), K = 12 linear and K = 10 logistic 0.94 of the single group's. 3 and 4 columns on
+ * 16-wide vectors take 4 feature vectors (12 and 16 accumulators) where 2 took one more pass
+ * over the superblock's rows and twice the broadcasts: on a 2-core AVX-512 EPYC (Zen 5 by its
+ * flags; ColumnsDefinesTiming, 1M x 64, interleaved) 0.84 to 0.97 of the time of 2 (linear
+ * and logistic K = 3 and 4, multinomial C = 3 and 4). The sums' order depends on none of
+ * these. */
 #ifndef CG
 #define CG (GN <= 8 ? GN : (GN + 1) / 2)
 #endif
 #ifndef VT
-#define VT (GN == 1 ? 8 : GN == 2 ? 4 : 2)
+#define VT (GN == 1 ? 8 : GN == 2 || (GN <= 4 && VW == 16) ? 4 : 2)
 #endif
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16), and of 5 to 8 (one row at a
  * time, NK of the 8 lanes) with VW 16 where PAIRS (below) does not serve them (float64, or
@@ -1212,45 +1216,48 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   __global REAL* gl = scratch + SCRATCH_MARGINS(kp);
   __global REAL* glc = gl + GN * d;
   int v = 0;
-  for (; v + VT <= nv; v += VT) {
-#pragma unroll
-    for (int c0 = 0; c0 < GN; c0 += CG) {
-      REALV a[VT * CG];
-#pragma unroll
-      for (int l = 0; l < VT * CG; l++) {
-        a[l] = (REALV)(0);
-      }
-      for (int k = 0; k < SB; k++) {
-        if (c0 == 0) {
-          PREFETCH_STEP();
-        }
-        REALV xq[VT];
-#pragma unroll
-        for (int q = 0; q < VT; q++) {
-          xq[q] = XN(v + q, row[k]);
-        }
-#pragma unroll
-        for (int c = 0; c < CG; c++) {
-          if (c0 + c < GN) {
-            const REAL rc = MARGIN(k, c0 + c);
-#pragma unroll
-            for (int q = 0; q < VT; q++) {
-              a[q * CG + c] += rc * xq[q];
-            }
-          }
-        }
-      }
-#pragma unroll
-      for (int q = 0; q < VT; q++) {
-#pragma unroll
-        for (int c = 0; c < CG; c++) {
-          if (c0 + c < GN) {
-            kahan_addv(gl + (c0 + c) * d, glc + (c0 + c) * d, v + q, a[q * CG + c]);
-          }
-        }
-      }
-    }
+  /* One tile of VTN feature vectors from v, for every group of CG columns. */
+#define FEATURE_TILE(VTN)                                                             \
+  _Pragma("unroll") for (int c0 = 0; c0 < GN; c0 += CG) {                             \
+    REALV a[(VTN) * CG];                                                              \
+    _Pragma("unroll") for (int l = 0; l < (VTN) * CG; l++) {                          \
+      a[l] = (REALV)(0);                                                              \
+    }                                                                                 \
+    for (int k = 0; k < SB; k++) {                                                    \
+      if (c0 == 0) {                                                                  \
+        PREFETCH_STEP();                                                              \
+      }                                                                               \
+      REALV xq[VTN];                                                                  \
+      _Pragma("unroll") for (int q = 0; q < (VTN); q++) {                             \
+        xq[q] = XN(v + q, row[k]);                                                    \
+      }                                                                               \
+      _Pragma("unroll") for (int c = 0; c < CG; c++) {                                \
+        if (c0 + c < GN) {                                                            \
+          const REAL rc = MARGIN(k, c0 + c);                                          \
+          _Pragma("unroll") for (int q = 0; q < (VTN); q++) {                         \
+            a[q * CG + c] += rc * xq[q];                                              \
+          }                                                                           \
+        }                                                                             \
+      }                                                                               \
+    }                                                                                 \
+    _Pragma("unroll") for (int q = 0; q < (VTN); q++) {                               \
+      _Pragma("unroll") for (int c = 0; c < CG; c++) {                                \
+        if (c0 + c < GN) {                                                            \
+          kahan_addv(gl + (c0 + c) * d, glc + (c0 + c) * d, v + q, a[q * CG + c]);    \
+        }                                                                             \
+      }                                                                               \
+    }                                                                                 \
   }
+  for (; v + VT <= nv; v += VT) {
+    FEATURE_TILE(VT)
+  }
+#if VT > 2
+  /* What a VT tile leaves, two vectors at a time (d of 32 to 63 has only 2 or 3). */
+  for (; v + 2 <= nv; v += 2) {
+    FEATURE_TILE(2)
+  }
+#endif
+#undef FEATURE_TILE
   for (; v < nv; v++) {
     REALV a[GN];
 #pragma unroll

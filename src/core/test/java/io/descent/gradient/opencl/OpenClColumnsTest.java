@@ -558,6 +558,43 @@ class OpenClColumnsTest {
   }
 
   @Test
+  void fourVectorTilesAndTheirPairTailChangeNoBit() {
+    // 3 and 4 columns on 16-wide vectors take 4 feature vectors per phase-3 tile by default,
+    // then a tile of 2 for what is left: the same bits as one vector per tile, weighted, on
+    // contiguous and shuffled batches, with d = 100 (a tile of 4, a pair and a tail) and 48
+    // (a pair and one vector), for logistic, linear with folds and softmax columns.
+    int n = 1037;
+    Tuning wide = Tuning.defaults().withDefine("VW=16");
+    for (int d : new int[] {100, 48}) {
+      Dataset data = data(n, d, 60 + d, 3, weights(n, 61 + d));
+      Dataset binary = data(n, d, 62 + d, 2, weights(n, 63 + d));
+      Standardization s = Standardization.fit(data);
+      Standardization sb = Standardization.fit(binary);
+      Object[][] cases = {{binary, sb, Columns.of(Loss.LOGISTIC, 3)},
+          {binary, sb, Columns.of(Loss.LINEAR, 4).withFolds(folds(n, 4, 64 + d),
+              new int[] {0, 1, 2, 3})},
+          {data, s, Columns.multinomial(3)}};
+      for (Object[] c : cases) {
+        Dataset x = (Dataset) c[0];
+        Columns columns = (Columns) c[2];
+        double[] w = parameters(d, columns.count(), 65 + d);
+        try (OpenClBackend tiles = OpenClBackend.open(x, (Standardization) c[1], columns,
+            options("cpu", "float"), wide);
+            OpenClBackend one = OpenClBackend.open(x, (Standardization) c[1], columns,
+                options("cpu", "float"), wide.withDefine("VT=1"))) {
+          for (Batch batch : batches(n)) {
+            BatchedEvaluation a = tiles.evaluateColumns(w, batch);
+            BatchedEvaluation b = one.evaluateColumns(w, batch);
+            String what = columns + ", d = " + d;
+            assertArrayEquals(b.loss(), a.loss(), 0.0, what);
+            assertArrayEquals(b.gradient(), a.gradient(), 0.0, what);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void oneWeightedColumnIsAlsoAnEvaluation() {
     int n = 500;
     Dataset data = data(n, 6, 28, 2, weights(n, 29));
