@@ -193,6 +193,11 @@
 #ifndef VT
 #define VT (GN == 1 ? 8 : GN == 2 || (GN <= 4 && VW == 16) ? 4 : 2)
 #endif
+/* Phase 3's tiles over nv feature vectors: of VT vectors, then of 4 and of 2 for what they
+ * leave (the last vector, if any, runs alone); each is a pass over the superblock's rows, over
+ * which SPREAD_PREFETCH paces its prefetches. */
+#define PHASE3_TILES(nv) ((nv) / VT + (VT > 4 ? (nv) % VT / 4 : 0) \
+    + (VT > 2 ? (nv) % VT % 4 / 2 : 0))
 /* NK of 1, 2 or 4 where a register holds 8 values (VW of 8 or 16), and of 5 to 8 (one row at a
  * time, NK of the 8 lanes) with VW 16 where PAIRS (below) does not serve them (float64, or
  * row-major margins): phase 1 takes 8 / NK rows at a time, whose 8 (row,
@@ -571,9 +576,9 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * and 3 (pf_per lines every pf_every iterations), so that its reading overlaps the
    * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
 #if PAIRS
-  const int pf_iterations = SB / PAIR_ROWS * (d / 2) + nv / VT * SB;
+  const int pf_iterations = SB / PAIR_ROWS * (d / 2) + PHASE3_TILES(nv) * SB;
 #else
-  const int pf_iterations = SB / NK_ROWS * nv + nv / VT * SB;
+  const int pf_iterations = SB / NK_ROWS * nv + PHASE3_TILES(nv) * SB;
 #endif
   const int spread = SPREAD_PREFETCH && !gather && pf_iterations > 0;
   const int pf_rows = spread ? max(0, min(SB, end - r0 - PF_AHEAD * SB)) : 0;
@@ -1251,8 +1256,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   for (; v + VT <= nv; v += VT) {
     FEATURE_TILE(VT)
   }
+#if VT > 4
+  /* What a VT tile leaves, four vectors at a time, then two (d of 32 to 63 has only 2 or 3). */
+  for (; v + 4 <= nv; v += 4) {
+    FEATURE_TILE(4)
+  }
+#endif
 #if VT > 2
-  /* What a VT tile leaves, two vectors at a time (d of 32 to 63 has only 2 or 3). */
   for (; v + 2 <= nv; v += 2) {
     FEATURE_TILE(2)
   }

@@ -19,7 +19,8 @@ import java.util.Random;
  * io.descent.gradient.opencl.ColumnsDefinesTiming rows features linear|logistic|multinomial K
  * rounds "DEFINES A" "DEFINES B" ...} (an empty string: the defaults; for multinomial K is the
  * classes). Each round runs {@code -Devaluations=N} (default 3) evaluations of every variant
- * in turn; it prints per variant the
+ * in turn ({@code -Dweighted=true}: every row weighted, as a fit with sample or class weights
+ * is); it prints per variant the
  * median over the rounds of the wall time and of the process's CPU time (all threads) per
  * evaluation, and their ratios to the first variant's, so that a busy machine's load moves every
  * variant alike.
@@ -37,6 +38,14 @@ public final class ColumnsDefinesTiming {
     List<String> variants = Arrays.asList(args).subList(5, args.length);
     Dataset data = loss == Loss.MULTINOMIAL ? new SyntheticData(rows, features, k, 42).dataset()
         : new SyntheticData(rows, features, loss, 42).dataset();
+    if (Boolean.getBoolean("weighted")) {
+      Random weights = new Random(3);
+      double[] ws = new double[rows];
+      for (int i = 0; i < rows; i++) {
+        ws[i] = 0.5 + weights.nextDouble();
+      }
+      data = data.withWeights(ws);
+    }
     Standardization s = Standardization.fit(data);
     Columns columns = loss == Loss.MULTINOMIAL ? Columns.multinomial(k) : Columns.of(loss, k);
     Random rnd = new Random(2);

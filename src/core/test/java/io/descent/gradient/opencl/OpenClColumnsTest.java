@@ -558,11 +558,12 @@ class OpenClColumnsTest {
   }
 
   @Test
-  void fourVectorTilesAndTheirPairTailChangeNoBit() {
+  void fourVectorTilesAndTheirTailsChangeNoBit() {
     // 3 and 4 columns on 16-wide vectors take 4 feature vectors per phase-3 tile by default,
-    // then a tile of 2 for what is left: the same bits as one vector per tile, weighted, on
-    // contiguous and shuffled batches, with d = 100 (a tile of 4, a pair and a tail) and 48
-    // (a pair and one vector), for logistic, linear with folds and softmax columns.
+    // then a tile of 2 for what is left, and one column 8 then 4 and 2: the same bits as one
+    // vector per tile, weighted, on contiguous and shuffled batches, with d = 100 (a tile of
+    // 4, a pair and a tail) and 48 (a pair and one vector), for one logistic column (of a
+    // weighted fit), logistic, linear with folds and softmax columns.
     int n = 1037;
     Tuning wide = Tuning.defaults().withDefine("VW=16");
     for (int d : new int[] {100, 48}) {
@@ -570,7 +571,8 @@ class OpenClColumnsTest {
       Dataset binary = data(n, d, 62 + d, 2, weights(n, 63 + d));
       Standardization s = Standardization.fit(data);
       Standardization sb = Standardization.fit(binary);
-      Object[][] cases = {{binary, sb, Columns.of(Loss.LOGISTIC, 3)},
+      Object[][] cases = {{binary, sb, Columns.single(Loss.LOGISTIC)},
+          {binary, sb, Columns.of(Loss.LOGISTIC, 3)},
           {binary, sb, Columns.of(Loss.LINEAR, 4).withFolds(folds(n, 4, 64 + d),
               new int[] {0, 1, 2, 3})},
           {data, s, Columns.multinomial(3)}};
