@@ -74,6 +74,8 @@ final class HugePages {
    * pairs, 2026-12-05, the AVX-512 EPYC).
    */
   static final String ARENA_TUNABLE = "glibc.malloc.arena_max=1";
+  /** Where the kernel shows this process's command line, its words ended by NUL: {@value}. */
+  static final String COMMAND_LINE = "/proc/self/cmdline";
   /**
    * The environment variables whose options a JVM reports among its own (and so passes to the
    * second JVM on its command line).
@@ -139,13 +141,10 @@ final class HugePages {
         return List.of();
       }
     } catch (IOException | RuntimeException e) {
-      // no such file: ask the JVM
+      // no such file (not Linux) or no such words: the JVM knows
     }
     return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
   }
-
-  /** Where the kernel shows a process's command line, its words ended by NUL: {@value}. */
-  static final String COMMAND_LINE = "/proc/self/cmdline";
 
   /**
    * Whether a JVM started by the command line {@code words} has no options: its second word is
