@@ -34,8 +34,8 @@ import sun.misc.Signal;
  * <p>When: the command names a regular {@code --data} file of at least {@link #MIN_INPUT_BYTES},
  * the kernel's mode is {@code madvise} (with {@code always} every process has them already, with
  * {@code never} none can), the JVM's options do not already mention huge pages, and {@value
- * #ENV} is not {@code 0} ({@code 1} drops the size test). The second JVM costs about 0.18 s
- * ({@code train --help}: 0.81 against 0.63 s), which the faults it saves repay from about a
+ * #ENV} is not {@code 0} ({@code 1} drops the size test). The second JVM costs about 0.08 s
+ * ({@code train --help}: 0.505 against 0.422 s), which the faults it saves repay from about a
  * hundred MB of input.
  *
  * <p>Signals: Ctrl-C reaches both JVMs (the terminal signals its whole foreground group); the
@@ -51,7 +51,7 @@ final class HugePages {
   static final String ENV = "DESCENT_HUGE_PAGES";
   /**
    * The smallest {@code --data} file worth a second JVM, {@value} bytes (128 MiB): at 657 MB the
-   * second JVM saved 0.7 to 1.4 s of a 5.2 to 6.2 s {@code train} and costs about 0.18 s.
+   * second JVM saved 0.7 to 1.4 s of a 5.2 to 6.2 s {@code train} and costs about 0.08 s.
    */
   static final long MIN_INPUT_BYTES = 128L << 20;
   /** Where the kernel says which processes get transparent huge pages: {@value}. */
