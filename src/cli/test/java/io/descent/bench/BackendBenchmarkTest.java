@@ -24,7 +24,7 @@ class BackendBenchmarkTest {
   private static final List<Integer> ROWS = List.of(300, 1000);
   private static final List<Integer> FEATURES = List.of(5);
   private static final int REPEATS = 2;
-  /** A problem whose default ND4J fit stalls in float32 and finishes in float64 (seed 7). */
+  /** A problem whose default ND4J fit ends near float32's resolution (seed 7). */
   private static final FitProblem FIT = new FitProblem(2000, 8, Loss.LOGISTIC);
   private static final long SEED = 7;
 
@@ -170,19 +170,27 @@ class BackendBenchmarkTest {
   }
 
   @Test
-  void aFloat32FitThatFinishedInFloat64SaysWhereInItsPrecision() {
+  void aFloat32FitSaysInItsPrecisionWhetherAndWhereItFinishedInFloat64() {
     FitRow nd4j = report.fits().get(0);
     assertEquals("float32", nd4j.backend().precision());
-    // The trainer's own account of the same fit: float32 stalls, the last iterations run in
-    // float64, and ND4J having no float64 of its own, on the reference (the host CPU).
+    // The trainer's own account of the same fit. Near float32's resolution it either converges
+    // in float32 (its slopes carry it to the tolerance) or runs its last iterations in float64,
+    // ND4J having no float64 of its own, on the reference (the host CPU); which one depends on
+    // the CPU's rounding. BenchOutputsTest formats a finish whatever this machine does.
     FitResult r = Descent.logistic().backend("nd4j").seed(7)
         .train(new SyntheticData(FIT.rows(), FIT.features(), FIT.loss(), 7).dataset(), null);
-    assertTrue(r.message().contains("ran in float64 on reference"), r.message());
     assertEquals(r.hyperparameters().get("polish"), nd4j.finish(), nd4j.toString());
-    assertEquals(r.hyperparameters().get("polishIterations"), nd4j.finishIterations());
-    assertTrue(nd4j.finishIterations() > 0, nd4j.toString());
-    assertEquals("float32 + float64 finish (" + nd4j.finishIterations()
-        + " iterations) on reference (Java (host CPU), float64)", nd4j.precision());
+    if (nd4j.finish() == null) {
+      assertEquals(0, nd4j.finishIterations(), nd4j.toString());
+      assertEquals("float32", nd4j.precision());
+      assertFalse(r.message().contains("float64"), r.message());
+    } else {
+      assertTrue(r.message().contains("ran in float64 on reference"), r.message());
+      assertEquals(r.hyperparameters().get("polishIterations"), nd4j.finishIterations());
+      assertTrue(nd4j.finishIterations() > 0, nd4j.toString());
+      assertEquals("float32 + float64 finish (" + nd4j.finishIterations()
+          + " iterations) on reference (Java (host CPU), float64)", nd4j.precision());
+    }
     assertTrue(BenchTable.format(report).contains(nd4j.precision()));
     // The reference is float64 throughout: nothing to finish.
     assertNull(report.fits().get(1).finish());

@@ -26,7 +26,11 @@ public interface FullBatchOptimizer {
 
   /** One minimization in progress: the current point and the means to take one more step. */
   interface Run {
-    /** The current point, which is also the best point found (its value never increases). */
+    /**
+     * The current point, which is also the best point found: its value never increases, except
+     * within the declared {@link DifferentiableFunction#relativeNoise() noise} of a noisy
+     * function, where {@link Lbfgs} may take a step its slope shows to be downhill.
+     */
     Point current();
 
     /**

@@ -46,8 +46,10 @@ public final class Trainer {
   /**
    * The relative noise declared for a float32 backend's objective (2^-22, twice float32's unit
    * roundoff): the largest difference from the float64 reference measured over random points on
-   * the shipped datasets was 1.6e-7 (OpenCL on mtcars). Line searches that cannot see past it
-   * give up within a few evaluations, and the fit moves on to its float64 finish.
+   * the shipped datasets was 1.6e-7 (OpenCL on mtcars). Within it, L-BFGS takes steps by their
+   * slopes while they keep bringing the gradient down ({@code Lbfgs.slopesStillHelp}); after that
+   * its line searches give up within a few evaluations, and the fit moves on to its float64
+   * finish.
    */
   static final double FLOAT32_NOISE = 0x1p-22;
   /** The phases a fit reports to {@link TrainingListener#phase}, in order. */

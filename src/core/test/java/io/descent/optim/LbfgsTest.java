@@ -1,9 +1,14 @@
 package io.descent.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -217,6 +222,80 @@ class LbfgsTest extends FullBatchOptimizerContractTest {
     assertTrue(noisy.evaluations() <= StrongWolfeLineSearch.NOISE_PATIENCE,
         "evaluations " + noisy.evaluations());
     assertEquals(1, noisy.point().value(), 1e-6);
+  }
+
+  @Test
+  void anAccurateGradientIsFollowedFarBelowTheValuesNoise() {
+    // The quadratic of roundedToFloat with its value rounded to float32 (declared noise 2^-22)
+    // but an exact gradient: the values stop telling steps apart once the decrease left is
+    // about 1e-7, where max |gradient| is still about 1e-3; the slopes carry it to 1e-9, within
+    // NOISY_MAX_STEPS (a caller's gradient test stops the run there).
+    DifferentiableFunction f = x -> {
+      Point p = roundedToFloat(x);
+      double[] g = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        g[i] = (i + 1) * (i + 1) * (x[i] - 1);
+      }
+      return new Point(x, p.value(), g);
+    };
+    FullBatchOptimizer.Run run = new Lbfgs().start(f.withRelativeNoise(0x1p-22),
+        new double[10]);
+    double largest = Double.POSITIVE_INFINITY;
+    for (int k = 0; k < 200 && largest > 1e-9; k++) {
+      Iteration it = run.iterate();
+      assertFalse(it.lineSearchFailed(), "a line search failed at max |gradient| " + largest);
+      largest = 0;
+      for (double g : it.point().gradient()) {
+        largest = Math.max(largest, Math.abs(g));
+      }
+    }
+    assertTrue(largest <= 1e-9, "max |gradient| " + largest);
+  }
+
+  @Test
+  void whenStepsByTheirSlopesDoNotFinishTheRunGoesBackToWhereTheyBegan() {
+    // roundedToFloat's gradient carries an error of about 1e-7: the slopes lead the run on, far
+    // below where the values stop telling steps apart, to where that error vanishes (not the
+    // minimizer), until a line search fails. The run then goes back to the point where its
+    // first search was lost, and reports the failure there, as it did before it took steps by
+    // their slopes: a float32 fit goes on to its float64 finish from the same point as then.
+    DifferentiableFunction f =
+        ((DifferentiableFunction) LbfgsTest::roundedToFloat).withRelativeNoise(0x1p-22);
+    FullBatchOptimizer.Run run = new Lbfgs().start(f, new double[10]);
+    List<Point> points = new ArrayList<>();
+    Iteration last = null;
+    for (int k = 0; k < 1000 && last == null; k++) {
+      Iteration it = run.iterate();
+      if (it.lineSearchFailed()) {
+        last = it;
+      } else {
+        points.add(it.point());
+      }
+    }
+    assertNotNull(last, "no line search failed in 1000 iterations");
+    int back = points.indexOf(last.point());
+    assertTrue(back >= 0 && back < points.size() - 1, "back to " + back + " of " + points.size());
+    assertSame(points.get(back), run.current());
+    assertTrue(last.evaluations() <= StrongWolfeLineSearch.NOISE_PATIENCE,
+        "evaluations " + last.evaluations());
+    double there = Vectors.norm(last.point().gradient());
+    double lowest = points.stream().mapToDouble(p -> Vectors.norm(p.gradient())).min()
+        .orElseThrow();
+    assertTrue(lowest < 1e-6 * there, "gradient " + there + " there, " + lowest + " at best");
+  }
+
+  @Test
+  void stepsByTheirSlopesGoOnWhileTheyKeepBringingTheGradientDown() {
+    assertTrue(Lbfgs.slopesStillHelp(0, 0, 0));
+    assertTrue(Lbfgs.slopesStillHelp(Lbfgs.NOISY_LAG - 1, 1, 1));
+    int k = Lbfgs.NOISY_LAG + 2;
+    double rate = Math.pow(Lbfgs.NOISY_RATE, k);
+    assertTrue(Lbfgs.slopesStillHelp(k, 1, rate));
+    assertFalse(Lbfgs.slopesStillHelp(k, 1, rate * 1.01));
+    assertFalse(Lbfgs.slopesStillHelp(Lbfgs.NOISY_MAX_STEPS, 1, 0));
+    // On real data: without this rule, ReferenceOptimaTest's spambase unpenalized on OpenCL
+    // stops at its 1000-iteration cap (the slopes lead it on without bringing the gradient
+    // down, and the float64 finish then starts from further along).
   }
 
   @Test

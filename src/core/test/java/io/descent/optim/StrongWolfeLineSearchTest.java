@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.optim.StrongWolfeLineSearch.Acceptance;
+import io.descent.optim.StrongWolfeLineSearch.NoisySlopes;
 import io.descent.optim.StrongWolfeLineSearch.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,6 +173,50 @@ class StrongWolfeLineSearchTest {
     Outcome blind = ls.search(quiet, start, new double[] {1}, 1);
     assertEquals(Acceptance.FAILED, blind.acceptance());
     assertEquals(40, blind.evaluations());
+  }
+
+  @Test
+  void aStepTheNoiseHidesIsTakenByItsSlopeWhenTheCallerAllows() {
+    // 1 + 1e-10 (a - 1)^2 from a = 0, its value rounded to float32 (so 1 everywhere near 0
+    // and 1) as a float32 backend computes it, its slope exact: the values cannot tell the
+    // steps apart, the slope says a = 1 is the minimizer.
+    DifferentiableFunction f = x -> new Point(x, (float) (1 + 1e-10 * (x[0] - 1) * (x[0] - 1)),
+        new double[] {2e-10 * (x[0] - 1)});
+    DifferentiableFunction noisy = f.withRelativeNoise(1e-8);
+    StrongWolfeLineSearch ls = new StrongWolfeLineSearch(1e-4, 0.9, 40);
+    Outcome bySlope = ls.search(noisy, at(noisy, 0), new double[] {1}, 1, NoisySlopes.AT_ONCE);
+    assertEquals(Acceptance.NOISY_APPROXIMATE_WOLFE, bySlope.acceptance());
+    assertEquals(1, bySlope.step());
+    assertEquals(1, bySlope.evaluations());
+    Outcome byValue = ls.search(noisy, at(noisy, 0), new double[] {1}, 1, NoisySlopes.NEVER);
+    assertEquals(Acceptance.BELOW_NOISE, byValue.acceptance());
+    assertEquals(StrongWolfeLineSearch.NOISE_PATIENCE, byValue.evaluations());
+    // WHEN_LOST: the search runs as without the slopes until it would end below the noise, then
+    // takes the trial with the smallest slope that the slopes accept.
+    Outcome whenLost = ls.search(noisy, at(noisy, 0), new double[] {1}, 1,
+        NoisySlopes.WHEN_LOST);
+    assertEquals(Acceptance.NOISY_APPROXIMATE_WOLFE, whenLost.acceptance());
+    assertEquals(1, whenLost.step());
+    assertEquals(StrongWolfeLineSearch.NOISE_PATIENCE, whenLost.evaluations());
+    // Without declared noise the values are trusted, whatever the caller allows: the test for
+    // a function computed to full accuracy, whose values here are equal.
+    Outcome exact = ls.search(f, at(f, 0), new double[] {1}, 1, NoisySlopes.AT_ONCE);
+    assertEquals(Acceptance.APPROXIMATE_WOLFE, exact.acceptance());
+  }
+
+  @Test
+  void aSlopeTooFarUphillIsNotTakenInTheNoise() {
+    // 1 + 1e-10 (a - 0.3)^2 rounded to float32 from a = 0, trying a = 1 first: there the
+    // slope, 1.4e-10, exceeds (1 - 2 c1) |phi'(0)| = 0.6e-10 (by the quadratic through the
+    // slopes, no decrease), so the search zooms in to a step whose slope meets strong
+    // curvature and phi'(a) <= (2 c1 - 1) phi'(0), which here means 0.03 <= a <= 0.57.
+    DifferentiableFunction f = x -> new Point(x,
+        (float) (1 + 1e-10 * (x[0] - 0.3) * (x[0] - 0.3)), new double[] {2e-10 * (x[0] - 0.3)});
+    Outcome o = new StrongWolfeLineSearch(1e-4, 0.9, 40).search(f.withRelativeNoise(1e-8),
+        at(f, 0), new double[] {1}, 1, NoisySlopes.AT_ONCE);
+    assertEquals(Acceptance.NOISY_APPROXIMATE_WOLFE, o.acceptance());
+    assertTrue(o.step() >= 0.03 && o.step() <= 0.57, "step " + o.step());
+    assertTrue(o.evaluations() > 1, "evaluations " + o.evaluations());
   }
 
   @Test
