@@ -293,9 +293,9 @@ class LbfgsTest extends FullBatchOptimizerContractTest {
     assertTrue(Lbfgs.slopesStillHelp(k, 1, rate));
     assertFalse(Lbfgs.slopesStillHelp(k, 1, rate * 1.01));
     assertFalse(Lbfgs.slopesStillHelp(Lbfgs.NOISY_MAX_STEPS, 1, 0));
-    // On real data: without this rule, ReferenceOptimaTest's spambase unpenalized on OpenCL
-    // stops at its 1000-iteration cap (the slopes lead it on without bringing the gradient
-    // down, and the float64 finish then starts from further along).
+    // On real data: without this rule, ReferenceOptimaTest's spambase unpenalized (OpenCL and
+    // ND4J) stops at its 1000-iteration cap: the slopes lead it on for hundreds of float32
+    // iterations without bringing the gradient down.
   }
 
   @Test
