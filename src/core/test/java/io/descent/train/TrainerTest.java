@@ -71,32 +71,34 @@ class TrainerTest {
   @Test
   void aFloat32FitGoesOnByItsSlopesWhereItsValuesAreLostInRounding() {
     // ND4J's float32 objective cannot resolve the last digits of the spambase optimum, but its
-    // gradient can: the fit goes on by the slopes and converges in float32, with no float64
-    // finish. Measured: 41 evaluations; 45 when the fit moved to float64 at the first lost line
-    // search, 197 before line searches knew about float32 noise.
+    // gradient can (to about 5e-9 here): with a gradient tolerance of 1e-7 the fit goes on by
+    // the slopes and converges in float32, with no float64 finish. Measured: 36 evaluations;
+    // 41 when the fit moved to float64 at the first lost line search.
     Dataset spam = load("spambase");
-    FitResult r = Descent.logistic().l2(0.01).backend("nd4j").train(spam, null);
+    FitResult r = Descent.logistic().l2(0.01).tolerance(1e-7).backend("nd4j").train(spam, null);
     double exact = optimum("spambase", "logistic_l2_lambda_1e-2");
     assertTrue(r.converged(), r.message());
     assertEquals("float32", r.backend().precision());
     assertFalse(r.hyperparameters().containsKey("polish"), r.hyperparameters().toString());
     assertEquals(exact, r.objective(), exact * 1e-9);
-    assertTrue(r.evaluations() <= 44, "evaluations " + r.evaluations());
+    assertTrue(r.evaluations() <= 40, "evaluations " + r.evaluations());
   }
 
   @Test
-  void aFloat32FitMovesToFloat64WhenItsSlopesNoLongerHelp() {
-    // Unpenalized on the original Wisconsin breast cancer data the float32 slopes stop bringing
-    // the gradient down before the tolerance: the line searches are lost in rounding and the
-    // fit moves on to the float64 finish within a few evaluations. Measured: 34 evaluations.
-    FitResult r = Descent.logistic().backend("nd4j")
-        .train(load("breast_cancer_wisconsin_original"), null);
-    double exact = optimum("breast_cancer_wisconsin_original", "logistic_unpenalized");
+  void aFloat32FitMovesToFloat64AsSoonAsItsLineSearchesAreLostInRounding() {
+    // With a gradient tolerance below what float32 resolves the slopes cannot finish: the fit
+    // goes back to where its line search was first lost and moves on to the float64 finish.
+    // Measured with the default tolerance before steps by slopes: 43 evaluations in all, 197
+    // before line searches knew about float32 noise; here 75 (54 without the slopes' steps,
+    // the same model to the last bit).
+    Dataset spam = load("spambase");
+    FitResult r = Descent.logistic().l2(0.01).tolerance(1e-10).backend("nd4j").train(spam, null);
+    double exact = optimum("spambase", "logistic_l2_lambda_1e-2");
     assertTrue(r.converged(), r.message());
     assertEquals("float32", r.backend().precision());
     assertTrue(r.hyperparameters().containsKey("polish"), r.hyperparameters().toString());
     assertEquals(exact, r.objective(), exact * 1e-9);
-    assertTrue(r.evaluations() <= 80, "evaluations " + r.evaluations());
+    assertTrue(r.evaluations() <= 100, "evaluations " + r.evaluations());
   }
 
   @Test
