@@ -86,13 +86,14 @@ class TrainerTest {
 
   @Test
   void aFloat32FitMovesToFloat64AsSoonAsItsLineSearchesAreLostInRounding() {
-    // With a gradient tolerance below what float32 resolves the slopes cannot finish: the fit
-    // goes back to where its line search was first lost and moves on to the float64 finish.
-    // Measured with the default tolerance before steps by slopes: 43 evaluations in all, 197
-    // before line searches knew about float32 noise; here 75 (54 without the slopes' steps,
-    // the same model to the last bit).
+    // With a gradient tolerance below what float32 resolves (about 2e-9 here) the slopes cannot
+    // finish: the fit goes back to where its line search was first lost and moves on to the
+    // float64 finish, which reaches it (float64's line searches stall near 7e-11). Measured
+    // with the default tolerance before steps by slopes: 43 evaluations in all, 197 before line
+    // searches knew about float32 noise; here 73 (52 without the slopes' steps, the same model
+    // to the last bit).
     Dataset spam = load("spambase");
-    FitResult r = Descent.logistic().l2(0.01).tolerance(1e-10).backend("nd4j").train(spam, null);
+    FitResult r = Descent.logistic().l2(0.01).tolerance(3e-10).backend("nd4j").train(spam, null);
     double exact = optimum("spambase", "logistic_l2_lambda_1e-2");
     assertTrue(r.converged(), r.message());
     assertEquals("float32", r.backend().precision());
