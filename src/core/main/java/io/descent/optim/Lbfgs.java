@@ -227,8 +227,7 @@ public final class Lbfgs implements FullBatchOptimizer {
       if (Vectors.dot(g, g) == 0) {
         return new Iteration(current, 0, 0, true);
       }
-      if (noisySteps > 0 && !noisyEnded
-          && !slopesStillHelp(noisySteps, noisyFrom, lowestNoisy)) {
+      if (takingNoisySteps() && !slopesStillHelp(noisySteps, noisyFrom, lowestNoisy)) {
         return backBeforeNoisy(0);
       }
       NoisySlopes bySlopes = noisyEnded ? NoisySlopes.NEVER
@@ -254,7 +253,7 @@ public final class Lbfgs implements FullBatchOptimizer {
       }
       evaluations += spent;
       if (o.failed()) {
-        return noisySteps > 0 && !noisyEnded ? backBeforeNoisy(spent)
+        return takingNoisySteps() ? backBeforeNoisy(spent)
             : new Iteration(current, 0, spent, true);
       }
       if (noisySteps == 0
@@ -263,13 +262,18 @@ public final class Lbfgs implements FullBatchOptimizer {
         noisyFrom = Vectors.norm(g);
         lowestNoisy = noisyFrom;
       }
-      if (beforeNoisy != null && !noisyEnded) {
+      if (takingNoisySteps()) {
         noisySteps++;
         lowestNoisy = Math.min(lowestNoisy, Vectors.norm(o.point().gradient()));
       }
       pairs.remember(current, o.point());
       current = o.point();
       return new Iteration(current, o.step(), spent, false);
+    }
+
+    /** Whether the run took its first noisy step and has not given them up. */
+    private boolean takingNoisySteps() {
+      return beforeNoisy != null && !noisyEnded;
     }
 
     /**
