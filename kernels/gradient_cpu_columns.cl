@@ -54,7 +54,7 @@
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
  * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
- * for NK of 1 or 2, and 3 or 4 with VW 16),
+ * for NK of 1, of 2 with VW 8, and of 3 or 4 with VW 16),
  * NK (K when it is at most 4, or 8 with VW 16, else 0: few columns take row-vectorized phases
  * 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1
  * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), NG (9 to 16 columns on
@@ -98,15 +98,18 @@
 #ifndef PREFETCH
 #define PREFETCH 1
 #endif
-/* On by default with NK of 1 or 2 (see superblock), and of 3 and 4 with 16-wide vectors: under a
- * load average of about 18 on a 2-core AVX2 EPYC, variants interleaved in one process, 1M x 64
- * float32 logistic K = 2 took 0.76 to 0.81 of the CPU time (all threads) of the burst prefetch,
- * K = 4 1.04 to 1.13, and the same pacing in the many-columns phases took K = 8 to 1.30 (so
- * neither has it). On a 2-core AVX-512 EPYC (VW 16, nothing else running, wall time of
- * interleaved variants: ColumnsDefinesTiming) K = 4 took 0.89 to 0.95 of the burst's time,
- * multinomial C = 3 0.90, and K = 8 1.05 (so 5 to 8 columns keep the burst). */
+/* On by default with NK of 1, with NK of 2 on 8-wide vectors, and with NK of 3 and 4 on 16-wide
+ * ones (see superblock): under a load average of about 18 on a 2-core AVX2 EPYC, variants
+ * interleaved in one process, 1M x 64 float32 logistic K = 2 took 0.76 to 0.81 of the CPU time
+ * (all threads) of the burst prefetch, K = 4 1.04 to 1.13, and the same pacing in the
+ * many-columns phases took K = 8 to 1.30 (so neither has it). On a 2-core AVX-512 EPYC (VW 16,
+ * nothing else running, wall time of interleaved variants: ColumnsDefinesTiming) K = 4 took
+ * 0.89 to 0.95 of the burst's time, multinomial C = 3 0.90, and K = 8 1.05 (so 5 to 8 columns
+ * keep the burst); there K = 2, whose phase 1 takes 8 rows a step and so finishes its burst
+ * early, took 1.04 to 1.26 of the burst's time (linear; logistic 0.98 to 1.13; three runs),
+ * so K = 2 on 16-wide vectors keeps the burst too. */
 #ifndef SPREAD_PREFETCH
-#define SPREAD_PREFETCH (NK == 1 || NK == 2 || (VW == 16 && NK <= 4))
+#define SPREAD_PREFETCH (NK == 1 || (NK == 2 && VW != 16) || (VW == 16 && (NK == 3 || NK == 4)))
 #endif
 /* The software prefetches' locality (__builtin_prefetch's third argument: 3 prefetcht0, into
  * L1; 2 and 1 prefetcht1 and t2; 0 prefetchnta) and how many superblocks ahead they read. */

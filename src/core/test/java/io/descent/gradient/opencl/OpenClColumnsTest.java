@@ -507,25 +507,29 @@ class OpenClColumnsTest {
 
   @Test
   void thePacedPrefetchChangesNoBit() {
-    // SPREAD_PREFETCH (on by default for 1 or 2 columns) only moves prefetches: the paced and
-    // the burst kernels give the same bits, weighted, on contiguous and shuffled batches, with
-    // d = 70 (feature vectors and a tail) and n ending in a partial superblock.
+    // SPREAD_PREFETCH (on by default for 1 to 4 columns, but 2 on 16-wide vectors) only moves
+    // prefetches: the paced and the burst kernels give the same bits, weighted, on contiguous
+    // and shuffled batches, with d = 70 (feature vectors and a tail) and n ending in a partial
+    // superblock, on 8- and 16-wide vectors.
     int n = 2049;
     Dataset data = data(n, 70, 52, 2, weights(n, 53));
     Standardization s = Standardization.fit(data);
-    for (int k : new int[] {1, 2}) {
-      Columns columns = Columns.of(Loss.LOGISTIC, k);
-      double[] w = parameters(70, k, 54);
-      try (OpenClBackend paced = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-          Tuning.defaults());
-          OpenClBackend burst = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-              Tuning.defaults().withDefine("SPREAD_PREFETCH=0"))) {
-        assertTrue(paced.kernelName().equals("gradient_cpu_columns"), paced.kernelName());
-        for (Batch batch : batches(n)) {
-          BatchedEvaluation a = paced.evaluateColumns(w, batch);
-          BatchedEvaluation b = burst.evaluateColumns(w, batch);
-          assertArrayEquals(b.loss(), a.loss(), 0.0, "K = " + k);
-          assertArrayEquals(b.gradient(), a.gradient(), 0.0, "K = " + k);
+    for (String width : new String[] {"VW=8", "VW=16"}) {
+      Tuning tuning = Tuning.defaults().withDefine(width);
+      for (int k : new int[] {1, 2, 3, 4}) {
+        Columns columns = Columns.of(Loss.LOGISTIC, k);
+        double[] w = parameters(70, k, 54);
+        try (OpenClBackend paced = OpenClBackend.open(data, s, columns,
+            options("cpu", "float"), tuning.withDefine("SPREAD_PREFETCH=1"));
+            OpenClBackend burst = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+                tuning.withDefine("SPREAD_PREFETCH=0"))) {
+          assertTrue(paced.kernelName().equals("gradient_cpu_columns"), paced.kernelName());
+          for (Batch batch : batches(n)) {
+            BatchedEvaluation a = paced.evaluateColumns(w, batch);
+            BatchedEvaluation b = burst.evaluateColumns(w, batch);
+            assertArrayEquals(b.loss(), a.loss(), 0.0, width + ", K = " + k);
+            assertArrayEquals(b.gradient(), a.gradient(), 0.0, width + ", K = " + k);
+          }
         }
       }
     }
