@@ -106,7 +106,7 @@
  * nothing else running, wall time of interleaved variants: ColumnsDefinesTiming) K = 4 took
  * 0.89 to 0.95 of the burst's time, multinomial C = 3 0.90, and K = 8 1.05 (so 5 to 8 columns
  * keep the burst); there K = 2, whose phase 1 takes 8 rows a step and so finishes its burst
- * early, took 1.04 to 1.26 of the burst's time (linear; logistic 0.98 to 1.13; three runs),
+ * early, took 1.04 to 1.32 of the burst's time (linear; logistic 1.00 to 1.18; five runs),
  * so K = 2 on 16-wide vectors keeps the burst too. */
 #ifndef SPREAD_PREFETCH
 #define SPREAD_PREFETCH (NK == 1 || (NK == 2 && VW != 16) || (VW == 16 && (NK == 3 || NK == 4)))
