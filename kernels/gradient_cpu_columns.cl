@@ -55,14 +55,15 @@
  * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
  * for NK of 1, of 2 with VW 8, and of 3 or 4 with VW 16),
- * NK (K when it is at most 4, or 8 with VW 16, else 0: few columns take row-vectorized phases
- * 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1
- * of 5 to 8 columns in float32 on 16-wide vectors, see superblock), NG (9 to 16 columns on
- * 16-wide vectors: phase 3 over feature vectors) and NG_PAIRS (then, for 9 to 12 in float32,
- * phase 1 over pairs of features and one group of the rest, see superblock), SOFTMAX_VECTOR (1: the
- * multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and
- * PF_AHEAD (the software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK
- * (1: add the bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS
+ * NK (K when it is at most 4, or 8 with VW 16, and d at least VW, else 0: few columns take
+ * row-vectorized phases 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS
+ * and PAIR_ROWS (phase 1 of 5 to 8 columns in float32 on 16-wide vectors, see superblock), NG
+ * (9 to 16 columns on 16-wide vectors, d at least 16: phase 3 over feature vectors) and
+ * NG_PAIRS (then, for 9 to 12 in float32, phase 1 over pairs of features and one group of the
+ * rest, see superblock), SOFTMAX_VECTOR (1: the multinomial phase 2 vectorized over VW rows,
+ * see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the software prefetches' locality
+ * and distance in superblocks: 3 and 1), LINK_PEAK (1: add the bench's link probe kernel,
+ * link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS
  * (timing only, never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few
  * hundred rows the pass runs from the caches, its arithmetic without the memory traffic; the
  * results are then those of other data).
@@ -160,6 +161,37 @@
 #else
 #define XN(v, r) TO_REALV(VAT(v, r))
 #endif
+/* A row whose d is no multiple of VW (and more than VW) ends in a part vector: its last VW
+ * features, d - VW .. d - 1 (XT), whose lanes from VW - d mod VW on (TAIL_MASK) hold the
+ * features no whole vector holds. The few-columns phases take it as one more vector, its other
+ * lanes' weights zero in phase 1 and its other lanes' sums dropped in phase 3 (kahan_tail),
+ * where a scalar loop per feature, column and row had taken most of the time: on a 2-core
+ * AVX-512 EPYC (ColumnsDefinesTiming) 1M x 60 linear K = 16 took 92.7 ms against 22.9 ms for
+ * 1M x 64, and K = 4 33.7 ms against 10.7 ms; with the part vector 18.2 and 10.4 ms. Each lane
+ * sums the same products in the same order as before (phase 3) or in the order of the whole
+ * vectors (phase 1). Rows of fewer than VW features take the tiles (the host sets NK and NG to
+ * 0). */
+#if CENTER
+#define XT(r) (TO_REALV(VLOADV(0, (r) + d - VW)) - VLOADV(0, center + d - VW))
+#else
+#define XT(r) TO_REALV(VLOADV(0, (r) + d - VW))
+#endif
+/* A lane mask of REALV's width (as its comparisons give). */
+#if PRECISION == 64
+#define MASKS long
+#else
+#define MASKS int
+#endif
+#define MASKV CAT(MASKS, VW)
+#define TAIL_VECTOR (d > VW && d % VW != 0)
+inline MASKV tail_mask(const int d) {
+  MASKS m[VW];
+#pragma unroll
+  for (int l = 0; l < VW; l++) {
+    m[l] = l >= VW - d % VW ? -1 : 0;
+  }
+  return CAT(vload, VW)(0, m);
+}
 #define HSN2(v) ((v).s0 + (v).s1)
 #define HSN4(v) HSN2((v).s01 + (v).s23)
 #define HSN8(v) HSN4((v).s0123 + (v).s4567)
@@ -257,6 +289,17 @@ inline void kahan_addv(__global REAL* s, __global REAL* c, int v, REALV x) {
   REALV t = sv + y;
   VSTOREV((t - sv) - y, v, c);
   VSTOREV(t, v, s);
+}
+/* Kahan step on the lanes of the part vector's slots at d - VW of (s, c) that the mask sets
+ * (the others, whole vectors' slots, keep their values). */
+inline void kahan_tail(__global REAL* s, __global REAL* c, const int d, REALV x,
+    const MASKV m) {
+  REALV sv = VLOADV(0, s + d - VW);
+  REALV cv = VLOADV(0, c + d - VW);
+  REALV y = x - cv;
+  REALV t = sv + y;
+  VSTOREV(select(cv, (t - sv) - y, m), 0, c + d - VW);
+  VSTOREV(select(sv, t, m), 0, s + d - VW);
 }
 #define FLAG_WEIGHTED 1
 #define FLAG_FOLDS 2
@@ -708,12 +751,28 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         }
       }
     }
+    if (TAIL_VECTOR) {
+      const MASKV tm = tail_mask(d);
+      REALV xq[R1];
+#pragma unroll
+      for (int q = 0; q < R1; q++) {
+        xq[q] = XT(row[k + q]);
+      }
+#pragma unroll
+      for (int c = 0; c < NK; c++) {
+        const REALV wv = select((REALV)(0), VLOADV(0, theta + c * (d + 1) + 1 + d - VW), tm);
+#pragma unroll
+        for (int q = 0; q < R1; q++) {
+          a[LANE(q, c)] += xq[q] * wv;
+        }
+      }
+    }
     REAL tail[8 * NK_GROUPS];
 #pragma unroll
     for (int l = 0; l < 8 * NK_GROUPS; l++) {
       tail[l] = 0;
     }
-    for (int j = nv * VW; j < d; j++) {
+    for (int j = TAIL_VECTOR ? d : nv * VW; j < d; j++) {
 #pragma unroll
       for (int q = 0; q < R1; q++) {
         const REAL xj = XS(row[k + q], j);
@@ -776,12 +835,23 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         a1[c] += x1 * wv;
       }
     }
+    if (TAIL_VECTOR) {
+      const MASKV tm = tail_mask(d);
+      const REALV x0 = XT(row[k]);
+      const REALV x1 = XT(row[k + 1]);
+#pragma unroll
+      for (int c = 0; c < NK; c++) {
+        const REALV wv = select((REALV)(0), VLOADV(0, theta + c * (d + 1) + 1 + d - VW), tm);
+        a0[c] += x0 * wv;
+        a1[c] += x1 * wv;
+      }
+    }
 #pragma unroll
     for (int c = 0; c < NK; c++) {
       __global const REAL* wc = theta + c * (d + 1);
       REAL m0 = wc[0] + HSUMN(VW, a0[c]);
       REAL m1 = wc[0] + HSUMN(VW, a1[c]);
-      for (int j = nv * VW; j < d; j++) {
+      for (int j = TAIL_VECTOR ? d : nv * VW; j < d; j++) {
         m0 += wc[1 + j] * XS(row[k], j);
         m1 += wc[1 + j] * XS(row[k + 1], j);
       }
@@ -939,11 +1009,6 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     VSTOREK((REALK)(0), t, lsum);
   }
 #if SOFTMAX_ROWS
-#if PRECISION == 64
-#define MASKV CAT(long, VW)
-#else
-#define MASKV CAT(int, VW)
-#endif
   /* The multinomial loss with its classes a constant (groups of C = NCLASSES columns): per
    * group, VW rows at a time (with few columns, NK > 0, the margins column-major; otherwise
    * row-major, each column's VW values loaded and stored as strided scalars), every step a
@@ -1289,7 +1354,26 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
       kahan_addv(gl + c * d, glc + c * d, v, a[c]);
     }
   }
-  for (int j = nv * VW; j < d; j++) {
+  if (TAIL_VECTOR) {
+    const MASKV tm = tail_mask(d);
+    REALV a[GN];
+#pragma unroll
+    for (int c = 0; c < GN; c++) {
+      a[c] = (REALV)(0);
+    }
+    for (int k = 0; k < SB; k++) {
+      const REALV xv = XT(row[k]);
+#pragma unroll
+      for (int c = 0; c < GN; c++) {
+        a[c] += MARGIN(k, c) * xv;
+      }
+    }
+#pragma unroll
+    for (int c = 0; c < GN; c++) {
+      kahan_tail(gl + c * d, glc + c * d, d, a[c], tm);
+    }
+  }
+  for (int j = TAIL_VECTOR ? d : nv * VW; j < d; j++) {
     for (int c = 0; c < GN; c++) {
       REAL a = 0;
       for (int k = 0; k < SB; k++) {
@@ -1386,7 +1470,7 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
   }
 #if GN > 0
   __global REAL* gl = own + SCRATCH_MARGINS(kp);
-  const int vectored = d / VW * VW;
+  const int vectored = TAIL_VECTOR ? d : d / VW * VW;
   for (int j = 0; j < 2 * GN * d; j++) {
     gl[j] = 0;
   }

@@ -284,7 +284,8 @@ public final class KernelBenchmark {
    */
   private static LinkProbe linkProbe(ClDevice device, Loss loss, OpenClBackend backend,
       int columns, Tuning tuning) {
-    return backend.cpuShape() == null ? null : new LinkProbe(device, loss, columns, tuning);
+    return backend.cpuShape() == null ? null
+        : new LinkProbe(device, loss, columns, backend.features(), tuning);
   }
 
   private static void closeAll(List<OpenClBackend> backends, List<LinkProbe> links) {
@@ -508,13 +509,15 @@ public final class KernelBenchmark {
 
     /**
      * @param columns the columns of one evaluation (a multinomial model's classes)
+     * @param features the features of its rows (which choose the kernel's phases)
      */
-    LinkProbe(ClDevice device, Loss loss, int columns, Tuning tuning) {
-      this(device, loss, columns, tuning, LINK_VALUES);
+    LinkProbe(ClDevice device, Loss loss, int columns, int features, Tuning tuning) {
+      this(device, loss, columns, features, tuning, LINK_VALUES);
     }
 
     /** As the other constructor, with about {@code target} values per run. */
-    LinkProbe(ClDevice device, Loss loss, int columns, Tuning tuning, double target) {
+    LinkProbe(ClDevice device, Loss loss, int columns, int features, Tuning tuning,
+        double target) {
       int cu = Math.max(1, device.description().computeUnits());
       int vw = CpuShape.lanes(device, false);
       int classes = classes(loss, columns);
@@ -523,7 +526,7 @@ public final class KernelBenchmark {
       double perIteration = (double) groups * classes * vw;
       iterations = (int) Math.max(1, target / (slots * perIteration));
       values = slots * (double) iterations * perIteration;
-      String options = options(loss, vw, columns, tuning);
+      String options = options(loss, vw, columns, features, tuning);
       ClContext context = new ClContext(device);
       this.cl = context;
       try {
@@ -555,12 +558,12 @@ public final class KernelBenchmark {
     }
 
     /**
-     * The probe's build options: the batched cpu kernel's for these columns on a register of
-     * {@code lanes} floats, and LINK_PEAK.
+     * The probe's build options: the batched cpu kernel's for these columns of rows of {@code
+     * features} features on a register of {@code lanes} floats, and LINK_PEAK.
      */
-    static String options(Loss loss, int lanes, int columns, Tuning tuning) {
+    static String options(Loss loss, int lanes, int columns, int features, Tuning tuning) {
       return "-DPRECISION=32 -DLOSS=" + OpenClBackend.lossDefine(loss) + " -DCENTER=0 "
-          + OpenClBackend.columnsDefines(lanes, columns)
+          + OpenClBackend.columnsDefines(lanes, columns, features)
           + (loss.coupled() ? " -DCLASSES=" + classes(loss, columns) : "")
           + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines())
           + " -DLINK_PEAK=1 -DLINK_GROUPS=" + groups(loss, columns);

@@ -684,7 +684,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         localSize = 1;
         localBytes = 0;
         buildOptions = common + " "
-            + columnsDefines(lanes, columns.count())
+            + columnsDefines(lanes, columns.count(), features)
             + (loss == Loss.MULTINOMIAL ? " -DCLASSES=" + columns.classes() : "")
             + (tuning.extraDefines().isEmpty() ? "" : " " + tuning.extraDefines());
         this.cpuProgram = context.cachedProgram(CPU_COLUMNS_FILE, buildOptions, BINARIES);
@@ -870,14 +870,28 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * floats with AVX-512, where the single-column kernel's VW stops at
    * {@link CpuShape#MAX_VECTOR_WIDTH}: this kernel's tiles keep about 8 accumulators, which 32
    * registers hold at any width); KT, the columns of one vector ({@link #columnVector}); the
-   * tiles' sizes; and the float32 exp and log1p of the logistic loss.
+   * tiles' sizes; NK and NG for {@code columns} columns of rows of {@code features} features
+   * ({@link #fewColumns}, {@link #featureVectorGradient}); and the float32 exp and log1p of the
+   * logistic loss.
    */
-  static String columnsDefines(int lanes, int columns) {
+  static String columnsDefines(int lanes, int columns, int features) {
     return "-DKT=" + columnVector(lanes, columns) + " -DRB=" + COLUMNS_TILE_ROWS + " -DSB="
         + COLUMNS_SUPERBLOCK_ROWS + " -DJT=" + COLUMNS_TILE_FEATURES
-        + " -DNK=" + (columns <= narrowColumns(lanes) ? columns : 0) + " -DVW=" + lanes
+        + " -DNK=" + (fewColumns(lanes, columns, features) ? columns : 0) + " -DVW=" + lanes
         + " -DLOG1P_SERIES=1 -DFAST_EXP=1"
-        + (featureVectorGradient(lanes, columns) ? " -DNG=" + columns : "");
+        + (featureVectorGradient(lanes, columns, features) ? " -DNG=" + columns : "");
+  }
+
+  /**
+   * Whether the batched cpu kernel takes the few-columns phases (NK = K in
+   * gradient_cpu_columns.cl, theta column-major): at most {@link #narrowColumns} columns, and
+   * rows of at least one register of features. Rows of fewer features hold no whole feature
+   * vector, so those phases would run every product in scalar loops; the tiles (one broadcast
+   * feature per column vector) took 1M x 8 linear K = 2, 4 and 8 in 0.39, 0.28 and 0.19 of
+   * their time, and x 10 and x 12 K = 4 in 0.26 and 0.27 (a 2-core AVX-512 EPYC, 16 lanes).
+   */
+  static boolean fewColumns(int lanes, int columns, int features) {
+    return columns <= narrowColumns(lanes) && features >= lanes;
   }
 
   /**
@@ -887,10 +901,12 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * of 10 classes used 10 of 16); for 16 each loaded feature vector serves 8 columns where
    * each loaded residual vector served 8 features, the same sums bit for bit, in 0.91 to 0.92
    * of the time (1M x 64, a 2-core AVX-512 EPYC). Its accumulators need the 32 registers of
-   * such a device.
+   * such a device. As with {@link #fewColumns}, rows of fewer features than lanes take the
+   * tiles: 1M x 8, 10 and 12 linear K = 12 or 16 in 0.10 to 0.16 of the time.
    */
-  static boolean featureVectorGradient(int lanes, int columns) {
-    return lanes == WIDE_LANES && columns > narrowColumns(lanes) && columns <= lanes;
+  static boolean featureVectorGradient(int lanes, int columns, int features) {
+    return lanes == WIDE_LANES && columns > narrowColumns(lanes) && columns <= lanes
+        && features >= lanes;
   }
 
   /**
@@ -927,10 +943,10 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
 
   /**
    * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values (for the multinomial loss
-   * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with
-   * at most {@link #narrowColumns} columns (NK = K), then 2 K d values (the item's gradient
-   * sums and compensations, column-major), whole lines, as with {@link
-   * #featureVectorGradient}; with 5 to 8 of them on
+   * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with the few-columns phases
+   * ({@link #fewColumns}: NK = K), then 2 K d values (the item's gradient sums and
+   * compensations, column-major), whole lines, as with {@link #featureVectorGradient}; with 5
+   * to 8 columns there on
    * {@link #WIDE_LANES} lanes, then 8 d values (PAIRS' interleaved weights), whole lines; with
    * {@link #featureVectorGradient}, 12 d values (NG_PAIRS' interleaved weights: 8 d for the
    * pairs, at most 4 d for the other columns), whole lines.
@@ -940,11 +956,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long rows = columns.loss() == Loss.MULTINOMIAL ? 2L * superblockRows + 2
         : superblockRows + 2L;
     long margins = (rows * kp + perLine - 1) / perLine * perLine;
-    long narrow = k <= narrowColumns(lanes) || featureVectorGradient(lanes, k)
+    long narrow = fewColumns(lanes, k, d) || featureVectorGradient(lanes, k, d)
         ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
-    long pairs = lanes == WIDE_LANES && k > NARROW_COLUMNS && k <= narrowColumns(lanes)
+    long pairs = lanes == WIDE_LANES && k > NARROW_COLUMNS && fewColumns(lanes, k, d)
         ? (8L * d + perLine - 1) / perLine * perLine
-        : featureVectorGradient(lanes, k) ? (12L * d + perLine - 1) / perLine * perLine : 0;
+        : featureVectorGradient(lanes, k, d) ? (12L * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow + pairs;
   }
 
@@ -1457,7 +1473,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     int k = columns.count();
     int p = (d + 2) * kp;
     // Transposed, (d + 1) x kp; with few columns in the cpu layout column-major as given.
-    putColumns(w, kind == Kind.CPU_COLUMNS && k <= narrowColumns(lanes));
+    putColumns(w, kind == Kind.CPU_COLUMNS && fewColumns(lanes, k, d));
     CL.clEnqueueWriteBuffer(cl.queue, theta, false, 0, (long) (d + 1) * kp * realBytes,
         Pointer.to(thetaHost), 0, null, null);
     int slot = launchAll(batch);

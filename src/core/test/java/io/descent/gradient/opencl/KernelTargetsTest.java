@@ -61,9 +61,15 @@ class KernelTargetsTest {
     assertEquals(2, OpenClBackend.columnVector(2, 3));
     assertEquals(4, OpenClBackend.narrowColumns(8));
     assertEquals(8, OpenClBackend.narrowColumns(16));
-    assertTrue(OpenClBackend.columnsDefines(16, 8).contains("-DNK=8 -DVW=16"));
-    assertTrue(OpenClBackend.columnsDefines(8, 8).contains("-DNK=0 -DVW=8"));
-    assertTrue(OpenClBackend.columnsDefines(16, 9).contains("-DKT=16 "));
+    assertTrue(OpenClBackend.columnsDefines(16, 8, 64).contains("-DNK=8 -DVW=16"));
+    assertTrue(OpenClBackend.columnsDefines(8, 8, 64).contains("-DNK=0 -DVW=8"));
+    assertTrue(OpenClBackend.columnsDefines(16, 9, 64).contains("-DKT=16 "));
+    // Rows of fewer features than a register's lanes hold no whole feature vector: the tiles.
+    assertTrue(OpenClBackend.columnsDefines(8, 4, 8).contains("-DNK=4 -DVW=8"));
+    assertTrue(OpenClBackend.columnsDefines(8, 4, 7).contains("-DNK=0 -DVW=8"));
+    assertTrue(OpenClBackend.columnsDefines(16, 8, 15).contains("-DNK=0 -DVW=16"));
+    assertTrue(OpenClBackend.columnsDefines(16, 12, 16).contains("-DNG=12"));
+    assertFalse(OpenClBackend.columnsDefines(16, 12, 10).contains("-DNG="));
   }
 
   @Test
@@ -111,13 +117,16 @@ class KernelTargetsTest {
             + (precision == 64 ? 1 : 0);
         for (int k : new int[] {1, 4, 8, 10, 16}) {
           builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
-              + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k));
+              + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k, 64));
         }
+        // Rows shorter than a register: the tiles, for few columns too.
+        builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
+            + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), 4, 2));
         if (loss == 2) {
           // As the backend builds a multinomial model: its classes defined (few and many).
           for (int k : new int[] {3, 10}) {
             builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
-                + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k)
+                + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k, 64)
                 + " -DCLASSES=" + k);
           }
         }
@@ -140,7 +149,7 @@ class KernelTargetsTest {
     for (Object[] lc : new Object[][] {{Loss.LINEAR, 2}, {Loss.LOGISTIC, 1}, {Loss.LOGISTIC, 16},
         {Loss.MULTINOMIAL, 3}, {Loss.MULTINOMIAL, 10}}) {
       builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + KernelBenchmark.LinkProbe.options(
-          (Loss) lc[0], CpuShape.lanes(device, false), (int) lc[1], Tuning.defaults()));
+          (Loss) lc[0], CpuShape.lanes(device, false), (int) lc[1], 64, Tuning.defaults()));
     }
     for (String build : builds) {
       String[] parts = build.split(" ");

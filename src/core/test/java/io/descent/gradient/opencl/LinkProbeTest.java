@@ -30,7 +30,7 @@ class LinkProbeTest {
     ClDevice device = OpenClBackend.select(Cl.devices(), null);
     Tuning tuning = Tuning.defaults();
     try (KernelBenchmark.LinkProbe probe = new KernelBenchmark.LinkProbe(device, loss, columns,
-        tuning, 50_000)) {
+        64, tuning, 50_000)) {
       probe.run();
       float[] got = probe.partials();
       int vw = CpuShape.lanes(device, false);

@@ -325,9 +325,9 @@ class OpenClColumnsTest {
   @Test
   void fiveToEightColumnsAgreeWithTheReferenceOnThePairsPath() {
     // Phase 1 over pairs of features (PAIRS: float32, 5 to 8 columns on 16-wide vectors), on
-    // any CPU (VW forced to 16): even and odd d (the last feature on its own), d = 1 (no pair)
-    // and 2, a partial superblock, row weights, folds, coupled softmax groups, and the shuffled
-    // batches (gathered rows).
+    // any CPU (VW forced to 16): even and odd d (the last feature on its own), a partial
+    // superblock, row weights, folds, coupled softmax groups, and the shuffled batches
+    // (gathered rows); d = 1 and 2, fewer features than lanes, take the tiles instead.
     int n = 1037;
     Tuning wide = Tuning.defaults().withDefine("VW=16");
     checkTuned(data(n, 37, 94, 2, weights(n, 95)), Columns.of(Loss.LOGISTIC, 8), wide, 96,
@@ -346,9 +346,10 @@ class OpenClColumnsTest {
   @Test
   void nineToSixteenColumnsAgreeWithTheReferenceOnTheFeatureVectorGradient() {
     // Phase 3 over feature vectors for 9 to 16 columns on 16-wide vectors (NG), in two groups
-    // of columns, on any CPU (VW forced to 16): d = 1 (no vector), 16 (one, short of a tile
-    // of two), 37, 48 (a tile and one more vector), 70 (vectors and a tail), row weights,
-    // folds, the row-major softmax of 10, 16 and 2 x 6 classes, and the shuffled batches.
+    // of columns, on any CPU (VW forced to 16): d = 16 (one vector, short of a tile of two),
+    // 37, 48 (a tile and one more vector), 70 (vectors and a tail; d = 1, fewer features than
+    // lanes, takes the tiles), row weights, folds, the row-major softmax of 10, 16 and 2 x 6
+    // classes, and the shuffled batches.
     int n = 1037;
     Tuning wide = Tuning.defaults().withDefine("VW=16");
     checkTuned(data(n, 37, 110, 2, weights(n, 111)), Columns.of(Loss.LOGISTIC, 9), wide, 112,
@@ -371,11 +372,45 @@ class OpenClColumnsTest {
         "multinomial, 16 classes, d = 37, weights");
     checkTuned(data(n, 16, 154, 0, null), Columns.of(Loss.LINEAR, 13), wide, 155,
         "K = 13 linear, d = 16");
-    Dataset small = data(64, 3, 124, 0, null);
+    Dataset small = data(64, 16, 124, 0, null);
     for (int k : new int[] {10, 16}) {
       try (OpenClBackend b = OpenClBackend.open(small, Standardization.fit(small),
           Columns.of(Loss.LINEAR, k), options("cpu", "float"), wide)) {
         assertTrue(b.buildOptions().contains("-DNG=" + k), b.buildOptions());
+      }
+    }
+  }
+
+  @Test
+  void rowsShorterThanARegisterTakeTheTiles() {
+    // Fewer features than a register's lanes: no whole feature vector, so neither the
+    // few-columns phases (NK) nor phase 3 over feature vectors (NG), but the tiles, which
+    // agree with the reference for 2, 4, 8, 12 and 16 columns at d = 3, 10 and 15 (16 lanes
+    // forced), weighted and with folds, contiguous and shuffled; one lane more, the others.
+    int n = 1037;
+    Tuning wide = Tuning.defaults().withDefine("VW=16");
+    int seed = 170;
+    for (int d : new int[] {3, 10, 15}) {
+      for (int k : new int[] {2, 4, 8, 12, 16}) {
+        Dataset data = data(n, d, seed++, 2, k % 8 == 0 ? weights(n, seed++) : null);
+        Columns columns = Columns.of(k == 4 ? Loss.LINEAR : Loss.LOGISTIC, k);
+        if (k == 12) {
+          columns = columns.withFolds(folds(n, 3, seed++),
+              new int[] {0, 1, 2, -1, 0, 1, 2, -1, 0, 1, 2, -1});
+        }
+        checkTuned(data, columns, wide, seed++, "K = " + k + ", d = " + d);
+        try (OpenClBackend b = OpenClBackend.open(data, Standardization.fit(data), columns,
+            options("cpu", "float"), wide)) {
+          assertTrue(b.buildOptions().contains("-DNK=0 "), b.buildOptions());
+          assertFalse(b.buildOptions().contains("-DNG="), b.buildOptions());
+        }
+      }
+    }
+    Dataset sixteen = data(200, 16, seed++, 2, null);
+    for (int k : new int[] {4, 8}) {
+      try (OpenClBackend b = OpenClBackend.open(sixteen, Standardization.fit(sixteen),
+          Columns.of(Loss.LOGISTIC, k), options("cpu", "float"), wide)) {
+        assertTrue(b.buildOptions().contains("-DNK=" + k + " "), b.buildOptions());
       }
     }
   }

@@ -246,7 +246,7 @@ class OpenClDevicesTest {
             assertFalse(log.contains("warning"), "gpu columns " + common + ":\n" + log);
             for (int k : new int[] {1, 16}) {
               String options = common + " " + OpenClBackend.columnsDefines(
-                  CpuShape.lanes(device, precision == 64), k);
+                  CpuShape.lanes(device, precision == 64), k, 64);
               log = context.buildLog(context.program(OpenClBackend.CPU_COLUMNS_FILE, options));
               assertFalse(log.contains("warning"), "cpu columns " + options + ":\n" + log);
             }
