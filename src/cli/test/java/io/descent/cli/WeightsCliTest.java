@@ -316,4 +316,37 @@ class WeightsCliTest {
         "descent: " + f + ": every training row of target \"y\" that weighs more than 0 is 0:"
             + " logistic regression needs rows of both classes");
   }
+
+  @Test
+  void aClassWhoseRowsAllWeighZeroIsRefusedByEveryMulticlassFit() throws IOException {
+    StringBuilder text = new StringBuilder("a,b,w,y\n");
+    for (int i = 0; i < 30; i++) {
+      text.append(i % 7).append(',').append(i % 5).append(',').append(i % 3 == 2 ? 0 : 1)
+          .append(',').append("abc".charAt(i % 3)).append('\n');
+    }
+    Path f = csv("zero.csv", text.toString());
+    assertBadInput(train("--data", f.toString(), "--target", "y", "--loss", "multinomial",
+        "--l2", "0.1", "--weight-column", "w", "--backend", "reference"),
+        "descent: " + f + ": no training row of target \"y\" that weighs more than 0 is of class"
+            + " \"c\": multinomial regression needs rows of every class");
+    assertBadInput(train("--data", f.toString(), "--target", "y", "--loss", "multinomial",
+        "--l2", "0.1", "--class-weight", "b=0", "--backend", "reference"),
+        "descent: " + f + ": no training row of target \"y\" that weighs more than 0 is of class"
+            + " \"b\": multinomial regression needs rows of every class");
+    assertBadInput(train("--data", f.toString(), "--target", "y", "--loss", "logistic",
+        "--one-vs-rest", "--l2", "0.1", "--weight-column", "w", "--backend", "reference"),
+        "descent: " + f + ": no training row of target \"y\" that weighs more than 0 is of class"
+            + " \"c\": the one-vs-rest model of class \"c\" needs rows of its class and of the"
+            + " others");
+    assertBadInput(train("--data", f.toString(), "--target", "y", "--loss", "logistic",
+        "--one-vs-rest", "--l2", "0.1", "--class-weight", "b=0,c=0", "--backend", "reference"),
+        "descent: " + f + ": no training row of target \"y\" that weighs more than 0 is not of"
+            + " class \"a\": the one-vs-rest model of class \"a\" needs rows of its class and of"
+            + " the others");
+    Cli cv = Cli.run("cv", "--data", f.toString(), "--target", "y", "--loss", "multinomial",
+        "--folds", "3", "--l2", "0.1,1", "--weight-column", "w", "--backend", "reference");
+    assertEquals(2, cv.code(), cv.out() + cv.err());
+    assertTrue(cv.err().contains("that weigh more than 0 hold no row of class \"c\""),
+        cv.err());
+  }
 }

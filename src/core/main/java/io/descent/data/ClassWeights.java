@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -133,6 +132,7 @@ public final class ClassWeights {
       return w;
     }
     java.util.Arrays.fill(w, 1.0);
+    String[] named = new String[k];
     for (Map.Entry<String, Double> e : byLabel.entrySet()) {
       int c = indexOf(labels, e.getKey());
       if (c < 0) {
@@ -140,6 +140,11 @@ public final class ClassWeights {
             + "\", which target \"" + target + "\" does not have: its labels are "
             + quoted(labels));
       }
+      if (named[c] != null) {
+        throw new IllegalArgumentException("class \"" + labels.get(c) + "\" is weighted twice"
+            + " (as \"" + named[c] + "\" and as \"" + e.getKey() + "\")");
+      }
+      named[c] = e.getKey();
       w[c] = e.getValue();
     }
     return w;
@@ -249,17 +254,7 @@ public final class ClassWeights {
    * lower case, other text as written.
    */
   static String canonical(String label) {
-    DecimalParser numbers = new DecimalParser();
-    char[] chars = label.toCharArray();
-    if (numbers.parseDouble(chars, 0, chars.length) == DecimalParser.OK) {
-      double v = numbers.doubleValue() + 0.0;
-      return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-          : Double.toString(v);
-    }
-    if (label.equalsIgnoreCase("true") || label.equalsIgnoreCase("false")) {
-      return label.toLowerCase(Locale.ROOT);
-    }
-    return label;
+    return CsvReader.labelKey(label, new DecimalParser());
   }
 
   private static String quoted(List<String> labels) {

@@ -965,16 +965,33 @@ public final class CsvReader {
     }
   }
 
+  /** Whole-number labels below 10^LABEL_DIGITS are written out in digits. */
+  static final int LABEL_DIGITS = 30;
+
   /**
    * One spelling per label: numbers in canonical form (so 1, 1.0 and 1e0 are one label), true
-   * and false in lower case, other text as written.
+   * and false in lower case, other text as written. Whole numbers are written out in digits up
+   * to {@link #LABEL_DIGITS} of them, from the exact decimal beyond 2^53 (where doubles no
+   * longer tell neighbouring integers apart, so that IDs such as 9007199254740993 and
+   * 9007199254740992 stay two labels).
    */
   static String labelKey(String spelling, DecimalParser numbers) {
     char[] chars = spelling.toCharArray();
     if (numbers.parseDouble(chars, 0, chars.length) == DecimalParser.OK) {
       double v = numbers.doubleValue() + 0.0; // -0 becomes 0
-      return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-          : Double.toString(v);
+      if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+        return Long.toString((long) v);
+      }
+      if (v == Math.rint(v) && Math.abs(v) < Math.pow(10, LABEL_DIGITS)) {
+        try {
+          java.math.BigDecimal exact = new java.math.BigDecimal(spelling).stripTrailingZeros();
+          return exact.scale() <= 0 ? exact.toBigIntegerExact().toString()
+              : exact.toPlainString();
+        } catch (NumberFormatException | ArithmeticException e) {
+          return Double.toString(v); // a spelling only the decimal parser takes
+        }
+      }
+      return Double.toString(v);
     }
     if (spelling.equalsIgnoreCase("true") || spelling.equalsIgnoreCase("false")) {
       return spelling.toLowerCase(java.util.Locale.ROOT);

@@ -294,7 +294,11 @@ public final class Dataset {
   /**
    * The same data with a weight per row (the arrays are shared, not copied): the data term of
    * every loss becomes {@code (sum_i s_i l_i) / (sum_i s_i)} and the standardization is weighted
-   * too. An integer weight counts a row as that many copies of it.
+   * too. An integer weight counts a row as that many copies of it. Weights whose largest is
+   * beyond 2^&plusmn;{@value #WEIGHT_EXPONENT_LIMIT} are scaled by a power of two (exactly, so
+   * that the largest lies in [1, 2)) in a copy: the loss, its gradient and the standardization
+   * are weighted means and do not change, while float32 sums of such weights would overflow or
+   * lose their digits.
    *
    * @param weights one finite, non-negative weight per row, not all zero; null for none
    * @throws IllegalArgumentException naming the first row whose weight is not allowed
@@ -317,8 +321,29 @@ public final class Dataset {
       if (!positive) {
         throw new IllegalArgumentException("every row's weight is 0");
       }
+      weights = inRange(weights);
     }
     return new Dataset(source, featureNames, targetName, x, y, labels, classes, weights);
+  }
+
+  /** The largest weight kept as given lies within 2^-LIMIT .. 2^LIMIT. */
+  static final int WEIGHT_EXPONENT_LIMIT = 64;
+
+  /** Finite, non-negative weights, not all 0, scaled by a power of two where they must be. */
+  private static double[] inRange(double[] weights) {
+    double max = 0;
+    for (double s : weights) {
+      max = Math.max(max, s);
+    }
+    int exponent = Math.getExponent(max);
+    if (Math.abs(exponent) <= WEIGHT_EXPONENT_LIMIT) {
+      return weights;
+    }
+    double[] scaled = new double[weights.length];
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] = Math.scalb(weights[i], -exponent);
+    }
+    return scaled;
   }
 
   private static List<String> defaultNames(int d) {

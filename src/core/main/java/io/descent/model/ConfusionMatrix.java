@@ -31,21 +31,25 @@ public record ConfusionMatrix(double threshold, long trueNegatives, long falsePo
     return cls == 1 ? truePositives : trueNegatives;
   }
 
-  /** Of the rows called {@code cls}, the share that are; NaN when none was called so. */
+  /**
+   * Of the rows called {@code cls}, the share that are; 0 when none was called so but the class
+   * has rows, NaN when neither (see {@link ClassFigures}).
+   */
   public double precision(int cls) {
-    return ratio(correct(cls), predicted(cls));
+    return ClassFigures.precision(correct(cls), predicted(cls), support(cls));
   }
 
-  /** Of the rows of class {@code cls}, the share called so; NaN when there are none. */
+  /**
+   * Of the rows of class {@code cls}, the share called so; 0 when there are none but some were
+   * called so, NaN when neither.
+   */
   public double recall(int cls) {
-    return ratio(correct(cls), support(cls));
+    return ClassFigures.recall(correct(cls), predicted(cls), support(cls));
   }
 
-  /** The harmonic mean of precision and recall; NaN when either is. */
+  /** The harmonic mean of precision and recall; 0 when both are 0, NaN when either is NaN. */
   public double f1(int cls) {
-    double p = precision(cls);
-    double r = recall(cls);
-    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    return ClassFigures.f1(precision(cls), recall(cls));
   }
 
   /** The share of all rows called correctly. */
@@ -87,21 +91,23 @@ public record ConfusionMatrix(double threshold, long trueNegatives, long falsePo
     return s.toString();
   }
 
-  /** The per-class figures' plain mean over the two classes ("macro avg"). */
+  /**
+   * The per-class figures' plain mean over the classes among the true or the predicted ones
+   * ("macro avg", as scikit-learn's {@code classification_report}).
+   */
   public Average macroAverage() {
-    return new Average("macro avg", (precision(0) + precision(1)) / 2,
-        (recall(0) + recall(1)) / 2, (f1(0) + f1(1)) / 2, support(0) + support(1));
+    return ClassFigures.average("macro avg", false, counts(this::correct), counts(this::predicted),
+        counts(this::support));
   }
 
   /** The per-class figures' mean weighted by each class's support ("weighted avg"). */
   public Average weightedAverage() {
-    return new Average("weighted avg", weighted(precision(0), precision(1)),
-        weighted(recall(0), recall(1)), weighted(f1(0), f1(1)), support(0) + support(1));
+    return ClassFigures.average("weighted avg", true, counts(this::correct),
+        counts(this::predicted), counts(this::support));
   }
 
-  private double weighted(double a, double b) {
-    double n = support(0) + support(1);
-    return (a * support(0) + b * support(1)) / n;
+  private static long[] counts(java.util.function.IntToLongFunction count) {
+    return new long[] {count.applyAsLong(0), count.applyAsLong(1)};
   }
 
   /**
@@ -109,9 +115,9 @@ public record ConfusionMatrix(double threshold, long trueNegatives, long falsePo
    * {@code classification_report}.
    *
    * @param name "macro avg" or "weighted avg"
-   * @param precision the averaged precision; NaN when a class's is
-   * @param recall the averaged recall; NaN when a class's is
-   * @param f1 the averaged F1; NaN when a class's is
+   * @param precision the averaged precision; NaN when no class occurs
+   * @param recall the averaged recall; NaN when no class occurs
+   * @param f1 the averaged F1; NaN when no class occurs
    * @param support all rows
    */
   public record Average(String name, double precision, double recall, double f1, long support) {}

@@ -56,21 +56,25 @@ public final class MulticlassConfusion {
     return s;
   }
 
-  /** Of the rows predicted as {@code cls}, the share that are; NaN when none was. */
+  /**
+   * Of the rows predicted as {@code cls}, the share that are; 0 when none was but the class has
+   * rows, NaN when neither (see {@link ClassFigures}).
+   */
   public double precision(int cls) {
-    return ratio(counts[cls][cls], predicted(cls));
+    return ClassFigures.precision(counts[cls][cls], predicted(cls), support(cls));
   }
 
-  /** Of the rows of class {@code cls}, the share predicted so; NaN when there are none. */
+  /**
+   * Of the rows of class {@code cls}, the share predicted so; 0 when there are none but some
+   * were predicted so, NaN when neither.
+   */
   public double recall(int cls) {
-    return ratio(counts[cls][cls], support(cls));
+    return ClassFigures.recall(counts[cls][cls], predicted(cls), support(cls));
   }
 
-  /** The harmonic mean of precision and recall; NaN when either is, 0 when both are 0. */
+  /** The harmonic mean of precision and recall; 0 when both are 0, NaN when either is NaN. */
   public double f1(int cls) {
-    double p = precision(cls);
-    double r = recall(cls);
-    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    return ClassFigures.f1(precision(cls), recall(cls));
   }
 
   /** All rows. */
@@ -92,40 +96,29 @@ public final class MulticlassConfusion {
   }
 
   /**
-   * The per-class figures' plain mean over the classes with rows ("macro avg"; a class without
-   * rows in the data, whose recall is NaN, is left out, as it has no support).
+   * The per-class figures' plain mean over the classes among the true or the predicted ones
+   * ("macro avg", as scikit-learn's {@code classification_report}: a class of the model that
+   * neither has rows nor was predicted is left out).
    */
   public ConfusionMatrix.Average macroAverage() {
-    double p = 0;
-    double r = 0;
-    double f = 0;
-    int n = 0;
-    for (int c = 0; c < counts.length; c++) {
-      if (support(c) > 0) {
-        p += precision(c);
-        r += recall(c);
-        f += f1(c);
-        n++;
-      }
-    }
-    return new ConfusionMatrix.Average("macro avg", p / n, r / n, f / n, total());
+    return average("macro avg", false);
   }
 
   /** The per-class figures' mean weighted by each class's support ("weighted avg"). */
   public ConfusionMatrix.Average weightedAverage() {
-    double p = 0;
-    double r = 0;
-    double f = 0;
+    return average("weighted avg", true);
+  }
+
+  private ConfusionMatrix.Average average(String name, boolean weighted) {
+    long[] correct = new long[counts.length];
+    long[] predicted = new long[counts.length];
+    long[] support = new long[counts.length];
     for (int c = 0; c < counts.length; c++) {
-      long s = support(c);
-      if (s > 0) {
-        p += s * precision(c);
-        r += s * recall(c);
-        f += s * f1(c);
-      }
+      correct[c] = counts[c][c];
+      predicted[c] = predicted(c);
+      support[c] = support(c);
     }
-    long n = total();
-    return new ConfusionMatrix.Average("weighted avg", p / n, r / n, f / n, n);
+    return ClassFigures.average(name, weighted, correct, predicted, support);
   }
 
   private static double ratio(long a, long b) {

@@ -342,9 +342,6 @@ public final class CrossValidation {
           .toArray();
       held[f] = java.util.stream.IntStream.range(0, data.rows()).filter(i -> rowFold[i] == fold)
           .toArray();
-      if (loss.coupled()) {
-        requireEveryClass(data, train[f], f);
-      }
     }
     // The rows' weights as each fold's fits see them. Balanced class weights, counted on each
     // fold's training rows, differ from fold to fold: a class-weight table per group carries
@@ -368,6 +365,9 @@ public final class CrossValidation {
       }
       if (loss == Loss.LOGISTIC) {
         requireBothClasses(weighted[f], train[f], f);
+      }
+      if (loss.coupled()) {
+        requireEveryClass(weighted[f], train[f], f);
       }
     }
     Standardization[] own = new Standardization[k];
@@ -586,19 +586,21 @@ public final class CrossValidation {
     return new double[] {sse / sum / 2, 1 - sse / spread.value()};
   }
 
-  /** Multinomial regression needs every class among a fold's training rows. */
+  /** Multinomial regression needs every class among a fold's training rows (weighing > 0). */
   private static void requireEveryClass(Dataset data, int[] rows, int fold) {
     ClassLabels classes = data.classLabels().orElseThrow();
     boolean[] seen = new boolean[classes.size()];
+    boolean[] weighs = new boolean[classes.size()];
     for (int i : rows) {
       seen[(int) data.y()[i]] = true;
+      weighs[(int) data.y()[i]] |= data.weight(i) > 0;
     }
     for (int c = 0; c < seen.length; c++) {
-      if (!seen[c]) {
+      if (!weighs[c]) {
         throw new IllegalArgumentException(data.source() + ": the training rows of fold " + fold
-            + " hold no row of class \"" + classes.label(c) + "\" of target \""
-            + data.targetName() + "\": multinomial regression needs every class; use fewer"
-            + " folds");
+            + (seen[c] ? " that weigh more than 0" : "") + " hold no row of class \""
+            + classes.label(c) + "\" of target \"" + data.targetName() + "\": multinomial"
+            + " regression needs every class" + (seen[c] ? "" : "; use fewer folds"));
       }
     }
   }

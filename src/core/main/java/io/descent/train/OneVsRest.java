@@ -218,6 +218,7 @@ public final class OneVsRest {
         binary[i] = columns.target(c, rows.y()[i]);
       }
       double[] weights = table == null ? rows.weights() : modelWeights(rows, columns, c);
+      requireBothSides(rows, binary, weights, labels(data, classes), c);
       own[c] = table != null && standardize
           ? Standardization.fitWeighted(rows, weights) : base;
       double[] start = new double[p];
@@ -259,7 +260,7 @@ public final class OneVsRest {
         histories = history.perClass;
       }
     }
-    ClassLabels labels = data.classLabels().orElse(ClassLabels.indices(classes));
+    ClassLabels labels = labels(data, classes);
     List<LinearModel> models = new ArrayList<>();
     double[] all = new double[p * classes];
     for (int c = 0; c < classes; c++) {
@@ -339,6 +340,34 @@ public final class OneVsRest {
   }
 
   /** Each row's weight in model c: its own weight times c's class weight of its label. */
+  private static ClassLabels labels(Dataset data, int classes) {
+    return data.classLabels().orElse(ClassLabels.indices(classes));
+  }
+
+  /**
+   * Model {@code c} needs training rows of its class and of the others that weigh more than 0
+   * (as a binary logistic fit does): with one side only its loss has no minimum.
+   */
+  private static void requireBothSides(Dataset rows, double[] binary, double[] weights,
+      ClassLabels labels, int c) {
+    boolean positive = false;
+    boolean negative = false;
+    for (int i = 0; i < binary.length; i++) {
+      if (weights == null || weights[i] > 0) {
+        positive |= binary[i] > 0.5;
+        negative |= binary[i] <= 0.5;
+      }
+    }
+    if (positive && negative) {
+      return;
+    }
+    String which = (weights == null ? "" : " that weighs more than 0")
+        + (positive ? " is not of class \"" : " is of class \"") + labels.label(c) + "\"";
+    throw new IllegalArgumentException(rows.source() + ": no training row of target \""
+        + rows.targetName() + "\"" + which + ": the one-vs-rest model of class \""
+        + labels.label(c) + "\" needs rows of its class and of the others");
+  }
+
   private static double[] modelWeights(Dataset rows, Columns columns, int c) {
     double[] w = new double[rows.rows()];
     double[] y = rows.y();

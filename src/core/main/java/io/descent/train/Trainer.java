@@ -411,20 +411,24 @@ public final class Trainer {
   }
 
   /**
-   * Multinomial regression needs training rows of every class: a class without any has no
-   * finite intercept (its probability falls towards 0 without end).
+   * Multinomial regression needs training rows of every class that weigh more than 0: a class
+   * without any has no finite intercept (its probability falls towards 0 without end).
    */
   static void requireEveryClass(Dataset train) {
     io.descent.data.ClassLabels classes = train.classLabels().orElseThrow();
     boolean[] seen = new boolean[classes.size()];
-    for (double y : train.y()) {
-      seen[(int) y] = true;
+    boolean[] weighs = new boolean[classes.size()];
+    double[] y = train.y();
+    for (int i = 0; i < y.length; i++) {
+      seen[(int) y[i]] = true;
+      weighs[(int) y[i]] |= train.weight(i) > 0;
     }
     for (int c = 0; c < seen.length; c++) {
-      if (!seen[c]) {
+      if (!weighs[c]) {
         throw new IllegalArgumentException(train.source() + ": no training row of target \""
-            + train.targetName() + "\" is of class \"" + classes.label(c) + "\": multinomial"
-            + " regression needs rows of every class");
+            + train.targetName() + "\" " + (seen[c] ? "that weighs more than 0 " : "")
+            + "is of class \"" + classes.label(c) + "\": multinomial regression needs rows of"
+            + " every class");
       }
     }
   }

@@ -53,6 +53,17 @@ class ClassLabelsTest {
   }
 
   @Test
+  void wholeNumbersBeyondDoublePrecisionStayApartAndInDigits() throws Exception {
+    // 2^53 and 2^53 + 1 are one double; as labels (IDs, codes) they are two classes.
+    Dataset d = new CsvReader(CsvReader.Options.classTarget("y")).read(new StringReader(
+        "x,y\n1,9007199254740993\n2,12\n3,9007199254740992\n4,9.007199254740993e15\n"
+        + "5,123456789012345678901234567\n"), "ids.csv");
+    assertEquals(List.of("12", "9007199254740992", "9007199254740993",
+        "123456789012345678901234567"), d.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {2, 0, 1, 2, 3}, d.y());
+  }
+
+  @Test
   void oneLabelIsAnErrorAtItsLineAndColumn() throws Exception {
     Path f = dir.resolve("one.csv");
     Files.writeString(f, "x,kind\n1,dog\n2,dog\n");

@@ -263,6 +263,15 @@ class WeightsTest {
   }
 
   @Test
+  void twoSpellingsOfOneClassAreWeightedTwice() throws IOException {
+    Dataset d = read(CsvReader.Options.classTarget("y"), "a,y\n1,1\n2,2\n3,1\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ClassWeights.parse("1=2,1.0=3").rowWeights(d));
+    assertEquals("class \"1\" is weighted twice (as \"1\" and as \"1.0\")", e.getMessage());
+    assertArrayEquals(new double[] {2, 1, 2}, ClassWeights.parse("1e0=2").rowWeights(d));
+  }
+
+  @Test
   void classWeightsMultiplyTheRowsOwnWeights() throws IOException {
     Dataset d = labelled("ham", "spam", "ham").withWeights(new double[] {2, 3, 0});
     Dataset weighted = ClassWeights.parse("spam=10,ham=0.5").applyTo(d);

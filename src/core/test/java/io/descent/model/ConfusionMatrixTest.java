@@ -19,8 +19,8 @@ class ConfusionMatrixTest {
     assertEquals(0.6, c.recall(1), 1e-15);
     assertEquals(0.6, c.f1(1), 1e-15);
     assertEquals(11.0 / 15, c.accuracy(), 1e-15);
-    assertTrue(Double.isNaN(new ConfusionMatrix(0.5, 3, 0, 2, 0).precision(1)),
-        "nothing called 1: precision undefined");
+    assertEquals(0, new ConfusionMatrix(0.5, 3, 0, 2, 0).precision(1), 0,
+        "nothing called 1, but rows of 1: precision 0, as scikit-learn's zero_division=0");
     String report = c.report("ham", "spam");
     assertTrue(report.contains("0 (ham)") && report.contains("1 (spam)"), report);
     assertTrue(report.contains("macro avg") && report.contains("weighted avg"), report);
@@ -56,5 +56,48 @@ class ConfusionMatrixTest {
     assertEquals(c.accuracy(), weighted.recall(), 1e-15);
     assertTrue(c.report("0", "1").contains(String.format(java.util.Locale.ROOT,
         "%-12s %10.4f", "weighted avg", weighted.precision())));
+  }
+
+  @Test
+  void undefinedFiguresFollowScikitLearn() {
+    // classification_report([0] * 5, [0, 0, 0, 1, 1]): class 1 predicted but absent.
+    ConfusionMatrix c = new ConfusionMatrix(0.5, 3, 2, 0, 0);
+    assertEquals(0, c.precision(1), 0);
+    assertEquals(0, c.recall(1), 0);
+    assertEquals(0, c.f1(1), 0);
+    assertAverage(c.macroAverage(), 0.5, 0.3, 0.375, 5);
+    assertAverage(c.weightedAverage(), 1.0, 0.6, 0.75, 5);
+    // classification_report([0] * 5, [0] * 5): class 1 neither occurs nor is predicted.
+    ConfusionMatrix one = new ConfusionMatrix(0.5, 5, 0, 0, 0);
+    assertTrue(Double.isNaN(one.precision(1)) && Double.isNaN(one.recall(1)));
+    assertAverage(one.macroAverage(), 1, 1, 1, 5);
+    assertAverage(one.weightedAverage(), 1, 1, 1, 5);
+  }
+
+  @Test
+  void multiclassAveragesCountTheClassesThatOccur() {
+    // 80% of one class, always predicted: 800 / 180 / 20 rows (scikit-learn: macro precision
+    // 0.2667, recall 0.3333, F1 0.2963; weighted precision 0.64, F1 0.7111).
+    MulticlassConfusion all = new MulticlassConfusion(
+        new long[][] {{800, 0, 0}, {180, 0, 0}, {20, 0, 0}});
+    assertEquals(0, all.precision(1), 0);
+    assertAverage(all.macroAverage(), 0.8 / 3, 1.0 / 3, 2 * 0.8 / 1.8 / 3, 1000);
+    assertAverage(all.weightedAverage(), 0.64, 0.8, 0.8 * 2 * 0.8 / 1.8, 1000);
+    // Rows of class 1 only, 3 of 50 predicted as class 2, class 0 neither: scikit-learn
+    // reports classes 1 and 2 (macro precision 0.5, recall 0.47, F1 0.4845).
+    MulticlassConfusion some = new MulticlassConfusion(
+        new long[][] {{0, 0, 0}, {0, 47, 3}, {0, 0, 0}});
+    assertTrue(Double.isNaN(some.precision(0)));
+    assertEquals(0, some.recall(2), 0);
+    assertAverage(some.macroAverage(), 0.5, 0.47, 2 * 0.94 / 1.94 / 2, 50);
+    assertAverage(some.weightedAverage(), 1, 0.94, 2 * 0.94 / 1.94, 50);
+  }
+
+  private static void assertAverage(ConfusionMatrix.Average a, double precision, double recall,
+      double f1, long support) {
+    assertEquals(precision, a.precision(), 1e-12, a.name() + " precision");
+    assertEquals(recall, a.recall(), 1e-12, a.name() + " recall");
+    assertEquals(f1, a.f1(), 1e-12, a.name() + " f1");
+    assertEquals(support, a.support(), a.name() + " support");
   }
 }

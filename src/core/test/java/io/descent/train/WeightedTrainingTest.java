@@ -245,4 +245,40 @@ class WeightedTrainingTest {
     assertTrue((r.objective() - exact.objective()) / exact.objective() < 1e-2,
         r.objective() + " vs " + exact.objective());
   }
+
+  @Test
+  void weightsBeyondFloat32sRangeAreScaledExactlyAndFitAsTheUnscaled() {
+    io.descent.gradient.opencl.OpenClAvailability.require();
+    Dataset data = load("breast_cancer_wdbc");
+    Random random = new Random(5);
+    double[] w = new double[data.rows()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = 1 + random.nextInt(3);
+    }
+    Descent descent = Descent.logistic().l2(0.01).backend("opencl");
+    FitResult plain = descent.train(data.withWeights(w), null);
+    assertTrue(plain.converged(), plain.message());
+    // 2^120 and 2^-120 times the weights: float32 sums of them overflow or vanish; the objective
+    // is their weighted mean, the same.
+    for (double scale : new double[] {Math.scalb(1.0, 120), 1e300, Math.scalb(1.0, -120)}) {
+      double[] big = new double[w.length];
+      for (int i = 0; i < w.length; i++) {
+        big[i] = w[i] * scale;
+      }
+      Dataset weighted = data.withWeights(big);
+      double max = java.util.Arrays.stream(weighted.weights()).max().orElseThrow();
+      assertTrue(max >= 1 && max < 2, "largest weight scaled into [1, 2): " + max);
+      assertEquals(w[0] / w[1], weighted.weight(0) / weighted.weight(1), 1e-15);
+      FitResult r = descent.train(weighted, null);
+      assertTrue(r.converged(), scale + ": " + r.message());
+      assertEquals(plain.objective(), r.objective(), 1e-12 * plain.objective(), "scale " + scale);
+      double[] a = plain.model().theta();
+      double[] b = r.model().theta();
+      for (int j = 0; j < a.length; j++) {
+        assertEquals(a[j], b[j], 1e-6 * (1 + Math.abs(a[j])), "scale " + scale + " theta " + j);
+      }
+    }
+    // Weights within range are kept as given, the array shared.
+    assertTrue(data.withWeights(w).weights() == w);
+  }
 }
