@@ -25,6 +25,14 @@ final class CacheOptions {
       description = "The directory of the copies kept by --cache (implies --cache).")
   Path directory;
 
+  /** The directory of the copies, with {@code --cache} or {@code --cache-dir}; else null. */
+  Path directoryInUse() {
+    if (!cache && directory == null) {
+      return null;
+    }
+    return directory != null ? directory : DatasetCache.defaultDirectory();
+  }
+
   /**
    * The cache to read {@code data} through, printing its notices on {@code err}; null without
    * {@code --cache} or {@code --cache-dir}.
@@ -35,6 +43,7 @@ final class CacheOptions {
     if (!cache && directory == null) {
       return null;
     }
+    CommandFiles.notEmpty("--cache-dir", directory);
     DatasetCache c = directory != null ? new DatasetCache(directory)
         : DatasetCache.inDefaultDirectory();
     if (Files.exists(c.directory()) && Files.exists(data)

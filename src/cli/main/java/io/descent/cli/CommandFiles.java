@@ -1,5 +1,6 @@
 package io.descent.cli;
 
+import io.descent.data.DatasetCache;
 import io.descent.model.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ final class CommandFiles {
 
   private final List<Input> inputs = new ArrayList<>();
   private final List<Output> outputs = new ArrayList<>();
+  /** The directory of the cached copies the command may read, or null. */
+  private Path cacheDirectory;
 
   /** Whether {@code path} names standard output. */
   static boolean isStandardOutput(Path path) {
@@ -60,6 +63,15 @@ final class CommandFiles {
     if (path != null) {
       inputs.add(new Input(option, path, kind));
     }
+    return this;
+  }
+
+  /**
+   * The directory of the cached copies ({@link DatasetCache}) the command may read instead of
+   * its data: no output may be one of them.
+   */
+  CommandFiles cacheDirectory(Path directory) {
+    cacheDirectory = directory;
     return this;
   }
 
@@ -88,10 +100,12 @@ final class CommandFiles {
    */
   void check() throws IOException {
     for (Input in : inputs) {
+      notEmpty(in.option(), in.path());
       checkInput(in);
     }
     List<Destination> destinations = new ArrayList<>();
     for (Output out : outputs) {
+      notEmpty(out.option(), out.path());
       if (isStandardOutput(out.path())) {
         if (!out.standardOutputAllowed()) {
           throw usage(out.option() + " " + STANDARD_OUTPUT + ": this output cannot go to standard"
@@ -109,6 +123,12 @@ final class CommandFiles {
         }
       }
     }
+    for (Destination d : destinations) {
+      if (isCachedCopy(d.file())) {
+        throw usage(d.named() + " is a cached copy in " + cacheDirectory + ", which the command"
+            + " may read: refusing to overwrite an input");
+      }
+    }
     for (int i = 0; i < destinations.size(); i++) {
       for (int j = i + 1; j < destinations.size(); j++) {
         if (sameFile(destinations.get(i).file(), destinations.get(j).file())) {
@@ -117,6 +137,22 @@ final class CommandFiles {
         }
       }
     }
+  }
+
+  /** An empty path would name the working directory, or nothing: one line, exit 2. */
+  static void notEmpty(String option, Path path) {
+    if (path != null && path.toString().isEmpty()) {
+      throw usage(option + ": the path is empty");
+    }
+  }
+
+  private boolean isCachedCopy(Path file) throws IOException {
+    if (cacheDirectory == null || !file.getFileName().toString().endsWith(
+        DatasetCache.EXTENSION) || !Files.isDirectory(cacheDirectory)) {
+      return false;
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    return Files.isDirectory(parent) && Files.isSameFile(parent, cacheDirectory);
   }
 
   private static void checkInput(Input in) throws NoSuchFileException {

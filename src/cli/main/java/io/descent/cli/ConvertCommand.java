@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
     description = "Parse a CSV file into the binary cache that --cache reads (see --cache), so"
         + " that train, cv and path with --cache and the same reading options (--target, --loss,"
         + " --features, --delimiter, --positive-label, --weight-column, --one-vs-rest) load it"
-        + " at disk speed. Prints where the copy is. A valid copy already there is kept.")
+        + " at disk speed. Prints where the copy is. A valid copy already there is kept; a copy"
+        + " that cannot be written is exit 1.")
 final class ConvertCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -66,6 +67,12 @@ final class ConvertCommand implements Callable<Integer> {
         null, null, List.of(), ReadProgress.NONE, weightColumn);
     Dataset dataset = cache.read(data.data, reader);
     Path copy = cache.copyPath(data.data, reader);
+    // Writing the copy is this command's whole work: a copy that could not be written (the
+    // notice above says why) fails it, where train and the others only lose the speed.
+    if (cache.cached(data.data, reader).isEmpty()) {
+      throw new IllegalStateException("no cached copy of " + data.data + " could be written in "
+          + cache.directory());
+    }
     out.println("cached " + data.data + " (" + dataset.rows() + " rows x " + dataset.features()
         + " features) in " + copy);
     out.flush();

@@ -142,6 +142,9 @@ final class CvCommand implements Callable<Integer> {
           + Descent.DEFAULT_BATCH_SIZE + ").")
   Integer batchSize;
 
+  @Mixin
+  ScheduleOptions schedule = new ScheduleOptions();
+
   @Option(names = "--max-epochs", paramLabel = "N",
       description = "Cap on mini-batch epochs per model (default " + Descent.DEFAULT_MAX_EPOCHS
           + ").")
@@ -183,6 +186,7 @@ final class CvCommand implements Callable<Integer> {
         .backend(backend.backend).openCl(backend.openCl()).maxIterations(maxIterations)
         .tolerance(tolerance).seed(seed).optimizer(optimizer).learningRate(learningRate)
         .batchSize(batchSize).maxEpochs(maxEpochs);
+    schedule.applyTo(refit);
     if (classWeight != null) {
       if (loss == Loss.LINEAR) {
         throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
@@ -345,11 +349,13 @@ final class CvCommand implements Callable<Integer> {
       });
     }
     String metric = CrossValidation.metricName(loss);
-    if (text) {
+    List<LockstepFit.ModelResult> fits = result.fit().models();
+    boolean interrupted = fits.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED);
+    // An interrupted run's scores are of unfinished fits: no table that would read as results.
+    if (text && !interrupted) {
       printTable(out, result, metric, options.miniBatch() != null);
     }
-    List<LockstepFit.ModelResult> fits = result.fit().models();
-    if (fits.stream().anyMatch(m -> m.stopReason() == StopReason.INTERRUPTED)) {
+    if (interrupted) {
       err.println("descent: interrupted during cross-validation"
           + (this.out == null ? "" : "; " + this.out + " not written"));
       return Interrupts.EXIT_CODE;
@@ -460,9 +466,9 @@ final class CvCommand implements Callable<Integer> {
       boolean miniBatch) {
     LockstepFit.Result fit = r.fit();
     boolean perFold = classWeights != null && classWeights.isBalanced();
-    out.printf(Locale.ROOT, "cv: %d folds%s x %d settings = %d models in %s on %s: %d"
+    out.printf(Locale.ROOT, "cv: %d folds%s x %d setting%s = %d models in %s on %s: %d"
         + " %s, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
-        r.settings().size(), fit.models().size(), perFold ? "lockstep (each fold's balanced"
+        r.settings().size(), r.settings().size() == 1 ? "" : "s", fit.models().size(), perFold ? "lockstep (each fold's balanced"
             + " class weights in a table of its own)" : "lockstep",
         fit.backend().summary(), fit.passes(),
         miniBatch ? "batched evaluations (batches and epoch ends)"

@@ -62,7 +62,8 @@ final class DataOptions {
 
   /** The data file, to be checked with the command's outputs. */
   CommandFiles files() {
-    return new CommandFiles().input("--data", data, "a CSV file");
+    return new CommandFiles().input("--data", data, "a CSV file")
+        .cacheDirectory(cache.directoryInUse());
   }
 
   char delimiterChar() {

@@ -281,9 +281,9 @@ final class PathCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "data: %s%s, %d rows x %d features, target %s (read in %.3f s)%n",
         dataset.source(), data.origin(), dataset.rows(), dataset.features(),
         dataset.targetName(), readSeconds);
-    out.printf(Locale.ROOT, "path: %d penalties from %.6g (lambda_max: every weight 0) down to"
+    out.printf(Locale.ROOT, "path: %d penalt%s from %.6g (lambda_max: every weight 0) down to"
         + " %.6g (ratio %.3g), l1 ratio %s, on %s by %s: %d %s, %.3f s%n",
-        s.size(), r.lambdaMax(), s.get(s.size() - 1).penalty(), r.minRatio(),
+        s.size(), s.size() == 1 ? "y" : "ies", r.lambdaMax(), s.get(s.size() - 1).penalty(), r.minRatio(),
         CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
         CvCommand.passesOverTheData(r.backend()), r.seconds());
     out.printf(Locale.ROOT, "%-12s %-14s %-8s %s%n", "penalty", "objective", "nonzero",

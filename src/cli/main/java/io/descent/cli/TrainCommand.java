@@ -124,20 +124,8 @@ final class TrainCommand implements Callable<Integer> {
           + " the first trial step of gd.")
   Double learningRate;
 
-  @Option(names = "--schedule", paramLabel = "NAME",
-      description = "Learning-rate schedule: constant, step, exponential or invsqrt (default: "
-          + Descent.DEFAULT_SCHEDULE + ").")
-  String schedule;
-
-  @Option(names = "--decay", paramLabel = "FACTOR",
-      description = "Schedule factor: the step schedule's drop factor (default 0.5) or the"
-          + " exponential schedule's gamma per epoch (default 0.95).")
-  Double decay;
-
-  @Option(names = "--decay-interval", paramLabel = "N",
-      description = "Schedule interval: epochs between the step schedule's drops (default 10),"
-          + " or the invsqrt schedule's steps, rate = base / sqrt(1 + step / N) (default 1000).")
-  Integer decayInterval;
+  @Mixin
+  ScheduleOptions schedule = new ScheduleOptions();
 
   @Option(names = "--momentum", paramLabel = "MU",
       description = "Momentum coefficient of momentum and nesterov (default 0.9).")
@@ -282,13 +270,13 @@ final class TrainCommand implements Callable<Integer> {
         : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
         .l2(penalty.l2()).l1(penalty.l1()).standardize(!noStandardize)
         .backend(backend.backend).openCl(backend.openCl())
-        .optimizer(optimizer).learningRate(learningRate).schedule(schedule).decay(decay)
-        .decayInterval(decayInterval).momentum(momentum).beta1(beta1).beta2(beta2).rho(rho)
+        .optimizer(optimizer).learningRate(learningRate).momentum(momentum).beta1(beta1).beta2(beta2).rho(rho)
         .epsilon(epsilon).memory(memory).c1(c1).c2(c2).lineSearch(lineSearch)
         .batchSize(batchSize).maxIterations(maxIterations)
         .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
         .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
         .seed(seed);
+    schedule.applyTo(descent);
     if (oneVsRest) {
       descent.oneVsRest();
     }

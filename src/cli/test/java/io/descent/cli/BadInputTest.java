@@ -93,4 +93,20 @@ class BadInputTest {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(message), r.err());
   }
+
+  @org.junit.jupiter.api.Test
+  void anEmptyPathIsRefusedNotTakenAsTheWorkingDirectory() {
+    for (String[] args : List.of(
+        new String[] {"train", "--data", "", "--target", "mpg", "--loss", "linear"},
+        new String[] {"train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
+            "linear", "--out", ""},
+        new String[] {"train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
+            "linear", "--cache-dir", ""},
+        new String[] {"generate", "--rows", "10", "--features", "2", "--loss", "linear", "--out",
+            ""})) {
+      Cli r = Cli.run(args);
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().strip().endsWith(": the path is empty"), r.err());
+    }
+  }
 }

@@ -224,4 +224,30 @@ class CacheCliTest {
     assertEquals(2, run.code());
     assertEquals(List.of("descent: convert needs --target"), run.err().lines().toList());
   }
+
+  @Test
+  void convertFailsWhenTheCopyCannotBeWritten() throws IOException {
+    Path data = irisCopy();
+    Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+    Cli convert = Cli.run("convert", "--data", data.toString(), "--target", "species",
+        "--loss", "multinomial", "--cache-dir", notADirectory.toString());
+    assertEquals(1, convert.code(), convert.out() + convert.err());
+    assertEquals("", convert.out());
+    assertEquals(List.of("descent: could not cache " + data + " in " + notADirectory + ": "
+        + notADirectory + " exists and is not a directory", "descent: no cached copy of " + data
+        + " could be written in " + notADirectory), convert.err().lines().toList());
+  }
+
+  @Test
+  void noOutputMayReplaceACachedCopy() throws IOException {
+    Path data = irisCopy();
+    assertEquals(0, train(data, dir.resolve("first.json")).code());
+    Path copy = copies().get(0);
+    byte[] before = Files.readAllBytes(copy);
+    Cli run = train(data, copy);
+    assertEquals(2, run.code(), run.out() + run.err());
+    assertEquals("descent: --out " + copy + " is a cached copy in " + cacheDir() + ", which the"
+        + " command may read: refusing to overwrite an input", run.err().strip());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(copy));
+  }
 }

@@ -382,4 +382,29 @@ class CvCommandTest {
       assertEquals(ref.get("cv").get("best").get("index"), got.get("cv").get("best").get("index"));
     }
   }
+
+  @Test
+  void heldOutRowsThatAllWeighZeroAreRefusedNamingTheFold() throws Exception {
+    StringBuilder text = new StringBuilder("a,b,w,y\n");
+    for (int i = 0; i < 40; i++) {
+      text.append(i % 7).append(',').append(i % 3).append(',').append(i < 3 ? 1 : 0).append(',')
+          .append(i % 2).append('\n');
+    }
+    Path f = Files.writeString(dir.resolve("sparse.csv"), text.toString());
+    for (String loss : List.of("logistic", "linear")) {
+      Cli r = Cli.run("cv", "--data", f.toString(), "--target", "y", "--loss", loss,
+          "--weight-column", "w", "--folds", "5", "--l2", "0.1,1", "--backend", "reference");
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertTrue(r.err().contains("the held-out rows of fold ")
+          && r.err().contains(" all weigh 0, so its validation loss is undefined"), r.err());
+    }
+  }
+
+  @Test
+  void aClassWeightOfZeroIsNamedAsTrainNamesIt() {
+    Cli r = cancer("--class-weight", "1=0", "--l2", "0.1");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("every training row of target \"malignant\" that weighs more"
+        + " than 0 is 0: logistic regression needs rows of both classes"), r.err());
+  }
 }

@@ -266,4 +266,28 @@ class InterruptTest {
       assertEquals(2, files.count(), "only the data and the checkpoint: no temporary files");
     }
   }
+
+  @Test
+  void sigintDuringCrossValidationPrintsNoTableOfUnfinishedFits() throws Exception {
+    Path data = dir.resolve("cv.csv");
+    assertEquals(0, Cli.run("generate", "--rows", "50000", "--features", "20", "--loss",
+        "logistic", "--out", data.toString()).code());
+    Path model = dir.resolve("best.json");
+    Process p = descent("cv", "--data", data.toString(), "--target", "y", "--loss", "logistic",
+        "--backend", "reference", "--optimizer", "sgd", "--max-epochs", "1000000", "--l2",
+        "1e-3,1e-2", "--folds", "3", "--out", model.toString());
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8));
+    String first = out.readLine();
+    assertTrue(first != null && first.startsWith("data:"), first);
+    Thread.sleep(1500);
+    signal(p, "INT");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "cv did not stop after SIGINT");
+    String rest = String.join("\n", out.lines().toList());
+    assertEquals(130, p.exitValue(), rest);
+    assertTrue(rest.contains("interrupted during cross-validation; " + model + " not written"),
+        rest);
+    assertFalse(rest.contains("<- best") || rest.contains("cv: 3 folds"), rest);
+    assertFalse(Files.exists(model));
+  }
 }

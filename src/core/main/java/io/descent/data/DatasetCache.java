@@ -838,7 +838,7 @@ public final class DatasetCache {
       deleteStrayTemporaries();
     } catch (IOException e) {
       notices.accept("could not cache " + data.source() + " in " + directory + ": "
-          + e.getMessage());
+          + reason(e));
     } finally {
       if (temporary != null) {
         try {
@@ -848,6 +848,24 @@ public final class DatasetCache {
         }
       }
     }
+  }
+
+  /** What went wrong, in words (the JDK's file exceptions name the file alone). */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + " exists and is not a directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return a.getFile() + ": permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return n.getFile() + ": no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+      return f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+          : e.getClass().getSimpleName());
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /**

@@ -352,6 +352,15 @@ public final class CrossValidation {
     int labels = loss.coupled() ? classes : 2;
     double[][] foldClassWeights = new double[k][];
     Dataset[] weighted = new Dataset[k];
+    // Weights that leave a class nothing in every fold: said as train says it, not as a fold's.
+    if (loss == Loss.LOGISTIC) {
+      Trainer.requireBothClasses(shared);
+    } else if (loss.coupled()) {
+      Trainer.requireEveryClass(shared);
+    }
+    for (int f = 0; f < k; f++) {
+      requireHeldOutWeight(shared, held[f], f);
+    }
     for (int f = 0; f < k; f++) {
       if (balanced) {
         foldClassWeights[f] = cw.perClass(data, train[f]);
@@ -603,6 +612,24 @@ public final class CrossValidation {
             + " regression needs every class" + (seen[c] ? "" : "; use fewer folds"));
       }
     }
+  }
+
+  /**
+   * A fold's validation loss is the weighted mean over its held-out rows: rows that all weigh 0
+   * leave it undefined.
+   */
+  private static void requireHeldOutWeight(Dataset data, int[] held, int fold) {
+    if (data.weights() == null) {
+      return;
+    }
+    for (int i : held) {
+      if (data.weight(i) > 0) {
+        return;
+      }
+    }
+    throw new IllegalArgumentException(data.source() + ": the held-out rows of fold " + fold
+        + " all weigh 0, so its validation loss is undefined: use fewer folds, or fewer rows"
+        + " of weight 0");
   }
 
   /** Logistic regression needs both classes among a fold's training rows (weighing > 0). */
