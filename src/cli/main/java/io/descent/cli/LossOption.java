@@ -27,4 +27,13 @@ final class LossOption {
       err.flush();
     }
   }
+
+  /**
+   * A parse error's message with this option under its current name: picocli names an option
+   * by its longest name, and of two as long it picks the old one ({@code '--model=KIND'}).
+   */
+  static String currentName(String message) {
+    return message.replace("'--model=KIND'", "'--loss=KIND'")
+        .replace("option '--model' (KIND)", "option '--loss' (KIND)");
+  }
 }

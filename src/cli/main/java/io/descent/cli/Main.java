@@ -85,7 +85,7 @@ public final class Main {
     cl.setParameterExceptionHandler((ex, a) -> {
       // One line, as every error: the hint to the command's help goes at its end.
       CommandLine sub = ex.getCommandLine();
-      err.println("descent: " + oneLine(ex) + suggestion(ex) + " (try '"
+      err.println("descent: " + LossOption.currentName(oneLine(ex)) + suggestion(ex) + " (try '"
           + sub.getCommandSpec().qualifiedName() + " --help')");
       err.flush();
       return BAD_INPUT;

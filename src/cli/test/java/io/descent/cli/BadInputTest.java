@@ -87,6 +87,8 @@ class BadInputTest {
       train --data nope.csv --target y --loss linear | nope.csv: no such file
       train --data datasets/mtcars.csv --loss linear | train needs --target
       train --target y                                | Missing required options
+      train --data datasets/mtcars.csv --target mpg   | Missing required option: '--loss=KIND'
+      train --data d.csv --target y --loss linear --loss linear | option '--loss' (KIND) should be specified only once
       """)
   void missingThingsAreExitCode2(String command, String message) {
     Cli r = Cli.run(command.trim().split("\\s+"));
