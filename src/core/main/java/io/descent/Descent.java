@@ -764,9 +764,13 @@ public final class Descent {
     return fit(Dataset.ofClasses(x, labels));
   }
 
-  /** Trains on rows of float32 features and class labels 0 and 1. */
+  /**
+   * Trains on rows of float32 features and class labels: 0 and 1 for logistic regression, any
+   * integers for multinomial regression and one-vs-rest (their classes in numeric order).
+   */
   public LinearModel fit(float[][] x, int[] labels) {
-    return fit(Dataset.of(x, labels));
+    return fit(loss.coupled() || oneVsRest ? Dataset.ofClasses(x, labels)
+        : Dataset.of(x, labels));
   }
 
   /** Trains on rows of float64 features and boolean labels (true is class 1). */

@@ -255,4 +255,45 @@ class MultinomialLibraryTest {
         () -> Descent.multinomial().backend("reference").fit(iris()));
     assertEquals(StopReason.SEPARABLE, e.result().stopReason());
   }
+
+  @Test
+  void float32RowsWithIntegerClassesAndRowArraysOfClasses() throws Exception {
+    float[][] x = {{1}, {2}, {3}, {4}, {5}, {6}, {1.5f}, {2.5f}, {3.5f}};
+    int[] y = {0, 1, 2, 0, 1, 2, 1, 2, 0};
+    double[][] xd = new double[x.length][1];
+    for (int i = 0; i < x.length; i++) {
+      xd[i][0] = x[i][0];
+    }
+    // float32 rows fit as the float64 ones do (the classes 0, 1 and 2, not binary labels).
+    LinearModel fromFloats = Descent.multinomial().l2(0.1).backend("reference").fit(x, y);
+    LinearModel fromDoubles = Descent.multinomial().l2(0.1).backend("reference").fit(xd, y);
+    assertArrayEquals(fromDoubles.theta(), fromFloats.theta(), 0);
+    LinearModel ovr = Descent.logistic().oneVsRest().l2(0.1).backend("reference").fit(x, y);
+    assertEquals(3, ovr.classCount());
+    // predict over rows gives each row's class, as predict(row) and predict(Dataset) do.
+    for (LinearModel m : List.of(fromFloats, ovr)) {
+      double[] classes = m.predict(xd);
+      for (int i = 0; i < xd.length; i++) {
+        assertEquals(m.predict(xd[i]), classes[i], 0, "row " + i);
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> fromFloats.predict(new double[][] {{1}, {1, 2}}));
+    assertTrue(e.getMessage().startsWith("row 1: "), e.getMessage());
+  }
+
+  @Test
+  void aCopiedColumnMayNotTakeAPredictedColumnsName() throws Exception {
+    LinearModel model = Descent.multinomial().l2(0.01).backend("reference").fit(iris());
+    try (io.descent.data.CsvRows rows = io.descent.data.CsvRows.open(
+        DATASETS.resolve("iris.csv"), ',')) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PredictionWriter.write(new StringWriter(), model, rows, List.of("class")));
+      assertEquals("copied column \"class\" has the name of a predicted column (probability_0,"
+          + " probability_1, probability_2, class)", e.getMessage());
+    }
+    IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
+        () -> iris().withFeatureNames(java.util.Arrays.asList("a", "b", null, "d")));
+    assertEquals("the name of feature 2 is null", named.getMessage());
+  }
 }

@@ -152,11 +152,13 @@ public final class Dataset {
    * the classes are the distinct labels in numeric order ({@link ClassLabels}).
    */
   public static Dataset ofClasses(double[][] x, int[] labels) {
-    String[] text = new String[labels.length];
-    for (int i = 0; i < labels.length; i++) {
-      text[i] = Integer.toString(labels[i]);
-    }
-    return ofClasses(x, text);
+    return ofClasses(x, text(labels));
+  }
+
+  /** As {@link #ofClasses(double[][], int[])}, from float32 rows. */
+  public static Dataset ofClasses(float[][] x, int[] labels) {
+    int d = width(x, labels.length);
+    return ofClasses(d, copy(x), text(labels));
   }
 
   /**
@@ -167,6 +169,18 @@ public final class Dataset {
    */
   public static Dataset ofClasses(double[][] x, String[] labels) {
     int d = width(x, labels.length);
+    return ofClasses(d, copy(x), labels);
+  }
+
+  private static String[] text(int[] labels) {
+    String[] text = new String[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      text[i] = Integer.toString(labels[i]);
+    }
+    return text;
+  }
+
+  private static Dataset ofClasses(int d, float[] x, String[] labels) {
     java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] == null || labels[i].isBlank()) {
@@ -179,7 +193,7 @@ public final class Dataset {
     for (int i = 0; i < labels.length; i++) {
       y[i] = classes.indexOf(labels[i]);
     }
-    return ofClasses(ARRAYS, defaultNames(d), "y", copy(x), y, classes);
+    return ofClasses(ARRAYS, defaultNames(d), "y", x, y, classes);
   }
 
   /**
@@ -285,6 +299,11 @@ public final class Dataset {
       throw new IllegalArgumentException("the data has " + features + " features but "
           + names.size() + " names were given");
     }
+    for (int j = 0; j < names.size(); j++) {
+      if (names.get(j) == null) {
+        throw new IllegalArgumentException("the name of feature " + j + " is null");
+      }
+    }
     if (names.stream().distinct().count() != names.size()) {
       throw new IllegalArgumentException("feature names must be distinct, got " + names);
     }
@@ -304,6 +323,23 @@ public final class Dataset {
    * @throws IllegalArgumentException naming the first row whose weight is not allowed
    */
   public Dataset withWeights(double[] weights) {
+    return withWeights(weights, true);
+  }
+
+  /**
+   * The same data with the weights of its rows as one part of a larger weighted dataset (a
+   * Spark partition): checked as {@link #withWeights} checks them, but kept as given, never
+   * scaled (a scale must be the same for every part), and all 0 allowed (a part may hold only
+   * rows of weight 0, which add nothing to the whole's sums).
+   *
+   * @param weights one finite, non-negative weight per row
+   * @throws IllegalArgumentException naming the first row whose weight is not allowed
+   */
+  public Dataset withPartWeights(double[] weights) {
+    return withWeights(weights, false);
+  }
+
+  private Dataset withWeights(double[] weights, boolean whole) {
     if (weights != null) {
       if (weights.length != rows) {
         throw new IllegalArgumentException("the data has " + rows + " rows but " + weights.length
@@ -318,10 +354,12 @@ public final class Dataset {
         }
         positive |= s > 0;
       }
-      if (!positive) {
+      if (whole && !positive) {
         throw new IllegalArgumentException("every row's weight is 0");
       }
-      weights = inRange(weights);
+      if (whole) {
+        weights = inRange(weights);
+      }
     }
     return new Dataset(source, featureNames, targetName, x, y, labels, classes, weights);
   }

@@ -715,6 +715,17 @@ public final class LinearModel {
 
   /** {@link #predict(double[])} of every row. */
   public double[] predict(double[][] rows) {
+    if (classes != null) {
+      double[] out = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        try {
+          out[i] = predict(rows[i]);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("row " + i + ": " + e.getMessage(), e);
+        }
+      }
+      return out;
+    }
     return predictions(margins(rows));
   }
 

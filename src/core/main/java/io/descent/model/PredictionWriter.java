@@ -106,14 +106,32 @@ public final class PredictionWriter {
   }
 
   /** Selects the model's features in the rows; returns the copied columns' indices. */
+  /** The names of the predicted columns a model's lines end with. */
+  static List<String> predicted(LinearModel model) {
+    if (model.isMulticlass()) {
+      List<String> names = new java.util.ArrayList<>();
+      for (int k = 0; k < model.classCount(); k++) {
+        names.add("probability_" + model.label(k));
+      }
+      names.add("class");
+      return names;
+    }
+    return model.loss() == Loss.LINEAR ? List.of("prediction") : List.of("probability", "class");
+  }
+
   private static int[] select(LinearModel model, CsvRows rows, List<String> copied) {
     rows.selectFeatures(model.featureNames());
     Set<String> seen = new HashSet<>();
     int[] columns = new int[copied.size()];
+    List<String> predicted = predicted(model);
     for (int i = 0; i < columns.length; i++) {
       String name = copied.get(i);
       if (!seen.add(name)) {
         throw new IllegalArgumentException("copied columns list \"" + name + "\" twice");
+      }
+      if (predicted.contains(name)) {
+        throw new IllegalArgumentException("copied column \"" + name + "\" has the name of a"
+            + " predicted column (" + String.join(", ", predicted) + ")");
       }
       columns[i] = rows.columnOf(name);
       if (columns[i] < 0) {
@@ -218,19 +236,12 @@ public final class PredictionWriter {
 
     /** The header: the copied columns' names, then the predicted fields' names. */
     void header(List<String> copied) throws IOException {
-      for (String name : copied) {
-        out.write(csvField(name));
-        out.write(',');
+      List<String> names = new java.util.ArrayList<>(copied);
+      names.addAll(predicted(model));
+      for (int i = 0; i < names.size(); i++) {
+        out.write(csvField(names.get(i)));
+        out.write(i + 1 < names.size() ? ',' : '\n');
       }
-      if (multinomial()) {
-        for (int k = 0; k < probabilities.length; k++) {
-          out.write(csvField("probability_" + model.label(k)));
-          out.write(',');
-        }
-        out.write("class\n");
-        return;
-      }
-      out.write(labels == null ? "prediction\n" : "probability,class\n");
     }
 
     /** The predicted fields of a row with this margin, and the line's end. */

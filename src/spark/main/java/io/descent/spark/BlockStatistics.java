@@ -6,8 +6,9 @@ import java.io.Serializable;
 /**
  * What one distributed pass learns about the cached rows: rows, total weight, the weighted mean
  * and sum of squared deviations of every feature (each block's in two exact passes over its
- * own rows, combined across blocks by Chan et al.'s pairwise update), and the label range. Rows
- * of weight 0 take no part in the moments, as in {@link Standardization#fitWeighted}.
+ * own rows, combined across blocks by Chan et al.'s pairwise update), the label's too, and the
+ * label range. Rows of weight 0 take no part in the moments, as in {@link
+ * Standardization#fitWeighted}.
  */
 final class BlockStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,6 +17,10 @@ final class BlockStatistics implements Serializable {
   double total;
   double[] mean;
   double[] deviations;
+  /** The sum of the squared weights (for the label's unbiased weighted variance). */
+  double squares;
+  double labelMean;
+  double labelDeviations;
   double minLabel = Double.POSITIVE_INFINITY;
   double maxLabel = Double.NEGATIVE_INFINITY;
   boolean integralLabels = true;
@@ -52,11 +57,14 @@ final class BlockStatistics implements Serializable {
         continue;
       }
       s.total += w;
+      s.squares += w * w;
+      s.labelMean += w * y;
       for (int j = 0; j < d; j++) {
         s.mean[j] += w * b.x[i * d + j];
       }
     }
     if (s.total > 0) {
+      s.labelMean /= s.total;
       for (int j = 0; j < d; j++) {
         s.mean[j] /= s.total;
       }
@@ -65,6 +73,8 @@ final class BlockStatistics implements Serializable {
         if (w == 0) {
           continue;
         }
+        double cy = b.y[i] - s.labelMean;
+        s.labelDeviations += w * cy * cy;
         for (int j = 0; j < d; j++) {
           double c = b.x[i * d + j] - s.mean[j];
           s.deviations[j] += w * c * c;
@@ -100,6 +110,17 @@ final class BlockStatistics implements Serializable {
     s.maxLabel = Math.max(a.maxLabel, b.maxLabel);
     s.integralLabels = a.integralLabels && b.integralLabels;
     s.total = a.total + b.total;
+    s.squares = a.squares + b.squares;
+    if (a.total == 0 || b.total == 0) {
+      BlockStatistics only = a.total == 0 ? b : a;
+      s.labelMean = only.labelMean;
+      s.labelDeviations = only.labelDeviations;
+    } else {
+      double delta = b.labelMean - a.labelMean;
+      s.labelMean = a.labelMean + delta * (b.total / s.total);
+      s.labelDeviations = a.labelDeviations + b.labelDeviations
+          + delta * delta * (a.total * b.total / s.total);
+    }
     s.mean = new double[s.features];
     s.deviations = new double[s.features];
     for (int j = 0; j < s.features; j++) {
@@ -127,5 +148,20 @@ final class BlockStatistics implements Serializable {
       throw new IllegalArgumentException("every row's weight is 0");
     }
     return Standardization.fromMoments(mean, deviations, total);
+  }
+
+  /**
+   * The scale MLlib's {@code LinearRegression} divides the label by before it penalizes: the
+   * label's weighted sample standard deviation (the unbiased weighted variance, sum w (y -
+   * mean)^2 / (W - sum w^2 / W), as MLlib's summarizer gives it), or |mean| for a constant label;
+   * 1 where both are 0 (a label of zeros, whose fit is 0 whatever the penalty).
+   */
+  double labelScale() {
+    double denominator = total - squares / total;
+    double std = denominator > 0 ? Math.sqrt(labelDeviations / denominator) : 0;
+    if (std > 0) {
+      return std;
+    }
+    return labelMean != 0 ? Math.abs(labelMean) : 1;
   }
 }

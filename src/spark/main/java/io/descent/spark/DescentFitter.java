@@ -45,6 +45,20 @@ final class DescentFitter {
     return new FitSpec(penalty.l2(), penalty.l1(), p.getMaxIter(), p.getTol());
   }
 
+  /**
+   * The penalties Descent's objective takes for a spec's: the same for the logistic losses
+   * (MLlib's {@code LogisticRegression} objective is Descent's); for least squares MLlib's
+   * {@code LinearRegression} divides the label by its scale s_y ({@link
+   * BlockStatistics#labelScale}) and the penalty by s_y before it fits, which multiplied out is
+   * Descent's objective with {@code l2 = R (1 - A) / s_y} and {@code l1 = R A}.
+   */
+  static FitSpec forLabel(FitSpec s, Loss loss, BlockStatistics stats) {
+    if (loss != Loss.LINEAR) {
+      return s;
+    }
+    return new FitSpec(s.l2() / stats.labelScale(), s.l1(), s.maxIterations(), s.tolerance());
+  }
+
   /** How a stage's fit runs, for the given columns and kind of model. */
   static FitOptions options(DescentParams<?> p, String featuresCol, String labelCol,
       FitOptions.Kind kind) {
@@ -83,9 +97,13 @@ final class DescentFitter {
             .add(i);
         out.add(null);
       }
+      List<FitSpec> penalized = new ArrayList<>();
+      for (FitSpec s : specs) {
+        penalized.add(forLabel(s, loss, stats));
+      }
       for (List<Integer> group : groups.values()) {
-        List<FittedCoefficients> fitted = lockstep(blocks, fit, o, specs, group, loss, classes,
-            numClasses, std, (int) stats.rows, d);
+        List<FittedCoefficients> fitted = lockstep(blocks, fit, o, penalized, group, loss,
+            classes, numClasses, std, (int) stats.rows, d);
         for (int k = 0; k < group.size(); k++) {
           out.set(group.get(k), fitted.get(k));
         }
@@ -184,7 +202,8 @@ final class DescentFitter {
         List<Member> members = new ArrayList<>();
         for (int f = 0; f < k; f++) {
           for (int i : group) {
-            members.add(new Member(specs.get(i), own[f], f));
+            members.add(new Member(forLabel(specs.get(i), shape.loss(), stats[f + 1]), own[f],
+                f));
           }
         }
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, members, shape.loss(),

@@ -112,14 +112,27 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
     return threshold;
   }
 
-  /** The value of {@link #threshold()} (its default unless set). */
+  /**
+   * The threshold: as MLlib's, the one that two-class {@code thresholds} (t0, t1) stand for,
+   * 1 / (1 + t0 / t1), where they are set, else {@link #threshold()}'s value (its default unless
+   * set).
+   */
   public double getThreshold() {
-    return (Double) getOrDefault(threshold);
+    return Thresholds.threshold(this, threshold);
   }
 
-  /** Sets {@link #threshold()}; returns this stage. */
+  /** Sets {@link #threshold()} and clears {@code thresholds}, as MLlib's; returns this stage. */
   public DescentLogisticRegression setThreshold(double value) {
     set(threshold, value);
+    clear(thresholds());
+    return this;
+  }
+
+  /** Sets {@code thresholds} and clears {@link #threshold()}, as MLlib's; returns this stage. */
+  @Override
+  public DescentLogisticRegression setThresholds(double[] value) {
+    super.setThresholds(value);
+    clear(threshold);
     return this;
   }
 

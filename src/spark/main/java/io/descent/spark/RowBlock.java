@@ -250,7 +250,7 @@ final class RowBlock implements Serializable {
     if (data == null) {
       data = new Dataset(SOURCE, names(features), "y", x, y, null);
       if (weights != null) {
-        data = data.withWeights(weights);
+        data = data.withPartWeights(weights);
       }
       dataset = data;
     }

@@ -215,8 +215,14 @@ class EstimatorBehaviourTest {
         mtcars.rows(repeated.stream().mapToInt(Integer::intValue).toArray()), 3);
     DescentLinearRegressionModel a = new DescentLinearRegression().setBackend("reference")
         .setRegParam(0.1).setElasticNetParam(0.3).setWeightCol("weight").fit(weighted);
+    // MLlib divides the L2 part by the label's scale, which weights (reliability weights, as
+    // MLlib's summarizer) and copies give differently: the copies' params give the same l1 =
+    // 0.03 and l2 = 0.07 / s_y(weighted).
+    double ratio = SparkTests.labelScale(mtcars.rows(repeated.stream().mapToInt(
+        Integer::intValue).toArray())) / SparkTests.labelScale(mtcars.withWeights(w));
+    double r = 0.03 + 0.07 * ratio;
     DescentLinearRegressionModel b = new DescentLinearRegression().setBackend("reference")
-        .setRegParam(0.1).setElasticNetParam(0.3).fit(copies);
+        .setRegParam(r).setElasticNetParam(0.03 / r).fit(copies);
     assertEquals(b.summary().objective(), a.summary().objective(),
         1e-9 * b.summary().objective());
     double[] ca = a.coefficients().toArray();
@@ -293,5 +299,49 @@ class EstimatorBehaviourTest {
     List<Row> ra = a.select("prediction", column).collectAsList();
     List<Row> rb = b.select("prediction", column).collectAsList();
     assertEquals(ra, rb);
+  }
+
+  @Test
+  void aPartitionWhoseRowsAllWeighZeroAddsNothing() {
+    Dataset wdbc = SparkTests.load("breast_cancer_wdbc", "full");
+    int n = wdbc.rows();
+    double[] w = new double[n];
+    int[] kept = new int[n - n / 2];
+    for (int i = 0; i < n; i++) {
+      w[i] = i < n / 2 ? 0 : 1;
+      if (i >= n / 2) {
+        kept[i - n / 2] = i;
+      }
+    }
+    // Ranges of the weight: one partition holds the rows of weight 0 alone.
+    org.apache.spark.sql.Dataset<Row> zeroPartition = SparkTests.frame(spark,
+        wdbc.withWeights(w), 1).repartitionByRange(2, org.apache.spark.sql.functions.col(
+            "weight"));
+    DescentLogisticRegressionModel a = logistic().setRegParam(0.01).setWeightCol("weight")
+        .fit(zeroPartition);
+    DescentLogisticRegressionModel b = logistic().setRegParam(0.01)
+        .fit(SparkTests.frame(spark, wdbc.rows(kept), 2));
+    assertArrayEquals(b.coefficients().toArray(), a.coefficients().toArray(), 1e-6);
+    assertEquals(b.intercept(), a.intercept(), 1e-6);
+  }
+
+  @Test
+  void thresholdAndThresholdsClearEachOtherAsInMllib() {
+    DescentLogisticRegression lr = logistic();
+    lr.setThresholds(new double[] {0.3, 0.7});
+    assertEquals(0.7, lr.getThreshold(), 1e-12, "the threshold two thresholds stand for");
+    lr.setThreshold(0.99);
+    assertTrue(!lr.isSet(lr.thresholds()), "setThreshold clears thresholds");
+    assertEquals(0.99, lr.getThreshold(), 0);
+    DescentLogisticRegressionModel model = logistic().setRegParam(0.01).fit(cancerFrame);
+    model.setThresholds(new double[] {0.3, 0.7});
+    model.setThreshold(0.99);
+    long ones = model.transform(cancerFrame).filter("prediction = 1").count();
+    long above = model.transform(cancerFrame).collectAsList().stream()
+        .filter(r -> ((Vector) r.getAs("probability")).apply(1) > 0.99).count();
+    assertEquals(above, ones, "the last threshold set decides");
+    model.setThresholds(new double[] {0.5, 0.5});
+    assertTrue(!model.isSet(model.threshold()), "setThresholds clears threshold");
+    assertEquals(0.5, model.getThreshold(), 1e-12);
   }
 }

@@ -47,12 +47,17 @@ class ReferenceOptimaTest {
 
   /** One key: its penalties (Spark's parameters) and its exact objective. */
   private record Key(String name, double l1, double l2, double optimum) {
-    double regParam() {
-      return l1 + l2;
+    /**
+     * MLlib's regParam R for these penalties, where the estimator's l2 is R (1 - A) / labelScale
+     * (1 for the logistic losses) and its l1 R A.
+     */
+    double regParam(double labelScale) {
+      return l1 + l2 * labelScale;
     }
 
-    double elasticNetParam() {
-      return l1 + l2 == 0 ? 0 : l1 / (l1 + l2);
+    double elasticNetParam(double labelScale) {
+      double r = regParam(labelScale);
+      return r == 0 ? 0 : l1 / r;
     }
   }
 
@@ -127,9 +132,10 @@ class ReferenceOptimaTest {
       if (data.weights() != null) {
         est.setWeightCol("weight");
       }
+      double sy = SparkTests.labelScale(data);
       for (int i = 0; i < keys.size(); i++) {
-        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam()))
-            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam()));
+        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam(sy)))
+            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam(sy)));
       }
       est.fitMultiple(frame, maps).forEachRemaining((Tuple2<Integer,
           DescentLinearRegressionModel> t) -> fitted.add(new double[][] {
@@ -140,8 +146,8 @@ class ReferenceOptimaTest {
         est.setWeightCol("weight");
       }
       for (int i = 0; i < keys.size(); i++) {
-        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam()))
-            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam()));
+        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam(1)))
+            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam(1)));
       }
       est.fitMultiple(frame, maps).forEachRemaining((Tuple2<Integer,
           DescentLogisticRegressionModel> t) -> fitted.add(new double[][] {

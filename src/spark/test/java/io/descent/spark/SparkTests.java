@@ -65,6 +65,29 @@ final class SparkTests {
   }
 
   /** The rows as a DataFrame (features, label[, weight]) in {@code partitions} partitions. */
+  /**
+   * MLlib's label scale s_y for {@code LinearRegression}, computed here on its own: the weighted
+   * sample standard deviation sum w (y - mean)^2 / (W - sum w^2 / W), rows of weight 0 left out.
+   */
+  static double labelScale(Dataset data) {
+    double total = 0;
+    double squares = 0;
+    double mean = 0;
+    for (int i = 0; i < data.rows(); i++) {
+      double w = data.weight(i);
+      total += w;
+      squares += w * w;
+      mean += w * data.y()[i];
+    }
+    mean /= total;
+    double ss = 0;
+    for (int i = 0; i < data.rows(); i++) {
+      double c = data.y()[i] - mean;
+      ss += data.weight(i) * c * c;
+    }
+    return Math.sqrt(ss / (total - squares / total));
+  }
+
   static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset data,
       int partitions) {
     StructType schema = new StructType().add("features", SQLDataTypes.VectorType())
