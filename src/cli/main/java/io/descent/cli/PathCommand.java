@@ -187,6 +187,11 @@ final class PathCommand implements Callable<Integer> {
             + dataset.targetName() + " (" + loss.label() + ", l1 ratio " + l1Ratio + ")");
         activity.written(plot);
       }
+      if (r.lambdaMax() == 0) {
+        err.println("descent: warning: lambda_max is 0 (no feature moves the loss at the"
+            + " unpenalized intercept-only fit: constant features, or a constant target), so"
+            + " every penalty of the path is 0");
+      }
       long unconverged = r.steps().stream().filter(s -> !s.converged()).count();
       if (unconverged > 0) {
         err.printf(Locale.ROOT, "descent: warning: %d of %d penalties' fits did not converge;"
@@ -283,8 +288,8 @@ final class PathCommand implements Callable<Integer> {
         dataset.targetName(), readSeconds);
     out.printf(Locale.ROOT, "path: %d penalt%s from %.6g (lambda_max: every weight 0) down to"
         + " %.6g (ratio %.3g), l1 ratio %s, on %s by %s: %d %s, %.3f s%n",
-        s.size(), s.size() == 1 ? "y" : "ies", r.lambdaMax(), s.get(s.size() - 1).penalty(), r.minRatio(),
-        CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
+        s.size(), s.size() == 1 ? "y" : "ies", r.lambdaMax(), s.get(s.size() - 1).penalty(),
+        r.minRatio(), CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
         CvCommand.passesOverTheData(r.backend()), r.seconds());
     out.printf(Locale.ROOT, "%-12s %-14s %-8s %s%n", "penalty", "objective", "nonzero",
         "KKT violation");
