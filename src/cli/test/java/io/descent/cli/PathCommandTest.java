@@ -143,4 +143,14 @@ class PathCommandTest {
     assertTrue(noOut.err().contains("--out"), noOut.err());
     assertTrue(Files.notExists(Path.of(out)));
   }
+
+  @Test
+  void aConstantTargetWarnsThatEveryPenaltyIsZero() throws Exception {
+    Path f = java.nio.file.Files.writeString(dir.resolve("flat.csv"),
+        "a,b,y\n1,2,5\n2,1,5\n3,7,5\n4,4,5\n");
+    Cli r = Cli.run("path", "--data", f.toString(), "--target", "y", "--loss", "linear",
+        "--penalties", "3", "--backend", "reference", "--out", dir.resolve("p.csv").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("warning: lambda_max is 0"), r.err());
+  }
 }
