@@ -269,13 +269,16 @@ class InterruptTest {
 
   @Test
   void sigintDuringCrossValidationPrintsNoTableOfUnfinishedFits() throws Exception {
+    // A rate so small that every epoch still improves the objective: the fits run until the
+    // signal (with the default rate they stalled within a second, and the signal met the refit).
     Path data = dir.resolve("cv.csv");
     assertEquals(0, Cli.run("generate", "--rows", "50000", "--features", "20", "--loss",
         "logistic", "--out", data.toString()).code());
     Path model = dir.resolve("best.json");
     Process p = descent("cv", "--data", data.toString(), "--target", "y", "--loss", "logistic",
-        "--backend", "reference", "--optimizer", "sgd", "--max-epochs", "1000000", "--l2",
-        "1e-3,1e-2", "--folds", "3", "--out", model.toString());
+        "--backend", "reference", "--optimizer", "sgd", "--learning-rate", "1e-5",
+        "--max-epochs", "1000000", "--l2", "1e-3,1e-2", "--folds", "3", "--out",
+        model.toString());
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8));
     String first = out.readLine();
