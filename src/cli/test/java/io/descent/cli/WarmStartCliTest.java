@@ -68,6 +68,27 @@ class WarmStartCliTest {
     assertEquals("gradient_tolerance", training(model).get("stopReason").asText());
   }
 
+  @Test
+  void theHistoryAndThePlotMayNotReplaceTheInitialModel() throws IOException {
+    Path model = logistic("m.json", "--max-iterations", "3");
+    byte[] before = java.nio.file.Files.readAllBytes(model);
+    for (String option : new String[] {"--history", "--plot"}) {
+      Cli r = train("--data", WDBC, "--target", "malignant", "--loss", "logistic", "--l2",
+          "0.01", "--backend", "reference", "--init", model.toString(), option,
+          model.toString());
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertEquals("descent: " + option + " " + model + " is the same file as --init " + model
+          + ": refusing to overwrite an input", r.err().strip());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(before,
+          java.nio.file.Files.readAllBytes(model));
+    }
+    // A fit resumed from its checkpoint may go on writing it.
+    Cli resumed = train("--data", WDBC, "--target", "malignant", "--loss", "logistic", "--l2",
+        "0.01", "--backend", "reference", "--init", model.toString(), "--checkpoint",
+        model.toString(), "--max-iterations", "2");
+    assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+  }
+
   private Cli warm(Path init, String... args) {
     String[] base = {"--backend", "reference", "--init", init.toString()};
     String[] all = new String[base.length + args.length];
