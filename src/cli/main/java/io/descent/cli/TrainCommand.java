@@ -305,6 +305,21 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--solver normal needs --loss linear and a full-batch"
           + " --optimizer (lbfgs, gd or owlqn)");
     }
+    // Caps and rules of the other kind of optimizer are refused, as their hyperparameters are.
+    if (config.isFullBatch() && maxEpochs != null) {
+      throw new Main.UsageException("--max-epochs applies to mini-batch optimizers (sgd,"
+          + " momentum, nesterov, adagrad, rmsprop, adam); a full-batch fit is capped by"
+          + " --max-iterations");
+    }
+    if (!config.isFullBatch() && maxIterations != null) {
+      throw new Main.UsageException("--max-iterations applies to full-batch optimizers (lbfgs,"
+          + " owlqn, gd); a mini-batch fit is capped by --max-epochs");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--patience")
+        && validationFraction == 0) {
+      throw new Main.UsageException("--patience applies to early stopping: give"
+          + " --validation-fraction too");
+    }
     if (testFraction != null && !(testFraction > 0 && testFraction < 1)) {
       throw new Main.UsageException("--test-fraction must be in (0, 1), got " + testFraction);
     }

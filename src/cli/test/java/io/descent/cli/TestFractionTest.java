@@ -80,7 +80,8 @@ class TestFractionTest {
     Path withTest = dir.resolve("with-test.json");
     Path alone = dir.resolve("alone.json");
     List<String> common = List.of("train", "--target", "mpg", "--loss", "linear", "--backend",
-        "reference", "--optimizer", optimizer, "--seed", "7", "--max-epochs", "5");
+        "reference", "--optimizer", optimizer, "--seed", "7",
+        optimizer.equals("lbfgs") ? "--max-iterations" : "--max-epochs", "5");
     assertEquals(0, run(common, "--data", MTCARS, "--test-fraction", "0.25", "--out",
         withTest.toString()).code());
     assertEquals(0, run(common, "--data", complement.toString(), "--out", alone.toString())

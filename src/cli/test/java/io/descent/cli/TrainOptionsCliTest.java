@@ -103,6 +103,28 @@ class TrainOptionsCliTest {
   }
 
   @Test
+  void capsAndPatienceOfAnotherKindOfFitAreRefused() {
+    String[][] cases = {
+        {"--optimizer", "lbfgs", "--max-epochs", "5"},
+        {"--optimizer", "sgd", "--max-iterations", "5"},
+        {"--patience", "3"}};
+    String[] messages = {
+        "descent: --max-epochs applies to mini-batch optimizers",
+        "descent: --max-iterations applies to full-batch optimizers",
+        "descent: --patience applies to early stopping: give --validation-fraction too"};
+    for (int k = 0; k < cases.length; k++) {
+      List<String> args = new java.util.ArrayList<>(List.of("train", "--data",
+          "datasets/diabetes.csv", "--target", "progression", "--loss", "linear", "--quiet",
+          "--out", dir.resolve("never.json").toString()));
+      args.addAll(List.of(cases[k]));
+      Cli r = Cli.run(args.toArray(String[]::new));
+      assertEquals(2, r.code(), String.join(" ", cases[k]) + ": " + r.err());
+      assertTrue(r.err().startsWith(messages[k]), r.err());
+      assertFalse(Files.exists(dir.resolve("never.json")));
+    }
+  }
+
+  @Test
   void badValuesNameTheOption() {
     for (String[] option : new String[][] {{"--batch-size", "0", "--optimizer", "sgd"},
         {"--validation-fraction", "0.7"}, {"--patience", "0"}, {"--max-iterations", "0"}}) {
