@@ -37,13 +37,24 @@ final class FlagNames {
       Map.entry("c1", "--c1"),
       Map.entry("c2", "--c2"),
       Map.entry("memory", "--memory"),
+      Map.entry("factor", "--decay"),
+      Map.entry("decay", "--decay"),
+      Map.entry("interval", "--decay-interval"),
+      Map.entry("everyEpochs", "--decay-interval"),
+      Map.entry("decaySteps", "--decay-interval"),
+      Map.entry("initialStep", "--learning-rate"),
+      Map.entry("precision", "--precision"),
       Map.entry("withPositiveLabel", "--positive-label"),
       Map.entry("backend", "--backend"),
       Map.entry("multinomial", "--loss multinomial"),
       Map.entry("oneVsRest", "--one-vs-rest"));
   private static final Pattern CALL = Pattern.compile("\\b([a-z][A-Za-z0-9]*)\\(([^()]*)\\)");
-  /** A message whose subject is a setting: "l2 must be finite and >= 0, got -1.0". */
-  private static final Pattern SUBJECT = Pattern.compile("^([a-z][A-Za-z0-9]*)(?= must )");
+  /**
+   * A message whose subject is a setting: "l2 must be finite and >= 0, got -1.0", "factor does
+   * not apply to schedule constant".
+   */
+  private static final Pattern SUBJECT = Pattern.compile(
+      "^([a-z][A-Za-z0-9]*)(?= must | does not apply )");
 
   private FlagNames() {}
 

@@ -408,9 +408,13 @@ final class Fit {
 
   private String stallAdvice() {
     if (!config.isFullBatch()) {
-      return ": a constant learning rate leaves the weights circling the optimum; let it decay"
-          + " with schedule(...), or train full batch with optimizer(\""
+      String fullBatch = "train full batch with optimizer(\""
           + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";
+      return config.schedule() instanceof io.descent.optim.LearningRateSchedule.Constant
+          ? ": a constant learning rate leaves the weights circling the optimum; let it decay"
+              + " with schedule(...), or " + fullBatch
+          : ": the steps' noise outlasts the decaying rate; lower objectiveTolerance(...) to go"
+              + " on, or " + fullBatch;
     }
     return stopReason == StopReason.OBJECTIVE_TOLERANCE
         ? ": lower objectiveTolerance(...) to go on" : "";

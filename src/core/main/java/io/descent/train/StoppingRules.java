@@ -132,11 +132,13 @@ final class StoppingRules {
     }
 
     static Cap epochs(TrainingConfig config) {
+      boolean constant = config.schedule()
+          instanceof io.descent.optim.LearningRateSchedule.Constant;
       return new Cap(config.maxEpochs(), String.format(Locale.ROOT, "stopped at the cap of %d"
           + " epochs before converging (the best objective still improved by more than a"
-          + " relative %.1g within the last %d epochs): raise maxEpochs(...), or let the rate"
-          + " decay with schedule(...)", config.maxEpochs(), config.objectiveTolerance(),
-          Stall.EPOCHS));
+          + " relative %.1g within the last %d epochs): raise maxEpochs(...)%s",
+          config.maxEpochs(), config.objectiveTolerance(), Stall.EPOCHS,
+          constant ? ", or let the rate decay with schedule(...)" : ""));
     }
 
     /** The stop when {@code count} has reached the cap; {@code hint} ends its message. */
