@@ -209,7 +209,7 @@ final class StoppingRules {
       }
       if (initial > 0 && value > BLOWUP * initial) {
         return Stop.keeping(best, StopReason.DIVERGED, advice(String.format(Locale.ROOT,
-            "the objective reached %.3g, %.0f times its start", value, value / initial),
+            "the objective reached %.3g, %.3g times its start", value, value / initial),
             epoch, rate));
       }
       return null;
