@@ -38,6 +38,7 @@ final class FlagNames {
       Map.entry("c2", "--c2"),
       Map.entry("memory", "--memory"),
       Map.entry("factor", "--decay"),
+      Map.entry("gamma", "--decay"),
       Map.entry("decay", "--decay"),
       Map.entry("interval", "--decay-interval"),
       Map.entry("everyEpochs", "--decay-interval"),

@@ -24,6 +24,14 @@ public interface LearningRateSchedule {
   /** The short name used on the command line, such as "step". */
   String name();
 
+  /**
+   * The schedule as the settings a report and a model file show: its {@code schedule} name, then
+   * its parameters under their command-line names ({@code decay}, {@code decayInterval}).
+   */
+  default java.util.Map<String, Object> settings() {
+    return java.util.Map.of("schedule", name());
+  }
+
   /** The base rate throughout. */
   static LearningRateSchedule constant() {
     return new Constant();
@@ -87,6 +95,16 @@ public interface LearningRateSchedule {
       return base * Math.pow(factor, epoch / everyEpochs);
     }
 
+    /** {@code schedule} step, {@code decay} the factor, {@code decayInterval} the epochs. */
+    @Override
+    public java.util.Map<String, Object> settings() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("schedule", NAME);
+      m.put("decay", factor);
+      m.put("decayInterval", everyEpochs);
+      return m;
+    }
+
     /** "step". */
     @Override
     public String name() {
@@ -113,6 +131,15 @@ public interface LearningRateSchedule {
     @Override
     public double rate(double base, int epoch, long step) {
       return base * Math.pow(gamma, epoch);
+    }
+
+    /** {@code schedule} exponential, {@code decay} gamma. */
+    @Override
+    public java.util.Map<String, Object> settings() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("schedule", NAME);
+      m.put("decay", gamma);
+      return m;
     }
 
     /** "exponential". */
@@ -144,6 +171,15 @@ public interface LearningRateSchedule {
     @Override
     public double rate(double base, int epoch, long step) {
       return base / Math.sqrt(1.0 + (double) step / decaySteps);
+    }
+
+    /** {@code schedule} invsqrt, {@code decayInterval} the steps. */
+    @Override
+    public java.util.Map<String, Object> settings() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("schedule", NAME);
+      m.put("decayInterval", decaySteps);
+      return m;
     }
 
     /** "invsqrt". */

@@ -521,7 +521,7 @@ final class Fit {
       h.put("maxIterations", config.maxIterations());
     } else {
       h.put("learningRate", config.learningRate());
-      h.put("schedule", config.schedule().toString());
+      h.putAll(config.schedule().settings());
       h.put("batchSize", config.batchSize());
       h.put("maxEpochs", config.maxEpochs());
     }

@@ -144,7 +144,7 @@ public record TrainingConfig(Loss loss, double l2, boolean standardize, String b
     }
     java.util.Map<String, Object> s = new java.util.LinkedHashMap<>(updateRule.settings());
     s.put("learningRate", learningRate);
-    s.put("schedule", schedule.toString());
+    s.putAll(schedule.settings());
     s.put("batchSize", batchSize);
     return s;
   }

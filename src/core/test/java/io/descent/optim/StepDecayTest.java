@@ -20,6 +20,8 @@ class StepDecayTest extends LearningRateScheduleContractTest {
     assertEquals(0.25, s.rate(1, 29, 0));
     assertEquals(0.125, s.rate(1, 30, 0));
     assertEquals("StepDecay[everyEpochs=10, factor=0.5]", s.toString());
+    assertEquals(java.util.Map.of("schedule", "step", "decay", 0.5, "decayInterval", 10),
+        s.settings());
   }
 
   @Test
