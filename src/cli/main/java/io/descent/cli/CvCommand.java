@@ -468,8 +468,9 @@ final class CvCommand implements Callable<Integer> {
     boolean perFold = classWeights != null && classWeights.isBalanced();
     out.printf(Locale.ROOT, "cv: %d folds%s x %d setting%s = %d models in %s on %s: %d"
         + " %s, %.3f s%n", r.folds(), r.stratified() ? " (stratified)" : "",
-        r.settings().size(), r.settings().size() == 1 ? "" : "s", fit.models().size(), perFold ? "lockstep (each fold's balanced"
-            + " class weights in a table of its own)" : "lockstep",
+        r.settings().size(), r.settings().size() == 1 ? "" : "s", fit.models().size(),
+        perFold ? "lockstep (each fold's balanced class weights in a table of its own)"
+            : "lockstep",
         fit.backend().summary(), fit.passes(),
         miniBatch ? "batched evaluations (batches and epoch ends)"
             : passesOverTheData(fit.backend()), fit.seconds());
