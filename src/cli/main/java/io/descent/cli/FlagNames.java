@@ -37,6 +37,7 @@ final class FlagNames {
       Map.entry("c1", "--c1"),
       Map.entry("c2", "--c2"),
       Map.entry("memory", "--memory"),
+      Map.entry("lineSearch", "--line-search"),
       Map.entry("factor", "--decay"),
       Map.entry("gamma", "--decay"),
       Map.entry("decay", "--decay"),

@@ -125,6 +125,16 @@ class TrainOptionsCliTest {
   }
 
   @Test
+  void aLineSearchStoppedByItsBudgetSaysSoNotPrecision() {
+    Cli r = Cli.run("train", "--data", "datasets/breast_cancer_wisconsin_original.csv",
+        "--target", "malignant", "--loss", "logistic", "--l2", "0.01", "--optimizer", "gd",
+        "--line-search", "1", "--backend", "reference");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("the line search finds no decrease within its 1 evaluation:"
+        + " raise --line-search"), r.out());
+  }
+
+  @Test
   void badValuesNameTheOption() {
     for (String[] option : new String[][] {{"--batch-size", "0", "--optimizer", "sgd"},
         {"--validation-fraction", "0.7"}, {"--patience", "0"}, {"--max-iterations", "0"}}) {

@@ -137,7 +137,8 @@ public enum OptimizerKind {
     for (String name : h.given()) {
       if (!takes.contains(name)) {
         throw new IllegalArgumentException(name + " does not apply to " + label + " ("
-            + (takes.isEmpty() ? "it takes no hyperparameters" : "it takes "
+            + (takes.isEmpty() ? "it has no hyperparameters of its own, only the learning"
+                + " rate, batch size and schedule of every mini-batch rule" : "it takes "
                 + String.join(", ", takes)) + ")");
       }
     }

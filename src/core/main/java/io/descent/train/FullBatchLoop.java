@@ -102,8 +102,7 @@ final class FullBatchLoop {
         fit.endPolishUnused();
       }
       fit.apply(Stop.settled(settled, switch (settled) {
-        case PRECISION_LIMIT -> "objective no longer improving (the line search finds no"
-            + " decrease at the backend's precision)";
+        case PRECISION_LIMIT -> StoppingRules.noDecrease(optimizer);
         case OBJECTIVE_TOLERANCE -> change.trigger();
         default -> null;
       }));

@@ -912,8 +912,8 @@ public final class LockstepFit {
               ? smallChanges + 1 : 0;
           previous = point.value();
           if (it.lineSearchFailed()) {
-            return end(point, iterations, StopReason.PRECISION_LIMIT, "objective no longer"
-                + " improving (the line search finds no decrease at the backend's precision)");
+            return end(point, iterations, StopReason.PRECISION_LIMIT,
+                StoppingRules.noDecrease(settings.optimizer()));
           }
           if (smallChanges >= 2) {
             return end(point, iterations, StopReason.OBJECTIVE_TOLERANCE, String.format(

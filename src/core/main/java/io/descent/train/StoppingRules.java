@@ -13,6 +13,26 @@ final class StoppingRules {
   private StoppingRules() {}
 
   /**
+   * Why a full-batch fit whose line search found no decrease stopped: at the backend's precision,
+   * or, where its evaluations were capped below the optimizer's default, at that budget.
+   */
+  static String noDecrease(io.descent.optim.FullBatchOptimizer optimizer) {
+    java.util.Map<String, Object> s = optimizer.settings();
+    Object evaluations = s.get("maxLineSearchEvaluations");
+    Object halvings = s.get("maxHalvings");
+    boolean capped = evaluations instanceof Integer e
+        && e < io.descent.optim.Lbfgs.MAX_LINE_SEARCH_EVALUATIONS
+        || halvings instanceof Integer h && h < io.descent.optim.GradientDescent.MAX_HALVINGS;
+    if (capped) {
+      int n = evaluations != null ? (Integer) evaluations : (Integer) halvings + 1;
+      return "objective no longer improving (the line search finds no decrease within its " + n
+          + (n == 1 ? " evaluation" : " evaluations") + ": raise lineSearch(...))";
+    }
+    return "objective no longer improving (the line search finds no decrease at the backend's"
+        + " precision)";
+  }
+
+  /**
    * A rule's verdict: the reason, its message (null: the reason's description), and the
    * parameters to keep (null: the current ones). A settled stop ({@link #settled()}) may or may
    * not be convergence; the fit's judgement decides, with the message as what the rule saw.

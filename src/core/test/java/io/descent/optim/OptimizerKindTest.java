@@ -113,7 +113,8 @@ class OptimizerKindTest {
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> OptimizerKind.SGD.updateRule(h.withEpsilon(1e-8)));
-    assertEquals("epsilon does not apply to sgd (it takes no hyperparameters)", e.getMessage());
+    assertEquals("epsilon does not apply to sgd (it has no hyperparameters of its own, only the"
+        + " learning rate, batch size and schedule of every mini-batch rule)", e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> OptimizerKind.GD.fullBatch(h.withMemory(3)));
     // Values out of range are the constructors' to reject.
