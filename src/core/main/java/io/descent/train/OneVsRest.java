@@ -339,7 +339,7 @@ public final class OneVsRest {
     };
   }
 
-  /** Each row's weight in model c: its own weight times c's class weight of its label. */
+  /** The data's class labels, or "0" .. "C-1" for a target coded as class indices. */
   private static ClassLabels labels(Dataset data, int classes) {
     return data.classLabels().orElse(ClassLabels.indices(classes));
   }
@@ -368,6 +368,7 @@ public final class OneVsRest {
         + labels.label(c) + "\" needs rows of its class and of the others");
   }
 
+  /** Each row's weight in model c: its own weight times c's class weight of its label. */
   private static double[] modelWeights(Dataset rows, Columns columns, int c) {
     double[] w = new double[rows.rows()];
     double[] y = rows.y();
