@@ -345,20 +345,20 @@ public final class Dataset {
         throw new IllegalArgumentException("the data has " + rows + " rows but " + weights.length
             + " weights were given");
       }
-      boolean positive = false;
+      double max = 0;
       for (int i = 0; i < rows; i++) {
         double s = weights[i];
         if (!(s >= 0) || !Double.isFinite(s)) {
           throw new IllegalArgumentException("the weight of row " + (i + 1) + " is " + s
               + ": weights must be finite and >= 0");
         }
-        positive |= s > 0;
+        max = Math.max(max, s);
       }
-      if (whole && !positive) {
+      if (whole && max == 0) {
         throw new IllegalArgumentException("every row's weight is 0");
       }
       if (whole) {
-        weights = inRange(weights);
+        weights = inRange(weights, max);
       }
     }
     return new Dataset(source, featureNames, targetName, x, y, labels, classes, weights);
@@ -367,12 +367,11 @@ public final class Dataset {
   /** The largest weight kept as given lies within 2^-LIMIT .. 2^LIMIT. */
   static final int WEIGHT_EXPONENT_LIMIT = 64;
 
-  /** Finite, non-negative weights, not all 0, scaled by a power of two where they must be. */
-  private static double[] inRange(double[] weights) {
-    double max = 0;
-    for (double s : weights) {
-      max = Math.max(max, s);
-    }
+  /**
+   * Finite, non-negative weights, not all 0, whose largest is {@code max}, scaled by a power of
+   * two where they must be.
+   */
+  private static double[] inRange(double[] weights, double max) {
     int exponent = Math.getExponent(max);
     if (Math.abs(exponent) <= WEIGHT_EXPONENT_LIMIT) {
       return weights;

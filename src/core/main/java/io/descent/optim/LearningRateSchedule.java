@@ -29,7 +29,17 @@ public interface LearningRateSchedule {
    * its parameters under their command-line names ({@code decay}, {@code decayInterval}).
    */
   default java.util.Map<String, Object> settings() {
-    return java.util.Map.of("schedule", name());
+    return settings(name());
+  }
+
+  /** {@code schedule} {@code name}, then the parameters as name, value pairs, in order. */
+  private static java.util.Map<String, Object> settings(String name, Object... parameters) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("schedule", name);
+    for (int i = 0; i < parameters.length; i += 2) {
+      m.put((String) parameters[i], parameters[i + 1]);
+    }
+    return m;
   }
 
   /** The base rate throughout. */
@@ -98,11 +108,7 @@ public interface LearningRateSchedule {
     /** {@code schedule} step, {@code decay} the factor, {@code decayInterval} the epochs. */
     @Override
     public java.util.Map<String, Object> settings() {
-      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-      m.put("schedule", NAME);
-      m.put("decay", factor);
-      m.put("decayInterval", everyEpochs);
-      return m;
+      return LearningRateSchedule.settings(NAME, "decay", factor, "decayInterval", everyEpochs);
     }
 
     /** "step". */
@@ -136,10 +142,7 @@ public interface LearningRateSchedule {
     /** {@code schedule} exponential, {@code decay} gamma. */
     @Override
     public java.util.Map<String, Object> settings() {
-      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-      m.put("schedule", NAME);
-      m.put("decay", gamma);
-      return m;
+      return LearningRateSchedule.settings(NAME, "decay", gamma);
     }
 
     /** "exponential". */
@@ -176,10 +179,7 @@ public interface LearningRateSchedule {
     /** {@code schedule} invsqrt, {@code decayInterval} the steps. */
     @Override
     public java.util.Map<String, Object> settings() {
-      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-      m.put("schedule", NAME);
-      m.put("decayInterval", decaySteps);
-      return m;
+      return LearningRateSchedule.settings(NAME, "decayInterval", decaySteps);
     }
 
     /** "invsqrt". */

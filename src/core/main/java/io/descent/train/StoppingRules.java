@@ -20,8 +20,10 @@ final class StoppingRules {
     java.util.Map<String, Object> s = optimizer.settings();
     Object evaluations = s.get("maxLineSearchEvaluations");
     Object halvings = s.get("maxHalvings");
-    boolean capped = evaluations instanceof Integer e
-        && e < io.descent.optim.Lbfgs.MAX_LINE_SEARCH_EVALUATIONS
+    int defaultEvaluations = optimizer instanceof io.descent.optim.OwlQn
+        ? io.descent.optim.OwlQn.MAX_LINE_SEARCH_EVALUATIONS
+        : io.descent.optim.Lbfgs.MAX_LINE_SEARCH_EVALUATIONS;
+    boolean capped = evaluations instanceof Integer e && e < defaultEvaluations
         || halvings instanceof Integer h && h < io.descent.optim.GradientDescent.MAX_HALVINGS;
     if (capped) {
       int n = evaluations != null ? (Integer) evaluations : (Integer) halvings + 1;
