@@ -54,16 +54,18 @@
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
  * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
- * for NK of 1, of 2 with VW 8, and of 3 or 4 with VW 16),
+ * for NK of 1, of 2 to 4 with VW 8, and of 3 or 4 with VW 16, and for NG_PAIRS8),
  * NK (K when it is at most 4, or 8 with VW 16, and d at least VW, else 0: few columns take
  * row-vectorized phases 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS
- * and PAIR_ROWS (phase 1 of 5 to 8 columns in float32 on 16-wide vectors, see superblock), NG
- * (9 to 16 columns on 16-wide vectors, d at least 16: phase 3 over feature vectors) and
- * NG_PAIRS (then, for 9 to 12 in float32, phase 1 over pairs of features and one group of the
- * rest, see superblock), SOFTMAX_VECTOR (1: the multinomial phase 2 vectorized over VW rows,
- * see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the software prefetches' locality
- * and distance in superblocks: 3 and 1), LINK_PEAK (1: add the bench's link probe kernel,
- * link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS
+ * and PAIR_ROWS (phase 1 of 5 to 8 columns in float32 on 16-wide vectors, of 3 and 4 on
+ * 8-wide ones, see superblock), NG (9 to 16 columns on 16-wide vectors, 5 to 16 on 8-wide
+ * ones, d at least VW: phase 3 over feature vectors), NG_PAIRS (then, for 9 to 12 in float32
+ * on 16-wide vectors, phase 1 over pairs of features and one group of the rest, see
+ * superblock) and NG_PAIRS8 (for 5 to 12 in float32 on 8-wide vectors, phase 1 over pairs of
+ * features in groups of 4 columns, see superblock), SOFTMAX_VECTOR (1: the multinomial phase
+ * 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
+ * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
+ * bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS
  * (timing only, never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few
  * hundred rows the pass runs from the caches, its arithmetic without the memory traffic; the
  * results are then those of other data).
@@ -108,9 +110,13 @@
  * 0.89 to 0.95 of the burst's time, multinomial C = 3 0.90, and K = 8 1.05 (so 5 to 8 columns
  * keep the burst); there K = 2, whose phase 1 takes 8 rows a step and so finishes its burst
  * early, took 1.04 to 1.32 of the burst's time (linear; logistic 1.00 to 1.18; five runs),
- * so K = 2 on 16-wide vectors keeps the burst too. */
+ * so K = 2 on 16-wide vectors keeps the burst too. On a 2-core AVX2 EPYC (Zen 3 by its family
+ * and model; nothing else running, ColumnsDefinesTiming), phase 1 over pairs of features
+ * (PAIRS for 3 and 4 columns, NG_PAIRS8 for 5 to 12), paced, took 1M x 64 linear K = 4 0.90 of
+ * the burst's time, K = 8 0.97 (logistic 0.94) and K = 12 0.97 (logistic 0.97). */
 #ifndef SPREAD_PREFETCH
-#define SPREAD_PREFETCH (NK == 1 || (NK == 2 && VW != 16) || (VW == 16 && (NK == 3 || NK == 4)))
+#define SPREAD_PREFETCH (NK == 1 || (NK == 2 && VW != 16) || (VW == 16 && (NK == 3 || NK == 4)) \
+    || (VW == 8 && (NK == 3 || NK == 4)) || NG_PAIRS8)
 #endif
 /* The software prefetches' locality (__builtin_prefetch's third argument: 3 prefetcht0, into
  * L1; 2 and 1 prefetcht1 and t2; 0 prefetchnta) and how many superblocks ahead they read. */
@@ -197,9 +203,10 @@ inline MASKV tail_mask(const int d) {
 #define HSN8(v) HSN4((v).s0123 + (v).s4567)
 #define HSN16(v) HSN8((v).s01234567 + (v).s89abcdef)
 #define HSUMN(N, v) CAT(HSN, N)(v)
-/* NG (set by the host: K for 9 to 16 columns on 16-wide vectors; else 0): phase 3 as with few
- * columns, over VW-wide feature vectors with one accumulator per column, while phases 1 and 2
- * keep the column vectors (but for 9 to 12 columns in float32: NG_PAIRS). For 9 to 15 columns
+/* NG (set by the host: K for 9 to 16 columns on 16-wide vectors and 5 to 16 on 8-wide ones;
+ * else 0): phase 3 as with few columns, over VW-wide feature vectors with one accumulator per
+ * column, while phases 1 and 2 keep the column vectors (but for 9 to 12 columns in float32 on
+ * 16-wide vectors: NG_PAIRS, and 5 to 12 on 8-wide ones: NG_PAIRS8). For 9 to 15 columns
  * the column vectors would carry dead lanes; for 16 it is the tiles' phase 3 with each loaded
  * x vector serving CG columns instead of each loaded residual vector JT features, the same
  * FMAs and Kahan steps lane by lane (the same bits). GN: the columns of that phase 3 (NK, else
@@ -220,10 +227,13 @@ inline MASKV tail_mask(const int d) {
  * 16-wide vectors take 4 feature vectors (12 and 16 accumulators) where 2 took one more pass
  * over the superblock's rows and twice the broadcasts: on a 2-core AVX-512 EPYC (Zen 5 by its
  * flags; ColumnsDefinesTiming, 1M x 64, interleaved) 0.84 to 0.97 of the time of 2 (linear
- * and logistic K = 3 and 4, multinomial C = 3 and 4). The sums' order depends on none of
- * these. */
+ * and logistic K = 3 and 4, multinomial C = 3 and 4). On 8-wide vectors (16 registers) NG
+ * takes groups of 4 columns (CG = 4, VT = 2: 8 accumulators): on a 2-core AVX2 EPYC
+ * (ColumnsDefinesTiming, 1M x 64, phase 1 in the tiles) K = 12 took 0.83 (linear) and 0.91
+ * (logistic) of the tiles' time, where 2 groups of 6 took 0.87 and 0.92. The sums' order
+ * depends on none of these. */
 #ifndef CG
-#define CG (GN <= 8 ? GN : (GN + 1) / 2)
+#define CG (VW == 8 && GN > 4 ? 4 : GN <= 8 ? GN : (GN + 1) / 2)
 #endif
 #ifndef VT
 #define VT (GN == 1 ? 8 : GN == 2 || (GN <= 4 && VW == 16) ? 4 : 2)
@@ -318,20 +328,32 @@ inline void kahan_tail(__global REAL* s, __global REAL* c, const int d, REALV x,
 #define SCRATCH_MARGINS(kp) LINES_OF((LOSS == 2 ? 2 * SB + 2 : SB + 2) * (kp))
 /* With 5 to 8 columns on 16-wide registers then room for PAIRS' interleaved weights (8 d
  * values, whole lines; the host reserves it at either precision). */
-#define PAIR_SPACE (NK >= 5 && VW == 16)
+#define PAIR_SPACE ((NK >= 5 && VW == 16) || (NK >= 3 && NK <= 4 && VW == 8))
 #define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (GN > 0 ? LINES_OF(2 * GN * (d)) : 0))
-/* With 9 to 16 columns (NG) on 16-wide registers room for NG_PAIRS' interleaved weights (at
- * most 12 d values, whole lines; the host reserves it at either precision). */
-#define NG_SPACE (NG > 0 && VW == 16)
+/* With 9 to 16 columns (NG) room for NG_PAIRS' interleaved weights (on 16-wide registers at
+ * most 12 d values, on 8-wide ones 4 d per group of 4 columns, at most 16 d; whole lines; the
+ * host reserves it at either precision). */
+#define NG_SPACE (NG > 0)
 #define SCRATCH_STRIDE(kp, d) (SCRATCH_PAIRS(kp, d) + (PAIR_SPACE ? LINES_OF(8 * (d)) \
-    : NG_SPACE ? LINES_OF(12 * (d)) : 0))
+    : NG_SPACE ? LINES_OF((VW == 16 ? 12 : 16) * (d)) : 0))
 /* NG_PAIRS (by default 1 where it applies: float32, 9 to 12 columns on 16-wide registers, NG):
  * phase 1 as PAIRS for columns 0 to 7 and one group of REST_G columns x REST_F features per FMA
  * for the other NG - 8; see superblock. */
 #define REST_G (NG <= 9 ? 1 : NG <= 10 ? 2 : 4)
 #define REST_F (16 / REST_G)
 #ifndef NG_PAIRS
-#define NG_PAIRS (NK == 0 && NG >= 9 && NG <= 12 && NG_SPACE && PRECISION == 32 && !CENTER)
+#define NG_PAIRS (NK == 0 && NG >= 9 && NG <= 12 && NG_SPACE && VW == 16 && PRECISION == 32 \
+    && !CENTER)
+#endif
+/* NG_PAIRS8 (by default 1 where it applies: float32, 9 to 12 columns on 8-wide registers, NG):
+ * phase 1 over pairs of features in NG_GROUPS groups of 4 columns, NG8_ROWS rows at a time;
+ * see superblock. */
+#ifndef NG_PAIRS8
+#define NG_PAIRS8 (NK == 0 && NG >= 5 && NG <= 12 && VW == 8 && PRECISION == 32 && !CENTER)
+#endif
+#define NG_GROUPS ((NG + 3) / 4)
+#ifndef NG8_ROWS
+#define NG8_ROWS 4
 #endif
 #if REST_G == 1
 #define REST_X(p) vload16(0, (p))
@@ -404,7 +426,7 @@ inline T NAME(const T x) {                                                      
 }
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive, REALK, CAT(int, KT))
 #define EXP_NONPOSITIVE_K(X) exp_nonpositive(X)
-#if NK > 0 || NG_PAIRS || LINK_PEAK || LOSS == 2
+#if NK > 0 || NG_PAIRS || NG_PAIRS8 || LINK_PEAK || LOSS == 2
 DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 #define EXP_NONPOSITIVE_V(X) exp_nonpositive_v(X)
@@ -448,7 +470,7 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #ifndef SOFTMAX_VECTOR
 #define SOFTMAX_VECTOR 1
 #endif
-#if (NK > 0 || NG_PAIRS) && (LOSS != 2 || (defined(CLASSES) && SOFTMAX_VECTOR))
+#if (NK > 0 || NG_PAIRS || NG_PAIRS8) && (LOSS != 2 || (defined(CLASSES) && SOFTMAX_VECTOR))
 #define COLMAJOR 1
 #else
 #define COLMAJOR 0
@@ -463,6 +485,17 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #ifndef PAIR_ROWS
 #define PAIR_ROWS 8
 #endif
+/* PAIRS' columns per FMA (PW: half the register), its accumulators and its margins of a row,
+ * and a feature pair broadcast to the register's PW lane pairs. */
+#if VW == 16
+#define PW 8
+#define PAIR_X(xv) (xv).s0101010101010101
+#else
+#define PW 4
+#define PAIR_X(xv) (xv).s01010101
+#endif
+#define PAIRV CAT(float, VW)
+#define PAIRH CAT(float, PW)
 #if LOSS == 2 && defined(CLASSES) && SOFTMAX_VECTOR
 #define SOFTMAX_ROWS 1
 #else
@@ -540,7 +573,34 @@ inline REALV log1p_rest(const REALV r) {
 /* 1 where a == b, else 0, per component. */
 #define EQUAL01(a, b) (-TO_REALK((a) == (b)))
 
-#if PAIRS || NG_PAIRS
+#if PAIRS && VW == 8
+/*
+ * Eight rows' margins of 4 columns (m[q]: row q's) to the column-major scratch, transposed by
+ * shuffles (two 4 x 4 transposes): column c's 8 values as one store at dst + c SB, for the
+ * first live columns.
+ */
+ALWAYS_INLINE void store_columns4(const float4* m, __global float* dst, const int live) {
+  float4 t[8];
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const float4 ab0 = shuffle2(m[4 * h], m[4 * h + 1], (uint4)(0, 4, 1, 5));
+    const float4 ab1 = shuffle2(m[4 * h], m[4 * h + 1], (uint4)(2, 6, 3, 7));
+    const float4 ce0 = shuffle2(m[4 * h + 2], m[4 * h + 3], (uint4)(0, 4, 1, 5));
+    const float4 ce1 = shuffle2(m[4 * h + 2], m[4 * h + 3], (uint4)(2, 6, 3, 7));
+    t[4 * h] = (float4)(ab0.s01, ce0.s01);
+    t[4 * h + 1] = (float4)(ab0.s23, ce0.s23);
+    t[4 * h + 2] = (float4)(ab1.s01, ce1.s01);
+    t[4 * h + 3] = (float4)(ab1.s23, ce1.s23);
+  }
+#pragma unroll
+  for (int c = 0; c < 4; c++) {
+    if (c < live) {
+      vstore8((float8)(t[c], t[4 + c]), 0, dst + c * SB);
+    }
+  }
+}
+#endif
+#if (PAIRS && VW == 16) || NG_PAIRS
 /*
  * Eight rows' margins of 8 columns (m[q]: row q's) to the column-major scratch, transposed by
  * shuffles: column c's 8 values as one store at dst + c SB, for the first live columns.
@@ -610,11 +670,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     fs[k] = (flags & FLAG_FOLDS) ? fold[gi] : (REAL)(-2);
   }
 
-#if NK > 0
-  /* Phase 1 with few columns (NK <= 4, or 8 with VW 16; theta column-major: column c's (b, w)
-   * at c (d + 1)):
-   * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
-   * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
+#if NK > 0 || NG_PAIRS8
   const int nv = d / VW;
 #if PREFETCH && SPREAD_PREFETCH
   /* Contiguous rows (no gather), SPREAD_PREFETCH: the next superblock is one run of bytes,
@@ -623,6 +679,8 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
 #if PAIRS
   const int pf_iterations = SB / PAIR_ROWS * (d / 2) + PHASE3_TILES(nv) * SB;
+#elif NG_PAIRS8
+  const int pf_iterations = SB / NG8_ROWS * (d / 2) + PHASE3_TILES(nv) * SB;
 #else
   const int pf_iterations = SB / NK_ROWS * nv + PHASE3_TILES(nv) * SB;
 #endif
@@ -649,66 +707,72 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   const int spread = 0;
 #define PREFETCH_STEP()
 #endif
+#endif
+#if NK > 0
+  /* Phase 1 with few columns (NK <= 4, or 8 with VW 16; theta column-major: column c's (b, w)
+   * at c (d + 1)):
+   * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
+   * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
 #if PAIRS
-  /* 5 to 8 columns in float32 on 16-wide registers (PAIRS): PAIR_ROWS rows at a time, one
-   * accumulator per row whose lane 2 c + h sums x_j w_jc over the features j of parity h, so
-   * that a pair of features (x_j, x_j+1) broadcast to the 8 lane pairs (one 64-bit broadcast
-   * load) meets the pair's 16 weights (one load from the item's interleaved copy, wp, made
-   * once per item) in one FMA: no horizontal sum per row and column, only lane pairs added and
-   * the rows' 8 x 8 margins transposed into the column-major scratch. On a 2-core AVX-512
-   * EPYC (ColumnsDefinesTiming, 1M x 64, against PAIRS=0, the shuffle reduction below) K = 8
-   * took 0.71 to 0.82 of the time (logistic) and 0.73 (linear), K = 6 logistic 0.72, K = 5
-   * linear 0.80, multinomial C = 8 0.78 and C = 5 0.88. */
+  /* 5 to 8 columns in float32 on 16-wide registers, 3 or 4 on 8-wide ones (PAIRS): PAIR_ROWS
+   * rows at a time, one accumulator per row whose lane 2 c + h sums x_j w_jc over the features
+   * j of parity h, so that a pair of features (x_j, x_j+1) broadcast to the PW lane pairs (one
+   * 64-bit broadcast load) meets the pair's VW weights (one load from the item's interleaved
+   * copy, wp, made once per item) in one FMA: no horizontal sum per row and column, only lane
+   * pairs added and the rows' 8 x PW margins transposed into the column-major scratch. On a
+   * 2-core AVX-512 EPYC (ColumnsDefinesTiming, 1M x 64, against PAIRS=0, the shuffle reduction
+   * below) K = 8 took 0.71 to 0.82 of the time (logistic) and 0.73 (linear), K = 6 logistic
+   * 0.72, K = 5 linear 0.80, multinomial C = 8 0.78 and C = 5 0.88. */
   {
-    __global const float16* wp = (__global const float16*) (scratch + SCRATCH_PAIRS(kp, d));
+    __global const PAIRV* wp = (__global const PAIRV*) (scratch + SCRATCH_PAIRS(kp, d));
     const int np = d / 2;
-    float bias[8];
+    float bias[PW];
 #pragma unroll
-    for (int c = 0; c < 8; c++) {
+    for (int c = 0; c < PW; c++) {
       bias[c] = c < NK ? theta[c * (d + 1)] : 0;
     }
-    const float8 b8 = vload8(0, bias);
+    const PAIRH bh = CAT(vload, PW)(0, bias);
     for (int k = 0; k < SB; k += PAIR_ROWS) {
 #if PREFETCH
       if (!spread) {
         PREFETCH_ROWS(r0 + PF_AHEAD * SB + k, PAIR_ROWS);
       }
 #endif
-      float16 a[PAIR_ROWS];
+      PAIRV a[PAIR_ROWS];
 #pragma unroll
       for (int q = 0; q < PAIR_ROWS; q++) {
-        a[q] = (float16)(0);
+        a[q] = (PAIRV)(0);
       }
       for (int p = 0; p < np; p++) {
         PREFETCH_STEP();
-        const float16 w = wp[p];
+        const PAIRV w = wp[p];
 #pragma unroll
         for (int q = 0; q < PAIR_ROWS; q++) {
           const float2 xv = vload2(0, row[k + q] + 2 * p);
-          a[q] = fma(xv.s0101010101010101, w, a[q]);
+          a[q] = fma(PAIR_X(xv), w, a[q]);
         }
       }
-      float8 m[PAIR_ROWS];
+      PAIRH m[PAIR_ROWS];
 #pragma unroll
       for (int q = 0; q < PAIR_ROWS; q++) {
-        m[q] = a[q].even + a[q].odd + b8;
+        m[q] = a[q].even + a[q].odd + bh;
       }
       if (d & 1) {
-        float last[8];
+        float last[PW];
 #pragma unroll
-        for (int c = 0; c < 8; c++) {
+        for (int c = 0; c < PW; c++) {
           last[c] = c < NK ? theta[c * (d + 1) + d] : 0;
         }
-        const float8 wl = vload8(0, last);
+        const PAIRH wl = CAT(vload, PW)(0, last);
 #pragma unroll
         for (int q = 0; q < PAIR_ROWS; q++) {
           m[q] += row[k + q][d - 1] * wl;
         }
       }
-      /* Rows k .. k + 7 x 8 columns, transposed: column c's 8 margins as one store. */
+      /* Rows k .. k + 7 x PW columns, transposed: column c's 8 margins as one store. */
 #pragma unroll
       for (int h = 0; h < PAIR_ROWS; h += 8) {
-        store_columns8(m + h, scratch + k + h, NK);
+        CAT(store_columns, PW)(m + h, scratch + k + h, NK);
       }
     }
   }
@@ -934,6 +998,79 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         vstore16((float16)(lo[q], hi[q]), 0, scratch + (k + q) * kp);
       }
 #endif
+    }
+  }
+#elif NG_PAIRS8
+  /* 9 to 12 columns in float32 on 8-wide registers (NG_PAIRS8): NG8_ROWS rows at a time, one
+   * accumulator per row and group of 4 columns whose lane 2 c + h sums x_j w_jc over the
+   * features j of parity h (as PAIRS), each broadcast feature pair serving the NG_GROUPS
+   * groups' FMAs; then the lane pairs added and each group's NG8_ROWS x 4 margins transposed
+   * into the column-major scratch. The tiles below spend two 8-lane FMAs per feature and row,
+   * with 9 to 12 of the 16 lanes alive. */
+  {
+    __global const float8* wp = (__global const float8*) (scratch + SCRATCH_PAIRS(kp, d));
+    const int np = d / 2;
+    for (int k = 0; k < SB; k += NG8_ROWS) {
+#if PREFETCH
+      if (!spread) {
+        PREFETCH_ROWS(r0 + PF_AHEAD * SB + k, NG8_ROWS);
+      }
+#endif
+      float8 a[NG8_ROWS * NG_GROUPS];
+#pragma unroll
+      for (int l = 0; l < NG8_ROWS * NG_GROUPS; l++) {
+        a[l] = (float8)(0);
+      }
+      for (int p = 0; p < np; p++) {
+        PREFETCH_STEP();
+        float8 w[NG_GROUPS];
+#pragma unroll
+        for (int g = 0; g < NG_GROUPS; g++) {
+          w[g] = wp[p * NG_GROUPS + g];
+        }
+#pragma unroll
+        for (int q = 0; q < NG8_ROWS; q++) {
+          const float8 xb = vload2(0, row[k + q] + 2 * p).s01010101;
+#pragma unroll
+          for (int g = 0; g < NG_GROUPS; g++) {
+            a[q * NG_GROUPS + g] = fma(xb, w[g], a[q * NG_GROUPS + g]);
+          }
+        }
+      }
+#pragma unroll
+      for (int g = 0; g < NG_GROUPS; g++) {
+        float4 m[NG8_ROWS];
+        float mm[NG8_ROWS][4];
+        const float4 b = vload4(g, theta);
+#pragma unroll
+        for (int q = 0; q < NG8_ROWS; q++) {
+          m[q] = a[q * NG_GROUPS + g].even + a[q * NG_GROUPS + g].odd + b;
+          if (d & 1) {
+            m[q] += row[k + q][d - 1] * vload4(g, theta + (size_t) d * kp);
+          }
+          vstore4(m[q], 0, mm[q]);
+        }
+#if COLMAJOR
+        /* Column 4 g + c's NG8_ROWS margins as one store. */
+#pragma unroll
+        for (int c = 0; c < 4; c++) {
+          if (4 * g + c < NG) {
+            float t[NG8_ROWS];
+#pragma unroll
+            for (int q = 0; q < NG8_ROWS; q++) {
+              t[q] = mm[q][c];
+            }
+            CAT(vstore, NG8_ROWS)(CAT(vload, NG8_ROWS)(0, t), 0,
+                scratch + (4 * g + c) * SB + k);
+          }
+        }
+#else
+#pragma unroll
+        for (int q = 0; q < NG8_ROWS; q++) {
+          vstore4(m[q], g, scratch + (k + q) * kp);
+        }
+#endif
+      }
     }
   }
 #else
@@ -1275,7 +1412,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #endif
     kahan_addk(gsum, gcomp, t, a);
   }
-#if NK == 0 && GN > 0
+#if NK == 0 && GN > 0 && !NG_PAIRS8
   const int nv = d / VW;
 #endif
 #ifndef PREFETCH_STEP
@@ -1480,8 +1617,8 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
    * (0 for columns past NK). */
   __global REAL* wpf = own + SCRATCH_PAIRS(kp, d);
   for (int q = 0; q < d / 2; q++) {
-    for (int l = 0; l < 16; l++) {
-      wpf[16 * q + l] = l / 2 < NK ? theta[(l / 2) * (d + 1) + 1 + 2 * q + l % 2] : 0;
+    for (int l = 0; l < VW; l++) {
+      wpf[VW * q + l] = l / 2 < NK ? theta[(l / 2) * (d + 1) + 1 + 2 * q + l % 2] : 0;
     }
   }
 #endif
@@ -1500,6 +1637,19 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
     for (int l = 0; l < 16; l++) {
       wrf[16 * g + l] = 8 + l / REST_F < NG
           ? theta[kp + (size_t) (REST_F * g + l % REST_F) * kp + 8 + l / REST_F] : 0;
+    }
+  }
+#endif
+#if NG_PAIRS8
+  /* The interleaved weights of NG_PAIRS8: pair p's group g, lane 2 c + h: w of feature
+   * 2 p + h, column 4 g + c (0 past NG). */
+  __global REAL* wpf = own + SCRATCH_PAIRS(kp, d);
+  for (int q = 0; q < d / 2; q++) {
+    for (int g = 0; g < NG_GROUPS; g++) {
+      for (int l = 0; l < 8; l++) {
+        wpf[8 * (q * NG_GROUPS + g) + l] = 4 * g + l / 2 < NG
+            ? theta[kp + (size_t) (2 * q + l % 2) * kp + 4 * g + l / 2] : 0;
+      }
     }
   }
 #endif

@@ -897,15 +897,19 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   /**
    * Whether the batched cpu kernel's phase 3 runs over feature vectors for more columns than
    * {@link #narrowColumns} (NG in gradient_cpu_columns.cl): 9 to 16 columns on
-   * {@link #WIDE_LANES} lanes. For 9 to 15 the column vectors would carry dead lanes (a model
-   * of 10 classes used 10 of 16); for 16 each loaded feature vector serves 8 columns where
-   * each loaded residual vector served 8 features, the same sums bit for bit, in 0.91 to 0.92
-   * of the time (1M x 64, a 2-core AVX-512 EPYC). Its accumulators need the 32 registers of
-   * such a device. As with {@link #fewColumns}, rows of fewer features than lanes take the
-   * tiles: 1M x 8, 10 and 12 linear K = 12 or 16 in 0.10 to 0.16 of the time.
+   * {@link #WIDE_LANES} lanes, 5 to 16 on 8. For 9 to 15 the column vectors would carry dead
+   * lanes (a model of 10 classes used 10 of 16); for 16 each loaded feature vector serves 8
+   * columns where each loaded residual vector served 8 features, the same sums bit for bit, in
+   * 0.91 to 0.92 of the time (1M x 64, a 2-core AVX-512 EPYC). On 8 lanes (AVX2, 16
+   * registers) the columns go in groups of 4 and, from 5 to 12 columns, phase 1 over pairs of
+   * features (NG_PAIRS8) fills no dead lanes either: on a 2-core AVX2 EPYC (Zen 3;
+   * ColumnsDefinesTiming, 1M x 64, against NG=0, the tiles) K = 6 took 0.74 (linear) and 0.76
+   * (logistic) of the time, K = 8 0.83 and 0.83, K = 10 0.74 and 0.68, K = 12 0.84 and 0.72.
+   * As with {@link #fewColumns}, rows of fewer features than lanes take the tiles: 1M x 8, 10
+   * and 12 linear K = 12 or 16 in 0.10 to 0.16 of the time (16 lanes).
    */
   static boolean featureVectorGradient(int lanes, int columns, int features) {
-    return lanes == WIDE_LANES && columns > narrowColumns(lanes) && columns <= lanes
+    return (lanes == WIDE_LANES ? columns > 8 : lanes == 8 && columns > 4) && columns <= 16
         && features >= lanes;
   }
 
@@ -945,11 +949,11 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * SCRATCH_STRIDE in gradient_cpu_columns.cl: (SB + 2) kp values (for the multinomial loss
    * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with the few-columns phases
    * ({@link #fewColumns}: NK = K), then 2 K d values (the item's gradient sums and
-   * compensations, column-major), whole lines, as with {@link #featureVectorGradient}; with 5
-   * to 8 columns there on
-   * {@link #WIDE_LANES} lanes, then 8 d values (PAIRS' interleaved weights), whole lines; with
-   * {@link #featureVectorGradient}, 12 d values (NG_PAIRS' interleaved weights: 8 d for the
-   * pairs, at most 4 d for the other columns), whole lines.
+   * compensations, column-major), whole lines, as with {@link #featureVectorGradient}; with
+   * {@link #pairedColumns}, then 8 d values (PAIRS' interleaved weights), whole lines; with
+   * {@link #featureVectorGradient}, on {@link #WIDE_LANES} lanes 12 d values (NG_PAIRS'
+   * interleaved weights: 8 d for the pairs, at most 4 d for the other columns), on 8 lanes
+   * 16 d (NG_PAIRS8's: 4 d per group of 4 columns), whole lines.
    */
   private long scratchStride(int kp, int k, int d) {
     int perLine = 128 / realBytes;
@@ -958,10 +962,24 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     long margins = (rows * kp + perLine - 1) / perLine * perLine;
     long narrow = fewColumns(lanes, k, d) || featureVectorGradient(lanes, k, d)
         ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
-    long pairs = lanes == WIDE_LANES && k > NARROW_COLUMNS && fewColumns(lanes, k, d)
+    long pairs = pairedColumns(lanes, k, d)
         ? (8L * d + perLine - 1) / perLine * perLine
-        : featureVectorGradient(lanes, k, d) ? (12L * d + perLine - 1) / perLine * perLine : 0;
+        : featureVectorGradient(lanes, k, d)
+        ? ((lanes == WIDE_LANES ? 12L : 16L) * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow + pairs;
+  }
+
+  /**
+   * Whether the batched cpu kernel may take phase 1 over pairs of features (PAIRS in
+   * gradient_cpu_columns.cl), for which each work-item's scratch holds an interleaved copy of
+   * the weights: 5 to 8 few columns on {@link #WIDE_LANES} lanes, 3 or 4 on 8, where each FMA
+   * then takes a pair of features for 4 columns instead of 8 features of one column, and no
+   * horizontal sums are left: on a 2-core AVX2 EPYC (ColumnsDefinesTiming, 1M x 64, against
+   * PAIRS=0, the shuffle reduction) K = 4 took 0.88 (linear) and 0.93 (logistic) of the time.
+   */
+  static boolean pairedColumns(int lanes, int columns, int features) {
+    return fewColumns(lanes, columns, features) && (lanes == WIDE_LANES
+        ? columns > NARROW_COLUMNS : lanes == 8 && columns >= 3);
   }
 
   /** Rows of kp values in the column info: 3, and one per label of a class-weight table. */

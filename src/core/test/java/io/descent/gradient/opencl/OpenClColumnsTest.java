@@ -417,27 +417,122 @@ class OpenClColumnsTest {
 
   @Test
   void theFeatureVectorGradientSumsInTheTilesOrder() {
-    // Phase 3 over feature vectors (NG, two groups of columns) against the many-columns tiles
-    // (NG=0), phase 1 the same (NG_PAIRS off): every lane sums the same products in the same
-    // order into the same Kahan steps, so every bit agrees, for 9 to 16 columns, weighted,
-    // d = 70 (four vectors and a tail), contiguous and shuffled rows.
+    // Phase 3 over feature vectors (NG, in groups of columns) against the many-columns tiles
+    // (NG=0), phase 1 the same (NG_PAIRS and NG_PAIRS8 off): every lane sums the same products
+    // in the same order into the same Kahan steps, so every bit agrees, for 9 to 16 columns on
+    // 16-wide vectors and 5 to 16 on 8-wide ones, weighted, d = 70 (vectors and a tail),
+    // contiguous and shuffled rows.
     int n = 515;
     Dataset data = data(n, 70, 156, 2, weights(n, 157));
     Standardization s = Standardization.fit(data);
-    Tuning wide = Tuning.defaults().withDefine("VW=16").withDefine("NG_PAIRS=0");
-    for (int k = 9; k <= 16; k++) {
-      Columns columns = Columns.of(Loss.LOGISTIC, k);
-      double[] w = parameters(70, k, 158 + k);
-      try (OpenClBackend vectors = OpenClBackend.open(data, s, columns,
-          options("cpu", "float"), wide);
-          OpenClBackend tiles = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-              wide.withDefine("NG=0"))) {
-        for (Batch batch : batches(n)) {
-          BatchedEvaluation a = vectors.evaluateColumns(w, batch);
-          BatchedEvaluation b = tiles.evaluateColumns(w, batch);
-          assertArrayEquals(b.gradient(), a.gradient(), "K = " + k);
-          assertArrayEquals(b.loss(), a.loss(), "K = " + k);
+    for (int lanes : new int[] {16, 8}) {
+      Tuning tuning = Tuning.defaults().withDefine("VW=" + lanes).withDefine("NG_PAIRS=0")
+          .withDefine("NG_PAIRS8=0");
+      for (int k = lanes == 16 ? 9 : 5; k <= 16; k++) {
+        Columns columns = Columns.of(Loss.LOGISTIC, k);
+        double[] w = parameters(70, k, 158 + k);
+        try (OpenClBackend vectors = OpenClBackend.open(data, s, columns,
+            options("cpu", "float"), tuning);
+            OpenClBackend tiles = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+                tuning.withDefine("NG=0"))) {
+          assertTrue(vectors.buildOptions().contains("-DNG=" + k), vectors.buildOptions());
+          for (Batch batch : batches(n)) {
+            BatchedEvaluation a = vectors.evaluateColumns(w, batch);
+            BatchedEvaluation b = tiles.evaluateColumns(w, batch);
+            assertArrayEquals(b.gradient(), a.gradient(), lanes + " lanes, K = " + k);
+            assertArrayEquals(b.loss(), a.loss(), lanes + " lanes, K = " + k);
+          }
         }
+      }
+    }
+  }
+
+  @Test
+  void eightWideRegistersAgreeWithTheReferenceOnThePairsPaths() {
+    // On 8-wide vectors (VW forced to 8, as AVX2 has), phase 1 over pairs of features: for 3
+    // and 4 columns PAIRS (4 columns per FMA), for 5 to 12 NG_PAIRS8 (groups of 4 columns,
+    // each broadcast pair serving every group), then 13 to 16 with the tiles' phase 1 and phase
+    // 3 over feature vectors: d even and odd (the pairs' last feature), d = 8 (one vector),
+    // fewer features than lanes (the tiles), a partial superblock, row weights, folds, coupled
+    // softmax groups, and the shuffled batches.
+    int n = 1037;
+    Tuning eight = Tuning.defaults().withDefine("VW=8");
+    checkTuned(data(n, 37, 200, 2, weights(n, 201)), Columns.of(Loss.LOGISTIC, 4), eight, 202,
+        "K = 4 logistic, d = 37, weights");
+    checkTuned(data(n, 64, 203, 0, null), Columns.of(Loss.LINEAR, 3).withFolds(folds(n, 3,
+        204), new int[] {0, 1, 2}), eight, 205, "K = 3 linear, d = 64, folds");
+    checkTuned(data(n, 70, 206, 4, weights(n, 207)), Columns.multinomial(4), eight, 208,
+        "multinomial, 4 classes, d = 70, weights");
+    checkTuned(data(n, 29, 209, 3, null), Columns.multinomial(3), eight, 210,
+        "multinomial, 3 classes, d = 29");
+    checkTuned(data(n, 8, 211, 0, null), Columns.of(Loss.LINEAR, 4), eight, 212,
+        "K = 4 linear, d = 8");
+    checkTuned(data(n, 7, 213, 2, null), Columns.of(Loss.LOGISTIC, 4), eight, 214,
+        "K = 4 logistic, d = 7");
+    checkTuned(data(n, 64, 215, 0, null), Columns.of(Loss.LINEAR, 5), eight, 216,
+        "K = 5 linear, d = 64");
+    checkTuned(data(n, 37, 217, 2, weights(n, 218)), Columns.of(Loss.LOGISTIC, 6), eight, 219,
+        "K = 6 logistic, d = 37, weights");
+    checkTuned(data(n, 70, 220, 2, weights(n, 221)), Columns.of(Loss.LOGISTIC, 8)
+        .withFolds(folds(n, 4, 222), new int[] {0, 1, 2, 3, -1, 0, 1, 2}), eight, 223,
+        "K = 8 logistic, d = 70, weights, folds");
+    checkTuned(data(n, 8, 224, 0, null), Columns.of(Loss.LINEAR, 9), eight, 225,
+        "K = 9 linear, d = 8");
+    checkTuned(data(n, 19, 226, 2, null), Columns.of(Loss.LOGISTIC, 10), eight, 227,
+        "K = 10 logistic, d = 19");
+    checkTuned(data(n, 64, 228, 0, null), Columns.of(Loss.LINEAR, 12).withFolds(folds(n, 3,
+        229), new int[] {0, 1, 2, -1, 0, 1, 2, -1, 0, 1, 2, -1}), eight, 230,
+        "K = 12 linear, d = 64, folds");
+    checkTuned(data(n, 37, 231, 10, weights(n, 232)), Columns.multinomial(10), eight, 233,
+        "multinomial, 10 classes, d = 37, weights");
+    checkTuned(data(n, 29, 234, 6, null), Columns.multinomial(6, 2).withFolds(folds(n, 3, 235),
+        new int[] {1, -1}), eight, 236, "two multinomial models of 6 classes, d = 29, folds");
+    checkTuned(data(n, 3, 237, 2, null), Columns.of(Loss.LOGISTIC, 12), eight, 238,
+        "K = 12 logistic, d = 3");
+    checkTuned(data(n, 16, 239, 0, null), Columns.of(Loss.LINEAR, 13), eight, 240,
+        "K = 13 linear, d = 16");
+    checkTuned(data(n, 70, 241, 2, weights(n, 242)), Columns.of(Loss.LOGISTIC, 16), eight, 243,
+        "K = 16 logistic, d = 70, weights");
+    checkTuned(data(n, 37, 244, 16, null), Columns.multinomial(16), eight, 245,
+        "multinomial, 16 classes, d = 37");
+    // Float64 on 8 lanes (AVX-512 registers of 8 doubles): phase 3 over feature vectors from 5
+    // columns, phase 1 in the tiles.
+    checkTuned(data(n, 37, 249, 2, weights(n, 250)), Columns.of(Loss.LOGISTIC, 6), eight,
+        "double", 251, "float64, K = 6 logistic, d = 37, weights");
+    checkTuned(data(n, 70, 252, 0, null), Columns.of(Loss.LINEAR, 12).withFolds(folds(n, 3,
+        253), new int[] {0, 1, 2, -1, 0, 1, 2, -1, 0, 1, 2, -1}), eight, "double", 254,
+        "float64, K = 12 linear, d = 70, folds");
+    checkTuned(data(n, 29, 255, 10, null), Columns.multinomial(10), eight, "double", 256,
+        "float64, multinomial, 10 classes, d = 29");
+    Dataset small = data(64, 16, 246, 0, null);
+    for (int k : new int[] {3, 4, 5, 10, 16}) {
+      try (OpenClBackend b = OpenClBackend.open(small, Standardization.fit(small),
+          Columns.of(Loss.LINEAR, k), options("cpu", "float"), eight)) {
+        assertTrue(b.buildOptions().contains(k <= 4 ? "-DNK=" + k + " " : "-DNG=" + k),
+            b.buildOptions());
+      }
+    }
+  }
+
+  @Test
+  void theEightWidePairsPathsAreTheDefaultsTheyReplace() {
+    // The same evaluations on 8-wide vectors with and without PAIRS (K = 3, 4) and NG_PAIRS8
+    // (K = 5 to 12): the margins are summed in another order, so the bits differ (the default
+    // took the pairs path); both agree with the reference above.
+    int n = 515;
+    Dataset data = data(n, 64, 247, 2, null);
+    Standardization s = Standardization.fit(data);
+    Tuning eight = Tuning.defaults().withDefine("VW=8");
+    for (int k : new int[] {3, 4, 5, 8, 10, 12}) {
+      Columns columns = Columns.of(Loss.LOGISTIC, k);
+      double[] w = parameters(64, k, 248 + k);
+      try (OpenClBackend pairs = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+          eight);
+          OpenClBackend other = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+              eight.withDefine(k <= 4 ? "PAIRS=0" : "NG_PAIRS8=0"))) {
+        BatchedEvaluation a = pairs.evaluateColumns(w, Batch.all(n));
+        BatchedEvaluation b = other.evaluateColumns(w, Batch.all(n));
+        assertFalse(Arrays.equals(a.gradient(), b.gradient()), "pairs changed no bit, K = " + k);
       }
     }
   }
@@ -511,10 +606,15 @@ class OpenClColumnsTest {
 
   private static void checkTuned(Dataset data, Columns columns, Tuning tuning, long seed,
       String what) {
+    checkTuned(data, columns, tuning, "float", seed, what);
+  }
+
+  private static void checkTuned(Dataset data, Columns columns, Tuning tuning,
+      String precision, long seed, String what) {
     Standardization s = Standardization.fit(data);
     ReferenceBackend ref = new ReferenceBackend(data, s, columns);
     double[] w = parameters(data.features(), columns.count(), seed);
-    try (OpenClBackend b = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+    try (OpenClBackend b = OpenClBackend.open(data, s, columns, options("cpu", precision),
         tuning)) {
       assertTrue(b.kernelName().equals("gradient_cpu_columns"), b.kernelName());
       for (Batch batch : batches(data.rows())) {
@@ -542,17 +642,17 @@ class OpenClColumnsTest {
 
   @Test
   void thePacedPrefetchChangesNoBit() {
-    // SPREAD_PREFETCH (on by default for 1 column, 2 on 8-wide vectors, 3 and 4 on 16-wide
-    // ones) only moves prefetches: the paced and the burst kernels give the same bits,
-    // weighted, on contiguous and shuffled batches, with d = 70 (feature vectors and a tail)
-    // and n ending in a partial superblock, with every few-columns shape on 16-wide vectors
-    // and K = 2 on 8-wide ones.
+    // SPREAD_PREFETCH (on by default for 1 column, 2 to 4 and 5 to 12 (NG_PAIRS8) on 8-wide
+    // vectors, 3 and 4 on 16-wide ones) only moves prefetches: the paced and the burst kernels
+    // give the same bits, weighted, on contiguous and shuffled batches, with d = 70 (feature
+    // vectors and a tail) and n ending in a partial superblock, with every few-columns shape on
+    // 16-wide vectors and the paced ones on 8-wide ones.
     int n = 2049;
     Dataset data = data(n, 70, 52, 2, weights(n, 53));
     Standardization s = Standardization.fit(data);
     for (String width : new String[] {"VW=8", "VW=16"}) {
       Tuning tuning = Tuning.defaults().withDefine(width);
-      for (int k : width.equals("VW=8") ? new int[] {2} : new int[] {1, 2, 3, 4}) {
+      for (int k : width.equals("VW=8") ? new int[] {2, 3, 4, 6, 10} : new int[] {1, 2, 3, 4}) {
         Columns columns = Columns.of(Loss.LOGISTIC, k);
         double[] w = parameters(70, k, 54);
         try (OpenClBackend paced = OpenClBackend.open(data, s, columns,
