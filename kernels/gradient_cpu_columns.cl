@@ -58,7 +58,7 @@
  * NK (K when it is at most 4, or 8 with VW 16, and d at least VW, else 0: few columns take
  * row-vectorized phases 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS
  * and PAIR_ROWS (phase 1 of 5 to 8 columns in float32 on 16-wide vectors, of 3 and 4 on
- * 8-wide ones, see superblock), NG (9 to 16 columns on 16-wide vectors, 5 to 16 on 8-wide
+ * 8-wide ones, see superblock), NG (9 to 16 columns on 16-wide vectors, 5 to 12 on 8-wide
  * ones, d at least VW: phase 3 over feature vectors), NG_PAIRS (then, for 9 to 12 in float32
  * on 16-wide vectors, phase 1 over pairs of features and one group of the rest, see
  * superblock) and NG_PAIRS8 (for 5 to 12 in float32 on 8-wide vectors, phase 1 over pairs of
@@ -203,7 +203,7 @@ inline MASKV tail_mask(const int d) {
 #define HSN8(v) HSN4((v).s0123 + (v).s4567)
 #define HSN16(v) HSN8((v).s01234567 + (v).s89abcdef)
 #define HSUMN(N, v) CAT(HSN, N)(v)
-/* NG (set by the host: K for 9 to 16 columns on 16-wide vectors and 5 to 16 on 8-wide ones;
+/* NG (set by the host: K for 9 to 16 columns on 16-wide vectors and 5 to 12 on 8-wide ones;
  * else 0): phase 3 as with few columns, over VW-wide feature vectors with one accumulator per
  * column, while phases 1 and 2 keep the column vectors (but for 9 to 12 columns in float32 on
  * 16-wide vectors: NG_PAIRS, and 5 to 12 on 8-wide ones: NG_PAIRS8). For 9 to 15 columns
@@ -330,12 +330,12 @@ inline void kahan_tail(__global REAL* s, __global REAL* c, const int d, REALV x,
  * values, whole lines; the host reserves it at either precision). */
 #define PAIR_SPACE ((NK >= 5 && VW == 16) || (NK >= 3 && NK <= 4 && VW == 8))
 #define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (GN > 0 ? LINES_OF(2 * GN * (d)) : 0))
-/* With 9 to 16 columns (NG) room for NG_PAIRS' interleaved weights (on 16-wide registers at
- * most 12 d values, on 8-wide ones 4 d per group of 4 columns, at most 16 d; whole lines; the
- * host reserves it at either precision). */
+/* With NG columns room for NG_PAIRS' or NG_PAIRS8's interleaved weights (at most 12 d values:
+ * on 16-wide registers 8 d for the pairs and 4 d for the rest, on 8-wide ones 4 d per group of
+ * 4 columns; whole lines; the host reserves it at either precision). */
 #define NG_SPACE (NG > 0)
 #define SCRATCH_STRIDE(kp, d) (SCRATCH_PAIRS(kp, d) + (PAIR_SPACE ? LINES_OF(8 * (d)) \
-    : NG_SPACE ? LINES_OF((VW == 16 ? 12 : 16) * (d)) : 0))
+    : NG_SPACE ? LINES_OF(12 * (d)) : 0))
 /* NG_PAIRS (by default 1 where it applies: float32, 9 to 12 columns on 16-wide registers, NG):
  * phase 1 as PAIRS for columns 0 to 7 and one group of REST_G columns x REST_F features per FMA
  * for the other NG - 8; see superblock. */
@@ -345,7 +345,7 @@ inline void kahan_tail(__global REAL* s, __global REAL* c, const int d, REALV x,
 #define NG_PAIRS (NK == 0 && NG >= 9 && NG <= 12 && NG_SPACE && VW == 16 && PRECISION == 32 \
     && !CENTER)
 #endif
-/* NG_PAIRS8 (by default 1 where it applies: float32, 9 to 12 columns on 8-wide registers, NG):
+/* NG_PAIRS8 (by default 1 where it applies: float32, 5 to 12 columns on 8-wide registers, NG):
  * phase 1 over pairs of features in NG_GROUPS groups of 4 columns, NG8_ROWS rows at a time;
  * see superblock. */
 #ifndef NG_PAIRS8
@@ -1001,12 +1001,13 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
     }
   }
 #elif NG_PAIRS8
-  /* 9 to 12 columns in float32 on 8-wide registers (NG_PAIRS8): NG8_ROWS rows at a time, one
+  /* 5 to 12 columns in float32 on 8-wide registers (NG_PAIRS8): NG8_ROWS rows at a time, one
    * accumulator per row and group of 4 columns whose lane 2 c + h sums x_j w_jc over the
    * features j of parity h (as PAIRS), each broadcast feature pair serving the NG_GROUPS
-   * groups' FMAs; then the lane pairs added and each group's NG8_ROWS x 4 margins transposed
-   * into the column-major scratch. The tiles below spend two 8-lane FMAs per feature and row,
-   * with 9 to 12 of the 16 lanes alive. */
+   * groups' FMAs; then the lane pairs added and each group's NG8_ROWS x 4 margins stored
+   * column by column into the column-major scratch. The tiles below spend one 8-lane FMA per
+   * feature, row and column vector, with 5 to 12 of their 8 or 16 lanes alive, and one
+   * broadcast load per FMA. */
   {
     __global const float8* wp = (__global const float8*) (scratch + SCRATCH_PAIRS(kp, d));
     const int np = d / 2;

@@ -897,20 +897,22 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   /**
    * Whether the batched cpu kernel's phase 3 runs over feature vectors for more columns than
    * {@link #narrowColumns} (NG in gradient_cpu_columns.cl): 9 to 16 columns on
-   * {@link #WIDE_LANES} lanes, 5 to 16 on 8. For 9 to 15 the column vectors would carry dead
+   * {@link #WIDE_LANES} lanes, 5 to 12 on 8. For 9 to 15 the column vectors would carry dead
    * lanes (a model of 10 classes used 10 of 16); for 16 each loaded feature vector serves 8
    * columns where each loaded residual vector served 8 features, the same sums bit for bit, in
    * 0.91 to 0.92 of the time (1M x 64, a 2-core AVX-512 EPYC). On 8 lanes (AVX2, 16
-   * registers) the columns go in groups of 4 and, from 5 to 12 columns, phase 1 over pairs of
-   * features (NG_PAIRS8) fills no dead lanes either: on a 2-core AVX2 EPYC (Zen 3;
-   * ColumnsDefinesTiming, 1M x 64, against NG=0, the tiles) K = 6 took 0.74 (linear) and 0.76
-   * (logistic) of the time, K = 8 0.83 and 0.83, K = 10 0.74 and 0.68, K = 12 0.84 and 0.72.
+   * registers) the columns go in groups of 4 and phase 1 runs over pairs of features
+   * (NG_PAIRS8), which fills no dead lanes either: on a 2-core AVX2 EPYC (Zen 3;
+   * ColumnsDefinesTiming, 1M x 64, against NG=0, the tiles) K = 6 took 0.77 (linear) and 0.75
+   * (logistic) of the time, K = 8 0.77 and 0.79, K = 10 0.72 and 0.66, K = 12 0.69 and 0.74,
+   * multinomial C = 6 0.64 and C = 10 0.74; 16 columns, which fill the tiles' vectors, took
+   * 0.99 and 1.02 there with phase 3 over feature vectors, and keep the tiles.
    * As with {@link #fewColumns}, rows of fewer features than lanes take the tiles: 1M x 8, 10
    * and 12 linear K = 12 or 16 in 0.10 to 0.16 of the time (16 lanes).
    */
   static boolean featureVectorGradient(int lanes, int columns, int features) {
-    return (lanes == WIDE_LANES ? columns > 8 : lanes == 8 && columns > 4) && columns <= 16
-        && features >= lanes;
+    return (lanes == WIDE_LANES ? columns > 8 && columns <= 16
+        : lanes == 8 && columns > 4 && columns <= 12) && features >= lanes;
   }
 
   /**
@@ -951,9 +953,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * ({@link #fewColumns}: NK = K), then 2 K d values (the item's gradient sums and
    * compensations, column-major), whole lines, as with {@link #featureVectorGradient}; with
    * {@link #pairedColumns}, then 8 d values (PAIRS' interleaved weights), whole lines; with
-   * {@link #featureVectorGradient}, on {@link #WIDE_LANES} lanes 12 d values (NG_PAIRS'
-   * interleaved weights: 8 d for the pairs, at most 4 d for the other columns), on 8 lanes
-   * 16 d (NG_PAIRS8's: 4 d per group of 4 columns), whole lines.
+   * {@link #featureVectorGradient}, 12 d values (on {@link #WIDE_LANES} lanes NG_PAIRS'
+   * interleaved weights: 8 d for the pairs, at most 4 d for the other columns; on 8 lanes
+   * NG_PAIRS8's: 4 d per group of 4 columns), whole lines.
    */
   private long scratchStride(int kp, int k, int d) {
     int perLine = 128 / realBytes;
@@ -964,8 +966,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         ? (2L * k * d + perLine - 1) / perLine * perLine : 0;
     long pairs = pairedColumns(lanes, k, d)
         ? (8L * d + perLine - 1) / perLine * perLine
-        : featureVectorGradient(lanes, k, d)
-        ? ((lanes == WIDE_LANES ? 12L : 16L) * d + perLine - 1) / perLine * perLine : 0;
+        : featureVectorGradient(lanes, k, d) ? (12L * d + perLine - 1) / perLine * perLine : 0;
     return margins + narrow + pairs;
   }
 

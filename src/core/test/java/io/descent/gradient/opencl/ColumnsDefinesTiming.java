@@ -20,7 +20,8 @@ import java.util.Random;
  * rounds "DEFINES A" "DEFINES B" ...} (an empty string: the defaults; for multinomial K is the
  * classes). Each round runs {@code -Devaluations=N} (default 3) evaluations of every variant
  * in turn ({@code -Dweighted=true}: every row weighted, as a fit with sample or class weights
- * is); it prints per variant the
+ * is; {@code -Dprecision=double}: the float64 kernels, as the float64 finish runs them; one
+ * unweighted column times the single-column kernel); it prints per variant the
  * median over the rounds of the wall time and of the process's CPU time (all threads) per
  * evaluation, and their ratios to the first variant's, so that a busy machine's load moves every
  * variant alike.
@@ -62,7 +63,7 @@ public final class ColumnsDefinesTiming {
       for (String v : variants) {
         Tuning t = v.isBlank() ? Tuning.defaults() : Tuning.defaults().withDefines(v);
         OpenClBackend b = OpenClBackend.open(data, s, columns,
-            new OpenClOptions(null, "cpu", "float"), t);
+            new OpenClOptions(null, "cpu", System.getProperty("precision", "float")), t);
         backends.add(b);
         b.evaluateColumns(w, all);
       }

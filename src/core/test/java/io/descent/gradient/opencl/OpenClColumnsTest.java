@@ -420,7 +420,7 @@ class OpenClColumnsTest {
     // Phase 3 over feature vectors (NG, in groups of columns) against the many-columns tiles
     // (NG=0), phase 1 the same (NG_PAIRS and NG_PAIRS8 off): every lane sums the same products
     // in the same order into the same Kahan steps, so every bit agrees, for 9 to 16 columns on
-    // 16-wide vectors and 5 to 16 on 8-wide ones, weighted, d = 70 (vectors and a tail),
+    // 16-wide vectors and 5 to 12 on 8-wide ones, weighted, d = 70 (vectors and a tail),
     // contiguous and shuffled rows.
     int n = 515;
     Dataset data = data(n, 70, 156, 2, weights(n, 157));
@@ -428,7 +428,7 @@ class OpenClColumnsTest {
     for (int lanes : new int[] {16, 8}) {
       Tuning tuning = Tuning.defaults().withDefine("VW=" + lanes).withDefine("NG_PAIRS=0")
           .withDefine("NG_PAIRS8=0");
-      for (int k = lanes == 16 ? 9 : 5; k <= 16; k++) {
+      for (int k = lanes == 16 ? 9 : 5; k <= (lanes == 16 ? 16 : 12); k++) {
         Columns columns = Columns.of(Loss.LOGISTIC, k);
         double[] w = parameters(70, k, 158 + k);
         try (OpenClBackend vectors = OpenClBackend.open(data, s, columns,
@@ -451,8 +451,8 @@ class OpenClColumnsTest {
   void eightWideRegistersAgreeWithTheReferenceOnThePairsPaths() {
     // On 8-wide vectors (VW forced to 8, as AVX2 has), phase 1 over pairs of features: for 3
     // and 4 columns PAIRS (4 columns per FMA), for 5 to 12 NG_PAIRS8 (groups of 4 columns,
-    // each broadcast pair serving every group), then 13 to 16 with the tiles' phase 1 and phase
-    // 3 over feature vectors: d even and odd (the pairs' last feature), d = 8 (one vector),
+    // each broadcast pair serving every group, and phase 3 over feature vectors), then 13 to 16
+    // in the tiles: d even and odd (the pairs' last feature), d = 8 (one vector),
     // fewer features than lanes (the tiles), a partial superblock, row weights, folds, coupled
     // softmax groups, and the shuffled batches.
     int n = 1037;
@@ -495,8 +495,8 @@ class OpenClColumnsTest {
         "K = 16 logistic, d = 70, weights");
     checkTuned(data(n, 37, 244, 16, null), Columns.multinomial(16), eight, 245,
         "multinomial, 16 classes, d = 37");
-    // Float64 on 8 lanes (AVX-512 registers of 8 doubles): phase 3 over feature vectors from 5
-    // columns, phase 1 in the tiles.
+    // Float64 on 8 lanes (AVX-512 registers of 8 doubles): phase 3 over feature vectors for 5
+    // to 12 columns, phase 1 in the tiles.
     checkTuned(data(n, 37, 249, 2, weights(n, 250)), Columns.of(Loss.LOGISTIC, 6), eight,
         "double", 251, "float64, K = 6 logistic, d = 37, weights");
     checkTuned(data(n, 70, 252, 0, null), Columns.of(Loss.LINEAR, 12).withFolds(folds(n, 3,
@@ -508,8 +508,9 @@ class OpenClColumnsTest {
     for (int k : new int[] {3, 4, 5, 10, 16}) {
       try (OpenClBackend b = OpenClBackend.open(small, Standardization.fit(small),
           Columns.of(Loss.LINEAR, k), options("cpu", "float"), eight)) {
-        assertTrue(b.buildOptions().contains(k <= 4 ? "-DNK=" + k + " " : "-DNG=" + k),
-            b.buildOptions());
+        assertTrue(b.buildOptions().contains(k <= 4 ? "-DNK=" + k + " "
+            : k <= 12 ? "-DNG=" + k : "-DNK=0 "), b.buildOptions());
+        assertEquals(k > 4 && k <= 12, b.buildOptions().contains("-DNG="), b.buildOptions());
       }
     }
   }
