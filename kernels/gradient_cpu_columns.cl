@@ -1072,6 +1072,15 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
         }
 #endif
       }
+#if !COLMAJOR
+      /* Row-major margins: the padded columns past the groups' are zero, as the tiles leave
+       * them. */
+      for (int q = 0; q < NG8_ROWS; q++) {
+        for (int c = 4 * NG_GROUPS; c < kp; c++) {
+          scratch[(k + q) * kp + c] = 0;
+        }
+      }
+#endif
     }
   }
 #else

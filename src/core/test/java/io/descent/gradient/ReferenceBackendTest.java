@@ -51,4 +51,60 @@ class ReferenceBackendTest extends GradientBackendContractTest {
     assertEquals(r, e.gradient()[0], 1e-15);
     assertEquals(2 * r, e.gradient()[1], 1e-15);
   }
+
+  @org.junit.jupiter.api.Test
+  void fourRowsMarginsSideBySideAreEachRowsMarginBitForBit() {
+    // The grouped margins (four chains side by side) against one row at a time: the same
+    // additions in the same order, so the same bits, for several columns of 37 features.
+    java.util.Random rnd = new java.util.Random(7);
+    int d = 37;
+    int k = 3;
+    double[] w = new double[k * (d + 1)];
+    for (int j = 0; j < w.length; j++) {
+      w[j] = rnd.nextGaussian() * Math.pow(10, rnd.nextInt(7) - 3);
+    }
+    ReferenceBackend.Row[] rows = new ReferenceBackend.Row[ReferenceBackend.GROUP_ROWS];
+    for (int q = 0; q < rows.length; q++) {
+      double[] z = new double[d];
+      for (int j = 0; j < d; j++) {
+        z[j] = rnd.nextGaussian() * Math.pow(10, rnd.nextInt(7) - 3);
+      }
+      rows[q] = new ReferenceBackend.Row(z, new double[k], new double[k], null, null, null);
+    }
+    for (int c = 0; c < k; c++) {
+      ReferenceBackend.margins4(w, c * (d + 1), rows, c);
+      for (ReferenceBackend.Row row : rows) {
+        assertEquals(Double.doubleToRawLongBits(ReferenceBackend.margin(w, c * (d + 1), row.z())),
+            Double.doubleToRawLongBits(row.m()[c]), "column " + c);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Loss.class, names = {"LINEAR", "LOGISTIC"})
+  void rowsInGroupsAndAloneSumTheSameTerms(Loss loss) {
+    // Batches of 1 to 9 rows (whole groups of four, and the rows after them one at a time),
+    // contiguous and shuffled: each agrees with its rows' one-row evaluations added up.
+    Dataset data = randomData(9, 5, loss, 23);
+    ReferenceBackend ref = new ReferenceBackend(data, Standardization.fit(data), loss);
+    double[] theta = randomTheta(5, 24);
+    int[] order = {8, 3, 0, 5, 1, 7, 2, 6, 4};
+    for (int size = 1; size <= 9; size++) {
+      int[] picked = java.util.Arrays.copyOf(order, size);
+      double loss1 = 0;
+      double[] g1 = new double[theta.length];
+      for (int i : picked) {
+        Evaluation one = ref.evaluate(theta, new Batch(new int[] {i}, 0, 1));
+        loss1 += one.loss();
+        for (int j = 0; j < g1.length; j++) {
+          g1[j] += one.gradient()[j];
+        }
+      }
+      Evaluation all = ref.evaluate(theta, new Batch(picked, 0, size));
+      assertEquals(loss1 / size, all.loss(), 1e-14 * Math.max(1, Math.abs(all.loss())));
+      for (int j = 0; j < g1.length; j++) {
+        assertEquals(g1[j] / size, all.gradient()[j], 1e-14, "size " + size + ", entry " + j);
+      }
+    }
+  }
 }

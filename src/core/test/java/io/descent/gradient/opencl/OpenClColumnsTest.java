@@ -454,7 +454,8 @@ class OpenClColumnsTest {
     // each broadcast pair serving every group, and phase 3 over feature vectors), then 13 to 16
     // in the tiles: d even and odd (the pairs' last feature), d = 8 (one vector),
     // fewer features than lanes (the tiles), a partial superblock, row weights, folds, coupled
-    // softmax groups, and the shuffled batches.
+    // softmax groups (column-major margins, and row-major with SOFTMAX_VECTOR=0), and the
+    // shuffled batches.
     int n = 1037;
     Tuning eight = Tuning.defaults().withDefine("VW=8");
     checkTuned(data(n, 37, 200, 2, weights(n, 201)), Columns.of(Loss.LOGISTIC, 4), eight, 202,
@@ -485,6 +486,9 @@ class OpenClColumnsTest {
         "K = 12 linear, d = 64, folds");
     checkTuned(data(n, 37, 231, 10, weights(n, 232)), Columns.multinomial(10), eight, 233,
         "multinomial, 10 classes, d = 37, weights");
+    checkTuned(data(n, 37, 257, 10, null), Columns.multinomial(10),
+        eight.withDefine("SOFTMAX_VECTOR=0"), 258,
+        "multinomial, 10 classes, d = 37, row-major margins (SOFTMAX_VECTOR=0)");
     checkTuned(data(n, 29, 234, 6, null), Columns.multinomial(6, 2).withFolds(folds(n, 3, 235),
         new int[] {1, -1}), eight, 236, "two multinomial models of 6 classes, d = 29, folds");
     checkTuned(data(n, 3, 237, 2, null), Columns.of(Loss.LOGISTIC, 12), eight, 238,
