@@ -54,7 +54,7 @@
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
  * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
  * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
- * for NK of 1, of 2 to 4 with VW 8, and of 3 or 4 with VW 16, and for NG_PAIRS8),
+ * for NK of 1, of 2 with VW 8 (and 3 or 4 in float32), of 3 or 4 with VW 16, and NG_PAIRS8),
  * NK (K when it is at most 4, or 8 with VW 16, and d at least VW, else 0: few columns take
  * row-vectorized phases 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS
  * and PAIR_ROWS (phase 1 of 5 to 8 columns in float32 on 16-wide vectors, of 3 and 4 on
@@ -116,7 +116,7 @@
  * the burst's time, K = 8 0.97 (logistic 0.94) and K = 12 0.97 (logistic 0.97). */
 #ifndef SPREAD_PREFETCH
 #define SPREAD_PREFETCH (NK == 1 || (NK == 2 && VW != 16) || (VW == 16 && (NK == 3 || NK == 4)) \
-    || (VW == 8 && (NK == 3 || NK == 4)) || NG_PAIRS8)
+    || (VW == 8 && PRECISION == 32 && (NK == 3 || NK == 4)) || NG_PAIRS8)
 #endif
 /* The software prefetches' locality (__builtin_prefetch's third argument: 3 prefetcht0, into
  * L1; 2 and 1 prefetcht1 and t2; 0 prefetchnta) and how many superblocks ahead they read. */
