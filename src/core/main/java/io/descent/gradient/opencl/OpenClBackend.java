@@ -111,6 +111,12 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   static final int NARROW_COLUMNS = 4;
   /** Register lanes from which the batched cpu layout's row-vectorized phases take 8 columns. */
   static final int WIDE_LANES = 16;
+  /**
+   * Batched cpu layout on 8 lanes: the most columns that take phase 3 over feature vectors and
+   * phase 1 over pairs of features (NG and NG_PAIRS8 in gradient_cpu_columns.cl), up to 3 groups
+   * of 4 columns; more fill the tiles' column vectors.
+   */
+  static final int EIGHT_LANE_GROUPED_COLUMNS = 12;
   /** Batched gpu layout: rows per tile (RT in gradient_gpu_columns.cl). */
   static final int COLUMNS_GPU_TILE_ROWS = 8;
   /** Flags of the batched kernels (FLAG_* in their sources). */
@@ -911,8 +917,9 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * and 12 linear K = 12 or 16 in 0.10 to 0.16 of the time (16 lanes).
    */
   static boolean featureVectorGradient(int lanes, int columns, int features) {
-    return (lanes == WIDE_LANES ? columns > 8 && columns <= 16
-        : lanes == 8 && columns > 4 && columns <= 12) && features >= lanes;
+    return (lanes == WIDE_LANES || lanes == 8) && columns > narrowColumns(lanes)
+        && columns <= (lanes == WIDE_LANES ? lanes : EIGHT_LANE_GROUPED_COLUMNS)
+        && features >= lanes;
   }
 
   /**
@@ -976,7 +983,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * the weights: 5 to 8 few columns on {@link #WIDE_LANES} lanes, 3 or 4 on 8, where each FMA
    * then takes a pair of features for 4 columns instead of 8 features of one column, and no
    * horizontal sums are left: on a 2-core AVX2 EPYC (ColumnsDefinesTiming, 1M x 64, against
-   * PAIRS=0, the shuffle reduction) K = 4 took 0.88 (linear) and 0.93 (logistic) of the time.
+   * PAIRS=0, the shuffle reduction, with its burst prefetch) K = 4 took 0.88 to 0.96 (linear)
+   * and 0.93 to 0.96 (logistic) of the time, K = 3 0.89 and 1.05 (two runs an hour apart).
    */
   static boolean pairedColumns(int lanes, int columns, int features) {
     return fewColumns(lanes, columns, features) && (lanes == WIDE_LANES
