@@ -67,11 +67,23 @@
 #define PARTIAL_STRIDE(p) ((2 * (p) + 128 / (int) sizeof(REAL) - 1) / (128 / (int) sizeof(REAL)) \
     * (128 / (int) sizeof(REAL)))
 #define REALV CAT(REAL, VW)
-#define REALR CAT(REAL, RB)
+/* RV: the rows of one phase-2 vector. RB where RB values fit one register (LANES, the values
+ * of one vector register, given by the host); else the register's LANES, phase 2 running over
+ * the block's rows in RB / RV vectors: a vector wider than the register would be split by the
+ * compiler anyway, with the "changes the ABI" warning where it meets exp and log1p. */
+#ifndef LANES
+#define LANES RB
+#endif
+#if RB > LANES
+#define RV LANES
+#else
+#define RV RB
+#endif
+#define REALH CAT(REAL, RV)
 #define VLOADV CAT(vload, VW)
 #define VSTOREV CAT(vstore, VW)
-#define VLOADR CAT(vload, RB)
-#define VSTORER CAT(vstore, RB)
+#define VLOADH CAT(vload, RV)
+#define VSTOREH CAT(vstore, RV)
 #define TO_REALV CAT(convert_, REALV)
 
 /* Feature vector v of row k of a block, centred when the kernel centres. */
@@ -178,22 +190,49 @@ inline REAL8 sums8(const REALV* mv) {
 }
 #endif
 
-#if RB == 8 && (VW == 4 || VW == 8 || VW == 16)
-inline REALR row_sums(const REALV* mv) {
+/* The sums of four VW vectors, one per row, as one 4-vector: the same bits as four HSUMs. */
+#define REAL4 CAT(REAL, 4)
+#if VW == 4 || VW == 8 || VW == 16
+inline REAL4 sums4(const REALV* mv) {
+  REAL4 p[4];
+#pragma unroll
+  for (int k = 0; k < 4; k++) {
+#if VW == 16
+    const REAL8 a = mv[k].lo + mv[k].hi;
+    p[k] = a.lo + a.hi;
+#elif VW == 8
+    p[k] = mv[k].lo + mv[k].hi;
+#else
+    p[k] = mv[k];
+#endif
+  }
+  const REAL4 a = (REAL4)(p[0].s01 + p[0].s23, p[1].s01 + p[1].s23);
+  const REAL4 b = (REAL4)(p[2].s01 + p[2].s23, p[3].s01 + p[3].s23);
+  return (REAL4)(a.s0, a.s2, b.s0, b.s2) + (REAL4)(a.s1, a.s3, b.s1, b.s3);
+}
+#endif
+
+/* The margins' vector sums of RV rows (from mv[0]) as one RV vector. */
+#if RV == 8 && (VW == 4 || VW == 8 || VW == 16)
+inline REALH row_sums(const REALV* mv) {
   return sums8(mv);
 }
-#elif RB == 16 && (VW == 4 || VW == 8 || VW == 16)
-inline REALR row_sums(const REALV* mv) {
-  return (REALR)(sums8(mv), sums8(mv + 8));
+#elif RV == 16 && (VW == 4 || VW == 8 || VW == 16)
+inline REALH row_sums(const REALV* mv) {
+  return (REALH)(sums8(mv), sums8(mv + 8));
+}
+#elif RV == 4 && (VW == 4 || VW == 8 || VW == 16)
+inline REALH row_sums(const REALV* mv) {
+  return sums4(mv);
 }
 #else
-inline REALR row_sums(const REALV* mv) {
-  REAL s[RB];
+inline REALH row_sums(const REALV* mv) {
+  REAL s[RV];
 #pragma unroll
-  for (int k = 0; k < RB; k++) {
+  for (int k = 0; k < RV; k++) {
     s[k] = HSUM(VW, mv[k]);
   }
-  return VLOADR(0, s);
+  return VLOADH(0, s);
 }
 #endif
 
@@ -289,28 +328,35 @@ ALWAYS_INLINE void block(__global const float* restrict x,
       ms[k] += wj * ((REAL) row[k][j] - cj);
     }
   }
-  const REALR m = row_sums(mv) + VLOADR(0, ms);
-
-  /* Phase 2: residuals and losses, vectorized across the block's rows. */
-  /* A full contiguous block's targets are one vector load; the others were gathered above. */
-  const REALR yr = (full && !gather) ? VLOADR(0, y + first + r0) : VLOADR(0, yk);
-  REALR r;
-  REALR l;
-  RESIDUAL_AND_LOSS(REALR, m, yr, r, l);
-  if (!full) {
-    REAL live[RB];
-#pragma unroll
-    for (int k = 0; k < RB; k++) {
-      live[k] = r0 + k < end ? (REAL)(1) : (REAL)(0);
-    }
-    const REALR lv = VLOADR(0, live);
-    r *= lv;
-    l *= lv;
-  }
-  kahan_add(sum, comp, 0, HSUM(RB, l));
-  kahan_add(sum, comp, 1, HSUM(RB, r));
+  /* Phase 2: residuals and losses, vectorized across the block's rows (RV at a time); the loss
+   * and residual vectors of the RB / RV parts are added before their horizontal sums. */
   REAL rs[RB];
-  VSTORER(r, 0, rs);
+  REALH lsum;
+  REALH rsum;
+#pragma unroll
+  for (int h = 0; h < RB; h += RV) {
+    const REALH m = row_sums(mv + h) + VLOADH(0, ms + h);
+    /* A full contiguous block's targets are one vector load; the others were gathered above. */
+    const REALH yr = (full && !gather) ? VLOADH(0, y + first + r0 + h) : VLOADH(0, yk + h);
+    REALH r;
+    REALH l;
+    RESIDUAL_AND_LOSS(REALH, m, yr, r, l);
+    if (!full) {
+      REAL live[RV];
+#pragma unroll
+      for (int k = 0; k < RV; k++) {
+        live[k] = r0 + h + k < end ? (REAL)(1) : (REAL)(0);
+      }
+      const REALH lv = VLOADH(0, live);
+      r *= lv;
+      l *= lv;
+    }
+    lsum = h == 0 ? l : lsum + l;
+    rsum = h == 0 ? r : rsum + r;
+    VSTOREH(r, 0, rs + h);
+  }
+  kahan_add(sum, comp, 0, HSUM(RV, lsum));
+  kahan_add(sum, comp, 1, HSUM(RV, rsum));
 
   /* Phase 3: the block's gradient, folded in with one Kahan step per feature vector. */
   __global REAL* gsum = sum + 2;

@@ -428,7 +428,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
 
   /** The build options of the single-column cpu kernel ({@code gradient_cpu.cl}). */
   private static String singleCpuOptions(String common, CpuShape cpuShape, Tuning tuning) {
-    String rest = tuning.extraDefinesWithout(java.util.Set.of("PFD", "COLUMNS"));
+    String rest = tuning.extraDefinesWithout(java.util.Set.of("PFD", "COLUMNS", "LANES"));
     return common + " " + cpuShape.defines() + (rest.isEmpty() ? "" : " " + rest);
   }
 
@@ -508,12 +508,14 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     CpuShape widths = CpuShape.fromDevice(device, fp64);
     Integer prefetch = tuning.define("PFD");
     Integer columns = tuning.define("COLUMNS");
+    Integer lanes = tuning.define("LANES");
     if (tuning.vectorWidth() != 0 || tuning.rowsPerBlock() != 0 || prefetch != null
-        || columns != null) {
+        || columns != null || lanes != null) {
       return new CpuShape(tuning.vectorWidth() != 0 ? tuning.vectorWidth()
           : widths.vectorWidth(), tuning.rowsPerBlock() != 0 ? tuning.rowsPerBlock()
           : widths.rowsPerBlock(), prefetch != null ? prefetch : widths.prefetchBlocks(),
-          columns != null ? columns != 0 : widths.columnOrder(), "set");
+          columns != null ? columns != 0 : widths.columnOrder(),
+          lanes != null ? lanes : widths.lanes(), "set");
     }
     TuningCache cache = TuningCache.user();
     return switch (mode) {

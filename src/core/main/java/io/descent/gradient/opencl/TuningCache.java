@@ -74,7 +74,8 @@ final class TuningCache {
       CpuShape shape = new CpuShape(Integer.parseInt(p.getProperty("vectorWidth", "")),
           Integer.parseInt(p.getProperty("rowsPerBlock", "")),
           Integer.parseInt(p.getProperty("prefetchBlocks", "")),
-          Boolean.parseBoolean(p.getProperty("columnOrder", "")), "measured, " + f);
+          Boolean.parseBoolean(p.getProperty("columnOrder", "")), CpuShape.lanes(device, fp64),
+          "measured, " + f);
       return CpuShape.candidates(device, fp64).stream().filter(shape::sameAs).findFirst()
           .map(c -> shape);
     } catch (NumberFormatException e) {

@@ -74,24 +74,31 @@ class KernelTargetsTest {
 
   @Test
   void theShapesFillTheRegistersTheDeviceReports() {
-    assertEquals(new CpuShape(8, 8, 2, true, "device widths"),
+    assertEquals(new CpuShape(8, 8, 2, true, 8, "device widths"),
         CpuShape.fromDevice(cpu("pthread-haswell", 8), false));
-    assertEquals(new CpuShape(4, 4, 2, true, "device widths"),
+    // Float64 on AVX2: 8 rows a block, their residuals in two vectors of 4.
+    assertEquals(new CpuShape(4, 8, 2, true, 4, "device widths"),
         CpuShape.fromDevice(cpu("pthread-haswell", 8), true));
-    assertEquals(new CpuShape(8, 16, 2, true, "device widths"),
+    assertEquals(new CpuShape(8, 16, 2, true, 16, "device widths"),
         CpuShape.fromDevice(cpu("pthread-skylake-avx512", 16), false));
-    assertEquals(new CpuShape(8, 8, 2, true, "device widths"),
+    assertEquals(new CpuShape(8, 8, 2, true, 8, "device widths"),
         CpuShape.fromDevice(cpu("pthread-skylake-avx512", 16), true));
     // A CPU reporting 1 float per register still gets 4-wide vectors (16 bytes at least).
     assertEquals(4, CpuShape.fromDevice(cpu("narrow", 1), false).vectorWidth());
     for (int floats : new int[] {1, 4, 8, 16}) {
       for (boolean fp64 : new boolean[] {false, true}) {
         int registerBytes = Math.max(16, 4 * floats);
+        int bytes = fp64 ? 8 : 4;
+        assertEquals(registerBytes / bytes, CpuShape.lanes(cpu("x", floats), fp64));
         for (CpuShape c : CpuShape.candidates(cpu("x", floats), fp64)) {
-          int bytes = fp64 ? 8 : 4;
+          // No vector wider than the register: VW, and phase 2's min(RB, LANES) rows.
           assertTrue(c.vectorWidth() * bytes <= registerBytes
-              && c.rowsPerBlock() * bytes <= registerBytes, c + " for " + floats);
+              && Math.min(c.rowsPerBlock(), c.lanes()) * bytes <= registerBytes
+              && c.lanes() * bytes == registerBytes, c + " for " + floats);
+          assertTrue(c.rowsPerBlock() % Math.min(c.rowsPerBlock(), c.lanes()) == 0, c.toString());
         }
+        assertTrue(CpuShape.candidates(cpu("x", floats), fp64).stream()
+            .anyMatch(c -> c.sameAs(CpuShape.fromDevice(cpu("x", floats), fp64))));
       }
     }
   }

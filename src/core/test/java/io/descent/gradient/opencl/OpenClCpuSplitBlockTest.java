@@ -1,0 +1,94 @@
+package io.descent.gradient.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.data.Dataset;
+import io.descent.data.Standardization;
+import io.descent.gradient.OpenClOptions;
+import io.descent.loss.Loss;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OpenCL contract with the single-column cpu kernel's blocks longer than a register holds
+ * ({@code RB > LANES}), so that phase 2 (residuals and losses) runs over each block in several
+ * vectors: the shape float64 gets on an AVX2 CPU (8 rows, two vectors of 4), forced here on any
+ * CPU with more parts (RB 16 in vectors of 4, RB 8 in vectors of 2), in both precisions; partial
+ * blocks among the contract's cases.
+ */
+class OpenClCpuSplitBlockTest {
+  /** The contract, with {@code rows} rows a block in vectors of {@code lanes}. */
+  abstract class Split extends OpenClBackendTest {
+    abstract int rows();
+
+    abstract int lanes();
+
+    @Override
+    Tuning tuning() {
+      return Tuning.defaults().withDefine("RB=" + rows()).withDefine("LANES=" + lanes());
+    }
+
+    @Test
+    void theKernelRunsPhaseTwoInParts() {
+      Dataset data = randomData(20, 9, Loss.LOGISTIC, 5);
+      try (OpenClBackend b = open(data, Standardization.fit(data), Loss.LOGISTIC)) {
+        assertTrue(b.buildOptions().contains("-DRB=" + rows() + " -DLANES=" + lanes()),
+            b.buildOptions());
+      }
+    }
+  }
+
+  @Nested
+  class FloatSixteenInFours extends Split {
+    @Override
+    OpenClOptions options() {
+      return new OpenClOptions(null, "cpu", "float");
+    }
+
+    @Override
+    int rows() {
+      return 16;
+    }
+
+    @Override
+    int lanes() {
+      return 4;
+    }
+  }
+
+  @Nested
+  class DoubleSixteenInFours extends Split {
+    @Override
+    OpenClOptions options() {
+      return new OpenClOptions(null, "cpu", "double");
+    }
+
+    @Override
+    int rows() {
+      return 16;
+    }
+
+    @Override
+    int lanes() {
+      return 4;
+    }
+  }
+
+  @Nested
+  class DoubleEightInTwos extends Split {
+    @Override
+    OpenClOptions options() {
+      return new OpenClOptions(null, "cpu", "double");
+    }
+
+    @Override
+    int rows() {
+      return 8;
+    }
+
+    @Override
+    int lanes() {
+      return 2;
+    }
+  }
+}
