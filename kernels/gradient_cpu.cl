@@ -32,8 +32,8 @@
  * how the data lies; every value comes from memory once; and the transcendental work is
  * vectorized across rows. On an AVX-512 EPYC (2 cores, PoCL 3.1) it reached about 0.92 of a
  * plain read kernel's bandwidth at d = 64 and d = 1000; on an AVX2 one, 0.65 to 0.75 (see
- * KernelBenchmark and the README). A GPU-style kernel (work-items on adjacent rows, barriers, local-memory
- * trees) runs some forty times slower under PoCL.
+ * KernelBenchmark and the README). A GPU-style kernel (work-items on adjacent rows, barriers,
+ * local-memory trees) runs some forty times slower under PoCL.
  *
  * Partial row of work-item i: partial[(slot0 + i) * PARTIAL_STRIDE(p) ..) with p = d + 2 (slot0
  * places the rows of one launch after those of the launches before it): p sums (loss, sum r,
@@ -44,12 +44,13 @@
  * Tunables, chosen per device by the host (CpuShape: never a vector wider than the device's
  * registers, which clang warns about and splits anyway), or measured there (CpuTuner): VW
  * (feature vector width: 4, 8 or 16 use the shuffle reduction, 2 a plain one), RB (rows per
- * block: 8 or 16 use the shuffle reduction, 2 or 4 a plain one), PFD (software prefetch of the
- * block PFD blocks ahead, 0 for none: on a 2-core AVX2 EPYC under PoCL 3.1, 2 blocks ahead took a
- * 1M x 64 logistic evaluation from 0.59 to 0.65 of the read bandwidth, where on an AVX-512 one
- * the hardware prefetchers alone did best), COLUMNS (phase 1 in column order: one vector of
- * every row of the block in turn, so theta's vector is loaded once per block and the RB sums are
- * independent chains; 0 for row order).
+ * block, 2 to 16), LANES (the values of one register: phase 2 runs over the block in vectors of
+ * RV = min(RB, LANES) rows, whose margins 4, 8 or 16 give by the shuffle reduction and 2 by a
+ * plain one), PFD (software prefetch of the block PFD blocks ahead, 0 for none: on a 2-core
+ * AVX2 EPYC under PoCL 3.1, 2 blocks ahead took a 1M x 64 logistic evaluation from 0.59 to 0.65
+ * of the read bandwidth, where on an AVX-512 one the hardware prefetchers alone did best),
+ * COLUMNS (phase 1 in column order: one vector of every row of the block in turn, so theta's
+ * vector is loaded once per block and the RB sums are independent chains; 0 for row order).
  */
 #ifndef VW
 #define VW 8
@@ -86,19 +87,7 @@
 #define VSTOREH CAT(vstore, RV)
 #define TO_REALV CAT(convert_, REALV)
 
-/* Feature vector v of row k of a block, centred when the kernel centres. */
-/* XPTR (by default 1): a feature vector loaded through a pointer offset, vload(0, r + v VW),
- * which the compiler emits as one full-width load; vload(v, r) came out as two half-width loads
- * in phase 3 (float64 on a 2-core AVX2 EPYC: 1M x 64 linear took 0.80 of the time with XPTR,
- * logistic 0.86 to 0.92, float32 0.95 and 0.96; as in gradient_cpu_columns.cl). */
-#ifndef XPTR
-#define XPTR 1
-#endif
-#if XPTR
-#define VAT(v, r) VLOADV(0, (r) + (size_t) (v) * VW)
-#else
-#define VAT(v, r) VLOADV(v, r)
-#endif
+/* Feature vector v of row k of a block (VAT: common.cl), centred when the kernel centres. */
 #if CENTER
 #define XV(v, k) (TO_REALV(VAT(v, row[k])) - VAT(v, center))
 #else

@@ -65,7 +65,7 @@
  * features in groups of 4 columns, see superblock), SOFTMAX_VECTOR (1: the multinomial phase
  * 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
  * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
- * bench's link probe kernel, link_peak), SHUFFLE3 and XPTR (below), RESIDENT_ROWS
+ * bench's link probe kernel, link_peak), SHUFFLE3 (below), XPTR (common.cl), RESIDENT_ROWS
  * (timing only, never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few
  * hundred rows the pass runs from the caches, its arithmetic without the memory traffic; the
  * results are then those of other data).
@@ -151,17 +151,7 @@
 #define VLOADV CAT(vload, VW)
 #define VSTOREV CAT(vstore, VW)
 #define TO_REALV CAT(convert_, REALV)
-/* Feature vector v of a row: XPTR (by default 1) loads it through a pointer offset, vload(0,
- * r + v VW), which the compiler emits as one full-width load; vload(v, r) came out as two
- * half-width loads and an insert where v was not the loop's own counter (phase 3). */
-#ifndef XPTR
-#define XPTR 1
-#endif
-#if XPTR
-#define VAT(v, r) VLOADV(0, (r) + (size_t) (v) * VW)
-#else
-#define VAT(v, r) VLOADV(v, r)
-#endif
+/* Feature vector v of a row: VAT (common.cl). */
 #if CENTER
 #define XN(v, r) (TO_REALV(VAT(v, r)) - VAT(v, center))
 #else
