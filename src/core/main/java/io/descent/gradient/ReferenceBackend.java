@@ -149,16 +149,16 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
     int size = batch.size();
     Sums sums;
     if (size < 2 * BLOCK_ROWS) {
-      sums = new Sums(p * k, groups, scaled);
+      sums = new Sums(k, d, groups, scaled);
       accumulate(w, batch, 0, size, sums);
     } else {
       int blocks = (size + BLOCK_ROWS - 1) / BLOCK_ROWS;
       Sums[] parts = java.util.stream.IntStream.range(0, blocks).parallel().mapToObj(b -> {
-        Sums part = new Sums(p * k, groups, scaled);
+        Sums part = new Sums(k, d, groups, scaled);
         accumulate(w, batch, b * BLOCK_ROWS, Math.min(size, (b + 1) * BLOCK_ROWS), part);
         return part;
       }).toArray(Sums[]::new);
-      sums = new Sums(p * k, groups, scaled);
+      sums = new Sums(k, d, groups, scaled);
       for (Sums part : parts) {
         sums.add(part);
       }
@@ -173,7 +173,9 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
       losses[q] = weight[q] > 0 ? (sums.ls[q] + sums.lc[q]) / weight[q] : 0;
       for (int c = q * classes; c < (q + 1) * classes; c++) {
         for (int j = c * p; j < (c + 1) * p; j++) {
-          g[j] = weight[q] > 0 ? (sums.gs[j] + sums.gc[j]) / weight[q] : 0;
+          // Column c's sums keep its intercept after its features (see Sums).
+          int e = j == c * p ? d : j - c * p - 1;
+          g[j] = weight[q] > 0 ? (sums.gs[c][e] + sums.gc[c][e]) / weight[q] : 0;
           if (scaled && weight[q] > 0) {
             magnitude[j] /= weight[q];
           }
@@ -188,11 +190,17 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
 
   /**
    * Neumaier sums over some rows: for each the running sum and its lost low-order part
-   * (gradient, loss, weight), and the plain sums of the error scales when asked for.
+   * (gradient, loss, weight), and the plain sums of the error scales when asked for. Each
+   * column's gradient sums are an array of their own, its d features' from index 0 and its
+   * intercept's last: the JIT (HotSpot 17) vectorizes the per-row loop over the features only
+   * where the arrays' indices are the loop's own. At an offset (1, or a column's place in one
+   * array of every column) that loop took 2.5 times as long (96 to 123 against 37 to 44 ns a row
+   * of 64 features), and a warm evaluation of 1M x 64 (logistic, 2 threads) 113 to 155 ms against
+   * 85 to 95 ms with these arrays, the same bits (a 2-core AVX2 EPYC, 2026-12-06).
    */
   private static final class Sums {
-    final double[] gs;
-    final double[] gc;
+    final double[][] gs;
+    final double[][] gc;
     final double[] ls;
     final double[] lc;
     final double[] ws;
@@ -200,22 +208,24 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
     final double[] lossScale;
     final double[] magnitude;
 
-    Sums(int entries, int groups, boolean scaled) {
-      gs = new double[entries];
-      gc = new double[entries];
+    Sums(int columns, int features, int groups, boolean scaled) {
+      gs = new double[columns][features + 1];
+      gc = new double[columns][features + 1];
       ls = new double[groups];
       lc = new double[groups];
       ws = new double[groups];
       wc = new double[groups];
       lossScale = scaled ? new double[groups] : null;
-      magnitude = scaled ? new double[entries] : null;
+      magnitude = scaled ? new double[columns * (features + 1)] : null;
     }
 
     /** Adds another block's sums (its sum and its low-order part, each compensated). */
     void add(Sums o) {
-      for (int j = 0; j < gs.length; j++) {
-        CompensatedSum.add(gs, gc, j, o.gs[j]);
-        CompensatedSum.add(gs, gc, j, o.gc[j]);
+      for (int c = 0; c < gs.length; c++) {
+        for (int j = 0; j < gs[c].length; j++) {
+          CompensatedSum.add(gs[c], gc[c], j, o.gs[c][j]);
+          CompensatedSum.add(gs[c], gc[c], j, o.gc[c][j]);
+        }
       }
       for (int q = 0; q < ls.length; q++) {
         CompensatedSum.add(ls, lc, q, o.ls[q]);
@@ -332,8 +342,6 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
 
   /** Adds row i's terms to {@code sums}, its standardized features and margins in {@code row}. */
   private void addRow(double[] w, int i, Sums sums, Row row) {
-    int d = data.features();
-    int p = d + 1;
     int groups = columns.groups();
     int classes = columns.classes();
     Loss loss = columns.loss();
@@ -361,10 +369,9 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
       add(sums.ls, sums.lc, g, s * li);
       add(sums.ws, sums.wc, g, s);
       for (int c = c0; c < c0 + classes; c++) {
-        int o = c * p;
         double rs = s * r[c];
-        add(sums.gs, sums.gc, o, rs);
-        addScaled(sums.gs, sums.gc, o + 1, rs, z);
+        add(sums.gs[c], sums.gc[c], z.length, rs);
+        addScaled(sums.gs[c], sums.gc[c], rs, z);
       }
       if (sums.magnitude != null) {
         scales(w, z, y, s, li, m, r, row.big(), c0, classes, columns.target(g, y), loss,
@@ -427,10 +434,10 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
     return m;
   }
 
-  /** Adds {@code rs * z[j]} to the compensated sums {@code from + j}. */
-  private static void addScaled(double[] s, double[] c, int from, double rs, double[] z) {
+  /** Adds {@code rs * z[j]} to the compensated sums {@code j}. */
+  private static void addScaled(double[] s, double[] c, double rs, double[] z) {
     for (int j = 0; j < z.length; j++) {
-      CompensatedSum.add(s, c, from + j, rs * z[j]);
+      CompensatedSum.add(s, c, j, rs * z[j]);
     }
   }
 
