@@ -97,6 +97,30 @@ public final class Dataset {
     }
   }
 
+  /**
+   * The standardization of every row without weights, where a {@link DatasetCache} read it with
+   * its copy of the rows: shared by the datasets derived from this one over the same rows
+   * (names, weights, target coding), never by a subset of them. Null otherwise.
+   */
+  Standardization knownStandardization() {
+    return x.knownStandardization();
+  }
+
+  /** See {@link FeatureRows#knownStandardization(Standardization)}. */
+  void knownStandardization(Standardization s) {
+    x.knownStandardization(s);
+  }
+
+  /** See {@link FeatureRows#computedStandardization}. */
+  void computedStandardization(Standardization s) {
+    x.computedStandardization(s);
+  }
+
+  /** See {@link FeatureRows#whenComputed}. */
+  void whenStandardized(java.util.function.Consumer<Standardization> listener) {
+    x.whenComputed(listener);
+  }
+
   /** The source name of datasets made from arrays, used in messages. */
   public static final String ARRAYS = "arrays";
 

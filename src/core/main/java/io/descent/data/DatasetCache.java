@@ -77,6 +77,12 @@ public final class DatasetCache {
   /** How a cached copy's file name ends. */
   public static final String EXTENSION = ".dscache";
   /**
+   * What is added to a copy's name for the file beside it that keeps the standardization of its
+   * rows ({@link Standardization#fit} without weights), once a fit has computed it: {@value}.
+   */
+  public static final String STANDARDIZATION_EXTENSION = ".standardization";
+  static final byte[] STANDARDIZATION_MAGIC = "DSSTAND\n".getBytes(StandardCharsets.US_ASCII);
+  /**
    * The format version written, and the only one read: bump it when the layout, or what a
    * {@link CsvReader} makes of a file, changes.
    */
@@ -208,16 +214,16 @@ public final class DatasetCache {
     }
     Identity before = Identity.of(file);
     Path copy = copyOf(before, reader);
-    Optional<Dataset> cached = load(copy, key(before, reader), file.toString(),
-        reader.heapNeeds());
+    String key = key(before, reader);
+    Optional<Dataset> cached = load(copy, key, file.toString(), reader.heapNeeds());
     if (cached.isPresent()) {
-      return new Loaded(cached.get(), copy);
+      return new Loaded(withStandardization(cached.get(), copy, key), copy);
     }
     Dataset data = reader.read(file);
     // A file that changed while it was parsed is not cached: its copy would be keyed by a
     // state of the file that the rows may not come from.
-    if (Identity.of(file).equals(before)) {
-      store(copy, key(before, reader), data);
+    if (Identity.of(file).equals(before) && store(copy, key, data)) {
+      data.whenStandardized(s -> storeStandardization(copy, key, s, data.source()));
     }
     return new Loaded(data, null);
   }
@@ -234,7 +240,157 @@ public final class DatasetCache {
       return Optional.empty();
     }
     Identity now = Identity.of(file);
-    return load(copyOf(now, reader), key(now, reader), file.toString(), reader.heapNeeds());
+    Path copy = copyOf(now, reader);
+    String key = key(now, reader);
+    return load(copy, key, file.toString(), reader.heapNeeds())
+        .map(d -> withStandardization(d, copy, key));
+  }
+
+  /**
+   * {@code data}, loaded from {@code copy}, with the standardization kept beside the copy where
+   * there is a valid one for it (else with a listener that keeps it there once a fit computes
+   * it).
+   */
+  private Dataset withStandardization(Dataset data, Path copy, String key) {
+    Optional<Standardization> kept = readStandardization(copy, key, data.features(),
+        data.source());
+    if (kept.isPresent()) {
+      data.knownStandardization(kept.get());
+    } else {
+      data.whenStandardized(s -> storeStandardization(copy, key, s, data.source()));
+    }
+    return data;
+  }
+
+  /** Where the standardization of a copy's rows is kept. */
+  static Path standardizationPath(Path copy) {
+    return copy.resolveSibling(copy.getFileName() + STANDARDIZATION_EXTENSION);
+  }
+
+  /**
+   * The standardization kept beside {@code copy} for its key: empty where there is none, or it
+   * is for another key (a copy since replaced); a damaged file costs a notice and is not used.
+   */
+  private Optional<Standardization> readStandardization(Path copy, String key, int features,
+      String source) {
+    Path file = standardizationPath(copy);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      notices.accept("ignoring the cached standardization " + file + " of " + source + ": it"
+          + " cannot be read (" + reason(e) + "); computing it again");
+      return Optional.empty();
+    }
+    try {
+      return decodeStandardization(bytes, key, features);
+    } catch (Invalid e) {
+      notices.accept("ignoring the cached standardization " + file + " of " + source + ": "
+          + e.getMessage() + "; computing it again");
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The standardization in a file's bytes (magic, version, the key's hash, features, means,
+   * scales, CRC32C of all before it); empty when it is for another key.
+   */
+  static Optional<Standardization> decodeStandardization(byte[] bytes, String key,
+      int features) throws Invalid {
+    int expected = STANDARDIZATION_MAGIC.length + 4 + 32 + 4 + 16 * features + 4;
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (bytes.length < STANDARDIZATION_MAGIC.length + 4
+        || !java.util.Arrays.equals(bytes, 0, STANDARDIZATION_MAGIC.length,
+            STANDARDIZATION_MAGIC, 0, STANDARDIZATION_MAGIC.length)) {
+      throw new Invalid("it is not a standardization file");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, Math.max(0, bytes.length - 4));
+    if (bytes.length != expected || (int) crc.getValue() != b.getInt(bytes.length - 4)) {
+      throw new Invalid("its checksum or size does not match");
+    }
+    b.position(STANDARDIZATION_MAGIC.length);
+    if (b.getInt() != VERSION) {
+      return Optional.empty();
+    }
+    byte[] hash = new byte[32];
+    b.get(hash);
+    if (!java.util.Arrays.equals(hash, keyHash(key)) || b.getInt() != features) {
+      return Optional.empty();
+    }
+    double[] mean = new double[features];
+    double[] scale = new double[features];
+    for (int j = 0; j < features; j++) {
+      mean[j] = b.getDouble();
+    }
+    for (int j = 0; j < features; j++) {
+      scale[j] = b.getDouble();
+    }
+    try {
+      return Optional.of(new Standardization(mean, scale));
+    } catch (IllegalArgumentException e) {
+      throw new Invalid("its values are inconsistent (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The bytes of {@link #decodeStandardization}'s file for {@code s} and {@code key}. */
+  static byte[] encodeStandardization(Standardization s, String key) {
+    int d = s.features();
+    ByteBuffer b = ByteBuffer.allocate(STANDARDIZATION_MAGIC.length + 4 + 32 + 4 + 16 * d + 4)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    b.put(STANDARDIZATION_MAGIC).putInt(VERSION).put(keyHash(key)).putInt(d);
+    for (int j = 0; j < d; j++) {
+      b.putDouble(s.mean(j));
+    }
+    double[] scale = s.scale();
+    for (int j = 0; j < d; j++) {
+      b.putDouble(scale[j]);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(b.array(), 0, b.position());
+    b.putInt((int) crc.getValue());
+    return b.array();
+  }
+
+  private static byte[] keyHash(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /**
+   * Keeps {@code s} beside {@code copy} (written beside it, then moved into place); a failure is
+   * a notice, not an error.
+   */
+  private void storeStandardization(Path copy, String key, Standardization s, String source) {
+    Path file = standardizationPath(copy);
+    Path temporary = null;
+    try {
+      temporary = Files.createTempFile(directory, file.getFileName().toString() + ".", ".tmp");
+      Files.write(temporary, encodeStandardization(s, key));
+      try {
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system cannot replace a file atomically", e);
+      }
+      temporary = null;
+    } catch (IOException e) {
+      notices.accept("could not cache the standardization of " + source + " in " + directory
+          + ": " + reason(e));
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+          // Nothing more to do: a stray temporary file is never read.
+        }
+      }
+    }
   }
 
   /**
@@ -821,8 +977,12 @@ public final class DatasetCache {
     return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
   }
 
-  /** Writes a copy of {@code data} for {@code key}; a failure is a notice, not an error. */
-  private void store(Path copy, String key, Dataset data) {
+  /**
+   * Writes a copy of {@code data} for {@code key}; a failure is a notice, not an error.
+   *
+   * @return whether the copy is in place
+   */
+  private boolean store(Path copy, String key, Dataset data) {
     Path temporary = null;
     try {
       Files.createDirectories(directory);
@@ -836,9 +996,11 @@ public final class DatasetCache {
       }
       temporary = null;
       deleteStrayTemporaries();
+      return true;
     } catch (IOException e) {
       notices.accept("could not cache " + data.source() + " in " + directory + ": "
           + reason(e));
+      return false;
     } finally {
       if (temporary != null) {
         try {

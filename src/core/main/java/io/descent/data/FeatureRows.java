@@ -107,6 +107,41 @@ final class FeatureRows {
     return offHeap != null && array != null;
   }
 
+  /**
+   * The standardization of every row, unweighted ({@link Standardization#fit}), where a cache
+   * read it with its copy of these rows; null otherwise.
+   */
+  private volatile Standardization standardization;
+  /** Told once of a standardization computed of these rows (a cache keeps it), or null. */
+  private java.util.function.Consumer<Standardization> onComputed;
+
+  /** The standardization of every row, unweighted, where a cache read it; null otherwise. */
+  Standardization knownStandardization() {
+    return standardization;
+  }
+
+  /** Sets the standardization of every row, unweighted, read with a cached copy of them. */
+  void knownStandardization(Standardization s) {
+    standardization = s;
+  }
+
+  /** Tells the listener of {@link #whenComputed}, once, of {@code s}, computed of these rows. */
+  void computedStandardization(Standardization s) {
+    java.util.function.Consumer<Standardization> listener;
+    synchronized (this) {
+      listener = onComputed;
+      onComputed = null;
+    }
+    if (listener != null) {
+      listener.accept(s);
+    }
+  }
+
+  /** Has {@code listener} told of the first {@link #computedStandardization}. */
+  synchronized void whenComputed(java.util.function.Consumer<Standardization> listener) {
+    onComputed = listener;
+  }
+
   /** Value {@code index}. */
   float get(int index) {
     return offHeap != null ? offHeap.get(index) : array[index];

@@ -39,6 +39,10 @@ public record Standardization(double[] mean, double[] scale) {
    * When the data has row weights ({@link Dataset#weights()}) they are weighted: {@code mean =
    * sum s_i x_i / sum s_i}, {@code var = sum s_i (x_i - mean)^2 / sum s_i} (see {@link
    * #fitWeighted}), so that an integer weight counts a row as that many copies of it.
+   *
+   * <p>Without weights, a {@link DatasetCache} keeps the result beside its copy of the rows,
+   * and a rerun from the copy reads it instead of the two passes (a 1M x 64 {@code train} from
+   * the copy spent 0.13 to 0.19 s of its 1.6 to 1.8 s on them).
    */
   public static Standardization fit(Dataset data) {
     if (data.weights() != null) {
@@ -51,7 +55,13 @@ public record Standardization(double[] mean, double[] scale) {
       Arrays.fill(scale, 1.0);
       return new Standardization(new double[d], scale);
     }
-    return byColumns(data, n, d, null, n);
+    Standardization known = data.knownStandardization();
+    if (known != null) {
+      return known;
+    }
+    Standardization s = byColumns(data, n, d, null, n);
+    data.computedStandardization(s);
+    return s;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -483,6 +484,102 @@ class DatasetCacheTest {
         pa.toString());
     assertEquals(dir.resolve("cache").toAbsolutePath(), pa.getParent());
     assertNotEquals(pa, cache().copyPath(data, b));
+  }
+
+  /**
+   * The standardization of a copy's rows is kept beside the copy once a fit computes it, and a
+   * later load from the copy carries it: {@link Standardization#fit} then returns those values
+   * (the same bits as computing them) without a pass. Weights, subsets and a changed file do not
+   * use it.
+   */
+  @Test
+  void theStandardizationIsKeptBesideTheCopyAndReadWithIt() throws IOException {
+    Path data = DATASETS.resolve("spambase.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.binaryTarget("spam"));
+    DatasetCache cache = cache();
+    Dataset parsed = cache.read(data, reader);
+    Path copy = cache.copyPath(data, reader);
+    Path kept = DatasetCache.standardizationPath(copy);
+    assertFalse(Files.exists(kept), "kept only once a fit computes it");
+    Standardization computed = Standardization.fit(parsed);
+    assertTrue(Files.exists(kept));
+    assertEquals(copy.getFileName() + DatasetCache.STANDARDIZATION_EXTENSION,
+        kept.getFileName().toString());
+
+    Dataset loaded = cache.read(data, reader);
+    assertSame(loaded.knownStandardization(), Standardization.fit(loaded));
+    assertSameStandardization(computed, Standardization.fit(loaded));
+    // Derived over the same rows: the same; weighted or a subset: computed of their own.
+    assertSame(loaded.knownStandardization(),
+        Standardization.fit(loaded.withFeatureNames(loaded.featureNames())));
+    double[] w = new double[loaded.rows()];
+    java.util.Arrays.fill(w, 1.0);
+    w[0] = 3;
+    assertSameStandardization(Standardization.fit(parsed.withWeights(w)),
+        Standardization.fit(loaded.withWeights(w)));
+    int[] some = {0, 5, 7, 11, 4000};
+    assertSameStandardization(Standardization.fit(parsed.rows(some)),
+        Standardization.fit(loaded.rows(some)));
+    assertNotEquals(computed.mean(0), Standardization.fit(loaded.rows(some)).mean(0));
+    assertEquals(List.of(), notices);
+  }
+
+  /** A kept standardization is only used for the copy it was computed of. */
+  @Test
+  void aKeptStandardizationOfAnotherStateOfTheFileIsNotUsed() throws IOException {
+    Path data = write("a,b,y\n1,2,0\n3,5,1\n4,4,0\n");
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    DatasetCache cache = cache();
+    Standardization.fit(cache.read(data, reader));
+    Path kept = DatasetCache.standardizationPath(cache.copyPath(data, reader));
+    byte[] before = Files.readAllBytes(kept);
+
+    Files.writeString(data, "a,b,y\n1,2,0\n3,5,1\n9,4,0\n");
+    Files.setLastModifiedTime(data, FileTime.fromMillis(
+        Files.getLastModifiedTime(data).toMillis() + 5000));
+    Dataset parsed = cache.read(data, reader);
+    Dataset loaded = cache.read(data, reader);
+    assertEquals(null, loaded.knownStandardization(), "the kept one is another file's");
+    Standardization fresh = Standardization.fit(loaded);
+    assertSameStandardization(Standardization.fit(parsed), fresh);
+    assertEquals(13.0 / 3, fresh.mean(0));
+    assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(kept)), "kept anew");
+    assertSameStandardization(fresh, cache.read(data, reader).knownStandardization());
+    assertEquals(List.of(), notices);
+  }
+
+  /** A damaged kept standardization costs one notice and is computed again, never trusted. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 9, 20, 50, 60, -1, -9})
+  void aDamagedKeptStandardizationIsNoticedAndComputedAgain(int offset) throws IOException {
+    Path data = DATASETS.resolve("iris.csv");
+    CsvReader reader = new CsvReader(CsvReader.Options.classTarget("species"));
+    DatasetCache cache = cache();
+    Standardization computed = Standardization.fit(cache.read(data, reader));
+    Path kept = DatasetCache.standardizationPath(cache.copyPath(data, reader));
+    long at = offset >= 0 ? offset : Files.size(kept) + offset;
+    try (RandomAccessFile f = new RandomAccessFile(kept.toFile(), "rw")) {
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0x10);
+    }
+    Dataset loaded = cache.read(data, reader);
+    assertEquals(null, loaded.knownStandardization());
+    assertEquals(1, notices.size(), notices.toString());
+    assertTrue(notices.get(0).startsWith("ignoring the cached standardization " + kept + " of "
+        + data), notices.get(0));
+    assertSameStandardization(computed, Standardization.fit(loaded));
+    // Kept again, valid: the next load carries it.
+    assertSameStandardization(computed, cache.read(data, reader).knownStandardization());
+    assertEquals(1, notices.size());
+  }
+
+  private static void assertSameStandardization(Standardization expected,
+      Standardization actual) {
+    assertTrue(java.util.Arrays.equals(expected.mean(), actual.mean())
+        && java.util.Arrays.equals(expected.scale(), actual.scale()),
+        expected + " against " + actual);
   }
 
   private Path write(String text) throws IOException {
