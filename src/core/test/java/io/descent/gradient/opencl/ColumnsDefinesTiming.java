@@ -17,7 +17,8 @@ import java.util.Random;
  * Variants of the batched cpu kernel's defines timed against each other in one process (not a
  * test; no assertion): {@code java -cp <test classpath>
  * io.descent.gradient.opencl.ColumnsDefinesTiming rows features linear|logistic|multinomial K
- * rounds "DEFINES A" "DEFINES B" ...} (an empty string: the defaults; for multinomial K is the
+ * rounds "DEFINES A" "DEFINES B" ...} (an empty string: the defaults; {@code -DRB=4} sets the
+ * tuning's rows per block, as {@link Tuning#withDefine} does; for multinomial K is the
  * classes). Each round runs {@code -Devaluations=N} (default 3) evaluations of every variant
  * in turn ({@code -Dweighted=true}: every row weighted, as a fit with sample or class weights
  * is; {@code -Dprecision=double}: the float64 kernels, as the float64 finish runs them; one
@@ -61,7 +62,11 @@ public final class ColumnsDefinesTiming {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try {
       for (String v : variants) {
-        Tuning t = v.isBlank() ? Tuning.defaults() : Tuning.defaults().withDefines(v);
+        // Each -DNAME=VALUE as Tuning.withDefine takes it: VW and RB set the host's fields too.
+        Tuning t = Tuning.defaults();
+        for (String define : v.isBlank() ? new String[0] : v.trim().split("\\s+")) {
+          t = t.withDefine(define.startsWith("-D") ? define.substring(2) : define);
+        }
         OpenClBackend b = OpenClBackend.open(data, s, columns,
             new OpenClOptions(null, "cpu", System.getProperty("precision", "float")), t);
         backends.add(b);
