@@ -295,37 +295,38 @@ public final class DatasetCache {
 
   /**
    * The standardization in a file's bytes (magic, version, the key's hash, features, means,
-   * scales, CRC32C of all before it); empty when it is for another key.
+   * scales, CRC32C of all before it); empty when it is for another key, another number of
+   * features or another format version (a copy since replaced: not a damage).
    */
   static Optional<Standardization> decodeStandardization(byte[] bytes, String key,
       int features) throws Invalid {
-    int expected = STANDARDIZATION_MAGIC.length + 4 + 32 + 4 + 16 * features + 4;
-    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (bytes.length < STANDARDIZATION_MAGIC.length + 4
-        || !java.util.Arrays.equals(bytes, 0, STANDARDIZATION_MAGIC.length,
-            STANDARDIZATION_MAGIC, 0, STANDARDIZATION_MAGIC.length)) {
+    int head = STANDARDIZATION_MAGIC.length + 4 + 32 + 4;
+    if (bytes.length < head + 4 || !java.util.Arrays.equals(bytes, 0,
+        STANDARDIZATION_MAGIC.length, STANDARDIZATION_MAGIC, 0, STANDARDIZATION_MAGIC.length)) {
       throw new Invalid("it is not a standardization file");
     }
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int d = b.getInt(head - 4);
     CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, Math.max(0, bytes.length - 4));
-    if (bytes.length != expected || (int) crc.getValue() != b.getInt(bytes.length - 4)) {
+    crc.update(bytes, 0, bytes.length - 4);
+    if (d < 0 || bytes.length != head + 16L * d + 4
+        || (int) crc.getValue() != b.getInt(bytes.length - 4)) {
       throw new Invalid("its checksum or size does not match");
     }
     b.position(STANDARDIZATION_MAGIC.length);
-    if (b.getInt() != VERSION) {
-      return Optional.empty();
-    }
+    int version = b.getInt();
     byte[] hash = new byte[32];
     b.get(hash);
-    if (!java.util.Arrays.equals(hash, keyHash(key)) || b.getInt() != features) {
+    if (version != VERSION || !java.util.Arrays.equals(hash, keyHash(key)) || d != features) {
       return Optional.empty();
     }
-    double[] mean = new double[features];
-    double[] scale = new double[features];
-    for (int j = 0; j < features; j++) {
+    b.position(head);
+    double[] mean = new double[d];
+    double[] scale = new double[d];
+    for (int j = 0; j < d; j++) {
       mean[j] = b.getDouble();
     }
-    for (int j = 0; j < features; j++) {
+    for (int j = 0; j < d; j++) {
       scale[j] = b.getDouble();
     }
     try {

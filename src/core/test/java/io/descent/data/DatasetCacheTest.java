@@ -545,6 +545,13 @@ class DatasetCacheTest {
     assertEquals(13.0 / 3, fresh.mean(0));
     assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(kept)), "kept anew");
     assertSameStandardization(fresh, cache.read(data, reader).knownStandardization());
+
+    // Another number of features: not a damage either, so no notice.
+    Files.writeString(data, "a,b,c,y\n1,2,3,0\n3,5,5,1\n9,4,4,0\n");
+    cache.read(data, reader);
+    Dataset wider = cache.read(data, reader);
+    assertEquals(3, wider.features());
+    assertEquals(null, wider.knownStandardization());
     assertEquals(List.of(), notices);
   }
 
