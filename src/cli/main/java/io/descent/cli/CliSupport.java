@@ -101,6 +101,30 @@ final class CliSupport {
     }
   }
 
+  /**
+   * The smallest {@code --data} file whose fit starts the reference's warm-up ({@link
+   * #warmUpReference}), {@value} bytes (128 MiB): on such a file the judgement's pass over the
+   * rows takes a tenth of a second or more, of which the warm-up saves about 0.1 s; on a small
+   * one there is nothing to save.
+   */
+  static final long WARM_UP_MIN_INPUT_BYTES = 128L << 20;
+
+  /**
+   * Starts compiling the float64 reference's evaluation while the data is read, where {@code
+   * data} is a regular file of at least {@link #WARM_UP_MIN_INPUT_BYTES}: the fit's judgement
+   * then runs compiled code from its first row (see {@link Backends#startReferenceWarmUp}).
+   *
+   * @return whether the warm-up started
+   */
+  static boolean warmUpReference(Path data, Loss loss) {
+    try {
+      return data != null && Files.isRegularFile(data)
+          && Files.size(data) >= WARM_UP_MIN_INPUT_BYTES && Backends.startReferenceWarmUp(loss);
+    } catch (IOException e) {
+      return false; // the read reports what is wrong with the file; the warm-up only saves time
+    }
+  }
+
   /** The reader that {@link #read} reads with, for the same arguments. */
   static CsvReader reader(DataOptions options, Loss loss, boolean withTarget,
       List<String> features, BinaryLabels labels, ClassLabels classes, List<HeapNeed> heapNeeds,

@@ -306,6 +306,7 @@ final class CvCommand implements Callable<Integer> {
         text && CliSupport.isTerminal());
     Dataset dataset;
     CliSupport.startOpenCl(backend.backend);
+    CliSupport.warmUpReference(data.data, loss);
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null,
           HeapNeeds.cv(folds, weightColumn != null || classWeight != null), reading,

@@ -147,6 +147,7 @@ final class PathCommand implements Callable<Integer> {
           text && CliSupport.isTerminal());
       Dataset dataset;
       CliSupport.startOpenCl(backend.backend);
+      CliSupport.warmUpReference(data.data, loss);
       try {
         dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config,
             0, weightColumn != null || classWeight != null), reading, weightColumn);

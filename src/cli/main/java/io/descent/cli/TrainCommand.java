@@ -666,6 +666,7 @@ final class TrainCommand implements Callable<Integer> {
     // Only --json reports it (reading the JVM's start loads java.management, about 30 ms).
     double started = json.json ? HugePages.secondsSinceStart() : Double.NaN;
     CliSupport.startOpenCl(backend.backend);
+    CliSupport.warmUpReference(data.data, loss);
     try {
       dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
           weightColumn != null || classWeight != null), reading, weightColumn);

@@ -66,6 +66,17 @@ public final class Backends {
   }
 
   /**
+   * Starts compiling the float64 reference's evaluation for {@code loss} on a background thread,
+   * for a caller that will judge a large fit with it after other work; see {@link
+   * ReferenceBackend#warmUp}.
+   *
+   * @return whether it started (not for a coupled loss)
+   */
+  public static boolean startReferenceWarmUp(Loss loss) {
+    return ReferenceBackend.warmUp(loss) != null;
+  }
+
+  /**
    * The OpenCL platforms that failed to list their devices at the last
    * {@link #openClDevices()} (and are missing from it), each as "NAME: STATUS when asked for its
    * devices"; empty when none failed.

@@ -1,11 +1,13 @@
 package io.descent.gradient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.loss.Loss;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -106,5 +108,25 @@ class ReferenceBackendTest extends GradientBackendContractTest {
         assertEquals(g1[j] / size, all.gradient()[j], 1e-14, "size " + size + ", entry " + j);
       }
     }
+  }
+
+  @Test
+  void theWarmUpRunsOnItsOwnThreadAndLeavesNothingBehind() throws InterruptedException {
+    java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> failures.add(e));
+    try {
+      for (Loss loss : new Loss[] {Loss.LINEAR, Loss.LOGISTIC}) {
+        Thread t = ReferenceBackend.warmUp(loss);
+        assertTrue(t.isDaemon());
+        t.join(60_000);
+        assertFalse(t.isAlive(), loss.toString());
+      }
+      // A coupled loss needs the data's classes: no warm-up for it.
+      assertEquals(null, ReferenceBackend.warmUp(Loss.MULTINOMIAL));
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+    assertEquals(java.util.List.of(), failures);
   }
 }
