@@ -150,8 +150,9 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
    * JIT had not compiled yet, against 147 to 190 ms a quarter of a second after this warm-up
    * began, and 94 to 141 ms for the second ({@code ReferenceTiming 1000000 64 logistic 2}, with
    * and without {@code -DwarmUp=true}, three runs each, a 2-core AVX2 EPYC, 2026-12-06); in a
-   * whole 1M x 64 {@code train} the fit took 0.79 to 0.81 s against 0.82 to 1.02 s. Nothing it computes is kept. Does nothing for a coupled loss
-   * (multinomial), whose evaluation needs the data's classes.
+   * whole 1M x 64 {@code train} the fit took 0.79 to 0.81 s against 0.82 to 1.02 s. Nothing it
+   * computes is kept. Does nothing for a coupled loss (multinomial), whose evaluation needs the
+   * data's classes.
    *
    * @return the thread, started; null for a coupled loss
    */

@@ -17,9 +17,9 @@ import java.util.List;
  * ({@link #rowsPerBlock(int)}: at least {@value #MIN_ROWS_PER_BLOCK}, at most 16), whose
  * residuals and losses run in vectors of at most R / b rows (the kernel's RV): float32 gets VW =
  * 8, RB = 8 on AVX2 and VW = 8, RB = 16 on AVX-512, float64 VW = 4 and RB = 8 (in two vectors of
- * 4) on AVX2, 8 and 8 on AVX-512. CPU devices prefetch two blocks ahead and sum the margins in column order:
- * what {@link CpuTuner} chose on an AVX2 EPYC, twice (3.91 ms against 5.40 ms for row order
- * without prefetch), and on an AVX-512 EPYC (Zen 4, PoCL {@code pthread-skylake-avx512}: 1.32
+ * 4) on AVX2, 8 and 8 on AVX-512. CPU devices prefetch two blocks ahead and sum the margins in
+ * column order: what {@link CpuTuner} chose on an AVX2 EPYC, twice (3.91 ms against 5.40 ms for
+ * row order without prefetch), and on an AVX-512 EPYC (Zen 4, PoCL {@code pthread-skylake-avx512}: 1.32
  * ms against 2.38 ms for row order without prefetch, 262,144 x 64, where an earlier AVX-512
  * EPYC had measured row order without prefetch best). A measurement ({@link CpuTuner})
  * replaces this choice with the fastest of {@link #candidates}.
@@ -108,8 +108,8 @@ record CpuShape(int vectorWidth, int rowsPerBlock, int prefetchBlocks, boolean c
   }
 
   /**
-   * The build options that set them (and LANES), and LOG1P_SERIES, the CPU kernel's cheaper log1p of the
-   * logistic loss (see common.cl; float32 only, the kernel ignores it in float64).
+   * The build options that set them (and LANES), and LOG1P_SERIES, the CPU kernel's cheaper
+   * log1p of the logistic loss (see common.cl; float32 only, the kernel ignores it in float64).
    */
   String defines() {
     return "-DVW=" + vectorWidth + " -DRB=" + rowsPerBlock + " -DLANES=" + lanes
