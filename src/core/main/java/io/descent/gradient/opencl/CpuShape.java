@@ -19,10 +19,10 @@ import java.util.List;
  * 8, RB = 8 on AVX2 and VW = 8, RB = 16 on AVX-512, float64 VW = 4 and RB = 8 (in two vectors of
  * 4) on AVX2, 8 and 8 on AVX-512. CPU devices prefetch two blocks ahead and sum the margins in
  * column order: what {@link CpuTuner} chose on an AVX2 EPYC, twice (3.91 ms against 5.40 ms for
- * row order without prefetch), and on an AVX-512 EPYC (Zen 4, PoCL {@code pthread-skylake-avx512}: 1.32
- * ms against 2.38 ms for row order without prefetch, 262,144 x 64, where an earlier AVX-512
- * EPYC had measured row order without prefetch best). A measurement ({@link CpuTuner})
- * replaces this choice with the fastest of {@link #candidates}.
+ * row order without prefetch), and on an AVX-512 EPYC (Zen 4, PoCL {@code
+ * pthread-skylake-avx512}: 1.32 ms against 2.38 ms for row order without prefetch, 262,144 x 64,
+ * where an earlier AVX-512 EPYC had measured row order without prefetch best). A measurement
+ * ({@link CpuTuner}) replaces this choice with the fastest of {@link #candidates}.
  *
  * @param vectorWidth VW: 2, 4, 8 or 16
  * @param rowsPerBlock RB: 2, 4, 8 or 16
