@@ -356,11 +356,7 @@ public final class DatasetCache {
   }
 
   private static byte[] keyHash(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return sha256(key);
   }
 
   /**
@@ -368,29 +364,12 @@ public final class DatasetCache {
    * a notice, not an error.
    */
   private void storeStandardization(Path copy, String key, Standardization s, String source) {
-    Path file = standardizationPath(copy);
-    Path temporary = null;
+    byte[] bytes = encodeStandardization(s, key);
     try {
-      temporary = Files.createTempFile(directory, file.getFileName().toString() + ".", ".tmp");
-      Files.write(temporary, encodeStandardization(s, key));
-      try {
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system cannot replace a file atomically", e);
-      }
-      temporary = null;
+      replace(standardizationPath(copy), temporary -> Files.write(temporary, bytes));
     } catch (IOException e) {
       notices.accept("could not cache the standardization of " + source + " in " + directory
           + ": " + reason(e));
-    } finally {
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-          // Nothing more to do: a stray temporary file is never read.
-        }
-      }
     }
   }
 
@@ -480,10 +459,13 @@ public final class DatasetCache {
   }
 
   private static String hash(String text) {
+    return HexFormat.of().formatHex(sha256(text), 0, 16);
+  }
+
+  /** The SHA-256 digest of {@code text} in UTF-8. */
+  private static byte[] sha256(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
@@ -984,24 +966,41 @@ public final class DatasetCache {
    * @return whether the copy is in place
    */
   private boolean store(Path copy, String key, Dataset data) {
-    Path temporary = null;
     try {
       Files.createDirectories(directory);
-      temporary = Files.createTempFile(directory, copy.getFileName().toString() + ".", ".tmp");
-      write(temporary, key, data);
-      try {
-        Files.move(temporary, copy, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system cannot replace a file atomically", e);
-      }
-      temporary = null;
+      replace(copy, temporary -> write(temporary, key, data));
       deleteStrayTemporaries();
       return true;
     } catch (IOException e) {
       notices.accept("could not cache " + data.source() + " in " + directory + ": "
           + reason(e));
       return false;
+    }
+  }
+
+  /** Writes a file's whole content. */
+  @FunctionalInterface
+  private interface Content {
+    void writeTo(Path file) throws IOException;
+  }
+
+  /**
+   * Replaces {@code target} (in the cache directory) with {@code content}: written to a
+   * temporary file beside it, then moved into place atomically, so that a reader sees the old
+   * file or the new one, never part of one; the temporary file is deleted on failure.
+   */
+  private void replace(Path target, Content content) throws IOException {
+    Path temporary = Files.createTempFile(directory, target.getFileName().toString() + ".",
+        ".tmp");
+    try {
+      content.writeTo(temporary);
+      try {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system cannot replace a file atomically", e);
+      }
+      temporary = null;
     } finally {
       if (temporary != null) {
         try {

@@ -220,12 +220,7 @@ class DatasetCacheTest {
     cache.read(data, reader);
     Path copy = cache.copyPath(data, reader);
     long at = offset >= 0 ? offset : Files.size(copy) + offset;
-    try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
-      f.seek(at);
-      int b = f.read();
-      f.seek(at);
-      f.write(b ^ 0x10);
-    }
+    flipByte(copy, at);
     assertSameDataset(reader.read(data), cache.read(data, reader));
     assertEquals(1, notices.size(), notices.toString());
     assertTrue(notices.get(0).startsWith("ignoring the cached copy " + copy + " of " + data),
@@ -565,12 +560,7 @@ class DatasetCacheTest {
     Standardization computed = Standardization.fit(cache.read(data, reader));
     Path kept = DatasetCache.standardizationPath(cache.copyPath(data, reader));
     long at = offset >= 0 ? offset : Files.size(kept) + offset;
-    try (RandomAccessFile f = new RandomAccessFile(kept.toFile(), "rw")) {
-      f.seek(at);
-      int b = f.read();
-      f.seek(at);
-      f.write(b ^ 0x10);
-    }
+    flipByte(kept, at);
     Dataset loaded = cache.read(data, reader);
     assertEquals(null, loaded.knownStandardization());
     assertEquals(1, notices.size(), notices.toString());
@@ -587,6 +577,16 @@ class DatasetCacheTest {
     assertTrue(java.util.Arrays.equals(expected.mean(), actual.mean())
         && java.util.Arrays.equals(expected.scale(), actual.scale()),
         expected + " against " + actual);
+  }
+
+  /** Flips one bit of the byte at {@code at} in {@code file}. */
+  private static void flipByte(Path file, long at) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0x10);
+    }
   }
 
   private Path write(String text) throws IOException {

@@ -19,20 +19,31 @@ import org.junit.jupiter.api.Test;
 class OpenClCpuSplitBlockTest {
   /** The contract, with {@code rows} rows a block in vectors of {@code lanes}. */
   abstract class Split extends OpenClBackendTest {
-    abstract int rows();
+    private final String precision;
+    private final int rows;
+    private final int lanes;
 
-    abstract int lanes();
+    Split(String precision, int rows, int lanes) {
+      this.precision = precision;
+      this.rows = rows;
+      this.lanes = lanes;
+    }
+
+    @Override
+    OpenClOptions options() {
+      return new OpenClOptions(null, "cpu", precision);
+    }
 
     @Override
     Tuning tuning() {
-      return Tuning.defaults().withDefine("RB=" + rows()).withDefine("LANES=" + lanes());
+      return Tuning.defaults().withDefine("RB=" + rows).withDefine("LANES=" + lanes);
     }
 
     @Test
     void theKernelRunsPhaseTwoInParts() {
       Dataset data = randomData(20, 9, Loss.LOGISTIC, 5);
       try (OpenClBackend b = open(data, Standardization.fit(data), Loss.LOGISTIC)) {
-        assertTrue(b.buildOptions().contains("-DRB=" + rows() + " -DLANES=" + lanes()),
+        assertTrue(b.buildOptions().contains("-DRB=" + rows + " -DLANES=" + lanes),
             b.buildOptions());
       }
     }
@@ -40,55 +51,22 @@ class OpenClCpuSplitBlockTest {
 
   @Nested
   class FloatSixteenInFours extends Split {
-    @Override
-    OpenClOptions options() {
-      return new OpenClOptions(null, "cpu", "float");
-    }
-
-    @Override
-    int rows() {
-      return 16;
-    }
-
-    @Override
-    int lanes() {
-      return 4;
+    FloatSixteenInFours() {
+      super("float", 16, 4);
     }
   }
 
   @Nested
   class DoubleSixteenInFours extends Split {
-    @Override
-    OpenClOptions options() {
-      return new OpenClOptions(null, "cpu", "double");
-    }
-
-    @Override
-    int rows() {
-      return 16;
-    }
-
-    @Override
-    int lanes() {
-      return 4;
+    DoubleSixteenInFours() {
+      super("double", 16, 4);
     }
   }
 
   @Nested
   class DoubleEightInTwos extends Split {
-    @Override
-    OpenClOptions options() {
-      return new OpenClOptions(null, "cpu", "double");
-    }
-
-    @Override
-    int rows() {
-      return 8;
-    }
-
-    @Override
-    int lanes() {
-      return 2;
+    DoubleEightInTwos() {
+      super("double", 8, 2);
     }
   }
 }
