@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "path", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Fit a regularization path: N penalties log-spaced from the smallest that"
         + " zeroes every weight down to a ratio of it (as glmnet), warm-started and fitted in"
-        + " batched passes; one CSV row per penalty with every standardized coefficient.")
+        + " batched passes; one CSV row per penalty with every coefficient (on the"
+        + " standardized features, unless --no-standardize).")
 final class PathCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -302,8 +303,13 @@ final class PathCommand implements Callable<Integer> {
       }
     }
     out.println("path written to " + this.out + (plot == null ? "" : ", plot to " + plot)
-        + " (coefficients on the standardized features)");
+        + " (coefficients on the " + featureSpace(r) + " features)");
     out.flush();
+  }
+
+  /** The features the path's coefficients apply to: "standardized", or "raw" (the identity). */
+  static String featureSpace(RegularizationPath.Result r) {
+    return r.standardization().isIdentity() ? "raw" : "standardized";
   }
 
   private ObjectNode report(Dataset dataset, RegularizationPath.Result r, double readSeconds) {
@@ -318,6 +324,7 @@ final class PathCommand implements Callable<Integer> {
     root.put("l1Ratio", r.l1Ratio());
     root.put("lambdaMax", r.lambdaMax());
     root.put("minRatio", r.minRatio());
+    root.put("coefficientsOn", featureSpace(r));
     root.put("block", Math.min(block, penalties));
     root.put("readSeconds", readSeconds);
     root.put("fitSeconds", r.seconds());

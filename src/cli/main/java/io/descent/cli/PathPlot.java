@@ -14,9 +14,10 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A regularization path as a PNG: every standardized coefficient (intercepts left out) against
- * log10 of the penalty, as glmnet's plot draws it, the largest penalty on the right. Drawn by
- * XChart in headless AWT, as {@link HistoryPlot}, written atomically.
+ * A regularization path as a PNG: every coefficient (intercepts left out; on the standardized
+ * features, or on the raw ones where the path was fitted on them) against log10 of the penalty,
+ * as glmnet's plot draws it, the largest penalty on the right. Drawn by XChart in headless AWT,
+ * as {@link HistoryPlot}, written atomically.
  */
 final class PathPlot {
   /** Legends beyond this many coefficients would hide the chart: none then. */
@@ -47,7 +48,9 @@ final class PathPlot {
       x[k] = Math.log10(steps.get(k).penalty());
     }
     XYChart chart = new XYChartBuilder().width(HistoryPlot.WIDTH).height(HistoryPlot.HEIGHT)
-        .title(title).xAxisTitle("log10(penalty)").yAxisTitle("standardized coefficient")
+        .title(title).xAxisTitle("log10(penalty)")
+        .yAxisTitle(PathCommand.featureSpace(r).equals("raw") ? "coefficient"
+            : "standardized coefficient")
         .build();
     Styler style = chart.getStyler();
     style.setChartBackgroundColor(Color.WHITE);

@@ -8,6 +8,7 @@ import io.descent.Descent;
 import io.descent.data.CsvReader;
 import io.descent.data.Dataset;
 import io.descent.train.FitResult;
+import io.descent.train.RegularizationPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -75,6 +76,38 @@ class PathCommandTest {
     assertTrue(Integer.parseInt(rows.get(2)[5]) > 0, "the next penalty does not");
     byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
     assertEquals("\u0089PNG", new String(head, java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertEquals("standardized", doc.get("coefficientsOn").asText());
+  }
+
+  /** With --no-standardize the summary, the JSON and the plot say the features are raw. */
+  @Test
+  void aPathOnRawFeaturesSaysSo() throws Exception {
+    Path csv = dir.resolve("raw.csv");
+    String[] args = {"path", "--data", DIABETES, "--target", "progression", "--loss", "linear",
+        "--penalties", "4", "--out", csv.toString(), "--backend", "reference"};
+    Cli raw = Cli.run(concat(args, "--no-standardize"));
+    assertEquals(0, raw.code(), raw.err());
+    assertTrue(raw.out().contains("(coefficients on the raw features)"), raw.out());
+    Cli standardized = Cli.run(args);
+    assertTrue(standardized.out().contains("(coefficients on the standardized features)"),
+        standardized.out());
+    assertEquals("raw", Cli.run(concat(args, "--no-standardize", "--json")).json()
+        .get("coefficientsOn").asText());
+    for (boolean identity : new boolean[] {true, false}) {
+      io.descent.data.Standardization st = identity
+          ? io.descent.data.Standardization.identity(1)
+          : new io.descent.data.Standardization(new double[] {1}, new double[] {2});
+      RegularizationPath.Result r = new RegularizationPath.Result(List.of(), 1, 1e-4, 1, st,
+          List.of(), 0, null, 0, List.of(), RegularizationPath.OWL_QN, 0, 0);
+      assertEquals(identity ? "coefficient" : "standardized coefficient",
+          PathPlot.chart(r, List.of("intercept", "x"), "t").getYAxisTitle());
+    }
+  }
+
+  private static String[] concat(String[] a, String... more) {
+    String[] all = Arrays.copyOf(a, a.length + more.length);
+    System.arraycopy(more, 0, all, a.length, more.length);
+    return all;
   }
 
   /** Rows of the path against single train fits of the same l1 and l2. */

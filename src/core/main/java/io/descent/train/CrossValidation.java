@@ -1,6 +1,7 @@
 package io.descent.train;
 
 import io.descent.Descent;
+import io.descent.data.BinaryLabels;
 import io.descent.data.ClassLabels;
 import io.descent.data.ClassWeights;
 import io.descent.data.CompensatedSum;
@@ -402,6 +403,9 @@ public final class CrossValidation {
       notices.add(line);
       messages.accept(line);
     };
+    if (stratified) {
+      sparseClasses(data, rowFold, k).forEach(notice);
+    }
     // One lockstep fit of every (setting, fold) model: group s * k + f.
     int groups = settings * k;
     int[] heldOut = new int[groups];
@@ -606,12 +610,74 @@ public final class CrossValidation {
     }
     for (int c = 0; c < seen.length; c++) {
       if (!weighs[c]) {
+        tooFew(data, c, classes.label(c));
         throw new IllegalArgumentException(data.source() + ": the training rows of fold " + fold
             + (seen[c] ? " that weigh more than 0" : "") + " hold no row of class \""
             + classes.label(c) + "\" of target \"" + data.targetName() + "\": multinomial"
             + " regression needs every class" + (seen[c] ? "" : "; use fewer folds"));
       }
     }
+  }
+
+  /**
+   * Refuses a class with a single row (that weighs more than 0) in the whole data: whichever
+   * fold holds it out, that fold's training rows lack the class, and no number of folds helps.
+   */
+  private static void tooFew(Dataset data, int cls, String label) {
+    int rows = 0;
+    for (int i = 0; i < data.rows(); i++) {
+      if (classOf(data, i) == cls && data.weight(i) > 0) {
+        rows++;
+      }
+    }
+    if (rows < 2) {
+      throw new IllegalArgumentException(data.source() + ": class \"" + label + "\" of target \""
+          + data.targetName() + "\" has only " + rows + " row" + (rows == 1 ? "" : "s")
+          + (data.weights() == null ? "" : rows == 1 ? " that weighs more than 0"
+              : " that weigh more than 0") + ": cross-validation"
+          + " needs 2 or more of each class, so that every fold's training rows hold one");
+    }
+  }
+
+  /** Row i's class: the class index of a multinomial target, else 1 for y > 0.5 and 0 below. */
+  private static int classOf(Dataset data, int i) {
+    double y = data.y()[i];
+    return data.classLabels().isPresent() ? (int) y : y > 0.5 ? 1 : 0;
+  }
+
+  /**
+   * The notice for each class whose rows miss the validation rows of some folds (a class of
+   * fewer rows than folds, as scikit-learn's stratified folds warn): those folds' validation
+   * figures then say nothing of that class. Empty for a numeric target.
+   */
+  static List<String> sparseClasses(Dataset data, int[] rowFold, int folds) {
+    if (data.classLabels().isEmpty() && data.labels().isEmpty()) {
+      return List.of();
+    }
+    int classes = data.classLabels().map(ClassLabels::size).orElse(2);
+    boolean[][] held = new boolean[classes][folds];
+    int[] rows = new int[classes];
+    for (int i = 0; i < data.rows(); i++) {
+      int c = classOf(data, i);
+      held[c][rowFold[i]] = true;
+      rows[c]++;
+    }
+    List<String> notices = new ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      int without = 0;
+      for (boolean h : held[c]) {
+        without += h ? 0 : 1;
+      }
+      if (without > 0 && rows[c] > 0) {
+        String label = data.classLabels().isPresent() ? data.classLabels().get().label(c)
+            : data.labels().get().label(c);
+        notices.add("class \"" + label + "\" of target \"" + data.targetName() + "\" has "
+            + rows[c] + " row" + (rows[c] == 1 ? "" : "s") + ", fewer than the " + folds
+            + " folds: the validation rows of " + without + " fold" + (without == 1 ? "" : "s")
+            + " hold none of it");
+      }
+    }
+    return notices;
   }
 
   /**
@@ -643,6 +709,8 @@ public final class CrossValidation {
     if (weight[0] > 0 && weight[1] > 0) {
       return;
     }
+    int missing = weight[0] > 0 ? 1 : 0;
+    tooFew(data, missing, data.labels().orElse(BinaryLabels.zeroOne()).label(missing));
     throw new IllegalArgumentException(data.source() + ": the training rows of fold " + fold
         + (data.weights() == null ? "" : " that weigh more than 0") + " hold one class of"
         + " target \"" + data.targetName() + "\" only: logistic regression needs both; use fewer"

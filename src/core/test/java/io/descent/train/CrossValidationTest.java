@@ -164,7 +164,47 @@ class CrossValidationTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new CrossValidation(options(Loss.MULTINOMIAL, List.of(1.0), 2)).run(data,
             l -> { }));
-    assertTrue(e.getMessage().contains("no row of class"), e.getMessage());
+    // A class of one row: no number of folds helps, and the message says so.
+    assertTrue(e.getMessage().contains("class \"1\" of target \"y\" has only 1 row:"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("fewer folds"), e.getMessage());
+    // Class 1's two rows that weigh more than 0 held out by one fold: that fold lacks it.
+    double[][] x7 = new double[7][];
+    for (int i = 0; i < 7; i++) {
+      x7[i] = new double[] {i, i * i};
+    }
+    Dataset two = Dataset.of(x7, new double[] {0, 0, 1, 1, 1, 2, 2});
+    int[] fold = CrossValidation.folds(two.asClasses(), 2, true, 42);
+    double[] w = {1, 1, 1, 1, 1, 1, 1};
+    w[fold[2] == fold[3] ? 4 : fold[2] == fold[4] ? 3 : 2] = 0; // class 1's row alone in its fold
+    Dataset weighted = two.withWeights(w);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new CrossValidation(options(Loss.MULTINOMIAL, List.of(1.0), 2)).run(weighted,
+            l -> { }));
+    assertTrue(e.getMessage().contains("that weigh more than 0 hold no row of class \"1\""),
+        e.getMessage());
+  }
+
+  @Test
+  void aClassOfFewerRowsThanFoldsIsNoticed() {
+    double[][] x = new double[20][];
+    double[] y = new double[20];
+    for (int i = 0; i < 20; i++) {
+      x[i] = new double[] {i, i * i % 7};
+      y[i] = i < 17 ? i % 2 : 2; // nine and eight rows of classes 0 and 1, three of class 2
+    }
+    Dataset data = Dataset.of(x, y).asClasses();
+    int[] fold = CrossValidation.folds(data, 5, true, 42);
+    List<String> notices = CrossValidation.sparseClasses(data, fold, 5);
+    assertEquals(List.of("class \"2\" of target \"y\" has 3 rows, fewer than the 5 folds:"
+        + " the validation rows of 2 folds hold none of it"), notices);
+    assertEquals(List.of(), CrossValidation.sparseClasses(data, CrossValidation.folds(data, 3,
+        true, 42), 3));
+    List<String> messages = new ArrayList<>();
+    CrossValidation.Result r = new CrossValidation(options(Loss.MULTINOMIAL, List.of(1.0), 5))
+        .run(data, messages::add);
+    assertTrue(messages.containsAll(notices), messages.toString());
+    assertTrue(r.notices().containsAll(notices), r.notices().toString());
   }
 
   /** Row weights 1, 2, 3, 0.5 in turn: integers count rows, 0.5 halves one. */
@@ -274,17 +314,14 @@ class CrossValidationTest {
     Dataset data = Dataset.of(x, y);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new CrossValidation(options(Loss.LOGISTIC, List.of(1.0), 2)).run(data, l -> { }));
-    assertTrue(e.getMessage().contains("one class"), e.getMessage());
-    // Both classes in every fold, but the only 1s of fold 0's training rows weigh 0.
-    double[] y2 = {1, 1, 0, 0, 0, 0};
+    assertTrue(e.getMessage().contains("class \"1\" of target \"y\" has only 1 row:"),
+        e.getMessage());
+    // The two 1s that weigh more than 0 both in one fold, whose training rows then lack them.
+    double[] y2 = {1, 1, 1, 0, 0, 0};
     Dataset both = Dataset.of(x, y2);
     int[] fold = CrossValidation.folds(both, 2, true, 42);
     double[] w = {1, 1, 1, 1, 1, 1};
-    for (int i = 0; i < 2; i++) {
-      if (fold[i] != 0) {
-        w[i] = 0;
-      }
-    }
+    w[fold[0] == fold[1] ? 2 : fold[0] == fold[2] ? 1 : 0] = 0; // the 1 alone in its fold
     Dataset zero = both.withWeights(w);
     e = assertThrows(IllegalArgumentException.class,
         () -> new CrossValidation(options(Loss.LOGISTIC, List.of(1.0), 2)).run(zero, l -> { }));
