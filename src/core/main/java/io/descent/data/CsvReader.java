@@ -965,7 +965,10 @@ public final class CsvReader {
     }
   }
 
-  /** Whole-number labels below 10^LABEL_DIGITS are written out in digits. */
+  /**
+   * Whole-number labels below 10^LABEL_DIGITS are written out in digits; larger ones keep their
+   * exact value in BigDecimal's canonical form.
+   */
   static final int LABEL_DIGITS = 30;
 
   /**
@@ -973,7 +976,7 @@ public final class CsvReader {
    * and false in lower case, other text as written. Whole numbers are written out in digits up
    * to {@link #LABEL_DIGITS} of them, from the exact decimal beyond 2^53 (where doubles no
    * longer tell neighbouring integers apart, so that IDs such as 9007199254740993 and
-   * 9007199254740992 stay two labels).
+   * 9007199254740992 stay two labels), and past that many digits as exact too ({@code 1E+40}).
    */
   static String labelKey(String spelling, DecimalParser numbers) {
     char[] chars = spelling.toCharArray();
@@ -982,11 +985,16 @@ public final class CsvReader {
       if (v == Math.rint(v) && Math.abs(v) < 1e15) {
         return Long.toString((long) v);
       }
-      if (v == Math.rint(v) && Math.abs(v) < Math.pow(10, LABEL_DIGITS)) {
+      if (v == Math.rint(v)) {
         try {
           java.math.BigDecimal exact = new java.math.BigDecimal(spelling).stripTrailingZeros();
-          return exact.scale() <= 0 ? exact.toBigIntegerExact().toString()
-              : exact.toPlainString();
+          if (exact.scale() > 0) {
+            return exact.toPlainString();
+          }
+          // Past LABEL_DIGITS digits the exact value in BigDecimal's one form for it (1E+40):
+          // still one label per number, never two numbers as one, and never a long expansion.
+          return exact.precision() - exact.scale() <= LABEL_DIGITS
+              ? exact.toBigIntegerExact().toString() : exact.toString();
         } catch (NumberFormatException | ArithmeticException e) {
           return Double.toString(v); // a spelling only the decimal parser takes
         }

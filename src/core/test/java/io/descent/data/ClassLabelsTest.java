@@ -61,6 +61,14 @@ class ClassLabelsTest {
     assertEquals(List.of("12", "9007199254740992", "9007199254740993",
         "123456789012345678901234567"), d.classLabels().orElseThrow().labels());
     assertArrayEquals(new double[] {2, 0, 1, 2, 3}, d.y());
+    // Past 30 digits too: two IDs one double apart stay two; one number written two ways is one.
+    Dataset big = new CsvReader(CsvReader.Options.classTarget("y")).read(new StringReader(
+        "x,y\n1,1000000000000000000000000000001\n2,5\n3,1000000000000000000000000000002\n"
+        + "4,1e40\n5,10000000000000000000000000000000000000000\n6,1000000000000000000000000000001.0\n"),
+        "big.csv");
+    assertEquals(List.of("5", "1000000000000000000000000000001",
+        "1000000000000000000000000000002", "1E+40"), big.classLabels().orElseThrow().labels());
+    assertArrayEquals(new double[] {1, 0, 2, 3, 3, 1}, big.y());
   }
 
   @Test
