@@ -2,6 +2,7 @@ package io.descent.gradient;
 
 import io.descent.data.CompensatedSum;
 import io.descent.data.Dataset;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The rows' moments ({@link Moments}) computed on the host in float64, fast: what the
@@ -11,21 +12,31 @@ import io.descent.data.Dataset;
  *
  * <p>The same terms as {@link Moments#of}, bit for bit: {@code (s_i a_ij) a_ik} with {@code a_i =
  * [1, x_i - c, y_i - c_y]} formed in float64 from the float32 values; only the order of the sums
- * differs. Each thread takes a contiguous run of rows, {@value #GROUP} rows at a time (a rank-4
- * update of its block sums, which the JIT compiles to vector multiply-adds along each row of the
- * triangle), sums plain float64 over {@value #BLOCK_ROWS} rows, and adds those block sums into
- * its totals with Neumaier compensation; the threads' compensated totals are added in thread
- * order. So the error against the oracle is a few roundings of one block's sum of
- * {@value #BLOCK_ROWS} terms (tested to 1e-12 relative, against the terms' magnitudes), and the
- * same input with the same number of threads gives the same bits.
+ * differs. The rows are cut into segments that depend only on the problem ({@link #segments}:
+ * its rows, features and folds), never on the threads; a thread takes one segment after another,
+ * {@value #GROUP} rows at a time (a rank-4 update of its block sums, which the JIT compiles to
+ * vector multiply-adds along each row of the triangle), sums plain float64 over {@value
+ * #BLOCK_ROWS} rows, and adds those block sums into the segment's totals with Neumaier
+ * compensation; the segments' compensated totals are added in segment order. So the error
+ * against the oracle is a few roundings of one block's sum of {@value #BLOCK_ROWS} terms (tested
+ * to 1e-12 relative, against the terms' magnitudes), and the same input gives the same bits on
+ * any number of threads (each thread's contiguous run of rows, as before, gave other bits on 3
+ * or 16 processors than on 2).
  */
 public final class HostMoments {
   /** Rows summed plainly before they are added into the compensated totals: {@value}. */
   static final int BLOCK_ROWS = 256;
   /** Rows of one rank-k update of the block sums: {@value}. */
   static final int GROUP = 4;
-  /** The fewest rows worth a thread of their own: {@value}. */
+  /** The fewest rows worth a thread of their own, and of a segment: {@value}. */
   static final int ROWS_PER_THREAD = 8192;
+  /**
+   * The most bytes the segments' totals take together: {@value} (so a problem of many features
+   * or folds has fewer, longer segments).
+   */
+  static final long SEGMENT_TOTALS_BYTES = 32L << 20;
+  /** The most segments: {@value}, enough to keep any thread count near even. */
+  static final int MAX_SEGMENTS = 256;
 
   /**
    * The most multiply-adds per thread for which an automatic backend choice computes the moments
@@ -114,19 +125,26 @@ public final class HostMoments {
     }
     double targetShift = Moments.targetShift(data);
     int n = data.rows();
-    int t = Math.max(1, Math.min(threads, n));
-    Part[] parts = new Part[t];
-    for (int k = 0; k < t; k++) {
+    int segments = segments(n, d, folds);
+    Part[] parts = new Part[segments];
+    for (int k = 0; k < segments; k++) {
       parts[k] = new Part(data, shift, targetShift, rowFold, folds,
-          (int) ((long) n * k / t), (int) ((long) n * (k + 1) / t));
+          (int) ((long) n * k / segments), (int) ((long) n * (k + 1) / segments));
     }
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      for (int k = next.getAndIncrement(); k < segments; k = next.getAndIncrement()) {
+        parts[k].run();
+      }
+    };
+    int t = Math.max(1, Math.min(threads, segments));
     Thread[] helpers = new Thread[t - 1];
     for (int k = 1; k < t; k++) {
-      helpers[k - 1] = new Thread(parts[k], "descent-moments-" + k);
+      helpers[k - 1] = new Thread(worker, "descent-moments-" + k);
       helpers[k - 1].setDaemon(true);
       helpers[k - 1].start();
     }
-    parts[0].run();
+    worker.run();
     boolean interrupted = false;
     for (Thread h : helpers) {
       while (true) {
@@ -165,7 +183,19 @@ public final class HostMoments {
     return result;
   }
 
-  /** One thread's rows and its compensated totals per fold (packed triangles). */
+  /**
+   * The segments of n rows of d features in {@code folds} folds: one per {@link
+   * #ROWS_PER_THREAD} rows, at most {@link #MAX_SEGMENTS}, and as many as {@link
+   * #SEGMENT_TOTALS_BYTES} holds of their totals; at least one. A function of the problem alone.
+   */
+  static int segments(int rows, int features, int folds) {
+    long totalsBytes = 2L * Double.BYTES * folds * Moments.size(features);
+    long byMemory = Math.max(1, SEGMENT_TOTALS_BYTES / totalsBytes);
+    long byRows = Math.max(1, rows / ROWS_PER_THREAD);
+    return (int) Math.min(MAX_SEGMENTS, Math.min(byRows, byMemory));
+  }
+
+  /** One segment's rows and its compensated totals per fold (packed triangles). */
   private static final class Part implements Runnable {
     private final Dataset data;
     private final double[] shift;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * The host's fast moments ({@link HostMoments}) against the oracle ({@link Moments#of}) to 1e-12
  * of each entry's scale: shipped and generated sets, weights (zero weights among them), a
  * constant column, folds, 1 to 3 threads, fewer rows than threads, feature counts around the
- * rank-4 groups and the blocks; the same bits twice; and the reference kind's moments-only open.
+ * rank-4 groups and the blocks; the same bits twice and on any number of threads; and the
+ * reference kind's moments-only open.
  */
 class HostMomentsTest {
   static final double REL = 1e-12;
@@ -50,6 +51,36 @@ class HostMomentsTest {
       // 1027 rows: blocks of 256 and groups of 4 with a remainder of each.
       check(MomentsFixtures.generated(1027, d, d % 2 == 0, 70 + d), null, d + " features");
     }
+  }
+
+  /** Segments of the problem, not of the threads: the same bits on 1, 2, 3 or 16 threads. */
+  @Test
+  void theBitsDoNotDependOnTheThreads() {
+    Dataset data = MomentsFixtures.generated(5 * HostMoments.ROWS_PER_THREAD + 77, 5, true, 90);
+    int[] rowFold = new int[data.rows()];
+    for (int i = 0; i < rowFold.length; i++) {
+      rowFold[i] = i % 3;
+    }
+    assertEquals(5, HostMoments.segments(data.rows(), 5, 3));
+    double[] shift = Standardization.fit(data).mean();
+    for (int[] folds : new int[][] {null, rowFold}) {
+      Moments[] one = HostMoments.compute(data, shift, folds, Moments.folds(folds), 1);
+      Moments[] ref = MomentsFixtures.reference(data, folds);
+      for (int threads : new int[] {2, 3, 16}) {
+        Moments[] got = HostMoments.compute(data, shift, folds, Moments.folds(folds), threads);
+        for (int f = 0; f < one.length; f++) {
+          assertArrayEquals(one[f].packed(), got[f].packed(), 0.0, threads + " threads");
+          MomentsFixtures.assertMomentsClose(ref[f], got[f], REL, threads + " threads");
+        }
+      }
+    }
+    // Fewer, longer segments where their totals would take too much memory.
+    int d = 500;
+    long perSegment = 2L * Double.BYTES * Moments.size(d);
+    assertEquals(HostMoments.SEGMENT_TOTALS_BYTES / perSegment,
+        HostMoments.segments(10_000_000, d, 1));
+    assertEquals(HostMoments.MAX_SEGMENTS, HostMoments.segments(10_000_000, 4, 1));
+    assertEquals(1, HostMoments.segments(100, 4, 1));
   }
 
   @Test
