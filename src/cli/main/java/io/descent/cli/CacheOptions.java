@@ -40,6 +40,12 @@ final class CacheOptions {
    * @throws Main.UsageException when the cache directory is the data file
    */
   DatasetCache open(Path data, PrintWriter err) throws IOException {
+    return open(data, err, line -> { });
+  }
+
+  /** As {@link #open(Path, PrintWriter)}, each notice also given to {@code kept}. */
+  DatasetCache open(Path data, PrintWriter err, java.util.function.Consumer<String> kept)
+      throws IOException {
     if (!cache && directory == null) {
       return null;
     }
@@ -53,6 +59,7 @@ final class CacheOptions {
           + ": refusing to overwrite an input");
     }
     return c.withNotices(line -> {
+      kept.accept(line);
       err.println("descent: " + line);
       err.flush();
     });

@@ -81,7 +81,8 @@ final class CliSupport {
       throws IOException {
     CsvReader reader = reader(options, loss, withTarget, features, labels, classes, heapNeeds,
         progress, weightColumn);
-    DatasetCache cache = options.cache.open(options.data, options.err());
+    DatasetCache cache = options.cache.open(options.data, options.err(),
+        options.cacheNotices::add);
     if (cache == null) {
       return reader.read(options.data);
     }

@@ -6,7 +6,9 @@ import io.descent.data.DatasetCache;
 import io.descent.data.ReadProgress;
 import io.descent.loss.Loss;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,18 +63,35 @@ final class ConvertCommand implements Callable<Integer> {
       throw new Main.UsageException("--one-vs-rest is for --loss logistic, not " + loss.label());
     }
     data.files().check();
+    if (Files.exists(data.data) && !Files.isRegularFile(data.data)) {
+      // A pipe or a device: read once, with no file state a later run could find a copy by.
+      throw new Main.UsageException("convert keeps a copy of a regular file, and --data "
+          + data.data + " is not one (a pipe or a device): train, cv and path read such input"
+          + " as it comes, with or without --cache");
+    }
     data.cache.cache = true;
-    DatasetCache cache = data.cache.open(data.data, data.err());
+    // Writing the copy is this command's whole work: a copy that could not be written fails
+    // it (one error line, the notice's reason), where train and the others only lose the
+    // speed; other notices (a damaged copy ignored) are printed as they come.
+    List<String> unwritten = new ArrayList<>();
+    PrintWriter err = data.err();
+    DatasetCache cache = data.cache.open(data.data, err).withNotices(line -> {
+      if (line.startsWith(DatasetCache.NOT_WRITTEN)) {
+        unwritten.add(line);
+      } else {
+        err.println("descent: " + line);
+        err.flush();
+      }
+    });
     CsvReader reader = CliSupport.reader(data, oneVsRest ? Loss.MULTINOMIAL : loss, true, null,
         null, null, List.of(), ReadProgress.NONE, weightColumn);
     Dataset dataset = cache.read(data.data, reader);
     Path copy = cache.copyPath(data.data, reader);
-    // Writing the copy is this command's whole work: a copy that could not be written (the
-    // notice above says why) fails it, where train and the others only lose the speed.
     if (cache.cached(data.data, reader).isEmpty()) {
-      throw new IllegalStateException("no cached copy of " + data.data + " could be written in "
-          + cache.directory());
+      throw new IllegalStateException(unwritten.isEmpty() ? "no cached copy of " + data.data
+          + " could be written in " + cache.directory() : unwritten.get(0));
     }
+    unwritten.forEach(line -> err.println("descent: " + line)); // the standardization's
     out.println("cached " + data.data + " (" + dataset.rows() + " rows x " + dataset.features()
         + " features) in " + copy);
     out.flush();

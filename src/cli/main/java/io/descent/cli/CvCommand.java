@@ -568,6 +568,7 @@ final class CvCommand implements Callable<Integer> {
     res.put("backend", fit.backend().summary());
     root.put("model", this.out == null ? null : this.out.toString());
     ArrayNode notices = root.putArray("notices");
+    data.cacheNotices.forEach(notices::add);
     r.notices().forEach(notices::add);
     return root;
   }

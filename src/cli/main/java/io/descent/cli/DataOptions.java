@@ -40,6 +40,12 @@ final class DataOptions {
    */
   Path cachedCopy;
 
+  /**
+   * The cache's notices (a copy ignored or not written, and why), printed as they come and kept
+   * for the {@code notices} of {@code --json}.
+   */
+  final java.util.List<String> cacheNotices = new java.util.ArrayList<>();
+
   /** What the data line adds after the file's name: where the rows came from, if not a parse. */
   String origin() {
     return cachedCopy == null ? "" : " (from the cached copy " + cachedCopy + ")";

@@ -353,6 +353,7 @@ final class PathCommand implements Callable<Integer> {
       o.put("iterations", x.iterations());
     }
     ArrayNode notices = root.putArray("notices");
+    data.cacheNotices.forEach(notices::add);
     r.notices().forEach(notices::add);
     return root;
   }

@@ -651,6 +651,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     root.put("model", this.out == null ? null : this.out.toString());
     ArrayNode noticeArray = root.putArray("notices");
+    data.cacheNotices.forEach(noticeArray::add);
     notices.forEach(noticeArray::add);
     return root;
   }
@@ -901,6 +902,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     root.put("model", this.out == null ? null : this.out.toString());
     ArrayNode notices = root.putArray("notices");
+    data.cacheNotices.forEach(notices::add);
     r.notices().forEach(notices::add);
     return root;
   }

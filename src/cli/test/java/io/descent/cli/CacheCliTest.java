@@ -113,6 +113,29 @@ class CacheCliTest {
     assertEquals(fitted(dir.resolve("first.json")), fitted(dir.resolve("second.json")));
     Cli third = train(data, dir.resolve("third.json"));
     assertEquals("", third.err());
+    // With --json the notice is among the report's notices too (train, cv and path alike).
+    String[][] commands = {
+        {"train", "--l2", "0.01", "--out", dir.resolve("fourth.json").toString()},
+        {"cv", "--l2", "0.01,0.1", "--folds", "3"},
+        {"path", "--penalties", "3", "--out", dir.resolve("path.csv").toString()}};
+    for (String[] command : commands) {
+      try (RandomAccessFile f = new RandomAccessFile(copy.toFile(), "rw")) {
+        f.seek(f.length() - 100);
+        int b = f.read();
+        f.seek(f.length() - 100);
+        f.write(~b);
+      }
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--data", data.toString(), "--target", "species", "--loss",
+          "multinomial", "--backend", "reference", "--cache-dir", cacheDir().toString(),
+          "--json"));
+      Cli run = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, run.code(), command[0] + ": " + run.err());
+      JsonNode notices = run.json().get("notices");
+      assertEquals("ignoring the cached copy " + copy + " of " + data
+          + ": its data checksum does not match; reading the file again",
+          notices.get(0).asText(), command[0] + ": " + notices);
+    }
   }
 
   @Test
@@ -233,9 +256,23 @@ class CacheCliTest {
         "--loss", "multinomial", "--cache-dir", notADirectory.toString());
     assertEquals(1, convert.code(), convert.out() + convert.err());
     assertEquals("", convert.out());
+    // One line, as every error: the reason the copy could not be written.
     assertEquals(List.of("descent: could not cache " + data + " in " + notADirectory + ": "
-        + notADirectory + " exists and is not a directory", "descent: no cached copy of " + data
-        + " could be written in " + notADirectory), convert.err().lines().toList());
+        + notADirectory + " exists and is not a directory"), convert.err().lines().toList());
+  }
+
+  @Test
+  void convertRefusesAPipe() throws Exception {
+    Path fifo = dir.resolve("fifo.csv");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertEquals(0, mk.waitFor());
+    Cli convert = Cli.run("convert", "--data", fifo.toString(), "--target", "species",
+        "--loss", "multinomial", "--cache-dir", cacheDir().toString());
+    assertEquals(2, convert.code(), convert.out() + convert.err());
+    assertEquals(List.of("descent: convert keeps a copy of a regular file, and --data " + fifo
+        + " is not one (a pipe or a device): train, cv and path read such input as it comes,"
+        + " with or without --cache"), convert.err().lines().toList());
+    assertEquals("", convert.out());
   }
 
   @Test

@@ -87,6 +87,8 @@ public final class DatasetCache {
    * {@link CsvReader} makes of a file, changes.
    */
   public static final int VERSION = 1;
+  /** How the notice of a copy (or a standardization) that could not be written begins. */
+  public static final String NOT_WRITTEN = "could not cache ";
 
   static final byte[] MAGIC = "DSCACHE\n".getBytes(StandardCharsets.US_ASCII);
   /** Magic, version, header length, data length, header CRC, data CRC. */
@@ -135,7 +137,9 @@ public final class DatasetCache {
   /**
    * The default cache directory: {@value #DIRECTORY_VARIABLE} when set (not blank), else {@code
    * $XDG_CACHE_HOME/}{@value #SUBDIRECTORY} when that is set to an absolute path, else {@code
-   * ~/.cache/}{@value #SUBDIRECTORY}.
+   * ~/.cache/}{@value #SUBDIRECTORY}, {@code ~} being {@code $HOME} when that is an absolute
+   * path (as a shell and the XDG rules read it), else the JVM's {@code user.home} (the account's
+   * home, which a changed {@code $HOME} does not move).
    */
   public static Path defaultDirectory() {
     return defaultDirectory(System.getenv(), System.getProperty("user.home"));
@@ -149,6 +153,10 @@ public final class DatasetCache {
     String xdg = environment.get("XDG_CACHE_HOME");
     if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
       return Path.of(xdg, SUBDIRECTORY);
+    }
+    String shellHome = environment.get("HOME");
+    if (shellHome != null && !shellHome.isBlank() && Path.of(shellHome).isAbsolute()) {
+      home = shellHome;
     }
     return Path.of(home, ".cache", SUBDIRECTORY);
   }
@@ -368,7 +376,7 @@ public final class DatasetCache {
     try {
       replace(standardizationPath(copy), temporary -> Files.write(temporary, bytes));
     } catch (IOException e) {
-      notices.accept("could not cache the standardization of " + source + " in " + directory
+      notices.accept(NOT_WRITTEN + "the standardization of " + source + " in " + directory
           + ": " + reason(e));
     }
   }
@@ -972,8 +980,7 @@ public final class DatasetCache {
       deleteStrayTemporaries();
       return true;
     } catch (IOException e) {
-      notices.accept("could not cache " + data.source() + " in " + directory + ": "
-          + reason(e));
+      notices.accept(NOT_WRITTEN + data.source() + " in " + directory + ": " + reason(e));
       return false;
     }
   }

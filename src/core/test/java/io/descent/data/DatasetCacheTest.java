@@ -467,6 +467,13 @@ class DatasetCacheTest {
         DatasetCache.defaultDirectory(Map.of("XDG_CACHE_HOME", "relative"), "/home/u"));
     assertEquals(Path.of("/home/u/.cache", DatasetCache.SUBDIRECTORY),
         DatasetCache.defaultDirectory(Map.of(), "/home/u"));
+    // ~ is $HOME where that is an absolute path, as a shell reads it; else the account's home.
+    assertEquals(Path.of("/tmp/h/.cache", DatasetCache.SUBDIRECTORY),
+        DatasetCache.defaultDirectory(Map.of("HOME", "/tmp/h"), "/home/u"));
+    assertEquals(Path.of("/home/u/.cache", DatasetCache.SUBDIRECTORY),
+        DatasetCache.defaultDirectory(Map.of("HOME", "rel"), "/home/u"));
+    assertEquals(Path.of("/x", DatasetCache.SUBDIRECTORY), DatasetCache.defaultDirectory(
+        Map.of("HOME", "/tmp/h", "XDG_CACHE_HOME", "/x"), "/home/u"));
   }
 
   @Test
