@@ -347,7 +347,8 @@ public final class CsvRows implements Closeable {
 
   /** A bad value in the current field, of column {@code c}, for a number of this type. */
   DataFormatException valueError(int status, int c, String type) {
-    String value = shown(tok.fieldText().strip());
+    // Trimmed as the parser trims (spaces and tabs), so a line break inside quotes shows.
+    String value = shown(trimmed(tok.fieldText()));
     String where = " in " + columnName(c);
     String what = switch (status) {
       case DecimalParser.EMPTY -> "missing value" + where;
@@ -356,6 +357,19 @@ public final class CsvRows implements Closeable {
       default -> value + " is not a number" + where;
     };
     return new DataFormatException(source, tok.fieldLine(), c + 1, what);
+  }
+
+  /** {@code text} without the spaces and tabs around it. */
+  static String trimmed(String text) {
+    int from = 0;
+    int to = text.length();
+    while (from < to && (text.charAt(from) == ' ' || text.charAt(from) == '\t')) {
+      from++;
+    }
+    while (to > from && (text.charAt(to - 1) == ' ' || text.charAt(to - 1) == '\t')) {
+      to--;
+    }
+    return text.substring(from, to);
   }
 
   /** The column of a feature, or an error naming it and the header. */
@@ -375,12 +389,17 @@ public final class CsvRows implements Closeable {
   /** A value for a message, quoted, and cut after 40 characters. */
   static String shown(String value) {
     if (value.length() <= VALUE_SHOWN) {
-      return "\"" + value + "\"";
+      return "\"" + escaped(value) + "\"";
     }
     // Cut between characters, not inside a surrogate pair.
     int cut = Character.isHighSurrogate(value.charAt(VALUE_SHOWN - 1)) ? VALUE_SHOWN - 1
         : VALUE_SHOWN;
-    return "\"" + value.substring(0, cut) + "...\"";
+    return "\"" + escaped(value.substring(0, cut)) + "...\"";
+  }
+
+  /** Line breaks (a quoted field may hold them) as \n and \r: an error stays one line. */
+  private static String escaped(String value) {
+    return value.replace("\r", "\\r").replace("\n", "\\n");
   }
 
   private List<String> readHeader() throws IOException {

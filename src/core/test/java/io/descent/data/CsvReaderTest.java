@@ -214,6 +214,20 @@ class CsvReaderTest {
   }
 
   @Test
+  void aLineBreakInAQuotedValueShowsInItsErrorOnOneLine() throws IOException {
+    // Spaces and tabs around a number are trimmed; a line break is not, and shows as \n.
+    for (String field : new String[] {"\"2\n\"", "\"x\r\ny\""}) {
+      Path file = write("quoted.csv", "a,b,y\n1," + field + ",3\n4,5,6\n");
+      DataFormatException e = assertThrows(DataFormatException.class,
+          () -> read(file, Options.numericTarget("y")));
+      String shown = field.replace("\r", "\\r").replace("\n", "\\n");
+      assertEquals(file + ":2:2: " + shown + " is not a number in column \"b\"",
+          e.getMessage());
+      assertEquals(1, e.getMessage().lines().count());
+    }
+  }
+
+  @Test
   void delimitersThatCannotWork() {
     for (char c : new char[] {'"', ' ', '\n', '\r', 'a', '7', '.', '-', '+', '\u00a7', '\0'}) {
       assertThrows(IllegalArgumentException.class, () -> Options.noTarget().withDelimiter(c),

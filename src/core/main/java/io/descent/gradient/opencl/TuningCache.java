@@ -31,22 +31,14 @@ final class TuningCache {
     this.directory = directory;
   }
 
-  /** The user's cache: {@code $DESCENT_CACHE_DIR}, {@code $XDG_CACHE_HOME/descent} or ~/.cache/descent. */
+  /** The user's cache, in {@link #userDirectory()}. */
   static TuningCache user() {
     return new TuningCache(userDirectory());
   }
 
-  /** The user's cache directory: {@code $DESCENT_CACHE_DIR}, {@code $XDG_CACHE_HOME/descent} or ~/.cache/descent. */
+  /** The user's cache directory: {@link io.descent.data.DatasetCache#defaultDirectory()}. */
   static Path userDirectory() {
-    String own = System.getenv("DESCENT_CACHE_DIR");
-    if (own != null && !own.isBlank()) {
-      return Path.of(own);
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg, "descent");
-    }
-    return Path.of(System.getProperty("user.home"), ".cache", "descent");
+    return io.descent.data.DatasetCache.defaultDirectory();
   }
 
   /** The file a device's measurement for one precision lives in. */
