@@ -431,6 +431,17 @@ public final class CrossValidation {
     for (int f = 0; f < k; f++) {
       validation[f] = weighted[f].rows(held[f]);
     }
+    if (loss == Loss.LINEAR) {
+      int flat = 0;
+      for (Dataset v : validation) {
+        flat += spread(v) > 0 ? 0 : 1;
+      }
+      if (flat > 0) {
+        notice.accept("the target has no spread over the validation rows of " + flat + " fold"
+            + (flat == 1 ? "" : "s") + " (one value, as a single row has): R2 is undefined"
+            + " there, and so is its mean (NaN, as scikit-learn's r2_score gives it)");
+      }
+    }
     return score(data, validation, own, all, stratified, notices);
   }
 
@@ -715,6 +726,23 @@ public final class CrossValidation {
         + (data.weights() == null ? "" : " that weigh more than 0") + " hold one class of"
         + " target \"" + data.targetName() + "\" only: logistic regression needs both; use fewer"
         + " folds");
+  }
+
+  /** The weighted sum of squares of the target about its weighted mean, over the rows. */
+  private static double spread(Dataset rows) {
+    CompensatedSum sum = new CompensatedSum();
+    CompensatedSum weight = new CompensatedSum();
+    for (int i = 0; i < rows.rows(); i++) {
+      sum.add(rows.weight(i) * rows.y()[i]);
+      weight.add(rows.weight(i));
+    }
+    double mean = sum.value() / weight.value();
+    CompensatedSum squares = new CompensatedSum();
+    for (int i = 0; i < rows.rows(); i++) {
+      double e = rows.y()[i] - mean;
+      squares.add(rows.weight(i) * e * e);
+    }
+    return squares.value();
   }
 
   private static boolean allFinite(double[] v) {

@@ -186,6 +186,31 @@ class CrossValidationTest {
   }
 
   @Test
+  void leaveOneOutR2IsUndefinedAndSaysWhy() {
+    double[][] x = new double[8][];
+    double[] y = new double[8];
+    for (int i = 0; i < 8; i++) {
+      x[i] = new double[] {i, i * i % 5};
+      y[i] = 2 * i - x[i][1] + (i % 3) * 0.5;
+    }
+    Dataset data = Dataset.of(x, y);
+    List<String> messages = new ArrayList<>();
+    CrossValidation.Result r = new CrossValidation(options(Loss.LINEAR, List.of(0.1), 8))
+        .run(data, messages::add);
+    String why = "the target has no spread over the validation rows of 8 folds (one value, as a"
+        + " single row has): R2 is undefined there, and so is its mean (NaN, as scikit-learn's"
+        + " r2_score gives it)";
+    assertEquals(List.of(why), messages);
+    assertEquals(List.of(why), r.notices());
+    assertTrue(Double.isNaN(r.settings().get(0).meanMetric()));
+    assertTrue(Double.isFinite(r.settings().get(0).meanLoss()));
+    // Two rows a fold: R2 is defined, and nothing is said.
+    List<String> none = new ArrayList<>();
+    new CrossValidation(options(Loss.LINEAR, List.of(0.1), 4)).run(data, none::add);
+    assertEquals(List.of(), none);
+  }
+
+  @Test
   void aClassOfFewerRowsThanFoldsIsNoticed() {
     double[][] x = new double[20][];
     double[] y = new double[20];
