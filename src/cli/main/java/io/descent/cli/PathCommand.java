@@ -83,6 +83,10 @@ final class PathCommand implements Callable<Integer> {
           + " or LABEL=W,LABEL=W, as train does.")
   String classWeight;
 
+  @Option(names = "--quiet", description = "No summary (warnings and errors still go to"
+      + " stderr).")
+  boolean quiet;
+
   @Option(names = "--no-standardize", negatable = false,
       description = "Fit on the raw features (default: standardize to mean 0, std 1).")
   boolean noStandardize;
@@ -142,7 +146,7 @@ final class PathCommand implements Callable<Integer> {
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, plot)) {
-      boolean text = !json.json;
+      boolean text = !quiet && !json.json;
       long readStart = System.nanoTime();
       ReadProgress reading = ReadingProgress.on(err, String.valueOf(data.data),
           text && CliSupport.isTerminal());
@@ -202,7 +206,7 @@ final class PathCommand implements Callable<Integer> {
       }
       if (json.json) {
         JsonReport.print(out, report(dataset, r, readSeconds));
-      } else {
+      } else if (!quiet) {
         summary(out, dataset, r, readSeconds);
       }
       return Main.OK;
@@ -288,10 +292,14 @@ final class PathCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "data: %s%s, %d rows x %d features, target %s (read in %.3f s)%n",
         dataset.source(), data.origin(), dataset.rows(), dataset.features(),
         dataset.targetName(), readSeconds);
-    out.printf(Locale.ROOT, "path: %d penalt%s from %.6g (lambda_max: every weight 0) down to"
-        + " %.6g (ratio %.3g), l1 ratio %s, on %s by %s: %d %s, %.3f s%n",
-        s.size(), s.size() == 1 ? "y" : "ies", r.lambdaMax(), s.get(s.size() - 1).penalty(),
-        r.minRatio(), CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
+    String penalties = s.size() == 1
+        ? String.format(Locale.ROOT, "1 penalty, %.6g (lambda_max: every weight 0)",
+            r.lambdaMax())
+        : String.format(Locale.ROOT, "%d penalties from %.6g (lambda_max: every weight 0) down"
+            + " to %.6g (ratio %.3g)", s.size(), r.lambdaMax(), s.get(s.size() - 1).penalty(),
+            r.minRatio());
+    out.printf(Locale.ROOT, "path: %s, l1 ratio %s, on %s by %s: %d %s, %.3f s%n", penalties,
+        CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
         CvCommand.passesOverTheData(r.backend()), r.seconds());
     out.printf(Locale.ROOT, "%-12s %-14s %-8s %s%n", "penalty", "objective", "nonzero",
         "KKT violation");

@@ -93,6 +93,17 @@ class PathCommandTest {
         standardized.out());
     assertEquals("raw", Cli.run(concat(args, "--no-standardize", "--json")).json()
         .get("coefficientsOn").asText());
+    // --quiet: no summary, the CSV written all the same.
+    Files.delete(csv);
+    Cli quiet = Cli.run(concat(args, "--quiet"));
+    assertEquals(0, quiet.code(), quiet.err());
+    assertEquals("", quiet.out());
+    assertEquals(5, rows(csv).size());
+    // One penalty: no range to speak of.
+    Cli one = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss", "linear",
+        "--penalties", "1", "--out", csv.toString(), "--backend", "reference");
+    assertTrue(one.out().contains("path: 1 penalty, 45.1600 (lambda_max: every weight 0), l1"
+        + " ratio 1,"), one.out());
     for (boolean identity : new boolean[] {true, false}) {
       io.descent.data.Standardization st = identity
           ? io.descent.data.Standardization.identity(1)
