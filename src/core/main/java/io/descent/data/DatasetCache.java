@@ -1022,6 +1022,14 @@ public final class DatasetCache {
   /** What went wrong, in words (the JDK's file exceptions name the file alone). */
   static String reason(IOException e) {
     if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      Path file = Path.of(f.getFile());
+      if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+        try {
+          return file + " is a symbolic link to nothing (" + Files.readSymbolicLink(file) + ")";
+        } catch (IOException | UnsupportedOperationException gone) {
+          return file + " is a symbolic link to nothing";
+        }
+      }
       return f.getFile() + " exists and is not a directory";
     }
     if (e instanceof java.nio.file.AccessDeniedException a) {
@@ -1031,8 +1039,9 @@ public final class DatasetCache {
       return n.getFile() + ": no such file or directory";
     }
     if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
-      return f.getFile() + ": " + (f.getReason() != null ? f.getReason()
-          : e.getClass().getSimpleName());
+      // A move names the temporary file first and its target second: the target is the news.
+      return (f.getOtherFile() != null ? f.getOtherFile() : f.getFile()) + ": "
+          + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }

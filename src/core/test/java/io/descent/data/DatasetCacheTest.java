@@ -399,6 +399,21 @@ class DatasetCacheTest {
     assertSameDataset(reader.read(data), cache.read(data, reader));
     assertEquals(1, notices.size(), notices.toString());
     assertTrue(notices.get(0).startsWith("could not cache " + data + " in "), notices.get(0));
+    // The notice names what is wrong: a directory where the copy goes, a link to nothing.
+    Path cacheDir = Files.createDirectories(dir.resolve("cache-with-a-directory"));
+    DatasetCache withDirectory = new DatasetCache(cacheDir).withNotices(notices::add);
+    Path copy = withDirectory.copyPath(data, reader);
+    Files.createDirectories(copy.resolve("inside"));
+    notices.clear();
+    assertSameDataset(reader.read(data), withDirectory.read(data, reader));
+    assertEquals(List.of("could not cache " + data + " in " + cacheDir + ": " + copy + ": "
+        + "Is a directory"), notices);
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("gone"));
+    notices.clear();
+    assertSameDataset(reader.read(data), new DatasetCache(dangling).withNotices(notices::add)
+        .read(data, reader));
+    assertEquals(List.of("could not cache " + data + " in " + dangling + ": " + dangling
+        + " is a symbolic link to nothing (" + dir.resolve("gone") + ")"), notices);
   }
 
   @Test
