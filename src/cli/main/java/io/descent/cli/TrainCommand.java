@@ -669,8 +669,8 @@ final class TrainCommand implements Callable<Integer> {
     CliSupport.startOpenCl(backend.backend);
     CliSupport.warmUpReference(data.data, loss);
     try {
-      dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config, fraction,
-          weightColumn != null || classWeight != null), reading, weightColumn);
+      dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.train(config,
+          fraction, weightColumn != null || classWeight != null), reading, weightColumn);
     } finally {
       if (reading instanceof ReadingProgress r) {
         r.done();

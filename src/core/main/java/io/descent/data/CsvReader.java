@@ -381,9 +381,9 @@ public final class CsvReader {
    *
    * <p>Before reading any row of a regular file it counts them (read in slices: estimates them
    * from the first slice, and counts them where the estimate does not fit), and checks that the
-   * heap has room for the dataset and the {@link #heapNeeds()} (after one garbage collection). Anything
-   * else that can be read (a named pipe, {@code /dev/stdin}) is read in one pass, checking the
-   * heap as the rows grow.
+   * heap has room for the dataset and the {@link #heapNeeds()} (after one garbage collection).
+   * Anything else that can be read (a named pipe, {@code /dev/stdin}) is read in one pass,
+   * checking the heap as the rows grow.
    *
    * @throws DataFormatException for any problem with the content
    * @throws InsufficientMemoryException when the heap has too little room

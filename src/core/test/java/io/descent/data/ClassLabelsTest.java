@@ -64,7 +64,8 @@ class ClassLabelsTest {
     // Past 30 digits too: two IDs one double apart stay two; one number written two ways is one.
     Dataset big = new CsvReader(CsvReader.Options.classTarget("y")).read(new StringReader(
         "x,y\n1,1000000000000000000000000000001\n2,5\n3,1000000000000000000000000000002\n"
-        + "4,1e40\n5,10000000000000000000000000000000000000000\n6,1000000000000000000000000000001.0\n"),
+        + "4,1e40\n5,10000000000000000000000000000000000000000\n"
+        + "6,1000000000000000000000000000001.0\n"),
         "big.csv");
     assertEquals(List.of("5", "1000000000000000000000000000001",
         "1000000000000000000000000000002", "1E+40"), big.classLabels().orElseThrow().labels());
