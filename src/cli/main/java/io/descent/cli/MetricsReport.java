@@ -41,11 +41,17 @@ final class MetricsReport {
     headline().forEach((name, value) -> out.printf(Locale.ROOT, "%s: %.10g%n", name, value));
     ConfusionMatrix confusion = confusion();
     if (confusion != null) {
-      out.print(confusion.report(labels[0], labels[1]));
+      out.print(confusion.report(shown(labels[0]), shown(labels[1])));
     }
     if (metrics instanceof MulticlassMetrics m) {
-      out.print(m.confusion().report(List.of(labels)));
+      out.print(m.confusion().report(java.util.Arrays.stream(labels).map(MetricsReport::shown)
+          .toList()));
     }
+  }
+
+  /** A label as the text tables show it: line breaks and tabs as \n, \r and \t (one row). */
+  static String shown(String label) {
+    return label.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
   }
 
   /** {@code WHAT (N rows): name value, ...} on one line (train's figures per set of rows). */
