@@ -169,6 +169,24 @@ class LibraryApiTest {
     assertTrue(e.getMessage().contains("features"), e.getMessage());
   }
 
+  /** A validation set coded the other way round would be scored with every label swapped. */
+  @Test
+  void aValidationSetCodedOtherwiseIsRefused() throws java.io.IOException {
+    String rows = "a,y\n1,no\n2,no\n3,yes\n4,yes\n2.5,yes\n2.6,no\n1.5,yes\n3.5,no\n";
+    Dataset train = new io.descent.data.CsvReader(io.descent.data.CsvReader.Options
+        .binaryTarget("y", "yes")).read(new java.io.StringReader(rows), "train.csv");
+    Dataset other = new io.descent.data.CsvReader(io.descent.data.CsvReader.Options
+        .binaryTarget("y", "no")).read(new java.io.StringReader(rows), "validation.csv");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.logistic().l2(0.01).train(train, other, null));
+    assertEquals("validation.csv codes its target as yes = 0, no = 1 but the training set uses"
+        + " no = 0, yes = 1: read both with the same positive label", e.getMessage());
+    Dataset same = new io.descent.data.CsvReader(io.descent.data.CsvReader.Options
+        .binaryTarget("y", "yes")).read(new java.io.StringReader(rows), "validation.csv");
+    assertTrue(Descent.logistic().l2(0.01).backend("reference").train(train, same, null)
+        .history().stream().noneMatch(h -> Double.isNaN(h.validationLoss())));
+  }
+
   @Test
   void messagesNameTheLibrarysMethodsNotFlags() {
     double[][] x = {{1}, {2}, {3}};

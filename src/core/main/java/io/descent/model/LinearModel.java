@@ -520,10 +520,11 @@ public final class LinearModel {
    * Every class's margin for one row of original float32 features (a multinomial model's C;
    * one for the others).
    *
-   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values, or
+   *     holds a value that is not finite
    */
   public double[] classMargins(float[] row) {
-    checkRow(row.length);
+    checkRow(row);
     double[] m = new double[intercepts.length];
     classMargins(row, 0, new double[row.length], m, 0);
     return m;
@@ -560,11 +561,12 @@ public final class LinearModel {
    * one-vs-rest models, as {@link #predictProbabilities(Dataset)}).
    *
    * @throws IllegalStateException if the model is neither
-   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values, or
+   *     holds a value that is not finite
    */
   public double[] predictProbabilities(double[] row) {
     requireClasses();
-    checkRow(row.length);
+    checkRow(row);
     double[] m = new double[intercepts.length];
     int d = row.length;
     int p = d + 1;
@@ -583,11 +585,12 @@ public final class LinearModel {
   /**
    * The margin {@code b + w . z} of one row of original (unstandardized) float32 features.
    *
-   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values, or
+   *     holds a value that is not finite
    */
   public double margin(float[] row) {
     requireSingle();
-    checkRow(row.length);
+    checkRow(row);
     double m = theta[0];
     for (int j = 0; j < row.length; j++) {
       m += theta[j + 1] * ((row[j] - mean[j]) / scale[j]);
@@ -599,11 +602,12 @@ public final class LinearModel {
    * The margin {@code b + w . z} of one row of original features given in float64, for callers
    * whose data never went through float32.
    *
-   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values, or
+   *     holds a value that is not finite
    */
   public double margin(double[] row) {
     requireSingle();
-    checkRow(row.length);
+    checkRow(row);
     double m = theta[0];
     for (int j = 0; j < row.length; j++) {
       m += theta[j + 1] * ((row[j] - mean[j]) / scale[j]);
@@ -681,11 +685,12 @@ public final class LinearModel {
    * order: the value for a linear model, the class (0 or 1) for a logistic one. The model applies
    * its own standardization.
    *
-   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values, or
+   *     holds a value that is not finite
    */
   public double predict(double[] row) {
     if (classes != null) {
-      checkRow(row.length);
+      checkRow(row);
       int c = classes.size();
       int p = row.length + 1;
       double[] m = new double[c];
@@ -706,7 +711,8 @@ public final class LinearModel {
    * The probability of class 1 for one row of original features.
    *
    * @throws IllegalStateException if the model is linear
-   * @throws IllegalArgumentException if the row does not have {@link #features()} values
+   * @throws IllegalArgumentException if the row does not have {@link #features()} values, or
+   *     holds a value that is not finite
    */
   public double predictProbability(double[] row) {
     requireLogistic();
@@ -843,6 +849,31 @@ public final class LinearModel {
       throw new IllegalArgumentException("row has " + length + " values, the model expects "
           + featureNames.size());
     }
+  }
+
+  /** The row's length, and every value finite (a NaN would otherwise pick a class). */
+  private void checkRow(double[] row) {
+    checkRow(row.length);
+    for (int j = 0; j < row.length; j++) {
+      if (!Double.isFinite(row[j])) {
+        throw notFinite(j, row[j]);
+      }
+    }
+  }
+
+  /** As {@link #checkRow(double[])}, for float32 values. */
+  private void checkRow(float[] row) {
+    checkRow(row.length);
+    for (int j = 0; j < row.length; j++) {
+      if (!Float.isFinite(row[j])) {
+        throw notFinite(j, row[j]);
+      }
+    }
+  }
+
+  private IllegalArgumentException notFinite(int j, double value) {
+    return new IllegalArgumentException("row value " + j + " (feature \"" + featureNames.get(j)
+        + "\") is " + value + ": a model predicts from finite values only");
   }
 
   private void requireSingle() {

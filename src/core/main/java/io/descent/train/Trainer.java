@@ -1,5 +1,6 @@
 package io.descent.train;
 
+import io.descent.data.BinaryLabels;
 import io.descent.data.Dataset;
 import io.descent.data.Split;
 import io.descent.data.Standardization;
@@ -186,6 +187,17 @@ public final class Trainer {
     if (config.loss().coupled()) {
       train = train.asClasses();
       validation = validation.withClassLabels(train.classLabels().orElseThrow());
+    }
+    if (config.loss() == Loss.LOGISTIC && train.labels().isPresent()
+        && validation.labels().isPresent()
+        && !train.labels().get().equals(validation.labels().get())) {
+      // Scored with the other coding, every validation row would count as the other class.
+      BinaryLabels t = train.labels().get();
+      BinaryLabels v = validation.labels().get();
+      throw new IllegalArgumentException(validation.source() + " codes its target as "
+          + v.negative() + " = 0, " + v.positive() + " = 1 but the training set uses "
+          + t.negative() + " = 0, " + t.positive() + " = 1: read both with the same positive"
+          + " label");
     }
     return run(train, validation, new int[0], config, listener, start);
   }

@@ -24,6 +24,34 @@ class LinearModelTest {
     return LinearModel.of(loss, List.of("a", "b"), "y", labels, S, new double[] {0.5, 2, -1});
   }
 
+  /** A NaN or infinite value would pick a class (or give NaN) without a word: refused. */
+  @Test
+  void aRowWithAValueThatIsNotFiniteIsRefused() {
+    LinearModel logistic = small(Loss.LOGISTIC, BinaryLabels.zeroOne());
+    LinearModel linear = small(Loss.LINEAR, null);
+    LinearModel multinomial = LinearModel.multinomial(List.of("a", "b"), "y",
+        io.descent.data.ClassLabels.of(List.of("0", "1", "2")), S,
+        new double[] {0.5, 2, -1, 0, 1, 1, -0.5, 0, 2});
+    String nan = "row value 1 (feature \"b\") is NaN: a model predicts from finite values only";
+    String inf = "row value 0 (feature \"a\") is Infinity: a model predicts from finite values"
+        + " only";
+    double[] withNan = {1, Double.NaN};
+    double[] withInf = {Double.POSITIVE_INFINITY, 1};
+    List<org.junit.jupiter.api.function.Executable> calls = List.of(
+        () -> logistic.predict(withNan), () -> logistic.predictProbability(withNan),
+        () -> linear.predict(withNan), () -> linear.margin(withNan),
+        () -> linear.margin(new float[] {1, Float.NaN}), () -> multinomial.predict(withNan),
+        () -> multinomial.predictProbabilities(withNan),
+        () -> multinomial.classMargins(new float[] {1, Float.NaN}));
+    for (org.junit.jupiter.api.function.Executable call : calls) {
+      assertEquals(nan, assertThrows(IllegalArgumentException.class, call).getMessage());
+    }
+    assertEquals(inf, assertThrows(IllegalArgumentException.class,
+        () -> multinomial.predict(withInf)).getMessage());
+    assertEquals("row 1: " + nan, assertThrows(IllegalArgumentException.class,
+        () -> logistic.predict(new double[][] {{1, 2}, withNan})).getMessage());
+  }
+
   @Test
   void originalSpaceParametersByHand() {
     LinearModel m = small(Loss.LINEAR, null);
