@@ -124,6 +124,8 @@ final class Interrupts implements AutoCloseable {
     private final Object outer;
     private String doing; // guarded by pending
     private String outcome; // guarded by pending
+    /** Whether {@link #outcome} is the command's own, not the outputs'. Guarded by pending. */
+    private boolean ownOutcome;
 
     private Activity(PrintWriter err, String doing, Path... outputs) {
       this.err = Objects.requireNonNull(err, "err");
@@ -139,6 +141,7 @@ final class Interrupts implements AutoCloseable {
       synchronized (pending) {
         doing = Objects.requireNonNull(what, "what");
         outcome = described();
+        ownOutcome = false;
       }
     }
 
@@ -150,6 +153,7 @@ final class Interrupts implements AutoCloseable {
       synchronized (pending) {
         doing = Objects.requireNonNull(what, "what");
         this.outcome = Objects.requireNonNull(outcome, "outcome");
+        ownOutcome = true;
       }
     }
 
@@ -168,6 +172,7 @@ final class Interrupts implements AutoCloseable {
       synchronized (pending) {
         pending.remove(output);
         outcome = described();
+        ownOutcome = false;
       }
     }
 
@@ -185,12 +190,35 @@ final class Interrupts implements AutoCloseable {
       }
     }
 
+    /**
+     * Counts the outputs whose writes moved into place ({@link AtomicFile#moved}) as written,
+     * though the command's thread has not said so yet: the message then names them "written".
+     */
+    void settleMoved() {
+      synchronized (pending) {
+        List<Path> moved = pending.stream().filter(AtomicFile::moved).toList();
+        if (!moved.isEmpty()) {
+          pending.removeAll(moved);
+          if (!ownOutcome) {
+            String rest = described();
+            outcome = moved.stream().map(Path::toString).collect(Collectors.joining(", "))
+                + " written" + (pending.isEmpty() ? "" : "; " + rest);
+          }
+        }
+      }
+    }
+
     private void interrupted() {
       if (signalled) {
         AtomicFile.abandonAll();
         Runtime.getRuntime().halt(EXIT_CODE);
       }
       signalled = true;
+      // No write moves into place from here on; one that already did is written, whatever the
+      // command's thread had got round to saying (a Ctrl-C between a write's move and its
+      // written() would otherwise call a replaced file "not written").
+      AtomicFile.abandonAll();
+      settleMoved();
       err.println("descent: " + DataFormatException.oneLine(message()));
       err.flush();
       // The shutdown hooks run (AtomicFile deletes its temporary files); this thread waits there.

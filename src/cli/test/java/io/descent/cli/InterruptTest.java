@@ -232,6 +232,25 @@ class InterruptTest {
     }
   }
 
+  /**
+   * A Ctrl-C after a write moved into place but before the command said so: the message calls
+   * that output written, not "not written" (the file was replaced).
+   */
+  @Test
+  void anOutputMovedIntoPlaceBeforeTheCommandSaidSoIsCalledWritten() throws Exception {
+    Path moved = dir.resolve("moved.csv");
+    Path other = dir.resolve("other.json");
+    PrintWriter err = new PrintWriter(new StringWriter());
+    try (Interrupts.Activity a = Interrupts.activity(err, "writing " + moved, moved, other)) {
+      io.descent.model.AtomicFile.write(moved, "x\n".getBytes(StandardCharsets.UTF_8));
+      assertEquals("interrupted while writing " + moved + "; " + moved + ", " + other
+          + " not written", a.message());
+      a.settleMoved();
+      assertEquals("interrupted while writing " + moved + "; " + moved + " written; " + other
+          + " not written", a.message());
+    }
+  }
+
   @Test
   void sigintStopsTrainingAndWritesTheCheckpoint() throws Exception {
     Path data = dir.resolve("big.csv");

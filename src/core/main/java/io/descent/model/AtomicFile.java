@@ -61,6 +61,13 @@ public final class AtomicFile {
   private static boolean abandoned;
   /** Whether the shutdown hook is registered. Guarded by LOCK. */
   private static boolean hooked;
+  /**
+   * The targets whose writes moved into place, as their writers named them, the latest {@value
+   * #DONE_KEPT}. Guarded by LOCK.
+   */
+  private static final Set<Path> DONE = new LinkedHashSet<>();
+  /** How many targets {@link #DONE} keeps (a long-running JVM writes without end). */
+  private static final int DONE_KEPT = 64;
 
   /** Produces the content of a file. */
   @FunctionalInterface
@@ -138,6 +145,11 @@ public final class AtomicFile {
         awaitHaltIfAbandoned();
         move(tmp, file);
         IN_PROGRESS.remove(tmp);
+        DONE.remove(target);
+        DONE.add(target);
+        if (DONE.size() > DONE_KEPT) {
+          DONE.remove(DONE.iterator().next());
+        }
       }
     } catch (Throwable e) {
       try {
@@ -224,6 +236,17 @@ public final class AtomicFile {
 
   private static String stem(String name) {
     return name.length() > 100 ? name.substring(0, 100) : name;
+  }
+
+  /**
+   * Whether a write to {@code target} (as its writer named it) moved into place in this process
+   * (among the latest {@value #DONE_KEPT} writes). After {@link #abandonAll} the answer is final:
+   * no write moves into place any more, so a Ctrl-C handler can say which outputs were written.
+   */
+  public static boolean moved(Path target) {
+    synchronized (LOCK) {
+      return DONE.contains(target);
+    }
   }
 
   /**
