@@ -212,7 +212,9 @@ final class CliSupport {
   static void printSummary(PrintWriter out, FitResult r) {
     out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());
     out.printf(Locale.ROOT, "optimizer: %s%n", r.optimizer());
-    out.printf(Locale.ROOT, "result: %s after %d %s (%d evaluations) in %.3f s%n",
+    // The counts in parentheses at the end: a message may end in advice ("...: raise
+    // --max-iterations") or a clause of its own, which "after N iterations" would run into.
+    out.printf(Locale.ROOT, "result: %s (%d %s, %d evaluations, %.3f s)%n",
         FlagNames.of(r.message()), r.epochs() > 0 ? r.epochs() : r.iterations(),
         r.epochs() > 0 ? "epochs" : "iterations", r.evaluations(), r.elapsedSeconds());
     if (r.l1() > 0) {

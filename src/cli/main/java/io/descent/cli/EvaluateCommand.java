@@ -2,6 +2,7 @@ package io.descent.cli;
 
 import io.descent.data.Dataset;
 import io.descent.data.Split;
+import io.descent.loss.Loss;
 import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
 import io.descent.model.ModelFile;
@@ -71,6 +72,15 @@ final class EvaluateCommand implements Callable<Integer> {
       ModelFile file = input.readModelFile();
       LinearModel model = file.model();
       String column = target != null ? target : model.targetName();
+      if (model.loss() == Loss.LINEAR) {
+        // Options of classification, which a linear model's figures would silently ignore.
+        for (String option : new String[] {"--threshold", "--positive-label"}) {
+          if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            throw new Main.UsageException(option + " is for logistic models; "
+                + input.modelFile + " is a linear model");
+          }
+        }
+      }
       if (column == null) {
         throw new Main.UsageException("the model names no target column: give --target");
       }

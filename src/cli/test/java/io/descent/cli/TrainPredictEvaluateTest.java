@@ -98,6 +98,26 @@ class TrainPredictEvaluateTest {
     // reference.json diabetes.full.ols.train: mse 2859.69634758675, r2 0.5177484222203499.
     assertTrue(r.out().contains("mse: 2859.69"), r.out());
     assertTrue(r.out().contains("r2: 0.51774"), r.out());
+    // Options of classification are refused, not silently ignored.
+    for (String[] option : new String[][] {{"--threshold", "0.3"}, {"--positive-label", "1"}}) {
+      Cli bad = Cli.run("evaluate", "--model", model.toString(), "--data",
+          "datasets/diabetes.csv", option[0], option[1]);
+      assertEquals(2, bad.code(), bad.err());
+      assertEquals("descent: " + option[0] + " is for logistic models; " + model + " is a linear"
+          + " model\n", bad.err());
+    }
+  }
+
+  /** The counts close the result line, after any advice the message ends with. */
+  @Test
+  void theResultLineEndsWithItsCounts() {
+    Cli r = Cli.run("train", "--data", "datasets/spambase.csv", "--target", "spam", "--loss",
+        "logistic", "--l2", "0.01", "--max-iterations", "5", "--backend", "reference", "--out",
+        dir.resolve("spam.json").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("result: stopped at the cap of 5"
+        + " iterations before converging: raise --max-iterations \\(5 iterations, \\d+"
+        + " evaluations, [0-9.]+ s\\)")), r.out());
   }
 
   @Test
