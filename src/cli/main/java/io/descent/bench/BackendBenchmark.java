@@ -11,8 +11,10 @@ import io.descent.gradient.Backends;
 import io.descent.gradient.Batch;
 import io.descent.gradient.BatchedEvaluation;
 import io.descent.gradient.Columns;
+import io.descent.gradient.DeviceDescription;
 import io.descent.gradient.Evaluation;
 import io.descent.gradient.GradientBackend;
+import io.descent.gradient.NoSuchDeviceException;
 import io.descent.gradient.OpenClOptions;
 import io.descent.gradient.ReadBandwidth;
 import io.descent.gradient.ReferenceBackend;
@@ -83,6 +85,30 @@ import java.util.function.Consumer;
  * memory bandwidth.
  */
 public final class BackendBenchmark {
+
+  /**
+   * Refuses a {@code --device} that names no OpenCL device of this machine, before any work
+   * (as {@code train} refuses it): where OpenCL lists devices and {@code device} picks none of
+   * them ({@link BenchTarget#choose}). Where OpenCL cannot list any, the OpenCL row of the table
+   * says why instead.
+   *
+   * @throws NoSuchDeviceException naming the devices there are
+   */
+  public static void requireDevice(java.util.Set<BackendKind> kinds, String device) {
+    if (device == null || !kinds.contains(BackendKind.OPENCL)) {
+      return;
+    }
+    List<DeviceDescription> devices;
+    try {
+      devices = Backends.openClDevices();
+    } catch (RuntimeException | LinkageError e) {
+      return; // no OpenCL to ask: the table's OpenCL row says so
+    }
+    if (!devices.isEmpty() && BenchTarget.choose(devices, device).isEmpty()) {
+      throw new NoSuchDeviceException("no OpenCL device matches \"" + device + "\"; available: "
+          + String.join(", ", devices.stream().map(d -> d.index() + ": " + d.name()).toList()));
+    }
+  }
   /** Rows of the dataset each backend is initialized on before measuring. */
   private static final int INIT_ROWS = 256;
   /** Its features. */

@@ -147,6 +147,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchConfig config = config();
+    BackendBenchmark.requireDevice(config.backends(), config.openClDevice());
     if (models != null) {
       return models(config, spec.commandLine().getOut(), spec.commandLine().getErr());
     }

@@ -71,6 +71,16 @@ class OpenClCliTest {
     assertEquals(2, byName.code(), byName.err());
     assertTrue(byName.err().startsWith("descent: no OpenCL device matches"
         + " \"no-such-device-xyz\"; available: 0: "), byName.err());
+    // bench too, before any work, with or without other backends to measure.
+    for (String backends : List.of("opencl", "opencl,reference")) {
+      Cli bench = Cli.run("bench", "--device", "99", "--rows", "1000", "--features", "4",
+          "--fit-rows", "0", "--loss", "linear", "--backends", backends);
+      assertEquals(2, bench.code(), bench.out() + bench.err());
+      assertEquals("", bench.out());
+      assertTrue(bench.err().startsWith("descent: no OpenCL device matches \"99\"; available:"
+          + " 0: "), bench.err());
+      assertEquals(1, bench.err().lines().count(), bench.err());
+    }
   }
 
   /** The first device's name, as {@code descent devices} prints it. */
