@@ -169,6 +169,16 @@ class LibraryApiTest {
     assertTrue(e.getMessage().contains("features"), e.getMessage());
   }
 
+  /** Both classes in the data, one left after the random hold-out: the message says why. */
+  @Test
+  void aClassLostToTheValidationRowsIsSaidSo() {
+    Dataset data = Dataset.of(new double[][] {{1}, {2}, {3}, {4}}, new int[] {0, 1, 0, 1});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.logistic().l2(0.1).validationFraction(0.5).train(data, null));
+    assertTrue(e.getMessage().contains("logistic regression needs rows of both classes (of the"
+        + " rows left to train on after validationFraction(0.5) held out 2)"), e.getMessage());
+  }
+
   /** A validation set coded the other way round would be scored with every label swapped. */
   @Test
   void aValidationSetCodedOtherwiseIsRefused() throws java.io.IOException {

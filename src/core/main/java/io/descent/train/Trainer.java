@@ -241,20 +241,29 @@ public final class Trainer {
     if (validation != null) {
       requireWeight(validation, "validation");
     }
-    if (config.loss() == Loss.LOGISTIC) {
-      requireTwoClasses(train);
-      requireBothClasses(train);
+    try {
+      if (config.loss() == Loss.LOGISTIC) {
+        requireTwoClasses(train);
+        requireBothClasses(train);
+      }
+      if (config.loss().coupled()) {
+        requireEveryClass(train);
+      }
+    } catch (IllegalArgumentException e) {
+      if (heldOut.length == 0) {
+        throw e;
+      }
+      // The held-out rows were drawn at random: say so, since the data may hold every class.
+      throw new IllegalArgumentException(e.getMessage() + " (of the rows left to train on after"
+          + " validationFraction(" + config.validationFraction() + ") held out "
+          + heldOut.length + ")", e);
     }
     if (init != null) {
       WarmStart.check(init, train, config.loss());
     }
-    Columns columns;
-    if (config.loss().coupled()) {
-      requireEveryClass(train);
-      columns = Columns.multinomial(train.classLabels().orElseThrow().size());
-    } else {
-      columns = Columns.single(config.loss());
-    }
+    Columns columns = config.loss().coupled()
+        ? Columns.multinomial(train.classLabels().orElseThrow().size())
+        : Columns.single(config.loss());
     // Weighted when the data has row weights.
     long standardizing = System.nanoTime();
     Standardization standardization = config.standardize() ? Standardization.fit(train)
