@@ -121,7 +121,8 @@ final class BenchCommand implements Callable<Integer> {
           + " that binds (reading the data once, or the arithmetic: the 2 n d K multiply-adds"
           + " and, column (link), each margin's residual and loss, the exp and log of the"
           + " logistic and softmax losses, each at its rate measured in the same run) and the"
-          + " share of it reached, and the speedup over K single-model passes. With --loss multinomial"
+          + " share of it reached, and the speedup over K single-model passes. With --loss"
+          + " multinomial"
           + " each K is a number of classes C: one C-class model per pass on data with C"
           + " classes, against C single logistic passes (the row K = 1, always measured)."
           + " Example: --models 1,4,16,64 --rows 1000000 --loss logistic.")
@@ -268,8 +269,8 @@ final class BenchCommand implements Callable<Integer> {
     if (fitRows > 0 && fitFeatures < 1) {
       throw usage("--fit-features must be > 0, got " + fitFeatures);
     }
-    return new BenchConfig(rows, features, losses, EnumSet.copyOf(backends), device, warmup, repeats,
-        seed, fitRows == 0 ? null : new FitProblem(fitRows, fitFeatures, fitLoss),
+    return new BenchConfig(rows, features, losses, EnumSet.copyOf(backends), device, warmup,
+        repeats, seed, fitRows == 0 ? null : new FitProblem(fitRows, fitFeatures, fitLoss),
         tuning.checked());
   }
 

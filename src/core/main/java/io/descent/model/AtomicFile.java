@@ -132,7 +132,8 @@ public final class AtomicFile {
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         content.writeTo(channel);
-        // Durable before it becomes visible: a crash after the rename must not expose an empty file.
+        // Durable before it becomes visible: a crash after the rename must not expose an empty
+        // file.
         channel.force(true);
       } catch (FileSystemException e) {
         throw e;
