@@ -188,14 +188,18 @@ final class BenchCommand implements Callable<Integer> {
       out.println("wrote " + plot);
     }
     out.flush();
-    boolean measured = report.evaluations().stream().anyMatch(EvaluationRow::ok)
-        || report.fits().stream().anyMatch(FitRow::ok);
-    if (!measured) {
+    if (!measured(report)) {
       err.println("descent: no backend could be measured (see the reasons in the table)");
       err.flush();
       return Main.FAILURE;
     }
     return Main.OK;
+  }
+
+  /** Whether any backend was measured (else the command exits 1 after the table). */
+  static boolean measured(BenchReport report) {
+    return report.evaluations().stream().anyMatch(EvaluationRow::ok)
+        || report.fits().stream().anyMatch(FitRow::ok);
   }
 
   /** {@code --models}: the batched evaluation's time per K on each OpenCL device. */
