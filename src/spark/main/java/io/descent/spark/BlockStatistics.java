@@ -152,16 +152,28 @@ final class BlockStatistics implements Serializable {
 
   /**
    * The scale MLlib's {@code LinearRegression} divides the label by before it penalizes: the
-   * label's weighted sample standard deviation (the unbiased weighted variance, sum w (y -
-   * mean)^2 / (W - sum w^2 / W), as MLlib's summarizer gives it), or |mean| for a constant label;
-   * 1 where both are 0 (a label of zeros, whose fit is 0 whatever the penalty).
+   * label's weighted standard deviation, the sample one ({@code sample}: the unbiased weighted
+   * variance, sum w (y - mean)^2 / (W - sum w^2 / W), as MLlib's summarizer gives it to its
+   * L-BFGS solver) or the population one (sum w (y - mean)^2 / W, as its normal-equations
+   * solver computes it); or |mean| for a constant label; 1 where both are 0 (a label of zeros,
+   * whose fit is 0 whatever the penalty).
    */
-  double labelScale() {
-    double denominator = total - squares / total;
+  double labelScale(boolean sample) {
+    double denominator = sample ? total - squares / total : total;
     double std = denominator > 0 ? Math.sqrt(labelDeviations / denominator) : 0;
     if (std > 0) {
       return std;
     }
     return labelMean != 0 ? Math.abs(labelMean) : 1;
+  }
+
+  /**
+   * The ratio of the features' sample variance to their population variance, the same for every
+   * feature: W / (W - sum w^2 / W) (n / (n - 1) unweighted); 1 where the sample variance is not
+   * defined (one row, or all the weight on one).
+   */
+  double sampleVarianceRatio() {
+    double denominator = total - squares / total;
+    return denominator > 0 ? total / denominator : 1;
   }
 }

@@ -46,17 +46,33 @@ final class DescentFitter {
   }
 
   /**
-   * The penalties Descent's objective takes for a spec's: the same for the logistic losses
-   * (MLlib's {@code LogisticRegression} objective is Descent's); for least squares MLlib's
-   * {@code LinearRegression} divides the label by its scale s_y ({@link
-   * BlockStatistics#labelScale}) and the penalty by s_y before it fits, which multiplied out is
-   * Descent's objective with {@code l2 = R (1 - A) / s_y} and {@code l1 = R A}.
+   * The most features for which MLlib's {@code LinearRegression} (solver {@code auto}) solves the
+   * normal equations, whose scales are population standard deviations: {@value}. Beyond it, and
+   * for logistic regression always, MLlib runs L-BFGS on sample standard deviations.
    */
-  static FitSpec forLabel(FitSpec s, Loss loss, BlockStatistics stats) {
-    if (loss != Loss.LINEAR) {
-      return s;
+  static final int MLLIB_NORMAL_MAX_FEATURES = 4096;
+
+  /**
+   * The penalties Descent's objective takes for a spec's, so that the same {@code regParam} and
+   * {@code elasticNetParam} give MLlib's coefficients. Descent standardizes features by their
+   * population standard deviation sigma_p; MLlib's {@code LogisticRegression}, and its {@code
+   * LinearRegression} beyond {@link #MLLIB_NORMAL_MAX_FEATURES} features, by the sample one
+   * sigma_s, whose square is c = {@link BlockStatistics#sampleVarianceRatio} times sigma_p's
+   * for every feature: a penalty on w sigma_s is Descent's on w sigma_p with {@code l2} times c
+   * and {@code l1} times sqrt(c) (with {@code standardization} off both penalize the raw
+   * weights: c = 1). MLlib's {@code LinearRegression} also divides the label by its scale s_y
+   * (the sample or population standard deviation, as its solver's features, {@link
+   * BlockStatistics#labelScale}) and the penalty by s_y before it fits, which multiplied out
+   * divides {@code l2} by s_y.
+   */
+  static FitSpec forLabel(FitSpec s, Loss loss, BlockStatistics stats, boolean standardization) {
+    boolean sample = loss != Loss.LINEAR || stats.features > MLLIB_NORMAL_MAX_FEATURES;
+    double c = standardization && sample ? stats.sampleVarianceRatio() : 1;
+    double l2 = s.l2() * c;
+    if (loss == Loss.LINEAR) {
+      l2 /= stats.labelScale(sample);
     }
-    return new FitSpec(s.l2() / stats.labelScale(), s.l1(), s.maxIterations(), s.tolerance());
+    return new FitSpec(l2, s.l1() * Math.sqrt(c), s.maxIterations(), s.tolerance());
   }
 
   /** How a stage's fit runs, for the given columns and kind of model. */
@@ -99,7 +115,7 @@ final class DescentFitter {
       }
       List<FitSpec> penalized = new ArrayList<>();
       for (FitSpec s : specs) {
-        penalized.add(forLabel(s, loss, stats));
+        penalized.add(forLabel(s, loss, stats, o.standardization()));
       }
       for (List<Integer> group : groups.values()) {
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, penalized, group, loss,
@@ -202,7 +218,8 @@ final class DescentFitter {
         List<Member> members = new ArrayList<>();
         for (int f = 0; f < k; f++) {
           for (int i : group) {
-            members.add(new Member(forLabel(specs.get(i), shape.loss(), stats[f + 1]), own[f],
+            members.add(new Member(forLabel(specs.get(i), shape.loss(), stats[f + 1],
+                o.standardization()), own[f],
                 f));
           }
         }

@@ -19,11 +19,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code LinearRegression} in a {@code Pipeline}, {@code CrossValidator} or {@code
  * TrainValidationSplit}, with MLlib's evaluators and ML persistence.
  *
- * <p>The objective is Descent's: the weighted mean of {@code (1/2)(y - m)^2} plus {@code R (A
- * ||w||_1 + ((1 - A)/2) ||w||_2^2)} on the standardized weights, the intercept never penalized.
- * MLlib's {@code LinearRegression} also divides the label by its standard deviation before
- * penalizing, so with a penalty the two optima differ; without one they agree (see the
- * README's Spark section). How the fit runs: as {@link DescentLogisticRegression}.
+ * <p>The objective is MLlib's: the weighted mean of {@code (1/2)(y - m)^2} plus its penalty on
+ * the standardized weights, the label divided by its scale before penalizing, the intercept never
+ * penalized; the same {@code regParam} and {@code elasticNetParam} give MLlib's coefficients
+ * (Descent's penalties for them: {@code DescentFitter.forLabel}; the README's Spark section).
+ * How the fit runs: as {@link DescentLogisticRegression}.
  */
 public class DescentLinearRegression extends Regressor<Vector, DescentLinearRegression,
     DescentLinearRegressionModel> implements DescentParams<DescentLinearRegression>,

@@ -12,10 +12,11 @@ import org.apache.spark.ml.param.Params;
  * maxIter}, {@code tol}, {@code standardization}, and Descent's {@code backend}, {@code device},
  * {@code precision}, {@code verifyEvery}, {@code optimizer}.
  *
- * <p>Spark's {@code regParam} R and {@code elasticNetParam} A are Descent's penalties {@code l1
- * = R A} and {@code l2 = R (1 - A)} on the standardized weights (core's {@code
- * ElasticNet.spark}), so the objective is MLlib's {@code data term + R (A ||w||_1 + ((1 - A) /
- * 2) ||w||_2^2)}.
+ * <p>Spark's {@code regParam} R and {@code elasticNetParam} A give MLlib's objective, {@code
+ * data term + R (A ||w||_1 + ((1 - A) / 2) ||w||_2^2)} on the weights of the features standardized
+ * as MLlib standardizes them: Descent's penalties {@code l1 = R A} and {@code l2 = R (1 - A)}
+ * (core's {@code ElasticNet.spark}), scaled for MLlib's feature and label scales ({@code
+ * DescentFitter.forLabel}).
  *
  * @param <T> the implementing class, returned by the setters
  */

@@ -48,16 +48,18 @@ class ReferenceOptimaTest {
   /** One key: its penalties (Spark's parameters) and its exact objective. */
   private record Key(String name, double l1, double l2, double optimum) {
     /**
-     * MLlib's regParam R for these penalties, where the estimator's l2 is R (1 - A) / labelScale
-     * (1 for the logistic losses) and its l1 R A.
+     * MLlib's regParam R for these penalties, where the estimator's l2 is R (1 - A) c /
+     * labelScale and its l1 R A sqrt(c) (c the features' sample over population variance for the
+     * logistic losses, 1 for least squares on few features; labelScale 1 for the logistic
+     * losses): see {@code DescentFitter.forLabel}.
      */
-    double regParam(double labelScale) {
-      return l1 + l2 * labelScale;
+    double regParam(double c, double labelScale) {
+      return l1 / Math.sqrt(c) + l2 * labelScale / c;
     }
 
-    double elasticNetParam(double labelScale) {
-      double r = regParam(labelScale);
-      return r == 0 ? 0 : l1 / r;
+    double elasticNetParam(double c, double labelScale) {
+      double r = regParam(c, labelScale);
+      return r == 0 ? 0 : l1 / Math.sqrt(c) / r;
     }
   }
 
@@ -132,10 +134,10 @@ class ReferenceOptimaTest {
       if (data.weights() != null) {
         est.setWeightCol("weight");
       }
-      double sy = SparkTests.labelScale(data);
+      double sy = SparkTests.labelScale(data, false);
       for (int i = 0; i < keys.size(); i++) {
-        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam(sy)))
-            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam(sy)));
+        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam(1, sy)))
+            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam(1, sy)));
       }
       est.fitMultiple(frame, maps).forEachRemaining((Tuple2<Integer,
           DescentLinearRegressionModel> t) -> fitted.add(new double[][] {
@@ -145,9 +147,10 @@ class ReferenceOptimaTest {
       if (data.weights() != null) {
         est.setWeightCol("weight");
       }
+      double c = SparkTests.sampleVarianceRatio(data);
       for (int i = 0; i < keys.size(); i++) {
-        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam(1)))
-            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam(1)));
+        maps[i] = new ParamMap().put(est.regParam().w(keys.get(i).regParam(c, 1)))
+            .put(est.elasticNetParam().w(keys.get(i).elasticNetParam(c, 1)));
       }
       est.fitMultiple(frame, maps).forEachRemaining((Tuple2<Integer,
           DescentLogisticRegressionModel> t) -> fitted.add(new double[][] {

@@ -69,7 +69,11 @@ final class SparkTests {
    * MLlib's label scale s_y for {@code LinearRegression}, computed here on its own: the weighted
    * sample standard deviation sum w (y - mean)^2 / (W - sum w^2 / W), rows of weight 0 left out.
    */
-  static double labelScale(Dataset data) {
+  /**
+   * The label's weighted standard deviation as MLlib's linear regression takes it: the sample
+   * one (its L-BFGS solver) or the population one (its normal equations).
+   */
+  static double labelScale(Dataset data, boolean sample) {
     double total = 0;
     double squares = 0;
     double mean = 0;
@@ -85,7 +89,19 @@ final class SparkTests {
       double c = data.y()[i] - mean;
       ss += data.weight(i) * c * c;
     }
-    return Math.sqrt(ss / (total - squares / total));
+    return Math.sqrt(ss / (sample ? total - squares / total : total));
+  }
+
+  /** The features' sample variance over their population variance: W / (W - sum w^2 / W). */
+  static double sampleVarianceRatio(Dataset data) {
+    double total = 0;
+    double squares = 0;
+    for (int i = 0; i < data.rows(); i++) {
+      double w = data.weight(i);
+      total += w;
+      squares += w * w;
+    }
+    return total / (total - squares / total);
   }
 
   static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset data,
