@@ -168,7 +168,7 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
       copies.add(c);
       specs.add(DescentFitter.spec(c));
       shared &= c.options().equals(copies.get(0).options())
-          && c.getThreshold() == copies.get(0).getThreshold();
+          && Thresholds.same(c, c.threshold(), copies.get(0), copies.get(0).threshold());
     }
     List<Tuple2<Integer, DescentLogisticRegressionModel>> out = new ArrayList<>();
     if (paramMaps.length == 0) {

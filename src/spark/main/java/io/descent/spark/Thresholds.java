@@ -11,12 +11,32 @@ import org.apache.spark.ml.param.shared.HasThresholds;
 final class Thresholds {
   private Thresholds() {}
 
+  /** Whether two stages decide alike: the same thresholds, or the same threshold. */
+  static boolean same(HasThresholds a, DoubleParam aThreshold, HasThresholds b,
+      DoubleParam bThreshold) {
+    boolean at = a.isSet(a.thresholds());
+    boolean bt = b.isSet(b.thresholds());
+    if (at || bt) {
+      return at && bt && java.util.Arrays.equals(a.getThresholds(), b.getThresholds());
+    }
+    return ((Double) a.getOrDefault(aThreshold)).equals(b.getOrDefault(bThreshold));
+  }
+
+  /**
+   * The threshold: the one two-class thresholds stand for, else the param's.
+   *
+   * @throws IllegalArgumentException where thresholds of another length are set (a multiclass
+   *     stage's), as MLlib's {@code getThreshold} refuses them
+   */
   static double threshold(HasThresholds stage, DoubleParam threshold) {
     if (stage.isSet(stage.thresholds())) {
       double[] t = stage.getThresholds();
-      if (t.length == 2) {
-        return 1 / (1 + t[0] / t[1]);
+      if (t.length != 2) {
+        throw new IllegalArgumentException("getThreshold only applies to binary classification,"
+            + " but thresholds has length " + t.length + " (" + java.util.Arrays.toString(t)
+            + "): use getThresholds");
       }
+      return 1 / (1 + t[0] / t[1]);
     }
     return (Double) stage.getOrDefault(threshold);
   }

@@ -344,5 +344,11 @@ class EstimatorBehaviourTest {
     model.setThresholds(new double[] {0.5, 0.5});
     assertTrue(!model.isSet(model.threshold()), "setThresholds clears threshold");
     assertEquals(0.5, model.getThreshold(), 1e-12);
+    // Thresholds of a multiclass stage stand for no one threshold: refused, as MLlib refuses.
+    lr.setThresholds(new double[] {0.3, 0.3, 0.4});
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, lr::getThreshold);
+    assertTrue(e.getMessage().startsWith("getThreshold only applies to binary classification"),
+        e.getMessage());
   }
 }
