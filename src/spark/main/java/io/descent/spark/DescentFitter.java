@@ -430,7 +430,8 @@ final class DescentFitter {
    * Standardized {@code (b_k, w_k)} columns to raw-space coefficients: {@code w_raw = w /
    * scale}, {@code b_raw = b - sum_j w_raw_j mean_j}. A multinomial model is centered over the
    * classes first, as core's {@code LinearModel} does: the intercepts always, the weights only
-   * without L1 (centering would change the L1 term).
+   * without L1 (centering would change the L1 term); with L1 the raw intercepts are centered
+   * after, as MLlib's are.
    */
   static FittedCoefficients toRaw(double[] theta, Standardization std, int d, int classes,
       int numClasses, boolean l1, DescentTrainingSummary summary) {
@@ -461,6 +462,18 @@ final class DescentFitter {
         b -= w * std.mean(j);
       }
       intercepts[k] = b;
+    }
+    if (classes > 1 && l1) {
+      // The raw intercepts then sum to minus the weights' share of the means: centered too, as
+      // MLlib centers them (a shift of every class's margin alike changes no probability).
+      double mean = 0;
+      for (double b : intercepts) {
+        mean += b;
+      }
+      mean /= classes;
+      for (int k = 0; k < classes; k++) {
+        intercepts[k] -= mean;
+      }
     }
     return new FittedCoefficients(coefficients, intercepts, classes, numClasses, summary);
   }

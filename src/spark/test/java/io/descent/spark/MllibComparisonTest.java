@@ -107,6 +107,21 @@ class MllibComparisonTest {
     for (int j = 0; j < wm.length; j++) {
       assertEquals(wm[j], wd[j], 1e-5 * largest, "multinomial weight " + j);
     }
+    // With L1 too, and the intercepts centered as MLlib's (their sum 0).
+    DescentLogisticRegressionModel dl = new DescentLogisticRegression().setBackend("nd4j")
+        .setRegParam(0.02).setElasticNetParam(0.5).fit(frame);
+    LogisticRegressionModel ml = new LogisticRegression().setFamily("multinomial")
+        .setRegParam(0.02).setElasticNetParam(0.5).setMaxIter(1000).setTol(1e-12).fit(frame);
+    double[] bd = dl.interceptVector().toArray();
+    double[] bm = ml.interceptVector().toArray();
+    double scale = 0;
+    for (double v : bm) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    assertEquals(0, bd[0] + bd[1] + bd[2], 1e-12 * scale, "centered intercepts");
+    for (int k = 0; k < bm.length; k++) {
+      assertEquals(bm[k], bd[k], 1e-4 * scale, "multinomial L1 intercept " + k);
+    }
   }
 
   @Test
