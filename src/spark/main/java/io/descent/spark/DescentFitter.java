@@ -99,7 +99,7 @@ final class DescentFitter {
         throw new IllegalArgumentException("more than 2^31 - 1 rows are not supported");
       }
       int d = stats.features;
-      Shape shape = shape(o, stats);
+      Shape shape = shape(o, stats, metadataClasses(dataset, o.labelCol()));
       Loss loss = shape.loss();
       int classes = shape.classes();
       int numClasses = shape.numClasses();
@@ -137,7 +137,24 @@ final class DescentFitter {
   /** The loss, the columns per model and the number of classes (0 for regression) of a fit. */
   private record Shape(Loss loss, int classes, int numClasses) {}
 
-  private static Shape shape(FitOptions o, BlockStatistics stats) {
+  /**
+   * The classes the label column's ML metadata names (a {@code StringIndexer}'s output holds
+   * them), as MLlib's classifiers read them; 0 where it names none.
+   */
+  static int metadataClasses(Dataset<?> dataset, String labelCol) {
+    scala.Option<Object> n = org.apache.spark.ml.util.MetadataUtils.getNumClasses(
+        dataset.schema().apply(labelCol));
+    return n.isDefined() ? (Integer) n.get() : 0;
+  }
+
+  /**
+   * The model's loss and classes: from the labels' largest value, or, where the label column's
+   * metadata names the classes ({@code metadataClasses} > 0), from it, as MLlib's classifiers
+   * take them; labels beyond it, or classes of it with no row, are refused (a multinomial fit
+   * needs a row of every class: MLlib would drive such a class's intercept towards minus
+   * infinity; taking one class fewer than the metadata says would change the model's shape).
+   */
+  private static Shape shape(FitOptions o, BlockStatistics stats, int metadataClasses) {
     if (o.kind() == FitOptions.Kind.LINEAR) {
       return new Shape(Loss.LINEAR, 1, 0);
     }
@@ -145,6 +162,17 @@ final class DescentFitter {
       throw new IllegalArgumentException("classification labels must be 0, 1, .., C - 1;"
           + " found labels from " + stats.minLabel + " to " + stats.maxLabel
           + (stats.integralLabels ? "" : " that are not all integers"));
+    }
+    if (metadataClasses > 0 && stats.maxLabel + 1 > metadataClasses) {
+      throw new IllegalArgumentException("the label column's metadata names " + metadataClasses
+          + " classes, but the rows hold labels up to " + stats.maxLabel);
+    }
+    if (metadataClasses > 2 && stats.maxLabel + 1 < metadataClasses) {
+      throw new IllegalArgumentException("the label column's metadata names " + metadataClasses
+          + " classes (as a StringIndexer's output does), but the rows hold labels only up to "
+          + stats.maxLabel + ": classes " + (long) (stats.maxLabel + 1) + " to "
+          + (metadataClasses - 1) + " have no row, and a multinomial fit needs a row of every"
+          + " class (fit on rows of every class, or drop the column's metadata)");
     }
     int numClasses = Math.max(2, (int) stats.maxLabel + 1);
     boolean multinomial = o.kind() == FitOptions.Kind.MULTINOMIAL
@@ -197,7 +225,7 @@ final class DescentFitter {
         throw new IllegalArgumentException("more than 2^31 - 1 rows are not supported");
       }
       int d = all.features;
-      Shape shape = shape(o, all);
+      Shape shape = shape(o, all, metadataClasses(dataset, o.labelCol()));
       Standardization base = o.standardization() ? all.standardization()
           : Standardization.identity(d);
       Standardization[] own = new Standardization[k];

@@ -326,6 +326,32 @@ class EstimatorBehaviourTest {
     assertEquals(b.intercept(), a.intercept(), 1e-6);
   }
 
+  /**
+   * A label column whose metadata names the classes (a StringIndexer's): a model of that many
+   * classes, as MLlib's; rows that lack some of them are refused, not fitted as fewer classes.
+   */
+  @Test
+  void theLabelColumnsMetadataNamesTheClasses() {
+    Dataset iris = SparkTests.load("iris", "full");
+    org.apache.spark.sql.Dataset<Row> frame = SparkTests.frame(spark, iris, 2)
+        .withColumn("name", org.apache.spark.sql.functions.concat(
+            org.apache.spark.sql.functions.lit("c"), org.apache.spark.sql.functions.col("label")
+                .cast("int").cast("string")));
+    org.apache.spark.sql.Dataset<Row> indexed = new org.apache.spark.ml.feature.StringIndexer()
+        .setInputCol("name").setOutputCol("indexed").fit(frame).transform(frame);
+    assertEquals(3, DescentFitter.metadataClasses(indexed, "indexed"));
+    assertEquals(0, DescentFitter.metadataClasses(indexed, "label"));
+    DescentLogisticRegression lr = logistic().setRegParam(0.1);
+    lr.setLabelCol("indexed");
+    assertEquals(3, lr.fit(indexed).numClasses());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> lr.fit(indexed.filter(org.apache.spark.sql.functions.col("indexed").lt(2))));
+    assertTrue(e.getMessage().startsWith("the label column's metadata names 3 classes (as a"
+        + " StringIndexer's output does), but the rows hold labels only up to 1.0"),
+        e.getMessage());
+  }
+
   @Test
   void thresholdAndThresholdsClearEachOtherAsInMllib() {
     DescentLogisticRegression lr = logistic();
