@@ -84,7 +84,7 @@ final class RowBlock implements Serializable {
         }
       }
       b.finish(row.isNullAt(1) ? null : row.getDouble(1),
-          weighted ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 1,
+          weighted ? (row.isNullAt(2) ? null : row.getDouble(2)) : Double.valueOf(1),
           folded ? row.getInt(foldField) : 0);
     }
     return b.block();
@@ -124,7 +124,7 @@ final class RowBlock implements Serializable {
         }
       }
       b.finish(row.isNullAt(1) ? null : row.getDouble(1),
-          weighted ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 1,
+          weighted ? (row.isNullAt(2) ? null : row.getDouble(2)) : Double.valueOf(1),
           folded ? row.getInt(foldField) : 0);
     }
     return b.block();
@@ -188,7 +188,7 @@ final class RowBlock implements Serializable {
     }
 
     /** Ends the row {@link #next} opened: its label (null: missing), weight and fold. */
-    void finish(Double label, double weight, int fold) {
+    void finish(Double label, Double weight, int fold) {
       if (label == null) {
         throw new IllegalArgumentException("a row has no label (null)");
       }
@@ -198,6 +198,9 @@ final class RowBlock implements Serializable {
       }
       y[n] = l;
       if (weighted) {
+        if (weight == null) {
+          throw new IllegalArgumentException("a row has no weight (null)");
+        }
         if (!(weight >= 0) || !Double.isFinite(weight)) {
           throw new IllegalArgumentException("a row weight is " + weight
               + ": weights must be finite and >= 0");

@@ -105,6 +105,8 @@ class RowBlockTest {
         RowFactory.create(Vectors.dense(1, 2), null, 1.0));
     assertFails("a label is not finite", schema,
         RowFactory.create(Vectors.dense(1, 2), Double.NaN, 1.0));
+    assertFails("a row has no weight (null)", schema,
+        RowFactory.create(Vectors.dense(1, 2), 0.0, null));
   }
 
   private static void assertFails(String message, StructType schema, Row... rows) {
