@@ -257,8 +257,11 @@ class StandaloneClusterTest {
 
   /** Fits the problem with Descent on {@code session} and evaluates the objective here. */
   private static Fitted fit(SparkSession session) {
+    // MLlib's regParam R penalizes weights scaled by the sample standard deviations: R = l2 (n -
+    // 1) / n is the shipped convention's l2 on the population ones (DescentFitter.forLabel).
+    double n = data.rows();
     DescentLogisticRegressionModel model = new DescentLogisticRegression()
-        .setRegParam(REG_PARAM).fit(frame(session));
+        .setRegParam(REG_PARAM * (n - 1) / n).fit(frame(session));
     double[] w = model.coefficients().toArray();
     double b = model.intercept();
     return new Fitted(w, b, objective(w, b), model.summary().objective());
