@@ -159,7 +159,7 @@ final class BlockStatistics implements Serializable {
    * whose fit is 0 whatever the penalty).
    */
   double labelScale(boolean sample) {
-    double denominator = sample ? total - squares / total : total;
+    double denominator = sample ? sampleWeight() : total;
     double std = denominator > 0 ? Math.sqrt(labelDeviations / denominator) : 0;
     if (std > 0) {
       return std;
@@ -173,7 +173,12 @@ final class BlockStatistics implements Serializable {
    * defined (one row, or all the weight on one).
    */
   double sampleVarianceRatio() {
-    double denominator = total - squares / total;
+    double denominator = sampleWeight();
     return denominator > 0 ? total / denominator : 1;
+  }
+
+  /** The unbiased weighted variance's denominator: W - sum w^2 / W (n - 1 unweighted). */
+  private double sampleWeight() {
+    return total - squares / total;
   }
 }

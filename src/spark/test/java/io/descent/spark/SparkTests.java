@@ -74,26 +74,28 @@ final class SparkTests {
    * one (its L-BFGS solver) or the population one (its normal equations).
    */
   static double labelScale(Dataset data, boolean sample) {
-    double total = 0;
-    double squares = 0;
+    double[] sums = weightSums(data);
     double mean = 0;
     for (int i = 0; i < data.rows(); i++) {
-      double w = data.weight(i);
-      total += w;
-      squares += w * w;
-      mean += w * data.y()[i];
+      mean += data.weight(i) * data.y()[i];
     }
-    mean /= total;
+    mean /= sums[0];
     double ss = 0;
     for (int i = 0; i < data.rows(); i++) {
       double c = data.y()[i] - mean;
       ss += data.weight(i) * c * c;
     }
-    return Math.sqrt(ss / (sample ? total - squares / total : total));
+    return Math.sqrt(ss / (sample ? sums[0] - sums[1] / sums[0] : sums[0]));
   }
 
   /** The features' sample variance over their population variance: W / (W - sum w^2 / W). */
   static double sampleVarianceRatio(Dataset data) {
+    double[] sums = weightSums(data);
+    return sums[0] / (sums[0] - sums[1] / sums[0]);
+  }
+
+  /** The rows' total weight W and sum of squared weights. */
+  private static double[] weightSums(Dataset data) {
     double total = 0;
     double squares = 0;
     for (int i = 0; i < data.rows(); i++) {
@@ -101,7 +103,7 @@ final class SparkTests {
       total += w;
       squares += w * w;
     }
-    return total / (total - squares / total);
+    return new double[] {total, squares};
   }
 
   static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset data,
