@@ -228,6 +228,12 @@ inline MASKV tail_mask(const int d) {
 #ifndef VT
 #define VT (GN == 1 ? 8 : GN == 2 || (GN <= 4 && VW == 16) ? 4 : 2)
 #endif
+/* The feature vectors of a tile of the last group of columns where CG does not divide GN:
+ * enough for about 8 accumulators with 1 or 2 columns (on a 2-core AVX2 EPYC, 1M x 64, a tile
+ * of 2 vectors x 2 columns, 4 chains, waited on its FMAs' latency: 15% of K = 6 linear). */
+#ifndef VTR
+#define VTR (VW == 8 && GN % CG == 1 ? 8 : VW == 8 && GN % CG == 2 ? 4 : VT)
+#endif
 /* Phase 3's tiles over nv feature vectors: of VT vectors, then of 4 and of 2 for what they
  * leave (the last vector, if any, runs alone); each is a pass over the superblock's rows, over
  * which SPREAD_PREFETCH paces its prefetches. */
@@ -1426,52 +1432,62 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
   __global REAL* gl = scratch + SCRATCH_MARGINS(kp);
   __global REAL* glc = gl + GN * d;
   int v = 0;
-  /* One tile of VTN feature vectors from v, for every group of CG columns. */
-#define FEATURE_TILE(VTN)                                                             \
-  _Pragma("unroll") for (int c0 = 0; c0 < GN; c0 += CG) {                             \
-    REALV a[(VTN) * CG];                                                              \
-    _Pragma("unroll") for (int l = 0; l < (VTN) * CG; l++) {                          \
+  /* One tile of VTN feature vectors from v and CGN columns from C0. */
+#define FEATURE_TILE(VTN, C0, CGN)                                                    \
+  {                                                                                   \
+    REALV a[(VTN) * (CGN)];                                                           \
+    _Pragma("unroll") for (int l = 0; l < (VTN) * (CGN); l++) {                       \
       a[l] = (REALV)(0);                                                              \
     }                                                                                 \
     for (int k = 0; k < SB; k++) {                                                    \
-      if (c0 == 0) {                                                                  \
+      if ((C0) == 0) {                                                                \
         PREFETCH_STEP();                                                              \
       }                                                                               \
       REALV xq[VTN];                                                                  \
       _Pragma("unroll") for (int q = 0; q < (VTN); q++) {                             \
         xq[q] = XN(v + q, row[k]);                                                    \
       }                                                                               \
-      _Pragma("unroll") for (int c = 0; c < CG; c++) {                                \
-        if (c0 + c < GN) {                                                            \
-          const REAL rc = MARGIN(k, c0 + c);                                          \
-          _Pragma("unroll") for (int q = 0; q < (VTN); q++) {                         \
-            a[q * CG + c] += rc * xq[q];                                              \
-          }                                                                           \
+      _Pragma("unroll") for (int c = 0; c < (CGN); c++) {                             \
+        const REAL rc = MARGIN(k, (C0) + c);                                          \
+        _Pragma("unroll") for (int q = 0; q < (VTN); q++) {                           \
+          a[q * (CGN) + c] += rc * xq[q];                                             \
         }                                                                             \
       }                                                                               \
     }                                                                                 \
     _Pragma("unroll") for (int q = 0; q < (VTN); q++) {                               \
-      _Pragma("unroll") for (int c = 0; c < CG; c++) {                                \
-        if (c0 + c < GN) {                                                            \
-          kahan_addv(gl + (c0 + c) * d, glc + (c0 + c) * d, v + q, a[q * CG + c]);    \
-        }                                                                             \
+      _Pragma("unroll") for (int c = 0; c < (CGN); c++) {                             \
+        kahan_addv(gl + ((C0) + c) * d, glc + ((C0) + c) * d, v + q, a[q * (CGN) + c]);  \
       }                                                                               \
     }                                                                                 \
   }
-  for (; v + VT <= nv; v += VT) {
-    FEATURE_TILE(VT)
+  /* The tiles of CGN columns from C0 over the feature vectors: of VTG vectors, then of 4 and
+   * of 2 for what they leave (d of 32 to 63 has only 2 or 3), so that every group ends at the
+   * same vector (the last, if any, runs alone below). */
+#define FEATURE_TILES(C0, CGN, VTG)                                                   \
+  v = 0;                                                                              \
+  for (; v + (VTG) <= nv; v += (VTG)) {                                               \
+    FEATURE_TILE(VTG, C0, CGN)                                                        \
+  }                                                                                   \
+  if ((VTG) > 4) {                                                                    \
+    for (; v + 4 <= nv; v += 4) {                                                     \
+      FEATURE_TILE(4, C0, CGN)                                                        \
+    }                                                                                 \
+  }                                                                                   \
+  if ((VTG) > 2) {                                                                    \
+    for (; v + 2 <= nv; v += 2) {                                                     \
+      FEATURE_TILE(2, C0, CGN)                                                        \
+    }                                                                                 \
   }
-#if VT > 4
-  /* What a VT tile leaves, four vectors at a time, then two (d of 32 to 63 has only 2 or 3). */
-  for (; v + 4 <= nv; v += 4) {
-    FEATURE_TILE(4)
+#pragma unroll
+  for (int c0 = 0; c0 + CG <= GN; c0 += CG) {
+    FEATURE_TILES(c0, CG, VT)
   }
+#if GN % CG != 0
+  /* The last, narrower group's tiles (VTR vectors; each sum the same FMAs and Kahan step as
+   * in any tile). */
+  FEATURE_TILES(GN - GN % CG, GN % CG, VTR)
 #endif
-#if VT > 2
-  for (; v + 2 <= nv; v += 2) {
-    FEATURE_TILE(2)
-  }
-#endif
+#undef FEATURE_TILES
 #undef FEATURE_TILE
   for (; v < nv; v++) {
     REALV a[GN];
