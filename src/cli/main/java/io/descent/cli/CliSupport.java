@@ -147,7 +147,7 @@ final class CliSupport {
         o = o.withPositiveLabel(positive);
       }
     }
-    List<String> f = features != null ? features : options.features;
+    List<String> f = features != null ? features : options.featureNames();
     if (f != null) {
       o = o.withFeatures(f);
     }

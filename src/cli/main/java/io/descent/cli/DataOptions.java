@@ -20,8 +20,34 @@ final class DataOptions {
   String target;
 
   @Option(names = "--features", split = ",", paramLabel = "NAME",
-      description = "Feature columns to use, comma-separated (default: all but the target).")
+      description = "Feature columns to use, comma-separated (default: all but the target);"
+          + " a name that holds a comma in double quotes, as in CSV (\"a,b\",c).")
   List<String> features;
+
+  /**
+   * The feature columns named by {@code --features}, each unquoted as a CSV field is (a name in
+   * double quotes, where a comma does not split it, loses them, and a doubled quote inside
+   * stands for one); null where the option is not given.
+   */
+  List<String> featureNames() {
+    if (features == null) {
+      return null;
+    }
+    List<String> names = new java.util.ArrayList<>(features.size());
+    for (String f : features) {
+      names.add(unquote(f));
+    }
+    return names;
+  }
+
+  /** {@code "text"} as {@code text} (with {@code ""} inside as {@code "}); else as it is. */
+  static String unquote(String name) {
+    String t = name.strip();
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+      return t.substring(1, t.length() - 1).replace("\"\"", "\"");
+    }
+    return name;
+  }
 
   @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
       description = "Field delimiter (default: ${DEFAULT-VALUE}); \\t for tab.")

@@ -30,6 +30,29 @@ class TrainOptionsCliTest {
   }
 
   @Test
+  void featuresNamesAColumnWithACommaInDoubleQuotes() throws Exception {
+    Path csv = dir.resolve("comma.csv");
+    Files.writeString(csv, "\"a,b\",c,\"q\"\"x\",y\n1,2,5,0\n2,1,3,1\n3,3,1,0\n4,1,2,1\n"
+        + "0.5,2,4,0\n2.5,0,1,1\n");
+    Path model = dir.resolve("comma.json");
+    Cli r = Cli.run("train", "--data", csv.toString(), "--target", "y", "--loss", "logistic",
+        "--l2", "0.1", "--quiet", "--out", model.toString(), "--features", "\"q\"\"x\",\"a,b\"");
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode features = new ObjectMapper().readTree(model.toFile()).get("features");
+    assertEquals(List.of("q\"x", "a,b"),
+        List.of(features.get(0).asText(), features.get(1).asText()));
+    assertEquals(2, features.size());
+    // Unquoted, the comma splits: no column "a".
+    Cli split = Cli.run("train", "--data", csv.toString(), "--target", "y", "--loss", "logistic",
+        "--quiet", "--out", dir.resolve("split.json").toString(), "--features", "a,b");
+    assertEquals(2, split.code(), split.err());
+    assertTrue(split.err().contains("no column \"a\""), split.err());
+    assertEquals("a,b", DataOptions.unquote("\"a,b\""));
+    assertEquals("x\"", DataOptions.unquote("x\""));
+    assertEquals("\"", DataOptions.unquote("\""));
+  }
+
+  @Test
   void noStandardizeFitsTheRawFeaturesToTheSameOptimum() throws Exception {
     JsonNode standardized = train("z");
     JsonNode raw = train("raw", "--no-standardize");
