@@ -81,6 +81,11 @@ final class EvaluateCommand implements Callable<Integer> {
           }
         }
       }
+      if (model.isOneVsRest()
+          && spec.commandLine().getParseResult().hasMatchedOption("--positive-label")) {
+        throw new Main.UsageException("--positive-label is for binary logistic models; a"
+            + " one-vs-rest model reads every class by its label");
+      }
       if (column == null) {
         throw new Main.UsageException("the model names no target column: give --target");
       }

@@ -54,9 +54,12 @@ final class TrainCommand implements Callable<Integer> {
           + " likeliest class.")
   boolean oneVsRest;
 
-  /** Options a one-vs-rest fit does not take (yet), refused by name. */
+  /**
+   * Options a one-vs-rest fit does not take (yet), refused by name; and an L1 penalty (of
+   * --l1, or of --reg-param with --elastic-net-param), refused where it is more than 0.
+   */
   private static final java.util.List<String> NOT_ONE_VS_REST = java.util.List.of(
-      "--positive-label", "--l1", "--reg-param", "--elastic-net-param");
+      "--positive-label");
 
   /** Options a one-vs-rest fit takes with a full-batch optimizer only (yet), refused by name. */
   private static final java.util.List<String> NOT_ONE_VS_REST_MINI_BATCH = java.util.List.of(
@@ -266,6 +269,11 @@ final class TrainCommand implements Callable<Integer> {
       checkOneVsRest(loss);
     }
     ElasticNet penalty = penalty();
+    if (oneVsRest && penalty.l1() > 0) {
+      throw new Main.UsageException((regParam == null ? "--l1" : "--reg-param with"
+          + " --elastic-net-param") + " gives an L1 penalty, which --one-vs-rest does not take"
+          + " (not supported yet)");
+    }
     Descent descent = (loss == Loss.LOGISTIC ? Descent.logistic()
         : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
         .l2(penalty.l2()).l1(penalty.l1()).standardize(!noStandardize)

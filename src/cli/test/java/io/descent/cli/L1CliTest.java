@@ -113,11 +113,48 @@ class L1CliTest {
   }
 
   @Test
-  void oneVsRestRefusesL1() {
-    Cli r = Cli.run("train", "--data", "datasets/iris.csv", "--target", "species", "--loss",
-        "logistic", "--one-vs-rest", "--l1", "0.01");
+  void oneVsRestRefusesL1AndTakesPenaltiesWithoutIt() {
+    String[] base = {"train", "--data", "datasets/iris.csv", "--target", "species", "--loss",
+        "logistic", "--one-vs-rest", "--backend", "reference", "--quiet"};
+    Cli r = Cli.run(concat(base, "--l1", "0.01"));
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("--l1 does not apply to --one-vs-rest"), r.err());
+    assertEquals("descent: --l1 gives an L1 penalty, which --one-vs-rest does not take (not"
+        + " supported yet)", r.err().strip());
+    Cli spark = Cli.run(concat(base, "--reg-param", "0.01", "--elastic-net-param", "0.5"));
+    assertEquals(2, spark.code(), spark.err());
+    assertTrue(spark.err().contains("--reg-param with --elastic-net-param gives an L1 penalty"),
+        spark.err());
+    // No L1 in them: --l1 0 (the default) and --reg-param with --elastic-net-param 0 (all l2)
+    // fit the same models as --l2 alone.
+    Cli l2 = Cli.run(concat(base, "--l2", "0.01", "--json"));
+    Cli zero = Cli.run(concat(base, "--l2", "0.01", "--l1", "0", "--json"));
+    Cli ridge = Cli.run(concat(base, "--reg-param", "0.01", "--elastic-net-param", "0",
+        "--json"));
+    assertEquals(0, l2.code(), l2.err());
+    assertEquals(0, zero.code(), zero.err());
+    assertEquals(0, ridge.code(), ridge.err());
+    assertEquals(objective(l2), objective(zero));
+    assertEquals(objective(l2), objective(ridge));
+  }
+
+  private static String[] concat(String[] base, String... more) {
+    List<String> all = new ArrayList<>(Arrays.asList(base));
+    all.addAll(Arrays.asList(more));
+    return all.toArray(String[]::new);
+  }
+
+  /** The per-class objectives of a one-vs-rest fit's --json. */
+  private static List<Double> objective(Cli r) {
+    try {
+      List<Double> objectives = new ArrayList<>();
+      for (JsonNode c : r.json().get("result").get("classes")) {
+        objectives.add(c.get("objective").asDouble());
+      }
+      assertEquals(3, objectives.size(), r.out());
+      return objectives;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

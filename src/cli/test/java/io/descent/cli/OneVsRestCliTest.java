@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.descent.loss.Loss;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -192,6 +193,43 @@ class OneVsRestCliTest {
     assertRefused("descent: --positive-label does not apply to --one-vs-rest (not supported"
         + " yet)", base, "--loss", "logistic", "--positive-label", "1");
     assertEquals(Loss.LOGISTIC, CliSupport.loss("logistic"));
+  }
+
+  @Test
+  void aClassWithoutTrainingRowsIsNamedAndEvaluateRefusesAPositiveLabel() throws Exception {
+    // One row of class "rare": in the test rows, the training rows lack it, which the message
+    // says (the file has a row of it).
+    List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("datasets/iris.csv")));
+    String first = lines.get(1);
+    lines.add(first.substring(0, first.lastIndexOf(',') + 1) + "rare");
+    Path csv = dir.resolve("iris_rare.csv");
+    Files.write(csv, lines);
+    int refused = 0;
+    for (int seed = 1; seed <= 20; seed++) {
+      Cli r = Cli.run("train", "--one-vs-rest", "--data", csv.toString(), "--target", "species",
+          "--loss", "logistic", "--l2", "0.01", "--test-fraction", "0.3", "--seed",
+          String.valueOf(seed), "--backend", "reference", "--quiet", "--out",
+          dir.resolve("rare" + seed + ".json").toString());
+      if (r.code() == 2) {
+        refused++;
+        assertEquals("descent: " + csv + ": no training row of target \"species\" is of class \"rare\": the"
+            + " one-vs-rest model of class \"rare\" needs rows of its class and of the others",
+            r.err().strip());
+      } else {
+        assertEquals(0, r.code(), r.err());
+      }
+    }
+    assertTrue(refused > 0, "in 20 seeds the row of class rare was never a test row");
+    Path model = dir.resolve("ovr.json");
+    Cli fit = Cli.run("train", "--one-vs-rest", "--data", "datasets/iris.csv", "--target",
+        "species", "--loss", "logistic", "--l2", "0.01", "--backend", "reference", "--quiet",
+        "--out", model.toString());
+    assertEquals(0, fit.code(), fit.err());
+    Cli evaluate = Cli.run("evaluate", "--model", model.toString(), "--data",
+        "datasets/iris.csv", "--positive-label", "1");
+    assertEquals(2, evaluate.code(), evaluate.err());
+    assertEquals("descent: --positive-label is for binary logistic models; a one-vs-rest model"
+        + " reads every class by its label", evaluate.err().strip());
   }
 
   /**

@@ -400,10 +400,10 @@ public final class OneVsRest {
     }
     for (int c = 0; c < classes; c++) {
       if (!seen[c]) {
-        int absent = c;
-        throw new IllegalArgumentException(data.source() + ": class "
-            + data.classLabels().map(l -> l.label(absent)).orElse(String.valueOf(absent))
-            + " has no row, so one-vs-rest cannot fit its model");
+        String label = labels(data, classes).label(c);
+        throw new IllegalArgumentException(data.source() + ": no training row of target \""
+            + data.targetName() + "\" is of class \"" + label + "\": the one-vs-rest model of"
+            + " class \"" + label + "\" needs rows of its class and of the others");
       }
     }
     return classes;
