@@ -46,6 +46,7 @@ final class MiniBatchLoop {
     double[] lastFinite = fit.theta.clone();
     double[] best = fit.theta.clone();
     double bestObjective = p.value();
+    int bestEpoch = 0;
     while (true) {
       if (gradientNorm.holds(p)) {
         fit.stopSettled(StopReason.GRADIENT_TOLERANCE, null);
@@ -57,7 +58,8 @@ final class MiniBatchLoop {
             fit.epochs, fit.iterations, bestObjective)));
         return;
       }
-      if (fit.apply(cap.check(fit.epochs, fit.quasiSeparationHint()))) {
+      if (fit.apply(cap.check(fit.epochs, fit.quasiSeparationHint()
+          + lastEpochNote(p.value(), bestObjective, bestEpoch)))) {
         return;
       }
       int[] order = shuffle.nextEpoch();
@@ -94,6 +96,7 @@ final class MiniBatchLoop {
       if (p.value() < bestObjective) {
         bestObjective = p.value();
         best = fit.theta.clone();
+        bestEpoch = fit.epochs;
       }
       fit.record(p, rate, fit.epochs);
       if (fit.apply(divergence.growth(p.value(), best, fit.epochs, rate))
@@ -102,6 +105,16 @@ final class MiniBatchLoop {
         return;
       }
     }
+  }
+
+  /**
+   * At the cap, where an earlier epoch's objective was lower than the last one's: that the model
+   * is the last epoch's, and the best's figures (a stall, Ctrl-C and early stopping keep the
+   * best; the cap, as scikit-learn's and Spark's, the last).
+   */
+  static String lastEpochNote(double last, double best, int bestEpoch) {
+    return best < last ? String.format(Locale.ROOT, "; the model is the last epoch's (objective"
+        + " %.10g; epoch %d's was %.10g)", last, bestEpoch, best) : "";
   }
 
   /** The proximal step of the L1 penalty after an update (nothing without one). */

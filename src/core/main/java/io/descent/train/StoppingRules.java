@@ -156,10 +156,14 @@ final class StoppingRules {
     static Cap epochs(TrainingConfig config) {
       boolean constant = config.schedule()
           instanceof io.descent.optim.LearningRateSchedule.Constant;
+      // Reached only while the stall test has not stopped the fit: with a tolerance above 0
+      // the best objective then improved within the last epochs (at most the epochs run).
+      String why = config.objectiveTolerance() > 0 ? String.format(Locale.ROOT, "the best"
+          + " objective still improved by more than a relative %.1g within the last %d epochs",
+          config.objectiveTolerance(), Math.min(Stall.EPOCHS, config.maxEpochs()))
+          : "no stall test: the objective tolerance is 0";
       return new Cap(config.maxEpochs(), String.format(Locale.ROOT, "stopped at the cap of %d"
-          + " epochs before converging (the best objective still improved by more than a"
-          + " relative %.1g within the last %d epochs): raise maxEpochs(...)%s",
-          config.maxEpochs(), config.objectiveTolerance(), Stall.EPOCHS,
+          + " epochs before converging (%s): raise maxEpochs(...)%s", config.maxEpochs(), why,
           constant ? ", or let the rate decay with schedule(...)" : ""));
     }
 

@@ -241,6 +241,37 @@ class TrainerTest {
   }
 
   @Test
+  void aMiniBatchCapSaysWhatItKnowsAndWhichModelItKeeps() {
+    // rmsprop at a high constant rate on breast cancer: the objective wanders above its best,
+    // so the cap keeps the last epoch's model, worse than an earlier one, and says so.
+    Dataset data = load("breast_cancer_wisconsin_original");
+    FitResult r = Descent.logistic().l2(0.01).backend("reference").optimizer("rmsprop")
+        .learningRate(0.3).maxEpochs(20).objectiveTolerance(0.0).train(data, null);
+    assertEquals(StopReason.MAX_ITERATIONS, r.stopReason(), r.message());
+    assertTrue(r.message().contains("(no stall test: the objective tolerance is 0)"),
+        r.message());
+    assertFalse(r.message().contains("still improved"), r.message());
+    Progress best = r.history().get(0);
+    for (Progress p : r.history()) {
+      best = p.objective() < best.objective() ? p : best;
+    }
+    Progress last = r.history().get(r.history().size() - 1);
+    assertEquals(20, last.epoch());
+    assertTrue(best.objective() < last.objective(), r.history().toString());
+    assertTrue(r.message().contains(String.format(java.util.Locale.ROOT,
+        "the model is the last epoch's (objective %.10g; epoch %d's was %.10g)",
+        last.objective(), best.epoch(), best.objective())), r.message());
+    // With a tolerance the stall test runs: at a cap of 2 epochs the best improved within
+    // those 2 (else the stall test would have stopped the fit), not "the last 5".
+    FitResult two = Descent.logistic().l2(0.01).backend("reference").optimizer("adam")
+        .maxEpochs(2).train(data, null);
+    assertEquals(StopReason.MAX_ITERATIONS, two.stopReason(), two.message());
+    assertTrue(two.message().contains("within the last 2 epochs)"), two.message());
+    assertFalse(two.message().contains("the model is the last epoch's"), two.message());
+    assertEquals("", MiniBatchLoop.lastEpochNote(1.0, 1.0, 3));
+  }
+
+  @Test
   void aCapOnUnpenalizedLogisticRegressionMentionsQuasiSeparation() {
     // Nearly separable: the loss stays well above 0, yet the weights grow while it falls.
     FitResult r = Descent.logistic().backend("reference").maxIterations(20)
