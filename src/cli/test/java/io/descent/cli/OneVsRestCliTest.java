@@ -196,6 +196,32 @@ class OneVsRestCliTest {
   }
 
   @Test
+  void aMiniBatchFitCountsEachClassesEvaluationsAndTheEpochs() throws Exception {
+    // sgd for 20 epochs of 150 rows in batches of 32 (5 a epoch): each class's evaluations are
+    // its 100 batches, the start's full evaluation and one after each epoch, as one model's
+    // mini-batch fit counts them; the model file records the 20 epochs.
+    Path model = dir.resolve("sgd.json");
+    Cli r = Cli.run("train", "--one-vs-rest", "--data", "datasets/iris.csv", "--target",
+        "species", "--loss", "logistic", "--l2", "0.01", "--optimizer", "sgd", "--max-epochs",
+        "20", "--backend", "reference", "--json", "--out", model.toString());
+    JsonNode classes = r.json().get("result").get("classes");
+    assertEquals(3, classes.size());
+    for (JsonNode c : classes) {
+      assertEquals(100, c.get("iterations").asInt(), c.toString());
+      assertEquals(100 + 1 + 20, c.get("evaluations").asInt(), c.toString());
+    }
+    JsonNode training = new ObjectMapper().readTree(model.toFile()).get("training");
+    assertEquals(20, training.get("epochs").asInt(), training.toString());
+    Path gd = dir.resolve("gd.json");
+    Cli full = Cli.run("train", "--one-vs-rest", "--data", "datasets/iris.csv", "--target",
+        "species", "--loss", "logistic", "--l2", "0.01", "--backend", "reference", "--quiet",
+        "--out", gd.toString());
+    assertEquals(0, full.code(), full.err());
+    assertEquals(0, new ObjectMapper().readTree(gd.toFile()).get("training").get("epochs")
+        .asInt());
+  }
+
+  @Test
   void aClassWithoutTrainingRowsIsNamedAndEvaluateRefusesAPositiveLabel() throws Exception {
     // One row of class "rare": in the test rows, the training rows lack it, which the message
     // says (the file has a row of it).

@@ -273,9 +273,17 @@ public final class LockstepFit {
    * @param columnEvaluations columns evaluated, summed over the passes
    * @param backend what evaluated (the first backend opened)
    * @param seconds wall time
+   * @param epochs a mini-batch fit's passes over the training rows (the most of any model); 0
+   *     for a full-batch fit
    */
   public record Result(List<ModelResult> models, int passes, long columnEvaluations,
-      BackendInfo backend, double seconds) {}
+      BackendInfo backend, double seconds, int epochs) {
+    /** A full-batch fit's result (no epochs). */
+    public Result(List<ModelResult> models, int passes, long columnEvaluations,
+        BackendInfo backend, double seconds) {
+      this(models, passes, columnEvaluations, backend, seconds, 0);
+    }
+  }
 
   /** Opens a backend evaluating the given columns; the fit closes it. */
   @FunctionalInterface

@@ -186,6 +186,7 @@ public final class LockstepMiniBatch {
         List<Integer> finite = new ArrayList<>();
         for (int g : running) {
           State s = state[g];
+          s.epochs++;
           if (Arrays.stream(s.theta).allMatch(Double::isFinite)) {
             finite.add(g);
           } else {
@@ -255,7 +256,7 @@ public final class LockstepMiniBatch {
         results.add(state[g].result(end[g], g));
       }
       return new LockstepFit.Result(List.copyOf(results), evaluator.passes,
-          evaluator.columnEvaluations, info, (System.nanoTime() - start) / 1e9);
+          evaluator.columnEvaluations, info, (System.nanoTime() - start) / 1e9, epochs);
     } finally {
       evaluator.backend.close();
     }
@@ -442,6 +443,7 @@ public final class LockstepMiniBatch {
     int stalled;
     int growing;
     int steps;
+    int epochs;
     StopReason reason;
     String message;
     boolean settled;
@@ -468,8 +470,8 @@ public final class LockstepMiniBatch {
 
     LockstepFit.ModelResult result(Point end, int g) {
       if (end == null) {
-        return new LockstepFit.ModelResult(theta.clone(), reason, message, false, steps, 0,
-            Double.NaN, Double.NaN, 0);
+        return new LockstepFit.ModelResult(theta.clone(), reason, message, false, steps,
+            evaluations(), Double.NaN, Double.NaN, 0);
       }
       GradientTest test = test(this);
       boolean holds = Double.isFinite(end.value) && test.holds(end.gradient, end.value);
@@ -482,8 +484,16 @@ public final class LockstepMiniBatch {
         m = "converged: " + (reason == StopReason.GRADIENT_TOLERANCE ? "" : m + "; ")
             + test.describe(end.gradient, end.value);
       }
-      return new LockstepFit.ModelResult(theta.clone(), r, m, settled && holds, steps, 0,
-          end.value, norm(end.gradient), 0);
+      return new LockstepFit.ModelResult(theta.clone(), r, m, settled && holds, steps,
+          evaluations(), end.value, norm(end.gradient), 0);
+    }
+
+    /**
+     * The model's evaluations, counted as one model's mini-batch fit counts them: a batch's per
+     * step, and a full one at the start and after each epoch it ran.
+     */
+    int evaluations() {
+      return steps + 1 + epochs;
     }
   }
 

@@ -471,7 +471,7 @@ public final class OneVsRest {
       h.put("classWeights", classWeights.toString());
     }
     h.values().removeIf(Objects::isNull);
-    return new TrainingInfo(objective, report.stopReason().label(), iterations, 0,
+    return new TrainingInfo(objective, report.stopReason().label(), iterations, fit.epochs(),
         fit.backend().kind().label(), fit.backend().device(), fit.backend().precision(),
         config.optimizerDescription(), config.l2(), config.standardize(), config.seed(),
         fit.seconds(), verification, rows, h, Math.sqrt(gradient), config.optimizerSettings());
