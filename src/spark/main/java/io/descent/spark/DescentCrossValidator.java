@@ -197,6 +197,57 @@ public class DescentCrossValidator extends CrossValidator {
     return (DescentCrossValidator) super.copy(extra);
   }
 
+  // MLlib's setters, typed as this class, so that Java chains them into a DescentCrossValidator
+  // (Scala's this.type reaches Java as CrossValidator).
+
+  @Override
+  public DescentCrossValidator setEstimator(Estimator<?> value) {
+    super.setEstimator(value);
+    return this;
+  }
+
+  @Override
+  public DescentCrossValidator setEstimatorParamMaps(ParamMap[] value) {
+    super.setEstimatorParamMaps(value);
+    return this;
+  }
+
+  @Override
+  public DescentCrossValidator setEvaluator(Evaluator value) {
+    super.setEvaluator(value);
+    return this;
+  }
+
+  @Override
+  public DescentCrossValidator setNumFolds(int value) {
+    super.setNumFolds(value);
+    return this;
+  }
+
+  @Override
+  public DescentCrossValidator setFoldCol(String value) {
+    super.setFoldCol(value);
+    return this;
+  }
+
+  @Override
+  public DescentCrossValidator setSeed(long value) {
+    super.setSeed(value);
+    return this;
+  }
+
+  @Override
+  public DescentCrossValidator setParallelism(int value) {
+    super.setParallelism(value);
+    return this;
+  }
+
+  @Override
+  public DescentCrossValidator setCollectSubModels(boolean value) {
+    super.setCollectSubModels(value);
+    return this;
+  }
+
   /**
    * Reads a cross-validator saved with {@code write().save(path)}: its {@code load} returns a
    * {@code DescentCrossValidator} (typed as MLlib's, which this static method hides).

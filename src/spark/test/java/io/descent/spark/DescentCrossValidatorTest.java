@@ -95,6 +95,27 @@ class DescentCrossValidatorTest {
   }
 
   @Test
+  void javaChainsMllibsSettersIntoADescentCrossValidator() {
+    // Each setter returns this class (MLlib's reach Java typed as CrossValidator), so the
+    // chain compiles as a DescentCrossValidator and sets what MLlib's setters set.
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01, 0.1})
+        .build();
+    BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator();
+    DescentCrossValidator cv = new DescentCrossValidator().setEstimator(lr)
+        .setEstimatorParamMaps(grid).setEvaluator(evaluator).setNumFolds(4).setSeed(9L)
+        .setParallelism(2).setCollectSubModels(false).setFoldCol("");
+    assertEquals(lr, cv.getEstimator());
+    assertEquals(2, cv.getEstimatorParamMaps().length);
+    assertEquals(evaluator, cv.getEvaluator());
+    assertEquals(4, cv.getNumFolds());
+    assertEquals(9L, cv.getSeed());
+    assertEquals(2, cv.getParallelism());
+    assertEquals(false, cv.getCollectSubModels());
+    assertEquals("", cv.getFoldCol());
+  }
+
+  @Test
   void logisticFoldsFromTheSeedMatchMllibsCrossValidator() {
     DescentLogisticRegression lr = logistic();
     ParamMap[] grid = new ParamGridBuilder()
