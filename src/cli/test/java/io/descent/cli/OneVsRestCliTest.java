@@ -238,9 +238,9 @@ class OneVsRestCliTest {
           dir.resolve("rare" + seed + ".json").toString());
       if (r.code() == 2) {
         refused++;
-        assertEquals("descent: " + csv + ": no training row of target \"species\" is of class \"rare\": the"
-            + " one-vs-rest model of class \"rare\" needs rows of its class and of the others",
-            r.err().strip());
+        assertEquals("descent: " + csv + ": no training row of target \"species\" is of class"
+            + " \"rare\": the one-vs-rest model of class \"rare\" needs rows of its class and"
+            + " of the others", r.err().strip());
       } else {
         assertEquals(0, r.code(), r.err());
       }
