@@ -26,8 +26,45 @@ final class HistoryPlot {
 
   /** Writes the chart of {@code history} to {@code file} (a temporary file, then a move). */
   static void write(Path file, List<Progress> history, String title) throws IOException {
-    AtomicFile.write(file, BitmapEncoder.getBitmapBytes(chart(history, title),
-        BitmapEncoder.BitmapFormat.PNG));
+    XYChart chart = chart(history, title);
+    fitTitle(chart);
+    AtomicFile.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+  }
+
+  /** The smallest title font, in points, before a title too wide is cut in its middle. */
+  static final int MIN_TITLE_POINTS = 9;
+  /** Pixels kept free on each side of the title. */
+  static final int TITLE_MARGIN = 12;
+
+  /**
+   * Makes the chart's title fit its width (a long data path, a device's name): a smaller font,
+   * down to {@link #MIN_TITLE_POINTS}, then the middle of the text replaced by an ellipsis.
+   */
+  static void fitTitle(XYChart chart) {
+    Styler style = chart.getStyler();
+    java.awt.Font font = style.getChartTitleFont();
+    java.awt.image.BufferedImage probe = new java.awt.image.BufferedImage(1, 1,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = probe.createGraphics();
+    try {
+      int room = chart.getWidth() - 2 * TITLE_MARGIN;
+      String title = chart.getTitle();
+      while (g.getFontMetrics(font).stringWidth(title) > room
+          && font.getSize() > MIN_TITLE_POINTS) {
+        font = font.deriveFont((float) font.getSize() - 1);
+      }
+      int keep = title.length();
+      String shown = title;
+      while (g.getFontMetrics(font).stringWidth(shown) > room && keep > 2) {
+        keep--;
+        shown = title.substring(0, keep / 2) + "\u2026"
+            + title.substring(title.length() - (keep - keep / 2));
+      }
+      style.setChartTitleFont(font);
+      chart.setTitle(shown);
+    } finally {
+      g.dispose();
+    }
   }
 
   static XYChart chart(List<Progress> history, String title) {

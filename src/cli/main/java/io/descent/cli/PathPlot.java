@@ -28,7 +28,9 @@ final class PathPlot {
   /** Writes the chart to {@code file} (a temporary file, then a move). */
   static void write(Path file, RegularizationPath.Result r, List<String> names, String title)
       throws IOException {
-    AtomicFile.write(file, BitmapEncoder.getBitmapBytes(chart(r, names, title),
+    XYChart chart = chart(r, names, title);
+    HistoryPlot.fitTitle(chart);
+    AtomicFile.write(file, BitmapEncoder.getBitmapBytes(chart,
         BitmapEncoder.BitmapFormat.PNG));
   }
 

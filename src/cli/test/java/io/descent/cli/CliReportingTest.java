@@ -22,6 +22,38 @@ class CliReportingTest {
   Path dir;
 
   @Test
+  void aPlotTitleTooWideForTheChartIsShrunkThenCutInItsMiddle() {
+    java.awt.Graphics2D g = new java.awt.image.BufferedImage(1, 1,
+        java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics();
+    int room = HistoryPlot.WIDTH - 2 * HistoryPlot.TITLE_MARGIN;
+    // A short title keeps its font and text.
+    org.knowm.xchart.XYChart small = HistoryPlot.chart(List.of(), "descent train: a.csv");
+    java.awt.Font before = small.getStyler().getChartTitleFont();
+    HistoryPlot.fitTitle(small);
+    assertEquals(before, small.getStyler().getChartTitleFont());
+    assertEquals("descent train: a.csv (no iterations recorded)", small.getTitle());
+    // A long one (a device's name) fits in a smaller font, whole.
+    String longer = "descent train: datasets/breast_cancer_wisconsin_original.csv, sgd on opencl"
+        + " (pthread-haswell-AMD EPYC, float32, cpu layout)";
+    org.knowm.xchart.XYChart wide = HistoryPlot.chart(List.of(), longer);
+    HistoryPlot.fitTitle(wide);
+    java.awt.Font font = wide.getStyler().getChartTitleFont();
+    assertTrue(font.getSize() < before.getSize(), font.toString());
+    assertEquals(longer + " (no iterations recorded)", wide.getTitle());
+    assertTrue(g.getFontMetrics(font).stringWidth(wide.getTitle()) <= room);
+    // One that no readable font fits: its middle gives way to an ellipsis, both ends kept.
+    String path = "descent train: /" + "a-very-long-directory-name/".repeat(12) + "data.csv";
+    org.knowm.xchart.XYChart cut = HistoryPlot.chart(List.of(), path);
+    HistoryPlot.fitTitle(cut);
+    String shown = cut.getTitle();
+    assertEquals(HistoryPlot.MIN_TITLE_POINTS, cut.getStyler().getChartTitleFont().getSize());
+    assertTrue(shown.contains("\u2026") && shown.startsWith("descent train: /a-very")
+        && shown.endsWith("(no iterations recorded)"), shown);
+    assertTrue(g.getFontMetrics(cut.getStyler().getChartTitleFont()).stringWidth(shown) <= room);
+    g.dispose();
+  }
+
+  @Test
   void trainWithoutOutSaysNoModelWasWritten() {
     Cli r = Cli.run("train", "--data", "datasets/diabetes.csv", "--target", "progression",
         "--loss", "linear", "--backend", "reference");
