@@ -98,7 +98,8 @@ final class PathCommand implements Callable<Integer> {
 
   @Option(names = "--tolerance", paramLabel = "TOL",
       description = "Stop a penalty's fit when its KKT violation <= TOL * max(1, |objective|)"
-          + " (default: " + Descent.DEFAULT_TOLERANCE + ", as train).")
+          + " (linear: TOL * max(s, |objective| / s), s the target's standard deviation;"
+          + " default: " + Descent.DEFAULT_TOLERANCE + ", as train).")
   Double tolerance;
 
   @Mixin

@@ -178,7 +178,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--tolerance", paramLabel = "TOL",
       description = "Stop when max |gradient| <= TOL * max(1, |objective|); with --l1, the KKT"
-          + " violation (default " + Descent.DEFAULT_TOLERANCE + ").")
+          + " violation; for --loss linear TOL * max(s, |objective| / s), s the target's"
+          + " standard deviation (default " + Descent.DEFAULT_TOLERANCE + ").")
   Double tolerance;
 
   @Option(names = "--objective-tolerance", paramLabel = "TOL",

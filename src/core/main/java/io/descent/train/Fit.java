@@ -43,6 +43,8 @@ final class Fit {
   final int rows;
   /** The sum of the training rows' weights (the row count when unweighted). */
   final double totalWeight;
+  /** The gradient test's scale ({@link GradientTest#targetScale}). */
+  final double targetScale;
   final Separation separation;
   final AtomicBoolean stopRequested;
   private final BackendChain chain;
@@ -90,6 +92,7 @@ final class Fit {
     this.objective = config.objective();
     this.rows = train.rows();
     this.totalWeight = Trainer.totalWeight(train);
+    this.targetScale = GradientTest.targetScale(columns.loss(), train.y(), train.weights());
     this.separation = new Separation(train, standardization,
         columns.loss().coupled() ? columns.classes() : 0);
     this.reference = new ReferenceBackend(train, standardization, columns);
@@ -327,7 +330,7 @@ final class Fit {
   }
 
   GradientTest test() {
-    return new GradientTest(config.gradientTolerance(), initialObjective);
+    return new GradientTest(config.gradientTolerance(), initialObjective, targetScale);
   }
 
   /**

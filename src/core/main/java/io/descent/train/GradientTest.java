@@ -1,27 +1,76 @@
 package io.descent.train;
 
 /**
- * The one convergence test: {@code max_j |g_j| <= tolerance * max(1, |J|)}, where {@code J} is
- * the objective and {@code g} its gradient over the full training data. Only a fit whose float64
- * gradient passes it at the final weights is called converged.
+ * The one convergence test: {@code max_j |g_j| <= tolerance * max(s, |J| / s)}, where {@code J}
+ * is the objective, {@code g} its gradient over the full training data and {@code s} the
+ * problem's scale: 1 for the logistic and softmax losses (the test is then {@code tolerance *
+ * max(1, |J|)}), and for squared error the target's standard deviation ({@link #targetScale}).
+ * Only a fit whose float64 gradient passes it at the final weights is called converged.
+ *
+ * <p>Why the scale: a target s times larger makes the gradient s times and the objective s^2
+ * times larger, so {@code max(1, |J|)} alone let a fit to a target in the billions pass at its
+ * start (all weights 0, "converged"), and one in the billionths too (its gradient below the
+ * floor of 1). Divided by s, both sides are those of the target in its own units, the same
+ * test for any s; the logistic losses have no such unit.
  *
  * <p>{@code |J|} is capped at the objective where the fit started, so that an objective blowing
  * up cannot loosen the test.
  *
  * @param tolerance the relative tolerance, {@code >= 0}
  * @param objectiveCap the largest {@code |J|} the bound may scale with (the starting objective)
+ * @param scale the problem's scale s, finite and {@code > 0}
  */
-record GradientTest(double tolerance, double objectiveCap) {
-  /** Checks the tolerance. */
+record GradientTest(double tolerance, double objectiveCap, double scale) {
+  /** Checks the tolerance and the scale. */
   GradientTest {
     if (!(tolerance >= 0)) {
       throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
     }
+    if (!(scale > 0) || !Double.isFinite(scale)) {
+      throw new IllegalArgumentException("scale must be finite and > 0, got " + scale);
+    }
+  }
+
+  /** The test of the logistic and softmax losses (scale 1). */
+  GradientTest(double tolerance, double objectiveCap) {
+    this(tolerance, objectiveCap, 1.0);
+  }
+
+  /**
+   * The scale of a fit of {@code loss} to targets {@code y} with row weights {@code weights}
+   * (null: all 1): for squared error the targets' weighted standard deviation around their
+   * weighted mean (population, compensated sums), for the other losses 1; 1 also where that
+   * deviation is 0 or not finite (a constant target).
+   */
+  static double targetScale(io.descent.loss.Loss loss, double[] y, double[] weights) {
+    if (loss != io.descent.loss.Loss.LINEAR) {
+      return 1.0;
+    }
+    io.descent.data.CompensatedSum w = new io.descent.data.CompensatedSum();
+    io.descent.data.CompensatedSum wy = new io.descent.data.CompensatedSum();
+    for (int i = 0; i < y.length; i++) {
+      double wi = weights == null ? 1 : weights[i];
+      if (wi > 0) {
+        w.add(wi);
+        wy.add(wi * y[i]);
+      }
+    }
+    double mean = wy.value() / w.value();
+    io.descent.data.CompensatedSum squares = new io.descent.data.CompensatedSum();
+    for (int i = 0; i < y.length; i++) {
+      double wi = weights == null ? 1 : weights[i];
+      if (wi > 0) {
+        double r = y[i] - mean;
+        squares.add(wi * r * r);
+      }
+    }
+    double sd = Math.sqrt(squares.value() / w.value());
+    return sd > 0 && Double.isFinite(sd) ? sd : 1.0;
   }
 
   /** The largest |gradient component| allowed at objective value {@code objective}. */
   double bound(double objective) {
-    return tolerance * Math.max(1.0, Math.min(Math.abs(objective), objectiveCap));
+    return tolerance * Math.max(scale, Math.min(Math.abs(objective), objectiveCap) / scale);
   }
 
   /** Whether the gradient passes at objective value {@code objective}. */
@@ -73,6 +122,7 @@ record GradientTest(double tolerance, double objectiveCap) {
     double bound = bound(objective);
     return what + Figures.scientific(value, 3) + (value <= bound ? " within" : " above")
         + " tolerance " + Figures.scientific(bound, 3) + " (" + Figures.general(tolerance, 3)
-        + " x max(1, |objective|))";
+        + (scale == 1.0 ? " x max(1, |objective|))" : " x max(s, |objective| / s), s "
+            + Figures.scientific(scale, 3) + " the target's standard deviation)");
   }
 }

@@ -69,6 +69,7 @@ final class GramCoordinateDescent {
   private final int p;
   private final int maxSweeps;
   private final double tolerance;
+  private final double scale;
 
   /**
    * A solver on the statistics of one set of rows.
@@ -76,8 +77,10 @@ final class GramCoordinateDescent {
    * @param gram the normal equations (no folds)
    * @param maxSweeps the most sweeps per fit (the trainer's iteration cap)
    * @param tolerance the gradient test's relative tolerance
+   * @param scale the gradient test's scale, the target's standard deviation ({@link
+   *     GradientTest#targetScale})
    */
-  GramCoordinateDescent(GramBackend gram, int maxSweeps, double tolerance) {
+  GramCoordinateDescent(GramBackend gram, int maxSweeps, double tolerance, double scale) {
     this.gram = gram.select(Columns.of(Loss.LINEAR, 1));
     this.h = gram.curvature();
     this.p = gram.features() + 1;
@@ -96,6 +99,7 @@ final class GramCoordinateDescent {
     }
     this.maxSweeps = maxSweeps;
     this.tolerance = tolerance;
+    this.scale = scale;
   }
 
   /**
@@ -112,7 +116,7 @@ final class GramCoordinateDescent {
     double[] g = new double[p];
     double[] score = evaluate(objective, w, g);
     int evaluations = 1;
-    GradientTest test = new GradientTest(tolerance, Math.abs(score[0]));
+    GradientTest test = new GradientTest(tolerance, Math.abs(score[0]), scale);
     boolean[] active = new boolean[p];
     int sweeps = 0;
     while (true) {

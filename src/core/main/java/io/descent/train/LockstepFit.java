@@ -56,7 +56,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * optimum puts at zero come out exactly zero.
  *
  * <p>Stopping rules per model, after each iteration, as the trainer's full-batch loop: the
- * gradient test ({@code max |g| <= tolerance * max(1, |J|)}), the iteration cap, a relative
+ * gradient test ({@code max |g| <= tolerance * max(1, |J|)}; for squared error with the
+ * target's scale, see {@link GradientTest}), the iteration cap, a relative
  * objective change below the objective tolerance twice in a row, a line search that finds no
  * decrease (the backend's precision), divergence, and for unpenalized logistic models a mean
  * loss below {@code ln(2) s_min / S} (s_min the smallest weight above 0 of the model's rows, S
@@ -83,6 +84,10 @@ public final class LockstepFit {
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private volatile IterationListener listener;
   private long started;
+  /** The scale given by {@link #targetScale(double)}; NaN: computed from the data. */
+  private double targetScale = Double.NaN;
+  /** The gradient test's scale of the fit running ({@link GradientTest}). */
+  private double scale = 1.0;
   private double largestVerificationError = Double.NaN;
   private int verifications;
 
@@ -303,6 +308,20 @@ public final class LockstepFit {
   }
 
   /**
+   * Sets the gradient test's scale for squared error, the target's standard deviation, where the
+   * data given to {@code fit} does not hold the rows (a distributed fit); otherwise {@code fit}
+   * computes it from the data's targets ({@link GradientTest#targetScale}). Not used for the
+   * logistic losses. Returns this fit.
+   *
+   * @param standardDeviation the targets' (weighted) standard deviation; 0 or not finite: 1
+   */
+  public LockstepFit targetScale(double standardDeviation) {
+    this.targetScale = standardDeviation > 0 && Double.isFinite(standardDeviation)
+        ? standardDeviation : 1.0;
+    return this;
+  }
+
+  /**
    * Fits every model.
    *
    * @param data the data the opener opens the backend on (its row weights matter here)
@@ -344,6 +363,8 @@ public final class LockstepFit {
       }
     }
     started = System.nanoTime();
+    scale = Double.isNaN(targetScale) || columns.loss() != Loss.LINEAR
+        ? GradientTest.targetScale(columns.loss(), data.y(), data.weights()) : targetScale;
     Run first = new Run(data, opener, columns, base, models, new int[models.size()],
         new int[models.size()], null, identity(models.size()));
     Result r = first.go();
@@ -382,7 +403,7 @@ public final class LockstepFit {
         double value = e.loss()[k] + penalty(models.get(g).l2(), theta, grad, p)
             + objective.l1Penalty(theta, p);
         double violation = objective.kktViolation(theta, grad, p);
-        GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g]);
+        GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g], scale);
         if (test.holdsFor(violation, value)) {
           results[g] = new ModelResult(theta, first.settledReason[g], "converged: "
               + describe(test, objective, theta, grad, value, p) + " (in float64)", true,
@@ -869,7 +890,7 @@ public final class LockstepFit {
         Point best = point;
         double bestValidation = v == null ? Double.NaN : v.loss(ids[g], point.x());
         int sinceBest = 0;
-        GradientTest test = new GradientTest(settings.gradientTolerance(), cap[g]);
+        GradientTest test = new GradientTest(settings.gradientTolerance(), cap[g], scale);
         double previous = point.value();
         int smallChanges = 0;
         int iterations = iterationsBefore[g];
@@ -947,7 +968,7 @@ public final class LockstepFit {
       private ModelResult end(Point point, int iterations, StopReason reason, String detail) {
         double[] grad = point.gradient();
         GradientTest test = new GradientTest(settings.gradientTolerance(),
-            Double.isNaN(cap[g]) ? Math.abs(point.value()) : cap[g]);
+            Double.isNaN(cap[g]) ? Math.abs(point.value()) : cap[g], scale);
         double violation = Double.isFinite(point.value()) ? violation(point) : Double.NaN;
         boolean holds = Double.isFinite(point.value()) && test.holdsFor(violation, point.value());
         String message = detail != null ? detail : reason.description();

@@ -47,6 +47,8 @@ public final class LockstepMiniBatch {
 
   private final Settings settings;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  /** The gradient test's scale of the fit running ({@link GradientTest#targetScale}). */
+  private double scale = 1.0;
 
   /**
    * What every model shares.
@@ -115,6 +117,7 @@ public final class LockstepMiniBatch {
           + models.size() + " models");
     }
     long start = System.nanoTime();
+    scale = GradientTest.targetScale(columns.loss(), data.y(), data.weights());
     int groups = models.size();
     int p = base.features() + 1;
     int width = columns.classes() * p;
@@ -263,7 +266,7 @@ public final class LockstepMiniBatch {
   }
 
   private GradientTest test(State s) {
-    return new GradientTest(settings.gradientTolerance(), s.cap);
+    return new GradientTest(settings.gradientTolerance(), s.cap, scale);
   }
 
   private static List<Integer> range(int n) {

@@ -393,7 +393,8 @@ public final class RegularizationPath {
       // Coordinate descent on the statistics (glmnet's covariance updates), one penalty after
       // another from the previous one's solution.
       GramCoordinateDescent cd = new GramCoordinateDescent((GramBackend) shared,
-          settings.maxIterations(), settings.gradientTolerance());
+          settings.maxIterations(), settings.gradientTolerance(),
+          GradientTest.targetScale(Loss.LINEAR, train.y(), train.weights()));
       for (int k = 0; k < lambda.length && !stopRequested; k++) {
         GramCoordinateDescent.Fit f = cd.fit(l1(lambda[k]), l2(lambda[k]), warm,
             () -> stopRequested);

@@ -4,7 +4,8 @@ package io.descent.train;
  * Why training stopped. Only {@link #GRADIENT_TOLERANCE}, {@link #OBJECTIVE_TOLERANCE}, {@link
  * #PRECISION_LIMIT} and {@link #EARLY_STOPPING} are a usable fit ({@link #converged()}); the
  * first three are given only when the gradient test holds in float64 at the final weights on the
- * full training data ({@code max |g_j| <= tolerance * max(1, |objective|)}).
+ * full training data ({@code max |g_j| <= tolerance * max(1, |objective|)}; for squared error
+ * scaled by the target's standard deviation, see {@link GradientTest}).
  */
 public enum StopReason {
   /** The gradient test holds. */

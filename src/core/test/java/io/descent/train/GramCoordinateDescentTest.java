@@ -67,7 +67,7 @@ class GramCoordinateDescentTest {
     double l2 = entry.get("lambda2").asDouble();
     Dataset data = L1OptimaTest.load(dataset, split, Loss.LINEAR);
     GramCoordinateDescent cd = new GramCoordinateDescent(gram(data, Standardization.fit(data)),
-        P_MAX, TOLERANCE);
+        P_MAX, TOLERANCE, scale(data));
     GramCoordinateDescent.Fit f = cd.fit(l1, l2, constantModel(data), () -> false);
     String what = dataset + "/" + split + "/" + key;
     assertTrue(f.converged(), what + ": " + f.message());
@@ -101,7 +101,7 @@ class GramCoordinateDescentTest {
       Standardization std = standardize ? Standardization.fit(data)
           : Standardization.identity(data.features());
       GramBackend gram = gram(data, std);
-      GramCoordinateDescent cd = new GramCoordinateDescent(gram, P_MAX, TOLERANCE);
+      GramCoordinateDescent cd = new GramCoordinateDescent(gram, P_MAX, TOLERANCE, scale(data));
       int p = data.features() + 1;
       double[] warm = constantModel(data);
       double scale = standardize ? 1 : 1e-3;
@@ -152,12 +152,13 @@ class GramCoordinateDescentTest {
     Dataset data = LockstepFitTest.diabetes();
     Standardization std = Standardization.fit(data);
     GramBackend gram = gram(data, std);
-    GramCoordinateDescent.Fit capped = new GramCoordinateDescent(gram, 1, TOLERANCE)
+    GramCoordinateDescent.Fit capped = new GramCoordinateDescent(gram, 1, TOLERANCE, scale(data))
         .fit(1e-4, 0, constantModel(data), () -> false);
     assertFalse(capped.converged(), capped.message());
     assertEquals(StopReason.MAX_ITERATIONS, capped.stopReason());
     assertEquals(1, capped.sweeps());
-    GramCoordinateDescent.Fit stopped = new GramCoordinateDescent(gram, P_MAX, TOLERANCE)
+    GramCoordinateDescent.Fit stopped = new GramCoordinateDescent(gram, P_MAX, TOLERANCE,
+        scale(data))
         .fit(1e-4, 0, constantModel(data), () -> true);
     assertFalse(stopped.converged());
     assertEquals(StopReason.INTERRUPTED, stopped.stopReason());
@@ -183,5 +184,10 @@ class GramCoordinateDescentTest {
         assertEquals(h[k * p + j], h[j * p + k], 0.0, "symmetric");
       }
     }
+  }
+
+  /** The gradient test's scale of a linear fit to the data's targets. */
+  private static double scale(Dataset data) {
+    return GradientTest.targetScale(Loss.LINEAR, data.y(), data.weights());
   }
 }

@@ -119,7 +119,7 @@ final class DescentFitter {
       }
       for (List<Integer> group : groups.values()) {
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, penalized, group, loss,
-            classes, numClasses, std, (int) stats.rows, d);
+            classes, numClasses, std, (int) stats.rows, d, stats.labelScale(false));
         for (int k = 0; k < group.size(); k++) {
           out.set(group.get(k), fitted.get(k));
         }
@@ -252,7 +252,7 @@ final class DescentFitter {
           }
         }
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, members, shape.loss(),
-            shape.classes(), shape.numClasses(), base, (int) all.rows, d);
+            shape.classes(), shape.numClasses(), base, (int) all.rows, d, all.labelScale(false));
         for (int f = 0; f < k; f++) {
           for (int j = 0; j < group.size(); j++) {
             out.get(f).set(group.get(j), fitted.get(f * group.size() + j));
@@ -312,12 +312,12 @@ final class DescentFitter {
 
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,
       FitOptions o, List<FitSpec> specs, List<Integer> group, Loss loss, int classes,
-      int numClasses, Standardization std, int n, int d) {
+      int numClasses, Standardization std, int n, int d, double labelScale) {
     List<Member> members = new ArrayList<>();
     for (int i : group) {
       members.add(new Member(specs.get(i), null, -1));
     }
-    return lockstep(blocks, fit, o, members, loss, classes, numClasses, std, n, d);
+    return lockstep(blocks, fit, o, members, loss, classes, numClasses, std, n, d, labelScale);
   }
 
   /**
@@ -326,9 +326,14 @@ final class DescentFitter {
    */
   private record Member(FitSpec spec, Standardization standardization, int heldOut) {}
 
+  /**
+   * The lockstep fit of the members on the blocks; {@code labelScale}, the label's population
+   * standard deviation ({@link BlockStatistics#labelScale}), scales a linear fit's gradient test
+   * as core's does on rows it holds ({@link LockstepFit#targetScale}).
+   */
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,
       FitOptions o, List<Member> members, Loss loss, int classes, int numClasses,
-      Standardization std, int n, int d) {
+      Standardization std, int n, int d, double labelScale) {
     FitSpec first = members.get(0).spec();
     FullBatchOptimizer optimizer = OptimizerKind.fromLabel(o.optimizer())
         .fullBatch(Hyperparameters.defaults());
@@ -353,7 +358,7 @@ final class DescentFitter {
     for (int k = 0; k < members.size(); k++) {
       history.add(new ArrayList<>());
     }
-    LockstepFit lockstep = new LockstepFit(settings).onIteration(
+    LockstepFit lockstep = new LockstepFit(settings).targetScale(labelScale).onIteration(
         (model, iteration, objective, gradientNorm, seconds) -> {
           List<Double> h = history.get(model);
           while (h.size() > iteration) {

@@ -62,7 +62,9 @@ public final class DescentParamSet implements Serializable {
     maxIter = new IntParam(uid, "maxIter", "maximum number of iterations (> 0)",
         ParamValidators.gt(0));
     tol = new DoubleParam(uid, "tol", "convergence tolerance (>= 0): stop when max |gradient|"
-        + " (with L1, the KKT violation) <= tol * max(1, |objective|)", ParamValidators.gtEq(0));
+        + " (with L1, the KKT violation) <= tol * max(1, |objective|); for linear regression"
+        + " tol * max(s, |objective| / s), s the label's standard deviation",
+        ParamValidators.gtEq(0));
     standardization = new BooleanParam(uid, "standardization", "whether to standardize the"
         + " features before fitting (penalties then apply to standardized weights)");
     backend = new Param<>(uid, "backend", "Descent backend on each executor: auto (OpenCL"

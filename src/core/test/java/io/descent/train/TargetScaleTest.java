@@ -1,0 +1,71 @@
+package io.descent.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.Descent;
+import io.descent.data.Dataset;
+import io.descent.loss.Loss;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The gradient test of squared error in the target's own units: a target s times larger gives
+ * weights s times larger, whatever s. With max(1, |objective|) alone a target in the billions
+ * passed the test at its start (every weight 0, "converged") and one in the billionths too.
+ */
+class TargetScaleTest {
+  private static Dataset data(double s) {
+    Random rnd = new Random(9);
+    int n = 300;
+    double[][] x = new double[n][3];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 3; j++) {
+        x[i][j] = (float) rnd.nextGaussian();
+      }
+      y[i] = s * (2.0 * x[i][0] - 0.5 * x[i][1] + 0.1 * x[i][2] + 0.3 * rnd.nextGaussian());
+    }
+    return Dataset.of(x, y);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"normal", "passes"})
+  void aLinearFitScalesWithItsTarget(String solver) {
+    FitResult unit = Descent.linear().backend("reference").solver(solver).train(data(1), null);
+    assertTrue(unit.converged(), unit.message());
+    double[] w = unit.model().coef();
+    for (double s : new double[] {1e-12, 1e-9, 1e-6, 1e6, 1e9, 1e12}) {
+      FitResult r = Descent.linear().backend("reference").solver(solver).train(data(s), null);
+      assertTrue(r.converged(), s + ": " + r.message());
+      assertTrue(r.iterations() > 0, s + ": " + r.message());
+      assertTrue(r.message().contains("the target's standard deviation"), r.message());
+      double[] ws = r.model().coef();
+      for (int j = 0; j < w.length; j++) {
+        assertEquals(w[j], ws[j] / s, 1e-6 * Math.abs(w[j]), s + ", weight " + j);
+      }
+      assertEquals(unit.objective(), r.objective() / (s * s), 1e-9 * unit.objective(),
+          "objective at " + s);
+    }
+  }
+
+  @Test
+  void theScaleIsTheTargetsWeightedStandardDeviationAndOneForTheLogisticLosses() {
+    double[] y = {1, 2, 3, 10};
+    double[] w = {1, 1, 2, 0};
+    // Weighted mean 9 / 4 = 2.25; sum w (y - mean)^2 = 1.5625 + 0.0625 + 1.125 = 2.75.
+    assertEquals(Math.sqrt(2.75 / 4), GradientTest.targetScale(Loss.LINEAR, y, w), 1e-15);
+    assertEquals(Math.sqrt(50.0 / 4), GradientTest.targetScale(Loss.LINEAR, y, null), 1e-14);
+    assertEquals(1.0, GradientTest.targetScale(Loss.LINEAR, new double[] {5, 5}, null));
+    assertEquals(1.0, GradientTest.targetScale(Loss.LINEAR, new double[0], null));
+    assertEquals(1.0, GradientTest.targetScale(Loss.LOGISTIC, y, null));
+    assertEquals(1.0, GradientTest.targetScale(Loss.MULTINOMIAL, y, null));
+    // The bound: tolerance x max(s, |J| / s), |J| capped at the start's.
+    GradientTest t = new GradientTest(1e-8, 1e20, 1e9);
+    assertEquals(1e-8 * 1e9, t.bound(5e17), 1e-9);
+    assertEquals(1e-8 * 2e9, t.bound(2e18), 1e-6);
+    assertEquals(1e-8 * Math.max(1, 0.5), new GradientTest(1e-8, 1).bound(0.5));
+  }
+}
