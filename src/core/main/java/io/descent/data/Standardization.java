@@ -238,11 +238,31 @@ public record Standardization(double[] mean, double[] scale) {
   private static Standardization of(double[] mean, double[] ss, double total) {
     double[] scale = new double[mean.length];
     for (int j = 0; j < mean.length; j++) {
-      double sd = Math.sqrt(ss[j] / total);
-      // A column constant up to rounding is treated as constant.
-      scale[j] = sd > 1e-12 * Math.max(1.0, Math.abs(mean[j])) ? sd : 1.0;
+      scale[j] = scaleOf(Math.sqrt(ss[j] / total), mean[j]);
     }
     return new Standardization(mean, scale);
+  }
+
+  /**
+   * The smallest standard deviation a column is scaled by, {@value}: below it 1 / s would near
+   * float32's range in a kernel's weights (3.4e38), so such a column is treated as constant.
+   */
+  public static final double MIN_SCALE = 1e-30;
+  /**
+   * A column whose standard deviation is at most this share of its mean's magnitude, {@value},
+   * is constant up to rounding.
+   */
+  public static final double CONSTANT_SHARE = 1e-12;
+
+  /**
+   * A column's scale from its standard deviation {@code sd} and mean: {@code sd}, or 1 for a
+   * column constant up to rounding ({@code sd <= } {@link #CONSTANT_SHARE} {@code |mean|}) or
+   * below {@link #MIN_SCALE}. The test is relative to the column's own values: a column of
+   * spread 1e-12 around 0 is a feature like any other (an absolute floor of 1e-12 once treated
+   * it as constant and dropped it, while scikit-learn scales it).
+   */
+  public static double scaleOf(double sd, double mean) {
+    return sd > CONSTANT_SHARE * Math.abs(mean) && sd >= MIN_SCALE ? sd : 1.0;
   }
 
   /** Number of features. */

@@ -90,7 +90,7 @@ class StandardizationByColumnsTest {
         ss += w == null ? c * c : w[i] * c * c;
       }
       double sd = Math.sqrt(ss / total);
-      scale[j] = sd > 1e-12 * Math.max(1.0, Math.abs(mean[j])) ? sd : 1.0;
+      scale[j] = Standardization.scaleOf(sd, mean[j]);
     }
     return new double[][] {mean, scale};
   }
