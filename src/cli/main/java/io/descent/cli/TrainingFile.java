@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>The model file holds no row identities, so a file is recognised by path and size alone: a
  * copy elsewhere is not recognised, and a file rewritten in place to the very same size is taken
- * for the one trained on.
+ * for the one trained on. Only a regular file is recorded and recognised: a pipe's path (such as
+ * {@code /dev/fd/63}) and size (0) are those of every other pipe.
  *
  * @param path the file, absolute and normalized
  * @param bytes its size
@@ -47,11 +48,13 @@ record TrainingFile(Path path, long bytes, double testFraction) {
     return Optional.of(new TrainingFile(Path.of(file), bytes, fraction));
   }
 
-  /** The settings to add to the model file's training section. */
+  /** The settings to add to the model file's training section (no path and size for a pipe). */
   Map<String, Object> settings() {
     Map<String, Object> s = new LinkedHashMap<>();
-    s.put(FILE, path.toString());
-    s.put(BYTES, bytes);
+    if (Files.isRegularFile(path)) {
+      s.put(FILE, path.toString());
+      s.put(BYTES, bytes);
+    }
     if (testFraction > 0) {
       s.put(TEST_FRACTION, testFraction);
     }
@@ -62,7 +65,7 @@ record TrainingFile(Path path, long bytes, double testFraction) {
   boolean is(Path data) {
     Path p = data.toAbsolutePath().normalize();
     try {
-      return p.equals(path) && Files.size(p) == bytes;
+      return Files.isRegularFile(p) && p.equals(path) && Files.size(p) == bytes;
     } catch (IOException e) {
       return false;
     }

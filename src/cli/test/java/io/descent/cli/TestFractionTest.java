@@ -41,6 +41,46 @@ class TestFractionTest {
   }
 
   @Test
+  void aModelTrainedFromAPipeRecognisesNoOtherPipeAsItsFile() throws Exception {
+    // Every pipe has a path like /dev/fd/63 and size 0: a model trained from one records no
+    // file, so evaluate neither says another pipe held its test rows nor scores "its" test rows
+    // of unrelated data.
+    Path model = dir.resolve("pipe.json");
+    Cli train = Cli.run("train", "--data", fifoOf("train", Files.readString(Path.of(MTCARS))),
+        "--target", "mpg", "--loss", "linear", "--backend", "reference", "--test-fraction",
+        "0.25", "--quiet", "--out", model.toString());
+    assertEquals(0, train.code(), train.err());
+    JsonNode settings = MAPPER.readTree(model.toFile()).get("training").get("hyperparameters");
+    assertFalse(settings.has(TrainingFile.FILE), settings.toString());
+    assertFalse(settings.has(TrainingFile.BYTES), settings.toString());
+    String other = Files.readString(Path.of(MTCARS)).lines().limit(20)
+        .reduce("", (a, b) -> a + b + "\n");
+    Cli plain = Cli.run("evaluate", "--model", model.toString(), "--data", fifoOf("a", other));
+    assertEquals(0, plain.code(), plain.err());
+    assertFalse(plain.out().contains("held the training"), plain.out());
+    Cli rows = Cli.run("evaluate", "--model", model.toString(), "--data", fifoOf("b", other),
+        "--test-rows");
+    assertEquals(2, rows.code(), rows.out() + rows.err());
+    assertTrue(rows.err().contains("does not record"), rows.err());
+  }
+
+  /** A named pipe in the test's folder that a thread fills with {@code text}, once. */
+  private String fifoOf(String name, String text) throws Exception {
+    Path fifo = dir.resolve(name + ".fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Thread writer = new Thread(() -> {
+      try {
+        Files.writeString(fifo, text);
+      } catch (java.io.IOException e) {
+        // the reader went away: the test's assertions say what happened
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+    return fifo.toString();
+  }
+
+  @Test
   void aValidationSplitTakesItsRowsFromTheRest() throws Exception {
     Cli train = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
         "malignant", "--loss", "logistic", "--l2", "0.01", "--backend", "reference",
