@@ -371,7 +371,7 @@ final class CvCommand implements Callable<Integer> {
     activity.doing("refitting the best setting");
     if (text) {
       out.printf(Locale.ROOT, "best: %sl2 %s (lowest mean validation loss, %.6g); refitting on"
-          + " all %d rows%n", anyL1() ? "l1 " + shown(best.l1()) + ", " : "", shown(best.l2()),
+          + " all %d rows%n", anyL1() ? "l1 " + exact(best.l1()) + ", " : "", exact(best.l2()),
           best.meanLoss(), dataset.rows());
       out.flush();
     }
@@ -456,6 +456,16 @@ final class CvCommand implements Callable<Integer> {
   static String shown(double v) {
     return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(6))
         .stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * A penalty as {@link #shown}, followed by every digit in parentheses where the 6 digits name
+   * another double (0.01 x (1 - 0.3) is 0.006999999999999999): what {@code train --l2} needs to
+   * refit the best setting bit for bit.
+   */
+  static String exact(double v) {
+    String six = shown(v);
+    return Double.parseDouble(six) == v ? six : six + " (" + plain(v) + ")";
   }
 
   /** Each setting's penalty, comma-separated. */

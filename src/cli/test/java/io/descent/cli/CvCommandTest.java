@@ -44,6 +44,16 @@ class CvCommandTest {
   }
 
   @Test
+  void theBestSettingIsPrintedSoThatTrainRefitsItExactly() {
+    // 0.01 x (1 - 0.3) is the double 0.006999999999999999: six digits would name 0.007.
+    double l2 = io.descent.loss.ElasticNet.spark(0.01, 0.3).l2();
+    assertEquals("0.007 (0.006999999999999999)", CvCommand.exact(l2));
+    assertEquals(l2, Double.parseDouble("0.006999999999999999"));
+    assertEquals("0.007", CvCommand.exact(0.007));
+    assertEquals("0.0002", CvCommand.exact(0.0002));
+  }
+
+  @Test
   void logisticCvPicksTheLowestMeanLossAndWritesItsRefit() throws Exception {
     Path model = dir.resolve("best.json");
     Cli cv = cancer("--folds", "4", "--l2", "1e-4,1e-2,1,10", "--out", model.toString(),
