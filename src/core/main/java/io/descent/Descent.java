@@ -41,7 +41,8 @@ public final class Descent {
   /** Default rows per mini-batch. */
   public static final int DEFAULT_BATCH_SIZE = 32;
   /**
-   * Default gradient tolerance: max |g| <= 1e-8 * max(1, |J|); with an L1 penalty the same bound
+   * Default gradient tolerance: max |g| <= 1e-8 * max(1, |J|) (squared error: 1e-8 * max(s, |J| /
+   * s), s the target's standard deviation); with an L1 penalty the same bound
    * on the KKT violation (absolute, see {@link io.descent.loss.Objective#kktViolation}). For L1
    * it also decides the support: a weight the optimum has at zero with slack {@code l1 - |g_j|}
    * stays exactly zero only while the fit's gradient is within that slack of the optimum's. The
@@ -410,7 +411,8 @@ public final class Descent {
 
   /**
    * Gradient tolerance: stop when max |g| <= tol * max(1, |J|) (with an L1 penalty, the KKT
-   * violation); default {@value #DEFAULT_TOLERANCE}.
+   * violation; for a linear model tol * max(s, |J| / s), s the target's standard deviation, so
+   * that the test holds in any unit of the target); default {@value #DEFAULT_TOLERANCE}.
    */
   public Descent tolerance(Double tol) {
     this.tolerance = tol;

@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param batchSize rows per mini-batch (ignored for full batch)
  * @param maxIterations cap on full-batch iterations
  * @param maxEpochs cap on mini-batch epochs
- * @param gradientTolerance stop when {@code ||g||_inf <= gradientTolerance * max(1, |J|)}
+ * @param gradientTolerance stop when {@code ||g||_inf <= gradientTolerance * max(1, |J|)} (squared
+ *     error: in the target's units, see {@link GradientTest})
  * @param objectiveTolerance stop when {@code |J_prev - J| <= objectiveTolerance * max(|J|, 1e-300)}
  *     (full batch: over one iteration; mini-batch: over one epoch)
  * @param validationFraction rows held out for early stopping, in [0, 0.5]
