@@ -143,9 +143,103 @@ final class GramCoordinateDescent {
           break;
         }
       }
+      newton(w, g, l1, l2);
       score = evaluate(objective, w, g);
       evaluations++;
     }
+  }
+
+  /**
+   * The exact optimum on the current support, where it keeps every sign: with the nonzero
+   * weights' signs fixed the objective is quadratic on them, so one Newton step, {@code (U_AA +
+   * l2) delta = -(g_A + l2 w_A + l1 sign(w_A))}, lands on its minimum. Taken only when every
+   * weight keeps its sign (else the support or a sign is still wrong, and the sweeps go on) and
+   * the system is solvable; updates w (the intercept following) and g as a sweep does. Cyclic
+   * sweeps over strongly correlated features close in on that point slowly (diabetes' lasso at
+   * 0.23, all ten weights nonzero: 1000 sweeps left a KKT violation of 1.9e-6).
+   */
+  private void newton(double[] w, double[] g, double l1, double l2) {
+    int[] a = java.util.stream.IntStream.range(1, p).filter(j -> w[j] != 0).toArray();
+    int m = a.length;
+    if (m == 0) {
+      return;
+    }
+    double[] lhs = new double[m * m];
+    double[] rhs = new double[m];
+    for (int r = 0; r < m; r++) {
+      int j = a[r];
+      for (int c = 0; c < m; c++) {
+        lhs[r * m + c] = u[j * p + a[c]] + (r == c ? l2 : 0);
+      }
+      rhs[r] = -(g[j] + l2 * w[j] + l1 * Math.signum(w[j]));
+    }
+    double[] delta = solve(lhs, rhs, m);
+    if (delta == null) {
+      return;
+    }
+    for (int r = 0; r < m; r++) {
+      double next = w[a[r]] + delta[r];
+      if (!Double.isFinite(next) || Math.signum(next) != Math.signum(w[a[r]])) {
+        return;
+      }
+    }
+    for (int r = 0; r < m; r++) {
+      int j = a[r];
+      w[j] += delta[r];
+      w[0] += follow[j] * delta[r];
+      for (int k = 1; k < p; k++) {
+        g[k] += u[j * p + k] * delta[r];
+      }
+    }
+  }
+
+  /**
+   * The solution of the m x m system (row-major, overwritten) by Gaussian elimination with
+   * partial pivoting; null where a pivot is not above 1e-12 of the largest diagonal entry (a
+   * singular or nearly singular support).
+   */
+  static double[] solve(double[] lhs, double[] rhs, int m) {
+    double largest = 0;
+    for (int i = 0; i < m; i++) {
+      largest = Math.max(largest, Math.abs(lhs[i * m + i]));
+    }
+    for (int col = 0; col < m; col++) {
+      int pivot = col;
+      for (int r = col + 1; r < m; r++) {
+        if (Math.abs(lhs[r * m + col]) > Math.abs(lhs[pivot * m + col])) {
+          pivot = r;
+        }
+      }
+      if (!(Math.abs(lhs[pivot * m + col]) > 1e-12 * largest)) {
+        return null;
+      }
+      if (pivot != col) {
+        for (int c = 0; c < m; c++) {
+          double t = lhs[col * m + c];
+          lhs[col * m + c] = lhs[pivot * m + c];
+          lhs[pivot * m + c] = t;
+        }
+        double t = rhs[col];
+        rhs[col] = rhs[pivot];
+        rhs[pivot] = t;
+      }
+      for (int r = col + 1; r < m; r++) {
+        double f = lhs[r * m + col] / lhs[col * m + col];
+        for (int c = col; c < m; c++) {
+          lhs[r * m + c] -= f * lhs[col * m + c];
+        }
+        rhs[r] -= f * rhs[col];
+      }
+    }
+    double[] x = new double[m];
+    for (int r = m - 1; r >= 0; r--) {
+      double s = rhs[r];
+      for (int c = r + 1; c < m; c++) {
+        s -= lhs[r * m + c] * x[c];
+      }
+      x[r] = s / lhs[r * m + r];
+    }
+    return x;
   }
 
   /**
