@@ -272,7 +272,7 @@ public final class GramBackend implements GradientBackend {
    * (for b in A's range, as the normal equations' right side always is, x then solves the
    * system).
    */
-  static double[] solve(double[] a, double[] b, int p) {
+  public static double[] solve(double[] a, double[] b, int p) {
     double[] l = a.clone();
     int[] perm = new int[p];
     double largest = 0;

@@ -58,7 +58,7 @@ final class FullBatchLoop {
               + " %d (objective %.10g)", fit.iterations, p.value()));
           return;
         }
-        if (fit.apply(cap.check(fit.iterations, fit.quasiSeparationHint()))) {
+        if (fit.apply(cap.check(fit.iterations, fit::quasiSeparationHint))) {
           return;
         }
         if (fit.verificationDue()) {

@@ -1,5 +1,8 @@
 package io.descent.train;
 
+import io.descent.data.CompensatedSum;
+import io.descent.loss.Loss;
+
 /**
  * The one convergence test: {@code max_j |g_j| <= tolerance * max(s, |J| / s)}, where {@code J}
  * is the objective, {@code g} its gradient over the full training data and {@code s} the
@@ -42,12 +45,12 @@ record GradientTest(double tolerance, double objectiveCap, double scale) {
    * weighted mean (population, compensated sums), for the other losses 1; 1 also where that
    * deviation is 0 or not finite (a constant target).
    */
-  static double targetScale(io.descent.loss.Loss loss, double[] y, double[] weights) {
-    if (loss != io.descent.loss.Loss.LINEAR) {
+  static double targetScale(Loss loss, double[] y, double[] weights) {
+    if (loss != Loss.LINEAR) {
       return 1.0;
     }
-    io.descent.data.CompensatedSum w = new io.descent.data.CompensatedSum();
-    io.descent.data.CompensatedSum wy = new io.descent.data.CompensatedSum();
+    CompensatedSum w = new CompensatedSum();
+    CompensatedSum wy = new CompensatedSum();
     for (int i = 0; i < y.length; i++) {
       double wi = weights == null ? 1 : weights[i];
       if (wi > 0) {
@@ -56,7 +59,7 @@ record GradientTest(double tolerance, double objectiveCap, double scale) {
       }
     }
     double mean = wy.value() / w.value();
-    io.descent.data.CompensatedSum squares = new io.descent.data.CompensatedSum();
+    CompensatedSum squares = new CompensatedSum();
     for (int i = 0; i < y.length; i++) {
       double wi = weights == null ? 1 : weights[i];
       if (wi > 0) {

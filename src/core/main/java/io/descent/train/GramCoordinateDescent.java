@@ -153,8 +153,8 @@ final class GramCoordinateDescent {
    * The exact optimum on the current support, where it keeps every sign: with the nonzero
    * weights' signs fixed the objective is quadratic on them, so one Newton step, {@code (U_AA +
    * l2) delta = -(g_A + l2 w_A + l1 sign(w_A))}, lands on its minimum. Taken only when every
-   * weight keeps its sign (else the support or a sign is still wrong, and the sweeps go on) and
-   * the system is solvable; updates w (the intercept following) and g as a sweep does. Cyclic
+   * weight keeps its sign (else the support or a sign is still wrong, and the sweeps go on);
+   * updates w (the intercept following) and g as a sweep does. Cyclic
    * sweeps over strongly correlated features close in on that point slowly (diabetes' lasso at
    * 0.23, all ten weights nonzero: 1000 sweeps left a KKT violation of 1.9e-6).
    */
@@ -173,10 +173,9 @@ final class GramCoordinateDescent {
       }
       rhs[r] = -(g[j] + l2 * w[j] + l1 * Math.signum(w[j]));
     }
-    double[] delta = solve(lhs, rhs, m);
-    if (delta == null) {
-      return;
-    }
+    // Symmetric positive semidefinite: the normal equations' pivoted Cholesky, which leaves at 0
+    // what a singular support cannot set (the step then minimizes over the rest).
+    double[] delta = GramBackend.solve(lhs, rhs, m);
     for (int r = 0; r < m; r++) {
       double next = w[a[r]] + delta[r];
       if (!Double.isFinite(next) || Math.signum(next) != Math.signum(w[a[r]])) {
@@ -191,55 +190,6 @@ final class GramCoordinateDescent {
         g[k] += u[j * p + k] * delta[r];
       }
     }
-  }
-
-  /**
-   * The solution of the m x m system (row-major, overwritten) by Gaussian elimination with
-   * partial pivoting; null where a pivot is not above 1e-12 of the largest diagonal entry (a
-   * singular or nearly singular support).
-   */
-  static double[] solve(double[] lhs, double[] rhs, int m) {
-    double largest = 0;
-    for (int i = 0; i < m; i++) {
-      largest = Math.max(largest, Math.abs(lhs[i * m + i]));
-    }
-    for (int col = 0; col < m; col++) {
-      int pivot = col;
-      for (int r = col + 1; r < m; r++) {
-        if (Math.abs(lhs[r * m + col]) > Math.abs(lhs[pivot * m + col])) {
-          pivot = r;
-        }
-      }
-      if (!(Math.abs(lhs[pivot * m + col]) > 1e-12 * largest)) {
-        return null;
-      }
-      if (pivot != col) {
-        for (int c = 0; c < m; c++) {
-          double t = lhs[col * m + c];
-          lhs[col * m + c] = lhs[pivot * m + c];
-          lhs[pivot * m + c] = t;
-        }
-        double t = rhs[col];
-        rhs[col] = rhs[pivot];
-        rhs[pivot] = t;
-      }
-      for (int r = col + 1; r < m; r++) {
-        double f = lhs[r * m + col] / lhs[col * m + col];
-        for (int c = col; c < m; c++) {
-          lhs[r * m + c] -= f * lhs[col * m + c];
-        }
-        rhs[r] -= f * rhs[col];
-      }
-    }
-    double[] x = new double[m];
-    for (int r = m - 1; r >= 0; r--) {
-      double s = rhs[r];
-      for (int c = r + 1; c < m; c++) {
-        s -= lhs[r * m + c] * x[c];
-      }
-      x[r] = s / lhs[r * m + r];
-    }
-    return x;
   }
 
   /**

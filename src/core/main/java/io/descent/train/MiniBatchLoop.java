@@ -58,8 +58,11 @@ final class MiniBatchLoop {
             fit.epochs, fit.iterations, bestObjective)));
         return;
       }
-      if (fit.apply(cap.check(fit.epochs, fit.quasiSeparationHint()
-          + lastEpochNote(p.value(), bestObjective, bestEpoch)))) {
+      double last = p.value();
+      double lowest = bestObjective;
+      int lowestEpoch = bestEpoch;
+      if (fit.apply(cap.check(fit.epochs, () -> fit.quasiSeparationHint()
+          + lastEpochNote(last, lowest, lowestEpoch)))) {
         return;
       }
       int[] order = shuffle.nextEpoch();

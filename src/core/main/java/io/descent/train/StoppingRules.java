@@ -167,9 +167,12 @@ final class StoppingRules {
           constant ? ", or let the rate decay with schedule(...)" : ""));
     }
 
-    /** The stop when {@code count} has reached the cap; {@code hint} ends its message. */
-    Stop check(int count, String hint) {
-      return count >= limit ? Stop.of(StopReason.MAX_ITERATIONS, advice + hint) : null;
+    /**
+     * The stop when {@code count} has reached the cap; {@code hint} ends its message (asked for
+     * only then).
+     */
+    Stop check(int count, java.util.function.Supplier<String> hint) {
+      return count >= limit ? Stop.of(StopReason.MAX_ITERATIONS, advice + hint.get()) : null;
     }
   }
 
