@@ -158,8 +158,15 @@ final class CliSupport {
         throw new Main.UsageException("--weight-column: " + e.getMessage());
       }
     }
-    return new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress)
+    CsvReader reader = new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress)
         .withClasses(classes);
+    // A binary model's two labels code the target, each other label being an error at its line;
+    // unless --positive-label names another (the model's check then says how they differ).
+    if (withTarget && loss == Loss.LOGISTIC && labels != null
+        && (o.positiveLabel() == null || o.positiveLabel().equals(labels.positive()))) {
+      reader = reader.withLabels(labels);
+    }
+    return reader;
   }
 
   /** Reads training data: target required, features from --features. */

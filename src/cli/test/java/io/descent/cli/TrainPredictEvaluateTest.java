@@ -108,6 +108,32 @@ class TrainPredictEvaluateTest {
     }
   }
 
+  /**
+   * A binary model's labels code the evaluated file: rows of one class are evaluated, and a
+   * label the model lacks is an error at the line where it is (not where a third label shows).
+   */
+  @Test
+  void aBinaryModelsLabelsCodeTheEvaluatedFile() throws Exception {
+    Path train = dir.resolve("train.csv");
+    Files.writeString(train, "a,y\n1,yes\n2,no\n3,yes\n0,no\n2,yes\n1,no\n");
+    Path model = dir.resolve("m.json");
+    assertEquals(0, Cli.run("train", "--data", train.toString(), "--target", "y", "--loss",
+        "logistic", "--positive-label", "yes", "--l2", "0.1", "--quiet", "--out",
+        model.toString()).code());
+    Path yes = dir.resolve("yes.csv");
+    Files.writeString(yes, "a,y\n1,yes\n3,yes\n");
+    Cli one = Cli.run("evaluate", "--model", model.toString(), "--data", yes.toString());
+    assertEquals(0, one.code(), one.err());
+    assertTrue(one.out().contains("rows: 2"), one.out());
+    assertTrue(one.out().contains("roc_auc: NaN"), one.out());
+    Path maybe = dir.resolve("maybe.csv");
+    Files.writeString(maybe, "a,y\n1,yes\n2,maybe\n3,no\n");
+    Cli bad = Cli.run("evaluate", "--model", model.toString(), "--data", maybe.toString());
+    assertEquals(2, bad.code(), bad.err());
+    assertEquals(maybe + ":3:2: target \"y\" has label \"maybe\", which is not one of the"
+        + " labels \"no\" (0) and \"yes\" (1)\n", bad.err());
+  }
+
   /** The counts close the result line, after any advice the message ends with. */
   @Test
   void theResultLineEndsWithItsCounts() {

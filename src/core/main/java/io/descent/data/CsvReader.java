@@ -255,6 +255,7 @@ public final class CsvReader {
   private final List<HeapNeed> heapNeeds;
   private final ReadProgress progress;
   private final ClassLabels classes;
+  private final BinaryLabels knownLabels;
   private final int threads;
   /** Bytes per slice of a file read in parallel; 0 reads every file sequentially. */
   private final int sliceBytes;
@@ -268,13 +269,15 @@ public final class CsvReader {
 
   /** For tests: a small chunk exercises the chunked path of {@link #read(Reader, String)}. */
   CsvReader(Options options, int chunkFloats) {
-    this(options, chunkFloats, List.of(), ReadProgress.NONE, null, DEFAULT_THREADS,
+    this(options, chunkFloats, List.of(), ReadProgress.NONE, null, null, DEFAULT_THREADS,
         DEFAULT_SLICE_BYTES, true);
   }
 
   private CsvReader(Options options, int chunkFloats, List<HeapNeed> heapNeeds,
-      ReadProgress progress, ClassLabels classes, int threads, int sliceBytes, boolean onePass) {
+      ReadProgress progress, ClassLabels classes, BinaryLabels knownLabels, int threads,
+      int sliceBytes, boolean onePass) {
     this.classes = classes;
+    this.knownLabels = knownLabels;
     this.progress = Objects.requireNonNull(progress, "progress");
     this.options = Objects.requireNonNull(options, "options");
     if (chunkFloats <= 0) {
@@ -305,8 +308,8 @@ public final class CsvReader {
    * @see #read(Path)
    */
   public CsvReader withHeapNeeds(List<HeapNeed> needs) {
-    return new CsvReader(options, chunkFloats, needs, progress, classes, threads, sliceBytes,
-        onePass);
+    return new CsvReader(options, chunkFloats, needs, progress, classes, knownLabels, threads,
+        sliceBytes, onePass);
   }
 
   /**
@@ -314,7 +317,7 @@ public final class CsvReader {
    * progress display; nothing by default).
    */
   public CsvReader withProgress(ReadProgress progress) {
-    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, knownLabels, threads,
         sliceBytes, onePass);
   }
 
@@ -326,8 +329,31 @@ public final class CsvReader {
    * @param classes the classes, or null for the file's own labels
    */
   public CsvReader withClasses(ClassLabels classes) {
-    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, knownLabels, threads,
         sliceBytes, onePass);
+  }
+
+  /**
+   * The same reader, coding a {@link TargetKind#BINARY} target by these two labels (a model's)
+   * instead of the labels the file holds: every label must be one of them (the first that is
+   * not is an error at its line), and the file may hold either or both (to evaluate a model on
+   * rows of one class). The options' positive label, if any, must be {@code labels.positive()}.
+   *
+   * @param labels the labels, or null for the file's own
+   */
+  public CsvReader withLabels(BinaryLabels labels) {
+    if (labels != null && options.positiveLabel() != null
+        && !labels.positive().equals(options.positiveLabel())) {
+      throw new IllegalArgumentException("positive label \"" + options.positiveLabel()
+          + "\" is not the labels' positive one, \"" + labels.positive() + "\"");
+    }
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, labels, threads,
+        sliceBytes, onePass);
+  }
+
+  /** The labels a binary target is coded by ({@link #withLabels}), or null for the file's. */
+  public BinaryLabels labels() {
+    return knownLabels;
   }
 
   /**
@@ -336,7 +362,7 @@ public final class CsvReader {
    * @param threads at least 1, or {@link #DEFAULT_THREADS} (0) for one per available processor
    */
   public CsvReader withThreads(int threads) {
-    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, knownLabels, threads,
         sliceBytes, onePass);
   }
 
@@ -353,7 +379,7 @@ public final class CsvReader {
     if (sliceBytes < 0) {
       throw new IllegalArgumentException("sliceBytes must be >= 0, got " + sliceBytes);
     }
-    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads,
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, knownLabels, threads,
         sliceBytes, onePass);
   }
 
@@ -362,8 +388,8 @@ public final class CsvReader {
    * the one pass cannot keep the features off the heap).
    */
   CsvReader withCountPass() {
-    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, threads, sliceBytes,
-        false);
+    return new CsvReader(options, chunkFloats, heapNeeds, progress, classes, knownLabels, threads,
+        sliceBytes, false);
   }
 
   /** The classes a class target is coded by ({@link #withClasses}), or null for the file's. */
@@ -846,6 +872,10 @@ public final class CsvReader {
       String key = labelKey(spelling);
       int index = labels.indexOf(key);
       if (index < 0) {
+        if (knownLabels != null && options.targetKind() == TargetKind.BINARY
+            && !key.equals(knownLabels.negative()) && !key.equals(knownLabels.positive())) {
+          throw notKnown(tok.fieldLine(), key);
+        }
         if (labels.size() == 2 && options.targetKind() == TargetKind.BINARY) {
           throw new DataFormatException(file, tok.fieldLine(), c + 1, "target \""
               + header.get(targetColumn) + "\" has more than two labels: \"" + labels.get(0)
@@ -871,8 +901,19 @@ public final class CsvReader {
       return index;
     }
 
+    /** The error for a label that is neither of {@link CsvReader#withLabels}'s, on a line. */
+    private DataFormatException notKnown(long line, String key) {
+      return new DataFormatException(file, line, targetColumn + 1, "target \""
+          + header.get(targetColumn) + "\" has label " + CsvRows.shown(key) + ", which is not"
+          + " one of the labels \"" + knownLabels.negative() + "\" (0) and \""
+          + knownLabels.positive() + "\" (1)");
+    }
+
     /** Turns label indices in y into 0/1 and says which label is which. */
     private BinaryLabels encodeLabels(double[] y) {
+      if (knownLabels != null) {
+        return encodeKnownLabels(y);
+      }
       String name = header.get(targetColumn);
       int column = targetColumn + 1;
       List<String> universe = null;
@@ -919,6 +960,26 @@ public final class CsvReader {
         Arrays.fill(y, 0.0);
       }
       return new BinaryLabels(negative, positive);
+    }
+
+    /**
+     * Turns label indices in y into 0/1 by {@link CsvReader#withLabels}'s labels (those of a
+     * file read in slices are checked here, each at its first line).
+     */
+    private BinaryLabels encodeKnownLabels(double[] y) {
+      double[] code = new double[labels.size()];
+      for (int k = 0; k < code.length; k++) {
+        String label = labels.get(k);
+        if (label.equals(knownLabels.positive())) {
+          code[k] = 1;
+        } else if (!label.equals(knownLabels.negative())) {
+          throw notKnown(labelLine[k], label);
+        }
+      }
+      for (int i = 0; i < y.length; i++) {
+        y[i] = code[(int) y[i]];
+      }
+      return knownLabels;
     }
 
     /** Turns label indices in y (order of appearance) into the classes' stable order. */

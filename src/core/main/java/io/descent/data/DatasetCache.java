@@ -436,6 +436,8 @@ public final class DatasetCache {
     k.put("positiveLabel", o.positiveLabel());
     k.put("weightColumn", o.weightColumn());
     k.putAll("classes", reader.classes() == null ? null : reader.classes().labels());
+    k.putAll("labels", reader.labels() == null ? null
+        : List.of(reader.labels().negative(), reader.labels().positive()));
     // Whatever option a later version adds changes this too.
     k.put("options", o.toString());
   }

@@ -147,6 +147,19 @@ class DatasetCacheTest {
   }
 
   @Test
+  void binaryLabelsGivenToTheReaderArePartOfTheKey() throws IOException {
+    Path data = write("a,c\n1,no\n2,no\n");
+    CsvReader model = new CsvReader(CsvReader.Options.binaryTarget("c", "yes"))
+        .withLabels(new BinaryLabels("no", "yes"));
+    CsvReader own = new CsvReader(CsvReader.Options.binaryTarget("c", "yes"));
+    assertThrows(DataFormatException.class, () -> cache().read(data, own)); // one label
+    assertSameDataset(model.read(data), cache().read(data, model));
+    assertTrue(cache().cached(data, own).isEmpty());
+    assertTrue(cache().cached(data, model.withLabels(new BinaryLabels("maybe", "yes")))
+        .isEmpty());
+  }
+
+  @Test
   void aChangedFileIsReadAgainAndItsCopyReplaced() throws IOException {
     Path data = write("a,y\n1,2\n3,4\n");
     CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
