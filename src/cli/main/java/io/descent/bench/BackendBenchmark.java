@@ -88,9 +88,8 @@ public final class BackendBenchmark {
 
   /**
    * Refuses a {@code --device} that names no OpenCL device of this machine, before any work
-   * (as {@code train} refuses it): where OpenCL lists devices and {@code device} picks none of
-   * them ({@link BenchTarget#choose}). Where OpenCL cannot list any, the OpenCL row of the table
-   * says why instead.
+   * (as {@code train} refuses it): where {@code device} picks none of the devices OpenCL lists
+   * ({@link BenchTarget#choose}), or OpenCL lists none (the message says why).
    *
    * @throws NoSuchDeviceException naming the devices there are
    */
@@ -102,9 +101,14 @@ public final class BackendBenchmark {
     try {
       devices = Backends.openClDevices();
     } catch (RuntimeException | LinkageError e) {
-      return; // no OpenCL to ask: the table's OpenCL row says so
+      throw new NoSuchDeviceException("no OpenCL device matches \"" + device + "\": "
+          + oneLine(e));
     }
-    if (!devices.isEmpty() && BenchTarget.choose(devices, device).isEmpty()) {
+    if (devices.isEmpty()) {
+      throw new NoSuchDeviceException("no OpenCL device matches \"" + device + "\": no OpenCL"
+          + " devices found");
+    }
+    if (BenchTarget.choose(devices, device).isEmpty()) {
       throw new NoSuchDeviceException("no OpenCL device matches \"" + device + "\"; available: "
           + String.join(", ", devices.stream().map(d -> d.index() + ": " + d.name()).toList()));
     }

@@ -149,6 +149,11 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchConfig config = config();
     BackendBenchmark.requireDevice(config.backends(), config.openClDevice());
+    if (config.openClDevice() != null && !config.backends().contains(BackendKind.OPENCL)) {
+      spec.commandLine().getErr().println("descent: --device is ignored: --backends does not"
+          + " list opencl");
+      spec.commandLine().getErr().flush();
+    }
     if (models != null) {
       return models(config, spec.commandLine().getOut(), spec.commandLine().getErr());
     }

@@ -21,9 +21,17 @@ final class CacheOptions {
           + DatasetCache.SUBDIRECTORY + ", else ~/.cache/" + DatasetCache.SUBDIRECTORY + ".")
   boolean cache;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
+  @Option(names = "--cache-dir", paramLabel = "DIR", converter = Directory.class,
       description = "The directory of the copies kept by --cache (implies --cache).")
   Path directory;
+
+  /** A directory's path, which may end in / (file paths may not: {@link Main#filePath}). */
+  static final class Directory implements picocli.CommandLine.ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+      return Path.of(value);
+    }
+  }
 
   /** The directory of the copies, with {@code --cache} or {@code --cache-dir}; else null. */
   Path directoryInUse() {

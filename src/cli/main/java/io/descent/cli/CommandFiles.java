@@ -174,7 +174,10 @@ final class CommandFiles {
     if (Files.isDirectory(file)) {
       throw usage(path + ": is a directory");
     }
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
+    if (AtomicFile.isDescriptorLink(file) && !Files.exists(file)) {
+      throw usage(path + ": no such open file descriptor");
+    }
+    if (AtomicFile.isDescriptorLink(file) || (Files.exists(file) && !Files.isRegularFile(file))) {
       if (!Files.isWritable(file)) {
         throw usage(path + ": permission denied (cannot write)");
       }

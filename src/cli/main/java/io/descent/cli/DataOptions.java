@@ -19,25 +19,56 @@ final class DataOptions {
       description = "Target column: a header name or a 0-based index.")
   String target;
 
-  @Option(names = "--features", split = ",", paramLabel = "NAME",
+  @Option(names = "--features", paramLabel = "NAMES",
       description = "Feature columns to use, comma-separated (default: all but the target);"
-          + " a name that holds a comma in double quotes, as in CSV (\"a,b\",c).")
+          + " a name that holds a comma or a quote in double quotes, as in CSV (\"a,b\",c;"
+          + " \"say \"\"hi\"\"\").")
   List<String> features;
 
   /**
-   * The feature columns named by {@code --features}, each unquoted as a CSV field is (a name in
-   * double quotes, where a comma does not split it, loses them, and a doubled quote inside
-   * stands for one); null where the option is not given.
+   * The feature columns named by {@code --features} (each value split at the commas outside
+   * double quotes), each unquoted as a CSV field is (a name in double quotes loses them, and a
+   * doubled quote inside stands for one); null where the option is not given.
+   *
+   * @throws Main.UsageException where a double quote is not closed
    */
   List<String> featureNames() {
     if (features == null) {
       return null;
     }
-    List<String> names = new java.util.ArrayList<>(features.size());
-    for (String f : features) {
-      names.add(unquote(f));
+    List<String> names = new java.util.ArrayList<>();
+    for (String value : features) {
+      for (String f : split(value)) {
+        names.add(unquote(f));
+      }
     }
     return names;
+  }
+
+  /** {@code value} split at its commas outside double quotes. */
+  static List<String> split(String value) {
+    List<String> fields = new java.util.ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == ',' && !quoted) {
+        fields.add(field.toString());
+        field.setLength(0);
+        continue;
+      }
+      if (c == '"') {
+        quoted = !quoted; // a doubled quote inside quotes turns it off and on again
+      }
+      field.append(c);
+    }
+    if (quoted) {
+      throw new Main.UsageException("--features " + value + ": a double quote is not closed (a"
+          + " name with a quote in it goes in double quotes with the quote doubled, as in CSV:"
+          + " \"say \"\"hi\"\"\")");
+    }
+    fields.add(field.toString());
+    return fields;
   }
 
   /** {@code "text"} as {@code text} (with {@code ""} inside as {@code "}); else as it is. */

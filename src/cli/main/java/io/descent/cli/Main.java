@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -70,15 +71,31 @@ public final class Main {
     Launcher.main(args);
   }
 
+  /**
+   * The line for a heap so small that even the out-of-memory report ran out of it: made before
+   * any command runs, so that printing it allocates nothing.
+   */
+  private static final byte[] NO_ROOM_TO_REPORT = ("descent: out of memory: the Java heap ("
+      + "-Xmx) is too small even to report what ran out; give the JVM more (e.g. -Xmx1g)\n")
+      .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   /** Runs the command line in this JVM and exits with its code. */
   static void run(String[] args) {
-    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    int code;
+    try {
+      code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    } catch (OutOfMemoryError e) {
+      System.err.write(NO_ROOM_TO_REPORT, 0, NO_ROOM_TO_REPORT.length);
+      System.err.flush();
+      code = FAILURE;
+    }
     System.exit(code);
   }
 
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = commandLine(args);
+    cl.registerConverter(Path.class, Main::filePath);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -126,6 +143,19 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * A file's path as an option gives it; one that ends in / names a directory, never the file
+   * that the path without it would be (an {@code --out models/} would otherwise write a file
+   * named {@code models}). Directories' options convert their own ({@link CacheOptions}).
+   */
+  static Path filePath(String value) {
+    if (value.length() > 1 && value.endsWith("/")) {
+      throw new CommandLine.TypeConversionException(value + " ends in /, so it names a"
+          + " directory, not a file");
+    }
+    return Path.of(value);
   }
 
   /**

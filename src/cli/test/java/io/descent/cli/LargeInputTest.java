@@ -139,4 +139,26 @@ class LargeInputTest {
         + " e.g. java -Xmx64m -jar descent.jar ...", r.out().strip());
     assertEquals(List.of(), files(dir), "nothing written, no temporary file left");
   }
+
+  /**
+   * A heap too small even for the report of what ran out (a few MiB): still one line, made
+   * before the command ran, and exit 1, never a stack trace.
+   */
+  @Test
+  void aHeapTooSmallToReportIsStillOneLine() throws Exception {
+    Path model = shared.resolve("mtcars.json");
+    assertEquals(0, Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg",
+        "--loss", "linear", "--backend", "reference", "--quiet", "--out", model.toString())
+        .code());
+    for (String xmx : List.of("-Xmx3m", "-Xmx4m")) {
+      Cli r = java(xmx, "predict", "--model", model.toString(), "--data", "datasets/mtcars.csv",
+          "--out", dir.resolve("p.csv").toString());
+      if (r.code() != 0) {
+        assertEquals(1, r.code(), r.out());
+        assertEquals(1, r.out().strip().lines().count(), r.out());
+        assertTrue(r.out().startsWith("descent: out of memory"), r.out());
+        assertEquals(List.of(), files(dir), "nothing written");
+      }
+    }
+  }
 }

@@ -81,6 +81,12 @@ class OpenClCliTest {
           + " 0: "), bench.err());
       assertEquals(1, bench.err().lines().count(), bench.err());
     }
+    // Where --backends measures no OpenCL, --device is noticed as ignored.
+    Cli other = Cli.run("bench", "--device", "99", "--rows", "1000", "--features", "4",
+        "--fit-rows", "0", "--loss", "linear", "--backends", "reference");
+    assertEquals(0, other.code(), other.err());
+    assertTrue(other.err().startsWith("descent: --device is ignored: --backends does not list"
+        + " opencl\n"), other.err());
   }
 
   /** The first device's name, as {@code descent devices} prints it. */

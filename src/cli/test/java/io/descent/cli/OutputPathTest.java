@@ -246,4 +246,40 @@ class OutputPathTest {
     assertOneLine(r, 2, option);
     assertTrue(r.err().contains("(try 'descent train --help')"), r.err());
   }
+
+  /** A child JVM running {@code descent args}, its standard output sent where {@code out} says. */
+  private static Process child(ProcessBuilder.Redirect out, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
+        "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectOutput(out)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /**
+   * {@code --out /dev/stdout} writes through the open descriptor: a file opened for appending
+   * (a shell's {@code >>}) keeps what it held, and a pipe (a shell's {@code |}) takes the rows.
+   */
+  @Test
+  void standardOutputByItsDevicePathAppendsToAFileAndFillsAPipe() throws Exception {
+    Path log = dir.resolve("log.txt");
+    Files.writeString(log, "previous line\n");
+    Process appended = child(ProcessBuilder.Redirect.appendTo(log.toFile()), "predict",
+        "--model", model.toString(), "--data", data.toString(), "--out", "/dev/stdout");
+    assertTrue(appended.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, appended.exitValue());
+    List<String> lines = Files.readAllLines(log);
+    assertEquals("previous line", lines.get(0));
+    assertEquals("prediction", lines.get(1));
+    assertEquals(2 + 32, lines.size(), lines.toString());
+    Process piped = child(ProcessBuilder.Redirect.PIPE, "predict", "--model", model.toString(),
+        "--data", data.toString(), "--out", "/dev/stdout");
+    String out = new String(piped.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(piped.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, piped.exitValue());
+    assertEquals(33, out.lines().count(), out);
+    assertTrue(out.startsWith("prediction\n"), out);
+  }
 }

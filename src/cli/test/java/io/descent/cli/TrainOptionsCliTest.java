@@ -50,6 +50,39 @@ class TrainOptionsCliTest {
     assertEquals("a,b", DataOptions.unquote("\"a,b\""));
     assertEquals("x\"", DataOptions.unquote("x\""));
     assertEquals("\"", DataOptions.unquote("\""));
+    // A quote never closed is one line, exit 2 (no parser warnings); repeated options add up.
+    for (String bad : List.of("c,\"a", "b\"q", "\"q\"\"x")) {
+      Cli unclosed = Cli.run("train", "--data", csv.toString(), "--target", "y", "--loss",
+          "logistic", "--quiet", "--out", dir.resolve("u.json").toString(), "--features", bad);
+      assertEquals(2, unclosed.code(), unclosed.err());
+      assertEquals("descent: --features " + bad + ": a double quote is not closed (a name with a"
+          + " quote in it goes in double quotes with the quote doubled, as in CSV: \"say"
+          + " \"\"hi\"\"\")\n", unclosed.err());
+    }
+    assertEquals(List.of("c", "\"a,b\"", "\"q\"\"x\""), DataOptions.split("c,\"a,b\",\"q\"\"x\""));
+    Cli twice = Cli.run("train", "--data", csv.toString(), "--target", "y", "--loss", "logistic",
+        "--l2", "0.1", "--quiet", "--out", model.toString(), "--features", "c",
+        "--features", "\"a,b\"");
+    assertEquals(0, twice.code(), twice.err());
+    assertEquals(2, new ObjectMapper().readTree(model.toFile()).get("features").size());
+  }
+
+  /** An output path that ends in / names a directory: refused, not written as a file. */
+  @Test
+  void aFilePathEndingInSlashIsRefused() throws Exception {
+    Cli r = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
+        "linear", "--quiet", "--out", dir.resolve("models") + "/");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("models/ ends in /, so it names a directory, not a file"),
+        r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertFalse(Files.exists(dir.resolve("models")));
+    // A directory's option may end in /.
+    Cli cached = Cli.run("train", "--data", "datasets/mtcars.csv", "--target", "mpg", "--loss",
+        "linear", "--quiet", "--out", dir.resolve("m.json").toString(), "--cache-dir",
+        dir.resolve("cache") + "/");
+    assertEquals(0, cached.code(), cached.err());
+    assertTrue(Files.isDirectory(dir.resolve("cache")));
   }
 
   @Test

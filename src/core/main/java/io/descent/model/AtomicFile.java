@@ -118,7 +118,7 @@ public final class AtomicFile {
     if (Files.isDirectory(file)) {
       throw new FileSystemException(target.toString(), null, "is a directory");
     }
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
+    if (isDescriptorLink(file) || (Files.exists(file) && !Files.isRegularFile(file))) {
       writeDirectly(target, file, content);
       return;
     }
@@ -128,7 +128,14 @@ public final class AtomicFile {
     }
     String stem = stem(file.getFileName().toString());
     removeStaleTemporaryFiles(dir, stem);
-    Path tmp = createTemp(dir, stem);
+    Path tmp;
+    try {
+      tmp = createTemp(dir, stem);
+    } catch (FileSystemException e) {
+      // The temporary file's name means nothing to the user: name the destination.
+      throw new FileSystemException(target.toString(), null, reason(e) + " (no temporary file"
+          + " can be made in " + dir + "; nothing written)");
+    }
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         content.writeTo(channel);
@@ -174,30 +181,65 @@ public final class AtomicFile {
    */
   public static Path destination(Path path) throws IOException {
     Path p = path;
-    for (int i = 0; i < MAX_LINKS && Files.isSymbolicLink(p); i++) {
+    for (int i = 0; i < MAX_LINKS && Files.isSymbolicLink(p) && !isDescriptorLink(p); i++) {
       Path parent = p.toAbsolutePath().getParent();
       Path link = Files.readSymbolicLink(p);
       p = parent == null ? link : parent.resolve(link);
     }
-    if (Files.isSymbolicLink(p)) {
+    if (Files.isSymbolicLink(p) && !isDescriptorLink(p)) {
       throw new FileSystemException(path.toString(), null, "too many levels of symbolic links");
     }
     return p;
   }
 
+  /** The directories of a process's open file descriptors, as their real paths are. */
+  private static final Pattern DESCRIPTOR_DIRECTORY =
+      Pattern.compile("/proc/[0-9]+(/task/[0-9]+)?/fd");
+
+  /**
+   * Whether {@code path} is the link of an open file descriptor ({@code /proc/self/fd/1}, {@code
+   * /dev/fd/63}; {@code /dev/stdout} leads to one): what it links to (a pipe, a terminal, the
+   * file a shell redirected to) is written through it, in place and appending, never replaced.
+   */
+  public static boolean isDescriptorLink(Path path) {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent == null) {
+      return false;
+    }
+    try {
+      return DESCRIPTOR_DIRECTORY.matcher(parent.toRealPath().toString()).matches();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /**
    * A device or a named pipe is written in place: it cannot be replaced by a file, and a
-   * temporary file beside it would turn {@code /dev/null} into a regular file.
+   * temporary file beside it would turn {@code /dev/null} into a regular file. So is what an
+   * open descriptor leads to ({@link #isDescriptorLink}), appending: a shell's {@code >>}
+   * keeps what the file held, and a pipe takes the bytes in order.
    */
   private static void writeDirectly(Path target, Path file, ChannelContent content)
       throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    StandardOpenOption[] options = isDescriptorLink(file)
+        ? new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.APPEND}
+        : new StandardOpenOption[] {StandardOpenOption.WRITE};
+    try (FileChannel channel = FileChannel.open(file, options)) {
       content.writeTo(channel);
     } catch (FileSystemException e) {
       throw e;
     } catch (IOException e) {
       throw failed(target, e, "");
     }
+  }
+
+  /** What went wrong, without the file's name. */
+  private static String reason(FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName();
   }
 
   /** An I/O failure that names the file, as the operating system's message does not. */

@@ -359,10 +359,10 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
       }
       // Read as a BigInteger: a version too large for a long is still a future version.
       JsonNode versionNode = required(root, "formatVersion", "formatVersion");
-      if (!versionNode.isIntegralNumber()) {
+      BigInteger version = whole(versionNode);
+      if (version == null) {
         throw fail("field \"formatVersion\" must be an integer, got " + describe(versionNode));
       }
-      BigInteger version = versionNode.bigIntegerValue();
       if (version.compareTo(BigInteger.valueOf(MULTINOMIAL_FORMAT_VERSION)) > 0) {
         throw new ModelFormatException("model file " + source + " has format version " + version
             + "; this Descent reads versions " + FORMAT_VERSION + " and "
@@ -764,14 +764,35 @@ public record ModelFile(LinearModel model, TrainingInfo training) {
 
     private long integer(JsonNode parent, String name, String path) {
       JsonNode node = required(parent, name, path);
-      if (!node.isIntegralNumber()) {
+      BigInteger value = whole(node);
+      if (value == null) {
         throw fail("field \"" + path + "\" must be an integer, got " + describe(node));
       }
-      if (!node.canConvertToLong()) {
+      if (value.bitLength() > 63) {
         throw fail("field \"" + path + "\" must be an integer from " + Long.MIN_VALUE + " to "
             + Long.MAX_VALUE + ", got " + describe(node));
       }
-      return node.longValue();
+      return value.longValueExact();
+    }
+
+    /**
+     * A number node's value where it is a whole number, however written ({@code 42}, {@code
+     * 42.0}, {@code 4.2E1}: a JSON tool may write integers as floating-point numbers, and the
+     * checksum takes them as one value); else null.
+     */
+    private static BigInteger whole(JsonNode node) {
+      if (node.isIntegralNumber()) {
+        return node.bigIntegerValue();
+      }
+      if (!node.isNumber() || (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())
+          && !node.isBigDecimal())) {
+        return null;
+      }
+      java.math.BigDecimal d = node.decimalValue().stripTrailingZeros();
+      if (d.scale() > 0 || d.precision() - d.scale() > 40) {
+        return null;
+      }
+      return d.toBigIntegerExact();
     }
 
     private double number(JsonNode parent, String name, String path) {

@@ -516,6 +516,9 @@ final class Fit {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("loss", config.loss().label());
     h.put("l2", config.l2());
+    if (config.l1() > 0) {
+      h.put("l1", config.l1());
+    }
     h.put("layout", backend.info().layout());
     if (backend instanceof io.descent.gradient.GramBackend gram) {
       h.put("solver", "normal equations (statistics from " + gram.source().summary() + ")");

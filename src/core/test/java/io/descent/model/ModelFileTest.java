@@ -432,8 +432,8 @@ class ModelFileTest {
     assertRejected(validJson().replaceFirst("\"formatVersion\": 2",
         "\"formatVersion\": -99999999999999999999"),
         "m.json: field \"formatVersion\" is -99999999999999999999, expected 2 or 3");
-    assertRejected(edited(r -> r.put("formatVersion", 2.0)),
-        "m.json: field \"formatVersion\" must be an integer, got 2.0");
+    assertRejected(edited(r -> r.put("formatVersion", 2.5)),
+        "m.json: field \"formatVersion\" must be an integer, got 2.5");
     assertRejected(edited(r -> r.put("formatVersion", 0)),
         "m.json: field \"formatVersion\" is 0, expected 2 or 3");
     assertRejected(edited(r -> r.put("formatVersion", "1")),
@@ -539,6 +539,17 @@ class ModelFileTest {
         "m.json: field \"target\" must be a string, got 3");
     assertRejected(edited(r -> ((ObjectNode) r.get("training")).put("iterations", 2.5)),
         "m.json: field \"training.iterations\" must be an integer, got 2.5");
+    // A whole number written as a floating-point one (as a JSON tool may write integers) is
+    // the integer: the checksum takes them as one value, so the file stays valid.
+    String floats = validJson().replaceFirst("\"seed\": 42", "\"seed\": 4.2E1")
+        .replaceFirst("\"formatVersion\": 2", "\"formatVersion\": 2.0");
+    ModelFile reread = ModelFile.parse(floats, "m.json");
+    assertEquals(42, reread.training().seed());
+    assertEquals(ModelFile.parse(validJson(), "m.json").model().theta()[1],
+        reread.model().theta()[1]);
+    assertRejected(sealed(validJson().replaceFirst("\"seed\": 42", "\"seed\": 1e30")),
+        "m.json: field \"training.seed\" must be an integer from -9223372036854775808 to"
+            + " 9223372036854775807, got 1.0E30");
     assertRejected(sealed(validJson().replaceFirst("\"seed\": 42",
         "\"seed\": 9223372036854775808")),
         "m.json: field \"training.seed\" must be an integer from -9223372036854775808 to"

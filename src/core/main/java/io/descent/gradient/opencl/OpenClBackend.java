@@ -588,14 +588,22 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * no index, such as "4090" for an "RTX 4090") the first device whose name contains it, ignoring
    * case.
    *
-   * @throws BackendUnavailableException when there is no OpenCL device at all
-   * @throws NoSuchDeviceException when devices exist but none is the one asked for
+   * @throws BackendUnavailableException when there is no OpenCL device at all and none was
+   *     asked for
+   * @throws NoSuchDeviceException when a device was asked for ({@code choice}) and none is
+   *     that one, or there is none at all
    */
   static ClDevice select(List<ClDevice> all, String choice) {
     if (all.isEmpty()) {
       List<String> problems = Cl.platformProblems();
-      throw new BackendUnavailableException(problems.isEmpty() ? "no OpenCL platform found"
-          : "no OpenCL device found (" + String.join("; ", problems) + ")");
+      String none = problems.isEmpty() ? "no OpenCL platform found"
+          : "no OpenCL device found (" + String.join("; ", problems) + ")";
+      if (choice != null && !choice.isBlank()) {
+        // A device asked for by name or index is never quietly replaced by another backend.
+        throw new NoSuchDeviceException("no OpenCL device matches \"" + choice.trim() + "\": "
+            + none);
+      }
+      throw new BackendUnavailableException(none);
     }
     if (choice == null || choice.isBlank()) {
       return all.stream()

@@ -77,6 +77,23 @@ class OpenClDevicesTest {
     assertTrue(byName.name().toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT)));
   }
 
+  /**
+   * Where OpenCL lists no device, one asked for is still a usage error (never a quiet move to
+   * another backend), and without one OpenCL is merely unavailable.
+   */
+  @Test
+  void aDeviceAskedForWhereThereIsNoneIsAUsageError() {
+    NoSuchDeviceException asked = assertThrows(NoSuchDeviceException.class,
+        () -> OpenClBackend.select(List.of(), " foo "));
+    assertTrue(asked.getMessage().startsWith("no OpenCL device matches \"foo\": no OpenCL"),
+        asked.getMessage());
+    assertThrows(NoSuchDeviceException.class, () -> OpenClBackend.select(List.of(), "0"));
+    BackendUnavailableException none = assertThrows(BackendUnavailableException.class,
+        () -> OpenClBackend.select(List.of(), null));
+    assertTrue(none.getMessage().startsWith("no OpenCL"), none.getMessage());
+    assertThrows(BackendUnavailableException.class, () -> OpenClBackend.select(List.of(), " "));
+  }
+
   @Test
   void theDefaultPrefersAGpu() {
     List<ClDevice> all = Cl.devices();
