@@ -245,9 +245,7 @@ final class CsvChunks {
     List<CsvChunkParser> parsers = new ArrayList<>(n);
     List<Future<?>> done = new ArrayList<>(n);
     int scratchValues = Math.multiplyExact(earlyRows(), layout.features());
-    FloatBuffer scratch = offHeap
-        ? ByteBuffer.allocateDirect(Math.multiplyExact(scratchValues, Float.BYTES))
-            .order(ByteOrder.nativeOrder()).asFloatBuffer()
+    FloatBuffer scratch = offHeap ? FeatureRows.directOrHeap(scratchValues)
         : FloatBuffer.wrap(new float[scratchValues]);
     for (int k = 0; k < early; k++) {
       parsers.add(new CsvChunkParser(layout, scratch, y, w, firstRow[k], rows[k],
@@ -315,7 +313,12 @@ final class CsvChunks {
   long[] countSlice(int k) throws IOException {
     ByteBuffer block = countBlocks.poll();
     if (block == null) {
-      block = ByteBuffer.allocateDirect(COUNT_BLOCK).order(ByteOrder.nativeOrder());
+      try {
+        block = ByteBuffer.allocateDirect(COUNT_BLOCK).order(ByteOrder.nativeOrder());
+      } catch (OutOfMemoryError e) {
+        // Direct memory used up (-XX:MaxDirectMemorySize): slower, but counted all the same.
+        block = ByteBuffer.allocate(COUNT_BLOCK).order(ByteOrder.nativeOrder());
+      }
     }
     try {
       LineCount count = new LineCount();
@@ -372,14 +375,28 @@ final class CsvChunks {
     readFully(channel, at, ByteBuffer.wrap(b, 0, length));
   }
 
+  /**
+   * The most bytes one read into a heap buffer asks for: the JDK reads those through a
+   * temporary direct buffer of the request's size, which counts against {@code
+   * -XX:MaxDirectMemorySize} (a slice of 8 MiB would need 8 MiB of it per thread).
+   */
+  static final int HEAP_READ_BYTES = 1 << 18;
+
   /** Fills {@code buffer} from its position to its limit with the file's bytes from {@code at}. */
   private static void readFully(FileChannel channel, long at, ByteBuffer buffer)
       throws IOException {
     int start = buffer.position();
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer, at + buffer.position() - start) < 0) {
-        throw new EOFException("the file got shorter while it was being read");
+    int end = buffer.limit();
+    try {
+      while (buffer.position() < end) {
+        buffer.limit(buffer.isDirect() ? end
+            : Math.min(end, buffer.position() + HEAP_READ_BYTES));
+        if (channel.read(buffer, at + buffer.position() - start) < 0) {
+          throw new EOFException("the file got shorter while it was being read");
+        }
       }
+    } finally {
+      buffer.limit(end);
     }
   }
 

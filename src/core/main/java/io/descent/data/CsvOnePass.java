@@ -64,8 +64,7 @@ final class CsvOnePass {
 
     Scratch(int capacity, int features, boolean weighted) {
       this.capacity = capacity;
-      this.x = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(capacity,
-          Math.max(1, features)), Float.BYTES)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      this.x = FeatureRows.directOrHeap(Math.multiplyExact(capacity, Math.max(1, features)));
       this.y = new double[capacity];
       this.w = weighted ? new double[capacity] : null;
     }

@@ -472,6 +472,13 @@ public final class CsvReader {
         return new Parse(header, chunks.rows()).runInSlices(chunks, pool);
       } catch (CsvChunkParser.Fallback e) {
         return null;
+      } catch (OutOfMemoryError e) {
+        if (e.getMessage() != null && e.getMessage().contains("direct buffer memory")) {
+          // Direct memory used up (-XX:MaxDirectMemorySize, or other libraries' buffers): the
+          // sequential reader reads it on the heap, with every error where it is.
+          return null;
+        }
+        throw e;
       } finally {
         pool.shutdownNow();
       }

@@ -57,6 +57,20 @@ final class FeatureRows {
   }
 
   /**
+   * A buffer of {@code values} floats off the heap, or on it where direct memory is used up
+   * ({@code -XX:MaxDirectMemorySize}, or what other libraries took of it): for a reader's
+   * scratch rows, which work in either.
+   */
+  static FloatBuffer directOrHeap(int values) {
+    try {
+      return ByteBuffer.allocateDirect(Math.multiplyExact(values, Float.BYTES))
+          .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    } catch (OutOfMemoryError e) {
+      return FloatBuffer.wrap(new float[values]);
+    }
+  }
+
+  /**
    * Whether {@code values} features are few enough for one direct buffer ({@link
    * #MAX_OFF_HEAP_BYTES}): {@link #allocateOffHeap} then gives one unless direct memory runs out.
    */
