@@ -200,6 +200,7 @@ public final class Descent {
     if (!oneVsRest) {
       throw new IllegalStateException("trainOneVsRest needs oneVsRest()");
     }
+    data.requireTarget();
     TrainingConfig c = config(data);
     if (l1 != 0) {
       throw new IllegalArgumentException("oneVsRest() does not support l1(...) yet");
@@ -274,7 +275,8 @@ public final class Descent {
    * @throws IllegalArgumentException for an unknown name
    */
   public Descent solver(String name) {
-    this.solver = io.descent.train.Solver.fromLabel(name);
+    this.solver = name == null ? io.descent.train.Solver.DEFAULT
+        : io.descent.train.Solver.fromLabel(name);
     return this;
   }
 
@@ -592,6 +594,7 @@ public final class Descent {
    */
   public FitResult train(Dataset data, TrainingListener listener) {
     requireNotOneVsRest();
+    data.requireTarget();
     Dataset weighted = classWeights == null ? data : classWeights.applyTo(data);
     TrainingConfig config = config(weighted);
     return recorded(running(trainer -> trainer.fit(weighted, config, orNone(listener))),
@@ -666,6 +669,7 @@ public final class Descent {
       io.descent.train.RegularizationPath.Options options,
       java.util.function.Consumer<String> messages) {
     requireNotOneVsRest();
+    data.requireTarget();
     Dataset weighted = classWeights == null ? data : classWeights.applyTo(data);
     io.descent.train.RegularizationPath path =
         new io.descent.train.RegularizationPath(config(weighted), options);
@@ -685,9 +689,8 @@ public final class Descent {
    * Trains and returns the model.
    *
    * @throws TrainingFailedException when training diverged or the problem has no finite optimum
-   *     (separable classes without L2); a fit that hit its iteration cap is returned
-   * @throws IllegalStateException when a {@link #oneVsRest()} class's model diverged or has no
-   *     finite optimum
+   *     (separable classes without L2), or, {@link #oneVsRest()}, when a class's model did (the
+   *     message names the class); a fit that hit its iteration cap is returned
    */
   public LinearModel fit(Dataset data) {
     if (oneVsRest) {
@@ -695,7 +698,7 @@ public final class Descent {
       for (int c = 0; c < fit.classes(); c++) {
         io.descent.train.LockstepFit.ModelResult m = fit.fit().models().get(c);
         if (m.stopReason() == StopReason.DIVERGED || m.stopReason() == StopReason.SEPARABLE) {
-          throw new IllegalStateException("the model of class " + fit.model().label(c)
+          throw new TrainingFailedException("the model of class " + fit.model().label(c)
               + " has no usable fit: " + m.message());
         }
       }
@@ -714,6 +717,9 @@ public final class Descent {
    */
   public FitResult train(Dataset train, Dataset validation, TrainingListener listener) {
     requireNotOneVsRest();
+    train.requireTarget();
+    java.util.Objects.requireNonNull(validation, "validation (for none, call fit(train))")
+        .requireTarget();
     ClassWeights resolved = classWeights == null ? null : classWeights.resolve(train);
     Dataset t = resolved == null ? train : resolved.applyTo(train);
     Dataset v = resolved == null ? validation : resolved.applyTo(validation);
@@ -803,7 +809,13 @@ public final class Descent {
       this.result = result;
     }
 
-    /** The result of the failed fit. */
+    /** A one-vs-rest fit's: the message names the class whose model failed. */
+    TrainingFailedException(String message) {
+      super(message);
+      this.result = null;
+    }
+
+    /** The result of the failed fit; null for a one-vs-rest fit (its message says which). */
     public FitResult result() {
       return result;
     }

@@ -19,7 +19,8 @@ import java.util.Objects;
  * the label {@code 1}), and {@code TRUE} is {@code true}.
  *
  * <p>Immutable. Usage: {@code Descent.logistic().classWeights(ClassWeights.balanced())}, or
- * {@code ClassWeights.parse("spam=3").applyTo(data)}.
+ * {@code ClassWeights.parse("1=3").applyTo(data)} (the rows of label 1, such as spambase's spam
+ * rows, weigh 3 each).
  */
 public final class ClassWeights {
   /** The text of {@link #balanced()} for {@link #parse}. */

@@ -39,10 +39,25 @@ public final class Dataset {
    * @param x row-major features, {@code rows * featureNames.size()} values
    * @param y one target per row
    * @param labels for a binary target, which original labels map to 0 and 1; null for regression
+   * @throws IllegalArgumentException when a feature is not finite, or, with a target, a target
+   *     (naming its row and column, 0-based), or x does not hold rows * features values
    */
   public Dataset(String source, List<String> featureNames, String targetName, float[] x, double[] y,
       BinaryLabels labels) {
     this(source, featureNames, targetName, x, y, labels, null, null);
+    requireFinite(x, features);
+    if (targetName != null) {
+      checkedTargets(y);
+    }
+  }
+
+  /** Every feature of row-major {@code x} finite, else the error naming the first that is not. */
+  private static void requireFinite(float[] x, int d) {
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        throw notFinite(x[i], i / Math.max(1, d), i % Math.max(1, d));
+      }
+    }
   }
 
   /**
@@ -53,6 +68,7 @@ public final class Dataset {
    */
   public static Dataset ofClasses(String source, List<String> featureNames, String targetName,
       float[] x, double[] y, ClassLabels classes) {
+    requireFinite(x, featureNames.size());
     return over(source, featureNames, targetName, FeatureRows.onHeap(x), y, null,
         Objects.requireNonNull(classes, "classes"));
   }
@@ -71,8 +87,8 @@ public final class Dataset {
     if (classes != null) {
       for (int i = 0; i < y.length; i++) {
         if (!(y[i] >= 0 && y[i] < classes.size() && y[i] == Math.rint(y[i]))) {
-          throw new IllegalArgumentException(source + ": row " + (i + 1) + " has class " + y[i]
-              + ", not one of 0.." + (classes.size() - 1));
+          throw new IllegalArgumentException(source + ": y[" + i + "] is " + y[i] + " (row "
+              + i + "), not a class index 0.." + (classes.size() - 1));
         }
       }
     }
@@ -121,6 +137,20 @@ public final class Dataset {
     x.whenComputed(listener);
   }
 
+  /**
+   * This dataset, checked to have a target, as every fit needs.
+   *
+   * @throws IllegalArgumentException naming the source where it was read without one (as for
+   *     prediction)
+   */
+  public Dataset requireTarget() {
+    if (targetName == null) {
+      throw new IllegalArgumentException(source + " has no target column (it was read without"
+          + " one, as for prediction): a fit needs its target");
+    }
+    return this;
+  }
+
   /** The source name of datasets made from arrays, used in messages. */
   public static final String ARRAYS = "arrays";
 
@@ -136,13 +166,13 @@ public final class Dataset {
    */
   public static Dataset of(double[][] x, double[] y) {
     return new Dataset(ARRAYS, defaultNames(width(x, y.length)), "y", copy(x), checkedTargets(y),
-        null);
+        null, null, null);
   }
 
   /** As {@link #of(double[][], double[])}, from float32 rows. */
   public static Dataset of(float[][] x, double[] y) {
     return new Dataset(ARRAYS, defaultNames(width(x, y.length)), "y", copy(x), checkedTargets(y),
-        null);
+        null, null, null);
   }
 
   /**
@@ -150,25 +180,25 @@ public final class Dataset {
    */
   public static Dataset of(double[][] x, int[] labels) {
     return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
-        binary(labels), BinaryLabels.zeroOne());
+        binary(labels), BinaryLabels.zeroOne(), null, null);
   }
 
   /** As {@link #of(double[][], int[])}, from float32 rows. */
   public static Dataset of(float[][] x, int[] labels) {
     return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
-        binary(labels), BinaryLabels.zeroOne());
+        binary(labels), BinaryLabels.zeroOne(), null, null);
   }
 
   /** A binary classification dataset: true is class 1, false class 0. */
   public static Dataset of(double[][] x, boolean[] labels) {
     return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
-        binary(labels), new BinaryLabels("false", "true"));
+        binary(labels), new BinaryLabels("false", "true"), null, null);
   }
 
   /** As {@link #of(double[][], boolean[])}, from float32 rows. */
   public static Dataset of(float[][] x, boolean[] labels) {
     return new Dataset(ARRAYS, defaultNames(width(x, labels.length)), "y", copy(x),
-        binary(labels), new BinaryLabels("false", "true"));
+        binary(labels), new BinaryLabels("false", "true"), null, null);
   }
 
   /**
@@ -274,7 +304,7 @@ public final class Dataset {
     for (int i = 0; i < rows; i++) {
       coded[i] = code[(int) own.y[i]];
       if (coded[i] < 0) {
-        throw new IllegalArgumentException(source + ": row " + (i + 1) + " has class \""
+        throw new IllegalArgumentException(source + ": row " + i + " has class \""
             + own.classes.label((int) own.y[i]) + "\", which is not one of " + target);
       }
     }
@@ -310,7 +340,7 @@ public final class Dataset {
         throw notFinite(x[i], i / d, i % d);
       }
     }
-    return new Dataset(ARRAYS, defaultNames(d), "y", x, checkedTargets(y), null);
+    return new Dataset(ARRAYS, defaultNames(d), "y", x, checkedTargets(y), null, null, null);
   }
 
   /**
@@ -373,7 +403,7 @@ public final class Dataset {
       for (int i = 0; i < rows; i++) {
         double s = weights[i];
         if (!(s >= 0) || !Double.isFinite(s)) {
-          throw new IllegalArgumentException("the weight of row " + (i + 1) + " is " + s
+          throw new IllegalArgumentException("weights[" + i + "] is " + s + " (row " + i + ")"
               + ": weights must be finite and >= 0");
         }
         max = Math.max(max, s);

@@ -85,7 +85,7 @@ public record Standardization(double[] mean, double[] scale) {
     for (int i = 0; i < n; i++) {
       double s = weights[i];
       if (!(s >= 0) || !Double.isFinite(s)) {
-        throw new IllegalArgumentException("the weight of row " + (i + 1) + " is " + s
+        throw new IllegalArgumentException("weights[" + i + "] is " + s + " (row " + i + ")"
             + ": weights must be finite and >= 0");
       }
       total += s;

@@ -278,7 +278,7 @@ public final class Columns {
       double[] y = data.y();
       for (int i = 0; i < y.length; i++) {
         if (!(y[i] >= 0 && y[i] < labels && y[i] == Math.rint(y[i]))) {
-          throw new IllegalArgumentException(data.source() + ": row " + (i + 1) + " has label "
+          throw new IllegalArgumentException(data.source() + ": row " + i + " has label "
               + y[i] + ", not one of the class weights' 0.." + (labels - 1));
         }
       }
@@ -287,7 +287,7 @@ public final class Columns {
       double[] y = data.y();
       for (int i = 0; i < y.length; i++) {
         if (!(y[i] >= 0 && y[i] < classes && y[i] == Math.rint(y[i]))) {
-          throw new IllegalArgumentException(data.source() + ": row " + (i + 1) + " has class "
+          throw new IllegalArgumentException(data.source() + ": row " + i + " has class "
               + y[i] + ", not one of 0.." + (classes - 1));
         }
       }

@@ -42,7 +42,9 @@ import java.util.Set;
  * its parameters are kept centered over the classes ({@code sum_k b_k = 0} and
  * {@code sum_k w_kj = 0}, which the L2-penalized optimum satisfies anyway), as
  * {@code datasets/reference.json} reports them; the original-space parameters are then centered
- * too. The single-column accessors ({@link #intercept()}, {@link #coef()}, {@link #margin}) are
+ * too. With an L1 penalty, whose optimum the weights' centering would move, only the
+ * standardized intercepts are centered ({@link #multinomialInterceptsCentered}): neither the
+ * weights nor the original-space intercepts are. The single-column accessors ({@link #intercept()}, {@link #coef()}, {@link #margin}) are
  * for linear and logistic models; a multinomial one has {@link #intercepts()} and {@link
  * #coefficients()}.
  *

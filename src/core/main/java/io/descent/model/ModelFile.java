@@ -86,7 +86,7 @@ import java.util.Objects;
  * numbers, else text order: see {@link ClassLabels}); {@code intercept} and
  * {@code standardizedIntercept} are arrays of C numbers and {@code coef} and
  * {@code standardizedCoef} C arrays of d numbers (one row per class), centered over the classes
- * (with an L1 penalty, {@code training.l1 > 0}, the intercepts only):
+ * (with an L1 penalty, {@code training.l1 > 0}, the standardized intercepts only):
  *
  * <pre>{@code
  * {

@@ -328,6 +328,7 @@ public final class CrossValidation {
    * @throws BackendUnavailableException when the chosen backend cannot run
    */
   public Result run(Dataset given, Consumer<String> messages) {
+    given.requireTarget();
     Loss loss = options.loss();
     int k = options.folds();
     boolean stratified = loss != Loss.LINEAR;

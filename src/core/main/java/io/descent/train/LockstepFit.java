@@ -918,7 +918,7 @@ public final class LockstepFit {
             return end(point, iterations, StopReason.SEPARABLE, "no finite optimum: the mean"
                 + " loss fell below " + (data.weights() == null && !columns.hasClassWeights()
                     ? "ln(2)/n" : "ln(2) s_min / sum s (s the rows' weights)")
-                + ", so the classes are separable; add a penalty");
+                + ", so the classes are separable; add a penalty with l2(...), e.g. l2(0.01)");
           }
           if (v != null) {
             double loss = v.loss(ids[g], point.x());

@@ -228,7 +228,7 @@ public final class LockstepMiniBatch {
           if (unweighted && columns.loss() == Loss.LOGISTIC && s.model.l2() == 0
               && q.weight > 0 && q.value < Math.log(2) / q.weight) {
             s.stop(StopReason.SEPARABLE, "no finite optimum: the mean loss fell below ln(2)/n,"
-                + " so the classes are separable; add a penalty");
+                + " so the classes are separable; add a penalty with l2(...), e.g. l2(0.01)");
             continue;
           }
           if (q.value < s.stallBest - settings.objectiveTolerance() * Math.abs(s.stallBest)) {

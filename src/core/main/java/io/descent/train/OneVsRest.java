@@ -177,6 +177,7 @@ public final class OneVsRest {
       OpenClOptions openCl, LockstepFit.Settings settings, LockstepMiniBatch.Settings miniBatch,
       Consumer<String> messages, Consumer<Object> running, ClassWeights classWeights,
       LinearModel init, EarlyStopping early) {
+    data.requireTarget();
     if (miniBatch != null && (early != null || settings.verifyEvery() > 0)) {
       throw new IllegalArgumentException("a one-vs-rest fit with a mini-batch optimizer"
           + " neither stops early on validation rows nor verifies yet");
@@ -384,7 +385,7 @@ public final class OneVsRest {
     for (int i = 0; i < data.rows(); i++) {
       double y = data.y()[i];
       if (!(y >= 0 && y == Math.rint(y) && y < Integer.MAX_VALUE)) {
-        throw new IllegalArgumentException(data.source() + ": row " + (i + 1) + " has class " + y
+        throw new IllegalArgumentException(data.source() + ": row " + i + " has class " + y
             + ", not a class index 0, 1, 2, ...");
       }
       most = Math.max(most, (int) y);

@@ -229,6 +229,7 @@ public final class RegularizationPath {
    */
   public Result run(Dataset data, Consumer<String> notice) {
     long start = System.nanoTime();
+    data.requireTarget();
     if (data.rows() == 0) {
       throw new IllegalArgumentException(data.source() + ": no rows to fit");
     }

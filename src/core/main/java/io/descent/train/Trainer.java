@@ -138,6 +138,7 @@ public final class Trainer {
    */
   public FitResult fit(Dataset data, TrainingConfig config, TrainingListener listener) {
     long start = System.nanoTime();
+    data.requireTarget();
     if (data.rows() == 0) {
       throw new IllegalArgumentException(data.source() + ": no rows to train on");
     }
@@ -173,6 +174,8 @@ public final class Trainer {
       throw new IllegalArgumentException(train.source() + ": no rows to train on");
     }
     java.util.Objects.requireNonNull(validation, "validation");
+    train.requireTarget();
+    validation.requireTarget();
     if (config.validationFraction() > 0) {
       throw new IllegalArgumentException("a validation set was given, so validationFraction"
           + " must be 0, got " + config.validationFraction());

@@ -114,6 +114,6 @@ class ClassLabelsTest {
     assertArrayEquals(new double[] {2, 1, 2}, recoded.y());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> numeric.withClassLabels(ClassLabels.of(List.of("1", "5"))));
-    assertEquals("arrays: row 2 has class \"3\", which is not one of [1, 5]", e.getMessage());
+    assertEquals("arrays: row 1 has class \"3\", which is not one of [1, 5]", e.getMessage());
   }
 }
