@@ -516,7 +516,15 @@ final class TrainCommand implements Callable<Integer> {
     }
     Map<String, MetricsReport> sets = new LinkedHashMap<>();
     if (test != null) {
-      sets.put("train", new MetricsReport(Metrics.evaluate(model, training), model));
+      // As for the other losses: train counts the rows fitted on, then the validation rows.
+      int[] validation = fit.validationRows();
+      Dataset fitted = validation.length == 0 ? training
+          : training.rows(complement(training.rows(), validation));
+      sets.put("train", new MetricsReport(Metrics.evaluate(model, fitted), model));
+      if (validation.length > 0) {
+        sets.put("validation", new MetricsReport(Metrics.evaluate(model,
+            training.rows(validation)), model));
+      }
       sets.put("test", new MetricsReport(Metrics.evaluate(model, test), model));
       if (text) {
         sets.forEach((what, metrics) -> out.println(metrics.line(what)));
@@ -654,7 +662,7 @@ final class TrainCommand implements Callable<Integer> {
       o.put("gradientNorm", m.gradientNorm());
     }
     root.put("trainingRows", trainingRows);
-    for (String set : new String[] {"train", "test"}) {
+    for (String set : new String[] {"train", "validation", "test"}) {
       MetricsReport metrics = sets.get(set);
       root.set(set, metrics == null ? null : metrics.json());
     }

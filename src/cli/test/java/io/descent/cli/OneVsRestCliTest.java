@@ -156,6 +156,23 @@ class OneVsRestCliTest {
     assertEquals(45, report.get("trainingRows").asInt());
     assertEquals(15, report.get("test").get("rows").asInt());
     assertTrue(report.get("test").has("accuracy"), report.toString());
+    assertTrue(report.get("validation").isNull(), report.toString());
+    // With validation rows too: train counts the rows fitted on, validation the held-out ones,
+    // as for the other losses, in the text and in --json.
+    Cli early = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        data.toString(), "--target", "fruit", "--l2", "0.1", "--test-fraction", "0.25",
+        "--validation-fraction", "0.2", "--out", dir.resolve("early.json").toString());
+    assertEquals(0, early.code(), early.err());
+    assertTrue(early.out().contains("\ntrain (36 rows): "), early.out());
+    assertTrue(early.out().contains("\nvalidation (9 rows): "), early.out());
+    assertTrue(early.out().contains("\ntest (15 rows): "), early.out());
+    JsonNode earlyJson = JSON.readTree(Cli.run("train", "--loss", "logistic", "--one-vs-rest",
+        "--data", data.toString(), "--target", "fruit", "--l2", "0.1", "--test-fraction", "0.25",
+        "--validation-fraction", "0.2", "--out", dir.resolve("early.json").toString(), "--json")
+        .out());
+    assertEquals(36, earlyJson.get("train").get("rows").asInt());
+    assertEquals(9, earlyJson.get("validation").get("rows").asInt());
+    assertEquals(36, earlyJson.get("trainingRows").asInt());
 
     Cli predict = Cli.run("predict", "--model", model.toString(), "--data", data.toString());
     assertEquals(0, predict.code(), predict.err());

@@ -43,10 +43,12 @@ public final class OneVsRest {
   private final double[] table;
   private final List<List<Progress>> histories;
   private final double verification;
+  private final int[] validationRows;
 
   private OneVsRest(List<LinearModel> models, LinearModel model, LockstepFit.Result fit,
       int rows, ClassWeights classWeights, double[] table, List<List<Progress>> histories,
-      double verification) {
+      double verification, int[] validationRows) {
+    this.validationRows = validationRows;
     this.histories = histories;
     this.verification = verification;
     this.models = List.copyOf(models);
@@ -190,6 +192,7 @@ public final class OneVsRest {
     Dataset weighted = classWeights == null || balanced ? data : classWeights.applyTo(data);
     Dataset rows = weighted;
     Dataset validation = null;
+    int[] heldOut = new int[0];
     if (early != null) {
       Split split = Split.shuffled(data.rows(), early.fraction(), early.seed());
       if (split.train().length == 0 || split.test().length == 0) {
@@ -198,6 +201,8 @@ public final class OneVsRest {
       }
       rows = weighted.rows(split.train());
       validation = weighted.rows(split.test());
+      heldOut = split.test().clone();
+      java.util.Arrays.sort(heldOut);
     }
     int[] positives = new int[classes];
     for (int c = 0; c < classes; c++) {
@@ -283,7 +288,15 @@ public final class OneVsRest {
         base, all);
     return new OneVsRest(models, model, result, rows.rows(), classWeights,
         table == null ? null : table.clone(), histories,
-        lockstep == null ? Double.NaN : lockstep.largestVerificationError());
+        lockstep == null ? Double.NaN : lockstep.largestVerificationError(), heldOut);
+  }
+
+  /**
+   * The rows of the data held out for early stopping (indices, ascending; empty without it): the
+   * models were fitted on the others ({@link #trainingRows()} of them).
+   */
+  public int[] validationRows() {
+    return validationRows.clone();
   }
 
   /**
