@@ -86,6 +86,8 @@ public final class LockstepFit {
   private long started;
   /** The scale given by {@link #targetScale(double)}; NaN: computed from the data. */
   private double targetScale = Double.NaN;
+  /** The weight given by {@link #smallestRowWeight(double)}; NaN: from the data's rows. */
+  private double smallestRowWeight = Double.NaN;
   /** The gradient test's scale of the fit running ({@link GradientTest}). */
   private double scale = 1.0;
   private double largestVerificationError = Double.NaN;
@@ -322,6 +324,20 @@ public final class LockstepFit {
   }
 
   /**
+   * For data whose rows are elsewhere (a Spark driver's fit over its partitions, which hands
+   * {@link #fit} a dataset of no rows): the smallest weight above 0 of the rows, so that an
+   * unpenalized logistic model still stops as separable when its mean loss falls below ln(2)
+   * times it over the total weight (every row's loss then below ln 2: every row classified
+   * correctly). Not for columns with class weights (their rows' weights differ by class).
+   *
+   * @param weight the smallest positive row weight; NaN or not above 0: none
+   */
+  public LockstepFit smallestRowWeight(double weight) {
+    this.smallestRowWeight = weight > 0 && Double.isFinite(weight) ? weight : Double.NaN;
+    return this;
+  }
+
+  /**
    * Fits every model.
    *
    * @param data the data the opener opens the backend on (its row weights matter here)
@@ -548,7 +564,7 @@ public final class LockstepFit {
       this.base = base;
       this.ids = ids;
       this.verifiers = new Verifier[models.size()];
-      this.smallestWeight = smallestWeights(data, columns, models);
+      this.smallestWeight = smallestWeights(data, columns, models, smallestRowWeight);
       this.iterationsBefore = iterationsBefore;
       this.evaluationsBefore = evaluationsBefore;
       this.cap = caps != null ? caps.clone() : new double[models.size()];
@@ -993,7 +1009,8 @@ public final class LockstepFit {
    * whose model is unpenalized logistic regression (the only ones whose separability is
    * checked); NaN for the others.
    */
-  private static double[] smallestWeights(Dataset data, Columns columns, List<Model> models) {
+  private static double[] smallestWeights(Dataset data, Columns columns, List<Model> models,
+      double given) {
     double[] smallest = new double[models.size()];
     Arrays.fill(smallest, Double.NaN);
     if (columns.loss() != Loss.LOGISTIC) {
@@ -1003,6 +1020,11 @@ public final class LockstepFit {
     for (int g = 0; g < models.size(); g++) {
       Model m = models.get(g);
       if (m.l2() != 0 || m.l1() != 0) {
+        continue;
+      }
+      if (data.rows() == 0) {
+        // The rows are elsewhere: the weight given for them, without class weights.
+        smallest[g] = columns.hasClassWeights() ? Double.NaN : given;
         continue;
       }
       double min = Double.POSITIVE_INFINITY;

@@ -22,6 +22,8 @@ final class BlockStatistics implements Serializable {
   double labelMean;
   double labelDeviations;
   double minLabel = Double.POSITIVE_INFINITY;
+  /** The smallest row weight above 0 (of the rows counted). */
+  double minWeight = Double.POSITIVE_INFINITY;
   double maxLabel = Double.NEGATIVE_INFINITY;
   boolean integralLabels = true;
   int features = -1;
@@ -56,6 +58,7 @@ final class BlockStatistics implements Serializable {
       if (w == 0) {
         continue;
       }
+      s.minWeight = Math.min(s.minWeight, w);
       s.total += w;
       s.squares += w * w;
       s.labelMean += w * y;
@@ -110,6 +113,7 @@ final class BlockStatistics implements Serializable {
     s.maxLabel = Math.max(a.maxLabel, b.maxLabel);
     s.integralLabels = a.integralLabels && b.integralLabels;
     s.total = a.total + b.total;
+    s.minWeight = Math.min(a.minWeight, b.minWeight);
     s.squares = a.squares + b.squares;
     if (a.total == 0 || b.total == 0) {
       BlockStatistics only = a.total == 0 ? b : a;

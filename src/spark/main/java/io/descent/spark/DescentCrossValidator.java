@@ -130,6 +130,14 @@ public class DescentCrossValidator extends CrossValidator {
       }
       double[] metrics = new double[maps.length];
       FoldScoring scoring = FoldScoring.of(evaluator, models.get(0).get(0), rows.schema());
+      // One job scores every map only where each map's model writes what the evaluator reads
+      // (a map may name other output columns); else each is scored as MLlib's CrossValidator
+      // scores it, which fails where the evaluator's column is missing.
+      for (int i = 1; i < maps.length && scoring != null; i++) {
+        if (FoldScoring.of(evaluator, models.get(0).get(i), rows.schema()) == null) {
+          scoring = null;
+        }
+      }
       if (scoring != null) {
         double[][] byFold = scoring.score(rows, folds, k, models);
         for (int f = 0; f < k; f++) {

@@ -30,10 +30,11 @@ import org.apache.spark.storage.StorageLevel;
  * Models that share the stopping rules run in the same passes (K columns). At the end one job
  * closes every partition's backends and the cache is dropped.
  *
- * <p>The driver holds no row, so two of the lockstep fit's row-based rules are off here: the
- * proof that unpenalized logistic classes are separable (such a fit stops at its iteration
- * cap) and its driver-side verification (the partitions verify themselves instead, {@link
- * FitOptions#verifyEvery}).
+ * <p>The driver holds no row, so the lockstep fit's row-based rules run on the statistics
+ * instead: an unpenalized binary logistic fit stops as separable when its mean loss falls below
+ * ln(2) times the smallest row weight over the total ({@link LockstepFit#smallestRowWeight});
+ * the multinomial proof (a certificate over the rows) is off, and so is the driver-side
+ * verification (the partitions verify themselves instead, {@link FitOptions#verifyEvery}).
  */
 final class DescentFitter {
   private DescentFitter() {}
@@ -119,7 +120,8 @@ final class DescentFitter {
       }
       for (List<Integer> group : groups.values()) {
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, penalized, group, loss,
-            classes, numClasses, std, (int) stats.rows, d, stats.labelScale(false));
+            classes, numClasses, std, (int) stats.rows, d, stats.labelScale(false),
+            stats.minWeight);
         for (int k = 0; k < group.size(); k++) {
           out.set(group.get(k), fitted.get(k));
         }
@@ -252,7 +254,8 @@ final class DescentFitter {
           }
         }
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, members, shape.loss(),
-            shape.classes(), shape.numClasses(), base, (int) all.rows, d, all.labelScale(false));
+            shape.classes(), shape.numClasses(), base, (int) all.rows, d, all.labelScale(false),
+            all.minWeight);
         for (int f = 0; f < k; f++) {
           for (int j = 0; j < group.size(); j++) {
             out.get(f).set(group.get(j), fitted.get(f * group.size() + j));
@@ -312,12 +315,20 @@ final class DescentFitter {
 
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,
       FitOptions o, List<FitSpec> specs, List<Integer> group, Loss loss, int classes,
-      int numClasses, Standardization std, int n, int d, double labelScale) {
+      int numClasses, Standardization std, int n, int d, double labelScale,
+      double smallestWeight) {
     List<Member> members = new ArrayList<>();
     for (int i : group) {
       members.add(new Member(specs.get(i), null, -1));
     }
-    return lockstep(blocks, fit, o, members, loss, classes, numClasses, std, n, d, labelScale);
+    return lockstep(blocks, fit, o, members, loss, classes, numClasses, std, n, d, labelScale,
+        smallestWeight);
+  }
+
+  /** Core's message with the estimators' setters for its methods (l2(...): setRegParam). */
+  static String sparkNames(String message) {
+    return message.replace("l2(...)", "setRegParam(...)").replace("l2(0.01)",
+        "setRegParam(0.01)").replace("maxIterations(...)", "setMaxIter(...)");
   }
 
   /**
@@ -329,11 +340,13 @@ final class DescentFitter {
   /**
    * The lockstep fit of the members on the blocks; {@code labelScale}, the label's population
    * standard deviation ({@link BlockStatistics#labelScale}), scales a linear fit's gradient test
-   * as core's does on rows it holds ({@link LockstepFit#targetScale}).
+   * as core's does on rows it holds ({@link LockstepFit#targetScale}); {@code smallestWeight},
+   * the rows' smallest positive weight, lets an unpenalized binary logistic fit stop as
+   * separable ({@link LockstepFit#smallestRowWeight}).
    */
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,
       FitOptions o, List<Member> members, Loss loss, int classes, int numClasses,
-      Standardization std, int n, int d, double labelScale) {
+      Standardization std, int n, int d, double labelScale, double smallestWeight) {
     FitSpec first = members.get(0).spec();
     FullBatchOptimizer optimizer = OptimizerKind.fromLabel(o.optimizer())
         .fullBatch(Hyperparameters.defaults());
@@ -358,7 +371,8 @@ final class DescentFitter {
     for (int k = 0; k < members.size(); k++) {
       history.add(new ArrayList<>());
     }
-    LockstepFit lockstep = new LockstepFit(settings).targetScale(labelScale).onIteration(
+    LockstepFit lockstep = new LockstepFit(settings).targetScale(labelScale)
+        .smallestRowWeight(smallestWeight).onIteration(
         (model, iteration, objective, gradientNorm, seconds) -> {
           List<Double> h = history.get(model);
           while (h.size() > iteration) {
@@ -391,7 +405,7 @@ final class DescentFitter {
           : members.get(k).standardization();
       double[] history1 = history.get(k).stream().mapToDouble(Double::doubleValue).toArray();
       DescentTrainingSummary summary = new DescentTrainingSummary(history1,
-          m.stopReason().label(), m.message(), m.converged(), m.iterations(),
+          m.stopReason().label(), sparkNames(m.message()), m.converged(), m.iterations(),
           m.float64Iterations(), r.passes(), m.objective(), l1 > 0 ? m.kktViolation()
               : Double.NaN, backends);
       out.add(toRaw(m.theta(), own, d, classes, numClasses, l1 > 0, summary));

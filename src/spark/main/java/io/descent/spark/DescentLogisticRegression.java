@@ -71,8 +71,20 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
   }
 
   static Param<String> familyParam(org.apache.spark.ml.param.Params owner) {
-    return new Param<>(owner.uid(), "family", "auto, binomial or multinomial",
-        ParamValidators.inArray(List.of("auto", "binomial", "multinomial")));
+    return new Param<>(owner.uid(), "family", "auto, binomial or multinomial (any case)",
+        new FamilyName());
+  }
+
+  /** MLlib's check of a family: one of the names, in any case. */
+  private static final class FamilyName extends scala.runtime.AbstractFunction1<String, Object>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object apply(String value) {
+      return value != null && List.of("auto", "binomial", "multinomial")
+          .contains(value.toLowerCase(java.util.Locale.ROOT));
+    }
   }
 
   static DoubleParam thresholdParam(org.apache.spark.ml.param.Params owner) {
@@ -137,7 +149,7 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
   }
 
   FitOptions options() {
-    FitOptions.Kind kind = switch (getFamily()) {
+    FitOptions.Kind kind = switch (getFamily().toLowerCase(java.util.Locale.ROOT)) {
       case "binomial" -> FitOptions.Kind.BINOMIAL;
       case "multinomial" -> FitOptions.Kind.MULTINOMIAL;
       default -> FitOptions.Kind.AUTO;
@@ -148,6 +160,7 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
   @Override
   public DescentLogisticRegressionModel train(Dataset<?> dataset) {
     FittedCoefficients f = DescentFitter.fit(dataset, options(), List.of(DescentFitter.spec(this))).get(0);
+    Thresholds.requireMatching(this, f.numClasses());
     return new DescentLogisticRegressionModel(uid(), f);
   }
 
@@ -183,6 +196,7 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
     List<FittedCoefficients> fitted = DescentFitter.fit(dataset, copies.get(0).options(), specs);
     for (int i = 0; i < copies.size(); i++) {
       DescentLogisticRegression c = copies.get(i);
+      Thresholds.requireMatching(c, fitted.get(i).numClasses());
       DescentLogisticRegressionModel model = new DescentLogisticRegressionModel(c.uid(),
           fitted.get(i));
       c.copyValues(model, ParamMap.empty());
@@ -232,6 +246,7 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
       List<DescentLogisticRegressionModel> models = new ArrayList<>();
       for (int i = 0; i < copies.size(); i++) {
         DescentLogisticRegression c = copies.get(i);
+        Thresholds.requireMatching(c, fold.get(i).numClasses());
         DescentLogisticRegressionModel model = new DescentLogisticRegressionModel(c.uid(), fold.get(i));
         c.copyValues(model, ParamMap.empty());
         model.setParent(c);

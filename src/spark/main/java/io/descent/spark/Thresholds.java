@@ -23,6 +23,20 @@ final class Thresholds {
   }
 
   /**
+   * Refuses thresholds set on a stage whose fit found {@code numClasses} classes where their
+   * count differs, as MLlib's {@code train} does (rather than its model's transform, later).
+   *
+   * @throws IllegalArgumentException naming both counts
+   */
+  static void requireMatching(HasThresholds stage, int numClasses) {
+    if (stage.isSet(stage.thresholds()) && stage.getThresholds().length != numClasses) {
+      throw new IllegalArgumentException("DescentLogisticRegression.train() called with"
+          + " non-matching numClasses and thresholds.length. numClasses=" + numClasses
+          + ", but thresholds has length " + stage.getThresholds().length);
+    }
+  }
+
+  /**
    * The threshold: the one two-class thresholds stand for, else the param's.
    *
    * @throws IllegalArgumentException where thresholds of another length are set (a multiclass

@@ -115,6 +115,35 @@ class DescentCrossValidatorTest {
     assertEquals("", cv.getFoldCol());
   }
 
+  /**
+   * A map that names another prediction column leaves the evaluator's column unwritten: scored
+   * as MLlib's CrossValidator scores it, which fails, never as if the first map's columns held.
+   */
+  @Test
+  void aMapWritingOtherColumnsIsScoredAsMllibScoresIt() {
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] maps = {new ParamMap().put(lr.regParam().w(0.01)),
+        new ParamMap().put(lr.regParam().w(0.01)).put(lr.predictionCol().w("pred2"))};
+    MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator()
+        .setMetricName("accuracy");
+    Exception descent = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> new DescentCrossValidator().setEstimator(lr).setEstimatorParamMaps(maps)
+            .setEvaluator(accuracy).setNumFolds(2).setSeed(3).fit(cancer));
+    Exception mllib = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> new CrossValidator().setEstimator(lr).setEstimatorParamMaps(maps)
+            .setEvaluator(accuracy).setNumFolds(2).setSeed(3).fit(cancer));
+    // MLlib's wraps the evaluator's error (its folds run in futures); both are the missing
+    // prediction column.
+    for (Exception e : List.of(descent, mllib)) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      assertTrue(root.getMessage().contains("No such struct field `prediction`"),
+          e.toString());
+    }
+  }
+
   @Test
   void logisticFoldsFromTheSeedMatchMllibsCrossValidator() {
     DescentLogisticRegression lr = logistic();

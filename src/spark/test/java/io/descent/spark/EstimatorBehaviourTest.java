@@ -233,6 +233,36 @@ class EstimatorBehaviourTest {
     }
   }
 
+  /**
+   * Unpenalized logistic regression of separable classes has no optimum: the fit stops as
+   * separable (its mean loss below ln(2) times the smallest weight over the total, from the
+   * statistics pass), never "converged", and says to set regParam.
+   */
+  @Test
+  void separableClassesWithoutAPenaltyStopAsSeparable() {
+    org.apache.spark.sql.Dataset<Row> wdbc = SparkTests.frame(spark,
+        SparkTests.load("breast_cancer_wdbc", "full"), 2);
+    DescentTrainingSummary s = logistic().fit(wdbc).summary();
+    assertEquals("separable", s.stopReason(), s.message());
+    assertTrue(!s.converged(), s.message());
+    assertTrue(s.message().contains("setRegParam(...)"), s.message());
+    // With a penalty the same data converges.
+    assertTrue(logistic().setRegParam(0.01).fit(wdbc).summary().converged());
+  }
+
+  /** MLlib's family names in any case; thresholds of another count refused at fit, as MLlib. */
+  @Test
+  void familyInAnyCaseAndThresholdsCountedAtFit() {
+    DescentLogisticRegressionModel m = logistic().setRegParam(0.01).setFamily("Binomial")
+        .fit(cancerFrame);
+    assertEquals(2, m.numClasses());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> logistic().setRegParam(0.01)
+            .setThresholds(new double[] {0.2, 0.3, 0.5}).fit(cancerFrame));
+    assertEquals("DescentLogisticRegression.train() called with non-matching numClasses and"
+        + " thresholds.length. numClasses=2, but thresholds has length 3", e.getMessage());
+  }
+
   @Test
   void theSummaryNamesEachPartitionsBackendAndEveryBackendIsClosed() {
     DescentLogisticRegressionModel m = logistic().setRegParam(0.01).fit(cancerFrame);
