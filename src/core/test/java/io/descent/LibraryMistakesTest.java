@@ -78,6 +78,27 @@ class LibraryMistakesTest {
     assertEquals("mem: y[2] is 5.0 (row 2), not a class index 0..1", e.getMessage());
   }
 
+  /**
+   * A feature whose float32 values step coarsely for its spread (near 1e7, spread over 10) is
+   * named in a notice; one of ordinary magnitude is not.
+   */
+  @Test
+  void aFeatureThatFloat32RoundsCoarselyIsNoticed() {
+    java.util.Random r = new java.util.Random(4);
+    double[][] x = new double[200][2];
+    double[] y = new double[200];
+    for (int i = 0; i < 200; i++) {
+      x[i][0] = 1e7 + 10 * r.nextDouble();
+      x[i][1] = r.nextGaussian();
+      y[i] = 0.3 * x[i][0] + x[i][1] + r.nextGaussian();
+    }
+    java.util.List<String> notices = Descent.linear().backend("reference")
+        .train(Dataset.of(x, y), null).notices();
+    assertEquals(1, notices.stream().filter(n -> n.startsWith("feature \"x0\": its values, near"
+        + " 1.000e+07, are float32 in steps of 1.00, 34% of")).count(), notices.toString());
+    assertTrue(notices.stream().noneMatch(n -> n.contains("\"x1\"")), notices.toString());
+  }
+
   @Test
   void aNullSolverIsTheDefault() {
     double[][] x = {{1}, {2}, {3}, {4}};

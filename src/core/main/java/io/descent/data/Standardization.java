@@ -1,6 +1,7 @@
 package io.descent.data;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -263,6 +264,34 @@ public record Standardization(double[] mean, double[] scale) {
    */
   public static double scaleOf(double sd, double mean) {
     return sd > CONSTANT_SHARE * Math.abs(mean) && sd >= MIN_SCALE ? sd : 1.0;
+  }
+
+  /**
+   * The share of a feature's standard deviation above which float32's step near its mean
+   * makes a notice ({@link #coarseFeatures}), {@value}: the rounding then moves its variance,
+   * and a fit's coefficients, by about 1e-5 relative or more.
+   */
+  public static final double COARSE_SHARE = 0.01;
+
+  /**
+   * The features whose float32 values, the data every backend reads, step near their mean by
+   * more than {@link #COARSE_SHARE} of their standard deviation (values near 1e7 spread over 10
+   * step by 1): one line each, naming the feature, its step and its spread. Constant features
+   * (scale 1, see {@link #scaleOf}) are left out.
+   */
+  public List<String> coarseFeatures(List<String> names) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (int j = 0; j < mean.length; j++) {
+      double step = Math.ulp((float) Math.abs(mean[j]));
+      if (scale[j] != 1.0 && step > COARSE_SHARE * scale[j]) {
+        lines.add(String.format(java.util.Locale.ROOT, "feature \"%s\": its values, near %.4g,"
+            + " are float32 in steps of %.3g, %.0f%% of their standard deviation (%.3g): the"
+            + " fit is that of the rounded values; subtract an offset from the column (its"
+            + " first value, say) to fit its own digits", names.get(j), mean[j], step,
+            100 * step / scale[j], scale[j]));
+      }
+    }
+    return lines;
   }
 
   /** Number of features. */

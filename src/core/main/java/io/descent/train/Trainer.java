@@ -271,6 +271,7 @@ public final class Trainer {
     long standardizing = System.nanoTime();
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
+    standardization.coarseFeatures(train.featureNames()).forEach(listener::message);
     // Refuses the normal equations where they do not apply before anything opens.
     solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features());
     listener.phase(PHASE_STANDARDIZE, (System.nanoTime() - standardizing) / 1e9);
