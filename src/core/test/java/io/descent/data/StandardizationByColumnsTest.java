@@ -50,7 +50,7 @@ class StandardizationByColumnsTest {
     w[12_345] = Double.NaN;
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Standardization.fit(data(10).withWeights(w)));
-    assertTrue(e.getMessage().contains("row 12346"), e.getMessage());
+    assertTrue(e.getMessage().contains("weights[12345] is NaN (row 12345)"), e.getMessage());
   }
 
   /** Columns of several scales and offsets, column 3 constant. */

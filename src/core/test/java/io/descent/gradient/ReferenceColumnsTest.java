@@ -241,6 +241,6 @@ class ReferenceColumnsTest {
     negative[7] = -1;
     IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
         () -> data.withWeights(negative));
-    assertTrue(w.getMessage().contains("row 8"), w.getMessage());
+    assertTrue(w.getMessage().contains("weights[7] is -1.0 (row 7)"), w.getMessage());
   }
 }
