@@ -20,10 +20,29 @@ import java.util.Locale;
 public final class FirstTouch {
   private FirstTouch() {}
 
+  /** Argument {@code i} (default {@code otherwise}), a whole number of at least 1, or exit 2. */
+  private static int positive(String[] args, int i, int otherwise, String name) {
+    if (args.length <= i) {
+      return otherwise;
+    }
+    try {
+      int v = Integer.parseInt(args[i]);
+      if (v >= 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    System.err.println("FirstTouch: " + name + " must be a whole number >= 1, got " + args[i]
+        + " (usage: java FirstTouch.java [MB] [rounds] [threads])");
+    System.exit(2);
+    return 0;
+  }
+
   public static void main(String[] args) throws InterruptedException {
-    int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 256;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    int megabytes = positive(args, 0, 256, "MB");
+    int rounds = positive(args, 1, 3, "rounds");
+    int threads = positive(args, 2, 1, "threads");
     System.out.printf(Locale.ROOT, "%d MB float[], %d rounds, %d thread(s), JVM options %s%n",
         megabytes, rounds, threads,
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -6,9 +6,14 @@
 # seconds, OSR for a compilation on the stack), and the traps in io.descent code (a trap that
 # "reinterprets" sends the method back to slower code until it is compiled again).
 set -e
+if [ $# -lt 2 ]; then
+  echo "usage: $0 JAR CSV [more train options, e.g. --cache-dir DIR]" >&2
+  exit 2
+fi
 JAR=$1; CSV=$2; shift 2
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} POCL_CACHE_DIR=${POCL_CACHE_DIR:-$PWD/target/pocl-cache}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/jit-compiles-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT # also when the run fails
 java -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile="$WORK/compile-%p.log" \
   -jar "$JAR" train --data "$CSV" --target y --loss logistic --l2 1e-6 --out "$WORK/model.json" \
   --json "$@" > "$WORK/out.json"
@@ -46,4 +51,3 @@ for m in re.finditer(r"<uncommon_trap thread='\d+' reason='([^']+)' action='([^'
         print("  %s %s %s %s.%s @%s" % (m.group(4), m.group(1), m.group(2), cls.split(".")[-1],
                                         name, bci))
 PY
-rm -rf "$WORK"

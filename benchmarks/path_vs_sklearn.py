@@ -89,6 +89,13 @@ def score(loss, z, y, b, w, l1, l2):
     return j, max(abs(gb), float(v.max()) if len(v) else 0.0), int(nz.sum())
 
 
+
+def ratio(r):
+    """A speedup as printed: two significant digits below 10 (0.011, 1.6), one decimal above."""
+    if r is None:
+        return "nan"
+    return "%.2g" % r if r < 10 else "%.1f" % r
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -192,8 +199,8 @@ def main():
             fit_d or float("nan")))
         print("  scikit-learn (%s): %.2f s pandas read + %.2f s fit" % (
             row["sklearn"], read_s, sk_fit_s))
-        print("  fit speedup %.1fx, end to end %.1fx" % (row["fitSpeedup"] or float("nan"),
-                                                          row["endToEndSpeedup"]))
+        print("  fit speedup %sx, end to end %sx" % (ratio(row["fitSpeedup"]),
+                                                      ratio(row["endToEndSpeedup"])))
         print("  Descent's objective <= scikit-learn's (1e-12 relative): %s penalties;"
               " worst relative excess %.2e" % (row["descentObjectiveAtMostSklearn"], worst))
         print("  KKT violation, median / max: Descent %.2e / %.2e, scikit-learn %.2e / %.2e" % (

@@ -4,12 +4,20 @@
 # prints: TAG, wall and CPU seconds (/usr/bin/time), result.seconds, iterations, evaluations,
 # objective and the timings. Alternate two jars (A, B, A, B, ...) to compare them.
 set -e
+if [ $# -lt 3 ]; then
+  echo "usage: $0 JAR TAG CSV [more train options, e.g. --cache-dir DIR]" >&2
+  exit 2
+fi
 JAR=$1; TAG=$2; CSV=$3; shift 3
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} POCL_CACHE_DIR=${POCL_CACHE_DIR:-$PWD/target/pocl-cache}
 WORK=${TMPDIR:-/tmp}/train-phases-$TAG
 mkdir -p "$WORK"
-/usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" java -jar "$JAR" train --data "$CSV" --target y \
-  --loss logistic --l2 1e-6 --out "$WORK/model.json" --json "$@" > "$WORK/out.json" 2> "$WORK/err.txt"
+if ! /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" java -jar "$JAR" train --data "$CSV" \
+  --target y --loss logistic --l2 1e-6 --out "$WORK/model.json" --json "$@" > "$WORK/out.json" \
+  2> "$WORK/err.txt"; then
+  cat "$WORK/err.txt" >&2 # the run's own message
+  exit 1
+fi
 /usr/bin/python3 - "$TAG" "$WORK" <<'PY'
 import json, sys
 tag, work = sys.argv[1], sys.argv[2]

@@ -114,6 +114,11 @@ def main():
     ap.add_argument("--descent-args", default="", help="extra arguments for descent train")
     ap.add_argument("--out", help="also write the figures here (JSON)")
     a = ap.parse_args()
+    if a.repeat < 1:
+        ap.error("--repeat must be >= 1, got %d" % a.repeat)
+    if a.csv and not os.path.isfile(a.csv):
+        ap.error("--csv %s: no such file (without --csv the script generates one under --work)"
+                 % a.csv)
     os.makedirs(a.work, exist_ok=True)
     env = dict(os.environ)
     env.setdefault("POCL_CACHE_DIR", os.path.abspath("target/pocl-cache"))

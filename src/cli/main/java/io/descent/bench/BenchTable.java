@@ -20,9 +20,9 @@ public final class BenchTable {
     BenchConfig c = report.config();
     b.append(String.format(Locale.ROOT, "descent bench: %s, %d cores, %s, Java %s%n", m.cpu(),
         m.cores(), m.os(), m.java()));
-    b.append(String.format(Locale.ROOT, "OMP_NUM_THREADS %s; load average %s at start, %s at"
+    b.append(String.format(Locale.ROOT, "OMP_NUM_THREADS%s; load average %s at start, %s at"
         + " end; seed %d; %.1f s in all%n",
-        m.ompNumThreads() == null ? "unset (ND4J uses every core)"
+        m.ompNumThreads() == null ? " unset (ND4J uses every core)"
             : "=" + m.ompNumThreads() + " (ND4J's worker count)",
         number(m.loadAverageStart(), "%.2f"), number(m.loadAverageEnd(), "%.2f"), c.seed(),
         report.seconds()));

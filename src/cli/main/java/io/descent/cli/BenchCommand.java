@@ -155,6 +155,16 @@ final class BenchCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
     }
     if (models != null) {
+      // --models times the OpenCL batched kernel and prints its tables: the sweep's outputs
+      // and backends are not its own, so asking for them is an error, not a silent no-op.
+      for (String option : List.of("--csv", "--json", "--plot", "--backends", "--fit-rows",
+          "--fit-features", "--fit-loss")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw usage(option + " does not apply to --models, which times the OpenCL batched"
+              + " kernel and prints its tables (run the sweep without --models for " + option
+              + ")");
+        }
+      }
       return models(config, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
     new CommandFiles().output("--csv", csv).output("--json", json).output("--plot", plot).check();
@@ -209,7 +219,11 @@ final class BenchCommand implements Callable<Integer> {
 
   /** {@code --models}: the batched evaluation's time per K on each OpenCL device. */
   private int models(BenchConfig config, PrintWriter out, PrintWriter err) {
-    int[] ks = models.stream().mapToInt(Integer::intValue).toArray();
+    // Each K once, in the order given, and K = 1 always: the single passes the speedups are of.
+    java.util.LinkedHashSet<Integer> distinct = new java.util.LinkedHashSet<>();
+    distinct.add(1);
+    distinct.addAll(models);
+    int[] ks = distinct.stream().mapToInt(Integer::intValue).toArray();
     List<String> choices = new ArrayList<>();
     if (device != null) {
       choices.add(device);

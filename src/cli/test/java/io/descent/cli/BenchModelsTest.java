@@ -70,6 +70,33 @@ class BenchModelsTest {
     assertTrue(rows.get(1).matches(".*\\d+\\.\\d\\dx$"), r.out());
   }
 
+  /** Each K once, and K = 1 always, so that every other K has its speedup. */
+  @Test
+  void kOneIsAlwaysTimedAndEachKOnce() {
+    Assumptions.assumeTrue(hasOpenCl(), "no OpenCL device");
+    Cli r = Cli.run("bench", "--models", "3,3", "--rows", "600", "--features", "5", "--loss",
+        "linear", "--warmup", "1", "--repeats", "1", "--device", "0");
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = r.out().lines().filter(l -> l.matches("\\s+[13]\\s+gradient_.*"))
+        .toList();
+    assertEquals(2, rows.size(), r.out());
+    assertTrue(rows.get(0).matches("\\s+1\\s+.*"), r.out());
+    assertTrue(rows.get(1).matches(".*\\d+\\.\\d\\dx$"), r.out());
+  }
+
+  /** The sweep's outputs and backends are refused with --models, never ignored. */
+  @Test
+  void theSweepsOptionsAreRefusedWithModels() {
+    for (String[] option : new String[][] {{"--csv", "m.csv"}, {"--json", "m.json"},
+        {"--plot", "m.png"}, {"--backends", "nd4j"}, {"--fit-rows", "100"}}) {
+      Cli r = Cli.run("bench", "--models", "2", "--rows", "600", option[0], option[1]);
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().startsWith("descent: " + option[0] + " does not apply to --models"),
+          r.err());
+      assertEquals("", r.out());
+    }
+  }
+
   private static boolean hasOpenCl() {
     try {
       return !Backends.openClDevices().isEmpty();
