@@ -85,8 +85,13 @@ final class ConvertCommand implements Callable<Integer> {
     });
     CsvReader reader = CliSupport.reader(data, oneVsRest ? Loss.MULTINOMIAL : loss, true, null,
         null, null, List.of(), ReadProgress.NONE, weightColumn);
-    Dataset dataset = cache.read(data.data, reader);
     Path copy = cache.copyPath(data.data, reader);
+    Dataset dataset;
+    // A Ctrl-C says what was interrupted and that the copy was not written, as train's does.
+    try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data
+        + " and writing its copy", copy)) {
+      dataset = cache.read(data.data, reader);
+    }
     if (cache.cached(data.data, reader).isEmpty()) {
       throw new IllegalStateException(unwritten.isEmpty() ? "no cached copy of " + data.data
           + " could be written in " + cache.directory() : unwritten.get(0));

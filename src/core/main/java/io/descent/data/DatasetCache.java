@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -222,6 +221,12 @@ public final class DatasetCache {
     }
     Identity before = Identity.of(file);
     Path copy = copyOf(before, reader);
+    if (before.timeUnclear()) {
+      notices.accept(NOT_WRITTEN + file + " in " + directory + ": its modification time is"
+          + " past what Java's file times tell apart (after 2262 or before 1677), so a changed"
+          + " file could not be told from its copy");
+      return new Loaded(reader.read(file), null);
+    }
     String key = key(before, reader);
     Optional<Dataset> cached = load(copy, key, file.toString(), reader.heapNeeds());
     if (cached.isPresent()) {
@@ -248,6 +253,9 @@ public final class DatasetCache {
       return Optional.empty();
     }
     Identity now = Identity.of(file);
+    if (now.timeUnclear()) {
+      return Optional.empty();
+    }
     Path copy = copyOf(now, reader);
     String key = key(now, reader);
     return load(copy, key, file.toString(), reader.heapNeeds())
@@ -421,7 +429,7 @@ public final class DatasetCache {
     k.put("version", Integer.toString(VERSION));
     k.put("path", data.path().toString());
     k.put("size", Long.toString(data.size()));
-    k.put("modified", Long.toString(data.modifiedNanos()));
+    k.put("modified", data.modified());
     k.put("fileKey", data.fileKey());
     putOptions(k, reader);
     return k.toString();
@@ -482,11 +490,24 @@ public final class DatasetCache {
   }
 
   /** The state of a data file that decides whether a copy of it is current. */
-  record Identity(Path path, long size, long modifiedNanos, String fileKey) {
+  record Identity(Path path, long size, String modified, String fileKey) {
+    /** The latest and earliest times Java's file times tell apart (longs of nanoseconds). */
+    private static final String LATEST = Instant.EPOCH.plusNanos(Long.MAX_VALUE).toString();
+    private static final String EARLIEST = Instant.EPOCH.plusNanos(Long.MIN_VALUE).toString();
+
+    /**
+     * Whether the modification time is at an end of what Java tells apart (after 2262-04-11 or
+     * before 1677-09-21): every such time reads the same, so an edit could keep it.
+     */
+    boolean timeUnclear() {
+      return modified.equals(LATEST) || modified.equals(EARLIEST);
+    }
+
     static Identity of(Path file) throws IOException {
       Path real = file.toRealPath();
       BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
-      return new Identity(real, a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+      // The time as the file system keeps it, every digit (a long of nanoseconds ends in 2262).
+      return new Identity(real, a.size(), a.lastModifiedTime().toInstant().toString(),
           String.valueOf(a.fileKey()));
     }
   }
@@ -1001,6 +1022,7 @@ public final class DatasetCache {
   private void replace(Path target, Content content) throws IOException {
     Path temporary = Files.createTempFile(directory, target.getFileName().toString() + ".",
         ".tmp");
+    Exits.deleting(temporary);
     try {
       content.writeTo(temporary);
       try {
@@ -1009,6 +1031,7 @@ public final class DatasetCache {
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the file system cannot replace a file atomically", e);
       }
+      Exits.done(temporary);
       temporary = null;
     } finally {
       if (temporary != null) {
@@ -1017,7 +1040,43 @@ public final class DatasetCache {
         } catch (IOException e) {
           // Nothing more to do: a stray temporary file is never read as a copy.
         }
+        Exits.done(temporary);
       }
+    }
+  }
+
+  /**
+   * The temporary files being written in this JVM, deleted by a shutdown hook should it exit
+   * before they are moved into place (Ctrl-C, SIGTERM): a first run of a large file interrupted
+   * would otherwise leave up to the copy's whole size behind.
+   */
+  static final class Exits {
+    private static final java.util.Set<Path> WRITING =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOKED =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    static void deleting(Path temporary) {
+      WRITING.add(temporary);
+      if (HOOKED.compareAndSet(false, true)) {
+        try {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : WRITING) {
+              try {
+                Files.deleteIfExists(p);
+              } catch (IOException e) {
+                // The JVM is exiting: the others still go; stray files are never read.
+              }
+            }
+          }, "DatasetCache.temporaries"));
+        } catch (IllegalStateException e) {
+          // Already exiting: no later exit to clean up after.
+        }
+      }
+    }
+
+    static void done(Path temporary) {
+      WRITING.remove(temporary);
     }
   }
 
