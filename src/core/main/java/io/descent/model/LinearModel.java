@@ -44,9 +44,9 @@ import java.util.Set;
  * {@code datasets/reference.json} reports them; the original-space parameters are then centered
  * too. With an L1 penalty, whose optimum the weights' centering would move, only the
  * standardized intercepts are centered ({@link #multinomialInterceptsCentered}): neither the
- * weights nor the original-space intercepts are. The single-column accessors ({@link #intercept()}, {@link #coef()}, {@link #margin}) are
- * for linear and logistic models; a multinomial one has {@link #intercepts()} and {@link
- * #coefficients()}.
+ * weights nor the original-space intercepts are. The single-column accessors ({@link
+ * #intercept()}, {@link #coef()}, {@link #margin}) are for linear and logistic models; a
+ * multinomial one has {@link #intercepts()} and {@link #coefficients()}.
  *
  * <p>A <b>one-vs-rest</b> model ({@link #oneVsRest}) is C binary logistic models side by side,
  * one per class, laid out as a multinomial model's columns: model k's margin {@code m_k = b_k +
