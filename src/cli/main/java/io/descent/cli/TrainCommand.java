@@ -514,21 +514,10 @@ final class TrainCommand implements Callable<Integer> {
         return Main.FAILURE;
       }
     }
-    Map<String, MetricsReport> sets = new LinkedHashMap<>();
-    if (test != null) {
-      // As for the other losses: train counts the rows fitted on, then the validation rows.
-      int[] validation = fit.validationRows();
-      Dataset fitted = validation.length == 0 ? training
-          : training.rows(complement(training.rows(), validation));
-      sets.put("train", new MetricsReport(Metrics.evaluate(model, fitted), model));
-      if (validation.length > 0) {
-        sets.put("validation", new MetricsReport(Metrics.evaluate(model,
-            training.rows(validation)), model));
-      }
-      sets.put("test", new MetricsReport(Metrics.evaluate(model, test), model));
-      if (text) {
-        sets.forEach((what, metrics) -> out.println(metrics.line(what)));
-      }
+    // As for the other losses: train counts the rows fitted on, then the validation rows.
+    Map<String, MetricsReport> sets = evaluate(model, fit.validationRows(), training, test);
+    if (text) {
+      sets.forEach((what, metrics) -> out.println(metrics.line(what)));
     }
     for (int c = 0; c < models.size(); c++) {
       if (!models.get(c).converged()) {
@@ -840,12 +829,16 @@ final class TrainCommand implements Callable<Integer> {
    */
   private static Map<String, MetricsReport> evaluate(FitResult result, Dataset training,
       Dataset test) {
+    return evaluate(result.model(), result.validationRows(), training, test);
+  }
+
+  /** As above, for {@code model} fitted on the training rows but {@code validation}. */
+  private static Map<String, MetricsReport> evaluate(LinearModel model, int[] validation,
+      Dataset training, Dataset test) {
     Map<String, MetricsReport> sets = new LinkedHashMap<>();
-    int[] validation = result.validationRows();
     if (test == null) {
       return sets;
     }
-    LinearModel model = result.model();
     Dataset fitted = validation.length == 0 ? training
         : training.rows(complement(training.rows(), validation));
     sets.put("train", new MetricsReport(Metrics.evaluate(model, fitted), model));
@@ -853,9 +846,7 @@ final class TrainCommand implements Callable<Integer> {
       sets.put("validation", new MetricsReport(Metrics.evaluate(model,
           training.rows(validation)), model));
     }
-    if (test != null) {
-      sets.put("test", new MetricsReport(Metrics.evaluate(model, test), model));
-    }
+    sets.put("test", new MetricsReport(Metrics.evaluate(model, test), model));
     return sets;
   }
 
