@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -33,10 +34,14 @@ import java.util.zip.CRC32C;
  * place only after the second JVM exits with 0, so concurrent commands never map half an archive.
  *
  * <p>When not: the class path holds anything but jar files (CDS archives classes from jars only),
- * the JVM's options already choose class-data sharing ({@code -Xshare}, an archive of their own),
- * or the cache directory cannot be made; and no archive is made where its temporary file cannot
- * be created or the disk has less than {@link #MIN_FREE_BYTES} free (a JVM that fails to write
- * its archive at exit prints an error and exits with 1).
+ * the JVM's options already choose class-data sharing ({@code -Xshare}, an archive of their own)
+ * or load an agent ({@link #AGENTS}: the JDK dumps no archive then, and exits with 1 instead of
+ * running the command), or the cache directory cannot be made; and no archive is made where its
+ * temporary file cannot be created or the disk has less than {@link #MIN_FREE_BYTES} free (a JVM
+ * that fails to write its archive at exit prints an error and exits with 1).
+ *
+ * <p>How many: the directory keeps the {@link #KEPT} archives used last; making one removes the
+ * others ({@link #prune}).
  */
 final class ClassDataArchive {
   /** The directory under the cache directory: {@value}. */
@@ -46,6 +51,18 @@ final class ClassDataArchive {
    * a JVM that fails to write one exits with 1.
    */
   static final long MIN_FREE_BYTES = 1L << 30;
+  /**
+   * The starts of the JVM options that load an agent (a profiler, a debugger, a monitoring
+   * agent), with which the JDK refuses to dump an archive: the JVM prints "Error occurred during
+   * CDS dumping" and exits with 1 before the command runs.
+   */
+  static final List<String> AGENTS = List.of("-javaagent:", "-agentlib:", "-agentpath:",
+      "-Xrun");
+  /**
+   * How many archives the directory keeps, {@value}: a new build, JDK or set of JVM options
+   * makes its own (about 7 MB), so the one made last removes all but the most recently used.
+   */
+  static final int KEPT = 4;
   /** The JVM options that keep CDS's own messages off the command's output. */
   static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
@@ -70,7 +87,8 @@ final class ClassDataArchive {
       List<String> jvmOptions) {
     for (String option : jvmOptions) {
       if (option.startsWith("-Xshare") || option.contains("SharedArchiveFile")
-          || option.contains("ArchiveClassesAtExit") || option.contains("UseSharedSpaces")) {
+          || option.contains("ArchiveClassesAtExit") || option.contains("UseSharedSpaces")
+          || AGENTS.stream().anyMatch(option::startsWith)) {
         return null;
       }
     }
@@ -91,6 +109,8 @@ final class ClassDataArchive {
       String name = "descent-" + "0".repeat(8 - hex.length()) + hex;
       Path archive = directory.resolve(name + ".jsa");
       if (Files.isRegularFile(archive)) {
+        // Used now: the last archives to be removed (see settle).
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
         return new ClassDataArchive(archive, null);
       }
       // A JVM that cannot write its archive at exit says so on the command's output and exits
@@ -179,6 +199,7 @@ final class ClassDataArchive {
       if (exitCode == 0 && Files.isRegularFile(dump) && Files.size(dump) > 0) {
         Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
+        prune(archive.getParent(), KEPT);
       } else {
         Files.deleteIfExists(dump);
       }
@@ -188,6 +209,34 @@ final class ClassDataArchive {
       } catch (IOException ignored) {
         // a temporary file left behind costs disk space, never a wrong archive
       }
+    }
+  }
+
+  /**
+   * Removes all but the {@code kept} most recently used archives ({@code descent-*.jsa}, by
+   * modification time, which mapping one renews) of {@code directory}. A JVM that maps a removed
+   * archive keeps its mapping; the next one makes the archive again.
+   */
+  static void prune(Path directory, int kept) throws IOException {
+    List<Path> archives = new ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(directory,
+        "descent-*.jsa")) {
+      files.forEach(archives::add);
+    }
+    if (archives.size() <= kept) {
+      return;
+    }
+    java.util.Map<Path, Long> used = new java.util.HashMap<>();
+    for (Path archive : archives) {
+      try {
+        used.put(archive, Files.getLastModifiedTime(archive).toMillis());
+      } catch (IOException e) {
+        used.put(archive, Long.MAX_VALUE); // gone or unreadable now: not ours to judge
+      }
+    }
+    archives.sort(java.util.Comparator.comparing(used::get).reversed());
+    for (Path old : archives.subList(kept, archives.size())) {
+      Files.deleteIfExists(old);
     }
   }
 }

@@ -128,16 +128,85 @@ class ClassDataArchiveTest {
         "a cache directory that cannot be made");
   }
 
+  /**
+   * With an agent the JDK dumps no archive and exits with 1 before the program runs (what a
+   * {@code train} of a large file under a profiler or a monitoring agent did): no archive then,
+   * and the program runs.
+   */
+  @Test
+  void aJvmWithAnAgentGetsNoArchiveAndRuns() throws Exception {
+    Path source = dir.resolve("Agent.java");
+    Files.writeString(source, "public class Agent { public static void premain(String a) { } }");
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d",
+        dir.toString(), source.toString()));
+    Path agent = dir.resolve("agent.jar");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), "Agent");
+    try (OutputStream file = Files.newOutputStream(agent);
+        JarOutputStream out = new JarOutputStream(file, manifest)) {
+      out.putNextEntry(new JarEntry("Agent.class"));
+      out.write(Files.readAllBytes(dir.resolve("Agent.class")));
+      out.closeEntry();
+    }
+    Path app = helloJar();
+    Path cache = dir.resolve("cache");
+    for (String option : List.of("-javaagent:" + agent,
+        "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0",
+        "-agentpath:/opt/profiler/libprofiler.so=start", "-Xrunjdwp:transport=dt_socket")) {
+      assertNull(ClassDataArchive.forSecondJvm(cache, app.toString(), List.of(option)), option);
+    }
+    // What the agent's option did with an archive's dump, and does without.
+    ClassDataArchive plain = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    List<String> dumping = new ArrayList<>(plain.options());
+    dumping.add(0, "-javaagent:" + agent);
+    assertNotEquals(0, exitCode(dumping, app));
+    plain.settle(1);
+    assertEquals("hello", java(List.of("-javaagent:" + agent), app).strip());
+  }
+
+  /** The archives used last stay; making one removes the rest. */
+  @Test
+  void theDirectoryKeepsTheArchivesUsedLast() throws IOException {
+    Path app = jar("app.jar", null);
+    Path cache = dir.resolve("cache");
+    long now = System.currentTimeMillis();
+    ClassDataArchive made = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    Files.writeString(Path.of(dumpPath(made)), "archive");
+    made.settle(0);
+    Path used = made.file();
+    Files.setLastModifiedTime(used, FileTime.fromMillis(now - 86_400_000L));
+    Path cds = used.getParent();
+    List<Path> old = new ArrayList<>();
+    for (int i = 0; i < ClassDataArchive.KEPT + 2; i++) {
+      Path a = Files.writeString(cds.resolve("descent-0000000" + i + ".jsa"), "archive " + i);
+      Files.setLastModifiedTime(a, FileTime.fromMillis(now - 3_600_000L * (i + 1)));
+      old.add(a);
+    }
+    Path other = Files.writeString(cds.resolve("notes.txt"), "not an archive");
+    Files.setLastModifiedTime(other, FileTime.fromMillis(now - 86_400_000L));
+    // Mapping the oldest archive renews it.
+    ClassDataArchive mapped = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    assertFalse(mapped.makes());
+    assertEquals(used, mapped.file());
+    assertTrue(Files.getLastModifiedTime(used).toMillis() >= now - 60_000L);
+    // Another archive made: it and the KEPT - 1 used last stay.
+    ClassDataArchive other2 = ClassDataArchive.forSecondJvm(cache, app.toString(),
+        List.of("-Xmx1g"));
+    Files.writeString(Path.of(dumpPath(other2)), "another archive");
+    other2.settle(0);
+    assertTrue(Files.exists(other2.file()));
+    assertTrue(Files.exists(used), "renewed by its use");
+    for (int i = 0; i < old.size(); i++) {
+      assertEquals(i < ClassDataArchive.KEPT - 2, Files.exists(old.get(i)), old.get(i).toString());
+    }
+    assertTrue(Files.exists(other), "only archives are removed");
+  }
+
   /** A real JVM dumps the archive as it exits, and the next real JVM loads its class from it. */
   @Test
   void aRealJvmMapsTheArchiveARealJvmMade() throws Exception {
-    Path source = dir.resolve("Hello.java");
-    Files.writeString(source, "public class Hello { public static void main(String[] a) {"
-        + " System.out.println(\"hello\"); } }");
-    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d",
-        dir.toString(), source.toString()));
-    Path app = jar("hello.jar", null, "Hello.class",
-        Files.readAllBytes(dir.resolve("Hello.class")));
+    Path app = helloJar();
     Path cache = dir.resolve("cache");
 
     ClassDataArchive first = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
@@ -153,6 +222,27 @@ class ClassDataArchiveTest {
     String loaded = java(options, app);
     assertTrue(loaded.lines().anyMatch(l -> l.contains(" Hello source: shared objects file")),
         loaded);
+  }
+
+  /** A jar of a program that prints "hello". */
+  private Path helloJar() throws IOException {
+    Path source = dir.resolve("Hello.java");
+    Files.writeString(source, "public class Hello { public static void main(String[] a) {"
+        + " System.out.println(\"hello\"); } }");
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d",
+        dir.toString(), source.toString()));
+    return jar("hello.jar", null, "Hello.class", Files.readAllBytes(dir.resolve("Hello.class")));
+  }
+
+  private static int exitCode(List<String> options, Path app) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
+        "bin", "java").toString()));
+    command.addAll(options);
+    command.addAll(List.of("-cp", app.toString(), "Hello"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return p.exitValue();
   }
 
   private static String java(ClassDataArchive archive, Path app) throws Exception {
