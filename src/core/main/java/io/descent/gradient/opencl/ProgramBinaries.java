@@ -3,11 +3,17 @@ package io.descent.gradient.opencl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,10 +34,18 @@ import java.util.Optional;
  * one the driver refuses, a file that cannot be read, and one of another key are ignored and the
  * program is built from source as before: the cache can only make an open faster, never stop
  * it.
+ *
+ * <p>How much: every new source (a new version of Descent), device and set of build options
+ * makes files of its own (0.1 to 0.6 MB each), so the directory keeps the binaries used last up
+ * to {@link #KEPT_BYTES} in all: a read renews its file's modification time, and each write
+ * removes the least recently used files past that ({@link #prune}); the development machine's
+ * directory had grown to 1,116 files, 657 MB, before there was a limit.
  */
 final class ProgramBinaries {
   /** Refuses files above this size ({@value} bytes) as not ours. */
   static final long MAX_BYTES = 64L << 20;
+  /** The most the binaries kept take together, {@value} bytes (256 MiB); see {@link #prune}. */
+  static final long KEPT_BYTES = 256L << 20;
 
   private final Path directory;
   /** Binaries handed out by {@link #read}, for tests. */
@@ -84,6 +98,13 @@ final class ProgramBinaries {
         return Optional.empty();
       }
       hits.incrementAndGet();
+      try {
+        // Used now: among the last to be removed.
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis()));
+      } catch (IOException | SecurityException e) {
+        // A read-only cache: only the order of removal is less exact.
+      }
       return Optional.of(Arrays.copyOfRange(all, head, all.length));
     } catch (IOException | SecurityException e) {
       return Optional.empty();
@@ -116,8 +137,46 @@ final class ProgramBinaries {
       } finally {
         Files.deleteIfExists(tmp);
       }
+      prune(f.getParent(), KEPT_BYTES, f);
     } catch (IOException | SecurityException e) {
       // Not cached: the next open builds from source again.
+    }
+  }
+
+  /**
+   * Removes the least recently used binaries ({@code *.bin}, by modification time) of {@code
+   * directory} until those left take at most {@code keptBytes}; {@code keep} (the file just
+   * written) stays whatever its size. A file another process is reading stays readable to it.
+   */
+  static void prune(Path directory, long keptBytes, Path keep) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(directory, "*.bin")) {
+      all.forEach(files::add);
+    }
+    Map<Path, long[]> seen = new HashMap<>(); // modification time, size
+    long total = 0;
+    for (Path file : files) {
+      try {
+        long[] ts = {Files.getLastModifiedTime(file).toMillis(), Files.size(file)};
+        seen.put(file, ts);
+        total += ts[1];
+      } catch (IOException e) {
+        // gone meanwhile (another process pruned it)
+      }
+    }
+    if (total <= keptBytes) {
+      return;
+    }
+    List<Path> byUse = new ArrayList<>(seen.keySet());
+    byUse.sort(Comparator.comparingLong((Path f) -> seen.get(f)[0]));
+    for (Path file : byUse) {
+      if (total <= keptBytes) {
+        break;
+      }
+      if (!file.equals(keep)) {
+        Files.deleteIfExists(file);
+        total -= seen.get(file)[1];
+      }
     }
   }
 

@@ -2,13 +2,16 @@ package io.descent.gradient.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.data.Dataset;
 import io.descent.gradient.Moments;
 import io.descent.gradient.MomentsFixtures;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,5 +75,46 @@ class ProgramBinariesTest {
     binaries.forget(device, sources, "-DX=1");
     assertTrue(binaries.read(device, sources, "-DX=1").isEmpty(), "forgotten");
     assertEquals(1, binaries.hits());
+  }
+
+  /** The binaries used last stay, up to the budget; a read renews a file's use. */
+  @Test
+  void theDirectoryKeepsTheBinariesUsedLastWithinItsBudget(@TempDir Path dir) throws Exception {
+    OpenClAvailability.require();
+    ClDevice device = OpenClBackend.select(Cl.devices(), null);
+    ProgramBinaries binaries = new ProgramBinaries(dir);
+    String[] sources = {"kernel"};
+    binaries.write(device, sources, "-DX=1", new byte[] {1});
+    Path used = binaries.file(device, sources, "-DX=1");
+    Path folder = used.getParent();
+    long now = System.currentTimeMillis();
+    Files.setLastModifiedTime(used, FileTime.fromMillis(now - 86_400_000L));
+    // Older binaries of 100 MiB each (sparse: no disk), and a file that is no binary.
+    Path[] old = new Path[4];
+    for (int i = 0; i < old.length; i++) {
+      old[i] = folder.resolve("000000000000000" + i + ".bin");
+      try (RandomAccessFile f = new RandomAccessFile(old[i].toFile(), "rw")) {
+        f.setLength(100L << 20);
+      }
+      Files.setLastModifiedTime(old[i], FileTime.fromMillis(now - 3_600_000L * (i + 1)));
+    }
+    Path other = Files.writeString(folder.resolve("notes.txt"), "x");
+    Files.setLastModifiedTime(other, FileTime.fromMillis(now - 86_400_000L * 2));
+    // The oldest binary read: its use renewed.
+    assertArrayEquals(new byte[] {1}, binaries.read(device, sources, "-DX=1").get());
+    assertTrue(Files.getLastModifiedTime(used).toMillis() >= now - 60_000L);
+    // A new one written: the budget of 256 MiB keeps it, the one just read and the two newest
+    // 100 MiB files; the two least recently used go.
+    binaries.write(device, sources, "-DX=2", new byte[] {2});
+    assertTrue(Files.exists(binaries.file(device, sources, "-DX=2")));
+    assertTrue(Files.exists(used), "renewed by its read");
+    assertTrue(Files.exists(old[0]) && Files.exists(old[1]));
+    assertFalse(Files.exists(old[2]) || Files.exists(old[3]), "the least recently used");
+    assertTrue(Files.exists(other), "only binaries are removed");
+    // The file just written stays even alone over the budget.
+    ProgramBinaries.prune(folder, 0, binaries.file(device, sources, "-DX=2"));
+    try (var files = Files.list(folder)) {
+      assertEquals(2, files.count(), "the file kept and the other file");
+    }
   }
 }
