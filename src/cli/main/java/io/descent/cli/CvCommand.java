@@ -444,8 +444,12 @@ final class CvCommand implements Callable<Integer> {
         : "passes over the data";
   }
 
+  /**
+   * Every digit of v, without an exponent from 1e-12 to 1e15 (1.5e-300 reads {@code 1.5E-300},
+   * not 300 digits).
+   */
   static String plain(double v) {
-    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    return text(java.math.BigDecimal.valueOf(v).stripTrailingZeros(), v);
   }
 
   /**
@@ -454,8 +458,13 @@ final class CvCommand implements Callable<Integer> {
    * --json} and the model file keep every digit).
    */
   static String shown(double v) {
-    return java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(6))
-        .stripTrailingZeros().toPlainString();
+    return text(java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(6))
+        .stripTrailingZeros(), v);
+  }
+
+  private static String text(java.math.BigDecimal d, double v) {
+    double a = Math.abs(v);
+    return a == 0 || a >= 1e-12 && a < 1e15 ? d.toPlainString() : d.toString();
   }
 
   /**

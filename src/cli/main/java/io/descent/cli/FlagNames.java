@@ -58,12 +58,19 @@ final class FlagNames {
   private static final Pattern SUBJECT = Pattern.compile(
       "^([a-z][A-Za-z0-9]*)(?= must | does not apply )");
 
+  /** The settings an optimizer takes, as a message lists them: "(it takes memory, c1, c2)". */
+  private static final Pattern TAKES = Pattern.compile("\\(it takes ([A-Za-z0-9, ]+)\\)");
+
   private FlagNames() {}
 
-  /** The message with each builder call it names written as the flag. */
+  /** The message with each builder call and setting it names written as the flag. */
   static String of(String message) {
     String calls = CALL.matcher(message).replaceAll(FlagNames::flag);
-    return SUBJECT.matcher(calls).replaceFirst(m -> Matcher.quoteReplacement(
+    String listed = TAKES.matcher(calls).replaceAll(m -> Matcher.quoteReplacement("(it takes "
+        + java.util.Arrays.stream(m.group(1).split(", "))
+            .map(name -> FLAGS.getOrDefault(name, name))
+            .collect(java.util.stream.Collectors.joining(", ")) + ")"));
+    return SUBJECT.matcher(listed).replaceFirst(m -> Matcher.quoteReplacement(
         FLAGS.getOrDefault(m.group(1), m.group(1))));
   }
 

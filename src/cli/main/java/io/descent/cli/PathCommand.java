@@ -178,6 +178,11 @@ final class PathCommand implements Callable<Integer> {
           err.println("descent: " + line);
           err.flush();
         });
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("the L1 ratio")) {
+          throw new Main.UsageException("--l1-ratio: " + e.getMessage());
+        }
+        throw e;
       }
       if (r.steps().stream().anyMatch(s -> s.stopReason() == StopReason.INTERRUPTED)
           || r.steps().size() < penalties) {
@@ -191,13 +196,19 @@ final class PathCommand implements Callable<Integer> {
       if (plot != null) {
         activity.writing(plot);
         PathPlot.write(plot, r, columnNames(dataset, r), "regularization path: "
-            + dataset.targetName() + " (" + loss.label() + ", l1 ratio " + l1Ratio + ")");
+            + dataset.targetName() + " (" + loss.label() + ", l1 ratio "
+            + CvCommand.shown(l1Ratio) + ")");
         activity.written(plot);
       }
       if (r.lambdaMax() == 0) {
         err.println("descent: warning: lambda_max is 0 (no feature moves the loss at the"
             + " unpenalized intercept-only fit: constant features, or a constant target), so"
             + " every penalty of the path is 0");
+      }
+      if (!blocked(r) && spec.commandLine().getParseResult().hasMatchedOption("--block")) {
+        err.println("descent: --block does not apply to a linear path on the normal equations"
+            + " (its penalties are fitted one after another, each evaluation reading no row);"
+            + " ignored");
       }
       long unconverged = r.steps().stream().filter(s -> !s.converged()).count();
       if (unconverged > 0) {
@@ -212,6 +223,23 @@ final class PathCommand implements Callable<Integer> {
       }
       return Main.OK;
     }
+  }
+
+  /** 2nd, 3rd, 5th, 11th, 21st, 22nd. */
+  static String ordinal(int n) {
+    int tens = n % 100;
+    String suffix = tens >= 11 && tens <= 13 ? "th" : switch (n % 10) {
+      case 1 -> "st";
+      case 2 -> "nd";
+      case 3 -> "rd";
+      default -> "th";
+    };
+    return n + suffix;
+  }
+
+  /** Whether the path was fitted in lockstep blocks (not on the normal equations). */
+  private static boolean blocked(RegularizationPath.Result r) {
+    return !r.solver().equals(RegularizationPath.COORDINATE_DESCENT);
   }
 
   /** The option a library message is about. */
@@ -300,7 +328,7 @@ final class PathCommand implements Callable<Integer> {
             + " to %.6g (ratio %.3g)", s.size(), r.lambdaMax(), s.get(s.size() - 1).penalty(),
             r.minRatio());
     out.printf(Locale.ROOT, "path: %s, l1 ratio %s, on %s by %s: %d %s, %.3f s%n", penalties,
-        CvCommand.plain(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
+        CvCommand.shown(r.l1Ratio()), r.backend().summary(), r.solver(), r.passes(),
         CvCommand.passesOverTheData(r.backend()), r.seconds());
     out.printf(Locale.ROOT, "%-12s %-14s %-8s %s%n", "penalty", "objective", "nonzero",
         "KKT violation");
@@ -311,8 +339,10 @@ final class PathCommand implements Callable<Integer> {
             x.nonzero(), x.kktViolation(), x.converged() ? "" : "  (not converged)");
       }
     }
+    int stride = Math.max(1, s.size() / 10);
     out.println("path written to " + this.out + (plot == null ? "" : ", plot to " + plot)
-        + " (coefficients on the " + featureSpace(r) + " features)");
+        + " (" + (stride == 1 ? "" : "every penalty; above every " + ordinal(stride)
+            + " and the last; ") + "coefficients on the " + featureSpace(r) + " features)");
     out.flush();
   }
 
@@ -334,7 +364,7 @@ final class PathCommand implements Callable<Integer> {
     root.put("lambdaMax", r.lambdaMax());
     root.put("minRatio", r.minRatio());
     root.put("coefficientsOn", featureSpace(r));
-    root.put("block", Math.min(block, penalties));
+    root.put("block", blocked(r) ? Math.min(block, penalties) : 1);
     root.put("readSeconds", readSeconds);
     root.put("fitSeconds", r.seconds());
     root.put("openSeconds", r.openSeconds());

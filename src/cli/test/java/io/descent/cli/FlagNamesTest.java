@@ -34,6 +34,8 @@ class FlagNamesTest {
     assertEquals("--learning-rate must be finite and > 0, got Infinity",
         FlagNames.of("initialStep must be finite and > 0, got Infinity"));
     assertEquals("--memory does not apply to adam", FlagNames.of("memory does not apply to adam"));
+    assertEquals("--c2 does not apply to owlqn (it takes --memory, --c1, --line-search)",
+        FlagNames.of("c2 does not apply to owlqn (it takes memory, c1, lineSearch)"));
     // Only a message's subject: the same words later in a sentence stay.
     assertEquals("the decay factor must be small", FlagNames.of("the decay factor must be small"));
   }

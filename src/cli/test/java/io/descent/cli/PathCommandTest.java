@@ -186,6 +186,48 @@ class PathCommandTest {
     assertEquals(2, noOut.code(), noOut.err());
     assertTrue(noOut.err().contains("--out"), noOut.err());
     assertTrue(Files.notExists(Path.of(out)));
+    // A ratio so small that lambda_max overflows: that option named, not another.
+    Cli tiny = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
+        "linear", "--out", out, "--l1-ratio", "1e-310", "--penalties", "3");
+    assertEquals(2, tiny.code(), tiny.err());
+    List<String> lines = tiny.err().strip().lines().toList();
+    assertTrue(lines.get(lines.size() - 1).startsWith("descent: --l1-ratio: the L1 ratio"
+        + " 1.0E-310 is too small"), tiny.err());
+    assertEquals(1, lines.stream().filter(l -> l.contains("1.0E-310")).count(), tiny.err());
+    assertTrue(Files.notExists(Path.of(out)));
+  }
+
+  /**
+   * The summary's table shows every few penalties and says so; a tiny ratio reads with an
+   * exponent; --block on the normal equations, where penalties go one by one, is named ignored.
+   */
+  @Test
+  void theSummarySaysWhatItShowsAndWhatIsIgnored() throws Exception {
+    Path csv = dir.resolve("p.csv");
+    Cli run = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
+        "linear", "--out", csv.toString(), "--backend", "reference", "--l1-ratio", "1e-300",
+        "--block", "5");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("l1 ratio 1E-300,"), run.out());
+    assertTrue(run.out().contains("(every penalty; above every 5th and the last; coefficients"),
+        run.out());
+    assertEquals(11, run.out().lines().filter(l -> l.matches("^[0-9.e+-]+ +.*")).count(),
+        run.out());
+    assertTrue(run.err().contains("--block does not apply to a linear path on the normal"
+        + " equations"), run.err());
+    Cli json = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
+        "linear", "--out", csv.toString(), "--backend", "reference", "--block", "5", "--json");
+    assertEquals(1, json.json().get("block").asInt(), "one penalty after another");
+    Cli logistic = Cli.run("path", "--data", WDBC, "--target", "malignant", "--loss",
+        "logistic", "--out", csv.toString(), "--backend", "reference", "--penalties", "6",
+        "--block", "3", "--json");
+    assertEquals(0, logistic.code(), logistic.err());
+    assertEquals(3, logistic.json().get("block").asInt());
+    assertTrue(!logistic.err().contains("--block"), logistic.err());
+    assertEquals("5th", PathCommand.ordinal(5));
+    assertEquals("21st", PathCommand.ordinal(21));
+    assertEquals("12th", PathCommand.ordinal(12));
+    assertEquals("2nd", PathCommand.ordinal(2));
   }
 
   @Test

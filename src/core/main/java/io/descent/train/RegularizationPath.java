@@ -382,6 +382,11 @@ public final class RegularizationPath {
       }
     }
     double lambdaMax = gmax / options.l1Ratio();
+    if (Double.isInfinite(lambdaMax)) {
+      throw new IllegalArgumentException("the L1 ratio " + options.l1Ratio() + " is too small"
+          + " for this data: lambda_max = max |gradient| / ratio = " + gmax + " / "
+          + options.l1Ratio() + " overflows");
+    }
     double minRatio = options.minRatio() != null ? options.minRatio()
         : defaultMinRatio(train.rows(), train.features());
     double[] lambda = penalties(lambdaMax, minRatio, options.penalties());
