@@ -241,4 +241,21 @@ final class CliSupport {
     }
     out.flush();
   }
+
+  /**
+   * Refuses the cap of the other kind of optimizer: {@code --max-epochs} with a full-batch one,
+   * {@code --max-iterations} with a mini-batch one (train and cv alike).
+   */
+  static void requireCapOfItsKind(boolean fullBatch, boolean maxEpochsGiven,
+      boolean maxIterationsGiven) {
+    if (fullBatch && maxEpochsGiven) {
+      throw new Main.UsageException("--max-epochs applies to mini-batch optimizers (sgd,"
+          + " momentum, nesterov, adagrad, rmsprop, adam); a full-batch fit is capped by"
+          + " --max-iterations");
+    }
+    if (!fullBatch && maxIterationsGiven) {
+      throw new Main.UsageException("--max-iterations applies to full-batch optimizers (lbfgs,"
+          + " owlqn, gd); a mini-batch fit is capped by --max-epochs");
+    }
+  }
 }

@@ -206,6 +206,8 @@ final class CvCommand implements Callable<Integer> {
     }
     // Checks every setting before the data is read.
     CrossValidation.Options options = options(loss, refit, null);
+    CliSupport.requireCapOfItsKind(options.miniBatch() == null, maxEpochs != null,
+        spec.commandLine().getParseResult().hasMatchedOption("--max-iterations"));
     try {
       refit.solver(solver);
       io.descent.train.Solver.fromLabel(solver).normalFor(loss, options.miniBatch() == null, 1,
@@ -391,6 +393,10 @@ final class CvCommand implements Callable<Integer> {
     if (fit.stopReason() == StopReason.DIVERGED || fit.stopReason() == StopReason.SEPARABLE) {
       err.println("descent: " + FlagNames.of(fit.message())
           + (this.out == null ? "" : "; no model written"));
+      if (json.json) {
+        // The cross-validation's figures stand; the refit's say how it failed.
+        JsonReport.print(out, report(dataset, result, fit, metric, false));
+      }
       return Main.FAILURE;
     }
     if (!fit.converged()) {
@@ -419,7 +425,7 @@ final class CvCommand implements Callable<Integer> {
       out.println("no model written (give --out FILE to keep it)");
     }
     if (json.json) {
-      JsonReport.print(out, report(dataset, result, fit, metric));
+      JsonReport.print(out, report(dataset, result, fit, metric, this.out != null));
     }
     return Main.OK;
   }
@@ -510,9 +516,12 @@ final class CvCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** The {@code --json} document: every figure, per setting and per fold. */
+  /**
+   * The {@code --json} document: every figure, per setting and per fold, and the refit's;
+   * {@code written}: whether the refit's model was written to {@code --out}.
+   */
   private ObjectNode report(Dataset dataset, CrossValidation.Result r, FitResult fit,
-      String metric) {
+      String metric, boolean written) {
     ObjectNode root = JsonReport.object();
     ObjectNode d = root.putObject("data");
     d.put("file", dataset.source());
@@ -582,10 +591,20 @@ final class CvCommand implements Callable<Integer> {
     res.put("message", FlagNames.of(fit.message()));
     res.put("iterations", fit.iterations());
     res.put("evaluations", fit.evaluations());
+    if (fit.epochs() > 0) {
+      res.put("epochs", fit.epochs());
+    }
     res.put("seconds", fit.elapsedSeconds());
     res.put("objective", fit.objective());
+    res.put("gradientNorm", fit.gradientNorm());
+    if (fit.l1() > 0) {
+      res.put("kktViolation", fit.kktViolation());
+      res.put("featuresInUse", fit.featuresInUse());
+    }
+    res.put("rows", fit.trainingRows());
+    res.put("optimizer", fit.optimizer());
     res.put("backend", fit.backend().summary());
-    root.put("model", this.out == null ? null : this.out.toString());
+    root.put("model", written ? this.out.toString() : null);
     ArrayNode notices = root.putArray("notices");
     data.cacheNotices.forEach(notices::add);
     r.notices().forEach(notices::add);

@@ -190,8 +190,8 @@ final class TrainCommand implements Callable<Integer> {
   Double objectiveTolerance;
 
   @Option(names = "--validation-fraction", defaultValue = "0", paramLabel = "F",
-      description = "Hold out this fraction of rows and stop early when their loss stops"
-          + " improving (default: ${DEFAULT-VALUE}, no early stopping).")
+      description = "Hold out this fraction of rows (0 to 0.5) and stop early when their loss"
+          + " stops improving (default: ${DEFAULT-VALUE}, no early stopping).")
   double validationFraction;
 
   @Option(names = "--test-fraction", paramLabel = "F",
@@ -316,15 +316,8 @@ final class TrainCommand implements Callable<Integer> {
           + " --optimizer (lbfgs, gd or owlqn)");
     }
     // Caps and rules of the other kind of optimizer are refused, as their hyperparameters are.
-    if (config.isFullBatch() && maxEpochs != null) {
-      throw new Main.UsageException("--max-epochs applies to mini-batch optimizers (sgd,"
-          + " momentum, nesterov, adagrad, rmsprop, adam); a full-batch fit is capped by"
-          + " --max-iterations");
-    }
-    if (!config.isFullBatch() && maxIterations != null) {
-      throw new Main.UsageException("--max-iterations applies to full-batch optimizers (lbfgs,"
-          + " owlqn, gd); a mini-batch fit is capped by --max-epochs");
-    }
+    CliSupport.requireCapOfItsKind(config.isFullBatch(), maxEpochs != null,
+        maxIterations != null);
     if (spec.commandLine().getParseResult().hasMatchedOption("--patience")
         && validationFraction == 0) {
       throw new Main.UsageException("--patience applies to early stopping: give"

@@ -153,6 +153,49 @@ class CvCommandTest {
     assertEquals(1, wrong.err().lines().count(), wrong.err());
   }
 
+  /** The cap of the other kind of optimizer is refused, as train refuses it. */
+  @Test
+  void theOtherKindsCapIsRefused() {
+    Cli epochs = cancer("--l2", "0.01", "--max-epochs", "1");
+    assertEquals(2, epochs.code(), epochs.err());
+    assertEquals(1, epochs.err().lines().count(), epochs.err());
+    assertTrue(epochs.err().contains("--max-epochs applies to mini-batch optimizers"),
+        epochs.err());
+    Cli iterations = cancer("--l2", "0.01", "--optimizer", "adam", "--max-iterations", "5");
+    assertEquals(2, iterations.code(), iterations.err());
+    assertTrue(iterations.err().contains("--max-iterations applies to full-batch"),
+        iterations.err());
+  }
+
+  /**
+   * A setting whose fits diverged scores NaN and is never the best (its theta is no fit); the
+   * warning says how much, at which epoch, and what to do; --json gives the refit's figures.
+   */
+  @Test
+  void divergedFitsScoreNaNAndAreNeverTheBest() throws Exception {
+    Cli text = cancer("--folds", "3", "--l2", "0.01,0", "--optimizer", "sgd", "--learning-rate",
+        "1000", "--max-epochs", "20");
+    assertEquals(0, text.code(), text.err());
+    String row = text.out().lines().filter(l -> l.startsWith("0.01 ")).findFirst().orElseThrow();
+    assertTrue(row.contains("NaN, NaN") && !row.contains("best"), text.out());
+    assertTrue(text.out().lines().anyMatch(l -> l.startsWith("0 ") && l.endsWith("<- best")),
+        text.out());
+    assertTrue(text.err().matches("(?s).*times its start, at epoch \\d+: lower the learning"
+        + " rate.*"), text.err());
+    assertFalse(text.err().matches("(?s).*\\d{20}.*"), "no number of 20 digits: " + text.err());
+    JsonNode doc = cancer("--folds", "3", "--l2", "0.01,0", "--optimizer", "sgd",
+        "--learning-rate", "1000", "--max-epochs", "20", "--json").json();
+    assertTrue(doc.get("cv").get("settings").get(0).get("meanLoss").isNull()
+        || Double.isNaN(doc.get("cv").get("settings").get(0).get("meanLoss").asDouble()),
+        doc.toString());
+    assertEquals(1, doc.get("cv").get("best").get("index").asInt());
+    JsonNode refit = doc.get("refit");
+    for (String key : new String[] {"gradientNorm", "rows", "optimizer", "epochs"}) {
+      assertTrue(refit.has(key), key + ": " + refit);
+    }
+    assertEquals(683, refit.get("rows").asInt());
+  }
+
   @Test
   void badFoldsAndPenaltiesExit2WithOneLineAndNoOutput() {
     Path model = dir.resolve("never.json");

@@ -440,7 +440,8 @@ public final class CrossValidation {
       if (flat > 0) {
         notice.accept("the target has no spread over the validation rows of " + flat + " fold"
             + (flat == 1 ? "" : "s") + " (one value, as a single row has): R2 is undefined"
-            + " there, and so is its mean (NaN, as scikit-learn's r2_score gives it)");
+            + " there, and so is its mean (NaN; scikit-learn's r2_score gives NaN for one row"
+            + " and, by its force_finite, 0 or 1 for more)");
       }
     }
     return score(data, validation, own, all, stratified, notices);
@@ -519,7 +520,9 @@ public final class CrossValidation {
       for (int f = 0; f < k; f++) {
         LockstepFit.ModelResult r = fit.models().get(s * k + f);
         double[] value = {Double.NaN, Double.NaN};
-        if (allFinite(r.theta())) {
+        // A fit that diverged has no score (its theta is a start or an early epoch's): NaN, so
+        // that its setting is never the best, as GridSearchCV's error_score=nan.
+        if (r.stopReason() != StopReason.DIVERGED && allFinite(r.theta())) {
           LinearModel model = options.loss().coupled()
               ? LinearModel.multinomial(data.featureNames(), data.targetName(),
                   data.classLabels().orElseThrow(), own[f], r.theta())
@@ -608,7 +611,9 @@ public final class CrossValidation {
       spread.add(s * (y[i] - mean) * (y[i] - mean));
     }
     double sse = loss.value();
-    return new double[] {sse / sum / 2, 1 - sse / spread.value()};
+    // No spread of the target over the rows that weigh: R2 undefined (NaN), as Metrics has it.
+    return new double[] {sse / sum / 2, spread.value() > 0 ? 1 - sse / spread.value()
+        : Double.NaN};
   }
 
   /** Multinomial regression needs every class among a fold's training rows (weighing > 0). */

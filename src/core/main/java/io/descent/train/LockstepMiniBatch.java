@@ -222,7 +222,9 @@ public final class LockstepMiniBatch {
           if (s.initial > 0 && q.value > BLOWUP * s.initial) {
             s.theta = s.bestTheta;
             s.stop(StopReason.DIVERGED, String.format(Locale.ROOT, "the objective reached"
-                + " %.3g, %.0f times its start", q.value, q.value / s.initial));
+                + " %.3g, %.3g times its start, at epoch %d: lower the learning rate, keep"
+                + " standardization on, or add a penalty with l2(...)", q.value,
+                q.value / s.initial, epochs));
             continue;
           }
           if (unweighted && columns.loss() == Loss.LOGISTIC && s.model.l2() == 0

@@ -198,8 +198,8 @@ class CrossValidationTest {
     CrossValidation.Result r = new CrossValidation(options(Loss.LINEAR, List.of(0.1), 8))
         .run(data, messages::add);
     String why = "the target has no spread over the validation rows of 8 folds (one value, as a"
-        + " single row has): R2 is undefined there, and so is its mean (NaN, as scikit-learn's"
-        + " r2_score gives it)";
+        + " single row has): R2 is undefined there, and so is its mean (NaN; scikit-learn's"
+        + " r2_score gives NaN for one row and, by its force_finite, 0 or 1 for more)";
     assertEquals(List.of(why), messages);
     assertEquals(List.of(why), r.notices());
     assertTrue(Double.isNaN(r.settings().get(0).meanMetric()));
