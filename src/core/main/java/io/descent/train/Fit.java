@@ -100,18 +100,27 @@ final class Fit {
         ? new Verifier(train, standardization, columns, backend.tolerance()) : null;
     this.earlyStop = validationBackend == null ? null
         : new StoppingRules.EarlyStop(config.patience(), config.isFullBatch());
-    if (init != null) {
-      this.theta = WarmStart.theta(init, standardization);
-    } else if (columns.loss().coupled()) {
-      this.theta = new double[parameters * columns.count()];
+    this.theta = init != null ? WarmStart.theta(init, standardization) : constantModel();
+  }
+
+  /** The constant model's parameters (intercepts only): a cold start's. */
+  double[] constantModel() {
+    if (columns.loss().coupled()) {
+      double[] t = new double[parameters * columns.count()];
       double[] b = Trainer.initialIntercepts(columns.classes(), train.y(), train.weights());
       for (int c = 0; c < b.length; c++) {
-        theta[c * parameters] = b[c];
+        t[c * parameters] = b[c];
       }
-    } else {
-      this.theta = new double[parameters];
-      theta[0] = Trainer.initialIntercept(config.loss(), train.y(), train.weights());
+      return t;
     }
+    double[] t = new double[parameters];
+    t[0] = Trainer.initialIntercept(config.loss(), train.y(), train.weights());
+    return t;
+  }
+
+  /** Whether the fit starts from a model's weights ({@code --init}) rather than the constant. */
+  boolean warmStart() {
+    return warmStart;
   }
 
   double seconds() {

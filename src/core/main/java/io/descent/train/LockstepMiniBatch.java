@@ -209,6 +209,7 @@ public final class LockstepMiniBatch {
           }
           s.point = q;
           s.lastFinite = s.theta.clone();
+          s.lowest = Math.min(s.lowest, q.value);
           if (q.value < s.best) {
             s.best = q.value;
             s.bestTheta = s.theta.clone();
@@ -238,6 +239,14 @@ public final class LockstepMiniBatch {
             s.stalled = 0;
           } else if (settings.objectiveTolerance() > 0 && ++s.stalled >= Trainer.STALL_EPOCHS) {
             s.theta = s.bestTheta;
+            // Every model starts from the constant model: one whose epochs never did better
+            // made no progress at all (its rate too high), which is no stall.
+            StoppingRules.Stop never = StoppingRules.Divergence.neverImproved(s.initial,
+                s.lowest, s.initial, epochs, settings.learningRate());
+            if (never != null) {
+              s.stop(StopReason.DIVERGED, never.message());
+              continue;
+            }
             s.settle(StopReason.OBJECTIVE_TOLERANCE, String.format(Locale.ROOT, "objective no"
                 + " longer improving (the best epoch's objective has not improved by a relative"
                 + " %.1g for %d epochs; keeping that epoch's model)",
@@ -445,6 +454,8 @@ public final class LockstepMiniBatch {
     double previous;
     double best;
     double stallBest;
+    /** The lowest objective of an epoch's end (the start's excluded). */
+    double lowest = Double.POSITIVE_INFINITY;
     int stalled;
     int growing;
     int steps;

@@ -40,8 +40,12 @@ final class MiniBatchLoop {
     fit.record(p, 0, 0);
     StoppingRules.GradientNorm gradientNorm = fit.gradientNorm();
     StoppingRules.Cap cap = StoppingRules.Cap.epochs(config);
-    StoppingRules.Divergence divergence = new StoppingRules.Divergence(p.value());
+    // The constant model's objective: a cold start's own; a warm start's costs one pass.
+    double constant = fit.warmStart() ? fit.fullWithL1(fit.constantModel()).value() : p.value();
+    StoppingRules.Divergence divergence = new StoppingRules.Divergence(p.value(), constant);
     StoppingRules.Stall stall = new StoppingRules.Stall(config.objectiveTolerance(), p.value());
+    double start = p.value();
+    double lowestEnd = Double.POSITIVE_INFINITY;
     double rate = 0;
     double[] lastFinite = fit.theta.clone();
     double[] best = fit.theta.clone();
@@ -96,6 +100,7 @@ final class MiniBatchLoop {
         return;
       }
       lastFinite = fit.theta.clone();
+      lowestEnd = Math.min(lowestEnd, p.value());
       if (p.value() < bestObjective) {
         bestObjective = p.value();
         best = fit.theta.clone();
@@ -103,8 +108,14 @@ final class MiniBatchLoop {
       }
       fit.record(p, rate, fit.epochs);
       if (fit.apply(divergence.growth(p.value(), best, fit.epochs, rate))
-          || fit.separableOrEarlyStop(p.value(), fit.epochs)
-          || fit.apply(stall.check(p.value(), best))) {
+          || fit.separableOrEarlyStop(p.value(), fit.epochs)) {
+        return;
+      }
+      Stop stalled = stall.check(p.value(), best);
+      if (stalled != null) {
+        Stop never = StoppingRules.Divergence.neverImproved(start, lowestEnd, constant,
+            fit.epochs, rate);
+        fit.apply(never != null ? never : stalled);
         return;
       }
     }

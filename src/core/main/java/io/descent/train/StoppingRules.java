@@ -190,8 +190,33 @@ final class StoppingRules {
     private int growing;
 
     Divergence(double initial) {
-      this.initial = initial;
+      this(initial, initial);
+    }
+
+    /**
+     * {@code constant}: the objective of the constant model (a warm start's initial objective
+     * may be near 0, where the mini-batch noise alone is many times it): growth and blow-up are
+     * measured from the larger of the two.
+     */
+    Divergence(double initial, double constant) {
+      this.initial = Math.max(initial, constant);
       this.previous = initial;
+    }
+
+    /**
+     * Mini-batch, when the fit stalled: the stop when no epoch's objective ever fell below the
+     * start's and the lowest was above the constant model's (the rate too high to make any
+     * progress), else null (a stall).
+     */
+    static Stop neverImproved(double start, double lowestEpoch, double constant, int epoch,
+        double rate) {
+      if (lowestEpoch >= start && lowestEpoch > constant) {
+        return Stop.of(StopReason.DIVERGED, advice(String.format(Locale.ROOT, "no epoch's"
+            + " objective fell below the start's (%.6g) in %d epochs; the lowest, %.6g, is above"
+            + " the constant model's (%.6g)", start, epoch, lowestEpoch, constant), epoch,
+            rate));
+      }
+      return null;
     }
 
     /** The stop when the objective at the start is not finite. */
@@ -244,7 +269,7 @@ final class StoppingRules {
       return null;
     }
 
-    private static String advice(String what, int epoch, double rate) {
+    static String advice(String what, int epoch, double rate) {
       return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g),"
           + " keep standardization on, or add a penalty with l2(...)", what, epoch, rate);
     }

@@ -295,6 +295,40 @@ class TrainerTest {
     assertTrue(r.epochs() <= 2, "epochs " + r.epochs());
   }
 
+  /**
+   * A rate so high that no epoch ever does better than the constant model it started from is a
+   * failure (no model), not a stall that keeps the start; a warm start at a near-exact optimum,
+   * whose mini-batch noise is many times its tiny objective, is neither.
+   */
+  @Test
+  void aMiniBatchFitThatNeverImprovesOnTheConstantModelFailsAndAWarmStartDoesNot() {
+    FitResult high = Descent.logistic().l2(0.01).optimizer("adam").learningRate(50.0)
+        .backend("reference").train(load("breast_cancer_wisconsin_original"), null);
+    assertEquals(StopReason.DIVERGED, high.stopReason(), high.message());
+    assertTrue(high.message().startsWith("no epoch's objective fell below the start's"),
+        high.message());
+    assertTrue(high.message().contains("lower the learning rate"), high.message());
+    // y = 1 + x0 - 2 x1 + tiny noise: the optimum's objective is about 1e-8.
+    java.util.Random rnd = new java.util.Random(5);
+    int n = 2000;
+    float[] x = new float[n * 3];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 3; j++) {
+        x[i * 3 + j] = (float) rnd.nextGaussian();
+      }
+      y[i] = 1 + x[i * 3] - 2 * x[i * 3 + 1] + 1e-4 * rnd.nextGaussian();
+    }
+    Dataset exact = Dataset.of(x, n, y);
+    // Started near (not at) the optimum, the epochs' noise is thousands of times the start's
+    // objective, far below the constant model's.
+    FitResult near = Descent.linear().l2(1e-5).backend("reference").train(exact, null);
+    FitResult warm = Descent.linear().optimizer("rmsprop").learningRate(0.01)
+        .init(near.model()).backend("reference").train(exact, null);
+    assertEquals(StopReason.STALLED, warm.stopReason(), warm.message());
+    assertTrue(warm.objective() < 1e-7, warm.message());
+  }
+
   @Test
   void miniBatchFitsStopWhenTheBestObjectiveStopsImprovingAndSayTheyStalled() {
     FitResult r = Descent.linear().optimizer("adam").backend("reference")
