@@ -85,6 +85,11 @@ final class ClassDataArchive {
    */
   static ClassDataArchive forSecondJvm(Path cacheDirectory, String classPath,
       List<String> jvmOptions) {
+    if (!System.getProperty("java.vm.info", "").contains("sharing")) {
+      // No base archive mapped (a jlink image without one, -XX:-UseCompressedClassPointers):
+      // the JDK can neither dump nor map a dynamic archive on top of it, and exits with 1.
+      return null;
+    }
     for (String option : jvmOptions) {
       if (option.startsWith("-Xshare") || option.contains("SharedArchiveFile")
           || option.contains("ArchiveClassesAtExit") || option.contains("UseSharedSpaces")
@@ -109,9 +114,14 @@ final class ClassDataArchive {
       String name = "descent-" + "0".repeat(8 - hex.length()) + hex;
       Path archive = directory.resolve(name + ".jsa");
       if (Files.isRegularFile(archive)) {
-        // Used now: the last archives to be removed (see settle).
-        Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
-        return new ClassDataArchive(archive, null);
+        if (whole(archive)) {
+          // Used now: the last archives to be removed (see settle).
+          Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
+          return new ClassDataArchive(archive, null);
+        }
+        // Cut short or changed since it was made: a JVM mapping it would crash (SIGBUS).
+        Files.deleteIfExists(archive);
+        Files.deleteIfExists(sizeFile(archive));
       }
       // A JVM that cannot write its archive at exit says so on the command's output and exits
       // with 1: dump only where the file can be made now and the disk has room to spare.
@@ -197,6 +207,12 @@ final class ClassDataArchive {
     }
     try {
       if (exitCode == 0 && Files.isRegularFile(dump) && Files.size(dump) > 0) {
+        // Its size first, then the archive: an archive without its size is never mapped.
+        Path size = sizeFile(archive);
+        Path sizeTmp = Files.createTempFile(archive.getParent(), ".size-", ".tmp");
+        Files.writeString(sizeTmp, Long.toString(Files.size(dump)));
+        Files.move(sizeTmp, size, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
         Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
         prune(archive.getParent(), KEPT);
@@ -209,6 +225,21 @@ final class ClassDataArchive {
       } catch (IOException ignored) {
         // a temporary file left behind costs disk space, never a wrong archive
       }
+    }
+  }
+
+  /** The file beside an archive that holds its size in bytes, as it was made. */
+  static Path sizeFile(Path archive) {
+    String name = archive.getFileName().toString();
+    return archive.resolveSibling(name.substring(0, name.length() - ".jsa".length()) + ".size");
+  }
+
+  /** Whether an archive has the size it was made with (its size file's). */
+  static boolean whole(Path archive) {
+    try {
+      return Long.parseLong(Files.readString(sizeFile(archive)).strip()) == Files.size(archive);
+    } catch (IOException | NumberFormatException e) {
+      return false;
     }
   }
 
@@ -237,6 +268,7 @@ final class ClassDataArchive {
     archives.sort(java.util.Comparator.comparing(used::get).reversed());
     for (Path old : archives.subList(kept, archives.size())) {
       Files.deleteIfExists(old);
+      Files.deleteIfExists(sizeFile(old));
     }
   }
 }

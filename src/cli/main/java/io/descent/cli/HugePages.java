@@ -49,6 +49,10 @@ final class HugePages {
    * decides: {@value}.
    */
   static final String ENV = "DESCENT_HUGE_PAGES";
+  /** The values of {@link #ENV} that turn the second JVM off. */
+  static final List<String> OFF = List.of("0", "off", "false", "no");
+  /** The values of {@link #ENV} that turn it on for any input. */
+  static final List<String> ON = List.of("1", "on", "true", "yes");
   /**
    * The smallest {@code --data} file worth a second JVM, {@value} bytes (128 MiB): at 657 MB the
    * second JVM saved 0.7 to 1.4 s of a 5.2 to 6.2 s {@code train} and costs about 0.08 s.
@@ -97,13 +101,14 @@ final class HugePages {
   static boolean wanted(String[] args, String thpMode, List<String> jvmOptions,
       Map<String, String> env, boolean relaunched) {
     String setting = env.getOrDefault(ENV, "");
-    if (relaunched || setting.equals("0") || !thpMode.contains("[madvise]")) {
+    if (relaunched || OFF.contains(setting.strip().toLowerCase(java.util.Locale.ROOT))
+        || !thpMode.contains("[madvise]")) {
       return false;
     }
     if (choosesPages(jvmOptions)) {
       return false;
     }
-    if (setting.equals("1")) {
+    if (ON.contains(setting.strip().toLowerCase(java.util.Locale.ROOT))) {
       return true;
     }
     Optional<Path> data = dataFile(args);
@@ -114,6 +119,48 @@ final class HugePages {
       return false; // the command itself reports what is wrong with its input
     }
   }
+
+  /**
+   * The starts of JVM options with which the command stays in this JVM: an agent (a profiler or
+   * debugger attached to the process the user started would watch a JVM that only waits, and a
+   * debugger's port is this JVM's), and an appended boot class path (with which the JDK refuses
+   * class-data sharing's archive).
+   */
+  static final List<String> STAY_OPTIONS = List.of("-javaagent:", "-agentlib:", "-agentpath:",
+      "-Xrun", "-Xdebug", "-Xbootclasspath");
+
+  /**
+   * Whether the command means the same in a second JVM: no option of {@link #STAY_OPTIONS}; no
+   * argument naming a file descriptor above 2 ({@code /dev/fd/N}, {@code /proc/self/fd/N},
+   * process substitution's {@code <(...)}), which a second JVM does not inherit (there the
+   * number names one of its own files, the JDK's among them); and every argument exactly as
+   * typed, which a JVM whose file names are not UTF-8 (a C or POSIX locale) cannot pass on when
+   * one holds other than ASCII.
+   */
+  static boolean transferable(String[] args, List<String> jvmOptions) {
+    for (String option : jvmOptions) {
+      if (STAY_OPTIONS.stream().anyMatch(option::startsWith)) {
+        return false;
+      }
+    }
+    boolean utf8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    for (String arg : args) {
+      String path = arg.startsWith("--") && arg.indexOf('=') > 0
+          ? arg.substring(arg.indexOf('=') + 1) : arg;
+      if (DESCRIPTOR_PATH.matcher(path).matches()) {
+        return false;
+      }
+      if (!utf8 && !arg.chars().allMatch(c -> c < 128 && c != '?')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A path that names an open file descriptor above 2 of the process that opens it. */
+  private static final java.util.regex.Pattern DESCRIPTOR_PATH = java.util.regex.Pattern.compile(
+      "(/dev/fd/|/proc/self/fd/|/proc/thread-self/fd/|/proc/[0-9]+/fd/)0*([3-9]|[1-9][0-9]+)"
+          + "(/.*)?");
 
   /** Whether the JVM's options already choose its pages (the user's choice stands). */
   static boolean choosesPages(List<String> jvmOptions) {
@@ -277,7 +324,7 @@ final class HugePages {
       return OptionalInt.empty();
     }
     List<String> jvmOptions = jvmOptions(env);
-    if (choosesPages(jvmOptions)) {
+    if (choosesPages(jvmOptions) || !transferable(args, jvmOptions)) {
       return OptionalInt.empty();
     }
     Optional<String> executable = ProcessHandle.current().info().command();

@@ -93,6 +93,30 @@ class ClassDataArchiveTest {
     assertNotEquals(changed.file(), options.file());
   }
 
+  /**
+   * An archive cut short (a full disk, another program) is never mapped, which crashed every
+   * later second JVM with SIGBUS: its size file says how long it was made; the next run makes
+   * it again. One without a size file is not trusted either.
+   */
+  @Test
+  void anArchiveOfAnotherSizeThanItWasMadeWithIsMadeAgain() throws IOException {
+    Path app = jar("app.jar", null);
+    Path cache = dir.resolve("cache");
+    ClassDataArchive first = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    Files.writeString(Path.of(dumpPath(first)), "a whole archive");
+    first.settle(0);
+    assertEquals("15", Files.readString(ClassDataArchive.sizeFile(first.file())));
+    assertFalse(ClassDataArchive.forSecondJvm(cache, app.toString(), List.of()).makes());
+    Files.writeString(first.file(), "a whole");
+    ClassDataArchive cut = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    assertTrue(cut.makes(), "cut short: made again");
+    assertFalse(Files.exists(first.file()));
+    cut.settle(1);
+    Files.writeString(first.file(), "an archive of nobody's making");
+    assertTrue(ClassDataArchive.forSecondJvm(cache, app.toString(), List.of()).makes(),
+        "no size file");
+  }
+
   @Test
   void aFailedRunLeavesNoArchive() throws IOException {
     Path app = jar("app.jar", null);

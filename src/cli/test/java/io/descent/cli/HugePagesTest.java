@@ -78,6 +78,44 @@ class HugePagesTest {
         Map.of(HugePages.ENV, "1"), false));
     assertFalse(HugePages.wanted(train(small), "always madvise [never]", plain,
         Map.of(HugePages.ENV, "1"), false));
+    // The switch's other spellings.
+    for (String off : new String[] {"off", "false", "No", " 0 "}) {
+      assertFalse(HugePages.wanted(train(large), MADVISE, plain, Map.of(HugePages.ENV, off),
+          false), off);
+    }
+    for (String on : new String[] {"on", "TRUE", "yes"}) {
+      assertTrue(HugePages.wanted(train(small), MADVISE, plain, Map.of(HugePages.ENV, on),
+          false), on);
+    }
+  }
+
+  /**
+   * A command stays in its JVM where a second would mean something else: an agent or an
+   * appended boot class path in the options, or a path naming a descriptor above 2 (not
+   * inherited: in a second JVM the number names one of its own files, the JDK's modules among
+   * them, which a history written to /dev/fd/3 had been appended to).
+   */
+  @Test
+  void descriptorsAgentsAndBootClassPathsKeepTheCommandInItsJvm() {
+    String[] plain = {"train", "--data", "big.csv", "--out", "m.json"};
+    assertTrue(HugePages.transferable(plain, List.of("-Xmx4g")));
+    for (String option : new String[] {"-javaagent:/opt/otel.jar", "-agentlib:jdwp=transport="
+        + "dt_socket,server=y,address=5005", "-agentpath:/opt/libasyncProfiler.so=start",
+        "-Xrunjdwp:transport=dt_socket", "-Xdebug", "-Xbootclasspath/a:/opt/boot"}) {
+      assertFalse(HugePages.transferable(plain, List.of(option)), option);
+    }
+    for (String path : new String[] {"/dev/fd/3", "/dev/fd/63", "/proc/self/fd/10",
+        "/proc/1234/fd/5", "/proc/thread-self/fd/7"}) {
+      assertFalse(HugePages.transferable(new String[] {"train", "--data", "big.csv",
+          "--history", path}, List.of()), path);
+      assertFalse(HugePages.transferable(new String[] {"train", "--data=" + path}, List.of()),
+          path);
+    }
+    for (String path : new String[] {"/dev/fd/1", "/dev/stdout", "/proc/self/fd/2",
+        "/dev/fdx/3", "models/fd/3"}) {
+      assertTrue(HugePages.transferable(new String[] {"predict", "--out", path}, List.of()),
+          path);
+    }
   }
 
   @Test
