@@ -212,9 +212,12 @@ final class CliSupport {
    */
   static void flushStandardOutput(PrintWriter out) throws IOException {
     if (out.checkError()) {
-      throw new IOException("standard output: write failed (output incomplete)");
+      throw new IOException(STANDARD_OUTPUT_LOST);
     }
   }
+
+  /** The message of output that never reached standard output. */
+  static final String STANDARD_OUTPUT_LOST = "standard output: write failed (output incomplete)";
 
   static void printSummary(PrintWriter out, FitResult r) {
     out.printf(Locale.ROOT, "backend: %s%n", r.backend().summary());

@@ -111,6 +111,15 @@ final class CommandFiles {
           throw usage(out.option() + " " + STANDARD_OUTPUT + ": this output cannot go to standard"
               + " output; give a file");
         }
+        // Where standard output is a file (a shell's > or 1<>), it may be an input.
+        Path fd = Path.of("/proc/self/fd/1");
+        for (Input in : inputs) {
+          if (Files.isRegularFile(fd) && Files.isSameFile(fd, in.path())) {
+            throw usage(out.option() + " " + STANDARD_OUTPUT + ": standard output is the same"
+                + " file as " + in.option() + " " + in.path() + ": refusing to overwrite an"
+                + " input");
+          }
+        }
       } else {
         destinations.add(new Destination(out, destination(out.path())));
       }

@@ -108,6 +108,10 @@ public final class Main {
       return BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, sub, parsed) -> {
+      if (ex instanceof java.io.IOException
+          && CliSupport.STANDARD_OUTPUT_LOST.equals(ex.getMessage())) {
+        return lostOutput(err);
+      }
       boolean verbose = sub.getParseResult() != null && sub.getParseResult().hasMatchedOption("--verbose");
       int code = exitCode(ex);
       err.println(errorLine(ex));
@@ -141,8 +145,35 @@ public final class Main {
       }
     }
     out.flush();
+    if (code == OK && out.checkError()) {
+      // A text report that never reached its reader (a full disk, a closed pipe).
+      code = lostOutput(err);
+    }
     err.flush();
     return code;
+  }
+
+  /** The exit code of a process whose reader closed the pipe it wrote to: 128 + SIGPIPE. */
+  static final int PIPE_CLOSED = 141;
+
+  /**
+   * When standard output lost what the command wrote: where it is a pipe whose reader has gone
+   * ({@code descent predict ... | head}), nothing to say, {@value #PIPE_CLOSED} (what a shell
+   * reports of a program SIGPIPE ended, as GNU tools end); otherwise (a full disk, {@code
+   * /dev/full}) one line and exit 1.
+   */
+  static int lostOutput(PrintWriter err) {
+    try {
+      if (java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString()
+          .startsWith("pipe:")) {
+        return PIPE_CLOSED;
+      }
+    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+      // not Linux: say it
+    }
+    err.println("descent: " + CliSupport.STANDARD_OUTPUT_LOST);
+    err.flush();
+    return FAILURE;
   }
 
   /**

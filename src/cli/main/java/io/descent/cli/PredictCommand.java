@@ -48,7 +48,9 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    input.files().outputOrStandardOutput("--out", out).check();
+    // Standard output by default: checked as --out - is (it may be an input, by a shell's >>).
+    input.files().outputOrStandardOutput("--out", out == null
+        ? Path.of(CommandFiles.STANDARD_OUTPUT) : out).check();
     Path file = CommandFiles.isStandardOutput(out) ? null : out;
     try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
         "reading " + input.modelFile, file)) {

@@ -282,4 +282,69 @@ class OutputPathTest {
     assertEquals(33, out.lines().count(), out);
     assertTrue(out.startsWith("prediction\n"), out);
   }
+
+  /**
+   * Standard output that is an input (a shell's {@code >>} or {@code 1<>} on the data or the
+   * model) is refused as {@code --out} naming it is, by default and with {@code --out -}.
+   */
+  @Test
+  void standardOutputThatIsAnInputIsRefused() throws Exception {
+    byte[] modelBytes = Files.readAllBytes(model);
+    for (String[] extra : new String[][] {{}, {"--out", "-"}}) {
+      for (Path input : new Path[] {data, model}) {
+        List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(),
+            "--data", data.toString()));
+        args.addAll(List.of(extra));
+        Process p = new ProcessBuilder(childCommand(args)).redirectOutput(
+            ProcessBuilder.Redirect.appendTo(input.toFile())).redirectErrorStream(false).start();
+        String err = new String(p.getErrorStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), err);
+        assertTrue(err.contains("standard output is the same file as --"), err);
+        assertArrayEquals(dataBytes, Files.readAllBytes(data));
+        assertArrayEquals(modelBytes, Files.readAllBytes(model));
+      }
+    }
+  }
+
+  /**
+   * A text report that cannot reach standard output (a full disk) is exit 1 with one line; a
+   * pipe whose reader has gone ({@code | head}) ends the command quietly with 141, as SIGPIPE
+   * ends GNU tools.
+   */
+  @Test
+  void lostStandardOutputIsAFailureAndAClosedPipeAQuietEnd() throws Exception {
+    Process full = new ProcessBuilder(childCommand(List.of("evaluate", "--model",
+        model.toString(), "--data", data.toString()))).redirectOutput(
+            new java.io.File("/dev/full")).start();
+    String err = new String(full.getErrorStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(full.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(1, full.exitValue(), err);
+    assertTrue(err.contains("descent: standard output: write failed (output incomplete)"), err);
+    // Many rows, so that predictions fill the pipe after its reader closed it.
+    StringBuilder big = new StringBuilder("wt,hp\n");
+    for (int i = 0; i < 200_000; i++) {
+      big.append(2 + i % 3).append(',').append(100 + i % 50).append('\n');
+    }
+    Path rows = Files.writeString(dir.resolve("many.csv"), big);
+    Process piped = new ProcessBuilder(childCommand(List.of("predict", "--model",
+        model.toString(), "--data", rows.toString()))).start();
+    piped.getInputStream().read(new byte[16]);
+    piped.getInputStream().close();
+    String pipedErr = new String(piped.getErrorStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(piped.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(Main.PIPE_CLOSED, piped.exitValue(), pipedErr);
+    assertEquals("", pipedErr);
+  }
+
+  private static List<String> childCommand(List<String> args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
+        "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        Main.class.getName()));
+    command.addAll(args);
+    return command;
+  }
 }
