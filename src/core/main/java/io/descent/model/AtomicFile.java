@@ -137,6 +137,7 @@ public final class AtomicFile {
           + " can be made in " + dir + "; nothing written)");
     }
     try {
+      keepPermissions(file, tmp);
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         content.writeTo(channel);
         // Durable before it becomes visible: a crash after the rename must not expose an empty
@@ -356,6 +357,21 @@ public final class AtomicFile {
           }
         }
       }
+    }
+  }
+
+  /**
+   * A file replaced keeps its permissions (a model kept owner-only stays so), as an editor's
+   * save keeps them; a new file has the umask's.
+   */
+  private static void keepPermissions(Path file, Path tmp) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try {
+      Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its own defaults
     }
   }
 

@@ -88,4 +88,22 @@ class AtomicFileTest {
       Files.deleteIfExists(relative);
     }
   }
+
+  /** A file replaced keeps its permissions (an owner-only model stays owner-only). */
+  @Test
+  void aReplacedFileKeepsItsPermissions() throws IOException {
+    Path f = dir.resolve("m.json");
+    Files.writeString(f, "old");
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> ownerOnly =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+    Files.setPosixFilePermissions(f, ownerOnly);
+    AtomicFile.write(f, "new".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("new", Files.readString(f));
+    assertEquals(ownerOnly, Files.getPosixFilePermissions(f));
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> shared =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--");
+    Files.setPosixFilePermissions(f, shared);
+    AtomicFile.write(f, "newer".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(shared, Files.getPosixFilePermissions(f));
+  }
 }
