@@ -108,6 +108,7 @@ final class ClassDataArchive {
       }
       Path directory = cacheDirectory.resolve(DIRECTORY);
       Files.createDirectories(directory);
+      removeAbandonedDumps(directory);
       CRC32C crc = new CRC32C();
       crc.update(key.toString().getBytes(StandardCharsets.UTF_8));
       String hex = Long.toHexString(crc.getValue());
@@ -224,6 +225,29 @@ final class ClassDataArchive {
         Files.deleteIfExists(dump);
       } catch (IOException ignored) {
         // a temporary file left behind costs disk space, never a wrong archive
+      }
+    }
+  }
+
+  /**
+   * Deletes the dumps ({@code .descent-CRC.PID.tmp}) whose first JVM, PID, no longer runs: one
+   * whose command was killed ({@code kill -9}) before it could settle its dump.
+   */
+  static void removeAbandonedDumps(Path directory) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> dumps = Files.newDirectoryStream(directory,
+        ".descent-*.tmp")) {
+      for (Path dump : dumps) {
+        String[] parts = dump.getFileName().toString().split("\\.");
+        // "", "descent-CRC", "PID", "tmp"
+        if (parts.length == 4) {
+          try {
+            if (ProcessHandle.of(Long.parseLong(parts[2])).isEmpty()) {
+              Files.deleteIfExists(dump);
+            }
+          } catch (NumberFormatException e) {
+            // not ours
+          }
+        }
       }
     }
   }

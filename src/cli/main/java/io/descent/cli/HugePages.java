@@ -380,11 +380,48 @@ final class HugePages {
         if (classes != null) {
           classes.settle(code);
         }
+        if (code > 128 && code != 130 && code != 143 && code != Main.PIPE_CLOSED
+            && code != 129) {
+          err.println("descent: the command's second JVM ended by signal " + (code - 128)
+              + (code == 137 ? " (SIGKILL: kill -9, or the kernel's out-of-memory killer)"
+                  : code == 134 ? " (SIGABRT: the JVM crashed; see its hs_err file)" : ""));
+        }
         return OptionalInt.of(code);
       } catch (InterruptedException e) {
         // keep waiting: the second JVM owns the command
       }
     }
+  }
+
+  /** How often the second JVM looks whether the first still runs: {@value} ms. */
+  static final long PARENT_POLL_MILLIS = 200;
+
+  /**
+   * In the second JVM: ends it as SIGTERM would (its shutdown hooks delete temporary files; no
+   * output is left half written) when the first JVM is gone. The first stops the second when it
+   * ends normally or by SIGTERM, SIGHUP or Ctrl-C, but {@code kill -9} gives it no chance, and
+   * the second ran on and wrote its output some seconds after the command had ended.
+   */
+  static void endWithTheFirst() {
+    Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+    if (parent.isEmpty()) {
+      return;
+    }
+    ProcessHandle first = parent.get();
+    Thread watch = new Thread(() -> {
+      while (first.isAlive()) {
+        try {
+          Thread.sleep(PARENT_POLL_MILLIS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      System.err.println("descent: the command's first JVM (pid " + first.pid() + ") ended;"
+          + " stopping");
+      System.exit(143);
+    }, "descent-first-jvm-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   /** The kernel's transparent huge page mode, or "" where it has none. */

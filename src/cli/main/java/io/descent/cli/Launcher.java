@@ -20,6 +20,9 @@ public final class Launcher {
     if (second.isPresent()) {
       System.exit(second.getAsInt());
     }
+    if (System.getProperty(HugePages.RELAUNCHED) != null) {
+      HugePages.endWithTheFirst();
+    }
     Main.run(args);
   }
 }

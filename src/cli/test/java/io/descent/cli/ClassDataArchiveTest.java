@@ -189,6 +189,25 @@ class ClassDataArchiveTest {
     assertEquals("hello", java(List.of("-javaagent:" + agent), app).strip());
   }
 
+  /** A dump whose first JVM no longer runs (killed) is deleted; a running one's stays. */
+  @Test
+  void anAbandonedDumpIsDeleted() throws Exception {
+    Path app = jar("app.jar", null);
+    Path cache = dir.resolve("cache");
+    Path cds = Files.createDirectories(cache.resolve(ClassDataArchive.DIRECTORY));
+    Process done = new ProcessBuilder("true").start();
+    done.waitFor();
+    Path abandoned = Files.writeString(cds.resolve(".descent-0badc0de." + done.pid() + ".tmp"),
+        "half");
+    Path running = Files.writeString(cds.resolve(".descent-0badc0de."
+        + ProcessHandle.current().pid() + ".tmp"), "being written");
+    Path other = Files.writeString(cds.resolve(".descent-notes.tmp"), "not a dump");
+    ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    assertFalse(Files.exists(abandoned));
+    assertTrue(Files.exists(running));
+    assertTrue(Files.exists(other));
+  }
+
   /** The archives used last stay; making one removes the rest. */
   @Test
   void theDirectoryKeepsTheArchivesUsedLast() throws IOException {

@@ -299,6 +299,16 @@ class HugePagesTest {
 
   @Test
   void sigtermToTheFirstJvmStopsTheSecond() throws Exception {
+    stopTheFirst("-TERM");
+  }
+
+  /** {@code kill -9} gives the first no chance to stop the second: the second sees it gone. */
+  @Test
+  void theSecondJvmEndsWhenTheFirstIsKilled() throws Exception {
+    stopTheFirst("-KILL");
+  }
+
+  private void stopTheFirst(String signal) throws Exception {
     Assumptions.assumeTrue(advised(), "the kernel gives huge pages to every process or none");
     Path fifo = dir.resolve("slow.csv");
     assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
@@ -319,10 +329,10 @@ class HugePagesTest {
     try (OutputStream feed = opened.get(60, TimeUnit.SECONDS)) {
       List<ProcessHandle> second = p.descendants().toList();
       assertEquals(1, second.size(), "one second JVM");
-      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start()
+      assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(p.pid())).start()
           .waitFor());
       finish(p);
-      assertEquals(143, p.exitValue());
+      assertEquals(signal.equals("-TERM") ? 143 : 137, p.exitValue());
       second.get(0).onExit().get(60, TimeUnit.SECONDS);
       assertFalse(second.get(0).isAlive());
     } finally {
