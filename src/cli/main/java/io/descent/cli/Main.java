@@ -138,6 +138,14 @@ public final class Main {
         e.printStackTrace(err);
       }
       code = FAILURE;
+    } catch (StackOverflowError | LinkageError | InternalError | java.awt.AWTError e) {
+      // Errors picocli passes through (a chart's display, a native library): one line too.
+      err.println("descent: " + e.getClass().getName() + ": " + (e.getMessage() == null ? ""
+          : e.getMessage().strip().replace('\n', ' ')));
+      if (java.util.Arrays.asList(args).contains("--verbose")) {
+        e.printStackTrace(err);
+      }
+      code = FAILURE;
     }
     if (java.util.Arrays.asList(args).contains("--verbose")) {
       for (String message : Backends.openClCompilerMessages()) {

@@ -340,6 +340,25 @@ class OutputPathTest {
     assertEquals("", pipedErr);
   }
 
+  /** An error of the JDK's own (a chart with no display to draw on) is one line, exit 1. */
+  @Test
+  void anErrorOfTheJdksIsOneLine() throws Exception {
+    List<String> command = childCommand(List.of("train", "--data", data.toString(), "--target",
+        "mpg", "--loss", "linear", "--backend", "reference", "--out",
+        dir.resolve("p.json").toString(), "--plot", dir.resolve("p.png").toString(),
+        "--quiet"));
+    command.add(1, "-Djava.awt.headless=false");
+    ProcessBuilder b = new ProcessBuilder(command);
+    b.environment().put("DISPLAY", ":99");
+    Process p = b.start();
+    String err = new String(p.getErrorStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue(), err);
+    assertEquals(1, err.strip().lines().count(), err);
+    assertTrue(err.startsWith("descent: java.awt.AWTError: "), err);
+  }
+
   private static List<String> childCommand(List<String> args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
         "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
