@@ -259,6 +259,10 @@ final class HugePages {
     command.add(java);
     command.addAll(jvmOptions);
     command.add(JVM_OPTION);
+    if (Runtime.version().feature() >= 22) {
+      // What the jar's manifest grants a java -jar, for this JVM started by class name.
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
     command.add("-D" + RELAUNCHED + "=true");
     if (firstStart >= 0) {
       command.add("-D" + FIRST_START + "=" + firstStart);
