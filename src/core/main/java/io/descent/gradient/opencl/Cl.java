@@ -44,10 +44,21 @@ final class Cl {
       loaded = true;
     } catch (LinkageError e) {
       // UnsatisfiedLinkError on the first try, NoClassDefFoundError on later ones.
-      loadFailure = "the OpenCL runtime could not be loaded (" + e.getClass().getSimpleName()
-          + ": " + e.getMessage() + ")";
+      loadFailure = loadFailure(e);
       throw new BackendUnavailableException(loadFailure, e);
     }
+  }
+
+  /**
+   * Why the OpenCL runtime could not be loaded, on one line: the message's first (JOCL's carries
+   * its nested stack traces after it, 89 lines where the temporary directory is noexec).
+   */
+  static String loadFailure(LinkageError e) {
+    String what = e.getMessage() == null ? "" : e.getMessage().strip().lines().findFirst()
+        .orElse("");
+    return "the OpenCL runtime could not be loaded (" + e.getClass().getSimpleName() + ": "
+        + what + (what.contains("Error while loading native library") ? "; where"
+            + " java.io.tmpdir is mounted noexec, point -Djava.io.tmpdir elsewhere" : "") + ")";
   }
 
   /**

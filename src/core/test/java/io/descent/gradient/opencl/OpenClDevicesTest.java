@@ -286,4 +286,19 @@ class OpenClDevicesTest {
     assertEquals(20_000L * 16 * 4, t.bytes());
     assertTrue(t.medianSeconds() > 0 && t.gigabytesPerSecond() > 0, t.summary());
   }
+
+  /** A native library that cannot load is one line however long the JDK's message. */
+  @Test
+  void aRuntimeThatCannotLoadIsOneLine() {
+    String jocl = "Error while loading native library \"JOCL_2_0_5-linux-x86_64\"\n"
+        + "Operating system name: Linux\n---(start of nested stack traces)---\n"
+        + "java.lang.UnsatisfiedLinkError: /tmp/x.so: failed to map segment\n\tat a.b(C.java:1)";
+    String line = Cl.loadFailure(new UnsatisfiedLinkError(jocl));
+    org.junit.jupiter.api.Assertions.assertEquals("the OpenCL runtime could not be loaded"
+        + " (UnsatisfiedLinkError: Error while loading native library \"JOCL_2_0_5-linux-x86_64\";"
+        + " where java.io.tmpdir is mounted noexec, point -Djava.io.tmpdir elsewhere)", line);
+    org.junit.jupiter.api.Assertions.assertEquals("the OpenCL runtime could not be loaded"
+        + " (NoClassDefFoundError: org/jocl/CL)",
+        Cl.loadFailure(new NoClassDefFoundError("org/jocl/CL")));
+  }
 }
