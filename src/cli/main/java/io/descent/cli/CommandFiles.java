@@ -166,6 +166,9 @@ final class CommandFiles {
 
   private static void checkInput(Input in) throws NoSuchFileException {
     Path p = in.path();
+    if (p.toString().equals("-") && !Files.exists(p)) {
+      throw usage(in.option() + " -: standard input is read as " + in.option() + " /dev/stdin");
+    }
     if (!Files.exists(p)) {
       throw new NoSuchFileException(p.toString());
     }

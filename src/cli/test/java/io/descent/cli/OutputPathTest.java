@@ -340,6 +340,13 @@ class OutputPathTest {
     assertEquals("", pipedErr);
   }
 
+  /** {@code --data -} says how standard input is read. */
+  @Test
+  void dataDashNamesStandardInput() {
+    Cli r = Cli.run("predict", "--model", model.toString(), "--data", "-");
+    assertOneLine(r, 2, "--data -: standard input is read as --data /dev/stdin");
+  }
+
   /** An error of the JDK's own (a chart with no display to draw on) is one line, exit 1. */
   @Test
   void anErrorOfTheJdksIsOneLine() throws Exception {
