@@ -49,7 +49,7 @@ final class GradcheckCommand implements Callable<Integer> {
 
   @Option(names = "--backend", defaultValue = "all", paramLabel = "NAME",
       description = "all (default: every backend this machine has, skipping unavailable ones"
-          + " with the reason), opencl, nd4j or reference.")
+          + " with the reason; auto, train's default, is the same), opencl, nd4j or reference.")
   String backend;
 
   @Mixin
@@ -75,12 +75,14 @@ final class GradcheckCommand implements Callable<Integer> {
       throw new Main.UsageException("gradcheck needs --target");
     }
     List<BackendKind> kinds;
-    boolean required = !backend.equalsIgnoreCase("all");
+    // auto, train's choice among the backends this machine has: every one of them is checked.
+    boolean required = !backend.equalsIgnoreCase("all") && !backend.equalsIgnoreCase("auto");
     if (required) {
       try {
         kinds = List.of(BackendKind.valueOf(backend.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new Main.UsageException("--backend must be all, opencl, nd4j or reference, got \""
+        throw new Main.UsageException("--backend must be all (or auto), opencl, nd4j or"
+            + " reference, got \""
             + backend + "\"");
       }
     } else {

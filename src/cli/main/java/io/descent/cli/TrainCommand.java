@@ -224,7 +224,9 @@ final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--history", paramLabel = "FILE.csv",
-      description = "Write iteration, objective, gradient norm, step size and elapsed time.")
+      description = "Write one CSV row per iteration (per epoch for a mini-batch fit):"
+          + " iteration, epoch, objective, gradient norm, step size, elapsed seconds and"
+          + " validation loss.")
   Path history;
 
   @Option(names = "--plot", paramLabel = "FILE.png",

@@ -272,6 +272,12 @@ public final class Trainer {
     Standardization standardization = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
     standardization.coarseFeatures(train.featureNames()).forEach(listener::message);
+    if (!config.isFullBatch() && config.batchSize() > train.rows()) {
+      // As scikit-learn's MLP warns and clips: each epoch is one step on every row.
+      listener.message("the batch size " + config.batchSize() + " is more than the "
+          + train.rows() + " training rows: each epoch is one step over all of them (full-batch"
+          + " descent at the mini-batch rule's rate)");
+    }
     // Refuses the normal equations where they do not apply before anything opens.
     solver.normalFor(config.loss(), config.isFullBatch(), train.rows(), train.features());
     listener.phase(PHASE_STANDARDIZE, (System.nanoTime() - standardizing) / 1e9);

@@ -329,6 +329,32 @@ class TrainerTest {
     assertTrue(warm.objective() < 1e-7, warm.message());
   }
 
+  /** A batch larger than the training rows is named, as scikit-learn's MLP warns of it. */
+  @Test
+  void aBatchLargerThanTheRowsIsNamed() {
+    List<String> messages = new ArrayList<>();
+    Dataset data = load("breast_cancer_wisconsin_original");
+    Descent.logistic().l2(0.01).optimizer("sgd").batchSize(100_000).maxEpochs(2)
+        .backend("reference").train(data, new TrainingListener() {
+          @Override
+          public void message(String line) {
+            messages.add(line);
+          }
+        });
+    assertTrue(messages.contains("the batch size 100000 is more than the " + data.rows()
+        + " training rows: each epoch is one step over all of them (full-batch descent at the"
+        + " mini-batch rule's rate)"), messages.toString());
+    List<String> none = new ArrayList<>();
+    Descent.logistic().l2(0.01).optimizer("sgd").batchSize(32).maxEpochs(2)
+        .backend("reference").train(data, new TrainingListener() {
+          @Override
+          public void message(String line) {
+            none.add(line);
+          }
+        });
+    assertFalse(none.stream().anyMatch(l -> l.contains("batch size")), none.toString());
+  }
+
   @Test
   void miniBatchFitsStopWhenTheBestObjectiveStopsImprovingAndSayTheyStalled() {
     FitResult r = Descent.linear().optimizer("adam").backend("reference")
