@@ -422,9 +422,21 @@ final class Fit {
     if (!config.isFullBatch()) {
       String fullBatch = "train full batch with optimizer(\""
           + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";
-      return config.schedule() instanceof io.descent.optim.LearningRateSchedule.Constant
-          ? ": a constant learning rate leaves the weights circling the optimum; let it decay"
-              + " with schedule(...), or " + fullBatch
+      io.descent.optim.LearningRateSchedule schedule = config.schedule();
+      boolean decays = !(schedule instanceof io.descent.optim.LearningRateSchedule.Constant)
+          && !(schedule instanceof io.descent.optim.LearningRateSchedule.StepDecay step
+              && step.factor() == 1)
+          && !(schedule instanceof io.descent.optim.LearningRateSchedule.ExponentialDecay e
+              && e.gamma() == 1);
+      if (!decays && config.updateRule() instanceof io.descent.optim.AdaGrad) {
+        return ": AdaGrad's steps shrink as its sums of squared gradients grow, and the noise"
+            + " outlasted them; lower objectiveTolerance(...) to go on, or " + fullBatch;
+      }
+      return !decays
+          ? ": a constant learning rate" + (schedule instanceof
+              io.descent.optim.LearningRateSchedule.Constant ? "" : " (a decay of 1 is none)")
+              + " leaves the weights circling the optimum; let it decay with schedule(...), or "
+              + fullBatch
           : ": the steps' noise outlasts the decaying rate; lower objectiveTolerance(...) to go"
               + " on, or " + fullBatch;
     }

@@ -329,6 +329,21 @@ class TrainerTest {
     assertTrue(warm.objective() < 1e-7, warm.message());
   }
 
+  /** A stall's advice fits the rate: AdaGrad's own decay, and a decay of 1 that is none. */
+  @Test
+  void aStallsAdviceFitsTheRate() {
+    Dataset data = load("breast_cancer_wisconsin_original");
+    FitResult adagrad = Descent.logistic().l2(0.01).optimizer("adagrad").backend("reference")
+        .train(data, null);
+    assertEquals(StopReason.STALLED, adagrad.stopReason(), adagrad.message());
+    assertTrue(adagrad.message().contains("AdaGrad's steps shrink"), adagrad.message());
+    FitResult none = Descent.logistic().l2(0.01).optimizer("sgd").schedule("step").decay(1.0)
+        .backend("reference").train(data, null);
+    assertEquals(StopReason.STALLED, none.stopReason(), none.message());
+    assertTrue(none.message().contains("a constant learning rate (a decay of 1 is none)"),
+        none.message());
+  }
+
   /** A batch larger than the training rows is named, as scikit-learn's MLP warns of it. */
   @Test
   void aBatchLargerThanTheRowsIsNamed() {
