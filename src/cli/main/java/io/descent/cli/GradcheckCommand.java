@@ -118,8 +118,16 @@ final class GradcheckCommand implements Callable<Integer> {
           r.relativeError(), fmt(r.scaledError()), fmt(r.lossError()), r.tolerance(),
           r.passed() ? "ok" : "FAIL");
     }
-    kkt.forEach((point, v) -> out.printf(Locale.ROOT, "%-13s KKT violation %.3e (l1 %s, l2 %s,"
-        + " float64 reference)%n", point, v, l1, l2));
+    kkt.forEach((point, v) -> {
+      if (!point.equals(GradientCheck.L1_STOPPED)) {
+        out.printf(Locale.ROOT, "%-13s KKT violation %.3e (l1 %s, l2 %s, float64 reference)%s%n",
+            point, v, l1, l2, point.equals(GradientCheck.L1_OPTIMUM)
+                && kkt.containsKey(GradientCheck.L1_STOPPED) ? String.format(Locale.ROOT,
+                    " not converged: OWL-QN stopped above the fits' bound %.3e in %d"
+                    + " iterations, so this is no optimum", kkt.get(GradientCheck.L1_STOPPED),
+                    GradientCheck.KKT_OPTIMUM_ITERATIONS) : "");
+      }
+    });
     out.println(ok ? "gradcheck passed" : "gradcheck FAILED");
     out.flush();
     return ok ? Main.OK : Main.FAILURE;
