@@ -54,6 +54,20 @@ final class MetricsReport {
     return label.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
   }
 
+  /**
+   * Labels as a list on one line: each {@link #shown}, and one holding a comma or a quote in
+   * quotes as CSV quotes it ({@code "a,b"}), so that the commas between them are the list's.
+   */
+  static String listed(java.util.List<String> labels) {
+    StringJoiner all = new StringJoiner(", ");
+    for (String label : labels) {
+      String text = shown(label);
+      all.add(text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"")
+          + "\"" : text);
+    }
+    return all.toString();
+  }
+
   /** {@code WHAT (N rows): name value, ...} on one line (train's figures per set of rows). */
   String line(String what) {
     StringJoiner figures = new StringJoiner(", ");

@@ -444,7 +444,7 @@ final class TrainCommand implements Callable<Integer> {
           dataset.source(), data.origin(), dataset.rows(), dataset.features(),
           dataset.targetName(), seed);
       out.printf(Locale.ROOT, "classes: %d (%s order): %s%n", classes.size(),
-          classes.numeric() ? "numeric" : "text", String.join(", ", classes.labels()));
+          classes.numeric() ? "numeric" : "text", MetricsReport.listed(classes.labels()));
       if (weightColumn != null || classWeight != null) {
         out.printf(Locale.ROOT, "weights: %s%s%n", weighting(), classWeight != null
             && ClassWeights.parse(classWeight).isBalanced() ? " (each class's model balances"
@@ -504,7 +504,8 @@ final class TrainCommand implements Callable<Integer> {
     for (int c = 0; c < models.size(); c++) {
       StopReason r = models.get(c).stopReason();
       if (r == StopReason.DIVERGED || r == StopReason.SEPARABLE) {
-        err.println("descent: class " + model.label(c) + ": " + FlagNames.of(models.get(c)
+        err.println("descent: class " + MetricsReport.shown(model.label(c)) + ": "
+            + FlagNames.of(models.get(c)
             .message()) + (this.out == null ? "" : "; no model written"));
         return Main.FAILURE;
       }
@@ -516,7 +517,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     for (int c = 0; c < models.size(); c++) {
       if (!models.get(c).converged()) {
-        err.println("descent: warning: class " + model.label(c) + ": "
+        err.println("descent: warning: class " + MetricsReport.shown(model.label(c)) + ": "
             + FlagNames.of(models.get(c).message()));
       }
     }
@@ -600,8 +601,8 @@ final class TrainCommand implements Callable<Integer> {
     for (int c = 0; c < fit.classes(); c++) {
       LockstepFit.ModelResult m = r.models().get(c);
       out.printf(Locale.ROOT, "  class %s: %d iterations, objective %.17g, gradient norm"
-          + " %.3e: %s%n", fit.model().label(c), m.iterations(), m.objective(),
-          m.gradientNorm(), FlagNames.of(m.message()));
+          + " %.3e: %s%n", MetricsReport.shown(fit.model().label(c)), m.iterations(),
+          m.objective(), m.gradientNorm(), FlagNames.of(m.message()));
     }
     out.flush();
   }
@@ -696,7 +697,8 @@ final class TrainCommand implements Callable<Integer> {
           dataset.source(), data.origin(), dataset.rows(), dataset.features(),
           dataset.targetName(), seed);
       dataset.classLabels().ifPresent(c -> out.printf(Locale.ROOT, "classes: %d (%s order):"
-          + " %s%n", c.size(), c.numeric() ? "numeric" : "text", String.join(", ", c.labels())));
+          + " %s%n", c.size(), c.numeric() ? "numeric" : "text",
+          MetricsReport.listed(c.labels())));
       if (weightColumn != null || classWeight != null) {
         out.printf(Locale.ROOT, "weights: %s%n", weighting());
       }

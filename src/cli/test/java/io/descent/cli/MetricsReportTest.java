@@ -38,5 +38,8 @@ class MetricsReportTest {
     }
     assertTrue(out.lines().noneMatch(l -> l.equals("lines") || l.startsWith("lf ")), out);
     assertEquals("a\\nb\\r\\tc", MetricsReport.shown("a\nb\r\tc"));
+    // A list on one line: the commas between labels are the list's own.
+    assertEquals("cat, \"a,b\", \"say \"\"hi\"\"\", x\\ny",
+        MetricsReport.listed(java.util.List.of("cat", "a,b", "say \"hi\"", "x\ny")));
   }
 }
