@@ -175,7 +175,7 @@ public final class CsvRows implements Closeable {
     StringBuilder sb = new StringBuilder("the columns are ");
     int shown = Math.min(header.size(), NAMES_SHOWN);
     for (int c = 0; c < shown; c++) {
-      sb.append(c > 0 ? ", " : "").append('"').append(header.get(c)).append('"');
+      sb.append(c > 0 ? ", " : "").append(shown(header.get(c)));
     }
     if (shown < header.size()) {
       sb.append(", ... (").append(header.size()).append(" in all)");

@@ -157,6 +157,10 @@ final class CsvTokenizer {
 
   private void append(char c) {
     if (fieldLength == field.length) {
+      if (fieldLength >= MAX_FIELD_CHARS) {
+        throw new DataFormatException(file, fieldLine, column, "a field of more than "
+            + MAX_FIELD_CHARS + " characters: no CSV line runs that long (is this a CSV file?)");
+      }
       field = java.util.Arrays.copyOf(field, field.length * 2);
     }
     field[fieldLength++] = c;
@@ -172,6 +176,12 @@ final class CsvTokenizer {
    * @return {@link #DELIMITER}, {@link #END_OF_LINE} or {@link #END_OF_FILE}
    * @throws DataFormatException for an unterminated quote or text after a closing quote
    */
+  /**
+   * The longest field read, {@value} characters (16 Mi): a file with no line end (one of NUL
+   * bytes, /dev/zero) was otherwise read whole as one field, using gigabytes before it failed.
+   */
+  static final int MAX_FIELD_CHARS = 1 << 24;
+
   int readField(int column) throws IOException {
     if (lineFeedMayFollow) {
       lineFeedMayFollow = false;
@@ -238,6 +248,12 @@ final class CsvTokenizer {
 
   private void appendRun(int from, int to) {
     int n = to - from;
+    if (fieldLength + n > MAX_FIELD_CHARS) {
+      throw new DataFormatException(file, fieldLine, column, "a field of more than "
+          + MAX_FIELD_CHARS + " characters" + (buf[from] == 0 ? " of NUL bytes: this is no"
+              + " text file (a file of zeros, as a crash leaves a preallocated one?)"
+              : ": no CSV line runs that long (is this a CSV file?)"));
+    }
     if (fieldLength + n > field.length) {
       field = java.util.Arrays.copyOf(field, Math.max(field.length * 2, fieldLength + n));
     }

@@ -140,6 +140,24 @@ class CsvRowsTest {
     }
   }
 
+  /**
+   * A file with no line end (NUL bytes, as a crash leaves a preallocated file) fails at its
+   * first field once that passes 16 Mi characters, not after reading it whole; a long name in a
+   * message is cut as a value is.
+   */
+  @Test
+  void aFileWithNoLineEndFailsAtItsFirstFieldsLimit() throws IOException {
+    char[] zeros = new char[CsvTokenizer.MAX_FIELD_CHARS + 10];
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> rows(new String(zeros)));
+    assertEquals("f.csv:1:1: a field of more than " + CsvTokenizer.MAX_FIELD_CHARS
+        + " characters of NUL bytes: this is no text file (a file of zeros, as a crash leaves a"
+        + " preallocated one?)", e.getMessage());
+    try (CsvRows rows = rows("a".repeat(100) + ",b\n1,2\n")) {
+      assertEquals("the columns are \"" + "a".repeat(40) + "...\", \"b\"", rows.columnList());
+    }
+  }
+
   @Test
   void columnsAreFoundByName() throws IOException {
     try (CsvRows rows = rows(" a ,b\n1,2\n")) {
