@@ -33,14 +33,15 @@ public final class DataFormatException extends RuntimeException {
   private final String detail;
 
   /**
-   * @param file the file as the user named it (printed as given)
+   * @param file the file as the user named it (printed as given, control characters escaped)
    * @param line the 1-based line, or 0 when not applicable
    * @param column the 1-based column (field position), or 0 when not applicable
    * @param detail what is wrong, without the location prefix; control and invisible characters
    *     in it are escaped (see the class comment)
    */
   public DataFormatException(String file, long line, int column, String detail) {
-    super(file + ":" + line + ":" + column + ": " + oneLine(detail));
+    // The file's name escaped too: a name with a line break kept the message off one line.
+    super(oneLine(String.valueOf(file)) + ":" + line + ":" + column + ": " + oneLine(detail));
     this.file = file;
     this.line = line;
     this.column = column;

@@ -356,6 +356,11 @@ class CsvReaderErrorsTest {
     DataFormatException e = assertThrows(DataFormatException.class,
         () -> new CsvReader(NUMERIC_Y).read(new StringReader("a,y\n1\u0000\t2,3\n"), "nul.csv"));
     assertEquals("nul.csv:2:1: \"1\\u0000\\t2\" is not a number in column \"a\"", e.getMessage());
+    // A file name with a line break: the message stays one line.
+    DataFormatException named = assertThrows(DataFormatException.class,
+        () -> new CsvReader(NUMERIC_Y).read(new StringReader("a,y\nx,3\n"), "new\nline.csv"));
+    assertEquals("new\\nline.csv:2:1: \"x\" is not a number in column \"a\"",
+        named.getMessage());
   }
 
   @Test
