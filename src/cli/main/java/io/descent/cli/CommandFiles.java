@@ -170,6 +170,10 @@ final class CommandFiles {
       throw usage(in.option() + " -: standard input is read as " + in.option() + " /dev/stdin");
     }
     if (!Files.exists(p)) {
+      if (Files.isSymbolicLink(p)) {
+        throw usage(p + ": a symbolic link that leads to no file (its target is missing, or"
+            + " the links loop)");
+      }
       throw new NoSuchFileException(p.toString());
     }
     if (Files.isDirectory(p)) {
@@ -182,7 +186,14 @@ final class CommandFiles {
 
   /** The file an output writes, checked: it can be written, and nothing else is lost. */
   private static Path destination(Path path) throws IOException {
-    Path file = AtomicFile.destination(path);
+    Path file;
+    try {
+      file = AtomicFile.destination(path);
+    } catch (java.nio.file.FileSystemException e) {
+      // A loop of symbolic links ("too many levels"): a path refused, as others are.
+      throw usage(path + ": " + (e.getReason() == null ? e.getClass().getSimpleName()
+          : e.getReason()));
+    }
     if (Files.isDirectory(file)) {
       throw usage(path + ": is a directory");
     }

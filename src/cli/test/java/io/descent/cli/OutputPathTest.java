@@ -340,6 +340,19 @@ class OutputPathTest {
     assertEquals("", pipedErr);
   }
 
+  /** A loop of symbolic links is a path refused, exit 2, as an input or an output. */
+  @Test
+  void aLoopOfSymbolicLinksIsRefused() throws IOException {
+    Path a = dir.resolve("la");
+    Path b = dir.resolve("lb");
+    Files.createSymbolicLink(a, b);
+    Files.createSymbolicLink(b, a);
+    assertOneLine(train("--out", a.toString()), 2, a + ": too many levels of symbolic links");
+    Cli in = Cli.run("train", "--data", a.toString(), "--target", "mpg", "--loss", "linear",
+        "--out", dir.resolve("x.json").toString());
+    assertOneLine(in, 2, a + ": a symbolic link that leads to no file");
+  }
+
   /** {@code --data -} says how standard input is read. */
   @Test
   void dataDashNamesStandardInput() {
