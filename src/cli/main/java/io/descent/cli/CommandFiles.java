@@ -200,6 +200,10 @@ final class CommandFiles {
     if (AtomicFile.isDescriptorLink(file) && !Files.exists(file)) {
       throw usage(path + ": no such open file descriptor");
     }
+    if (AtomicFile.isDescriptorLink(file) && AtomicFile.leadsToTheJvmsOwnFile(file)) {
+      throw usage(path + ": that descriptor was closed when java started (it now leads to a"
+          + " file of the JVM's own, " + file.toRealPath() + ")");
+    }
     if (AtomicFile.isDescriptorLink(file) || (Files.exists(file) && !Files.isRegularFile(file))) {
       if (!Files.isWritable(file)) {
         throw usage(path + ": permission denied (cannot write)");

@@ -353,6 +353,27 @@ class OutputPathTest {
     assertOneLine(in, 2, a + ": a symbolic link that leads to no file");
   }
 
+  /**
+   * Standard output closed when java started ({@code >&-}): the JVM's first file of its own
+   * took its number, so {@code /dev/stdout} leads there (the JDK's modules): refused, exit 2.
+   */
+  @Test
+  void aClosedStandardOutputIsNotTheJvmsOwnFile() throws Exception {
+    List<String> command = childCommand(List.of("predict", "--model", model.toString(),
+        "--data", data.toString(), "--out", "/dev/stdout"));
+    StringBuilder line = new StringBuilder("exec");
+    for (String word : command) {
+      line.append(" '").append(word.replace("'", "'\\''")).append('\'');
+    }
+    line.append(" >&-");
+    Process p = new ProcessBuilder("sh", "-c", line.toString()).start();
+    String err = new String(p.getErrorStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), err);
+    assertTrue(err.contains("/dev/stdout: that descriptor was closed when java started"), err);
+  }
+
   /** {@code --data -} says how standard input is read. */
   @Test
   void dataDashNamesStandardInput() {

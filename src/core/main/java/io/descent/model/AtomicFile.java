@@ -215,6 +215,35 @@ public final class AtomicFile {
   }
 
   /**
+   * Whether an open descriptor's link leads to a file of the JVM's own (its JDK's files, a jar
+   * of its class path, a class archive): what a descriptor the shell closed ({@code >&-}) names
+   * once the JVM has opened a file of its own in its place, so that {@code --out /dev/stdout}
+   * there would write into the JDK's {@code lib/modules}.
+   */
+  public static boolean leadsToTheJvmsOwnFile(Path descriptorLink) {
+    try {
+      Path target = descriptorLink.toRealPath();
+      if (!Files.isRegularFile(target)) {
+        return false;
+      }
+      if (target.startsWith(Path.of(System.getProperty("java.home")).toRealPath())
+          || target.getFileName().toString().endsWith(".jsa")) {
+        return true;
+      }
+      for (String entry : System.getProperty("java.class.path", "").split(
+          java.io.File.pathSeparator)) {
+        if (!entry.isEmpty() && Files.exists(Path.of(entry))
+            && Files.isSameFile(Path.of(entry), target)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * A device or a named pipe is written in place: it cannot be replaced by a file, and a
    * temporary file beside it would turn {@code /dev/null} into a regular file. So is what an
    * open descriptor leads to ({@link #isDescriptorLink}), appending: a shell's {@code >>}
@@ -222,6 +251,11 @@ public final class AtomicFile {
    */
   private static void writeDirectly(Path target, Path file, ChannelContent content)
       throws IOException {
+    if (isDescriptorLink(file) && leadsToTheJvmsOwnFile(file)) {
+      throw new FileSystemException(target.toString(), null, "the descriptor leads to a file of"
+          + " the JVM's own (" + file.toRealPath() + "): it was closed when java started;"
+          + " nothing written");
+    }
     StandardOpenOption[] options = isDescriptorLink(file)
         ? new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.APPEND}
         : new StandardOpenOption[] {StandardOpenOption.WRITE};
