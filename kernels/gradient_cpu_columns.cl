@@ -126,11 +126,6 @@
 #ifndef PF_AHEAD
 #define PF_AHEAD 1
 #endif
-/* Prefetch steps per VW rows of a column in the row-vectorized phase 2 (ROWVEC). */
-#ifndef PF2_STEPS
-#define PF2_STEPS 0
-#endif
-#define PF2_ITERATIONS (ROWVEC ? GN * (SB / VW) * PF2_STEPS : 0)
 #define PREFETCH_LINE(p) __builtin_prefetch((p), 0, PF_LOCALITY)
 /* The burst prefetch, in superblock's scope (x, index, first, end, d, gather): every 64-byte
  * line of the COUNT rows from position FROM of the launch on (the last row repeated past end). */
@@ -679,13 +674,11 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * and 3 (pf_per lines every pf_every iterations), so that its reading overlaps the
    * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
 #if PAIRS
-  const int pf_iterations = SB / PAIR_ROWS * (d / 2) + PHASE3_TILES(nv) * SB
-      + PF2_ITERATIONS;
+  const int pf_iterations = SB / PAIR_ROWS * (d / 2) + PHASE3_TILES(nv) * SB;
 #elif NG_PAIRS8
-  const int pf_iterations = SB / NG8_ROWS * (d / 2) + PHASE3_TILES(nv) * SB
-      + PF2_ITERATIONS;
+  const int pf_iterations = SB / NG8_ROWS * (d / 2) + PHASE3_TILES(nv) * SB;
 #else
-  const int pf_iterations = SB / NK_ROWS * nv + PHASE3_TILES(nv) * SB + PF2_ITERATIONS;
+  const int pf_iterations = SB / NK_ROWS * nv + PHASE3_TILES(nv) * SB;
 #endif
   const int spread = SPREAD_PREFETCH && !gather && pf_iterations > 0;
   const int pf_rows = spread ? max(0, min(SB, end - r0 - PF_AHEAD * SB)) : 0;
@@ -1346,10 +1339,6 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
 #define EV_ROW 0
 #endif
     for (int k = 0; k < SB; k += VW) {
-#pragma unroll
-      for (int p_ = 0; p_ < PF2_STEPS; p_++) {
-        PREFETCH_STEP();
-      }
       const REALV m = VLOADV(k / VW, scratch + c * SB);
       const REALV yv = VLOADV(0, ys + k);
       const REALV target = (flags & FLAG_POSITIVES) ? (REALV)(-CAT(convert_, REALV)(yv == positive))

@@ -203,6 +203,9 @@ final class StoppingRules {
       this.previous = initial;
     }
 
+    /** How far above the constant model's objective, relatively, an epoch's is worse: 1e-6. */
+    static final double NEVER_MARGIN = 1e-6;
+
     /**
      * Mini-batch, when the fit stalled: the stop when no epoch's objective ever fell below the
      * start's and the lowest was above the constant model's (the rate too high to make any
@@ -210,7 +213,8 @@ final class StoppingRules {
      */
     static Stop neverImproved(double start, double lowestEpoch, double constant, int epoch,
         double rate) {
-      if (lowestEpoch >= start && lowestEpoch > constant) {
+      // Above the constant model by more than its rounding and a stall's tolerance: worse.
+      if (lowestEpoch >= start && lowestEpoch > constant + NEVER_MARGIN * Math.abs(constant)) {
         return Stop.of(StopReason.DIVERGED, advice(String.format(Locale.ROOT, "no epoch's"
             + " objective fell below the start's (%.6g) in %d epochs; the lowest, %.6g, is above"
             + " the constant model's (%.6g)", start, epoch, lowestEpoch, constant), epoch,
