@@ -113,8 +113,9 @@ final class CommandFiles {
         }
         // Where standard output is a file (a shell's > or 1<>), it may be an input.
         Path fd = Path.of("/proc/self/fd/1");
+        boolean file = Files.isRegularFile(fd);
         for (Input in : inputs) {
-          if (Files.isRegularFile(fd) && Files.isSameFile(fd, in.path())) {
+          if (file && Files.isSameFile(fd, in.path())) {
             throw usage(out.option() + " " + STANDARD_OUTPUT + ": standard output is the same"
                 + " file as " + in.option() + " " + in.path() + ": refusing to overwrite an"
                 + " input");

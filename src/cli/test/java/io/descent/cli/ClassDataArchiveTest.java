@@ -278,14 +278,7 @@ class ClassDataArchiveTest {
   }
 
   private static int exitCode(List<String> options, Path app) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
-        "bin", "java").toString()));
-    command.addAll(options);
-    command.addAll(List.of("-cp", app.toString(), "Hello"));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    return p.exitValue();
+    return run(options, app).code();
   }
 
   private static String java(ClassDataArchive archive, Path app) throws Exception {
@@ -293,6 +286,15 @@ class ClassDataArchiveTest {
   }
 
   private static String java(List<String> options, Path app) throws Exception {
+    Run r = run(options, app);
+    assertEquals(0, r.code(), r.out());
+    return r.out();
+  }
+
+  private record Run(int code, String out) {}
+
+  /** A real JVM with these options running the jar's Hello: its exit code and output. */
+  private static Run run(List<String> options, Path app) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
         "bin", "java").toString()));
     command.addAll(options);
@@ -300,7 +302,6 @@ class ClassDataArchiveTest {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    return out;
+    return new Run(p.exitValue(), out);
   }
 }

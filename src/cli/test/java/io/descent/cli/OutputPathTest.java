@@ -249,11 +249,7 @@ class OutputPathTest {
 
   /** A child JVM running {@code descent args}, its standard output sent where {@code out} says. */
   private static Process child(ProcessBuilder.Redirect out, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"),
-        "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectOutput(out)
+    return new ProcessBuilder(childCommand(List.of(args))).redirectOutput(out)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
