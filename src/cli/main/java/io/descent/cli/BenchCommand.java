@@ -32,7 +32,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code descent bench}: every backend and device on the same generated data, timed fairly. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = {
         "Time one loss-and-gradient evaluation on every backend this machine has (each OpenCL"
             + " device in its automatic kernel layout, ND4J, the float64 reference) over a sweep"

@@ -24,12 +24,13 @@ import picocli.CommandLine.Spec;
  * {@code --features}, {@code --delimiter}, {@code --positive-label}, {@code --weight-column} and
  * {@code --one-vs-rest} make a later {@code --cache} run find it.
  */
-@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "convert", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = "Parse a CSV file into the binary cache that --cache reads (see --cache), so"
-        + " that train, cv and path with --cache and the same reading options (--target, --loss,"
-        + " --features, --delimiter, --positive-label, --weight-column, --one-vs-rest) load it"
-        + " at disk speed. Prints where the copy is. A valid copy already there is kept; a copy"
-        + " that cannot be written is exit 1.")
+        + " that train, cv, path, gradcheck and evaluate with --cache and the same reading"
+        + " options (--target, --loss, --features, --delimiter, --positive-label,"
+        + " --weight-column, --one-vs-rest) load it at disk speed. Prints where the copy is."
+        + " A valid copy already there is kept; a copy that cannot be written is exit 1.")
 final class ConvertCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

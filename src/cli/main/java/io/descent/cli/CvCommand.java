@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
  * setting refitted on all rows by the trainer and written as {@code train --out} writes a
  * model.
  */
-@Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "cv", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = "Cross-validate L2 penalties, or L1 x L2 grids (every fold x setting model"
         + " fitted in the same passes), refit the best on all rows and write it.")
 final class CvCommand implements Callable<Integer> {
@@ -122,7 +123,9 @@ final class CvCommand implements Callable<Integer> {
 
   @Option(names = "--tolerance", defaultValue = "" + Descent.DEFAULT_TOLERANCE,
       paramLabel = "TOL", description = "Stop a model when max |gradient| <= TOL * max(1,"
-          + " |objective|) (default: ${DEFAULT-VALUE}).")
+          + " |objective|); with an L1 penalty, the KKT violation; for --loss linear TOL *"
+          + " max(s, |objective| / s), s the target's standard deviation (default: "
+          + Descent.DEFAULT_TOLERANCE + ", as train).")
   double tolerance;
 
   @Option(names = "--optimizer", paramLabel = "NAME",
@@ -155,8 +158,8 @@ final class CvCommand implements Callable<Integer> {
       description = "Linear models: normal = the normal equations (every fold's second moments"
           + " in one pass, each model's the total less its held-out fold's), passes = one pass"
           + " per evaluation, auto = normal for a full-batch optimizer with at most "
-          + io.descent.train.Solver.NORMAL_MAX_FEATURES + " features (default:"
-          + " ${DEFAULT-VALUE}).")
+          + io.descent.train.Solver.NORMAL_MAX_FEATURES + " features and more rows than features,"
+          + " else passes (default: ${DEFAULT-VALUE}).")
   String solver;
 
   @Mixin

@@ -16,7 +16,7 @@ final class DataOptions {
   Path data;
 
   @Option(names = "--target", paramLabel = "COLUMN",
-      description = "Target column: a header name or a 0-based index.")
+      description = "Target column (required): a header name or a 0-based index.")
   String target;
 
   @Option(names = "--features", paramLabel = "NAMES",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent devices}: the OpenCL platforms and devices this machine has. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "List OpenCL devices: index (for --device), name, type, compute units, global"
         + " memory, largest single allocation, and fp64 support (for --precision double). A"
         + " platform that fails to list its devices is named on stderr, with the OpenCL status.")

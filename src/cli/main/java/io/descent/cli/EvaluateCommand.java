@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent evaluate}: metrics of a model on a labelled CSV file. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Evaluate a trained model on labelled data: MSE, RMSE, MAE and R2 for linear"
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
+    description = "Evaluate a trained model on labelled data: MSE, RMSE, R2 and MAE for linear"
         + " models; log loss, ROC AUC, accuracy, the confusion matrix, and precision, recall,"
         + " F1 and support per class for logistic ones; multiclass log loss, accuracy, the"
         + " confusion matrix and the per-class figures for multinomial ones.")
@@ -89,11 +90,13 @@ final class EvaluateCommand implements Callable<Integer> {
       if (column == null) {
         throw new Main.UsageException("the model names no target column: give --target");
       }
-      Optional<TrainingFile> trainedOn = TrainingFile.recorded(file.training())
-          .filter(t -> t.is(input.data));
+      Optional<TrainingFile> recorded = TrainingFile.recorded(file.training());
+      Optional<TrainingFile> trainedOn = recorded.filter(t -> t.is(input.data));
       if (testRows && trainedOn.isEmpty()) {
         throw new Main.UsageException("--test-rows needs the data file the model was trained"
-            + " on; " + input.modelFile + " does not record " + input.data + " as it");
+            + " on; " + input.modelFile + recorded.map(t -> " was trained on " + t.path()
+                + " (" + t.bytes() + " bytes), which " + input.data + " is not")
+                .orElse(" does not record the file it was trained on"));
       }
       if (testRows && trainedOn.get().testFraction() == 0) {
         throw new Main.UsageException("--test-rows needs a model trained with --test-fraction; "

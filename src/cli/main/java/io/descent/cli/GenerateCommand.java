@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent generate}: reproducible synthetic data for benchmarks and tests. */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = "Write reproducible synthetic data: correlated features x0..x(D-1)"
         + " (neighbours at 0.6, k apart at 0.6^k) on scales from 1e-3 to 1e3, and a target y"
         + " from a known model on the standardized features (printed). The same arguments"

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent gradcheck}: every backend's gradient against the reference, and the reference
  * against finite differences. */
-@Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "gradcheck", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = "Check gradients on a dataset: the float64 reference against central finite"
         + " differences (tolerance 1e-6), and each other backend against the reference (its"
         + " documented tolerance), at zero, two random points and near the optimum. Exits 1 if"

@@ -3,6 +3,8 @@ package io.descent.cli;
 import io.descent.model.AtomicFile;
 import io.descent.train.Progress;
 import java.awt.Color;
+import java.awt.font.FontRenderContext;
+import java.awt.font.TextLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,23 +41,27 @@ final class HistoryPlot {
   /**
    * Makes the chart's title fit its width (a long data path, a device's name): a smaller font,
    * down to {@link #MIN_TITLE_POINTS}, then the middle of the text replaced by an ellipsis.
+   * XChart centres the title over the plot, which starts right of the y axis, so the room is
+   * what the right half of that centring leaves: the chart is laid out once (painted into a
+   * throwaway image) to learn the y axis' width, and each text is measured as XChart draws it
+   * (a {@link TextLayout}'s bounds, antialiased).
    */
   static void fitTitle(XYChart chart) {
     Styler style = chart.getStyler();
     java.awt.Font font = style.getChartTitleFont();
-    java.awt.image.BufferedImage probe = new java.awt.image.BufferedImage(1, 1,
-        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.image.BufferedImage probe = new java.awt.image.BufferedImage(chart.getWidth(),
+        chart.getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
     java.awt.Graphics2D g = probe.createGraphics();
     try {
-      int room = chart.getWidth() - 2 * TITLE_MARGIN;
+      chart.paint(g, chart.getWidth(), chart.getHeight());
+      double room = titleRoom(chart);
       String title = chart.getTitle();
-      while (g.getFontMetrics(font).stringWidth(title) > room
-          && font.getSize() > MIN_TITLE_POINTS) {
+      while (titleWidth(title, font) > room && font.getSize() > MIN_TITLE_POINTS) {
         font = font.deriveFont((float) font.getSize() - 1);
       }
       int keep = title.length();
       String shown = title;
-      while (g.getFontMetrics(font).stringWidth(shown) > room && keep > 2) {
+      while (titleWidth(shown, font) > room && keep > 2) {
         keep--;
         shown = title.substring(0, keep / 2) + "\u2026"
             + title.substring(title.length() - (keep - keep / 2));
@@ -65,6 +71,25 @@ final class HistoryPlot {
     } finally {
       g.dispose();
     }
+  }
+
+  /**
+   * The widest title that, centred over the plot of a laid-out chart, keeps {@link
+   * #TITLE_MARGIN} pixels from the chart's right edge: the plot spans from past the y axis (and
+   * the chart's padding on both sides of it) to the chart's padding on the right.
+   */
+  static double titleRoom(XYChart chart) {
+    int padding = chart.getStyler().getChartPadding();
+    double plotLeft = 2 * padding + chart.getYAxisLeftWidth();
+    double plotRight = chart.getWidth() - padding;
+    double centre = (plotLeft + plotRight) / 2;
+    return 2 * (chart.getWidth() - TITLE_MARGIN - centre);
+  }
+
+  /** The width of {@code text} in {@code font} as XChart draws a title. */
+  static double titleWidth(String text, java.awt.Font font) {
+    return new TextLayout(text, font, new FontRenderContext(null, true, false)).getBounds()
+        .getWidth();
   }
 
   static XYChart chart(List<Progress> history, String title) {

@@ -24,8 +24,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "descent", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Linear and logistic regression by gradient methods, with OpenCL, ND4J and an"
-        + " exact float64 reference.")
+    description = "Linear, logistic and multinomial regression by gradient methods, with OpenCL,"
+        + " ND4J and an exact float64 reference.")
 public final class Main {
   /**
    * The subcommands, in the order the help lists them. Registered in {@link #commandLine}: all

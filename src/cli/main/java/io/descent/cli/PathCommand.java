@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * one backend; one CSV row per penalty (see {@link #header}), optionally a plot and a JSON
  * report.
  */
-@Command(name = "path", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "path", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = "Fit a regularization path: N penalties log-spaced from the smallest that"
         + " zeroes every weight down to a ratio of it (as glmnet), warm-started and fitted in"
         + " batched passes; one CSV row per penalty with every coefficient (on the"

@@ -19,12 +19,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * rows are streamed: each is predicted and written as it is read, so any size of file runs in
  * the same small heap.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = "Predict with a trained model. Input columns are matched to the model's"
         + " features by header name (any order; extra columns are ignored). Writes one row per"
         + " input row, as it is read (any size of input, in constant memory): the --id columns,"
         + " then 'prediction' (linear), 'probability,class' (logistic), or one"
-        + " 'probability_LABEL' per class and 'class' (multinomial).")
+        + " 'probability_LABEL' per class and 'class' (multinomial, one-vs-rest).")
 final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code descent train}: fits a model on a CSV file and writes it as JSON. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
     description = "Train a linear, logistic or multinomial regression model on a CSV file.")
 final class TrainCommand implements Callable<Integer> {
   @Spec
@@ -148,7 +149,8 @@ final class TrainCommand implements Callable<Integer> {
   Double epsilon;
 
   @Option(names = "--c1", paramLabel = "C1",
-      description = "Line search sufficient-decrease constant of lbfgs and gd (default 1e-4).")
+      description = "Line search sufficient-decrease constant of lbfgs, owlqn and gd (default"
+          + " 1e-4).")
   Double c1;
 
   @Option(names = "--c2", paramLabel = "C2",
@@ -156,12 +158,12 @@ final class TrainCommand implements Callable<Integer> {
   Double c2;
 
   @Option(names = "--line-search", paramLabel = "EVALS",
-      description = "Evaluations one line search may spend: lbfgs (default 40), gd (default 61:"
-          + " the first trial and 60 halvings).")
+      description = "Evaluations one line search may spend: lbfgs and owlqn (default 40), gd"
+          + " (default 61: the first trial and 60 halvings).")
   Integer lineSearch;
 
   @Option(names = "--memory", paramLabel = "M",
-      description = "L-BFGS memory: correction pairs kept (default 10).")
+      description = "L-BFGS memory: correction pairs kept, of lbfgs and owlqn (default 10).")
   Integer memory;
 
   @Option(names = "--batch-size", paramLabel = "ROWS",
@@ -196,7 +198,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--test-fraction", paramLabel = "F",
       description = "Set this fraction of rows aside (shuffled by --seed) before anything else,"
-          + " train on the rest, and report the model's metrics on both (default: none).")
+          + " train on the rest, and report the model's metrics on the test rows too, beside"
+          + " the training (and validation) rows' (default: none).")
   Double testFraction;
 
   @Option(names = "--patience", defaultValue = "" + Descent.DEFAULT_PATIENCE, paramLabel = "N",

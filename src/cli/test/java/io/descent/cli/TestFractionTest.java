@@ -61,7 +61,21 @@ class TestFractionTest {
     Cli rows = Cli.run("evaluate", "--model", model.toString(), "--data", fifoOf("b", other),
         "--test-rows");
     assertEquals(2, rows.code(), rows.out() + rows.err());
-    assertTrue(rows.err().contains("does not record"), rows.err());
+    assertTrue(rows.err().contains("does not record the file it was trained on"), rows.err());
+    // A model that records its file names it where another file is given.
+    Path file = dir.resolve("mtcars.csv");
+    Files.copy(Path.of(MTCARS), file);
+    Path recorded = dir.resolve("file.json");
+    assertEquals(0, Cli.run("train", "--data", file.toString(), "--target", "mpg", "--loss",
+        "linear", "--backend", "reference", "--test-fraction", "0.25", "--quiet", "--out",
+        recorded.toString()).code());
+    Path copy = dir.resolve("copy.csv");
+    Files.copy(file, copy);
+    Cli elsewhere = Cli.run("evaluate", "--model", recorded.toString(), "--data",
+        copy.toString(), "--test-rows");
+    assertEquals(2, elsewhere.code(), elsewhere.err());
+    assertTrue(elsewhere.err().contains("was trained on " + file.toAbsolutePath().normalize()
+        + " (" + Files.size(file) + " bytes), which " + copy + " is not"), elsewhere.err());
   }
 
   /** A named pipe in the test's folder that a thread fills with {@code text}, once. */

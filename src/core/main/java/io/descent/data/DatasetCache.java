@@ -492,15 +492,18 @@ public final class DatasetCache {
   /** The state of a data file that decides whether a copy of it is current. */
   record Identity(Path path, long size, String modified, String fileKey) {
     /** The latest and earliest times Java's file times tell apart (longs of nanoseconds). */
-    private static final String LATEST = Instant.EPOCH.plusNanos(Long.MAX_VALUE).toString();
-    private static final String EARLIEST = Instant.EPOCH.plusNanos(Long.MIN_VALUE).toString();
+    private static final Instant LATEST = Instant.EPOCH.plusNanos(Long.MAX_VALUE);
+    private static final Instant EARLIEST = Instant.EPOCH.plusNanos(Long.MIN_VALUE);
 
     /**
-     * Whether the modification time is at an end of what Java tells apart (after 2262-04-11 or
-     * before 1677-09-21): every such time reads the same, so an edit could keep it.
+     * Whether the modification time is at or past an end of what Java tells apart to the
+     * nanosecond (2262-04-11 and 1677-09-21): Java reads such a time to the microsecond at best
+     * (a file dated 2300-01-01 00:00:00.0000001 reads as 2300-01-01 00:00:00), or as that end
+     * itself, so an edit could keep it.
      */
     boolean timeUnclear() {
-      return modified.equals(LATEST) || modified.equals(EARLIEST);
+      Instant t = Instant.parse(modified);
+      return !t.isBefore(LATEST) || !t.isAfter(EARLIEST);
     }
 
     static Identity of(Path file) throws IOException {

@@ -66,4 +66,31 @@ class CacheTemporariesTest {
     Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2400-06-01T00:00:00Z")));
     assertEquals(5.0, cache.read(file, reader).y()[1]);
   }
+
+  /**
+   * A time past 2262 that the file system keeps exactly (set by {@code touch}, which Java's own
+   * setter cannot do: it saturates) reads to the microsecond at best, so an edit 100 ns later
+   * would keep the key: no copy either.
+   */
+  @Test
+  void aFileTouchedPastTwentyTwoSixtyTwoToTheNanosecondIsNotCached() throws Exception {
+    Path file = dir.resolve("touched.csv");
+    Files.writeString(file, "a,y\n1,2\n3,4\n");
+    touch(file, "2300-01-01 00:00:00.000000100");
+    List<String> notices = new ArrayList<>();
+    DatasetCache cache = new DatasetCache(dir.resolve("cache")).withNotices(notices::add);
+    CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
+    assertEquals(4.0, cache.read(file, reader).y()[1]);
+    assertTrue(cache.cached(file, reader).isEmpty());
+    assertEquals(1, notices.size(), notices.toString());
+    Files.writeString(file, "a,y\n1,2\n3,5\n"); // the same size
+    touch(file, "2300-01-01 00:00:00.000000200");
+    assertEquals(5.0, cache.read(file, reader).y()[1]);
+  }
+
+  private static void touch(Path file, String time) throws Exception {
+    Process p = new ProcessBuilder("touch", "-d", time, file.toString()).inheritIO().start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue());
+  }
 }
