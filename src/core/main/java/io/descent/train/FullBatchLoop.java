@@ -102,7 +102,7 @@ final class FullBatchLoop {
         fit.endPolishUnused();
       }
       fit.apply(Stop.settled(settled, switch (settled) {
-        case PRECISION_LIMIT -> StoppingRules.noDecrease(optimizer);
+        case PRECISION_LIMIT -> StoppingRules.noDecrease(optimizer, fit.config);
         case OBJECTIVE_TOLERANCE -> change.trigger();
         default -> null;
       }));

@@ -116,6 +116,27 @@ class TrainerTest {
         .backend("reference").optimizer("sgd").learningRate(50.0).fit(load("diabetes")));
   }
 
+  /**
+   * Raw diabetes (its columns' scales differ, and they are not centered) under a small ridge
+   * penalty stalls short of its tolerance at float64: the message says the features were left
+   * unstandardized, which no precision or cap fixes; standardized, the same fit converges.
+   */
+  @Test
+  void aStallOnUnstandardizedFeaturesSaysSo() {
+    FitResult raw = Descent.linear().l2(0.01).standardize(false).solver("passes")
+        .backend("reference").train(load("diabetes"), null);
+    assertEquals(StopReason.STALLED, raw.stopReason(), raw.message());
+    assertTrue(raw.message().contains(StoppingRules.UNSTANDARDIZED), raw.message());
+    FitResult capped = Descent.linear().l2(0.01).standardize(false).solver("passes")
+        .maxIterations(5).backend("reference").train(load("diabetes"), null);
+    assertEquals(StopReason.MAX_ITERATIONS, capped.stopReason(), capped.message());
+    assertTrue(capped.message().contains(StoppingRules.UNSTANDARDIZED), capped.message());
+    FitResult standardized = Descent.linear().l2(0.01).solver("passes").backend("reference")
+        .maxIterations(5).train(load("diabetes"), null);
+    assertFalse(standardized.message().contains(StoppingRules.UNSTANDARDIZED),
+        standardized.message());
+  }
+
   @Test
   void theIterationCapIsReportedAndTheModelKept() {
     FitResult r = Descent.logistic().backend("reference").maxIterations(3)
