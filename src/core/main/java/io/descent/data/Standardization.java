@@ -120,6 +120,9 @@ public record Standardization(double[] mean, double[] scale) {
    */
   private static Standardization byColumns(Dataset data, int n, int d, double[] weights,
       double total) {
+    if (d == 0) {
+      return new Standardization(new double[0], new double[0]); // an intercept-only model
+    }
     double[] mean = new double[d];
     double[] ss = new double[d];
     float[] heap = data.offHeapRows().isPresent() ? null : data.x();
@@ -163,7 +166,7 @@ public record Standardization(double[] mean, double[] scale) {
       rows.take(heap, 0, n);
       return;
     }
-    int step = block.length / Math.max(1, data.features());
+    int step = Math.max(1, block.length / Math.max(1, data.features()));
     for (int first = 0; first < n; first += step) {
       int count = Math.min(step, n - first);
       data.copyRows(first, count, block, 0);

@@ -28,6 +28,29 @@ class StandardizationByColumnsTest {
     assertEquals(1.0, fitted.scale(3), "a constant column keeps scale 1");
   }
 
+  /**
+   * A file of the target alone (no feature column) read off the heap: the fit is empty, at once
+   * (the block copy's step was 0 rows, and the loop over the rows never ended).
+   */
+  @Test
+  void dataWithoutFeaturesStandardizesToNothing() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("target-only", ".csv");
+    try {
+      java.nio.file.Files.writeString(file, "y\n3\n4\n2\n6\n");
+      Dataset data = new CsvReader(CsvReader.Options.numericTarget("y")).read(file);
+      assertEquals(0, data.features());
+      Standardization fitted = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(30), () -> Standardization.fit(data));
+      assertEquals(0, fitted.mean().length);
+      Standardization weighted = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(30), () -> Standardization.fitWeighted(data,
+              new double[] {1, 2, 0, 1}));
+      assertEquals(0, weighted.scale().length);
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
   @Test
   void theParallelWeightedFitHasTheBitsOfTheRowOrderSums() {
     Random r = new Random(8);
