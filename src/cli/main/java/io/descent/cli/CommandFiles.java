@@ -125,6 +125,18 @@ final class CommandFiles {
         destinations.add(new Destination(out, destination(out.path())));
       }
     }
+    // A command's report goes to standard output too: where that is a file (a shell's >> or
+    // 1<>), it must not be an input either (train >> d.csv appended the report to the data,
+    // evaluate 1<> m.json wrote it over the model).
+    Path fd = Path.of("/proc/self/fd/1");
+    if (Files.isRegularFile(fd)) {
+      for (Input in : inputs) {
+        if (Files.isSameFile(fd, in.path())) {
+          throw usage("standard output is the same file as " + in.option() + " " + in.path()
+              + ": refusing to overwrite an input");
+        }
+      }
+    }
     for (Destination d : destinations) {
       for (Input in : inputs) {
         if (Files.exists(d.file()) && Files.isSameFile(d.file(), in.path())) {

@@ -305,6 +305,45 @@ class OutputPathTest {
   }
 
   /**
+   * Every command's report refuses a standard output that is an input, as predict's rows do:
+   * {@code train >> d.csv} appended its report to the data, {@code evaluate 1<> m.json} wrote
+   * it over the model.
+   */
+  @Test
+  void everyCommandsReportRefusesAStandardOutputThatIsAnInput() throws Exception {
+    Path csv = Files.copy(Path.of("datasets/mtcars.csv"), dir.resolve("cars.csv"));
+    Path trained = dir.resolve("cars.json");
+    assertEquals(0, Cli.run("train", "--data", csv.toString(), "--target", "mpg", "--loss",
+        "linear", "--backend", "reference", "--quiet", "--out", trained.toString()).code());
+    byte[] csvBytes = Files.readAllBytes(csv);
+    byte[] trainedBytes = Files.readAllBytes(trained);
+    List<List<String>> commands = List.of(
+        List.of("train", "--data", csv.toString(), "--target", "mpg", "--loss", "linear",
+            "--backend", "reference", "--out", dir.resolve("other.json").toString()),
+        List.of("evaluate", "--model", trained.toString(), "--data", csv.toString()),
+        List.of("gradcheck", "--data", csv.toString(), "--target", "mpg", "--loss", "linear",
+            "--backend", "reference"),
+        List.of("cv", "--data", csv.toString(), "--target", "mpg", "--loss", "linear",
+            "--backend", "reference", "--l2", "0.1,1", "--folds", "3"),
+        List.of("path", "--data", csv.toString(), "--target", "mpg", "--loss", "linear",
+            "--backend", "reference", "--out", dir.resolve("path.csv").toString()));
+    for (List<String> args : commands) {
+      for (Path input : args.get(0).equals("evaluate") ? new Path[] {csv, trained}
+          : new Path[] {csv}) {
+        Process p = new ProcessBuilder(childCommand(args)).redirectOutput(
+            ProcessBuilder.Redirect.appendTo(input.toFile())).start();
+        String err = new String(p.getErrorStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), args + ": " + err);
+        assertTrue(err.contains("standard output is the same file as --"), err);
+        assertArrayEquals(csvBytes, Files.readAllBytes(csv), args.toString());
+        assertArrayEquals(trainedBytes, Files.readAllBytes(trained), args.toString());
+      }
+    }
+  }
+
+  /**
    * A text report that cannot reach standard output (a full disk) is exit 1 with one line; a
    * pipe whose reader has gone ({@code | head}) ends the command quietly with 141, as SIGPIPE
    * ends GNU tools.
