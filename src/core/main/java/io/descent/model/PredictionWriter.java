@@ -41,10 +41,12 @@ public final class PredictionWriter {
    * moved over {@code path}. On failure the temporary file is deleted and an existing {@code path}
    * is left untouched.
    *
-   * @throws IllegalArgumentException if the dataset's features differ from the model's
+   * @throws IllegalArgumentException if the dataset's features differ from the model's, or
+   *     {@code path} is the file the data was read from ({@link Dataset#source()})
    * @throws IOException if the file cannot be written or moved into place
    */
   public static void write(Path path, LinearModel model, Dataset data) throws IOException {
+    notTheInput(path, data.source());
     // Compute before creating any file: a mismatched dataset must not leave anything behind.
     double[] margins = model.isMulticlass() ? model.classMargins(data) : model.margins(data);
     AtomicFile.write(path, out -> write(out, model, margins));
@@ -73,13 +75,15 @@ public final class PredictionWriter {
    * @return the number of rows
    * @throws io.descent.data.DataFormatException for a feature the header lacks, or any problem
    *     in a row
-   * @throws IllegalArgumentException for a copied column the header lacks, or one listed twice
+   * @throws IllegalArgumentException for a copied column the header lacks, or one listed twice,
+   *     or where {@code path} is the file the rows are read from ({@link CsvRows#source()})
    * @throws FileSystemException naming the input when reading it fails, or the output when
    *     writing it fails
    * @throws IOException if the file cannot be written or moved into place
    */
   public static long write(Path path, LinearModel model, CsvRows rows, List<String> copied)
       throws IOException {
+    notTheInput(path, rows.source());
     int[] columns = select(model, rows, copied);
     long[] written = new long[1];
     AtomicFile.write(path, out -> written[0] = write(out, model, rows, copied, columns));
@@ -175,6 +179,28 @@ public final class PredictionWriter {
       FileSystemException named = new FileSystemException(rows.source(), null, reason);
       named.initCause(e);
       throw named;
+    }
+  }
+
+  /**
+   * Refuses to write the predictions over the file their rows come from (where {@code source}
+   * names one): the move into place would replace the data (a 25 MB CSV became 2.5 MB of
+   * predictions), as the command line refuses.
+   */
+  private static void notTheInput(Path path, String source) throws IOException {
+    Path input;
+    try {
+      input = source == null || source.isEmpty() ? null : Path.of(source);
+    } catch (java.nio.file.InvalidPathException e) {
+      return; // a description, not a path
+    }
+    if (input == null || !java.nio.file.Files.isRegularFile(input)) {
+      return;
+    }
+    Path output = AtomicFile.destination(path);
+    if (java.nio.file.Files.exists(output) && java.nio.file.Files.isSameFile(output, input)) {
+      throw new IllegalArgumentException(path + " is the file the rows are read from (" + source
+          + "): refusing to overwrite an input");
     }
   }
 

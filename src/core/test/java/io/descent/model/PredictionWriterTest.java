@@ -1,5 +1,6 @@
 package io.descent.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,6 +145,28 @@ class PredictionWriterTest {
       assertEquals(Double.doubleToRawLongBits(expected[i]),
           Double.doubleToRawLongBits(Double.parseDouble(lines.get(i + 1))), lines.get(i + 1));
     }
+  }
+
+  /** The predictions never replace the file their rows come from, a link to it included. */
+  @Test
+  void predictionsOverTheirInputAreRefused() throws IOException {
+    Path file = Files.copy(TestData.dir().resolve("diabetes.csv"), dir.resolve("d.csv"));
+    byte[] before = Files.readAllBytes(file);
+    Dataset data = new CsvReader(CsvReader.Options.numericTarget("progression")).read(file);
+    LinearModel model = model(Loss.LINEAR, data);
+    assertThrows(IllegalArgumentException.class,
+        () -> PredictionWriter.write(file, model, data));
+    Path link = Files.createSymbolicLink(dir.resolve("link.csv"), file);
+    assertThrows(IllegalArgumentException.class,
+        () -> PredictionWriter.write(link, model, data));
+    try (CsvRows rows = CsvRows.open(file, ',')) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PredictionWriter.write(dir.resolve("./d.csv"), model, rows, List.of()));
+      assertTrue(e.getMessage().contains("refusing to overwrite an input"), e.getMessage());
+    }
+    assertArrayEquals(before, Files.readAllBytes(file));
+    PredictionWriter.write(dir.resolve("p.csv"), model, data); // elsewhere: written
+    assertTrue(Files.size(dir.resolve("p.csv")) > 0);
   }
 
   @Test
