@@ -25,12 +25,21 @@ public record ClassLabels(List<String> labels) {
   /** The most classes a target may have: more are far likelier a numeric column by mistake. */
   public static final int MAX_CLASSES = 1000;
 
-  /** Checks the labels are distinct, not blank, at least two, in the stable order. */
+  /**
+   * Checks the labels are distinct, not blank, at least two and at most {@link #MAX_CLASSES}
+   * (as the CSV reader counts them: labels given in arrays met no cap, and a multinomial
+   * OpenCL fit of 1,500 classes ended the JVM), in the stable order.
+   */
   public ClassLabels {
     labels = List.copyOf(labels);
     if (labels.size() < 2) {
       throw new IllegalArgumentException("a class target needs at least two classes, got "
           + labels);
+    }
+    if (labels.size() > MAX_CLASSES) {
+      throw new IllegalArgumentException("a class target has at most " + MAX_CLASSES
+          + " classes, got " + labels.size() + " (so many labels are far likelier a numeric"
+          + " target: fit it as a linear model)");
     }
     Set<String> seen = new HashSet<>();
     for (String l : labels) {

@@ -18,6 +18,23 @@ class ClassLabelsTest {
   @TempDir
   Path dir;
 
+  /** At most MAX_CLASSES classes, however the labels come (arrays as a CSV file). */
+  @Test
+  void moreClassesThanTheCapAreRefused() {
+    int n = ClassLabels.MAX_CLASSES + 1;
+    double[][] x = new double[n][1];
+    String[] labels = new String[n];
+    for (int i = 0; i < n; i++) {
+      x[i][0] = i;
+      labels[i] = "c" + i;
+    }
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Dataset.ofClasses(x, labels));
+    assertTrue(e.getMessage().contains("at most " + ClassLabels.MAX_CLASSES), e.getMessage());
+    assertEquals(ClassLabels.MAX_CLASSES, Dataset.ofClasses(java.util.Arrays.copyOf(x, n - 1),
+        java.util.Arrays.copyOf(labels, n - 1)).classLabels().get().size());
+  }
+
   @Test
   void numbersInNumericOrderTextInTextOrder() {
     assertEquals(List.of("-1", "1.5", "2", "10"),
