@@ -606,7 +606,7 @@ final class Fit {
       theta = model.theta();
     } else {
       model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
-          train.labels().orElse(null), standardization, theta);
+          config.loss() == Loss.LINEAR ? null : binaryLabels(train), standardization, theta);
     }
     // The reported objective comes from the float64 reference, whatever backend trained.
     Point end = referenceAt(theta);
@@ -618,5 +618,17 @@ final class Fit {
         seconds(), verification, config.seed(), rows, List.copyOf(history), config.l2(),
         config.standardize(), hyperparameters(), null, null, config.optimizerSettings(),
         config.l1(), violation(end), Objective.nonzero(theta, parameters));
+  }
+  /**
+   * A logistic model's labels: the data's binary labels, or where its target was read as two
+   * class labels those two (the first, in their stable order, as 0), so that the model names
+   * "no" and "yes" rather than 0 and 1; null for a target of plain 0 and 1.
+   */
+  static io.descent.data.BinaryLabels binaryLabels(Dataset train) {
+    if (train.labels().isPresent()) {
+      return train.labels().get();
+    }
+    return train.classLabels().filter(c -> c.size() == 2)
+        .map(c -> new io.descent.data.BinaryLabels(c.label(0), c.label(1))).orElse(null);
   }
 }

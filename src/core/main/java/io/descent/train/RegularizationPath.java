@@ -239,6 +239,9 @@ public final class RegularizationPath {
       Trainer.requireTwoClasses(train);
       Trainer.requireBothClasses(train);
     }
+    if (loss == Loss.LINEAR) {
+      Trainer.requireNumericTarget(train);
+    }
     int classes = 1;
     List<String> labels = List.of();
     if (loss.coupled()) {

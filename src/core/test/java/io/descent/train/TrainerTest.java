@@ -137,6 +137,31 @@ class TrainerTest {
         standardized.message());
   }
 
+  /**
+   * A linear fit refuses a target of class labels (it fitted their indices: 10, -5 and 7 as 2,
+   * 0 and 1) and fits binary labels as their 0 and 1, as least squares on those numbers; a
+   * logistic fit on two class labels keeps them as its labels.
+   */
+  @Test
+  void classTargetsMeetTheLinearAndLogisticLossesAsTheyMean() {
+    double[][] x = {{1, 2}, {2, 1}, {3, 4}, {4, 3}, {5, 7}, {6, 5}};
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.linear().backend("reference").fit(
+            io.descent.data.Dataset.ofClasses(x, new int[] {10, -5, 10, 7, 7, -5})));
+    assertTrue(e.getMessage().contains("a linear model fits a number"), e.getMessage());
+    int[] binary = {0, 1, 0, 1, 1, 0};
+    io.descent.model.LinearModel ols = Descent.linear().backend("reference").fit(x, binary);
+    double[] y = {0, 1, 0, 1, 1, 0};
+    io.descent.model.LinearModel same = Descent.linear().backend("reference").fit(x, y);
+    assertEquals(same.predict(x[0]), ols.predict(x[0]), 1e-12);
+    assertTrue(ols.labels().isEmpty());
+    io.descent.model.LinearModel named = Descent.logistic().l2(0.1).backend("reference").fit(
+        io.descent.data.Dataset.ofClasses(x, new String[] {"no", "yes", "no", "yes", "yes",
+            "no"}));
+    assertEquals("no", named.labels().orElseThrow().negative());
+    assertEquals("yes", named.labels().orElseThrow().positive());
+  }
+
   @Test
   void theIterationCapIsReportedAndTheModelKept() {
     FitResult r = Descent.logistic().backend("reference").maxIterations(3)
