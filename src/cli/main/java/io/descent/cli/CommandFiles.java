@@ -169,8 +169,11 @@ final class CommandFiles {
   }
 
   private boolean isCachedCopy(Path file) throws IOException {
-    if (cacheDirectory == null || !file.getFileName().toString().endsWith(
-        DatasetCache.EXTENSION) || !Files.isDirectory(cacheDirectory)) {
+    String name = file.getFileName().toString();
+    // The copy and the standardization kept beside it, which a run reads too.
+    if (cacheDirectory == null || !(name.endsWith(DatasetCache.EXTENSION)
+        || name.endsWith(DatasetCache.EXTENSION + DatasetCache.STANDARDIZATION_EXTENSION))
+        || !Files.isDirectory(cacheDirectory)) {
       return false;
     }
     Path parent = file.toAbsolutePath().getParent();

@@ -286,5 +286,15 @@ class CacheCliTest {
     assertEquals("descent: --out " + copy + " is a cached copy in " + cacheDir() + ", which the"
         + " command may read: refusing to overwrite an input", run.err().strip());
     org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(copy));
+    // Nor the standardization kept beside it, which a rerun reads as well.
+    Path standardization = Path.of(copy + io.descent.data.DatasetCache.STANDARDIZATION_EXTENSION);
+    assertTrue(Files.exists(standardization), standardization.toString());
+    byte[] kept = Files.readAllBytes(standardization);
+    Cli history = Cli.run("train", "--data", data.toString(), "--target", "species", "--loss",
+        "multinomial", "--backend", "reference", "--cache-dir", cacheDir().toString(),
+        "--history", standardization.toString(), "--quiet");
+    assertEquals(2, history.code(), history.out() + history.err());
+    assertTrue(history.err().contains("is a cached copy in"), history.err());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(kept, Files.readAllBytes(standardization));
   }
 }
