@@ -111,6 +111,11 @@ final class StrongWolfeLineSearch {
   }
 
   private static final double EXTRAPOLATION = 4.0;
+  /**
+   * How many times the value's rounding the first-order decrease of the step a search jumps to
+   * when its trial was too short to show one: {@value}.
+   */
+  private static final double VISIBLE = 1e4;
   private static final double SAFEGUARD = 0.1;
 
   private final double c1;
@@ -211,6 +216,14 @@ final class StrongWolfeLineSearch {
         Trial t = evaluate(a);
         if (lostInNoise()) {
           return lost();
+        }
+        if (tooShortToShow(t)) {
+          // The decrease the slope promises is below the value's rounding: no trial this short
+          // can show one, so the search goes straight to the shortest that can.
+          prev = t;
+          first = false;
+          a = Math.max(a * EXTRAPOLATION, VISIBLE * ROUNDING * Math.abs(phi0) / -dphi0);
+          continue;
         }
         if (!sufficientDecrease(t) || (!first && higher(t.phi, prev.phi))) {
           Outcome o = acceptable(t);
@@ -325,6 +338,20 @@ final class StrongWolfeLineSearch {
      */
     private boolean higher(double phi, double than) {
       return phi - than > ROUNDING * Math.abs(than);
+    }
+
+    /**
+     * Whether a trial is too short for its value to show a decrease: no higher than phi(0)
+     * beyond rounding, still descending about as steeply as at 0 (strong curvature fails with a
+     * negative slope), and the first-order decrease {@code a |phi'(0)|} within rounding of
+     * phi(0). A target a billion times larger than usual (1e16) made the first step of unit
+     * length such a trial: sufficient decrease failed by rounding alone, the zoom then shrank the
+     * step, and the fit ended "stalled" at every weight 0.
+     */
+    private boolean tooShortToShow(Trial t) {
+      return Double.isFinite(t.phi) && Double.isFinite(t.dphi) && !higher(t.phi, phi0)
+          && t.dphi < 0 && Math.abs(t.dphi) > -c2 * dphi0
+          && t.a * -dphi0 <= ROUNDING * Math.abs(phi0);
     }
 
     private boolean sufficientDecrease(Trial t) {
