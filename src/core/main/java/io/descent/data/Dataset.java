@@ -235,17 +235,31 @@ public final class Dataset {
   }
 
   private static Dataset ofClasses(int d, float[] x, String[] labels) {
+    // Each label as the CSV reader keeps it: surrounding spaces stripped, numbers in one
+    // canonical form (1, 1.0 and 1e0 are one class), true and false in lower case; NaN and
+    // the infinities are no class. So the same records make the same classes from a file or
+    // from memory.
+    String[] keys = new String[labels.length];
+    DecimalParser numbers = new DecimalParser();
     java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] == null || labels[i].isBlank()) {
         throw new IllegalArgumentException("label of row " + i + " is blank");
       }
-      distinct.add(labels[i]);
+      String spelling = labels[i].strip();
+      char[] chars = spelling.toCharArray();
+      int status = numbers.parseDouble(chars, 0, chars.length);
+      if (status == DecimalParser.NOT_FINITE || status == DecimalParser.OUT_OF_RANGE) {
+        throw new IllegalArgumentException("label of row " + i + " is \"" + spelling
+            + "\": a class label is text or a finite number");
+      }
+      keys[i] = CsvReader.labelKey(spelling, numbers);
+      distinct.add(keys[i]);
     }
     ClassLabels classes = ClassLabels.of(List.copyOf(distinct));
     double[] y = new double[labels.length];
     for (int i = 0; i < labels.length; i++) {
-      y[i] = classes.indexOf(labels[i]);
+      y[i] = classes.indexOf(keys[i]);
     }
     return ofClasses(ARRAYS, defaultNames(d), "y", x, y, classes);
   }

@@ -35,6 +35,24 @@ class ClassLabelsTest {
         java.util.Arrays.copyOf(labels, n - 1)).classLabels().get().size());
   }
 
+  /** Labels from memory make the classes the same labels in a CSV file make. */
+  @Test
+  void labelsFromArraysFollowTheReadersRules() throws Exception {
+    double[][] x = {{1}, {2}, {3}, {4}, {5}, {6}};
+    Dataset d = Dataset.ofClasses(x, new String[] {"1", "1.0", " 2", "1e0", "x ", "x"});
+    assertEquals(List.of("1", "2", "x"), d.classLabels().get().labels());
+    Dataset csv = new CsvReader(CsvReader.Options.classTarget("y")).read(new StringReader(
+        "a,y\n1,1\n2,1.0\n3, 2\n4,1e0\n5,x \n6,x\n"), "same.csv");
+    assertEquals(csv.classLabels().get(), d.classLabels().get());
+    assertArrayEquals(csv.y(), d.y());
+    assertEquals(List.of("0", "1"), Dataset.ofClasses(x, new String[] {"-0", "0", "1", "1",
+        "0", "1"}).classLabels().get().labels());
+    for (String bad : new String[] {"NaN", "Infinity", "-inf", "1e400"}) {
+      assertThrows(IllegalArgumentException.class, () -> Dataset.ofClasses(x,
+          new String[] {"1", "2", bad, "1", "2", "1"}), bad);
+    }
+  }
+
   @Test
   void numbersInNumericOrderTextInTextOrder() {
     assertEquals(List.of("-1", "1.5", "2", "10"),
