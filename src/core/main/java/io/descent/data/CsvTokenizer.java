@@ -158,8 +158,11 @@ final class CsvTokenizer {
   private void append(char c) {
     if (fieldLength == field.length) {
       if (fieldLength >= MAX_FIELD_CHARS) {
-        throw new DataFormatException(file, fieldLine, column, "a field of more than "
-            + MAX_FIELD_CHARS + " characters: no CSV line runs that long (is this a CSV file?)");
+        throw new DataFormatException(file, fieldLine, column, quoted
+            ? "unterminated quote: the quoted field that starts here runs on for more than "
+                + MAX_FIELD_CHARS + " characters, and no CSV field is that long"
+            : "a field of more than " + MAX_FIELD_CHARS + " characters: no CSV line runs that"
+                + " long (is this a CSV file?)");
       }
       field = java.util.Arrays.copyOf(field, field.length * 2);
     }

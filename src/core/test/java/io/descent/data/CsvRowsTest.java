@@ -156,6 +156,13 @@ class CsvRowsTest {
     try (CsvRows rows = rows("a".repeat(100) + ",b\n1,2\n")) {
       assertEquals("the columns are \"" + "a".repeat(40) + "...\", \"b\"", rows.columnList());
     }
+    // A quote never closed, more than 16 Mi characters before the end: named as what it is.
+    String open = "a,b\n1,\"2\n" + "3,4\n".repeat(CsvTokenizer.MAX_FIELD_CHARS / 4 + 10);
+    DataFormatException q = assertThrows(DataFormatException.class,
+        () -> new CsvReader(CsvReader.Options.numericTarget("b")).read(
+            new java.io.StringReader(open), "f.csv"));
+    assertTrue(q.getMessage().startsWith("f.csv:2:2: unterminated quote: the quoted field that"
+        + " starts here runs on for more than"), q.getMessage());
   }
 
   @Test
