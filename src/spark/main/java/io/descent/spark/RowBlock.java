@@ -20,8 +20,15 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
  */
 final class RowBlock implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** Rows per chunk while a partition's rows are gathered. */
+  /** Rows per chunk while a partition's rows are gathered, at most. */
   static final int CHUNK_ROWS = 1 << 14;
+  /**
+   * Feature values per chunk, at most: {@value} (4 MiB). A chunk of {@link #CHUNK_ROWS} rows of
+   * HashingTF's 2^18 features overflowed an int (an empty array, then an index out of bounds),
+   * and one of 20,000 features took 1.3 GB per task for a partition of 150 rows (an out of
+   * memory error that ended the Spark session): wide rows take fewer rows per chunk.
+   */
+  static final int CHUNK_VALUES = 1 << 20;
   /** The source name of a block's dataset, in core's messages. */
   private static final String SOURCE = "a partition's rows";
 
@@ -131,7 +138,8 @@ final class RowBlock implements Serializable {
   }
 
   /**
-   * Gathers a partition's rows: features in chunks of {@link #CHUNK_ROWS} rows (so a growing
+   * Gathers a partition's rows: features in chunks of {@link #CHUNK_ROWS} rows, fewer for wide
+   * rows ({@link #CHUNK_VALUES}) (so a growing
    * partition is never copied into ever larger arrays), copied once into the block at the end.
    */
   private static final class Builder {
@@ -139,7 +147,9 @@ final class RowBlock implements Serializable {
     private final boolean folded;
     private final List<float[]> chunks = new ArrayList<>();
     private float[] chunk;
-    private int inChunk = CHUNK_ROWS;
+    /** Rows per chunk for this partition's width (0 until the first row). */
+    private int chunkRows;
+    private int inChunk;
     private int d = -1;
     private int n;
     private double[] y = new double[CHUNK_ROWS];
@@ -161,12 +171,15 @@ final class RowBlock implements Serializable {
         throw new IllegalArgumentException("feature vectors of different sizes: " + d + " and "
             + size);
       }
-      if (inChunk == CHUNK_ROWS) {
+      if (inChunk == chunkRows) {
         if ((long) (n + 1) * d > Integer.MAX_VALUE - 8) {
           throw new IllegalArgumentException("a partition of more than " + n + " rows of " + d
               + " features does not fit one block: use more partitions");
         }
-        chunk = new float[CHUNK_ROWS * Math.max(d, 1)];
+        if (chunkRows == 0) {
+          chunkRows = Math.max(1, Math.min(CHUNK_ROWS, CHUNK_VALUES / Math.max(d, 1)));
+        }
+        chunk = new float[chunkRows * Math.max(d, 1)];
         chunks.add(chunk);
         inChunk = 0;
       }
@@ -224,8 +237,8 @@ final class RowBlock implements Serializable {
       }
       float[] x = new float[n * d];
       for (int c = 0; c < chunks.size(); c++) {
-        int rows = Math.min(CHUNK_ROWS, n - c * CHUNK_ROWS);
-        System.arraycopy(chunks.get(c), 0, x, c * CHUNK_ROWS * d, rows * d);
+        int rows = Math.min(chunkRows, n - c * chunkRows);
+        System.arraycopy(chunks.get(c), 0, x, c * chunkRows * d, rows * d);
       }
       chunks.clear();
       return List.of(new RowBlock(n, d, x, Arrays.copyOf(y, n),

@@ -41,6 +41,35 @@ class RowBlockTest {
     spark.stop();
   }
 
+  /**
+   * Rows as wide as HashingTF's default (2^18 features, sparse) gather in chunks of a few rows:
+   * a chunk of CHUNK_ROWS such rows overflowed an int (an empty array, an index out of bounds).
+   */
+  @Test
+  void wideSparseRowsGatherIntoABlock() {
+    int d = 1 << 18;
+    int n = 20;
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(RowFactory.create(Vectors.sparse(d, new int[] {i, d - 1 - i},
+          new double[] {i + 1, -i - 0.5}), (double) (i % 2)));
+    }
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType())
+        .add("label", DataTypes.DoubleType);
+    org.apache.spark.sql.Dataset<Row> frame = spark.createDataFrame(rows, schema).coalesce(1);
+    List<RowBlock> blocks = blocks(DescentFitter.cache(frame, "features", "label", null, null));
+    assertEquals(1, blocks.size());
+    RowBlock b = blocks.get(0);
+    assertEquals(n, b.rows);
+    assertEquals(d, b.features);
+    assertTrue(RowBlock.CHUNK_VALUES / d < n, "more than one chunk");
+    for (int i = 0; i < n; i++) {
+      assertEquals(i + 1, b.x[i * d + i], "row " + i);
+      assertEquals(-i - 0.5f, b.x[i * d + d - 1 - i], "row " + i);
+      assertEquals(i % 2, b.y[i]);
+    }
+  }
+
   @Test
   void internalRowsGiveTheBlocksOfRowsAcrossChunksWithWeightsAndFolds() {
     int n = RowBlock.CHUNK_ROWS + 777;
