@@ -102,6 +102,11 @@ public class DescentCrossValidator extends CrossValidator {
     Dataset<Row> rows;
     String folds;
     if (foldCol == null || foldCol.isEmpty()) {
+      if (java.util.Arrays.asList(dataset.columns()).contains(FOLD_COLUMN)) {
+        throw new IllegalArgumentException("the data has a column named " + FOLD_COLUMN
+            + ", the name this cross-validator gives the folds it assigns: rename it, or give"
+            + " it as setFoldCol(\"" + FOLD_COLUMN + "\") if it holds the folds");
+      }
       rows = KFolds.assign(dataset.toDF(), k, getSeed(), FOLD_COLUMN);
       folds = FOLD_COLUMN;
     } else {

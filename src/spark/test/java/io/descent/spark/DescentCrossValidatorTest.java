@@ -119,6 +119,21 @@ class DescentCrossValidatorTest {
    * A map that names another prediction column leaves the evaluator's column unwritten: scored
    * as MLlib's CrossValidator scores it, which fails, never as if the first map's columns held.
    */
+  /** The data's own column of the folds' reserved name is refused, named (it was ambiguous). */
+  @Test
+  void aColumnOfTheFoldsReservedNameIsRefused() {
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01})
+        .build();
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> new DescentCrossValidator().setEstimator(lr)
+            .setEstimatorParamMaps(grid).setEvaluator(new BinaryClassificationEvaluator())
+            .setNumFolds(2).setSeed(3).fit(cancer.withColumn(
+                DescentCrossValidator.FOLD_COLUMN, org.apache.spark.sql.functions.lit("x"))));
+    assertTrue(e.getMessage().contains("the data has a column named "
+        + DescentCrossValidator.FOLD_COLUMN), e.getMessage());
+  }
+
   @Test
   void aMapWritingOtherColumnsIsScoredAsMllibScoresIt() {
     DescentLogisticRegression lr = logistic();
