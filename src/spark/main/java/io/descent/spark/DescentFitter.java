@@ -165,6 +165,12 @@ final class DescentFitter {
           + " found labels from " + stats.minLabel + " to " + stats.maxLabel
           + (stats.integralLabels ? "" : " that are not all integers"));
     }
+    if (stats.minLabel == stats.maxLabel) {
+      // One class: nothing to separate, and no penalty bounds the intercept (it was reported
+      // "separable" with the advice to add a penalty, which could not help).
+      throw new IllegalArgumentException("every row has label " + stats.minLabel + ": a"
+          + " classifier needs rows of at least two classes");
+    }
     if (metadataClasses > 0 && stats.maxLabel + 1 > metadataClasses) {
       throw new IllegalArgumentException("the label column's metadata names " + metadataClasses
           + " classes, but the rows hold labels up to " + stats.maxLabel);

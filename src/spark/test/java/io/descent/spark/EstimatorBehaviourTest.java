@@ -250,6 +250,17 @@ class EstimatorBehaviourTest {
     assertTrue(logistic().setRegParam(0.01).fit(wdbc).summary().converged());
   }
 
+  /** Rows of one class are refused, named (they read as "separable", with useless advice). */
+  @Test
+  void rowsOfOneClassAreRefused() {
+    org.apache.spark.sql.Dataset<Row> wdbc = SparkTests.frame(spark,
+        SparkTests.load("breast_cancer_wdbc", "full"), 2);
+    org.apache.spark.sql.Dataset<Row> zeros = wdbc.filter("label = 0");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> logistic().setRegParam(0.1).fit(zeros));
+    assertTrue(e.getMessage().contains("every row has label 0.0"), e.getMessage());
+  }
+
   /** MLlib's family names in any case; thresholds of another count refused at fit, as MLlib. */
   @Test
   void familyInAnyCaseAndThresholdsCountedAtFit() {
