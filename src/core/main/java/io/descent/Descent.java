@@ -549,12 +549,15 @@ public final class Descent {
       }
       requireUnused(kind, "momentum", momentum, "beta1", beta1, "beta2", beta2, "rho", rho,
           "epsilon", epsilon, "a learning-rate schedule", schedule, "decay", decay,
-          "decay interval", decayInterval);
+          "decay interval", decayInterval, "a cap on epochs (maxEpochs; a full-batch fit counts"
+              + " iterations: maxIterations)", maxEpochs);
       fullBatch = kind.fullBatch(h);
     } else {
       Hyperparameters h = Hyperparameters.defaults().withMemory(memory).withMomentum(momentum)
           .withRho(rho).withBeta1(beta1).withBeta2(beta2).withEpsilon(epsilon);
-      requireUnused(kind, "c1", c1, "c2", c2, "a line-search budget", lineSearch);
+      requireUnused(kind, "c1", c1, "c2", c2, "a line-search budget", lineSearch,
+          "a cap on iterations (maxIterations; a mini-batch fit counts epochs: maxEpochs)",
+          maxIterations);
       rule = kind.updateRule(h);
       rate = ScheduleKind.fromLabel(schedule == null ? DEFAULT_SCHEDULE : schedule)
           .create(decay, decayInterval);

@@ -162,6 +162,19 @@ class TrainerTest {
     assertEquals("yes", named.labels().orElseThrow().positive());
   }
 
+  /** A cap of the other kind is refused, as the command line refuses it, not ignored. */
+  @Test
+  void aCapOfTheOtherKindIsRefused() {
+    Dataset data = load("diabetes");
+    IllegalArgumentException epochs = assertThrows(IllegalArgumentException.class,
+        () -> Descent.linear().backend("reference").maxEpochs(5).train(data, null));
+    assertTrue(epochs.getMessage().contains("maxEpochs"), epochs.getMessage());
+    IllegalArgumentException iterations = assertThrows(IllegalArgumentException.class,
+        () -> Descent.linear().backend("reference").optimizer("adam").maxIterations(5)
+            .train(data, null));
+    assertTrue(iterations.getMessage().contains("maxIterations"), iterations.getMessage());
+  }
+
   @Test
   void theIterationCapIsReportedAndTheModelKept() {
     FitResult r = Descent.logistic().backend("reference").maxIterations(3)
