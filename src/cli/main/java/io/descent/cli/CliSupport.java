@@ -249,6 +249,19 @@ final class CliSupport {
    * Refuses the cap of the other kind of optimizer: {@code --max-epochs} with a full-batch one,
    * {@code --max-iterations} with a mini-batch one (train and cv alike).
    */
+  /**
+   * Whether {@code --optimizer NAME} (null: the default, L-BFGS or OWL-QN) is a full-batch one;
+   * an unknown name counts as one, for the builder to refuse by name.
+   */
+  static boolean fullBatch(String optimizer) {
+    try {
+      return optimizer == null
+          || io.descent.optim.OptimizerKind.fromLabel(optimizer).isFullBatch();
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+  }
+
   static void requireCapOfItsKind(boolean fullBatch, boolean maxEpochsGiven,
       boolean maxIterationsGiven) {
     if (fullBatch && maxEpochsGiven) {

@@ -184,9 +184,13 @@ final class CvCommand implements Callable<Integer> {
       throw new Main.UsageException("cv needs --target");
     }
     settings();
+    CliSupport.requireCapOfItsKind(CliSupport.fullBatch(optimizer), maxEpochs != null,
+        spec.commandLine().getParseResult().hasMatchedOption("--max-iterations"));
     Descent refit = (loss == Loss.LOGISTIC ? Descent.logistic()
         : loss == Loss.MULTINOMIAL ? Descent.multinomial() : Descent.linear())
-        .backend(backend.backend).openCl(backend.openCl()).maxIterations(maxIterations)
+        .backend(backend.backend).openCl(backend.openCl())
+        .maxIterations(spec.commandLine().getParseResult().hasMatchedOption("--max-iterations")
+            ? maxIterations : null)
         .tolerance(tolerance).seed(seed).optimizer(optimizer).learningRate(learningRate)
         .batchSize(batchSize).maxEpochs(maxEpochs);
     schedule.applyTo(refit);
@@ -209,8 +213,6 @@ final class CvCommand implements Callable<Integer> {
     }
     // Checks every setting before the data is read.
     CrossValidation.Options options = options(loss, refit, null);
-    CliSupport.requireCapOfItsKind(options.miniBatch() == null, maxEpochs != null,
-        spec.commandLine().getParseResult().hasMatchedOption("--max-iterations"));
     try {
       refit.solver(solver);
       io.descent.train.Solver.fromLabel(solver).normalFor(loss, options.miniBatch() == null, 1,

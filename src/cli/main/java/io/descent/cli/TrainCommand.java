@@ -311,6 +311,9 @@ final class TrainCommand implements Callable<Integer> {
         throw new Main.UsageException("--class-weight: " + e.getMessage());
       }
     }
+    // Caps of the other kind of optimizer are refused, as their hyperparameters are.
+    CliSupport.requireCapOfItsKind(CliSupport.fullBatch(optimizer), maxEpochs != null,
+        maxIterations != null);
     // Checks every hyperparameter before the data is read.
     TrainingConfig config = descent.config();
     try {
@@ -320,9 +323,6 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--solver normal needs --loss linear and a full-batch"
           + " --optimizer (lbfgs, gd or owlqn)");
     }
-    // Caps and rules of the other kind of optimizer are refused, as their hyperparameters are.
-    CliSupport.requireCapOfItsKind(config.isFullBatch(), maxEpochs != null,
-        maxIterations != null);
     if (spec.commandLine().getParseResult().hasMatchedOption("--patience")
         && validationFraction == 0) {
       throw new Main.UsageException("--patience applies to early stopping: give"
