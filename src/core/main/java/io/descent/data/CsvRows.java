@@ -65,6 +65,8 @@ public final class CsvRows implements Closeable {
   private final String source;
   private final CsvTokenizer tok;
   private final List<String> header;
+  /** The field separator. */
+  private final char delimiter;
   /** The column of each non-empty header name. */
   private final Map<String, Integer> columns = new HashMap<>();
   private final DecimalParser numbers = new DecimalParser();
@@ -89,6 +91,7 @@ public final class CsvRows implements Closeable {
     this.in = Objects.requireNonNull(reader, "reader");
     this.source = Objects.requireNonNull(source, "source");
     this.tok = new CsvTokenizer(reader, source, checkDelimiter(delimiter));
+    this.delimiter = delimiter;
     this.header = readHeader();
     this.kept = new TextAndFeatures(header.size());
   }
@@ -101,6 +104,7 @@ public final class CsvRows implements Closeable {
     this.in = Objects.requireNonNull(reader, "reader");
     this.source = Objects.requireNonNull(source, "source");
     this.tok = new CsvTokenizer(reader, source, checkDelimiter(delimiter), firstLine, false);
+    this.delimiter = delimiter;
     this.header = List.copyOf(header);
     for (int c = 0; c < header.size(); c++) {
       if (!header.get(c).isEmpty()) {
@@ -180,8 +184,22 @@ public final class CsvRows implements Closeable {
     if (shown < header.size()) {
       sb.append(", ... (").append(header.size()).append(" in all)");
     }
+    if (header.size() == 1) {
+      // One column whose name holds another common separator: the file is likely delimited
+      // by it (a semicolon file read with commas).
+      for (char c : OTHER_DELIMITERS) {
+        if (c != delimiter && header.get(0).indexOf(c) >= 0) {
+          sb.append(" (one column, whose name holds ").append(c == '\t' ? "a tab"
+              : "'" + c + "'").append(": is that the file's delimiter?)");
+          break;
+        }
+      }
+    }
     return sb.toString();
   }
+
+  /** The separators a one-column header is checked for, in {@link #columnList()}. */
+  private static final char[] OTHER_DELIMITERS = {';', '\t', '|', ','};
 
   /**
    * Chooses the columns {@link #next(float[])} parses as features, in this order (any order and

@@ -165,6 +165,22 @@ class CsvRowsTest {
         + " starts here runs on for more than"), q.getMessage());
   }
 
+  /** A header of one column that holds another separator asks whether that is the delimiter. */
+  @Test
+  void aOneColumnHeaderHoldingASeparatorSuggestsIt() throws IOException {
+    try (CsvRows rows = rows("x1;x2;y\n1;2;3\n")) {
+      assertEquals("the columns are \"x1;x2;y\" (one column, whose name holds ';': is that the"
+          + " file's delimiter?)", rows.columnList());
+    }
+    try (CsvRows rows = rows("a\tb\n1\t2\n")) {
+      assertTrue(rows.columnList().endsWith("holds a tab: is that the file's delimiter?)"),
+          rows.columnList());
+    }
+    try (CsvRows rows = rows("a b\n1\n")) {
+      assertEquals("the columns are \"a b\"", rows.columnList());
+    }
+  }
+
   @Test
   void columnsAreFoundByName() throws IOException {
     try (CsvRows rows = rows(" a ,b\n1,2\n")) {
