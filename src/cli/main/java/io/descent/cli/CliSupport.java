@@ -246,10 +246,6 @@ final class CliSupport {
   }
 
   /**
-   * Refuses the cap of the other kind of optimizer: {@code --max-epochs} with a full-batch one,
-   * {@code --max-iterations} with a mini-batch one (train and cv alike).
-   */
-  /**
    * Whether {@code --optimizer NAME} (null: the default, L-BFGS or OWL-QN) is a full-batch one;
    * an unknown name counts as one, for the builder to refuse by name.
    */
@@ -262,6 +258,10 @@ final class CliSupport {
     }
   }
 
+  /**
+   * Refuses the cap of the other kind of optimizer: {@code --max-epochs} with a full-batch one,
+   * {@code --max-iterations} with a mini-batch one (train and cv alike).
+   */
   static void requireCapOfItsKind(boolean fullBatch, boolean maxEpochsGiven,
       boolean maxIterationsGiven) {
     if (fullBatch && maxEpochsGiven) {

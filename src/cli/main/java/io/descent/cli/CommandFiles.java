@@ -103,6 +103,11 @@ final class CommandFiles {
       notEmpty(in.option(), in.path());
       checkInput(in);
     }
+    // Where standard output is a file (a shell's >> or 1<>), it may be an input: refused for
+    // every command, whose report goes there too (train >> d.csv appended the report to the
+    // data, evaluate 1<> m.json wrote it over the model), and named by the option that sends
+    // rows there.
+    Input standardOutputInput = standardOutputInput();
     List<Destination> destinations = new ArrayList<>();
     for (Output out : outputs) {
       notEmpty(out.option(), out.path());
@@ -111,31 +116,16 @@ final class CommandFiles {
           throw usage(out.option() + " " + STANDARD_OUTPUT + ": this output cannot go to standard"
               + " output; give a file");
         }
-        // Where standard output is a file (a shell's > or 1<>), it may be an input.
-        Path fd = Path.of("/proc/self/fd/1");
-        boolean file = Files.isRegularFile(fd);
-        for (Input in : inputs) {
-          if (file && Files.isSameFile(fd, in.path())) {
-            throw usage(out.option() + " " + STANDARD_OUTPUT + ": standard output is the same"
-                + " file as " + in.option() + " " + in.path() + ": refusing to overwrite an"
-                + " input");
-          }
+        if (standardOutputInput != null) {
+          throw usage(out.option() + " " + STANDARD_OUTPUT + ": "
+              + sameAsStandardOutput(standardOutputInput));
         }
       } else {
         destinations.add(new Destination(out, destination(out.path())));
       }
     }
-    // A command's report goes to standard output too: where that is a file (a shell's >> or
-    // 1<>), it must not be an input either (train >> d.csv appended the report to the data,
-    // evaluate 1<> m.json wrote it over the model).
-    Path fd = Path.of("/proc/self/fd/1");
-    if (Files.isRegularFile(fd)) {
-      for (Input in : inputs) {
-        if (Files.isSameFile(fd, in.path())) {
-          throw usage("standard output is the same file as " + in.option() + " " + in.path()
-              + ": refusing to overwrite an input");
-        }
-      }
+    if (standardOutputInput != null) {
+      throw usage(sameAsStandardOutput(standardOutputInput));
     }
     for (Destination d : destinations) {
       for (Input in : inputs) {
@@ -159,6 +149,24 @@ final class CommandFiles {
         }
       }
     }
+  }
+
+  /** The input that standard output is, where it is a file, or null. */
+  private Input standardOutputInput() throws IOException {
+    Path fd = Path.of("/proc/self/fd/1");
+    if (Files.isRegularFile(fd)) {
+      for (Input in : inputs) {
+        if (Files.isSameFile(fd, in.path())) {
+          return in;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String sameAsStandardOutput(Input in) {
+    return "standard output is the same file as " + in.option() + " " + in.path()
+        + ": refusing to overwrite an input";
   }
 
   /** An empty path would name the working directory, or nothing: one line, exit 2. */

@@ -402,10 +402,6 @@ public final class Trainer {
   }
 
   /**
-   * Logistic regression fits a 0/1 target: a target of more than two classes (a class target,
-   * or numbers other than 0 and 1) is refused with the fits that take it.
-   */
-  /**
    * A linear model fits a number: a target read as class labels (coded 0 .. C-1 in their
    * stable order) would be fitted by its class indices, which mean nothing as numbers (labels
    * 10, -5 and 7 were fitted as 2, 0 and 1). Binary labels are fitted as their 0 and 1 (a
@@ -423,6 +419,10 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Logistic regression fits a 0/1 target: a target of more than two classes (a class target,
+   * or numbers other than 0 and 1) is refused with the fits that take it.
+   */
   static void requireTwoClasses(Dataset train) {
     java.util.Optional<io.descent.data.ClassLabels> classes = train.classLabels();
     // The first three distinct values, for the message; no boxing per row (a million rows took
