@@ -52,23 +52,23 @@
  * Tunables (host defines): KT (columns per vector: the device's register width), RB (rows of a
  * phase-1 register tile), SB (rows per superblock, a multiple of RB), JT (features per phase-3
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
- * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line
- * over phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1
- * for NK of 1, of 2 with VW 8 (and 3 or 4 in float32), of 3 or 4 with VW 16, and NG_PAIRS8),
- * NK (K when it is at most 4, or 8 with VW 16, and d at least VW, else 0: few columns take
- * row-vectorized phases 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS
- * and PAIR_ROWS (phase 1 of 5 to 8 columns in float32 on 16-wide vectors, of 3 and 4 on
- * 8-wide ones, see superblock), NG (9 to 16 columns on 16-wide vectors, 5 to 12 on 8-wide
- * ones, d at least VW: phase 3 over feature vectors), NG_PAIRS (then, for 9 to 12 in float32
- * on 16-wide vectors, phase 1 over pairs of features and one group of the rest, see
- * superblock) and NG_PAIRS8 (for 5 to 12 in float32 on 8-wide vectors, phase 1 over pairs of
- * features in groups of 4 columns, see superblock), SOFTMAX_VECTOR (1: the multinomial phase
- * 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and PF_AHEAD (the
- * software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1: add the
- * bench's link probe kernel, link_peak), SHUFFLE3 (below), XPTR (common.cl), RESIDENT_ROWS
- * (timing only, never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few
- * hundred rows the pass runs from the caches, its arithmetic without the memory traffic; the
- * results are then those of other data).
+ * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line over
+ * phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1 for NK of
+ * 1, of 2 with VW 8 (and 3 or 4 in float32), of 3 or 4 with VW 16, and NG_PAIRS8), NK (K when it is
+ * at most 4, or 8 with VW 16, and d at least VW, else 0: few columns take row-vectorized phases 1
+ * and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1 of 5
+ * to 8 columns in float32 on 16-wide vectors, of 3 and 4 on 8-wide ones, see superblock), OCTETS
+ * (of those, 5 and 6 columns on 16-wide vectors: phase 1 over octets of features, two columns per
+ * FMA), NG (9 to 16 columns on 16-wide vectors, 5 to 12 on 8-wide ones, d at least VW: phase 3 over
+ * feature vectors), NG_PAIRS (then, for 9 to 12 in float32 on 16-wide vectors, phase 1 over pairs
+ * of features and one group of the rest, see superblock) and NG_PAIRS8 (for 5 to 12 in float32 on
+ * 8-wide vectors, phase 1 over pairs of features in groups of 4 columns, see superblock),
+ * SOFTMAX_VECTOR (1: the multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per
+ * row), PF_LOCALITY and PF_AHEAD (the software prefetches' locality and distance in superblocks: 3
+ * and 1), LINK_PEAK (1: add the bench's link probe kernel, link_peak), SHUFFLE3 (below), XPTR
+ * (common.cl), RESIDENT_ROWS (timing only, never set by the host: row i reads row i mod
+ * RESIDENT_ROWS, so that with a few hundred rows the pass runs from the caches, its arithmetic
+ * without the memory traffic; the results are then those of other data).
  *
  * Few columns (NK > 0), as the single-column kernel (5 to 8 of them in float32 on 16-wide
  * registers: PAIRS, phase 1 over pairs of features, see superblock): phase 1 runs VW-wide FMA
@@ -481,6 +481,17 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #ifndef PAIR_ROWS
 #define PAIR_ROWS 8
 #endif
+/* OCTETS (by default 1 for 5 and 6 columns where PAIRS applies on 16-wide registers): phase 1
+ * over octets of features, 8 rows at a time; see superblock. OG: its groups of 2 columns. On a
+ * 2-core AVX-512 EPYC (Zen 5 by its family; ColumnsDefinesTiming, 1M x 64, huge pages, against
+ * OCTETS=0, variants interleaved) linear K = 5 took 0.89 of the time, logistic K = 5 0.93,
+ * linear K = 6 0.97, logistic K = 6 0.99 (0.95 with the rows resident: the rest waits on
+ * memory), multinomial C = 5 and 6 0.96 and 1.03; 7 and 8 columns (4 groups, 32 accumulators
+ * for 8 rows: more than the registers) took 1.12 to 1.24, and keep PAIRS. */
+#ifndef OCTETS
+#define OCTETS (PAIRS && VW == 16 && NK >= 5 && NK <= 6)
+#endif
+#define OG ((NK + 1) / 2)
 /* PAIRS' columns per FMA (PW: half the register), its accumulators and its margins of a row,
  * and a feature pair broadcast to the register's PW lane pairs. */
 #if VW == 16
@@ -673,7 +684,9 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * prefetched 64-byte line after line, paced evenly over the inner iterations of phases 1
    * and 3 (pf_per lines every pf_every iterations), so that its reading overlaps the
    * arithmetic of this one; otherwise a burst per row of the next superblock in phase 1. */
-#if PAIRS
+#if OCTETS
+  const int pf_iterations = SB / 8 * (d / 8) + PHASE3_TILES(nv) * SB;
+#elif PAIRS
   const int pf_iterations = SB / PAIR_ROWS * (d / 2) + PHASE3_TILES(nv) * SB;
 #elif NG_PAIRS8
   const int pf_iterations = SB / NG8_ROWS * (d / 2) + PHASE3_TILES(nv) * SB;
@@ -709,7 +722,98 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * at c (d + 1)):
    * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
    * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
-#if PAIRS
+#if OCTETS
+  /* 5 or 6 columns in float32 on 16-wide registers (OCTETS): 8 rows at a time, OG = 3
+   * accumulators per row, accumulator g's lane 8 h + l summing x_j w_jc for column c = 2 g + h
+   * over the features j = l mod 8, so that an octet of a row's features (one 256-bit load
+   * broadcast to both halves) meets the octet's weights of 2 columns (one load from the item's
+   * interleaved copy, wo) in one FMA: 24 FMAs and 11 loads a row for 64 features where PAIRS
+   * (below) takes 32 FMAs and 36 loads. Then three levels of two-source shuffles and adds turn
+   * 8 rows' accumulators of a group into one vector, column 2 g's 8 margins then column
+   * 2 g + 1's, stored as two column-major runs. */
+  {
+    __global const float16* wo = (__global const float16*) (scratch + SCRATCH_PAIRS(kp, d));
+    const int no = d / 8;
+    float16 bias[OG];
+#pragma unroll
+    for (int g = 0; g < OG; g++) {
+      const float b0 = theta[2 * g * (d + 1)];
+      const float b1 = 2 * g + 1 < NK ? theta[(2 * g + 1) * (d + 1)] : 0;
+      bias[g] = (float16)((float8)(b0), (float8)(b1));
+    }
+    for (int k = 0; k < SB; k += 8) {
+#if PREFETCH
+      if (!spread) {
+        PREFETCH_ROWS(r0 + PF_AHEAD * SB + k, 8);
+      }
+#endif
+      float16 a[8 * OG];
+#pragma unroll
+      for (int q = 0; q < 8 * OG; q++) {
+        a[q] = (float16)(0);
+      }
+      for (int o = 0; o < no; o++) {
+        PREFETCH_STEP();
+        float16 w[OG];
+#pragma unroll
+        for (int g = 0; g < OG; g++) {
+          w[g] = wo[o * OG + g];
+        }
+#pragma unroll
+        for (int q = 0; q < 8; q++) {
+          const float8 xv = vload8(o, row[k + q]);
+          const float16 xx = (float16)(xv, xv);
+#pragma unroll
+          for (int g = 0; g < OG; g++) {
+            a[q * OG + g] = fma(xx, w[g], a[q * OG + g]);
+          }
+        }
+      }
+      /* Features past the last whole octet, one at a time (d mod 8 of them). */
+      float tail[8 * 2 * OG];
+#pragma unroll
+      for (int t = 0; t < 16 * OG; t++) {
+        tail[t] = 0;
+      }
+      for (int j = no * 8; j < d; j++) {
+#pragma unroll
+        for (int q = 0; q < 8; q++) {
+          const float xj = row[k + q][j];
+#pragma unroll
+          for (int c = 0; c < NK; c++) {
+            tail[c * 8 + q] = fma(xj, theta[c * (d + 1) + 1 + j], tail[c * 8 + q]);
+          }
+        }
+      }
+#pragma unroll
+      for (int g = 0; g < OG; g++) {
+        float16 b[4];
+#pragma unroll
+        for (int q = 0; q < 4; q++) {
+          const float16 lo = a[q * OG + g];
+          const float16 hi = a[(q + 4) * OG + g];
+          b[q] = shuffle2(lo, hi, (uint16)(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25,
+              26, 27)) + shuffle2(lo, hi, (uint16)(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15,
+              28, 29, 30, 31));
+        }
+        float16 c[2];
+#pragma unroll
+        for (int q = 0; q < 2; q++) {
+          c[q] = shuffle2(b[q], b[q + 2], (uint16)(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12,
+              13, 28, 29)) + shuffle2(b[q], b[q + 2], (uint16)(2, 3, 18, 19, 6, 7, 22, 23, 10,
+              11, 26, 27, 14, 15, 30, 31));
+        }
+        const float16 m = shuffle2(c[0], c[1], (uint16)(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10,
+            26, 12, 28, 14, 30)) + shuffle2(c[0], c[1], (uint16)(1, 17, 3, 19, 5, 21, 7, 23, 9,
+            25, 11, 27, 13, 29, 15, 31)) + bias[g] + vload16(0, tail + 16 * g);
+        vstore8(m.lo, 0, scratch + 2 * g * SB + k);
+        if (2 * g + 1 < NK) {
+          vstore8(m.hi, 0, scratch + (2 * g + 1) * SB + k);
+        }
+      }
+    }
+  }
+#elif PAIRS
   /* 5 to 8 columns in float32 on 16-wide registers, 3 or 4 on 8-wide ones (PAIRS): PAIR_ROWS
    * rows at a time, one accumulator per row whose lane 2 c + h sums x_j w_jc over the features
    * j of parity h, so that a pair of features (x_j, x_j+1) broadcast to the PW lane pairs (one
@@ -1628,7 +1732,19 @@ ALWAYS_INLINE void columns_of_item(__global const float* restrict x,
     gl[j] = 0;
   }
 #endif
-#if PAIRS
+#if OCTETS
+  /* The interleaved weights of OCTETS: octet o's group g, lane 8 h + l: w of feature 8 o + l,
+   * column 2 g + h (0 for a column past NK). */
+  __global REAL* wof = own + SCRATCH_PAIRS(kp, d);
+  for (int o = 0; o < d / 8; o++) {
+    for (int g = 0; g < OG; g++) {
+      for (int l = 0; l < 16; l++) {
+        const int c = 2 * g + l / 8;
+        wof[16 * (o * OG + g) + l] = c < NK ? theta[c * (d + 1) + 1 + 8 * o + l % 8] : 0;
+      }
+    }
+  }
+#elif PAIRS
   /* The interleaved weights of PAIRS: pair p's lane 2 c + h is w of feature 2 p + h, column c
    * (0 for columns past NK). */
   __global REAL* wpf = own + SCRATCH_PAIRS(kp, d);

@@ -122,7 +122,7 @@ class KernelTargetsTest {
       for (int loss = 0; loss <= 2; loss++) {
         String common = "-DPRECISION=" + precision + " -DLOSS=" + loss + " -DCENTER="
             + (precision == 64 ? 1 : 0);
-        for (int k : new int[] {1, 4, 8, 10, 16}) {
+        for (int k : new int[] {1, 4, 6, 8, 10, 16}) {
           builds.add(OpenClBackend.CPU_COLUMNS_FILE + " " + common + " "
               + OpenClBackend.columnsDefines(CpuShape.lanes(device, precision == 64), k, 64));
         }
