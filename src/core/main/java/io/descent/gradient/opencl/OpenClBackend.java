@@ -995,6 +995,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * horizontal sums are left: on a 2-core AVX2 EPYC (ColumnsDefinesTiming, 1M x 64, against
    * PAIRS=0, the shuffle reduction, with its burst prefetch) K = 4 took 0.88 to 0.96 (linear)
    * and 0.93 to 0.96 (logistic) of the time, K = 3 0.89 and 1.05 (two runs an hour apart).
+   * Of those, 5 and 6 columns on {@link #WIDE_LANES} lanes take phase 1 over octets of
+   * features instead (OCTETS), whose interleaved weights (6 d values) fit the same space.
    */
   static boolean pairedColumns(int lanes, int columns, int features) {
     return fewColumns(lanes, columns, features) && (lanes == WIDE_LANES
