@@ -280,6 +280,33 @@ class OutputPathTest {
   }
 
   /**
+   * {@code --out /dev/stdout} into a file the shell truncated ({@code >}, no append): the model
+   * and the command's own report share one offset, so neither overwrites the other (the model
+   * used to be written through a second descriptor, appending, and the report's later lines
+   * overwrote its first bytes).
+   */
+  @Test
+  void standardOutputByItsDevicePathKeepsTheReportAndTheModelInAFileTheShellTruncated()
+      throws Exception {
+    Path log = dir.resolve("truncated.txt");
+    Files.writeString(log, "what the shell's > truncates\n");
+    Process p = child(ProcessBuilder.Redirect.to(log.toFile()), "train", "--data",
+        data.toString(), "--target", "mpg", "--features", "wt,hp", "--loss", "linear",
+        "--backend", "reference", "--out", "/dev/stdout");
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue());
+    String text = Files.readString(log);
+    assertTrue(text.startsWith("data: "), text);
+    int open = text.indexOf("\n{\n");
+    int close = text.indexOf("\n}\n", open);
+    assertTrue(open > 0 && close > open, text);
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind
+        .ObjectMapper().readTree(text.substring(open + 1, close + 2));
+    assertEquals(2, json.get("features").size(), text);
+    assertTrue(text.substring(close).contains("model written to /dev/stdout"), text);
+  }
+
+  /**
    * Standard output that is an input (a shell's {@code >>} or {@code 1<>} on the data or the
    * model) is refused as {@code --out} naming it is, by default and with {@code --out -}.
    */

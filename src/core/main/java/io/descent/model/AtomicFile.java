@@ -256,6 +256,22 @@ public final class AtomicFile {
           + " the JVM's own (" + file.toRealPath() + "): it was closed when java started;"
           + " nothing written");
     }
+    java.io.FileDescriptor own = ownStandardDescriptor(file);
+    if (own != null) {
+      // This process's standard output or error: written through the JVM's own descriptor, at
+      // its offset, after what System.out or System.err holds. Opened again, the file a shell
+      // redirected to with > (not >>) would get a second offset, and the command's own report
+      // written through the first would overwrite these bytes.
+      (own == java.io.FileDescriptor.out ? System.out : System.err).flush();
+      @SuppressWarnings("resource") // closing it would close the process's descriptor
+      FileChannel channel = new java.io.FileOutputStream(own).getChannel();
+      try {
+        content.writeTo(channel);
+      } catch (IOException e) {
+        throw failed(target, e, "");
+      }
+      return;
+    }
     StandardOpenOption[] options = isDescriptorLink(file)
         ? new StandardOpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.APPEND}
         : new StandardOpenOption[] {StandardOpenOption.WRITE};
@@ -266,6 +282,29 @@ public final class AtomicFile {
     } catch (IOException e) {
       throw failed(target, e, "");
     }
+  }
+
+  /**
+   * The JVM's descriptor of standard output or error when {@code file} is this process's
+   * descriptor link 1 or 2 ({@code /dev/stdout}, {@code /proc/self/fd/1}, {@code
+   * /proc/PID/fd/2}), else null.
+   */
+  static java.io.FileDescriptor ownStandardDescriptor(Path file) {
+    if (!isDescriptorLink(file) || file.getFileName() == null) {
+      return null;
+    }
+    try {
+      Path dir = file.toAbsolutePath().getParent().toRealPath();
+      Path own = Path.of("/proc/self/fd").toRealPath();
+      if (!dir.equals(own)) {
+        return null;
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    String name = file.getFileName().toString();
+    return name.equals("1") ? java.io.FileDescriptor.out
+        : name.equals("2") ? java.io.FileDescriptor.err : null;
   }
 
   /** What went wrong, without the file's name. */
