@@ -206,6 +206,14 @@ final class CvCommand implements Callable<Integer> {
       }
       refit.classWeights(classWeights);
     }
+    if (anyL1() && smoothOnly(optimizer)) {
+      // As the library refuses it, but without its "or a mini-batch rule": cv refuses those
+      // with an L1 penalty.
+      throw new Main.UsageException("--optimizer " + optimizer + " assumes a differentiable"
+          + " objective and does not handle an L1 penalty: leave --optimizer out (settings"
+          + " with an L1 penalty then run " + Descent.DEFAULT_L1_OPTIMIZER + ") or give"
+          + " --optimizer " + Descent.DEFAULT_L1_OPTIMIZER);
+    }
     if (anyL1()) {
       // The refit of an L1 setting must take the optimizer: checked before the data is read.
       refit.l1(settingL1.stream().mapToDouble(Double::doubleValue).max().orElse(0)).config();
@@ -433,6 +441,17 @@ final class CvCommand implements Callable<Integer> {
       JsonReport.print(out, report(dataset, result, fit, metric, this.out != null));
     }
     return Main.OK;
+  }
+
+  /** Whether {@code optimizer} names lbfgs or gd, which need a differentiable objective. */
+  private static boolean smoothOnly(String optimizer) {
+    try {
+      io.descent.optim.OptimizerKind kind = io.descent.optim.OptimizerKind.fromLabel(optimizer);
+      return optimizer != null && (kind == io.descent.optim.OptimizerKind.LBFGS
+          || kind == io.descent.optim.OptimizerKind.GD);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return false; // the library names an unknown optimizer
+    }
   }
 
   /** How the rows are weighted, for the summary: "column w x class weights balanced". */

@@ -52,7 +52,8 @@ final class PathCommand implements Callable<Integer> {
   double l1Ratio;
 
   @Option(names = "--penalties", defaultValue = "" + RegularizationPath.DEFAULT_PENALTIES,
-      paramLabel = "N", description = "Number of penalties (default: ${DEFAULT-VALUE}).")
+      paramLabel = "N", description = "Number of penalties, 1 to "
+          + RegularizationPath.MAX_PENALTIES + " (default: ${DEFAULT-VALUE}).")
   int penalties;
 
   @Option(names = "--min-ratio", paramLabel = "R", description = "The smallest penalty over"
@@ -191,6 +192,12 @@ final class PathCommand implements Callable<Integer> {
             + " not written");
         return Interrupts.EXIT_CODE;
       }
+      for (String f : dataset.featureNames()) {
+        if (!written(f).equals(f)) {
+          err.println("descent: notice: feature " + f + " is written as " + written(f)
+              + " in " + this.out + ", whose own columns include " + f);
+        }
+      }
       activity.writing(this.out);
       AtomicFile.write(this.out, csv(dataset, r).getBytes(StandardCharsets.UTF_8));
       activity.written(this.out);
@@ -252,11 +259,23 @@ final class PathCommand implements Callable<Integer> {
   /**
    * The CSV header: {@code penalty,l1,l2,objective,data_term,nonzero,kkt_violation,intercept,
    * <features>}; for a multinomial path {@code intercept:<class>} for every class, then
-   * {@code <feature>:<class>} class by class.
+   * {@code <feature>:<class>} class by class (the features as {@link #written} names them).
    */
   static String header(Dataset data, RegularizationPath.Result r) {
     return "penalty,l1,l2,objective,data_term,nonzero,kkt_violation,"
         + String.join(",", columnNames(data, r).stream().map(PathCommand::quoted).toList());
+  }
+
+  /** The CSV's own columns before the coefficients', and the intercepts' name. */
+  static final List<String> OWN_COLUMNS = List.of("penalty", "l1", "l2", "objective",
+      "data_term", "nonzero", "kkt_violation", "intercept");
+
+  /**
+   * A feature's name in the CSV: its own, or {@code feature:NAME} where NAME is one of the
+   * CSV's own columns ({@link #OWN_COLUMNS}), so that every header name is one column.
+   */
+  static String written(String feature) {
+    return OWN_COLUMNS.contains(feature) ? "feature:" + feature : feature;
   }
 
   /** The coefficient columns' names, in the order of the CSV (intercepts first). */
@@ -264,7 +283,7 @@ final class PathCommand implements Callable<Integer> {
     List<String> names = new java.util.ArrayList<>();
     if (r.classes().isEmpty()) {
       names.add("intercept");
-      names.addAll(data.featureNames());
+      data.featureNames().forEach(f -> names.add(written(f)));
       return names;
     }
     for (String c : r.classes()) {
@@ -272,7 +291,7 @@ final class PathCommand implements Callable<Integer> {
     }
     for (String c : r.classes()) {
       for (String f : data.featureNames()) {
-        names.add(f + ":" + c);
+        names.add(written(f) + ":" + c);
       }
     }
     return names;

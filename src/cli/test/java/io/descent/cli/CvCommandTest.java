@@ -466,4 +466,21 @@ class CvCommandTest {
     assertTrue(r.err().contains("every training row of target \"malignant\" that weighs more"
         + " than 0 is 0: logistic regression needs rows of both classes"), r.err());
   }
+
+  @Test
+  void aSmoothOptimizerWithL1IsRefusedWithTheOptionsCvTakes() {
+    // lbfgs and gd named with --l1: exit 2 before any work, pointing at owlqn (or the default),
+    // not at the mini-batch rules cv refuses with L1.
+    for (String name : new String[] {"lbfgs", "gd"}) {
+      Cli r = cancer("--folds", "3", "--l1", "0.01", "--optimizer", name);
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("--optimizer " + name + " assumes a differentiable objective")
+          && r.err().contains("leave --optimizer out"), r.err());
+      assertFalse(r.err().contains("mini-batch"), r.err());
+      assertEquals("", r.out());
+    }
+    Cli owlqn = cancer("--folds", "3", "--l1", "0.01", "--optimizer", "owlqn");
+    assertEquals(0, owlqn.code(), owlqn.err());
+  }
 }

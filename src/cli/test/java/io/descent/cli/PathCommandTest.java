@@ -164,12 +164,32 @@ class PathCommandTest {
   }
 
   @Test
+  void featuresNamedAsThePathsOwnColumnsGetAPrefix() throws Exception {
+    // diabetes with two features renamed "penalty" and "intercept": every header name is one
+    // column (a reader by name would have taken the penalty column for the feature), noticed.
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of(DIABETES)));
+    lines.set(0, lines.get(0).replaceFirst("^age,sex,", "penalty,intercept,"));
+    Path data = dir.resolve("renamed.csv");
+    Files.write(data, lines);
+    Path csv = dir.resolve("p.csv");
+    Cli run = Cli.run("path", "--data", data.toString(), "--target", "progression", "--loss",
+        "linear", "--penalties", "3", "--out", csv.toString(), "--backend", "reference");
+    assertEquals(0, run.code(), run.err());
+    List<String> header = List.of(rows(csv).get(0));
+    assertEquals("penalty,l1,l2,objective,data_term,nonzero,kkt_violation,intercept,"
+        + "feature:penalty,feature:intercept,bmi", String.join(",", header.subList(0, 11)));
+    assertEquals(header.size(), new java.util.HashSet<>(header).size(), header.toString());
+    assertTrue(run.err().contains("feature penalty is written as feature:penalty"), run.err());
+  }
+
+  @Test
   void badOptionsExit2WithOneLine() throws Exception {
     String out = dir.resolve("p.csv").toString();
     String[][] bad = {
         {"--l1-ratio", "0"}, {"--l1-ratio", "1.5"}, {"--penalties", "0"},
-        {"--min-ratio", "1"}, {"--block", "0"}};
-    String[] names = {"--l1-ratio", "--l1-ratio", "--penalties", "--min-ratio", "--block"};
+        {"--penalties", "2147483647"}, {"--min-ratio", "1"}, {"--block", "0"}};
+    String[] names = {"--l1-ratio", "--l1-ratio", "--penalties", "--penalties", "--min-ratio",
+        "--block"};
     for (int i = 0; i < bad.length; i++) {
       Cli run = Cli.run("path", "--data", DIABETES, "--target", "progression", "--loss",
           "linear", "--out", out, bad[i][0], bad[i][1]);

@@ -62,6 +62,12 @@ import java.util.function.Consumer;
 public final class RegularizationPath {
   /** The default number of penalties. */
   public static final int DEFAULT_PENALTIES = 50;
+  /**
+   * The most penalties a path takes: {@value} (glmnet and scikit-learn take 100 by default;
+   * a path's coefficients are kept for every penalty, and past about 2^31 values no Java array
+   * holds them, whatever the heap).
+   */
+  public static final int MAX_PENALTIES = 100_000;
   /** The default L1 ratio A: the lasso (glmnet's alpha = 1). */
   public static final double DEFAULT_L1_RATIO = 1;
   /** The default smallest penalty over lambda_max when rows exceed features (glmnet's). */
@@ -84,7 +90,7 @@ public final class RegularizationPath {
    * The path's settings.
    *
    * @param l1Ratio A, the L1 share of each penalty, in (0, 1]
-   * @param penalties N, the number of penalties, {@code >= 1}
+   * @param penalties N, the number of penalties, 1 to {@link #MAX_PENALTIES}
    * @param minRatio the smallest penalty over lambda_max, in (0, 1); null for the default
    *     ({@link #defaultMinRatio})
    * @param block penalties fitted in lockstep per block, {@code >= 1}
@@ -95,9 +101,9 @@ public final class RegularizationPath {
       if (!(l1Ratio > 0 && l1Ratio <= 1)) {
         throw new IllegalArgumentException("the L1 ratio must be in (0, 1], got " + l1Ratio);
       }
-      if (penalties < 1) {
-        throw new IllegalArgumentException("the number of penalties must be >= 1, got "
-            + penalties);
+      if (penalties < 1 || penalties > MAX_PENALTIES) {
+        throw new IllegalArgumentException("the number of penalties must be 1 to "
+            + MAX_PENALTIES + ", got " + penalties);
       }
       if (minRatio != null && !(minRatio > 0 && minRatio < 1)) {
         throw new IllegalArgumentException("the smallest penalty's ratio to the largest must be"
