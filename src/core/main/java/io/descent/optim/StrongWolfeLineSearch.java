@@ -15,10 +15,12 @@ package io.descent.optim;
  *
  * <p>Near a minimizer the decrease a step can make falls to the rounding noise of the computed
  * value, and sufficient decrease can no longer be decided from values. There the search also
- * accepts a step that meets the strong curvature condition, does not raise the value, and lowers
- * it by at most a relative {@value #APPROXIMATE_TOLERANCE}: the approximate Wolfe conditions of
- * Hager and Zhang (SIAM J. Optim. 16(1), 2005), which for a smooth function imply sufficient
- * decrease up to rounding, here without their allowance for a small increase. This is what lets
+ * accepts a step that meets the strong curvature condition, raises the value by no more than
+ * rounding (a relative {@value #ROUNDING}: a float64 sum in another order can end a few ulps
+ * up), and lowers it by at most a relative {@value #APPROXIMATE_TOLERANCE}: the approximate Wolfe
+ * conditions of Hager and Zhang (SIAM J. Optim. 16(1), 2005), which for a smooth function imply
+ * sufficient decrease up to rounding, here with an allowance for an increase of rounding's size
+ * only (theirs is 1e-6 relative). This is what lets
  * L-BFGS polish an exact objective to full float64 accuracy in the gradient. It is not used on a
  * function that declares noise (below).
  *
@@ -283,8 +285,8 @@ final class StrongWolfeLineSearch {
      * Whether a trial that the bracketing logic would discard as too high can be accepted all
      * the same: it meets strong curvature and either sufficient decrease (a Wolfe point that is
      * merely no lower than the bracket's low end) or the approximate Wolfe test. On a function
-     * computed to full accuracy that test asks for a value no higher and at most a relative
-     * {@value #APPROXIMATE_TOLERANCE} lower; on a noisy one, where the caller allows it, for a
+     * computed to full accuracy that test asks for a value no higher beyond rounding and at
+     * most a relative {@value #APPROXIMATE_TOLERANCE} lower; on a noisy one, where the caller allows it, for a
      * value within the noise of phi(0) and a slope of Hager and Zhang's approximate sufficient
      * decrease (the values cannot decide, the gradient still can). Null if not acceptable.
      */
@@ -295,7 +297,7 @@ final class StrongWolfeLineSearch {
       if (sufficientDecrease(t)) {
         return outcome(t, Acceptance.STRONG_WOLFE);
       }
-      if (noise == 0 && Double.isFinite(t.phi) && t.phi <= phi0
+      if (noise == 0 && Double.isFinite(t.phi) && !higher(t.phi, phi0)
           && phi0 - t.phi <= APPROXIMATE_TOLERANCE * Math.abs(phi0)) {
         return outcome(t, Acceptance.APPROXIMATE_WOLFE);
       }

@@ -157,6 +157,26 @@ class StrongWolfeLineSearchTest {
   }
 
   @Test
+  void atTheRoundingFloorAValueRoundedUpByAFewUlpsStillPasses() {
+    // As above, but the computed value away from a = 0 rounds up by 3 ulps (as a float64 sum
+    // in another order does): the decrease cannot show, and the value "rose" by rounding. The
+    // slope still says a = 1 is the minimizer; a value within rounding of phi(0) is accepted
+    // (a cross-validation fit of logistic l2 = 1e4 stalled in its float64 finish on this).
+    double up = 3 * Math.ulp(0.647);
+    DifferentiableFunction f = x -> new Point(x, 0.647 + (x[0] == 0 ? 0 : up)
+        + 1e-20 * (x[0] - 1) * (x[0] - 1), new double[] {2e-20 * (x[0] - 1)});
+    Outcome o = new StrongWolfeLineSearch(1e-4, 0.9, 40).search(f, at(f, 0), new double[] {1}, 1);
+    assertEquals(Acceptance.APPROXIMATE_WOLFE, o.acceptance());
+    assertEquals(1, o.step());
+    // A value higher by more than rounding is not taken.
+    double far = 1e-9;
+    DifferentiableFunction g = x -> new Point(x, 0.647 + (x[0] == 0 ? 0 : far)
+        + 1e-20 * (x[0] - 1) * (x[0] - 1), new double[] {2e-20 * (x[0] - 1)});
+    assertTrue(new StrongWolfeLineSearch(1e-4, 0.9, 40).search(g, at(g, 0), new double[] {1}, 1)
+        .failed());
+  }
+
+  @Test
   void aSearchLostInDeclaredNoiseGivesUpAfterAFewTrials() {
     // The slope claims descent, but every value lies within 1e-10 of phi(0) = 1: float32
     // rounding near an optimum looks like this. Declared noise 1e-8 lets the search see that.
