@@ -885,8 +885,9 @@ public final class CsvReader {
         }
         if (labels.size() == 2 && options.targetKind() == TargetKind.BINARY) {
           throw new DataFormatException(file, tok.fieldLine(), c + 1, "target \""
-              + header.get(targetColumn) + "\" has more than two labels: \"" + labels.get(0)
-              + "\", \"" + labels.get(1) + "\", " + CsvRows.shown(key) + ": logistic regression"
+              + header.get(targetColumn) + "\" has more than two labels: "
+              + CsvRows.shown(labels.get(0)) + ", " + CsvRows.shown(labels.get(1)) + ", "
+              + CsvRows.shown(key) + ": logistic regression"
               + " fits two classes; fit every class with multinomial(), or one logistic model"
               + " per class with oneVsRest()");
         }

@@ -205,8 +205,31 @@ public final class Trainer {
     return run(train, validation, new int[0], config, listener, start);
   }
 
-  private FitResult run(Dataset train, Dataset validation, int[] heldOut, TrainingConfig config,
+  private FitResult run(Dataset given, Dataset validation, int[] heldOut, TrainingConfig config,
       TrainingListener caller, long start) {
+    requireWeight(given, "training");
+    try {
+      if (config.loss() == Loss.LOGISTIC) {
+        requireTwoClasses(given);
+        requireBothClasses(given);
+      }
+      if (config.loss() == Loss.LINEAR) {
+        requireNumericTarget(given);
+      }
+      if (config.loss().coupled()) {
+        requireEveryClass(given);
+      }
+    } catch (IllegalArgumentException e) {
+      if (heldOut.length == 0) {
+        throw e;
+      }
+      // The held-out rows were drawn at random: say so, since the data may hold every class.
+      throw new IllegalArgumentException(e.getMessage() + " (of the rows left to train on after"
+          + " validationFraction(" + config.validationFraction() + ") held out "
+          + heldOut.length + ")", e);
+    }
+    // Checked on every row (their messages speak of the rows that weigh more than 0).
+    Dataset train = withoutWeightlessRows(given);
     List<String> notices = new java.util.ArrayList<>();
     TrainingListener listener = new TrainingListener() {
       @Override
@@ -240,29 +263,8 @@ public final class Trainer {
         caller.finished(result);
       }
     };
-    requireWeight(train, "training");
     if (validation != null) {
       requireWeight(validation, "validation");
-    }
-    try {
-      if (config.loss() == Loss.LOGISTIC) {
-        requireTwoClasses(train);
-        requireBothClasses(train);
-      }
-      if (config.loss() == Loss.LINEAR) {
-        requireNumericTarget(train);
-      }
-      if (config.loss().coupled()) {
-        requireEveryClass(train);
-      }
-    } catch (IllegalArgumentException e) {
-      if (heldOut.length == 0) {
-        throw e;
-      }
-      // The held-out rows were drawn at random: say so, since the data may hold every class.
-      throw new IllegalArgumentException(e.getMessage() + " (of the rows left to train on after"
-          + " validationFraction(" + config.validationFraction() + ") held out "
-          + heldOut.length + ")", e);
     }
     if (init != null) {
       WarmStart.check(init, train, config.loss());
@@ -348,6 +350,35 @@ public final class Trainer {
   }
 
   /** A weighted set needs a row that weighs more than 0 (a split may leave none). */
+  /**
+   * The rows of weight above 0: a row of weight 0 takes no part in the objective, the weighted
+   * standardization or the checks, as a row absent from the file (an integer weight is that
+   * many copies of the row, 0 none), so it is left out before any backend reads it. Kept, its
+   * values still met the kernels: a fill value such as 9.97e36 in a feature of spread 1e-3 left
+   * float32's range once standardized, and 0 times infinity made the objective NaN (ND4J and
+   * OpenCL; the float64 reference fitted it).
+   */
+  static Dataset withoutWeightlessRows(Dataset data) {
+    double[] w = data.weights();
+    if (w == null) {
+      return data;
+    }
+    int kept = 0;
+    for (double s : w) {
+      kept += s > 0 ? 1 : 0;
+    }
+    if (kept == w.length) {
+      return data;
+    }
+    int[] rows = new int[kept];
+    for (int i = 0, k = 0; i < w.length; i++) {
+      if (w[i] > 0) {
+        rows[k++] = i;
+      }
+    }
+    return data.rows(rows);
+  }
+
   static void requireWeight(Dataset data, String what) {
     if (data.weights() == null) {
       return;

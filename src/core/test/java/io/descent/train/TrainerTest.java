@@ -150,6 +150,37 @@ class TrainerTest {
   }
 
   /**
+   * A row of weight 0 is left out before any backend reads it: one holding 3e38 in a feature
+   * of spread 0.05 (a fill value) left float32's range once standardized, and 0 times infinity
+   * made ND4J's and OpenCL's objective NaN at the start. Every backend now fits the other rows'
+   * optimum, as the row's absence from the file does.
+   */
+  @Test
+  void aRowOfWeightZeroIsLeftOutBeforeAnyBackendReadsIt() {
+    Dataset diabetes = load("diabetes");
+    int n = diabetes.rows();
+    int d = diabetes.features();
+    float[] x = java.util.Arrays.copyOf(diabetes.x(), (n + 1) * d);
+    x[n * d] = 3e38f;
+    double[] y = java.util.Arrays.copyOf(diabetes.y(), n + 1);
+    double[] w = new double[n + 1];
+    java.util.Arrays.fill(w, 0, n, 1);
+    Dataset filled = new Dataset("filled", diabetes.featureNames(), diabetes.targetName(), x, y,
+        null).withWeights(w);
+    FitResult without = Descent.linear().l2(0.01).solver("passes").backend("reference")
+        .train(diabetes, null);
+    for (String backend : new String[] {"reference", "nd4j", "opencl"}) {
+      if (backend.equals("opencl")) {
+        io.descent.gradient.opencl.OpenClAvailability.require();
+      }
+      FitResult r = Descent.linear().l2(0.01).solver("passes").backend(backend)
+          .train(filled, null);
+      assertTrue(r.converged(), backend + ": " + r.message());
+      assertEquals(without.objective(), r.objective(), 1e-9 * without.objective(), backend);
+    }
+  }
+
+  /**
    * A linear fit refuses a target of class labels (it fitted their indices: 10, -5 and 7 as 2,
    * 0 and 1) and fits binary labels as their 0 and 1, as least squares on those numbers; a
    * logistic fit on two class labels keeps them as its labels.
