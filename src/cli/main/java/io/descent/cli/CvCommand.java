@@ -445,11 +445,14 @@ final class CvCommand implements Callable<Integer> {
 
   /** Whether {@code optimizer} names lbfgs or gd, which need a differentiable objective. */
   private static boolean smoothOnly(String optimizer) {
+    if (optimizer == null) {
+      return false;
+    }
     try {
       io.descent.optim.OptimizerKind kind = io.descent.optim.OptimizerKind.fromLabel(optimizer);
-      return optimizer != null && (kind == io.descent.optim.OptimizerKind.LBFGS
-          || kind == io.descent.optim.OptimizerKind.GD);
-    } catch (IllegalArgumentException | NullPointerException e) {
+      return kind == io.descent.optim.OptimizerKind.LBFGS
+          || kind == io.descent.optim.OptimizerKind.GD;
+    } catch (IllegalArgumentException e) {
       return false; // the library names an unknown optimizer
     }
   }

@@ -575,17 +575,8 @@ class OpenClColumnsTest {
     Standardization s = Standardization.fit(data);
     Tuning wide = Tuning.defaults().withDefine("VW=16");
     for (int k = 9; k <= 12; k++) {
-      Columns columns = Columns.of(Loss.LOGISTIC, k);
-      double[] w = parameters(64, k, 146 + k);
-      try (OpenClBackend fast = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-          wide);
-          OpenClBackend tiles = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-              wide.withDefine("NG_PAIRS=0"))) {
-        BatchedEvaluation a = fast.evaluateColumns(w, Batch.all(n));
-        BatchedEvaluation b = tiles.evaluateColumns(w, Batch.all(n));
-        assertFalse(Arrays.equals(a.gradient(), b.gradient()), "NG_PAIRS changed no bit, K = "
-            + k);
-      }
+      assertTheDefaultDiffersFrom("NG_PAIRS=0", data, s, wide, k, 146 + k,
+          "NG_PAIRS changed no bit, K = " + k);
     }
   }
 
@@ -617,39 +608,36 @@ class OpenClColumnsTest {
     // The same K = 6 evaluation with and without OCTETS: the margins are summed in another
     // order, so the bits differ (the default took the octets path); both agree with the
     // reference (above and in the pairs test).
-    int n = 515;
-    Dataset data = data(n, 64, 136, 2, null);
-    Standardization s = Standardization.fit(data);
-    Columns columns = Columns.of(Loss.LOGISTIC, 6);
-    double[] w = parameters(64, 6, 137);
-    Tuning wide = Tuning.defaults().withDefine("VW=16");
-    try (OpenClBackend octets = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-        wide);
-        OpenClBackend pairs = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-            wide.withDefine("OCTETS=0"))) {
-      BatchedEvaluation a = octets.evaluateColumns(w, Batch.all(n));
-      BatchedEvaluation b = pairs.evaluateColumns(w, Batch.all(n));
-      assertFalse(Arrays.equals(a.gradient(), b.gradient()), "OCTETS changed no bit");
-    }
+    Dataset data = data(515, 64, 136, 2, null);
+    assertTheDefaultDiffersFrom("OCTETS=0", data, Standardization.fit(data),
+        Tuning.defaults().withDefine("VW=16"), 6, 137, "OCTETS changed no bit");
   }
 
   @Test
   void thePairsPathIsTheDefaultItReplaces() {
     // The same K = 8 evaluation with and without PAIRS: the sums run in another order, so the
     // bits differ (the default took the pairs path), and both agree with the reference above.
-    int n = 515;
-    Dataset data = data(n, 64, 108, 2, null);
-    Standardization s = Standardization.fit(data);
-    Columns columns = Columns.of(Loss.LOGISTIC, 8);
-    double[] w = parameters(64, 8, 109);
-    Tuning wide = Tuning.defaults().withDefine("VW=16");
-    try (OpenClBackend pairs = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-        wide);
-        OpenClBackend rows = OpenClBackend.open(data, s, columns, options("cpu", "float"),
-            wide.withDefine("PAIRS=0"))) {
-      BatchedEvaluation a = pairs.evaluateColumns(w, Batch.all(n));
-      BatchedEvaluation b = rows.evaluateColumns(w, Batch.all(n));
-      assertFalse(Arrays.equals(a.gradient(), b.gradient()), "PAIRS changed no bit");
+    Dataset data = data(515, 64, 108, 2, null);
+    assertTheDefaultDiffersFrom("PAIRS=0", data, Standardization.fit(data),
+        Tuning.defaults().withDefine("VW=16"), 8, 109, "PAIRS changed no bit");
+  }
+
+  /**
+   * K logistic columns (weights from {@code seed}) evaluated on every row with {@code tuning}
+   * and with {@code off} added: their gradients differ in some bit, so the default took the
+   * path that {@code off} turns off.
+   */
+  private static void assertTheDefaultDiffersFrom(String off, Dataset data, Standardization s,
+      Tuning tuning, int k, long seed, String message) {
+    Columns columns = Columns.of(Loss.LOGISTIC, k);
+    double[] w = parameters(data.features(), k, seed);
+    try (OpenClBackend byDefault = OpenClBackend.open(data, s, columns,
+        options("cpu", "float"), tuning);
+        OpenClBackend without = OpenClBackend.open(data, s, columns, options("cpu", "float"),
+            tuning.withDefine(off))) {
+      BatchedEvaluation a = byDefault.evaluateColumns(w, Batch.all(data.rows()));
+      BatchedEvaluation b = without.evaluateColumns(w, Batch.all(data.rows()));
+      assertFalse(Arrays.equals(a.gradient(), b.gradient()), message);
     }
   }
 
