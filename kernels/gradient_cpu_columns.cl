@@ -54,33 +54,34 @@
  * register tile), PREFETCH (1: software prefetch of the next superblock's rows during phase 1),
  * SPREAD_PREFETCH (with few columns and contiguous rows, 1: that prefetch paced line by line over
  * phases 1 and 3 instead of a burst per row; 0: the burst, as with gather; by default 1 for NK of
- * 1, of 2 with VW 8 (and 3 or 4 in float32), of 3 or 4 with VW 16, and NG_PAIRS8), NK (K when it is
- * at most 4, or 8 with VW 16, and d at least VW, else 0: few columns take row-vectorized phases 1
- * and 3, with theta column-major, and VW-wide feature vectors), PAIRS and PAIR_ROWS (phase 1 of 5
- * to 8 columns in float32 on 16-wide vectors, of 3 and 4 on 8-wide ones, see superblock), OCTETS
- * (of those, 5 and 6 columns on 16-wide vectors: phase 1 over octets of features, two columns per
- * FMA), NG (9 to 16 columns on 16-wide vectors, 5 to 12 on 8-wide ones, d at least VW: phase 3 over
- * feature vectors), NG_PAIRS (then, for 9 to 12 in float32 on 16-wide vectors, phase 1 over pairs
- * of features and one group of the rest, see superblock) and NG_PAIRS8 (for 5 to 12 in float32 on
- * 8-wide vectors, phase 1 over pairs of features in groups of 4 columns, see superblock),
- * SOFTMAX_VECTOR (1: the multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per
- * row), PF_LOCALITY and PF_AHEAD (the software prefetches' locality and distance in superblocks: 3
- * and 1), LINK_PEAK (1: add the bench's link probe kernel, link_peak), SHUFFLE3 (below), XPTR
- * (common.cl), RESIDENT_ROWS (timing only, never set by the host: row i reads row i mod
- * RESIDENT_ROWS, so that with a few hundred rows the pass runs from the caches, its arithmetic
- * without the memory traffic; the results are then those of other data).
+ * 1, of 2 with VW 8 (and 3 or 4 in float32), of 3 with VW 16 (and 4 without OCTETS), and
+ * NG_PAIRS8), NK (K when it is at most 4, or 8 with VW 16, and d at least VW, else 0: few columns
+ * take row-vectorized phases 1 and 3, with theta column-major, and VW-wide feature vectors), PAIRS
+ * and PAIR_ROWS (phase 1 of 5 to 8 columns in float32 on 16-wide vectors, of 3 and 4 on 8-wide
+ * ones, see superblock), OCTETS (4 to 6 columns in float32 on 16-wide vectors, instead of PAIRS or
+ * the shuffle reduction: phase 1 over octets of features, two columns per FMA), NG (9 to 16 columns
+ * on 16-wide vectors, 5 to 12 on 8-wide ones, d at least VW: phase 3 over feature vectors),
+ * NG_PAIRS (then, for 9 to 12 in float32 on 16-wide vectors, phase 1 over pairs of features and one
+ * group of the rest, see superblock) and NG_PAIRS8 (for 5 to 12 in float32 on 8-wide vectors, phase
+ * 1 over pairs of features in groups of 4 columns, see superblock), SOFTMAX_VECTOR (1: the
+ * multinomial phase 2 vectorized over VW rows, see SOFTMAX_ROWS; 0: per row), PF_LOCALITY and
+ * PF_AHEAD (the software prefetches' locality and distance in superblocks: 3 and 1), LINK_PEAK (1:
+ * add the bench's link probe kernel, link_peak), SHUFFLE3 (below), XPTR (common.cl), RESIDENT_ROWS
+ * (timing only, never set by the host: row i reads row i mod RESIDENT_ROWS, so that with a few
+ * hundred rows the pass runs from the caches, its arithmetic without the memory traffic; the
+ * results are then those of other data).
  *
- * Few columns (NK > 0), as the single-column kernel (5 to 8 of them in float32 on 16-wide
- * registers: PAIRS, phase 1 over pairs of features, see superblock): phase 1 runs VW-wide FMA
- * chains along 8 / NK rows x NK columns and one transposing shuffle reduction (NK of 1, 2 or 4
- * where a register holds 8 values; otherwise two rows at a time with horizontal sums); for the
- * squared and logistic losses the margins lie column-major in the scratch, so phase 2 computes each
- * exp and log1p over VW rows of one column (the column-vectorized phase 2 filled only KT = 4
- * lanes a row); phase 3 keeps VT feature vectors x NK columns of chains sharing each loaded x
- * vector, and folds them with vector Kahan steps into column-major sums in the item's scratch,
- * moved into the partial row's layout once when the item ends (instead of VW scalar Kahan
- * steps on strided slots per vector and superblock). On a 2-core AVX2 EPYC this took 1M x 64
- * float32 logistic K = 4 from 39 to 26 ms and linear K = 4 from 27 to 21 ms (same load).
+ * Few columns (NK > 0), as the single-column kernel (4 to 8 of them in float32 on 16-wide
+ * registers: OCTETS or PAIRS, phase 1 over octets or pairs of features, see superblock): phase 1
+ * runs VW-wide FMA chains along 8 / NK rows x NK columns and one transposing shuffle reduction (NK
+ * of 1, 2 or 4 where a register holds 8 values; otherwise two rows at a time with horizontal sums);
+ * for the squared and logistic losses the margins lie column-major in the scratch, so phase 2
+ * computes each exp and log1p over VW rows of one column (the column-vectorized phase 2 filled only
+ * KT = 4 lanes a row); phase 3 keeps VT feature vectors x NK columns of chains sharing each loaded
+ * x vector, and folds them with vector Kahan steps into column-major sums in the item's scratch,
+ * moved into the partial row's layout once when the item ends (instead of VW scalar Kahan steps on
+ * strided slots per vector and superblock). On a 2-core AVX2 EPYC this took 1M x 64 float32
+ * logistic K = 4 from 39 to 26 ms and linear K = 4 from 27 to 21 ms (same load).
  */
 #ifndef KT
 #define KT 8
@@ -114,8 +115,13 @@
  * and model; nothing else running, ColumnsDefinesTiming), phase 1 over pairs of features
  * (PAIRS for 3 and 4 columns, NG_PAIRS8 for 5 to 12), paced, took 1M x 64 linear K = 4 0.90 of
  * the burst's time, K = 8 0.97 (logistic 0.94) and K = 12 0.97 (logistic 0.97). */
+/* 4 columns over octets (OCTETS) keep the burst: on the 2-core Zen 5 EPYC (ColumnsDefinesTiming,
+ * 1M x 64, variants interleaved) the paced prefetch took 1.16 and 1.33 of its time (linear
+ * K = 4, two runs) and 1.16 (logistic). OCTETS is defined below (a macro expands where it is
+ * used). */
 #ifndef SPREAD_PREFETCH
-#define SPREAD_PREFETCH (NK == 1 || (NK == 2 && VW != 16) || (VW == 16 && (NK == 3 || NK == 4)) \
+#define SPREAD_PREFETCH (NK == 1 || (NK == 2 && VW != 16) \
+    || (VW == 16 && (NK == 3 || (NK == 4 && !OCTETS))) \
     || (VW == 8 && PRECISION == 32 && (NK == 3 || NK == 4)) || NG_PAIRS8)
 #endif
 /* The software prefetches' locality (__builtin_prefetch's third argument: 3 prefetcht0, into
@@ -322,9 +328,10 @@ inline void kahan_tail(__global REAL* s, __global REAL* c, const int d, REALV x,
  * sums of the VW-wide feature vectors, column-major (column c's d slots at c d), and their
  * Kahan compensations (GN d further on). */
 #define SCRATCH_MARGINS(kp) LINES_OF((LOSS == 2 ? 2 * SB + 2 : SB + 2) * (kp))
-/* With 5 to 8 columns on 16-wide registers then room for PAIRS' interleaved weights (8 d
- * values, whole lines; the host reserves it at either precision). */
-#define PAIR_SPACE ((NK >= 5 && VW == 16) || (NK >= 3 && NK <= 4 && VW == 8))
+/* With 4 to 8 columns on 16-wide registers, 3 or 4 on 8-wide ones, then room for PAIRS' or
+ * OCTETS' interleaved weights (8 d values, whole lines; the host reserves it at either
+ * precision). */
+#define PAIR_SPACE ((NK >= 4 && VW == 16) || (NK >= 3 && NK <= 4 && VW == 8))
 #define SCRATCH_PAIRS(kp, d) (SCRATCH_MARGINS(kp) + (GN > 0 ? LINES_OF(2 * GN * (d)) : 0))
 /* With NG columns room for NG_PAIRS' or NG_PAIRS8's interleaved weights (at most 12 d values:
  * on 16-wide registers 8 d for the pairs and 4 d for the rest, on 8-wide ones 4 d per group of
@@ -473,23 +480,30 @@ DEFINE_EXP_NONPOSITIVE(exp_nonpositive_v, REALV, CAT(int, VW))
 #endif
 #define ROWVEC (COLMAJOR && LOSS != 2)
 /* PAIRS (by default 1 where it applies: float32, column-major margins, 5 to 8 columns on
- * 16-wide registers): phase 1 over pairs of features, PAIR_ROWS (a multiple of 8) rows at a
- * time; see superblock. */
+ * 16-wide registers, 3 and 4 on 8-wide ones): phase 1 over pairs of features, PAIR_ROWS (a
+ * multiple of 8) rows at a time; see superblock. PAIRS_APPLY: where it or OCTETS may. */
+#define PAIRS_APPLY (PAIR_SPACE && PRECISION == 32 && !CENTER && COLMAJOR)
 #ifndef PAIRS
-#define PAIRS (PAIR_SPACE && PRECISION == 32 && !CENTER && COLMAJOR)
+#define PAIRS (PAIRS_APPLY && (VW == 8 || NK >= 5))
 #endif
 #ifndef PAIR_ROWS
 #define PAIR_ROWS 8
 #endif
-/* OCTETS (by default 1 for 5 and 6 columns where PAIRS applies on 16-wide registers): phase 1
- * over octets of features, 8 rows at a time; see superblock. OG: its groups of 2 columns. On a
+/* OCTETS (by default 1 for 4 to 6 columns in float32 on 16-wide registers, where PAIRS_APPLY):
+ * phase 1 over octets of features, 8 rows at a time; see superblock. OG: its groups of 2
+ * columns. For 4 columns it replaces the shuffle reduction (two rows of 4 columns per 8 lanes,
+ * about 20 shuffles and 8 scalar stores per two rows: half of the pass's time with the rows
+ * resident, perf annotate): on the 2-core Zen 5 EPYC (against OCTETS=0, interleaved, with the
+ * burst prefetch) linear K = 4 took 0.91 to 0.96 of the time, logistic 0.91 to 0.96, with the
+ * rows resident 0.74 and 0.86; 3 columns (a dead column of 4) took 0.99 to 1.04 and 2 (one
+ * group, 8 accumulators) 1.04 and 1.05, so they keep the shuffle reduction. For 5 and 6, on a
  * 2-core AVX-512 EPYC (Zen 5 by its family; ColumnsDefinesTiming, 1M x 64, huge pages, against
  * OCTETS=0, variants interleaved) linear K = 5 took 0.89 of the time, logistic K = 5 0.93,
  * linear K = 6 0.97, logistic K = 6 0.99 (0.95 with the rows resident: the rest waits on
  * memory), multinomial C = 5 and 6 0.96 and 1.03; 7 and 8 columns (4 groups, 32 accumulators
  * for 8 rows: more than the registers) took 1.12 to 1.24, and keep PAIRS. */
 #ifndef OCTETS
-#define OCTETS (PAIRS && VW == 16 && NK >= 5 && NK <= 6)
+#define OCTETS (PAIRS_APPLY && VW == 16 && NK >= 4 && NK <= 6)
 #endif
 #define OG ((NK + 1) / 2)
 /* PAIRS' columns per FMA (PW: half the register), its accumulators and its margins of a row,
@@ -723,7 +737,7 @@ ALWAYS_INLINE void superblock(__global const float* restrict x,
    * each row's features as VW-wide vector loads, one FMA chain per column and row, two rows at
    * a time; the broadcasts of the tiled version below would cost more than the FMAs here. */
 #if OCTETS
-  /* 5 or 6 columns in float32 on 16-wide registers (OCTETS): 8 rows at a time, OG = 3
+  /* 4 to 6 columns in float32 on 16-wide registers (OCTETS): 8 rows at a time, OG = 2 or 3
    * accumulators per row, accumulator g's lane 8 h + l summing x_j w_jc for column c = 2 g + h
    * over the features j = l mod 8, so that an octet of a row's features (one 256-bit load
    * broadcast to both halves) meets the octet's weights of 2 columns (one load from the item's

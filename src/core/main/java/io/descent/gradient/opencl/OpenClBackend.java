@@ -969,8 +969,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
    * (2 SB + 2) kp: SB rows of max - m_y), whole 128-byte lines; with the few-columns phases
    * ({@link #fewColumns}: NK = K), then 2 K d values (the item's gradient sums and
    * compensations, column-major), whole lines, as with {@link #featureVectorGradient}; with
-   * {@link #pairedColumns}, then 8 d values (PAIRS' interleaved weights), whole lines; with
-   * {@link #featureVectorGradient}, 12 d values (on {@link #WIDE_LANES} lanes NG_PAIRS'
+   * {@link #pairedColumns}, then 8 d values (PAIRS' or OCTETS' interleaved weights), whole
+   * lines; with {@link #featureVectorGradient}, 12 d values (on {@link #WIDE_LANES} lanes NG_PAIRS'
    * interleaved weights: 8 d for the pairs, at most 4 d for the other columns; on 8 lanes
    * NG_PAIRS8's: 4 d per group of 4 columns), whole lines.
    */
@@ -988,19 +988,21 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
-   * Whether the batched cpu kernel may take phase 1 over pairs of features (PAIRS in
-   * gradient_cpu_columns.cl), for which each work-item's scratch holds an interleaved copy of
-   * the weights: 5 to 8 few columns on {@link #WIDE_LANES} lanes, 3 or 4 on 8, where each FMA
+   * Whether the batched cpu kernel may take phase 1 over pairs or octets of features (PAIRS
+   * or OCTETS in gradient_cpu_columns.cl), for which each work-item's scratch holds an
+   * interleaved copy of the weights: 4 to 8 few columns on {@link #WIDE_LANES} lanes, 3 or 4
+   * on 8. Over pairs, 5 to 8 on {@link #WIDE_LANES} lanes and 3 or 4 on 8, where each FMA
    * then takes a pair of features for 4 columns instead of 8 features of one column, and no
    * horizontal sums are left: on a 2-core AVX2 EPYC (ColumnsDefinesTiming, 1M x 64, against
    * PAIRS=0, the shuffle reduction, with its burst prefetch) K = 4 took 0.88 to 0.96 (linear)
    * and 0.93 to 0.96 (logistic) of the time, K = 3 0.89 and 1.05 (two runs an hour apart).
-   * Of those, 5 and 6 columns on {@link #WIDE_LANES} lanes take phase 1 over octets of
-   * features instead (OCTETS), whose interleaved weights (6 d values) fit the same space.
+   * On {@link #WIDE_LANES} lanes 4 to 6 columns take phase 1 over octets of features instead
+   * (OCTETS, 4 columns in place of the shuffle reduction), whose interleaved weights (4 d or
+   * 6 d values) fit the same space.
    */
   static boolean pairedColumns(int lanes, int columns, int features) {
     return fewColumns(lanes, columns, features) && (lanes == WIDE_LANES
-        ? columns > NARROW_COLUMNS : lanes == 8 && columns >= 3);
+        ? columns >= NARROW_COLUMNS : lanes == 8 && columns >= 3);
   }
 
   /** Rows of kp values in the column info: 3, and one per label of a class-weight table. */

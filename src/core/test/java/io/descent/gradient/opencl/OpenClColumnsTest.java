@@ -581,13 +581,26 @@ class OpenClColumnsTest {
   }
 
   @Test
-  void fiveAndSixColumnsAgreeWithTheReferenceOnTheOctetsPath() {
-    // Phase 1 over octets of features, 2 columns per FMA (OCTETS: float32, 5 and 6 columns on
+  void fourToSixColumnsAgreeWithTheReferenceOnTheOctetsPath() {
+    // Phase 1 over octets of features, 2 columns per FMA (OCTETS: float32, 4 to 6 columns on
     // 16-wide vectors), on any CPU (VW forced to 16): whole octets and d mod 8 features left
     // over (one at a time), the smallest d that takes it (16), a partial superblock, row
-    // weights, folds, one-vs-rest classes, coupled softmax groups and the shuffled batches.
+    // weights, folds, one-vs-rest classes, coupled softmax groups and the shuffled batches;
+    // then 4 columns on the shuffle reduction it replaces (OCTETS=0), which the kernel still
+    // takes where OCTETS does not apply (the rows centred on the device).
     int n = 1037;
     Tuning wide = Tuning.defaults().withDefine("VW=16");
+    checkTuned(data(n, 64, 138, 0, null), Columns.of(Loss.LINEAR, 4), wide, 139,
+        "K = 4 linear, d = 64");
+    checkTuned(data(n, 45, 140, 2, weights(n, 141)), Columns.of(Loss.LOGISTIC, 4).withFolds(
+        folds(n, 4, 142), new int[] {0, 1, 2, 3}), wide, 143,
+        "K = 4 logistic, d = 45, weights, folds");
+    checkTuned(data(n, 16, 144, 4, null), Columns.positives(0, 1, 2, 3), wide, 145,
+        "one-vs-rest of 4 classes, d = 16");
+    checkTuned(data(n, 30, 146, 4, weights(n, 147)), Columns.multinomial(4), wide, 148,
+        "multinomial of 4 classes, d = 30, weights");
+    checkTuned(data(n, 45, 140, 2, weights(n, 141)), Columns.of(Loss.LOGISTIC, 4),
+        wide.withDefine("OCTETS=0"), 149, "K = 4 logistic, d = 45, OCTETS=0");
     checkTuned(data(n, 64, 120, 0, null), Columns.of(Loss.LINEAR, 5), wide, 121,
         "K = 5 linear, d = 64");
     checkTuned(data(n, 37, 122, 2, weights(n, 123)), Columns.of(Loss.LOGISTIC, 6), wide, 124,
@@ -605,12 +618,15 @@ class OpenClColumnsTest {
 
   @Test
   void theOctetsPathIsTheDefaultItReplaces() {
-    // The same K = 6 evaluation with and without OCTETS: the margins are summed in another
-    // order, so the bits differ (the default took the octets path); both agree with the
-    // reference (above and in the pairs test).
+    // The same K = 4 and K = 6 evaluations with and without OCTETS: the margins are summed in
+    // another order, so the bits differ (the default took the octets path); both agree with
+    // the reference (above and in the pairs test).
     Dataset data = data(515, 64, 136, 2, null);
-    assertTheDefaultDiffersFrom("OCTETS=0", data, Standardization.fit(data),
-        Tuning.defaults().withDefine("VW=16"), 6, 137, "OCTETS changed no bit");
+    Standardization s = Standardization.fit(data);
+    for (int k : new int[] {4, 6}) {
+      assertTheDefaultDiffersFrom("OCTETS=0", data, s, Tuning.defaults().withDefine("VW=16"),
+          k, 137, "OCTETS changed no bit, K = " + k);
+    }
   }
 
   @Test
