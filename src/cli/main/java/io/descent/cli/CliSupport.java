@@ -238,11 +238,19 @@ final class CliSupport {
           + " rows, backend %s%n", r.objective(), r.gradientNorm(), r.trainingRows(),
           r.backend().summary());
     }
-    if (!Double.isNaN(r.verification())) {
-      out.printf(Locale.ROOT, "verification: largest gradient error %.3e against the float64"
-          + " reference%n", r.verification());
-    }
+    printVerification(out, r.verification());
     out.flush();
+  }
+
+  /**
+   * The {@code verification:} line of a fit's text report: the largest error of the objective
+   * or the gradient that {@code --verify-every} measured; nothing when it never ran (NaN).
+   */
+  static void printVerification(PrintWriter out, double largest) {
+    if (!Double.isNaN(largest)) {
+      out.printf(Locale.ROOT, "verification: largest error (objective or gradient) %.3e"
+          + " against the float64 reference%n", largest);
+    }
   }
 
   /**

@@ -95,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
       if (testRows && trainedOn.isEmpty()) {
         throw new Main.UsageException("--test-rows needs the data file the model was trained"
             + " on; " + input.modelFile + recorded.map(t -> " was trained on " + t.path()
-                + " (" + t.bytes() + " bytes), which " + input.data + " is not")
+                + " (" + t.bytes() + " bytes), and " + t.whyNot(input.data))
                 .orElse(" does not record the file it was trained on"));
       }
       if (testRows && trainedOn.get().testFraction() == 0) {

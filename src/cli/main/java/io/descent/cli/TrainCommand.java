@@ -607,6 +607,7 @@ final class TrainCommand implements Callable<Integer> {
           + " %.3e: %s%n", MetricsReport.shown(fit.model().label(c)), m.iterations(),
           m.objective(), m.gradientNorm(), FlagNames.of(m.message()));
     }
+    CliSupport.printVerification(out, fit.verification());
     out.flush();
   }
 

@@ -61,6 +61,22 @@ record TrainingFile(Path path, long bytes, double testFraction) {
     return s;
   }
 
+  /**
+   * Why {@code data} is not the file this names, for a message: another path, or this path
+   * grown or shrunk (a file of the same path and size that was edited is not told apart).
+   */
+  String whyNot(Path data) {
+    Path p = data.toAbsolutePath().normalize();
+    if (!p.equals(path)) {
+      return data + " is another file";
+    }
+    try {
+      return data + " now holds " + Files.size(p) + " bytes: it changed since";
+    } catch (IOException e) {
+      return data + " cannot be read (" + e.getMessage() + ")";
+    }
+  }
+
   /** Whether {@code data} is this file: the same path and, still, the same size. */
   boolean is(Path data) {
     Path p = data.toAbsolutePath().normalize();

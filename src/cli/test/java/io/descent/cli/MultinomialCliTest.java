@@ -137,7 +137,7 @@ class MultinomialCliTest {
         "--max-epochs", "200", "--verify-every", "10", "--out", model.toString());
     assertEquals(0, train.code(), train.err());
     assertTrue(train.out().contains("classes: 3 (numeric order): 2, 7, 10"), train.out());
-    assertTrue(train.out().contains("verification: largest gradient error"), train.out());
+    assertTrue(train.out().contains("verification: largest error (objective or gradient)"), train.out());
     Cli predict = Cli.run("predict", "--model", model.toString(), "--data", data.toString());
     assertEquals(0, predict.code(), predict.err());
     assertEquals("probability_2,probability_7,probability_10,class",

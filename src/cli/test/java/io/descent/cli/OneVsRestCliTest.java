@@ -396,6 +396,13 @@ class OneVsRestCliTest {
     byte[] png = Files.readAllBytes(plot);
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
+    // The text report says it too (it had no verification line for one-vs-rest).
+    Cli text = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
+        "datasets/iris.csv", "--target", "species", "--l2", "0.01", "--backend", "reference",
+        "--verify-every", "1");
+    assertEquals(0, text.code(), text.err());
+    assertTrue(text.out().contains("verification: largest error (objective or gradient) "),
+        text.out());
   }
 
   @Test

@@ -75,7 +75,17 @@ class TestFractionTest {
         copy.toString(), "--test-rows");
     assertEquals(2, elsewhere.code(), elsewhere.err());
     assertTrue(elsewhere.err().contains("was trained on " + file.toAbsolutePath().normalize()
-        + " (" + Files.size(file) + " bytes), which " + copy + " is not"), elsewhere.err());
+        + " (" + Files.size(file) + " bytes), and " + copy + " is another file"),
+        elsewhere.err());
+    // The same path, changed since: said so (it read "which FILE is not", of the same file).
+    long before = Files.size(file);
+    Files.writeString(file, "4.5,4,100,90,3.9,2.5,17,1,1,4,2\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Cli changed = Cli.run("evaluate", "--model", recorded.toString(), "--data",
+        file.toString(), "--test-rows");
+    assertEquals(2, changed.code(), changed.err());
+    assertTrue(changed.err().contains("(" + before + " bytes), and " + file + " now holds "
+        + Files.size(file) + " bytes: it changed since"), changed.err());
   }
 
   /** A named pipe in the test's folder that a thread fills with {@code text}, once. */

@@ -810,7 +810,7 @@ public final class CsvReader {
                 + "\" is both the target and a feature");
           }
           featureOf[c] = names.size();
-          names.add(f);
+          names.add(header.get(c)); // the header's spelling, without spaces around it
         }
       }
       return names;

@@ -166,9 +166,13 @@ public final class CsvRows implements Closeable {
     return header;
   }
 
-  /** The 0-based index of the column with this name, or -1 if there is none. */
+  /**
+   * The 0-based index of the column with this name, or -1 if there is none. The name is read
+   * without the spaces and tabs around it, as the header's names are ({@code --target ' y'}
+   * names the header's {@code y}, as does a header {@code " y"}).
+   */
   public int columnOf(String name) {
-    return columns.getOrDefault(name, -1);
+    return columns.getOrDefault(trimmed(name), -1);
   }
 
   /**

@@ -248,10 +248,16 @@ public record Standardization(double[] mean, double[] scale) {
   }
 
   /**
-   * The smallest standard deviation a column is scaled by, {@value}: below it 1 / s would near
-   * float32's range in a kernel's weights (3.4e38), so such a column is treated as constant.
+   * The smallest standard deviation a column is scaled by, {@value}: its inverse squared (1e300,
+   * as the normal equations scale the features' products) stays within float64's range.
+   * Float32 features never spread this little unless constant (their smallest spread, values 0
+   * and the smallest subnormal, is about 7e-46), so in practice only a column constant up to
+   * rounding ({@link #CONSTANT_SHARE}) gets scale 1. The float32 kernels fold 1 / s into their
+   * weights only within 2^60 and upload standardized rows beyond. A floor of 1e-30 once treated
+   * a feature of spread 1e-31 as constant, without a word: its weight stayed near 0 where
+   * scikit-learn's {@code StandardScaler} scales it.
    */
-  public static final double MIN_SCALE = 1e-30;
+  public static final double MIN_SCALE = 1e-150;
   /**
    * A column whose standard deviation is at most this share of its mean's magnitude, {@value},
    * is constant up to rounding.

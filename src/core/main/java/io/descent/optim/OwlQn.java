@@ -26,7 +26,9 @@ import java.util.function.IntPredicate;
  *       d)}, where P sets every penalized coordinate that left the orthant to exactly 0 (so that
  *       weights reach exact zeros and stay there while their subgradient condition holds),
  *       accepting the first a with {@code F(x(a)) <= F(x) + c1 pg.(x(a) - x)}, halving a
- *       otherwise; the unit step first (after a reset, a step of length at most 1).
+ *       otherwise; the unit step first (after a reset, a step of length at most 1), or where
+ *       the decrease that step promises is below the rounding of F (a target of 1e18), the
+ *       shortest step whose decrease the value can show.
  * </ol>
  *
  * <p>As in {@link Lbfgs}: a pair is stored only when {@code s'y > }{@value
@@ -317,7 +319,7 @@ public final class OwlQn implements FullBatchOptimizer {
       double noise = f.relativeNoise() * Math.abs(fx);
       int indistinct = 0;
       double lowest = Double.POSITIVE_INFINITY;
-      double a = a0;
+      double a = firstTrial(a0, Vectors.dot(pg, d), fx);
       for (int k = 0; k < maxLineSearchEvaluations; k++, a *= BACKTRACK) {
         double[] xt = project(Vectors.step(x, a, d), x, pg);
         Point pt = full(Vectors.evaluate(f, xt));
@@ -349,6 +351,23 @@ public final class OwlQn implements FullBatchOptimizer {
         }
       }
       return Outcome.FAILED;
+    }
+
+    /**
+     * The first trial step: {@code a0}, or where the decrease it promises ({@code a0} times the
+     * slope) is below the rounding of F, the shortest step whose decrease the value can show,
+     * as {@link StrongWolfeLineSearch} jumps to: {@link StrongWolfeLineSearch#VISIBLE} times
+     * that rounding. On a linear target of 1e18 (an objective of 3e39, a gradient of norm 9e19)
+     * the first step of length 1 changed F by 3e-20 of itself, and every halving less: the fit
+     * stayed at its start for 1000 iterations.
+     */
+    private static double firstTrial(double a0, double slope, double fx) {
+      double rounding = StrongWolfeLineSearch.ROUNDING * Math.abs(fx);
+      if (!(slope < 0) || a0 * -slope > rounding) {
+        return a0;
+      }
+      double visible = StrongWolfeLineSearch.VISIBLE * rounding / -slope;
+      return Double.isFinite(visible) ? Math.max(a0, visible) : a0;
     }
 
     /**

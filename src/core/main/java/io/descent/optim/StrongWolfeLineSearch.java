@@ -115,9 +115,9 @@ final class StrongWolfeLineSearch {
   private static final double EXTRAPOLATION = 4.0;
   /**
    * How many times the value's rounding the first-order decrease of the step a search jumps to
-   * when its trial was too short to show one: {@value}.
+   * when its trial was too short to show one: {@value}. {@link OwlQn}'s search starts there too.
    */
-  private static final double VISIBLE = 1e4;
+  static final double VISIBLE = 1e4;
   private static final double SAFEGUARD = 0.1;
 
   private final double c1;

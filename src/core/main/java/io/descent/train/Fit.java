@@ -58,6 +58,8 @@ final class Fit {
   private Point lastReference;
   private GradientBackend polish;
   private int polishFrom;
+  /** Why the float64 finish began ({@link #finishReason}). */
+  private String polishReason;
   /** When the float64 finish began to open, and when it was open (nanoTime; 0 without one). */
   private long polishOpening;
   private long polishOpened;
@@ -160,9 +162,11 @@ final class Fit {
    * further progress before the gradient tolerance (iterative refinement). Float32 rounds the
    * weights themselves to about 7 digits, so on an ill-conditioned problem (spambase
    * unpenalized, condition number ~6.5e4) the line search stalls with the objective still 1e-5
-   * above the optimum; a few float64 iterations finish the job.
+   * above the optimum; a few float64 iterations finish the job. {@code settled}: the stop the
+   * float32 iterations reached.
    */
-  void startPolish() {
+  void startPolish(StopReason settled) {
+    polishReason = finishReason(settled);
     polishOpening = System.nanoTime();
     GradientBackend onTheSameRows = fallback ? null : chain.float64OnTheSameRows(backend);
     if (onTheSameRows != null) {
@@ -185,6 +189,22 @@ final class Fit {
     polish = openFloat64();
     polishFrom = iterations;
     polishOpened = System.nanoTime();
+  }
+
+  /**
+   * Why the float64 finish began, as its note in the fit's message ends, for the stop the
+   * float32 iterations had reached: the line search found no decrease at float32's precision,
+   * the objective's changes fell below the tolerance (the user's test, not float32's limit), or
+   * the float32 gradient passed the test where the float64 one did not.
+   */
+  static String finishReason(StopReason settled) {
+    return switch (settled) {
+      case OBJECTIVE_TOLERANCE -> "after float32's objective changes fell below the tolerance"
+          + " with the gradient test not met";
+      case GRADIENT_TOLERANCE -> "where float32's gradient met the tolerance and float64's did"
+          + " not";
+      default -> "where float32 could make no further progress";
+    };
   }
 
   /**
@@ -584,8 +604,7 @@ final class Fit {
   private FitResult buildResult() {
     if (polish != null) {
       message += String.format(Locale.ROOT, "; the last %d iterations ran in float64 on %s,"
-          + " where float32 could make no further progress", iterations - polishFrom,
-          polish.info().summary());
+          + " %s", iterations - polishFrom, polish.info().summary(), polishReason);
     }
     if (fallback) {
       // A fallback backend's result is checked at the final point, whatever --verify-every:

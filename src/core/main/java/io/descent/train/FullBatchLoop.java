@@ -48,6 +48,7 @@ final class FullBatchLoop {
     StoppingRules.Cap cap = StoppingRules.Cap.iterations(fit.config);
     StoppingRules.ObjectiveChange change =
         new StoppingRules.ObjectiveChange(fit.config.objectiveTolerance(), p.value());
+    boolean moved = false;
     while (true) {
       StopReason settled = null;
       if (gradientNorm.holds(p)) {
@@ -68,6 +69,7 @@ final class FullBatchLoop {
         }
         Iteration it = run.iterate();
         fit.iterations++;
+        moved |= !it.lineSearchFailed();
         p = it.point();
         if (fit.apply(StoppingRules.Divergence.afterIteration(p.value(), fit.iterations))) {
           return;
@@ -88,7 +90,7 @@ final class FullBatchLoop {
         continue;
       }
       if (fit.float64FinishMayBeNeeded(settled)) {
-        fit.startPolish();
+        fit.startPolish(settled);
         // The optimizer starts afresh (new curvature memory) on the float64 function, which
         // has no noise to declare: the float32 pairs, carried over, measured rounding noise
         // more than curvature (spambase unpenalized then needed hundreds of iterations).
@@ -102,7 +104,8 @@ final class FullBatchLoop {
         fit.endPolishUnused();
       }
       fit.apply(Stop.settled(settled, switch (settled) {
-        case PRECISION_LIMIT -> StoppingRules.noDecrease(optimizer, fit.config);
+        case PRECISION_LIMIT -> moved ? StoppingRules.noDecrease(optimizer, fit.config)
+            : StoppingRules.noDecreaseFromTheStart(optimizer, fit.config, p);
         case OBJECTIVE_TOLERANCE -> change.trigger();
         default -> null;
       }));

@@ -34,6 +34,38 @@ final class StoppingRules {
         + " precision)";
   }
 
+  /**
+   * As {@link #noDecrease(io.descent.optim.FullBatchOptimizer, TrainingConfig)}, for a fit
+   * whose line search never found a decrease, not even from its start. Gradient descent's
+   * search starts at its learning rate and halves it: from a learning rate of 1e25 the 62
+   * trials ended far above any step that decreases the objective, and the fit, still at its
+   * start, was said to be at "the backend's precision", on the float64 reference too. So where
+   * even the shortest trial promised a decrease well above the value's rounding ({@code a
+   * |g|^2 > 1e-12 |f|} at the start {@code p}), the steps were too long, not the precision too
+   * coarse. The other optimizers start at a step of their own and fall back on {@link
+   * #noDecrease}.
+   */
+  static String noDecreaseFromTheStart(io.descent.optim.FullBatchOptimizer optimizer,
+      TrainingConfig config, io.descent.optim.Point p) {
+    if (optimizer instanceof io.descent.optim.GradientDescent gd
+        && gd.initialStep() * Math.pow(io.descent.optim.GradientDescent.SHRINK,
+            gd.maxHalvings()) * squaredNorm(p.gradient()) > 1e-12 * Math.abs(p.value())) {
+      return String.format(java.util.Locale.ROOT, "objective not improving from the start (no"
+          + " step of the line search's %d, from the learning rate %.3g halved each time,"
+          + " decreased it: lower learningRate(...) or raise lineSearch(...))",
+          gd.maxHalvings() + 1, gd.initialStep()) + unstandardized(config);
+    }
+    return noDecrease(optimizer, config);
+  }
+
+  private static double squaredNorm(double[] g) {
+    double s = 0;
+    for (double v : g) {
+      s += v * v;
+    }
+    return s;
+  }
+
   /** As {@link #noDecrease(io.descent.optim.FullBatchOptimizer)}, with {@link #UNSTANDARDIZED}. */
   static String noDecrease(io.descent.optim.FullBatchOptimizer optimizer, TrainingConfig config) {
     return noDecrease(optimizer) + unstandardized(config);
@@ -234,10 +266,13 @@ final class StoppingRules {
         double rate) {
       // Above the constant model by more than its rounding and a stall's tolerance: worse.
       if (lowestEpoch >= start && lowestEpoch > constant + NEVER_MARGIN * Math.abs(constant)) {
-        return Stop.of(StopReason.DIVERGED, advice(String.format(Locale.ROOT, "no epoch's"
-            + " objective fell below the start's (%.6g) in %d epochs; the lowest, %.6g, is above"
-            + " the constant model's (%.6g)", start, epoch, lowestEpoch, constant), epoch,
-            rate));
+        // "at epoch N" (advice's) would follow the constant model's objective and read as the
+        // lowest's epoch: the stop's epoch is said on its own.
+        return Stop.of(StopReason.DIVERGED, String.format(Locale.ROOT, "no epoch's objective"
+            + " fell below the start's (%.6g) in %d epochs; the lowest, %.6g, is above the"
+            + " constant model's (%.6g); stopped at epoch %d: lower the learning rate (now"
+            + " %.3g), keep standardization on, or add a penalty with l2(...)", start, epoch,
+            lowestEpoch, constant, epoch, rate));
       }
       return null;
     }

@@ -448,6 +448,35 @@ public final class Trainer {
           + " read the target as numbers, or fit the classes with logistic(), multinomial()"
           + " or oneVsRest()");
     }
+    requireSquaresInRange(train);
+  }
+
+  /**
+   * Squared error sums the squares of the residuals, which at the start (every weight 0) are the
+   * target's values: where their sum leaves float64's range (a value of about 1.3e154 or more,
+   * or many a little smaller) the objective is infinite before the first step. A target of
+   * 1e160 met "the objective or its gradient is not finite at the starting point (value NaN)",
+   * which named neither the target nor a remedy. Rows of weight 0 do not count.
+   *
+   * @throws IllegalArgumentException naming the target's largest magnitude
+   */
+  static void requireSquaresInRange(Dataset train) {
+    double[] y = train.y();
+    double[] w = train.weights();
+    double squares = 0;
+    double largest = 0;
+    for (int i = 0; i < y.length; i++) {
+      if (w == null || w[i] > 0) {
+        squares += y[i] * y[i];
+        largest = Math.max(largest, Math.abs(y[i]));
+      }
+    }
+    if (!Double.isFinite(squares)) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: target"
+          + " \"%s\" reaches %.4g in magnitude: the sum of its squares, which squared error"
+          + " starts from, overflows float64 (about 1.8e308); divide the target by a power of"
+          + " ten (the weights scale with it)", train.source(), train.targetName(), largest));
+    }
   }
 
   /**

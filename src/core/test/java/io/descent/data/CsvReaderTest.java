@@ -170,6 +170,18 @@ class CsvReaderTest {
   }
 
   @Test
+  void namedColumnsAreFoundWithoutTheSpacesAroundTheirNames() throws IOException {
+    // The header's names lose the spaces and tabs around them, and so do the names a caller
+    // asks for: " y" and "a, b" (as --target ' y' --features 'a, b' give them) were refused.
+    Path file = write("spaced.csv", " a ,b,\ty\n1,2,3\n4,5,6\n");
+    Dataset d = read(file, Options.numericTarget(" y ").withFeatures(List.of("a", " b")));
+    assertEquals(List.of("a", "b"), d.featureNames());
+    assertEquals("y", d.targetName());
+    assertArrayEquals(new float[] {1, 2, 4, 5}, d.x());
+    assertArrayEquals(new double[] {3, 6}, d.y());
+  }
+
+  @Test
   void unusedColumnsAreNotParsed() throws IOException {
     Path file = write("names.csv", "name,x,y\n\"Mazda RX4\",1.5,21\n\"Datsun 710\",2.5,22.8\n");
     Dataset d = read(file, Options.numericTarget("y").withFeatures(List.of("x")));

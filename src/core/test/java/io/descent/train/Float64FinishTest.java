@@ -136,4 +136,21 @@ class Float64FinishTest {
     assertTrue(r.gradientNorm() <= 1e-2 * Math.max(1, r.objective()) * Math.sqrt(58),
         "gradient norm " + r.gradientNorm());
   }
+
+  @Test
+  void theFinishSaysWhichStopItFollowed() {
+    // A float32 fit stopped by the user's objective tolerance (1: the second iteration's change
+    // is below it) whose gradient test fails goes on in float64: its note said float32 "could
+    // make no further progress", where the user's test had stopped it.
+    FitResult r = Descent.logistic().l2(0.01).backend("opencl").objectiveTolerance(1.0)
+        .train(spambase(), null);
+    assertTrue(r.message().contains("ran in float64"), r.message());
+    assertTrue(r.message().contains("after float32's objective changes fell below the"
+        + " tolerance"), r.message());
+    assertFalse(r.message().contains("could make no further progress"), r.message());
+    assertEquals("where float32 could make no further progress",
+        Fit.finishReason(StopReason.PRECISION_LIMIT));
+    assertEquals("where float32's gradient met the tolerance and float64's did not",
+        Fit.finishReason(StopReason.GRADIENT_TOLERANCE));
+  }
 }

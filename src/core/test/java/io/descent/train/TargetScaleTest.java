@@ -54,6 +54,45 @@ class TargetScaleTest {
   }
 
   @Test
+  void aTargetWhoseSquaresOverflowIsNamed() {
+    // 1e160 squared is past float64's range: the objective at the start was NaN, and the
+    // message named neither the target nor a remedy.
+    Dataset big = data(1e160);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> Descent.linear().backend("reference").train(big, null));
+    assertTrue(e.getMessage().contains("target \"y\" reaches "), e.getMessage());
+    assertTrue(e.getMessage().contains("e+160 in magnitude: the sum of its squares"),
+        e.getMessage());
+    // 1e100 is within range: it fits, as every scale does.
+    assertTrue(Descent.linear().backend("reference").train(data(1e100), null).converged());
+  }
+
+  @Test
+  void anOwlQnFitScalesWithItsTargetToo() {
+    // OWL-QN (the L1 fits' optimizer, and any fit that names it) started its search at a step
+    // of length 1 whose decrease, from 1e18 on, was below the objective's rounding: the fit
+    // stayed at every weight 0 until its cap (1e18, 1e20, 1e30). An L1 strength of 1e-300 is
+    // no penalty at any of these scales, so the weights are the unpenalized ones, scaled.
+    FitResult unit = Descent.linear().backend("reference").solver("passes").optimizer("owlqn")
+        .train(data(1), null);
+    assertTrue(unit.converged(), unit.message());
+    double[] w = unit.model().coef();
+    for (double s : new double[] {1e-12, 1e12, 1e18, 1e20, 1e30}) {
+      for (double l1 : new double[] {0, 1e-300}) {
+        FitResult r = Descent.linear().backend("reference").solver("passes").optimizer("owlqn")
+            .l1(l1).train(data(s), null);
+        String what = s + ", l1 " + l1 + ": " + r.message();
+        assertTrue(r.converged(), what);
+        double[] ws = r.model().coef();
+        for (int j = 0; j < w.length; j++) {
+          assertEquals(w[j], ws[j] / s, 1e-6 * Math.abs(w[j]), what + ", weight " + j);
+        }
+      }
+    }
+  }
+
+  @Test
   void theScaleIsTheTargetsWeightedStandardDeviationAndOneForTheLogisticLosses() {
     double[] y = {1, 2, 3, 10};
     double[] w = {1, 1, 2, 0};

@@ -410,6 +410,10 @@ class TrainerTest {
     assertTrue(high.message().startsWith("no epoch's objective fell below the start's"),
         high.message());
     assertTrue(high.message().contains("lower the learning rate"), high.message());
+    // The stop's epoch on its own: "the constant model's (...) at epoch N" read as the
+    // lowest's epoch.
+    assertTrue(high.message().matches(".*is above the constant model's \\([^)]*\\); stopped at"
+        + " epoch " + high.epochs() + ": lower the learning rate.*"), high.message());
     // y = 1 + x0 - 2 x1 + tiny noise: the optimum's objective is about 1e-8.
     java.util.Random rnd = new java.util.Random(5);
     int n = 2000;
