@@ -108,6 +108,8 @@ public final class Descent {
   private Double objectiveTolerance;
   private double validationFraction;
   private int patience = DEFAULT_PATIENCE;
+  /** Whether {@link #patience} was called: then a validation set must be there to watch. */
+  private boolean patienceGiven;
   private int verifyEvery;
   private long seed = DEFAULT_SEED;
   private ClassWeights classWeights;
@@ -200,6 +202,7 @@ public final class Descent {
     if (!oneVsRest) {
       throw new IllegalStateException("trainOneVsRest needs oneVsRest()");
     }
+    requireValidationForPatience();
     data.requireTarget();
     TrainingConfig c = config(data);
     if (l1 != 0) {
@@ -433,10 +436,27 @@ public final class Descent {
     return this;
   }
 
-  /** Epochs (iterations) without validation improvement before stopping. */
+  /**
+   * Epochs (iterations) without validation improvement before stopping: early stopping, with
+   * {@link #validationFraction} or the validation set of {@link #train(Dataset, Dataset,
+   * TrainingListener)}; a fit with neither refuses it when it starts.
+   */
   public Descent patience(int n) {
     this.patience = n;
+    this.patienceGiven = true;
     return this;
+  }
+
+  /**
+   * A patience with no validation set to watch is refused, as the CLI refuses {@code
+   * --patience} without {@code --validation-fraction}; it was ignored without a word.
+   */
+  private void requireValidationForPatience() {
+    if (patienceGiven && validationFraction == 0) {
+      throw new IllegalArgumentException("patience(...) applies to early stopping: give"
+          + " validationFraction(...) too, or a validation set to train(train, validation,"
+          + " listener)");
+    }
   }
 
   /** Verify the gradient against the float64 reference every N steps (0 = never). */
@@ -597,6 +617,7 @@ public final class Descent {
    */
   public FitResult train(Dataset data, TrainingListener listener) {
     requireNotOneVsRest();
+    requireValidationForPatience();
     data.requireTarget();
     Dataset weighted = classWeights == null ? data : classWeights.applyTo(data);
     TrainingConfig config = config(weighted);
@@ -762,15 +783,16 @@ public final class Descent {
   }
 
   /**
-   * Trains a multinomial model on rows of float64 features and text class labels (the classes
-   * in the order of {@link io.descent.data.ClassLabels}).
+   * Trains a classifier on rows of float64 features and text class labels (the classes in the
+   * order of {@link io.descent.data.ClassLabels}): multinomial, one-vs-rest, or logistic on two
+   * labels (the first in that order is class 0), as {@code fit(Dataset.ofClasses(x, labels))}.
    *
-   * @throws IllegalStateException unless this is {@link #multinomial()}
+   * @throws IllegalStateException for {@link #linear()}, which fits numbers
    */
   public LinearModel fit(double[][] x, String[] labels) {
-    if (!loss.coupled() && !oneVsRest) {
-      throw new IllegalStateException("text class labels are for multinomial() and oneVsRest(),"
-          + " not " + loss.label() + " regression");
+    if (loss == Loss.LINEAR) {
+      throw new IllegalStateException("text class labels are for logistic(), multinomial() and"
+          + " oneVsRest(), not linear regression");
     }
     return fit(Dataset.ofClasses(x, labels));
   }

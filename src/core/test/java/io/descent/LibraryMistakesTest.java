@@ -117,4 +117,42 @@ class LibraryMistakesTest {
     assertTrue(e.getMessage().contains("l2(...)"), e.getMessage());
     assertNull(e.result());
   }
+
+  @Test
+  void mistakesAHelperSessionFoundEachMeetOneClearAnswer() throws Exception {
+    Dataset mtcars = new CsvReader(CsvReader.Options.numericTarget("mpg"))
+        .read(DATASETS.resolve("mtcars.csv"));
+    // The hyperparameters of a result cannot be edited (an edit reached the model file).
+    io.descent.train.FitResult r = Descent.linear().backend("reference").train(mtcars, null);
+    assertThrows(UnsupportedOperationException.class,
+        () -> r.hyperparameters().put("l2", 5.0));
+    // Weights are copied when checked: a later edit of the caller's array changes nothing.
+    double[] w = new double[mtcars.rows()];
+    java.util.Arrays.fill(w, 1.0);
+    Dataset weighted = mtcars.withWeights(w);
+    w[0] = -5;
+    w[1] = Double.NaN;
+    assertEquals(1.0, weighted.weights()[0]);
+    assertEquals(1.0, weighted.weights()[1]);
+    // No features at all is refused, as Dataset.of refuses it.
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> CsvReader.Options.numericTarget("mpg").withFeatures(List.of()));
+    assertTrue(none.getMessage().startsWith("features must name at least one column"),
+        none.getMessage());
+    // A patience with nothing to watch is refused, as the CLI refuses --patience alone.
+    IllegalArgumentException patience = assertThrows(IllegalArgumentException.class,
+        () -> Descent.linear().backend("reference").patience(3).train(mtcars, null));
+    assertTrue(patience.getMessage().startsWith("patience(...) applies to early stopping"),
+        patience.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Descent.logistic().oneVsRest()
+        .backend("reference").l2(0.01).patience(3).fit(mtcars));
+    // Two text labels fit a logistic model, as Dataset.ofClasses does.
+    double[][] x = {{0}, {1}, {2}, {3}, {4}, {5}};
+    String[] labels = {"no", "no", "yes", "no", "yes", "yes"};
+    LinearModel m = Descent.logistic().l2(1).backend("reference").fit(x, labels);
+    assertEquals("no", m.label(0));
+    assertEquals("yes", m.label(1));
+    assertEquals("yes", m.label((int) m.predict(new double[] {5})));
+    assertThrows(IllegalStateException.class, () -> Descent.linear().fit(x, labels));
+  }
 }

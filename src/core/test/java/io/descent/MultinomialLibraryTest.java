@@ -211,7 +211,11 @@ class MultinomialLibraryTest {
     assertEquals(List.of("hi", "lo"), model.classes().orElseThrow().labels());
     assertEquals("lo", model.label((int) model.predict(new double[] {0})));
     assertEquals("hi", model.label((int) model.predict(new double[] {3})));
-    assertThrows(IllegalStateException.class, () -> Descent.logistic().fit(x, y));
+    // Logistic regression keeps two text labels too (the first in their order is class 0).
+    LinearModel binary = Descent.logistic().l2(0.1).backend("reference").fit(x, y);
+    assertEquals("hi", binary.label(0));
+    assertEquals("lo", binary.label(1));
+    assertThrows(IllegalStateException.class, () -> Descent.linear().fit(x, y));
   }
 
   @Test

@@ -289,8 +289,11 @@ final class TrainCommand implements Callable<Integer> {
         .epsilon(epsilon).memory(memory).c1(c1).c2(c2).lineSearch(lineSearch)
         .batchSize(batchSize).maxIterations(maxIterations)
         .maxEpochs(maxEpochs).tolerance(tolerance).objectiveTolerance(objectiveTolerance)
-        .validationFraction(validationFraction).patience(patience).verifyEvery(verifyEvery)
+        .validationFraction(validationFraction).verifyEvery(verifyEvery)
         .seed(seed);
+    if (spec.commandLine().getParseResult().hasMatchedOption("--patience")) {
+      descent.patience(patience); // the library refuses a patience with nothing to watch
+    }
     schedule.applyTo(descent);
     if (oneVsRest) {
       descent.oneVsRest();

@@ -133,6 +133,11 @@ public final class CsvReader {
             + target + "\"");
       }
       if (features != null) {
+        if (features.isEmpty()) {
+          // A dataset of no features fitted an intercept alone, where Dataset.of refuses one.
+          throw new IllegalArgumentException("features must name at least one column (null for"
+              + " every column but the target and the weights), got []");
+        }
         Set<String> seen = new HashSet<>();
         for (String f : features) {
           if (f == null || f.isBlank()) {

@@ -409,6 +409,9 @@ public final class Dataset {
 
   private Dataset withWeights(double[] weights, boolean whole) {
     if (weights != null) {
+      // A copy, checked: the caller's array, kept, could be changed after the checks (a weight
+      // of -5 or NaN then reached the fit unrefused).
+      weights = weights.clone();
       if (weights.length != rows) {
         throw new IllegalArgumentException("the data has " + rows + " rows but " + weights.length
             + " weights were given");

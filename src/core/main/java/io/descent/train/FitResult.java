@@ -60,8 +60,14 @@ public record FitResult(LinearModel model, StopReason stopReason, String message
         -1);
   }
 
-  /** Copies the arrays and lists. */
+  /**
+   * Copies the arrays, lists and maps (the hyperparameters too: handed out as they were, a
+   * caller's edit showed in {@link #trainingInfo()} and so in a model file, under a valid
+   * checksum).
+   */
   public FitResult {
+    hyperparameters = hyperparameters == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hyperparameters));
     validationRows = validationRows == null ? new int[0] : validationRows.clone();
     notices = notices == null ? List.of() : List.copyOf(notices);
     optimizerSettings = optimizerSettings == null ? Map.of()

@@ -278,7 +278,9 @@ class WeightedTrainingTest {
         assertEquals(a[j], b[j], 1e-6 * (1 + Math.abs(a[j])), "scale " + scale + " theta " + j);
       }
     }
-    // Weights within range are kept as given, the array shared.
-    assertTrue(data.withWeights(w).weights() == w);
+    // Weights within range are kept as given, in a copy (the caller's array, shared, could be
+    // changed after the checks).
+    assertTrue(data.withWeights(w).weights() != w);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(w, data.withWeights(w).weights(), 0.0);
   }
 }
