@@ -48,6 +48,7 @@ final class FlagNames {
       Map.entry("precision", "--precision"),
       Map.entry("withPositiveLabel", "--positive-label"),
       Map.entry("backend", "--backend"),
+      Map.entry("solver", "--solver"),
       Map.entry("multinomial", "--loss multinomial"),
       Map.entry("oneVsRest", "--one-vs-rest"));
   private static final Pattern CALL = Pattern.compile("\\b([a-z][A-Za-z0-9]*)\\(([^()]*)\\)");

@@ -22,6 +22,17 @@ import java.util.Locale;
 final class FullBatchLoop {
   private final Fit fit;
 
+  /**
+   * What a float32 backend adds where the objective is not finite at the start, which the
+   * float64 reference's checks of the data (finite values, a target whose squares stay in
+   * float64's range) did not catch: float32's range, 3.4e38, is what was left (a linear target
+   * of 1e30 on OpenCL's float32 passes: "not finite at the starting point (value NaN)", naming
+   * no cause): {@value}.
+   */
+  static final String FLOAT32_START = " on a float32 backend: a value, or a square of one, past"
+      + " float32's range (3.4e38; a linear target from about 1e19 on); rescale the data, or fit"
+      + " it in float64 (solver(\"normal\") for a linear target, backend(\"reference\"))";
+
   FullBatchLoop(Fit fit) {
     this.fit = fit;
   }
@@ -35,8 +46,13 @@ final class FullBatchLoop {
       optimizer = move == null ? owlqn : owlqn.withMove(move);
     }
     DifferentiableFunction f = fit::full;
-    var run = optimizer.start(fit.float32() ? f.withRelativeNoise(Trainer.FLOAT32_NOISE) : f,
-        fit.theta);
+    FullBatchOptimizer.Run run;
+    try {
+      run = optimizer.start(fit.float32() ? f.withRelativeNoise(Trainer.FLOAT32_NOISE) : f,
+          fit.theta);
+    } catch (IllegalArgumentException e) {
+      throw fit.float32() ? new IllegalArgumentException(e.getMessage() + FLOAT32_START, e) : e;
+    }
     Point p = run.current();
     fit.theta = p.x().clone();
     if (fit.apply(StoppingRules.Divergence.atStart(p.value()))) {

@@ -69,6 +69,20 @@ class TargetScaleTest {
   }
 
   @Test
+  void aTargetPastFloat32sRangeOnTheFloat32PassesNamesTheCauseAndTheRemedies() {
+    // 1e30 squared leaves float32's range in OpenCL's float32 passes: the start was "not
+    // finite (value NaN)" and no more; the message now says float32 and how to fit it.
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> Descent.linear().backend("opencl").solver("passes").train(data(1e30), null));
+    assertTrue(e.getMessage().startsWith("the objective or its gradient is not finite at the"
+        + " starting point"), e.getMessage());
+    assertTrue(e.getMessage().endsWith(FullBatchLoop.FLOAT32_START), e.getMessage());
+    // In float64 it fits (the normal equations, the default for a linear target).
+    assertTrue(Descent.linear().backend("opencl").train(data(1e30), null).converged());
+  }
+
+  @Test
   void anOwlQnFitScalesWithItsTargetToo() {
     // OWL-QN (the L1 fits' optimizer, and any fit that names it) started its search at a step
     // of length 1 whose decrease, from 1e18 on, was below the objective's rounding: the fit
