@@ -67,6 +67,11 @@ public final class OwlQn implements FullBatchOptimizer {
   static final double APPROXIMATE_TOLERANCE = 1e-10;
   /** Trials indistinguishable from F(x) after which a search on a noisy function gives up. */
   static final int NOISE_PATIENCE = 6;
+  /**
+   * The share of the start's slope that a too-short first trial's slope still exceeds (as the
+   * strong Wolfe search's c2): {@value}.
+   */
+  static final double STILL_STEEP = 0.9;
 
   private final int memory;
   private final double c1;
@@ -319,13 +324,23 @@ public final class OwlQn implements FullBatchOptimizer {
       double noise = f.relativeNoise() * Math.abs(fx);
       int indistinct = 0;
       double lowest = Double.POSITIVE_INFINITY;
-      double a = firstTrial(a0, Vectors.dot(pg, d), fx);
+      double slope = Vectors.dot(pg, d);
+      double a = a0;
       for (int k = 0; k < maxLineSearchEvaluations; k++, a *= BACKTRACK) {
         double[] xt = project(Vectors.step(x, a, d), x, pg);
         Point pt = full(Vectors.evaluate(f, xt));
         evaluations++;
         double ft = pt.value();
         if (!Double.isFinite(ft) || !Vectors.allFinite(pt.gradient())) {
+          continue;
+        }
+        if (k == 0 && tooShortToShow(a, slope, fx, ft, Vectors.dot(pseudoGradient(xt,
+            pt.gradient()), d))) {
+          // The decrease the slope promises is below the rounding of F, and the slope at the
+          // trial is still as steep: no trial this short or shorter can show a decrease, so
+          // the search goes on from the shortest step that can (the loop halves it first).
+          a = StrongWolfeLineSearch.VISIBLE * StrongWolfeLineSearch.ROUNDING * Math.abs(fx)
+              / -slope / BACKTRACK;
           continue;
         }
         lowest = Math.min(lowest, ft);
@@ -354,20 +369,22 @@ public final class OwlQn implements FullBatchOptimizer {
     }
 
     /**
-     * The first trial step: {@code a0}, or where the decrease it promises ({@code a0} times the
-     * slope) is below the rounding of F, the shortest step whose decrease the value can show,
-     * as {@link StrongWolfeLineSearch} jumps to: {@link StrongWolfeLineSearch#VISIBLE} times
-     * that rounding. On a linear target of 1e18 (an objective of 3e39, a gradient of norm 9e19)
-     * the first step of length 1 changed F by 3e-20 of itself, and every halving less: the fit
-     * stayed at its start for 1000 iterations.
+     * Whether the first trial {@code a} was too short for F to show its decrease, as {@link
+     * StrongWolfeLineSearch} tests its trials: F no higher (within rounding), the decrease the
+     * slope promises ({@code a} times it) below F's rounding, and the slope at the trial ({@code
+     * trialSlope}, along d) still steeper than {@value #STILL_STEEP} of the start's, so that the
+     * step is short on the curve, not close to its minimum. Then the search goes on from the
+     * shortest step whose decrease the value can show ({@link
+     * StrongWolfeLineSearch#VISIBLE} times the rounding). On a linear target of 1e18 (an
+     * objective of 3e39, a gradient of norm 9e19) the first step of length 1 changed F by 3e-20
+     * of itself, and every halving less: the fit stayed at its start for 1000 iterations.
      */
-    private static double firstTrial(double a0, double slope, double fx) {
+    private static boolean tooShortToShow(double a, double slope, double fx, double ft,
+        double trialSlope) {
       double rounding = StrongWolfeLineSearch.ROUNDING * Math.abs(fx);
-      if (!(slope < 0) || a0 * -slope > rounding) {
-        return a0;
-      }
-      double visible = StrongWolfeLineSearch.VISIBLE * rounding / -slope;
-      return Double.isFinite(visible) ? Math.max(a0, visible) : a0;
+      return slope < 0 && a * -slope <= rounding && ft - fx <= rounding
+          && trialSlope < STILL_STEEP * slope
+          && Double.isFinite(StrongWolfeLineSearch.VISIBLE * rounding / -slope);
     }
 
     /**
