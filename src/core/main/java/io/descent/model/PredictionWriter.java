@@ -129,18 +129,20 @@ public final class PredictionWriter {
     int[] columns = new int[copied.size()];
     List<String> predicted = predicted(model);
     for (int i = 0; i < columns.length; i++) {
-      String name = copied.get(i);
-      if (!seen.add(name)) {
-        throw new IllegalArgumentException("copied columns list \"" + name + "\" twice");
-      }
-      if (predicted.contains(name)) {
-        throw new IllegalArgumentException("copied column \"" + name + "\" has the name of a"
+      String asked = copied.get(i).strip();
+      if (predicted.contains(asked)) {
+        throw new IllegalArgumentException("copied column \"" + asked + "\" has the name of a"
             + " predicted column (" + String.join(", ", predicted) + ")");
       }
-      columns[i] = rows.columnOf(name);
+      columns[i] = rows.columnOf(copied.get(i));
       if (columns[i] < 0) {
-        throw new IllegalArgumentException(rows.source() + " has no column \"" + name
+        throw new IllegalArgumentException(rows.source() + " has no column \"" + copied.get(i)
             + "\" to copy; " + rows.columnList());
+      }
+      // The header's spelling (" mpg" names the header's "mpg", and is written so).
+      if (!seen.add(rows.header().get(columns[i]))) {
+        throw new IllegalArgumentException("copied columns list \""
+            + rows.header().get(columns[i]) + "\" twice");
       }
     }
     return columns;
@@ -149,7 +151,11 @@ public final class PredictionWriter {
   private static long write(Writer out, LinearModel model, CsvRows rows, List<String> copied,
       int[] columns) throws IOException {
     Lines lines = new Lines(out, model);
-    lines.header(copied);
+    List<String> names = new java.util.ArrayList<>();
+    for (int c : columns) {
+      names.add(rows.header().get(c));
+    }
+    lines.header(names);
     float[] x = new float[model.features()];
     while (next(rows, x)) {
       for (int c : columns) {

@@ -330,6 +330,9 @@ public final class CrossValidation {
   public Result run(Dataset given, Consumer<String> messages) {
     given.requireTarget();
     Loss loss = options.loss();
+    if (loss == Loss.LINEAR) {
+      Trainer.requireSquaresInRange(given); // else "every fit diverged", exit 1
+    }
     int k = options.folds();
     boolean stratified = loss != Loss.LINEAR;
     // Multinomial: classes as the trainer codes them (a numeric target's distinct values).

@@ -31,7 +31,8 @@ final class FullBatchLoop {
    */
   static final String FLOAT32_START = " on a float32 backend: a value, or a square of one, past"
       + " float32's range (3.4e38; a linear target from about 1e19 on); rescale the data, or fit"
-      + " it in float64 (solver(\"normal\") for a linear target, backend(\"reference\"))";
+      + " it in float64 (solver(\"normal\") for a linear target, precision(\"double\"),"
+      + " backend(\"nd4j\") or backend(\"reference\"))";
 
   FullBatchLoop(Fit fit) {
     this.fit = fit;

@@ -84,6 +84,9 @@ public final class GradientCheck {
   public static List<Row> run(Dataset data, Loss loss, double l2, boolean standardize,
       List<BackendKind> kinds, boolean required, OpenClOptions openCl, long seed,
       Consumer<String> log) {
+    if (loss == Loss.LINEAR) {
+      Trainer.requireSquaresInRange(data);
+    }
     Standardization s = standardize ? Standardization.fit(data)
         : Standardization.identity(data.features());
     // A multinomial model is one group of C coupled columns: its C x (d + 1) parameters are

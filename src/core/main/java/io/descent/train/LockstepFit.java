@@ -454,7 +454,8 @@ public final class LockstepFit {
         int more = m.iterations() - iterations[k];
         results[groups[k]] = new ModelResult(m.theta(), m.stopReason(), m.message() + "; the"
             + " last " + more + " iterations ran in float64 on " + r2.backend().summary()
-            + ", where float32 could make no further progress", m.converged(), m.iterations(),
+            + ", " + Fit.finishReason(first.settledReason[groups[k]]), m.converged(),
+            m.iterations(),
             m.evaluations(), m.objective(), m.gradientNorm(), more, m.kktViolation());
       }
     }
@@ -957,8 +958,10 @@ public final class LockstepFit {
               ? smallChanges + 1 : 0;
           previous = point.value();
           if (it.lineSearchFailed()) {
-            return end(point, iterations, StopReason.PRECISION_LIMIT,
-                StoppingRules.noDecrease(settings.optimizer()));
+            // The first iteration of the model's first run: its search never found a decrease.
+            return end(point, iterations, StopReason.PRECISION_LIMIT, iterations == 1
+                ? StoppingRules.noDecreaseFromTheStart(settings.optimizer(), point)
+                : StoppingRules.noDecrease(settings.optimizer()));
           }
           if (smallChanges >= 2) {
             return end(point, iterations, StopReason.OBJECTIVE_TOLERANCE, String.format(

@@ -47,15 +47,21 @@ final class StoppingRules {
    */
   static String noDecreaseFromTheStart(io.descent.optim.FullBatchOptimizer optimizer,
       TrainingConfig config, io.descent.optim.Point p) {
+    return noDecreaseFromTheStart(optimizer, p) + unstandardized(config);
+  }
+
+  /** As the above, for a fit of no {@link TrainingConfig} (one-vs-rest's lockstep models). */
+  static String noDecreaseFromTheStart(io.descent.optim.FullBatchOptimizer optimizer,
+      io.descent.optim.Point p) {
     if (optimizer instanceof io.descent.optim.GradientDescent gd
         && gd.initialStep() * Math.pow(io.descent.optim.GradientDescent.SHRINK,
             gd.maxHalvings()) * squaredNorm(p.gradient()) > 1e-12 * Math.abs(p.value())) {
       return String.format(java.util.Locale.ROOT, "objective not improving from the start (no"
           + " step of the line search's %d, from the learning rate %.3g halved each time,"
           + " decreased it: lower learningRate(...) or raise lineSearch(...))",
-          gd.maxHalvings() + 1, gd.initialStep()) + unstandardized(config);
+          gd.maxHalvings() + 1, gd.initialStep());
     }
-    return noDecrease(optimizer, config);
+    return noDecrease(optimizer);
   }
 
   private static double squaredNorm(double[] g) {

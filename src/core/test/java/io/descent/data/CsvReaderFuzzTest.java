@@ -395,6 +395,9 @@ class CsvReaderFuzzTest {
    */
   private static ValidCsv validCsv(int rows, int features, char delimiter, int lineEnds,
       boolean bom, int mode, int ending, long seed) {
+    if (mode != 0 && features == 0) {
+      features = 1; // a list of features names one at least (an empty list is refused)
+    }
     SplittableRandom r = new SplittableRandom(seed);
     List<String> rawNames = new ArrayList<>();
     List<String> names = new ArrayList<>();

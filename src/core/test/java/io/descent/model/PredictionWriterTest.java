@@ -210,6 +210,25 @@ class PredictionWriterTest {
   }
 
   @Test
+  void aCopiedColumnIsNamedAsTheHeaderSpellsIt() throws IOException {
+    // " customer" finds the header's "customer" (names are read without the spaces around
+    // them) and is written so: the output's header held " customer".
+    LinearModel model = LinearModel.of(Loss.LINEAR, List.of("a", "b"), "y", null, S,
+        new double[] {0.5, 2, -1});
+    StringWriter out = new StringWriter();
+    try (CsvRows rows = rows("customer,a,b\nDoe,1,2\n")) {
+      PredictionWriter.write(out, model, rows, List.of(" customer"));
+    }
+    assertTrue(out.toString().startsWith("customer,prediction\n"), out.toString());
+    try (CsvRows rows = rows("customer,a,b\nDoe,1,2\n")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PredictionWriter.write(new StringWriter(), model, rows,
+              List.of("customer", "customer ")));
+      assertEquals("copied columns list \"customer\" twice", e.getMessage());
+    }
+  }
+
+  @Test
   void anUnknownCopiedColumnOrFeatureCreatesNoFile() throws IOException {
     LinearModel model = LinearModel.of(Loss.LINEAR, List.of("a", "b"), "y", null, S,
         new double[] {0.5, 2, -1});

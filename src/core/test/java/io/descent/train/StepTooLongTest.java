@@ -44,4 +44,23 @@ class StepTooLongTest {
         .learningRate(1e25).lineSearch(100).train(data(), null);
     assertTrue(more.converged(), more.message());
   }
+
+  @Test
+  void eachOneVsRestModelSaysSoToo() {
+    Random rnd = new Random(4);
+    int n = 150;
+    double[][] x = new double[n][2];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 3;
+      x[i][0] = labels[i] + rnd.nextGaussian();
+      x[i][1] = rnd.nextGaussian();
+    }
+    OneVsRest fit = Descent.logistic().oneVsRest().l2(0.1).backend("reference")
+        .optimizer("gd").learningRate(1e25).trainOneVsRest(Dataset.ofClasses(x, labels), null);
+    for (LockstepFit.ModelResult m : fit.fit().models()) {
+      assertTrue(m.message().contains("objective not improving from the start"), m.message());
+      assertFalse(m.message().contains("precision"), m.message());
+    }
+  }
 }

@@ -64,6 +64,20 @@ class TargetScaleTest {
     assertTrue(e.getMessage().contains("target \"y\" reaches "), e.getMessage());
     assertTrue(e.getMessage().contains("e+160 in magnitude: the sum of its squares"),
         e.getMessage());
+    // Cross-validation and the gradient check refuse it the same way ("every fit diverged",
+    // exit 1, and "not finite at the starting point").
+    IllegalArgumentException cv = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> new CrossValidation(new CrossValidation.Options(
+            Loss.LINEAR, java.util.List.of(0.1), 3, 1, "reference", null,
+            CrossValidation.Options.defaultSettings())).run(big, m -> { }));
+    assertTrue(cv.getMessage().contains("in magnitude: the sum of its squares"),
+        cv.getMessage());
+    IllegalArgumentException check = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> GradientCheck.run(big, Loss.LINEAR, 0.0, true,
+            java.util.List.of(io.descent.gradient.BackendKind.REFERENCE), true, null, 1,
+            line -> { }));
+    assertTrue(check.getMessage().contains("in magnitude: the sum of its squares"),
+        check.getMessage());
     // 1e100 is within range: it fits, as every scale does.
     assertTrue(Descent.linear().backend("reference").train(data(1e100), null).converged());
   }
