@@ -153,17 +153,8 @@ class Float64FinishTest {
     assertEquals("where float32's gradient met the tolerance and float64's did not",
         Fit.finishReason(StopReason.GRADIENT_TOLERANCE));
     // One-vs-rest's models, finished in float64 together, say it too.
-    java.util.Random rnd = new java.util.Random(4);
-    int n = 300;
-    double[][] x = new double[n][2];
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = i % 3;
-      x[i][0] = labels[i] + rnd.nextGaussian();
-      x[i][1] = rnd.nextGaussian();
-    }
     OneVsRest ovr = Descent.logistic().oneVsRest().l2(0.01).backend("opencl")
-        .objectiveTolerance(1.0).trainOneVsRest(Dataset.ofClasses(x, labels), null);
+        .objectiveTolerance(1.0).trainOneVsRest(StepTooLongTest.threeClasses(300), null);
     int finished = 0;
     for (LockstepFit.ModelResult m : ovr.fit().models()) {
       if (m.message().contains("ran in float64")) {

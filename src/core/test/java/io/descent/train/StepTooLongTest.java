@@ -45,10 +45,9 @@ class StepTooLongTest {
     assertTrue(more.converged(), more.message());
   }
 
-  @Test
-  void eachOneVsRestModelSaysSoToo() {
+  /** n rows of three classes (row i of class i mod 3), one feature shifted by the class. */
+  static Dataset threeClasses(int n) {
     Random rnd = new Random(4);
-    int n = 150;
     double[][] x = new double[n][2];
     int[] labels = new int[n];
     for (int i = 0; i < n; i++) {
@@ -56,8 +55,13 @@ class StepTooLongTest {
       x[i][0] = labels[i] + rnd.nextGaussian();
       x[i][1] = rnd.nextGaussian();
     }
+    return Dataset.ofClasses(x, labels);
+  }
+
+  @Test
+  void eachOneVsRestModelSaysSoToo() {
     OneVsRest fit = Descent.logistic().oneVsRest().l2(0.1).backend("reference")
-        .optimizer("gd").learningRate(1e25).trainOneVsRest(Dataset.ofClasses(x, labels), null);
+        .optimizer("gd").learningRate(1e25).trainOneVsRest(threeClasses(150), null);
     for (LockstepFit.ModelResult m : fit.fit().models()) {
       assertTrue(m.message().contains("objective not improving from the start"), m.message());
       assertFalse(m.message().contains("precision"), m.message());
