@@ -135,7 +135,7 @@ final class CliSupport {
       o = o.withTarget(options.target).withTargetKind(loss == Loss.LOGISTIC
           ? CsvReader.TargetKind.BINARY : loss.coupled() ? CsvReader.TargetKind.CLASSES
           : CsvReader.TargetKind.NUMERIC);
-      if (loss.coupled() && options.positiveLabel != null) {
+      if (loss != Loss.LOGISTIC && options.positiveLabel != null) {
         throw new Main.UsageException("--positive-label is for logistic models, not "
             + loss.label());
       }

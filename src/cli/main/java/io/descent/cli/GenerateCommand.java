@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import io.descent.Descent;
+import io.descent.data.ByteSizes;
 import io.descent.data.SyntheticData;
 import io.descent.loss.Loss;
 import io.descent.model.AtomicFile;
@@ -81,6 +82,9 @@ final class GenerateCommand implements Callable<Integer> {
     }
     new CommandFiles().outputOrStandardOutput("--out", out).check();
     boolean toStandardOutput = CommandFiles.isStandardOutput(out);
+    if (!toStandardOutput) {
+      requireRoom(data.estimatedBytes(), out);
+    }
     try (Interrupts.Activity activity = Interrupts.activity(spec.commandLine().getErr(),
         "writing " + out, toStandardOutput ? null : out)) {
       if (toStandardOutput) {
@@ -111,5 +115,20 @@ final class GenerateCommand implements Callable<Integer> {
     }
     w.flush();
     return Main.OK;
+  }
+
+  /**
+   * Refuses, before a byte is written, a file larger than the room left where it goes (a typo in
+   * {@code --rows} would otherwise fill the disk for hours before the write failed): one line,
+   * exit 1, as a full disk is.
+   */
+  static void requireRoom(long bytes, Path out) throws java.io.IOException {
+    Path directory = out.toAbsolutePath().getParent();
+    long free = java.nio.file.Files.getFileStore(directory).getUsableSpace();
+    if (bytes > free) {
+      throw new java.io.IOException(out + ": the CSV would take about " + ByteSizes.of(bytes)
+          + " and " + directory + " has " + ByteSizes.of(free) + " free; nothing written"
+          + " (fewer --rows or --features, or another --out)");
+    }
   }
 }

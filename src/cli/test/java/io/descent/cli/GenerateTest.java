@@ -139,4 +139,24 @@ class GenerateTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--rows must be > 0"), r.err());
   }
+
+  /**
+   * A file larger than the room where it goes is refused before a byte is written (a typo of
+   * 99999999999 rows wrote for ten minutes towards 4 TB); standard output is not checked.
+   */
+  @Test
+  void aFileLargerThanTheFreeRoomIsRefusedBeforeWriting() throws Exception {
+    Path huge = dir.resolve("huge.csv");
+    Cli r = Cli.run("generate", "--rows", "9000000000000000", "--features", "3", "--loss",
+        "linear", "--out", huge.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().startsWith("descent: " + huge + ": the CSV would take about "),
+        r.err());
+    assertTrue(r.err().strip().endsWith("free; nothing written (fewer --rows or --features, or"
+        + " another --out)"), r.err());
+    assertFalse(Files.exists(huge));
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count(), "no temporary file either");
+    }
+  }
 }

@@ -198,6 +198,15 @@ class MultinomialCliTest {
     assertEquals(2, positive.code(), positive.err());
     assertEquals("descent: --positive-label is for logistic models, not multinomial",
         positive.err().strip());
+    // A linear target too: the options' names, where the reader's own words ("positiveLabel
+    // needs a BINARY target, got NUMERIC") reached the user.
+    for (String command : new String[] {"train", "convert"}) {
+      Cli linear = Cli.run(command, "--data", "datasets/diabetes.csv", "--target",
+          "progression", "--loss", "linear", "--positive-label", "1");
+      assertEquals(2, linear.code(), linear.err());
+      assertEquals("descent: --positive-label is for logistic models, not linear",
+          linear.err().strip(), command);
+    }
   }
 
   @Test

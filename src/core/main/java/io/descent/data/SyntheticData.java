@@ -196,12 +196,70 @@ public final class SyntheticData {
 
   /** Writes the CSV, header first, streaming row by row (memory does not grow with rows). */
   public void write(Writer out) throws IOException {
+    write(out, rows);
+  }
+
+  /** Rows whose text {@link #estimatedBytes} measures: {@value}. */
+  static final int ESTIMATE_ROWS = 1000;
+
+  /**
+   * About how many bytes {@link #write} writes: the header, and the mean length of the first
+   * {@value #ESTIMATE_ROWS} rows (all of them where there are fewer) times the rows. Exact for
+   * files of that many rows or fewer; for a caller that checks the room it will need first.
+   */
+  public long estimatedBytes() {
+    long sample = Math.min(rows, ESTIMATE_ROWS);
+    long[] written = new long[1];
+    Writer counter = new Writer() {
+      @Override
+      public void write(char[] text, int offset, int length) {
+        written[0] += length; // ASCII: a char is a byte
+      }
+
+      @Override
+      public Writer append(CharSequence text) {
+        written[0] += text.length();
+        return this;
+      }
+
+      @Override
+      public void write(int c) {
+        written[0]++;
+      }
+
+      @Override
+      public void write(String text) {
+        written[0] += text.length();
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    try {
+      write(counter, sample);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // the counter throws none
+    }
+    long header = header().length() + 1;
+    if (sample == 0) {
+      return header;
+    }
+    double perRow = (double) (written[0] - header) / sample;
+    long body = (long) Math.ceil(perRow * rows); // at most Long.MAX_VALUE
+    return body > Long.MAX_VALUE - header ? Long.MAX_VALUE : header + body;
+  }
+
+  /** The header and the first {@code count} rows. */
+  private void write(Writer out, long count) throws IOException {
     Rows draws = new Rows();
     out.write(header());
     out.write('\n');
     double[] x = new double[features];
     StringBuilder line = new StringBuilder(features * 14 + 16);
-    for (long i = 0; i < this.rows; i++) {
+    for (long i = 0; i < count; i++) {
       line.setLength(0);
       double y = draws.next(x);
       for (int j = 0; j < features; j++) {

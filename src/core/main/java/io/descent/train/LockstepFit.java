@@ -934,7 +934,8 @@ public final class LockstepFit {
           if (separable(point)) {
             return end(point, iterations, StopReason.SEPARABLE, "no finite optimum: the mean"
                 + " loss fell below " + (data.weights() == null && !columns.hasClassWeights()
-                    ? "ln(2)/n" : "ln(2) s_min / sum s (s the rows' weights)")
+                    && Double.isNaN(smallestRowWeight) ? "ln(2)/n"
+                    : "ln(2) s_min / sum s (s the rows' weights; ln(2)/n where each weighs 1)")
                 + ", so the classes are separable; add a penalty with l2(...), e.g. l2(0.01)");
           }
           if (v != null) {

@@ -27,6 +27,15 @@ final class BlockStatistics implements Serializable {
   double maxLabel = Double.NEGATIVE_INFINITY;
   boolean integralLabels = true;
   int features = -1;
+  /**
+   * The weight of each label 0, 1, .. of the rows that weigh more than 0 (a class's total), for
+   * integral labels from 0 up to {@link #MAX_TRACKED_LABEL}; null where a label falls outside
+   * them (the fit refuses such labels, or takes the label for a number).
+   */
+  double[] labelWeights = new double[0];
+
+  /** The largest label whose weight {@link #labelWeights} keeps: {@value}. */
+  static final int MAX_TRACKED_LABEL = 1 << 16;
 
   /** No rows. */
   static BlockStatistics empty() {
@@ -59,6 +68,7 @@ final class BlockStatistics implements Serializable {
         continue;
       }
       s.minWeight = Math.min(s.minWeight, w);
+      s.addLabelWeight(y, w);
       s.total += w;
       s.squares += w * w;
       s.labelMean += w * y;
@@ -85,6 +95,36 @@ final class BlockStatistics implements Serializable {
       }
     }
     return s;
+  }
+
+  /** Adds weight {@code w} to label {@code y}'s total, or stops keeping totals. */
+  private void addLabelWeight(double y, double w) {
+    if (labelWeights == null) {
+      return;
+    }
+    if (!(y >= 0 && y <= MAX_TRACKED_LABEL && y == Math.rint(y))) {
+      labelWeights = null;
+      return;
+    }
+    int label = (int) y;
+    if (label >= labelWeights.length) {
+      labelWeights = java.util.Arrays.copyOf(labelWeights, label + 1);
+    }
+    labelWeights[label] += w;
+  }
+
+  /** The labels among 0 .. classes - 1 that no row of weight above 0 holds, in order. */
+  java.util.List<Integer> labelsWithoutWeight(int classes) {
+    java.util.List<Integer> missing = new java.util.ArrayList<>();
+    if (labelWeights == null) {
+      return missing;
+    }
+    for (int c = 0; c < classes; c++) {
+      if (c >= labelWeights.length || !(labelWeights[c] > 0)) {
+        missing.add(c);
+      }
+    }
+    return missing;
   }
 
   private static double weight(RowBlock b, int i, int excluded) {
@@ -114,6 +154,15 @@ final class BlockStatistics implements Serializable {
     s.integralLabels = a.integralLabels && b.integralLabels;
     s.total = a.total + b.total;
     s.minWeight = Math.min(a.minWeight, b.minWeight);
+    if (a.labelWeights == null || b.labelWeights == null) {
+      s.labelWeights = null;
+    } else {
+      s.labelWeights = java.util.Arrays.copyOf(a.labelWeights,
+          Math.max(a.labelWeights.length, b.labelWeights.length));
+      for (int c = 0; c < b.labelWeights.length; c++) {
+        s.labelWeights[c] += b.labelWeights[c];
+      }
+    }
     s.squares = a.squares + b.squares;
     if (a.total == 0 || b.total == 0) {
       BlockStatistics only = a.total == 0 ? b : a;

@@ -80,9 +80,11 @@ final class DescentFitter {
   static FitOptions options(DescentParams<?> p, String featuresCol, String labelCol,
       FitOptions.Kind kind) {
     String device = p.getDevice();
+    java.util.Locale root = java.util.Locale.ROOT;
     return new FitOptions(featuresCol, labelCol, p.getWeightCol(), kind,
-        p.getStandardization(), p.getBackend(), "auto".equalsIgnoreCase(device) ? null : device,
-        p.getPrecision(), p.getVerifyEvery(), p.getOptimizer());
+        p.getStandardization(), p.getBackend().toLowerCase(root),
+        "auto".equalsIgnoreCase(device) ? null : device, p.getPrecision().toLowerCase(root),
+        p.getVerifyEvery(), p.getOptimizer().toLowerCase(root));
   }
 
   /** Fits one model per spec, in the specs' order. */
@@ -121,7 +123,7 @@ final class DescentFitter {
       for (List<Integer> group : groups.values()) {
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, penalized, group, loss,
             classes, numClasses, std, (int) stats.rows, d, stats.labelScale(false),
-            stats.minWeight);
+            stats.minWeight, startingIntercept(loss, stats));
         for (int k = 0; k < group.size(); k++) {
           out.set(group.get(k), fitted.get(k));
         }
@@ -152,9 +154,10 @@ final class DescentFitter {
   /**
    * The model's loss and classes: from the labels' largest value, or, where the label column's
    * metadata names the classes ({@code metadataClasses} > 0), from it, as MLlib's classifiers
-   * take them; labels beyond it, or classes of it with no row, are refused (a multinomial fit
-   * needs a row of every class: MLlib would drive such a class's intercept towards minus
-   * infinity; taking one class fewer than the metadata says would change the model's shape).
+   * take them; labels beyond it, or classes of it with no row of weight above 0 (at the top, or
+   * anywhere below it), are refused (a fit needs a row of every class: MLlib would drive such a
+   * class's intercept towards minus infinity; taking one class fewer than the metadata says
+   * would change the model's shape).
    */
   private static Shape shape(FitOptions o, BlockStatistics stats, int metadataClasses) {
     if (o.kind() == FitOptions.Kind.LINEAR) {
@@ -183,6 +186,25 @@ final class DescentFitter {
           + " class (fit on rows of every class, or drop the column's metadata)");
     }
     int numClasses = Math.max(2, (int) stats.maxLabel + 1);
+    List<Integer> empty = stats.labelsWithoutWeight(numClasses);
+    boolean weighted = o.weightCol() != null && !o.weightCol().isEmpty();
+    if (empty.size() == numClasses) {
+      throw new IllegalArgumentException("every row's weight is 0");
+    }
+    if (empty.size() == numClasses - 1) {
+      // Only one class's rows weigh more than 0: nothing to separate, as with one label.
+      throw new IllegalArgumentException("only the rows of label "
+          + firstWithWeight(empty, numClasses) + " weigh more than 0: a classifier needs rows"
+          + " of at least two classes");
+    }
+    if (!empty.isEmpty()) {
+      throw new IllegalArgumentException("the labels run from 0 to " + (numClasses - 1)
+          + ", but " + (empty.size() == 1 ? "class " + empty.get(0) + " has" : "classes "
+          + empty + " have") + " no row" + (weighted ? " of weight above 0" : "")
+          + ": a classifier needs a row of every class (MLlib would drive such a class's"
+          + " intercept towards minus infinity); relabel the classes 0, 1, .. without gaps"
+          + " (a StringIndexer does)");
+    }
     boolean multinomial = o.kind() == FitOptions.Kind.MULTINOMIAL
         || (o.kind() == FitOptions.Kind.AUTO && numClasses > 2);
     if (!multinomial && numClasses > 2) {
@@ -191,6 +213,16 @@ final class DescentFitter {
     }
     return multinomial ? new Shape(Loss.MULTINOMIAL, numClasses, numClasses)
         : new Shape(Loss.LOGISTIC, 1, numClasses);
+  }
+
+  /** The first of 0 .. classes - 1 that {@code empty} does not list. */
+  private static int firstWithWeight(List<Integer> empty, int classes) {
+    for (int c = 0; c < classes; c++) {
+      if (!empty.contains(c)) {
+        return c;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -255,8 +287,7 @@ final class DescentFitter {
         for (int f = 0; f < k; f++) {
           for (int i : group) {
             members.add(new Member(forLabel(specs.get(i), shape.loss(), stats[f + 1],
-                o.standardization()), own[f],
-                f));
+                o.standardization()), own[f], f, startingIntercept(shape.loss(), stats[f + 1])));
           }
         }
         List<FittedCoefficients> fitted = lockstep(blocks, fit, o, members, shape.loss(),
@@ -322,10 +353,10 @@ final class DescentFitter {
   private static List<FittedCoefficients> lockstep(JavaRDD<RowBlock> blocks, String fit,
       FitOptions o, List<FitSpec> specs, List<Integer> group, Loss loss, int classes,
       int numClasses, Standardization std, int n, int d, double labelScale,
-      double smallestWeight) {
+      double smallestWeight, double intercept) {
     List<Member> members = new ArrayList<>();
     for (int i : group) {
-      members.add(new Member(specs.get(i), null, -1));
+      members.add(new Member(specs.get(i), null, -1, intercept));
     }
     return lockstep(blocks, fit, o, members, loss, classes, numClasses, std, n, d, labelScale,
         smallestWeight);
@@ -339,9 +370,21 @@ final class DescentFitter {
 
   /**
    * One model of a lockstep fit: its penalties and stopping rules, the standardization its
-   * parameters live in (null: the fit's base) and the fold it leaves out (-1: none).
+   * parameters live in (null: the fit's base), the fold it leaves out (-1: none) and the
+   * intercept it starts from ({@link #startingIntercept}).
    */
-  private record Member(FitSpec spec, Standardization standardization, int heldOut) {}
+  private record Member(FitSpec spec, Standardization standardization, int heldOut,
+      double intercept) {}
+
+  /**
+   * The intercept a model starts from: for least squares its rows' (weighted) mean label, the
+   * optimum's intercept at weights 0 (as core's fits start; a constant label then starts at its
+   * exact optimum, intercept the label and weights 0, as MLlib returns it, where a start at 0
+   * ended a float32 rounding away from it: 4.9999998 for 5); otherwise 0.
+   */
+  static double startingIntercept(Loss loss, BlockStatistics rows) {
+    return loss == Loss.LINEAR && Double.isFinite(rows.labelMean) ? rows.labelMean : 0;
+  }
 
   /**
    * The lockstep fit of the members on the blocks; {@code labelScale}, the label's population
@@ -362,8 +405,10 @@ final class DescentFitter {
     List<LockstepFit.Model> models = new ArrayList<>();
     boolean folded = false;
     for (Member m : members) {
+      double[] start = new double[p * classes];
+      start[0] = m.intercept();
       models.add(new LockstepFit.Model(m.spec().l2(), m.spec().l1(), m.standardization(),
-          new double[p * classes]));
+          start));
       folded |= m.heldOut() >= 0;
     }
     int[] heldOut = null;

@@ -72,19 +72,7 @@ public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
 
   static Param<String> familyParam(org.apache.spark.ml.param.Params owner) {
     return new Param<>(owner.uid(), "family", "auto, binomial or multinomial (any case)",
-        new FamilyName());
-  }
-
-  /** MLlib's check of a family: one of the names, in any case. */
-  private static final class FamilyName extends scala.runtime.AbstractFunction1<String, Object>
-      implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Object apply(String value) {
-      return value != null && List.of("auto", "binomial", "multinomial")
-          .contains(value.toLowerCase(java.util.Locale.ROOT));
-    }
+        new DescentParamSet.NameInAnyCase("auto", "binomial", "multinomial"));
   }
 
   static DoubleParam thresholdParam(org.apache.spark.ml.param.Params owner) {

@@ -55,8 +55,12 @@ public final class DescentParamSet implements Serializable {
     String uid = owner.uid();
     weightCol = new Param<>(uid, "weightCol", "weight column name: each row's weight"
         + " (finite, >= 0); unset or empty: every row weighs 1");
-    regParam = new DoubleParam(uid, "regParam", "regularization parameter R (>= 0): l1 = R A,"
-        + " l2 = R (1 - A) on the standardized weights", ParamValidators.gtEq(0));
+    regParam = new DoubleParam(uid, "regParam", "regularization parameter R (>= 0), as MLlib's:"
+        + " the same R and elasticNetParam A give MLlib's coefficients. In Descent's objective"
+        + " (penalties on the weights of features standardized by their population deviation):"
+        + " logistic l1 = R A sqrt(c), l2 = R (1 - A) c, c = n / (n - 1) (its weighted form;"
+        + " c = 1 without standardization); least squares l1 = R A, l2 = R (1 - A) / s_y, s_y"
+        + " the label's standard deviation", ParamValidators.gtEq(0));
     elasticNetParam = new DoubleParam(uid, "elasticNetParam", "elastic-net mixing A in [0, 1]:"
         + " 0 is L2 (ridge), 1 is L1 (lasso)", ParamValidators.inRange(0, 1));
     maxIter = new IntParam(uid, "maxIter", "maximum number of iterations (> 0)",
@@ -68,16 +72,16 @@ public final class DescentParamSet implements Serializable {
     standardization = new BooleanParam(uid, "standardization", "whether to standardize the"
         + " features before fitting (penalties then apply to standardized weights)");
     backend = new Param<>(uid, "backend", "Descent backend on each executor: auto (OpenCL"
-        + " where there is a device, else ND4J), opencl, nd4j or reference",
-        ParamValidators.inArray(java.util.List.of("auto", "opencl", "nd4j", "reference")));
+        + " where there is a device, else ND4J), opencl, nd4j or reference (any case)",
+        new NameInAnyCase("auto", "opencl", "nd4j", "reference"));
     device = new Param<>(uid, "device", "OpenCL device: auto, an index or a name substring");
-    precision = new Param<>(uid, "precision", "OpenCL precision: float or double",
-        ParamValidators.inArray(java.util.List.of("float", "double")));
+    precision = new Param<>(uid, "precision", "OpenCL precision: float or double (any case)",
+        new NameInAnyCase("float", "double"));
     verifyEvery = new IntParam(uid, "verifyEvery", "check every partition against the float64"
         + " reference every this many passes (0: never)", ParamValidators.gtEq(0));
-    optimizer = new Param<>(uid, "optimizer", "full-batch optimizer: lbfgs, owlqn or gd (OWL-QN"
-        + " whenever there is an L1 penalty)",
-        ParamValidators.inArray(java.util.List.of("lbfgs", "owlqn", "gd")));
+    optimizer = new Param<>(uid, "optimizer", "full-batch optimizer: lbfgs, owlqn or gd, any case"
+        + " (OWL-QN whenever there is an L1 penalty)",
+        new NameInAnyCase("lbfgs", "owlqn", "gd"));
     owner.setDefault(regParam, DEFAULT_REG_PARAM);
     owner.setDefault(elasticNetParam, DEFAULT_ELASTIC_NET_PARAM);
     owner.setDefault(maxIter, DEFAULT_MAX_ITER);
@@ -91,5 +95,24 @@ public final class DescentParamSet implements Serializable {
     // Checked here so that a new core optimizer name is caught by the tests.
     OptimizerKind.fromLabel(DEFAULT_OPTIMIZER);
     Backends.candidates(DEFAULT_BACKEND);
+  }
+
+  /**
+   * A check that a value is one of the names, in any case, as MLlib checks its {@code family}
+   * and {@code solver} ({@code "ND4J"} is {@code nd4j}); the fit reads the value in lower case.
+   */
+  static final class NameInAnyCase extends scala.runtime.AbstractFunction1<String, Object>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final java.util.List<String> names;
+
+    NameInAnyCase(String... names) {
+      this.names = java.util.List.of(names);
+    }
+
+    @Override
+    public Object apply(String value) {
+      return value != null && names.contains(value.toLowerCase(java.util.Locale.ROOT));
+    }
   }
 }

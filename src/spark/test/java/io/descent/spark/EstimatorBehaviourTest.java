@@ -393,6 +393,78 @@ class EstimatorBehaviourTest {
         e.getMessage());
   }
 
+  /**
+   * A class below the top one with no row (labels 0 and 2 of iris; wisconsin's 1 and 2 as
+   * they come) is refused as the top one is, naming it, where it was fitted as converged with an
+   * intercept of about -12 (a class with no row has no finite optimum); so is a class whose rows
+   * all weigh 0, and where one class alone weighs more than 0 the fit is refused as one label's.
+   */
+  @Test
+  void everyClassBelowTheTopNeedsARowOfWeightAboveZero() {
+    org.apache.spark.sql.Dataset<Row> iris = SparkTests.frame(spark,
+        SparkTests.load("iris", "full"), 2);
+    DescentLogisticRegression lr = logistic().setRegParam(0.1);
+    IllegalArgumentException gap = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> lr.fit(iris.filter("label != 1")));
+    assertTrue(gap.getMessage().startsWith("the labels run from 0 to 2, but class 1 has no row:"),
+        gap.getMessage());
+    IllegalArgumentException low = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> lr.fit(iris.filter("label != 0")));
+    assertTrue(low.getMessage().startsWith("the labels run from 0 to 2, but class 0 has no row:"),
+        low.getMessage());
+    assertEquals(3, lr.fit(iris).numClasses(), "every class present: fitted");
+
+    org.apache.spark.sql.Dataset<Row> weighted = iris.withColumn("w",
+        org.apache.spark.sql.functions.expr("IF(label = 1, 0.0, 1.0)"));
+    lr.setWeightCol("w");
+    IllegalArgumentException weightless = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> lr.fit(weighted));
+    assertTrue(weightless.getMessage().startsWith("the labels run from 0 to 2, but class 1 has"
+        + " no row of weight above 0:"), weightless.getMessage());
+
+    org.apache.spark.sql.Dataset<Row> binary = cancerFrame.withColumn("w",
+        org.apache.spark.sql.functions.expr("IF(label = 1, 0.0, 1.0)"));
+    DescentLogisticRegression bw = logistic().setRegParam(0.1);
+    bw.setWeightCol("w");
+    IllegalArgumentException one = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> bw.fit(binary));
+    assertEquals("only the rows of label 0 weigh more than 0: a classifier needs rows of at"
+        + " least two classes", one.getMessage());
+  }
+
+  /**
+   * A constant label: intercept the label and coefficients 0 exactly, as MLlib returns them (a
+   * start at intercept 0 ended a float32 rounding away: 4.9999998 for 5), on OpenCL's float32
+   * passes and with a penalty or none.
+   */
+  @Test
+  void aConstantLabelGivesItsInterceptAndZeroCoefficients() {
+    org.apache.spark.sql.Dataset<Row> constant = SparkTests.frame(spark,
+        SparkTests.load("diabetes", "full"), 2)
+        .withColumn("label", org.apache.spark.sql.functions.lit(5.0));
+    for (double r : new double[] {0, 0.1}) {
+      DescentLinearRegressionModel m = new DescentLinearRegression().setBackend("opencl")
+          .setRegParam(r).fit(constant);
+      assertEquals(5.0, m.intercept(), 0, "regParam " + r);
+      for (double c : m.coefficients().toArray()) {
+        assertEquals(0.0, c, 0, "regParam " + r);
+      }
+    }
+  }
+
+  /** The backend, precision and optimizer names are taken in any case, as family's are. */
+  @Test
+  void namesAreTakenInAnyCase() {
+    DescentLogisticRegressionModel lower = logistic().setRegParam(0.1).setBackend("reference")
+        .setOptimizer("lbfgs").fit(cancerFrame);
+    DescentLogisticRegressionModel upper = logistic().setRegParam(0.1).setBackend("Reference")
+        .setOptimizer("LBFGS").setPrecision("Double").fit(cancerFrame);
+    assertArrayEquals(lower.coefficients().toArray(), upper.coefficients().toArray(), 0);
+    assertEquals(lower.intercept(), upper.intercept(), 0);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> logistic().setBackend("cuda"));
+  }
+
   @Test
   void thresholdAndThresholdsClearEachOtherAsInMllib() {
     DescentLogisticRegression lr = logistic();

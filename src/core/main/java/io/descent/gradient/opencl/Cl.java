@@ -5,7 +5,6 @@ import io.descent.gradient.DeviceDescription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -209,12 +208,6 @@ final class Cl {
 
   /** Bytes as a short human figure ("256.0 MiB"), for messages. */
   static String bytes(long bytes) {
-    if (bytes >= 1L << 30) {
-      return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
-    }
-    if (bytes >= 1L << 20) {
-      return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
-    }
-    return bytes + " bytes";
+    return io.descent.data.ByteSizes.of(bytes);
   }
 }
