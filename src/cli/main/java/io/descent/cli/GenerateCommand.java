@@ -126,7 +126,8 @@ final class GenerateCommand implements Callable<Integer> {
     Path directory = out.toAbsolutePath().getParent();
     long free = java.nio.file.Files.getFileStore(directory).getUsableSpace();
     if (bytes > free) {
-      throw new java.io.IOException(out + ": the CSV would take about " + ByteSizes.of(bytes)
+      throw new java.io.IOException(out + ": the CSV would take " + (bytes == Long.MAX_VALUE
+          ? "more than " : "about ") + ByteSizes.of(bytes)
           + " and " + directory + " has " + ByteSizes.of(free) + " free; nothing written"
           + " (fewer --rows or --features, or another --out)");
     }

@@ -155,6 +155,12 @@ class GenerateTest {
     assertTrue(r.err().strip().endsWith("free; nothing written (fewer --rows or --features, or"
         + " another --out)"), r.err());
     assertFalse(Files.exists(huge));
+    // Past a long's bytes the estimate saturates: said as a bound, not as an estimate.
+    Cli most = Cli.run("generate", "--rows", String.valueOf(Long.MAX_VALUE), "--features", "3",
+        "--loss", "linear", "--out", huge.toString());
+    assertEquals(1, most.code(), most.err());
+    assertTrue(most.err().startsWith("descent: " + huge + ": the CSV would take more than"
+        + " 8388608.00 TiB and "), most.err());
     try (var files = Files.list(dir)) {
       assertEquals(0, files.count(), "no temporary file either");
     }

@@ -183,28 +183,11 @@ final class DescentFitter {
           + " classes (as a StringIndexer's output does), but the rows hold labels only up to "
           + stats.maxLabel + ": classes " + (long) (stats.maxLabel + 1) + " to "
           + (metadataClasses - 1) + " have no row, and a multinomial fit needs a row of every"
-          + " class (fit on rows of every class, or drop the column's metadata)");
+          + " class (fit on rows of every class, or drop the column's metadata; a StringIndexer"
+          + " with handleInvalid \"keep\" names one class more, for labels it has not seen)");
     }
     int numClasses = Math.max(2, (int) stats.maxLabel + 1);
-    List<Integer> empty = stats.labelsWithoutWeight(numClasses);
-    boolean weighted = o.weightCol() != null && !o.weightCol().isEmpty();
-    if (empty.size() == numClasses) {
-      throw new IllegalArgumentException("every row's weight is 0");
-    }
-    if (empty.size() == numClasses - 1) {
-      // Only one class's rows weigh more than 0: nothing to separate, as with one label.
-      throw new IllegalArgumentException("only the rows of label "
-          + firstWithWeight(empty, numClasses) + " weigh more than 0: a classifier needs rows"
-          + " of at least two classes");
-    }
-    if (!empty.isEmpty()) {
-      throw new IllegalArgumentException("the labels run from 0 to " + (numClasses - 1)
-          + ", but " + (empty.size() == 1 ? "class " + empty.get(0) + " has" : "classes "
-          + empty + " have") + " no row" + (weighted ? " of weight above 0" : "")
-          + ": a classifier needs a row of every class (MLlib would drive such a class's"
-          + " intercept towards minus infinity); relabel the classes 0, 1, .. without gaps"
-          + " (a StringIndexer does)");
-    }
+    requireEveryClass(stats, numClasses, o, metadataClasses);
     boolean multinomial = o.kind() == FitOptions.Kind.MULTINOMIAL
         || (o.kind() == FitOptions.Kind.AUTO && numClasses > 2);
     if (!multinomial && numClasses > 2) {
@@ -213,6 +196,42 @@ final class DescentFitter {
     }
     return multinomial ? new Shape(Loss.MULTINOMIAL, numClasses, numClasses)
         : new Shape(Loss.LOGISTIC, 1, numClasses);
+  }
+
+  /**
+   * Refuses rows that lack a class of 0 .. classes - 1 (no row of weight above 0), or where one
+   * class alone weighs more than 0, naming the classes.
+   */
+  static void requireEveryClass(BlockStatistics stats, int classes, FitOptions o,
+      int metadataClasses) {
+    List<Integer> empty = stats.labelsWithoutWeight(classes);
+    boolean weighted = o.weightCol() != null && !o.weightCol().isEmpty();
+    if (empty.size() == classes) {
+      throw new IllegalArgumentException("every row's weight is 0");
+    }
+    if (empty.size() == classes - 1) {
+      // Only one class's rows weigh more than 0: nothing to separate, as with one label.
+      int only = firstWithWeight(empty, classes);
+      throw new IllegalArgumentException((weighted ? "only the rows of label " + only
+          + " weigh more than 0" : "every row has label " + only) + ": a classifier needs rows"
+          + " of at least two classes");
+    }
+    if (!empty.isEmpty()) {
+      String lacking = (empty.size() == 1 ? "class " + empty.get(0) + " has" : "classes "
+          + empty + " have") + " no row" + (weighted ? " of weight above 0" : "");
+      if (metadataClasses > 0) {
+        throw new IllegalArgumentException("the label column's metadata names " + classes
+            + " classes (as a StringIndexer's output does), but " + lacking + ": a fit needs"
+            + " a row of every class (MLlib would drive such a class's intercept towards minus"
+            + " infinity); fit on rows of every class, or index the labels of these rows"
+            + " alone (a StringIndexer with handleInvalid \"keep\" names one class more, for"
+            + " labels it has not seen)");
+      }
+      throw new IllegalArgumentException("the labels run from 0 to " + (classes - 1)
+          + ", but " + lacking + ": a classifier needs a row of every class (MLlib would drive"
+          + " such a class's intercept towards minus infinity); relabel the classes 0, 1, .."
+          + " without gaps (a StringIndexer does)");
+    }
   }
 
   /** The first of 0 .. classes - 1 that {@code empty} does not list. */
@@ -265,7 +284,20 @@ final class DescentFitter {
         throw new IllegalArgumentException("more than 2^31 - 1 rows are not supported");
       }
       int d = all.features;
-      Shape shape = shape(o, all, metadataClasses(dataset, o.labelCol()));
+      int metadata = metadataClasses(dataset, o.labelCol());
+      Shape shape = shape(o, all, metadata);
+      if (shape.numClasses() > 0) {
+        // Each fold's model is fitted on its training rows, as a separate fit would be: where
+        // those lack a class, so would the separate fit, which refuses them.
+        for (int f = 0; f < k; f++) {
+          try {
+            requireEveryClass(stats[f + 1], shape.numClasses(), o, metadata);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fold " + f + "'s training rows (the rows of"
+                + " the other folds): " + e.getMessage(), e);
+          }
+        }
+      }
       Standardization base = o.standardization() ? all.standardization()
           : Standardization.identity(d);
       Standardization[] own = new Standardization[k];
@@ -380,10 +412,17 @@ final class DescentFitter {
    * The intercept a model starts from: for least squares its rows' (weighted) mean label, the
    * optimum's intercept at weights 0 (as core's fits start; a constant label then starts at its
    * exact optimum, intercept the label and weights 0, as MLlib returns it, where a start at 0
-   * ended a float32 rounding away from it: 4.9999998 for 5); otherwise 0.
+   * ended a float32 rounding away from it: 4.9999998 for 5; a constant label starts at the
+   * label itself, where its computed mean may differ in the last bit); otherwise 0.
    */
   static double startingIntercept(Loss loss, BlockStatistics rows) {
-    return loss == Loss.LINEAR && Double.isFinite(rows.labelMean) ? rows.labelMean : 0;
+    if (loss != Loss.LINEAR) {
+      return 0;
+    }
+    if (rows.minLabel == rows.maxLabel) {
+      return rows.minLabel; // the label itself: its mean may round away from it (-3.7 x 50)
+    }
+    return Double.isFinite(rows.labelMean) ? rows.labelMean : 0;
   }
 
   /**

@@ -210,6 +210,30 @@ class DescentCrossValidatorTest {
     assertEquals(0.01, ((DescentLogisticRegressionModel) shared.bestModel()).getRegParam());
   }
 
+  /**
+   * A fold whose training rows lack a class is refused, naming the fold, as the separate fit on
+   * them (MLlib's CrossValidator around the estimator) refuses them; the shared fit had fitted
+   * it and scored a model with no finite optimum.
+   */
+  @Test
+  void aFoldWhoseTrainingRowsLackAClassIsRefused() {
+    org.apache.spark.sql.Dataset<Row> iris = SparkTests.frame(spark,
+        SparkTests.load("iris", "full"), 2)
+        .withColumn("fold", functions.expr("IF(label = 1, 0,"
+            + " CAST(pmod(monotonically_increasing_id(), 2) AS INT) + 1)")).cache();
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0, 0.01})
+        .build();
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> new DescentCrossValidator().setEstimator(lr)
+            .setEstimatorParamMaps(grid).setEvaluator(new MulticlassClassificationEvaluator()
+                .setMetricName("logLoss")).setNumFolds(3).setFoldCol("fold").fit(iris));
+    assertEquals("fold 0's training rows (the rows of the other folds): the labels run from 0"
+        + " to 2, but class 1 has no row: a classifier needs a row of every class (MLlib would"
+        + " drive such a class's intercept towards minus infinity); relabel the classes 0, 1,"
+        + " .. without gaps (a StringIndexer does)", e.getMessage());
+  }
+
   @Test
   void linearFoldsFromAFoldColumnMatchMllibsCrossValidator() {
     Dataset diabetes = SparkTests.load("diabetes", "full");

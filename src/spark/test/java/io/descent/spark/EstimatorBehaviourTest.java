@@ -391,6 +391,13 @@ class EstimatorBehaviourTest {
     assertTrue(e.getMessage().startsWith("the label column's metadata names 3 classes (as a"
         + " StringIndexer's output does), but the rows hold labels only up to 1.0"),
         e.getMessage());
+    // A class below the top one that the rows lack: the metadata's message, not a relabelling.
+    IllegalArgumentException gap = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> lr.fit(indexed.filter(org.apache.spark.sql.functions.col("indexed").notEqual(1))));
+    assertTrue(gap.getMessage().startsWith("the label column's metadata names 3 classes (as a"
+        + " StringIndexer's output does), but class 1 has no row: a fit needs a row of every"
+        + " class"), gap.getMessage());
   }
 
   /**
@@ -442,12 +449,20 @@ class EstimatorBehaviourTest {
     org.apache.spark.sql.Dataset<Row> constant = SparkTests.frame(spark,
         SparkTests.load("diabetes", "full"), 2)
         .withColumn("label", org.apache.spark.sql.functions.lit(5.0));
-    for (double r : new double[] {0, 0.1}) {
-      DescentLinearRegressionModel m = new DescentLinearRegression().setBackend("opencl")
-          .setRegParam(r).fit(constant);
-      assertEquals(5.0, m.intercept(), 0, "regParam " + r);
-      for (double c : m.coefficients().toArray()) {
-        assertEquals(0.0, c, 0, "regParam " + r);
+    // -3.7 and 0.1: labels whose mean over the rows rounds away from them in the last bit.
+    for (double label : new double[] {5.0, -3.7, 0.1}) {
+      for (double r : new double[] {0, 0.1}) {
+        for (boolean standardize : new boolean[] {true, false}) {
+          DescentLinearRegressionModel m = new DescentLinearRegression().setBackend("opencl")
+              .setRegParam(r).setStandardization(standardize).fit(constant.withColumn("label",
+                  org.apache.spark.sql.functions.lit(label)));
+          String what = "label " + label + ", regParam " + r + ", standardization "
+              + standardize;
+          assertEquals(label, m.intercept(), 0, what);
+          for (double c : m.coefficients().toArray()) {
+            assertEquals(0.0, c, 0, what);
+          }
+        }
       }
     }
   }
