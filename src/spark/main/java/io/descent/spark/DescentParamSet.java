@@ -60,7 +60,9 @@ public final class DescentParamSet implements Serializable {
         + " (penalties on the weights of features standardized by their population deviation):"
         + " logistic l1 = R A sqrt(c), l2 = R (1 - A) c, c = n / (n - 1) (its weighted form;"
         + " c = 1 without standardization); least squares l1 = R A, l2 = R (1 - A) / s_y, s_y"
-        + " the label's standard deviation", ParamValidators.gtEq(0));
+        + " the label's population standard deviation (|mean| for a constant label; beyond"
+        + " 4096 features, where MLlib's L-BFGS takes sample deviations, s_y and the penalties"
+        + " take the sample factors as logistic's do)", ParamValidators.gtEq(0));
     elasticNetParam = new DoubleParam(uid, "elasticNetParam", "elastic-net mixing A in [0, 1]:"
         + " 0 is L2 (ridge), 1 is L1 (lasso)", ParamValidators.inRange(0, 1));
     maxIter = new IntParam(uid, "maxIter", "maximum number of iterations (> 0)",

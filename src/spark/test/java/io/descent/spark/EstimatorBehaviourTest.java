@@ -467,6 +467,21 @@ class EstimatorBehaviourTest {
     }
   }
 
+  /**
+   * regParam's documentation (what explainParams() prints) gives the mapping the fits use
+   * (MllibComparisonTest checks the fits), where it gave l1 = R A, l2 = R (1 - A) for both.
+   */
+  @Test
+  void regParamsDocumentationGivesTheMappingTheFitsUse() {
+    for (String doc : new String[] {logistic().regParam().doc(),
+        new DescentLinearRegression().regParam().doc()}) {
+      assertTrue(doc.contains("logistic l1 = R A sqrt(c), l2 = R (1 - A) c, c = n / (n - 1)"),
+          doc);
+      assertTrue(doc.contains("least squares l1 = R A, l2 = R (1 - A) / s_y"), doc);
+      assertTrue(doc.contains("|mean| for a constant label"), doc);
+    }
+  }
+
   /** The backend, precision and optimizer names are taken in any case, as family's are. */
   @Test
   void namesAreTakenInAnyCase() {
