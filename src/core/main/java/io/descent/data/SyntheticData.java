@@ -217,22 +217,6 @@ public final class SyntheticData {
       }
 
       @Override
-      public Writer append(CharSequence text) {
-        written[0] += text.length();
-        return this;
-      }
-
-      @Override
-      public void write(int c) {
-        written[0]++;
-      }
-
-      @Override
-      public void write(String text) {
-        written[0] += text.length();
-      }
-
-      @Override
       public void flush() {}
 
       @Override

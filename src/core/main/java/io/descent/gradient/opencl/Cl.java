@@ -205,9 +205,4 @@ final class Cl {
   static OpenClException error(String step, String device, CLException e) {
     return new OpenClException(step + " failed on " + device + ": " + status(e), e.getStatus(), e);
   }
-
-  /** Bytes as a short human figure ("256.0 MiB"), for messages. */
-  static String bytes(long bytes) {
-    return io.descent.data.ByteSizes.of(bytes);
-  }
 }

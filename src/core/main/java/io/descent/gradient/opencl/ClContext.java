@@ -1,5 +1,6 @@
 package io.descent.gradient.opencl;
 
+import io.descent.data.ByteSizes;
 import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.DeviceDescription;
 import java.io.IOException;
@@ -215,7 +216,7 @@ final class ClContext implements AutoCloseable {
    * @throws BackendUnavailableException when the device cannot allocate it
    */
   cl_mem buffer(long flags, long bytes, String what) {
-    return create(flags, bytes, null, "allocate " + Cl.bytes(bytes), what);
+    return create(flags, bytes, null, "allocate " + ByteSizes.of(bytes), what);
   }
 
   /**
@@ -225,7 +226,7 @@ final class ClContext implements AutoCloseable {
    */
   cl_mem hostBuffer(long bytes, Pointer host, String what) {
     return create(CL.CL_MEM_READ_ONLY | CL.CL_MEM_USE_HOST_PTR, bytes, host,
-        "use " + Cl.bytes(bytes) + " of host memory", what);
+        "use " + ByteSizes.of(bytes) + " of host memory", what);
   }
 
   /** A buffer owned by this context; {@code doing} says what failed ("allocate 2.0 GiB"). */

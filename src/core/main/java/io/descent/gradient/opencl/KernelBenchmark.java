@@ -1,5 +1,6 @@
 package io.descent.gradient.opencl;
 
+import io.descent.data.ByteSizes;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.data.SyntheticData;
@@ -608,7 +609,7 @@ public final class KernelBenchmark {
       this.layout = layout;
       long bytes = 4L * x.length;
       if (bytes > device.description().maxAllocationBytes()) {
-        throw new IllegalArgumentException("the read buffer (" + Cl.bytes(bytes)
+        throw new IllegalArgumentException("the read buffer (" + ByteSizes.of(bytes)
             + ") exceeds the largest buffer on " + device.name());
       }
       int cu = Math.max(1, device.description().computeUnits());

@@ -1,5 +1,6 @@
 package io.descent.gradient.opencl;
 
+import io.descent.data.ByteSizes;
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
 import io.descent.gradient.BackendInfo;
@@ -740,15 +741,15 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       long rowBytes = Math.max(4L * d, realBytes);
       if (rowBytes > maxAlloc) {
         throw new BackendUnavailableException("one row of " + d + " features needs "
-            + Cl.bytes(rowBytes) + " but the largest buffer on " + device.name() + " is "
-            + Cl.bytes(maxAlloc));
+            + ByteSizes.of(rowBytes) + " but the largest buffer on " + device.name() + " is "
+            + ByteSizes.of(maxAlloc));
       }
       this.chunkRows = rowsFrom != null ? rowsFrom.chunkRows
           : (int) Math.max(1, Math.min(Math.max(rows, 1), maxAlloc / rowBytes));
       if ((long) chunkRows * rowBytes > maxAlloc) {
         throw new BackendUnavailableException("a chunk of " + chunkRows + " rows needs "
-            + Cl.bytes((long) chunkRows * rowBytes) + " but the largest buffer on "
-            + device.name() + " is " + Cl.bytes(maxAlloc));
+            + ByteSizes.of((long) chunkRows * rowBytes) + " but the largest buffer on "
+            + device.name() + " is " + ByteSizes.of(maxAlloc));
       }
       int chunkCount = (rows + chunkRows - 1) / chunkRows;
       long slots = 0;
@@ -770,13 +771,13 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
       long global = tuning.globalMemoryBytes() > 0 ? tuning.globalMemoryBytes()
           : desc.globalMemoryBytes();
       if (needed > global) {
-        throw new BackendUnavailableException("the data needs " + Cl.bytes(needed)
+        throw new BackendUnavailableException("the data needs " + ByteSizes.of(needed)
             + " of device memory (" + rows + " rows x " + d + " features) but " + device.name()
-            + " has " + Cl.bytes(global));
+            + " has " + ByteSizes.of(global));
       }
       if (partialBytes > Integer.MAX_VALUE) {
         throw new BackendUnavailableException("the partial sums would need "
-            + Cl.bytes(partialBytes) + ", more than one host buffer holds");
+            + ByteSizes.of(partialBytes) + ", more than one host buffer holds");
       }
 
       int thetaValues = (d + 1) * (batched ? kp : 1);
