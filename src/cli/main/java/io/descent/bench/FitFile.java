@@ -19,11 +19,56 @@ final class FitFile {
   /** The target column {@link SyntheticData} writes. */
   static final String TARGET = "y";
 
+  /**
+   * The temporary directories made and not yet deleted: a shutdown hook deletes them with what
+   * they hold should the JVM exit first (Ctrl-C, SIGTERM), which left the whole CSV (66 MB for
+   * the default fit) in the temporary directory.
+   */
+  private static final java.util.Set<Path> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.concurrent.atomic.AtomicBoolean HOOKED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private FitFile() {}
+
+  /** Deletes {@code dir} and the files in it, quietly. */
+  private static void deleteDirectory(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      files.forEach(f -> {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+          // Left in the temporary directory.
+        }
+      });
+    } catch (IOException ignored) {
+      // Gone already, or unreadable: nothing more to do.
+    }
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException ignored) {
+      // Left in the temporary directory.
+    }
+  }
+
+  /** A new temporary directory, deleted at exit unless {@link #delete} deleted it first. */
+  private static Path temporaryDirectory() throws IOException {
+    if (HOOKED.compareAndSet(false, true)) {
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(
+            FitFile::deleteDirectory), "FitFile.temporaries"));
+      } catch (IllegalStateException e) {
+        // Already exiting: no later exit to clean up after.
+      }
+    }
+    Path dir = Files.createTempDirectory("descent-bench-");
+    LIVE.add(dir);
+    return dir;
+  }
 
   /** Writes the problem's data to a new temporary file; the caller deletes it. */
   static Path write(FitProblem problem, long seed) throws IOException {
-    Path dir = Files.createTempDirectory("descent-bench-");
+    Path dir = temporaryDirectory();
     Path file = dir.resolve(String.format(java.util.Locale.ROOT, "%s-%dx%d-s%d.csv",
         problem.loss().label(), problem.rows(), problem.features(), seed));
     SyntheticData data = new SyntheticData(problem.rows(), problem.features(), problem.loss(),
@@ -55,11 +100,7 @@ final class FitFile {
 
   /** Deletes the file and its temporary directory, quietly (a leftover is only a temp file). */
   static void delete(Path file) {
-    try {
-      Files.deleteIfExists(file);
-      Files.deleteIfExists(file.getParent());
-    } catch (IOException ignored) {
-      // Left in the temporary directory.
-    }
+    deleteDirectory(file.getParent());
+    LIVE.remove(file.getParent());
   }
 }

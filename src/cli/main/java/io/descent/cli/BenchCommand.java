@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--backends", split = ",", paramLabel = "NAME",
       defaultValue = "opencl,nd4j,reference",
       description = "Backends to measure: opencl (every OpenCL device), nd4j, reference"
-          + " (default: ${DEFAULT-VALUE}).")
+          + " (default: ${DEFAULT-VALUE}; not with --models, which times OpenCL).")
   List<BackendKind> backends;
 
   @Option(names = "--device", paramLabel = "N|NAME",
@@ -102,17 +102,19 @@ final class BenchCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--fit-rows", defaultValue = "200000", paramLabel = "N",
-      description = "Rows of the end-to-end fit; 0 skips it (default: ${DEFAULT-VALUE}).")
+      description = "Rows of the end-to-end fit; 0 skips it (default: ${DEFAULT-VALUE}; not with"
+          + " --models).")
   int fitRows;
 
   @Option(names = "--fit-features", defaultValue = "32", paramLabel = "D",
-      description = "Features of the end-to-end fit (default: ${DEFAULT-VALUE}).")
+      description = "Features of the end-to-end fit (default: ${DEFAULT-VALUE}; not with"
+          + " --models).")
   int fitFeatures;
 
   @Option(names = "--fit-loss", defaultValue = "logistic", paramLabel = "LOSS",
       description = "Loss of the end-to-end fit: linear or logistic (default:"
-          + " ${DEFAULT-VALUE}).")
-  Loss fitLoss;
+          + " ${DEFAULT-VALUE}; not with --models).")
+  String fitLoss;
 
   @Option(names = "--models", split = ",", paramLabel = "K",
       description = "Instead of the sweep: on each OpenCL device, time one evaluation of K"
@@ -130,17 +132,17 @@ final class BenchCommand implements Callable<Integer> {
   List<Integer> models;
 
   @Option(names = "--csv", paramLabel = "FILE.csv",
-      description = "Also write every row as CSV (atomically).")
+      description = "Also write every row as CSV (atomically; not with --models).")
   Path csv;
 
   @Option(names = "--json", paramLabel = "FILE.json",
-      description = "Also write the whole report as JSON (atomically).")
+      description = "Also write the whole report as JSON (atomically; not with --models).")
   Path json;
 
   @Option(names = "--plot", paramLabel = "FILE.png",
       description = "Also draw seconds per evaluation against rows, log-log, a line per backend"
           + " (and device), loss and feature count, each in its own colour and marker, as a PNG"
-          + " (atomically).")
+          + " (atomically; not with --models).")
   Path plot;
 
   @Mixin
@@ -150,9 +152,14 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchConfig config = config();
     BackendBenchmark.requireDevice(config.backends(), config.openClDevice());
-    if (config.openClDevice() != null && !config.backends().contains(BackendKind.OPENCL)) {
-      spec.commandLine().getErr().println("descent: --device is ignored: --backends does not"
-          + " list opencl");
+    if (!config.backends().contains(BackendKind.OPENCL)) {
+      // OpenCL's own options, as --device: said, not silently dropped.
+      for (String option : List.of("--device", "--tuning")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          spec.commandLine().getErr().println("descent: " + option + " is ignored: --backends"
+              + " does not list opencl");
+        }
+      }
       spec.commandLine().getErr().flush();
     }
     if (models != null) {
@@ -169,6 +176,15 @@ final class BenchCommand implements Callable<Integer> {
       return models(config, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
     new CommandFiles().output("--csv", csv).output("--json", json).output("--plot", plot).check();
+    if (config.fit() != null) {
+      // The fit's CSV goes to the temporary directory: refused before the sweep if it cannot
+      // fit there, as generate refuses (it filled /tmp for a minute before).
+      FitProblem f = config.fit();
+      GenerateCommand.requireRoom(new SyntheticData(f.rows(), f.features(), f.loss(), seed)
+          .estimatedBytes(), Path.of(System.getProperty("java.io.tmpdir"), "fit.csv"),
+          "the end-to-end fit's CSV (--fit-rows " + f.rows() + " x --fit-features "
+          + f.features() + ")", "fewer --fit-rows or --fit-features, or --fit-rows 0");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Interrupts.Activity activity = Interrupts.activity(err, "benchmarking", csv, json,
@@ -272,10 +288,13 @@ final class BenchCommand implements Callable<Integer> {
 
   /** The options as a config; a bad value is a usage error naming the option. */
   private BenchConfig config() {
-    if (fitLoss == Loss.MULTINOMIAL) {
-      throw usage("--fit-loss multinomial is not benchmarked: use linear or logistic (--loss"
-          + " multinomial times its evaluations)");
-    }
+    Loss fit = switch (fitLoss.strip().toLowerCase(Locale.ROOT)) {
+      case "linear" -> Loss.LINEAR;
+      case "logistic" -> Loss.LOGISTIC;
+      case "multinomial" -> throw usage("--fit-loss multinomial is not benchmarked: use linear"
+          + " or logistic (--loss multinomial times its evaluations)");
+      default -> throw usage("--fit-loss must be linear or logistic, got \"" + fitLoss + "\"");
+    };
     if (models != null) {
       positive("--models", models);
     }
@@ -293,8 +312,13 @@ final class BenchCommand implements Callable<Integer> {
     if (fitRows > 0 && fitFeatures < 1) {
       throw usage("--fit-features must be > 0, got " + fitFeatures);
     }
+    if (fitRows > 0 && (long) fitRows * fitFeatures > Integer.MAX_VALUE - 8) {
+      // As the sweep's sizes are: the fit could never load, and its CSV would be written first.
+      throw usage("--fit-rows x --fit-features = " + fitRows + " x " + fitFeatures
+          + " does not fit one float array (at most " + (Integer.MAX_VALUE - 8) + " values)");
+    }
     return new BenchConfig(rows, features, losses, EnumSet.copyOf(backends), device, warmup,
-        repeats, seed, fitRows == 0 ? null : new FitProblem(fitRows, fitFeatures, fitLoss),
+        repeats, seed, fitRows == 0 ? null : new FitProblem(fitRows, fitFeatures, fit),
         tuning.checked());
   }
 

@@ -136,6 +136,10 @@ final class CommandFiles {
       }
     }
     for (Destination d : destinations) {
+      if (isCacheDirectory(d.file())) {
+        throw usage(d.named() + " is the cache directory " + cacheDirectory + ", where the"
+            + " command writes its cached copy: give the output a file of its own");
+      }
       if (isCachedCopy(d.file())) {
         throw usage(d.named() + " is a cached copy in " + cacheDirectory + ", which the command"
             + " may read: refusing to overwrite an input");
@@ -186,6 +190,22 @@ final class CommandFiles {
     }
     Path parent = file.toAbsolutePath().getParent();
     return Files.isDirectory(parent) && Files.isSameFile(parent, cacheDirectory);
+  }
+
+  /**
+   * Whether an output file that does not exist yet is the cache directory, which does not
+   * either: the command would make the directory, then fail to write the output over it after
+   * all its work. (An existing directory is refused as an output already.)
+   */
+  private boolean isCacheDirectory(Path file) {
+    if (cacheDirectory == null || Files.exists(file) || Files.exists(cacheDirectory)) {
+      return false;
+    }
+    try {
+      return inRealDirectory(file).equals(inRealDirectory(cacheDirectory));
+    } catch (IOException e) {
+      return false; // the cache directory's parent is missing: the cache reports it
+    }
   }
 
   private static void checkInput(Input in) throws NoSuchFileException {

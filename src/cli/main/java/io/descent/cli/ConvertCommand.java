@@ -87,20 +87,23 @@ final class ConvertCommand implements Callable<Integer> {
     CsvReader reader = CliSupport.reader(data, oneVsRest ? Loss.MULTINOMIAL : loss, true, null,
         null, null, List.of(), ReadProgress.NONE, weightColumn);
     Path copy = cache.copyPath(data.data, reader);
-    Dataset dataset;
-    // A Ctrl-C says what was interrupted and that the copy was not written, as train's does.
+    // A Ctrl-C says what was interrupted and whether the copy was written, as train's does,
+    // up to the command's last line: one that comes once the copy is in place names it written.
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data
         + " and writing its copy", copy)) {
-      dataset = cache.read(data.data, reader);
+      activity.writtenWhen(copy, () -> cache.wrote(copy));
+      Dataset dataset = cache.read(data.data, reader);
+      if (cache.cached(data.data, reader).isEmpty()) {
+        throw new IllegalStateException(unwritten.isEmpty() ? "no cached copy of " + data.data
+            + " could be written in " + cache.directory() : unwritten.get(0));
+      }
+      activity.doing("reporting the copy", copy + (cache.wrote(copy) ? " written"
+          : " in place from an earlier run"));
+      unwritten.forEach(line -> err.println("descent: " + line)); // the standardization's
+      out.println("cached " + data.data + " (" + dataset.rows() + " rows x "
+          + dataset.features() + " features) in " + copy);
+      out.flush();
     }
-    if (cache.cached(data.data, reader).isEmpty()) {
-      throw new IllegalStateException(unwritten.isEmpty() ? "no cached copy of " + data.data
-          + " could be written in " + cache.directory() : unwritten.get(0));
-    }
-    unwritten.forEach(line -> err.println("descent: " + line)); // the standardization's
-    out.println("cached " + data.data + " (" + dataset.rows() + " rows x " + dataset.features()
-        + " features) in " + copy);
-    out.flush();
     return Main.OK;
   }
 }

@@ -123,13 +123,22 @@ final class GenerateCommand implements Callable<Integer> {
    * exit 1, as a full disk is.
    */
   static void requireRoom(long bytes, Path out) throws java.io.IOException {
+    requireRoom(bytes, out, out + ": the CSV", "fewer --rows or --features, or another --out");
+  }
+
+  /**
+   * {@link #requireRoom(long, Path)} for a CSV called {@code what} in the message, with
+   * {@code remedy} as its advice.
+   */
+  static void requireRoom(long bytes, Path out, String what, String remedy)
+      throws java.io.IOException {
     Path directory = out.toAbsolutePath().getParent();
     long free = java.nio.file.Files.getFileStore(directory).getUsableSpace();
     if (bytes > free) {
-      throw new java.io.IOException(out + ": the CSV would take " + (bytes == Long.MAX_VALUE
+      throw new java.io.IOException(what + " would take " + (bytes == Long.MAX_VALUE
           ? "more than " : "about ") + ByteSizes.of(bytes)
           + " and " + directory + " has " + ByteSizes.of(free) + " free; nothing written"
-          + " (fewer --rows or --features, or another --out)");
+          + " (" + remedy + ")");
     }
   }
 }

@@ -167,6 +167,20 @@ final class Interrupts implements AutoCloseable {
       }
     }
 
+    /**
+     * {@code output} counts as written once {@code done} says so, checked when an interruption
+     * comes (for a file written by other means than {@link AtomicFile}, such as a cached copy).
+     */
+    void writtenWhen(Path output, java.util.function.BooleanSupplier done) {
+      synchronized (pending) {
+        checks.put(output, done);
+      }
+    }
+
+    /** The outputs {@link #writtenWhen} asks about. Guarded by pending. */
+    private final java.util.Map<Path, java.util.function.BooleanSupplier> checks =
+        new java.util.HashMap<>();
+
     /** {@code output} is complete: an interruption no longer counts it as not written. */
     void written(Path output) {
       synchronized (pending) {
@@ -196,7 +210,8 @@ final class Interrupts implements AutoCloseable {
      */
     void settleMoved() {
       synchronized (pending) {
-        List<Path> moved = pending.stream().filter(AtomicFile::moved).toList();
+        List<Path> moved = pending.stream().filter(p -> AtomicFile.moved(p)
+            || checks.containsKey(p) && checks.get(p).getAsBoolean()).toList();
         if (!moved.isEmpty()) {
           pending.removeAll(moved);
           if (!ownOutcome) {

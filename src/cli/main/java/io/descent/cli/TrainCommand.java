@@ -619,19 +619,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainingConfig config, Map<String, MetricsReport> sets, List<String> notices) {
     LockstepFit.Result r = fit.fit();
     ObjectNode root = JsonReport.object();
-    ObjectNode d = root.putObject("data");
-    d.put("file", dataset.source());
-    d.put("cachedCopy", data.cachedCopyText());
-    d.put("rows", dataset.rows());
-    d.put("features", dataset.features());
-    d.put("target", dataset.targetName());
-    ArrayNode labels = d.putArray("classes");
-    fit.model().classes().orElseThrow().labels().forEach(labels::add);
-    d.put("seed", seed);
-    d.put("testFraction", testFraction);
-    d.put("weightColumn", weightColumn);
-    d.put("classWeight", classWeight);
-    d.put("init", init == null ? null : init.toString());
+    putData(root, dataset, fit.model().classes().orElseThrow().labels());
     JsonReport.putBackend(root, r.backend());
     JsonText.putValues(root.putObject("optimizer"), config.optimizerSettings());
     ObjectNode res = root.putObject("result");
@@ -867,26 +855,34 @@ final class TrainCommand implements Callable<Integer> {
     return rest;
   }
 
-  /** The {@code --json} document: every figure the text shows. */
-  private ObjectNode report(Dataset dataset, FitResult r,
-      Map<String, MetricsReport> sets) {
-    ObjectNode root = JsonReport.object();
+  /**
+   * The {@code --json} document's {@code data}: the file, its shape, target and classes (null:
+   * none), and how its rows were split, weighted and started from.
+   */
+  private void putData(ObjectNode root, Dataset dataset, List<String> classes) {
     ObjectNode d = root.putObject("data");
     d.put("file", dataset.source());
     d.put("cachedCopy", data.cachedCopyText());
     d.put("rows", dataset.rows());
     d.put("features", dataset.features());
     d.put("target", dataset.targetName());
-    dataset.classLabels().ifPresent(c -> {
-      ArrayNode classes = d.putArray("classes");
-      c.labels().forEach(classes::add);
-    });
+    if (classes != null) {
+      ArrayNode labels = d.putArray("classes");
+      classes.forEach(labels::add);
+    }
     d.put("seed", seed);
     d.put("testFraction", testFraction);
     d.put("validationFraction", validationFraction);
     d.put("weightColumn", weightColumn);
     d.put("classWeight", classWeight);
     d.put("init", init == null ? null : init.toString());
+  }
+
+  /** The {@code --json} document: every figure the text shows. */
+  private ObjectNode report(Dataset dataset, FitResult r,
+      Map<String, MetricsReport> sets) {
+    ObjectNode root = JsonReport.object();
+    putData(root, dataset, dataset.classLabels().map(c -> c.labels()).orElse(null));
     JsonReport.putBackend(root, r.backend());
     // The optimizer as the model file keeps it: its name and every hyperparameter as fields.
     JsonText.putValues(root.putObject("optimizer"), r.optimizerSettings());

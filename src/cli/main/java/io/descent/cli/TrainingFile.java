@@ -14,10 +14,11 @@ import java.util.Optional;
  * {@value #BYTES}, its size; and {@value #TEST_FRACTION} when {@code --test-fraction} set rows of
  * it aside. {@code evaluate} reads them back to say when it is given the training rows.
  *
- * <p>The model file holds no row identities, so a file is recognised by path and size alone: a
- * copy elsewhere is not recognised, and a file rewritten in place to the very same size is taken
- * for the one trained on. Only a regular file is recorded and recognised: a pipe's path (such as
- * {@code /dev/fd/63}) and size (0) are those of every other pipe.
+ * <p>The model file holds no row identities, so a file is recognised by path and size alone (a path
+ * through a symbolic link to it counts as its path): a copy elsewhere is not recognised, and a file
+ * rewritten in place to the very same size is taken for the one trained on. Only a regular file is
+ * recorded and recognised: a pipe's path (such as {@code /dev/fd/63}) and size (0) are those of
+ * every other pipe.
  *
  * @param path the file, absolute and normalized
  * @param bytes its size
@@ -67,7 +68,7 @@ record TrainingFile(Path path, long bytes, double testFraction) {
    */
   String whyNot(Path data) {
     Path p = data.toAbsolutePath().normalize();
-    if (!p.equals(path)) {
+    if (!samePath(p)) {
       return data + " is another file";
     }
     try {
@@ -77,11 +78,29 @@ record TrainingFile(Path path, long bytes, double testFraction) {
     }
   }
 
-  /** Whether {@code data} is this file: the same path and, still, the same size. */
+  /**
+   * Whether {@code p} (absolute, normalized) names this file: the same path, or one that leads
+   * to the same file (through a symbolic link or a linked directory, either way).
+   */
+  private boolean samePath(Path p) {
+    if (p.equals(path)) {
+      return true;
+    }
+    try {
+      return Files.isSameFile(p, path);
+    } catch (IOException e) {
+      return false; // one of them is gone: not the file trained on
+    }
+  }
+
+  /**
+   * Whether {@code data} is this file: the same path (or a link to it) and, still, the same
+   * size.
+   */
   boolean is(Path data) {
     Path p = data.toAbsolutePath().normalize();
     try {
-      return Files.isRegularFile(p) && p.equals(path) && Files.size(p) == bytes;
+      return Files.isRegularFile(p) && samePath(p) && Files.size(p) == bytes;
     } catch (IOException e) {
       return false;
     }

@@ -102,6 +102,61 @@ class BenchCommandTest {
     Cli dirMissing = Cli.run("bench", "--csv", dir.resolve("no/such/dir/b.csv").toString());
     assertEquals(2, dirMissing.code());
     assertTrue(dirMissing.err().contains("does not exist"), dirMissing.err());
+    // A fit that could never load is refused before its CSV is written (it filled /tmp).
+    Cli huge = Cli.run("bench", "--rows", "100", "--features", "4", "--backends", "reference",
+        "--fit-rows", "100000", "--fit-features", "100000");
+    assertEquals(2, huge.code(), huge.err());
+    assertTrue(huge.err().startsWith("descent: --fit-rows x --fit-features = 100000 x 100000"
+        + " does not fit one float array"), huge.err());
+    assertEquals("", huge.out());
+    Cli poisson = Cli.run("bench", "--fit-loss", "poisson");
+    assertEquals(2, poisson.code());
+    assertTrue(poisson.err().startsWith("descent: --fit-loss must be linear or logistic, got"
+        + " \"poisson\""), poisson.err());
+  }
+
+  @Test
+  void openClOptionsWithoutOpenClAreNamedAsIgnored() {
+    Cli r = Cli.run("bench", "--rows", "100", "--features", "3", "--backends", "reference",
+        "--warmup", "0", "--repeats", "1", "--fit-rows", "0", "--tuning", "device");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("descent: --tuning is ignored: --backends does not list"
+        + " opencl"), r.err());
+  }
+
+  /**
+   * SIGTERM (and Ctrl-C) during the end-to-end fit deletes its CSV and temporary directory,
+   * which an interrupted run left behind (66 MB for the default fit).
+   */
+  @Test
+  void anInterruptedFitLeavesNoTemporaryFiles() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "bench", "--rows", "100", "--features", "3", "--backends",
+        "reference", "--warmup", "0", "--repeats", "1", "--fit-rows", "400000",
+        "--fit-features", "32").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out.txt").toFile()).start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (p.isAlive() && System.nanoTime() < deadline && !hasACsv(tmp)) {
+      Thread.sleep(20);
+    }
+    assertTrue(hasACsv(tmp), "the fit's CSV never appeared: " + Files.readString(dir.resolve(
+        "out.txt")));
+    Thread.sleep(300);
+    p.destroy(); // SIGTERM
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+      List<Path> dirs = left.filter(f -> f.getFileName().toString().startsWith("descent-bench"))
+          .toList();
+      assertEquals(List.of(), dirs, Files.readString(dir.resolve("out.txt")));
+    }
+  }
+
+  private static boolean hasACsv(Path tmp) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(tmp)) {
+      return all.anyMatch(f -> f.getFileName().toString().contains(".csv"));
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -296,5 +297,24 @@ class CacheCliTest {
     assertEquals(2, history.code(), history.out() + history.err());
     assertTrue(history.err().contains("is a cached copy in"), history.err());
     org.junit.jupiter.api.Assertions.assertArrayEquals(kept, Files.readAllBytes(standardization));
+  }
+
+  @Test
+  void anOutputNamingTheCacheDirectoryIsRefusedBeforeAnyWork() throws IOException {
+    // The run read, cached, fitted and printed its summary, then failed with exit 1 ("is a
+    // directory") writing the model over the directory it had made.
+    Path data = irisCopy();
+    Path both = dir.resolve("cdir");
+    for (String command : List.of("train", "cv")) {
+      Cli run = Cli.run(command, "--data", data.toString(), "--target", "species", "--loss",
+          "multinomial", "--backend", "reference", "--out", both.toString(), "--cache-dir",
+          both.toString());
+      assertEquals(2, run.code(), run.out() + run.err());
+      assertEquals("descent: --out " + both + " is the cache directory " + both + ", where the"
+          + " command writes its cached copy: give the output a file of its own",
+          run.err().strip());
+      assertEquals("", run.out());
+      assertFalse(Files.exists(both), both.toString());
+    }
   }
 }

@@ -251,6 +251,29 @@ class InterruptTest {
     }
   }
 
+  /**
+   * A file written by other means (convert's cached copy, moved into place by the cache) is
+   * called written once its check says so: a Ctrl-C after its rename said "not written".
+   */
+  @Test
+  void anOutputWhoseCheckSaysItIsInPlaceIsCalledWritten() throws Exception {
+    Path copy = dir.resolve("data.csv.dscache");
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic
+        .AtomicBoolean();
+    PrintWriter err = new PrintWriter(new StringWriter());
+    try (Interrupts.Activity a = Interrupts.activity(err, "reading data.csv and writing its"
+        + " copy", copy)) {
+      a.writtenWhen(copy, done::get);
+      a.settleMoved();
+      assertEquals("interrupted while reading data.csv and writing its copy; " + copy
+          + " not written", a.message());
+      done.set(true);
+      a.settleMoved();
+      assertEquals("interrupted while reading data.csv and writing its copy; " + copy
+          + " written", a.message());
+    }
+  }
+
   @Test
   void sigintStopsTrainingAndWritesTheCheckpoint() throws Exception {
     Path data = dir.resolve("big.csv");

@@ -440,15 +440,27 @@ class OneVsRestCliTest {
   }
 
   @Test
-  void validationFractionStopsEachClassOnItsOwn() throws Exception {
+  void validationFractionStopsEachClassOnItsOwn(@TempDir Path dir) throws Exception {
     String target = Files.readAllLines(Path.of("datasets/wine.csv")).get(0).replaceAll(".*,",
         "");
     Cli r = Cli.run("train", "--loss", "logistic", "--one-vs-rest", "--data",
         "datasets/wine.csv", "--target", target, "--l2", "1e-4", "--backend", "reference",
-        "--validation-fraction", "0.3", "--patience", "2", "--json");
+        "--validation-fraction", "0.3", "--patience", "2", "--verify-every", "3",
+        "--max-iterations", "500", "--tolerance", "1e-7", "--json", "--out",
+        dir.resolve("ovr.json").toString());
     assertEquals(0, r.code(), r.err());
     JsonNode doc = JSON.readTree(r.out());
     assertTrue(doc.get("result").get("converged").asBoolean(), doc.toString());
+    assertEquals(0.3, doc.get("data").get("validationFraction").asDouble(), doc.toString());
+    // The model file records every setting, as one model's does.
+    JsonNode h = JSON.readTree(dir.resolve("ovr.json").toFile()).get("training")
+        .get("hyperparameters");
+    assertEquals(0.3, h.get("validationFraction").asDouble(), h.toString());
+    assertEquals(2, h.get("patience").asInt(), h.toString());
+    assertEquals(3, h.get("verifyEvery").asInt(), h.toString());
+    assertEquals(500, h.get("maxIterations").asInt(), h.toString());
+    assertEquals(1e-7, h.get("gradientTolerance").asDouble(), h.toString());
+    assertEquals("logistic", h.get("loss").asText(), h.toString());
     long early = 0;
     for (JsonNode c : doc.get("result").get("classes")) {
       early += c.get("stopReason").asText().equals("early_stopping") ? 1 : 0;

@@ -207,6 +207,16 @@ class TestFractionTest {
         Locale.ROOT, "mse %.7g, rmse %.7g, r2 %.7g, mae %.7g", d.get("mse").asDouble(),
         d.get("rmse").asDouble(), d.get("r2").asDouble(), d.get("mae").asDouble()));
 
+    // Through a symbolic link the file is the same ("another file" before).
+    Path link = dir.resolve("link.csv");
+    Files.createSymbolicLink(link, Path.of(MTCARS).toAbsolutePath());
+    Cli linked = Cli.run("evaluate", "--model", part.toString(), "--data", link.toString(),
+        "--test-rows", "--json");
+    assertEquals(0, linked.code(), linked.err());
+    assertEquals(8, JsonOutputTest.document(linked.out()).get("rows").asInt());
+    Cli linkedAll = Cli.run("evaluate", "--model", all.toString(), "--data", link.toString());
+    assertEquals(EvaluateCommand.TRAINING_ROWS, linkedAll.err().strip());
+
     Path copy = dir.resolve("copy.csv");
     Files.copy(Path.of(MTCARS), copy);
     Cli other = Cli.run("evaluate", "--model", all.toString(), "--data", copy.toString());

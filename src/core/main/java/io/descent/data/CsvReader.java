@@ -766,13 +766,15 @@ public final class CsvReader {
       String target = options.target();
       if (target != null) {
         int c = csv.columnOf(target);
-        if (c < 0 && target.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-          if (target.length() > 9 || Integer.parseInt(target) >= header.size()) {
-            throw new DataFormatException(file, 1, 0, "target column index " + target
+        // An index, read without the spaces around it, as a name is.
+        String index = target.strip();
+        if (c < 0 && !index.isEmpty() && index.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+          if (index.length() > 9 || Integer.parseInt(index) >= header.size()) {
+            throw new DataFormatException(file, 1, 0, "target column index " + index
                 + " is out of range: the header has " + header.size() + " columns (0 to "
                 + (header.size() - 1) + ")");
           }
-          c = Integer.parseInt(target);
+          c = Integer.parseInt(index);
         }
         if (c < 0) {
           throw new DataFormatException(file, 1, 0, "no column \"" + target

@@ -1022,6 +1022,20 @@ public final class DatasetCache {
    * temporary file beside it, then moved into place atomically, so that a reader sees the old
    * file or the new one, never part of one; the temporary file is deleted on failure.
    */
+  /**
+   * Whether this cache moved a file into place at {@code target} (a copy, or its
+   * standardization): for a command's Ctrl-C line, which names such a file as written. Any
+   * thread.
+   */
+  public boolean wrote(Path target) {
+    synchronized (moved) {
+      return moved.contains(target);
+    }
+  }
+
+  /** The files {@link #replace} moved into place, as it named them. Guarded by itself. */
+  private final java.util.Set<Path> moved = new java.util.HashSet<>();
+
   private void replace(Path target, Content content) throws IOException {
     Path temporary = Files.createTempFile(directory, target.getFileName().toString() + ".",
         ".tmp");
@@ -1031,6 +1045,9 @@ public final class DatasetCache {
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
+        synchronized (moved) {
+          moved.add(target);
+        }
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the file system cannot replace a file atomically", e);
       }

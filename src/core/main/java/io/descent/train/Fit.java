@@ -58,8 +58,8 @@ final class Fit {
   private Point lastReference;
   private GradientBackend polish;
   private int polishFrom;
-  /** Why the float64 finish began ({@link #finishReason}). */
-  private String polishReason;
+  /** The stop the float32 iterations reached where the float64 finish began. */
+  private StopReason polishSettled;
   /** When the float64 finish began to open, and when it was open (nanoTime; 0 without one). */
   private long polishOpening;
   private long polishOpened;
@@ -166,7 +166,7 @@ final class Fit {
    * float32 iterations reached.
    */
   void startPolish(StopReason settled) {
-    polishReason = finishReason(settled);
+    polishSettled = settled;
     polishOpening = System.nanoTime();
     GradientBackend onTheSameRows = fallback ? null : chain.float64OnTheSameRows(backend);
     if (onTheSameRows != null) {
@@ -197,6 +197,18 @@ final class Fit {
    * the objective's changes fell below the tolerance (the user's test, not float32's limit), or
    * the float32 gradient passed the test where the float64 one did not.
    */
+  /**
+   * What a fit's message adds for a float64 finish of {@code iterations} iterations on {@code
+   * backend} (its summary), begun where the float32 iterations reached {@code settled}.
+   */
+  static String finishNote(int iterations, String backend, StopReason settled) {
+    return iterations > 0
+        ? String.format(Locale.ROOT, "; the last %d iterations ran in float64 on %s, %s",
+            iterations, backend, finishReason(settled))
+        : "; a float64 finish on " + backend + " opened " + finishReason(settled)
+            + ", but the iteration cap left it no iteration";
+  }
+
   static String finishReason(StopReason settled) {
     return switch (settled) {
       case OBJECTIVE_TOLERANCE -> "after float32's objective changes fell below the tolerance"
@@ -215,6 +227,17 @@ final class Fit {
   private GradientBackend openFloat64() {
     return chain.float64(backend.info().kind(), backend.info().layout(), train,
         standardization, columns);
+  }
+
+  /**
+   * Whether a warm start on a float32 backend meets the gradient test in float64 at its first
+   * point where float32's figures fail it by their rounding alone (an L1 fit's KKT violation at
+   * its own optimum): from the optimum of the same problem a fit then stops at once, as it does
+   * where float32's figures pass. One pass of the reference, whose figures the judgement reuses.
+   */
+  boolean warmStartConverged() {
+    return warmStart && iterations == 0 && epochs == 0 && float32() && polish == null
+        && !float64FinishNeeded();
   }
 
   /**
@@ -265,6 +288,11 @@ final class Fit {
   /** Whether the fit has an L1 penalty (the KKT violation replaces the gradient norm). */
   boolean l1() {
     return objective.l1() > 0;
+  }
+
+  /** Whether the objective has a penalty (L2, L1 or both). */
+  boolean penalized() {
+    return objective.l1() > 0 || objective.l2() > 0;
   }
 
   /** The test's figures at p: the gradient's, or with an L1 penalty the KKT violation's. */
@@ -564,19 +592,7 @@ final class Fit {
     if (backend instanceof io.descent.gradient.GramBackend gram) {
       h.put("solver", "normal equations (statistics from " + gram.source().summary() + ")");
     }
-    if (config.isFullBatch()) {
-      h.put("maxIterations", config.maxIterations());
-    } else {
-      h.put("learningRate", config.learningRate());
-      h.putAll(config.schedule().settings());
-      h.put("batchSize", config.batchSize());
-      h.put("maxEpochs", config.maxEpochs());
-    }
-    h.put("gradientTolerance", config.gradientTolerance());
-    h.put("objectiveTolerance", config.objectiveTolerance());
-    h.put("validationFraction", config.validationFraction());
-    h.put("patience", config.patience());
-    h.put("verifyEvery", config.verifyEvery());
+    h.putAll(config.runSettings());
     if (train.weights() != null) {
       h.put("weighted", true);
     }
@@ -603,8 +619,7 @@ final class Fit {
 
   private FitResult buildResult() {
     if (polish != null) {
-      message += String.format(Locale.ROOT, "; the last %d iterations ran in float64 on %s,"
-          + " %s", iterations - polishFrom, polish.info().summary(), polishReason);
+      message += finishNote(iterations - polishFrom, polish.info().summary(), polishSettled);
     }
     if (fallback) {
       // A fallback backend's result is checked at the final point, whatever --verify-every:

@@ -68,7 +68,7 @@ final class FullBatchLoop {
     boolean moved = false;
     while (true) {
       StopReason settled = null;
-      if (gradientNorm.holds(p)) {
+      if (gradientNorm.holds(p) || fit.warmStartConverged()) {
         settled = StopReason.GRADIENT_TOLERANCE;
       } else {
         if (fit.interruptRequested()) {
@@ -88,7 +88,8 @@ final class FullBatchLoop {
         fit.iterations++;
         moved |= !it.lineSearchFailed();
         p = it.point();
-        if (fit.apply(StoppingRules.Divergence.afterIteration(p.value(), fit.iterations))) {
+        if (fit.apply(StoppingRules.Divergence.afterIteration(p.value(), fit.iterations,
+            fit.penalized()))) {
           return;
         }
         fit.theta = p.x().clone();

@@ -32,8 +32,10 @@ import java.util.function.Consumer;
  * solution with lambda = {@value #NEAR_OPTIMUM_L2}).
  *
  * <p>Tolerances: the reference must match central differences to {@link #FINITE_DIFFERENCES}
- * (relative, {@code ||fd - g|| / ||g||}; each step moves the margins by about 1e-5, whatever the
- * scale of the feature); a backend must match the reference to its own
+ * (relative, {@code ||fd - g|| / ||g||}; each step moves the margins by about 1e-5 of their
+ * scale, whatever the scale of the feature: 1 for log-odds, a linear target's root mean square),
+ * or to the rounding the differences cannot avoid where that is larger, at most {@link
+ * #MAX_LIMIT}; a backend must match the reference to its own
  * {@link GradientBackend#tolerance()}, measured as in {@link Verifier} (error against the scale
  * of the summed terms), and its loss to the same relative bound.
  */
@@ -49,6 +51,13 @@ public final class GradientCheck {
    * the gradient; the check's limit is then that noise, not a failure of the gradient.
    */
   public static final double ROUNDING_ULPS = 16;
+
+  /**
+   * The most the finite-difference check's limit may be, {@value}: where the rounding bound
+   * exceeds it the differences cannot tell a right gradient from a wrong one, and the check
+   * fails rather than pass any gradient (a limit of 110 once passed an error of 100%).
+   */
+  public static final double MAX_LIMIT = 1e-2;
 
   /** The penalty that defines "near the optimum" for unpenalized logistic regression. */
   public static final double NEAR_OPTIMUM_L2 = 1e-3;
@@ -106,6 +115,10 @@ public final class GradientCheck {
     Batch all = Batch.all(data.rows());
     List<Row> rows = new ArrayList<>();
     double[] rms = rootMeanSquares(data, s);
+    // The margins' own scale: a linear target's root mean square (its mean included), 1 for
+    // the classification losses, whose margins are log-odds. A target of 1.7e9 (seconds since
+    // 1970) moved by steps of 1e-5 changed an objective of 1e18 by less than its rounding.
+    double marginScale = loss == Loss.LINEAR ? targetRms(data) : 1;
     // The objective a fit minimizes: the loss and the L2 penalty (its gradient the host's
     // addPenaltyGradient, which every fit adds to a backend's); L1, not differentiable at 0,
     // by the KKT violations of kktViolations.
@@ -120,7 +133,7 @@ public final class GradientCheck {
         // The step moves the margins by about 1e-5 (or 1e-5 of the coordinate's own share of
         // them): for raw features of size 1e4 a step of 1e-5 in the weight would move the
         // margins by 0.1 and the truncation error of the difference would swamp the check.
-        double h = 1e-5 * Math.max(1 / rms[j % parameters], Math.abs(theta[j]));
+        double h = 1e-5 * Math.max(marginScale / rms[j % parameters], Math.abs(theta[j]));
         double[] plus = theta.clone();
         double[] minus = theta.clone();
         plus[j] += h;
@@ -129,12 +142,14 @@ public final class GradientCheck {
         double down = evaluate(reference, minus, all).loss()
             + penalized.penalty(minus, parameters);
         fd[j] = (up - down) / (plus[j] - minus[j]);
-        double r = ROUNDING_ULPS * Math.ulp(Math.max(Math.abs(up), Math.abs(down)))
-            / (plus[j] - minus[j]);
+        double objective = Math.max(Math.abs(up), Math.abs(down));
+        double r = ROUNDING_ULPS * (Math.ulp(objective)
+            + marginRounding(loss, marginScale, objective)) / (plus[j] - minus[j]);
         noise += r * r;
       }
       double err = relative(fd, g);
-      double limit = Math.max(FINITE_DIFFERENCES, Math.sqrt(noise) / norm(g));
+      double limit = Math.min(MAX_LIMIT, Math.max(FINITE_DIFFERENCES,
+          Math.sqrt(noise) / norm(g)));
       rows.add(new Row(p.getKey(), "reference vs finite differences", err, Double.NaN,
           Double.NaN, limit, err <= limit));
     }
@@ -232,6 +247,27 @@ public final class GradientCheck {
    * The root mean square of each column of the (standardized) features, with 1 for the
    * intercept; 1 for a column that is all zeros.
    */
+  /**
+   * The rounding of the objective that its rows' margins carry: each margin is off by a few
+   * ulp of the margins' scale, which moves a row's loss by its residual times that. For the
+   * squared error the residuals' root mean square is at most sqrt(2 J) and the margins are
+   * as large as the target ({@code scale}), which a constant target of 1e7 makes a thousand
+   * times the objective's own ulp; a classification loss's residuals are at most 1.
+   */
+  static double marginRounding(Loss loss, double scale, double objective) {
+    double residuals = loss == Loss.LINEAR ? Math.sqrt(2 * objective) : 1;
+    return Math.ulp(1.0) * 2 * scale * residuals;
+  }
+
+  /** The target's root mean square (its mean included), at least 1. */
+  private static double targetRms(Dataset data) {
+    double sum = 0;
+    for (double v : data.y()) {
+      sum += v * v;
+    }
+    return Math.max(1, Math.sqrt(sum / Math.max(1, data.rows())));
+  }
+
   private static double[] rootMeanSquares(Dataset data, Standardization s) {
     int d = data.features();
     double[] sum = new double[d + 1];

@@ -422,7 +422,7 @@ public final class LockstepFit {
         GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g], scale);
         if (test.holdsFor(violation, value)) {
           results[g] = new ModelResult(theta, first.settledReason[g], "converged: "
-              + describe(test, objective, theta, grad, value, p) + " (in float64)", true,
+              + describe(test, objective, theta, grad, value, p), true,
               results[g].iterations(), results[g].evaluations(), value, norm(grad), 0,
               violation);
         } else {
@@ -452,15 +452,68 @@ public final class LockstepFit {
       for (int k = 0; k < groups.length; k++) {
         ModelResult m = r2.models().get(k);
         int more = m.iterations() - iterations[k];
-        results[groups[k]] = new ModelResult(m.theta(), m.stopReason(), m.message() + "; the"
-            + " last " + more + " iterations ran in float64 on " + r2.backend().summary()
-            + ", " + Fit.finishReason(first.settledReason[groups[k]]), m.converged(),
+        results[groups[k]] = new ModelResult(m.theta(), m.stopReason(), m.message()
+            + Fit.finishNote(more, r2.backend().summary(), first.settledReason[groups[k]]),
+            m.converged(),
             m.iterations(),
             m.evaluations(), m.objective(), m.gradientNorm(), more, m.kktViolation());
       }
     }
     return new Result(List.of(results), passes, columnEvaluations, r.backend(),
         r.seconds() + (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * {@code r} with every model's objective, gradient norm and KKT violation recomputed by {@code
+   * judge} at its final parameters, in one pass over the columns of those models: the figures a
+   * fit reports, whatever backend trained (for one model the trainer's judgement computes them
+   * with the float64 reference). A model that diverged, was interrupted or was found separable
+   * keeps its own figures, as the trainer's judgement leaves such a fit; its stop and message
+   * stay as they are. The pass is not counted among the fit's passes, as the trainer does not
+   * count its judgement among the evaluations.
+   *
+   * @param judge opens the backend that recomputes (the float64 reference)
+   * @param columns the columns of every model, as the fit had them
+   * @param base the standardization {@code judge}'s backends apply
+   * @param models the models as the fit was given them (their penalties and standardizations)
+   */
+  public static Result recomputed(Result r, Opener judge, Columns columns, Standardization base,
+      List<Model> models) {
+    int p = base.features() + 1;
+    int width = columns.classes() * p;
+    List<ModelResult> results = new ArrayList<>(r.models());
+    int[] judged = java.util.stream.IntStream.range(0, results.size()).filter(g -> {
+      ModelResult m = results.get(g);
+      return m.stopReason() != StopReason.DIVERGED && m.stopReason() != StopReason.INTERRUPTED
+          && m.stopReason() != StopReason.SEPARABLE
+          && Arrays.stream(m.theta()).allMatch(Double::isFinite);
+    }).toArray();
+    if (judged.length == 0) {
+      return r;
+    }
+    StandardizationMap[] maps = new StandardizationMap[judged.length];
+    double[] w = new double[judged.length * width];
+    for (int k = 0; k < judged.length; k++) {
+      Standardization own = models.get(judged[k]).standardization();
+      maps[k] = new StandardizationMap(own == null ? base : own, base);
+      maps[k].toBase(results.get(judged[k]).theta(), w, k * width);
+    }
+    try (GradientBackend backend = judge.open(select(columns, judged))) {
+      BatchedEvaluation e = backend.evaluateColumns(w, Batch.all(backend.rows()));
+      for (int k = 0; k < judged.length; k++) {
+        ModelResult m = results.get(judged[k]);
+        double[] theta = m.theta();
+        double[] grad = maps[k].gradientToOwn(e.gradient(), k * width, width);
+        Objective objective = models.get(judged[k]).objective(columns.loss());
+        double value = e.loss()[k] + penalty(models.get(judged[k]).l2(), theta, grad, p)
+            + objective.l1Penalty(theta, p);
+        results.set(judged[k], new ModelResult(theta, m.stopReason(), m.message(),
+            m.converged(), m.iterations(), m.evaluations(), value, norm(grad),
+            m.float64Iterations(), objective.kktViolation(theta, grad, p)));
+      }
+    }
+    return new Result(List.copyOf(results), r.passes(), r.columnEvaluations(), r.backend(),
+        r.seconds(), r.epochs());
   }
 
   /**
@@ -475,7 +528,7 @@ public final class LockstepFit {
   }
 
   /** Adds {@code l2 * w} of every column to the gradient and returns {@code (l2/2)||w||^2}. */
-  private static double penalty(double l2, double[] x, double[] grad, int p) {
+  static double penalty(double l2, double[] x, double[] grad, int p) {
     if (l2 == 0) {
       return 0;
     }

@@ -94,6 +94,20 @@ public final class LockstepMiniBatch {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  /** Opens the backend of the last judgement; null: the fit's own backend. */
+  private LockstepFit.Opener judge;
+
+  /**
+   * Judges every model's final parameters (its objective, gradient norm, and whether a settled
+   * model converged) on a backend that {@code judge} opens, in one pass over their columns, in
+   * place of the fit's own backend: the float64 reference, as the trainer's judgement of one
+   * model is.
+   */
+  public LockstepMiniBatch judgeWith(LockstepFit.Opener judge) {
+    this.judge = judge;
+    return this;
+  }
+
   /** Asks a running fit to stop every model after the current batch; any thread. */
   public void requestStop() {
     stopRequested.set(true);
@@ -223,9 +237,9 @@ public final class LockstepMiniBatch {
           if (s.initial > 0 && q.value > BLOWUP * s.initial) {
             s.theta = s.bestTheta;
             s.stop(StopReason.DIVERGED, String.format(Locale.ROOT, "the objective reached"
-                + " %.3g, %.3g times its start, at epoch %d: lower the learning rate, keep"
-                + " standardization on, or add a penalty with l2(...)", q.value,
-                q.value / s.initial, epochs));
+                + " %.3g, %.3g times its start, at epoch %d: lower the learning rate%s", q.value,
+                q.value / s.initial, epochs,
+                StoppingRules.Divergence.remedies(s.model.l2() > 0 || s.model.l1() > 0)));
             continue;
           }
           if (unweighted && columns.loss() == Loss.LOGISTIC && s.model.l2() == 0
@@ -242,7 +256,8 @@ public final class LockstepMiniBatch {
             // Every model starts from the constant model: one whose epochs never did better
             // made no progress at all (its rate too high), which is no stall.
             StoppingRules.Stop never = StoppingRules.Divergence.neverImproved(s.initial,
-                s.lowest, s.initial, epochs, settings.learningRate());
+                s.lowest, s.initial, epochs, settings.learningRate(),
+                s.model.l2() > 0 || s.model.l1() > 0);
             if (never != null) {
               s.stop(StopReason.DIVERGED, never.message());
               continue;
@@ -263,8 +278,13 @@ public final class LockstepMiniBatch {
           judged.add(g);
         }
       }
-      evaluator.compactTo(judged);
-      Point[] end = evaluator.full(state, judged);
+      Point[] end;
+      if (judge == null) {
+        evaluator.compactTo(judged);
+        end = evaluator.full(state, judged);
+      } else {
+        end = judged(state, judged, columns, p, width, evaluator);
+      }
       List<LockstepFit.ModelResult> results = new ArrayList<>();
       for (int g = 0; g < groups; g++) {
         results.add(state[g].result(end[g], g));
@@ -274,6 +294,36 @@ public final class LockstepMiniBatch {
     } finally {
       evaluator.backend.close();
     }
+  }
+
+  /**
+   * The groups' full objectives and gradients (indexed by group; null for the others) on a
+   * backend of {@link #judge} opened on their columns only; the pass counts in {@code counts}.
+   */
+  private Point[] judged(State[] state, List<Integer> groups, Columns columns, int p,
+      int width, Evaluator counts) {
+    Point[] out = new Point[state.length];
+    if (groups.isEmpty()) {
+      return out;
+    }
+    int[] wanted = groups.stream().mapToInt(Integer::intValue).toArray();
+    double[] w = new double[wanted.length * width];
+    for (int k = 0; k < wanted.length; k++) {
+      state[wanted[k]].map.toBase(state[wanted[k]].theta, w, k * width);
+    }
+    // Counted as the backend's own last pass was.
+    counts.passes++;
+    counts.columnEvaluations += (long) wanted.length * columns.classes();
+    try (GradientBackend backend = judge.open(LockstepFit.select(columns, wanted))) {
+      BatchedEvaluation e = backend.evaluateColumns(w, Batch.all(backend.rows()));
+      for (int k = 0; k < wanted.length; k++) {
+        State s = state[wanted[k]];
+        double[] grad = s.map.gradientToOwn(e.gradient(), k * width, width);
+        double value = e.loss()[k] + LockstepFit.penalty(s.model.l2(), s.theta, grad, p);
+        out[wanted[k]] = new Point(value, grad, e.weight()[k]);
+      }
+    }
+    return out;
   }
 
   private GradientTest test(State s) {
@@ -396,7 +446,7 @@ public final class LockstepMiniBatch {
       for (int k = 0; k < groups.size(); k++) {
         State s = state[groups.get(k)];
         double[] g = s.map.gradientToOwn(e.gradient(), slot(groups.get(k)) * width, width);
-        penalty(s.model.l2(), s.theta, g);
+        LockstepFit.penalty(s.model.l2(), s.theta, g, p);
         out[k] = g;
       }
       return out;
@@ -414,29 +464,10 @@ public final class LockstepMiniBatch {
         State s = state[g];
         int k = slot(g);
         double[] grad = s.map.gradientToOwn(e.gradient(), k * width, width);
-        double value = e.loss()[k] + penalty(s.model.l2(), s.theta, grad);
+        double value = e.loss()[k] + LockstepFit.penalty(s.model.l2(), s.theta, grad, p);
         out[g] = new Point(value, grad, e.weight()[k]);
       }
       return out;
-    }
-
-    /** Adds {@code l2 w} to the gradient; returns {@code (l2/2)||w||^2}, as Objective does. */
-    private double penalty(double l2, double[] x, double[] grad) {
-      if (l2 == 0) {
-        return 0;
-      }
-      double s = 0;
-      for (int o = 0; o < x.length; o += p) {
-        for (int j = o + 1; j < o + p; j++) {
-          s += x[j] * x[j];
-        }
-      }
-      for (int o = 0; o < x.length; o += p) {
-        for (int j = o + 1; j < o + p; j++) {
-          grad[j] += l2 * x[j];
-        }
-      }
-      return 0.5 * l2 * s;
     }
   }
 

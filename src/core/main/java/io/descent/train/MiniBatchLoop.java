@@ -52,7 +52,7 @@ final class MiniBatchLoop {
     double bestObjective = p.value();
     int bestEpoch = 0;
     while (true) {
-      if (gradientNorm.holds(p)) {
+      if (gradientNorm.holds(p) || fit.warmStartConverged()) {
         fit.stopSettled(StopReason.GRADIENT_TOLERANCE, null);
         return;
       }
@@ -91,12 +91,12 @@ final class MiniBatchLoop {
       }
       fit.epochs++;
       if (fit.apply(StoppingRules.Divergence.parameters(fit.theta, lastFinite, fit.epochs,
-          rate))) {
+          rate, fit.penalized()))) {
         return;
       }
       p = fit.fullWithL1(fit.theta);
       if (fit.apply(StoppingRules.Divergence.objective(p.value(), lastFinite, fit.epochs,
-          rate))) {
+          rate, fit.penalized()))) {
         return;
       }
       lastFinite = fit.theta.clone();
@@ -107,14 +107,14 @@ final class MiniBatchLoop {
         bestEpoch = fit.epochs;
       }
       fit.record(p, rate, fit.epochs);
-      if (fit.apply(divergence.growth(p.value(), best, fit.epochs, rate))
+      if (fit.apply(divergence.growth(p.value(), best, fit.epochs, rate, fit.penalized()))
           || fit.separableOrEarlyStop(p.value(), fit.epochs)) {
         return;
       }
       Stop stalled = stall.check(p.value(), best);
       if (stalled != null) {
         Stop never = StoppingRules.Divergence.neverImproved(start, lowestEnd, constant,
-            fit.epochs, rate);
+            fit.epochs, rate, fit.penalized());
         fit.apply(never != null ? never : stalled);
         return;
       }

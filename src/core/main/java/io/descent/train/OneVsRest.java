@@ -7,6 +7,7 @@ import io.descent.data.Split;
 import io.descent.data.Standardization;
 import io.descent.gradient.Columns;
 import io.descent.gradient.OpenClOptions;
+import io.descent.gradient.ReferenceBackend;
 import io.descent.loss.Loss;
 import io.descent.model.LinearModel;
 import io.descent.model.TrainingInfo;
@@ -44,10 +45,15 @@ public final class OneVsRest {
   private final List<List<Progress>> histories;
   private final double verification;
   private final int[] validationRows;
+  /** Whether the rows had weights of their own, and whether the fit started from a model. */
+  private final boolean weighted;
+  private final boolean warmStart;
 
   private OneVsRest(List<LinearModel> models, LinearModel model, LockstepFit.Result fit,
       int rows, ClassWeights classWeights, double[] table, List<List<Progress>> histories,
-      double verification, int[] validationRows) {
+      double verification, int[] validationRows, boolean weighted, boolean warmStart) {
+    this.weighted = weighted;
+    this.warmStart = warmStart;
     this.validationRows = validationRows;
     this.histories = histories;
     this.verification = verification;
@@ -237,11 +243,16 @@ public final class OneVsRest {
     }
     LockstepFit.Result result;
     LockstepFit lockstep = null;
+    // Every class's reported objective and gradient: the float64 reference's, at its final
+    // weights, whatever backend trained (README "Training options").
+    Dataset fitted = rows;
+    LockstepFit.Opener reference = c -> new ReferenceBackend(fitted, base, c);
     List<List<Progress>> histories;
     try (ChosenBackend chosen = new ChosenBackend(backend, rows, base, columns, openCl,
         messages)) {
       if (miniBatch != null) {
-        LockstepMiniBatch mini = new LockstepMiniBatch(miniBatch);
+        // Each class judged by the float64 reference, as the trainer judges one model.
+        LockstepMiniBatch mini = new LockstepMiniBatch(miniBatch).judgeWith(reference);
         if (running != null) {
           running.accept(mini);
         }
@@ -261,8 +272,8 @@ public final class OneVsRest {
         if (running != null) {
           running.accept(lockstep);
         }
-        result = lockstep.fit(rows, chosen.opener(), chosen.float64(), columns,
-            base, starts);
+        result = LockstepFit.recomputed(lockstep.fit(rows, chosen.opener(), chosen.float64(),
+            columns, base, starts), reference, columns, base, starts);
         histories = history.perClass;
       }
     }
@@ -288,7 +299,8 @@ public final class OneVsRest {
         base, all);
     return new OneVsRest(models, model, result, rows.rows(), classWeights,
         table == null ? null : table.clone(), histories,
-        lockstep == null ? Double.NaN : lockstep.largestVerificationError(), heldOut);
+        lockstep == null ? Double.NaN : lockstep.largestVerificationError(), heldOut,
+        weighted.weights() != null || table != null, init != null);
   }
 
   /**
@@ -466,6 +478,17 @@ public final class OneVsRest {
     long iterations = 0;
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("oneVsRest", true);
+    h.put("loss", Loss.LOGISTIC.label());
+    if (config.l1() > 0) {
+      h.put("l1", config.l1());
+    }
+    h.putAll(config.runSettings());
+    if (weighted) {
+      h.put("weighted", true);
+    }
+    if (warmStart) {
+      h.put("warmStart", true);
+    }
     h.put("passes", (long) fit.passes());
     for (int c = 0; c < models.size(); c++) {
       LockstepFit.ModelResult m = fit.models().get(c);
@@ -476,6 +499,9 @@ public final class OneVsRest {
       h.put("stopReason[" + label + "]", m.stopReason().label());
       h.put("objective[" + label + "]", Double.isFinite(m.objective()) ? m.objective() : null);
       h.put("iterations[" + label + "]", (long) m.iterations());
+      if (m.float64Iterations() > 0) {
+        h.put("polishIterations[" + label + "]", (long) m.float64Iterations());
+      }
       if (table != null) {
         h.put("classWeight[" + label + "]", table[c * models.size() + c]);
         h.put("restWeight[" + label + "]", table[c * models.size() + (c == 0 ? 1 : 0)]);

@@ -269,7 +269,7 @@ final class StoppingRules {
      * progress), else null (a stall).
      */
     static Stop neverImproved(double start, double lowestEpoch, double constant, int epoch,
-        double rate) {
+        double rate, boolean penalized) {
       // Above the constant model by more than its rounding and a stall's tolerance: worse.
       if (lowestEpoch >= start && lowestEpoch > constant + NEVER_MARGIN * Math.abs(constant)) {
         // "at epoch N" (advice's) would follow the constant model's objective and read as the
@@ -277,8 +277,8 @@ final class StoppingRules {
         return Stop.of(StopReason.DIVERGED, String.format(Locale.ROOT, "no epoch's objective"
             + " fell below the start's (%.6g) in %d epochs; the lowest, %.6g, is above the"
             + " constant model's (%.6g); stopped at epoch %d: lower the learning rate (now"
-            + " %.3g), keep standardization on, or add a penalty with l2(...)", start, epoch,
-            lowestEpoch, constant, epoch, rate));
+            + " %.3g)%s", start, epoch, lowestEpoch, constant, epoch, rate,
+            remedies(penalized)));
       }
       return null;
     }
@@ -291,51 +291,62 @@ final class StoppingRules {
     }
 
     /** Full batch: the stop when the objective after {@code iteration} is not finite. */
-    static Stop afterIteration(double value, int iteration) {
+    static Stop afterIteration(double value, int iteration, boolean penalized) {
       return Double.isFinite(value) ? null : Stop.of(StopReason.DIVERGED, "the objective became "
-          + value + " at iteration " + iteration + ": keep standardization on, or add a penalty"
-          + " with l2(...)");
+          + value + " at iteration " + iteration + ": keep standardization on"
+          + (penalized ? "" : ", or add a penalty with l2(...)"));
     }
 
     /** Mini-batch: the stop (keeping {@code lastFinite}) when theta is not finite. */
-    static Stop parameters(double[] theta, double[] lastFinite, int epoch, double rate) {
+    static Stop parameters(double[] theta, double[] lastFinite, int epoch, double rate,
+        boolean penalized) {
       for (double x : theta) {
         if (!Double.isFinite(x)) {
           return Stop.keeping(lastFinite, StopReason.DIVERGED,
-              advice("the parameters became NaN/Inf", epoch, rate));
+              advice("the parameters became NaN/Inf", epoch, rate, penalized));
         }
       }
       return null;
     }
 
     /** Mini-batch: the stop (keeping {@code lastFinite}) when the objective is not finite. */
-    static Stop objective(double value, double[] lastFinite, int epoch, double rate) {
+    static Stop objective(double value, double[] lastFinite, int epoch, double rate,
+        boolean penalized) {
       return Double.isFinite(value) ? null : Stop.keeping(lastFinite, StopReason.DIVERGED,
-          advice("the objective became " + value, epoch, rate));
+          advice("the objective became " + value, epoch, rate, penalized));
     }
 
     /**
      * Mini-batch: records an epoch's (finite) objective; the stop when it grew for too long
      * above its start, or blew up (keeping {@code best}).
      */
-    Stop growth(double value, double[] best, int epoch, double rate) {
+    Stop growth(double value, double[] best, int epoch, double rate, boolean penalized) {
       growing = value > previous ? growing + 1 : 0;
       previous = value;
       if (growing >= GROWTH_LIMIT && value > initial) {
         return Stop.of(StopReason.DIVERGED, advice("the objective grew for " + growing
-            + " epochs in a row", epoch, rate));
+            + " epochs in a row", epoch, rate, penalized));
       }
       if (initial > 0 && value > BLOWUP * initial) {
         return Stop.keeping(best, StopReason.DIVERGED, advice(String.format(Locale.ROOT,
             "the objective reached %.3g, %.3g times its start", value, value / initial),
-            epoch, rate));
+            epoch, rate, penalized));
       }
       return null;
     }
 
-    static String advice(String what, int epoch, double rate) {
-      return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g),"
-          + " keep standardization on, or add a penalty with l2(...)", what, epoch, rate);
+    static String advice(String what, int epoch, double rate, boolean penalized) {
+      return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g)%s",
+          what, epoch, rate, remedies(penalized));
+    }
+
+    /**
+     * The rest of the advice after lowering the learning rate: keeping standardization on, and
+     * a penalty where the fit has none (one it has already tames nothing more).
+     */
+    static String remedies(boolean penalized) {
+      return penalized ? " or keep standardization on"
+          : ", keep standardization on, or add a penalty with l2(...)";
     }
   }
 

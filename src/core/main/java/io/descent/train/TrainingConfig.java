@@ -125,6 +125,29 @@ public record TrainingConfig(Loss loss, double l2, boolean standardize, String b
     return new io.descent.loss.Objective(loss, l2, l1);
   }
 
+  /**
+   * The settings a model file records by name after the loss and penalties ({@code
+   * training.hyperparameters}): the iteration cap, or a mini-batch fit's learning rate,
+   * schedule, batch size and epoch cap; the tolerances; early stopping; verification.
+   */
+  public java.util.Map<String, Object> runSettings() {
+    java.util.Map<String, Object> h = new java.util.LinkedHashMap<>();
+    if (isFullBatch()) {
+      h.put("maxIterations", maxIterations);
+    } else {
+      h.put("learningRate", learningRate);
+      h.putAll(schedule.settings());
+      h.put("batchSize", batchSize);
+      h.put("maxEpochs", maxEpochs);
+    }
+    h.put("gradientTolerance", gradientTolerance);
+    h.put("objectiveTolerance", objectiveTolerance);
+    h.put("validationFraction", validationFraction);
+    h.put("patience", patience);
+    h.put("verifyEvery", verifyEvery);
+    return h;
+  }
+
   /** True for a full-batch optimizer. */
   public boolean isFullBatch() {
     return fullBatch != null;

@@ -179,6 +179,10 @@ class CsvReaderTest {
     assertEquals("y", d.targetName());
     assertArrayEquals(new float[] {1, 2, 4, 5}, d.x());
     assertArrayEquals(new double[] {3, 6}, d.y());
+    // A target given by index too (' 2' was "no column").
+    Dataset byIndex = read(file, Options.numericTarget(" 2 "));
+    assertEquals("y", byIndex.targetName());
+    assertArrayEquals(new double[] {3, 6}, byIndex.y());
   }
 
   @Test

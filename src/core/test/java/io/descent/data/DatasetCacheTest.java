@@ -164,8 +164,11 @@ class DatasetCacheTest {
     Path data = write("a,y\n1,2\n3,4\n");
     CsvReader reader = new CsvReader(CsvReader.Options.numericTarget("y"));
     DatasetCache cache = cache();
-    cache.read(data, reader);
     Path copy = cache.copyPath(data, reader);
+    assertFalse(cache.wrote(copy));
+    cache.read(data, reader);
+    assertTrue(cache.wrote(copy), "the copy moved into place (convert's Ctrl-C line says so)");
+    assertFalse(cache().wrote(copy), "another cache wrote nothing");
 
     Files.writeString(data, "a,y\n1,2\n3,4\n5,6\n"); // another size
     assertTrue(cache.cached(data, reader).isEmpty());

@@ -112,6 +112,11 @@ class TrainerTest {
         .train(load("diabetes"), null);
     assertEquals(StopReason.DIVERGED, r.stopReason());
     assertTrue(r.message().contains("lower the learning rate"), r.message());
+    assertTrue(r.message().contains("add a penalty with l2(...)"), r.message());
+    FitResult penalized = Descent.linear().l2(0.1).backend("reference").optimizer("sgd")
+        .learningRate(50.0).train(load("diabetes"), null);
+    assertEquals(StopReason.DIVERGED, penalized.stopReason());
+    assertFalse(penalized.message().contains("add a penalty"), penalized.message());
     assertThrows(Descent.TrainingFailedException.class, () -> Descent.linear()
         .backend("reference").optimizer("sgd").learningRate(50.0).fit(load("diabetes")));
   }
@@ -410,6 +415,13 @@ class TrainerTest {
     assertTrue(high.message().startsWith("no epoch's objective fell below the start's"),
         high.message());
     assertTrue(high.message().contains("lower the learning rate"), high.message());
+    // With --l2 given, no advice to add one.
+    assertFalse(high.message().contains("add a penalty"), high.message());
+    assertTrue(high.message().endsWith("or keep standardization on"), high.message());
+    FitResult bare = Descent.logistic().optimizer("adam").learningRate(50.0)
+        .backend("reference").train(load("breast_cancer_wisconsin_original"), null);
+    assertEquals(StopReason.DIVERGED, bare.stopReason(), bare.message());
+    assertTrue(bare.message().contains("add a penalty with l2(...)"), bare.message());
     // The stop's epoch on its own: "the constant model's (...) at epoch N" read as the
     // lowest's epoch.
     assertTrue(high.message().matches(".*is above the constant model's \\([^)]*\\); stopped at"

@@ -30,6 +30,25 @@ final class CpuTuner {
 
   private CpuTuner() {}
 
+  /** The shapes this process measured, by device index, name and precision. */
+  private static final java.util.Map<String, CpuShape> MEASURED = new java.util.HashMap<>();
+
+  /**
+   * {@link #measure}, once per device and precision in this process: a command that opens
+   * several backends (bench's sweep) measures before the first and reuses that shape, where
+   * every open measured again (1.6 s of each 1000 x 4 "open" on a 2-core EPYC).
+   */
+  static synchronized CpuShape measureOnce(ClDevice device, boolean fp64, TuningCache cache) {
+    String key = device.description().index() + " " + device.description().name() + " "
+        + (fp64 ? "double" : "float");
+    CpuShape known = MEASURED.get(key);
+    if (known == null) {
+      known = measure(device, fp64, cache);
+      MEASURED.put(key, known);
+    }
+    return known;
+  }
+
   /**
    * Times the candidates on {@code device}, caches the winner in {@code cache} and returns it.
    * A cache that cannot be written is named in the returned shape's origin, not an error.

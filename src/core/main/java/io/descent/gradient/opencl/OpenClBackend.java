@@ -520,7 +520,7 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
     }
     TuningCache cache = TuningCache.user();
     return switch (mode) {
-      case "measure" -> CpuTuner.measure(device, fp64, cache);
+      case "measure" -> CpuTuner.measureOnce(device, fp64, cache);
       case "device" -> widths;
       default -> cache.read(device, fp64).orElse(widths);
     };
