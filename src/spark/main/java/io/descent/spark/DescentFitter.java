@@ -40,7 +40,7 @@ final class DescentFitter {
   private DescentFitter() {}
 
   /** The penalties and stopping rules of a stage's fit (core's {@code ElasticNet.spark}). */
-  static FitSpec spec(DescentParams<?> p) {
+  static FitSpec spec(DescentParams p) {
     io.descent.loss.ElasticNet penalty = io.descent.loss.ElasticNet.spark(p.getRegParam(),
         p.getElasticNetParam());
     return new FitSpec(penalty.l2(), penalty.l1(), p.getMaxIter(), p.getTol());
@@ -77,7 +77,7 @@ final class DescentFitter {
   }
 
   /** How a stage's fit runs, for the given columns and kind of model. */
-  static FitOptions options(DescentParams<?> p, String featuresCol, String labelCol,
+  static FitOptions options(DescentParams p, String featuresCol, String labelCol,
       FitOptions.Kind kind) {
     String device = p.getDevice();
     java.util.Locale root = java.util.Locale.ROOT;
@@ -168,6 +168,13 @@ final class DescentFitter {
           + " found labels from " + stats.minLabel + " to " + stats.maxLabel
           + (stats.integralLabels ? "" : " that are not all integers"));
     }
+    if (stats.maxLabel >= BlockStatistics.MAX_TRACKED_LABEL) {
+      // Beyond this the class totals are not kept, and a fit of that many classes does not
+      // fit a driver (100,000 crashed the JVM; 1e9 overflowed an array size).
+      throw new IllegalArgumentException("found labels up to " + stats.maxLabel + ": at most "
+          + BlockStatistics.MAX_TRACKED_LABEL + " classes (labels 0 to "
+          + (BlockStatistics.MAX_TRACKED_LABEL - 1) + ") are fitted");
+    }
     if (stats.minLabel == stats.maxLabel) {
       // One class: nothing to separate, and no penalty bounds the intercept (it was reported
       // "separable" with the advice to add a penalty, which could not help).
@@ -218,7 +225,7 @@ final class DescentFitter {
     }
     if (!empty.isEmpty()) {
       String lacking = (empty.size() == 1 ? "class " + empty.get(0) + " has" : "classes "
-          + empty + " have") + " no row" + (weighted ? " of weight above 0" : "");
+          + listed(empty) + " have") + " no row" + (weighted ? " of weight above 0" : "");
       if (metadataClasses > 0) {
         throw new IllegalArgumentException("the label column's metadata names " + classes
             + " classes (as a StringIndexer's output does), but " + lacking + ": a fit needs"
@@ -233,6 +240,21 @@ final class DescentFitter {
           + " without gaps (a StringIndexer does)");
     }
   }
+
+  /**
+   * The classes as a list, the first {@value #LISTED_CLASSES} and a count of the rest where
+   * there are more (29,998 missing classes made a message of hundreds of KB).
+   */
+  static String listed(List<Integer> classes) {
+    if (classes.size() <= LISTED_CLASSES) {
+      return classes.toString();
+    }
+    return classes.subList(0, LISTED_CLASSES).toString().replace("]", ", ...]") + " ("
+        + classes.size() + " in all)";
+  }
+
+  /** How many classes a message lists: {@value}. */
+  static final int LISTED_CLASSES = 10;
 
   /** The first of 0 .. classes - 1 that {@code empty} does not list. */
   private static int firstWithWeight(List<Integer> empty, int classes) {

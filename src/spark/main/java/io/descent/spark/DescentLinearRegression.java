@@ -26,7 +26,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * How the fit runs: as {@link DescentLogisticRegression}.
  */
 public class DescentLinearRegression extends Regressor<Vector, DescentLinearRegression,
-    DescentLinearRegressionModel> implements DescentParams<DescentLinearRegression>,
+    DescentLinearRegressionModel> implements DescentEstimatorParams<DescentLinearRegression>,
     DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 

@@ -15,7 +15,7 @@ import org.apache.spark.ml.util.MLWriter;
  * w . x} on the raw features. Saved and loaded with ML persistence.
  */
 public class DescentLinearRegressionModel extends RegressionModel<Vector,
-    DescentLinearRegressionModel> implements DescentParams<DescentLinearRegressionModel>,
+    DescentLinearRegressionModel> implements DescentParams,
     MLWritable {
   private static final long serialVersionUID = 1L;
 
@@ -58,6 +58,12 @@ public class DescentLinearRegressionModel extends RegressionModel<Vector,
   @Override
   public int numFeatures() {
     return fitted.coefficients().length;
+  }
+
+  /** As MLlib's: the uid and the features. */
+  @Override
+  public String toString() {
+    return "DescentLinearRegressionModel: uid=" + uid() + ", numFeatures=" + numFeatures();
   }
 
   /** True when the model was fitted in this session (a loaded model has no summary). */

@@ -36,7 +36,7 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public class DescentLogisticRegression extends ProbabilisticClassifier<Vector,
     DescentLogisticRegression, DescentLogisticRegressionModel> implements
-    DescentParams<DescentLogisticRegression>, DefaultParamsWritable {
+    DescentEstimatorParams<DescentLogisticRegression>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   /** family unless set: binomial up to two classes, else multinomial (MLlib's default). */

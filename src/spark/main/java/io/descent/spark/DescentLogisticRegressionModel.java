@@ -21,7 +21,7 @@ import org.apache.spark.ml.util.MLWriter;
  * the raw features. Saved and loaded with ML persistence ({@link #write()}, {@link #read()}).
  */
 public class DescentLogisticRegressionModel extends ProbabilisticClassificationModel<Vector,
-    DescentLogisticRegressionModel> implements DescentParams<DescentLogisticRegressionModel>,
+    DescentLogisticRegressionModel> implements DescentParams,
     MLWritable {
   private static final long serialVersionUID = 1L;
 
@@ -64,6 +64,11 @@ public class DescentLogisticRegressionModel extends ProbabilisticClassificationM
     return family;
   }
 
+  /** The value of {@link #family()}: the family the estimator was asked for. */
+  public String getFamily() {
+    return getOrDefault(family);
+  }
+
   /** The binary decision threshold on the probability of class 1. */
   public DoubleParam threshold() {
     return threshold;
@@ -96,6 +101,13 @@ public class DescentLogisticRegressionModel extends ProbabilisticClassificationM
   @Override
   public int numClasses() {
     return fitted.numClasses();
+  }
+
+  /** As MLlib's: the uid, the classes and the features. */
+  @Override
+  public String toString() {
+    return "DescentLogisticRegressionModel: uid=" + uid() + ", numClasses=" + numClasses()
+        + ", numFeatures=" + numFeatures();
   }
 
   @Override

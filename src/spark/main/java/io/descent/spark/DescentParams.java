@@ -18,9 +18,10 @@ import org.apache.spark.ml.param.Params;
  * (core's {@code ElasticNet.spark}), scaled for MLlib's feature and label scales ({@code
  * DescentFitter.forLabel}).
  *
- * @param <T> the implementing class, returned by the setters
+ * <p>Models read them (the values their fit used); only the estimators set them ({@link
+ * DescentEstimatorParams}), as MLlib's models have no setters for training parameters.
  */
-public interface DescentParams<T extends DescentParams<T>> extends Params {
+public interface DescentParams extends Params {
   /** The parameter objects of this stage. */
   DescentParamSet descentParams();
 
@@ -136,76 +137,5 @@ public interface DescentParams<T extends DescentParams<T>> extends Params {
   /** The value of {@link #optimizer()} (its default unless set). */
   default String getOptimizer() {
     return getOrDefault(optimizer());
-  }
-
-  @SuppressWarnings("unchecked")
-  private T self() {
-    return (T) this;
-  }
-
-  /** Sets {@link #weightCol()}; returns this stage. */
-  default T setWeightCol(String value) {
-    set(weightCol(), value);
-    return self();
-  }
-
-  /** Sets {@link #regParam()}; returns this stage. */
-  default T setRegParam(double value) {
-    set(regParam(), value);
-    return self();
-  }
-
-  /** Sets {@link #elasticNetParam()}; returns this stage. */
-  default T setElasticNetParam(double value) {
-    set(elasticNetParam(), value);
-    return self();
-  }
-
-  /** Sets {@link #maxIter()}; returns this stage. */
-  default T setMaxIter(int value) {
-    set(maxIter(), value);
-    return self();
-  }
-
-  /** Sets {@link #tol()}; returns this stage. */
-  default T setTol(double value) {
-    set(tol(), value);
-    return self();
-  }
-
-  /** Sets {@link #standardization()}; returns this stage. */
-  default T setStandardization(boolean value) {
-    set(standardization(), value);
-    return self();
-  }
-
-  /** Sets {@link #backend()}; returns this stage. */
-  default T setBackend(String value) {
-    set(backend(), value);
-    return self();
-  }
-
-  /** Sets {@link #device()}; returns this stage. */
-  default T setDevice(String value) {
-    set(device(), value);
-    return self();
-  }
-
-  /** Sets {@link #precision()}; returns this stage. */
-  default T setPrecision(String value) {
-    set(precision(), value);
-    return self();
-  }
-
-  /** Sets {@link #verifyEvery()}; returns this stage. */
-  default T setVerifyEvery(int value) {
-    set(verifyEvery(), value);
-    return self();
-  }
-
-  /** Sets {@link #optimizer()}; returns this stage. */
-  default T setOptimizer(String value) {
-    set(optimizer(), value);
-    return self();
   }
 }

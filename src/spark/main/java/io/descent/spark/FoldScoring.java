@@ -63,6 +63,12 @@ abstract class FoldScoring implements Serializable {
   static FoldScoring of(Evaluator evaluator, Model<?> model, StructType columns) {
     if (model instanceof DescentLogisticRegressionModel lr) {
       if (evaluator instanceof BinaryClassificationEvaluator e) {
+        if (lr.numClasses() != 2) {
+          // MLlib's evaluator fails so on a multinomial model's raw predictions (its areas of
+          // scores that are no binary classifier's were reported, and a "best" model chosen).
+          throw new IllegalArgumentException("requirement failed: rawPredictionCol vectors must"
+              + " have length=2, but got " + lr.numClasses());
+        }
         return !writes(lr, lr.rawPredictionCol(), e.getRawPredictionCol(), columns) ? null
             : new BinaryScoring(e.getLabelCol(), weightOf(e, e.weightCol()), e.getNumBins(),
                 e.getMetricName());

@@ -234,6 +234,25 @@ class DescentCrossValidatorTest {
         + " .. without gaps (a StringIndexer does)", e.getMessage());
   }
 
+  /**
+   * A binary evaluator on a multinomial model fails as MLlib's CrossValidator fails (its areas
+   * of a 3-class model's raw predictions were reported, and a best model chosen by them).
+   */
+  @Test
+  void aBinaryEvaluatorOnAMultinomialModelIsRefusedAsMllibRefusesIt() {
+    org.apache.spark.sql.Dataset<Row> iris = SparkTests.frame(spark,
+        SparkTests.load("iris", "full"), 2).cache();
+    DescentLogisticRegression lr = logistic();
+    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.01, 0.1})
+        .build();
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> new DescentCrossValidator().setEstimator(lr)
+            .setEstimatorParamMaps(grid).setEvaluator(new BinaryClassificationEvaluator())
+            .setNumFolds(3).setSeed(1).fit(iris));
+    assertEquals("requirement failed: rawPredictionCol vectors must have length=2, but got 3",
+        e.getMessage());
+  }
+
   @Test
   void linearFoldsFromAFoldColumnMatchMllibsCrossValidator() {
     Dataset diabetes = SparkTests.load("diabetes", "full");

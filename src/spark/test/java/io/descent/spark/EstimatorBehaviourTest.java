@@ -437,6 +437,41 @@ class EstimatorBehaviourTest {
         IllegalArgumentException.class, () -> bw.fit(binary));
     assertEquals("only the rows of label 0 weigh more than 0: a classifier needs rows of at"
         + " least two classes", one.getMessage());
+
+    // Labels beyond the classes fitted: refused (100,000 crashed the driver's JVM, 1e9
+    // overflowed an array's size); many missing classes are listed ten and a count.
+    DescentLogisticRegression plain = logistic().setRegParam(0.1);
+    for (double huge : new double[] {100000.0, 1e9}) {
+      IllegalArgumentException beyond = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> plain.fit(iris.withColumn("label",
+              org.apache.spark.sql.functions.expr("IF(label = 2, " + huge + ", label)"))));
+      assertTrue(beyond.getMessage().startsWith("found labels up to " + huge + ": at most 65536"
+          + " classes (labels 0 to 65535) are fitted"), beyond.getMessage());
+    }
+    IllegalArgumentException many = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> logistic().setRegParam(0.1).fit(iris.withColumn(
+            "label", org.apache.spark.sql.functions.expr("IF(label = 2, 30000.0, label)"))));
+    assertTrue(many.getMessage().startsWith("the labels run from 0 to 30000, but classes [2, 3,"
+        + " 4, 5, 6, 7, 8, 9, 10, 11, ...] (29998 in all) have no row:"), many.getMessage());
+  }
+
+  /** The models read their training parameters and have no setter for them, as MLlib's. */
+  @Test
+  void modelsHaveNoSettersForTrainingParameters() {
+    for (Class<?> model : java.util.List.of(DescentLogisticRegressionModel.class,
+        DescentLinearRegressionModel.class)) {
+      for (String setter : java.util.List.of("setRegParam", "setMaxIter", "setTol",
+          "setBackend", "setOptimizer", "setElasticNetParam", "setWeightCol")) {
+        assertTrue(java.util.Arrays.stream(model.getMethods())
+            .noneMatch(m -> m.getName().equals(setter)), model.getSimpleName() + "." + setter);
+      }
+    }
+    DescentLogisticRegressionModel m = logistic().setRegParam(0.01).setFamily("binomial")
+        .fit(cancerFrame);
+    assertEquals("binomial", m.getFamily());
+    assertEquals(0.01, m.getRegParam());
+    assertEquals("DescentLogisticRegressionModel: uid=" + m.uid() + ", numClasses=2,"
+        + " numFeatures=" + m.numFeatures(), m.toString());
   }
 
   /**
