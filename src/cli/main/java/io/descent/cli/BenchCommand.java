@@ -152,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchConfig config = config();
     BackendBenchmark.requireDevice(config.backends(), config.openClDevice());
-    if (!config.backends().contains(BackendKind.OPENCL)) {
+    if (models == null && !config.backends().contains(BackendKind.OPENCL)) {
       // OpenCL's own options, as --device: said, not silently dropped.
       for (String option : List.of("--device", "--tuning")) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {

@@ -461,6 +461,8 @@ class OneVsRestCliTest {
     assertEquals(500, h.get("maxIterations").asInt(), h.toString());
     assertEquals(1e-7, h.get("gradientTolerance").asDouble(), h.toString());
     assertEquals("logistic", h.get("loss").asText(), h.toString());
+    assertEquals(1e-4, h.get("l2").asDouble(), h.toString());
+    assertEquals("-", h.get("layout").asText(), h.toString());
     long early = 0;
     for (JsonNode c : doc.get("result").get("classes")) {
       early += c.get("stopReason").asText().equals("early_stopping") ? 1 : 0;

@@ -1029,12 +1029,16 @@ public final class DatasetCache {
    */
   public boolean wrote(Path target) {
     synchronized (moved) {
-      return moved.contains(target);
+      // A signal between the rename and its record: the temporary file gone is the rename.
+      return moved.contains(target) || target.equals(moving) && !Files.exists(movingFrom);
     }
   }
 
   /** The files {@link #replace} moved into place, as it named them. Guarded by itself. */
   private final java.util.Set<Path> moved = new java.util.HashSet<>();
+  /** The file {@link #replace} is moving into place, and from where. Guarded by moved. */
+  private Path moving;
+  private Path movingFrom;
 
   private void replace(Path target, Content content) throws IOException {
     Path temporary = Files.createTempFile(directory, target.getFileName().toString() + ".",
@@ -1043,10 +1047,15 @@ public final class DatasetCache {
     try {
       content.writeTo(temporary);
       try {
+        synchronized (moved) {
+          moving = target;
+          movingFrom = temporary;
+        }
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
         synchronized (moved) {
           moved.add(target);
+          moving = null;
         }
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the file system cannot replace a file atomically", e);

@@ -203,8 +203,9 @@ final class Fit {
    */
   static String finishNote(int iterations, String backend, StopReason settled) {
     return iterations > 0
-        ? String.format(Locale.ROOT, "; the last %d iterations ran in float64 on %s, %s",
-            iterations, backend, finishReason(settled))
+        ? String.format(Locale.ROOT, "; the last %s ran in float64 on %s, %s",
+            iterations == 1 ? "iteration" : iterations + " iterations", backend,
+            finishReason(settled))
         : "; a float64 finish on " + backend + " opened " + finishReason(settled)
             + ", but the iteration cap left it no iteration";
   }

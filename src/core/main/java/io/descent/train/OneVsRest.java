@@ -479,6 +479,8 @@ public final class OneVsRest {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("oneVsRest", true);
     h.put("loss", Loss.LOGISTIC.label());
+    h.put("l2", config.l2());
+    h.put("layout", fit.backend().layout());
     if (config.l1() > 0) {
       h.put("l1", config.l1());
     }

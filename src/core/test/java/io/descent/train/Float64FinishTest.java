@@ -217,5 +217,7 @@ class Float64FinishTest {
     assertEquals("; a float64 finish on X opened where float32 could make no further progress,"
         + " but the iteration cap left it no iteration",
         Fit.finishNote(0, "X", StopReason.PRECISION_LIMIT));
+    assertEquals("; the last iteration ran in float64 on X, where float32 could make no"
+        + " further progress", Fit.finishNote(1, "X", StopReason.PRECISION_LIMIT));
   }
 }
