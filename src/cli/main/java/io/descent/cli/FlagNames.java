@@ -75,7 +75,15 @@ final class FlagNames {
         FLAGS.getOrDefault(m.group(1), m.group(1))));
   }
 
+  /** Builder calls said as what to do on the command line rather than as a flag. */
+  private static final Map<String, String> CALLS = Map.of(
+      "standardize(true)", "without --no-standardize");
+
   private static String flag(java.util.regex.MatchResult call) {
+    String said = CALLS.get(call.group());
+    if (said != null) {
+      return Matcher.quoteReplacement(said);
+    }
     String flag = FLAGS.get(call.group(1));
     if (flag == null) {
       return Matcher.quoteReplacement(call.group());

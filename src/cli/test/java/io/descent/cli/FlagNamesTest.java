@@ -10,6 +10,9 @@ class FlagNamesTest {
   void builderCallsBecomeFlagsAndOtherParenthesesStay() {
     assertEquals("add a penalty with --l2, e.g. --l2 0.01",
         FlagNames.of("add a penalty with l2(...), e.g. l2(0.01)"));
+    // standardize(true) has no flag of its own: the command line turns it off.
+    assertEquals("or standardize the features (without --no-standardize)",
+        FlagNames.of("or standardize the features (standardize(true))"));
     assertEquals("raise --max-epochs, or train full batch with --optimizer lbfgs",
         FlagNames.of("raise maxEpochs(...), or train full batch with optimizer(\"lbfgs\")"));
     assertEquals("tolerance 1.0e-08 (1.00e-08 x max(1, |objective|))",

@@ -296,6 +296,11 @@ final class Fit {
     return objective.l1() > 0 || objective.l2() > 0;
   }
 
+  /** Whether the fit runs on standardized features (not the raw ones). */
+  boolean standardized() {
+    return config.standardize();
+  }
+
   /** The test's figures at p: the gradient's, or with an L1 penalty the KKT violation's. */
   String describe(GradientTest test, Point p) {
     return l1() ? test.describeKkt(violation(p), p.value())

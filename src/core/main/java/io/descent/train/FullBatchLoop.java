@@ -56,7 +56,7 @@ final class FullBatchLoop {
     }
     Point p = run.current();
     fit.theta = p.x().clone();
-    if (fit.apply(StoppingRules.Divergence.atStart(p.value()))) {
+    if (fit.apply(StoppingRules.Divergence.atStart(p.value(), fit.standardized()))) {
       return;
     }
     fit.initialObjective = Math.abs(p.value());
@@ -89,7 +89,7 @@ final class FullBatchLoop {
         moved |= !it.lineSearchFailed();
         p = it.point();
         if (fit.apply(StoppingRules.Divergence.afterIteration(p.value(), fit.iterations,
-            fit.penalized()))) {
+            fit.penalized(), fit.standardized()))) {
           return;
         }
         fit.theta = p.x().clone();

@@ -143,8 +143,9 @@ public final class LockstepMiniBatch {
         throw new IllegalArgumentException("model " + g + " starts with " + m.start().length
             + " parameters, not (d + 1) x C = " + p + " x " + columns.classes());
       }
-      state[g] = new State(m, new StandardizationMap(m.standardization() == null ? base
-          : m.standardization(), base), settings.rule().get(), width);
+      Standardization own = m.standardization() == null ? base : m.standardization();
+      state[g] = new State(m, new StandardizationMap(own, base), !own.isIdentity(),
+          settings.rule().get(), width);
     }
     Evaluator evaluator = new Evaluator(opener, columns, p, width);
     BackendInfo info = evaluator.backend.info();
@@ -239,7 +240,8 @@ public final class LockstepMiniBatch {
             s.stop(StopReason.DIVERGED, String.format(Locale.ROOT, "the objective reached"
                 + " %.3g, %.3g times its start, at epoch %d: lower the learning rate%s", q.value,
                 q.value / s.initial, epochs,
-                StoppingRules.Divergence.remedies(s.model.l2() > 0 || s.model.l1() > 0)));
+                StoppingRules.Divergence.remedies(s.model.l2() > 0 || s.model.l1() > 0,
+                    s.standardized)));
             continue;
           }
           if (unweighted && columns.loss() == Loss.LOGISTIC && s.model.l2() == 0
@@ -257,7 +259,7 @@ public final class LockstepMiniBatch {
             // made no progress at all (its rate too high), which is no stall.
             StoppingRules.Stop never = StoppingRules.Divergence.neverImproved(s.initial,
                 s.lowest, s.initial, epochs, settings.learningRate(),
-                s.model.l2() > 0 || s.model.l1() > 0);
+                s.model.l2() > 0 || s.model.l1() > 0, s.standardized);
             if (never != null) {
               s.stop(StopReason.DIVERGED, never.message());
               continue;
@@ -475,6 +477,8 @@ public final class LockstepMiniBatch {
   private final class State {
     final LockstepFit.Model model;
     final StandardizationMap map;
+    /** Whether the model runs on standardized features (not the raw ones). */
+    final boolean standardized;
     final UpdateRule rule;
     double[] theta;
     double[] lastFinite;
@@ -495,9 +499,11 @@ public final class LockstepMiniBatch {
     String message;
     boolean settled;
 
-    State(LockstepFit.Model model, StandardizationMap map, UpdateRule rule, int width) {
+    State(LockstepFit.Model model, StandardizationMap map, boolean standardized,
+        UpdateRule rule, int width) {
       this.model = model;
       this.map = map;
+      this.standardized = standardized;
       this.rule = rule;
       rule.reset(width);
       this.theta = model.start();

@@ -33,7 +33,7 @@ final class MiniBatchLoop {
     rule.reset(fit.theta.length);
     Shuffle shuffle = new Shuffle(rows, config.seed());
     Point p = fit.fullWithL1(fit.theta);
-    if (fit.apply(StoppingRules.Divergence.atStart(p.value()))) {
+    if (fit.apply(StoppingRules.Divergence.atStart(p.value(), fit.standardized()))) {
       return;
     }
     fit.initialObjective = Math.abs(p.value());
@@ -91,12 +91,12 @@ final class MiniBatchLoop {
       }
       fit.epochs++;
       if (fit.apply(StoppingRules.Divergence.parameters(fit.theta, lastFinite, fit.epochs,
-          rate, fit.penalized()))) {
+          rate, fit.penalized(), fit.standardized()))) {
         return;
       }
       p = fit.fullWithL1(fit.theta);
       if (fit.apply(StoppingRules.Divergence.objective(p.value(), lastFinite, fit.epochs,
-          rate, fit.penalized()))) {
+          rate, fit.penalized(), fit.standardized()))) {
         return;
       }
       lastFinite = fit.theta.clone();
@@ -107,14 +107,15 @@ final class MiniBatchLoop {
         bestEpoch = fit.epochs;
       }
       fit.record(p, rate, fit.epochs);
-      if (fit.apply(divergence.growth(p.value(), best, fit.epochs, rate, fit.penalized()))
+      if (fit.apply(divergence.growth(p.value(), best, fit.epochs, rate, fit.penalized(),
+          fit.standardized()))
           || fit.separableOrEarlyStop(p.value(), fit.epochs)) {
         return;
       }
       Stop stalled = stall.check(p.value(), best);
       if (stalled != null) {
         Stop never = StoppingRules.Divergence.neverImproved(start, lowestEnd, constant,
-            fit.epochs, rate, fit.penalized());
+            fit.epochs, rate, fit.penalized(), fit.standardized());
         fit.apply(never != null ? never : stalled);
         return;
       }

@@ -269,7 +269,7 @@ final class StoppingRules {
      * progress), else null (a stall).
      */
     static Stop neverImproved(double start, double lowestEpoch, double constant, int epoch,
-        double rate, boolean penalized) {
+        double rate, boolean penalized, boolean standardized) {
       // Above the constant model by more than its rounding and a stall's tolerance: worse.
       if (lowestEpoch >= start && lowestEpoch > constant + NEVER_MARGIN * Math.abs(constant)) {
         // "at epoch N" (advice's) would follow the constant model's objective and read as the
@@ -278,32 +278,34 @@ final class StoppingRules {
             + " fell below the start's (%.6g) in %d epochs; the lowest, %.6g, is above the"
             + " constant model's (%.6g); stopped at epoch %d: lower the learning rate (now"
             + " %.3g)%s", start, epoch, lowestEpoch, constant, epoch, rate,
-            remedies(penalized)));
+            remedies(penalized, standardized)));
       }
       return null;
     }
 
     /** The stop when the objective at the start is not finite. */
-    static Stop atStart(double value) {
+    static Stop atStart(double value, boolean standardized) {
       return Double.isFinite(value) ? null : Stop.of(StopReason.DIVERGED, "the objective is "
-          + value + " at the start: check the data for extreme values, and keep"
-          + " standardization on");
+          + value + " at the start: check the data for extreme values, and "
+          + standardization(standardized));
     }
 
     /** Full batch: the stop when the objective after {@code iteration} is not finite. */
-    static Stop afterIteration(double value, int iteration, boolean penalized) {
+    static Stop afterIteration(double value, int iteration, boolean penalized,
+        boolean standardized) {
       return Double.isFinite(value) ? null : Stop.of(StopReason.DIVERGED, "the objective became "
-          + value + " at iteration " + iteration + ": keep standardization on"
+          + value + " at iteration " + iteration + ": " + standardization(standardized)
           + (penalized ? "" : ", or add a penalty with l2(...)"));
     }
 
     /** Mini-batch: the stop (keeping {@code lastFinite}) when theta is not finite. */
     static Stop parameters(double[] theta, double[] lastFinite, int epoch, double rate,
-        boolean penalized) {
+        boolean penalized, boolean standardized) {
       for (double x : theta) {
         if (!Double.isFinite(x)) {
           return Stop.keeping(lastFinite, StopReason.DIVERGED,
-              advice("the parameters became NaN/Inf", epoch, rate, penalized));
+              advice("the parameters became NaN/Inf", epoch, rate, penalized,
+                  standardized));
         }
       }
       return null;
@@ -311,42 +313,54 @@ final class StoppingRules {
 
     /** Mini-batch: the stop (keeping {@code lastFinite}) when the objective is not finite. */
     static Stop objective(double value, double[] lastFinite, int epoch, double rate,
-        boolean penalized) {
+        boolean penalized, boolean standardized) {
       return Double.isFinite(value) ? null : Stop.keeping(lastFinite, StopReason.DIVERGED,
-          advice("the objective became " + value, epoch, rate, penalized));
+          advice("the objective became " + value, epoch, rate, penalized, standardized));
     }
 
     /**
      * Mini-batch: records an epoch's (finite) objective; the stop when it grew for too long
      * above its start, or blew up (keeping {@code best}).
      */
-    Stop growth(double value, double[] best, int epoch, double rate, boolean penalized) {
+    Stop growth(double value, double[] best, int epoch, double rate, boolean penalized,
+        boolean standardized) {
       growing = value > previous ? growing + 1 : 0;
       previous = value;
       if (growing >= GROWTH_LIMIT && value > initial) {
         return Stop.of(StopReason.DIVERGED, advice("the objective grew for " + growing
-            + " epochs in a row", epoch, rate, penalized));
+            + " epochs in a row", epoch, rate, penalized, standardized));
       }
       if (initial > 0 && value > BLOWUP * initial) {
         return Stop.keeping(best, StopReason.DIVERGED, advice(String.format(Locale.ROOT,
             "the objective reached %.3g, %.3g times its start", value, value / initial),
-            epoch, rate, penalized));
+            epoch, rate, penalized, standardized));
       }
       return null;
     }
 
-    static String advice(String what, int epoch, double rate, boolean penalized) {
+    static String advice(String what, int epoch, double rate, boolean penalized,
+        boolean standardized) {
       return String.format(Locale.ROOT, "%s at epoch %d: lower the learning rate (now %.3g)%s",
-          what, epoch, rate, remedies(penalized));
+          what, epoch, rate, remedies(penalized, standardized));
     }
 
     /**
-     * The rest of the advice after lowering the learning rate: keeping standardization on, and
-     * a penalty where the fit has none (one it has already tames nothing more).
+     * The rest of the advice after lowering the learning rate: standardization (kept on, or
+     * turned on where the features are raw), and a penalty where the fit has none (one it has
+     * already tames nothing more).
      */
-    static String remedies(boolean penalized) {
-      return penalized ? " or keep standardization on"
-          : ", keep standardization on, or add a penalty with l2(...)";
+    static String remedies(boolean penalized, boolean standardized) {
+      return penalized ? " or " + standardization(standardized)
+          : ", " + standardization(standardized) + ", or add a penalty with l2(...)";
+    }
+
+    /**
+     * The advice on standardization: keep it on, or, where the fit runs on the raw features,
+     * turn it on ({@code standardize(true)}, which the command line names as its flag).
+     */
+    static String standardization(boolean standardized) {
+      return standardized ? "keep standardization on"
+          : "standardize the features (standardize(true))";
     }
   }
 

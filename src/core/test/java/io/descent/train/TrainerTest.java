@@ -422,6 +422,14 @@ class TrainerTest {
         .backend("reference").train(load("breast_cancer_wisconsin_original"), null);
     assertEquals(StopReason.DIVERGED, bare.stopReason(), bare.message());
     assertTrue(bare.message().contains("add a penalty with l2(...)"), bare.message());
+    // On the raw features the advice is to standardize them, not to keep it on.
+    FitResult raw = Descent.logistic().l2(0.01).optimizer("adam").learningRate(50.0)
+        .standardize(false).backend("reference")
+        .train(load("breast_cancer_wisconsin_original"), null);
+    assertEquals(StopReason.DIVERGED, raw.stopReason(), raw.message());
+    assertTrue(raw.message().endsWith("or standardize the features (standardize(true))"),
+        raw.message());
+    assertFalse(raw.message().contains("keep standardization on"), raw.message());
     // The stop's epoch on its own: "the constant model's (...) at epoch N" read as the
     // lowest's epoch.
     assertTrue(high.message().matches(".*is above the constant model's \\([^)]*\\); stopped at"
