@@ -24,6 +24,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Fits many independent models in lockstep: each model (a group of {@link Columns}) runs its own
@@ -405,29 +407,23 @@ public final class LockstepFit {
     int passes = r.passes() + 1;
     long columnEvaluations = r.columnEvaluations() + (long) settled.length * columns.classes();
     List<Integer> redo = new ArrayList<>();
-    try (GradientBackend judge = float64.open(select(columns, settled))) {
-      double[] w = new double[settled.length * width];
-      for (int k = 0; k < settled.length; k++) {
-        first.maps[settled[k]].toBase(results[settled[k]].theta(), w, k * width);
-      }
-      BatchedEvaluation e = judge.evaluateColumns(w, Batch.all(judge.rows()));
-      for (int k = 0; k < settled.length; k++) {
-        int g = settled[k];
-        double[] theta = results[g].theta();
-        double[] grad = first.maps[g].gradientToOwn(e.gradient(), k * width, width);
-        Objective objective = models.get(g).objective(columns.loss());
-        double value = e.loss()[k] + penalty(models.get(g).l2(), theta, grad, p)
-            + objective.l1Penalty(theta, p);
-        double violation = objective.kktViolation(theta, grad, p);
-        GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g], scale);
-        if (test.holdsFor(violation, value)) {
-          results[g] = new ModelResult(theta, first.settledReason[g], "converged: "
-              + describe(test, objective, theta, grad, value, p), true,
-              results[g].iterations(), results[g].evaluations(), value, norm(grad), 0,
-              violation);
-        } else {
-          redo.add(g);
-        }
+    Evaluated[] judged = evaluateOnce(float64, columns, settled,
+        g -> first.maps[g], g -> results[g].theta(), g -> models.get(g).l2(), p);
+    for (int k = 0; k < settled.length; k++) {
+      int g = settled[k];
+      double[] theta = results[g].theta();
+      double[] grad = judged[k].gradient();
+      Objective objective = models.get(g).objective(columns.loss());
+      double value = judged[k].value() + objective.l1Penalty(theta, p);
+      double violation = objective.kktViolation(theta, grad, p);
+      GradientTest test = new GradientTest(settings.gradientTolerance(), first.cap[g], scale);
+      if (test.holdsFor(violation, value)) {
+        results[g] = new ModelResult(theta, first.settledReason[g], "converged: "
+            + describe(test, objective, theta, grad, value, p), true,
+            results[g].iterations(), results[g].evaluations(), value, norm(grad), 0,
+            violation);
+      } else {
+        redo.add(g);
       }
     }
     if (!redo.isEmpty()) {
@@ -480,7 +476,6 @@ public final class LockstepFit {
   public static Result recomputed(Result r, Opener judge, Columns columns, Standardization base,
       List<Model> models) {
     int p = base.features() + 1;
-    int width = columns.classes() * p;
     List<ModelResult> results = new ArrayList<>(r.models());
     int[] judged = java.util.stream.IntStream.range(0, results.size()).filter(g -> {
       ModelResult m = results.get(g);
@@ -491,29 +486,61 @@ public final class LockstepFit {
     if (judged.length == 0) {
       return r;
     }
-    StandardizationMap[] maps = new StandardizationMap[judged.length];
-    double[] w = new double[judged.length * width];
+    Evaluated[] at = evaluateOnce(judge, columns, judged, g -> {
+      Standardization own = models.get(g).standardization();
+      return new StandardizationMap(own == null ? base : own, base);
+    }, g -> results.get(g).theta(), g -> models.get(g).l2(), p);
     for (int k = 0; k < judged.length; k++) {
-      Standardization own = models.get(judged[k]).standardization();
-      maps[k] = new StandardizationMap(own == null ? base : own, base);
-      maps[k].toBase(results.get(judged[k]).theta(), w, k * width);
-    }
-    try (GradientBackend backend = judge.open(select(columns, judged))) {
-      BatchedEvaluation e = backend.evaluateColumns(w, Batch.all(backend.rows()));
-      for (int k = 0; k < judged.length; k++) {
-        ModelResult m = results.get(judged[k]);
-        double[] theta = m.theta();
-        double[] grad = maps[k].gradientToOwn(e.gradient(), k * width, width);
-        Objective objective = models.get(judged[k]).objective(columns.loss());
-        double value = e.loss()[k] + penalty(models.get(judged[k]).l2(), theta, grad, p)
-            + objective.l1Penalty(theta, p);
-        results.set(judged[k], new ModelResult(theta, m.stopReason(), m.message(),
-            m.converged(), m.iterations(), m.evaluations(), value, norm(grad),
-            m.float64Iterations(), objective.kktViolation(theta, grad, p)));
-      }
+      ModelResult m = results.get(judged[k]);
+      double[] theta = m.theta();
+      double[] grad = at[k].gradient();
+      Objective objective = models.get(judged[k]).objective(columns.loss());
+      double value = at[k].value() + objective.l1Penalty(theta, p);
+      results.set(judged[k], new ModelResult(theta, m.stopReason(), m.message(),
+          m.converged(), m.iterations(), m.evaluations(), value, norm(grad),
+          m.float64Iterations(), objective.kktViolation(theta, grad, p)));
     }
     return new Result(List.copyOf(results), r.passes(), r.columnEvaluations(), r.backend(),
         r.seconds(), r.epochs());
+  }
+
+  /**
+   * A model evaluated at its parameters: its loss plus L2 penalty, its gradient in its own
+   * standardization (with the penalty's), and the weight of its rows.
+   */
+  record Evaluated(double value, double[] gradient, double weight) {}
+
+  /**
+   * Evaluates the models {@code groups} at their parameters in one pass of a backend that
+   * {@code opener} opens on their columns only (a last judgement's, apart from the fit's own
+   * backend), in the order of {@code groups}.
+   *
+   * @param maps each group's map between its own standardization and the backend's
+   * @param thetas each group's parameters, in its own standardization
+   * @param l2 each group's L2 penalty
+   * @param p parameters of one class (d + 1)
+   */
+  static Evaluated[] evaluateOnce(Opener opener, Columns columns, int[] groups,
+      IntFunction<StandardizationMap> maps, IntFunction<double[]> thetas,
+      IntToDoubleFunction l2, int p) {
+    int width = columns.classes() * p;
+    double[] w = new double[groups.length * width];
+    StandardizationMap[] own = new StandardizationMap[groups.length];
+    for (int k = 0; k < groups.length; k++) {
+      own[k] = maps.apply(groups[k]);
+      own[k].toBase(thetas.apply(groups[k]), w, k * width);
+    }
+    Evaluated[] out = new Evaluated[groups.length];
+    try (GradientBackend backend = opener.open(select(columns, groups))) {
+      BatchedEvaluation e = backend.evaluateColumns(w, Batch.all(backend.rows()));
+      for (int k = 0; k < groups.length; k++) {
+        double[] theta = thetas.apply(groups[k]);
+        double[] grad = own[k].gradientToOwn(e.gradient(), k * width, width);
+        double value = e.loss()[k] + penalty(l2.applyAsDouble(groups[k]), theta, grad, p);
+        out[k] = new Evaluated(value, grad, e.weight()[k]);
+      }
+    }
+    return out;
   }
 
   /**

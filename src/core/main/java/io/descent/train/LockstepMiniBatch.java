@@ -285,7 +285,7 @@ public final class LockstepMiniBatch {
         evaluator.compactTo(judged);
         end = evaluator.full(state, judged);
       } else {
-        end = judged(state, judged, columns, p, width, evaluator);
+        end = judged(state, judged, columns, p, evaluator);
       }
       List<LockstepFit.ModelResult> results = new ArrayList<>();
       for (int g = 0; g < groups; g++) {
@@ -303,27 +303,19 @@ public final class LockstepMiniBatch {
    * backend of {@link #judge} opened on their columns only; the pass counts in {@code counts}.
    */
   private Point[] judged(State[] state, List<Integer> groups, Columns columns, int p,
-      int width, Evaluator counts) {
+      Evaluator counts) {
     Point[] out = new Point[state.length];
     if (groups.isEmpty()) {
       return out;
     }
     int[] wanted = groups.stream().mapToInt(Integer::intValue).toArray();
-    double[] w = new double[wanted.length * width];
-    for (int k = 0; k < wanted.length; k++) {
-      state[wanted[k]].map.toBase(state[wanted[k]].theta, w, k * width);
-    }
     // Counted as the backend's own last pass was.
     counts.passes++;
     counts.columnEvaluations += (long) wanted.length * columns.classes();
-    try (GradientBackend backend = judge.open(LockstepFit.select(columns, wanted))) {
-      BatchedEvaluation e = backend.evaluateColumns(w, Batch.all(backend.rows()));
-      for (int k = 0; k < wanted.length; k++) {
-        State s = state[wanted[k]];
-        double[] grad = s.map.gradientToOwn(e.gradient(), k * width, width);
-        double value = e.loss()[k] + LockstepFit.penalty(s.model.l2(), s.theta, grad, p);
-        out[wanted[k]] = new Point(value, grad, e.weight()[k]);
-      }
+    LockstepFit.Evaluated[] at = LockstepFit.evaluateOnce(judge, columns, wanted,
+        g -> state[g].map, g -> state[g].theta, g -> state[g].model.l2(), p);
+    for (int k = 0; k < wanted.length; k++) {
+      out[wanted[k]] = new Point(at[k].value(), at[k].gradient(), at[k].weight());
     }
     return out;
   }
