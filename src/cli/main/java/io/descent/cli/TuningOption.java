@@ -14,7 +14,8 @@ final class TuningOption {
   @Option(names = "--tuning", paramLabel = "MODE",
       description = "OpenCL CPU kernel shapes (vector width, rows per block): auto (a measurement"
           + " cached for this device, driver and kernel, else the widths the device reports),"
-          + " measure (time the candidates now, a few seconds, and cache the fastest), device"
+          + " measure (time the candidates now, and cache the fastest: seconds, or about a"
+          + " minute where the driver's kernel cache is cold), device"
           + " (the reported widths; ignore the cache) (default: $" + ENVIRONMENT + " when set,"
           + " else " + OpenClOptions.DEFAULT_TUNING + ").")
   String tuning;
