@@ -132,6 +132,17 @@ public final class BackendBenchmark {
   private BackendBenchmark() {}
 
   /**
+   * Fails at once when this JVM's heap cannot hold the end-to-end fit's data read back from its
+   * CSV, which {@link #run} writes only after the sweep.
+   *
+   * @param what names the data in the message
+   * @throws io.descent.data.InsufficientMemoryException with the figures and an {@code -Xmx}
+   */
+  public static void requireHeapFor(FitProblem fit, String what) {
+    FitFile.requireHeap(fit, what);
+  }
+
+  /**
    * Runs the benchmark.
    *
    * @param config what to measure

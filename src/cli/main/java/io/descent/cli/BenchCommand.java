@@ -184,6 +184,8 @@ final class BenchCommand implements Callable<Integer> {
           .estimatedBytes(), Path.of(System.getProperty("java.io.tmpdir"), "fit.csv"),
           "the end-to-end fit's CSV (--fit-rows " + f.rows() + " x --fit-features "
           + f.features() + ")", "fewer --fit-rows or --fit-features, or --fit-rows 0");
+      // And read back, its rows must fit in the heap (else it failed after the whole write).
+      io.descent.bench.BackendBenchmark.requireHeapFor(f, "the end-to-end fit's data");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

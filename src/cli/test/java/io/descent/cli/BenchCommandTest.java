@@ -153,6 +153,30 @@ class BenchCommandTest {
     }
   }
 
+  /**
+   * A fit whose data the heap cannot hold is refused before its CSV is written (the reader's
+   * check failed it only after 400 MB and 11 s of writing), with the reader's figures.
+   */
+  @Test
+  void aFitTooLargeForTheHeapIsRefusedBeforeItsCsvIsWritten() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("heap-tmp"));
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx64m", "-Djava.io.tmpdir=" + tmp, "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "bench", "--rows", "100",
+        "--features", "3", "--backends", "reference", "--warmup", "0", "--repeats", "1",
+        "--fit-rows", "600000", "--fit-features", "64").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("heap.txt").toFile()).start();
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+    String out = Files.readString(dir.resolve("heap.txt"));
+    assertEquals(1, p.exitValue(), out);
+    assertTrue(out.contains("descent: the end-to-end fit's data: 600000 rows x 64 features"
+        + " need 151 MiB of heap"), out);
+    assertTrue(out.contains("raise the heap, e.g. java -Xmx"), out);
+    try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(), left.toList(), out);
+    }
+  }
+
   private static boolean hasACsv(Path tmp) throws java.io.IOException {
     try (java.util.stream.Stream<Path> all = Files.walk(tmp)) {
       return all.anyMatch(f -> f.getFileName().toString().contains(".csv"));
