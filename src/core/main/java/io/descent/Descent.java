@@ -202,6 +202,7 @@ public final class Descent {
     if (!oneVsRest) {
       throw new IllegalStateException("trainOneVsRest needs oneVsRest()");
     }
+    java.util.Objects.requireNonNull(data, "data");
     requireValidationForPatience();
     data.requireTarget();
     TrainingConfig c = config(data);
@@ -616,6 +617,7 @@ public final class Descent {
    *     tolerance
    */
   public FitResult train(Dataset data, TrainingListener listener) {
+    java.util.Objects.requireNonNull(data, "data");
     requireNotOneVsRest();
     requireValidationForPatience();
     data.requireTarget();
@@ -717,6 +719,7 @@ public final class Descent {
    *     message names the class); a fit that hit its iteration cap is returned
    */
   public LinearModel fit(Dataset data) {
+    java.util.Objects.requireNonNull(data, "data");
     if (oneVsRest) {
       OneVsRest fit = trainOneVsRest(data, null);
       for (int c = 0; c < fit.classes(); c++) {
@@ -740,7 +743,11 @@ public final class Descent {
    *     fraction is set as well
    */
   public FitResult train(Dataset train, Dataset validation, TrainingListener listener) {
-    requireNotOneVsRest();
+    if (oneVsRest) {
+      throw new IllegalStateException("a oneVsRest() fit takes no validation set of its own:"
+          + " for early stopping hold out a fraction of its rows with validationFraction(...)"
+          + " and patience(...), and call fit(data)");
+    }
     train.requireTarget();
     java.util.Objects.requireNonNull(validation, "validation (for none, call fit(train))")
         .requireTarget();

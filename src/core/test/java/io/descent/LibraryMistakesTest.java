@@ -155,4 +155,56 @@ class LibraryMistakesTest {
     assertEquals("yes", m.label((int) m.predict(new double[] {5})));
     assertThrows(IllegalStateException.class, () -> Descent.linear().fit(x, labels));
   }
+
+  /** Mistakes a second helper session found in the library: each meets one clear answer. */
+  @Test
+  void secondRoundOfLibraryMistakesEachMeetOneClearAnswer() throws Exception {
+    Dataset iris = new CsvReader(CsvReader.Options.classTarget("species"))
+        .read(DATASETS.resolve("iris.csv"));
+    // A blank feature name made a model file that no reader takes; the target's name made one
+    // that evaluate refused.
+    Dataset d = Dataset.of(new double[][] {{1, 2}, {2, 1}, {3, 5}}, new double[] {1, 2, 4});
+    IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+        () -> d.withFeatureNames(List.of("a", " ")));
+    assertTrue(blank.getMessage().startsWith("the name of feature 1 is blank"),
+        blank.getMessage());
+    IllegalArgumentException target = assertThrows(IllegalArgumentException.class,
+        () -> d.withFeatureNames(List.of("y", "b")));
+    assertEquals("feature 0 is named \"y\", the target's name", target.getMessage());
+    IndexOutOfBoundsException cell = assertThrows(IndexOutOfBoundsException.class,
+        () -> d.get(3, 0));
+    assertEquals("row 3, feature 0 of a dataset of 3 rows x 2 features", cell.getMessage());
+    // Cross-validation refuses the targets fit and path refuse, with their messages.
+    IllegalArgumentException linear = assertThrows(IllegalArgumentException.class,
+        () -> new CrossValidation(new CrossValidation.Options(Loss.LINEAR, List.of(0.01), 3,
+            1L, "reference", null, CrossValidation.Options.defaultSettings())).run(iris, null));
+    assertTrue(linear.getMessage().contains("a linear model fits a number"),
+        linear.getMessage());
+    IllegalArgumentException three = assertThrows(IllegalArgumentException.class,
+        () -> new CrossValidation(new CrossValidation.Options(Loss.LOGISTIC, List.of(0.01), 3,
+            1L, "reference", null, CrossValidation.Options.defaultSettings())).run(iris, null));
+    assertTrue(three.getMessage().contains("logistic regression fits two classes"),
+        three.getMessage());
+    // One-vs-rest holds out a fraction for early stopping; a set of one's own is refused so.
+    IllegalStateException ovr = assertThrows(IllegalStateException.class,
+        () -> Descent.logistic().oneVsRest().l2(0.01).fit(iris, iris));
+    assertTrue(ovr.getMessage().contains("validationFraction(...)"), ovr.getMessage());
+    // Schedules name the builder's methods.
+    IllegalArgumentException decay = assertThrows(IllegalArgumentException.class,
+        () -> Descent.logistic().optimizer("sgd").decay(0.5).fit(iris));
+    assertEquals("decay does not apply to schedule constant", decay.getMessage());
+    // A mean that is not finite is said as such, not as the scale.
+    IllegalArgumentException mean = assertThrows(IllegalArgumentException.class,
+        () -> new io.descent.data.Standardization(new double[] {Double.NaN},
+            new double[] {1}));
+    assertTrue(mean.getMessage().startsWith("feature 0: mean must be finite, got NaN"),
+        mean.getMessage());
+    // Every classification threshold is checked, as evaluate checks it.
+    for (double t : new double[] {Double.NaN, 0, 1, 2, -1}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> io.descent.model.Metrics.classification(new double[] {0, 1},
+              new double[] {-1, 1}, t));
+      assertEquals("threshold must be in (0, 1), got " + t, e.getMessage());
+    }
+  }
 }

@@ -42,6 +42,7 @@ final class FlagNames {
       Map.entry("gamma", "--decay"),
       Map.entry("decay", "--decay"),
       Map.entry("interval", "--decay-interval"),
+      Map.entry("decayInterval", "--decay-interval"),
       Map.entry("everyEpochs", "--decay-interval"),
       Map.entry("decaySteps", "--decay-interval"),
       Map.entry("initialStep", "--learning-rate"),

@@ -29,11 +29,11 @@ class FlagNamesTest {
   @Test
   void settingsThatAreTheSubjectBecomeFlags() {
     assertEquals("--decay must be in (0, 1], got 0.0",
-        FlagNames.of("factor must be in (0, 1], got 0.0"));
+        FlagNames.of("decay must be in (0, 1], got 0.0"));
     assertEquals("--decay-interval must be >= 1, got 0",
-        FlagNames.of("everyEpochs must be >= 1, got 0"));
+        FlagNames.of("decayInterval must be >= 1, got 0"));
     assertEquals("--decay-interval does not apply to schedule exponential",
-        FlagNames.of("interval does not apply to schedule exponential"));
+        FlagNames.of("decayInterval does not apply to schedule exponential"));
     assertEquals("--learning-rate must be finite and > 0, got Infinity",
         FlagNames.of("initialStep must be finite and > 0, got Infinity"));
     assertEquals("--memory does not apply to adam", FlagNames.of("memory does not apply to adam"));

@@ -72,7 +72,7 @@ public final class ClassWeights {
    * @throws IllegalArgumentException saying what is wrong with the text
    */
   public static ClassWeights parse(String text) {
-    String t = text.strip();
+    String t = java.util.Objects.requireNonNull(text, "text").strip();
     if (t.equalsIgnoreCase(BALANCED)) {
       return balanced();
     }

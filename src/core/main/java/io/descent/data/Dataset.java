@@ -45,6 +45,7 @@ public final class Dataset {
   public Dataset(String source, List<String> featureNames, String targetName, float[] x, double[] y,
       BinaryLabels labels) {
     this(source, featureNames, targetName, x, y, labels, null, null);
+    checkNames(featureNames, targetName);
     requireFinite(x, features);
     if (targetName != null) {
       checkedTargets(y);
@@ -363,19 +364,36 @@ public final class Dataset {
    * @throws IllegalArgumentException when the count differs or a name repeats
    */
   public Dataset withFeatureNames(List<String> names) {
+    Objects.requireNonNull(names, "names");
     if (names.size() != features) {
       throw new IllegalArgumentException("the data has " + features + " features but "
           + names.size() + " names were given");
     }
+    checkNames(names, targetName);
+    return new Dataset(source, names, targetName, x, y, labels, classes, weights);
+  }
+
+  /**
+   * Feature names a model file can keep and data columns can be matched by: none null or blank
+   * (a model file with a blank name is refused when read), all distinct, and none the target's.
+   */
+  private static void checkNames(List<String> names, String targetName) {
     for (int j = 0; j < names.size(); j++) {
       if (names.get(j) == null) {
         throw new IllegalArgumentException("the name of feature " + j + " is null");
+      }
+      if (names.get(j).isBlank()) {
+        throw new IllegalArgumentException("the name of feature " + j + " is blank (\""
+            + names.get(j) + "\"): a model keeps its features by name");
+      }
+      if (names.get(j).equals(targetName)) {
+        throw new IllegalArgumentException("feature " + j + " is named \"" + names.get(j)
+            + "\", the target's name");
       }
     }
     if (names.stream().distinct().count() != names.size()) {
       throw new IllegalArgumentException("feature names must be distinct, got " + names);
     }
-    return new Dataset(source, names, targetName, x, y, labels, classes, weights);
   }
 
   /**
@@ -652,8 +670,16 @@ public final class Dataset {
     return weights == null ? 1 : weights[i];
   }
 
-  /** Feature {@code j} of row {@code i}. */
+  /**
+   * Feature {@code j} of row {@code i}.
+   *
+   * @throws IndexOutOfBoundsException naming the row, the feature and the dataset's shape
+   */
   public float get(int i, int j) {
+    if (i < 0 || i >= rows || j < 0 || j >= features) {
+      throw new IndexOutOfBoundsException("row " + i + ", feature " + j + " of a dataset of "
+          + rows + " rows x " + features + " features");
+    }
     return x.get(i * features + j);
   }
 

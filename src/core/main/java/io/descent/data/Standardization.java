@@ -19,7 +19,11 @@ public record Standardization(double[] mean, double[] scale) {
           + scale.length);
     }
     for (int j = 0; j < scale.length; j++) {
-      if (!(scale[j] > 0) || !Double.isFinite(scale[j]) || !Double.isFinite(mean[j])) {
+      if (!Double.isFinite(mean[j])) {
+        throw new IllegalArgumentException("feature " + j + ": mean must be finite, got "
+            + mean[j] + " (from data, one of the feature's values is not finite)");
+      }
+      if (!(scale[j] > 0) || !Double.isFinite(scale[j])) {
         throw new IllegalArgumentException("feature " + j + ": scale must be finite and > 0, got "
             + scale[j] + " (mean " + mean[j] + ")");
       }

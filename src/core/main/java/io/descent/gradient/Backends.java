@@ -23,6 +23,30 @@ import java.util.function.Consumer;
 public final class Backends {
   private Backends() {}
 
+  /**
+   * Why OpenCL cannot run at all in this JVM, or null: JOCL's classes are missing from the class
+   * path (a downstream build that leaves {@code org.jocl:jocl} out), where the first use of the
+   * OpenCL backend threw {@code NoClassDefFoundError: org/jocl/CLException} out of every
+   * {@code auto} fit instead of skipping it as a missing ND4J is skipped.
+   */
+  private static final String NO_JOCL = joclMissing();
+
+  private static String joclMissing() {
+    try {
+      Class.forName("org.jocl.CL", false, Backends.class.getClassLoader());
+      return null;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return "the OpenCL binding JOCL (org.jocl:jocl) is not on the class path";
+    }
+  }
+
+  /** Throws {@link BackendUnavailableException} when OpenCL cannot run at all here. */
+  private static void requireJocl() {
+    if (NO_JOCL != null) {
+      throw new BackendUnavailableException(NO_JOCL);
+    }
+  }
+
   /** The order {@code --backend auto} tries: OpenCL, then ND4J, then the reference. */
   public static final List<BackendKind> AUTO_ORDER =
       List.of(BackendKind.OPENCL, BackendKind.ND4J, BackendKind.REFERENCE);
@@ -51,6 +75,7 @@ public final class Backends {
    * @throws BackendUnavailableException when there is no OpenCL runtime or platform
    */
   public static List<DeviceDescription> openClDevices() {
+    requireJocl();
     return OpenClBackend.devices();
   }
 
@@ -62,7 +87,7 @@ public final class Backends {
    * @return whether a start is under way (or done)
    */
   public static boolean startOpenClPlatforms() {
-    return OpenClBackend.startPlatforms();
+    return NO_JOCL == null && OpenClBackend.startPlatforms();
   }
 
   /**
@@ -82,7 +107,7 @@ public final class Backends {
    * devices"; empty when none failed.
    */
   public static List<String> openClPlatformProblems() {
-    return OpenClBackend.platformProblems();
+    return NO_JOCL != null ? List.of() : OpenClBackend.platformProblems();
   }
 
   /**
@@ -93,6 +118,7 @@ public final class Backends {
    */
   public static ReadBandwidth openClReadBandwidth(OpenClOptions options, int rows, int features,
       int warmup, int repeats) {
+    requireJocl();
     var t = KernelBenchmark.measureReadBandwidth(options, rows, features, warmup, repeats);
     return new ReadBandwidth(t.device(), t.layout(), t.bytes(), t.repeats(), t.medianSeconds());
   }
@@ -109,6 +135,7 @@ public final class Backends {
    */
   public static List<ModelsTiming> openClModels(OpenClOptions options, Loss loss, int rows,
       int features, int[] models, int warmup, int repeats) {
+    requireJocl();
     return KernelBenchmark.models(options, loss, rows, features, models, warmup, repeats);
   }
 
@@ -117,7 +144,7 @@ public final class Backends {
    * said anything (see {@link OpenClBackend#compilerMessages()}); nothing of it is printed.
    */
   public static List<String> openClCompilerMessages() {
-    return OpenClBackend.compilerMessages();
+    return NO_JOCL != null ? List.of() : OpenClBackend.compilerMessages();
   }
 
   /**
@@ -143,8 +170,11 @@ public final class Backends {
     return switch (kind) {
       case REFERENCE -> new ReferenceBackend(data, standardization, columns);
       case ND4J -> Nd4jBackend.open(data, standardization, columns);
-      case OPENCL -> OpenClBackend.open(data, standardization, columns,
-          openCl == null ? OpenClOptions.defaults() : openCl);
+      case OPENCL -> {
+        requireJocl();
+        yield OpenClBackend.open(data, standardization, columns,
+            openCl == null ? OpenClOptions.defaults() : openCl);
+      }
     };
   }
 
@@ -164,7 +194,7 @@ public final class Backends {
    * before {@code trained}.
    */
   public static GradientBackend float64OnTheSameRows(GradientBackend trained) {
-    if (trained instanceof OpenClBackend o && o.sharesRowsWithFloat64()) {
+    if (NO_JOCL == null && trained instanceof OpenClBackend o && o.sharesRowsWithFloat64()) {
       try {
         return o.float64OnTheSameRows();
       } catch (BackendUnavailableException e) {
@@ -222,8 +252,11 @@ public final class Backends {
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
     int folds = Moments.folds(rowFold);
     DeviceMoments moments = switch (kind) {
-      case OPENCL -> OpenClBackend.moments(data, standardization, rowFold, folds,
-          openCl == null ? OpenClOptions.defaults() : openCl);
+      case OPENCL -> {
+        requireJocl();
+        yield OpenClBackend.moments(data, standardization, rowFold, folds,
+            openCl == null ? OpenClOptions.defaults() : openCl);
+      }
       case REFERENCE -> {
         int threads = HostMoments.threads(data.rows());
         yield new DeviceMoments(HostMoments.info(threads), HostMoments.compute(data,
@@ -263,8 +296,11 @@ public final class Backends {
     int folds = Moments.folds(rowFold);
     double[] shift = Moments.shiftOf(data);
     DeviceMoments moments = switch (kind) {
-      case OPENCL -> OpenClBackend.moments(data, shift, rowFold, folds,
-          openCl == null ? OpenClOptions.defaults() : openCl);
+      case OPENCL -> {
+        requireJocl();
+        yield OpenClBackend.moments(data, shift, rowFold, folds,
+            openCl == null ? OpenClOptions.defaults() : openCl);
+      }
       case REFERENCE -> {
         int threads = HostMoments.threads(data.rows());
         yield new DeviceMoments(HostMoments.info(threads), HostMoments.compute(data, shift,

@@ -43,9 +43,7 @@ public final class Metrics {
    * @throws IllegalArgumentException also when the threshold is not in (0, 1)
    */
   public static ModelMetrics evaluate(LinearModel model, Dataset data, double threshold) {
-    if (!(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
-    }
+    checkThreshold(threshold);
     if (data.targetName() == null) {
       throw new IllegalArgumentException(data.source() + " has no target column, so the model"
           + " cannot be evaluated on it (expected \"" + model.targetName() + "\")");
@@ -154,9 +152,12 @@ public final class Metrics {
   /**
    * As {@link #classification(double[], double[])}, with accuracy and the confusion matrix at
    * probability {@code threshold} (a row is 1 when its margin is above logit(threshold)).
+   *
+   * @throws IllegalArgumentException as that method, or when {@code threshold} is not in (0, 1)
    */
   public static ClassificationMetrics classification(double[] y, double[] margins,
       double threshold) {
+    checkThreshold(threshold);
     int n = checkLengths(y, margins);
     double cut = Math.log(threshold / (1 - threshold));
     long[] counts = new long[4];
@@ -249,6 +250,13 @@ public final class Metrics {
       twiceU += (long) k * (2L * below + equal);
     }
     return twiceU / (2.0 * p * (n - p));
+  }
+
+  /** A probability threshold strictly between 0 and 1 (at 0 or 1 every row is one class). */
+  private static void checkThreshold(double threshold) {
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
+    }
   }
 
   private static int checkLengths(double[] y, double[] other) {

@@ -93,10 +93,10 @@ public interface LearningRateSchedule {
     /** Checks the parameters. */
     public StepDecay {
       if (everyEpochs < 1) {
-        throw new IllegalArgumentException("everyEpochs must be >= 1, got " + everyEpochs);
+        throw new IllegalArgumentException("decayInterval must be >= 1, got " + everyEpochs);
       }
       if (!(factor > 0 && factor <= 1)) {
-        throw new IllegalArgumentException("factor must be in (0, 1], got " + factor);
+        throw new IllegalArgumentException("decay must be in (0, 1], got " + factor);
       }
     }
 
@@ -130,7 +130,7 @@ public interface LearningRateSchedule {
     /** Checks the parameter. */
     public ExponentialDecay {
       if (!(gamma > 0 && gamma <= 1)) {
-        throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+        throw new IllegalArgumentException("decay must be in (0, 1], got " + gamma);
       }
     }
 
@@ -167,7 +167,7 @@ public interface LearningRateSchedule {
     /** Checks the parameter. */
     public InverseSqrtDecay {
       if (decaySteps < 1) {
-        throw new IllegalArgumentException("decaySteps must be >= 1, got " + decaySteps);
+        throw new IllegalArgumentException("decayInterval must be >= 1, got " + decaySteps);
       }
     }
 

@@ -77,18 +77,18 @@ public enum ScheduleKind {
   public LearningRateSchedule create(Double factor, Integer interval) {
     return switch (this) {
       case CONSTANT -> {
-        reject("factor", factor);
-        reject("interval", interval);
+        reject("decay", factor);
+        reject("decayInterval", interval);
         yield LearningRateSchedule.constant();
       }
       case STEP -> LearningRateSchedule.step(interval == null ? DEFAULT_STEP_EPOCHS : interval,
           factor == null ? DEFAULT_STEP_FACTOR : factor);
       case EXPONENTIAL -> {
-        reject("interval", interval);
+        reject("decayInterval", interval);
         yield LearningRateSchedule.exponential(factor == null ? DEFAULT_GAMMA : factor);
       }
       case INVSQRT -> {
-        reject("factor", factor);
+        reject("decay", factor);
         yield LearningRateSchedule.inverseSqrt(interval == null ? DEFAULT_DECAY_STEPS : interval);
       }
     };

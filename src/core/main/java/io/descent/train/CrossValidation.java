@@ -331,7 +331,9 @@ public final class CrossValidation {
     given.requireTarget();
     Loss loss = options.loss();
     if (loss == Loss.LINEAR) {
-      Trainer.requireSquaresInRange(given); // else "every fit diverged", exit 1
+      Trainer.requireNumericTarget(given); // else a fit of class indices as numbers
+    } else if (loss == Loss.LOGISTIC) {
+      Trainer.requireTwoClasses(given); // else one fold's row and value, with no remedy
     }
     int k = options.folds();
     boolean stratified = loss != Loss.LINEAR;

@@ -24,7 +24,7 @@ class ExponentialDecayTest extends LearningRateScheduleContractTest {
   void parameterIsChecked() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearningRateSchedule.exponential(1.01));
-    assertEquals("gamma must be in (0, 1], got 1.01", e.getMessage());
+    assertEquals("decay must be in (0, 1], got 1.01", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.exponential(0));
   }
 }

@@ -25,6 +25,6 @@ class InverseSqrtDecayTest extends LearningRateScheduleContractTest {
   void parameterIsChecked() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearningRateSchedule.inverseSqrt(0));
-    assertEquals("decaySteps must be >= 1, got 0", e.getMessage());
+    assertEquals("decayInterval must be >= 1, got 0", e.getMessage());
   }
 }

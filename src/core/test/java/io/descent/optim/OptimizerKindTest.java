@@ -153,7 +153,7 @@ class OptimizerKindTest {
     }
     e = assertThrows(IllegalArgumentException.class,
         () -> ScheduleKind.INVSQRT.create(0.5, null));
-    assertEquals("factor does not apply to schedule invsqrt", e.getMessage());
+    assertEquals("decay does not apply to schedule invsqrt", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ScheduleKind.CONSTANT.create(null, 3));
     assertThrows(IllegalArgumentException.class, () -> ScheduleKind.EXPONENTIAL.create(0.9, 3));
     assertThrows(IllegalArgumentException.class, () -> ScheduleKind.STEP.create(2.0, 3));

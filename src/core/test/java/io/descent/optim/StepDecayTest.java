@@ -28,9 +28,9 @@ class StepDecayTest extends LearningRateScheduleContractTest {
   void parametersAreChecked() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearningRateSchedule.step(0, 0.5));
-    assertEquals("everyEpochs must be >= 1, got 0", e.getMessage());
+    assertEquals("decayInterval must be >= 1, got 0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.step(5, 1.5));
-    assertEquals("factor must be in (0, 1], got 1.5", e.getMessage());
+    assertEquals("decay must be in (0, 1], got 1.5", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.step(5, 0));
     assertThrows(IllegalArgumentException.class,
         () -> LearningRateSchedule.step(5, Double.NaN));
