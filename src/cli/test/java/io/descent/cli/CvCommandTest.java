@@ -198,8 +198,45 @@ class CvCommandTest {
     Cli all = cancer("--folds", "3", "--l2", "100", "--optimizer", "sgd", "--learning-rate",
         "3", "--max-epochs", "20");
     assertEquals(1, all.code(), all.err());
-    assertTrue(all.err().contains("no setting has a finite validation loss: every fit"
-        + " diverged"), all.err());
+    assertTrue(all.err().contains("no setting has a finite validation loss: every setting has"
+        + " a fit that diverged or found the classes separable"), all.err());
+  }
+
+  /**
+   * An unpenalized multinomial fold whose training rows are separable (iris: setosa from the
+   * others) has no finite optimum: it stops as separable, as train does on those rows, and its
+   * setting has no score, so a penalized one is chosen (all were "converged", with scores of
+   * wherever the fits stopped, and l2 0 could be chosen and then fail its refit).
+   */
+  @Test
+  void separableFoldsHaveNoScoreAndTheirSettingIsNeverChosen() throws Exception {
+    Path out = dir.resolve("sep.json");
+    Cli cv = multinomial(Path.of("datasets/iris.csv"), "species", "--l2", "0,0.01", "--json",
+        "--out", out.toString());
+    assertEquals(0, cv.code(), cv.err());
+    JsonNode settings = cv.json().get("cv").get("settings");
+    for (JsonNode fold : settings.get(0).get("folds")) {
+      assertEquals("separable", fold.get("stopReason").asText(), fold.toString());
+      assertFalse(fold.get("converged").asBoolean(), fold.toString());
+    }
+    JsonNode unpenalized = settings.get(0).get("meanLoss");
+    assertTrue(unpenalized.isNull() || Double.isNaN(unpenalized.asDouble()), settings.toString());
+    assertEquals(1, cv.json().get("cv").get("best").get("index").asInt());
+    assertTrue(Files.exists(out));
+    // Two well separated classes: the unpenalized setting is never chosen either.
+    Path sep = dir.resolve("sep2.csv");
+    StringBuilder csv = new StringBuilder("a,b,y\n");
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < 60; i++) {
+      int y = i % 2;
+      csv.append(r.nextGaussian() + 6 * y).append(',').append(r.nextGaussian()).append(',')
+          .append(y).append('\n');
+    }
+    Files.writeString(sep, csv);
+    Cli binary = Cli.run("cv", "--data", sep.toString(), "--target", "y", "--loss", "logistic",
+        "--l2", "0,0.01", "--json", "--out", dir.resolve("sep2.json").toString());
+    assertEquals(0, binary.code(), binary.err());
+    assertEquals(1, binary.json().get("cv").get("best").get("index").asInt(), binary.out());
   }
 
   @Test

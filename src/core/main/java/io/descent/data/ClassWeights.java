@@ -10,8 +10,9 @@ import java.util.Objects;
 /**
  * Weights per class of a classification target, which multiply the rows' own weights: either
  * {@link #balanced()} (scikit-learn's {@code class_weight='balanced'}: a row of class c weighs
- * {@code n / (K n_c)}, with n rows, K classes and n_c rows of class c, so that every class
- * weighs the same in total and the weights sum to n), or a weight per label ({@link #of}), the
+ * {@code n / (K n_c)}, with n rows, K classes and n_c rows of class c, rows of weight 0 not
+ * counted (as rows absent from the data), so that every class weighs the same in total and the
+ * weights sum to n), or a weight per label ({@link #of}), the
  * labels written as in the data; a class not named weighs 1.
  *
  * <p>Labels are matched as the data's labels are kept ({@link BinaryLabels}): as written, or,
@@ -209,7 +210,9 @@ public final class ClassWeights {
     long[] counts = new long[labels.size()];
     double[] y = data.y();
     for (int i : rows) {
-      counts[(int) y[i]]++;
+      if (data.weight(i) > 0) { // a row of weight 0 is as a row absent from the data
+        counts[(int) y[i]]++;
+      }
     }
     return perClass(data.targetName(), labels, counts);
   }
@@ -222,8 +225,11 @@ public final class ClassWeights {
   /** The weight of each class of a dataset whose class k has label {@code labels.get(k)}. */
   private double[] perClass(Dataset data, List<String> labels) {
     long[] counts = new long[labels.size()];
-    for (double v : data.y()) {
-      counts[(int) v]++;
+    double[] y = data.y();
+    for (int i = 0; i < y.length; i++) {
+      if (data.weight(i) > 0) { // a row of weight 0 is as a row absent from the data
+        counts[(int) y[i]]++;
+      }
     }
     return perClass(data.targetName(), labels, counts);
   }

@@ -432,7 +432,8 @@ public final class CrossValidation {
     if (balanced) {
       columns = columns.withClassWeights(labels, table);
     }
-    LockstepFit.Result all = fit(shared, columns, models, notice);
+    LockstepFit.Result all = separations(fit(shared, columns, models, notice), weighted, train,
+        own, classes);
     Dataset[] validation = new Dataset[k];
     for (int f = 0; f < k; f++) {
       validation[f] = weighted[f].rows(held[f]);
@@ -450,6 +451,52 @@ public final class CrossValidation {
       }
     }
     return score(data, validation, own, all, stratified, notices);
+  }
+
+  /**
+   * {@code fit} with every unpenalized classification model whose fold's training rows its
+   * parameters prove separable stopped as {@link StopReason#SEPARABLE}, as {@code train}'s
+   * judgement stops such a fit ({@link Separation}): the lockstep's own test, a mean loss below
+   * ln(2)/n, sees complete separation only, and a class separable from the others (iris's
+   * setosa) left unpenalized multinomial folds "converged" with scores of no optimum.
+   *
+   * @param weighted each fold's rows as its fits weigh them
+   * @param train each fold's training rows
+   * @param own each fold's standardization
+   * @param classes C for a multinomial fit, else 1
+   */
+  private LockstepFit.Result separations(LockstepFit.Result fit, Dataset[] weighted,
+      int[][] train, Standardization[] own, int classes) {
+    if (options.loss() == Loss.LINEAR) {
+      return fit;
+    }
+    int k = options.folds();
+    List<LockstepFit.ModelResult> models = new ArrayList<>(fit.models());
+    boolean changed = false;
+    for (int g = 0; g < models.size(); g++) {
+      LockstepFit.ModelResult r = models.get(g);
+      int s = g / k;
+      int f = g % k;
+      if (options.l2().get(s) != 0 || options.l1().get(s) != 0
+          || r.stopReason() == StopReason.DIVERGED || r.stopReason() == StopReason.SEPARABLE
+          || r.stopReason() == StopReason.INTERRUPTED || !allFinite(r.theta())) {
+        continue;
+      }
+      Separation separation = new Separation(weighted[f].rows(train[f]), own[f],
+          options.loss().coupled() ? classes : 0);
+      if (separation.separates(r.theta())) {
+        String why = options.loss().coupled() ? separation.certificate(r.theta())
+            : "every training row is on its own class's side";
+        models.set(g, new LockstepFit.ModelResult(r.theta(), StopReason.SEPARABLE,
+            "no finite optimum: the fold's training rows are separable (" + why + "); add a"
+                + " penalty with l2(...), e.g. l2(0.01)", false, r.iterations(),
+            r.evaluations(), r.objective(), r.gradientNorm(), r.float64Iterations(),
+            r.kktViolation()));
+        changed = true;
+      }
+    }
+    return changed ? new LockstepFit.Result(List.copyOf(models), fit.passes(),
+        fit.columnEvaluations(), fit.backend(), fit.seconds(), fit.epochs()) : fit;
   }
 
   /** One lockstep fit of the models on the data (whose row weights they share). */
@@ -525,9 +572,11 @@ public final class CrossValidation {
       for (int f = 0; f < k; f++) {
         LockstepFit.ModelResult r = fit.models().get(s * k + f);
         double[] value = {Double.NaN, Double.NaN};
-        // A fit that diverged has no score (its theta is a start or an early epoch's): NaN, so
-        // that its setting is never the best, as GridSearchCV's error_score=nan.
-        if (r.stopReason() != StopReason.DIVERGED && allFinite(r.theta())) {
+        // A fit that diverged has no score (its theta is a start or an early epoch's), nor one
+        // that found no finite optimum (its theta is wherever it stopped): NaN, so that its
+        // setting is never the best, as GridSearchCV's error_score=nan.
+        if (r.stopReason() != StopReason.DIVERGED && r.stopReason() != StopReason.SEPARABLE
+            && allFinite(r.theta())) {
           LinearModel model = options.loss().coupled()
               ? LinearModel.multinomial(data.featureNames(), data.targetName(),
                   data.classLabels().orElseThrow(), own[f], r.theta())
@@ -553,8 +602,9 @@ public final class CrossValidation {
       }
     }
     if (best < 0) {
-      throw new IllegalStateException("no setting has a finite validation loss: every fit"
-          + " diverged");
+      throw new IllegalStateException("no setting has a finite validation loss: every"
+          + " setting has a fit that diverged or found the classes separable (no finite"
+          + " optimum; add a penalty with l2(...), e.g. l2(0.01))");
     }
     return new Result(List.copyOf(scores), best, k, stratified, fit, List.copyOf(notices));
   }

@@ -1053,14 +1053,15 @@ public final class LockstepFit {
       }
 
       /**
-       * Unpenalized logistic regression with a weighted mean loss below ln(2) s_min / S (S the
-       * group's total weight, s_min its smallest weight above 0; ln(2)/n unweighted): then
-       * s_i l_i &lt;= sum_k s_k l_k &lt; ln(2) s_min gives l_i &lt; ln(2) for every row that
-       * weighs, so every such row is on its own side. (With l2 = 0 the objective is the data
-       * term; S is the same in every full-batch evaluation.)
+       * Unpenalized logistic (or multinomial) regression with a weighted mean loss below ln(2)
+       * s_min / S (S the group's total weight, s_min its smallest weight above 0; ln(2)/n
+       * unweighted): then s_i l_i &lt;= sum_k s_k l_k &lt; ln(2) s_min gives l_i &lt; ln(2) for
+       * every row that weighs, so every such row is on its own side (multinomial: its own
+       * class's probability above 1/2, its margin the largest). (With l2 = 0 the objective is
+       * the data term; S is the same in every full-batch evaluation.)
        */
       private boolean separable(Point point) {
-        return columns.loss() == Loss.LOGISTIC && model.l2() == 0 && model.l1() == 0
+        return columns.loss() != Loss.LINEAR && model.l2() == 0 && model.l1() == 0
             && weight > 0 && smallestWeight[g] > 0
             && point.value() < Math.log(2) * smallestWeight[g] / weight;
       }

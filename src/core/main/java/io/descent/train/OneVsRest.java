@@ -314,17 +314,22 @@ public final class OneVsRest {
   /**
    * The balanced class-weight table of one-vs-rest over C classes ({@code C x C}, model c's row
    * first): model c weighs its positive class {@code n / (2 n_c)} and every other class {@code
-   * n / (2 (n - n_c))}, n and n_c counted in rows, as scikit-learn's one-vs-rest balances each
-   * binary problem ({@code compute_class_weight('balanced')} on {@code y == c}).
+   * n / (2 (n - n_c))}, n and n_c counted in rows (those that weigh more than 0: a row of weight
+   * 0 is as a row absent), as scikit-learn's one-vs-rest balances each binary problem ({@code
+   * compute_class_weight('balanced')} on {@code y == c}).
    *
    * @param data rows whose target is a class index 0..C-1, every class with a row
    */
   public static double[] balancedTable(Dataset data, int classes) {
     long[] counts = new long[classes];
-    for (double y : data.y()) {
-      counts[(int) y]++;
+    long n = 0;
+    double[] y = data.y();
+    for (int i = 0; i < y.length; i++) {
+      if (data.weight(i) > 0) {
+        counts[(int) y[i]]++;
+        n++;
+      }
     }
-    long n = data.rows();
     double[] table = new double[classes * classes];
     for (int c = 0; c < classes; c++) {
       double positive = (double) n / (2.0 * counts[c]);

@@ -211,6 +211,25 @@ class WeightsTest {
     assertEquals(4, total, 1e-12);
   }
 
+  /**
+   * Rows of weight 0 are as rows absent: they count in no class (they did, so that relabelling
+   * a weight-0 row changed the fit).
+   */
+  @Test
+  void balancedCountsOnlyTheRowsThatWeigh() throws IOException {
+    Dataset d = labelled("ham", "spam", "ham", "ham", "spam").withWeights(
+        new double[] {1, 1, 1, 0, 0});
+    // 3 rows weigh: 2 ham, 1 spam; n / (K n_c) = 3/4 and 3/2.
+    assertArrayEquals(new double[] {3 / 4.0, 3 / 2.0, 3 / 4.0, 3 / 4.0, 3 / 2.0},
+        ClassWeights.balanced().rowWeights(d), 1e-15);
+    assertArrayEquals(new double[] {3 / 4.0, 3 / 2.0},
+        ClassWeights.balanced().perClass(d, new int[] {0, 1, 2, 3, 4}), 1e-15);
+    Dataset relabelled = labelled("ham", "spam", "ham", "spam", "ham").withWeights(
+        new double[] {1, 1, 1, 0, 0});
+    assertArrayEquals(new double[] {3 / 4.0, 3 / 2.0, 3 / 4.0, 3 / 2.0, 3 / 4.0},
+        ClassWeights.balanced().rowWeights(relabelled), 1e-15);
+  }
+
   @Test
   void labelWeightsAreMatchedAsWrittenAndClassesNotNamedWeighOne() throws IOException {
     Dataset d = labelled("ham", "spam", "ham");
