@@ -251,19 +251,25 @@ public final class Backends {
     checkLinear(data, columns);
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
     int folds = Moments.folds(rowFold);
+    // The moments are taken about the standardization's means, or, for the raw features (the
+    // identity), about Moments.shiftOf: about 0 a column of 1e8 +- 3 summed squares of 1e16
+    // whose spread, 3 in 1e16, float64 barely holds, and the fit stopped near the constant
+    // model (GramBackend maps moments about any centre to the columns' space).
+    Standardization centre = standardization.isIdentity()
+        ? new Standardization(Moments.shiftOf(data), ones(data.features())) : standardization;
     DeviceMoments moments = switch (kind) {
       case OPENCL -> {
         requireJocl();
-        yield OpenClBackend.moments(data, standardization, rowFold, folds,
+        yield OpenClBackend.moments(data, centre, rowFold, folds,
             openCl == null ? OpenClOptions.defaults() : openCl);
       }
       case REFERENCE -> {
         int threads = HostMoments.threads(data.rows());
         yield new DeviceMoments(HostMoments.info(threads), HostMoments.compute(data,
-            standardization.mean(), rowFold, folds, threads));
+            centre.mean(), rowFold, folds, threads));
       }
       case ND4J -> {
-        try (GradientBackend b = open(kind, data, standardization, columns, openCl)) {
+        try (GradientBackend b = open(kind, data, centre, columns, openCl)) {
           yield new DeviceMoments(b.info(), ((MomentSource) b).moments(rowFold, folds));
         }
       }
@@ -313,6 +319,12 @@ public final class Backends {
       all = all == null ? m : all.plus(m);
     }
     return gram(moments, data, all.standardization(), columns);
+  }
+
+  private static double[] ones(int n) {
+    double[] v = new double[n];
+    java.util.Arrays.fill(v, 1.0);
+    return v;
   }
 
   /** The columns fit the data and are linear: what the normal equations solve. */

@@ -80,6 +80,14 @@ public final class GramBackend implements GradientBackend {
   /** Per group: a minimizer t* of the data term, and the data term there. */
   private final double[][] optimum;
   private final double[] least;
+  /**
+   * Per group: the moments' own A ({@code sum s_i v_i v_i'}, {@code v_i = [1, x_i - shift]}),
+   * in which every evaluation's quadratic form is taken (see {@link #evaluateColumns}).
+   */
+  private final double[][] centred;
+  /** {@code mean_j - shift_j} and {@code 1 / scale_j}: the map between the two spaces. */
+  private final double[] delta;
+  private final double[] inverseScale;
 
   /**
    * Evaluates the columns from the moments of each fold of the rows.
@@ -123,6 +131,13 @@ public final class GramBackend implements GradientBackend {
     weight = new double[groups];
     optimum = new double[groups][];
     least = new double[groups];
+    centred = new double[groups][];
+    double[] shift = folds[0].shift();
+    delta = new double[d];
+    for (int j = 0; j < d; j++) {
+      delta[j] = standardization.mean(j) - shift[j];
+    }
+    inverseScale = standardization.inverseScales();
     java.util.Map<Integer, Integer> byHeldOut = new java.util.HashMap<>();
     for (int g = 0; g < groups; g++) {
       int held = columns.hasFolds() ? columns.heldOut(g) : -1;
@@ -134,6 +149,7 @@ public final class GramBackend implements GradientBackend {
         weight[g] = weight[same];
         optimum[g] = optimum[same];
         least[g] = least[same];
+        centred[g] = centred[same];
         continue;
       }
       Moments m = null;
@@ -165,7 +181,11 @@ public final class GramBackend implements GradientBackend {
     weight = new double[groups];
     optimum = new double[groups][];
     least = new double[groups];
+    centred = new double[groups][];
+    delta = from.delta;
+    inverseScale = from.inverseScale;
     for (int g = 0; g < groups; g++) {
+      centred[g] = from.centred[0];
       a[g] = from.a[0];
       c[g] = from.c[0];
       yy[g] = from.yy[0];
@@ -248,21 +268,126 @@ public final class GramBackend implements GradientBackend {
     c[g] = cg;
     yy[g] = m.get(y, y);
     weight[g] = s;
-    double[] t = solve(ag, cg, p);
-    double[] r = cg.clone();
+    // The minimizer in the moments' own space (about the shift, unscaled), where A is as well
+    // conditioned as the data allow: formed in the columns' space about another centre (the
+    // raw features' 0), A held a column of 1e8 +- 3 as 1e16 + 3 and its solve dropped the
+    // intercept's pivot. Then mapped: w_j = w'_j scale_j, b = b' + sum_j w'_j delta_j.
+    double[] am = new double[p * p];
+    double[] cm = new double[p];
+    for (int j = 0; j < p; j++) {
+      for (int k = j; k < p; k++) {
+        am[j * p + k] = m.get(j, k);
+        am[k * p + j] = am[j * p + k];
+      }
+      cm[j] = m.get(j, y);
+    }
+    double[] tm = solveScaled(am, cm, p);
+    double[] r = cm.clone();
     for (int j = 0; j < p; j++) {
       for (int q = 0; q < p; q++) {
-        r[j] -= ag[j * p + q] * t[q];
+        r[j] -= am[j * p + q] * tm[q];
       }
     }
-    double[] correction = solve(ag, r, p);
+    double[] correction = solveScaled(am, r, p);
     double ct = 0;
     for (int j = 0; j < p; j++) {
-      t[j] += correction[j];
-      ct += cg[j] * t[j];
+      tm[j] += correction[j];
+      ct += cm[j] * tm[j];
     }
+    double[] t = new double[p];
+    t[0] = tm[0];
+    for (int j = 0; j < d; j++) {
+      t[1 + j] = tm[1 + j] / inv[j];
+      t[0] += tm[1 + j] * delta[j];
+    }
+    centred[g] = am;
     optimum[g] = t;
     least[g] = s > 0 ? Math.max(0, yy[g] - ct) / (2 * s) : 0;
+  }
+
+  /**
+   * The minimizer of group 0's data term plus {@code (l2 / 2) ||w||^2} (w the weights in the
+   * columns' space, the intercept free), in the columns' space: the ridge solution, solved in the
+   * moments' own space ({@code (A' + l2 S diag(0, scale^2)) t' = c'}), where it keeps its digits
+   * when the columns' space does not (raw features: a column of 1e8 +- 3 beside the intercept
+   * left a fit's every step below float64's resolution, stalled near the constant model).
+   *
+   * @param l2 the L2 penalty, finite and >= 0
+   * @return the parameters, intercept first; zeros when no row weighs anything
+   */
+  public double[] minimizer(double l2) {
+    int p = features + 1;
+    double s = weight[0];
+    double[] t = new double[p];
+    if (!(s > 0)) {
+      return t;
+    }
+    double[] am = centred[0].clone();
+    for (int j = 0; j < features; j++) {
+      double scale = 1 / inverseScale[j];
+      am[(1 + j) * p + 1 + j] += l2 * s * scale * scale;
+    }
+    // A' t'_0 = c' (t'_0 the data term's own minimizer), so the right side is A' t'_0.
+    double[] tm = toCentred(optimum[0]);
+    double[] cm = new double[p];
+    for (int j = 0; j < p; j++) {
+      for (int q = 0; q < p; q++) {
+        cm[j] += centred[0][j * p + q] * tm[q];
+      }
+    }
+    double[] x = solveScaled(am, cm, p);
+    double[] r = cm.clone();
+    for (int j = 0; j < p; j++) {
+      for (int q = 0; q < p; q++) {
+        r[j] -= am[j * p + q] * x[q];
+      }
+    }
+    double[] correction = solveScaled(am, r, p);
+    for (int j = 0; j < p; j++) {
+      x[j] += correction[j];
+    }
+    t[0] = x[0] + targetShift;
+    for (int j = 0; j < features; j++) {
+      t[1 + j] = x[1 + j] / inverseScale[j];
+      t[0] += x[1 + j] * delta[j];
+    }
+    return t;
+  }
+
+  /** Parameters of the columns' space (less the target's shift) in the moments' space. */
+  private double[] toCentred(double[] theta) {
+    double[] e = theta.clone();
+    for (int j = 0; j < features; j++) {
+      e[1 + j] *= inverseScale[j];
+      e[0] -= delta[j] * e[1 + j];
+    }
+    return e;
+  }
+
+  /**
+   * {@link #solve} of the system scaled to a unit diagonal ({@code D^-1/2 A D^-1/2}, D A's
+   * diagonal), so that which pivots are dropped does not depend on the units of the columns: a
+   * column of values about 1e-8 beside one about 1e8 keeps its pivot.
+   */
+  static double[] solveScaled(double[] a, double[] b, int p) {
+    double[] root = new double[p];
+    for (int j = 0; j < p; j++) {
+      double v = a[j * p + j];
+      root[j] = v > 0 ? Math.sqrt(v) : 1;
+    }
+    double[] as = new double[p * p];
+    double[] bs = new double[p];
+    for (int j = 0; j < p; j++) {
+      for (int k = 0; k < p; k++) {
+        as[j * p + k] = a[j * p + k] / (root[j] * root[k]);
+      }
+      bs[j] = b[j] / root[j];
+    }
+    double[] x = solve(as, bs, p);
+    for (int j = 0; j < p; j++) {
+      x[j] /= root[j];
+    }
+    return x;
   }
 
   /**
@@ -424,16 +549,29 @@ public final class GramBackend implements GradientBackend {
       for (int j = 0; j < p; j++) {
         theta[j] -= t[j];
       }
-      double[] ag = a[g];
+      // e = theta~ - t* taken to the moments' space (e' = T e), where the quadratic form and
+      // the gradient (T' A' e') keep their digits whatever the columns' space.
+      for (int j = 0; j < features; j++) {
+        theta[1 + j] *= inverseScale[j];
+        theta[0] -= delta[j] * theta[1 + j];
+      }
+      double[] am = centred[g];
       double quadratic = 0;
+      int base = col * p;
       for (int j = 0; j < p; j++) {
         double v = 0;
         int row = j * p;
         for (int q = 0; q < p; q++) {
-          v += ag[row + q] * theta[q];
+          v += am[row + q] * theta[q];
         }
         quadratic += theta[j] * v;
-        gradient[col * p + j] = v / weight[g];
+        gradient[base + j] = v;
+      }
+      double v0 = gradient[base];
+      gradient[base] = v0 / weight[g];
+      for (int j = 0; j < features; j++) {
+        gradient[base + 1 + j] = (gradient[base + 1 + j] - delta[j] * v0) * inverseScale[j]
+            / weight[g];
       }
       loss[g] = least[g] + Math.max(0, quadratic) / (2 * weight[g]);
     }

@@ -111,6 +111,22 @@ public record Moments(double[] shift, double targetShift, double[] packed) {
   public static final int SHIFT_ROWS = 1024;
 
   /**
+   * The centre a backend takes its moments about: its standardization's means, or, where they
+   * are all 0 (the raw features, {@link io.descent.data.Standardization#identity}), {@link
+   * #shiftOf}: about 0 a column of 1e8 +- 3 summed squares of 1e16 whose spread, 3 in 1e16,
+   * float64 barely holds, and a raw linear fit stopped near the constant model ({@code
+   * GramBackend} evaluates moments about any centre).
+   */
+  public static double[] centreFor(double[] mean, Dataset data) {
+    for (double m : mean) {
+      if (m != 0) {
+        return mean;
+      }
+    }
+    return shiftOf(data);
+  }
+
+  /**
    * A shift for the moments that needs no pass over the data: per feature, the mean of the
    * first {@link #SHIFT_ROWS} rows of weight above 0 (every row when there are fewer), rounded
    * to float32. Moments about it keep their digits as moments about the exact mean would (a

@@ -500,8 +500,8 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
   }
 
   /**
-   * The moments of each fold's rows about the standardization's means and the weighted mean
-   * target, in float64 with Neumaier sums ({@link Moments#of}): the oracle.
+   * The moments of each fold's rows about the standardization's means ({@link
+   * Moments#centreFor}) and the weighted mean target, in float64 with Neumaier sums ({@link Moments#of}): the oracle.
    */
   @Override
   public Moments[] moments(int[] rowFold, int folds) {
@@ -510,9 +510,10 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
           + " row folds");
     }
     double targetShift = Moments.targetShift(data);
+    double[] centre = Moments.centreFor(mean, data);
     Moments[] m = new Moments[folds];
     for (int f = 0; f < folds; f++) {
-      m[f] = Moments.of(data, mean, targetShift, rowFold, f);
+      m[f] = Moments.of(data, centre, targetShift, rowFold, f);
     }
     return m;
   }

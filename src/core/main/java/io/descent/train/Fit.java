@@ -102,7 +102,25 @@ final class Fit {
         ? new Verifier(train, standardization, columns, backend.tolerance()) : null;
     this.earlyStop = validationBackend == null ? null
         : new StoppingRules.EarlyStop(config.patience(), config.isFullBatch());
-    this.theta = init != null ? WarmStart.theta(init, standardization) : constantModel();
+    this.theta = init != null ? WarmStart.theta(init, standardization) : start(backend);
+  }
+
+  /**
+   * A cold start: the constant model, or, for a linear fit of the raw features on the normal
+   * equations without L1, their exact minimizer ({@link GramBackend#minimizer}): there a column
+   * far from 0 against its spread (1e8 +- 3) makes the raw space so ill-conditioned that no
+   * step from the constant model changed the objective at float64's resolution, and the fit
+   * stalled there; from the minimizer the gradient test holds at once.
+   */
+  private double[] start(GradientBackend backend) {
+    if (backend instanceof io.descent.gradient.GramBackend gram && !config.standardize()
+        && columns.count() == 1 && objective.l1() == 0) {
+      double[] t = gram.minimizer(objective.l2());
+      if (java.util.Arrays.stream(t).allMatch(Double::isFinite)) {
+        return t;
+      }
+    }
+    return constantModel();
   }
 
   /** The constant model's parameters (intercepts only): a cold start's. */
@@ -460,10 +478,21 @@ final class Fit {
       message = "converged: " + (trigger == null ? "" : trigger + "; ") + figures;
       return;
     }
-    stop(StopReason.STALLED, "stalled: " + (trigger != null ? trigger : "the float32 gradient"
-        + " passes the test, the float64 gradient does not") + "; " + figures
-        + stallAdvice());
+    stop(StopReason.STALLED, "stalled: " + (trigger != null ? trigger : (float32()
+        ? "the float32 gradient passes the test, the float64 gradient does not"
+        : "the backend's gradient passes the test, the float64 reference's does not")
+        + (config.standardize() ? "" : RAW_FEATURES)) + "; " + figures + stallAdvice());
   }
+
+  /**
+   * Why a float64 gradient of raw features may never pass the test: a feature far from 0
+   * against its spread (1e8 +- 3) makes every margin a difference of large terms, whose
+   * rounding the gradient multiplies by the feature (4.6e-1 at the exact optimum of such a
+   * fit, on every backend).
+   */
+  static final String RAW_FEATURES = " (the features are not standardized: the rounding of"
+      + " margins made of large terms, times a feature far from 0, is a gradient the test cannot"
+      + " pass; standardizing them, the default, removes it)";
 
   /** Whether the fit stopped because it converged or stopped improving in its own terms. */
   private boolean settled() {

@@ -715,6 +715,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
     int p = d + 2;
     int chunk = Math.max(1, MOMENT_DOUBLES / p);
     double targetShift = io.descent.gradient.Moments.targetShift(data);
+    double[] centre = io.descent.gradient.Moments.centreFor(mean, data);
     boolean offHeap = data.offHeapRows().isPresent();
     float[] x = offHeap ? new float[d] : data.x();
     io.descent.gradient.Moments[] result = new io.descent.gradient.Moments[folds];
@@ -741,7 +742,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
               base = 0;
             }
             for (int j = 0; j < d; j++) {
-              bRows[o + 1 + j] = root * (x[base + j] - mean[j]);
+              bRows[o + 1 + j] = root * (x[base + j] - centre[j]);
             }
             bRows[o + d + 1] = root * (y[i] - targetShift);
             n++;
@@ -765,7 +766,7 @@ public final class Nd4jBackend implements GradientBackend, io.descent.gradient.M
         for (int t = 0; t < sums.length; t++) {
           sums[t] += lost[t];
         }
-        result[f] = new io.descent.gradient.Moments(mean, targetShift, sums);
+        result[f] = new io.descent.gradient.Moments(centre, targetShift, sums);
       }
     }
     return result;

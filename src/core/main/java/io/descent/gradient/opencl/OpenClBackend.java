@@ -1400,7 +1400,8 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
         : Math.min("cpu".equals(info.layout()) ? OpenClMoments.CPU_SLAB_BYTES
             : OpenClMoments.SLAB_BYTES, device.description().maxAllocationBytes());
     try {
-      return OpenClMoments.compute(cl, data, mean, rowFold, folds, slab,
+      return OpenClMoments.compute(cl, data,
+          io.descent.gradient.Moments.centreFor(mean, data), rowFold, folds, slab,
           "cpu".equals(info.layout()), device);
     } catch (CLException e) {
       drain();
