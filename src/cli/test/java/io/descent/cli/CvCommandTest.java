@@ -223,6 +223,14 @@ class CvCommandTest {
     assertTrue(unpenalized.isNull() || Double.isNaN(unpenalized.asDouble()), settings.toString());
     assertEquals(1, cv.json().get("cv").get("best").get("index").asInt());
     assertTrue(Files.exists(out));
+    // Wine's classes are completely separable: the mean loss falls below ln(2)/n on the way.
+    Cli wine = multinomial(Path.of("datasets/wine.csv"), "cultivar", "--l2", "0,0.01",
+        "--json", "--out", dir.resolve("wine.json").toString());
+    assertEquals(0, wine.code(), wine.err());
+    for (JsonNode fold : wine.json().get("cv").get("settings").get(0).get("folds")) {
+      assertEquals("separable", fold.get("stopReason").asText(), fold.toString());
+    }
+    assertEquals(1, wine.json().get("cv").get("best").get("index").asInt());
     // Two well separated classes: the unpenalized setting is never chosen either.
     Path sep = dir.resolve("sep2.csv");
     StringBuilder csv = new StringBuilder("a,b,y\n");

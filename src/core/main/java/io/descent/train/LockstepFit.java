@@ -61,9 +61,10 @@ import java.util.function.IntToDoubleFunction;
  * gradient test ({@code max |g| <= tolerance * max(1, |J|)}; for squared error with the
  * target's scale, see {@link GradientTest}), the iteration cap, a relative
  * objective change below the objective tolerance twice in a row, a line search that finds no
- * decrease (the backend's precision), divergence, and for unpenalized logistic models a mean
- * loss below {@code ln(2) s_min / S} (s_min the smallest weight above 0 of the model's rows, S
- * their total: {@code ln(2) / n} on unweighted rows), which proves the classes separable (see
+ * decrease (the backend's precision), divergence, and for unpenalized logistic (and
+ * multinomial) models a mean loss below {@code ln(2) s_min / S} (s_min the smallest weight
+ * above 0 of the model's rows, S their total: {@code ln(2) / n} on unweighted rows), which
+ * proves the classes separable (see
  * {@link Separation#lossImplyingSeparation()}). A model whose start is not finite diverges at
  * once. A stop other than by the gradient test counts as converged only when
  * the test holds at the final point.
@@ -1098,7 +1099,7 @@ public final class LockstepFit {
       double given) {
     double[] smallest = new double[models.size()];
     Arrays.fill(smallest, Double.NaN);
-    if (columns.loss() != Loss.LOGISTIC) {
+    if (columns.loss() == Loss.LINEAR) {
       return smallest;
     }
     double[] y = data.y();

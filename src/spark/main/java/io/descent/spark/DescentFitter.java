@@ -31,9 +31,10 @@ import org.apache.spark.storage.StorageLevel;
  * closes every partition's backends and the cache is dropped.
  *
  * <p>The driver holds no row, so the lockstep fit's row-based rules run on the statistics
- * instead: an unpenalized binary logistic fit stops as separable when its mean loss falls below
- * ln(2) times the smallest row weight over the total ({@link LockstepFit#smallestRowWeight});
- * the multinomial proof (a certificate over the rows) is off, and so is the driver-side
+ * instead: an unpenalized logistic or multinomial fit stops as separable when its mean loss
+ * falls below ln(2) times the smallest row weight over the total ({@link
+ * LockstepFit#smallestRowWeight}); the multinomial proof of one class separable from the others
+ * (a certificate over the rows) is off, and so is the driver-side
  * verification (the partitions verify themselves instead, {@link FitOptions#verifyEvery}).
  */
 final class DescentFitter {
