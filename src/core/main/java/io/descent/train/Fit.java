@@ -677,6 +677,9 @@ final class Fit {
       model = LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
           config.loss() == Loss.LINEAR ? null : binaryLabels(train), standardization, theta);
     }
+    if (!config.standardize()) {
+      model = onRawFeatures(model);
+    }
     // The reported objective comes from the float64 reference, whatever backend trained.
     Point end = referenceAt(theta);
     double[] g = end.gradient();
@@ -688,6 +691,35 @@ final class Fit {
         config.standardize(), hyperparameters(), null, null, config.optimizerSettings(),
         config.l1(), violation(end), Objective.nonzero(theta, parameters));
   }
+  /**
+   * A model of the raw features fitted centred ({@link Trainer#centred}) as the identity's:
+   * each column's intercept {@code b - sum_j w_j mean_j}, its weights as they are (scale 1).
+   */
+  private LinearModel onRawFeatures(LinearModel centredModel) {
+    if (standardization.isIdentity()) {
+      return centredModel;
+    }
+    double[] t = centredModel.theta();
+    double[] mean = standardization.mean();
+    for (int c = 0; c < t.length / parameters; c++) {
+      double b = t[c * parameters];
+      for (int j = 0; j < mean.length; j++) {
+        b -= t[c * parameters + 1 + j] * mean[j];
+      }
+      t[c * parameters] = b;
+    }
+    Standardization raw = Standardization.identity(mean.length);
+    if (columns.loss().coupled()) {
+      // As buildResult: with L1 only the intercepts are centered over the classes.
+      return l1() ? LinearModel.multinomialInterceptsCentered(train.featureNames(),
+          train.targetName(), train.classLabels().orElseThrow(), raw, t)
+          : LinearModel.multinomial(train.featureNames(), train.targetName(),
+              train.classLabels().orElseThrow(), raw, t);
+    }
+    return LinearModel.of(config.loss(), train.featureNames(), train.targetName(),
+            config.loss() == Loss.LINEAR ? null : binaryLabels(train), raw, t);
+  }
+
   /**
    * A logistic model's labels: the data's binary labels, or where its target was read as two
    * class labels those two (the first, in their stable order, as 0), so that the model names

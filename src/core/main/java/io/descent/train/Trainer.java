@@ -274,9 +274,10 @@ public final class Trainer {
         : Columns.single(config.loss());
     // Weighted when the data has row weights.
     long standardizing = System.nanoTime();
-    Standardization standardization = config.standardize() ? Standardization.fit(train)
+    Standardization fitted = config.standardize() ? Standardization.fit(train)
         : Standardization.identity(train.features());
-    standardization.coarseFeatures(train.featureNames()).forEach(listener::message);
+    fitted.coarseFeatures(train.featureNames()).forEach(listener::message);
+    Standardization standardization = config.standardize() ? fitted : centred(train);
     if (!config.isFullBatch() && config.batchSize() > train.rows()) {
       // As scikit-learn's MLP warns and clips: each epoch is one step on every row.
       listener.message("the batch size " + config.batchSize() + " is more than the "
@@ -550,6 +551,21 @@ public final class Trainer {
    * Starting there removes the largest component of the error before the first step, which
    * matters most for rules whose steps do not scale with the gradient (AdaGrad, RMSProp, Adam).
    */
+  /**
+   * The space a fit of the raw features runs in: each feature less its (weighted) mean, its scale
+   * kept (1), as scikit-learn fits an intercept on raw features. The penalties, which leave the
+   * intercept free, are the same there; the model is reported on the raw features ({@link
+   * Fit#buildResult}). On the raw features themselves a column far from 0 against its spread
+   * (1e8 +- 3) made every margin a difference of large terms: its float64 gradient carried their
+   * rounding (4.6e-1 at the optimum), so no fit passed the gradient test, an L1 fit kept every
+   * weight 0, and a fit starting at its exact minimizer ran to the iteration cap.
+   */
+  static Standardization centred(Dataset train) {
+    double[] ones = new double[train.features()];
+    java.util.Arrays.fill(ones, 1.0);
+    return new Standardization(Standardization.fit(train).mean(), ones);
+  }
+
   static double initialIntercept(Loss loss, double[] y) {
     return initialIntercept(loss, y, null);
   }

@@ -108,6 +108,26 @@ class StrongWolfeLineSearchTest {
     return f.evaluate(new double[] {a});
   }
 
+  /**
+   * A quadratic whose curvature dwarfs its slope (an L2 penalty of 1e25 to 1e100 seen from a
+   * unit first trial): the search goes to its minimizer in a few evaluations, where a tenth of
+   * the interval at a time spent about 1.5 a decade and ran out of 40 from about 1e24.
+   */
+  @Test
+  void aSteepQuadraticIsFoundInAFewEvaluationsWhateverItsCurvature() {
+    for (double c : new double[] {1e3, 1e10, 1e25, 1e50, 1e100}) {
+      DifferentiableFunction f = x -> new Point(x, -x[0] + 0.5 * c * x[0] * x[0],
+          new double[] {-1 + c * x[0]});
+      Outcome o = new StrongWolfeLineSearch(Lbfgs.C1, Lbfgs.C2, 40).search(f, at(f, 0),
+          new double[] {1}, 1);
+      assertEquals(Acceptance.STRONG_WOLFE, o.acceptance(), "c " + c);
+      // A strong Wolfe step within a factor of 10 of the minimizer 1/c (where the cubic's
+      // formula cancels its digits, the margin's end, 2/(10 c), is taken).
+      assertTrue(o.step() > 0.1 / c && o.step() < 10 / c, "c " + c + ": step " + o.step());
+      assertTrue(o.evaluations() <= 4, "c " + c + ": " + o.evaluations() + " evaluations");
+    }
+  }
+
   @Test
   void nonFiniteValuesAreTreatedAsTooFar() {
     // (a - 1)^2, undefined beyond a = 2; the first trial at 1000 lands in the undefined part.
