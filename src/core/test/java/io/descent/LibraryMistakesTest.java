@@ -199,6 +199,34 @@ class LibraryMistakesTest {
             new double[] {1}));
     assertTrue(mean.getMessage().startsWith("feature 0: mean must be finite, got NaN"),
         mean.getMessage());
+    // The flat constructors and the model refuse such names too; a blank target's name also.
+    ClassLabels two = iris.classLabels().orElseThrow();
+    assertThrows(IllegalArgumentException.class, () -> Dataset.ofClasses("mem",
+        List.of("a", " "), "y", new float[] {1, 2, 3, 4}, new double[] {0, 1}, two));
+    assertThrows(IllegalArgumentException.class, () -> Dataset.ofClasses("mem",
+        List.of("a", "y"), "y", new float[] {1, 2, 3, 4}, new double[] {0, 1}, two));
+    IllegalArgumentException blankTarget = assertThrows(IllegalArgumentException.class,
+        () -> new Dataset("mem", List.of("a"), " ", new float[] {1, 2}, new double[] {0, 1},
+            null));
+    assertTrue(blankTarget.getMessage().startsWith("the target's name is blank"),
+        blankTarget.getMessage());
+    io.descent.data.Standardization one = io.descent.data.Standardization.identity(1);
+    assertThrows(IllegalArgumentException.class, () -> LinearModel.of(Loss.LINEAR,
+        List.of(" "), "y", null, one, new double[] {0, 1}));
+    assertThrows(IllegalArgumentException.class, () -> LinearModel.of(Loss.LINEAR,
+        List.of("y"), "y", null, one, new double[] {0, 1}));
+    // Cross-validation of a linear model takes 0 and 1 labels as numbers, as fit does, and
+    // needs no message consumer.
+    double[][] x01 = new double[40][1];
+    int[] y01 = new int[40];
+    for (int i = 0; i < 40; i++) {
+      x01[i][0] = i;
+      y01[i] = i % 3 == 0 ? 1 : 0;
+    }
+    CrossValidation.Result r01 = new CrossValidation(new CrossValidation.Options(Loss.LINEAR,
+        List.of(0.01, 0.1), 4, 1L, "auto", null, CrossValidation.Options.defaultSettings()))
+        .run(Dataset.of(x01, y01), null);
+    assertTrue(Double.isFinite(r01.settings().get(0).meanLoss()));
     // Every classification threshold is checked, as evaluate checks it.
     for (double t : new double[] {Double.NaN, 0, 1, 2, -1}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -69,6 +69,7 @@ public final class Dataset {
    */
   public static Dataset ofClasses(String source, List<String> featureNames, String targetName,
       float[] x, double[] y, ClassLabels classes) {
+    checkNames(featureNames, targetName);
     requireFinite(x, featureNames.size());
     return over(source, featureNames, targetName, FeatureRows.onHeap(x), y, null,
         Objects.requireNonNull(classes, "classes"));
@@ -375,9 +376,14 @@ public final class Dataset {
 
   /**
    * Feature names a model file can keep and data columns can be matched by: none null or blank
-   * (a model file with a blank name is refused when read), all distinct, and none the target's.
+   * (a model file with a blank name is refused when read), all distinct, and none the target's,
+   * whose name is not blank either.
    */
   private static void checkNames(List<String> names, String targetName) {
+    if (targetName != null && targetName.isBlank()) {
+      throw new IllegalArgumentException("the target's name is blank (\"" + targetName
+          + "\"): a model keeps its target by name");
+    }
     for (int j = 0; j < names.size(); j++) {
       if (names.get(j) == null) {
         throw new IllegalArgumentException("the name of feature " + j + " is null");

@@ -283,19 +283,18 @@ public final class Backends {
    * ({@link Moments#standardization()} of every fold's together) instead of a pass of its own:
    * the moments are computed about {@link Moments#shiftOf}, known before any pass, and the
    * standardization is the same as {@link Standardization#fit}'s to about 1e-15 of each
-   * feature's spread. Without {@code standardize} the features are the raw ones ({@link
-   * Standardization#identity}), as before. ND4J, whose moments are about its backend's own
+   * feature's spread. Without {@code standardize} the features are the raw ones centred, their
+   * means (from the same moments) subtracted and their scales 1 ({@link #centred}), the space
+   * a raw fit runs in. ND4J, whose moments are about its backend's own
    * standardization, fits it first ({@link Standardization#fit}). {@link
    * GramBackend#standardization()} says which it is.
    */
   public static GramBackend normalEquations(BackendKind kind, Dataset data, boolean standardize,
       Columns columns, OpenClOptions openCl) {
-    if (!standardize) {
-      return normalEquations(kind, data, Standardization.identity(data.features()), columns,
-          openCl);
-    }
     if (kind == BackendKind.ND4J) {
-      return normalEquations(kind, data, Standardization.fit(data), columns, openCl);
+      Standardization fitted = Standardization.fit(data);
+      return normalEquations(kind, data, standardize ? fitted : centred(fitted), columns,
+          openCl);
     }
     checkLinear(data, columns);
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
@@ -318,7 +317,16 @@ public final class Backends {
     for (Moments m : moments.folds()) {
       all = all == null ? m : all.plus(m);
     }
-    return gram(moments, data, all.standardization(), columns);
+    return gram(moments, data, standardize ? all.standardization()
+        : centred(all.standardization()), columns);
+  }
+
+  /**
+   * The space of a fit of the raw features: their means subtracted, their scales kept (1), as
+   * scikit-learn fits an intercept; the caller reports the parameters on the raw features.
+   */
+  private static Standardization centred(Standardization fitted) {
+    return new Standardization(fitted.mean(), ones(fitted.features()));
   }
 
   private static double[] ones(int n) {

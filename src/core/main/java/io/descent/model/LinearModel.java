@@ -315,11 +315,22 @@ public final class LinearModel {
       Standardization standardization) {
     Objects.requireNonNull(targetName, "targetName");
     Objects.requireNonNull(standardization, "standardization");
+    if (targetName.isBlank()) {
+      throw new IllegalArgumentException("the target's name is blank (\"" + targetName
+          + "\"): a model file keeps it by name");
+    }
     List<String> names = List.copyOf(featureNames);
     Set<String> seen = new HashSet<>();
     for (String name : names) {
       if (!seen.add(name)) {
         throw new IllegalArgumentException("feature name \"" + name + "\" appears twice");
+      }
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("a feature's name is blank (\"" + name
+            + "\"): a model file keeps its features by name");
+      }
+      if (name.equals(targetName)) {
+        throw new IllegalArgumentException("feature \"" + name + "\" is named as the target");
       }
     }
     int d = names.size();

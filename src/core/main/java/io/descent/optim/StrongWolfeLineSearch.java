@@ -119,6 +119,12 @@ final class StrongWolfeLineSearch {
    */
   static final double VISIBLE = 1e4;
   private static final double SAFEGUARD = 0.1;
+  /**
+   * How many times what lo's slope foretold the value at hi must rise before the zoom's margin
+   * on lo's side shrinks (by as much again): {@value}. Below it the cubic keeps its usual
+   * safeguard, which the float32 fits' trajectories were tuned with.
+   */
+  private static final double FAR_RISE = 1e3;
 
   private final double c1;
   private final double c2;
@@ -385,12 +391,12 @@ final class StrongWolfeLineSearch {
     /**
      * The minimizer of the cubic through both ends' values and slopes (N&amp;W eq. 3.59), kept at
      * least a tenth of the interval away from either end; bisection when the cubic is unusable
-     * (a non-finite end, or no real minimizer). Where the value at {@code hi} rose far above
-     * what {@code lo}'s slope foretells over the interval, the margin on {@code lo}'s side
-     * shrinks by that ratio: the curvature then dwarfs the slope (a penalty of 1e25, whose
-     * minimizer lies 1e-25 of the first trial away) and the cubic's minimizer is trustworthy,
-     * where a tenth at a time spent 1.5 evaluations a decade and ran out of them from an l2 of
-     * about 1e24.
+     * (a non-finite end, or no real minimizer). Where the value at {@code hi} rose more than
+     * {@link #FAR_RISE} times what {@code lo}'s slope foretells over the interval, the margin on
+     * {@code lo}'s side shrinks by the excess: the curvature then dwarfs the slope (a penalty
+     * of 1e25, whose minimizer lies 1e-25 of the first trial away) and the cubic's minimizer is
+     * trustworthy, where a tenth at a time spent 1.5 evaluations a decade and ran out of them
+     * from an l2 of about 1e24.
      */
     private double interpolate(Trial lo, Trial hi) {
       double left = Math.min(lo.a, hi.a);
@@ -399,8 +405,9 @@ final class StrongWolfeLineSearch {
       double rise = hi.phi - lo.phi;
       double foretold = Math.abs(lo.dphi) * (right - left);
       boolean towards = lo.dphi * (hi.a - lo.a) < 0;
-      double loMargin = Double.isFinite(rise) && rise > foretold && foretold > 0 && towards
-          ? margin * (foretold / rise) : margin;
+      double outran = FAR_RISE * foretold / rise;
+      double loMargin = Double.isFinite(rise) && rise > 0 && foretold > 0 && towards
+          && outran < 1 ? margin * outran : margin;
       double a = Double.NaN;
       if (Double.isFinite(hi.phi) && Double.isFinite(hi.dphi)) {
         double d1 = lo.dphi + hi.dphi - 3 * (lo.phi - hi.phi) / (lo.a - hi.a);

@@ -321,7 +321,7 @@ public final class CrossValidation {
   /**
    * Runs the cross-validation on the data.
    *
-   * @param messages receives one line per skipped backend
+   * @param messages receives one line per skipped backend and notice; null for none
    * @throws IllegalArgumentException when the data has fewer rows than folds, (logistic) a
    *     fold's training rows hold one class only, (multinomial) the target has one class or a
    *     fold's training rows lack a class, or class weights do not fit the target
@@ -407,7 +407,9 @@ public final class CrossValidation {
     List<String> notices = new ArrayList<>();
     Consumer<String> notice = line -> {
       notices.add(line);
-      messages.accept(line);
+      if (messages != null) { // null: no lines wanted, as fit's
+        messages.accept(line);
+      }
     };
     if (stratified) {
       sparseClasses(data, rowFold, k).forEach(notice);
@@ -581,7 +583,8 @@ public final class CrossValidation {
               ? LinearModel.multinomial(data.featureNames(), data.targetName(),
                   data.classLabels().orElseThrow(), own[f], r.theta())
               : LinearModel.of(options.loss(), data.featureNames(), data.targetName(),
-                  data.labels().orElse(null), own[f], r.theta());
+                  options.loss() == Loss.LINEAR ? null : data.labels().orElse(null), own[f],
+                  r.theta());
           value = validationScore(model, validation[f]);
         }
         losses[f] = value[0];

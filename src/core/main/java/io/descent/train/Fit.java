@@ -480,19 +480,9 @@ final class Fit {
     }
     stop(StopReason.STALLED, "stalled: " + (trigger != null ? trigger : (float32()
         ? "the float32 gradient passes the test, the float64 gradient does not"
-        : "the backend's gradient passes the test, the float64 reference's does not")
-        + (config.standardize() ? "" : RAW_FEATURES)) + "; " + figures + stallAdvice());
+        : "the backend's gradient passes the test, the float64 reference's does not"))
+        + "; " + figures + stallAdvice());
   }
-
-  /**
-   * Why a float64 gradient of raw features may never pass the test: a feature far from 0
-   * against its spread (1e8 +- 3) makes every margin a difference of large terms, whose
-   * rounding the gradient multiplies by the feature (4.6e-1 at the exact optimum of such a
-   * fit, on every backend).
-   */
-  static final String RAW_FEATURES = " (the features are not standardized: the rounding of"
-      + " margins made of large terms, times a feature far from 0, is a gradient the test cannot"
-      + " pass; standardizing them, the default, removes it)";
 
   /** Whether the fit stopped because it converged or stopped improving in its own terms. */
   private boolean settled() {

@@ -260,8 +260,8 @@ public final class RegularizationPath {
     Standardization[] fittedOnce = new Standardization[1];
     java.util.function.Supplier<Standardization> fitted = () -> {
       if (fittedOnce[0] == null) {
-        fittedOnce[0] = standardize ? Standardization.fit(train)
-            : Standardization.identity(train.features());
+        // Raw features run centred, as train's (Trainer.centred), and are reported raw.
+        fittedOnce[0] = standardize ? Standardization.fit(train) : Trainer.centred(train);
       }
       return fittedOnce[0];
     };
@@ -451,8 +451,26 @@ public final class RegularizationPath {
     }
     running = null;
     long end = System.nanoTime();
-    return new Result(List.copyOf(steps), lambdaMax, minRatio, options.l1Ratio(), std, labels,
-        passes, info, (end - start) / 1e9, List.copyOf(notices), solver,
+    Standardization reported = std;
+    if (!standardize && !std.isIdentity()) {
+      // Fitted centred: each point's intercepts on the raw features, b - sum_j w_j mean_j.
+      reported = Standardization.identity(std.features());
+      double[] mean = std.mean();
+      for (int i = 0; i < steps.size(); i++) {
+        Step s = steps.get(i);
+        double[] t = s.theta().clone();
+        for (int c = 0; c < t.length / p; c++) {
+          for (int j = 0; j < mean.length; j++) {
+            t[c * p] -= t[c * p + 1 + j] * mean[j];
+          }
+        }
+        steps.set(i, new Step(s.penalty(), s.l1(), s.l2(), s.objective(), s.dataTerm(),
+            s.nonzero(), s.kktViolation(), t, s.converged(), s.stopReason(), s.message(),
+            s.iterations()));
+      }
+    }
+    return new Result(List.copyOf(steps), lambdaMax, minRatio, options.l1Ratio(), reported,
+        labels, passes, info, (end - start) / 1e9, List.copyOf(notices), solver,
         (opened - start) / 1e9, (end - opened) / 1e9);
   }
 

@@ -110,7 +110,7 @@ class StrongWolfeLineSearchTest {
 
   /**
    * A quadratic whose curvature dwarfs its slope (an L2 penalty of 1e25 to 1e100 seen from a
-   * unit first trial): the search goes to its minimizer in a few evaluations, where a tenth of
+   * unit first trial): the search reaches its minimizer in at most 8 evaluations, where a tenth of
    * the interval at a time spent about 1.5 a decade and ran out of 40 from about 1e24.
    */
   @Test
@@ -124,7 +124,7 @@ class StrongWolfeLineSearchTest {
       // A strong Wolfe step within a factor of 10 of the minimizer 1/c (where the cubic's
       // formula cancels its digits, the margin's end, 2/(10 c), is taken).
       assertTrue(o.step() > 0.1 / c && o.step() < 10 / c, "c " + c + ": step " + o.step());
-      assertTrue(o.evaluations() <= 4, "c " + c + ": " + o.evaluations() + " evaluations");
+      assertTrue(o.evaluations() <= 8, "c " + c + ": " + o.evaluations() + " evaluations");
     }
   }
 
