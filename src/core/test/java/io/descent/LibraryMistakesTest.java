@@ -227,6 +227,17 @@ class LibraryMistakesTest {
         List.of(0.01, 0.1), 4, 1L, "auto", null, CrossValidation.Options.defaultSettings()))
         .run(Dataset.of(x01, y01), null);
     assertTrue(Double.isFinite(r01.settings().get(0).meanLoss()));
+    // Other accessors name the row; a prediction that is not finite is refused.
+    IndexOutOfBoundsException w = assertThrows(IndexOutOfBoundsException.class,
+        () -> d.weight(3));
+    assertEquals("row 3 of a dataset of 3 rows", w.getMessage());
+    IndexOutOfBoundsException copy = assertThrows(IndexOutOfBoundsException.class,
+        () -> d.copyRows(2, 2, new float[4], 0));
+    assertEquals("rows 2 to 3 of a dataset of 3 rows", copy.getMessage());
+    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+        () -> io.descent.model.Metrics.regression(new double[] {1, 2},
+            new double[] {1, Double.NaN}));
+    assertEquals("prediction of row 1 is not finite: NaN", nan.getMessage());
     // Every classification threshold is checked, as evaluate checks it.
     for (double t : new double[] {Double.NaN, 0, 1, 2, -1}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

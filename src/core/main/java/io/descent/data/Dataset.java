@@ -638,7 +638,10 @@ public final class Dataset {
    * @throws IndexOutOfBoundsException when the rows or the destination are out of range
    */
   public void copyRows(int first, int count, float[] dst, int offset) {
-    java.util.Objects.checkFromIndexSize(first, count, rows);
+    if (first < 0 || count < 0 || first > rows - count) {
+      throw new IndexOutOfBoundsException("rows " + first + " to " + ((long) first + count - 1)
+          + " of a dataset of " + rows + " rows");
+    }
     java.util.Objects.checkFromIndexSize(offset, count * features, dst.length);
     x.copy(first * features, dst, offset, count * features);
   }
@@ -673,6 +676,9 @@ public final class Dataset {
 
   /** The weight of row i: 1 when the data is unweighted. */
   public double weight(int i) {
+    if (i < 0 || i >= rows) {
+      throw new IndexOutOfBoundsException("row " + i + " of a dataset of " + rows + " rows");
+    }
     return weights == null ? 1 : weights[i];
   }
 

@@ -104,9 +104,9 @@ public final class Metrics {
    * MSE, RMSE and R2 of predictions against targets.
    *
    * @param y the targets, all finite
-   * @param predictions one per target
-   * @throws IllegalArgumentException if the lengths differ, there are no rows, or a target is not
-   *     finite
+   * @param predictions one per target, all finite
+   * @throws IllegalArgumentException if the lengths differ, there are no rows, or a target or a
+   *     prediction is not finite
    */
   public static RegressionMetrics regression(double[] y, double[] predictions) {
     int n = checkLengths(y, predictions);
@@ -121,6 +121,11 @@ public final class Metrics {
     CompensatedSum res = new CompensatedSum();
     CompensatedSum tot = new CompensatedSum();
     for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(predictions[i])) {
+        // As classification refuses a NaN margin: NaN metrics would name nothing.
+        throw new IllegalArgumentException("prediction of row " + i + " is not finite: "
+            + predictions[i]);
+      }
       double r = y[i] - predictions[i];
       double c = y[i] - mean;
       res.add(r * r);
