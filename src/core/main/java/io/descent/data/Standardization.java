@@ -40,6 +40,17 @@ public record Standardization(double[] mean, double[] scale) {
   }
 
   /**
+   * This standardization's means with every scale 1: the space a fit of the raw features runs
+   * in (their means subtracted, as scikit-learn fits an intercept), whose weights are the raw
+   * ones.
+   */
+  public Standardization withUnitScales() {
+    double[] ones = new double[mean.length];
+    Arrays.fill(ones, 1.0);
+    return new Standardization(mean, ones);
+  }
+
+  /**
    * Mean and population standard deviation of each column, computed in float64 in two passes.
    * When the data has row weights ({@link Dataset#weights()}) they are weighted: {@code mean =
    * sum s_i x_i / sum s_i}, {@code var = sum s_i (x_i - mean)^2 / sum s_i} (see {@link

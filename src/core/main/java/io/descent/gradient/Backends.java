@@ -251,12 +251,9 @@ public final class Backends {
     checkLinear(data, columns);
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
     int folds = Moments.folds(rowFold);
-    // The moments are taken about the standardization's means, or, for the raw features (the
-    // identity), about Moments.shiftOf: about 0 a column of 1e8 +- 3 summed squares of 1e16
-    // whose spread, 3 in 1e16, float64 barely holds, and the fit stopped near the constant
-    // model (GramBackend maps moments about any centre to the columns' space).
-    Standardization centre = standardization.isIdentity()
-        ? new Standardization(Moments.shiftOf(data), ones(data.features())) : standardization;
+    // About the standardization's means, or for the raw features about Moments.shiftOf (see
+    // Moments.centreFor, which ND4J's backend applies itself).
+    double[] centre = Moments.centreFor(standardization.mean(), data);
     DeviceMoments moments = switch (kind) {
       case OPENCL -> {
         requireJocl();
@@ -266,10 +263,10 @@ public final class Backends {
       case REFERENCE -> {
         int threads = HostMoments.threads(data.rows());
         yield new DeviceMoments(HostMoments.info(threads), HostMoments.compute(data,
-            centre.mean(), rowFold, folds, threads));
+            centre, rowFold, folds, threads));
       }
       case ND4J -> {
-        try (GradientBackend b = open(kind, data, centre, columns, openCl)) {
+        try (GradientBackend b = open(kind, data, standardization, columns, openCl)) {
           yield new DeviceMoments(b.info(), ((MomentSource) b).moments(rowFold, folds));
         }
       }
@@ -284,7 +281,8 @@ public final class Backends {
    * the moments are computed about {@link Moments#shiftOf}, known before any pass, and the
    * standardization is the same as {@link Standardization#fit}'s to about 1e-15 of each
    * feature's spread. Without {@code standardize} the features are the raw ones centred, their
-   * means (from the same moments) subtracted and their scales 1 ({@link #centred}), the space
+   * means (from the same moments) subtracted and their scales 1 ({@link
+   * Standardization#withUnitScales}), the space
    * a raw fit runs in. ND4J, whose moments are about its backend's own
    * standardization, fits it first ({@link Standardization#fit}). {@link
    * GramBackend#standardization()} says which it is.
@@ -293,8 +291,8 @@ public final class Backends {
       Columns columns, OpenClOptions openCl) {
     if (kind == BackendKind.ND4J) {
       Standardization fitted = Standardization.fit(data);
-      return normalEquations(kind, data, standardize ? fitted : centred(fitted), columns,
-          openCl);
+      return normalEquations(kind, data, standardize ? fitted : fitted.withUnitScales(),
+          columns, openCl);
     }
     checkLinear(data, columns);
     int[] rowFold = columns.hasFolds() ? columns.rowFolds() : null;
@@ -318,21 +316,7 @@ public final class Backends {
       all = all == null ? m : all.plus(m);
     }
     return gram(moments, data, standardize ? all.standardization()
-        : centred(all.standardization()), columns);
-  }
-
-  /**
-   * The space of a fit of the raw features: their means subtracted, their scales kept (1), as
-   * scikit-learn fits an intercept; the caller reports the parameters on the raw features.
-   */
-  private static Standardization centred(Standardization fitted) {
-    return new Standardization(fitted.mean(), ones(fitted.features()));
-  }
-
-  private static double[] ones(int n) {
-    double[] v = new double[n];
-    java.util.Arrays.fill(v, 1.0);
-    return v;
+        : all.standardization().withUnitScales(), columns);
   }
 
   /** The columns fit the data and are linear: what the normal equations solve. */

@@ -35,6 +35,11 @@ import java.util.Objects;
  * nothing to cancel, the loss's noise is a constant offset, and the gradient is the loss's exact
  * derivative. With folds (a cross-validation's groups), each group's moments are the sum of the
  * folds it does not leave out, each fold's moments computed in the same single pass.
+ * Both are computed in the moments' own space, {@code v_i = [1, x_i - c]} unscaled ({@code A'},
+ * {@code c'} straight from M, {@code e' = T e} with {@code w'_j = w_j / scale_j} and {@code b' =
+ * b - sum_j w'_j delta_j}, the gradient {@code T' A' e' / S}), where {@code t*} is solved with
+ * a unit-diagonal pivoting: formed about another centre (the raw features' 0), A held a column
+ * of 1e8 +- 3 as 1e16 + 3. The columns' space's A above is kept for {@link #curvature} only.
  *
  * <p>Precision: the moments are compensated float64 sums of float64 products of the float32
  * data's values (converted exactly) less the shift, and the forms above are float64, so the error against the reference is a small multiple of float64
@@ -72,9 +77,8 @@ public final class GramBackend implements GradientBackend {
   private final int rows;
   private final int features;
   private final double targetShift;
-  /** Per group: A ((d+1) x (d+1), row-major), c (d+1), yy, S. */
+  /** Per group: A in the columns' space ((d+1) x (d+1), row-major: the curvature), yy, S. */
   private final double[][] a;
-  private final double[][] c;
   private final double[] yy;
   private final double[] weight;
   /** Per group: a minimizer t* of the data term, and the data term there. */
@@ -85,6 +89,8 @@ public final class GramBackend implements GradientBackend {
    * in which every evaluation's quadratic form is taken (see {@link #evaluateColumns}).
    */
   private final double[][] centred;
+  /** Per group: the moments' own c ({@code sum s_i v_i (y_i - c_y)}), A's right side. */
+  private final double[][] centredRight;
   /** {@code mean_j - shift_j} and {@code 1 / scale_j}: the map between the two spaces. */
   private final double[] delta;
   private final double[] inverseScale;
@@ -126,12 +132,12 @@ public final class GramBackend implements GradientBackend {
         source.layout());
     int groups = columns.groups();
     a = new double[groups][];
-    c = new double[groups][];
     yy = new double[groups];
     weight = new double[groups];
     optimum = new double[groups][];
     least = new double[groups];
     centred = new double[groups][];
+    centredRight = new double[groups][];
     double[] shift = folds[0].shift();
     delta = new double[d];
     for (int j = 0; j < d; j++) {
@@ -144,12 +150,12 @@ public final class GramBackend implements GradientBackend {
       Integer same = byHeldOut.putIfAbsent(held, g);
       if (same != null) {
         a[g] = a[same];
-        c[g] = c[same];
         yy[g] = yy[same];
         weight[g] = weight[same];
         optimum[g] = optimum[same];
         least[g] = least[same];
         centred[g] = centred[same];
+        centredRight[g] = centredRight[same];
         continue;
       }
       Moments m = null;
@@ -176,18 +182,18 @@ public final class GramBackend implements GradientBackend {
     this.targetShift = from.targetShift;
     int groups = columns.groups();
     a = new double[groups][];
-    c = new double[groups][];
     yy = new double[groups];
     weight = new double[groups];
     optimum = new double[groups][];
     least = new double[groups];
     centred = new double[groups][];
+    centredRight = new double[groups][];
     delta = from.delta;
     inverseScale = from.inverseScale;
     for (int g = 0; g < groups; g++) {
       centred[g] = from.centred[0];
+      centredRight[g] = from.centredRight[0];
       a[g] = from.a[0];
-      c[g] = from.c[0];
       yy[g] = from.yy[0];
       weight[g] = from.weight[0];
       optimum[g] = from.optimum[0];
@@ -249,7 +255,6 @@ public final class GramBackend implements GradientBackend {
     }
     double s = m.weight();
     double[] ag = new double[p * p];
-    double[] cg = new double[p];
     ag[0] = s;
     for (int j = 0; j < d; j++) {
       double v = (m.get(0, 1 + j) - s * delta[j]) * inv[j];
@@ -261,11 +266,8 @@ public final class GramBackend implements GradientBackend {
         ag[(1 + j) * p + 1 + k] = w;
         ag[(1 + k) * p + 1 + j] = w;
       }
-      cg[1 + j] = (m.get(1 + j, y) - delta[j] * m.get(0, y)) * inv[j];
     }
-    cg[0] = m.get(0, y);
     a[g] = ag;
-    c[g] = cg;
     yy[g] = m.get(y, y);
     weight[g] = s;
     // The minimizer in the moments' own space (about the shift, unscaled), where A is as well
@@ -281,27 +283,14 @@ public final class GramBackend implements GradientBackend {
       }
       cm[j] = m.get(j, y);
     }
-    double[] tm = solveScaled(am, cm, p);
-    double[] r = cm.clone();
-    for (int j = 0; j < p; j++) {
-      for (int q = 0; q < p; q++) {
-        r[j] -= am[j * p + q] * tm[q];
-      }
-    }
-    double[] correction = solveScaled(am, r, p);
+    double[] tm = solveRefined(am, cm, p);
     double ct = 0;
     for (int j = 0; j < p; j++) {
-      tm[j] += correction[j];
       ct += cm[j] * tm[j];
     }
-    double[] t = new double[p];
-    t[0] = tm[0];
-    for (int j = 0; j < d; j++) {
-      t[1 + j] = tm[1 + j] / inv[j];
-      t[0] += tm[1 + j] * delta[j];
-    }
     centred[g] = am;
-    optimum[g] = t;
+    centredRight[g] = cm;
+    optimum[g] = fromCentred(tm);
     least[g] = s > 0 ? Math.max(0, yy[g] - ct) / (2 * s) : 0;
   }
 
@@ -318,35 +307,34 @@ public final class GramBackend implements GradientBackend {
   public double[] minimizer(double l2) {
     int p = features + 1;
     double s = weight[0];
-    double[] t = new double[p];
     if (!(s > 0)) {
-      return t;
+      return new double[p];
     }
     double[] am = centred[0].clone();
     for (int j = 0; j < features; j++) {
       double scale = 1 / inverseScale[j];
       am[(1 + j) * p + 1 + j] += l2 * s * scale * scale;
     }
-    // A' t'_0 = c' (t'_0 the data term's own minimizer), so the right side is A' t'_0.
-    double[] tm = toCentred(optimum[0]);
-    double[] cm = new double[p];
-    for (int j = 0; j < p; j++) {
-      for (int q = 0; q < p; q++) {
-        cm[j] += centred[0][j * p + q] * tm[q];
-      }
+    double[] t = fromCentred(solveRefined(am, centredRight[0], p));
+    t[0] += targetShift;
+    return t;
+  }
+
+  /**
+   * Parameters of the columns' space (less the target's shift) in the moments' space, in place:
+   * {@code w'_j = w_j / scale_j}, {@code b' = b - sum_j w'_j delta_j}.
+   */
+  private void toCentred(double[] theta) {
+    for (int j = 0; j < features; j++) {
+      theta[1 + j] *= inverseScale[j];
+      theta[0] -= delta[j] * theta[1 + j];
     }
-    double[] x = solveScaled(am, cm, p);
-    double[] r = cm.clone();
-    for (int j = 0; j < p; j++) {
-      for (int q = 0; q < p; q++) {
-        r[j] -= am[j * p + q] * x[q];
-      }
-    }
-    double[] correction = solveScaled(am, r, p);
-    for (int j = 0; j < p; j++) {
-      x[j] += correction[j];
-    }
-    t[0] = x[0] + targetShift;
+  }
+
+  /** The inverse of {@link #toCentred}, in a new array: {@code w_j = w'_j scale_j}, ... */
+  private double[] fromCentred(double[] x) {
+    double[] t = new double[x.length];
+    t[0] = x[0];
     for (int j = 0; j < features; j++) {
       t[1 + j] = x[1 + j] / inverseScale[j];
       t[0] += x[1 + j] * delta[j];
@@ -354,14 +342,20 @@ public final class GramBackend implements GradientBackend {
     return t;
   }
 
-  /** Parameters of the columns' space (less the target's shift) in the moments' space. */
-  private double[] toCentred(double[] theta) {
-    double[] e = theta.clone();
-    for (int j = 0; j < features; j++) {
-      e[1 + j] *= inverseScale[j];
-      e[0] -= delta[j] * e[1 + j];
+  /** {@link #solveScaled} with one step of iterative refinement on its residual. */
+  private static double[] solveRefined(double[] a, double[] b, int p) {
+    double[] x = solveScaled(a, b, p);
+    double[] r = b.clone();
+    for (int j = 0; j < p; j++) {
+      for (int q = 0; q < p; q++) {
+        r[j] -= a[j * p + q] * x[q];
+      }
     }
-    return e;
+    double[] correction = solveScaled(a, r, p);
+    for (int j = 0; j < p; j++) {
+      x[j] += correction[j];
+    }
+    return x;
   }
 
   /**
@@ -551,10 +545,7 @@ public final class GramBackend implements GradientBackend {
       }
       // e = theta~ - t* taken to the moments' space (e' = T e), where the quadratic form and
       // the gradient (T' A' e') keep their digits whatever the columns' space.
-      for (int j = 0; j < features; j++) {
-        theta[1 + j] *= inverseScale[j];
-        theta[0] -= delta[j] * theta[1 + j];
-      }
+      toCentred(theta);
       double[] am = centred[g];
       double quadratic = 0;
       int base = col * p;

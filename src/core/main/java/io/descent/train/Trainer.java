@@ -561,9 +561,7 @@ public final class Trainer {
    * weight 0, and a fit starting at its exact minimizer ran to the iteration cap.
    */
   static Standardization centred(Dataset train) {
-    double[] ones = new double[train.features()];
-    java.util.Arrays.fill(ones, 1.0);
-    return new Standardization(Standardization.fit(train).mean(), ones);
+    return Standardization.fit(train).withUnitScales();
   }
 
   static double initialIntercept(Loss loss, double[] y) {
