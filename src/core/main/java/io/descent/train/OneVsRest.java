@@ -85,7 +85,7 @@ public final class OneVsRest {
   /**
    * Fits the C models, on standardized features or not.
    *
-   * @param standardize false to fit on the raw features (identity standardization)
+   * @param standardize false to fit on the raw features (fitted centred, reported raw)
    * @param running told of the fit before it starts, so that another thread can {@link
    *     LockstepFit#requestStop stop} it; null for none
    * @see #fit(Dataset, double, String, OpenClOptions, LockstepFit.Settings, Consumer)
@@ -219,8 +219,9 @@ public final class OneVsRest {
     if (table != null) {
       columns = columns.withClassWeights(classes, table);
     }
-    Standardization base = standardize ? Standardization.fit(rows)
-        : Standardization.identity(data.features());
+    // Raw features run centred, as train's (Trainer.centred), and are reported raw.
+    Standardization base = standardize ? Standardization.fit(rows) : Trainer.centred(rows);
+    Standardization reported = standardize ? base : Standardization.identity(data.features());
     List<LockstepFit.Model> starts = new ArrayList<>();
     Standardization[] own = new Standardization[classes];
     double[] binary = new double[rows.rows()];
@@ -290,13 +291,14 @@ public final class OneVsRest {
         throw new IllegalStateException("the model of class " + labels.label(c) + " diverged: "
             + result.models().get(c).message());
       }
+      double[] shared = new StandardizationMap(own[c], reported).toBase(theta);
       models.add(LinearModel.of(Loss.LOGISTIC, data.featureNames(), data.targetName() + " == "
-          + labels.label(c), null, own[c], theta));
+          + labels.label(c), null, standardize ? own[c] : reported, standardize ? theta : shared));
       // The one-vs-rest model keeps every class in the shared space (exact up to rounding).
-      System.arraycopy(new StandardizationMap(own[c], base).toBase(theta), 0, all, c * p, p);
+      System.arraycopy(shared, 0, all, c * p, p);
     }
     LinearModel model = LinearModel.oneVsRest(data.featureNames(), data.targetName(), labels,
-        base, all);
+        reported, all);
     return new OneVsRest(models, model, result, rows.rows(), classWeights,
         table == null ? null : table.clone(), histories,
         lockstep == null ? Double.NaN : lockstep.largestVerificationError(), heldOut,

@@ -107,8 +107,10 @@ final class DescentFitter {
       Loss loss = shape.loss();
       int classes = shape.classes();
       int numClasses = shape.numClasses();
+      // Without standardization the fit runs on the features less their means (scale 1), as
+      // core's train does; toRaw reports the raw coefficients either way.
       Standardization std = o.standardization() ? stats.standardization()
-          : Standardization.identity(d);
+          : stats.standardization().withUnitScales();
       List<FittedCoefficients> out = new ArrayList<>(specs.size());
       Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
       for (int i = 0; i < specs.size(); i++) {
@@ -322,7 +324,7 @@ final class DescentFitter {
         }
       }
       Standardization base = o.standardization() ? all.standardization()
-          : Standardization.identity(d);
+          : all.standardization().withUnitScales();
       Standardization[] own = new Standardization[k];
       for (int f = 0; f < k; f++) {
         own[f] = o.standardization() ? stats[f + 1].standardization() : base;

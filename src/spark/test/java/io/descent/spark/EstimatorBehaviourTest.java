@@ -503,6 +503,44 @@ class EstimatorBehaviourTest {
   }
 
   /**
+   * Without standardization, a feature far from 0 against its spread (1e8 +- 300): the fit ran
+   * on the raw values, where every margin is a difference of large terms, and could stop far
+   * from the optimum. It now runs on the features less their means (the unpenalized intercept
+   * absorbs them: the same objective, the same raw coefficients) as core's train does, so
+   * without a penalty it reaches the standardized fit's optimum, on OpenCL's float32 passes too.
+   */
+  @Test
+  void rawFeaturesFarFromZeroReachTheStandardizedOptimum() {
+    java.util.Random r = new java.util.Random(3);
+    int n = 400;
+    double[][] x = new double[n][2];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      double a = r.nextGaussian();
+      double b = 2 * r.nextDouble() - 1;
+      x[i][0] = a;
+      x[i][1] = 1e8 + 300 * b;
+      y[i] = a + 1.5 * b + r.nextGaussian() > 0 ? 1 : 0;
+    }
+    org.apache.spark.sql.Dataset<Row> frame = SparkTests.frame(spark,
+        io.descent.data.Dataset.of(x, y), 2);
+    DescentLogisticRegressionModel standardized = logistic().setRegParam(0).fit(frame);
+    for (String backend : new String[] {"reference", "opencl"}) {
+      DescentLogisticRegressionModel raw = new DescentLogisticRegression().setBackend(backend)
+          .setRegParam(0).setStandardization(false).fit(frame);
+      String what = backend + ": " + raw.summary().stopReason();
+      assertTrue(raw.summary().converged(), what);
+      assertEquals(standardized.summary().objective(), raw.summary().objective(),
+          1e-8 * standardized.summary().objective(), what);
+      double[] expected = standardized.coefficients().toArray();
+      double[] got = raw.coefficients().toArray();
+      for (int j = 0; j < expected.length; j++) {
+        assertEquals(expected[j], got[j], 1e-6 * Math.abs(expected[j]), what);
+      }
+    }
+  }
+
+  /**
    * regParam's documentation (what explainParams() prints) gives the mapping the fits use
    * (MllibComparisonTest checks the fits), where it gave l1 = R A, l2 = R (1 - A) for both.
    */
