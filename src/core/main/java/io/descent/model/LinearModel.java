@@ -493,7 +493,8 @@ public final class LinearModel {
    * ({@code m[i * C + k]}), for a multinomial or one-vs-rest model; for the others, {@link
    * #margins(Dataset)}.
    *
-   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's, or
+   *     a row holds a value that is not finite
    */
   public double[] classMargins(Dataset data) {
     checkCompatible(data);
@@ -509,8 +510,28 @@ public final class LinearModel {
         data.copyRows(i, 1, x, 0);
       }
       classMargins(x, offHeap ? 0 : i * d, z, m, i * c);
+      if (!Double.isFinite(m[i * c])) {
+        checkRow(data, x, offHeap ? 0 : i * d, i);
+      }
     }
     return m;
+  }
+
+  /**
+   * Row {@code i} of a dataset, at {@code x[base ..)}, has only finite values (a dataset's
+   * constructor checks them, but its array may have changed since): only where a margin came out
+   * not finite, which any value that is not finite makes it.
+   *
+   * @throws IllegalArgumentException naming the dataset, the row and the feature
+   */
+  private void checkRow(Dataset data, float[] x, int base, int i) {
+    for (int j = 0; j < featureNames.size(); j++) {
+      if (!Float.isFinite(x[base + j])) {
+        throw new IllegalArgumentException(data.source() + ": row " + i + ", feature " + (j + 1)
+            + " (\"" + featureNames.get(j) + "\") is " + x[base + j]
+            + ": a model predicts from finite values only");
+      }
+    }
   }
 
   /** The margins of the row at {@code x[offset ..)} into {@code m[at ..)}, via {@code z}. */
@@ -549,7 +570,8 @@ public final class LinearModel {
    * logistic one the two classes' (1 - P(y = 1), P(y = 1)).
    *
    * @throws IllegalStateException if the model is linear
-   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's, or
+   *     a row holds a value that is not finite
    */
   public double[][] predictProbabilities(Dataset data) {
     if (loss == Loss.LOGISTIC && classes == null) {
@@ -631,7 +653,8 @@ public final class LinearModel {
   /**
    * The margin of every row of a dataset.
    *
-   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's, or
+   *     a row holds a value that is not finite
    */
   public double[] margins(Dataset data) {
     requireSingle();
@@ -652,6 +675,9 @@ public final class LinearModel {
         s += theta[j + 1] * ((x[base + j] - mean[j]) / scale[j]);
       }
       m[i] = s;
+      if (!Double.isFinite(s)) {
+        checkRow(data, x, base, i);
+      }
     }
     return m;
   }
@@ -668,7 +694,8 @@ public final class LinearModel {
    * Predictions, one per row: the value for a linear model, the class (0 or 1, at probability
    * 0.5) for a logistic one; {@link #predictProbability(Dataset)} gives the probabilities.
    *
-   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's, or
+   *     a row holds a value that is not finite
    */
   public double[] predict(Dataset data) {
     if (classes != null) {
@@ -686,7 +713,8 @@ public final class LinearModel {
    * The probability of class 1 of every row.
    *
    * @throws IllegalStateException if the model is linear
-   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's, or
+   *     a row holds a value that is not finite
    */
   public double[] predictProbability(Dataset data) {
     requireLogistic();
@@ -791,7 +819,8 @@ public final class LinearModel {
    * multinomial or one-vs-rest model the class index of the largest margin (the first on ties).
    *
    * @throws IllegalStateException if the model is linear
-   * @throws IllegalArgumentException if the dataset's feature names differ from the model's
+   * @throws IllegalArgumentException if the dataset's feature names differ from the model's, or
+   *     a row holds a value that is not finite
    */
   public int[] classify(Dataset data) {
     if (classes != null) {

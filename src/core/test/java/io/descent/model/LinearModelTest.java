@@ -52,6 +52,38 @@ class LinearModelTest {
         () -> logistic.predict(new double[][] {{1, 2}, withNan})).getMessage());
   }
 
+  /**
+   * A dataset wraps its float array without a copy, and its constructor checks the values; a
+   * value set to NaN or infinity afterwards gave NaN predictions (or a class) without a word.
+   * Every prediction over a dataset now refuses it, naming the dataset, the row and the feature.
+   */
+  @Test
+  void aDatasetRowThatLaterHoldsAValueThatIsNotFiniteIsRefused() {
+    float[] x = {1, 2, 3, 4, 5, 6};
+    Dataset data = new Dataset("wrapped", List.of("a", "b"), "y", x, new double[3], null);
+    LinearModel logistic = small(Loss.LOGISTIC, BinaryLabels.zeroOne());
+    LinearModel linear = small(Loss.LINEAR, null);
+    LinearModel multinomial = LinearModel.multinomial(List.of("a", "b"), "y",
+        io.descent.data.ClassLabels.of(List.of("0", "1", "2")), S,
+        new double[] {0.5, 2, -1, 0, 1, 1, -0.5, 0, 2});
+    assertEquals(3, linear.predict(data).length);
+    x[3] = Float.NaN;
+    String nan = "wrapped: row 1, feature 2 (\"b\") is NaN: a model predicts from finite values"
+        + " only";
+    List<org.junit.jupiter.api.function.Executable> calls = List.of(
+        () -> linear.predict(data), () -> linear.margins(data), () -> logistic.classify(data),
+        () -> logistic.predictProbability(data), () -> logistic.predictProbabilities(data),
+        () -> multinomial.predict(data), () -> multinomial.classify(data),
+        () -> multinomial.predictProbabilities(data), () -> multinomial.classMargins(data));
+    for (org.junit.jupiter.api.function.Executable call : calls) {
+      assertEquals(nan, assertThrows(IllegalArgumentException.class, call).getMessage());
+    }
+    x[3] = 4;
+    x[4] = Float.NEGATIVE_INFINITY;
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> multinomial.predict(data))
+        .getMessage().startsWith("wrapped: row 2, feature 1 (\"a\") is -Infinity"));
+  }
+
   @Test
   void originalSpaceParametersByHand() {
     LinearModel m = small(Loss.LINEAR, null);
