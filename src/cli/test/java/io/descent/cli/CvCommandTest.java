@@ -245,6 +245,18 @@ class CvCommandTest {
         "--l2", "0,0.01", "--json", "--out", dir.resolve("sep2.json").toString());
     assertEquals(0, binary.code(), binary.err());
     assertEquals(1, binary.json().get("cv").get("best").get("index").asInt(), binary.out());
+    // A mini-batch optimizer stops short of a separating hyperplane (breast_cancer_wdbc is
+    // separable): each fold is probed from its weights, as train judges a fit, where the folds
+    // were scored, l2 0 chosen, and its refit failed (exit 1, no model).
+    Cli adam = Cli.run("cv", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
+        "malignant", "--loss", "logistic", "--folds", "3", "--l2", "0,1", "--optimizer", "adam",
+        "--json", "--out", dir.resolve("adam.json").toString());
+    assertEquals(0, adam.code(), adam.err());
+    for (JsonNode fold : adam.json().get("cv").get("settings").get(0).get("folds")) {
+      assertEquals("separable", fold.get("stopReason").asText(), fold.toString());
+    }
+    assertEquals(1, adam.json().get("cv").get("best").get("index").asInt(), adam.out());
+    assertTrue(Files.exists(dir.resolve("adam.json")));
   }
 
   @Test

@@ -460,7 +460,10 @@ public final class CrossValidation {
    * parameters prove separable stopped as {@link StopReason#SEPARABLE}, as {@code train}'s
    * judgement stops such a fit ({@link Separation}): the lockstep's own test, a mean loss below
    * ln(2)/n, sees complete separation only, and a class separable from the others (iris's
-   * setosa) left unpenalized multinomial folds "converged" with scores of no optimum.
+   * setosa) left unpenalized multinomial folds "converged" with scores of no optimum. A fold that
+   * did not converge is probed from its weights ({@link Separation#proof}), as {@code train}
+   * judges a fit: a mini-batch fit on breast_cancer_wdbc (separable) stopped short of a
+   * separating hyperplane, was scored, chosen, and its refit then failed.
    *
    * @param weighted each fold's rows as its fits weigh them
    * @param train each fold's training rows
@@ -486,10 +489,13 @@ public final class CrossValidation {
       }
       Separation separation = new Separation(weighted[f].rows(train[f]), own[f],
           options.loss().coupled() ? classes : 0);
-      if (separation.separates(r.theta())) {
-        String why = options.loss().coupled() ? separation.certificate(r.theta())
+      double[] proof = r.converged() ? (separation.separates(r.theta()) ? r.theta() : null)
+          : separation.proof(r.theta(), options.miniBatch() != null
+              ? options.miniBatch().gradientTolerance() : options.settings().gradientTolerance());
+      if (proof != null) {
+        String why = options.loss().coupled() ? separation.certificate(proof)
             : "every training row is on its own class's side";
-        models.set(g, new LockstepFit.ModelResult(r.theta(), StopReason.SEPARABLE,
+        models.set(g, new LockstepFit.ModelResult(proof, StopReason.SEPARABLE,
             "no finite optimum: the fold's training rows are separable (" + why + "); add a"
                 + " penalty with l2(...), e.g. l2(0.01)", false, r.iterations(),
             r.evaluations(), r.objective(), r.gradientNorm(), r.float64Iterations(),

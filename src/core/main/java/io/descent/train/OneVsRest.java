@@ -278,6 +278,10 @@ public final class OneVsRest {
         histories = history.perClass;
       }
     }
+    if (l2 == 0) {
+      result = separations(result, rows, columns, own, table != null,
+          miniBatch != null ? miniBatch.gradientTolerance() : settings.gradientTolerance());
+    }
     ClassLabels labels = labels(data, classes);
     List<LinearModel> models = new ArrayList<>();
     double[] all = new double[p * classes];
@@ -303,6 +307,53 @@ public final class OneVsRest {
         table == null ? null : table.clone(), histories,
         lockstep == null ? Double.NaN : lockstep.largestVerificationError(), heldOut,
         weighted.weights() != null || table != null, init != null);
+  }
+
+  /**
+   * {@code result} with every unpenalized class model whose own binary rows its parameters prove
+   * separable stopped as {@link StopReason#SEPARABLE}, as {@code train} judges a fit ({@link
+   * Separation#proof}: theta itself, or for a model that did not converge what an L-BFGS probe
+   * from it finds). The lockstep's own test, a mean loss below ln(2)/n, holds only near complete
+   * separation, which a mini-batch fit may never reach: on iris, whose class 0 is separable from
+   * the others, sgd and adam wrote a model with exit 0.
+   *
+   * @param weighted whether each class's rows weigh its class weights (else the rows' own)
+   */
+  private static LockstepFit.Result separations(LockstepFit.Result result, Dataset rows,
+      Columns columns, Standardization[] own, boolean weighted, double tolerance) {
+    List<LockstepFit.ModelResult> models = new ArrayList<>(result.models());
+    boolean changed = false;
+    for (int c = 0; c < models.size(); c++) {
+      LockstepFit.ModelResult r = models.get(c);
+      if (r.stopReason() == StopReason.DIVERGED || r.stopReason() == StopReason.SEPARABLE
+          || r.stopReason() == StopReason.INTERRUPTED
+          || !java.util.Arrays.stream(r.theta()).allMatch(Double::isFinite)) {
+        continue;
+      }
+      double[] binary = new double[rows.rows()];
+      for (int i = 0; i < binary.length; i++) {
+        binary[i] = columns.target(c, rows.y()[i]);
+      }
+      Dataset mine = new Dataset(rows.source(), rows.featureNames(), rows.targetName(),
+          rows.x(), binary, null);
+      double[] weights = weighted ? modelWeights(rows, columns, c) : rows.weights();
+      Separation separation = new Separation(weights == null ? mine : mine.withWeights(weights),
+          own[c]);
+      double[] proof = r.converged() ? (separation.separates(r.theta()) ? r.theta() : null)
+          : separation.proof(r.theta(), tolerance);
+      if (proof != null) {
+        models.set(c, new LockstepFit.ModelResult(proof, StopReason.SEPARABLE,
+            "no finite optimum: the classes are separable (every training row is on its own"
+                + " class's side, so the loss keeps falling towards 0 as the weights grow); add"
+                + " a penalty with l2(...), e.g. l2(0.01)", false, r.iterations(),
+            r.evaluations(), r.objective(), r.gradientNorm(), r.float64Iterations(),
+            r.kktViolation()));
+        changed = true;
+      }
+    }
+    return changed ? new LockstepFit.Result(List.copyOf(models), result.passes(),
+        result.columnEvaluations(), result.backend(), result.seconds(), result.epochs())
+        : result;
   }
 
   /**

@@ -2,9 +2,15 @@ package io.descent.train;
 
 import io.descent.data.Dataset;
 import io.descent.data.Standardization;
+import io.descent.gradient.Batch;
+import io.descent.gradient.Columns;
+import io.descent.gradient.Evaluation;
+import io.descent.gradient.ReferenceBackend;
+import io.descent.loss.Loss;
 import io.descent.optim.DifferentiableFunction;
 import io.descent.optim.Iteration;
 import io.descent.optim.Lbfgs;
+import io.descent.optim.Point;
 import java.util.Locale;
 
 /**
@@ -218,6 +224,37 @@ final class Separation {
       }
     }
     return null;
+  }
+
+  /**
+   * The judgement {@code train} passes on an unpenalized fit's final weights ({@code
+   * Fit.judge}), for fits that run in lockstep (cross-validation folds, one-vs-rest classes):
+   * theta itself when it proves the classes separable ({@link #separates}); otherwise, where
+   * theta does not pass the gradient test of {@code tolerance} on the float64 reference, what an
+   * L-BFGS {@link #probe} from it finds (a mini-batch fit may stop anywhere on its way to a
+   * separating hyperplane, capped or stalled); else null.
+   *
+   * @param theta the fit's parameters, in this separation's standardization
+   * @param tolerance the fit's relative gradient tolerance
+   */
+  double[] proof(double[] theta, double tolerance) {
+    if (separates(theta)) {
+      return theta;
+    }
+    Columns columns = classes > 0 ? Columns.multinomial(classes) : Columns.single(Loss.LOGISTIC);
+    try (ReferenceBackend reference = new ReferenceBackend(train, standardization, columns)) {
+      Batch all = Batch.all(train.rows());
+      DifferentiableFunction float64 = x -> {
+        Evaluation e = reference.evaluate(x, all);
+        return new Point(x.clone(), e.loss(), e.gradient().clone());
+      };
+      Point start = float64.evaluate(theta);
+      GradientTest test = new GradientTest(tolerance, Math.abs(start.value()));
+      if (test.holds(start.gradient(), start.value())) {
+        return null;
+      }
+      return probe(float64, theta, test);
+    }
   }
 
   /**

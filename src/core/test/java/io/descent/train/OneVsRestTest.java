@@ -395,6 +395,16 @@ class OneVsRestTest {
         () -> Descent.logistic().oneVsRest().optimizer("sgd").validationFraction(0.2)
             .trainOneVsRest(iris, null));
     assertTrue(e.getMessage().contains("mini-batch"), e.getMessage());
+    // Unpenalized, iris's class 0 is separable from the others: a mini-batch fit stops short of
+    // a separating hyperplane (capped), and the judgement probes from its weights, as train's
+    // does, where sgd and adam wrote a model (exit 0).
+    for (String rule : new String[] {"sgd", "adam"}) {
+      Descent.TrainingFailedException failed = assertThrows(
+          Descent.TrainingFailedException.class, () -> Descent.logistic().oneVsRest()
+              .backend("reference").optimizer(rule).maxEpochs(100).fit(iris));
+      assertTrue(failed.getMessage().contains("class 0") && failed.getMessage()
+          .contains("no finite optimum: the classes are separable"), failed.getMessage());
+    }
   }
 
   private static float[] firstColumns(Dataset data, int k) {
