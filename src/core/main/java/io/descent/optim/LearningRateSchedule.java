@@ -17,9 +17,18 @@ public interface LearningRateSchedule {
    * @param base the base learning rate, finite and &gt; 0
    * @param epoch the 0-based epoch of the step
    * @param step the 0-based index of the step over the whole fit
-   * @return the rate, &gt; 0 (it may underflow towards 0 for long exponential decays)
+   * @return the rate, &gt; 0: at least {@link #MIN_RATE}, where a long decay would underflow
    */
   double rate(double base, int epoch, long step);
+
+  /**
+   * The smallest rate a decaying schedule gives, {@link Double#MIN_NORMAL} (about 2.2e-308): its
+   * {@code decay^epochs} underflows to 0 after enough epochs (at 0.95 after about 14,500, at
+   * 0.01 after 161), where an update would refuse a rate of 0 and the fit stopped with an error.
+   * At this floor the weights no longer move and the fit stops as stalled, keeping its best
+   * epoch.
+   */
+  double MIN_RATE = Double.MIN_NORMAL;
 
   /** The short name used on the command line, such as "step". */
   String name();
@@ -102,7 +111,7 @@ public interface LearningRateSchedule {
 
     @Override
     public double rate(double base, int epoch, long step) {
-      return base * Math.pow(factor, epoch / everyEpochs);
+      return Math.max(MIN_RATE, base * Math.pow(factor, epoch / everyEpochs));
     }
 
     /** {@code schedule} step, {@code decay} the factor, {@code decayInterval} the epochs. */
@@ -136,7 +145,7 @@ public interface LearningRateSchedule {
 
     @Override
     public double rate(double base, int epoch, long step) {
-      return base * Math.pow(gamma, epoch);
+      return Math.max(MIN_RATE, base * Math.pow(gamma, epoch));
     }
 
     /** {@code schedule} exponential, {@code decay} gamma. */

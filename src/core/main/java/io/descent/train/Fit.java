@@ -506,12 +506,14 @@ final class Fit {
             + " outlasted them; lower objectiveTolerance(...) to go on, or " + fullBatch;
       }
       return !decays
-          ? ": a constant learning rate" + (schedule instanceof
+          ? ": with a constant learning rate" + (schedule instanceof
               io.descent.optim.LearningRateSchedule.Constant ? "" : " (a decay of 1 is none)")
-              + " leaves the weights circling the optimum; let it decay with schedule(...), or "
-              + fullBatch
-          : ": the steps' noise outlasts the decaying rate; lower objectiveTolerance(...) to go"
-              + " on, or " + fullBatch;
+              + " the steps were too large to settle (their noise, or an overshoot) or too small"
+              + " to move the weights; let the rate decay with schedule(...), change"
+              + " learningRate(...), or " + fullBatch
+          : ": the decaying rate's steps no longer lower the objective (their noise outlasts"
+              + " them, or they are too small to move the weights); lower"
+              + " objectiveTolerance(...) to go on, or " + fullBatch;
     }
     return stopReason == StopReason.OBJECTIVE_TOLERANCE
         ? ": lower objectiveTolerance(...) to go on" : "";

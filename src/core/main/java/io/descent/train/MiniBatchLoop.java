@@ -66,7 +66,7 @@ final class MiniBatchLoop {
       double lowest = bestObjective;
       int lowestEpoch = bestEpoch;
       if (fit.apply(cap.check(fit.epochs, () -> fit.quasiSeparationHint()
-          + lastEpochNote(last, lowest, lowestEpoch)))) {
+          + lastEpochNote(last, lowest, lowestEpoch, fit.float32())))) {
         return;
       }
       int[] order = shuffle.nextEpoch();
@@ -125,12 +125,21 @@ final class MiniBatchLoop {
   /**
    * At the cap, where an earlier epoch's objective was lower than the last one's: that the model
    * is the last epoch's, and the best's figures (a stall, Ctrl-C and early stopping keep the
-   * best; the cap, as scikit-learn's and Spark's, the last).
+   * best; the cap, as scikit-learn's and Spark's, the last). Epoch objectives a float32 backend
+   * computed are named so, and none is noted where the two lie within float32's rounding (a
+   * relative {@value #FLOAT32_NOISE}): an "epoch 4's was 0.1707859709" against 0.1707859710
+   * said nothing, and could lie below the exact optimum.
    */
-  static String lastEpochNote(double last, double best, int bestEpoch) {
-    return best < last ? String.format(Locale.ROOT, "; the model is the last epoch's (objective"
-        + " %.10g; epoch %d's was %.10g)", last, bestEpoch, best) : "";
+  static String lastEpochNote(double last, double best, int bestEpoch, boolean float32) {
+    if (!(best < last) || float32 && last - best <= FLOAT32_NOISE * Math.abs(last)) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "; the model is the last epoch's (%sobjective %.10g; epoch"
+        + " %d's was %.10g)", float32 ? "float32 " : "", last, bestEpoch, best);
   }
+
+  /** The relative difference of two float32 epoch objectives that rounding may make. */
+  static final double FLOAT32_NOISE = 1e-6;
 
   /** The proximal step of the L1 penalty after an update (nothing without one). */
   private void softThreshold(UpdateRule rule, double rate) {

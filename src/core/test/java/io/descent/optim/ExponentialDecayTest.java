@@ -20,6 +20,19 @@ class ExponentialDecayTest extends LearningRateScheduleContractTest {
     assertEquals("ExponentialDecay[gamma=0.95]", s.toString());
   }
 
+  /**
+   * A decay of 0.01 underflows after 161 epochs: the rate stays at the floor, where a fit with
+   * sgd stopped at epoch 161 with "learningRate must be finite and > 0, got 0.0" (exit 2).
+   */
+  @Test
+  void aLongDecayStopsAtTheFloor() {
+    LearningRateSchedule s = LearningRateSchedule.exponential(0.01);
+    assertEquals(LearningRateSchedule.MIN_RATE, s.rate(0.01, 161, 0));
+    assertEquals(LearningRateSchedule.MIN_RATE, s.rate(0.01, 10_000, 0));
+    assertEquals(LearningRateSchedule.MIN_RATE, LearningRateSchedule.step(1, 0.5)
+        .rate(0.01, 5_000, 0));
+  }
+
   @Test
   void parameterIsChecked() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

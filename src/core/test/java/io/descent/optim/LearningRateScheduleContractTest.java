@@ -36,6 +36,16 @@ abstract class LearningRateScheduleContractTest {
     }
   }
 
+  /** A decay that underflows stops at the floor: an update refuses a rate of 0. */
+  @Test
+  void neverFallsBelowTheFloor() {
+    LearningRateSchedule s = schedule();
+    for (int epoch : new int[] {1_000, 100_000, Integer.MAX_VALUE}) {
+      assertTrue(s.rate(1e-300, epoch, (long) epoch * STEPS_PER_EPOCH)
+          >= LearningRateSchedule.MIN_RATE, "epoch " + epoch);
+    }
+  }
+
   @Test
   void scalesWithTheBaseRate() {
     LearningRateSchedule s = schedule();

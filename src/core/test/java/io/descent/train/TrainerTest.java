@@ -375,7 +375,11 @@ class TrainerTest {
     assertEquals(StopReason.MAX_ITERATIONS, two.stopReason(), two.message());
     assertTrue(two.message().contains("within the last 2 epochs)"), two.message());
     assertFalse(two.message().contains("the model is the last epoch's"), two.message());
-    assertEquals("", MiniBatchLoop.lastEpochNote(1.0, 1.0, 3));
+    assertEquals("", MiniBatchLoop.lastEpochNote(1.0, 1.0, 3, false));
+    // float32 epoch objectives within rounding of each other say nothing; apart, are named.
+    assertEquals("", MiniBatchLoop.lastEpochNote(0.1707859710, 0.1707859709, 4, true));
+    assertEquals("; the model is the last epoch's (float32 objective 0.2000000000; epoch 4's was"
+        + " 0.1000000000)", MiniBatchLoop.lastEpochNote(0.2, 0.1, 4, true));
   }
 
   @Test
@@ -468,6 +472,15 @@ class TrainerTest {
     assertEquals(StopReason.STALLED, none.stopReason(), none.message());
     assertTrue(none.message().contains("a constant learning rate (a decay of 1 is none)"),
         none.message());
+    // A decay whose rate underflows (0.01 per epoch: 0 after 161 epochs) keeps the floor and
+    // ends as any fit does, with the model, where the update threw "learningRate must be finite
+    // and > 0, got 0.0" (the command line's exit 2, no model).
+    FitResult floor = Descent.logistic().l2(0.01).optimizer("sgd").schedule("exponential")
+        .decay(0.01).maxEpochs(200).objectiveTolerance(0.0).backend("reference")
+        .train(data, null);
+    assertTrue(floor.stopReason() == StopReason.STALLED
+        || floor.stopReason() == StopReason.MAX_ITERATIONS, floor.message());
+    assertTrue(floor.model() != null && floor.objective() < 0.7, floor.message());
   }
 
   /** A batch larger than the training rows is named, as scikit-learn's MLP warns of it. */
