@@ -385,9 +385,13 @@ final class CvCommand implements Callable<Integer> {
     CrossValidation.SettingScore best = result.bestSetting();
     activity.doing("refitting the best setting");
     if (text) {
+      long weighing = dataset.weights() == null ? dataset.rows()
+          : java.util.Arrays.stream(dataset.weights()).filter(w -> w > 0).count();
+      // Rows of weight 0 are as absent (README "Weights"): the refit leaves them out.
       out.printf(Locale.ROOT, "best: %sl2 %s (lowest mean validation loss, %.6g); refitting on"
-          + " all %d rows%n", anyL1() ? "l1 " + exact(best.l1()) + ", " : "", exact(best.l2()),
-          best.meanLoss(), dataset.rows());
+          + " all %d rows%s%n", anyL1() ? "l1 " + exact(best.l1()) + ", " : "", exact(best.l2()),
+          best.meanLoss(), weighing, weighing == dataset.rows() ? ""
+              : " that weigh more than 0 (of " + dataset.rows() + ")");
       out.flush();
     }
     FitResult fit;

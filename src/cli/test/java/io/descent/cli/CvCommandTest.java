@@ -499,6 +499,25 @@ class CvCommandTest {
     }
   }
 
+  /** The refit leaves out rows of weight 0, and the line that announces it says so. */
+  @Test
+  void theRefitsRowCountLeavesOutRowsOfWeightZero() throws Exception {
+    StringBuilder text = new StringBuilder("a,b,w,y\n");
+    java.util.Random r = new java.util.Random(4);
+    for (int i = 0; i < 60; i++) {
+      text.append(r.nextGaussian()).append(',').append(r.nextGaussian()).append(',')
+          .append(i % 4 == 3 ? 0 : 1).append(',').append(i % 2).append('\n');
+    }
+    Path f = Files.writeString(dir.resolve("zeros.csv"), text.toString());
+    Cli cv = Cli.run("cv", "--data", f.toString(), "--target", "y", "--loss", "logistic",
+        "--weight-column", "w", "--folds", "3", "--l2", "0.1,1", "--backend", "reference",
+        "--out", dir.resolve("zeros.json").toString());
+    assertEquals(0, cv.code(), cv.err());
+    assertTrue(cv.out().contains("refitting on all 45 rows that weigh more than 0 (of 60)"),
+        cv.out());
+    assertTrue(cv.out().contains(" 45 rows"), cv.out());
+  }
+
   @Test
   void heldOutRowsThatAllWeighZeroAreRefusedNamingTheFold() throws Exception {
     StringBuilder text = new StringBuilder("a,b,w,y\n");
