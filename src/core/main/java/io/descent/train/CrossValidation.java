@@ -495,16 +495,12 @@ public final class CrossValidation {
       if (proof != null) {
         String why = options.loss().coupled() ? separation.certificate(proof)
             : "every training row is on its own class's side";
-        models.set(g, new LockstepFit.ModelResult(proof, StopReason.SEPARABLE,
-            "no finite optimum: the fold's training rows are separable (" + why + "); add a"
-                + " penalty with l2(...), e.g. l2(0.01)", false, r.iterations(),
-            r.evaluations(), r.objective(), r.gradientNorm(), r.float64Iterations(),
-            r.kktViolation()));
+        models.set(g, r.separable(proof, "no finite optimum: the fold's training rows are"
+            + " separable (" + why + "); add a penalty with l2(...), e.g. l2(0.01)"));
         changed = true;
       }
     }
-    return changed ? new LockstepFit.Result(List.copyOf(models), fit.passes(),
-        fit.columnEvaluations(), fit.backend(), fit.seconds(), fit.epochs()) : fit;
+    return changed ? fit.withModels(models) : fit;
   }
 
   /** One lockstep fit of the models on the data (whose row weights they share). */

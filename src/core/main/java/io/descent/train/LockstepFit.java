@@ -273,6 +273,15 @@ public final class LockstepFit {
       this(theta, stopReason, message, converged, iterations, evaluations, objective,
           gradientNorm, float64Iterations, Double.NaN);
     }
+
+    /**
+     * This result stopped as {@link StopReason#SEPARABLE} by a judgement after the fit, at
+     * {@code proof} (weights proving it), with its counts and figures.
+     */
+    ModelResult separable(double[] proof, String message) {
+      return new ModelResult(proof, StopReason.SEPARABLE, message, false, iterations,
+          evaluations, objective, gradientNorm, float64Iterations, kktViolation);
+    }
   }
 
   /**
@@ -292,6 +301,12 @@ public final class LockstepFit {
     public Result(List<ModelResult> models, int passes, long columnEvaluations,
         BackendInfo backend, double seconds) {
       this(models, passes, columnEvaluations, backend, seconds, 0);
+    }
+
+    /** The same fit with these model results. */
+    Result withModels(List<ModelResult> results) {
+      return new Result(List.copyOf(results), passes, columnEvaluations, backend, seconds,
+          epochs);
     }
   }
 
@@ -501,8 +516,7 @@ public final class LockstepFit {
           m.converged(), m.iterations(), m.evaluations(), value, norm(grad),
           m.float64Iterations(), objective.kktViolation(theta, grad, p)));
     }
-    return new Result(List.copyOf(results), r.passes(), r.columnEvaluations(), r.backend(),
-        r.seconds(), r.epochs());
+    return r.withModels(results);
   }
 
   /**

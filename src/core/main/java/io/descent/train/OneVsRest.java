@@ -342,18 +342,13 @@ public final class OneVsRest {
       double[] proof = r.converged() ? (separation.separates(r.theta()) ? r.theta() : null)
           : separation.proof(r.theta(), tolerance);
       if (proof != null) {
-        models.set(c, new LockstepFit.ModelResult(proof, StopReason.SEPARABLE,
-            "no finite optimum: the classes are separable (every training row is on its own"
-                + " class's side, so the loss keeps falling towards 0 as the weights grow); add"
-                + " a penalty with l2(...), e.g. l2(0.01)", false, r.iterations(),
-            r.evaluations(), r.objective(), r.gradientNorm(), r.float64Iterations(),
-            r.kktViolation()));
+        models.set(c, r.separable(proof, "no finite optimum: the classes are separable (every"
+            + " training row is on its own class's side, so the loss keeps falling towards 0 as"
+            + " the weights grow); add a penalty with l2(...), e.g. l2(0.01)"));
         changed = true;
       }
     }
-    return changed ? new LockstepFit.Result(List.copyOf(models), result.passes(),
-        result.columnEvaluations(), result.backend(), result.seconds(), result.epochs())
-        : result;
+    return changed ? result.withModels(models) : result;
   }
 
   /**
