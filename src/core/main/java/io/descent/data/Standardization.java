@@ -358,6 +358,19 @@ public record Standardization(double[] mean, double[] scale) {
     return scale[j];
   }
 
+  /**
+   * True when every scale is 1: the raw features, as they are ({@link #identity}) or less their
+   * means ({@link #withUnitScales}, how a fit without standardization runs), not standardized.
+   */
+  public boolean hasUnitScales() {
+    for (double s : scale) {
+      if (s != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True when this is the identity (mean 0, scale 1). */
   public boolean isIdentity() {
     for (int j = 0; j < mean.length; j++) {

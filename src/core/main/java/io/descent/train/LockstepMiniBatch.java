@@ -144,7 +144,7 @@ public final class LockstepMiniBatch {
             + " parameters, not (d + 1) x C = " + p + " x " + columns.classes());
       }
       Standardization own = m.standardization() == null ? base : m.standardization();
-      state[g] = new State(m, new StandardizationMap(own, base), !own.isIdentity(),
+      state[g] = new State(m, new StandardizationMap(own, base), !own.hasUnitScales(),
           settings.rule().get(), width);
     }
     Evaluator evaluator = new Evaluator(opener, columns, p, width);

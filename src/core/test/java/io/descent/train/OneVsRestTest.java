@@ -173,6 +173,14 @@ class OneVsRestTest {
       // The same classes as the standardized model's, row by row.
       assertArrayEquals(standardized.classify(data), raw.classify(data), backend);
     }
+    // A mini-batch rate too high for the raw features: the advice is to standardize them (the
+    // centred models' means had read as standardization kept on).
+    OneVsRest high = Descent.logistic().oneVsRest().standardize(false).l2(0.001)
+        .optimizer("sgd").learningRate(0.05).maxEpochs(30).backend("reference")
+        .trainOneVsRest(data, null);
+    String advice = high.fit().models().get(0).message();
+    assertEquals(StopReason.DIVERGED, high.fit().models().get(0).stopReason(), advice);
+    assertTrue(advice.contains("standardize the features (standardize(true))"), advice);
   }
 
   @Test
