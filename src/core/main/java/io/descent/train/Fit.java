@@ -491,7 +491,23 @@ final class Fit {
         || stopReason == StopReason.PRECISION_LIMIT;
   }
 
+  /**
+   * Whether a mini-batch fit's last epoch ran at the floor of a decaying learning rate ({@link
+   * io.descent.optim.LearningRateSchedule#MIN_RATE}), where the weights no longer move: more
+   * epochs or a lower objective tolerance cannot help there.
+   */
+  boolean rateAtFloor;
+
+  /** The advice where {@link #rateAtFloor}. */
+  static final String RATE_AT_FLOOR = "the decaying learning rate reached its floor, 2.2e-308,"
+      + " where the weights no longer move: decay it more slowly with decay(...) or"
+      + " decayInterval(...)";
+
   private String stallAdvice() {
+    if (!config.isFullBatch() && rateAtFloor) {
+      return ": " + RATE_AT_FLOOR + ", or train full batch with optimizer(\""
+          + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";
+    }
     if (!config.isFullBatch()) {
       String fullBatch = "train full batch with optimizer(\""
           + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";

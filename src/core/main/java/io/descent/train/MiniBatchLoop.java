@@ -66,6 +66,7 @@ final class MiniBatchLoop {
       double lowest = bestObjective;
       int lowestEpoch = bestEpoch;
       if (fit.apply(cap.check(fit.epochs, () -> fit.quasiSeparationHint()
+          + (fit.rateAtFloor ? "; but " + Fit.RATE_AT_FLOOR + " instead" : "")
           + lastEpochNote(last, lowest, lowestEpoch, fit.float32())))) {
         return;
       }
@@ -90,6 +91,7 @@ final class MiniBatchLoop {
         }
       }
       fit.epochs++;
+      fit.rateAtFloor = rate <= io.descent.optim.LearningRateSchedule.MIN_RATE;
       if (fit.apply(StoppingRules.Divergence.parameters(fit.theta, lastFinite, fit.epochs,
           rate, fit.penalized(), fit.standardized()))) {
         return;

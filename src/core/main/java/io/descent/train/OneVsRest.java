@@ -514,8 +514,21 @@ public final class OneVsRest {
   }
 
   /**
+   * The class result whose stop reason the model file records for the whole fit: an interrupted
+   * one (Ctrl-C stops every class still running, so the checkpoint says interrupted whatever the
+   * classes that had stopped before said: separable, capped), else the first that did not
+   * converge, else the first.
+   */
+  static LockstepFit.ModelResult reported(List<LockstepFit.ModelResult> classes) {
+    return classes.stream().filter(m -> m.stopReason() == StopReason.INTERRUPTED).findFirst()
+        .orElse(classes.stream().filter(m -> !m.converged()).findFirst()
+            .orElse(classes.get(0)));
+  }
+
+  /**
    * The fit as a model file records it: the sum of the classes' objectives, the stop reason of
-   * the first class that did not converge (else of the first class), the most iterations of any
+   * an interrupted class (the fit was interrupted), else of the first class that did not
+   * converge (else of the first class), the most iterations of any
    * class, the backend that ran; and per class (by label) in the hyperparameters its stop reason,
    * objective and iterations, with the passes over the data the models shared; with class
    * weights, those asked for ({@code classWeights}) and, balanced, each class's positive and
@@ -524,8 +537,7 @@ public final class OneVsRest {
    * @param config the settings of the fit (penalty, optimizer, seed)
    */
   public TrainingInfo trainingInfo(TrainingConfig config) {
-    LockstepFit.ModelResult report = fit.models().stream().filter(m -> !m.converged())
-        .findFirst().orElse(fit.models().get(0));
+    LockstepFit.ModelResult report = reported(fit.models());
     double objective = 0;
     double gradient = 0;
     long iterations = 0;

@@ -415,6 +415,27 @@ class OneVsRestTest {
     }
   }
 
+  /**
+   * The model file's stop reason of the whole fit: an interrupted class's (a checkpoint of digits
+   * said "separable", from a class that had stopped before Ctrl-C), else the first class that
+   * did not converge.
+   */
+  @Test
+  void anInterruptedFitIsReportedInterrupted() {
+    LockstepFit.ModelResult separable = new LockstepFit.ModelResult(new double[] {0},
+        StopReason.SEPARABLE, "separable", false, 3, 3, 0.1, 0.1, 0);
+    LockstepFit.ModelResult interrupted = new LockstepFit.ModelResult(new double[] {0},
+        StopReason.INTERRUPTED, "interrupted", false, 9, 9, 0.2, 0.1, 0);
+    LockstepFit.ModelResult converged = new LockstepFit.ModelResult(new double[] {0},
+        StopReason.GRADIENT_TOLERANCE, "converged", true, 5, 5, 0.3, 1e-9, 0);
+    assertEquals(StopReason.INTERRUPTED, OneVsRest.reported(java.util.List.of(converged,
+        separable, interrupted)).stopReason());
+    assertEquals(StopReason.SEPARABLE, OneVsRest.reported(java.util.List.of(converged,
+        separable)).stopReason());
+    assertEquals(StopReason.GRADIENT_TOLERANCE, OneVsRest.reported(java.util.List.of(converged))
+        .stopReason());
+  }
+
   private static float[] firstColumns(Dataset data, int k) {
     float[] x = new float[data.rows() * k];
     for (int i = 0; i < data.rows(); i++) {
