@@ -353,6 +353,31 @@ public final class RegularizationPath {
     }
   }
 
+  /**
+   * The first point, at lambda_max, as its exact optimum where that passes the gradient test:
+   * every weight 0 and the intercept-only fit theta0 (the definition of lambda_max: there the
+   * data term's gradient of each weight is at most the L1 term), as coordinate descent and
+   * scikit-learn's lasso_path give it. OWL-QN from theta0 could take a step on a float32
+   * gradient a rounding above the L1 term: a weight of -6.5e-14 on raw features of 1e8 +- 300
+   * (OpenCL), reported nonzero on the row that says every weight is 0.
+   */
+  private void exactAtLambdaMax(List<Step> steps, double[] theta0, BatchedEvaluation at0,
+      Dataset train, int p) {
+    Step fitted = steps.get(0);
+    Objective objective = new Objective(loss, fitted.l2(), fitted.l1());
+    double value = at0.loss()[0];
+    double violation = objective.kktViolation(theta0, at0.gradient(), p);
+    GradientTest test = new GradientTest(settings.gradientTolerance(), Math.abs(value),
+        GradientTest.targetScale(loss, train.y(), train.weights()));
+    if (!test.holdsFor(violation, value)) {
+      return;
+    }
+    steps.set(0, new Step(fitted.penalty(), fitted.l1(), fitted.l2(), value, value, 0,
+        violation, theta0.clone(), true, StopReason.GRADIENT_TOLERANCE, "converged: lambda_max's"
+            + " optimum, every weight 0 (the intercept-only fit); " + test.describeKkt(violation,
+            value), fitted.iterations()));
+  }
+
   private Result fit(Dataset train, Standardization std, Columns columns, int classes,
       GradientBackend shared, Float64 float64, List<String> labels, List<String> notices,
       long start) {
@@ -446,7 +471,10 @@ public final class RegularizationPath {
               Objective.nonzero(theta, p), m.kktViolation(), theta, m.converged(),
               m.stopReason(), m.message(), m.iterations()));
         }
-        warm = r.models().get(to - from - 1).theta();
+        if (from == 0 && lambda[0] == lambdaMax) {
+          exactAtLambdaMax(steps, theta0, at0, train, p);
+        }
+        warm = steps.get(to - 1).theta();
       }
     }
     running = null;

@@ -174,6 +174,30 @@ class RegularizationPathTest {
     }
   }
 
+  /**
+   * At lambda_max every weight is 0 and the intercept is the intercept-only fit's, exactly, on
+   * every backend: OWL-QN from there took a step on OpenCL's float32 gradient, a rounding above
+   * the L1 term, and on raw features of 1e8 +- 300 left a weight of -6.5e-14 on the row that
+   * says every weight is 0.
+   */
+  @Test
+  void lambdaMaxIsItsExactOptimumOnEveryBackend() throws Exception {
+    Dataset data = new CsvReader(CsvReader.Options.binaryTarget("y")).read(Path.of(
+        RegularizationPathTest.class.getResource("/raw/far-from-zero-600x3.csv").toURI()));
+    for (String backend : new String[] {"reference", "nd4j", "opencl"}) {
+      RegularizationPath.Result path = new RegularizationPath(Descent.logistic()
+          .standardize(false).backend(backend).config(),
+          new RegularizationPath.Options(0.5, 8, null, RegularizationPath.DEFAULT_BLOCK))
+          .run(data, line -> {});
+      RegularizationPath.Step first = path.steps().get(0);
+      assertEquals(0, first.nonzero(), backend + ": " + java.util.Arrays.toString(first.theta()));
+      for (int j = 1; j < first.theta().length; j++) {
+        assertEquals(0.0, first.theta()[j], 0, backend);
+      }
+      assertTrue(first.converged(), backend + ": " + first.message());
+    }
+  }
+
   @Test
   void weightedRowsAsTrainWeighsThem() throws IOException {
     Dataset plain = LockstepFitTest.diabetes();
