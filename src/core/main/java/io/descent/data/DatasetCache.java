@@ -44,11 +44,14 @@ import java.util.zip.CRC32C;
  * the options, ending {@value #EXTENSION}.
  *
  * <p><b>When it is used.</b> A cached copy records the data file's real path, size, modification
- * time (to the nanosecond the file system keeps) and file key (the inode on Unix), and every
- * reading option ({@link CsvReader.Options} and {@link CsvReader#classes()}). It is used only
- * when all of them are the same now; otherwise the CSV is parsed and the copy replaced, quietly.
- * A file rewritten in place to the same size within the same modification-time tick is not
- * noticed (as with {@code make}). Only regular files are cached; a pipe is always parsed.
+ * time (to the nanosecond the file system keeps), file key (the inode on Unix) and status-change
+ * time (Unix ctime, which every write sets and no user can set back), and every reading option
+ * ({@link CsvReader.Options} and {@link CsvReader#classes()}). It is used only when all of them
+ * are the same now; otherwise the CSV is parsed and the copy replaced, quietly. So a file
+ * rewritten in place to the same size and modification time ({@code touch -r}), or deleted and
+ * made again on the same inode number, is noticed where the file system keeps a ctime (a
+ * {@code chmod} or a new hard link changes it too, and costs one parse). Only regular files are
+ * cached; a pipe is always parsed.
  *
  * <p><b>Trust.</b> Every byte of a cached copy is covered by CRC32C checksums (one over the
  * header, one over the data) and its size is checked; a copy that fails any check, or was
@@ -431,6 +434,7 @@ public final class DatasetCache {
     k.put("size", Long.toString(data.size()));
     k.put("modified", data.modified());
     k.put("fileKey", data.fileKey());
+    k.put("changed", data.changed());
     putOptions(k, reader);
     return k.toString();
   }
@@ -490,7 +494,7 @@ public final class DatasetCache {
   }
 
   /** The state of a data file that decides whether a copy of it is current. */
-  record Identity(Path path, long size, String modified, String fileKey) {
+  record Identity(Path path, long size, String modified, String fileKey, String changed) {
     /** The latest and earliest times Java's file times tell apart (longs of nanoseconds). */
     private static final Instant LATEST = Instant.EPOCH.plusNanos(Long.MAX_VALUE);
     private static final Instant EARLIEST = Instant.EPOCH.plusNanos(Long.MIN_VALUE);
@@ -511,7 +515,23 @@ public final class DatasetCache {
       BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
       // The time as the file system keeps it, every digit (a long of nanoseconds ends in 2262).
       return new Identity(real, a.size(), a.lastModifiedTime().toInstant().toString(),
-          String.valueOf(a.fileKey()));
+          String.valueOf(a.fileKey()), statusChange(real));
+    }
+
+    /**
+     * The inode's status-change time (Unix ctime), which every write sets to the clock and no
+     * user can set back ({@code touch -r} restores the modification time, not this): a file
+     * rewritten in place to the same size and modification time, or deleted and made again on
+     * the same inode number (a cached copy was once served for such a file), has another one.
+     * Empty where the file system has none.
+     */
+    private static String statusChange(Path real) throws IOException {
+      try {
+        return ((java.nio.file.attribute.FileTime) Files.getAttribute(real, "unix:ctime"))
+            .toInstant().toString();
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        return "";
+      }
     }
   }
 
