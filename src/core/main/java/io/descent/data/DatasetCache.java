@@ -694,8 +694,12 @@ public final class DatasetCache {
     }
     long dataStart = align(PREFIX_BYTES + (long) headerBytes);
     if (size != dataStart + dataBytes) {
-      throw new Invalid(size < dataStart + dataBytes ? "it is truncated"
-          : "it has bytes beyond its data");
+      // The lengths are read before any checksum can cover them: a damaged length reads as a
+      // damaged size (a flipped byte at offset 14 was called "truncated" in a whole file).
+      throw new Invalid("its size, " + size + " bytes, is not the " + (dataStart + dataBytes)
+          + " its header records (" + (size < dataStart + dataBytes
+              ? "truncated, or its header damaged)" : "bytes beyond its data, or its header"
+              + " damaged)"));
     }
     ByteBuffer headerBuffer = ByteBuffer.allocate(Math.toIntExact(dataStart - PREFIX_BYTES));
     while (headerBuffer.hasRemaining()) {

@@ -324,10 +324,12 @@ class DatasetCacheTest {
     assertTrue(notices.get(0).contains("truncated") || notices.get(0).contains("not a cache"),
         notices.get(0));
     notices.clear();
+    long whole = Files.size(copy);
     Files.write(copy, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
     assertSameDataset(reader.read(data), cache.read(data, reader));
-    assertEquals(List.of("ignoring the cached copy " + copy + " of " + data
-        + ": it has bytes beyond its data; reading the file again"), notices);
+    assertEquals(List.of("ignoring the cached copy " + copy + " of " + data + ": its size, "
+        + (whole + 3) + " bytes, is not the " + whole + " its header records (bytes beyond its"
+        + " data, or its header damaged); reading the file again"), notices);
   }
 
   @Test
