@@ -489,9 +489,8 @@ public final class CrossValidation {
       }
       Separation separation = new Separation(weighted[f].rows(train[f]), own[f],
           options.loss().coupled() ? classes : 0);
-      double[] proof = r.converged() ? (separation.separates(r.theta()) ? r.theta() : null)
-          : separation.proof(r.theta(), options.miniBatch() != null
-              ? options.miniBatch().gradientTolerance() : options.settings().gradientTolerance());
+      double[] proof = separation.proof(r.theta(), r.converged(), options.miniBatch() != null
+          ? options.miniBatch().gradientTolerance() : options.settings().gradientTolerance());
       if (proof != null) {
         String why = options.loss().coupled() ? separation.certificate(proof)
             : "every training row is on its own class's side";

@@ -504,13 +504,12 @@ final class Fit {
       + " decayInterval(...)";
 
   private String stallAdvice() {
-    if (!config.isFullBatch() && rateAtFloor) {
-      return ": " + RATE_AT_FLOOR + ", or train full batch with optimizer(\""
-          + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";
-    }
     if (!config.isFullBatch()) {
       String fullBatch = "train full batch with optimizer(\""
           + (l1() ? io.descent.optim.OwlQn.NAME : io.descent.optim.Lbfgs.NAME) + "\")";
+      if (rateAtFloor) {
+        return ": " + RATE_AT_FLOOR + ", or " + fullBatch;
+      }
       io.descent.optim.LearningRateSchedule schedule = config.schedule();
       boolean decays = !(schedule instanceof io.descent.optim.LearningRateSchedule.Constant)
           && !(schedule instanceof io.descent.optim.LearningRateSchedule.StepDecay step
@@ -707,16 +706,8 @@ final class Fit {
     if (standardization.isIdentity()) {
       return centredModel;
     }
-    double[] t = centredModel.theta();
-    double[] mean = standardization.mean();
-    for (int c = 0; c < t.length / parameters; c++) {
-      double b = t[c * parameters];
-      for (int j = 0; j < mean.length; j++) {
-        b -= t[c * parameters + 1 + j] * mean[j];
-      }
-      t[c * parameters] = b;
-    }
-    Standardization raw = Standardization.identity(mean.length);
+    Standardization raw = Standardization.identity(standardization.features());
+    double[] t = new StandardizationMap(standardization, raw).toBase(centredModel.theta());
     if (columns.loss().coupled()) {
       // As buildResult: with L1 only the intercepts are centered over the classes.
       return l1() ? LinearModel.multinomialInterceptsCentered(train.featureNames(),

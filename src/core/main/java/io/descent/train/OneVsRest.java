@@ -339,8 +339,7 @@ public final class OneVsRest {
       double[] weights = weighted ? modelWeights(rows, columns, c) : rows.weights();
       Separation separation = new Separation(weights == null ? mine : mine.withWeights(weights),
           own[c]);
-      double[] proof = r.converged() ? (separation.separates(r.theta()) ? r.theta() : null)
-          : separation.proof(r.theta(), tolerance);
+      double[] proof = separation.proof(r.theta(), r.converged(), tolerance);
       if (proof != null) {
         models.set(c, r.separable(proof, "no finite optimum: the classes are separable (every"
             + " training row is on its own class's side, so the loss keeps falling towards 0 as"

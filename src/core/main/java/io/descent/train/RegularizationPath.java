@@ -483,15 +483,10 @@ public final class RegularizationPath {
     if (!standardize && !std.isIdentity()) {
       // Fitted centred: each point's intercepts on the raw features, b - sum_j w_j mean_j.
       reported = Standardization.identity(std.features());
-      double[] mean = std.mean();
+      StandardizationMap toRaw = new StandardizationMap(std, reported);
       for (int i = 0; i < steps.size(); i++) {
         Step s = steps.get(i);
-        double[] t = s.theta().clone();
-        for (int c = 0; c < t.length / p; c++) {
-          for (int j = 0; j < mean.length; j++) {
-            t[c * p] -= t[c * p + 1 + j] * mean[j];
-          }
-        }
+        double[] t = toRaw.toBase(s.theta());
         steps.set(i, new Step(s.penalty(), s.l1(), s.l2(), s.objective(), s.dataTerm(),
             s.nonzero(), s.kktViolation(), t, s.converged(), s.stopReason(), s.message(),
             s.iterations()));

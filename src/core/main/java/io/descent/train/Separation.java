@@ -235,11 +235,16 @@ final class Separation {
    * separating hyperplane, capped or stalled); else null.
    *
    * @param theta the fit's parameters, in this separation's standardization
+   * @param converged whether the fit passed its gradient test (then no probe: it has no way
+   *     left to go)
    * @param tolerance the fit's relative gradient tolerance
    */
-  double[] proof(double[] theta, double tolerance) {
+  double[] proof(double[] theta, boolean converged, double tolerance) {
     if (separates(theta)) {
       return theta;
+    }
+    if (converged) {
+      return null;
     }
     Columns columns = classes > 0 ? Columns.multinomial(classes) : Columns.single(Loss.LOGISTIC);
     try (ReferenceBackend reference = new ReferenceBackend(train, standardization, columns)) {
