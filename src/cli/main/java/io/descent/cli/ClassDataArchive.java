@@ -14,31 +14,39 @@ import java.util.jar.JarFile;
 import java.util.zip.CRC32C;
 
 /**
- * The second JVM's archive of its application classes (the JDK's dynamic class-data sharing, JEP
- * 350): the classes a command loads, parsed, verified and laid out once, then mapped into every
- * later second JVM instead of read from the jars again.
+ * The second JVM's archive of its classes (the JDK's class-data sharing, a static archive): the
+ * classes a command loads, parsed, verified and laid out once, then mapped into every later
+ * second JVM instead of read from the jars again.
  *
  * <p>Why: the second JVM (see {@link HugePages}) spent about 0.35 s of a 1M x 64 {@code train}
  * loading some 2,000 classes before the first row was read. Its options are the command's own to
- * choose, so the command keeps an archive for them: where none exists yet the second JVM makes
- * one as it exits ({@code -XX:ArchiveClassesAtExit}, which makes that one run about a second
- * longer), and every later one maps it ({@code -XX:SharedArchiveFile}).
+ * choose, so the command keeps an archive for them: where none exists yet the second JVM lists
+ * the classes it loads ({@code -XX:DumpLoadedClassList}) and, once it has exited with 0, the
+ * first dumps them into an archive ({@code -Xshare:dump}, about a second on a 2-core machine,
+ * waited for); every later second JVM maps it ({@code -XX:SharedArchiveFile}).
+ *
+ * <p>Why a static archive: the JDK 17's dynamic archive ({@code -XX:ArchiveClassesAtExit}, on top
+ * of the JDK's own) leaves out every class compiled for Java 5 or older, and picocli's are
+ * (class file version 49): its 172 classes were read from its jar by every command, 35 to 45 ms
+ * of a {@code train}'s start ({@code train --bogus}, 10 runs of each archive in turn, 2-core AMD
+ * EPYC); a static dump archives most of them (the JDK skips the few it had to link while
+ * dumping).
  *
  * <p>Which: one archive per JVM, its options and the exact jars, named by a CRC-32C of the Java
  * home, the JVM's version, the first JVM's options and every jar's path, size and modification
  * time (the command's jars and those their manifests name), under {@code cds/} in the cache
  * directory ({@link io.descent.data.DatasetCache#defaultDirectory()}): a new build or another
  * JDK makes its own. The JVM itself checks an archive against the jars before it maps one and
- * ignores one that does not match; CDS's messages are silenced ({@link #QUIET}), so that
- * nothing is added to a command's output. It is written under a temporary name and moved into
- * place only after the second JVM exits with 0, so concurrent commands never map half an archive.
+ * ignores one that does not match; CDS's messages are silenced ({@link #QUIET}), and the dump's
+ * output is discarded, so that nothing is added to a command's output. The archive is written
+ * under a temporary name and moved into place only once the dump exits with 0, so concurrent
+ * commands never map half an archive.
  *
  * <p>When not: the class path holds anything but jar files (CDS archives classes from jars only),
  * the JVM's options already choose class-data sharing ({@code -Xshare}, an archive of their own)
- * or load an agent ({@link #AGENTS}: the JDK dumps no archive then, and exits with 1 instead of
- * running the command), or the cache directory cannot be made; and no archive is made where its
- * temporary file cannot be created or the disk has less than {@link #MIN_FREE_BYTES} free (a JVM
- * that fails to write its archive at exit prints an error and exits with 1).
+ * or load an agent ({@link #AGENTS}: the JDK dumps no archive then), or the cache directory
+ * cannot be made; and no archive is made where its temporary files cannot be created or the disk
+ * has less than {@link #MIN_FREE_BYTES} free.
  *
  * <p>How many: the directory keeps the {@link #KEPT} archives used last; making one removes the
  * others ({@link #prune}).
@@ -46,33 +54,38 @@ import java.util.zip.CRC32C;
 final class ClassDataArchive {
   /** The directory under the cache directory: {@value}. */
   static final String DIRECTORY = "cds";
-  /**
-   * The least free space, {@value} bytes (1 GiB), under which no archive (about 7 MB) is made:
-   * a JVM that fails to write one exits with 1.
-   */
+  /** The least free space, {@value} bytes (1 GiB), under which no archive (about 20 MB) is made. */
   static final long MIN_FREE_BYTES = 1L << 30;
   /**
    * The starts of the JVM options that load an agent (a profiler, a debugger, a monitoring
-   * agent), with which the JDK refuses to dump an archive: the JVM prints "Error occurred during
-   * CDS dumping" and exits with 1 before the command runs.
+   * agent), with which the JDK refuses to dump an archive (a dynamic dump printed "Error
+   * occurred during CDS dumping" and exited with 1 before the command ran).
    */
   static final List<String> AGENTS = List.of("-javaagent:", "-agentlib:", "-agentpath:",
       "-Xrun");
   /**
    * How many archives the directory keeps, {@value}: a new build, JDK or set of JVM options
-   * makes its own (about 7 MB), so the one made last removes all but the most recently used.
+   * makes its own (about 20 MB), so the one made last removes all but the most recently used.
    */
   static final int KEPT = 4;
   /** The JVM options that keep CDS's own messages off the command's output. */
   static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+  /** The longest the first JVM waits for a dump, {@value} seconds (one took about 2 s). */
+  static final long DUMP_SECONDS = 120;
 
   private final Path archive;
-  /** Where this run dumps the archive, or null when it maps {@link #archive}. */
+  /** Where this run's dump writes the archive, or null when it maps {@link #archive}. */
   private final Path dump;
+  /** Where the second JVM lists the classes it loads, or null when it maps the archive. */
+  private final Path classList;
+  /** The dump's command, less its archive options; null when it maps the archive. */
+  private final List<String> dumpCommand;
 
-  private ClassDataArchive(Path archive, Path dump) {
+  private ClassDataArchive(Path archive, Path dump, Path classList, List<String> dumpCommand) {
     this.archive = archive;
     this.dump = dump;
+    this.classList = classList;
+    this.dumpCommand = dumpCommand;
   }
 
   /**
@@ -80,10 +93,11 @@ final class ClassDataArchive {
    * where none applies (see the class comment).
    *
    * @param cacheDirectory the cache directory; {@link #DIRECTORY} is made under it
+   * @param java the {@code java} executable that dumps the archive where it must be made
    * @param classPath the class path, as {@code java.class.path} gives it
    * @param jvmOptions the first JVM's options
    */
-  static ClassDataArchive forSecondJvm(Path cacheDirectory, String classPath,
+  static ClassDataArchive forSecondJvm(Path cacheDirectory, String java, String classPath,
       List<String> jvmOptions) {
     if (!System.getProperty("java.vm.info", "").contains("sharing")) {
       // No base archive mapped (a jlink image without one, -XX:-UseCompressedClassPointers):
@@ -93,6 +107,7 @@ final class ClassDataArchive {
     for (String option : jvmOptions) {
       if (option.startsWith("-Xshare") || option.contains("SharedArchiveFile")
           || option.contains("ArchiveClassesAtExit") || option.contains("UseSharedSpaces")
+          || option.contains("DumpLoadedClassList") || option.contains("SharedClassListFile")
           || AGENTS.stream().anyMatch(option::startsWith)) {
         return null;
       }
@@ -118,21 +133,29 @@ final class ClassDataArchive {
         if (whole(archive)) {
           // Used now: the last archives to be removed (see settle).
           Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
-          return new ClassDataArchive(archive, null);
+          return new ClassDataArchive(archive, null, null, null);
         }
         // Cut short or changed since it was made: a JVM mapping it would crash (SIGBUS).
         Files.deleteIfExists(archive);
         Files.deleteIfExists(sizeFile(archive));
       }
-      // A JVM that cannot write its archive at exit says so on the command's output and exits
-      // with 1: dump only where the file can be made now and the disk has room to spare.
+      // Dump only where the files can be made now and the disk has room to spare.
       if (Files.getFileStore(directory).getUsableSpace() < MIN_FREE_BYTES) {
         return null;
       }
-      Path dump = directory.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp");
+      String temporary = "." + name + "." + ProcessHandle.current().pid();
+      Path dump = directory.resolve(temporary + ".tmp");
+      Path classList = directory.resolve(temporary + ".classes.tmp");
       Files.deleteIfExists(dump);
-      Files.createFile(dump);
-      return new ClassDataArchive(archive, dump);
+      Files.deleteIfExists(classList);
+      Files.createFile(classList);
+      List<String> command = new ArrayList<>();
+      command.add(java);
+      command.addAll(jvmOptions);
+      command.addAll(QUIET);
+      command.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-cp",
+          classPath));
+      return new ClassDataArchive(archive, dump, classList, command);
     } catch (IOException | RuntimeException e) {
       return null; // not jars only, a jar gone, no cache directory: no archive
     }
@@ -179,12 +202,19 @@ final class ClassDataArchive {
     return words;
   }
 
-  /** The options that make the second JVM map the archive, or dump it as it exits. */
+  /** The options that make the second JVM map the archive, or list the classes it loads. */
   List<String> options() {
     List<String> options = new ArrayList<>(QUIET);
     options.add(dump == null ? "-XX:SharedArchiveFile=" + archive
-        : "-XX:ArchiveClassesAtExit=" + dump);
+        : "-XX:DumpLoadedClassList=" + classList);
     return options;
+  }
+
+  /** The command that dumps the listed classes into the archive's temporary file. */
+  List<String> dumpCommand() {
+    List<String> command = new ArrayList<>(dumpCommand);
+    command.add(command.size() - 2, "-XX:SharedArchiveFile=" + dump);
+    return command;
   }
 
   /** Whether this run makes the archive (rather than maps it). */
@@ -198,8 +228,9 @@ final class ClassDataArchive {
   }
 
   /**
-   * After the second JVM exited with {@code exitCode}: the dump of a run that exited with 0 is
-   * moved into place; any other, or an empty one (the JVM wrote none), is deleted. Failures
+   * After the second JVM exited with {@code exitCode}: where it listed its classes and exited
+   * with 0, dumps them ({@link #dumpCommand}, waited for at most {@value #DUMP_SECONDS} s) and
+   * moves a dump that exited with 0 into place; deletes the list and any other dump. Failures
    * leave no archive, never a broken one.
    */
   void settle(int exitCode) {
@@ -207,7 +238,8 @@ final class ClassDataArchive {
       return;
     }
     try {
-      if (exitCode == 0 && Files.isRegularFile(dump) && Files.size(dump) > 0) {
+      if (exitCode == 0 && Files.isRegularFile(classList) && Files.size(classList) > 0
+          && dumped()) {
         // Its size first, then the archive: an archive without its size is never mapped.
         Path size = sizeFile(archive);
         Path sizeTmp = Files.createTempFile(archive.getParent(), ".size-", ".tmp");
@@ -217,29 +249,64 @@ final class ClassDataArchive {
         Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
         prune(archive.getParent(), KEPT);
-      } else {
-        Files.deleteIfExists(dump);
       }
     } catch (IOException e) {
+      // no archive: the next second JVM lists its classes again
+    } finally {
+      deleteQuietly(dump);
+      deleteQuietly(classList);
+    }
+  }
+
+  /** Runs the dump; whether it exited with 0 and wrote the archive. */
+  private boolean dumped() throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(dumpCommand()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    // The options these variables add are on the command line already (see HugePages.adjust).
+    builder.environment().keySet().removeAll(HugePages.OPTION_VARIABLES);
+    Process p = builder.start();
+    // A first JVM stopped while it waits stops the dump too (its archive is only a temporary).
+    Thread stop = new Thread(p::destroy, "descent-class-archive-dump");
+    Runtime.getRuntime().addShutdownHook(stop);
+    try {
+      if (!p.waitFor(DUMP_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return false;
+      }
+      return p.exitValue() == 0 && Files.isRegularFile(dump) && Files.size(dump) > 0;
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
       try {
-        Files.deleteIfExists(dump);
-      } catch (IOException ignored) {
-        // a temporary file left behind costs disk space, never a wrong archive
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException e) {
+        // shutting down already: the hook runs
       }
     }
   }
 
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a temporary file left behind costs disk space, never a wrong archive
+    }
+  }
+
   /**
-   * Deletes the dumps ({@code .descent-CRC.PID.tmp}) whose first JVM, PID, no longer runs: one
-   * whose command was killed ({@code kill -9}) before it could settle its dump.
+   * Deletes the dumps and class lists ({@code .descent-CRC.PID.tmp}, {@code
+   * .descent-CRC.PID.classes.tmp}) whose first JVM, PID, no longer runs: one whose command was
+   * killed ({@code kill -9}) before it could settle its dump.
    */
   static void removeAbandonedDumps(Path directory) throws IOException {
     try (java.nio.file.DirectoryStream<Path> dumps = Files.newDirectoryStream(directory,
         ".descent-*.tmp")) {
       for (Path dump : dumps) {
         String[] parts = dump.getFileName().toString().split("\\.");
-        // "", "descent-CRC", "PID", "tmp"
-        if (parts.length == 4) {
+        // "", "descent-CRC", "PID", ["classes",] "tmp"
+        if (parts.length == 4 || parts.length == 5 && "classes".equals(parts[3])) {
           try {
             if (ProcessHandle.of(Long.parseLong(parts[2])).isEmpty()) {
               Files.deleteIfExists(dump);

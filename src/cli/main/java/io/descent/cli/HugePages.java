@@ -342,7 +342,7 @@ final class HugePages {
     String classPath = System.getProperty("java.class.path");
     List<String> command = command(executable.get(), jvmOptions, classPath, firstStart, args);
     ClassDataArchive classes = ClassDataArchive.forSecondJvm(DatasetCache.defaultDirectory(),
-        classPath, jvmOptions);
+        executable.get(), classPath, jvmOptions);
     if (classes != null) {
       command.addAll(1, classes.options());
     }
@@ -351,8 +351,8 @@ final class HugePages {
     if (List.of(args).contains("--verbose")) {
       err.println("descent: running in a second JVM with transparent huge pages (" + JVM_OPTION
           + ", GLIBC_TUNABLES=" + GLIBC_TUNABLE + ":" + ARENA_TUNABLE + ", the JDK's libjsig"
-          + (classes == null ? "" : ", its classes " + (classes.makes() ? "archived to "
-              : "mapped from ") + classes.file()) + "; " + ENV + "=0 turns this off)");
+          + (classes == null ? "" : ", its classes " + (classes.makes() ? "listed, then archived"
+              + " to " : "mapped from ") + classes.file()) + "; " + ENV + "=0 turns this off)");
     }
     Process child;
     try {

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The second JVM's class-data archive: made by the first run, mapped by the next, kept apart per
- * jars and options, never left half made; and a real JVM maps what a real JVM dumped.
+ * The second JVM's class-data archive: listed by the first run and dumped by a real JVM, mapped
+ * by the next run, kept apart per jars and options, never left half made; and a real JVM maps
+ * what a real JVM listed and another dumped.
  */
 class ClassDataArchiveTest {
   @TempDir
@@ -51,10 +52,24 @@ class ClassDataArchiveTest {
     return jar;
   }
 
-  private static String dumpPath(ClassDataArchive archive) {
+  /** This test JVM's {@code java}, which dumps the archives. */
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java")
+      .toString();
+
+  /** The class list a second JVM would write for {@code archive}. */
+  private static Path classList(ClassDataArchive archive) {
     String option = archive.options().get(archive.options().size() - 1);
-    assertTrue(option.startsWith("-XX:ArchiveClassesAtExit="), option);
-    return option.substring("-XX:ArchiveClassesAtExit=".length());
+    assertTrue(option.startsWith("-XX:DumpLoadedClassList="), option);
+    return Path.of(option.substring("-XX:DumpLoadedClassList=".length()));
+  }
+
+  /** Lists one class, as a second JVM would have: the dump then archives it and the JDK's few. */
+  private static void listed(ClassDataArchive archive) throws IOException {
+    Files.writeString(classList(archive), "java/lang/Object\n");
+  }
+
+  private ClassDataArchive forSecondJvm(Path cache, Path app, List<String> options) {
+    return ClassDataArchive.forSecondJvm(cache, JAVA, app.toString(), options);
   }
 
   @Test
@@ -62,21 +77,30 @@ class ClassDataArchiveTest {
     Path lib = jar("lib.jar", null);
     Path app = jar("app.jar", "lib.jar missing.jar");
     Path cache = dir.resolve("cache");
-    ClassDataArchive first = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    ClassDataArchive first = forSecondJvm(cache, app, List.of());
     assertNotNull(first);
     assertTrue(first.makes());
     assertTrue(first.options().containsAll(ClassDataArchive.QUIET), first.options().toString());
-    Path dump = Path.of(dumpPath(first));
-    assertEquals(cache.resolve(ClassDataArchive.DIRECTORY), dump.getParent());
-    assertEquals(0, Files.size(dump), "made before the JVM starts, to prove it can be");
+    Path list = classList(first);
+    assertEquals(cache.resolve(ClassDataArchive.DIRECTORY), list.getParent());
+    assertEquals(0, Files.size(list), "made before the JVM starts, to prove it can be");
     assertFalse(Files.exists(first.file()));
+    List<String> dump = first.dumpCommand();
+    assertEquals(JAVA, dump.get(0));
+    assertTrue(dump.containsAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + list)),
+        dump.toString());
+    assertEquals(List.of("-cp", app.toString()), dump.subList(dump.size() - 2, dump.size()));
 
-    Files.writeString(dump, "an archive");
+    listed(first);
     first.settle(0);
-    assertFalse(Files.exists(dump));
-    assertEquals("an archive", Files.readString(first.file()));
+    assertFalse(Files.exists(list));
+    assertTrue(Files.size(first.file()) > 0, "dumped by a real JVM");
+    try (var left = Files.list(first.file().getParent())) {
+      assertTrue(left.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")),
+          "no temporary file left");
+    }
 
-    ClassDataArchive next = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    ClassDataArchive next = forSecondJvm(cache, app, List.of());
     assertFalse(next.makes());
     assertEquals(first.file(), next.file());
     assertEquals("-XX:SharedArchiveFile=" + first.file(),
@@ -85,12 +109,12 @@ class ClassDataArchiveTest {
     // A jar the manifest names changes: another archive; so do other JVM options.
     Files.setLastModifiedTime(lib, FileTime.fromMillis(Files.getLastModifiedTime(lib).toMillis()
         - 60_000));
-    ClassDataArchive changed = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    ClassDataArchive changed = forSecondJvm(cache, app, List.of());
     assertTrue(changed.makes());
     assertNotEquals(first.file(), changed.file());
-    ClassDataArchive options = ClassDataArchive.forSecondJvm(cache, app.toString(),
-        List.of("-Xmx2g"));
+    ClassDataArchive options = forSecondJvm(cache, app, List.of("-Xmx2g"));
     assertNotEquals(changed.file(), options.file());
+    assertTrue(options.dumpCommand().contains("-Xmx2g"), "dumped with the JVM's own options");
   }
 
   /**
@@ -102,37 +126,47 @@ class ClassDataArchiveTest {
   void anArchiveOfAnotherSizeThanItWasMadeWithIsMadeAgain() throws IOException {
     Path app = jar("app.jar", null);
     Path cache = dir.resolve("cache");
-    ClassDataArchive first = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
-    Files.writeString(Path.of(dumpPath(first)), "a whole archive");
+    ClassDataArchive first = forSecondJvm(cache, app, List.of());
+    listed(first);
     first.settle(0);
-    assertEquals("15", Files.readString(ClassDataArchive.sizeFile(first.file())));
-    assertFalse(ClassDataArchive.forSecondJvm(cache, app.toString(), List.of()).makes());
-    Files.writeString(first.file(), "a whole");
-    ClassDataArchive cut = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    assertEquals(Long.toString(Files.size(first.file())),
+        Files.readString(ClassDataArchive.sizeFile(first.file())));
+    assertFalse(forSecondJvm(cache, app, List.of()).makes());
+    Path file = first.file();
+    file.toFile().setWritable(true);
+    Files.writeString(file, "a whole");
+    ClassDataArchive cut = forSecondJvm(cache, app, List.of());
     assertTrue(cut.makes(), "cut short: made again");
-    assertFalse(Files.exists(first.file()));
+    assertFalse(Files.exists(file));
     cut.settle(1);
-    Files.writeString(first.file(), "an archive of nobody's making");
-    assertTrue(ClassDataArchive.forSecondJvm(cache, app.toString(), List.of()).makes(),
-        "no size file");
+    Files.writeString(file, "an archive of nobody's making");
+    assertTrue(forSecondJvm(cache, app, List.of()).makes(), "no size file");
   }
 
   @Test
   void aFailedRunLeavesNoArchive() throws IOException {
     Path app = jar("app.jar", null);
     Path cache = dir.resolve("cache");
-    ClassDataArchive run = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
-    Path dump = Path.of(dumpPath(run));
-    Files.writeString(dump, "half an archive");
+    ClassDataArchive run = forSecondJvm(cache, app, List.of());
+    Path list = classList(run);
+    listed(run);
     run.settle(1);
-    assertFalse(Files.exists(dump));
+    assertFalse(Files.exists(list));
     assertFalse(Files.exists(run.file()));
-    run.settle(0); // no dump: nothing to move
+    run.settle(0); // no list: nothing to dump
     assertFalse(Files.exists(run.file()));
-    ClassDataArchive empty = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
-    empty.settle(0); // the JVM wrote nothing into the file made for it
-    assertFalse(Files.exists(Path.of(dumpPath(empty))));
+    ClassDataArchive empty = forSecondJvm(cache, app, List.of());
+    empty.settle(0); // the JVM listed nothing into the file made for it
+    assertFalse(Files.exists(classList(empty)));
     assertFalse(Files.exists(empty.file()));
+    // A dump that fails (here an option its JVM refuses) leaves nothing either.
+    ClassDataArchive refused = forSecondJvm(cache, app, List.of("-XX:+NoSuchOption"));
+    listed(refused);
+    refused.settle(0);
+    assertFalse(Files.exists(refused.file()));
+    try (var left = Files.list(refused.file().getParent())) {
+      assertEquals(List.of(), left.toList());
+    }
   }
 
   @Test
@@ -140,22 +174,22 @@ class ClassDataArchiveTest {
     Path app = jar("app.jar", null);
     Path cache = dir.resolve("cache");
     Path classes = Files.createDirectories(dir.resolve("classes"));
-    assertNull(ClassDataArchive.forSecondJvm(cache, app + java.io.File.pathSeparator + classes,
-        List.of()), "a directory on the class path");
-    assertNull(ClassDataArchive.forSecondJvm(cache, dir.resolve("gone.jar").toString(),
+    assertNull(ClassDataArchive.forSecondJvm(cache, JAVA,
+        app + java.io.File.pathSeparator + classes, List.of()), "a directory on the class path");
+    assertNull(ClassDataArchive.forSecondJvm(cache, JAVA, dir.resolve("gone.jar").toString(),
         List.of()), "a missing jar");
-    assertNull(ClassDataArchive.forSecondJvm(cache, app.toString(), List.of("-Xshare:off")));
-    assertNull(ClassDataArchive.forSecondJvm(cache, app.toString(),
-        List.of("-XX:SharedArchiveFile=/x.jsa")));
+    for (String option : List.of("-Xshare:off", "-XX:SharedArchiveFile=/x.jsa",
+        "-XX:DumpLoadedClassList=/x.classlist", "-XX:SharedClassListFile=/x.classlist")) {
+      assertNull(forSecondJvm(cache, app, List.of(option)), option);
+    }
     Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
-    assertNull(ClassDataArchive.forSecondJvm(file, app.toString(), List.of()),
-        "a cache directory that cannot be made");
+    assertNull(forSecondJvm(file, app, List.of()), "a cache directory that cannot be made");
   }
 
   /**
-   * With an agent the JDK dumps no archive and exits with 1 before the program runs (what a
-   * {@code train} of a large file under a profiler or a monitoring agent did): no archive then,
-   * and the program runs.
+   * With an agent the JDK dumps no archive (a dynamic dump exited with 1 before the program ran,
+   * what a {@code train} of a large file under a profiler or a monitoring agent did): no archive
+   * then, and the program runs.
    */
   @Test
   void aJvmWithAnAgentGetsNoArchiveAndRuns() throws Exception {
@@ -178,13 +212,16 @@ class ClassDataArchiveTest {
     for (String option : List.of("-javaagent:" + agent,
         "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0",
         "-agentpath:/opt/profiler/libprofiler.so=start", "-Xrunjdwp:transport=dt_socket")) {
-      assertNull(ClassDataArchive.forSecondJvm(cache, app.toString(), List.of(option)), option);
+      assertNull(forSecondJvm(cache, app, List.of(option)), option);
     }
-    // What the agent's option did with an archive's dump, and does without.
-    ClassDataArchive plain = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
-    List<String> dumping = new ArrayList<>(plain.options());
-    dumping.add(0, "-javaagent:" + agent);
-    assertNotEquals(0, exitCode(dumping, app));
+    // What the agent's option does to a dump, and to the program without one.
+    ClassDataArchive plain = forSecondJvm(cache, app, List.of());
+    List<String> dumping = new ArrayList<>(plain.dumpCommand());
+    dumping.add(1, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0");
+    Process p = new ProcessBuilder(dumping).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertNotEquals(0, p.exitValue(), "the JDK refuses to dump with an agent");
     plain.settle(1);
     assertEquals("hello", java(List.of("-javaagent:" + agent), app).strip());
   }
@@ -199,11 +236,14 @@ class ClassDataArchiveTest {
     done.waitFor();
     Path abandoned = Files.writeString(cds.resolve(".descent-0badc0de." + done.pid() + ".tmp"),
         "half");
+    Path abandonedList = Files.writeString(cds.resolve(".descent-0badc0de." + done.pid()
+        + ".classes.tmp"), "java/lang/Object");
     Path running = Files.writeString(cds.resolve(".descent-0badc0de."
         + ProcessHandle.current().pid() + ".tmp"), "being written");
     Path other = Files.writeString(cds.resolve(".descent-notes.tmp"), "not a dump");
-    ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    forSecondJvm(cache, app, List.of());
     assertFalse(Files.exists(abandoned));
+    assertFalse(Files.exists(abandonedList));
     assertTrue(Files.exists(running));
     assertTrue(Files.exists(other));
   }
@@ -214,8 +254,8 @@ class ClassDataArchiveTest {
     Path app = jar("app.jar", null);
     Path cache = dir.resolve("cache");
     long now = System.currentTimeMillis();
-    ClassDataArchive made = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
-    Files.writeString(Path.of(dumpPath(made)), "archive");
+    ClassDataArchive made = forSecondJvm(cache, app, List.of());
+    listed(made);
     made.settle(0);
     Path used = made.file();
     Files.setLastModifiedTime(used, FileTime.fromMillis(now - 86_400_000L));
@@ -229,14 +269,13 @@ class ClassDataArchiveTest {
     Path other = Files.writeString(cds.resolve("notes.txt"), "not an archive");
     Files.setLastModifiedTime(other, FileTime.fromMillis(now - 86_400_000L));
     // Mapping the oldest archive renews it.
-    ClassDataArchive mapped = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    ClassDataArchive mapped = forSecondJvm(cache, app, List.of());
     assertFalse(mapped.makes());
     assertEquals(used, mapped.file());
     assertTrue(Files.getLastModifiedTime(used).toMillis() >= now - 60_000L);
     // Another archive made: it and the KEPT - 1 used last stay.
-    ClassDataArchive other2 = ClassDataArchive.forSecondJvm(cache, app.toString(),
-        List.of("-Xmx1g"));
-    Files.writeString(Path.of(dumpPath(other2)), "another archive");
+    ClassDataArchive other2 = forSecondJvm(cache, app, List.of("-Xmx1g"));
+    listed(other2);
     other2.settle(0);
     assertTrue(Files.exists(other2.file()));
     assertTrue(Files.exists(used), "renewed by its use");
@@ -246,35 +285,53 @@ class ClassDataArchiveTest {
     assertTrue(Files.exists(other), "only archives are removed");
   }
 
-  /** A real JVM dumps the archive as it exits, and the next real JVM loads its class from it. */
+  /**
+   * A real JVM lists its classes, a real dump archives them, and the next real JVM loads its
+   * class from the archive; so does a class compiled for Java 5 (as picocli's are), which the
+   * JDK's dynamic archive left out.
+   */
   @Test
   void aRealJvmMapsTheArchiveARealJvmMade() throws Exception {
     Path app = helloJar();
     Path cache = dir.resolve("cache");
 
-    ClassDataArchive first = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    ClassDataArchive first = forSecondJvm(cache, app, List.of());
     String out = java(first, app);
     assertEquals("hello", out.strip(), "nothing but the program's own output");
+    assertTrue(Files.readString(classList(first)).contains("Hello"));
     first.settle(0);
     assertTrue(Files.size(first.file()) > 0);
 
-    ClassDataArchive next = ClassDataArchive.forSecondJvm(cache, app.toString(), List.of());
+    ClassDataArchive next = forSecondJvm(cache, app, List.of());
     assertFalse(next.makes());
     List<String> options = new ArrayList<>(next.options());
     options.add("-Xlog:class+load=info");
     String loaded = java(options, app);
     assertTrue(loaded.lines().anyMatch(l -> l.contains(" Hello source: shared objects file")),
         loaded);
+    assertTrue(loaded.lines().anyMatch(l -> l.contains(" Old source: shared objects file")),
+        loaded);
   }
 
-  /** A jar of a program that prints "hello". */
+  /**
+   * A jar of a program that prints "hello", with a class {@code Old} that it loads, compiled as
+   * Java 17 compiles and then marked class file version 49 (Java 5), as picocli's classes are.
+   */
   private Path helloJar() throws IOException {
     Path source = dir.resolve("Hello.java");
     Files.writeString(source, "public class Hello { public static void main(String[] a) {"
-        + " System.out.println(\"hello\"); } }");
-    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d",
-        dir.toString(), source.toString()));
-    return jar("hello.jar", null, "Hello.class", Files.readAllBytes(dir.resolve("Hello.class")));
+        + " System.out.println(Old.greeting()); } }");
+    Path old = dir.resolve("Old.java");
+    Files.writeString(old, "public class Old { static String greeting() { return \"hello\"; } }");
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "8",
+        "-d", dir.toString(), source.toString(), old.toString()));
+    byte[] oldClass = Files.readAllBytes(dir.resolve("Old.class"));
+    // Version 52 (Java 8) to 49: its methods have no branches, so it needs no stack map frames,
+    // and the old verifier checks it as it would picocli's.
+    assertEquals(52, oldClass[7]);
+    oldClass[7] = 49;
+    return jar("hello.jar", null, "Hello.class", Files.readAllBytes(dir.resolve("Hello.class")),
+        "Old.class", oldClass);
   }
 
   private static int exitCode(List<String> options, Path app) throws Exception {

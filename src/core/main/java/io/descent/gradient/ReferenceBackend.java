@@ -311,7 +311,13 @@ public final class ReferenceBackend implements GradientBackend, MomentSource {
   private void accumulate(double[] w, Batch batch, int from, int to, Sums sums) {
     int d = data.features();
     int k = columns.count();
-    java.nio.FloatBuffer offHeap = data.offHeapRows().orElse(null);
+    // Read through a read-only view whatever the buffer (a parsed file's or a cached copy's
+    // mapping, which is read-only): one buffer class for the warm-up's evaluations and a fit's.
+    // A warm-up over a writable buffer was compiled as if no subclass of it were loaded, and the
+    // read-only mapping's class, which is one, threw that code away as the copy loaded: a
+    // cached 1M x 64 rerun then recompiled the row loop during its judgement.
+    java.nio.FloatBuffer offHeap = data.offHeapRows().map(java.nio.FloatBuffer::asReadOnlyBuffer)
+        .orElse(null);
     Row[] rows = new Row[GROUP_ROWS];
     for (int q = 0; q < GROUP_ROWS; q++) {
       rows[q] = new Row(new double[d], new double[k], new double[k],

@@ -29,20 +29,46 @@ import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 /**
- * One device's context and in-order queue, with the programs built on it (cached by source and
- * build options, so each is compiled once per context), their kernels, and the buffers made
- * through it. {@link #close()} releases them all in reverse order of creation (buffers, kernels,
- * programs, queue, context) and may be called more than once.
+ * One device's context and an in-order queue of its own, with the programs built on it (cached
+ * by source and build options, so each is compiled once per instance), their kernels, and the
+ * buffers made through it. {@link #close()} releases them all in reverse order of creation
+ * (buffers, kernels, programs, queue) and may be called more than once.
+ *
+ * <p>The context itself is the device's one context for the life of the process ({@link
+ * #contextOf}), made on first use and never released: JOCL 2.0.5's {@code clReleaseContext}
+ * reads the entry it has just erased from its map of contexts (its {@code destroyCallbackInfo}
+ * erases, then passes the erased node's value on), a use after free that crashed a 1M x 64 {@code
+ * train} once in about 150 cached runs (SIGSEGV in {@code deleteCallbackInfo}, the value read
+ * back as 0x3d8: another thread had been handed the freed memory), at the fit's end, before its
+ * model was written; and that map is a plain {@code std::map} that two threads making or
+ * releasing contexts at once would corrupt. Everything else a context owns is released by the
+ * instance that made it.
  */
 final class ClContext implements AutoCloseable {
   /** Prepended to every program: precision, losses, Kahan step. */
   static final String COMMON = "common.cl";
 
   /**
-   * OpenCL objects created through any context and not yet released (contexts, queues,
-   * programs, kernels, buffers): tests check it returns to where it was, so nothing leaks.
+   * OpenCL objects created through any instance and not yet released (queues, programs, kernels,
+   * buffers; not the devices' shared contexts): tests check it returns to where it was, so
+   * nothing leaks.
    */
   static final AtomicInteger LIVE = new AtomicInteger();
+
+  /** Each device's one context (see the class comment), by the device's native pointer. */
+  private static final Map<Long, cl_context> CONTEXTS = new java.util.HashMap<>();
+
+  /**
+   * The device's context, made on first use and kept for the life of the process.
+   *
+   * @throws CLException when the driver refuses to make it
+   */
+  static cl_context contextOf(ClDevice device) {
+    synchronized (CONTEXTS) {
+      return CONTEXTS.computeIfAbsent(device.id().getNativePointer(),
+          k -> CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null));
+    }
+  }
 
   final ClDevice device;
   final cl_context context;
@@ -65,16 +91,11 @@ final class ClContext implements AutoCloseable {
    */
   ClContext(ClDevice device) {
     this.device = device;
-    cl_context c = null;
     try {
-      c = CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null);
-      this.queue = CL.clCreateCommandQueue(c, device.id(), 0, null);
-      this.context = c;
-      LIVE.addAndGet(2);
+      this.context = contextOf(device);
+      this.queue = CL.clCreateCommandQueue(context, device.id(), 0, null);
+      LIVE.incrementAndGet();
     } catch (CLException e) {
-      if (c != null) {
-        CL.clReleaseContext(c);
-      }
       throw new BackendUnavailableException("could not create an OpenCL context on "
           + device.name() + ": " + Cl.status(e), e);
     }
@@ -415,7 +436,10 @@ final class ClContext implements AutoCloseable {
     }
   }
 
-  /** Releases buffers, kernels, programs, the queue and the context, newest first; idempotent. */
+  /**
+   * Releases buffers, kernels, programs and the queue, newest first (not the device's shared
+   * context); idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -444,7 +468,6 @@ final class ClContext implements AutoCloseable {
       }
       programs.clear();
       first = attempt(first, () -> CL.clReleaseCommandQueue(queue));
-      first = attempt(first, () -> CL.clReleaseContext(context));
     }
     if (first != null) {
       throw first;

@@ -535,9 +535,10 @@ public final class OpenClBackend implements GradientBackend, io.descent.gradient
   }
 
   /**
-   * OpenCL objects (contexts, queues, programs, kernels, buffers) this process has created and
-   * not yet released. After every backend is closed it is back where it started: tests use it
-   * to prove nothing leaks, on success and on every failure path.
+   * OpenCL objects (queues, programs, kernels, buffers) this process has created and not yet
+   * released; not each device's one context, which lives as long as the process. After every
+   * backend is closed it is back where it started: tests use it to prove nothing leaks, on
+   * success and on every failure path.
    */
   public static int liveObjects() {
     return ClContext.LIVE.get();
