@@ -35,7 +35,7 @@ import java.util.zip.CRC32C;
  * <p>Which: one archive per JVM, its options and the exact jars, named by a CRC-32C of the Java
  * home, the JVM's version, the first JVM's options and every jar's path, size and modification
  * time (the command's jars and those their manifests name), under {@code cds/} in the cache
- * directory ({@link io.descent.data.DatasetCache#defaultDirectory()}): a new build or another
+ * directory ({@link io.descent.data.CacheDirectory#of()}): a new build or another
  * JDK makes its own. The JVM itself checks an archive against the jars before it maps one and
  * ignores one that does not match; CDS's messages are silenced ({@link #QUIET}), and the dump's
  * output is discarded, so that nothing is added to a command's output. The archive is written

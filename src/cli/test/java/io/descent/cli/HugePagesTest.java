@@ -265,6 +265,39 @@ class HugePagesTest {
     return HugePages.thpMode().contains("[madvise]");
   }
 
+  /**
+   * The first JVM only starts the second: it loads neither picocli nor the commands, nor the
+   * dataset cache's class (the cache directory comes from a class of its own), nor the process
+   * API's description of itself (its {@code java} is its Java home's).
+   */
+  @Test
+  void theFirstJvmLoadsOnlyWhatStartsTheSecond() throws Exception {
+    Assumptions.assumeTrue(advised(), "the kernel gives huge pages to every process or none");
+    Path log = dir.resolve("classes-%p.txt");
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xlog:class+load:file=" + log, "-cp", System.getProperty("java.class.path"),
+        Launcher.class.getName(), "train", "--data", "datasets/diabetes.csv", "--target",
+        "progression", "--loss", "linear", "--out", dir.resolve("first.json").toString());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put(HugePages.ENV, "1");
+    builder.environment().put(io.descent.data.CacheDirectory.VARIABLE,
+        dir.resolve("cache").toString());
+    Process p = builder.start();
+    String out = finish(p);
+    assertEquals(0, p.exitValue(), out);
+    String first = Files.readString(dir.resolve("classes-" + p.pid() + ".txt"));
+    assertTrue(first.contains(" io.descent.cli.Launcher "), "the first JVM's own log");
+    assertTrue(first.contains(" java.lang.ProcessBuilder "), "it started the second");
+    for (String absent : List.of(" picocli.", " io.descent.cli.Main ",
+        " io.descent.data.DatasetCache ", " java.lang.ProcessHandleImpl$Info ")) {
+      assertFalse(first.contains(absent), absent.strip() + " loaded by the first JVM");
+    }
+    try (var logs = Files.list(dir)) {
+      assertEquals(2, logs.filter(f -> f.getFileName().toString().startsWith("classes-"))
+          .count(), "a second JVM ran");
+    }
+  }
+
   @Test
   void aFitInTheSecondJvmIsTheFitInOne() throws Exception {
     Path inOne = dir.resolve("one.json");

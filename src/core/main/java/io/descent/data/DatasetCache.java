@@ -72,10 +72,10 @@ import java.util.zip.CRC32C;
  * <p>A cache is immutable and can be shared between threads and processes.
  */
 public final class DatasetCache {
-  /** The environment variable that names the cache directory, overriding the default. */
-  public static final String DIRECTORY_VARIABLE = "DESCENT_CACHE_DIR";
-  /** The directory under the user's cache directory ({@code $XDG_CACHE_HOME}, ~/.cache). */
-  public static final String SUBDIRECTORY = "descent";
+  /** The environment variable that names the cache directory: {@link CacheDirectory#VARIABLE}. */
+  public static final String DIRECTORY_VARIABLE = CacheDirectory.VARIABLE;
+  /** The directory under the user's cache directory: {@link CacheDirectory#SUBDIRECTORY}. */
+  public static final String SUBDIRECTORY = CacheDirectory.SUBDIRECTORY;
   /** How a cached copy's file name ends. */
   public static final String EXTENSION = ".dscache";
   /**
@@ -136,31 +136,13 @@ public final class DatasetCache {
     return new DatasetCache(defaultDirectory());
   }
 
-  /**
-   * The default cache directory: {@value #DIRECTORY_VARIABLE} when set (not blank), else {@code
-   * $XDG_CACHE_HOME/}{@value #SUBDIRECTORY} when that is set to an absolute path, else {@code
-   * ~/.cache/}{@value #SUBDIRECTORY}, {@code ~} being {@code $HOME} when that is an absolute
-   * path (as a shell and the XDG rules read it), else the JVM's {@code user.home} (the account's
-   * home, which a changed {@code $HOME} does not move).
-   */
+  /** The default cache directory: {@link CacheDirectory#of()}. */
   public static Path defaultDirectory() {
-    return defaultDirectory(System.getenv(), System.getProperty("user.home"));
+    return CacheDirectory.of();
   }
 
   static Path defaultDirectory(Map<String, String> environment, String home) {
-    String own = environment.get(DIRECTORY_VARIABLE);
-    if (own != null && !own.isBlank()) {
-      return Path.of(own);
-    }
-    String xdg = environment.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-      return Path.of(xdg, SUBDIRECTORY);
-    }
-    String shellHome = environment.get("HOME");
-    if (shellHome != null && !shellHome.isBlank() && Path.of(shellHome).isAbsolute()) {
-      home = shellHome;
-    }
-    return Path.of(home, ".cache", SUBDIRECTORY);
+    return CacheDirectory.of(environment, home);
   }
 
   /**
