@@ -497,6 +497,34 @@ class DatasetCacheTest {
     assertFalse(Files.exists(dir.resolve("cache")));
   }
 
+  /**
+   * A copy's name starts with the file's name made safe exactly as the regular expression made
+   * it (so that copies made before are found): code points, not chars; 48 kept. And the key's
+   * text of the options is the record's generated one, every component included.
+   */
+  @Test
+  void copiesKeepTheirNamesAndKeys() throws Exception {
+    for (String name : List.of("plain-file_1.csv", "with space & (parens).csv", "ÄÖü.csv",
+        "emoji-\uD83D\uDE00-x.csv", "\uD83D\uDE00".repeat(30) + ".csv",
+        "a".repeat(60) + ".csv", "tab\there.csv", "")) {
+      String regex = name.replaceAll("[^A-Za-z0-9._-]", "_");
+      assertEquals(regex.length() > 48 ? regex.substring(0, 48) : regex,
+          DatasetCache.safeName(name), name);
+    }
+    CsvReader.Options o = CsvReader.Options.binaryTarget("y").withFeatures(List.of("a", "b"))
+        .withDelimiter(';').withPositiveLabel("yes").withWeightColumn("w");
+    StringBuilder generated = new StringBuilder("Options[");
+    java.lang.reflect.RecordComponent[] parts = CsvReader.Options.class.getRecordComponents();
+    for (int i = 0; i < parts.length; i++) {
+      generated.append(i == 0 ? "" : ", ").append(parts[i].getName()).append('=')
+          .append(parts[i].getAccessor().invoke(o));
+    }
+    assertEquals(generated.append(']').toString(), o.toString());
+    assertEquals(CsvReader.Options.noTarget().toString().replace("Options[", "["),
+        "[target=null, features=null, delimiter=,, targetKind=NUMERIC, positiveLabel=null,"
+            + " weightColumn=null]");
+  }
+
   @Test
   void theDefaultDirectoryFollowsTheEnvironment() {
     assertEquals(Path.of("/c/own"), DatasetCache.defaultDirectory(
