@@ -22,10 +22,10 @@ import java.util.zip.CRC32C;
  * loading some 2,000 classes before the first row was read. Its options are the command's own to
  * choose, so the command keeps an archive for them: where none exists yet the second JVM lists
  * the classes it loads ({@code -XX:DumpLoadedClassList}) and, once it has exited with 0, the
- * first dumps them into an archive ({@code -Xshare:dump}, about a second on a 2-core machine,
+ * first dumps them into an archive ({@code -Xshare:dump}, about 2 s on a 2-core machine,
  * waited for); every later second JVM maps it ({@code -XX:SharedArchiveFile}).
  *
- * <p>Why a static archive: the JDK 17's dynamic archive ({@code -XX:ArchiveClassesAtExit}, on top
+ * <p>Why a static archive: JDK 17's dynamic archive ({@code -XX:ArchiveClassesAtExit}, on top
  * of the JDK's own) leaves out every class compiled for Java 5 or older, and picocli's are
  * (class file version 49): its 172 classes were read from its jar by every command, 35 to 45 ms
  * of a {@code train}'s start ({@code train --bogus}, 10 runs of each archive in turn, 2-core AMD
