@@ -32,7 +32,9 @@ import java.util.zip.CRC32C;
  * EPYC); a static dump archives most of them (the JDK skips the few it had to link while
  * dumping).
  *
- * <p>Which: one archive per JVM, its options and the exact jars, named by a CRC-32C of the Java
+ * <p>Which: one archive per subcommand, JVM, its options and the exact jars, named by a CRC-32C
+ * of the subcommand (each loads classes of its own: a {@code train} mapping the archive that a
+ * {@code --version} had made still read 803 classes from the jars, 52 with its own), the Java
  * home, the JVM's version, the first JVM's options and every jar's path, size and modification
  * time (the command's jars and those their manifests name), under {@code cds/} in the cache
  * directory ({@link io.descent.data.CacheDirectory#of()}): a new build or another
@@ -64,10 +66,11 @@ final class ClassDataArchive {
   static final List<String> AGENTS = List.of("-javaagent:", "-agentlib:", "-agentpath:",
       "-Xrun");
   /**
-   * How many archives the directory keeps, {@value}: a new build, JDK or set of JVM options
-   * makes its own (about 20 MB), so the one made last removes all but the most recently used.
+   * How many archives the directory keeps, {@value}: each command, build, JDK or set of JVM
+   * options makes its own (about 20 MB), so the one made last removes all but the most recently
+   * used.
    */
-  static final int KEPT = 4;
+  static final int KEPT = 8;
   /** The JVM options that keep CDS's own messages off the command's output. */
   static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
   /** The longest the first JVM waits for a dump, {@value} seconds (one took about 2 s). */
@@ -93,12 +96,14 @@ final class ClassDataArchive {
    * where none applies (see the class comment).
    *
    * @param cacheDirectory the cache directory; {@link #DIRECTORY} is made under it
+   * @param subcommand the command line's first argument (the subcommand), whose classes the
+   *     archive holds
    * @param java the {@code java} executable that dumps the archive where it must be made
    * @param classPath the class path, as {@code java.class.path} gives it
    * @param jvmOptions the first JVM's options
    */
-  static ClassDataArchive forSecondJvm(Path cacheDirectory, String java, String classPath,
-      List<String> jvmOptions) {
+  static ClassDataArchive forSecondJvm(Path cacheDirectory, String subcommand, String java,
+      String classPath, List<String> jvmOptions) {
     if (!System.getProperty("java.vm.info", "").contains("sharing")) {
       // No base archive mapped (a jlink image without one, -XX:-UseCompressedClassPointers):
       // the JDK can neither dump nor map a dynamic archive on top of it, and exits with 1.
@@ -113,7 +118,7 @@ final class ClassDataArchive {
       }
     }
     StringBuilder key = new StringBuilder();
-    key.append(System.getProperty("java.home")).append('\n')
+    key.append(subcommand).append('\n').append(System.getProperty("java.home")).append('\n')
         .append(System.getProperty("java.vm.version")).append('\n')
         .append(String.join(" ", jvmOptions)).append('\n');
     try {
@@ -237,14 +242,13 @@ final class ClassDataArchive {
     if (dump == null) {
       return;
     }
+    Path sizeTmp = sizeTemporary(dump);
     try {
       if (exitCode == 0 && Files.isRegularFile(classList) && Files.size(classList) > 0
           && dumped()) {
-        // Its size first, then the archive: an archive without its size is never mapped.
-        Path size = sizeFile(archive);
-        Path sizeTmp = Files.createTempFile(archive.getParent(), ".size-", ".tmp");
-        Files.writeString(sizeTmp, Long.toString(Files.size(dump)));
-        Files.move(sizeTmp, size, StandardCopyOption.ATOMIC_MOVE,
+        // Its record first, then the archive: an archive without its record is never mapped.
+        Files.writeString(sizeTmp, record(dump));
+        Files.move(sizeTmp, sizeFile(archive), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
         Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
@@ -255,6 +259,7 @@ final class ClassDataArchive {
     } finally {
       deleteQuietly(dump);
       deleteQuietly(classList);
+      deleteQuietly(sizeTmp);
     }
   }
 
@@ -296,9 +301,9 @@ final class ClassDataArchive {
   }
 
   /**
-   * Deletes the dumps and class lists ({@code .descent-CRC.PID.tmp}, {@code
-   * .descent-CRC.PID.classes.tmp}) whose first JVM, PID, no longer runs: one whose command was
-   * killed ({@code kill -9}) before it could settle its dump.
+   * Deletes the dumps, class lists and records ({@code .descent-CRC.PID.tmp}, {@code
+   * .descent-CRC.PID.classes.tmp}, {@code .descent-CRC.PID.size.tmp}) whose first JVM, PID, no
+   * longer runs: one whose command was killed ({@code kill -9}) before it could settle its dump.
    */
   static void removeAbandonedDumps(Path directory) throws IOException {
     try (java.nio.file.DirectoryStream<Path> dumps = Files.newDirectoryStream(directory,
@@ -306,7 +311,8 @@ final class ClassDataArchive {
       for (Path dump : dumps) {
         String[] parts = dump.getFileName().toString().split("\\.");
         // "", "descent-CRC", "PID", ["classes",] "tmp"
-        if (parts.length == 4 || parts.length == 5 && "classes".equals(parts[3])) {
+        if (parts.length == 4
+            || parts.length == 5 && List.of("classes", "size").contains(parts[3])) {
           try {
             if (ProcessHandle.of(Long.parseLong(parts[2])).isEmpty()) {
               Files.deleteIfExists(dump);
@@ -319,17 +325,43 @@ final class ClassDataArchive {
     }
   }
 
-  /** The file beside an archive that holds its size in bytes, as it was made. */
+  /**
+   * The file beside an archive that records it as it was made: its size in bytes and the
+   * CRC-32C of its first {@link #CHECKED_BYTES} bytes (the JDK's header and more), in hex.
+   */
   static Path sizeFile(Path archive) {
     String name = archive.getFileName().toString();
     return archive.resolveSibling(name.substring(0, name.length() - ".jsa".length()) + ".size");
   }
 
-  /** Whether an archive has the size it was made with (its size file's). */
+  /** The temporary file of a dump's record: {@code .descent-CRC.PID.size.tmp}. */
+  private static Path sizeTemporary(Path dump) {
+    String name = dump.getFileName().toString();
+    return dump.resolveSibling(name.substring(0, name.length() - ".tmp".length()) + ".size.tmp");
+  }
+
+  /**
+   * How many bytes at an archive's start its record covers: {@value}. Enough for the JDK's
+   * header, whose damage made the JDK refuse the archive without a word (CDS's messages are
+   * off) while the command said it mapped it; a whole archive's checksum took about 15 ms of
+   * every first JVM.
+   */
+  static final int CHECKED_BYTES = 1 << 16;
+
+  /** The record of an archive: its size, a space, the checksum of its start. */
+  static String record(Path archive) throws IOException {
+    CRC32C crc = new CRC32C();
+    try (java.io.InputStream in = Files.newInputStream(archive)) {
+      crc.update(in.readNBytes(CHECKED_BYTES));
+    }
+    return Files.size(archive) + " " + Long.toHexString(crc.getValue());
+  }
+
+  /** Whether an archive is as its record says it was made (size and the checksum of its start). */
   static boolean whole(Path archive) {
     try {
-      return Long.parseLong(Files.readString(sizeFile(archive)).strip()) == Files.size(archive);
-    } catch (IOException | NumberFormatException e) {
+      return Files.readString(sizeFile(archive)).strip().equals(record(archive));
+    } catch (IOException e) {
       return false;
     }
   }

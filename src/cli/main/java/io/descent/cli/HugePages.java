@@ -342,7 +342,7 @@ final class HugePages {
     String classPath = System.getProperty("java.class.path");
     List<String> command = command(executable.get(), jvmOptions, classPath, firstStart, args);
     ClassDataArchive classes = ClassDataArchive.forSecondJvm(CacheDirectory.of(),
-        executable.get(), classPath, jvmOptions);
+        args.length > 0 ? args[0] : "", executable.get(), classPath, jvmOptions);
     if (classes != null) {
       command.addAll(1, classes.options());
     }

@@ -69,7 +69,7 @@ class ClassDataArchiveTest {
   }
 
   private ClassDataArchive forSecondJvm(Path cache, Path app, List<String> options) {
-    return ClassDataArchive.forSecondJvm(cache, JAVA, app.toString(), options);
+    return ClassDataArchive.forSecondJvm(cache, "train", JAVA, app.toString(), options);
   }
 
   @Test
@@ -115,25 +115,39 @@ class ClassDataArchiveTest {
     ClassDataArchive options = forSecondJvm(cache, app, List.of("-Xmx2g"));
     assertNotEquals(changed.file(), options.file());
     assertTrue(options.dumpCommand().contains("-Xmx2g"), "dumped with the JVM's own options");
+    // Each subcommand its own: one made by --version held too few of train's classes.
+    ClassDataArchive version = ClassDataArchive.forSecondJvm(cache, "--version", JAVA,
+        app.toString(), List.of());
+    assertTrue(version.makes());
+    assertNotEquals(changed.file(), version.file());
   }
 
   /**
    * An archive cut short (a full disk, another program) is never mapped, which crashed every
-   * later second JVM with SIGBUS: its size file says how long it was made; the next run makes
-   * it again. One without a size file is not trusted either.
+   * later second JVM with SIGBUS, nor one whose start changed (a damaged header, which the JDK
+   * refused without a word while the command said it mapped it): its record says its size and
+   * the checksum of its start as made; the next run makes it again. One without a record is not
+   * trusted either.
    */
   @Test
-  void anArchiveOfAnotherSizeThanItWasMadeWithIsMadeAgain() throws IOException {
+  void anArchiveNotAsItWasMadeIsMadeAgain() throws IOException {
     Path app = jar("app.jar", null);
     Path cache = dir.resolve("cache");
     ClassDataArchive first = forSecondJvm(cache, app, List.of());
     listed(first);
     first.settle(0);
-    assertEquals(Long.toString(Files.size(first.file())),
-        Files.readString(ClassDataArchive.sizeFile(first.file())));
-    assertFalse(forSecondJvm(cache, app, List.of()).makes());
     Path file = first.file();
+    assertTrue(Files.readString(ClassDataArchive.sizeFile(file))
+        .startsWith(Files.size(file) + " "));
+    assertFalse(forSecondJvm(cache, app, List.of()).makes());
     file.toFile().setWritable(true);
+    byte[] made = Files.readAllBytes(file);
+    byte[] damaged = made.clone();
+    java.util.Arrays.fill(damaged, 0, 64, (byte) 0);
+    Files.write(file, damaged);
+    assertTrue(forSecondJvm(cache, app, List.of()).makes(), "its header damaged, same size");
+    Files.write(file, made);
+    Files.writeString(ClassDataArchive.sizeFile(file), ClassDataArchive.record(file));
     Files.writeString(file, "a whole");
     ClassDataArchive cut = forSecondJvm(cache, app, List.of());
     assertTrue(cut.makes(), "cut short: made again");
@@ -159,6 +173,15 @@ class ClassDataArchiveTest {
     empty.settle(0); // the JVM listed nothing into the file made for it
     assertFalse(Files.exists(classList(empty)));
     assertFalse(Files.exists(empty.file()));
+    // A record that cannot be put in place (a directory where it goes) leaves nothing either.
+    ClassDataArchive blocked = forSecondJvm(cache, app, List.of("-Xmx1g"));
+    Path record = ClassDataArchive.sizeFile(blocked.file());
+    Files.createDirectories(record.resolve("inside"));
+    listed(blocked);
+    blocked.settle(0);
+    assertFalse(Files.exists(blocked.file()));
+    Files.delete(record.resolve("inside"));
+    Files.delete(record);
     // A dump that fails (here an option its JVM refuses) leaves nothing either.
     ClassDataArchive refused = forSecondJvm(cache, app, List.of("-XX:+NoSuchOption"));
     listed(refused);
@@ -174,10 +197,10 @@ class ClassDataArchiveTest {
     Path app = jar("app.jar", null);
     Path cache = dir.resolve("cache");
     Path classes = Files.createDirectories(dir.resolve("classes"));
-    assertNull(ClassDataArchive.forSecondJvm(cache, JAVA,
+    assertNull(ClassDataArchive.forSecondJvm(cache, "train", JAVA,
         app + java.io.File.pathSeparator + classes, List.of()), "a directory on the class path");
-    assertNull(ClassDataArchive.forSecondJvm(cache, JAVA, dir.resolve("gone.jar").toString(),
-        List.of()), "a missing jar");
+    assertNull(ClassDataArchive.forSecondJvm(cache, "train", JAVA,
+        dir.resolve("gone.jar").toString(), List.of()), "a missing jar");
     for (String option : List.of("-Xshare:off", "-XX:SharedArchiveFile=/x.jsa",
         "-XX:DumpLoadedClassList=/x.classlist", "-XX:SharedClassListFile=/x.classlist")) {
       assertNull(forSecondJvm(cache, app, List.of(option)), option);
@@ -238,12 +261,15 @@ class ClassDataArchiveTest {
         "half");
     Path abandonedList = Files.writeString(cds.resolve(".descent-0badc0de." + done.pid()
         + ".classes.tmp"), "java/lang/Object");
+    Path abandonedRecord = Files.writeString(cds.resolve(".descent-0badc0de." + done.pid()
+        + ".size.tmp"), "15 0");
     Path running = Files.writeString(cds.resolve(".descent-0badc0de."
         + ProcessHandle.current().pid() + ".tmp"), "being written");
     Path other = Files.writeString(cds.resolve(".descent-notes.tmp"), "not a dump");
     forSecondJvm(cache, app, List.of());
     assertFalse(Files.exists(abandoned));
     assertFalse(Files.exists(abandonedList));
+    assertFalse(Files.exists(abandonedRecord));
     assertTrue(Files.exists(running));
     assertTrue(Files.exists(other));
   }
