@@ -709,6 +709,14 @@ final class TrainCommand implements Callable<Integer> {
     FitResult result;
     try (Interrupts interrupts = Interrupts.install(descent::requestStop)) {
       result = descent.train(training, listener);
+    } catch (IllegalArgumentException e) {
+      if (test == null || e.getMessage() == null || !e.getMessage().contains("training row")) {
+        throw e;
+      }
+      // The test rows were drawn at random: say so, since the file may hold every class (as
+      // the library says of the rows a validation fraction held out).
+      throw new IllegalArgumentException(e.getMessage() + " (of the rows left to train on after"
+          + " --test-fraction " + fraction + " set aside " + test.rows() + ")", e);
     }
     if (history != null) {
       activity.writing(history);

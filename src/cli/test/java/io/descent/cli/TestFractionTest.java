@@ -104,6 +104,35 @@ class TestFractionTest {
     return fifo.toString();
   }
 
+  /**
+   * A file with both classes whose test split left one class out of the training rows: the
+   * error says the rows were what the split left (as for a validation fraction), since the file
+   * itself holds both.
+   */
+  @Test
+  void aTrainingSplitWithOneClassSaysTheSplitLeftIt(@TempDir Path dir) throws Exception {
+    StringBuilder csv = new StringBuilder("x,y\n");
+    for (int i = 0; i < 40; i++) {
+      csv.append(i).append(',').append(i == 7 ? 1 : 0).append('\n');
+    }
+    Path file = Files.writeString(dir.resolve("one-positive.csv"), csv.toString());
+    for (int seed = 0; seed < 20; seed++) {
+      Cli train = Cli.run("train", "--data", file.toString(), "--target", "y", "--loss",
+          "logistic", "--backend", "reference", "--test-fraction", "0.5", "--seed",
+          Integer.toString(seed), "--out", dir.resolve("m.json").toString());
+      if (train.code() == 0) {
+        continue; // the positive row stayed in training
+      }
+      assertEquals(2, train.code(), train.err());
+      assertTrue(train.err().contains("every training row of target \"y\" is 0"), train.err());
+      assertTrue(train.err().contains("(of the rows left to train on after --test-fraction 0.5"
+          + " set aside 20)"), train.err());
+      assertEquals(1, train.err().strip().lines().count(), train.err());
+      return;
+    }
+    throw new AssertionError("no seed of 20 set the positive row aside");
+  }
+
   @Test
   void aValidationSplitTakesItsRowsFromTheRest() throws Exception {
     Cli train = Cli.run("train", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
