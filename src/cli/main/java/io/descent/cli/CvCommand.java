@@ -84,6 +84,26 @@ final class CvCommand implements Callable<Integer> {
           + " path's --l1-ratio) (default: " + CvCommand.DEFAULT_L1_RATIO + ", ridge).")
   List<Double> l1Ratio;
 
+  /**
+   * Refuses a grid with an empty item where the list starts or ends ({@code --l1 0.1,}), which
+   * picocli's split dropped without a word where one inside ({@code 1,,2}) is refused as "'' is
+   * not a double".
+   */
+  static void requireNoEmptyItems(picocli.CommandLine.ParseResult parsed, String... options) {
+    for (String name : options) {
+      picocli.CommandLine.Model.OptionSpec option = parsed.matchedOption(name);
+      if (option == null) {
+        continue;
+      }
+      for (String value : option.originalStringValues()) {
+        if (value.isEmpty() || value.startsWith(",") || value.endsWith(",")) {
+          throw new Main.UsageException(name + " has an empty item in \"" + value + "\": give"
+              + " comma-separated numbers");
+        }
+      }
+    }
+  }
+
   /** The default L1 share of {@code --reg-param}: 0, ridge, as Spark's elasticNetParam. */
   static final double DEFAULT_L1_RATIO = 0;
 
@@ -183,6 +203,8 @@ final class CvCommand implements Callable<Integer> {
     if (data.target == null) {
       throw new Main.UsageException("cv needs --target");
     }
+    requireNoEmptyItems(spec.commandLine().getParseResult(), "--l2", "--l1", "--reg-param",
+        "--l1-ratio");
     settings();
     CliSupport.requireCapOfItsKind(CliSupport.fullBatch(optimizer), maxEpochs != null,
         spec.commandLine().getParseResult().hasMatchedOption("--max-iterations"));

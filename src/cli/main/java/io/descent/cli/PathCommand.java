@@ -192,10 +192,13 @@ final class PathCommand implements Callable<Integer> {
             + " not written");
         return Interrupts.EXIT_CODE;
       }
+      java.util.Set<String> features = new java.util.HashSet<>(dataset.featureNames());
       for (String f : dataset.featureNames()) {
-        if (!written(f).equals(f)) {
-          err.println("descent: notice: feature " + f + " is written as " + written(f)
-              + " in " + this.out + ", whose own columns include " + f);
+        String name = written(f, features);
+        if (!name.equals(f)) {
+          err.println("descent: notice: feature " + f + " is written as " + name + " in "
+              + this.out + ", whose own columns include " + f
+              + (name.equals("feature:" + f) ? "" : ", and whose features include feature:" + f));
         }
       }
       activity.writing(this.out);
@@ -271,27 +274,48 @@ final class PathCommand implements Callable<Integer> {
       "data_term", "nonzero", "kkt_violation", "intercept");
 
   /**
-   * A feature's name in the CSV: its own, or {@code feature:NAME} where NAME is one of the
-   * CSV's own columns ({@link #OWN_COLUMNS}), so that every header name is one column.
+   * A feature's name in the CSV: its own, or, where that is one of the CSV's own columns ({@link
+   * #OWN_COLUMNS}), {@code feature:NAME}, prefixed again while that is another feature's name
+   * (features {@code penalty} and {@code feature:penalty} are written {@code
+   * feature:feature:penalty} and {@code feature:penalty}), so that every header name is one
+   * column.
    */
-  static String written(String feature) {
-    return OWN_COLUMNS.contains(feature) ? "feature:" + feature : feature;
+  static String written(String feature, java.util.Collection<String> features) {
+    String name = feature;
+    while (OWN_COLUMNS.contains(name) || !name.equals(feature) && features.contains(name)) {
+      name = "feature:" + name;
+    }
+    return name;
   }
 
-  /** The coefficient columns' names, in the order of the CSV (intercepts first). */
+  /**
+   * The coefficient columns' names, in the order of the CSV (intercepts first).
+   *
+   * @throws IllegalArgumentException where two of them would still be the same (a multinomial
+   *     path's {@code <feature>:<class>}, where features and classes hold colons)
+   */
   static List<String> columnNames(Dataset data, RegularizationPath.Result r) {
     List<String> names = new java.util.ArrayList<>();
+    java.util.Set<String> features = new java.util.HashSet<>(data.featureNames());
     if (r.classes().isEmpty()) {
       names.add("intercept");
-      data.featureNames().forEach(f -> names.add(written(f)));
-      return names;
+      data.featureNames().forEach(f -> names.add(written(f, features)));
+    } else {
+      for (String c : r.classes()) {
+        names.add("intercept:" + c);
+      }
+      for (String c : r.classes()) {
+        for (String f : data.featureNames()) {
+          names.add(written(f, features) + ":" + c);
+        }
+      }
     }
-    for (String c : r.classes()) {
-      names.add("intercept:" + c);
-    }
-    for (String c : r.classes()) {
-      for (String f : data.featureNames()) {
-        names.add(written(f) + ":" + c);
+    java.util.Set<String> seen = new java.util.HashSet<>(OWN_COLUMNS);
+    for (String name : names) {
+      if (!seen.add(name) && !name.equals("intercept")) {
+        throw new IllegalArgumentException(data.source() + ": the path's CSV would have two"
+            + " columns named \"" + name + "\" (features and classes named with colons);"
+            + " rename a feature or a class");
       }
     }
     return names;

@@ -264,7 +264,8 @@ class CvCommandTest {
     Path model = dir.resolve("never.json");
     String[][] bad = {{"--folds", "1"}, {"--folds", "two"}, {"--folds", "684"},
         {"--l2", "-1"}, {"--l2", "abc"}, {"--l2", "0.1,,1"}, {"--l2", "NaN"},
-        {"--l2", "Infinity"}};
+        {"--l2", "Infinity"}, {"--l2", "0.1,"}, {"--l1", "0.1,"}, {"--l1", ","},
+        {"--reg-param", "1,"}};
     for (String[] args : bad) {
       String[] all = {args[0], args[1], "--out", model.toString()};
       Cli cv = cancer(all);

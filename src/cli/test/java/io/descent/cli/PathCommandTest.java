@@ -180,6 +180,20 @@ class PathCommandTest {
         + "feature:penalty,feature:intercept,bmi", String.join(",", header.subList(0, 11)));
     assertEquals(header.size(), new java.util.HashSet<>(header).size(), header.toString());
     assertTrue(run.err().contains("feature penalty is written as feature:penalty"), run.err());
+
+    // A third feature already named "feature:penalty": the renamed one is prefixed again.
+    lines.set(0, lines.get(0).replaceFirst("^penalty,intercept,bmi,", "penalty,intercept,"
+        + "feature:penalty,"));
+    Files.write(data, lines);
+    Cli again = Cli.run("path", "--data", data.toString(), "--target", "progression", "--loss",
+        "linear", "--penalties", "3", "--out", csv.toString(), "--backend", "reference");
+    assertEquals(0, again.code(), again.err());
+    header = List.of(rows(csv).get(0));
+    assertEquals("intercept,feature:feature:penalty,feature:intercept,feature:penalty",
+        String.join(",", header.subList(7, 11)));
+    assertEquals(header.size(), new java.util.HashSet<>(header).size(), header.toString());
+    assertTrue(again.err().contains("feature penalty is written as feature:feature:penalty"),
+        again.err());
   }
 
   @Test
