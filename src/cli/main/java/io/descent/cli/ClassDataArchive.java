@@ -81,13 +81,17 @@ final class ClassDataArchive {
   private final Path dump;
   /** Where the second JVM lists the classes it loads, or null when it maps the archive. */
   private final Path classList;
-  /** The dump's command, less its archive options; null when it maps the archive. */
+  /** Where the dump's record is written before it is moved beside the archive, or null. */
+  private final Path recordTemporary;
+  /** The command that dumps the listed classes into {@link #dump}, or null. */
   private final List<String> dumpCommand;
 
-  private ClassDataArchive(Path archive, Path dump, Path classList, List<String> dumpCommand) {
+  private ClassDataArchive(Path archive, Path dump, Path classList, Path recordTemporary,
+      List<String> dumpCommand) {
     this.archive = archive;
     this.dump = dump;
     this.classList = classList;
+    this.recordTemporary = recordTemporary;
     this.dumpCommand = dumpCommand;
   }
 
@@ -138,7 +142,7 @@ final class ClassDataArchive {
         if (whole(archive)) {
           // Used now: the last archives to be removed (see settle).
           Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
-          return new ClassDataArchive(archive, null, null, null);
+          return new ClassDataArchive(archive, null, null, null, null);
         }
         // Cut short or changed since it was made: a JVM mapping it would crash (SIGBUS).
         Files.deleteIfExists(archive);
@@ -158,9 +162,10 @@ final class ClassDataArchive {
       command.add(java);
       command.addAll(jvmOptions);
       command.addAll(QUIET);
-      command.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-cp",
-          classPath));
-      return new ClassDataArchive(archive, dump, classList, command);
+      command.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList,
+          "-XX:SharedArchiveFile=" + dump, "-cp", classPath));
+      return new ClassDataArchive(archive, dump, classList,
+          directory.resolve(temporary + ".size.tmp"), List.copyOf(command));
     } catch (IOException | RuntimeException e) {
       return null; // not jars only, a jar gone, no cache directory: no archive
     }
@@ -217,9 +222,7 @@ final class ClassDataArchive {
 
   /** The command that dumps the listed classes into the archive's temporary file. */
   List<String> dumpCommand() {
-    List<String> command = new ArrayList<>(dumpCommand);
-    command.add(command.size() - 2, "-XX:SharedArchiveFile=" + dump);
-    return command;
+    return dumpCommand;
   }
 
   /** Whether this run makes the archive (rather than maps it). */
@@ -242,13 +245,12 @@ final class ClassDataArchive {
     if (dump == null) {
       return;
     }
-    Path sizeTmp = sizeTemporary(dump);
     try {
       if (exitCode == 0 && Files.isRegularFile(classList) && Files.size(classList) > 0
           && dumped()) {
         // Its record first, then the archive: an archive without its record is never mapped.
-        Files.writeString(sizeTmp, record(dump));
-        Files.move(sizeTmp, sizeFile(archive), StandardCopyOption.ATOMIC_MOVE,
+        Files.writeString(recordTemporary, record(dump));
+        Files.move(recordTemporary, sizeFile(archive), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
         Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
@@ -259,7 +261,7 @@ final class ClassDataArchive {
     } finally {
       deleteQuietly(dump);
       deleteQuietly(classList);
-      deleteQuietly(sizeTmp);
+      deleteQuietly(recordTemporary);
     }
   }
 
@@ -310,7 +312,7 @@ final class ClassDataArchive {
         ".descent-*.tmp")) {
       for (Path dump : dumps) {
         String[] parts = dump.getFileName().toString().split("\\.");
-        // "", "descent-CRC", "PID", ["classes",] "tmp"
+        // "", "descent-CRC", "PID", ["classes" or "size",] "tmp"
         if (parts.length == 4
             || parts.length == 5 && List.of("classes", "size").contains(parts[3])) {
           try {
@@ -332,12 +334,6 @@ final class ClassDataArchive {
   static Path sizeFile(Path archive) {
     String name = archive.getFileName().toString();
     return archive.resolveSibling(name.substring(0, name.length() - ".jsa".length()) + ".size");
-  }
-
-  /** The temporary file of a dump's record: {@code .descent-CRC.PID.size.tmp}. */
-  private static Path sizeTemporary(Path dump) {
-    String name = dump.getFileName().toString();
-    return dump.resolveSibling(name.substring(0, name.length() - ".tmp".length()) + ".size.tmp");
   }
 
   /**
