@@ -903,6 +903,9 @@ public final class CsvReader {
             && !key.equals(knownLabels.negative()) && !key.equals(knownLabels.positive())) {
           throw notKnown(tok.fieldLine(), key);
         }
+        if (classes != null && classes.indexOf(key) < 0) {
+          throw notAClass(tok.fieldLine(), key); // here, before any later line's error
+        }
         if (labels.size() == 2 && options.targetKind() == TargetKind.BINARY) {
           throw new DataFormatException(file, tok.fieldLine(), c + 1, "target \""
               + header.get(targetColumn) + "\" has more than two labels: "
@@ -927,6 +930,13 @@ public final class CsvReader {
         spellings.put(spelling, index);
       }
       return index;
+    }
+
+    /** The error for a label that is not one of the known classes, on a line. */
+    private DataFormatException notAClass(long line, String key) {
+      return new DataFormatException(file, line, targetColumn + 1, "target \""
+          + header.get(targetColumn) + "\" has label " + CsvRows.shown(key)
+          + ", which is not one of the classes " + classes);
     }
 
     /** The error for a label that is neither of {@link CsvReader#withLabels}'s, on a line. */
@@ -1016,9 +1026,7 @@ public final class CsvReader {
       if (known != null) {
         for (int k = 0; k < labels.size(); k++) {
           if (known.indexOf(labels.get(k)) < 0) {
-            throw new DataFormatException(file, labelLine[k], targetColumn + 1, "target \""
-                + header.get(targetColumn) + "\" has label " + CsvRows.shown(labels.get(k))
-                + ", which is not one of the classes " + known);
+            throw notAClass(labelLine[k], labels.get(k));
           }
         }
       }

@@ -131,6 +131,28 @@ class ClassLabelsTest {
         + " [bird, cat, dog]", e.getMessage());
   }
 
+  /**
+   * A label that is not one of the known classes is named at its own line, before any later
+   * line's error (an empty target, a bad feature), read sequentially or in slices.
+   */
+  @Test
+  void anUnknownClassIsNamedBeforeALaterLinesError() throws Exception {
+    ClassLabels known = ClassLabels.of(List.of("bird", "cat", "dog"));
+    StringBuilder text = new StringBuilder("x,kind\n1,dog\n2,fish\n3,\n4,cat\nfive,dog\n");
+    for (int i = 0; i < 20_000; i++) {
+      text.append(i).append(",cat\n");
+    }
+    Path f = dir.resolve("later.csv");
+    Files.writeString(f, text);
+    for (int sliceBytes : new int[] {0, 1 << 12}) {
+      CsvReader reader = new CsvReader(CsvReader.Options.classTarget("kind"))
+          .withSliceBytes(sliceBytes).withThreads(2).withClasses(known);
+      DataFormatException e = assertThrows(DataFormatException.class, () -> reader.read(f));
+      assertEquals(f + ":3:2: target \"kind\" has label \"fish\", which is not one of the"
+          + " classes [bird, cat, dog]", e.getMessage(), "slices of " + sliceBytes + " bytes");
+    }
+  }
+
   @Test
   void datasetsFromArraysAndRecoding() {
     double[][] x = {{1}, {2}, {3}};
