@@ -14,6 +14,7 @@ import io.descent.gradient.BackendUnavailableException;
 import io.descent.gradient.Backends;
 import io.descent.model.LinearModel;
 import io.descent.train.FitResult;
+import io.descent.train.MissingClassException;
 import io.descent.train.Trainer;
 import io.descent.train.TrainingListener;
 import java.util.Arrays;
@@ -177,6 +178,32 @@ class LibraryApiTest {
         () -> Descent.logistic().l2(0.1).validationFraction(0.5).train(data, null));
     assertTrue(e.getMessage().contains("logistic regression needs rows of both classes (of the"
         + " rows left to train on after validationFraction(0.5) held out 2)"), e.getMessage());
+  }
+
+  /**
+   * A one-vs-rest fit says so too; and an error that is not about a class missing from the rows
+   * left (a target of three classes for a binary fit) is not said to be the hold-out's.
+   */
+  @Test
+  void onlyAClassLostToTheValidationRowsIsSaidSo() {
+    Dataset three = Dataset.ofClasses(new double[][] {{1}, {2}, {3}, {4}, {5}, {6}},
+        new String[] {"a", "a", "a", "a", "b", "c"});
+    MissingClassException lost = null;
+    for (long seed = 0; seed < 50 && lost == null; seed++) {
+      try {
+        Descent.logistic().oneVsRest().l2(0.1).seed(seed).validationFraction(0.5)
+            .backend("reference").fit(three);
+      } catch (MissingClassException e) {
+        lost = e;
+      }
+    }
+    assertTrue(lost != null, "no seed of 50 held out class b or c");
+    assertTrue(lost.getMessage().contains("needs rows of its class and of the others (of the rows"
+        + " left to train on after validationFraction(0.5) held out 3)"), lost.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Descent.logistic().l2(0.1).validationFraction(0.5).train(three, null));
+    assertTrue(e.getMessage().contains("logistic regression fits two classes"), e.getMessage());
+    assertFalse(e.getMessage().contains("rows left to train on"), e.getMessage());
   }
 
   /** A validation set coded the other way round would be scored with every label swapped. */

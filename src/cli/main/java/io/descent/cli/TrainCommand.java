@@ -18,6 +18,7 @@ import io.descent.model.ModelFile;
 import io.descent.model.TrainingInfo;
 import io.descent.train.FitResult;
 import io.descent.train.LockstepFit;
+import io.descent.train.MissingClassException;
 import io.descent.train.OneVsRest;
 import io.descent.train.StopReason;
 import io.descent.train.TrainingConfig;
@@ -709,14 +710,13 @@ final class TrainCommand implements Callable<Integer> {
     FitResult result;
     try (Interrupts interrupts = Interrupts.install(descent::requestStop)) {
       result = descent.train(training, listener);
-    } catch (IllegalArgumentException e) {
-      if (test == null || e.getMessage() == null || !e.getMessage().contains("training row")) {
+    } catch (MissingClassException e) {
+      if (test == null) {
         throw e;
       }
       // The test rows were drawn at random: say so, since the file may hold every class (as
       // the library says of the rows a validation fraction held out).
-      throw new IllegalArgumentException(e.getMessage() + " (of the rows left to train on after"
-          + " --test-fraction " + fraction + " set aside " + test.rows() + ")", e);
+      throw e.setAside("--test-fraction " + fraction + " set aside " + test.rows());
     }
     if (history != null) {
       activity.writing(history);

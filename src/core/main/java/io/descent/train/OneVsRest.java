@@ -231,7 +231,13 @@ public final class OneVsRest {
         binary[i] = columns.target(c, rows.y()[i]);
       }
       double[] weights = table == null ? rows.weights() : modelWeights(rows, columns, c);
-      requireBothSides(rows, binary, weights, labels(data, classes), c);
+      try {
+        requireBothSides(rows, binary, weights, labels(data, classes), c);
+      } catch (MissingClassException e) {
+        // The held-out rows were drawn at random: say so, as a single model's fit does.
+        throw heldOut.length == 0 ? e : e.setAside("validationFraction(" + early.fraction()
+            + ") held out " + heldOut.length);
+      }
       own[c] = table != null && standardize
           ? Standardization.fitWeighted(rows, weights) : base;
       double[] start = new double[p];
@@ -441,7 +447,7 @@ public final class OneVsRest {
     }
     String which = (weights == null ? "" : " that weighs more than 0")
         + (positive ? " is not of class \"" : " is of class \"") + labels.label(c) + "\"";
-    throw new IllegalArgumentException(rows.source() + ": no training row of target \""
+    throw new MissingClassException(rows.source() + ": no training row of target \""
         + rows.targetName() + "\"" + which + ": the one-vs-rest model of class \""
         + labels.label(c) + "\" needs rows of its class and of the others");
   }
@@ -479,7 +485,7 @@ public final class OneVsRest {
     for (int c = 0; c < classes; c++) {
       if (!seen[c]) {
         String label = labels(data, classes).label(c);
-        throw new IllegalArgumentException(data.source() + ": no training row of target \""
+        throw new MissingClassException(data.source() + ": no training row of target \""
             + data.targetName() + "\" is of class \"" + label + "\": the one-vs-rest model of"
             + " class \"" + label + "\" needs rows of its class and of the others");
       }

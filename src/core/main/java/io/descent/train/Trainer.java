@@ -219,14 +219,13 @@ public final class Trainer {
       if (config.loss().coupled()) {
         requireEveryClass(given);
       }
-    } catch (IllegalArgumentException e) {
+    } catch (MissingClassException e) {
       if (heldOut.length == 0) {
         throw e;
       }
       // The held-out rows were drawn at random: say so, since the data may hold every class.
-      throw new IllegalArgumentException(e.getMessage() + " (of the rows left to train on after"
-          + " validationFraction(" + config.validationFraction() + ") held out "
-          + heldOut.length + ")", e);
+      throw e.setAside("validationFraction(" + config.validationFraction() + ") held out "
+          + heldOut.length);
     }
     // Checked on every row (their messages speak of the rows that weigh more than 0).
     Dataset train = withoutWeightlessRows(given);
@@ -405,7 +404,7 @@ public final class Trainer {
     int only = weight[1] > 0 ? 1 : 0;
     String label = train.labels().map(l -> l.label(only)).orElse(String.valueOf(only));
     boolean present = weight[1 - only] == 0 && hasClass(y, 1 - only);
-    throw new IllegalArgumentException(train.source() + ": every training row of target \""
+    throw new MissingClassException(train.source() + ": every training row of target \""
         + train.targetName() + "\" " + (present ? "that weighs more than 0 " : "") + "is "
         + label + ": logistic regression needs rows of both classes");
   }
@@ -575,7 +574,7 @@ public final class Trainer {
     }
     for (int c = 0; c < seen.length; c++) {
       if (!weighs[c]) {
-        throw new IllegalArgumentException(train.source() + ": no training row of target \""
+        throw new MissingClassException(train.source() + ": no training row of target \""
             + train.targetName() + "\" " + (seen[c] ? "that weighs more than 0 " : "")
             + "is of class \"" + classes.label(c) + "\": multinomial regression needs rows of"
             + " every class");
