@@ -140,8 +140,11 @@ final class CliSupport {
             + loss.label());
       }
       String positive = options.positiveLabel;
-      if (positive == null && labels != null && !isDefault(labels)) {
-        positive = labels.positive();
+      if (loss == Loss.LOGISTIC && labels != null) {
+        // The model's labels code the file (withLabels below): its positive label, however
+        // the option spelled it (1.0 for 1).
+        requireModelsPositive(positive, labels, options.target);
+        positive = positive == null && isDefault(labels) ? null : labels.positive();
       }
       if (positive != null) {
         o = o.withPositiveLabel(positive);
@@ -160,13 +163,28 @@ final class CliSupport {
     }
     CsvReader reader = new CsvReader(o).withHeapNeeds(heapNeeds).withProgress(progress)
         .withClasses(classes);
-    // A binary model's two labels code the target, each other label being an error at its line;
-    // unless --positive-label names another (the model's check then says how they differ).
-    if (withTarget && loss == Loss.LOGISTIC && labels != null
-        && (o.positiveLabel() == null || o.positiveLabel().equals(labels.positive()))) {
+    // A binary model's two labels code the target, each other label being an error at its line.
+    if (withTarget && loss == Loss.LOGISTIC && labels != null) {
       reader = reader.withLabels(labels);
     }
     return reader;
+  }
+
+  /**
+   * Refuses a {@code --positive-label} that is not the model's positive label, before any row is
+   * read: the model's two labels code the file (a file of one class included), and any other
+   * coding would score every row the other way round.
+   */
+  static void requireModelsPositive(String positiveLabel, BinaryLabels labels, String target) {
+    if (positiveLabel == null || CsvReader.label(positiveLabel).equals(labels.positive())) {
+      return;
+    }
+    String label = CsvReader.label(positiveLabel);
+    throw new Main.UsageException("--positive-label " + positiveLabel + " is "
+        + (label.equals(labels.negative()) ? "the model's label of class 0" : "not one of the"
+            + " model's labels") + ": the model codes target \"" + target + "\" as "
+        + labels.negative() + " = 0, " + labels.positive() + " = 1 (give --positive-label "
+        + labels.positive() + ", or leave it out)");
   }
 
   /** Reads training data: target required, features from --features. */

@@ -6,6 +6,8 @@ import io.descent.loss.Loss;
 import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
 import io.descent.model.ModelFile;
+import io.descent.model.ModelMetrics;
+import io.descent.model.RegressionMetrics;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -29,6 +31,13 @@ final class EvaluateCommand implements Callable<Integer> {
   /** The note for data whose rows were split by {@code train --test-fraction}. */
   static final String TRAINING_AND_TEST_ROWS = "note: this file held the training and the test"
       + " rows; evaluate on the test rows with --test-rows";
+  /**
+   * The note where the evaluated rows' target has one value (or there is one row): R2, which
+   * divides by the target's variance, is undefined (NaN).
+   */
+  static final String UNDEFINED_R2 = "note: R2 is undefined (NaN): the target has the same value"
+      + " in every row evaluated (scikit-learn's r2_score gives 0 there, or 1 for a perfect"
+      + " fit; NaN for one row)";
 
   @Spec
   CommandSpec spec;
@@ -123,7 +132,12 @@ final class EvaluateCommand implements Callable<Integer> {
         err.println(trainedOn.get().testFraction() > 0 ? TRAINING_AND_TEST_ROWS : TRAINING_ROWS);
         err.flush();
       }
-      report = new MetricsReport(Metrics.evaluate(model, dataset, threshold), model);
+      ModelMetrics metrics = Metrics.evaluate(model, dataset, threshold);
+      if (metrics instanceof RegressionMetrics r && Double.isNaN(r.r2())) {
+        err.println(UNDEFINED_R2);
+        err.flush();
+      }
+      report = new MetricsReport(metrics, model);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json.json) {

@@ -98,7 +98,8 @@ final class GenerateCommand implements Callable<Integer> {
     }
     // The data took standard output: the summary goes with the messages.
     PrintWriter w = toStandardOutput ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    w.printf(Locale.ROOT, "wrote %s: %d rows x %d features, %s target%s, seed %d%n", out, rows,
+    w.printf(Locale.ROOT, "wrote %s: %d rows x %d features, %s target%s, seed %d%n",
+        toStandardOutput ? "standard output" : out, rows,
         features, loss.label(), loss.coupled() ? " (" + data.classes() + " classes)" : "", seed);
     if (loss.coupled()) {
       // One margin per class: class 0's intercept is INTERCEPT, the others' 0.

@@ -210,7 +210,7 @@ class OutputPathTest {
     assertEquals(0, generate.code(), generate.err());
     assertTrue(generate.out().startsWith("x0,x1,y\n"), generate.out());
     assertEquals(6, generate.out().lines().count(), "the summary goes to standard error");
-    assertTrue(generate.err().contains("wrote -: 5 rows"), generate.err());
+    assertTrue(generate.err().contains("wrote standard output: 5 rows"), generate.err());
     assertFalse(Files.exists(Path.of("-")), "no file named -");
     for (String option : List.of("--out", "--history", "--checkpoint")) {
       assertRefusedFirst(train(option, "-"), option + " -: this output cannot go to standard"

@@ -98,6 +98,21 @@ class TrainPredictEvaluateTest {
     // reference.json diabetes.full.ols.train: mse 2859.69634758675, r2 0.5177484222203499.
     assertTrue(r.out().contains("mse: 2859.69"), r.out());
     assertTrue(r.out().contains("r2: 0.51774"), r.out());
+    assertFalse(r.err().contains(EvaluateCommand.UNDEFINED_R2), r.err());
+    // Rows of one target value: R2 is NaN, and a note says why.
+    java.util.List<String> lines = Files.readAllLines(Path.of("datasets/diabetes.csv"));
+    int target = java.util.Arrays.asList(lines.get(0).split(",")).indexOf("progression");
+    StringBuilder same = new StringBuilder(lines.get(0)).append('\n');
+    for (String line : lines.subList(1, 4)) {
+      String[] fields = line.split(",");
+      fields[target] = "100";
+      same.append(String.join(",", fields)).append('\n');
+    }
+    Path constant = Files.writeString(dir.resolve("constant.csv"), same.toString());
+    Cli flat = Cli.run("evaluate", "--model", model.toString(), "--data", constant.toString());
+    assertEquals(0, flat.code(), flat.err());
+    assertTrue(flat.out().contains("r2: NaN"), flat.out());
+    assertEquals(EvaluateCommand.UNDEFINED_R2 + "\n", flat.err());
     // Options of classification are refused, not silently ignored.
     for (String[] option : new String[][] {{"--threshold", "0.3"}, {"--positive-label", "1"}}) {
       Cli bad = Cli.run("evaluate", "--model", model.toString(), "--data",
@@ -132,6 +147,36 @@ class TrainPredictEvaluateTest {
     assertEquals(2, bad.code(), bad.err());
     assertEquals(maybe + ":3:2: target \"y\" has label \"maybe\", which is not one of the"
         + " labels \"no\" (0) and \"yes\" (1)\n", bad.err());
+    // --positive-label can only repeat the model's: the other label (a file of one class
+    // too) or another is refused before the file is read, whatever its rows.
+    for (String other : new String[] {"no", "maybe"}) {
+      Cli swapped = Cli.run("evaluate", "--model", model.toString(), "--data", yes.toString(),
+          "--positive-label", other);
+      assertEquals(2, swapped.code(), swapped.err());
+      assertEquals("descent: --positive-label " + other + " is " + (other.equals("no")
+          ? "the model's label of class 0" : "not one of the model's labels") + ": the model"
+          + " codes target \"y\" as no = 0, yes = 1 (give --positive-label yes, or leave it"
+          + " out)\n", swapped.err());
+    }
+    Cli same = Cli.run("evaluate", "--model", model.toString(), "--data", yes.toString(),
+        "--positive-label", " yes ");
+    assertEquals(0, same.code(), same.err());
+    assertEquals(one.out(), same.out());
+  }
+
+  /** A model of labels 0 and 1 takes its positive label however it is spelled. */
+  @Test
+  void theModelsPositiveLabelInAnySpelling() throws Exception {
+    Path train = dir.resolve("n.csv");
+    Files.writeString(train, "a,y\n1,1\n2,0\n3,1\n0,0\n2,1\n1,0\n");
+    Path model = dir.resolve("n.json");
+    assertEquals(0, Cli.run("train", "--data", train.toString(), "--target", "y", "--loss",
+        "logistic", "--l2", "0.1", "--quiet", "--out", model.toString()).code());
+    Cli plain = Cli.run("evaluate", "--model", model.toString(), "--data", train.toString());
+    Cli spelled = Cli.run("evaluate", "--model", model.toString(), "--data", train.toString(),
+        "--positive-label", "1.0");
+    assertEquals(0, spelled.code(), spelled.err());
+    assertEquals(plain.out(), spelled.out());
   }
 
   /** The counts close the result line, after any advice the message ends with. */

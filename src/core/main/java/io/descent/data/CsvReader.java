@@ -1069,6 +1069,15 @@ public final class CsvReader {
   static final int LABEL_DIGITS = 30;
 
   /**
+   * The label a target field spelled so reads as ({@link #labelKey}): {@code "1.0"} reads as
+   * {@code "1"}, {@code "TRUE"} as {@code "true"}; surrounding blanks dropped, as a positive
+   * label's are.
+   */
+  public static String label(String spelling) {
+    return labelKey(spelling.strip(), new DecimalParser());
+  }
+
+  /**
    * One spelling per label: numbers in canonical form (so 1, 1.0 and 1e0 are one label), true
    * and false in lower case, other text as written. Whole numbers are written out in digits up
    * to {@link #LABEL_DIGITS} of them, from the exact decimal beyond 2^53 (where doubles no
