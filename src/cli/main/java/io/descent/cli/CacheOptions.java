@@ -16,7 +16,8 @@ final class CacheOptions {
   @Option(names = "--cache",
       description = "Keep a binary copy of the parsed data and read it instead of the CSV on"
           + " later runs, while the file (path, size, modification time, inode and status-change"
-          + " time) and the reading options are the same. A damaged copy is ignored with a notice. The copies'"
+          + " time) and the reading options are the same. A damaged copy is ignored with a"
+          + " notice. The copies'"
           + " directory: $" + DatasetCache.DIRECTORY_VARIABLE + ", else $XDG_CACHE_HOME/"
           + DatasetCache.SUBDIRECTORY + ", else ~/.cache/" + DatasetCache.SUBDIRECTORY + ".")
   boolean cache;

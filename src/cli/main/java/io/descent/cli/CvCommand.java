@@ -6,6 +6,7 @@ import io.descent.Descent;
 import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
 import io.descent.data.ReadProgress;
+import io.descent.loss.ElasticNet;
 import io.descent.loss.Loss;
 import io.descent.model.ModelFile;
 import io.descent.optim.Lbfgs;
@@ -81,7 +82,7 @@ final class CvCommand implements Callable<Integer> {
   @Option(names = {"--l1-ratio", "--elastic-net-param"}, split = ",", paramLabel = "A",
       description = "L1 shares A in [0, 1] of the --reg-param penalties, comma-separated: every"
           + " A with every R (Spark's elasticNetParam grid; scikit-learn's l1_ratio list; as"
-          + " path's --l1-ratio) (default: " + CvCommand.DEFAULT_L1_RATIO + ", ridge).")
+          + " path's --l1-ratio) (default: " + ElasticNet.DEFAULT_ELASTIC_NET_PARAM + ", ridge).")
   List<Double> l1Ratio;
 
   /**
@@ -104,8 +105,6 @@ final class CvCommand implements Callable<Integer> {
     }
   }
 
-  /** The default L1 share of {@code --reg-param}: 0, ridge, as Spark's elasticNetParam. */
-  static final double DEFAULT_L1_RATIO = 0;
 
   /** Each setting's L2 penalty, in order (from the grids, before the data is read). */
   private List<Double> settingL2;
@@ -291,7 +290,8 @@ final class CvCommand implements Callable<Integer> {
         throw new Main.UsageException("--reg-param replaces --l1 and --l2: give one or the"
             + " other");
       }
-      List<Double> shares = l1Ratio == null ? List.of(DEFAULT_L1_RATIO) : l1Ratio;
+      List<Double> shares = l1Ratio == null ? List.of(ElasticNet.DEFAULT_ELASTIC_NET_PARAM)
+          : l1Ratio;
       java.util.Set<List<Double>> seen = new java.util.HashSet<>();
       for (double a : shares) {
         for (double r : regParam) {

@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import io.descent.Descent;
+import io.descent.optim.ScheduleKind;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,13 +15,15 @@ final class ScheduleOptions {
   String schedule;
 
   @Option(names = "--decay", paramLabel = "FACTOR",
-      description = "Schedule factor: the step schedule's drop factor (default 0.5) or the"
-          + " exponential schedule's gamma per epoch (default 0.95).")
+      description = "Schedule factor: the step schedule's drop factor (default "
+          + ScheduleKind.DEFAULT_STEP_FACTOR + ") or the exponential schedule's gamma per epoch"
+          + " (default " + ScheduleKind.DEFAULT_GAMMA + ").")
   Double decay;
 
   @Option(names = "--decay-interval", paramLabel = "N",
-      description = "Schedule interval: epochs between the step schedule's drops (default 10),"
-          + " or the invsqrt schedule's steps, rate = base / sqrt(1 + step / N) (default 1000).")
+      description = "Schedule interval: epochs between the step schedule's drops (default "
+          + ScheduleKind.DEFAULT_STEP_EPOCHS + "), or the invsqrt schedule's steps, rate = base"
+          + " / sqrt(1 + step / N) (default " + ScheduleKind.DEFAULT_DECAY_STEPS + ").")
   Integer decayInterval;
 
   /** {@code descent} with these settings (those not given keep their defaults). */

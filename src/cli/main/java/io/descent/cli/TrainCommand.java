@@ -16,11 +16,17 @@ import io.descent.model.LinearModel;
 import io.descent.model.Metrics;
 import io.descent.model.ModelFile;
 import io.descent.model.TrainingInfo;
+import io.descent.optim.Adam;
+import io.descent.optim.GradientDescent;
+import io.descent.optim.Lbfgs;
+import io.descent.optim.Momentum;
+import io.descent.optim.RmsProp;
 import io.descent.train.FitResult;
 import io.descent.train.LockstepFit;
 import io.descent.train.MissingClassException;
 import io.descent.train.OneVsRest;
 import io.descent.train.StopReason;
+import io.descent.train.Trainer;
 import io.descent.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,7 +89,8 @@ final class TrainCommand implements Callable<Integer> {
   Double l1;
 
   @Option(names = "--reg-param", paramLabel = "R",
-      description = "Spark-style penalty strength: with --elastic-net-param A (default 0),"
+      description = "Spark-style penalty strength: with --elastic-net-param A (default "
+          + ElasticNet.DEFAULT_ELASTIC_NET_PARAM + "),"
           + " l1 = R * A and l2 = R * (1 - A). Not with --l1 or --l2.")
   Double regParam;
 
@@ -133,50 +140,60 @@ final class TrainCommand implements Callable<Integer> {
   ScheduleOptions schedule = new ScheduleOptions();
 
   @Option(names = "--momentum", paramLabel = "MU",
-      description = "Momentum coefficient of momentum and nesterov (default 0.9).")
+      description = "Momentum coefficient of momentum and nesterov (default "
+          + Momentum.DEFAULT_MOMENTUM + ").")
   Double momentum;
 
-  @Option(names = "--beta1", paramLabel = "B1", description = "Adam beta1 (default 0.9).")
+  @Option(names = "--beta1", paramLabel = "B1", description = "Adam beta1 (default "
+      + Adam.DEFAULT_BETA1 + ").")
   Double beta1;
 
-  @Option(names = "--beta2", paramLabel = "B2", description = "Adam beta2 (default 0.999).")
+  @Option(names = "--beta2", paramLabel = "B2", description = "Adam beta2 (default "
+      + Adam.DEFAULT_BETA2 + ").")
   Double beta2;
 
-  @Option(names = "--rho", paramLabel = "RHO", description = "RMSProp decay (default 0.9).")
+  @Option(names = "--rho", paramLabel = "RHO", description = "RMSProp decay (default "
+      + RmsProp.DEFAULT_RHO + ").")
   Double rho;
 
   @Option(names = "--epsilon", paramLabel = "EPS",
-      description = "AdaGrad/RMSProp/Adam epsilon (default 1e-8).")
+      description = "AdaGrad/RMSProp/Adam epsilon (default " + Adam.DEFAULT_EPSILON + ").")
   Double epsilon;
 
   @Option(names = "--c1", paramLabel = "C1",
-      description = "Line search sufficient-decrease constant of lbfgs, owlqn and gd (default"
-          + " 1e-4).")
+      description = "Line search sufficient-decrease constant of lbfgs, owlqn and gd (default "
+          + Lbfgs.C1 + ").")
   Double c1;
 
   @Option(names = "--c2", paramLabel = "C2",
-      description = "Line search curvature constant of lbfgs, c1 < c2 < 1 (default 0.9).")
+      description = "Line search curvature constant of lbfgs, c1 < c2 < 1 (default "
+          + Lbfgs.C2 + ").")
   Double c2;
 
   @Option(names = "--line-search", paramLabel = "EVALS",
-      description = "Evaluations one line search may spend: lbfgs and owlqn (default 40), gd"
-          + " (default 61: the first trial and 60 halvings).")
+      description = "Evaluations one line search may spend: lbfgs and owlqn (default "
+          + Lbfgs.MAX_LINE_SEARCH_EVALUATIONS + "), gd (default "
+          + (GradientDescent.MAX_HALVINGS + 1) + ": the first trial and "
+          + GradientDescent.MAX_HALVINGS + " halvings).")
   Integer lineSearch;
 
   @Option(names = "--memory", paramLabel = "M",
-      description = "L-BFGS memory: correction pairs kept, of lbfgs and owlqn (default 10).")
+      description = "L-BFGS memory: correction pairs kept, of lbfgs and owlqn (default "
+          + Lbfgs.DEFAULT_MEMORY + ").")
   Integer memory;
 
   @Option(names = "--batch-size", paramLabel = "ROWS",
-      description = "Rows per mini-batch for mini-batch optimizers (default 32).")
+      description = "Rows per mini-batch for mini-batch optimizers (default "
+          + Descent.DEFAULT_BATCH_SIZE + ").")
   Integer batchSize;
 
   @Option(names = "--max-iterations", paramLabel = "N",
-      description = "Cap on full-batch iterations (default 1000).")
+      description = "Cap on full-batch iterations (default "
+          + Descent.DEFAULT_MAX_ITERATIONS + ").")
   Integer maxIterations;
 
   @Option(names = "--max-epochs", paramLabel = "N",
-      description = "Cap on mini-batch epochs (default 100).")
+      description = "Cap on mini-batch epochs (default " + Descent.DEFAULT_MAX_EPOCHS + ").")
   Integer maxEpochs;
 
   @Option(names = "--tolerance", paramLabel = "TOL",
@@ -187,8 +204,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--objective-tolerance", paramLabel = "TOL",
       description = "Stop when the objective's relative change is <= TOL (full batch: per"
-          + " iteration twice in a row, default 0, off; mini-batch: the best epoch's, for 5"
-          + " epochs, default 1e-6). Converged only if the --tolerance test holds; otherwise"
+          + " iteration twice in a row, default "
+          + Descent.DEFAULT_FULL_BATCH_OBJECTIVE_TOLERANCE + ", off; mini-batch: the best"
+          + " epoch's, for " + Trainer.STALL_EPOCHS + " epochs, default "
+          + Descent.DEFAULT_MINI_BATCH_OBJECTIVE_TOLERANCE + "). Converged only if the"
+          + " --tolerance test holds; otherwise"
           + " the fit is reported as stalled.")
   Double objectiveTolerance;
 
@@ -379,7 +399,8 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     try {
-      return ElasticNet.spark(regParam, elasticNetParam == null ? 0 : elasticNetParam);
+      return ElasticNet.spark(regParam, elasticNetParam == null
+          ? ElasticNet.DEFAULT_ELASTIC_NET_PARAM : elasticNetParam);
     } catch (IllegalArgumentException e) {
       throw new Main.UsageException((e.getMessage().contains("elastic") ? "--elastic-net-param"
           : "--reg-param") + ": " + e.getMessage());

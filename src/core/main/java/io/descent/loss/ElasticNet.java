@@ -20,6 +20,9 @@ public record ElasticNet(double l1, double l2) {
     }
   }
 
+  /** Spark's default L1 share of the regularization parameter: {@value}, ridge. */
+  public static final double DEFAULT_ELASTIC_NET_PARAM = 0;
+
   /**
    * Spark's parameters: {@code l1 = regParam * elasticNetParam}, {@code l2 = regParam * (1 -
    * elasticNetParam)}.

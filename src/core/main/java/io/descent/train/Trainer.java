@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Trainer {
   /** Epochs without a relative improvement above the objective tolerance that end a fit. */
-  static final int STALL_EPOCHS = StoppingRules.Stall.EPOCHS;
+  public static final int STALL_EPOCHS = StoppingRules.Stall.EPOCHS;
   /**
    * The relative noise declared for a float32 backend's objective (2^-22, twice float32's unit
    * roundoff): the largest difference from the float64 reference measured over random points on

@@ -2,6 +2,7 @@ package io.descent.spark;
 
 import io.descent.Descent;
 import io.descent.gradient.Backends;
+import io.descent.loss.ElasticNet;
 import io.descent.optim.OptimizerKind;
 import java.io.Serializable;
 import org.apache.spark.ml.param.BooleanParam;
@@ -20,8 +21,8 @@ public final class DescentParamSet implements Serializable {
 
   /** regParam R unless set: no penalty (MLlib's default). */
   public static final double DEFAULT_REG_PARAM = 0.0;
-  /** elasticNetParam A unless set: 0 (ridge; MLlib's default). */
-  public static final double DEFAULT_ELASTIC_NET_PARAM = 0.0;
+  /** elasticNetParam A unless set: core's {@link ElasticNet#DEFAULT_ELASTIC_NET_PARAM} (ridge). */
+  public static final double DEFAULT_ELASTIC_NET_PARAM = ElasticNet.DEFAULT_ELASTIC_NET_PARAM;
   /** maxIter unless set: core's {@link Descent#DEFAULT_MAX_ITERATIONS}. */
   public static final int DEFAULT_MAX_ITER = Descent.DEFAULT_MAX_ITERATIONS;
   /** tol unless set: core's gradient test {@link Descent#DEFAULT_TOLERANCE}. */
