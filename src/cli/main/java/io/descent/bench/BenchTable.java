@@ -58,7 +58,9 @@ public final class BenchTable {
       FitProblem p = report.fits().get(0).problem();
       b.append(String.format(Locale.ROOT, "%nEnd to end: reading %s %d x %d, seed %d, from"
           + " its CSV file (as 'descent generate' writes it; read s and the ingest MB/s), then"
-          + " one full default fit (L-BFGS to the default tolerance) on what was read; wall s"
+          + " one full fit (L-BFGS to the default tolerance, by passes over the rows: a linear"
+          + " fit does not take the normal equations train may solve it by) on what was read;"
+          + " wall s"
           + " from opening the backend to the final objective (float64 reference), kernel build"
           + " excluded (build: the kernel builds inside the fit, each kernel having been built"
           + " before); total s: read + wall.%n", p.loss().label(), p.rows(), p.features(),

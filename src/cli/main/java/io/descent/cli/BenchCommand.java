@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
             + " of generated datasets (as 'descent generate' writes them): median, min and max"
             + " after warm-up, effective GB/s against the device's read bandwidth measured in the"
             + " same run, the one-time open/upload cost apart, the speedup over ND4J and the"
-            + " gradient's error against the reference; then one full default fit per backend.",
+            + " gradient's error against the reference; then one full fit per backend with"
+            + " train's defaults, always by passes over the rows (a linear fit, which train may"
+            + " solve by the normal equations, runs L-BFGS here).",
         "OpenCL kernels are built once before anything using them is timed and listed apart;"
             + " open and the fit's wall time exclude the kernel build (its own column). A float32"
             + " fit that finished in float64 says so, and where, in its precision.",

@@ -2,6 +2,7 @@ package io.descent.cli;
 
 import io.descent.data.BinaryLabels;
 import io.descent.data.ClassLabels;
+import io.descent.data.ClassWeights;
 import io.descent.data.CsvReader;
 import io.descent.data.ReadProgress;
 import io.descent.data.Dataset;
@@ -185,6 +186,19 @@ final class CliSupport {
             + " model's labels") + ": the model codes target \"" + target + "\" as "
         + labels.negative() + " = 0, " + labels.positive() + " = 1 (give --positive-label "
         + labels.positive() + ", or leave it out)");
+  }
+
+  /** The class weights {@code --class-weight SPEC} names, for a classification loss only. */
+  static ClassWeights classWeights(String spec, Loss loss) {
+    if (loss == Loss.LINEAR) {
+      throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
+          + " multinomial), not " + loss.label());
+    }
+    try {
+      return ClassWeights.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UsageException("--class-weight: " + e.getMessage());
+    }
   }
 
   /** Reads training data: target required, features from --features. */

@@ -3,7 +3,9 @@ package io.descent.cli;
 import io.descent.Descent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.descent.data.ClassWeights;
 import io.descent.data.Dataset;
+import io.descent.data.ReadProgress;
 import io.descent.gradient.BackendKind;
 import io.descent.loss.Loss;
 import io.descent.train.GradientCheck;
@@ -48,6 +50,16 @@ final class GradcheckCommand implements Callable<Integer> {
   @Option(names = "--no-standardize", description = "Check on the raw features.")
   boolean noStandardize;
 
+  @Option(names = "--weight-column", paramLabel = "NAME",
+      description = "Check the weighted objective train minimizes with this option: each row"
+          + " weighed by this column.")
+  String weightColumn;
+
+  @Option(names = "--class-weight", paramLabel = "SPEC",
+      description = "Check the objective train minimizes with this option: balanced or"
+          + " LABEL=W,LABEL=W (logistic and multinomial), times --weight-column's weights.")
+  String classWeight;
+
   @Option(names = "--backend", defaultValue = "all", paramLabel = "NAME",
       description = "all (default: every backend this machine has, skipping unavailable ones"
           + " with the reason; auto, train's default, is the same), opencl, nd4j or reference.")
@@ -91,7 +103,17 @@ final class GradcheckCommand implements Callable<Integer> {
     }
     DeviceOptions.noticeIgnored(err, backend, spec.commandLine().getParseResult());
     data.files().check();
-    Dataset dataset = CliSupport.read(data, loss, true, HeapNeeds.gradcheck());
+    ClassWeights classes = classWeight == null ? null
+        : CliSupport.classWeights(classWeight, loss);
+    Dataset dataset = CliSupport.read(data, loss, true, null, null, null, HeapNeeds.gradcheck(),
+        ReadProgress.NONE, weightColumn);
+    if (classes != null) {
+      try {
+        dataset = classes.applyTo(dataset);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageException("--class-weight " + classWeight + ": " + e.getMessage());
+      }
+    }
     List<GradientCheck.Row> rows = GradientCheck.run(dataset, loss, l2, !noStandardize, kinds,
         required, device.openCl(), seed, line -> {
           err.println(line);

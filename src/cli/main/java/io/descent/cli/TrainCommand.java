@@ -325,15 +325,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--solver: " + e.getMessage());
     }
     if (classWeight != null) {
-      if (loss == Loss.LINEAR) {
-        throw new Main.UsageException("--class-weight needs a classification loss (logistic or"
-            + " multinomial), not " + loss.label());
-      }
-      try {
-        descent.classWeights(ClassWeights.parse(classWeight));
-      } catch (IllegalArgumentException e) {
-        throw new Main.UsageException("--class-weight: " + e.getMessage());
-      }
+      descent.classWeights(CliSupport.classWeights(classWeight, loss));
     }
     // Caps of the other kind of optimizer are refused, as their hyperparameters are.
     CliSupport.requireCapOfItsKind(CliSupport.fullBatch(optimizer), maxEpochs != null,

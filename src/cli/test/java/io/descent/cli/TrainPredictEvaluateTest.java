@@ -191,6 +191,34 @@ class TrainPredictEvaluateTest {
         + " evaluations, [0-9.]+ s\\)")), r.out());
   }
 
+  /**
+   * gradcheck checks the weighted objectives train minimizes: a weight column (read as weights:
+   * a negative one is an error at its place) and class weights, on every backend.
+   */
+  @Test
+  void gradcheckChecksWeightedObjectives() throws Exception {
+    Cli r = Cli.run("gradcheck", "--data", "datasets/iris.csv", "--target", "species", "--loss",
+        "multinomial", "--class-weight", "balanced", "--weight-column", "petal_width");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("gradcheck passed"), r.out());
+    assertTrue(r.out().contains("nd4j ("), r.out());
+    Cli binary = Cli.run("gradcheck", "--data", "datasets/breast_cancer_wdbc.csv", "--target",
+        "malignant", "--loss", "logistic", "--class-weight", "1=3", "--backend", "reference");
+    assertEquals(0, binary.code(), binary.out() + binary.err());
+    List<String> lines = Files.readAllLines(Path.of("datasets/iris.csv"));
+    lines.set(3, lines.get(3).replaceFirst("^([^,]*,[^,]*,[^,]*,)[^,]*", "$1-1"));
+    Path negative = Files.write(dir.resolve("negative.csv"), lines);
+    Cli bad = Cli.run("gradcheck", "--data", negative.toString(), "--target", "species",
+        "--loss", "multinomial", "--weight-column", "petal_width");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().startsWith(negative + ":4:4: "), bad.err());
+    Cli linear = Cli.run("gradcheck", "--data", "datasets/diabetes.csv", "--target",
+        "progression", "--loss", "linear", "--class-weight", "balanced");
+    assertEquals(2, linear.code(), linear.err());
+    assertEquals("descent: --class-weight needs a classification loss (logistic or multinomial),"
+        + " not linear\n", linear.err());
+  }
+
   @Test
   void gradcheckPassesOnShippedDatasets() {
     for (String[] d : new String[][] {{"diabetes", "progression", "linear"},
