@@ -32,8 +32,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * the first chart unless it was set already, so no display is needed.
  */
 public final class BenchPlot {
-  /** Width of the image in pixels. */
-  public static final int WIDTH = 1000;
+  /** Width of the image in pixels (the plot's 1000 and its legend's beside it). */
+  public static final int WIDTH = 1300;
   /** Height of the image in pixels. */
   public static final int HEIGHT = 650;
 
@@ -92,7 +92,8 @@ public final class BenchPlot {
     style.setYAxisLogarithmic(true);
     style.setXAxisDecimalPattern("0.##E0");
     style.setYAxisDecimalPattern("0.##E0");
-    style.setLegendPosition(Styler.LegendPosition.InsideNW);
+    // Beside the plot: inside its corner the legend covered the smallest rows' points.
+    style.setLegendPosition(Styler.LegendPosition.OutsideE);
     style.setChartBackgroundColor(Color.WHITE);
     style.setPlotGridLinesVisible(true);
     List<Integer> featureCounts = report.config().features();

@@ -143,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--plot", paramLabel = "FILE.png",
       description = "Also draw seconds per evaluation against rows, log-log, a line per backend"
-          + " (and device), loss and feature count, each in its own colour and marker, as a PNG"
+          + " (and device), loss and feature count, the backend's colour and the loss and"
+          + " feature count's marker (no two lines alike; the legend beside the plot), as a PNG"
           + " (atomically; not with --models).")
   Path plot;
 
@@ -177,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       return models(config, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
-    new CommandFiles().output("--csv", csv).output("--json", json).output("--plot", plot).check();
+    new CommandFiles().output("--csv", csv).output("--json", json).image("--plot", plot).check();
     if (config.fit() != null) {
       // The fit's CSV goes to the temporary directory: refused before the sweep if it cannot
       // fit there, as generate refuses (it filled /tmp for a minute before).

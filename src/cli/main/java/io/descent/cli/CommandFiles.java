@@ -83,6 +83,21 @@ final class CommandFiles {
     return this;
   }
 
+  /**
+   * A PNG image the command writes ({@code --plot}): a name with another extension is refused,
+   * where a viewer would take {@code out.jpg} for a JPEG (until 2026-12-08 it got PNG bytes).
+   */
+  CommandFiles image(String option, Path path) {
+    Path name = path == null ? null : path.getFileName();
+    String text = name == null ? "" : name.toString();
+    int dot = text.lastIndexOf('.');
+    if (dot > 0 && !text.substring(dot + 1).equalsIgnoreCase("png")) {
+      throw new Main.UsageException(option + " " + path + ": the image is a PNG; give a name"
+          + " ending in .png");
+    }
+    return output(option, path);
+  }
+
   /** A file the command writes, or {@value #STANDARD_OUTPUT} for standard output. */
   CommandFiles outputOrStandardOutput(String option, Path path) {
     if (path != null) {

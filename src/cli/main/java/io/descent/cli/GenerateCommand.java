@@ -39,7 +39,7 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--zero-weights", defaultValue = "0", paramLabel = "N",
       description = "How many of the generating weights are exactly 0, spread evenly over the"
           + " features: a sparse truth for L1 fits (default: ${DEFAULT-VALUE}). The other"
-          + " weights and the features are the same as without.")
+          + " weights and the features are the same as without. Linear and logistic only.")
   int zeroWeights;
 
   @Option(names = "--classes", paramLabel = "C",

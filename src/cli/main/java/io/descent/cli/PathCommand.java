@@ -145,7 +145,7 @@ final class PathCommand implements Callable<Integer> {
       }
     }
     TrainingConfig config = descent.config();
-    data.files().output("--out", this.out).output("--plot", plot).check();
+    data.files().output("--out", this.out).image("--plot", plot).check();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,
         this.out, plot)) {

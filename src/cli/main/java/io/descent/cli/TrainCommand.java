@@ -348,12 +348,12 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--test-fraction must be in (0, 1), got " + testFraction);
     }
     data.files().output("--out", this.out).output("--checkpoint", checkpoint)
-        .output("--history", history).output("--plot", plot).check();
+        .output("--history", history).image("--plot", plot).check();
     // --out and --checkpoint may replace the model a fit started from (it is read first: a fit
     // resumed from a checkpoint may go on writing it); --history and --plot, of other formats,
     // may not.
     new CommandFiles().input("--init", init, "a model file").output("--history", history)
-        .output("--plot", plot).check();
+        .image("--plot", plot).check();
     LinearModel initial = init == null ? null : ModelFile.read(init).model();
     DeviceOptions.noticeIgnored(err, backend.backend, spec.commandLine().getParseResult());
     try (Interrupts.Activity activity = Interrupts.activity(err, "reading " + data.data,

@@ -108,6 +108,27 @@ class OutputPathTest {
     assertArrayEquals(modelBytes, Files.readAllBytes(model));
   }
 
+  /** A plot is a PNG: a name with another extension is refused before any work, any case. */
+  @Test
+  void aPlotNamedAsAnotherFormatIsRefused() {
+    Path jpg = dir.resolve("out.jpg");
+    Cli trained = train("--plot", jpg.toString(), "--out", dir.resolve("m2.json").toString());
+    assertEquals(2, trained.code(), trained.err());
+    assertEquals("descent: --plot " + jpg + ": the image is a PNG; give a name ending in .png\n",
+        trained.err());
+    assertFalse(Files.exists(dir.resolve("m2.json")));
+    Cli path = Cli.run("path", "--data", data.toString(), "--target", "mpg", "--loss", "linear",
+        "--out", dir.resolve("p.csv").toString(), "--plot", dir.resolve("p.svg").toString());
+    assertEquals(2, path.code(), path.err());
+    Cli bench = Cli.run("bench", "--rows", "100", "--features", "2", "--plot",
+        dir.resolve("b.pdf").toString());
+    assertEquals(2, bench.code(), bench.err());
+    Cli upper = train("--plot", dir.resolve("h.PNG").toString(), "--out",
+        dir.resolve("m3.json").toString());
+    assertEquals(0, upper.code(), upper.err());
+    assertTrue(Files.exists(dir.resolve("h.PNG")));
+  }
+
   @Test
   void twoOutputsOnOneFileAreAUsageError() throws IOException {
     Path history = dir.resolve("h.csv");
