@@ -179,6 +179,13 @@ final class BenchCommand implements Callable<Integer> {
       return models(config, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
     new CommandFiles().output("--csv", csv).output("--json", json).image("--plot", plot).check();
+    // The sweep's largest dataset must fit in the heap, as the fit's must (it ran out of heap
+    // in its own row, after the smaller cells).
+    int largestRows = java.util.Collections.max(config.rows());
+    int largestFeatures = java.util.Collections.max(config.features());
+    BackendBenchmark.requireHeapFor(new FitProblem(largestRows, largestFeatures,
+        config.losses().get(0)), "the sweep's largest data (--rows " + largestRows
+        + " x --features " + largestFeatures + ")");
     if (config.fit() != null) {
       // The fit's CSV goes to the temporary directory: refused before the sweep if it cannot
       // fit there, as generate refuses (it filled /tmp for a minute before).
@@ -305,6 +312,14 @@ final class BenchCommand implements Callable<Integer> {
     }
     positive("--rows", rows);
     positive("--features", features);
+    if ((long) java.util.Collections.max(rows) * java.util.Collections.max(features)
+        > Integer.MAX_VALUE - 8) {
+      // Refused before anything runs, as the fit's size is (each such cell failed after the
+      // others had run, and the command ended with exit 1).
+      throw usage("--rows x --features = " + java.util.Collections.max(rows) + " x "
+          + java.util.Collections.max(features) + " does not fit one float array (at most "
+          + (Integer.MAX_VALUE - 8) + " values)");
+    }
     if (warmup < 0) {
       throw usage("--warmup must be >= 0, got " + warmup);
     }

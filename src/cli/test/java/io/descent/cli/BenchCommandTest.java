@@ -109,6 +109,22 @@ class BenchCommandTest {
     assertTrue(huge.err().startsWith("descent: --fit-rows x --fit-features = 100000 x 100000"
         + " does not fit one float array"), huge.err());
     assertEquals("", huge.out());
+    // So is a sweep cell that could never load, and one the heap cannot hold, before any cell
+    // runs or any output is written.
+    Cli hugeCell = Cli.run("bench", "--rows", "100,40000000", "--features", "64", "--backends",
+        "reference", "--fit-rows", "0", "--csv", dir.resolve("cells.csv").toString());
+    assertEquals(2, hugeCell.code(), hugeCell.err());
+    assertTrue(hugeCell.err().startsWith("descent: --rows x --features = 40000000 x 64 does not"
+        + " fit one float array"), hugeCell.err());
+    long heapRows = Runtime.getRuntime().maxMemory() / 8 / 4 + 1;
+    Cli heavyCell = Cli.run("bench", "--rows", "100," + heapRows, "--features", "8",
+        "--backends", "reference", "--fit-rows", "0", "--csv", dir.resolve("cells.csv")
+            .toString());
+    assertEquals(1, heavyCell.code(), heavyCell.err());
+    assertTrue(heavyCell.err().startsWith("descent: the sweep's largest data (--rows " + heapRows
+        + " x --features 8): "), heavyCell.err());
+    assertEquals("", heavyCell.out());
+    assertFalse(Files.exists(dir.resolve("cells.csv")));
     Cli poisson = Cli.run("bench", "--fit-loss", "poisson");
     assertEquals(2, poisson.code());
     assertTrue(poisson.err().startsWith("descent: --fit-loss must be linear or logistic, got"
