@@ -46,6 +46,8 @@ final class CommandFiles {
 
   private final List<Input> inputs = new ArrayList<>();
   private final List<Output> outputs = new ArrayList<>();
+  /** The outputs of {@link #image}, named after the other checks (an input's first). */
+  private final List<Output> images = new ArrayList<>();
   /** The directory of the cached copies the command may read, or null. */
   private Path cacheDirectory;
 
@@ -88,12 +90,8 @@ final class CommandFiles {
    * where a viewer would take {@code out.jpg} for a JPEG (until 2026-12-08 it got PNG bytes).
    */
   CommandFiles image(String option, Path path) {
-    Path name = path == null ? null : path.getFileName();
-    String text = name == null ? "" : name.toString();
-    int dot = text.lastIndexOf('.');
-    if (dot > 0 && !text.substring(dot + 1).equalsIgnoreCase("png")) {
-      throw new Main.UsageException(option + " " + path + ": the image is a PNG; give a name"
-          + " ending in .png");
+    if (path != null) {
+      images.add(new Output(option, path, false));
     }
     return output(option, path);
   }
@@ -166,6 +164,15 @@ final class CommandFiles {
           throw usage(destinations.get(i).named() + " and " + destinations.get(j).named()
               + " are the same file: give each output its own");
         }
+      }
+    }
+    for (Output image : images) {
+      Path name = image.path().getFileName();
+      String text = name == null ? "" : name.toString();
+      int dot = text.lastIndexOf('.');
+      if (dot > 0 && !text.substring(dot + 1).equalsIgnoreCase("png")) {
+        throw usage(image.option() + " " + image.path() + ": the image is a PNG; give a name"
+            + " ending in .png");
       }
     }
   }

@@ -348,10 +348,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageException("--test-fraction must be in (0, 1), got " + testFraction);
     }
     data.files().output("--out", this.out).output("--checkpoint", checkpoint)
-        .output("--history", history).image("--plot", plot).check();
+        .output("--history", history).output("--plot", plot).check();
     // --out and --checkpoint may replace the model a fit started from (it is read first: a fit
     // resumed from a checkpoint may go on writing it); --history and --plot, of other formats,
-    // may not.
+    // may not. (The plot's name is checked here, after every input's.)
     new CommandFiles().input("--init", init, "a model file").output("--history", history)
         .image("--plot", plot).check();
     LinearModel initial = init == null ? null : ModelFile.read(init).model();
